@@ -1,0 +1,14 @@
+import type { Config } from './schema';
+
+/** Defaults: the embedded database, the reference practice's numbers (SPEC R3, R6, R12, §3.5). */
+export const defaults: Config = {
+  env: 'development',
+  http: { host: '127.0.0.1', port: 3000, publicUrl: undefined, jsonBodyLimit: '256kb' },
+  database: { url: 'sqlite:data/liandong.sqlite', logging: false, poolSize: 20 },
+  brigade: { defaultTimeZone: 'Asia/Shanghai' },
+  organisation: { groupMinSquads: 3, groupMaxSquads: 4 },
+  operation: { minHours: 4, holdingDaysDefault: 7, holdingDaysMin: 1, holdingDaysMax: 30, minSquads: 2 },
+  timeLimits: { decisionHours: 48, resultsHours: 24, auditHours: 72 },
+  auth: { scryptCost: 16384, tokenPrefix: 'ld_' },
+  demo: { seedOnEmpty: true, password: 'liandong-demo' },
+};

@@ -1,0 +1,67 @@
+import { z } from 'zod';
+
+/**
+ * Every setting of Liandong, documented once. `config/default.ts` gives the
+ * defaults, environment variables override them (see ENV_OVERRIDES), and
+ * `loadConfig` validates the result against this schema and freezes it.
+ */
+export const configSchema = z.object({
+  env: z.enum(['development', 'production', 'test']).describe('Run mode (NODE_ENV).'),
+  http: z.object({
+    host: z.string().min(1).describe('Address the web server listens on (HOST).'),
+    port: z.number().int().min(0).max(65535).describe('Port the web server listens on (PORT; 0 picks a free one).'),
+    publicUrl: z.string().url().optional().describe('URL printed at start-up and used in links (PUBLIC_URL).'),
+    jsonBodyLimit: z.string().regex(/^\d+(kb|mb)$/).describe('Largest JSON body the API accepts, e.g. "256kb".'),
+  }),
+  database: z.object({
+    url: z
+      .string()
+      .regex(/^(sqlite:.+|mysql:\/\/.+|mariadb:\/\/.+)$/, 'must be sqlite:<file> or mysql://user:pass@host:port/db')
+      .describe('DATABASE_URL: sqlite:data/liandong.sqlite (embedded default) or mysql://user:pass@host:3306/db.'),
+    logging: z.boolean().describe('Log every SQL statement (DATABASE_LOGGING=1).'),
+    poolSize: z.number().int().min(1).max(200).describe('MySQL/MariaDB connection pool size (DATABASE_POOL_SIZE).'),
+  }),
+  brigade: z.object({
+    defaultTimeZone: z.string().min(1).describe('Time zone of a new brigade (IANA name).'),
+  }),
+  organisation: z.object({
+    groupMinSquads: z.number().int().min(1).describe('R3: fewest squads in a linkage group.'),
+    groupMaxSquads: z.number().int().min(1).describe('R3: most squads in a linkage group.'),
+  }),
+  operation: z.object({
+    minHours: z.number().positive().describe('R6: shortest operation that counts toward the monthly minimum (hours).'),
+    holdingDaysDefault: z.number().int().min(1).describe('R12: holding period when the plan names none (days).'),
+    holdingDaysMin: z.number().int().min(1).describe('R12: shortest holding period a plan may name (days).'),
+    holdingDaysMax: z.number().int().min(1).describe('R12: longest holding period a plan may name (days).'),
+    minSquads: z.number().int().min(2).describe('A joint operation has at least this many squads.'),
+  }),
+  timeLimits: z.object({
+    decisionHours: z.number().positive().describe('§3.5: a filed plan waits at most this long for approval or return.'),
+    resultsHours: z.number().positive().describe('§3.5: results are recorded within this long of the planned end.'),
+    auditHours: z.number().positive().describe('§3.5: an audit is done within this long of holding ending.'),
+  }),
+  auth: z.object({
+    scryptCost: z.number().int().min(1024).describe('scrypt N for password hashes (power of two).'),
+    tokenPrefix: z.string().min(1).max(8).describe('Prefix of API tokens, to recognise them in logs and leaks.'),
+  }),
+  demo: z.object({
+    seedOnEmpty: z.boolean().describe('Load the reference organisation and demo users into an empty database at start-up (SEED_DEMO).'),
+    password: z.string().min(8).describe('Password of every demo user (demo data only).'),
+  }),
+});
+
+export type Config = z.infer<typeof configSchema>;
+
+/** Environment variables that override settings: variable → path in the config, and how to read it. */
+export const ENV_OVERRIDES: Record<string, { path: string; parse: 'string' | 'int' | 'bool' | 'number' }> = {
+  NODE_ENV: { path: 'env', parse: 'string' },
+  HOST: { path: 'http.host', parse: 'string' },
+  PORT: { path: 'http.port', parse: 'int' },
+  PUBLIC_URL: { path: 'http.publicUrl', parse: 'string' },
+  DATABASE_URL: { path: 'database.url', parse: 'string' },
+  DATABASE_LOGGING: { path: 'database.logging', parse: 'bool' },
+  DATABASE_POOL_SIZE: { path: 'database.poolSize', parse: 'int' },
+  SEED_DEMO: { path: 'demo.seedOnEmpty', parse: 'bool' },
+  SCRYPT_COST: { path: 'auth.scryptCost', parse: 'int' },
+  TIME_ZONE: { path: 'brigade.defaultTimeZone', parse: 'string' },
+};

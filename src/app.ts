@@ -1,0 +1,59 @@
+import express, { type NextFunction, type Request, type Response } from 'express';
+import './http/types';
+import type { Services } from './container';
+import { operationsApi } from './http/api/operations.routes';
+import { orgApi } from './http/api/org.routes';
+import { apiErrorHandler } from './http/middleware/errors';
+import { bearerAuth } from './http/middleware/api-auth';
+import { requestContext } from './http/middleware/request-context';
+import { openApiDocument } from './http/openapi';
+import { NotFoundError, ValidationError } from './errors';
+
+/** The Express application, without listening: the server and the tests use it in-process. */
+export function buildApp(services: Services): express.Express {
+  const { config, db, org, operations, logger } = services;
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('trust proxy', 'loopback');
+  app.use(requestContext);
+
+  app.get('/healthz', async (_req, res) => {
+    try {
+      await db.dataSource.query('SELECT 1');
+      res.json({ status: 'ok' });
+    } catch {
+      res.status(503).json({ status: 'unavailable' });
+    }
+  });
+
+  const openapi = openApiDocument();
+  app.get('/api/openapi.json', (_req, res) => {
+    res.json(openapi);
+  });
+
+  const api = express.Router();
+  api.use((req: Request, _res: Response, next: NextFunction) => {
+    // A body that is not JSON is refused rather than silently read as empty.
+    if (['POST', 'PATCH', 'PUT'].includes(req.method) && req.headers['content-length'] !== '0' && req.is('application/json') === false) {
+      throw new ValidationError('Send the body as application/json', { body: 'invalid_format:application/json' }, 'unsupported_media_type');
+    }
+    next();
+  });
+  api.use(express.json({ limit: config.http.jsonBodyLimit, strict: false }));
+  api.use(bearerAuth(org));
+  api.use('/', orgApi(org));
+  api.use('/operations', operationsApi(operations));
+  api.use((req: Request) => {
+    throw new NotFoundError(`No API route ${req.method} ${req.path}`);
+  });
+  app.use('/api/v1', api, apiErrorHandler(logger));
+
+  app.get('/', (_req, res) => {
+    res.type('text/plain; charset=utf-8').send('Liandong 联动 — API at /api/v1, description at /api/openapi.json\n');
+  });
+  app.use((req: Request) => {
+    throw new NotFoundError(`No route ${req.method} ${req.path}`);
+  });
+  app.use(apiErrorHandler(logger));
+  return app;
+}

@@ -1,0 +1,38 @@
+import { type Config, ConfigError, loadConfig } from '../config';
+import { type Clock, systemClock } from './clock';
+import { createServices, type Services } from './container';
+import { createLogger, type Logger } from './logger';
+import { openDatabase } from './persistence/data-source';
+
+/** Loads config or exits with a message naming the bad key. */
+export function configOrExit(): Readonly<Config> {
+  try {
+    return loadConfig();
+  } catch (e) {
+    if (e instanceof ConfigError) {
+      process.stderr.write(`${e.message}\n`);
+      process.exit(2);
+    }
+    throw e;
+  }
+}
+
+/**
+ * Opens the database, applies migrations and (when it is empty and the config
+ * says so) loads the reference organisation and demo users.
+ */
+export async function boot(
+  config: Readonly<Config>,
+  opts: { clock?: Clock; logger?: Logger; seed?: boolean } = {},
+): Promise<Services & { migrated: string[]; seeded: boolean }> {
+  const logger = opts.logger ?? createLogger();
+  const db = await openDatabase(config);
+  const migrated = await db.migrate();
+  const services = createServices(config, db, opts.clock ?? systemClock, logger);
+  let seeded = false;
+  if ((opts.seed ?? config.demo.seedOnEmpty) && (await services.org.isEmpty())) {
+    await services.org.seedDemo();
+    seeded = true;
+  }
+  return { ...services, migrated, seeded };
+}

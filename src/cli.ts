@@ -1,0 +1,94 @@
+import { parseArgs } from 'node:util';
+import { randomBytes } from 'node:crypto';
+import { boot, configOrExit } from './bootstrap';
+import { AppError } from './errors';
+import { describeFieldProblem } from './i18n';
+
+const HELP = `Liandong 联动 — command line
+
+  npm run cli -- migrate                      apply database migrations
+  npm run cli -- seed-demo                    load the reference organisation and demo users (adds what is missing)
+  npm run cli -- user create --username NAME --name "显示名" --roles squad_leader[,officer…]
+                   [--squad CODE] [--password PW] [--brigade CODE]
+                                              create a user (prints a generated password if none is given)
+  npm run cli -- token USERNAME [--label TEXT]  print a new API token for that user
+  npm run cli -- help
+
+Environment: DATABASE_URL (default sqlite:data/liandong.sqlite), see README.`;
+
+async function main(argv: string[]): Promise<number> {
+  const [command, ...rest] = argv;
+  if (!command || command === 'help' || command === '--help') {
+    process.stdout.write(`${HELP}\n`);
+    return command ? 0 : 1;
+  }
+  const config = configOrExit();
+  const services = await boot(config, { seed: false });
+  try {
+    switch (command) {
+      case 'migrate':
+        process.stdout.write(services.migrated.length ? `Applied: ${services.migrated.join(', ')}\n` : 'The database is up to date.\n');
+        return 0;
+      case 'seed-demo': {
+        const added = await services.org.seedDemo();
+        process.stdout.write(
+          `Reference organisation: brigade ${added.brigade ? 'added' : 'present'}, ${added.groups} group(s), ${added.squads} squad(s), ${added.users} user(s) added.\n`,
+        );
+        return 0;
+      }
+      case 'user': {
+        const [sub, ...args] = rest;
+        if (sub !== 'create') throw new UsageError('Usage: user create --username NAME --name NAME --roles ROLE[,ROLE] [--squad CODE] [--password PW]');
+        const { values } = parseArgs({
+          args,
+          options: {
+            username: { type: 'string' },
+            name: { type: 'string' },
+            roles: { type: 'string' },
+            squad: { type: 'string' },
+            password: { type: 'string' },
+            brigade: { type: 'string' },
+          },
+          strict: true,
+        });
+        const generated = values.password ? null : randomBytes(9).toString('base64url');
+        const user = await services.org.createUser({
+          username: values.username ?? '',
+          displayName: values.name ?? values.username ?? '',
+          roles: (values.roles ?? '').split(',').map((r) => r.trim()).filter(Boolean),
+          squad: values.squad ?? null,
+          password: values.password ?? generated!,
+          brigade: values.brigade,
+        });
+        process.stdout.write(`Created user ${user.username} (id ${user.id}).${generated ? ` Password: ${generated}` : ''}\n`);
+        return 0;
+      }
+      case 'token': {
+        const { values, positionals } = parseArgs({ args: rest, options: { label: { type: 'string' } }, allowPositionals: true });
+        if (positionals.length !== 1) throw new UsageError('Usage: token USERNAME [--label TEXT]');
+        process.stdout.write(`${await services.org.issueToken(positionals[0], values.label ?? 'cli')}\n`);
+        return 0;
+      }
+      default:
+        throw new UsageError(`Unknown command: ${command}\n\n${HELP}`);
+    }
+  } finally {
+    await services.db.close();
+  }
+}
+
+class UsageError extends Error {}
+
+main(process.argv.slice(2))
+  .then((code) => process.exit(code))
+  .catch((e) => {
+    if (e instanceof AppError) {
+      const fields = Object.entries(e.fields).map(([k, v]) => `  ${k}: ${describeFieldProblem('en', v)}`);
+      process.stderr.write(`${e.message}\n${fields.join('\n')}\n`);
+    } else if (e instanceof UsageError || (e as { code?: string }).code?.startsWith?.('ERR_PARSE_ARGS')) {
+      process.stderr.write(`${(e as Error).message}\n`);
+    } else {
+      process.stderr.write(`${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
+    }
+    process.exit(1);
+  });

@@ -1,0 +1,28 @@
+import type { Config } from '../config';
+import type { Clock } from './clock';
+import { OperationService } from './domain/operations/operation.service';
+import { operationWorkflow } from './domain/operations/operation.workflow';
+import { OrgService } from './domain/org/org.service';
+import { WorkflowEngine } from './engine/engine';
+import type { Logger } from './logger';
+import type { Database } from './persistence/data-source';
+
+/** The application's parts, wired once: the server, the CLI and the tests all build it here. */
+export interface Services {
+  config: Readonly<Config>;
+  db: Database;
+  clock: Clock;
+  logger: Logger;
+  engine: WorkflowEngine;
+  org: OrgService;
+  operations: OperationService;
+  workflows: { operation: ReturnType<typeof operationWorkflow> };
+}
+
+export function createServices(config: Readonly<Config>, db: Database, clock: Clock, logger: Logger): Services {
+  const engine = new WorkflowEngine(db, clock);
+  const org = new OrgService(db, config, clock);
+  const workflows = { operation: operationWorkflow(config) };
+  const operations = new OperationService(db, engine, org, workflows.operation, config);
+  return { config, db, clock, logger, engine, org, operations, workflows };
+}

@@ -1,0 +1,77 @@
+/** What callers give the operation use cases: squads and groups by code, times as ISO 8601. */
+export interface ForceInput {
+  squad: string;
+  officers: number;
+  vehicles: number;
+}
+
+export interface PlanInput {
+  kind?: 'regular' | 'ad_hoc' | 'brigade_led';
+  group?: string | null;
+  leadSquad?: string;
+  hostSquad?: string | null;
+  squads?: string[];
+  title?: string;
+  problemSource?: 'hotspot' | 'media' | 'leadership' | 'community' | 'hotline_12319' | 'notification' | null;
+  location?: string;
+  plannedStart?: string | null;
+  plannedHours?: number | null;
+  holdingDays?: number;
+  forces?: ForceInput[];
+  situation?: string;
+  mission?: string;
+  execution?: string;
+  command?: string;
+  contingency?: string;
+  goodsArrangements?: string;
+  holdingPlan?: string;
+}
+
+export interface ResultInput {
+  squad: string;
+  officers: number;
+  vehicles: number;
+  educated: number;
+  handled: number;
+  goodsDetained: number;
+}
+
+/** An event as a caller sends it (codes, not ids); `expectedVersion` is the version they read. */
+export type EventInput = { expectedVersion?: number } & (
+  | { type: 'EDIT_PLAN'; plan: PlanInput }
+  | { type: 'FILE' }
+  | { type: 'DESIGNATE_COMMANDER'; commander: string }
+  | { type: 'APPROVE'; note?: string }
+  | { type: 'RETURN'; reason: string }
+  | { type: 'CANCEL'; reason: string }
+  | { type: 'START'; actualStart?: string }
+  | {
+      type: 'LOG_INCIDENT';
+      incidentType: 'verbal_abuse' | 'assault' | 'siege' | 'obstruction' | 'other';
+      severity: 'minor' | 'serious' | 'critical';
+      occurredAt?: string;
+      injuries: number;
+      description: string;
+      response: string;
+      informed?: string;
+    }
+  | { type: 'COMPLETE'; actualEnd?: string; results: ResultInput[]; shortReason?: string; summary?: string }
+  | { type: 'LOG_HOLDING_CHECK'; date: string; officersOnPost: number; reboundObserved: boolean; notes?: string }
+  | { type: 'SPOT_CHECK'; findings: string; reboundObserved: boolean }
+  | { type: 'HOLDING_ELAPSED' }
+  | { type: 'AUDIT_PASS'; findings: string }
+  | { type: 'AUDIT_FAIL'; findings: string; rectification: string; holdingDays?: number }
+);
+
+export interface OperationFilters {
+  state?: string[];
+  group?: string;
+  squad?: string;
+  kind?: string;
+  /** Planned start on or after (ISO instant or YYYY-MM-DD in the brigade's zone). */
+  from?: string;
+  /** Planned start before (exclusive). */
+  to?: string;
+  cursor?: string;
+  limit?: number;
+}

@@ -1,0 +1,284 @@
+import { type EntityManager, In } from 'typeorm';
+import type { Config } from '../../../config';
+import {
+  type OperationContext,
+  type OperationPlan,
+  type ResultLine,
+  mayCreateOperation,
+  planShapeProblems,
+} from '../../../workflows/operation';
+import type { WorkflowEngine } from '../../engine/engine';
+import type { CommandEvent } from '../../engine/workflow-definition';
+import { ForbiddenError, RuleViolationError, ValidationError } from '../../errors';
+import type { Database } from '../../persistence/data-source';
+import {
+  HoldingRecord,
+  LinkageGroup,
+  Operation,
+  OperationIncident,
+  OperationSquad,
+  Squad,
+  User,
+  UserRole,
+  WorkflowDeadline,
+} from '../../persistence/entities';
+import { zonedInstant } from '../../time';
+import type { OrgService, Principal } from '../org/org.service';
+import type { EventInput, OperationFilters, PlanInput } from './operation.inputs';
+import { type OperationWorkflow, planFacts } from './operation.workflow';
+
+/** Everything known about one operation, for presenters. */
+export interface OperationRecord {
+  operation: Operation;
+  state: string;
+  version: number;
+  context: OperationContext;
+  squads: OperationSquad[];
+  incidents: OperationIncident[];
+  holding: HoldingRecord[];
+  deadlines: WorkflowDeadline[];
+  allowedEvents: string[];
+  /** Squads of the brigade by id, and users the record names, by id. */
+  squadById: Map<number, Squad>;
+  groupById: Map<number, LinkageGroup>;
+  userById: Map<number, User>;
+  /** Who commands it now (R4): the designated commander, or the host squad's leaders. */
+  commanders: User[];
+}
+
+export interface OperationPage {
+  items: Operation[];
+  nextCursor: string | null;
+  squadById: Map<number, Squad>;
+  groupById: Map<number, LinkageGroup>;
+}
+
+const PLAN_TEXTS = ['situation', 'mission', 'execution', 'command', 'contingency', 'goodsArrangements', 'holdingPlan'] as const;
+
+/** The joint operation's use cases: the API and the web both call these (STYLE habit 1). */
+export class OperationService {
+  constructor(
+    private readonly db: Database,
+    private readonly engine: WorkflowEngine,
+    private readonly org: OrgService,
+    private readonly workflow: OperationWorkflow,
+    private readonly config: Readonly<Config>,
+  ) {}
+
+  /** Drafts a new plan (state `draft`). Squads and groups are given by code. */
+  async create(actor: Principal, input: PlanInput): Promise<number> {
+    return this.db.transaction(async (m) => {
+      const plan = await this.toPlan(m, actor, input, null);
+      const permit = mayCreateOperation(actor, plan);
+      if (!permit.ok) throw new ForbiddenError('Only the lead squad’s leader drafts its plan', permit.reason);
+      // A draft may be incomplete, but what it says must make sense (completeness is checked at FILE).
+      const facts = await planFacts(m, actor, plan, this.config);
+      const problems = planShapeProblems(plan, facts).filter((p) => p.code !== 'required' && p.code !== 'too_few_squads');
+      if (problems.length) throw new RuleViolationError('The plan is not valid', problems);
+      const created = await this.engine.create(this.workflow, actor, permit.role, { plan, createdBy: actor.userId }, m);
+      return created.id;
+    });
+  }
+
+  /** Sends one event. Codes in the payload are resolved to the records they name first. */
+  async send(actor: Principal, id: number, input: EventInput): Promise<{ state: string; version: number }> {
+    const { expectedVersion, ...rest } = input;
+    const command = await this.toCommand(actor, id, rest as Exclude<EventInput, never>);
+    const result = await this.engine.send(this.workflow, id, actor, command, { expectedVersion });
+    return { state: result.state, version: result.version };
+  }
+
+  async get(actor: Principal, id: number): Promise<OperationRecord> {
+    const m = this.db.manager;
+    const loaded = await this.engine.load(m, this.workflow, id, actor);
+    const [operation, squads, incidents, holding, deadlines, allSquads, groups] = await Promise.all([
+      m.findOneByOrFail(Operation, { id }),
+      m.find(OperationSquad, { where: { operationId: id }, order: { position: 'ASC' } }),
+      m.find(OperationIncident, { where: { operationId: id }, order: { occurredAt: 'ASC', id: 'ASC' } }),
+      m.find(HoldingRecord, { where: { operationId: id }, order: { at: 'ASC', id: 'ASC' } }),
+      m.find(WorkflowDeadline, { where: { instanceId: id }, order: { id: 'ASC' } }),
+      m.find(Squad, { where: { brigadeId: actor.brigadeId } }),
+      m.find(LinkageGroup, { where: { brigadeId: actor.brigadeId } }),
+    ]);
+    const ctx = loaded.context;
+    const commanders = await this.commandersOf(m, ctx);
+    const userIds = [
+      ctx.createdBy,
+      ctx.filedBy,
+      ctx.approvedBy,
+      ctx.designatedCommanderId,
+      ...incidents.map((i) => i.reportedBy),
+      ...holding.map((h) => h.byUserId),
+    ].filter((x): x is number => x !== null);
+    const users = await this.org.usersByIds(userIds, m);
+    return {
+      operation,
+      state: loaded.state,
+      version: loaded.row.version,
+      context: ctx,
+      squads,
+      incidents,
+      holding,
+      deadlines,
+      allowedEvents: this.engine.allowedEvents(this.workflow, loaded, actor),
+      squadById: new Map(allSquads.map((s) => [s.id, s])),
+      groupById: new Map(groups.map((g) => [g.id, g])),
+      userById: new Map([...users, ...commanders].map((u) => [u.id, u])),
+      commanders,
+    };
+  }
+
+  async history(actor: Principal, id: number) {
+    const m = this.db.manager;
+    await this.engine.load(m, this.workflow, id, actor);
+    return this.engine.history(m, id);
+  }
+
+  /** A page of the brigade's operations, newest first, with cursor pagination. */
+  async list(actor: Principal, filters: OperationFilters): Promise<OperationPage> {
+    const m = this.db.manager;
+    const limit = Math.min(Math.max(filters.limit ?? 50, 1), 200);
+    const [squads, groups] = await Promise.all([
+      m.find(Squad, { where: { brigadeId: actor.brigadeId } }),
+      m.find(LinkageGroup, { where: { brigadeId: actor.brigadeId } }),
+    ]);
+    const q = m.createQueryBuilder(Operation, 'o').where('o.brigade_id = :brigade', { brigade: actor.brigadeId });
+    if (filters.state?.length) q.andWhere('o.state IN (:...states)', { states: filters.state });
+    if (filters.kind) q.andWhere('o.kind = :kind', { kind: filters.kind });
+    if (filters.group) {
+      const group = groups.find((g) => g.code === filters.group);
+      if (!group) throw new ValidationError(`Unknown group code: ${filters.group}`, { group: `unknown_code:${filters.group}` });
+      q.andWhere('o.group_id = :group', { group: group.id });
+    }
+    if (filters.squad) {
+      const squad = squads.find((s) => s.code === filters.squad);
+      if (!squad) throw new ValidationError(`Unknown squad code: ${filters.squad}`, { squad: `unknown_code:${filters.squad}` });
+      q.andWhere('EXISTS (SELECT 1 FROM operation_squads os WHERE os.operation_id = o.id AND os.squad_id = :squad)', { squad: squad.id });
+    }
+    if (filters.from) q.andWhere('o.planned_start >= :from', { from: this.instant(filters.from, actor.timeZone) });
+    if (filters.to) q.andWhere('o.planned_start < :to', { to: this.instant(filters.to, actor.timeZone) });
+    if (filters.cursor) q.andWhere('o.id < :cursor', { cursor: decodeCursor(filters.cursor) });
+    const rows = await q.orderBy('o.id', 'DESC').limit(limit + 1).getMany();
+    const items = rows.slice(0, limit);
+    return {
+      items,
+      nextCursor: rows.length > limit ? encodeCursor(items[items.length - 1].id) : null,
+      squadById: new Map(squads.map((s) => [s.id, s])),
+      groupById: new Map(groups.map((g) => [g.id, g])),
+    };
+  }
+
+  private instant(value: string, timeZone: string): Date {
+    return /^\d{4}-\d{2}-\d{2}$/.test(value) ? zonedInstant(value, timeZone) : new Date(value);
+  }
+
+  /** R4: the designated commander, else the host squad's leaders. */
+  private async commandersOf(m: EntityManager, ctx: OperationContext): Promise<User[]> {
+    if (ctx.designatedCommanderId !== null) return m.find(User, { where: { id: ctx.designatedCommanderId } });
+    if (ctx.plan.hostSquadId === null) return [];
+    const leaders = await m
+      .createQueryBuilder(User, 'u')
+      .innerJoin(UserRole, 'r', 'r.user_id = u.id AND r.role = :role', { role: 'squad_leader' })
+      .where('u.squad_id = :squad AND u.active = :active', { squad: ctx.plan.hostSquadId, active: true })
+      .getMany();
+    return leaders;
+  }
+
+  /** Builds a machine plan from codes, over `base` (for edits). Unknown codes are a 400 naming the field. */
+  async toPlan(m: EntityManager, actor: Principal, input: PlanInput, base: OperationPlan | null): Promise<OperationPlan> {
+    const codes = [
+      ...(input.leadSquad ? [input.leadSquad] : []),
+      ...(input.hostSquad ? [input.hostSquad] : []),
+      ...(input.squads ?? []),
+      ...(input.forces ?? []).map((f) => f.squad),
+    ];
+    const fieldOf = (code: string) =>
+      code === input.leadSquad ? 'leadSquad' : code === input.hostSquad ? 'hostSquad' : input.squads?.includes(code) ? 'squads' : 'forces';
+    const found = codes.length ? await m.find(Squad, { where: { brigadeId: actor.brigadeId, code: In([...new Set(codes)]) } }) : [];
+    const byCode = new Map(found.map((s) => [s.code, s.id]));
+    const unknown = [...new Set(codes)].filter((c) => !byCode.has(c));
+    if (unknown.length) {
+      throw new ValidationError(
+        `Unknown squad code(s): ${unknown.join(', ')}`,
+        Object.fromEntries(unknown.map((c) => [fieldOf(c), `unknown_code:${c}`])),
+      );
+    }
+    const id = (code: string) => byCode.get(code)!;
+    let groupId = base?.groupId ?? null;
+    if (input.group !== undefined) {
+      groupId = input.group === null ? null : (await this.org.resolveGroupCode(actor.brigadeId, input.group, 'group', m)).id;
+    }
+    const leadSquadId = input.leadSquad ? id(input.leadSquad) : base?.leadSquadId;
+    if (leadSquadId === undefined) throw new ValidationError('The lead squad is required', { leadSquad: 'required' });
+    const hostSquadId = input.hostSquad !== undefined ? (input.hostSquad ? id(input.hostSquad) : null) : (base?.hostSquadId ?? null);
+    const forces = input.forces ? input.forces.map((f) => ({ squadId: id(f.squad), officers: f.officers, vehicles: f.vehicles })) : (base?.forces ?? []);
+    // The squads taking part default to everyone the plan names (and, in an edit, those it named before).
+    const squadIds = input.squads
+      ? input.squads.map(id)
+      : [...new Set([...(base?.squadIds ?? []), leadSquadId, ...(hostSquadId !== null ? [hostSquadId] : []), ...forces.map((f) => f.squadId)])];
+    const texts = Object.fromEntries(PLAN_TEXTS.map((k) => [k, (input[k] ?? base?.[k] ?? '').trim()])) as Pick<OperationPlan, (typeof PLAN_TEXTS)[number]>;
+    return {
+      kind: input.kind ?? base?.kind ?? 'regular',
+      groupId,
+      leadSquadId,
+      hostSquadId,
+      squadIds,
+      title: (input.title ?? base?.title ?? '').trim(),
+      problemSource: input.problemSource !== undefined ? input.problemSource : (base?.problemSource ?? null),
+      location: (input.location ?? base?.location ?? '').trim(),
+      plannedStart: input.plannedStart !== undefined ? (input.plannedStart ? new Date(input.plannedStart).toISOString() : null) : (base?.plannedStart ?? null),
+      plannedHours: input.plannedHours !== undefined ? input.plannedHours : (base?.plannedHours ?? null),
+      holdingDays: input.holdingDays ?? base?.holdingDays ?? this.config.operation.holdingDaysDefault,
+      forces,
+      ...texts,
+    };
+  }
+
+  private async toCommand(actor: Principal, id: number, input: Exclude<EventInput, never>): Promise<CommandEvent> {
+    const m = this.db.manager;
+    switch (input.type) {
+      case 'EDIT_PLAN': {
+        const loaded = await this.engine.load(m, this.workflow, id, actor);
+        return { type: 'EDIT_PLAN', plan: await this.toPlan(m, actor, input.plan, loaded.context.plan) };
+      }
+      case 'COMPLETE': {
+        const squads = await this.org.resolveSquadCodes(actor.brigadeId, input.results.map((r) => r.squad), 'results', m);
+        const results: ResultLine[] = input.results.map(({ squad, ...r }) => ({ squadId: squads.get(squad)!.id, ...r }));
+        return { ...input, results, ...(input.actualEnd ? { actualEnd: new Date(input.actualEnd).toISOString() } : {}) };
+      }
+      case 'START':
+        return { ...input, ...(input.actualStart ? { actualStart: new Date(input.actualStart).toISOString() } : {}) };
+      case 'LOG_INCIDENT':
+        return { ...input, ...(input.occurredAt ? { occurredAt: new Date(input.occurredAt).toISOString() } : {}) };
+      case 'DESIGNATE_COMMANDER': {
+        // R4: the designated commander is a squad leader or a commander of the same brigade.
+        const found = await this.org.userByUsername(actor.brigadeId, input.commander, m);
+        if (!found || !found.user.active) {
+          throw new ValidationError(`Unknown user: ${input.commander}`, { commander: `unknown_user:${input.commander}` });
+        }
+        if (!found.roles.some((r) => r === 'squad_leader' || r === 'commander')) {
+          throw new RuleViolationError('A commander must be a squad leader or a commander', [
+            { code: 'not_eligible_commander', field: 'commander', rule: 'R4' },
+          ]);
+        }
+        return { type: 'DESIGNATE_COMMANDER', commanderId: found.user.id };
+      }
+      default:
+        return { ...input };
+    }
+  }
+}
+
+export function encodeCursor(id: number): string {
+  return Buffer.from(JSON.stringify({ id })).toString('base64url');
+}
+
+export function decodeCursor(cursor: string): number {
+  try {
+    const { id } = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
+    if (Number.isSafeInteger(id) && id > 0) return id;
+  } catch {
+    // fall through
+  }
+  throw new ValidationError('The cursor is not valid', { cursor: 'invalid' });
+}

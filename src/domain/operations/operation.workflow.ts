@@ -1,0 +1,211 @@
+import type { EntityManager } from 'typeorm';
+import type { Config } from '../../../config';
+import {
+  OPERATION_MACHINE_VERSION,
+  type OperationContext,
+  type OperationEvent,
+  type OperationEventType,
+  type OperationFacts,
+  type OperationInput,
+  type OperationPlan,
+  type OperationState,
+  mayOperation,
+  operationEventProblems,
+  operationMachine,
+} from '../../../workflows/operation';
+import type { CommandEvent, DeadlineSpec, EngineActor, StepRecord, WorkflowDefinition } from '../../engine/workflow-definition';
+import { HoldingRecord, Operation, OperationIncident, OperationSquad, Squad } from '../../persistence/entities';
+
+const HOUR = 3_600_000;
+
+export type OperationWorkflow = WorkflowDefinition<OperationContext, OperationInput>;
+
+/** The limits the rules read from config (R3, R6, R12). */
+export function operationLimits(config: Readonly<Config>): OperationFacts['limits'] {
+  return {
+    minHours: config.operation.minHours,
+    minSquads: config.operation.minSquads,
+    holdingDaysMin: config.operation.holdingDaysMin,
+    holdingDaysMax: config.operation.holdingDaysMax,
+  };
+}
+
+/** Facts about the organisation for checking a plan, read in the command's transaction. */
+export async function planFacts(
+  m: EntityManager,
+  actor: Pick<EngineActor, 'brigadeId' | 'timeZone'>,
+  plan: Pick<OperationPlan, 'groupId'>,
+  config: Readonly<Config>,
+): Promise<OperationFacts> {
+  const squads = await m.find(Squad, { select: { id: true, groupId: true, active: true }, where: { brigadeId: actor.brigadeId } });
+  return {
+    activeSquadIds: squads.filter((s) => s.active).map((s) => s.id),
+    groupSquadIds: plan.groupId === null ? null : squads.filter((s) => s.groupId === plan.groupId).map((s) => s.id),
+    timeZone: actor.timeZone,
+    limits: operationLimits(config),
+  };
+}
+
+/** The joint operation run by the engine: machine and rules from workflows/operation, projection and limits here. */
+export function operationWorkflow(config: Readonly<Config>): OperationWorkflow {
+  const limits = operationLimits(config);
+  return {
+    name: 'operation',
+    machine: operationMachine,
+    version: OPERATION_MACHINE_VERSION,
+    may: (type, actor, context, state) => mayOperation(type as OperationEventType, actor, context, state as OperationState),
+    problems: (context, event) => operationEventProblems(context, event as OperationEvent),
+    async facts(m, actor, context, command: CommandEvent) {
+      // Only a plan's checks read the organisation; other steps need the clock's zone and the limits.
+      if (command.type === 'FILE') return planFacts(m, actor, context.plan, config);
+      if (command.type === 'EDIT_PLAN') return planFacts(m, actor, command.plan as OperationPlan, config);
+      return { activeSquadIds: [], groupSquadIds: null, timeZone: actor.timeZone, limits } satisfies OperationFacts;
+    },
+    project: projectOperation,
+    deadlines: (context, state, enteredAt) => operationDeadlines(config, context, state, enteredAt),
+  };
+}
+
+/** §3.5 time limits of each waiting state, and R12's end of holding. */
+export function operationDeadlines(config: Readonly<Config>, ctx: OperationContext, state: string, enteredAt: Date): DeadlineSpec[] {
+  const t = config.timeLimits;
+  switch (state) {
+    case 'filed':
+      return [{ kind: 'decision', dueAt: new Date(enteredAt.getTime() + t.decisionHours * HOUR) }];
+    case 'in_progress': {
+      const start = ctx.actualStart ? Date.parse(ctx.actualStart) : enteredAt.getTime();
+      const plannedEnd = start + (ctx.plan.plannedHours ?? config.operation.minHours) * HOUR;
+      return [{ kind: 'results', dueAt: new Date(plannedEnd + t.resultsHours * HOUR) }];
+    }
+    case 'holding':
+      return ctx.holdingDeadline ? [{ kind: 'holding_end', dueAt: new Date(ctx.holdingDeadline), event: 'HOLDING_ELAPSED' }] : [];
+    case 'awaiting_audit':
+      return [{ kind: 'audit', dueAt: new Date(enteredAt.getTime() + t.auditHours * HOUR) }];
+    default:
+      return [];
+  }
+}
+
+const date = (iso: string | null) => (iso ? new Date(iso) : null);
+
+/** Writes the operation's queryable record from its snapshot, and the rows an event adds (incidents, checks). */
+async function projectOperation(m: EntityManager, step: StepRecord<OperationContext>): Promise<void> {
+  const { next: ctx, previous } = step;
+  const plan = ctx.plan;
+  const row = {
+    brigadeId: step.brigadeId,
+    groupId: plan.groupId,
+    kind: plan.kind,
+    state: step.to,
+    title: plan.title,
+    problemSource: plan.problemSource,
+    location: plan.location,
+    leadSquadId: plan.leadSquadId,
+    hostSquadId: plan.hostSquadId,
+    designatedCommanderId: ctx.designatedCommanderId,
+    plannedStart: date(plan.plannedStart),
+    plannedHours: plan.plannedHours,
+    holdingDays: plan.holdingDays,
+    filedAt: date(ctx.filedAt),
+    approvedAt: date(ctx.approvedAt),
+    actualStart: date(ctx.actualStart),
+    actualEnd: date(ctx.actualEnd),
+    actualHours: ctx.actualHours,
+    countsTowardMinimum: ctx.countsTowardMinimum,
+    holdingDeadline: date(ctx.holdingDeadline),
+    updatedAt: step.at,
+  };
+  if (previous === null) {
+    await m.insert(Operation, { id: step.instanceId, ...row, createdBy: ctx.createdBy, createdAt: step.at });
+  } else {
+    await m.update(Operation, { id: step.instanceId }, row);
+  }
+  if (previous === null || step.event.type === 'EDIT_PLAN') {
+    await m.delete(OperationSquad, { operationId: step.instanceId });
+    await m.insert(
+      OperationSquad,
+      plan.squadIds.map((squadId, i) => {
+        const force = plan.forces.find((f) => f.squadId === squadId);
+        return {
+          operationId: step.instanceId,
+          squadId,
+          brigadeId: step.brigadeId,
+          position: i + 1,
+          plannedOfficers: force?.officers ?? null,
+          plannedVehicles: force?.vehicles ?? null,
+          officers: null,
+          vehicles: null,
+          educated: null,
+          handled: null,
+          goodsDetained: null,
+        };
+      }),
+    );
+  }
+  const e = step.event as unknown as OperationEvent;
+  const by = step.actor.userId;
+  const round = ctx.holdingRound;
+  switch (e.type) {
+    case 'COMPLETE':
+      for (const r of e.results) {
+        await m.update(
+          OperationSquad,
+          { operationId: step.instanceId, squadId: r.squadId },
+          { officers: r.officers, vehicles: r.vehicles, educated: r.educated, handled: r.handled, goodsDetained: r.goodsDetained },
+        );
+      }
+      break;
+    case 'LOG_INCIDENT':
+      await m.insert(OperationIncident, {
+        operationId: step.instanceId,
+        brigadeId: step.brigadeId,
+        type: e.incidentType,
+        severity: e.severity,
+        occurredAt: e.occurredAt ? new Date(e.occurredAt) : step.at,
+        injuries: e.injuries,
+        description: e.description,
+        response: e.response,
+        informed: e.informed ?? '',
+        reportedBy: by,
+        historySeq: step.seq,
+      });
+      break;
+    case 'LOG_HOLDING_CHECK':
+      await m.insert(HoldingRecord, {
+        operationId: step.instanceId,
+        brigadeId: step.brigadeId,
+        kind: 'holding_check',
+        round,
+        date: e.date,
+        officersOnPost: e.officersOnPost,
+        reboundObserved: e.reboundObserved,
+        notes: e.notes ?? '',
+        rectification: null,
+        byUserId: by,
+        at: step.at,
+        historySeq: step.seq,
+      });
+      break;
+    case 'SPOT_CHECK':
+    case 'AUDIT_PASS':
+    case 'AUDIT_FAIL':
+      await m.insert(HoldingRecord, {
+        operationId: step.instanceId,
+        brigadeId: step.brigadeId,
+        kind: e.type === 'SPOT_CHECK' ? 'spot_check' : e.type === 'AUDIT_PASS' ? 'audit_pass' : 'audit_fail',
+        // An audit judges the round that just ended; a failed one has already opened the next.
+        round: e.type === 'AUDIT_FAIL' ? round - 1 : round,
+        date: null,
+        officersOnPost: null,
+        reboundObserved: e.type === 'SPOT_CHECK' ? e.reboundObserved : null,
+        notes: e.findings,
+        rectification: e.type === 'AUDIT_FAIL' ? e.rectification : null,
+        byUserId: by,
+        at: step.at,
+        historySeq: step.seq,
+      });
+      break;
+    default:
+      break;
+  }
+}

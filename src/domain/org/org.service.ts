@@ -1,0 +1,280 @@
+import { createHash, randomBytes } from 'node:crypto';
+import { type EntityManager, In } from 'typeorm';
+import type { Config } from '../../../config';
+import { ROLES, type Role } from '../../../workflows/shared/actor';
+import type { Clock } from '../../clock';
+import type { EngineActor } from '../../engine/workflow-definition';
+import { AuthenticationError, ConflictError, NotFoundError, ValidationError } from '../../errors';
+import type { Database } from '../../persistence/data-source';
+import { ApiToken, Brigade, LinkageGroup, Squad, User, UserRole } from '../../persistence/entities';
+import { hashPassword, verifyPassword } from './password';
+import { REFERENCE_BRIGADE, REFERENCE_GROUPS, REFERENCE_UNGROUPED, demoUsers } from './reference-organisation';
+
+/** A signed-in user as the rest of the code sees them. */
+export interface Principal extends EngineActor {
+  userId: number;
+  username: string;
+  displayName: string;
+  brigadeCode: string;
+}
+
+export interface GroupWithSquads {
+  group: LinkageGroup;
+  squads: Squad[];
+}
+
+export interface NewUser {
+  username: string;
+  displayName: string;
+  roles: string[];
+  squad?: string | null;
+  password: string;
+  brigade?: string;
+}
+
+const USERNAME = /^[a-z0-9][a-z0-9._-]{1,63}$/;
+
+const sha256 = (s: string) => createHash('sha256').update(s).digest('hex');
+
+/** The organisation (SPEC §2): brigades, groups, squads, users, roles, API tokens. */
+export class OrgService {
+  constructor(
+    private readonly db: Database,
+    private readonly config: Readonly<Config>,
+    private readonly clock: Clock,
+  ) {}
+
+  async brigadeByCode(code: string, m: EntityManager = this.db.manager): Promise<Brigade> {
+    const brigade = await m.findOneBy(Brigade, { code });
+    if (!brigade) throw new NotFoundError(`No brigade ${code}`);
+    return brigade;
+  }
+
+  async brigadeById(id: number, m: EntityManager = this.db.manager): Promise<Brigade> {
+    const brigade = await m.findOneBy(Brigade, { id });
+    if (!brigade) throw new NotFoundError(`No brigade ${id}`);
+    return brigade;
+  }
+
+  /** Squads of a brigade, grouped squads first in group and member order. */
+  async squads(brigadeId: number, m: EntityManager = this.db.manager): Promise<Squad[]> {
+    const squads = await m.find(Squad, { where: { brigadeId }, order: { id: 'ASC' } });
+    return squads.sort(
+      (a, b) =>
+        (a.groupId ?? Number.MAX_SAFE_INTEGER) - (b.groupId ?? Number.MAX_SAFE_INTEGER) ||
+        (a.memberOrder ?? 0) - (b.memberOrder ?? 0) ||
+        a.id - b.id,
+    );
+  }
+
+  async groups(brigadeId: number, m: EntityManager = this.db.manager): Promise<GroupWithSquads[]> {
+    const [groups, squads] = await Promise.all([
+      m.find(LinkageGroup, { where: { brigadeId }, order: { id: 'ASC' } }),
+      this.squads(brigadeId, m),
+    ]);
+    return groups.map((group) => ({ group, squads: squads.filter((s) => s.groupId === group.id) }));
+  }
+
+  /** Resolves squad codes of a brigade; unknown codes are reported against `field`. */
+  async resolveSquadCodes(brigadeId: number, codes: string[], field: string, m: EntityManager = this.db.manager): Promise<Map<string, Squad>> {
+    const unique = [...new Set(codes)];
+    const found = unique.length ? await m.find(Squad, { where: { brigadeId, code: In(unique) } }) : [];
+    const byCode = new Map(found.map((s) => [s.code, s]));
+    const unknown = unique.filter((c) => !byCode.has(c));
+    if (unknown.length) {
+      throw new ValidationError(`Unknown squad code(s): ${unknown.join(', ')}`, { [field]: `unknown_code:${unknown.join(',')}` });
+    }
+    return byCode;
+  }
+
+  async resolveGroupCode(brigadeId: number, code: string, field: string, m: EntityManager = this.db.manager): Promise<LinkageGroup> {
+    const group = await m.findOneBy(LinkageGroup, { brigadeId, code });
+    if (!group) throw new ValidationError(`Unknown group code: ${code}`, { [field]: `unknown_code:${code}` });
+    return group;
+  }
+
+  async usersByIds(ids: number[], m: EntityManager = this.db.manager): Promise<User[]> {
+    return ids.length ? m.find(User, { where: { id: In([...new Set(ids)]) } }) : [];
+  }
+
+  async userByUsername(brigadeId: number, username: string, m: EntityManager = this.db.manager): Promise<{ user: User; roles: Role[] } | null> {
+    const user = await m.findOneBy(User, { brigadeId, username });
+    if (!user) return null;
+    const roles = (await m.find(UserRole, { where: { userId: user.id } })).map((r) => r.role as Role);
+    return { user, roles };
+  }
+
+  async createUser(input: NewUser): Promise<User> {
+    const fields: Record<string, string> = {};
+    if (!USERNAME.test(input.username ?? '')) fields.username = 'invalid_username';
+    if (!input.displayName?.trim()) fields.displayName = 'required';
+    const badRoles = (input.roles ?? []).filter((r) => !(ROLES as readonly string[]).includes(r));
+    if (!input.roles?.length) fields.roles = 'required';
+    else if (badRoles.length) fields.roles = `unknown_role:${badRoles.join(',')}`;
+    if (!input.password || input.password.length < 8) fields.password = 'too_short';
+    if (Object.keys(fields).length) throw new ValidationError('The user is not valid', fields);
+    const hash = await hashPassword(input.password, this.config.auth.scryptCost);
+    return this.db.transaction(async (m) => {
+      const brigade = input.brigade ? await this.brigadeByCode(input.brigade, m) : await this.onlyBrigade(m);
+      let squadId: number | null = null;
+      if (input.squad) squadId = (await this.resolveSquadCodes(brigade.id, [input.squad], 'squad', m)).get(input.squad)!.id;
+      if (await m.findOneBy(User, { username: input.username })) {
+        throw new ConflictError(`User ${input.username} already exists`, 'username_taken', { username: 'taken' });
+      }
+      const now = this.clock.now();
+      const inserted = await m.insert(User, {
+        brigadeId: brigade.id,
+        username: input.username,
+        displayName: input.displayName.trim(),
+        squadId,
+        passwordHash: hash,
+        active: true,
+        createdAt: now,
+        updatedAt: now,
+      });
+      const userId = Number(inserted.identifiers[0].id);
+      await m.insert(UserRole, [...new Set(input.roles)].map((role) => ({ userId, role })));
+      return (await m.findOneBy(User, { id: userId }))!;
+    });
+  }
+
+  /** Issues a new API token for a user; only its hash is stored, the token is returned once. */
+  async issueToken(username: string, label = 'cli'): Promise<string> {
+    const token = `${this.config.auth.tokenPrefix}${randomBytes(24).toString('base64url')}`;
+    await this.db.transaction(async (m) => {
+      const user = await m.findOneBy(User, { username });
+      if (!user) throw new NotFoundError(`No user ${username}`);
+      if (!user.active) throw new ValidationError(`User ${username} is disabled`, { username: 'disabled' });
+      await m.insert(ApiToken, {
+        userId: user.id,
+        label,
+        tokenStart: token.slice(0, 8),
+        tokenHash: sha256(token),
+        createdAt: this.clock.now(),
+        lastUsedAt: null,
+        revokedAt: null,
+      });
+    });
+    return token;
+  }
+
+  /** The principal behind a bearer token, or 401. */
+  async authenticateToken(token: string): Promise<Principal> {
+    const row = token ? await this.db.manager.findOneBy(ApiToken, { tokenHash: sha256(token) }) : null;
+    if (!row || row.revokedAt) throw new AuthenticationError('The API token is not valid');
+    const principal = await this.principalFor(row.userId);
+    const now = this.clock.now();
+    // Noting the last use is a write: do it rarely (at most every 5 minutes per token).
+    if (!row.lastUsedAt || now.getTime() - row.lastUsedAt.getTime() > 5 * 60_000) {
+      await this.db.transaction((m) => m.update(ApiToken, { id: row.id }, { lastUsedAt: now }));
+    }
+    return principal;
+  }
+
+  /** Checks a username and password; the same error for an unknown user and a wrong password. */
+  async authenticatePassword(username: string, password: string): Promise<Principal> {
+    const user = await this.db.manager.findOneBy(User, { username });
+    const ok = user ? await verifyPassword(password, user.passwordHash) : false;
+    if (!user || !ok || !user.active) throw new AuthenticationError('Wrong username or password');
+    return this.principalFor(user.id);
+  }
+
+  async principalFor(userId: number, m: EntityManager = this.db.manager): Promise<Principal> {
+    const user = await m.findOneBy(User, { id: userId });
+    if (!user || !user.active) throw new AuthenticationError('The user is disabled or gone');
+    const [roles, brigade] = await Promise.all([m.find(UserRole, { where: { userId } }), m.findOneByOrFail(Brigade, { id: user.brigadeId })]);
+    return {
+      kind: 'user',
+      userId: user.id,
+      name: user.username,
+      username: user.username,
+      displayName: user.displayName,
+      roles: roles.map((r) => r.role as Role).sort(),
+      squadId: user.squadId,
+      brigadeId: brigade.id,
+      brigadeCode: brigade.code,
+      timeZone: brigade.timeZone,
+    };
+  }
+
+  /** The system actor of a brigade (the oversight jobs). */
+  systemActor(brigade: Brigade): EngineActor {
+    return { kind: 'system', userId: null, name: 'system', roles: [], squadId: null, brigadeId: brigade.id, timeZone: brigade.timeZone };
+  }
+
+  async isEmpty(): Promise<boolean> {
+    return (await this.db.manager.count(Brigade)) === 0;
+  }
+
+  private async onlyBrigade(m: EntityManager): Promise<Brigade> {
+    const all = await m.find(Brigade, { take: 2 });
+    if (all.length !== 1) throw new ValidationError('Name the brigade (--brigade <code>): there is not exactly one', { brigade: 'required' });
+    return all[0];
+  }
+
+  /**
+   * Loads the reference organisation and demo users (SPEC §2). Idempotent:
+   * what exists is left alone, what is missing is added. Returns what it added.
+   */
+  async seedDemo(): Promise<{ brigade: boolean; groups: number; squads: number; users: number }> {
+    const added = { brigade: false, groups: 0, squads: 0, users: 0 };
+    const password = await hashPassword(this.config.demo.password, this.config.auth.scryptCost);
+    await this.db.transaction(async (m) => {
+      const now = this.clock.now();
+      let brigade = await m.findOneBy(Brigade, { code: REFERENCE_BRIGADE.code });
+      if (!brigade) {
+        await m.insert(Brigade, { ...REFERENCE_BRIGADE, timeZone: this.config.brigade.defaultTimeZone, createdAt: now });
+        brigade = await m.findOneByOrFail(Brigade, { code: REFERENCE_BRIGADE.code });
+        added.brigade = true;
+      }
+      const brigadeId = brigade.id;
+      const squadRows = [
+        ...REFERENCE_GROUPS.flatMap((g) => g.squads.map((s, i) => ({ s, group: g.code, order: i + 1 }))),
+        ...REFERENCE_UNGROUPED.map((s) => ({ s, group: null as string | null, order: null as number | null })),
+      ];
+      for (const g of REFERENCE_GROUPS) {
+        if (!(await m.findOneBy(LinkageGroup, { brigadeId, code: g.code }))) {
+          await m.insert(LinkageGroup, { brigadeId, code: g.code, name: g.name, nameEn: g.nameEn, active: true, createdAt: now });
+          added.groups++;
+        }
+      }
+      const groupIds = new Map((await m.find(LinkageGroup, { where: { brigadeId } })).map((g) => [g.code, g.id]));
+      for (const { s, group, order } of squadRows) {
+        if (!(await m.findOneBy(Squad, { brigadeId, code: s.code }))) {
+          await m.insert(Squad, {
+            brigadeId,
+            code: s.code,
+            name: s.name,
+            nameEn: s.nameEn,
+            kind: s.kind,
+            groupId: group ? groupIds.get(group)! : null,
+            memberOrder: order,
+            dutyStrength: s.dutyStrength,
+            active: true,
+            createdAt: now,
+          });
+          added.squads++;
+        }
+      }
+      const squadIds = new Map((await m.find(Squad, { where: { brigadeId } })).map((s) => [s.code, s.id]));
+      const existing = new Set((await m.find(User, { select: { username: true } })).map((u) => u.username));
+      for (const u of demoUsers()) {
+        if (existing.has(u.username)) continue;
+        const inserted = await m.insert(User, {
+          brigadeId,
+          username: u.username,
+          displayName: u.displayName,
+          squadId: u.squad ? squadIds.get(u.squad)! : null,
+          passwordHash: password,
+          active: true,
+          createdAt: now,
+          updatedAt: now,
+        });
+        const userId = Number(inserted.identifiers[0].id);
+        await m.insert(UserRole, u.roles.map((role) => ({ userId, role })));
+        added.users++;
+      }
+    });
+    return added;
+  }
+}

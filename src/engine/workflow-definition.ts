@@ -1,0 +1,66 @@
+import type { AnyStateMachine } from 'xstate';
+import type { EntityManager } from 'typeorm';
+import type { Actor, Permit } from '../../workflows/shared/actor';
+import type { Problem } from '../../workflows/shared/problem';
+
+/** An actor as the engine sees it: who, and in which brigade (whose data they may touch, and whose clock they read). */
+export interface EngineActor extends Actor {
+  brigadeId: number;
+  timeZone: string;
+}
+
+/** The event a caller sends: a type and its payload, without the envelope the engine adds. */
+export interface CommandEvent {
+  type: string;
+  [field: string]: unknown;
+}
+
+/** One accepted step, handed to the workflow's projection (same transaction). */
+export interface StepRecord<TContext> {
+  instanceId: number;
+  brigadeId: number;
+  /** The history sequence number of this step (= the instance's version after it). */
+  seq: number;
+  event: CommandEvent;
+  actor: EngineActor;
+  role: string;
+  at: Date;
+  from: string | null;
+  to: string;
+  previous: TContext | null;
+  next: TContext;
+}
+
+export interface DeadlineSpec {
+  /** e.g. `decision`, `results`, `holding_end`, `audit` (SPEC §3.5). */
+  kind: string;
+  dueAt: Date;
+  /** Sent by the sweeper when due; none for a limit that is only watched. */
+  event?: string;
+}
+
+/**
+ * Everything the generic engine needs to run one kind of record. The machine
+ * and its rules come from workflows/; facts, projection and time limits are
+ * the domain's, because they touch the database and the config.
+ */
+export interface WorkflowDefinition<TContext = any, TInput = any> {
+  name: string;
+  machine: AnyStateMachine;
+  /** Stored beside every snapshot; a snapshot of an older version goes through `migrations`. */
+  version: number;
+  /** Migration of a persisted snapshot from version N to N + 1, keyed by N. */
+  migrations?: Record<number, (persisted: any) => any>;
+  /** Who may send `type` in `state` (the same predicate the machine's `permitted` guard uses). */
+  may(type: string, actor: EngineActor, context: TContext, state: string): Permit;
+  /** Why the machine refuses `event` (the same functions its guards use). */
+  problems(context: TContext, event: any): Problem[];
+  /** Facts of the world the rules need, loaded inside the command's transaction. */
+  facts(tx: EntityManager, actor: EngineActor, context: TContext, command: CommandEvent): Promise<unknown>;
+  /** Writes the queryable record from the new snapshot (same transaction). */
+  project(tx: EntityManager, step: StepRecord<TContext>): Promise<void>;
+  /** The time limits of a state just entered. */
+  deadlines(context: TContext, state: string, enteredAt: Date): DeadlineSpec[];
+  /** Input for `initialTransition`. */
+  input?(input: TInput): unknown;
+}

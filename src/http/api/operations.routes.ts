@@ -1,0 +1,54 @@
+import { Router } from 'express';
+import type { OperationService } from '../../domain/operations/operation.service';
+import type { EventInput } from '../../domain/operations/operation.inputs';
+import { presentHistory, presentOperation, presentOperationPage } from '../presenters/operation.presenter';
+import { createOperationSchema, eventSchema, listOperationsQuery, planPatchSchema } from '../schemas/operation.schema';
+import { parseInput } from '../validate';
+import { z } from 'zod';
+import { idParam } from './params';
+
+const patchSchema = planPatchSchema.extend({ expectedVersion: z.int().min(1) });
+
+/** /api/v1/operations (SPEC §6): validate → domain → present. */
+export function operationsApi(operations: OperationService): Router {
+  const r = Router();
+
+  r.post('/', async (req, res) => {
+    const input = parseInput(createOperationSchema, req.body);
+    const id = await operations.create(req.principal!, input);
+    const record = await operations.get(req.principal!, id);
+    res.status(201).location(`/api/v1/operations/${id}`).json(presentOperation(record, req.principal!.timeZone));
+  });
+
+  r.get('/', async (req, res) => {
+    const q = parseInput(listOperationsQuery, req.query);
+    const page = await operations.list(req.principal!, q);
+    res.json(presentOperationPage(page, req.principal!.timeZone));
+  });
+
+  r.get('/:id', async (req, res) => {
+    const record = await operations.get(req.principal!, idParam(req.params.id));
+    res.json(presentOperation(record, req.principal!.timeZone));
+  });
+
+  r.patch('/:id', async (req, res) => {
+    const id = idParam(req.params.id);
+    const { expectedVersion, ...plan } = parseInput(patchSchema, req.body);
+    await operations.send(req.principal!, id, { type: 'EDIT_PLAN', plan, expectedVersion });
+    res.json(presentOperation(await operations.get(req.principal!, id), req.principal!.timeZone));
+  });
+
+  r.post('/:id/events', async (req, res) => {
+    const id = idParam(req.params.id);
+    const event = parseInput(eventSchema, req.body) as EventInput;
+    const result = await operations.send(req.principal!, id, event);
+    res.json({ id, event: event.type, state: result.state, version: result.version });
+  });
+
+  r.get('/:id/history', async (req, res) => {
+    const rows = await operations.history(req.principal!, idParam(req.params.id));
+    res.json(presentHistory(rows, req.principal!.timeZone));
+  });
+
+  return r;
+}

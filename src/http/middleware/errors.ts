@@ -1,0 +1,64 @@
+import type { NextFunction, Request, Response } from 'express';
+import { AppError, EventNotAcceptedError, ForbiddenError, StaleVersionError } from '../../errors';
+import { describeFieldProblem, type Locale, t } from '../../i18n';
+import type { Logger } from '../../logger';
+
+export interface ErrorBody {
+  error: {
+    code: string;
+    message: string;
+    fields: Record<string, string>;
+    [extra: string]: unknown;
+  };
+}
+
+/** Body-parser and similar errors carry a `type` and a `status`. */
+interface HttpishError {
+  type?: string;
+  status?: number;
+  statusCode?: number;
+}
+
+/** One error as the API answers it: `{"error": {"code", "message", "fields", …}}` in the caller's language. */
+export function errorBody(err: AppError, locale: Locale, requestId: string): ErrorBody {
+  const fields = Object.fromEntries(Object.entries(err.fields).map(([k, v]) => [k, describeFieldProblem(locale, v)]));
+  const body: ErrorBody = { error: { code: err.code, message: t(locale, `error.${err.code}`), fields, requestId } };
+  if (err.problems.length) {
+    body.error.problems = err.problems.map((p) => ({ ...p, message: describeFieldProblem(locale, p.code, p.params) }));
+    body.error.message = `${body.error.message}: ${(body.error.problems as Array<{ message: string }>).map((p) => p.message).join('；')}`;
+  }
+  if (err instanceof ForbiddenError) {
+    body.error.reason = err.reason;
+    body.error.message = t(locale, `reason.${err.reason}`);
+  }
+  if (err instanceof StaleVersionError) Object.assign(body.error, { currentVersion: err.currentVersion, currentState: err.currentState });
+  if (err instanceof EventNotAcceptedError) Object.assign(body.error, { event: err.event, currentState: err.currentState });
+  return body;
+}
+
+/** Maps what Express's body parser throws onto our errors. */
+export function translateParserError(err: unknown): { status: number; code: string } | null {
+  const e = err as HttpishError;
+  if (e?.type === 'entity.parse.failed') return { status: 400, code: 'malformed_json' };
+  if (e?.type === 'entity.too.large') return { status: 413, code: 'payload_too_large' };
+  if (e?.type === 'encoding.unsupported' || e?.type === 'charset.unsupported') return { status: 400, code: 'unsupported_media_type' };
+  return null;
+}
+
+/** The API's one error handler (STYLE habit 4): typed errors as JSON, anything else a logged 500. */
+export function apiErrorHandler(logger: Logger) {
+  return (err: unknown, req: Request, res: Response, _next: NextFunction): void => {
+    const locale = req.locale ?? 'zh-CN';
+    if (err instanceof AppError) {
+      res.status(err.status).json(errorBody(err, locale, req.requestId));
+      return;
+    }
+    const parser = translateParserError(err);
+    if (parser) {
+      res.status(parser.status).json({ error: { code: parser.code, message: t(locale, `error.${parser.code}`), fields: {}, requestId: req.requestId } });
+      return;
+    }
+    logger.error('unhandled error', { requestId: req.requestId, method: req.method, path: req.path, err });
+    res.status(500).json({ error: { code: 'internal', message: t(locale, 'error.internal'), fields: {}, requestId: req.requestId } });
+  };
+}

@@ -1,0 +1,42 @@
+import { en } from './en';
+import { zhCN } from './zh-CN';
+
+export const LOCALES = ['zh-CN', 'en'] as const;
+export type Locale = (typeof LOCALES)[number];
+export const DEFAULT_LOCALE: Locale = 'zh-CN';
+
+export const DICTIONARIES: Record<Locale, Record<string, string>> = { 'zh-CN': zhCN, en };
+
+/** The text of `key` in `locale`, with `{name}` placeholders filled; the key itself if missing (a test forbids that). */
+export function t(locale: Locale, key: string, params: Record<string, unknown> = {}): string {
+  const text = DICTIONARIES[locale][key] ?? DICTIONARIES[DEFAULT_LOCALE][key] ?? key;
+  return text.replace(/\{(\w+)\}/g, (_, name) => (params[name] === undefined ? `{${name}}` : String(params[name])));
+}
+
+/** Chinese first: English only when the caller prefers it. */
+export function pickLocale(acceptLanguage: string | undefined): Locale {
+  if (!acceptLanguage) return DEFAULT_LOCALE;
+  const ranked = acceptLanguage
+    .split(',')
+    .map((part) => {
+      const [tag, q] = part.trim().split(';q=');
+      return { tag: tag.toLowerCase(), q: q ? Number(q) : 1 };
+    })
+    .sort((a, b) => b.q - a.q);
+  for (const { tag } of ranked) {
+    if (tag.startsWith('zh')) return 'zh-CN';
+    if (tag.startsWith('en')) return 'en';
+  }
+  return DEFAULT_LOCALE;
+}
+
+/**
+ * A field problem as stored on errors: `code` or `code:value` (e.g.
+ * `unknown_code:waitan2`), rendered as a sentence in the user's language.
+ */
+export function describeFieldProblem(locale: Locale, problem: string, params: Record<string, unknown> = {}): string {
+  const [code, value] = problem.split(/:(.*)/s);
+  const key = DICTIONARIES[DEFAULT_LOCALE][`problem.${code}`] ? `problem.${code}` : `validation.${code}`;
+  if (!DICTIONARIES[DEFAULT_LOCALE][key]) return problem;
+  return t(locale, key, { value, ...params });
+}

@@ -1,0 +1,142 @@
+import 'reflect-metadata';
+import path from 'node:path';
+import fs from 'node:fs';
+import { DataSource, type DataSourceOptions, type EntityManager } from 'typeorm';
+import type { Config } from '../../config';
+import { ENTITIES } from './entities';
+import { MIGRATIONS } from './migrations';
+import { Mutex } from './mutex';
+import { SnakeNamingStrategy } from './naming.strategy';
+
+export type DatabaseKind = 'sqlite' | 'mysql';
+
+export interface DatabaseTarget {
+  kind: DatabaseKind;
+  /** MySQL-family server: TypeORM reads MariaDB's schema differently, so it must know which. */
+  flavor?: 'mysql' | 'mariadb';
+  /** SQLite: file path (or :memory:). */
+  file?: string;
+  host?: string;
+  port?: number;
+  username?: string;
+  password?: string;
+  database?: string;
+}
+
+/** Reads `sqlite:<file>` or `mysql://user:pass@host:port/db` (mariadb:// too). */
+export function parseDatabaseUrl(url: string): DatabaseTarget {
+  if (url.startsWith('sqlite:')) {
+    const file = url.slice('sqlite:'.length).replace(/^\/\//, '');
+    return { kind: 'sqlite', file };
+  }
+  const u = new URL(url);
+  if (u.protocol !== 'mysql:' && u.protocol !== 'mariadb:') throw new Error(`unsupported database URL scheme ${u.protocol}`);
+  return {
+    kind: 'mysql',
+    flavor: u.protocol === 'mariadb:' ? 'mariadb' : undefined,
+    host: u.hostname,
+    port: u.port ? Number(u.port) : 3306,
+    username: decodeURIComponent(u.username),
+    password: decodeURIComponent(u.password),
+    database: u.pathname.replace(/^\//, ''),
+  };
+}
+
+export function dataSourceOptions(target: DatabaseTarget, opts: { logging?: boolean; poolSize?: number } = {}): DataSourceOptions {
+  const common = {
+    entities: ENTITIES,
+    migrations: MIGRATIONS,
+    namingStrategy: new SnakeNamingStrategy(),
+    synchronize: false,
+    migrationsRun: false,
+    logging: opts.logging ?? false,
+  };
+  if (target.kind === 'sqlite') {
+    const file = target.file ?? ':memory:';
+    if (file !== ':memory:') fs.mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
+    return {
+      ...common,
+      type: 'better-sqlite3',
+      database: file,
+      enableWAL: file !== ':memory:',
+      prepareDatabase: (db: { pragma: (s: string) => unknown }) => {
+        db.pragma('foreign_keys = ON');
+        db.pragma('busy_timeout = 5000');
+      },
+    };
+  }
+  return {
+    ...common,
+    type: target.flavor ?? 'mysql',
+    host: target.host,
+    port: target.port,
+    username: target.username,
+    password: target.password,
+    database: target.database,
+    charset: 'utf8mb4_unicode_ci',
+    timezone: 'Z',
+    poolSize: opts.poolSize ?? 20,
+    extra: { connectionLimit: opts.poolSize ?? 20, dateStrings: false },
+  };
+}
+
+/**
+ * The database as the rest of the code sees it: the DataSource and one way to
+ * run a write transaction. On SQLite TypeORM shares one connection, so two
+ * overlapping transactions would corrupt each other: every write transaction
+ * goes through one in-process mutex there (shared/STACK.md).
+ */
+export class Database {
+  private readonly writeLock: Mutex | null;
+
+  constructor(
+    readonly dataSource: DataSource,
+    readonly kind: DatabaseKind,
+  ) {
+    this.writeLock = kind === 'sqlite' ? new Mutex() : null;
+  }
+
+  get manager(): EntityManager {
+    return this.dataSource.manager;
+  }
+
+  /** Runs `work` in one transaction: all of it commits, or none of it. */
+  transaction<T>(work: (tx: EntityManager) => Promise<T>): Promise<T> {
+    const run = () => this.dataSource.transaction(work);
+    return this.writeLock ? this.writeLock.run(run) : run();
+  }
+
+  async migrate(): Promise<string[]> {
+    const done = await this.dataSource.runMigrations({ transaction: 'each' });
+    return done.map((m) => m.name);
+  }
+
+  async close(): Promise<void> {
+    if (this.dataSource.isInitialized) await this.dataSource.destroy();
+  }
+}
+
+/** Asks a MySQL-family server whether it is MariaDB. */
+export async function detectFlavor(target: DatabaseTarget): Promise<'mysql' | 'mariadb'> {
+  const mysql = await import('mysql2/promise');
+  const conn = await mysql.createConnection({
+    host: target.host,
+    port: target.port,
+    user: target.username,
+    password: target.password,
+    connectTimeout: 5000,
+  });
+  try {
+    const [rows] = await conn.query('SELECT VERSION() AS v');
+    return /mariadb/i.test(String((rows as Array<{ v: string }>)[0].v)) ? 'mariadb' : 'mysql';
+  } finally {
+    await conn.end();
+  }
+}
+
+export async function openDatabase(config: Pick<Config, 'database'>, given = parseDatabaseUrl(config.database.url)): Promise<Database> {
+  const target = given.kind === 'mysql' && !given.flavor ? { ...given, flavor: await detectFlavor(given) } : given;
+  const ds = new DataSource(dataSourceOptions(target, { logging: config.database.logging, poolSize: config.database.poolSize }));
+  await ds.initialize();
+  return new Database(ds, target.kind);
+}

@@ -1,0 +1,24 @@
+import { ApiToken, Brigade, LinkageGroup, Squad, User, UserRole } from './org.entity';
+import { HoldingRecord, Operation, OperationIncident, OperationSquad } from './operation.entity';
+import { OutboxMessage, WorkflowDeadline, WorkflowHistory, WorkflowInstance } from './workflow.entity';
+
+export * from './org.entity';
+export * from './operation.entity';
+export * from './workflow.entity';
+
+export const ENTITIES = [
+  Brigade,
+  LinkageGroup,
+  Squad,
+  User,
+  UserRole,
+  ApiToken,
+  WorkflowInstance,
+  WorkflowHistory,
+  OutboxMessage,
+  WorkflowDeadline,
+  Operation,
+  OperationSquad,
+  OperationIncident,
+  HoldingRecord,
+];

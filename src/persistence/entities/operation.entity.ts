@@ -1,0 +1,245 @@
+import { Column, Entity, Index, JoinColumn, ManyToOne, OneToOne, PrimaryColumn, PrimaryGeneratedColumn } from 'typeorm';
+import { LinkageGroup, Squad } from './org.entity';
+import { WorkflowInstance } from './workflow.entity';
+
+/**
+ * The joint operation as a queryable record: written from the machine's
+ * snapshot in the same transaction as every event (the snapshot is the truth;
+ * this is its projection for lists, filters and figures). Shares its id with
+ * the workflow instance.
+ */
+@Entity('operations')
+@Index('IDX_operations_brigade_state', ['brigadeId', 'state'])
+@Index('IDX_operations_brigade_planned', ['brigadeId', 'plannedStart'])
+@Index('IDX_operations_group_end', ['groupId', 'actualEnd'])
+export class Operation {
+  @PrimaryColumn({ type: 'integer' })
+  id!: number;
+
+  @OneToOne(() => WorkflowInstance, { onDelete: 'CASCADE' })
+  @JoinColumn({ name: 'id', foreignKeyConstraintName: 'FK_operations_id' })
+  instance?: WorkflowInstance;
+
+  @Column({ type: 'integer' })
+  brigadeId!: number;
+
+  @Column({ type: 'integer', nullable: true })
+  groupId!: number | null;
+
+  @ManyToOne(() => LinkageGroup, { onDelete: 'RESTRICT', nullable: true })
+  @JoinColumn({ name: 'group_id', foreignKeyConstraintName: 'FK_operations_group_id' })
+  group?: LinkageGroup | null;
+
+  @Column({ type: 'varchar', length: 20 })
+  kind!: string;
+
+  @Column({ type: 'varchar', length: 40 })
+  state!: string;
+
+  @Column({ type: 'varchar', length: 200 })
+  title!: string;
+
+  @Column({ type: 'varchar', length: 20, nullable: true })
+  problemSource!: string | null;
+
+  @Column({ type: 'varchar', length: 300 })
+  location!: string;
+
+  @Column({ type: 'integer' })
+  leadSquadId!: number;
+
+  @ManyToOne(() => Squad, { onDelete: 'RESTRICT' })
+  @JoinColumn({ name: 'lead_squad_id', foreignKeyConstraintName: 'FK_operations_lead_squad_id' })
+  leadSquad?: Squad;
+
+  @Column({ type: 'integer', nullable: true })
+  hostSquadId!: number | null;
+
+  @ManyToOne(() => Squad, { onDelete: 'RESTRICT', nullable: true })
+  @JoinColumn({ name: 'host_squad_id', foreignKeyConstraintName: 'FK_operations_host_squad_id' })
+  hostSquad?: Squad | null;
+
+  @Column({ type: 'integer', nullable: true })
+  designatedCommanderId!: number | null;
+
+  @Column({ type: 'datetime', nullable: true })
+  plannedStart!: Date | null;
+
+  @Column({ type: 'double', nullable: true })
+  plannedHours!: number | null;
+
+  @Column({ type: 'integer' })
+  holdingDays!: number;
+
+  @Column({ type: 'datetime', nullable: true })
+  filedAt!: Date | null;
+
+  @Column({ type: 'datetime', nullable: true })
+  approvedAt!: Date | null;
+
+  @Column({ type: 'datetime', nullable: true })
+  actualStart!: Date | null;
+
+  @Column({ type: 'datetime', nullable: true })
+  actualEnd!: Date | null;
+
+  @Column({ type: 'double', nullable: true })
+  actualHours!: number | null;
+
+  /** R6: decided at completion. */
+  @Column({ type: 'boolean', nullable: true })
+  countsTowardMinimum!: boolean | null;
+
+  @Column({ type: 'datetime', nullable: true })
+  holdingDeadline!: Date | null;
+
+  @Column({ type: 'integer', nullable: true })
+  createdBy!: number | null;
+
+  @Column({ type: 'datetime' })
+  createdAt!: Date;
+
+  @Column({ type: 'datetime' })
+  updatedAt!: Date;
+}
+
+/** A squad taking part in an operation: its planned forces and, once completed, its results. */
+@Entity('operation_squads')
+@Index('IDX_operation_squads_squad', ['squadId'])
+export class OperationSquad {
+  @PrimaryColumn({ type: 'integer' })
+  operationId!: number;
+
+  @ManyToOne(() => Operation, { onDelete: 'CASCADE' })
+  @JoinColumn({ name: 'operation_id', foreignKeyConstraintName: 'FK_operation_squads_operation_id' })
+  operation?: Operation;
+
+  @PrimaryColumn({ type: 'integer' })
+  squadId!: number;
+
+  @ManyToOne(() => Squad, { onDelete: 'RESTRICT' })
+  @JoinColumn({ name: 'squad_id', foreignKeyConstraintName: 'FK_operation_squads_squad_id' })
+  squad?: Squad;
+
+  @Column({ type: 'integer' })
+  brigadeId!: number;
+
+  @Column({ type: 'integer' })
+  position!: number;
+
+  @Column({ type: 'integer', nullable: true })
+  plannedOfficers!: number | null;
+
+  @Column({ type: 'integer', nullable: true })
+  plannedVehicles!: number | null;
+
+  @Column({ type: 'integer', nullable: true })
+  officers!: number | null;
+
+  @Column({ type: 'integer', nullable: true })
+  vehicles!: number | null;
+
+  @Column({ type: 'integer', nullable: true })
+  educated!: number | null;
+
+  @Column({ type: 'integer', nullable: true })
+  handled!: number | null;
+
+  @Column({ type: 'integer', nullable: true })
+  goodsDetained!: number | null;
+}
+
+/** R11: an incident during an operation. */
+@Entity('operation_incidents')
+@Index('IDX_operation_incidents_operation', ['operationId'])
+export class OperationIncident {
+  @PrimaryGeneratedColumn({ type: 'integer' })
+  id!: number;
+
+  @Column({ type: 'integer' })
+  operationId!: number;
+
+  @ManyToOne(() => Operation, { onDelete: 'CASCADE' })
+  @JoinColumn({ name: 'operation_id', foreignKeyConstraintName: 'FK_operation_incidents_operation_id' })
+  operation?: Operation;
+
+  @Column({ type: 'integer' })
+  brigadeId!: number;
+
+  @Column({ type: 'varchar', length: 20 })
+  type!: string;
+
+  @Column({ type: 'varchar', length: 20 })
+  severity!: string;
+
+  @Column({ type: 'datetime' })
+  occurredAt!: Date;
+
+  @Column({ type: 'integer' })
+  injuries!: number;
+
+  @Column({ type: 'text' })
+  description!: string;
+
+  @Column({ type: 'text' })
+  response!: string;
+
+  @Column({ type: 'varchar', length: 300 })
+  informed!: string;
+
+  @Column({ type: 'integer', nullable: true })
+  reportedBy!: number | null;
+
+  @Column({ type: 'integer' })
+  historySeq!: number;
+}
+
+/** R12, R14: what was seen while holding the site — the host squad's checks, inspectors' spot checks and audits. */
+@Entity('holding_records')
+@Index('IDX_holding_records_operation', ['operationId'])
+export class HoldingRecord {
+  @PrimaryGeneratedColumn({ type: 'integer' })
+  id!: number;
+
+  @Column({ type: 'integer' })
+  operationId!: number;
+
+  @ManyToOne(() => Operation, { onDelete: 'CASCADE' })
+  @JoinColumn({ name: 'operation_id', foreignKeyConstraintName: 'FK_holding_records_operation_id' })
+  operation?: Operation;
+
+  @Column({ type: 'integer' })
+  brigadeId!: number;
+
+  /** `holding_check`, `spot_check`, `audit_pass`, `audit_fail`. */
+  @Column({ type: 'varchar', length: 20 })
+  kind!: string;
+
+  @Column({ type: 'integer' })
+  round!: number;
+
+  /** The day observed (brigade time), for holding checks. */
+  @Column({ type: 'varchar', length: 10, nullable: true })
+  date!: string | null;
+
+  @Column({ type: 'integer', nullable: true })
+  officersOnPost!: number | null;
+
+  @Column({ type: 'boolean', nullable: true })
+  reboundObserved!: boolean | null;
+
+  @Column({ type: 'text' })
+  notes!: string;
+
+  @Column({ type: 'text', nullable: true })
+  rectification!: string | null;
+
+  @Column({ type: 'integer', nullable: true })
+  byUserId!: number | null;
+
+  @Column({ type: 'datetime' })
+  at!: Date;
+
+  @Column({ type: 'integer' })
+  historySeq!: number;
+}

@@ -1,0 +1,186 @@
+import { Column, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedColumn } from 'typeorm';
+import { Brigade } from './org.entity';
+
+/** One record run by a machine in workflows/: its persisted snapshot, state and optimistic-lock version. */
+@Entity('workflow_instances')
+@Index('IDX_workflow_instances_workflow_state', ['workflow', 'state'])
+export class WorkflowInstance {
+  @PrimaryGeneratedColumn({ type: 'integer' })
+  id!: number;
+
+  @Column({ type: 'integer' })
+  brigadeId!: number;
+
+  @ManyToOne(() => Brigade, { onDelete: 'RESTRICT' })
+  @JoinColumn({ name: 'brigade_id', foreignKeyConstraintName: 'FK_workflow_instances_brigade_id' })
+  brigade?: Brigade;
+
+  @Column({ type: 'varchar', length: 40 })
+  workflow!: string;
+
+  /** The machine version the snapshot was stored with. */
+  @Column({ type: 'integer' })
+  machineVersion!: number;
+
+  @Column({ type: 'varchar', length: 40 })
+  state!: string;
+
+  @Column({ type: 'json' })
+  snapshot!: unknown;
+
+  /** Optimistic lock: bumped by a conditional UPDATE on every event. */
+  @Column({ type: 'integer' })
+  version!: number;
+
+  @Column({ type: 'datetime' })
+  createdAt!: Date;
+
+  @Column({ type: 'datetime' })
+  updatedAt!: Date;
+}
+
+/** The append-only history of an instance: one row per accepted event (and one for its creation). */
+@Entity('workflow_history')
+@Index('UQ_workflow_history_instance_seq', ['instanceId', 'seq'], { unique: true })
+export class WorkflowHistory {
+  @PrimaryGeneratedColumn({ type: 'integer' })
+  id!: number;
+
+  @Column({ type: 'integer' })
+  instanceId!: number;
+
+  @ManyToOne(() => WorkflowInstance, { onDelete: 'CASCADE' })
+  @JoinColumn({ name: 'instance_id', foreignKeyConstraintName: 'FK_workflow_history_instance_id' })
+  instance?: WorkflowInstance;
+
+  @Column({ type: 'integer' })
+  brigadeId!: number;
+
+  /** 1, 2, 3 … per instance; 1 is the creation. */
+  @Column({ type: 'integer' })
+  seq!: number;
+
+  @Column({ type: 'integer', nullable: true })
+  actorUserId!: number | null;
+
+  @Column({ type: 'varchar', length: 100 })
+  actorName!: string;
+
+  /** The role the actor acted in (or `system`). */
+  @Column({ type: 'varchar', length: 20 })
+  actorRole!: string;
+
+  @Column({ type: 'varchar', length: 40 })
+  event!: string;
+
+  @Column({ type: 'json' })
+  payload!: unknown;
+
+  @Column({ type: 'varchar', length: 40, nullable: true })
+  fromState!: string | null;
+
+  @Column({ type: 'varchar', length: 40 })
+  toState!: string;
+
+  /** The version the instance has after this event. */
+  @Column({ type: 'integer' })
+  version!: number;
+
+  @Column({ type: 'datetime' })
+  at!: Date;
+}
+
+/** A side effect of an event, written in its transaction and delivered after commit (at least once). */
+@Entity('outbox')
+@Index('IDX_outbox_pending', ['deliveredAt', 'availableAt'])
+export class OutboxMessage {
+  @PrimaryGeneratedColumn({ type: 'integer' })
+  id!: number;
+
+  @Column({ type: 'integer' })
+  brigadeId!: number;
+
+  @Column({ type: 'integer' })
+  instanceId!: number;
+
+  @ManyToOne(() => WorkflowInstance, { onDelete: 'CASCADE' })
+  @JoinColumn({ name: 'instance_id', foreignKeyConstraintName: 'FK_outbox_instance_id' })
+  instance?: WorkflowInstance;
+
+  @Column({ type: 'integer' })
+  historySeq!: number;
+
+  @Column({ type: 'varchar', length: 40 })
+  workflow!: string;
+
+  @Column({ type: 'varchar', length: 60 })
+  topic!: string;
+
+  @Column({ type: 'json' })
+  payload!: unknown;
+
+  @Column({ type: 'datetime' })
+  createdAt!: Date;
+
+  @Column({ type: 'datetime' })
+  availableAt!: Date;
+
+  @Column({ type: 'datetime', nullable: true })
+  deliveredAt!: Date | null;
+
+  @Column({ type: 'integer' })
+  attempts!: number;
+
+  @Column({ type: 'varchar', length: 500, nullable: true })
+  lastError!: string | null;
+}
+
+/**
+ * A time limit on a waiting state (SPEC §3.5) or a timed step (holding's end).
+ * Opened when the state is entered, closed when it is left; swept by the jobs,
+ * which send `event` (if any) through the engine.
+ */
+@Entity('workflow_deadlines')
+@Index('IDX_workflow_deadlines_open', ['closedAt', 'dueAt'])
+@Index('IDX_workflow_deadlines_instance', ['instanceId'])
+export class WorkflowDeadline {
+  @PrimaryGeneratedColumn({ type: 'integer' })
+  id!: number;
+
+  @Column({ type: 'integer' })
+  brigadeId!: number;
+
+  @Column({ type: 'integer' })
+  instanceId!: number;
+
+  @ManyToOne(() => WorkflowInstance, { onDelete: 'CASCADE' })
+  @JoinColumn({ name: 'instance_id', foreignKeyConstraintName: 'FK_workflow_deadlines_instance_id' })
+  instance?: WorkflowInstance;
+
+  @Column({ type: 'varchar', length: 40 })
+  workflow!: string;
+
+  @Column({ type: 'varchar', length: 40 })
+  kind!: string;
+
+  /** The state this limit watches. */
+  @Column({ type: 'varchar', length: 40 })
+  state!: string;
+
+  @Column({ type: 'datetime' })
+  startsAt!: Date;
+
+  @Column({ type: 'datetime' })
+  dueAt!: Date;
+
+  /** Event the sweeper sends when due (e.g. HOLDING_ELAPSED); null for a limit that only flags. */
+  @Column({ type: 'varchar', length: 40, nullable: true })
+  event!: string | null;
+
+  @Column({ type: 'datetime', nullable: true })
+  closedAt!: Date | null;
+
+  /** `met` (left the state in time), `late` (left it after the limit). */
+  @Column({ type: 'varchar', length: 20, nullable: true })
+  outcome!: string | null;
+}

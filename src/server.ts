@@ -1,0 +1,51 @@
+import type { AddressInfo } from 'node:net';
+import { buildApp } from './app';
+import { boot, configOrExit } from './bootstrap';
+import { parseDatabaseUrl } from './persistence/data-source';
+
+/** `npm start`: migrate, seed an empty database with the reference organisation, serve. */
+async function main(): Promise<void> {
+  const config = configOrExit();
+  const services = await boot(config);
+  const app = buildApp(services);
+  const server = app.listen(config.http.port, config.http.host);
+  await new Promise<void>((resolve, reject) => {
+    server.once('listening', resolve);
+    server.once('error', reject);
+  });
+  const { port } = server.address() as AddressInfo;
+  const url = config.http.publicUrl ?? `http://${config.http.host === '0.0.0.0' ? 'localhost' : config.http.host}:${port}`;
+  const target = parseDatabaseUrl(config.database.url);
+  const where = target.kind === 'sqlite' ? `SQLite ${target.file}` : `${target.flavor ?? 'MySQL'} ${target.host}:${target.port}/${target.database}`;
+  const lines = [
+    '',
+    `  Liandong 联动 is running: ${url}`,
+    `  Database: ${where}${services.migrated.length ? ` (applied ${services.migrated.length} migration(s))` : ''}`,
+    services.seeded ? '  Loaded the reference organisation (Huangpu brigade, 17 squads, 4 groups) and demo users.' : '',
+    `  Demo users (password "${config.demo.password}"): waitan.leader, duty, commander, inspector, admin … (see README)`,
+    `  API: ${url}/api/v1  ·  description: ${url}/api/openapi.json`,
+    '  An API token: npm run cli -- token waitan.leader',
+    '  Stop with Ctrl+C.',
+    '',
+  ].filter((l) => l !== '');
+  process.stdout.write(`${lines.join('\n')}\n`);
+
+  let stopping = false;
+  const stop = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    services.logger.info('shutting down', { signal });
+    server.close(() => {
+      void services.db.close().finally(() => process.exit(0));
+    });
+    server.closeAllConnections?.();
+    setTimeout(() => process.exit(1), 10_000).unref();
+  };
+  process.on('SIGINT', () => stop('SIGINT'));
+  process.on('SIGTERM', () => stop('SIGTERM'));
+}
+
+main().catch((e) => {
+  process.stderr.write(`Liandong could not start: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
+  process.exit(1);
+});

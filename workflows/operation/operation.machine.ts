@@ -1,0 +1,196 @@
+/**
+ * The joint operation (联动整治行动), SPEC §3.1:
+ *
+ *   draft --FILE--> filed --APPROVE--> approved --START--> in_progress --COMPLETE--> holding
+ *   filed --RETURN--> draft;  draft/filed/approved --CANCEL--> cancelled
+ *   holding --HOLDING_ELAPSED--> awaiting_audit --AUDIT_PASS--> closed
+ *                                awaiting_audit --AUDIT_FAIL--> holding (again)
+ *
+ * Every transition is guarded by who may send it (operation.rules `mayOperation`)
+ * and by what the event must satisfy (`operationEventProblems`).
+ */
+import { and, assign, setup } from 'xstate';
+import { addDays } from '../shared/time';
+import { actualHours, mayOperation, operationEventProblems } from './operation.rules';
+import type { OperationContext, OperationEvent, OperationInput, OperationState } from './operation.types';
+
+type Ev<T extends OperationEvent['type']> = Extract<OperationEvent, { type: T }>;
+
+/** Bump when states, events or context change shape; add a migration in index.ts. */
+export const OPERATION_MACHINE_VERSION = 1;
+
+/** The guard of every transition: the sender may send it in `state`, and the event is sound. */
+const allowed = (state: OperationState) => and([{ type: 'permitted', params: { state } }, 'sound']);
+
+const notify = (topic: string) => ({ type: 'notify' as const, params: { topic } });
+
+export const operationMachine = setup({
+  types: {
+    context: {} as OperationContext,
+    events: {} as OperationEvent,
+    input: {} as OperationInput,
+  },
+  guards: {
+    permitted: ({ context, event }, params: { state: OperationState }) =>
+      mayOperation(event.type, event.actor, context, params.state).ok,
+    sound: ({ context, event }) => operationEventProblems(context, event).length === 0,
+  },
+  actions: {
+    /** A side effect for the outbox: the engine delivers it after commit. */
+    notify: (_args, _params: { topic: string }) => undefined,
+    recordCancel: assign({ cancelReason: ({ event }) => (event as Ev<'CANCEL'>).reason.trim() }),
+  },
+}).createMachine({
+  id: 'operation',
+  initial: 'draft',
+  context: ({ input }) => ({
+    plan: input.plan,
+    createdBy: input.createdBy,
+    designatedCommanderId: null,
+    filedBy: null,
+    filedAt: null,
+    approvedBy: null,
+    approvedAt: null,
+    returnCount: 0,
+    lastReturnReason: null,
+    cancelReason: null,
+    actualStart: null,
+    actualEnd: null,
+    actualHours: null,
+    shortReason: null,
+    countsTowardMinimum: null,
+    holdingRound: 0,
+    holdingStartedAt: null,
+    holdingDeadline: null,
+  }),
+  states: {
+    draft: {
+      on: {
+        EDIT_PLAN: {
+          guard: allowed('draft'),
+          actions: assign({ plan: ({ event }) => (event as Ev<'EDIT_PLAN'>).plan }),
+        },
+        FILE: {
+          target: 'filed',
+          guard: allowed('draft'),
+          actions: [
+            assign({ filedBy: ({ event }) => event.actor.userId, filedAt: ({ event }) => event.at }),
+            notify('operation.filed'),
+          ],
+        },
+        DESIGNATE_COMMANDER: {
+          guard: allowed('draft'),
+          actions: assign({ designatedCommanderId: ({ event }) => (event as Ev<'DESIGNATE_COMMANDER'>).commanderId }),
+        },
+        CANCEL: { target: 'cancelled', guard: allowed('draft'), actions: ['recordCancel', notify('operation.cancelled')] },
+      },
+    },
+    filed: {
+      on: {
+        APPROVE: {
+          target: 'approved',
+          guard: allowed('filed'),
+          actions: [
+            assign({ approvedBy: ({ event }) => event.actor.userId, approvedAt: ({ event }) => event.at }),
+            notify('operation.approved'),
+          ],
+        },
+        RETURN: {
+          target: 'draft',
+          guard: allowed('filed'),
+          actions: [
+            assign({
+              returnCount: ({ context }) => context.returnCount + 1,
+              lastReturnReason: ({ event }) => (event as Ev<'RETURN'>).reason,
+              filedBy: null,
+              filedAt: null,
+            }),
+            notify('operation.returned'),
+          ],
+        },
+        DESIGNATE_COMMANDER: {
+          guard: allowed('filed'),
+          actions: assign({ designatedCommanderId: ({ event }) => (event as Ev<'DESIGNATE_COMMANDER'>).commanderId }),
+        },
+        CANCEL: { target: 'cancelled', guard: allowed('filed'), actions: ['recordCancel', notify('operation.cancelled')] },
+      },
+    },
+    approved: {
+      on: {
+        START: {
+          target: 'in_progress',
+          guard: allowed('approved'),
+          actions: assign({ actualStart: ({ event }) => (event as Ev<'START'>).actualStart ?? event.at }),
+        },
+        DESIGNATE_COMMANDER: {
+          guard: allowed('approved'),
+          actions: assign({ designatedCommanderId: ({ event }) => (event as Ev<'DESIGNATE_COMMANDER'>).commanderId }),
+        },
+        CANCEL: { target: 'cancelled', guard: allowed('approved'), actions: ['recordCancel', notify('operation.cancelled')] },
+      },
+    },
+    in_progress: {
+      on: {
+        LOG_INCIDENT: {
+          guard: allowed('in_progress'),
+          actions: {
+            type: 'notify',
+            params: ({ event }) => ({
+              topic: (event as Ev<'LOG_INCIDENT'>).severity === 'minor' ? 'operation.incident' : 'operation.serious_incident',
+            }),
+          },
+        },
+        COMPLETE: {
+          target: 'holding',
+          guard: allowed('in_progress'),
+          actions: assign(({ context, event }) => {
+            const e = event as Ev<'COMPLETE'>;
+            const end = e.actualEnd ?? e.at;
+            const hours = actualHours(context, end);
+            return {
+              actualEnd: end,
+              actualHours: hours,
+              shortReason: e.shortReason?.trim() ? e.shortReason.trim() : null,
+              // R6: only regular and brigade-led operations of at least 4 hours count.
+              countsTowardMinimum: context.plan.kind !== 'ad_hoc' && hours >= e.facts.limits.minHours,
+              holdingRound: 1,
+              holdingStartedAt: end,
+              // R12: the host squad holds the site for the planned number of days.
+              holdingDeadline: addDays(end, context.plan.holdingDays),
+            };
+          }),
+        },
+      },
+    },
+    holding: {
+      on: {
+        LOG_HOLDING_CHECK: { guard: allowed('holding') },
+        SPOT_CHECK: { guard: allowed('holding') },
+        HOLDING_ELAPSED: { target: 'awaiting_audit', guard: allowed('holding'), actions: notify('operation.audit_due') },
+      },
+    },
+    awaiting_audit: {
+      on: {
+        AUDIT_PASS: { target: 'closed', guard: allowed('awaiting_audit'), actions: notify('operation.audit_passed') },
+        AUDIT_FAIL: {
+          target: 'holding',
+          guard: allowed('awaiting_audit'),
+          actions: [
+            // R14: a failed audit restarts holding with the rectification asked for.
+            assign(({ context, event }) => {
+              const e = event as Ev<'AUDIT_FAIL'>;
+              return {
+                holdingRound: context.holdingRound + 1,
+                holdingStartedAt: e.at,
+                holdingDeadline: addDays(e.at, e.holdingDays ?? context.plan.holdingDays),
+              };
+            }),
+            notify('operation.audit_failed'),
+          ],
+        },
+      },
+    },
+    closed: { type: 'final' },
+    cancelled: { type: 'final' },
+  },
+});
