@@ -89,6 +89,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Json
   if (config.operation.holdingDaysMin > config.operation.holdingDaysMax) {
     throw new ConfigError('Invalid configuration:\n  operation.holdingDaysMin: must not exceed operation.holdingDaysMax');
   }
+  const { holdingDaysDefault, holdingDaysMin, holdingDaysMax } = config.operation;
+  if (holdingDaysDefault < holdingDaysMin || holdingDaysDefault > holdingDaysMax) {
+    throw new ConfigError('Invalid configuration:\n  operation.holdingDaysDefault: must lie within holdingDaysMin … holdingDaysMax');
+  }
   return deepFreeze(config);
 }
 

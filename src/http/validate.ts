@@ -2,14 +2,15 @@ import type { z } from 'zod';
 import { ValidationError } from '../errors';
 
 /** Turns zod's issues into our field map: `path.to.field` → `code` (with the detail the dictionaries fill in). */
-export function fieldProblems(issues: z.core.$ZodIssue[]): Record<string, string> {
+export function fieldProblems(issues: z.core.$ZodIssue[], opts: { collapseIndexes?: boolean } = {}): Record<string, string> {
   const fields: Record<string, string> = {};
   for (const issue of issues) {
     if (issue.code === 'unrecognized_keys') {
       for (const key of issue.keys) fields[[...issue.path, key].join('.')] = 'unrecognized_keys';
       continue;
     }
-    const path = issue.path.join('.') || (issue.code === 'invalid_union' && 'discriminator' in issue ? String(issue.discriminator) : '') || '_';
+    const segments = opts.collapseIndexes ? issue.path.filter((p) => typeof p !== 'number') : issue.path;
+    const path = segments.join('.') || (issue.code === 'invalid_union' && 'discriminator' in issue ? String(issue.discriminator) : '') || '_';
     if (fields[path]) continue;
     let code: string = issue.code;
     if (issue.code === 'invalid_type' && issue.input === undefined) code = 'required';
@@ -24,9 +25,9 @@ export function fieldProblems(issues: z.core.$ZodIssue[]): Record<string, string
 }
 
 /** Validates `data` against `schema` or throws a 400 naming every bad field. */
-export function parseInput<S extends z.ZodType>(schema: S, data: unknown): z.output<S> {
+export function parseInput<S extends z.ZodType>(schema: S, data: unknown, opts: { collapseIndexes?: boolean } = {}): z.output<S> {
   const result = schema.safeParse(data);
   if (result.success) return result.data;
-  const fields = fieldProblems(result.error.issues);
+  const fields = fieldProblems(result.error.issues, opts);
   throw new ValidationError(`Invalid input: ${Object.keys(fields).join(', ')}`, fields);
 }

@@ -38,5 +38,7 @@ export function describeFieldProblem(locale: Locale, problem: string, params: Re
   const [code, value] = problem.split(/:(.*)/s);
   const key = DICTIONARIES[DEFAULT_LOCALE][`problem.${code}`] ? `problem.${code}` : `validation.${code}`;
   if (!DICTIONARIES[DEFAULT_LOCALE][key]) return problem;
-  return t(locale, key, { value, ...params });
+  // Validation codes carry one detail (`too_small:4`); every placeholder of theirs reads it.
+  const detail = value === undefined ? {} : { expected: value, minimum: value, maximum: value, format: value, values: value.split('|').join(', ') };
+  return t(locale, key, { value, ...detail, ...params });
 }

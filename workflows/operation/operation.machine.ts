@@ -9,7 +9,7 @@
  * Every transition is guarded by who may send it (operation.rules `mayOperation`)
  * and by what the event must satisfy (`operationEventProblems`).
  */
-import { and, assign, setup } from 'xstate';
+import { and, assign, enqueueActions, setup } from 'xstate';
 import { addDays } from '../shared/time';
 import { actualHours, mayOperation, operationEventProblems } from './operation.rules';
 import type { OperationContext, OperationEvent, OperationInput, OperationState } from './operation.types';
@@ -62,6 +62,8 @@ export const operationMachine = setup({
     holdingRound: 0,
     holdingStartedAt: null,
     holdingDeadline: null,
+    holdingChecks: 0,
+    spotChecks: 0,
   }),
   states: {
     draft: {
@@ -164,8 +166,25 @@ export const operationMachine = setup({
     },
     holding: {
       on: {
-        LOG_HOLDING_CHECK: { guard: allowed('holding') },
-        SPOT_CHECK: { guard: allowed('holding') },
+        LOG_HOLDING_CHECK: {
+          guard: allowed('holding'),
+          actions: [
+            assign({ holdingChecks: ({ context }) => context.holdingChecks + 1 }),
+            // R12: a rebound seen while holding is news for the group.
+            enqueueActions(({ event, enqueue }) => {
+              if ((event as Ev<'LOG_HOLDING_CHECK'>).reboundObserved) enqueue(notify('operation.rebound_observed'));
+            }),
+          ],
+        },
+        SPOT_CHECK: {
+          guard: allowed('holding'),
+          actions: [
+            assign({ spotChecks: ({ context }) => context.spotChecks + 1 }),
+            enqueueActions(({ event, enqueue }) => {
+              if ((event as Ev<'SPOT_CHECK'>).reboundObserved) enqueue(notify('operation.rebound_observed'));
+            }),
+          ],
+        },
         HOLDING_ELAPSED: { target: 'awaiting_audit', guard: allowed('holding'), actions: notify('operation.audit_due') },
       },
     },

@@ -87,6 +87,9 @@ export interface OperationContext {
   holdingRound: number;
   holdingStartedAt: string | null;
   holdingDeadline: string | null;
+  /** Holding checks logged by the host squad and spot checks by inspectors, over all rounds. */
+  holdingChecks: number;
+  spotChecks: number;
 }
 
 /** What the engine adds to every event: who, when, and the facts of the world the rules need. */

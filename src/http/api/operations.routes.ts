@@ -21,7 +21,7 @@ export function operationsApi(operations: OperationService): Router {
   });
 
   r.get('/', async (req, res) => {
-    const q = parseInput(listOperationsQuery, req.query);
+    const q = parseInput(listOperationsQuery, req.query, { collapseIndexes: true });
     const page = await operations.list(req.principal!, q);
     res.json(presentOperationPage(page, req.principal!.timeZone));
   });

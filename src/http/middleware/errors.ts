@@ -22,6 +22,8 @@ interface HttpishError {
 /** One error as the API answers it: `{"error": {"code", "message", "fields", …}}` in the caller's language. */
 export function errorBody(err: AppError, locale: Locale, requestId: string): ErrorBody {
   const fields = Object.fromEntries(Object.entries(err.fields).map(([k, v]) => [k, describeFieldProblem(locale, v)]));
+  // A rule's problems carry their figures (`{min}` hours …): name each field with them.
+  for (const p of err.problems) if (p.field) fields[p.field] = describeFieldProblem(locale, p.code, p.params);
   const body: ErrorBody = { error: { code: err.code, message: t(locale, `error.${err.code}`), fields, requestId } };
   if (err.problems.length) {
     body.error.problems = err.problems.map((p) => ({ ...p, message: describeFieldProblem(locale, p.code, p.params) }));

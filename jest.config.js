@@ -1,0 +1,74 @@
+/**
+ * Tests: `unit` once; `integration` and `http` on SQLite, and again on
+ * MariaDB/MySQL when one answers (TEST_MYSQL_URL, default
+ * mysql://root@127.0.0.1:3306). With REQUIRE_MYSQL=1 a missing server fails the run.
+ * `browser` (playwright-core + Debian's Chromium) when a Chromium is found.
+ */
+const swc = [
+  '@swc/jest',
+  {
+    jsc: {
+      parser: { syntax: 'typescript', decorators: true },
+      transform: { legacyDecorator: true, decoratorMetadata: true, useDefineForClassFields: false },
+      target: 'es2022',
+    },
+    module: { type: 'commonjs' },
+  },
+];
+
+const base = {
+  transform: { '^.+\\.ts$': swc },
+  testEnvironment: 'node',
+  moduleFileExtensions: ['ts', 'js', 'json'],
+};
+
+const MYSQL_URL = process.env.TEST_MYSQL_URL || 'mysql://root:@127.0.0.1:3306/test';
+
+async function mysqlAnswers() {
+  const mysql = require('mysql2/promise');
+  const u = new URL(MYSQL_URL);
+  try {
+    const c = await mysql.createConnection({
+      host: u.hostname,
+      port: Number(u.port || 3306),
+      user: decodeURIComponent(u.username),
+      password: decodeURIComponent(u.password),
+      connectTimeout: 3000,
+    });
+    await c.query('SELECT 1');
+    await c.end();
+    return null;
+  } catch (e) {
+    return e.message;
+  }
+}
+
+module.exports = async () => {
+  const projects = [
+    { ...base, displayName: 'unit', testMatch: ['<rootDir>/test/unit/**/*.test.ts'] },
+    {
+      ...base,
+      displayName: 'sqlite',
+      testMatch: ['<rootDir>/test/integration/**/*.test.ts', '<rootDir>/test/http/**/*.test.ts'],
+      globals: { LIANDONG_TEST_DB: 'sqlite' },
+    },
+  ];
+  const why = await mysqlAnswers();
+  if (why === null) {
+    projects.push({
+      ...base,
+      displayName: 'mariadb',
+      testMatch: ['<rootDir>/test/integration/**/*.test.ts', '<rootDir>/test/http/**/*.test.ts'],
+      globals: { LIANDONG_TEST_DB: 'mysql', LIANDONG_TEST_MYSQL_URL: MYSQL_URL },
+    });
+  } else if (process.env.REQUIRE_MYSQL === '1') {
+    throw new Error(`REQUIRE_MYSQL=1 but MariaDB/MySQL does not answer at ${MYSQL_URL}: ${why}`);
+  } else {
+    process.stderr.write(`\n[liandong] MariaDB/MySQL not reachable at ${MYSQL_URL} (${why}): running SQLite only.\n\n`);
+  }
+  return {
+    projects,
+    maxWorkers: process.env.JEST_WORKERS || 2,
+    testTimeout: 30000,
+  };
+};
