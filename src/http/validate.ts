@@ -26,7 +26,7 @@ export function fieldProblems(issues: z.core.$ZodIssue[], opts: { collapseIndexe
 
 /** Validates `data` against `schema` or throws a 400 naming every bad field. */
 export function parseInput<S extends z.ZodType>(schema: S, data: unknown, opts: { collapseIndexes?: boolean } = {}): z.output<S> {
-  const result = schema.safeParse(data);
+  const result = schema.safeParse(data, { reportInput: true });
   if (result.success) return result.data;
   const fields = fieldProblems(result.error.issues, opts);
   throw new ValidationError(`Invalid input: ${Object.keys(fields).join(', ')}`, fields);

@@ -131,3 +131,24 @@ export async function systemActorOf(t: TestApp) {
   const brigade = await t.services.org.brigadeByCode('huangpu');
   return t.services.org.systemActor(brigade);
 }
+
+const COUNTED_TABLES = [
+  'workflow_instances',
+  'workflow_history',
+  'outbox',
+  'workflow_deadlines',
+  'operations',
+  'operation_squads',
+  'operation_incidents',
+  'holding_records',
+];
+
+/** Row counts of every table a command writes: equal before and after means nothing was written. */
+export async function rowCounts(t: TestApp): Promise<Record<string, number>> {
+  const out: Record<string, number> = {};
+  for (const table of COUNTED_TABLES) {
+    const [row] = await t.services.db.dataSource.query(`SELECT COUNT(*) AS n FROM ${table}`);
+    out[table] = Number(row.n);
+  }
+  return out;
+}

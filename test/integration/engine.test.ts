@@ -1,0 +1,179 @@
+import { Brigade, OutboxMessage, Squad, User, UserRole, WorkflowDeadline, WorkflowInstance } from '../../src/persistence/entities';
+import type { Principal } from '../../src/domain/org/org.service';
+import { createOperation, planBody, rowCounts, send, systemActorOf } from '../support/factories';
+import { startTestApp, type TestApp } from '../support/test-app';
+import { SnapshotError } from '../../src/errors';
+
+let t: TestApp;
+const HOUR = 3_600_000;
+
+beforeAll(async () => {
+  t = await startTestApp();
+});
+afterAll(async () => {
+  await t.close();
+});
+
+const principal = (username: string) => t.services.org.authenticateToken(t.token(username));
+
+describe('one event is one transaction', () => {
+  it('when anything fails mid-command (here: the projection), nothing of it is written', async () => {
+    const { id } = await createOperation(t);
+    const real = t.services.workflows.operation;
+    const failing = {
+      ...real,
+      project: async (...args: Parameters<typeof real.project>) => {
+        await real.project(...args);
+        throw new Error('disk full');
+      },
+    };
+    const before = await rowCounts(t);
+    await expect(t.services.engine.send(failing, id, await principal('waitan.leader'), { type: 'FILE' }, { expectedVersion: 1 })).rejects.toThrow(
+      'disk full',
+    );
+    expect(await rowCounts(t)).toEqual(before);
+    const op = (await t.as('duty').get(`/api/v1/operations/${id}`)).body;
+    expect(op).toMatchObject({ state: 'draft', version: 1 });
+  });
+
+  it('an accepted event writes the snapshot, version, history, outbox and deadline together', async () => {
+    const { id } = await createOperation(t);
+    await send(t, id, 1, 'FILE');
+    const m = t.services.db.manager;
+    const instance = await m.findOneByOrFail(WorkflowInstance, { id });
+    expect(instance).toMatchObject({ state: 'filed', version: 2, machineVersion: 1, workflow: 'operation' });
+    expect((instance.snapshot as { value: string }).value).toBe('filed');
+    const outbox = await m.find(OutboxMessage, { where: { instanceId: id } });
+    expect(outbox.map((o) => [o.topic, o.historySeq, o.deliveredAt])).toEqual([['operation.filed', 2, null]]);
+    const deadlines = await m.find(WorkflowDeadline, { where: { instanceId: id } });
+    expect(deadlines).toHaveLength(1);
+    expect(deadlines[0]).toMatchObject({ kind: 'decision', state: 'filed', closedAt: null });
+    // §3.5: a filing waits at most 48 hours for a decision.
+    expect(deadlines[0].dueAt.getTime() - t.clock.now().getTime()).toBe(48 * HOUR);
+  });
+
+  it('a deadline left late is closed as late', async () => {
+    const { id } = await createOperation(t);
+    await send(t, id, 1, 'FILE');
+    t.clock.advance(50 * HOUR);
+    await send(t, id, 2, 'RETURN');
+    const [d] = await t.services.db.manager.find(WorkflowDeadline, { where: { instanceId: id } });
+    expect(d).toMatchObject({ kind: 'decision', outcome: 'late' });
+  });
+});
+
+describe('snapshots and machine versions', () => {
+  async function storedAs(machineVersion: number) {
+    const { id } = await createOperation(t);
+    await t.services.db.transaction((m) => m.update(WorkflowInstance, { id }, { machineVersion }));
+    return id;
+  }
+
+  it('a snapshot stored by an older machine version is migrated on load', async () => {
+    const id = await storedAs(0);
+    const wf = {
+      ...t.services.workflows.operation,
+      migrations: { 0: (p: { context: Record<string, unknown> }) => ({ ...p, context: { ...p.context, migrated: true } }) },
+    };
+    const loaded = await t.services.engine.load(t.services.db.manager, wf, id, await principal('duty'));
+    expect((loaded.context as unknown as { migrated: boolean }).migrated).toBe(true);
+  });
+
+  it('an older snapshot without a migration, or one from a newer machine, is refused rather than guessed at', async () => {
+    const older = await storedAs(0);
+    await expect(t.services.engine.load(t.services.db.manager, t.services.workflows.operation, older, await principal('duty'))).rejects.toThrow(SnapshotError);
+    const newer = await storedAs(99);
+    await expect(t.services.engine.load(t.services.db.manager, t.services.workflows.operation, newer, await principal('duty'))).rejects.toThrow(
+      /newer/,
+    );
+  });
+
+  it('a snapshot naming a state that no longer exists is refused', async () => {
+    const { id } = await createOperation(t);
+    const row = await t.services.db.manager.findOneByOrFail(WorkflowInstance, { id });
+    await t.services.db.transaction((m) => m.update(WorkflowInstance, { id }, { snapshot: { ...(row.snapshot as object), value: 'teleported' } }));
+    await expect(t.services.engine.load(t.services.db.manager, t.services.workflows.operation, id, await principal('duty'))).rejects.toThrow();
+  });
+});
+
+describe('allowed events come from the same rules as the machine', () => {
+  it('each user sees only what they may send now', async () => {
+    const { id } = await createOperation(t);
+    const allowed = async (who: string) => (await t.as(who).get(`/api/v1/operations/${id}`)).body.allowedEvents.sort();
+    expect(await allowed('waitan.leader')).toEqual(['CANCEL', 'EDIT_PLAN', 'FILE']);
+    expect(await allowed('nanjingdonglu.leader')).toEqual([]);
+    expect(await allowed('duty')).toEqual([]);
+    expect(await allowed('commander')).toEqual(['DESIGNATE_COMMANDER']);
+    await send(t, id, 1, 'FILE');
+    expect(await allowed('waitan.leader')).toEqual([]);
+    expect(await allowed('duty')).toEqual(['APPROVE', 'CANCEL', 'RETURN']);
+    expect(await allowed('commander')).toEqual(['APPROVE', 'CANCEL', 'DESIGNATE_COMMANDER', 'RETURN']);
+  });
+
+  it('what allowedEvents lists is accepted, and what it does not list is refused, for every demo user', async () => {
+    const { id } = await createOperation(t);
+    const v = await send(t, id, 1, 'FILE');
+    const users = ['waitan.leader', 'waitan.officer', 'nanjingdonglu.leader', 'duty', 'duty2', 'commander', 'inspector', 'legal', 'admin'];
+    for (const who of users) {
+      const allowed: string[] = (await t.as(who).get(`/api/v1/operations/${id}`)).body.allowedEvents;
+      const res = await t.as(who).post(`/api/v1/operations/${id}/events`, { type: 'APPROVE', expectedVersion: v });
+      if (allowed.includes('APPROVE')) {
+        expect(res.status).toBe(200);
+        break;
+      }
+      expect({ who, status: res.status }).toEqual({ who, status: 403 });
+    }
+  });
+});
+
+describe('brigades never see each other’s data', () => {
+  let other: Principal;
+
+  beforeAll(async () => {
+    const m = t.services.db.manager;
+    await t.services.db.transaction(async (tx) => {
+      const now = t.clock.now();
+      await tx.insert(Brigade, { code: 'jingan', name: '静安区城管执法大队', nameEn: 'Jing’an', timeZone: 'Asia/Shanghai', createdAt: now });
+      const brigade = await tx.findOneByOrFail(Brigade, { code: 'jingan' });
+      await tx.insert(Squad, { brigadeId: brigade.id, code: 'waitan', name: '同名中队', nameEn: 'Same code', kind: 'street', groupId: null, memberOrder: null, dutyStrength: 7, active: true, createdAt: now });
+      const squad = await tx.findOneByOrFail(Squad, { brigadeId: brigade.id, code: 'waitan' });
+      await tx.insert(User, { brigadeId: brigade.id, username: 'jingan.duty', displayName: '静安值班', squadId: squad.id, passwordHash: 'x', active: true, createdAt: now, updatedAt: now });
+      const user = await tx.findOneByOrFail(User, { username: 'jingan.duty' });
+      await tx.insert(UserRole, [{ userId: user.id, role: 'duty_officer' }, { userId: user.id, role: 'squad_leader' }]);
+    });
+    const user = await m.findOneByOrFail(User, { username: 'jingan.duty' });
+    other = await t.services.org.principalFor(user.id);
+  });
+
+  it('an operation of another brigade is 404, its events too, and lists do not show it', async () => {
+    const { id } = await createOperation(t);
+    await expect(t.services.operations.get(other, id)).rejects.toMatchObject({ status: 404 });
+    await expect(t.services.operations.send(other, id, { type: 'CANCEL', reason: 'x', expectedVersion: 1 })).rejects.toMatchObject({ status: 404 });
+    await expect(t.services.operations.history(other, id)).rejects.toMatchObject({ status: 404 });
+    const page = await t.services.operations.list(other, {});
+    expect(page.items).toEqual([]);
+    expect((await t.services.org.squads(other.brigadeId)).map((s) => s.code)).toEqual(['waitan']);
+  });
+
+  it('codes resolve within the caller’s brigade only', async () => {
+    // `waitan` exists in both brigades; `nanjingdonglu` only in Huangpu.
+    const input = { ...planBody(t.clock.now()), group: null, kind: 'brigade_led' as const };
+    await expect(t.services.operations.create(other, input as never)).rejects.toMatchObject({ status: 400 });
+  });
+});
+
+describe('the system actor', () => {
+  it('acts in its own brigade and is recorded as system', async () => {
+    const { id } = await createOperation(t);
+    let v = await send(t, id, 1, 'FILE');
+    v = await send(t, id, v, 'APPROVE');
+    t.clock.advance(24 * HOUR);
+    v = await send(t, id, v, 'START');
+    t.clock.advance(5 * HOUR);
+    v = await send(t, id, v, 'COMPLETE');
+    t.clock.advance(8 * 24 * HOUR);
+    await t.services.engine.send(t.services.workflows.operation, id, await systemActorOf(t), { type: 'HOLDING_ELAPSED' }, { expectedVersion: v });
+    const history = (await t.as('duty').get(`/api/v1/operations/${id}/history`)).body.items;
+    expect(history.at(-1)).toMatchObject({ event: 'HOLDING_ELAPSED', actor: 'system', role: 'system', from: 'holding', to: 'awaiting_audit' });
+  });
+});
