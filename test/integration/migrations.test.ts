@@ -1,0 +1,62 @@
+import { DataSource } from 'typeorm';
+import { dataSourceOptions, detectFlavor, parseDatabaseUrl } from '../../src/persistence/data-source';
+import { MIGRATIONS } from '../../src/persistence/migrations';
+import { createTestDatabase, type TestDatabase } from '../support/db';
+
+let database: TestDatabase;
+let ds: DataSource;
+
+beforeAll(async () => {
+  database = await createTestDatabase();
+  const target = parseDatabaseUrl(database.url);
+  if (target.kind === 'mysql') target.flavor = await detectFlavor(target);
+  ds = new DataSource(dataSourceOptions(target));
+  await ds.initialize();
+});
+afterAll(async () => {
+  await ds.destroy();
+  await database.drop();
+});
+
+async function tables(): Promise<string[]> {
+  const rows: Array<Record<string, string>> =
+    ds.options.type === 'better-sqlite3'
+      ? await ds.query("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'")
+      : await ds.query('SHOW TABLES');
+  return rows.map((r) => Object.values(r)[0]).sort();
+}
+
+describe('migrations', () => {
+  it('up: leave exactly the schema the entities describe (no difference to synchronize)', async () => {
+    const applied = await ds.runMigrations({ transaction: 'each' });
+    expect(applied.map((m) => m.name)).toEqual(MIGRATIONS.map((M) => new M().name));
+    const diff = await ds.driver.createSchemaBuilder().log();
+    expect(diff.upQueries.map((q) => q.query)).toEqual([]);
+  });
+
+  it('are idempotent: running them again applies nothing', async () => {
+    expect(await ds.runMigrations()).toEqual([]);
+  });
+
+  it('down: every migration can be undone, leaving only the migrations table', async () => {
+    for (let i = 0; i < MIGRATIONS.length; i++) await ds.undoLastMigration({ transaction: 'each' });
+    expect(await tables()).toEqual(['migrations']);
+    await ds.runMigrations();
+    expect((await tables()).length).toBeGreaterThan(10);
+  });
+
+  it('store text as utf8mb4 on MySQL/MariaDB (Chinese and emoji survive)', async () => {
+    if (ds.options.type === 'better-sqlite3') {
+      const [row] = await ds.query("SELECT '外滩中队 🚓' AS v");
+      expect(row.v).toBe('外滩中队 🚓');
+      return;
+    }
+    const rows: Array<{ TABLE_NAME: string; TABLE_COLLATION: string }> = await ds.query(
+      'SELECT TABLE_NAME, TABLE_COLLATION FROM information_schema.TABLES WHERE TABLE_SCHEMA = DATABASE()',
+    );
+    for (const r of rows) expect(r.TABLE_COLLATION).toMatch(/^utf8mb4/);
+    await ds.query("INSERT INTO brigades (code, name, name_en, time_zone, created_at) VALUES ('emoji', '外滩中队 🚓', 'x', 'Asia/Shanghai', NOW())");
+    const [row] = await ds.query("SELECT name FROM brigades WHERE code = 'emoji'");
+    expect(row.name).toBe('外滩中队 🚓');
+  });
+});
