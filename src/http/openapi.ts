@@ -99,6 +99,9 @@ export function openApiDocument(): Record<string, unknown> {
           },
         },
       },
+      '/api/openapi.json': {
+        get: { summary: 'This document', security: [], responses: { '200': { description: 'OpenAPI 3.1' } } },
+      },
       '/api/v1/squads': {
         get: { summary: 'The squads of your brigade, with codes', responses: { '200': { description: 'Squads' }, '401': errors['401'] } },
       },
