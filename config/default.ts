@@ -9,6 +9,6 @@ export const defaults: Config = {
   organisation: { groupMinSquads: 3, groupMaxSquads: 4 },
   operation: { minHours: 4, holdingDaysDefault: 7, holdingDaysMin: 1, holdingDaysMax: 30, minSquads: 2 },
   timeLimits: { decisionHours: 48, resultsHours: 24, auditHours: 72 },
-  auth: { scryptCost: 16384, tokenPrefix: 'ld_' },
+  auth: { scryptCost: 16384, tokenPrefix: 'ld_', principalCacheSeconds: 30 },
   demo: { seedOnEmpty: true, password: 'liandong-demo' },
 };

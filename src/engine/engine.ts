@@ -1,5 +1,5 @@
 import { type AnyMachineSnapshot, createActor, initialTransition, transition } from 'xstate';
-import { type EntityManager, IsNull } from 'typeorm';
+import type { EntityManager } from 'typeorm';
 import type { Clock } from '../clock';
 import {
   EventNotAcceptedError,
@@ -264,11 +264,14 @@ export class WorkflowEngine {
     if (rows.length) await m.insert(OutboxMessage, rows);
   }
 
+  /** Closes the instance's open time limits in one statement: met if left in time, late if not. */
   private async closeDeadlines(m: EntityManager, instanceId: number, at: Date): Promise<void> {
-    const open = await m.find(WorkflowDeadline, { where: { instanceId, closedAt: IsNull() } });
-    for (const d of open) {
-      await m.update(WorkflowDeadline, { id: d.id }, { closedAt: at, outcome: at.getTime() <= d.dueAt.getTime() ? 'met' : 'late' });
-    }
+    await m
+      .createQueryBuilder()
+      .update(WorkflowDeadline)
+      .set({ closedAt: at, outcome: () => 'CASE WHEN due_at >= :at THEN \'met\' ELSE \'late\' END' })
+      .where('instance_id = :id AND closed_at IS NULL', { id: instanceId, at })
+      .execute();
   }
 
   private async openDeadlines<TContext>(

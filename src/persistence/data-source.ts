@@ -80,6 +80,14 @@ export function dataSourceOptions(target: DatabaseTarget, opts: { logging?: bool
   };
 }
 
+const DEADLOCK_RETRIES = 4;
+
+/** ER_LOCK_DEADLOCK (1213): the server rolled the whole transaction back. */
+function isDeadlock(e: unknown): boolean {
+  const err = e as { driverError?: { errno?: number }; errno?: number };
+  return (err?.driverError?.errno ?? err?.errno) === 1213;
+}
+
 /**
  * The database as the rest of the code sees it: the DataSource and one way to
  * run a write transaction. On SQLite TypeORM shares one connection, so two
@@ -100,10 +108,21 @@ export class Database {
     return this.dataSource.manager;
   }
 
-  /** Runs `work` in one transaction: all of it commits, or none of it. */
-  transaction<T>(work: (tx: EntityManager) => Promise<T>): Promise<T> {
-    const run = () => this.dataSource.transaction(work);
-    return this.writeLock ? this.writeLock.run(run) : run();
+  /**
+   * Runs `work` in one transaction: all of it commits, or none of it. On
+   * MySQL/MariaDB a transaction chosen as a deadlock victim is rolled back
+   * whole by the server, so it is safely run again (a few times).
+   */
+  async transaction<T>(work: (tx: EntityManager) => Promise<T>): Promise<T> {
+    if (this.writeLock) return this.writeLock.run(() => this.dataSource.transaction(work));
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await this.dataSource.transaction(work);
+      } catch (e) {
+        if (attempt >= DEADLOCK_RETRIES || !isDeadlock(e)) throw e;
+        await new Promise((r) => setTimeout(r, attempt * 5 + Math.random() * 10));
+      }
+    }
   }
 
   async migrate(): Promise<string[]> {

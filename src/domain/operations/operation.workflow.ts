@@ -88,6 +88,41 @@ export function operationDeadlines(config: Readonly<Config>, ctx: OperationConte
 
 const date = (iso: string | null) => (iso ? new Date(iso) : null);
 
+/**
+ * The squads taking part, with their planned forces. Rows are touched by their
+ * primary key only (insert new, update kept, delete dropped): a range delete
+ * would take gap locks on MySQL and deadlock concurrent plans.
+ */
+async function projectSquads(m: EntityManager, operationId: number, brigadeId: number, plan: OperationPlan, before: OperationPlan | null) {
+  const planned = (squadId: number, i: number) => {
+    const force = plan.forces.find((f) => f.squadId === squadId);
+    return { position: i + 1, plannedOfficers: force?.officers ?? null, plannedVehicles: force?.vehicles ?? null };
+  };
+  const existing = new Set(before?.squadIds ?? []);
+  const dropped = [...existing].filter((s) => !plan.squadIds.includes(s));
+  for (const squadId of dropped) await m.delete(OperationSquad, { operationId, squadId });
+  const fresh = plan.squadIds.map((squadId, i) => ({ squadId, i })).filter(({ squadId }) => !existing.has(squadId));
+  if (fresh.length) {
+    await m.insert(
+      OperationSquad,
+      fresh.map(({ squadId, i }) => ({
+        operationId,
+        squadId,
+        brigadeId,
+        ...planned(squadId, i),
+        officers: null,
+        vehicles: null,
+        educated: null,
+        handled: null,
+        goodsDetained: null,
+      })),
+    );
+  }
+  for (const [i, squadId] of plan.squadIds.entries()) {
+    if (existing.has(squadId)) await m.update(OperationSquad, { operationId, squadId }, planned(squadId, i));
+  }
+}
+
 /** Writes the operation's queryable record from its snapshot, and the rows an event adds (incidents, checks). */
 async function projectOperation(m: EntityManager, step: StepRecord<OperationContext>): Promise<void> {
   const { next: ctx, previous } = step;
@@ -120,28 +155,7 @@ async function projectOperation(m: EntityManager, step: StepRecord<OperationCont
   } else {
     await m.update(Operation, { id: step.instanceId }, row);
   }
-  if (previous === null || step.event.type === 'EDIT_PLAN') {
-    await m.delete(OperationSquad, { operationId: step.instanceId });
-    await m.insert(
-      OperationSquad,
-      plan.squadIds.map((squadId, i) => {
-        const force = plan.forces.find((f) => f.squadId === squadId);
-        return {
-          operationId: step.instanceId,
-          squadId,
-          brigadeId: step.brigadeId,
-          position: i + 1,
-          plannedOfficers: force?.officers ?? null,
-          plannedVehicles: force?.vehicles ?? null,
-          officers: null,
-          vehicles: null,
-          educated: null,
-          handled: null,
-          goodsDetained: null,
-        };
-      }),
-    );
-  }
+  if (previous === null || step.event.type === 'EDIT_PLAN') await projectSquads(m, step.instanceId, step.brigadeId, plan, previous?.plan ?? null);
   const e = step.event as unknown as OperationEvent;
   const by = step.actor.userId;
   const round = ctx.holdingRound;

@@ -38,6 +38,9 @@ const sha256 = (s: string) => createHash('sha256').update(s).digest('hex');
 
 /** The organisation (SPEC §2): brigades, groups, squads, users, roles, API tokens. */
 export class OrgService {
+  /** Token hash → who it is, for `auth.principalCacheSeconds` (saves four reads a request). */
+  private readonly principals = new Map<string, { principal: Principal; tokenId: number; lastUsedAt: number; expires: number }>();
+
   constructor(
     private readonly db: Database,
     private readonly config: Readonly<Config>,
@@ -160,15 +163,33 @@ export class OrgService {
 
   /** The principal behind a bearer token, or 401. */
   async authenticateToken(token: string): Promise<Principal> {
-    const row = token ? await this.db.manager.findOneBy(ApiToken, { tokenHash: sha256(token) }) : null;
-    if (!row || row.revokedAt) throw new AuthenticationError('The API token is not valid');
-    const principal = await this.principalFor(row.userId);
-    const now = this.clock.now();
-    // Noting the last use is a write: do it rarely (at most every 5 minutes per token).
-    if (!row.lastUsedAt || now.getTime() - row.lastUsedAt.getTime() > 5 * 60_000) {
-      await this.db.transaction((m) => m.update(ApiToken, { id: row.id }, { lastUsedAt: now }));
+    const hash = sha256(token);
+    const now = this.clock.now().getTime();
+    let entry = this.principals.get(hash);
+    if (!entry || entry.expires <= now) {
+      const row = token ? await this.db.manager.findOneBy(ApiToken, { tokenHash: hash }) : null;
+      if (!row || row.revokedAt) throw new AuthenticationError('The API token is not valid');
+      entry = { principal: await this.principalFor(row.userId), tokenId: row.id, lastUsedAt: row.lastUsedAt?.getTime() ?? 0, expires: 0 };
+      entry.expires = now + this.config.auth.principalCacheSeconds * 1000;
+      if (this.config.auth.principalCacheSeconds > 0) this.remember(hash, entry);
     }
-    return principal;
+    // Noting the last use is a write: do it rarely (at most every 5 minutes per token).
+    if (now - entry.lastUsedAt > 5 * 60_000) {
+      entry.lastUsedAt = now;
+      const tokenId = entry.tokenId;
+      await this.db.transaction((m) => m.update(ApiToken, { id: tokenId }, { lastUsedAt: new Date(now) }));
+    }
+    return entry.principal;
+  }
+
+  private remember(hash: string, entry: { principal: Principal; tokenId: number; lastUsedAt: number; expires: number }): void {
+    if (this.principals.size >= 10_000) this.principals.delete(this.principals.keys().next().value!);
+    this.principals.set(hash, entry);
+  }
+
+  /** Forgets what is remembered of a user's tokens: call after changing the user, their roles or tokens. */
+  forgetUser(userId: number): void {
+    for (const [hash, entry] of this.principals) if (entry.principal.userId === userId) this.principals.delete(hash);
   }
 
   /** Checks a username and password; the same error for an unknown user and a wrong password. */
