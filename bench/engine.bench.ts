@@ -89,7 +89,7 @@ async function benchTarget(target: Target, operations: number, clients: number) 
   const tokens = Object.fromEntries(await Promise.all(users.map(async (u) => [u, await services.org.issueToken(u, 'bench')] as const)));
   await services.db.close();
 
-  const server = await startServer(env);
+  const server = await startServer(env, process.env.BENCH_NODE_ARGS ? process.env.BENCH_NODE_ARGS.split(' ') : []);
   try {
     const call = async (user: string, method: string, urlPath: string, body: unknown) => {
       const res = await fetch(`${server.url}${urlPath}`, {
@@ -138,6 +138,7 @@ async function benchTarget(target: Target, operations: number, clients: number) 
     const creates = summarise(createLatencies, (performance.now() - t0) / 1000, createErrors);
 
     // Events: each client carries one operation through its five events at a time.
+    const countsBefore = target.name === 'mariadb' ? await statementCounts(target.url) : null;
     const latencies: number[] = [];
     let errors = 0;
     const firstError: unknown[] = [];
@@ -168,11 +169,21 @@ async function benchTarget(target: Target, operations: number, clients: number) 
       }
     });
     const events = summarise(latencies, (performance.now() - t1) / 1000, errors);
+    const ours = countsBefore ? perEvent(countsBefore, await statementCounts(target.url), events.count) : null;
     const rss = peakRssMiB(server.child.pid!);
+    const serverErrors = server
+      .log()
+      .split('\n')
+      .filter((l) => l.includes('"level":"error"'))
+      .slice(0, 2)
+      .map((l) => l.slice(0, 1500));
     await server.stop();
 
-    const ceiling = await databaseCeiling(target, created.map((c) => c.id), clients, tokens);
-    return { creates, events, peakRssMiB: rss, ceiling, ratio: Math.round((events.perSecond / ceiling.perSecond) * 100) / 100, firstError };
+    const ceilingBefore = target.name === 'mariadb' ? await statementCounts(target.url) : null;
+    const ceiling = await databaseCeiling(target, created.map((c) => c.id), clients);
+    const theirs = ceilingBefore ? perEvent(ceilingBefore, await statementCounts(target.url), ceiling.count) : null;
+    const statementsPerEvent = ours && theirs ? { ours, ceiling: theirs } : null;
+    return { creates, events, peakRssMiB: rss, ceiling, ratio: Math.round((events.perSecond / ceiling.perSecond) * 100) / 100, statementsPerEvent, firstError, serverErrors };
   } catch (e) {
     await server.stop();
     throw e;
@@ -180,45 +191,75 @@ async function benchTarget(target: Target, operations: number, clients: number) 
 }
 
 /**
- * The database's own ceiling: for each of the operations, the statements one
- * event costs our server (authenticate the token: 4 reads; load the instance;
- * conditional version bump; history row; outbox row; close and open a
- * deadline; project the operation row), 5 times, in one transaction per event,
- * straight through the driver.
+ * The database's own ceiling: the statements our server sends for each of the
+ * five events (as `SHOW GLOBAL STATUS` counts them on MariaDB: load the
+ * instance, conditional version bump, history row, outbox row when the
+ * machine announces something, close and open time limits when the state
+ * changes, the operation row, incident and result rows), one transaction per
+ * event, straight through the driver: no HTTP, no ORM, no XState.
  */
-async function databaseCeiling(target: Target, ids: number[], clients: number, tokens: Record<string, string>): Promise<Timing> {
-  const { createHash } = await import('node:crypto');
-  const tokenHash = createHash('sha256').update(tokens.duty).digest('hex');
-  const snapshot = JSON.stringify({ status: 'active', value: 'filed', context: { padding: 'x'.repeat(900) }, children: {}, historyValue: {} });
+async function databaseCeiling(target: Target, ids: number[], clients: number): Promise<Timing> {
+  const snapshot = JSON.stringify({ status: 'active', value: 'filed', context: { padding: 'x'.repeat(1200) }, children: {}, historyValue: {} });
   const now = () => new Date().toISOString().slice(0, 23).replace('T', ' ');
-
   type Exec = (sql: string, params?: unknown[]) => Promise<unknown[]>;
-  const statements = async (q: Exec, id: number) => {
-    const [token] = (await q('SELECT id, user_id FROM api_tokens WHERE token_hash = ?', [tokenHash])) as Array<{ user_id: number }>;
-    const [user] = (await q('SELECT id, brigade_id, squad_id, active FROM users WHERE id = ?', [token.user_id])) as Array<{ brigade_id: number }>;
-    await q('SELECT role FROM user_roles WHERE user_id = ?', [token.user_id]);
-    await q('SELECT id, time_zone FROM brigades WHERE id = ?', [user.brigade_id]);
-    const [row] = (await q('SELECT id, version, snapshot, state FROM workflow_instances WHERE id = ? AND workflow = ? AND brigade_id = ?', [id, 'operation', user.brigade_id])) as Array<{ version: number }>;
-    await q('UPDATE workflow_instances SET snapshot = ?, state = ?, version = version + 1, updated_at = ? WHERE id = ? AND version = ?', [snapshot, 'filed', now(), id, row.version]);
-    await q(
-      'INSERT INTO workflow_history (instance_id, brigade_id, seq, actor_user_id, actor_name, actor_role, event, payload, from_state, to_state, version, at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
-      [id, user.brigade_id, row.version + 1000, token.user_id, 'duty', 'duty_officer', 'APPROVE', '{}', 'filed', 'approved', row.version + 1000, now()],
-    );
-    await q(
-      'INSERT INTO outbox (brigade_id, instance_id, history_seq, workflow, topic, payload, created_at, available_at, delivered_at, attempts, last_error) VALUES (?, ?, ?, ?, ?, ?, ?, ?, NULL, 0, NULL)',
-      [user.brigade_id, id, row.version + 1000, 'operation', 'operation.approved', '{}', now(), now()],
-    );
-    await q('SELECT id, due_at FROM workflow_deadlines WHERE instance_id = ? AND closed_at IS NULL', [id]);
-    await q('INSERT INTO workflow_deadlines (brigade_id, instance_id, workflow, kind, state, starts_at, due_at, event, closed_at, outcome) VALUES (?, ?, ?, ?, ?, ?, ?, NULL, NULL, NULL)', [
-      user.brigade_id,
+
+  const event = async (q: Exec, id: number, type: (typeof EVENTS)[number]) => {
+    if (type === 'COMPLETE') await q('SELECT id, code FROM squads WHERE brigade_id = ? AND code IN (?, ?)', [1, 'waitan', 'nanjingdonglu']);
+    const [row] = (await q('SELECT id, brigade_id, machine_version, version, snapshot FROM workflow_instances WHERE id = ? AND workflow = ? AND brigade_id = ?', [
       id,
       'operation',
-      'bench',
-      'approved',
+      1,
+    ])) as Array<{ version: number }>;
+    if (type === 'FILE') await q('SELECT id, group_id, active FROM squads WHERE brigade_id = ?', [1]);
+    await q('UPDATE workflow_instances SET snapshot = ?, state = ?, version = ?, machine_version = ?, updated_at = ? WHERE id = ? AND version = ?', [
+      snapshot,
+      'x',
+      row.version + 1,
+      1,
       now(),
-      now(),
+      id,
+      row.version,
     ]);
-    await q('UPDATE operations SET state = ?, approved_at = ?, updated_at = ? WHERE id = ?', ['approved', now(), now(), id]);
+    await q(
+      'INSERT INTO workflow_history (instance_id, brigade_id, seq, actor_user_id, actor_name, actor_role, event, payload, from_state, to_state, version, at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
+      [id, 1, row.version + 1000, 1, 'bench', 'squad_leader', type, '{"results":[]}', 'a', 'b', row.version + 1000, now()],
+    );
+    if (type === 'FILE' || type === 'APPROVE' || type === 'LOG_INCIDENT') {
+      await q(
+        'INSERT INTO outbox (brigade_id, instance_id, history_seq, workflow, topic, payload, created_at, available_at, delivered_at, attempts, last_error) VALUES (?, ?, ?, ?, ?, ?, ?, ?, NULL, 0, NULL)',
+        [1, id, row.version + 1000, 'operation', 'operation.x', '{}', now(), now()],
+      );
+    }
+    if (type !== 'LOG_INCIDENT') {
+      await q("UPDATE workflow_deadlines SET closed_at = ?, outcome = CASE WHEN due_at >= ? THEN 'met' ELSE 'late' END WHERE instance_id = ? AND closed_at IS NULL", [now(), now(), id]);
+    }
+    if (type === 'FILE' || type === 'START' || type === 'COMPLETE') {
+      await q('INSERT INTO workflow_deadlines (brigade_id, instance_id, workflow, kind, state, starts_at, due_at, event, closed_at, outcome) VALUES (?, ?, ?, ?, ?, ?, ?, NULL, NULL, NULL)', [
+        1,
+        id,
+        'operation',
+        'bench',
+        'x',
+        now(),
+        now(),
+      ]);
+    }
+    await q(
+      'UPDATE operations SET group_id = ?, kind = ?, state = ?, title = ?, problem_source = ?, location = ?, lead_squad_id = ?, host_squad_id = ?, designated_commander_id = ?, planned_start = ?, planned_hours = ?, holding_days = ?, filed_at = ?, approved_at = ?, actual_start = ?, actual_end = ?, actual_hours = ?, counts_toward_minimum = ?, holding_deadline = ?, updated_at = ? WHERE id = ?',
+      [1, 'regular', 'x', '基准测试联动', 'hotspot', '基准路', 1, 1, null, now(), 4, 7, now(), now(), now(), null, null, null, null, now(), id],
+    );
+    if (type === 'LOG_INCIDENT') {
+      await q(
+        'INSERT INTO operation_incidents (operation_id, brigade_id, type, severity, occurred_at, injuries, description, response, informed, reported_by, history_seq) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
+        [id, 1, 'verbal_abuse', 'minor', now(), 0, '辱骂', '劝离', '', 1, row.version + 1000],
+      );
+    }
+    if (type === 'COMPLETE') {
+      const [squad] = (await q('SELECT squad_id FROM operation_squads WHERE operation_id = ? LIMIT 1', [id])) as Array<{ squad_id: number }>;
+      for (let i = 0; i < 2; i++) {
+        await q('UPDATE operation_squads SET officers = ?, vehicles = ?, educated = ?, handled = ?, goods_detained = ? WHERE operation_id = ? AND squad_id = ?', [4, 1, 5, 1, 0, id, squad.squad_id]);
+      }
+    }
   };
 
   const latencies: number[] = [];
@@ -235,10 +276,10 @@ async function databaseCeiling(target: Target, ids: number[], clients: number, t
       return stmt.reader ? (stmt.all(...(params as unknown[])) as unknown[]) : (stmt.run(...(params as unknown[])), []);
     };
     for (const id of ids) {
-      for (let e = 0; e < EVENTS.length; e++) {
+      for (const type of EVENTS) {
         const started = performance.now();
         db.exec('BEGIN IMMEDIATE');
-        await statements(q, id);
+        await event(q, id, type);
         db.exec('COMMIT');
         latencies.push(performance.now() - started);
       }
@@ -258,12 +299,12 @@ async function databaseCeiling(target: Target, ids: number[], clients: number, t
     });
     // Like the API clients: each worker carries one operation through its events, one transaction each.
     await pool(ids, clients, async (id) => {
-      for (let e = 0; e < EVENTS.length; e++) {
+      for (const type of EVENTS) {
         const conn = await poolConn.getConnection();
         const started = performance.now();
         try {
           await conn.query('START TRANSACTION');
-          await statements(async (sql, params) => (await conn.execute(sql, params as never[]))[0] as unknown[], id);
+          await event(async (sql, params) => (await conn.query(sql, params as never[]))[0] as unknown[], id, type);
           await conn.query('COMMIT');
         } catch (err) {
           await conn.query('ROLLBACK');
@@ -277,6 +318,20 @@ async function databaseCeiling(target: Target, ids: number[], clients: number, t
     await poolConn.end();
   }
   return summarise(latencies, (performance.now() - t0) / 1000, 0);
+}
+
+/** Statements the MariaDB server executed, by kind (Com_select, Com_insert …), to compare ours with the ceiling's. */
+async function statementCounts(url: string): Promise<Record<string, number>> {
+  const mysql = await import('mysql2/promise');
+  const u = new URL(url);
+  const conn = await mysql.createConnection({ host: u.hostname, port: Number(u.port || 3306), user: decodeURIComponent(u.username), password: decodeURIComponent(u.password) });
+  const [rows] = await conn.query("SHOW GLOBAL STATUS WHERE Variable_name IN ('Com_select', 'Com_insert', 'Com_update', 'Com_delete', 'Com_commit', 'Com_begin', 'Questions')");
+  await conn.end();
+  return Object.fromEntries((rows as Array<{ Variable_name: string; Value: string }>).map((r) => [r.Variable_name.replace('Com_', ''), Number(r.Value)]));
+}
+
+function perEvent(before: Record<string, number>, after: Record<string, number>, events: number): Record<string, number> {
+  return Object.fromEntries(Object.keys(after).map((k) => [k, Math.round(((after[k] - before[k]) / events) * 10) / 10]));
 }
 
 export async function run(args: string[]): Promise<void> {
@@ -297,7 +352,10 @@ export async function run(args: string[]): Promise<void> {
           `  server peak RSS:           ${r.peakRssMiB} MiB`,
           `  database ceiling:          ${r.ceiling.perSecond} events/s  p50 ${r.ceiling.p50} ms  p99 ${r.ceiling.p99} ms (same statements, raw driver)`,
           `  ratio (ours / ceiling):    ${r.ratio}`,
-          ...(r.firstError.length ? [`  first errors: ${JSON.stringify(r.firstError)}`] : []),
+          ...(r.statementsPerEvent
+            ? [`  statements per event:      ours ${JSON.stringify(r.statementsPerEvent.ours)}`, `                             ceiling ${JSON.stringify(r.statementsPerEvent.ceiling)}`]
+            : []),
+          ...(r.firstError.length ? [`  first errors: ${JSON.stringify(r.firstError)}`, ...r.serverErrors.map((l) => `  server: ${l}`)] : []),
         ].join('\n') + '\n',
       );
     } finally {

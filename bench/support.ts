@@ -18,10 +18,14 @@ export function peakRssMiB(pid: number): number {
   return Math.round(kb / 1024);
 }
 
-/** Starts the real server (`src/server.ts`) in its own Node process; resolves with its URL. */
-export function startServer(env: Record<string, string>): Promise<{ child: ChildProcess; url: string; stop: () => Promise<void> }> {
+/** Starts the real server (`dist/server.js`, built by `npm run bench`) in its own Node process; resolves with its URL. */
+export function startServer(
+  env: Record<string, string>,
+  nodeArgs: string[] = [],
+): Promise<{ child: ChildProcess; url: string; stop: () => Promise<void>; log: () => string }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'src/server.ts')], {
+    // The built server (`npm run build`, as `npm start` runs it), not tsx: no loader hooks in the way.
+    const child = spawn(process.execPath, [...nodeArgs, '--enable-source-maps', path.join(ROOT, 'dist/server.js')], {
       cwd: ROOT,
       env: { ...process.env, PORT: '0', ...env },
     });
@@ -35,6 +39,7 @@ export function startServer(env: Record<string, string>): Promise<{ child: Child
         resolve({
           child,
           url: m[1],
+          log: () => out,
           stop: () =>
             new Promise<void>((done) => {
               child.once('close', () => done());

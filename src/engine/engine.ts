@@ -10,7 +10,8 @@ import {
   StaleVersionError,
 } from '../errors';
 import type { Database } from '../persistence/data-source';
-import { OutboxMessage, WorkflowDeadline, WorkflowHistory, WorkflowInstance } from '../persistence/entities';
+import { WorkflowHistory } from '../persistence/entities';
+import { readJson, sql } from '../persistence/sql';
 import type { CommandEvent, EngineActor, WorkflowDefinition } from './workflow-definition';
 
 /** The fields the engine adds to every event; they are not part of the stored payload. */
@@ -25,8 +26,17 @@ export interface StepResult<TContext = unknown> {
   role: string;
 }
 
+/** The stored instance row, as the engine reads it. */
+export interface InstanceRow {
+  id: number;
+  brigadeId: number;
+  machineVersion: number;
+  version: number;
+  snapshot: unknown;
+}
+
 export interface LoadedInstance<TContext = unknown> {
-  row: WorkflowInstance;
+  row: InstanceRow;
   snapshot: AnyMachineSnapshot;
   state: string;
   context: TContext;
@@ -74,17 +84,11 @@ export class WorkflowEngine {
       const at = this.clock.now();
       const [snapshot, actions] = initialTransition(def.machine, def.input ? def.input(input) : input);
       const state = stateName(snapshot);
-      const inserted = await m.insert(WorkflowInstance, {
-        brigadeId: actor.brigadeId,
-        workflow: def.name,
-        machineVersion: def.version,
-        state,
-        snapshot: def.machine.getPersistedSnapshot(snapshot),
-        version: 1,
-        createdAt: at,
-        updatedAt: at,
-      });
-      const id = Number(inserted.identifiers[0].id);
+      const { insertId: id } = await sql(
+        m,
+        'INSERT INTO workflow_instances (brigade_id, workflow, machine_version, state, snapshot, version, created_at, updated_at) VALUES (?, ?, ?, ?, ?, 1, ?, ?)',
+        [actor.brigadeId, def.name, def.version, state, def.machine.getPersistedSnapshot(snapshot), at, at],
+      );
       const event: CommandEvent = { type: 'CREATE' };
       const step = {
         instanceId: id,
@@ -150,18 +154,12 @@ export class WorkflowEngine {
       const [next, actions] = transition(def.machine, snapshot, event);
       const nextState = stateName(next);
       const version = row.version + 1;
-      const result = await m
-        .createQueryBuilder()
-        .update(WorkflowInstance)
-        .set({
-          snapshot: def.machine.getPersistedSnapshot(next) as object,
-          state: nextState,
-          version,
-          machineVersion: def.version,
-          updatedAt: at,
-        })
-        .where('id = :id AND version = :version', { id, version: row.version })
-        .execute();
+      // The optimistic lock: only the version we read may be bumped (shared/STACK.md: not @VersionColumn).
+      const result = await sql(
+        m,
+        'UPDATE workflow_instances SET snapshot = ?, state = ?, version = ?, machine_version = ?, updated_at = ? WHERE id = ? AND version = ?',
+        [def.machine.getPersistedSnapshot(next), nextState, version, def.version, at, id, row.version],
+      );
       if (result.affected !== 1) {
         throw new StaleVersionError(`Record ${id} changed while this command ran: someone acted first`, row.version + 1, state);
       }
@@ -196,10 +194,22 @@ export class WorkflowEngine {
     id: number,
     actor: Pick<EngineActor, 'brigadeId'>,
   ): Promise<LoadedInstance<TContext>> {
-    const row = Number.isSafeInteger(id)
-      ? await m.findOneBy(WorkflowInstance, { id, workflow: def.name, brigadeId: actor.brigadeId })
+    const found = Number.isSafeInteger(id)
+      ? await sql<{ id: number; brigade_id: number; machine_version: number; version: number; snapshot: unknown }>(
+          m,
+          'SELECT id, brigade_id, machine_version, version, snapshot FROM workflow_instances WHERE id = ? AND workflow = ? AND brigade_id = ?',
+          [id, def.name, actor.brigadeId],
+        )
       : null;
-    if (!row) throw new NotFoundError(`No ${def.name} ${id}`);
+    const r = found?.rows[0];
+    if (!r) throw new NotFoundError(`No ${def.name} ${id}`);
+    const row: InstanceRow = {
+      id: Number(r.id),
+      brigadeId: Number(r.brigade_id),
+      machineVersion: Number(r.machine_version),
+      version: Number(r.version),
+      snapshot: readJson(r.snapshot),
+    };
     const snapshot = this.restore(def, row);
     return { row, snapshot, state: stateName(snapshot), context: snapshot.context as TContext };
   }
@@ -213,7 +223,7 @@ export class WorkflowEngine {
     return m.find(WorkflowHistory, { where: { instanceId }, order: { seq: 'ASC' } });
   }
 
-  private restore(def: WorkflowDefinition, row: WorkflowInstance): AnyMachineSnapshot {
+  private restore(def: WorkflowDefinition, row: InstanceRow): AnyMachineSnapshot {
     let persisted = row.snapshot as any;
     if (row.machineVersion > def.version) {
       throw new SnapshotError(`${def.name} ${row.id} was stored by machine version ${row.machineVersion}, newer than ${def.version}`);
@@ -229,49 +239,41 @@ export class WorkflowEngine {
   }
 
   private async appendHistory(m: EntityManager, step: StepLike, payload: unknown): Promise<void> {
-    await m.insert(WorkflowHistory, {
-      instanceId: step.instanceId,
-      brigadeId: step.brigadeId,
-      seq: step.seq,
-      actorUserId: step.actor.userId,
-      actorName: step.actor.name,
-      actorRole: step.role,
-      event: step.event.type,
-      payload: (payload ?? {}) as object,
-      fromState: step.from,
-      toState: step.to,
-      version: step.seq,
-      at: step.at,
-    });
+    await sql(
+      m,
+      'INSERT INTO workflow_history (instance_id, brigade_id, seq, actor_user_id, actor_name, actor_role, event, payload, from_state, to_state, version, at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
+      [step.instanceId, step.brigadeId, step.seq, step.actor.userId, step.actor.name, step.role, step.event.type, payload ?? {}, step.from, step.to, step.seq, step.at],
+    );
   }
 
   private async writeOutbox(m: EntityManager, workflow: string, step: StepLike, actions: ReadonlyArray<{ type: string; params?: unknown }>) {
-    const rows = actions
-      .filter((a) => a.type === 'notify')
-      .map((a) => ({
-        brigadeId: step.brigadeId,
-        instanceId: step.instanceId,
-        historySeq: step.seq,
-        workflow,
-        topic: (a.params as { topic: string }).topic,
-        payload: { event: step.event.type, from: step.from, to: step.to, actorUserId: step.actor.userId },
-        createdAt: step.at,
-        availableAt: step.at,
-        deliveredAt: null,
-        attempts: 0,
-        lastError: null,
-      }));
-    if (rows.length) await m.insert(OutboxMessage, rows);
+    for (const action of actions) {
+      if (action.type !== 'notify') continue;
+      await sql(
+        m,
+        'INSERT INTO outbox (brigade_id, instance_id, history_seq, workflow, topic, payload, created_at, available_at, delivered_at, attempts, last_error) VALUES (?, ?, ?, ?, ?, ?, ?, ?, NULL, 0, NULL)',
+        [
+          step.brigadeId,
+          step.instanceId,
+          step.seq,
+          workflow,
+          (action.params as { topic: string }).topic,
+          { event: step.event.type, from: step.from, to: step.to, actorUserId: step.actor.userId },
+          step.at,
+          step.at,
+        ],
+      );
+    }
   }
 
   /** Closes the instance's open time limits in one statement: met if left in time, late if not. */
+  /** Closes the instance's open time limits in one statement: met if left in time, late if not. */
   private async closeDeadlines(m: EntityManager, instanceId: number, at: Date): Promise<void> {
-    await m
-      .createQueryBuilder()
-      .update(WorkflowDeadline)
-      .set({ closedAt: at, outcome: () => 'CASE WHEN due_at >= :at THEN \'met\' ELSE \'late\' END' })
-      .where('instance_id = :id AND closed_at IS NULL', { id: instanceId, at })
-      .execute();
+    await sql(
+      m,
+      "UPDATE workflow_deadlines SET closed_at = ?, outcome = CASE WHEN due_at >= ? THEN 'met' ELSE 'late' END WHERE instance_id = ? AND closed_at IS NULL",
+      [at, at, instanceId],
+    );
   }
 
   private async openDeadlines<TContext>(
@@ -283,23 +285,13 @@ export class WorkflowEngine {
     state: string,
     at: Date,
   ): Promise<void> {
-    const specs = def.deadlines(context, state, at);
-    if (!specs.length) return;
-    await m.insert(
-      WorkflowDeadline,
-      specs.map((d) => ({
-        brigadeId,
-        instanceId,
-        workflow: def.name,
-        kind: d.kind,
-        state,
-        startsAt: at,
-        dueAt: d.dueAt,
-        event: d.event ?? null,
-        closedAt: null,
-        outcome: null,
-      })),
-    );
+    for (const d of def.deadlines(context, state, at)) {
+      await sql(
+        m,
+        'INSERT INTO workflow_deadlines (brigade_id, instance_id, workflow, kind, state, starts_at, due_at, event, closed_at, outcome) VALUES (?, ?, ?, ?, ?, ?, ?, ?, NULL, NULL)',
+        [brigadeId, instanceId, def.name, d.kind, state, at, d.dueAt, d.event ?? null],
+      );
+    }
   }
 }
 

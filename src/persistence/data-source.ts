@@ -1,6 +1,7 @@
 import 'reflect-metadata';
 import path from 'node:path';
 import fs from 'node:fs';
+import mysql2, { type PoolOptions } from 'mysql2';
 import { DataSource, type DataSourceOptions, type EntityManager } from 'typeorm';
 import type { Config } from '../../config';
 import { ENTITIES } from './entities';
@@ -68,6 +69,7 @@ export function dataSourceOptions(target: DatabaseTarget, opts: { logging?: bool
   return {
     ...common,
     type: target.flavor ?? 'mysql',
+    driver: mysqlWithSessionSetup(),
     host: target.host,
     port: target.port,
     username: target.username,
@@ -76,7 +78,8 @@ export function dataSourceOptions(target: DatabaseTarget, opts: { logging?: bool
     charset: 'utf8mb4_unicode_ci',
     timezone: 'Z',
     poolSize: opts.poolSize ?? 20,
-    extra: { connectionLimit: opts.poolSize ?? 20, dateStrings: false },
+    // trace: false — mysql2 would otherwise capture a stack trace for every query (5 % of the CPU under load).
+    extra: { connectionLimit: opts.poolSize ?? 20, dateStrings: false, trace: false },
   };
 }
 
@@ -86,6 +89,23 @@ const DEADLOCK_RETRIES = 4;
 function isDeadlock(e: unknown): boolean {
   const err = e as { driverError?: { errno?: number }; errno?: number };
   return (err?.driverError?.errno ?? err?.errno) === 1213;
+}
+
+/**
+ * mysql2, with every pooled connection set to READ COMMITTED as it opens:
+ * no gap locks on index ranges, so concurrent commands on different records
+ * do not deadlock, and no extra statement per transaction to say so. The
+ * optimistic lock (a conditional UPDATE) keeps each record consistent.
+ */
+function mysqlWithSessionSetup() {
+  const createPool = (options: PoolOptions) => {
+    const pool = mysql2.createPool(options);
+    pool.on('connection', (conn) => {
+      conn.query('SET SESSION TRANSACTION ISOLATION LEVEL READ COMMITTED');
+    });
+    return pool;
+  };
+  return { ...mysql2, createPool };
 }
 
 /**
@@ -117,7 +137,7 @@ export class Database {
     if (this.writeLock) return this.writeLock.run(() => this.dataSource.transaction(work));
     for (let attempt = 1; ; attempt++) {
       try {
-        return await this.dataSource.transaction(work);
+            return await this.dataSource.transaction(work);
       } catch (e) {
         if (attempt >= DEADLOCK_RETRIES || !isDeadlock(e)) throw e;
         await new Promise((r) => setTimeout(r, attempt * 5 + Math.random() * 10));

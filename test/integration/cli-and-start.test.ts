@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { createTestDatabase, TEST_DB, type TestDatabase } from '../support/db';
-import { runScript, startScript } from '../support/spawn';
+import { removeBuild, runScript, startScript } from '../support/spawn';
 
 let database: TestDatabase;
 let env: Record<string, string>;
@@ -16,52 +16,53 @@ beforeAll(async () => {
 afterAll(async () => {
   await database.drop();
   fs.rmSync(dir, { recursive: true, force: true });
+  removeBuild();
 });
 
 describe(`the CLI (${TEST_DB})`, () => {
   it('migrate applies the migrations once, then says the database is up to date', async () => {
-    const first = await runScript('cli.ts', ['migrate'], env);
+    const first = await runScript('cli', ['migrate'], env);
     expect(first).toMatchObject({ code: 0 });
     expect(first.stdout).toMatch(/^Applied: Organisation\d+, WorkflowsAndOperations\d+/);
-    const second = await runScript('cli.ts', ['migrate'], env);
+    const second = await runScript('cli', ['migrate'], env);
     expect(second.stdout).toBe('The database is up to date.\n');
   });
 
   it('seed-demo loads the reference organisation, and adds nothing the second time', async () => {
-    const first = await runScript('cli.ts', ['seed-demo'], env);
+    const first = await runScript('cli', ['seed-demo'], env);
     expect(first.stdout).toContain('brigade added, 4 group(s), 17 squad(s), 41 user(s) added');
-    const second = await runScript('cli.ts', ['seed-demo'], env);
+    const second = await runScript('cli', ['seed-demo'], env);
     expect(second.stdout).toContain('brigade present, 0 group(s), 0 squad(s), 0 user(s) added');
   });
 
   it('user create makes a user with roles and a squad; a taken name or unknown role is refused, naming the field', async () => {
-    const ok = await runScript('cli.ts', ['user', 'create', '--username', 'laoximen.deputy', '--name', '老西门中队副中队长', '--roles', 'squad_leader', '--squad', 'laoximen'], env);
+    const ok = await runScript('cli', ['user', 'create', '--username', 'laoximen.deputy', '--name', '老西门中队副中队长', '--roles', 'squad_leader', '--squad', 'laoximen'], env);
     expect(ok.code).toBe(0);
     expect(ok.stdout).toMatch(/Created user laoximen\.deputy \(id \d+\)\. Password: \S{8,}/);
-    const taken = await runScript('cli.ts', ['user', 'create', '--username', 'laoximen.deputy', '--name', 'x', '--roles', 'officer', '--password', 'longenough'], env);
+    const taken = await runScript('cli', ['user', 'create', '--username', 'laoximen.deputy', '--name', 'x', '--roles', 'officer', '--password', 'longenough'], env);
     expect(taken.code).toBe(1);
     expect(taken.stderr).toContain('username: Already taken');
-    const badRole = await runScript('cli.ts', ['user', 'create', '--username', 'someone', '--name', 'x', '--roles', 'king', '--password', 'longenough'], env);
+    const badRole = await runScript('cli', ['user', 'create', '--username', 'someone', '--name', 'x', '--roles', 'king', '--password', 'longenough'], env);
     expect(badRole.code).toBe(1);
     expect(badRole.stderr).toContain('roles: No such role: king');
   });
 
   it('token prints a new token for a user; an unknown user is an error', async () => {
-    const ok = await runScript('cli.ts', ['token', 'waitan.leader'], env);
+    const ok = await runScript('cli', ['token', 'waitan.leader'], env);
     expect(ok.code).toBe(0);
     expect(ok.stdout).toMatch(/^ld_[\w-]{32}\n$/);
-    const unknown = await runScript('cli.ts', ['token', 'nobody'], env);
+    const unknown = await runScript('cli', ['token', 'nobody'], env);
     expect(unknown.code).toBe(1);
   });
 
   it('an unknown command prints the help and fails', async () => {
-    const res = await runScript('cli.ts', ['frobnicate'], env);
+    const res = await runScript('cli', ['frobnicate'], env);
     expect(res.code).toBe(1);
     expect(res.stderr).toContain('Unknown command: frobnicate');
   });
 
   it('a bad setting stops it with a message naming the key', async () => {
-    const res = await runScript('cli.ts', ['migrate'], { ...env, DATABASE_POOL_SIZE: 'lots' });
+    const res = await runScript('cli', ['migrate'], { ...env, DATABASE_POOL_SIZE: 'lots' });
     expect(res.code).toBe(2);
     expect(res.stderr).toContain('DATABASE_POOL_SIZE=lots: must be a whole number');
   });
@@ -69,7 +70,7 @@ describe(`the CLI (${TEST_DB})`, () => {
 
 describe(`npm start (${TEST_DB})`, () => {
   it('serves the app, prints where to open it and how to sign in, and stops cleanly', async () => {
-    const { child, match, output } = await startScript('server.ts', { ...env, PORT: '0' }, /running: (http:\/\/\S+)/);
+    const { child, match, output } = await startScript('server', { ...env, PORT: '0' }, /running: (http:\/\/\S+)/);
     try {
       const url = match[1];
       const health = await fetch(`${url}/healthz`);
@@ -84,7 +85,7 @@ describe(`npm start (${TEST_DB})`, () => {
   });
 
   it('refuses to start with a bad setting, naming it', async () => {
-    const res = await runScript('server.ts', [], { ...env, PORT: '99999' });
+    const res = await runScript('server', [], { ...env, PORT: '99999' });
     expect(res.code).toBe(2);
     expect(res.stderr).toContain('http.port (set by PORT)');
   });

@@ -60,3 +60,18 @@ describe('migrations', () => {
     expect(row.name).toBe('外滩中队 🚓');
   });
 });
+
+describe('the database connection', () => {
+  it('runs transactions at READ COMMITTED on MySQL/MariaDB (no gap-lock deadlocks between commands)', async () => {
+    const { openDatabase } = await import('../../src/persistence/data-source');
+    const { testConfig } = await import('../support/db');
+    const db = await openDatabase(testConfig(database.url));
+    try {
+      if (db.kind === 'sqlite') return;
+      const level = await db.transaction(async (m) => (await m.query('SELECT @@SESSION.tx_isolation AS l'))[0].l);
+      expect(level).toBe('READ-COMMITTED');
+    } finally {
+      await db.close();
+    }
+  });
+});

@@ -1,8 +1,22 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
 
 export const ROOT = path.resolve(__dirname, '../..');
-const TSX = path.join(ROOT, 'node_modules/.bin/tsx');
+
+let built: string | null = null;
+
+/**
+ * Builds the app the way `npm start` does (`npm run build`), into a folder of
+ * this test process's own so parallel test projects do not overwrite each other.
+ */
+function build(): string {
+  if (!built) {
+    const outdir = path.join(ROOT, 'test-output', `build-${process.pid}`);
+    execFileSync('npm', ['run', '-s', 'build', '--', `--outdir=${outdir}`], { cwd: ROOT, stdio: 'pipe' });
+    built = outdir;
+  }
+  return built;
+}
 
 export interface Run {
   code: number | null;
@@ -10,10 +24,13 @@ export interface Run {
   stderr: string;
 }
 
-/** Runs `src/<script>` with tsx, as `npm start` / `npm run cli` would, and waits for it to end. */
-export function runScript(script: string, args: string[], env: Record<string, string>): Promise<Run> {
+/** Runs the built `<script>.js` (server or cli) as `npm start` / `npm run cli` do, and waits for it to end. */
+export function runScript(script: 'cli' | 'server', args: string[], env: Record<string, string>): Promise<Run> {
   return new Promise((resolve, reject) => {
-    const child = spawn(TSX, [path.join(ROOT, 'src', script), ...args], { cwd: ROOT, env: { ...process.env, ...env } });
+    const child = spawn(process.execPath, ['--enable-source-maps', path.join(build(), `${script}.js`), ...args], {
+      cwd: ROOT,
+      env: { ...process.env, ...env },
+    });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d) => (stdout += d));
@@ -23,10 +40,17 @@ export function runScript(script: string, args: string[], env: Record<string, st
   });
 }
 
-/** Starts `src/<script>` and resolves once its stdout matches `ready`. */
-export function startScript(script: string, env: Record<string, string>, ready: RegExp): Promise<{ child: ChildProcess; match: RegExpMatchArray; output: () => string }> {
+/** Starts the built `<script>.js` and resolves once its stdout matches `ready`. */
+export function startScript(
+  script: 'cli' | 'server',
+  env: Record<string, string>,
+  ready: RegExp,
+): Promise<{ child: ChildProcess; match: RegExpMatchArray; output: () => string }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(TSX, [path.join(ROOT, 'src', script)], { cwd: ROOT, env: { ...process.env, ...env } });
+    const child = spawn(process.execPath, ['--enable-source-maps', path.join(build(), `${script}.js`)], {
+      cwd: ROOT,
+      env: { ...process.env, ...env },
+    });
     let out = '';
     const timer = setTimeout(() => reject(new Error(`not ready in 30 s:\n${out}`)), 30_000);
     const onData = (d: Buffer) => {
@@ -44,4 +68,10 @@ export function startScript(script: string, env: Record<string, string>, ready: 
       reject(new Error(`exited with ${code} before ready:\n${out}`));
     });
   });
+}
+
+/** Removes this process's build (call in afterAll). */
+export function removeBuild(): void {
+  if (built) require('node:fs').rmSync(built, { recursive: true, force: true });
+  built = null;
 }

@@ -14,7 +14,8 @@ import {
   operationMachine,
 } from '../../../workflows/operation';
 import type { CommandEvent, DeadlineSpec, EngineActor, StepRecord, WorkflowDefinition } from '../../engine/workflow-definition';
-import { HoldingRecord, Operation, OperationIncident, OperationSquad, Squad } from '../../persistence/entities';
+import { HoldingRecord, OperationIncident, OperationSquad, Squad } from '../../persistence/entities';
+import { sql } from '../../persistence/sql';
 
 const HOUR = 3_600_000;
 
@@ -127,33 +128,35 @@ async function projectSquads(m: EntityManager, operationId: number, brigadeId: n
 async function projectOperation(m: EntityManager, step: StepRecord<OperationContext>): Promise<void> {
   const { next: ctx, previous } = step;
   const plan = ctx.plan;
-  const row = {
-    brigadeId: step.brigadeId,
-    groupId: plan.groupId,
+  // Every event rewrites the row from the snapshot (one statement, the hot path: plain SQL).
+  const columns: Record<string, unknown> = {
+    group_id: plan.groupId,
     kind: plan.kind,
     state: step.to,
     title: plan.title,
-    problemSource: plan.problemSource,
+    problem_source: plan.problemSource,
     location: plan.location,
-    leadSquadId: plan.leadSquadId,
-    hostSquadId: plan.hostSquadId,
-    designatedCommanderId: ctx.designatedCommanderId,
-    plannedStart: date(plan.plannedStart),
-    plannedHours: plan.plannedHours,
-    holdingDays: plan.holdingDays,
-    filedAt: date(ctx.filedAt),
-    approvedAt: date(ctx.approvedAt),
-    actualStart: date(ctx.actualStart),
-    actualEnd: date(ctx.actualEnd),
-    actualHours: ctx.actualHours,
-    countsTowardMinimum: ctx.countsTowardMinimum,
-    holdingDeadline: date(ctx.holdingDeadline),
-    updatedAt: step.at,
+    lead_squad_id: plan.leadSquadId,
+    host_squad_id: plan.hostSquadId,
+    designated_commander_id: ctx.designatedCommanderId,
+    planned_start: date(plan.plannedStart),
+    planned_hours: plan.plannedHours,
+    holding_days: plan.holdingDays,
+    filed_at: date(ctx.filedAt),
+    approved_at: date(ctx.approvedAt),
+    actual_start: date(ctx.actualStart),
+    actual_end: date(ctx.actualEnd),
+    actual_hours: ctx.actualHours,
+    counts_toward_minimum: ctx.countsTowardMinimum,
+    holding_deadline: date(ctx.holdingDeadline),
+    updated_at: step.at,
   };
+  const names = Object.keys(columns);
   if (previous === null) {
-    await m.insert(Operation, { id: step.instanceId, ...row, createdBy: ctx.createdBy, createdAt: step.at });
+    const all = { id: step.instanceId, brigade_id: step.brigadeId, ...columns, created_by: ctx.createdBy, created_at: step.at };
+    await sql(m, `INSERT INTO operations (${Object.keys(all).join(', ')}) VALUES (${Object.keys(all).map(() => '?').join(', ')})`, Object.values(all));
   } else {
-    await m.update(Operation, { id: step.instanceId }, row);
+    await sql(m, `UPDATE operations SET ${names.map((n) => `${n} = ?`).join(', ')} WHERE id = ?`, [...Object.values(columns), step.instanceId]);
   }
   if (previous === null || step.event.type === 'EDIT_PLAN') await projectSquads(m, step.instanceId, step.brigadeId, plan, previous?.plan ?? null);
   const e = step.event as unknown as OperationEvent;

@@ -1,0 +1,61 @@
+import type { EntityManager } from 'typeorm';
+
+/**
+ * Plain SQL for the engine's hot path (a few statements per event, run
+ * thousands of times a second): the same `?` placeholders on SQLite and
+ * MySQL/MariaDB, with the few value conversions the two drivers differ on.
+ * Everything else goes through TypeORM's repositories and query builder.
+ */
+
+export interface SqlResult<Row> {
+  rows: Row[];
+  affected: number;
+  insertId: number;
+}
+
+const pad = (n: number, w = 2) => String(n).padStart(w, '0');
+
+/** SQLite stores datetimes as UTC text the way TypeORM writes them, so they compare as strings. */
+function sqliteDatetime(d: Date): string {
+  return `${d.getUTCFullYear()}-${pad(d.getUTCMonth() + 1)}-${pad(d.getUTCDate())} ${pad(d.getUTCHours())}:${pad(d.getUTCMinutes())}:${pad(d.getUTCSeconds())}.${pad(d.getUTCMilliseconds(), 3)}`;
+}
+
+function isSqlite(m: EntityManager): boolean {
+  return m.connection.options.type === 'better-sqlite3';
+}
+
+/** A value as the driver binds it: objects as JSON text, dates as the column stores them. */
+function bind(value: unknown, sqlite: boolean): unknown {
+  if (value === undefined || value === null) return null;
+  if (value instanceof Date) return sqlite ? sqliteDatetime(value) : value;
+  if (typeof value === 'boolean') return sqlite ? (value ? 1 : 0) : value;
+  if (typeof value === 'object') return JSON.stringify(value);
+  return value;
+}
+
+/** Runs one statement on the transaction's connection (or the pool), returning rows, affected count and insert id. */
+export async function sql<Row = Record<string, unknown>>(m: EntityManager, statement: string, params: unknown[] = []): Promise<SqlResult<Row>> {
+  const sqlite = isSqlite(m);
+  const bound = params.map((p) => bind(p, sqlite));
+  const runner = m.queryRunner ?? m.connection.createQueryRunner();
+  try {
+    const result = await runner.query(statement, bound, true);
+    const raw = result.raw as { insertId?: number } | number | unknown[];
+    const insertId = sqlite ? Number(typeof raw === 'number' || typeof raw === 'bigint' ? raw : 0) : Number((raw as { insertId?: number })?.insertId ?? 0);
+    return { rows: (result.records ?? []) as Row[], affected: result.affected ?? 0, insertId };
+  } finally {
+    if (!m.queryRunner) await runner.release();
+  }
+}
+
+/** A JSON column as read back: MySQL/MariaDB and SQLite both hand it over as text here. */
+export function readJson<T>(value: unknown): T {
+  return (typeof value === 'string' ? JSON.parse(value) : value) as T;
+}
+
+/** A datetime column as read back (text on SQLite, Date on MySQL). */
+export function readDate(value: unknown): Date | null {
+  if (value === null || value === undefined) return null;
+  if (value instanceof Date) return value;
+  return new Date(`${String(value).replace(' ', 'T')}Z`);
+}
