@@ -10,5 +10,13 @@ export const defaults: Config = {
   operation: { minHours: 4, holdingDaysDefault: 7, holdingDaysMin: 1, holdingDaysMax: 30, minSquads: 2 },
   timeLimits: { decisionHours: 48, resultsHours: 24, auditHours: 72 },
   auth: { scryptCost: 16384, tokenPrefix: 'ld_', principalCacheSeconds: 30 },
+  web: {
+    sessionSecret: undefined,
+    sessionIdleMinutes: 30,
+    secureCookies: false,
+    signInMaxFailures: 5,
+    signInWindowMinutes: 15,
+    signInBlockSeconds: 30,
+  },
   demo: { seedOnEmpty: true, password: 'liandong-demo' },
 };

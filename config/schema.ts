@@ -50,6 +50,18 @@ export const configSchema = z.object({
       .max(600)
       .describe('How long a token’s user and roles are remembered in memory (0: read every request). Changes made through this instance apply at once; other instances see them within this time.'),
   }),
+  web: z.object({
+    sessionSecret: z
+      .string()
+      .min(32)
+      .optional()
+      .describe('SESSION_SECRET: signs session cookies. When unset, one is made once and kept in the database (shared by every instance).'),
+    sessionIdleMinutes: z.number().int().min(1).max(24 * 60).describe('A web session ends after this long without a request.'),
+    secureCookies: z.boolean().describe('SECURE_COOKIES=1: cookies only over HTTPS (behind a TLS proxy).'),
+    signInMaxFailures: z.number().int().min(1).describe('Failed sign-ins (per account, and per address) before sign-in is slowed down.'),
+    signInWindowMinutes: z.number().int().min(1).describe('Failures older than this are forgotten.'),
+    signInBlockSeconds: z.number().int().min(1).describe('First wait after too many failures; it doubles with each further failure (at most 15 minutes).'),
+  }),
   demo: z.object({
     seedOnEmpty: z.boolean().describe('Load the reference organisation and demo users into an empty database at start-up (SEED_DEMO).'),
     password: z.string().min(8).describe('Password of every demo user (demo data only).'),
@@ -69,5 +81,7 @@ export const ENV_OVERRIDES: Record<string, { path: string; parse: 'string' | 'in
   DATABASE_POOL_SIZE: { path: 'database.poolSize', parse: 'int' },
   SEED_DEMO: { path: 'demo.seedOnEmpty', parse: 'bool' },
   SCRYPT_COST: { path: 'auth.scryptCost', parse: 'int' },
+  SESSION_SECRET: { path: 'web.sessionSecret', parse: 'string' },
+  SECURE_COOKIES: { path: 'web.secureCookies', parse: 'bool' },
   TIME_ZONE: { path: 'brigade.defaultTimeZone', parse: 'string' },
 };

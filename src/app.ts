@@ -8,9 +8,15 @@ import { bearerAuth } from './http/middleware/api-auth';
 import { requestContext } from './http/middleware/request-context';
 import { openApiDocument } from './http/openapi';
 import { NotFoundError, ValidationError } from './errors';
+import { mountWeb } from './http/web/web';
+
+export interface AppOptions {
+  /** Signs session cookies (see src/http/web/session-secret.ts). */
+  sessionSecret: string;
+}
 
 /** The Express application, without listening: the server and the tests use it in-process. */
-export function buildApp(services: Services): express.Express {
+export function buildApp(services: Services, opts: AppOptions): express.Express {
   const { config, db, org, operations, logger } = services;
   const app = express();
   app.disable('x-powered-by');
@@ -48,12 +54,6 @@ export function buildApp(services: Services): express.Express {
   });
   app.use('/api/v1', api, apiErrorHandler(logger));
 
-  app.get('/', (_req, res) => {
-    res.type('text/plain; charset=utf-8').send('Liandong 联动 — API at /api/v1, description at /api/openapi.json\n');
-  });
-  app.use((req: Request) => {
-    throw new NotFoundError(`No route ${req.method} ${req.path}`);
-  });
-  app.use(apiErrorHandler(logger));
+  mountWeb(app, services, opts.sessionSecret);
   return app;
 }

@@ -3,6 +3,8 @@ import type { Clock } from './clock';
 import { OperationService } from './domain/operations/operation.service';
 import { operationWorkflow } from './domain/operations/operation.workflow';
 import { OrgService } from './domain/org/org.service';
+import { SignInService } from './domain/auth/sign-in.service';
+import { InboxService } from './domain/inbox/inbox.service';
 import { WorkflowEngine } from './engine/engine';
 import type { Logger } from './logger';
 import type { Database } from './persistence/data-source';
@@ -16,6 +18,8 @@ export interface Services {
   engine: WorkflowEngine;
   org: OrgService;
   operations: OperationService;
+  signIn: SignInService;
+  inbox: InboxService;
   workflows: { operation: ReturnType<typeof operationWorkflow> };
 }
 
@@ -24,5 +28,7 @@ export function createServices(config: Readonly<Config>, db: Database, clock: Cl
   const org = new OrgService(db, config, clock);
   const workflows = { operation: operationWorkflow(config) };
   const operations = new OperationService(db, engine, org, workflows.operation, config);
-  return { config, db, clock, logger, engine, org, operations, workflows };
+  const signIn = new SignInService(db, org, config, clock);
+  const inbox = new InboxService(db, clock);
+  return { config, db, clock, logger, engine, org, operations, signIn, inbox, workflows };
 }

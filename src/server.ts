@@ -2,12 +2,13 @@ import type { AddressInfo } from 'node:net';
 import { buildApp } from './app';
 import { boot, configOrExit } from './bootstrap';
 import { parseDatabaseUrl } from './persistence/data-source';
+import { sessionSecret } from './http/web/session-secret';
 
 /** `npm start`: migrate, seed an empty database with the reference organisation, serve. */
 async function main(): Promise<void> {
   const config = configOrExit();
   const services = await boot(config);
-  const app = buildApp(services);
+  const app = buildApp(services, { sessionSecret: await sessionSecret(services.db, config) });
   const server = app.listen(config.http.port, config.http.host);
   await new Promise<void>((resolve, reject) => {
     server.once('listening', resolve);
@@ -22,7 +23,8 @@ async function main(): Promise<void> {
     `  Liandong 联动 is running: ${url}`,
     `  Database: ${where}${services.migrated.length ? ` (applied ${services.migrated.length} migration(s))` : ''}`,
     services.seeded ? '  Loaded the reference organisation (Huangpu brigade, 17 squads, 4 groups) and demo users.' : '',
-    `  Demo users (password "${config.demo.password}"): waitan.leader, duty, commander, inspector, admin … (see README)`,
+    `  Open ${url} and sign in, e.g. as waitan.leader, duty, commander, inspector or admin`,
+    `  (demo password "${config.demo.password}"; every demo user is listed in the README).`,
     `  API: ${url}/api/v1  ·  description: ${url}/api/openapi.json`,
     '  An API token: npm run cli -- token waitan.leader',
     '  Stop with Ctrl+C.',

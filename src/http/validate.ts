@@ -15,6 +15,7 @@ export function fieldProblems(issues: z.core.$ZodIssue[], opts: { collapseIndexe
     let code: string = issue.code;
     if (issue.code === 'invalid_type' && issue.input === undefined) code = 'required';
     else if (issue.code === 'invalid_type') code = `invalid_type:${issue.expected}`;
+    else if (issue.code === 'too_small' && issue.origin === 'string' && Number(issue.minimum) === 1) code = 'required';
     else if (issue.code === 'too_small') code = `too_small:${issue.minimum}`;
     else if (issue.code === 'too_big') code = `too_big:${issue.maximum}`;
     else if (issue.code === 'invalid_value') code = `invalid_value:${issue.values.join('|')}`;

@@ -1,6 +1,7 @@
 import request from 'supertest';
 import type { Express } from 'express';
 import { buildApp } from '../../src/app';
+import { sessionSecret } from '../../src/http/web/session-secret';
 import { ManualClock } from '../../src/clock';
 import { createServices, type Services } from '../../src/container';
 import { createLogger, type Logger } from '../../src/logger';
@@ -43,7 +44,7 @@ export async function startTestApp(opts: { now?: string; config?: Record<string,
   const logger: Logger = { ...base, error: (message, data) => logged.push({ message, data }) };
   const services = createServices(config, db, clock, logger);
   await services.org.seedDemo();
-  const app = buildApp(services);
+  const app = buildApp(services, { sessionSecret: await sessionSecret(db, config) });
   const tokens = new Map<string, string>();
   for (const u of demoUsers()) tokens.set(u.username, await services.org.issueToken(u.username, 'test'));
   const token = (username: string) => {

@@ -68,6 +68,8 @@ export interface OperationFilters {
   group?: string;
   squad?: string;
   kind?: string;
+  /** R7: where the problem came from. */
+  source?: string;
   /** Planned start on or after (ISO instant or YYYY-MM-DD in the brigade's zone). */
   from?: string;
   /** Planned start before (exclusive). */

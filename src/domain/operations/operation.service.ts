@@ -145,6 +145,7 @@ export class OperationService {
     const q = m.createQueryBuilder(Operation, 'o').where('o.brigade_id = :brigade', { brigade: actor.brigadeId });
     if (filters.state?.length) q.andWhere('o.state IN (:...states)', { states: filters.state });
     if (filters.kind) q.andWhere('o.kind = :kind', { kind: filters.kind });
+    if (filters.source) q.andWhere('o.problem_source = :source', { source: filters.source });
     if (filters.group) {
       const group = groups.find((g) => g.code === filters.group);
       if (!group) throw new ValidationError(`Unknown group code: ${filters.group}`, { group: `unknown_code:${filters.group}` });

@@ -143,6 +143,8 @@ async function projectOperation(m: EntityManager, step: StepRecord<OperationCont
     planned_hours: plan.plannedHours,
     holding_days: plan.holdingDays,
     filed_at: date(ctx.filedAt),
+    return_count: ctx.returnCount,
+    last_return_reason: ctx.lastReturnReason,
     approved_at: date(ctx.approvedAt),
     actual_start: date(ctx.actualStart),
     actual_end: date(ctx.actualEnd),
@@ -188,6 +190,11 @@ async function projectOperation(m: EntityManager, step: StepRecord<OperationCont
       });
       break;
     case 'LOG_HOLDING_CHECK':
+      await sql(m, 'UPDATE operations SET last_holding_check_date = ? WHERE id = ? AND (last_holding_check_date IS NULL OR last_holding_check_date < ?)', [
+        e.date,
+        step.instanceId,
+        e.date,
+      ]);
       await m.insert(HoldingRecord, {
         operationId: step.instanceId,
         brigadeId: step.brigadeId,

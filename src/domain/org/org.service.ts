@@ -16,6 +16,8 @@ export interface Principal extends EngineActor {
   username: string;
   displayName: string;
   brigadeCode: string;
+  /** The user's squad, if they have one. */
+  squad: { code: string; name: string; nameEn: string } | null;
 }
 
 export interface GroupWithSquads {
@@ -40,6 +42,7 @@ const sha256 = (s: string) => createHash('sha256').update(s).digest('hex');
 export class OrgService {
   /** Token hash → who it is, for `auth.principalCacheSeconds` (saves four reads a request). */
   private readonly principals = new Map<string, { principal: Principal; tokenId: number; lastUsedAt: number; expires: number }>();
+  private readonly sessionPrincipals = new Map<number, { principal: Principal; expires: number }>();
 
   constructor(
     private readonly db: Database,
@@ -187,9 +190,23 @@ export class OrgService {
     this.principals.set(hash, entry);
   }
 
-  /** Forgets what is remembered of a user's tokens: call after changing the user, their roles or tokens. */
+  /** Forgets what is remembered of a user: call after changing the user, their roles or tokens. */
   forgetUser(userId: number): void {
     for (const [hash, entry] of this.principals) if (entry.principal.userId === userId) this.principals.delete(hash);
+    this.sessionPrincipals.delete(userId);
+  }
+
+  /** The principal of a signed-in web user (remembered like a token's, for `auth.principalCacheSeconds`). */
+  async principalForSession(userId: number): Promise<Principal> {
+    const now = this.clock.now().getTime();
+    const hit = this.sessionPrincipals.get(userId);
+    if (hit && hit.expires > now) return hit.principal;
+    const principal = await this.principalFor(userId);
+    if (this.config.auth.principalCacheSeconds > 0) {
+      if (this.sessionPrincipals.size >= 10_000) this.sessionPrincipals.delete(this.sessionPrincipals.keys().next().value!);
+      this.sessionPrincipals.set(userId, { principal, expires: now + this.config.auth.principalCacheSeconds * 1000 });
+    }
+    return principal;
   }
 
   /** Checks a username and password; the same error for an unknown user and a wrong password. */
@@ -203,7 +220,11 @@ export class OrgService {
   async principalFor(userId: number, m: EntityManager = this.db.manager): Promise<Principal> {
     const user = await m.findOneBy(User, { id: userId });
     if (!user || !user.active) throw new AuthenticationError('The user is disabled or gone');
-    const [roles, brigade] = await Promise.all([m.find(UserRole, { where: { userId } }), m.findOneByOrFail(Brigade, { id: user.brigadeId })]);
+    const [roles, brigade, squad] = await Promise.all([
+      m.find(UserRole, { where: { userId } }),
+      m.findOneByOrFail(Brigade, { id: user.brigadeId }),
+      user.squadId === null ? null : m.findOneBy(Squad, { id: user.squadId }),
+    ]);
     return {
       kind: 'user',
       userId: user.id,
@@ -215,6 +236,7 @@ export class OrgService {
       brigadeId: brigade.id,
       brigadeCode: brigade.code,
       timeZone: brigade.timeZone,
+      squad: squad ? { code: squad.code, name: squad.name, nameEn: squad.nameEn } : null,
     };
   }
 

@@ -36,10 +36,9 @@ export function orgApi(org: OrgService): Router {
     });
   });
 
-  r.get('/me', async (req, res) => {
+  r.get('/me', (req, res) => {
     const p = req.principal!;
-    const squad = p.squadId === null ? null : (await org.squads(p.brigadeId)).find((s) => s.id === p.squadId);
-    res.json({ username: p.username, displayName: p.displayName, roles: p.roles, brigade: p.brigadeCode, squad: squad?.code ?? null, timeZone: p.timeZone });
+    res.json({ username: p.username, displayName: p.displayName, roles: p.roles, brigade: p.brigadeCode, squad: p.squad?.code ?? null, timeZone: p.timeZone });
   });
 
   return r;

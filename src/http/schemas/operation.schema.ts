@@ -133,6 +133,7 @@ export const listOperationsQuery = z.strictObject({
   group: code.optional(),
   squad: code.optional(),
   kind: z.enum(OPERATION_KINDS).optional(),
+  source: z.enum(PROBLEM_SOURCES).optional().describe('R7: where the problem came from'),
   from: z.union([z.iso.date(), instant]).optional().describe('Planned start on or after (a date is midnight, brigade time)'),
   to: z.union([z.iso.date(), instant]).optional().describe('Planned start before'),
   cursor: z.string().max(200).optional().describe('`nextCursor` of the previous page'),

@@ -1,10 +1,12 @@
 import { ApiToken, Brigade, LinkageGroup, Squad, User, UserRole } from './org.entity';
 import { HoldingRecord, Operation, OperationIncident, OperationSquad } from './operation.entity';
 import { OutboxMessage, WorkflowDeadline, WorkflowHistory, WorkflowInstance } from './workflow.entity';
+import { AppSetting, SignInThrottle, WebSession } from './web.entity';
 
 export * from './org.entity';
 export * from './operation.entity';
 export * from './workflow.entity';
+export * from './web.entity';
 
 export const ENTITIES = [
   Brigade,
@@ -21,4 +23,7 @@ export const ENTITIES = [
   OperationSquad,
   OperationIncident,
   HoldingRecord,
+  WebSession,
+  SignInThrottle,
+  AppSetting,
 ];

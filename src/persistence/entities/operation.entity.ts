@@ -12,6 +12,10 @@ import { WorkflowInstance } from './workflow.entity';
 @Index('IDX_operations_brigade_state', ['brigadeId', 'state'])
 @Index('IDX_operations_brigade_planned', ['brigadeId', 'plannedStart'])
 @Index('IDX_operations_group_end', ['groupId', 'actualEnd'])
+@Index('IDX_operations_lead_state', ['leadSquadId', 'state'])
+@Index('IDX_operations_host_state', ['hostSquadId', 'state'])
+@Index('IDX_operations_commander_state', ['designatedCommanderId', 'state'])
+@Index('IDX_operations_brigade_state_filed', ['brigadeId', 'state', 'filedAt'])
 export class Operation {
   @PrimaryColumn({ type: 'integer' })
   id!: number;
@@ -73,6 +77,17 @@ export class Operation {
 
   @Column({ type: 'datetime', nullable: true })
   filedAt!: Date | null;
+
+  /** §3.5: returns are counted, and the last reason shown to the lead squad. */
+  @Column({ type: 'integer', default: 0 })
+  returnCount!: number;
+
+  @Column({ type: 'varchar', length: 2000, nullable: true })
+  lastReturnReason!: string | null;
+
+  /** The last day (brigade time) the host squad logged a holding check. */
+  @Column({ type: 'varchar', length: 10, nullable: true })
+  lastHoldingCheckDate!: string | null;
 
   @Column({ type: 'datetime', nullable: true })
   approvedAt!: Date | null;

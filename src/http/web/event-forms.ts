@@ -1,0 +1,143 @@
+import { INCIDENT_SEVERITIES, INCIDENT_TYPES } from '../../../workflows/operation';
+import { zonedInstant } from '../../time';
+
+/**
+ * The form of each operation event: which fields it asks for and how a form
+ * post becomes the same input the API takes (then the same zod schema checks
+ * it). Which forms a page shows comes from the engine's allowedEvents.
+ */
+export type FieldKind = 'text' | 'textarea' | 'number' | 'datetime' | 'date' | 'checkbox' | 'select' | 'results' | 'commander';
+
+export interface FormFieldSpec {
+  name: string;
+  kind: FieldKind;
+  required?: boolean;
+  /** For selects: the values, labelled by `${labelPrefix}${value}`. */
+  options?: readonly string[];
+  labelPrefix?: string;
+  min?: number;
+  /** Shown open by default (the main action of the state). */
+}
+
+export interface EventFormSpec {
+  fields: FormFieldSpec[];
+  tone: 'primary' | 'danger' | 'normal';
+}
+
+export const EVENT_FORMS: Record<string, EventFormSpec> = {
+  FILE: { tone: 'primary', fields: [] },
+  APPROVE: { tone: 'primary', fields: [{ name: 'note', kind: 'textarea' }] },
+  RETURN: { tone: 'normal', fields: [{ name: 'reason', kind: 'textarea', required: true }] },
+  CANCEL: { tone: 'danger', fields: [{ name: 'reason', kind: 'textarea', required: true }] },
+  DESIGNATE_COMMANDER: { tone: 'normal', fields: [{ name: 'commander', kind: 'commander', required: true }] },
+  START: { tone: 'primary', fields: [{ name: 'actualStart', kind: 'datetime' }] },
+  LOG_INCIDENT: {
+    tone: 'normal',
+    fields: [
+      { name: 'incidentType', kind: 'select', options: INCIDENT_TYPES, labelPrefix: 'incident.', required: true },
+      { name: 'severity', kind: 'select', options: INCIDENT_SEVERITIES, labelPrefix: 'severity.', required: true },
+      { name: 'occurredAt', kind: 'datetime' },
+      { name: 'injuries', kind: 'number', min: 0 },
+      { name: 'description', kind: 'textarea', required: true },
+      { name: 'response', kind: 'textarea', required: true },
+      { name: 'informed', kind: 'text' },
+    ],
+  },
+  COMPLETE: {
+    tone: 'primary',
+    fields: [
+      { name: 'actualEnd', kind: 'datetime' },
+      { name: 'results', kind: 'results', required: true },
+      { name: 'shortReason', kind: 'textarea' },
+      { name: 'summary', kind: 'textarea' },
+    ],
+  },
+  LOG_HOLDING_CHECK: {
+    tone: 'primary',
+    fields: [
+      { name: 'date', kind: 'date', required: true },
+      { name: 'officersOnPost', kind: 'number', min: 0, required: true },
+      { name: 'reboundObserved', kind: 'checkbox' },
+      { name: 'notes', kind: 'textarea' },
+    ],
+  },
+  SPOT_CHECK: {
+    tone: 'normal',
+    fields: [
+      { name: 'findings', kind: 'textarea', required: true },
+      { name: 'reboundObserved', kind: 'checkbox' },
+    ],
+  },
+  AUDIT_PASS: { tone: 'primary', fields: [{ name: 'findings', kind: 'textarea', required: true }] },
+  AUDIT_FAIL: {
+    tone: 'danger',
+    fields: [
+      { name: 'findings', kind: 'textarea', required: true },
+      { name: 'rectification', kind: 'textarea', required: true },
+      { name: 'holdingDays', kind: 'number', min: 1 },
+    ],
+  },
+};
+
+/** Events that have a form on the operation's page (EDIT_PLAN has its own page; HOLDING_ELAPSED is the system's). */
+export const FORM_EVENTS = Object.keys(EVENT_FORMS);
+
+const LOCAL_DATETIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}$/;
+
+function numberOrRaw(v: unknown): unknown {
+  if (v === undefined || v === null || String(v).trim() === '') return undefined;
+  const n = Number(v);
+  return Number.isFinite(n) ? n : String(v);
+}
+
+function textOf(v: unknown): string | undefined {
+  if (v === undefined || v === null) return undefined;
+  return String(v);
+}
+
+/** A form post (all strings) as the API's event body; bad values are passed on as they are, for the schema to name. */
+export function formToEvent(type: string, body: Record<string, unknown>, timeZone: string): Record<string, unknown> {
+  const spec = EVENT_FORMS[type];
+  const out: Record<string, unknown> = { type, expectedVersion: numberOrRaw(body.expectedVersion) };
+  for (const field of spec?.fields ?? []) {
+    const raw = body[field.name];
+    switch (field.kind) {
+      case 'text':
+      case 'textarea':
+      case 'select':
+      case 'commander':
+      case 'date': {
+        const s = textOf(raw);
+        if (s !== undefined && (s.trim() !== '' || field.required)) out[field.name] = s;
+        break;
+      }
+      case 'number':
+        out[field.name] = numberOrRaw(raw);
+        break;
+      case 'datetime': {
+        const s = textOf(raw)?.trim();
+        if (s) out[field.name] = LOCAL_DATETIME.test(s) ? zonedInstant(s, timeZone).toISOString() : s;
+        break;
+      }
+      case 'checkbox':
+        out[field.name] = raw !== undefined && raw !== '' && raw !== '0';
+        break;
+      case 'results': {
+        const rows = Array.isArray(raw) ? raw : raw && typeof raw === 'object' ? Object.values(raw) : [];
+        out.results = rows.map((row) => {
+          const r = (row ?? {}) as Record<string, unknown>;
+          return {
+            squad: textOf(r.squad),
+            officers: numberOrRaw(r.officers),
+            vehicles: numberOrRaw(r.vehicles),
+            educated: numberOrRaw(r.educated),
+            handled: numberOrRaw(r.handled),
+            goodsDetained: numberOrRaw(r.goodsDetained),
+          };
+        });
+        break;
+      }
+    }
+  }
+  return out;
+}

@@ -1,0 +1,33 @@
+import type { NextFunction, Request, Response } from 'express';
+import type { Principal } from '../../domain/org/org.service';
+import { type Locale, t } from '../../i18n';
+
+/** What every page's layout needs: who is signed in, in which language and zone, the CSRF token, where we are. */
+export interface MeView {
+  displayName: string;
+  username: string;
+  roleNames: string;
+  squadName: string | null;
+  isAdmin: boolean;
+  canPlan: boolean;
+}
+
+export function meView(p: Principal, locale: Locale): MeView {
+  const squad = p.squad;
+  return {
+    displayName: p.displayName,
+    username: p.username,
+    roleNames: p.roles.map((r) => t(locale, `role.${r}`)).join('、'),
+    squadName: squad ? (locale === 'en' ? squad.nameEn : squad.name) : null,
+    isAdmin: p.roles.includes('admin'),
+    canPlan: p.roles.includes('squad_leader') || p.roles.includes('duty_officer') || p.roles.includes('commander'),
+  };
+}
+
+export function baseLocals(req: Request, res: Response, next: NextFunction): void {
+  res.locals.locale = req.locale;
+  res.locals.timeZone = req.principal?.timeZone ?? 'Asia/Shanghai';
+  res.locals.requestId = req.requestId;
+  res.locals.currentPath = encodeURIComponent(req.originalUrl);
+  next();
+}

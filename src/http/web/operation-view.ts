@@ -1,0 +1,248 @@
+import { In } from 'typeorm';
+import type { Services } from '../../container';
+import type { OperationRecord } from '../../domain/operations/operation.service';
+import type { Principal } from '../../domain/org/org.service';
+import { AppError, EventNotAcceptedError, ForbiddenError, StaleVersionError } from '../../errors';
+import { describeFieldProblem, type Locale, t } from '../../i18n';
+import { Squad, User, UserRole, type WorkflowHistory } from '../../persistence/entities';
+import { isoInZone, localDateOf } from '../../time';
+import { operationMachine } from '../../../workflows/operation';
+import { EVENT_FORMS, type FormFieldSpec } from './event-forms';
+import { machineSvg } from './state-diagram';
+
+/** A form the user was filling in, shown again with what they typed and what was wrong. */
+export interface FormState {
+  type: string;
+  values: Record<string, unknown>;
+  errors: Record<string, string>;
+  banner?: { kind: 'error' | 'warning'; text: string };
+  status: number;
+}
+
+const name = (s: Squad | undefined, locale: Locale) => (s ? (locale === 'en' ? s.nameEn : s.name) : '');
+
+/** Turns a refusal into what the form shows: messages beside fields, and a banner saying what happened. */
+export function formStateFromError(e: AppError, type: string, values: Record<string, unknown>, locale: Locale): FormState {
+  const errors: Record<string, string> = {};
+  for (const [field, code] of Object.entries(e.fields)) errors[field] = describeFieldProblem(locale, code);
+  for (const p of e.problems) if (p.field) errors[p.field] = describeFieldProblem(locale, p.code, p.params);
+  let banner: FormState['banner'];
+  if (e instanceof StaleVersionError) banner = { kind: 'warning', text: t(locale, 'form.stale', { state: t(locale, `state.${e.currentState}`) }) };
+  else if (e instanceof EventNotAcceptedError) banner = { kind: 'warning', text: t(locale, 'form.not_accepted', { state: t(locale, `state.${e.currentState}`) }) };
+  else if (e instanceof ForbiddenError) banner = { kind: 'error', text: t(locale, `reason.${e.reason}`) };
+  else {
+    const general = e.problems.filter((p) => !p.field).map((p) => describeFieldProblem(locale, p.code, p.params));
+    banner = { kind: 'error', text: [t(locale, 'form.fix_fields'), ...general].join(' ') };
+  }
+  return { type, values, errors, banner, status: e.status };
+}
+
+/** History payload fields worth showing in the timeline, in this order. */
+const DETAIL_FIELDS = ['reason', 'note', 'findings', 'rectification', 'shortReason', 'summary', 'description', 'response', 'notes', 'actualStart', 'actualEnd', 'date', 'officersOnPost', 'reboundObserved', 'holdingDays', 'severity', 'incidentType'];
+
+/** Everything the operation's page shows, as plain values for the template. */
+export async function operationPage(services: Services, p: Principal, locale: Locale, id: number, form?: FormState) {
+  const record = await services.operations.get(p, id);
+  const history = await services.operations.history(p, id);
+  const tz = p.timeZone;
+  const at = (d: Date | string | null | undefined) => (d ? isoInZone(new Date(d), tz).slice(0, 16).replace('T', ' ') : '');
+  const ctx = record.context;
+  const plan = ctx.plan;
+  const squad = (sid: number | null) => (sid === null ? undefined : record.squadById.get(sid));
+  const userIds = [...new Set(history.map((h) => h.actorUserId).filter((x): x is number => x !== null))];
+  const people = new Map((userIds.length ? await services.db.manager.find(User, { where: { id: In(userIds) } }) : []).map((u) => [u.id, u]));
+  for (const [uid, u] of record.userById) people.set(uid, u);
+
+  const forms = await eventForms(services, p, locale, record, form);
+  const resultsBySquad = new Map(record.squads.map((s) => [s.squadId, s]));
+  const completed = ctx.actualEnd !== null;
+  const totals = { officers: 0, vehicles: 0, educated: 0, handled: 0, goodsDetained: 0 };
+  const forceRows = plan.squadIds.map((sid) => {
+    const row = resultsBySquad.get(sid);
+    const force = plan.forces.find((f) => f.squadId === sid);
+    if (completed && row) {
+      totals.officers += row.officers ?? 0;
+      totals.vehicles += row.vehicles ?? 0;
+      totals.educated += row.educated ?? 0;
+      totals.handled += row.handled ?? 0;
+      totals.goodsDetained += row.goodsDetained ?? 0;
+    }
+    return {
+      squadName: name(squad(sid), locale),
+      role: sid === plan.leadSquadId && sid === plan.hostSquadId ? 'lead_host' : sid === plan.leadSquadId ? 'lead' : sid === plan.hostSquadId ? 'host' : '',
+      plannedOfficers: force?.officers ?? '',
+      plannedVehicles: force?.vehicles ?? '',
+      result: completed && row ? row : null,
+    };
+  });
+  const group = plan.groupId !== null ? record.groupById.get(plan.groupId) : undefined;
+  return {
+    pageTitle: `#${id} ${plan.title}`,
+    nav: 'operations',
+    bodyClass: 'operation-page',
+    op: {
+      id,
+      version: record.version,
+      state: record.state,
+      title: plan.title,
+      kind: plan.kind,
+      groupName: group ? (locale === 'en' ? group.nameEn : group.name) : '',
+      leadName: name(squad(plan.leadSquadId), locale),
+      hostName: name(squad(plan.hostSquadId), locale),
+      commanders: record.commanders.map((u) => u.displayName).join('、'),
+      designated: ctx.designatedCommanderId !== null,
+      problemSource: plan.problemSource,
+      location: plan.location,
+      plannedStart: plan.plannedStart ? at(plan.plannedStart) : '',
+      plannedHours: plan.plannedHours,
+      holdingDays: plan.holdingDays,
+      order: [
+        ['situation', plan.situation],
+        ['mission', plan.mission],
+        ['execution', plan.execution],
+        ['command', plan.command],
+        ['contingency', plan.contingency],
+        ['goodsArrangements', plan.goodsArrangements],
+        ['holdingPlan', plan.holdingPlan],
+      ].map(([key, text]) => ({ key, text })),
+      forceRows,
+      completed,
+      totals,
+      actualStart: at(ctx.actualStart),
+      actualEnd: at(ctx.actualEnd),
+      actualHours: ctx.actualHours,
+      countsTowardMinimum: ctx.countsTowardMinimum,
+      shortReason: ctx.shortReason,
+      filedAt: at(ctx.filedAt),
+      approvedAt: at(ctx.approvedAt),
+      returnCount: ctx.returnCount,
+      lastReturnReason: ctx.lastReturnReason,
+      cancelReason: ctx.cancelReason,
+      holdingRound: ctx.holdingRound,
+      holdingDeadline: at(ctx.holdingDeadline),
+      incidents: record.incidents.map((i) => ({ ...i, occurredAt: at(i.occurredAt), by: people.get(i.reportedBy ?? -1)?.displayName ?? '' })),
+      holdingRecords: record.holding.map((h) => ({ ...h, at: at(h.at), by: people.get(h.byUserId ?? -1)?.displayName ?? '' })),
+      timeLimits: record.deadlines.map((d) => ({ kind: d.kind, state: d.state, dueAt: at(d.dueAt), closedAt: at(d.closedAt), outcome: d.outcome })),
+    },
+    canEdit: record.allowedEvents.includes('EDIT_PLAN'),
+    forms,
+    banner: form?.banner,
+    timeline: timeline(history, people, locale, at, record),
+    diagramSvg: await machineSvg(operationMachine, locale, record.state),
+  };
+}
+
+function timeline(history: WorkflowHistory[], people: Map<number, User>, locale: Locale, at: (d: Date) => string, record: OperationRecord) {
+  return history
+    .slice()
+    .reverse()
+    .map((h) => {
+      const payload = (h.payload ?? {}) as Record<string, unknown>;
+      const details = DETAIL_FIELDS.filter((f) => payload[f] !== undefined && payload[f] !== '').map((f) => {
+        let value = payload[f];
+        if (f === 'reboundObserved') value = t(locale, value ? 'common.yes' : 'common.no');
+        else if (f === 'severity') value = t(locale, `severity.${value}`);
+        else if (f === 'incidentType') value = t(locale, `incident.${value}`);
+        else if (f === 'actualStart' || f === 'actualEnd') value = at(new Date(String(value)));
+        return { label: t(locale, `field.${f}`), value: String(value) };
+      });
+      if (h.event === 'DESIGNATE_COMMANDER' && typeof payload.commanderId === 'number') {
+        details.push({ label: t(locale, 'field.commander'), value: people.get(payload.commanderId)?.displayName ?? record.userById.get(payload.commanderId)?.displayName ?? String(payload.commanderId) });
+      }
+      return {
+        seq: h.seq,
+        event: h.event,
+        from: h.fromState,
+        to: h.toState,
+        changed: h.fromState !== h.toState,
+        actor: h.actorUserId === null ? t(locale, 'role.system') : (people.get(h.actorUserId)?.displayName ?? h.actorName),
+        role: h.actorRole,
+        at: at(h.at),
+        details,
+      };
+    });
+}
+
+/** The forms this user may send now (the engine's allowedEvents), each with its fields and any typed values and errors. */
+async function eventForms(services: Services, p: Principal, locale: Locale, record: OperationRecord, form?: FormState) {
+  const allowed = record.allowedEvents.filter((e) => EVENT_FORMS[e]);
+  const plan = record.context.plan;
+  const today = localDateOf(services.clock.now(), p.timeZone);
+  let commanders: Array<{ value: string; label: string }> = [];
+  if (allowed.includes('DESIGNATE_COMMANDER')) {
+    const eligible = await services.db.manager
+      .createQueryBuilder(User, 'u')
+      .innerJoin(UserRole, 'r', "r.user_id = u.id AND r.role IN ('squad_leader', 'commander')")
+      .where('u.brigade_id = :b AND u.active = :a', { b: p.brigadeId, a: true })
+      .orderBy('u.username', 'ASC')
+      .getMany();
+    commanders = eligible.map((u) => ({ value: u.username, label: `${u.displayName} (${u.username})` }));
+  }
+  return allowed.map((type) => {
+    const spec = EVENT_FORMS[type];
+    const mine = form?.type === type ? form : undefined;
+    const values = mine?.values ?? {};
+    const fields = spec.fields.map((f: FormFieldSpec) => {
+      const raw = values[f.name];
+      let value = raw === undefined ? '' : String(raw);
+      if (!mine && f.name === 'date') value = today;
+      const field: Record<string, unknown> = {
+        name: f.name,
+        kind: f.kind,
+        [`is_${f.kind}`]: true,
+        required: f.required ?? false,
+        min: f.min,
+        label: t(locale, `field.${f.name}`),
+        hint: hintFor(type, f.name, locale),
+        value,
+        checked: raw !== undefined && raw !== '' && raw !== '0',
+        error: mine?.errors[f.name],
+      };
+      if (f.kind === 'select') {
+        field.options = (f.options ?? []).map((o) => ({ value: o, label: t(locale, `${f.labelPrefix}${o}`), selected: value === o }));
+      }
+      if (f.kind === 'commander') field.options = commanders.map((c) => ({ ...c, selected: value === c.value }));
+      if (f.kind === 'results') {
+        const typed = (values.results ?? {}) as Record<string, Record<string, unknown>>;
+        field.rows = plan.squadIds.map((sid, i) => {
+          const s = record.squadById.get(sid);
+          const force = plan.forces.find((x) => x.squadId === sid);
+          const row = typed[String(i)] ?? {};
+          const cell = (k: string, fallback: unknown) => ({
+            name: `results[${i}][${k}]`,
+            value: row[k] !== undefined ? String(row[k]) : fallback === undefined ? '' : String(fallback),
+            error: mine?.errors[`results.${i}.${k}`],
+          });
+          return {
+            index: i,
+            code: s?.code ?? '',
+            squadName: name(s, locale),
+            officers: cell('officers', force?.officers),
+            vehicles: cell('vehicles', force?.vehicles),
+            educated: cell('educated', 0),
+            handled: cell('handled', 0),
+            goodsDetained: cell('goodsDetained', 0),
+          };
+        });
+        field.error = mine?.errors.results;
+      }
+      return field;
+    });
+    return {
+      type,
+      label: t(locale, `event.${type}`),
+      help: t(locale, `event_help.${type}`),
+      tone: spec.tone,
+      open: mine !== undefined,
+      fields,
+      expectedVersion: record.version,
+      error: mine ? Object.keys(mine.errors).filter((k) => !spec.fields.some((f) => k === f.name || k.startsWith(`${f.name}.`))).map((k) => mine.errors[k]).join(' ') : '',
+    };
+  });
+}
+
+function hintFor(type: string, field: string, locale: Locale): string {
+  const key = `hint.${type}.${field}`;
+  const text = t(locale, key);
+  return text === key ? '' : text;
+}

@@ -1,0 +1,97 @@
+import session, { type SessionData } from 'express-session';
+import type { Clock } from '../../clock';
+import type { Database } from '../../persistence/data-source';
+import { sql, readDate } from '../../persistence/sql';
+
+/**
+ * express-session's store on our own database (connect-typeorm does not
+ * install beside TypeORM 1.x): one row per session, expired rows ignored and
+ * swept. Sliding expiry is written at most once a minute per session, not on
+ * every request.
+ */
+export class DatabaseSessionStore extends session.Store {
+  private readonly touched = new Map<string, number>();
+
+  constructor(
+    private readonly db: Database,
+    private readonly clock: Clock,
+    private readonly idleMs: number,
+  ) {
+    super();
+  }
+
+  private expiry(sess: SessionData): Date {
+    const cookieExpiry = sess.cookie?.expires ? new Date(sess.cookie.expires) : null;
+    return cookieExpiry ?? new Date(this.clock.now().getTime() + this.idleMs);
+  }
+
+  override get(sid: string, callback: (err: unknown, session?: SessionData | null) => void): void {
+    sql<{ data: string; expires_at: unknown }>(this.db.manager, 'SELECT data, expires_at FROM web_sessions WHERE sid = ?', [sid])
+      .then(({ rows }) => {
+        const row = rows[0];
+        if (!row || readDate(row.expires_at)!.getTime() <= this.clock.now().getTime()) return callback(null, null);
+        callback(null, JSON.parse(row.data) as SessionData);
+      })
+      .catch((e) => callback(e));
+  }
+
+  override set(sid: string, sess: SessionData, callback?: (err?: unknown) => void): void {
+    const now = this.clock.now();
+    const expires = this.expiry(sess);
+    const userId = (sess as SessionData & { userId?: number }).userId ?? null;
+    this.db
+      .transaction(async (m) => {
+        const updated = await sql(m, 'UPDATE web_sessions SET data = ?, user_id = ?, expires_at = ?, updated_at = ? WHERE sid = ?', [
+          JSON.stringify(sess),
+          userId,
+          expires,
+          now,
+          sid,
+        ]);
+        if (updated.affected === 0) {
+          await sql(m, 'INSERT INTO web_sessions (sid, data, user_id, expires_at, updated_at) VALUES (?, ?, ?, ?, ?)', [
+            sid,
+            JSON.stringify(sess),
+            userId,
+            expires,
+            now,
+          ]);
+        }
+      })
+      .then(() => {
+        this.touched.set(sid, now.getTime());
+        callback?.();
+      })
+      .catch((e) => callback?.(e));
+  }
+
+  override touch(sid: string, sess: SessionData, callback?: (err?: unknown) => void): void {
+    const now = this.clock.now().getTime();
+    if (now - (this.touched.get(sid) ?? 0) < 60_000) return void callback?.();
+    this.touched.set(sid, now);
+    if (this.touched.size > 50_000) this.touched.delete(this.touched.keys().next().value!);
+    this.db
+      .transaction((m) => sql(m, 'UPDATE web_sessions SET expires_at = ? WHERE sid = ?', [this.expiry(sess), sid]))
+      .then(() => callback?.())
+      .catch((e) => callback?.(e));
+  }
+
+  override destroy(sid: string, callback?: (err?: unknown) => void): void {
+    this.touched.delete(sid);
+    this.db
+      .transaction((m) => sql(m, 'DELETE FROM web_sessions WHERE sid = ?', [sid]))
+      .then(() => callback?.())
+      .catch((e) => callback?.(e));
+  }
+
+  /** Ends every session of a user (password reset, account disabled). */
+  async destroyForUser(userId: number): Promise<void> {
+    await this.db.transaction((m) => sql(m, 'DELETE FROM web_sessions WHERE user_id = ?', [userId]));
+  }
+
+  /** Deletes expired sessions; returns how many. */
+  async sweep(): Promise<number> {
+    const result = await this.db.transaction((m) => sql(m, 'DELETE FROM web_sessions WHERE expires_at <= ?', [this.clock.now()]));
+    return result.affected;
+  }
+}

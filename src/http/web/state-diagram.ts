@@ -1,0 +1,78 @@
+import type { AnyStateMachine } from 'xstate';
+import { type Locale, t } from '../../i18n';
+
+/**
+ * The state diagram of a machine, drawn on the server from the machine's own
+ * definition (so it cannot drift from the rules): states are nodes, every
+ * transition an edge labelled with its event, the current state highlighted.
+ * Graphviz runs as WebAssembly (@viz-js/viz), offline.
+ */
+
+interface Edge {
+  from: string;
+  to: string;
+  event: string;
+}
+
+/** States and transitions read from `machine.root` (self-transitions included as loops). */
+export function machineGraph(machine: AnyStateMachine): { states: string[]; finals: string[]; initial: string; edges: Edge[] } {
+  const root = machine.root;
+  const states = Object.keys(root.states);
+  const finals = states.filter((s) => root.states[s].type === 'final');
+  const edges: Edge[] = [];
+  for (const name of states) {
+    const node = root.states[name];
+    for (const [event, transitions] of node.transitions) {
+      for (const tr of transitions) {
+        const targets = tr.target?.map((s: { key: string }) => s.key) ?? [name];
+        for (const to of targets) if (!edges.some((e) => e.from === name && e.to === to && e.event === event)) edges.push({ from: name, to, event });
+      }
+    }
+  }
+  const initial = typeof root.config.initial === 'string' ? root.config.initial : states[0];
+  return { states, finals, initial, edges };
+}
+
+const quote = (s: string) => `"${s.replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`;
+
+/** DOT text of the machine, labels in `locale`, `current` filled. */
+export function machineDot(machine: AnyStateMachine, locale: Locale, current: string | null): string {
+  const g = machineGraph(machine);
+  const lines = [
+    'digraph machine {',
+    '  rankdir=LR; bgcolor="transparent"; pad=0.2; nodesep=0.35; ranksep=0.5;',
+    '  node [shape=box, style="rounded,filled", fillcolor="#ffffff", color="#7a8699", fontname="Noto Sans CJK SC, sans-serif", fontsize=11];',
+    '  edge [color="#7a8699", fontname="Noto Sans CJK SC, sans-serif", fontsize=9, fontcolor="#44505f"];',
+    '  start [shape=point, width=0.12, color="#44505f", label=""];',
+    `  start -> ${quote(g.initial)};`,
+  ];
+  for (const s of g.states) {
+    const attrs = [`label=${quote(t(locale, `state.${s}`))}`, `id=${quote(`state-${s}`)}`];
+    if (g.finals.includes(s)) attrs.push('peripheries=2');
+    if (s === current) attrs.push('fillcolor="#1f5fbf"', 'fontcolor="#ffffff"', 'color="#1f5fbf"', 'penwidth=2');
+    lines.push(`  ${quote(s)} [${attrs.join(', ')}];`);
+  }
+  for (const e of g.edges) lines.push(`  ${quote(e.from)} -> ${quote(e.to)} [label=${quote(t(locale, `event.${e.event}`))}];`);
+  lines.push('}');
+  return lines.join('\n');
+}
+
+let vizReady: Promise<{ renderString: (dot: string, opts: { format: string }) => string }> | null = null;
+const cache = new Map<string, string>();
+
+/** The SVG (trusted: made here from our own DOT), cached per machine, language and current state. */
+export async function machineSvg(machine: AnyStateMachine, locale: Locale, current: string | null): Promise<string> {
+  const key = `${machine.id}|${locale}|${current ?? ''}`;
+  const hit = cache.get(key);
+  if (hit) return hit;
+  vizReady ??= import('@viz-js/viz').then((m) => m.instance());
+  const viz = await vizReady;
+  const svg = viz
+    .renderString(machineDot(machine, locale, current), { format: 'svg' })
+    .replace(/^[\s\S]*?<svg/, '<svg')
+    // Sized by the page (viewBox kept), so it shrinks on a phone.
+    .replace(/<svg([^>]*?) width="[^"]*" height="[^"]*"/, '<svg$1')
+    .replace('<svg', `<svg role="img" aria-label="${t(locale, 'operation.diagram')}" class="state-diagram"`);
+  cache.set(key, svg);
+  return svg;
+}

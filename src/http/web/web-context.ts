@@ -1,0 +1,64 @@
+import type { NextFunction, Request, Response } from 'express';
+import type { OrgService } from '../../domain/org/org.service';
+import { AuthenticationError, ForbiddenError } from '../../errors';
+import { DEFAULT_LOCALE, LOCALES, type Locale, pickLocale } from '../../i18n';
+import type { Role } from '../../../workflows/shared/actor';
+
+declare module 'express-session' {
+  interface SessionData {
+    userId?: number;
+    signedInAt?: string;
+  }
+}
+
+export const LANG_COOKIE = 'liandong.lang';
+
+/** The language: the user's choice (a cookie), else the browser's, else Chinese. */
+export function webLocale(req: Request, _res: Response, next: NextFunction): void {
+  const chosen = parseCookie(req.headers.cookie ?? '', LANG_COOKIE);
+  req.locale = (LOCALES as readonly string[]).includes(chosen ?? '') ? (chosen as Locale) : pickLocale(req.get('accept-language')) ?? DEFAULT_LOCALE;
+  next();
+}
+
+function parseCookie(header: string, name: string): string | undefined {
+  for (const part of header.split(';')) {
+    const [k, ...v] = part.trim().split('=');
+    if (k === name) return decodeURIComponent(v.join('='));
+  }
+  return undefined;
+}
+
+/** Loads the signed-in user (if any) from the session; a disabled user's session ends. */
+export function loadSessionUser(org: OrgService) {
+  return async (req: Request, _res: Response, next: NextFunction): Promise<void> => {
+    const userId = req.session?.userId;
+    if (userId) {
+      try {
+        req.principal = await org.principalForSession(userId);
+      } catch (e) {
+        if (!(e instanceof AuthenticationError)) throw e;
+        await new Promise<void>((resolve) => req.session.destroy(() => resolve()));
+      }
+    }
+    next();
+  };
+}
+
+/** Pages for signed-in users: others are sent to sign in, and come back afterwards. */
+export function requireUser(req: Request, res: Response, next: NextFunction): void {
+  if (req.principal) return next();
+  if (req.method === 'GET') return res.redirect(`/login?next=${encodeURIComponent(req.originalUrl)}`);
+  throw new AuthenticationError('Sign in first');
+}
+
+export function requireRole(...roles: Role[]) {
+  return (req: Request, _res: Response, next: NextFunction): void => {
+    if (req.principal && roles.some((r) => req.principal!.roles.includes(r))) return next();
+    throw new ForbiddenError(`Only ${roles.join(' / ')}`, 'role_required');
+  };
+}
+
+/** A `next` address that stays on this site. */
+export function safeNext(value: unknown, fallback = '/'): string {
+  return typeof value === 'string' && /^\/(?!\/)[^\s\\]*$/.test(value) ? value : fallback;
+}

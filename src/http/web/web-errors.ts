@@ -1,0 +1,37 @@
+import type { NextFunction, Request, Response } from 'express';
+import { AppError, ForbiddenError } from '../../errors';
+import { t } from '../../i18n';
+import type { Logger } from '../../logger';
+import { translateParserError } from '../middleware/errors';
+
+/** The web's one error handler: a friendly page in the user's language, with the request id; nothing internal leaks. */
+export function webErrorHandler(logger: Logger) {
+  return (err: unknown, req: Request, res: Response, _next: NextFunction): void => {
+    const locale = req.locale ?? 'zh-CN';
+    let status = 500;
+    let message = t(locale, 'error.internal_page');
+    if ((err as { code?: string })?.code === 'EBADCSRFTOKEN') {
+      status = 403;
+      message = t(locale, 'error.csrf');
+    } else if (err instanceof ForbiddenError) {
+      status = 403;
+      message = t(locale, `reason.${err.reason}`);
+    } else if (err instanceof AppError) {
+      status = err.status;
+      message = t(locale, `error.${err.code}`);
+    } else if (translateParserError(err)) {
+      const p = translateParserError(err)!;
+      status = p.status === 413 ? 413 : 400;
+      message = t(locale, `error.${p.code}`);
+    } else {
+      logger.error('unhandled error', { requestId: req.requestId, method: req.method, path: req.path, err });
+    }
+    if (status === 401 && req.method === 'GET') return res.redirect(`/login?next=${encodeURIComponent(req.originalUrl)}`);
+    res.status(status).render('errors/error', {
+      pageTitle: t(locale, `error.heading_${[401, 403, 404, 429].includes(status) ? status : status >= 500 ? 500 : 400}`),
+      heading: t(locale, `error.heading_${[401, 403, 404, 429].includes(status) ? status : status >= 500 ? 500 : 400}`),
+      status,
+      message,
+    });
+  };
+}

@@ -1,0 +1,82 @@
+import express, { type NextFunction, type Request, type Response, Router } from 'express';
+import session from 'express-session';
+import helmet from 'helmet';
+import { csrfSync } from 'csrf-sync';
+import path from 'node:path';
+import type { Services } from '../../container';
+import { VIEWS_DIR } from '../../paths';
+import { authPages } from './auth.routes';
+import { inboxPages, signedInContext } from './inbox.routes';
+import { baseLocals } from './locals';
+import { operationPages } from './operations.routes';
+import { DatabaseSessionStore } from './session-store';
+import { loadSessionUser, requireUser, webLocale } from './web-context';
+import { webErrorHandler } from './web-errors';
+import { NotFoundError } from '../../errors';
+import { useViews } from './view-engine';
+
+export const SESSION_COOKIE = 'liandong.sid';
+
+/** The web application: sessions, CSRF, security headers, server-rendered pages. */
+export function mountWeb(app: express.Express, services: Services, secret: string): { store: DatabaseSessionStore } {
+  const { config, db, clock, logger } = services;
+  useViews(app, { cache: config.env !== 'development' });
+
+  const web = Router();
+  web.use(
+    helmet({
+      contentSecurityPolicy: {
+        useDefaults: false,
+        directives: {
+          defaultSrc: ["'self'"],
+          scriptSrc: ["'self'"],
+          styleSrc: ["'self'"],
+          imgSrc: ["'self'", 'data:'],
+          fontSrc: ["'self'"],
+          connectSrc: ["'self'"],
+          formAction: ["'self'"],
+          frameAncestors: ["'none'"],
+          baseUri: ["'self'"],
+          objectSrc: ["'none'"],
+        },
+      },
+      strictTransportSecurity: config.web.secureCookies,
+    }),
+  );
+  web.use('/static', express.static(path.join(VIEWS_DIR, 'public'), { maxAge: config.env === 'production' ? '1d' : 0, index: false }));
+  web.use(express.urlencoded({ extended: true, limit: '256kb', parameterLimit: 2000 }));
+  const store = new DatabaseSessionStore(db, clock, config.web.sessionIdleMinutes * 60_000);
+  web.use(
+    session({
+      name: SESSION_COOKIE,
+      secret,
+      store,
+      resave: false,
+      saveUninitialized: false,
+      rolling: true,
+      cookie: { httpOnly: true, sameSite: 'lax', secure: config.web.secureCookies, maxAge: config.web.sessionIdleMinutes * 60_000 },
+    }),
+  );
+  web.use(webLocale);
+  web.use(loadSessionUser(services.org));
+  web.use(baseLocals);
+  const { csrfSynchronisedProtection, generateToken } = csrfSync({
+    getTokenFromRequest: (req) => (req.body?._csrf as string | undefined) ?? (req.headers['x-csrf-token'] as string | undefined),
+  });
+  web.use(csrfSynchronisedProtection);
+  web.use((req: Request, res: Response, next: NextFunction) => {
+    if (req.session) res.locals.csrfToken = generateToken(req);
+    next();
+  });
+  web.use(authPages(services.signIn, config, generateToken as never));
+  web.use(requireUser);
+  web.use(signedInContext(services));
+  web.use(inboxPages(services));
+  web.use('/operations', operationPages(services));
+  web.use((req: Request) => {
+    throw new NotFoundError(`No page ${req.path}`);
+  });
+  web.use(webErrorHandler(logger));
+  app.use(web);
+  return { store };
+}

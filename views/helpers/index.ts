@@ -1,0 +1,10 @@
+import { concat } from './concat';
+import { datetime } from './datetime';
+import { duration } from './duration';
+import { eq } from './eq';
+import { includes } from './includes';
+import { json } from './json';
+import { t } from './t';
+
+/** Every view helper, one file each. */
+export const helpers = { t, concat, eq, includes, datetime, duration, json };

@@ -1,0 +1,18 @@
+// Progressive enhancement only: every page works without this file.
+document.addEventListener('click', (e) => {
+  const print = e.target.closest('[data-print]');
+  if (print) {
+    e.preventDefault();
+    window.print();
+  }
+});
+// A form that refuses something (cancel, audit failed) asks once more before it is sent.
+document.addEventListener('submit', (e) => {
+  const button = e.target.querySelector('button.danger');
+  if (button && e.target.dataset.confirmed !== '1' && !window.confirm(button.textContent.trim() + '?')) e.preventDefault();
+});
+// Open the form the address points at (#event-START from the inbox).
+if (location.hash.startsWith('#event-')) {
+  const d = document.getElementById(location.hash.slice(1));
+  if (d && d.tagName === 'DETAILS') d.open = true;
+}
