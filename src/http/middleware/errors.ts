@@ -52,6 +52,7 @@ export function apiErrorHandler(logger: Logger) {
   return (err: unknown, req: Request, res: Response, _next: NextFunction): void => {
     const locale = req.locale ?? 'zh-CN';
     if (err instanceof AppError) {
+      if (err.status >= 500) logger.error('server error', { requestId: req.requestId, method: req.method, path: req.path, err });
       res.status(err.status).json(errorBody(err, locale, req.requestId));
       return;
     }

@@ -12,6 +12,7 @@ import { parseInput } from '../validate';
 import { EVENT_FORMS, formToEvent } from './event-forms';
 import { type FormState, formStateFromError, operationPage } from './operation-view';
 import { type PlanFormValues, formToPlan, planValues, typedValues } from './plan-form';
+import { requireRole } from './web-context';
 
 const MONTH = /^\d{4}-\d{2}$/;
 
@@ -64,7 +65,7 @@ export function operationPages(services: Services): Router {
     });
   });
 
-  r.get('/new', async (req, res) => {
+  r.get('/new', requireRole('squad_leader', 'duty_officer', 'commander'), async (req, res) => {
     const p = req.principal!;
     const base: PlanInput = { kind: 'regular', leadSquad: p.squad?.code, hostSquad: p.squad?.code, squads: p.squad ? [p.squad.code] : [], holdingDays: services.config.operation.holdingDaysDefault, plannedHours: services.config.operation.minHours };
     const group = p.squad ? (await services.org.groups(p.brigadeId)).find((g) => g.squads.some((s) => s.code === p.squad!.code)) : undefined;

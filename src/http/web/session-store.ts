@@ -20,9 +20,9 @@ export class DatabaseSessionStore extends session.Store {
     super();
   }
 
-  private expiry(sess: SessionData): Date {
-    const cookieExpiry = sess.cookie?.expires ? new Date(sess.cookie.expires) : null;
-    return cookieExpiry ?? new Date(this.clock.now().getTime() + this.idleMs);
+  /** Idle expiry on our clock (not the cookie's, which follows the wall clock): a session lives `idleMs` past its last use. */
+  private expiry(_sess: SessionData): Date {
+    return new Date(this.clock.now().getTime() + this.idleMs);
   }
 
   override get(sid: string, callback: (err: unknown, session?: SessionData | null) => void): void {

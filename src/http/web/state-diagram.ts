@@ -47,7 +47,7 @@ export function machineDot(machine: AnyStateMachine, locale: Locale, current: st
     `  start -> ${quote(g.initial)};`,
   ];
   for (const s of g.states) {
-    const attrs = [`label=${quote(t(locale, `state.${s}`))}`, `id=${quote(`state-${s}`)}`];
+    const attrs = [`label=${quote(t(locale, `state.${s}`))}`, `id=${quote(`state_${s}`)}`];
     if (g.finals.includes(s)) attrs.push('peripheries=2');
     if (s === current) attrs.push('fillcolor="#1f5fbf"', 'fontcolor="#ffffff"', 'color="#1f5fbf"', 'penwidth=2');
     lines.push(`  ${quote(s)} [${attrs.join(', ')}];`);

@@ -19,6 +19,7 @@ export function webErrorHandler(logger: Logger) {
     } else if (err instanceof AppError) {
       status = err.status;
       message = t(locale, `error.${err.code}`);
+      if (status >= 500) logger.error('server error', { requestId: req.requestId, method: req.method, path: req.path, err });
     } else if (translateParserError(err)) {
       const p = translateParserError(err)!;
       status = p.status === 413 ? 413 : 400;
