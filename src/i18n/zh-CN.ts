@@ -12,6 +12,7 @@ export const zhCN: Record<string, string> = {
   'error.rule_violation': '不符合工作规则',
   'error.conflict': '与已有记录冲突',
   'error.username_taken': '用户名已被使用',
+  'error.code_taken': '代码已被使用',
   'error.snapshot_unreadable': '记录无法读取，请联系管理员',
   'error.internal': '系统内部错误',
   'error.unsupported_media_type': '请求体须为 application/json',
@@ -29,6 +30,7 @@ export const zhCN: Record<string, string> = {
   'reason.system_only': '此步骤只能由系统发出',
   'reason.users_only': '此步骤只能由用户发出',
   'reason.forbidden': '无权执行此操作',
+  'reason.admin_only': '只有系统管理员可以操作',
 
   // business rules (422) and field problems
   'problem.required': '必填',
@@ -61,6 +63,14 @@ export const zhCN: Record<string, string> = {
   'problem.invalid_username': '用户名须为 2–64 位小写字母、数字或 . _ -',
   'problem.unknown_role': '角色不存在：{value}',
   'problem.too_short': '太短',
+  'problem.squad_disabled': '中队已停用：{value}',
+  'problem.required_for_squad_leader': '中队领导须属于一个中队',
+  'problem.invalid_code': '代码须为小写字母、数字或 -，不超过 40 位',
+  'problem.group_size': '联动小组由 {min}–{max} 个中队组成（现为 {actual} 个）',
+  'problem.squad_in_other_group': '一个中队至多属于一个联动小组，以下中队已属于其他小组：{squads}',
+  'problem.own_account': '不能停用自己的账号',
+  'problem.last_admin': '本大队须至少保留一名在用的系统管理员',
+  'problem.grouped_squad_disabled': '中队仍在联动小组 {group} 中，须先将其移出小组再停用',
 
   // input validation (400)
   'validation.invalid_type': '类型不正确，应为 {expected}',
