@@ -177,7 +177,8 @@ export class AdminService {
       const problems: Problem[] = [];
       if (user.id === admin.userId && !active) problems.push(problem('own_account', 'active'));
       const losesAdmin = user.active && roles.includes('admin') && (!active || !nextRoles.includes('admin'));
-      if (losesAdmin && (await this.otherActiveAdmins(m, admin.brigadeId, user.id)) === 0) {
+      // (Disabling oneself is refused already, whatever else is true.)
+      if (!problems.length && losesAdmin && (await this.otherActiveAdmins(m, admin.brigadeId, user.id)) === 0) {
         problems.push(problem('last_admin', !active ? 'active' : 'roles'));
       }
       if (problems.length) throw new RuleViolationError('The change is refused', problems);

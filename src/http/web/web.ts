@@ -10,7 +10,8 @@ import { inboxPages, signedInContext } from './inbox.routes';
 import { baseLocals } from './locals';
 import { operationPages } from './operations.routes';
 import type { DatabaseSessionStore } from './session-store';
-import { loadSessionUser, requireUser, webLocale } from './web-context';
+import { loadSessionUser, requireRole, requireUser, webLocale } from './web-context';
+import { adminPages } from './admin.routes';
 import { webErrorHandler } from './web-errors';
 import { NotFoundError } from '../../errors';
 import { useViews } from './view-engine';
@@ -73,6 +74,7 @@ export function mountWeb(app: express.Express, services: Services, secret: strin
   web.use(signedInContext(services));
   web.use(inboxPages(services));
   web.use('/operations', operationPages(services));
+  web.use('/admin', requireRole('admin'), adminPages(services));
   web.use((req: Request) => {
     throw new NotFoundError(`No page ${req.path}`);
   });
