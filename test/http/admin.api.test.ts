@@ -167,6 +167,42 @@ describe('users', () => {
   });
 });
 
+describe('two administrators at once', () => {
+  it('disabling each other at the same moment leaves the brigade one administrator', async () => {
+    await admin().post('/api/v1/users', { username: 'admin.a', displayName: '管理员甲', roles: ['admin'], password: 'admin-a-pass' }).expect(201);
+    await admin().post('/api/v1/users', { username: 'admin.b', displayName: '管理员乙', roles: ['admin'], password: 'admin-b-pass' }).expect(201);
+    // Only these two are administrators for this test.
+    const a = bearer(await t.services.org.issueToken('admin.a', 'test'));
+    const b = bearer(await t.services.org.issueToken('admin.b', 'test'));
+    await a.patch('/api/v1/users/admin', { roles: ['legal'] }).expect(200);
+    const [ab, ba] = await Promise.all([a.patch('/api/v1/users/admin.b', { active: false }), b.patch('/api/v1/users/admin.a', { active: false })]);
+    // One wins. The other is refused: as the last administrator (422), or, if the winner committed
+    // before the loser's request was even let in, as a disabled user (401).
+    expect([ab.status, ba.status]).toContain(200);
+    const refused = ab.status === 200 ? ba : ab;
+    expect([401, 422]).toContain(refused.status);
+    if (refused.status === 422) expect(refused.body.error.problems).toEqual([expect.objectContaining({ code: 'last_admin' })]);
+    const active = await t.services.db.manager.find(User, { where: [{ username: 'admin.a' }, { username: 'admin.b' }] });
+    expect(active.filter((u) => u.active)).toHaveLength(1);
+    const survivor = ab.status === 200 ? a : b;
+    // put things back: the demo administrator is the administrator again
+    await survivor.patch('/api/v1/users/admin', { roles: ['admin'] }).expect(200);
+    await admin().patch('/api/v1/users/admin.a', { active: false }).expect(200);
+    await admin().patch('/api/v1/users/admin.b', { active: false }).expect(200);
+  });
+
+  it('two groups claiming the same squad at the same moment: one gets it, the other is refused (R3)', async () => {
+    for (const code of ['race-a', 'race-b', 'race-c', 'race-d', 'race-e', 'race-shared']) await newSquad(code);
+    const [one, two] = await Promise.all([
+      admin().post('/api/v1/groups', { code: 'race-1', name: '甲', nameEn: 'One', squads: ['race-a', 'race-b', 'race-shared'] }),
+      admin().post('/api/v1/groups', { code: 'race-2', name: '乙', nameEn: 'Two', squads: ['race-c', 'race-d', 'race-shared'] }),
+    ]);
+    expect([one.status, two.status].sort()).toEqual([201, 422]);
+    const groups = await groupsByCode();
+    expect(Object.keys(groups).filter((g) => g.startsWith('race-'))).toHaveLength(1);
+  });
+});
+
 describe('who may administer', () => {
   const calls: Array<[string, string, object?]> = [
     ['get', '/api/v1/users'],

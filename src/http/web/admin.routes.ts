@@ -2,7 +2,7 @@ import { type Request, type Response, Router } from 'express';
 import type { Services } from '../../container';
 import type { AdminGroup, AdminSquad, AdminUser } from '../../domain/org/admin.service';
 import { AppError } from '../../errors';
-import { t } from '../../i18n';
+import { DEFAULT_LOCALE, DICTIONARIES, t } from '../../i18n';
 import { keyParam } from '../api/params';
 import {
   createGroupSchema,
@@ -52,7 +52,10 @@ export function adminPages(services: Services): Router {
   const maxSquads = services.config.organisation.groupMaxSquads;
   const minSquads = services.config.organisation.groupMinSquads;
 
-  const done = (req: Request) => (typeof req.query.done === 'string' && /^[a-z_]+$/.test(req.query.done) ? { kind: 'ok', text: t(req.locale, `admin.done.${req.query.done}`) } : undefined);
+  const done = (req: Request) => {
+    const key = `admin.done.${String(req.query.done ?? '')}`;
+    return DICTIONARIES[DEFAULT_LOCALE][key] ? { kind: 'ok', text: t(req.locale, key) } : undefined;
+  };
   const page = (req: Request, section: string, title: string) => ({ pageTitle: title, nav: 'admin', adminSection: section, flash: done(req) });
 
   r.get('/', (_req, res) => res.redirect('/admin/users'));
