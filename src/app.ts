@@ -3,6 +3,7 @@ import './http/types';
 import type { Services } from './container';
 import { operationsApi } from './http/api/operations.routes';
 import { orgApi } from './http/api/org.routes';
+import { adminApi } from './http/api/admin.routes';
 import { apiErrorHandler } from './http/middleware/errors';
 import { bearerAuth } from './http/middleware/api-auth';
 import { requestContext } from './http/middleware/request-context';
@@ -48,6 +49,7 @@ export function buildApp(services: Services, opts: AppOptions): express.Express 
   api.use(express.json({ limit: config.http.jsonBodyLimit, strict: false }));
   api.use(bearerAuth(org));
   api.use('/', orgApi(org));
+  api.use('/', adminApi(services.admin));
   api.use('/operations', operationsApi(operations));
   api.use((req: Request) => {
     throw new NotFoundError(`No API route ${req.method} ${req.path}`);

@@ -3,11 +3,13 @@ import type { Clock } from './clock';
 import { OperationService } from './domain/operations/operation.service';
 import { operationWorkflow } from './domain/operations/operation.workflow';
 import { OrgService } from './domain/org/org.service';
+import { AdminService } from './domain/org/admin.service';
 import { SignInService } from './domain/auth/sign-in.service';
 import { InboxService } from './domain/inbox/inbox.service';
 import { WorkflowEngine } from './engine/engine';
 import type { Logger } from './logger';
 import type { Database } from './persistence/data-source';
+import { DatabaseSessionStore } from './http/web/session-store';
 
 /** The application's parts, wired once: the server, the CLI and the tests all build it here. */
 export interface Services {
@@ -17,6 +19,9 @@ export interface Services {
   logger: Logger;
   engine: WorkflowEngine;
   org: OrgService;
+  admin: AdminService;
+  /** Web sessions, kept in the database; ended by the domain when a user is disabled or their password reset. */
+  sessions: DatabaseSessionStore;
   operations: OperationService;
   signIn: SignInService;
   inbox: InboxService;
@@ -30,5 +35,7 @@ export function createServices(config: Readonly<Config>, db: Database, clock: Cl
   const operations = new OperationService(db, engine, org, workflows.operation, config);
   const signIn = new SignInService(db, org, config, clock);
   const inbox = new InboxService(db, clock);
-  return { config, db, clock, logger, engine, org, operations, signIn, inbox, workflows };
+  const sessions = new DatabaseSessionStore(db, clock, config.web.sessionIdleMinutes * 60_000);
+  const admin = new AdminService(db, config, clock, org, sessions);
+  return { config, db, clock, logger, engine, org, admin, sessions, operations, signIn, inbox, workflows };
 }

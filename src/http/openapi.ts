@@ -1,6 +1,17 @@
 import { z } from 'zod';
 import { OPERATION_EVENT_TYPES, OPERATION_STATES } from '../../workflows/operation';
 import { createOperationSchema, eventSchema, listOperationsQuery, planPatchSchema } from './schemas/operation.schema';
+import {
+  createGroupSchema,
+  createSquadSchema,
+  createUserSchema,
+  resetPasswordSchema,
+  updateGroupSchema,
+  updateSquadSchema,
+  updateUserSchema,
+} from './schemas/admin.schema';
+import { ROLES } from '../../workflows/shared/actor';
+import { SQUAD_KINDS } from '../persistence/entities';
 
 /**
  * The OpenAPI 3.1 document, generated from the very zod schemas the server
@@ -63,6 +74,115 @@ function queryParameters(schema: z.ZodObject) {
   return Object.entries(js.properties).map(([name, s]) => ({ name, in: 'query', required: false, schema: s }));
 }
 
+const userSchema = {
+  type: 'object',
+  description: 'A user of your brigade (never the password)',
+  required: ['username', 'displayName', 'roles', 'squad', 'active'],
+  properties: {
+    username: { type: 'string' },
+    displayName: { type: 'string' },
+    roles: { type: 'array', items: { type: 'string', enum: [...ROLES] } },
+    squad: { type: ['string', 'null'], description: 'Squad code' },
+    active: { type: 'boolean' },
+    createdAt: { type: 'string', format: 'date-time' },
+    updatedAt: { type: 'string', format: 'date-time' },
+  },
+  additionalProperties: false,
+};
+
+const squadSchema = {
+  type: 'object',
+  description: 'A squad (R2, R16) and its place in a linkage group (R3, R9)',
+  required: ['code', 'name', 'nameEn', 'kind', 'group', 'memberOrder', 'dutyStrength', 'active'],
+  properties: {
+    code: { type: 'string' },
+    name: { type: 'string' },
+    nameEn: { type: 'string' },
+    kind: { type: 'string', enum: [...SQUAD_KINDS] },
+    group: { type: ['string', 'null'], description: 'Linkage group code' },
+    memberOrder: { type: ['integer', 'null'], description: 'Position in the group, from 1' },
+    dutyStrength: { type: 'integer' },
+    active: { type: 'boolean' },
+  },
+  additionalProperties: false,
+};
+
+const groupSchema = {
+  type: 'object',
+  description: 'A linkage group (R3) with its squads in member order (R9)',
+  required: ['code', 'name', 'nameEn', 'active', 'squads'],
+  properties: {
+    code: { type: 'string' },
+    name: { type: 'string' },
+    nameEn: { type: 'string' },
+    active: { type: 'boolean' },
+    squads: { type: 'array', items: { type: 'string' } },
+  },
+  additionalProperties: false,
+};
+
+const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` });
+const body = (name: string) => ({ required: true, content: { 'application/json': { schema: ref(name) } } });
+const answer = (description: string, name: string) => ({ description, content: { 'application/json': { schema: ref(name) } } });
+const adminOnly = 'Administrators only (admin role); your brigade only.';
+
+const usernameParameter = { name: 'username', in: 'path', required: true, schema: { type: 'string' } };
+const codeParameter = { name: 'code', in: 'path', required: true, schema: { type: 'string' } };
+
+/** The administration API (admin role): users, squads, linkage groups. */
+function adminPaths(): Record<string, unknown> {
+  return {
+    '/api/v1/users': {
+      get: {
+        summary: `The users of your brigade, with roles and squad. ${adminOnly}`,
+        responses: { '200': { description: '`{items: [User]}`' }, '401': errors['401'], '403': errors['403'] },
+      },
+      post: {
+        summary: `Create a user. ${adminOnly}`,
+        requestBody: body('NewUser'),
+        responses: { '201': answer('Created', 'User'), ...errors, '409': err('The username is taken (code username_taken, field username)') },
+      },
+    },
+    '/api/v1/users/{username}': {
+      parameters: [usernameParameter],
+      get: { summary: `One user. ${adminOnly}`, responses: { '200': answer('The user', 'User'), ...errors } },
+      patch: {
+        summary: `Change a user's name, squad, roles; disable (active: false) or enable. ${adminOnly}`,
+        requestBody: body('UserPatch'),
+        responses: {
+          '200': answer('The user', 'User'),
+          ...errors,
+          '422': err('Refused: disabling yourself (own_account), or leaving the brigade without an active administrator (last_admin)'),
+        },
+      },
+    },
+    '/api/v1/users/{username}/password': {
+      parameters: [usernameParameter],
+      post: {
+        summary: `Reset a user's password: the old one stops working and their sessions end. ${adminOnly}`,
+        requestBody: body('PasswordReset'),
+        responses: { '204': { description: 'Done' }, ...errors },
+      },
+    },
+    '/api/v1/squads/{code}': {
+      parameters: [codeParameter],
+      patch: {
+        summary: `Change a squad's names, kind, duty strength, or disable it. ${adminOnly}`,
+        requestBody: body('SquadPatch'),
+        responses: { '200': answer('The squad', 'Squad'), ...errors, '422': err('A squad in a linkage group cannot be disabled (R3)') },
+      },
+    },
+    '/api/v1/groups/{code}': {
+      parameters: [codeParameter],
+      patch: {
+        summary: `Rename a linkage group and/or set its squads in member order. ${adminOnly}`,
+        requestBody: body('GroupPatch'),
+        responses: { '200': answer('The group', 'Group'), ...errors, '422': err('R3: 3–4 squads (configurable), a squad in at most one group') },
+      },
+    },
+  };
+}
+
 const idParameter = { name: 'id', in: 'path', required: true, schema: { type: 'integer', minimum: 1 } };
 
 export function openApiDocument(): Record<string, unknown> {
@@ -86,6 +206,16 @@ export function openApiDocument(): Record<string, unknown> {
         NewOperation: json(createOperationSchema),
         PlanPatch: json(planPatchSchema.extend({ expectedVersion: z.int().min(1) })),
         Event: eventJson,
+        User: userSchema,
+        NewUser: json(createUserSchema),
+        UserPatch: json(updateUserSchema),
+        PasswordReset: json(resetPasswordSchema),
+        Squad: squadSchema,
+        NewSquad: json(createSquadSchema),
+        SquadPatch: json(updateSquadSchema),
+        Group: groupSchema,
+        NewGroup: json(createGroupSchema),
+        GroupPatch: json(updateGroupSchema),
       },
     },
     paths: {
@@ -103,10 +233,25 @@ export function openApiDocument(): Record<string, unknown> {
         get: { summary: 'This document', security: [], responses: { '200': { description: 'OpenAPI 3.1' } } },
       },
       '/api/v1/squads': {
-        get: { summary: 'The squads of your brigade, with codes', responses: { '200': { description: 'Squads' }, '401': errors['401'] } },
+        get: { summary: 'The squads of your brigade, with codes', responses: { '200': { description: '`{items: [Squad]}`' }, '401': errors['401'] } },
+        post: {
+          summary: `Create a squad (R2, R16). ${adminOnly}`,
+          requestBody: body('NewSquad'),
+          responses: { '201': answer('Created', 'Squad'), ...errors, '409': err('The code is taken in your brigade (code code_taken, field code)') },
+        },
       },
       '/api/v1/groups': {
-        get: { summary: 'The linkage groups of your brigade, with their squads in member order', responses: { '200': { description: 'Groups' }, '401': errors['401'] } },
+        get: { summary: 'The linkage groups of your brigade, with their squads in member order', responses: { '200': { description: '`{items: [Group]}`' }, '401': errors['401'] } },
+        post: {
+          summary: `Create a linkage group with its squads in member order (R3). ${adminOnly}`,
+          requestBody: body('NewGroup'),
+          responses: {
+            '201': answer('Created', 'Group'),
+            ...errors,
+            '409': err('The code is taken in your brigade (code code_taken, field code)'),
+            '422': err('R3: 3–4 squads (configurable), a squad in at most one group'),
+          },
+        },
       },
       '/api/v1/me': {
         get: { summary: 'Who the token belongs to', responses: { '200': { description: 'The caller' }, '401': errors['401'] } },
@@ -173,6 +318,7 @@ export function openApiDocument(): Record<string, unknown> {
         parameters: [idParameter],
         get: { summary: 'The append-only history, oldest first', responses: { '200': { description: '`{items}`' }, ...errors } },
       },
+      ...adminPaths(),
     },
   };
 }

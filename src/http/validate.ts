@@ -15,10 +15,12 @@ export function fieldProblems(issues: z.core.$ZodIssue[], opts: { collapseIndexe
     let code: string = issue.code;
     if (issue.code === 'invalid_type' && issue.input === undefined) code = 'required';
     else if (issue.code === 'invalid_type') code = `invalid_type:${issue.expected}`;
-    else if (issue.code === 'too_small' && issue.origin === 'string' && Number(issue.minimum) === 1) code = 'required';
+    else if (issue.code === 'too_small' && (issue.origin === 'string' || issue.origin === 'array') && Number(issue.minimum) === 1) code = 'required';
     else if (issue.code === 'too_small') code = `too_small:${issue.minimum}`;
     else if (issue.code === 'too_big') code = `too_big:${issue.maximum}`;
     else if (issue.code === 'invalid_value') code = `invalid_value:${issue.values.join('|')}`;
+    // A pattern says what it wants by its own problem code (`.regex(re, 'invalid_username')`).
+    else if (issue.code === 'invalid_format' && issue.format === 'regex' && /^[a-z_]+$/.test(issue.message)) code = issue.message;
     else if (issue.code === 'invalid_format') code = `invalid_format:${issue.format}`;
     fields[path] = code;
   }

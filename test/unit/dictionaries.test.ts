@@ -72,4 +72,10 @@ describe('the dictionaries', () => {
     expect([...new Set(problems)].filter((p) => !(`problem.${p}` in zhCN))).toEqual([]);
     expect([...new Set(errorCodes)].filter((c) => !(`error.${c}` in zhCN))).toEqual([]);
   });
+
+  it('names every squad kind and every administration outcome in both languages', () => {
+    for (const key of ['squad_kind.street', 'squad_kind.commercial', 'squad_kind.scenic', 'squad_kind.mobile', 'admin.done.user_created', 'admin.done.password_reset', 'problem.group_size', 'problem.last_admin']) {
+      expect([key, Boolean(zhCN[key]), Boolean(en[key])]).toEqual([key, true, true]);
+    }
+  });
 });

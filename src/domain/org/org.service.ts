@@ -34,7 +34,38 @@ export interface NewUser {
   brigade?: string;
 }
 
-const USERNAME = /^[a-z0-9][a-z0-9._-]{1,63}$/;
+/** A sign-in name: 2–64 lower-case letters, digits or `. _ -`, starting with a letter or digit. */
+export const USERNAME_PATTERN = /^[a-z0-9][a-z0-9._-]{1,63}$/;
+
+/** A squad or group code (stable; tools and URLs use it): lower-case letters, digits and `-`, at most 40. */
+export const CODE_PATTERN = /^[a-z0-9][a-z0-9-]{0,39}$/;
+
+/**
+ * What is wrong with a user's fields, as `field → problem code`. Checks only the
+ * fields given, so a change of one field is checked the same way as a new user.
+ */
+export function userFieldProblems(input: { username?: string; displayName?: string; roles?: string[]; password?: string }): Record<string, string> {
+  const fields: Record<string, string> = {};
+  if (input.username !== undefined && !USERNAME_PATTERN.test(input.username)) fields.username = 'invalid_username';
+  if (input.displayName !== undefined) {
+    if (!input.displayName.trim()) fields.displayName = 'required';
+    else if (input.displayName.trim().length > 100) fields.displayName = 'too_big:100';
+  }
+  if (input.roles !== undefined) {
+    const badRoles = input.roles.filter((r) => !(ROLES as readonly string[]).includes(r));
+    if (!input.roles.length) fields.roles = 'required';
+    else if (badRoles.length) fields.roles = `unknown_role:${badRoles.join(',')}`;
+  }
+  if (input.password !== undefined && input.password.length < 8) fields.password = 'too_short';
+  return fields;
+}
+
+/** A unique index refused a row (two writers raced past the check before it). */
+export function isUniqueViolation(e: unknown): boolean {
+  const err = e as { driverError?: { code?: string; errno?: number }; code?: string; errno?: number };
+  const code = err?.driverError?.code ?? err?.code;
+  return code === 'SQLITE_CONSTRAINT_UNIQUE' || code === 'SQLITE_CONSTRAINT_PRIMARYKEY' || (err?.driverError?.errno ?? err?.errno) === 1062;
+}
 
 const sha256 = (s: string) => createHash('sha256').update(s).digest('hex');
 
@@ -110,38 +141,43 @@ export class OrgService {
     return { user, roles };
   }
 
+  /** Creates a user (CLI and administrators): fields checked, username unique, squad of the brigade and in use. */
   async createUser(input: NewUser): Promise<User> {
-    const fields: Record<string, string> = {};
-    if (!USERNAME.test(input.username ?? '')) fields.username = 'invalid_username';
-    if (!input.displayName?.trim()) fields.displayName = 'required';
-    const badRoles = (input.roles ?? []).filter((r) => !(ROLES as readonly string[]).includes(r));
-    if (!input.roles?.length) fields.roles = 'required';
-    else if (badRoles.length) fields.roles = `unknown_role:${badRoles.join(',')}`;
-    if (!input.password || input.password.length < 8) fields.password = 'too_short';
+    const fields = userFieldProblems({ username: input.username ?? '', displayName: input.displayName ?? '', roles: input.roles ?? [], password: input.password ?? '' });
+    if (!fields.roles && input.roles.includes('squad_leader') && !input.squad) fields.squad = 'required_for_squad_leader';
     if (Object.keys(fields).length) throw new ValidationError('The user is not valid', fields);
     const hash = await hashPassword(input.password, this.config.auth.scryptCost);
-    return this.db.transaction(async (m) => {
-      const brigade = input.brigade ? await this.brigadeByCode(input.brigade, m) : await this.onlyBrigade(m);
-      let squadId: number | null = null;
-      if (input.squad) squadId = (await this.resolveSquadCodes(brigade.id, [input.squad], 'squad', m)).get(input.squad)!.id;
-      if (await m.findOneBy(User, { username: input.username })) {
-        throw new ConflictError(`User ${input.username} already exists`, 'username_taken', { username: 'taken' });
-      }
-      const now = this.clock.now();
-      const inserted = await m.insert(User, {
-        brigadeId: brigade.id,
-        username: input.username,
-        displayName: input.displayName.trim(),
-        squadId,
-        passwordHash: hash,
-        active: true,
-        createdAt: now,
-        updatedAt: now,
+    const taken = () => new ConflictError(`User ${input.username} already exists`, 'username_taken', { username: 'taken' });
+    try {
+      return await this.db.transaction(async (m) => {
+        const brigade = input.brigade ? await this.brigadeByCode(input.brigade, m) : await this.onlyBrigade(m);
+        let squadId: number | null = null;
+        if (input.squad) {
+          const squad = (await this.resolveSquadCodes(brigade.id, [input.squad], 'squad', m)).get(input.squad)!;
+          if (!squad.active) throw new ValidationError(`Squad ${squad.code} is disabled`, { squad: `squad_disabled:${squad.code}` });
+          squadId = squad.id;
+        }
+        // Usernames are sign-in names: unique across brigades.
+        if (await m.findOneBy(User, { username: input.username })) throw taken();
+        const now = this.clock.now();
+        const inserted = await m.insert(User, {
+          brigadeId: brigade.id,
+          username: input.username,
+          displayName: input.displayName.trim(),
+          squadId,
+          passwordHash: hash,
+          active: true,
+          createdAt: now,
+          updatedAt: now,
+        });
+        const userId = Number(inserted.identifiers[0].id);
+        await m.insert(UserRole, [...new Set(input.roles)].map((role) => ({ userId, role })));
+        return (await m.findOneBy(User, { id: userId }))!;
       });
-      const userId = Number(inserted.identifiers[0].id);
-      await m.insert(UserRole, [...new Set(input.roles)].map((role) => ({ userId, role })));
-      return (await m.findOneBy(User, { id: userId }))!;
-    });
+    } catch (e) {
+      if (isUniqueViolation(e)) throw taken();
+      throw e;
+    }
   }
 
   /** Issues a new API token for a user; only its hash is stored, the token is returned once. */

@@ -1,4 +1,5 @@
 import session, { type SessionData } from 'express-session';
+import type { EntityManager } from 'typeorm';
 import type { Clock } from '../../clock';
 import type { Database } from '../../persistence/data-source';
 import { sql, readDate } from '../../persistence/sql';
@@ -84,9 +85,13 @@ export class DatabaseSessionStore extends session.Store {
       .catch((e) => callback?.(e));
   }
 
-  /** Ends every session of a user (password reset, account disabled). */
-  async destroyForUser(userId: number): Promise<void> {
-    await this.db.transaction((m) => sql(m, 'DELETE FROM web_sessions WHERE user_id = ?', [userId]));
+  /**
+   * Ends every session of a user (password reset, account disabled). Given a
+   * transaction's manager, it happens in that transaction (with the change that calls for it).
+   */
+  async destroyForUser(userId: number, m?: EntityManager): Promise<void> {
+    if (m) await sql(m, 'DELETE FROM web_sessions WHERE user_id = ?', [userId]);
+    else await this.db.transaction((tx) => sql(tx, 'DELETE FROM web_sessions WHERE user_id = ?', [userId]));
   }
 
   /** Deletes expired sessions; returns how many. */

@@ -9,8 +9,9 @@ import { authPages } from './auth.routes';
 import { inboxPages, signedInContext } from './inbox.routes';
 import { baseLocals } from './locals';
 import { operationPages } from './operations.routes';
-import { DatabaseSessionStore } from './session-store';
-import { loadSessionUser, requireUser, webLocale } from './web-context';
+import type { DatabaseSessionStore } from './session-store';
+import { loadSessionUser, requireRole, requireUser, webLocale } from './web-context';
+import { adminPages } from './admin.routes';
 import { webErrorHandler } from './web-errors';
 import { NotFoundError } from '../../errors';
 import { useViews } from './view-engine';
@@ -19,7 +20,7 @@ export const SESSION_COOKIE = 'liandong.sid';
 
 /** The web application: sessions, CSRF, security headers, server-rendered pages. */
 export function mountWeb(app: express.Express, services: Services, secret: string): { store: DatabaseSessionStore } {
-  const { config, db, clock, logger } = services;
+  const { config, logger } = services;
   useViews(app, { cache: config.env !== 'development' });
 
   const web = Router();
@@ -45,7 +46,7 @@ export function mountWeb(app: express.Express, services: Services, secret: strin
   );
   web.use('/static', express.static(path.join(VIEWS_DIR, 'public'), { maxAge: config.env === 'production' ? '1d' : 0, index: false }));
   web.use(express.urlencoded({ extended: true, limit: '256kb', parameterLimit: 2000 }));
-  const store = new DatabaseSessionStore(db, clock, config.web.sessionIdleMinutes * 60_000);
+  const store = services.sessions;
   web.use(
     session({
       name: SESSION_COOKIE,
@@ -73,6 +74,7 @@ export function mountWeb(app: express.Express, services: Services, secret: strin
   web.use(signedInContext(services));
   web.use(inboxPages(services));
   web.use('/operations', operationPages(services));
+  web.use('/admin', requireRole('admin'), adminPages(services));
   web.use((req: Request) => {
     throw new NotFoundError(`No page ${req.path}`);
   });

@@ -1,0 +1,71 @@
+import { type NextFunction, type Request, type Response, Router } from 'express';
+import type { AdminService } from '../../domain/org/admin.service';
+import { presentGroup, presentSquad, presentUser } from '../presenters/admin.presenter';
+import {
+  createGroupSchema,
+  createSquadSchema,
+  createUserSchema,
+  resetPasswordSchema,
+  updateGroupSchema,
+  updateSquadSchema,
+  updateUserSchema,
+} from '../schemas/admin.schema';
+import { parseInput } from '../validate';
+import { keyParam } from './params';
+
+/** Administration (admin role): users, squads, linkage groups of the caller's brigade. The domain checks the role. */
+export function adminApi(admin: AdminService): Router {
+  const r = Router();
+  // The role first: a caller who may not administer learns nothing from how their body is wrong.
+  const adminOnly = (req: Request, _res: Response, next: NextFunction) => {
+    admin.assertAdmin(req.principal!);
+    next();
+  };
+
+  r.get('/users', adminOnly, async (req, res) => {
+    res.json({ items: (await admin.users(req.principal!)).map(presentUser) });
+  });
+
+  r.post('/users', adminOnly, async (req, res) => {
+    const input = parseInput(createUserSchema, req.body);
+    const user = await admin.createUser(req.principal!, input);
+    res.status(201).location(`/api/v1/users/${encodeURIComponent(user.username)}`).json(presentUser(user));
+  });
+
+  r.get('/users/:username', adminOnly, async (req, res) => {
+    res.json(presentUser(await admin.user(req.principal!, keyParam(req.params.username))));
+  });
+
+  r.patch('/users/:username', adminOnly, async (req, res) => {
+    const patch = parseInput(updateUserSchema, req.body);
+    res.json(presentUser(await admin.updateUser(req.principal!, keyParam(req.params.username), patch)));
+  });
+
+  r.post('/users/:username/password', adminOnly, async (req, res) => {
+    const { password } = parseInput(resetPasswordSchema, req.body);
+    await admin.resetPassword(req.principal!, keyParam(req.params.username), password);
+    res.status(204).end();
+  });
+
+  r.post('/squads', adminOnly, async (req, res) => {
+    const squad = await admin.createSquad(req.principal!, parseInput(createSquadSchema, req.body));
+    res.status(201).json(presentSquad(squad));
+  });
+
+  r.patch('/squads/:code', adminOnly, async (req, res) => {
+    const patch = parseInput(updateSquadSchema, req.body);
+    res.json(presentSquad(await admin.updateSquad(req.principal!, keyParam(req.params.code), patch)));
+  });
+
+  r.post('/groups', adminOnly, async (req, res) => {
+    const group = await admin.createGroup(req.principal!, parseInput(createGroupSchema, req.body));
+    res.status(201).json(presentGroup(group));
+  });
+
+  r.patch('/groups/:code', adminOnly, async (req, res) => {
+    const patch = parseInput(updateGroupSchema, req.body);
+    res.json(presentGroup(await admin.updateGroup(req.principal!, keyParam(req.params.code), patch)));
+  });
+
+  return r;
+}

@@ -1,0 +1,33 @@
+import type { AdminGroup, AdminSquad, AdminUser } from '../../domain/org/admin.service';
+
+/** A user as the API shows it: by username, squad by code; never the password hash. */
+export function presentUser(u: AdminUser) {
+  return {
+    username: u.username,
+    displayName: u.displayName,
+    roles: u.roles,
+    squad: u.squad?.code ?? null,
+    active: u.active,
+    createdAt: u.createdAt.toISOString(),
+    updatedAt: u.updatedAt.toISOString(),
+  };
+}
+
+/** A squad as `GET /api/v1/squads` shows it. */
+export function presentSquad(s: AdminSquad) {
+  return {
+    code: s.code,
+    name: s.name,
+    nameEn: s.nameEn,
+    kind: s.kind,
+    group: s.group?.code ?? null,
+    memberOrder: s.memberOrder,
+    dutyStrength: s.dutyStrength,
+    active: s.active,
+  };
+}
+
+/** A linkage group as `GET /api/v1/groups` shows it: its squads' codes in member order. */
+export function presentGroup(g: AdminGroup) {
+  return { code: g.code, name: g.name, nameEn: g.nameEn, active: g.active, squads: g.squads.map((s) => s.code) };
+}
