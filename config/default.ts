@@ -10,6 +10,24 @@ export const defaults: Config = {
   operation: { minHours: 4, holdingDaysDefault: 7, holdingDaysMin: 1, holdingDaysMax: 30, minSquads: 2 },
   timeLimits: { decisionHours: 48, resultsHours: 24, auditHours: 72 },
   auth: { scryptCost: 16384, tokenPrefix: 'ld_', principalCacheSeconds: 30 },
+  jobs: {
+    enabled: true,
+    instanceName: undefined,
+    timeZone: 'Asia/Shanghai',
+    schedules: {
+      // R6: last month's minimum is settled just after midnight; early warnings on the configured days.
+      'monthly-minimum': '0 10 1 * * *',
+      // R12: holding ends and overdue audits are seen within the quarter hour.
+      holding: '0 */15 * * * *',
+      // §3.5: waiting records are checked every half hour.
+      'time-limits': '0 5,35 * * * *',
+      sessions: '0 20 * * * *',
+    },
+    attempts: 3,
+    retryDelayMs: 2000,
+    earlyWarningDays: [15, 25],
+    monthlyMinimum: 2,
+  },
   web: {
     sessionSecret: undefined,
     sessionIdleMinutes: 30,

@@ -50,6 +50,18 @@ export const configSchema = z.object({
       .max(600)
       .describe('How long a token’s user and roles are remembered in memory (0: read every request). Changes made through this instance apply at once; other instances see them within this time.'),
   }),
+  jobs: z.object({
+    enabled: z.boolean().describe('JOBS=0 turns the scheduler off in this instance (jobs still run by hand).'),
+    instanceName: z.string().max(100).optional().describe('INSTANCE_NAME: how this instance signs the job-run log (default host:pid).'),
+    timeZone: z.string().min(1).describe('Time zone the schedules are read in.'),
+    schedules: z
+      .record(z.string(), z.string().min(9))
+      .describe('Cron expression per job (node-cron; six fields allow seconds).'),
+    attempts: z.number().int().min(1).max(10).describe('A failed run is retried this many times in all, within its slot.'),
+    retryDelayMs: z.number().int().min(0).describe('Wait before a retry (doubles each time).'),
+    earlyWarningDays: z.array(z.number().int().min(1).max(28)).describe('R6: days of the month on which groups that cannot reach the minimum are warned.'),
+    monthlyMinimum: z.number().int().min(1).describe('R6: qualifying operations each group runs a month.'),
+  }),
   web: z.object({
     sessionSecret: z
       .string()
@@ -82,6 +94,8 @@ export const ENV_OVERRIDES: Record<string, { path: string; parse: 'string' | 'in
   SEED_DEMO: { path: 'demo.seedOnEmpty', parse: 'bool' },
   SCRYPT_COST: { path: 'auth.scryptCost', parse: 'int' },
   SESSION_SECRET: { path: 'web.sessionSecret', parse: 'string' },
+  JOBS: { path: 'jobs.enabled', parse: 'bool' },
+  INSTANCE_NAME: { path: 'jobs.instanceName', parse: 'string' },
   SECURE_COOKIES: { path: 'web.secureCookies', parse: 'bool' },
   TIME_ZONE: { path: 'brigade.defaultTimeZone', parse: 'string' },
 };

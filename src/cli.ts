@@ -12,6 +12,9 @@ const HELP = `Liandong 联动 — command line
                    [--squad CODE] [--password PW] [--brigade CODE]
                                               create a user (prints a generated password if none is given)
   npm run cli -- token USERNAME [--label TEXT]  print a new API token for that user
+  npm run cli -- job list                     the jobs, their schedules and latest runs
+  npm run cli -- job run NAME [--period YYYY-MM]
+                                              run a job now (recorded in the job-run log)
   npm run cli -- help
 
 Environment: DATABASE_URL (default sqlite:data/liandong.sqlite), see README.`;
@@ -68,6 +71,29 @@ async function main(argv: string[]): Promise<number> {
         if (positionals.length !== 1) throw new UsageError('Usage: token USERNAME [--label TEXT]');
         process.stdout.write(`${await services.org.issueToken(positionals[0], values.label ?? 'cli')}\n`);
         return 0;
+      }
+      case 'job': {
+        const [sub, ...args] = rest;
+        if (sub === 'list') {
+          const recent = await services.jobs.recent(200);
+          for (const job of services.jobs.jobs) {
+            const last = recent.find((r) => r.job === job.name);
+            const schedule = config.jobs.schedules[job.name] ?? '(by hand only)';
+            const lastText = last ? `last ${last.status} at ${last.startedAt.toISOString()} (found ${last.found}, did ${last.did})` : 'never run';
+            process.stdout.write(`${job.name.padEnd(20)} ${schedule.padEnd(18)} ${job.description.padEnd(10)} ${lastText}\n`);
+          }
+          return 0;
+        }
+        if (sub === 'run') {
+          const { values, positionals } = parseArgs({ args, options: { period: { type: 'string' } }, allowPositionals: true });
+          if (positionals.length !== 1) throw new UsageError('Usage: job run NAME [--period YYYY-MM]');
+          const run = await services.jobs.run(positionals[0], { via: 'cli', period: values.period });
+          process.stdout.write(
+            `${run.job} ${run.period ?? ''} ${run.status}: found ${run.found}, did ${run.did} (run #${run.id}, attempt ${run.attempt})\n${JSON.stringify(run.summary, null, 2)}\n${run.error ? `error: ${run.error}\n` : ''}`,
+          );
+          return run.status === 'ok' ? 0 : 1;
+        }
+        throw new UsageError('Usage: job list | job run NAME [--period YYYY-MM]');
       }
       default:
         throw new UsageError(`Unknown command: ${command}\n\n${HELP}`);

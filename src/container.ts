@@ -10,6 +10,9 @@ import { WorkflowEngine } from './engine/engine';
 import type { Logger } from './logger';
 import type { Database } from './persistence/data-source';
 import { DatabaseSessionStore } from './http/web/session-store';
+import { FlagService } from './domain/oversight/flag.service';
+import { JobRunner } from './jobs/job-runner';
+import { JOBS } from './jobs';
 
 /** The application's parts, wired once: the server, the CLI and the tests all build it here. */
 export interface Services {
@@ -25,6 +28,9 @@ export interface Services {
   operations: OperationService;
   signIn: SignInService;
   inbox: InboxService;
+  flags: FlagService;
+  /** The jobs (src/jobs/) and their run log. */
+  jobs: JobRunner;
   workflows: { operation: ReturnType<typeof operationWorkflow> };
 }
 
@@ -37,5 +43,8 @@ export function createServices(config: Readonly<Config>, db: Database, clock: Cl
   const inbox = new InboxService(db, clock);
   const sessions = new DatabaseSessionStore(db, clock, config.web.sessionIdleMinutes * 60_000);
   const admin = new AdminService(db, config, clock, org, sessions);
-  return { config, db, clock, logger, engine, org, admin, sessions, operations, signIn, inbox, workflows };
+  const flags = new FlagService(db, clock);
+  const services = { config, db, clock, logger, engine, org, admin, sessions, operations, signIn, inbox, flags, workflows } as Omit<Services, 'jobs'> as Services;
+  services.jobs = new JobRunner(services, JOBS);
+  return services;
 }

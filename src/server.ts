@@ -3,12 +3,15 @@ import { buildApp } from './app';
 import { boot, configOrExit } from './bootstrap';
 import { parseDatabaseUrl } from './persistence/data-source';
 import { sessionSecret } from './http/web/session-secret';
+import { Scheduler } from './jobs/scheduler';
 
 /** `npm start`: migrate, seed an empty database with the reference organisation, serve. */
 async function main(): Promise<void> {
   const config = configOrExit();
   const services = await boot(config);
   const app = buildApp(services, { sessionSecret: await sessionSecret(services.db, config) });
+  const scheduler = new Scheduler(services, services.jobs);
+  if (config.jobs.enabled) scheduler.start();
   const server = app.listen(config.http.port, config.http.host);
   await new Promise<void>((resolve, reject) => {
     server.once('listening', resolve);
@@ -27,6 +30,7 @@ async function main(): Promise<void> {
     `  (demo password "${config.demo.password}"; every demo user is listed in the README).`,
     `  API: ${url}/api/v1  ·  description: ${url}/api/openapi.json`,
     '  An API token: npm run cli -- token waitan.leader',
+    config.jobs.enabled ? `  Oversight jobs scheduled (${Object.keys(config.jobs.schedules).join(', ')}).` : '  Oversight jobs are off in this instance (JOBS=0).',
     '  Stop with Ctrl+C.',
     '',
   ].filter((l) => l !== '');
@@ -37,6 +41,7 @@ async function main(): Promise<void> {
     if (stopping) return;
     stopping = true;
     services.logger.info('shutting down', { signal });
+    void scheduler.stop();
     server.close(() => {
       void services.db.close().finally(() => process.exit(0));
     });

@@ -2,11 +2,13 @@ import { ApiToken, Brigade, LinkageGroup, Squad, User, UserRole } from './org.en
 import { HoldingRecord, Operation, OperationIncident, OperationSquad } from './operation.entity';
 import { OutboxMessage, WorkflowDeadline, WorkflowHistory, WorkflowInstance } from './workflow.entity';
 import { AppSetting, SignInThrottle, WebSession } from './web.entity';
+import { Flag, JobRun, JobSlot } from './oversight.entity';
 
 export * from './org.entity';
 export * from './operation.entity';
 export * from './workflow.entity';
 export * from './web.entity';
+export * from './oversight.entity';
 
 export const ENTITIES = [
   Brigade,
@@ -26,4 +28,7 @@ export const ENTITIES = [
   WebSession,
   SignInThrottle,
   AppSetting,
+  JobSlot,
+  JobRun,
+  Flag,
 ];

@@ -100,12 +100,13 @@ export class OutboxMessage {
   @Column({ type: 'integer' })
   brigadeId!: number;
 
-  @Column({ type: 'integer' })
-  instanceId!: number;
+  /** The record whose event this is; null for side effects of the jobs (a flag raised). */
+  @Column({ type: 'integer', nullable: true })
+  instanceId!: number | null;
 
-  @ManyToOne(() => WorkflowInstance, { onDelete: 'CASCADE' })
+  @ManyToOne(() => WorkflowInstance, { onDelete: 'CASCADE', nullable: true })
   @JoinColumn({ name: 'instance_id', foreignKeyConstraintName: 'FK_outbox_instance_id' })
-  instance?: WorkflowInstance;
+  instance?: WorkflowInstance | null;
 
   @Column({ type: 'integer' })
   historySeq!: number;

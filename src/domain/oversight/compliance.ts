@@ -1,0 +1,99 @@
+import type { EntityManager } from 'typeorm';
+import { readDate, sql } from '../../persistence/sql';
+import { monthBounds } from './periods';
+
+/**
+ * R6: each group runs at least 2 qualifying operations a month. An operation
+ * qualifies for a group when it was completed (reached holding or beyond), is
+ * regular or brigade-led, lasted at least 4 hours, and the group's squads took
+ * part in it; it belongs to the month it began in (brigade time).
+ */
+
+export type NotCountingReason = 'short' | 'ad_hoc' | 'not_completed';
+
+export interface MonthOperation {
+  id: number;
+  title: string;
+  kind: string;
+  state: string;
+  actualStart: Date | null;
+  actualHours: number | null;
+}
+
+export interface GroupMonth {
+  groupId: number;
+  counted: MonthOperation[];
+  notCounted: Array<MonthOperation & { reason: NotCountingReason }>;
+}
+
+const COMPLETED = new Set(['holding', 'awaiting_audit', 'closed']);
+
+/** Why an operation of the month does not count toward R6 (null: it counts). */
+export function notCountingReason(o: { kind: string; state: string; countsTowardMinimum: boolean | null }): NotCountingReason | null {
+  if (!COMPLETED.has(o.state)) return 'not_completed';
+  if (o.kind === 'ad_hoc') return 'ad_hoc';
+  if (!o.countsTowardMinimum) return 'short';
+  return null;
+}
+
+interface Row {
+  group_id: number;
+  id: number;
+  title: string;
+  kind: string;
+  state: string;
+  actual_start: unknown;
+  actual_hours: number | null;
+  counts_toward_minimum: number | boolean | null;
+}
+
+/** Every group's operations of a month, counted and not (one query for the whole brigade, however many groups). */
+export async function evaluateMonth(m: EntityManager, brigadeId: number, month: string, timeZone: string, groupIds: number[]): Promise<Map<number, GroupMonth>> {
+  const { start, end } = monthBounds(month, timeZone);
+  const { rows } = await sql<Row>(
+    m,
+    `SELECT DISTINCT s.group_id AS group_id, o.id AS id, o.title AS title, o.kind AS kind, o.state AS state, o.actual_start AS actual_start,
+            o.actual_hours AS actual_hours, o.counts_toward_minimum AS counts_toward_minimum
+       FROM operations o
+       JOIN operation_squads os ON os.operation_id = o.id
+       JOIN squads s ON s.id = os.squad_id
+      WHERE o.brigade_id = ? AND o.actual_start >= ? AND o.actual_start < ? AND s.group_id IS NOT NULL AND o.state <> 'cancelled'
+      ORDER BY o.id`,
+    [brigadeId, start, end],
+  );
+  const out = new Map<number, GroupMonth>(groupIds.map((g) => [g, { groupId: g, counted: [], notCounted: [] }]));
+  for (const r of rows) {
+    const entry = out.get(Number(r.group_id));
+    if (!entry) continue;
+    const op: MonthOperation = {
+      id: Number(r.id),
+      title: r.title,
+      kind: r.kind,
+      state: r.state,
+      actualStart: readDate(r.actual_start),
+      actualHours: r.actual_hours === null ? null : Number(r.actual_hours),
+    };
+    const reason = notCountingReason({ kind: r.kind, state: r.state, countsTowardMinimum: r.counts_toward_minimum === null ? null : Boolean(Number(r.counts_toward_minimum)) });
+    if (reason) entry.notCounted.push({ ...op, reason });
+    else entry.counted.push(op);
+  }
+  return out;
+}
+
+/** Approved (or under way) operations of each group still to come in the rest of a month: what could yet count (R6 early warning). */
+export async function stillToCome(m: EntityManager, brigadeId: number, month: { start: Date; end: Date }, now: Date): Promise<Map<number, number[]>> {
+  const { rows } = await sql<{ group_id: number; id: number }>(
+    m,
+    `SELECT DISTINCT s.group_id AS group_id, o.id AS id
+       FROM operations o
+       JOIN operation_squads os ON os.operation_id = o.id
+       JOIN squads s ON s.id = os.squad_id
+      WHERE o.brigade_id = ? AND s.group_id IS NOT NULL AND o.kind <> 'ad_hoc'
+        AND ((o.state = 'approved' AND o.planned_start >= ? AND o.planned_start < ?) OR (o.state = 'in_progress' AND o.actual_start >= ? AND o.actual_start < ?))`,
+    [brigadeId, now, month.end, month.start, month.end],
+  );
+  const out = new Map<number, number[]>();
+  for (const r of rows) out.set(Number(r.group_id), [...(out.get(Number(r.group_id)) ?? []), Number(r.id)]);
+  return out;
+}
+

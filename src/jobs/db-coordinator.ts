@@ -1,0 +1,44 @@
+import type { RunCoordinator } from 'node-cron';
+import type { Database } from '../persistence/data-source';
+import { sql } from '../persistence/sql';
+
+/**
+ * node-cron's run coordinator on our own database (shared/STACK.md): the
+ * first instance to insert `<job>:<slot>` runs that slot; the others see the
+ * key taken and skip it. Works on MySQL/MariaDB and SQLite alike.
+ */
+export class DatabaseRunCoordinator implements RunCoordinator {
+  constructor(
+    private readonly db: Database,
+    private readonly instance: string,
+    private readonly now: () => Date,
+  ) {}
+
+  async shouldRun(key: string): Promise<boolean> {
+    try {
+      await this.db.transaction((m) =>
+        sql(m, 'INSERT INTO job_slots (slot_key, job, instance, claimed_at, finished_at) VALUES (?, ?, ?, ?, NULL)', [
+          key,
+          key.slice(0, key.indexOf(':')),
+          this.instance,
+          this.now(),
+        ]),
+      );
+      return true;
+    } catch (e) {
+      if (isDuplicateKey(e)) return false;
+      throw e;
+    }
+  }
+
+  async onComplete(key: string): Promise<void> {
+    await this.db.transaction((m) => sql(m, 'UPDATE job_slots SET finished_at = ? WHERE slot_key = ? AND instance = ?', [this.now(), key, this.instance]));
+  }
+}
+
+/** A unique-key violation on either database. */
+export function isDuplicateKey(e: unknown): boolean {
+  const err = e as { driverError?: { code?: string; errno?: number }; code?: string };
+  const code = err?.driverError?.code ?? err?.code;
+  return code === 'ER_DUP_ENTRY' || code === 'SQLITE_CONSTRAINT_PRIMARYKEY' || code === 'SQLITE_CONSTRAINT_UNIQUE' || err?.driverError?.errno === 1062;
+}

@@ -1,0 +1,99 @@
+import { Brigade, Flag, LinkageGroup } from '../persistence/entities';
+import { evaluateMonth, stillToCome } from '../domain/oversight/compliance';
+import type { WantedFlag } from '../domain/oversight/flag.service';
+import { addMonths, dayOfMonth, monthBounds, monthOf } from '../domain/oversight/periods';
+import type { JobDefinition } from './job';
+
+/**
+ * R6: after a month ends, every group with fewer than the minimum of
+ * qualifying operations in it is flagged; months with open flags are looked at
+ * again, so a late-recorded operation resolves its flag by data. On the early
+ * warning days, groups that cannot reach the minimum with what is completed
+ * plus what is approved for the rest of the month are warned.
+ */
+export const monthlyMinimumJob: JobDefinition = {
+  name: 'monthly-minimum',
+  description: 'R6',
+  defaultPeriod: ({ services, now }) => addMonths(monthOf(now, services.config.jobs.timeZone), -1),
+  async run({ services, now, period, runId }) {
+    const { db, flags, config } = services;
+    const minimum = config.jobs.monthlyMinimum;
+    const summary: Record<string, unknown> = {};
+    let found = 0;
+    let did = 0;
+    for (const brigade of await db.manager.find(Brigade)) {
+      const tz = brigade.timeZone;
+      const groups = await db.manager.find(LinkageGroup, { where: { brigadeId: brigade.id, active: true } });
+      const groupIds = groups.map((g) => g.id);
+      // The month asked for (by default the one just ended), and every month whose flags are still open.
+      const target = period ?? addMonths(monthOf(now, tz), -1);
+      const open = await db.manager.find(Flag, { select: { period: true }, where: { brigadeId: brigade.id, kind: 'monthly_minimum', status: 'open' } });
+      // Only months that have ended, and not those before the brigade used Liandong (it could not have recorded them).
+      const months = [...new Set([target, ...open.map((f) => f.period)])]
+        .filter((mo) => monthBounds(mo, tz).end <= now && monthBounds(mo, tz).end > brigade.createdAt)
+        .sort();
+      const perMonth: Record<string, unknown> = {};
+      for (const month of months) {
+        const result = await db.transaction(async (m) => {
+          const evaluated = await evaluateMonth(m, brigade.id, month, tz, groupIds);
+          const wanted: WantedFlag[] = [];
+          for (const g of evaluated.values()) {
+            if (g.counted.length >= minimum) continue;
+            wanted.push({
+              rule: 'R6',
+              kind: 'monthly_minimum',
+              period: month,
+              groupId: g.groupId,
+              subject: `g${g.groupId}`,
+              figures: {
+                minimum,
+                qualifying: g.counted.length,
+                counted: g.counted.map((o) => ({ id: o.id, title: o.title, hours: o.actualHours })),
+                notCounted: g.notCounted.map((o) => ({ id: o.id, title: o.title, hours: o.actualHours, reason: o.reason })),
+              },
+            });
+          }
+          const sync = await flags.sync(m, brigade.id, { kind: 'monthly_minimum', periods: [month] }, wanted, runId);
+          // The month's early warnings: those of groups that did reach the minimum are settled by the data.
+          const warned = await m.find(Flag, { select: { id: true, groupId: true }, where: { brigadeId: brigade.id, kind: 'early_warning', period: month, status: 'open' } });
+          if (warned.length) {
+            const stillBelow = wanted.filter((w) => warned.some((f) => f.groupId === w.groupId)).map((w) => ({ ...w, kind: 'early_warning' }));
+            await flags.sync(m, brigade.id, { kind: 'early_warning', periods: [month] }, stillBelow, runId);
+          }
+          return { wanted: wanted.length, sync };
+        });
+        perMonth[month] = { groups: groupIds.length, belowMinimum: result.wanted, ...result.sync };
+        found += result.wanted;
+        did += result.sync.raised + result.sync.resolvedByData;
+      }
+      // Early warning on the configured days, for the month under way.
+      if (!period && config.jobs.earlyWarningDays.includes(dayOfMonth(now, tz))) {
+        const month = monthOf(now, tz);
+        const bounds = monthBounds(month, tz);
+        const result = await db.transaction(async (m) => {
+          const evaluated = await evaluateMonth(m, brigade.id, month, tz, groupIds);
+          const coming = await stillToCome(m, brigade.id, bounds, now);
+          const wanted: WantedFlag[] = [];
+          for (const g of evaluated.values()) {
+            const planned = (coming.get(g.groupId) ?? []).filter((id) => !g.counted.some((o) => o.id === id));
+            if (g.counted.length + planned.length >= minimum) continue;
+            wanted.push({
+              rule: 'R6',
+              kind: 'early_warning',
+              period: month,
+              groupId: g.groupId,
+              subject: `g${g.groupId}`,
+              figures: { minimum, qualifying: g.counted.length, counted: g.counted.map((o) => ({ id: o.id, title: o.title, hours: o.actualHours })), stillToCome: planned },
+            });
+          }
+          return { wanted: wanted.length, sync: await flags.sync(m, brigade.id, { kind: 'early_warning', periods: [month] }, wanted, runId) };
+        });
+        perMonth[`${month} (early warning)`] = { groups: groupIds.length, cannotReach: result.wanted, ...result.sync };
+        found += result.wanted;
+        did += result.sync.raised + result.sync.resolvedByData;
+      }
+      summary[brigade.code] = perMonth;
+    }
+    return { found, did, summary };
+  },
+};
