@@ -59,6 +59,7 @@ export class JobRunner {
   private async attempt(job: JobDefinition, req: RunRequest, attempt: number): Promise<JobRun> {
     const { db, clock, logger } = this.services;
     const now = clock.now();
+    // The log names the period looked at; the job itself is told only a period asked for by hand.
     const period = req.period ?? job.defaultPeriod?.({ services: this.services, now });
     const { insertId: runId } = await db.transaction((m) =>
       sql(
@@ -70,7 +71,7 @@ export class JobRunner {
     let outcome: JobOutcome | null = null;
     let error: string | null = null;
     try {
-      outcome = await job.run({ services: this.services, now, period, runId });
+      outcome = await job.run({ services: this.services, now, period: req.period, runId });
     } catch (e) {
       error = e instanceof Error ? `${e.name}: ${e.message}` : String(e);
       logger.error('job failed', { job: job.name, runId, attempt, err: e });

@@ -12,7 +12,7 @@ export interface JobContext {
   services: Services;
   /** The instant this run works at (the injectable clock). */
   now: Date;
-  /** A period asked for by hand (`YYYY-MM`), else the job's own choice. */
+  /** A period asked for by hand (`YYYY-MM`); without one the job chooses (and may do more, e.g. early warnings). */
   period?: string;
   /** The job-run log row of this run (flags remember who raised them). */
   runId: number;

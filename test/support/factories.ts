@@ -152,3 +152,52 @@ export async function rowCounts(t: TestApp): Promise<Record<string, number>> {
   }
   return out;
 }
+
+/** The first two squads of each reference group (lead/host first). */
+export const GROUP_SQUADS: Record<string, [string, string]> = {
+  north: ['waitan', 'nanjingdonglu'],
+  oldcity: ['yuyuan', 'xiaodongmen'],
+  south: ['bansongyuanlu', 'wuliqiao'],
+  west: ['huaihaizhonglu', 'ruijinerlu'],
+};
+
+/**
+ * A whole operation of `group` that began at `start` and lasted `hours`,
+ * filed the day before: the clock is moved as real time would move it, and is
+ * left at the operation's end. Stops at `until` if given.
+ */
+export async function runOperation(
+  t: TestApp,
+  group: string,
+  opts: { start: string; hours: number; kind?: string; until?: 'approved' | 'in_progress' | 'holding'; shortReason?: string },
+) {
+  const [lead, other] = GROUP_SQUADS[group];
+  const start = new Date(opts.start);
+  t.clock.set(new Date(start.getTime() - 24 * HOUR));
+  const { id } = await createOperation(
+    t,
+    {
+      group,
+      kind: opts.kind ?? 'regular',
+      leadSquad: lead,
+      hostSquad: lead,
+      squads: [lead, other],
+      forces: [
+        { squad: lead, officers: 5, vehicles: 1 },
+        { squad: other, officers: 4, vehicles: 1 },
+      ],
+      plannedStart: start.toISOString(),
+      plannedHours: Math.max(4, opts.hours),
+    },
+    `${lead}.leader`,
+  );
+  let v = await send(t, id, 1, 'FILE', {}, `${lead}.leader`);
+  v = await send(t, id, v, 'APPROVE', {}, 'duty');
+  if (opts.until === 'approved') return { id, version: v };
+  t.clock.set(new Date(start.getTime() + opts.hours * HOUR));
+  v = await send(t, id, v, 'START', { actualStart: start.toISOString() }, `${lead}.leader`);
+  if (opts.until === 'in_progress') return { id, version: v };
+  const results = [lead, other].map((squad) => ({ squad, officers: 4, vehicles: 1, educated: 6, handled: 2, goodsDetained: 0 }));
+  v = await send(t, id, v, 'COMPLETE', { results, ...(opts.hours < 4 ? { shortReason: opts.shortReason ?? '突降暴雨提前收队' } : {}) }, `${lead}.leader`);
+  return { id, version: v };
+}
