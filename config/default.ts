@@ -23,6 +23,7 @@ export const defaults: Config = {
       'time-limits': '0 5,35 * * * *',
       sessions: '0 20 * * * *',
     },
+    missedToleranceMs: 60_000,
     attempts: 3,
     retryDelayMs: 2000,
     earlyWarningDays: [15, 25],

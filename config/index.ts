@@ -21,7 +21,7 @@ function setPath(target: Json, path: string, value: unknown): void {
   node[keys[keys.length - 1]] = value;
 }
 
-function parseValue(name: string, raw: string, parse: 'string' | 'int' | 'bool' | 'number'): unknown {
+function parseValue(name: string, raw: string, parse: 'string' | 'int' | 'bool' | 'number' | 'json'): unknown {
   switch (parse) {
     case 'string':
       return raw;
@@ -34,6 +34,12 @@ function parseValue(name: string, raw: string, parse: 'string' | 'int' | 'bool' 
       if (raw.trim() === '' || Number.isNaN(n)) throw new ConfigError(`${name}=${raw}: must be a number`);
       return n;
     }
+    case 'json':
+      try {
+        return JSON.parse(raw);
+      } catch {
+        throw new ConfigError(`${name}: not valid JSON`);
+      }
     case 'bool': {
       if (/^(1|true|yes|on)$/i.test(raw)) return true;
       if (/^(0|false|no|off)$/i.test(raw)) return false;

@@ -56,7 +56,8 @@ export const configSchema = z.object({
     timeZone: z.string().min(1).describe('Time zone the schedules are read in.'),
     schedules: z
       .record(z.string(), z.string().min(9))
-      .describe('Cron expression per job (node-cron; six fields allow seconds).'),
+      .describe('Cron expression per job (node-cron; six fields allow seconds). JOB_SCHEDULES=\'{"holding":"0 */5 * * * *"}\' replaces them all; a job without one runs by hand only.'),
+    missedToleranceMs: z.number().int().min(1000).describe('A slot whose timer fires late by up to this much still runs (a busy instance should not skip it).'),
     attempts: z.number().int().min(1).max(10).describe('A failed run is retried this many times in all, within its slot.'),
     retryDelayMs: z.number().int().min(0).describe('Wait before a retry (doubles each time).'),
     earlyWarningDays: z.array(z.number().int().min(1).max(28)).describe('R6: days of the month on which groups that cannot reach the minimum are warned.'),
@@ -83,7 +84,7 @@ export const configSchema = z.object({
 export type Config = z.infer<typeof configSchema>;
 
 /** Environment variables that override settings: variable → path in the config, and how to read it. */
-export const ENV_OVERRIDES: Record<string, { path: string; parse: 'string' | 'int' | 'bool' | 'number' }> = {
+export const ENV_OVERRIDES: Record<string, { path: string; parse: 'string' | 'int' | 'bool' | 'number' | 'json' }> = {
   NODE_ENV: { path: 'env', parse: 'string' },
   HOST: { path: 'http.host', parse: 'string' },
   PORT: { path: 'http.port', parse: 'int' },
@@ -96,6 +97,7 @@ export const ENV_OVERRIDES: Record<string, { path: string; parse: 'string' | 'in
   SESSION_SECRET: { path: 'web.sessionSecret', parse: 'string' },
   JOBS: { path: 'jobs.enabled', parse: 'bool' },
   INSTANCE_NAME: { path: 'jobs.instanceName', parse: 'string' },
+  JOB_SCHEDULES: { path: 'jobs.schedules', parse: 'json' },
   SECURE_COOKIES: { path: 'web.secureCookies', parse: 'bool' },
   TIME_ZONE: { path: 'brigade.defaultTimeZone', parse: 'string' },
 };

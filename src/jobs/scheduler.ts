@@ -34,7 +34,15 @@ export class Scheduler {
           const slotKey = `${job.name}:${ctx.date.toISOString()}`;
           await this.runner.run(job.name, { via: 'schedule', slotKey });
         },
-        { name: job.name, timezone: config.jobs.timeZone, distributed: true, runCoordinator: coordinator, noOverlap: true, logger: cronLogger },
+        {
+          name: job.name,
+          timezone: config.jobs.timeZone,
+          distributed: true,
+          runCoordinator: coordinator,
+          noOverlap: true,
+          missedExecutionTolerance: config.jobs.missedToleranceMs,
+          logger: cronLogger,
+        },
       );
       this.tasks.push(task);
     }

@@ -1,3 +1,4 @@
+import type { FindOptionsWhere } from 'typeorm';
 import { Flag, JobRun, WorkflowDeadline } from '../../src/persistence/entities';
 import { createOperation, runOperation, send } from '../support/factories';
 import { startTestApp, type TestApp } from '../support/test-app';
@@ -16,7 +17,7 @@ afterAll(async () => {
   await t.close();
 });
 
-const flags = (where: Partial<Flag> = {}) => t.services.db.manager.find(Flag, { where: { ...where }, order: { id: 'ASC' } });
+const flags = (where: FindOptionsWhere<Flag> = {}) => t.services.db.manager.find(Flag, { where, order: { id: 'ASC' } });
 const groupId = async (code: string) => (await t.services.org.groups(1)).find((g) => g.group.code === code)!.group.id;
 const run = (name: string, period?: string) => t.services.jobs.run(name, { via: 'cli', period });
 
