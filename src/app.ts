@@ -4,6 +4,7 @@ import type { Services } from './container';
 import { operationsApi } from './http/api/operations.routes';
 import { orgApi } from './http/api/org.routes';
 import { adminApi } from './http/api/admin.routes';
+import { oversightApi } from './http/api/oversight.routes';
 import { apiErrorHandler } from './http/middleware/errors';
 import { bearerAuth } from './http/middleware/api-auth';
 import { requestContext } from './http/middleware/request-context';
@@ -50,7 +51,8 @@ export function buildApp(services: Services, opts: AppOptions): express.Express 
   api.use(bearerAuth(org));
   api.use('/', orgApi(org));
   api.use('/', adminApi(services.admin));
-  api.use('/operations', operationsApi(operations));
+  api.use('/', oversightApi(services));
+  api.use('/operations', operationsApi(operations, services.clock));
   api.use((req: Request) => {
     throw new NotFoundError(`No API route ${req.method} ${req.path}`);
   });

@@ -11,6 +11,7 @@ import type { Logger } from './logger';
 import type { Database } from './persistence/data-source';
 import { DatabaseSessionStore } from './http/web/session-store';
 import { FlagService } from './domain/oversight/flag.service';
+import { ComplianceService } from './domain/oversight/compliance.service';
 import { JobRunner } from './jobs/job-runner';
 import { JOBS } from './jobs';
 
@@ -29,6 +30,7 @@ export interface Services {
   signIn: SignInService;
   inbox: InboxService;
   flags: FlagService;
+  compliance: ComplianceService;
   /** The jobs (src/jobs/) and their run log. */
   jobs: JobRunner;
   workflows: { operation: ReturnType<typeof operationWorkflow> };
@@ -44,7 +46,8 @@ export function createServices(config: Readonly<Config>, db: Database, clock: Cl
   const sessions = new DatabaseSessionStore(db, clock, config.web.sessionIdleMinutes * 60_000);
   const admin = new AdminService(db, config, clock, org, sessions);
   const flags = new FlagService(db, clock);
-  const services = { config, db, clock, logger, engine, org, admin, sessions, operations, signIn, inbox, flags, workflows } as Omit<Services, 'jobs'> as Services;
+  const compliance = new ComplianceService(db, config, clock);
+  const services = { config, db, clock, logger, engine, org, admin, sessions, operations, signIn, inbox, flags, compliance, workflows } as Omit<Services, 'jobs'> as Services;
   services.jobs = new JobRunner(services, JOBS);
   return services;
 }

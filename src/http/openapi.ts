@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { OPERATION_EVENT_TYPES, OPERATION_STATES } from '../../workflows/operation';
 import { createOperationSchema, eventSchema, listOperationsQuery, planPatchSchema } from './schemas/operation.schema';
+import { complianceQuery, listFlagsQuery, resolveFlagBody, runJobBody } from './schemas/oversight.schema';
 import {
   createGroupSchema,
   createSquadSchema,
@@ -312,6 +313,50 @@ export function openApiDocument(): Record<string, unknown> {
             '413': err('Body too large'),
             '422': err('A rule of the practice refuses the step (rule_violation, the rule named)'),
           },
+        },
+      },
+      '/api/v1/flags': {
+        get: {
+          summary: 'Flags of your brigade (SPEC §4): rule, group / squad / record, period, figures, status; newest first',
+          parameters: queryParameters(listFlagsQuery),
+          responses: { '200': { description: '`{items}`, each with a one-sentence `summary` in your language' }, '400': errors['400'], '401': errors['401'] },
+        },
+      },
+      '/api/v1/flags/{id}': {
+        parameters: [idParameter],
+        get: { summary: 'One flag', responses: { '200': { description: 'The flag' }, ...errors } },
+      },
+      '/api/v1/flags/{id}/resolve': {
+        parameters: [idParameter],
+        post: {
+          summary: 'A manager resolves an open flag with a note',
+          requestBody: { required: true, content: { 'application/json': { schema: json(resolveFlagBody) } } },
+          responses: { '200': { description: 'The resolved flag' }, ...errors, '422': err('The flag is not open') },
+        },
+      },
+      '/api/v1/compliance': {
+        get: {
+          summary: 'R6 compliance: groups × months of a year, qualifying operations per cell against the minimum, with flags',
+          parameters: queryParameters(complianceQuery),
+          responses: { '200': { description: '`{year, minimum, months, groups: [{group, met, judged, months: [{month, qualifying, notCounting, status, flags}]}]}`' }, '400': errors['400'], '401': errors['401'] },
+        },
+      },
+      '/api/v1/compliance/{group}/{month}': {
+        parameters: [
+          { name: 'group', in: 'path', required: true, schema: { type: 'string' } },
+          { name: 'month', in: 'path', required: true, schema: { type: 'string', pattern: '^\\d{4}-\\d{2}$' } },
+        ],
+        get: { summary: 'One group’s month: the operations that count toward R6 and those that do not, and why', responses: { '200': { description: 'The month' }, ...errors } },
+      },
+      '/api/v1/jobs': {
+        get: { summary: 'The oversight jobs, their schedules and the latest runs (managers)', responses: { '200': { description: '`{items, runs}`' }, '401': errors['401'], '403': errors['403'] } },
+      },
+      '/api/v1/jobs/{name}/run': {
+        parameters: [{ name: 'name', in: 'path', required: true, schema: { type: 'string' } }],
+        post: {
+          summary: 'Run a job now (managers); recorded in the job-run log',
+          requestBody: { required: false, content: { 'application/json': { schema: json(runJobBody) } } },
+          responses: { '200': { description: 'The run: status ok or failed, what it found and did' }, ...errors },
         },
       },
       '/api/v1/operations/{id}/history': {

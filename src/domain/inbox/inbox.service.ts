@@ -14,6 +14,7 @@ export interface InboxItem {
   since: Date | null;
   /** The open time limit of its state, if any (SPEC §3.5). */
   dueAt: Date | null;
+  startsAt: Date | null;
 }
 
 export interface InboxSection {
@@ -162,12 +163,17 @@ export class InboxService {
     const deadlines = ids.length
       ? await this.db.manager.find(WorkflowDeadline, { where: { instanceId: In([...new Set(ids)]), closedAt: IsNull() } })
       : [];
-    const due = new Map(deadlines.map((d) => [d.instanceId, d.dueAt]));
+    const due = new Map(deadlines.map((d) => [d.instanceId, d]));
     return sections.map(({ spec, items, total }) => ({
       key: spec.key,
       action: spec.action,
       total,
-      items: items.map((operation) => ({ operation, since: spec.since(operation), dueAt: due.get(operation.id) ?? null })),
+      items: items.map((operation) => ({
+        operation,
+        since: spec.since(operation),
+        dueAt: due.get(operation.id)?.dueAt ?? null,
+        startsAt: due.get(operation.id)?.startsAt ?? null,
+      })),
     }));
   }
 

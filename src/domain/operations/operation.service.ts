@@ -1,4 +1,4 @@
-import { type EntityManager, In } from 'typeorm';
+import { type EntityManager, In, IsNull } from 'typeorm';
 import type { Config } from '../../../config';
 import {
   type OperationContext,
@@ -49,6 +49,8 @@ export interface OperationRecord {
 export interface OperationPage {
   items: Operation[];
   nextCursor: string | null;
+  /** The open time limit of each listed operation's state (§3.5), by operation id. */
+  timeLimits: Map<number, WorkflowDeadline>;
   squadById: Map<number, Squad>;
   groupById: Map<number, LinkageGroup>;
 }
@@ -161,9 +163,11 @@ export class OperationService {
     if (filters.cursor) q.andWhere('o.id < :cursor', { cursor: decodeCursor(filters.cursor) });
     const rows = await q.orderBy('o.id', 'DESC').limit(limit + 1).getMany();
     const items = rows.slice(0, limit);
+    const open = items.length ? await m.find(WorkflowDeadline, { where: { instanceId: In(items.map((o) => o.id)), closedAt: IsNull() } }) : [];
     return {
       items,
       nextCursor: rows.length > limit ? encodeCursor(items[items.length - 1].id) : null,
+      timeLimits: new Map(open.map((d) => [d.instanceId, d])),
       squadById: new Map(squads.map((s) => [s.id, s])),
       groupById: new Map(groups.map((g) => [g.id, g])),
     };

@@ -17,7 +17,7 @@ export interface Principal extends EngineActor {
   displayName: string;
   brigadeCode: string;
   /** The user's squad, if they have one. */
-  squad: { code: string; name: string; nameEn: string } | null;
+  squad: { code: string; name: string; nameEn: string; groupId: number | null } | null;
 }
 
 export interface GroupWithSquads {
@@ -272,7 +272,7 @@ export class OrgService {
       brigadeId: brigade.id,
       brigadeCode: brigade.code,
       timeZone: brigade.timeZone,
-      squad: squad ? { code: squad.code, name: squad.name, nameEn: squad.nameEn } : null,
+      squad: squad ? { code: squad.code, name: squad.name, nameEn: squad.nameEn, groupId: squad.groupId } : null,
     };
   }
 

@@ -122,6 +122,21 @@ export class FlagService {
     return q.orderBy('f.raised_at', 'DESC').addOrderBy('f.id', 'DESC').take(Math.min(f.limit ?? 200, 1000)).getMany();
   }
 
+  /**
+   * Open flags that concern this user (the number in the navigation): all of
+   * the brigade's for managers and inspectors; their group's and squad's for a
+   * squad leader; none for others.
+   */
+  async openCount(p: Principal): Promise<number> {
+    const q = this.db.manager.createQueryBuilder(Flag, 'f').where("f.brigade_id = :b AND f.status = 'open'", { b: p.brigadeId });
+    if (p.roles.some((r) => r === 'duty_officer' || r === 'commander' || r === 'inspector')) return q.getCount();
+    if (p.roles.includes('squad_leader') && p.squad) {
+      q.andWhere('(f.squad_id = :s OR (f.squad_id IS NULL AND f.group_id = :g))', { s: p.squadId, g: p.squad.groupId ?? -1 });
+      return q.getCount();
+    }
+    return 0;
+  }
+
   async get(p: Principal, id: number): Promise<Flag> {
     const flag = await this.db.manager.findOneBy(Flag, { id, brigadeId: p.brigadeId });
     if (!flag) throw new NotFoundError(`No flag ${id}`);

@@ -1,5 +1,6 @@
 import { Router } from 'express';
 import type { OperationService } from '../../domain/operations/operation.service';
+import type { Clock } from '../../clock';
 import type { EventInput } from '../../domain/operations/operation.inputs';
 import { presentHistory, presentOperation, presentOperationPage } from '../presenters/operation.presenter';
 import { createOperationSchema, eventSchema, listOperationsQuery, planPatchSchema } from '../schemas/operation.schema';
@@ -10,32 +11,32 @@ import { idParam } from './params';
 const patchSchema = planPatchSchema.extend({ expectedVersion: z.int().min(1) });
 
 /** /api/v1/operations (SPEC §6): validate → domain → present. */
-export function operationsApi(operations: OperationService): Router {
+export function operationsApi(operations: OperationService, clock: Clock): Router {
   const r = Router();
 
   r.post('/', async (req, res) => {
     const input = parseInput(createOperationSchema, req.body);
     const id = await operations.create(req.principal!, input);
     const record = await operations.get(req.principal!, id);
-    res.status(201).location(`/api/v1/operations/${id}`).json(presentOperation(record, req.principal!.timeZone));
+    res.status(201).location(`/api/v1/operations/${id}`).json(presentOperation(record, req.principal!.timeZone, clock.now()));
   });
 
   r.get('/', async (req, res) => {
     const q = parseInput(listOperationsQuery, req.query, { collapseIndexes: true });
     const page = await operations.list(req.principal!, q);
-    res.json(presentOperationPage(page, req.principal!.timeZone));
+    res.json(presentOperationPage(page, req.principal!.timeZone, clock.now()));
   });
 
   r.get('/:id', async (req, res) => {
     const record = await operations.get(req.principal!, idParam(req.params.id));
-    res.json(presentOperation(record, req.principal!.timeZone));
+    res.json(presentOperation(record, req.principal!.timeZone, clock.now()));
   });
 
   r.patch('/:id', async (req, res) => {
     const id = idParam(req.params.id);
     const { expectedVersion, ...plan } = parseInput(patchSchema, req.body);
     await operations.send(req.principal!, id, { type: 'EDIT_PLAN', plan, expectedVersion });
-    res.json(presentOperation(await operations.get(req.principal!, id), req.principal!.timeZone));
+    res.json(presentOperation(await operations.get(req.principal!, id), req.principal!.timeZone, clock.now()));
   });
 
   r.post('/:id/events', async (req, res) => {

@@ -1,6 +1,7 @@
 import type { OperationPage, OperationRecord } from '../../domain/operations/operation.service';
 import type { LinkageGroup, Operation, Squad, User, WorkflowHistory } from '../../persistence/entities';
 import { isoInZone } from '../../time';
+import { lightOf } from '../../domain/oversight/lights';
 
 /** Plain JSON for the API (camelCase, codes not ids, times in the brigade's offset). */
 
@@ -33,14 +34,20 @@ export function presentOperationSummary(o: Operation, squadById: Map<number, Squ
   };
 }
 
-export function presentOperationPage(page: OperationPage, tz: string) {
+export function presentOperationPage(page: OperationPage, tz: string, now: Date) {
   return {
-    items: page.items.map((o) => presentOperationSummary(o, page.squadById, page.groupById, tz)),
+    items: page.items.map((o) => {
+      const d = page.timeLimits.get(o.id);
+      return {
+        ...presentOperationSummary(o, page.squadById, page.groupById, tz),
+        timeLimit: d ? { kind: d.kind, dueAt: when(d.dueAt, tz), light: lightOf(d.startsAt, d.dueAt, now) } : null,
+      };
+    }),
     nextCursor: page.nextCursor,
   };
 }
 
-export function presentOperation(r: OperationRecord, tz: string) {
+export function presentOperation(r: OperationRecord, tz: string, now: Date) {
   const ctx = r.context;
   const plan = ctx.plan;
   const squad = (id: number | null) => (id === null ? null : (r.squadById.get(id)?.code ?? null));
@@ -127,6 +134,8 @@ export function presentOperation(r: OperationRecord, tz: string) {
       dueAt: when(d.dueAt, tz),
       closedAt: when(d.closedAt, tz),
       outcome: d.outcome,
+      // §3.5: the clock of a limit still running, as a light.
+      light: d.closedAt ? null : lightOf(d.startsAt, d.dueAt, now),
     })),
     createdAt: when(r.operation.createdAt, tz),
     updatedAt: when(r.operation.updatedAt, tz),

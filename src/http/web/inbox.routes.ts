@@ -2,6 +2,7 @@ import { Router, type NextFunction, type Request, type Response } from 'express'
 import type { Services } from '../../container';
 import { t } from '../../i18n';
 import { meView } from './locals';
+import { lightOf } from '../../domain/oversight/lights';
 
 /** What every signed-in page shows in its header: who, and how much waits in their inbox. */
 export function signedInContext(services: Services) {
@@ -9,7 +10,10 @@ export function signedInContext(services: Services) {
     const p = req.principal!;
     res.locals.me = meView(p, req.locale);
     res.locals.timeZone = p.timeZone;
-    if (req.method === 'GET') res.locals.navCounts = { inbox: await services.inbox.count(p) };
+    if (req.method === 'GET') {
+      const [inbox, flags] = await Promise.all([services.inbox.count(p), services.flags.openCount(p)]);
+      res.locals.navCounts = { inbox, flags };
+    }
     next();
   };
 }
@@ -36,7 +40,7 @@ export function inboxPages(services: Services): Router {
         action: t(req.locale, `event.${s.action}`),
         total: s.total,
         more: s.total > s.items.length,
-        items: s.items.map(({ operation: o, since, dueAt }) => ({
+        items: s.items.map(({ operation: o, since, dueAt, startsAt }) => ({
           id: o.id,
           title: o.title,
           state: o.state,
@@ -48,6 +52,7 @@ export function inboxPages(services: Services): Router {
           waitedMs: since ? Math.max(0, now - since.getTime()) : null,
           dueAt,
           overdue: dueAt ? dueAt.getTime() < now : false,
+          light: dueAt && startsAt ? lightOf(startsAt, dueAt, new Date(now)) : null,
           lastReturnReason: s.key === 'returned' ? o.lastReturnReason : null,
         })),
       })),

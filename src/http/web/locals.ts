@@ -10,6 +10,7 @@ export interface MeView {
   squadName: string | null;
   isAdmin: boolean;
   canPlan: boolean;
+  isManager: boolean;
 }
 
 export function meView(p: Principal, locale: Locale): MeView {
@@ -21,6 +22,7 @@ export function meView(p: Principal, locale: Locale): MeView {
     squadName: squad ? (locale === 'en' ? squad.nameEn : squad.name) : null,
     isAdmin: p.roles.includes('admin'),
     canPlan: p.roles.includes('squad_leader') || p.roles.includes('duty_officer') || p.roles.includes('commander'),
+    isManager: p.roles.includes('duty_officer') || p.roles.includes('commander'),
   };
 }
 

@@ -9,6 +9,7 @@ import { isoInZone, localDateOf } from '../../time';
 import { operationMachine } from '../../../workflows/operation';
 import { EVENT_FORMS, type FormFieldSpec } from './event-forms';
 import { machineSvg } from './state-diagram';
+import { lightOf } from '../../domain/oversight/lights';
 
 /** A form the user was filling in, shown again with what they typed and what was wrong. */
 export interface FormState {
@@ -122,7 +123,14 @@ export async function operationPage(services: Services, p: Principal, locale: Lo
       holdingDeadline: at(ctx.holdingDeadline),
       incidents: record.incidents.map((i) => ({ ...i, occurredAt: at(i.occurredAt), by: people.get(i.reportedBy ?? -1)?.displayName ?? '' })),
       holdingRecords: record.holding.map((h) => ({ ...h, at: at(h.at), by: people.get(h.byUserId ?? -1)?.displayName ?? '' })),
-      timeLimits: record.deadlines.map((d) => ({ kind: d.kind, state: d.state, dueAt: at(d.dueAt), closedAt: at(d.closedAt), outcome: d.outcome })),
+      timeLimits: record.deadlines.map((d) => ({
+        kind: d.kind,
+        state: d.state,
+        dueAt: at(d.dueAt),
+        closedAt: at(d.closedAt),
+        outcome: d.outcome,
+        light: d.closedAt ? null : lightOf(d.startsAt, d.dueAt, services.clock.now()),
+      })),
     },
     canEdit: record.allowedEvents.includes('EDIT_PLAN'),
     forms,

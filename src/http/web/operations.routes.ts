@@ -13,6 +13,7 @@ import { EVENT_FORMS, formToEvent } from './event-forms';
 import { type FormState, formStateFromError, operationPage } from './operation-view';
 import { type PlanFormValues, formToPlan, planValues, typedValues } from './plan-form';
 import { requireRole } from './web-context';
+import { lightOf } from '../../domain/oversight/lights';
 
 const MONTH = /^\d{4}-\d{2}$/;
 
@@ -58,6 +59,7 @@ export function operationPages(services: Services): Router {
         plannedStart: o.plannedStart,
         actualHours: o.actualHours,
         counts: o.countsTowardMinimum,
+        ...limitView(page.timeLimits.get(o.id), services.clock.now()),
       })),
       nextUrl: page.nextCursor ? `/operations?${withParam(keep, 'cursor', page.nextCursor)}` : null,
       firstUrl: q.cursor ? `/operations?${keep.toString()}` : null,
@@ -96,7 +98,7 @@ export function operationPages(services: Services): Router {
     const p = req.principal!;
     const id = idParam(req.params.id);
     const record = await operations.get(p, id);
-    const plan = presentOperation(record, p.timeZone) as unknown as PlanInput & { version: number };
+    const plan = presentOperation(record, p.timeZone, services.clock.now()) as unknown as PlanInput & { version: number };
     res.render('operations/plan-form', await planFormView(services, p, req.locale, { mode: 'edit', id, version: record.version, values: planValues(plan, p.timeZone), allowed: record.allowedEvents.includes('EDIT_PLAN') }));
   });
 
@@ -143,6 +145,11 @@ async function renderWithForm(req: Request, res: Response, services: Services, i
   // A form for an event the user may no longer send still shows what they typed (read-only), so nothing is lost.
   const lost = view.forms.some((f) => f.type === form.type) ? null : Object.entries(form.values).filter(([k, v]) => k !== '_csrf' && k !== 'expectedVersion' && v !== '' && typeof v === 'string');
   res.status(form.status).render('operations/show', { ...view, lostInput: lost && lost.length ? lost.map(([k, v]) => ({ label: t(req.locale, `field.${k}`), value: v })) : null });
+}
+
+/** §3.5: the open time limit of a listed record, as a light and its due time. */
+function limitView(d: { startsAt: Date; dueAt: Date; kind: string } | undefined, now: Date) {
+  return d ? { limitKind: d.kind, dueAt: d.dueAt, light: lightOf(d.startsAt, d.dueAt, now) } : {};
 }
 
 function squadName(s: { name: string; nameEn: string } | undefined, locale: Locale) {

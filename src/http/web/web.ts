@@ -9,6 +9,7 @@ import { authPages } from './auth.routes';
 import { inboxPages, signedInContext } from './inbox.routes';
 import { baseLocals } from './locals';
 import { operationPages } from './operations.routes';
+import { oversightPages } from './oversight.routes';
 import type { DatabaseSessionStore } from './session-store';
 import { loadSessionUser, requireRole, requireUser, webLocale } from './web-context';
 import { adminPages } from './admin.routes';
@@ -74,6 +75,7 @@ export function mountWeb(app: express.Express, services: Services, secret: strin
   web.use(signedInContext(services));
   web.use(inboxPages(services));
   web.use('/operations', operationPages(services));
+  web.use(oversightPages(services));
   web.use('/admin', requireRole('admin'), adminPages(services));
   web.use((req: Request) => {
     throw new NotFoundError(`No page ${req.path}`);

@@ -1,0 +1,122 @@
+import { Router } from 'express';
+import { In } from 'typeorm';
+import type { Services } from '../../container';
+import type { Principal } from '../../domain/org/org.service';
+import { ForbiddenError, ValidationError } from '../../errors';
+import { LinkageGroup, Squad, User, type Flag } from '../../persistence/entities';
+import { MANAGER_ROLES } from '../../../workflows/shared/actor';
+import { isoInZone } from '../../time';
+import { type FlagNames, presentFlag } from '../presenters/flag.presenter';
+import { complianceQuery, listFlagsQuery, resolveFlagBody, runJobBody } from '../schemas/oversight.schema';
+import { parseInput } from '../validate';
+import { idParam } from './params';
+
+/** Names for presenting flags: the brigade's groups and squads, and the users who resolved them. */
+export async function flagNames(services: Services, p: Principal, flags: Flag[]): Promise<FlagNames> {
+  const m = services.db.manager;
+  const userIds = [...new Set(flags.map((f) => f.resolvedBy).filter((x): x is number => x !== null))];
+  const [groups, squads, users] = await Promise.all([
+    m.find(LinkageGroup, { where: { brigadeId: p.brigadeId } }),
+    m.find(Squad, { where: { brigadeId: p.brigadeId } }),
+    userIds.length ? m.find(User, { where: { id: In(userIds) } }) : Promise.resolve([] as User[]),
+  ]);
+  return { groups: new Map(groups.map((g) => [g.id, g])), squads: new Map(squads.map((s) => [s.id, s])), users: new Map(users.map((u) => [u.id, u])) };
+}
+
+export function requireManager(p: Principal): void {
+  if (!MANAGER_ROLES.some((r) => p.roles.includes(r))) throw new ForbiddenError('Only the Duty Command Section or a commander', 'not_manager');
+}
+
+/** /api/v1/flags, /api/v1/compliance, /api/v1/jobs: oversight (SPEC §4, R6). */
+export function oversightApi(services: Services): Router {
+  const r = Router();
+
+  r.get('/flags', async (req, res) => {
+    const p = req.principal!;
+    const q = parseInput(listFlagsQuery, req.query);
+    let group: number | undefined;
+    if (q.group) {
+      const g = await services.db.manager.findOneBy(LinkageGroup, { brigadeId: p.brigadeId, code: q.group });
+      if (!g) throw new ValidationError(`Unknown group code: ${q.group}`, { group: `unknown_code:${q.group}` });
+      group = g.id;
+    }
+    const flags = await services.flags.list(p, { ...q, group });
+    const names = await flagNames(services, p, flags);
+    res.json({ items: flags.map((f) => presentFlag(f, req.locale, p.timeZone, names)) });
+  });
+
+  r.get('/flags/:id', async (req, res) => {
+    const p = req.principal!;
+    const flag = await services.flags.get(p, idParam(req.params.id));
+    res.json(presentFlag(flag, req.locale, p.timeZone, await flagNames(services, p, [flag])));
+  });
+
+  r.post('/flags/:id/resolve', async (req, res) => {
+    const p = req.principal!;
+    const { note } = parseInput(resolveFlagBody, req.body);
+    const flag = await services.flags.resolve(p, idParam(req.params.id), note);
+    res.json(presentFlag(flag, req.locale, p.timeZone, await flagNames(services, p, [flag])));
+  });
+
+  r.get('/compliance', async (req, res) => {
+    const p = req.principal!;
+    const { year } = parseInput(complianceQuery, req.query);
+    const grid = await services.compliance.year(p, year);
+    res.json({
+      year,
+      minimum: grid.minimum,
+      months: grid.months,
+      groups: grid.rows.map((row) => ({
+        group: row.group.code,
+        met: row.met,
+        judged: row.judged,
+        months: row.cells.map((c) => ({ month: c.month, qualifying: c.qualifying, notCounting: c.notCounting, status: c.status, flags: c.flags })),
+      })),
+    });
+  });
+
+  r.get('/compliance/:group/:month', async (req, res) => {
+    const p = req.principal!;
+    const { group, month, minimum, result, flags } = await services.compliance.groupMonth(p, String(req.params.group), String(req.params.month));
+    const op = (o: { id: number; title: string; kind: string; state: string; actualStart: Date | null; actualHours: number | null }) => ({
+      id: o.id,
+      title: o.title,
+      kind: o.kind,
+      state: o.state,
+      actualStart: o.actualStart ? isoInZone(o.actualStart, p.timeZone) : null,
+      actualHours: o.actualHours,
+    });
+    const names = await flagNames(services, p, flags);
+    res.json({
+      group: group.code,
+      month,
+      minimum,
+      qualifying: result.counted.length,
+      met: result.counted.length >= minimum,
+      counted: result.counted.map(op),
+      notCounted: result.notCounted.map((o) => ({ ...op(o), reason: o.reason })),
+      flags: flags.map((f) => presentFlag(f, req.locale, p.timeZone, names)),
+    });
+  });
+
+  r.get('/jobs', async (req, res) => {
+    const p = req.principal!;
+    requireManager(p);
+    const recent = await services.jobs.recent(100);
+    const at = (d: Date | null) => (d ? isoInZone(d, p.timeZone) : null);
+    res.json({
+      items: services.jobs.jobs.map((j) => ({ name: j.name, rule: j.description, schedule: services.config.jobs.schedules[j.name] ?? null })),
+      runs: recent.map((r) => ({ id: r.id, job: r.job, period: r.period, via: r.via, instance: r.instance, attempt: r.attempt, status: r.status, found: r.found, did: r.did, startedAt: at(r.startedAt), finishedAt: at(r.finishedAt), error: r.error, summary: r.summary })),
+    });
+  });
+
+  r.post('/jobs/:name/run', async (req, res) => {
+    const p = req.principal!;
+    requireManager(p);
+    const { period } = parseInput(runJobBody, req.body ?? {});
+    const run = await services.jobs.run(String(req.params.name), { via: 'manual', period, triggeredBy: p.userId });
+    res.json({ id: run.id, job: run.job, period: run.period, status: run.status, found: run.found, did: run.did, error: run.error, summary: run.summary });
+  });
+
+  return r;
+}

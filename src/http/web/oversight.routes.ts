@@ -1,0 +1,163 @@
+import { Router } from 'express';
+import type { Services } from '../../container';
+import { AppError } from '../../errors';
+import { describeFieldProblem, t } from '../../i18n';
+import { LinkageGroup } from '../../persistence/entities';
+import { MANAGER_ROLES } from '../../../workflows/shared/actor';
+import { flagNames, requireManager } from '../api/oversight.routes';
+import { idParam } from '../api/params';
+import { flagLink, flagSentence } from '../presenters/flag.presenter';
+import { FLAG_KINDS, FLAG_STATUSES, resolveFlagBody, runJobBody } from '../schemas/oversight.schema';
+import { parseInput } from '../validate';
+import { monthOf } from '../../domain/oversight/periods';
+
+/** Oversight pages: flags, the compliance view (R6), the jobs and their log (managers). */
+export function oversightPages(services: Services): Router {
+  const r = Router();
+  const isManager = (roles: readonly string[]) => MANAGER_ROLES.some((x) => roles.includes(x));
+
+  r.get('/flags', async (req, res) => {
+    const p = req.principal!;
+    const q = req.query as Record<string, string | undefined>;
+    const status = q.status === 'all' ? undefined : q.status && (FLAG_STATUSES as readonly string[]).includes(q.status) ? q.status : 'open';
+    const groups = await services.db.manager.find(LinkageGroup, { where: { brigadeId: p.brigadeId }, order: { id: 'ASC' } });
+    const group = groups.find((g) => g.code === q.group);
+    const kind = q.kind && (FLAG_KINDS as readonly string[]).includes(q.kind) ? q.kind : undefined;
+    const period = q.period && /^\d{4}(-\d{2})?$/.test(q.period) ? q.period : undefined;
+    const flags = await services.flags.list(p, { status, group: group?.id, kind, period, limit: 300 });
+    const names = await flagNames(services, p, flags);
+    res.render('oversight/flags', {
+      pageTitle: t(req.locale, 'nav.flags'),
+      nav: 'flags',
+      filters: { status: q.status ?? 'open', group: q.group ?? '', kind: kind ?? '', period: period ?? '' },
+      statuses: ['open', 'resolved', 'resolved_by_data', 'all'].map((s) => ({ value: s, label: t(req.locale, `flag_status.${s}`), selected: (q.status ?? 'open') === s })),
+      kinds: FLAG_KINDS.map((k) => ({ value: k, label: t(req.locale, `flag_kind.${k}`), selected: kind === k })),
+      groups: groups.map((g) => ({ value: g.code, label: req.locale === 'en' ? g.nameEn : g.name, selected: q.group === g.code })),
+      rows: flags.map((f) => ({
+        id: f.id,
+        rule: f.rule,
+        kind: f.kind,
+        period: f.period,
+        status: f.status,
+        group: f.groupId !== null ? (req.locale === 'en' ? names.groups.get(f.groupId)?.nameEn : names.groups.get(f.groupId)?.name) : '',
+        sentence: flagSentence(f, req.locale, names),
+        raisedAt: f.raisedAt,
+      })),
+    });
+  });
+
+  const flagPage = async (req: Parameters<Parameters<Router['get']>[1]>[0], id: number, extra: Record<string, unknown> = {}) => {
+    const p = req.principal!;
+    const flag = await services.flags.get(p, id);
+    const names = await flagNames(services, p, [flag]);
+    const group = flag.groupId !== null ? names.groups.get(flag.groupId) : undefined;
+    const squad = flag.squadId !== null ? names.squads.get(flag.squadId) : undefined;
+    return {
+      pageTitle: `${t(req.locale, 'nav.flags')} #${flag.id}`,
+      nav: 'flags',
+      flag: {
+        ...flag,
+        sentence: flagSentence(flag, req.locale, names),
+        link: flagLink(flag, names),
+        groupName: group ? (req.locale === 'en' ? group.nameEn : group.name) : '',
+        squadName: squad ? (req.locale === 'en' ? squad.nameEn : squad.name) : '',
+        resolver: flag.resolvedBy !== null ? (names.users.get(flag.resolvedBy)?.displayName ?? '') : '',
+      },
+      canResolve: flag.status === 'open' && isManager(p.roles),
+      ...extra,
+    };
+  };
+
+  r.get('/flags/:id', async (req, res) => {
+    res.render('oversight/flag', await flagPage(req, idParam(req.params.id)));
+  });
+
+  r.post('/flags/:id/resolve', async (req, res) => {
+    const id = idParam(req.params.id);
+    try {
+      const { note } = parseInput(resolveFlagBody, { note: String(req.body?.note ?? '') });
+      await services.flags.resolve(req.principal!, id, note);
+      res.redirect(303, `/flags/${id}`);
+    } catch (e) {
+      if (!(e instanceof AppError) || e.status >= 500 || e.status === 404) throw e;
+      const errors = Object.fromEntries(Object.entries(e.fields).map(([k, v]) => [k, describeFieldProblem(req.locale, v)]));
+      const banner = e.status === 403 ? t(req.locale, 'reason.not_manager') : e.status === 422 ? t(req.locale, 'problem.flag_not_open') : t(req.locale, 'form.fix_fields');
+      res.status(e.status).render('oversight/flag', await flagPage(req, id, { note: req.body?.note ?? '', errors, banner }));
+    }
+  });
+
+  r.get('/compliance', async (req, res) => {
+    const p = req.principal!;
+    const now = services.clock.now();
+    const year = /^\d{4}$/.test(String(req.query.year ?? '')) ? Number(req.query.year) : Number(monthOf(now, p.timeZone).slice(0, 4));
+    const grid = await services.compliance.year(p, year);
+    res.render('oversight/compliance', {
+      pageTitle: t(req.locale, 'nav.compliance'),
+      nav: 'compliance',
+      year,
+      prevYear: year - 1,
+      nextYear: year + 1,
+      minimum: grid.minimum,
+      months: grid.months.map((m) => ({ value: m, label: t(req.locale, 'compliance.month', { month: Number(m.slice(5)) }) })),
+      rows: grid.rows.map((row) => ({
+        code: row.group.code,
+        name: req.locale === 'en' ? row.group.nameEn : row.group.name,
+        met: row.met,
+        judged: row.judged,
+        cells: row.cells.map((c) => ({ ...c, openFlags: c.flags.filter((f) => f.status === 'open').length, link: `/compliance/${row.group.code}/${c.month}` })),
+      })),
+    });
+  });
+
+  r.get('/compliance/:group/:month', async (req, res) => {
+    const p = req.principal!;
+    const data = await services.compliance.groupMonth(p, String(req.params.group), String(req.params.month));
+    const names = await flagNames(services, p, data.flags);
+    res.render('oversight/compliance-month', {
+      pageTitle: `${req.locale === 'en' ? data.group.nameEn : data.group.name} · ${data.month}`,
+      nav: 'compliance',
+      groupName: req.locale === 'en' ? data.group.nameEn : data.group.name,
+      month: data.month,
+      year: data.month.slice(0, 4),
+      minimum: data.minimum,
+      qualifying: data.result.counted.length,
+      met: data.result.counted.length >= data.minimum,
+      counted: data.result.counted,
+      notCounted: data.result.notCounted.map((o) => ({ ...o, why: t(req.locale, `compliance.reason_${o.reason}`, { hours: o.actualHours ?? '—' }) })),
+      flags: data.flags.map((f) => ({ id: f.id, status: f.status, kind: f.kind, sentence: flagSentence(f, req.locale, names) })),
+    });
+  });
+
+  const jobsView = async (req: Parameters<Parameters<Router['get']>[1]>[0], extra: Record<string, unknown> = {}) => {
+    requireManager(req.principal!);
+    const runs = await services.jobs.recent(60);
+    return {
+      pageTitle: t(req.locale, 'nav.jobs'),
+      nav: 'jobs',
+      jobs: services.jobs.jobs.map((j) => {
+        const last = runs.find((r) => r.job === j.name);
+        return { name: j.name, rule: j.description, title: t(req.locale, `job.${j.name}`), schedule: services.config.jobs.schedules[j.name] ?? '', last };
+      }),
+      runs: runs.map((r) => ({ ...r, summaryText: JSON.stringify(r.summary) })),
+      ...extra,
+    };
+  };
+
+  r.get('/jobs', async (req, res) => {
+    res.render('oversight/jobs', await jobsView(req));
+  });
+
+  r.post('/jobs/:name/run', async (req, res) => {
+    requireManager(req.principal!);
+    try {
+      const { period } = parseInput(runJobBody, req.body?.period ? { period: String(req.body.period) } : {});
+      const run = await services.jobs.run(String(req.params.name), { via: 'manual', period, triggeredBy: req.principal!.userId });
+      res.render('oversight/jobs', await jobsView(req, { flash: { kind: run.status === 'ok' ? 'ok' : 'error', text: t(req.locale, `job_run.${run.status}`, { job: run.job, found: run.found, did: run.did }) } }));
+    } catch (e) {
+      if (!(e instanceof AppError) || e.status >= 500) throw e;
+      res.status(e.status).render('oversight/jobs', await jobsView(req, { flash: { kind: 'error', text: Object.values(e.fields).map((v) => describeFieldProblem(req.locale, v)).join(' ') || t(req.locale, `error.${e.code}`) } }));
+    }
+  });
+
+  return r;
+}
