@@ -5,6 +5,7 @@
  */
 const BENCHES: Record<string, () => Promise<{ run: (args: string[]) => Promise<void> }>> = {
   engine: () => import('./engine.bench'),
+  jobs: () => import('./jobs.bench'),
 };
 
 async function main() {

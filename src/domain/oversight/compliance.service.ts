@@ -48,13 +48,18 @@ export class ComplianceService {
     // One query for the whole year and every group.
     const { rows } = await sql<{ group_id: number; id: number; actual_start: unknown; kind: string; state: string; counts_toward_minimum: unknown }>(
       m,
-      `SELECT DISTINCT s.group_id AS group_id, o.id AS id, o.actual_start AS actual_start, o.kind AS kind, o.state AS state, o.counts_toward_minimum AS counts_toward_minimum
+      `SELECT s.group_id AS group_id, o.id AS id, o.actual_start AS actual_start, o.kind AS kind, o.state AS state, o.counts_toward_minimum AS counts_toward_minimum
          FROM operations o JOIN operation_squads os ON os.operation_id = o.id JOIN squads s ON s.id = os.squad_id
         WHERE o.brigade_id = ? AND o.actual_start >= ? AND o.actual_start < ? AND s.group_id IS NOT NULL AND o.state <> 'cancelled'`,
       [p.brigadeId, start, end],
     );
     const counts = new Map<string, { qualifying: number; notCounting: number }>();
+    const seen = new Set<string>();
     for (const r of rows) {
+      // Two squads of one group give the same operation twice: count it once.
+      const pair = `${r.group_id}|${r.id}`;
+      if (seen.has(pair)) continue;
+      seen.add(pair);
       const k = `${r.group_id}|${monthOf(readDate(r.actual_start)!, tz)}`;
       const c = counts.get(k) ?? { qualifying: 0, notCounting: 0 };
       const reason = notCountingReason({ kind: r.kind, state: r.state, countsTowardMinimum: r.counts_toward_minimum === null ? null : Boolean(Number(r.counts_toward_minimum)) });

@@ -52,19 +52,22 @@ export async function evaluateMonth(m: EntityManager, brigadeId: number, month: 
   const { start, end } = monthBounds(month, timeZone);
   const { rows } = await sql<Row>(
     m,
-    `SELECT DISTINCT s.group_id AS group_id, o.id AS id, o.title AS title, o.kind AS kind, o.state AS state, o.actual_start AS actual_start,
+    // (A row per squad taking part: two squads of one group give the same pair twice; kept once below.)
+    `SELECT s.group_id AS group_id, o.id AS id, o.title AS title, o.kind AS kind, o.state AS state, o.actual_start AS actual_start,
             o.actual_hours AS actual_hours, o.counts_toward_minimum AS counts_toward_minimum
        FROM operations o
        JOIN operation_squads os ON os.operation_id = o.id
        JOIN squads s ON s.id = os.squad_id
-      WHERE o.brigade_id = ? AND o.actual_start >= ? AND o.actual_start < ? AND s.group_id IS NOT NULL AND o.state <> 'cancelled'
-      ORDER BY o.id`,
+      WHERE o.brigade_id = ? AND o.actual_start >= ? AND o.actual_start < ? AND s.group_id IS NOT NULL AND o.state <> 'cancelled'`,
     [brigadeId, start, end],
   );
   const out = new Map<number, GroupMonth>(groupIds.map((g) => [g, { groupId: g, counted: [], notCounted: [] }]));
-  for (const r of rows) {
+  const seen = new Set<string>();
+  for (const r of rows.sort((a, b) => Number(a.id) - Number(b.id))) {
     const entry = out.get(Number(r.group_id));
-    if (!entry) continue;
+    const pair = `${r.group_id}|${r.id}`;
+    if (!entry || seen.has(pair)) continue;
+    seen.add(pair);
     const op: MonthOperation = {
       id: Number(r.id),
       title: r.title,

@@ -85,8 +85,9 @@ export class FlagService {
       await sql(m, `UPDATE flags SET status = 'resolved_by_data', resolved_at = ?, last_checked_at = ?, job_run_id = ? WHERE id IN (${settled.map(() => '?').join(', ')})`, [now, now, runId, ...settled]);
       result.resolvedByData = settled.length;
     }
-    for (let i = 0; i < fresh.length; i += 200) {
-      const chunk = fresh.slice(i, i + 200);
+    // New flags go in by the 500 (three statements a batch), so a run's statements do not grow with the groups.
+    for (let i = 0; i < fresh.length; i += 500) {
+      const chunk = fresh.slice(i, i + 500);
       const values: unknown[] = [];
       for (const w of chunk) {
         values.push(brigadeId, w.rule, w.kind, w.groupId ?? null, w.squadId ?? null, w.recordType ?? null, w.recordId ?? null, w.period, key(brigadeId, w), w.figures, 'open', now, now, runId);

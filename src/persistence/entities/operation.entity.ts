@@ -16,6 +16,7 @@ import { WorkflowInstance } from './workflow.entity';
 @Index('IDX_operations_host_state', ['hostSquadId', 'state'])
 @Index('IDX_operations_commander_state', ['designatedCommanderId', 'state'])
 @Index('IDX_operations_brigade_state_filed', ['brigadeId', 'state', 'filedAt'])
+@Index('IDX_operations_brigade_actual_start', ['brigadeId', 'actualStart'])
 export class Operation {
   @PrimaryColumn({ type: 'integer' })
   id!: number;

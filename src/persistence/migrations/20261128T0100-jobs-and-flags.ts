@@ -1,4 +1,4 @@
-import { type MigrationInterface, type QueryRunner, Table } from 'typeorm';
+import { type MigrationInterface, type QueryRunner, Table, TableIndex } from 'typeorm';
 
 /** Oversight: job slots (one instance per slot), the job-run log, flags; outbox rows without a workflow instance. */
 export class JobsAndFlags1795827600000 implements MigrationInterface {
@@ -73,6 +73,8 @@ export class JobsAndFlags1795827600000 implements MigrationInterface {
     );
     // Side effects of the jobs (a flag raised) leave through the outbox too, without a workflow instance.
     await this.instanceIdNullable(q, true);
+    // R6: a month's operations are those that began in it.
+    await q.createIndex('operations', new TableIndex({ name: 'IDX_operations_brigade_actual_start', columnNames: ['brigade_id', 'actual_start'] }));
   }
 
   /** Changes only the column's nullability (a changed type would make MySQL drop and re-add it, foreign key and all). */
@@ -85,6 +87,7 @@ export class JobsAndFlags1795827600000 implements MigrationInterface {
   }
 
   async down(q: QueryRunner): Promise<void> {
+    await q.dropIndex('operations', 'IDX_operations_brigade_actual_start');
     await q.query('DELETE FROM outbox WHERE instance_id IS NULL');
     await this.instanceIdNullable(q, false);
     await q.dropTable('flags');
