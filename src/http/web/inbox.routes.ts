@@ -33,7 +33,9 @@ export function inboxPages(services: Services): Router {
         key: s.key,
         title: t(req.locale, `inbox.${s.key}`),
         help: t(req.locale, `inbox_help.${s.key}`),
-        action: t(req.locale, `event.${s.action}`),
+        // The event type names the form to open (#event-APPROVE); its label is what the button says.
+        action: s.action,
+        actionLabel: t(req.locale, `event.${s.action}`),
         total: s.total,
         more: s.total > s.items.length,
         items: s.items.map(({ operation: o, since, dueAt }) => ({
