@@ -78,6 +78,7 @@ export const en: Record<string, string> = {
   'time.days_hours': '{days} d {hours} h',
   'time.hours_minutes': '{hours} h {minutes} min',
   'time.minutes': '{minutes} min',
+  'time.under_a_minute': 'under a minute',
 
   'nav.label': 'Main navigation',
   'nav.inbox': 'Inbox',
@@ -85,6 +86,8 @@ export const en: Record<string, string> = {
   'nav.new_plan': 'New plan',
   'nav.admin': 'Administration',
   'nav.sign_out': 'Sign out',
+  // The language switch names the other language in that language.
+  'nav.other_language': '中文',
 
   'login.title': 'Sign in',
   'login.username': 'Username',

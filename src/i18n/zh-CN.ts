@@ -83,6 +83,7 @@ export const zhCN: Record<string, string> = {
   'time.days_hours': '{days} 天 {hours} 小时',
   'time.hours_minutes': '{hours} 小时 {minutes} 分',
   'time.minutes': '{minutes} 分钟',
+  'time.under_a_minute': '不到 1 分钟',
 
   // navigation
   'nav.label': '主导航',
@@ -91,6 +92,8 @@ export const zhCN: Record<string, string> = {
   'nav.new_plan': '拟定计划',
   'nav.admin': '系统管理',
   'nav.sign_out': '退出',
+  // The language switch names the other language in that language.
+  'nav.other_language': 'English',
 
   // sign-in
   'login.title': '登录',
