@@ -335,6 +335,7 @@ export const en: Record<string, string> = {
   'form.cancel': 'Cancel',
   'form.fix_fields': 'Please correct the marked fields and send again.',
   'form.field_problem': '{field}: {problem}',
+  'form.confirm': '{action}: are you sure?',
   'form.stale': 'While you were typing, someone else acted on this operation (it is now {state}). What you typed is kept below; check it before sending again.',
   'form.not_accepted': 'This step is no longer possible in the current state ({state}).',
   'form.stale_plan': 'Someone else changed the plan (now version {version}). Your changes are kept below; check them and save again.',

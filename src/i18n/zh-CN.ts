@@ -352,6 +352,7 @@ export const zhCN: Record<string, string> = {
   'form.cancel': '取消',
   'form.fix_fields': '请按提示修改后再提交。',
   'form.field_problem': '{field}：{problem}',
+  'form.confirm': '确定要{action}吗？',
   'form.stale': '在您填写期间，他人已处理此行动（当前状态：{state}）。您填写的内容仍保留在下方，请核对后决定是否重新提交。',
   'form.not_accepted': '当前状态（{state}）已不能执行此操作。',
   'form.stale_plan': '计划已被他人修改（当前版本 {version}）。您的修改仍保留在下方，请核对后重新保存。',
