@@ -9,9 +9,15 @@ export function signedInContext(services: Services) {
     const p = req.principal!;
     res.locals.me = meView(p, req.locale);
     res.locals.timeZone = p.timeZone;
-    if (req.method === 'GET') res.locals.navCounts = { inbox: await services.inbox.count(p) };
+    // A post usually ends in a redirect: its count is taken only when it renders a page (countInbox).
+    if (req.method === 'GET') await countInbox(services, req, res);
     next();
   };
+}
+
+/** The number in the navigation; a route that answers a post with a page calls it before rendering. */
+export async function countInbox(services: Services, req: Request, res: Response): Promise<void> {
+  res.locals.navCounts = { inbox: await services.inbox.count(req.principal!) };
 }
 
 /** The landing page: what waits for this user now. */
