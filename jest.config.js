@@ -91,7 +91,7 @@ module.exports = async () => {
   } else if (process.env.REQUIRE_BROWSER === '1') {
     throw new Error(`REQUIRE_BROWSER=1 but no Chromium was found (${chromium.why}). Install Debian's: apt-get install -y chromium, or set CHROMIUM_PATH.`);
   } else {
-    process.stderr.write(`[liandong] No Chromium (${chromium.why}): browser tests skipped. apt-get install -y chromium, or set CHROMIUM_PATH.\n\n`);
+    process.stderr.write(`\n[liandong] No Chromium (${chromium.why}): browser tests skipped. apt-get install -y chromium, or set CHROMIUM_PATH.\n\n`);
   }
   return {
     projects,
