@@ -2,7 +2,8 @@
  * Tests: `unit` once; `integration` and `http` on SQLite, and again on
  * MariaDB/MySQL when one answers (TEST_MYSQL_URL, default
  * mysql://root@127.0.0.1:3306). With REQUIRE_MYSQL=1 a missing server fails the run.
- * `browser` (playwright-core + Debian's Chromium) when a Chromium is found.
+ * `browser` (playwright-core + Debian's Chromium) when a Chromium is found
+ * (CHROMIUM_PATH, else /usr/bin/chromium). With REQUIRE_BROWSER=1 a missing one fails the run.
  */
 const swc = [
   '@swc/jest',
@@ -43,6 +44,18 @@ async function mysqlAnswers() {
   }
 }
 
+/** The Chromium to drive: CHROMIUM_PATH, else Debian's; null (with why) when there is none. */
+function findChromium() {
+  const fs = require('node:fs');
+  const candidate = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
+  try {
+    fs.accessSync(candidate, fs.constants.X_OK);
+    return { path: candidate };
+  } catch (e) {
+    return { path: null, why: `${candidate}: ${e.code === 'ENOENT' ? 'not found' : e.message}` };
+  }
+}
+
 module.exports = async () => {
   const projects = [
     { ...base, displayName: 'unit', testMatch: ['<rootDir>/test/unit/**/*.test.ts'] },
@@ -65,6 +78,20 @@ module.exports = async () => {
     throw new Error(`REQUIRE_MYSQL=1 but MariaDB/MySQL does not answer at ${MYSQL_URL}: ${why}`);
   } else {
     process.stderr.write(`\n[liandong] MariaDB/MySQL not reachable at ${MYSQL_URL} (${why}): running SQLite only.\n\n`);
+  }
+  const chromium = findChromium();
+  if (chromium.path) {
+    projects.push({
+      ...base,
+      displayName: 'browser',
+      testMatch: ['<rootDir>/test/browser/**/*.test.ts'],
+      globals: { LIANDONG_CHROMIUM: chromium.path },
+      setupFilesAfterEnv: ['<rootDir>/test/support/browser-setup.ts'],
+    });
+  } else if (process.env.REQUIRE_BROWSER === '1') {
+    throw new Error(`REQUIRE_BROWSER=1 but no Chromium was found (${chromium.why}). Install Debian's: apt-get install -y chromium, or set CHROMIUM_PATH.`);
+  } else {
+    process.stderr.write(`\n[liandong] No Chromium (${chromium.why}): browser tests skipped. apt-get install -y chromium, or set CHROMIUM_PATH.\n\n`);
   }
   return {
     projects,

@@ -88,6 +88,7 @@ export const en: Record<string, string> = {
   'time.days_hours': '{days} d {hours} h',
   'time.hours_minutes': '{hours} h {minutes} min',
   'time.minutes': '{minutes} min',
+  'time.under_a_minute': 'under a minute',
 
   'nav.label': 'Main navigation',
   'nav.inbox': 'Inbox',
@@ -95,6 +96,8 @@ export const en: Record<string, string> = {
   'nav.new_plan': 'New plan',
   'nav.admin': 'Administration',
   'nav.sign_out': 'Sign out',
+  // The language switch names the other language in that language.
+  'nav.other_language': '中文',
 
   'login.title': 'Sign in',
   'login.username': 'Username',
@@ -341,6 +344,8 @@ export const en: Record<string, string> = {
   'form.choose': 'Choose…',
   'form.cancel': 'Cancel',
   'form.fix_fields': 'Please correct the marked fields and send again.',
+  'form.field_problem': '{field}: {problem}',
+  'form.confirm': '{action}: are you sure?',
   'form.stale': 'While you were typing, someone else acted on this operation (it is now {state}). What you typed is kept below; check it before sending again.',
   'form.not_accepted': 'This step is no longer possible in the current state ({state}).',
   'form.stale_plan': 'Someone else changed the plan (now version {version}). Your changes are kept below; check them and save again.',

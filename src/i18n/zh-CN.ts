@@ -93,6 +93,7 @@ export const zhCN: Record<string, string> = {
   'time.days_hours': '{days} 天 {hours} 小时',
   'time.hours_minutes': '{hours} 小时 {minutes} 分',
   'time.minutes': '{minutes} 分钟',
+  'time.under_a_minute': '不到 1 分钟',
 
   // navigation
   'nav.label': '主导航',
@@ -101,6 +102,8 @@ export const zhCN: Record<string, string> = {
   'nav.new_plan': '拟定计划',
   'nav.admin': '系统管理',
   'nav.sign_out': '退出',
+  // The language switch names the other language in that language.
+  'nav.other_language': 'English',
 
   // sign-in
   'login.title': '登录',
@@ -358,6 +361,8 @@ export const zhCN: Record<string, string> = {
   'form.choose': '请选择',
   'form.cancel': '取消',
   'form.fix_fields': '请按提示修改后再提交。',
+  'form.field_problem': '{field}：{problem}',
+  'form.confirm': '确定要{action}吗？',
   'form.stale': '在您填写期间，他人已处理此行动（当前状态：{state}）。您填写的内容仍保留在下方，请核对后决定是否重新提交。',
   'form.not_accepted': '当前状态（{state}）已不能执行此操作。',
   'form.stale_plan': '计划已被他人修改（当前版本 {version}）。您的修改仍保留在下方，请核对后重新保存。',

@@ -6,10 +6,10 @@ document.addEventListener('click', (e) => {
     window.print();
   }
 });
-// A form that refuses something (cancel, audit failed) asks once more before it is sent.
+// A form that refuses something (cancel, audit failed) asks once more before it is sent, in the page's language.
 document.addEventListener('submit', (e) => {
-  const button = e.target.querySelector('button.danger');
-  if (button && e.target.dataset.confirmed !== '1' && !window.confirm(button.textContent.trim() + '?')) e.preventDefault();
+  const button = e.target.querySelector('button[data-confirm]');
+  if (button && e.target.dataset.confirmed !== '1' && !window.confirm(button.dataset.confirm)) e.preventDefault();
 });
 // Open the form the address points at (#event-START from the inbox).
 if (location.hash.startsWith('#event-')) {

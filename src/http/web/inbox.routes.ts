@@ -10,12 +10,16 @@ export function signedInContext(services: Services) {
     const p = req.principal!;
     res.locals.me = meView(p, req.locale);
     res.locals.timeZone = p.timeZone;
-    if (req.method === 'GET') {
-      const [inbox, flags] = await Promise.all([services.inbox.count(p), services.flags.openCount(p)]);
-      res.locals.navCounts = { inbox, flags };
-    }
+    // A post usually ends in a redirect: its counts are taken only when it renders a page (countInbox).
+    if (req.method === 'GET') await countInbox(services, req, res);
     next();
   };
+}
+
+/** The numbers in the navigation (inbox, open flags); a route that answers a post with a page calls it before rendering. */
+export async function countInbox(services: Services, req: Request, res: Response): Promise<void> {
+  const [inbox, flags] = await Promise.all([services.inbox.count(req.principal!), services.flags.openCount(req.principal!)]);
+  res.locals.navCounts = { inbox, flags };
 }
 
 /** The landing page: what waits for this user now. */
@@ -37,7 +41,9 @@ export function inboxPages(services: Services): Router {
         key: s.key,
         title: t(req.locale, `inbox.${s.key}`),
         help: t(req.locale, `inbox_help.${s.key}`),
-        action: t(req.locale, `event.${s.action}`),
+        // The event type names the form to open (#event-APPROVE); its label is what the button says.
+        action: s.action,
+        actionLabel: t(req.locale, `event.${s.action}`),
         total: s.total,
         more: s.total > s.items.length,
         items: s.items.map(({ operation: o, since, dueAt, startsAt }) => ({

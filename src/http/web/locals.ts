@@ -33,3 +33,12 @@ export function baseLocals(req: Request, res: Response, next: NextFunction): voi
   res.locals.currentPath = encodeURIComponent(req.originalUrl);
   next();
 }
+
+/**
+ * For a page rendered in answer to a form post: the language switch (a GET
+ * link back to the current address) must come back to `path`, the page the
+ * form is on — the post's own address answers GET with a 404.
+ */
+export function answerFor(res: Response, path: string): void {
+  res.locals.currentPath = encodeURIComponent(path);
+}

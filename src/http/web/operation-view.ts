@@ -244,9 +244,20 @@ async function eventForms(services: Services, p: Principal, locale: Locale, reco
       open: mine !== undefined,
       fields,
       expectedVersion: record.version,
-      error: mine ? Object.keys(mine.errors).filter((k) => !spec.fields.some((f) => k === f.name || k.startsWith(`${f.name}.`))).map((k) => mine.errors[k]).join(' ') : '',
+      // Problems of fields this form does not have (FILE checks the whole plan): each names its field.
+      problems: mine
+        ? Object.keys(mine.errors)
+            .filter((k) => !spec.fields.some((f) => k === f.name || k.startsWith(`${f.name}.`)))
+            .map((k) => fieldProblem(locale, k, mine.errors[k]))
+        : [],
     };
   });
+}
+
+function fieldProblem(locale: Locale, field: string, problem: string): string {
+  const key = `field.${field.split('.')[0]}`;
+  const label = t(locale, key);
+  return label === key ? problem : t(locale, 'form.field_problem', { field: label, problem });
 }
 
 function hintFor(type: string, field: string, locale: Locale): string {

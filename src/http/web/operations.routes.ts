@@ -10,6 +10,8 @@ import { presentOperation } from '../presenters/operation.presenter';
 import { createOperationSchema, eventSchemas, planPatchSchema } from '../schemas/operation.schema';
 import { parseInput } from '../validate';
 import { EVENT_FORMS, formToEvent } from './event-forms';
+import { countInbox } from './inbox.routes';
+import { answerFor } from './locals';
 import { type FormState, formStateFromError, operationPage } from './operation-view';
 import { type PlanFormValues, formToPlan, planValues, typedValues } from './plan-form';
 import { requireRole } from './web-context';
@@ -83,6 +85,8 @@ export function operationPages(services: Services): Router {
       res.redirect(303, `/operations/${id}?done=created`);
     } catch (e) {
       if (!(e instanceof AppError) || e.status >= 500) throw e;
+      answerFor(res, '/operations/new');
+      await countInbox(services, req, res);
       res.status(e.status).render('operations/plan-form', await planFormView(services, p, req.locale, { mode: 'new', values: typedValues(req.body ?? {}), error: e }));
     }
   });
@@ -114,6 +118,7 @@ export function operationPages(services: Services): Router {
     } catch (e) {
       if (!(e instanceof AppError) || e.status >= 500 || e.status === 404) throw e;
       const record = await operations.get(p, id);
+      await countInbox(services, req, res);
       res.status(e.status).render(
         'operations/plan-form',
         await planFormView(services, p, req.locale, { mode: 'edit', id, version: Number.isFinite(expectedVersion) ? expectedVersion : record.version, currentVersion: record.version, values: typedValues(req.body ?? {}), error: e, allowed: true }),
@@ -142,6 +147,8 @@ export function operationPages(services: Services): Router {
 
 async function renderWithForm(req: Request, res: Response, services: Services, id: number, form: FormState) {
   const view = await operationPage(services, req.principal!, req.locale, id, form);
+  answerFor(res, `/operations/${id}`);
+  await countInbox(services, req, res);
   // A form for an event the user may no longer send still shows what they typed (read-only), so nothing is lost.
   const lost = view.forms.some((f) => f.type === form.type) ? null : Object.entries(form.values).filter(([k, v]) => k !== '_csrf' && k !== 'expectedVersion' && v !== '' && typeof v === 'string');
   res.status(form.status).render('operations/show', { ...view, lostInput: lost && lost.length ? lost.map(([k, v]) => ({ label: t(req.locale, `field.${k}`), value: v })) : null });

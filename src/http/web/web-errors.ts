@@ -3,6 +3,7 @@ import { AppError, ForbiddenError } from '../../errors';
 import { t } from '../../i18n';
 import type { Logger } from '../../logger';
 import { translateParserError } from '../middleware/errors';
+import { answerFor } from './locals';
 
 /** The web's one error handler: a friendly page in the user's language, with the request id; nothing internal leaks. */
 export function webErrorHandler(logger: Logger) {
@@ -28,6 +29,8 @@ export function webErrorHandler(logger: Logger) {
       logger.error('unhandled error', { requestId: req.requestId, method: req.method, path: req.path, err });
     }
     if (status === 401 && req.method === 'GET') return res.redirect(`/login?next=${encodeURIComponent(req.originalUrl)}`);
+    // After a refused post, the language switch goes to the inbox: the post's address has no page.
+    if (req.method !== 'GET' && req.method !== 'HEAD') answerFor(res, '/');
     res.status(status).render('errors/error', {
       pageTitle: t(locale, `error.heading_${[401, 403, 404, 429].includes(status) ? status : status >= 500 ? 500 : 400}`),
       heading: t(locale, `error.heading_${[401, 403, 404, 429].includes(status) ? status : status >= 500 ? 500 : 400}`),

@@ -1,0 +1,83 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { chromium } from 'playwright-core';
+import { DICTIONARIES, type Locale } from '../../src/i18n';
+import { isoInZone } from '../../src/time';
+import { ROOT } from './spawn';
+
+declare const LIANDONG_CHROMIUM: string | undefined;
+
+/** The Chromium jest.config.js found (CHROMIUM_PATH or Debian's /usr/bin/chromium). */
+export const CHROMIUM = typeof LIANDONG_CHROMIUM === 'string' ? LIANDONG_CHROMIUM : (process.env.CHROMIUM_PATH ?? '/usr/bin/chromium');
+
+/**
+ * Debian's Chromium, headless. Without the background-networking flags it keeps
+ * calling Google's hosts, which this machine's closed network refuses (STACK.md).
+ */
+export function launchChromium(): Promise<Browser> {
+  return chromium.launch({
+    executablePath: CHROMIUM,
+    headless: true,
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  });
+}
+
+export const DEMO_PASSWORD = 'liandong-demo';
+export const ZONE = 'Asia/Shanghai';
+
+/** A string of the app's dictionary, for asserting what a page says. */
+export function text(locale: Locale, key: string): string {
+  const s = DICTIONARIES[locale][key];
+  if (s === undefined) throw new Error(`no ${locale} text for ${key}`);
+  return s;
+}
+
+/** `YYYY-MM-DDTHH:mm` in Shanghai time, as a datetime-local input takes it. */
+export function shanghaiLocal(instant: Date): string {
+  return isoInZone(instant, ZONE).slice(0, 16);
+}
+
+/** Where this run's screenshots go: test-output/screenshots/<timestamp>/. */
+export function screenshotDir(): string {
+  const stamp = new Date().toISOString().replace(/[:.]/g, '-');
+  const dir = path.join(ROOT, 'test-output', 'screenshots', stamp);
+  fs.mkdirSync(dir, { recursive: true });
+  return dir;
+}
+
+/** One officer at their own browser: a context of its own (cookies, language), and what went wrong on its pages. */
+export interface Officer {
+  username: string;
+  context: BrowserContext;
+  page: Page;
+  /** Console errors (CSP refusals show up here) and uncaught page errors. */
+  problems: string[];
+}
+
+/** A desk's screen, and an officer's phone on the street. */
+export const DESKTOP = { viewport: { width: 1280, height: 900 } };
+export const PHONE = { viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true };
+
+/** Opens a browser context for one user, as a Chinese-speaking officer in Shanghai would, and signs in. */
+export async function signIn(browser: Browser, baseURL: string, username: string, device: typeof DESKTOP | typeof PHONE = DESKTOP): Promise<Officer> {
+  const context = await browser.newContext({ baseURL, locale: 'zh-CN', timezoneId: ZONE, ...device });
+  // A page that does not come within 10 s will not come: fail with what was awaited.
+  context.setDefaultTimeout(10_000);
+  const page = await context.newPage();
+  const problems: string[] = [];
+  page.on('console', (m) => {
+    if (m.type() === 'error') problems.push(`${username} console: ${m.text()} (${m.location().url})`);
+  });
+  page.on('pageerror', (e) => problems.push(`${username} page error: ${e.message}`));
+  page.on('response', (r) => {
+    if (r.status() >= 400) problems.push(`${username} ${r.request().method()} ${new URL(r.url()).pathname}: ${r.status()}`);
+  });
+  // A danger button (cancel, audit failed) asks once more: say yes.
+  page.on('dialog', (d) => void d.accept());
+  await page.goto('/login');
+  await page.locator('input[name=username]').fill(username);
+  await page.locator('input[name=password]').fill(DEMO_PASSWORD);
+  await Promise.all([page.waitForURL((u) => u.pathname === '/'), page.locator('form[action="/login"] button[type=submit]').click()]);
+  return { username, context, page, problems };
+}
