@@ -6,6 +6,10 @@ import type { Browser, Locator, Page } from 'playwright-core';
 import type { Locale } from '../../src/i18n';
 import { type Officer, PHONE, launchChromium, screenshotDir, shanghaiLocal, signIn, text } from '../support/browser';
 import { removeBuild, startScript } from '../support/spawn';
+import { loadConfig } from '../../config';
+import { boot } from '../../src/bootstrap';
+import { ManualClock } from '../../src/clock';
+import { createLogger } from '../../src/logger';
 
 /**
  * One joint operation carried through the web pages by the people who do it,
@@ -167,7 +171,7 @@ function step(name: string, fn: () => Promise<void>): void {
 
 // ------------------------------------------------------------------ the operation
 
-describe('a joint operation, through the web pages, from draft to holding', () => {
+describe('a joint operation, through the web pages, from draft to holding, and the flag that follows', () => {
   step('everyone signs in to an empty inbox', async () => {
     expect(await leader.page.locator('[data-testid=me]').innerText()).toContain('外滩中队领导');
     await expectInbox(leader, 0, []);
@@ -390,4 +394,49 @@ describe('a joint operation, through the web pages, from draft to holding', () =
       await shot(page, `phone-${name}`);
     }
   });
+
+  step('when the month is over, the check finds the north group one operation short; the duty officer resolves the flag with a note', async () => {
+    // The monthly-minimum job runs where the scheduler runs it (here, a second instance on the same
+    // database, its clock at the start of next month), and raises the flag the pages then show.
+    // The month the operation began in (five hours before the test ran, Shanghai time).
+    const month = shanghaiLocal(new Date(Date.now() - 5 * 3_600_000)).slice(0, 7);
+    const [y, mo] = month.split('-').map(Number);
+    const next = `${mo === 12 ? y + 1 : y}-${String(mo === 12 ? 1 : mo + 1).padStart(2, '0')}`;
+    const config = loadConfig({ DATABASE_URL: `sqlite:${path.join(dir, 'browser.sqlite')}`, SEED_DEMO: '0' });
+    const jobs = await boot(config, { clock: new ManualClock(new Date(`${next}-01T02:10:00+08:00`)), logger: createLogger({ silent: true }), seed: false });
+    try {
+      await jobs.db.transaction((m) => m.query('UPDATE brigades SET created_at = ?', ['2020-01-01 00:00:00.000']));
+      const run = await jobs.jobs.run('monthly-minimum', { via: 'cli', period: month });
+      expect(run.status).toBe('ok');
+    } finally {
+      await jobs.db.close();
+    }
+
+    const page = duty.page;
+    await page.goto('/flags');
+    const flag = page.locator('li.flag', { hasText: '北片' });
+    expect(await flag.innerText()).toContain(zh('flag_kind.monthly_minimum'));
+    expect(await flag.innerText()).toMatch(/北片本月达标联动 1 次，应不少于 2 次；#\d+（\d+(\.\d+)? 小时）计入/);
+    const before = Number(await page.locator('[data-testid=flag-count]').innerText());
+    await shot(page, 'flags');
+    await Promise.all([page.waitForURL(/\/flags\/\d+$/), flag.locator('a').first().click()]);
+    const form = page.locator('[data-testid=resolve-form]');
+    await Promise.all([page.waitForURL(/\/flags\/\d+$/), form.locator('button[type=submit]').click()]);
+    // Without a note it is refused, the note marked.
+    takeRefusal(duty, 400);
+    expect(await page.locator('[data-error-for=note]').innerText()).toBe(zh('problem.required'));
+    await form.locator('textarea[name=note]').fill('北片本月另有进博会保障任务，经总指挥同意，下月补足');
+    await Promise.all([page.waitForURL(/\/flags\/\d+$/), form.locator('button[type=submit]').click()]);
+    expect(await page.locator('[data-testid=flag-status]').innerText()).toBe(zh('flag_status.resolved'));
+    expect(await page.locator('body').innerText()).toContain('北片本月另有进博会保障任务');
+    const after = await page.locator('[data-testid=flag-count]').count() ? Number(await page.locator('[data-testid=flag-count]').innerText()) : 0;
+    expect(after).toBe(before - 1);
+    await expectTranslated(page);
+    await shot(page, 'flag-resolved');
+    // The compliance view shows the month missed, with the resolved flag.
+    await page.goto('/compliance');
+    expect(await page.locator(`tr[data-group="north"] td[data-month="${month}"]`).getAttribute('data-status')).toMatch(/missed|open/);
+    await shot(page, 'compliance');
+  });
 });
+
