@@ -111,6 +111,28 @@ export const zhCN: Record<string, string> = {
   'login.throttled': '登录失败次数过多，请 {seconds} 秒后再试',
   'login.demo_hint': '演示账号：如 waitan.leader、duty、commander、inspector，密码 {password}',
 
+  // Notifications (issue 4, item 7): a line per topic.
+  'notification.operation.filed': '计划已报备：#{id} {title}',
+  'notification.operation.approved': '计划已批准：#{id} {title}',
+  'notification.operation.returned': '计划被退回修改：#{id} {title}',
+  'notification.operation.cancelled': '行动已撤销：#{id} {title}',
+  'notification.operation.incident': '行动中发生突发事件：#{id} {title}',
+  'notification.operation.serious_incident': '严重突发事件：#{id} {title}',
+  'notification.operation.rebound_observed': '固守中发现回潮反弹：#{id} {title}',
+  'notification.operation.audit_due': '固守期满，待督察：#{id} {title}',
+  'notification.operation.audit_passed': '督察通过，行动已办结：#{id} {title}',
+  'notification.operation.audit_failed': '督察不通过，重新固守：#{id} {title}',
+  'notification.other': '通知（{topic}）：#{id} {title}',
+  'notification.note': '说明：{note}',
+  'notification.flag.monthly_minimum': '预警：{subject} {period} 联动次数未达每月最低要求（{rule}）',
+  'notification.flag.early_warning': '预警：{subject} {period} 可能达不到每月最低联动次数（{rule}）',
+  'notification.flag.audit_overdue': '预警：{subject} 固守督察逾期（{rule}）',
+  'notification.flag.time_limit': '预警：{subject} 办理超过时限（{rule}）',
+  'notification.flag.plan_missing': '预警：{subject} 未报备 {period} 月度计划（{rule}）',
+  'notification.flag.meeting_missing': '预警：{subject} {period} 未召开联席会议（{rule}）',
+  'notification.flag.hq_meeting_missing': '预警：{period} 未召开指挥部半年总结会议（{rule}）',
+  'notification.flag.other': '预警：{subject} {period}（{rule}）',
+
   // pages and errors
   'error.back_home': '返回待办',
   'error.csrf': '表单已过期或来源不明，请刷新页面后重新提交',
