@@ -4,6 +4,7 @@ import type { Services } from './container';
 import { operationsApi } from './http/api/operations.routes';
 import { orgApi } from './http/api/org.routes';
 import { adminApi } from './http/api/admin.routes';
+import { notificationsApi } from './http/api/notifications.routes';
 import { apiErrorHandler } from './http/middleware/errors';
 import { bearerAuth } from './http/middleware/api-auth';
 import { requestContext } from './http/middleware/request-context';
@@ -51,6 +52,7 @@ export function buildApp(services: Services, opts: AppOptions): express.Express 
   api.use('/', orgApi(org));
   api.use('/', adminApi(services.admin));
   api.use('/operations', operationsApi(operations));
+  api.use('/notifications', notificationsApi(services.notifications));
   api.use((req: Request) => {
     throw new NotFoundError(`No API route ${req.method} ${req.path}`);
   });
