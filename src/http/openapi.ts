@@ -210,9 +210,9 @@ function notificationPaths(): Record<string, unknown> {
   return {
     '/api/v1/notifications': {
       get: {
-        summary: 'Your notifications, newest event first, and how many are unread (`{items: [Notification], unread, nextCursor}`)',
+        summary: 'Your notifications, newest event first, how many are unread, and your newest notification’s id (`upTo` for read-all)',
         parameters: queryParameters(listNotificationsQuery),
-        responses: { '200': { description: '`{items: [Notification], unread, nextCursor}`' }, '400': errors['400'], '401': errors['401'] },
+        responses: { '200': { description: '`{items: [Notification], unread, newestId, nextCursor}`' }, '400': errors['400'], '401': errors['401'] },
       },
     },
     '/api/v1/notifications/read-all': {

@@ -22,6 +22,8 @@ export interface NotificationPage {
   nextCursor: string | null;
   /** The reader's unread count now (the bell). */
   unread: number;
+  /** The reader's newest notification id now: "mark all read up to this" leaves alone what arrives later. */
+  newestId: number | null;
 }
 
 const COLUMNS = 'id, topic, params, link, outbox_id, created_at, read_at';
@@ -65,12 +67,14 @@ export class NotificationService {
       where.push('outbox_id < ?');
       params.push(decodeCursor(f.cursor));
     }
-    const [{ rows }, unread] = await Promise.all([
+    const [{ rows }, unread, newest] = await Promise.all([
       sql<Record<string, unknown>>(this.db.manager, `SELECT ${COLUMNS} FROM notifications WHERE ${where.join(' AND ')} ORDER BY outbox_id DESC LIMIT ${limit + 1}`, params),
       this.unreadCount(p),
+      sql<{ id: number | null }>(this.db.manager, 'SELECT MAX(id) AS id FROM notifications WHERE user_id = ?', [p.userId]),
     ]);
     const items = rows.slice(0, limit).map(toRecord);
-    return { items, nextCursor: rows.length > limit ? encodeCursor(items[items.length - 1].outboxId) : null, unread };
+    const newestId = newest.rows[0]?.id === null || newest.rows[0]?.id === undefined ? null : Number(newest.rows[0].id);
+    return { items, nextCursor: rows.length > limit ? encodeCursor(items[items.length - 1].outboxId) : null, unread, newestId };
   }
 
   async get(p: Principal, id: number): Promise<NotificationRecord> {

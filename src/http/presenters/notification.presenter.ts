@@ -20,5 +20,5 @@ export function presentNotification(n: NotificationRecord, locale: Locale, tz: s
 }
 
 export function presentNotificationPage(page: NotificationPage, locale: Locale, tz: string) {
-  return { items: page.items.map((n) => presentNotification(n, locale, tz)), unread: page.unread, nextCursor: page.nextCursor };
+  return { items: page.items.map((n) => presentNotification(n, locale, tz)), unread: page.unread, newestId: page.newestId, nextCursor: page.nextCursor };
 }

@@ -33,8 +33,8 @@ export function notificationPages(services: Services): Router {
       nav: 'notifications',
       unreadOnly,
       unread: page.unread,
-      // "Mark all as read" marks what this page has seen, not what arrived since.
-      upTo: page.items.reduce((max, n) => Math.max(max, n.id), 0) || null,
+      // "Mark all as read" marks what there was when the page was made, not what arrived since.
+      upTo: page.newestId,
       // Where marking one read comes back to (without the last "marked" message).
       here: req.originalUrl.replace(/([?&])marked=\d+&?/, '$1').replace(/[?&]$/, ''),
       items: page.items.map((n) => ({ id: n.id, topic: n.topic, link: n.link, unread: n.readAt === null, createdAt: n.createdAt, readAt: n.readAt, ...notificationText(req.locale, n.topic, n.params) })),
