@@ -160,7 +160,8 @@ export class OutboxWorker {
         const done = await this.deliveredAlready(row.id);
         for (const transport of this.transports) {
           const pending = recipients.filter((r) => !done.has(`${transport.name}:${r.userId}`));
-          const { sent, error } = await this.deliverBy(transport, pending, message);
+          const { sent, error, lost } = await this.deliverBy(transport, pending, message, () => this.stillOurs(row.id, token));
+          if (lost) return { state: 'lost', deliveries: deliveries + sent };
           deliveries += sent;
           if (error) failures.push(error);
         }
@@ -202,8 +203,19 @@ export class OutboxWorker {
     return new Set(rows.map((r) => `${r.transport}:${Number(r.user_id)}`));
   }
 
-  /** Delivers to each pending recipient and records each delivery; a failure stops this transport for this row, not the others. */
-  private async deliverBy(transport: NotificationTransport, pending: Recipient[], message: NotificationMessage): Promise<{ sent: number; error?: string }> {
+  /**
+   * Delivers to each pending recipient and records each delivery; a failure
+   * stops this transport for this row, not the others. One by one, the claim
+   * is renewed before each next person: a worker that stalled past its lease
+   * (another has taken the row over) stops, so at most the message it was
+   * sending when it stalled goes out twice (gateways can drop it by the key).
+   */
+  private async deliverBy(
+    transport: NotificationTransport,
+    pending: Recipient[],
+    message: NotificationMessage,
+    stillOurs: () => Promise<boolean>,
+  ): Promise<{ sent: number; error?: string; lost?: boolean }> {
     if (!pending.length) return { sent: 0 };
     const describe = (e: unknown) => `${transport.name}: ${e instanceof Error ? e.message : String(e)}`;
     if (transport.deliverAll) {
@@ -217,6 +229,7 @@ export class OutboxWorker {
     }
     let sent = 0;
     for (const r of pending) {
+      if (!(await stillOurs())) return { sent, lost: true };
       try {
         await transport.deliver(r, message);
       } catch (e) {
