@@ -22,6 +22,8 @@ export const defaults: Config = {
       // §3.5: waiting records are checked every half hour.
       'time-limits': '0 5,35 * * * *',
       sessions: '0 20 * * * *',
+      // Notifications: the outbox is delivered within seconds (also right after each command, in the server).
+      outbox: '*/5 * * * * *',
     },
     missedToleranceMs: 60_000,
     attempts: 3,
@@ -37,5 +39,6 @@ export const defaults: Config = {
     signInWindowMinutes: 15,
     signInBlockSeconds: 30,
   },
+  notifications: { batchSize: 50, maxBatchesPerDrain: 20, leaseSeconds: 60, retryBaseSeconds: 30, retryMaxSeconds: 3600, keepIdleRunsMinutes: 60 },
   demo: { seedOnEmpty: true, password: 'liandong-demo' },
 };

@@ -75,6 +75,14 @@ export const configSchema = z.object({
     signInWindowMinutes: z.number().int().min(1).describe('Failures older than this are forgotten.'),
     signInBlockSeconds: z.number().int().min(1).describe('First wait after too many failures; it doubles with each further failure (at most 15 minutes).'),
   }),
+  notifications: z.object({
+    batchSize: z.number().int().min(1).max(1000).describe('Outbox rows a notification worker claims at a time.'),
+    maxBatchesPerDrain: z.number().int().min(1).describe('Batches one drain (one run of the outbox job) works through at most; the next run takes the rest.'),
+    leaseSeconds: z.number().int().min(5).describe('How long a claimed outbox row is held before another worker may take it over (a worker that died).'),
+    retryBaseSeconds: z.number().int().min(1).describe('Wait before the first retry of a failed delivery; it doubles with each further failure.'),
+    retryMaxSeconds: z.number().int().min(1).describe('Longest wait between retries: a failing row is retried at least this often, for ever, and its last error shown.'),
+    keepIdleRunsMinutes: z.number().int().min(1).describe('The outbox job runs every few seconds: its runs that found nothing (and their slot claims) are kept this long, those that did something or failed for good.'),
+  }),
   demo: z.object({
     seedOnEmpty: z.boolean().describe('Load the reference organisation and demo users into an empty database at start-up (SEED_DEMO).'),
     password: z.string().min(8).describe('Password of every demo user (demo data only).'),

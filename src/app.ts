@@ -5,6 +5,7 @@ import { operationsApi } from './http/api/operations.routes';
 import { orgApi } from './http/api/org.routes';
 import { adminApi } from './http/api/admin.routes';
 import { oversightApi } from './http/api/oversight.routes';
+import { notificationsApi } from './http/api/notifications.routes';
 import { apiErrorHandler } from './http/middleware/errors';
 import { bearerAuth } from './http/middleware/api-auth';
 import { requestContext } from './http/middleware/request-context';
@@ -53,6 +54,7 @@ export function buildApp(services: Services, opts: AppOptions): express.Express 
   api.use('/', adminApi(services.admin));
   api.use('/', oversightApi(services));
   api.use('/operations', operationsApi(operations, services.clock));
+  api.use('/notifications', notificationsApi(services.notifications));
   api.use((req: Request) => {
     throw new NotFoundError(`No API route ${req.method} ${req.path}`);
   });

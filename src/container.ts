@@ -1,3 +1,4 @@
+import { hostname } from 'node:os';
 import type { Config } from '../config';
 import type { Clock } from './clock';
 import { OperationService } from './domain/operations/operation.service';
@@ -14,6 +15,10 @@ import { FlagService } from './domain/oversight/flag.service';
 import { ComplianceService } from './domain/oversight/compliance.service';
 import { JobRunner } from './jobs/job-runner';
 import { JOBS } from './jobs';
+import { NotificationService } from './domain/notifications/notification.service';
+import { OutboxWorker } from './domain/notifications/outbox.worker';
+import { InAppTransport } from './domain/notifications/in-app.transport';
+import type { NotificationTransport } from './domain/notifications/notification.transport';
 
 /** The application's parts, wired once: the server, the CLI and the tests all build it here. */
 export interface Services {
@@ -34,6 +39,10 @@ export interface Services {
   /** The jobs (src/jobs/) and their run log. */
   jobs: JobRunner;
   workflows: { operation: ReturnType<typeof operationWorkflow> };
+  /** A person's notifications: the bell, the list, marking read. */
+  notifications: NotificationService;
+  /** Delivers the outbox through the transports (the `outbox` job; after each command in the server). */
+  outbox: OutboxWorker;
 }
 
 export function createServices(config: Readonly<Config>, db: Database, clock: Clock, logger: Logger): Services {
@@ -46,8 +55,13 @@ export function createServices(config: Readonly<Config>, db: Database, clock: Cl
   const sessions = new DatabaseSessionStore(db, clock, config.web.sessionIdleMinutes * 60_000);
   const admin = new AdminService(db, config, clock, org, sessions);
   const flags = new FlagService(db, clock);
+  const notifications = new NotificationService(db, clock);
+  // More transports (e-mail, SMS) go in this list; the domain does not change.
+  const transports: NotificationTransport[] = [new InAppTransport(db)];
+  const outbox = new OutboxWorker(db, clock, config.notifications, logger, transports, config.jobs.instanceName ?? `${hostname()}:${process.pid}`);
+  engine.onOutboxCommitted(() => outbox.kick());
   const compliance = new ComplianceService(db, config, clock);
-  const services = { config, db, clock, logger, engine, org, admin, sessions, operations, signIn, inbox, flags, compliance, workflows } as Omit<Services, 'jobs'> as Services;
+  const services = { config, db, clock, logger, engine, org, admin, sessions, operations, signIn, inbox, flags, compliance, workflows, notifications, outbox } as Omit<Services, 'jobs'> as Services;
   services.jobs = new JobRunner(services, JOBS);
   return services;
 }

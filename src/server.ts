@@ -12,6 +12,8 @@ async function main(): Promise<void> {
   const app = buildApp(services, { sessionSecret: await sessionSecret(services.db, config) });
   const scheduler = new Scheduler(services, services.jobs);
   if (config.jobs.enabled) scheduler.start();
+  // Notifications go out right after the command that caused them commits; the outbox job catches what this misses.
+  services.outbox.start();
   const server = app.listen(config.http.port, config.http.host);
   await new Promise<void>((resolve, reject) => {
     server.once('listening', resolve);
@@ -42,8 +44,10 @@ async function main(): Promise<void> {
     stopping = true;
     services.logger.info('shutting down', { signal });
     void scheduler.stop();
+    // A drain under way finishes before the database closes (what it leaves, another instance or the next start takes up).
+    const drained = services.outbox.stop();
     server.close(() => {
-      void services.db.close().finally(() => process.exit(0));
+      void drained.finally(() => services.db.close()).finally(() => process.exit(0));
     });
     server.closeAllConnections?.();
     setTimeout(() => process.exit(1), 10_000).unref();

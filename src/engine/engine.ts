@@ -67,10 +67,21 @@ function payloadOf(event: CommandEvent): Record<string, unknown> {
  * write outbox and deadline rows, and project the queryable record.
  */
 export class WorkflowEngine {
+  private readonly outboxListeners: Array<() => void> = [];
+
   constructor(
     private readonly db: Database,
     private readonly clock: Clock,
   ) {}
+
+  /** Called after a command that wrote outbox rows has committed (the notification worker drains then). */
+  onOutboxCommitted(listener: () => void): void {
+    this.outboxListeners.push(listener);
+  }
+
+  private outboxCommitted(): void {
+    for (const listener of this.outboxListeners) listener();
+  }
 
   /** Starts a new record in the machine's initial state (history row 1, event `CREATE`). */
   async create<TContext>(
@@ -104,12 +115,16 @@ export class WorkflowEngine {
         next: snapshot.context as TContext,
       };
       await this.appendHistory(m, step, input);
-      await this.writeOutbox(m, def.name, step, actions);
+      wrote = await this.writeOutbox(m, def.name, step, actions);
       await this.openDeadlines(m, def, id, actor.brigadeId, snapshot.context as TContext, state, at);
       await def.project(m, step);
       return { id, state, version: 1, context: snapshot.context as TContext, role };
     };
-    return tx ? run(tx) : this.db.transaction(run);
+    let wrote = 0;
+    if (tx) return run(tx); // the caller's transaction: it commits, and its rows are drained by the next run
+    const result = await this.db.transaction(run);
+    if (wrote) this.outboxCommitted();
+    return result;
   }
 
   /**
@@ -125,7 +140,8 @@ export class WorkflowEngine {
     command: CommandEvent,
     opts: { expectedVersion?: number } = {},
   ): Promise<StepResult<TContext>> {
-    return this.db.transaction(async (m) => {
+    let wrote = 0;
+    const result = await this.db.transaction(async (m) => {
       const loaded = await this.load<TContext>(m, def, id, actor);
       const { row, snapshot, state, context } = loaded;
       if (opts.expectedVersion !== undefined && opts.expectedVersion !== row.version) {
@@ -177,7 +193,7 @@ export class WorkflowEngine {
         next: next.context as TContext,
       };
       await this.appendHistory(m, step, payloadOf(command));
-      await this.writeOutbox(m, def.name, step, actions);
+      wrote = await this.writeOutbox(m, def.name, step, actions);
       if (nextState !== state) {
         await this.closeDeadlines(m, id, at);
         await this.openDeadlines(m, def, id, row.brigadeId, next.context as TContext, nextState, at);
@@ -185,6 +201,8 @@ export class WorkflowEngine {
       await def.project(m, step);
       return { id, state: nextState, version, context: next.context as TContext, role: permit.role };
     });
+    if (wrote) this.outboxCommitted();
+    return result;
   }
 
   /** Loads and restores a record of the actor's brigade; 404 for anything else. */
@@ -246,9 +264,12 @@ export class WorkflowEngine {
     );
   }
 
-  private async writeOutbox(m: EntityManager, workflow: string, step: StepLike, actions: ReadonlyArray<{ type: string; params?: unknown }>) {
+  /** Writes an outbox row per `notify` action; returns how many. */
+  private async writeOutbox(m: EntityManager, workflow: string, step: StepLike, actions: ReadonlyArray<{ type: string; params?: unknown }>): Promise<number> {
+    let written = 0;
     for (const action of actions) {
       if (action.type !== 'notify') continue;
+      written++;
       await sql(
         m,
         'INSERT INTO outbox (brigade_id, instance_id, history_seq, workflow, topic, payload, created_at, available_at, delivered_at, attempts, last_error) VALUES (?, ?, ?, ?, ?, ?, ?, ?, NULL, 0, NULL)',
@@ -264,6 +285,7 @@ export class WorkflowEngine {
         ],
       );
     }
+    return written;
   }
 
   /** Closes the instance's open time limits in one statement: met if left in time, late if not. */

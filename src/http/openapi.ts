@@ -13,6 +13,8 @@ import {
 } from './schemas/admin.schema';
 import { ROLES } from '../../workflows/shared/actor';
 import { SQUAD_KINDS } from '../persistence/entities';
+import { listNotificationsQuery, readAllSchema } from './schemas/notification.schema';
+import { NOTIFICATION_TOPICS } from '../domain/notifications/recipients';
 
 /**
  * The OpenAPI 3.1 document, generated from the very zod schemas the server
@@ -186,6 +188,51 @@ function adminPaths(): Record<string, unknown> {
 
 const idParameter = { name: 'id', in: 'path', required: true, schema: { type: 'integer', minimum: 1 } };
 
+const notificationSchema = {
+  type: 'object',
+  description: 'Something the caller was told (issue 4, item 7): in their language (Accept-Language), with where it leads',
+  required: ['id', 'topic', 'text', 'note', 'link', 'unread', 'createdAt', 'readAt', 'params'],
+  properties: {
+    id: { type: 'integer' },
+    topic: { type: 'string', description: `What happened: ${NOTIFICATION_TOPICS.join(', ')}` },
+    text: { type: 'string', description: 'One line, e.g. "计划已报备：#12 中山东一路…"' },
+    note: { type: ['string', 'null'], description: 'A reason, rectification or description the event carried' },
+    link: { type: 'string', description: 'The page it is about: /operations/{id} or /flags/{id}' },
+    unread: { type: 'boolean' },
+    createdAt: { type: 'string', format: 'date-time', description: 'When the event happened' },
+    readAt: { type: ['string', 'null'], format: 'date-time' },
+    params: { type: 'object', description: 'What the text is made of: operationId and title, or flagId, rule, kind, period, group …', additionalProperties: true },
+  },
+  additionalProperties: false,
+};
+
+/** The caller's own notifications: the bell's count, the list, marking read. */
+function notificationPaths(): Record<string, unknown> {
+  return {
+    '/api/v1/notifications': {
+      get: {
+        summary: 'Your notifications, newest event first, how many are unread, and your newest notification’s id (`upTo` for read-all)',
+        parameters: queryParameters(listNotificationsQuery),
+        responses: { '200': { description: '`{items: [Notification], unread, newestId, nextCursor}`' }, '400': errors['400'], '401': errors['401'] },
+      },
+    },
+    '/api/v1/notifications/read-all': {
+      post: {
+        summary: 'Mark all your unread notifications read (or those up to `upTo`); answers `{marked, unread}`',
+        requestBody: { required: false, content: { 'application/json': { schema: ref('ReadAll') } } },
+        responses: { '200': { description: '`{marked, unread}`' }, '400': errors['400'], '401': errors['401'] },
+      },
+    },
+    '/api/v1/notifications/{id}/read': {
+      parameters: [idParameter],
+      post: {
+        summary: 'Mark one of your notifications read (again changes nothing); another person’s is 404',
+        responses: { '200': answer('The notification', 'Notification'), '401': errors['401'], '404': errors['404'] },
+      },
+    },
+  };
+}
+
 export function openApiDocument(): Record<string, unknown> {
   const eventJson = json(eventSchema);
   return {
@@ -217,6 +264,8 @@ export function openApiDocument(): Record<string, unknown> {
         Group: groupSchema,
         NewGroup: json(createGroupSchema),
         GroupPatch: json(updateGroupSchema),
+        Notification: notificationSchema,
+        ReadAll: json(readAllSchema),
       },
     },
     paths: {
@@ -364,6 +413,7 @@ export function openApiDocument(): Record<string, unknown> {
         get: { summary: 'The append-only history, oldest first', responses: { '200': { description: '`{items}`' }, ...errors } },
       },
       ...adminPaths(),
+      ...notificationPaths(),
     },
   };
 }

@@ -13,6 +13,7 @@ import { oversightPages } from './oversight.routes';
 import type { DatabaseSessionStore } from './session-store';
 import { loadSessionUser, requireRole, requireUser, webLocale } from './web-context';
 import { adminPages } from './admin.routes';
+import { notificationBell, notificationPages } from './notifications.routes';
 import { webErrorHandler } from './web-errors';
 import { NotFoundError } from '../../errors';
 import { useViews } from './view-engine';
@@ -73,9 +74,11 @@ export function mountWeb(app: express.Express, services: Services, secret: strin
   web.use(authPages(services.signIn, config, generateToken as never));
   web.use(requireUser);
   web.use(signedInContext(services));
+  web.use(notificationBell(services));
   web.use(inboxPages(services));
   web.use('/operations', operationPages(services));
   web.use(oversightPages(services));
+  web.use('/notifications', notificationPages(services));
   web.use('/admin', requireRole('admin'), adminPages(services));
   web.use((req: Request) => {
     throw new NotFoundError(`No page ${req.path}`);

@@ -134,6 +134,13 @@ export class OutboxMessage {
 
   @Column({ type: 'varchar', length: 500, nullable: true })
   lastError!: string | null;
+
+  /** The worker holding this row now (src/domain/notifications/outbox.worker.ts), until `claimedUntil`. */
+  @Column({ type: 'varchar', length: 100, nullable: true })
+  claimedBy!: string | null;
+
+  @Column({ type: 'datetime', nullable: true })
+  claimedUntil!: Date | null;
 }
 
 /**

@@ -1,0 +1,37 @@
+import type { EntityManager } from 'typeorm';
+import type { Database } from '../../persistence/data-source';
+import { sql } from '../../persistence/sql';
+import type { NotificationMessage, NotificationTransport, Recipient } from './notification.transport';
+
+/** `INSERT` that skips rows a unique key already holds, in each database's words. */
+export function insertIgnore(m: EntityManager): string {
+  return m.connection.options.type === 'better-sqlite3' ? 'INSERT OR IGNORE' : 'INSERT IGNORE';
+}
+
+/**
+ * The bell: a row in `notifications` per person and event. Idempotent by the
+ * unique key (user, outbox row): delivering the same event again to the same
+ * person adds nothing.
+ */
+export class InAppTransport implements NotificationTransport {
+  readonly name = 'in_app';
+
+  constructor(private readonly db: Database) {}
+
+  deliver(recipient: Recipient, message: NotificationMessage): Promise<void> {
+    return this.deliverAll([recipient], message);
+  }
+
+  async deliverAll(recipients: Recipient[], message: NotificationMessage): Promise<void> {
+    if (!recipients.length) return;
+    const values: unknown[] = [];
+    for (const r of recipients) values.push(message.brigadeId, r.userId, message.topic, message.params, message.link, message.outboxId, message.at);
+    await this.db.transaction((m) =>
+      sql(
+        m,
+        `${insertIgnore(m)} INTO notifications (brigade_id, user_id, topic, params, link, outbox_id, created_at, read_at) VALUES ${recipients.map(() => '(?, ?, ?, ?, ?, ?, ?, NULL)').join(', ')}`,
+        values,
+      ),
+    );
+  }
+}

@@ -1,0 +1,22 @@
+import { DEFAULT_LOCALE, DICTIONARIES, type Locale, t } from '../../i18n';
+import type { NotificationParams } from './notification.transport';
+
+/** The flag kinds the jobs raise (src/jobs/), each with its own sentence. */
+export const FLAG_KINDS = ['monthly_minimum', 'early_warning', 'audit_overdue', 'time_limit', 'plan_missing', 'meeting_missing', 'hq_meeting_missing'] as const;
+
+/**
+ * A notification in words, in the reader's language: its line ("计划已报备：#12
+ * 中山东一路…") and what the event carried worth reading beside it (a reason,
+ * a rectification). Transports that send text (e-mail, SMS) use it too.
+ */
+export function notificationText(locale: Locale, topic: string, params: NotificationParams): { text: string; note: string | null } {
+  const note = typeof params.note === 'string' && params.note ? t(locale, 'notification.note', { note: params.note }) : null;
+  if (topic === 'flag.raised') {
+    const name = (n: { name: string; nameEn: string } | null | undefined) => (n ? (locale === 'en' ? n.nameEn : n.name) : '');
+    const subject = params.record ? `#${params.record.id} ${params.record.title}`.trim() : name(params.squad) || name(params.group);
+    const key = DICTIONARIES[DEFAULT_LOCALE][`notification.flag.${params.kind}`] ? `notification.flag.${params.kind}` : 'notification.flag.other';
+    return { text: t(locale, key, { subject, period: params.period ?? '', rule: params.rule ?? '' }), note };
+  }
+  const key = DICTIONARIES[DEFAULT_LOCALE][`notification.${topic}`] ? `notification.${topic}` : 'notification.other';
+  return { text: t(locale, key, { id: params.operationId ?? '', title: params.title ?? '', topic }), note };
+}

@@ -1,0 +1,295 @@
+import { randomUUID } from 'node:crypto';
+import type { Config } from '../../../config';
+import type { Clock } from '../../clock';
+import type { Logger } from '../../logger';
+import type { Database } from '../../persistence/data-source';
+import { readDate, readJson, sql } from '../../persistence/sql';
+import { insertIgnore } from './in-app.transport';
+import type { NotificationMessage, NotificationTransport, Recipient } from './notification.transport';
+import { recipientsOf } from './recipients';
+import { type Announcement, loadDirectory, type OutboxRow, SUBJECT_LOADERS } from './subjects';
+
+/** What one drain found and did (for the job-run log). */
+export interface DrainResult {
+  /** Outbox rows taken up. */
+  claimed: number;
+  /** Rows now delivered to everyone concerned. */
+  delivered: number;
+  /** Rows left for a retry (a transport failed for someone). */
+  retried: number;
+  /** Deliveries made now (person × transport); what went out before a retry is not counted again. */
+  deliveries: number;
+  /** Rows a second worker took over while this one was busy (a lease ran out). */
+  lost: number;
+  errors: Array<{ outboxId: number; error: string }>;
+}
+
+interface RowOutcome {
+  state: 'delivered' | 'retry' | 'lost';
+  deliveries: number;
+  error?: string;
+}
+
+type Directory = Awaited<ReturnType<typeof loadDirectory>>;
+
+/**
+ * Delivers the outbox after commit, at least once, safely retried (issue 4,
+ * item 7). A drain claims due rows in order (a lease: two workers never hold
+ * the same row), tells each person concerned through each transport, records
+ * every delivery, and marks the row delivered. A failure leaves the row for a
+ * retry with backoff (attempts, available_at, last_error), and the retry skips
+ * what already went out: nothing twice to one person for one event.
+ */
+export class OutboxWorker {
+  private kicking = false;
+  private running: Promise<void> | null = null;
+  private again = false;
+
+  constructor(
+    private readonly db: Database,
+    private readonly clock: Clock,
+    private readonly config: Readonly<Config>['notifications'],
+    private readonly logger: Logger,
+    readonly transports: NotificationTransport[],
+    private readonly instance: string,
+  ) {
+    for (const t of transports) if (t.name.length > 20) throw new Error(`transport name ${t.name} is longer than 20 characters`);
+  }
+
+  /** Claims and delivers due rows, batch after batch, until none is due (or `maxBatches`). */
+  async drain(opts: { maxBatches?: number } = {}): Promise<DrainResult> {
+    const result: DrainResult = { claimed: 0, delivered: 0, retried: 0, deliveries: 0, lost: 0, errors: [] };
+    const directories = new Map<number, Directory>();
+    const maxBatches = opts.maxBatches ?? this.config.maxBatchesPerDrain;
+    for (let batch = 0; batch < maxBatches; batch++) {
+      const { token, rows } = await this.claim();
+      result.claimed += rows.length;
+      for (const row of rows) {
+        const outcome = await this.process(row, token, directories);
+        result.deliveries += outcome.deliveries;
+        if (outcome.state === 'delivered') result.delivered++;
+        else if (outcome.state === 'retry') result.retried++;
+        else result.lost++;
+        if (outcome.error) result.errors.push({ outboxId: row.id, error: outcome.error });
+      }
+      if (rows.length < this.config.batchSize) break;
+    }
+    return result;
+  }
+
+  /**
+   * Takes up to a batch of due rows, oldest first, for the lease. Two workers
+   * may read the same ids; the conditional UPDATE lets only one of them have
+   * each row (on MySQL/MariaDB the second waits for the first's row locks and
+   * then no longer matches; on SQLite writes are serialized).
+   */
+  private async claim(): Promise<{ token: string; rows: OutboxRow[] }> {
+    const token = `${this.instance}#${randomUUID().slice(0, 8)}`.slice(-100);
+    const now = this.clock.now();
+    const until = new Date(now.getTime() + this.config.leaseSeconds * 1000);
+    const rows = await this.db.transaction(async (m) => {
+      const due = await sql<{ id: number }>(
+        m,
+        `SELECT id FROM outbox WHERE delivered_at IS NULL AND available_at <= ? AND (claimed_until IS NULL OR claimed_until <= ?) ORDER BY id LIMIT ${Math.trunc(this.config.batchSize)}`,
+        [now, now],
+      );
+      const ids = due.rows.map((r) => Number(r.id));
+      if (!ids.length) return [];
+      const marks = ids.map(() => '?').join(', ');
+      await sql(
+        m,
+        `UPDATE outbox SET claimed_by = ?, claimed_until = ? WHERE id IN (${marks}) AND delivered_at IS NULL AND (claimed_until IS NULL OR claimed_until <= ?)`,
+        [token, until, ...ids, now],
+      );
+      return (
+        await sql<Record<string, unknown>>(
+          m,
+          `SELECT id, brigade_id, instance_id, history_seq, workflow, topic, payload, created_at, attempts FROM outbox WHERE id IN (${marks}) AND claimed_by = ? ORDER BY id`,
+          [...ids, token],
+        )
+      ).rows;
+    });
+    return {
+      token,
+      rows: rows.map((r) => ({
+        id: Number(r.id),
+        brigadeId: Number(r.brigade_id),
+        instanceId: r.instance_id === null ? null : Number(r.instance_id),
+        historySeq: Number(r.history_seq),
+        workflow: String(r.workflow),
+        topic: String(r.topic),
+        payload: readJson<Record<string, unknown>>(r.payload) ?? {},
+        createdAt: readDate(r.created_at)!,
+        attempts: Number(r.attempts),
+      })),
+    };
+  }
+
+  /** Renews the lease on one row just before working on it: false if another worker has it now. */
+  private async stillOurs(id: number, token: string): Promise<boolean> {
+    const until = new Date(this.clock.now().getTime() + this.config.leaseSeconds * 1000);
+    const r = await this.db.transaction((m) => sql(m, 'UPDATE outbox SET claimed_until = ? WHERE id = ? AND claimed_by = ? AND delivered_at IS NULL', [until, id, token]));
+    return r.affected === 1;
+  }
+
+  private async process(row: OutboxRow, token: string, directories: Map<number, Directory>): Promise<RowOutcome> {
+    if (!(await this.stillOurs(row.id, token))) return { state: 'lost', deliveries: 0 };
+    let deliveries = 0;
+    const failures: string[] = [];
+    let note: string | null = null;
+    try {
+      const loader = SUBJECT_LOADERS[row.workflow];
+      const announcement: Announcement | null = loader ? await loader(this.db.manager, row) : null;
+      if (!announcement) {
+        // Nothing to tell anyone about (the record is gone, or no rules for this workflow yet): done, and said so.
+        note = loader ? `nobody to tell: ${row.workflow} record not found` : `nobody to tell: no notification rules for workflow ${row.workflow}`;
+      } else {
+        let directory = directories.get(row.brigadeId);
+        if (!directory) {
+          directory = await loadDirectory(this.db.manager, row.brigadeId);
+          directories.set(row.brigadeId, directory);
+        }
+        const actorUserId = typeof row.payload.actorUserId === 'number' ? row.payload.actorUserId : null;
+        const from = typeof row.payload.from === 'string' ? row.payload.from : null;
+        const ids = recipientsOf({ topic: row.topic, brigadeId: row.brigadeId, actorUserId, from }, announcement.subject, directory);
+        const recipients: Recipient[] = ids.map((id) => {
+          const u = directory!.byId.get(id)!;
+          return { userId: id, brigadeId: row.brigadeId, username: u.username, displayName: u.displayName };
+        });
+        const message: NotificationMessage = { outboxId: row.id, brigadeId: row.brigadeId, topic: row.topic, params: announcement.params, link: announcement.link, at: row.createdAt };
+        const done = await this.deliveredAlready(row.id);
+        for (const transport of this.transports) {
+          const pending = recipients.filter((r) => !done.has(`${transport.name}:${r.userId}`));
+          const { sent, error, lost } = await this.deliverBy(transport, pending, message, () => this.stillOurs(row.id, token));
+          if (lost) return { state: 'lost', deliveries: deliveries + sent };
+          deliveries += sent;
+          if (error) failures.push(error);
+        }
+      }
+    } catch (e) {
+      failures.push(`${e instanceof Error ? e.name : 'Error'}: ${e instanceof Error ? e.message : String(e)}`);
+    }
+    const now = this.clock.now();
+    if (failures.length) {
+      const attempts = row.attempts + 1;
+      const delay = Math.min(this.config.retryMaxSeconds, this.config.retryBaseSeconds * 2 ** (attempts - 1)) * 1000;
+      const error = failures.join('; ').slice(0, 500);
+      await this.db.transaction((m) =>
+        sql(m, 'UPDATE outbox SET attempts = ?, last_error = ?, available_at = ?, claimed_by = NULL, claimed_until = NULL WHERE id = ? AND claimed_by = ?', [
+          attempts,
+          error,
+          new Date(now.getTime() + delay),
+          row.id,
+          token,
+        ]),
+      );
+      this.logger.warn('outbox delivery failed; will retry', { outboxId: row.id, topic: row.topic, attempts, error });
+      return { state: 'retry', deliveries, error };
+    }
+    const marked = await this.db.transaction((m) =>
+      sql(m, 'UPDATE outbox SET attempts = attempts + 1, delivered_at = ?, last_error = ?, claimed_by = NULL, claimed_until = NULL WHERE id = ? AND claimed_by = ?', [
+        now,
+        note,
+        row.id,
+        token,
+      ]),
+    );
+    return { state: marked.affected === 1 ? 'delivered' : 'lost', deliveries };
+  }
+
+  /** `transport:userId` of what already went out for this row (an earlier attempt, or a worker that crashed before marking it). */
+  private async deliveredAlready(outboxId: number): Promise<Set<string>> {
+    const { rows } = await sql<{ user_id: number; transport: string }>(this.db.manager, 'SELECT user_id, transport FROM notification_deliveries WHERE outbox_id = ?', [outboxId]);
+    return new Set(rows.map((r) => `${r.transport}:${Number(r.user_id)}`));
+  }
+
+  /**
+   * Delivers to each pending recipient and records each delivery; a failure
+   * stops this transport for this row, not the others. One by one, the claim
+   * is renewed before each next person: a worker that stalled past its lease
+   * (another has taken the row over) stops, so at most the message it was
+   * sending when it stalled goes out twice (gateways can drop it by the key).
+   */
+  private async deliverBy(
+    transport: NotificationTransport,
+    pending: Recipient[],
+    message: NotificationMessage,
+    stillOurs: () => Promise<boolean>,
+  ): Promise<{ sent: number; error?: string; lost?: boolean }> {
+    if (!pending.length) return { sent: 0 };
+    const describe = (e: unknown) => `${transport.name}: ${e instanceof Error ? e.message : String(e)}`;
+    if (transport.deliverAll) {
+      try {
+        await transport.deliverAll(pending, message);
+      } catch (e) {
+        return { sent: 0, error: describe(e) };
+      }
+      await this.record(transport.name, pending, message.outboxId);
+      return { sent: pending.length };
+    }
+    let sent = 0;
+    for (const r of pending) {
+      if (!(await stillOurs())) return { sent, lost: true };
+      try {
+        await transport.deliver(r, message);
+      } catch (e) {
+        return { sent, error: describe(e) };
+      }
+      await this.record(transport.name, [r], message.outboxId);
+      sent++;
+    }
+    return { sent };
+  }
+
+  private async record(transport: string, recipients: Recipient[], outboxId: number): Promise<void> {
+    const now = this.clock.now();
+    const values = recipients.flatMap((r) => [outboxId, r.userId, transport, now]);
+    await this.db.transaction((m) =>
+      sql(m, `${insertIgnore(m)} INTO notification_deliveries (outbox_id, user_id, transport, delivered_at) VALUES ${recipients.map(() => '(?, ?, ?, ?)').join(', ')}`, values),
+    );
+  }
+
+  /**
+   * Drains soon after a command commits, in this process, when turned on
+   * (`start()`: the server does; tests and the CLI drain by hand or by the job).
+   * Kicks while a drain runs make it go round once more; errors are logged, the
+   * job retries what is left.
+   */
+  kick(): void {
+    if (!this.kicking) return;
+    if (this.running) {
+      this.again = true;
+      return;
+    }
+    this.running = (async () => {
+      do {
+        this.again = false;
+        try {
+          await this.drain();
+        } catch (e) {
+          this.logger.error('outbox drain after commit failed', { err: e });
+        }
+      } while (this.again && this.kicking);
+    })().finally(() => {
+      this.running = null;
+      // A kick that came after the last round looked: go round once more.
+      if (this.again) this.kick();
+    });
+  }
+
+  /** Turns on draining after commit. */
+  start(): void {
+    this.kicking = true;
+  }
+
+  /** Turns it off and waits for a drain under way. */
+  async stop(): Promise<void> {
+    this.kicking = false;
+    await this.idle();
+  }
+
+  /** Resolves when no drain started by `kick()` is running. */
+  async idle(): Promise<void> {
+    while (this.running) await this.running;
+  }
+}

@@ -1,0 +1,136 @@
+/**
+ * Who is told of what (issue 4, item 7): a pure function of the event, what it
+ * is about, and the organisation of its brigade. No database, no clock.
+ */
+import type { OperationKind } from '../../../workflows/operation';
+import type { Role } from '../../../workflows/shared/actor';
+
+/** One person of the organisation, as the rules of who-is-told see them. */
+export interface DirectoryUser {
+  id: number;
+  brigadeId: number;
+  squadId: number | null;
+  roles: readonly Role[] | readonly string[];
+  active: boolean;
+}
+
+/** The organisation of one brigade: its users and where its squads belong (R3). */
+export interface Directory {
+  brigadeId: number;
+  users: readonly DirectoryUser[];
+  squads: ReadonlyArray<{ id: number; groupId: number | null }>;
+}
+
+/** What an outbox row says happened. */
+export interface OutboxEvent {
+  topic: string;
+  brigadeId: number;
+  /** Who caused it (null: the system, a job): never told of their own action. */
+  actorUserId: number | null;
+  /** The state the record left (operation events), e.g. `approved` for a cancellation after approval. */
+  from?: string | null;
+}
+
+/** The record an event is about, as far as who-is-told needs it. */
+export type NotificationSubject =
+  | {
+      type: 'operation';
+      id: number;
+      kind: OperationKind | string;
+      groupId: number | null;
+      leadSquadId: number;
+      hostSquadId: number | null;
+      squadIds: readonly number[];
+      designatedCommanderId: number | null;
+    }
+  | { type: 'flag'; id: number; groupId: number | null; squadId: number | null };
+
+/** The topics the rules know, for tests and documentation. */
+export const NOTIFICATION_TOPICS = [
+  'operation.filed',
+  'operation.approved',
+  'operation.returned',
+  'operation.cancelled',
+  'operation.incident',
+  'operation.serious_incident',
+  'operation.rebound_observed',
+  'operation.audit_due',
+  'operation.audit_passed',
+  'operation.audit_failed',
+  'flag.raised',
+] as const;
+
+/**
+ * The people to tell of `event`, as sorted user ids: only active users of the
+ * event's brigade, never the one who caused it.
+ *
+ * - plan filed → duty officers (R1, R6: the plan is filed with the Duty Command
+ *   Section; commanders see filings in their inbox and are not told of each
+ *   one), and commanders too when the operation is brigade-led (R4: the brigade's
+ *   own operation, whose commander it designates);
+ * - approved → the lead squad's leaders, the host squad's leaders and the
+ *   designated commander (R4: whoever commands it must start it);
+ * - returned → the lead squad's leaders (R6: they redraft and file again);
+ * - cancelled → the lead squad's leaders; after approval also every squad
+ *   taking part and the designated commander (they had forces committed);
+ * - incident → duty officers (R1: the section coordinates); a serious or
+ *   critical one → commanders and duty officers (R11);
+ * - rebound observed while holding → the host squad's leaders and the leaders
+ *   of the group's squads (R8, R12: the group rectifies together); without a
+ *   group, the leaders of the squads that took part;
+ * - audit due → inspectors not of the host squad (R14);
+ * - audit passed / failed → the host squad's leaders (R12: they hold the site);
+ * - flag raised → duty officers and commanders, and the leaders of the squad
+ *   the flag names, else of the group's squads (SPEC §4).
+ */
+export function recipientsOf(event: OutboxEvent, subject: NotificationSubject | null, directory: Directory): number[] {
+  const people = directory.users.filter((u) => u.active && u.brigadeId === event.brigadeId && u.brigadeId === directory.brigadeId);
+  const has = (u: DirectoryUser, role: Role) => (u.roles as readonly string[]).includes(role);
+  const withRole = (role: Role) => people.filter((u) => has(u, role)).map((u) => u.id);
+  const leadersOf = (squadIds: ReadonlyArray<number | null>) => {
+    const wanted = new Set(squadIds.filter((s): s is number => s !== null));
+    return people.filter((u) => u.squadId !== null && wanted.has(u.squadId) && has(u, 'squad_leader')).map((u) => u.id);
+  };
+  const squadsOfGroup = (groupId: number | null) => (groupId === null ? [] : directory.squads.filter((s) => s.groupId === groupId).map((s) => s.id));
+  const inspectorsNotOf = (squadId: number | null) => people.filter((u) => has(u, 'inspector') && (squadId === null || u.squadId !== squadId)).map((u) => u.id);
+  const user = (id: number | null) => (id !== null && people.some((u) => u.id === id) ? [id] : []);
+
+  let told: number[] = [];
+  if (subject?.type === 'operation') {
+    const op = subject;
+    switch (event.topic) {
+      case 'operation.filed':
+        told = [...withRole('duty_officer'), ...(op.kind === 'brigade_led' ? withRole('commander') : [])];
+        break;
+      case 'operation.approved':
+        told = [...leadersOf([op.leadSquadId, op.hostSquadId]), ...user(op.designatedCommanderId)];
+        break;
+      case 'operation.returned':
+        told = leadersOf([op.leadSquadId]);
+        break;
+      case 'operation.cancelled':
+        told = event.from === 'approved' ? [...leadersOf([op.leadSquadId, op.hostSquadId, ...op.squadIds]), ...user(op.designatedCommanderId)] : leadersOf([op.leadSquadId]);
+        break;
+      case 'operation.incident':
+        told = withRole('duty_officer');
+        break;
+      case 'operation.serious_incident':
+        told = [...withRole('commander'), ...withRole('duty_officer')];
+        break;
+      case 'operation.rebound_observed':
+        told = leadersOf([op.hostSquadId, ...(op.groupId !== null ? squadsOfGroup(op.groupId) : op.squadIds)]);
+        break;
+      case 'operation.audit_due':
+        told = inspectorsNotOf(op.hostSquadId);
+        break;
+      case 'operation.audit_passed':
+      case 'operation.audit_failed':
+        told = leadersOf([op.hostSquadId]);
+        break;
+    }
+  } else if (subject?.type === 'flag' && event.topic === 'flag.raised') {
+    const squads = subject.squadId !== null ? [subject.squadId] : squadsOfGroup(subject.groupId);
+    told = [...withRole('duty_officer'), ...withRole('commander'), ...leadersOf(squads)];
+  }
+  return [...new Set(told)].filter((id) => id !== event.actorUserId).sort((a, b) => a - b);
+}

@@ -1,0 +1,112 @@
+import { type EntityManager, In } from 'typeorm';
+import { Flag, LinkageGroup, Operation, OperationSquad, Squad, User, UserRole, WorkflowHistory } from '../../persistence/entities';
+import type { NotificationParams } from './notification.transport';
+import type { Directory, NotificationSubject } from './recipients';
+
+/** An outbox row as the worker reads it. */
+export interface OutboxRow {
+  id: number;
+  brigadeId: number;
+  instanceId: number | null;
+  historySeq: number;
+  workflow: string;
+  topic: string;
+  payload: Record<string, unknown>;
+  createdAt: Date;
+  attempts: number;
+}
+
+/** What an event is about: for choosing whom to tell, what to show them and where it leads. */
+export interface Announcement {
+  subject: NotificationSubject;
+  params: NotificationParams;
+  link: string;
+}
+
+/** Reads the record behind an outbox row of one workflow; null when it is gone. */
+export type SubjectLoader = (m: EntityManager, row: OutboxRow) => Promise<Announcement | null>;
+
+/** What the event carried worth showing beside the title (why it was returned, what must be rectified …). */
+const NOTE_FIELDS = ['reason', 'rectification', 'description'] as const;
+
+async function operationSubject(m: EntityManager, row: OutboxRow): Promise<Announcement | null> {
+  if (row.instanceId === null) return null;
+  const op = await m.findOneBy(Operation, { id: row.instanceId, brigadeId: row.brigadeId });
+  if (!op) return null;
+  const [squads, step] = await Promise.all([
+    m.find(OperationSquad, { select: { squadId: true, position: true }, where: { operationId: op.id }, order: { position: 'ASC' } }),
+    m.findOneBy(WorkflowHistory, { instanceId: op.id, seq: row.historySeq }),
+  ]);
+  const payload = (typeof step?.payload === 'string' ? JSON.parse(step.payload) : (step?.payload ?? {})) as Record<string, unknown>;
+  const note = NOTE_FIELDS.map((f) => payload[f]).find((v): v is string => typeof v === 'string' && v.trim() !== '');
+  return {
+    subject: {
+      type: 'operation',
+      id: op.id,
+      kind: op.kind,
+      groupId: op.groupId,
+      leadSquadId: op.leadSquadId,
+      hostSquadId: op.hostSquadId,
+      squadIds: squads.map((s) => s.squadId),
+      designatedCommanderId: op.designatedCommanderId,
+    },
+    params: {
+      operationId: op.id,
+      title: op.title,
+      note: note ? note.trim().slice(0, 500) : null,
+      severity: typeof payload.severity === 'string' ? payload.severity : null,
+    },
+    link: `/operations/${op.id}`,
+  };
+}
+
+async function flagSubject(m: EntityManager, row: OutboxRow): Promise<Announcement | null> {
+  const flagId = Number(row.payload.flagId);
+  const flag = Number.isSafeInteger(flagId) ? await m.findOneBy(Flag, { id: flagId, brigadeId: row.brigadeId }) : null;
+  if (!flag) return null;
+  const [group, squad] = await Promise.all([
+    flag.groupId !== null ? m.findOneBy(LinkageGroup, { id: flag.groupId }) : null,
+    flag.squadId !== null ? m.findOneBy(Squad, { id: flag.squadId }) : null,
+  ]);
+  const figures = (typeof flag.figures === 'string' ? JSON.parse(flag.figures) : (flag.figures ?? {})) as Record<string, unknown>;
+  return {
+    subject: { type: 'flag', id: flag.id, groupId: flag.groupId, squadId: flag.squadId },
+    params: {
+      flagId: flag.id,
+      rule: flag.rule,
+      kind: flag.kind,
+      period: flag.period,
+      group: group ? { name: group.name, nameEn: group.nameEn } : null,
+      squad: squad ? { name: squad.name, nameEn: squad.nameEn } : null,
+      record: flag.recordType && flag.recordId !== null ? { type: flag.recordType, id: flag.recordId, title: typeof figures.title === 'string' ? figures.title : '' } : null,
+    },
+    // The flag's own page (SPEC §4: every flag can be traced and resolved).
+    link: `/flags/${flag.id}`,
+  };
+}
+
+/**
+ * The loaders by the outbox row's `workflow`. A workflow that announces
+ * something adds its loader here (and its topics to recipients.ts).
+ */
+export const SUBJECT_LOADERS: Partial<Record<string, SubjectLoader>> = {
+  operation: operationSubject,
+  flag: flagSubject,
+};
+
+/** The people of one brigade, their roles and squads, and where its squads belong. */
+export async function loadDirectory(m: EntityManager, brigadeId: number): Promise<Directory & { byId: Map<number, User> }> {
+  const [users, squads] = await Promise.all([
+    m.find(User, { select: { id: true, brigadeId: true, squadId: true, active: true, username: true, displayName: true }, where: { brigadeId } }),
+    m.find(Squad, { select: { id: true, groupId: true }, where: { brigadeId } }),
+  ]);
+  const roles = users.length ? await m.find(UserRole, { where: { userId: In(users.map((u) => u.id)) } }) : [];
+  const rolesOf = new Map<number, string[]>();
+  for (const r of roles) rolesOf.set(r.userId, [...(rolesOf.get(r.userId) ?? []), r.role]);
+  return {
+    brigadeId,
+    users: users.map((u) => ({ id: u.id, brigadeId: u.brigadeId, squadId: u.squadId, active: Boolean(u.active), roles: rolesOf.get(u.id) ?? [] })),
+    squads: squads.map((s) => ({ id: s.id, groupId: s.groupId })),
+    byId: new Map(users.map((u) => [u.id, u])),
+  };
+}
