@@ -4,6 +4,7 @@ import type { Services } from './container';
 import { operationsApi } from './http/api/operations.routes';
 import { orgApi } from './http/api/org.routes';
 import { adminApi } from './http/api/admin.routes';
+import { groupPlansApi, meetingsApi } from './http/api/plans-meetings.routes';
 import { apiErrorHandler } from './http/middleware/errors';
 import { bearerAuth } from './http/middleware/api-auth';
 import { requestContext } from './http/middleware/request-context';
@@ -51,6 +52,8 @@ export function buildApp(services: Services, opts: AppOptions): express.Express 
   api.use('/', orgApi(org));
   api.use('/', adminApi(services.admin));
   api.use('/operations', operationsApi(operations));
+  api.use('/group-plans', groupPlansApi(services.groupPlans));
+  api.use('/meetings', meetingsApi(services.meetings, org));
   api.use((req: Request) => {
     throw new NotFoundError(`No API route ${req.method} ${req.path}`);
   });

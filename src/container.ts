@@ -13,6 +13,11 @@ import { DatabaseSessionStore } from './http/web/session-store';
 import { FlagService } from './domain/oversight/flag.service';
 import { JobRunner } from './jobs/job-runner';
 import { JOBS } from './jobs';
+import { GroupPlanService } from './domain/plans/group-plan.service';
+import { groupPlanWorkflow } from './domain/plans/group-plan.workflow';
+import { MeetingService } from './domain/meetings/meeting.service';
+import { meetingWorkflow } from './domain/meetings/meeting.workflow';
+import { DutyService } from './domain/inbox/duties.service';
 
 /** The application's parts, wired once: the server, the CLI and the tests all build it here. */
 export interface Services {
@@ -31,20 +36,29 @@ export interface Services {
   flags: FlagService;
   /** The jobs (src/jobs/) and their run log. */
   jobs: JobRunner;
-  workflows: { operation: ReturnType<typeof operationWorkflow> };
+  workflows: { operation: ReturnType<typeof operationWorkflow>; groupPlan: ReturnType<typeof groupPlanWorkflow>; meeting: ReturnType<typeof meetingWorkflow> };
+  /** R5: monthly group plans. */
+  groupPlans: GroupPlanService;
+  /** R9: group meetings (with the convener rotation) and the HQ's summary meetings. */
+  meetings: MeetingService;
+  /** What the calendar asks of a user (R5, R9), shown in the inbox. */
+  duties: DutyService;
 }
 
 export function createServices(config: Readonly<Config>, db: Database, clock: Clock, logger: Logger): Services {
   const engine = new WorkflowEngine(db, clock);
   const org = new OrgService(db, config, clock);
-  const workflows = { operation: operationWorkflow(config) };
+  const workflows = { operation: operationWorkflow(config), groupPlan: groupPlanWorkflow(config), meeting: meetingWorkflow() };
   const operations = new OperationService(db, engine, org, workflows.operation, config);
   const signIn = new SignInService(db, org, config, clock);
   const inbox = new InboxService(db, clock);
   const sessions = new DatabaseSessionStore(db, clock, config.web.sessionIdleMinutes * 60_000);
   const admin = new AdminService(db, config, clock, org, sessions);
   const flags = new FlagService(db, clock);
-  const services = { config, db, clock, logger, engine, org, admin, sessions, operations, signIn, inbox, flags, workflows } as Omit<Services, 'jobs'> as Services;
+  const groupPlans = new GroupPlanService(db, engine, org, workflows.groupPlan, config, clock);
+  const meetings = new MeetingService(db, engine, org, workflows.meeting, clock);
+  const duties = new DutyService(db, clock, config, meetings);
+  const services = { config, db, clock, logger, engine, org, admin, sessions, operations, signIn, inbox, flags, workflows, groupPlans, meetings, duties } as Omit<Services, 'jobs'> as Services;
   services.jobs = new JobRunner(services, JOBS);
   return services;
 }

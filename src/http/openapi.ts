@@ -12,6 +12,7 @@ import {
 } from './schemas/admin.schema';
 import { ROLES } from '../../workflows/shared/actor';
 import { SQUAD_KINDS } from '../persistence/entities';
+import { plansAndMeetingsPaths, plansAndMeetingsSchemas } from './openapi-plans-meetings';
 
 /**
  * The OpenAPI 3.1 document, generated from the very zod schemas the server
@@ -216,6 +217,7 @@ export function openApiDocument(): Record<string, unknown> {
         Group: groupSchema,
         NewGroup: json(createGroupSchema),
         GroupPatch: json(updateGroupSchema),
+        ...plansAndMeetingsSchemas(),
       },
     },
     paths: {
@@ -319,6 +321,7 @@ export function openApiDocument(): Record<string, unknown> {
         get: { summary: 'The append-only history, oldest first', responses: { '200': { description: '`{items}`' }, ...errors } },
       },
       ...adminPaths(),
+      ...plansAndMeetingsPaths(),
     },
   };
 }

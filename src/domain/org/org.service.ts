@@ -16,8 +16,8 @@ export interface Principal extends EngineActor {
   username: string;
   displayName: string;
   brigadeCode: string;
-  /** The user's squad, if they have one. */
-  squad: { code: string; name: string; nameEn: string } | null;
+  /** The user's squad, if they have one; `groupId`: its linkage group (R3), if the squad is in use and in one. */
+  squad: { code: string; name: string; nameEn: string; groupId: number | null } | null;
 }
 
 export interface GroupWithSquads {
@@ -272,7 +272,7 @@ export class OrgService {
       brigadeId: brigade.id,
       brigadeCode: brigade.code,
       timeZone: brigade.timeZone,
-      squad: squad ? { code: squad.code, name: squad.name, nameEn: squad.nameEn } : null,
+      squad: squad ? { code: squad.code, name: squad.name, nameEn: squad.nameEn, groupId: squad.active ? squad.groupId : null } : null,
     };
   }
 

@@ -3,12 +3,14 @@ import { HoldingRecord, Operation, OperationIncident, OperationSquad } from './o
 import { OutboxMessage, WorkflowDeadline, WorkflowHistory, WorkflowInstance } from './workflow.entity';
 import { AppSetting, SignInThrottle, WebSession } from './web.entity';
 import { Flag, JobRun, JobSlot } from './oversight.entity';
+import { GroupPlan, Meeting } from './plans-meetings.entity';
 
 export * from './org.entity';
 export * from './operation.entity';
 export * from './workflow.entity';
 export * from './web.entity';
 export * from './oversight.entity';
+export * from './plans-meetings.entity';
 
 export const ENTITIES = [
   Brigade,
@@ -31,4 +33,6 @@ export const ENTITIES = [
   JobSlot,
   JobRun,
   Flag,
+  GroupPlan,
+  Meeting,
 ];
