@@ -1,6 +1,7 @@
 import { Router, type NextFunction, type Request, type Response } from 'express';
 import type { Services } from '../../container';
 import { t } from '../../i18n';
+import { dutyItems } from './duties-view';
 import { meView } from './locals';
 
 /** What every signed-in page shows in its header: who, and how much waits in their inbox. */
@@ -9,7 +10,7 @@ export function signedInContext(services: Services) {
     const p = req.principal!;
     res.locals.me = meView(p, req.locale);
     res.locals.timeZone = p.timeZone;
-    if (req.method === 'GET') res.locals.navCounts = { inbox: await services.inbox.count(p) };
+    if (req.method === 'GET') res.locals.navCounts = { inbox: (await services.inbox.count(p)) + (await services.duties.count(p)) };
     next();
   };
 }
@@ -22,13 +23,15 @@ export function inboxPages(services: Services): Router {
   r.get('/', async (req, res) => {
     const p = req.principal!;
     const now = services.clock.now().getTime();
-    const [sections, squads, groups] = await Promise.all([inbox.inbox(p), services.org.squads(p.brigadeId), services.org.groups(p.brigadeId)]);
+    const [sections, squads, groups, duties] = await Promise.all([inbox.inbox(p), services.org.squads(p.brigadeId), services.org.groups(p.brigadeId), services.duties.duties(p)]);
     const squadName = new Map(squads.map((s) => [s.id, req.locale === 'en' ? s.nameEn : s.name]));
     const groupName = new Map(groups.map((g) => [g.group.id, req.locale === 'en' ? g.group.nameEn : g.group.name]));
     res.render('inbox/inbox', {
       pageTitle: t(req.locale, 'nav.inbox'),
       nav: 'inbox',
-      empty: sections.every((s) => s.total === 0),
+      empty: sections.every((s) => s.total === 0) && duties.length === 0,
+      // R5, R9: what the calendar asks (plans to file, the meeting to convene or record).
+      duties: dutyItems(duties, new Map(groups.map((g) => [g.group.id, { code: g.group.code, name: groupName.get(g.group.id) ?? '' }])), req.locale),
       sections: sections.map((s) => ({
         key: s.key,
         title: t(req.locale, `inbox.${s.key}`),

@@ -10,6 +10,8 @@ export interface MeView {
   squadName: string | null;
   isAdmin: boolean;
   canPlan: boolean;
+  /** R5, R9: a squad's people and the managers see the groups' monthly plans and meetings. */
+  seesGroupWork: boolean;
 }
 
 export function meView(p: Principal, locale: Locale): MeView {
@@ -21,6 +23,7 @@ export function meView(p: Principal, locale: Locale): MeView {
     squadName: squad ? (locale === 'en' ? squad.nameEn : squad.name) : null,
     isAdmin: p.roles.includes('admin'),
     canPlan: p.roles.includes('squad_leader') || p.roles.includes('duty_officer') || p.roles.includes('commander'),
+    seesGroupWork: squad !== null || p.roles.includes('duty_officer') || p.roles.includes('commander'),
   };
 }
 

@@ -12,6 +12,8 @@ import { operationPages } from './operations.routes';
 import type { DatabaseSessionStore } from './session-store';
 import { loadSessionUser, requireRole, requireUser, webLocale } from './web-context';
 import { adminPages } from './admin.routes';
+import { groupPlanPages } from './group-plans.routes';
+import { meetingPages } from './meetings.routes';
 import { webErrorHandler } from './web-errors';
 import { NotFoundError } from '../../errors';
 import { useViews } from './view-engine';
@@ -74,6 +76,8 @@ export function mountWeb(app: express.Express, services: Services, secret: strin
   web.use(signedInContext(services));
   web.use(inboxPages(services));
   web.use('/operations', operationPages(services));
+  web.use('/group-plans', groupPlanPages(services));
+  web.use('/meetings', meetingPages(services));
   web.use('/admin', requireRole('admin'), adminPages(services));
   web.use((req: Request) => {
     throw new NotFoundError(`No page ${req.path}`);
