@@ -9,6 +9,7 @@ export const defaults: Config = {
   organisation: { groupMinSquads: 3, groupMaxSquads: 4 },
   operation: { minHours: 4, holdingDaysDefault: 7, holdingDaysMin: 1, holdingDaysMax: 30, minSquads: 2 },
   timeLimits: { decisionHours: 48, resultsHours: 24, auditHours: 72 },
+  plans: { monthsAhead: 3, remindDaysBefore: 10 },
   auth: { scryptCost: 16384, tokenPrefix: 'ld_', principalCacheSeconds: 30 },
   jobs: {
     enabled: true,
@@ -24,6 +25,8 @@ export const defaults: Config = {
       sessions: '0 20 * * * *',
       // Notifications: the outbox is delivered within seconds (also right after each command, in the server).
       outbox: '*/5 * * * * *',
+      // R5, R9: plans not filed for the month under way, months without a group meeting, half-years without the HQ's.
+      'plans-and-meetings': '0 15 1 * * *',
     },
     missedToleranceMs: 60_000,
     attempts: 3,

@@ -40,6 +40,15 @@ export const configSchema = z.object({
     resultsHours: z.number().positive().describe('§3.5: results are recorded within this long of the planned end.'),
     auditHours: z.number().positive().describe('§3.5: an audit is done within this long of holding ending.'),
   }),
+  plans: z.object({
+    monthsAhead: z.number().int().min(0).max(24).describe('R5: a group may draft its monthly plan this many months ahead of the month under way.'),
+    remindDaysBefore: z
+      .number()
+      .int()
+      .min(0)
+      .max(28)
+      .describe('R5, R9: this many days before a month begins, its plan to file and its meeting to convene appear in the squad leaders\' inboxes.'),
+  }),
   auth: z.object({
     scryptCost: z.number().int().min(1024).describe('scrypt N for password hashes (power of two).'),
     tokenPrefix: z.string().min(1).max(8).describe('Prefix of API tokens, to recognise them in logs and leaks.'),

@@ -6,6 +6,7 @@ import { orgApi } from './http/api/org.routes';
 import { adminApi } from './http/api/admin.routes';
 import { oversightApi } from './http/api/oversight.routes';
 import { notificationsApi } from './http/api/notifications.routes';
+import { groupPlansApi, meetingsApi } from './http/api/plans-meetings.routes';
 import { apiErrorHandler } from './http/middleware/errors';
 import { bearerAuth } from './http/middleware/api-auth';
 import { requestContext } from './http/middleware/request-context';
@@ -55,6 +56,8 @@ export function buildApp(services: Services, opts: AppOptions): express.Express 
   api.use('/', oversightApi(services));
   api.use('/operations', operationsApi(operations, services.clock));
   api.use('/notifications', notificationsApi(services.notifications));
+  api.use('/group-plans', groupPlansApi(services.groupPlans));
+  api.use('/meetings', meetingsApi(services.meetings, org));
   api.use((req: Request) => {
     throw new NotFoundError(`No API route ${req.method} ${req.path}`);
   });

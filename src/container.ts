@@ -19,6 +19,11 @@ import { NotificationService } from './domain/notifications/notification.service
 import { OutboxWorker } from './domain/notifications/outbox.worker';
 import { InAppTransport } from './domain/notifications/in-app.transport';
 import type { NotificationTransport } from './domain/notifications/notification.transport';
+import { GroupPlanService } from './domain/plans/group-plan.service';
+import { groupPlanWorkflow } from './domain/plans/group-plan.workflow';
+import { MeetingService } from './domain/meetings/meeting.service';
+import { meetingWorkflow } from './domain/meetings/meeting.workflow';
+import { DutyService } from './domain/inbox/duties.service';
 
 /** The application's parts, wired once: the server, the CLI and the tests all build it here. */
 export interface Services {
@@ -38,7 +43,13 @@ export interface Services {
   compliance: ComplianceService;
   /** The jobs (src/jobs/) and their run log. */
   jobs: JobRunner;
-  workflows: { operation: ReturnType<typeof operationWorkflow> };
+  workflows: { operation: ReturnType<typeof operationWorkflow>; groupPlan: ReturnType<typeof groupPlanWorkflow>; meeting: ReturnType<typeof meetingWorkflow> };
+  /** R5: monthly group plans. */
+  groupPlans: GroupPlanService;
+  /** R9: group meetings (with the convener rotation) and the HQ's summary meetings. */
+  meetings: MeetingService;
+  /** What the calendar asks of a user (R5, R9), shown in the inbox. */
+  duties: DutyService;
   /** A person's notifications: the bell, the list, marking read. */
   notifications: NotificationService;
   /** Delivers the outbox through the transports (the `outbox` job; after each command in the server). */
@@ -48,7 +59,7 @@ export interface Services {
 export function createServices(config: Readonly<Config>, db: Database, clock: Clock, logger: Logger): Services {
   const engine = new WorkflowEngine(db, clock);
   const org = new OrgService(db, config, clock);
-  const workflows = { operation: operationWorkflow(config) };
+  const workflows = { operation: operationWorkflow(config), groupPlan: groupPlanWorkflow(config), meeting: meetingWorkflow() };
   const operations = new OperationService(db, engine, org, workflows.operation, config);
   const signIn = new SignInService(db, org, config, clock);
   const inbox = new InboxService(db, clock);
@@ -61,7 +72,10 @@ export function createServices(config: Readonly<Config>, db: Database, clock: Cl
   const outbox = new OutboxWorker(db, clock, config.notifications, logger, transports, config.jobs.instanceName ?? `${hostname()}:${process.pid}`);
   engine.onOutboxCommitted(() => outbox.kick());
   const compliance = new ComplianceService(db, config, clock);
-  const services = { config, db, clock, logger, engine, org, admin, sessions, operations, signIn, inbox, flags, compliance, workflows, notifications, outbox } as Omit<Services, 'jobs'> as Services;
+  const groupPlans = new GroupPlanService(db, engine, org, workflows.groupPlan, config, clock);
+  const meetings = new MeetingService(db, engine, org, workflows.meeting, clock);
+  const duties = new DutyService(db, clock, config, meetings);
+  const services = { config, db, clock, logger, engine, org, admin, sessions, operations, signIn, inbox, flags, compliance, workflows, notifications, outbox, groupPlans, meetings, duties } as Omit<Services, 'jobs'> as Services;
   services.jobs = new JobRunner(services, JOBS);
   return services;
 }

@@ -15,6 +15,7 @@ import { ROLES } from '../../workflows/shared/actor';
 import { SQUAD_KINDS } from '../persistence/entities';
 import { listNotificationsQuery, readAllSchema } from './schemas/notification.schema';
 import { NOTIFICATION_TOPICS } from '../domain/notifications/recipients';
+import { plansAndMeetingsPaths, plansAndMeetingsSchemas } from './openapi-plans-meetings';
 
 /**
  * The OpenAPI 3.1 document, generated from the very zod schemas the server
@@ -266,6 +267,7 @@ export function openApiDocument(): Record<string, unknown> {
         GroupPatch: json(updateGroupSchema),
         Notification: notificationSchema,
         ReadAll: json(readAllSchema),
+        ...plansAndMeetingsSchemas(),
       },
     },
     paths: {
@@ -414,6 +416,7 @@ export function openApiDocument(): Record<string, unknown> {
       },
       ...adminPaths(),
       ...notificationPaths(),
+      ...plansAndMeetingsPaths(),
     },
   };
 }

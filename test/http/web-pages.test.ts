@@ -93,7 +93,8 @@ describe('each role’s inbox shows what waits for it', () => {
 
   it('a squad leader of another group has nothing of north’s', async () => {
     const html = (await agents['yuyuan.leader'].get('/').expect(200)).text;
-    expect(html).toContain('data-testid="inbox-empty"');
+    // Their own group's duties (R5 plan, R9 meeting) may wait for them; no operation of north's does.
+    expect(html).not.toContain('data-operation="');
   });
 
   it('a duty officer: filings to decide, oldest first, with how long they have waited', async () => {

@@ -16,7 +16,7 @@ export interface Principal extends EngineActor {
   username: string;
   displayName: string;
   brigadeCode: string;
-  /** The user's squad, if they have one. */
+  /** The user's squad, if they have one; `groupId`: its linkage group (R3), if the squad is in use and in one. */
   squad: { code: string; name: string; nameEn: string; groupId: number | null } | null;
 }
 
@@ -272,7 +272,7 @@ export class OrgService {
       brigadeId: brigade.id,
       brigadeCode: brigade.code,
       timeZone: brigade.timeZone,
-      squad: squad ? { code: squad.code, name: squad.name, nameEn: squad.nameEn, groupId: squad.groupId } : null,
+      squad: squad ? { code: squad.code, name: squad.name, nameEn: squad.nameEn, groupId: squad.active ? squad.groupId : null } : null,
     };
   }
 

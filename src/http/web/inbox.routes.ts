@@ -1,6 +1,7 @@
 import { Router, type NextFunction, type Request, type Response } from 'express';
 import type { Services } from '../../container';
 import { t } from '../../i18n';
+import { dutyItems } from './duties-view';
 import { meView } from './locals';
 import { lightOf } from '../../domain/oversight/lights';
 
@@ -18,8 +19,8 @@ export function signedInContext(services: Services) {
 
 /** The numbers in the navigation (inbox, open flags); a route that answers a post with a page calls it before rendering. */
 export async function countInbox(services: Services, req: Request, res: Response): Promise<void> {
-  const [inbox, flags] = await Promise.all([services.inbox.count(req.principal!), services.flags.openCount(req.principal!)]);
-  res.locals.navCounts = { inbox, flags };
+  const [inbox, duties, flags] = await Promise.all([services.inbox.count(req.principal!), services.duties.count(req.principal!), services.flags.openCount(req.principal!)]);
+  res.locals.navCounts = { inbox: inbox + duties, flags };
 }
 
 /** The landing page: what waits for this user now. */
@@ -30,13 +31,15 @@ export function inboxPages(services: Services): Router {
   r.get('/', async (req, res) => {
     const p = req.principal!;
     const now = services.clock.now().getTime();
-    const [sections, squads, groups] = await Promise.all([inbox.inbox(p), services.org.squads(p.brigadeId), services.org.groups(p.brigadeId)]);
+    const [sections, squads, groups, duties] = await Promise.all([inbox.inbox(p), services.org.squads(p.brigadeId), services.org.groups(p.brigadeId), services.duties.duties(p)]);
     const squadName = new Map(squads.map((s) => [s.id, req.locale === 'en' ? s.nameEn : s.name]));
     const groupName = new Map(groups.map((g) => [g.group.id, req.locale === 'en' ? g.group.nameEn : g.group.name]));
     res.render('inbox/inbox', {
       pageTitle: t(req.locale, 'nav.inbox'),
       nav: 'inbox',
-      empty: sections.every((s) => s.total === 0),
+      empty: sections.every((s) => s.total === 0) && duties.length === 0,
+      // R5, R9: what the calendar asks (plans to file, the meeting to convene or record).
+      duties: dutyItems(duties, new Map(groups.map((g) => [g.group.id, { code: g.group.code, name: groupName.get(g.group.id) ?? '' }])), req.locale),
       sections: sections.map((s) => ({
         key: s.key,
         title: t(req.locale, `inbox.${s.key}`),

@@ -11,6 +11,8 @@ export interface MeView {
   isAdmin: boolean;
   canPlan: boolean;
   isManager: boolean;
+  /** R5, R9: a squad's people and the managers see the groups' monthly plans and meetings. */
+  seesGroupWork: boolean;
 }
 
 export function meView(p: Principal, locale: Locale): MeView {
@@ -23,6 +25,7 @@ export function meView(p: Principal, locale: Locale): MeView {
     isAdmin: p.roles.includes('admin'),
     canPlan: p.roles.includes('squad_leader') || p.roles.includes('duty_officer') || p.roles.includes('commander'),
     isManager: p.roles.includes('duty_officer') || p.roles.includes('commander'),
+    seesGroupWork: squad !== null || p.roles.includes('duty_officer') || p.roles.includes('commander'),
   };
 }
 

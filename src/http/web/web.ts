@@ -14,6 +14,8 @@ import type { DatabaseSessionStore } from './session-store';
 import { loadSessionUser, requireRole, requireUser, webLocale } from './web-context';
 import { adminPages } from './admin.routes';
 import { notificationBell, notificationPages } from './notifications.routes';
+import { groupPlanPages } from './group-plans.routes';
+import { meetingPages } from './meetings.routes';
 import { webErrorHandler } from './web-errors';
 import { NotFoundError } from '../../errors';
 import { useViews } from './view-engine';
@@ -79,6 +81,8 @@ export function mountWeb(app: express.Express, services: Services, secret: strin
   web.use('/operations', operationPages(services));
   web.use(oversightPages(services));
   web.use('/notifications', notificationPages(services));
+  web.use('/group-plans', groupPlanPages(services));
+  web.use('/meetings', meetingPages(services));
   web.use('/admin', requireRole('admin'), adminPages(services));
   web.use((req: Request) => {
     throw new NotFoundError(`No page ${req.path}`);

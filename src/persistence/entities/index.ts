@@ -4,6 +4,7 @@ import { OutboxMessage, WorkflowDeadline, WorkflowHistory, WorkflowInstance } fr
 import { AppSetting, SignInThrottle, WebSession } from './web.entity';
 import { Flag, JobRun, JobSlot } from './oversight.entity';
 import { Notification, NotificationDelivery } from './notification.entity';
+import { GroupPlan, Meeting } from './plans-meetings.entity';
 
 export * from './org.entity';
 export * from './operation.entity';
@@ -11,6 +12,7 @@ export * from './workflow.entity';
 export * from './web.entity';
 export * from './oversight.entity';
 export * from './notification.entity';
+export * from './plans-meetings.entity';
 
 export const ENTITIES = [
   Brigade,
@@ -35,4 +37,6 @@ export const ENTITIES = [
   Flag,
   Notification,
   NotificationDelivery,
+  GroupPlan,
+  Meeting,
 ];

@@ -3,6 +3,14 @@ import { WorkflowsAndOperations1795744800000 } from './20261127T0200-workflows-a
 import { WebSessionsAndInboxes1795816800000 } from './20261127T2200-web-sessions-and-inboxes';
 import { JobsAndFlags1795827600000 } from './20261128T0100-jobs-and-flags';
 import { Notifications1795858200000 } from './20261128T0930-notifications';
+import { GroupPlansAndMeetings1795914000000 } from './20261129T0100-group-plans-and-meetings';
 
 /** Every migration, oldest first. Never edit one that has landed: add a new one. */
-export const MIGRATIONS = [Organisation1795741200000, WorkflowsAndOperations1795744800000, WebSessionsAndInboxes1795816800000, JobsAndFlags1795827600000, Notifications1795858200000];
+export const MIGRATIONS = [
+  Organisation1795741200000,
+  WorkflowsAndOperations1795744800000,
+  WebSessionsAndInboxes1795816800000,
+  JobsAndFlags1795827600000,
+  Notifications1795858200000,
+  GroupPlansAndMeetings1795914000000,
+];

@@ -1,0 +1,59 @@
+import { In } from 'typeorm';
+import type { Services } from '../../container';
+import { AppError, EventNotAcceptedError, ForbiddenError, StaleVersionError } from '../../errors';
+import { describeFieldProblem, type Locale, t } from '../../i18n';
+import { User, type WorkflowHistory, type Squad } from '../../persistence/entities';
+import { isoInZone } from '../../time';
+
+/** What the plan and meeting pages share: refusals as forms show them, timelines, squad names. */
+
+export interface Refusal {
+  errors: Record<string, string>;
+  banner: { kind: 'error' | 'warning'; text: string };
+}
+
+/**
+ * A refusal as a form shows it: a message beside each named field and a banner
+ * saying what happened — someone acted first (stale), the record moved on, the
+ * user may not, or what to fix. `prefix` names the record's state words.
+ */
+export function refusalOf(e: AppError, locale: Locale, prefix: 'gplan' | 'meeting'): Refusal {
+  const errors: Record<string, string> = {};
+  for (const [field, code] of Object.entries(e.fields)) errors[field] = describeFieldProblem(locale, code);
+  for (const p of e.problems) if (p.field) errors[p.field] = describeFieldProblem(locale, p.code, p.params);
+  if (e instanceof StaleVersionError) return { errors, banner: { kind: 'warning', text: t(locale, 'pm.form_stale', { state: t(locale, `${prefix}.state.${e.currentState}`) }) } };
+  if (e instanceof EventNotAcceptedError) return { errors, banner: { kind: 'warning', text: t(locale, 'pm.form_not_accepted', { state: t(locale, `${prefix}.state.${e.currentState}`) }) } };
+  if (e instanceof ForbiddenError) return { errors, banner: { kind: 'error', text: t(locale, `reason.${e.reason}`) } };
+  const general = e.problems.filter((p) => !p.field).map((p) => describeFieldProblem(locale, p.code, p.params));
+  return { errors, banner: { kind: 'error', text: [t(locale, 'form.fix_fields'), ...general].join(' ') } };
+}
+
+export const squadLabel = (s: Squad | undefined, locale: Locale) => (s ? (locale === 'en' ? s.nameEn : s.name) : '');
+export const groupLabel = (g: { name: string; nameEn: string } | null | undefined, locale: Locale) => (g ? (locale === 'en' ? g.nameEn : g.name) : '');
+
+/** History payload fields worth showing in a timeline, in this order. */
+const DETAIL_FIELDS = ['reason'];
+
+/** A record's history, newest first, with who did what and why. */
+export async function timelineOf(services: Services, history: WorkflowHistory[], locale: Locale, timeZone: string, prefix: 'gplan' | 'meeting') {
+  const ids = [...new Set(history.map((h) => h.actorUserId).filter((x): x is number => x !== null))];
+  const people = new Map((ids.length ? await services.db.manager.find(User, { where: { id: In(ids) } }) : []).map((u) => [u.id, u]));
+  return history
+    .slice()
+    .reverse()
+    .map((h) => {
+      const payload = (h.payload ?? {}) as Record<string, unknown>;
+      return {
+        seq: h.seq,
+        event: h.event,
+        label: t(locale, `${prefix}.event_done.${h.event}`),
+        from: h.fromState ? t(locale, `${prefix}.state.${h.fromState}`) : '',
+        to: t(locale, `${prefix}.state.${h.toState}`),
+        changed: h.fromState !== h.toState,
+        actor: h.actorUserId === null ? t(locale, 'role.system') : (people.get(h.actorUserId)?.displayName ?? h.actorName),
+        role: h.actorRole,
+        at: isoInZone(h.at, timeZone).slice(0, 16).replace('T', ' '),
+        details: DETAIL_FIELDS.filter((f) => typeof payload[f] === 'string' && payload[f] !== '').map((f) => ({ label: t(locale, `field.${f}`), value: String(payload[f]) })),
+      };
+    });
+}
