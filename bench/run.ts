@@ -5,6 +5,7 @@
  */
 const BENCHES: Record<string, () => Promise<{ run: (args: string[]) => Promise<void> }>> = {
   engine: () => import('./engine.bench'),
+  pages: () => import('./pages.bench'),
 };
 
 async function main() {
