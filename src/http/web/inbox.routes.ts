@@ -9,7 +9,8 @@ export function signedInContext(services: Services) {
     const p = req.principal!;
     res.locals.me = meView(p, req.locale);
     res.locals.timeZone = p.timeZone;
-    if (req.method === 'GET') res.locals.navCounts = { inbox: await services.inbox.count(p) };
+    // The inbox page counts its sections anyway and sets this from them (below); every other page asks.
+    if (req.method === 'GET' && req.path !== '/') res.locals.navCounts = { inbox: await services.inbox.count(p) };
     next();
   };
 }
@@ -22,7 +23,8 @@ export function inboxPages(services: Services): Router {
   r.get('/', async (req, res) => {
     const p = req.principal!;
     const now = services.clock.now().getTime();
-    const [sections, squads, groups] = await Promise.all([inbox.inbox(p), services.org.squads(p.brigadeId), services.org.groups(p.brigadeId)]);
+    const [sections, { squads, groups }] = await Promise.all([inbox.inbox(p), services.org.organisation(p.brigadeId)]);
+    res.locals.navCounts = { inbox: sections.reduce((n, s) => n + s.total, 0) };
     const squadName = new Map(squads.map((s) => [s.id, req.locale === 'en' ? s.nameEn : s.name]));
     const groupName = new Map(groups.map((g) => [g.group.id, req.locale === 'en' ? g.group.nameEn : g.group.name]));
     res.render('inbox/inbox', {
