@@ -18,6 +18,8 @@ import { WorkflowInstance } from './workflow.entity';
 @Index('IDX_operations_commander_state_brigade', ['designatedCommanderId', 'state', 'brigadeId'])
 @Index('IDX_operations_brigade_state_filed', ['brigadeId', 'state', 'filedAt'])
 @Index('IDX_operations_brigade_state_holding', ['brigadeId', 'state', 'holdingDeadline'])
+// The list filtered by group and state, newest first (the id follows in the index).
+@Index('IDX_operations_brigade_group_state', ['brigadeId', 'groupId', 'state'])
 export class Operation {
   @PrimaryColumn({ type: 'integer' })
   id!: number;
