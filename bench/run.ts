@@ -6,6 +6,7 @@
 const BENCHES: Record<string, () => Promise<{ run: (args: string[]) => Promise<void> }>> = {
   engine: () => import('./engine.bench'),
   jobs: () => import('./jobs.bench'),
+  pages: () => import('./pages.bench'),
 };
 
 async function main() {

@@ -21,6 +21,7 @@ import {
   User,
   UserRole,
   WorkflowDeadline,
+  type WorkflowHistory,
 } from '../../persistence/entities';
 import { zonedInstant } from '../../time';
 import type { OrgService, Principal } from '../org/org.service';
@@ -38,9 +39,10 @@ export interface OperationRecord {
   holding: HoldingRecord[];
   deadlines: WorkflowDeadline[];
   allowedEvents: string[];
-  /** Squads of the brigade by id, and users the record names, by id. */
+  /** Squads and groups of the brigade, by id. */
   squadById: Map<number, Squad>;
   groupById: Map<number, LinkageGroup>;
+  /** Users the record names (and, loaded with its history, everyone in it), by id. */
   userById: Map<number, User>;
   /** Who commands it now (R4): the designated commander, or the host squad's leaders. */
   commanders: User[];
@@ -91,9 +93,24 @@ export class OperationService {
   }
 
   async get(actor: Principal, id: number): Promise<OperationRecord> {
+    return (await this.read(actor, id, false)).record;
+  }
+
+  /** The operation and its history, from one load of the instance (the operation's page shows both). */
+  async getWithHistory(actor: Principal, id: number): Promise<{ record: OperationRecord; history: WorkflowHistory[] }> {
+    return this.read(actor, id, true);
+  }
+
+  /**
+   * Loads the instance (404 outside the actor's brigade), then everything else
+   * at once: all of it hangs on the id and the snapshot's context alone. The
+   * users named anywhere (history included) come in one last read.
+   */
+  private async read(actor: Principal, id: number, withHistory: boolean): Promise<{ record: OperationRecord; history: WorkflowHistory[] }> {
     const m = this.db.manager;
     const loaded = await this.engine.load(m, this.workflow, id, actor);
-    const [operation, squads, incidents, holding, deadlines, allSquads, groups] = await Promise.all([
+    const ctx = loaded.context;
+    const [operation, squads, incidents, holding, deadlines, allSquads, groups, commanders, history] = await Promise.all([
       m.findOneByOrFail(Operation, { id }),
       m.find(OperationSquad, { where: { operationId: id }, order: { position: 'ASC' } }),
       m.find(OperationIncident, { where: { operationId: id }, order: { occurredAt: 'ASC', id: 'ASC' } }),
@@ -101,9 +118,9 @@ export class OperationService {
       m.find(WorkflowDeadline, { where: { instanceId: id }, order: { id: 'ASC' } }),
       m.find(Squad, { where: { brigadeId: actor.brigadeId } }),
       m.find(LinkageGroup, { where: { brigadeId: actor.brigadeId } }),
+      this.commandersOf(m, ctx),
+      withHistory ? this.engine.history(m, id) : Promise.resolve([]),
     ]);
-    const ctx = loaded.context;
-    const commanders = await this.commandersOf(m, ctx);
     const userIds = [
       ctx.createdBy,
       ctx.filedBy,
@@ -111,9 +128,10 @@ export class OperationService {
       ctx.designatedCommanderId,
       ...incidents.map((i) => i.reportedBy),
       ...holding.map((h) => h.byUserId),
+      ...history.map((h) => h.actorUserId),
     ].filter((x): x is number => x !== null);
     const users = await this.org.usersByIds(userIds, m);
-    return {
+    const record: OperationRecord = {
       operation,
       state: loaded.state,
       version: loaded.row.version,
@@ -128,6 +146,7 @@ export class OperationService {
       userById: new Map([...users, ...commanders].map((u) => [u.id, u])),
       commanders,
     };
+    return { record, history };
   }
 
   async history(actor: Principal, id: number) {

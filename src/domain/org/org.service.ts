@@ -105,11 +105,16 @@ export class OrgService {
   }
 
   async groups(brigadeId: number, m: EntityManager = this.db.manager): Promise<GroupWithSquads[]> {
+    return (await this.organisation(brigadeId, m)).groups;
+  }
+
+  /** Every squad (ordered as `squads` orders them) and every group with its squads, reading each table once. */
+  async organisation(brigadeId: number, m: EntityManager = this.db.manager): Promise<{ squads: Squad[]; groups: GroupWithSquads[] }> {
     const [groups, squads] = await Promise.all([
       m.find(LinkageGroup, { where: { brigadeId }, order: { id: 'ASC' } }),
       this.squads(brigadeId, m),
     ]);
-    return groups.map((group) => ({ group, squads: squads.filter((s) => s.groupId === group.id) }));
+    return { squads, groups: groups.map((group) => ({ group, squads: squads.filter((s) => s.groupId === group.id) })) };
   }
 
   /** Resolves squad codes of a brigade; unknown codes are reported against `field`. */

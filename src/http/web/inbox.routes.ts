@@ -11,8 +11,9 @@ export function signedInContext(services: Services) {
     const p = req.principal!;
     res.locals.me = meView(p, req.locale);
     res.locals.timeZone = p.timeZone;
-    // A post usually ends in a redirect: its counts are taken only when it renders a page (countInbox).
-    if (req.method === 'GET') await countInbox(services, req, res);
+    // A post usually ends in a redirect: its counts are taken only when it renders a page (countInbox);
+    // the inbox page counts its sections anyway and sets the numbers from them (below).
+    if (req.method === 'GET' && req.path !== '/') await countInbox(services, req, res);
     next();
   };
 }
@@ -31,7 +32,13 @@ export function inboxPages(services: Services): Router {
   r.get('/', async (req, res) => {
     const p = req.principal!;
     const now = services.clock.now().getTime();
-    const [sections, squads, groups, duties] = await Promise.all([inbox.inbox(p), services.org.squads(p.brigadeId), services.org.groups(p.brigadeId), services.duties.duties(p)]);
+    const [sections, { squads, groups }, duties, flags] = await Promise.all([
+      inbox.inbox(p),
+      services.org.organisation(p.brigadeId),
+      services.duties.duties(p),
+      services.flags.openCount(p),
+    ]);
+    res.locals.navCounts = { inbox: sections.reduce((n, s) => n + s.total, 0) + duties.length, flags };
     const squadName = new Map(squads.map((s) => [s.id, req.locale === 'en' ? s.nameEn : s.name]));
     const groupName = new Map(groups.map((g) => [g.group.id, req.locale === 'en' ? g.group.nameEn : g.group.name]));
     res.render('inbox/inbox', {

@@ -1,4 +1,3 @@
-import { In } from 'typeorm';
 import type { Services } from '../../container';
 import type { OperationRecord } from '../../domain/operations/operation.service';
 import type { Principal } from '../../domain/org/org.service';
@@ -43,16 +42,14 @@ const DETAIL_FIELDS = ['reason', 'note', 'findings', 'rectification', 'shortReas
 
 /** Everything the operation's page shows, as plain values for the template. */
 export async function operationPage(services: Services, p: Principal, locale: Locale, id: number, form?: FormState) {
-  const record = await services.operations.get(p, id);
-  const history = await services.operations.history(p, id);
+  const { record, history } = await services.operations.getWithHistory(p, id);
   const tz = p.timeZone;
   const at = (d: Date | string | null | undefined) => (d ? isoInZone(new Date(d), tz).slice(0, 16).replace('T', ' ') : '');
   const ctx = record.context;
   const plan = ctx.plan;
   const squad = (sid: number | null) => (sid === null ? undefined : record.squadById.get(sid));
-  const userIds = [...new Set(history.map((h) => h.actorUserId).filter((x): x is number => x !== null))];
-  const people = new Map((userIds.length ? await services.db.manager.find(User, { where: { id: In(userIds) } }) : []).map((u) => [u.id, u]));
-  for (const [uid, u] of record.userById) people.set(uid, u);
+  // Everyone the page names, the history's actors included.
+  const people = record.userById;
 
   const forms = await eventForms(services, p, locale, record, form);
   const resultsBySquad = new Map(record.squads.map((s) => [s.squadId, s]));

@@ -186,8 +186,7 @@ interface PlanFormOptions {
 
 /** The plan form's view: an operations order, sections in SPEC §3.1's order, squads grouped by linkage group. */
 async function planFormView(services: Services, p: Principal, locale: Locale, o: PlanFormOptions) {
-  const groups = await services.org.groups(p.brigadeId);
-  const squads = await services.org.squads(p.brigadeId);
+  const { groups, squads } = await services.org.organisation(p.brigadeId);
   const errors: Record<string, string> = {};
   if (o.error) {
     for (const [field, code] of Object.entries(o.error.fields)) errors[field.replace(/\.\d+\..*$/, '')] = describeFieldProblem(locale, code);

@@ -12,11 +12,15 @@ import { WorkflowInstance } from './workflow.entity';
 @Index('IDX_operations_brigade_state', ['brigadeId', 'state'])
 @Index('IDX_operations_brigade_planned', ['brigadeId', 'plannedStart'])
 @Index('IDX_operations_group_end', ['groupId', 'actualEnd'])
-@Index('IDX_operations_lead_state', ['leadSquadId', 'state'])
-@Index('IDX_operations_host_state', ['hostSquadId', 'state'])
-@Index('IDX_operations_commander_state', ['designatedCommanderId', 'state'])
+// The inboxes: a squad's (or commander's) operations in a state, within the brigade; the brigade's by filing or holding deadline.
+@Index('IDX_operations_lead_state_brigade', ['leadSquadId', 'state', 'brigadeId'])
+@Index('IDX_operations_host_state_brigade', ['hostSquadId', 'state', 'brigadeId'])
+@Index('IDX_operations_commander_state_brigade', ['designatedCommanderId', 'state', 'brigadeId'])
 @Index('IDX_operations_brigade_state_filed', ['brigadeId', 'state', 'filedAt'])
 @Index('IDX_operations_brigade_actual_start', ['brigadeId', 'actualStart'])
+@Index('IDX_operations_brigade_state_holding', ['brigadeId', 'state', 'holdingDeadline'])
+// The list filtered by group and state, newest first (the id follows in the index).
+@Index('IDX_operations_brigade_group_state', ['brigadeId', 'groupId', 'state'])
 export class Operation {
   @PrimaryColumn({ type: 'integer' })
   id!: number;

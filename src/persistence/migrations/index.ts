@@ -1,6 +1,8 @@
 import { Organisation1795741200000 } from './20261127T0100-organisation';
 import { WorkflowsAndOperations1795744800000 } from './20261127T0200-workflows-and-operations';
 import { WebSessionsAndInboxes1795816800000 } from './20261127T2200-web-sessions-and-inboxes';
+import { InboxIndexes1795820400000 } from './20261127T2300-inbox-indexes';
+import { OperationsByGroupAndState1795822200000 } from './20261127T2330-operations-by-group-and-state';
 import { JobsAndFlags1795827600000 } from './20261128T0100-jobs-and-flags';
 import { Notifications1795858200000 } from './20261128T0930-notifications';
 import { GroupPlansAndMeetings1795914000000 } from './20261129T0100-group-plans-and-meetings';
@@ -10,6 +12,8 @@ export const MIGRATIONS = [
   Organisation1795741200000,
   WorkflowsAndOperations1795744800000,
   WebSessionsAndInboxes1795816800000,
+  InboxIndexes1795820400000,
+  OperationsByGroupAndState1795822200000,
   JobsAndFlags1795827600000,
   Notifications1795858200000,
   GroupPlansAndMeetings1795914000000,
