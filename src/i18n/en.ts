@@ -714,4 +714,12 @@ export const en: Record<string, string> = {
   'light.green': 'within its limit',
   'light.amber': 'nearly due',
   'light.red': 'overdue',
+  'notification.group_plan.filed': 'Monthly plan filed: {group} {period}',
+  'notification.group_plan.returned': 'Monthly plan returned for revision: {group} {period}',
+  'notification.meeting.scheduled': 'Group meeting arranged: {group} {period}',
+  'notification.meeting.recorded': 'Group meeting recorded: {group} {period}',
+  'notification.meeting.cancelled': 'Group meeting cancelled: {group} {period}',
+  'notification.meeting.scheduled_hq': 'HQ half-year summary meeting arranged: {period}',
+  'notification.meeting.recorded_hq': 'HQ half-year summary meeting recorded: {period}',
+  'notification.meeting.cancelled_hq': 'HQ half-year summary meeting cancelled: {period}',
 };

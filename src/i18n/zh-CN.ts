@@ -733,4 +733,12 @@ export const zhCN: Record<string, string> = {
   'light.green': '时限内',
   'light.amber': '即将超时',
   'light.red': '已超时',
+  'notification.group_plan.filed': '月度计划已报备：{group} {period}',
+  'notification.group_plan.returned': '月度计划被退回修改：{group} {period}',
+  'notification.meeting.scheduled': '联席例会已安排：{group} {period}',
+  'notification.meeting.recorded': '联席例会已记录：{group} {period}',
+  'notification.meeting.cancelled': '联席例会已取消：{group} {period}',
+  'notification.meeting.scheduled_hq': '指挥部半年总结会议已安排：{period}',
+  'notification.meeting.recorded_hq': '指挥部半年总结会议已记录：{period}',
+  'notification.meeting.cancelled_hq': '指挥部半年总结会议已取消：{period}',
 };

@@ -155,3 +155,20 @@ describe('monthly group plans (R5) through the API', () => {
     expect(again.body.error.code).toBe('event_not_accepted');
   });
 });
+
+describe('monthly plans are announced', () => {
+  it('a filed plan reaches the duty officers’ notifications; a returned one the group’s squad leaders, with the reason', async () => {
+    const created = await t.as('huaihaizhonglu.leader').post('/api/v1/group-plans', groupPlanBody('2027-02', { group: 'west', operations: [
+      { date: '2027-02-03', title: '新天地夜市占道', leadSquad: 'xintiandi' },
+      { date: '2027-02-17', title: '淮海路跨门营业', leadSquad: 'huaihailu' },
+    ] }));
+    expect(created.status).toBe(201);
+    const v = await sendPlan(t, created.body.id, 1, 'FILE', {}, 'huaihaizhonglu.leader');
+    await sendPlan(t, created.body.id, v, 'RETURN', { reason: '请量化二月目标' }, 'duty');
+    await t.services.outbox.drain();
+    const duty2 = (await t.as('duty2').get('/api/v1/notifications').expect(200)).body.items;
+    expect(duty2).toEqual(expect.arrayContaining([expect.objectContaining({ topic: 'group_plan.filed', link: `/group-plans/${created.body.id}` })]));
+    const leader = (await t.as('xintiandi.leader').get('/api/v1/notifications').expect(200)).body.items;
+    expect(leader).toEqual(expect.arrayContaining([expect.objectContaining({ topic: 'group_plan.returned', text: '月度计划被退回修改：西片 2027-02', note: '说明：请量化二月目标' })]));
+  });
+});

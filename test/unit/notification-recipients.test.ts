@@ -153,3 +153,35 @@ describe('what a notification says', () => {
     expect(notificationText('zh-CN', 'flag.raised', late).text).toBe('预警：#12 中山东一路 办理超过时限（§3.5）');
   });
 });
+
+describe('who is told of monthly plans and meetings (R5, R9)', () => {
+  const plan: NotificationSubject = { type: 'group_plan', id: 30, groupId: groupId('north') };
+  const meeting = (kind: string): NotificationSubject => ({ type: 'meeting', id: 40, kind, groupId: kind === 'group' ? groupId('north') : null, convenerSquadId: squadId('waitan') });
+
+  it('a filed monthly plan is announced to the Duty Command Section (R5)', () => {
+    expect(told('group_plan.filed', 'waitan.leader', plan)).toEqual(['duty', 'duty2']);
+  });
+
+  it('a returned monthly plan is announced to the group’s squad leaders, who redraft it', () => {
+    expect(told('group_plan.returned', 'duty', plan)).toEqual(NORTH_LEADERS);
+  });
+
+  it('a group meeting arranged is announced to the group’s squad leaders, not to the convener who arranged it; its record also to the duty officers', () => {
+    expect(told('meeting.scheduled', 'waitan.leader', meeting('group'))).toEqual(NORTH_LEADERS.filter((u) => u !== 'waitan.leader'));
+    expect(told('meeting.recorded', 'waitan.leader', meeting('group'))).toEqual(['bund-scenic.leader', 'duty', 'duty2', 'nanjingdonglu.leader', 'nanjinglu-walk.leader']);
+  });
+
+  it('the HQ’s half-year summary meeting is announced to every squad leader and the commanders', () => {
+    const everyone = told('meeting.scheduled', 'duty', meeting('hq_summary'));
+    expect(everyone).toContain('commander');
+    expect(everyone.filter((u) => u.endsWith('.leader'))).toHaveLength(17);
+    expect(everyone).not.toContain('duty');
+  });
+
+  it('each reads as a sentence in both languages', () => {
+    const params = { group: { name: '北片', nameEn: 'North' }, period: '2026-12', meetingKind: 'group' };
+    expect(notificationText('zh-CN', 'group_plan.returned', { ...params, note: '请补充目标' })).toEqual({ text: '月度计划被退回修改：北片 2026-12', note: '说明：请补充目标' });
+    expect(notificationText('en', 'meeting.recorded', params).text).toBe('Group meeting recorded: North 2026-12');
+    expect(notificationText('zh-CN', 'meeting.scheduled', { ...params, meetingKind: 'hq_summary', period: '2026-H2' }).text).toBe('指挥部半年总结会议已安排：2026-H2');
+  });
+});

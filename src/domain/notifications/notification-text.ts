@@ -17,6 +17,11 @@ export function notificationText(locale: Locale, topic: string, params: Notifica
     const key = DICTIONARIES[DEFAULT_LOCALE][`notification.flag.${params.kind}`] ? `notification.flag.${params.kind}` : 'notification.flag.other';
     return { text: t(locale, key, { subject, period: params.period ?? '', rule: params.rule ?? '' }), note };
   }
+  if (topic.startsWith('group_plan.') || topic.startsWith('meeting.')) {
+    const group = params.group ? (locale === 'en' ? params.group.nameEn : params.group.name) : '';
+    const key = topic.startsWith('meeting.') && params.meetingKind === 'hq_summary' ? `notification.${topic}_hq` : `notification.${topic}`;
+    return { text: t(locale, key, { group, period: params.period ?? '' }), note };
+  }
   const key = DICTIONARIES[DEFAULT_LOCALE][`notification.${topic}`] ? `notification.${topic}` : 'notification.other';
   return { text: t(locale, key, { id: params.operationId ?? '', title: params.title ?? '', topic }), note };
 }

@@ -43,7 +43,9 @@ export type NotificationSubject =
       squadIds: readonly number[];
       designatedCommanderId: number | null;
     }
-  | { type: 'flag'; id: number; groupId: number | null; squadId: number | null };
+  | { type: 'flag'; id: number; groupId: number | null; squadId: number | null }
+  | { type: 'group_plan'; id: number; groupId: number }
+  | { type: 'meeting'; id: number; kind: 'group' | 'hq_summary' | string; groupId: number | null; convenerSquadId: number | null };
 
 /** The topics the rules know, for tests and documentation. */
 export const NOTIFICATION_TOPICS = [
@@ -58,6 +60,11 @@ export const NOTIFICATION_TOPICS = [
   'operation.audit_passed',
   'operation.audit_failed',
   'flag.raised',
+  'group_plan.filed',
+  'group_plan.returned',
+  'meeting.scheduled',
+  'meeting.recorded',
+  'meeting.cancelled',
 ] as const;
 
 /**
@@ -81,7 +88,14 @@ export const NOTIFICATION_TOPICS = [
  * - audit due → inspectors not of the host squad (R14);
  * - audit passed / failed → the host squad's leaders (R12: they hold the site);
  * - flag raised → duty officers and commanders, and the leaders of the squad
- *   the flag names, else of the group's squads (SPEC §4).
+ *   the flag names, else of the group's squads (SPEC §4);
+ * - monthly plan filed → duty officers (R5: filed with the Duty Command
+ *   Section); returned → the leaders of the group's squads (they redraft it);
+ * - group meeting arranged, cancelled or recorded → the leaders of the group's
+ *   squads (R9: they attend; the minutes are theirs); recorded also → duty
+ *   officers (the section follows the groups' linkage content);
+ * - HQ summary meeting arranged, cancelled or recorded → every squad leader and
+ *   the commanders (R9: the brigade's half-yearly summary).
  */
 export function recipientsOf(event: OutboxEvent, subject: NotificationSubject | null, directory: Directory): number[] {
   const people = directory.users.filter((u) => u.active && u.brigadeId === event.brigadeId && u.brigadeId === directory.brigadeId);
@@ -128,6 +142,12 @@ export function recipientsOf(event: OutboxEvent, subject: NotificationSubject | 
         told = leadersOf([op.hostSquadId]);
         break;
     }
+  } else if (subject?.type === 'group_plan') {
+    if (event.topic === 'group_plan.filed') told = withRole('duty_officer');
+    if (event.topic === 'group_plan.returned') told = leadersOf(squadsOfGroup(subject.groupId));
+  } else if (subject?.type === 'meeting' && event.topic.startsWith('meeting.')) {
+    if (subject.kind === 'hq_summary') told = [...withRole('squad_leader'), ...withRole('commander')];
+    else told = [...leadersOf(squadsOfGroup(subject.groupId)), ...(event.topic === 'meeting.recorded' ? withRole('duty_officer') : [])];
   } else if (subject?.type === 'flag' && event.topic === 'flag.raised') {
     const squads = subject.squadId !== null ? [subject.squadId] : squadsOfGroup(subject.groupId);
     told = [...withRole('duty_officer'), ...withRole('commander'), ...leadersOf(squads)];

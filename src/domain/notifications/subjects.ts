@@ -1,5 +1,5 @@
 import { type EntityManager, In } from 'typeorm';
-import { Flag, LinkageGroup, Operation, OperationSquad, Squad, User, UserRole, WorkflowHistory } from '../../persistence/entities';
+import { Flag, GroupPlan, LinkageGroup, Meeting, Operation, OperationSquad, Squad, User, UserRole, WorkflowHistory } from '../../persistence/entities';
 import type { NotificationParams } from './notification.transport';
 import type { Directory, NotificationSubject } from './recipients';
 
@@ -85,6 +85,48 @@ async function flagSubject(m: EntityManager, row: OutboxRow): Promise<Announceme
   };
 }
 
+/** The note an event carried (a return's reason, a cancellation's), from its history row. */
+async function noteOf(m: EntityManager, row: OutboxRow): Promise<string | null> {
+  if (row.instanceId === null) return null;
+  const step = await m.findOneBy(WorkflowHistory, { instanceId: row.instanceId, seq: row.historySeq });
+  const payload = (typeof step?.payload === 'string' ? JSON.parse(step.payload) : (step?.payload ?? {})) as Record<string, unknown>;
+  const note = NOTE_FIELDS.map((f) => payload[f]).find((v): v is string => typeof v === 'string' && v.trim() !== '');
+  return note ? note.trim().slice(0, 500) : null;
+}
+
+/** R5: a group's monthly plan. */
+async function groupPlanSubject(m: EntityManager, row: OutboxRow): Promise<Announcement | null> {
+  if (row.instanceId === null) return null;
+  const plan = await m.findOneBy(GroupPlan, { id: row.instanceId, brigadeId: row.brigadeId });
+  if (!plan) return null;
+  const group = await m.findOneBy(LinkageGroup, { id: plan.groupId });
+  return {
+    subject: { type: 'group_plan', id: plan.id, groupId: plan.groupId },
+    params: { planId: plan.id, month: plan.month, period: plan.month, group: group ? { name: group.name, nameEn: group.nameEn } : null, note: await noteOf(m, row) },
+    link: `/group-plans/${plan.id}`,
+  };
+}
+
+/** R9: a group meeting or the HQ's summary meeting. */
+async function meetingSubject(m: EntityManager, row: OutboxRow): Promise<Announcement | null> {
+  if (row.instanceId === null) return null;
+  const meeting = await m.findOneBy(Meeting, { id: row.instanceId, brigadeId: row.brigadeId });
+  if (!meeting) return null;
+  const group = meeting.groupId !== null ? await m.findOneBy(LinkageGroup, { id: meeting.groupId }) : null;
+  return {
+    subject: { type: 'meeting', id: meeting.id, kind: meeting.kind, groupId: meeting.groupId, convenerSquadId: meeting.convenerSquadId },
+    params: {
+      meetingId: meeting.id,
+      meetingKind: meeting.kind,
+      period: meeting.period,
+      meetingAt: meeting.meetingAt.toISOString(),
+      group: group ? { name: group.name, nameEn: group.nameEn } : null,
+      note: await noteOf(m, row),
+    },
+    link: `/meetings/${meeting.id}`,
+  };
+}
+
 /**
  * The loaders by the outbox row's `workflow`. A workflow that announces
  * something adds its loader here (and its topics to recipients.ts).
@@ -92,6 +134,8 @@ async function flagSubject(m: EntityManager, row: OutboxRow): Promise<Announceme
 export const SUBJECT_LOADERS: Partial<Record<string, SubjectLoader>> = {
   operation: operationSubject,
   flag: flagSubject,
+  group_plan: groupPlanSubject,
+  meeting: meetingSubject,
 };
 
 /** The people of one brigade, their roles and squads, and where its squads belong. */

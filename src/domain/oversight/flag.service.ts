@@ -74,6 +74,7 @@ export class FlagService {
       if (f.status === 'resolved_by_data') {
         // The rule is broken again (data changed back): the flag opens again.
         await sql(m, "UPDATE flags SET status = 'open', figures = ?, last_checked_at = ?, resolved_at = NULL, resolution_note = NULL, job_run_id = ? WHERE id = ?", [figures, now, runId, f.id]);
+        await this.announce(m, brigadeId, [f], now);
         result.raised++;
       } else {
         if (JSON.stringify(f.figures) !== figures) await sql(m, 'UPDATE flags SET figures = ?, last_checked_at = ? WHERE id = ?', [figures, now, f.id]);
@@ -99,18 +100,22 @@ export class FlagService {
       );
       // Announce the new flags (managers and the group's squad leaders are told by the notification worker).
       const raised = await m.find(Flag, { select: { id: true, groupId: true, rule: true, kind: true, period: true }, where: { dedupeKey: In(chunk.map((w) => key(brigadeId, w))) } });
-      const rows: unknown[] = [];
-      for (const f of raised) rows.push(brigadeId, null, 0, 'flag', 'flag.raised', { flagId: f.id, groupId: f.groupId, rule: f.rule, kind: f.kind, period: f.period }, now, now, 0);
-      if (raised.length) {
-        await sql(
-          m,
-          `INSERT INTO outbox (brigade_id, instance_id, history_seq, workflow, topic, payload, created_at, available_at, attempts) VALUES ${raised.map(() => '(?, ?, ?, ?, ?, ?, ?, ?, ?)').join(', ')}`,
-          rows,
-        );
-      }
+      await this.announce(m, brigadeId, raised, now);
       result.raised += chunk.length;
     }
     return result;
+  }
+
+  /** `flag.raised` outbox rows for flags raised (or raised again): delivered after commit like every side effect. */
+  private async announce(m: EntityManager, brigadeId: number, flags: Array<Pick<Flag, 'id' | 'groupId' | 'rule' | 'kind' | 'period'>>, now: Date): Promise<void> {
+    if (!flags.length) return;
+    const rows: unknown[] = [];
+    for (const f of flags) rows.push(brigadeId, null, 0, 'flag', 'flag.raised', { flagId: f.id, groupId: f.groupId, rule: f.rule, kind: f.kind, period: f.period }, now, now, 0);
+    await sql(
+      m,
+      `INSERT INTO outbox (brigade_id, instance_id, history_seq, workflow, topic, payload, created_at, available_at, attempts) VALUES ${flags.map(() => '(?, ?, ?, ?, ?, ?, ?, ?, ?)').join(', ')}`,
+      rows,
+    );
   }
 
   async list(p: Principal, f: FlagFilters): Promise<Flag[]> {
