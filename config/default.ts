@@ -42,6 +42,6 @@ export const defaults: Config = {
     signInWindowMinutes: 15,
     signInBlockSeconds: 30,
   },
-  notifications: { batchSize: 50, maxBatchesPerDrain: 20, leaseSeconds: 60, retryBaseSeconds: 30, retryMaxSeconds: 3600, keepIdleRunsMinutes: 60 },
+  notifications: { batchSize: 50, maxBatchesPerDrain: 20, leaseSeconds: 60, retryBaseSeconds: 30, retryMaxSeconds: 3600, keepIdleRunsMinutes: 60, drainDelayMs: 250 },
   demo: { seedOnEmpty: true, password: 'liandong-demo' },
 };

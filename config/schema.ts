@@ -91,6 +91,7 @@ export const configSchema = z.object({
     retryBaseSeconds: z.number().int().min(1).describe('Wait before the first retry of a failed delivery; it doubles with each further failure.'),
     retryMaxSeconds: z.number().int().min(1).describe('Longest wait between retries: a failing row is retried at least this often, for ever, and its last error shown.'),
     keepIdleRunsMinutes: z.number().int().min(1).describe('The outbox job runs every few seconds: its runs that found nothing (and their slot claims) are kept this long, those that did something or failed for good.'),
+    drainDelayMs: z.number().int().min(0).max(10_000).describe('After a command commits, the server drains the outbox this much later: commands in a burst are delivered together, in fewer, larger batches.'),
   }),
   demo: z.object({
     seedOnEmpty: z.boolean().describe('Load the reference organisation and demo users into an empty database at start-up (SEED_DEMO).'),

@@ -62,10 +62,11 @@ export class OutboxWorker {
     const directories = new Map<number, Directory>();
     const maxBatches = opts.maxBatches ?? this.config.maxBatchesPerDrain;
     for (let batch = 0; batch < maxBatches; batch++) {
+      const claimedAt = this.clock.now().getTime();
       const { token, rows } = await this.claim();
       result.claimed += rows.length;
       for (const row of rows) {
-        const outcome = await this.process(row, token, directories);
+        const outcome = await this.process(row, token, directories, claimedAt);
         result.deliveries += outcome.deliveries;
         if (outcome.state === 'delivered') result.delivered++;
         else if (outcome.state === 'retry') result.retried++;
@@ -132,8 +133,10 @@ export class OutboxWorker {
     return r.affected === 1;
   }
 
-  private async process(row: OutboxRow, token: string, directories: Map<number, Directory>): Promise<RowOutcome> {
-    if (!(await this.stillOurs(row.id, token))) return { state: 'lost', deliveries: 0 };
+  private async process(row: OutboxRow, token: string, directories: Map<number, Directory>, claimedAt: number): Promise<RowOutcome> {
+    // Within the first half of the batch's lease nobody else may take the row: renewing it would be a write for nothing.
+    const leaseHalf = (this.config.leaseSeconds * 1000) / 2;
+    if (this.clock.now().getTime() - claimedAt > leaseHalf && !(await this.stillOurs(row.id, token))) return { state: 'lost', deliveries: 0 };
     let deliveries = 0;
     const failures: string[] = [];
     let note: string | null = null;
@@ -261,7 +264,10 @@ export class OutboxWorker {
       this.again = true;
       return;
     }
+    const delay = this.config.drainDelayMs;
     this.running = (async () => {
+      // A short wait gathers the rest of a burst of commands into the same drain.
+      if (delay > 0) await new Promise((r) => setTimeout(r, delay));
       do {
         this.again = false;
         try {
