@@ -8,6 +8,7 @@ import { isoInZone, localDateOf } from '../../time';
 import { operationMachine } from '../../../workflows/operation';
 import { EVENT_FORMS, type FormFieldSpec } from './event-forms';
 import { machineSvg } from './state-diagram';
+import { operationSections } from './operation-sections';
 import { lightOf } from '../../domain/oversight/lights';
 
 /** A form the user was filling in, shown again with what they typed and what was wrong. */
@@ -134,6 +135,7 @@ export async function operationPage(services: Services, p: Principal, locale: Lo
     banner: form?.banner,
     timeline: timeline(history, people, locale, at, record),
     diagramSvg: await machineSvg(operationMachine, locale, record.state),
+    sections: await operationSections(services, p, locale, id),
   };
 }
 
