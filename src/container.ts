@@ -13,6 +13,7 @@ import type { Database } from './persistence/data-source';
 import { DatabaseSessionStore } from './http/web/session-store';
 import { FlagService } from './domain/oversight/flag.service';
 import { ComplianceService } from './domain/oversight/compliance.service';
+import { IncidentService } from './domain/incidents/incident.service';
 import { JobRunner } from './jobs/job-runner';
 import { JOBS } from './jobs';
 import { NotificationService } from './domain/notifications/notification.service';
@@ -41,6 +42,8 @@ export interface Services {
   inbox: InboxService;
   flags: FlagService;
   compliance: ComplianceService;
+  /** R11: incidents across operations. */
+  incidents: IncidentService;
   /** The jobs (src/jobs/) and their run log. */
   jobs: JobRunner;
   workflows: { operation: ReturnType<typeof operationWorkflow>; groupPlan: ReturnType<typeof groupPlanWorkflow>; meeting: ReturnType<typeof meetingWorkflow> };
@@ -75,7 +78,8 @@ export function createServices(config: Readonly<Config>, db: Database, clock: Cl
   const groupPlans = new GroupPlanService(db, engine, org, workflows.groupPlan, config, clock);
   const meetings = new MeetingService(db, engine, org, workflows.meeting, clock);
   const duties = new DutyService(db, clock, config, meetings);
-  const services = { config, db, clock, logger, engine, org, admin, sessions, operations, signIn, inbox, flags, compliance, workflows, notifications, outbox, groupPlans, meetings, duties } as Omit<Services, 'jobs'> as Services;
+  const incidents = new IncidentService(db);
+  const services = { config, db, clock, logger, engine, org, admin, sessions, operations, signIn, inbox, flags, compliance, incidents, workflows, notifications, outbox, groupPlans, meetings, duties } as Omit<Services, 'jobs'> as Services;
   services.jobs = new JobRunner(services, JOBS);
   return services;
 }

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { OPERATION_EVENT_TYPES, OPERATION_STATES } from '../../workflows/operation';
 import { createOperationSchema, eventSchema, listOperationsQuery, planPatchSchema } from './schemas/operation.schema';
 import { complianceQuery, listFlagsQuery, resolveFlagBody, runJobBody } from './schemas/oversight.schema';
+import { listIncidentsQuery } from './api/incidents.routes';
 import {
   createGroupSchema,
   createSquadSchema,
@@ -364,6 +365,13 @@ export function openApiDocument(): Record<string, unknown> {
             '413': err('Body too large'),
             '422': err('A rule of the practice refuses the step (rule_violation, the rule named)'),
           },
+        },
+      },
+      '/api/v1/incidents': {
+        get: {
+          summary: 'R11: incidents across operations, newest first (cursor pagination)',
+          parameters: queryParameters(listIncidentsQuery),
+          responses: { '200': { description: '`{items, nextCursor}`, each with its operation' }, '400': errors['400'], '401': errors['401'] },
         },
       },
       '/api/v1/flags': {

@@ -722,4 +722,6 @@ export const en: Record<string, string> = {
   'notification.meeting.scheduled_hq': 'HQ half-year summary meeting arranged: {period}',
   'notification.meeting.recorded_hq': 'HQ half-year summary meeting recorded: {period}',
   'notification.meeting.cancelled_hq': 'HQ half-year summary meeting cancelled: {period}',
+  'incidents.intro': 'Abuse, assault, siege and obstruction during joint operations and what was done (R11), newest first. Serious ones are announced to the commanders at once.',
+  'incidents.none': 'No incidents match.',
 };

@@ -741,4 +741,6 @@ export const zhCN: Record<string, string> = {
   'notification.meeting.scheduled_hq': '指挥部半年总结会议已安排：{period}',
   'notification.meeting.recorded_hq': '指挥部半年总结会议已记录：{period}',
   'notification.meeting.cancelled_hq': '指挥部半年总结会议已取消：{period}',
+  'incidents.intro': '联动行动中发生的谩骂、殴打、围攻、阻挠等突发事件及处置情况（R11），最新的在前。严重事件即时通报总指挥。',
+  'incidents.none': '没有符合条件的突发事件。',
 };

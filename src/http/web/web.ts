@@ -10,6 +10,7 @@ import { inboxPages, signedInContext } from './inbox.routes';
 import { baseLocals } from './locals';
 import { operationPages } from './operations.routes';
 import { oversightPages } from './oversight.routes';
+import { incidentPages } from './incidents.routes';
 import type { DatabaseSessionStore } from './session-store';
 import { loadSessionUser, requireRole, requireUser, webLocale } from './web-context';
 import { adminPages } from './admin.routes';
@@ -80,6 +81,7 @@ export function mountWeb(app: express.Express, services: Services, secret: strin
   web.use(inboxPages(services));
   web.use('/operations', operationPages(services));
   web.use(oversightPages(services));
+  web.use('/incidents', incidentPages(services));
   web.use('/notifications', notificationPages(services));
   web.use('/group-plans', groupPlanPages(services));
   web.use('/meetings', meetingPages(services));
