@@ -43,5 +43,9 @@ export const defaults: Config = {
     signInBlockSeconds: 30,
   },
   notifications: { batchSize: 50, maxBatchesPerDrain: 20, leaseSeconds: 60, retryBaseSeconds: 30, retryMaxSeconds: 3600, keepIdleRunsMinutes: 60, drainDelayMs: 250 },
+  figures: {
+    minSample: 5,
+    assessmentWeights: { participation: 25, lead: 15, results: 20, holding: 20, timeliness: 10, discipline: 5, incidents: 5 },
+  },
   demo: { seedOnEmpty: true, password: 'liandong-demo' },
 };

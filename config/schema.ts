@@ -93,6 +93,20 @@ export const configSchema = z.object({
     keepIdleRunsMinutes: z.number().int().min(1).describe('The outbox job runs every few seconds: its runs that found nothing (and their slot claims) are kept this long, those that did something or failed for good.'),
     drainDelayMs: z.number().int().min(0).max(10_000).describe('After a command commits, the server drains the outbox this much later: commands in a burst are delivered together, in fewer, larger batches.'),
   }),
+  figures: z.object({
+    minSample: z.number().int().min(1).describe('SPEC §5: a ratio over fewer cases than this is shown as "too few to rate", never ranked.'),
+    assessmentWeights: z
+      .object({
+        participation: z.number().min(0),
+        lead: z.number().min(0),
+        results: z.number().min(0),
+        holding: z.number().min(0),
+        timeliness: z.number().min(0),
+        discipline: z.number().min(0),
+        incidents: z.number().min(0),
+      })
+      .describe('R14: weights of the annual assessment’s components (a score out of 100; a component not rated leaves its weight to the others).'),
+  }),
   demo: z.object({
     seedOnEmpty: z.boolean().describe('Load the reference organisation and demo users into an empty database at start-up (SEED_DEMO).'),
     password: z.string().min(8).describe('Password of every demo user (demo data only).'),

@@ -6,6 +6,7 @@ import { orgApi } from './http/api/org.routes';
 import { adminApi } from './http/api/admin.routes';
 import { oversightApi } from './http/api/oversight.routes';
 import { incidentsApi } from './http/api/incidents.routes';
+import { figuresApi } from './http/api/figures.routes';
 import { notificationsApi } from './http/api/notifications.routes';
 import { groupPlansApi, meetingsApi } from './http/api/plans-meetings.routes';
 import { apiErrorHandler } from './http/middleware/errors';
@@ -58,6 +59,7 @@ export function buildApp(services: Services, opts: AppOptions): express.Express 
   api.use('/operations', operationsApi(operations, services.clock));
   api.use('/notifications', notificationsApi(services.notifications));
   api.use('/incidents', incidentsApi(services.incidents));
+  api.use('/figures', figuresApi(services));
   api.use('/group-plans', groupPlansApi(services.groupPlans));
   api.use('/meetings', meetingsApi(services.meetings, org));
   api.use((req: Request) => {

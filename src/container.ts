@@ -14,6 +14,7 @@ import { DatabaseSessionStore } from './http/web/session-store';
 import { FlagService } from './domain/oversight/flag.service';
 import { ComplianceService } from './domain/oversight/compliance.service';
 import { IncidentService } from './domain/incidents/incident.service';
+import { FiguresService } from './domain/figures/figures.service';
 import { JobRunner } from './jobs/job-runner';
 import { JOBS } from './jobs';
 import { NotificationService } from './domain/notifications/notification.service';
@@ -44,6 +45,8 @@ export interface Services {
   compliance: ComplianceService;
   /** R11: incidents across operations. */
   incidents: IncidentService;
+  /** SPEC §5: figures, their definitions and the records behind them. */
+  figures: FiguresService;
   /** The jobs (src/jobs/) and their run log. */
   jobs: JobRunner;
   workflows: { operation: ReturnType<typeof operationWorkflow>; groupPlan: ReturnType<typeof groupPlanWorkflow>; meeting: ReturnType<typeof meetingWorkflow> };
@@ -79,7 +82,8 @@ export function createServices(config: Readonly<Config>, db: Database, clock: Cl
   const meetings = new MeetingService(db, engine, org, workflows.meeting, clock);
   const duties = new DutyService(db, clock, config, meetings);
   const incidents = new IncidentService(db);
-  const services = { config, db, clock, logger, engine, org, admin, sessions, operations, signIn, inbox, flags, compliance, incidents, workflows, notifications, outbox, groupPlans, meetings, duties } as Omit<Services, 'jobs'> as Services;
+  const figures = new FiguresService(db, config, clock);
+  const services = { config, db, clock, logger, engine, org, admin, sessions, operations, signIn, inbox, flags, compliance, incidents, figures, workflows, notifications, outbox, groupPlans, meetings, duties } as Omit<Services, 'jobs'> as Services;
   services.jobs = new JobRunner(services, JOBS);
   return services;
 }

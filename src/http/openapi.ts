@@ -17,6 +17,7 @@ import { SQUAD_KINDS } from '../persistence/entities';
 import { listNotificationsQuery, readAllSchema } from './schemas/notification.schema';
 import { NOTIFICATION_TOPICS } from '../domain/notifications/recipients';
 import { plansAndMeetingsPaths, plansAndMeetingsSchemas } from './openapi-plans-meetings';
+import { figuresPaths, figuresSchemas } from './openapi-figures';
 
 /**
  * The OpenAPI 3.1 document, generated from the very zod schemas the server
@@ -269,6 +270,7 @@ export function openApiDocument(): Record<string, unknown> {
         Notification: notificationSchema,
         ReadAll: json(readAllSchema),
         ...plansAndMeetingsSchemas(),
+        ...figuresSchemas(),
       },
     },
     paths: {
@@ -425,6 +427,7 @@ export function openApiDocument(): Record<string, unknown> {
       ...adminPaths(),
       ...notificationPaths(),
       ...plansAndMeetingsPaths(),
+      ...figuresPaths(),
     },
   };
 }

@@ -11,6 +11,7 @@ import { baseLocals } from './locals';
 import { operationPages } from './operations.routes';
 import { oversightPages } from './oversight.routes';
 import { incidentPages } from './incidents.routes';
+import { annualPages, figuresPages } from './figures.routes';
 import type { DatabaseSessionStore } from './session-store';
 import { loadSessionUser, requireRole, requireUser, webLocale } from './web-context';
 import { adminPages } from './admin.routes';
@@ -82,6 +83,7 @@ export function mountWeb(app: express.Express, services: Services, secret: strin
   web.use('/operations', operationPages(services));
   web.use(oversightPages(services));
   web.use('/incidents', incidentPages(services));
+  web.use('/figures', annualPages(services), figuresPages(services));
   web.use('/notifications', notificationPages(services));
   web.use('/group-plans', groupPlanPages(services));
   web.use('/meetings', meetingPages(services));

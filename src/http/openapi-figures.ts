@@ -1,0 +1,98 @@
+import { z } from 'zod';
+import { drillQuery, figuresQuery } from './schemas/figures.schema';
+
+/** The OpenAPI part of the yearly figures (SPEC §5, R14), from the zod schemas the server validates with. */
+
+const json = (schema: z.ZodType) => z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any' });
+const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` });
+const err = (description: string) => ({ description, content: { 'application/json': { schema: ref('Error') } } });
+
+/** Query parameters from a zod object schema (refinements do not change the fields). */
+function query(schema: z.ZodType) {
+  const s = json(schema) as { properties?: Record<string, Record<string, unknown>>; required?: string[] };
+  return Object.entries(s.properties ?? {}).map(([name, sch]) => ({
+    name,
+    in: 'query',
+    required: (s.required ?? []).includes(name),
+    description: typeof sch.description === 'string' ? sch.description : undefined,
+    schema: sch,
+  }));
+}
+
+const valueSchema = {
+  type: 'object',
+  required: ['value', 'numerator', 'denominator', 'tooFew'],
+  properties: {
+    value: { type: ['number', 'null'], description: 'A count, or a rate from 0 to 1; null when there is nothing to measure' },
+    numerator: { type: ['number', 'null'] },
+    denominator: { type: ['number', 'null'], description: 'How many records a rate rests on' },
+    tooFew: { type: 'boolean', description: 'The denominator is below figures.minSample: shown as "too few to rate", not as a trend' },
+  },
+};
+
+const figureSchema = {
+  type: 'object',
+  description: 'One indicator for the period and scope, beside the previous period and the same period last year',
+  required: ['id', 'name', 'definition', 'kind', 'section', 'current', 'previous', 'lastYear', 'records'],
+  properties: {
+    id: { type: 'string' },
+    name: { type: 'string', description: 'In your language' },
+    definition: { type: 'string', description: 'What is counted, how, and from which records' },
+    kind: { type: 'string', enum: ['count', 'ratio'] },
+    section: { type: 'string' },
+    current: ref('FigureValue'),
+    previous: ref('FigureValue'),
+    lastYear: ref('FigureValue'),
+    records: { type: 'string', description: 'The URL of the records behind the value' },
+  },
+};
+
+export function figuresSchemas(): Record<string, unknown> {
+  return { Figure: figureSchema, FigureValue: valueSchema };
+}
+
+export function figuresPaths(): Record<string, unknown> {
+  const formats = 'JSON by default; `format=csv` (UTF-8 with BOM, opens in Excel) or `format=xlsx` downloads the same table';
+  return {
+    '/api/v1/figures': {
+      get: {
+        summary: 'SPEC §5: the indicators for a period (year, quarter, month or a range of months) for the brigade, a group or a squad, with the previous period and last year',
+        description: formats,
+        parameters: query(figuresQuery),
+        responses: {
+          '200': {
+            description: '`{scope, period, previous, lastYear, indicators: [Figure]}`',
+            content: {
+              'application/json': { schema: { type: 'object', properties: { indicators: { type: 'array', items: ref('Figure') } } } },
+              'text/csv': { schema: { type: 'string' } },
+              'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet': { schema: { type: 'string', format: 'binary' } },
+            },
+          },
+          '400': err('A bad period, group or squad is named'),
+          '401': err('No or bad credentials'),
+          '404': err('Unknown group or squad (or not in your brigade)'),
+        },
+      },
+    },
+    '/api/v1/figures/indicators': {
+      get: {
+        summary: 'Every indicator: its name and definition in your language, its kind and which way is better; and the minimum sample',
+        responses: { '200': { description: '`{items: [{id, name, definition, kind, section, better}], minSample}`' }, '401': err('No or bad credentials') },
+      },
+    },
+    '/api/v1/figures/{indicator}/records': {
+      parameters: [{ name: 'indicator', in: 'path', required: true, schema: { type: 'string' } }],
+      get: {
+        summary: 'The records behind one figure, page by page (cursor); the export (csv/xlsx) holds all of them',
+        description: formats,
+        parameters: query(drillQuery),
+        responses: {
+          '200': { description: '`{indicator: {id, name, definition}, scope, period, items: [{id, link, at, title, value, why}], nextCursor}`' },
+          '400': err('A bad period, group, squad or cursor is named'),
+          '401': err('No or bad credentials'),
+          '404': err('Unknown indicator, group or squad'),
+        },
+      },
+    },
+  };
+}

@@ -1,0 +1,36 @@
+import { z } from 'zod';
+
+const month = z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/, 'YYYY-MM');
+
+/** Which period and whose figures: `period` (YYYY, YYYY-Qn or YYYY-MM) or `from` and `to` (months, inclusive); the brigade, a `group` or a `squad`. */
+export const figuresQuery = z
+  .strictObject({
+    period: z
+      .string()
+      .regex(/^\d{4}(-Q[1-4]|-(0[1-9]|1[0-2]))?$/)
+      .optional()
+      .describe('YYYY, YYYY-Qn or YYYY-MM'),
+    from: month.optional().describe('First month (YYYY-MM), with `to`'),
+    to: month.optional().describe('Last month (YYYY-MM), inclusive'),
+    group: z.string().min(1).max(40).optional().describe('A group code'),
+    squad: z.string().min(1).max(40).optional().describe('A squad code'),
+    format: z.enum(['json', 'csv', 'xlsx']).optional().describe('json (default), csv or xlsx'),
+  })
+  .refine((q) => Boolean(q.period) !== Boolean(q.from || q.to), { message: 'give period, or from and to', path: ['period'] })
+  .refine((q) => !(q.group && q.squad), { message: 'give group or squad, not both', path: ['group'] });
+
+export const drillQuery = z
+  .strictObject({
+    period: z
+      .string()
+      .regex(/^\d{4}(-Q[1-4]|-(0[1-9]|1[0-2]))?$/)
+      .optional(),
+    from: month.optional(),
+    to: month.optional(),
+    group: z.string().min(1).max(40).optional(),
+    squad: z.string().min(1).max(40).optional(),
+    cursor: z.string().max(200).optional(),
+    limit: z.coerce.number().int().min(1).max(500).optional(),
+    format: z.enum(['json', 'csv', 'xlsx']).optional(),
+  })
+  .refine((q) => Boolean(q.period) !== Boolean(q.from || q.to), { message: 'give period, or from and to', path: ['period'] });
