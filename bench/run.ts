@@ -7,6 +7,7 @@ const BENCHES: Record<string, () => Promise<{ run: (args: string[]) => Promise<v
   engine: () => import('./engine.bench'),
   jobs: () => import('./jobs.bench'),
   pages: () => import('./pages.bench'),
+  figures: () => import('./figures.bench'),
 };
 
 async function main() {

@@ -6,6 +6,8 @@ import { signedIn } from '../support/web';
 import { INDICATORS } from '../../src/domain/figures/indicators';
 
 let t: TestApp;
+/** The south group's operation left in progress (begun 12 May 2026). */
+let southOp: { id: number; version: number };
 const sh = (local: string) => new Date(`${local}+08:00`).toISOString();
 const HOUR = 3_600_000;
 
@@ -33,7 +35,7 @@ beforeAll(async () => {
   await runOperation(t, 'north', { start: sh('2026-10-31T23:30:00'), hours: 5 });
   await runOperation(t, 'oldcity', { start: sh('2026-04-10T09:00:00'), hours: 6 });
   const adhoc = await runOperation(t, 'oldcity', { start: sh('2026-04-20T09:00:00'), hours: 4, kind: 'ad_hoc' });
-  await runOperation(t, 'south', { start: sh('2026-05-12T09:00:00'), hours: 5, until: 'in_progress' });
+  southOp = await runOperation(t, 'south', { start: sh('2026-05-12T09:00:00'), hours: 5, until: 'in_progress' });
   // An incident in the ad-hoc one (logged while it ran is not possible now; log one in a new operation under way).
   const live = await runOperation(t, 'west', { start: sh('2026-07-07T09:00:00'), hours: 5, until: 'in_progress' });
   await send(t, live.id, live.version, 'LOG_INCIDENT', { incidentType: 'assault', severity: 'serious', injuries: 1, description: '推搡', response: '报警' }, 'ruijinerlu.officer');
@@ -219,6 +221,51 @@ describe('the indicator registry', () => {
       expect(en[i].definition).not.toBe(ind.definition);
       expect(en[i].name).not.toBe(ind.name);
     }
+  });
+});
+
+describe('months are kept once over, and never read stale', () => {
+  const fig = (body: { indicators: Array<{ id: string; current: { value: number } }> }, id: string) => body.indicators.find((i) => i.id === id)!.current.value;
+  const kept = async (scopeKey: string, month: string) =>
+    Number((await t.services.db.dataSource.query('SELECT COUNT(*) AS c FROM figure_month_facts WHERE scope_key = ? AND month = ?', [scopeKey, month]))[0].c);
+
+  it('a year read from kept months equals the year computed afresh from the rows', async () => {
+    await t.as('duty').get('/api/v1/figures?period=2026').expect(200);
+    expect(await kept('brigade', '2026-03')).toBe(1);
+    const warm = (await t.as('duty').get('/api/v1/figures?period=2026&format=json').expect(200)).body;
+    await t.services.db.dataSource.query('DELETE FROM figure_month_facts');
+    const cold = (await t.as('duty').get('/api/v1/figures?period=2026').expect(200)).body;
+    expect(warm).toEqual(cold);
+    // The assessment keeps its months too, and reads the same again.
+    const a1 = (await (await signedIn(t, 'duty')).get('/figures/assessment?year=2026').expect(200)).text;
+    expect(await kept('squads', '2026-03')).toBe(1);
+    const a2 = (await (await signedIn(t, 'duty')).get('/figures/assessment?year=2026').expect(200)).text;
+    const scores = (html: string) => [...html.matchAll(/data-testid="score-([\w-]+)">([\d.]+)</g)].map((m) => `${m[1]}=${m[2]}`);
+    expect(scores(a2)).toEqual(scores(a1));
+  });
+
+  it('a kept month is read again from the rows when an operation begun in it moves on', async () => {
+    const before = (await t.as('duty').get('/api/v1/figures?period=2026-05').expect(200)).body;
+    expect(await kept('brigade', '2026-05')).toBe(1);
+    expect(fig(before, 'operations_qualifying')).toBe(0);
+    // The south operation, begun in May, is completed in January: May's figures change.
+    const results = ['bansongyuanlu', 'wuliqiao'].map((squad) => ({ squad, officers: 4, vehicles: 1, educated: 6, handled: 2, goodsDetained: 0 }));
+    await send(t, southOp.id, southOp.version, 'COMPLETE', { results }, 'bansongyuanlu.leader');
+    const after = (await t.as('duty').get('/api/v1/figures?period=2026-05').expect(200)).body;
+    expect(fig(after, 'operations_qualifying')).toBe(1);
+    expect(fig(after, 'person_times')).toBe(fig(before, 'person_times') + 8);
+    const year = (await t.as('duty').get('/api/v1/figures?period=2026').expect(200)).body;
+    expect(fig(year, 'operations_qualifying')).toBe(5);
+  });
+
+  it('a group’s kept months are not read once its squads change', async () => {
+    const before = (await t.as('duty').get('/api/v1/figures?period=2026&group=north').expect(200)).body;
+    expect(await kept(`group:1`, '2026-03')).toBe(1);
+    await t.as('admin').patch('/api/v1/groups/north').send({ squads: ['waitan', 'nanjinglu-walk', 'bund-scenic'] }).expect(200);
+    const after = (await t.as('duty').get('/api/v1/figures?period=2026&group=north').expect(200)).body;
+    // East Nanjing Road's lines (4 officers in each of the four completed north operations) no longer count to North.
+    expect(fig(after, 'person_times')).toBe(fig(before, 'person_times') - 16);
+    expect(fig(after, 'operations')).toBe(fig(before, 'operations'));
   });
 });
 

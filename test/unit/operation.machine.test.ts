@@ -291,6 +291,12 @@ describe('incidents during the operation (R11)', () => {
     expect(reason(inProgress(), ev('LOG_INCIDENT', yuyuanOfficer, incident))).toBe('not_participant');
   });
 
+  it('an incident happens during the operation: not in the future, not before it began', () => {
+    expect(codes(inProgress(), ev('LOG_INCIDENT', waitanLeader, { ...incident, occurredAt: later(23) }, later(25)))).toEqual(['before_start']);
+    expect(codes(inProgress(), ev('LOG_INCIDENT', waitanLeader, { ...incident, occurredAt: later(26) }, later(25)))).toEqual(['in_future']);
+    expect(codes(inProgress(), ev('LOG_INCIDENT', waitanLeader, { ...incident, occurredAt: later(24) }, later(25)))).toEqual([]);
+  });
+
   it('an incident needs what happened and what was done', () => {
     expect(codes(inProgress(), ev('LOG_INCIDENT', waitanLeader, { ...incident, response: '' }, later(25)))).toEqual(['required']);
   });

@@ -194,6 +194,8 @@ export function operationEventProblems(ctx: OperationContext, event: OperationEv
       return notInFuture(event.actualStart, event.at, 'actualStart');
     case 'LOG_INCIDENT': {
       const out = notInFuture(event.occurredAt, event.at, 'occurredAt');
+      // It happened during the operation: not before it began (the figures place it in a month from the start on).
+      if (event.occurredAt !== undefined && ctx.actualStart && ms(event.occurredAt) < ms(ctx.actualStart)) out.push(problem('before_start', 'occurredAt', 'R11'));
       if (blank(event.description)) out.push(problem('required', 'description', 'R11'));
       if (blank(event.response)) out.push(problem('required', 'response', 'R11'));
       return out;

@@ -3,7 +3,9 @@ import type { Database } from '../../persistence/data-source';
 import { Squad } from '../../persistence/entities';
 import { sql } from '../../persistence/sql';
 import type { Principal } from '../org/org.service';
-import { figurePeriod } from './figure-period';
+import { type BucketContext, type FactSource, bucketSql, byBucket, sumFacts } from './facts';
+import { figurePeriod, monthsOfPeriod } from './figure-period';
+import type { FactSet, MonthFacts } from './month-facts';
 
 /**
  * R14: each squad's linkage work enters the annual assessment. A score out of
@@ -34,94 +36,134 @@ export interface SquadAssessment {
   squad: Squad;
   score: number;
   components: ComponentScore[];
-  /** 出勤不出力: result lines with officers sent and nothing educated or handled. */
-  idle: Array<{ operationId: number; title: string; officers: number }>;
+  /** 出勤不出力: result lines with officers sent and nothing educated or handled (the records: indicator idle_lines). */
+  idle: number;
   participations: number;
 }
 
 const n = (v: unknown) => Number(v ?? 0) || 0;
+const COMPLETED = "o.state IN ('holding', 'awaiting_audit', 'closed')";
 
-export async function assessSquads(db: Database, config: Readonly<Config>, p: Principal, year: number, now: Date): Promise<SquadAssessment[]> {
+/** Per-squad facts, keyed `<squad id>:<name>` (flags also `g<group id>:flags`), one statement per source for every squad and month. */
+interface SquadSourceSpec {
+  name: string;
+  cacheable: boolean;
+  /** The instant that places a record in a month. */
+  column: string;
+  statement: (bucket: string) => string;
+  params: (ctx: BucketContext) => unknown[];
+  fields: string[];
+  keyOf?: (row: Record<string, unknown>) => string;
+}
+
+function squadSource({ name, cacheable, column, statement, params, fields, keyOf = (r) => String(n(r.squad)) }: SquadSourceSpec): FactSource {
+  return {
+    name: `squads.${name}`,
+    cacheable,
+    fingerprint: `${squadSource.toString()}\n${column}\n${statement('?')}\n${fields.join(',')}\n${keyOf.toString()}`,
+    load: async (ctx) => {
+      const b = bucketSql(column, ctx.bounds);
+      const { rows } = await sql<Record<string, unknown> & { b: unknown }>(ctx.m, statement(b.sql), [...b.params, ...params(ctx)]);
+      return byBucket(ctx.bounds, rows, (f, r) => fields.forEach((k) => (f[`${keyOf(r)}:${k}`] = (f[`${keyOf(r)}:${k}`] ?? 0) + n(r[k]))));
+    },
+  };
+}
+
+const range = ({ scope, bounds }: BucketContext) => [scope.brigadeId, bounds[0], bounds[bounds.length - 1]];
+
+/** R14: what the assessment reads, every squad at once; months are kept once over (month-facts.ts), flags read live. */
+export const SQUAD_SOURCES: FactSource[] = [
+  squadSource({
+    name: 'lines',
+    cacheable: true,
+    column: 'o.actual_start',
+    statement: (b) => `SELECT ${b} AS b, os.squad_id AS squad, COUNT(DISTINCT o.id) AS ops, COUNT(DISTINCT CASE WHEN o.counts_toward_minimum = 1 AND ${COMPLETED} THEN o.id END) AS qualifying,
+              SUM(CASE WHEN ${COMPLETED} THEN COALESCE(os.officers, 0) ELSE 0 END) AS officers,
+              SUM(CASE WHEN ${COMPLETED} THEN COALESCE(os.educated, 0) + COALESCE(os.handled, 0) ELSE 0 END) AS results,
+              SUM(CASE WHEN ${COMPLETED} AND COALESCE(os.officers, 0) > 0 AND COALESCE(os.educated, 0) + COALESCE(os.handled, 0) = 0 THEN 1 ELSE 0 END) AS idle
+         FROM operations o JOIN operation_squads os ON os.operation_id = o.id
+        WHERE o.brigade_id = ? AND o.actual_start >= ? AND o.actual_start < ? AND o.state <> 'cancelled'
+        GROUP BY b, os.squad_id`,
+    params: range,
+    fields: ['ops', 'qualifying', 'officers', 'results', 'idle'],
+  }),
+  squadSource({
+    name: 'led',
+    cacheable: true,
+    column: 'o.actual_start',
+    statement: (b) => `SELECT ${b} AS b, o.lead_squad_id AS squad, COUNT(*) AS led FROM operations o
+        WHERE o.brigade_id = ? AND o.actual_start >= ? AND o.actual_start < ? AND o.counts_toward_minimum = 1 AND ${COMPLETED}
+        GROUP BY b, o.lead_squad_id`,
+    params: range,
+    fields: ['led'],
+  }),
+  squadSource({
+    name: 'audits',
+    cacheable: true,
+    column: 'h.at',
+    statement: (b) => `SELECT ${b} AS b, o.host_squad_id AS squad, SUM(CASE WHEN h.kind = 'audit_pass' THEN 1 ELSE 0 END) AS passed, COUNT(*) AS audits
+         FROM holding_records h JOIN operations o ON o.id = h.operation_id
+        WHERE h.brigade_id = ? AND h.kind IN ('audit_pass', 'audit_fail') AND h.at >= ? AND h.at < ?
+        GROUP BY b, o.host_squad_id`,
+    params: range,
+    fields: ['passed', 'audits'],
+  }),
+  squadSource({
+    name: 'limits',
+    cacheable: true,
+    column: 'd.due_at',
+    statement: (b) => `SELECT ${b} AS b, o.host_squad_id AS squad, SUM(CASE WHEN d.outcome = 'met' THEN 1 ELSE 0 END) AS met, COUNT(*) AS due
+         FROM workflow_deadlines d JOIN operations o ON o.id = d.instance_id
+        WHERE d.brigade_id = ? AND d.workflow = 'operation' AND d.kind = 'results' AND d.due_at >= ? AND d.due_at < ? AND (d.closed_at IS NOT NULL OR d.due_at < ?)
+        GROUP BY b, o.host_squad_id`,
+    params: (ctx) => [...range(ctx), ctx.now],
+    fields: ['met', 'due'],
+  }),
+  squadSource({
+    name: 'incidents',
+    cacheable: true,
+    column: 'i.occurred_at',
+    statement: (b) => `SELECT ${b} AS b, o.host_squad_id AS squad, COUNT(*) AS incidents FROM operation_incidents i JOIN operations o ON o.id = i.operation_id
+        WHERE i.brigade_id = ? AND i.occurred_at >= ? AND i.occurred_at < ? GROUP BY b, o.host_squad_id`,
+    params: range,
+    fields: ['incidents'],
+  }),
+  squadSource({
+    name: 'flags',
+    cacheable: false,
+    column: 'f.raised_at',
+    statement: (b) => `SELECT ${b} AS b, f.squad_id AS squad, f.group_id AS grp, COUNT(*) AS flags FROM flags f
+        WHERE f.brigade_id = ? AND f.raised_at >= ? AND f.raised_at < ? GROUP BY b, f.squad_id, f.group_id`,
+    params: range,
+    fields: ['flags'],
+    keyOf: (r) => (r.squad !== null ? String(n(r.squad)) : r.grp !== null ? `g${n(r.grp)}` : 'brigade'),
+  }),
+];
+
+export const SQUADS_SET: FactSet = { name: 'squads', sources: SQUAD_SOURCES, scopeKey: () => 'squads' };
+
+export async function assessSquads(db: Database, monthFacts: MonthFacts, config: Readonly<Config>, p: Principal, year: number): Promise<SquadAssessment[]> {
   const m = db.manager;
   const period = figurePeriod(String(year), p.timeZone);
   const weights = config.figures.assessmentWeights;
   const min = config.figures.minSample;
   const squads = await m.find(Squad, { where: { brigadeId: p.brigadeId }, order: { id: 'ASC' } });
-  const range = [p.brigadeId, period.start, period.end];
-  const completed = "o.state IN ('holding', 'awaiting_audit', 'closed')";
-  // One statement per component, for every squad at once.
-  const [lines, led, audits, limits, flags, incidents, idle] = await Promise.all([
-    sql<Record<string, unknown>>(
-      m,
-      `SELECT os.squad_id AS squad, COUNT(DISTINCT o.id) AS ops, COUNT(DISTINCT CASE WHEN o.counts_toward_minimum = 1 AND ${completed} THEN o.id END) AS qualifying,
-              SUM(CASE WHEN ${completed} THEN COALESCE(os.officers, 0) ELSE 0 END) AS officers,
-              SUM(CASE WHEN ${completed} THEN COALESCE(os.educated, 0) + COALESCE(os.handled, 0) ELSE 0 END) AS results
-         FROM operations o JOIN operation_squads os ON os.operation_id = o.id
-        WHERE o.brigade_id = ? AND o.actual_start >= ? AND o.actual_start < ? AND o.state <> 'cancelled'
-        GROUP BY os.squad_id`,
-      range,
-    ),
-    sql<Record<string, unknown>>(
-      m,
-      `SELECT o.lead_squad_id AS squad, COUNT(*) AS led FROM operations o
-        WHERE o.brigade_id = ? AND o.actual_start >= ? AND o.actual_start < ? AND o.counts_toward_minimum = 1 AND ${completed}
-        GROUP BY o.lead_squad_id`,
-      range,
-    ),
-    sql<Record<string, unknown>>(
-      m,
-      `SELECT o.host_squad_id AS squad, SUM(CASE WHEN h.kind = 'audit_pass' THEN 1 ELSE 0 END) AS passed, COUNT(*) AS audits
-         FROM holding_records h JOIN operations o ON o.id = h.operation_id
-        WHERE h.brigade_id = ? AND h.at >= ? AND h.at < ? AND h.kind IN ('audit_pass', 'audit_fail')
-        GROUP BY o.host_squad_id`,
-      range,
-    ),
-    sql<Record<string, unknown>>(
-      m,
-      `SELECT o.host_squad_id AS squad, SUM(CASE WHEN d.outcome = 'met' THEN 1 ELSE 0 END) AS met, COUNT(*) AS due
-         FROM workflow_deadlines d JOIN operations o ON o.id = d.instance_id
-        WHERE d.brigade_id = ? AND d.due_at >= ? AND d.due_at < ? AND d.workflow = 'operation' AND d.kind = 'results' AND (d.closed_at IS NOT NULL OR d.due_at < ?)
-        GROUP BY o.host_squad_id`,
-      [...range, now],
-    ),
-    sql<Record<string, unknown>>(m, `SELECT f.squad_id AS squad, f.group_id AS grp, COUNT(*) AS c FROM flags f WHERE f.brigade_id = ? AND f.raised_at >= ? AND f.raised_at < ? GROUP BY f.squad_id, f.group_id`, range),
-    sql<Record<string, unknown>>(
-      m,
-      `SELECT o.host_squad_id AS squad, COUNT(*) AS c FROM operation_incidents i JOIN operations o ON o.id = i.operation_id
-        WHERE i.brigade_id = ? AND i.occurred_at >= ? AND i.occurred_at < ? GROUP BY o.host_squad_id`,
-      range,
-    ),
-    sql<Record<string, unknown>>(
-      m,
-      `SELECT os.squad_id AS squad, o.id AS op, o.title AS title, os.officers AS officers
-         FROM operations o JOIN operation_squads os ON os.operation_id = o.id
-        WHERE o.brigade_id = ? AND o.actual_start >= ? AND o.actual_start < ? AND ${completed}
-          AND COALESCE(os.officers, 0) > 0 AND COALESCE(os.educated, 0) + COALESCE(os.handled, 0) = 0
-        ORDER BY os.officers DESC`,
-      range,
-    ),
-  ]);
-  const by = (rows: Array<Record<string, unknown>>, key = 'squad') => new Map(rows.map((r) => [n(r[key]), r]));
-  const lineBy = by(lines.rows);
-  const ledBy = by(led.rows);
-  const auditBy = by(audits.rows);
-  const limitBy = by(limits.rows);
-  const incidentBy = by(incidents.rows);
-  const flagsOf = (s: Squad) =>
-    flags.rows.reduce((sum, r) => sum + (n(r.squad) === s.id || (r.squad === null && s.groupId !== null && n(r.grp) === s.groupId) ? n(r.c) : 0), 0);
+  const facts = sumFacts(await monthFacts.months(SQUADS_SET, { brigadeId: p.brigadeId, timeZone: p.timeZone, kind: 'brigade' }, monthsOfPeriod(period)));
+  const f = (s: Squad, k: string) => facts[`${s.id}:${k}`] ?? 0;
   const raw = squads.map((s) => ({
     s,
-    participation: n(lineBy.get(s.id)?.qualifying),
-    ops: n(lineBy.get(s.id)?.ops),
-    lead: n(ledBy.get(s.id)?.led),
-    results: n(lineBy.get(s.id)?.results),
-    officers: n(lineBy.get(s.id)?.officers),
-    passed: n(auditBy.get(s.id)?.passed),
-    audits: n(auditBy.get(s.id)?.audits),
-    met: n(limitBy.get(s.id)?.met),
-    due: n(limitBy.get(s.id)?.due),
-    flags: flagsOf(s),
-    incidents: n(incidentBy.get(s.id)?.c),
+    participation: f(s, 'qualifying'),
+    ops: f(s, 'ops'),
+    lead: f(s, 'led'),
+    results: f(s, 'results'),
+    officers: f(s, 'officers'),
+    idle: f(s, 'idle'),
+    passed: f(s, 'passed'),
+    audits: f(s, 'audits'),
+    met: f(s, 'met'),
+    due: f(s, 'due'),
+    flags: f(s, 'flags') + (s.groupId !== null ? (facts[`g${s.groupId}:flags`] ?? 0) : 0),
+    incidents: f(s, 'incidents'),
   }));
   const best = (k: 'participation' | 'lead' | 'results' | 'flags' | 'incidents') => Math.max(0, ...raw.map((r) => r[k]));
   const bests = { participation: best('participation'), lead: best('lead'), results: best('results'), flags: best('flags'), incidents: best('incidents') };
@@ -165,7 +207,7 @@ export async function assessSquads(db: Database, config: Readonly<Config>, p: Pr
         participations: r.ops,
         score: Math.round(components.reduce((sum, c) => sum + c.points, 0) * 10) / 10,
         components,
-        idle: idle.rows.filter((x) => n(x.squad) === r.s.id).map((x) => ({ operationId: n(x.op), title: String(x.title), officers: n(x.officers) })),
+        idle: r.idle,
       };
     })
     .sort((a, b) => b.score - a.score || a.squad.id - b.squad.id);

@@ -1,135 +1,268 @@
 import type { EntityManager } from 'typeorm';
 import { sql } from '../../persistence/sql';
-import type { FigurePeriod } from './figure-period';
 import { type FigureScope, lineInScope, operationInScope } from './scope';
 
-/** Raw counts for one scope and period, by name; indicators are read from them. */
+/** Raw counts for one scope and period, by name; indicators are read from them. Every fact adds up over months. */
 export type Facts = Record<string, number>;
 
-export interface FactContext {
+/**
+ * What a fact source is asked for: a scope, and consecutive buckets (months)
+ * given by their boundaries `bounds[0] < bounds[1] < … < bounds[n]` — bucket i
+ * is `[bounds[i], bounds[i + 1])`. One statement (or two) answers every
+ * bucket at once, whatever the number of months, groups or squads.
+ */
+export interface BucketContext {
   m: EntityManager;
   scope: FigureScope;
-  period: FigurePeriod;
+  bounds: Date[];
   now: Date;
+  dbKind: 'sqlite' | 'mysql';
 }
 
-/** One area's facts (one or two SQL statements, whatever the number of groups or squads). */
-export type FactLoader = (ctx: FactContext) => Promise<Facts>;
+export interface FactSource {
+  name: string;
+  /**
+   * Cacheable: computed only from rows the workflow engine writes in the same
+   * transaction as it moves an instance (which stamps the instance's
+   * `updated_at`), each placed in a month no earlier than the instance's
+   * creation or its operation's actual start. A month of such facts can be
+   * kept once it is over (month-facts.ts). Other sources are always read live.
+   */
+  cacheable: boolean;
+  load: (ctx: BucketContext) => Promise<Facts[]>;
+  /** What the kept months depend on, when `load`'s own code does not say it all (a source made by a factory). */
+  fingerprint?: string;
+}
 
 const COMPLETED = "('holding', 'awaiting_audit', 'closed')";
 const n = (v: unknown) => Number(v ?? 0) || 0;
 
+/** The states whose time spent is shown ("where operations wait longest"). */
+export const DWELL_STATES = ['draft', 'filed', 'approved', 'in_progress', 'holding', 'awaiting_audit'] as const;
+
 /** The time limits whose keeping is rated per stage (§3.5): deciding a filing, recording results, auditing holding. */
 export const RATED_LIMITS = ['decision', 'results', 'audit'] as const;
 
-/** R6, R15: operations that began in the period, and the results of those completed (person-times, vehicle-times, educated, handled). */
-export const operationFacts: FactLoader = async ({ m, scope, period }) => {
-  const line = lineInScope(scope);
-  const { rows } = await sql<Record<string, unknown>>(
-    m,
-    `SELECT COUNT(DISTINCT o.id) AS ops_all,
-            COUNT(DISTINCT CASE WHEN o.counts_toward_minimum = 1 AND o.state IN ${COMPLETED} THEN o.id END) AS ops_qualifying,
-            COUNT(DISTINCT CASE WHEN o.state IN ${COMPLETED} THEN o.id END) AS ops_completed,
-            SUM(CASE WHEN o.state IN ${COMPLETED} THEN COALESCE(os.officers, 0) ELSE 0 END) AS person_times,
-            SUM(CASE WHEN o.state IN ${COMPLETED} THEN COALESCE(os.vehicles, 0) ELSE 0 END) AS vehicle_times,
-            SUM(CASE WHEN o.state IN ${COMPLETED} THEN COALESCE(os.educated, 0) ELSE 0 END) AS educated,
-            SUM(CASE WHEN o.state IN ${COMPLETED} THEN COALESCE(os.handled, 0) ELSE 0 END) AS handled,
-            SUM(CASE WHEN o.state IN ${COMPLETED} THEN COALESCE(os.goods_detained, 0) ELSE 0 END) AS goods_detained
-       FROM operations o
-       JOIN operation_squads os ON os.operation_id = o.id
-       JOIN squads sq ON sq.id = os.squad_id
-      WHERE o.brigade_id = ? AND o.actual_start >= ? AND o.actual_start < ? AND o.state <> 'cancelled' AND ${line.sql}`,
-    [scope.brigadeId, period.start, period.end, ...line.params],
-  );
-  const r = rows[0] ?? {};
-  return Object.fromEntries(['ops_all', 'ops_qualifying', 'ops_completed', 'person_times', 'vehicle_times', 'educated', 'handled', 'goods_detained'].map((k) => [k, n(r[k])]));
+/** `CASE WHEN col < b1 THEN 0 WHEN col < b2 THEN 1 … END`: the bucket of `col` (the WHERE keeps it in range). */
+export function bucketSql(col: string, bounds: Date[]): { sql: string; params: Date[] } {
+  const inner = bounds.slice(1, -1);
+  if (!inner.length) return { sql: '0', params: [] };
+  return { sql: `CASE ${inner.map((_, i) => `WHEN ${col} < ? THEN ${i}`).join(' ')} ELSE ${inner.length} END`, params: inner };
+}
+
+/** Rows `{b, …}` into one Facts per bucket, through `read` (which adds a row's facts to its bucket's). */
+export function byBucket<R extends { b: unknown }>(bounds: Date[], rows: R[], read: (facts: Facts, row: R) => void): Facts[] {
+  const out: Facts[] = Array.from({ length: bounds.length - 1 }, () => ({}));
+  for (const r of rows) read(out[n(r.b)], r);
+  return out;
+}
+
+const add = (f: Facts, k: string, v: unknown) => (f[k] = (f[k] ?? 0) + n(v));
+
+/**
+ * R6, R15: operations that began in the period, and the results of those
+ * completed (person-times, vehicle-times, educated, handled); result lines
+ * with officers sent and nothing educated or handled ("present but idle").
+ */
+const operationFacts: FactSource = {
+  name: 'operations',
+  cacheable: true,
+  load: async ({ m, scope, bounds }) => {
+    const line = lineInScope(scope);
+    const b = bucketSql('o.actual_start', bounds);
+    const done = `o.state IN ${COMPLETED}`;
+    const { rows } = await sql<Record<string, unknown> & { b: unknown }>(
+      m,
+      `SELECT ${b.sql} AS b,
+              COUNT(DISTINCT o.id) AS ops_all,
+              COUNT(DISTINCT CASE WHEN o.counts_toward_minimum = 1 AND ${done} THEN o.id END) AS ops_qualifying,
+              COUNT(DISTINCT CASE WHEN ${done} THEN o.id END) AS ops_completed,
+              SUM(CASE WHEN ${done} THEN COALESCE(os.officers, 0) ELSE 0 END) AS person_times,
+              SUM(CASE WHEN ${done} THEN COALESCE(os.vehicles, 0) ELSE 0 END) AS vehicle_times,
+              SUM(CASE WHEN ${done} THEN COALESCE(os.educated, 0) ELSE 0 END) AS educated,
+              SUM(CASE WHEN ${done} THEN COALESCE(os.handled, 0) ELSE 0 END) AS handled,
+              SUM(CASE WHEN ${done} THEN COALESCE(os.goods_detained, 0) ELSE 0 END) AS goods_detained,
+              SUM(CASE WHEN ${done} AND COALESCE(os.officers, 0) > 0 AND COALESCE(os.educated, 0) + COALESCE(os.handled, 0) = 0 THEN 1 ELSE 0 END) AS idle_lines
+         FROM operations o
+         JOIN operation_squads os ON os.operation_id = o.id
+         JOIN squads sq ON sq.id = os.squad_id
+        WHERE o.brigade_id = ? AND o.actual_start >= ? AND o.actual_start < ? AND o.state <> 'cancelled' AND ${line.sql}
+        GROUP BY b`,
+      [...b.params, scope.brigadeId, bounds[0], bounds[bounds.length - 1], ...line.params],
+    );
+    const keys = ['ops_all', 'ops_qualifying', 'ops_completed', 'person_times', 'vehicle_times', 'educated', 'handled', 'goods_detained', 'idle_lines'];
+    return byBucket(bounds, rows, (f, r) => keys.forEach((k) => add(f, k, r[k])));
+  },
 };
 
 /** R11: incidents that happened in the period, in operations of the scope. */
-const incidentFacts: FactLoader = async ({ m, scope, period }) => {
-  const s = operationInScope(scope);
-  const { rows } = await sql<Record<string, unknown>>(
-    m,
-    `SELECT COUNT(*) AS incidents, SUM(CASE WHEN i.severity <> 'minor' THEN 1 ELSE 0 END) AS incidents_serious
-       FROM operation_incidents i JOIN operations o ON o.id = i.operation_id
-      WHERE i.brigade_id = ? AND i.occurred_at >= ? AND i.occurred_at < ? AND ${s.sql}`,
-    [scope.brigadeId, period.start, period.end, ...s.params],
-  );
-  return { incidents: n(rows[0]?.incidents), incidents_serious: n(rows[0]?.incidents_serious) };
+const incidentFacts: FactSource = {
+  name: 'incidents',
+  cacheable: true,
+  load: async ({ m, scope, bounds }) => {
+    const s = operationInScope(scope);
+    const b = bucketSql('i.occurred_at', bounds);
+    const { rows } = await sql<{ b: unknown; incidents: unknown; serious: unknown }>(
+      m,
+      `SELECT ${b.sql} AS b, COUNT(*) AS incidents, SUM(CASE WHEN i.severity <> 'minor' THEN 1 ELSE 0 END) AS serious
+         FROM operation_incidents i JOIN operations o ON o.id = i.operation_id
+        WHERE i.brigade_id = ? AND i.occurred_at >= ? AND i.occurred_at < ? AND ${s.sql}
+        GROUP BY b`,
+      [...b.params, scope.brigadeId, bounds[0], bounds[bounds.length - 1], ...s.params],
+    );
+    return byBucket(bounds, rows, (f, r) => {
+      add(f, 'incidents', r.incidents);
+      add(f, 'incidents_serious', r.serious);
+    });
+  },
 };
 
 /** R14: holding audits done in the period (passed, failed). */
-const auditFacts: FactLoader = async ({ m, scope, period }) => {
-  const s = operationInScope(scope);
-  const { rows } = await sql<Record<string, unknown>>(
-    m,
-    `SELECT SUM(CASE WHEN h.kind = 'audit_pass' THEN 1 ELSE 0 END) AS audits_passed, SUM(CASE WHEN h.kind = 'audit_fail' THEN 1 ELSE 0 END) AS audits_failed
-       FROM holding_records h JOIN operations o ON o.id = h.operation_id
-      WHERE h.brigade_id = ? AND h.kind IN ('audit_pass', 'audit_fail') AND h.at >= ? AND h.at < ? AND ${s.sql}`,
-    [scope.brigadeId, period.start, period.end, ...s.params],
-  );
-  return { audits_passed: n(rows[0]?.audits_passed), audits_failed: n(rows[0]?.audits_failed) };
+const auditFacts: FactSource = {
+  name: 'audits',
+  cacheable: true,
+  load: async ({ m, scope, bounds }) => {
+    const s = operationInScope(scope);
+    const b = bucketSql('h.at', bounds);
+    const { rows } = await sql<{ b: unknown; passed: unknown; failed: unknown }>(
+      m,
+      `SELECT ${b.sql} AS b, SUM(CASE WHEN h.kind = 'audit_pass' THEN 1 ELSE 0 END) AS passed, SUM(CASE WHEN h.kind = 'audit_fail' THEN 1 ELSE 0 END) AS failed
+         FROM holding_records h JOIN operations o ON o.id = h.operation_id
+        WHERE h.brigade_id = ? AND h.kind IN ('audit_pass', 'audit_fail') AND h.at >= ? AND h.at < ? AND ${s.sql}
+        GROUP BY b`,
+      [...b.params, scope.brigadeId, bounds[0], bounds[bounds.length - 1], ...s.params],
+    );
+    return byBucket(bounds, rows, (f, r) => {
+      add(f, 'audits_passed', r.passed);
+      add(f, 'audits_failed', r.failed);
+    });
+  },
 };
 
 /**
  * §3.5: time limits that came due in the period, per stage: kept (closed in
- * time), missed (closed late, or still open past their limit).
+ * time), missed (closed late, or still open past their limit). A month is
+ * kept only once it is over, when every limit due in it is past due: its
+ * count no longer moves with the clock.
  */
-const timeLimitFacts: FactLoader = async ({ m, scope, period, now }) => {
-  const s = operationInScope(scope);
-  const { rows } = await sql<{ kind: string; met: unknown; late: unknown }>(
-    m,
-    `SELECT d.kind AS kind,
-            SUM(CASE WHEN d.closed_at IS NOT NULL AND d.outcome = 'met' THEN 1 ELSE 0 END) AS met,
-            SUM(CASE WHEN (d.closed_at IS NOT NULL AND d.outcome = 'late') OR (d.closed_at IS NULL AND d.due_at < ?) THEN 1 ELSE 0 END) AS late
-       FROM workflow_deadlines d JOIN operations o ON o.id = d.instance_id
-      WHERE d.brigade_id = ? AND d.workflow = 'operation' AND d.kind IN (${RATED_LIMITS.map(() => '?').join(', ')})
-        AND d.due_at >= ? AND d.due_at < ? AND ${s.sql}
-      GROUP BY d.kind`,
-    [now, scope.brigadeId, ...RATED_LIMITS, period.start, period.end, ...s.params],
-  );
-  const out: Facts = {};
-  for (const k of RATED_LIMITS) {
-    const r = rows.find((x) => x.kind === k);
-    out[`limit_${k}_met`] = n(r?.met);
-    out[`limit_${k}_late`] = n(r?.late);
-  }
-  return out;
+const timeLimitFacts: FactSource = {
+  name: 'limits',
+  cacheable: true,
+  load: async ({ m, scope, bounds, now }) => {
+    const s = operationInScope(scope);
+    const b = bucketSql('d.due_at', bounds);
+    const { rows } = await sql<{ b: unknown; kind: string; met: unknown; late: unknown }>(
+      m,
+      `SELECT ${b.sql} AS b, d.kind AS kind,
+              SUM(CASE WHEN d.closed_at IS NOT NULL AND d.outcome = 'met' THEN 1 ELSE 0 END) AS met,
+              SUM(CASE WHEN (d.closed_at IS NOT NULL AND d.outcome = 'late') OR (d.closed_at IS NULL AND d.due_at < ?) THEN 1 ELSE 0 END) AS late
+         FROM workflow_deadlines d JOIN operations o ON o.id = d.instance_id
+        WHERE d.brigade_id = ? AND d.workflow = 'operation' AND d.kind IN (${RATED_LIMITS.map(() => '?').join(', ')})
+          AND d.due_at >= ? AND d.due_at < ? AND ${s.sql}
+        GROUP BY b, d.kind`,
+      [...b.params, now, scope.brigadeId, ...RATED_LIMITS, bounds[0], bounds[bounds.length - 1], ...s.params],
+    );
+    const out = byBucket(bounds, rows, (f, r) => {
+      add(f, `limit_${r.kind}_met`, r.met);
+      add(f, `limit_${r.kind}_late`, r.late);
+    });
+    for (const f of out) for (const k of RATED_LIMITS) for (const x of ['met', 'late']) f[`limit_${k}_${x}`] ??= 0;
+    return out;
+  },
 };
 
 /** §3.5: plans drafted and filed, returns and cancellations in the period (their share is watched). */
-const changeFacts: FactLoader = async ({ m, scope, period }) => {
-  const s = operationInScope(scope);
-  const { rows } = await sql<{ event: string; c: unknown }>(
-    m,
-    `SELECT h.event AS event, COUNT(*) AS c
-       FROM workflow_history h JOIN operations o ON o.id = h.instance_id
-      WHERE o.brigade_id = ? AND h.event IN ('CREATE', 'FILE', 'RETURN', 'CANCEL') AND h.at >= ? AND h.at < ? AND ${s.sql}
-      GROUP BY h.event`,
-    [scope.brigadeId, period.start, period.end, ...s.params],
-  );
-  const c = (e: string) => n(rows.find((r) => r.event === e)?.c);
-  return { drafts: c('CREATE'), filings: c('FILE'), returns: c('RETURN'), cancellations: c('CANCEL') };
+const changeFacts: FactSource = {
+  name: 'changes',
+  cacheable: true,
+  load: async ({ m, scope, bounds }) => {
+    const s = operationInScope(scope);
+    const b = bucketSql('h.at', bounds);
+    const { rows } = await sql<{ b: unknown; event: string; c: unknown }>(
+      m,
+      `SELECT ${b.sql} AS b, h.event AS event, COUNT(*) AS c
+         FROM workflow_history h JOIN operations o ON o.id = h.instance_id
+        WHERE h.brigade_id = ? AND h.event IN ('CREATE', 'FILE', 'RETURN', 'CANCEL') AND h.at >= ? AND h.at < ? AND ${s.sql}
+        GROUP BY b, h.event`,
+      [...b.params, scope.brigadeId, bounds[0], bounds[bounds.length - 1], ...s.params],
+    );
+    const name: Record<string, string> = { CREATE: 'drafts', FILE: 'filings', RETURN: 'returns', CANCEL: 'cancellations' };
+    const out = byBucket(bounds, rows, (f, r) => add(f, name[r.event], r.c));
+    for (const f of out) for (const k of Object.values(name)) f[k] ??= 0;
+    return out;
+  },
 };
 
-/** SPEC §4: flags raised and resolved in the period (the scope's: its group, or naming its squad). */
-const flagFacts: FactLoader = async ({ m, scope, period }) => {
-  const cond = scope.kind === 'group' ? 'AND f.group_id = ?' : scope.kind === 'squad' ? 'AND f.squad_id = ?' : '';
-  const params = scope.kind === 'group' ? [scope.group!.id] : scope.kind === 'squad' ? [scope.squad!.id] : [];
-  const { rows } = await sql<Record<string, unknown>>(
-    m,
-    `SELECT SUM(CASE WHEN f.raised_at >= ? AND f.raised_at < ? THEN 1 ELSE 0 END) AS flags_raised,
-            SUM(CASE WHEN f.status <> 'open' AND f.resolved_at >= ? AND f.resolved_at < ? THEN 1 ELSE 0 END) AS flags_resolved
-       FROM flags f WHERE f.brigade_id = ? ${cond} AND ((f.raised_at >= ? AND f.raised_at < ?) OR (f.resolved_at >= ? AND f.resolved_at < ?))`,
-    [period.start, period.end, period.start, period.end, scope.brigadeId, ...params, period.start, period.end, period.start, period.end],
-  );
-  return { flags_raised: n(rows[0]?.flags_raised), flags_resolved: n(rows[0]?.flags_resolved) };
+/**
+ * Where operations wait longest: for the operations that began in the
+ * period, the hours spent in each state (each step's time to the next step),
+ * the number of stays and of operations.
+ */
+const dwellFacts: FactSource = {
+  name: 'dwell',
+  cacheable: true,
+  load: async ({ m, scope, bounds, dbKind }) => {
+    const s = operationInScope(scope);
+    const b = bucketSql('o.actual_start', bounds);
+    const hours = dbKind === 'sqlite' ? '(julianday(next_at) - julianday(at)) * 24.0' : 'TIMESTAMPDIFF(SECOND, at, next_at) / 3600.0';
+    const { rows } = await sql<{ b: unknown; state: string; hours: unknown; stays: unknown; ops: unknown }>(
+      m,
+      `SELECT b, to_state AS state, SUM(${hours}) AS hours, COUNT(*) AS stays, COUNT(DISTINCT instance_id) AS ops FROM (
+         SELECT ${b.sql} AS b, h.instance_id, h.to_state, h.at, LEAD(h.at) OVER (PARTITION BY h.instance_id ORDER BY h.seq) AS next_at
+           FROM workflow_history h JOIN operations o ON o.id = h.instance_id
+          WHERE o.brigade_id = ? AND o.actual_start >= ? AND o.actual_start < ? AND ${s.sql}
+       ) steps
+       WHERE next_at IS NOT NULL AND to_state IN (${DWELL_STATES.map(() => '?').join(', ')})
+       GROUP BY b, to_state`,
+      [...b.params, scope.brigadeId, bounds[0], bounds[bounds.length - 1], ...s.params, ...DWELL_STATES],
+    );
+    return byBucket(bounds, rows, (f, r) => {
+      f[`dwell_${r.state}_hours`] = (f[`dwell_${r.state}_hours`] ?? 0) + (Number(r.hours) || 0);
+      add(f, `dwell_${r.state}_stays`, r.stays);
+      add(f, `dwell_${r.state}_ops`, r.ops);
+    });
+  },
 };
 
-/** Every area's facts; an area added later (hard problems, detained goods) appends its loader. */
-export const FACT_LOADERS: FactLoader[] = [operationFacts, incidentFacts, auditFacts, timeLimitFacts, changeFacts, flagFacts];
+/** SPEC §4: flags raised and resolved in the period (the scope's: its group, or naming its squad). Read live. */
+const flagFacts: FactSource = {
+  name: 'flags',
+  cacheable: false,
+  load: async ({ m, scope, bounds }) => {
+    const cond = scope.kind === 'group' ? 'AND f.group_id = ?' : scope.kind === 'squad' ? 'AND f.squad_id = ?' : '';
+    const params = scope.kind === 'group' ? [scope.group!.id] : scope.kind === 'squad' ? [scope.squad!.id] : [];
+    const first = bounds[0];
+    const last = bounds[bounds.length - 1];
+    const raised = bucketSql('f.raised_at', bounds);
+    const resolved = bucketSql('f.resolved_at', bounds);
+    const [r1, r2] = await Promise.all([
+      sql<{ b: unknown; c: unknown }>(
+        m,
+        `SELECT ${raised.sql} AS b, COUNT(*) AS c FROM flags f WHERE f.brigade_id = ? ${cond} AND f.raised_at >= ? AND f.raised_at < ? GROUP BY b`,
+        [...raised.params, scope.brigadeId, ...params, first, last],
+      ),
+      sql<{ b: unknown; c: unknown }>(
+        m,
+        `SELECT ${resolved.sql} AS b, COUNT(*) AS c FROM flags f WHERE f.brigade_id = ? ${cond} AND f.status <> 'open' AND f.resolved_at >= ? AND f.resolved_at < ? GROUP BY b`,
+        [...resolved.params, scope.brigadeId, ...params, first, last],
+      ),
+    ]);
+    const out = byBucket(bounds, r1.rows, (f, r) => add(f, 'flags_raised', r.c));
+    r2.rows.forEach((r) => add(out[n(r.b)], 'flags_resolved', r.c));
+    for (const f of out) {
+      f.flags_raised ??= 0;
+      f.flags_resolved ??= 0;
+    }
+    return out;
+  },
+};
 
-export async function loadFacts(ctx: FactContext): Promise<Facts> {
-  const parts = await Promise.all(FACT_LOADERS.map((load) => load(ctx)));
-  return Object.assign({}, ...parts);
+/** Every area's facts; an area added later (hard problems, detained goods) appends its source. */
+export const FACT_SOURCES: FactSource[] = [operationFacts, incidentFacts, auditFacts, timeLimitFacts, changeFacts, dwellFacts, flagFacts];
+
+/** Facts summed over buckets (or months). */
+export function sumFacts(parts: Facts[]): Facts {
+  const out: Facts = {};
+  for (const f of parts) for (const [k, v] of Object.entries(f)) out[k] = (out[k] ?? 0) + v;
+  return out;
 }

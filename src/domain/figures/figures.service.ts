@@ -1,13 +1,13 @@
 import type { Config } from '../../../config';
 import type { Clock } from '../../clock';
-import { NotFoundError } from '../../errors';
+import { NotFoundError, ValidationError } from '../../errors';
 import type { Database } from '../../persistence/data-source';
 import { readDate, sql } from '../../persistence/sql';
 import type { Principal } from '../org/org.service';
-import { decodeCursor, encodeCursor } from '../operations/operation.service';
-import { type FigurePeriod, figurePeriod, monthRange, previousPeriod, samePeriodLastYear } from './figure-period';
-import { loadFacts, operationFacts } from './facts';
+import { type FigurePeriod, figurePeriod, monthRange, monthsOfPeriod, previousPeriod, samePeriodLastYear } from './figure-period';
+import { DWELL_STATES, FACT_SOURCES, type Facts, sumFacts } from './facts';
 import { type SquadAssessment, assessSquads } from './assessment';
+import { type FactSet, MonthFacts } from './month-facts';
 import { INDICATORS, type Indicator, type IndicatorValue, evaluate } from './indicators';
 import { type FigureScope, figureScope, lineInScope, operationInScope } from './scope';
 
@@ -36,6 +36,24 @@ export interface FiguresView {
   previous: FigurePeriod;
   lastYear: FigurePeriod;
   rows: FigureRow[];
+  /** The raw facts of the period (for the charts). */
+  facts: Facts;
+}
+
+/** The figures of a brigade, group or squad. */
+export const SCOPE_SET: FactSet = {
+  name: 'scope',
+  sources: FACT_SOURCES,
+  scopeKey: (s) => (s.kind === 'squad' ? `squad:${s.squad!.id}` : s.kind === 'group' ? `group:${s.group!.id}` : 'brigade'),
+};
+
+/** Where operations wait longest (from a period's facts): the average hours spent in each state, and how many operations stayed in it. */
+export function dwellOf(f: Facts): Array<{ state: string; hours: number; operations: number }> {
+  return DWELL_STATES.filter((s) => (f[`dwell_${s}_stays`] ?? 0) > 0).map((s) => ({
+    state: s,
+    hours: Math.round((f[`dwell_${s}_hours`] / f[`dwell_${s}_stays`]) * 10) / 10,
+    operations: f[`dwell_${s}_ops`] ?? 0,
+  }));
 }
 
 /** One record behind a figure, and why it counts (or not) toward it. */
@@ -70,11 +88,15 @@ const RESULT_COLUMN: Record<string, string> = { person_times: 'officers', vehicl
  * number of groups, squads or operations.
  */
 export class FiguresService {
+  private readonly monthFacts: MonthFacts;
+
   constructor(
     private readonly db: Database,
     private readonly config: Readonly<Config>,
     private readonly clock: Clock,
-  ) {}
+  ) {
+    this.monthFacts = new MonthFacts(db, clock);
+  }
 
   indicator(id: string): Indicator {
     const ind = INDICATORS.find((i) => i.id === id);
@@ -88,8 +110,12 @@ export class FiguresService {
     const scope = await figureScope(m, p, q);
     const previous = previousPeriod(period, p.timeZone);
     const lastYear = samePeriodLastYear(period, p.timeZone);
-    const now = this.clock.now();
-    const [cur, prev, ly] = await Promise.all([period, previous, lastYear].map((per) => loadFacts({ m, scope, period: per, now })));
+    // The three periods' months asked at once: kept months are read, the others computed a run at a time.
+    const periods = [period, previous, lastYear].map(monthsOfPeriod);
+    const all = periods.flat();
+    const byMonth = await this.monthFacts.months(SCOPE_SET, scope, all);
+    const factsOf = (months: string[]) => sumFacts(months.map((mo) => byMonth[all.indexOf(mo)]));
+    const [cur, prev, ly] = periods.map(factsOf);
     const min = this.config.figures.minSample;
     const values = [cur, prev, ly].map((f) => evaluate(INDICATORS, f, min));
     return {
@@ -98,49 +124,20 @@ export class FiguresService {
       previous,
       lastYear,
       rows: INDICATORS.map((indicator, i) => ({ indicator, current: values[0][i], previous: values[1][i], lastYear: values[2][i] })),
+      facts: cur,
     };
   }
 
-  /** Results month by month (for the chart "results over time"): one statement a month. */
-  async monthlyResults(p: Principal, q: PeriodQuery & { group?: string; squad?: string }, months: string[]): Promise<Array<{ month: string; facts: Record<string, number> }>> {
-    const m = this.db.manager;
-    const scope = await figureScope(m, p, q);
-    const now = this.clock.now();
-    return Promise.all(months.map(async (month) => ({ month, facts: await operationFacts({ m, scope, period: figurePeriod(month, p.timeZone), now }) })));
-  }
-
-  /**
-   * Where operations wait longest: the average hours spent in each state by the
-   * operations that began in the period (from their history: each step's time
-   * to the next step).
-   */
-  async stateDwell(p: Principal, q: PeriodQuery & { group?: string; squad?: string }): Promise<Array<{ state: string; hours: number; operations: number }>> {
-    const m = this.db.manager;
-    const period = periodOf(q, p.timeZone);
-    const scope = await figureScope(m, p, q);
-    const s = operationInScope(scope);
-    const hours = this.db.kind === 'sqlite' ? '(julianday(next_at) - julianday(at)) * 24.0' : 'TIMESTAMPDIFF(SECOND, at, next_at) / 3600.0';
-    const { rows } = await sql<{ state: string; hours: unknown; ops: unknown }>(
-      m,
-      `SELECT to_state AS state, AVG(${hours}) AS hours, COUNT(DISTINCT instance_id) AS ops FROM (
-         SELECT h.instance_id, h.to_state, h.at, LEAD(h.at) OVER (PARTITION BY h.instance_id ORDER BY h.seq) AS next_at
-           FROM workflow_history h JOIN operations o ON o.id = h.instance_id
-          WHERE o.brigade_id = ? AND o.actual_start >= ? AND o.actual_start < ? AND ${s.sql}
-       ) steps
-       WHERE next_at IS NOT NULL AND to_state <> 'cancelled'
-       GROUP BY to_state`,
-      [scope.brigadeId, period.start, period.end, ...s.params],
-    );
-    const order = ['draft', 'filed', 'approved', 'in_progress', 'holding', 'awaiting_audit'];
-    return rows
-      .filter((r) => order.includes(r.state))
-      .map((r) => ({ state: r.state, hours: Math.round(Number(r.hours) * 10) / 10, operations: Number(r.ops) }))
-      .sort((a, b) => order.indexOf(a.state) - order.indexOf(b.state));
+  /** The facts month by month (for the charts of results over time). */
+  async monthly(p: Principal, q: { group?: string; squad?: string }, months: string[]): Promise<Array<{ month: string; facts: Facts }>> {
+    const scope = await figureScope(this.db.manager, p, q);
+    const facts = await this.monthFacts.months(SCOPE_SET, scope, months);
+    return months.map((month, i) => ({ month, facts: facts[i] }));
   }
 
   /** R14: the annual assessment of every squad, best first, each score with how it was reached. */
   assessment(p: Principal, year: number): Promise<SquadAssessment[]> {
-    return assessSquads(this.db, this.config, p, year, this.clock.now());
+    return assessSquads(this.db, this.monthFacts, this.config, p, year);
   }
 
   /** Every record behind one figure (for an export), page after page. */
@@ -154,42 +151,56 @@ export class FiguresService {
     return { ...page, rows, nextCursor: null };
   }
 
-  /** The records behind one figure, newest first, a page at a time; their values add up to the figure. */
+  /** The records behind one figure, newest first, a page at a time (keyset on the instant and id); their values add up to the figure. */
   async drill(p: Principal, q: PeriodQuery & { indicator: string; group?: string; squad?: string; cursor?: string; limit?: number }): Promise<DrillPage> {
     const indicator = this.indicator(q.indicator);
     const m = this.db.manager;
     const period = periodOf(q, p.timeZone);
     const scope = await figureScope(m, p, q);
     const limit = Math.min(Math.max(q.limit ?? 100, 1), 500);
-    const before = q.cursor ? decodeCursor(q.cursor) : null;
-    const page = (rows: DrillRow[]) => ({
+    const after = q.cursor ? decodeDrillCursor(q.cursor) : null;
+    const page = (rows: DrillRow[]): DrillPage => ({
       indicator,
       scope,
       period,
       rows: rows.slice(0, limit),
-      nextCursor: rows.length > limit ? encodeCursor(rows[limit - 1].id) : null,
+      nextCursor: rows.length > limit ? encodeDrillCursor(rows[limit - 1]) : null,
     });
-    const cursorSql = (col: string) => (before ? ` AND ${col} < ${Number(before)}` : '');
-    const base = [scope.brigadeId, period.start, period.end];
+    /** Newest first: (instant, id) strictly before the cursor's. */
+    const keyset = (at: string, id: string) => (after ? { sql: ` AND (${at} < ? OR (${at} = ? AND ${id} < ?))`, params: [after.at, after.at, after.id] } : { sql: '', params: [] });
+    const order = (at: string, id: string) => `ORDER BY ${at} DESC, ${id} DESC LIMIT ${limit + 1}`;
+    const s = operationInScope(scope);
 
     switch (indicator.drill) {
       case 'operations':
       case 'qualifying':
       case 'results': {
-        const line = lineInScope(scope);
-        const { rows } = await sql<Record<string, unknown>>(
+        // The page of operations first (in the order of the index on the actual start), then their result lines in the scope.
+        const k = keyset('o.actual_start', 'o.id');
+        const { rows: ops } = await sql<Record<string, unknown>>(
           m,
-          `SELECT o.id AS id, o.title AS title, o.kind AS kind, o.state AS state, o.actual_start AS actual_start, o.actual_hours AS actual_hours,
-                  o.counts_toward_minimum AS counts, SUM(COALESCE(os.officers, 0)) AS officers, SUM(COALESCE(os.vehicles, 0)) AS vehicles,
-                  SUM(COALESCE(os.educated, 0)) AS educated, SUM(COALESCE(os.handled, 0)) AS handled
-             FROM operations o JOIN operation_squads os ON os.operation_id = o.id JOIN squads sq ON sq.id = os.squad_id
-            WHERE o.brigade_id = ? AND o.actual_start >= ? AND o.actual_start < ? AND o.state <> 'cancelled' AND ${line.sql}${cursorSql('o.id')}
-            GROUP BY o.id, o.title, o.kind, o.state, o.actual_start, o.actual_hours, o.counts_toward_minimum
-            ORDER BY o.id DESC LIMIT ${limit + 1}`,
-          [...base, ...line.params],
+          `SELECT o.id AS id, o.title AS title, o.kind AS kind, o.state AS state, o.actual_start AS actual_start, o.actual_hours AS actual_hours, o.counts_toward_minimum AS counts
+             FROM operations o
+            WHERE o.brigade_id = ? AND o.actual_start >= ? AND o.actual_start < ? AND o.state <> 'cancelled' AND ${s.sql}${k.sql}
+            ${order('o.actual_start', 'o.id')}`,
+          [scope.brigadeId, period.start, period.end, ...s.params, ...k.params],
         );
+        const sums = new Map<number, Record<string, unknown>>();
+        if (ops.length && indicator.drill === 'results') {
+          const line = lineInScope(scope);
+          const { rows } = await sql<Record<string, unknown>>(
+            m,
+            `SELECT os.operation_id AS id, SUM(COALESCE(os.officers, 0)) AS officers, SUM(COALESCE(os.vehicles, 0)) AS vehicles,
+                    SUM(COALESCE(os.educated, 0)) AS educated, SUM(COALESCE(os.handled, 0)) AS handled
+               FROM operation_squads os JOIN squads sq ON sq.id = os.squad_id
+              WHERE os.operation_id IN (${ops.map(() => '?').join(', ')}) AND ${line.sql}
+              GROUP BY os.operation_id`,
+            [...ops.map((r) => r.id), ...line.params],
+          );
+          for (const r of rows) sums.set(Number(r.id), r);
+        }
         return page(
-          rows.map((r) => {
+          ops.map((r) => {
             const completed = COMPLETED.includes(String(r.state));
             const hours = r.actual_hours === null ? '—' : Number(r.actual_hours);
             const counts = completed && Number(r.counts) === 1;
@@ -202,23 +213,51 @@ export class FiguresService {
                 : { key: `why.not_${!completed ? 'completed' : r.kind === 'ad_hoc' ? 'ad_hoc' : 'short'}`, params: { hours } };
             } else if (indicator.drill === 'results') {
               const col = RESULT_COLUMN[indicator.id];
-              value = completed ? Number(r[col] ?? 0) : 0;
+              value = completed ? Number(sums.get(Number(r.id))?.[col] ?? 0) : 0;
               why = completed ? { key: 'why.result_lines', params: { value } } : { key: 'why.not_completed', params: { hours } };
             }
             return { id: Number(r.id), link: `/operations/${r.id}`, at: readDate(r.actual_start), title: String(r.title), value, why, state: String(r.state) };
           }),
         );
       }
+      case 'idle': {
+        // 出勤不出力: a completed operation's result line with officers sent and nothing educated or handled.
+        const line = lineInScope(scope);
+        const k = keyset('o.actual_start', 'o.id');
+        const { rows } = await sql<Record<string, unknown>>(
+          m,
+          `SELECT o.id AS id, o.title AS title, o.actual_start AS at, COUNT(*) AS idle_lines, SUM(os.officers) AS officers, MIN(sq.name) AS squad, MIN(sq.name_en) AS squad_en, COUNT(DISTINCT sq.id) AS squads
+             FROM operations o JOIN operation_squads os ON os.operation_id = o.id JOIN squads sq ON sq.id = os.squad_id
+            WHERE o.brigade_id = ? AND o.actual_start >= ? AND o.actual_start < ? AND o.state IN ('holding', 'awaiting_audit', 'closed') AND ${line.sql}
+              AND COALESCE(os.officers, 0) > 0 AND COALESCE(os.educated, 0) + COALESCE(os.handled, 0) = 0${k.sql}
+            GROUP BY o.id, o.title, o.actual_start
+            ${order('o.actual_start', 'o.id')}`,
+          [scope.brigadeId, period.start, period.end, ...line.params, ...k.params],
+        );
+        return page(
+          rows.map((r) => ({
+            id: Number(r.id),
+            link: `/operations/${r.id}`,
+            at: readDate(r.at),
+            title: String(r.title),
+            value: Number(r.idle_lines),
+            why: {
+              key: 'why.idle',
+              params: { squad: String(r.squad), squadEn: String(r.squad_en), others: Number(r.squads) - 1, officers: Number(r.officers) },
+            },
+          })),
+        );
+      }
       case 'incidents': {
-        const s = operationInScope(scope);
         const serious = indicator.id === 'incidents_serious' ? " AND i.severity <> 'minor'" : '';
+        const k = keyset('i.occurred_at', 'i.id');
         const { rows } = await sql<Record<string, unknown>>(
           m,
           `SELECT i.id AS id, i.type AS type, i.severity AS severity, i.occurred_at AS at, o.id AS op, o.title AS title
              FROM operation_incidents i JOIN operations o ON o.id = i.operation_id
-            WHERE i.brigade_id = ? AND i.occurred_at >= ? AND i.occurred_at < ?${serious} AND ${s.sql}${cursorSql('i.id')}
-            ORDER BY i.id DESC LIMIT ${limit + 1}`,
-          [...base, ...s.params],
+            WHERE i.brigade_id = ? AND i.occurred_at >= ? AND i.occurred_at < ?${serious} AND ${s.sql}${k.sql}
+            ${order('i.occurred_at', 'i.id')}`,
+          [scope.brigadeId, period.start, period.end, ...s.params, ...k.params],
         );
         return page(
           rows.map((r) => ({
@@ -232,14 +271,14 @@ export class FiguresService {
         );
       }
       case 'audits': {
-        const s = operationInScope(scope);
+        const k = keyset('h.at', 'h.id');
         const { rows } = await sql<Record<string, unknown>>(
           m,
           `SELECT h.id AS id, h.kind AS kind, h.at AS at, o.id AS op, o.title AS title
              FROM holding_records h JOIN operations o ON o.id = h.operation_id
-            WHERE h.brigade_id = ? AND h.kind IN ('audit_pass', 'audit_fail') AND h.at >= ? AND h.at < ? AND ${s.sql}${cursorSql('h.id')}
-            ORDER BY h.id DESC LIMIT ${limit + 1}`,
-          [...base, ...s.params],
+            WHERE h.brigade_id = ? AND h.kind IN ('audit_pass', 'audit_fail') AND h.at >= ? AND h.at < ? AND ${s.sql}${k.sql}
+            ${order('h.at', 'h.id')}`,
+          [scope.brigadeId, period.start, period.end, ...s.params, ...k.params],
         );
         return page(
           rows.map((r) => ({
@@ -254,15 +293,15 @@ export class FiguresService {
       }
       case 'limits': {
         const kind = indicator.id.replace('ontime_', '');
-        const s = operationInScope(scope);
+        const k = keyset('d.due_at', 'd.id');
         const { rows } = await sql<Record<string, unknown>>(
           m,
           `SELECT d.id AS id, d.due_at AS due, d.closed_at AS closed, d.outcome AS outcome, o.id AS op, o.title AS title
              FROM workflow_deadlines d JOIN operations o ON o.id = d.instance_id
-            WHERE d.brigade_id = ? AND d.workflow = 'operation' AND d.kind = ? AND d.due_at >= ? AND d.due_at < ? AND ${s.sql}${cursorSql('d.id')}
-              AND (d.closed_at IS NOT NULL OR d.due_at < ?)
-            ORDER BY d.id DESC LIMIT ${limit + 1}`,
-          [scope.brigadeId, kind, period.start, period.end, ...s.params, this.clock.now()],
+            WHERE d.brigade_id = ? AND d.workflow = 'operation' AND d.kind = ? AND d.due_at >= ? AND d.due_at < ? AND ${s.sql}
+              AND ((d.closed_at IS NOT NULL AND d.outcome IN ('met', 'late')) OR (d.closed_at IS NULL AND d.due_at < ?))${k.sql}
+            ${order('d.due_at', 'd.id')}`,
+          [scope.brigadeId, kind, period.start, period.end, ...s.params, this.clock.now(), ...k.params],
         );
         return page(
           rows.map((r) => {
@@ -279,15 +318,15 @@ export class FiguresService {
         );
       }
       case 'changes': {
-        const s = operationInScope(scope);
         const event = indicator.id.startsWith('return') ? 'RETURN' : 'CANCEL';
+        const k = keyset('h.at', 'h.id');
         const { rows } = await sql<Record<string, unknown>>(
           m,
           `SELECT h.id AS id, h.at AS at, h.payload AS payload, h.actor_name AS actor, o.id AS op, o.title AS title
              FROM workflow_history h JOIN operations o ON o.id = h.instance_id
-            WHERE o.brigade_id = ? AND h.event = ? AND h.at >= ? AND h.at < ? AND ${s.sql}${cursorSql('h.id')}
-            ORDER BY h.id DESC LIMIT ${limit + 1}`,
-          [scope.brigadeId, event, period.start, period.end, ...s.params],
+            WHERE h.brigade_id = ? AND h.event = ? AND h.at >= ? AND h.at < ? AND ${s.sql}${k.sql}
+            ${order('h.at', 'h.id')}`,
+          [scope.brigadeId, event, period.start, period.end, ...s.params, ...k.params],
         );
         return page(
           rows.map((r) => {
@@ -308,12 +347,13 @@ export class FiguresService {
         const params = scope.kind === 'group' ? [scope.group!.id] : scope.kind === 'squad' ? [scope.squad!.id] : [];
         const col = indicator.id === 'flags_raised' ? 'f.raised_at' : 'f.resolved_at';
         const extra = indicator.id === 'flags_resolved' ? " AND f.status <> 'open'" : '';
+        const k = keyset(col, 'f.id');
         const { rows } = await sql<Record<string, unknown>>(
           m,
           `SELECT f.id AS id, f.rule AS rule, f.kind AS kind, f.period AS fperiod, f.status AS status, ${col} AS at
-             FROM flags f WHERE f.brigade_id = ? AND ${col} >= ? AND ${col} < ? ${cond}${extra}${cursorSql('f.id')}
-            ORDER BY f.id DESC LIMIT ${limit + 1}`,
-          [...base, ...params],
+             FROM flags f WHERE f.brigade_id = ? AND ${col} >= ? AND ${col} < ? ${cond}${extra}${k.sql}
+            ${order(col, 'f.id')}`,
+          [scope.brigadeId, period.start, period.end, ...params, ...k.params],
         );
         return page(
           rows.map((r) => ({
@@ -330,4 +370,20 @@ export class FiguresService {
         return page([]);
     }
   }
+}
+
+/** A drill-down page's cursor: the instant and id of its last record. */
+function encodeDrillCursor(row: DrillRow): string {
+  return Buffer.from(JSON.stringify({ at: row.at?.toISOString() ?? null, id: row.id })).toString('base64url');
+}
+
+function decodeDrillCursor(cursor: string): { at: Date; id: number } {
+  try {
+    const { at, id } = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as { at: unknown; id: unknown };
+    const when = typeof at === 'string' ? new Date(at) : null;
+    if (when && !Number.isNaN(when.getTime()) && Number.isSafeInteger(id) && (id as number) > 0) return { at: when, id: id as number };
+  } catch {
+    // fall through
+  }
+  throw new ValidationError('The cursor is not valid', { cursor: 'invalid' });
 }

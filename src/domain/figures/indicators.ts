@@ -22,7 +22,7 @@ export interface Indicator {
   section: 'operations' | 'results' | 'problems' | 'safety' | 'holding' | 'timeliness' | 'changes' | 'oversight' | 'goods';
 }
 
-export type DrillKind = 'operations' | 'qualifying' | 'results' | 'incidents' | 'audits' | 'limits' | 'changes' | 'flags' | 'problems' | 'goods';
+export type DrillKind = 'operations' | 'qualifying' | 'results' | 'incidents' | 'audits' | 'limits' | 'changes' | 'flags' | 'problems' | 'goods' | 'idle';
 
 export const INDICATORS: Indicator[] = [
   { id: 'operations', kind: 'count', numerator: 'ops_all', drill: 'operations', section: 'operations' },
@@ -31,6 +31,7 @@ export const INDICATORS: Indicator[] = [
   { id: 'vehicle_times', kind: 'count', numerator: 'vehicle_times', drill: 'results', section: 'results' },
   { id: 'educated', kind: 'count', numerator: 'educated', drill: 'results', section: 'results' },
   { id: 'handled', kind: 'count', numerator: 'handled', drill: 'results', section: 'results' },
+  { id: 'idle_lines', kind: 'count', numerator: 'idle_lines', drill: 'idle', better: 'lower', section: 'results' },
   { id: 'incidents', kind: 'count', numerator: 'incidents', drill: 'incidents', section: 'safety' },
   { id: 'incidents_serious', kind: 'count', numerator: 'incidents_serious', drill: 'incidents', section: 'safety' },
   { id: 'audit_pass_rate', kind: 'ratio', numerator: 'audits_passed', denominator: 'audits_all', drill: 'audits', better: 'higher', section: 'holding' },

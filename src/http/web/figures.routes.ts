@@ -2,6 +2,7 @@ import { Router, type Request } from 'express';
 import type { Services } from '../../container';
 import { figurePeriod, monthsOfPeriod } from '../../domain/figures/figure-period';
 import { INDICATORS } from '../../domain/figures/indicators';
+import { dwellOf } from '../../domain/figures/figures.service';
 import { monthOf } from '../../domain/oversight/periods';
 import { AppError } from '../../errors';
 import { describeFieldProblem, t } from '../../i18n';
@@ -60,11 +61,8 @@ export function figuresPages(services: Services): Router {
     const year = view.period.firstMonth.slice(0, 4);
     const months = view.period.kind === 'range' ? monthsOfPeriod(view.period) : monthsOfPeriod(figurePeriod(year, p.timeZone));
     const monthLabel = (mo: string) => t(req.locale, 'compliance.month', { month: Number(mo.slice(5)) });
-    const [grid, series, dwell] = await Promise.all([
-      services.compliance.year(p, Number(year)),
-      services.figures.monthlyResults(p, q, months),
-      services.figures.stateDwell(p, q),
-    ]);
+    const [grid, series] = await Promise.all([services.compliance.year(p, Number(year)), services.figures.monthly(p, q, months)]);
+    const dwell = dwellOf(view.facts);
     const gridRows = view.scope.group ? grid.rows.filter((row) => row.group.id === view.scope.group!.id) : grid.rows;
     const charts = {
       groupsSvg: groupedBars({
@@ -182,7 +180,7 @@ export function annualPages(services: Services): Router {
           how: t(req.locale, c.how.key, c.how.params),
         })),
         idle: a.idle,
-        idleCount: a.idle.length,
+        idleLink: `/figures/idle_lines?period=${year}&squad=${encodeURIComponent(a.squad.code)}`,
       })),
       weights: Object.entries(services.config.figures.assessmentWeights).map(([k, w]) => ({ name: t(req.locale, `assessment.${k}`), weight: w })),
     });

@@ -5,6 +5,7 @@ import { AppSetting, SignInThrottle, WebSession } from './web.entity';
 import { Flag, JobRun, JobSlot } from './oversight.entity';
 import { Notification, NotificationDelivery } from './notification.entity';
 import { GroupPlan, Meeting } from './plans-meetings.entity';
+import { FigureMonthFacts } from './figures.entity';
 
 export * from './org.entity';
 export * from './operation.entity';
@@ -13,6 +14,7 @@ export * from './web.entity';
 export * from './oversight.entity';
 export * from './notification.entity';
 export * from './plans-meetings.entity';
+export * from './figures.entity';
 
 export const ENTITIES = [
   Brigade,
@@ -38,5 +40,6 @@ export const ENTITIES = [
   Notification,
   NotificationDelivery,
   GroupPlan,
+  FigureMonthFacts,
   Meeting,
 ];

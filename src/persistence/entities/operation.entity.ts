@@ -172,6 +172,7 @@ export class OperationSquad {
 /** R11: an incident during an operation. */
 @Entity('operation_incidents')
 @Index('IDX_operation_incidents_operation', ['operationId'])
+@Index('IDX_operation_incidents_brigade_occurred', ['brigadeId', 'occurredAt'])
 export class OperationIncident {
   @PrimaryGeneratedColumn({ type: 'integer' })
   id!: number;
@@ -217,6 +218,7 @@ export class OperationIncident {
 /** R12, R14: what was seen while holding the site — the host squad's checks, inspectors' spot checks and audits. */
 @Entity('holding_records')
 @Index('IDX_holding_records_operation', ['operationId'])
+@Index('IDX_holding_records_brigade_kind_at', ['brigadeId', 'kind', 'at'])
 export class HoldingRecord {
   @PrimaryGeneratedColumn({ type: 'integer' })
   id!: number;

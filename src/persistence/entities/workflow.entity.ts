@@ -4,6 +4,7 @@ import { Brigade } from './org.entity';
 /** One record run by a machine in workflows/: its persisted snapshot, state and optimistic-lock version. */
 @Entity('workflow_instances')
 @Index('IDX_workflow_instances_workflow_state', ['workflow', 'state'])
+@Index('IDX_workflow_instances_brigade_updated', ['brigadeId', 'updatedAt'])
 export class WorkflowInstance {
   @PrimaryGeneratedColumn({ type: 'integer' })
   id!: number;
@@ -42,6 +43,7 @@ export class WorkflowInstance {
 /** The append-only history of an instance: one row per accepted event (and one for its creation). */
 @Entity('workflow_history')
 @Index('UQ_workflow_history_instance_seq', ['instanceId', 'seq'], { unique: true })
+@Index('IDX_workflow_history_brigade_event_at', ['brigadeId', 'event', 'at'])
 export class WorkflowHistory {
   @PrimaryGeneratedColumn({ type: 'integer' })
   id!: number;
@@ -151,6 +153,7 @@ export class OutboxMessage {
 @Entity('workflow_deadlines')
 @Index('IDX_workflow_deadlines_open', ['closedAt', 'dueAt'])
 @Index('IDX_workflow_deadlines_instance', ['instanceId'])
+@Index('IDX_workflow_deadlines_brigade_kind_due', ['brigadeId', 'workflow', 'kind', 'dueAt'])
 export class WorkflowDeadline {
   @PrimaryGeneratedColumn({ type: 'integer' })
   id!: number;

@@ -6,6 +6,7 @@ import { OperationsByGroupAndState1795822200000 } from './20261127T2330-operatio
 import { JobsAndFlags1795827600000 } from './20261128T0100-jobs-and-flags';
 import { Notifications1795858200000 } from './20261128T0930-notifications';
 import { GroupPlansAndMeetings1795914000000 } from './20261129T0100-group-plans-and-meetings';
+import { Figures1796086800000 } from './20261201T0100-figures';
 
 /** Every migration, oldest first. Never edit one that has landed: add a new one. */
 export const MIGRATIONS = [
@@ -17,4 +18,5 @@ export const MIGRATIONS = [
   JobsAndFlags1795827600000,
   Notifications1795858200000,
   GroupPlansAndMeetings1795914000000,
+  Figures1796086800000,
 ];

@@ -1,0 +1,192 @@
+import { createHash } from 'node:crypto';
+import type { Clock } from '../../clock';
+import type { Database } from '../../persistence/data-source';
+import { readDate, sql } from '../../persistence/sql';
+import type { Facts, FactSource } from './facts';
+import { figurePeriod } from './figure-period';
+import type { FigureScope } from './scope';
+
+/**
+ * A set of fact sources asked together for one scope: the figures of a
+ * brigade, group or squad, or every squad's assessment facts at once.
+ */
+export interface FactSet {
+  name: string;
+  sources: FactSource[];
+  /** What the kept rows of this scope are filed under. */
+  scopeKey: (scope: FigureScope) => string;
+}
+
+/**
+ * A changed instance makes a kept month suspect when it changed at most this
+ * long before the month was computed: a transaction that began before the
+ * computation may commit after it (with `updated_at` from its start).
+ * Transactions here last milliseconds; lock waits give up after 50 s.
+ */
+export const IN_FLIGHT_MARGIN_MS = 5 * 60_000;
+/** A kept month checked and found good is stamped again when its stamp is older than this (keeps the check's scan short). */
+const RESTAMP_AFTER_MS = 60 * 60_000;
+
+interface Month {
+  key: string;
+  start: Date;
+  end: Date;
+}
+
+/**
+ * Figures by month, each month computed once it is over and kept
+ * (`figure_month_facts`), so a year's figures read 12 small rows instead of a
+ * year of operations and their history. Months not yet over are always read
+ * live; so are the sources that are not cacheable (flags).
+ *
+ * A kept month is trusted while no workflow instance that could place a fact
+ * in it has changed since it was computed. Every fact a cacheable source
+ * reads is written by the engine in the transaction that moves an instance,
+ * which stamps the instance's `updated_at`; and every such fact falls in a
+ * month no earlier than the instance's creation or its operation's actual
+ * start (incidents, R11, cannot precede the start). So: a month is stale
+ * when an instance changed at or after (computed_at − margin) and began before
+ * the month's end. One indexed range statement checks all the months asked
+ * for. Rows are also keyed by `facts_key` — a hash of the sources' code, the
+ * time zone and the scope's make-up (a group's squads): a new release or a
+ * squad moved to another group never reads an old row.
+ */
+export class MonthFacts {
+  constructor(
+    private readonly db: Database,
+    private readonly clock: Clock,
+  ) {}
+
+  /** Facts per month, in the order of `months` (`YYYY-MM`, any order, duplicates allowed). */
+  async months(set: FactSet, scope: FigureScope, monthKeys: string[]): Promise<Facts[]> {
+    const m = this.db.manager;
+    const now = this.clock.now();
+    const months = [...new Set(monthKeys)].sort().map((key): Month => {
+      const p = figurePeriod(key, scope.timeZone);
+      return { key, start: p.start, end: p.end };
+    });
+    const ctx = { m, scope, now, dbKind: this.db.kind };
+    const cacheable = set.sources.filter((s) => s.cacheable);
+    const live = set.sources.filter((s) => !s.cacheable);
+    const over = months.filter((mo) => mo.end.getTime() <= now.getTime());
+    const scopeKey = set.scopeKey(scope);
+    const factsKey = over.length ? await this.factsKey(set, scope, cacheable) : '';
+
+    // 1. The kept months, and whether each is still good.
+    const kept = new Map<string, Facts>();
+    if (over.length && cacheable.length) {
+      const { rows } = await sql<{ month: string; facts_key: string; facts: string; computed_at: unknown }>(
+        m,
+        `SELECT month, facts_key, facts, computed_at FROM figure_month_facts WHERE brigade_id = ? AND scope_key = ? AND month IN (${over.map(() => '?').join(', ')})`,
+        [scope.brigadeId, scopeKey, ...over.map((mo) => mo.key)],
+      );
+      const candidates = rows.filter((r) => r.facts_key === factsKey).map((r) => ({ ...r, computedAt: readDate(r.computed_at)! }));
+      if (candidates.length) {
+        const since = new Date(Math.min(...candidates.map((r) => r.computedAt.getTime())) - IN_FLIGHT_MARGIN_MS);
+        const earliest = await this.earliestTouched(scope.brigadeId, since);
+        const restamp: string[] = [];
+        for (const r of candidates) {
+          const month = over.find((mo) => mo.key === r.month)!;
+          if (earliest && earliest.getTime() < month.end.getTime()) continue;
+          kept.set(r.month, JSON.parse(r.facts) as Facts);
+          if (now.getTime() - r.computedAt.getTime() > RESTAMP_AFTER_MS) restamp.push(r.month);
+        }
+        if (restamp.length) await this.restamp(scope.brigadeId, scopeKey, restamp, now);
+      }
+    }
+
+    // 2. What is not kept: computed, a run of consecutive months at a time (one statement per source per run).
+    const computed = new Map<string, Facts>();
+    const missing = months.filter((mo) => !kept.has(mo.key));
+    for (const run of runs(missing)) {
+      const bounds = [...run.map((mo) => mo.start), run[run.length - 1].end];
+      const parts = await Promise.all(cacheable.map((s) => s.load({ ...ctx, bounds })));
+      run.forEach((mo, i) => computed.set(mo.key, Object.assign({}, ...parts.map((p) => p[i]))));
+    }
+    const toKeep = missing.filter((mo) => mo.end.getTime() <= now.getTime());
+    if (toKeep.length && cacheable.length) await this.keep(scope.brigadeId, scopeKey, factsKey, toKeep.map((mo) => [mo.key, computed.get(mo.key)!] as const), now);
+
+    // 3. The live sources, over every month asked for.
+    const liveFacts = new Map<string, Facts>();
+    if (live.length) {
+      for (const run of runs(months)) {
+        const bounds = [...run.map((mo) => mo.start), run[run.length - 1].end];
+        const parts = await Promise.all(live.map((s) => s.load({ ...ctx, bounds })));
+        run.forEach((mo, i) => liveFacts.set(mo.key, Object.assign({}, ...parts.map((p) => p[i]))));
+      }
+    }
+    return monthKeys.map((key) => ({ ...(kept.get(key) ?? computed.get(key)), ...liveFacts.get(key) }));
+  }
+
+  /** The earliest month start of any instance changed since `since`: its creation, or its operation's actual start if earlier. */
+  private async earliestTouched(brigadeId: number, since: Date): Promise<Date | null> {
+    const { rows } = await sql<{ earliest: unknown }>(
+      this.db.manager,
+      `SELECT MIN(CASE WHEN o.actual_start IS NOT NULL AND o.actual_start < wi.created_at THEN o.actual_start ELSE wi.created_at END) AS earliest
+         FROM workflow_instances wi LEFT JOIN operations o ON o.id = wi.id
+        WHERE wi.brigade_id = ? AND wi.updated_at >= ?`,
+      [brigadeId, since],
+    );
+    return readDate(rows[0]?.earliest);
+  }
+
+  private async factsKey(set: FactSet, scope: FigureScope, sources: FactSource[]): Promise<string> {
+    const h = createHash('sha256');
+    h.update(`${set.name}\n${scope.timeZone}\n`);
+    for (const s of sources) h.update(`${s.name}\n${s.fingerprint ?? s.load.toString()}\n`);
+    if (scope.kind === 'group') {
+      const { rows } = await sql<{ id: unknown }>(this.db.manager, 'SELECT id FROM squads WHERE group_id = ? ORDER BY id', [scope.group!.id]);
+      h.update(rows.map((r) => String(r.id)).join(','));
+    }
+    return h.digest('hex');
+  }
+
+  private async restamp(brigadeId: number, scopeKey: string, months: string[], at: Date): Promise<void> {
+    await this.db.transaction((m) =>
+      sql(m, `UPDATE figure_month_facts SET computed_at = ? WHERE brigade_id = ? AND scope_key = ? AND month IN (${months.map(() => '?').join(', ')}) AND computed_at < ?`, [
+        at,
+        brigadeId,
+        scopeKey,
+        ...months,
+        at,
+      ]),
+    );
+  }
+
+  /** Keeps computed months (replacing older rows). Two readers keeping the same month at once: the second gives way. */
+  private async keep(brigadeId: number, scopeKey: string, factsKey: string, months: ReadonlyArray<readonly [string, Facts]>, computedAt: Date): Promise<void> {
+    try {
+      await this.db.transaction(async (m) => {
+        await sql(m, `DELETE FROM figure_month_facts WHERE brigade_id = ? AND scope_key = ? AND month IN (${months.map(() => '?').join(', ')})`, [
+          brigadeId,
+          scopeKey,
+          ...months.map(([k]) => k),
+        ]);
+        await sql(
+          m,
+          `INSERT INTO figure_month_facts (brigade_id, scope_key, month, facts_key, facts, computed_at) VALUES ${months.map(() => '(?, ?, ?, ?, ?, ?)').join(', ')}`,
+          months.flatMap(([k, f]) => [brigadeId, scopeKey, k, factsKey, JSON.stringify(f), computedAt]),
+        );
+      });
+    } catch (e) {
+      if (!isDuplicateKey(e)) throw e;
+    }
+  }
+}
+
+function isDuplicateKey(e: unknown): boolean {
+  const err = e as { code?: string; driverError?: { code?: string } };
+  const code = err.code ?? err.driverError?.code ?? '';
+  return code === 'ER_DUP_ENTRY' || code.startsWith('SQLITE_CONSTRAINT');
+}
+
+/** Months grouped into runs of consecutive months (each run asked in one statement). */
+function runs(months: Month[]): Month[][] {
+  const out: Month[][] = [];
+  for (const mo of months) {
+    const last = out[out.length - 1];
+    if (last && last[last.length - 1].end.getTime() === mo.start.getTime()) last.push(mo);
+    else out.push([mo]);
+  }
+  return out;
+}
