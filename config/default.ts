@@ -47,5 +47,5 @@ export const defaults: Config = {
     minSample: 5,
     assessmentWeights: { participation: 25, lead: 15, results: 20, holding: 20, timeliness: 10, discipline: 5, incidents: 5 },
   },
-  demo: { seedOnEmpty: true, password: 'liandong-demo' },
+  demo: { seedOnEmpty: true, password: 'liandong-demo', historyMonths: 12 },
 };

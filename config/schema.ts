@@ -110,6 +110,11 @@ export const configSchema = z.object({
   demo: z.object({
     seedOnEmpty: z.boolean().describe('Load the reference organisation and demo users into an empty database at start-up (SEED_DEMO).'),
     password: z.string().min(8).describe('Password of every demo user (demo data only).'),
+    historyMonths: z
+      .int()
+      .min(0)
+      .max(36)
+      .describe('Months of past joint operations loaded with the demo organisation into an empty database, so figures have something to show (DEMO_HISTORY_MONTHS; 0 = none; default 0 under NODE_ENV=test).'),
   }),
 });
 
@@ -125,6 +130,7 @@ export const ENV_OVERRIDES: Record<string, { path: string; parse: 'string' | 'in
   DATABASE_LOGGING: { path: 'database.logging', parse: 'bool' },
   DATABASE_POOL_SIZE: { path: 'database.poolSize', parse: 'int' },
   SEED_DEMO: { path: 'demo.seedOnEmpty', parse: 'bool' },
+  DEMO_HISTORY_MONTHS: { path: 'demo.historyMonths', parse: 'int' },
   SCRYPT_COST: { path: 'auth.scryptCost', parse: 'int' },
   SESSION_SECRET: { path: 'web.sessionSecret', parse: 'string' },
   JOBS: { path: 'jobs.enabled', parse: 'bool' },

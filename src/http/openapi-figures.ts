@@ -61,9 +61,20 @@ export function figuresPaths(): Record<string, unknown> {
         parameters: query(figuresQuery),
         responses: {
           '200': {
-            description: '`{scope, period, previous, lastYear, indicators: [Figure]}`',
+            description: '`{scope, period, previous, lastYear, indicators: [Figure], dwell: [{state, hours, operations}]}` — dwell: average hours an operation begun in the period spent in each state',
             content: {
-              'application/json': { schema: { type: 'object', properties: { indicators: { type: 'array', items: ref('Figure') } } } },
+              'application/json': {
+                schema: {
+                  type: 'object',
+                  properties: {
+                    indicators: { type: 'array', items: ref('Figure') },
+                    dwell: {
+                      type: 'array',
+                      items: { type: 'object', properties: { state: { type: 'string' }, hours: { type: 'number' }, operations: { type: 'integer' } }, required: ['state', 'hours', 'operations'] },
+                    },
+                  },
+                },
+              },
               'text/csv': { schema: { type: 'string' } },
               'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet': { schema: { type: 'string', format: 'binary' } },
             },
