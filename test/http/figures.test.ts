@@ -234,6 +234,22 @@ describe('the figures pages', () => {
     expect(report).not.toMatch(/⟦/);
     expect(report).toContain('2026 年区域联动工作年度报告');
   });
+
+  it('the API gives the same assessment: every squad, scores that are the sum of their parts, best first', async () => {
+    const res = (await t.as('commander').get('/api/v1/figures/assessment?year=2026').expect(200)).body;
+    expect(res.items).toHaveLength(17);
+    for (const a of res.items) {
+      const sum = a.components.reduce((s: number, c: { points: number }) => s + c.points, 0);
+      expect(Math.abs(sum - a.score)).toBeLessThan(0.11);
+      expect(a.components.every((c: { how: string }) => c.how.length > 0 && !c.how.startsWith('assessment.'))).toBe(true);
+    }
+    expect(res.items.map((a: { score: number }) => a.score)).toEqual([...res.items.map((a: { score: number }) => a.score)].sort((x, y) => y - x));
+    const duty = await signedIn(t, 'duty');
+    const page = (await duty.get('/figures/assessment?year=2026').expect(200)).text;
+    const waitan = res.items.find((a: { squad: string }) => a.squad === 'waitan');
+    expect(page).toContain(`data-testid="score-waitan">${waitan.score}<`);
+    expect((await t.as('duty').get('/api/v1/figures/assessment?year=20x6').expect(400)).body.error.fields).toHaveProperty('year');
+  });
 });
 
 describe('the indicator registry', () => {
