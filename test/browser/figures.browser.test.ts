@@ -1,11 +1,7 @@
-import type { ChildProcess } from 'node:child_process';
-import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import ExcelJS from 'exceljs';
 import type { Browser, Page } from 'playwright-core';
-import { type Officer, launchChromium, screenshotDir, signIn, text } from '../support/browser';
-import { removeBuild, startScript } from '../support/spawn';
+import { type Officer, launchChromium, serveForBrowser, signIn, text } from '../support/browser';
 
 /**
  * A commander answers "how did each group do this year, and why" from the
@@ -16,7 +12,7 @@ import { removeBuild, startScript } from '../support/spawn';
  * same numbers, and the annual assessment with how each score was reached.
  */
 
-let server: ChildProcess;
+let served: Awaited<ReturnType<typeof serveForBrowser>>;
 let baseURL: string;
 let dir: string;
 let shots: string;
@@ -26,29 +22,15 @@ let commander: Officer;
 const year = new Intl.DateTimeFormat('en', { timeZone: 'Asia/Shanghai', year: 'numeric' }).format(new Date(Date.now() - 100 * 24 * 3_600_000));
 
 beforeAll(async () => {
-  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'liandong-figures-'));
-  shots = screenshotDir();
-  const started = await startScript(
-    'server',
-    { DATABASE_URL: `sqlite:${path.join(dir, 'figures.sqlite')}`, PORT: '0', HOST: '127.0.0.1', SCRYPT_COST: '1024', NODE_ENV: 'test', PUBLIC_URL: '', DEMO_HISTORY_MONTHS: '6', JOBS: 'false' },
-    /running: (http:\/\/\S+)/,
-  );
-  server = started.child;
-  baseURL = started.match[1];
+  served = await serveForBrowser('figures', { DEMO_HISTORY_MONTHS: '6', JOBS: 'false' });
+  ({ baseURL, dir, shots } = served);
   browser = await launchChromium();
   commander = await signIn(browser, baseURL, 'commander');
 });
 
 afterAll(async () => {
   await browser?.close();
-  if (server && server.exitCode === null) {
-    const closed = new Promise((resolve) => server.once('close', resolve));
-    server.kill('SIGTERM');
-    await closed;
-  }
-  fs.rmSync(dir, { recursive: true, force: true });
-  removeBuild();
-  if (shots) process.stdout.write(`\n[liandong] figures screenshots: ${shots}\n\n`);
+  await served?.stop();
 });
 
 afterEach(() => {
