@@ -57,6 +57,7 @@ export interface CustodyPeriod {
   from: Date;
   until: Date | null;
   by: string;
+  byUserId: number | null;
   event: string;
   reason: string | null;
 }
@@ -345,6 +346,7 @@ export function custodyOf(history: WorkflowHistory[]): CustodyPeriod[] {
         from: h.at,
         until: null,
         by: h.actorName,
+        byUserId: h.actorUserId,
         event: h.event,
         reason: typeof p.reason === 'string' && p.reason ? p.reason : null,
       });

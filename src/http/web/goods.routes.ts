@@ -307,6 +307,8 @@ async function itemPage(services: Services, p: Principal, locale: Locale, id: nu
   const ctx = record.context;
   const squad = (sid: number) => squadLabel(record.squadById.get(sid), locale);
   const active = [...record.squadById.values()].filter((s) => s.active);
+  const ids = [...new Set(custody.map((c) => c.byUserId).filter((x): x is number => x !== null))];
+  const people = new Map((ids.length ? await services.db.manager.find(User, { where: { id: In(ids) } }) : []).map((u) => [u.id, u.displayName]));
   return {
     pageTitle: `${t(locale, 'goods.title')} #${id}`,
     nav: 'goods',
@@ -371,7 +373,7 @@ async function itemPage(services: Services, p: Principal, locale: Locale, id: nu
           }),
         };
       }),
-    custody: custody.map((c) => ({ custodian: squad(c.squadId), place: c.place, from: c.from, until: c.until, by: c.by, reason: c.reason })),
+    custody: custody.map((c) => ({ custodian: squad(c.squadId), place: c.place, from: c.from, until: c.until, by: (c.byUserId !== null ? people.get(c.byUserId) : undefined) ?? c.by, reason: c.reason })),
     timeline: await timelineOf(services, history, locale, p.timeZone),
   };
 }
