@@ -1,10 +1,7 @@
-import type { ChildProcess } from 'node:child_process';
-import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
-import { type Officer, launchChromium, screenshotDir, signIn, text } from '../support/browser';
-import { removeBuild, runScript, startScript } from '../support/spawn';
+import { type Officer, launchChromium, serveForBrowser, signIn, text } from '../support/browser';
+import { runScript } from '../support/spawn';
 
 /**
  * One detained item through the web pages, in real headless Chromium (R13):
@@ -15,9 +12,8 @@ import { removeBuild, runScript, startScript } from '../support/spawn';
  * who had it when.
  */
 
-let server: ChildProcess;
+let served: Awaited<ReturnType<typeof serveForBrowser>>;
 let baseURL: string;
-let dir: string;
 let shots: string;
 let browser: Browser;
 let leader: Officer;
@@ -42,12 +38,11 @@ async function tokenOf(username: string): Promise<string> {
 }
 
 beforeAll(async () => {
-  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'liandong-goods-browser-'));
-  shots = screenshotDir();
-  env = { DATABASE_URL: `sqlite:${path.join(dir, 'browser.sqlite')}`, PORT: '0', HOST: '127.0.0.1', SCRYPT_COST: '1024', NODE_ENV: 'test', PUBLIC_URL: '', JOBS: '0' };
-  const started = await startScript('server', env, /running: (http:\/\/\S+)/);
-  server = started.child;
-  baseURL = started.match[1];
+  // No scheduled jobs and no demo history: the one operation here is the story.
+  const quiet = { JOBS: '0', DEMO_HISTORY_MONTHS: '0' };
+  served = await serveForBrowser('goods', quiet);
+  ({ baseURL, shots } = served);
+  env = { DATABASE_URL: `sqlite:${path.join(served.dir, 'goods.sqlite')}`, SCRYPT_COST: '1024', NODE_ENV: 'test', ...quiet };
   // The operation is under way: filed, approved and started through the API.
   const [leaderToken, dutyToken] = [await tokenOf('waitan.leader'), await tokenOf('duty')];
   const op = await api(leaderToken, 'POST', '/api/v1/operations', {
@@ -78,14 +73,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await browser?.close();
-  if (server && server.exitCode === null) {
-    const closed = new Promise((resolve) => server.once('close', resolve));
-    server.kill('SIGTERM');
-    await closed;
-  }
-  fs.rmSync(dir, { recursive: true, force: true });
-  removeBuild();
-  if (shots) process.stdout.write(`\n[liandong] browser screenshots: ${shots}\n\n`);
+  await served?.stop();
 });
 
 afterEach(() => {
