@@ -122,3 +122,21 @@ describe('forms keep the user’s input on error, the bad fields named', () => {
     expect(fieldValue(extendForm, 'reason')).toBe('当事人外出务工');
   });
 });
+
+describe('the inbox (R13): items near their limit wait for the custodian’s leader; approvals for the managers', () => {
+  it('28 days on, the Waitan leader sees the tricycle and the fruit; the duty officer the tricycle (nothing approved or extended yet)', async () => {
+    t.clock.advance(28 * 24 * 3_600_000);
+    const leader = await signIn(t, 'waitan.leader');
+    const mine = await leader.get('/').expect(200);
+    expectWhole(mine.text);
+    const cards = (html: string) => [...html.matchAll(/<li class="card[^"]*" data-goods="(\d+)"/g)].map((m) => Number(m[1]));
+    expect(cards(mine.text)).toEqual(expect.arrayContaining([items[0], items[1]]));
+    const duty = await signIn(t, 'duty');
+    const theirs = await duty.get('/').expect(200);
+    expect(cards(theirs.text)).toContain(items[0]);
+    // The fruit's disposal is approved: nothing waits for a manager there.
+    expect(cards(theirs.text)).not.toContain(items[1]);
+    const officer = await signIn(t, 'nanjingdonglu.leader');
+    expect(cards((await officer.get('/').expect(200)).text)).toEqual([]);
+  });
+});
