@@ -967,4 +967,6 @@ export const en: Record<string, string> = {
   'notification.flag.goods_near_limit': 'Flag: detained goods near their limit ({rule})',
   'notification.flag.goods_past_limit': 'Flag: detained goods past their limit ({rule})',
   'job.goods-limits': 'Detained goods limits',
+  'notification.goods.disposal_approved': 'Disposal of detained goods approved: #{id} {title}',
+  'notification.goods.extended': 'Detention limit extended: #{id} {title}',
 };

@@ -987,4 +987,6 @@ export const zhCN: Record<string, string> = {
   'notification.flag.goods_near_limit': '预警：暂扣物品临近期限（{rule}）',
   'notification.flag.goods_past_limit': '预警：暂扣物品超过期限（{rule}）',
   'job.goods-limits': '暂扣物品期限检查',
+  'notification.goods.disposal_approved': '暂扣物品处置已批准：#{id} {title}',
+  'notification.goods.extended': '暂扣期限已延长：#{id} {title}',
 };

@@ -119,3 +119,18 @@ describe('the ledger and the list', () => {
     await t.as('duty').get('/api/v1/goods?state=lost').expect(400);
   });
 });
+
+describe('notifications (R13)', () => {
+  it('the custodian squad’s leaders are told when a disposal is approved or the limit extended; others are not', async () => {
+    const [cart, fruit] = await registerGoods(t, op);
+    await sendGoods(t, fruit, 'duty', { type: 'APPROVE_DISPOSAL', method: 'destroyed', reason: '已变质' });
+    await sendGoods(t, cart, 'commander', { type: 'EXTEND', reason: '当事人外出' });
+    await t.services.outbox.drain();
+    const mine = (await t.as('waitan.leader').get('/api/v1/notifications').expect(200)).body.items as Array<{ topic: string; text: string; link?: string }>;
+    const goods = mine.filter((n) => n.topic.startsWith('goods.'));
+    expect(goods.map((n) => n.topic)).toEqual(expect.arrayContaining(['goods.disposal_approved', 'goods.extended']));
+    expect(goods.find((n) => n.topic === 'goods.disposal_approved')!.text).toContain(`#${fruit}`);
+    const others = (await t.as('nanjingdonglu.leader').get('/api/v1/notifications').expect(200)).body.items as Array<{ topic: string }>;
+    expect(others.filter((n) => n.topic.startsWith('goods.'))).toEqual([]);
+  });
+});

@@ -22,6 +22,8 @@ export const GOODS_MACHINE_VERSION = 1;
 
 const allowed = and(['permitted', 'sound']);
 
+const notify = (topic: string) => ({ type: 'notify' as const, params: { topic } });
+
 export const goodsMachine = setup({
   types: {
     context: {} as GoodsContext,
@@ -31,6 +33,10 @@ export const goodsMachine = setup({
   guards: {
     permitted: ({ context, event }) => mayGoods(event.type, event.actor, context).ok,
     sound: ({ context, event }) => goodsEventProblems(context, event).length === 0,
+  },
+  actions: {
+    /** A side effect for the outbox: the engine delivers it after commit. */
+    notify: (_args, _params: { topic: string }) => undefined,
   },
 }).createMachine({
   id: 'goods',
@@ -72,12 +78,16 @@ export const goodsMachine = setup({
         },
         APPROVE_DISPOSAL: {
           guard: allowed,
-          actions: assign({
-            disposalApproval: ({ event }) => {
-              const e = event as Ev<'APPROVE_DISPOSAL'>;
-              return { byUserId: e.actor.userId, method: e.method, reason: e.reason.trim(), at: e.at };
-            },
-          }),
+          actions: [
+            assign({
+              disposalApproval: ({ event }) => {
+                const e = event as Ev<'APPROVE_DISPOSAL'>;
+                return { byUserId: e.actor.userId, method: e.method, reason: e.reason.trim(), at: e.at };
+              },
+            }),
+            // The custodian squad may now dispose of it.
+            notify('goods.disposal_approved'),
+          ],
         },
         DISPOSE: {
           target: 'disposed',
@@ -91,10 +101,13 @@ export const goodsMachine = setup({
         },
         EXTEND: {
           guard: allowed,
-          actions: assign({
-            dueAt: ({ context, event }) => addDays(context.dueAt, event.facts.extensionDays),
-            extension: ({ event }) => ({ byUserId: event.actor.userId, reason: (event as Ev<'EXTEND'>).reason.trim(), at: event.at, days: event.facts.extensionDays }),
-          }),
+          actions: [
+            assign({
+              dueAt: ({ context, event }) => addDays(context.dueAt, event.facts.extensionDays),
+              extension: ({ event }) => ({ byUserId: event.actor.userId, reason: (event as Ev<'EXTEND'>).reason.trim(), at: event.at, days: event.facts.extensionDays }),
+            }),
+            notify('goods.extended'),
+          ],
         },
         MOVE: {
           guard: allowed,
