@@ -107,6 +107,13 @@ export const configSchema = z.object({
       })
       .describe('R14: weights of the annual assessment’s components (a score out of 100; a component not rated leaves its weight to the others).'),
   }),
+  goods: z.object({
+    detentionDays: z.number().int().min(1).describe('R13: detained goods are held at most this many days from registration (暂扣期限, e.g. 30).'),
+    extensionDays: z.number().int().min(1).describe('R13: one extension, approved by a manager, adds this many days (once only, e.g. 30).'),
+    perishableDays: z.number().positive().describe('R13: perishable goods (鲜活易腐) are held at most this many days (may be a fraction, e.g. 0.5 = 12 h).'),
+    warnDaysBefore: z.number().min(0).describe('R13: an item is flagged as approaching its limit this many days before it (amber light), e.g. 3.'),
+    perishableWarnHours: z.number().min(0).describe('R13: the same warning for perishables, in hours before their much shorter limit, e.g. 12.'),
+  }),
   demo: z.object({
     seedOnEmpty: z.boolean().describe('Load the reference organisation and demo users into an empty database at start-up (SEED_DEMO).'),
     password: z.string().min(8).describe('Password of every demo user (demo data only).'),

@@ -26,6 +26,8 @@ import { groupPlanWorkflow } from './domain/plans/group-plan.workflow';
 import { MeetingService } from './domain/meetings/meeting.service';
 import { meetingWorkflow } from './domain/meetings/meeting.workflow';
 import { DutyService } from './domain/inbox/duties.service';
+import { GoodsService } from './domain/goods/goods.service';
+import { goodsWorkflow } from './domain/goods/goods.workflow';
 
 /** The application's parts, wired once: the server, the CLI and the tests all build it here. */
 export interface Services {
@@ -60,6 +62,9 @@ export interface Services {
   notifications: NotificationService;
   /** Delivers the outbox through the transports (the `outbox` job; after each command in the server). */
   outbox: OutboxWorker;
+  /** R13: detained goods, their custody, limits and ledgers. */
+  goods: GoodsService;
+  goodsWorkflow: ReturnType<typeof goodsWorkflow>;
 }
 
 export function createServices(config: Readonly<Config>, db: Database, clock: Clock, logger: Logger): Services {
@@ -84,6 +89,8 @@ export function createServices(config: Readonly<Config>, db: Database, clock: Cl
   const incidents = new IncidentService(db);
   const figures = new FiguresService(db, config, clock);
   const services = { config, db, clock, logger, engine, org, admin, sessions, operations, signIn, inbox, flags, compliance, incidents, figures, workflows, notifications, outbox, groupPlans, meetings, duties } as Omit<Services, 'jobs'> as Services;
+  services.goodsWorkflow = goodsWorkflow(config);
+  services.goods = new GoodsService(db, engine, org, services.goodsWorkflow, config, clock);
   services.jobs = new JobRunner(services, JOBS);
   return services;
 }

@@ -17,6 +17,7 @@ import { SQUAD_KINDS } from '../persistence/entities';
 import { listNotificationsQuery, readAllSchema } from './schemas/notification.schema';
 import { NOTIFICATION_TOPICS } from '../domain/notifications/recipients';
 import { plansAndMeetingsPaths, plansAndMeetingsSchemas } from './openapi-plans-meetings';
+import { goodsPaths, goodsSchemas } from './openapi-goods';
 import { figuresPaths, figuresSchemas } from './openapi-figures';
 
 /**
@@ -271,6 +272,7 @@ export function openApiDocument(): Record<string, unknown> {
         ReadAll: json(readAllSchema),
         ...plansAndMeetingsSchemas(),
         ...figuresSchemas(),
+        ...goodsSchemas(),
       },
     },
     paths: {
@@ -428,6 +430,7 @@ export function openApiDocument(): Record<string, unknown> {
       ...notificationPaths(),
       ...plansAndMeetingsPaths(),
       ...figuresPaths(),
+      ...goodsPaths(),
     },
   };
 }

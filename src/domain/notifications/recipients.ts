@@ -45,7 +45,8 @@ export type NotificationSubject =
     }
   | { type: 'flag'; id: number; groupId: number | null; squadId: number | null }
   | { type: 'group_plan'; id: number; groupId: number }
-  | { type: 'meeting'; id: number; kind: 'group' | 'hq_summary' | string; groupId: number | null; convenerSquadId: number | null };
+  | { type: 'meeting'; id: number; kind: 'group' | 'hq_summary' | string; groupId: number | null; convenerSquadId: number | null }
+  | { type: 'goods'; id: number; custodianSquadId: number };
 
 /** The topics the rules know, for tests and documentation. */
 export const NOTIFICATION_TOPICS = [
@@ -65,6 +66,8 @@ export const NOTIFICATION_TOPICS = [
   'meeting.scheduled',
   'meeting.recorded',
   'meeting.cancelled',
+  'goods.disposal_approved',
+  'goods.extended',
 ] as const;
 
 /**
@@ -148,6 +151,9 @@ export function recipientsOf(event: OutboxEvent, subject: NotificationSubject | 
   } else if (subject?.type === 'meeting' && event.topic.startsWith('meeting.')) {
     if (subject.kind === 'hq_summary') told = [...withRole('squad_leader'), ...withRole('commander')];
     else told = [...leadersOf(squadsOfGroup(subject.groupId)), ...(event.topic === 'meeting.recorded' ? withRole('duty_officer') : [])];
+  } else if (subject?.type === 'goods' && event.topic.startsWith('goods.')) {
+    // R13: the custodian squad acts on a disposal approved or a limit moved.
+    told = leadersOf([subject.custodianSquadId]);
   } else if (subject?.type === 'flag' && event.topic === 'flag.raised') {
     const squads = subject.squadId !== null ? [subject.squadId] : squadsOfGroup(subject.groupId);
     told = [...withRole('duty_officer'), ...withRole('commander'), ...leadersOf(squads)];

@@ -1,5 +1,5 @@
 import { type EntityManager, In } from 'typeorm';
-import { Flag, GroupPlan, LinkageGroup, Meeting, Operation, OperationSquad, Squad, User, UserRole, WorkflowHistory } from '../../persistence/entities';
+import { Flag, GoodsItem, GroupPlan, LinkageGroup, Meeting, Operation, OperationSquad, Squad, User, UserRole, WorkflowHistory } from '../../persistence/entities';
 import type { NotificationParams } from './notification.transport';
 import type { Directory, NotificationSubject } from './recipients';
 
@@ -127,6 +127,18 @@ async function meetingSubject(m: EntityManager, row: OutboxRow): Promise<Announc
   };
 }
 
+/** R13: a detained item (its disposal approved, its limit extended). */
+async function goodsSubject(m: EntityManager, row: OutboxRow): Promise<Announcement | null> {
+  if (row.instanceId === null) return null;
+  const item = await m.findOneBy(GoodsItem, { id: row.instanceId, brigadeId: row.brigadeId });
+  if (!item) return null;
+  return {
+    subject: { type: 'goods', id: item.id, custodianSquadId: item.custodianSquadId },
+    params: { operationId: item.id, title: `${item.description}（${item.quantity} ${item.unit}）`, note: await noteOf(m, row) },
+    link: `/goods/${item.id}`,
+  };
+}
+
 /**
  * The loaders by the outbox row's `workflow`. A workflow that announces
  * something adds its loader here (and its topics to recipients.ts).
@@ -136,6 +148,7 @@ export const SUBJECT_LOADERS: Partial<Record<string, SubjectLoader>> = {
   flag: flagSubject,
   group_plan: groupPlanSubject,
   meeting: meetingSubject,
+  goods: goodsSubject,
 };
 
 /** The people of one brigade, their roles and squads, and where its squads belong. */
