@@ -95,6 +95,11 @@ export const configSchema = z.object({
   }),
   figures: z.object({
     minSample: z.number().int().min(1).describe('SPEC §5: a ratio over fewer cases than this is shown as "too few to rate", never ranked.'),
+    liveMonthSeconds: z
+      .int()
+      .min(0)
+      .max(3600)
+      .describe('Figures of the month in progress are computed at most this often and shown "as of" their time (months that are over are kept until something in them changes); 0: always afresh.'),
     assessmentWeights: z
       .object({
         participation: z.number().min(0),

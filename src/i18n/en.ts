@@ -765,6 +765,7 @@ export const en: Record<string, string> = {
   'indicator.flags_resolved.definition': 'Flags resolved by a manager or by later data in the period.',
   'figures.too_few': 'too few to rate',
   'figures.title': 'Figures',
+  'figures.as_of': 'Figures of the month in progress as of',
   'figures.intro': 'Each figure has its definition beside it; click a figure for every record that makes it and why it counts. A ratio over fewer than {min} cases is not rated or ranked.',
   'figures.brigade': 'Whole brigade',
   'figures.period': 'Period',

@@ -785,6 +785,7 @@ export const zhCN: Record<string, string> = {
   'indicator.flags_resolved.definition': '期间内处理或由数据销号的预警数。',
   'figures.too_few': '样本过少，不评',
   'figures.title': '成效统计',
+  'figures.as_of': '本月（进行中）的数字统计至',
   'figures.intro': '每项数字旁有口径说明；点击数字可查看构成它的每一条记录及计入原因。比例的样本少于 {min} 件时不评、不排名。',
   'figures.brigade': '全大队',
   'figures.period': '期间',

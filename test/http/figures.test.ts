@@ -308,6 +308,29 @@ describe('months are kept once over, and never read stale', () => {
     expect(fig(after, 'person_times')).toBe(fig(before, 'person_times') - 16);
     expect(fig(after, 'operations')).toBe(fig(before, 'operations'));
   });
+
+  it('the month in progress is computed at most once a minute (figures.liveMonthSeconds), and then says as of when', async () => {
+    t.clock.set(sh('2027-01-10T09:00:00'));
+    const first = (await t.as('duty').get('/api/v1/figures?period=2027-01').expect(200)).body;
+    expect(first.asOf).toBeNull();
+    await runOperation(t, 'oldcity', { start: sh('2027-01-08T09:00:00'), hours: 5 });
+    t.clock.set(sh('2027-01-10T09:00:30'));
+    const soon = (await t.as('duty').get('/api/v1/figures?period=2027-01').expect(200)).body;
+    expect(fig(soon, 'operations')).toBe(fig(first, 'operations'));
+    expect(soon.asOf).toBe('2027-01-10T09:00:00+08:00');
+    const page = (await (await signedIn(t, 'duty')).get('/figures?period=2027-01').expect(200)).text;
+    expect(page).toContain('data-testid="as-of"');
+    t.clock.set(sh('2027-01-10T09:01:01'));
+    const later = (await t.as('duty').get('/api/v1/figures?period=2027-01').expect(200)).body;
+    expect(fig(later, 'operations')).toBe(fig(first, 'operations') + 1);
+    expect(later.asOf).toBeNull();
+    // Once the month is over it is computed afresh, not read from a computation made while it ran.
+    t.clock.set(sh('2027-02-01T00:00:10'));
+    const over = (await t.as('duty').get('/api/v1/figures?period=2027-01').expect(200)).body;
+    expect(over.asOf).toBeNull();
+    expect(fig(over, 'operations')).toBe(fig(later, 'operations'));
+    t.clock.set(sh('2027-01-05T09:00:00'));
+  });
 });
 
 void HOUR;

@@ -38,6 +38,8 @@ export interface FiguresView {
   rows: FigureRow[];
   /** The raw facts of the period (for the charts). */
   facts: Facts;
+  /** When the month in progress was computed, if it was read from a recent computation (figures.liveMonthSeconds); null: as of now. */
+  asOf: Date | null;
 }
 
 /** The figures of a brigade, group or squad. */
@@ -100,7 +102,7 @@ export class FiguresService {
     private readonly config: Readonly<Config>,
     private readonly clock: Clock,
   ) {
-    this.monthFacts = new MonthFacts(db, clock);
+    this.monthFacts = new MonthFacts(db, clock, config.figures.liveMonthSeconds);
   }
 
   indicator(id: string): Indicator {
@@ -118,7 +120,7 @@ export class FiguresService {
     // The three periods' months asked at once: kept months are read, the others computed a run at a time.
     const periods = [period, previous, lastYear].map(monthsOfPeriod);
     const all = periods.flat();
-    const byMonth = await this.monthFacts.months(SCOPE_SET, scope, all);
+    const { facts: byMonth, asOf } = await this.monthFacts.monthsAsOf(SCOPE_SET, scope, all);
     const factsOf = (months: string[]) => sumFacts(months.map((mo) => byMonth[all.indexOf(mo)]));
     const [cur, prev, ly] = periods.map(factsOf);
     const min = this.config.figures.minSample;
@@ -130,6 +132,7 @@ export class FiguresService {
       lastYear,
       rows: INDICATORS.map((indicator, i) => ({ indicator, current: values[0][i], previous: values[1][i], lastYear: values[2][i] })),
       facts: cur,
+      asOf,
     };
   }
 

@@ -34,6 +34,8 @@ export function presentFigures(view: FiguresView, locale: Locale, tz: string, re
     period: periodJson(view.period, tz),
     previous: periodJson(view.previous, tz),
     lastYear: periodJson(view.lastYear, tz),
+    /** When the month in progress was computed, if not just now (figures.liveMonthSeconds). */
+    asOf: view.asOf ? isoInZone(view.asOf, tz) : null,
     indicators: view.rows.map((r) => ({
       id: r.indicator.id,
       name: t(locale, `indicator.${r.indicator.id}.name`),
