@@ -47,5 +47,7 @@ export const defaults: Config = {
     minSample: 5,
     assessmentWeights: { participation: 25, lead: 15, results: 20, holding: 20, timeliness: 10, discipline: 5, incidents: 5 },
   },
+  // R10: the receiving squad answers within 3 days, the legal section designates within 5; the package every transfer carries.
+  transfers: { answerDays: 3, designationDays: 5, requiredMaterials: ['inspection_record', 'inquiry_record', 'photos_video', 'evidence_list', 'transfer_letter'] },
   demo: { seedOnEmpty: true, password: 'liandong-demo', historyMonths: 12 },
 };

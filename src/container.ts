@@ -26,6 +26,8 @@ import { groupPlanWorkflow } from './domain/plans/group-plan.workflow';
 import { MeetingService } from './domain/meetings/meeting.service';
 import { meetingWorkflow } from './domain/meetings/meeting.workflow';
 import { DutyService } from './domain/inbox/duties.service';
+import { CaseService } from './domain/cases/case.service';
+import { caseTransferWorkflow } from './domain/cases/case-transfer.workflow';
 
 /** The application's parts, wired once: the server, the CLI and the tests all build it here. */
 export interface Services {
@@ -60,6 +62,9 @@ export interface Services {
   notifications: NotificationService;
   /** Delivers the outbox through the transports (the `outbox` job; after each command in the server). */
   outbox: OutboxWorker;
+  /** R10: the light case register and case transfers (with the engine's workflow for them). */
+  cases: CaseService;
+  caseTransferWorkflow: ReturnType<typeof caseTransferWorkflow>;
 }
 
 export function createServices(config: Readonly<Config>, db: Database, clock: Clock, logger: Logger): Services {
@@ -84,6 +89,8 @@ export function createServices(config: Readonly<Config>, db: Database, clock: Cl
   const incidents = new IncidentService(db);
   const figures = new FiguresService(db, config, clock);
   const services = { config, db, clock, logger, engine, org, admin, sessions, operations, signIn, inbox, flags, compliance, incidents, figures, workflows, notifications, outbox, groupPlans, meetings, duties } as Omit<Services, 'jobs'> as Services;
+  services.caseTransferWorkflow = caseTransferWorkflow(config);
+  services.cases = new CaseService(db, engine, org, services.caseTransferWorkflow, config, clock);
   services.jobs = new JobRunner(services, JOBS);
   return services;
 }
