@@ -103,3 +103,36 @@ async function projectTransfer(config: Readonly<Config>, m: EntityManager, step:
     else await sql(m, 'UPDATE cases SET open_transfer_id = NULL, updated_at = ? WHERE id = ?', [step.at, ctx.caseId]);
   }
 }
+
+/**
+ * For the time-limits job (§3.5): what a late transfer's flag names — the
+ * receiving squad for an answer, nobody's squad for a designation (the legal
+ * section's) — and its case number as the flag's title.
+ */
+export async function transferFlagContext(
+  m: EntityManager,
+  late: ReadonlyArray<{ workflow: string; instanceId: number; kind: string }>,
+): Promise<Map<number, { rule: string; kind: string; groupId: null; squadId: number | null; recordType: string; recordId: number; title: string }>> {
+  const ids = late.filter((d) => d.workflow === 'case_transfer').map((d) => d.instanceId);
+  if (!ids.length) return new Map();
+  const { rows } = await sql<{ id: number; to_squad_id: number; reference: string }>(
+    m,
+    `SELECT t.id, t.to_squad_id, c.reference FROM case_transfers t JOIN cases c ON c.id = t.case_id WHERE t.id IN (${ids.map(() => '?').join(', ')})`,
+    ids,
+  );
+  const kindOf = new Map(late.map((d) => [d.instanceId, d.kind]));
+  return new Map(
+    rows.map((r) => [
+      Number(r.id),
+      {
+        rule: '§3.5',
+        kind: 'time_limit',
+        groupId: null,
+        squadId: kindOf.get(Number(r.id)) === 'transfer_answer' ? Number(r.to_squad_id) : null,
+        recordType: 'case_transfer',
+        recordId: Number(r.id),
+        title: r.reference,
+      },
+    ]),
+  );
+}
