@@ -215,7 +215,8 @@ export class CaseService {
     let command: CommandEvent;
     if (rest.type === 'DESIGNATE') {
       const squad = rest.squad ? (await this.org.resolveSquadCodes(p.brigadeId, [rest.squad], 'squad')).get(rest.squad)!.id : null;
-      command = { type: 'DESIGNATE', squadId: squad, reason: rest.reason };
+      // The code beside the id: the history reads as the practice does.
+      command = { type: 'DESIGNATE', squadId: squad, squad: rest.squad, reason: rest.reason };
     } else {
       command = { ...rest };
     }
