@@ -164,6 +164,19 @@ describe('case transfers (R10) through the API', () => {
   });
 });
 
+describe('case transfers: two at once', () => {
+  it('two proposals of one case sent together: one is taken, the other refused (409 transfer_open), one transfer under way', async () => {
+    const caseId = await registerCase(t);
+    const body = (toSquad: string) => ({ case: caseId, toSquad, materials: materials(), note: '对方辖区' });
+    const answers = await Promise.all([t.as('waitan.leader').post('/api/v1/transfers', body('nanjingdonglu')), t.as('waitan.leader').post('/api/v1/transfers', body('yuyuan'))]);
+    expect(answers.map((r) => r.status).sort()).toEqual([201, 409]);
+    expect(answers.find((r) => r.status === 409)!.body.error.code).toBe('transfer_open');
+    const c = (await get('duty', `/api/v1/cases/${caseId}`)).body;
+    expect(c.transfers).toHaveLength(1);
+    expect(c.openTransfer).toBe(answers.find((r) => r.status === 201)!.body.id);
+  });
+});
+
 describe('case transfers: time limits (§3.5) with a moved clock', () => {
   it('a proposal goes amber at 80 % of the answer limit and red past it; the time-limits job flags it for the receiving squad', async () => {
     t.clock.set(sh('2026-11-20T09:00:00'));
@@ -188,5 +201,19 @@ describe('case transfers: time limits (§3.5) with a moved clock', () => {
     await t.services.jobs.run('time-limits', { via: 'cli' });
     const after = (await get('duty', '/api/v1/flags?kind=time_limit')).body.items.filter((f: { record: { type: string; id: number } | null }) => f.record?.type === 'case_transfer' && f.record.id === id);
     expect(after.every((f: { status: string }) => f.status !== 'open')).toBe(true);
+  });
+
+  it('a dispute waits at most the designation limit for the legal section; late, it is flagged without a squad (the legal section’s)', async () => {
+    t.clock.set(sh('2026-12-01T09:00:00'));
+    const id = await proposeTransfer(t, await registerCase(t, 'dapuqiao.leader'), 'wuliqiao', 'dapuqiao.leader');
+    await send('wuliqiao.leader', id, { type: 'DISPUTE', expectedVersion: 1, reason: '不属本队' }).expect(200);
+    const limit = (await get('legal', `/api/v1/transfers/${id}`)).body.timeLimit;
+    expect(limit.kind).toBe('transfer_designation');
+    expect(Date.parse(limit.dueAt) - Date.parse(limit.startsAt)).toBe(5 * 86_400_000);
+    t.clock.set(sh('2026-12-06T10:00:00'));
+    expect((await get('legal', `/api/v1/transfers/${id}`)).body.timeLimit.light).toBe('red');
+    await t.services.jobs.run('time-limits', { via: 'cli' });
+    const flag = (await get('duty', '/api/v1/flags?kind=time_limit')).body.items.find((f: { record: { type: string; id: number } | null }) => f.record?.type === 'case_transfer' && f.record.id === id);
+    expect(flag).toMatchObject({ squad: null, status: 'open' });
   });
 });
