@@ -75,6 +75,14 @@ describe('the case and transfer pages render for every role, in both languages',
     expect(legal).toMatch(/data-testid="inbox-count">\s*1\s*</);
   });
 
+  it('the propose form is offered only to a leader of the handling squad, and not while a transfer is under way', async () => {
+    expect((await (await signIn(t, 'nanjingdonglu.leader')).get(`/transfers/new?case=${ids.other}`)).status).toBe(403);
+    expect((await (await signIn(t, 'waitan.officer')).get(`/transfers/new?case=${ids.other}`)).status).toBe(403);
+    const open = await (await signIn(t, 'waitan.leader')).get(`/transfers/new?case=${ids.case}`);
+    expect(open.status).toBe(409);
+    expect(open.text).toContain('该案件已有进行中的移送');
+  });
+
   it('buttons follow allowedEvents: the receiver answers, the sender withdraws, the legal section designates', async () => {
     const forms = (html: string) => [...html.matchAll(/<form[^>]*data-event="([A-Z_]+)"/g)].map((m) => m[1]).sort();
     expect(forms((await (await signIn(t, 'nanjingdonglu.leader')).get(`/transfers/${ids.proposed}`)).text)).toEqual(['ACCEPT', 'DISPUTE']);

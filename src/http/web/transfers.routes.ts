@@ -3,10 +3,10 @@ import type { Services } from '../../container';
 import type { NewCaseInput, NewTransferInput, TransferEventInput } from '../../domain/cases/case.inputs';
 import { lightFromProjection } from '../../domain/cases/case.service';
 import type { Principal } from '../../domain/org/org.service';
-import { AppError, ValidationError } from '../../errors';
+import { AppError, ConflictError, ForbiddenError, ValidationError } from '../../errors';
 import { type Locale, t } from '../../i18n';
 import type { Squad } from '../../persistence/entities';
-import { CASE_TRANSFER_STATES, isLeaderOf } from '../../../workflows/case-transfer';
+import { CASE_TRANSFER_STATES, isLeaderOf, mayProposeTransfer } from '../../../workflows/case-transfer';
 import { hasRole } from '../../../workflows/shared/actor';
 import { idParam } from '../api/params';
 import { createCaseSchema, createTransferSchema, transferEventSchemas } from '../schemas/case.schema';
@@ -201,6 +201,11 @@ export function transferPages(services: Services): Router {
   r.get('/new', async (req, res) => {
     const p = req.principal!;
     const caseId = idParam(typeof req.query.case === 'string' ? req.query.case : undefined);
+    // The form is offered only to those who may propose now (the domain decides again on the post).
+    const record = await cases.getCase(p, caseId);
+    if (record.case.openTransferId !== null) throw new ConflictError('The case already has a transfer under way', 'transfer_open');
+    const permit = mayProposeTransfer(p, record.case.handlingSquadId);
+    if (!permit.ok) throw new ForbiddenError('Only a leader of the squad handling the case proposes its transfer', permit.reason);
     res.render('transfers/form', await proposeView(services, p, req.locale, caseId, {}));
   });
 
