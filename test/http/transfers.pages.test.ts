@@ -163,3 +163,17 @@ describe('forms keep the user’s input on error and name the bad fields', () =>
     expect(ok.status).toBe(303);
   });
 });
+
+describe('a late transfer on the flags pages', () => {
+  it('is flagged by the time-limits job, named by its case number, and leads to the transfer', async () => {
+    t.clock.set(sh('2026-11-06T09:00:00'));
+    await t.services.jobs.run('time-limits', { via: 'cli' });
+    const flags = (await t.as('duty').get('/api/v1/flags?kind=time_limit')).body.items.filter((f: { record: { type: string; id: number } | null }) => f.record?.type === 'case_transfer' && f.record.id === ids.proposed);
+    expect(flags).toHaveLength(1);
+    const web = await signIn(t, 'duty');
+    const page = await web.get(`/flags/${flags[0].id}`).expect(200);
+    expect(page.text).toContain(`href="/transfers/${ids.proposed}"`);
+    expect(page.text).toContain('接收方答复超过时限');
+    expectWhole(page.text);
+  });
+});
