@@ -1,10 +1,6 @@
-import type { ChildProcess } from 'node:child_process';
-import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
-import { type Officer, launchChromium, screenshotDir, signIn, text } from '../support/browser';
-import { removeBuild, startScript } from '../support/spawn';
+import { type Officer, launchChromium, serveForBrowser, signIn, text } from '../support/browser';
 
 /**
  * One case transfer (R10) carried through the web pages by the people who do
@@ -15,9 +11,8 @@ import { removeBuild, startScript } from '../support/spawn';
  * designates the Yuyuan squad, which then handles the case.
  */
 
-let server: ChildProcess;
+let served: Awaited<ReturnType<typeof serveForBrowser>>;
 let baseURL: string;
-let dir: string;
 let shots: string;
 let browser: Browser;
 let sender: Officer;
@@ -30,29 +25,16 @@ const zh = (key: string) => text('zh-CN', key);
 const REFERENCE = '黄浦城管〔2026〕第0815号';
 
 beforeAll(async () => {
-  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'liandong-browser-transfers-'));
-  shots = screenshotDir();
-  const started = await startScript(
-    'server',
-    { DATABASE_URL: `sqlite:${path.join(dir, 'browser.sqlite')}`, PORT: '0', HOST: '127.0.0.1', SCRYPT_COST: '1024', NODE_ENV: 'test', PUBLIC_URL: '' },
-    /running: (http:\/\/\S+)/,
-  );
-  server = started.child;
-  baseURL = started.match[1];
+  // The demo history is left out: the inboxes show this transfer alone.
+  served = await serveForBrowser('browser-transfers', { DEMO_HISTORY_MONTHS: '0' });
+  ({ baseURL, shots } = served);
   browser = await launchChromium();
   [sender, receiver, legal] = await Promise.all([signIn(browser, baseURL, 'waitan.leader'), signIn(browser, baseURL, 'nanjingdonglu.leader'), signIn(browser, baseURL, 'legal')]);
 });
 
 afterAll(async () => {
   await browser?.close();
-  if (server && server.exitCode === null) {
-    const closed = new Promise((resolve) => server.once('close', resolve));
-    server.kill('SIGTERM');
-    await closed;
-  }
-  fs.rmSync(dir, { recursive: true, force: true });
-  removeBuild();
-  if (shots) process.stdout.write(`\n[liandong] browser screenshots: ${shots}\n\n`);
+  await served?.stop();
 });
 
 afterEach(() => {

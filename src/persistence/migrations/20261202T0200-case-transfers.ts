@@ -1,14 +1,10 @@
-import { type MigrationInterface, type QueryRunner, Table, TableIndex } from 'typeorm';
-
-const SPARE_INDEX = 'IDX_workflow_instances_brigade_fk';
+import { type MigrationInterface, type QueryRunner, Table } from 'typeorm';
 
 /** R10: the light case register and case transfers (the queryable record of their workflow). */
 export class CaseTransfers1796176800000 implements MigrationInterface {
   name = 'CaseTransfers1796176800000';
 
   async up(q: QueryRunner): Promise<void> {
-    // Left by a down() of this migration (see there), once the figures' index is back.
-    if ((await q.getTable('workflow_instances'))?.indices.some((i) => i.name === SPARE_INDEX)) await q.dropIndex('workflow_instances', SPARE_INDEX);
     const fk = (table: string, column: string, referenced: string, onDelete: 'CASCADE' | 'RESTRICT') => ({
       name: `FK_${table}_${column}`,
       columnNames: [column],
@@ -82,11 +78,5 @@ export class CaseTransfers1796176800000 implements MigrationInterface {
     await q.query("DELETE FROM workflow_instances WHERE workflow = 'case_transfer'");
     await q.dropTable('case_transfers');
     await q.dropTable('cases');
-    // On MySQL/MariaDB the figures' index on workflow_instances (brigade_id, updated_at) may have become the only
-    // index its brigade foreign key can use (InnoDB drops the implicit one), and the figures migration's down —
-    // the next to run — could then not drop it. A plain index on brigade_id lets it; up() removes it again.
-    if (q.connection.options.type !== 'better-sqlite3' && !(await q.getTable('workflow_instances'))?.indices.some((i) => i.name === SPARE_INDEX)) {
-      await q.createIndex('workflow_instances', new TableIndex({ name: SPARE_INDEX, columnNames: ['brigade_id'] }));
-    }
   }
 }
