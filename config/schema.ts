@@ -119,6 +119,13 @@ export const configSchema = z.object({
     warnDaysBefore: z.number().min(0).describe('R13: an item is flagged as approaching its limit this many days before it (amber light), e.g. 3.'),
     perishableWarnHours: z.number().min(0).describe('R13: the same warning for perishables, in hours before their much shorter limit, e.g. 12.'),
   }),
+  transfers: z.object({
+    answerDays: z.number().positive().describe('R10, §3.5: a proposed case transfer waits at most this many days for the receiving squad to accept or dispute it.'),
+    designationDays: z.number().positive().describe('R10, §3.5: a disputed transfer waits at most this many days for the legal section to designate the competent squad.'),
+    requiredMaterials: z
+      .array(z.string().regex(/^[a-z][a-z0-9_]{0,39}$/))
+      .describe('R10: the evidence and materials every transfer package lists (codes; their names are in the dictionaries as material.<code>). A package missing one cannot be proposed.'),
+  }),
   demo: z.object({
     seedOnEmpty: z.boolean().describe('Load the reference organisation and demo users into an empty database at start-up (SEED_DEMO).'),
     password: z.string().min(8).describe('Password of every demo user (demo data only).'),

@@ -10,6 +10,7 @@ import { figuresApi } from './http/api/figures.routes';
 import { notificationsApi } from './http/api/notifications.routes';
 import { groupPlansApi, meetingsApi } from './http/api/plans-meetings.routes';
 import { goodsApi } from './http/api/goods.routes';
+import { casesApi, transfersApi } from './http/api/cases.routes';
 import { apiErrorHandler } from './http/middleware/errors';
 import { bearerAuth } from './http/middleware/api-auth';
 import { requestContext } from './http/middleware/request-context';
@@ -64,6 +65,8 @@ export function buildApp(services: Services, opts: AppOptions): express.Express 
   api.use('/group-plans', groupPlansApi(services.groupPlans));
   api.use('/meetings', meetingsApi(services.meetings, org));
   api.use('/', goodsApi(services));
+  api.use('/cases', casesApi(services.cases, services.clock));
+  api.use('/transfers', transfersApi(services.cases));
   api.use((req: Request) => {
     throw new NotFoundError(`No API route ${req.method} ${req.path}`);
   });

@@ -28,6 +28,8 @@ import { meetingWorkflow } from './domain/meetings/meeting.workflow';
 import { DutyService } from './domain/inbox/duties.service';
 import { GoodsService } from './domain/goods/goods.service';
 import { goodsWorkflow } from './domain/goods/goods.workflow';
+import { CaseService } from './domain/cases/case.service';
+import { caseTransferWorkflow } from './domain/cases/case-transfer.workflow';
 
 /** The application's parts, wired once: the server, the CLI and the tests all build it here. */
 export interface Services {
@@ -65,6 +67,9 @@ export interface Services {
   /** R13: detained goods, their custody, limits and ledgers. */
   goods: GoodsService;
   goodsWorkflow: ReturnType<typeof goodsWorkflow>;
+  /** R10: the light case register and case transfers (with the engine's workflow for them). */
+  cases: CaseService;
+  caseTransferWorkflow: ReturnType<typeof caseTransferWorkflow>;
 }
 
 export function createServices(config: Readonly<Config>, db: Database, clock: Clock, logger: Logger): Services {
@@ -91,6 +96,8 @@ export function createServices(config: Readonly<Config>, db: Database, clock: Cl
   const services = { config, db, clock, logger, engine, org, admin, sessions, operations, signIn, inbox, flags, compliance, incidents, figures, workflows, notifications, outbox, groupPlans, meetings, duties } as Omit<Services, 'jobs'> as Services;
   services.goodsWorkflow = goodsWorkflow(config);
   services.goods = new GoodsService(db, engine, org, services.goodsWorkflow, config, clock);
+  services.caseTransferWorkflow = caseTransferWorkflow(config);
+  services.cases = new CaseService(db, engine, org, services.caseTransferWorkflow, config, clock);
   services.jobs = new JobRunner(services, JOBS);
   return services;
 }

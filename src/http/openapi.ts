@@ -19,6 +19,7 @@ import { NOTIFICATION_TOPICS } from '../domain/notifications/recipients';
 import { plansAndMeetingsPaths, plansAndMeetingsSchemas } from './openapi-plans-meetings';
 import { goodsPaths, goodsSchemas } from './openapi-goods';
 import { figuresPaths, figuresSchemas } from './openapi-figures';
+import { casesPaths, casesSchemas } from './openapi-cases';
 
 /**
  * The OpenAPI 3.1 document, generated from the very zod schemas the server
@@ -273,6 +274,7 @@ export function openApiDocument(): Record<string, unknown> {
         ...plansAndMeetingsSchemas(),
         ...figuresSchemas(),
         ...goodsSchemas(),
+        ...casesSchemas(),
       },
     },
     paths: {
@@ -431,6 +433,7 @@ export function openApiDocument(): Record<string, unknown> {
       ...plansAndMeetingsPaths(),
       ...figuresPaths(),
       ...goodsPaths(),
+      ...casesPaths(),
     },
   };
 }

@@ -1,5 +1,6 @@
 import { In, IsNull, LessThan, Not } from 'typeorm';
 import { Brigade, Flag, Operation, WorkflowDeadline } from '../persistence/entities';
+import { transferFlagContext } from '../domain/cases/case-transfer.workflow';
 import type { WantedFlag } from '../domain/oversight/flag.service';
 import { localDateOf } from '../time';
 import type { JobDefinition } from './job';
@@ -27,8 +28,12 @@ export const timeLimitsJob: JobDefinition = {
       const opIds = late.filter((d) => d.workflow === 'operation').map((d) => d.instanceId);
       const ops = opIds.length ? await db.manager.find(Operation, { select: { id: true, groupId: true, leadSquadId: true, hostSquadId: true, title: true }, where: { id: In(opIds) } }) : [];
       const byId = new Map(ops.map((o) => [o.id, o]));
+      // R10: a late transfer names the squad that must answer, and its case (the designation waits on the legal section).
+      const transfers = await transferFlagContext(db.manager, late);
       const wanted: WantedFlag[] = late.map((d) => {
         const op = byId.get(d.instanceId);
+        const tr = transfers.get(d.instanceId);
+        if (tr) return { ...tr, period: localDateOf(d.dueAt, brigade.timeZone).slice(0, 7), subject: `d${d.id}`, figures: { limit: d.kind, state: d.state, record: d.instanceId, title: tr.title, startsAt: d.startsAt.toISOString(), dueAt: d.dueAt.toISOString(), hoursLate: Math.round((now.getTime() - d.dueAt.getTime()) / 360_000) / 10 } };
         return {
           rule: '§3.5',
           kind: 'time_limit',

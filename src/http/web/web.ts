@@ -19,6 +19,7 @@ import { notificationBell, notificationPages } from './notifications.routes';
 import { groupPlanPages } from './group-plans.routes';
 import { meetingPages } from './meetings.routes';
 import { goodsPages } from './goods.routes';
+import { casePages, transferPages } from './transfers.routes';
 import { webErrorHandler } from './web-errors';
 import { NotFoundError } from '../../errors';
 import { useViews } from './view-engine';
@@ -89,6 +90,8 @@ export function mountWeb(app: express.Express, services: Services, secret: strin
   web.use('/group-plans', groupPlanPages(services));
   web.use('/meetings', meetingPages(services));
   web.use('/goods', goodsPages(services));
+  web.use('/cases', casePages(services));
+  web.use('/transfers', transferPages(services));
   web.use('/admin', requireRole('admin'), adminPages(services));
   web.use((req: Request) => {
     throw new NotFoundError(`No page ${req.path}`);

@@ -7,6 +7,7 @@ import { Notification, NotificationDelivery } from './notification.entity';
 import { GroupPlan, Meeting } from './plans-meetings.entity';
 import { FigureMonthFacts } from './figures.entity';
 import { GoodsItem, GoodsParty } from './goods.entity';
+import { Case, CaseTransfer } from './case.entity';
 
 export * from './org.entity';
 export * from './operation.entity';
@@ -17,6 +18,7 @@ export * from './notification.entity';
 export * from './plans-meetings.entity';
 export * from './figures.entity';
 export * from './goods.entity';
+export * from './case.entity';
 
 export const ENTITIES = [
   Brigade,
@@ -46,4 +48,6 @@ export const ENTITIES = [
   Meeting,
   GoodsParty,
   GoodsItem,
+  Case,
+  CaseTransfer,
 ];
