@@ -5,7 +5,7 @@ import type { Database } from '../../persistence/data-source';
 import { readDate, sql } from '../../persistence/sql';
 import type { Principal } from '../org/org.service';
 import { type FigurePeriod, figurePeriod, monthRange, monthsOfPeriod, previousPeriod, samePeriodLastYear } from './figure-period';
-import { DWELL_STATES, FACT_SOURCES, type Facts, sumFacts } from './facts';
+import { DWELL_STATES, FACT_SOURCES, type Facts, goodsInScope, sumFacts } from './facts';
 import { type SquadAssessment, assessSquads } from './assessment';
 import { type FactSet, MonthFacts } from './month-facts';
 import { INDICATORS, type Indicator, type IndicatorValue, evaluate } from './indicators';
@@ -371,6 +371,39 @@ export class FiguresService {
             title: `${r.rule} · ${r.fperiod}`,
             value: 1,
             why: { key: 'why.flag', params: { kind: String(r.kind), status: String(r.status) } },
+          })),
+        );
+      }
+      case 'goods': {
+        // R13: the items themselves; "held" are those registered before the period's end and not dealt with by then.
+        const g = goodsInScope(scope);
+        const outcome = indicator.id.replace('goods_', '');
+        const held = outcome === 'held';
+        const at = held || outcome === 'registered' ? 'gi.registered_at' : 'gi.closed_at';
+        const where = held
+          ? 'gi.registered_at < ? AND (gi.closed_at IS NULL OR gi.closed_at >= ?)'
+          : outcome === 'registered'
+            ? 'gi.registered_at >= ? AND gi.registered_at < ?'
+            : 'gi.state = ? AND gi.closed_at >= ? AND gi.closed_at < ?';
+        const params = held ? [period.end, period.end] : outcome === 'registered' ? [period.start, period.end] : [outcome, period.start, period.end];
+        const k = keyset(at, 'gi.id');
+        const { rows } = await sql<Record<string, unknown>>(
+          m,
+          `SELECT gi.id AS id, gi.description AS description, gi.quantity AS quantity, gi.unit AS unit, gi.state AS state, ${at} AS at,
+                  gp.name AS party, sq.name AS squad, sq.name_en AS squad_en
+             FROM goods_items gi JOIN goods_parties gp ON gp.id = gi.party_id JOIN squads sq ON sq.id = gi.custodian_squad_id
+            WHERE gi.brigade_id = ? AND ${where} AND ${g.sql}${k.sql}
+            ${order(at, 'gi.id')}`,
+          [scope.brigadeId, ...params, ...g.params, ...k.params],
+        );
+        return page(
+          rows.map((r) => ({
+            id: Number(r.id),
+            link: `/goods/${r.id}`,
+            at: readDate(r.at),
+            title: `${r.description}（${Number(r.quantity)} ${r.unit}）`,
+            value: 1,
+            why: { key: `why.goods_${outcome}`, params: { party: String(r.party), squad: String(r.squad), squadEn: String(r.squad_en), goodsState: String(r.state) } },
           })),
         );
       }
