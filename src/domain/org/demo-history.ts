@@ -106,6 +106,32 @@ export async function seedDemoHistory(
   logger.info('demo history loaded', { ...report });
   return report;
 
+  /** R13: a party's goods detained in the operation, and what became of them (most returned, some confiscated, a few still held). */
+  async function detainGoods(operationId: number, squad: string, at: number): Promise<void> {
+    clock.set(new Date(Math.min(at, now)));
+    const leader = await as(`${squad}.leader`);
+    const perishable = rand.chance(0.3);
+    const { itemIds } = await services.goods.register(leader, {
+      operationId,
+      party: { name: rand.pick(['王某', '李某', '张某', '陈某', '刘某']), stall: `${rand.pick(PLACES)}流动摊` },
+      items: Array.from({ length: rand.int(1, 3) }, () =>
+        perishable
+          ? { description: rand.pick(['水果', '蔬菜', '熟食']), quantity: rand.int(5, 40), unit: '千克', perishable: true, storagePlace: '中队冷藏柜' }
+          : { description: rand.pick(['三轮车', '遮阳伞', '货架', '音箱']), quantity: rand.int(1, 3), unit: '件', storagePlace: '中队暂扣物品仓库' },
+      ),
+    });
+    events += itemIds.length;
+    for (const item of itemIds) {
+      const when = at + (perishable ? rand.int(2, 20) * HOUR : rand.int(1, 20) * DAY);
+      if (when > now) continue;
+      clock.set(new Date(when));
+      const step = rand.next();
+      events++;
+      if (step < 0.7) await services.goods.send(leader, item, { type: 'RETURN_TO_OWNER', receivedBy: '当事人本人' });
+      else await services.goods.send(leader, item, { type: 'CONFISCATE', decisionRef: `黄城管罚〔${new Date(when).getUTCFullYear()}〕${rand.int(10, 999)}号` });
+    }
+  }
+
   async function operation(group: (typeof REFERENCE_GROUPS)[number], start: number, filedAt: number): Promise<void> {
     const members = group.squads.map((s) => s.code);
     const lead = rand.pick(members);
@@ -168,6 +194,7 @@ export async function seedDemoHistory(
         end + rand.int(1, 10) * HOUR,
       )
     ).version;
+    if (rand.chance(0.3)) await detainGoods(id, lead, end + 2 * HOUR);
     const holdingDays = config.operation.holdingDaysDefault;
     // Holding (R12): the host squad's daily checks, then the audit (R14); a failed audit holds again from the audit.
     let from = end;
