@@ -6,6 +6,7 @@ import { Flag, JobRun, JobSlot } from './oversight.entity';
 import { Notification, NotificationDelivery } from './notification.entity';
 import { GroupPlan, Meeting } from './plans-meetings.entity';
 import { FigureMonthFacts } from './figures.entity';
+import { BorderNotice, HardProblem, HardProblemOperation, HardProblemReport } from './hard-problem.entity';
 
 export * from './org.entity';
 export * from './operation.entity';
@@ -15,6 +16,7 @@ export * from './oversight.entity';
 export * from './notification.entity';
 export * from './plans-meetings.entity';
 export * from './figures.entity';
+export * from './hard-problem.entity';
 
 export const ENTITIES = [
   Brigade,
@@ -42,4 +44,8 @@ export const ENTITIES = [
   GroupPlan,
   FigureMonthFacts,
   Meeting,
+  HardProblem,
+  HardProblemReport,
+  HardProblemOperation,
+  BorderNotice,
 ];

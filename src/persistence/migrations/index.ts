@@ -7,6 +7,7 @@ import { JobsAndFlags1795827600000 } from './20261128T0100-jobs-and-flags';
 import { Notifications1795858200000 } from './20261128T0930-notifications';
 import { GroupPlansAndMeetings1795914000000 } from './20261129T0100-group-plans-and-meetings';
 import { Figures1796086800000 } from './20261201T0100-figures';
+import { HardProblems1796173200000 } from './20261202T0100-hard-problems';
 
 /** Every migration, oldest first. Never edit one that has landed: add a new one. */
 export const MIGRATIONS = [
@@ -19,4 +20,5 @@ export const MIGRATIONS = [
   Notifications1795858200000,
   GroupPlansAndMeetings1795914000000,
   Figures1796086800000,
+  HardProblems1796173200000,
 ];
