@@ -9,6 +9,7 @@ import { incidentsApi } from './http/api/incidents.routes';
 import { figuresApi } from './http/api/figures.routes';
 import { notificationsApi } from './http/api/notifications.routes';
 import { groupPlansApi, meetingsApi } from './http/api/plans-meetings.routes';
+import { borderNoticesApi, problemsApi } from './http/api/problems.routes';
 import { apiErrorHandler } from './http/middleware/errors';
 import { bearerAuth } from './http/middleware/api-auth';
 import { requestContext } from './http/middleware/request-context';
@@ -62,6 +63,8 @@ export function buildApp(services: Services, opts: AppOptions): express.Express 
   api.use('/figures', figuresApi(services));
   api.use('/group-plans', groupPlansApi(services.groupPlans));
   api.use('/meetings', meetingsApi(services.meetings, org));
+  api.use('/problems', problemsApi(services.problems, org));
+  api.use('/border-notices', borderNoticesApi(services.borderNotices, org));
   api.use((req: Request) => {
     throw new NotFoundError(`No API route ${req.method} ${req.path}`);
   });

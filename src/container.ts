@@ -26,6 +26,10 @@ import { groupPlanWorkflow } from './domain/plans/group-plan.workflow';
 import { MeetingService } from './domain/meetings/meeting.service';
 import { meetingWorkflow } from './domain/meetings/meeting.workflow';
 import { DutyService } from './domain/inbox/duties.service';
+import { HardProblemService } from './domain/problems/hard-problem.service';
+import { hardProblemWorkflow } from './domain/problems/hard-problem.workflow';
+import { BorderNoticeService } from './domain/problems/border-notice.service';
+import { borderNoticeWorkflow } from './domain/problems/border-notice.workflow';
 
 /** The application's parts, wired once: the server, the CLI and the tests all build it here. */
 export interface Services {
@@ -60,6 +64,12 @@ export interface Services {
   notifications: NotificationService;
   /** Delivers the outbox through the transports (the `outbox` job; after each command in the server). */
   outbox: OutboxWorker;
+  /** SPEC §3.4, R7: hard problems (难点顽症). */
+  problems: HardProblemService;
+  /** R8: border notifications (信息告知). */
+  borderNotices: BorderNoticeService;
+  /** The workflows added beside `workflows` (kept apart so areas merge without touching one line). */
+  problemWorkflows: { hardProblem: ReturnType<typeof hardProblemWorkflow>; borderNotice: ReturnType<typeof borderNoticeWorkflow> };
 }
 
 export function createServices(config: Readonly<Config>, db: Database, clock: Clock, logger: Logger): Services {
@@ -83,7 +93,11 @@ export function createServices(config: Readonly<Config>, db: Database, clock: Cl
   const duties = new DutyService(db, clock, config, meetings);
   const incidents = new IncidentService(db);
   const figures = new FiguresService(db, config, clock);
-  const services = { config, db, clock, logger, engine, org, admin, sessions, operations, signIn, inbox, flags, compliance, incidents, figures, workflows, notifications, outbox, groupPlans, meetings, duties } as Omit<Services, 'jobs'> as Services;
+  const services = { config, db, clock, logger, engine, org, admin, sessions, operations, signIn, inbox, flags, compliance, incidents, figures, workflows, notifications, outbox, groupPlans, meetings, duties } as Omit<Services, 'jobs' | 'problems' | 'borderNotices' | 'problemWorkflows'> as Services;
+  const problemWorkflows = { hardProblem: hardProblemWorkflow(), borderNotice: borderNoticeWorkflow() };
+  services.problemWorkflows = problemWorkflows;
+  services.problems = new HardProblemService(db, engine, org, problemWorkflows.hardProblem, config, clock);
+  services.borderNotices = new BorderNoticeService(db, engine, org, problemWorkflows.borderNotice, services.problems, operations, clock);
   services.jobs = new JobRunner(services, JOBS);
   return services;
 }

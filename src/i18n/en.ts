@@ -1,3 +1,5 @@
+import { problemsEn } from './problems.en';
+
 /** English (second language). Keys are shared with zh-CN.ts. */
 export const en: Record<string, string> = {
   'error.invalid_input': 'Invalid input',
@@ -847,4 +849,6 @@ export const en: Record<string, string> = {
   'annual.brigade': 'Whole brigade',
   'annual.groups': 'Linkage groups',
   'annual.top': 'Top five squads in the assessment',
+  // Hard problems (§3.4) and border notifications (R8): their own file.
+  ...problemsEn,
 };

@@ -1,3 +1,5 @@
+import { problemsZhCN } from './problems.zh-CN';
+
 /** 简体中文（默认语言）。Keys are shared with en.ts; a test checks both have every key. */
 export const zhCN: Record<string, string> = {
   // errors
@@ -867,4 +869,6 @@ export const zhCN: Record<string, string> = {
   'annual.brigade': '全大队',
   'annual.groups': '各联动小组',
   'annual.top': '中队考评前五名',
+  // Hard problems (§3.4) and border notifications (R8): their own file.
+  ...problemsZhCN,
 };

@@ -45,7 +45,9 @@ export type NotificationSubject =
     }
   | { type: 'flag'; id: number; groupId: number | null; squadId: number | null }
   | { type: 'group_plan'; id: number; groupId: number }
-  | { type: 'meeting'; id: number; kind: 'group' | 'hq_summary' | string; groupId: number | null; convenerSquadId: number | null };
+  | { type: 'meeting'; id: number; kind: 'group' | 'hq_summary' | string; groupId: number | null; convenerSquadId: number | null }
+  | { type: 'hard_problem'; id: number; squadIds: readonly number[] }
+  | { type: 'border_notice'; id: number; groupId: number | null; squadIds: readonly number[] };
 
 /** The topics the rules know, for tests and documentation. */
 export const NOTIFICATION_TOPICS = [
@@ -65,6 +67,10 @@ export const NOTIFICATION_TOPICS = [
   'meeting.scheduled',
   'meeting.recorded',
   'meeting.cancelled',
+  'problem.reported',
+  'problem.resolved',
+  'problem.rebound',
+  'border_notice.sent',
 ] as const;
 
 /**
@@ -148,6 +154,13 @@ export function recipientsOf(event: OutboxEvent, subject: NotificationSubject | 
   } else if (subject?.type === 'meeting' && event.topic.startsWith('meeting.')) {
     if (subject.kind === 'hq_summary') told = [...withRole('squad_leader'), ...withRole('commander')];
     else told = [...leadersOf(squadsOfGroup(subject.groupId)), ...(event.topic === 'meeting.recorded' ? withRole('duty_officer') : [])];
+  } else if (subject?.type === 'hard_problem' && event.topic.startsWith('problem.')) {
+    // §3.4: the squads at the border own the problem; the Duty Command Section follows every one (R1).
+    // A resolution is for the section to see (and, for the hotline, to call back); the squads did it.
+    told = event.topic === 'problem.resolved' ? withRole('duty_officer') : [...leadersOf(subject.squadIds), ...withRole('duty_officer')];
+  } else if (subject?.type === 'border_notice' && event.topic === 'border_notice.sent') {
+    // R8: the group is told (and the squads at the border, a mobile squad having no group).
+    told = leadersOf([...squadsOfGroup(subject.groupId), ...subject.squadIds]);
   } else if (subject?.type === 'flag' && event.topic === 'flag.raised') {
     const squads = subject.squadId !== null ? [subject.squadId] : squadsOfGroup(subject.groupId);
     told = [...withRole('duty_officer'), ...withRole('commander'), ...leadersOf(squads)];
