@@ -30,6 +30,7 @@ import { HardProblemService } from './domain/problems/hard-problem.service';
 import { hardProblemWorkflow } from './domain/problems/hard-problem.workflow';
 import { BorderNoticeService } from './domain/problems/border-notice.service';
 import { borderNoticeWorkflow } from './domain/problems/border-notice.workflow';
+import { ProblemInboxService } from './domain/problems/problem-inbox.service';
 
 /** The application's parts, wired once: the server, the CLI and the tests all build it here. */
 export interface Services {
@@ -68,6 +69,8 @@ export interface Services {
   problems: HardProblemService;
   /** R8: border notifications (信息告知). */
   borderNotices: BorderNoticeService;
+  /** What waits for a user among hard problems and border notices (the inbox). */
+  problemInbox: ProblemInboxService;
   /** The workflows added beside `workflows` (kept apart so areas merge without touching one line). */
   problemWorkflows: { hardProblem: ReturnType<typeof hardProblemWorkflow>; borderNotice: ReturnType<typeof borderNoticeWorkflow> };
 }
@@ -93,11 +96,12 @@ export function createServices(config: Readonly<Config>, db: Database, clock: Cl
   const duties = new DutyService(db, clock, config, meetings);
   const incidents = new IncidentService(db);
   const figures = new FiguresService(db, config, clock);
-  const services = { config, db, clock, logger, engine, org, admin, sessions, operations, signIn, inbox, flags, compliance, incidents, figures, workflows, notifications, outbox, groupPlans, meetings, duties } as Omit<Services, 'jobs' | 'problems' | 'borderNotices' | 'problemWorkflows'> as Services;
+  const services = { config, db, clock, logger, engine, org, admin, sessions, operations, signIn, inbox, flags, compliance, incidents, figures, workflows, notifications, outbox, groupPlans, meetings, duties } as Omit<Services, 'jobs' | 'problems' | 'borderNotices' | 'problemWorkflows' | 'problemInbox'> as Services;
   const problemWorkflows = { hardProblem: hardProblemWorkflow(), borderNotice: borderNoticeWorkflow() };
   services.problemWorkflows = problemWorkflows;
   services.problems = new HardProblemService(db, engine, org, problemWorkflows.hardProblem, config, clock);
   services.borderNotices = new BorderNoticeService(db, engine, org, problemWorkflows.borderNotice, services.problems, operations, clock);
+  services.problemInbox = new ProblemInboxService(db);
   services.jobs = new JobRunner(services, JOBS);
   return services;
 }

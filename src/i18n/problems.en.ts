@@ -153,4 +153,5 @@ export const problemsEn: Record<string, string> = {
   'bn.became_problem': 'Hard problem it became',
   'bn.became_plan': 'Plan it became',
   'bn.empty': 'No border notification.',
+  'done.problem_resolve': 'Hard problem resolved.',
 };

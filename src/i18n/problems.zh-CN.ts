@@ -153,4 +153,5 @@ export const problemsZhCN: Record<string, string> = {
   'bn.became_problem': '转成的难点顽症',
   'bn.became_plan': '转成的行动计划',
   'bn.empty': '没有信息告知。',
+  'done.problem_resolve': '难点顽症已化解。',
 };

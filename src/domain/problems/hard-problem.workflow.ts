@@ -69,6 +69,7 @@ async function projectHardProblem(m: EntityManager, step: StepRecord<HardProblem
     squad_ids: ctx.report.squadIds,
     merged_into_id: ctx.mergedIntoId,
     repeat_count: ctx.repeatCount,
+    callback_count: ctx.callbacks.length,
     accepted_at: ctx.acceptedAt ? new Date(ctx.acceptedAt) : null,
     resolved_at: lastResolution ? new Date(lastResolution.at) : null,
     reopened_at: lastRebound ? new Date(lastRebound.at) : null,

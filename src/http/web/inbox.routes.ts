@@ -4,6 +4,7 @@ import { t } from '../../i18n';
 import { dutyItems } from './duties-view';
 import { meView } from './locals';
 import { lightOf } from '../../domain/oversight/lights';
+import { problemInboxView } from './problems-inbox-view';
 
 /** What every signed-in page shows in its header: who, and how much waits in their inbox. */
 export function signedInContext(services: Services) {
@@ -20,8 +21,13 @@ export function signedInContext(services: Services) {
 
 /** The numbers in the navigation (inbox, open flags); a route that answers a post with a page calls it before rendering. */
 export async function countInbox(services: Services, req: Request, res: Response): Promise<void> {
-  const [inbox, duties, flags] = await Promise.all([services.inbox.count(req.principal!), services.duties.count(req.principal!), services.flags.openCount(req.principal!)]);
-  res.locals.navCounts = { inbox: inbox + duties, flags };
+  const [inbox, duties, flags, problems] = await Promise.all([
+    services.inbox.count(req.principal!),
+    services.duties.count(req.principal!),
+    services.flags.openCount(req.principal!),
+    services.problemInbox.count(req.principal!),
+  ]);
+  res.locals.navCounts = { inbox: inbox + duties + problems, flags };
 }
 
 /** The landing page: what waits for this user now. */
@@ -32,19 +38,23 @@ export function inboxPages(services: Services): Router {
   r.get('/', async (req, res) => {
     const p = req.principal!;
     const now = services.clock.now().getTime();
-    const [sections, { squads, groups }, duties, flags] = await Promise.all([
+    const [sections, { squads, groups }, duties, flags, problemWork] = await Promise.all([
       inbox.inbox(p),
       services.org.organisation(p.brigadeId),
       services.duties.duties(p),
       services.flags.openCount(p),
+      services.problemInbox.work(p),
     ]);
-    res.locals.navCounts = { inbox: sections.reduce((n, s) => n + s.total, 0) + duties.length, flags };
+    const problemCount = problemWork.toAccept.length + problemWork.notices.length + problemWork.callbacks.length;
+    res.locals.navCounts = { inbox: sections.reduce((n, s) => n + s.total, 0) + duties.length + problemCount, flags };
     const squadName = new Map(squads.map((s) => [s.id, req.locale === 'en' ? s.nameEn : s.name]));
     const groupName = new Map(groups.map((g) => [g.group.id, req.locale === 'en' ? g.group.nameEn : g.group.name]));
     res.render('inbox/inbox', {
       pageTitle: t(req.locale, 'nav.inbox'),
       nav: 'inbox',
-      empty: sections.every((s) => s.total === 0) && duties.length === 0,
+      empty: sections.every((s) => s.total === 0) && duties.length === 0 && problemCount === 0,
+      // §3.4, R8: hard problems to accept or call back, border notices to act on.
+      problemWork: problemInboxView(problemWork),
       // R5, R9: what the calendar asks (plans to file, the meeting to convene or record).
       duties: dutyItems(duties, new Map(groups.map((g) => [g.group.id, { code: g.group.code, name: groupName.get(g.group.id) ?? '' }])), req.locale),
       sections: sections.map((s) => ({

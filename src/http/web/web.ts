@@ -18,6 +18,7 @@ import { adminPages } from './admin.routes';
 import { notificationBell, notificationPages } from './notifications.routes';
 import { groupPlanPages } from './group-plans.routes';
 import { meetingPages } from './meetings.routes';
+import { borderNoticePages, problemPages } from './problems.routes';
 import { webErrorHandler } from './web-errors';
 import { NotFoundError } from '../../errors';
 import { useViews } from './view-engine';
@@ -87,6 +88,8 @@ export function mountWeb(app: express.Express, services: Services, secret: strin
   web.use('/notifications', notificationPages(services));
   web.use('/group-plans', groupPlanPages(services));
   web.use('/meetings', meetingPages(services));
+  web.use('/problems', problemPages(services));
+  web.use('/border-notices', borderNoticePages(services));
   web.use('/admin', requireRole('admin'), adminPages(services));
   web.use((req: Request) => {
     throw new NotFoundError(`No page ${req.path}`);

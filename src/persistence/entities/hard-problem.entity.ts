@@ -50,6 +50,10 @@ export class HardProblem {
   @Column({ type: 'integer', default: 0 })
   repeatCount!: number;
 
+  /** Call-backs recorded (a hotline problem resolved without one waits for it, §3.4). */
+  @Column({ type: 'integer', default: 0 })
+  callbackCount!: number;
+
   @Column({ type: 'datetime' })
   reportedAt!: Date;
 

@@ -33,6 +33,7 @@ export class HardProblems1796173200000 implements MigrationInterface {
           { name: 'squad_ids', type: 'json' },
           { name: 'merged_into_id', type: 'integer', isNullable: true },
           { name: 'repeat_count', type: 'integer', default: 0 },
+          { name: 'callback_count', type: 'integer', default: 0 },
           { name: 'reported_at', type: 'datetime' },
           { name: 'accepted_at', type: 'datetime', isNullable: true },
           { name: 'resolved_at', type: 'datetime', isNullable: true },
