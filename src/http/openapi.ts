@@ -18,6 +18,7 @@ import { listNotificationsQuery, readAllSchema } from './schemas/notification.sc
 import { NOTIFICATION_TOPICS } from '../domain/notifications/recipients';
 import { plansAndMeetingsPaths, plansAndMeetingsSchemas } from './openapi-plans-meetings';
 import { figuresPaths, figuresSchemas } from './openapi-figures';
+import { problemsPaths, problemsSchemas } from './openapi-problems';
 
 /**
  * The OpenAPI 3.1 document, generated from the very zod schemas the server
@@ -271,6 +272,7 @@ export function openApiDocument(): Record<string, unknown> {
         ReadAll: json(readAllSchema),
         ...plansAndMeetingsSchemas(),
         ...figuresSchemas(),
+        ...problemsSchemas(),
       },
     },
     paths: {
@@ -428,6 +430,7 @@ export function openApiDocument(): Record<string, unknown> {
       ...notificationPaths(),
       ...plansAndMeetingsPaths(),
       ...figuresPaths(),
+      ...problemsPaths(),
     },
   };
 }
