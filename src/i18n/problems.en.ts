@@ -154,4 +154,10 @@ export const problemsEn: Record<string, string> = {
   'bn.became_plan': 'Plan it became',
   'bn.empty': 'No border notification.',
   'done.problem_resolve': 'Hard problem resolved.',
+  'indicator.problems_resolved.name': 'Hard problems resolved',
+  'indicator.problems_resolved.definition': 'Hard problems resolved in the period and not reopened within the same month (counted in the month of the last resolution; a problem counts for a scope when a squad of it is at the border).',
+  'indicator.problems_reported.name': 'Hard problems reported',
+  'indicator.problems_reported.definition': 'Hard problems reported in the period (duplicates merged later included).',
+  'why.problem_resolved': 'Resolved, no rebound that month',
+  'why.problem_reported': 'Now: {state}',
 };

@@ -154,4 +154,10 @@ export const problemsZhCN: Record<string, string> = {
   'bn.became_plan': '转成的行动计划',
   'bn.empty': '没有信息告知。',
   'done.problem_resolve': '难点顽症已化解。',
+  'indicator.problems_resolved.name': '化解难点顽症',
+  'indicator.problems_resolved.definition': '期间内化解、且当月未再回潮的难点顽症数（按最后一次化解所在月份计；交界处有本范围中队的问题计入）。',
+  'indicator.problems_reported.name': '登记难点顽症',
+  'indicator.problems_reported.definition': '期间内登记的难点顽症数（含后来被合并的重复登记）。',
+  'why.problem_resolved': '化解后当月未回潮',
+  'why.problem_reported': '当前状态：{state}',
 };

@@ -141,7 +141,7 @@ describe('hard problems through the API (SPEC §3.4, R7)', () => {
     expect(shown.body.operations.map((o: { id: number }) => o.id)).toEqual([op.id]);
 
     const unknown = await t.as('waitan.leader').post('/api/v1/operations', { kind: 'regular', leadSquad: 'waitan', title: '整治', problems: [999999] }).expect(400);
-    expect(unknown.body.error.fields.problems).toMatch(/^unknown_problem/);
+    expect(unknown.body.error.fields.problems).toBe('没有这个难点顽症');
     const merged = await reportProblem(t, { location: '中山东一路·北京东路口' });
     await sendProblem(t, merged.id, 1, 'MERGE', { into: p2.id });
     const notOpen = await t.as('waitan.leader').post('/api/v1/operations', { kind: 'regular', leadSquad: 'waitan', title: '整治', problems: [merged.id] }).expect(422);
@@ -166,5 +166,28 @@ describe('hard problems through the API (SPEC §3.4, R7)', () => {
     expect(duty.body.items.some((n: { link: string }) => n.link === `/problems/${id}`)).toBe(true);
     const other = await t.as('yuyuan.leader').get('/api/v1/notifications').expect(200);
     expect(other.body.items.some((n: { link: string }) => n.link === `/problems/${id}`)).toBe(false);
+  });
+});
+
+describe('R15: hard problems resolved (化解难点顽症)', () => {
+  it('counts a problem resolved in the month and not reopened within it; a rebound takes it back until it is resolved again', async () => {
+    const figure = async (scope = '') => {
+      const res = (await t.as('duty').get(`/api/v1/figures?period=2026-11${scope}`).expect(200)).body;
+      return res.indicators.find((i: { id: string }) => i.id === 'problems_resolved').current.value as number;
+    };
+    const before = await figure();
+    const beforeSouth = await figure('&group=south');
+    const { id } = await reportProblem(t, { location: '瞿溪路·制造局路口', squads: ['wuliqiao', 'dapuqiao'] }, 'wuliqiao.officer');
+    let v = await sendProblem(t, id, 1, 'ACCEPT', {}, 'wuliqiao.leader');
+    v = await sendProblem(t, id, v, 'RESOLVE', { note: '已清' }, 'wuliqiao.leader');
+    expect(await figure()).toBe(before + 1);
+    expect(await figure('&group=south')).toBe(beforeSouth + 1);
+    expect(await figure('&group=west')).toBe(await figure('&group=west'));
+    v = await sendProblem(t, id, v, 'REBOUND', { origin: 'inspector', note: '回潮' }, 'inspector');
+    expect(await figure()).toBe(before);
+    await sendProblem(t, id, v, 'RESOLVE', { note: '再次整治' }, 'dapuqiao.leader');
+    expect(await figure('&group=south')).toBe(beforeSouth + 1);
+    const records = (await t.as('duty').get('/api/v1/figures/problems_resolved/records?period=2026-11&group=south').expect(200)).body;
+    expect(JSON.stringify(records)).toContain(`/problems/${id}`);
   });
 });

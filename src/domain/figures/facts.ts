@@ -260,6 +260,10 @@ const flagFacts: FactSource = {
 /** Every area's facts; an area added later (hard problems, detained goods) appends its source. */
 export const FACT_SOURCES: FactSource[] = [operationFacts, incidentFacts, auditFacts, timeLimitFacts, changeFacts, dwellFacts, flagFacts];
 
+// R15: hard problems resolved (and reported), §3.4.
+import { problemFacts } from './problem-facts';
+FACT_SOURCES.push(problemFacts);
+
 /** Facts summed over buckets (or months). */
 export function sumFacts(parts: Facts[]): Facts {
   const out: Facts = {};
