@@ -90,13 +90,23 @@ describe('reporting a problem through its page (§3.4)', () => {
     expect((await t.as('duty').get('/api/v1/problems?limit=200')).body.items.length).toBe(before);
   });
 
-  it('“not the same” reports it anyway', async () => {
+  it('“not the same” reports it anyway; a leader at the border may still merge it into the earlier one, one click away', async () => {
     const web = await signIn(t, 'waitan.officer');
     const res = await web.post('/problems', { confirmNew: '1', source: 'media', category: 'street_vending', title: '九江路口另一处摊点', location: '九江路·河南中路口', description: '另一侧人行道', squads: ['waitan', 'nanjingdonglu'] }, '/problems/new');
     expect(res.status).toBe(303);
     const page = (await web.get(res.headers.location).expect(200)).text;
     expect(page).toContain('难点顽症已登记');
     expect(page).toContain('data-state="reported"');
+    expect(page).not.toContain('data-testid="merge-suggestions"');
+    const id = Number(/\/problems\/(\d+)/.exec(res.headers.location)![1]);
+    const leader = await signIn(t, 'nanjingdonglu.leader');
+    const asLeader = (await leader.get(`/problems/${id}`).expect(200)).text;
+    expect(asLeader).toContain('data-testid="merge-suggestions"');
+    expect(asLeader).toContain(`name="into" value="${ids.reported}"`);
+    const merged = await leader.post(`/problems/${id}/events/MERGE`, { expectedVersion: 1, into: String(ids.reported) }, `/problems/${id}`);
+    expect(merged.status).toBe(303);
+    const survivor = decode((await leader.get(`/problems/${ids.reported}`).expect(200)).text);
+    expect(survivor).toMatch(/data-testid="sources">[^<]*难热点问题、媒体曝光/);
   });
 
   it('a step refused keeps what was typed in its open form: a resolution without a note', async () => {

@@ -261,8 +261,15 @@ async function problemPage(services: Services, p: Principal, locale: Locale, id:
   const ctx = record.context;
   const user = (uid: number | null) => (uid === null ? '' : (record.userById.get(uid)?.displayName ?? ''));
   const now = localNow(services.clock.now(), p.timeZone);
+  // §3.4: a report that may be merged is shown the problems it likely repeats, each one click away.
+  const mergeInto = record.allowedEvents.includes('MERGE')
+    ? (await services.problems.duplicates(p, { category: ctx.report.category, location: ctx.report.location }))
+        .filter((d) => d.id !== id && d.reportedAt <= record.problem.reportedAt)
+        .map((d) => ({ id: d.id, title: d.title, state: d.state, location: d.location }))
+    : [];
   return {
     pageTitle: `#${id} ${record.problem.title}`,
+    mergeInto,
     nav: 'problems',
     x: {
       id,
