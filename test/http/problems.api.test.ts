@@ -135,7 +135,7 @@ describe('hard problems through the API (SPEC §3.4, R7)', () => {
     const p2 = await reportProblem(t, { location: '中山东一路·北京东路口' });
     await sendProblem(t, p2.id, 1, 'ACCEPT');
     const op = await createOperation(t, { problems: [p1.id, p2.id] });
-    const ofOp = await t.services.problems.idsOfOperation(1, op.id);
+    const ofOp = (await t.as('waitan.leader').get(`/api/v1/operations/${op.id}`).expect(200)).body.problems;
     expect(ofOp).toEqual([p1.id, p2.id].sort((a, b) => a - b));
     const shown = await t.as('duty').get(`/api/v1/problems/${p1.id}`).expect(200);
     expect(shown.body.operations.map((o: { id: number }) => o.id)).toEqual([op.id]);
@@ -149,7 +149,7 @@ describe('hard problems through the API (SPEC §3.4, R7)', () => {
 
     // An edit of the draft replaces the list.
     await send(t, op.id, 1, 'EDIT_PLAN', { plan: { problems: [p2.id] } }, 'waitan.leader');
-    expect(await t.services.problems.idsOfOperation(1, op.id)).toEqual([p2.id]);
+    expect((await t.as('waitan.leader').get(`/api/v1/operations/${op.id}`)).body.problems).toEqual([p2.id]);
     // Resolving from the operation (one step) links it.
     const v = (await t.as('waitan.leader').get(`/api/v1/problems/${p2.id}`)).body.version;
     await sendProblem(t, p2.id, v, 'RESOLVE', { note: '整治行动后清零', operation: op.id });

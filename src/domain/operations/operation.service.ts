@@ -12,6 +12,7 @@ import type { CommandEvent } from '../../engine/workflow-definition';
 import { ForbiddenError, RuleViolationError, ValidationError } from '../../errors';
 import type { Database } from '../../persistence/data-source';
 import {
+  HardProblemOperation,
   HoldingRecord,
   LinkageGroup,
   Operation,
@@ -47,6 +48,8 @@ export interface OperationRecord {
   userById: Map<number, User>;
   /** Who commands it now (R4): the designated commander, or the host squad's leaders. */
   commanders: User[];
+  /** §3.4: the hard problems its plan targets. */
+  problemIds: number[];
 }
 
 export interface OperationPage {
@@ -139,7 +142,10 @@ export class OperationService {
       ...holding.map((h) => h.byUserId),
       ...history.map((h) => h.actorUserId),
     ].filter((x): x is number => x !== null);
-    const users = await this.org.usersByIds(userIds, m);
+    const [users, problemLinks] = await Promise.all([
+      this.org.usersByIds(userIds, m),
+      m.find(HardProblemOperation, { select: { problemId: true }, where: { operationId: id }, order: { problemId: 'ASC' } }),
+    ]);
     const record: OperationRecord = {
       operation,
       state: loaded.state,
@@ -154,6 +160,7 @@ export class OperationService {
       groupById: new Map(groups.map((g) => [g.id, g])),
       userById: new Map([...users, ...commanders].map((u) => [u.id, u])),
       commanders,
+      problemIds: problemLinks.map((l) => l.problemId),
     };
     return { record, history };
   }

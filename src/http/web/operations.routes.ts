@@ -108,7 +108,6 @@ export function operationPages(services: Services): Router {
     const id = idParam(req.params.id);
     const record = await operations.get(p, id);
     const plan = presentOperation(record, p.timeZone, services.clock.now()) as unknown as PlanInput & { version: number };
-    plan.problems = await services.problems.idsOfOperation(p.brigadeId, id);
     res.render('operations/plan-form', await planFormView(services, p, req.locale, { mode: 'edit', id, version: record.version, values: planValues(plan, p.timeZone), allowed: record.allowedEvents.includes('EDIT_PLAN') }));
   });
 
