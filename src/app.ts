@@ -12,6 +12,7 @@ import { groupPlansApi, meetingsApi } from './http/api/plans-meetings.routes';
 import { borderNoticesApi, problemsApi } from './http/api/problems.routes';
 import { apiErrorHandler } from './http/middleware/errors';
 import { bearerAuth } from './http/middleware/api-auth';
+import { hotlineFeedScope } from './http/middleware/hotline-feed';
 import { requestContext } from './http/middleware/request-context';
 import { openApiDocument } from './http/openapi';
 import { NotFoundError, ValidationError } from './errors';
@@ -54,6 +55,7 @@ export function buildApp(services: Services, opts: AppOptions): express.Express 
   });
   api.use(express.json({ limit: config.http.jsonBodyLimit, strict: false }));
   api.use(bearerAuth(org));
+  api.use(hotlineFeedScope);
   api.use('/', orgApi(org));
   api.use('/', adminApi(services.admin));
   api.use('/', oversightApi(services));

@@ -1,6 +1,7 @@
 import { createOperation, send } from '../support/factories';
 import { hotlineFeed, problemBody, reportProblem, sendProblem } from '../support/problems';
 import { startTestApp, type TestApp } from '../support/test-app';
+import { signIn } from '../support/web';
 
 let t: TestApp;
 
@@ -128,6 +129,19 @@ describe('hard problems through the API (SPEC §3.4, R7)', () => {
     expect(accept.body.error.reason).toBe('hotline_feed_reports_only');
     await feed.post('/api/v1/operations', { kind: 'regular', leadSquad: 'waitan', title: 'x' }).expect(403);
     await feed.post('/api/v1/border-notices', { location: 'x', what: 'y', squads: ['waitan', 'nanjingdonglu'] }).expect(403);
+    // Nothing else of the API either: it reads the squads' codes and its problems, and may tell of a rebound.
+    await feed.get('/api/v1/operations').expect(403);
+    await feed.get('/api/v1/notifications').expect(403);
+    await feed.get('/api/v1/squads').expect(200);
+    await feed.get(`/api/v1/problems/duplicates?category=street_vending&location=${encodeURIComponent('中山东二路·新开河路口')}`).expect(200);
+    let v = await sendProblem(t, created.body.id, 1, 'ACCEPT');
+    v = await sendProblem(t, created.body.id, v, 'RESOLVE', { note: '已清' });
+    const rebound = await feed.post(`/api/v1/problems/${created.body.id}/events`, { type: 'REBOUND', expectedVersion: v, origin: 'complaint', note: '市民再次投诉' }).expect(200);
+    expect(rebound.body.state).toBe('open');
+    // Nor the web: signed in with its password, every page is refused.
+    const web = await signIn(t, 'hotline-12319', 'feed-password-1');
+    await web.get('/').expect(403);
+    await web.get('/problems').expect(403);
   });
 
   it('an operation’s plan names the problems it targets (open or reported ones); its page lists them; resolving from it links the operation', async () => {

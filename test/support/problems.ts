@@ -29,11 +29,14 @@ export async function sendProblem(t: TestApp, id: number, version: number, type:
 }
 
 /** A system account for the 12319 hotline's feed, and its bearer token. */
-export async function hotlineFeed(t: TestApp): Promise<{ post(path: string, body: unknown): request.Test }> {
+export async function hotlineFeed(t: TestApp): Promise<{ post(path: string, body: unknown): request.Test; get(path: string): request.Test }> {
   const existing = await t.services.org.userByUsername(1, 'hotline-12319').catch(() => null);
   if (!existing) {
     await t.as('admin').post('/api/v1/users', { username: 'hotline-12319', displayName: '12319 热线接口', roles: ['hotline_feed'], password: 'feed-password-1' }).expect(201);
   }
   const token = await t.services.org.issueToken('hotline-12319', 'feed');
-  return { post: (path, body) => request(t.app).post(path).set('Authorization', `Bearer ${token}`).send(body as object) };
+  return {
+    post: (path, body) => request(t.app).post(path).set('Authorization', `Bearer ${token}`).send(body as object),
+    get: (path) => request(t.app).get(path).set('Authorization', `Bearer ${token}`),
+  };
 }

@@ -20,6 +20,7 @@ import { groupPlanPages } from './group-plans.routes';
 import { meetingPages } from './meetings.routes';
 import { borderNoticePages, problemPages } from './problems.routes';
 import { webErrorHandler } from './web-errors';
+import { hotlineFeedNoWeb } from '../middleware/hotline-feed';
 import { NotFoundError } from '../../errors';
 import { useViews } from './view-engine';
 
@@ -78,6 +79,7 @@ export function mountWeb(app: express.Express, services: Services, secret: strin
   });
   web.use(authPages(services.signIn, config, generateToken as never));
   web.use(requireUser);
+  web.use(hotlineFeedNoWeb);
   web.use(signedInContext(services));
   web.use(notificationBell(services));
   web.use(inboxPages(services));
