@@ -175,7 +175,7 @@ describe('hard problems through the API (SPEC §3.4, R7)', () => {
     const { id } = await reportProblem(t, { location: '宁波路·河南中路口' }, 'waitan.officer');
     await t.services.outbox.drain();
     const told = await t.as('nanjingdonglu.leader').get('/api/v1/notifications').expect(200);
-    expect(told.body.items.some((n: { link: string }) => n.link === `/problems/${id}`)).toBe(true);
+    expect(told.body.items.find((n: { link: string }) => n.link === `/problems/${id}`)).toMatchObject({ topic: 'problem.reported', text: `新登记难点顽症：#${id} 九江路口夜间流动设摊` });
     const duty = await t.as('duty').get('/api/v1/notifications').expect(200);
     expect(duty.body.items.some((n: { link: string }) => n.link === `/problems/${id}`)).toBe(true);
     const other = await t.as('yuyuan.leader').get('/api/v1/notifications').expect(200);

@@ -150,6 +150,9 @@ describe('the operation page and plan form (§3.4)', () => {
     const after = decode((await web.get(`/operations/${op.id}?done=problem_resolve`).expect(200)).text);
     expect(after).toContain('难点顽症已化解');
     expect(after).toMatch(new RegExp(`data-problem="${p.id}"[\\s\\S]*?已化解`));
+    await web.get('/lang/en?next=/').expect(303);
+    expectWhole((await web.get(`/operations/${op.id}`).expect(200)).text);
+    await web.get('/lang/zh-CN?next=/').expect(303);
     const edit = (await web.get(`/operations/${op.id}/edit`).expect(200)).text;
     expect(edit).toContain('data-testid="plan-problems"');
   });

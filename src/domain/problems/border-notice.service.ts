@@ -1,4 +1,4 @@
-import { type EntityManager, In } from 'typeorm';
+import { In } from 'typeorm';
 import { type BorderNoticeContext, maySendNotice, noticeReportProblems } from '../../../workflows/border-notice';
 import type { Clock } from '../../clock';
 import type { WorkflowEngine } from '../../engine/engine';
@@ -10,7 +10,7 @@ import type { OperationService } from '../operations/operation.service';
 import type { OrgService, Principal } from '../org/org.service';
 import type { HardProblemService } from './hard-problem.service';
 import type { ProblemReportInput } from './hard-problem.inputs';
-import { type BorderNoticeWorkflow } from './border-notice.workflow';
+import type { BorderNoticeWorkflow } from './border-notice.workflow';
 import { decodeCursor, encodeCursor } from '../operations/operation.service';
 
 export interface BorderNoticeInputData {
@@ -184,13 +184,5 @@ export class BorderNoticeService {
   private async squadCodes(ids: number[]): Promise<string[]> {
     const squads = ids.length ? await this.db.manager.find(Squad, { where: { id: In(ids) } }) : [];
     return ids.map((id) => squads.find((s) => s.id === id)!.code);
-  }
-
-  /** For the inbox: notices still to act on for this squad leader (their group's, or at their squad's border). */
-  async waitingFor(p: Principal, m: EntityManager = this.db.manager): Promise<BorderNotice[]> {
-    if (!p.roles.includes('squad_leader') || p.squadId === null) return [];
-    const own = await m.findOneBy(Squad, { id: p.squadId });
-    const sent = await m.find(BorderNotice, { where: { brigadeId: p.brigadeId, state: 'sent' }, order: { id: 'ASC' }, take: 200 });
-    return sent.filter((n) => (own?.groupId !== null && own?.groupId !== undefined && n.groupId === own.groupId) || (Array.isArray(n.squadIds) ? n.squadIds : JSON.parse(String(n.squadIds))).includes(p.squadId));
   }
 }
