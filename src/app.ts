@@ -65,7 +65,7 @@ export function buildApp(services: Services, opts: AppOptions): express.Express 
   api.use('/figures', figuresApi(services));
   api.use('/group-plans', groupPlansApi(services.groupPlans));
   api.use('/meetings', meetingsApi(services.meetings, org));
-  api.use('/problems', problemsApi(services.problems, org));
+  api.use('/problems', problemsApi(services.problems, org, services.clock));
   api.use('/border-notices', borderNoticesApi(services.borderNotices, org));
   api.use((req: Request) => {
     throw new NotFoundError(`No API route ${req.method} ${req.path}`);

@@ -97,7 +97,7 @@ export function createServices(config: Readonly<Config>, db: Database, clock: Cl
   const incidents = new IncidentService(db);
   const figures = new FiguresService(db, config, clock);
   const services = { config, db, clock, logger, engine, org, admin, sessions, operations, signIn, inbox, flags, compliance, incidents, figures, workflows, notifications, outbox, groupPlans, meetings, duties } as Omit<Services, 'jobs' | 'problems' | 'borderNotices' | 'problemWorkflows' | 'problemInbox'> as Services;
-  const problemWorkflows = { hardProblem: hardProblemWorkflow(), borderNotice: borderNoticeWorkflow() };
+  const problemWorkflows = { hardProblem: hardProblemWorkflow(config), borderNotice: borderNoticeWorkflow() };
   services.problemWorkflows = problemWorkflows;
   services.problems = new HardProblemService(db, engine, org, problemWorkflows.hardProblem, config, clock);
   services.borderNotices = new BorderNoticeService(db, engine, org, problemWorkflows.borderNotice, services.problems, operations, clock);

@@ -64,6 +64,11 @@ export function problemsSchemas(): Record<string, unknown> {
         mergedFrom: { type: 'array', items: { type: 'integer' } },
         operations: { type: 'array', items: { type: 'object', properties: { id: { type: 'integer' }, title: { type: 'string' }, state: { type: 'string' } } } },
         fromNotice: { type: ['integer', 'null'], description: 'R8: the border notification it came from' },
+        timeLimit: {
+          type: ['object', 'null'],
+          description: '§3.5: the open time limit of its state (`accept` while reported; `callback` for a resolved hotline problem) as a light',
+          properties: { kind: { type: 'string', enum: ['accept', 'callback'] }, dueAt: { type: 'string', format: 'date-time' }, light: { type: 'string', enum: ['green', 'amber', 'red'] } },
+        },
         likelyDuplicates: { type: 'array', items: ref('HardProblemSummary'), description: 'On creation only: problems of the same kind at the same place reported recently; `suggestion` is MERGE (send it on this one) or REBOUND (send it on that resolved one)' },
       },
       additionalProperties: true,

@@ -160,4 +160,7 @@ export const problemsEn: Record<string, string> = {
   'indicator.problems_reported.definition': 'Hard problems reported in the period (duplicates merged later included).',
   'why.problem_resolved': 'Resolved, no rebound that month',
   'why.problem_reported': 'Now: {state}',
+  'limit.accept': 'Acceptance',
+  'limit.callback': 'Call-back',
+  'hp.due': 'Due',
 };

@@ -160,4 +160,7 @@ export const problemsZhCN: Record<string, string> = {
   'indicator.problems_reported.definition': '期间内登记的难点顽症数（含后来被合并的重复登记）。',
   'why.problem_resolved': '化解后当月未回潮',
   'why.problem_reported': '当前状态：{state}',
+  'limit.accept': '受理',
+  'limit.callback': '回访',
+  'hp.due': '时限',
 };

@@ -205,3 +205,32 @@ describe('R15: hard problems resolved (化解难点顽症)', () => {
     expect(JSON.stringify(records)).toContain(`/problems/${id}`);
   });
 });
+
+describe('time limits of hard problems (§3.5)', () => {
+  it('a report waits so long to be accepted: its light turns red, the time-limits job flags it, acceptance closes it in time or late', async () => {
+    const { id, body } = await reportProblem(t, { location: '浙江中路·天津路口' });
+    expect(body.timeLimit).toMatchObject({ kind: 'accept', light: 'green' });
+    t.clock.advance(73 * 3_600_000);
+    expect((await t.as('duty').get(`/api/v1/problems/${id}`)).body.timeLimit).toMatchObject({ kind: 'accept', light: 'red' });
+    await t.services.jobs.run('time-limits', { via: 'cli' });
+    const flags = (await t.as('duty').get('/api/v1/flags?kind=time_limit&status=open').expect(200)).body.items;
+    const flag = flags.find((f: { record: { type: string; id: number } | null }) => f.record?.type === 'hard_problem' && f.record.id === id);
+    expect(flag).toBeDefined();
+    expect(flag.summary).toContain(`#${id} 九江路口夜间流动设摊：受理超过时限`);
+    await sendProblem(t, id, 1, 'ACCEPT');
+    expect((await t.as('duty').get(`/api/v1/problems/${id}`)).body.timeLimit).toBeNull();
+    const deadlines = await t.services.db.manager.query('SELECT kind, outcome FROM workflow_deadlines WHERE instance_id = ?', [id]);
+    expect(deadlines).toEqual([{ kind: 'accept', outcome: 'late' }]);
+  });
+
+  it('a resolved hotline problem waits for its call-back; recording it closes the limit', async () => {
+    const { id } = await reportProblem(t, { location: '浙江中路·宁波路口', source: 'hotline_12319', hotlineRef: '12319-8' });
+    let v = await sendProblem(t, id, 1, 'ACCEPT');
+    v = await sendProblem(t, id, v, 'RESOLVE', { note: '已清' });
+    expect((await t.as('duty').get(`/api/v1/problems/${id}`)).body.timeLimit).toMatchObject({ kind: 'callback', light: 'green' });
+    await sendProblem(t, id, v, 'RECORD_CALLBACK', { caller: '李队', outcome: 'satisfied' });
+    expect((await t.as('duty').get(`/api/v1/problems/${id}`)).body.timeLimit).toBeNull();
+    const deadlines = await t.services.db.manager.query("SELECT kind, outcome FROM workflow_deadlines WHERE instance_id = ? AND kind = 'callback'", [id]);
+    expect(deadlines).toEqual([{ kind: 'callback', outcome: 'met' }]);
+  });
+});

@@ -1,4 +1,4 @@
-import { type EntityManager, In } from 'typeorm';
+import { type EntityManager, In, IsNull } from 'typeorm';
 import type { Config } from '../../../config';
 import {
   type HardProblemContext,
@@ -11,7 +11,7 @@ import type { WorkflowEngine } from '../../engine/engine';
 import type { CommandEvent } from '../../engine/workflow-definition';
 import { ForbiddenError, RuleViolationError, ValidationError } from '../../errors';
 import type { Database } from '../../persistence/data-source';
-import { HardProblem, HardProblemOperation, HardProblemReport, Operation, Squad, type User, type WorkflowHistory } from '../../persistence/entities';
+import { HardProblem, HardProblemOperation, HardProblemReport, Operation, Squad, type User, WorkflowDeadline, type WorkflowHistory } from '../../persistence/entities';
 import { sql } from '../../persistence/sql';
 import { decodeCursor, encodeCursor } from '../operations/operation.service';
 import type { OrgService, Principal } from '../org/org.service';
@@ -31,6 +31,8 @@ export interface HardProblemRecordView {
   operations: Operation[];
   /** Problems merged into it. */
   mergedFrom: HardProblem[];
+  /** §3.5: the open time limit of its state (acceptance; a hotline one's call-back), if any. */
+  timeLimit: WorkflowDeadline | null;
   squadById: Map<number, Squad>;
   userById: Map<number, User>;
 }
@@ -143,12 +145,13 @@ export class HardProblemService {
     const m = this.db.manager;
     const loaded = await this.engine.load(m, this.workflow, id, actor);
     const ctx = loaded.context;
-    const [problem, reports, links, mergedFrom, squads] = await Promise.all([
+    const [problem, reports, links, mergedFrom, squads, timeLimit] = await Promise.all([
       m.findOneByOrFail(HardProblem, { id }),
       m.find(HardProblemReport, { where: { problemId: id }, order: { at: 'ASC', id: 'ASC' } }),
       m.find(HardProblemOperation, { where: { problemId: id }, order: { linkedAt: 'ASC' } }),
       m.find(HardProblem, { where: { mergedIntoId: id }, order: { id: 'ASC' } }),
       m.find(Squad, { where: { brigadeId: actor.brigadeId } }),
+      m.findOne(WorkflowDeadline, { where: { instanceId: id, closedAt: IsNull() }, order: { dueAt: 'ASC' } }),
     ]);
     const operations = links.length ? await m.find(Operation, { where: { id: In(links.map((l) => l.operationId)) }, order: { id: 'ASC' } }) : [];
     const userIds = [ctx.reportedBy, ctx.acceptedBy, ...ctx.resolutions.map((r) => r.by), ...ctx.callbacks.map((c) => c.recordedBy), ...reports.map((r) => r.byUserId)].filter(
@@ -164,6 +167,7 @@ export class HardProblemService {
       reports,
       operations,
       mergedFrom,
+      timeLimit,
       squadById: new Map(squads.map((s) => [s.id, s])),
       userById: new Map(users.map((u) => [u.id, u])),
     };

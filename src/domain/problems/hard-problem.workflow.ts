@@ -1,4 +1,5 @@
 import type { EntityManager } from 'typeorm';
+import type { Config } from '../../../config';
 import {
   HARD_PROBLEM_MACHINE_VERSION,
   type HardProblemContext,
@@ -32,7 +33,7 @@ export async function hardProblemFacts(m: EntityManager, brigadeId: number, comm
 }
 
 /** Hard problems run by the engine: machine and rules from workflows/hard-problem, projection here. */
-export function hardProblemWorkflow(): HardProblemWorkflow {
+export function hardProblemWorkflow(config: Readonly<Config>): HardProblemWorkflow {
   return {
     name: 'hard_problem',
     machine: hardProblemMachine,
@@ -41,7 +42,13 @@ export function hardProblemWorkflow(): HardProblemWorkflow {
     problems: (context, event) => hardProblemEventProblems(context, event as HardProblemEvent),
     facts: (m, actor, _context, command) => hardProblemFacts(m, actor.brigadeId, command),
     project: projectHardProblem,
-    deadlines: () => [],
+    // §3.5: a report waits so long to be accepted; a resolved hotline complaint so long for its call-back.
+    deadlines: (context, state, enteredAt) => {
+      const after = (hours: number) => new Date(enteredAt.getTime() + hours * 3_600_000);
+      if (state === 'reported') return [{ kind: 'accept', dueAt: after(config.problems.acceptHours) }];
+      if (state === 'resolved' && context.report.source === 'hotline_12319') return [{ kind: 'callback', dueAt: after(config.problems.callbackHours) }];
+      return [];
+    },
   };
 }
 
@@ -104,6 +111,13 @@ async function projectHardProblem(m: EntityManager, step: StepRecord<HardProblem
     const { rows } = await sql<{ operation_id: number }>(m, 'SELECT operation_id FROM hard_problem_operations WHERE problem_id = ?', [step.instanceId]);
     for (const r of rows) await linkOperation(m, step.brigadeId, into, Number(r.operation_id), step.at);
     await sql(m, 'UPDATE hard_problems SET updated_at = ? WHERE id = ?', [step.at, into]);
+  } else if (event.type === 'RECORD_CALLBACK') {
+    // The call-back is a step within `resolved`: the engine closes time limits on a change of state only.
+    await sql(
+      m,
+      "UPDATE workflow_deadlines SET closed_at = ?, outcome = CASE WHEN due_at >= ? THEN 'met' ELSE 'late' END WHERE instance_id = ? AND kind = 'callback' AND closed_at IS NULL",
+      [step.at, step.at, step.instanceId],
+    );
   } else if (event.type === 'RESOLVE' && typeof event.operationId === 'number') {
     await linkOperation(m, step.brigadeId, step.instanceId, event.operationId, step.at);
   }

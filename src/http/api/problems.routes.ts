@@ -3,6 +3,7 @@ import type { BorderNoticeEventInput, BorderNoticeService } from '../../domain/p
 import type { ProblemEventInput } from '../../domain/problems/hard-problem.inputs';
 import type { HardProblemService } from '../../domain/problems/hard-problem.service';
 import type { OrgService } from '../../domain/org/org.service';
+import type { Clock } from '../../clock';
 import { presentHistory } from '../presenters/operation.presenter';
 import { presentDuplicates, presentNotice, presentNoticeSummary, presentProblem, presentProblemList } from '../presenters/problem.presenter';
 import { duplicatesQuery, listNoticesQuery, listProblemsQuery, noticeEventSchema, problemEventSchema, reportProblemSchema, sendNoticeSchema } from '../schemas/problem.schema';
@@ -12,7 +13,7 @@ import { idParam } from './params';
 const squadMap = async (org: OrgService, brigadeId: number) => new Map((await org.squads(brigadeId)).map((s) => [s.id, s]));
 
 /** /api/v1/problems (§3.4, R7): validate → domain → present. */
-export function problemsApi(problems: HardProblemService, org: OrgService): Router {
+export function problemsApi(problems: HardProblemService, org: OrgService, clock: Clock): Router {
   const r = Router();
 
   r.post('/', async (req, res) => {
@@ -20,7 +21,7 @@ export function problemsApi(problems: HardProblemService, org: OrgService): Rout
     const { id, duplicates } = await problems.report(p, parseInput(reportProblemSchema, req.body));
     const squads = await squadMap(org, p.brigadeId);
     // Likely duplicates come back with the new problem: MERGE it into one, or (a resolved one) send REBOUND there instead.
-    res.status(201).location(`/api/v1/problems/${id}`).json({ ...presentProblem(await problems.get(p, id), p.timeZone), likelyDuplicates: presentDuplicates(duplicates, squads, p.timeZone) });
+    res.status(201).location(`/api/v1/problems/${id}`).json({ ...presentProblem(await problems.get(p, id), p.timeZone, clock.now()), likelyDuplicates: presentDuplicates(duplicates, squads, p.timeZone) });
   });
 
   r.get('/', async (req, res) => {
@@ -34,7 +35,7 @@ export function problemsApi(problems: HardProblemService, org: OrgService): Rout
   });
 
   r.get('/:id', async (req, res) => {
-    res.json(presentProblem(await problems.get(req.principal!, idParam(req.params.id)), req.principal!.timeZone));
+    res.json(presentProblem(await problems.get(req.principal!, idParam(req.params.id)), req.principal!.timeZone, clock.now()));
   });
 
   r.post('/:id/events', async (req, res) => {

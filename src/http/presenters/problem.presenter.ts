@@ -3,6 +3,7 @@ import type { HardProblemPage, HardProblemRecordView } from '../../domain/proble
 import type { BorderNotice, HardProblem, Squad } from '../../persistence/entities';
 import { readJson } from '../../persistence/sql';
 import { isoInZone } from '../../time';
+import { lightOf } from '../../domain/oversight/lights';
 
 /** JSON for hard problems (§3.4) and border notices (R8): camelCase, codes not ids, instants in the brigade's zone. */
 
@@ -30,7 +31,7 @@ export function presentProblemList(page: HardProblemPage, tz: string) {
   return { items: page.items.map((p) => presentProblemSummary(p, page.squadById, tz)), nextCursor: page.nextCursor };
 }
 
-export function presentProblem(r: HardProblemRecordView, tz: string) {
+export function presentProblem(r: HardProblemRecordView, tz: string, now: Date) {
   const ctx = r.context;
   const user = (id: number | null) => (id === null ? null : (r.userById.get(id)?.username ?? null));
   return {
@@ -54,6 +55,8 @@ export function presentProblem(r: HardProblemRecordView, tz: string) {
     sources: [...new Set(r.reports.filter((x) => x.kind === 'report' && x.source).map((x) => x.source))],
     mergedFrom: r.mergedFrom.map((p) => p.id),
     operations: r.operations.map((o) => ({ id: o.id, title: o.title, state: o.state })),
+    /** §3.5: the open time limit of its state, as a light. */
+    timeLimit: r.timeLimit ? { kind: r.timeLimit.kind, dueAt: when(r.timeLimit.dueAt, tz), light: lightOf(r.timeLimit.startsAt, r.timeLimit.dueAt, now) } : null,
   };
 }
 

@@ -9,6 +9,7 @@ import type { HardProblem, Squad } from '../../persistence/entities';
 import { BORDER_NOTICE_STATES } from '../../../workflows/border-notice';
 import { CALLBACK_OUTCOMES, HARD_PROBLEM_STATES, PROBLEM_CATEGORIES, PROBLEM_SOURCES, REBOUND_ORIGINS } from '../../../workflows/hard-problem';
 import { idParam } from '../api/params';
+import { lightOf } from '../../domain/oversight/lights';
 import { listProblemsQuery, noticeEventSchemas, problemEventSchemas, reportProblemSchema, sendNoticeSchema } from '../schemas/problem.schema';
 import { parseInput } from '../validate';
 import { countInbox } from './inbox.routes';
@@ -303,6 +304,9 @@ async function problemPage(services: Services, p: Principal, locale: Locale, id:
       callbacks: ctx.callbacks.map((c) => ({ caller: c.caller, calledAt: new Date(c.calledAt), outcome: c.outcome, note: c.note })),
       operations: record.operations.map((o) => ({ id: o.id, title: o.title, state: o.state })),
       mergedFrom: record.mergedFrom.map((m) => ({ id: m.id, title: m.title })),
+      timeLimit: record.timeLimit
+        ? { kind: record.timeLimit.kind, dueAt: record.timeLimit.dueAt, light: lightOf(record.timeLimit.startsAt, record.timeLimit.dueAt, services.clock.now()) }
+        : null,
     },
     forms: record.allowedEvents
       .filter((e) => PROBLEM_FORMS[e])
