@@ -28,6 +28,8 @@ export const defaults: Config = {
       outbox: '*/5 * * * * *',
       // R5, R9: plans not filed for the month under way, months without a group meeting, half-years without the HQ's.
       'plans-and-meetings': '0 15 1 * * *',
+      // R13: detained goods near or past their legal limit, every hour.
+      'goods-limits': '0 25 * * * *',
     },
     missedToleranceMs: 60_000,
     attempts: 3,
@@ -48,5 +50,6 @@ export const defaults: Config = {
     minSample: 5,
     assessmentWeights: { participation: 25, lead: 15, results: 20, holding: 20, timeliness: 10, discipline: 5, incidents: 5 },
   },
-  demo: { seedOnEmpty: true, password: 'liandong-demo' },
+  goods: { detentionDays: 30, extensionDays: 30, perishableDays: 2, warnDaysBefore: 3, perishableWarnHours: 12 },
+  demo: { seedOnEmpty: true, password: 'liandong-demo', historyMonths: 12 },
 };

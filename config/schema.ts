@@ -112,9 +112,21 @@ export const configSchema = z.object({
       })
       .describe('R14: weights of the annual assessment’s components (a score out of 100; a component not rated leaves its weight to the others).'),
   }),
+  goods: z.object({
+    detentionDays: z.number().int().min(1).describe('R13: detained goods are held at most this many days from registration (暂扣期限, e.g. 30).'),
+    extensionDays: z.number().int().min(1).describe('R13: one extension, approved by a manager, adds this many days (once only, e.g. 30).'),
+    perishableDays: z.number().positive().describe('R13: perishable goods (鲜活易腐) are held at most this many days (may be a fraction, e.g. 0.5 = 12 h).'),
+    warnDaysBefore: z.number().min(0).describe('R13: an item is flagged as approaching its limit this many days before it (amber light), e.g. 3.'),
+    perishableWarnHours: z.number().min(0).describe('R13: the same warning for perishables, in hours before their much shorter limit, e.g. 12.'),
+  }),
   demo: z.object({
     seedOnEmpty: z.boolean().describe('Load the reference organisation and demo users into an empty database at start-up (SEED_DEMO).'),
     password: z.string().min(8).describe('Password of every demo user (demo data only).'),
+    historyMonths: z
+      .int()
+      .min(0)
+      .max(36)
+      .describe('Months of past joint operations loaded with the demo organisation into an empty database, so figures have something to show (DEMO_HISTORY_MONTHS; 0 = none; default 0 under NODE_ENV=test).'),
   }),
 });
 
@@ -130,6 +142,7 @@ export const ENV_OVERRIDES: Record<string, { path: string; parse: 'string' | 'in
   DATABASE_LOGGING: { path: 'database.logging', parse: 'bool' },
   DATABASE_POOL_SIZE: { path: 'database.poolSize', parse: 'int' },
   SEED_DEMO: { path: 'demo.seedOnEmpty', parse: 'bool' },
+  DEMO_HISTORY_MONTHS: { path: 'demo.historyMonths', parse: 'int' },
   SCRYPT_COST: { path: 'auth.scryptCost', parse: 'int' },
   SESSION_SECRET: { path: 'web.sessionSecret', parse: 'string' },
   JOBS: { path: 'jobs.enabled', parse: 'bool' },

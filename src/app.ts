@@ -10,6 +10,7 @@ import { figuresApi } from './http/api/figures.routes';
 import { notificationsApi } from './http/api/notifications.routes';
 import { groupPlansApi, meetingsApi } from './http/api/plans-meetings.routes';
 import { borderNoticesApi, problemsApi } from './http/api/problems.routes';
+import { goodsApi } from './http/api/goods.routes';
 import { apiErrorHandler } from './http/middleware/errors';
 import { bearerAuth } from './http/middleware/api-auth';
 import { hotlineFeedScope } from './http/middleware/hotline-feed';
@@ -67,6 +68,7 @@ export function buildApp(services: Services, opts: AppOptions): express.Express 
   api.use('/meetings', meetingsApi(services.meetings, org));
   api.use('/problems', problemsApi(services.problems, org, services.clock));
   api.use('/border-notices', borderNoticesApi(services.borderNotices, org));
+  api.use('/', goodsApi(services));
   api.use((req: Request) => {
     throw new NotFoundError(`No API route ${req.method} ${req.path}`);
   });

@@ -3,6 +3,7 @@ import { type Clock, systemClock } from './clock';
 import { createServices, type Services } from './container';
 import { createLogger, type Logger } from './logger';
 import { openDatabase } from './persistence/data-source';
+import { seedDemoHistory } from './domain/org/demo-history';
 
 /** Loads config or exits with a message naming the bad key. */
 export function configOrExit(): Readonly<Config> {
@@ -19,7 +20,8 @@ export function configOrExit(): Readonly<Config> {
 
 /**
  * Opens the database, applies migrations and (when it is empty and the config
- * says so) loads the reference organisation and demo users.
+ * says so) loads the reference organisation and demo users, with a past of
+ * demo operations (`demo.historyMonths`).
  */
 export async function boot(
   config: Readonly<Config>,
@@ -33,6 +35,7 @@ export async function boot(
   if ((opts.seed ?? config.demo.seedOnEmpty) && (await services.org.isEmpty())) {
     await services.org.seedDemo();
     seeded = true;
+    if (config.demo.historyMonths > 0) await seedDemoHistory(config, db, logger, { months: config.demo.historyMonths, now: services.clock.now() });
   }
   return { ...services, migrated, seeded };
 }

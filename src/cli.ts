@@ -2,12 +2,16 @@ import { parseArgs } from 'node:util';
 import { randomBytes } from 'node:crypto';
 import { boot, configOrExit } from './bootstrap';
 import { AppError } from './errors';
+import { seedDemoHistory } from './domain/org/demo-history';
 import { describeFieldProblem } from './i18n';
 
 const HELP = `Liandong 联动 — command line
 
   npm run cli -- migrate                      apply database migrations
-  npm run cli -- seed-demo                    load the reference organisation and demo users (adds what is missing)
+  npm run cli -- seed-demo [--history-months N]
+                                              load the reference organisation and demo users (adds what is missing);
+                                              with --history-months, also N months of past demo operations
+                                              (only into a brigade that has no operations yet)
   npm run cli -- user create --username NAME --name "显示名" --roles squad_leader[,officer…]
                    [--squad CODE] [--password PW] [--brigade CODE]
                                               create a user (prints a generated password if none is given)
@@ -33,10 +37,22 @@ async function main(argv: string[]): Promise<number> {
         process.stdout.write(services.migrated.length ? `Applied: ${services.migrated.join(', ')}\n` : 'The database is up to date.\n');
         return 0;
       case 'seed-demo': {
+        const { values } = parseArgs({ args: rest, options: { 'history-months': { type: 'string' } }, strict: true });
         const added = await services.org.seedDemo();
         process.stdout.write(
           `Reference organisation: brigade ${added.brigade ? 'added' : 'present'}, ${added.groups} group(s), ${added.squads} squad(s), ${added.users} user(s) added.\n`,
         );
+        if (values['history-months'] !== undefined) {
+          const months = Number(values['history-months']);
+          if (!Number.isInteger(months) || months < 1 || months > 36) throw new UsageError('--history-months: a whole number of months, 1 to 36');
+          const [{ n }] = await services.db.dataSource.query('SELECT COUNT(*) AS n FROM operations');
+          if (Number(n) > 0) {
+            process.stdout.write('Demo history: not loaded, the database already has operations.\n');
+          } else {
+            const report = await seedDemoHistory(config, services.db, services.logger, { months, now: services.clock.now() });
+            process.stdout.write(`Demo history: ${report.operations} operation(s), ${report.events} step(s) over ${months} month(s), in ${report.seconds} s.\n`);
+          }
+        }
         return 0;
       }
       case 'user': {

@@ -31,6 +31,8 @@ import { hardProblemWorkflow } from './domain/problems/hard-problem.workflow';
 import { BorderNoticeService } from './domain/problems/border-notice.service';
 import { borderNoticeWorkflow } from './domain/problems/border-notice.workflow';
 import { ProblemInboxService } from './domain/problems/problem-inbox.service';
+import { GoodsService } from './domain/goods/goods.service';
+import { goodsWorkflow } from './domain/goods/goods.workflow';
 
 /** The application's parts, wired once: the server, the CLI and the tests all build it here. */
 export interface Services {
@@ -73,6 +75,9 @@ export interface Services {
   problemInbox: ProblemInboxService;
   /** The workflows added beside `workflows` (kept apart so areas merge without touching one line). */
   problemWorkflows: { hardProblem: ReturnType<typeof hardProblemWorkflow>; borderNotice: ReturnType<typeof borderNoticeWorkflow> };
+  /** R13: detained goods, their custody, limits and ledgers. */
+  goods: GoodsService;
+  goodsWorkflow: ReturnType<typeof goodsWorkflow>;
 }
 
 export function createServices(config: Readonly<Config>, db: Database, clock: Clock, logger: Logger): Services {
@@ -102,6 +107,8 @@ export function createServices(config: Readonly<Config>, db: Database, clock: Cl
   services.problems = new HardProblemService(db, engine, org, problemWorkflows.hardProblem, config, clock);
   services.borderNotices = new BorderNoticeService(db, engine, org, problemWorkflows.borderNotice, services.problems, operations, clock);
   services.problemInbox = new ProblemInboxService(db);
+  services.goodsWorkflow = goodsWorkflow(config);
+  services.goods = new GoodsService(db, engine, org, services.goodsWorkflow, config, clock);
   services.jobs = new JobRunner(services, JOBS);
   return services;
 }

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { drillQuery, figuresQuery } from './schemas/figures.schema';
+import { assessmentQuery, drillQuery, figuresQuery } from './schemas/figures.schema';
 
 /** The OpenAPI part of the yearly figures (SPEC §5, R14), from the zod schemas the server validates with. */
 
@@ -61,9 +61,20 @@ export function figuresPaths(): Record<string, unknown> {
         parameters: query(figuresQuery),
         responses: {
           '200': {
-            description: '`{scope, period, previous, lastYear, indicators: [Figure]}`',
+            description: '`{scope, period, previous, lastYear, indicators: [Figure], dwell: [{state, hours, operations}]}` — dwell: average hours an operation begun in the period spent in each state',
             content: {
-              'application/json': { schema: { type: 'object', properties: { indicators: { type: 'array', items: ref('Figure') } } } },
+              'application/json': {
+                schema: {
+                  type: 'object',
+                  properties: {
+                    indicators: { type: 'array', items: ref('Figure') },
+                    dwell: {
+                      type: 'array',
+                      items: { type: 'object', properties: { state: { type: 'string' }, hours: { type: 'number' }, operations: { type: 'integer' } }, required: ['state', 'hours', 'operations'] },
+                    },
+                  },
+                },
+              },
               'text/csv': { schema: { type: 'string' } },
               'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet': { schema: { type: 'string', format: 'binary' } },
             },
@@ -78,6 +89,20 @@ export function figuresPaths(): Record<string, unknown> {
       get: {
         summary: 'Every indicator: its name and definition in your language, its kind and which way is better; and the minimum sample',
         responses: { '200': { description: '`{items: [{id, name, definition, kind, section, better}], minSample}`' }, '401': err('No or bad credentials') },
+      },
+    },
+    '/api/v1/figures/assessment': {
+      get: {
+        summary: 'R14: the annual assessment per squad (best first): the score out of 100 from the configured weights, each part with how it was reached, and the "present but idle" lines',
+        parameters: query(assessmentQuery),
+        responses: {
+          '200': {
+            description:
+              '`{year, weights, items: [{rank, squad, name, score, participations, idleLines, idleRecords, components: [{component, name, weight, raw, basis, rated, points, how}]}]}`',
+          },
+          '400': err('A bad year'),
+          '401': err('No or bad credentials'),
+        },
       },
     },
     '/api/v1/figures/{indicator}/records': {

@@ -17,6 +17,7 @@ import { SQUAD_KINDS } from '../persistence/entities';
 import { listNotificationsQuery, readAllSchema } from './schemas/notification.schema';
 import { NOTIFICATION_TOPICS } from '../domain/notifications/recipients';
 import { plansAndMeetingsPaths, plansAndMeetingsSchemas } from './openapi-plans-meetings';
+import { goodsPaths, goodsSchemas } from './openapi-goods';
 import { figuresPaths, figuresSchemas } from './openapi-figures';
 import { problemsPaths, problemsSchemas } from './openapi-problems';
 
@@ -273,6 +274,7 @@ export function openApiDocument(): Record<string, unknown> {
         ...plansAndMeetingsSchemas(),
         ...figuresSchemas(),
         ...problemsSchemas(),
+        ...goodsSchemas(),
       },
     },
     paths: {
@@ -431,6 +433,7 @@ export function openApiDocument(): Record<string, unknown> {
       ...plansAndMeetingsPaths(),
       ...figuresPaths(),
       ...problemsPaths(),
+      ...goodsPaths(),
     },
   };
 }

@@ -5,6 +5,10 @@ import { outboxJob } from './outbox.job';
 import { plansAndMeetingsJob } from './plans-and-meetings.job';
 import { sessionsJob } from './sessions.job';
 import { timeLimitsJob } from './time-limits.job';
+import { goodsLimitsJob } from './goods-limits.job';
 
 /** Every job, by name. Schedules are in config (`jobs.schedules`). */
 export const JOBS: JobDefinition[] = [monthlyMinimumJob, holdingJob, timeLimitsJob, sessionsJob, outboxJob, plansAndMeetingsJob];
+
+// R13: detained goods near or past their legal limit.
+JOBS.push(goodsLimitsJob);

@@ -1,11 +1,7 @@
-import type { ChildProcess } from 'node:child_process';
-import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import type { Browser, Locator, Page } from 'playwright-core';
 import type { Locale } from '../../src/i18n';
-import { type Officer, PHONE, launchChromium, screenshotDir, shanghaiLocal, signIn, text } from '../support/browser';
-import { removeBuild, startScript } from '../support/spawn';
+import { type Officer, PHONE, launchChromium, serveForBrowser, shanghaiLocal, signIn, text } from '../support/browser';
 import { loadConfig } from '../../config';
 import { boot } from '../../src/bootstrap';
 import { ManualClock } from '../../src/clock';
@@ -21,7 +17,7 @@ import { createLogger } from '../../src/logger';
  * their inbox exactly what waits for them.
  */
 
-let server: ChildProcess;
+let served: Awaited<ReturnType<typeof serveForBrowser>>;
 let baseURL: string;
 let dir: string;
 let shots: string;
@@ -36,15 +32,8 @@ const zh = (key: string) => text('zh-CN', key);
 const en = (key: string) => text('en', key);
 
 beforeAll(async () => {
-  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'liandong-browser-'));
-  shots = screenshotDir();
-  const started = await startScript(
-    'server',
-    { DATABASE_URL: `sqlite:${path.join(dir, 'browser.sqlite')}`, PORT: '0', HOST: '127.0.0.1', SCRYPT_COST: '1024', NODE_ENV: 'test', PUBLIC_URL: '' },
-    /running: (http:\/\/\S+)/,
-  );
-  server = started.child;
-  baseURL = started.match[1];
+  served = await serveForBrowser('browser');
+  ({ baseURL, dir, shots } = served);
   browser = await launchChromium();
   // Three at once: two at their desks, an officer on the street with a phone (the inspector joins later).
   [leader, duty, officer] = await Promise.all([signIn(browser, baseURL, 'waitan.leader'), signIn(browser, baseURL, 'duty'), signIn(browser, baseURL, 'waitan.officer', PHONE)]);
@@ -52,14 +41,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await browser?.close();
-  if (server && server.exitCode === null) {
-    const closed = new Promise((resolve) => server.once('close', resolve));
-    server.kill('SIGTERM');
-    await closed;
-  }
-  fs.rmSync(dir, { recursive: true, force: true });
-  removeBuild();
-  if (shots) process.stdout.write(`\n[liandong] browser screenshots: ${shots}\n\n`);
+  await served?.stop();
 });
 
 afterEach(() => {

@@ -27,6 +27,21 @@ const COMPLETED = ['holding', 'awaiting_audit', 'closed'];
 
 beforeAll(async () => {
   t = await startTestApp({ now: sh('2026-01-02T08:00:00') });
+  // September 2025, north: one operation with known times between its steps (where operations wait longest).
+  const at = (local: string) => t.clock.set(sh(local));
+  at('2025-09-01T09:00:00');
+  const { id: waited } = await createOperation(t, { plannedStart: sh('2025-09-03T09:00:00') });
+  let w = await send(t, waited, 1, 'FILE');
+  at('2025-09-01T19:00:00');
+  w = await send(t, waited, w, 'APPROVE');
+  at('2025-09-03T09:00:00');
+  w = await send(t, waited, w, 'START', { actualStart: sh('2025-09-03T09:00:00') });
+  at('2025-09-03T14:00:00');
+  w = await send(t, waited, w, 'COMPLETE');
+  at('2025-09-04T14:00:00');
+  w = await send(t, waited, w, 'LOG_HOLDING_CHECK');
+  at('2025-09-05T14:00:00');
+  await send(t, waited, w, 'LOG_HOLDING_CHECK');
   // 2026, Shanghai time. North: three 5 h operations and one of 3.5 h; oldcity: two, one ad hoc; south: one left in progress.
   await runOperation(t, 'north', { start: sh('2026-03-05T09:00:00'), hours: 5 });
   await runOperation(t, 'north', { start: sh('2026-03-19T09:00:00'), hours: 5 });
@@ -186,6 +201,16 @@ describe('exports carry the same numbers as the page', () => {
   });
 });
 
+describe('where operations wait longest', () => {
+  it('gives the hours an operation spent in each state in all: a holding check does not start a new stay', async () => {
+    const res = (await t.as('duty').get('/api/v1/figures?period=2025-09&group=north').expect(200)).body;
+    const hours = Object.fromEntries(res.dwell.map((d: { state: string; hours: number; operations: number }) => [d.state, d.hours]));
+    // Drafted and filed at once, filed 10 h, approved 38 h, under way 5 h, held 48 h so far (two checks a day apart: still one stay); still holding, so the last day is not yet counted.
+    expect(hours).toEqual({ draft: 0, filed: 10, approved: 38, in_progress: 5, holding: 48 });
+    expect(res.dwell.every((d: { operations: number }) => d.operations === 1)).toBe(true);
+  });
+});
+
 describe('the figures pages', () => {
   it('show each figure with its definition, the comparisons and the charts; a figure leads to its records', async () => {
     const duty = await signedIn(t, 'duty');
@@ -208,6 +233,22 @@ describe('the figures pages', () => {
     const report = (await duty.get('/figures/annual?year=2026').expect(200)).text;
     expect(report).not.toMatch(/⟦/);
     expect(report).toContain('2026 年区域联动工作年度报告');
+  });
+
+  it('the API gives the same assessment: every squad, scores that are the sum of their parts, best first', async () => {
+    const res = (await t.as('commander').get('/api/v1/figures/assessment?year=2026').expect(200)).body;
+    expect(res.items).toHaveLength(17);
+    for (const a of res.items) {
+      const sum = a.components.reduce((s: number, c: { points: number }) => s + c.points, 0);
+      expect(Math.abs(sum - a.score)).toBeLessThan(0.11);
+      expect(a.components.every((c: { how: string }) => c.how.length > 0 && !c.how.startsWith('assessment.'))).toBe(true);
+    }
+    expect(res.items.map((a: { score: number }) => a.score)).toEqual([...res.items.map((a: { score: number }) => a.score)].sort((x, y) => y - x));
+    const duty = await signedIn(t, 'duty');
+    const page = (await duty.get('/figures/assessment?year=2026').expect(200)).text;
+    const waitan = res.items.find((a: { squad: string }) => a.squad === 'waitan');
+    expect(page).toContain(`data-testid="score-waitan">${waitan.score}<`);
+    expect((await t.as('duty').get('/api/v1/figures/assessment?year=20x6').expect(400)).body.error.fields).toHaveProperty('year');
   });
 });
 

@@ -35,6 +35,19 @@ describe(`the CLI (${TEST_DB})`, () => {
     expect(second.stdout).toContain('brigade present, 0 group(s), 0 squad(s), 0 user(s) added');
   });
 
+  it('seed-demo --history-months loads a past of demo operations once, and not into a database that has operations', async () => {
+    const bad = await runScript('cli', ['seed-demo', '--history-months', 'lots'], env);
+    expect(bad.code).toBe(1);
+    expect(bad.stderr).toContain('--history-months');
+    const first = await runScript('cli', ['seed-demo', '--history-months', '2'], env);
+    expect(first.code).toBe(0);
+    const [, ops, steps] = /Demo history: (\d+) operation\(s\), (\d+) step\(s\)/.exec(first.stdout)!;
+    expect(Number(ops)).toBeGreaterThanOrEqual(4);
+    expect(Number(steps)).toBeGreaterThan(Number(ops) * 3);
+    const second = await runScript('cli', ['seed-demo', '--history-months', '2'], env);
+    expect(second.stdout).toContain('Demo history: not loaded, the database already has operations.');
+  });
+
   it('user create makes a user with roles and a squad; a taken name or unknown role is refused, naming the field', async () => {
     const ok = await runScript('cli', ['user', 'create', '--username', 'laoximen.deputy', '--name', '老西门中队副中队长', '--roles', 'squad_leader', '--squad', 'laoximen'], env);
     expect(ok.code).toBe(0);

@@ -1,10 +1,11 @@
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { chromium } from 'playwright-core';
 import { DICTIONARIES, type Locale } from '../../src/i18n';
 import { isoInZone } from '../../src/time';
-import { ROOT } from './spawn';
+import { ROOT, removeBuild, startScript } from './spawn';
 
 declare const LIANDONG_CHROMIUM: string | undefined;
 
@@ -80,4 +81,35 @@ export async function signIn(browser: Browser, baseURL: string, username: string
   await page.locator('input[name=password]').fill(DEMO_PASSWORD);
   await Promise.all([page.waitForURL((u) => u.pathname === '/'), page.locator('form[action="/login"] button[type=submit]').click()]);
   return { username, context, page, problems };
+}
+
+/**
+ * The built server on a fresh SQLite file of its own, for a browser test:
+ * where to open it, and `stop()` (for afterAll) that stops it, removes its
+ * files and the build, and prints where the screenshots went.
+ */
+export async function serveForBrowser(name: string, env: Record<string, string> = {}): Promise<{ baseURL: string; dir: string; shots: string; stop(): Promise<void> }> {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), `liandong-${name}-`));
+  const shots = screenshotDir();
+  const started = await startScript(
+    'server',
+    { DATABASE_URL: `sqlite:${path.join(dir, `${name}.sqlite`)}`, PORT: '0', HOST: '127.0.0.1', SCRYPT_COST: '1024', NODE_ENV: 'test', PUBLIC_URL: '', ...env },
+    /running: (http:\/\/\S+)/,
+  );
+  const server = started.child;
+  return {
+    baseURL: started.match[1],
+    dir,
+    shots,
+    async stop() {
+      if (server.exitCode === null) {
+        const closed = new Promise((resolve) => server.once('close', resolve));
+        server.kill('SIGTERM');
+        await closed;
+      }
+      fs.rmSync(dir, { recursive: true, force: true });
+      removeBuild();
+      process.stdout.write(`\n[liandong] ${name} screenshots: ${shots}\n\n`);
+    },
+  };
 }

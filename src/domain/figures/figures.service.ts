@@ -48,11 +48,16 @@ export const SCOPE_SET: FactSet = {
   scopeKey: (s) => (s.kind === 'squad' ? `squad:${s.squad!.id}` : s.kind === 'group' ? `group:${s.group!.id}` : 'brigade'),
 };
 
-/** Where operations wait longest (from a period's facts): the average hours spent in each state, and how many operations stayed in it. */
+/**
+ * Where operations wait longest (from a period's facts): the average hours an
+ * operation spends in each state in all (a step that stays in the state — a
+ * holding check — does not start a new stay; a failed audit's second holding
+ * adds to the first), and how many operations were in it.
+ */
 export function dwellOf(f: Facts): Array<{ state: string; hours: number; operations: number }> {
-  return DWELL_STATES.filter((s) => (f[`dwell_${s}_stays`] ?? 0) > 0).map((s) => ({
+  return DWELL_STATES.filter((s) => (f[`dwell_${s}_ops`] ?? 0) > 0).map((s) => ({
     state: s,
-    hours: Math.round((f[`dwell_${s}_hours`] / f[`dwell_${s}_stays`]) * 10) / 10,
+    hours: Math.round((f[`dwell_${s}_hours`] / f[`dwell_${s}_ops`]) * 10) / 10,
     operations: f[`dwell_${s}_ops`] ?? 0,
   }));
 }

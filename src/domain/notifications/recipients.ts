@@ -47,7 +47,8 @@ export type NotificationSubject =
   | { type: 'group_plan'; id: number; groupId: number }
   | { type: 'meeting'; id: number; kind: 'group' | 'hq_summary' | string; groupId: number | null; convenerSquadId: number | null }
   | { type: 'hard_problem'; id: number; squadIds: readonly number[] }
-  | { type: 'border_notice'; id: number; groupId: number | null; squadIds: readonly number[] };
+  | { type: 'border_notice'; id: number; groupId: number | null; squadIds: readonly number[] }
+  | { type: 'goods'; id: number; custodianSquadId: number };
 
 /** The topics the rules know, for tests and documentation. */
 export const NOTIFICATION_TOPICS = [
@@ -71,6 +72,8 @@ export const NOTIFICATION_TOPICS = [
   'problem.resolved',
   'problem.rebound',
   'border_notice.sent',
+  'goods.disposal_approved',
+  'goods.extended',
 ] as const;
 
 /**
@@ -161,6 +164,9 @@ export function recipientsOf(event: OutboxEvent, subject: NotificationSubject | 
   } else if (subject?.type === 'border_notice' && event.topic === 'border_notice.sent') {
     // R8: the group is told (and the squads at the border, a mobile squad having no group).
     told = leadersOf([...squadsOfGroup(subject.groupId), ...subject.squadIds]);
+  } else if (subject?.type === 'goods' && event.topic.startsWith('goods.')) {
+    // R13: the custodian squad acts on a disposal approved or a limit moved.
+    told = leadersOf([subject.custodianSquadId]);
   } else if (subject?.type === 'flag' && event.topic === 'flag.raised') {
     const squads = subject.squadId !== null ? [subject.squadId] : squadsOfGroup(subject.groupId);
     told = [...withRole('duty_officer'), ...withRole('commander'), ...leadersOf(squads)];

@@ -1,5 +1,5 @@
 import { type EntityManager, In } from 'typeorm';
-import { BorderNotice, Flag, GroupPlan, HardProblem, LinkageGroup, Meeting, Operation, OperationSquad, Squad, User, UserRole, WorkflowHistory } from '../../persistence/entities';
+import { BorderNotice, Flag, GoodsItem, GroupPlan, HardProblem, LinkageGroup, Meeting, Operation, OperationSquad, Squad, User, UserRole, WorkflowHistory } from '../../persistence/entities';
 import type { NotificationParams } from './notification.transport';
 import type { Directory, NotificationSubject } from './recipients';
 
@@ -145,6 +145,18 @@ async function borderNoticeSubject(m: EntityManager, row: OutboxRow): Promise<An
   return { subject: { type: 'border_notice', id: n.id, groupId: n.groupId, squadIds }, params: { recordId: n.id, title: n.location, note: n.what.slice(0, 500) }, link: `/border-notices/${n.id}` };
 }
 
+/** R13: a detained item (its disposal approved, its limit extended). */
+async function goodsSubject(m: EntityManager, row: OutboxRow): Promise<Announcement | null> {
+  if (row.instanceId === null) return null;
+  const item = await m.findOneBy(GoodsItem, { id: row.instanceId, brigadeId: row.brigadeId });
+  if (!item) return null;
+  return {
+    subject: { type: 'goods', id: item.id, custodianSquadId: item.custodianSquadId },
+    params: { operationId: item.id, title: `${item.description}（${item.quantity} ${item.unit}）`, note: await noteOf(m, row) },
+    link: `/goods/${item.id}`,
+  };
+}
+
 /**
  * The loaders by the outbox row's `workflow`. A workflow that announces
  * something adds its loader here (and its topics to recipients.ts).
@@ -156,6 +168,7 @@ export const SUBJECT_LOADERS: Partial<Record<string, SubjectLoader>> = {
   meeting: meetingSubject,
   hard_problem: hardProblemSubject,
   border_notice: borderNoticeSubject,
+  goods: goodsSubject,
 };
 
 /** The people of one brigade, their roles and squads, and where its squads belong. */

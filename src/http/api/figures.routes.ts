@@ -3,7 +3,7 @@ import type { Services } from '../../container';
 import { INDICATORS } from '../../domain/figures/indicators';
 import { t } from '../../i18n';
 import { presentDrill, presentFigures } from '../presenters/figures.presenter';
-import { drillQuery, figuresQuery } from '../schemas/figures.schema';
+import { assessmentQuery, drillQuery, figuresQuery } from '../schemas/figures.schema';
 import { parseInput } from '../validate';
 import { sendDrillExport, sendFiguresExport } from '../figures-export';
 
@@ -32,6 +32,36 @@ export function figuresApi(services: Services): Router {
     if (q.format === 'csv' || q.format === 'xlsx') return sendFiguresExport(res, view, req.locale, q.format);
     const keep = new URLSearchParams(Object.entries({ period: q.period, from: q.from, to: q.to, group: q.group, squad: q.squad }).filter(([, v]) => v) as Array<[string, string]>);
     res.json(presentFigures(view, req.locale, p.timeZone, (id) => `/api/v1/figures/${id}/records?${keep}`));
+  });
+
+  // R14: the annual assessment per squad, best first, with how each part of each score was reached.
+  r.get('/assessment', async (req, res) => {
+    const q = parseInput(assessmentQuery, req.query);
+    const year = Number(q.year);
+    const rows = await services.figures.assessment(req.principal!, year);
+    res.json({
+      year,
+      weights: services.config.figures.assessmentWeights,
+      items: rows.map((a, i) => ({
+        rank: i + 1,
+        squad: a.squad.code,
+        name: req.locale === 'en' ? a.squad.nameEn : a.squad.name,
+        score: a.score,
+        participations: a.participations,
+        idleLines: a.idle,
+        idleRecords: `/api/v1/figures/idle_lines/records?period=${year}&squad=${encodeURIComponent(a.squad.code)}`,
+        components: a.components.map((c) => ({
+          component: c.component,
+          name: t(req.locale, `assessment.${c.component}`),
+          weight: c.weight,
+          raw: c.raw,
+          basis: c.basis,
+          rated: c.normalized !== null,
+          points: c.points,
+          how: t(req.locale, c.how.key, c.how.params),
+        })),
+      })),
+    });
   });
 
   r.get('/:indicator/records', async (req, res) => {

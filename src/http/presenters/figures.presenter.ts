@@ -1,4 +1,4 @@
-import type { DrillPage, FiguresView } from '../../domain/figures/figures.service';
+import { type DrillPage, type FiguresView, dwellOf } from '../../domain/figures/figures.service';
 import type { FigurePeriod } from '../../domain/figures/figure-period';
 import type { FigureScope } from '../../domain/figures/scope';
 import type { IndicatorValue } from '../../domain/figures/indicators';
@@ -45,6 +45,8 @@ export function presentFigures(view: FiguresView, locale: Locale, tz: string, re
       lastYear: valueJson(r.lastYear),
       records: recordsUrl(r.indicator.id),
     })),
+    /** Where operations begun in the period waited longest: average hours per operation in each state. */
+    dwell: dwellOf(view.facts),
   };
 }
 

@@ -34,3 +34,11 @@ export const drillQuery = z
     format: z.enum(['json', 'csv', 'xlsx']).optional(),
   })
   .refine((q) => Boolean(q.period) !== Boolean(q.from || q.to), { message: 'give period, or from and to', path: ['period'] });
+
+/** GET /api/v1/figures/assessment */
+export const assessmentQuery = z.strictObject({
+  year: z
+    .string()
+    .regex(/^\d{4}$/)
+    .describe('The year assessed (YYYY)'),
+});

@@ -15,7 +15,13 @@ function niceMax(v: number): number {
   return 10 * p;
 }
 
-function axis(x0: number, y0: number, width: number, height: number, max: number, ticks = 4): string {
+/** Gridlines at round steps of a niceMax: 2 → 0.5s, 2.5/5/10 → fifths, 1 → 0.2s. */
+function ticksFor(max: number): number {
+  const f = Math.round(max / 10 ** Math.floor(Math.log10(max)));
+  return f === 2 ? 4 : 5;
+}
+
+function axis(x0: number, y0: number, width: number, height: number, max: number, ticks = ticksFor(max)): string {
   const out: string[] = [];
   for (let i = 0; i <= ticks; i++) {
     const v = (max / ticks) * i;

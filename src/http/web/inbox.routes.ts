@@ -5,6 +5,7 @@ import { dutyItems } from './duties-view';
 import { meView } from './locals';
 import { lightOf } from '../../domain/oversight/lights';
 import { problemInboxView } from './problems-inbox-view';
+import { goodsWaiting } from './goods.routes';
 
 /** What every signed-in page shows in its header: who, and how much waits in their inbox. */
 export function signedInContext(services: Services) {
@@ -28,6 +29,8 @@ export async function countInbox(services: Services, req: Request, res: Response
     services.problemInbox.count(req.principal!),
   ]);
   res.locals.navCounts = { inbox: inbox + duties + problems, flags };
+  // R13: detained goods near or past their limit that wait for this user.
+  res.locals.navCounts.inbox += (await services.goods.waiting(req.principal!)).length;
 }
 
 /** The landing page: what waits for this user now. */
@@ -47,14 +50,17 @@ export function inboxPages(services: Services): Router {
     ]);
     const problemCount = problemWork.toAccept.length + problemWork.notices.length + problemWork.callbacks.length;
     res.locals.navCounts = { inbox: sections.reduce((n, s) => n + s.total, 0) + duties.length + problemCount, flags };
+    const goods = await goodsWaiting(services, p, req.locale);
+    res.locals.navCounts.inbox += goods.length;
     const squadName = new Map(squads.map((s) => [s.id, req.locale === 'en' ? s.nameEn : s.name]));
     const groupName = new Map(groups.map((g) => [g.group.id, req.locale === 'en' ? g.group.nameEn : g.group.name]));
     res.render('inbox/inbox', {
       pageTitle: t(req.locale, 'nav.inbox'),
       nav: 'inbox',
-      empty: sections.every((s) => s.total === 0) && duties.length === 0 && problemCount === 0,
+      empty: sections.every((s) => s.total === 0) && duties.length === 0 && problemCount === 0 && goods.length === 0,
       // §3.4, R8: hard problems to accept or call back, border notices to act on.
       problemWork: problemInboxView(problemWork),
+      goods,
       // R5, R9: what the calendar asks (plans to file, the meeting to convene or record).
       duties: dutyItems(duties, new Map(groups.map((g) => [g.group.id, { code: g.group.code, name: groupName.get(g.group.id) ?? '' }])), req.locale),
       sections: sections.map((s) => ({

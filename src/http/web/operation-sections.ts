@@ -1,6 +1,7 @@
 import type { Services } from '../../container';
 import type { Principal } from '../../domain/org/org.service';
 import type { Locale } from '../../i18n';
+import { goodsSection } from './goods.routes';
 
 /**
  * What else an operation's page shows about it — the records that hang off
@@ -17,6 +18,9 @@ export interface OperationSection {
 }
 
 export const OPERATION_SECTIONS: OperationSection[] = [];
+
+// R13: detained goods — the operation's ledger in brief, its parties' lists, registering.
+OPERATION_SECTIONS.push({ partial: 'goods-section', view: goodsSection });
 
 /** Every section's values for one operation (in order), the hidden ones left out. */
 export async function operationSections(services: Services, p: Principal, locale: Locale, operationId: number) {

@@ -19,6 +19,7 @@ import { notificationBell, notificationPages } from './notifications.routes';
 import { groupPlanPages } from './group-plans.routes';
 import { meetingPages } from './meetings.routes';
 import { borderNoticePages, problemPages } from './problems.routes';
+import { goodsPages } from './goods.routes';
 import { webErrorHandler } from './web-errors';
 import { hotlineFeedNoWeb } from '../middleware/hotline-feed';
 import { NotFoundError } from '../../errors';
@@ -92,6 +93,7 @@ export function mountWeb(app: express.Express, services: Services, secret: strin
   web.use('/meetings', meetingPages(services));
   web.use('/problems', problemPages(services));
   web.use('/border-notices', borderNoticePages(services));
+  web.use('/goods', goodsPages(services));
   web.use('/admin', requireRole('admin'), adminPages(services));
   web.use((req: Request) => {
     throw new NotFoundError(`No page ${req.path}`);

@@ -7,6 +7,7 @@ import { Notification, NotificationDelivery } from './notification.entity';
 import { GroupPlan, Meeting } from './plans-meetings.entity';
 import { FigureMonthFacts } from './figures.entity';
 import { BorderNotice, HardProblem, HardProblemOperation, HardProblemReport } from './hard-problem.entity';
+import { GoodsItem, GoodsParty } from './goods.entity';
 
 export * from './org.entity';
 export * from './operation.entity';
@@ -17,6 +18,7 @@ export * from './notification.entity';
 export * from './plans-meetings.entity';
 export * from './figures.entity';
 export * from './hard-problem.entity';
+export * from './goods.entity';
 
 export const ENTITIES = [
   Brigade,
@@ -48,4 +50,6 @@ export const ENTITIES = [
   HardProblemReport,
   HardProblemOperation,
   BorderNotice,
+  GoodsParty,
+  GoodsItem,
 ];

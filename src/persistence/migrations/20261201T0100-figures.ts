@@ -27,7 +27,16 @@ export class Figures1796086800000 implements MigrationInterface {
   }
 
   async down(q: QueryRunner): Promise<void> {
-    for (const [table, name] of [...INDEXES].reverse()) await q.dropIndex(table, name);
+    const mysql = q.connection.driver.options.type !== 'better-sqlite3';
+    for (const [table, name, columnNames] of [...INDEXES].reverse()) {
+      // MySQL/MariaDB let these indexes serve the brigade foreign key (and drop
+      // the key's own index): take the key off while the index goes, then put
+      // it back, which gives it its own index again.
+      const fks = mysql ? ((await q.getTable(table))?.foreignKeys ?? []).filter((fk) => fk.columnNames[0] === columnNames[0]) : [];
+      for (const fk of fks) await q.dropForeignKey(table, fk);
+      await q.dropIndex(table, name);
+      for (const fk of fks) await q.createForeignKey(table, fk);
+    }
     await q.dropTable('figure_month_facts');
   }
 }

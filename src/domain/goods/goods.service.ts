@@ -1,0 +1,358 @@
+import { type EntityManager, In } from 'typeorm';
+import type { Config } from '../../../config';
+import { type GoodsContext, type GoodsEventType, goodsStandingProblems, itemProblems } from '../../../workflows/goods';
+import { MANAGER_ROLES } from '../../../workflows/shared/actor';
+import { type Problem, problem } from '../../../workflows/shared/problem';
+import { addDays } from '../../../workflows/shared/time';
+import type { Clock } from '../../clock';
+import type { WorkflowEngine } from '../../engine/engine';
+import type { CommandEvent } from '../../engine/workflow-definition';
+import { ForbiddenError, NotFoundError, RuleViolationError, ValidationError } from '../../errors';
+import type { Database } from '../../persistence/data-source';
+import { GoodsItem, GoodsParty, Operation, OperationSquad, Squad, type WorkflowHistory } from '../../persistence/entities';
+import { sql } from '../../persistence/sql';
+import type { Light } from '../oversight/lights';
+import type { OrgService, Principal } from '../org/org.service';
+import { decodeCursor, encodeCursor } from '../operations/operation.service';
+import type { GoodsEventInput, GoodsFilters, RegisterGoodsInput } from './goods.inputs';
+import type { GoodsWorkflow } from './goods.workflow';
+
+/** R13: goods are registered during an operation or right after it, while it is held or audited. */
+export const REGISTERING_STATES = ['in_progress', 'holding', 'awaiting_audit'];
+
+export interface GoodsRecordView {
+  item: GoodsItem;
+  party: GoodsParty;
+  operation: Operation;
+  state: string;
+  version: number;
+  context: GoodsContext;
+  allowedEvents: string[];
+  light: Light | null;
+  squadById: Map<number, Squad>;
+}
+
+export interface LedgerLine {
+  unit: string;
+  registered: { count: number; quantity: number };
+  returned: { count: number; quantity: number };
+  confiscated: { count: number; quantity: number };
+  disposed: { count: number; quantity: number };
+  held: { count: number; quantity: number };
+}
+
+/** R13: an operation's account of its goods (防止"糊涂账"): registered = returned + confiscated + disposed + still held. */
+export interface Ledger {
+  operation: Operation;
+  lines: LedgerLine[];
+  totals: { registered: number; returned: number; confiscated: number; disposed: number; held: number };
+  balanced: boolean;
+  parties: Array<{ party: GoodsParty; items: number; held: number }>;
+}
+
+/** One period of custody of an item: who had it where, from when until when (null: still). */
+export interface CustodyPeriod {
+  squadId: number;
+  place: string;
+  from: Date;
+  until: Date | null;
+  by: string;
+  byUserId: number | null;
+  event: string;
+  reason: string | null;
+}
+
+const OUTCOMES = ['returned', 'confiscated', 'disposed', 'held'] as const;
+const round = (n: number) => Math.round(n * 1000) / 1000;
+
+/** Detained goods (R13): the API and the web both call these (STYLE habit 1). */
+export class GoodsService {
+  constructor(
+    private readonly db: Database,
+    private readonly engine: WorkflowEngine,
+    private readonly org: OrgService,
+    private readonly workflow: GoodsWorkflow,
+    private readonly config: Readonly<Config>,
+    private readonly clock: Clock,
+  ) {}
+
+  /** R13: the legal limit of an item registered at `at`. */
+  limitOf(at: Date, perishable: boolean): Date {
+    return new Date(addDays(at.toISOString(), perishable ? this.config.goods.perishableDays : this.config.goods.detentionDays));
+  }
+
+  /** R13: how close a held item is to its limit — amber within the warning window, red past it. */
+  lightOf(item: Pick<GoodsItem, 'state' | 'dueAt' | 'perishable'>, now = this.clock.now()): Light | null {
+    if (item.state !== 'held') return null;
+    if (now.getTime() > item.dueAt.getTime()) return 'red';
+    return now.getTime() >= item.dueAt.getTime() - this.warnMs(item.perishable) ? 'amber' : 'green';
+  }
+
+  warnMs(perishable: boolean): number {
+    return perishable ? this.config.goods.perishableWarnHours * 3_600_000 : this.config.goods.warnDaysBefore * 86_400_000;
+  }
+
+  /**
+   * Registers one party's goods in one operation: the party and every item
+   * (each its own workflow instance, `held`) in one transaction. A squad
+   * leader of a squad taking part registers, once the operation has started.
+   */
+  async register(actor: Principal, input: RegisterGoodsInput): Promise<{ partyId: number; itemIds: number[] }> {
+    return this.db.transaction(async (m) => {
+      const operation = await m.findOneBy(Operation, { id: input.operationId, brigadeId: actor.brigadeId });
+      if (!operation) throw new NotFoundError(`No operation ${input.operationId}`);
+      const squads = await m.find(OperationSquad, { where: { operationId: operation.id } });
+      const squadIds = squads.map((s) => s.squadId);
+      if (!(actor.roles.includes('squad_leader') && actor.squadId !== null && squadIds.includes(actor.squadId))) {
+        throw new ForbiddenError('Only a squad leader of a squad taking part registers its detained goods', 'not_operation_squad_leader');
+      }
+      const problems: Problem[] = [];
+      if (!REGISTERING_STATES.includes(operation.state)) problems.push(problem('operation_not_running', 'operation', 'R13', { state: operation.state }));
+      if (!input.party.name?.trim()) problems.push(problem('required', 'party.name', 'R13'));
+      if (!input.party.stall?.trim()) problems.push(problem('required', 'party.stall', 'R13'));
+      if (!input.items.length) problems.push(problem('required', 'items', 'R13'));
+      const codes = [...new Set(input.items.map((i) => i.custodianSquad).filter((c): c is string => !!c))];
+      const byCode = codes.length ? await this.org.resolveSquadCodes(actor.brigadeId, codes, 'custodianSquad', m) : new Map<string, Squad>();
+      const hostId = operation.hostSquadId ?? operation.leadSquadId;
+      const items = input.items.map((i, n) => {
+        const custodianSquadId = i.custodianSquad ? byCode.get(i.custodianSquad)!.id : hostId;
+        problems.push(...itemProblems({ description: i.description, quantity: i.quantity, unit: i.unit, storagePlace: i.storagePlace }, `items.${n}.`));
+        // R13: goods stay with the squads of the operation (normally the host squad).
+        if (!squadIds.includes(custodianSquadId)) problems.push(problem('custodian_not_in_operation', `items.${n}.custodianSquad`, 'R13'));
+        return { ...i, custodianSquadId };
+      });
+      if (problems.length) throw new RuleViolationError('The goods cannot be registered', problems);
+      const at = this.clock.now();
+      const party = await m.save(
+        m.create(GoodsParty, {
+          brigadeId: actor.brigadeId,
+          operationId: operation.id,
+          name: input.party.name.trim(),
+          idNumber: input.party.idNumber?.trim() || null,
+          phone: input.party.phone?.trim() || null,
+          stall: input.party.stall.trim(),
+          createdBy: actor.userId,
+          createdAt: at,
+        }),
+      );
+      const itemIds: number[] = [];
+      for (const i of items) {
+        const perishable = i.perishable === true;
+        const created = await this.engine.create(
+          this.workflow,
+          actor,
+          'squad_leader',
+          {
+            operationId: operation.id,
+            partyId: party.id,
+            party: { name: party.name, idNumber: party.idNumber, phone: party.phone, stall: party.stall },
+            description: i.description.trim(),
+            quantity: i.quantity,
+            unit: i.unit.trim(),
+            perishable,
+            caseRef: i.caseRef?.trim() || null,
+            custodianSquadId: i.custodianSquadId,
+            storagePlace: i.storagePlace.trim(),
+            registeredAt: at.toISOString(),
+            registeredBy: actor.userId,
+            dueAt: this.limitOf(at, perishable).toISOString(),
+          },
+          m,
+        );
+        itemIds.push(created.id);
+      }
+      return { partyId: party.id, itemIds };
+    });
+  }
+
+  async send(actor: Principal, id: number, input: GoodsEventInput): Promise<{ state: string; version: number }> {
+    const { expectedVersion, ...rest } = input;
+    let command: CommandEvent;
+    if (rest.type === 'MOVE') {
+      const squad = (await this.org.resolveSquadCodes(actor.brigadeId, [rest.custodianSquad], 'custodianSquad')).get(rest.custodianSquad)!;
+      command = { type: 'MOVE', custodianSquadId: squad.id, storagePlace: rest.storagePlace, ...(rest.reason ? { reason: rest.reason } : {}) };
+    } else {
+      command = { ...rest };
+    }
+    const result = await this.engine.send(this.workflow, id, actor, command, { expectedVersion });
+    return { state: result.state, version: result.version };
+  }
+
+  async get(actor: Principal, id: number): Promise<GoodsRecordView> {
+    const m = this.db.manager;
+    const loaded = await this.engine.load(m, this.workflow, id, actor);
+    const item = await m.findOneByOrFail(GoodsItem, { id });
+    const [party, operation, squads] = await Promise.all([
+      m.findOneByOrFail(GoodsParty, { id: item.partyId }),
+      m.findOneByOrFail(Operation, { id: item.operationId }),
+      m.find(Squad, { where: { brigadeId: actor.brigadeId } }),
+    ]);
+    const ctx = loaded.context;
+    return {
+      item,
+      party,
+      operation,
+      state: loaded.state,
+      version: loaded.row.version,
+      context: ctx,
+      // A step the item as it stands refuses anyway (dispose before approval, a second extension) is not offered.
+      allowedEvents: this.engine.allowedEvents(this.workflow, loaded, actor).filter((e) => goodsStandingProblems(ctx, e as GoodsEventType).length === 0),
+      light: this.lightOf(item),
+      squadById: new Map(squads.map((s) => [s.id, s])),
+    };
+  }
+
+  async history(actor: Principal, id: number): Promise<WorkflowHistory[]> {
+    await this.engine.load(this.db.manager, this.workflow, id, actor);
+    return this.engine.history(this.db.manager, id);
+  }
+
+  /** R13: who had the item when — every period of custody, read from the engine's history. */
+  async custody(actor: Principal, id: number): Promise<CustodyPeriod[]> {
+    return custodyOf(await this.history(actor, id));
+  }
+
+  async list(actor: Principal, f: GoodsFilters): Promise<{ items: GoodsItem[]; nextCursor: string | null; squadById: Map<number, Squad>; partyById: Map<number, GoodsParty> }> {
+    const m = this.db.manager;
+    const limit = Math.min(Math.max(f.limit ?? 50, 1), 200);
+    const squads = await m.find(Squad, { where: { brigadeId: actor.brigadeId } });
+    const q = m.createQueryBuilder(GoodsItem, 'g').where('g.brigade_id = :b', { b: actor.brigadeId });
+    if (f.operation) q.andWhere('g.operation_id = :op', { op: f.operation });
+    if (f.state) q.andWhere('g.state = :state', { state: f.state });
+    if (f.squad) {
+      const s = squads.find((x) => x.code === f.squad);
+      if (!s) throw new ValidationError(`Unknown squad code: ${f.squad}`, { squad: `unknown_code:${f.squad}` });
+      q.andWhere('g.custodian_squad_id = :sq', { sq: s.id });
+    }
+    if (f.light) {
+      const now = this.clock.now();
+      const warn = new Date(now.getTime() + this.warnMs(false));
+      const warnPerishable = new Date(now.getTime() + this.warnMs(true));
+      q.andWhere("g.state = 'held'");
+      if (f.light === 'red') q.andWhere('g.due_at < :now', { now });
+      else {
+        q.andWhere('g.due_at >= :now', { now });
+        const near = '((g.perishable = :t AND g.due_at <= :wp) OR (g.perishable = :f AND g.due_at <= :w))';
+        q.andWhere(f.light === 'amber' ? near : `NOT ${near}`, { t: true, f: false, wp: warnPerishable, w: warn });
+      }
+    }
+    if (f.cursor) q.andWhere('g.id < :cursor', { cursor: decodeCursor(f.cursor) });
+    const rows = await q.orderBy('g.id', 'DESC').take(limit + 1).getMany();
+    const page = rows.slice(0, limit);
+    const parties = page.length ? await m.find(GoodsParty, { where: { id: In([...new Set(page.map((i) => i.partyId))]) } }) : [];
+    return {
+      items: page,
+      nextCursor: rows.length > limit ? encodeCursor(page[page.length - 1].id) : null,
+      squadById: new Map(squads.map((s) => [s.id, s])),
+      partyById: new Map(parties.map((p) => [p.id, p])),
+    };
+  }
+
+  /** R13: the operation's ledger, per unit: counts and quantities by outcome. */
+  async ledger(actor: Principal, operationId: number, m: EntityManager = this.db.manager): Promise<Ledger> {
+    const operation = await m.findOneBy(Operation, { id: operationId, brigadeId: actor.brigadeId });
+    if (!operation) throw new NotFoundError(`No operation ${operationId}`);
+    const { rows } = await sql<{ unit: string; state: string; n: unknown; q: unknown }>(
+      m,
+      'SELECT unit, state, COUNT(*) AS n, SUM(quantity) AS q FROM goods_items WHERE operation_id = ? GROUP BY unit, state ORDER BY unit, state',
+      [operationId],
+    );
+    const byUnit = new Map<string, LedgerLine>();
+    const zero = () => ({ count: 0, quantity: 0 });
+    for (const r of rows) {
+      let line = byUnit.get(r.unit);
+      if (!line) byUnit.set(r.unit, (line = { unit: r.unit, registered: zero(), returned: zero(), confiscated: zero(), disposed: zero(), held: zero() }));
+      const bucket = line[r.state as (typeof OUTCOMES)[number]];
+      bucket.count += Number(r.n);
+      bucket.quantity = round(bucket.quantity + Number(r.q));
+    }
+    // "Registered" is counted on its own, from the engine's history (every item created), so a lost or doubled projection would show.
+    const { rows: reg } = await sql<{ unit: string; n: unknown; q: unknown }>(
+      m,
+      "SELECT g.unit AS unit, COUNT(*) AS n, SUM(g.quantity) AS q FROM workflow_history h JOIN goods_items g ON g.id = h.instance_id WHERE g.operation_id = ? AND h.event = 'CREATE' GROUP BY g.unit",
+      [operationId],
+    );
+    for (const r of reg) {
+      const line = byUnit.get(r.unit)!;
+      line.registered = { count: Number(r.n), quantity: round(Number(r.q)) };
+    }
+    const lines = [...byUnit.values()];
+    const totals = { registered: 0, returned: 0, confiscated: 0, disposed: 0, held: 0 };
+    for (const l of lines) for (const k of Object.keys(totals) as Array<keyof typeof totals>) totals[k] += l[k].count;
+    const balanced = lines.every(
+      (l) =>
+        l.registered.count === OUTCOMES.reduce((n, o) => n + l[o].count, 0) &&
+        round(l.registered.quantity) === round(OUTCOMES.reduce((n, o) => n + l[o].quantity, 0)),
+    );
+    const parties = await m.find(GoodsParty, { where: { operationId }, order: { id: 'ASC' } });
+    const { rows: perParty } = await sql<{ party_id: unknown; n: unknown; held: unknown }>(
+      m,
+      "SELECT party_id, COUNT(*) AS n, SUM(CASE WHEN state = 'held' THEN 1 ELSE 0 END) AS held FROM goods_items WHERE operation_id = ? GROUP BY party_id",
+      [operationId],
+    );
+    const count = new Map(perParty.map((r) => [Number(r.party_id), { items: Number(r.n), held: Number(r.held) }]));
+    return { operation, lines, totals, balanced, parties: parties.map((party) => ({ party, ...(count.get(party.id) ?? { items: 0, held: 0 }) })) };
+  }
+
+  /** R13: the detention list of one party (暂扣物品清单), printed in duplicate. */
+  async detentionList(actor: Principal, operationId: number, partyId: number) {
+    const m = this.db.manager;
+    const party = await m.findOneBy(GoodsParty, { id: partyId, operationId, brigadeId: actor.brigadeId });
+    if (!party) throw new NotFoundError(`No party ${partyId} in operation ${operationId}`);
+    const [operation, items, squads] = await Promise.all([
+      m.findOneByOrFail(Operation, { id: operationId }),
+      m.find(GoodsItem, { where: { partyId }, order: { id: 'ASC' } }),
+      m.find(Squad, { where: { brigadeId: actor.brigadeId } }),
+    ]);
+    return { party, operation, items, squadById: new Map(squads.map((s) => [s.id, s])) };
+  }
+
+  /**
+   * What waits for this user: held items of their squad near or past the
+   * limit (the custodian squad's leader acts: return, confiscate, dispose, or
+   * ask for an extension); for managers, held items near or past the limit
+   * with no extension or disposal approved yet (their approval is what waits).
+   */
+  async waiting(actor: Principal): Promise<GoodsItem[]> {
+    const now = this.clock.now();
+    const isManager = MANAGER_ROLES.some((r) => actor.roles.includes(r));
+    const isLeader = actor.roles.includes('squad_leader') && actor.squadId !== null;
+    if (!isManager && !isLeader) return [];
+    const q = this.db.manager
+      .createQueryBuilder(GoodsItem, 'g')
+      .where("g.brigade_id = :b AND g.state = 'held'", { b: actor.brigadeId })
+      .andWhere('((g.perishable = :t AND g.due_at <= :wp) OR (g.perishable = :f AND g.due_at <= :w))', {
+        t: true,
+        f: false,
+        wp: new Date(now.getTime() + this.warnMs(true)),
+        w: new Date(now.getTime() + this.warnMs(false)),
+      });
+    if (isLeader && !isManager) q.andWhere('g.custodian_squad_id = :s', { s: actor.squadId });
+    else if (isManager) q.andWhere('g.extended = :f2 AND g.disposal_approved = :f2', { f2: false });
+    return q.orderBy('g.due_at', 'ASC').addOrderBy('g.id', 'ASC').take(50).getMany();
+  }
+}
+
+/** Custody periods from an item's history: registration opens the first, each MOVE the next, the outcome closes the last. */
+export function custodyOf(history: WorkflowHistory[]): CustodyPeriod[] {
+  const out: CustodyPeriod[] = [];
+  for (const h of history) {
+    const p = (h.payload ?? {}) as Record<string, unknown>;
+    if (h.event === 'CREATE' || h.event === 'MOVE') {
+      if (out.length) out[out.length - 1].until = h.at;
+      out.push({
+        squadId: Number(p.custodianSquadId),
+        place: String(p.storagePlace ?? ''),
+        from: h.at,
+        until: null,
+        by: h.actorName,
+        byUserId: h.actorUserId,
+        event: h.event,
+        reason: typeof p.reason === 'string' && p.reason ? p.reason : null,
+      });
+    } else if (h.fromState === 'held' && h.toState !== 'held' && out.length) {
+      out[out.length - 1].until = h.at;
+    }
+  }
+  return out;
+}

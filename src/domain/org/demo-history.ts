@@ -1,0 +1,195 @@
+import type { Config } from '../../../config';
+import { ManualClock } from '../../clock';
+import { createServices } from '../../container';
+import type { Logger } from '../../logger';
+import type { Database } from '../../persistence/data-source';
+import type { EventInput } from '../operations/operation.inputs';
+import type { Principal } from './org.service';
+import { REFERENCE_BRIGADE, REFERENCE_GROUPS } from './reference-organisation';
+
+const HOUR = 3_600_000;
+const DAY = 24 * HOUR;
+
+/** A small seeded PRNG (mulberry32): the same history every time for the same seed. */
+function prng(seed: number) {
+  let a = seed >>> 0;
+  const next = () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+  return {
+    next,
+    int: (lo: number, hi: number) => lo + Math.floor(next() * (hi - lo + 1)),
+    pick: <T>(xs: readonly T[]): T => xs[Math.floor(next() * xs.length)],
+    chance: (p: number) => next() < p,
+  };
+}
+
+const TITLES = ['占道经营综合整治', '夜间跨门营业整治', '乱设摊联合整治', '景区周边无证经营整治', '共享单车乱停放整治', '渣土车夜间运输检查', '违法户外广告清理'];
+const PLACES = ['南京东路', '外滩滨江', '豫园商城周边', '老西门地铁站口', '五里桥路', '打浦桥日月光周边', '淮海中路', '新天地太仓路'];
+const SOURCES = ['hotspot', 'media', 'leadership', 'community', 'hotline_12319', 'notification'] as const;
+
+export interface DemoHistoryReport {
+  operations: number;
+  events: number;
+  seconds: number;
+}
+
+/**
+ * A past for the demo brigade, so a fresh start has figures to look at: over
+ * the last `months` months each linkage group runs one to three joint
+ * operations a month (some months short of the minimum of two, R6), driven
+ * through the real services on a clock moved as time would move — filed,
+ * sometimes returned and filed again, approved, begun, sometimes an incident,
+ * completed with results (now and then under 4 h, with the reason), held with
+ * daily checks, audited (now and then failed and held again). A few are
+ * cancelled. The most recent ones are left where they would be today (in
+ * holding, awaiting audit, approved for the coming days). Demo data only: the
+ * notifications of this past are not sent.
+ */
+export async function seedDemoHistory(
+  config: Readonly<Config>,
+  db: Database,
+  logger: Logger,
+  opts: { months: number; now: Date; seed?: number },
+): Promise<DemoHistoryReport> {
+  const t0 = performance.now();
+  const clock = new ManualClock(opts.now);
+  const services = createServices(config, db, clock, logger);
+  const rand = prng(opts.seed ?? 20261127);
+  const brigade = await services.org.brigadeByCode(REFERENCE_BRIGADE.code);
+  const system = services.org.systemActor(brigade);
+  const principals = new Map<string, Principal>();
+  const as = async (username: string) => {
+    let p = principals.get(username);
+    if (!p) {
+      const found = await services.org.userByUsername(brigade.id, username);
+      if (!found) throw new Error(`demo history: no user ${username}`);
+      p = await services.org.principalFor(found.user.id);
+      principals.set(username, p);
+    }
+    return p;
+  };
+  let operations = 0;
+  let events = 0;
+  const send = async (id: number, username: string | null, input: EventInput, at: number) => {
+    clock.set(new Date(Math.min(at, opts.now.getTime())));
+    events++;
+    if (username === null) return services.engine.send(services.workflows.operation, id, system, input as never);
+    return services.operations.send(await as(username), id, input);
+  };
+
+  const now = opts.now.getTime();
+  // Days are laid out in Shanghai time: an operation begins at 09:00, 14:00 or 19:00 there.
+  const midnight = (t: number) => Math.floor((t + 8 * HOUR) / DAY) * DAY - 8 * HOUR;
+  const first = midnight(now) - opts.months * 30 * DAY;
+  for (let month = 0; month <= opts.months; month++) {
+    const monthStart = first + month * 30 * DAY;
+    for (const group of REFERENCE_GROUPS) {
+      const count = rand.chance(0.2) ? 1 : rand.int(2, 3);
+      for (let k = 0; k < count; k++) {
+        const start = monthStart + rand.int(1, 28) * DAY + rand.pick([9, 14, 19]) * HOUR;
+        const filedAt = start - rand.int(2, 6) * DAY;
+        if (filedAt > now - HOUR) continue;
+        await operation(group, start, filedAt);
+      }
+    }
+  }
+  await db.transaction(async (m) => {
+    // This past is not news: nobody is told of it.
+    await m.query('DELETE FROM outbox');
+  });
+  const report = { operations, events, seconds: Math.round((performance.now() - t0) / 100) / 10 };
+  logger.info('demo history loaded', { ...report });
+  return report;
+
+  async function operation(group: (typeof REFERENCE_GROUPS)[number], start: number, filedAt: number): Promise<void> {
+    const members = group.squads.map((s) => s.code);
+    const lead = rand.pick(members);
+    const others = members.filter((c) => c !== lead);
+    const partners = others.slice(0, rand.int(1, others.length)).sort(() => rand.next() - 0.5);
+    const squads = [lead, ...partners];
+    const hours = rand.chance(0.1) ? 3.5 : rand.pick([4, 4.5, 5, 6]);
+    clock.set(new Date(filedAt - DAY));
+    const leader = await as(`${lead}.leader`);
+    const id = await services.operations.create(leader, {
+      group: group.code,
+      kind: rand.chance(0.15) ? 'ad_hoc' : 'regular',
+      leadSquad: lead,
+      hostSquad: lead,
+      squads,
+      title: `${rand.pick(PLACES)}${rand.pick(TITLES)}`,
+      problemSource: rand.pick(SOURCES),
+      location: rand.pick(PLACES),
+      plannedStart: new Date(start).toISOString(),
+      plannedHours: Math.max(4, hours),
+      forces: squads.map((squad) => ({ squad, officers: rand.int(3, 8), vehicles: rand.int(0, 2) })),
+      situation: '群众反映集中，屡禁不止。',
+      mission: '清理违法设摊，教育劝导，依法查处。',
+      contingency: '遇阻碍执法立即报告指挥，联系属地派出所。',
+    });
+    operations++;
+    let v = (await send(id, `${lead}.leader`, { type: 'FILE' }, filedAt)).version;
+    if (rand.chance(0.1)) {
+      v = (await send(id, 'duty', { type: 'RETURN', reason: '警力安排不明确，请补充各中队岗位。', expectedVersion: v }, filedAt + 3 * HOUR)).version;
+      v = (await send(id, `${lead}.leader`, { type: 'FILE', expectedVersion: v }, filedAt + 6 * HOUR)).version;
+    }
+    if (rand.chance(0.05)) {
+      await send(id, 'duty', { type: 'CANCEL', reason: '恶劣天气，行动取消。', expectedVersion: v }, filedAt + 8 * HOUR);
+      return;
+    }
+    v = (await send(id, rand.pick(['duty', 'duty2', 'commander']), { type: 'APPROVE', expectedVersion: v }, filedAt + rand.int(2, 20) * HOUR)).version;
+    if (start > now) return;
+    v = (await send(id, `${lead}.leader`, { type: 'START', actualStart: new Date(start).toISOString(), expectedVersion: v }, start)).version;
+    const end = start + hours * HOUR;
+    if (rand.chance(0.08) && start + HOUR < now) {
+      const incident: EventInput = {
+        type: 'LOG_INCIDENT',
+        incidentType: rand.pick(['verbal_abuse', 'obstruction', 'assault', 'siege'] as const),
+        severity: rand.chance(0.8) ? 'minor' : 'serious',
+        occurredAt: new Date(start + HOUR).toISOString(),
+        injuries: rand.chance(0.9) ? 0 : 1,
+        description: '当事人不配合检查，围观人员起哄。',
+        response: '现场民警协助，当事人离开。',
+        expectedVersion: v,
+      };
+      v = (await send(id, `${lead}.leader`, incident, start + HOUR)).version;
+    }
+    if (end > now) return;
+    const results = squads.map((squad) => ({ squad, officers: rand.int(3, 8), vehicles: rand.int(0, 2), educated: rand.int(0, 15), handled: rand.int(0, 5), goodsDetained: rand.int(0, 3) }));
+    v = (
+      await send(
+        id,
+        `${lead}.leader`,
+        { type: 'COMPLETE', actualEnd: new Date(end).toISOString(), results, ...(hours < 4 ? { shortReason: '突降暴雨，提前收队。' } : {}), expectedVersion: v },
+        end + rand.int(1, 10) * HOUR,
+      )
+    ).version;
+    const holdingDays = config.operation.holdingDaysDefault;
+    // Holding (R12): the host squad's daily checks, then the audit (R14); a failed audit holds again from the audit.
+    let from = end;
+    for (let round = 0; ; round++) {
+      for (let d = 1; d <= holdingDays; d += rand.int(1, 3)) {
+        const day = midnight(from) + d * DAY + 10 * HOUR;
+        if (day > now) return;
+        const date = new Date(day + 8 * HOUR).toISOString().slice(0, 10);
+        v = (await send(id, `${lead}.officer`, { type: 'LOG_HOLDING_CHECK', date, officersOnPost: rand.int(1, 3), reboundObserved: rand.chance(0.1), expectedVersion: v }, day)).version;
+      }
+      const elapsed = midnight(from) + (holdingDays + 1) * DAY;
+      if (elapsed > now) return;
+      v = (await send(id, null, { type: 'HOLDING_ELAPSED' }, elapsed)).version;
+      const audit = elapsed + rand.int(4, 60) * HOUR;
+      if (audit > now) return;
+      if (round === 0 && rand.chance(0.1)) {
+        v = (await send(id, 'inspector', { type: 'AUDIT_FAIL', findings: '回潮明显，早市时段仍有摊贩。', rectification: '早市时段增派人员守控。', expectedVersion: v }, audit)).version;
+        from = audit;
+        continue;
+      }
+      await send(id, 'inspector', { type: 'AUDIT_PASS', findings: '点位整洁，未见回潮。', expectedVersion: v }, audit);
+      return;
+    }
+  }
+}

@@ -1,0 +1,118 @@
+import { z } from 'zod';
+import { DISPOSAL_METHODS, GOODS_EVENT_TYPES, GOODS_STATES } from '../../workflows/goods';
+import { goodsEventSchema, listGoodsQuery, registerGoodsSchema } from './schemas/goods.schema';
+
+/** The OpenAPI part of detained goods (R13), from the zod schemas the server validates with. */
+
+const json = (schema: z.ZodType) => z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any' });
+const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` });
+const err = (description: string) => ({ description, content: { 'application/json': { schema: ref('Error') } } });
+const errors = {
+  '400': err('Malformed or invalid input; every bad field is named (items.0.quantity …)'),
+  '401': err('No or bad credentials'),
+  '403': err('Not allowed for this caller (not_operation_squad_leader, not_custodian_leader, not_manager)'),
+  '404': err('Unknown (or not in your brigade)'),
+};
+const answer = (description: string, name: string) => ({ description, content: { 'application/json': { schema: ref(name) } } });
+const idParameter = { name: 'id', in: 'path', required: true, schema: { type: 'integer', minimum: 1 } };
+const count = { type: 'object', properties: { count: { type: 'integer' }, quantity: { type: 'number' } } };
+
+function queryParameters(schema: z.ZodObject) {
+  const js = json(schema) as { properties: Record<string, unknown> };
+  return Object.entries(js.properties).map(([name, s]) => ({ name, in: 'query', required: false, schema: s }));
+}
+
+export function goodsSchemas(): Record<string, unknown> {
+  return {
+    Goods: {
+      type: 'object',
+      description: 'A detained item (R13): its party, custodian, legal limit and light, state, version and what the caller may send now',
+      required: ['id', 'state', 'version', 'allowedEvents', 'operation', 'party', 'description', 'quantity', 'unit', 'custodianSquad', 'dueAt'],
+      properties: {
+        id: { type: 'integer' },
+        state: { type: 'string', enum: [...GOODS_STATES] },
+        version: { type: 'integer' },
+        allowedEvents: { type: 'array', items: { type: 'string', enum: [...GOODS_EVENT_TYPES] } },
+        operation: { type: 'object' },
+        party: { type: 'object' },
+        description: { type: 'string' },
+        quantity: { type: 'number' },
+        unit: { type: 'string' },
+        perishable: { type: 'boolean' },
+        custodianSquad: { type: ['string', 'null'] },
+        storagePlace: { type: 'string' },
+        dueAt: { type: 'string', format: 'date-time', description: 'R13: the legal limit as it stands (moved once by EXTEND)' },
+        light: { type: ['string', 'null'], enum: ['green', 'amber', 'red', null], description: 'Held items: amber within the warning window, red past the limit' },
+        disposalApproval: { type: ['object', 'null'], properties: { method: { type: 'string', enum: [...DISPOSAL_METHODS] } } },
+      },
+      additionalProperties: true,
+    },
+    NewGoods: json(registerGoodsSchema),
+    GoodsEvent: json(goodsEventSchema),
+    GoodsLedger: {
+      type: 'object',
+      description: 'R13: an operation’s account of its goods per unit; `balanced`: registered = returned + confiscated + disposed + held',
+      required: ['operation', 'balanced', 'totals', 'units'],
+      properties: {
+        operation: { type: 'integer' },
+        balanced: { type: 'boolean' },
+        totals: { type: 'object', properties: Object.fromEntries(['registered', 'returned', 'confiscated', 'disposed', 'held'].map((k) => [k, { type: 'integer' }])) },
+        units: {
+          type: 'array',
+          items: { type: 'object', properties: { unit: { type: 'string' }, registered: count, returned: count, confiscated: count, disposed: count, held: count } },
+        },
+        parties: { type: 'array', items: { type: 'object' } },
+      },
+    },
+  };
+}
+
+export function goodsPaths(): Record<string, unknown> {
+  return {
+    '/api/v1/goods': {
+      post: {
+        summary: 'Register one party’s detained goods in an operation (R13; a squad leader of a squad taking part; the operation in progress, holding or awaiting audit); all items or none',
+        requestBody: { required: true, content: { 'application/json': { schema: ref('NewGoods') } } },
+        responses: {
+          '201': { description: '`{operation, party, items: [Goods]}`, each item held' },
+          ...errors,
+          '422': err('A rule refuses it: operation_not_running, custodian_not_in_operation, quantity_positive …'),
+        },
+      },
+      get: {
+        summary: 'Detained goods of the brigade, newest first (cursor pagination), by operation, state, custodian squad or light',
+        parameters: queryParameters(listGoodsQuery),
+        responses: { '200': { description: '`{items, nextCursor}`' }, '400': errors['400'], '401': errors['401'] },
+      },
+    },
+    '/api/v1/goods/{id}': {
+      parameters: [idParameter],
+      get: { summary: 'One item, with `state`, `version` and `allowedEvents` for the caller', responses: { '200': answer('The item', 'Goods'), ...errors } },
+    },
+    '/api/v1/goods/{id}/events': {
+      parameters: [idParameter],
+      post: {
+        summary: 'Send one event: `{"type": "RETURN_TO_OWNER", "expectedVersion": 1, "receivedBy": "王某"}`',
+        requestBody: { required: true, content: { 'application/json': { schema: ref('GoodsEvent') } } },
+        responses: {
+          '200': { description: 'The new state and version' },
+          ...errors,
+          '409': err('Stale expectedVersion (stale_version) or an event the state does not take (event_not_accepted)'),
+          '422': err('A rule refuses the step (R13): disposal_not_approved, already_extended, method_not_approved …'),
+        },
+      },
+    },
+    '/api/v1/goods/{id}/history': {
+      parameters: [idParameter],
+      get: { summary: 'The append-only history, oldest first', responses: { '200': { description: '`{items}`' }, ...errors } },
+    },
+    '/api/v1/goods/{id}/custody': {
+      parameters: [idParameter],
+      get: { summary: 'R13: who had it when — custody periods (squad, place, from, until) read from the history', responses: { '200': { description: '`{items}`' }, ...errors } },
+    },
+    '/api/v1/operations/{id}/goods': {
+      parameters: [idParameter],
+      get: { summary: 'R13: the operation’s goods ledger per unit, and its parties', responses: { '200': answer('The ledger', 'GoodsLedger'), ...errors } },
+    },
+  };
+}

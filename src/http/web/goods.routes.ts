@@ -1,0 +1,429 @@
+import { Router, type Request, type Response } from 'express';
+import { In } from 'typeorm';
+import type { Services } from '../../container';
+import type { GoodsEventInput, GoodsFilters, RegisterGoodsInput } from '../../domain/goods/goods.inputs';
+import { REGISTERING_STATES, type GoodsRecordView } from '../../domain/goods/goods.service';
+import type { Principal } from '../../domain/org/org.service';
+import { AppError, EventNotAcceptedError, ForbiddenError, StaleVersionError, ValidationError } from '../../errors';
+import { describeFieldProblem, type Locale, t } from '../../i18n';
+import { GoodsParty, Operation, OperationSquad, User, type WorkflowHistory } from '../../persistence/entities';
+import { isoInZone } from '../../time';
+import { DISPOSAL_METHODS, GOODS_STATES } from '../../../workflows/goods';
+import { idParam } from '../api/params';
+import { goodsEventSchemas, registerGoodsSchema } from '../schemas/goods.schema';
+import { parseInput } from '../validate';
+import { answerFor } from './locals';
+import { countInbox } from './inbox.routes';
+import { squadLabel } from './plans-meetings-view';
+
+type Body = Record<string, unknown>;
+type FieldKind = 'text' | 'textarea' | 'method' | 'squad';
+
+/** The item page's step forms (which show comes from the engine's allowedEvents). */
+const STEP_FORMS: Record<string, { tone: 'primary' | 'danger' | 'plain'; fields: Array<{ name: string; kind: FieldKind; required?: boolean }> }> = {
+  RETURN_TO_OWNER: { tone: 'primary', fields: [{ name: 'receivedBy', kind: 'text', required: true }, { name: 'note', kind: 'textarea' }] },
+  CONFISCATE: { tone: 'plain', fields: [{ name: 'decisionRef', kind: 'text', required: true }] },
+  APPROVE_DISPOSAL: { tone: 'plain', fields: [{ name: 'method', kind: 'method', required: true }, { name: 'reason', kind: 'textarea', required: true }] },
+  DISPOSE: { tone: 'danger', fields: [{ name: 'method', kind: 'method', required: true }, { name: 'note', kind: 'textarea' }] },
+  EXTEND: { tone: 'plain', fields: [{ name: 'reason', kind: 'textarea', required: true }] },
+  MOVE: { tone: 'plain', fields: [{ name: 'custodianSquad', kind: 'squad', required: true }, { name: 'storagePlace', kind: 'text', required: true }, { name: 'reason', kind: 'textarea' }] },
+};
+
+/** Rows of the register form: blank rows beyond what was typed. */
+const FORM_ROWS = 4;
+const ITEM_FIELDS = ['description', 'quantity', 'unit', 'perishable', 'custodianSquad', 'storagePlace', 'caseRef'] as const;
+
+const str = (v: unknown): string => (v === undefined || v === null ? '' : Array.isArray(v) ? String(v[0] ?? '') : String(v)).trim();
+const orUndefined = (v: unknown) => (str(v) === '' ? undefined : str(v));
+
+interface Refusal {
+  errors: Record<string, string>;
+  banner: { kind: 'error' | 'warning'; text: string };
+}
+
+/** A refusal as a goods form shows it: a message by each named field, and a banner saying what happened. */
+function refusalOf(e: AppError, locale: Locale): Refusal {
+  const errors: Record<string, string> = {};
+  for (const [field, code] of Object.entries(e.fields)) errors[field] = describeFieldProblem(locale, code);
+  for (const p of e.problems) if (p.field) errors[p.field] = describeFieldProblem(locale, p.code, p.params);
+  if (e instanceof StaleVersionError) return { errors, banner: { kind: 'warning', text: t(locale, 'goods.form_stale', { state: t(locale, `goods.state.${e.currentState}`) }) } };
+  if (e instanceof EventNotAcceptedError) return { errors, banner: { kind: 'warning', text: t(locale, 'goods.form_not_accepted', { state: t(locale, `goods.state.${e.currentState}`) }) } };
+  if (e instanceof ForbiddenError) return { errors, banner: { kind: 'error', text: t(locale, `reason.${e.reason}`) } };
+  const general = e.problems.filter((p) => !p.field).map((p) => describeFieldProblem(locale, p.code, p.params));
+  return { errors, banner: { kind: 'error', text: [t(locale, 'form.fix_fields'), ...general].join(' ') } };
+}
+
+/** The register form's rows as typed, without the blank ones (a row counts once anything is in it). */
+function typedRows(body: Body): Array<Record<string, string>> {
+  const raw = body.items;
+  const rows = Array.isArray(raw) ? raw : raw && typeof raw === 'object' ? Object.values(raw as Record<string, unknown>) : [];
+  return rows
+    .map((r) => Object.fromEntries(ITEM_FIELDS.map((f) => [f, str((r as Body | undefined)?.[f])])))
+    .filter((r) => ['description', 'quantity', 'unit', 'storagePlace', 'caseRef'].some((f) => r[f] !== ''));
+}
+
+/** The register form as the API's body: the same schema checks both; bad values pass on as typed, for it to name. */
+function formToRegister(body: Body, operation: number) {
+  const party = (body.party ?? {}) as Body;
+  return {
+    operation,
+    party: { name: str(party.name), idNumber: orUndefined(party.idNumber) ?? null, phone: orUndefined(party.phone) ?? null, stall: str(party.stall) },
+    items: typedRows(body).map((r) => ({
+      description: r.description,
+      quantity: r.quantity === '' ? undefined : Number(r.quantity),
+      unit: r.unit,
+      perishable: r.perishable === 'on' || r.perishable === 'true' || r.perishable === '1',
+      custodianSquad: r.custodianSquad || null,
+      storagePlace: r.storagePlace,
+      caseRef: r.caseRef || null,
+    })),
+  };
+}
+
+function formToEvent(type: string, body: Body): Body {
+  const out: Body = { type, expectedVersion: Number(str(body.expectedVersion)) || undefined };
+  for (const f of STEP_FORMS[type]?.fields ?? []) {
+    const v = str(body[f.name]);
+    if (v !== '' || f.required) out[f.name] = v;
+  }
+  return out;
+}
+
+/** R13 pages: register goods from an operation, the list, an item with its steps and custody, the ledger, the printed list. */
+export function goodsPages(services: Services): Router {
+  const r = Router();
+  const { goods } = services;
+
+  r.get('/', async (req, res) => {
+    const p = req.principal!;
+    const q = req.query as Record<string, string | undefined>;
+    const filters: GoodsFilters = {
+      state: GOODS_STATES.includes(q.state as never) ? q.state : undefined,
+      squad: q.squad || undefined,
+      light: ['green', 'amber', 'red'].includes(q.light ?? '') ? (q.light as GoodsFilters['light']) : undefined,
+      operation: q.operation && /^\d+$/.test(q.operation) ? Number(q.operation) : undefined,
+      cursor: q.cursor || undefined,
+      limit: 50,
+    };
+    const page = await goods.list(p, filters);
+    const keep = new URLSearchParams(Object.entries({ state: filters.state, squad: filters.squad, light: filters.light, operation: filters.operation ? String(filters.operation) : undefined }).filter((e): e is [string, string] => !!e[1]));
+    const squads = [...page.squadById.values()].filter((s) => s.active);
+    res.render('goods/list', {
+      pageTitle: t(req.locale, 'goods.list_title'),
+      nav: 'goods',
+      filters: { ...filters, operation: filters.operation ?? '' },
+      states: GOODS_STATES.map((s) => ({ value: s, label: t(req.locale, `goods.state.${s}`), selected: s === filters.state })),
+      lights: ['green', 'amber', 'red'].map((l) => ({ value: l, label: t(req.locale, `light.${l}`), selected: l === filters.light })),
+      squads: squads.map((s) => ({ value: s.code, label: squadLabel(s, req.locale), selected: s.code === filters.squad })),
+      items: page.items.map((i) => ({
+        id: i.id,
+        operation: i.operationId,
+        party: page.partyById.get(i.partyId)?.name ?? '',
+        description: i.description,
+        quantity: i.quantity,
+        unit: i.unit,
+        perishable: i.perishable,
+        state: i.state,
+        custodian: squadLabel(page.squadById.get(i.custodianSquadId), req.locale),
+        storagePlace: i.storagePlace,
+        dueAt: i.dueAt,
+        light: goods.lightOf(i),
+      })),
+      nextUrl: page.nextCursor ? `/goods?${new URLSearchParams([...keep.entries(), ['cursor', page.nextCursor]]).toString()}` : null,
+      firstUrl: filters.cursor ? `/goods?${keep.toString()}` : null,
+    });
+  });
+
+  r.get('/new', async (req, res) => {
+    const p = req.principal!;
+    const operation = idParam(String(req.query.operation ?? ''));
+    res.render('goods/register', await registerView(services, p, req.locale, operation, {}));
+  });
+
+  r.post('/', async (req, res) => {
+    const p = req.principal!;
+    const body = (req.body ?? {}) as Body;
+    const operation = idParam(str(body.operation));
+    try {
+      const { operation: opId, ...rest } = parseInput(registerGoodsSchema, formToRegister(body, operation));
+      const input: RegisterGoodsInput = { operationId: opId, ...rest };
+      const { partyId } = await goods.register(p, input);
+      res.redirect(303, `/goods/ledger/${operation}?done=registered&party=${partyId}`);
+    } catch (e) {
+      if (!(e instanceof AppError) || e.status >= 500 || e.status === 404) throw e;
+      answerFor(res, `/goods/new?operation=${operation}`);
+      await countInbox(services, req, res);
+      res.status(e.status).render('goods/register', await registerView(services, p, req.locale, operation, body, refusalOf(e, req.locale)));
+    }
+  });
+
+  r.get('/ledger/:operation', async (req, res) => {
+    const p = req.principal!;
+    const view = await ledgerView(services, p, req.locale, idParam(req.params.operation));
+    const done = req.query.done === 'registered';
+    res.render('goods/ledger', { ...view, pageTitle: t(req.locale, 'goods.ledger_title', { id: view.operation.id }), nav: 'goods', flash: done ? { kind: 'ok', text: t(req.locale, 'goods.done.registered') } : undefined });
+  });
+
+  r.get('/print/:operation/:party', async (req, res) => {
+    const p = req.principal!;
+    const list = await goods.detentionList(p, idParam(req.params.operation), idParam(req.params.party));
+    const rows = list.items.map((i, n) => ({
+      n: n + 1,
+      description: i.description,
+      quantity: i.quantity,
+      unit: i.unit,
+      perishable: i.perishable,
+      custodian: squadLabel(list.squadById.get(i.custodianSquadId), req.locale),
+      storagePlace: i.storagePlace,
+      caseRef: i.caseRef,
+      dueAt: i.dueAt,
+    }));
+    const host = list.operation.hostSquadId ?? list.operation.leadSquadId;
+    res.render('goods/print', {
+      pageTitle: t(req.locale, 'goods.print_title'),
+      nav: 'goods',
+      bodyClass: 'detention-list',
+      operation: { id: list.operation.id, title: list.operation.title, location: list.operation.location },
+      host: squadLabel(list.squadById.get(host), req.locale),
+      party: list.party,
+      registeredAt: list.items[0]?.registeredAt ?? list.party.createdAt,
+      // R13: the list is printed in duplicate — one for the party, one kept as the stub.
+      copies: [
+        { key: 'party', label: t(req.locale, 'goods.copy_party') },
+        { key: 'stub', label: t(req.locale, 'goods.copy_stub') },
+      ].map((c) => ({ ...c, rows })),
+    });
+  });
+
+  r.get('/:id', async (req, res) => {
+    const id = idParam(req.params.id);
+    const done = typeof req.query.done === 'string' ? req.query.done : '';
+    res.render('goods/show', { ...(await itemPage(services, req.principal!, req.locale, id)), flash: done ? { kind: 'ok', text: t(req.locale, 'goods.done.step') } : undefined });
+  });
+
+  r.post('/:id/events/:type', async (req, res) => {
+    const p = req.principal!;
+    const id = idParam(req.params.id);
+    const type = String(req.params.type);
+    const body = (req.body ?? {}) as Body;
+    try {
+      if (!STEP_FORMS[type]) throw new ValidationError(`No form for ${type}`, { type: 'invalid' });
+      const input = parseInput(goodsEventSchemas[type as keyof typeof goodsEventSchemas], formToEvent(type, body)) as GoodsEventInput;
+      await goods.send(p, id, input);
+      res.redirect(303, `/goods/${id}?done=${type.toLowerCase()}`);
+    } catch (e) {
+      if (!(e instanceof AppError) || e.status >= 500 || e.status === 404) throw e;
+      await renderRefused(req, res, services, id, { type, values: body, refusal: refusalOf(e, req.locale), status: e.status });
+    }
+  });
+
+  return r;
+}
+
+/** The register form: the operation, the party, rows of items (the custodian the host squad by default). */
+async function registerView(services: Services, p: Principal, locale: Locale, operationId: number, body: Body, refusal?: Refusal) {
+  const m = services.db.manager;
+  const operation = await m.findOneBy(Operation, { id: operationId, brigadeId: p.brigadeId });
+  if (!operation) throw new ValidationError('Unknown operation', { operation: 'unknown' });
+  const opSquads = await m.find(OperationSquad, { where: { operationId }, order: { position: 'ASC' } });
+  const squads = await services.org.squads(p.brigadeId);
+  const byId = new Map(squads.map((s) => [s.id, s]));
+  const host = byId.get(operation.hostSquadId ?? operation.leadSquadId);
+  const errors = refusal?.errors ?? {};
+  const typed = typedRows(body);
+  const rows = [...typed, ...Array.from({ length: Math.max(1, FORM_ROWS - typed.length) }, () => Object.fromEntries(ITEM_FIELDS.map((f) => [f, ''])))];
+  const party = (body.party ?? {}) as Body;
+  return {
+    pageTitle: t(locale, 'goods.register_title'),
+    nav: 'goods',
+    operation: { id: operation.id, title: operation.title, state: operation.state },
+    // The form is shown only while goods may be registered; the domain decides again on the post.
+    registering: REGISTERING_STATES.includes(operation.state),
+    party: { name: str(party.name), idNumber: str(party.idNumber), phone: str(party.phone), stall: str(party.stall) },
+    rows: rows.map((r, i) => ({
+      index: i,
+      n: i + 1,
+      values: r,
+      perishable: r.perishable === 'on' || r.perishable === 'true',
+      squads: opSquads.map((os) => {
+        const s = byId.get(os.squadId);
+        return { value: s?.code ?? '', label: squadLabel(s, locale), selected: r.custodianSquad ? r.custodianSquad === s?.code : s?.id === host?.id };
+      }),
+      errors: Object.fromEntries(ITEM_FIELDS.map((f) => [f, errors[`items.${i}.${f}`]])),
+    })),
+    errors,
+    banner: refusal?.banner ?? null,
+  };
+}
+
+async function ledgerView(services: Services, p: Principal, locale: Locale, operationId: number) {
+  const ledger = await services.goods.ledger(p, operationId);
+  const q = (b: { count: number; quantity: number }) => ({ count: b.count, quantity: b.quantity });
+  return {
+    operation: { id: ledger.operation.id, title: ledger.operation.title, state: ledger.operation.state },
+    balanced: ledger.balanced,
+    totals: ledger.totals,
+    lines: ledger.lines.map((l) => ({ unit: l.unit, registered: q(l.registered), returned: q(l.returned), confiscated: q(l.confiscated), disposed: q(l.disposed), held: q(l.held) })),
+    parties: ledger.parties.map((x) => ({ id: x.party.id, name: x.party.name, stall: x.party.stall, items: x.items, held: x.held })),
+    canRegister: REGISTERING_STATES.includes(ledger.operation.state) && (await mayRegister(services, p, operationId)),
+  };
+}
+
+async function mayRegister(services: Services, p: Principal, operationId: number): Promise<boolean> {
+  if (!p.roles.includes('squad_leader') || p.squadId === null) return false;
+  return (await services.db.manager.count(OperationSquad, { where: { operationId, squadId: p.squadId } })) > 0;
+}
+
+/** The section on an operation's page (src/http/web/operation-sections.ts): its ledger in brief, its parties, the way to register. */
+export async function goodsSection(services: Services, p: Principal, locale: Locale, operationId: number) {
+  const view = await ledgerView(services, p, locale, operationId);
+  if (!view.totals.registered && !view.canRegister) return null;
+  return view;
+}
+
+interface StepFormState {
+  type: string;
+  values: Body;
+  refusal: Refusal;
+  status: number;
+}
+
+async function renderRefused(req: Request, res: Response, services: Services, id: number, form: StepFormState) {
+  const view = await itemPage(services, req.principal!, req.locale, id, form);
+  // A form the user may no longer send still shows what they typed.
+  const kept = view.forms.some((f) => f.type === form.type)
+    ? null
+    : ['receivedBy', 'decisionRef', 'reason', 'note', 'storagePlace'].filter((k) => str(form.values[k])).map((k) => ({ label: t(req.locale, `goods.field.${k}`), value: str(form.values[k]) }));
+  answerFor(res, `/goods/${id}`);
+  await countInbox(services, req, res);
+  res.status(form.status).render('goods/show', { ...view, banner: form.refusal.banner, lostInput: kept && kept.length ? kept : null });
+}
+
+/** Everything an item's page shows: what, whose, where, its limit and light, the steps this user may take, custody and history. */
+async function itemPage(services: Services, p: Principal, locale: Locale, id: number, form?: StepFormState) {
+  const record: GoodsRecordView = await services.goods.get(p, id);
+  const history = await services.goods.history(p, id);
+  const custody = await services.goods.custody(p, id);
+  const ctx = record.context;
+  const squad = (sid: number) => squadLabel(record.squadById.get(sid), locale);
+  const active = [...record.squadById.values()].filter((s) => s.active);
+  const ids = [...new Set(custody.map((c) => c.byUserId).filter((x): x is number => x !== null))];
+  const people = new Map((ids.length ? await services.db.manager.find(User, { where: { id: In(ids) } }) : []).map((u) => [u.id, u.displayName]));
+  return {
+    pageTitle: `${t(locale, 'goods.title')} #${id}`,
+    nav: 'goods',
+    g: {
+      id,
+      version: record.version,
+      state: record.state,
+      description: ctx.description,
+      quantity: ctx.quantity,
+      unit: ctx.unit,
+      perishable: ctx.perishable,
+      caseRef: ctx.caseRef,
+      party: record.party,
+      operation: { id: record.operation.id, title: record.operation.title },
+      custodian: squad(ctx.custody.squadId),
+      storagePlace: ctx.custody.place,
+      registeredAt: new Date(ctx.registeredAt),
+      dueAt: new Date(ctx.dueAt),
+      light: record.light,
+      extension: ctx.extension,
+      approval: ctx.disposalApproval ? { ...ctx.disposalApproval, methodLabel: t(locale, `goods.method.${ctx.disposalApproval.method}`) } : null,
+      outcome: ctx.outcome
+        ? {
+            ...ctx.outcome,
+            at: new Date(ctx.outcome.at),
+            methodLabel: ctx.outcome.kind === 'disposed' ? t(locale, `goods.method.${ctx.outcome.method}`) : '',
+          }
+        : null,
+    },
+    forms: record.allowedEvents
+      .filter((e) => STEP_FORMS[e])
+      .map((type) => {
+        const mine = form?.type === type ? form : undefined;
+        const spec = STEP_FORMS[type];
+        const typed = (k: string) => (mine ? str(mine.values[k]) : undefined);
+        const initial = (name: string) =>
+          name === 'receivedBy' ? record.party.name : name === 'method' && ctx.disposalApproval ? ctx.disposalApproval.method : name === 'custodianSquad' ? (record.squadById.get(ctx.custody.squadId)?.code ?? '') : '';
+        return {
+          type,
+          action: `/goods/${id}/events/${type}`,
+          label: t(locale, `goods.event.${type}`),
+          help: t(locale, `goods.event_help.${type}`),
+          tone: spec.tone,
+          open: mine !== undefined,
+          expectedVersion: record.version,
+          error: mine ? Object.entries(mine.refusal.errors).filter(([k]) => !spec.fields.some((f) => f.name === k)).map(([, v]) => v).join(' ') : '',
+          fields: spec.fields.map((f) => {
+            const value = typed(f.name) ?? initial(f.name);
+            return {
+              ...f,
+              [`is_${f.kind}`]: true,
+              label: t(locale, `goods.field.${f.name}`),
+              value,
+              error: mine?.refusal.errors[f.name] ?? (f.name === 'custodianSquad' ? mine?.refusal.errors.custodianSquad : undefined),
+              options:
+                f.kind === 'method'
+                  ? DISPOSAL_METHODS.map((mth) => ({ value: mth, label: t(locale, `goods.method.${mth}`), selected: mth === value }))
+                  : f.kind === 'squad'
+                    ? active.map((s) => ({ value: s.code, label: squadLabel(s, locale), selected: s.code === value }))
+                    : [],
+            };
+          }),
+        };
+      }),
+    custody: custody.map((c) => ({ custodian: squad(c.squadId), place: c.place, from: c.from, until: c.until, by: (c.byUserId !== null ? people.get(c.byUserId) : undefined) ?? c.by, reason: c.reason })),
+    timeline: await timelineOf(services, history, locale, p.timeZone),
+  };
+}
+
+/** History payload fields worth showing in a timeline, in this order. */
+const DETAIL_FIELDS = ['receivedBy', 'decisionRef', 'method', 'reason', 'storagePlace', 'note'];
+
+async function timelineOf(services: Services, history: WorkflowHistory[], locale: Locale, timeZone: string) {
+  const ids = [...new Set(history.map((h) => h.actorUserId).filter((x): x is number => x !== null))];
+  const people = new Map((ids.length ? await services.db.manager.find(User, { where: { id: In(ids) } }) : []).map((u) => [u.id, u]));
+  return history
+    .slice()
+    .reverse()
+    .map((h) => {
+      const payload = (h.payload ?? {}) as Record<string, unknown>;
+      return {
+        seq: h.seq,
+        event: h.event,
+        label: t(locale, `goods.event_done.${h.event}`),
+        from: h.fromState ? t(locale, `goods.state.${h.fromState}`) : '',
+        to: t(locale, `goods.state.${h.toState}`),
+        changed: h.fromState !== h.toState,
+        actor: h.actorUserId === null ? t(locale, 'role.system') : (people.get(h.actorUserId)?.displayName ?? h.actorName),
+        role: h.actorRole,
+        at: isoInZone(h.at, timeZone).slice(0, 16).replace('T', ' '),
+        details: DETAIL_FIELDS.filter((f) => typeof payload[f] === 'string' && payload[f] !== '' && h.event !== 'CREATE').map((f) => ({
+          label: t(locale, `goods.field.${f}`),
+          value: f === 'method' ? t(locale, `goods.method.${String(payload[f])}`) : String(payload[f]),
+        })),
+      };
+    });
+}
+
+
+/** R13: the inbox's cards — held items near or past their limit that wait for this user (see GoodsService.waiting). */
+export async function goodsWaiting(services: Services, p: Principal, locale: Locale) {
+  const items = await services.goods.waiting(p);
+  if (!items.length) return [];
+  const squads = new Map((await services.org.squads(p.brigadeId)).map((s) => [s.id, s]));
+  const parties = await services.db.manager.find(GoodsParty, { where: { id: In([...new Set(items.map((i) => i.partyId))]) } });
+  const partyById = new Map(parties.map((x) => [x.id, x]));
+  return items.map((i) => ({
+    id: i.id,
+    description: i.description,
+    quantity: i.quantity,
+    unit: i.unit,
+    party: partyById.get(i.partyId)?.name ?? '',
+    custodian: squadLabel(squads.get(i.custodianSquadId), locale),
+    dueAt: i.dueAt,
+    light: services.goods.lightOf(i),
+    overdue: services.goods.lightOf(i) === 'red',
+  }));
+}

@@ -1,0 +1,74 @@
+import { Flag } from '../../src/persistence/entities';
+import { operationIn } from '../support/factories';
+import { registerGoods, sendGoods } from '../support/goods';
+import { startTestApp, type TestApp } from '../support/test-app';
+
+let t: TestApp;
+let cart: number;
+let fruit: number;
+const HOUR = 3_600_000;
+const DAY = 24 * HOUR;
+
+beforeAll(async () => {
+  t = await startTestApp();
+  const op = (await operationIn(t, 'in_progress')).id;
+  [cart, fruit] = await registerGoods(t, op);
+});
+afterAll(async () => {
+  await t.close();
+});
+
+const run = () => t.services.jobs.run('goods-limits', { via: 'cli' });
+const open = async () =>
+  (await t.services.db.manager.find(Flag, { where: { rule: 'R13', status: 'open' }, order: { id: 'ASC' } })).map((f) => `${f.kind} ${f.recordId}`).sort();
+const lightOf = async (id: number) => (await t.as('duty').get(`/api/v1/goods/${id}`)).body.light;
+
+describe('the goods-limits job (R13), with the clock moved', () => {
+  it('is registered, and finds nothing while every item is well within its limit', async () => {
+    const r = await run();
+    expect(r.status).toBe('ok');
+    expect(await open()).toEqual([]);
+  });
+
+  it('a perishable is flagged within hours of its short limit, while ordinary goods are still green', async () => {
+    t.clock.advance(2 * DAY - 6 * HOUR);
+    await run();
+    expect(await open()).toEqual([`goods_near_limit ${fruit}`]);
+    expect([await lightOf(fruit), await lightOf(cart)]).toEqual(['amber', 'green']);
+  });
+
+  it('past the perishable’s limit the flag says so; running again changes nothing (idempotent)', async () => {
+    t.clock.advance(7 * HOUR);
+    const first = await run();
+    expect(await open()).toEqual([`goods_past_limit ${fruit}`]);
+    expect(first.did).toBeGreaterThan(0);
+    const again = await run();
+    expect(again.did).toBe(0);
+    expect(await t.services.db.manager.count(Flag, { where: { rule: 'R13' } })).toBe(2);
+    expect(await lightOf(fruit)).toBe('red');
+  });
+
+  it('disposing of the perishable resolves its flag by data', async () => {
+    await sendGoods(t, fruit, 'duty', { type: 'APPROVE_DISPOSAL', method: 'destroyed', reason: '已腐烂' });
+    await sendGoods(t, fruit, 'waitan.leader', { type: 'DISPOSE', method: 'destroyed' });
+    await run();
+    expect(await open()).toEqual([]);
+  });
+
+  it('ordinary goods: amber 3 days before 30 days, red after; an extension moves the limit and clears the flag', async () => {
+    t.clock.advance(26 * DAY);
+    await run();
+    expect(await open()).toEqual([`goods_near_limit ${cart}`]);
+    t.clock.advance(3 * DAY);
+    await run();
+    expect(await open()).toEqual([`goods_past_limit ${cart}`]);
+    await sendGoods(t, cart, 'commander', { type: 'EXTEND', reason: '当事人住院，暂不能领回' });
+    expect(await lightOf(cart)).toBe('green');
+    await run();
+    expect(await open()).toEqual([]);
+    // The extended limit is watched like the first: near it again 27 days on.
+    t.clock.advance(27 * DAY);
+    await run();
+    expect(await open()).toEqual([`goods_near_limit ${cart}`]);
+  });
+});
