@@ -48,8 +48,11 @@ export const defaults: Config = {
   notifications: { batchSize: 50, maxBatchesPerDrain: 20, leaseSeconds: 60, retryBaseSeconds: 30, retryMaxSeconds: 3600, keepIdleRunsMinutes: 60, drainDelayMs: 250 },
   figures: {
     minSample: 5,
+    liveMonthSeconds: 60,
     assessmentWeights: { participation: 25, lead: 15, results: 20, holding: 20, timeliness: 10, discipline: 5, incidents: 5 },
   },
   goods: { detentionDays: 30, extensionDays: 30, perishableDays: 2, warnDaysBefore: 3, perishableWarnHours: 12 },
+  // R10: the receiving squad answers within 3 days, the legal section designates within 5; the package every transfer carries.
+  transfers: { answerDays: 3, designationDays: 5, requiredMaterials: ['inspection_record', 'inquiry_record', 'photos_video', 'evidence_list', 'transfer_letter'] },
   demo: { seedOnEmpty: true, password: 'liandong-demo', historyMonths: 12 },
 };

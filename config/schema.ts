@@ -100,6 +100,11 @@ export const configSchema = z.object({
   }),
   figures: z.object({
     minSample: z.number().int().min(1).describe('SPEC §5: a ratio over fewer cases than this is shown as "too few to rate", never ranked.'),
+    liveMonthSeconds: z
+      .int()
+      .min(0)
+      .max(3600)
+      .describe('Figures of the month in progress are computed at most this often and shown "as of" their time (months that are over are kept until something in them changes); 0: always afresh.'),
     assessmentWeights: z
       .object({
         participation: z.number().min(0),
@@ -118,6 +123,13 @@ export const configSchema = z.object({
     perishableDays: z.number().positive().describe('R13: perishable goods (鲜活易腐) are held at most this many days (may be a fraction, e.g. 0.5 = 12 h).'),
     warnDaysBefore: z.number().min(0).describe('R13: an item is flagged as approaching its limit this many days before it (amber light), e.g. 3.'),
     perishableWarnHours: z.number().min(0).describe('R13: the same warning for perishables, in hours before their much shorter limit, e.g. 12.'),
+  }),
+  transfers: z.object({
+    answerDays: z.number().positive().describe('R10, §3.5: a proposed case transfer waits at most this many days for the receiving squad to accept or dispute it.'),
+    designationDays: z.number().positive().describe('R10, §3.5: a disputed transfer waits at most this many days for the legal section to designate the competent squad.'),
+    requiredMaterials: z
+      .array(z.string().regex(/^[a-z][a-z0-9_]{0,39}$/))
+      .describe('R10: the evidence and materials every transfer package lists (codes; their names are in the dictionaries as material.<code>). A package missing one cannot be proposed.'),
   }),
   demo: z.object({
     seedOnEmpty: z.boolean().describe('Load the reference organisation and demo users into an empty database at start-up (SEED_DEMO).'),

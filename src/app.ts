@@ -11,6 +11,7 @@ import { notificationsApi } from './http/api/notifications.routes';
 import { groupPlansApi, meetingsApi } from './http/api/plans-meetings.routes';
 import { borderNoticesApi, problemsApi } from './http/api/problems.routes';
 import { goodsApi } from './http/api/goods.routes';
+import { casesApi, transfersApi } from './http/api/cases.routes';
 import { apiErrorHandler } from './http/middleware/errors';
 import { bearerAuth } from './http/middleware/api-auth';
 import { hotlineFeedScope } from './http/middleware/hotline-feed';
@@ -69,6 +70,8 @@ export function buildApp(services: Services, opts: AppOptions): express.Express 
   api.use('/problems', problemsApi(services.problems, org, services.clock));
   api.use('/border-notices', borderNoticesApi(services.borderNotices, org));
   api.use('/', goodsApi(services));
+  api.use('/cases', casesApi(services.cases, services.clock));
+  api.use('/transfers', transfersApi(services.cases));
   api.use((req: Request) => {
     throw new NotFoundError(`No API route ${req.method} ${req.path}`);
   });

@@ -33,6 +33,8 @@ import { borderNoticeWorkflow } from './domain/problems/border-notice.workflow';
 import { ProblemInboxService } from './domain/problems/problem-inbox.service';
 import { GoodsService } from './domain/goods/goods.service';
 import { goodsWorkflow } from './domain/goods/goods.workflow';
+import { CaseService } from './domain/cases/case.service';
+import { caseTransferWorkflow } from './domain/cases/case-transfer.workflow';
 
 /** The application's parts, wired once: the server, the CLI and the tests all build it here. */
 export interface Services {
@@ -78,6 +80,9 @@ export interface Services {
   /** R13: detained goods, their custody, limits and ledgers. */
   goods: GoodsService;
   goodsWorkflow: ReturnType<typeof goodsWorkflow>;
+  /** R10: the light case register and case transfers (with the engine's workflow for them). */
+  cases: CaseService;
+  caseTransferWorkflow: ReturnType<typeof caseTransferWorkflow>;
 }
 
 export function createServices(config: Readonly<Config>, db: Database, clock: Clock, logger: Logger): Services {
@@ -109,6 +114,8 @@ export function createServices(config: Readonly<Config>, db: Database, clock: Cl
   services.problemInbox = new ProblemInboxService(db);
   services.goodsWorkflow = goodsWorkflow(config);
   services.goods = new GoodsService(db, engine, org, services.goodsWorkflow, config, clock);
+  services.caseTransferWorkflow = caseTransferWorkflow(config);
+  services.cases = new CaseService(db, engine, org, services.caseTransferWorkflow, config, clock);
   services.jobs = new JobRunner(services, JOBS);
   return services;
 }

@@ -68,6 +68,7 @@ export function figuresPaths(): Record<string, unknown> {
                   type: 'object',
                   properties: {
                     indicators: { type: 'array', items: ref('Figure') },
+                    asOf: { type: ['string', 'null'], description: 'When the month in progress was computed (it is computed at most every figures.liveMonthSeconds); null: just now' },
                     dwell: {
                       type: 'array',
                       items: { type: 'object', properties: { state: { type: 'string' }, hours: { type: 'number' }, operations: { type: 'integer' } }, required: ['state', 'hours', 'operations'] },

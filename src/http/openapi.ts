@@ -20,6 +20,7 @@ import { plansAndMeetingsPaths, plansAndMeetingsSchemas } from './openapi-plans-
 import { goodsPaths, goodsSchemas } from './openapi-goods';
 import { figuresPaths, figuresSchemas } from './openapi-figures';
 import { problemsPaths, problemsSchemas } from './openapi-problems';
+import { casesPaths, casesSchemas } from './openapi-cases';
 
 /**
  * The OpenAPI 3.1 document, generated from the very zod schemas the server
@@ -275,6 +276,7 @@ export function openApiDocument(): Record<string, unknown> {
         ...figuresSchemas(),
         ...problemsSchemas(),
         ...goodsSchemas(),
+        ...casesSchemas(),
       },
     },
     paths: {
@@ -434,6 +436,7 @@ export function openApiDocument(): Record<string, unknown> {
       ...figuresPaths(),
       ...problemsPaths(),
       ...goodsPaths(),
+      ...casesPaths(),
     },
   };
 }

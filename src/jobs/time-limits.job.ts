@@ -1,5 +1,6 @@
 import { In, IsNull, LessThan, Not } from 'typeorm';
 import { Brigade, Flag, HardProblem, Operation, WorkflowDeadline } from '../persistence/entities';
+import { transferFlagContext } from '../domain/cases/case-transfer.workflow';
 import type { WantedFlag } from '../domain/oversight/flag.service';
 import { localDateOf } from '../time';
 import type { JobDefinition } from './job';
@@ -30,8 +31,12 @@ export const timeLimitsJob: JobDefinition = {
       // §3.5: hard problems wait too (to be accepted, a hotline one for its call-back).
       const problemIds = late.filter((d) => d.workflow === 'hard_problem').map((d) => d.instanceId);
       const problemTitles = new Map((problemIds.length ? await db.manager.find(HardProblem, { select: { id: true, title: true }, where: { id: In(problemIds) } }) : []).map((p) => [p.id, p.title]));
+      // R10: a late transfer names the squad that must answer, and its case (the designation waits on the legal section).
+      const transfers = await transferFlagContext(db.manager, late);
       const wanted: WantedFlag[] = late.map((d) => {
         const op = byId.get(d.instanceId);
+        const tr = transfers.get(d.instanceId);
+        if (tr) return { ...tr, period: localDateOf(d.dueAt, brigade.timeZone).slice(0, 7), subject: `d${d.id}`, figures: { limit: d.kind, state: d.state, record: d.instanceId, title: tr.title, startsAt: d.startsAt.toISOString(), dueAt: d.dueAt.toISOString(), hoursLate: Math.round((now.getTime() - d.dueAt.getTime()) / 360_000) / 10 } };
         return {
           rule: '§3.5',
           kind: 'time_limit',

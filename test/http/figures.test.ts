@@ -1,6 +1,7 @@
 import ExcelJS from 'exceljs';
 import request from 'supertest';
 import { createOperation, runOperation, send, systemActorOf } from '../support/factories';
+import { registerGoods, sendGoods } from '../support/goods';
 import { startTestApp, type TestApp } from '../support/test-app';
 import { signedIn } from '../support/web';
 import { INDICATORS } from '../../src/domain/figures/indicators';
@@ -43,9 +44,19 @@ beforeAll(async () => {
   at('2025-09-05T14:00:00');
   await send(t, waited, w, 'LOG_HOLDING_CHECK');
   // 2026, Shanghai time. North: three 5 h operations and one of 3.5 h; oldcity: two, one ad hoc; south: one left in progress.
-  await runOperation(t, 'north', { start: sh('2026-03-05T09:00:00'), hours: 5 });
+  const march = await runOperation(t, 'north', { start: sh('2026-03-05T09:00:00'), hours: 5 });
+  // Detained goods (R13), kept by Waitan: two in March (one confiscated, one returned), two in June (one disposed of, one still held).
+  const [tricycle, oranges] = await registerGoods(t, march.id);
+  t.clock.set(sh('2026-03-06T10:00:00'));
+  await sendGoods(t, oranges, 'waitan.leader', { type: 'CONFISCATE', decisionRef: '黄城管罚〔2026〕12号' });
+  t.clock.set(sh('2026-03-10T10:00:00'));
+  await sendGoods(t, tricycle, 'waitan.leader', { type: 'RETURN_TO_OWNER', receivedBy: '王某' });
   await runOperation(t, 'north', { start: sh('2026-03-19T09:00:00'), hours: 5 });
-  await runOperation(t, 'north', { start: sh('2026-06-02T14:00:00'), hours: 3.5 });
+  const june = await runOperation(t, 'north', { start: sh('2026-06-02T14:00:00'), hours: 3.5 });
+  const [cart] = await registerGoods(t, june.id);
+  t.clock.set(sh('2026-06-03T10:00:00'));
+  await sendGoods(t, cart, 'duty', { type: 'APPROVE_DISPOSAL', method: 'destroyed', reason: '无人认领，已公告' });
+  await sendGoods(t, cart, 'waitan.leader', { type: 'DISPOSE', method: 'destroyed' });
   // Began at 23:30 on 31 October, Shanghai time (15:30 UTC): October's, though it ended in November.
   await runOperation(t, 'north', { start: sh('2026-10-31T23:30:00'), hours: 5 });
   await runOperation(t, 'oldcity', { start: sh('2026-04-10T09:00:00'), hours: 6 });
@@ -201,6 +212,39 @@ describe('exports carry the same numbers as the page', () => {
   });
 });
 
+describe('detained goods (R13)', () => {
+  it('registered, returned, confiscated and disposed of in the period add up; held is what was held at its end; each lists its items', async () => {
+    const items: Array<Record<string, unknown>> = await t.services.db.dataSource.query('SELECT id, state, registered_at, closed_at FROM goods_items');
+    const within = (v: unknown, from: string, to: string) => v !== null && toDate(v) >= new Date(sh(from)) && toDate(v) < new Date(sh(to));
+    const expected = (from: string, to: string) => ({
+      goods_registered: items.filter((i) => within(i.registered_at, from, to)).length,
+      goods_returned: items.filter((i) => i.state === 'returned' && within(i.closed_at, from, to)).length,
+      goods_confiscated: items.filter((i) => i.state === 'confiscated' && within(i.closed_at, from, to)).length,
+      goods_disposed: items.filter((i) => i.state === 'disposed' && within(i.closed_at, from, to)).length,
+      goods_held: items.filter((i) => toDate(i.registered_at) < new Date(sh(to)) && (i.closed_at === null || toDate(i.closed_at) >= new Date(sh(to)))).length,
+    });
+    const figures = async (q: string) => {
+      const body = (await t.as('duty').get(`/api/v1/figures?${q}`).expect(200)).body;
+      return Object.fromEntries(['goods_registered', 'goods_returned', 'goods_confiscated', 'goods_disposed', 'goods_held'].map((id) => [id, fig(body, id)]));
+    };
+    const fig = (body: { indicators: Array<{ id: string; current: { value: number } }> }, id: string) => body.indicators.find((i) => i.id === id)!.current.value;
+    expect(await figures('period=2026')).toEqual(expected('2026-01-01T00:00:00', '2027-01-01T00:00:00'));
+    expect(await figures('period=2026')).toEqual({ goods_registered: 4, goods_returned: 1, goods_confiscated: 1, goods_disposed: 1, goods_held: 1 });
+    expect(await figures('period=2026-Q1')).toEqual({ goods_registered: 2, goods_returned: 1, goods_confiscated: 1, goods_disposed: 0, goods_held: 0 });
+    expect(await figures('period=2026-Q2&squad=waitan')).toEqual(expected('2026-04-01T00:00:00', '2026-07-01T00:00:00'));
+    expect((await figures('period=2026&group=oldcity')).goods_registered).toBe(0);
+    // Each figure's list holds exactly its items, each saying why.
+    for (const id of ['goods_registered', 'goods_held', 'goods_returned', 'goods_confiscated', 'goods_disposed']) {
+      const list = (await t.as('duty').get(`/api/v1/figures/${id}/records?period=2026`).expect(200)).body;
+      expect(list.items.reduce((a: number, r: { value: number }) => a + r.value, 0)).toBe((await figures('period=2026'))[id]);
+      for (const r of list.items) {
+        expect(r.link).toMatch(/^\/goods\/\d+$/);
+        expect(r.why).toMatch(/王某/);
+      }
+    }
+  });
+});
+
 describe('where operations wait longest', () => {
   it('gives the hours an operation spent in each state in all: a holding check does not start a new stay', async () => {
     const res = (await t.as('duty').get('/api/v1/figures?period=2025-09&group=north').expect(200)).body;
@@ -307,6 +351,29 @@ describe('months are kept once over, and never read stale', () => {
     // East Nanjing Road's lines (4 officers in each of the four completed north operations) no longer count to North.
     expect(fig(after, 'person_times')).toBe(fig(before, 'person_times') - 16);
     expect(fig(after, 'operations')).toBe(fig(before, 'operations'));
+  });
+
+  it('the month in progress is computed at most once a minute (figures.liveMonthSeconds), and then says as of when', async () => {
+    t.clock.set(sh('2027-01-10T09:00:00'));
+    const first = (await t.as('duty').get('/api/v1/figures?period=2027-01').expect(200)).body;
+    expect(first.asOf).toBeNull();
+    await runOperation(t, 'oldcity', { start: sh('2027-01-08T09:00:00'), hours: 5 });
+    t.clock.set(sh('2027-01-10T09:00:30'));
+    const soon = (await t.as('duty').get('/api/v1/figures?period=2027-01').expect(200)).body;
+    expect(fig(soon, 'operations')).toBe(fig(first, 'operations'));
+    expect(soon.asOf).toBe('2027-01-10T09:00:00+08:00');
+    const page = (await (await signedIn(t, 'duty')).get('/figures?period=2027-01').expect(200)).text;
+    expect(page).toContain('data-testid="as-of"');
+    t.clock.set(sh('2027-01-10T09:01:01'));
+    const later = (await t.as('duty').get('/api/v1/figures?period=2027-01').expect(200)).body;
+    expect(fig(later, 'operations')).toBe(fig(first, 'operations') + 1);
+    expect(later.asOf).toBeNull();
+    // Once the month is over it is computed afresh, not read from a computation made while it ran.
+    t.clock.set(sh('2027-02-01T00:00:10'));
+    const over = (await t.as('duty').get('/api/v1/figures?period=2027-01').expect(200)).body;
+    expect(over.asOf).toBeNull();
+    expect(fig(over, 'operations')).toBe(fig(later, 'operations'));
+    t.clock.set(sh('2027-01-05T09:00:00'));
   });
 });
 

@@ -204,16 +204,17 @@ const dwellFacts: FactSource = {
   load: async ({ m, scope, bounds, dbKind }) => {
     const s = operationInScope(scope);
     const b = bucketSql('o.actual_start', bounds);
-    const hours = dbKind === 'sqlite' ? '(julianday(next_at) - julianday(at)) * 24.0' : 'TIMESTAMPDIFF(SECOND, at, next_at) / 3600.0';
+    const hours = dbKind === 'sqlite' ? '(julianday(nx.at) - julianday(h.at)) * 24.0' : 'TIMESTAMPDIFF(SECOND, h.at, nx.at) / 3600.0';
+    // Each step's time to the next (history's seq runs 1, 2, 3 … per instance): a join on the unique (instance, seq), cheaper than a window.
     const { rows } = await sql<{ b: unknown; state: string; hours: unknown; stays: unknown; ops: unknown }>(
       m,
-      `SELECT b, to_state AS state, SUM(${hours}) AS hours, COUNT(*) AS stays, COUNT(DISTINCT instance_id) AS ops FROM (
-         SELECT ${b.sql} AS b, h.instance_id, h.to_state, h.at, LEAD(h.at) OVER (PARTITION BY h.instance_id ORDER BY h.seq) AS next_at
-           FROM workflow_history h JOIN operations o ON o.id = h.instance_id
-          WHERE o.brigade_id = ? AND o.actual_start >= ? AND o.actual_start < ? AND ${s.sql}
-       ) steps
-       WHERE next_at IS NOT NULL AND to_state IN (${DWELL_STATES.map(() => '?').join(', ')})
-       GROUP BY b, to_state`,
+      `SELECT ${b.sql} AS b, h.to_state AS state, SUM(${hours}) AS hours, COUNT(*) AS stays, COUNT(DISTINCT h.instance_id) AS ops
+         FROM operations o
+         JOIN workflow_history h ON h.instance_id = o.id
+         JOIN workflow_history nx ON nx.instance_id = h.instance_id AND nx.seq = h.seq + 1
+        WHERE o.brigade_id = ? AND o.actual_start >= ? AND o.actual_start < ? AND ${s.sql}
+          AND h.to_state IN (${DWELL_STATES.map(() => '?').join(', ')})
+        GROUP BY b, h.to_state`,
       [...b.params, scope.brigadeId, bounds[0], bounds[bounds.length - 1], ...s.params, ...DWELL_STATES],
     );
     return byBucket(bounds, rows, (f, r) => {
@@ -258,15 +259,69 @@ const flagFacts: FactSource = {
 };
 
 /** Every area's facts; an area added later (hard problems, detained goods) appends its source. */
-export const FACT_SOURCES: FactSource[] = [operationFacts, incidentFacts, auditFacts, timeLimitFacts, changeFacts, dwellFacts, flagFacts];
+/** SQL that keeps a detained item (alias `gi`) to the scope: by its custodian squad (R13: the squad that processes it). */
+export function goodsInScope(s: FigureScope): { sql: string; params: unknown[] } {
+  if (s.kind === 'squad') return { sql: 'gi.custodian_squad_id = ?', params: [s.squad!.id] };
+  if (s.kind === 'group') return { sql: 'gi.custodian_squad_id IN (SELECT gq.id FROM squads gq WHERE gq.group_id = ?)', params: [s.group!.id] };
+  return { sql: '1 = 1', params: [] };
+}
+
+/**
+ * R13: detained items registered in the period, returned, confiscated and
+ * disposed of in it (by the step's time), and still held at its end — a
+ * stock, not a flow: `goods_held_at_end` of a run of months is the last
+ * month's (sumFacts). Every instant here is a workflow step's own time.
+ */
+const goodsFacts: FactSource = {
+  name: 'goods',
+  cacheable: true,
+  load: async ({ m, scope, bounds }) => {
+    const g = goodsInScope(scope);
+    const first = bounds[0];
+    const last = bounds[bounds.length - 1];
+    const reg = bucketSql('gi.registered_at', bounds);
+    const closed = bucketSql('gi.closed_at', bounds);
+    const [registered, outcomes, before] = await Promise.all([
+      sql<{ b: unknown; c: unknown }>(
+        m,
+        `SELECT ${reg.sql} AS b, COUNT(*) AS c FROM goods_items gi WHERE gi.brigade_id = ? AND gi.registered_at >= ? AND gi.registered_at < ? AND ${g.sql} GROUP BY b`,
+        [...reg.params, scope.brigadeId, first, last, ...g.params],
+      ),
+      sql<{ b: unknown; state: string; c: unknown }>(
+        m,
+        `SELECT ${closed.sql} AS b, gi.state AS state, COUNT(*) AS c FROM goods_items gi
+          WHERE gi.brigade_id = ? AND gi.closed_at >= ? AND gi.closed_at < ? AND gi.state IN ('returned', 'confiscated', 'disposed') AND ${g.sql} GROUP BY b, gi.state`,
+        [...closed.params, scope.brigadeId, first, last, ...g.params],
+      ),
+      sql<{ c: unknown }>(
+        m,
+        `SELECT COUNT(*) AS c FROM goods_items gi WHERE gi.brigade_id = ? AND gi.registered_at < ? AND (gi.closed_at IS NULL OR gi.closed_at >= ?) AND ${g.sql}`,
+        [scope.brigadeId, first, first, ...g.params],
+      ),
+    ]);
+    const out = byBucket(bounds, registered.rows, (f, r) => add(f, 'goods_registered', r.c));
+    for (const r of outcomes.rows) add(out[n(r.b)], `goods_${r.state}`, r.c);
+    // Held at each month's end: held at the first month's start, plus what came in, less what went out, month by month.
+    let held = n(before.rows[0]?.c);
+    for (const f of out) {
+      for (const k of ['goods_registered', 'goods_returned', 'goods_confiscated', 'goods_disposed']) f[k] ??= 0;
+      held += f.goods_registered - f.goods_returned - f.goods_confiscated - f.goods_disposed;
+      f.goods_held_at_end = held;
+    }
+    return out;
+  },
+};
+
+export const FACT_SOURCES: FactSource[] = [operationFacts, incidentFacts, auditFacts, timeLimitFacts, changeFacts, dwellFacts, goodsFacts, flagFacts];
 
 // R15: hard problems resolved (and reported), §3.4.
 import { problemFacts } from './problem-facts';
 FACT_SOURCES.push(problemFacts);
 
 /** Facts summed over buckets (or months). */
+/** The facts of a run of months (in order): flows add up; a stock (`…_at_end`) is the last month's. */
 export function sumFacts(parts: Facts[]): Facts {
   const out: Facts = {};
-  for (const f of parts) for (const [k, v] of Object.entries(f)) out[k] = (out[k] ?? 0) + v;
+  for (const f of parts) for (const [k, v] of Object.entries(f)) out[k] = k.endsWith('_at_end') ? v : (out[k] ?? 0) + v;
   return out;
 }

@@ -5,7 +5,7 @@ import type { Database } from '../../persistence/data-source';
 import { readDate, sql } from '../../persistence/sql';
 import type { Principal } from '../org/org.service';
 import { type FigurePeriod, figurePeriod, monthRange, monthsOfPeriod, previousPeriod, samePeriodLastYear } from './figure-period';
-import { DWELL_STATES, FACT_SOURCES, type Facts, sumFacts } from './facts';
+import { DWELL_STATES, FACT_SOURCES, type Facts, goodsInScope, sumFacts } from './facts';
 import { type SquadAssessment, assessSquads } from './assessment';
 import { type FactSet, MonthFacts } from './month-facts';
 import { INDICATORS, type Indicator, type IndicatorValue, evaluate } from './indicators';
@@ -39,6 +39,8 @@ export interface FiguresView {
   rows: FigureRow[];
   /** The raw facts of the period (for the charts). */
   facts: Facts;
+  /** When the month in progress was computed, if it was read from a recent computation (figures.liveMonthSeconds); null: as of now. */
+  asOf: Date | null;
 }
 
 /** The figures of a brigade, group or squad. */
@@ -101,7 +103,7 @@ export class FiguresService {
     private readonly config: Readonly<Config>,
     private readonly clock: Clock,
   ) {
-    this.monthFacts = new MonthFacts(db, clock);
+    this.monthFacts = new MonthFacts(db, clock, config.figures.liveMonthSeconds);
   }
 
   indicator(id: string): Indicator {
@@ -119,7 +121,7 @@ export class FiguresService {
     // The three periods' months asked at once: kept months are read, the others computed a run at a time.
     const periods = [period, previous, lastYear].map(monthsOfPeriod);
     const all = periods.flat();
-    const byMonth = await this.monthFacts.months(SCOPE_SET, scope, all);
+    const { facts: byMonth, asOf } = await this.monthFacts.monthsAsOf(SCOPE_SET, scope, all);
     const factsOf = (months: string[]) => sumFacts(months.map((mo) => byMonth[all.indexOf(mo)]));
     const [cur, prev, ly] = periods.map(factsOf);
     const min = this.config.figures.minSample;
@@ -131,6 +133,7 @@ export class FiguresService {
       lastYear,
       rows: INDICATORS.map((indicator, i) => ({ indicator, current: values[0][i], previous: values[1][i], lastYear: values[2][i] })),
       facts: cur,
+      asOf,
     };
   }
 
@@ -396,6 +399,39 @@ export class FiguresService {
         rows.sort((a, b) => (b.at?.getTime() ?? 0) - (a.at?.getTime() ?? 0) || b.id - a.id);
         if (after) rows = rows.filter((r) => (r.at?.getTime() ?? 0) < after.at.getTime() || ((r.at?.getTime() ?? 0) === after.at.getTime() && r.id < after.id));
         return page(rows.slice(0, limit + 1));
+      }
+      case 'goods': {
+        // R13: the items themselves; "held" are those registered before the period's end and not dealt with by then.
+        const g = goodsInScope(scope);
+        const outcome = indicator.id.replace('goods_', '');
+        const held = outcome === 'held';
+        const at = held || outcome === 'registered' ? 'gi.registered_at' : 'gi.closed_at';
+        const where = held
+          ? 'gi.registered_at < ? AND (gi.closed_at IS NULL OR gi.closed_at >= ?)'
+          : outcome === 'registered'
+            ? 'gi.registered_at >= ? AND gi.registered_at < ?'
+            : 'gi.state = ? AND gi.closed_at >= ? AND gi.closed_at < ?';
+        const params = held ? [period.end, period.end] : outcome === 'registered' ? [period.start, period.end] : [outcome, period.start, period.end];
+        const k = keyset(at, 'gi.id');
+        const { rows } = await sql<Record<string, unknown>>(
+          m,
+          `SELECT gi.id AS id, gi.description AS description, gi.quantity AS quantity, gi.unit AS unit, gi.state AS state, ${at} AS at,
+                  gp.name AS party, sq.name AS squad, sq.name_en AS squad_en
+             FROM goods_items gi JOIN goods_parties gp ON gp.id = gi.party_id JOIN squads sq ON sq.id = gi.custodian_squad_id
+            WHERE gi.brigade_id = ? AND ${where} AND ${g.sql}${k.sql}
+            ${order(at, 'gi.id')}`,
+          [scope.brigadeId, ...params, ...g.params, ...k.params],
+        );
+        return page(
+          rows.map((r) => ({
+            id: Number(r.id),
+            link: `/goods/${r.id}`,
+            at: readDate(r.at),
+            title: `${r.description}（${Number(r.quantity)} ${r.unit}）`,
+            value: 1,
+            why: { key: `why.goods_${outcome}`, params: { party: String(r.party), squad: String(r.squad), squadEn: String(r.squad_en), goodsState: String(r.state) } },
+          })),
+        );
       }
       default:
         return page([]);

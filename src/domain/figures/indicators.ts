@@ -42,6 +42,11 @@ export const INDICATORS: Indicator[] = [
   { id: 'return_share', kind: 'ratio', numerator: 'returns', denominator: 'filings', drill: 'changes', better: 'lower', section: 'changes' },
   { id: 'cancellations', kind: 'count', numerator: 'cancellations', drill: 'changes', section: 'changes' },
   { id: 'cancellation_share', kind: 'ratio', numerator: 'cancellations', denominator: 'drafts', drill: 'changes', better: 'lower', section: 'changes' },
+  { id: 'goods_registered', kind: 'count', numerator: 'goods_registered', drill: 'goods', section: 'goods' },
+  { id: 'goods_held', kind: 'count', numerator: 'goods_held_at_end', drill: 'goods', section: 'goods' },
+  { id: 'goods_returned', kind: 'count', numerator: 'goods_returned', drill: 'goods', section: 'goods' },
+  { id: 'goods_confiscated', kind: 'count', numerator: 'goods_confiscated', drill: 'goods', section: 'goods' },
+  { id: 'goods_disposed', kind: 'count', numerator: 'goods_disposed', drill: 'goods', section: 'goods' },
   { id: 'flags_raised', kind: 'count', numerator: 'flags_raised', drill: 'flags', section: 'oversight' },
   { id: 'flags_resolved', kind: 'count', numerator: 'flags_resolved', drill: 'flags', section: 'oversight' },
   // R15, §3.4: hard problems resolved and not reopened within the month; reported.

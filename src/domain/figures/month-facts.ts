@@ -36,8 +36,9 @@ interface Month {
 /**
  * Figures by month, each month computed once it is over and kept
  * (`figure_month_facts`), so a year's figures read 12 small rows instead of a
- * year of operations and their history. Months not yet over are always read
- * live; so are the sources that are not cacheable (flags).
+ * year of operations and their history. A month in progress is kept only for
+ * `liveMonthSeconds` (a page then says as of when); the sources that are not
+ * cacheable (flags) are always read live.
  *
  * A kept month is trusted while no workflow instance that could place a fact
  * in it has changed since it was computed. Every fact a cacheable source
@@ -55,10 +56,21 @@ export class MonthFacts {
   constructor(
     private readonly db: Database,
     private readonly clock: Clock,
+    /** How long a month in progress, once computed, is shown before it is computed again (0: always afresh). */
+    private readonly liveMonthSeconds = 0,
   ) {}
 
   /** Facts per month, in the order of `months` (`YYYY-MM`, any order, duplicates allowed). */
   async months(set: FactSet, scope: FigureScope, monthKeys: string[]): Promise<Facts[]> {
+    return (await this.monthsAsOf(set, scope, monthKeys)).facts;
+  }
+
+  /**
+   * Facts per month, and the oldest computation among the months in progress
+   * that were read from a recent computation instead of afresh (null when all
+   * are as of now): the page says "as of" then.
+   */
+  async monthsAsOf(set: FactSet, scope: FigureScope, monthKeys: string[]): Promise<{ facts: Facts[]; asOf: Date | null }> {
     const m = this.db.manager;
     const now = this.clock.now();
     const months = [...new Set(monthKeys)].sort().map((key): Month => {
@@ -68,28 +80,38 @@ export class MonthFacts {
     const ctx = { m, scope, now, dbKind: this.db.kind };
     const cacheable = set.sources.filter((s) => s.cacheable);
     const live = set.sources.filter((s) => !s.cacheable);
-    const over = months.filter((mo) => mo.end.getTime() <= now.getTime());
+    const isOver = (mo: Month) => mo.end.getTime() <= now.getTime();
+    // A month in progress is kept for a short while (liveMonthSeconds), so a busy month is computed at most that often.
+    const keepable = (mo: Month) => isOver(mo) || (this.liveMonthSeconds > 0 && mo.start.getTime() <= now.getTime());
+    const candidatesMonths = months.filter(keepable);
     const scopeKey = set.scopeKey(scope);
-    const factsKey = over.length ? await this.factsKey(set, scope, cacheable) : '';
+    const factsKey = candidatesMonths.length ? await this.factsKey(set, scope, cacheable) : '';
 
     // 1. The kept months, and whether each is still good.
     const kept = new Map<string, Facts>();
-    if (over.length && cacheable.length) {
+    let asOf: Date | null = null;
+    if (candidatesMonths.length && cacheable.length) {
       const { rows } = await sql<{ month: string; facts_key: string; facts: string; computed_at: unknown }>(
         m,
-        `SELECT month, facts_key, facts, computed_at FROM figure_month_facts WHERE brigade_id = ? AND scope_key = ? AND month IN (${over.map(() => '?').join(', ')})`,
-        [scope.brigadeId, scopeKey, ...over.map((mo) => mo.key)],
+        `SELECT month, facts_key, facts, computed_at FROM figure_month_facts WHERE brigade_id = ? AND scope_key = ? AND month IN (${candidatesMonths.map(() => '?').join(', ')})`,
+        [scope.brigadeId, scopeKey, ...candidatesMonths.map((mo) => mo.key)],
       );
-      const candidates = rows.filter((r) => r.facts_key === factsKey).map((r) => ({ ...r, computedAt: readDate(r.computed_at)! }));
-      if (candidates.length) {
-        const since = new Date(Math.min(...candidates.map((r) => r.computedAt.getTime())) - IN_FLIGHT_MARGIN_MS);
+      const candidates = rows.filter((r) => r.facts_key === factsKey).map((r) => ({ ...r, computedAt: readDate(r.computed_at)!, month: candidatesMonths.find((mo) => mo.key === r.month)! }));
+      // A month in progress: good while recent. A month over: only if computed after it ended, and nothing that could count in it changed since.
+      const recent = candidates.filter((r) => !isOver(r.month) && now.getTime() - r.computedAt.getTime() < this.liveMonthSeconds * 1000 && r.computedAt.getTime() <= now.getTime());
+      for (const r of recent) {
+        kept.set(r.month.key, JSON.parse(r.facts) as Facts);
+        if (!asOf || r.computedAt < asOf) asOf = r.computedAt;
+      }
+      const final = candidates.filter((r) => isOver(r.month) && r.computedAt.getTime() >= r.month.end.getTime());
+      if (final.length) {
+        const since = new Date(Math.min(...final.map((r) => r.computedAt.getTime())) - IN_FLIGHT_MARGIN_MS);
         const earliest = await this.earliestTouched(scope.brigadeId, since);
         const restamp: string[] = [];
-        for (const r of candidates) {
-          const month = over.find((mo) => mo.key === r.month)!;
-          if (earliest && earliest.getTime() < month.end.getTime()) continue;
-          kept.set(r.month, JSON.parse(r.facts) as Facts);
-          if (now.getTime() - r.computedAt.getTime() > RESTAMP_AFTER_MS) restamp.push(r.month);
+        for (const r of final) {
+          if (earliest && earliest.getTime() < r.month.end.getTime()) continue;
+          kept.set(r.month.key, JSON.parse(r.facts) as Facts);
+          if (now.getTime() - r.computedAt.getTime() > RESTAMP_AFTER_MS) restamp.push(r.month.key);
         }
         if (restamp.length) await this.restamp(scope.brigadeId, scopeKey, restamp, now);
       }
@@ -103,7 +125,7 @@ export class MonthFacts {
       const parts = await Promise.all(cacheable.map((s) => s.load({ ...ctx, bounds })));
       run.forEach((mo, i) => computed.set(mo.key, Object.assign({}, ...parts.map((p) => p[i]))));
     }
-    const toKeep = missing.filter((mo) => mo.end.getTime() <= now.getTime());
+    const toKeep = missing.filter(keepable);
     if (toKeep.length && cacheable.length) await this.keep(scope.brigadeId, scopeKey, factsKey, toKeep.map((mo) => [mo.key, computed.get(mo.key)!] as const), now);
 
     // 3. The live sources, over every month asked for.
@@ -115,7 +137,7 @@ export class MonthFacts {
         run.forEach((mo, i) => liveFacts.set(mo.key, Object.assign({}, ...parts.map((p) => p[i]))));
       }
     }
-    return monthKeys.map((key) => ({ ...(kept.get(key) ?? computed.get(key)), ...liveFacts.get(key) }));
+    return { facts: monthKeys.map((key) => ({ ...(kept.get(key) ?? computed.get(key)), ...liveFacts.get(key) })), asOf };
   }
 
   /** The earliest month start of any instance changed since `since`: its creation, or its operation's actual start if earlier. */

@@ -25,6 +25,7 @@ export function notificationText(locale: Locale, topic: string, params: Notifica
   if (topic.startsWith('problem.') || topic.startsWith('border_notice.')) {
     return { text: t(locale, `notification.${topic}`, { id: params.recordId ?? '', title: params.title ?? '' }), note };
   }
+  if (topic.startsWith('case_transfer.')) return { text: t(locale, `notification.${topic}`, { reference: params.reference ?? '' }), note };
   const key = DICTIONARIES[DEFAULT_LOCALE][`notification.${topic}`] ? `notification.${topic}` : 'notification.other';
   return { text: t(locale, key, { id: params.operationId ?? '', title: params.title ?? '', topic }), note };
 }

@@ -48,7 +48,8 @@ export type NotificationSubject =
   | { type: 'meeting'; id: number; kind: 'group' | 'hq_summary' | string; groupId: number | null; convenerSquadId: number | null }
   | { type: 'hard_problem'; id: number; squadIds: readonly number[] }
   | { type: 'border_notice'; id: number; groupId: number | null; squadIds: readonly number[] }
-  | { type: 'goods'; id: number; custodianSquadId: number };
+  | { type: 'goods'; id: number; custodianSquadId: number }
+  | { type: 'case_transfer'; id: number; fromSquadId: number; toSquadId: number; designatedSquadId: number | null };
 
 /** The topics the rules know, for tests and documentation. */
 export const NOTIFICATION_TOPICS = [
@@ -74,6 +75,11 @@ export const NOTIFICATION_TOPICS = [
   'border_notice.sent',
   'goods.disposal_approved',
   'goods.extended',
+  'case_transfer.proposed',
+  'case_transfer.accepted',
+  'case_transfer.disputed',
+  'case_transfer.designated',
+  'case_transfer.withdrawn',
 ] as const;
 
 /**
@@ -105,6 +111,10 @@ export const NOTIFICATION_TOPICS = [
  *   officers (the section follows the groups' linkage content);
  * - HQ summary meeting arranged, cancelled or recorded → every squad leader and
  *   the commanders (R9: the brigade's half-yearly summary).
+ * - case transfer proposed or withdrawn → the receiving squad's leaders;
+ *   accepted → the sending squad's leaders; disputed → the legal section (R10:
+ *   it designates) and the sending squad's leaders; designated → the leaders
+ *   of both sides and of the squad designated.
  */
 export function recipientsOf(event: OutboxEvent, subject: NotificationSubject | null, directory: Directory): number[] {
   const people = directory.users.filter((u) => u.active && u.brigadeId === event.brigadeId && u.brigadeId === directory.brigadeId);
@@ -167,6 +177,14 @@ export function recipientsOf(event: OutboxEvent, subject: NotificationSubject | 
   } else if (subject?.type === 'goods' && event.topic.startsWith('goods.')) {
     // R13: the custodian squad acts on a disposal approved or a limit moved.
     told = leadersOf([subject.custodianSquadId]);
+  } else if (subject?.type === 'case_transfer') {
+    // R10: a proposal (and its withdrawal) → the receiving squad's leaders; the answer → the sending squad's;
+    // a dispute → the legal section, which designates; a designation → both sides and the squad named.
+    const tr = subject;
+    if (event.topic === 'case_transfer.proposed' || event.topic === 'case_transfer.withdrawn') told = leadersOf([tr.toSquadId]);
+    if (event.topic === 'case_transfer.accepted') told = leadersOf([tr.fromSquadId]);
+    if (event.topic === 'case_transfer.disputed') told = [...withRole('legal'), ...leadersOf([tr.fromSquadId])];
+    if (event.topic === 'case_transfer.designated') told = leadersOf([tr.fromSquadId, tr.toSquadId, tr.designatedSquadId]);
   } else if (subject?.type === 'flag' && event.topic === 'flag.raised') {
     const squads = subject.squadId !== null ? [subject.squadId] : squadsOfGroup(subject.groupId);
     told = [...withRole('duty_officer'), ...withRole('commander'), ...leadersOf(squads)];

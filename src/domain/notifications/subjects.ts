@@ -1,5 +1,5 @@
 import { type EntityManager, In } from 'typeorm';
-import { BorderNotice, Flag, GoodsItem, GroupPlan, HardProblem, LinkageGroup, Meeting, Operation, OperationSquad, Squad, User, UserRole, WorkflowHistory } from '../../persistence/entities';
+import { BorderNotice, Case, CaseTransfer, Flag, GoodsItem, GroupPlan, HardProblem, LinkageGroup, Meeting, Operation, OperationSquad, Squad, User, UserRole, WorkflowHistory } from '../../persistence/entities';
 import type { NotificationParams } from './notification.transport';
 import type { Directory, NotificationSubject } from './recipients';
 
@@ -157,6 +157,19 @@ async function goodsSubject(m: EntityManager, row: OutboxRow): Promise<Announcem
   };
 }
 
+/** R10: a case transfer. */
+async function caseTransferSubject(m: EntityManager, row: OutboxRow): Promise<Announcement | null> {
+  if (row.instanceId === null) return null;
+  const transfer = await m.findOneBy(CaseTransfer, { id: row.instanceId, brigadeId: row.brigadeId });
+  if (!transfer) return null;
+  const found = await m.findOneBy(Case, { id: transfer.caseId });
+  return {
+    subject: { type: 'case_transfer', id: transfer.id, fromSquadId: transfer.fromSquadId, toSquadId: transfer.toSquadId, designatedSquadId: transfer.designatedSquadId },
+    params: { transferId: transfer.id, reference: found?.reference ?? '', note: await noteOf(m, row) },
+    link: `/transfers/${transfer.id}`,
+  };
+}
+
 /**
  * The loaders by the outbox row's `workflow`. A workflow that announces
  * something adds its loader here (and its topics to recipients.ts).
@@ -169,6 +182,7 @@ export const SUBJECT_LOADERS: Partial<Record<string, SubjectLoader>> = {
   hard_problem: hardProblemSubject,
   border_notice: borderNoticeSubject,
   goods: goodsSubject,
+  case_transfer: caseTransferSubject,
 };
 
 /** The people of one brigade, their roles and squads, and where its squads belong. */

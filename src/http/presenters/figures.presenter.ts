@@ -34,6 +34,8 @@ export function presentFigures(view: FiguresView, locale: Locale, tz: string, re
     period: periodJson(view.period, tz),
     previous: periodJson(view.previous, tz),
     lastYear: periodJson(view.lastYear, tz),
+    /** When the month in progress was computed, if not just now (figures.liveMonthSeconds). */
+    asOf: view.asOf ? isoInZone(view.asOf, tz) : null,
     indicators: view.rows.map((r) => ({
       id: r.indicator.id,
       name: t(locale, `indicator.${r.indicator.id}.name`),
@@ -68,6 +70,10 @@ export function whyText(why: { key: string; params: Record<string, string | numb
   if (typeof p.state === 'string') p.state = t(locale, `state.${p.state}`);
   if (typeof p.kind === 'string') p.kind = t(locale, `flag_kind.${p.kind}`);
   if (typeof p.status === 'string' && why.key === 'why.flag') p.status = t(locale, `flag_status.${p.status}`);
+  if (why.key.startsWith('why.goods_')) {
+    p.squad = locale === 'en' ? p.squadEn : p.squad;
+    p.goodsState = t(locale, `goods.state.${p.goodsState}`);
+  }
   if (why.key === 'why.idle') p.squads = `${locale === 'en' ? p.squadEn : p.squad}${Number(p.others) > 0 ? ` +${p.others}` : ''}`;
   return t(locale, why.key, p);
 }

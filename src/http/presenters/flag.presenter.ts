@@ -62,6 +62,7 @@ export function flagLink(f: Flag, names: FlagNames): string | null {
   if (f.recordType === 'operation' && f.recordId) return `/operations/${f.recordId}`;
   if (f.recordType === 'hard_problem' && f.recordId) return `/problems/${f.recordId}`;
   if (f.recordType === 'goods' && f.recordId) return `/goods/${f.recordId}`;
+  if (f.recordType === 'case_transfer' && f.recordId) return `/transfers/${f.recordId}`;
   const group = f.groupId !== null ? names.groups.get(f.groupId) : undefined;
   if (group && /^\d{4}-\d{2}$/.test(f.period)) return `/compliance/${group.code}/${f.period}`;
   return null;

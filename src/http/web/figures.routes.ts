@@ -90,6 +90,7 @@ export function figuresPages(services: Services): Router {
       nav: 'figures',
       heading: `${scopeName(view.scope, req.locale)} · ${view.period.key}`,
       periodKey: view.period.key,
+      asOf: view.asOf,
       previousKey: view.previous.key,
       lastYearKey: view.lastYear.key,
       minSample: services.config.figures.minSample,

@@ -2,6 +2,7 @@ import type { Services } from '../../container';
 import type { Principal } from '../../domain/org/org.service';
 import type { Locale } from '../../i18n';
 import { goodsSection } from './goods.routes';
+import { casesSection } from './cases-section';
 
 /**
  * What else an operation's page shows about it — the records that hang off
@@ -18,6 +19,7 @@ export interface OperationSection {
 }
 
 export const OPERATION_SECTIONS: OperationSection[] = [];
+OPERATION_SECTIONS.push(casesSection);
 
 // R13: detained goods — the operation's ledger in brief, its parties' lists, registering.
 OPERATION_SECTIONS.push({ partial: 'goods-section', view: goodsSection });

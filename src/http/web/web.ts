@@ -20,6 +20,7 @@ import { groupPlanPages } from './group-plans.routes';
 import { meetingPages } from './meetings.routes';
 import { borderNoticePages, problemPages } from './problems.routes';
 import { goodsPages } from './goods.routes';
+import { casePages, transferPages } from './transfers.routes';
 import { webErrorHandler } from './web-errors';
 import { hotlineFeedNoWeb } from '../middleware/hotline-feed';
 import { NotFoundError } from '../../errors';
@@ -94,6 +95,8 @@ export function mountWeb(app: express.Express, services: Services, secret: strin
   web.use('/problems', problemPages(services));
   web.use('/border-notices', borderNoticePages(services));
   web.use('/goods', goodsPages(services));
+  web.use('/cases', casePages(services));
+  web.use('/transfers', transferPages(services));
   web.use('/admin', requireRole('admin'), adminPages(services));
   web.use((req: Request) => {
     throw new NotFoundError(`No page ${req.path}`);

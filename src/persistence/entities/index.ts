@@ -8,6 +8,7 @@ import { GroupPlan, Meeting } from './plans-meetings.entity';
 import { FigureMonthFacts } from './figures.entity';
 import { BorderNotice, HardProblem, HardProblemOperation, HardProblemReport } from './hard-problem.entity';
 import { GoodsItem, GoodsParty } from './goods.entity';
+import { Case, CaseTransfer } from './case.entity';
 
 export * from './org.entity';
 export * from './operation.entity';
@@ -19,6 +20,7 @@ export * from './plans-meetings.entity';
 export * from './figures.entity';
 export * from './hard-problem.entity';
 export * from './goods.entity';
+export * from './case.entity';
 
 export const ENTITIES = [
   Brigade,
@@ -52,4 +54,6 @@ export const ENTITIES = [
   BorderNotice,
   GoodsParty,
   GoodsItem,
+  Case,
+  CaseTransfer,
 ];

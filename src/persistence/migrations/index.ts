@@ -8,6 +8,7 @@ import { Notifications1795858200000 } from './20261128T0930-notifications';
 import { GroupPlansAndMeetings1795914000000 } from './20261129T0100-group-plans-and-meetings';
 import { Figures1796086800000 } from './20261201T0100-figures';
 import { HardProblems1796173200000 } from './20261202T0100-hard-problems';
+import { CaseTransfers1796176800000 } from './20261202T0200-case-transfers';
 import { DetainedGoods1796180400000 } from './20261202T0300-detained-goods';
 
 /** Every migration, oldest first. Never edit one that has landed: add a new one. */
@@ -22,5 +23,6 @@ export const MIGRATIONS = [
   GroupPlansAndMeetings1795914000000,
   Figures1796086800000,
   HardProblems1796173200000,
+  CaseTransfers1796176800000,
   DetainedGoods1796180400000,
 ];

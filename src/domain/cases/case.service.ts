@@ -1,0 +1,332 @@
+import { type EntityManager, In, IsNull } from 'typeorm';
+import type { Config } from '../../../config';
+import {
+  type CaseTransferContext,
+  type CaseTransferInput,
+  OPEN_TRANSFER_STATES,
+  mayProposeTransfer,
+  proposalProblems,
+} from '../../../workflows/case-transfer';
+import { hasRole } from '../../../workflows/shared/actor';
+import { problem } from '../../../workflows/shared/problem';
+import type { Clock } from '../../clock';
+import type { WorkflowEngine } from '../../engine/engine';
+import type { CommandEvent } from '../../engine/workflow-definition';
+import { ConflictError, ForbiddenError, NotFoundError, RuleViolationError, ValidationError } from '../../errors';
+import type { Database } from '../../persistence/data-source';
+import { Case, CaseTransfer, Operation, OperationSquad, Squad, User, WorkflowDeadline, type WorkflowHistory } from '../../persistence/entities';
+import { localDateOf } from '../../time';
+import type { OrgService, Principal } from '../org/org.service';
+import { decodeCursor, encodeCursor } from '../operations/operation.service';
+import { type Light, lightOf } from '../oversight/lights';
+import type { CaseFilters, NewCaseInput, NewTransferInput, TransferEventInput, TransferFilters } from './case.inputs';
+import { type CaseTransferWorkflow, transferFacts } from './case-transfer.workflow';
+
+/** A transfer's clock (§3.5): the open limit of its waiting state and its light; nothing when nothing waits. */
+export interface TransferClock {
+  kind: string | null;
+  startsAt: Date | null;
+  dueAt: Date | null;
+  light: Light | null;
+}
+
+export interface TransferRecordView {
+  transfer: CaseTransfer;
+  case: Case;
+  state: string;
+  version: number;
+  context: CaseTransferContext;
+  allowedEvents: string[];
+  clock: TransferClock;
+  squadById: Map<number, Squad>;
+  userById: Map<number, User>;
+}
+
+export interface CaseRecordView {
+  case: Case;
+  operation: Pick<Operation, 'id' | 'title' | 'state'> | null;
+  /** Oldest first: the case's history of transfers. */
+  transfers: CaseTransfer[];
+  squadById: Map<number, Squad>;
+  /** Whether this user may propose a transfer now (a leader of the handling squad, none under way). */
+  mayPropose: boolean;
+}
+
+export interface Page<T> {
+  items: T[];
+  nextCursor: string | null;
+  squadById: Map<number, Squad>;
+}
+
+/** The light of a transfer from its projection (the same thresholds as lightOf). */
+export function lightFromProjection(t: Pick<CaseTransfer, 'dueAt' | 'amberAt'>, now: Date): Light | null {
+  if (!t.dueAt || !t.amberAt) return null;
+  if (now.getTime() > t.dueAt.getTime()) return 'red';
+  if (now.getTime() >= t.amberAt.getTime()) return 'amber';
+  return 'green';
+}
+
+const REFERENCE_TAKEN = 'reference_taken';
+
+/** R10: the light case register and case transfers. The API and the web both call these (STYLE habit 1). */
+export class CaseService {
+  constructor(
+    private readonly db: Database,
+    private readonly engine: WorkflowEngine,
+    private readonly org: OrgService,
+    private readonly workflow: CaseTransferWorkflow,
+    private readonly config: Readonly<Config>,
+    private readonly clock: Clock,
+  ) {}
+
+  /** The required materials of a transfer package, from config (R10). */
+  requiredMaterials(): readonly string[] {
+    return this.config.transfers.requiredMaterials;
+  }
+
+  // ------------------------------------------------------------ cases
+
+  /**
+   * Registers a case for the caller's squad (a squad leader). From an
+   * operation, the squad must have taken part in it.
+   */
+  async registerCase(p: Principal, input: NewCaseInput): Promise<number> {
+    if (!hasRole(p, 'squad_leader') || p.squadId === null) throw new ForbiddenError('Only a squad leader registers a case for their squad', 'not_squad_leader');
+    const squadId = p.squadId;
+    return this.db.transaction(async (m) => {
+      if (input.operation !== undefined && input.operation !== null) {
+        const op = await m.findOneBy(Operation, { id: input.operation, brigadeId: p.brigadeId });
+        if (!op) throw new ValidationError(`No operation ${input.operation}`, { operation: 'unknown' });
+        const took = await m.findOneBy(OperationSquad, { operationId: op.id, squadId });
+        if (!took && op.hostSquadId !== squadId) throw new RuleViolationError('Your squad did not take part in that operation', [problem('not_participant', 'operation')]);
+      }
+      const reference = input.reference.trim();
+      if (await m.findOneBy(Case, { brigadeId: p.brigadeId, reference })) {
+        throw new ConflictError(`Case ${reference} is already registered`, REFERENCE_TAKEN, { reference: 'taken' });
+      }
+      const now = this.clock.now();
+      const row = m.create(Case, {
+        brigadeId: p.brigadeId,
+        reference,
+        handlingSquadId: squadId,
+        registeringSquadId: squadId,
+        operationId: input.operation ?? null,
+        partyKind: input.partyKind,
+        partyName: input.partyName.trim(),
+        violation: input.violation.trim(),
+        location: input.location.trim(),
+        openedOn: input.openedOn ?? localDateOf(now, p.timeZone),
+        openTransferId: null,
+        createdBy: p.userId,
+        createdAt: now,
+        updatedAt: now,
+      });
+      if (row.openedOn > localDateOf(now, p.timeZone)) throw new RuleViolationError('A case is not opened in the future', [problem('in_future', 'openedOn')]);
+      try {
+        await m.save(Case, row);
+      } catch (e) {
+        // Two registering the same number at once: the unique index refuses the second.
+        if (/unique|duplicate/i.test(String((e as Error).message))) throw new ConflictError(`Case ${reference} is already registered`, REFERENCE_TAKEN, { reference: 'taken' });
+        throw e;
+      }
+      return row.id;
+    });
+  }
+
+  async getCase(p: Principal, id: number): Promise<CaseRecordView> {
+    const m = this.db.manager;
+    const found = Number.isSafeInteger(id) ? await m.findOneBy(Case, { id, brigadeId: p.brigadeId }) : null;
+    if (!found) throw new NotFoundError(`No case ${id}`);
+    const [transfers, squads, operation] = await Promise.all([
+      m.find(CaseTransfer, { where: { caseId: id }, order: { id: 'ASC' } }),
+      m.find(Squad, { where: { brigadeId: p.brigadeId } }),
+      found.operationId !== null ? m.findOne(Operation, { select: { id: true, title: true, state: true }, where: { id: found.operationId } }) : null,
+    ]);
+    return {
+      case: found,
+      operation,
+      transfers,
+      squadById: new Map(squads.map((s) => [s.id, s])),
+      mayPropose: found.openTransferId === null && mayProposeTransfer(p, found.handlingSquadId).ok,
+    };
+  }
+
+  /** A page of the brigade's cases, newest first (cursor pagination). */
+  async listCases(p: Principal, f: CaseFilters): Promise<Page<Case> & { transferById: Map<number, CaseTransfer> }> {
+    const m = this.db.manager;
+    const limit = Math.min(Math.max(f.limit ?? 50, 1), 200);
+    const squads = await m.find(Squad, { where: { brigadeId: p.brigadeId } });
+    const q = m.createQueryBuilder(Case, 'c').where('c.brigade_id = :b', { b: p.brigadeId });
+    if (f.squad) q.andWhere('c.handling_squad_id = :s', { s: this.squadByCode(squads, f.squad, 'squad').id });
+    if (f.operation !== undefined) q.andWhere('c.operation_id = :o', { o: f.operation });
+    if (f.cursor) q.andWhere('c.id < :cursor', { cursor: decodeCursor(f.cursor) });
+    const rows = await q.orderBy('c.id', 'DESC').take(limit + 1).getMany();
+    const items = rows.slice(0, limit);
+    return {
+      items,
+      nextCursor: rows.length > limit ? encodeCursor(items[items.length - 1].id) : null,
+      squadById: new Map(squads.map((s) => [s.id, s])),
+      transferById: await this.latestTransfers(m, items),
+    };
+  }
+
+  /** The latest transfer of each case (its transfer state as lists show it). */
+  private async latestTransfers(m: EntityManager, cases: Case[]): Promise<Map<number, CaseTransfer>> {
+    if (!cases.length) return new Map();
+    const all = await m.find(CaseTransfer, { where: { caseId: In(cases.map((c) => c.id)) }, order: { id: 'ASC' } });
+    return new Map(all.map((t) => [t.caseId, t]));
+  }
+
+  // ------------------------------------------------------------ transfers
+
+  /**
+   * R10: proposes to transfer a case to another squad with its evidence and
+   * materials. A leader of the squad handling it; one transfer at a time; the
+   * package complete (each missing item named).
+   */
+  async propose(p: Principal, input: NewTransferInput): Promise<number> {
+    return this.db.transaction(async (m) => {
+      const found = await m.findOneBy(Case, { id: input.case, brigadeId: p.brigadeId });
+      if (!found) throw new ValidationError(`No case ${input.case}`, { case: 'unknown' });
+      const permit = mayProposeTransfer(p, found.handlingSquadId);
+      if (!permit.ok) throw new ForbiddenError('Only a leader of the squad handling the case proposes its transfer', permit.reason);
+      if (found.openTransferId !== null) throw new ConflictError(`Case ${found.reference} already has a transfer under way`, 'transfer_open');
+      const to = (await this.org.resolveSquadCodes(p.brigadeId, [input.toSquad], 'toSquad', m)).get(input.toSquad)!;
+      const transfer: CaseTransferInput = {
+        caseId: found.id,
+        fromSquadId: found.handlingSquadId,
+        toSquadId: to.id,
+        materials: input.materials.map((x) => ({ code: x.code, count: x.count, description: (x.description ?? '').trim() })),
+        note: input.note.trim(),
+        proposedBy: p.userId,
+      };
+      const facts = await transferFacts(m, p);
+      const problems = proposalProblems(transfer, this.requiredMaterials(), facts.activeSquadIds);
+      if (problems.length) {
+        const missing = problems.filter((x) => x.code === 'material_missing').map((x) => x.params?.material);
+        throw new RuleViolationError(missing.length ? `The package is incomplete: missing ${missing.join(', ')} (R10)` : 'The transfer is not valid', problems);
+      }
+      return (await this.engine.create(this.workflow, p, permit.role, transfer, m)).id;
+    });
+  }
+
+  async send(p: Principal, id: number, input: TransferEventInput): Promise<{ state: string; version: number }> {
+    const { expectedVersion, ...rest } = input;
+    let command: CommandEvent;
+    if (rest.type === 'DESIGNATE') {
+      const squad = rest.squad ? (await this.org.resolveSquadCodes(p.brigadeId, [rest.squad], 'squad')).get(rest.squad)!.id : null;
+      // The code beside the id: the history reads as the practice does.
+      command = { type: 'DESIGNATE', squadId: squad, squad: rest.squad, reason: rest.reason };
+    } else {
+      command = { ...rest };
+    }
+    const result = await this.engine.send(this.workflow, id, p, command, { expectedVersion });
+    return { state: result.state, version: result.version };
+  }
+
+  async get(p: Principal, id: number): Promise<TransferRecordView> {
+    const m = this.db.manager;
+    const loaded = await this.engine.load(m, this.workflow, id, p);
+    const ctx = loaded.context;
+    const [transfer, found, squads, deadline] = await Promise.all([
+      m.findOneByOrFail(CaseTransfer, { id }),
+      m.findOneByOrFail(Case, { id: ctx.caseId }),
+      m.find(Squad, { where: { brigadeId: p.brigadeId } }),
+      m.findOne(WorkflowDeadline, { where: { instanceId: id, closedAt: IsNull() }, order: { id: 'DESC' } }),
+    ]);
+    const users = await this.org.usersByIds([ctx.proposedBy, ctx.answeredBy, ctx.designatedBy].filter((x): x is number => x !== null), m);
+    return {
+      transfer,
+      case: found,
+      state: loaded.state,
+      version: loaded.row.version,
+      context: ctx,
+      allowedEvents: this.engine.allowedEvents(this.workflow, loaded, p),
+      clock: deadline
+        ? { kind: deadline.kind, startsAt: deadline.startsAt, dueAt: deadline.dueAt, light: lightOf(deadline.startsAt, deadline.dueAt, this.clock.now()) }
+        : { kind: null, startsAt: null, dueAt: null, light: null },
+      squadById: new Map(squads.map((s) => [s.id, s])),
+      userById: new Map(users.map((u) => [u.id, u])),
+    };
+  }
+
+  async history(p: Principal, id: number): Promise<WorkflowHistory[]> {
+    const m = this.db.manager;
+    await this.engine.load(m, this.workflow, id, p);
+    return this.engine.history(m, id);
+  }
+
+  /** A page of the brigade's transfers, newest first, by state, squad (either side) and light (cursor pagination). */
+  async list(p: Principal, f: TransferFilters): Promise<Page<CaseTransfer> & { caseById: Map<number, Case>; now: Date }> {
+    const m = this.db.manager;
+    const limit = Math.min(Math.max(f.limit ?? 50, 1), 200);
+    const now = this.clock.now();
+    const squads = await m.find(Squad, { where: { brigadeId: p.brigadeId } });
+    const q = m.createQueryBuilder(CaseTransfer, 't').where('t.brigade_id = :b', { b: p.brigadeId });
+    if (f.state) q.andWhere('t.state = :state', { state: f.state });
+    if (f.squad) {
+      const s = this.squadByCode(squads, f.squad, 'squad');
+      q.andWhere('(t.from_squad_id = :s OR t.to_squad_id = :s OR t.designated_squad_id = :s)', { s: s.id });
+    }
+    if (f.case !== undefined) q.andWhere('t.case_id = :c', { c: f.case });
+    // §3.5's thresholds on the projection's columns (portable: no date arithmetic in SQL).
+    if (f.light === 'red') q.andWhere('t.due_at < :now', { now });
+    if (f.light === 'amber') q.andWhere('t.amber_at <= :now AND t.due_at >= :now', { now });
+    if (f.light === 'green') q.andWhere('t.amber_at > :now', { now });
+    if (f.cursor) q.andWhere('t.id < :cursor', { cursor: decodeCursor(f.cursor) });
+    const rows = await q.orderBy('t.id', 'DESC').take(limit + 1).getMany();
+    const items = rows.slice(0, limit);
+    const cases = items.length ? await m.find(Case, { where: { id: In([...new Set(items.map((t) => t.caseId))]) } }) : [];
+    return {
+      items,
+      nextCursor: rows.length > limit ? encodeCursor(items[items.length - 1].id) : null,
+      squadById: new Map(squads.map((s) => [s.id, s])),
+      caseById: new Map(cases.map((c) => [c.id, c])),
+      now,
+    };
+  }
+
+  /**
+   * What waits on this user (the inbox): proposals to their squad to accept or
+   * dispute (a squad leader), disputes to designate (the legal section); oldest first.
+   */
+  async waiting(p: Principal): Promise<{ items: CaseTransfer[]; caseById: Map<number, Case>; now: Date }> {
+    const m = this.db.manager;
+    const q = m.createQueryBuilder(CaseTransfer, 't').where('t.brigade_id = :b', { b: p.brigadeId });
+    const parts: string[] = [];
+    if (hasRole(p, 'squad_leader') && p.squadId !== null) parts.push("(t.state = 'proposed' AND t.to_squad_id = :own)");
+    if (hasRole(p, 'legal')) parts.push("t.state = 'disputed'");
+    if (!parts.length) return { items: [], caseById: new Map(), now: this.clock.now() };
+    q.andWhere(`(${parts.join(' OR ')})`, { own: p.squadId });
+    const items = await q.orderBy('t.due_at', 'ASC').addOrderBy('t.id', 'ASC').take(50).getMany();
+    const cases = items.length ? await m.find(Case, { where: { id: In([...new Set(items.map((t) => t.caseId))]) } }) : [];
+    return { items, caseById: new Map(cases.map((c) => [c.id, c])), now: this.clock.now() };
+  }
+
+  /** How many transfers wait on this user (the number in the navigation). */
+  async waitingCount(p: Principal): Promise<number> {
+    const parts: string[] = [];
+    if (hasRole(p, 'squad_leader') && p.squadId !== null) parts.push("(t.state = 'proposed' AND t.to_squad_id = :own)");
+    if (hasRole(p, 'legal')) parts.push("t.state = 'disputed'");
+    if (!parts.length) return 0;
+    return this.db.manager
+      .createQueryBuilder(CaseTransfer, 't')
+      .where('t.brigade_id = :b', { b: p.brigadeId })
+      .andWhere(`(${parts.join(' OR ')})`, { own: p.squadId })
+      .getCount();
+  }
+
+  /** The cases of an operation, each with its latest transfer (the operation page's section). */
+  async casesOfOperation(p: Principal, operationId: number): Promise<{ items: Case[]; transferById: Map<number, CaseTransfer>; squadById: Map<number, Squad> }> {
+    const page = await this.listCases(p, { operation: operationId, limit: 200 });
+    return { items: page.items.slice().reverse(), transferById: page.transferById, squadById: page.squadById };
+  }
+
+  private squadByCode(squads: Squad[], code: string, field: string): Squad {
+    const s = squads.find((x) => x.code === code);
+    if (!s) throw new ValidationError(`Unknown squad code: ${code}`, { [field]: `unknown_code:${code}` });
+    return s;
+  }
+}
+
+export { OPEN_TRANSFER_STATES };
