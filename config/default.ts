@@ -10,6 +10,7 @@ export const defaults: Config = {
   operation: { minHours: 4, holdingDaysDefault: 7, holdingDaysMin: 1, holdingDaysMax: 30, minSquads: 2 },
   timeLimits: { decisionHours: 48, resultsHours: 24, auditHours: 72 },
   plans: { monthsAhead: 3, remindDaysBefore: 10 },
+  problems: { duplicateWindowDays: 90, acceptHours: 72, callbackHours: 72 },
   auth: { scryptCost: 16384, tokenPrefix: 'ld_', principalCacheSeconds: 30 },
   jobs: {
     enabled: true,

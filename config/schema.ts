@@ -49,6 +49,11 @@ export const configSchema = z.object({
       .max(28)
       .describe('R5, R9: this many days before a month begins, its plan to file and its meeting to convene appear in the squad leaders\' inboxes.'),
   }),
+  problems: z.object({
+    duplicateWindowDays: z.number().int().min(1).max(3650).describe('§3.4: a new report is matched against problems of the same kind and place reported within this many days (likely duplicates).'),
+    acceptHours: z.number().positive().describe('§3.5: a reported hard problem waits at most this long to be accepted (or merged).'),
+    callbackHours: z.number().positive().describe('§3.4, §3.5: a resolved 12319 hotline problem is called back within this long.'),
+  }),
   auth: z.object({
     scryptCost: z.number().int().min(1024).describe('scrypt N for password hashes (power of two).'),
     tokenPrefix: z.string().min(1).max(8).describe('Prefix of API tokens, to recognise them in logs and leaks.'),

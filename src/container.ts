@@ -26,6 +26,11 @@ import { groupPlanWorkflow } from './domain/plans/group-plan.workflow';
 import { MeetingService } from './domain/meetings/meeting.service';
 import { meetingWorkflow } from './domain/meetings/meeting.workflow';
 import { DutyService } from './domain/inbox/duties.service';
+import { HardProblemService } from './domain/problems/hard-problem.service';
+import { hardProblemWorkflow } from './domain/problems/hard-problem.workflow';
+import { BorderNoticeService } from './domain/problems/border-notice.service';
+import { borderNoticeWorkflow } from './domain/problems/border-notice.workflow';
+import { ProblemInboxService } from './domain/problems/problem-inbox.service';
 import { GoodsService } from './domain/goods/goods.service';
 import { goodsWorkflow } from './domain/goods/goods.workflow';
 import { CaseService } from './domain/cases/case.service';
@@ -64,6 +69,14 @@ export interface Services {
   notifications: NotificationService;
   /** Delivers the outbox through the transports (the `outbox` job; after each command in the server). */
   outbox: OutboxWorker;
+  /** SPEC §3.4, R7: hard problems (难点顽症). */
+  problems: HardProblemService;
+  /** R8: border notifications (信息告知). */
+  borderNotices: BorderNoticeService;
+  /** What waits for a user among hard problems and border notices (the inbox). */
+  problemInbox: ProblemInboxService;
+  /** The workflows added beside `workflows` (kept apart so areas merge without touching one line). */
+  problemWorkflows: { hardProblem: ReturnType<typeof hardProblemWorkflow>; borderNotice: ReturnType<typeof borderNoticeWorkflow> };
   /** R13: detained goods, their custody, limits and ledgers. */
   goods: GoodsService;
   goodsWorkflow: ReturnType<typeof goodsWorkflow>;
@@ -93,7 +106,12 @@ export function createServices(config: Readonly<Config>, db: Database, clock: Cl
   const duties = new DutyService(db, clock, config, meetings);
   const incidents = new IncidentService(db);
   const figures = new FiguresService(db, config, clock);
-  const services = { config, db, clock, logger, engine, org, admin, sessions, operations, signIn, inbox, flags, compliance, incidents, figures, workflows, notifications, outbox, groupPlans, meetings, duties } as Omit<Services, 'jobs'> as Services;
+  const services = { config, db, clock, logger, engine, org, admin, sessions, operations, signIn, inbox, flags, compliance, incidents, figures, workflows, notifications, outbox, groupPlans, meetings, duties } as Omit<Services, 'jobs' | 'problems' | 'borderNotices' | 'problemWorkflows' | 'problemInbox'> as Services;
+  const problemWorkflows = { hardProblem: hardProblemWorkflow(config), borderNotice: borderNoticeWorkflow() };
+  services.problemWorkflows = problemWorkflows;
+  services.problems = new HardProblemService(db, engine, org, problemWorkflows.hardProblem, config, clock);
+  services.borderNotices = new BorderNoticeService(db, engine, org, problemWorkflows.borderNotice, services.problems, operations, clock);
+  services.problemInbox = new ProblemInboxService(db);
   services.goodsWorkflow = goodsWorkflow(config);
   services.goods = new GoodsService(db, engine, org, services.goodsWorkflow, config, clock);
   services.caseTransferWorkflow = caseTransferWorkflow(config);

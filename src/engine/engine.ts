@@ -138,10 +138,10 @@ export class WorkflowEngine {
     id: number,
     actor: EngineActor,
     command: CommandEvent,
-    opts: { expectedVersion?: number } = {},
+    opts: { expectedVersion?: number; tx?: EntityManager } = {},
   ): Promise<StepResult<TContext>> {
     let wrote = 0;
-    const result = await this.db.transaction(async (m) => {
+    const run = async (m: EntityManager) => {
       const loaded = await this.load<TContext>(m, def, id, actor);
       const { row, snapshot, state, context } = loaded;
       if (opts.expectedVersion !== undefined && opts.expectedVersion !== row.version) {
@@ -200,7 +200,10 @@ export class WorkflowEngine {
       }
       await def.project(m, step);
       return { id, state: nextState, version, context: next.context as TContext, role: permit.role };
-    });
+    };
+    // In the caller's transaction (a step of two records at once): it commits, and its rows are drained by the next run.
+    if (opts.tx) return run(opts.tx);
+    const result = await this.db.transaction(run);
     if (wrote) this.outboxCommitted();
     return result;
   }

@@ -19,6 +19,7 @@ import { NOTIFICATION_TOPICS } from '../domain/notifications/recipients';
 import { plansAndMeetingsPaths, plansAndMeetingsSchemas } from './openapi-plans-meetings';
 import { goodsPaths, goodsSchemas } from './openapi-goods';
 import { figuresPaths, figuresSchemas } from './openapi-figures';
+import { problemsPaths, problemsSchemas } from './openapi-problems';
 import { casesPaths, casesSchemas } from './openapi-cases';
 
 /**
@@ -273,6 +274,7 @@ export function openApiDocument(): Record<string, unknown> {
         ReadAll: json(readAllSchema),
         ...plansAndMeetingsSchemas(),
         ...figuresSchemas(),
+        ...problemsSchemas(),
         ...goodsSchemas(),
         ...casesSchemas(),
       },
@@ -432,6 +434,7 @@ export function openApiDocument(): Record<string, unknown> {
       ...notificationPaths(),
       ...plansAndMeetingsPaths(),
       ...figuresPaths(),
+      ...problemsPaths(),
       ...goodsPaths(),
       ...casesPaths(),
     },

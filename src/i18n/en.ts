@@ -1,3 +1,5 @@
+import { problemsEn } from './problems.en';
+
 /** English (second language). Keys are shared with zh-CN.ts. */
 export const en: Record<string, string> = {
   'error.invalid_input': 'Invalid input',
@@ -1088,4 +1090,7 @@ export const en: Record<string, string> = {
   'notification.case_transfer.withdrawn': 'Case transfer withdrawn: {reference}',
   'inbox.transfers': 'Case transfers',
   'inbox_help.transfers': 'Cases transferred to your squad to accept or dispute; disputed transfers for the legal section to designate.',
+
+  // Hard problems (§3.4) and border notifications (R8): their own file.
+  ...problemsEn,
 };

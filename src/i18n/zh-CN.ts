@@ -1,3 +1,5 @@
+import { problemsZhCN } from './problems.zh-CN';
+
 /** 简体中文（默认语言）。Keys are shared with en.ts; a test checks both have every key. */
 export const zhCN: Record<string, string> = {
   // errors
@@ -1108,4 +1110,7 @@ export const zhCN: Record<string, string> = {
   'notification.case_transfer.withdrawn': '案件移送已撤回：{reference}',
   'inbox.transfers': '案件移送',
   'inbox_help.transfers': '移送给本中队待接收或提出异议的案件；有异议待法制科指定管辖的案件。',
+
+  // Hard problems (§3.4) and border notifications (R8): their own file.
+  ...problemsZhCN,
 };

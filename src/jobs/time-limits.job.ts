@@ -1,5 +1,5 @@
 import { In, IsNull, LessThan, Not } from 'typeorm';
-import { Brigade, Flag, Operation, WorkflowDeadline } from '../persistence/entities';
+import { Brigade, Flag, HardProblem, Operation, WorkflowDeadline } from '../persistence/entities';
 import { transferFlagContext } from '../domain/cases/case-transfer.workflow';
 import type { WantedFlag } from '../domain/oversight/flag.service';
 import { localDateOf } from '../time';
@@ -28,6 +28,9 @@ export const timeLimitsJob: JobDefinition = {
       const opIds = late.filter((d) => d.workflow === 'operation').map((d) => d.instanceId);
       const ops = opIds.length ? await db.manager.find(Operation, { select: { id: true, groupId: true, leadSquadId: true, hostSquadId: true, title: true }, where: { id: In(opIds) } }) : [];
       const byId = new Map(ops.map((o) => [o.id, o]));
+      // §3.5: hard problems wait too (to be accepted, a hotline one for its call-back).
+      const problemIds = late.filter((d) => d.workflow === 'hard_problem').map((d) => d.instanceId);
+      const problemTitles = new Map((problemIds.length ? await db.manager.find(HardProblem, { select: { id: true, title: true }, where: { id: In(problemIds) } }) : []).map((p) => [p.id, p.title]));
       // R10: a late transfer names the squad that must answer, and its case (the designation waits on the legal section).
       const transfers = await transferFlagContext(db.manager, late);
       const wanted: WantedFlag[] = late.map((d) => {
@@ -44,7 +47,7 @@ export const timeLimitsJob: JobDefinition = {
           recordType: d.workflow,
           recordId: d.instanceId,
           subject: `d${d.id}`,
-          figures: { limit: d.kind, state: d.state, record: d.instanceId, title: op?.title ?? '', startsAt: d.startsAt.toISOString(), dueAt: d.dueAt.toISOString(), hoursLate: Math.round((now.getTime() - d.dueAt.getTime()) / 360_000) / 10 },
+          figures: { limit: d.kind, state: d.state, record: d.instanceId, title: op?.title ?? problemTitles.get(d.instanceId) ?? '', startsAt: d.startsAt.toISOString(), dueAt: d.dueAt.toISOString(), hoursLate: Math.round((now.getTime() - d.dueAt.getTime()) / 360_000) / 10 },
         };
       });
       const open = await db.manager.find(Flag, { select: { period: true }, where: { brigadeId: brigade.id, kind: 'time_limit', status: 'open' } });

@@ -43,6 +43,8 @@ describe('the OpenAPI document at /api/openapi.json', () => {
     ['a plan with a bad kind', (now) => ({ ...planBody(now), kind: 'secret' }), false],
     ['a plan with a start without offset', (now) => ({ ...planBody(now), plannedStart: '2026-12-01T09:00:00' }), false],
     ['a plan with fractional officers', (now) => ({ ...planBody(now), forces: [{ squad: 'waitan', officers: 1.5, vehicles: 0 }] }), false],
+    ['a plan naming no hard problems', (now) => ({ ...planBody(now), problems: [] }), true],
+    ['a plan naming hard problems by title', (now) => ({ ...planBody(now), problems: ['九江路口'] }), false],
   ];
 
   it.each(planCases)('agrees with the server on %s', async (_label, make, valid) => {

@@ -1,5 +1,9 @@
-/** The roles of SPEC §2. */
-export const ROLES = ['squad_leader', 'officer', 'duty_officer', 'commander', 'inspector', 'legal', 'admin'] as const;
+/**
+ * The roles of SPEC §2, and `hotline_feed`: a system account for the 12319
+ * hotline's feed, which may only report hotline complaints as hard problems
+ * (and tell of a rebound on one resolved).
+ */
+export const ROLES = ['squad_leader', 'officer', 'duty_officer', 'commander', 'inspector', 'legal', 'admin', 'hotline_feed'] as const;
 export type Role = (typeof ROLES)[number];
 
 /** "Managers approving plans" are duty officers and commanders (SPEC §2). */

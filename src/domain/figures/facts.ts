@@ -314,6 +314,10 @@ const goodsFacts: FactSource = {
 
 export const FACT_SOURCES: FactSource[] = [operationFacts, incidentFacts, auditFacts, timeLimitFacts, changeFacts, dwellFacts, goodsFacts, flagFacts];
 
+// R15: hard problems resolved (and reported), §3.4.
+import { problemFacts } from './problem-facts';
+FACT_SOURCES.push(problemFacts);
+
 /** Facts summed over buckets (or months). */
 /** The facts of a run of months (in order): flows add up; a stock (`…_at_end`) is the last month's. */
 export function sumFacts(parts: Facts[]): Facts {

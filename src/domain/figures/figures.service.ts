@@ -10,6 +10,7 @@ import { type SquadAssessment, assessSquads } from './assessment';
 import { type FactSet, MonthFacts } from './month-facts';
 import { INDICATORS, type Indicator, type IndicatorValue, evaluate } from './indicators';
 import { type FigureScope, figureScope, lineInScope, operationInScope } from './scope';
+import { heldResolutions, problemsInScope, resolutionSteps } from './problem-facts';
 
 export interface FigureRow {
   indicator: Indicator;
@@ -373,6 +374,31 @@ export class FiguresService {
             why: { key: 'why.flag', params: { kind: String(r.kind), status: String(r.status) } },
           })),
         );
+      }
+      case 'problems': {
+        // R15: the problems behind the figure, newest first (in memory: a brigade has dozens a year, not thousands).
+        let rows: DrillRow[];
+        if (indicator.id === 'problems_resolved') {
+          const held = [];
+          for (const month of monthsOfPeriod(period)) {
+            const b = figurePeriod(month, scope.timeZone);
+            held.push(...heldResolutions(await resolutionSteps(m, scope, b.start, b.end)));
+          }
+          rows = held.map((h) => ({ id: h.problemId, link: `/problems/${h.problemId}`, at: h.at, title: `#${h.problemId} ${h.title}`, value: 1, why: { key: 'why.problem_resolved', params: {} } }));
+        } else {
+          const { rows: reported } = await sql<{ id: number; title: string; reported_at: unknown; state: string }>(
+            m,
+            'SELECT id, title, reported_at, state FROM hard_problems WHERE brigade_id = ? AND reported_at >= ? AND reported_at < ?',
+            [scope.brigadeId, period.start, period.end],
+          );
+          const inScope = await problemsInScope(m, scope);
+          rows = reported
+            .filter((r) => inScope.has(Number(r.id)))
+            .map((r) => ({ id: Number(r.id), link: `/problems/${r.id}`, at: readDate(r.reported_at), title: `#${r.id} ${r.title}`, value: 1, why: { key: 'why.problem_reported', params: { state: String(r.state) } } }));
+        }
+        rows.sort((a, b) => (b.at?.getTime() ?? 0) - (a.at?.getTime() ?? 0) || b.id - a.id);
+        if (after) rows = rows.filter((r) => (r.at?.getTime() ?? 0) < after.at.getTime() || ((r.at?.getTime() ?? 0) === after.at.getTime() && r.id < after.id));
+        return page(rows.slice(0, limit + 1));
       }
       case 'goods': {
         // R13: the items themselves; "held" are those registered before the period's end and not dealt with by then.

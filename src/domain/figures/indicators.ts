@@ -49,6 +49,9 @@ export const INDICATORS: Indicator[] = [
   { id: 'goods_disposed', kind: 'count', numerator: 'goods_disposed', drill: 'goods', section: 'goods' },
   { id: 'flags_raised', kind: 'count', numerator: 'flags_raised', drill: 'flags', section: 'oversight' },
   { id: 'flags_resolved', kind: 'count', numerator: 'flags_resolved', drill: 'flags', section: 'oversight' },
+  // R15, §3.4: hard problems resolved and not reopened within the month; reported.
+  { id: 'problems_resolved', kind: 'count', numerator: 'problems_resolved', drill: 'problems', section: 'problems' },
+  { id: 'problems_reported', kind: 'count', numerator: 'problems_reported', drill: 'problems', section: 'problems' },
 ];
 
 /** Facts derived from others (denominators of ratios). */

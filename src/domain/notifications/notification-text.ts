@@ -22,6 +22,9 @@ export function notificationText(locale: Locale, topic: string, params: Notifica
     const key = topic.startsWith('meeting.') && params.meetingKind === 'hq_summary' ? `notification.${topic}_hq` : `notification.${topic}`;
     return { text: t(locale, key, { group, period: params.period ?? '' }), note };
   }
+  if (topic.startsWith('problem.') || topic.startsWith('border_notice.')) {
+    return { text: t(locale, `notification.${topic}`, { id: params.recordId ?? '', title: params.title ?? '' }), note };
+  }
   if (topic.startsWith('case_transfer.')) return { text: t(locale, `notification.${topic}`, { reference: params.reference ?? '' }), note };
   const key = DICTIONARIES[DEFAULT_LOCALE][`notification.${topic}`] ? `notification.${topic}` : 'notification.other';
   return { text: t(locale, key, { id: params.operationId ?? '', title: params.title ?? '', topic }), note };

@@ -46,6 +46,8 @@ export type NotificationSubject =
   | { type: 'flag'; id: number; groupId: number | null; squadId: number | null }
   | { type: 'group_plan'; id: number; groupId: number }
   | { type: 'meeting'; id: number; kind: 'group' | 'hq_summary' | string; groupId: number | null; convenerSquadId: number | null }
+  | { type: 'hard_problem'; id: number; squadIds: readonly number[] }
+  | { type: 'border_notice'; id: number; groupId: number | null; squadIds: readonly number[] }
   | { type: 'goods'; id: number; custodianSquadId: number }
   | { type: 'case_transfer'; id: number; fromSquadId: number; toSquadId: number; designatedSquadId: number | null };
 
@@ -67,6 +69,10 @@ export const NOTIFICATION_TOPICS = [
   'meeting.scheduled',
   'meeting.recorded',
   'meeting.cancelled',
+  'problem.reported',
+  'problem.resolved',
+  'problem.rebound',
+  'border_notice.sent',
   'goods.disposal_approved',
   'goods.extended',
   'case_transfer.proposed',
@@ -161,6 +167,13 @@ export function recipientsOf(event: OutboxEvent, subject: NotificationSubject | 
   } else if (subject?.type === 'meeting' && event.topic.startsWith('meeting.')) {
     if (subject.kind === 'hq_summary') told = [...withRole('squad_leader'), ...withRole('commander')];
     else told = [...leadersOf(squadsOfGroup(subject.groupId)), ...(event.topic === 'meeting.recorded' ? withRole('duty_officer') : [])];
+  } else if (subject?.type === 'hard_problem' && event.topic.startsWith('problem.')) {
+    // §3.4: the squads at the border own the problem; the Duty Command Section follows every one (R1).
+    // A resolution is for the section to see (and, for the hotline, to call back); the squads did it.
+    told = event.topic === 'problem.resolved' ? withRole('duty_officer') : [...leadersOf(subject.squadIds), ...withRole('duty_officer')];
+  } else if (subject?.type === 'border_notice' && event.topic === 'border_notice.sent') {
+    // R8: the group is told (and the squads at the border, a mobile squad having no group).
+    told = leadersOf([...squadsOfGroup(subject.groupId), ...subject.squadIds]);
   } else if (subject?.type === 'goods' && event.topic.startsWith('goods.')) {
     // R13: the custodian squad acts on a disposal approved or a limit moved.
     told = leadersOf([subject.custodianSquadId]);

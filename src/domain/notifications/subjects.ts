@@ -1,5 +1,5 @@
 import { type EntityManager, In } from 'typeorm';
-import { Case, CaseTransfer, Flag, GoodsItem, GroupPlan, LinkageGroup, Meeting, Operation, OperationSquad, Squad, User, UserRole, WorkflowHistory } from '../../persistence/entities';
+import { BorderNotice, Case, CaseTransfer, Flag, GoodsItem, GroupPlan, HardProblem, LinkageGroup, Meeting, Operation, OperationSquad, Squad, User, UserRole, WorkflowHistory } from '../../persistence/entities';
 import type { NotificationParams } from './notification.transport';
 import type { Directory, NotificationSubject } from './recipients';
 
@@ -127,6 +127,24 @@ async function meetingSubject(m: EntityManager, row: OutboxRow): Promise<Announc
   };
 }
 
+/** §3.4: a hard problem. */
+async function hardProblemSubject(m: EntityManager, row: OutboxRow): Promise<Announcement | null> {
+  if (row.instanceId === null) return null;
+  const p = await m.findOneBy(HardProblem, { id: row.instanceId, brigadeId: row.brigadeId });
+  if (!p) return null;
+  const squadIds = (typeof p.squadIds === 'string' ? JSON.parse(p.squadIds) : p.squadIds) as number[];
+  return { subject: { type: 'hard_problem', id: p.id, squadIds }, params: { recordId: p.id, title: p.title, note: await noteOf(m, row) }, link: `/problems/${p.id}` };
+}
+
+/** R8: a border notification. */
+async function borderNoticeSubject(m: EntityManager, row: OutboxRow): Promise<Announcement | null> {
+  if (row.instanceId === null) return null;
+  const n = await m.findOneBy(BorderNotice, { id: row.instanceId, brigadeId: row.brigadeId });
+  if (!n) return null;
+  const squadIds = (typeof n.squadIds === 'string' ? JSON.parse(n.squadIds) : n.squadIds) as number[];
+  return { subject: { type: 'border_notice', id: n.id, groupId: n.groupId, squadIds }, params: { recordId: n.id, title: n.location, note: n.what.slice(0, 500) }, link: `/border-notices/${n.id}` };
+}
+
 /** R13: a detained item (its disposal approved, its limit extended). */
 async function goodsSubject(m: EntityManager, row: OutboxRow): Promise<Announcement | null> {
   if (row.instanceId === null) return null;
@@ -161,6 +179,8 @@ export const SUBJECT_LOADERS: Partial<Record<string, SubjectLoader>> = {
   flag: flagSubject,
   group_plan: groupPlanSubject,
   meeting: meetingSubject,
+  hard_problem: hardProblemSubject,
+  border_notice: borderNoticeSubject,
   goods: goodsSubject,
   case_transfer: caseTransferSubject,
 };

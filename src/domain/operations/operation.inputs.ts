@@ -25,6 +25,8 @@ export interface PlanInput {
   contingency?: string;
   goodsArrangements?: string;
   holdingPlan?: string;
+  /** §3.4: the hard problems (ids) the operation targets; reported or open ones of the brigade. */
+  problems?: number[];
 }
 
 export interface ResultInput {

@@ -12,6 +12,7 @@ import type { CommandEvent } from '../../engine/workflow-definition';
 import { ForbiddenError, RuleViolationError, ValidationError } from '../../errors';
 import type { Database } from '../../persistence/data-source';
 import {
+  HardProblemOperation,
   HoldingRecord,
   LinkageGroup,
   Operation,
@@ -27,6 +28,7 @@ import { zonedInstant } from '../../time';
 import type { OrgService, Principal } from '../org/org.service';
 import type { EventInput, OperationFilters, PlanInput } from './operation.inputs';
 import { type OperationWorkflow, planFacts } from './operation.workflow';
+import { checkPlanProblems, setPlanProblems } from '../problems/hard-problem.service';
 
 /** Everything known about one operation, for presenters. */
 export interface OperationRecord {
@@ -46,6 +48,8 @@ export interface OperationRecord {
   userById: Map<number, User>;
   /** Who commands it now (R4): the designated commander, or the host squad's leaders. */
   commanders: User[];
+  /** §3.4: the hard problems its plan targets. */
+  problemIds: number[];
 }
 
 export interface OperationPage {
@@ -70,8 +74,8 @@ export class OperationService {
   ) {}
 
   /** Drafts a new plan (state `draft`). Squads and groups are given by code. */
-  async create(actor: Principal, input: PlanInput): Promise<number> {
-    return this.db.transaction(async (m) => {
+  async create(actor: Principal, input: PlanInput, tx?: EntityManager): Promise<number> {
+    const run = async (m: EntityManager) => {
       const plan = await this.toPlan(m, actor, input, null);
       const permit = mayCreateOperation(actor, plan);
       if (!permit.ok) throw new ForbiddenError('Only the lead squad’s leader drafts its plan', permit.reason);
@@ -79,16 +83,24 @@ export class OperationService {
       const facts = await planFacts(m, actor, plan, this.config);
       const problems = planShapeProblems(plan, facts).filter((p) => p.code !== 'required' && p.code !== 'too_few_squads');
       if (problems.length) throw new RuleViolationError('The plan is not valid', problems);
+      if (input.problems?.length) await checkPlanProblems(m, actor.brigadeId, input.problems);
       const created = await this.engine.create(this.workflow, actor, permit.role, { plan, createdBy: actor.userId }, m);
+      if (input.problems?.length) await setPlanProblems(m, actor.brigadeId, created.id, input.problems, new Date());
       return created.id;
-    });
+    };
+    // In the caller's transaction when given (a border notice becoming a plan, R8).
+    return tx ? run(tx) : this.db.transaction(run);
   }
 
   /** Sends one event. Codes in the payload are resolved to the records they name first. */
   async send(actor: Principal, id: number, input: EventInput): Promise<{ state: string; version: number }> {
     const { expectedVersion, ...rest } = input;
     const command = await this.toCommand(actor, id, rest as Exclude<EventInput, never>);
+    // §3.4: the hard problems the plan targets are checked first and linked once the edit is in.
+    const problems = rest.type === 'EDIT_PLAN' ? rest.plan.problems : undefined;
+    if (problems) await checkPlanProblems(this.db.manager, actor.brigadeId, problems);
     const result = await this.engine.send(this.workflow, id, actor, command, { expectedVersion });
+    if (problems) await this.db.transaction((m) => setPlanProblems(m, actor.brigadeId, id, problems, new Date()));
     return { state: result.state, version: result.version };
   }
 
@@ -130,7 +142,10 @@ export class OperationService {
       ...holding.map((h) => h.byUserId),
       ...history.map((h) => h.actorUserId),
     ].filter((x): x is number => x !== null);
-    const users = await this.org.usersByIds(userIds, m);
+    const [users, problemLinks] = await Promise.all([
+      this.org.usersByIds(userIds, m),
+      m.find(HardProblemOperation, { select: { problemId: true }, where: { operationId: id }, order: { problemId: 'ASC' } }),
+    ]);
     const record: OperationRecord = {
       operation,
       state: loaded.state,
@@ -145,6 +160,7 @@ export class OperationService {
       groupById: new Map(groups.map((g) => [g.id, g])),
       userById: new Map([...users, ...commanders].map((u) => [u.id, u])),
       commanders,
+      problemIds: problemLinks.map((l) => l.problemId),
     };
     return { record, history };
   }

@@ -60,6 +60,7 @@ export function flagSentence(f: Flag, locale: Locale, names: FlagNames): string 
 /** Where a flag points: the operation it is about, or the group's month in the compliance view. */
 export function flagLink(f: Flag, names: FlagNames): string | null {
   if (f.recordType === 'operation' && f.recordId) return `/operations/${f.recordId}`;
+  if (f.recordType === 'hard_problem' && f.recordId) return `/problems/${f.recordId}`;
   if (f.recordType === 'goods' && f.recordId) return `/goods/${f.recordId}`;
   if (f.recordType === 'case_transfer' && f.recordId) return `/transfers/${f.recordId}`;
   const group = f.groupId !== null ? names.groups.get(f.groupId) : undefined;

@@ -77,6 +77,8 @@ export function presentOperation(r: OperationRecord, tz: string, now: Date) {
     contingency: plan.contingency,
     goodsArrangements: plan.goodsArrangements,
     holdingPlan: plan.holdingPlan,
+    /** §3.4: the hard problems the plan targets (ids). */
+    problems: r.problemIds,
     commanders: r.commanders.map(person),
     designatedCommander: user(ctx.designatedCommanderId),
     createdBy: user(ctx.createdBy),

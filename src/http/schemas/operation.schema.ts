@@ -36,6 +36,7 @@ const planFields = {
   contingency: text(5000).describe('Contingency plan for incidents (R11)'),
   goodsArrangements: text(5000).describe('Detained-goods arrangements (R13)'),
   holdingPlan: text(5000).describe('Holding plan after the operation (R12)'),
+  problems: z.array(z.int().positive()).max(20).describe('§3.4: ids of the hard problems the operation targets (reported or open ones of the brigade)'),
 };
 
 /** POST /operations: a draft needs its kind, lead squad and title; the rest may come later (checked at FILE). */

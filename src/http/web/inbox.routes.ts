@@ -4,6 +4,7 @@ import { t } from '../../i18n';
 import { dutyItems } from './duties-view';
 import { meView } from './locals';
 import { lightOf } from '../../domain/oversight/lights';
+import { problemInboxView } from './problems-inbox-view';
 import { goodsWaiting } from './goods.routes';
 import { transferInboxItems } from './transfers.routes';
 
@@ -22,15 +23,17 @@ export function signedInContext(services: Services) {
 
 /** The numbers in the navigation (inbox, open flags); a route that answers a post with a page calls it before rendering. */
 export async function countInbox(services: Services, req: Request, res: Response): Promise<void> {
-  const [inbox, duties, flags, transfers, goods] = await Promise.all([
+  const [inbox, duties, flags, transfers, goods, problems] = await Promise.all([
     services.inbox.count(req.principal!),
     services.duties.count(req.principal!),
     services.flags.openCount(req.principal!),
     services.cases.waitingCount(req.principal!),
     // R13: detained goods near or past their limit that wait for this user.
     services.goods.waiting(req.principal!),
+    // §3.4, R8: hard problems and border notices.
+    services.problemInbox.count(req.principal!),
   ]);
-  res.locals.navCounts = { inbox: inbox + duties + transfers + goods.length, flags };
+  res.locals.navCounts = { inbox: inbox + duties + transfers + goods.length + problems, flags };
 }
 
 /** The landing page: what waits for this user now. */
@@ -41,7 +44,7 @@ export function inboxPages(services: Services): Router {
   r.get('/', async (req, res) => {
     const p = req.principal!;
     const now = services.clock.now().getTime();
-    const [sections, { squads, groups }, duties, flags, transfers, goods] = await Promise.all([
+    const [sections, { squads, groups }, duties, flags, transfers, goods, problemWork] = await Promise.all([
       inbox.inbox(p),
       services.org.organisation(p.brigadeId),
       services.duties.duties(p),
@@ -50,14 +53,18 @@ export function inboxPages(services: Services): Router {
       transferInboxItems(services, p, req.locale),
       // R13: detained goods near or past their limit, or waiting for a manager.
       goodsWaiting(services, p, req.locale),
+      // §3.4, R8: hard problems to accept or call back, border notices to act on.
+      services.problemInbox.work(p),
     ]);
-    res.locals.navCounts = { inbox: sections.reduce((n, s) => n + s.total, 0) + duties.length + transfers.length + goods.length, flags };
+    const problemCount = problemWork.toAccept.length + problemWork.notices.length + problemWork.callbacks.length;
+    res.locals.navCounts = { inbox: sections.reduce((n, s) => n + s.total, 0) + duties.length + transfers.length + goods.length + problemCount, flags };
     const squadName = new Map(squads.map((s) => [s.id, req.locale === 'en' ? s.nameEn : s.name]));
     const groupName = new Map(groups.map((g) => [g.group.id, req.locale === 'en' ? g.group.nameEn : g.group.name]));
     res.render('inbox/inbox', {
       pageTitle: t(req.locale, 'nav.inbox'),
       nav: 'inbox',
-      empty: sections.every((s) => s.total === 0) && duties.length === 0 && goods.length === 0 && transfers.length === 0,
+      empty: sections.every((s) => s.total === 0) && duties.length === 0 && goods.length === 0 && transfers.length === 0 && problemCount === 0,
+      problemWork: problemInboxView(problemWork),
       goods,
       transfers,
       // R5, R9: what the calendar asks (plans to file, the meeting to convene or record).

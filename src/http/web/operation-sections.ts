@@ -29,3 +29,7 @@ export async function operationSections(services: Services, p: Principal, locale
   const views = await Promise.all(OPERATION_SECTIONS.map(async (s) => ({ partial: s.partial, data: await s.view(services, p, locale, operationId) })));
   return views.filter((v) => v.data !== null);
 }
+
+// §3.4: the hard problems the operation targets (resolved from here in one step).
+import { problemsSection } from './problems-section';
+OPERATION_SECTIONS.push(problemsSection);

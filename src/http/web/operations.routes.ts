@@ -74,20 +74,25 @@ export function operationPages(services: Services): Router {
     const base: PlanInput = { kind: 'regular', leadSquad: p.squad?.code, hostSquad: p.squad?.code, squads: p.squad ? [p.squad.code] : [], holdingDays: services.config.operation.holdingDaysDefault, plannedHours: services.config.operation.minHours };
     const group = p.squad ? (await services.org.groups(p.brigadeId)).find((g) => g.squads.some((s) => s.code === p.squad!.code)) : undefined;
     if (group) base.group = group.group.code;
-    res.render('operations/plan-form', await planFormView(services, p, req.locale, { mode: 'new', values: planValues(base, p.timeZone) }));
+    // R8: an ad_hoc plan pre-filled from a border notification; saving it records what the notification became.
+    const fromNotice = typeof req.query.fromNotice === 'string' && /^\d+$/.test(req.query.fromNotice) ? Number(req.query.fromNotice) : undefined;
+    if (fromNotice) Object.assign(base, await services.borderNotices.planDraft(p, fromNotice));
+    res.render('operations/plan-form', await planFormView(services, p, req.locale, { mode: 'new', values: planValues(base, p.timeZone), fromNotice }));
   });
 
   r.post('/', async (req, res) => {
     const p = req.principal!;
     const body = formToPlan(req.body ?? {}, p.timeZone, { withLead: true });
+    const fromNotice = /^\d+$/.test(String(req.body?.fromNotice ?? '')) ? Number(req.body.fromNotice) : undefined;
     try {
-      const id = await operations.create(p, parseInput(createOperationSchema, body) as PlanInput);
+      const plan = parseInput(createOperationSchema, body) as PlanInput;
+      const id = fromNotice ? (await services.borderNotices.act(p, fromNotice, { type: 'TO_PLAN', plan })).operationId! : await operations.create(p, plan);
       res.redirect(303, `/operations/${id}?done=created`);
     } catch (e) {
       if (!(e instanceof AppError) || e.status >= 500) throw e;
       answerFor(res, '/operations/new');
       await countInbox(services, req, res);
-      res.status(e.status).render('operations/plan-form', await planFormView(services, p, req.locale, { mode: 'new', values: typedValues(req.body ?? {}), error: e }));
+      res.status(e.status).render('operations/plan-form', await planFormView(services, p, req.locale, { mode: 'new', values: typedValues(req.body ?? {}), error: e, fromNotice }));
     }
   });
 
@@ -182,6 +187,8 @@ interface PlanFormOptions {
   values: PlanFormValues;
   error?: AppError;
   allowed?: boolean;
+  /** R8: the border notification the new plan comes from. */
+  fromNotice?: number;
 }
 
 /** The plan form's view: an operations order, sections in SPEC §3.1's order, squads grouped by linkage group. */
@@ -229,7 +236,14 @@ async function planFormView(services: Services, p: Principal, locale: Locale, o:
       ...groups.map((g) => ({ name: label(g.group), squads: g.squads.map(squadRow) })),
       { name: t(locale, 'plan.no_group'), squads: squads.filter((s) => s.groupId === null).map(squadRow) },
     ].filter((g) => g.squads.length),
+    fromNotice: o.fromNotice,
+    // §3.4: the hard problems a plan may target (reported or open), and those it names already.
+    problemOptions: await problemOptions(services, p, v.problems),
     limits: { minHours: services.config.operation.minHours, holdingMin: services.config.operation.holdingDaysMin, holdingMax: services.config.operation.holdingDaysMax },
   };
 }
 
+async function problemOptions(services: Services, p: Principal, chosen: string[]) {
+  const open = await services.problems.targetable(p);
+  return open.map((x) => ({ value: String(x.id), label: `#${x.id} ${x.title} · ${x.location}`, state: x.state, checked: chosen.includes(String(x.id)) }));
+}

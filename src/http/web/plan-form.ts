@@ -30,6 +30,8 @@ export function formToPlan(body: Record<string, unknown>, timeZone: string, opts
   out.plannedHours = hours === undefined ? null : hours;
   const days = num(body.holdingDays);
   if (days !== undefined) out.holdingDays = days;
+  // §3.4: the hard problems targeted; the marker says the form showed the list (none ticked then means none).
+  if (body.problemsShown !== undefined) out.problems = list(body.problems).map((v) => (/^\d+$/.test(v) ? Number(v) : v));
   return out;
 }
 
@@ -44,6 +46,8 @@ export interface PlanFormValues {
   plannedStart: string;
   plannedHours: string;
   holdingDays: string;
+  /** §3.4: ids of the hard problems targeted. */
+  problems: string[];
   [text: string]: unknown;
 }
 
@@ -62,6 +66,7 @@ export function planValues(plan: PlanInput, timeZone: string): PlanFormValues {
     plannedStart: plan.plannedStart ? isoInZone(new Date(plan.plannedStart), timeZone).slice(0, 16) : '',
     plannedHours: plan.plannedHours === null || plan.plannedHours === undefined ? '' : String(plan.plannedHours),
     holdingDays: plan.holdingDays === undefined ? '' : String(plan.holdingDays),
+    problems: (plan.problems ?? []).map(String),
   };
   for (const k of TEXTS) values[k] = (plan as Record<string, unknown>)[k] ?? '';
   return values;
@@ -81,6 +86,7 @@ export function typedValues(body: Record<string, unknown>): PlanFormValues {
     plannedStart: String(body.plannedStart ?? ''),
     plannedHours: String(body.plannedHours ?? ''),
     holdingDays: String(body.holdingDays ?? ''),
+    problems: list(body.problems),
   };
   for (const k of TEXTS) values[k] = String(body[k] ?? '');
   return values;

@@ -18,9 +18,11 @@ import { adminPages } from './admin.routes';
 import { notificationBell, notificationPages } from './notifications.routes';
 import { groupPlanPages } from './group-plans.routes';
 import { meetingPages } from './meetings.routes';
+import { borderNoticePages, problemPages } from './problems.routes';
 import { goodsPages } from './goods.routes';
 import { casePages, transferPages } from './transfers.routes';
 import { webErrorHandler } from './web-errors';
+import { hotlineFeedNoWeb } from '../middleware/hotline-feed';
 import { NotFoundError } from '../../errors';
 import { useViews } from './view-engine';
 
@@ -79,6 +81,7 @@ export function mountWeb(app: express.Express, services: Services, secret: strin
   });
   web.use(authPages(services.signIn, config, generateToken as never));
   web.use(requireUser);
+  web.use(hotlineFeedNoWeb);
   web.use(signedInContext(services));
   web.use(notificationBell(services));
   web.use(inboxPages(services));
@@ -89,6 +92,8 @@ export function mountWeb(app: express.Express, services: Services, secret: strin
   web.use('/notifications', notificationPages(services));
   web.use('/group-plans', groupPlanPages(services));
   web.use('/meetings', meetingPages(services));
+  web.use('/problems', problemPages(services));
+  web.use('/border-notices', borderNoticePages(services));
   web.use('/goods', goodsPages(services));
   web.use('/cases', casePages(services));
   web.use('/transfers', transferPages(services));

@@ -6,6 +6,7 @@ import { Flag, JobRun, JobSlot } from './oversight.entity';
 import { Notification, NotificationDelivery } from './notification.entity';
 import { GroupPlan, Meeting } from './plans-meetings.entity';
 import { FigureMonthFacts } from './figures.entity';
+import { BorderNotice, HardProblem, HardProblemOperation, HardProblemReport } from './hard-problem.entity';
 import { GoodsItem, GoodsParty } from './goods.entity';
 import { Case, CaseTransfer } from './case.entity';
 
@@ -17,6 +18,7 @@ export * from './oversight.entity';
 export * from './notification.entity';
 export * from './plans-meetings.entity';
 export * from './figures.entity';
+export * from './hard-problem.entity';
 export * from './goods.entity';
 export * from './case.entity';
 
@@ -46,6 +48,10 @@ export const ENTITIES = [
   GroupPlan,
   FigureMonthFacts,
   Meeting,
+  HardProblem,
+  HardProblemReport,
+  HardProblemOperation,
+  BorderNotice,
   GoodsParty,
   GoodsItem,
   Case,

@@ -7,6 +7,7 @@ import { JobsAndFlags1795827600000 } from './20261128T0100-jobs-and-flags';
 import { Notifications1795858200000 } from './20261128T0930-notifications';
 import { GroupPlansAndMeetings1795914000000 } from './20261129T0100-group-plans-and-meetings';
 import { Figures1796086800000 } from './20261201T0100-figures';
+import { HardProblems1796173200000 } from './20261202T0100-hard-problems';
 import { CaseTransfers1796176800000 } from './20261202T0200-case-transfers';
 import { DetainedGoods1796180400000 } from './20261202T0300-detained-goods';
 
@@ -21,6 +22,7 @@ export const MIGRATIONS = [
   Notifications1795858200000,
   GroupPlansAndMeetings1795914000000,
   Figures1796086800000,
+  HardProblems1796173200000,
   CaseTransfers1796176800000,
   DetainedGoods1796180400000,
 ];

@@ -1,0 +1,82 @@
+import type { EntityManager } from 'typeorm';
+import { readDate, readJson, sql } from '../../persistence/sql';
+import type { FactSource, Facts } from './facts';
+import type { FigureScope } from './scope';
+
+/**
+ * R15 (化解难点顽症): hard problems resolved — counted in the month of their
+ * last resolution when no rebound reopened them later that month (SPEC §3.4:
+ * "resolved and not reopened within the period"); and problems reported. A
+ * problem belongs to a scope when a squad at its border is of the scope.
+ */
+
+interface Step {
+  problemId: number;
+  title: string;
+  event: string;
+  at: Date;
+  historyId: number;
+}
+
+/** The problems of the brigade in the scope, by id (their squads at the border are JSON text). */
+export async function problemsInScope(m: EntityManager, scope: FigureScope): Promise<Map<number, string>> {
+  const { rows } = await sql<{ id: number; title: string; squad_ids: unknown }>(m, 'SELECT id, title, squad_ids FROM hard_problems WHERE brigade_id = ?', [scope.brigadeId]);
+  let squads: number[] | null = null;
+  if (scope.kind === 'squad') squads = [scope.squad!.id];
+  if (scope.kind === 'group') {
+    const g = await sql<{ id: number }>(m, 'SELECT id FROM squads WHERE group_id = ?', [scope.group!.id]);
+    squads = g.rows.map((r) => Number(r.id));
+  }
+  const out = new Map<number, string>();
+  for (const r of rows) if (!squads || readJson<number[]>(r.squad_ids).some((s) => squads!.includes(s))) out.set(Number(r.id), r.title);
+  return out;
+}
+
+/** RESOLVE and REBOUND steps of the scope's problems in [from, to), oldest first. */
+export async function resolutionSteps(m: EntityManager, scope: FigureScope, from: Date, to: Date): Promise<Step[]> {
+  const problems = await problemsInScope(m, scope);
+  if (!problems.size) return [];
+  const { rows } = await sql<{ id: number; instance_id: number; event: string; at: unknown }>(
+    m,
+    "SELECT h.id, h.instance_id, h.event, h.at FROM workflow_history h JOIN workflow_instances i ON i.id = h.instance_id WHERE h.brigade_id = ? AND i.workflow = 'hard_problem' AND h.event IN ('RESOLVE', 'REBOUND') AND h.at >= ? AND h.at < ? ORDER BY h.at, h.id",
+    [scope.brigadeId, from, to],
+  );
+  return rows
+    .filter((r) => problems.has(Number(r.instance_id)))
+    .map((r) => ({ problemId: Number(r.instance_id), title: problems.get(Number(r.instance_id))!, event: r.event, at: readDate(r.at)!, historyId: Number(r.id) }));
+}
+
+/** The resolutions that held within [from, to): each problem's last step there is a RESOLVE. */
+export function heldResolutions(steps: Step[]): Step[] {
+  const last = new Map<number, Step>();
+  for (const s of steps) last.set(s.problemId, s);
+  return [...last.values()].filter((s) => s.event === 'RESOLVE');
+}
+
+export const problemFacts: FactSource = {
+  name: 'hard_problems',
+  cacheable: false,
+  load: async ({ m, scope, bounds }) => {
+    const out: Facts[] = [];
+    const problems = await problemsInScope(m, scope);
+    const reported = problems.size
+      ? (
+          await sql<{ id: number; reported_at: unknown }>(m, 'SELECT id, reported_at FROM hard_problems WHERE brigade_id = ? AND reported_at >= ? AND reported_at < ?', [
+            scope.brigadeId,
+            bounds[0],
+            bounds[bounds.length - 1],
+          ])
+        ).rows.filter((r) => problems.has(Number(r.id)))
+      : [];
+    const steps = await resolutionSteps(m, scope, bounds[0], bounds[bounds.length - 1]);
+    for (let i = 0; i < bounds.length - 1; i++) {
+      const [from, to] = [bounds[i], bounds[i + 1]];
+      const inBucket = (d: Date) => d >= from && d < to;
+      out.push({
+        problems_resolved: heldResolutions(steps.filter((s) => inBucket(s.at))).length,
+        problems_reported: reported.filter((r) => inBucket(readDate(r.reported_at)!)).length,
+      });
+    }
+    return out;
+  },
+};

@@ -1,0 +1,259 @@
+import { type EntityManager, In, IsNull } from 'typeorm';
+import type { Config } from '../../../config';
+import {
+  type HardProblemContext,
+  type ProblemReport,
+  mayReportProblem,
+  reportProblems,
+} from '../../../workflows/hard-problem';
+import type { Clock } from '../../clock';
+import type { WorkflowEngine } from '../../engine/engine';
+import type { CommandEvent } from '../../engine/workflow-definition';
+import { ForbiddenError, RuleViolationError, ValidationError } from '../../errors';
+import type { Database } from '../../persistence/data-source';
+import { HardProblem, HardProblemOperation, HardProblemReport, Operation, Squad, type User, WorkflowDeadline, type WorkflowHistory } from '../../persistence/entities';
+import { sql } from '../../persistence/sql';
+import { decodeCursor, encodeCursor } from '../operations/operation.service';
+import type { OrgService, Principal } from '../org/org.service';
+import type { DuplicateQuery, ProblemEventInput, ProblemFilters, ProblemReportInput } from './hard-problem.inputs';
+import { type HardProblemWorkflow, linkOperation, locationKey } from './hard-problem.workflow';
+
+/** Everything known about one hard problem, for presenters. */
+export interface HardProblemRecordView {
+  problem: HardProblem;
+  state: string;
+  version: number;
+  context: HardProblemContext;
+  allowedEvents: string[];
+  /** Its reports: its own, its rebounds and those of the duplicates merged into it, oldest first. */
+  reports: HardProblemReport[];
+  /** The operations that tackle it. */
+  operations: Operation[];
+  /** Problems merged into it. */
+  mergedFrom: HardProblem[];
+  /** §3.5: the open time limit of its state (acceptance; a hotline one's call-back), if any. */
+  timeLimit: WorkflowDeadline | null;
+  squadById: Map<number, Squad>;
+  userById: Map<number, User>;
+}
+
+export interface HardProblemPage {
+  items: HardProblem[];
+  nextCursor: string | null;
+  squadById: Map<number, Squad>;
+}
+
+/** States a plan may name a problem in (§3.4: the operation tackles a problem not yet resolved). */
+const TARGETABLE = ['reported', 'open'];
+
+/** Hard problems (SPEC §3.4, R7, R15): the API, the web and the border notices call these (STYLE habit 1). */
+export class HardProblemService {
+  constructor(
+    private readonly db: Database,
+    private readonly engine: WorkflowEngine,
+    private readonly org: OrgService,
+    private readonly workflow: HardProblemWorkflow,
+    private readonly config: Readonly<Config>,
+    private readonly clock: Clock,
+  ) {}
+
+  /**
+   * Reports a hard problem (state `reported`) and returns it with its likely
+   * duplicates (same kind, same place, recent): the caller may merge it into
+   * one, or — for a resolved one — report a rebound instead.
+   */
+  async report(actor: Principal, input: ProblemReportInput, opts: { fromNoticeId?: number; tx?: EntityManager } = {}): Promise<{ id: number; duplicates: HardProblem[] }> {
+    const run = async (m: EntityManager) => {
+      const permit = mayReportProblem(actor, input.source);
+      if (!permit.ok) throw new ForbiddenError('The hotline feed reports 12319 hotline complaints only', permit.reason);
+      const squads = await this.org.resolveSquadCodes(actor.brigadeId, input.squads, 'squads', m);
+      const active = await m.find(Squad, { select: { id: true }, where: { brigadeId: actor.brigadeId, active: true } });
+      const report: ProblemReport = {
+        source: input.source,
+        category: input.category,
+        title: input.title.trim(),
+        description: input.description.trim(),
+        location: input.location.trim(),
+        squadIds: input.squads.map((c) => squads.get(c)!.id),
+        evidence: (input.evidence ?? []).map((e) => ({ description: e.description.trim(), ref: e.ref?.trim() || null })).filter((e) => e.description),
+        hotlineRef: input.hotlineRef?.trim() || null,
+        complainant: input.complainant?.trim() || null,
+      };
+      const problems = reportProblems(report, active.map((s) => s.id));
+      if (problems.length) throw new RuleViolationError('The report is not valid', problems);
+      const created = await this.engine.create(
+        this.workflow,
+        actor,
+        permit.role,
+        { report, reportedBy: actor.userId, reportedAt: this.clock.now().toISOString(), fromNoticeId: opts.fromNoticeId ?? null },
+        m,
+      );
+      return created.id;
+    };
+    const id = opts.tx ? await run(opts.tx) : await this.db.transaction(run);
+    // Inside a caller's transaction (a border notice becoming a problem) nobody is there to choose among duplicates.
+    const duplicates = opts.tx ? [] : (await this.duplicates(actor, { category: input.category, location: input.location })).filter((p) => p.id !== id);
+    return { id, duplicates };
+  }
+
+  /**
+   * Likely duplicates of a report (§3.4): problems of the brigade of the same
+   * kind, at the same place (one place name containing the other, spaces and
+   * punctuation aside), reported within the configured window, not merged.
+   */
+  async duplicates(actor: Principal, query: DuplicateQuery): Promise<HardProblem[]> {
+    const key = locationKey(query.location ?? '');
+    if (key.length < 2 || !query.category) return [];
+    const since = new Date(this.clock.now().getTime() - this.config.problems.duplicateWindowDays * 86_400_000);
+    const candidates = await this.db.manager
+      .createQueryBuilder(HardProblem, 'p')
+      .where('p.brigade_id = :b AND p.category = :c AND p.reported_at >= :since AND p.state <> :merged', { b: actor.brigadeId, c: query.category, since, merged: 'merged' })
+      .orderBy('p.reported_at', 'DESC')
+      .take(200)
+      .getMany();
+    return candidates.filter((p) => p.locationKey === key || p.locationKey.includes(key) || key.includes(p.locationKey)).slice(0, 10);
+  }
+
+  /** Sends one event; MERGE names the survivor by id (`into`). */
+  async send(actor: Principal, id: number, input: ProblemEventInput, opts: { tx?: EntityManager } = {}): Promise<{ state: string; version: number }> {
+    const { expectedVersion, ...rest } = input;
+    let command: CommandEvent;
+    switch (rest.type) {
+      case 'MERGE':
+        if (rest.into === id) throw new RuleViolationError('A problem cannot be merged into itself', [{ code: 'merge_into_itself', field: 'into', rule: '§3.4' }]);
+        command = { type: 'MERGE', intoId: rest.into, ...(rest.note ? { note: rest.note } : {}) };
+        break;
+      case 'RESOLVE': {
+        if (rest.operation !== undefined && rest.operation !== null) {
+          const op = await (opts.tx ?? this.db.manager).findOneBy(Operation, { id: rest.operation, brigadeId: actor.brigadeId });
+          if (!op) throw new ValidationError(`No operation ${rest.operation}`, { operation: `unknown_operation:${rest.operation}` });
+        }
+        command = { type: 'RESOLVE', note: rest.note, operationId: rest.operation ?? null };
+        break;
+      }
+      case 'RECORD_CALLBACK':
+        command = { ...rest, calledAt: rest.calledAt ? new Date(rest.calledAt).toISOString() : this.clock.now().toISOString() };
+        break;
+      default:
+        command = { ...rest };
+    }
+    const result = await this.engine.send(this.workflow, id, actor, command, { expectedVersion, tx: opts.tx });
+    return { state: result.state, version: result.version };
+  }
+
+  async get(actor: Principal, id: number): Promise<HardProblemRecordView> {
+    const m = this.db.manager;
+    const loaded = await this.engine.load(m, this.workflow, id, actor);
+    const ctx = loaded.context;
+    const [problem, reports, links, mergedFrom, squads, timeLimit] = await Promise.all([
+      m.findOneByOrFail(HardProblem, { id }),
+      m.find(HardProblemReport, { where: { problemId: id }, order: { at: 'ASC', id: 'ASC' } }),
+      m.find(HardProblemOperation, { where: { problemId: id }, order: { linkedAt: 'ASC' } }),
+      m.find(HardProblem, { where: { mergedIntoId: id }, order: { id: 'ASC' } }),
+      m.find(Squad, { where: { brigadeId: actor.brigadeId } }),
+      m.findOne(WorkflowDeadline, { where: { instanceId: id, closedAt: IsNull() }, order: { dueAt: 'ASC' } }),
+    ]);
+    const operations = links.length ? await m.find(Operation, { where: { id: In(links.map((l) => l.operationId)) }, order: { id: 'ASC' } }) : [];
+    const userIds = [ctx.reportedBy, ctx.acceptedBy, ...ctx.resolutions.map((r) => r.by), ...ctx.callbacks.map((c) => c.recordedBy), ...reports.map((r) => r.byUserId)].filter(
+      (x): x is number => x !== null,
+    );
+    const users = await this.org.usersByIds([...new Set(userIds)], m);
+    return {
+      problem,
+      state: loaded.state,
+      version: loaded.row.version,
+      context: ctx,
+      allowedEvents: this.engine.allowedEvents(this.workflow, loaded, actor),
+      reports,
+      operations,
+      mergedFrom,
+      timeLimit,
+      squadById: new Map(squads.map((s) => [s.id, s])),
+      userById: new Map(users.map((u) => [u.id, u])),
+    };
+  }
+
+  async history(actor: Principal, id: number): Promise<WorkflowHistory[]> {
+    await this.engine.load(this.db.manager, this.workflow, id, actor);
+    return this.engine.history(this.db.manager, id);
+  }
+
+  /** A page of the brigade's hard problems, newest first (cursor pagination, SPEC §6). */
+  async list(actor: Principal, filters: ProblemFilters): Promise<HardProblemPage> {
+    const m = this.db.manager;
+    const limit = Math.min(Math.max(filters.limit ?? 50, 1), 200);
+    const squads = await m.find(Squad, { where: { brigadeId: actor.brigadeId } });
+    const q = m.createQueryBuilder(HardProblem, 'p').where('p.brigade_id = :b', { b: actor.brigadeId });
+    if (filters.state?.length) q.andWhere('p.state IN (:...states)', { states: filters.state });
+    if (filters.source) q.andWhere('p.source = :source', { source: filters.source });
+    if (filters.category) q.andWhere('p.category = :category', { category: filters.category });
+    if (filters.squad) {
+      const squad = squads.find((s) => s.code === filters.squad);
+      if (!squad) throw new ValidationError(`Unknown squad code: ${filters.squad}`, { squad: `unknown_code:${filters.squad}` });
+      // squad_ids is JSON text written without spaces ([3,7]): the id as a whole element.
+      const s = String(squad.id);
+      q.andWhere('(p.squad_ids LIKE :a OR p.squad_ids LIKE :b2 OR p.squad_ids LIKE :c OR p.squad_ids LIKE :d)', { a: `[${s}]`, b2: `[${s},%`, c: `%,${s}]`, d: `%,${s},%` });
+    }
+    if (filters.q) q.andWhere('(p.title LIKE :q OR p.location LIKE :q)', { q: `%${filters.q.replace(/[%_]/g, '')}%` });
+    if (filters.cursor) q.andWhere('p.id < :cursor', { cursor: decodeCursor(filters.cursor) });
+    const rows = await q.orderBy('p.id', 'DESC').limit(limit + 1).getMany();
+    const items = rows.slice(0, limit);
+    return { items, nextCursor: rows.length > limit ? encodeCursor(items[items.length - 1].id) : null, squadById: new Map(squads.map((s) => [s.id, s])) };
+  }
+
+  /** The hard problems an operation tackles (its page's section). */
+  async ofOperation(actor: Principal, operationId: number): Promise<Array<{ problem: HardProblem; version: number; allowedEvents: string[] }>> {
+    const m = this.db.manager;
+    const links = await m.find(HardProblemOperation, { where: { operationId, brigadeId: actor.brigadeId } });
+    if (!links.length) return [];
+    const problems = await m.find(HardProblem, { where: { id: In(links.map((l) => l.problemId)) }, order: { id: 'ASC' } });
+    return Promise.all(
+      problems.map(async (problem) => {
+        const loaded = await this.engine.load(m, this.workflow, problem.id, actor);
+        return { problem, version: loaded.row.version, allowedEvents: this.engine.allowedEvents(this.workflow, loaded, actor) };
+      }),
+    );
+  }
+
+  /** The problem ids an operation's plan names now. */
+  async idsOfOperation(brigadeId: number, operationId: number): Promise<number[]> {
+    const links = await this.db.manager.find(HardProblemOperation, { select: { problemId: true }, where: { operationId, brigadeId } });
+    return links.map((l) => l.problemId).sort((a, b) => a - b);
+  }
+
+  /** Problems a plan may target (reported or open), for the plan form. */
+  async targetable(actor: Principal): Promise<HardProblem[]> {
+    return this.db.manager.find(HardProblem, { where: { brigadeId: actor.brigadeId, state: In(TARGETABLE) }, order: { id: 'DESC' }, take: 200 });
+  }
+}
+
+/**
+ * R7, §3.4: the problems an operation's plan names must be of the brigade
+ * and not yet resolved (reported or open). Unknown ids are a 400 naming the
+ * field; a resolved or merged one is refused by the rule (422).
+ */
+export async function checkPlanProblems(m: EntityManager, brigadeId: number, ids: readonly number[]): Promise<void> {
+  const unique = [...new Set(ids)];
+  if (!unique.length) return;
+  const found = await m.find(HardProblem, { select: { id: true, state: true }, where: { brigadeId, id: In(unique) } });
+  const unknown = unique.filter((id) => !found.some((p) => p.id === id));
+  if (unknown.length) throw new ValidationError(`Unknown hard problem(s): ${unknown.join(', ')}`, { problems: `unknown_problem:${unknown.join(',')}` });
+  const closed = found.filter((p) => !TARGETABLE.includes(p.state));
+  if (closed.length) {
+    throw new RuleViolationError(
+      `Hard problem(s) ${closed.map((p) => `#${p.id} (${p.state})`).join(', ')} are not open`,
+      closed.map((p) => ({ code: 'problem_not_open', field: 'problems', rule: '§3.4', params: { id: p.id, state: p.state } })),
+    );
+  }
+}
+
+/** The plan names exactly these problems now (an edit of the draft replaces the list). */
+export async function setPlanProblems(m: EntityManager, brigadeId: number, operationId: number, ids: readonly number[], at: Date): Promise<void> {
+  const unique = [...new Set(ids)];
+  const { rows } = await sql<{ problem_id: number }>(m, 'SELECT problem_id FROM hard_problem_operations WHERE operation_id = ?', [operationId]);
+  for (const r of rows) {
+    if (!unique.includes(Number(r.problem_id))) await sql(m, 'DELETE FROM hard_problem_operations WHERE operation_id = ? AND problem_id = ?', [operationId, Number(r.problem_id)]);
+  }
+  for (const id of unique) await linkOperation(m, brigadeId, id, operationId, at);
+}
+

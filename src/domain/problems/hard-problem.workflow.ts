@@ -1,0 +1,124 @@
+import type { EntityManager } from 'typeorm';
+import type { Config } from '../../../config';
+import {
+  HARD_PROBLEM_MACHINE_VERSION,
+  type HardProblemContext,
+  type HardProblemEvent,
+  type HardProblemEventType,
+  type HardProblemFacts,
+  type HardProblemInput,
+  type HardProblemState,
+  hardProblemEventProblems,
+  hardProblemMachine,
+  mayHardProblem,
+} from '../../../workflows/hard-problem';
+import type { CommandEvent, StepRecord, WorkflowDefinition } from '../../engine/workflow-definition';
+import { sql } from '../../persistence/sql';
+
+export type HardProblemWorkflow = WorkflowDefinition<HardProblemContext, HardProblemInput>;
+
+/** A place as duplicates are matched on it: lower case, without spaces, punctuation or symbols (“外滩 中山东一路”= “外滩·中山东一路”). */
+export function locationKey(location: string): string {
+  return location.toLowerCase().replace(/[\p{P}\p{Z}\p{S}\s]+/gu, '').slice(0, 300);
+}
+
+/** The facts a problem's rules read: the survivor MERGE names. */
+export async function hardProblemFacts(m: EntityManager, brigadeId: number, command: CommandEvent): Promise<HardProblemFacts> {
+  if (command.type !== 'MERGE') return { mergeTarget: null };
+  const intoId = Number(command.intoId);
+  const { rows } = Number.isSafeInteger(intoId)
+    ? await sql<{ id: number; state: string }>(m, 'SELECT id, state FROM hard_problems WHERE id = ? AND brigade_id = ?', [intoId, brigadeId])
+    : { rows: [] };
+  return { mergeTarget: rows[0] ? { id: Number(rows[0].id), state: rows[0].state as HardProblemState } : null };
+}
+
+/** Hard problems run by the engine: machine and rules from workflows/hard-problem, projection here. */
+export function hardProblemWorkflow(config: Readonly<Config>): HardProblemWorkflow {
+  return {
+    name: 'hard_problem',
+    machine: hardProblemMachine,
+    version: HARD_PROBLEM_MACHINE_VERSION,
+    may: (type, actor, context, state) => mayHardProblem(type as HardProblemEventType, actor, context, state as HardProblemState),
+    problems: (context, event) => hardProblemEventProblems(context, event as HardProblemEvent),
+    facts: (m, actor, _context, command) => hardProblemFacts(m, actor.brigadeId, command),
+    project: projectHardProblem,
+    // §3.5: a report waits so long to be accepted; a resolved hotline complaint so long for its call-back.
+    deadlines: (context, state, enteredAt) => {
+      const after = (hours: number) => new Date(enteredAt.getTime() + hours * 3_600_000);
+      if (state === 'reported') return [{ kind: 'accept', dueAt: after(config.problems.acceptHours) }];
+      if (state === 'resolved' && context.report.source === 'hotline_12319') return [{ kind: 'callback', dueAt: after(config.problems.callbackHours) }];
+      return [];
+    },
+  };
+}
+
+async function addReport(m: EntityManager, step: StepRecord<HardProblemContext>, kind: string, source: string | null, description: string): Promise<void> {
+  await sql(
+    m,
+    'INSERT INTO hard_problem_reports (brigade_id, problem_id, original_problem_id, kind, source, description, by_user_id, at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
+    [step.brigadeId, step.instanceId, step.instanceId, kind, source, description.slice(0, 5000), step.actor.userId, step.at],
+  );
+}
+
+/** Links an operation to a problem unless it is linked already. */
+export async function linkOperation(m: EntityManager, brigadeId: number, problemId: number, operationId: number, at: Date): Promise<void> {
+  const { rows } = await sql(m, 'SELECT 1 AS x FROM hard_problem_operations WHERE problem_id = ? AND operation_id = ?', [problemId, operationId]);
+  if (!rows.length) await sql(m, 'INSERT INTO hard_problem_operations (problem_id, operation_id, brigade_id, linked_at) VALUES (?, ?, ?, ?)', [problemId, operationId, brigadeId, at]);
+}
+
+/** Writes the problem's queryable record from its snapshot (and, on a merge, hands its reports and operations to the survivor). */
+async function projectHardProblem(m: EntityManager, step: StepRecord<HardProblemContext>): Promise<void> {
+  const ctx = step.next;
+  const lastResolution = ctx.resolutions[ctx.resolutions.length - 1];
+  const lastRebound = ctx.rebounds[ctx.rebounds.length - 1];
+  const columns: Record<string, unknown> = {
+    state: step.to,
+    squad_ids: ctx.report.squadIds,
+    merged_into_id: ctx.mergedIntoId,
+    repeat_count: ctx.repeatCount,
+    callback_count: ctx.callbacks.length,
+    accepted_at: ctx.acceptedAt ? new Date(ctx.acceptedAt) : null,
+    resolved_at: lastResolution ? new Date(lastResolution.at) : null,
+    reopened_at: lastRebound ? new Date(lastRebound.at) : null,
+    updated_at: step.at,
+  };
+  if (step.previous === null) {
+    const all = {
+      id: step.instanceId,
+      brigade_id: step.brigadeId,
+      source: ctx.report.source,
+      category: ctx.report.category,
+      title: ctx.report.title,
+      location: ctx.report.location,
+      location_key: locationKey(ctx.report.location),
+      reported_at: new Date(ctx.reportedAt),
+      from_notice_id: ctx.fromNoticeId,
+      created_by: ctx.reportedBy,
+      ...columns,
+    };
+    await sql(m, `INSERT INTO hard_problems (${Object.keys(all).join(', ')}) VALUES (${Object.keys(all).map(() => '?').join(', ')})`, Object.values(all));
+    await addReport(m, step, 'report', ctx.report.source, ctx.report.description);
+    return;
+  }
+  await sql(m, `UPDATE hard_problems SET ${Object.keys(columns).map((n) => `${n} = ?`).join(', ')} WHERE id = ?`, [...Object.values(columns), step.instanceId]);
+  const event = step.event;
+  if (event.type === 'REBOUND') {
+    await addReport(m, step, 'rebound', String(event.origin), String(event.note ?? ''));
+  } else if (event.type === 'MERGE' && ctx.mergedIntoId !== null) {
+    // §3.4: the survivor gains the duplicate's reports (and so its sources) and the operations that tackled it.
+    const into = ctx.mergedIntoId;
+    await sql(m, 'UPDATE hard_problem_reports SET problem_id = ? WHERE problem_id = ?', [into, step.instanceId]);
+    const { rows } = await sql<{ operation_id: number }>(m, 'SELECT operation_id FROM hard_problem_operations WHERE problem_id = ?', [step.instanceId]);
+    for (const r of rows) await linkOperation(m, step.brigadeId, into, Number(r.operation_id), step.at);
+    await sql(m, 'UPDATE hard_problems SET updated_at = ? WHERE id = ?', [step.at, into]);
+  } else if (event.type === 'RECORD_CALLBACK') {
+    // The call-back is a step within `resolved`: the engine closes time limits on a change of state only.
+    await sql(
+      m,
+      "UPDATE workflow_deadlines SET closed_at = ?, outcome = CASE WHEN due_at >= ? THEN 'met' ELSE 'late' END WHERE instance_id = ? AND kind = 'callback' AND closed_at IS NULL",
+      [step.at, step.at, step.instanceId],
+    );
+  } else if (event.type === 'RESOLVE' && typeof event.operationId === 'number') {
+    await linkOperation(m, step.brigadeId, step.instanceId, event.operationId, step.at);
+  }
+}

@@ -1,0 +1,95 @@
+import type { BorderNoticeRecordView } from '../../domain/problems/border-notice.service';
+import type { HardProblemPage, HardProblemRecordView } from '../../domain/problems/hard-problem.service';
+import type { BorderNotice, HardProblem, Squad } from '../../persistence/entities';
+import { readJson } from '../../persistence/sql';
+import { isoInZone } from '../../time';
+import { lightOf } from '../../domain/oversight/lights';
+
+/** JSON for hard problems (§3.4) and border notices (R8): camelCase, codes not ids, instants in the brigade's zone. */
+
+const when = (d: Date | null | undefined, tz: string) => (d ? isoInZone(d, tz) : null);
+const whenIso = (iso: string | null | undefined, tz: string) => (iso ? isoInZone(new Date(iso), tz) : null);
+const codes = (ids: unknown, squadById: Map<number, Squad>) => readJson<number[]>(ids).map((id) => squadById.get(id)?.code ?? String(id));
+
+export function presentProblemSummary(p: HardProblem, squadById: Map<number, Squad>, tz: string) {
+  return {
+    id: p.id,
+    state: p.state,
+    source: p.source,
+    category: p.category,
+    title: p.title,
+    location: p.location,
+    squads: codes(p.squadIds, squadById),
+    repeatCount: p.repeatCount,
+    mergedInto: p.mergedIntoId,
+    reportedAt: when(p.reportedAt, tz),
+    resolvedAt: when(p.resolvedAt, tz),
+  };
+}
+
+export function presentProblemList(page: HardProblemPage, tz: string) {
+  return { items: page.items.map((p) => presentProblemSummary(p, page.squadById, tz)), nextCursor: page.nextCursor };
+}
+
+export function presentProblem(r: HardProblemRecordView, tz: string, now: Date) {
+  const ctx = r.context;
+  const user = (id: number | null) => (id === null ? null : (r.userById.get(id)?.username ?? null));
+  return {
+    ...presentProblemSummary(r.problem, r.squadById, tz),
+    state: r.state,
+    version: r.version,
+    allowedEvents: r.allowedEvents,
+    description: ctx.report.description,
+    evidence: ctx.report.evidence,
+    hotlineRef: ctx.report.hotlineRef,
+    complainant: ctx.report.complainant,
+    reportedBy: user(ctx.reportedBy),
+    acceptedBy: user(ctx.acceptedBy),
+    acceptedAt: whenIso(ctx.acceptedAt, tz),
+    fromNotice: ctx.fromNoticeId,
+    resolutions: ctx.resolutions.map((x) => ({ note: x.note, at: whenIso(x.at, tz), by: user(x.by) })),
+    rebounds: ctx.rebounds.map((x) => ({ origin: x.origin, note: x.note, at: whenIso(x.at, tz), by: user(x.by) })),
+    callbacks: ctx.callbacks.map((x) => ({ caller: x.caller, calledAt: whenIso(x.calledAt, tz), outcome: x.outcome, note: x.note, recordedBy: user(x.recordedBy) })),
+    reports: r.reports.map((x) => ({ kind: x.kind, source: x.source, description: x.description, problem: x.originalProblemId, by: user(x.byUserId), at: when(x.at, tz) })),
+    /** R7: every source the problem came from, its own and its merged duplicates'. */
+    sources: [...new Set(r.reports.filter((x) => x.kind === 'report' && x.source).map((x) => x.source))],
+    mergedFrom: r.mergedFrom.map((p) => p.id),
+    operations: r.operations.map((o) => ({ id: o.id, title: o.title, state: o.state })),
+    /** §3.5: the open time limit of its state, as a light. */
+    timeLimit: r.timeLimit ? { kind: r.timeLimit.kind, dueAt: when(r.timeLimit.dueAt, tz), light: lightOf(r.timeLimit.startsAt, r.timeLimit.dueAt, now) } : null,
+  };
+}
+
+export function presentDuplicates(items: HardProblem[], squadById: Map<number, Squad>, tz: string) {
+  return items.map((p) => ({ ...presentProblemSummary(p, squadById, tz), suggestion: p.state === 'resolved' ? 'REBOUND' : 'MERGE' }));
+}
+
+export function presentNoticeSummary(n: BorderNotice, squadById: Map<number, Squad>, tz: string) {
+  return {
+    id: n.id,
+    state: n.state,
+    location: n.location,
+    what: n.what,
+    squads: codes(n.squadIds, squadById),
+    senderSquad: squadById.get(n.senderSquadId)?.code ?? null,
+    seenAt: when(n.seenAt, tz),
+    problem: n.problemId,
+    operation: n.operationId,
+    createdAt: when(n.createdAt, tz),
+  };
+}
+
+export function presentNotice(r: BorderNoticeRecordView, tz: string) {
+  const ctx = r.context;
+  const user = (id: number | null) => (id === null ? null : (r.userById.get(id)?.username ?? null));
+  return {
+    ...presentNoticeSummary(r.notice, r.squadById, tz),
+    state: r.state,
+    version: r.version,
+    allowedEvents: r.allowedEvents,
+    sentBy: user(ctx.sentBy),
+    closeReason: ctx.closeReason,
+    decidedBy: user(ctx.decidedBy),
+    decidedAt: whenIso(ctx.decidedAt, tz),
+  };
+}

@@ -1,0 +1,122 @@
+import { In } from 'typeorm';
+import type { Services } from '../../container';
+import { AppError, EventNotAcceptedError, ForbiddenError, StaleVersionError } from '../../errors';
+import { describeFieldProblem, type Locale, t } from '../../i18n';
+import { User, type Squad, type WorkflowHistory } from '../../persistence/entities';
+import { readJson } from '../../persistence/sql';
+import { isoInZone, zonedInstant } from '../../time';
+
+/** What the hard-problem and border-notice pages share: form fields, refusals, timelines. */
+
+export type Prefix = 'hp' | 'bn';
+type Body = Record<string, unknown>;
+
+export const str = (v: unknown): string => (v === undefined || v === null ? '' : Array.isArray(v) ? String(v[0] ?? '') : String(v));
+export const list = (v: unknown): string[] => (Array.isArray(v) ? v.map(String) : v === undefined || v === '' ? [] : [String(v)]);
+const LOCAL_DATETIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}$/;
+
+/** A datetime-local value (brigade time) as an ISO instant; anything else as typed (for the schema to name). */
+export function instantOf(v: unknown, timeZone: string): string | undefined {
+  const s = str(v).trim();
+  if (!s) return undefined;
+  return LOCAL_DATETIME.test(s) ? zonedInstant(s, timeZone).toISOString() : s;
+}
+
+export const localNow = (d: Date, timeZone: string) => isoInZone(d, timeZone).slice(0, 16);
+export const squadLabel = (s: Squad | undefined, locale: Locale) => (s ? (locale === 'en' ? s.nameEn : s.name) : '');
+export const squadsOf = (ids: unknown, squadById: Map<number, Squad>, locale: Locale) => readJson<number[]>(ids).map((id) => squadLabel(squadById.get(id), locale));
+
+export interface Refusal {
+  errors: Record<string, string>;
+  banner: { kind: 'error' | 'warning'; text: string };
+}
+
+/** A refusal as a form shows it: a message beside each named field and a banner saying what happened. */
+export function refusalOf(e: AppError, locale: Locale, prefix: Prefix): Refusal {
+  const errors: Record<string, string> = {};
+  for (const [field, code] of Object.entries(e.fields)) errors[field.replace(/\.\d+(\..*)?$/, '')] = describeFieldProblem(locale, code);
+  for (const p of e.problems) if (p.field) errors[p.field] = describeFieldProblem(locale, p.code, p.params);
+  if (e instanceof StaleVersionError) return { errors, banner: { kind: 'warning', text: t(locale, 'pm.form_stale', { state: t(locale, `${prefix}.state.${e.currentState}`) }) } };
+  if (e instanceof EventNotAcceptedError) return { errors, banner: { kind: 'warning', text: t(locale, 'pm.form_not_accepted', { state: t(locale, `${prefix}.state.${e.currentState}`) }) } };
+  if (e instanceof ForbiddenError) return { errors, banner: { kind: 'error', text: t(locale, `reason.${e.reason}`) } };
+  const general = e.problems.filter((p) => !p.field).map((p) => describeFieldProblem(locale, p.code, p.params));
+  return { errors, banner: { kind: 'error', text: [t(locale, 'form.fix_fields'), ...general].join(' ') } };
+}
+
+/** History payload fields worth showing in a timeline, with the words that label them. */
+const DETAIL_FIELDS: Record<string, string> = { note: 'hp.field.note', reason: 'bn.field.reason', origin: 'hp.field.origin', outcome: 'hp.field.outcome', caller: 'hp.field.caller', intoId: 'hp.field.into' };
+
+/** A record's history, newest first, with who did what and why. */
+export async function timelineOf(services: Services, history: WorkflowHistory[], locale: Locale, timeZone: string, prefix: Prefix) {
+  const ids = [...new Set(history.map((h) => h.actorUserId).filter((x): x is number => x !== null))];
+  const people = new Map((ids.length ? await services.db.manager.find(User, { where: { id: In(ids) } }) : []).map((u) => [u.id, u]));
+  const valueOf = (field: string, v: unknown) => (field === 'origin' ? t(locale, `hp.origin.${v}`) : field === 'outcome' ? t(locale, `hp.outcome.${v}`) : field === 'intoId' ? `#${v}` : String(v));
+  return history
+    .slice()
+    .reverse()
+    .map((h) => {
+      const payload = readJson<Record<string, unknown>>(h.payload ?? {}) ?? {};
+      return {
+        seq: h.seq,
+        event: h.event,
+        label: t(locale, `${prefix}.event_done.${h.event}`),
+        from: h.fromState ? t(locale, `${prefix}.state.${h.fromState}`) : '',
+        to: t(locale, `${prefix}.state.${h.toState}`),
+        changed: h.fromState !== h.toState,
+        actor: h.actorUserId === null ? t(locale, 'role.system') : (people.get(h.actorUserId)?.displayName ?? h.actorName),
+        role: h.actorRole,
+        at: isoInZone(h.at, timeZone).slice(0, 16).replace('T', ' '),
+        details: Object.keys(DETAIL_FIELDS)
+          .filter((f) => h.event !== 'CREATE' && payload[f] !== undefined && payload[f] !== null && payload[f] !== '')
+          .map((f) => ({ label: t(locale, DETAIL_FIELDS[f]), value: valueOf(f, payload[f]) })),
+      };
+    });
+}
+
+export type FieldKind = 'text' | 'textarea' | 'number' | 'datetime' | 'select';
+
+export interface StepFieldSpec {
+  name: string;
+  kind: FieldKind;
+  required?: boolean;
+  options?: readonly string[];
+  labelPrefix?: string;
+}
+
+export interface StepFormState {
+  type: string;
+  values: Body;
+  refusal: Refusal;
+  status: number;
+}
+
+/** One step form of a record's page: its fields with what was typed (kept on a refusal) and the errors beside them. */
+export function stepForm(
+  o: { type: string; prefix: Prefix; action: string; tone: string; fields: StepFieldSpec[]; version: number; defaults?: Record<string, string> },
+  locale: Locale,
+  form?: StepFormState,
+) {
+  const mine = form?.type === o.type ? form : undefined;
+  return {
+    type: o.type,
+    action: o.action,
+    label: t(locale, `${o.prefix}.event.${o.type}`),
+    help: t(locale, `${o.prefix}.event_help.${o.type}`),
+    tone: o.tone,
+    open: mine !== undefined,
+    expectedVersion: o.version,
+    error: mine ? Object.entries(mine.refusal.errors).filter(([k]) => !o.fields.some((f) => f.name === k)).map(([, v]) => v).join(' ') : '',
+    fields: o.fields.map((f) => {
+      const typed = mine ? str(mine.values[f.name]) : undefined;
+      const value = typed ?? o.defaults?.[f.name] ?? '';
+      return {
+        ...f,
+        [`is_${f.kind}`]: true,
+        label: t(locale, `${o.prefix}.field.${f.name}`),
+        value,
+        error: mine?.refusal.errors[f.name],
+        choices: (f.options ?? []).map((v) => ({ value: v, label: t(locale, `${f.labelPrefix}${v}`), selected: v === value })),
+      };
+    }),
+  };
+}

@@ -1,0 +1,3 @@
+export * from './hard-problem.types';
+export * from './hard-problem.rules';
+export { hardProblemMachine, HARD_PROBLEM_MACHINE_VERSION } from './hard-problem.machine';
