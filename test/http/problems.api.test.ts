@@ -191,18 +191,40 @@ describe('R15: hard problems resolved (化解难点顽症)', () => {
     };
     const before = await figure();
     const beforeSouth = await figure('&group=south');
+    const beforeWest = await figure('&group=west');
     const { id } = await reportProblem(t, { location: '瞿溪路·制造局路口', squads: ['wuliqiao', 'dapuqiao'] }, 'wuliqiao.officer');
     let v = await sendProblem(t, id, 1, 'ACCEPT', {}, 'wuliqiao.leader');
     v = await sendProblem(t, id, v, 'RESOLVE', { note: '已清' }, 'wuliqiao.leader');
     expect(await figure()).toBe(before + 1);
     expect(await figure('&group=south')).toBe(beforeSouth + 1);
-    expect(await figure('&group=west')).toBe(await figure('&group=west'));
+    // Not a squad of the west group's at this border: its figure does not move.
+    expect(await figure('&group=west')).toBe(beforeWest);
     v = await sendProblem(t, id, v, 'REBOUND', { origin: 'inspector', note: '回潮' }, 'inspector');
     expect(await figure()).toBe(before);
     await sendProblem(t, id, v, 'RESOLVE', { note: '再次整治' }, 'dapuqiao.leader');
     expect(await figure('&group=south')).toBe(beforeSouth + 1);
     const records = (await t.as('duty').get('/api/v1/figures/problems_resolved/records?period=2026-11&group=south').expect(200)).body;
     expect(JSON.stringify(records)).toContain(`/problems/${id}`);
+  });
+
+  it('a problem resolved in one month, reopened and resolved again in the next, is one resolved in their quarter', async () => {
+    const figure = async (period: string) =>
+      (await t.as('duty').get(`/api/v1/figures?period=${period}&squad=laoximen`).expect(200)).body.indicators.find((i: { id: string }) => i.id === 'problems_resolved')
+        .current.value as number;
+    const saved = t.clock.now();
+    t.clock.set('2026-05-10T02:00:00Z');
+    const { id } = await reportProblem(t, { location: '老西门·中华路口', squads: ['laoximen', 'xiaodongmen'] }, 'laoximen.officer');
+    let v = await sendProblem(t, id, 1, 'ACCEPT', {}, 'laoximen.leader');
+    v = await sendProblem(t, id, v, 'RESOLVE', { note: '已清' }, 'laoximen.leader');
+    t.clock.set('2026-06-10T02:00:00Z');
+    v = await sendProblem(t, id, v, 'REBOUND', { origin: 'complaint', note: '又有投诉' }, 'laoximen.leader');
+    await sendProblem(t, id, v, 'RESOLVE', { note: '再次整治' }, 'laoximen.leader');
+    t.clock.set(saved);
+    expect(await figure('2026-05')).toBe(1);
+    expect(await figure('2026-06')).toBe(1);
+    expect(await figure('2026-Q2')).toBe(1);
+    const list = (await t.as('duty').get('/api/v1/figures/problems_resolved/records?period=2026-Q2&squad=laoximen').expect(200)).body;
+    expect(list.items.map((r: { link: string }) => r.link)).toEqual([`/problems/${id}`]);
   });
 });
 

@@ -124,6 +124,10 @@ export class FiguresService {
     const { facts: byMonth, asOf } = await this.monthFacts.monthsAsOf(SCOPE_SET, scope, all);
     const factsOf = (months: string[]) => sumFacts(months.map((mo) => byMonth[all.indexOf(mo)]));
     const [cur, prev, ly] = periods.map(factsOf);
+    // R15, §3.4: "resolved and not reopened within the period" is not a sum of months (a problem resolved in
+    // January, reopened and resolved again in March counts once in the year): count it over each whole period.
+    const held = await Promise.all([period, previous, lastYear].map(async (pp) => heldResolutions(await resolutionSteps(m, scope, pp.start, pp.end)).length));
+    [cur, prev, ly].forEach((f, i) => (f.problems_resolved = held[i]));
     const min = this.config.figures.minSample;
     const values = [cur, prev, ly].map((f) => evaluate(INDICATORS, f, min));
     return {
@@ -379,11 +383,7 @@ export class FiguresService {
         // R15: the problems behind the figure, newest first (in memory: a brigade has dozens a year, not thousands).
         let rows: DrillRow[];
         if (indicator.id === 'problems_resolved') {
-          const held = [];
-          for (const month of monthsOfPeriod(period)) {
-            const b = figurePeriod(month, scope.timeZone);
-            held.push(...heldResolutions(await resolutionSteps(m, scope, b.start, b.end)));
-          }
+          const held = heldResolutions(await resolutionSteps(m, scope, period.start, period.end));
           rows = held.map((h) => ({ id: h.problemId, link: `/problems/${h.problemId}`, at: h.at, title: `#${h.problemId} ${h.title}`, value: 1, why: { key: 'why.problem_resolved', params: {} } }));
         } else {
           const { rows: reported } = await sql<{ id: number; title: string; reported_at: unknown; state: string }>(

@@ -4,9 +4,11 @@ import type { FactSource, Facts } from './facts';
 import type { FigureScope } from './scope';
 
 /**
- * R15 (化解难点顽症): hard problems resolved — counted in the month of their
- * last resolution when no rebound reopened them later that month (SPEC §3.4:
- * "resolved and not reopened within the period"); and problems reported. A
+ * R15 (化解难点顽症): hard problems resolved — those whose last resolution in
+ * the period was not followed by a rebound within it (SPEC §3.4: "resolved and
+ * not reopened within the period"); and problems reported. Per month here (for
+ * the charts); the figures view counts the resolved over each whole period, as
+ * months do not add up (resolved in January and again in March is one). A
  * problem belongs to a scope when a squad at its border is of the scope.
  */
 
