@@ -171,6 +171,27 @@ describe('hard problems through the API (SPEC §3.4, R7)', () => {
     expect(resolved.body).toMatchObject({ state: 'resolved', operations: [expect.objectContaining({ id: op.id })] });
   });
 
+  it('an edit of the draft keeps a target resolved since; an edit naming a closed problem changes nothing at all', async () => {
+    const target = await reportProblem(t, { location: '四川中路·汉口路口' });
+    const op = await createOperation(t, { problems: [target.id] });
+    await sendProblem(t, target.id, 1, 'ACCEPT');
+    await sendProblem(t, target.id, 2, 'RESOLVE', { note: '已清' });
+    // Still named, though resolved now: the edit is taken and the link kept.
+    const v = await send(t, op.id, 1, 'EDIT_PLAN', { plan: { title: '四川中路整治（改）', problems: [target.id] } }, 'waitan.leader');
+    expect((await t.as('waitan.leader').get(`/api/v1/operations/${op.id}`)).body.problems).toEqual([target.id]);
+    // A resolved problem not named before is refused, and neither the plan nor its list moves.
+    const other = await reportProblem(t, { location: '四川中路·九江路口' });
+    await sendProblem(t, other.id, 1, 'ACCEPT');
+    await sendProblem(t, other.id, 2, 'RESOLVE', { note: '已清' });
+    const before = (await t.as('waitan.leader').get(`/api/v1/operations/${op.id}`)).body;
+    const refused = await t.as('waitan.leader').post(`/api/v1/operations/${op.id}/events`, { type: 'EDIT_PLAN', expectedVersion: v, plan: { title: '不应保存', problems: [target.id, other.id] } }).expect(422);
+    expect(refused.body.error.problems[0]).toMatchObject({ code: 'problem_not_open', field: 'problems' });
+    const after = (await t.as('waitan.leader').get(`/api/v1/operations/${op.id}`)).body;
+    expect(after.version).toBe(before.version);
+    expect(after.title).toBe('四川中路整治（改）');
+    expect(after.problems).toEqual([target.id]);
+  });
+
   it('the squads at the border are told of a report; the Duty Command Section of every one', async () => {
     const { id } = await reportProblem(t, { location: '宁波路·河南中路口' }, 'waitan.officer');
     await t.services.outbox.drain();

@@ -96,11 +96,16 @@ export class OperationService {
   async send(actor: Principal, id: number, input: EventInput): Promise<{ state: string; version: number }> {
     const { expectedVersion, ...rest } = input;
     const command = await this.toCommand(actor, id, rest as Exclude<EventInput, never>);
-    // §3.4: the hard problems the plan targets are checked first and linked once the edit is in.
+    // §3.4: an edit that names the hard problems the plan targets checks them and links them with the step, in one transaction.
     const problems = rest.type === 'EDIT_PLAN' ? rest.plan.problems : undefined;
-    if (problems) await checkPlanProblems(this.db.manager, actor.brigadeId, problems);
-    const result = await this.engine.send(this.workflow, id, actor, command, { expectedVersion });
-    if (problems) await this.db.transaction((m) => setPlanProblems(m, actor.brigadeId, id, problems, new Date()));
+    const result = problems
+      ? await this.db.transaction(async (m) => {
+          await checkPlanProblems(m, actor.brigadeId, problems, id);
+          const step = await this.engine.send(this.workflow, id, actor, command, { expectedVersion, tx: m });
+          await setPlanProblems(m, actor.brigadeId, id, problems, new Date());
+          return step;
+        })
+      : await this.engine.send(this.workflow, id, actor, command, { expectedVersion });
     return { state: result.state, version: result.version };
   }
 

@@ -232,13 +232,15 @@ export class HardProblemService {
  * and not yet resolved (reported or open). Unknown ids are a 400 naming the
  * field; a resolved or merged one is refused by the rule (422).
  */
-export async function checkPlanProblems(m: EntityManager, brigadeId: number, ids: readonly number[]): Promise<void> {
+export async function checkPlanProblems(m: EntityManager, brigadeId: number, ids: readonly number[], operationId?: number): Promise<void> {
   const unique = [...new Set(ids)];
   if (!unique.length) return;
   const found = await m.find(HardProblem, { select: { id: true, state: true }, where: { brigadeId, id: In(unique) } });
   const unknown = unique.filter((id) => !found.some((p) => p.id === id));
   if (unknown.length) throw new ValidationError(`Unknown hard problem(s): ${unknown.join(', ')}`, { problems: `unknown_problem:${unknown.join(',')}` });
-  const closed = found.filter((p) => !TARGETABLE.includes(p.state));
+  // A plan keeps a target it named before, even if that problem was resolved since (an edit of the draft does not lose it).
+  const named = operationId === undefined ? [] : (await sql<{ problem_id: number }>(m, 'SELECT problem_id FROM hard_problem_operations WHERE operation_id = ?', [operationId])).rows.map((r) => Number(r.problem_id));
+  const closed = found.filter((p) => !TARGETABLE.includes(p.state) && !named.includes(p.id));
   if (closed.length) {
     throw new RuleViolationError(
       `Hard problem(s) ${closed.map((p) => `#${p.id} (${p.state})`).join(', ')} are not open`,

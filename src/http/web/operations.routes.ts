@@ -16,6 +16,8 @@ import { type FormState, formStateFromError, operationPage } from './operation-v
 import { type PlanFormValues, formToPlan, planValues, typedValues } from './plan-form';
 import { requireRole } from './web-context';
 import { lightOf } from '../../domain/oversight/lights';
+import { In } from 'typeorm';
+import { HardProblem } from '../../persistence/entities';
 
 const MONTH = /^\d{4}-\d{2}$/;
 
@@ -245,5 +247,8 @@ async function planFormView(services: Services, p: Principal, locale: Locale, o:
 
 async function problemOptions(services: Services, p: Principal, chosen: string[]) {
   const open = await services.problems.targetable(p);
-  return open.map((x) => ({ value: String(x.id), label: `#${x.id} ${x.title} · ${x.location}`, state: x.state, checked: chosen.includes(String(x.id)) }));
+  // Those the plan names already stay on offer whatever their state now (resolved since), so saving the draft keeps them.
+  const missing = chosen.map(Number).filter((id) => Number.isSafeInteger(id) && !open.some((x) => x.id === id));
+  const named = missing.length ? await services.db.manager.find(HardProblem, { where: { brigadeId: p.brigadeId, id: In(missing) } }) : [];
+  return [...open, ...named].map((x) => ({ value: String(x.id), label: `#${x.id} ${x.title} · ${x.location}`, state: x.state, checked: chosen.includes(String(x.id)) }));
 }
