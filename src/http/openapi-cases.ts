@@ -1,31 +1,16 @@
-import { z } from 'zod';
 import { CASE_TRANSFER_EVENT_TYPES, CASE_TRANSFER_STATES } from '../../workflows/case-transfer';
 import { createCaseSchema, createTransferSchema, listCasesQuery, listTransfersQuery, transferEventSchema } from './schemas/case.schema';
+import { answer, body, err, errorsFor, idParameter, json, queryParameters, ref } from './openapi-parts';
 
 /** The OpenAPI part of cases and case transfers (R10), from the zod schemas the server validates with. */
 
-const json = (schema: z.ZodType) => z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any' });
-const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` });
-const err = (description: string) => ({ description, content: { 'application/json': { schema: ref('Error') } } });
-const errors = {
-  '400': err('Malformed or invalid input; every bad field is named'),
-  '401': err('No or bad credentials'),
-  '403': err('Not allowed for this caller (e.g. own_transfer, not_receiving_squad_leader, not_legal, not_sending_squad_leader, not_handling_squad_leader)'),
-  '404': err('Unknown (or not in your brigade)'),
-};
-const body = (name: string) => ({ required: true, content: { 'application/json': { schema: ref(name) } } });
-const answer = (description: string, name: string) => ({ description, content: { 'application/json': { schema: ref(name) } } });
+const errors = errorsFor('e.g. own_transfer, not_receiving_squad_leader, not_legal, not_sending_squad_leader, not_handling_squad_leader');
 const page = (name: string) => ({
   description: 'A page, newest first: `{items, nextCursor}` (pass `nextCursor` as `cursor` for the next)',
   content: { 'application/json': { schema: { type: 'object', required: ['items', 'nextCursor'], properties: { items: { type: 'array', items: ref(name) }, nextCursor: { type: ['string', 'null'] } } } } },
 });
-const idParameter = { name: 'id', in: 'path', required: true, schema: { type: 'integer', minimum: 1 } };
 const light = { type: ['string', 'null'], enum: ['green', 'amber', 'red', null], description: '§3.5: green under 80 % of the limit, amber 80–100 %, red past it; null when nothing waits' };
 
-function queryParameters(schema: z.ZodObject) {
-  const js = json(schema) as { properties: Record<string, unknown> };
-  return Object.entries(js.properties).map(([name, s]) => ({ name, in: 'query', required: false, schema: s }));
-}
 
 const caseSummary = {
   type: 'object',

@@ -1,24 +1,10 @@
-import { z } from 'zod';
 import { assessmentQuery, drillQuery, figuresQuery } from './schemas/figures.schema';
+import { err, json, queryParameters, ref } from './openapi-parts';
 
 /** The OpenAPI part of the yearly figures (SPEC §5, R14), from the zod schemas the server validates with. */
 
-const json = (schema: z.ZodType) => z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any' });
-const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` });
-const err = (description: string) => ({ description, content: { 'application/json': { schema: ref('Error') } } });
 
 /** Query parameters from a zod object schema (refinements do not change the fields). */
-function query(schema: z.ZodType) {
-  const s = json(schema) as { properties?: Record<string, Record<string, unknown>>; required?: string[] };
-  return Object.entries(s.properties ?? {}).map(([name, sch]) => ({
-    name,
-    in: 'query',
-    required: (s.required ?? []).includes(name),
-    description: typeof sch.description === 'string' ? sch.description : undefined,
-    schema: sch,
-  }));
-}
-
 const valueSchema = {
   type: 'object',
   required: ['value', 'numerator', 'denominator', 'tooFew'],
@@ -58,7 +44,7 @@ export function figuresPaths(): Record<string, unknown> {
       get: {
         summary: 'SPEC §5: the indicators for a period (year, quarter, month or a range of months) for the brigade, a group or a squad, with the previous period and last year',
         description: formats,
-        parameters: query(figuresQuery),
+        parameters: queryParameters(figuresQuery),
         responses: {
           '200': {
             description: '`{scope, period, previous, lastYear, indicators: [Figure], dwell: [{state, hours, operations}]}` — dwell: average hours an operation begun in the period spent in each state',
@@ -95,7 +81,7 @@ export function figuresPaths(): Record<string, unknown> {
     '/api/v1/figures/assessment': {
       get: {
         summary: 'R14: the annual assessment per squad (best first): the score out of 100 from the configured weights, each part with how it was reached, and the "present but idle" lines',
-        parameters: query(assessmentQuery),
+        parameters: queryParameters(assessmentQuery),
         responses: {
           '200': {
             description:
@@ -111,7 +97,7 @@ export function figuresPaths(): Record<string, unknown> {
       get: {
         summary: 'The records behind one figure, page by page (cursor); the export (csv/xlsx) holds all of them',
         description: formats,
-        parameters: query(drillQuery),
+        parameters: queryParameters(drillQuery),
         responses: {
           '200': { description: '`{indicator: {id, name, definition}, scope, period, items: [{id, link, at, title, value, why}], nextCursor}`' },
           '400': err('A bad period, group, squad or cursor is named'),

@@ -1,26 +1,12 @@
-import { z } from 'zod';
 import { DISPOSAL_METHODS, GOODS_EVENT_TYPES, GOODS_STATES } from '../../workflows/goods';
 import { goodsEventSchema, listGoodsQuery, registerGoodsSchema } from './schemas/goods.schema';
+import { answer, err, errorsFor, idParameter, json, queryParameters, ref } from './openapi-parts';
 
 /** The OpenAPI part of detained goods (R13), from the zod schemas the server validates with. */
 
-const json = (schema: z.ZodType) => z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any' });
-const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` });
-const err = (description: string) => ({ description, content: { 'application/json': { schema: ref('Error') } } });
-const errors = {
-  '400': err('Malformed or invalid input; every bad field is named (items.0.quantity …)'),
-  '401': err('No or bad credentials'),
-  '403': err('Not allowed for this caller (not_operation_squad_leader, not_custodian_leader, not_manager)'),
-  '404': err('Unknown (or not in your brigade)'),
-};
-const answer = (description: string, name: string) => ({ description, content: { 'application/json': { schema: ref(name) } } });
-const idParameter = { name: 'id', in: 'path', required: true, schema: { type: 'integer', minimum: 1 } };
+const errors = errorsFor('not_operation_squad_leader, not_custodian_leader, not_manager', 'Malformed or invalid input; every bad field is named (items.0.quantity …)');
 const count = { type: 'object', properties: { count: { type: 'integer' }, quantity: { type: 'number' } } };
 
-function queryParameters(schema: z.ZodObject) {
-  const js = json(schema) as { properties: Record<string, unknown> };
-  return Object.entries(js.properties).map(([name, s]) => ({ name, in: 'query', required: false, schema: s }));
-}
 
 export function goodsSchemas(): Record<string, unknown> {
   return {

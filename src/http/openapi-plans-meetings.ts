@@ -3,21 +3,11 @@ import { GROUP_PLAN_EVENT_TYPES, GROUP_PLAN_STATES } from '../../workflows/group
 import { MEETING_EVENT_TYPES, MEETING_KINDS, MEETING_STATES } from '../../workflows/meeting';
 import { createGroupPlanSchema, groupPlanEventSchema, groupPlanPatchSchema, listGroupPlansQuery } from './schemas/group-plan.schema';
 import { createMeetingSchema, listMeetingsQuery, meetingEventSchema, meetingPatchSchema, rotationQuery } from './schemas/meeting.schema';
+import { answer, body, err, errorsFor, idParameter, json, queryParameters, ref } from './openapi-parts';
 
 /** The OpenAPI part of monthly group plans (R5) and meetings (R9), from the zod schemas the server validates with. */
 
-const json = (schema: z.ZodType) => z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any' });
-const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` });
-const err = (description: string) => ({ description, content: { 'application/json': { schema: ref('Error') } } });
-const errors = {
-  '400': err('Malformed or invalid input; every bad field is named'),
-  '401': err('No or bad credentials'),
-  '403': err('Not allowed for this caller (e.g. not_group_leader, not_group_or_manager, not_manager)'),
-  '404': err('Unknown (or not in your brigade)'),
-};
-const body = (name: string) => ({ required: true, content: { 'application/json': { schema: ref(name) } } });
-const answer = (description: string, name: string) => ({ description, content: { 'application/json': { schema: ref(name) } } });
-const idParameter = { name: 'id', in: 'path', required: true, schema: { type: 'integer', minimum: 1 } };
+const errors = errorsFor('e.g. not_group_leader, not_group_or_manager, not_manager');
 const stepAnswer = {
   description: 'The new state and version',
   content: {
@@ -27,10 +17,6 @@ const stepAnswer = {
   },
 };
 
-function queryParameters(schema: z.ZodObject, required: string[] = []) {
-  const js = json(schema) as { properties: Record<string, unknown> };
-  return Object.entries(js.properties).map(([name, s]) => ({ name, in: 'query', required: required.includes(name), schema: s }));
-}
 
 export function plansAndMeetingsSchemas(): Record<string, unknown> {
   return {

@@ -1,31 +1,16 @@
-import { z } from 'zod';
 import { BORDER_NOTICE_EVENT_TYPES, BORDER_NOTICE_STATES } from '../../workflows/border-notice';
 import { HARD_PROBLEM_EVENT_TYPES, HARD_PROBLEM_STATES, PROBLEM_CATEGORIES, PROBLEM_SOURCES } from '../../workflows/hard-problem';
 import { duplicatesQuery, listNoticesQuery, listProblemsQuery, noticeEventSchema, problemEventSchema, reportProblemSchema, sendNoticeSchema } from './schemas/problem.schema';
+import { answer, body, err, errorsFor, idParameter, json, queryParameters, ref } from './openapi-parts';
 
 /** The OpenAPI part of hard problems (§3.4, R7) and border notifications (R8), from the zod schemas the server validates with. */
 
-const json = (schema: z.ZodType) => z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any' });
-const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` });
-const err = (description: string) => ({ description, content: { 'application/json': { schema: ref('Error') } } });
-const errors = {
-  '400': err('Malformed or invalid input; every bad field is named'),
-  '401': err('No or bad credentials'),
-  '403': err('Not allowed for this caller (e.g. not_border_leader_or_manager, not_group_leader, hotline_feed_reports_hotline_only)'),
-  '404': err('Unknown (or not in your brigade)'),
-};
-const body = (name: string) => ({ required: true, content: { 'application/json': { schema: ref(name) } } });
-const answer = (description: string, name: string) => ({ description, content: { 'application/json': { schema: ref(name) } } });
-const idParameter = { name: 'id', in: 'path', required: true, schema: { type: 'integer', minimum: 1 } };
+const errors = errorsFor('e.g. not_border_leader_or_manager, not_group_leader, hotline_feed_reports_hotline_only');
 const page = (name: string) => ({
   description: 'A page, newest first; pass `nextCursor` as `cursor` for the next',
   content: { 'application/json': { schema: { type: 'object', properties: { items: { type: 'array', items: ref(name) }, nextCursor: { type: ['string', 'null'] } } } } },
 });
 
-function queryParameters(schema: z.ZodObject, required: string[] = []) {
-  const js = json(schema) as { properties: Record<string, unknown> };
-  return Object.entries(js.properties).map(([name, s]) => ({ name, in: 'query', required: required.includes(name), schema: s }));
-}
 
 const problemSummary = {
   id: { type: 'integer' },
