@@ -3,7 +3,7 @@ import { type Clock, systemClock } from './clock';
 import { createServices, type Services } from './container';
 import { createLogger, type Logger } from './logger';
 import { openDatabase } from './persistence/data-source';
-import { seedDemoHistory } from './domain/org/demo-history';
+import { type DemoHistoryReport, seedDemoHistory } from './domain/org/demo-history';
 
 /** Loads config or exits with a message naming the bad key. */
 export function configOrExit(): Readonly<Config> {
@@ -26,16 +26,17 @@ export function configOrExit(): Readonly<Config> {
 export async function boot(
   config: Readonly<Config>,
   opts: { clock?: Clock; logger?: Logger; seed?: boolean } = {},
-): Promise<Services & { migrated: string[]; seeded: boolean }> {
+): Promise<Services & { migrated: string[]; seeded: boolean; history: DemoHistoryReport | null }> {
   const logger = opts.logger ?? createLogger();
   const db = await openDatabase(config);
   const migrated = await db.migrate();
   const services = createServices(config, db, opts.clock ?? systemClock, logger);
   let seeded = false;
+  let history: DemoHistoryReport | null = null;
   if ((opts.seed ?? config.demo.seedOnEmpty) && (await services.org.isEmpty())) {
     await services.org.seedDemo();
     seeded = true;
-    if (config.demo.historyMonths > 0) await seedDemoHistory(config, db, logger, { months: config.demo.historyMonths, now: services.clock.now() });
+    if (config.demo.historyMonths > 0) history = await seedDemoHistory(config, db, logger, { months: config.demo.historyMonths, now: services.clock.now() });
   }
-  return { ...services, migrated, seeded };
+  return { ...services, migrated, seeded, history };
 }

@@ -28,6 +28,9 @@ async function main(): Promise<void> {
     `  Liandong 联动 is running: ${url}`,
     `  Database: ${where}${services.migrated.length ? ` (applied ${services.migrated.length} migration(s))` : ''}`,
     services.seeded ? '  Loaded the reference organisation (Huangpu brigade, 17 squads, 4 groups) and demo users.' : '',
+    services.history
+      ? `  And ${config.demo.historyMonths} months of demo joint operations (${services.history.operations}, with their holding, audits and detained goods) for the figures.`
+      : '',
     `  Open ${url} and sign in, e.g. as waitan.leader, duty, commander, inspector or admin`,
     `  (demo password "${config.demo.password}"; every demo user is listed in the README).`,
     `  API: ${url}/api/v1  ·  description: ${url}/api/openapi.json`,
