@@ -212,6 +212,20 @@ describe('exports carry the same numbers as the page', () => {
   });
 });
 
+describe('the groups chart against the minimum (R6)', () => {
+  it('counts each group’s qualifying operations per month as the compliance view (and the monthly-minimum job) does, from kept months too', async () => {
+    const brigade = await t.services.org.brigadeByCode('huangpu');
+    const duty = await t.services.org.userByUsername(brigade.id, 'duty');
+    const p = await t.services.org.principalFor(duty!.user.id);
+    const grid = await t.services.compliance.year(p, 2026);
+    for (let round = 0; round < 2; round++) {
+      const chart = await t.services.figures.groupsQualifying(p, grid.months);
+      for (const row of grid.rows) expect([row.group.code, chart.get(row.group.id) ?? grid.months.map(() => 0)]).toEqual([row.group.code, row.cells.map((c) => c.qualifying)]);
+    }
+    expect(grid.rows.find((r) => r.group.code === 'north')!.cells.reduce((a, c) => a + c.qualifying, 0)).toBeGreaterThan(0);
+  });
+});
+
 describe('detained goods (R13)', () => {
   it('registered, returned, confiscated and disposed of in the period add up; held is what was held at its end; each lists its items', async () => {
     const items: Array<Record<string, unknown>> = await t.services.db.dataSource.query('SELECT id, state, registered_at, closed_at FROM goods_items');

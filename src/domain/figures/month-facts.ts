@@ -15,6 +15,8 @@ export interface FactSet {
   sources: FactSource[];
   /** What the kept rows of this scope are filed under. */
   scopeKey: (scope: FigureScope) => string;
+  /** Facts per group: kept rows are keyed by every group's make-up too (a squad moved makes them old). */
+  membership?: boolean;
 }
 
 /**
@@ -159,6 +161,10 @@ export class MonthFacts {
     if (scope.kind === 'group') {
       const { rows } = await sql<{ id: unknown }>(this.db.manager, 'SELECT id FROM squads WHERE group_id = ? ORDER BY id', [scope.group!.id]);
       h.update(rows.map((r) => String(r.id)).join(','));
+    }
+    if (set.membership) {
+      const { rows } = await sql<{ id: unknown; group_id: unknown }>(this.db.manager, 'SELECT id, group_id FROM squads WHERE brigade_id = ? ORDER BY id', [scope.brigadeId]);
+      h.update(rows.map((r) => `${r.id}:${r.group_id ?? ''}`).join(','));
     }
     return h.digest('hex');
   }

@@ -61,15 +61,17 @@ export function figuresPages(services: Services): Router {
     const year = view.period.firstMonth.slice(0, 4);
     const months = view.period.kind === 'range' ? monthsOfPeriod(view.period) : monthsOfPeriod(figurePeriod(year, p.timeZone));
     const monthLabel = (mo: string) => t(req.locale, 'compliance.month', { month: Number(mo.slice(5)) });
-    const [grid, series] = await Promise.all([services.compliance.year(p, Number(year)), services.figures.monthly(p, q, months)]);
+    const yearMonths = monthsOfPeriod(figurePeriod(year, p.timeZone));
+    const [qualifying, series, { groups }] = await Promise.all([services.figures.groupsQualifying(p, yearMonths), services.figures.monthly(p, q, months), services.org.organisation(p.brigadeId)]);
     const dwell = dwellOf(view.facts);
-    const gridRows = view.scope.group ? grid.rows.filter((row) => row.group.id === view.scope.group!.id) : grid.rows;
+    const shownGroups = groups.map((g) => g.group).filter((g) => g.active && (!view.scope.group || g.id === view.scope.group.id));
+    const minimum = services.config.jobs.monthlyMinimum;
     const charts = {
       groupsSvg: groupedBars({
         title: t(req.locale, 'charts.groups_title', { year }),
-        categories: grid.months.map(monthLabel),
-        series: gridRows.map((row) => ({ label: req.locale === 'en' ? row.group.nameEn : row.group.name, values: row.cells.map((c) => c.qualifying) })),
-        line: { value: grid.minimum, label: t(req.locale, 'charts.minimum', { minimum: grid.minimum }) },
+        categories: yearMonths.map(monthLabel),
+        series: shownGroups.map((g) => ({ label: req.locale === 'en' ? g.nameEn : g.name, values: qualifying.get(g.id) ?? yearMonths.map(() => 0) })),
+        line: { value: minimum, label: t(req.locale, 'charts.minimum', { minimum }) },
       }),
       resultsSvg: lines({
         title: t(req.locale, 'charts.results_title'),
