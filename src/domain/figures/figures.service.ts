@@ -199,6 +199,8 @@ export class FiguresService {
     const keyset = (at: string, id: string) => (after ? { sql: ` AND (${at} < ? OR (${at} = ? AND ${id} < ?))`, params: [after.at, after.at, after.id] } : { sql: '', params: [] });
     const order = (at: string, id: string) => `ORDER BY ${at} DESC, ${id} DESC LIMIT ${limit + 1}`;
     const s = operationInScope(scope);
+    // MariaDB may walk a whole brigade's index backwards for ORDER BY … LIMIT instead of the period's range: name the index.
+    const use = (index: string) => (this.db.kind === 'mysql' ? ` FORCE INDEX (${index})` : '');
 
     switch (indicator.drill) {
       case 'operations':
@@ -209,7 +211,7 @@ export class FiguresService {
         const { rows: ops } = await sql<Record<string, unknown>>(
           m,
           `SELECT o.id AS id, o.title AS title, o.kind AS kind, o.state AS state, o.actual_start AS actual_start, o.actual_hours AS actual_hours, o.counts_toward_minimum AS counts
-             FROM operations o
+             FROM operations o${use('IDX_operations_brigade_actual_start')}
             WHERE o.brigade_id = ? AND o.actual_start >= ? AND o.actual_start < ? AND o.state <> 'cancelled' AND ${s.sql}${k.sql}
             ${order('o.actual_start', 'o.id')}`,
           [scope.brigadeId, period.start, period.end, ...s.params, ...k.params],
@@ -256,7 +258,7 @@ export class FiguresService {
         const { rows } = await sql<Record<string, unknown>>(
           m,
           `SELECT o.id AS id, o.title AS title, o.actual_start AS at, COUNT(*) AS idle_lines, SUM(os.officers) AS officers, MIN(sq.name) AS squad, MIN(sq.name_en) AS squad_en, COUNT(DISTINCT sq.id) AS squads
-             FROM operations o JOIN operation_squads os ON os.operation_id = o.id JOIN squads sq ON sq.id = os.squad_id
+             FROM operations o${use('IDX_operations_brigade_actual_start')} JOIN operation_squads os ON os.operation_id = o.id JOIN squads sq ON sq.id = os.squad_id
             WHERE o.brigade_id = ? AND o.actual_start >= ? AND o.actual_start < ? AND o.state IN ('holding', 'awaiting_audit', 'closed') AND ${line.sql}
               AND COALESCE(os.officers, 0) > 0 AND COALESCE(os.educated, 0) + COALESCE(os.handled, 0) = 0${k.sql}
             GROUP BY o.id, o.title, o.actual_start
@@ -283,7 +285,7 @@ export class FiguresService {
         const { rows } = await sql<Record<string, unknown>>(
           m,
           `SELECT i.id AS id, i.type AS type, i.severity AS severity, i.occurred_at AS at, o.id AS op, o.title AS title
-             FROM operation_incidents i JOIN operations o ON o.id = i.operation_id
+             FROM operation_incidents i${use('IDX_operation_incidents_brigade_occurred')} JOIN operations o ON o.id = i.operation_id
             WHERE i.brigade_id = ? AND i.occurred_at >= ? AND i.occurred_at < ?${serious} AND ${s.sql}${k.sql}
             ${order('i.occurred_at', 'i.id')}`,
           [scope.brigadeId, period.start, period.end, ...s.params, ...k.params],
@@ -304,7 +306,7 @@ export class FiguresService {
         const { rows } = await sql<Record<string, unknown>>(
           m,
           `SELECT h.id AS id, h.kind AS kind, h.at AS at, o.id AS op, o.title AS title
-             FROM holding_records h JOIN operations o ON o.id = h.operation_id
+             FROM holding_records h${use('IDX_holding_records_brigade_kind_at')} JOIN operations o ON o.id = h.operation_id
             WHERE h.brigade_id = ? AND h.kind IN ('audit_pass', 'audit_fail') AND h.at >= ? AND h.at < ? AND ${s.sql}${k.sql}
             ${order('h.at', 'h.id')}`,
           [scope.brigadeId, period.start, period.end, ...s.params, ...k.params],
