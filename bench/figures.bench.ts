@@ -1,6 +1,6 @@
 /**
  * `npm run bench -- figures [--operations 1000000] [--years 5] [--requests 10]
- *                           [--warmup 3] [--deep 50] [--database ld_bench_…] [--keep]`
+ *                           [--warmup 3] [--deep 50] [--database ld_bench_…] [--keep] [--warm-only]`
  *
  * Issue 6: with N operations (a province over several years) and their whole
  * history in MariaDB, how fast are the figures? Seeds a fresh database the way
@@ -52,6 +52,8 @@ export async function run(args: string[]): Promise<void> {
   const deep = Number(arg(args, 'deep', '50'));
   const reuse = arg(args, 'database', '');
   const keep = args.includes('--keep') || Boolean(reuse);
+  // --warm-only: keep what months are kept and time only warm requests (no cold one, no growth table).
+  const warmOnly = args.includes('--warm-only');
 
   const admin = await mysqlConnection();
   const name = reuse || `ld_bench_figures_${randomBytes(3).toString('hex')}`;
@@ -126,7 +128,7 @@ export async function run(args: string[]): Promise<void> {
       );
       process.stdout.write(`  ${'what'.padEnd(42)}${'cold'.padStart(8)}${'p50'.padStart(8)}${'p95'.padStart(8)}${'max'.padStart(8)}  ms   target (p95)\n`);
       for (const t of targets) {
-        await conn.query('DELETE FROM figure_month_facts');
+        if (!warmOnly) await conn.query('DELETE FROM figure_month_facts');
         const cold = await get(server.url, auth(t), t.path);
         if (cold.status !== 200) throw new Error(`GET ${t.path}: ${cold.status} ${cold.body.slice(0, 300)}`);
         await measure(server.url, auth(t), t.path, warmup, 1);
@@ -143,7 +145,7 @@ export async function run(args: string[]): Promise<void> {
       process.stdout.write(`\n  growth: brigade view over a range of months ending ${year}-12, cold (computed from the rows: the range, the range before and a year before) and warm\n`);
       process.stdout.write(`  ${'months'.padStart(8)}${'operations'.padStart(12)}${'cold ms'.padStart(10)}${'µs/op'.padStart(8)}${'warm p50'.padStart(10)}\n`);
       const growth: Array<{ months: number; operations: number; coldMs: number; usPerOperation: number; warmP50: number }> = [];
-      for (const months of [1, 3, 6, 12, 24, 48]) {
+      for (const months of warmOnly ? [] : [1, 3, 6, 12, 24, 48]) {
         const from = monthPlus(`${year}-12`, -(months - 1));
         const [[{ n }]] = (await conn.query(`SELECT COUNT(*) AS n FROM operations WHERE actual_start >= ? AND actual_start < ?`, [
           new Date(`${from}-01T00:00:00${ZONE_OFFSET}`),
