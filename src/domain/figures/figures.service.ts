@@ -198,7 +198,7 @@ export class FiguresService {
     /** Newest first: (instant, id) strictly before the cursor's. */
     const keyset = (at: string, id: string) => (after ? { sql: ` AND (${at} < ? OR (${at} = ? AND ${id} < ?))`, params: [after.at, after.at, after.id] } : { sql: '', params: [] });
     const order = (at: string, id: string) => `ORDER BY ${at} DESC, ${id} DESC LIMIT ${limit + 1}`;
-    const s = operationInScope(scope);
+    const s = operationInScope(scope, 'o', { perRow: true });
     // MariaDB may walk a whole brigade's index backwards for ORDER BY … LIMIT instead of the period's range: name the index.
     const use = (index: string) => (this.db.kind === 'mysql' ? ` FORCE INDEX (${index})` : '');
 
@@ -306,7 +306,7 @@ export class FiguresService {
         const { rows } = await sql<Record<string, unknown>>(
           m,
           `SELECT h.id AS id, h.kind AS kind, h.at AS at, o.id AS op, o.title AS title
-             FROM holding_records h${use('IDX_holding_records_brigade_kind_at')} JOIN operations o ON o.id = h.operation_id
+             FROM holding_records h${use('IDX_holding_records_brigade_at')} JOIN operations o ON o.id = h.operation_id
             WHERE h.brigade_id = ? AND h.kind IN ('audit_pass', 'audit_fail') AND h.at >= ? AND h.at < ? AND ${s.sql}${k.sql}
             ${order('h.at', 'h.id')}`,
           [scope.brigadeId, period.start, period.end, ...s.params, ...k.params],

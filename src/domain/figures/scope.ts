@@ -36,7 +36,13 @@ export async function figureScope(m: EntityManager, p: Principal, opts: { group?
  * SQL that keeps an operation (alias `o`) to the scope: a squad of the scope
  * took part. Returns the condition and its parameters.
  */
-export function operationInScope(s: FigureScope, alias = 'o'): { sql: string; params: unknown[] } {
+export function operationInScope(s: FigureScope, alias = 'o', opts: { perRow?: boolean } = {}): { sql: string; params: unknown[] } {
+  // perRow: checked row by row (a drill-down's page stops after a few rows); MariaDB would otherwise first gather every
+  // operation line of the scope (a semi-join materialized) — right for a month's sums, slow for a page of 100.
+  if (opts.perRow && s.kind !== 'brigade') {
+    const [join, cond, param] = s.kind === 'squad' ? ['', 'xs.squad_id = ?', s.squad!.id] : [' JOIN squads xq ON xq.id = xs.squad_id', 'xq.group_id = ?', s.group!.id];
+    return { sql: `(SELECT COUNT(*) FROM operation_squads xs${join} WHERE xs.operation_id = ${alias}.id AND ${cond}) > 0`, params: [param] };
+  }
   if (s.kind === 'squad') return { sql: `EXISTS (SELECT 1 FROM operation_squads xs WHERE xs.operation_id = ${alias}.id AND xs.squad_id = ?)`, params: [s.squad!.id] };
   if (s.kind === 'group') {
     return {

@@ -218,7 +218,7 @@ export class OperationIncident {
 /** R12, R14: what was seen while holding the site — the host squad's checks, inspectors' spot checks and audits. */
 @Entity('holding_records')
 @Index('IDX_holding_records_operation', ['operationId'])
-@Index('IDX_holding_records_brigade_kind_at', ['brigadeId', 'kind', 'at'])
+@Index('IDX_holding_records_brigade_at', ['brigadeId', 'at'])
 export class HoldingRecord {
   @PrimaryGeneratedColumn({ type: 'integer' })
   id!: number;

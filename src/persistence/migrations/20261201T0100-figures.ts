@@ -46,5 +46,5 @@ const INDEXES: Array<[string, string, string[]]> = [
   ['workflow_history', 'IDX_workflow_history_brigade_event_at', ['brigade_id', 'event', 'at']],
   ['workflow_deadlines', 'IDX_workflow_deadlines_brigade_kind_due', ['brigade_id', 'workflow', 'kind', 'due_at']],
   ['operation_incidents', 'IDX_operation_incidents_brigade_occurred', ['brigade_id', 'occurred_at']],
-  ['holding_records', 'IDX_holding_records_brigade_kind_at', ['brigade_id', 'kind', 'at']],
+  ['holding_records', 'IDX_holding_records_brigade_at', ['brigade_id', 'at']],
 ];
