@@ -15,6 +15,7 @@ import { parseInput } from '../validate';
 import { answerFor } from './locals';
 import { countInbox } from './inbox.routes';
 import { squadLabel } from './plans-meetings-view';
+import { stepFormRoute } from './step-route';
 
 type Body = Record<string, unknown>;
 type FieldKind = 'text' | 'textarea' | 'method' | 'squad';
@@ -201,20 +202,14 @@ export function goodsPages(services: Services): Router {
     res.render('goods/show', { ...(await itemPage(services, req.principal!, req.locale, id)), flash: done ? { kind: 'ok', text: t(req.locale, 'goods.done.step') } : undefined });
   });
 
-  r.post('/:id/events/:type', async (req, res) => {
-    const p = req.principal!;
-    const id = idParam(req.params.id);
-    const type = String(req.params.type);
-    const body = (req.body ?? {}) as Body;
-    try {
-      if (!STEP_FORMS[type]) throw new ValidationError(`No form for ${type}`, { type: 'invalid' });
-      const input = parseInput(goodsEventSchemas[type as keyof typeof goodsEventSchemas], formToEvent(type, body)) as GoodsEventInput;
-      await goods.send(p, id, input);
-      res.redirect(303, `/goods/${id}?done=${type.toLowerCase()}`);
-    } catch (e) {
-      if (!(e instanceof AppError) || e.status >= 500 || e.status === 404) throw e;
-      await renderRefused(req, res, services, id, { type, values: body, refusal: refusalOf(e, req.locale), status: e.status });
-    }
+  stepFormRoute(r, {
+    forms: STEP_FORMS,
+    send: async (p, id, type, body) => {
+      await goods.send(p, id, parseInput(goodsEventSchemas[type as keyof typeof goodsEventSchemas], formToEvent(type, body)) as GoodsEventInput);
+      return `/goods/${id}?done=${type.toLowerCase()}`;
+    },
+    refusal: refusalOf,
+    refused: (req, res, id, form) => renderRefused(req, res, services, id, form),
   });
 
   return r;

@@ -12,6 +12,7 @@ import { createGroupPlanSchema, groupPlanEventSchemas, groupPlanPatchSchema } fr
 import { parseInput } from '../validate';
 import { type PlanRow, formToGroupPlan, formToPlanEvent, typedRows } from './plans-meetings-forms';
 import { type Refusal, groupLabel, refusalOf, squadLabel, timelineOf } from './plans-meetings-view';
+import { stepFormRoute } from './step-route';
 
 /** The plan pages' step forms: which fields each asks for (which forms show comes from the engine's allowedEvents). */
 const STEP_FORMS: Record<string, { tone: 'primary' | 'normal'; fields: Array<{ name: string; kind: 'textarea'; required: boolean }> }> = {
@@ -127,20 +128,14 @@ export function groupPlanPages(services: Services): Router {
     }
   });
 
-  r.post('/:id/events/:type', async (req, res) => {
-    const p = req.principal!;
-    const id = idParam(req.params.id);
-    const type = String(req.params.type);
-    const body = (req.body ?? {}) as Record<string, unknown>;
-    try {
-      if (!STEP_FORMS[type]) throw new ValidationError(`No form for ${type}`, { type: 'invalid' });
-      const input = parseInput(groupPlanEventSchemas[type as keyof typeof groupPlanEventSchemas], formToPlanEvent(type, body)) as GroupPlanEventInput;
-      await groupPlans.send(p, id, input);
-      res.redirect(303, `/group-plans/${id}?done=${type.toLowerCase()}`);
-    } catch (e) {
-      if (!(e instanceof AppError) || e.status >= 500 || e.status === 404) throw e;
-      await renderRefused(req, res, services, id, { type, values: body, refusal: refusalOf(e, req.locale, 'gplan'), status: e.status });
-    }
+  stepFormRoute(r, {
+    forms: STEP_FORMS,
+    send: async (p, id, type, body) => {
+      await groupPlans.send(p, id, parseInput(groupPlanEventSchemas[type as keyof typeof groupPlanEventSchemas], formToPlanEvent(type, body)) as GroupPlanEventInput);
+      return `/group-plans/${id}?done=${type.toLowerCase()}`;
+    },
+    refusal: (e, locale) => refusalOf(e, locale, 'gplan'),
+    refused: (req, res, id, form) => renderRefused(req, res, services, id, form),
   });
 
   return r;

@@ -14,6 +14,7 @@ import { createMeetingSchema, meetingEventSchemas, meetingPatchSchema } from '..
 import { parseInput } from '../validate';
 import { formToMeeting, formToMeetingEvent, localInput } from './plans-meetings-forms';
 import { type Refusal, groupLabel, refusalOf, squadLabel, timelineOf } from './plans-meetings-view';
+import { stepFormRoute } from './step-route';
 
 type FieldKind = 'textarea' | 'datetime' | 'squads';
 
@@ -145,20 +146,14 @@ export function meetingPages(services: Services): Router {
     }
   });
 
-  r.post('/:id/events/:type', async (req, res) => {
-    const p = req.principal!;
-    const id = idParam(req.params.id);
-    const type = String(req.params.type);
-    const body = (req.body ?? {}) as Record<string, unknown>;
-    try {
-      if (!STEP_FORMS[type]) throw new ValidationError(`No form for ${type}`, { type: 'invalid' });
-      const input = parseInput(meetingEventSchemas[type as keyof typeof meetingEventSchemas], formToMeetingEvent(type, body, p.timeZone)) as MeetingEventInput;
-      await meetings.send(p, id, input);
-      res.redirect(303, `/meetings/${id}?done=${type.toLowerCase()}`);
-    } catch (e) {
-      if (!(e instanceof AppError) || e.status >= 500 || e.status === 404) throw e;
-      await renderRefused(req, res, services, id, { type, values: body, refusal: refusalOf(e, req.locale, 'meeting'), status: e.status });
-    }
+  stepFormRoute(r, {
+    forms: STEP_FORMS,
+    send: async (p, id, type, body) => {
+      await meetings.send(p, id, parseInput(meetingEventSchemas[type as keyof typeof meetingEventSchemas], formToMeetingEvent(type, body, p.timeZone)) as MeetingEventInput);
+      return `/meetings/${id}?done=${type.toLowerCase()}`;
+    },
+    refusal: (e, locale) => refusalOf(e, locale, 'meeting'),
+    refused: (req, res, id, form) => renderRefused(req, res, services, id, form),
   });
 
   return r;

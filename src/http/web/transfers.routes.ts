@@ -12,6 +12,7 @@ import { idParam } from '../api/params';
 import { createCaseSchema, createTransferSchema, transferEventSchemas } from '../schemas/case.schema';
 import { parseInput } from '../validate';
 import { type Refusal, refusalOf, squadLabel, timelineOf } from './plans-meetings-view';
+import { stepFormRoute } from './step-route';
 
 type Body = Record<string, unknown>;
 const str = (v: unknown): string => (v === undefined || v === null ? '' : Array.isArray(v) ? String(v[0] ?? '') : String(v));
@@ -240,20 +241,14 @@ export function transferPages(services: Services): Router {
     res.render('transfers/show', { ...(await transferPage(services, req.principal!, req.locale, id)), flash: done ? { kind: 'ok', text: t(req.locale, `transfer.done.${done}`) } : undefined });
   });
 
-  r.post('/:id/events/:type', async (req, res) => {
-    const p = req.principal!;
-    const id = idParam(req.params.id);
-    const type = String(req.params.type);
-    const body = (req.body ?? {}) as Body;
-    try {
-      if (!STEP_FORMS[type]) throw new ValidationError(`No form for ${type}`, { type: 'invalid' });
-      const input = parseInput(transferEventSchemas[type as keyof typeof transferEventSchemas], formToTransferEvent(type, body)) as TransferEventInput;
-      await cases.send(p, id, input);
-      res.redirect(303, `/transfers/${id}?done=${type.toLowerCase()}`);
-    } catch (e) {
-      if (!(e instanceof AppError) || e.status >= 500 || e.status === 404) throw e;
-      await renderRefused(req, res, services, id, { type, values: body, refusal: refusal(e, req.locale), status: e.status });
-    }
+  stepFormRoute(r, {
+    forms: STEP_FORMS,
+    send: async (p, id, type, body) => {
+      await cases.send(p, id, parseInput(transferEventSchemas[type as keyof typeof transferEventSchemas], formToTransferEvent(type, body)) as TransferEventInput);
+      return `/transfers/${id}?done=${type.toLowerCase()}`;
+    },
+    refusal,
+    refused: (req, res, id, form) => renderRefused(req, res, services, id, form),
   });
 
   return r;
