@@ -367,6 +367,28 @@ describe('months are kept once over, and never read stale', () => {
     expect(fig(after, 'operations')).toBe(fig(before, 'operations'));
   });
 
+  it('a change to an old record recomputes only the months its facts lie in, not every month since it began', async () => {
+    const computedAt = async (month: string) =>
+      String((await t.services.db.dataSource.query("SELECT computed_at FROM figure_month_facts WHERE scope_key = 'brigade' AND month = ?", [month]))[0]?.computed_at);
+    t.clock.set(sh('2027-01-05T09:00:00'));
+    await t.services.db.dataSource.query('DELETE FROM figure_month_facts');
+    await t.as('duty').get('/api/v1/figures?period=2026').expect(200);
+    const before = { aug: await computedAt('2026-08'), oct: await computedAt('2026-10'), mar: await computedAt('2026-03') };
+    // Ten minutes on, the plan returned in August 2026 is cancelled (a draft: no start; its one limit fell due in August).
+    t.clock.set(sh('2027-01-05T09:10:00'));
+    const [draft] = await t.services.db.dataSource.query("SELECT id FROM operations WHERE state = 'draft' ORDER BY id LIMIT 1");
+    const version = (await t.as('waitan.leader').get(`/api/v1/operations/${draft.id}`).expect(200)).body.version;
+    await send(t, Number(draft.id), version, 'CANCEL', { reason: '任务调整，不再实施' }, 'waitan.leader');
+    const fresh = (await t.as('duty').get('/api/v1/figures?period=2026').expect(200)).body;
+    // August (where its limit lies) is computed again; October and March, where nothing of it lies, are read as kept.
+    expect(await computedAt('2026-08')).not.toBe(before.aug);
+    expect(await computedAt('2026-10')).toBe(before.oct);
+    expect(await computedAt('2026-03')).toBe(before.mar);
+    await t.services.db.dataSource.query('DELETE FROM figure_month_facts');
+    expect((await t.as('duty').get('/api/v1/figures?period=2026').expect(200)).body).toEqual(fresh);
+    t.clock.set(sh('2027-01-05T09:00:00'));
+  });
+
   it('the month in progress is computed at most once a minute (figures.liveMonthSeconds), and then says as of when', async () => {
     t.clock.set(sh('2027-01-10T09:00:00'));
     const first = (await t.as('duty').get('/api/v1/figures?period=2027-01').expect(200)).body;

@@ -3,7 +3,7 @@ import type { Database } from '../../persistence/data-source';
 import { Squad } from '../../persistence/entities';
 import { sql } from '../../persistence/sql';
 import type { Principal } from '../org/org.service';
-import { type BucketContext, type FactSource, bucketSql, byBucket, sumFacts } from './facts';
+import { type BucketContext, type FactSource, TOUCHED, type TouchedSql, bucketSql, byBucket, sumFacts } from './facts';
 import { figurePeriod, monthsOfPeriod } from './figure-period';
 import type { FactSet, MonthFacts } from './month-facts';
 
@@ -54,12 +54,15 @@ interface SquadSourceSpec {
   params: (ctx: BucketContext) => unknown[];
   fields: string[];
   keyOf?: (row: Record<string, unknown>) => string;
+  /** Where its facts lie (FactSource.touched). */
+  touched: readonly TouchedSql[];
 }
 
-function squadSource({ name, cacheable, column, statement, params, fields, keyOf = (r) => String(n(r.squad)) }: SquadSourceSpec): FactSource {
+function squadSource({ name, cacheable, column, statement, params, fields, touched, keyOf = (r) => String(n(r.squad)) }: SquadSourceSpec): FactSource {
   return {
     name: `squads.${name}`,
     cacheable,
+    touched,
     fingerprint: `${squadSource.toString()}\n${column}\n${statement('?')}\n${fields.join(',')}\n${keyOf.toString()}`,
     load: async (ctx) => {
       const b = bucketSql(column, ctx.bounds);
@@ -77,6 +80,7 @@ export const SQUAD_SOURCES: FactSource[] = [
     name: 'lines',
     cacheable: true,
     column: 'o.actual_start',
+    touched: [TOUCHED.start],
     statement: (b) => `SELECT ${b} AS b, os.squad_id AS squad, COUNT(DISTINCT o.id) AS ops, COUNT(DISTINCT CASE WHEN o.counts_toward_minimum = 1 AND ${COMPLETED} THEN o.id END) AS qualifying,
               SUM(CASE WHEN ${COMPLETED} THEN COALESCE(os.officers, 0) ELSE 0 END) AS officers,
               SUM(CASE WHEN ${COMPLETED} THEN COALESCE(os.educated, 0) + COALESCE(os.handled, 0) ELSE 0 END) AS results,
@@ -91,6 +95,7 @@ export const SQUAD_SOURCES: FactSource[] = [
     name: 'led',
     cacheable: true,
     column: 'o.actual_start',
+    touched: [TOUCHED.start],
     statement: (b) => `SELECT ${b} AS b, o.lead_squad_id AS squad, COUNT(*) AS led FROM operations o
         WHERE o.brigade_id = ? AND o.actual_start >= ? AND o.actual_start < ? AND o.counts_toward_minimum = 1 AND ${COMPLETED}
         GROUP BY b, o.lead_squad_id`,
@@ -101,6 +106,7 @@ export const SQUAD_SOURCES: FactSource[] = [
     name: 'audits',
     cacheable: true,
     column: 'h.at',
+    touched: [TOUCHED.audits],
     statement: (b) => `SELECT ${b} AS b, o.host_squad_id AS squad, SUM(CASE WHEN h.kind = 'audit_pass' THEN 1 ELSE 0 END) AS passed, COUNT(*) AS audits
          FROM holding_records h JOIN operations o ON o.id = h.operation_id
         WHERE h.brigade_id = ? AND h.kind IN ('audit_pass', 'audit_fail') AND h.at >= ? AND h.at < ?
@@ -112,6 +118,7 @@ export const SQUAD_SOURCES: FactSource[] = [
     name: 'limits',
     cacheable: true,
     column: 'd.due_at',
+    touched: [TOUCHED.deadlines],
     statement: (b) => `SELECT ${b} AS b, o.host_squad_id AS squad, SUM(CASE WHEN d.outcome = 'met' THEN 1 ELSE 0 END) AS met, COUNT(*) AS due
          FROM workflow_deadlines d JOIN operations o ON o.id = d.instance_id
         WHERE d.brigade_id = ? AND d.workflow = 'operation' AND d.kind = 'results' AND d.due_at >= ? AND d.due_at < ? AND (d.closed_at IS NOT NULL OR d.due_at < ?)
@@ -123,6 +130,7 @@ export const SQUAD_SOURCES: FactSource[] = [
     name: 'incidents',
     cacheable: true,
     column: 'i.occurred_at',
+    touched: [TOUCHED.incidents],
     statement: (b) => `SELECT ${b} AS b, o.host_squad_id AS squad, COUNT(*) AS incidents FROM operation_incidents i JOIN operations o ON o.id = i.operation_id
         WHERE i.brigade_id = ? AND i.occurred_at >= ? AND i.occurred_at < ? GROUP BY b, o.host_squad_id`,
     params: range,
@@ -132,6 +140,7 @@ export const SQUAD_SOURCES: FactSource[] = [
     name: 'flags',
     cacheable: false,
     column: 'f.raised_at',
+    touched: [],
     statement: (b) => `SELECT ${b} AS b, f.squad_id AS squad, f.group_id AS grp, COUNT(*) AS flags FROM flags f
         WHERE f.brigade_id = ? AND f.raised_at >= ? AND f.raised_at < ? GROUP BY b, f.squad_id, f.group_id`,
     params: range,
@@ -158,6 +167,7 @@ export const GROUPS_SET: FactSet = {
       name: 'group_qualifying',
       cacheable: true,
       column: 'o.actual_start',
+      touched: [TOUCHED.start],
       statement: (b) => `SELECT ${b} AS b, s.group_id AS grp, COUNT(DISTINCT o.id) AS qualifying
            FROM operations o JOIN operation_squads os ON os.operation_id = o.id JOIN squads s ON s.id = os.squad_id
           WHERE o.brigade_id = ? AND o.actual_start >= ? AND o.actual_start < ? AND s.group_id IS NOT NULL

@@ -24,15 +24,47 @@ export interface FactSource {
   /**
    * Cacheable: computed only from rows the workflow engine writes in the same
    * transaction as it moves an instance (which stamps the instance's
-   * `updated_at`), each placed in a month no earlier than the instance's
-   * creation or its operation's actual start. A month of such facts can be
-   * kept once it is over (month-facts.ts). Other sources are always read live.
+   * `updated_at`). A month of such facts can be kept once it is over
+   * (month-facts.ts); `touched` says which kept months a change makes old.
+   * Other sources are always read live.
    */
   cacheable: boolean;
   load: (ctx: BucketContext) => Promise<Facts[]>;
+  /**
+   * Where this source places the facts of an instance (statements from TOUCHED):
+   * a kept month holding one of those instants, for an instance changed since
+   * the month was computed, is computed again. Facts placed at the time of a
+   * step itself (history rows, audits) need none: every month from the change
+   * on is always looked at.
+   */
+  touched?: readonly TouchedSql[];
   /** What the kept months depend on, when `load`'s own code does not say it all (a source made by a factory). */
   fingerprint?: string;
 }
+
+/**
+ * A statement giving spans `[f, t)` (t null: open-ended) where the facts of
+ * the instances changed since `?` may lie. Parameters: brigade id, since.
+ */
+export type TouchedSql = string;
+
+const CHANGED = 'workflow_instances wi';
+const SINCE = 'wi.brigade_id = ? AND wi.updated_at >= ?';
+/** The statements each source names in `touched` (each one run once, however many sources name it). */
+export const TOUCHED = {
+  /** Facts bucketed by an operation's actual start (its count, results, dwell, the groups' and squads' lines). */
+  start: `SELECT o.actual_start AS f, o.actual_start AS t FROM ${CHANGED} JOIN operations o ON o.id = wi.id WHERE ${SINCE} AND o.actual_start IS NOT NULL`,
+  /** R11: incidents, which may be logged after the fact (never before the start). */
+  incidents: `SELECT i.occurred_at AS f, i.occurred_at AS t FROM ${CHANGED} JOIN operation_incidents i ON i.operation_id = wi.id WHERE ${SINCE}`,
+  /** §3.5: limits, bucketed by when they fall due (closing one late changes its due month). */
+  deadlines: `SELECT d.due_at AS f, d.due_at AS t FROM ${CHANGED} JOIN workflow_deadlines d ON d.instance_id = wi.id WHERE ${SINCE}`,
+  /** R14: audits (at the step's own time; named for safety, they are few). */
+  audits: `SELECT h.at AS f, h.at AS t FROM ${CHANGED} JOIN holding_records h ON h.operation_id = wi.id WHERE ${SINCE} AND h.kind IN ('audit_pass', 'audit_fail')`,
+  /** §3.5: drafts, filings, returns and cancellations — at their steps' times, to the squads the plan names now (an edit moves them). */
+  steps: `SELECT h.at AS f, h.at AS t FROM ${CHANGED} JOIN workflow_history h ON h.instance_id = wi.id WHERE ${SINCE} AND h.event IN ('CREATE', 'FILE', 'RETURN', 'CANCEL')`,
+  /** R13: a detained item counts from its registration on (held at each month's end, by its custodian now). */
+  goods: `SELECT gi.registered_at AS f, NULL AS t FROM ${CHANGED} JOIN goods_items gi ON gi.id = wi.id WHERE ${SINCE}`,
+} as const;
 
 const COMPLETED = "('holding', 'awaiting_audit', 'closed')";
 const n = (v: unknown) => Number(v ?? 0) || 0;
@@ -67,6 +99,7 @@ const add = (f: Facts, k: string, v: unknown) => (f[k] = (f[k] ?? 0) + n(v));
 const operationFacts: FactSource = {
   name: 'operations',
   cacheable: true,
+  touched: [TOUCHED.start],
   load: async ({ m, scope, bounds }) => {
     const line = lineInScope(scope);
     const b = bucketSql('o.actual_start', bounds);
@@ -99,6 +132,7 @@ const operationFacts: FactSource = {
 const incidentFacts: FactSource = {
   name: 'incidents',
   cacheable: true,
+  touched: [TOUCHED.incidents],
   load: async ({ m, scope, bounds }) => {
     const s = operationInScope(scope);
     const b = bucketSql('i.occurred_at', bounds);
@@ -121,6 +155,7 @@ const incidentFacts: FactSource = {
 const auditFacts: FactSource = {
   name: 'audits',
   cacheable: true,
+  touched: [TOUCHED.audits],
   load: async ({ m, scope, bounds }) => {
     const s = operationInScope(scope);
     const b = bucketSql('h.at', bounds);
@@ -148,6 +183,7 @@ const auditFacts: FactSource = {
 const timeLimitFacts: FactSource = {
   name: 'limits',
   cacheable: true,
+  touched: [TOUCHED.deadlines],
   load: async ({ m, scope, bounds, now }) => {
     const s = operationInScope(scope);
     const b = bucketSql('d.due_at', bounds);
@@ -175,6 +211,7 @@ const timeLimitFacts: FactSource = {
 const changeFacts: FactSource = {
   name: 'changes',
   cacheable: true,
+  touched: [TOUCHED.steps],
   load: async ({ m, scope, bounds }) => {
     const s = operationInScope(scope);
     const b = bucketSql('h.at', bounds);
@@ -201,6 +238,7 @@ const changeFacts: FactSource = {
 const dwellFacts: FactSource = {
   name: 'dwell',
   cacheable: true,
+  touched: [TOUCHED.start],
   load: async ({ m, scope, bounds, dbKind }) => {
     const s = operationInScope(scope);
     const b = bucketSql('o.actual_start', bounds);
@@ -275,6 +313,7 @@ export function goodsInScope(s: FigureScope): { sql: string; params: unknown[] }
 const goodsFacts: FactSource = {
   name: 'goods',
   cacheable: true,
+  touched: [TOUCHED.goods],
   load: async ({ m, scope, bounds }) => {
     const g = goodsInScope(scope);
     const first = bounds[0];

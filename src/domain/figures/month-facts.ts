@@ -28,6 +28,9 @@ export interface FactSet {
 export const IN_FLIGHT_MARGIN_MS = 5 * 60_000;
 /** A kept month checked and found good is stamped again when its stamp is older than this (keeps the check's scan short). */
 const RESTAMP_AFTER_MS = 60 * 60_000;
+/** For a source that names no `touched`: any month from a changed instance's beginning on. */
+const BEGAN = `SELECT CASE WHEN o.actual_start IS NOT NULL AND o.actual_start < wi.created_at THEN o.actual_start ELSE wi.created_at END AS f, NULL AS t
+  FROM workflow_instances wi LEFT JOIN operations o ON o.id = wi.id WHERE wi.brigade_id = ? AND wi.updated_at >= ?`;
 
 interface Month {
   key: string;
@@ -42,17 +45,18 @@ interface Month {
  * `liveMonthSeconds` (a page then says as of when); the sources that are not
  * cacheable (flags) are always read live.
  *
- * A kept month is trusted while no workflow instance that could place a fact
- * in it has changed since it was computed. Every fact a cacheable source
- * reads is written by the engine in the transaction that moves an instance,
- * which stamps the instance's `updated_at`; and every such fact falls in a
- * month no earlier than the instance's creation or its operation's actual
- * start (incidents, R11, cannot precede the start). So: a month is stale
- * when an instance changed at or after (computed_at − margin) and began before
- * the month's end. One indexed range statement checks all the months asked
- * for. Rows are also keyed by `facts_key` — a hash of the sources' code, the
- * time zone and the scope's make-up (a group's squads): a new release or a
- * squad moved to another group never reads an old row.
+ * A kept month is trusted while nothing that could count in it has changed:
+ * every fact a cacheable source reads is written by the engine in the
+ * transaction that moves an instance, which stamps the instance's
+ * `updated_at`. Each source says where it places an instance's facts
+ * (`touched`: its operation's actual start, its incidents, the limits' due
+ * times, a detained item's registration on); a month is computed again when
+ * a changed instance (changed at or after computed_at − margin) has a fact
+ * there, or the month ends after that time. So a monthly plan or a meeting
+ * moved today leaves every kept month alone, and an old operation's late audit
+ * makes only its own months (its start's, its limits') be computed again. Rows are also keyed by `facts_key` — a hash of the sources' code,
+ * the time zone and the scope's make-up (a group's squads): a new release or
+ * a squad moved to another group never reads an old row.
  */
 export class MonthFacts {
   constructor(
@@ -108,10 +112,12 @@ export class MonthFacts {
       const final = candidates.filter((r) => isOver(r.month) && r.computedAt.getTime() >= r.month.end.getTime());
       if (final.length) {
         const since = new Date(Math.min(...final.map((r) => r.computedAt.getTime())) - IN_FLIGHT_MARGIN_MS);
-        const earliest = await this.earliestTouched(scope.brigadeId, since);
+        const spans = await this.touched(cacheable, scope.brigadeId, since);
         const restamp: string[] = [];
         for (const r of final) {
-          if (earliest && earliest.getTime() < r.month.end.getTime()) continue;
+          const start = r.month.start.getTime();
+          const end = r.month.end.getTime();
+          if (spans.some(([f, t]) => f < end && (t === null || t >= start))) continue;
           kept.set(r.month.key, JSON.parse(r.facts) as Facts);
           if (now.getTime() - r.computedAt.getTime() > RESTAMP_AFTER_MS) restamp.push(r.month.key);
         }
@@ -142,16 +148,27 @@ export class MonthFacts {
     return { facts: monthKeys.map((key) => ({ ...(kept.get(key) ?? computed.get(key)), ...liveFacts.get(key) })), asOf };
   }
 
-  /** The earliest month start of any instance changed since `since`: its creation, or its operation's actual start if earlier. */
-  private async earliestTouched(brigadeId: number, since: Date): Promise<Date | null> {
-    const { rows } = await sql<{ earliest: unknown }>(
+  /**
+   * Where facts of the instances changed since `since` may lie, as spans
+   * `[from, to]` (to null: on to now): what each cacheable source names in
+   * `touched`, each statement run once; from `since` on, always (a step's own
+   * time); and for a source that names nothing, from each changed instance's
+   * beginning (its creation, or its operation's actual start if earlier).
+   */
+  private async touched(sources: FactSource[], brigadeId: number, since: Date): Promise<Array<[number, number | null]>> {
+    const statements = [...new Set(sources.flatMap((s) => s.touched ?? [BEGAN]))];
+    const spans: Array<[number, number | null]> = [[since.getTime(), null]];
+    if (!statements.length) return spans;
+    const { rows } = await sql<{ f: unknown; t: unknown }>(
       this.db.manager,
-      `SELECT MIN(CASE WHEN o.actual_start IS NOT NULL AND o.actual_start < wi.created_at THEN o.actual_start ELSE wi.created_at END) AS earliest
-         FROM workflow_instances wi LEFT JOIN operations o ON o.id = wi.id
-        WHERE wi.brigade_id = ? AND wi.updated_at >= ?`,
-      [brigadeId, since],
+      statements.join(' UNION ALL '),
+      statements.flatMap(() => [brigadeId, since]),
     );
-    return readDate(rows[0]?.earliest);
+    for (const r of rows) {
+      const f = readDate(r.f);
+      if (f) spans.push([f.getTime(), r.t === null ? null : (readDate(r.t)?.getTime() ?? null)]);
+    }
+    return spans;
   }
 
   private async factsKey(set: FactSet, scope: FigureScope, sources: FactSource[]): Promise<string> {
