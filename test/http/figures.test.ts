@@ -223,6 +223,12 @@ describe('the groups chart against the minimum (R6)', () => {
       for (const row of grid.rows) expect([row.group.code, chart.get(row.group.id) ?? grid.months.map(() => 0)]).toEqual([row.group.code, row.cells.map((c) => c.qualifying)]);
     }
     expect(grid.rows.find((r) => r.group.code === 'north')!.cells.reduce((a, c) => a + c.qualifying, 0)).toBeGreaterThan(0);
+    // The annual report judges each group's months as the compliance view does.
+    const report = (await (await signedIn(t, 'duty')).get('/figures/annual?year=2026').expect(200)).text;
+    for (const row of grid.rows) {
+      const tr = new RegExp(`<tr><th scope="row">${row.group.name}</th>.*?</tr>`, 's').exec(report)![0];
+      expect([row.group.code, tr.includes(`<td>${row.met} / ${row.judged}</td>`)]).toEqual([row.group.code, true]);
+    }
   });
 });
 

@@ -77,9 +77,7 @@ export class ComplianceService {
       rows: groups.map((group) => {
         const cells = months.map((month): ComplianceCell => {
           const c = counts.get(`${group.id}|${month}`) ?? { qualifying: 0, notCounting: 0 };
-          const bounds = monthBounds(month, tz);
-          const status: ComplianceCell['status'] =
-            bounds.end <= createdAt ? 'before' : month > current ? 'future' : month === current ? 'open' : c.qualifying >= minimum ? 'met' : 'missed';
+          const status = monthStatus(month, c.qualifying, { createdAt, current, minimum, timeZone: tz });
           return {
             month,
             ...c,
@@ -103,4 +101,19 @@ export class ComplianceService {
     const flags = await m.find(Flag, { where: { brigadeId: p.brigadeId, groupId: group.id, period: month }, order: { id: 'ASC' } });
     return { group, month, minimum: this.config.jobs.monthlyMinimum, result, flags };
   }
+}
+
+/**
+ * R6: how a group's month stands: before the brigade was set up, in the future,
+ * open (the current month), or met / missed against the minimum.
+ */
+export function monthStatus(
+  month: string,
+  qualifying: number,
+  o: { createdAt: Date; current: string; minimum: number; timeZone: string },
+): ComplianceCell['status'] {
+  if (monthBounds(month, o.timeZone).end <= o.createdAt) return 'before';
+  if (month > o.current) return 'future';
+  if (month === o.current) return 'open';
+  return qualifying >= o.minimum ? 'met' : 'missed';
 }

@@ -4,9 +4,10 @@ import { figurePeriod, monthsOfPeriod } from '../../domain/figures/figure-period
 import { INDICATORS } from '../../domain/figures/indicators';
 import { dwellOf } from '../../domain/figures/figures.service';
 import { monthOf } from '../../domain/oversight/periods';
+import { monthStatus } from '../../domain/oversight/compliance.service';
 import { AppError } from '../../errors';
 import { describeFieldProblem, t } from '../../i18n';
-import { LinkageGroup, Squad } from '../../persistence/entities';
+import { Brigade, LinkageGroup, Squad } from '../../persistence/entities';
 import { sendDrillExport, sendFiguresExport } from '../figures-export';
 import { formatValue, scopeName, whyText } from '../presenters/figures.presenter';
 import { groupedBars, horizontalBars, lines } from './charts';
@@ -192,12 +193,29 @@ export function annualPages(services: Services): Router {
   r.get('/annual', async (req, res) => {
     const p = req.principal!;
     const year = yearOf(req);
-    const [brigade, grid, assessment, groups] = await Promise.all([
+    const yearMonths = monthsOfPeriod(figurePeriod(String(year), p.timeZone));
+    const [brigade, qualifying, assessment, groups, found] = await Promise.all([
       services.figures.view(p, { period: String(year) }),
-      services.compliance.year(p, year),
+      services.figures.groupsQualifying(p, yearMonths),
       services.figures.assessment(p, year),
       services.org.groups(p.brigadeId),
+      services.db.manager.findOneByOrFail(Brigade, { id: p.brigadeId }),
     ]);
+    // R6 per group, from the kept months (as the compliance view judges them).
+    const minimum = services.config.jobs.monthlyMinimum;
+    const current = monthOf(services.clock.now(), p.timeZone);
+    const grid = {
+      months: yearMonths,
+      minimum,
+      rows: groups
+        .filter((g) => g.group.active)
+        .map((g) => {
+          const counts = qualifying.get(g.group.id) ?? yearMonths.map(() => 0);
+          const status = yearMonths.map((mo, i) => monthStatus(mo, counts[i], { createdAt: found.createdAt, current, minimum, timeZone: p.timeZone }));
+          const judged = status.filter((st) => st === 'met' || st === 'missed');
+          return { group: g.group, cells: counts.map((c) => ({ qualifying: c })), judged: judged.length, met: judged.filter((st) => st === 'met').length };
+        }),
+    };
     const perGroup = await Promise.all(groups.map(async (g) => ({ g, view: await services.figures.view(p, { period: String(year), group: g.group.code }) })));
     const pick = ['operations', 'operations_qualifying', 'person_times', 'vehicle_times', 'educated', 'handled', 'incidents', 'audit_pass_rate'];
     res.render('figures/annual', {
