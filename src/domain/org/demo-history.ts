@@ -75,6 +75,7 @@ export async function seedDemoHistory(
   };
   let operations = 0;
   let events = 0;
+  let cases = 0;
   const send = async (id: number, username: string | null, input: EventInput, at: number) => {
     clock.set(new Date(Math.min(at, opts.now.getTime())));
     events++;
@@ -132,6 +133,88 @@ export async function seedDemoHistory(
     }
   }
 
+  /** R7, §3.4: a hard problem at the border of two squads, reported by an officer and accepted by the leader. */
+  async function reportProblem(squad: string, other: string, at: number): Promise<{ id: number; version: number; source: string }> {
+    clock.set(new Date(Math.min(at, now)));
+    const source = rand.pick(SOURCES);
+    const place = rand.pick(PLACES);
+    const { id } = await services.problems.report(await as(`${squad}.officer`), {
+      source,
+      category: rand.pick(['street_vending', 'shop_overflow', 'illegal_advertising', 'illegal_parking'] as const),
+      title: `${place}${rand.pick(['流动设摊反复回潮', '跨门营业屡禁不止', '占道堆物', '非机动车乱停放'])}`,
+      description: '两中队交界处，单方整治后即转移至相邻辖区。',
+      location: `${place}·${rand.pick(['路口', '地铁站口', '商场门前', '弄堂口'])}`,
+      squads: [squad, other],
+      ...(source === 'hotline_12319' ? { hotlineRef: `12319-${rand.int(100000, 999999)}`, complainant: rand.pick(['张先生', '李女士', '王阿姨']) } : {}),
+    });
+    clock.set(new Date(Math.min(at + rand.int(2, 20) * HOUR, now)));
+    events += 2;
+    const accepted = await services.problems.send(await as(`${squad}.leader`), id, { type: 'ACCEPT' });
+    return { id, version: accepted.version, source };
+  }
+
+  /** §3.4: resolved from the operation once its holding passed audit; now and then it comes back and is resolved again; hotline callers are called back. */
+  async function resolveProblem(problem: { id: number; source: string }, squad: string, operationId: number, at: number): Promise<void> {
+    if (at > now) return;
+    const leader = await as(`${squad}.leader`);
+    clock.set(new Date(at));
+    events++;
+    await services.problems.send(leader, problem.id, { type: 'RESOLVE', note: '联合整治后固守到位，现场已无回潮。', operation: operationId });
+    let last = at;
+    if (rand.chance(0.2) && at + 10 * DAY < now) {
+      clock.set(new Date(at + rand.int(5, 10) * DAY));
+      await services.problems.send(await as('inspector'), problem.id, { type: 'REBOUND', origin: 'inspector', note: '督察复查发现回潮。' });
+      last = at + 12 * DAY;
+      if (last > now) return;
+      clock.set(new Date(last));
+      await services.problems.send(leader, problem.id, { type: 'RESOLVE', note: '再次整治，落实长效管理。' });
+      events += 2;
+    }
+    if (problem.source === 'hotline_12319' && last + DAY < now) {
+      clock.set(new Date(last + DAY));
+      await services.problems.send(leader, problem.id, { type: 'RECORD_CALLBACK', caller: `${squad} 中队内勤`, outcome: rand.pick(['satisfied', 'satisfied', 'basically_satisfied', 'dissatisfied'] as const) });
+      events++;
+    }
+  }
+
+  /** R10: a case from the operation, now and then transferred to the other squad at the border (accepted, or disputed and designated by the legal section). */
+  async function caseAndTransfer(operationId: number, squad: string, other: string, at: number): Promise<void> {
+    if (at > now) return;
+    clock.set(new Date(at));
+    const leader = await as(`${squad}.leader`);
+    const year = new Date(at + 8 * HOUR).getUTCFullYear();
+    const caseId = await services.cases.registerCase(leader, {
+      reference: `黄浦城管〔${year}〕第${String(++cases).padStart(4, '0')}号`,
+      partyKind: rand.chance(0.5) ? 'stall' : 'person',
+      partyName: rand.pick(['王某', '李某', '某水果店', '某餐饮店']),
+      violation: rand.pick(['占道经营', '跨门营业', '擅自设置户外广告']),
+      location: rand.pick(PLACES),
+      operation: operationId,
+    });
+    events++;
+    if (!rand.chance(0.6) || at + 6 * HOUR > now) return;
+    clock.set(new Date(at + 2 * HOUR));
+    const transferId = await services.cases.propose(leader, {
+      case: caseId,
+      toSquad: other,
+      materials: config.transfers.requiredMaterials.map((code) => ({ code, count: rand.int(1, 3) })),
+      note: '违法行为发生地属对方辖区，依法移送。',
+    });
+    const receiver = await as(`${other}.leader`);
+    clock.set(new Date(at + rand.int(4, 40) * HOUR));
+    events += 2;
+    if (rand.chance(0.7)) {
+      await services.cases.send(receiver, transferId, { type: 'ACCEPT' });
+      return;
+    }
+    await services.cases.send(receiver, transferId, { type: 'DISPUTE', reason: '经核查，违法行为发生地不在本中队辖区。' });
+    const designateAt = at + rand.int(2, 4) * DAY;
+    if (designateAt > now) return;
+    clock.set(new Date(designateAt));
+    await services.cases.send(await as('legal'), transferId, { type: 'DESIGNATE', squad: rand.pick([squad, other]), reason: '依据现场勘验笔录确定违法行为发生地。' });
+    events++;
+  }
+
   async function operation(group: (typeof REFERENCE_GROUPS)[number], start: number, filedAt: number): Promise<void> {
     const members = group.squads.map((s) => s.code);
     const lead = rand.pick(members);
@@ -139,9 +222,12 @@ export async function seedDemoHistory(
     const partners = others.slice(0, rand.int(1, others.length)).sort(() => rand.next() - 0.5);
     const squads = [lead, ...partners];
     const hours = rand.chance(0.1) ? 3.5 : rand.pick([4, 4.5, 5, 6]);
+    // R7: about a third of the operations set out to fix a hard problem reported a few days before, at the border of its squads.
+    const problem = rand.chance(0.35) ? await reportProblem(lead, partners[0], filedAt - rand.int(2, 6) * DAY) : null;
     clock.set(new Date(filedAt - DAY));
     const leader = await as(`${lead}.leader`);
     const id = await services.operations.create(leader, {
+      ...(problem ? { problems: [problem.id] } : {}),
       group: group.code,
       kind: rand.chance(0.15) ? 'ad_hoc' : 'regular',
       leadSquad: lead,
@@ -195,6 +281,7 @@ export async function seedDemoHistory(
       )
     ).version;
     if (rand.chance(0.3)) await detainGoods(id, lead, end + 2 * HOUR);
+    if (rand.chance(0.15)) await caseAndTransfer(id, lead, partners[0], end + 3 * HOUR);
     const holdingDays = config.operation.holdingDaysDefault;
     // Holding (R12): the host squad's daily checks, then the audit (R14); a failed audit holds again from the audit.
     let from = end;
@@ -216,6 +303,7 @@ export async function seedDemoHistory(
         continue;
       }
       await send(id, 'inspector', { type: 'AUDIT_PASS', findings: '点位整洁，未见回潮。', expectedVersion: v }, audit);
+      if (problem) await resolveProblem(problem, lead, id, audit + rand.int(2, 24) * HOUR);
       return;
     }
   }
