@@ -87,6 +87,13 @@ export async function run(args: string[]): Promise<void> {
     process.stdout.write(`\n  operations begun per year: ${perYear.map((r) => `${r.y} ${r.n}`).join(', ')}\n`);
     const [[{ histories }]] = (await conn.query('SELECT COUNT(*) AS histories FROM workflow_history')) as unknown as [[{ histories: number }]];
     report.historyRows = Number(histories);
+    // The figures read months of operations and their history: with a buffer pool smaller than the data, every statement reads the disk.
+    const [[{ pool, data }]] = (await conn.query(
+      'SELECT @@innodb_buffer_pool_size AS pool, (SELECT SUM(data_length + index_length) FROM information_schema.tables WHERE table_schema = DATABASE()) AS data',
+    )) as unknown as [[{ pool: number; data: number }]];
+    report.bufferPoolMiB = Math.round(Number(pool) / 2 ** 20);
+    report.dataMiB = Math.round(Number(data) / 2 ** 20);
+    process.stdout.write(`  MariaDB buffer pool ${report.bufferPoolMiB} MiB, this database ${report.dataMiB} MiB${Number(pool) < Number(data) ? ' — smaller than the data: cold figures read from disk (SET GLOBAL innodb_buffer_pool_size to measure a server sized for it)' : ''}\n`);
 
     const server = await startServer({ DATABASE_URL: url, NODE_ENV: 'production', SEED_DEMO: '0' });
     const results: Array<Timing & { label: string; target?: number; cold: number }> = [];
