@@ -30,6 +30,13 @@ function prng(seed: number) {
 
 const TITLES = ['占道经营综合整治', '夜间跨门营业整治', '乱设摊联合整治', '景区周边无证经营整治', '共享单车乱停放整治', '渣土车夜间运输检查', '违法户外广告清理'];
 const PLACES = ['南京东路', '外滩滨江', '豫园商城周边', '老西门地铁站口', '五里桥路', '打浦桥日月光周边', '淮海中路', '新天地太仓路'];
+/** Where each group works (its streets), so a group's operations and problems are where its squads are. */
+const GROUP_PLACES: Record<string, string[]> = {
+  north: ['南京东路', '外滩滨江', '九江路', '河南中路'],
+  oldcity: ['豫园商城周边', '老西门地铁站口', '复兴东路', '中华路'],
+  south: ['五里桥路', '打浦桥日月光周边', '瞿溪路', '制造局路'],
+  west: ['淮海中路', '新天地太仓路', '瑞金二路', '思南路'],
+};
 const SOURCES = ['hotspot', 'media', 'leadership', 'community', 'hotline_12319', 'notification'] as const;
 
 export interface DemoHistoryReport {
@@ -108,13 +115,13 @@ export async function seedDemoHistory(
   return report;
 
   /** R13: a party's goods detained in the operation, and what became of them (most returned, some confiscated, a few still held). */
-  async function detainGoods(operationId: number, squad: string, at: number): Promise<void> {
+  async function detainGoods(operationId: number, squad: string, place: string, at: number): Promise<void> {
     clock.set(new Date(Math.min(at, now)));
     const leader = await as(`${squad}.leader`);
     const perishable = rand.chance(0.3);
     const { itemIds } = await services.goods.register(leader, {
       operationId,
-      party: { name: rand.pick(['王某', '李某', '张某', '陈某', '刘某']), stall: `${rand.pick(PLACES)}流动摊` },
+      party: { name: rand.pick(['王某', '李某', '张某', '陈某', '刘某']), stall: `${place}流动摊` },
       items: Array.from({ length: rand.int(1, 3) }, () =>
         perishable
           ? { description: rand.pick(['水果', '蔬菜', '熟食']), quantity: rand.int(5, 40), unit: '千克', perishable: true, storagePlace: '中队冷藏柜' }
@@ -134,10 +141,9 @@ export async function seedDemoHistory(
   }
 
   /** R7, §3.4: a hard problem at the border of two squads, reported by an officer and accepted by the leader. */
-  async function reportProblem(squad: string, other: string, at: number): Promise<{ id: number; version: number; source: string }> {
+  async function reportProblem(squad: string, other: string, place: string, at: number): Promise<{ id: number; version: number; source: string }> {
     clock.set(new Date(Math.min(at, now)));
     const source = rand.pick(SOURCES);
-    const place = rand.pick(PLACES);
     const { id } = await services.problems.report(await as(`${squad}.officer`), {
       source,
       category: rand.pick(['street_vending', 'shop_overflow', 'illegal_advertising', 'illegal_parking'] as const),
@@ -178,7 +184,7 @@ export async function seedDemoHistory(
   }
 
   /** R10: a case from the operation, now and then transferred to the other squad at the border (accepted, or disputed and designated by the legal section). */
-  async function caseAndTransfer(operationId: number, squad: string, other: string, at: number): Promise<void> {
+  async function caseAndTransfer(operationId: number, squad: string, other: string, place: string, at: number): Promise<void> {
     if (at > now) return;
     clock.set(new Date(at));
     const leader = await as(`${squad}.leader`);
@@ -188,7 +194,7 @@ export async function seedDemoHistory(
       partyKind: rand.chance(0.5) ? 'stall' : 'person',
       partyName: rand.pick(['王某', '李某', '某水果店', '某餐饮店']),
       violation: rand.pick(['占道经营', '跨门营业', '擅自设置户外广告']),
-      location: rand.pick(PLACES),
+      location: place,
       operation: operationId,
     });
     events++;
@@ -223,7 +229,8 @@ export async function seedDemoHistory(
     const squads = [lead, ...partners];
     const hours = rand.chance(0.1) ? 3.5 : rand.pick([4, 4.5, 5, 6]);
     // R7: about a third of the operations set out to fix a hard problem reported a few days before, at the border of its squads.
-    const problem = rand.chance(0.35) ? await reportProblem(lead, partners[0], filedAt - rand.int(2, 6) * DAY) : null;
+    const place = rand.pick(GROUP_PLACES[group.code] ?? PLACES);
+    const problem = rand.chance(0.35) ? await reportProblem(lead, partners[0], place, filedAt - rand.int(2, 6) * DAY) : null;
     clock.set(new Date(filedAt - DAY));
     const leader = await as(`${lead}.leader`);
     const id = await services.operations.create(leader, {
@@ -233,9 +240,9 @@ export async function seedDemoHistory(
       leadSquad: lead,
       hostSquad: lead,
       squads,
-      title: `${rand.pick(PLACES)}${rand.pick(TITLES)}`,
+      title: `${place}${rand.pick(TITLES)}`,
       problemSource: rand.pick(SOURCES),
-      location: rand.pick(PLACES),
+      location: place,
       plannedStart: new Date(start).toISOString(),
       plannedHours: Math.max(4, hours),
       forces: squads.map((squad) => ({ squad, officers: rand.int(3, 8), vehicles: rand.int(0, 2) })),
@@ -280,8 +287,8 @@ export async function seedDemoHistory(
         end + rand.int(1, 10) * HOUR,
       )
     ).version;
-    if (rand.chance(0.3)) await detainGoods(id, lead, end + 2 * HOUR);
-    if (rand.chance(0.15)) await caseAndTransfer(id, lead, partners[0], end + 3 * HOUR);
+    if (rand.chance(0.3)) await detainGoods(id, lead, place, end + 2 * HOUR);
+    if (rand.chance(0.15)) await caseAndTransfer(id, lead, partners[0], place, end + 3 * HOUR);
     const holdingDays = config.operation.holdingDaysDefault;
     // Holding (R12): the host squad's daily checks, then the audit (R14); a failed audit holds again from the audit.
     let from = end;
