@@ -51,7 +51,7 @@ export const defaults: Config = {
     liveMonthSeconds: 60,
     assessmentWeights: { participation: 25, lead: 15, results: 20, holding: 20, timeliness: 10, discipline: 5, incidents: 5 },
   },
-  goods: { detentionDays: 30, extensionDays: 30, perishableDays: 2, warnDaysBefore: 3, perishableWarnHours: 12 },
+  goods: { detentionDays: 30, extensionDays: 30, perishableDays: 2 },
   // R10: the receiving squad answers within 3 days, the legal section designates within 5; the package every transfer carries.
   transfers: { answerDays: 3, designationDays: 5, requiredMaterials: ['inspection_record', 'inquiry_record', 'photos_video', 'evidence_list', 'transfer_letter'] },
   demo: { seedOnEmpty: true, password: 'liandong-demo', historyMonths: 12 },

@@ -121,8 +121,6 @@ export const configSchema = z.object({
     detentionDays: z.number().int().min(1).describe('R13: detained goods are held at most this many days from registration (暂扣期限, e.g. 30).'),
     extensionDays: z.number().int().min(1).describe('R13: one extension, approved by a manager, adds this many days (once only, e.g. 30).'),
     perishableDays: z.number().positive().describe('R13: perishable goods (鲜活易腐) are held at most this many days (may be a fraction, e.g. 0.5 = 12 h).'),
-    warnDaysBefore: z.number().min(0).describe('R13: an item is flagged as approaching its limit this many days before it (amber light), e.g. 3.'),
-    perishableWarnHours: z.number().min(0).describe('R13: the same warning for perishables, in hours before their much shorter limit, e.g. 12.'),
   }),
   transfers: z.object({
     answerDays: z.number().positive().describe('R10, §3.5: a proposed case transfer waits at most this many days for the receiving squad to accept or dispute it.'),

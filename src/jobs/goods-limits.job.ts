@@ -7,8 +7,8 @@ import type { JobDefinition } from './job';
 const KINDS = ['goods_near_limit', 'goods_past_limit'] as const;
 
 /**
- * R13: detained goods near their legal limit (within the configured warning
- * window: days for ordinary goods, hours for perishables) and past it. One
+ * R13: detained goods near their legal limit (amber: 80 % of the time from
+ * registration to the limit gone, §3.5) and past it. One
  * flag per item and kind, for the month its limit falls in; an item returned,
  * confiscated, disposed of or extended resolves its flag by data. Idempotent:
  * a second run with nothing changed raises nothing.
@@ -22,10 +22,9 @@ export const goodsLimitsJob: JobDefinition = {
     let found = 0;
     let did = 0;
     for (const brigade of await db.manager.find(Brigade)) {
-      const latestWarn = new Date(now.getTime() + Math.max(goods.warnMs(true), goods.warnMs(false)));
       const held = await db.manager
         .createQueryBuilder(GoodsItem, 'g')
-        .where("g.brigade_id = :b AND g.state = 'held' AND g.due_at <= :w", { b: brigade.id, w: latestWarn })
+        .where("g.brigade_id = :b AND g.state = 'held' AND g.amber_at <= :now", { b: brigade.id, now })
         .getMany();
       const near = held.filter((i) => goods.lightOf(i, now) !== 'green');
       const opIds = [...new Set(near.map((i) => i.operationId))];

@@ -30,7 +30,7 @@ describe('the goods-limits job (R13), with the clock moved', () => {
     expect(await open()).toEqual([]);
   });
 
-  it('a perishable is flagged within hours of its short limit, while ordinary goods are still green', async () => {
+  it('a perishable is flagged once 80 % of its short limit is gone (about ten hours before it), while ordinary goods are still green', async () => {
     t.clock.advance(2 * DAY - 6 * HOUR);
     await run();
     expect(await open()).toEqual([`goods_near_limit ${fruit}`]);
@@ -55,8 +55,15 @@ describe('the goods-limits job (R13), with the clock moved', () => {
     expect(await open()).toEqual([]);
   });
 
-  it('ordinary goods: amber 3 days before 30 days, red after; an extension moves the limit and clears the flag', async () => {
-    t.clock.advance(26 * DAY);
+  it('ordinary goods: amber from day 24 of 30 (80 %), red after; an extension moves the limit and clears the flag', async () => {
+    // Registered 2 days and an hour ago: 23 days in, still green; a day later (past 24 of 30), amber and flagged.
+    t.clock.advance(21 * DAY);
+    await run();
+    expect([await lightOf(cart), await open()]).toEqual(['green', []]);
+    t.clock.advance(DAY);
+    await run();
+    expect([await lightOf(cart), await open()]).toEqual(['amber', [`goods_near_limit ${cart}`]]);
+    t.clock.advance(4 * DAY);
     await run();
     expect(await open()).toEqual([`goods_near_limit ${cart}`]);
     t.clock.advance(3 * DAY);

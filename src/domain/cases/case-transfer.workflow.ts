@@ -18,6 +18,7 @@ import type { DeadlineSpec, EngineActor, StepRecord, WorkflowDefinition } from '
 import { ConflictError } from '../../errors';
 import { Squad } from '../../persistence/entities';
 import { sql } from '../../persistence/sql';
+import { amberAtOf } from '../oversight/lights';
 
 const DAY = 86_400_000;
 
@@ -67,7 +68,7 @@ async function projectTransfer(config: Readonly<Config>, m: EntityManager, step:
   const state = step.to as CaseTransferState;
   const open = OPEN_TRANSFER_STATES.includes(state);
   const limit = open ? transferDeadlines(config, state, step.at)[0] : undefined;
-  const amberAt = limit ? new Date(step.at.getTime() + 0.8 * (limit.dueAt.getTime() - step.at.getTime())) : null;
+  const amberAt = limit ? amberAtOf(step.at, limit.dueAt) : null;
   const columns: Record<string, unknown> = {
     state,
     designated_squad_id: ctx.designatedSquadId,

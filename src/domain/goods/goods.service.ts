@@ -11,7 +11,7 @@ import { ForbiddenError, NotFoundError, RuleViolationError, ValidationError } fr
 import type { Database } from '../../persistence/data-source';
 import { GoodsItem, GoodsParty, Operation, OperationSquad, Squad, type WorkflowHistory } from '../../persistence/entities';
 import { sql } from '../../persistence/sql';
-import type { Light } from '../oversight/lights';
+import { type Light, lightOf } from '../oversight/lights';
 import type { OrgService, Principal } from '../org/org.service';
 import { decodeCursor, encodeCursor } from '../operations/operation.service';
 import type { GoodsEventInput, GoodsFilters, RegisterGoodsInput } from './goods.inputs';
@@ -81,15 +81,10 @@ export class GoodsService {
     return new Date(addDays(at.toISOString(), perishable ? this.config.goods.perishableDays : this.config.goods.detentionDays));
   }
 
-  /** R13: how close a held item is to its limit — amber within the warning window, red past it. */
-  lightOf(item: Pick<GoodsItem, 'state' | 'dueAt' | 'perishable'>, now = this.clock.now()): Light | null {
+  /** R13, §3.5: how close a held item is to its limit — green, amber from 80 % of the time from registration to the limit, red past it. */
+  lightOf(item: Pick<GoodsItem, 'state' | 'dueAt' | 'registeredAt'>, now = this.clock.now()): Light | null {
     if (item.state !== 'held') return null;
-    if (now.getTime() > item.dueAt.getTime()) return 'red';
-    return now.getTime() >= item.dueAt.getTime() - this.warnMs(item.perishable) ? 'amber' : 'green';
-  }
-
-  warnMs(perishable: boolean): number {
-    return perishable ? this.config.goods.perishableWarnHours * 3_600_000 : this.config.goods.warnDaysBefore * 86_400_000;
+    return lightOf(item.registeredAt, item.dueAt, now);
   }
 
   /**
@@ -226,15 +221,10 @@ export class GoodsService {
     }
     if (f.light) {
       const now = this.clock.now();
-      const warn = new Date(now.getTime() + this.warnMs(false));
-      const warnPerishable = new Date(now.getTime() + this.warnMs(true));
       q.andWhere("g.state = 'held'");
       if (f.light === 'red') q.andWhere('g.due_at < :now', { now });
-      else {
-        q.andWhere('g.due_at >= :now', { now });
-        const near = '((g.perishable = :t AND g.due_at <= :wp) OR (g.perishable = :f AND g.due_at <= :w))';
-        q.andWhere(f.light === 'amber' ? near : `NOT ${near}`, { t: true, f: false, wp: warnPerishable, w: warn });
-      }
+      else if (f.light === 'amber') q.andWhere('g.amber_at <= :now AND g.due_at >= :now', { now });
+      else q.andWhere('g.amber_at > :now', { now });
     }
     if (f.cursor) q.andWhere('g.id < :cursor', { cursor: decodeCursor(f.cursor) });
     const rows = await q.orderBy('g.id', 'DESC').take(limit + 1).getMany();
@@ -320,13 +310,7 @@ export class GoodsService {
     if (!isManager && !isLeader) return [];
     const q = this.db.manager
       .createQueryBuilder(GoodsItem, 'g')
-      .where("g.brigade_id = :b AND g.state = 'held'", { b: actor.brigadeId })
-      .andWhere('((g.perishable = :t AND g.due_at <= :wp) OR (g.perishable = :f AND g.due_at <= :w))', {
-        t: true,
-        f: false,
-        wp: new Date(now.getTime() + this.warnMs(true)),
-        w: new Date(now.getTime() + this.warnMs(false)),
-      });
+      .where("g.brigade_id = :b AND g.state = 'held' AND g.amber_at <= :now", { b: actor.brigadeId, now });
     if (isLeader && !isManager) q.andWhere('g.custodian_squad_id = :s', { s: actor.squadId });
     else if (isManager) q.andWhere('g.extended = :f2 AND g.disposal_approved = :f2', { f2: false });
     return q.orderBy('g.due_at', 'ASC').addOrderBy('g.id', 'ASC').take(50).getMany();

@@ -13,6 +13,7 @@ import {
 import type { StepRecord, WorkflowDefinition } from '../../engine/workflow-definition';
 import { Squad } from '../../persistence/entities';
 import { sql } from '../../persistence/sql';
+import { amberAtOf } from '../oversight/lights';
 
 export type GoodsWorkflow = WorkflowDefinition<GoodsContext, GoodsInput>;
 
@@ -42,6 +43,7 @@ async function projectGoods(m: EntityManager, step: StepRecord<GoodsContext>): P
     custodian_squad_id: ctx.custody.squadId,
     storage_place: ctx.custody.place,
     due_at: new Date(ctx.dueAt),
+    amber_at: amberAtOf(ctx.registeredAt, ctx.dueAt),
     extended: ctx.extension !== null,
     disposal_approved: ctx.disposalApproval !== null,
     closed_at: ctx.outcome ? new Date(ctx.outcome.at) : null,
@@ -67,3 +69,4 @@ async function projectGoods(m: EntityManager, step: StepRecord<GoodsContext>): P
     await sql(m, `UPDATE goods_items SET ${Object.keys(columns).map((n) => `${n} = ?`).join(', ')} WHERE id = ?`, [...Object.values(columns), step.instanceId]);
   }
 }
+

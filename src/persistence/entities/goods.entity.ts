@@ -108,6 +108,10 @@ export class GoodsItem {
   @Column({ type: 'datetime' })
   dueAt!: Date;
 
+  /** §3.5: when its light turns amber — 80 % of the way from registration to the limit. */
+  @Column({ type: 'datetime' })
+  amberAt!: Date;
+
   @Column({ type: 'boolean' })
   extended!: boolean;
 

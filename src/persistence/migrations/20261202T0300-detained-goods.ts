@@ -52,6 +52,7 @@ export class DetainedGoods1796180400000 implements MigrationInterface {
           { name: 'storage_place', type: 'varchar', length: '300' },
           { name: 'registered_at', type: 'datetime' },
           { name: 'due_at', type: 'datetime' },
+          { name: 'amber_at', type: 'datetime' },
           { name: 'extended', type: 'boolean' },
           { name: 'disposal_approved', type: 'boolean' },
           { name: 'closed_at', type: 'datetime', isNullable: true },
@@ -62,6 +63,7 @@ export class DetainedGoods1796180400000 implements MigrationInterface {
           { name: 'IDX_goods_items_operation_state', columnNames: ['operation_id', 'state'] },
           // The goods-limits job and the custodian's inbox: items still held, by squad and limit.
           { name: 'IDX_goods_items_brigade_state_due', columnNames: ['brigade_id', 'state', 'due_at'] },
+          { name: 'IDX_goods_items_brigade_state_amber', columnNames: ['brigade_id', 'state', 'amber_at'] },
           { name: 'IDX_goods_items_custodian_state', columnNames: ['custodian_squad_id', 'state'] },
         ],
         foreignKeys: [
