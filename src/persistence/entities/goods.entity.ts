@@ -47,6 +47,7 @@ export class GoodsParty {
 @Entity('goods_items')
 @Index('IDX_goods_items_operation_state', ['operationId', 'state'])
 @Index('IDX_goods_items_brigade_state_due', ['brigadeId', 'state', 'dueAt'])
+@Index('IDX_goods_items_brigade_state_amber', ['brigadeId', 'state', 'amberAt'])
 @Index('IDX_goods_items_custodian_state', ['custodianSquadId', 'state'])
 export class GoodsItem {
   @PrimaryColumn({ type: 'integer' })
