@@ -43,8 +43,9 @@ export interface FactSource {
 }
 
 /**
- * A statement giving spans `[f, t)` (t null: open-ended) where the facts of
- * the instances changed since `?` may lie. Parameters: brigade id, since.
+ * A statement giving spans `[f, t]` (t null: open-ended) where the facts of
+ * the instances changed since `?` may lie, and when each changed (`u`).
+ * Parameters: brigade id, since.
  */
 export type TouchedSql = string;
 
@@ -53,17 +54,17 @@ const SINCE = 'wi.brigade_id = ? AND wi.updated_at >= ?';
 /** The statements each source names in `touched` (each one run once, however many sources name it). */
 export const TOUCHED = {
   /** Facts bucketed by an operation's actual start (its count, results, dwell, the groups' and squads' lines). */
-  start: `SELECT o.actual_start AS f, o.actual_start AS t FROM ${CHANGED} JOIN operations o ON o.id = wi.id WHERE ${SINCE} AND o.actual_start IS NOT NULL`,
+  start: `SELECT o.actual_start AS f, o.actual_start AS t, wi.updated_at AS u FROM ${CHANGED} JOIN operations o ON o.id = wi.id WHERE ${SINCE} AND o.actual_start IS NOT NULL`,
   /** R11: incidents, which may be logged after the fact (never before the start). */
-  incidents: `SELECT i.occurred_at AS f, i.occurred_at AS t FROM ${CHANGED} JOIN operation_incidents i ON i.operation_id = wi.id WHERE ${SINCE}`,
+  incidents: `SELECT i.occurred_at AS f, i.occurred_at AS t, wi.updated_at AS u FROM ${CHANGED} JOIN operation_incidents i ON i.operation_id = wi.id WHERE ${SINCE}`,
   /** §3.5: limits, bucketed by when they fall due (closing one late changes its due month). */
-  deadlines: `SELECT d.due_at AS f, d.due_at AS t FROM ${CHANGED} JOIN workflow_deadlines d ON d.instance_id = wi.id WHERE ${SINCE}`,
+  deadlines: `SELECT d.due_at AS f, d.due_at AS t, wi.updated_at AS u FROM ${CHANGED} JOIN workflow_deadlines d ON d.instance_id = wi.id WHERE ${SINCE}`,
   /** R14: audits (at the step's own time; named for safety, they are few). */
-  audits: `SELECT h.at AS f, h.at AS t FROM ${CHANGED} JOIN holding_records h ON h.operation_id = wi.id WHERE ${SINCE} AND h.kind IN ('audit_pass', 'audit_fail')`,
+  audits: `SELECT h.at AS f, h.at AS t, wi.updated_at AS u FROM ${CHANGED} JOIN holding_records h ON h.operation_id = wi.id WHERE ${SINCE} AND h.kind IN ('audit_pass', 'audit_fail')`,
   /** §3.5: drafts, filings, returns and cancellations — at their steps' times, to the squads the plan names now (an edit moves them). */
-  steps: `SELECT h.at AS f, h.at AS t FROM ${CHANGED} JOIN workflow_history h ON h.instance_id = wi.id WHERE ${SINCE} AND h.event IN ('CREATE', 'FILE', 'RETURN', 'CANCEL')`,
+  steps: `SELECT h.at AS f, h.at AS t, wi.updated_at AS u FROM ${CHANGED} JOIN workflow_history h ON h.instance_id = wi.id WHERE ${SINCE} AND h.event IN ('CREATE', 'FILE', 'RETURN', 'CANCEL')`,
   /** R13: a detained item counts from its registration on (held at each month's end, by its custodian now). */
-  goods: `SELECT gi.registered_at AS f, NULL AS t FROM ${CHANGED} JOIN goods_items gi ON gi.id = wi.id WHERE ${SINCE}`,
+  goods: `SELECT gi.registered_at AS f, NULL AS t, wi.updated_at AS u FROM ${CHANGED} JOIN goods_items gi ON gi.id = wi.id WHERE ${SINCE}`,
 } as const;
 
 const COMPLETED = "('holding', 'awaiting_audit', 'closed')";

@@ -29,7 +29,7 @@ export const IN_FLIGHT_MARGIN_MS = 5 * 60_000;
 /** A kept month checked and found good is stamped again when its stamp is older than this (keeps the check's scan short). */
 const RESTAMP_AFTER_MS = 60 * 60_000;
 /** For a source that names no `touched`: any month from a changed instance's beginning on. */
-const BEGAN = `SELECT CASE WHEN o.actual_start IS NOT NULL AND o.actual_start < wi.created_at THEN o.actual_start ELSE wi.created_at END AS f, NULL AS t
+const BEGAN = `SELECT CASE WHEN o.actual_start IS NOT NULL AND o.actual_start < wi.created_at THEN o.actual_start ELSE wi.created_at END AS f, NULL AS t, wi.updated_at AS u
   FROM workflow_instances wi LEFT JOIN operations o ON o.id = wi.id WHERE wi.brigade_id = ? AND wi.updated_at >= ?`;
 
 interface Month {
@@ -117,7 +117,10 @@ export class MonthFacts {
         for (const r of final) {
           const start = r.month.start.getTime();
           const end = r.month.end.getTime();
-          if (spans.some(([f, t]) => f < end && (t === null || t >= start))) continue;
+          // Changed after this row was computed (less the margin): a step's own time from then on, or where its facts lie.
+          const after = r.computedAt.getTime() - IN_FLIGHT_MARGIN_MS;
+          if (end > after) continue;
+          if (spans.some(([f, t, u]) => u >= after && f < end && (t === null || t >= start))) continue;
           kept.set(r.month.key, JSON.parse(r.facts) as Facts);
           if (now.getTime() - r.computedAt.getTime() > RESTAMP_AFTER_MS) restamp.push(r.month.key);
         }
@@ -150,23 +153,26 @@ export class MonthFacts {
 
   /**
    * Where facts of the instances changed since `since` may lie, as spans
-   * `[from, to]` (to null: on to now): what each cacheable source names in
-   * `touched`, each statement run once; from `since` on, always (a step's own
-   * time); and for a source that names nothing, from each changed instance's
-   * beginning (its creation, or its operation's actual start if earlier).
+   * `[from, to, changedAt]` (to null: on to now): what each cacheable source
+   * names in `touched`, each statement run once; and for a source that names
+   * nothing, from each changed instance's beginning (its creation, or its
+   * operation's actual start if earlier). Facts at a step's own time need no
+   * span: a month ending after a row's computation (less the margin) is never
+   * trusted.
    */
-  private async touched(sources: FactSource[], brigadeId: number, since: Date): Promise<Array<[number, number | null]>> {
+  private async touched(sources: FactSource[], brigadeId: number, since: Date): Promise<Array<[number, number | null, number]>> {
     const statements = [...new Set(sources.flatMap((s) => s.touched ?? [BEGAN]))];
-    const spans: Array<[number, number | null]> = [[since.getTime(), null]];
+    const spans: Array<[number, number | null, number]> = [];
     if (!statements.length) return spans;
-    const { rows } = await sql<{ f: unknown; t: unknown }>(
+    const { rows } = await sql<{ f: unknown; t: unknown; u: unknown }>(
       this.db.manager,
       statements.join(' UNION ALL '),
       statements.flatMap(() => [brigadeId, since]),
     );
     for (const r of rows) {
       const f = readDate(r.f);
-      if (f) spans.push([f.getTime(), r.t === null ? null : (readDate(r.t)?.getTime() ?? null)]);
+      const u = readDate(r.u);
+      if (f && u) spans.push([f.getTime(), r.t === null ? null : (readDate(r.t)?.getTime() ?? null), u.getTime()]);
     }
     return spans;
   }
