@@ -1,5 +1,5 @@
 import { assessmentQuery, drillQuery, figuresQuery } from './schemas/figures.schema';
-import { err, json, queryParameters, ref } from './openapi-parts';
+import { err, queryParameters, ref } from './openapi-parts';
 
 /** The OpenAPI part of the yearly figures (SPEC §5, R14), from the zod schemas the server validates with. */
 

@@ -3,7 +3,7 @@ import { GROUP_PLAN_EVENT_TYPES, GROUP_PLAN_STATES } from '../../workflows/group
 import { MEETING_EVENT_TYPES, MEETING_KINDS, MEETING_STATES } from '../../workflows/meeting';
 import { createGroupPlanSchema, groupPlanEventSchema, groupPlanPatchSchema, listGroupPlansQuery } from './schemas/group-plan.schema';
 import { createMeetingSchema, listMeetingsQuery, meetingEventSchema, meetingPatchSchema, rotationQuery } from './schemas/meeting.schema';
-import { answer, body, err, errorsFor, idParameter, json, queryParameters, ref } from './openapi-parts';
+import { answer, body, err, errorsFor, idParameter, json, queryParameters } from './openapi-parts';
 
 /** The OpenAPI part of monthly group plans (R5) and meetings (R9), from the zod schemas the server validates with. */
 

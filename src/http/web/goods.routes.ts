@@ -4,17 +4,16 @@ import type { Services } from '../../container';
 import type { GoodsEventInput, GoodsFilters, RegisterGoodsInput } from '../../domain/goods/goods.inputs';
 import { REGISTERING_STATES, type GoodsRecordView } from '../../domain/goods/goods.service';
 import type { Principal } from '../../domain/org/org.service';
-import { AppError, EventNotAcceptedError, ForbiddenError, StaleVersionError, ValidationError } from '../../errors';
-import { describeFieldProblem, type Locale, t } from '../../i18n';
+import { AppError, ValidationError } from '../../errors';
+import { type Locale, t } from '../../i18n';
 import { GoodsParty, Operation, OperationSquad, User, type WorkflowHistory } from '../../persistence/entities';
-import { isoInZone } from '../../time';
 import { DISPOSAL_METHODS, GOODS_STATES } from '../../../workflows/goods';
 import { idParam } from '../api/params';
 import { goodsEventSchemas, registerGoodsSchema } from '../schemas/goods.schema';
 import { parseInput } from '../validate';
 import { answerFor } from './locals';
 import { countInbox } from './inbox.routes';
-import { squadLabel } from './plans-meetings-view';
+import { type Refusal, refusalOf as sharedRefusalOf, squadLabel, timelineOf as sharedTimeline } from './plans-meetings-view';
 import { stepFormRoute } from './step-route';
 
 type Body = Record<string, unknown>;
@@ -37,22 +36,8 @@ const ITEM_FIELDS = ['description', 'quantity', 'unit', 'perishable', 'custodian
 const str = (v: unknown): string => (v === undefined || v === null ? '' : Array.isArray(v) ? String(v[0] ?? '') : String(v)).trim();
 const orUndefined = (v: unknown) => (str(v) === '' ? undefined : str(v));
 
-interface Refusal {
-  errors: Record<string, string>;
-  banner: { kind: 'error' | 'warning'; text: string };
-}
-
 /** A refusal as a goods form shows it: a message by each named field, and a banner saying what happened. */
-function refusalOf(e: AppError, locale: Locale): Refusal {
-  const errors: Record<string, string> = {};
-  for (const [field, code] of Object.entries(e.fields)) errors[field] = describeFieldProblem(locale, code);
-  for (const p of e.problems) if (p.field) errors[p.field] = describeFieldProblem(locale, p.code, p.params);
-  if (e instanceof StaleVersionError) return { errors, banner: { kind: 'warning', text: t(locale, 'goods.form_stale', { state: t(locale, `goods.state.${e.currentState}`) }) } };
-  if (e instanceof EventNotAcceptedError) return { errors, banner: { kind: 'warning', text: t(locale, 'goods.form_not_accepted', { state: t(locale, `goods.state.${e.currentState}`) }) } };
-  if (e instanceof ForbiddenError) return { errors, banner: { kind: 'error', text: t(locale, `reason.${e.reason}`) } };
-  const general = e.problems.filter((p) => !p.field).map((p) => describeFieldProblem(locale, p.code, p.params));
-  return { errors, banner: { kind: 'error', text: [t(locale, 'form.fix_fields'), ...general].join(' ') } };
-}
+const refusalOf = (e: AppError, locale: Locale): Refusal => sharedRefusalOf(e, locale, 'goods', 'goods');
 
 /** The register form's rows as typed, without the blank ones (a row counts once anything is in it). */
 function typedRows(body: Body): Array<Record<string, string>> {
@@ -369,37 +354,23 @@ async function itemPage(services: Services, p: Principal, locale: Locale, id: nu
         };
       }),
     custody: custody.map((c) => ({ custodian: squad(c.squadId), place: c.place, from: c.from, until: c.until, by: (c.byUserId !== null ? people.get(c.byUserId) : undefined) ?? c.by, reason: c.reason })),
-    timeline: await timelineOf(services, history, locale, p.timeZone),
+    timeline: await goodsTimeline(services, history, locale, p.timeZone),
   };
 }
 
 /** History payload fields worth showing in a timeline, in this order. */
 const DETAIL_FIELDS = ['receivedBy', 'decisionRef', 'method', 'reason', 'storagePlace', 'note'];
 
-async function timelineOf(services: Services, history: WorkflowHistory[], locale: Locale, timeZone: string) {
-  const ids = [...new Set(history.map((h) => h.actorUserId).filter((x): x is number => x !== null))];
-  const people = new Map((ids.length ? await services.db.manager.find(User, { where: { id: In(ids) } }) : []).map((u) => [u.id, u]));
-  return history
-    .slice()
-    .reverse()
-    .map((h) => {
-      const payload = (h.payload ?? {}) as Record<string, unknown>;
-      return {
-        seq: h.seq,
-        event: h.event,
-        label: t(locale, `goods.event_done.${h.event}`),
-        from: h.fromState ? t(locale, `goods.state.${h.fromState}`) : '',
-        to: t(locale, `goods.state.${h.toState}`),
-        changed: h.fromState !== h.toState,
-        actor: h.actorUserId === null ? t(locale, 'role.system') : (people.get(h.actorUserId)?.displayName ?? h.actorName),
-        role: h.actorRole,
-        at: isoInZone(h.at, timeZone).slice(0, 16).replace('T', ' '),
-        details: DETAIL_FIELDS.filter((f) => typeof payload[f] === 'string' && payload[f] !== '' && h.event !== 'CREATE').map((f) => ({
+/** An item's custody steps with what each carried (the registration's own fields are on the page). */
+function goodsTimeline(services: Services, history: WorkflowHistory[], locale: Locale, timeZone: string) {
+  return sharedTimeline(services, history, locale, timeZone, 'goods', (payload, event) =>
+    event === 'CREATE'
+      ? []
+      : DETAIL_FIELDS.filter((f) => typeof payload[f] === 'string' && payload[f] !== '').map((f) => ({
           label: t(locale, `goods.field.${f}`),
           value: f === 'method' ? t(locale, `goods.method.${String(payload[f])}`) : String(payload[f]),
         })),
-      };
-    });
+  );
 }
 
 

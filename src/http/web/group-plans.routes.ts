@@ -4,7 +4,7 @@ import type { GroupPlanContentInput, GroupPlanEventInput, NewGroupPlanInput } fr
 import type { GroupPlanRecord } from '../../domain/plans/group-plan.service';
 import { addMonths, monthBounds, monthOf, monthsOf } from '../../domain/oversight/periods';
 import type { Principal } from '../../domain/org/org.service';
-import { AppError, ForbiddenError, ValidationError } from '../../errors';
+import { AppError, ForbiddenError } from '../../errors';
 import { type Locale, t } from '../../i18n';
 import { PROBLEM_SOURCES } from '../../../workflows/operation';
 import { idParam } from '../api/params';

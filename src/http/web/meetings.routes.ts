@@ -3,7 +3,7 @@ import type { Services } from '../../container';
 import type { MeetingArrangementsInput, MeetingEventInput, NewMeetingInput } from '../../domain/meetings/meeting.inputs';
 import type { GroupRotation, MeetingRecordView } from '../../domain/meetings/meeting.service';
 import type { Principal } from '../../domain/org/org.service';
-import { AppError, ForbiddenError, ValidationError } from '../../errors';
+import { AppError, ForbiddenError } from '../../errors';
 import { type Locale, t } from '../../i18n';
 import type { Squad } from '../../persistence/entities';
 import { isoInZone } from '../../time';
