@@ -126,7 +126,8 @@ export class FiguresService {
     const [cur, prev, ly] = periods.map(factsOf);
     // R15, §3.4: "resolved and not reopened within the period" is not a sum of months (a problem resolved in
     // January, reopened and resolved again in March counts once in the year): count it over each whole period.
-    const held = await Promise.all([period, previous, lastYear].map(async (pp) => heldResolutions(await resolutionSteps(m, scope, pp.start, pp.end)).length));
+    const problems = await problemsInScope(m, scope);
+    const held = await Promise.all([period, previous, lastYear].map(async (pp) => heldResolutions(await resolutionSteps(m, scope, pp.start, pp.end, problems)).length));
     [cur, prev, ly].forEach((f, i) => (f.problems_resolved = held[i]));
     const min = this.config.figures.minSample;
     const values = [cur, prev, ly].map((f) => evaluate(INDICATORS, f, min));

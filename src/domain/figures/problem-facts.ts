@@ -34,9 +34,9 @@ export async function problemsInScope(m: EntityManager, scope: FigureScope): Pro
   return out;
 }
 
-/** RESOLVE and REBOUND steps of the scope's problems in [from, to), oldest first. */
-export async function resolutionSteps(m: EntityManager, scope: FigureScope, from: Date, to: Date): Promise<Step[]> {
-  const problems = await problemsInScope(m, scope);
+/** RESOLVE and REBOUND steps of the scope's problems in [from, to), oldest first (`known`: the scope's problems, if already read). */
+export async function resolutionSteps(m: EntityManager, scope: FigureScope, from: Date, to: Date, known?: Map<number, string>): Promise<Step[]> {
+  const problems = known ?? (await problemsInScope(m, scope));
   if (!problems.size) return [];
   const { rows } = await sql<{ id: number; instance_id: number; event: string; at: unknown }>(
     m,
@@ -70,7 +70,7 @@ export const problemFacts: FactSource = {
           ])
         ).rows.filter((r) => problems.has(Number(r.id)))
       : [];
-    const steps = await resolutionSteps(m, scope, bounds[0], bounds[bounds.length - 1]);
+    const steps = await resolutionSteps(m, scope, bounds[0], bounds[bounds.length - 1], problems);
     for (let i = 0; i < bounds.length - 1; i++) {
       const [from, to] = [bounds[i], bounds[i + 1]];
       const inBucket = (d: Date) => d >= from && d < to;

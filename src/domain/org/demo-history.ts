@@ -64,6 +64,8 @@ export async function seedDemoHistory(
   opts: { months: number; now: Date; seed?: number },
 ): Promise<DemoHistoryReport> {
   const t0 = performance.now();
+  // What the outbox held before: only what this past adds is withdrawn at the end.
+  const [{ last }] = await db.manager.query('SELECT COALESCE(MAX(id), 0) AS last FROM outbox');
   const clock = new ManualClock(opts.now);
   const services = createServices(config, db, clock, logger);
   const rand = prng(opts.seed ?? 20261127);
@@ -107,8 +109,8 @@ export async function seedDemoHistory(
     }
   }
   await db.transaction(async (m) => {
-    // This past is not news: nobody is told of it.
-    await m.query('DELETE FROM outbox');
+    // This past is not news: nobody is told of it (what was waiting before stays).
+    await m.query('DELETE FROM outbox WHERE id > ?', [Number(last)]);
   });
   const report = { operations, events, seconds: Math.round((performance.now() - t0) / 100) / 10 };
   logger.info('demo history loaded', { ...report });
