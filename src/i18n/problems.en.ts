@@ -11,6 +11,8 @@ export const problemsEn: Record<string, string> = {
   'problem.invalid_source': 'Not a valid source',
   'problem.invalid_category': 'Not a valid category',
   'problem.unknown_problem': 'No such hard problem',
+  'problem.operation_not_carried_out': 'That operation was not carried out (not begun or cancelled): it cannot be what resolved the problem',
+  'problem.feed_rebound_is_complaint': 'The hotline feed reports a rebound only as a new complaint',
   'problem.merge_into_itself': 'A problem cannot be merged into itself',
   'problem.merge_into_merged': 'That problem was merged itself: merge into the one it was merged into',
   'problem.invalid_origin': 'Not a valid origin',

@@ -11,6 +11,8 @@ export const problemsZhCN: Record<string, string> = {
   'problem.invalid_source': '问题来源无效',
   'problem.invalid_category': '问题类别无效',
   'problem.unknown_problem': '没有这个难点顽症',
+  'problem.operation_not_carried_out': '该联动行动尚未实施或已撤销，不能作为化解依据',
+  'problem.feed_rebound_is_complaint': '热线推送只能以新投诉报告回潮',
   'problem.merge_into_itself': '不能合并到自身',
   'problem.merge_into_merged': '不能合并到已被合并的问题，请合并到它所并入的问题',
   'problem.invalid_origin': '回潮发现途径无效',

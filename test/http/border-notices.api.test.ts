@@ -46,6 +46,14 @@ describe('border notifications (R8)', () => {
     await t.as('duty').post('/api/v1/border-notices', notice()).expect(403);
   });
 
+  it('a notice is the group’s to act on: a squad of another group named at the border cannot close it or take it (R8)', async () => {
+    const id = await sendNotice('waitan.officer', { squads: ['waitan', 'yuyuan'] });
+    expect((await t.as('yuyuan.leader').get(`/api/v1/border-notices/${id}`).expect(200)).body.allowedEvents).toEqual([]);
+    const refused = await t.as('yuyuan.leader').post(`/api/v1/border-notices/${id}/events`, { type: 'CLOSE', expectedVersion: 1, reason: '不归我们管' }).expect(403);
+    expect(refused.body.error.code).toBe('forbidden');
+    expect((await t.as('bund-scenic.leader').get(`/api/v1/border-notices/${id}`).expect(200)).body).toMatchObject({ state: 'sent', allowedEvents: ['TO_PROBLEM', 'TO_PLAN', 'CLOSE'] });
+  });
+
   it('a squad leader of the group turns the notice into a hard problem: the problem comes from a notification and the notice records it', async () => {
     const id = await sendNotice();
     const res = await t.as('nanjingdonglu.leader').post(`/api/v1/border-notices/${id}/events`, { type: 'TO_PROBLEM', expectedVersion: 1, problem: { category: 'street_vending', title: '九江路口流动设摊' } }).expect(200);

@@ -136,6 +136,9 @@ describe('hard problems through the API (SPEC §3.4, R7)', () => {
     await feed.get(`/api/v1/problems/duplicates?category=street_vending&location=${encodeURIComponent('中山东二路·新开河路口')}`).expect(200);
     let v = await sendProblem(t, created.body.id, 1, 'ACCEPT');
     v = await sendProblem(t, created.body.id, v, 'RESOLVE', { note: '已清' });
+    // A new complaint is all the feed can say of a rebound: not that an inspector or the holding found it.
+    const posing = await feed.post(`/api/v1/problems/${created.body.id}/events`, { type: 'REBOUND', expectedVersion: v, origin: 'inspector', note: '督察发现' }).expect(422);
+    expect(posing.body.error.problems[0]).toMatchObject({ code: 'feed_rebound_is_complaint', field: 'origin' });
     const rebound = await feed.post(`/api/v1/problems/${created.body.id}/events`, { type: 'REBOUND', expectedVersion: v, origin: 'complaint', note: '市民再次投诉' }).expect(200);
     expect(rebound.body.state).toBe('open');
     // Nor the web: signed in with its password, every page is refused.
@@ -164,8 +167,14 @@ describe('hard problems through the API (SPEC §3.4, R7)', () => {
     // An edit of the draft replaces the list.
     await send(t, op.id, 1, 'EDIT_PLAN', { plan: { problems: [p2.id] } }, 'waitan.leader');
     expect((await t.as('waitan.leader').get(`/api/v1/operations/${op.id}`)).body.problems).toEqual([p2.id]);
+    // Not while the plan is on paper: an operation resolves a problem once it was carried out.
+    let v = (await t.as('waitan.leader').get(`/api/v1/problems/${p2.id}`)).body.version;
+    const early = await t.as('waitan.leader').post(`/api/v1/problems/${p2.id}/events`, { type: 'RESOLVE', expectedVersion: v, note: '还没行动', operation: op.id }).expect(422);
+    expect(early.body.error.problems[0]).toMatchObject({ code: 'operation_not_carried_out', field: 'operation', rule: '§3.4' });
+    let ov = (await t.as('waitan.leader').get(`/api/v1/operations/${op.id}`)).body.version;
+    for (const type of ['FILE', 'APPROVE', 'START']) ov = await send(t, op.id, ov, type);
     // Resolving from the operation (one step) links it.
-    const v = (await t.as('waitan.leader').get(`/api/v1/problems/${p2.id}`)).body.version;
+    v = (await t.as('waitan.leader').get(`/api/v1/problems/${p2.id}`)).body.version;
     await sendProblem(t, p2.id, v, 'RESOLVE', { note: '整治行动后清零', operation: op.id });
     const resolved = await t.as('duty').get(`/api/v1/problems/${p2.id}`).expect(200);
     expect(resolved.body).toMatchObject({ state: 'resolved', operations: [expect.objectContaining({ id: op.id })] });

@@ -1,4 +1,4 @@
-import { createOperation } from '../support/factories';
+import { createOperation, operationIn } from '../support/factories';
 import { reportProblem, sendProblem } from '../support/problems';
 import { startTestApp, type TestApp } from '../support/test-app';
 import { fieldValue, signIn } from '../support/web';
@@ -134,13 +134,20 @@ describe('reporting a problem through its page (§3.4)', () => {
 
 describe('the operation page and plan form (§3.4)', () => {
   it('the plan form lists the problems to target; the operation page shows them and resolves one in one step', async () => {
-    const web = await signIn(t, 'waitan.leader');
+    let web = await signIn(t, 'waitan.leader');
     const form = (await web.get('/operations/new').expect(200)).text;
     expect(form).toContain('data-testid="plan-problems"');
     expect(form).toContain(`name="problems" value="${ids.reported}"`);
     const p = await reportProblem(t, { location: '中山东一路·广东路口' });
     await sendProblem(t, p.id, 1, 'ACCEPT');
-    const op = await createOperation(t, { problems: [p.id] });
+    const draft = await createOperation(t, { problems: [p.id] });
+    // A plan on paper lists its target but cannot resolve it; once carried out, its page resolves it in one step.
+    const onPaper = (await web.get(`/operations/${draft.id}`).expect(200)).text;
+    expect(onPaper).toContain('data-testid="operation-problems"');
+    expect(onPaper).not.toContain(`action="/problems/${p.id}/events/RESOLVE"`);
+    const op = await operationIn(t, 'in_progress', { problems: [p.id] });
+    // A day and more has passed for the operation: a fresh session.
+    web = await signIn(t, 'waitan.leader');
     const page = (await web.get(`/operations/${op.id}`).expect(200)).text;
     expect(page).toContain('data-testid="operation-problems"');
     expect(page).toContain(`action="/problems/${p.id}/events/RESOLVE"`);
@@ -153,7 +160,7 @@ describe('the operation page and plan form (§3.4)', () => {
     await web.get('/lang/en?next=/').expect(303);
     expectWhole((await web.get(`/operations/${op.id}`).expect(200)).text);
     await web.get('/lang/zh-CN?next=/').expect(303);
-    const edit = (await web.get(`/operations/${op.id}/edit`).expect(200)).text;
+    const edit = (await web.get(`/operations/${draft.id}/edit`).expect(200)).text;
     expect(edit).toContain('data-testid="plan-problems"');
   });
 

@@ -95,6 +95,12 @@ describe('a detained item (R13: 暂扣物品)', () => {
     expect(goodsStandingProblems(once.context, 'EXTEND')).toEqual([{ code: 'already_extended', rule: 'R13' }]);
   });
 
+  it('perishable goods are never extended: they are kept only their short limit', () => {
+    const s = start({ perishable: true });
+    expect(s.can(ev('EXTEND', commander, { reason: '当事人在外地' }))).toBe(false);
+    expect(goodsStandingProblems(s.context, 'EXTEND')).toEqual([{ code: 'perishable_not_extended', rule: 'R13' }]);
+  });
+
   it('changes hands (MOVE): the new custodian’s leader then does the custody steps, the old one no longer', () => {
     const s = start();
     expect(s.can(ev('MOVE', waitanLeader, { custodianSquadId: 1, storagePlace: '外滩中队暂扣物品仓库' }))).toBe(false);

@@ -16,13 +16,14 @@ export function maySendNotice(actor: Actor): Permit {
 
 /**
  * Who acts on a notice: a squad leader of the group it was told to (R8: the
- * group may start an ad-hoc joint operation), or of a squad at the border
- * (a mobile squad has no group).
+ * squad notifies its group, which may start an ad-hoc joint operation) — not
+ * a leader of another group's squad the sender named at the border; for a
+ * sender without a group (a mobile squad), a leader of a squad at the border.
  */
 export function mayBorderNotice(_type: BorderNoticeEventType, actor: Actor, ctx: BorderNoticeContext, _state: BorderNoticeState, memberSquadIds: readonly number[]): Permit {
   if (actor.kind !== 'user' || !hasRole(actor, 'squad_leader') || actor.squadId === null) return deny('not_group_leader');
-  if (memberSquadIds.includes(actor.squadId) || ctx.report.squadIds.includes(actor.squadId)) return permit('squad_leader');
-  return deny('not_group_leader');
+  const mayAct = ctx.groupId !== null ? memberSquadIds.includes(actor.squadId) : ctx.report.squadIds.includes(actor.squadId);
+  return mayAct ? permit('squad_leader') : deny('not_group_leader');
 }
 
 export function noticeReportProblems(report: BorderNoticeReport, senderSquadId: number, activeSquadIds: readonly number[], at: string): Problem[] {

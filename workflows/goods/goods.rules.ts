@@ -41,7 +41,8 @@ export function goodsStandingProblems(ctx: GoodsContext, type: GoodsEventType): 
     case 'APPROVE_DISPOSAL':
       return ctx.disposalApproval ? [problem('disposal_already_approved', undefined, 'R13')] : [];
     case 'EXTEND':
-      // R13: the limit is extended once, never twice.
+      // R13: the limit is extended once, never twice; perishables are kept only their much shorter limit (never extended).
+      if (ctx.perishable) return [problem('perishable_not_extended', undefined, 'R13')];
       return ctx.extension ? [problem('already_extended', undefined, 'R13')] : [];
     default:
       return [];

@@ -101,6 +101,8 @@ export function hardProblemEventProblems(ctx: HardProblemContext, event: HardPro
     case 'REBOUND': {
       const out: Problem[] = [];
       if (!(REBOUND_ORIGINS as readonly string[]).includes(event.origin)) out.push(problem('invalid_origin', 'origin'));
+      // §3.4: the hotline feed brings a new complaint; it cannot say an inspector or the holding found it.
+      else if (hasRole(event.actor, 'hotline_feed') && event.origin !== 'complaint') out.push(problem('feed_rebound_is_complaint', 'origin', '§3.4'));
       if (blank(event.note)) out.push(problem('required', 'note', '§3.4'));
       return out;
     }

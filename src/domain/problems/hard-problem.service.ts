@@ -18,6 +18,9 @@ import type { OrgService, Principal } from '../org/org.service';
 import type { DuplicateQuery, ProblemEventInput, ProblemFilters, ProblemReportInput } from './hard-problem.inputs';
 import { type HardProblemWorkflow, linkOperation, locationKey } from './hard-problem.workflow';
 
+/** States of an operation that was carried out (it began). */
+export const CARRIED_OUT: readonly string[] = ['in_progress', 'holding', 'awaiting_audit', 'closed'];
+
 /** Everything known about one hard problem, for presenters. */
 export interface HardProblemRecordView {
   problem: HardProblem;
@@ -127,6 +130,10 @@ export class HardProblemService {
         if (rest.operation !== undefined && rest.operation !== null) {
           const op = await (opts.tx ?? this.db.manager).findOneBy(Operation, { id: rest.operation, brigadeId: actor.brigadeId });
           if (!op) throw new ValidationError(`No operation ${rest.operation}`, { operation: `unknown_operation:${rest.operation}` });
+          // §3.4: resolved by an operation that was carried out, not by a plan on paper or a cancelled one.
+          if (!CARRIED_OUT.includes(op.state)) {
+            throw new RuleViolationError(`Operation ${op.id} was not carried out (${op.state})`, [{ code: 'operation_not_carried_out', field: 'operation', rule: '§3.4', params: { state: op.state } }]);
+          }
         }
         command = { type: 'RESOLVE', note: rest.note, operationId: rest.operation ?? null };
         break;

@@ -44,13 +44,12 @@ export class ProblemInboxService {
       if (!leader) return [];
       const own = await m.findOneBy(Squad, { id: p.squadId! });
       const q = m.createQueryBuilder(BorderNotice, 'n').where('n.brigade_id = :b AND n.state = :s', { b: p.brigadeId, s: 'sent' });
-      // R8: the group's notices, or those at the border of the leader's own squad (a mobile squad has no group).
-      if (own?.groupId !== null && own?.groupId !== undefined) {
-        const sq = String(p.squadId);
-        q.andWhere('(n.group_id = :g OR n.squad_ids LIKE :na OR n.squad_ids LIKE :nb OR n.squad_ids LIKE :nc OR n.squad_ids LIKE :nd)', { g: own.groupId, na: `[${sq}]`, nb: `[${sq},%`, nc: `%,${sq}]`, nd: `%,${sq},%` });
-      } else {
-        atBorder(q, 'n', p.squadId!);
-      }
+      // R8: the notices told to the leader's group, and those of senders without a group (a mobile squad) at the border of the leader's own squad.
+      const sq = String(p.squadId);
+      const borderless = "(n.group_id IS NULL AND (n.squad_ids LIKE :na OR n.squad_ids LIKE :nb OR n.squad_ids LIKE :nc OR n.squad_ids LIKE :nd))";
+      const border = { na: `[${sq}]`, nb: `[${sq},%`, nc: `%,${sq}]`, nd: `%,${sq},%` };
+      if (own?.groupId !== null && own?.groupId !== undefined) q.andWhere(`(n.group_id = :g OR ${borderless})`, { g: own.groupId, ...border });
+      else q.andWhere(borderless, border);
       return q.orderBy('n.id', 'ASC').take(SHOWN).getMany();
     };
     const [toAccept, waiting, callbacks] = await Promise.all([

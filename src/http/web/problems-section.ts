@@ -1,5 +1,7 @@
 import type { OperationSection } from './operation-sections';
 import { t } from '../../i18n';
+import { CARRIED_OUT } from '../../domain/problems/hard-problem.service';
+import { Operation } from '../../persistence/entities';
 
 /**
  * §3.4 on an operation's page: the hard problems its plan targets, each with
@@ -11,6 +13,9 @@ export const problemsSection: OperationSection = {
   async view(services, p, locale, operationId) {
     const items = await services.problems.ofOperation(p, operationId);
     if (!items.length) return null;
+    // §3.4: an operation resolves a problem once it was carried out (the service refuses it before).
+    const operation = await services.db.manager.findOneBy(Operation, { id: operationId, brigadeId: p.brigadeId });
+    const carriedOut = operation !== null && CARRIED_OUT.includes(operation.state);
     return {
       operationId,
       back: `/operations/${operationId}`,
@@ -22,7 +27,7 @@ export const problemsSection: OperationSection = {
         location: problem.location,
         repeatCount: problem.repeatCount,
         version,
-        canResolve: allowedEvents.includes('RESOLVE'),
+        canResolve: carriedOut && allowedEvents.includes('RESOLVE'),
       })),
     };
   },
