@@ -213,6 +213,20 @@ describe('hard problems through the API (SPEC §3.4, R7)', () => {
   });
 });
 
+describe('merging at once', () => {
+  it('two reports merged into each other at the same moment: one is merged, the other survives', async () => {
+    const a = await reportProblem(t, { location: '福州路·江西中路口' });
+    const b = await reportProblem(t, { location: '福州路·江西中路口' });
+    const [x, y] = await Promise.all([
+      t.as('waitan.leader').post(`/api/v1/problems/${a.id}/events`, { type: 'MERGE', expectedVersion: 1, into: b.id }),
+      t.as('waitan.leader').post(`/api/v1/problems/${b.id}/events`, { type: 'MERGE', expectedVersion: 1, into: a.id }),
+    ]);
+    expect([x.status, y.status].filter((s) => s === 200)).toHaveLength(1);
+    const states = [(await t.as('duty').get(`/api/v1/problems/${a.id}`)).body.state, (await t.as('duty').get(`/api/v1/problems/${b.id}`)).body.state].sort();
+    expect(states).toEqual(['merged', 'reported']);
+  });
+});
+
 describe('R15: hard problems resolved (化解难点顽症)', () => {
   it('counts a problem resolved in the month and not reopened within it; a rebound takes it back until it is resolved again', async () => {
     const figure = async (scope = '') => {

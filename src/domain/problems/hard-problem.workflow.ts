@@ -27,7 +27,8 @@ export async function hardProblemFacts(m: EntityManager, brigadeId: number, comm
   if (command.type !== 'MERGE') return { mergeTarget: null };
   const intoId = Number(command.intoId);
   const { rows } = Number.isSafeInteger(intoId)
-    ? await sql<{ id: number; state: string }>(m, 'SELECT id, state FROM hard_problems WHERE id = ? AND brigade_id = ?', [intoId, brigadeId])
+    ? // The survivor is held until this step commits: two problems merged into each other at once cannot both go (SQLite's writes are one at a time anyway).
+      await sql<{ id: number; state: string }>(m, `SELECT id, state FROM hard_problems WHERE id = ? AND brigade_id = ?${m.connection.driver.options.type === 'better-sqlite3' ? '' : ' FOR UPDATE'}`, [intoId, brigadeId])
     : { rows: [] };
   return { mergeTarget: rows[0] ? { id: Number(rows[0].id), state: rows[0].state as HardProblemState } : null };
 }
