@@ -15,7 +15,7 @@ import { readJson, sql } from '../persistence/sql';
 import type { CommandEvent, EngineActor, WorkflowDefinition } from './workflow-definition';
 
 /** The fields the engine adds to every event; they are not part of the stored payload. */
-const ENVELOPE = new Set(['type', 'actor', 'at', 'facts']);
+const ENVELOPE = new Set(['type', 'actor', 'at', 'effectiveAt', 'facts']);
 
 export interface StepResult<TContext = unknown> {
   id: number;
@@ -109,6 +109,7 @@ export class WorkflowEngine {
         actor,
         role,
         at,
+        effectiveAt: at,
         from: null,
         to: state,
         previous: null,
@@ -138,7 +139,16 @@ export class WorkflowEngine {
     id: number,
     actor: EngineActor,
     command: CommandEvent,
-    opts: { expectedVersion?: number; tx?: EntityManager } = {},
+    opts: {
+      expectedVersion?: number;
+      tx?: EntityManager;
+      /**
+       * When a step the system records after the fact happened (a sweeper
+       * sending HOLDING_ELAPSED names the due time). Only the system may say
+       * so, and never later than now: people's steps happen when recorded.
+       */
+      effectiveAt?: Date;
+    } = {},
   ): Promise<StepResult<TContext>> {
     let wrote = 0;
     const run = async (m: EntityManager) => {
@@ -158,8 +168,9 @@ export class WorkflowEngine {
       if (!permit.ok) throw new ForbiddenError(`You may not send ${command.type} in state ${state}`, permit.reason);
 
       const at = this.clock.now();
+      const effectiveAt = actor.kind === 'system' && opts.effectiveAt && opts.effectiveAt < at ? opts.effectiveAt : at;
       const facts = await def.facts(m, actor, context, command);
-      const event = { ...command, actor: stripActor(actor), at: at.toISOString(), facts };
+      const event = { ...command, actor: stripActor(actor), at: at.toISOString(), effectiveAt: effectiveAt.toISOString(), facts };
       if (!snapshot.can(event)) {
         const problems = def.problems(context, event);
         throw new RuleViolationError(
@@ -187,6 +198,7 @@ export class WorkflowEngine {
         actor,
         role: permit.role,
         at,
+        effectiveAt,
         from: state,
         to: nextState,
         previous: context,
@@ -195,8 +207,9 @@ export class WorkflowEngine {
       await this.appendHistory(m, step, payloadOf(command));
       wrote = await this.writeOutbox(m, def.name, step, actions);
       if (nextState !== state) {
-        await this.closeDeadlines(m, id, at);
-        await this.openDeadlines(m, def, id, row.brigadeId, next.context as TContext, nextState, at);
+        // Limits are judged by when the step happened (a holding period ended at its due time, not when the job noticed).
+        await this.closeDeadlines(m, id, effectiveAt);
+        await this.openDeadlines(m, def, id, row.brigadeId, next.context as TContext, nextState, effectiveAt);
       }
       await def.project(m, step);
       return { id, state: nextState, version, context: next.context as TContext, role: permit.role };
@@ -262,8 +275,8 @@ export class WorkflowEngine {
   private async appendHistory(m: EntityManager, step: StepLike, payload: unknown): Promise<void> {
     await sql(
       m,
-      'INSERT INTO workflow_history (instance_id, brigade_id, seq, actor_user_id, actor_name, actor_role, event, payload, from_state, to_state, version, at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
-      [step.instanceId, step.brigadeId, step.seq, step.actor.userId, step.actor.name, step.role, step.event.type, payload ?? {}, step.from, step.to, step.seq, step.at],
+      'INSERT INTO workflow_history (instance_id, brigade_id, seq, actor_user_id, actor_name, actor_role, event, payload, from_state, to_state, version, at, effective_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
+      [step.instanceId, step.brigadeId, step.seq, step.actor.userId, step.actor.name, step.role, step.event.type, payload ?? {}, step.from, step.to, step.seq, step.at, step.effectiveAt],
     );
   }
 
@@ -291,7 +304,6 @@ export class WorkflowEngine {
     return written;
   }
 
-  /** Closes the instance's open time limits in one statement: met if left in time, late if not. */
   /** Closes the instance's open time limits in one statement: met if left in time, late if not. */
   private async closeDeadlines(m: EntityManager, instanceId: number, at: Date): Promise<void> {
     await sql(
@@ -328,6 +340,7 @@ interface StepLike {
   actor: EngineActor;
   role: string;
   at: Date;
+  effectiveAt: Date;
   from: string | null;
   to: string;
 }

@@ -24,7 +24,10 @@ export interface StepRecord<TContext> {
   event: CommandEvent;
   actor: EngineActor;
   role: string;
+  /** When the step was recorded. */
   at: Date;
+  /** When it happened: `at`, or for a step the system records after the fact, the due time. */
+  effectiveAt: Date;
   from: string | null;
   to: string;
   previous: TContext | null;

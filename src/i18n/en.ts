@@ -367,6 +367,8 @@ export const en: Record<string, string> = {
   'limit.audit': 'Audit',
   'limit.outcome_met': 'done in time at',
   'limit.outcome_late': 'done late at',
+  'limit.outcome_elapsed': 'ended at',
+  'history.recorded_at': 'recorded by the system at',
   'done.created': 'The plan is saved as a draft.',
   'done.edited': 'The plan is saved.',
   'done.file': 'Filed with the Duty Command Section.',

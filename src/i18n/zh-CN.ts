@@ -383,6 +383,8 @@ export const zhCN: Record<string, string> = {
   'limit.audit': '督察',
   'limit.outcome_met': '按时完成于',
   'limit.outcome_late': '超时完成于',
+  'limit.outcome_elapsed': '期满于',
+  'history.recorded_at': '系统记录于',
   'done.created': '计划已保存为草稿。',
   'done.edited': '计划已修改。',
   'done.file': '已报备勤务指挥科。',

@@ -29,7 +29,8 @@ export const holdingJob: JobDefinition = {
       const refused: Array<{ operation: number; code: string }> = [];
       for (const d of due) {
         try {
-          await engine.send(workflows.operation, d.instanceId, system, { type: 'HOLDING_ELAPSED' });
+          // The step keeps when holding ended (the due time) beside when this run recorded it.
+          await engine.send(workflows.operation, d.instanceId, system, { type: 'HOLDING_ELAPSED' }, { effectiveAt: d.dueAt });
           sent++;
         } catch (e) {
           // Another instance or a person moved it first: nothing to do. Anything else is the run's failure.

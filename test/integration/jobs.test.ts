@@ -1,6 +1,7 @@
 import type { FindOptionsWhere } from 'typeorm';
 import { Flag, JobRun, WorkflowDeadline } from '../../src/persistence/entities';
 import { createOperation, runOperation, send } from '../support/factories';
+import { signedIn } from '../support/web';
 import { startTestApp, type TestApp } from '../support/test-app';
 import type { JobDefinition } from '../../src/jobs/job';
 import { JobRunner } from '../../src/jobs/job-runner';
@@ -128,6 +129,25 @@ describe('holding (R12, R14)', () => {
     }
   });
 
+  it('the end of holding is recorded at its due time beside when the job noticed it; its limit elapsed then, and the audit’s clock runs from it', async () => {
+    const { id } = await runOperation(t, 'north', { start: sh('2027-01-12T09:00:00'), hours: 5 });
+    t.logged.splice(0);
+    // Holding of 7 days from the end at 14:00 ends on the 19th at 14:00; the job runs at 15:45.
+    t.clock.set(sh('2027-01-19T15:45:00'));
+    await run('holding');
+    const history = (await t.as('duty').get(`/api/v1/operations/${id}/history`)).body.items;
+    expect(history.at(-1)).toMatchObject({ event: 'HOLDING_ELAPSED', at: '2027-01-19T15:45:00+08:00', effectiveAt: '2027-01-19T14:00:00+08:00' });
+    const op = (await t.as('duty').get(`/api/v1/operations/${id}`)).body;
+    const holdingEnd = op.timeLimits.find((l: { kind: string }) => l.kind === 'holding_end');
+    expect(holdingEnd).toMatchObject({ closedAt: '2027-01-19T14:00:00+08:00', outcome: 'met' });
+    const audit = op.timeLimits.find((l: { kind: string }) => l.kind === 'audit');
+    expect(audit).toMatchObject({ startsAt: '2027-01-19T14:00:00+08:00', dueAt: '2027-01-22T14:00:00+08:00' });
+    expect(t.logged.filter((l) => l.message === 'job failed')).toEqual([]);
+    const page = await (await signedIn(t, 'duty')).get(`/operations/${id}`);
+    expect(page.text).toContain('期满于 2027-01-19 14:00');
+    expect(page.text).toContain('系统记录于 2027-01-19 15:45');
+  });
+
   it('flags a holding whose audit is overdue, and closes the flag by data once the audit is done', async () => {
     const { id } = await runOperation(t, 'north', { start: sh('2027-02-01T09:00:00'), hours: 5 });
     t.clock.set(sh('2027-02-09T00:00:00'));
@@ -163,6 +183,7 @@ describe('time limits (§3.5)', () => {
 
 describe('the job-run log', () => {
   it('records every run with what it found and did; a failing run is retried and each failure stays visible', async () => {
+    t.logged.splice(0); // only this run's log lines
     let calls = 0;
     const flaky: JobDefinition = {
       name: 'flaky',

@@ -109,8 +109,10 @@ export interface OperationFacts {
 
 interface Envelope {
   actor: Actor;
-  /** The instant of the command, ISO 8601. */
+  /** The instant of the command (when it was recorded), ISO 8601. */
   at: string;
+  /** When it happened: `at`, except for a step the system records after the fact (HOLDING_ELAPSED: the due time). */
+  effectiveAt?: string;
   facts: OperationFacts;
 }
 

@@ -243,7 +243,8 @@ const dwellFacts: FactSource = {
   load: async ({ m, scope, bounds, dbKind }) => {
     const s = operationInScope(scope);
     const b = bucketSql('o.actual_start', bounds);
-    const hours = dbKind === 'sqlite' ? '(julianday(nx.at) - julianday(h.at)) * 24.0' : 'TIMESTAMPDIFF(SECOND, h.at, nx.at) / 3600.0';
+    // When each step happened (a holding period ends at its due time, not when the job noticed).
+    const hours = dbKind === 'sqlite' ? '(julianday(nx.effective_at) - julianday(h.effective_at)) * 24.0' : 'TIMESTAMPDIFF(SECOND, h.effective_at, nx.effective_at) / 3600.0';
     // Each step's time to the next (history's seq runs 1, 2, 3 … per instance): a join on the unique (instance, seq), cheaper than a window.
     const { rows } = await sql<{ b: unknown; state: string; hours: unknown; stays: unknown; ops: unknown }>(
       m,

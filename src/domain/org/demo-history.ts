@@ -85,10 +85,13 @@ export async function seedDemoHistory(
   let operations = 0;
   let events = 0;
   let cases = 0;
-  const send = async (id: number, username: string | null, input: EventInput, at: number) => {
+  const send = async (id: number, username: string | null, input: EventInput, at: number, effectiveAt?: number) => {
     clock.set(new Date(Math.min(at, opts.now.getTime())));
     events++;
-    if (username === null) return services.engine.send(services.workflows.operation, id, system, input as never);
+    if (username === null) {
+      const when = effectiveAt === undefined ? {} : { effectiveAt: new Date(effectiveAt) };
+      return services.engine.send(services.workflows.operation, id, system, input as never, when);
+    }
     return services.operations.send(await as(username), id, input);
   };
 
@@ -301,9 +304,11 @@ export async function seedDemoHistory(
         const date = new Date(day + 8 * HOUR).toISOString().slice(0, 10);
         v = (await send(id, `${lead}.officer`, { type: 'LOG_HOLDING_CHECK', date, officersOnPost: rand.int(1, 3), reboundObserved: rand.chance(0.1), expectedVersion: v }, day)).version;
       }
-      const elapsed = midnight(from) + (holdingDays + 1) * DAY;
+      // The holding job notices the end of holding a few minutes after it (the step keeps both times).
+      const due = from + holdingDays * DAY;
+      const elapsed = due + rand.int(1, 10) * 60_000;
       if (elapsed > now) return;
-      v = (await send(id, null, { type: 'HOLDING_ELAPSED' }, elapsed)).version;
+      v = (await send(id, null, { type: 'HOLDING_ELAPSED' }, elapsed, due)).version;
       const audit = elapsed + rand.int(4, 60) * HOUR;
       if (audit > now) return;
       if (round === 0 && rand.chance(0.1)) {

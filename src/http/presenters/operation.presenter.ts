@@ -156,6 +156,8 @@ export function presentHistory(rows: WorkflowHistory[], tz: string) {
       payload: h.payload,
       version: h.version,
       at: when(h.at, tz),
+      /** When it happened (differs from `at` for a step the system recorded after the fact). */
+      effectiveAt: when(h.effectiveAt ?? h.at, tz),
     })),
   };
 }

@@ -126,7 +126,8 @@ export async function operationPage(services: Services, p: Principal, locale: Lo
         state: d.state,
         dueAt: at(d.dueAt),
         closedAt: at(d.closedAt),
-        outcome: d.outcome,
+        // A timed step (holding's end) is not a task done in time or late: it elapsed, at its due time.
+        outcome: d.event && d.closedAt ? 'elapsed' : d.outcome,
         light: d.closedAt ? null : lightOf(d.startsAt, d.dueAt, services.clock.now()),
       })),
     },
@@ -164,7 +165,9 @@ function timeline(history: WorkflowHistory[], people: Map<number, User>, locale:
         changed: h.fromState !== h.toState,
         actor: h.actorUserId === null ? t(locale, 'role.system') : (people.get(h.actorUserId)?.displayName ?? h.actorName),
         role: h.actorRole,
-        at: at(h.at),
+        // When it happened; and when it was recorded, for a step the system recorded after the fact.
+        at: at(h.effectiveAt ?? h.at),
+        recordedAt: h.effectiveAt && Math.abs(h.at.getTime() - h.effectiveAt.getTime()) >= 60_000 ? at(h.at) : null,
         details,
       };
     });

@@ -88,8 +88,16 @@ export class WorkflowHistory {
   @Column({ type: 'integer' })
   version!: number;
 
+  /** When the step was recorded. */
   @Column({ type: 'datetime' })
   at!: Date;
+
+  /**
+   * When it happened: the same as `at`, except for steps the system records
+   * after the fact (HOLDING_ELAPSED: the due time, not the minute the job noticed).
+   */
+  @Column({ type: 'datetime' })
+  effectiveAt!: Date;
 }
 
 /** A side effect of an event, written in its transaction and delivered after commit (at least once). */
