@@ -95,12 +95,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Json
   if (config.organisation.groupMinSquads > config.organisation.groupMaxSquads) {
     throw new ConfigError('Invalid configuration:\n  organisation.groupMinSquads: must not exceed organisation.groupMaxSquads');
   }
-  if (config.operation.holdingDaysMin > config.operation.holdingDaysMax) {
-    throw new ConfigError('Invalid configuration:\n  operation.holdingDaysMin: must not exceed operation.holdingDaysMax');
+  if (config.operations.holdingDaysMin > config.operations.holdingDaysMax) {
+    throw new ConfigError('Invalid configuration:\n  operations.holdingDaysMin: must not exceed operations.holdingDaysMax');
   }
-  const { holdingDaysDefault, holdingDaysMin, holdingDaysMax } = config.operation;
+  const { holdingDaysDefault, holdingDaysMin, holdingDaysMax } = config.operations;
   if (holdingDaysDefault < holdingDaysMin || holdingDaysDefault > holdingDaysMax) {
-    throw new ConfigError('Invalid configuration:\n  operation.holdingDaysDefault: must lie within holdingDaysMin … holdingDaysMax');
+    throw new ConfigError('Invalid configuration:\n  operations.holdingDaysDefault: must lie within holdingDaysMin … holdingDaysMax');
   }
   return deepFreeze(config);
 }

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { PLAN_SECTIONS } from '../workflows/operation/operation.types';
 
 /**
  * Every setting of Liandong, documented once. `config/default.ts` gives the
@@ -28,12 +29,27 @@ export const configSchema = z.object({
     groupMinSquads: z.number().int().min(1).describe('R3: fewest squads in a linkage group.'),
     groupMaxSquads: z.number().int().min(1).describe('R3: most squads in a linkage group.'),
   }),
-  operation: z.object({
+  operations: z.object({
     minHours: z.number().positive().describe('R6: shortest operation that counts toward the monthly minimum (hours).'),
     holdingDaysDefault: z.number().int().min(1).describe('R12: holding period when the plan names none (days).'),
     holdingDaysMin: z.number().int().min(1).describe('R12: shortest holding period a plan may name (days).'),
     holdingDaysMax: z.number().int().min(1).describe('R12: longest holding period a plan may name (days).'),
     minSquads: z.number().int().min(2).describe('A joint operation has at least this many squads.'),
+    lateEntryHours: z
+      .number()
+      .min(0)
+      .describe('R6: a start recorded more than this many hours after it happened is a late entry: it needs a reason (lateReason), is marked on the operation and counted in the figures.'),
+    earlyStartHours: z.number().min(0).describe('R6: a start more than this many hours before the planned start needs a reason (earlyReason).'),
+    requiredSections: z
+      .array(z.enum(PLAN_SECTIONS))
+      .describe('§3.1: the sections of the operations order a plan must have before it is filed (situation, mission, execution, command, contingency, goodsArrangements, holdingPlan).'),
+  }),
+  holding: z.object({
+    minCoverage: z
+      .number()
+      .min(0)
+      .max(1)
+      .describe('R12: share of holding days that must have a holding check for an audit to pass without a written reason (coverageReason), e.g. 0.8.'),
   }),
   timeLimits: z.object({
     decisionHours: z.number().positive().describe('§3.5: a filed plan waits at most this long for approval or return.'),

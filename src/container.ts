@@ -89,7 +89,7 @@ export function createServices(config: Readonly<Config>, db: Database, clock: Cl
   const engine = new WorkflowEngine(db, clock);
   const org = new OrgService(db, config, clock);
   const workflows = { operation: operationWorkflow(config), groupPlan: groupPlanWorkflow(config), meeting: meetingWorkflow() };
-  const operations = new OperationService(db, engine, org, workflows.operation, config);
+  const operations = new OperationService(db, engine, org, workflows.operation, config, clock);
   const signIn = new SignInService(db, org, config, clock);
   const inbox = new InboxService(db, clock);
   const sessions = new DatabaseSessionStore(db, clock, config.web.sessionIdleMinutes * 60_000);

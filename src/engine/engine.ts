@@ -79,7 +79,8 @@ export class WorkflowEngine {
     this.outboxListeners.push(listener);
   }
 
-  private outboxCommitted(): void {
+  /** Tells the listeners that outbox rows were committed (a caller that ran steps in its own transaction calls this after commit). */
+  outboxCommitted(): void {
     for (const listener of this.outboxListeners) listener();
   }
 
@@ -169,7 +170,7 @@ export class WorkflowEngine {
 
       const at = this.clock.now();
       const effectiveAt = actor.kind === 'system' && opts.effectiveAt && opts.effectiveAt < at ? opts.effectiveAt : at;
-      const facts = await def.facts(m, actor, context, command);
+      const facts = await def.facts(m, actor, context, command, id);
       const event = { ...command, actor: stripActor(actor), at: at.toISOString(), effectiveAt: effectiveAt.toISOString(), facts };
       if (!snapshot.can(event)) {
         const problems = def.problems(context, event);

@@ -58,8 +58,8 @@ export interface WorkflowDefinition<TContext = any, TInput = any> {
   may(type: string, actor: EngineActor, context: TContext, state: string): Permit;
   /** Why the machine refuses `event` (the same functions its guards use). */
   problems(context: TContext, event: any): Problem[];
-  /** Facts of the world the rules need, loaded inside the command's transaction. */
-  facts(tx: EntityManager, actor: EngineActor, context: TContext, command: CommandEvent): Promise<unknown>;
+  /** Facts of the world the rules need, loaded inside the command's transaction (`id`: the record's). */
+  facts(tx: EntityManager, actor: EngineActor, context: TContext, command: CommandEvent, id: number): Promise<unknown>;
   /** Writes the queryable record from the new snapshot (same transaction). */
   project(tx: EntityManager, step: StepRecord<TContext>): Promise<void>;
   /** The time limits of a state just entered. */

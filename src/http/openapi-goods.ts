@@ -37,11 +37,25 @@ export function goodsSchemas(): Record<string, unknown> {
     GoodsEvent: json(goodsEventSchema),
     GoodsLedger: {
       type: 'object',
-      description: 'R13: an operation’s account of its goods per unit; `balanced`: registered = returned + confiscated + disposed + held',
-      required: ['operation', 'balanced', 'totals', 'units'],
+      description:
+        'R13: an operation’s account of its goods per unit and per squad. `unitsBalance`: registered = returned + confiscated + disposed + held for every unit; `resultsAgree`: each squad’s results say what the ledger registered for it; `balanced`: both (账物相符)',
+      required: ['operation', 'balanced', 'unitsBalance', 'resultsAgree', 'squads', 'totals', 'units'],
       properties: {
         operation: { type: 'integer' },
         balanced: { type: 'boolean' },
+        unitsBalance: { type: 'boolean' },
+        resultsAgree: { type: 'boolean' },
+        squads: {
+          type: 'array',
+          items: {
+            type: 'object',
+            properties: {
+              squad: { type: 'string' },
+              registered: { type: 'integer', description: 'Items the ledger registered for the squad' },
+              reported: { type: ['integer', 'null'], description: 'Goods detained in its results (null before results)' },
+            },
+          },
+        },
         totals: { type: 'object', properties: Object.fromEntries(['registered', 'returned', 'confiscated', 'disposed', 'held'].map((k) => [k, { type: 'integer' }])) },
         units: {
           type: 'array',

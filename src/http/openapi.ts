@@ -74,6 +74,31 @@ const operationSchema = {
     state: { type: 'string', enum: [...OPERATION_STATES] },
     version: { type: 'integer' },
     allowedEvents: { type: 'array', items: { type: 'string', enum: [...OPERATION_EVENT_TYPES] } },
+    number: {
+      type: ['object', 'null'],
+      description: 'The brigade’s number for the plan, consecutive per brigade and year, given at its first filing (〔year〕第 seq 号); null for a draft never filed',
+      properties: { year: { type: 'integer' }, seq: { type: 'integer' } },
+    },
+    lateEntryHours: {
+      type: ['number', 'null'],
+      description: 'R6: a late entry — the start was recorded this many hours after it happened (more than `operations.lateEntryHours`); `lateReason` says why',
+    },
+    lateReason: { type: ['string', 'null'] },
+    earlyReason: { type: ['string', 'null'], description: 'Why it began more than `operations.earlyStartHours` before its planned start' },
+    coverage: {
+      type: ['object', 'null'],
+      description: 'R12: what the audit sees of the current (or last) round of holding; days missed are counted up to today',
+      properties: {
+        holdingDays: { type: 'integer', description: 'Calendar days the holding period touches' },
+        daysChecked: { type: 'integer', description: 'Days with a holding check (a second check of a day amends it)' },
+        share: { type: 'number', description: 'daysChecked ÷ holdingDays; a pass under `holding.minCoverage` needs `coverageReason`' },
+        days: { type: 'array', items: { type: 'string', description: 'YYYY-MM-DD' } },
+        missedDays: { type: 'array', items: { type: 'string', description: 'YYYY-MM-DD' } },
+        spotChecks: { type: 'integer' },
+        rebounds: { type: 'integer', description: 'Checks and spot checks that saw the violations back' },
+      },
+    },
+    coverageReason: { type: ['string', 'null'], description: 'Why the last audit passed a holding checked on fewer days than the brigade asks' },
   },
   additionalProperties: true,
 };

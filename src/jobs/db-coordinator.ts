@@ -1,6 +1,6 @@
 import type { RunCoordinator } from 'node-cron';
 import type { Database } from '../persistence/data-source';
-import { sql } from '../persistence/sql';
+import { isDuplicateKey, sql } from '../persistence/sql';
 
 /**
  * node-cron's run coordinator on our own database (shared/STACK.md): the
@@ -34,11 +34,4 @@ export class DatabaseRunCoordinator implements RunCoordinator {
   async onComplete(key: string): Promise<void> {
     await this.db.transaction((m) => sql(m, 'UPDATE job_slots SET finished_at = ? WHERE slot_key = ? AND instance = ?', [this.now(), key, this.instance]));
   }
-}
-
-/** A unique-key violation on either database. */
-export function isDuplicateKey(e: unknown): boolean {
-  const err = e as { driverError?: { code?: string; errno?: number }; code?: string };
-  const code = err?.driverError?.code ?? err?.code;
-  return code === 'ER_DUP_ENTRY' || code === 'SQLITE_CONSTRAINT_PRIMARYKEY' || code === 'SQLITE_CONSTRAINT_UNIQUE' || err?.driverError?.errno === 1062;
 }

@@ -119,8 +119,8 @@ describe('sending events with bad input', () => {
   it('results with wrong types and missing numbers', async () => {
     await refused(
       path(),
-      { type: 'COMPLETE', expectedVersion: version, results: [{ squad: 'waitan', officers: '5', vehicles: 1, educated: 1, handled: 1 }] },
-      { status: 400, code: 'invalid_input', fields: ['results.0.officers', 'results.0.goodsDetained'] },
+      { type: 'COMPLETE', expectedVersion: version, results: [{ squad: 'waitan', officers: '5', vehicles: 1, handled: 1, goodsDetained: -1 }] },
+      { status: 400, code: 'invalid_input', fields: ['results.0.officers', 'results.0.educated', 'results.0.goodsDetained'] },
     );
   });
 

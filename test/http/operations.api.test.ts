@@ -202,7 +202,7 @@ describe('the end of holding, audit and its failure', () => {
     expect(again).toMatchObject({ state: 'holding', holdingRound: 2 });
     t.clock.advance(3 * 24 * HOUR);
     const v = (await t.services.engine.send(wf, id, system, { type: 'HOLDING_ELAPSED' })).version;
-    await post('inspector', id, { type: 'AUDIT_PASS', expectedVersion: v, findings: '整改到位' }).expect(200);
+    await post('inspector', id, { type: 'AUDIT_PASS', expectedVersion: v, findings: '整改到位', coverageReason: '整改期间督察每日暗访' }).expect(200);
     const closed = (await (t.as('duty')).get(`/api/v1/operations/${id}`)).body;
     expect(closed.state).toBe('closed');
     expect(closed.allowedEvents).toEqual([]);

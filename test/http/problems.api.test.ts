@@ -172,7 +172,8 @@ describe('hard problems through the API (SPEC §3.4, R7)', () => {
     const early = await t.as('waitan.leader').post(`/api/v1/problems/${p2.id}/events`, { type: 'RESOLVE', expectedVersion: v, note: '还没行动', operation: op.id }).expect(422);
     expect(early.body.error.problems[0]).toMatchObject({ code: 'operation_not_carried_out', field: 'operation', rule: '§3.4' });
     let ov = (await t.as('waitan.leader').get(`/api/v1/operations/${op.id}`)).body.version;
-    for (const type of ['FILE', 'APPROVE', 'START']) ov = await send(t, op.id, ov, type);
+    // (It begins at once, a day before its planned start: it says why.)
+    for (const type of ['FILE', 'APPROVE', 'START']) ov = await send(t, op.id, ov, type, type === 'START' ? { earlyReason: '摊贩提前聚集' } : {});
     // Resolving from the operation (one step) links it.
     v = (await t.as('waitan.leader').get(`/api/v1/problems/${p2.id}`)).body.version;
     await sendProblem(t, p2.id, v, 'RESOLVE', { note: '整治行动后清零', operation: op.id });

@@ -216,16 +216,18 @@ describe('event forms', () => {
     await step(leader, 'FILE');
     const duty = await signedIn(t, 'duty');
     await step(duty, 'APPROVE', { note: '同意，注意安全' });
-    // Recorded after the fact: it began five hours ago (brigade time in the form).
+    // Recorded after the fact: it began at its planned time, five hours ago (brigade time in the form).
+    t.clock.advance(29 * HOUR);
+    const commander = await signedIn(t, 'waitan.leader');
     const startLocal = new Date(t.clock.now().getTime() - 5 * HOUR + 8 * HOUR).toISOString().slice(0, 16);
-    await step(leader, 'START', { actualStart: startLocal });
+    await step(commander, 'START', { actualStart: startLocal });
     const officer = await signedIn(t, 'nanjingdonglu.officer');
     await step(officer, 'LOG_INCIDENT', { incidentType: 'obstruction', severity: 'minor', injuries: '0', description: '摊主阻挠', response: '劝离' });
     const results: Record<string, string> = {};
     ['waitan', 'nanjingdonglu', 'bund-scenic'].forEach((squad, i) => {
       Object.assign(results, { [`results[${i}][squad]`]: squad, [`results[${i}][officers]`]: '3', [`results[${i}][vehicles]`]: '1', [`results[${i}][educated]`]: '4', [`results[${i}][handled]`]: '1', [`results[${i}][goodsDetained]`]: '0' });
     });
-    const completed = await step(leader, 'COMPLETE', results);
+    const completed = await step(commander, 'COMPLETE', results);
     expect(completed).toContain('行动已结束，进入固守');
     const keeper = await signedIn(t, 'waitan.officer');
     // The form offers today's date (brigade time), as the browser would send it.

@@ -1,6 +1,7 @@
 import { Brigade, OutboxMessage, Squad, User, UserRole, WorkflowDeadline, WorkflowInstance } from '../../src/persistence/entities';
 import type { Principal } from '../../src/domain/org/org.service';
-import { createOperation, planBody, rowCounts, send, systemActorOf } from '../support/factories';
+import { createOperation, operationIn, planBody, rowCounts, send, systemActorOf } from '../support/factories';
+import { OPERATION_MACHINE_VERSION } from '../../workflows/operation';
 import { startTestApp, type TestApp } from '../support/test-app';
 import { SnapshotError } from '../../src/errors';
 
@@ -41,7 +42,7 @@ describe('one event is one transaction', () => {
     await send(t, id, 1, 'FILE');
     const m = t.services.db.manager;
     const instance = await m.findOneByOrFail(WorkflowInstance, { id });
-    expect(instance).toMatchObject({ state: 'filed', version: 2, machineVersion: 1, workflow: 'operation' });
+    expect(instance).toMatchObject({ state: 'filed', version: 2, machineVersion: OPERATION_MACHINE_VERSION, workflow: 'operation' });
     expect((instance.snapshot as { value: string }).value).toBe('filed');
     const outbox = await m.find(OutboxMessage, { where: { instanceId: id } });
     expect(outbox.map((o) => [o.topic, o.historySeq, o.deliveredAt])).toEqual([['operation.filed', 2, null]]);
@@ -73,7 +74,7 @@ describe('snapshots and machine versions', () => {
     const id = await storedAs(0);
     const wf = {
       ...t.services.workflows.operation,
-      migrations: { 0: (p: { context: Record<string, unknown> }) => ({ ...p, context: { ...p.context, migrated: true } }) },
+      migrations: { ...t.services.workflows.operation.migrations, 0: (p: { context: Record<string, unknown> }) => ({ ...p, context: { ...p.context, migrated: true } }) },
     };
     const loaded = await t.services.engine.load(t.services.db.manager, wf, id, await principal('duty'));
     expect((loaded.context as unknown as { migrated: boolean }).migrated).toBe(true);
@@ -86,6 +87,21 @@ describe('snapshots and machine versions', () => {
     await expect(t.services.engine.load(t.services.db.manager, t.services.workflows.operation, newer, await principal('duty'))).rejects.toThrow(
       /newer/,
     );
+  });
+
+  it('an operation in flight stored by machine version 1 keeps working after the upgrade to version 2', async () => {
+    const { id, version } = await operationIn(t, 'in_progress');
+    // As version 1 stored it: no late-entry, early-start or coverage reasons in its context.
+    const row = await t.services.db.manager.findOneByOrFail(WorkflowInstance, { id });
+    const v1 = structuredClone(row.snapshot) as { context: Record<string, unknown> };
+    for (const k of ['lateEntryHours', 'lateReason', 'earlyReason', 'coverageReason']) delete v1.context[k];
+    await t.services.db.transaction((m) => m.update(WorkflowInstance, { id }, { machineVersion: 1, snapshot: v1 }));
+    t.clock.advance(5 * 3_600_000);
+    const v = await send(t, id, version, 'COMPLETE');
+    const stored = await t.services.db.manager.findOneByOrFail(WorkflowInstance, { id });
+    expect(stored.machineVersion).toBe(OPERATION_MACHINE_VERSION);
+    expect((stored.snapshot as { context: Record<string, unknown> }).context).toMatchObject({ lateEntryHours: null, coverageReason: null });
+    expect((await t.as('duty').get(`/api/v1/operations/${id}`)).body).toMatchObject({ state: 'holding', version: v });
   });
 
   it('a snapshot naming a state that no longer exists is refused', async () => {

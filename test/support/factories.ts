@@ -31,7 +31,7 @@ export function planBody(now: Date, overrides: Record<string, unknown> = {}): Re
 }
 
 export function resultsBody(squads = ['waitan', 'nanjingdonglu', 'bund-scenic']) {
-  return squads.map((squad, i) => ({ squad, officers: 5 - i, vehicles: 1, educated: 10 + i, handled: 2 + i, goodsDetained: i }));
+  return squads.map((squad, i) => ({ squad, officers: 5 - i, vehicles: 1, educated: 10 + i, handled: 2 + i, goodsDetained: 0 }));
 }
 
 /** Who sends each event in the reference organisation, for an operation hosted and led by `waitan`. */
@@ -70,7 +70,8 @@ export function eventBody(type: string, now: Date): Record<string, unknown> {
     case 'SPOT_CHECK':
       return { findings: '岗点有人值守', reboundObserved: false };
     case 'AUDIT_PASS':
-      return { findings: '固守到位，未见反弹' };
+      // Tests that are not about coverage do not log a check for every holding day: the pass says why (R12).
+      return { findings: '固守到位，未见反弹', coverageReason: '督察暗访核实，现场无回潮' };
     case 'AUDIT_FAIL':
       return { findings: '岗点无人', rectification: '每日增派两人固守' };
     case 'DESIGNATE_COMMANDER':

@@ -4,7 +4,7 @@ describe('configuration', () => {
   it('defaults to the embedded database and the practice’s numbers', () => {
     const c = loadConfig({});
     expect(c.database.url).toBe('sqlite:data/liandong.sqlite');
-    expect(c.operation.minHours).toBe(4);
+    expect(c.operations.minHours).toBe(4);
     expect(c.organisation).toEqual({ groupMinSquads: 3, groupMaxSquads: 4 });
   });
 
@@ -18,9 +18,9 @@ describe('configuration', () => {
   it('is frozen, all the way down', () => {
     const c = loadConfig({});
     expect(Object.isFrozen(c)).toBe(true);
-    expect(Object.isFrozen(c.operation)).toBe(true);
+    expect(Object.isFrozen(c.operations)).toBe(true);
     expect(() => {
-      (c.operation as { minHours: number }).minHours = 3;
+      (c.operations as { minHours: number }).minHours = 3;
     }).toThrow();
   });
 
@@ -37,6 +37,6 @@ describe('configuration', () => {
 
   it('bounds that contradict each other are refused', () => {
     expect(() => loadConfig({}, { organisation: { groupMinSquads: 5, groupMaxSquads: 4 } })).toThrow(/groupMinSquads/);
-    expect(() => loadConfig({}, { operation: { holdingDaysMin: 10, holdingDaysMax: 5 } })).toThrow(/holdingDaysMin/);
+    expect(() => loadConfig({}, { operations: { holdingDaysMin: 10, holdingDaysMax: 5 } })).toThrow(/holdingDaysMin/);
   });
 });

@@ -5,7 +5,11 @@ import {
   type OperationPlan,
   mayOperation,
   operationEventProblems,
+  holdingCoverage,
+  holdingDaysOf,
   operationMachine,
+  operationSnapshotMigrations,
+  PLAN_SECTIONS,
 } from '../../workflows/operation';
 import { type Actor, SYSTEM_ACTOR } from '../../workflows/shared/actor';
 
@@ -15,7 +19,7 @@ const facts: OperationFacts = {
   activeSquadIds: [1, 2, 3, 4, 5, 6, 7, 8, 9],
   groupSquadIds: NORTH,
   timeZone: 'Asia/Shanghai',
-  limits: { minHours: 4, minSquads: 2, holdingDaysMin: 1, holdingDaysMax: 30 },
+  limits: { minHours: 4, minSquads: 2, holdingDaysMin: 1, holdingDaysMax: 30, lateEntryHours: 12, earlyStartHours: 3, minCoverage: 0.8, requiredSections: PLAN_SECTIONS },
 };
 const NOW = '2026-11-02T01:00:00.000Z';
 const HOUR = 3_600_000;
@@ -51,13 +55,13 @@ function plan(over: Partial<OperationPlan> = {}): OperationPlan {
       { squadId: 1, officers: 6, vehicles: 2 },
       { squadId: 2, officers: 4, vehicles: 1 },
     ],
-    situation: '',
-    mission: '',
-    execution: '',
-    command: '',
+    situation: '傍晚无证设摊聚集',
+    mission: '清除无证设摊',
+    execution: '三个岗点，17:00—21:00',
+    command: '外滩中队领导指挥，对讲机二频道',
     contingency: '遇围攻立即撤离',
-    goodsArrangements: '',
-    holdingPlan: '',
+    goodsArrangements: '暂扣物品由外滩中队登记保管',
+    holdingPlan: '外滩中队每日固守两个岗点',
     ...over,
   };
 }
@@ -261,8 +265,8 @@ describe('command (R4: the host squad’s leader commands unless the brigade des
 
   it('a designated commander starts it, and the host squad’s leader then cannot', () => {
     const s = run(plan(), [ev('FILE', waitanLeader), ev('DESIGNATE_COMMANDER', commander, { commanderId: nanjingLeader.userId }), ev('APPROVE', duty)]);
-    expect(s.can(ev('START', nanjingLeader))).toBe(true);
-    expect(reason(s, ev('START', waitanLeader))).toBe('not_operation_commander');
+    expect(s.can(ev('START', nanjingLeader, {}, later(24)))).toBe(true);
+    expect(reason(s, ev('START', waitanLeader, {}, later(24)))).toBe('not_operation_commander');
   });
 
   it('only a commander designates an operation’s commander', () => {
@@ -271,8 +275,8 @@ describe('command (R4: the host squad’s leader commands unless the brigade des
 
   it('a start recorded after the fact is allowed; one in the future is not', () => {
     const s = approved();
-    expect(s.can(ev('START', waitanLeader, { actualStart: later(-2) }))).toBe(true);
-    expect(codes(s, ev('START', waitanLeader, { actualStart: later(1) }))).toEqual(['in_future']);
+    expect(s.can(ev('START', waitanLeader, { actualStart: later(24) }, later(26)))).toBe(true);
+    expect(codes(s, ev('START', waitanLeader, { actualStart: later(25) }, later(24)))).toEqual(['in_future']);
   });
 });
 
@@ -436,5 +440,107 @@ describe('side effects leave the machine as actions for the outbox', () => {
     expect(filedActions.map((a) => a.params)).toEqual([{ topic: 'operation.filed' }]);
     expect(transition(operationMachine, s1, ev('APPROVE', duty))[1].map((a) => a.params)).toEqual([{ topic: 'operation.approved' }]);
     expect(transition(operationMachine, s1, ev('RETURN', duty, { reason: 'x' }))[1].map((a) => a.params)).toEqual([{ topic: 'operation.returned' }]);
+  });
+});
+
+describe('records that really happened (R6, R12, R13)', () => {
+  const withFacts = (e: OperationEvent, more: Partial<OperationFacts>) => ({ ...e, facts: { ...facts, ...more } }) as OperationEvent;
+
+  it.each(PLAN_SECTIONS.map((s) => [s]))('a plan without its %s cannot be filed, and the refusal names the section', (section) => {
+    const [s] = initialTransition(operationMachine, { plan: plan({ [section]: '  ' }), createdBy: 11 });
+    const problems = operationEventProblems(s.context, ev('FILE', waitanLeader));
+    expect(problems).toEqual([expect.objectContaining({ code: 'required', field: section })]);
+  });
+
+  it('a plan may leave empty a section the brigade does not require', () => {
+    const [s] = initialTransition(operationMachine, { plan: plan({ mission: '', goodsArrangements: '' }), createdBy: 11 });
+    const e = withFacts(ev('FILE', waitanLeader), { limits: { ...facts.limits, requiredSections: ['situation', 'contingency', 'holdingPlan'] } });
+    expect(s.can(e)).toBe(true);
+  });
+
+  it('an operation cannot begin before it was approved', () => {
+    const s = approved();
+    expect(codes(s, ev('START', waitanLeader, { actualStart: later(-1) }, later(1)))).toContain('before_approval');
+  });
+
+  it('a start recorded more than 12 hours after it happened is a late entry: refused without a reason, marked with one', () => {
+    const s = approved();
+    const late = ev('START', waitanLeader, { actualStart: later(24) }, later(37));
+    expect(codes(s, late)).toEqual(['late_reason_required']);
+    const e = ev('START', waitanLeader, { actualStart: later(24), lateReason: '现场无信号，回队后补录' }, later(37));
+    const [next] = transition(operationMachine, s, e);
+    expect(next.context).toMatchObject({ actualStart: later(24), lateEntryHours: 13, lateReason: '现场无信号，回队后补录' });
+  });
+
+  it('a start recorded within 12 hours is not a late entry', () => {
+    const [next] = transition(operationMachine, approved(), ev('START', waitanLeader, { actualStart: later(24) }, later(35)));
+    expect(next.context).toMatchObject({ lateEntryHours: null, lateReason: null });
+  });
+
+  it('a start more than 3 hours before the planned start says why', () => {
+    const s = approved();
+    expect(codes(s, ev('START', waitanLeader, {}, later(20)))).toEqual(['early_reason_required']);
+    expect(codes(s, ev('START', waitanLeader, {}, later(21.5)))).toEqual([]);
+    const [next] = transition(operationMachine, s, ev('START', waitanLeader, { earlyReason: '摊贩提前聚集' }, later(20)));
+    expect(next.context.earlyReason).toBe('摊贩提前聚集');
+  });
+
+  it('the results say the goods the ledger registered for each squad, or are refused', () => {
+    const s = inProgress();
+    const complete = (goods: Array<number | undefined>) =>
+      withFacts(
+        ev('COMPLETE', waitanLeader, { results: results().map((r, i) => ({ ...r, goodsDetained: goods[i] })) }, later(29)),
+        { goodsBySquad: { 1: 2 } },
+      );
+    expect(operationEventProblems(s.context, complete([0, 0]))).toEqual([
+      expect.objectContaining({ code: 'goods_not_in_ledger', field: 'results.0.goodsDetained', rule: 'R13', params: { registered: 2, reported: 0 } }),
+    ]);
+    expect(codes(s, complete([2, 0]))).toEqual([]);
+    expect(codes(s, complete([undefined, undefined]))).toEqual([]);
+  });
+
+  it('a holding check is of a day of the holding period, not after it ends', () => {
+    // Completed 11-03 14:00 Shanghai time, holding 7 days: to 11-10 14:00.
+    const s = holding();
+    const check = { officersOnPost: 2, reboundObserved: false };
+    expect(codes(s, ev('LOG_HOLDING_CHECK', waitanOfficer, { ...check, date: '2026-11-10' }, later(24 * 10)))).toEqual([]);
+    expect(codes(s, ev('LOG_HOLDING_CHECK', waitanOfficer, { ...check, date: '2026-11-11' }, later(24 * 10)))).toEqual(['after_holding']);
+  });
+
+  it('two checks on one holding day are one day checked', () => {
+    const s = holding();
+    const check = { date: '2026-11-04', officersOnPost: 2, reboundObserved: false };
+    const [once] = transition(operationMachine, s, withFacts(ev('LOG_HOLDING_CHECK', waitanOfficer, check, later(48)), { checkedDays: [] }));
+    const [twice] = transition(operationMachine, once, withFacts(ev('LOG_HOLDING_CHECK', waitanOfficer, check, later(49)), { checkedDays: ['2026-11-04'] }));
+    expect([once.context.holdingChecks, twice.context.holdingChecks]).toEqual([1, 1]);
+  });
+
+  it('an audit passes a holding checked on fewer than 80 % of its days only with the reason written down', () => {
+    const s = awaitingAudit();
+    const days = holdingDaysOf(s.context.holdingStartedAt!, s.context.holdingDeadline!, 'Asia/Shanghai');
+    expect(days).toEqual(['2026-11-03', '2026-11-04', '2026-11-05', '2026-11-06', '2026-11-07', '2026-11-08', '2026-11-09', '2026-11-10']);
+    const checks = days.slice(0, 3).map((date) => ({ date, reboundObserved: false }));
+    const coverage = holdingCoverage(days, checks, [], '2026-11-11');
+    expect(coverage).toMatchObject({ checkedDays: days.slice(0, 3), missedDays: days.slice(3), share: 3 / 8 });
+    const pass = (extra: Payload) => withFacts(ev('AUDIT_PASS', inspector, { findings: '固守基本到位', ...extra }, later(24 * 9)), { coverage });
+    expect(operationEventProblems(s.context, pass({}))).toEqual([
+      expect.objectContaining({ code: 'coverage_reason_required', field: 'coverageReason', params: { checked: 3, days: 8, min: 80 } }),
+    ]);
+    const [closed] = transition(operationMachine, s, pass({ coverageReason: '督察期间多次暗访，确认无回潮' }));
+    expect(closed.value).toBe('closed');
+    expect(closed.context.coverageReason).toBe('督察期间多次暗访，确认无回潮');
+    const full = holdingCoverage(days, days.slice(1).map((date) => ({ date, reboundObserved: false })), [], '2026-11-11');
+    expect(operationEventProblems(s.context, withFacts(ev('AUDIT_PASS', inspector, { findings: 'ok' }), { coverage: full }))).toEqual([]);
+  });
+
+  it('a snapshot stored by machine version 1 is brought to version 2 and driven on', () => {
+    const s = holding();
+    const v1 = operationMachine.getPersistedSnapshot(s) as any;
+    for (const k of ['lateEntryHours', 'lateReason', 'earlyReason', 'coverageReason']) delete v1.context[k];
+    const migrated = operationSnapshotMigrations[1](v1);
+    const restored = operationMachine.resolveState(migrated);
+    expect(restored.context).toMatchObject({ lateEntryHours: null, coverageReason: null, holdingChecks: 0 });
+    const [next] = transition(operationMachine, restored, ev('HOLDING_ELAPSED', SYSTEM_ACTOR, {}, s.context.holdingDeadline));
+    expect(next.value).toBe('awaiting_audit');
   });
 });

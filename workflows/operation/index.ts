@@ -1,3 +1,3 @@
 export * from './operation.types';
 export * from './operation.rules';
-export { operationMachine, OPERATION_MACHINE_VERSION } from './operation.machine';
+export { operationMachine, operationSnapshotMigrations, OPERATION_MACHINE_VERSION } from './operation.machine';

@@ -11,13 +11,19 @@
  */
 import { and, assign, enqueueActions, setup } from 'xstate';
 import { addDays } from '../shared/time';
-import { actualHours, mayOperation, operationEventProblems } from './operation.rules';
+import { actualHours, entryDelayHours, mayOperation, operationEventProblems } from './operation.rules';
 import type { OperationContext, OperationEvent, OperationInput, OperationState } from './operation.types';
 
 type Ev<T extends OperationEvent['type']> = Extract<OperationEvent, { type: T }>;
 
-/** Bump when states, events or context change shape; add a migration in index.ts. */
-export const OPERATION_MACHINE_VERSION = 1;
+/**
+ * Bump when states, events or context change shape, and add the migration of
+ * stored snapshots from the version before (`operationSnapshotMigrations`).
+ * 2: late entries and early starts say why; holding coverage at the audit.
+ */
+export const OPERATION_MACHINE_VERSION = 2;
+
+const trimmed = (s: string | undefined) => (s?.trim() ? s.trim() : null);
 
 /** The guard of every transition: the sender may send it in `state`, and the event is sound. */
 const allowed = (state: OperationState) => and([{ type: 'permitted', params: { state } }, 'sound']);
@@ -64,6 +70,10 @@ export const operationMachine = setup({
     holdingDeadline: null,
     holdingChecks: 0,
     spotChecks: 0,
+    lateEntryHours: null,
+    lateReason: null,
+    earlyReason: null,
+    coverageReason: null,
   }),
   states: {
     draft: {
@@ -122,7 +132,18 @@ export const operationMachine = setup({
         START: {
           target: 'in_progress',
           guard: allowed('approved'),
-          actions: assign({ actualStart: ({ event }) => (event as Ev<'START'>).actualStart ?? event.at }),
+          actions: assign(({ event }) => {
+            const e = event as Ev<'START'>;
+            const start = e.actualStart ?? e.at;
+            // R6: a start recorded long after it happened stays marked as a late entry, with its reason.
+            const late = entryDelayHours(start, e.at) > e.facts.limits.lateEntryHours;
+            return {
+              actualStart: start,
+              lateEntryHours: late ? Math.round(entryDelayHours(start, e.at) * 10) / 10 : null,
+              lateReason: late ? trimmed(e.lateReason) : null,
+              earlyReason: trimmed(e.earlyReason),
+            };
+          }),
         },
         DESIGNATE_COMMANDER: {
           guard: allowed('approved'),
@@ -169,7 +190,11 @@ export const operationMachine = setup({
         LOG_HOLDING_CHECK: {
           guard: allowed('holding'),
           actions: [
-            assign({ holdingChecks: ({ context }) => context.holdingChecks + 1 }),
+            // R12: one entry per holding day; a second check of a day amends it (both stay in the history).
+            assign({
+              holdingChecks: ({ context, event }) =>
+                context.holdingChecks + ((event as Ev<'LOG_HOLDING_CHECK'>).facts.checkedDays?.includes((event as Ev<'LOG_HOLDING_CHECK'>).date) ? 0 : 1),
+            }),
             // R12: a rebound seen while holding is news for the group.
             enqueueActions(({ event, enqueue }) => {
               if ((event as Ev<'LOG_HOLDING_CHECK'>).reboundObserved) enqueue(notify('operation.rebound_observed'));
@@ -190,7 +215,11 @@ export const operationMachine = setup({
     },
     awaiting_audit: {
       on: {
-        AUDIT_PASS: { target: 'closed', guard: allowed('awaiting_audit'), actions: notify('operation.audit_passed') },
+        AUDIT_PASS: {
+          target: 'closed',
+          guard: allowed('awaiting_audit'),
+          actions: [assign({ coverageReason: ({ event }) => trimmed((event as Ev<'AUDIT_PASS'>).coverageReason) }), notify('operation.audit_passed')],
+        },
         AUDIT_FAIL: {
           target: 'holding',
           guard: allowed('awaiting_audit'),
@@ -213,3 +242,16 @@ export const operationMachine = setup({
     cancelled: { type: 'final' },
   },
 });
+
+/**
+ * Stored snapshots of an earlier machine version, brought to the next one
+ * (keyed by the version they were stored with): records in flight on a
+ * brigade's database keep working after an upgrade.
+ */
+export const operationSnapshotMigrations: Record<number, (persisted: any) => any> = {
+  // 1 → 2: the late-entry, early-start and coverage reasons are new; nothing in flight had them.
+  1: (persisted) => ({
+    ...persisted,
+    context: { lateEntryHours: null, lateReason: null, earlyReason: null, coverageReason: null, ...persisted.context },
+  }),
+};

@@ -6,15 +6,18 @@
  */
 import { type Actor, type Permit, MANAGER_ROLES, asAnyOf, deny, hasRole, permit } from '../shared/actor';
 import { type Problem, problem } from '../shared/problem';
-import { hoursBetween, localDate, ms } from '../shared/time';
-import type {
-  OperationContext,
-  OperationEvent,
-  OperationEventType,
-  OperationFacts,
-  OperationPlan,
-  OperationState,
-  ResultLine,
+import { HOUR_MS, hoursBetween, localDate, ms } from '../shared/time';
+import {
+  type HoldingCoverage,
+  type OperationContext,
+  type OperationEvent,
+  type OperationEventType,
+  type OperationFacts,
+  type OperationPlan,
+  type OperationState,
+  type PlanSection,
+  type ResultLine,
+  PLAN_SECTIONS,
 } from './operation.types';
 
 type EventOf<T extends OperationEventType> = Extract<OperationEvent, { type: T }>;
@@ -139,13 +142,30 @@ export function planShapeProblems(plan: OperationPlan, facts: OperationFacts): P
   return out;
 }
 
+/** The rule each section of the operations order answers to (SPEC §3.1). */
+const SECTION_RULE: Record<PlanSection, string> = {
+  situation: 'R7',
+  mission: '§3.1',
+  execution: '§3.1',
+  command: 'R4',
+  contingency: 'R11',
+  goodsArrangements: 'R13',
+  holdingPlan: 'R12',
+};
+
+/** The sections of the operations order the brigade requires that the plan leaves empty, in the order of the order. */
+export function missingSections(plan: OperationPlan, required: readonly PlanSection[]): PlanSection[] {
+  return PLAN_SECTIONS.filter((s) => required.includes(s) && blank(plan[s]));
+}
+
 /** Everything a plan needs before it can be filed (SPEC §3.1: complete and valid). */
 export function planFilingProblems(plan: OperationPlan, facts: OperationFacts, at: string): Problem[] {
   const out = planShapeProblems(plan, facts);
   if (blank(plan.title)) out.push(problem('required', 'title'));
   if (plan.problemSource === null) out.push(problem('required', 'problemSource', 'R7'));
   if (blank(plan.location)) out.push(problem('required', 'location'));
-  if (blank(plan.contingency)) out.push(problem('required', 'contingency', 'R11'));
+  // The operations order: every section the brigade requires (operations.requiredSections), each named.
+  for (const section of missingSections(plan, facts.limits.requiredSections)) out.push(problem('required', section, SECTION_RULE[section]));
   if (plan.plannedStart === null) out.push(problem('required', 'plannedStart'));
   else if (ms(plan.plannedStart) < ms(at)) out.push(problem('planned_start_in_past', 'plannedStart'));
   if (plan.plannedHours === null) out.push(problem('required', 'plannedHours'));
@@ -156,6 +176,39 @@ export function planFilingProblems(plan: OperationPlan, facts: OperationFacts, a
   const missingForces = plan.squadIds.filter((s) => !plan.forces.some((f) => f.squadId === s && f.officers > 0));
   if (missingForces.length) out.push(problem('forces_missing', 'forces', 'R16', { count: missingForces.length }));
   return out;
+}
+
+/** One line of the "ready to file" checklist: a rule checked at filing, and whether the plan meets it. */
+export interface FilingCheck {
+  /** `basics`, `squads`, `forces`, `plannedStart`, `plannedHours`, `holdingDays`, or `section.<name>`. */
+  key: string;
+  ok: boolean;
+  /** What filing would refuse now on this line. */
+  problems: Problem[];
+  params?: Record<string, string | number>;
+}
+
+/**
+ * The rules checked at filing (R3, R4, R6, R7, R11–R13), one line each, met or
+ * not: the same `planFilingProblems` FILE refuses with, sorted by the fields
+ * they name, so the checklist on the form and FILE can never disagree.
+ */
+export function filingChecklist(plan: OperationPlan, facts: OperationFacts, at: string): FilingCheck[] {
+  const problems = planFilingProblems(plan, facts, at);
+  const { limits } = facts;
+  const lines: Array<{ key: string; fields: string[]; params?: FilingCheck['params'] }> = [
+    { key: 'basics', fields: ['title', 'location', 'problemSource', 'group', 'hostSquad', 'leadSquad', 'kind'] },
+    { key: 'squads', fields: ['squads'], params: { min: limits.minSquads } },
+    { key: 'forces', fields: ['forces'] },
+    { key: 'plannedStart', fields: ['plannedStart'] },
+    { key: 'plannedHours', fields: ['plannedHours'], params: { min: limits.minHours } },
+    { key: 'holdingDays', fields: ['holdingDays'], params: { min: limits.holdingDaysMin, max: limits.holdingDaysMax } },
+    ...PLAN_SECTIONS.filter((s) => limits.requiredSections.includes(s)).map((s) => ({ key: `section.${s}`, fields: [s] })),
+  ];
+  return lines.map((l) => {
+    const mine = problems.filter((p) => p.field !== undefined && l.fields.includes(p.field));
+    return { key: l.key, ok: mine.length === 0, problems: mine, ...(l.params ? { params: l.params } : {}) };
+  });
 }
 
 function notInFuture(iso: string | undefined, at: string, field: string): Problem[] {
@@ -170,6 +223,78 @@ function resultProblems(ctx: OperationContext, results: ResultLine[]): Problem[]
   const missing = ctx.plan.squadIds.filter((s) => !squads.includes(s));
   if (missing.length) out.push(problem('results_missing', 'results', undefined, { count: missing.length }));
   return out;
+}
+
+/** R6: how many hours after it happened a start is recorded (0 when on time). */
+export function entryDelayHours(actualStart: string, at: string): number {
+  return Math.max(0, hoursBetween(actualStart, at));
+}
+
+/** Problems with a START: it really happened — after the approval, not in the future — and a late entry or an early start says why. */
+function startProblems(ctx: OperationContext, event: Extract<OperationEvent, { type: 'START' }>): Problem[] {
+  const out = notInFuture(event.actualStart, event.at, 'actualStart');
+  const start = event.actualStart ?? event.at;
+  const { lateEntryHours, earlyStartHours } = event.facts.limits;
+  // An operation cannot begin before it was approved (nor count toward a month it was not approved in).
+  if (ctx.approvedAt && ms(start) < ms(ctx.approvedAt)) out.push(problem('before_approval', 'actualStart', '§3.1', { approvedAt: ctx.approvedAt }));
+  if (entryDelayHours(start, event.at) > lateEntryHours && blank(event.lateReason)) {
+    out.push(problem('late_reason_required', 'lateReason', 'R6', { hours: lateEntryHours }));
+  }
+  const planned = ctx.plan.plannedStart;
+  if (planned && ms(planned) - ms(start) > earlyStartHours * HOUR_MS && blank(event.earlyReason)) {
+    out.push(problem('early_reason_required', 'earlyReason', 'R6', { hours: earlyStartHours }));
+  }
+  return out;
+}
+
+/** Problems with the results: one line per squad taking part, and goods as the ledger has them (R13). */
+function goodsProblems(event: Extract<OperationEvent, { type: 'COMPLETE' }>): Problem[] {
+  const ledger = event.facts.goodsBySquad;
+  if (!ledger) return [];
+  const out: Problem[] = [];
+  event.results.forEach((r, i) => {
+    const registered = ledger[r.squadId] ?? 0;
+    // The account tells one story: the results say what the ledger registered for the squad.
+    if (r.goodsDetained !== undefined && r.goodsDetained !== registered) {
+      out.push(problem('goods_not_in_ledger', `results.${i}.goodsDetained`, 'R13', { registered, reported: r.goodsDetained }));
+    }
+  });
+  return out;
+}
+
+const nextDay = (date: string): string => {
+  const d = new Date(`${date}T00:00:00Z`);
+  d.setUTCDate(d.getUTCDate() + 1);
+  return d.toISOString().slice(0, 10);
+};
+
+/** R12: the calendar days (brigade time) a holding period touches, from the day it began to the day it ends. */
+export function holdingDaysOf(startedAt: string, deadline: string, timeZone: string): string[] {
+  const first = localDate(startedAt, timeZone);
+  // A period ending at midnight does not touch the day that begins then.
+  const last = localDate(new Date(Math.max(ms(startedAt), ms(deadline) - 1)).toISOString(), timeZone);
+  const days: string[] = [];
+  for (let d = first; d <= last && days.length < 1000; d = nextDay(d)) days.push(d);
+  return days;
+}
+
+/** R12: what the audit sees of a round of holding: days checked of holding days, days missed (up to `today`), spot checks, rebounds. */
+export function holdingCoverage(
+  holdingDays: string[],
+  checks: ReadonlyArray<{ date: string; reboundObserved: boolean }>,
+  spotChecks: ReadonlyArray<{ reboundObserved: boolean }>,
+  today: string,
+): HoldingCoverage {
+  const checked = new Set(checks.map((c) => c.date).filter((d) => holdingDays.includes(d)));
+  const checkedDays = holdingDays.filter((d) => checked.has(d));
+  return {
+    holdingDays,
+    checkedDays,
+    missedDays: holdingDays.filter((d) => !checked.has(d) && d <= today),
+    spotChecks: spotChecks.length,
+    rebounds: checks.filter((c) => c.reboundObserved).length + spotChecks.filter((c) => c.reboundObserved).length,
+    share: holdingDays.length ? checkedDays.length / holdingDays.length : 0,
+  };
 }
 
 /** The hours an operation lasted, from its recorded start to `actualEnd`. */
@@ -191,7 +316,7 @@ export function operationEventProblems(ctx: OperationContext, event: OperationEv
     case 'CANCEL':
       return blank(event.reason) ? [problem('required', 'reason', '§3.5')] : [];
     case 'START':
-      return notInFuture(event.actualStart, event.at, 'actualStart');
+      return startProblems(ctx, event);
     case 'LOG_INCIDENT': {
       const out = notInFuture(event.occurredAt, event.at, 'occurredAt');
       // It happened during the operation: not before it began (the figures place it in a month from the start on).
@@ -202,7 +327,7 @@ export function operationEventProblems(ctx: OperationContext, event: OperationEv
     }
     case 'COMPLETE': {
       const end = event.actualEnd ?? event.at;
-      const out = [...notInFuture(event.actualEnd, event.at, 'actualEnd'), ...resultProblems(ctx, event.results)];
+      const out = [...notInFuture(event.actualEnd, event.at, 'actualEnd'), ...resultProblems(ctx, event.results), ...goodsProblems(event)];
       if (ctx.actualStart && ms(end) <= ms(ctx.actualStart)) out.push(problem('end_before_start', 'actualEnd'));
       // R6: reality is recorded, never refused, but a short operation says why.
       if (actualHours(ctx, end) < event.facts.limits.minHours && blank(event.shortReason)) {
@@ -214,14 +339,31 @@ export function operationEventProblems(ctx: OperationContext, event: OperationEv
       const out: Problem[] = [];
       const today = localDate(event.at, event.facts.timeZone);
       if (event.date > today) out.push(problem('in_future', 'date'));
-      if (ctx.holdingStartedAt && event.date < localDate(ctx.holdingStartedAt, event.facts.timeZone)) {
-        out.push(problem('before_holding', 'date', 'R12'));
+      // A check is of a day of the holding period (R12): not before it began, not after it ends.
+      if (ctx.holdingStartedAt && ctx.holdingDeadline) {
+        const days = holdingDaysOf(ctx.holdingStartedAt, ctx.holdingDeadline, event.facts.timeZone);
+        if (event.date < days[0]) out.push(problem('before_holding', 'date', 'R12', { first: days[0] }));
+        else if (event.date > days[days.length - 1]) out.push(problem('after_holding', 'date', 'R12', { last: days[days.length - 1] }));
       }
       return out;
     }
     case 'SPOT_CHECK':
-    case 'AUDIT_PASS':
       return blank(event.findings) ? [problem('required', 'findings', 'R14')] : [];
+    case 'AUDIT_PASS': {
+      const out = blank(event.findings) ? [problem('required', 'findings', 'R14')] : [];
+      const coverage = event.facts.coverage;
+      // R12: a holding checked on too few of its days passes only with the reason written down.
+      if (coverage && coverage.share < event.facts.limits.minCoverage && blank(event.coverageReason)) {
+        out.push(
+          problem('coverage_reason_required', 'coverageReason', 'R12', {
+            checked: coverage.checkedDays.length,
+            days: coverage.holdingDays.length,
+            min: Math.round(event.facts.limits.minCoverage * 100),
+          }),
+        );
+      }
+      return out;
+    }
     case 'AUDIT_FAIL': {
       const out = blank(event.findings) ? [problem('required', 'findings', 'R14')] : [];
       if (blank(event.rectification)) out.push(problem('required', 'rectification', 'R14'));

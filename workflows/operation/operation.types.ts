@@ -38,7 +38,27 @@ export interface ResultLine {
   vehicles: number;
   educated: number;
   handled: number;
-  goodsDetained: number;
+  /** R13: the items the squad detained, as its goods ledger has them; when given it must agree with the ledger. */
+  goodsDetained?: number;
+}
+
+/** The sections of the operations order (SPEC §3.1), in the order they are written. */
+export const PLAN_SECTIONS = ['situation', 'mission', 'execution', 'command', 'contingency', 'goodsArrangements', 'holdingPlan'] as const;
+export type PlanSection = (typeof PLAN_SECTIONS)[number];
+
+/** R12: how well a round of holding was checked, as the audit sees it. */
+export interface HoldingCoverage {
+  /** The calendar days (YYYY-MM-DD, brigade time) the round's holding period touches. */
+  holdingDays: string[];
+  /** Days with a holding check. */
+  checkedDays: string[];
+  /** Holding days without one (the ones already over). */
+  missedDays: string[];
+  spotChecks: number;
+  /** Checks and spot checks that found the violations back. */
+  rebounds: number;
+  /** Days checked ÷ holding days (0–1). */
+  share: number;
 }
 
 /** The plan reads like an operations order (SPEC §3.1). Texts are empty until written. */
@@ -87,9 +107,16 @@ export interface OperationContext {
   holdingRound: number;
   holdingStartedAt: string | null;
   holdingDeadline: string | null;
-  /** Holding checks logged by the host squad and spot checks by inspectors, over all rounds. */
+  /** Holding days checked by the host squad (a second check of one day amends it) and spot checks by inspectors, over all rounds. */
   holdingChecks: number;
   spotChecks: number;
+  /** R6: a start recorded this many hours after it happened (more than the late-entry limit), and why. */
+  lateEntryHours: number | null;
+  lateReason: string | null;
+  /** R6: why it began well before its planned start. */
+  earlyReason: string | null;
+  /** R12: why the last audit passed a holding checked on fewer days than the brigade asks. */
+  coverageReason: string | null;
 }
 
 /** What the engine adds to every event: who, when, and the facts of the world the rules need. */
@@ -104,7 +131,21 @@ export interface OperationFacts {
     minSquads: number;
     holdingDaysMin: number;
     holdingDaysMax: number;
+    /** A start recorded more than this many hours after it happened is a late entry and says why. */
+    lateEntryHours: number;
+    /** A start more than this many hours before the planned one says why. */
+    earlyStartHours: number;
+    /** R12: the share of holding days an audit that passes must see checked, or say why. */
+    minCoverage: number;
+    /** The sections of the operations order a plan must have to be filed. */
+    requiredSections: readonly PlanSection[];
   };
+  /** LOG_HOLDING_CHECK: the days of the current round already checked (a second check of one amends it). */
+  checkedDays?: string[];
+  /** AUDIT_PASS / AUDIT_FAIL: the coverage of the round being audited. */
+  coverage?: HoldingCoverage;
+  /** COMPLETE: items registered in the goods ledger, per detaining squad (R13). */
+  goodsBySquad?: Record<number, number>;
 }
 
 interface Envelope {
@@ -124,7 +165,7 @@ export type OperationEvent = Envelope &
     | { type: 'APPROVE'; note?: string }
     | { type: 'RETURN'; reason: string }
     | { type: 'CANCEL'; reason: string }
-    | { type: 'START'; actualStart?: string }
+    | { type: 'START'; actualStart?: string; lateReason?: string; earlyReason?: string }
     | {
         type: 'LOG_INCIDENT';
         incidentType: IncidentType;
@@ -139,7 +180,7 @@ export type OperationEvent = Envelope &
     | { type: 'LOG_HOLDING_CHECK'; date: string; officersOnPost: number; reboundObserved: boolean; notes?: string }
     | { type: 'SPOT_CHECK'; findings: string; reboundObserved: boolean }
     | { type: 'HOLDING_ELAPSED' }
-    | { type: 'AUDIT_PASS'; findings: string }
+    | { type: 'AUDIT_PASS'; findings: string; coverageReason?: string }
     | { type: 'AUDIT_FAIL'; findings: string; rectification: string; holdingDays?: number }
   );
 

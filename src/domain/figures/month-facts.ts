@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { Clock } from '../../clock';
 import type { Database } from '../../persistence/data-source';
-import { readDate, sql } from '../../persistence/sql';
+import { isDuplicateKey, readDate, sql } from '../../persistence/sql';
 import type { Facts, FactSource } from './facts';
 import { figurePeriod } from './figure-period';
 import type { FigureScope } from './scope';
@@ -223,12 +223,6 @@ export class MonthFacts {
       if (!isDuplicateKey(e)) throw e;
     }
   }
-}
-
-function isDuplicateKey(e: unknown): boolean {
-  const err = e as { code?: string; driverError?: { code?: string } };
-  const code = err.code ?? err.driverError?.code ?? '';
-  return code === 'ER_DUP_ENTRY' || code.startsWith('SQLITE_CONSTRAINT');
 }
 
 /** Months grouped into runs of consecutive months (each run asked in one statement). */

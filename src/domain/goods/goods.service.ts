@@ -12,6 +12,9 @@ import type { Database } from '../../persistence/data-source';
 import { GoodsItem, GoodsParty, Operation, OperationSquad, Squad, type WorkflowHistory } from '../../persistence/entities';
 import { sql } from '../../persistence/sql';
 import { type Light, lightOf } from '../oversight/lights';
+import { takeNumber } from '../numbering/record-number';
+import { localDateOf } from '../../time';
+import { goodsBySquadOf } from '../operations/operation.workflow';
 import type { OrgService, Principal } from '../org/org.service';
 import { decodeCursor, encodeCursor } from '../operations/operation.service';
 import type { GoodsEventInput, GoodsFilters, RegisterGoodsInput } from './goods.inputs';
@@ -46,7 +49,14 @@ export interface Ledger {
   operation: Operation;
   lines: LedgerLine[];
   totals: { registered: number; returned: number; confiscated: number; disposed: number; held: number };
+  /** Every account of the operation balances: each unit's (registered = returned + confiscated + disposed + held) and each squad's results against the ledger. */
   balanced: boolean;
+  /** registered = returned + confiscated + disposed + held, for every unit. */
+  unitsBalance: boolean;
+  /** Per squad taking part: items the ledger registered for it, and what its results say (null before results). */
+  squads: Array<{ squadId: number; code: string; name: string; nameEn: string; registered: number; reported: number | null }>;
+  /** Every squad's results say what the ledger registered for it (true before results are recorded). */
+  resultsAgree: boolean;
   parties: Array<{ party: GoodsParty; items: number; held: number }>;
 }
 
@@ -118,10 +128,16 @@ export class GoodsService {
       });
       if (problems.length) throw new RuleViolationError('The goods cannot be registered', problems);
       const at = this.clock.now();
+      // The detention list gets the brigade's next number of the year (printed on both copies).
+      const no = await takeNumber(m, actor.brigadeId, 'detention_list', Number(localDateOf(at, actor.timeZone).slice(0, 4)));
       const party = await m.save(
         m.create(GoodsParty, {
           brigadeId: actor.brigadeId,
           operationId: operation.id,
+          // R13: the registering leader's squad detained them; its results say what the ledger holds for it.
+          squadId: actor.squadId,
+          numberYear: no.year,
+          numberSeq: no.seq,
           name: input.party.name.trim(),
           idNumber: input.party.idNumber?.trim() || null,
           phone: input.party.phone?.trim() || null,
@@ -155,6 +171,14 @@ export class GoodsService {
           m,
         );
         itemIds.push(created.id);
+      }
+      // R13: once results are recorded, a squad's goods detained are what its ledger holds (registered later included).
+      if (operation.actualEnd !== null) {
+        await sql(
+          m,
+          'UPDATE operation_squads SET goods_detained = (SELECT COUNT(*) FROM goods_items g JOIN goods_parties p ON p.id = g.party_id WHERE g.operation_id = ? AND p.squad_id = ?) WHERE operation_id = ? AND squad_id = ?',
+          [operation.id, actor.squadId, operation.id, actor.squadId],
+        );
       }
       return { partyId: party.id, itemIds };
     });
@@ -269,11 +293,26 @@ export class GoodsService {
     const lines = [...byUnit.values()];
     const totals = { registered: 0, returned: 0, confiscated: 0, disposed: 0, held: 0 };
     for (const l of lines) for (const k of Object.keys(totals) as Array<keyof typeof totals>) totals[k] += l[k].count;
-    const balanced = lines.every(
+    const unitsBalance = lines.every(
       (l) =>
         l.registered.count === OUTCOMES.reduce((n, o) => n + l[o].count, 0) &&
         round(l.registered.quantity) === round(OUTCOMES.reduce((n, o) => n + l[o].quantity, 0)),
     );
+    // One story: what each squad's results say it detained is what the ledger registered for it.
+    const [taking, bySquad] = await Promise.all([
+      m.find(OperationSquad, { where: { operationId }, order: { position: 'ASC' }, relations: { squad: true } }),
+      goodsBySquadOf(m, operationId),
+    ]);
+    const squads = taking.map((s) => ({
+      squadId: s.squadId,
+      code: s.squad?.code ?? '',
+      name: s.squad?.name ?? '',
+      nameEn: s.squad?.nameEn ?? '',
+      registered: bySquad[s.squadId] ?? 0,
+      reported: operation.actualEnd ? s.goodsDetained : null,
+    }));
+    const resultsAgree = squads.every((s) => s.reported === null || s.reported === s.registered);
+    const balanced = unitsBalance && resultsAgree;
     const parties = await m.find(GoodsParty, { where: { operationId }, order: { id: 'ASC' } });
     const { rows: perParty } = await sql<{ party_id: unknown; n: unknown; held: unknown }>(
       m,
@@ -281,7 +320,7 @@ export class GoodsService {
       [operationId],
     );
     const count = new Map(perParty.map((r) => [Number(r.party_id), { items: Number(r.n), held: Number(r.held) }]));
-    return { operation, lines, totals, balanced, parties: parties.map((party) => ({ party, ...(count.get(party.id) ?? { items: 0, held: 0 }) })) };
+    return { operation, lines, totals, balanced, unitsBalance, squads, resultsAgree, parties: parties.map((party) => ({ party, ...(count.get(party.id) ?? { items: 0, held: 0 }) })) };
   }
 
   /** R13: the detention list of one party (暂扣物品清单), printed in duplicate. */

@@ -35,7 +35,8 @@ export interface ResultInput {
   vehicles: number;
   educated: number;
   handled: number;
-  goodsDetained: number;
+  /** R13: taken from the goods ledger when left out; refused when it differs. */
+  goodsDetained?: number;
 }
 
 /** An event as a caller sends it (codes, not ids); `expectedVersion` is the version they read. */
@@ -46,7 +47,7 @@ export type EventInput = { expectedVersion?: number } & (
   | { type: 'APPROVE'; note?: string }
   | { type: 'RETURN'; reason: string }
   | { type: 'CANCEL'; reason: string }
-  | { type: 'START'; actualStart?: string }
+  | { type: 'START'; actualStart?: string; lateReason?: string; earlyReason?: string }
   | {
       type: 'LOG_INCIDENT';
       incidentType: 'verbal_abuse' | 'assault' | 'siege' | 'obstruction' | 'other';
@@ -61,7 +62,7 @@ export type EventInput = { expectedVersion?: number } & (
   | { type: 'LOG_HOLDING_CHECK'; date: string; officersOnPost: number; reboundObserved: boolean; notes?: string }
   | { type: 'SPOT_CHECK'; findings: string; reboundObserved: boolean }
   | { type: 'HOLDING_ELAPSED' }
-  | { type: 'AUDIT_PASS'; findings: string }
+  | { type: 'AUDIT_PASS'; findings: string; coverageReason?: string }
   | { type: 'AUDIT_FAIL'; findings: string; rectification: string; holdingDays?: number }
 );
 

@@ -1,9 +1,12 @@
 import { type EntityManager, In, IsNull } from 'typeorm';
 import type { Config } from '../../../config';
 import {
+  type HoldingCoverage,
   type OperationContext,
   type OperationPlan,
+  type FilingCheck,
   type ResultLine,
+  filingChecklist,
   mayCreateOperation,
   planShapeProblems,
 } from '../../../workflows/operation';
@@ -27,7 +30,8 @@ import {
 import { zonedInstant } from '../../time';
 import type { OrgService, Principal } from '../org/org.service';
 import type { EventInput, OperationFilters, PlanInput } from './operation.inputs';
-import { type OperationWorkflow, planFacts } from './operation.workflow';
+import { type OperationWorkflow, goodsBySquadOf, holdingCoverageOf, planFacts } from './operation.workflow';
+import type { Clock } from '../../clock';
 import { checkPlanProblems, setPlanProblems } from '../problems/hard-problem.service';
 
 /** Everything known about one operation, for presenters. */
@@ -50,6 +54,10 @@ export interface OperationRecord {
   commanders: User[];
   /** §3.4: the hard problems its plan targets. */
   problemIds: number[];
+  /** R12: the coverage of the current (or last) round of holding, days missed counted up to today; null before holding. */
+  coverage: HoldingCoverage | null;
+  /** R13: items its goods ledger registered, per detaining squad. */
+  goodsBySquad: Record<number, number>;
 }
 
 export interface OperationPage {
@@ -71,6 +79,7 @@ export class OperationService {
     private readonly org: OrgService,
     private readonly workflow: OperationWorkflow,
     private readonly config: Readonly<Config>,
+    private readonly clock: Clock,
   ) {}
 
   /** Drafts a new plan (state `draft`). Squads and groups are given by code. */
@@ -90,6 +99,48 @@ export class OperationService {
     };
     // In the caller's transaction when given (a border notice becoming a plan, R8).
     return tx ? run(tx) : this.db.transaction(run);
+  }
+
+  /**
+   * The "ready to file" checklist of a plan: as stored (`id`), or as typed in
+   * a form over it (`input`, not saved). The same rules FILE refuses with.
+   */
+  async filingCheck(actor: Principal, input: PlanInput | null, id?: number, m: EntityManager = this.db.manager): Promise<{ plan: OperationPlan; checks: FilingCheck[] }> {
+    const base = id === undefined ? null : (await this.engine.load(m, this.workflow, id, actor)).context.plan;
+    const plan = input ? await this.toPlan(m, actor, input, base) : base!;
+    const facts = await planFacts(m, actor, plan, this.config);
+    return { plan, checks: filingChecklist(plan, facts, this.clock.now().toISOString()) };
+  }
+
+  /**
+   * 保存并报备: saves the plan (a new draft, or an edit of one) and files it,
+   * in one transaction — both or neither. A plan not fit to file is refused
+   * with every problem at once (each naming its field), and nothing is saved.
+   */
+  async saveAndFile(actor: Principal, input: PlanInput, target?: { id: number; expectedVersion: number }): Promise<{ id: number; state: string; version: number }> {
+    const result = await this.db.transaction(async (m) => {
+      const { checks } = await this.filingCheck(actor, input, target?.id, m);
+      const problems = checks.flatMap((c) => c.problems);
+      if (problems.length) throw new RuleViolationError('The plan is not ready to file', problems);
+      let id: number;
+      let version: number;
+      if (target) {
+        if (input.problems) await checkPlanProblems(m, actor.brigadeId, input.problems, target.id);
+        const base = (await this.engine.load(m, this.workflow, target.id, actor)).context.plan;
+        const edit = { type: 'EDIT_PLAN', plan: await this.toPlan(m, actor, input, base) };
+        version = (await this.engine.send(this.workflow, target.id, actor, edit, { expectedVersion: target.expectedVersion, tx: m })).version;
+        if (input.problems) await setPlanProblems(m, actor.brigadeId, target.id, input.problems, this.clock.now());
+        id = target.id;
+      } else {
+        id = await this.create(actor, input, m);
+        version = 1;
+      }
+      const filed = await this.engine.send(this.workflow, id, actor, { type: 'FILE' }, { expectedVersion: version, tx: m });
+      return { id, state: filed.state, version: filed.version };
+    });
+    // The filing is news for the Duty Command Section: deliver it now, not at the outbox job's next run.
+    this.engine.outboxCommitted();
+    return result;
   }
 
   /** Sends one event. Codes in the payload are resolved to the records they name first. */
@@ -147,9 +198,11 @@ export class OperationService {
       ...holding.map((h) => h.byUserId),
       ...history.map((h) => h.actorUserId),
     ].filter((x): x is number => x !== null);
-    const [users, problemLinks] = await Promise.all([
+    const [users, problemLinks, coverage, goodsBySquad] = await Promise.all([
       this.org.usersByIds(userIds, m),
       m.find(HardProblemOperation, { select: { problemId: true }, where: { operationId: id }, order: { problemId: 'ASC' } }),
+      holdingCoverageOf(m, id, ctx, actor.timeZone, this.clock.now()),
+      goodsBySquadOf(m, id),
     ]);
     const record: OperationRecord = {
       operation,
@@ -166,6 +219,8 @@ export class OperationService {
       userById: new Map([...users, ...commanders].map((u) => [u.id, u])),
       commanders,
       problemIds: problemLinks.map((l) => l.problemId),
+      coverage: coverage ?? null,
+      goodsBySquad,
     };
     return { record, history };
   }
@@ -273,7 +328,7 @@ export class OperationService {
       location: (input.location ?? base?.location ?? '').trim(),
       plannedStart: input.plannedStart !== undefined ? (input.plannedStart ? new Date(input.plannedStart).toISOString() : null) : (base?.plannedStart ?? null),
       plannedHours: input.plannedHours !== undefined ? input.plannedHours : (base?.plannedHours ?? null),
-      holdingDays: input.holdingDays ?? base?.holdingDays ?? this.config.operation.holdingDaysDefault,
+      holdingDays: input.holdingDays ?? base?.holdingDays ?? this.config.operations.holdingDaysDefault,
       forces,
       ...texts,
     };

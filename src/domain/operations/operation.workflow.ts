@@ -2,6 +2,7 @@ import type { EntityManager } from 'typeorm';
 import type { Config } from '../../../config';
 import {
   OPERATION_MACHINE_VERSION,
+  type HoldingCoverage,
   type OperationContext,
   type OperationEvent,
   type OperationEventType,
@@ -9,13 +10,18 @@ import {
   type OperationInput,
   type OperationPlan,
   type OperationState,
+  holdingCoverage,
+  holdingDaysOf,
   mayOperation,
   operationEventProblems,
   operationMachine,
+  operationSnapshotMigrations,
 } from '../../../workflows/operation';
 import type { CommandEvent, DeadlineSpec, EngineActor, StepRecord, WorkflowDefinition } from '../../engine/workflow-definition';
 import { HoldingRecord, OperationIncident, OperationSquad, Squad } from '../../persistence/entities';
 import { sql } from '../../persistence/sql';
+import { takeNumber } from '../numbering/record-number';
+import { localDate } from '../../../workflows/shared/time';
 
 const HOUR = 3_600_000;
 
@@ -24,10 +30,14 @@ export type OperationWorkflow = WorkflowDefinition<OperationContext, OperationIn
 /** The limits the rules read from config (R3, R6, R12). */
 export function operationLimits(config: Readonly<Config>): OperationFacts['limits'] {
   return {
-    minHours: config.operation.minHours,
-    minSquads: config.operation.minSquads,
-    holdingDaysMin: config.operation.holdingDaysMin,
-    holdingDaysMax: config.operation.holdingDaysMax,
+    minHours: config.operations.minHours,
+    minSquads: config.operations.minSquads,
+    holdingDaysMin: config.operations.holdingDaysMin,
+    holdingDaysMax: config.operations.holdingDaysMax,
+    lateEntryHours: config.operations.lateEntryHours,
+    earlyStartHours: config.operations.earlyStartHours,
+    minCoverage: config.holding.minCoverage,
+    requiredSections: config.operations.requiredSections,
   };
 }
 
@@ -54,13 +64,26 @@ export function operationWorkflow(config: Readonly<Config>): OperationWorkflow {
     name: 'operation',
     machine: operationMachine,
     version: OPERATION_MACHINE_VERSION,
+    migrations: operationSnapshotMigrations,
     may: (type, actor, context, state) => mayOperation(type as OperationEventType, actor, context, state as OperationState),
     problems: (context, event) => operationEventProblems(context, event as OperationEvent),
-    async facts(m, actor, context, command: CommandEvent) {
-      // Only a plan's checks read the organisation; other steps need the clock's zone and the limits.
+    async facts(m, actor, context, command: CommandEvent, id) {
+      // Only a plan's checks read the organisation; other steps need the clock's zone and the limits, and a few what is recorded.
       if (command.type === 'FILE') return planFacts(m, actor, context.plan, config);
       if (command.type === 'EDIT_PLAN') return planFacts(m, actor, command.plan as OperationPlan, config);
-      return { activeSquadIds: [], groupSquadIds: null, timeZone: actor.timeZone, limits } satisfies OperationFacts;
+      const base: OperationFacts = { activeSquadIds: [], groupSquadIds: null, timeZone: actor.timeZone, limits };
+      switch (command.type) {
+        case 'LOG_HOLDING_CHECK':
+          return { ...base, checkedDays: (await holdingRecordsOf(m, id, context.holdingRound)).checks.map((c) => c.date) };
+        case 'AUDIT_PASS':
+        case 'AUDIT_FAIL':
+          // The audit comes after holding ended: every holding day is over.
+          return { ...base, coverage: await holdingCoverageOf(m, id, context, actor.timeZone, new Date(context.holdingDeadline ?? Date.now())) };
+        case 'COMPLETE':
+          return { ...base, goodsBySquad: await goodsBySquadOf(m, id) };
+        default:
+          return base;
+      }
     },
     project: projectOperation,
     deadlines: (context, state, enteredAt) => operationDeadlines(config, context, state, enteredAt),
@@ -75,7 +98,7 @@ export function operationDeadlines(config: Readonly<Config>, ctx: OperationConte
       return [{ kind: 'decision', dueAt: new Date(enteredAt.getTime() + t.decisionHours * HOUR) }];
     case 'in_progress': {
       const start = ctx.actualStart ? Date.parse(ctx.actualStart) : enteredAt.getTime();
-      const plannedEnd = start + (ctx.plan.plannedHours ?? config.operation.minHours) * HOUR;
+      const plannedEnd = start + (ctx.plan.plannedHours ?? config.operations.minHours) * HOUR;
       return [{ kind: 'results', dueAt: new Date(plannedEnd + t.resultsHours * HOUR) }];
     }
     case 'holding':
@@ -88,6 +111,37 @@ export function operationDeadlines(config: Readonly<Config>, ctx: OperationConte
 }
 
 const date = (iso: string | null) => (iso ? new Date(iso) : null);
+
+/** R12: the holding checks (one per day) and spot checks of a round of holding, as recorded. */
+export async function holdingRecordsOf(m: EntityManager, operationId: number, round: number) {
+  const { rows } = await sql<{ kind: string; date: string | null; rebound_observed: unknown }>(
+    m,
+    "SELECT kind, date, rebound_observed FROM holding_records WHERE operation_id = ? AND round = ? AND kind IN ('holding_check', 'spot_check')",
+    [operationId, round],
+  );
+  const rebound = (v: unknown) => v === true || Number(v) === 1;
+  return {
+    checks: rows.filter((r) => r.kind === 'holding_check' && r.date).map((r) => ({ date: r.date!, reboundObserved: rebound(r.rebound_observed) })),
+    spotChecks: rows.filter((r) => r.kind === 'spot_check').map((r) => ({ reboundObserved: rebound(r.rebound_observed) })),
+  };
+}
+
+/** R12: the coverage of the operation's current (or last) round of holding, days missed counted up to `now`. */
+export async function holdingCoverageOf(m: EntityManager, operationId: number, ctx: OperationContext, timeZone: string, now: Date): Promise<HoldingCoverage | undefined> {
+  if (!ctx.holdingStartedAt || !ctx.holdingDeadline) return undefined;
+  const { checks, spotChecks } = await holdingRecordsOf(m, operationId, ctx.holdingRound);
+  return holdingCoverage(holdingDaysOf(ctx.holdingStartedAt, ctx.holdingDeadline, timeZone), checks, spotChecks, localDate(now.toISOString(), timeZone));
+}
+
+/** R13: items registered in the operation's goods ledger, per detaining squad. */
+export async function goodsBySquadOf(m: EntityManager, operationId: number): Promise<Record<number, number>> {
+  const { rows } = await sql<{ squad_id: unknown; n: unknown }>(
+    m,
+    'SELECT p.squad_id AS squad_id, COUNT(*) AS n FROM goods_items g JOIN goods_parties p ON p.id = g.party_id WHERE g.operation_id = ? GROUP BY p.squad_id',
+    [operationId],
+  );
+  return Object.fromEntries(rows.filter((r) => r.squad_id !== null).map((r) => [Number(r.squad_id), Number(r.n)]));
+}
 
 /**
  * The squads taking part, with their planned forces. Rows are touched by their
@@ -147,6 +201,7 @@ async function projectOperation(m: EntityManager, step: StepRecord<OperationCont
     last_return_reason: ctx.lastReturnReason,
     approved_at: date(ctx.approvedAt),
     actual_start: date(ctx.actualStart),
+    late_entry_hours: ctx.lateEntryHours,
     actual_end: date(ctx.actualEnd),
     actual_hours: ctx.actualHours,
     counts_toward_minimum: ctx.countsTowardMinimum,
@@ -165,12 +220,18 @@ async function projectOperation(m: EntityManager, step: StepRecord<OperationCont
   const by = step.actor.userId;
   const round = ctx.holdingRound;
   switch (e.type) {
+    case 'FILE':
+      await numberPlan(m, step);
+      break;
     case 'COMPLETE':
       for (const r of e.results) {
-        await m.update(
-          OperationSquad,
-          { operationId: step.instanceId, squadId: r.squadId },
-          { officers: r.officers, vehicles: r.vehicles, educated: r.educated, handled: r.handled, goodsDetained: r.goodsDetained },
+        // R13: the goods a squad detained are what the ledger registered for it (the rule refused any other number).
+        await sql(
+          m,
+          `UPDATE operation_squads SET officers = ?, vehicles = ?, educated = ?, handled = ?,
+                  goods_detained = (SELECT COUNT(*) FROM goods_items g JOIN goods_parties p ON p.id = g.party_id WHERE g.operation_id = ? AND p.squad_id = ?)
+            WHERE operation_id = ? AND squad_id = ?`,
+          [r.officers, r.vehicles, r.educated, r.handled, step.instanceId, r.squadId, step.instanceId, r.squadId],
         );
       }
       break;
@@ -195,20 +256,31 @@ async function projectOperation(m: EntityManager, step: StepRecord<OperationCont
         step.instanceId,
         e.date,
       ]);
-      await m.insert(HoldingRecord, {
-        operationId: step.instanceId,
-        brigadeId: step.brigadeId,
-        kind: 'holding_check',
-        round,
-        date: e.date,
-        officersOnPost: e.officersOnPost,
-        reboundObserved: e.reboundObserved,
-        notes: e.notes ?? '',
-        rectification: null,
-        byUserId: by,
-        at: step.at,
-        historySeq: step.seq,
-      });
+      {
+        // R12: one entry per holding day; a second check of the day amends it (both checks stay in the history).
+        const amended = await sql(
+          m,
+          "UPDATE holding_records SET officers_on_post = ?, rebound_observed = ?, notes = ?, by_user_id = ?, at = ?, history_seq = ?, amendments = amendments + 1 WHERE operation_id = ? AND kind = 'holding_check' AND round = ? AND date = ?",
+          [e.officersOnPost, e.reboundObserved, e.notes ?? '', by, step.at, step.seq, step.instanceId, round, e.date],
+        );
+        if (amended.affected === 0) {
+          await m.insert(HoldingRecord, {
+            operationId: step.instanceId,
+            brigadeId: step.brigadeId,
+            kind: 'holding_check',
+            round,
+            date: e.date,
+            officersOnPost: e.officersOnPost,
+            reboundObserved: e.reboundObserved,
+            notes: e.notes ?? '',
+            rectification: null,
+            byUserId: by,
+            at: step.at,
+            historySeq: step.seq,
+            amendments: 0,
+          });
+        }
+      }
       break;
     case 'SPOT_CHECK':
     case 'AUDIT_PASS':
@@ -227,9 +299,19 @@ async function projectOperation(m: EntityManager, step: StepRecord<OperationCont
         byUserId: by,
         at: step.at,
         historySeq: step.seq,
+        amendments: 0,
       });
       break;
     default:
       break;
   }
+}
+
+/** The brigade's number for a plan, given at its first filing (one returned and filed again keeps it). */
+async function numberPlan(m: EntityManager, step: StepRecord<OperationContext>): Promise<void> {
+  const { rows } = await sql<{ number_seq: unknown }>(m, 'SELECT number_seq FROM operations WHERE id = ?', [step.instanceId]);
+  if (rows[0]?.number_seq !== null && rows[0]?.number_seq !== undefined) return;
+  const year = Number(localDate(step.at.toISOString(), step.actor.timeZone).slice(0, 4));
+  const no = await takeNumber(m, step.brigadeId, 'operation', year);
+  await sql(m, 'UPDATE operations SET number_year = ?, number_seq = ? WHERE id = ?', [no.year, no.seq, step.instanceId]);
 }

@@ -6,6 +6,7 @@ import type { Database } from '../../persistence/data-source';
 import type { EventInput } from '../operations/operation.inputs';
 import type { Principal } from './org.service';
 import { REFERENCE_BRIGADE, REFERENCE_GROUPS } from './reference-organisation';
+import { holdingDaysOf } from '../../../workflows/operation';
 
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
@@ -253,7 +254,11 @@ export async function seedDemoHistory(
       forces: squads.map((squad) => ({ squad, officers: rand.int(3, 8), vehicles: rand.int(0, 2) })),
       situation: '群众反映集中，屡禁不止。',
       mission: '清理违法设摊，教育劝导，依法查处。',
+      execution: `${place}分设三个岗点，联合巡查，定点守控。`,
+      command: `${lead} 中队领导现场指挥，对讲机二频道联络。`,
       contingency: '遇阻碍执法立即报告指挥，联系属地派出所。',
+      goodsArrangements: '暂扣物品当场登记、开具清单，由牵头中队保管。',
+      holdingPlan: '行动后由属地中队每日定时巡查固守，发现回潮立即处置。',
     });
     operations++;
     let v = (await send(id, `${lead}.leader`, { type: 'FILE' }, filedAt)).version;
@@ -267,7 +272,15 @@ export async function seedDemoHistory(
     }
     v = (await send(id, rand.pick(['duty', 'duty2', 'commander']), { type: 'APPROVE', expectedVersion: v }, filedAt + rand.int(2, 20) * HOUR)).version;
     if (start > now) return;
-    v = (await send(id, `${lead}.leader`, { type: 'START', actualStart: new Date(start).toISOString(), expectedVersion: v }, start)).version;
+    // Now and then the start is recorded the next day (a dead zone in the street): a late entry, with why (R6).
+    const late = rand.chance(0.05) && start + 14 * HOUR < now;
+    const startInput: EventInput = {
+      type: 'START',
+      actualStart: new Date(start).toISOString(),
+      ...(late ? { lateReason: '现场无信号，次日回队后补录。' } : {}),
+      expectedVersion: v,
+    };
+    v = (await send(id, `${lead}.leader`, startInput, late ? start + 14 * HOUR : start)).version;
     const end = start + hours * HOUR;
     if (rand.chance(0.08) && start + HOUR < now) {
       const incident: EventInput = {
@@ -283,7 +296,9 @@ export async function seedDemoHistory(
       v = (await send(id, `${lead}.leader`, incident, start + HOUR)).version;
     }
     if (end > now) return;
-    const results = squads.map((squad) => ({ squad, officers: rand.int(3, 8), vehicles: rand.int(0, 2), educated: rand.int(0, 15), handled: rand.int(0, 5), goodsDetained: rand.int(0, 3) }));
+    // R13: goods are registered on the spot; the results then say what the ledger holds (left out here: taken from it).
+    if (rand.chance(0.3)) await detainGoods(id, lead, place, end - HOUR);
+    const results = squads.map((squad) => ({ squad, officers: rand.int(3, 8), vehicles: rand.int(0, 2), educated: rand.int(0, 15), handled: rand.int(0, 5) }));
     v = (
       await send(
         id,
@@ -292,20 +307,23 @@ export async function seedDemoHistory(
         end + rand.int(1, 10) * HOUR,
       )
     ).version;
-    if (rand.chance(0.3)) await detainGoods(id, lead, place, end + 2 * HOUR);
     if (rand.chance(0.15)) await caseAndTransfer(id, lead, partners[0], place, end + 3 * HOUR);
-    const holdingDays = config.operation.holdingDaysDefault;
+    const holdingDays = config.operations.holdingDaysDefault;
     // Holding (R12): the host squad's daily checks, then the audit (R14); a failed audit holds again from the audit.
     let from = end;
     for (let round = 0; ; round++) {
-      for (let d = 1; d <= holdingDays; d += rand.int(1, 3)) {
-        const day = midnight(from) + d * DAY + 10 * HOUR;
+      // Most host squads check every holding day (the day it ended included); some skip days (the audit then sees the gaps, R12).
+      const diligent = rand.chance(0.8);
+      const due = from + holdingDays * DAY;
+      const days = holdingDaysOf(new Date(from).toISOString(), new Date(due).toISOString(), 'Asia/Shanghai');
+      for (let d = 0; d < days.length; d += diligent ? 1 : rand.int(1, 3)) {
+        // The morning round at 10:00; on the first and last days within the holding period.
+        const morning = Date.parse(`${days[d]}T10:00:00+08:00`);
+        const day = Math.min(Math.max(morning, from + 30 * 60_000), due - 30 * 60_000);
         if (day > now) return;
-        const date = new Date(day + 8 * HOUR).toISOString().slice(0, 10);
-        v = (await send(id, `${lead}.officer`, { type: 'LOG_HOLDING_CHECK', date, officersOnPost: rand.int(1, 3), reboundObserved: rand.chance(0.1), expectedVersion: v }, day)).version;
+        v = (await send(id, `${lead}.officer`, { type: 'LOG_HOLDING_CHECK', date: days[d], officersOnPost: rand.int(1, 3), reboundObserved: rand.chance(0.1), expectedVersion: v }, day)).version;
       }
       // The holding job notices the end of holding a few minutes after it (the step keeps both times).
-      const due = from + holdingDays * DAY;
       const elapsed = due + rand.int(1, 10) * 60_000;
       if (elapsed > now) return;
       v = (await send(id, null, { type: 'HOLDING_ELAPSED' }, elapsed, due)).version;
@@ -316,7 +334,13 @@ export async function seedDemoHistory(
         from = audit;
         continue;
       }
-      await send(id, 'inspector', { type: 'AUDIT_PASS', findings: '点位整洁，未见回潮。', expectedVersion: v }, audit);
+      const pass: EventInput = {
+        type: 'AUDIT_PASS',
+        findings: '点位整洁，未见回潮。',
+        ...(diligent ? {} : { coverageReason: '固守登记有缺，督察现场走访周边商户核实，未见回潮。' }),
+        expectedVersion: v,
+      };
+      await send(id, 'inspector', pass, audit);
       if (problem) await resolveProblem(problem, lead, id, audit + rand.int(2, 24) * HOUR);
       return;
     }

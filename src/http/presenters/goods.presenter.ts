@@ -64,6 +64,9 @@ export function presentLedger(l: Ledger) {
   return {
     operation: l.operation.id,
     balanced: l.balanced,
+    unitsBalance: l.unitsBalance,
+    resultsAgree: l.resultsAgree,
+    squads: l.squads.map((s) => ({ squad: s.code, registered: s.registered, reported: s.reported })),
     totals: l.totals,
     units: l.lines,
     parties: l.parties.map((p) => ({ ...presentParty(p.party), items: p.items, held: p.held })),

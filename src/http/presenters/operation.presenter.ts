@@ -8,6 +8,11 @@ import { lightOf } from '../../domain/oversight/lights';
 const when = (d: Date | null | undefined, tz: string) => (d ? isoInZone(d, tz) : null);
 const whenIso = (iso: string | null, tz: string) => (iso ? isoInZone(new Date(iso), tz) : null);
 
+/** The brigade's number of a plan (null for a draft never filed). */
+export function numberOf(o: Pick<Operation, 'numberYear' | 'numberSeq'>): { year: number; seq: number } | null {
+  return o.numberSeq !== null && o.numberYear !== null ? { year: o.numberYear, seq: o.numberSeq } : null;
+}
+
 function person(u: User | undefined | null) {
   return u ? { username: u.username, displayName: u.displayName } : null;
 }
@@ -15,6 +20,8 @@ function person(u: User | undefined | null) {
 export function presentOperationSummary(o: Operation, squadById: Map<number, Squad>, groupById: Map<number, LinkageGroup>, tz: string) {
   return {
     id: o.id,
+    /** The brigade's number for the plan (given at its first filing): 〔year〕第 seq 号. */
+    number: numberOf(o),
     state: o.state,
     kind: o.kind,
     title: o.title,
@@ -28,6 +35,7 @@ export function presentOperationSummary(o: Operation, squadById: Map<number, Squ
     actualStart: when(o.actualStart, tz),
     actualEnd: when(o.actualEnd, tz),
     actualHours: o.actualHours,
+    lateEntryHours: o.lateEntryHours,
     countsTowardMinimum: o.countsTowardMinimum,
     holdingDeadline: when(o.holdingDeadline, tz),
     updatedAt: when(o.updatedAt, tz),
@@ -55,6 +63,7 @@ export function presentOperation(r: OperationRecord, tz: string, now: Date) {
   const completed = ctx.actualEnd !== null;
   return {
     id: r.operation.id,
+    number: numberOf(r.operation),
     state: r.state,
     version: r.version,
     allowedEvents: r.allowedEvents,
@@ -90,6 +99,10 @@ export function presentOperation(r: OperationRecord, tz: string, now: Date) {
     lastReturnReason: ctx.lastReturnReason,
     cancelReason: ctx.cancelReason,
     actualStart: whenIso(ctx.actualStart, tz),
+    /** R6: hours between the start and its recording, when more than `operations.lateEntryHours` (a late entry), and why. */
+    lateEntryHours: ctx.lateEntryHours,
+    lateReason: ctx.lateReason,
+    earlyReason: ctx.earlyReason,
     actualEnd: whenIso(ctx.actualEnd, tz),
     actualHours: ctx.actualHours,
     shortReason: ctx.shortReason,
@@ -128,7 +141,22 @@ export function presentOperation(r: OperationRecord, tz: string, now: Date) {
       rectification: h.rectification,
       by: user(h.byUserId),
       at: when(h.at, tz),
+      /** A holding check amended by a later check of the same day (each is in the history). */
+      amendments: h.amendments,
     })),
+    /** R12: what the audit sees of the current (or last) round of holding. */
+    coverage: r.coverage
+      ? {
+          holdingDays: r.coverage.holdingDays.length,
+          daysChecked: r.coverage.checkedDays.length,
+          share: Math.round(r.coverage.share * 1000) / 1000,
+          days: r.coverage.holdingDays,
+          missedDays: r.coverage.missedDays,
+          spotChecks: r.coverage.spotChecks,
+          rebounds: r.coverage.rebounds,
+        }
+      : null,
+    coverageReason: ctx.coverageReason,
     timeLimits: r.deadlines.map((d) => ({
       kind: d.kind,
       state: d.state,

@@ -61,7 +61,17 @@ export const eventSchemas = {
   APPROVE: ev('APPROVE', { note: text(2000).optional() }, 'Approve the filed plan (duty officer or commander)'),
   RETURN: ev('RETURN', { reason }, 'Return the plan for revision, with a reason (duty officer or commander)'),
   CANCEL: ev('CANCEL', { reason }, 'Cancel, with a reason (lead squad leader in draft; a manager after filing)'),
-  START: ev('START', { actualStart: instant.optional().describe('Default now; never in the future') }, 'Start the operation (its commander)'),
+  START: ev(
+    'START',
+    {
+      actualStart: instant.optional().describe('Default now; never before the approval, never in the future'),
+      lateReason: text(2000)
+        .optional()
+        .describe('Required when the start is recorded more than `operations.lateEntryHours` (12) after it happened: a late entry, marked on the operation and counted in the figures'),
+      earlyReason: text(2000).optional().describe('Required when the start is more than `operations.earlyStartHours` (3) before the planned start'),
+    },
+    'Start the operation (its commander)',
+  ),
   LOG_INCIDENT: ev(
     'LOG_INCIDENT',
     {
@@ -87,7 +97,7 @@ export const eventSchemas = {
             vehicles: count,
             educated: count,
             handled: count,
-            goodsDetained: count,
+            goodsDetained: count.optional().describe('R13: items the squad detained; taken from the goods ledger when left out, refused (422) when it differs from it'),
           }),
         )
         .min(1)
@@ -110,7 +120,16 @@ export const eventSchemas = {
   ),
   SPOT_CHECK: ev('SPOT_CHECK', { findings: z.string().trim().min(1).max(5000), reboundObserved: z.boolean() }, 'R14: an inspector spot-checks holding'),
   HOLDING_ELAPSED: ev('HOLDING_ELAPSED', {}, 'The holding period is over (system only)'),
-  AUDIT_PASS: ev('AUDIT_PASS', { findings: z.string().trim().min(1).max(5000) }, 'R14: the inspector passes the holding audit'),
+  AUDIT_PASS: ev(
+    'AUDIT_PASS',
+    {
+      findings: z.string().trim().min(1).max(5000),
+      coverageReason: text(2000)
+        .optional()
+        .describe('R12: required when fewer than `holding.minCoverage` (80 %) of the holding days were checked (see `coverage` on the operation)'),
+    },
+    'R14: the inspector passes the holding audit',
+  ),
   AUDIT_FAIL: ev(
     'AUDIT_FAIL',
     {

@@ -22,6 +22,8 @@ export interface FormFieldSpec {
 export interface EventFormSpec {
   fields: FormFieldSpec[];
   tone: 'primary' | 'danger' | 'normal';
+  /** R12: the audit forms show what the audit sees of holding (days checked of holding days, days missed …). */
+  showsCoverage?: boolean;
 }
 
 export const EVENT_FORMS: Record<string, EventFormSpec> = {
@@ -30,7 +32,14 @@ export const EVENT_FORMS: Record<string, EventFormSpec> = {
   RETURN: { tone: 'normal', fields: [{ name: 'reason', kind: 'textarea', required: true }] },
   CANCEL: { tone: 'danger', fields: [{ name: 'reason', kind: 'textarea', required: true }] },
   DESIGNATE_COMMANDER: { tone: 'normal', fields: [{ name: 'commander', kind: 'commander', required: true }] },
-  START: { tone: 'primary', fields: [{ name: 'actualStart', kind: 'datetime' }] },
+  START: {
+    tone: 'primary',
+    fields: [
+      { name: 'actualStart', kind: 'datetime' },
+      { name: 'lateReason', kind: 'textarea' },
+      { name: 'earlyReason', kind: 'textarea' },
+    ],
+  },
   LOG_INCIDENT: {
     tone: 'normal',
     fields: [
@@ -68,9 +77,17 @@ export const EVENT_FORMS: Record<string, EventFormSpec> = {
       { name: 'reboundObserved', kind: 'checkbox' },
     ],
   },
-  AUDIT_PASS: { tone: 'primary', fields: [{ name: 'findings', kind: 'textarea', required: true }] },
+  AUDIT_PASS: {
+    tone: 'primary',
+    showsCoverage: true,
+    fields: [
+      { name: 'findings', kind: 'textarea', required: true },
+      { name: 'coverageReason', kind: 'textarea' },
+    ],
+  },
   AUDIT_FAIL: {
     tone: 'danger',
+    showsCoverage: true,
     fields: [
       { name: 'findings', kind: 'textarea', required: true },
       { name: 'rectification', kind: 'textarea', required: true },

@@ -242,6 +242,9 @@ async function ledgerView(services: Services, p: Principal, locale: Locale, oper
   return {
     operation: { id: ledger.operation.id, title: ledger.operation.title, state: ledger.operation.state },
     balanced: ledger.balanced,
+    unitsBalance: ledger.unitsBalance,
+    resultsAgree: ledger.resultsAgree,
+    squads: ledger.squads.map((x) => ({ name: locale === 'en' ? x.nameEn : x.name, registered: x.registered, reported: x.reported, agrees: x.reported === null || x.reported === x.registered })),
     totals: ledger.totals,
     lines: ledger.lines.map((l) => ({ unit: l.unit, registered: q(l.registered), returned: q(l.returned), confiscated: q(l.confiscated), disposed: q(l.disposed), held: q(l.held) })),
     parties: ledger.parties.map((x) => ({ id: x.party.id, name: x.party.name, stall: x.party.stall, items: x.items, held: x.held })),

@@ -10,6 +10,8 @@ import { EVENT_FORMS, type FormFieldSpec } from './event-forms';
 import { machineSvg } from './state-diagram';
 import { operationSections } from './operation-sections';
 import { lightOf } from '../../domain/oversight/lights';
+import { formatRecordNo } from '../../domain/numbering/record-number';
+import { numberOf } from '../presenters/operation.presenter';
 
 /** A form the user was filling in, shown again with what they typed and what was wrong. */
 export interface FormState {
@@ -76,7 +78,7 @@ export async function operationPage(services: Services, p: Principal, locale: Lo
   });
   const group = plan.groupId !== null ? record.groupById.get(plan.groupId) : undefined;
   return {
-    pageTitle: `#${id} ${plan.title}`,
+    pageTitle: `${formatRecordNo(numberOf(record.operation), locale) || t(locale, 'operation.unnumbered')} ${plan.title}`,
     nav: 'operations',
     bodyClass: 'operation-page',
     op: {
@@ -118,7 +120,14 @@ export async function operationPage(services: Services, p: Principal, locale: Lo
       lastReturnReason: ctx.lastReturnReason,
       cancelReason: ctx.cancelReason,
       holdingRound: ctx.holdingRound,
+      holdingStartedAt: at(ctx.holdingStartedAt),
       holdingDeadline: at(ctx.holdingDeadline),
+      coverage: coverageView(record, locale, services.config.holding.minCoverage),
+      coverageReason: ctx.coverageReason,
+      lateEntryHours: ctx.lateEntryHours,
+      lateReason: ctx.lateReason,
+      earlyReason: ctx.earlyReason,
+      number: formatRecordNo(numberOf(record.operation), locale),
       incidents: record.incidents.map((i) => ({ ...i, occurredAt: at(i.occurredAt), by: people.get(i.reportedBy ?? -1)?.displayName ?? '' })),
       holdingRecords: record.holding.map((h) => ({ ...h, at: at(h.at), by: people.get(h.byUserId ?? -1)?.displayName ?? '' })),
       timeLimits: record.deadlines.map((d) => ({
@@ -188,6 +197,12 @@ async function eventForms(services: Services, p: Principal, locale: Locale, reco
       .getMany();
     commanders = eligible.map((u) => ({ value: u.username, label: `${u.displayName} (${u.username})` }));
   }
+  // The brigade's limits the helps and hints speak of.
+  const limits = {
+    late: services.config.operations.lateEntryHours,
+    early: services.config.operations.earlyStartHours,
+    min: Math.round(services.config.holding.minCoverage * 100),
+  };
   return allowed.map((type) => {
     const spec = EVENT_FORMS[type];
     const mine = form?.type === type ? form : undefined;
@@ -203,7 +218,7 @@ async function eventForms(services: Services, p: Principal, locale: Locale, reco
         required: f.required ?? false,
         min: f.min,
         label: t(locale, `field.${f.name}`),
-        hint: hintFor(type, f.name, locale),
+        hint: hintFor(type, f.name, locale, limits),
         value,
         checked: raw !== undefined && raw !== '' && raw !== '0',
         error: mine?.errors[f.name],
@@ -231,7 +246,8 @@ async function eventForms(services: Services, p: Principal, locale: Locale, reco
             vehicles: cell('vehicles', force?.vehicles),
             educated: cell('educated', 0),
             handled: cell('handled', 0),
-            goodsDetained: cell('goodsDetained', 0),
+            // R13: not typed — the ledger's count for the squad (goods are registered on the operation's page).
+            goodsDetained: { value: String(record.goodsBySquad[sid] ?? 0), error: mine?.errors[`results.${i}.goodsDetained`] },
           };
         });
         field.error = mine?.errors.results;
@@ -241,8 +257,9 @@ async function eventForms(services: Services, p: Principal, locale: Locale, reco
     return {
       type,
       label: t(locale, `event.${type}`),
-      help: t(locale, `event_help.${type}`),
+      help: t(locale, `event_help.${type}`, limits),
       tone: spec.tone,
+      coverage: spec.showsCoverage ? coverageView(record, locale, services.config.holding.minCoverage) : null,
       open: mine !== undefined,
       fields,
       expectedVersion: record.version,
@@ -256,14 +273,32 @@ async function eventForms(services: Services, p: Principal, locale: Locale, reco
   });
 }
 
+/** R12: the coverage of holding as the page and the audit forms show it. */
+export function coverageView(record: OperationRecord, locale: Locale, min: number) {
+  const c = record.coverage;
+  if (!c) return null;
+  return {
+    days: c.holdingDays.length,
+    checked: c.checkedDays.length,
+    percent: Math.round(c.share * 100),
+    below: c.share < min,
+    min: Math.round(min * 100),
+    missed: c.missedDays.map((d) => d.slice(5)).join('、'),
+    missedCount: c.missedDays.length,
+    spotChecks: c.spotChecks,
+    rebounds: c.rebounds,
+    summary: t(locale, 'coverage.summary', { checked: c.checkedDays.length, days: c.holdingDays.length, percent: Math.round(c.share * 100) }),
+  };
+}
+
 function fieldProblem(locale: Locale, field: string, problem: string): string {
   const key = `field.${field.split('.')[0]}`;
   const label = t(locale, key);
   return label === key ? problem : t(locale, 'form.field_problem', { field: label, problem });
 }
 
-function hintFor(type: string, field: string, locale: Locale): string {
+function hintFor(type: string, field: string, locale: Locale, params: Record<string, unknown>): string {
   const key = `hint.${type}.${field}`;
-  const text = t(locale, key);
+  const text = t(locale, key, params);
   return text === key ? '' : text;
 }

@@ -73,7 +73,7 @@ export function operationPages(services: Services): Router {
 
   r.get('/new', requireRole('squad_leader', 'duty_officer', 'commander'), async (req, res) => {
     const p = req.principal!;
-    const base: PlanInput = { kind: 'regular', leadSquad: p.squad?.code, hostSquad: p.squad?.code, squads: p.squad ? [p.squad.code] : [], holdingDays: services.config.operation.holdingDaysDefault, plannedHours: services.config.operation.minHours };
+    const base: PlanInput = { kind: 'regular', leadSquad: p.squad?.code, hostSquad: p.squad?.code, squads: p.squad ? [p.squad.code] : [], holdingDays: services.config.operations.holdingDaysDefault, plannedHours: services.config.operations.minHours };
     const group = p.squad ? (await services.org.groups(p.brigadeId)).find((g) => g.squads.some((s) => s.code === p.squad!.code)) : undefined;
     if (group) base.group = group.group.code;
     // R8: an ad_hoc plan pre-filled from a border notification; saving it records what the notification became.
@@ -241,7 +241,7 @@ async function planFormView(services: Services, p: Principal, locale: Locale, o:
     fromNotice: o.fromNotice,
     // §3.4: the hard problems a plan may target (reported or open), and those it names already.
     problemOptions: await problemOptions(services, p, v.problems),
-    limits: { minHours: services.config.operation.minHours, holdingMin: services.config.operation.holdingDaysMin, holdingMax: services.config.operation.holdingDaysMax },
+    limits: { minHours: services.config.operations.minHours, holdingMin: services.config.operations.holdingDaysMin, holdingMax: services.config.operations.holdingDaysMax },
   };
 }
 

@@ -6,6 +6,8 @@ import { WorkflowInstance } from './workflow.entity';
 /** R13: an owner or stall goods were detained from in an operation (当事人); a detention list is printed per party. */
 @Entity('goods_parties')
 @Index('IDX_goods_parties_operation', ['operationId'])
+// A brigade's own numbers for its detention lists, per year.
+@Index('UQ_goods_parties_brigade_number', ['brigadeId', 'numberYear', 'numberSeq'], { unique: true })
 export class GoodsParty {
   @PrimaryGeneratedColumn({ type: 'integer' })
   id!: number;
@@ -19,6 +21,21 @@ export class GoodsParty {
   @ManyToOne(() => Operation, { onDelete: 'RESTRICT' })
   @JoinColumn({ name: 'operation_id', foreignKeyConstraintName: 'FK_goods_parties_operation_id' })
   operation?: Operation;
+
+  /** R13: the squad that detained the party's goods (its results must say what the ledger registered for it). */
+  @Column({ type: 'integer', nullable: true })
+  squadId!: number | null;
+
+  @ManyToOne(() => Squad, { onDelete: 'RESTRICT', nullable: true })
+  @JoinColumn({ name: 'squad_id', foreignKeyConstraintName: 'FK_goods_parties_squad_id' })
+  squad?: Squad | null;
+
+  /** The brigade's number for the party's detention list (暂扣物品清单), per year. */
+  @Column({ type: 'integer', nullable: true })
+  numberYear!: number | null;
+
+  @Column({ type: 'integer', nullable: true })
+  numberSeq!: number | null;
 
   @Column({ type: 'varchar', length: 100 })
   name!: string;

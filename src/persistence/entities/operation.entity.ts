@@ -21,6 +21,8 @@ import { WorkflowInstance } from './workflow.entity';
 @Index('IDX_operations_brigade_state_holding', ['brigadeId', 'state', 'holdingDeadline'])
 // The list filtered by group and state, newest first (the id follows in the index).
 @Index('IDX_operations_brigade_group_state', ['brigadeId', 'groupId', 'state'])
+// A brigade's own numbers for its plans, per year (〔2026〕第 12 号).
+@Index('UQ_operations_brigade_number', ['brigadeId', 'numberYear', 'numberSeq'], { unique: true })
 export class Operation {
   @PrimaryColumn({ type: 'integer' })
   id!: number;
@@ -44,6 +46,13 @@ export class Operation {
 
   @Column({ type: 'varchar', length: 40 })
   state!: string;
+
+  /** The brigade's number for the plan, given when it is first filed: the year and the number in it. */
+  @Column({ type: 'integer', nullable: true })
+  numberYear!: number | null;
+
+  @Column({ type: 'integer', nullable: true })
+  numberSeq!: number | null;
 
   @Column({ type: 'varchar', length: 200 })
   title!: string;
@@ -99,6 +108,10 @@ export class Operation {
 
   @Column({ type: 'datetime', nullable: true })
   actualStart!: Date | null;
+
+  /** R6: a start recorded this many hours after it happened (beyond `operations.lateEntryHours`): a late entry. */
+  @Column({ type: 'double', nullable: true })
+  lateEntryHours!: number | null;
 
   @Column({ type: 'datetime', nullable: true })
   actualEnd!: Date | null;
@@ -219,6 +232,8 @@ export class OperationIncident {
 @Entity('holding_records')
 @Index('IDX_holding_records_operation', ['operationId'])
 @Index('IDX_holding_records_brigade_at', ['brigadeId', 'at'])
+// R12: one holding check per holding day (a second amends it); spot checks and audits have no date.
+@Index('UQ_holding_records_day', ['operationId', 'kind', 'round', 'date'], { unique: true })
 export class HoldingRecord {
   @PrimaryGeneratedColumn({ type: 'integer' })
   id!: number;
@@ -264,4 +279,8 @@ export class HoldingRecord {
 
   @Column({ type: 'integer' })
   historySeq!: number;
+
+  /** R12: how many times the day's entry was amended by a later check of the same day (each is in the history). */
+  @Column({ type: 'integer', default: 0 })
+  amendments!: number;
 }
