@@ -31,7 +31,8 @@ export function planBody(now: Date, overrides: Record<string, unknown> = {}): Re
 }
 
 export function resultsBody(squads = ['waitan', 'nanjingdonglu', 'bund-scenic']) {
-  return squads.map((squad, i) => ({ squad, officers: 5 - i, vehicles: 1, educated: 10 + i, handled: 2 + i, goodsDetained: 0 }));
+  // Goods detained are left out: they are taken from the goods ledger (R13).
+  return squads.map((squad, i) => ({ squad, officers: 5 - i, vehicles: 1, educated: 10 + i, handled: 2 + i }));
 }
 
 /** Who sends each event in the reference organisation, for an operation hosted and led by `waitan`. */

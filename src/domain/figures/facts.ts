@@ -111,6 +111,7 @@ const operationFacts: FactSource = {
               COUNT(DISTINCT o.id) AS ops_all,
               COUNT(DISTINCT CASE WHEN o.counts_toward_minimum = 1 AND ${done} THEN o.id END) AS ops_qualifying,
               COUNT(DISTINCT CASE WHEN ${done} THEN o.id END) AS ops_completed,
+              COUNT(DISTINCT CASE WHEN o.late_entry_hours IS NOT NULL THEN o.id END) AS late_entries,
               SUM(CASE WHEN ${done} THEN COALESCE(os.officers, 0) ELSE 0 END) AS person_times,
               SUM(CASE WHEN ${done} THEN COALESCE(os.vehicles, 0) ELSE 0 END) AS vehicle_times,
               SUM(CASE WHEN ${done} THEN COALESCE(os.educated, 0) ELSE 0 END) AS educated,
@@ -124,7 +125,7 @@ const operationFacts: FactSource = {
         GROUP BY b`,
       [...b.params, scope.brigadeId, bounds[0], bounds[bounds.length - 1], ...line.params],
     );
-    const keys = ['ops_all', 'ops_qualifying', 'ops_completed', 'person_times', 'vehicle_times', 'educated', 'handled', 'goods_detained', 'idle_lines'];
+    const keys = ['ops_all', 'ops_qualifying', 'ops_completed', 'late_entries', 'person_times', 'vehicle_times', 'educated', 'handled', 'goods_detained', 'idle_lines'];
     return byBucket(bounds, rows, (f, r) => keys.forEach((k) => add(f, k, r[k])));
   },
 };

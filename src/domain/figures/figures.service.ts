@@ -206,14 +206,18 @@ export class FiguresService {
     switch (indicator.drill) {
       case 'operations':
       case 'qualifying':
+      case 'late_entries':
       case 'results': {
         // The page of operations first (in the order of the index on the actual start), then their result lines in the scope.
         const k = keyset('o.actual_start', 'o.id');
+        // R6: late entries are the operations whose start was recorded long after it happened.
+        const late = indicator.drill === 'late_entries' ? ' AND o.late_entry_hours IS NOT NULL' : '';
         const { rows: ops } = await sql<Record<string, unknown>>(
           m,
-          `SELECT o.id AS id, o.title AS title, o.kind AS kind, o.state AS state, o.actual_start AS actual_start, o.actual_hours AS actual_hours, o.counts_toward_minimum AS counts
+          `SELECT o.id AS id, o.title AS title, o.kind AS kind, o.state AS state, o.actual_start AS actual_start, o.actual_hours AS actual_hours, o.counts_toward_minimum AS counts,
+                  o.late_entry_hours AS late_entry_hours
              FROM operations o${use('IDX_operations_brigade_actual_start')}
-            WHERE o.brigade_id = ? AND o.actual_start >= ? AND o.actual_start < ? AND o.state <> 'cancelled' AND ${s.sql}${k.sql}
+            WHERE o.brigade_id = ? AND o.actual_start >= ? AND o.actual_start < ? AND o.state <> 'cancelled' AND ${s.sql}${late}${k.sql}
             ${order('o.actual_start', 'o.id')}`,
           [scope.brigadeId, period.start, period.end, ...s.params, ...k.params],
         );
@@ -243,6 +247,8 @@ export class FiguresService {
               why = counts
                 ? { key: 'why.qualifies', params: { hours } }
                 : { key: `why.not_${!completed ? 'completed' : r.kind === 'ad_hoc' ? 'ad_hoc' : 'short'}`, params: { hours } };
+            } else if (indicator.drill === 'late_entries') {
+              why = { key: 'why.late_entry', params: { hours: Number(r.late_entry_hours) } };
             } else if (indicator.drill === 'results') {
               const col = RESULT_COLUMN[indicator.id];
               value = completed ? Number(sums.get(Number(r.id))?.[col] ?? 0) : 0;

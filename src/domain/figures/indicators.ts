@@ -22,11 +22,13 @@ export interface Indicator {
   section: 'operations' | 'results' | 'problems' | 'safety' | 'holding' | 'timeliness' | 'changes' | 'oversight' | 'goods';
 }
 
-export type DrillKind = 'operations' | 'qualifying' | 'results' | 'incidents' | 'audits' | 'limits' | 'changes' | 'flags' | 'problems' | 'goods' | 'idle';
+export type DrillKind = 'operations' | 'qualifying' | 'late_entries' | 'results' | 'incidents' | 'audits' | 'limits' | 'changes' | 'flags' | 'problems' | 'goods' | 'idle';
 
 export const INDICATORS: Indicator[] = [
   { id: 'operations', kind: 'count', numerator: 'ops_all', drill: 'operations', section: 'operations' },
   { id: 'operations_qualifying', kind: 'count', numerator: 'ops_qualifying', drill: 'qualifying', section: 'operations' },
+  // R6: starts recorded more than operations.lateEntryHours after they happened (each with its reason on the operation).
+  { id: 'late_entries', kind: 'count', numerator: 'late_entries', drill: 'late_entries', better: 'lower', section: 'operations' },
   { id: 'person_times', kind: 'count', numerator: 'person_times', drill: 'results', section: 'results' },
   { id: 'vehicle_times', kind: 'count', numerator: 'vehicle_times', drill: 'results', section: 'results' },
   { id: 'educated', kind: 'count', numerator: 'educated', drill: 'results', section: 'results' },

@@ -77,6 +77,8 @@ export interface OperationFilters {
   from?: string;
   /** Planned start before (exclusive). */
   to?: string;
+  /** A brigade number as people write it (〔2026〕第12号, 2026-12, 12/2026), or words of the title or location. */
+  q?: string;
   cursor?: string;
   limit?: number;
 }

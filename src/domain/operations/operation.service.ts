@@ -32,6 +32,7 @@ import type { OrgService, Principal } from '../org/org.service';
 import type { EventInput, OperationFilters, PlanInput } from './operation.inputs';
 import { type OperationWorkflow, goodsBySquadOf, holdingCoverageOf, planFacts } from './operation.workflow';
 import type { Clock } from '../../clock';
+import { parseRecordNo } from '../numbering/record-number';
 import { checkPlanProblems, setPlanProblems } from '../problems/hard-problem.service';
 
 /** Everything known about one operation, for presenters. */
@@ -255,6 +256,12 @@ export class OperationService {
     }
     if (filters.from) q.andWhere('o.planned_start >= :from', { from: this.instant(filters.from, actor.timeZone) });
     if (filters.to) q.andWhere('o.planned_start < :to', { to: this.instant(filters.to, actor.timeZone) });
+    if (filters.q?.trim()) {
+      // A plan is found by the brigade's number for it, or by words of its title or place.
+      const no = parseRecordNo(filters.q);
+      if (no) q.andWhere('o.number_year = :ny AND o.number_seq = :ns', { ny: no.year, ns: no.seq });
+      else q.andWhere('(o.title LIKE :text OR o.location LIKE :text)', { text: `%${filters.q.trim().replace(/[%_]/g, '')}%` });
+    }
     if (filters.cursor) q.andWhere('o.id < :cursor', { cursor: decodeCursor(filters.cursor) });
     const rows = await q.orderBy('o.id', 'DESC').limit(limit + 1).getMany();
     const items = rows.slice(0, limit);

@@ -5,7 +5,15 @@ import { isoInZone } from '../../time';
 const when = (d: Date | null, tz: string) => (d ? isoInZone(d, tz) : null);
 
 export function presentParty(p: GoodsParty) {
-  return { id: p.id, name: p.name, idNumber: p.idNumber, phone: p.phone, stall: p.stall };
+  return {
+    id: p.id,
+    /** The brigade's number of the party's detention list (暂扣物品清单), per year. */
+    number: p.numberSeq !== null && p.numberYear !== null ? { year: p.numberYear, seq: p.numberSeq } : null,
+    name: p.name,
+    idNumber: p.idNumber,
+    phone: p.phone,
+    stall: p.stall,
+  };
 }
 
 /** One item in a list. */

@@ -156,6 +156,7 @@ export const listOperationsQuery = z.strictObject({
   source: z.enum(PROBLEM_SOURCES).optional().describe('R7: where the problem came from'),
   from: z.union([z.iso.date(), instant]).optional().describe('Planned start on or after (a date is midnight, brigade time)'),
   to: z.union([z.iso.date(), instant]).optional().describe('Planned start before'),
+  q: z.string().max(100).optional().describe('The brigade’s number of a plan as people write it (〔2026〕第12号, 2026-12, 12/2026), or words of its title or location'),
   cursor: z.string().max(200).optional().describe('`nextCursor` of the previous page'),
   limit: z.coerce.number().int().min(1).max(200).optional().describe('Page size, default 50'),
 });

@@ -75,7 +75,7 @@ export function inboxPages(services: Services): Router {
         help: t(req.locale, `inbox_help.${s.key}`),
         // The event type names the form to open (#event-APPROVE); its label is what the button says.
         action: s.action,
-        actionLabel: t(req.locale, `event.${s.action}`),
+        actionLabel: t(req.locale, s.key === 'returned' ? 'inbox.revise_and_file' : `event.${s.action}`),
         total: s.total,
         more: s.total > s.items.length,
         items: s.items.map(({ operation: o, since, dueAt, startsAt }) => ({
@@ -92,6 +92,8 @@ export function inboxPages(services: Services): Router {
           overdue: dueAt ? dueAt.getTime() < now : false,
           light: dueAt && startsAt ? lightOf(startsAt, dueAt, new Date(now)) : null,
           lastReturnReason: s.key === 'returned' ? o.lastReturnReason : null,
+          // A returned plan opens straight in its edit form, the reason on top.
+          actionHref: s.key === 'returned' ? `/operations/${o.id}/edit` : `/operations/${o.id}#event-${s.action}`,
         })),
       })),
     });

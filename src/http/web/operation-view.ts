@@ -5,7 +5,7 @@ import { AppError, EventNotAcceptedError, ForbiddenError, StaleVersionError } fr
 import { describeFieldProblem, type Locale, t } from '../../i18n';
 import { Squad, User, UserRole, type WorkflowHistory } from '../../persistence/entities';
 import { isoInZone, localDateOf } from '../../time';
-import { operationMachine } from '../../../workflows/operation';
+import { type FilingCheck, operationMachine } from '../../../workflows/operation';
 import { EVENT_FORMS, type FormFieldSpec } from './event-forms';
 import { machineSvg } from './state-diagram';
 import { operationSections } from './operation-sections';
@@ -141,6 +141,8 @@ export async function operationPage(services: Services, p: Principal, locale: Lo
       })),
     },
     canEdit: record.allowedEvents.includes('EDIT_PLAN'),
+    // A draft's page says what filing would still refuse (the same rules as FILE).
+    checklist: record.state === 'draft' ? checklistView((await services.operations.filingCheck(p, null, id)).checks, locale) : null,
     forms,
     banner: form?.banner,
     timeline: timeline(history, people, locale, at, record),
@@ -271,6 +273,22 @@ async function eventForms(services: Services, p: Principal, locale: Locale, reco
         : [],
     };
   });
+}
+
+/** The "ready to file" checklist as the form and the draft's page show it: each rule, met or not, in the user's words. */
+export function checklistView(checks: FilingCheck[], locale: Locale) {
+  return {
+    ready: checks.every((c) => c.ok),
+    items: checks.map((c) => ({
+      key: c.key,
+      ok: c.ok,
+      text: c.key.startsWith('section.')
+        ? t(locale, 'checklist.section', { section: t(locale, `field.${c.key.slice(8)}`) })
+        : t(locale, `checklist.${c.key}`, c.params ?? {}),
+      // What is wrong, in words (never a code): the first problem of the line.
+      why: c.problems.length ? describeFieldProblem(locale, c.problems[0].code, c.problems[0].params) : '',
+    })),
+  };
 }
 
 /** R12: the coverage of holding as the page and the audit forms show it. */

@@ -12,7 +12,11 @@ import { parseInput } from '../validate';
 import { EVENT_FORMS, formToEvent } from './event-forms';
 import { countInbox } from './inbox.routes';
 import { answerFor } from './locals';
-import { type FormState, formStateFromError, operationPage } from './operation-view';
+import { type FormState, checklistView, formStateFromError, operationPage } from './operation-view';
+import type { OperationRecord } from '../../domain/operations/operation.service';
+import type { Problem } from '../../../workflows/shared/problem';
+import { formatRecordNo } from '../../domain/numbering/record-number';
+import { numberOf } from '../presenters/operation.presenter';
 import { type PlanFormValues, formToPlan, planValues, typedValues } from './plan-form';
 import { requireRole } from './web-context';
 import { lightOf } from '../../domain/oversight/lights';
@@ -37,12 +41,13 @@ export function operationPages(services: Services): Router {
       source: q.source && (PROBLEM_SOURCES as readonly string[]).includes(q.source) ? q.source : undefined,
       from: q.month && MONTH.test(q.month) ? `${q.month}-01` : undefined,
       to: q.month && MONTH.test(q.month) ? nextMonth(q.month) : undefined,
+      q: q.q?.slice(0, 100) || undefined,
       cursor: q.cursor || undefined,
       limit: 25,
     };
     const page = await operations.list(p, filters);
     const [squads, groups] = [[...page.squadById.values()], [...page.groupById.values()]];
-    const keep = new URLSearchParams(Object.entries({ state: q.state, group: q.group, squad: q.squad, kind: q.kind, source: q.source, month: q.month }).filter(([, v]) => v) as Array<[string, string]>);
+    const keep = new URLSearchParams(Object.entries({ q: q.q, state: q.state, group: q.group, squad: q.squad, kind: q.kind, source: q.source, month: q.month }).filter(([, v]) => v) as Array<[string, string]>);
     res.render('operations/list', {
       pageTitle: t(req.locale, 'nav.operations'),
       nav: 'operations',
@@ -54,6 +59,7 @@ export function operationPages(services: Services): Router {
       squads: squads.sort((a, b) => a.id - b.id).map((s) => ({ value: s.code, label: req.locale === 'en' ? s.nameEn : s.name, selected: q.squad === s.code })),
       rows: page.items.map((o) => ({
         id: o.id,
+        number: formatRecordNo(numberOf(o), req.locale),
         title: o.title,
         state: o.state,
         kind: o.kind,
@@ -84,18 +90,12 @@ export function operationPages(services: Services): Router {
 
   r.post('/', async (req, res) => {
     const p = req.principal!;
-    const body = formToPlan(req.body ?? {}, p.timeZone, { withLead: true });
     const fromNotice = /^\d+$/.test(String(req.body?.fromNotice ?? '')) ? Number(req.body.fromNotice) : undefined;
-    try {
-      const plan = parseInput(createOperationSchema, body) as PlanInput;
-      const id = fromNotice ? (await services.borderNotices.act(p, fromNotice, { type: 'TO_PLAN', plan })).operationId! : await operations.create(p, plan);
-      res.redirect(303, `/operations/${id}?done=created`);
-    } catch (e) {
-      if (!(e instanceof AppError) || e.status >= 500) throw e;
-      answerFor(res, '/operations/new');
-      await countInbox(services, req, res);
-      res.status(e.status).render('operations/plan-form', await planFormView(services, p, req.locale, { mode: 'new', values: typedValues(req.body ?? {}), error: e, fromNotice }));
-    }
+    await submitPlan(req, res, services, {
+      mode: 'new',
+      fromNotice,
+      save: async (plan) => (fromNotice ? (await services.borderNotices.act(p, fromNotice, { type: 'TO_PLAN', plan })).operationId! : await operations.create(p, plan)),
+    });
   });
 
   r.get('/:id', async (req, res) => {
@@ -109,28 +109,36 @@ export function operationPages(services: Services): Router {
     const p = req.principal!;
     const id = idParam(req.params.id);
     const record = await operations.get(p, id);
+    // A plan that is no longer a draft offers no form: its page says why (and who may send it back).
+    if (!record.allowedEvents.includes('EDIT_PLAN')) {
+      res.status(record.state === 'draft' ? 403 : 409).render('operations/plan-locked', {
+        pageTitle: t(req.locale, 'plan.edit_title'),
+        nav: 'operations',
+        id,
+        title: record.context.plan.title,
+        number: formatRecordNo(numberOf(record.operation), req.locale),
+        state: record.state,
+        why: t(req.locale, record.state === 'draft' ? 'plan.locked_not_yours' : `plan.locked_${record.state === 'filed' ? 'filed' : 'past'}`),
+      });
+      return;
+    }
     const plan = presentOperation(record, p.timeZone, services.clock.now()) as unknown as PlanInput & { version: number };
-    res.render('operations/plan-form', await planFormView(services, p, req.locale, { mode: 'edit', id, version: record.version, values: planValues(plan, p.timeZone), allowed: record.allowedEvents.includes('EDIT_PLAN') }));
+    res.render('operations/plan-form', await planFormView(services, p, req.locale, { mode: 'edit', id, version: record.version, values: planValues(plan, p.timeZone), allowed: true, returnReason: returnReasonOf(record) }));
   });
 
   r.post('/:id/edit', async (req, res) => {
     const p = req.principal!;
     const id = idParam(req.params.id);
-    const body = formToPlan(req.body ?? {}, p.timeZone, { withLead: false });
     const expectedVersion = Number(req.body?.expectedVersion);
-    try {
-      const plan = parseInput(planPatchSchema, body) as PlanInput;
-      await operations.send(p, id, { type: 'EDIT_PLAN', plan, expectedVersion });
-      res.redirect(303, `/operations/${id}?done=edited`);
-    } catch (e) {
-      if (!(e instanceof AppError) || e.status >= 500 || e.status === 404) throw e;
-      const record = await operations.get(p, id);
-      await countInbox(services, req, res);
-      res.status(e.status).render(
-        'operations/plan-form',
-        await planFormView(services, p, req.locale, { mode: 'edit', id, version: Number.isFinite(expectedVersion) ? expectedVersion : record.version, currentVersion: record.version, values: typedValues(req.body ?? {}), error: e, allowed: true }),
-      );
-    }
+    await submitPlan(req, res, services, {
+      mode: 'edit',
+      id,
+      expectedVersion,
+      save: async (plan) => {
+        await operations.send(p, id, { type: 'EDIT_PLAN', plan, expectedVersion });
+        return id;
+      },
+    });
   });
 
   r.post('/:id/events/:type', async (req, res) => {
@@ -150,6 +158,80 @@ export function operationPages(services: Services): Router {
   });
 
   return r;
+}
+
+interface PlanSubmit {
+  mode: 'new' | 'edit';
+  id?: number;
+  expectedVersion?: number;
+  fromNotice?: number;
+  /** Saves the draft (create, or the edit), returning its id. */
+  save(plan: PlanInput): Promise<number>;
+}
+
+/**
+ * A plan form post: 保存草稿 saves the draft; 保存并报备 saves and files it in
+ * one step (both or neither). A refusal shows the form again as typed, with
+ * every problem beside its field at once — the fields that do not parse, and
+ * what filing would refuse of the rest.
+ */
+async function submitPlan(req: Request, res: Response, services: Services, o: PlanSubmit) {
+  const p = req.principal!;
+  const file = req.body?.intent === 'file' && o.fromNotice === undefined;
+  const body = formToPlan(req.body ?? {}, p.timeZone, { withLead: o.mode === 'new' });
+  try {
+    const plan = parseInput(o.mode === 'new' ? createOperationSchema : planPatchSchema, body) as PlanInput;
+    if (file) {
+      const target = o.mode === 'edit' ? { id: o.id!, expectedVersion: o.expectedVersion! } : undefined;
+      const filed = await services.operations.saveAndFile(p, plan, target);
+      res.redirect(303, `/operations/${filed.id}?done=saved_and_filed`);
+      return;
+    }
+    const id = await o.save(plan);
+    res.redirect(303, `/operations/${id}?done=${o.mode === 'new' ? 'created' : 'edited'}`);
+  } catch (e) {
+    if (!(e instanceof AppError) || e.status >= 500 || (o.mode === 'edit' && e.status === 404)) throw e;
+    const extra = file && e instanceof ValidationError ? await filingProblemsOfRest(services, p, body, e, o.id) : [];
+    const record = o.mode === 'edit' ? await services.operations.get(p, o.id!) : null;
+    answerFor(res, o.mode === 'new' ? '/operations/new' : `/operations/${o.id}/edit`);
+    await countInbox(services, req, res);
+    res.status(e.status).render(
+      'operations/plan-form',
+      await planFormView(services, p, req.locale, {
+        mode: o.mode,
+        id: o.id,
+        version: o.mode === 'edit' ? (Number.isFinite(o.expectedVersion) ? o.expectedVersion : record!.version) : undefined,
+        currentVersion: record?.version,
+        values: typedValues(req.body ?? {}),
+        error: e,
+        extraProblems: extra,
+        allowed: true,
+        fromNotice: o.fromNotice,
+        returnReason: record ? returnReasonOf(record) : null,
+        typed: body,
+      }),
+    );
+  }
+}
+
+/** One pass: what filing would refuse of the fields that did parse, beside the ones that did not. */
+async function filingProblemsOfRest(services: Services, p: Principal, body: Record<string, unknown>, e: ValidationError, id?: number) {
+  const bad = new Set(Object.keys(e.fields).map((f) => f.split('.')[0]));
+  const rest = Object.fromEntries(Object.entries(body).filter(([k]) => !bad.has(k)));
+  const parsed = planPatchSchema.safeParse(rest);
+  if (!parsed.success) return [];
+  try {
+    const { checks } = await services.operations.filingCheck(p, { ...(id === undefined ? { leadSquad: p.squad?.code } : {}), ...(parsed.data as PlanInput) }, id);
+    return checks.flatMap((c) => c.problems).filter((pr) => !pr.field || !bad.has(pr.field));
+  } catch (err) {
+    if (err instanceof AppError && err.status < 500) return [];
+    throw err;
+  }
+}
+
+/** A returned plan's edit form shows why it came back, on top. */
+function returnReasonOf(record: OperationRecord): string | null {
+  return record.state === 'draft' && record.context.returnCount > 0 ? record.context.lastReturnReason : null;
 }
 
 async function renderWithForm(req: Request, res: Response, services: Services, id: number, form: FormState) {
@@ -188,9 +270,15 @@ interface PlanFormOptions {
   currentVersion?: number;
   values: PlanFormValues;
   error?: AppError;
+  /** Filing's problems with the fields that did parse (shown with the error's own). */
+  extraProblems?: Problem[];
   allowed?: boolean;
   /** R8: the border notification the new plan comes from. */
   fromNotice?: number;
+  /** Why the Duty Command Section returned the plan (shown on top of its edit form). */
+  returnReason?: string | null;
+  /** The form as the API's body (for the checklist of what the user typed). */
+  typed?: Record<string, unknown>;
 }
 
 /** The plan form's view: an operations order, sections in SPEC §3.1's order, squads grouped by linkage group. */
@@ -198,6 +286,7 @@ async function planFormView(services: Services, p: Principal, locale: Locale, o:
   const { groups, squads } = await services.org.organisation(p.brigadeId);
   const errors: Record<string, string> = {};
   if (o.error) {
+    for (const pr of o.extraProblems ?? []) if (pr.field) errors[pr.field] = describeFieldProblem(locale, pr.code, pr.params);
     for (const [field, code] of Object.entries(o.error.fields)) errors[field.replace(/\.\d+\..*$/, '')] = describeFieldProblem(locale, code);
     for (const pr of o.error.problems) if (pr.field) errors[pr.field] = describeFieldProblem(locale, pr.code, pr.params);
   }
@@ -239,10 +328,28 @@ async function planFormView(services: Services, p: Principal, locale: Locale, o:
       { name: t(locale, 'plan.no_group'), squads: squads.filter((s) => s.groupId === null).map(squadRow) },
     ].filter((g) => g.squads.length),
     fromNotice: o.fromNotice,
+    returnReason: o.returnReason ?? null,
+    // The rules checked at filing, met or not, for the plan as it stands (or as typed).
+    checklist: await planChecklist(services, p, locale, o),
     // §3.4: the hard problems a plan may target (reported or open), and those it names already.
     problemOptions: await problemOptions(services, p, v.problems),
     limits: { minHours: services.config.operations.minHours, holdingMin: services.config.operations.holdingDaysMin, holdingMax: services.config.operations.holdingDaysMax },
   };
+}
+
+/** The "ready to file" checklist of the form: of what was typed, or of the stored plan (edit), or of a new plan's defaults. */
+async function planChecklist(services: Services, p: Principal, locale: Locale, o: PlanFormOptions) {
+  const typed = o.typed ?? formToPlan(o.values as unknown as Record<string, unknown>, p.timeZone, { withLead: o.mode === 'new' });
+  const parsed = planPatchSchema.safeParse(Object.fromEntries(Object.entries(typed).filter(([k]) => k !== 'leadSquad')));
+  if (!parsed.success) return null;
+  try {
+    const lead = o.mode === 'new' ? { leadSquad: String(typed.leadSquad ?? p.squad?.code ?? '') || undefined } : {};
+    const { checks } = await services.operations.filingCheck(p, { ...(parsed.data as PlanInput), ...lead }, o.id);
+    return checklistView(checks, locale);
+  } catch (err) {
+    if (err instanceof AppError && err.status < 500) return null;
+    throw err;
+  }
 }
 
 async function problemOptions(services: Services, p: Principal, chosen: string[]) {
