@@ -13,6 +13,7 @@ import { ForbiddenError, RuleViolationError, ValidationError } from '../../error
 import type { Database } from '../../persistence/data-source';
 import {
   HardProblemOperation,
+  HardProblemResolution,
   HoldingRecord,
   LinkageGroup,
   Operation,
@@ -50,6 +51,8 @@ export interface OperationRecord {
   commanders: User[];
   /** §3.4: the hard problems its plan targets. */
   problemIds: number[];
+  /** §3.4: the hard problems it resolved (whether its plan named them or not). */
+  resolvedProblemIds: number[];
 }
 
 export interface OperationPage {
@@ -147,9 +150,10 @@ export class OperationService {
       ...holding.map((h) => h.byUserId),
       ...history.map((h) => h.actorUserId),
     ].filter((x): x is number => x !== null);
-    const [users, problemLinks] = await Promise.all([
+    const [users, problemLinks, resolutions] = await Promise.all([
       this.org.usersByIds(userIds, m),
       m.find(HardProblemOperation, { select: { problemId: true }, where: { operationId: id }, order: { problemId: 'ASC' } }),
+      m.find(HardProblemResolution, { select: { problemId: true }, where: { operationId: id }, order: { problemId: 'ASC' } }),
     ]);
     const record: OperationRecord = {
       operation,
@@ -166,6 +170,7 @@ export class OperationService {
       userById: new Map([...users, ...commanders].map((u) => [u.id, u])),
       commanders,
       problemIds: problemLinks.map((l) => l.problemId),
+      resolvedProblemIds: [...new Set(resolutions.map((r) => r.problemId))],
     };
     return { record, history };
   }

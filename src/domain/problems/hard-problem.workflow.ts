@@ -2,6 +2,7 @@ import type { EntityManager } from 'typeorm';
 import type { Config } from '../../../config';
 import {
   HARD_PROBLEM_MACHINE_VERSION,
+  HARD_PROBLEM_SNAPSHOT_MIGRATIONS,
   type HardProblemContext,
   type HardProblemEvent,
   type HardProblemEventType,
@@ -39,6 +40,7 @@ export function hardProblemWorkflow(config: Readonly<Config>): HardProblemWorkfl
     name: 'hard_problem',
     machine: hardProblemMachine,
     version: HARD_PROBLEM_MACHINE_VERSION,
+    migrations: HARD_PROBLEM_SNAPSHOT_MIGRATIONS,
     may: (type, actor, context, state) => mayHardProblem(type as HardProblemEventType, actor, context, state as HardProblemState),
     problems: (context, event) => hardProblemEventProblems(context, event as HardProblemEvent),
     facts: (m, actor, _context, command) => hardProblemFacts(m, actor.brigadeId, command),
@@ -61,7 +63,7 @@ async function addReport(m: EntityManager, step: StepRecord<HardProblemContext>,
   );
 }
 
-/** Links an operation to a problem unless it is linked already. */
+/** Makes an operation's plan target a problem unless it does already. */
 export async function linkOperation(m: EntityManager, brigadeId: number, problemId: number, operationId: number, at: Date): Promise<void> {
   const { rows } = await sql(m, 'SELECT 1 AS x FROM hard_problem_operations WHERE problem_id = ? AND operation_id = ?', [problemId, operationId]);
   if (!rows.length) await sql(m, 'INSERT INTO hard_problem_operations (problem_id, operation_id, brigade_id, linked_at) VALUES (?, ?, ?, ?)', [problemId, operationId, brigadeId, at]);
@@ -119,7 +121,14 @@ async function projectHardProblem(m: EntityManager, step: StepRecord<HardProblem
       "UPDATE workflow_deadlines SET closed_at = ?, outcome = CASE WHEN due_at >= ? THEN 'met' ELSE 'late' END WHERE instance_id = ? AND kind = 'callback' AND closed_at IS NULL",
       [step.at, step.at, step.instanceId],
     );
-  } else if (event.type === 'RESOLVE' && typeof event.operationId === 'number') {
-    await linkOperation(m, step.brigadeId, step.instanceId, event.operationId, step.at);
+  } else if (event.type === 'RESOLVE' && lastResolution?.operationId != null) {
+    // "Resolved by" is its own link: the plan's targets are the plan's (an edit of it never takes this away).
+    await sql(m, 'INSERT INTO hard_problem_resolutions (problem_id, seq, operation_id, brigade_id, resolved_at) VALUES (?, ?, ?, ?, ?)', [
+      step.instanceId,
+      step.seq,
+      lastResolution.operationId,
+      step.brigadeId,
+      step.at,
+    ]);
   }
 }
