@@ -109,3 +109,28 @@ describe('plan targets and "resolved by" are separate links (§3.4)', () => {
     expect(problem.operations).toEqual([]);
   });
 });
+
+describe('a merge hands the duplicate’s links to the survivor (§3.4)', () => {
+  it('the plans that targeted the duplicate now target the survivor, and the duplicate keeps none: no operation lists both', async () => {
+    const survivor = await reportProblem(t, { location: '南京东路·河南中路口' });
+    const duplicate = await reportProblem(t, { location: '南京东路河南中路口', source: 'media' });
+    const onlyDuplicate = await createOperation(t, { title: '只针对重复登记的计划', problems: [duplicate.id] });
+    const both = await createOperation(t, { title: '两个都列的计划', problems: [survivor.id, duplicate.id] });
+    await sendProblem(t, duplicate.id, 1, 'MERGE', { into: survivor.id });
+
+    expect((await operationOf(onlyDuplicate.id)).problems).toEqual([survivor.id]);
+    expect((await operationOf(both.id)).problems).toEqual([survivor.id]);
+    expect((await problemOf(duplicate.id)).operations).toEqual([]);
+    expect(ids((await problemOf(survivor.id)).operations).sort((a, b) => a - b)).toEqual([onlyDuplicate.id, both.id]);
+
+    const web = await signIn(t, 'waitan.leader');
+    for (const op of [onlyDuplicate, both]) {
+      const page = (await web.get(`/operations/${op.id}`).expect(200)).text;
+      expect(page).toContain(`data-problem="${survivor.id}"`);
+      expect(page).not.toContain(`data-problem="${duplicate.id}"`);
+    }
+    const dupPage = (await web.get(`/problems/${duplicate.id}`).expect(200)).text;
+    expect(dupPage).not.toContain('data-testid="targeted-by"');
+    expect(block((await web.get(`/problems/${survivor.id}`).expect(200)).text, 'targeted-by')).toContain(`data-operation="${onlyDuplicate.id}"`);
+  });
+});

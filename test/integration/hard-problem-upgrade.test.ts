@@ -96,3 +96,26 @@ describe('rows written before the resolved-by links (migration 20261206T0300)', 
     expect((await t.as('waitan.leader').get(`/api/v1/operations/${plain.id}`).expect(200)).body).toMatchObject({ problems: [], resolvedProblems: [untargeted.id] });
   });
 });
+
+describe('duplicates merged before the merge moved their links (migration 20261206T0301)', () => {
+  it('hands a merged duplicate’s plan links to the problem that survives it, and leaves the duplicate none', async () => {
+    const survivor = await reportProblem(t, { location: '山东中路·福州路口' });
+    const duplicate = await reportProblem(t, { location: '山东中路福州路口' });
+    const plan = await operationIn(t, 'draft', { title: '山东中路整治', problems: [duplicate.id] });
+    await sendProblem(t, duplicate.id, 1, 'MERGE', { into: survivor.id });
+    const links = async (problemId: number) => (await q<{ operation_id: number }>('SELECT operation_id FROM hard_problem_operations WHERE problem_id = ?', [problemId])).map((r) => Number(r.operation_id));
+
+    const ds = t.services.db.dataSource;
+    const applied = async () => (await q<{ name: string }>('SELECT name FROM migrations ORDER BY id')).map((r) => r.name);
+    while ((await applied()).some((n) => n.startsWith('MergedProblemsHandOverPlans'))) await ds.undoLastMigration({ transaction: 'each' });
+    // As the old code left it: the survivor has a copy, the duplicate its own.
+    await q('INSERT INTO hard_problem_operations (problem_id, operation_id, brigade_id, linked_at) SELECT ?, operation_id, brigade_id, linked_at FROM hard_problem_operations WHERE problem_id = ?', [duplicate.id, survivor.id]);
+    expect(await links(duplicate.id)).toEqual([plan.id]);
+    expect(await links(survivor.id)).toEqual([plan.id]);
+
+    await t.services.db.migrate();
+    expect(await links(duplicate.id)).toEqual([]);
+    expect(await links(survivor.id)).toEqual([plan.id]);
+    expect((await t.as('waitan.leader').get(`/api/v1/operations/${plan.id}`).expect(200)).body.problems).toEqual([survivor.id]);
+  });
+});

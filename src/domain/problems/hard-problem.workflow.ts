@@ -69,7 +69,7 @@ export async function linkOperation(m: EntityManager, brigadeId: number, problem
   if (!rows.length) await sql(m, 'INSERT INTO hard_problem_operations (problem_id, operation_id, brigade_id, linked_at) VALUES (?, ?, ?, ?)', [problemId, operationId, brigadeId, at]);
 }
 
-/** Writes the problem's queryable record from its snapshot (and, on a merge, hands its reports and operations to the survivor). */
+/** Writes the problem's queryable record from its snapshot (and, on a merge, hands its reports and the plans that target it to the survivor). */
 async function projectHardProblem(m: EntityManager, step: StepRecord<HardProblemContext>): Promise<void> {
   const ctx = step.next;
   const lastResolution = ctx.resolutions[ctx.resolutions.length - 1];
@@ -108,11 +108,14 @@ async function projectHardProblem(m: EntityManager, step: StepRecord<HardProblem
   if (event.type === 'REBOUND') {
     await addReport(m, step, 'rebound', String(event.origin), String(event.note ?? ''));
   } else if (event.type === 'MERGE' && ctx.mergedIntoId !== null) {
-    // §3.4: the survivor gains the duplicate's reports (and so its sources) and the operations that tackled it.
+    // §3.4: the survivor gains the duplicate's reports (and so its sources) and the plans that target it; the
+    // duplicate keeps none, so no operation lists both. (A duplicate has no resolutions to hand over: only a
+    // reported problem is merged.)
     const into = ctx.mergedIntoId;
     await sql(m, 'UPDATE hard_problem_reports SET problem_id = ? WHERE problem_id = ?', [into, step.instanceId]);
     const { rows } = await sql<{ operation_id: number }>(m, 'SELECT operation_id FROM hard_problem_operations WHERE problem_id = ?', [step.instanceId]);
     for (const r of rows) await linkOperation(m, step.brigadeId, into, Number(r.operation_id), step.at);
+    await sql(m, 'DELETE FROM hard_problem_operations WHERE problem_id = ?', [step.instanceId]);
     await sql(m, 'UPDATE hard_problems SET updated_at = ? WHERE id = ?', [step.at, into]);
   } else if (event.type === 'RECORD_CALLBACK') {
     // The call-back is a step within `resolved`: the engine closes time limits on a change of state only.

@@ -11,6 +11,7 @@ import { HardProblems1796173200000 } from './20261202T0100-hard-problems';
 import { CaseTransfers1796176800000 } from './20261202T0200-case-transfers';
 import { DetainedGoods1796180400000 } from './20261202T0300-detained-goods';
 import { HardProblemResolutions1796526000000 } from './20261206T0300-hard-problem-resolutions';
+import { MergedProblemsHandOverPlans1796526060000 } from './20261206T0301-merged-problems-hand-over-plans';
 
 /** Every migration, oldest first. Never edit one that has landed: add a new one. */
 export const MIGRATIONS = [
@@ -27,4 +28,5 @@ export const MIGRATIONS = [
   CaseTransfers1796176800000,
   DetainedGoods1796180400000,
   HardProblemResolutions1796526000000,
+  MergedProblemsHandOverPlans1796526060000,
 ];
