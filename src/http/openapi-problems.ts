@@ -23,7 +23,8 @@ const problemSummary = {
   repeatCount: { type: 'integer', description: '§3.4: how many times it came back (a rebound reopens it)' },
   mergedInto: { type: ['integer', 'null'], description: 'A merged duplicate: the survivor' },
   reportedAt: { type: 'string', format: 'date-time' },
-  resolvedAt: { type: ['string', 'null'], format: 'date-time' },
+  resolvedAt: { type: ['string', 'null'], format: 'date-time', description: 'Its current resolution: null unless it is resolved now (a rebound reopens it; the record lists every resolution)' },
+  reopenedAt: { type: ['string', 'null'], format: 'date-time', description: 'When it last came back (a rebound), if it did' },
 };
 
 export function problemsSchemas(): Record<string, unknown> {

@@ -134,3 +134,36 @@ describe('a merge hands the duplicate’s links to the survivor (§3.4)', () => 
     expect(block((await web.get(`/problems/${survivor.id}`).expect(200)).text, 'targeted-by')).toContain(`data-operation="${onlyDuplicate.id}"`);
   });
 });
+
+describe('a reopened problem (§3.4)', () => {
+  it('shows no current resolvedAt once a rebound reopens it; its resolutions stay in its history, on the API, the list and its page', async () => {
+    const p = await reportProblem(t, { location: '北京东路·江西中路口' });
+    let v = await sendProblem(t, p.id, 1, 'ACCEPT');
+    v = await sendProblem(t, p.id, v, 'RESOLVE', { note: '第一次整治后清零' });
+    const resolved = await problemOf(p.id);
+    const resolvedAt = resolved.resolvedAt;
+    expect(resolvedAt).not.toBeNull();
+    expect(resolvedAt).toBe(resolved.resolutions[0].at);
+    const listed = async () => (await t.as('duty').get('/api/v1/problems?q=北京东路·江西中路口').expect(200)).body.items.find((x: { id: number }) => x.id === p.id);
+    expect(await listed()).toMatchObject({ state: 'resolved', resolvedAt, reopenedAt: null });
+
+    t.clock.advance(3 * 3_600_000);
+    v = await sendProblem(t, p.id, v, 'REBOUND', { origin: 'inspector', note: '夜查回潮' }, 'inspector');
+    const reopened = await problemOf(p.id);
+    expect(reopened).toMatchObject({ state: 'open', resolvedAt: null, repeatCount: 1 });
+    expect(reopened.reopenedAt).not.toBeNull();
+    expect(reopened.resolutions).toEqual([expect.objectContaining({ note: '第一次整治后清零', at: resolvedAt })]);
+    expect(await listed()).toMatchObject({ state: 'open', resolvedAt: null, reopenedAt: reopened.reopenedAt, repeatCount: 1 });
+    const web = await signIn(t, 'duty');
+    const page = decode((await web.get(`/problems/${p.id}`).expect(200)).text);
+    expect(page).toContain('data-state="open"');
+    expect(block(page, 'resolutions')).toContain('第一次整治后清零');
+
+    t.clock.advance(3 * 3_600_000);
+    await sendProblem(t, p.id, v, 'RESOLVE', { note: '再次整治' });
+    const again = await problemOf(p.id);
+    expect(again.resolvedAt).toBe(again.resolutions[1].at);
+    expect(again.resolvedAt).not.toBe(resolvedAt);
+    expect(again.resolutions.map((r: { note: string }) => r.note)).toEqual(['第一次整治后清零', '再次整治']);
+  });
+});

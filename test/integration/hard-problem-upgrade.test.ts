@@ -119,3 +119,29 @@ describe('duplicates merged before the merge moved their links (migration 202612
     expect((await t.as('waitan.leader').get(`/api/v1/operations/${plan.id}`).expect(200)).body.problems).toEqual([survivor.id]);
   });
 });
+
+describe('problems reopened before resolvedAt meant the current resolution (migration 20261206T0302)', () => {
+  it('clears the stale resolvedAt of a reopened problem and keeps a resolved one’s', async () => {
+    const reopened = await reportProblem(t, { location: '山东中路·汉口路口' });
+    const resolved = await reportProblem(t, { location: '山东中路·九江路口' });
+    let v = await sendProblem(t, reopened.id, 1, 'ACCEPT');
+    v = await sendProblem(t, reopened.id, v, 'RESOLVE', { note: '已清' });
+    await sendProblem(t, reopened.id, v, 'REBOUND', { origin: 'inspector', note: '回潮' }, 'inspector');
+    await sendProblem(t, resolved.id, await sendProblem(t, resolved.id, 1, 'ACCEPT'), 'RESOLVE', { note: '已清' });
+    const resolvedAt = async (id: number) => (await q<{ resolved_at: unknown }>('SELECT resolved_at FROM hard_problems WHERE id = ?', [id]))[0].resolved_at;
+    const kept = await resolvedAt(resolved.id);
+    expect(kept).not.toBeNull();
+    expect(await resolvedAt(reopened.id)).toBeNull();
+
+    const ds = t.services.db.dataSource;
+    const applied = async () => (await q<{ name: string }>('SELECT name FROM migrations ORDER BY id')).map((r) => r.name);
+    while ((await applied()).some((n) => n.startsWith('CurrentResolutionOnly'))) await ds.undoLastMigration({ transaction: 'each' });
+    // As the code before left it: the last resolution's time on the reopened one too.
+    expect(await resolvedAt(reopened.id)).not.toBeNull();
+
+    await t.services.db.migrate();
+    expect(await resolvedAt(reopened.id)).toBeNull();
+    expect(await resolvedAt(resolved.id)).toEqual(kept);
+    expect((await t.as('duty').get(`/api/v1/problems/${reopened.id}`).expect(200)).body).toMatchObject({ state: 'open', resolvedAt: null });
+  });
+});

@@ -81,7 +81,8 @@ async function projectHardProblem(m: EntityManager, step: StepRecord<HardProblem
     repeat_count: ctx.repeatCount,
     callback_count: ctx.callbacks.length,
     accepted_at: ctx.acceptedAt ? new Date(ctx.acceptedAt) : null,
-    resolved_at: lastResolution ? new Date(lastResolution.at) : null,
+    // Resolved now, not once: a reopened problem has no current resolution (its resolutions stay in its history).
+    resolved_at: step.to === 'resolved' && lastResolution ? new Date(lastResolution.at) : null,
     reopened_at: lastRebound ? new Date(lastRebound.at) : null,
     updated_at: step.at,
   };

@@ -23,7 +23,10 @@ export function presentProblemSummary(p: HardProblem, squadById: Map<number, Squ
     repeatCount: p.repeatCount,
     mergedInto: p.mergedIntoId,
     reportedAt: when(p.reportedAt, tz),
+    /** Its current resolution (null unless resolved now: a rebound reopens it; its resolutions are the record's history). */
     resolvedAt: when(p.resolvedAt, tz),
+    /** When it last came back, if it did. */
+    reopenedAt: when(p.reopenedAt, tz),
   };
 }
 

@@ -60,9 +60,11 @@ export class HardProblem {
   @Column({ type: 'datetime', nullable: true })
   acceptedAt!: Date | null;
 
+  /** When its current resolution was made; null unless it is resolved now (a rebound clears it, §3.4). */
   @Column({ type: 'datetime', nullable: true })
   resolvedAt!: Date | null;
 
+  /** When it last came back (a rebound). */
   @Column({ type: 'datetime', nullable: true })
   reopenedAt!: Date | null;
 
