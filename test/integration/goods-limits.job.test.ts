@@ -55,7 +55,7 @@ describe('the goods-limits job (R13), with the clock moved', () => {
     expect(await open()).toEqual([]);
   });
 
-  it('ordinary goods: amber from day 24 of 30 (80 %), red after; an extension moves the limit and clears the flag', async () => {
+  it('ordinary goods: amber from day 24 of 30 (80 %); an extension before the limit moves it and clears the flag; the extended limit is watched like the first', async () => {
     // Registered 2 days and an hour ago: 23 days in, still green; a day later (past 24 of 30), amber and flagged.
     t.clock.advance(21 * DAY);
     await run();
@@ -66,16 +66,17 @@ describe('the goods-limits job (R13), with the clock moved', () => {
     t.clock.advance(4 * DAY);
     await run();
     expect(await open()).toEqual([`goods_near_limit ${cart}`]);
-    t.clock.advance(3 * DAY);
-    await run();
-    expect(await open()).toEqual([`goods_past_limit ${cart}`]);
+    // R13: extended while the limit still runs (never after it).
     await sendGoods(t, cart, 'commander', { type: 'EXTEND', reason: '当事人住院，暂不能领回' });
     expect(await lightOf(cart)).toBe('green');
     await run();
     expect(await open()).toEqual([]);
-    // The extended limit is watched like the first: near it again 27 days on.
+    // The extended limit (60 days) is watched like the first: near it from day 48 (here day 55), past it after day 60.
     t.clock.advance(27 * DAY);
     await run();
     expect(await open()).toEqual([`goods_near_limit ${cart}`]);
+    t.clock.advance(5 * DAY);
+    await run();
+    expect([await lightOf(cart), await open()]).toEqual(['red', [`goods_past_limit ${cart}`]]);
   });
 });

@@ -190,8 +190,10 @@ export class GoodsService {
       state: loaded.state,
       version: loaded.row.version,
       context: ctx,
-      // A step the item as it stands refuses anyway (dispose before approval, a second extension) is not offered.
-      allowedEvents: this.engine.allowedEvents(this.workflow, loaded, actor).filter((e) => goodsStandingProblems(ctx, e as GoodsEventType).length === 0),
+      // A step the item as it stands refuses anyway (dispose before approval, a second extension, an extension past the limit) is not offered.
+      allowedEvents: this.engine
+        .allowedEvents(this.workflow, loaded, actor)
+        .filter((e) => goodsStandingProblems(ctx, e as GoodsEventType, this.clock.now().toISOString()).length === 0),
       light: this.lightOf(item),
       squadById: new Map(squads.map((s) => [s.id, s])),
     };

@@ -270,13 +270,17 @@ interface StepFormState {
 
 async function renderRefused(req: Request, res: Response, services: Services, id: number, form: StepFormState) {
   const view = await itemPage(services, req.principal!, req.locale, id, form);
-  // A form the user may no longer send still shows what they typed.
-  const kept = view.forms.some((f) => f.type === form.type)
+  const offered = view.forms.some((f) => f.type === form.type);
+  // A form the user may no longer send still shows what they typed …
+  const kept = offered
     ? null
     : ['receivedBy', 'decisionRef', 'reason', 'note', 'storagePlace'].filter((k) => str(form.values[k])).map((k) => ({ label: t(req.locale, `goods.field.${k}`), value: str(form.values[k]) }));
+  // … and why, in the banner: with no form to mark, "fix the marked fields" would say nothing (e.g. the limit has passed).
+  const why = offered ? [] : Object.values(form.refusal.errors);
+  const banner = why.length ? { kind: form.refusal.banner.kind, text: why.join(' ') } : form.refusal.banner;
   answerFor(res, `/goods/${id}`);
   await countInbox(services, req, res);
-  res.status(form.status).render('goods/show', { ...view, banner: form.refusal.banner, lostInput: kept && kept.length ? kept : null });
+  res.status(form.status).render('goods/show', { ...view, banner, lostInput: kept && kept.length ? kept : null });
 }
 
 /** Everything an item's page shows: what, whose, where, its limit and light, the steps this user may take, custody and history. */
