@@ -975,6 +975,7 @@ export const en: Record<string, string> = {
   'problem.already_extended': 'The limit can be extended once only',
   'problem.perishable_not_extended': 'Perishable goods are kept only their short limit: they cannot be extended',
   'problem.limit_passed': 'The detention limit has passed: it can no longer be extended; the goods must be dealt with now',
+  'problem.unknown_case': 'No case numbered “{reference}” is registered in the brigade: register the case first, or check the number',
   'problem.method_not_approved': 'Not the method that was approved',
   'problem.custody_unchanged': 'Neither the squad nor the place changes',
   'problem.custodian_not_in_operation': 'The custodian must be a squad of this operation',

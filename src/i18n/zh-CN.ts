@@ -995,6 +995,7 @@ export const zhCN: Record<string, string> = {
   'problem.already_extended': '暂扣期限只能延长一次',
   'problem.perishable_not_extended': '鲜活易腐物品不能延长暂扣期限',
   'problem.limit_passed': '暂扣期限已过，不能再延长，请依法及时处理',
+  'problem.unknown_case': '本大队没有登记编号为“{reference}”的案件，请先登记案件或核对编号',
   'problem.method_not_approved': '处置方式与批准的不一致',
   'problem.custody_unchanged': '保管中队和存放地点都没有变化',
   'problem.custodian_not_in_operation': '保管中队须为参与本次行动的中队',

@@ -6,7 +6,7 @@ import { REGISTERING_STATES, type GoodsRecordView } from '../../domain/goods/goo
 import type { Principal } from '../../domain/org/org.service';
 import { AppError, ValidationError } from '../../errors';
 import { type Locale, t } from '../../i18n';
-import { GoodsParty, Operation, OperationSquad, User, type WorkflowHistory } from '../../persistence/entities';
+import { Case, GoodsParty, Operation, OperationSquad, User, type WorkflowHistory } from '../../persistence/entities';
 import { DISPOSAL_METHODS, GOODS_STATES } from '../../../workflows/goods';
 import { idParam } from '../api/params';
 import { goodsEventSchemas, registerGoodsSchema } from '../schemas/goods.schema';
@@ -213,6 +213,7 @@ async function registerView(services: Services, p: Principal, locale: Locale, op
   const typed = typedRows(body);
   const rows = [...typed, ...Array.from({ length: Math.max(1, FORM_ROWS - typed.length) }, () => Object.fromEntries(ITEM_FIELDS.map((f) => [f, ''])))];
   const party = (body.party ?? {}) as Body;
+  const cases = await m.find(Case, { select: { reference: true }, where: { brigadeId: p.brigadeId, operationId }, order: { id: 'ASC' } });
   return {
     pageTitle: t(locale, 'goods.register_title'),
     nav: 'goods',
@@ -231,6 +232,7 @@ async function registerView(services: Services, p: Principal, locale: Locale, op
       }),
       errors: Object.fromEntries(ITEM_FIELDS.map((f) => [f, errors[`items.${i}.${f}`]])),
     })),
+    caseRefs: cases.map((c) => c.reference),
     errors,
     banner: refusal?.banner ?? null,
   };
