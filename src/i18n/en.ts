@@ -1081,6 +1081,7 @@ export const en: Record<string, string> = {
   'problem.same_squad': 'A squad does not transfer to itself',
   'problem.squad_inactive': 'That squad is no longer in use',
   'problem.not_participant': 'Your squad did not take part in that operation',
+  'problem.case_operation_not_carried_out': 'That operation was not carried out (not begun, or cancelled): cases are registered from operations in progress, holding, awaiting audit or closed',
   'problem.unknown': 'Does not exist',
   'validation.invalid_date': 'Use YYYY-MM-DD',
   'validation.invalid_code': 'Not a valid code',

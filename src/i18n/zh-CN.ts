@@ -1101,6 +1101,7 @@ export const zhCN: Record<string, string> = {
   'problem.same_squad': '不能移送给本中队',
   'problem.squad_inactive': '该中队已停用',
   'problem.not_participant': '本中队未参加该行动',
+  'problem.case_operation_not_carried_out': '该行动尚未实施或已撤销，不能从中登记案件（行动中、固守中、待督察或已办结的行动才可以）',
   'problem.unknown': '不存在',
   'validation.invalid_date': '日期格式应为 YYYY-MM-DD',
   'validation.invalid_code': '代码格式不正确',

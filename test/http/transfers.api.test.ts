@@ -34,8 +34,8 @@ describe('cases (R10’s light register)', () => {
   });
 
   it('a case from an operation needs the squad to have taken part in it', async () => {
-    const { createOperation } = await import('../support/factories');
-    const op = await createOperation(t);
+    const { operationIn } = await import('../support/factories');
+    const op = await operationIn(t, 'in_progress');
     expect((await t.as('waitan.leader').post('/api/v1/cases', { reference: 'op-1', partyKind: 'stall', partyName: '摊主', violation: 'v', location: 'l', operation: op.id })).status).toBe(201);
     const other = await t.as('yuyuan.leader').post('/api/v1/cases', { reference: 'op-2', partyKind: 'stall', partyName: '摊主', violation: 'v', location: 'l', operation: op.id });
     expect(other.status).toBe(422);
