@@ -53,7 +53,9 @@ describe('case transfers (R10) through the API', () => {
     expect(res.body.error.code).toBe('rule_violation');
     expect(Object.keys(res.body.error.fields)).toEqual(['materials.inquiry_record']);
     expect(res.body.error.problems).toEqual([expect.objectContaining({ code: 'material_missing', field: 'materials.inquiry_record', rule: 'R10' })]);
-    expect(res.body.error.message).toMatch(/inquiry_record/);
+    // Named by its name in the caller's language, never by its code.
+    expect(res.body.error.message).toMatch(/询问笔录/);
+    expect(res.body.error.message).not.toMatch(/inquiry_record/);
     expect(await count('case_transfers')).toBe(before);
     expect((await get('waitan.leader', `/api/v1/cases/${caseId}`)).body.openTransfer).toBeNull();
   });
