@@ -4,11 +4,23 @@ import { createServices, type Services } from './container';
 import { createLogger, type Logger } from './logger';
 import { openDatabase } from './persistence/data-source';
 import { type DemoHistoryReport, seedDemoHistory } from './domain/org/demo-history';
+import { unnamedCodes } from './i18n';
+
+/**
+ * What config names that the dictionaries must have words for: a user is
+ * never shown a raw code (a missing transfer material is named by its name).
+ */
+export function checkConfigWords(config: Readonly<Config>): void {
+  const unnamed = unnamedCodes('material.', config.transfers.requiredMaterials);
+  if (unnamed.length) throw new ConfigError(`transfers.requiredMaterials: no words for ${unnamed.join(', ')} (add material.<code> to every dictionary in src/i18n)`);
+}
 
 /** Loads config or exits with a message naming the bad key. */
 export function configOrExit(): Readonly<Config> {
   try {
-    return loadConfig();
+    const config = loadConfig();
+    checkConfigWords(config);
+    return config;
   } catch (e) {
     if (e instanceof ConfigError) {
       process.stderr.write(`${e.message}\n`);

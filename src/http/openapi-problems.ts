@@ -23,7 +23,8 @@ const problemSummary = {
   repeatCount: { type: 'integer', description: '§3.4: how many times it came back (a rebound reopens it)' },
   mergedInto: { type: ['integer', 'null'], description: 'A merged duplicate: the survivor' },
   reportedAt: { type: 'string', format: 'date-time' },
-  resolvedAt: { type: ['string', 'null'], format: 'date-time' },
+  resolvedAt: { type: ['string', 'null'], format: 'date-time', description: 'Its current resolution: null unless it is resolved now (a rebound reopens it; the record lists every resolution)' },
+  reopenedAt: { type: ['string', 'null'], format: 'date-time', description: 'When it last came back (a rebound), if it did' },
 };
 
 export function problemsSchemas(): Record<string, unknown> {
@@ -32,7 +33,7 @@ export function problemsSchemas(): Record<string, unknown> {
     HardProblem: {
       type: 'object',
       description: 'A hard problem (难点顽症, §3.4): its report, what it gathered (its own reports, rebounds, merged duplicates), the operations that tackle it, state, version and what the caller may send now',
-      required: ['id', 'state', 'version', 'allowedEvents', 'source', 'category', 'title', 'location', 'squads', 'repeatCount', 'sources', 'reports', 'operations'],
+      required: ['id', 'state', 'version', 'allowedEvents', 'source', 'category', 'title', 'location', 'squads', 'repeatCount', 'sources', 'reports', 'operations', 'resolvedBy'],
       properties: {
         ...problemSummary,
         version: { type: 'integer' },
@@ -44,10 +45,19 @@ export function problemsSchemas(): Record<string, unknown> {
         sources: { type: 'array', items: { type: 'string', enum: [...PROBLEM_SOURCES] }, description: 'R7: every source, its own and its merged duplicates’' },
         reports: { type: 'array', items: { type: 'object' } },
         rebounds: { type: 'array', items: { type: 'object' } },
-        resolutions: { type: 'array', items: { type: 'object' } },
+        resolutions: {
+          type: 'array',
+          description: 'Every resolution, oldest first (a reopened problem keeps them: its history)',
+          items: { type: 'object', properties: { note: { type: 'string' }, at: { type: 'string', format: 'date-time' }, by: { type: ['string', 'null'] }, operation: { type: ['integer', 'null'], description: 'The operation that resolved it, if one was named' } } },
+        },
         callbacks: { type: 'array', items: { type: 'object' }, description: 'Call-backs to the 12319 complainant after resolution' },
         mergedFrom: { type: 'array', items: { type: 'integer' } },
-        operations: { type: 'array', items: { type: 'object', properties: { id: { type: 'integer' }, title: { type: 'string' }, state: { type: 'string' } } } },
+        operations: { type: 'array', description: 'The operations whose plans target it', items: { type: 'object', properties: { id: { type: 'integer' }, title: { type: 'string' }, state: { type: 'string' } } } },
+        resolvedBy: {
+          type: 'array',
+          description: 'The operations that resolved it, each time one did, oldest first (an edit of a plan never changes these)',
+          items: { type: 'object', properties: { id: { type: 'integer' }, title: { type: 'string' }, state: { type: 'string' }, at: { type: 'string', format: 'date-time' } } },
+        },
         fromNotice: { type: ['integer', 'null'], description: 'R8: the border notification it came from' },
         timeLimit: {
           type: ['object', 'null'],

@@ -31,6 +31,27 @@ export function pickLocale(acceptLanguage: string | undefined): Locale {
 }
 
 /**
+ * Problem params that are codes of things the dictionaries name: a message
+ * says the thing's name in the user's language, never its code (a missing
+ * `transfer_letter` reads 案件移送函 / Transfer letter).
+ */
+const NAMED_PARAMS: Record<string, string> = { material: 'material.' };
+
+/** The codes (e.g. of required transfer materials, from config) that lack words in a dictionary: `<prefix><code>` in every locale. */
+export function unnamedCodes(prefix: string, codes: readonly string[]): string[] {
+  return codes.filter((code) => LOCALES.some((l) => !DICTIONARIES[l][`${prefix}${code}`]));
+}
+
+function namedParams(locale: Locale, params: Record<string, unknown>): Record<string, unknown> {
+  const out = { ...params };
+  for (const [name, prefix] of Object.entries(NAMED_PARAMS)) {
+    const code = params[name];
+    if (typeof code === 'string' && DICTIONARIES[DEFAULT_LOCALE][`${prefix}${code}`]) out[name] = t(locale, `${prefix}${code}`);
+  }
+  return out;
+}
+
+/**
  * A field problem as stored on errors: `code` or `code:value` (e.g.
  * `unknown_code:waitan2`), rendered as a sentence in the user's language.
  */
@@ -40,5 +61,5 @@ export function describeFieldProblem(locale: Locale, problem: string, params: Re
   if (!DICTIONARIES[DEFAULT_LOCALE][key]) return problem;
   // Validation codes carry one detail (`too_small:4`); every placeholder of theirs reads it.
   const detail = value === undefined ? {} : { expected: value, minimum: value, maximum: value, format: value, values: value.split('|').join(', ') };
-  return t(locale, key, { value, ...detail, ...params });
+  return t(locale, key, { value, ...detail, ...namedParams(locale, params) });
 }

@@ -1,10 +1,60 @@
+import { type EntityManager, In } from 'typeorm';
 import { Brigade, Flag, GoodsItem, Operation } from '../persistence/entities';
 import type { WantedFlag } from '../domain/oversight/flag.service';
-import { In } from 'typeorm';
+import type { Light } from '../domain/oversight/lights';
 import { localDateOf } from '../time';
 import type { JobDefinition } from './job';
 
 const KINDS = ['goods_near_limit', 'goods_past_limit'] as const;
+type Kind = (typeof KINDS)[number];
+
+/**
+ * The brigade's held items at or past amber, read in the transaction that
+ * syncs their flags, so the flags raised and resolved are those of the items
+ * as this transaction sees them. On MySQL/MariaDB the read is a locking one:
+ * an item's step still in flight (a return, a disposal) is waited for and
+ * then seen as it committed, not as it was before (READ COMMITTED would show
+ * the old row, and the job would flag goods already dealt with). SQLite runs
+ * one write transaction at a time, so no step is in flight meanwhile.
+ */
+async function heldNearLimit(m: EntityManager, brigadeId: number, now: Date): Promise<GoodsItem[]> {
+  const q = m.createQueryBuilder(GoodsItem, 'g').where("g.brigade_id = :b AND g.state = 'held' AND g.amber_at <= :now", { b: brigadeId, now });
+  if (m.connection.options.type !== 'better-sqlite3') q.setLock('pessimistic_read');
+  return q.getMany();
+}
+
+/** The flags these held items call for (one per item and kind, in the month its limit falls in). */
+function wantedFlags(held: GoodsItem[], opById: Map<number, Pick<Operation, 'groupId'>>, timeZone: string, now: Date, lightOf: (i: GoodsItem) => Light | null): Record<Kind, WantedFlag[]> {
+  const wanted: Record<Kind, WantedFlag[]> = { goods_near_limit: [], goods_past_limit: [] };
+  for (const i of held) {
+    const light = lightOf(i);
+    if (light === 'green' || light === null) continue;
+    const kind: Kind = light === 'red' ? 'goods_past_limit' : 'goods_near_limit';
+    wanted[kind].push({
+      rule: 'R13',
+      kind,
+      period: localDateOf(i.dueAt, timeZone).slice(0, 7),
+      groupId: opById.get(i.operationId)?.groupId ?? null,
+      // The custodian squad acts on it.
+      squadId: i.custodianSquadId,
+      recordType: 'goods',
+      recordId: i.id,
+      subject: `i${i.id}`,
+      figures: {
+        item: i.id,
+        description: i.description,
+        quantity: i.quantity,
+        unit: i.unit,
+        perishable: i.perishable,
+        operation: i.operationId,
+        dueAt: i.dueAt.toISOString(),
+        extended: i.extended,
+        hours: Math.round((Math.abs(i.dueAt.getTime() - now.getTime()) / 3_600_000) * 10) / 10,
+      },
+    });
+  }
+  return wanted;
+}
 
 /**
  * R13: detained goods near their legal limit (amber: 80 % of the time from
@@ -22,53 +72,28 @@ export const goodsLimitsJob: JobDefinition = {
     let found = 0;
     let did = 0;
     for (const brigade of await db.manager.find(Brigade)) {
-      const held = await db.manager
-        .createQueryBuilder(GoodsItem, 'g')
-        .where("g.brigade_id = :b AND g.state = 'held' AND g.amber_at <= :now", { b: brigade.id, now })
-        .getMany();
-      const near = held.filter((i) => goods.lightOf(i, now) !== 'green');
-      const opIds = [...new Set(near.map((i) => i.operationId))];
-      const ops = opIds.length ? await db.manager.find(Operation, { select: { id: true, groupId: true, title: true }, where: { id: In(opIds) } }) : [];
-      const opById = new Map(ops.map((o) => [o.id, o]));
-      const wanted: Record<(typeof KINDS)[number], WantedFlag[]> = { goods_near_limit: [], goods_past_limit: [] };
-      for (const i of near) {
-        const kind = goods.lightOf(i, now) === 'red' ? 'goods_past_limit' : 'goods_near_limit';
-        wanted[kind].push({
-          rule: 'R13',
-          kind,
-          period: localDateOf(i.dueAt, brigade.timeZone).slice(0, 7),
-          groupId: opById.get(i.operationId)?.groupId ?? null,
-          // The custodian squad acts on it.
-          squadId: i.custodianSquadId,
-          recordType: 'goods',
-          recordId: i.id,
-          subject: `i${i.id}`,
-          figures: {
-            item: i.id,
-            description: i.description,
-            quantity: i.quantity,
-            unit: i.unit,
-            perishable: i.perishable,
-            operation: i.operationId,
-            dueAt: i.dueAt.toISOString(),
-            extended: i.extended,
-            hours: Math.round((Math.abs(i.dueAt.getTime() - now.getTime()) / 3_600_000) * 10) / 10,
-          },
-        });
-      }
-      const result: Record<string, unknown> = { near: wanted.goods_near_limit.length, past: wanted.goods_past_limit.length };
-      await db.transaction(async (m) => {
+      // One transaction per brigade: what is read is what the flags are synced to.
+      const outcome = await db.transaction(async (m) => {
+        const held = await heldNearLimit(m, brigade.id, now);
+        const near = held.filter((i) => goods.lightOf(i, now) !== 'green');
+        const opIds = [...new Set(near.map((i) => i.operationId))];
+        const ops = opIds.length ? await m.find(Operation, { select: { id: true, groupId: true }, where: { id: In(opIds) } }) : [];
+        const wanted = wantedFlags(near, new Map(ops.map((o) => [o.id, o])), brigade.timeZone, now, (i) => goods.lightOf(i, now));
+        const result: Record<string, unknown> = { near: wanted.goods_near_limit.length, past: wanted.goods_past_limit.length };
+        let changed = 0;
         for (const kind of KINDS) {
           // Periods with open flags are looked at again: an item dealt with resolves its flag by data.
           const open = await m.find(Flag, { select: { period: true }, where: { brigadeId: brigade.id, kind, status: 'open' } });
           const periods = [...new Set([...wanted[kind].map((w) => w.period), ...open.map((f) => f.period)])];
           const sync = await flags.sync(m, brigade.id, { kind, periods }, wanted[kind], runId);
           result[kind] = sync;
-          did += sync.raised + sync.resolvedByData;
+          changed += sync.raised + sync.resolvedByData;
         }
+        return { result, found: near.length, did: changed };
       });
-      summary[brigade.code] = result;
-      found += near.length;
+      summary[brigade.code] = outcome.result;
+      found += outcome.found;
+      did += outcome.did;
     }
     return { found, did, summary };
   },

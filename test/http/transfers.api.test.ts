@@ -34,8 +34,8 @@ describe('cases (R10’s light register)', () => {
   });
 
   it('a case from an operation needs the squad to have taken part in it', async () => {
-    const { createOperation } = await import('../support/factories');
-    const op = await createOperation(t);
+    const { operationIn } = await import('../support/factories');
+    const op = await operationIn(t, 'in_progress');
     expect((await t.as('waitan.leader').post('/api/v1/cases', { reference: 'op-1', partyKind: 'stall', partyName: '摊主', violation: 'v', location: 'l', operation: op.id })).status).toBe(201);
     const other = await t.as('yuyuan.leader').post('/api/v1/cases', { reference: 'op-2', partyKind: 'stall', partyName: '摊主', violation: 'v', location: 'l', operation: op.id });
     expect(other.status).toBe(422);
@@ -53,7 +53,9 @@ describe('case transfers (R10) through the API', () => {
     expect(res.body.error.code).toBe('rule_violation');
     expect(Object.keys(res.body.error.fields)).toEqual(['materials.inquiry_record']);
     expect(res.body.error.problems).toEqual([expect.objectContaining({ code: 'material_missing', field: 'materials.inquiry_record', rule: 'R10' })]);
-    expect(res.body.error.message).toMatch(/inquiry_record/);
+    // Named by its name in the caller's language, never by its code.
+    expect(res.body.error.message).toMatch(/询问笔录/);
+    expect(res.body.error.message).not.toMatch(/inquiry_record/);
     expect(await count('case_transfers')).toBe(before);
     expect((await get('waitan.leader', `/api/v1/cases/${caseId}`)).body.openTransfer).toBeNull();
   });

@@ -1,4 +1,4 @@
-import { createOperation } from '../support/factories';
+import { operationIn } from '../support/factories';
 import { sh } from '../support/plans-meetings';
 import { startTestApp, type TestApp } from '../support/test-app';
 import { materials, proposeTransfer, registerCase } from '../support/transfers';
@@ -9,7 +9,8 @@ const ids: Record<string, number> = {};
 
 beforeAll(async () => {
   t = await startTestApp({ now: sh('2026-11-02T09:00:00') });
-  ids.operation = (await createOperation(t)).id;
+  // Cases come from an operation that was carried out (§3.1).
+  ids.operation = (await operationIn(t, 'in_progress')).id;
   ids.case = await registerCase(t, 'waitan.leader', { operation: ids.operation });
   ids.proposed = await proposeTransfer(t, ids.case);
   ids.other = await registerCase(t);
@@ -166,7 +167,8 @@ describe('forms keep the user’s input on error and name the bad fields', () =>
 
 describe('a late transfer on the flags pages', () => {
   it('is flagged by the time-limits job, named by its case number, and leads to the transfer', async () => {
-    t.clock.set(sh('2026-11-06T09:00:00'));
+    // Proposed on 11-03 (after the operation's day), answered within 3 days: late on 11-07.
+    t.clock.set(sh('2026-11-07T09:00:00'));
     await t.services.jobs.run('time-limits', { via: 'cli' });
     const flags = (await t.as('duty').get('/api/v1/flags?kind=time_limit')).body.items.filter((f: { record: { type: string; id: number } | null }) => f.record?.type === 'case_transfer' && f.record.id === ids.proposed);
     expect(flags).toHaveLength(1);

@@ -95,6 +95,20 @@ describe('a detained item (R13: 暂扣物品)', () => {
     expect(goodsStandingProblems(once.context, 'EXTEND')).toEqual([{ code: 'already_extended', rule: 'R13' }]);
   });
 
+  it('the limit is extended before it runs out, never once it has passed (R13, the rule and the field named)', () => {
+    const s = start();
+    const at = (iso: string) => ({ ...ev('EXTEND', duty, { reason: '当事人在外地' }), at: iso }) as GoodsEvent;
+    // Up to the last instant of the limit (dueAt 2026-12-10T06:00Z) it may be extended …
+    expect(s.can(at('2026-12-10T06:00:00.000Z'))).toBe(true);
+    // … a moment later it may not.
+    expect(s.can(at('2026-12-10T06:00:00.001Z'))).toBe(false);
+    expect(goodsEventProblems(s.context, at('2026-12-11T00:00:00.000Z'))).toEqual([{ code: 'limit_passed', field: 'dueAt', rule: 'R13' }]);
+    expect(goodsStandingProblems(s.context, 'EXTEND', '2026-12-11T00:00:00.000Z')).toEqual([{ code: 'limit_passed', field: 'dueAt', rule: 'R13' }]);
+    expect(goodsStandingProblems(s.context, 'EXTEND', NOW)).toEqual([]);
+    // Other steps are not refused by the limit: goods past it must still be returned, confiscated or disposed of.
+    expect(s.can({ ...ev('RETURN_TO_OWNER', waitanLeader, { receivedBy: '王某' }), at: '2026-12-11T00:00:00.000Z' } as GoodsEvent)).toBe(true);
+  });
+
   it('perishable goods are never extended: they are kept only their short limit', () => {
     const s = start({ perishable: true });
     expect(s.can(ev('EXTEND', commander, { reason: '当事人在外地' }))).toBe(false);

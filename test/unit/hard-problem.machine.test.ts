@@ -1,5 +1,13 @@
-import { type AnyMachineSnapshot, initialTransition, transition } from 'xstate';
-import { type HardProblemEvent, type HardProblemFacts, type ProblemReport, hardProblemMachine, mayReportProblem } from '../../workflows/hard-problem';
+import { type AnyMachineSnapshot, type AnyStateMachine, createActor, initialTransition, transition } from 'xstate';
+import {
+  HARD_PROBLEM_MACHINE_VERSION,
+  HARD_PROBLEM_SNAPSHOT_MIGRATIONS,
+  type HardProblemEvent,
+  type HardProblemFacts,
+  type ProblemReport,
+  hardProblemMachine,
+  mayReportProblem,
+} from '../../workflows/hard-problem';
 import { borderNoticeMachine, maySendNotice, noticeReportProblems, type BorderNoticeEvent } from '../../workflows/border-notice';
 import type { Actor } from '../../workflows/shared/actor';
 
@@ -69,7 +77,15 @@ describe('hard problem machine (SPEC §3.4)', () => {
     expect(open().can(ev('RESOLVE', waitanLeader, { note: '  ' }))).toBe(false);
     const s = step(open(), ev('RESOLVE', nanjingLeader, { note: '联合整治后清零' }));
     expect(s.value).toBe('resolved');
-    expect(s.context.resolutions).toEqual([{ note: '联合整治后清零', at: NOW, by: 21 }]);
+    expect(s.context.resolutions).toEqual([{ note: '联合整治后清零', at: NOW, by: 21, operationId: null }]);
+  });
+
+  it('a resolution names the operation that resolved it, and a rebound keeps it in the history', () => {
+    const s = step(open(), ev('RESOLVE', waitanLeader, { note: '联合整治后清零', operationId: 42 }));
+    expect(s.context.resolutions).toEqual([{ note: '联合整治后清零', at: NOW, by: 11, operationId: 42 }]);
+    const reopened = step(s, ev('REBOUND', inspector, { origin: 'inspector', note: '夜查回潮' }));
+    expect(reopened.value).toBe('open');
+    expect(reopened.context.resolutions).toEqual(s.context.resolutions);
   });
 
   it('a rebound reopens the resolved problem instead of creating a new one, and counts it', () => {
@@ -107,6 +123,24 @@ describe('hard problem machine (SPEC §3.4)', () => {
     expect(mayReportProblem(feed, 'media')).toEqual({ ok: false, reason: 'hotline_feed_reports_hotline_only' });
     expect(mayReportProblem(waitanOfficer, 'media').ok).toBe(true);
     expect(mayReportProblem(user(['admin'], null, 1), 'hotspot').ok).toBe(false);
+  });
+});
+
+describe('stored hard-problem snapshots of an older machine version', () => {
+  it('a version 1 snapshot (resolutions without their operation) is migrated to the current version and driven on', () => {
+    expect(HARD_PROBLEM_MACHINE_VERSION).toBe(2);
+    // As version 1 stored it: a resolved problem whose resolution does not say what resolved it.
+    const current = hardProblemMachine.getPersistedSnapshot(resolved()) as unknown as { context: { resolutions: Array<Record<string, unknown>> } };
+    const v1 = { ...current, context: { ...current.context, resolutions: current.context.resolutions.map(({ operationId: _dropped, ...r }) => r) } };
+    expect(v1.context.resolutions[0]).not.toHaveProperty('operationId');
+    const migrated = HARD_PROBLEM_SNAPSHOT_MIGRATIONS[1](JSON.parse(JSON.stringify(v1)));
+    const restored = createActor(hardProblemMachine as AnyStateMachine, { snapshot: migrated }).getSnapshot() as AnyMachineSnapshot;
+    expect(restored.status).toBe('active');
+    expect(restored.value).toBe('resolved');
+    expect(restored.context.resolutions).toEqual([{ note: '已清', at: NOW, by: 11, operationId: null }]);
+    const later = step(step(restored, ev('REBOUND', inspector, { origin: 'inspector', note: '回潮' })), ev('RESOLVE', waitanLeader, { note: '再次整治', operationId: 7 }));
+    expect(later.value).toBe('resolved');
+    expect(later.context.resolutions.map((r: { operationId: number | null }) => r.operationId)).toEqual([null, 7]);
   });
 });
 

@@ -4,6 +4,7 @@
  */
 import { type Actor, type Permit, MANAGER_ROLES, asAnyOf, deny, hasRole, permit } from '../shared/actor';
 import { type Problem, problem } from '../shared/problem';
+import { ms } from '../shared/time';
 import { DISPOSAL_METHODS, type GoodsContext, type GoodsEvent, type GoodsEventType, type GoodsInput } from './goods.types';
 
 const blank = (s: string | null | undefined) => !s || s.trim() === '';
@@ -32,8 +33,12 @@ export function mayGoods(type: GoodsEventType, actor: Actor, ctx: GoodsContext):
   }
 }
 
-/** Problems of the item as it stands that refuse `type` whatever its payload (shown as missing buttons too). */
-export function goodsStandingProblems(ctx: GoodsContext, type: GoodsEventType): Problem[] {
+/**
+ * Problems of the item as it stands that refuse `type` whatever its payload
+ * (shown as missing buttons too). `at`: the instant asked about (the event's,
+ * or now for the buttons) — some refusals come with time.
+ */
+export function goodsStandingProblems(ctx: GoodsContext, type: GoodsEventType, at?: string): Problem[] {
   switch (type) {
     case 'DISPOSE':
       // R13: goods cannot be disposed of without a manager's approval.
@@ -43,15 +48,22 @@ export function goodsStandingProblems(ctx: GoodsContext, type: GoodsEventType): 
     case 'EXTEND':
       // R13: the limit is extended once, never twice; perishables are kept only their much shorter limit (never extended).
       if (ctx.perishable) return [problem('perishable_not_extended', undefined, 'R13')];
-      return ctx.extension ? [problem('already_extended', undefined, 'R13')] : [];
+      if (ctx.extension) return [problem('already_extended', undefined, 'R13')];
+      // R13: a limit is extended before it runs out; once passed, the goods are held unlawfully and must be dealt with.
+      return at !== undefined && isLimitPassed(ctx, at) ? [problem('limit_passed', 'dueAt', 'R13')] : [];
     default:
       return [];
   }
 }
 
+/** R13: the item's legal limit has passed at `at` (the limit itself is the last instant it may be held). */
+export function isLimitPassed(ctx: Pick<GoodsContext, 'dueAt'>, at: string): boolean {
+  return ms(at) > ms(ctx.dueAt);
+}
+
 /** Problems with an event's own content, given the item as it stands (empty = the step may happen). */
 export function goodsEventProblems(ctx: GoodsContext, event: GoodsEvent): Problem[] {
-  const out = goodsStandingProblems(ctx, event.type);
+  const out = goodsStandingProblems(ctx, event.type, event.at);
   switch (event.type) {
     case 'RETURN_TO_OWNER':
       if (blank(event.receivedBy)) out.push(problem('required', 'receivedBy', 'R13'));

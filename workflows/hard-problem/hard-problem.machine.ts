@@ -13,8 +13,12 @@ import type { HardProblemContext, HardProblemEvent, HardProblemInput, HardProble
 
 type Ev<T extends HardProblemEvent['type']> = Extract<HardProblemEvent, { type: T }>;
 
-/** Bump when states, events or context change shape; add a migration in the workflow definition. */
-export const HARD_PROBLEM_MACHINE_VERSION = 1;
+/**
+ * Bump when states, events or context change shape; add a migration in
+ * hard-problem.migrations.ts (the workflow definition runs it on load).
+ * 2: each resolution names the operation that resolved it (`operationId`).
+ */
+export const HARD_PROBLEM_MACHINE_VERSION = 2;
 
 const allowed = (state: HardProblemState) => and([{ type: 'permitted', params: { state } }, 'sound']);
 const notify = (topic: string) => ({ type: 'notify' as const, params: { topic } });
@@ -72,7 +76,10 @@ export const hardProblemMachine = setup({
           guard: allowed('open'),
           actions: [
             assign({
-              resolutions: ({ context, event }) => [...context.resolutions, { note: (event as Ev<'RESOLVE'>).note.trim(), at: event.at, by: event.actor.userId }],
+              resolutions: ({ context, event }) => {
+                const e = event as Ev<'RESOLVE'>;
+                return [...context.resolutions, { note: e.note.trim(), at: e.at, by: e.actor.userId, operationId: e.operationId ?? null }];
+              },
             }),
             notify('problem.resolved'),
           ],

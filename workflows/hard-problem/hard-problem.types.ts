@@ -47,6 +47,8 @@ export interface Resolution {
   note: string;
   at: string;
   by: number | null;
+  /** The operation that resolved it (carried out, §3.4), if one did; null for a resolution by other means. */
+  operationId: number | null;
 }
 
 export interface Rebound {

@@ -21,6 +21,7 @@ import { decodeCursor, encodeCursor } from '../operations/operation.service';
 import { type Light, lightOf } from '../oversight/lights';
 import type { CaseFilters, NewCaseInput, NewTransferInput, TransferEventInput, TransferFilters } from './case.inputs';
 import { type CaseTransferWorkflow, transferFacts } from './case-transfer.workflow';
+import { type CaseOperationFacts, caseOperationProblems, mayRegisterCase } from './case.policy';
 
 /** A transfer's clock (§3.5): the open limit of its waiting state and its light; nothing when nothing waits. */
 export interface TransferClock {
@@ -91,14 +92,15 @@ export class CaseService {
    * operation, the squad must have taken part in it.
    */
   async registerCase(p: Principal, input: NewCaseInput): Promise<number> {
-    if (!hasRole(p, 'squad_leader') || p.squadId === null) throw new ForbiddenError('Only a squad leader registers a case for their squad', 'not_squad_leader');
-    const squadId = p.squadId;
+    const permit = mayRegisterCase(p);
+    if (!permit.ok) throw new ForbiddenError('Only a squad leader registers a case for their squad', permit.reason);
+    const squadId = p.squadId!;
     return this.db.transaction(async (m) => {
       if (input.operation !== undefined && input.operation !== null) {
-        const op = await m.findOneBy(Operation, { id: input.operation, brigadeId: p.brigadeId });
+        const op = await this.operationFacts(m, p, input.operation);
         if (!op) throw new ValidationError(`No operation ${input.operation}`, { operation: 'unknown' });
-        const took = await m.findOneBy(OperationSquad, { operationId: op.id, squadId });
-        if (!took && op.hostSquadId !== squadId) throw new RuleViolationError('Your squad did not take part in that operation', [problem('not_participant', 'operation')]);
+        const problems = caseOperationProblems(p, op);
+        if (problems.length) throw new RuleViolationError(`A case cannot come from operation ${input.operation}: ${problems.map((x) => x.code).join(', ')}`, problems);
       }
       const reference = input.reference.trim();
       if (await m.findOneBy(Case, { brigadeId: p.brigadeId, reference })) {
@@ -131,6 +133,21 @@ export class CaseService {
       }
       return row.id;
     });
+  }
+
+  /** What the case rules need of an operation of the caller's brigade (null: no such operation). */
+  private async operationFacts(m: EntityManager, p: Principal, operationId: number): Promise<CaseOperationFacts | null> {
+    const op = Number.isSafeInteger(operationId) ? await m.findOneBy(Operation, { id: operationId, brigadeId: p.brigadeId }) : null;
+    if (!op) return null;
+    const squads = await m.find(OperationSquad, { select: { squadId: true }, where: { operationId: op.id } });
+    return { state: op.state, hostSquadId: op.hostSquadId, squadIds: squads.map((s) => s.squadId) };
+  }
+
+  /** Whether this user may register a case from the operation now (the operation's page offers it exactly then). */
+  async mayRegisterFrom(p: Principal, operationId: number): Promise<boolean> {
+    if (!mayRegisterCase(p).ok) return false;
+    const op = await this.operationFacts(this.db.manager, p, operationId);
+    return op !== null && caseOperationProblems(p, op).length === 0;
   }
 
   async getCase(p: Principal, id: number): Promise<CaseRecordView> {

@@ -9,7 +9,7 @@ import type { WorkflowEngine } from '../../engine/engine';
 import type { CommandEvent } from '../../engine/workflow-definition';
 import { ForbiddenError, NotFoundError, RuleViolationError, ValidationError } from '../../errors';
 import type { Database } from '../../persistence/data-source';
-import { GoodsItem, GoodsParty, Operation, OperationSquad, Squad, type WorkflowHistory } from '../../persistence/entities';
+import { Case, GoodsItem, GoodsParty, Operation, OperationSquad, Squad, type WorkflowHistory } from '../../persistence/entities';
 import { sql } from '../../persistence/sql';
 import { type Light, lightOf } from '../oversight/lights';
 import { takeNumber } from '../numbering/record-number';
@@ -119,11 +119,15 @@ export class GoodsService {
       const codes = [...new Set(input.items.map((i) => i.custodianSquad).filter((c): c is string => !!c))];
       const byCode = codes.length ? await this.org.resolveSquadCodes(actor.brigadeId, codes, 'custodianSquad', m) : new Map<string, Squad>();
       const hostId = operation.hostSquadId ?? operation.leadSquadId;
+      const cases = await this.registeredCases(m, actor.brigadeId, input.items.map((i) => i.caseRef));
       const items = input.items.map((i, n) => {
         const custodianSquadId = i.custodianSquad ? byCode.get(i.custodianSquad)!.id : hostId;
         problems.push(...itemProblems({ description: i.description, quantity: i.quantity, unit: i.unit, storagePlace: i.storagePlace }, `items.${n}.`));
         // R13: goods stay with the squads of the operation (normally the host squad).
         if (!squadIds.includes(custodianSquadId)) problems.push(problem('custodian_not_in_operation', `items.${n}.custodianSquad`, 'R13'));
+        // §3.3: an item is registered against a case of the brigade's register, never a number nobody can find.
+        const caseRef = i.caseRef?.trim() || null;
+        if (caseRef !== null && !cases.has(caseRef)) problems.push(problem('unknown_case', `items.${n}.caseRef`, '§3.3', { reference: caseRef }));
         return { ...i, custodianSquadId };
       });
       if (problems.length) throw new RuleViolationError('The goods cannot be registered', problems);
@@ -184,6 +188,15 @@ export class GoodsService {
     });
   }
 
+  /** Which of these case references are cases registered in the brigade (compared as written, trimmed). */
+  private async registeredCases(m: EntityManager, brigadeId: number, refs: ReadonlyArray<string | null | undefined>): Promise<Set<string>> {
+    const wanted = [...new Set(refs.map((r) => r?.trim()).filter((r): r is string => !!r))];
+    if (!wanted.length) return new Set();
+    const found = await m.find(Case, { select: { reference: true }, where: { brigadeId, reference: In(wanted) } });
+    // The database may compare without case or trailing spaces (MariaDB's collation); the register's own spelling decides.
+    return new Set(found.map((c) => c.reference).filter((r) => wanted.includes(r)));
+  }
+
   async send(actor: Principal, id: number, input: GoodsEventInput): Promise<{ state: string; version: number }> {
     const { expectedVersion, ...rest } = input;
     let command: CommandEvent;
@@ -214,8 +227,10 @@ export class GoodsService {
       state: loaded.state,
       version: loaded.row.version,
       context: ctx,
-      // A step the item as it stands refuses anyway (dispose before approval, a second extension) is not offered.
-      allowedEvents: this.engine.allowedEvents(this.workflow, loaded, actor).filter((e) => goodsStandingProblems(ctx, e as GoodsEventType).length === 0),
+      // A step the item as it stands refuses anyway (dispose before approval, a second extension, an extension past the limit) is not offered.
+      allowedEvents: this.engine
+        .allowedEvents(this.workflow, loaded, actor)
+        .filter((e) => goodsStandingProblems(ctx, e as GoodsEventType, this.clock.now().toISOString()).length === 0),
       light: this.lightOf(item),
       squadById: new Map(squads.map((s) => [s.id, s])),
     };

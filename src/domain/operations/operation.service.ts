@@ -16,6 +16,7 @@ import { ForbiddenError, RuleViolationError, ValidationError } from '../../error
 import type { Database } from '../../persistence/data-source';
 import {
   HardProblemOperation,
+  HardProblemResolution,
   HoldingRecord,
   LinkageGroup,
   Operation,
@@ -59,6 +60,8 @@ export interface OperationRecord {
   coverage: HoldingCoverage | null;
   /** R13: items its goods ledger registered, per detaining squad. */
   goodsBySquad: Record<number, number>;
+  /** §3.4: the hard problems it resolved (whether its plan named them or not). */
+  resolvedProblemIds: number[];
 }
 
 export interface OperationPage {
@@ -199,9 +202,10 @@ export class OperationService {
       ...holding.map((h) => h.byUserId),
       ...history.map((h) => h.actorUserId),
     ].filter((x): x is number => x !== null);
-    const [users, problemLinks, coverage, goodsBySquad] = await Promise.all([
+    const [users, problemLinks, resolutions, coverage, goodsBySquad] = await Promise.all([
       this.org.usersByIds(userIds, m),
       m.find(HardProblemOperation, { select: { problemId: true }, where: { operationId: id }, order: { problemId: 'ASC' } }),
+      m.find(HardProblemResolution, { select: { problemId: true }, where: { operationId: id }, order: { problemId: 'ASC' } }),
       holdingCoverageOf(m, id, ctx, actor.timeZone, this.clock.now()),
       goodsBySquadOf(m, id),
     ]);
@@ -222,6 +226,7 @@ export class OperationService {
       problemIds: problemLinks.map((l) => l.problemId),
       coverage: coverage ?? null,
       goodsBySquad,
+      resolvedProblemIds: [...new Set(resolutions.map((r) => r.problemId))],
     };
     return { record, history };
   }

@@ -11,7 +11,7 @@ import type { WorkflowEngine } from '../../engine/engine';
 import type { CommandEvent } from '../../engine/workflow-definition';
 import { ForbiddenError, RuleViolationError, ValidationError } from '../../errors';
 import type { Database } from '../../persistence/data-source';
-import { HardProblem, HardProblemOperation, HardProblemReport, Operation, Squad, type User, WorkflowDeadline, type WorkflowHistory } from '../../persistence/entities';
+import { HardProblem, HardProblemOperation, HardProblemReport, HardProblemResolution, Operation, Squad, type User, WorkflowDeadline, type WorkflowHistory } from '../../persistence/entities';
 import { sql } from '../../persistence/sql';
 import { decodeCursor, encodeCursor } from '../operations/operation.service';
 import type { OrgService, Principal } from '../org/org.service';
@@ -30,8 +30,10 @@ export interface HardProblemRecordView {
   allowedEvents: string[];
   /** Its reports: its own, its rebounds and those of the duplicates merged into it, oldest first. */
   reports: HardProblemReport[];
-  /** The operations that tackle it. */
+  /** The operations whose plans target it (the plans say so; an edit of one changes this). */
   operations: Operation[];
+  /** The operations that resolved it, each time one did, oldest first (apart from the targets: a plan's edit never changes these). */
+  resolvedBy: Array<{ operation: Operation; at: Date; seq: number }>;
   /** Problems merged into it. */
   mergedFrom: HardProblem[];
   /** §3.5: the open time limit of its state (acceptance; a hotline one's call-back), if any. */
@@ -152,15 +154,18 @@ export class HardProblemService {
     const m = this.db.manager;
     const loaded = await this.engine.load(m, this.workflow, id, actor);
     const ctx = loaded.context;
-    const [problem, reports, links, mergedFrom, squads, timeLimit] = await Promise.all([
+    const [problem, reports, links, resolutions, mergedFrom, squads, timeLimit] = await Promise.all([
       m.findOneByOrFail(HardProblem, { id }),
       m.find(HardProblemReport, { where: { problemId: id }, order: { at: 'ASC', id: 'ASC' } }),
       m.find(HardProblemOperation, { where: { problemId: id }, order: { linkedAt: 'ASC' } }),
+      m.find(HardProblemResolution, { where: { problemId: id }, order: { seq: 'ASC' } }),
       m.find(HardProblem, { where: { mergedIntoId: id }, order: { id: 'ASC' } }),
       m.find(Squad, { where: { brigadeId: actor.brigadeId } }),
       m.findOne(WorkflowDeadline, { where: { instanceId: id, closedAt: IsNull() }, order: { dueAt: 'ASC' } }),
     ]);
-    const operations = links.length ? await m.find(Operation, { where: { id: In(links.map((l) => l.operationId)) }, order: { id: 'ASC' } }) : [];
+    const opIds = [...new Set([...links.map((l) => l.operationId), ...resolutions.map((r) => r.operationId)])];
+    const ops = opIds.length ? await m.find(Operation, { where: { id: In(opIds) }, order: { id: 'ASC' } }) : [];
+    const opById = new Map(ops.map((o) => [o.id, o]));
     const userIds = [ctx.reportedBy, ctx.acceptedBy, ...ctx.resolutions.map((r) => r.by), ...ctx.callbacks.map((c) => c.recordedBy), ...reports.map((r) => r.byUserId)].filter(
       (x): x is number => x !== null,
     );
@@ -172,7 +177,8 @@ export class HardProblemService {
       context: ctx,
       allowedEvents: this.engine.allowedEvents(this.workflow, loaded, actor),
       reports,
-      operations,
+      operations: ops.filter((o) => links.some((l) => l.operationId === o.id)),
+      resolvedBy: resolutions.map((r) => ({ operation: opById.get(r.operationId)!, at: r.resolvedAt, seq: r.seq })),
       mergedFrom,
       timeLimit,
       squadById: new Map(squads.map((s) => [s.id, s])),
@@ -208,21 +214,37 @@ export class HardProblemService {
     return { items, nextCursor: rows.length > limit ? encodeCursor(items[items.length - 1].id) : null, squadById: new Map(squads.map((s) => [s.id, s])) };
   }
 
-  /** The hard problems an operation tackles (its page's section). */
-  async ofOperation(actor: Principal, operationId: number): Promise<Array<{ problem: HardProblem; version: number; allowedEvents: string[] }>> {
+  /**
+   * The hard problems an operation's plan targets and those it resolved (its
+   * page's section): one entry per problem, saying which of the two it is.
+   */
+  async ofOperation(
+    actor: Principal,
+    operationId: number,
+  ): Promise<Array<{ problem: HardProblem; version: number; allowedEvents: string[]; targeted: boolean; resolvedHere: boolean }>> {
     const m = this.db.manager;
-    const links = await m.find(HardProblemOperation, { where: { operationId, brigadeId: actor.brigadeId } });
-    if (!links.length) return [];
-    const problems = await m.find(HardProblem, { where: { id: In(links.map((l) => l.problemId)) }, order: { id: 'ASC' } });
+    const [links, resolutions] = await Promise.all([
+      m.find(HardProblemOperation, { where: { operationId, brigadeId: actor.brigadeId } }),
+      m.find(HardProblemResolution, { where: { operationId, brigadeId: actor.brigadeId } }),
+    ]);
+    const ids = [...new Set([...links.map((l) => l.problemId), ...resolutions.map((r) => r.problemId)])];
+    if (!ids.length) return [];
+    const problems = await m.find(HardProblem, { where: { id: In(ids) }, order: { id: 'ASC' } });
     return Promise.all(
       problems.map(async (problem) => {
         const loaded = await this.engine.load(m, this.workflow, problem.id, actor);
-        return { problem, version: loaded.row.version, allowedEvents: this.engine.allowedEvents(this.workflow, loaded, actor) };
+        return {
+          problem,
+          version: loaded.row.version,
+          allowedEvents: this.engine.allowedEvents(this.workflow, loaded, actor),
+          targeted: links.some((l) => l.problemId === problem.id),
+          resolvedHere: resolutions.some((r) => r.problemId === problem.id),
+        };
       }),
     );
   }
 
-  /** The problem ids an operation's plan names now. */
+  /** The problem ids an operation's plan names now (its targets; not those it resolved without naming them). */
   async idsOfOperation(brigadeId: number, operationId: number): Promise<number[]> {
     const links = await this.db.manager.find(HardProblemOperation, { select: { problemId: true }, where: { operationId, brigadeId } });
     return links.map((l) => l.problemId).sort((a, b) => a - b);
@@ -256,7 +278,7 @@ export async function checkPlanProblems(m: EntityManager, brigadeId: number, ids
   }
 }
 
-/** The plan names exactly these problems now (an edit of the draft replaces the list). */
+/** The plan names exactly these problems now (an edit of the draft replaces the list; resolutions are not the plan's and stay). */
 export async function setPlanProblems(m: EntityManager, brigadeId: number, operationId: number, ids: readonly number[], at: Date): Promise<void> {
   const unique = [...new Set(ids)];
   const { rows } = await sql<{ problem_id: number }>(m, 'SELECT problem_id FROM hard_problem_operations WHERE operation_id = ?', [operationId]);

@@ -2,6 +2,7 @@ import type { EntityManager } from 'typeorm';
 import type { Config } from '../../../config';
 import {
   HARD_PROBLEM_MACHINE_VERSION,
+  HARD_PROBLEM_SNAPSHOT_MIGRATIONS,
   type HardProblemContext,
   type HardProblemEvent,
   type HardProblemEventType,
@@ -39,6 +40,7 @@ export function hardProblemWorkflow(config: Readonly<Config>): HardProblemWorkfl
     name: 'hard_problem',
     machine: hardProblemMachine,
     version: HARD_PROBLEM_MACHINE_VERSION,
+    migrations: HARD_PROBLEM_SNAPSHOT_MIGRATIONS,
     may: (type, actor, context, state) => mayHardProblem(type as HardProblemEventType, actor, context, state as HardProblemState),
     problems: (context, event) => hardProblemEventProblems(context, event as HardProblemEvent),
     facts: (m, actor, _context, command) => hardProblemFacts(m, actor.brigadeId, command),
@@ -61,13 +63,13 @@ async function addReport(m: EntityManager, step: StepRecord<HardProblemContext>,
   );
 }
 
-/** Links an operation to a problem unless it is linked already. */
+/** Makes an operation's plan target a problem unless it does already. */
 export async function linkOperation(m: EntityManager, brigadeId: number, problemId: number, operationId: number, at: Date): Promise<void> {
   const { rows } = await sql(m, 'SELECT 1 AS x FROM hard_problem_operations WHERE problem_id = ? AND operation_id = ?', [problemId, operationId]);
   if (!rows.length) await sql(m, 'INSERT INTO hard_problem_operations (problem_id, operation_id, brigade_id, linked_at) VALUES (?, ?, ?, ?)', [problemId, operationId, brigadeId, at]);
 }
 
-/** Writes the problem's queryable record from its snapshot (and, on a merge, hands its reports and operations to the survivor). */
+/** Writes the problem's queryable record from its snapshot (and, on a merge, hands its reports and the plans that target it to the survivor). */
 async function projectHardProblem(m: EntityManager, step: StepRecord<HardProblemContext>): Promise<void> {
   const ctx = step.next;
   const lastResolution = ctx.resolutions[ctx.resolutions.length - 1];
@@ -79,7 +81,8 @@ async function projectHardProblem(m: EntityManager, step: StepRecord<HardProblem
     repeat_count: ctx.repeatCount,
     callback_count: ctx.callbacks.length,
     accepted_at: ctx.acceptedAt ? new Date(ctx.acceptedAt) : null,
-    resolved_at: lastResolution ? new Date(lastResolution.at) : null,
+    // Resolved now, not once: a reopened problem has no current resolution (its resolutions stay in its history).
+    resolved_at: step.to === 'resolved' && lastResolution ? new Date(lastResolution.at) : null,
     reopened_at: lastRebound ? new Date(lastRebound.at) : null,
     updated_at: step.at,
   };
@@ -106,11 +109,14 @@ async function projectHardProblem(m: EntityManager, step: StepRecord<HardProblem
   if (event.type === 'REBOUND') {
     await addReport(m, step, 'rebound', String(event.origin), String(event.note ?? ''));
   } else if (event.type === 'MERGE' && ctx.mergedIntoId !== null) {
-    // §3.4: the survivor gains the duplicate's reports (and so its sources) and the operations that tackled it.
+    // §3.4: the survivor gains the duplicate's reports (and so its sources) and the plans that target it; the
+    // duplicate keeps none, so no operation lists both. (A duplicate has no resolutions to hand over: only a
+    // reported problem is merged.)
     const into = ctx.mergedIntoId;
     await sql(m, 'UPDATE hard_problem_reports SET problem_id = ? WHERE problem_id = ?', [into, step.instanceId]);
     const { rows } = await sql<{ operation_id: number }>(m, 'SELECT operation_id FROM hard_problem_operations WHERE problem_id = ?', [step.instanceId]);
     for (const r of rows) await linkOperation(m, step.brigadeId, into, Number(r.operation_id), step.at);
+    await sql(m, 'DELETE FROM hard_problem_operations WHERE problem_id = ?', [step.instanceId]);
     await sql(m, 'UPDATE hard_problems SET updated_at = ? WHERE id = ?', [step.at, into]);
   } else if (event.type === 'RECORD_CALLBACK') {
     // The call-back is a step within `resolved`: the engine closes time limits on a change of state only.
@@ -119,7 +125,14 @@ async function projectHardProblem(m: EntityManager, step: StepRecord<HardProblem
       "UPDATE workflow_deadlines SET closed_at = ?, outcome = CASE WHEN due_at >= ? THEN 'met' ELSE 'late' END WHERE instance_id = ? AND kind = 'callback' AND closed_at IS NULL",
       [step.at, step.at, step.instanceId],
     );
-  } else if (event.type === 'RESOLVE' && typeof event.operationId === 'number') {
-    await linkOperation(m, step.brigadeId, step.instanceId, event.operationId, step.at);
+  } else if (event.type === 'RESOLVE' && lastResolution?.operationId != null) {
+    // "Resolved by" is its own link: the plan's targets are the plan's (an edit of it never takes this away).
+    await sql(m, 'INSERT INTO hard_problem_resolutions (problem_id, seq, operation_id, brigade_id, resolved_at) VALUES (?, ?, ?, ?, ?)', [
+      step.instanceId,
+      step.seq,
+      lastResolution.operationId,
+      step.brigadeId,
+      step.at,
+    ]);
   }
 }

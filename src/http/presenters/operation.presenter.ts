@@ -88,6 +88,8 @@ export function presentOperation(r: OperationRecord, tz: string, now: Date) {
     holdingPlan: plan.holdingPlan,
     /** §3.4: the hard problems the plan targets (ids). */
     problems: r.problemIds,
+    /** §3.4: the hard problems this operation resolved (ids), named by its plan or not. */
+    resolvedProblems: r.resolvedProblemIds,
     commanders: r.commanders.map(person),
     designatedCommander: user(ctx.designatedCommanderId),
     createdBy: user(ctx.createdBy),

@@ -23,7 +23,10 @@ export function presentProblemSummary(p: HardProblem, squadById: Map<number, Squ
     repeatCount: p.repeatCount,
     mergedInto: p.mergedIntoId,
     reportedAt: when(p.reportedAt, tz),
+    /** Its current resolution (null unless resolved now: a rebound reopens it; its resolutions are the record's history). */
     resolvedAt: when(p.resolvedAt, tz),
+    /** When it last came back, if it did. */
+    reopenedAt: when(p.reopenedAt, tz),
   };
 }
 
@@ -47,14 +50,18 @@ export function presentProblem(r: HardProblemRecordView, tz: string, now: Date) 
     acceptedBy: user(ctx.acceptedBy),
     acceptedAt: whenIso(ctx.acceptedAt, tz),
     fromNotice: ctx.fromNoticeId,
-    resolutions: ctx.resolutions.map((x) => ({ note: x.note, at: whenIso(x.at, tz), by: user(x.by) })),
+    /** §3.4: every resolution, a reopened problem's too (its history); `operation`: the one that resolved it, if named. */
+    resolutions: ctx.resolutions.map((x) => ({ note: x.note, at: whenIso(x.at, tz), by: user(x.by), operation: x.operationId ?? null })),
     rebounds: ctx.rebounds.map((x) => ({ origin: x.origin, note: x.note, at: whenIso(x.at, tz), by: user(x.by) })),
     callbacks: ctx.callbacks.map((x) => ({ caller: x.caller, calledAt: whenIso(x.calledAt, tz), outcome: x.outcome, note: x.note, recordedBy: user(x.recordedBy) })),
     reports: r.reports.map((x) => ({ kind: x.kind, source: x.source, description: x.description, problem: x.originalProblemId, by: user(x.byUserId), at: when(x.at, tz) })),
     /** R7: every source the problem came from, its own and its merged duplicates'. */
     sources: [...new Set(r.reports.filter((x) => x.kind === 'report' && x.source).map((x) => x.source))],
     mergedFrom: r.mergedFrom.map((p) => p.id),
+    /** The operations whose plans target it. */
     operations: r.operations.map((o) => ({ id: o.id, title: o.title, state: o.state })),
+    /** The operations that resolved it, each time one did (apart from the targets: an edit of a plan does not touch these). */
+    resolvedBy: r.resolvedBy.map((x) => ({ id: x.operation.id, title: x.operation.title, state: x.operation.state, at: when(x.at, tz) })),
     /** §3.5: the open time limit of its state, as a light. */
     timeLimit: r.timeLimit ? { kind: r.timeLimit.kind, dueAt: when(r.timeLimit.dueAt, tz), light: lightOf(r.timeLimit.startsAt, r.timeLimit.dueAt, now) } : null,
   };

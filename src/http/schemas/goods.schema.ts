@@ -15,7 +15,7 @@ export const goodsItemSchema = z
     perishable: z.boolean().optional().describe('Perishable (鲜活易腐): a much shorter legal limit'),
     custodianSquad: code.nullable().optional().describe('Default the operation’s host squad (R13); one of the operation’s squads'),
     storagePlace: required(300).describe('Where it is kept (存放地点)'),
-    caseRef: text(100).nullable().optional().describe('The case it belongs to, if any'),
+    caseRef: text(100).nullable().optional().describe('The case it belongs to, if any: the reference of a case registered in the brigade (an unknown one is refused, 422 unknown_case)'),
   })
   .describe('One detained item');
 

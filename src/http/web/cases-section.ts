@@ -1,17 +1,20 @@
 import { lightFromProjection } from '../../domain/cases/case.service';
-import { hasRole } from '../../../workflows/shared/actor';
 import type { OperationSection } from './operation-sections';
 import { squadLabel } from './plans-meetings-view';
 
-/** R10: an operation's cases, each with the state of its latest transfer; squad leaders register one from here. */
+/**
+ * R10: an operation's cases, each with the state of its latest transfer; the
+ * leaders of the squads that took part register one from here once it was
+ * carried out (the same rule the service registers by).
+ */
 export const casesSection: OperationSection = {
   partial: 'operation-cases',
   async view(services, p, locale, operationId) {
-    const { items, transferById, squadById } = await services.cases.casesOfOperation(p, operationId);
+    const [{ items, transferById, squadById }, canRegister] = await Promise.all([services.cases.casesOfOperation(p, operationId), services.cases.mayRegisterFrom(p, operationId)]);
     const now = services.clock.now();
     return {
       operationId,
-      canRegister: hasRole(p, 'squad_leader') && p.squadId !== null,
+      canRegister,
       rows: items.map((c) => {
         const tr = transferById.get(c.id);
         return {

@@ -6,7 +6,7 @@ import { REGISTERING_STATES, type GoodsRecordView } from '../../domain/goods/goo
 import type { Principal } from '../../domain/org/org.service';
 import { AppError, ValidationError } from '../../errors';
 import { type Locale, t } from '../../i18n';
-import { GoodsParty, Operation, OperationSquad, User, type WorkflowHistory } from '../../persistence/entities';
+import { Case, GoodsParty, Operation, OperationSquad, User, type WorkflowHistory } from '../../persistence/entities';
 import { DISPOSAL_METHODS, GOODS_STATES } from '../../../workflows/goods';
 import { idParam } from '../api/params';
 import { goodsEventSchemas, registerGoodsSchema } from '../schemas/goods.schema';
@@ -213,6 +213,7 @@ async function registerView(services: Services, p: Principal, locale: Locale, op
   const typed = typedRows(body);
   const rows = [...typed, ...Array.from({ length: Math.max(1, FORM_ROWS - typed.length) }, () => Object.fromEntries(ITEM_FIELDS.map((f) => [f, ''])))];
   const party = (body.party ?? {}) as Body;
+  const cases = await m.find(Case, { select: { reference: true }, where: { brigadeId: p.brigadeId, operationId }, order: { id: 'ASC' } });
   return {
     pageTitle: t(locale, 'goods.register_title'),
     nav: 'goods',
@@ -231,6 +232,7 @@ async function registerView(services: Services, p: Principal, locale: Locale, op
       }),
       errors: Object.fromEntries(ITEM_FIELDS.map((f) => [f, errors[`items.${i}.${f}`]])),
     })),
+    caseRefs: cases.map((c) => c.reference),
     errors,
     banner: refusal?.banner ?? null,
   };
@@ -273,13 +275,17 @@ interface StepFormState {
 
 async function renderRefused(req: Request, res: Response, services: Services, id: number, form: StepFormState) {
   const view = await itemPage(services, req.principal!, req.locale, id, form);
-  // A form the user may no longer send still shows what they typed.
-  const kept = view.forms.some((f) => f.type === form.type)
+  const offered = view.forms.some((f) => f.type === form.type);
+  // A form the user may no longer send still shows what they typed …
+  const kept = offered
     ? null
     : ['receivedBy', 'decisionRef', 'reason', 'note', 'storagePlace'].filter((k) => str(form.values[k])).map((k) => ({ label: t(req.locale, `goods.field.${k}`), value: str(form.values[k]) }));
+  // … and why, in the banner: with no form to mark, "fix the marked fields" would say nothing (e.g. the limit has passed).
+  const why = offered ? [] : Object.values(form.refusal.errors);
+  const banner = why.length ? { kind: form.refusal.banner.kind, text: why.join(' ') } : form.refusal.banner;
   answerFor(res, `/goods/${id}`);
   await countInbox(services, req, res);
-  res.status(form.status).render('goods/show', { ...view, banner: form.refusal.banner, lostInput: kept && kept.length ? kept : null });
+  res.status(form.status).render('goods/show', { ...view, banner, lostInput: kept && kept.length ? kept : null });
 }
 
 /** Everything an item's page shows: what, whose, where, its limit and light, the steps this user may take, custody and history. */

@@ -4,9 +4,10 @@ import { CARRIED_OUT } from '../../domain/problems/hard-problem.service';
 import { Operation } from '../../persistence/entities';
 
 /**
- * §3.4 on an operation's page: the hard problems its plan targets, each with
- * its state, and — for those this user may resolve — the resolve form right
- * there (one step; the operation is recorded as the one that resolved it).
+ * §3.4 on an operation's page: the hard problems its plan targets and those it
+ * resolved (each marked as which), with their state, and — for those this user
+ * may resolve — the resolve form right there (one step; the operation is
+ * recorded as the one that resolved it).
  */
 export const problemsSection: OperationSection = {
   partial: 'operation-problems',
@@ -20,13 +21,15 @@ export const problemsSection: OperationSection = {
       operationId,
       back: `/operations/${operationId}`,
       resolveLabel: t(locale, 'hp.section_resolve'),
-      items: items.map(({ problem, version, allowedEvents }) => ({
+      items: items.map(({ problem, version, allowedEvents, targeted, resolvedHere }) => ({
         id: problem.id,
         title: problem.title,
         state: problem.state,
         location: problem.location,
         repeatCount: problem.repeatCount,
         version,
+        targeted,
+        resolvedHere,
         canResolve: carriedOut && allowedEvents.includes('RESOLVE'),
       })),
     };

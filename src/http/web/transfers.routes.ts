@@ -219,11 +219,8 @@ export function transferPages(services: Services): Router {
       res.redirect(303, `/transfers/${id}?done=created`);
     } catch (e) {
       if (!(e instanceof AppError) || e.status >= 500) throw e;
+      // A missing item is named by its name, not its code (the dictionaries' words, as everywhere a problem is told).
       const refused = refusal(e, req.locale);
-      // A missing item is named by its name, not its code.
-      for (const pr of e.problems) {
-        if (pr.code === 'material_missing' && pr.field) refused.errors[pr.field] = t(req.locale, 'problem.material_missing', { material: materialLabel(req.locale, String(pr.params?.material ?? '')) });
-      }
       // zod names a material by its place in the list; the form names it by its row.
       for (const [field, message] of Object.entries(refused.errors)) {
         const m = /^materials\.(\d+)\./.exec(field);

@@ -60,9 +60,11 @@ export class HardProblem {
   @Column({ type: 'datetime', nullable: true })
   acceptedAt!: Date | null;
 
+  /** When its current resolution was made; null unless it is resolved now (a rebound clears it, §3.4). */
   @Column({ type: 'datetime', nullable: true })
   resolvedAt!: Date | null;
 
+  /** When it last came back (a rebound). */
   @Column({ type: 'datetime', nullable: true })
   reopenedAt!: Date | null;
 
@@ -118,7 +120,11 @@ export class HardProblemReport {
   at!: Date;
 }
 
-/** An operation that tackles a hard problem (named in its plan). */
+/**
+ * An operation whose plan targets a hard problem (names it, §3.4). Only the
+ * plan says so: an edit of the draft replaces these. What resolved a problem
+ * is kept apart, in hard_problem_resolutions.
+ */
 @Entity('hard_problem_operations')
 @Index('IDX_hard_problem_operations_operation', ['operationId'])
 export class HardProblemOperation {
@@ -141,6 +147,40 @@ export class HardProblemOperation {
 
   @Column({ type: 'datetime' })
   linkedAt!: Date;
+}
+
+/**
+ * A resolution of a hard problem by an operation (§3.4: "resolved by"), one
+ * row per RESOLVE step that named one. Apart from the plan's targets, so an
+ * edit of a plan never takes a resolution with it; the problem's snapshot
+ * (each resolution's `operationId`) is the truth, this its projection.
+ */
+@Entity('hard_problem_resolutions')
+@Index('IDX_hard_problem_resolutions_operation', ['operationId'])
+export class HardProblemResolution {
+  @PrimaryColumn({ type: 'integer' })
+  problemId!: number;
+
+  /** The RESOLVE step's place in the problem's history (a problem resolved again after a rebound has several). */
+  @PrimaryColumn({ type: 'integer' })
+  seq!: number;
+
+  @ManyToOne(() => HardProblem, { onDelete: 'CASCADE' })
+  @JoinColumn({ name: 'problem_id', foreignKeyConstraintName: 'FK_hard_problem_resolutions_problem_id' })
+  problem?: HardProblem;
+
+  @Column({ type: 'integer' })
+  operationId!: number;
+
+  @ManyToOne(() => Operation, { onDelete: 'CASCADE' })
+  @JoinColumn({ name: 'operation_id', foreignKeyConstraintName: 'FK_hard_problem_resolutions_operation_id' })
+  operation?: Operation;
+
+  @Column({ type: 'integer' })
+  brigadeId!: number;
+
+  @Column({ type: 'datetime' })
+  resolvedAt!: Date;
 }
 
 /** A border notification (R8) as a queryable record. */

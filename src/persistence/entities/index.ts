@@ -6,7 +6,7 @@ import { Flag, JobRun, JobSlot } from './oversight.entity';
 import { Notification, NotificationDelivery } from './notification.entity';
 import { GroupPlan, Meeting } from './plans-meetings.entity';
 import { FigureMonthFacts } from './figures.entity';
-import { BorderNotice, HardProblem, HardProblemOperation, HardProblemReport } from './hard-problem.entity';
+import { BorderNotice, HardProblem, HardProblemOperation, HardProblemReport, HardProblemResolution } from './hard-problem.entity';
 import { GoodsItem, GoodsParty } from './goods.entity';
 import { Case, CaseTransfer } from './case.entity';
 import { RecordNumber } from './numbering.entity';
@@ -53,6 +53,7 @@ export const ENTITIES = [
   HardProblem,
   HardProblemReport,
   HardProblemOperation,
+  HardProblemResolution,
   BorderNotice,
   GoodsParty,
   GoodsItem,
