@@ -110,6 +110,10 @@ export function createServices(config: Readonly<Config>, db: Database, clock: Cl
   const problemWorkflows = { hardProblem: hardProblemWorkflow(config), borderNotice: borderNoticeWorkflow() };
   services.problemWorkflows = problemWorkflows;
   services.problems = new HardProblemService(db, engine, org, problemWorkflows.hardProblem, config, clock);
+  // R12, §3.4: a rebound seen in a holding check reopens the operation's hard problem in the check's own transaction.
+  operations.reportRebound = async (m, actor, problemId, note) => {
+    await services.problems.send(actor, problemId, { type: 'REBOUND', origin: 'holding', note }, { tx: m });
+  };
   services.borderNotices = new BorderNoticeService(db, engine, org, problemWorkflows.borderNotice, services.problems, operations, clock);
   services.problemInbox = new ProblemInboxService(db);
   services.goodsWorkflow = goodsWorkflow(config);

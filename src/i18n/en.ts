@@ -54,6 +54,8 @@ export const en: Record<string, string> = {
   'problem.before_approval': 'An operation cannot begin before its plan was approved',
   'problem.late_reason_required': 'Late entry: the start is more than {hours} hours ago — say why it is recorded now',
   'problem.early_reason_required': 'More than {hours} hours before the planned start — say why',
+  'problem.rebound_not_observed': 'Only a check that saw a rebound reports a hard problem back',
+  'problem.problem_not_of_operation': 'Not a hard problem this operation targeted or resolved',
   'problem.after_holding': 'Later than the end of holding ({last})',
   'problem.coverage_reason_required': 'Holding checks cover only {checked} of {days} days, under {min} % — a pass needs a reason',
   'problem.goods_not_in_ledger': 'Detained goods differ from the ledger: {registered} registered, {reported} reported',
@@ -410,6 +412,9 @@ export const en: Record<string, string> = {
   'done.audit_fail': 'Audit failed; holding starts again.',
 
   'form.choose': 'Choose…',
+  'form.none': '(none)',
+  'field.reboundProblem': 'Hard problem come back',
+  'hint.LOG_HOLDING_CHECK.reboundProblem': 'When the rebound brings back a hard problem this operation resolved: it is reopened with this check (found while holding)',
   'form.cancel': 'Cancel',
   'form.fix_fields': 'Please correct the marked fields and send again.',
   'form.field_problem': '{field}: {problem}',

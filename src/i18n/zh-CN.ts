@@ -57,6 +57,8 @@ export const zhCN: Record<string, string> = {
   'problem.before_approval': '行动不能早于计划批准时间开始',
   'problem.late_reason_required': '补录：开始时间已过去超过 {hours} 小时，须说明补录原因',
   'problem.early_reason_required': '比计划开始时间提前超过 {hours} 小时，须说明提前原因',
+  'problem.rebound_not_observed': '只有发现回潮的固守登记才能报告难点顽症回潮',
+  'problem.problem_not_of_operation': '不是本行动针对或化解的难点顽症',
   'problem.after_holding': '日期晚于固守期结束（{last}）',
   'problem.coverage_reason_required': '固守登记仅覆盖 {checked}/{days} 天，低于 {min}%，通过须说明原因',
   'problem.goods_not_in_ledger': '暂扣物品数与台账不符：台账登记 {registered} 件，填报 {reported} 件',
@@ -427,6 +429,9 @@ export const zhCN: Record<string, string> = {
 
   // forms
   'form.choose': '请选择',
+  'form.none': '（无）',
+  'field.reboundProblem': '回潮的难点顽症',
+  'hint.LOG_HOLDING_CHECK.reboundProblem': '发现回潮且属本行动化解的难点顽症时选择：该问题随本次登记一并重新打开（回潮来源：固守）',
   'form.cancel': '取消',
   'form.fix_fields': '请按提示修改后再提交。',
   'form.field_problem': '{field}：{problem}',

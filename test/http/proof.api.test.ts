@@ -1,5 +1,6 @@
 import { createOperation, operationIn, send, systemActorOf } from '../support/factories';
 import { goodsBody } from '../support/goods';
+import { reportProblem, sendProblem } from '../support/problems';
 import { startTestApp, type TestApp } from '../support/test-app';
 import { signedIn } from '../support/web';
 
@@ -240,5 +241,34 @@ describe('accounts that agree (R13)', () => {
     const n1 = one.items[0].party.number;
     const n2 = two.items[0].party.number;
     expect(n2).toEqual({ year: n1.year, seq: n1.seq + 1 });
+  });
+});
+
+describe('a rebound seen while holding reopens the hard problem in the same step (R12, §3.4)', () => {
+  it('a holding check that saw the problem back reports its rebound: the check and the reopening both happen, or neither', async () => {
+    t.clock.set(sh('2026-12-18T09:00:00'));
+    const problem = await reportProblem(t, { location: '九江路·江西中路口' });
+    let pv = await sendProblem(t, problem.id, problem.version, 'ACCEPT');
+    const { id, version } = await operationIn(t, 'holding', { problems: [problem.id] });
+    pv = await sendProblem(t, problem.id, pv, 'RESOLVE', { note: '整治后清零', operation: id });
+    const today = (await get(id)).coverage.days[0];
+    // Without notes, or without a rebound seen: refused, nothing written.
+    const bare = await post('waitan.officer', id, { type: 'LOG_HOLDING_CHECK', expectedVersion: version, date: today, officersOnPost: 2, reboundObserved: true, reboundProblem: problem.id }).expect(422);
+    expect(bare.body.error.fields).toHaveProperty('notes');
+    const unseen = await post('waitan.officer', id, { type: 'LOG_HOLDING_CHECK', expectedVersion: version, date: today, officersOnPost: 2, reboundObserved: false, notes: '无', reboundProblem: problem.id }).expect(422);
+    expect(unseen.body.error.fields).toHaveProperty('reboundProblem');
+    const other = await reportProblem(t, { location: '福州路·山东中路口' });
+    const foreign = await post('waitan.officer', id, { type: 'LOG_HOLDING_CHECK', expectedVersion: version, date: today, officersOnPost: 2, reboundObserved: true, notes: '回潮', reboundProblem: other.id }).expect(400);
+    expect(foreign.body.error.fields.reboundProblem).toBe('不是本行动针对或化解的难点顽症');
+    expect((await get(id)).version).toBe(version);
+    expect((await t.as('duty').get(`/api/v1/problems/${problem.id}`)).body.state).toBe('resolved');
+
+    await post('waitan.officer', id, { type: 'LOG_HOLDING_CHECK', expectedVersion: version, date: today, officersOnPost: 2, reboundObserved: true, notes: '傍晚三个摊位回潮', reboundProblem: problem.id }).expect(200);
+    const reopened = (await t.as('duty').get(`/api/v1/problems/${problem.id}`)).body;
+    expect(reopened).toMatchObject({ state: 'open', repeatCount: 1, resolvedAt: null });
+    const history = (await t.as('duty').get(`/api/v1/problems/${problem.id}/history`)).body.items;
+    expect(history.at(-1)).toMatchObject({ event: 'REBOUND', payload: { origin: 'holding', note: '傍晚三个摊位回潮' } });
+    expect((await get(id)).holdingRecords.at(-1)).toMatchObject({ kind: 'holding_check', reboundObserved: true });
+    void pv;
   });
 });

@@ -59,7 +59,15 @@ export type EventInput = { expectedVersion?: number } & (
       informed?: string;
     }
   | { type: 'COMPLETE'; actualEnd?: string; results: ResultInput[]; shortReason?: string; summary?: string }
-  | { type: 'LOG_HOLDING_CHECK'; date: string; officersOnPost: number; reboundObserved: boolean; notes?: string }
+  | {
+      type: 'LOG_HOLDING_CHECK';
+      date: string;
+      officersOnPost: number;
+      reboundObserved: boolean;
+      notes?: string;
+      /** §3.4: a hard problem of the operation the rebound brings back (reported as its REBOUND in the same step). */
+      reboundProblem?: number;
+    }
   | { type: 'SPOT_CHECK'; findings: string; reboundObserved: boolean }
   | { type: 'HOLDING_ELAPSED' }
   | { type: 'AUDIT_PASS'; findings: string; coverageReason?: string }

@@ -13,7 +13,9 @@ import {
 import type { WorkflowEngine } from '../../engine/engine';
 import type { CommandEvent } from '../../engine/workflow-definition';
 import { ForbiddenError, RuleViolationError, ValidationError } from '../../errors';
+import { problem } from '../../../workflows/shared/problem';
 import type { Database } from '../../persistence/data-source';
+import { sql } from '../../persistence/sql';
 import {
   HardProblemOperation,
   HardProblemResolution,
@@ -147,8 +149,16 @@ export class OperationService {
     return result;
   }
 
+  /**
+   * §3.4, R12: how a rebound seen while holding reopens a hard problem of the
+   * operation (set by the container: the hard-problem service's REBOUND, run in
+   * the check's own transaction).
+   */
+  reportRebound: ((m: EntityManager, actor: Principal, problemId: number, note: string) => Promise<void>) | null = null;
+
   /** Sends one event. Codes in the payload are resolved to the records they name first. */
   async send(actor: Principal, id: number, input: EventInput): Promise<{ state: string; version: number }> {
+    if (input.type === 'LOG_HOLDING_CHECK' && input.reboundProblem !== undefined) return this.checkWithRebound(actor, id, input);
     const { expectedVersion, ...rest } = input;
     const command = await this.toCommand(actor, id, rest as Exclude<EventInput, never>);
     // §3.4: an edit that names the hard problems the plan targets checks them and links them with the step, in one transaction.
@@ -161,6 +171,33 @@ export class OperationService {
           return step;
         })
       : await this.engine.send(this.workflow, id, actor, command, { expectedVersion });
+    return { state: result.state, version: result.version };
+  }
+
+  /** A holding check that saw a rebound of one of the operation's hard problems: the check and the problem's REBOUND, both or neither. */
+  private async checkWithRebound(actor: Principal, id: number, input: Extract<EventInput, { type: 'LOG_HOLDING_CHECK' }>) {
+    const { expectedVersion, reboundProblem, ...check } = input;
+    const problemId = reboundProblem!;
+    const problems = [
+      ...(input.reboundObserved ? [] : [problem('rebound_not_observed', 'reboundProblem', 'R12')]),
+      // What was seen is the problem's reopening note.
+      ...(input.notes?.trim() ? [] : [problem('required', 'notes', 'R12')]),
+    ];
+    if (problems.length) throw new RuleViolationError('A rebound is reported from a check that saw one, saying what was seen', problems);
+    if (!this.reportRebound) throw new Error('OperationService.reportRebound is not wired');
+    const report = this.reportRebound;
+    const result = await this.db.transaction(async (m) => {
+      const linked = await sql(
+        m,
+        'SELECT 1 FROM hard_problem_operations WHERE operation_id = ? AND problem_id = ? UNION SELECT 1 FROM hard_problem_resolutions WHERE operation_id = ? AND problem_id = ?',
+        [id, problemId, id, problemId],
+      );
+      if (!linked.rows.length) throw new ValidationError(`Hard problem ${problemId} is not one of this operation's`, { reboundProblem: 'problem_not_of_operation' });
+      const step = await this.engine.send(this.workflow, id, actor, check, { expectedVersion, tx: m });
+      await report(m, actor, problemId, input.notes!.trim());
+      return step;
+    });
+    this.engine.outboxCommitted();
     return { state: result.state, version: result.version };
   }
 

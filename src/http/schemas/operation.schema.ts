@@ -115,8 +115,13 @@ export const eventSchemas = {
       officersOnPost: count,
       reboundObserved: z.boolean(),
       notes: text(5000).optional(),
+      reboundProblem: z
+        .int()
+        .positive()
+        .optional()
+        .describe('§3.4: a resolved hard problem the operation targeted or resolved, reported as come back (its REBOUND, origin `holding`) in the same step; needs `reboundObserved`'),
     },
-    'R12: the host squad logs a day of holding',
+    'R12: the host squad logs a day of holding (one entry a day: a second check of the day amends it)',
   ),
   SPOT_CHECK: ev('SPOT_CHECK', { findings: z.string().trim().min(1).max(5000), reboundObserved: z.boolean() }, 'R14: an inspector spot-checks holding'),
   HOLDING_ELAPSED: ev('HOLDING_ELAPSED', {}, 'The holding period is over (system only)'),

@@ -6,7 +6,7 @@ import { zonedInstant } from '../../time';
  * post becomes the same input the API takes (then the same zod schema checks
  * it). Which forms a page shows comes from the engine's allowedEvents.
  */
-export type FieldKind = 'text' | 'textarea' | 'number' | 'datetime' | 'date' | 'checkbox' | 'select' | 'results' | 'commander';
+export type FieldKind = 'text' | 'textarea' | 'number' | 'datetime' | 'date' | 'checkbox' | 'select' | 'results' | 'commander' | 'problem';
 
 export interface FormFieldSpec {
   name: string;
@@ -68,6 +68,8 @@ export const EVENT_FORMS: Record<string, EventFormSpec> = {
       { name: 'officersOnPost', kind: 'number', min: 0, required: true },
       { name: 'reboundObserved', kind: 'checkbox' },
       { name: 'notes', kind: 'textarea' },
+      // §3.4: shown when the operation has a resolved hard problem the rebound may bring back.
+      { name: 'reboundProblem', kind: 'problem' },
     ],
   },
   SPOT_CHECK: {
@@ -129,6 +131,7 @@ export function formToEvent(type: string, body: Record<string, unknown>, timeZon
         break;
       }
       case 'number':
+      case 'problem':
         out[field.name] = numberOrRaw(raw);
         break;
       case 'datetime': {

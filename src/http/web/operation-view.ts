@@ -205,11 +205,17 @@ async function eventForms(services: Services, p: Principal, locale: Locale, reco
     early: services.config.operations.earlyStartHours,
     min: Math.round(services.config.holding.minCoverage * 100),
   };
+  // §3.4: the resolved hard problems of the operation a holding check may report as come back.
+  const reboundable = allowed.includes('LOG_HOLDING_CHECK')
+    ? (await services.problems.ofOperation(p, record.operation.id))
+        .filter((x) => x.problem.state === 'resolved' && x.allowedEvents.includes('REBOUND'))
+        .map((x) => ({ value: String(x.problem.id), label: `${x.problem.title} · ${x.problem.location}` }))
+    : [];
   return allowed.map((type) => {
     const spec = EVENT_FORMS[type];
     const mine = form?.type === type ? form : undefined;
     const values = mine?.values ?? {};
-    const fields = spec.fields.map((f: FormFieldSpec) => {
+    const fields = spec.fields.filter((f: FormFieldSpec) => f.kind !== 'problem' || reboundable.length > 0).map((f: FormFieldSpec) => {
       const raw = values[f.name];
       let value = raw === undefined ? '' : String(raw);
       if (!mine && f.name === 'date') value = today;
@@ -229,6 +235,7 @@ async function eventForms(services: Services, p: Principal, locale: Locale, reco
         field.options = (f.options ?? []).map((o) => ({ value: o, label: t(locale, `${f.labelPrefix}${o}`), selected: value === o }));
       }
       if (f.kind === 'commander') field.options = commanders.map((c) => ({ ...c, selected: value === c.value }));
+      if (f.kind === 'problem') field.options = reboundable.map((o) => ({ ...o, selected: value === o.value }));
       if (f.kind === 'results') {
         const typed = (values.results ?? {}) as Record<string, Record<string, unknown>>;
         field.rows = plan.squadIds.map((sid, i) => {
