@@ -9,6 +9,7 @@ import { FigureMonthFacts } from './figures.entity';
 import { BorderNotice, HardProblem, HardProblemOperation, HardProblemReport } from './hard-problem.entity';
 import { GoodsItem, GoodsParty } from './goods.entity';
 import { Case, CaseTransfer } from './case.entity';
+import { HistoryAnchor } from './history-anchor.entity';
 
 export * from './org.entity';
 export * from './operation.entity';
@@ -21,6 +22,7 @@ export * from './figures.entity';
 export * from './hard-problem.entity';
 export * from './goods.entity';
 export * from './case.entity';
+export * from './history-anchor.entity';
 
 export const ENTITIES = [
   Brigade,
@@ -56,4 +58,5 @@ export const ENTITIES = [
   GoodsItem,
   Case,
   CaseTransfer,
+  HistoryAnchor,
 ];

@@ -11,6 +11,7 @@ import { HardProblems1796173200000 } from './20261202T0100-hard-problems';
 import { CaseTransfers1796176800000 } from './20261202T0200-case-transfers';
 import { DetainedGoods1796180400000 } from './20261202T0300-detained-goods';
 import { HistoryEffectiveAt1796518800000 } from './20261206T0100-history-effective-at';
+import { HistoryHashChain1796522400000 } from './20261206T0200-history-hash-chain';
 
 /** Every migration, oldest first. Never edit one that has landed: add a new one. */
 export const MIGRATIONS = [
@@ -27,4 +28,5 @@ export const MIGRATIONS = [
   CaseTransfers1796176800000,
   DetainedGoods1796180400000,
   HistoryEffectiveAt1796518800000,
+  HistoryHashChain1796522400000,
 ];
