@@ -298,3 +298,70 @@ describe(`the history's hash chains (${TEST_DB})`, () => {
     }
   });
 });
+
+describe(`the migration that chains the history (${TEST_DB})`, () => {
+  it('hashes the rows written before it, record by record in batches, so they verify — and the engine chains on from them', async () => {
+    const old = await startTestApp({ config: { history: { anchorSettleSeconds: 0 } } });
+    try {
+      const db = old.services.db;
+      const { id } = await createOperation(old, { title: '老西门地铁站口整治' });
+      const v = await send(old, id, 1, 'FILE');
+      const counts = async () =>
+        Object.fromEntries(
+          await Promise.all(
+            ['workflow_history', 'operations', 'operation_squads', 'workflow_deadlines', 'outbox'].map(async (table) => [table, Number((await sql<{ n: number }>(db.manager, `SELECT COUNT(*) AS n FROM ${table}`)).rows[0].n)]),
+          ),
+        );
+      const before = await counts();
+      // Back to the schema before the chain: the rows lose their hashes and the records their heads.
+      await db.dataSource.undoLastMigration({ transaction: 'each' });
+      // (Rebuilding a table on SQLite must not cascade to what refers to it.)
+      expect(await counts()).toEqual(before);
+      const { rows: cols } = await sql<Record<string, unknown>>(db.manager, 'SELECT * FROM workflow_history WHERE instance_id = ?', [id]);
+      expect(Object.keys(cols[0])).not.toContain('hash');
+      // And a longer past written then, more records than one batch: Chinese text, 4.0 written as such, milliseconds, the system's steps.
+      const brigade = await old.services.org.brigadeByCode('huangpu');
+      await db.transaction(async (m) => {
+        for (let i = 0; i < 230; i++) {
+          const at = new Date(Date.UTC(2026, 9, 1, 8, 0, i % 60, 250 + i));
+          const { insertId } = await sql(
+            m,
+            "INSERT INTO workflow_instances (brigade_id, workflow, machine_version, state, snapshot, version, created_at, updated_at) VALUES (?, 'goods', 1, 'returned', '{}', 3, ?, ?)",
+            [brigade.id, at, at],
+          );
+          await sql(
+            m,
+            `INSERT INTO workflow_history (instance_id, brigade_id, seq, actor_user_id, actor_name, actor_role, event, payload, from_state, to_state, version, at, effective_at) VALUES
+               (?, ?, 1, 3, '外滩中队领导', 'squad_leader', 'CREATE', ?, NULL, 'held', 1, ?, ?),
+               (?, ?, 2, NULL, 'system', 'system', 'LIMIT_NEAR', '{}', 'held', 'held', 2, ?, ?),
+               (?, ?, 3, 3, '外滩中队领导', 'squad_leader', 'RETURN_TO_OWNER', ?, 'held', 'returned', 3, ?, ?)`,
+            [
+              insertId, brigade.id, `{"description":"西瓜 ${i} 个","quantity":${i}.0,"unit":"个","perishable":true}`, at, at,
+              insertId, brigade.id, new Date(at.getTime() + 3_600_000), at,
+              insertId, brigade.id, '{"note":"当事人领回","receipt":{"by":"王某","count":2.50}}', new Date(at.getTime() + 7_200_000), new Date(at.getTime() + 7_200_000),
+            ],
+          );
+        }
+      });
+      expect(await db.migrate()).toEqual(['HistoryHashChain1796522400000']);
+      expect(await counts()).toEqual({ ...before, workflow_history: before.workflow_history + 230 * 3 });
+
+      const report = await old.services.historyChain.verify();
+      expect(report.ok).toBe(true);
+      expect(report.records).toBe(231);
+      expect(report.steps).toBe(2 + 230 * 3);
+      // The engine takes up the chain where the migration left it.
+      await send(old, id, v, 'APPROVE');
+      const { rows } = await sql<Record<string, any>>(db.manager, 'SELECT seq, prev_hash, hash FROM workflow_history WHERE instance_id = ? ORDER BY seq', [id]);
+      expect(rows[2].prev_hash).toBe(rows[1].hash);
+      expect((await old.services.historyChain.verify()).ok).toBe(true);
+      // And its hashes are the very ones the engine wrote before the schema went back.
+      await db.dataSource.undoLastMigration({ transaction: 'each' });
+      await db.migrate();
+      const { rows: again } = await sql<Record<string, any>>(db.manager, 'SELECT seq, prev_hash, hash FROM workflow_history WHERE instance_id = ? ORDER BY seq', [id]);
+      expect(again.map((r) => r.hash)).toEqual(rows.map((r) => r.hash));
+    } finally {
+      await old.close();
+    }
+  });
+});

@@ -59,7 +59,11 @@ export class HistoryHashChain1796522400000 implements MigrationInterface {
 
   async down(q: QueryRunner): Promise<void> {
     await q.dropTable('history_anchors');
-    await q.dropColumn('workflow_instances', 'head_hash');
+    // Not q.dropColumn: on SQLite it rebuilds workflow_instances, and TypeORM reverts a migration inside a
+    // transaction, where turning foreign keys off does nothing — dropping the old table would cascade to
+    // every record's history, outbox, limits and projections. Both databases drop a plain column in place.
+    await q.query('ALTER TABLE workflow_instances DROP COLUMN head_hash');
+    // Nothing refers to workflow_history: rebuilding it is safe.
     await q.dropColumns('workflow_history', ['hash', 'prev_hash']);
   }
 }
