@@ -10,7 +10,7 @@ import type { JobDefinition } from './job';
  */
 export const historyAnchorJob: JobDefinition = {
   name: 'history-anchor',
-  description: 'history',
+  description: '§3',
   async run({ services, now }) {
     const taken = await services.historyChain.anchor(now);
     const summary: Record<string, unknown> = {};
