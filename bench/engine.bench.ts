@@ -205,24 +205,26 @@ async function databaseCeiling(target: Target, ids: number[], clients: number): 
 
   const event = async (q: Exec, id: number, type: (typeof EVENTS)[number]) => {
     if (type === 'COMPLETE') await q('SELECT id, code FROM squads WHERE brigade_id = ? AND code IN (?, ?)', [1, 'waitan', 'nanjingdonglu']);
-    const [row] = (await q('SELECT id, brigade_id, machine_version, version, snapshot FROM workflow_instances WHERE id = ? AND workflow = ? AND brigade_id = ?', [
+    const [row] = (await q('SELECT id, brigade_id, machine_version, version, snapshot, head_hash FROM workflow_instances WHERE id = ? AND workflow = ? AND brigade_id = ?', [
       id,
       'operation',
       1,
     ])) as Array<{ version: number }>;
     if (type === 'FILE') await q('SELECT id, group_id, active FROM squads WHERE brigade_id = ?', [1]);
-    await q('UPDATE workflow_instances SET snapshot = ?, state = ?, version = ?, machine_version = ?, updated_at = ? WHERE id = ? AND version = ?', [
+    const hash = 'f'.repeat(64);
+    await q('UPDATE workflow_instances SET snapshot = ?, state = ?, version = ?, machine_version = ?, updated_at = ?, head_hash = ? WHERE id = ? AND version = ?', [
       snapshot,
       'x',
       row.version + 1,
       1,
       now(),
+      hash,
       id,
       row.version,
     ]);
     await q(
-      'INSERT INTO workflow_history (instance_id, brigade_id, seq, actor_user_id, actor_name, actor_role, event, payload, from_state, to_state, version, at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
-      [id, 1, row.version + 1000, 1, 'bench', 'squad_leader', type, '{"results":[]}', 'a', 'b', row.version + 1000, now()],
+      'INSERT INTO workflow_history (instance_id, brigade_id, seq, actor_user_id, actor_name, actor_role, event, payload, from_state, to_state, version, at, effective_at, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
+      [id, 1, row.version + 1000, 1, 'bench', 'squad_leader', type, '{"results":[]}', 'a', 'b', row.version + 1000, now(), now(), hash, hash],
     );
     if (type === 'FILE' || type === 'APPROVE' || type === 'LOG_INCIDENT') {
       await q(

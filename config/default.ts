@@ -40,6 +40,8 @@ export const defaults: Config = {
       'plans-and-meetings': '0 15 1 * * *',
       // R13: detained goods near or past their legal limit, every hour.
       'goods-limits': '0 25 * * * *',
+      // The history's daily anchor: a digest of every record's chain head, once a day per brigade.
+      'history-anchor': '0 40 0 * * *',
     },
     missedToleranceMs: 60_000,
     attempts: 3,
@@ -65,4 +67,6 @@ export const defaults: Config = {
   // R10: the receiving squad answers within 3 days, the legal section designates within 5; the package every transfer carries.
   transfers: { answerDays: 3, designationDays: 5, requiredMaterials: ['inspection_record', 'inquiry_record', 'photos_video', 'evidence_list', 'transfer_letter'] },
   demo: { seedOnEmpty: true, password: 'liandong-demo', historyMonths: 12 },
+  // The tamper-evident history: the anchor job's pause after reading its cut (MySQL/MariaDB).
+  history: { anchorSettleSeconds: 5 },
 };

@@ -154,6 +154,13 @@ export const configSchema = z.object({
       .max(36)
       .describe('Months of past joint operations loaded with the demo organisation into an empty database, so figures have something to show (DEMO_HISTORY_MONTHS; 0 = none; default 0 under NODE_ENV=test).'),
   }),
+  history: z.object({
+    anchorSettleSeconds: z
+      .number()
+      .min(0)
+      .max(300)
+      .describe('The history-anchor job, on MySQL/MariaDB: how long it waits after reading its cut (the greatest history id) so that every step holding an id below it has committed (steps take milliseconds; SQLite needs no wait).'),
+  }),
 });
 
 export type Config = z.infer<typeof configSchema>;

@@ -4,6 +4,7 @@ import { boot, configOrExit } from './bootstrap';
 import { AppError } from './errors';
 import { seedDemoHistory } from './domain/org/demo-history';
 import { describeFieldProblem } from './i18n';
+import { anchorsCommand, verifyHistoryCommand } from './cli-history';
 
 const HELP = `Liandong 联动 — command line
 
@@ -19,6 +20,10 @@ const HELP = `Liandong 联动 — command line
   npm run cli -- job list                     the jobs, their schedules and latest runs
   npm run cli -- job run NAME [--period YYYY-MM]
                                               run a job now (recorded in the job-run log)
+  npm run cli -- verify-history [--brigade CODE] [--anchors FILE]
+                                              check every record's history hash chain, and the latest anchor
+                                              (and those in FILE, kept outside); exit 1 naming what does not verify
+  npm run cli -- anchors [--brigade CODE]     print the daily anchors of the history, to keep outside the system
   npm run cli -- help
 
 Environment: DATABASE_URL (default sqlite:data/liandong.sqlite), see README.`;
@@ -111,6 +116,10 @@ async function main(argv: string[]): Promise<number> {
         }
         throw new UsageError('Usage: job list | job run NAME [--period YYYY-MM]');
       }
+      case 'verify-history':
+        return await verifyHistoryCommand(services, rest, (text) => process.stdout.write(text));
+      case 'anchors':
+        return await anchorsCommand(services, rest, (text) => process.stdout.write(text));
       default:
         throw new UsageError(`Unknown command: ${command}\n\n${HELP}`);
     }

@@ -35,6 +35,7 @@ import { GoodsService } from './domain/goods/goods.service';
 import { goodsWorkflow } from './domain/goods/goods.workflow';
 import { CaseService } from './domain/cases/case.service';
 import { caseTransferWorkflow } from './domain/cases/case-transfer.workflow';
+import { HistoryService } from './domain/history/history.service';
 
 /** The application's parts, wired once: the server, the CLI and the tests all build it here. */
 export interface Services {
@@ -83,6 +84,8 @@ export interface Services {
   /** R10: the light case register and case transfers (with the engine's workflow for them). */
   cases: CaseService;
   caseTransferWorkflow: ReturnType<typeof caseTransferWorkflow>;
+  /** The tamper-evident history: verifying its hash chains, the daily anchors. */
+  historyChain: HistoryService;
 }
 
 export function createServices(config: Readonly<Config>, db: Database, clock: Clock, logger: Logger): Services {
@@ -120,6 +123,7 @@ export function createServices(config: Readonly<Config>, db: Database, clock: Cl
   services.goods = new GoodsService(db, engine, org, services.goodsWorkflow, config, clock);
   services.caseTransferWorkflow = caseTransferWorkflow(config);
   services.cases = new CaseService(db, engine, org, services.caseTransferWorkflow, config, clock);
+  services.historyChain = new HistoryService(db, clock, config);
   services.jobs = new JobRunner(services, JOBS);
   return services;
 }

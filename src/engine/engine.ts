@@ -11,7 +11,8 @@ import {
 } from '../errors';
 import type { Database } from '../persistence/data-source';
 import { WorkflowHistory } from '../persistence/entities';
-import { readJson, sql } from '../persistence/sql';
+import { asDatetimeColumn, readJson, sql } from '../persistence/sql';
+import { GENESIS_HASH, stepHash } from './history-hash';
 import type { CommandEvent, EngineActor, WorkflowDefinition } from './workflow-definition';
 
 /** The fields the engine adds to every event; they are not part of the stored payload. */
@@ -33,6 +34,8 @@ export interface InstanceRow {
   machineVersion: number;
   version: number;
   snapshot: unknown;
+  /** The hash of the record's last history step (its chain head); null only for a record written outside the engine. */
+  headHash: string | null;
 }
 
 export interface LoadedInstance<TContext = unknown> {
@@ -116,7 +119,9 @@ export class WorkflowEngine {
         previous: null,
         next: snapshot.context as TContext,
       };
-      await this.appendHistory(m, step, input);
+      const hash = await this.appendHistory(m, def.name, step, input, GENESIS_HASH);
+      // The record's id is known only now: the chain head is set after its first step (one statement, on create only).
+      await sql(m, 'UPDATE workflow_instances SET head_hash = ? WHERE id = ?', [hash, id]);
       wrote = await this.writeOutbox(m, def.name, step, actions);
       await this.openDeadlines(m, def, id, actor.brigadeId, snapshot.context as TContext, state, at);
       await def.project(m, step);
@@ -182,15 +187,6 @@ export class WorkflowEngine {
       const [next, actions] = transition(def.machine, snapshot, event);
       const nextState = stateName(next);
       const version = row.version + 1;
-      // The optimistic lock: only the version we read may be bumped (shared/STACK.md: not @VersionColumn).
-      const result = await sql(
-        m,
-        'UPDATE workflow_instances SET snapshot = ?, state = ?, version = ?, machine_version = ?, updated_at = ? WHERE id = ? AND version = ?',
-        [def.machine.getPersistedSnapshot(next), nextState, version, def.version, at, id, row.version],
-      );
-      if (result.affected !== 1) {
-        throw new StaleVersionError(`Record ${id} changed while this command ran: someone acted first`, row.version + 1, state);
-      }
       const step = {
         instanceId: id,
         brigadeId: row.brigadeId,
@@ -205,7 +201,20 @@ export class WorkflowEngine {
         previous: context,
         next: next.context as TContext,
       };
-      await this.appendHistory(m, step, payloadOf(command));
+      const payloadText = JSON.stringify(payloadOf(command));
+      const prev = row.headHash ?? (await this.headOf(m, id, row.version));
+      const hash = this.hashOf(m, def.name, step, payloadText, prev);
+      // The optimistic lock: only the version we read may be bumped (shared/STACK.md: not @VersionColumn).
+      // The same statement moves the chain head, so two steps from one version can never both extend it.
+      const result = await sql(
+        m,
+        'UPDATE workflow_instances SET snapshot = ?, state = ?, version = ?, machine_version = ?, updated_at = ?, head_hash = ? WHERE id = ? AND version = ?',
+        [def.machine.getPersistedSnapshot(next), nextState, version, def.version, at, hash, id, row.version],
+      );
+      if (result.affected !== 1) {
+        throw new StaleVersionError(`Record ${id} changed while this command ran: someone acted first`, row.version + 1, state);
+      }
+      await this.insertHistory(m, step, payloadText, prev, hash);
       wrote = await this.writeOutbox(m, def.name, step, actions);
       if (nextState !== state) {
         // Limits are judged by when the step happened (a holding period ended at its due time, not when the job noticed).
@@ -230,9 +239,9 @@ export class WorkflowEngine {
     actor: Pick<EngineActor, 'brigadeId'>,
   ): Promise<LoadedInstance<TContext>> {
     const found = Number.isSafeInteger(id)
-      ? await sql<{ id: number; brigade_id: number; machine_version: number; version: number; snapshot: unknown }>(
+      ? await sql<{ id: number; brigade_id: number; machine_version: number; version: number; snapshot: unknown; head_hash: string | null }>(
           m,
-          'SELECT id, brigade_id, machine_version, version, snapshot FROM workflow_instances WHERE id = ? AND workflow = ? AND brigade_id = ?',
+          'SELECT id, brigade_id, machine_version, version, snapshot, head_hash FROM workflow_instances WHERE id = ? AND workflow = ? AND brigade_id = ?',
           [id, def.name, actor.brigadeId],
         )
       : null;
@@ -244,6 +253,7 @@ export class WorkflowEngine {
       machineVersion: Number(r.machine_version),
       version: Number(r.version),
       snapshot: readJson(r.snapshot),
+      headHash: r.head_hash ?? null,
     };
     const snapshot = this.restore(def, row);
     return { row, snapshot, state: stateName(snapshot), context: snapshot.context as TContext };
@@ -273,12 +283,65 @@ export class WorkflowEngine {
     return snapshot;
   }
 
-  private async appendHistory(m: EntityManager, step: StepLike, payload: unknown): Promise<void> {
+  /** Appends the step's history row, chained to `prev`; returns its hash. */
+  private async appendHistory(m: EntityManager, workflow: string, step: StepLike, payload: unknown, prev: string): Promise<string> {
+    const payloadText = JSON.stringify(payload ?? {});
+    const hash = this.hashOf(m, workflow, step, payloadText, prev);
+    await this.insertHistory(m, step, payloadText, prev, hash);
+    return hash;
+  }
+
+  /**
+   * The step's hash over its content exactly as it will read back: the payload
+   * from the very JSON text stored, the times as the column keeps them
+   * (src/engine/history-hash.ts).
+   */
+  private hashOf(m: EntityManager, workflow: string, step: StepLike, payloadText: string, prev: string): string {
+    return stepHash(prev, {
+      instanceId: step.instanceId,
+      workflow,
+      brigadeId: step.brigadeId,
+      seq: step.seq,
+      event: step.event.type,
+      payload: JSON.parse(payloadText),
+      actorUserId: step.actor.userId,
+      actorName: step.actor.name,
+      role: step.role,
+      from: step.from,
+      to: step.to,
+      at: asDatetimeColumn(m, step.at),
+      effectiveAt: asDatetimeColumn(m, step.effectiveAt),
+    });
+  }
+
+  private async insertHistory(m: EntityManager, step: StepLike, payloadText: string, prev: string, hash: string): Promise<void> {
     await sql(
       m,
-      'INSERT INTO workflow_history (instance_id, brigade_id, seq, actor_user_id, actor_name, actor_role, event, payload, from_state, to_state, version, at, effective_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
-      [step.instanceId, step.brigadeId, step.seq, step.actor.userId, step.actor.name, step.role, step.event.type, payload ?? {}, step.from, step.to, step.seq, step.at, step.effectiveAt],
+      'INSERT INTO workflow_history (instance_id, brigade_id, seq, actor_user_id, actor_name, actor_role, event, payload, from_state, to_state, version, at, effective_at, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
+      [
+        step.instanceId,
+        step.brigadeId,
+        step.seq,
+        step.actor.userId,
+        step.actor.name,
+        step.role,
+        step.event.type,
+        payloadText,
+        step.from,
+        step.to,
+        step.seq,
+        asDatetimeColumn(m, step.at),
+        asDatetimeColumn(m, step.effectiveAt),
+        prev,
+        hash,
+      ],
     );
+  }
+
+  /** The chain head of a record written outside the engine (no head on its row): its last step's hash. */
+  private async headOf(m: EntityManager, instanceId: number, version: number): Promise<string> {
+    const { rows } = await sql<{ hash: string | null }>(m, 'SELECT hash FROM workflow_history WHERE instance_id = ? AND seq = ?', [instanceId, version]);
+    return rows[0]?.hash ?? GENESIS_HASH;
   }
 
   /** Writes an outbox row per `notify` action; returns how many. */

@@ -156,6 +156,42 @@ const groupSchema = {
 };
 
 const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` });
+
+/** An operation's history (GET …/history): its steps, each with its hash, and the chain's verdict. */
+const historySchema = {
+  type: 'object',
+  required: ['items', 'verified', 'firstBadSeq'],
+  properties: {
+    items: {
+      type: 'array',
+      items: {
+        type: 'object',
+        required: ['seq', 'event', 'from', 'to', 'actor', 'role', 'payload', 'version', 'at', 'effectiveAt', 'hash'],
+        properties: {
+          seq: { type: 'integer', minimum: 1 },
+          event: { type: 'string' },
+          from: { type: ['string', 'null'] },
+          to: { type: 'string' },
+          actor: { type: 'string' },
+          role: { type: 'string' },
+          payload: { type: 'object' },
+          version: { type: 'integer' },
+          at: { type: 'string', format: 'date-time', description: 'When the step was recorded' },
+          effectiveAt: { type: 'string', format: 'date-time', description: 'When it happened (earlier than `at` for a step the system recorded after the fact)' },
+          hash: {
+            type: 'string',
+            pattern: '^[0-9a-f]{64}$',
+            description:
+              'SHA-256 (hex) over the previous step’s hash (64 zeros for step 1) and this step’s canonical content: canonical JSON (keys sorted, no whitespace) of ' +
+              '{v: 1, prev, record: {id, workflow, brigade}, seq, event, payload, actor: {id, name}, role, from, to, at, effectiveAt}, times in UTC to the second (`YYYY-MM-DDTHH:MM:SSZ`)',
+          },
+        },
+      },
+    },
+    verified: { type: 'boolean', description: 'Every step’s hash matches its content and the previous step’s hash, no step is missing, and the record’s chain head is its last step’s hash' },
+    firstBadSeq: { type: ['integer', 'null'], description: 'The first step that does not verify (null when all do)' },
+  },
+};
 const body = (name: string) => ({ required: true, content: { 'application/json': { schema: ref(name) } } });
 const answer = (description: string, name: string) => ({ description, content: { 'application/json': { schema: ref(name) } } });
 const adminOnly = 'Administrators only (admin role); your brigade only.';
@@ -302,6 +338,7 @@ export function openApiDocument(): Record<string, unknown> {
         ...problemsSchemas(),
         ...goodsSchemas(),
         ...casesSchemas(),
+        History: historySchema,
       },
     },
     paths: {
@@ -453,7 +490,10 @@ export function openApiDocument(): Record<string, unknown> {
       },
       '/api/v1/operations/{id}/history': {
         parameters: [idParameter],
-        get: { summary: 'The append-only history, oldest first', responses: { '200': { description: '`{items}`' }, ...errors } },
+        get: {
+          summary: 'The append-only history, oldest first; each step with its hash, and whether the chain verifies',
+          responses: { '200': { description: 'The steps and the verdict', content: { 'application/json': { schema: ref('History') } } }, ...errors },
+        },
       },
       ...adminPaths(),
       ...notificationPaths(),

@@ -1158,4 +1158,10 @@ export const en: Record<string, string> = {
 
   // Hard problems (§3.4) and border notifications (R8): their own file.
   ...problemsEn,
+
+  // The tamper-evident history (SPEC §3): a record's page says whether its hash chain verifies; the daily anchor job.
+  'history.verified': 'History verified ✓ ({steps} steps)',
+  'history.broken': 'History does not verify from step {seq}: it may have been changed outside the application',
+  'history.check_help': 'Every step carries a hash chained to the previous one, so a step changed or deleted behind the application’s back is found (verify-history on the command line checks every record).',
+  'job.history-anchor': 'Daily anchor of the history',
 };

@@ -1178,4 +1178,10 @@ export const zhCN: Record<string, string> = {
 
   // Hard problems (§3.4) and border notifications (R8): their own file.
   ...problemsZhCN,
+
+  // The tamper-evident history (SPEC §3): a record's page says whether its hash chain verifies; the daily anchor job.
+  'history.verified': '全过程记录校验通过 ✓（{steps} 步）',
+  'history.broken': '全过程记录自第 {seq} 步起校验不通过：记录可能在系统之外被改动',
+  'history.check_help': '每一步都带有与上一步相连的哈希值，任何一步在系统之外被改动或删除都会被发现（命令行 verify-history 可核查全部记录）。',
+  'job.history-anchor': '全过程记录每日锚定',
 };

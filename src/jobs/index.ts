@@ -6,9 +6,13 @@ import { plansAndMeetingsJob } from './plans-and-meetings.job';
 import { sessionsJob } from './sessions.job';
 import { timeLimitsJob } from './time-limits.job';
 import { goodsLimitsJob } from './goods-limits.job';
+import { historyAnchorJob } from './history-anchor.job';
 
 /** Every job, by name. Schedules are in config (`jobs.schedules`). */
 export const JOBS: JobDefinition[] = [monthlyMinimumJob, holdingJob, timeLimitsJob, sessionsJob, outboxJob, plansAndMeetingsJob];
 
 // R13: detained goods near or past their legal limit.
 JOBS.push(goodsLimitsJob);
+
+// The tamper-evident history: a daily digest of every record's chain head.
+JOBS.push(historyAnchorJob);

@@ -48,6 +48,17 @@ export async function sql<Row = Record<string, unknown>>(m: EntityManager, state
   }
 }
 
+/**
+ * The instant a `datetime` column keeps, given to it already: MySQL-family
+ * columns (second precision) get whole seconds — MariaDB would truncate the
+ * fraction anyway, MySQL would round it, and the history's hash reads its
+ * times to the second, floored (src/engine/history-hash.ts). SQLite keeps
+ * the milliseconds, as it does everywhere else.
+ */
+export function asDatetimeColumn(m: EntityManager, d: Date): Date {
+  return isSqlite(m) ? d : new Date(Math.floor(d.getTime() / 1000) * 1000);
+}
+
 /** A JSON column as read back: MySQL/MariaDB and SQLite both hand it over as text here. */
 export function readJson<T>(value: unknown): T {
   return (typeof value === 'string' ? JSON.parse(value) : value) as T;

@@ -33,6 +33,32 @@ describe('two callers acting on the same version at once', () => {
     const history = (await t.as('duty').get(`/api/v1/operations/${id}/history`).expect(200)).body.items;
     expect(history.map((h: { seq: number }) => h.seq)).toEqual([1, 2, 3]);
     expect(['APPROVE', 'RETURN']).toContain(history[2].event);
+    // The loser's hash (from the same chain head) never landed: the chain runs on from the winner's.
+    expect((await t.as('duty').get(`/api/v1/operations/${id}/history`).expect(200)).body).toMatchObject({ verified: true, firstBadSeq: null });
+  });
+
+  it('editors racing on one record, each retrying after a 409, leave a gap-free chain that verifies', async () => {
+    const { id } = await createOperation(t);
+    const titles = Array.from({ length: 6 }, (_, i) => `外滩沿线整治（第 ${i + 1} 稿）`);
+    let stale = 0;
+    const edit = async (title: string) => {
+      for (let attempt = 0; attempt < 50; attempt++) {
+        const { version } = (await t.as('waitan.leader').get(`/api/v1/operations/${id}`).expect(200)).body;
+        const res = await t.as('waitan.leader').patch(`/api/v1/operations/${id}`, { title, expectedVersion: version });
+        if (res.status === 200) return;
+        expect(res.body.error.code).toBe('stale_version');
+        stale++;
+      }
+      throw new Error('never got through');
+    };
+    await Promise.all(titles.map(edit));
+    expect(stale).toBeGreaterThan(0);
+    const body = (await t.as('duty').get(`/api/v1/operations/${id}/history`).expect(200)).body;
+    expect(body.items.map((h: { seq: number }) => h.seq)).toEqual([1, 2, 3, 4, 5, 6, 7]);
+    expect(body).toMatchObject({ verified: true, firstBadSeq: null });
+    expect(new Set(body.items.map((h: { hash: string }) => h.hash)).size).toBe(7);
+    const report = await t.services.historyChain.verify();
+    expect(report.ok).toBe(true);
   });
 
   it('under a burst of 16 callers with the same version, exactly one wins every time', async () => {
@@ -53,6 +79,7 @@ describe('two callers acting on the same version at once', () => {
       expect(Number(row.n)).toBe(3);
       const [outbox] = await t.services.db.dataSource.query(`SELECT COUNT(*) AS n FROM outbox WHERE instance_id = ${id} AND topic = 'operation.approved'`);
       expect(Number(outbox.n)).toBe(1);
+      expect((await t.as('duty').get(`/api/v1/operations/${id}/history`).expect(200)).body).toMatchObject({ verified: true });
     }
   });
 });

@@ -95,4 +95,14 @@ describe('the OpenAPI document at /api/openapi.json', () => {
     const ajv = new Ajv2020({ strict: false });
     expect(ajv.validate(doc.components.schemas.Operation, op)).toBe(true);
   });
+
+  it('describes the history the server sends: each step with its hash, and whether the chain verifies', async () => {
+    const { id } = await createOperation(t);
+    await send(t, id, 1, 'FILE');
+    const history = (await t.as('duty').get(`/api/v1/operations/${id}/history`).expect(200)).body;
+    expect(history).toMatchObject({ verified: true, firstBadSeq: null });
+    expect(history.items.map((h: { hash: string }) => h.hash)).toEqual([expect.stringMatching(/^[0-9a-f]{64}$/), expect.stringMatching(/^[0-9a-f]{64}$/)]);
+    const validate = validator('History');
+    expect({ valid: validate(history), errors: validate.errors }).toEqual({ valid: true, errors: null });
+  });
 });

@@ -1,7 +1,8 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { createTestDatabase, TEST_DB, type TestDatabase } from '../support/db';
+import { openDatabase } from '../../src/persistence/data-source';
+import { createTestDatabase, TEST_DB, testConfig, type TestDatabase } from '../support/db';
 import { removeBuild, runScript, startScript } from '../support/spawn';
 
 let database: TestDatabase;
@@ -46,6 +47,29 @@ describe(`the CLI (${TEST_DB})`, () => {
     expect(Number(steps)).toBeGreaterThan(Number(ops) * 3);
     const second = await runScript('cli', ['seed-demo', '--history-months', '2'], env);
     expect(second.stdout).toContain('Demo history: not loaded, the database already has operations.');
+  });
+
+  it('verify-history verifies the demo past and anchors prints the day’s anchor; a step changed behind the application’s back is named, exit 1', async () => {
+    const ok = await runScript('cli', ['verify-history'], env);
+    expect(ok).toMatchObject({ code: 0 });
+    expect(ok.stdout).toMatch(/History verifies: \d+ record\(s\), \d+ step\(s\)\./);
+    expect((await runScript('cli', ['job', 'run', 'history-anchor'], env)).code).toBe(0);
+    const anchors = await runScript('cli', ['anchors'], env);
+    expect(anchors.stdout).toMatch(/^huangpu\s+\d{4}-\d\d-\d\d\s+[0-9a-f]{64}\s+\d+\s+\d+\s+\d+\s+\S+Z$/m);
+
+    const db = await openDatabase(testConfig(database.url));
+    try {
+      const [row] = await db.dataSource.query("SELECT h.id, h.instance_id, h.payload, o.title FROM workflow_history h JOIN operations o ON o.id = h.instance_id WHERE h.seq = 2 ORDER BY h.id LIMIT 1");
+      await db.dataSource.query('UPDATE workflow_history SET payload = ? WHERE id = ?', ['{"note":"改过"}', row.id]);
+      const bad = await runScript('cli', ['verify-history', '--brigade', 'huangpu'], env);
+      expect(bad.code).toBe(1);
+      expect(bad.stdout).toContain(`operation #${row.instance_id} 「${row.title}」: does not verify from row 2`);
+      expect(bad.stdout).toContain('row 2: stored hash ≠ recomputed');
+      await db.dataSource.query('UPDATE workflow_history SET payload = ? WHERE id = ?', [typeof row.payload === 'string' ? row.payload : JSON.stringify(row.payload), row.id]);
+    } finally {
+      await db.close();
+    }
+    expect((await runScript('cli', ['verify-history'], env)).code).toBe(0);
   });
 
   it('user create makes a user with roles and a squad; a taken name or unknown role is refused, naming the field', async () => {

@@ -31,6 +31,7 @@ import {
   type WorkflowHistory,
 } from '../../persistence/entities';
 import { zonedInstant } from '../../time';
+import { type ChainRecord, type RecordVerdict, verifyRecordChain } from '../history/history-chain';
 import type { OrgService, Principal } from '../org/org.service';
 import type { EventInput, OperationFilters, PlanInput } from './operation.inputs';
 import { type OperationWorkflow, goodsBySquadOf, holdingCoverageOf, planFacts } from './operation.workflow';
@@ -206,7 +207,7 @@ export class OperationService {
   }
 
   /** The operation and its history, from one load of the instance (the operation's page shows both). */
-  async getWithHistory(actor: Principal, id: number): Promise<{ record: OperationRecord; history: WorkflowHistory[] }> {
+  async getWithHistory(actor: Principal, id: number): Promise<{ record: OperationRecord; history: WorkflowHistory[]; chain: ChainRecord }> {
     return this.read(actor, id, true);
   }
 
@@ -215,7 +216,7 @@ export class OperationService {
    * at once: all of it hangs on the id and the snapshot's context alone. The
    * users named anywhere (history included) come in one last read.
    */
-  private async read(actor: Principal, id: number, withHistory: boolean): Promise<{ record: OperationRecord; history: WorkflowHistory[] }> {
+  private async read(actor: Principal, id: number, withHistory: boolean): Promise<{ record: OperationRecord; history: WorkflowHistory[]; chain: ChainRecord }> {
     const m = this.db.manager;
     const loaded = await this.engine.load(m, this.workflow, id, actor);
     const ctx = loaded.context;
@@ -265,13 +266,24 @@ export class OperationService {
       goodsBySquad,
       resolvedProblemIds: [...new Set(resolutions.map((r) => r.problemId))],
     };
-    return { record, history };
+    // The record as loaded, before its history was read: what its hash chain is checked against.
+    const chain: ChainRecord = { instanceId: id, workflow: this.workflow.name, brigadeId: loaded.row.brigadeId, version: loaded.row.version, headHash: loaded.row.headHash, state: loaded.state };
+    return { record, history, chain };
   }
 
   async history(actor: Principal, id: number) {
     const m = this.db.manager;
     await this.engine.load(m, this.workflow, id, actor);
     return this.engine.history(m, id);
+  }
+
+  /** The history and whether its hash chain verifies (against the record as loaded just before). */
+  async historyWithCheck(actor: Principal, id: number): Promise<{ rows: WorkflowHistory[]; verdict: RecordVerdict }> {
+    const m = this.db.manager;
+    const loaded = await this.engine.load(m, this.workflow, id, actor);
+    const rows = await this.engine.history(m, id);
+    const chain: ChainRecord = { instanceId: id, workflow: this.workflow.name, brigadeId: loaded.row.brigadeId, version: loaded.row.version, headHash: loaded.row.headHash, state: loaded.state };
+    return { rows, verdict: verifyRecordChain(chain, rows, { rowsMayBeAhead: true }) };
   }
 
   /** A page of the brigade's operations, newest first, with cursor pagination. */

@@ -47,8 +47,9 @@ export function operationsApi(operations: OperationService, clock: Clock): Route
   });
 
   r.get('/:id/history', async (req, res) => {
-    const rows = await operations.history(req.principal!, idParam(req.params.id));
-    res.json(presentHistory(rows, req.principal!.timeZone));
+    const { rows, verdict } = await operations.historyWithCheck(req.principal!, idParam(req.params.id));
+    // Whether the hash chain verifies: every step's hash over the previous one's and its own content.
+    res.json({ ...presentHistory(rows, req.principal!.timeZone), verified: verdict.ok, firstBadSeq: verdict.firstBadSeq });
   });
 
   return r;

@@ -188,6 +188,8 @@ export function presentHistory(rows: WorkflowHistory[], tz: string) {
       at: when(h.at, tz),
       /** When it happened (differs from `at` for a step the system recorded after the fact). */
       effectiveAt: when(h.effectiveAt ?? h.at, tz),
+      /** SHA-256 over the previous step's hash and this step's canonical content (src/engine/history-hash.ts). */
+      hash: h.hash,
     })),
   };
 }

@@ -291,5 +291,6 @@ async function planPage(services: Services, p: Principal, locale: Locale, id: nu
         };
       }),
     timeline: await timelineOf(services, history, locale, tz, 'gplan'),
+    historyCheck: await services.historyChain.checkRows(p, 'group_plan', id, history),
   };
 }

@@ -336,5 +336,6 @@ async function meetingPage(services: Services, p: Principal, locale: Locale, id:
         };
       }),
     timeline: await timelineOf(services, history, locale, p.timeZone, 'meeting'),
+    historyCheck: await services.historyChain.checkRows(p, 'meeting', id, history),
   };
 }

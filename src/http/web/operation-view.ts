@@ -45,7 +45,7 @@ const DETAIL_FIELDS = ['reason', 'note', 'findings', 'rectification', 'shortReas
 
 /** Everything the operation's page shows, as plain values for the template. */
 export async function operationPage(services: Services, p: Principal, locale: Locale, id: number, form?: FormState) {
-  const { record, history } = await services.operations.getWithHistory(p, id);
+  const { record, history, chain } = await services.operations.getWithHistory(p, id);
   const tz = p.timeZone;
   const at = (d: Date | string | null | undefined) => (d ? isoInZone(new Date(d), tz).slice(0, 16).replace('T', ' ') : '');
   const ctx = record.context;
@@ -146,6 +146,8 @@ export async function operationPage(services: Services, p: Principal, locale: Lo
     forms,
     banner: form?.banner,
     timeline: timeline(history, people, locale, at, record),
+    // Whether the history's hash chain verifies (for managers and inspectors; null for others).
+    historyCheck: services.historyChain.check(p, chain, history),
     diagramSvg: await machineSvg(operationMachine, locale, record.state),
     sections: await operationSections(services, p, locale, id),
   };

@@ -319,6 +319,7 @@ async function problemPage(services: Services, p: Principal, locale: Locale, id:
         ),
       ),
     timeline: await timelineOf(services, history, locale, p.timeZone, 'hp'),
+    historyCheck: await services.historyChain.checkRows(p, 'hard_problem', id, history),
   };
 }
 
@@ -452,6 +453,7 @@ async function noticePage(services: Services, p: Principal, locale: Locale, id: 
         ),
       ),
     timeline: await timelineOf(services, history, locale, p.timeZone, 'bn'),
+    historyCheck: await services.historyChain.checkRows(p, 'border_notice', id, history),
   };
 }
 

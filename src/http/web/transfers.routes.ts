@@ -357,6 +357,7 @@ async function transferPage(services: Services, p: Principal, locale: Locale, id
         };
       }),
     timeline: await timelineOf(services, history, locale, p.timeZone, 'transfer' as Parameters<typeof timelineOf>[4]),
+    historyCheck: await services.historyChain.checkRows(p, 'case_transfer', id, history),
   };
 }
 

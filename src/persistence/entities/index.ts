@@ -10,6 +10,7 @@ import { BorderNotice, HardProblem, HardProblemOperation, HardProblemReport, Har
 import { GoodsItem, GoodsParty } from './goods.entity';
 import { Case, CaseTransfer } from './case.entity';
 import { RecordNumber } from './numbering.entity';
+import { HistoryAnchor } from './history-anchor.entity';
 
 export * from './org.entity';
 export * from './operation.entity';
@@ -23,6 +24,7 @@ export * from './hard-problem.entity';
 export * from './goods.entity';
 export * from './case.entity';
 export * from './numbering.entity';
+export * from './history-anchor.entity';
 
 export const ENTITIES = [
   Brigade,
@@ -60,4 +62,5 @@ export const ENTITIES = [
   Case,
   CaseTransfer,
   RecordNumber,
+  HistoryAnchor,
 ];

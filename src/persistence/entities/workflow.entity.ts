@@ -38,6 +38,14 @@ export class WorkflowInstance {
 
   @Column({ type: 'datetime' })
   updatedAt!: Date;
+
+  /**
+   * The hash of the last history step (the chain head), moved by the same
+   * conditional UPDATE that bumps the version; null only for a record written
+   * outside the engine.
+   */
+  @Column({ type: 'varchar', length: 64, nullable: true })
+  headHash!: string | null;
 }
 
 /** The append-only history of an instance: one row per accepted event (and one for its creation). */
@@ -98,6 +106,18 @@ export class WorkflowHistory {
    */
   @Column({ type: 'datetime' })
   effectiveAt!: Date;
+
+  /** The previous step's hash (64 zeros for step 1): where this step was chained. */
+  @Column({ type: 'varchar', length: 64 })
+  prevHash!: string;
+
+  /**
+   * SHA-256 over `prevHash` and this step's canonical content
+   * (src/engine/history-hash.ts): a step changed behind the application's
+   * back no longer matches, and `verify-history` says where.
+   */
+  @Column({ type: 'varchar', length: 64 })
+  hash!: string;
 }
 
 /** A side effect of an event, written in its transaction and delivered after commit (at least once). */

@@ -12,6 +12,7 @@ import { CaseTransfers1796176800000 } from './20261202T0200-case-transfers';
 import { DetainedGoods1796180400000 } from './20261202T0300-detained-goods';
 import { HistoryEffectiveAt1796518800000 } from './20261206T0100-history-effective-at';
 import { RecordNumbersAndAccounts1796519400000 } from './20261206T0110-record-numbers-and-accounts';
+import { HistoryHashChain1796522400000 } from './20261206T0200-history-hash-chain';
 import { HardProblemResolutions1796526000000 } from './20261206T0300-hard-problem-resolutions';
 import { MergedProblemsHandOverPlans1796526060000 } from './20261206T0301-merged-problems-hand-over-plans';
 import { CurrentResolutionOnly1796526120000 } from './20261206T0302-current-resolution-only';
@@ -32,6 +33,7 @@ export const MIGRATIONS = [
   DetainedGoods1796180400000,
   HistoryEffectiveAt1796518800000,
   RecordNumbersAndAccounts1796519400000,
+  HistoryHashChain1796522400000,
   HardProblemResolutions1796526000000,
   MergedProblemsHandOverPlans1796526060000,
   CurrentResolutionOnly1796526120000,
