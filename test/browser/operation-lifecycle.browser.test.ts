@@ -27,6 +27,8 @@ let duty: Officer;
 let officer: Officer;
 let inspector: Officer;
 let id: number;
+/** When the commander started it (the month it counts in). */
+let startedAt = new Date();
 
 const zh = (key: string) => text('zh-CN', key);
 const en = (key: string) => text('en', key);
@@ -197,7 +199,9 @@ describe('a joint operation, through the web pages, from draft to holding, and t
     await expectTranslated(page);
     await shot(page, 'plan-form-filled');
 
-    await Promise.all([page.waitForURL(/\/operations\/\d+\?done=created$/), page.locator('form.plan-form button[type=submit]').click()]);
+    // The checklist says what filing will still want: the contingency plan (R11).
+    expect(await page.locator('[data-testid=filing-checklist] li[data-check="section.contingency"]').getAttribute('data-ok')).toBe('false');
+    await Promise.all([page.waitForURL(/\/operations\/\d+\?done=created$/), page.locator('form.plan-form button[value=save]').click()]);
     id = Number(new URL(page.url()).pathname.split('/').pop());
     expect(id).toBeGreaterThan(0);
     expect(await page.locator('.flash-ok').innerText()).toBe(zh('done.created'));
@@ -224,13 +228,15 @@ describe('a joint operation, through the web pages, from draft to holding, and t
     expect(await page.locator('h1').innerText()).toContain(zh('plan.edit_title'));
     expect(await page.locator('input[name=title]').inputValue()).toBe('中山东一路无证设摊联合整治');
     await page.locator('textarea[name=contingency]').fill('遇辱骂、围攻立即固定证据，撤离并报警。');
-    await Promise.all([page.waitForURL((u) => u.pathname === `/operations/${id}` && u.searchParams.get('done') === 'edited'), page.locator('form.plan-form button[type=submit]').click()]);
+    await Promise.all([page.waitForURL((u) => u.pathname === `/operations/${id}` && u.searchParams.get('done') === 'edited'), page.locator('form.plan-form button[value=save]').click()]);
+    expect(await page.locator('[data-testid=filing-checklist]').getAttribute('data-ready')).toBe('true');
     await expectOperation(page, 'draft', ['EDIT_PLAN', 'CREATE']);
 
     await send(page, 'FILE');
     await expectOperation(page, 'filed', ['FILE', 'EDIT_PLAN', 'CREATE']);
-    // Filed: the lead squad can no longer act on it.
+    // Filed: the lead squad can no longer act on it, and it has the brigade's number for the year.
     expect(await forms(page)).toEqual([]);
+    expect(await page.locator('[data-testid=plan-number]').innerText()).toMatch(/^〔\d{4}〕第 \d+ 号$/);
 
     await expectInbox(leader, 0, []);
     await expectInbox(officer, 0, []);
@@ -250,36 +256,47 @@ describe('a joint operation, through the web pages, from draft to holding, and t
     await shot(leader.page, 'inbox-leader-to-start');
   });
 
-  step('the commander starts it, recording a start five hours ago (entered after the fact)', async () => {
+  step('the commander starts it at once, a day early: refused until the early start says why', async () => {
     const page = await openFromInbox(leader, 'to_start', 'START');
-    const fiveHoursAgo = shanghaiLocal(new Date(Date.now() - 5 * 3_600_000));
-    await send(page, 'START', (form) => form.locator('input[name=actualStart]').fill(fiveHoursAgo));
+    // Planned for tomorrow 17:00: beginning now needs a reason (R6), and the form keeps what was typed.
+    startedAt = new Date();
+    const now = shanghaiLocal(startedAt);
+    let form = page.locator('form[data-event=START]');
+    await Promise.all([page.waitForURL((u) => u.pathname === `/operations/${id}/events/START`), form.locator('button[type=submit]').click()]);
+    await takeRefusal(leader, 422);
+    form = page.locator('form[data-event=START]');
+    expect(await form.locator('[data-error-for=earlyReason]').innerText()).toContain('小时');
+    await send(page, 'START', (f) => f.locator('textarea[name=earlyReason]').fill('摊贩提前聚集，经勤务指挥科同意提前出动。'));
     await expectOperation(page, 'in_progress', ['START', 'APPROVE', 'FILE', 'EDIT_PLAN', 'CREATE']);
-    expect(await page.locator('[data-testid=timeline] > li').first().innerText()).toContain(fiveHoursAgo.replace('T', ' '));
+    expect(await page.locator('[data-testid=timeline] > li').first().innerText()).toContain(now.slice(0, 10));
+    expect(await page.locator('[data-testid=early-start]').count()).toBe(1);
     await shot(page, 'operation-in-progress');
 
     await expectInbox(leader, 1, ['to_complete']);
     await expectInbox(duty, 0, []);
   });
 
-  step('the commander completes it with each squad’s results; it counts, and the host squad starts holding', async () => {
+  step('the commander completes it with each squad’s results (cut short by rain: it says why and does not count); the host squad starts holding', async () => {
     const page = await openFromInbox(leader, 'to_complete', 'COMPLETE');
     await send(page, 'COMPLETE', async (form) => {
-      const results = { waitan: ['6', '2', '21', '3', '2'], nanjingdonglu: ['4', '1', '12', '1', '0'] };
+      const results = { waitan: ['6', '2', '21', '3'], nanjingdonglu: ['4', '1', '12', '1'] };
       const rows = form.locator('fieldset.results tbody tr');
       expect(await rows.count()).toBe(2);
       for (const [i, values] of Object.values(results).entries()) {
-        for (const [k, field] of ['officers', 'vehicles', 'educated', 'handled', 'goodsDetained'].entries()) {
+        for (const [k, field] of ['officers', 'vehicles', 'educated', 'handled'].entries()) {
           await form.locator(`input[name="results[${i}][${field}]"]`).fill(values[k]);
         }
       }
-      await form.locator('textarea[name=summary]').fill('清理无证摊点 33 处，暂扣物品 2 件。');
+      // R13: goods detained are not typed — each squad's is what its goods ledger holds (none registered here).
+      expect(await form.locator('[data-testid=ledger-goods] output').allInnerTexts()).toEqual(['0', '0']);
+      await form.locator('textarea[name=shortReason]').fill('突降暴雨，提前收队。');
+      await form.locator('textarea[name=summary]').fill('清理无证摊点 33 处。');
       await shot(form, 'complete-form');
     });
     await expectOperation(page, 'holding', ['COMPLETE', 'START', 'APPROVE', 'FILE', 'EDIT_PLAN', 'CREATE']);
-    expect(await page.locator('[data-testid=counts]').innerText()).toBe(zh('common.yes'));
+    expect(await page.locator('[data-testid=counts]').innerText()).toBe(zh('operation.not_counting'));
     const totals = await page.locator('section.forces tfoot td').allInnerTexts();
-    expect(totals.filter((t) => t !== '')).toEqual(['10', '3', '33', '4', '2']);
+    expect(totals.filter((t) => t !== '')).toEqual(['10', '3', '33', '4', '0']);
     await shot(page, 'operation-holding');
 
     // R12: the host squad — its leader and its officers — owes today's holding check.
@@ -383,8 +400,8 @@ describe('a joint operation, through the web pages, from draft to holding, and t
   step('when the month is over, the check finds the north group one operation short; the duty officer resolves the flag with a note', async () => {
     // The monthly-minimum job runs where the scheduler runs it (here, a second instance on the same
     // database, its clock at the start of next month), and raises the flag the pages then show.
-    // The month the operation began in (five hours before the test ran, Shanghai time).
-    const month = shanghaiLocal(new Date(Date.now() - 5 * 3_600_000)).slice(0, 7);
+    // The month the operation began in (Shanghai time).
+    const month = shanghaiLocal(startedAt).slice(0, 7);
     const [y, mo] = month.split('-').map(Number);
     const next = `${mo === 12 ? y + 1 : y}-${String(mo === 12 ? 1 : mo + 1).padStart(2, '0')}`;
     const config = loadConfig({ DATABASE_URL: `sqlite:${path.join(dir, 'browser.sqlite')}`, SEED_DEMO: '0' });
@@ -401,7 +418,7 @@ describe('a joint operation, through the web pages, from draft to holding, and t
     await page.goto('/flags');
     const flag = page.locator('li.flag', { hasText: '北片' });
     expect(await flag.innerText()).toContain(zh('flag_kind.monthly_minimum'));
-    expect(await flag.innerText()).toMatch(/北片本月达标联动 1 次，应不少于 2 次；#\d+（\d+(\.\d+)? 小时）计入/);
+    expect(await flag.innerText()).toMatch(/北片本月达标联动 0 次，应不少于 2 次；.+不计入：实际 \d+(\.\d+)? 小时，不足 4 小时/);
     const before = Number(await page.locator('[data-testid=flag-count]').innerText());
     await shot(page, 'flags');
     await Promise.all([page.waitForURL(/\/flags\/\d+$/), flag.locator('a').first().click()]);

@@ -16,3 +16,17 @@ if (location.hash.startsWith('#event-')) {
   const d = document.getElementById(location.hash.slice(1));
   if (d && d.tagName === 'DETAILS') d.open = true;
 }
+// The plan form's checklist follows the sections as they are written (the server checks everything again when the plan is saved or filed).
+document.addEventListener('input', (e) => {
+  const field = e.target;
+  if (!field.name || !field.closest('form.plan-form')) return;
+  const line = document.querySelector(`[data-testid=filing-checklist] li[data-check="section.${field.name}"]`);
+  if (!line) return;
+  const ok = field.value.trim() !== '';
+  line.dataset.ok = String(ok);
+  line.className = ok ? 'ok' : 'todo';
+  const mark = line.querySelector('span[aria-hidden]');
+  if (mark) mark.textContent = ok ? '✓' : '✗';
+  const why = line.querySelector('.muted');
+  if (why) why.hidden = ok;
+});

@@ -340,7 +340,14 @@ async function planFormView(services: Services, p: Principal, locale: Locale, o:
 /** The "ready to file" checklist of the form: of what was typed, or of the stored plan (edit), or of a new plan's defaults. */
 async function planChecklist(services: Services, p: Principal, locale: Locale, o: PlanFormOptions) {
   const typed = o.typed ?? formToPlan(o.values as unknown as Record<string, unknown>, p.timeZone, { withLead: o.mode === 'new' });
-  const parsed = planPatchSchema.safeParse(Object.fromEntries(Object.entries(typed).filter(([k]) => k !== 'leadSquad')));
+  // What does not parse (an empty title) is left out: the checklist shows it as still to do.
+  let fields = Object.fromEntries(Object.entries(typed).filter(([k]) => k !== 'leadSquad'));
+  let parsed = planPatchSchema.safeParse(fields);
+  if (!parsed.success) {
+    const bad = new Set(parsed.error.issues.map((i) => String(i.path[0])));
+    fields = Object.fromEntries(Object.entries(fields).filter(([k]) => !bad.has(k)));
+    parsed = planPatchSchema.safeParse(fields);
+  }
   if (!parsed.success) return null;
   try {
     const lead = o.mode === 'new' ? { leadSquad: String(typed.leadSquad ?? p.squad?.code ?? '') || undefined } : {};

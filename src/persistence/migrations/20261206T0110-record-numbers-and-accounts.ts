@@ -101,9 +101,19 @@ export class RecordNumbersAndAccounts1796519400000 implements MigrationInterface
     await q.dropColumn('holding_records', 'amendments');
     await q.dropIndex('goods_parties', 'UQ_goods_parties_brigade_number');
     await q.dropForeignKey('goods_parties', 'FK_goods_parties_squad_id');
-    await q.dropColumns('goods_parties', ['squad_id', 'number_year', 'number_seq']);
+    await this.dropColumns(q, 'goods_parties', ['squad_id', 'number_year', 'number_seq']);
     await q.dropIndex('operations', 'UQ_operations_brigade_number');
-    await q.dropColumns('operations', ['number_year', 'number_seq', 'late_entry_hours']);
+    await this.dropColumns(q, 'operations', ['number_year', 'number_seq', 'late_entry_hours']);
     await q.dropTable('record_numbers');
+  }
+
+  /**
+   * On SQLite TypeORM drops a column by rebuilding the table, and `down` runs
+   * with foreign keys enforced: rebuilding a parent table (operations, goods
+   * parties) would delete its children by cascade. SQLite drops a plain column in place.
+   */
+  private async dropColumns(q: QueryRunner, table: string, columns: string[]): Promise<void> {
+    if (q.connection.options.type !== 'better-sqlite3') return q.dropColumns(table, columns);
+    for (const c of columns) await q.query(`ALTER TABLE "${table}" DROP COLUMN "${c}"`);
   }
 }
