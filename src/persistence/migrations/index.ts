@@ -10,6 +10,7 @@ import { Figures1796086800000 } from './20261201T0100-figures';
 import { HardProblems1796173200000 } from './20261202T0100-hard-problems';
 import { CaseTransfers1796176800000 } from './20261202T0200-case-transfers';
 import { DetainedGoods1796180400000 } from './20261202T0300-detained-goods';
+import { BrigadeSince1796529600000 } from './20261206T0400-brigade-since';
 
 /** Every migration, oldest first. Never edit one that has landed: add a new one. */
 export const MIGRATIONS = [
@@ -25,4 +26,5 @@ export const MIGRATIONS = [
   HardProblems1796173200000,
   CaseTransfers1796176800000,
   DetainedGoods1796180400000,
+  BrigadeSince1796529600000,
 ];
