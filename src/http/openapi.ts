@@ -405,7 +405,14 @@ export function openApiDocument(): Record<string, unknown> {
         get: {
           summary: 'R6 compliance: groups × months of a year, qualifying operations per cell against the minimum, with flags',
           parameters: queryParameters(complianceQuery),
-          responses: { '200': { description: '`{year, minimum, months, groups: [{group, met, judged, months: [{month, qualifying, notCounting, status, flags}]}]}`' }, '400': errors['400'], '401': errors['401'] },
+          responses: {
+            '200': {
+              description:
+                '`{year, minimum, since, months, groups: [{group, met, judged, months: [{month, qualifying, notCounting, status, flags}]}]}`; `status` is `met` / `missed` (a month over), `open` (under way), `future`, or `before` (before the brigade’s `since`: never judged); `met` of `judged` counts only met and missed months',
+            },
+            '400': errors['400'],
+            '401': errors['401'],
+          },
         },
       },
       '/api/v1/compliance/{group}/{month}': {
@@ -413,7 +420,10 @@ export function openApiDocument(): Record<string, unknown> {
           { name: 'group', in: 'path', required: true, schema: { type: 'string' } },
           { name: 'month', in: 'path', required: true, schema: { type: 'string', pattern: '^\\d{4}-\\d{2}$' } },
         ],
-        get: { summary: 'One group’s month: the operations that count toward R6 and those that do not, and why', responses: { '200': { description: 'The month' }, ...errors } },
+        get: {
+          summary: 'One group’s month: the operations that count toward R6 and those that do not, and why',
+          responses: { '200': { description: '`{group, month, minimum, since, qualifying, status, met, counted, notCounted, flags}`: `status` as in the compliance grid' }, ...errors },
+        },
       },
       '/api/v1/jobs': {
         get: { summary: 'The oversight jobs, their schedules and the latest runs (managers)', responses: { '200': { description: '`{items, runs}`' }, '401': errors['401'], '403': errors['403'] } },
