@@ -8,6 +8,7 @@ import {
   createSquadSchema,
   createUserSchema,
   resetPasswordSchema,
+  updateBrigadeSchema,
   updateGroupSchema,
   updateSquadSchema,
   updateUserSchema,
@@ -130,6 +131,22 @@ const groupSchema = {
   additionalProperties: false,
 };
 
+const brigadeSchema = {
+  type: 'object',
+  description: 'Your brigade (SPEC §2) and the month it began using Liandong (R6)',
+  required: ['code', 'name', 'nameEn', 'timeZone', 'since', 'createdAt', 'allowedActions'],
+  properties: {
+    code: { type: 'string' },
+    name: { type: 'string' },
+    nameEn: { type: 'string' },
+    timeZone: { type: 'string', description: 'IANA time zone: months and days are the brigade’s' },
+    since: { type: 'string', pattern: '^\\d{4}-(0[1-9]|1[0-2])$', description: 'YYYY-MM: months before it are never judged (compliance, annual report, monthly-minimum flags)' },
+    createdAt: { type: 'string', format: 'date-time' },
+    allowedActions: { type: 'array', items: { type: 'string', enum: ['update'] }, description: 'What you may do to it: `update` for administrators' },
+  },
+  additionalProperties: false,
+};
+
 const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` });
 const body = (name: string) => ({ required: true, content: { 'application/json': { schema: ref(name) } } });
 const answer = (description: string, name: string) => ({ description, content: { 'application/json': { schema: ref(name) } } });
@@ -138,9 +155,20 @@ const adminOnly = 'Administrators only (admin role); your brigade only.';
 const usernameParameter = { name: 'username', in: 'path', required: true, schema: { type: 'string' } };
 const codeParameter = { name: 'code', in: 'path', required: true, schema: { type: 'string' } };
 
-/** The administration API (admin role): users, squads, linkage groups. */
+/** The administration API (admin role): users, squads, linkage groups, the brigade's settings. */
 function adminPaths(): Record<string, unknown> {
   return {
+    '/api/v1/brigade': {
+      get: {
+        summary: 'Your brigade, with the month it began using Liandong (`since`) and what you may do to it',
+        responses: { '200': answer('The brigade', 'Brigade'), '401': errors['401'] },
+      },
+      patch: {
+        summary: `Set the month your brigade began using Liandong (\`since\`, YYYY-MM, not after this month): months before it are never judged (R6); the months it moves over that have ended are judged again by the monthly-minimum job. ${adminOnly}`,
+        requestBody: body('BrigadePatch'),
+        responses: { '200': answer('The brigade', 'Brigade'), '400': err('Bad input, every field named: `since` not YYYY-MM (invalid_month) or after this month (month_in_future)'), '401': errors['401'], '403': errors['403'] },
+      },
+    },
     '/api/v1/users': {
       get: {
         summary: `The users of your brigade, with roles and squad. ${adminOnly}`,
@@ -270,6 +298,8 @@ export function openApiDocument(): Record<string, unknown> {
         Group: groupSchema,
         NewGroup: json(createGroupSchema),
         GroupPatch: json(updateGroupSchema),
+        Brigade: brigadeSchema,
+        BrigadePatch: json(updateBrigadeSchema),
         Notification: notificationSchema,
         ReadAll: json(readAllSchema),
         ...plansAndMeetingsSchemas(),

@@ -101,6 +101,8 @@ export function oversightPages(services: Services): Router {
       nextYear: year + 1,
       minimum: grid.minimum,
       since: grid.since,
+      // Administrators set the brigade's since month (the domain says who may).
+      sinceLink: services.admin.mayAdminister(p) ? '/admin/brigade' : null,
       months: grid.months.map((m) => ({ value: m, label: t(req.locale, 'compliance.month', { month: Number(m.slice(5)) }) })),
       rows: grid.rows.map((row) => ({
         code: row.group.code,
