@@ -1,3 +1,5 @@
+import Ajv2020 from 'ajv/dist/2020';
+import request from 'supertest';
 import { runOperation, send } from '../support/factories';
 import { startTestApp, type TestApp } from '../support/test-app';
 import { type Agent, csrfOf, signedIn } from '../support/web';
@@ -16,6 +18,8 @@ const MONTHS = Array.from({ length: 12 }, (_, i) => `2026-${String(i + 1).padSta
 
 let t: TestApp;
 let names: Record<Group, string>;
+/** Oldcity's November operation, under way at the end of the play. */
+let underWay: { id: number; version: number };
 
 /** The monthly-minimum job as the scheduler runs it, just after `month` ended (it judges the month before). */
 async function nightAfter(month: string) {
@@ -70,7 +74,7 @@ beforeAll(async () => {
   v = await send(t, late.id, v, 'COMPLETE', { actualEnd: sh('2026-11-01T03:00:00'), results }, 'bansongyuanlu.leader');
   // November, the month in progress: north one done, oldcity one under way, west one approved for later.
   await op('north', '2026-11-05T09:00:00', 5);
-  await op('oldcity', '2026-11-10T09:00:00', 5, { until: 'in_progress' });
+  underWay = await op('oldcity', '2026-11-10T09:00:00', 5, { until: 'in_progress' });
   await op('west', '2026-11-25T09:00:00', 4, { until: 'approved' });
   // 20 November: the daily run looks at October again (its open flags), and the administrator says the brigade
   // really began using Liandong in February: January is no longer judged.
@@ -199,6 +203,24 @@ describe('a year of one brigade, every view of a group’s month', () => {
     expect(missed).not.toContain('south 2026-10 1');
   });
 
+  it('the month in progress is counted as it changes, everywhere at once (its kept count is never left behind)', async () => {
+    const oldcityNovember = async () => {
+      const api = (await t.as('duty').get('/api/v1/compliance?year=2026').expect(200)).body;
+      const cell = api.groups.find((x: { group: string }) => x.group === 'oldcity').months[10];
+      const figures = (await duty.get('/figures?period=2026').expect(200)).text;
+      const month = (await t.as('duty').get('/api/v1/compliance/oldcity/2026-11').expect(200)).body;
+      const grid = gridPage((await duty.get('/compliance?year=2026').expect(200)).text).oldcity.cells[10];
+      return { api: [cell.status, cell.qualifying, cell.notCounting], chart: chartCounts(figures, 'oldcity')[10], month: [month.status, month.qualifying, month.counted.length], grid: [grid.status, grid.shown, grid.notCounting] };
+    };
+    // Read twice: the month in progress is kept once counted.
+    expect(await oldcityNovember()).toEqual({ api: ['open', 0, 1], chart: 0, month: ['open', 0, 0], grid: ['open', 0, 1] });
+    expect(await oldcityNovember()).toEqual({ api: ['open', 0, 1], chart: 0, month: ['open', 0, 0], grid: ['open', 0, 1] });
+    t.clock.set(sh('2026-11-20T10:05:00'));
+    const results = ['yuyuan', 'xiaodongmen'].map((squad) => ({ squad, officers: 4, vehicles: 1, educated: 3, handled: 1, goodsDetained: 0 }));
+    await send(t, underWay.id, underWay.version, 'COMPLETE', { actualEnd: sh('2026-11-10T14:00:00'), results }, 'yuyuan.leader');
+    expect(await oldcityNovember()).toEqual({ api: ['open', 1, 0], chart: 1, month: ['open', 1, 1], grid: ['open', 1, 0] });
+  });
+
   it('the month pages say how the month stands: not judged before the since month, under way, met or missed', async () => {
     const before = (await duty.get('/compliance/north/2026-01').expect(200)).text;
     expect(before).toMatch(/data-testid="month-verdict" data-status="before">不评：本大队自 2026-02 起使用联动，此前月份不评（该月有 2 次达标联动）/);
@@ -248,6 +270,28 @@ describe('the since month', () => {
     expect(zh.body.error.fields).toEqual({ since: '不能晚于本月（2026-11）' });
     expect((await t.as('admin').patch('/api/v1/brigade', { since: '2026-02', name: 'x' }).expect(400)).body.error.fields).toHaveProperty('name');
     expect((await t.as('admin').get('/api/v1/brigade').expect(200)).body.since).toBe('2026-02');
+  });
+
+  it('the OpenAPI document describes the brigade as the server sends it, and agrees with the server on which changes are well-formed', async () => {
+    const doc = (await request(t.app).get('/api/openapi.json').expect(200)).body;
+    const ajv = new Ajv2020({ strict: false, allErrors: true });
+    ajv.addFormat('date-time', /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/);
+    const brigade = ajv.compile(doc.components.schemas.Brigade);
+    for (const user of ['admin', 'waitan.officer']) expect([user, brigade((await t.as(user).get('/api/v1/brigade').expect(200)).body)]).toEqual([user, true]);
+    const patch = ajv.compile(doc.components.schemas.BrigadePatch);
+    // Well-formed (the future month is well-formed, and refused by the rule, naming the field all the same).
+    for (const [body, valid] of [
+      [{ since: '2026-02' }, true],
+      [{}, true],
+      [{ since: '2026-13' }, false],
+      [{ since: 202602 }, false],
+      [{ since: '2026-02', name: 'x' }, false],
+    ] as const) {
+      expect({ body, valid: patch(body) }).toEqual({ body, valid });
+      const res = await t.as('admin').patch('/api/v1/brigade', body);
+      expect({ body, status: res.status }).toEqual({ body, status: valid ? 200 : 400 });
+    }
+    expect(doc.paths['/api/v1/brigade'].patch.responses).toHaveProperty('403');
   });
 
   it('changing it changes what is judged: months it moves over are judged (and flagged) or no longer', async () => {

@@ -73,7 +73,7 @@ const groupMonthFacts: FactSource = {
 };
 
 /** Every group's R6 facts of a brigade (keyed by every group's make-up: a squad moved makes the kept months old). */
-export const GROUP_MONTHS_SET: FactSet = { name: 'groups', membership: true, scopeKey: () => 'groups', sources: [groupMonthFacts] };
+export const GROUP_MONTHS_SET: FactSet = { name: 'groups', membership: true, exactWhileOpen: true, scopeKey: () => 'groups', sources: [groupMonthFacts] };
 
 /** Each group's standing in each month asked for (a group without operations: zeros). */
 export interface Standings {
@@ -87,10 +87,11 @@ export interface Standings {
 
 export class MonthStandings {
   /**
-   * Months that are over are read from kept facts (exact: recomputed whenever an
-   * operation that began in them changes); the month under way is always
-   * computed afresh (never the figures' `liveMonthSeconds` view of it), so a
-   * judgement never lags the operations table.
+   * Every month is read from kept facts, the month under way too, and each is
+   * computed again as soon as an operation that began in it changes (the set is
+   * `exactWhileOpen`: its one fact lies at an operation's actual start), never
+   * after the figures' `liveMonthSeconds`: a judgement never lags the operations
+   * table, and a quiet month is not counted again on every view.
    */
   private readonly facts: MonthFacts;
 
