@@ -128,6 +128,10 @@ export async function run(args: string[]): Promise<void> {
         { key: 'page_drill_group', label: 'page drill-down audits, north', path: `/figures/audit_pass_rate?period=${year}&group=north`, auth: 'page', target: 200 },
         { key: 'page_assessment', label: `page assessment ${year}`, path: `/figures/assessment?year=${year}`, auth: 'page' },
         { key: 'page_annual', label: `page annual report ${year}`, path: `/figures/annual?year=${year}`, auth: 'page' },
+        // R6: the compliance grid reads the same kept months as the groups chart (the month under way always afresh).
+        { key: 'page_compliance', label: `page /compliance ${year}`, path: `/compliance?year=${year}`, auth: 'page', target: 1000 },
+        { key: 'api_compliance_this_year', label: `API compliance ${thisYear} (to date)`, path: `/api/v1/compliance?year=${thisYear}`, auth: 'api', target: 1000 },
+        { key: 'page_annual_this_year', label: `page annual report ${thisYear} (to date)`, path: `/figures/annual?year=${thisYear}`, auth: 'page' },
       ];
       process.stdout.write(
         `\n[figures] server up (NODE_ENV=production). "cold": the first request with no month kept (figure_month_facts emptied); ` +

@@ -50,7 +50,7 @@ async function measure(label: string, fn: () => Promise<unknown>) {
 async function seed(db: Awaited<ReturnType<typeof boot>>['db'], groups: number, operations: number) {
   const m = db.manager;
   const now = new Date('2026-12-01T00:00:00Z');
-  await sql(m, "INSERT INTO brigades (code, name, name_en, time_zone, created_at) VALUES ('province', '全省', 'Province', 'Asia/Shanghai', '2026-01-01')");
+  await sql(m, "INSERT INTO brigades (code, name, name_en, time_zone, created_at, since) VALUES ('province', '全省', 'Province', 'Asia/Shanghai', '2026-01-01', '2026-01')");
   const brigadeId = (await sql<{ id: number }>(m, "SELECT id FROM brigades WHERE code = 'province'")).rows[0].id;
   const chunk = async (rows: unknown[][], head: string, width: number) => {
     for (let i = 0; i < rows.length; i += 1000) {

@@ -55,7 +55,9 @@ async function main(argv: string[]): Promise<number> {
             process.stdout.write('Demo history: not loaded, the database already has operations.\n');
           } else {
             const report = await seedDemoHistory(config, services.db, services.logger, { months, now: services.clock.now() });
-            process.stdout.write(`Demo history: ${report.operations} operation(s), ${report.events} step(s) over ${months} month(s), in ${report.seconds} s.\n`);
+            process.stdout.write(
+              `Demo history: ${report.operations} operation(s), ${report.events} step(s) over ${months} month(s), in ${report.seconds} s; the brigade uses Liandong since ${report.since}.\n`,
+            );
           }
         }
         return 0;

@@ -125,5 +125,9 @@ export function createServices(config: Readonly<Config>, db: Database, clock: Cl
   services.cases = new CaseService(db, engine, org, services.caseTransferWorkflow, config, clock);
   services.historyChain = new HistoryService(db, clock, config);
   services.jobs = new JobRunner(services, JOBS);
+  // R6: a brigade's `since` moved over months that have ended: the monthly-minimum job judges them again (flags raised or resolved by data).
+  admin.onSinceChanged(async ({ months, by }) => {
+    for (const period of months) await services.jobs.run('monthly-minimum', { via: 'manual', period, triggeredBy: by });
+  });
   return services;
 }

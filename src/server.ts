@@ -29,7 +29,7 @@ async function main(): Promise<void> {
     `  Database: ${where}${services.migrated.length ? ` (applied ${services.migrated.length} migration(s))` : ''}`,
     services.seeded ? '  Loaded the reference organisation (Huangpu brigade, 17 squads, 4 groups) and demo users.' : '',
     services.history
-      ? `  And ${config.demo.historyMonths} months of demo joint operations (${services.history.operations}, with their holding, audits and detained goods) for the figures.`
+      ? `  And ${config.demo.historyMonths} months of demo joint operations (${services.history.operations}, with their holding, audits and detained goods) for the figures; the brigade uses Liandong since ${services.history.since}.`
       : '',
     `  Open ${url} and sign in, e.g. as waitan.leader, duty, commander, inspector or admin`,
     `  (demo password "${config.demo.password}"; every demo user is listed in the README).`,

@@ -8,6 +8,7 @@ import {
   createSquadSchema,
   createUserSchema,
   resetPasswordSchema,
+  updateBrigadeSchema,
   updateGroupSchema,
   updateSquadSchema,
   updateUserSchema,
@@ -155,6 +156,22 @@ const groupSchema = {
   additionalProperties: false,
 };
 
+const brigadeSchema = {
+  type: 'object',
+  description: 'Your brigade (SPEC §2) and the month it began using Liandong (R6)',
+  required: ['code', 'name', 'nameEn', 'timeZone', 'since', 'createdAt', 'allowedActions'],
+  properties: {
+    code: { type: 'string' },
+    name: { type: 'string' },
+    nameEn: { type: 'string' },
+    timeZone: { type: 'string', description: 'IANA time zone: months and days are the brigade’s' },
+    since: { type: 'string', pattern: '^\\d{4}-(0[1-9]|1[0-2])$', description: 'YYYY-MM: months before it are never judged (compliance, annual report, monthly-minimum flags)' },
+    createdAt: { type: 'string', format: 'date-time' },
+    allowedActions: { type: 'array', items: { type: 'string', enum: ['update'] }, description: 'What you may do to it: `update` for administrators' },
+  },
+  additionalProperties: false,
+};
+
 const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` });
 
 /** An operation's history (GET …/history): its steps, each with its hash, and the chain's verdict. */
@@ -199,9 +216,20 @@ const adminOnly = 'Administrators only (admin role); your brigade only.';
 const usernameParameter = { name: 'username', in: 'path', required: true, schema: { type: 'string' } };
 const codeParameter = { name: 'code', in: 'path', required: true, schema: { type: 'string' } };
 
-/** The administration API (admin role): users, squads, linkage groups. */
+/** The administration API (admin role): users, squads, linkage groups, the brigade's settings. */
 function adminPaths(): Record<string, unknown> {
   return {
+    '/api/v1/brigade': {
+      get: {
+        summary: 'Your brigade, with the month it began using Liandong (`since`) and what you may do to it',
+        responses: { '200': answer('The brigade', 'Brigade'), '401': errors['401'] },
+      },
+      patch: {
+        summary: `Set the month your brigade began using Liandong (\`since\`, YYYY-MM, not after this month): months before it are never judged (R6); the months it moves over that have ended are judged again by the monthly-minimum job. ${adminOnly}`,
+        requestBody: body('BrigadePatch'),
+        responses: { '200': answer('The brigade', 'Brigade'), '400': err('Bad input, every field named: `since` not YYYY-MM (invalid_month) or after this month (month_in_future)'), '401': errors['401'], '403': errors['403'] },
+      },
+    },
     '/api/v1/users': {
       get: {
         summary: `The users of your brigade, with roles and squad. ${adminOnly}`,
@@ -331,6 +359,8 @@ export function openApiDocument(): Record<string, unknown> {
         Group: groupSchema,
         NewGroup: json(createGroupSchema),
         GroupPatch: json(updateGroupSchema),
+        Brigade: brigadeSchema,
+        BrigadePatch: json(updateBrigadeSchema),
         Notification: notificationSchema,
         ReadAll: json(readAllSchema),
         ...plansAndMeetingsSchemas(),
@@ -467,7 +497,14 @@ export function openApiDocument(): Record<string, unknown> {
         get: {
           summary: 'R6 compliance: groups × months of a year, qualifying operations per cell against the minimum, with flags',
           parameters: queryParameters(complianceQuery),
-          responses: { '200': { description: '`{year, minimum, months, groups: [{group, met, judged, months: [{month, qualifying, notCounting, status, flags}]}]}`' }, '400': errors['400'], '401': errors['401'] },
+          responses: {
+            '200': {
+              description:
+                '`{year, minimum, since, months, groups: [{group, met, judged, months: [{month, qualifying, notCounting, status, flags}]}]}`; `status` is `met` / `missed` (a month over), `open` (under way), `future`, or `before` (before the brigade’s `since`: never judged); `met` of `judged` counts only met and missed months',
+            },
+            '400': errors['400'],
+            '401': errors['401'],
+          },
         },
       },
       '/api/v1/compliance/{group}/{month}': {
@@ -475,7 +512,10 @@ export function openApiDocument(): Record<string, unknown> {
           { name: 'group', in: 'path', required: true, schema: { type: 'string' } },
           { name: 'month', in: 'path', required: true, schema: { type: 'string', pattern: '^\\d{4}-\\d{2}$' } },
         ],
-        get: { summary: 'One group’s month: the operations that count toward R6 and those that do not, and why', responses: { '200': { description: 'The month' }, ...errors } },
+        get: {
+          summary: 'One group’s month: the operations that count toward R6 and those that do not, and why',
+          responses: { '200': { description: '`{group, month, minimum, since, qualifying, status, met, counted, notCounted, flags}`: `status` as in the compliance grid' }, ...errors },
+        },
       },
       '/api/v1/jobs': {
         get: { summary: 'The oversight jobs, their schedules and the latest runs (managers)', responses: { '200': { description: '`{items, runs}`' }, '401': errors['401'], '403': errors['403'] } },

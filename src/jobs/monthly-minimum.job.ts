@@ -5,9 +5,10 @@ import { addMonths, dayOfMonth, monthBounds, monthOf } from '../domain/oversight
 import type { JobDefinition } from './job';
 
 /**
- * R6: after a month ends, every group with fewer than the minimum of
- * qualifying operations in it is flagged; months with open flags are looked at
- * again, so a late-recorded operation resolves its flag by data. On the early
+ * R6: after a month ends, every group whose month stands `missed` (fewer than
+ * the minimum of qualifying operations, by month-standing.ts: the rule every
+ * view of a month uses, so never a month before the brigade's `since`) is
+ * flagged; months with open flags are looked at again, so a late-recorded operation resolves its flag by data. On the early
  * warning days, groups that cannot reach the minimum with what is completed
  * plus what is approved for the rest of the month are warned.
  */
@@ -16,8 +17,7 @@ export const monthlyMinimumJob: JobDefinition = {
   description: 'R6',
   defaultPeriod: ({ services, now }) => addMonths(monthOf(now, services.config.jobs.timeZone), -1),
   async run({ services, now, period, runId }) {
-    const { db, flags, config } = services;
-    const minimum = config.jobs.monthlyMinimum;
+    const { db, flags, compliance, config } = services;
     const summary: Record<string, unknown> = {};
     let found = 0;
     let did = 0;
@@ -25,29 +25,34 @@ export const monthlyMinimumJob: JobDefinition = {
       const tz = brigade.timeZone;
       const groups = await db.manager.find(LinkageGroup, { where: { brigadeId: brigade.id, active: true } });
       const groupIds = groups.map((g) => g.id);
-      // The month asked for (by default the one just ended), and every month whose flags are still open.
+      // The month asked for (by default the one just ended), and every month whose flags are still open: only months that have ended.
       const target = period ?? addMonths(monthOf(now, tz), -1);
       const open = await db.manager.find(Flag, { select: { period: true }, where: { brigadeId: brigade.id, kind: 'monthly_minimum', status: 'open' } });
-      // Only months that have ended, and not those before the brigade used Liandong (it could not have recorded them).
-      const months = [...new Set([target, ...open.map((f) => f.period)])]
-        .filter((mo) => monthBounds(mo, tz).end <= now && monthBounds(mo, tz).end > brigade.createdAt)
-        .sort();
+      const months = [...new Set([target, ...open.map((f) => f.period)])].filter((mo) => monthBounds(mo, tz).end <= now).sort();
+      // R6: how each group's months stand, by the one rule every view uses (a month before the brigade's `since` is
+      // never missed, so a flag left open for one is resolved by data). Read before the transaction below: on SQLite
+      // keeping the computed months is a write of its own.
+      const standings = months.length ? await compliance.standings({ brigadeId: brigade.id }, months) : null;
+      const minimum = config.jobs.monthlyMinimum;
       const perMonth: Record<string, unknown> = {};
-      for (const month of months) {
+      for (const [i, month] of months.entries()) {
         const result = await db.transaction(async (m) => {
+          // Which operations counted and why the others did not: the flag's figures.
           const evaluated = await evaluateMonth(m, brigade.id, month, tz, groupIds);
           const wanted: WantedFlag[] = [];
-          for (const g of evaluated.values()) {
-            if (g.counted.length >= minimum) continue;
+          for (const groupId of groupIds) {
+            const standing = standings!.of(groupId)[i];
+            if (standing.status !== 'missed') continue;
+            const g = evaluated.get(groupId)!;
             wanted.push({
               rule: 'R6',
               kind: 'monthly_minimum',
               period: month,
-              groupId: g.groupId,
-              subject: `g${g.groupId}`,
+              groupId,
+              subject: `g${groupId}`,
               figures: {
                 minimum,
-                qualifying: g.counted.length,
+                qualifying: standing.qualifying,
                 counted: g.counted.map((o) => ({ id: o.id, title: o.title, hours: o.actualHours })),
                 notCounted: g.notCounted.map((o) => ({ id: o.id, title: o.title, hours: o.actualHours, reason: o.reason })),
               },
@@ -62,7 +67,7 @@ export const monthlyMinimumJob: JobDefinition = {
           }
           return { wanted: wanted.length, sync };
         });
-        perMonth[month] = { groups: groupIds.length, belowMinimum: result.wanted, ...result.sync };
+        perMonth[month] = month < brigade.since ? { before: brigade.since, ...result.sync } : { groups: groupIds.length, belowMinimum: result.wanted, ...result.sync };
         found += result.wanted;
         did += result.sync.raised + result.sync.resolvedByData;
       }
@@ -70,20 +75,22 @@ export const monthlyMinimumJob: JobDefinition = {
       if (!period && config.jobs.earlyWarningDays.includes(dayOfMonth(now, tz))) {
         const month = monthOf(now, tz);
         const bounds = monthBounds(month, tz);
+        const standing = await compliance.standings({ brigadeId: brigade.id }, [month]);
         const result = await db.transaction(async (m) => {
           const evaluated = await evaluateMonth(m, brigade.id, month, tz, groupIds);
           const coming = await stillToCome(m, brigade.id, bounds, now);
           const wanted: WantedFlag[] = [];
           for (const g of evaluated.values()) {
+            const { qualifying } = standing.of(g.groupId)[0];
             const planned = (coming.get(g.groupId) ?? []).filter((id) => !g.counted.some((o) => o.id === id));
-            if (g.counted.length + planned.length >= minimum) continue;
+            if (qualifying + planned.length >= standing.minimum) continue;
             wanted.push({
               rule: 'R6',
               kind: 'early_warning',
               period: month,
               groupId: g.groupId,
               subject: `g${g.groupId}`,
-              figures: { minimum, qualifying: g.counted.length, counted: g.counted.map((o) => ({ id: o.id, title: o.title, hours: o.actualHours })), stillToCome: planned },
+              figures: { minimum: standing.minimum, qualifying, counted: g.counted.map((o) => ({ id: o.id, title: o.title, hours: o.actualHours })), stillToCome: planned },
             });
           }
           return { wanted: wanted.length, sync: await flags.sync(m, brigade.id, { kind: 'early_warning', periods: [month] }, wanted, runId) };

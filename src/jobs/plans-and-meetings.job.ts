@@ -16,9 +16,10 @@ const MONTH = /^\d{4}-\d{2}$/;
  * - `hq_meeting_missing` (R9): a half-year that has ended without the HQ's
  *   summary meeting.
  * Periods with open flags are looked at again, so a plan filed late or a
- * meeting recorded after the fact resolves its flag by data. Never a period
- * the brigade was not in Liandong for: a plan is judged only for months that
- * began after the brigade's start; meetings for periods that ended after it.
+ * meeting recorded after the fact resolves its flag by data. Never what fell
+ * due before the brigade used Liandong (its `since` month): meetings are judged
+ * for months from `since` on (and half-years ending after it began); plans,
+ * due as their month begins, for months after `since`.
  */
 export const plansAndMeetingsJob: JobDefinition = {
   name: 'plans-and-meetings',
@@ -31,7 +32,8 @@ export const plansAndMeetingsJob: JobDefinition = {
     let did = 0;
     for (const brigade of await db.manager.find(Brigade)) {
       const tz = brigade.timeZone;
-      const since = brigade.createdAt;
+      // The brigade began using Liandong some time in its `since` month.
+      const since = monthBounds(brigade.since, tz).start;
       const groups = await db.manager.find(LinkageGroup, { where: { brigadeId: brigade.id, active: true } });
       const open = await db.manager.find(Flag, {
         select: { kind: true, period: true },
@@ -40,7 +42,10 @@ export const plansAndMeetingsJob: JobDefinition = {
       const reopen = (kind: string) => open.filter((f) => f.kind === kind).map((f) => f.period);
       const current = monthOf(now, tz);
       const ask = period ?? current;
-      const started = (mo: string) => monthBounds(mo, tz).start <= now && monthBounds(mo, tz).start >= since;
+      // R5: a plan falls due as its month begins: judged once that is past, and only after the brigade's since month
+      // (that month's plan fell due before, or as, the brigade began).
+      const started = (mo: string) => monthBounds(mo, tz).start <= now && mo > brigade.since;
+      // R9: a meeting is held within its period: judged for periods that have ended, from the since month on.
       const ended = (bounds: { end: Date }) => bounds.end <= now && bounds.end > since;
 
       // R5: the month asked for (by default the one under way), and every month with a flag still open.

@@ -407,7 +407,8 @@ describe('a joint operation, through the web pages, from draft to holding, and t
     const config = loadConfig({ DATABASE_URL: `sqlite:${path.join(dir, 'browser.sqlite')}`, SEED_DEMO: '0' });
     const jobs = await boot(config, { clock: new ManualClock(new Date(`${next}-01T02:10:00+08:00`)), logger: createLogger({ silent: true }), seed: false });
     try {
-      await jobs.db.transaction((m) => m.query('UPDATE brigades SET created_at = ?', ['2020-01-01 00:00:00.000']));
+      // The brigade has used Liandong for years (R6: months from its since month on are judged).
+      await jobs.db.transaction((m) => m.query('UPDATE brigades SET created_at = ?, since = ?', ['2020-01-01 00:00:00.000', '2020-01']));
       const run = await jobs.jobs.run('monthly-minimum', { via: 'cli', period: month });
       expect(run.status).toBe('ok');
     } finally {

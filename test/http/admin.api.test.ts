@@ -350,7 +350,7 @@ describe('brigades are apart', () => {
 
   beforeAll(async () => {
     const m = t.services.db.manager;
-    await m.insert(Brigade, { code: 'jingan', name: '静安区城管执法大队', nameEn: 'Jing’an District Brigade', timeZone: 'Asia/Shanghai', createdAt: t.clock.now() });
+    await m.insert(Brigade, { code: 'jingan', name: '静安区城管执法大队', nameEn: 'Jing’an District Brigade', timeZone: 'Asia/Shanghai', createdAt: t.clock.now(), since: '2026-11' });
     await t.services.org.createUser({ username: 'jingan.admin', displayName: '静安管理员', roles: ['admin'], password: 'jingan-pass', brigade: 'jingan' });
     other = bearer(await t.services.org.issueToken('jingan.admin', 'test'));
     // The same code in another brigade is another squad.

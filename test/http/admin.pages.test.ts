@@ -224,7 +224,7 @@ describe('squads and groups through the pages', () => {
 
 describe('another brigade through the pages', () => {
   beforeAll(async () => {
-    await t.services.db.manager.insert(Brigade, { code: 'xuhui', name: '徐汇区城管执法大队', nameEn: 'Xuhui District Brigade', timeZone: 'Asia/Shanghai', createdAt: t.clock.now() });
+    await t.services.db.manager.insert(Brigade, { code: 'xuhui', name: '徐汇区城管执法大队', nameEn: 'Xuhui District Brigade', timeZone: 'Asia/Shanghai', createdAt: t.clock.now(), since: '2026-11' });
     await t.services.org.createUser({ username: 'xuhui.officer', displayName: '徐汇队员', roles: ['officer'], password: 'xuhui-pass', brigade: 'xuhui' });
   });
 

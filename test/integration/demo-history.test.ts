@@ -1,7 +1,10 @@
 import { seedDemoHistory } from '../../src/domain/org/demo-history';
 import { createLogger } from '../../src/logger';
+import { monthOf } from '../../src/domain/oversight/periods';
+import { readDate } from '../../src/persistence/sql';
 import { holdGroupMeeting } from '../support/plans-meetings';
 import { startTestApp, type TestApp } from '../support/test-app';
+import { signedIn } from '../support/web';
 
 let t: TestApp;
 
@@ -27,5 +30,29 @@ describe('the demo past (a fresh start’s history)', () => {
     expect(await count("SELECT COUNT(*) AS n FROM workflow_history WHERE event <> 'CREATE'")).toBeGreaterThanOrEqual(report.operations * 3);
     expect(await count("SELECT COUNT(*) AS n FROM operations WHERE state = 'closed'")).toBeGreaterThan(0);
     expect(await count('SELECT COUNT(*) AS n FROM outbox')).toBe(waiting);
+  });
+
+  it('makes the brigade use Liandong since the past’s first month, so the compliance view judges those months as the job flagged them', async () => {
+    const [{ first }] = await t.services.db.dataSource.query('SELECT MIN(actual_start) AS first FROM operations');
+    const firstMonth = monthOf(readDate(first)!, 'Asia/Shanghai');
+    const current = monthOf(t.clock.now(), 'Asia/Shanghai');
+    expect(firstMonth < current).toBe(true);
+    expect((await t.as('waitan.officer').get('/api/v1/brigade').expect(200)).body.since).toBe(firstMonth);
+    const grid = (await t.as('duty').get('/api/v1/compliance?year=2026').expect(200)).body;
+    expect(grid.since).toBe(firstMonth);
+    const flags = (await t.as('duty').get('/api/v1/flags?kind=monthly_minimum&status=open&limit=1000').expect(200)).body.items as Array<{ group: string; period: string }>;
+    for (const row of grid.groups as Array<{ group: string; judged: number; months: Array<{ month: string; status: string; qualifying: number }> }>) {
+      for (const c of row.months) {
+        const want = c.month < firstMonth ? 'before' : c.month < current ? (c.qualifying >= 2 ? 'met' : 'missed') : c.month === current ? 'open' : 'future';
+        expect([row.group, c.month, c.status]).toEqual([row.group, c.month, want]);
+        // Judged as the monthly-minimum job judged it the night after the month ended: missed ⇔ flagged.
+        expect([row.group, c.month, flags.some((f) => f.group === row.group && f.period === c.month)]).toEqual([row.group, c.month, c.status === 'missed']);
+      }
+      expect(row.judged).toBe(row.months.filter((c) => c.month >= firstMonth && c.month < current).length);
+    }
+    // The grid on the page says it.
+    const page = (await (await signedIn(t, 'duty')).get('/compliance?year=2026').expect(200)).text;
+    expect(page).toContain(`— 本大队自 ${firstMonth} 起使用联动，此前月份不评`);
+    expect(page).toMatch(new RegExp(`data-month="${firstMonth}" data-status="(met|missed)"`));
   });
 });

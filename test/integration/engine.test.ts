@@ -149,7 +149,7 @@ describe('brigades never see each other’s data', () => {
     const m = t.services.db.manager;
     await t.services.db.transaction(async (tx) => {
       const now = t.clock.now();
-      await tx.insert(Brigade, { code: 'jingan', name: '静安区城管执法大队', nameEn: 'Jing’an', timeZone: 'Asia/Shanghai', createdAt: now });
+      await tx.insert(Brigade, { code: 'jingan', name: '静安区城管执法大队', nameEn: 'Jing’an', timeZone: 'Asia/Shanghai', createdAt: now, since: '2026-11' });
       const brigade = await tx.findOneByOrFail(Brigade, { code: 'jingan' });
       await tx.insert(Squad, { brigadeId: brigade.id, code: 'waitan', name: '同名中队', nameEn: 'Same code', kind: 'street', groupId: null, memberOrder: null, dutyStrength: 7, active: true, createdAt: now });
       const squad = await tx.findOneByOrFail(Squad, { brigadeId: brigade.id, code: 'waitan' });

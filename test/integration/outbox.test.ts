@@ -262,7 +262,7 @@ describe('who hears of what, through the whole operation', () => {
 describe('brigades', () => {
   it('another brigade’s users never receive anything of this one, and this one nothing of theirs', async () => {
     const other = await t.services.db.transaction(async (m) => {
-      await m.insert(Brigade, { code: 'jingan', name: '静安区城管执法大队', nameEn: 'Jing’an', timeZone: 'Asia/Shanghai', createdAt: t.clock.now() });
+      await m.insert(Brigade, { code: 'jingan', name: '静安区城管执法大队', nameEn: 'Jing’an', timeZone: 'Asia/Shanghai', createdAt: t.clock.now(), since: '2026-11' });
       const brigade = await m.findOneByOrFail(Brigade, { code: 'jingan' });
       for (const [username, role] of [['jingan.duty', 'duty_officer'], ['jingan.commander', 'commander'], ['jingan.inspector', 'inspector']]) {
         await m.insert(User, { brigadeId: brigade.id, username, displayName: username, squadId: null, passwordHash: 'x', active: true, createdAt: t.clock.now(), updatedAt: t.clock.now() });

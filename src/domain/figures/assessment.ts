@@ -151,35 +151,6 @@ export const SQUAD_SOURCES: FactSource[] = [
 
 export const SQUADS_SET: FactSet = { name: 'squads', sources: SQUAD_SOURCES, scopeKey: () => 'squads' };
 
-/**
- * R6: every linkage group's qualifying operations per month (the figures page's
- * chart against the minimum), as the monthly-minimum job counts them: completed,
- * counting toward the minimum, with a squad of the group taking part (once per
- * operation). Keyed `g<group id>:qualifying`; kept by month like the rest, and
- * keyed by the groups' make-up (membership).
- */
-export const GROUPS_SET: FactSet = {
-  name: 'groups',
-  membership: true,
-  scopeKey: () => 'groups',
-  sources: [
-    squadSource({
-      name: 'group_qualifying',
-      cacheable: true,
-      column: 'o.actual_start',
-      touched: [TOUCHED.start],
-      statement: (b) => `SELECT ${b} AS b, s.group_id AS grp, COUNT(DISTINCT o.id) AS qualifying
-           FROM operations o JOIN operation_squads os ON os.operation_id = o.id JOIN squads s ON s.id = os.squad_id
-          WHERE o.brigade_id = ? AND o.actual_start >= ? AND o.actual_start < ? AND s.group_id IS NOT NULL
-            AND o.counts_toward_minimum = 1 AND o.kind <> 'ad_hoc' AND ${COMPLETED}
-          GROUP BY b, s.group_id`,
-      params: range,
-      fields: ['qualifying'],
-      keyOf: (r) => `g${n(r.grp)}`,
-    }),
-  ],
-};
-
 export async function assessSquads(db: Database, monthFacts: MonthFacts, config: Readonly<Config>, p: Principal, year: number): Promise<SquadAssessment[]> {
   const m = db.manager;
   const period = figurePeriod(String(year), p.timeZone);

@@ -6,7 +6,7 @@ import { readDate, sql } from '../../persistence/sql';
 import type { Principal } from '../org/org.service';
 import { type FigurePeriod, figurePeriod, monthRange, monthsOfPeriod, previousPeriod, samePeriodLastYear } from './figure-period';
 import { DWELL_STATES, FACT_SOURCES, type Facts, goodsInScope, sumFacts } from './facts';
-import { GROUPS_SET, type SquadAssessment, assessSquads } from './assessment';
+import { type SquadAssessment, assessSquads } from './assessment';
 import { type FactSet, MonthFacts } from './month-facts';
 import { INDICATORS, type Indicator, type IndicatorValue, evaluate } from './indicators';
 import { type FigureScope, figureScope, lineInScope, operationInScope } from './scope';
@@ -147,22 +147,6 @@ export class FiguresService {
     const scope = await figureScope(this.db.manager, p, q);
     const facts = await this.monthFacts.months(SCOPE_SET, scope, months);
     return months.map((month, i) => ({ month, facts: facts[i] }));
-  }
-
-  /** R6: each linkage group's qualifying operations in each of `months` (kept by month like the figures). */
-  async groupsQualifying(p: Principal, months: string[]): Promise<Map<number, number[]>> {
-    const facts = await this.monthFacts.months(GROUPS_SET, { brigadeId: p.brigadeId, timeZone: p.timeZone, kind: 'brigade' }, months);
-    const out = new Map<number, number[]>();
-    for (const [i, f] of facts.entries()) {
-      for (const [k, v] of Object.entries(f)) {
-        const g = /^g(\d+):qualifying$/.exec(k);
-        if (!g) continue;
-        const id = Number(g[1]);
-        if (!out.has(id)) out.set(id, new Array(months.length).fill(0));
-        out.get(id)![i] = v;
-      }
-    }
-    return out;
   }
 
   /** R14: the annual assessment of every squad, best first, each score with how it was reached. */

@@ -17,6 +17,14 @@ export interface FactSet {
   scopeKey: (scope: FigureScope) => string;
   /** Facts per group: kept rows are keyed by every group's make-up too (a squad moved makes them old). */
   membership?: boolean;
+  /**
+   * Every fact of these sources lies where their `touched` statements say (none
+   * at a step's own time, none moved by the clock alone): a month in progress is
+   * then kept too and trusted exactly as a month that is over — while no
+   * instance with a fact in it has changed since it was computed (less the
+   * in-flight margin) — instead of for `liveMonthSeconds`.
+   */
+  exactWhileOpen?: boolean;
 }
 
 /**
@@ -87,8 +95,10 @@ export class MonthFacts {
     const cacheable = set.sources.filter((s) => s.cacheable);
     const live = set.sources.filter((s) => !s.cacheable);
     const isOver = (mo: Month) => mo.end.getTime() <= now.getTime();
-    // A month in progress is kept for a short while (liveMonthSeconds), so a busy month is computed at most that often.
-    const keepable = (mo: Month) => isOver(mo) || (this.liveMonthSeconds > 0 && mo.start.getTime() <= now.getTime());
+    // A month in progress is kept for a short while (liveMonthSeconds), so a busy month is computed at most that often;
+    // an exact set's is kept until something that could count in it changes.
+    const exact = set.exactWhileOpen === true;
+    const keepable = (mo: Month) => isOver(mo) || ((exact || this.liveMonthSeconds > 0) && mo.start.getTime() <= now.getTime());
     const candidatesMonths = months.filter(keepable);
     const scopeKey = set.scopeKey(scope);
     const factsKey = candidatesMonths.length ? await this.factsKey(set, scope, cacheable) : '';
@@ -104,12 +114,14 @@ export class MonthFacts {
       );
       const candidates = rows.filter((r) => r.facts_key === factsKey).map((r) => ({ ...r, computedAt: readDate(r.computed_at)!, month: candidatesMonths.find((mo) => mo.key === r.month)! }));
       // A month in progress: good while recent. A month over: only if computed after it ended, and nothing that could count in it changed since.
-      const recent = candidates.filter((r) => !isOver(r.month) && now.getTime() - r.computedAt.getTime() < this.liveMonthSeconds * 1000 && r.computedAt.getTime() <= now.getTime());
+      const recent = exact ? [] : candidates.filter((r) => !isOver(r.month) && now.getTime() - r.computedAt.getTime() < this.liveMonthSeconds * 1000 && r.computedAt.getTime() <= now.getTime());
       for (const r of recent) {
         kept.set(r.month.key, JSON.parse(r.facts) as Facts);
         if (!asOf || r.computedAt < asOf) asOf = r.computedAt;
       }
-      const final = candidates.filter((r) => isOver(r.month) && r.computedAt.getTime() >= r.month.end.getTime());
+      const final = candidates.filter((r) =>
+        isOver(r.month) ? r.computedAt.getTime() >= r.month.end.getTime() : exact && r.computedAt.getTime() <= now.getTime(),
+      );
       if (final.length) {
         const since = new Date(Math.min(...final.map((r) => r.computedAt.getTime())) - IN_FLIGHT_MARGIN_MS);
         const spans = await this.touched(cacheable, scope.brigadeId, since);
@@ -119,7 +131,9 @@ export class MonthFacts {
           const end = r.month.end.getTime();
           // Changed after this row was computed (less the margin): a step's own time from then on, or where its facts lie.
           const after = r.computedAt.getTime() - IN_FLIGHT_MARGIN_MS;
-          if (end > after) continue;
+          // (Facts at a step's own time lie in no span: a month that ended after this computation is never trusted — but
+          // an exact set's month in progress, whose every fact lies in a span.)
+          if (end > after && !(exact && !isOver(r.month))) continue;
           if (spans.some(([f, t, u]) => u >= after && f < end && (t === null || t >= start))) continue;
           kept.set(r.month.key, JSON.parse(r.facts) as Facts);
           if (now.getTime() - r.computedAt.getTime() > RESTAMP_AFTER_MS) restamp.push(r.month.key);

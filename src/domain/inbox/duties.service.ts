@@ -68,15 +68,15 @@ export class DutyService {
     const nextStart = monthBounds(next, tz).start;
     // The coming month shows once it is near (plans.remindDaysBefore); a draft for it shows at once.
     const near = nextStart.getTime() - now.getTime() <= this.config.plans.remindDaysBefore * DAY;
-    // Never a month that began before the brigade used Liandong: it could not have filed for it.
-    const since = (await m.findOneByOrFail(Brigade, { id: p.brigadeId })).createdAt;
+    // Never the plan of a month that began before the brigade used Liandong (its since month or earlier): it could not have filed for it.
+    const { since } = await m.findOneByOrFail(Brigade, { id: p.brigadeId });
     const out: Duty[] = [];
 
     // R5: the plan of the month under way (if the brigade was here when it began) and of the coming month.
     const plans = await m.find(GroupPlan, { where: { groupId: group.id, month: In([month, next]) } });
     for (const mo of [month, next]) {
       const start = monthBounds(mo, tz).start;
-      if (start < since) continue;
+      if (mo <= since) continue;
       const plan = plans.find((x) => x.month === mo);
       if (plan?.state === 'filed') continue;
       if (!plan && mo === next && !near) continue;

@@ -5,9 +5,10 @@ import { problem, type Problem } from '../../../workflows/shared/problem';
 import type { Clock } from '../../clock';
 import { ConflictError, ForbiddenError, NotFoundError, RuleViolationError, ValidationError } from '../../errors';
 import type { Database } from '../../persistence/data-source';
-import { LinkageGroup, SQUAD_KINDS, Squad, type SquadKind, User, UserRole } from '../../persistence/entities';
+import { Brigade, LinkageGroup, SQUAD_KINDS, Squad, type SquadKind, User, UserRole } from '../../persistence/entities';
 import { sql } from '../../persistence/sql';
 import { CODE_PATTERN, isUniqueViolation, type OrgService, type Principal, userFieldProblems } from './org.service';
+import { addMonths, monthOf } from '../oversight/periods';
 import { hashPassword } from './password';
 
 /** Ends a user's web sessions; given a transaction's manager, inside that transaction. */
@@ -98,6 +99,27 @@ export interface GroupPatch {
   squads?: string[];
 }
 
+/** The brigade as any of its users reads it; `allowedActions`: what the reader may do to it (`update`: administrators). */
+export interface BrigadeView {
+  code: string;
+  name: string;
+  nameEn: string;
+  timeZone: string;
+  /** R6: the month (`YYYY-MM`) it began using Liandong; months before it are never judged. */
+  since: string;
+  createdAt: Date;
+  allowedActions: Array<'update'>;
+}
+
+export interface BrigadePatch {
+  since?: string;
+}
+
+/** Called after a brigade's `since` changed, with the months that have ended and are judged now, or no longer (R6: they are judged again). */
+export type SinceChanged = (change: { brigadeId: number; months: string[]; by: number }) => Promise<void>;
+
+const MONTH_PATTERN = /^\d{4}-(0[1-9]|1[0-2])$/;
+
 const ROLE_ORDER = new Map<string, number>(ROLES.map((r, i) => [r, i]));
 const byRoleOrder = (a: string, b: string) => (ROLE_ORDER.get(a) ?? 99) - (ROLE_ORDER.get(b) ?? 99);
 
@@ -122,6 +144,59 @@ export class AdminService {
     private readonly org: OrgService,
     private readonly sessions: UserSessions,
   ) {}
+
+  private sinceChanged: SinceChanged | null = null;
+
+  /** What happens once a brigade's `since` has changed (wired in the container: the monthly-minimum job judges the months it moved over). */
+  onSinceChanged(listener: SinceChanged): void {
+    this.sinceChanged = listener;
+  }
+
+  // ------------------------------------------------------------ the brigade
+
+  /** The caller's own brigade (any signed-in user of it). */
+  async brigade(actor: AdminActor): Promise<BrigadeView> {
+    const b = await this.db.manager.findOneByOrFail(Brigade, { id: actor.brigadeId });
+    return {
+      code: b.code,
+      name: b.name,
+      nameEn: b.nameEn,
+      timeZone: b.timeZone,
+      since: b.since,
+      createdAt: b.createdAt,
+      allowedActions: this.mayAdminister(actor) ? ['update'] : [],
+    };
+  }
+
+  /**
+   * Sets the month the brigade began using Liandong (R6: months before it are
+   * never judged): `YYYY-MM`, not after the month under way. The months it
+   * moves over that have ended are judged again (their flags raised or
+   * resolved), after the change commits.
+   */
+  async updateBrigade(admin: AdminActor, patch: BrigadePatch): Promise<BrigadeView> {
+    this.assertAdmin(admin);
+    const brigade = await this.db.manager.findOneByOrFail(Brigade, { id: admin.brigadeId });
+    const current = monthOf(this.clock.now(), brigade.timeZone);
+    const fields: Record<string, string> = {};
+    if (patch.since !== undefined && (typeof patch.since !== 'string' || !MONTH_PATTERN.test(patch.since))) fields.since = 'invalid_month';
+    else if (patch.since !== undefined && patch.since > current) fields.since = `month_in_future:${current}`;
+    if (Object.keys(fields).length) throw new ValidationError('The brigade is not valid', fields);
+    const before = await this.db.transaction(async (m) => {
+      await this.lockBrigade(m, admin.brigadeId);
+      const found = await m.findOneByOrFail(Brigade, { id: admin.brigadeId });
+      if (patch.since !== undefined && patch.since !== found.since) await m.update(Brigade, { id: found.id }, { since: patch.since });
+      return found.since;
+    });
+    if (patch.since !== undefined && patch.since !== before && this.sinceChanged) {
+      // The months between the old and the new `since` that have ended: judged now, or no longer.
+      const [from, to] = patch.since < before ? [patch.since, before] : [before, patch.since];
+      const months: string[] = [];
+      for (let mo = from; mo < to && mo < current; mo = addMonths(mo, 1)) months.push(mo);
+      if (months.length) await this.sinceChanged({ brigadeId: admin.brigadeId, months, by: admin.userId });
+    }
+    return this.brigade(admin);
+  }
 
   // ------------------------------------------------------------ users
 
@@ -388,9 +463,14 @@ export class AdminService {
 
   // ------------------------------------------------------------ helpers
 
+  /** Whether the actor administers their brigade (users, squads, groups, the brigade's settings). */
+  mayAdminister(actor: Pick<AdminActor, 'roles'>): boolean {
+    return actor.roles.includes('admin');
+  }
+
   /** Refuses anyone but an administrator (403). */
   assertAdmin(actor: AdminActor): void {
-    if (!actor.roles.includes('admin')) throw new ForbiddenError('Only an administrator', 'admin_only');
+    if (!this.mayAdminister(actor)) throw new ForbiddenError('Only an administrator', 'admin_only');
   }
 
   /**

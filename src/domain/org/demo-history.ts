@@ -5,6 +5,8 @@ import type { Logger } from '../../logger';
 import type { Database } from '../../persistence/data-source';
 import type { EventInput } from '../operations/operation.inputs';
 import type { Principal } from './org.service';
+import { Brigade } from '../../persistence/entities';
+import { addMonths, monthBounds, monthOf } from '../oversight/periods';
 import { REFERENCE_BRIGADE, REFERENCE_GROUPS } from './reference-organisation';
 import { holdingDaysOf } from '../../../workflows/operation';
 
@@ -44,6 +46,8 @@ export interface DemoHistoryReport {
   operations: number;
   events: number;
   seconds: number;
+  /** The demo past's first month: the brigade's `since` (R6: from it on, months are judged). */
+  since: string;
 }
 
 /**
@@ -55,8 +59,10 @@ export interface DemoHistoryReport {
  * completed with results (now and then under 4 h, with the reason), held with
  * daily checks, audited (now and then failed and held again). A few are
  * cancelled. The most recent ones are left where they would be today (in
- * holding, awaiting audit, approved for the coming days). Demo data only: the
- * notifications of this past are not sent.
+ * holding, awaiting audit, approved for the coming days). The brigade's `since`
+ * becomes this past's first month, and each of its months that has ended is
+ * judged by the monthly-minimum job as the scheduler would have (R6). Demo data
+ * only: the notifications of this past are not sent.
  */
 export async function seedDemoHistory(
   config: Readonly<Config>,
@@ -84,6 +90,7 @@ export async function seedDemoHistory(
     return p;
   };
   let operations = 0;
+  let earliest = Infinity;
   let events = 0;
   let cases = 0;
   const send = async (id: number, username: string | null, input: EventInput, at: number, effectiveAt?: number) => {
@@ -112,11 +119,20 @@ export async function seedDemoHistory(
       }
     }
   }
+  // R6: the brigade has used Liandong since this past began, so its months are judged — and were, by the
+  // monthly-minimum job just after each ended, as the scheduler runs it (flags raised then, where a group fell short).
+  const since = monthOf(new Date(Math.min(earliest, now)), brigade.timeZone);
+  await db.manager.update(Brigade, { id: brigade.id }, { since });
+  for (let month = since; month < monthOf(opts.now, brigade.timeZone); month = addMonths(month, 1)) {
+    clock.set(new Date(Math.min(monthBounds(addMonths(month, 1), brigade.timeZone).start.getTime() + 70 * 60_000, now)));
+    await services.jobs.run('monthly-minimum', { via: 'schedule', period: month });
+  }
+  clock.set(opts.now);
   await db.transaction(async (m) => {
     // This past is not news: nobody is told of it (what was waiting before stays).
     await m.query('DELETE FROM outbox WHERE id > ?', [Number(last)]);
   });
-  const report = { operations, events, seconds: Math.round((performance.now() - t0) / 100) / 10 };
+  const report = { operations, events, seconds: Math.round((performance.now() - t0) / 100) / 10, since };
   logger.info('demo history loaded', { ...report });
   return report;
 
@@ -261,6 +277,7 @@ export async function seedDemoHistory(
       holdingPlan: '行动后由属地中队每日定时巡查固守，发现回潮立即处置。',
     });
     operations++;
+    earliest = Math.min(earliest, start);
     let v = (await send(id, `${lead}.leader`, { type: 'FILE' }, filedAt)).version;
     if (rand.chance(0.1)) {
       v = (await send(id, 'duty', { type: 'RETURN', reason: '警力安排不明确，请补充各中队岗位。', expectedVersion: v }, filedAt + 3 * HOUR)).version;

@@ -7,6 +7,7 @@ import type { EngineActor } from '../../engine/workflow-definition';
 import { AuthenticationError, ConflictError, NotFoundError, ValidationError } from '../../errors';
 import type { Database } from '../../persistence/data-source';
 import { ApiToken, Brigade, LinkageGroup, Squad, User, UserRole } from '../../persistence/entities';
+import { monthOf } from '../oversight/periods';
 import { hashPassword, verifyPassword } from './password';
 import { REFERENCE_BRIGADE, REFERENCE_GROUPS, REFERENCE_UNGROUPED, demoUsers } from './reference-organisation';
 
@@ -307,7 +308,9 @@ export class OrgService {
       const now = this.clock.now();
       let brigade = await m.findOneBy(Brigade, { code: REFERENCE_BRIGADE.code });
       if (!brigade) {
-        await m.insert(Brigade, { ...REFERENCE_BRIGADE, timeZone: this.config.brigade.defaultTimeZone, createdAt: now });
+        const timeZone = this.config.brigade.defaultTimeZone;
+        // A new brigade begins using Liandong this month (an administrator may set an earlier month).
+        await m.insert(Brigade, { ...REFERENCE_BRIGADE, timeZone, createdAt: now, since: monthOf(now, timeZone) });
         brigade = await m.findOneByOrFail(Brigade, { code: REFERENCE_BRIGADE.code });
         added.brigade = true;
       }

@@ -28,6 +28,13 @@ export interface GroupMonth {
 
 const COMPLETED = new Set(['holding', 'awaiting_audit', 'closed']);
 
+/**
+ * The same rule in SQL (alias `o`): completed, not ad hoc, at least 4 hours
+ * (`counts_toward_minimum`, set at COMPLETE). Kept beside `notCountingReason`:
+ * the counts (month-standing.ts) and the lists (evaluateMonth) must agree.
+ */
+export const QUALIFIES_SQL = "o.state IN ('holding', 'awaiting_audit', 'closed') AND o.kind <> 'ad_hoc' AND o.counts_toward_minimum = 1";
+
 /** Why an operation of the month does not count toward R6 (null: it counts). */
 export function notCountingReason(o: { kind: string; state: string; countsTowardMinimum: boolean | null }): NotCountingReason | null {
   if (!COMPLETED.has(o.state)) return 'not_completed';

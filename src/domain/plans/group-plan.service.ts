@@ -154,7 +154,7 @@ export class GroupPlanService {
   /** R5: a plan is for a month from the brigade's first in Liandong to `plans.monthsAhead` ahead of the month under way. */
   private async checkMonth(m: EntityManager, actor: Principal, month: string): Promise<void> {
     const brigade = await this.org.brigadeById(actor.brigadeId, m);
-    const from = monthOf(brigade.createdAt, actor.timeZone);
+    const from = brigade.since;
     const to = addMonths(monthOf(this.clock.now(), actor.timeZone), this.config.plans.monthsAhead);
     if (month < from || month > to) throw new RuleViolationError(`A plan is for a month from ${from} to ${to}`, [{ code: 'month_out_of_range', field: 'month', rule: 'R5', params: { from, to } }]);
   }

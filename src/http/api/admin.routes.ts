@@ -1,11 +1,12 @@
 import { type NextFunction, type Request, type Response, Router } from 'express';
 import type { AdminService } from '../../domain/org/admin.service';
-import { presentGroup, presentSquad, presentUser } from '../presenters/admin.presenter';
+import { presentBrigade, presentGroup, presentSquad, presentUser } from '../presenters/admin.presenter';
 import {
   createGroupSchema,
   createSquadSchema,
   createUserSchema,
   resetPasswordSchema,
+  updateBrigadeSchema,
   updateGroupSchema,
   updateSquadSchema,
   updateUserSchema,
@@ -13,7 +14,7 @@ import {
 import { parseInput } from '../validate';
 import { keyParam } from './params';
 
-/** Administration (admin role): users, squads, linkage groups of the caller's brigade. The domain checks the role. */
+/** Administration (admin role): users, squads, linkage groups and settings of the caller's brigade. The domain checks the role. */
 export function adminApi(admin: AdminService): Router {
   const r = Router();
   // The role first: a caller who may not administer learns nothing from how their body is wrong.
@@ -21,6 +22,16 @@ export function adminApi(admin: AdminService): Router {
     admin.assertAdmin(req.principal!);
     next();
   };
+
+  // Any signed-in user of the brigade reads it (and what they may do to it); administrators change it.
+  r.get('/brigade', async (req, res) => {
+    res.json(presentBrigade(await admin.brigade(req.principal!)));
+  });
+
+  r.patch('/brigade', adminOnly, async (req, res) => {
+    const patch = parseInput(updateBrigadeSchema, req.body);
+    res.json(presentBrigade(await admin.updateBrigade(req.principal!, patch)));
+  });
 
   r.get('/users', adminOnly, async (req, res) => {
     res.json({ items: (await admin.users(req.principal!)).map(presentUser) });

@@ -65,6 +65,7 @@ export function oversightApi(services: Services): Router {
     res.json({
       year,
       minimum: grid.minimum,
+      since: grid.since,
       months: grid.months,
       groups: grid.rows.map((row) => ({
         group: row.group.code,
@@ -77,7 +78,7 @@ export function oversightApi(services: Services): Router {
 
   r.get('/compliance/:group/:month', async (req, res) => {
     const p = req.principal!;
-    const { group, month, minimum, result, flags } = await services.compliance.groupMonth(p, String(req.params.group), String(req.params.month));
+    const { group, month, minimum, since, standing, result, flags } = await services.compliance.groupMonth(p, String(req.params.group), String(req.params.month));
     const op = (o: { id: number; title: string; kind: string; state: string; actualStart: Date | null; actualHours: number | null }) => ({
       id: o.id,
       title: o.title,
@@ -91,8 +92,11 @@ export function oversightApi(services: Services): Router {
       group: group.code,
       month,
       minimum,
-      qualifying: result.counted.length,
-      met: result.counted.length >= minimum,
+      since,
+      // R6: the month's standing, as the compliance grid shows it (month-standing.ts).
+      qualifying: standing.qualifying,
+      status: standing.status,
+      met: standing.status === 'met',
       counted: result.counted.map(op),
       notCounted: result.notCounted.map((o) => ({ ...op(o), reason: o.reason })),
       flags: flags.map((f) => presentFlag(f, req.locale, p.timeZone, names)),

@@ -1,4 +1,4 @@
-import type { AdminGroup, AdminSquad, AdminUser } from '../../domain/org/admin.service';
+import type { AdminGroup, AdminSquad, AdminUser, BrigadeView } from '../../domain/org/admin.service';
 
 /** A user as the API shows it: by username, squad by code; never the password hash. */
 export function presentUser(u: AdminUser) {
@@ -30,4 +30,9 @@ export function presentSquad(s: AdminSquad) {
 /** A linkage group as `GET /api/v1/groups` shows it: its squads' codes in member order. */
 export function presentGroup(g: AdminGroup) {
   return { code: g.code, name: g.name, nameEn: g.nameEn, active: g.active, squads: g.squads.map((s) => s.code) };
+}
+
+/** The brigade as `GET /api/v1/brigade` shows it. */
+export function presentBrigade(b: BrigadeView) {
+  return { code: b.code, name: b.name, nameEn: b.nameEn, timeZone: b.timeZone, since: b.since, createdAt: b.createdAt.toISOString(), allowedActions: b.allowedActions };
 }

@@ -62,3 +62,13 @@ export const updateGroupSchema = z
   .strictObject({ name, nameEn: name, squads: members })
   .partial()
   .describe('A change to a linkage group: only the fields given change; `squads` sets the members, in order');
+
+export const updateBrigadeSchema = z
+  .strictObject({
+    since: z
+      .string()
+      .regex(/^\d{4}-(0[1-9]|1[0-2])$/, 'invalid_month')
+      .describe('R6: the month (YYYY-MM) the brigade began using Liandong; months before it are never judged. Not after the month under way.'),
+  })
+  .partial()
+  .describe('A change to your brigade: only the fields given change');

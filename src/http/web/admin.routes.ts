@@ -1,6 +1,7 @@
 import { type Request, type Response, Router } from 'express';
 import type { Services } from '../../container';
 import type { AdminGroup, AdminSquad, AdminUser } from '../../domain/org/admin.service';
+import { monthOf } from '../../domain/oversight/periods';
 import { AppError } from '../../errors';
 import { DEFAULT_LOCALE, DICTIONARIES, t } from '../../i18n';
 import { keyParam } from '../api/params';
@@ -9,6 +10,7 @@ import {
   createSquadSchema,
   createUserSchema,
   resetPasswordSchema,
+  updateBrigadeSchema,
   updateGroupSchema,
   updateSquadSchema,
   updateUserSchema,
@@ -273,6 +275,37 @@ export function adminPages(services: Services): Router {
     } catch (e) {
       if (!shownOnForm(e)) throw e;
       await groupPage(req, res, await admin.group(req.principal!, code), typed(body), refusal(e, req.locale), e.status);
+    }
+  });
+
+  // ---------------------------------------------------------------- the brigade
+
+  /** The brigade's settings: the month it began using Liandong (R6: months before it are never judged). */
+  const brigadePage = async (req: Request, res: Response, values?: FormValues & { since?: string }, refused?: Refusal, status = 200) => {
+    const brigade = await admin.brigade(req.principal!);
+    res.status(status).render('admin/brigade', {
+      ...page(req, 'brigade', t(req.locale, 'admin.brigade')),
+      brigade,
+      mayUpdate: brigade.allowedActions.includes('update'),
+      current: monthOf(services.clock.now(), brigade.timeZone),
+      values: values ?? { since: brigade.since },
+      errors: refused?.errors ?? {},
+      banner: refused?.banner,
+    });
+  };
+
+  r.get('/brigade', async (req, res) => {
+    await brigadePage(req, res);
+  });
+
+  r.post('/brigade', async (req, res) => {
+    const since = String(req.body?.since ?? '').trim();
+    try {
+      await admin.updateBrigade(req.principal!, parseInput(updateBrigadeSchema, { since }));
+      res.redirect(303, '/admin/brigade?done=brigade_saved');
+    } catch (e) {
+      if (!shownOnForm(e)) throw e;
+      await brigadePage(req, res, { roles: [], squads: [], since }, refusal(e, req.locale), e.status);
     }
   });
 

@@ -4,10 +4,10 @@ import { figurePeriod, monthsOfPeriod } from '../../domain/figures/figure-period
 import { INDICATORS } from '../../domain/figures/indicators';
 import { dwellOf } from '../../domain/figures/figures.service';
 import { monthOf } from '../../domain/oversight/periods';
-import { monthStatus } from '../../domain/oversight/compliance.service';
+import { metOfJudged } from '../../domain/oversight/compliance.service';
 import { AppError } from '../../errors';
 import { describeFieldProblem, t } from '../../i18n';
-import { Brigade, LinkageGroup, Squad } from '../../persistence/entities';
+import { LinkageGroup, Squad } from '../../persistence/entities';
 import { sendDrillExport, sendFiguresExport } from '../figures-export';
 import { formatValue, scopeName, whyText } from '../presenters/figures.presenter';
 import { groupedBars, horizontalBars, lines } from './charts';
@@ -63,7 +63,8 @@ export function figuresPages(services: Services): Router {
     const months = view.period.kind === 'range' ? monthsOfPeriod(view.period) : monthsOfPeriod(figurePeriod(year, p.timeZone));
     const monthLabel = (mo: string) => t(req.locale, 'compliance.month', { month: Number(mo.slice(5)) });
     const yearMonths = monthsOfPeriod(figurePeriod(year, p.timeZone));
-    const [qualifying, series, { groups }] = await Promise.all([services.figures.groupsQualifying(p, yearMonths), services.figures.monthly(p, q, months), services.org.organisation(p.brigadeId)]);
+    // R6: each group's months as the compliance view judges them (one rule, month-standing.ts).
+    const [standings, series, { groups }] = await Promise.all([services.compliance.standings(p, yearMonths), services.figures.monthly(p, q, months), services.org.organisation(p.brigadeId)]);
     const dwell = dwellOf(view.facts);
     const shownGroups = groups.map((g) => g.group).filter((g) => g.active && (!view.scope.group || g.id === view.scope.group.id));
     const minimum = services.config.jobs.monthlyMinimum;
@@ -71,7 +72,7 @@ export function figuresPages(services: Services): Router {
       groupsSvg: groupedBars({
         title: t(req.locale, 'charts.groups_title', { year }),
         categories: yearMonths.map(monthLabel),
-        series: shownGroups.map((g) => ({ label: req.locale === 'en' ? g.nameEn : g.name, values: qualifying.get(g.id) ?? yearMonths.map(() => 0) })),
+        series: shownGroups.map((g) => ({ label: req.locale === 'en' ? g.nameEn : g.name, values: standings.of(g.id).map((c) => c.qualifying) })),
         line: { value: minimum, label: t(req.locale, 'charts.minimum', { minimum }) },
       }),
       resultsSvg: lines({
@@ -194,26 +195,21 @@ export function annualPages(services: Services): Router {
     const p = req.principal!;
     const year = yearOf(req);
     const yearMonths = monthsOfPeriod(figurePeriod(String(year), p.timeZone));
-    const [brigade, qualifying, assessment, groups, found] = await Promise.all([
+    const [brigade, standings, assessment, groups] = await Promise.all([
       services.figures.view(p, { period: String(year) }),
-      services.figures.groupsQualifying(p, yearMonths),
+      services.compliance.standings(p, yearMonths),
       services.figures.assessment(p, year),
       services.org.groups(p.brigadeId),
-      services.db.manager.findOneByOrFail(Brigade, { id: p.brigadeId }),
     ]);
-    // R6 per group, from the kept months (as the compliance view judges them).
-    const minimum = services.config.jobs.monthlyMinimum;
-    const current = monthOf(services.clock.now(), p.timeZone);
+    // R6 per group: each month judged by the one rule the compliance view uses (month-standing.ts).
     const grid = {
       months: yearMonths,
-      minimum,
+      minimum: standings.minimum,
       rows: groups
         .filter((g) => g.group.active)
         .map((g) => {
-          const counts = qualifying.get(g.group.id) ?? yearMonths.map(() => 0);
-          const status = yearMonths.map((mo, i) => monthStatus(mo, counts[i], { createdAt: found.createdAt, current, minimum, timeZone: p.timeZone }));
-          const judged = status.filter((st) => st === 'met' || st === 'missed');
-          return { group: g.group, cells: counts.map((c) => ({ qualifying: c })), judged: judged.length, met: judged.filter((st) => st === 'met').length };
+          const cells = standings.of(g.group.id);
+          return { group: g.group, cells, ...metOfJudged(cells) };
         }),
     };
     const perGroup = await Promise.all(groups.map(async (g) => ({ g, view: await services.figures.view(p, { period: String(year), group: g.group.code }) })));
@@ -223,6 +219,7 @@ export function annualPages(services: Services): Router {
       nav: 'figures',
       bodyClass: 'report',
       year,
+      since: standings.since,
       rows: brigade.rows.map((row) => ({
         name: t(req.locale, `indicator.${row.indicator.id}.name`),
         current: formatValue(row.current, req.locale),

@@ -55,8 +55,8 @@ export function groupPlanPages(services: Services): Router {
         cells: months.map((mo) => {
           const plan = list.items.find((x) => x.groupId === g.group.id && x.month === mo);
           const due = monthBounds(mo, p.timeZone).start;
-          // R5: missing once the month has begun — never a month that began before the brigade used Liandong.
-          const missing = due <= now && due >= brigade.createdAt;
+          // R5: missing once the month has begun — only for months after the brigade's since month (as the plans-and-meetings job judges).
+          const missing = due <= now && mo > brigade.since;
           const status = plan ? (plan.state === 'filed' ? (plan.filedLate ? 'filed_late' : 'filed') : plan.returnCount > 0 ? 'returned' : 'draft') : missing ? 'missing' : 'none';
           return { month: mo, id: plan?.id ?? null, status, label: t(req.locale, `gplan.cell.${status}`) };
         }),

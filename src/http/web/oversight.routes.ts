@@ -100,6 +100,9 @@ export function oversightPages(services: Services): Router {
       prevYear: year - 1,
       nextYear: year + 1,
       minimum: grid.minimum,
+      since: grid.since,
+      // Administrators set the brigade's since month (the domain says who may).
+      sinceLink: services.admin.mayAdminister(p) ? '/admin/brigade' : null,
       months: grid.months.map((m) => ({ value: m, label: t(req.locale, 'compliance.month', { month: Number(m.slice(5)) }) })),
       rows: grid.rows.map((row) => ({
         code: row.group.code,
@@ -122,8 +125,9 @@ export function oversightPages(services: Services): Router {
       month: data.month,
       year: data.month.slice(0, 4),
       minimum: data.minimum,
-      qualifying: data.result.counted.length,
-      met: data.result.counted.length >= data.minimum,
+      // R6: the month's standing as the grid shows it (month-standing.ts).
+      status: data.standing.status,
+      verdict: t(req.locale, `compliance.verdict_${data.standing.status}`, { qualifying: data.standing.qualifying, minimum: data.minimum, since: data.since }),
       counted: data.result.counted,
       notCounted: data.result.notCounted.map((o) => ({ ...o, why: t(req.locale, `compliance.reason_${o.reason}`, { hours: o.actualHours ?? '—' }) })),
       flags: data.flags.map((f) => ({ id: f.id, status: f.status, kind: f.kind, sentence: flagSentence(f, req.locale, names) })),

@@ -21,6 +21,10 @@ export class Brigade {
 
   @Column({ type: 'datetime' })
   createdAt!: Date;
+
+  /** R6: the month (`YYYY-MM`, brigade time) it began using Liandong; months before it are never judged. */
+  @Column({ type: 'varchar', length: 7 })
+  since!: string;
 }
 
 export const SQUAD_KINDS = ['street', 'commercial', 'scenic', 'mobile'] as const;

@@ -16,6 +16,7 @@ import { HistoryHashChain1796522400000 } from './20261206T0200-history-hash-chai
 import { HardProblemResolutions1796526000000 } from './20261206T0300-hard-problem-resolutions';
 import { MergedProblemsHandOverPlans1796526060000 } from './20261206T0301-merged-problems-hand-over-plans';
 import { CurrentResolutionOnly1796526120000 } from './20261206T0302-current-resolution-only';
+import { BrigadeSince1796529600000 } from './20261206T0400-brigade-since';
 
 /** Every migration, oldest first. Never edit one that has landed: add a new one. */
 export const MIGRATIONS = [
@@ -37,4 +38,5 @@ export const MIGRATIONS = [
   HardProblemResolutions1796526000000,
   MergedProblemsHandOverPlans1796526060000,
   CurrentResolutionOnly1796526120000,
+  BrigadeSince1796529600000,
 ];
