@@ -366,7 +366,8 @@ async function driveTemplate(base: Services, principals: Map<string, Principal>,
         as = spec.designated ?? `${spec.host}.leader`;
         input = {
           type: 'COMPLETE',
-          results: forces.map((f) => ({ squad: f.squad, officers: f.officers, vehicles: f.vehicles, educated: Math.floor(r() * 30), handled: Math.floor(r() * 8), goodsDetained: Math.floor(r() * 4) })),
+          // Goods detained are the ledger's (none registered here).
+          results: forces.map((f) => ({ squad: f.squad, officers: f.officers, vehicles: f.vehicles, educated: Math.floor(r() * 30), handled: Math.floor(r() * 8) })),
           ...(short ? { shortReason: '突降暴雨，现场已无违法行为，提前收队' } : {}),
           summary: '按计划完成，违法行为明显减少',
         };
@@ -401,7 +402,7 @@ async function driveTemplate(base: Services, principals: Map<string, Principal>,
       case 'PASS':
         when = nextDay(cursor) + 2 * HOUR;
         as = inspector;
-        input = { type: 'AUDIT_PASS', findings: '固守到位，台账完整，未见反弹' };
+        input = { type: 'AUDIT_PASS', findings: '固守到位，台账完整，未见反弹', coverageReason: '督察走访核实，固守到位' };
         break;
       case 'FAIL':
         when = nextDay(cursor) + 2 * HOUR;

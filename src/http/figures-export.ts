@@ -1,3 +1,4 @@
+import { formatRecordNo } from '../domain/numbering/record-number';
 import type { Response } from 'express';
 import ExcelJS from 'exceljs';
 import type { DrillPage, FiguresView } from '../domain/figures/figures.service';
@@ -40,7 +41,7 @@ export function drillTable(page: DrillPage, locale: Locale, tz: string): Table {
     name: `liandong-${page.indicator.id}-${page.scope.group?.code ?? page.scope.squad?.code ?? 'brigade'}-${page.period.key}`,
     title: t(locale, 'figures.drill_title', { indicator: t(locale, `indicator.${page.indicator.id}.name`), scope: scopeName(page.scope, locale), period: page.period.key }),
     headers: [t(locale, 'figures.record'), t(locale, 'figures.when'), t(locale, 'figures.adds'), t(locale, 'figures.why'), 'URL'],
-    rows: page.rows.map((r) => [r.title, r.at ? isoInZone(r.at, tz).slice(0, 16).replace('T', ' ') : '', r.value, whyText(r.why, locale), r.link]),
+    rows: page.rows.map((r) => [`${formatRecordNo(r.number, locale)} ${r.title}`.trim(), r.at ? isoInZone(r.at, tz).slice(0, 16).replace('T', ' ') : '', r.value, whyText(r.why, locale), r.link]),
   };
 }
 

@@ -40,7 +40,12 @@ const errorSchema = {
       properties: {
         code: { type: 'string', description: 'Stable error code, e.g. invalid_input, stale_version, rule_violation' },
         message: { type: 'string', description: 'In the caller’s language (Accept-Language; zh-CN by default)' },
-        fields: { type: 'object', additionalProperties: { type: 'string' }, description: 'Every bad field, named' },
+        fields: { type: 'object', additionalProperties: { type: 'string' }, description: 'Every bad field, named, with what is wrong in words' },
+        allowed: {
+          type: 'object',
+          additionalProperties: { type: 'array', items: { type: 'string' } },
+          description: '400: for a field given a value not among its choices, the values it takes',
+        },
         requestId: { type: 'string' },
         reason: { type: 'string', description: '403: which rule of who-may-do-what refused the caller' },
         problems: {

@@ -53,8 +53,8 @@ export const monthlyMinimumJob: JobDefinition = {
               figures: {
                 minimum,
                 qualifying: standing.qualifying,
-                counted: g.counted.map((o) => ({ id: o.id, title: o.title, hours: o.actualHours })),
-                notCounted: g.notCounted.map((o) => ({ id: o.id, title: o.title, hours: o.actualHours, reason: o.reason })),
+                counted: g.counted.map((o) => ({ id: o.id, no: o.number, title: o.title, hours: o.actualHours })),
+                notCounted: g.notCounted.map((o) => ({ id: o.id, no: o.number, title: o.title, hours: o.actualHours, reason: o.reason })),
               },
             });
           }
@@ -90,7 +90,7 @@ export const monthlyMinimumJob: JobDefinition = {
               period: month,
               groupId: g.groupId,
               subject: `g${g.groupId}`,
-              figures: { minimum: standing.minimum, qualifying, counted: g.counted.map((o) => ({ id: o.id, title: o.title, hours: o.actualHours })), stillToCome: planned },
+              figures: { minimum: standing.minimum, qualifying, counted: g.counted.map((o) => ({ id: o.id, no: o.number, title: o.title, hours: o.actualHours })), stillToCome: planned },
             });
           }
           return { wanted: wanted.length, sync: await flags.sync(m, brigade.id, { kind: 'early_warning', periods: [month] }, wanted, runId) };

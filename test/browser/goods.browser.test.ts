@@ -61,7 +61,13 @@ beforeAll(async () => {
       { squad: 'waitan', officers: 5, vehicles: 1 },
       { squad: 'nanjingdonglu', officers: 4, vehicles: 1 },
     ],
+    situation: '九江路夜间流动摊贩聚集，12319 投诉集中',
+    mission: '清理流动摊贩，暂扣经营工具',
+    execution: '两个岗点，20:00—24:00',
+    command: '外滩中队领导指挥',
     contingency: '遇围攻立即撤离并报 110',
+    goodsArrangements: '暂扣物品当场登记，外滩中队保管',
+    holdingPlan: '行动后七天每晚两人定岗',
   });
   operationId = op.id as number;
   await api(leaderToken, 'POST', `/api/v1/operations/${operationId}/events`, { type: 'FILE', expectedVersion: 1 });

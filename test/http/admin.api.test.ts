@@ -77,7 +77,9 @@ describe('users', () => {
     expect(Object.keys(res.body.error.fields).sort()).toEqual(['displayName', 'password', 'roles', 'squad', 'username']);
     expect(res.body.error.fields.roles).toBe('必填');
     const unknownRole = await admin().post('/api/v1/users', { username: 'someone', displayName: 'x', roles: ['king'], password: 'long-enough' }).expect(400);
-    expect(unknownRole.body.error.fields).toEqual({ 'roles.0': expect.stringContaining('squad_leader') });
+    // In words for people; the choices (API values) listed apart for programs.
+    expect(unknownRole.body.error.fields).toEqual({ 'roles.0': '取值无效，请从所列选项中选择' });
+    expect(unknownRole.body.error.allowed['roles.0']).toContain('squad_leader');
   });
 
   it('a squad leader must belong to a squad, and only to a squad of the brigade in use', async () => {

@@ -35,13 +35,15 @@ describe('the notifications API', () => {
     const second = await filedPlan('外滩第二次');
     const zh = await t.as('duty').get('/api/v1/notifications').expect(200);
     expect(zh.body.unread).toBeGreaterThanOrEqual(2);
+    const no = async (id: number) => (await t.as('duty').get(`/api/v1/operations/${id}`)).body.number.seq;
+    expect(await no(second)).toBe((await no(first)) + 1);
     expect(zh.body.items.slice(0, 2)).toEqual([
-      expect.objectContaining({ topic: 'operation.filed', text: `计划已报备：#${second} 外滩第二次`, link: `/operations/${second}`, unread: true, readAt: null }),
-      expect.objectContaining({ topic: 'operation.filed', text: `计划已报备：#${first} 外滩第一次`, link: `/operations/${first}`, unread: true }),
+      expect.objectContaining({ topic: 'operation.filed', text: `计划已报备：〔2026〕第 ${await no(second)} 号 外滩第二次`, link: `/operations/${second}`, unread: true, readAt: null }),
+      expect.objectContaining({ topic: 'operation.filed', text: `计划已报备：〔2026〕第 ${await no(first)} 号 外滩第一次`, link: `/operations/${first}`, unread: true }),
     ]);
     expect(zh.body.items[0].createdAt).toMatch(/\+08:00$/);
     const en = await t.as('duty').get('/api/v1/notifications').set('Accept-Language', 'en').expect(200);
-    expect(en.body.items[0].text).toBe(`Plan filed: #${second} 外滩第二次`);
+    expect(en.body.items[0].text).toBe(`Plan filed: No. ${await no(second)}/2026 外滩第二次`);
     // The leader who filed them was not told of their own filing.
     const leader = await t.as('waitan.leader').get('/api/v1/notifications').expect(200);
     expect(leader.body.items.filter((n: { topic: string }) => n.topic === 'operation.filed')).toEqual([]);
@@ -105,7 +107,7 @@ describe('the bell and the notifications page', () => {
     }
     const list = await web.get('/notifications').expect(200);
     expect(list.text).toContain(`href="/operations/${id}"`);
-    expect(list.text).toContain(`计划已报备：#${id} 南京东路夜市整治`);
+    expect(list.text).toMatch(/计划已报备：〔2026〕第 \d+ 号 南京东路夜市整治/);
     expect(list.text).toMatch(/class="notification unread"/);
   });
 

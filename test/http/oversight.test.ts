@@ -31,9 +31,9 @@ describe('flags in the API', () => {
     expect(groups).toEqual(['oldcity', 'south', 'west']);
     const oldcity = res.body.items.find((f: { group: string }) => f.group === 'oldcity');
     expect(oldcity).toMatchObject({ rule: 'R6', kind: 'monthly_minimum', period: '2026-11', status: 'open' });
-    expect(oldcity.summary).toMatch(/老城厢本月达标联动 1 次，应不少于 2 次；#\d+（5 小时）计入；#\d+ 不计入：实际 3.5 小时，不足 4 小时/);
+    expect(oldcity.summary).toMatch(/老城厢本月达标联动 1 次，应不少于 2 次；〔2026〕第 \d+ 号 \S+（5 小时）计入；〔2026〕第 \d+ 号 \S+ 不计入：实际 3.5 小时，不足 4 小时/);
     const west = (await t.as('duty').get('/api/v1/flags?group=west').set('Accept-Language', 'en').expect(200)).body.items[0];
-    expect(west.summary).toMatch(/West: 0 of 2 qualifying operations; #\d+ did not count: ad-hoc/);
+    expect(west.summary).toMatch(/West: 0 of 2 qualifying operations; No. \d+\/2026 \S+ did not count: ad-hoc/);
     expect((await t.as('duty').get('/api/v1/flags?group=atlantis').expect(400)).body.error.fields).toHaveProperty('group');
     expect((await t.as('duty').get('/api/v1/flags?status=maybe').expect(400)).body.error.fields).toHaveProperty('status');
   });

@@ -60,7 +60,8 @@ describe('plan targets and "resolved by" are separate links (§3.4)', () => {
     const web = await signIn(t, 'waitan.leader');
     const page = decode((await web.get(`/problems/${p.id}`).expect(200)).text);
     expect(page).not.toContain('data-testid="targeted-by"');
-    expect(block(page, 'resolved-by')).toContain(`#${resolver.id} 外滩夜间联合整治`);
+    // (By the brigade's number of its plan, not its database id.)
+    expect(block(page, 'resolved-by')).toMatch(/〔2026〕第 \d+ 号 外滩夜间联合整治/);
     expect(block(page, 'resolutions')).toContain(`href="/operations/${resolver.id}"`);
     const opPage = (await web.get(`/operations/${resolver.id}`).expect(200)).text;
     const card = new RegExp(`<li class="card" data-problem="${p.id}">([\\s\\S]*?)</li>`).exec(opPage)?.[1] ?? '';

@@ -1,3 +1,4 @@
+import { MIGRATIONS } from '../../src/persistence/migrations';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -299,6 +300,14 @@ describe(`the history's hash chains (${TEST_DB})`, () => {
   });
 });
 
+/** Undoes the migrations down to and including `name` (each later one's `down` runs on the data too); returns their names, oldest first. */
+async function undoThrough(db: { dataSource: { undoLastMigration(o: { transaction: 'each' }): Promise<void> } }, name: string): Promise<string[]> {
+  const names = MIGRATIONS.map((M) => new M().name);
+  const undone = names.slice(names.indexOf(name));
+  for (let i = 0; i < undone.length; i++) await db.dataSource.undoLastMigration({ transaction: 'each' });
+  return undone;
+}
+
 describe(`the migration that chains the history (${TEST_DB})`, () => {
   it('hashes the rows written before it, record by record in batches, so they verify — and the engine chains on from them', async () => {
     const old = await startTestApp({ config: { history: { anchorSettleSeconds: 0 } } });
@@ -313,14 +322,14 @@ describe(`the migration that chains the history (${TEST_DB})`, () => {
           ),
         );
       const before = await counts();
-      // Back to the schema before the chain: the rows lose their hashes and the records their heads.
-      await db.dataSource.undoLastMigration({ transaction: 'each' });
+      const brigade = await old.services.org.brigadeByCode('huangpu');
+      // Back to the schema before the chain (and the migrations after it): the rows lose their hashes and the records their heads.
+      const after = await undoThrough(db, 'HistoryHashChain1796522400000');
       // (Rebuilding a table on SQLite must not cascade to what refers to it.)
       expect(await counts()).toEqual(before);
       const { rows: cols } = await sql<Record<string, unknown>>(db.manager, 'SELECT * FROM workflow_history WHERE instance_id = ?', [id]);
       expect(Object.keys(cols[0])).not.toContain('hash');
       // And a longer past written then, more records than one batch: Chinese text, 4.0 written as such, milliseconds, the system's steps.
-      const brigade = await old.services.org.brigadeByCode('huangpu');
       await db.transaction(async (m) => {
         for (let i = 0; i < 230; i++) {
           const at = new Date(Date.UTC(2026, 9, 1, 8, 0, i % 60, 250 + i));
@@ -343,7 +352,7 @@ describe(`the migration that chains the history (${TEST_DB})`, () => {
           );
         }
       });
-      expect(await db.migrate()).toEqual(['HistoryHashChain1796522400000']);
+      expect(await db.migrate()).toEqual(after);
       expect(await counts()).toEqual({ ...before, workflow_history: before.workflow_history + 230 * 3 });
 
       const report = await old.services.historyChain.verify();
@@ -356,7 +365,7 @@ describe(`the migration that chains the history (${TEST_DB})`, () => {
       expect(rows[2].prev_hash).toBe(rows[1].hash);
       expect((await old.services.historyChain.verify()).ok).toBe(true);
       // And its hashes are the very ones the engine wrote before the schema went back.
-      await db.dataSource.undoLastMigration({ transaction: 'each' });
+      await undoThrough(db, 'HistoryHashChain1796522400000');
       await db.migrate();
       const { rows: again } = await sql<Record<string, any>>(db.manager, 'SELECT seq, prev_hash, hash FROM workflow_history WHERE instance_id = ? ORDER BY seq', [id]);
       expect(again.map((r) => r.hash)).toEqual(rows.map((r) => r.hash));

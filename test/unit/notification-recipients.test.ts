@@ -142,10 +142,12 @@ describe('what a notification says', () => {
   });
 
   it('reads like the practice, in Chinese and English', () => {
-    const params = { operationId: 12, title: '中山东一路无证设摊联合整治', note: '请补充应急预案的具体分工' };
-    expect(notificationText('zh-CN', 'operation.filed', params).text).toBe('计划已报备：#12 中山东一路无证设摊联合整治');
-    expect(notificationText('en', 'operation.filed', params).text).toBe('Plan filed: #12 中山东一路无证设摊联合整治');
-    expect(notificationText('zh-CN', 'operation.returned', params)).toEqual({ text: '计划被退回修改：#12 中山东一路无证设摊联合整治', note: '说明：请补充应急预案的具体分工' });
+    // A plan by the brigade's number for it (database ids stay internal).
+    const params = { operationId: 205, number: { year: 2026, seq: 12 }, title: '中山东一路无证设摊联合整治', note: '请补充应急预案的具体分工' };
+    expect(notificationText('zh-CN', 'operation.filed', params).text).toBe('计划已报备：〔2026〕第 12 号 中山东一路无证设摊联合整治');
+    expect(notificationText('en', 'operation.filed', params).text).toBe('Plan filed: No. 12/2026 中山东一路无证设摊联合整治');
+    expect(notificationText('zh-CN', 'operation.returned', params)).toEqual({ text: '计划被退回修改：〔2026〕第 12 号 中山东一路无证设摊联合整治', note: '说明：请补充应急预案的具体分工' });
+    expect(notificationText('zh-CN', 'operation.cancelled', { operationId: 206, number: null, title: '草稿撤销' }).text).toBe('行动已撤销：草稿撤销');
     const flag = { flagId: 3, rule: 'R6', kind: 'monthly_minimum', period: '2026-11', group: { name: '北片', nameEn: 'North' } };
     expect(notificationText('zh-CN', 'flag.raised', flag).text).toBe('预警：北片 2026-11 联动次数未达每月最低要求（R6）');
     expect(notificationText('en', 'flag.raised', flag).text).toBe('Flag: North ran fewer joint operations than the monthly minimum in 2026-11 (R6)');

@@ -4,7 +4,8 @@ import { duration } from './duration';
 import { eq } from './eq';
 import { includes } from './includes';
 import { json } from './json';
+import { planNo } from './plan-no';
 import { t } from './t';
 
 /** Every view helper, one file each. */
-export const helpers = { t, concat, eq, includes, datetime, duration, json };
+export const helpers = { t, concat, eq, includes, datetime, duration, json, planNo };

@@ -45,7 +45,7 @@ export interface TransferRecordView {
 
 export interface CaseRecordView {
   case: Case;
-  operation: Pick<Operation, 'id' | 'title' | 'state'> | null;
+  operation: Pick<Operation, 'id' | 'numberYear' | 'numberSeq' | 'title' | 'state'> | null;
   /** Oldest first: the case's history of transfers. */
   transfers: CaseTransfer[];
   squadById: Map<number, Squad>;
@@ -157,7 +157,7 @@ export class CaseService {
     const [transfers, squads, operation] = await Promise.all([
       m.find(CaseTransfer, { where: { caseId: id }, order: { id: 'ASC' } }),
       m.find(Squad, { where: { brigadeId: p.brigadeId } }),
-      found.operationId !== null ? m.findOne(Operation, { select: { id: true, title: true, state: true }, where: { id: found.operationId } }) : null,
+      found.operationId !== null ? m.findOne(Operation, { select: { id: true, numberYear: true, numberSeq: true, title: true, state: true }, where: { id: found.operationId } }) : null,
     ]);
     return {
       case: found,

@@ -71,6 +71,8 @@ export interface DrillRow {
   link: string;
   at: Date | null;
   title: string;
+  /** The brigade's number of the operation's plan, when the record is (of) an operation. */
+  number?: { year: number; seq: number } | null;
   /** What it adds to the figure (1 for a counted record; its share of a sum; 0 when it is listed but does not count). */
   value: number;
   /** Why: a dictionary key under `why.` and its values. */
@@ -198,7 +200,7 @@ export class FiguresService {
         const late = indicator.drill === 'late_entries' ? ' AND o.late_entry_hours IS NOT NULL' : '';
         const { rows: ops } = await sql<Record<string, unknown>>(
           m,
-          `SELECT o.id AS id, o.title AS title, o.kind AS kind, o.state AS state, o.actual_start AS actual_start, o.actual_hours AS actual_hours, o.counts_toward_minimum AS counts,
+          `SELECT o.id AS id, o.number_year AS number_year, o.number_seq AS number_seq, o.title AS title, o.kind AS kind, o.state AS state, o.actual_start AS actual_start, o.actual_hours AS actual_hours, o.counts_toward_minimum AS counts,
                   o.late_entry_hours AS late_entry_hours
              FROM operations o${use('IDX_operations_brigade_actual_start')}
             WHERE o.brigade_id = ? AND o.actual_start >= ? AND o.actual_start < ? AND o.state <> 'cancelled' AND ${s.sql}${late}${k.sql}
@@ -238,7 +240,7 @@ export class FiguresService {
               value = completed ? Number(sums.get(Number(r.id))?.[col] ?? 0) : 0;
               why = completed ? { key: 'why.result_lines', params: { value } } : { key: 'why.not_completed', params: { hours } };
             }
-            return { id: Number(r.id), link: `/operations/${r.id}`, at: readDate(r.actual_start), title: String(r.title), value, why, state: String(r.state) };
+            return { id: Number(r.id), link: `/operations/${r.id}`, at: readDate(r.actual_start), title: String(r.title), number: numberFrom(r), value, why, state: String(r.state) };
           }),
         );
       }
@@ -248,11 +250,11 @@ export class FiguresService {
         const k = keyset('o.actual_start', 'o.id');
         const { rows } = await sql<Record<string, unknown>>(
           m,
-          `SELECT o.id AS id, o.title AS title, o.actual_start AS at, COUNT(*) AS idle_lines, SUM(os.officers) AS officers, MIN(sq.name) AS squad, MIN(sq.name_en) AS squad_en, COUNT(DISTINCT sq.id) AS squads
+          `SELECT o.id AS id, o.number_year AS number_year, o.number_seq AS number_seq, o.title AS title, o.actual_start AS at, COUNT(*) AS idle_lines, SUM(os.officers) AS officers, MIN(sq.name) AS squad, MIN(sq.name_en) AS squad_en, COUNT(DISTINCT sq.id) AS squads
              FROM operations o${use('IDX_operations_brigade_actual_start')} JOIN operation_squads os ON os.operation_id = o.id JOIN squads sq ON sq.id = os.squad_id
             WHERE o.brigade_id = ? AND o.actual_start >= ? AND o.actual_start < ? AND o.state IN ('holding', 'awaiting_audit', 'closed') AND ${line.sql}
               AND COALESCE(os.officers, 0) > 0 AND COALESCE(os.educated, 0) + COALESCE(os.handled, 0) = 0${k.sql}
-            GROUP BY o.id, o.title, o.actual_start
+            GROUP BY o.id, o.number_year, o.number_seq, o.title, o.actual_start
             ${order('o.actual_start', 'o.id')}`,
           [scope.brigadeId, period.start, period.end, ...line.params, ...k.params],
         );
@@ -262,6 +264,7 @@ export class FiguresService {
             link: `/operations/${r.id}`,
             at: readDate(r.at),
             title: String(r.title),
+            number: numberFrom(r),
             value: Number(r.idle_lines),
             why: {
               key: 'why.idle',
@@ -275,7 +278,7 @@ export class FiguresService {
         const k = keyset('i.occurred_at', 'i.id');
         const { rows } = await sql<Record<string, unknown>>(
           m,
-          `SELECT i.id AS id, i.type AS type, i.severity AS severity, i.occurred_at AS at, o.id AS op, o.title AS title
+          `SELECT i.id AS id, i.type AS type, i.severity AS severity, i.occurred_at AS at, o.id AS op, o.number_year AS number_year, o.number_seq AS number_seq, o.title AS title
              FROM operation_incidents i${use('IDX_operation_incidents_brigade_occurred')} JOIN operations o ON o.id = i.operation_id
             WHERE i.brigade_id = ? AND i.occurred_at >= ? AND i.occurred_at < ?${serious} AND ${s.sql}${k.sql}
             ${order('i.occurred_at', 'i.id')}`,
@@ -286,7 +289,8 @@ export class FiguresService {
             id: Number(r.id),
             link: `/operations/${r.op}`,
             at: readDate(r.at),
-            title: `#${r.op} ${r.title}`,
+            title: String(r.title),
+            number: numberFrom(r),
             value: 1,
             why: { key: 'why.incident', params: { type: String(r.type), severity: String(r.severity) } },
           })),
@@ -296,7 +300,7 @@ export class FiguresService {
         const k = keyset('h.at', 'h.id');
         const { rows } = await sql<Record<string, unknown>>(
           m,
-          `SELECT h.id AS id, h.kind AS kind, h.at AS at, o.id AS op, o.title AS title
+          `SELECT h.id AS id, h.kind AS kind, h.at AS at, o.id AS op, o.number_year AS number_year, o.number_seq AS number_seq, o.title AS title
              FROM holding_records h${use('IDX_holding_records_brigade_at')} JOIN operations o ON o.id = h.operation_id
             WHERE h.brigade_id = ? AND h.kind IN ('audit_pass', 'audit_fail') AND h.at >= ? AND h.at < ? AND ${s.sql}${k.sql}
             ${order('h.at', 'h.id')}`,
@@ -307,7 +311,8 @@ export class FiguresService {
             id: Number(r.id),
             link: `/operations/${r.op}`,
             at: readDate(r.at),
-            title: `#${r.op} ${r.title}`,
+            title: String(r.title),
+            number: numberFrom(r),
             value: r.kind === 'audit_pass' ? 1 : 0,
             why: { key: `why.${r.kind}`, params: {} },
           })),
@@ -318,7 +323,7 @@ export class FiguresService {
         const k = keyset('d.due_at', 'd.id');
         const { rows } = await sql<Record<string, unknown>>(
           m,
-          `SELECT d.id AS id, d.due_at AS due, d.closed_at AS closed, d.outcome AS outcome, o.id AS op, o.title AS title
+          `SELECT d.id AS id, d.due_at AS due, d.closed_at AS closed, d.outcome AS outcome, o.id AS op, o.number_year AS number_year, o.number_seq AS number_seq, o.title AS title
              FROM workflow_deadlines d JOIN operations o ON o.id = d.instance_id
             WHERE d.brigade_id = ? AND d.workflow = 'operation' AND d.kind = ? AND d.due_at >= ? AND d.due_at < ? AND ${s.sql}
               AND ((d.closed_at IS NOT NULL AND d.outcome IN ('met', 'late')) OR (d.closed_at IS NULL AND d.due_at < ?))${k.sql}
@@ -332,7 +337,8 @@ export class FiguresService {
               id: Number(r.id),
               link: `/operations/${r.op}`,
               at: readDate(r.due),
-              title: `#${r.op} ${r.title}`,
+              title: String(r.title),
+            number: numberFrom(r),
               value: met ? 1 : 0,
               why: { key: met ? 'why.limit_met' : r.closed === null ? 'why.limit_open_late' : 'why.limit_late', params: {} },
             };
@@ -344,7 +350,7 @@ export class FiguresService {
         const k = keyset('h.at', 'h.id');
         const { rows } = await sql<Record<string, unknown>>(
           m,
-          `SELECT h.id AS id, h.at AS at, h.payload AS payload, h.actor_name AS actor, o.id AS op, o.title AS title
+          `SELECT h.id AS id, h.at AS at, h.payload AS payload, h.actor_name AS actor, o.id AS op, o.number_year AS number_year, o.number_seq AS number_seq, o.title AS title
              FROM workflow_history h JOIN operations o ON o.id = h.instance_id
             WHERE h.brigade_id = ? AND h.event = ? AND h.at >= ? AND h.at < ? AND ${s.sql}${k.sql}
             ${order('h.at', 'h.id')}`,
@@ -357,7 +363,8 @@ export class FiguresService {
               id: Number(r.id),
               link: `/operations/${r.op}`,
               at: readDate(r.at),
-              title: `#${r.op} ${r.title}`,
+              title: String(r.title),
+            number: numberFrom(r),
               value: 1,
               why: { key: event === 'RETURN' ? 'why.returned' : 'why.cancelled', params: { reason: payload?.reason ?? '', actor: String(r.actor) } },
             };
@@ -462,4 +469,9 @@ function decodeDrillCursor(cursor: string): { at: Date; id: number } {
     // fall through
   }
   throw new ValidationError('The cursor is not valid', { cursor: 'invalid' });
+}
+
+/** The brigade's number of an operation's plan from a row's `number_year`, `number_seq` (null for a draft never filed). */
+function numberFrom(r: Record<string, unknown>): { year: number; seq: number } | null {
+  return r.number_seq === null || r.number_seq === undefined ? null : { year: Number(r.number_year), seq: Number(r.number_seq) };
 }

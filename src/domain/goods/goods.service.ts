@@ -246,7 +246,10 @@ export class GoodsService {
     return custodyOf(await this.history(actor, id));
   }
 
-  async list(actor: Principal, f: GoodsFilters): Promise<{ items: GoodsItem[]; nextCursor: string | null; squadById: Map<number, Squad>; partyById: Map<number, GoodsParty> }> {
+  async list(
+    actor: Principal,
+    f: GoodsFilters,
+  ): Promise<{ items: GoodsItem[]; nextCursor: string | null; squadById: Map<number, Squad>; partyById: Map<number, GoodsParty>; operationById: Map<number, Operation> }> {
     const m = this.db.manager;
     const limit = Math.min(Math.max(f.limit ?? 50, 1), 200);
     const squads = await m.find(Squad, { where: { brigadeId: actor.brigadeId } });
@@ -268,12 +271,18 @@ export class GoodsService {
     if (f.cursor) q.andWhere('g.id < :cursor', { cursor: decodeCursor(f.cursor) });
     const rows = await q.orderBy('g.id', 'DESC').take(limit + 1).getMany();
     const page = rows.slice(0, limit);
-    const parties = page.length ? await m.find(GoodsParty, { where: { id: In([...new Set(page.map((i) => i.partyId))]) } }) : [];
+    const [parties, operations] = page.length
+      ? await Promise.all([
+          m.find(GoodsParty, { where: { id: In([...new Set(page.map((i) => i.partyId))]) } }),
+          m.find(Operation, { select: { id: true, numberYear: true, numberSeq: true, title: true }, where: { id: In([...new Set(page.map((i) => i.operationId))]) } }),
+        ])
+      : [[], []];
     return {
       items: page,
       nextCursor: rows.length > limit ? encodeCursor(page[page.length - 1].id) : null,
       squadById: new Map(squads.map((s) => [s.id, s])),
       partyById: new Map(parties.map((p) => [p.id, p])),
+      operationById: new Map(operations.map((o) => [o.id, o])),
     };
   }
 

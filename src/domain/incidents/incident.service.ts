@@ -21,7 +21,7 @@ export interface IncidentFilters {
 
 export interface IncidentRow {
   incident: OperationIncident;
-  operation: Pick<Operation, 'id' | 'title' | 'state' | 'groupId' | 'hostSquadId' | 'location'>;
+  operation: Pick<Operation, 'id' | 'numberYear' | 'numberSeq' | 'title' | 'state' | 'groupId' | 'hostSquadId' | 'location'>;
   reporter: User | null;
 }
 
@@ -52,7 +52,7 @@ export class IncidentService {
     const rows = await q.orderBy('i.id', 'DESC').take(limit + 1).getMany();
     const page = rows.slice(0, limit);
     const [ops, users] = await Promise.all([
-      page.length ? m.find(Operation, { select: { id: true, title: true, state: true, groupId: true, hostSquadId: true, location: true }, where: { id: In([...new Set(page.map((i) => i.operationId))]) } }) : [],
+      page.length ? m.find(Operation, { select: { id: true, numberYear: true, numberSeq: true, title: true, state: true, groupId: true, hostSquadId: true, location: true }, where: { id: In([...new Set(page.map((i) => i.operationId))]) } }) : [],
       page.some((i) => i.reportedBy !== null) ? m.find(User, { where: { id: In([...new Set(page.map((i) => i.reportedBy).filter((x): x is number => x !== null))]) } }) : [],
     ]);
     const opById = new Map(ops.map((o) => [o.id, o]));

@@ -1,5 +1,6 @@
 import { DEFAULT_LOCALE, DICTIONARIES, type Locale, t } from '../../i18n';
 import type { NotificationParams } from './notification.transport';
+import { formatRecordNo } from '../numbering/record-number';
 
 /** The flag kinds the jobs raise (src/jobs/), each with its own sentence. */
 export const FLAG_KINDS = ['monthly_minimum', 'early_warning', 'audit_overdue', 'time_limit', 'plan_missing', 'meeting_missing', 'hq_meeting_missing'] as const;
@@ -27,5 +28,7 @@ export function notificationText(locale: Locale, topic: string, params: Notifica
   }
   if (topic.startsWith('case_transfer.')) return { text: t(locale, `notification.${topic}`, { reference: params.reference ?? '' }), note };
   const key = DICTIONARIES[DEFAULT_LOCALE][`notification.${topic}`] ? `notification.${topic}` : 'notification.other';
-  return { text: t(locale, key, { id: params.operationId ?? '', title: params.title ?? '', topic }), note };
+  // An operation by the brigade's number of its plan and its title (database ids stay internal).
+  const name = `${formatRecordNo(params.number, locale)} ${params.title ?? ''}`.trim();
+  return { text: t(locale, key, { id: params.operationId ?? '', title: params.title ?? '', name, topic }), note };
 }

@@ -16,6 +16,8 @@ export interface Recipient {
 export interface NotificationParams {
   /** Operation topics. */
   operationId?: number;
+  /** The brigade's number of the plan, once filed. */
+  number?: { year: number; seq: number } | null;
   title?: string;
   /** A reason, rectification or description the event carried (returned, cancelled, audit failed, incident). */
   note?: string | null;

@@ -52,6 +52,7 @@ async function operationSubject(m: EntityManager, row: OutboxRow): Promise<Annou
     },
     params: {
       operationId: op.id,
+      number: op.numberSeq !== null && op.numberYear !== null ? { year: op.numberYear, seq: op.numberSeq } : null,
       title: op.title,
       note: note ? note.trim().slice(0, 500) : null,
       severity: typeof payload.severity === 'string' ? payload.severity : null,

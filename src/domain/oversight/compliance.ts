@@ -13,6 +13,8 @@ export type NotCountingReason = 'short' | 'ad_hoc' | 'not_completed';
 
 export interface MonthOperation {
   id: number;
+  /** The brigade's number of its plan (〔year〕第 seq 号). */
+  number: { year: number; seq: number } | null;
   title: string;
   kind: string;
   state: string;
@@ -46,6 +48,8 @@ export function notCountingReason(o: { kind: string; state: string; countsToward
 interface Row {
   group_id: number;
   id: number;
+  number_year: number | null;
+  number_seq: number | null;
   title: string;
   kind: string;
   state: string;
@@ -60,8 +64,8 @@ export async function evaluateMonth(m: EntityManager, brigadeId: number, month: 
   const { rows } = await sql<Row>(
     m,
     // (A row per squad taking part: two squads of one group give the same pair twice; kept once below.)
-    `SELECT s.group_id AS group_id, o.id AS id, o.title AS title, o.kind AS kind, o.state AS state, o.actual_start AS actual_start,
-            o.actual_hours AS actual_hours, o.counts_toward_minimum AS counts_toward_minimum
+    `SELECT s.group_id AS group_id, o.id AS id, o.number_year AS number_year, o.number_seq AS number_seq, o.title AS title, o.kind AS kind, o.state AS state,
+            o.actual_start AS actual_start, o.actual_hours AS actual_hours, o.counts_toward_minimum AS counts_toward_minimum
        FROM operations o
        JOIN operation_squads os ON os.operation_id = o.id
        JOIN squads s ON s.id = os.squad_id
@@ -77,6 +81,7 @@ export async function evaluateMonth(m: EntityManager, brigadeId: number, month: 
     seen.add(pair);
     const op: MonthOperation = {
       id: Number(r.id),
+      number: r.number_seq === null || r.number_seq === undefined ? null : { year: Number(r.number_year), seq: Number(r.number_seq) },
       title: r.title,
       kind: r.kind,
       state: r.state,

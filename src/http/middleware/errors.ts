@@ -12,6 +12,22 @@ export interface ErrorBody {
   };
 }
 
+/** A field as people call it: `holdingPlan` → 固守方案, `results.1.goodsDetained` → 战果（第 2 行）· 暂扣物品. */
+export function fieldLabel(locale: Locale, field: string): string {
+  const parts = field.split('.');
+  const label = (name: string) => {
+    const key = `field.${name}`;
+    const text = t(locale, key);
+    return text === key ? name : text;
+  };
+  const row = parts.find((x) => /^\d+$/.test(x));
+  const last = parts[parts.length - 1];
+  const head = label(parts[0]);
+  if (row === undefined) return head;
+  const line = t(locale, 'form.row', { n: Number(row) + 1 });
+  return /^\d+$/.test(last) ? `${head}${line}` : `${head}${line} · ${label(last)}`;
+}
+
 /** Body-parser and similar errors carry a `type` and a `status`. */
 interface HttpishError {
   type?: string;
@@ -25,9 +41,17 @@ export function errorBody(err: AppError, locale: Locale, requestId: string): Err
   // A rule's problems carry their figures (`{min}` hours …): name each field with them.
   for (const p of err.problems) if (p.field) fields[p.field] = describeFieldProblem(locale, p.code, p.params);
   const body: ErrorBody = { error: { code: err.code, message: t(locale, `error.${err.code}`), fields, requestId } };
+  // A value not among the choices: the message says so in words; the choices themselves (API values) are listed apart.
+  const allowed = Object.entries(err.fields).filter(([, v]) => v.startsWith('invalid_value:'));
+  if (allowed.length) body.error.allowed = Object.fromEntries(allowed.map(([k, v]) => [k, v.slice('invalid_value:'.length).split('|')]));
   if (err.problems.length) {
     body.error.problems = err.problems.map((p) => ({ ...p, message: describeFieldProblem(locale, p.code, p.params) }));
-    body.error.message = `${body.error.message}: ${(body.error.problems as Array<{ message: string }>).map((p) => p.message).join('；')}`;
+    // The summary names each field in words ("固守方案：必填"), never only the problem.
+    const named = err.problems.map((p) => {
+      const message = describeFieldProblem(locale, p.code, p.params);
+      return p.field ? t(locale, 'form.field_problem', { field: fieldLabel(locale, p.field), problem: message }) : message;
+    });
+    body.error.message = `${body.error.message}: ${named.join(locale === 'en' ? '; ' : '；')}`;
   }
   if (err instanceof ForbiddenError) {
     body.error.reason = err.reason;

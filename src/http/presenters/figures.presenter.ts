@@ -57,7 +57,16 @@ export function presentDrill(page: DrillPage, locale: Locale, tz: string) {
     indicator: { id: page.indicator.id, name: t(locale, `indicator.${page.indicator.id}.name`), definition: t(locale, `indicator.${page.indicator.id}.definition`) },
     scope: scopeJson(page.scope),
     period: periodJson(page.period, tz),
-    items: page.rows.map((r) => ({ id: r.id, link: r.link, at: r.at ? isoInZone(r.at, tz) : null, title: r.title, value: r.value, why: whyText(r.why, locale) })),
+    items: page.rows.map((r) => ({
+      id: r.id,
+      link: r.link,
+      at: r.at ? isoInZone(r.at, tz) : null,
+      /** The brigade's number of the operation's plan, where the record is (of) an operation. */
+      number: r.number ?? null,
+      title: r.title,
+      value: r.value,
+      why: whyText(r.why, locale),
+    })),
     nextCursor: page.nextCursor,
   };
 }

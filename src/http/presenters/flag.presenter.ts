@@ -1,3 +1,4 @@
+import { formatRecordNo } from '../../domain/numbering/record-number';
 import { type Locale, t } from '../../i18n';
 import type { Flag, LinkageGroup, Squad, User } from '../../persistence/entities';
 import { isoInZone } from '../../time';
@@ -10,6 +11,8 @@ export interface FlagNames {
 
 interface OpFigure {
   id: number;
+  /** The brigade's number of the plan (flags raised before numbers had none). */
+  no?: { year: number; seq: number } | null;
   title: string;
   hours: number | null;
   reason?: string;
@@ -28,9 +31,11 @@ export function flagSentence(f: Flag, locale: Locale, names: FlagNames): string 
   switch (f.kind) {
     case 'monthly_minimum':
     case 'early_warning': {
-      const counted = ((fig.counted ?? []) as OpFigure[]).map((o) => t(locale, 'flag.op_counted', { id: o.id, hours: hours(o.hours) }));
+      // Each operation by the brigade's number of its plan and its title (database ids stay internal).
+      const name = (o: OpFigure) => `${formatRecordNo(o.no, locale)} ${o.title}`.trim();
+      const counted = ((fig.counted ?? []) as OpFigure[]).map((o) => t(locale, 'flag.op_counted', { name: name(o), hours: hours(o.hours) }));
       const notCounted = ((fig.notCounted ?? []) as OpFigure[]).map((o) =>
-        t(locale, 'flag.op_not_counted', { id: o.id, why: t(locale, `compliance.reason_${o.reason}`, { hours: hours(o.hours) }) }),
+        t(locale, 'flag.op_not_counted', { name: name(o), why: t(locale, `compliance.reason_${o.reason}`, { hours: hours(o.hours) }) }),
       );
       const head =
         f.kind === 'monthly_minimum'

@@ -104,6 +104,8 @@ export function goodsPages(services: Services): Router {
       items: page.items.map((i) => ({
         id: i.id,
         operation: i.operationId,
+        operationYear: page.operationById.get(i.operationId)?.numberYear ?? null,
+        operationSeq: page.operationById.get(i.operationId)?.numberSeq ?? null,
         party: page.partyById.get(i.partyId)?.name ?? '',
         description: i.description,
         quantity: i.quantity,
@@ -169,7 +171,7 @@ export function goodsPages(services: Services): Router {
       pageTitle: t(req.locale, 'goods.print_title'),
       nav: 'goods',
       bodyClass: 'detention-list',
-      operation: { id: list.operation.id, title: list.operation.title, location: list.operation.location },
+      operation: { id: list.operation.id, numberYear: list.operation.numberYear, numberSeq: list.operation.numberSeq, title: list.operation.title, location: list.operation.location },
       host: squadLabel(list.squadById.get(host), req.locale),
       party: list.party,
       registeredAt: list.items[0]?.registeredAt ?? list.party.createdAt,
@@ -217,7 +219,7 @@ async function registerView(services: Services, p: Principal, locale: Locale, op
   return {
     pageTitle: t(locale, 'goods.register_title'),
     nav: 'goods',
-    operation: { id: operation.id, title: operation.title, state: operation.state },
+    operation: { id: operation.id, numberYear: operation.numberYear, numberSeq: operation.numberSeq, title: operation.title, state: operation.state },
     // The form is shown only while goods may be registered; the domain decides again on the post.
     registering: REGISTERING_STATES.includes(operation.state),
     party: { name: str(party.name), idNumber: str(party.idNumber), phone: str(party.phone), stall: str(party.stall) },
@@ -242,14 +244,14 @@ async function ledgerView(services: Services, p: Principal, locale: Locale, oper
   const ledger = await services.goods.ledger(p, operationId);
   const q = (b: { count: number; quantity: number }) => ({ count: b.count, quantity: b.quantity });
   return {
-    operation: { id: ledger.operation.id, title: ledger.operation.title, state: ledger.operation.state },
+    operation: { id: ledger.operation.id, numberYear: ledger.operation.numberYear, numberSeq: ledger.operation.numberSeq, title: ledger.operation.title, state: ledger.operation.state },
     balanced: ledger.balanced,
     unitsBalance: ledger.unitsBalance,
     resultsAgree: ledger.resultsAgree,
     squads: ledger.squads.map((x) => ({ name: locale === 'en' ? x.nameEn : x.name, registered: x.registered, reported: x.reported, agrees: x.reported === null || x.reported === x.registered })),
     totals: ledger.totals,
     lines: ledger.lines.map((l) => ({ unit: l.unit, registered: q(l.registered), returned: q(l.returned), confiscated: q(l.confiscated), disposed: q(l.disposed), held: q(l.held) })),
-    parties: ledger.parties.map((x) => ({ id: x.party.id, name: x.party.name, stall: x.party.stall, items: x.items, held: x.held })),
+    parties: ledger.parties.map((x) => ({ id: x.party.id, numberYear: x.party.numberYear, numberSeq: x.party.numberSeq, name: x.party.name, stall: x.party.stall, items: x.items, held: x.held })),
     canRegister: REGISTERING_STATES.includes(ledger.operation.state) && (await mayRegister(services, p, operationId)),
   };
 }
@@ -311,7 +313,7 @@ async function itemPage(services: Services, p: Principal, locale: Locale, id: nu
       perishable: ctx.perishable,
       caseRef: ctx.caseRef,
       party: record.party,
-      operation: { id: record.operation.id, title: record.operation.title },
+      operation: { id: record.operation.id, numberYear: record.operation.numberYear, numberSeq: record.operation.numberSeq, title: record.operation.title },
       custodian: squad(ctx.custody.squadId),
       storagePlace: ctx.custody.place,
       registeredAt: new Date(ctx.registeredAt),

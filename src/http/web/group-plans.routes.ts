@@ -262,9 +262,9 @@ async function planPage(services: Services, p: Principal, locale: Locale, id: nu
       notes: ctx.content.notes,
       operations: ctx.content.operations.map((l) => {
         const op = l.operationId !== null ? linked.get(l.operationId) : undefined;
-        return { ...l, lead: squad(l.leadSquadId), operationState: op?.state ?? null };
+        return { ...l, lead: squad(l.leadSquadId), operationState: op?.state ?? null, operationYear: op?.numberYear ?? null, operationSeq: op?.numberSeq ?? null };
       }),
-      monthOperations: record.monthOperations.map((o) => ({ id: o.id, title: o.title, state: o.state, kind: o.kind, plannedStart: o.plannedStart, lead: squad(o.leadSquadId), counts: o.countsTowardMinimum })),
+      monthOperations: record.monthOperations.map((o) => ({ id: o.id, numberYear: o.numberYear, numberSeq: o.numberSeq, title: o.title, state: o.state, kind: o.kind, plannedStart: o.plannedStart, lead: squad(o.leadSquadId), counts: o.countsTowardMinimum })),
     },
     canEdit: record.allowedEvents.includes('EDIT_PLAN'),
     minOperations: services.config.jobs.monthlyMinimum,

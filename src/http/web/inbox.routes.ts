@@ -80,6 +80,8 @@ export function inboxPages(services: Services): Router {
         more: s.total > s.items.length,
         items: s.items.map(({ operation: o, since, dueAt, startsAt }) => ({
           id: o.id,
+          numberYear: o.numberYear,
+          numberSeq: o.numberSeq,
           title: o.title,
           state: o.state,
           group: o.groupId !== null ? groupName.get(o.groupId) : '',

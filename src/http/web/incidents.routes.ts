@@ -32,6 +32,8 @@ export function incidentPages(services: Services): Router {
       rows: page.items.map(({ incident: i, operation: o, reporter }) => ({
         ...i,
         operationId: o.id,
+        operationYear: o.numberYear,
+        operationSeq: o.numberSeq,
         operationTitle: o.title,
         location: o.location,
         group: o.groupId !== null ? (req.locale === 'en' ? page.groups.get(o.groupId)?.nameEn : page.groups.get(o.groupId)?.name) : '',

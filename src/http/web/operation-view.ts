@@ -41,7 +41,7 @@ export function formStateFromError(e: AppError, type: string, values: Record<str
 }
 
 /** History payload fields worth showing in the timeline, in this order. */
-const DETAIL_FIELDS = ['reason', 'note', 'findings', 'rectification', 'shortReason', 'summary', 'description', 'response', 'notes', 'actualStart', 'actualEnd', 'date', 'officersOnPost', 'reboundObserved', 'holdingDays', 'severity', 'incidentType'];
+const DETAIL_FIELDS = ['reason', 'note', 'findings', 'rectification', 'shortReason', 'lateReason', 'earlyReason', 'coverageReason', 'summary', 'description', 'response', 'notes', 'actualStart', 'actualEnd', 'date', 'officersOnPost', 'reboundObserved', 'holdingDays', 'severity', 'incidentType'];
 
 /** Everything the operation's page shows, as plain values for the template. */
 export async function operationPage(services: Services, p: Principal, locale: Locale, id: number, form?: FormState) {

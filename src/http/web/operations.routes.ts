@@ -217,11 +217,12 @@ async function submitPlan(req: Request, res: Response, services: Services, o: Pl
 /** One pass: what filing would refuse of the fields that did parse, beside the ones that did not. */
 async function filingProblemsOfRest(services: Services, p: Principal, body: Record<string, unknown>, e: ValidationError, id?: number) {
   const bad = new Set(Object.keys(e.fields).map((f) => f.split('.')[0]));
-  const rest = Object.fromEntries(Object.entries(body).filter(([k]) => !bad.has(k)));
+  const rest = Object.fromEntries(Object.entries(body).filter(([k]) => !bad.has(k) && k !== 'leadSquad'));
   const parsed = planPatchSchema.safeParse(rest);
   if (!parsed.success) return [];
+  const lead = id === undefined ? { leadSquad: typeof body.leadSquad === 'string' && !bad.has('leadSquad') ? body.leadSquad : p.squad?.code } : {};
   try {
-    const { checks } = await services.operations.filingCheck(p, { ...(id === undefined ? { leadSquad: p.squad?.code } : {}), ...(parsed.data as PlanInput) }, id);
+    const { checks } = await services.operations.filingCheck(p, { ...lead, ...(parsed.data as PlanInput) }, id);
     return checks.flatMap((c) => c.problems).filter((pr) => !pr.field || !bad.has(pr.field));
   } catch (err) {
     if (err instanceof AppError && err.status < 500) return [];
@@ -329,6 +330,8 @@ async function planFormView(services: Services, p: Principal, locale: Locale, o:
     ].filter((g) => g.squads.length),
     fromNotice: o.fromNotice,
     returnReason: o.returnReason ?? null,
+    // The sections filing requires (operations.requiredSections), marked on the form.
+    required: Object.fromEntries(services.config.operations.requiredSections.map((k) => [k, true])),
     // The rules checked at filing, met or not, for the plan as it stands (or as typed).
     checklist: await planChecklist(services, p, locale, o),
     // §3.4: the hard problems a plan may target (reported or open), and those it names already.

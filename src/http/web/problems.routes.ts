@@ -302,8 +302,8 @@ async function problemPage(services: Services, p: Principal, locale: Locale, id:
       })),
       resolutions: ctx.resolutions.map((x) => ({ note: x.note, at: new Date(x.at), by: user(x.by), operation: x.operationId ?? null })),
       callbacks: ctx.callbacks.map((c) => ({ caller: c.caller, calledAt: new Date(c.calledAt), outcome: c.outcome, note: c.note })),
-      operations: record.operations.map((o) => ({ id: o.id, title: o.title, state: o.state })),
-      resolvedBy: record.resolvedBy.map((r) => ({ id: r.operation.id, title: r.operation.title, state: r.operation.state, at: r.at })),
+      operations: record.operations.map((o) => ({ id: o.id, numberYear: o.numberYear, numberSeq: o.numberSeq, title: o.title, state: o.state })),
+      resolvedBy: record.resolvedBy.map((r) => ({ id: r.operation.id, numberYear: r.operation.numberYear, numberSeq: r.operation.numberSeq, title: r.operation.title, state: r.operation.state, at: r.at })),
       mergedFrom: record.mergedFrom.map((m) => ({ id: m.id, title: m.title })),
       timeLimit: record.timeLimit
         ? { kind: record.timeLimit.kind, dueAt: record.timeLimit.dueAt, light: lightOf(record.timeLimit.startsAt, record.timeLimit.dueAt, services.clock.now()) }

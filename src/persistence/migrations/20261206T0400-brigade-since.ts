@@ -24,7 +24,10 @@ export class BrigadeSince1796529600000 implements MigrationInterface {
   }
 
   async down(q: QueryRunner): Promise<void> {
-    await q.dropColumn('brigades', 'since');
+    // On SQLite TypeORM drops a column by rebuilding the table, with foreign keys enforced in `down`:
+    // rebuilding brigades (every row's parent) would fail or cascade. SQLite drops a plain column in place.
+    if (q.connection.options.type === 'better-sqlite3') await q.query('ALTER TABLE "brigades" DROP COLUMN "since"');
+    else await q.dropColumn('brigades', 'since');
   }
 }
 
