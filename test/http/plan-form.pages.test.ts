@@ -1,4 +1,4 @@
-import { createOperation, operationIn, planBody, send, systemActorOf } from '../support/factories';
+import { createOperation, operationIn, planForm as planFormFields, send, systemActorOf } from '../support/factories';
 import { startTestApp, type TestApp } from '../support/test-app';
 import { fieldValue, signedIn, submitForm } from '../support/web';
 
@@ -9,7 +9,6 @@ import { fieldValue, signedIn, submitForm } from '../support/web';
  * that show what the rules decided (late entry, coverage, numbers).
  */
 let t: TestApp;
-const HOUR = 3_600_000;
 const sh = (local: string) => new Date(`${local}+08:00`).toISOString();
 
 beforeAll(async () => {
@@ -22,34 +21,7 @@ afterEach(() => {
   expect(t.logged).toEqual([]);
 });
 
-function planForm(over: Record<string, unknown> = {}) {
-  const p = planBody(t.clock.now()) as Record<string, unknown> & { forces: Array<{ squad: string; officers: number; vehicles: number }> };
-  const form: Record<string, unknown> = {
-    kind: p.kind,
-    group: p.group,
-    leadSquad: p.leadSquad,
-    hostSquad: p.hostSquad,
-    squads: p.squads,
-    title: p.title,
-    problemSource: p.problemSource,
-    location: p.location,
-    plannedStart: new Date(Date.parse(p.plannedStart as string) + 8 * HOUR).toISOString().slice(0, 16),
-    plannedHours: '4',
-    holdingDays: '7',
-    situation: p.situation,
-    mission: p.mission,
-    execution: p.execution,
-    command: p.command,
-    contingency: p.contingency,
-    goodsArrangements: p.goodsArrangements,
-    holdingPlan: p.holdingPlan,
-  };
-  for (const f of p.forces) {
-    form[`forces[${f.squad}][officers]`] = String(f.officers);
-    form[`forces[${f.squad}][vehicles]`] = String(f.vehicles);
-  }
-  return { ...form, ...over };
-}
+const planForm = (over: Record<string, unknown> = {}) => planFormFields(t.clock.now(), over);
 
 const count = async () => Number((await t.services.db.dataSource.query('SELECT COUNT(*) AS n FROM operations'))[0].n);
 const errorFor = (html: string, field: string) => new RegExp(`data-error-for="${field}">([^<]*)<`).exec(html)?.[1] ?? null;

@@ -1,4 +1,4 @@
-import { createOperation, operationIn, planBody, rowCounts, send } from '../support/factories';
+import { createOperation, operationIn, planForm, rowCounts, send } from '../support/factories';
 import { startTestApp, type TestApp } from '../support/test-app';
 import { type Agent, csrfOf, fieldValue, signedIn, submitForm } from '../support/web';
 
@@ -16,37 +16,6 @@ afterEach(() => {
 });
 
 const decode = (s: string) => s.replace(/&#x([0-9a-f]+);/gi, (_, h) => String.fromCharCode(parseInt(h, 16))).replace(/&amp;/g, '&').replace(/&quot;/g, '"');
-
-/** A plan form as a browser sends it: squads as repeated checkboxes, forces per squad. */
-function planForm(now: Date, over: Record<string, unknown> = {}) {
-  const p = planBody(now) as Record<string, unknown> & { forces: Array<{ squad: string; officers: number; vehicles: number }> };
-  const local = new Date(Date.parse(p.plannedStart as string) + 8 * HOUR).toISOString().slice(0, 16);
-  const form: Record<string, unknown> = {
-    kind: p.kind,
-    group: p.group,
-    leadSquad: p.leadSquad,
-    hostSquad: p.hostSquad,
-    squads: p.squads,
-    title: p.title,
-    problemSource: p.problemSource,
-    location: p.location,
-    plannedStart: local,
-    plannedHours: '4',
-    holdingDays: '7',
-    situation: p.situation,
-    mission: p.mission,
-    execution: p.execution,
-    command: p.command,
-    contingency: p.contingency,
-    goodsArrangements: p.goodsArrangements,
-    holdingPlan: p.holdingPlan,
-  };
-  for (const f of p.forces) {
-    form[`forces[${f.squad}][officers]`] = String(f.officers);
-    form[`forces[${f.squad}][vehicles]`] = String(f.vehicles);
-  }
-  return { ...form, ...over };
-}
 
 describe('the plan form', () => {
   let leader: Agent;

@@ -35,6 +35,37 @@ export function resultsBody(squads = ['waitan', 'nanjingdonglu', 'bund-scenic'])
   return squads.map((squad, i) => ({ squad, officers: 5 - i, vehicles: 1, educated: 10 + i, handled: 2 + i }));
 }
 
+/** A plan form as a browser sends it: squads as repeated checkboxes, forces per squad. */
+export function planForm(now: Date, over: Record<string, unknown> = {}) {
+  const p = planBody(now) as Record<string, unknown> & { forces: Array<{ squad: string; officers: number; vehicles: number }> };
+  const local = new Date(Date.parse(p.plannedStart as string) + 8 * 3_600_000).toISOString().slice(0, 16);
+  const form: Record<string, unknown> = {
+    kind: p.kind,
+    group: p.group,
+    leadSquad: p.leadSquad,
+    hostSquad: p.hostSquad,
+    squads: p.squads,
+    title: p.title,
+    problemSource: p.problemSource,
+    location: p.location,
+    plannedStart: local,
+    plannedHours: '4',
+    holdingDays: '7',
+    situation: p.situation,
+    mission: p.mission,
+    execution: p.execution,
+    command: p.command,
+    contingency: p.contingency,
+    goodsArrangements: p.goodsArrangements,
+    holdingPlan: p.holdingPlan,
+  };
+  for (const f of p.forces) {
+    form[`forces[${f.squad}][officers]`] = String(f.officers);
+    form[`forces[${f.squad}][vehicles]`] = String(f.vehicles);
+  }
+  return { ...form, ...over };
+}
+
 /** Who sends each event in the reference organisation, for an operation hosted and led by `waitan`. */
 export const SENDER: Record<string, string> = {
   EDIT_PLAN: 'waitan.leader',
