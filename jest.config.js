@@ -1,5 +1,5 @@
 /**
- * Tests: `unit` once; `integration` and `http` on SQLite, and again on
+ * Tests: `unit` once; `integration`, `http` and `security` on SQLite, and again on
  * MariaDB/MySQL when one answers (TEST_MYSQL_URL, default
  * mysql://root@127.0.0.1:3306). With REQUIRE_MYSQL=1 a missing server fails the run.
  * `browser` (playwright-core + Debian's Chromium) when a Chromium is found
@@ -62,7 +62,7 @@ module.exports = async () => {
     {
       ...base,
       displayName: 'sqlite',
-      testMatch: ['<rootDir>/test/integration/**/*.test.ts', '<rootDir>/test/http/**/*.test.ts'],
+      testMatch: ['<rootDir>/test/integration/**/*.test.ts', '<rootDir>/test/http/**/*.test.ts', '<rootDir>/test/security/**/*.test.ts'],
       globals: { LIANDONG_TEST_DB: 'sqlite' },
     },
   ];
@@ -71,7 +71,7 @@ module.exports = async () => {
     projects.push({
       ...base,
       displayName: 'mariadb',
-      testMatch: ['<rootDir>/test/integration/**/*.test.ts', '<rootDir>/test/http/**/*.test.ts'],
+      testMatch: ['<rootDir>/test/integration/**/*.test.ts', '<rootDir>/test/http/**/*.test.ts', '<rootDir>/test/security/**/*.test.ts'],
       globals: { LIANDONG_TEST_DB: 'mysql', LIANDONG_TEST_MYSQL_URL: MYSQL_URL },
     });
   } else if (process.env.REQUIRE_MYSQL === '1') {
