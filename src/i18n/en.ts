@@ -1183,4 +1183,9 @@ export const en: Record<string, string> = {
   'history.broken': 'History does not verify from step {seq}: it may have been changed outside the application',
   'history.check_help': 'Every step carries a hash chained to the previous one, so a step changed or deleted behind the application’s back is found (verify-history on the command line checks every record).',
   'job.history-anchor': 'Daily anchor of the history',
+
+  // Issue 11 (safe in production): four eyes, rebound origins, reads and masking.
+  'reason.own_draft': 'You cannot approve a plan you drafted, whoever filed it',
+  'reason.own_registration': 'You cannot approve or extend goods you registered yourself',
+  'reason.own_disposal_approval': 'Whoever approved a disposal does not carry it out',
 };

@@ -1203,4 +1203,9 @@ export const zhCN: Record<string, string> = {
   'history.broken': '全过程记录自第 {seq} 步起校验不通过：记录可能在系统之外被改动',
   'history.check_help': '每一步都带有与上一步相连的哈希值，任何一步在系统之外被改动或删除都会被发现（命令行 verify-history 可核查全部记录）。',
   'job.history-anchor': '全过程记录每日锚定',
+
+  // Issue 11 (safe in production): four eyes, rebound origins, reads and masking.
+  'reason.own_draft': '不能批准自己拟定的计划（即使由他人报备）',
+  'reason.own_registration': '不能批准或延长自己登记的暂扣物品',
+  'reason.own_disposal_approval': '批准处置的人不能自己执行处置',
 };
