@@ -1,5 +1,5 @@
 import { BORDER_NOTICE_EVENT_TYPES, BORDER_NOTICE_STATES } from '../../workflows/border-notice';
-import { HARD_PROBLEM_EVENT_TYPES, HARD_PROBLEM_STATES, PROBLEM_CATEGORIES, PROBLEM_SOURCES } from '../../workflows/hard-problem';
+import { HARD_PROBLEM_EVENT_TYPES, HARD_PROBLEM_STATES, PROBLEM_CATEGORIES, PROBLEM_SOURCES, REBOUND_ORIGINS } from '../../workflows/hard-problem';
 import { duplicatesQuery, listNoticesQuery, listProblemsQuery, noticeEventSchema, problemEventSchema, reportProblemSchema, sendNoticeSchema } from './schemas/problem.schema';
 import { answer, body, err, errorsFor, idParameter, json, queryParameters, ref } from './openapi-parts';
 
@@ -38,6 +38,11 @@ export function problemsSchemas(): Record<string, unknown> {
         ...problemSummary,
         version: { type: 'integer' },
         allowedEvents: { type: 'array', items: { type: 'string', enum: [...HARD_PROBLEM_EVENT_TYPES] } },
+        reboundOrigins: {
+          type: 'array',
+          items: { type: 'string', enum: [...REBOUND_ORIGINS] },
+          description: '§3.4: the origins a REBOUND from you may give — `holding` for the squads at the border and the host squad holding an operation of it, `inspector` for inspectors, `complaint` for managers and the hotline feed (empty unless resolved)',
+        },
         description: { type: 'string' },
         evidence: { type: 'array', items: { type: 'object', properties: { description: { type: 'string' }, ref: { type: ['string', 'null'] } } } },
         hotlineRef: { type: ['string', 'null'] },

@@ -1188,4 +1188,5 @@ export const en: Record<string, string> = {
   'reason.own_draft': 'You cannot approve a plan you drafted, whoever filed it',
   'reason.own_registration': 'You cannot approve or extend goods you registered yourself',
   'reason.own_disposal_approval': 'Whoever approved a disposal does not carry it out',
+  'problem.rebound_origin_not_yours': 'A rebound’s origin follows who reports it: the squads at the border (and the host squad holding an operation of it) report one found in holding, inspectors one found by an inspector, managers and the hotline a new complaint',
 };

@@ -1208,4 +1208,5 @@ export const zhCN: Record<string, string> = {
   'reason.own_draft': '不能批准自己拟定的计划（即使由他人报备）',
   'reason.own_registration': '不能批准或延长自己登记的暂扣物品',
   'reason.own_disposal_approval': '批准处置的人不能自己执行处置',
+  'problem.rebound_origin_not_yours': '回潮来源须与报告人相符：交界处中队（及固守该行动的所在地中队）报“固守中发现”，督察报“督察发现”，勤务指挥科、总指挥和热线报“新的投诉”',
 };

@@ -3,7 +3,9 @@ import type { Config } from '../../../config';
 import {
   type HardProblemContext,
   type ProblemReport,
+  type ReboundOrigin,
   mayReportProblem,
+  reboundOriginsOf,
   reportProblems,
 } from '../../../workflows/hard-problem';
 import type { Clock } from '../../clock';
@@ -16,7 +18,7 @@ import { sql } from '../../persistence/sql';
 import { decodeCursor, encodeCursor } from '../operations/operation.service';
 import type { OrgService, Principal } from '../org/org.service';
 import type { DuplicateQuery, ProblemEventInput, ProblemFilters, ProblemReportInput } from './hard-problem.inputs';
-import { type HardProblemWorkflow, linkOperation, locationKey } from './hard-problem.workflow';
+import { type HardProblemWorkflow, holdingSquadsOf, linkOperation, locationKey } from './hard-problem.workflow';
 
 /** States of an operation that was carried out (it began). */
 export const CARRIED_OUT: readonly string[] = ['in_progress', 'holding', 'awaiting_audit', 'closed'];
@@ -28,6 +30,8 @@ export interface HardProblemRecordView {
   version: number;
   context: HardProblemContext;
   allowedEvents: string[];
+  /** §3.4: where this reader may say a rebound was found (the origin follows the sender); empty unless it is resolved. */
+  reboundOrigins: ReboundOrigin[];
   /** Its reports: its own, its rebounds and those of the duplicates merged into it, oldest first. */
   reports: HardProblemReport[];
   /** The operations whose plans target it (the plans say so; an edit of one changes this). */
@@ -170,12 +174,15 @@ export class HardProblemService {
       (x): x is number => x !== null,
     );
     const users = await this.org.usersByIds([...new Set(userIds)], m);
+    // R12: a rebound is found in holding by the squads at the border and by the host squads holding an operation of it now.
+    const permitFacts = loaded.state === 'resolved' ? { holdingSquadIds: await holdingSquadsOf(m, actor.brigadeId, id) } : undefined;
     return {
       problem,
       state: loaded.state,
       version: loaded.row.version,
       context: ctx,
-      allowedEvents: this.engine.allowedEvents(this.workflow, loaded, actor),
+      allowedEvents: this.engine.allowedEvents(this.workflow, loaded, actor, permitFacts),
+      reboundOrigins: permitFacts ? reboundOriginsOf(actor, ctx, permitFacts) : [],
       reports,
       operations: ops.filter((o) => links.some((l) => l.operationId === o.id)),
       resolvedBy: resolutions.map((r) => ({ operation: opById.get(r.operationId)!, at: r.resolvedAt, seq: r.seq })),

@@ -42,6 +42,8 @@ export function presentProblem(r: HardProblemRecordView, tz: string, now: Date) 
     state: r.state,
     version: r.version,
     allowedEvents: r.allowedEvents,
+    /** §3.4: the origins a REBOUND from you may give (the origin follows the sender). */
+    reboundOrigins: r.reboundOrigins,
     description: ctx.report.description,
     evidence: ctx.report.evidence,
     hotlineRef: ctx.report.hotlineRef,
