@@ -1189,4 +1189,5 @@ export const en: Record<string, string> = {
   'reason.own_registration': 'You cannot approve or extend goods you registered yourself',
   'reason.own_disposal_approval': 'Whoever approved a disposal does not carry it out',
   'problem.rebound_origin_not_yours': 'A rebound’s origin follows who reports it: the squads at the border (and the host squad holding an operation of it) report one found in holding, inspectors one found by an inspector, managers and the hotline a new complaint',
+  'reason.may_not_read_figures': 'The figures and the annual assessment are for managers, squad leaders and inspectors',
 };

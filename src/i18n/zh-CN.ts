@@ -1209,4 +1209,5 @@ export const zhCN: Record<string, string> = {
   'reason.own_registration': '不能批准或延长自己登记的暂扣物品',
   'reason.own_disposal_approval': '批准处置的人不能自己执行处置',
   'problem.rebound_origin_not_yours': '回潮来源须与报告人相符：交界处中队（及固守该行动的所在地中队）报“固守中发现”，督察报“督察发现”，勤务指挥科、总指挥和热线报“新的投诉”',
+  'reason.may_not_read_figures': '成效统计和年度考评仅供勤务指挥科、总指挥、中队领导和督察查看',
 };

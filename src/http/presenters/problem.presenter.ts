@@ -69,8 +69,9 @@ export function presentProblem(r: HardProblemRecordView, tz: string, now: Date) 
   };
 }
 
-export function presentDuplicates(items: HardProblem[], squadById: Map<number, Squad>, tz: string) {
-  return items.map((p) => ({ ...presentProblemSummary(p, squadById, tz), suggestion: p.state === 'resolved' ? 'REBOUND' : 'MERGE' }));
+export function presentDuplicates(items: Array<HardProblem & { version?: number }>, squadById: Map<number, Squad>, tz: string) {
+  // `version`: send MERGE or REBOUND against what was seen.
+  return items.map((p) => ({ ...presentProblemSummary(p, squadById, tz), version: p.version ?? null, suggestion: p.state === 'resolved' ? 'REBOUND' : 'MERGE' }));
 }
 
 export function presentNoticeSummary(n: BorderNotice, squadById: Map<number, Squad>, tz: string) {
