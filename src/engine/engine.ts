@@ -170,7 +170,8 @@ export class WorkflowEngine {
       if (!acceptedEvents(snapshot).includes(command.type)) {
         throw new EventNotAcceptedError(`${command.type} is not accepted in state ${state}`, command.type, state);
       }
-      const permit = def.may(command.type, actor, context, state);
+      const permitFacts = def.permitFacts ? await def.permitFacts(m, actor, context, command, id) : undefined;
+      const permit = def.may(command.type, actor, context, state, permitFacts);
       if (!permit.ok) throw new ForbiddenError(`You may not send ${command.type} in state ${state}`, permit.reason);
 
       const at = this.clock.now();
@@ -259,9 +260,12 @@ export class WorkflowEngine {
     return { row, snapshot, state: stateName(snapshot), context: snapshot.context as TContext };
   }
 
-  /** The events this actor may send now: the state takes them and the rules of who-may-send let them. */
-  allowedEvents<TContext>(def: WorkflowDefinition<TContext>, loaded: LoadedInstance<TContext>, actor: EngineActor): string[] {
-    return acceptedEvents(loaded.snapshot).filter((type) => def.may(type, actor, loaded.context, loaded.state).ok);
+  /**
+   * The events this actor may send now: the state takes them and the rules of who-may-send let them.
+   * `permitFacts`: for a workflow whose who-may rule reads the world (`def.permitFacts`), what the caller loaded for it.
+   */
+  allowedEvents<TContext>(def: WorkflowDefinition<TContext>, loaded: LoadedInstance<TContext>, actor: EngineActor, permitFacts?: unknown): string[] {
+    return acceptedEvents(loaded.snapshot).filter((type) => def.may(type, actor, loaded.context, loaded.state, permitFacts).ok);
   }
 
   async history(m: EntityManager, instanceId: number): Promise<WorkflowHistory[]> {

@@ -54,8 +54,17 @@ export interface WorkflowDefinition<TContext = any, TInput = any> {
   version: number;
   /** Migration of a persisted snapshot from version N to N + 1, keyed by N. */
   migrations?: Record<number, (persisted: any) => any>;
-  /** Who may send `type` in `state` (the same predicate the machine's `permitted` guard uses). */
-  may(type: string, actor: EngineActor, context: TContext, state: string): Permit;
+  /**
+   * Who may send `type` in `state` (the same predicate the machine's `permitted` guard uses).
+   * `facts`: what `permitFacts` loaded, for a rule of who-may that reads the world (none otherwise).
+   */
+  may(type: string, actor: EngineActor, context: TContext, state: string, facts?: unknown): Permit;
+  /**
+   * Facts of the world the who-may rule itself reads (e.g. which squads hold an
+   * operation of a hard problem, R12), loaded before the permission is decided.
+   * Most workflows decide from the actor and the record alone and leave it out.
+   */
+  permitFacts?(tx: EntityManager, actor: EngineActor, context: TContext, command: CommandEvent, id: number): Promise<unknown>;
   /** Why the machine refuses `event` (the same functions its guards use). */
   problems(context: TContext, event: any): Problem[];
   /** Facts of the world the rules need, loaded inside the command's transaction (`id`: the record's). */

@@ -20,7 +20,7 @@ export function goodsSchemas(): Record<string, unknown> {
         version: { type: 'integer' },
         allowedEvents: { type: 'array', items: { type: 'string', enum: [...GOODS_EVENT_TYPES] } },
         operation: { type: 'object' },
-        party: { type: 'object' },
+        party: { type: 'object', description: 'The party (当事人): `name`, `stall`, `number` of its detention list, `idNumber` and `phone` — in full only to the custodian squad’s leaders, the managers and the legal section; masked (`3101**********1234`, `138****0000`) for everyone else' },
         description: { type: 'string' },
         quantity: { type: 'number' },
         unit: { type: 'string' },
@@ -61,7 +61,7 @@ export function goodsSchemas(): Record<string, unknown> {
           type: 'array',
           items: { type: 'object', properties: { unit: { type: 'string' }, registered: count, returned: count, confiscated: count, disposed: count, held: count } },
         },
-        parties: { type: 'array', items: { type: 'object' } },
+        parties: { type: 'array', items: { type: 'object' }, description: 'Each party with its items; `idNumber` and `phone` in full only to the leaders of a squad holding its goods, the managers and the legal section, masked for everyone else' },
       },
     },
   };

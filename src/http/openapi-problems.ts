@@ -1,5 +1,5 @@
 import { BORDER_NOTICE_EVENT_TYPES, BORDER_NOTICE_STATES } from '../../workflows/border-notice';
-import { HARD_PROBLEM_EVENT_TYPES, HARD_PROBLEM_STATES, PROBLEM_CATEGORIES, PROBLEM_SOURCES } from '../../workflows/hard-problem';
+import { HARD_PROBLEM_EVENT_TYPES, HARD_PROBLEM_STATES, PROBLEM_CATEGORIES, PROBLEM_SOURCES, REBOUND_ORIGINS } from '../../workflows/hard-problem';
 import { duplicatesQuery, listNoticesQuery, listProblemsQuery, noticeEventSchema, problemEventSchema, reportProblemSchema, sendNoticeSchema } from './schemas/problem.schema';
 import { answer, body, err, errorsFor, idParameter, json, queryParameters, ref } from './openapi-parts';
 
@@ -38,10 +38,15 @@ export function problemsSchemas(): Record<string, unknown> {
         ...problemSummary,
         version: { type: 'integer' },
         allowedEvents: { type: 'array', items: { type: 'string', enum: [...HARD_PROBLEM_EVENT_TYPES] } },
+        reboundOrigins: {
+          type: 'array',
+          items: { type: 'string', enum: [...REBOUND_ORIGINS] },
+          description: '§3.4: the origins a REBOUND from you may give — `holding` for the squads at the border and the host squad holding an operation of it, `inspector` for inspectors, `complaint` for managers and the hotline feed (empty unless resolved)',
+        },
         description: { type: 'string' },
         evidence: { type: 'array', items: { type: 'object', properties: { description: { type: 'string' }, ref: { type: ['string', 'null'] } } } },
-        hotlineRef: { type: ['string', 'null'] },
-        complainant: { type: ['string', 'null'] },
+        hotlineRef: { type: ['string', 'null'], description: 'The 12319 ticket: in full to the managers, the leaders of the squads at the border and who reported it; masked (`12319-*********0042`) for everyone else' },
+        complainant: { type: ['string', 'null'], description: 'The complainant’s name and contact: in full to the managers, the leaders of the squads at the border and who reported it; masked (`王**`) for everyone else' },
         sources: { type: 'array', items: { type: 'string', enum: [...PROBLEM_SOURCES] }, description: 'R7: every source, its own and its merged duplicates’' },
         reports: { type: 'array', items: { type: 'object' } },
         rebounds: { type: 'array', items: { type: 'object' } },
@@ -117,18 +122,18 @@ export function problemsPaths(): Record<string, unknown> {
         requestBody: body('NewHardProblem'),
         responses: { '201': answer('Created (state reported), with `likelyDuplicates`', 'HardProblem'), ...errors, '422': err('A rule refuses the report (no squads at the border, an unknown squad …)') },
       },
-      get: { summary: 'The brigade’s hard problems, newest first (cursor pagination)', parameters: queryParameters(listProblemsQuery), responses: { '200': page('HardProblemSummary'), '400': errors['400'], '401': errors['401'] } },
+      get: { summary: 'The brigade’s hard problems, newest first (cursor pagination); the 12319 hotline feed lists only those it reported (or told of a rebound on)', parameters: queryParameters(listProblemsQuery), responses: { '200': page('HardProblemSummary'), '400': errors['400'], '401': errors['401'] } },
     },
     '/api/v1/problems/duplicates': {
       get: {
         summary: 'Likely duplicates of a report before filing it: same kind, same place (spaces and punctuation aside), reported within the configured window',
         parameters: queryParameters(duplicatesQuery, ['category', 'location']),
-        responses: { '200': { description: '`{items}`, each with `suggestion` MERGE or REBOUND' }, '400': errors['400'], '401': errors['401'] },
+        responses: { '200': { description: '`{items}`, each with its `version` and `suggestion` MERGE or REBOUND' }, '400': errors['400'], '401': errors['401'] },
       },
     },
     '/api/v1/problems/{id}': {
       parameters: [idParameter],
-      get: { summary: 'One hard problem, with `state`, `version` and `allowedEvents` for the caller', responses: { '200': answer('The problem', 'HardProblem'), ...errors } },
+      get: { summary: 'One hard problem, with `state`, `version` and `allowedEvents` for the caller (404 to the hotline feed for a problem it did not report)', responses: { '200': answer('The problem', 'HardProblem'), ...errors } },
     },
     '/api/v1/problems/{id}/events': events('HardProblemEvent', '{"type": "ACCEPT", "expectedVersion": 1}', '. MERGE names the survivor (`into`); REBOUND reopens a resolved problem; RECORD_CALLBACK records the call-back of a hotline problem'),
     '/api/v1/problems/{id}/history': history,

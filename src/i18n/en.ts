@@ -1183,4 +1183,11 @@ export const en: Record<string, string> = {
   'history.broken': 'History does not verify from step {seq}: it may have been changed outside the application',
   'history.check_help': 'Every step carries a hash chained to the previous one, so a step changed or deleted behind the application’s back is found (verify-history on the command line checks every record).',
   'job.history-anchor': 'Daily anchor of the history',
+
+  // Issue 11 (safe in production): four eyes, rebound origins, reads and masking.
+  'reason.own_draft': 'You cannot approve a plan you drafted, whoever filed it',
+  'reason.own_registration': 'You cannot approve or extend goods you registered yourself',
+  'reason.own_disposal_approval': 'Whoever approved a disposal does not carry it out',
+  'problem.rebound_origin_not_yours': 'A rebound’s origin follows who reports it: the squads at the border (and the host squad holding an operation of it) report one found in holding, inspectors one found by an inspector, managers and the hotline a new complaint',
+  'reason.may_not_read_figures': 'The figures and the annual assessment are for managers, squad leaders and inspectors',
 };

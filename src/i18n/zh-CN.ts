@@ -1203,4 +1203,11 @@ export const zhCN: Record<string, string> = {
   'history.broken': '全过程记录自第 {seq} 步起校验不通过：记录可能在系统之外被改动',
   'history.check_help': '每一步都带有与上一步相连的哈希值，任何一步在系统之外被改动或删除都会被发现（命令行 verify-history 可核查全部记录）。',
   'job.history-anchor': '全过程记录每日锚定',
+
+  // Issue 11 (safe in production): four eyes, rebound origins, reads and masking.
+  'reason.own_draft': '不能批准自己拟定的计划（即使由他人报备）',
+  'reason.own_registration': '不能批准或延长自己登记的暂扣物品',
+  'reason.own_disposal_approval': '批准处置的人不能自己执行处置',
+  'problem.rebound_origin_not_yours': '回潮来源须与报告人相符：交界处中队（及固守该行动的所在地中队）报“固守中发现”，督察报“督察发现”，勤务指挥科、总指挥和热线报“新的投诉”',
+  'reason.may_not_read_figures': '成效统计和年度考评仅供勤务指挥科、总指挥、中队领导和督察查看',
 };

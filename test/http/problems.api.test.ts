@@ -262,7 +262,7 @@ describe('R15: hard problems resolved (化解难点顽症)', () => {
     let v = await sendProblem(t, id, 1, 'ACCEPT', {}, 'laoximen.leader');
     v = await sendProblem(t, id, v, 'RESOLVE', { note: '已清' }, 'laoximen.leader');
     t.clock.set('2026-06-10T02:00:00Z');
-    v = await sendProblem(t, id, v, 'REBOUND', { origin: 'complaint', note: '又有投诉' }, 'laoximen.leader');
+    v = await sendProblem(t, id, v, 'REBOUND', { origin: 'complaint', note: '又有投诉' }, 'duty');
     await sendProblem(t, id, v, 'RESOLVE', { note: '再次整治' }, 'laoximen.leader');
     t.clock.set(saved);
     expect(await figure('2026-05')).toBe(1);

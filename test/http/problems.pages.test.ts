@@ -80,10 +80,11 @@ describe('reporting a problem through its page (§3.4)', () => {
     expect(res.text).toContain(`action="/problems/${ids.resolved}/events/REBOUND"`);
     expect(res.text).toContain('name="confirmNew" value="1"');
     expect(fieldValue(res.text, 'title')).toBe('福州路口又有摊贩');
-    // The officer takes the rebound: the same problem reopens, its count grows, no new problem.
+    // The officer takes the rebound (a squad at the border: found in holding, §3.4): the same problem reopens, its count grows, no new problem.
+    expect(res.text).toMatch(/name="origin" value="holding"/);
     const before = (await t.as('duty').get('/api/v1/problems?limit=200')).body.items.length;
     const version = (await t.as('duty').get(`/api/v1/problems/${ids.resolved}`)).body.version;
-    const rebound = await web.post(`/problems/${ids.resolved}/events/REBOUND`, { expectedVersion: version, origin: 'complaint', note: fields.description }, '/problems/new');
+    const rebound = await web.post(`/problems/${ids.resolved}/events/REBOUND`, { expectedVersion: version, origin: 'holding', note: fields.description }, '/problems/new');
     expect(rebound.status).toBe(303);
     const after = (await t.as('duty').get(`/api/v1/problems/${ids.resolved}`)).body;
     expect(after).toMatchObject({ state: 'open', repeatCount: 1 });

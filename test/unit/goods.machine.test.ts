@@ -130,4 +130,15 @@ describe('a detained item (R13: 暂扣物品)', () => {
     expect(done.status).toBe('done');
     expect(done.can(ev('EXTEND', duty, { reason: 'x' }))).toBe(false);
   });
+
+  it('four eyes: the manager who approves or extends did not register the goods, and who approved a disposal does not carry it out', () => {
+    const both = user(['squad_leader', 'duty_officer'], 1, 11);
+    const s = start({ registeredBy: both.userId });
+    expect(mayGoods('APPROVE_DISPOSAL', both, s.context)).toEqual({ ok: false, reason: 'own_registration' });
+    expect(mayGoods('EXTEND', both, s.context)).toEqual({ ok: false, reason: 'own_registration' });
+    expect(s.can(ev('APPROVE_DISPOSAL', duty, { method: 'destroyed', reason: '破损' }))).toBe(true);
+    const approved = step(start({ registeredBy: 99 }), ev('APPROVE_DISPOSAL', both, { method: 'destroyed', reason: '破损' }));
+    expect(mayGoods('DISPOSE', both, approved.context)).toEqual({ ok: false, reason: 'own_disposal_approval' });
+    expect(approved.can(ev('DISPOSE', user(['squad_leader'], 1, 13), { method: 'destroyed' }))).toBe(true);
+  });
 });

@@ -5,8 +5,11 @@ import {
   type HardProblemEvent,
   type HardProblemFacts,
   type ProblemReport,
+  hardProblemEventProblems,
   hardProblemMachine,
+  mayHardProblem,
   mayReportProblem,
+  reboundOriginsOf,
 } from '../../workflows/hard-problem';
 import { borderNoticeMachine, maySendNotice, noticeReportProblems, type BorderNoticeEvent } from '../../workflows/border-notice';
 import type { Actor } from '../../workflows/shared/actor';
@@ -103,6 +106,28 @@ describe('hard problem machine (SPEC §3.4)', () => {
     expect(resolved().can(ev('REBOUND', feed, { origin: 'complaint', note: '再次投诉' }))).toBe(true);
     expect(resolved().can(ev('REBOUND', yuyuanLeader, { origin: 'holding', note: '回潮' }))).toBe(false);
     expect(resolved().can(ev('REBOUND', inspector, { origin: 'elsewhere', note: '回潮' }))).toBe(false);
+  });
+
+  it('the origin follows the sender: inspector only from inspectors, holding from the squads at the border, complaint from the feed and managers', () => {
+    const origins = (actor: Actor, facts?: HardProblemFacts) => reboundOriginsOf(actor, resolved().context, facts);
+    expect(origins(waitanOfficer)).toEqual(['holding']);
+    expect(origins(nanjingLeader)).toEqual(['holding']);
+    expect(origins(inspector)).toEqual(['inspector']);
+    expect(origins(duty)).toEqual(['complaint']);
+    expect(origins(feed)).toEqual(['complaint']);
+    expect(origins(yuyuanLeader)).toEqual([]);
+    for (const [actor, origin] of [[waitanOfficer, 'inspector'], [nanjingLeader, 'complaint'], [duty, 'inspector'], [inspector, 'holding']] as const) {
+      expect(resolved().can(ev('REBOUND', actor, { origin, note: '回潮' }))).toBe(false);
+      expect(hardProblemEventProblems(resolved().context, ev('REBOUND', actor, { origin, note: '回潮' }))).toEqual([expect.objectContaining({ code: 'rebound_origin_not_yours', field: 'origin' })]);
+    }
+  });
+
+  it('R12: the host squad holding an operation of the problem finds its rebound in holding, though not at its border', () => {
+    const holding: HardProblemFacts = { mergeTarget: null, holdingSquadIds: [5] };
+    expect(reboundOriginsOf(yuyuanLeader, resolved().context, holding)).toEqual(['holding']);
+    expect(mayHardProblem('REBOUND', yuyuanLeader, resolved().context, 'resolved', holding).ok).toBe(true);
+    expect(resolved().can(ev('REBOUND', yuyuanLeader, { origin: 'holding', note: '固守中回潮' }, holding))).toBe(true);
+    expect(resolved().can(ev('REBOUND', yuyuanLeader, { origin: 'holding', note: '固守中回潮' }))).toBe(false);
   });
 
   it('only a hotline problem gets a call-back, after resolution and never before it or in the future', () => {

@@ -206,6 +206,16 @@ describe('deciding on a filed plan (managers: duty officers and commanders)', ()
     expect(s.can(ev('APPROVE', duty))).toBe(true);
   });
 
+  it('nobody approves a plan they drafted, even when the lead squad filed it (four eyes)', () => {
+    const drafter = user(['commander'], null, 95);
+    let [s] = initialTransition(operationMachine, { plan: plan({ kind: 'brigade_led' }), createdBy: drafter.userId });
+    [s] = transition(operationMachine, s, ev('FILE', waitanLeader));
+    expect(s.value).toBe('filed');
+    expect(s.can(ev('APPROVE', drafter))).toBe(false);
+    expect(reason(s, ev('APPROVE', drafter))).toBe('own_draft');
+    expect(s.can(ev('APPROVE', commander))).toBe(true);
+  });
+
   it('returning a plan needs a reason, and sends it back to draft counted', () => {
     const s = filed();
     expect(codes(s, ev('RETURN', duty, { reason: ' ' }))).toEqual(['required']);

@@ -17,17 +17,26 @@ export function isCustodianLeader(actor: Actor, ctx: Pick<GoodsContext, 'custody
 /**
  * Who may send each event: the custodian squad's leader for custody steps
  * (return, confiscate, dispose, move); a manager (duty officer, commander)
- * approves disposal and extends the limit.
+ * approves disposal and extends the limit. Four eyes (R13's exact account):
+ * the manager who approves or extends is not the leader who registered the
+ * goods, and the leader who disposes is not the manager who approved it —
+ * an officer holding both posts asks another.
  */
 export function mayGoods(type: GoodsEventType, actor: Actor, ctx: GoodsContext): Permit {
   if (actor.kind !== 'user') return deny('users_only');
   switch (type) {
     case 'APPROVE_DISPOSAL':
-    case 'EXTEND':
-      return asAnyOf(actor, MANAGER_ROLES, 'not_manager');
+    case 'EXTEND': {
+      const p = asAnyOf(actor, MANAGER_ROLES, 'not_manager');
+      if (p.ok && ctx.registeredBy !== null && ctx.registeredBy === actor.userId) return deny('own_registration');
+      return p;
+    }
+    case 'DISPOSE':
+      if (!isCustodianLeader(actor, ctx)) return deny('not_custodian_leader');
+      if (ctx.disposalApproval && ctx.disposalApproval.byUserId !== null && ctx.disposalApproval.byUserId === actor.userId) return deny('own_disposal_approval');
+      return permit('squad_leader');
     case 'RETURN_TO_OWNER':
     case 'CONFISCATE':
-    case 'DISPOSE':
     case 'MOVE':
       return isCustodianLeader(actor, ctx) ? permit('squad_leader') : deny('not_custodian_leader');
   }

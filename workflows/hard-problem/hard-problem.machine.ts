@@ -30,7 +30,7 @@ export const hardProblemMachine = setup({
     input: {} as HardProblemInput,
   },
   guards: {
-    permitted: ({ context, event }, params: { state: HardProblemState }) => mayHardProblem(event.type, event.actor, context, params.state).ok,
+    permitted: ({ context, event }, params: { state: HardProblemState }) => mayHardProblem(event.type, event.actor, context, params.state, event.facts).ok,
     sound: ({ context, event }) => hardProblemEventProblems(context, event).length === 0,
   },
   actions: {

@@ -14,9 +14,11 @@ import {
   type HardProblemContext,
   type HardProblemEvent,
   type HardProblemEventType,
+  type HardProblemFacts,
   type HardProblemState,
   type ProblemReport,
   type ProblemSource,
+  type ReboundOrigin,
 } from './hard-problem.types';
 
 const blank = (s: string | null | undefined) => !s || s.trim() === '';
@@ -42,13 +44,38 @@ export function mayReportProblem(actor: Actor, source: ProblemSource): Permit {
 }
 
 /**
+ * §3.4: where the actor may say a rebound was found — the origin follows the
+ * sender. `holding`: the squads at the border (R8, R12: they hold the site),
+ * or the host squad holding an operation that targets or resolved the problem
+ * (`facts.holdingSquadIds`), their officers and leaders; `inspector`: only an
+ * inspector (R14); `complaint`: a new complaint, brought by the hotline feed
+ * or taken by the managers (the Duty Command Section, the commanders).
+ */
+export function reboundOriginsOf(actor: Actor, ctx: HardProblemContext, facts?: Pick<HardProblemFacts, 'holdingSquadIds'>): ReboundOrigin[] {
+  if (actor.kind !== 'user') return [];
+  const out: ReboundOrigin[] = [];
+  const holders = [...ctx.report.squadIds, ...(facts?.holdingSquadIds ?? [])];
+  if ((hasRole(actor, 'squad_leader') || hasRole(actor, 'officer')) && actor.squadId !== null && holders.includes(actor.squadId)) out.push('holding');
+  if (hasRole(actor, 'inspector')) out.push('inspector');
+  if (hasRole(actor, 'hotline_feed') || MANAGER_ROLES.some((r) => hasRole(actor, r))) out.push('complaint');
+  return out;
+}
+
+/**
  * Who may send each event to a hard problem. The squads at the border own it
  * (their leaders accept, resolve, merge); the Duty Command Section and the
- * commanders may do all of it (R1). A rebound is also found by inspectors
- * (R14) and by a new complaint (the hotline feed); officers of the squads at
- * the border find it in holding (R12).
+ * commanders may do all of it (R1). A rebound is reported by whoever may say
+ * where it was found (`reboundOriginsOf`): the squads at the border and the
+ * host squad holding an operation of it (R12), inspectors (R14), a new
+ * complaint (the hotline feed, the managers).
  */
-export function mayHardProblem(type: HardProblemEventType, actor: Actor, ctx: HardProblemContext, _state: HardProblemState): Permit {
+export function mayHardProblem(
+  type: HardProblemEventType,
+  actor: Actor,
+  ctx: HardProblemContext,
+  _state: HardProblemState,
+  facts?: Pick<HardProblemFacts, 'holdingSquadIds'>,
+): Permit {
   if (actor.kind !== 'user') return deny('users_only');
   const squads = ctx.report.squadIds;
   switch (type) {
@@ -59,11 +86,10 @@ export function mayHardProblem(type: HardProblemEventType, actor: Actor, ctx: Ha
       if (hasRole(actor, 'hotline_feed')) return deny('hotline_feed_reports_only');
       return borderLeaderOrManager(actor, squads);
     case 'REBOUND': {
-      const own = borderLeaderOrManager(actor, squads);
-      if (own.ok) return own;
-      if (hasRole(actor, 'inspector')) return permit('inspector');
-      if (hasRole(actor, 'officer') && actor.squadId !== null && squads.includes(actor.squadId)) return permit('officer');
-      if (hasRole(actor, 'hotline_feed')) return permit('hotline_feed');
+      const origins = reboundOriginsOf(actor, ctx, facts);
+      if (origins.includes('holding')) return permit(hasRole(actor, 'squad_leader') ? 'squad_leader' : 'officer');
+      if (origins.includes('inspector')) return permit('inspector');
+      if (origins.includes('complaint')) return asAnyOf(actor, [...MANAGER_ROLES, 'hotline_feed'], 'not_border_squad_inspector_or_manager');
       return deny('not_border_squad_inspector_or_manager');
     }
   }
@@ -103,6 +129,8 @@ export function hardProblemEventProblems(ctx: HardProblemContext, event: HardPro
       if (!(REBOUND_ORIGINS as readonly string[]).includes(event.origin)) out.push(problem('invalid_origin', 'origin'));
       // §3.4: the hotline feed brings a new complaint; it cannot say an inspector or the holding found it.
       else if (hasRole(event.actor, 'hotline_feed') && event.origin !== 'complaint') out.push(problem('feed_rebound_is_complaint', 'origin', '§3.4'));
+      // §3.4: the origin follows the sender — nobody says an inspector (or the holding, or a complaint) found what they did not.
+      else if (!reboundOriginsOf(event.actor, ctx, event.facts).includes(event.origin)) out.push(problem('rebound_origin_not_yours', 'origin', '§3.4', { origin: event.origin }));
       if (blank(event.note)) out.push(problem('required', 'note', '§3.4'));
       return out;
     }

@@ -87,6 +87,11 @@ export interface HardProblemContext {
 export interface HardProblemFacts {
   /** The record MERGE names, as it stands now (null: no such problem in the brigade). */
   mergeTarget: { id: number; state: HardProblemState } | null;
+  /**
+   * R12: the host squads holding, now, an operation that targets or resolved
+   * the problem (read for REBOUND: they find a rebound in holding too).
+   */
+  holdingSquadIds?: readonly number[];
 }
 
 interface Envelope {

@@ -69,8 +69,10 @@ export function mayOperation(type: OperationEventType, actor: Actor, ctx: Operat
       return hasRole(actor, 'commander') ? permit('commander') : deny('not_commander');
     case 'APPROVE': {
       const p = manager(actor);
-      // Nobody approves a plan they filed themselves (an officer holding two posts).
+      // Four eyes: nobody approves a plan they filed themselves (an officer holding two posts) …
       if (p.ok && ctx.filedBy !== null && ctx.filedBy === actor.userId) return deny('own_filing');
+      // … nor one they drafted, whoever filed it (a manager drafts a brigade-led plan the lead squad files, R4).
+      if (p.ok && ctx.createdBy !== null && ctx.createdBy === actor.userId) return deny('own_draft');
       return p;
     }
     case 'RETURN':

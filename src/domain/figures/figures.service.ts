@@ -4,6 +4,7 @@ import { NotFoundError, ValidationError } from '../../errors';
 import type { Database } from '../../persistence/data-source';
 import { readDate, sql } from '../../persistence/sql';
 import type { Principal } from '../org/org.service';
+import { assertMayReadFigures } from './figures.policy';
 import { type FigurePeriod, figurePeriod, monthRange, monthsOfPeriod, previousPeriod, samePeriodLastYear } from './figure-period';
 import { DWELL_STATES, FACT_SOURCES, type Facts, goodsInScope, sumFacts } from './facts';
 import { type SquadAssessment, assessSquads } from './assessment';
@@ -115,6 +116,7 @@ export class FiguresService {
   }
 
   async view(p: Principal, q: PeriodQuery & { group?: string; squad?: string }): Promise<FiguresView> {
+    assertMayReadFigures(p);
     const m = this.db.manager;
     const period = periodOf(q, p.timeZone);
     const scope = await figureScope(m, p, q);
@@ -146,13 +148,15 @@ export class FiguresService {
 
   /** The facts month by month (for the charts of results over time). */
   async monthly(p: Principal, q: { group?: string; squad?: string }, months: string[]): Promise<Array<{ month: string; facts: Facts }>> {
+    assertMayReadFigures(p);
     const scope = await figureScope(this.db.manager, p, q);
     const facts = await this.monthFacts.months(SCOPE_SET, scope, months);
     return months.map((month, i) => ({ month, facts: facts[i] }));
   }
 
   /** R14: the annual assessment of every squad, best first, each score with how it was reached. */
-  assessment(p: Principal, year: number): Promise<SquadAssessment[]> {
+  async assessment(p: Principal, year: number): Promise<SquadAssessment[]> {
+    assertMayReadFigures(p);
     return assessSquads(this.db, this.monthFacts, this.config, p, year);
   }
 
@@ -169,6 +173,7 @@ export class FiguresService {
 
   /** The records behind one figure, newest first, a page at a time (keyset on the instant and id); their values add up to the figure. */
   async drill(p: Principal, q: PeriodQuery & { indicator: string; group?: string; squad?: string; cursor?: string; limit?: number }): Promise<DrillPage> {
+    assertMayReadFigures(p);
     const indicator = this.indicator(q.indicator);
     const m = this.db.manager;
     const period = periodOf(q, p.timeZone);

@@ -19,6 +19,7 @@ import type { OrgService, Principal } from '../org/org.service';
 import { decodeCursor, encodeCursor } from '../operations/operation.service';
 import type { GoodsEventInput, GoodsFilters, RegisterGoodsInput } from './goods.inputs';
 import type { GoodsWorkflow } from './goods.workflow';
+import { partyAsSeenBy } from './goods.policy';
 
 /** R13: goods are registered during an operation or right after it, while it is held or audited. */
 export const REGISTERING_STATES = ['in_progress', 'holding', 'awaiting_audit'];
@@ -220,13 +221,15 @@ export class GoodsService {
       m.find(Squad, { where: { brigadeId: actor.brigadeId } }),
     ]);
     const ctx = loaded.context;
+    // The party's ID number and phone as this reader may see them (goods.policy.ts): the item's custodian decides.
+    const custodians = [item.custodianSquadId];
     return {
       item,
-      party,
+      party: partyAsSeenBy(actor, party, custodians),
       operation,
       state: loaded.state,
       version: loaded.row.version,
-      context: ctx,
+      context: { ...ctx, party: partyAsSeenBy(actor, ctx.party, custodians) },
       // A step the item as it stands refuses anyway (dispose before approval, a second extension, an extension past the limit) is not offered.
       allowedEvents: this.engine
         .allowedEvents(this.workflow, loaded, actor)
@@ -236,14 +239,32 @@ export class GoodsService {
     };
   }
 
+  /**
+   * The item's history as this reader may see it: the registration's party
+   * details masked unless they may see them (goods.policy.ts). The stored
+   * steps are what the hash chain is checked against, never these copies.
+   */
   async history(actor: Principal, id: number): Promise<WorkflowHistory[]> {
+    const rows = await this.storedHistory(actor, id);
+    const item = await this.db.manager.findOne(GoodsItem, { select: { id: true, custodianSquadId: true }, where: { id } });
+    const custodians = item ? [item.custodianSquadId] : [];
+    return rows.map((h) => {
+      const payload = h.payload as Record<string, unknown> | null;
+      const party = payload?.party as GoodsContext['party'] | undefined;
+      if (h.event !== 'CREATE' || !party) return h;
+      const seen = partyAsSeenBy(actor, party, custodians);
+      return seen === party ? h : Object.assign(Object.create(Object.getPrototypeOf(h)), h, { payload: { ...payload, party: seen } });
+    });
+  }
+
+  private async storedHistory(actor: Principal, id: number): Promise<WorkflowHistory[]> {
     await this.engine.load(this.db.manager, this.workflow, id, actor);
     return this.engine.history(this.db.manager, id);
   }
 
   /** R13: who had the item when — every period of custody, read from the engine's history. */
   async custody(actor: Principal, id: number): Promise<CustodyPeriod[]> {
-    return custodyOf(await this.history(actor, id));
+    return custodyOf(await this.storedHistory(actor, id));
   }
 
   async list(
@@ -277,11 +298,13 @@ export class GoodsService {
           m.find(Operation, { select: { id: true, numberYear: true, numberSeq: true, title: true }, where: { id: In([...new Set(page.map((i) => i.operationId))]) } }),
         ])
       : [[], []];
+    // Each party as this reader may see it, by the custodians of its items on the page (goods.policy.ts).
+    const custodiansOf = (partyId: number) => page.filter((i) => i.partyId === partyId).map((i) => i.custodianSquadId);
     return {
       items: page,
       nextCursor: rows.length > limit ? encodeCursor(page[page.length - 1].id) : null,
       squadById: new Map(squads.map((s) => [s.id, s])),
-      partyById: new Map(parties.map((p) => [p.id, p])),
+      partyById: new Map(parties.map((p) => [p.id, partyAsSeenBy(actor, p, custodiansOf(p.id))])),
       operationById: new Map(operations.map((o) => [o.id, o])),
     };
   }
@@ -344,7 +367,23 @@ export class GoodsService {
       [operationId],
     );
     const count = new Map(perParty.map((r) => [Number(r.party_id), { items: Number(r.n), held: Number(r.held) }]));
-    return { operation, lines, totals, balanced, unitsBalance, squads, resultsAgree, parties: parties.map((party) => ({ party, ...(count.get(party.id) ?? { items: 0, held: 0 }) })) };
+    // Each party as this reader may see it: the custodians of its items now decide (goods.policy.ts).
+    const { rows: custody } = await sql<{ party_id: unknown; custodian_squad_id: unknown }>(
+      m,
+      'SELECT DISTINCT party_id, custodian_squad_id FROM goods_items WHERE operation_id = ?',
+      [operationId],
+    );
+    const custodiansOf = (partyId: number) => custody.filter((r) => Number(r.party_id) === partyId).map((r) => Number(r.custodian_squad_id));
+    return {
+      operation,
+      lines,
+      totals,
+      balanced,
+      unitsBalance,
+      squads,
+      resultsAgree,
+      parties: parties.map((party) => ({ party: partyAsSeenBy(actor, party, custodiansOf(party.id)), ...(count.get(party.id) ?? { items: 0, held: 0 }) })),
+    };
   }
 
   /** R13: the detention list of one party (暂扣物品清单), printed in duplicate. */
@@ -357,7 +396,8 @@ export class GoodsService {
       m.find(GoodsItem, { where: { partyId }, order: { id: 'ASC' } }),
       m.find(Squad, { where: { brigadeId: actor.brigadeId } }),
     ]);
-    return { party, operation, items, squadById: new Map(squads.map((s) => [s.id, s])) };
+    // The list is given to the party: the custodian's leader who prints it reads it whole; anyone else, masked (goods.policy.ts).
+    return { party: partyAsSeenBy(actor, party, items.map((i) => i.custodianSquadId)), operation, items, squadById: new Map(squads.map((s) => [s.id, s])) };
   }
 
   /**

@@ -3,20 +3,23 @@ import type { Config } from '../../../config';
 import {
   type HardProblemContext,
   type ProblemReport,
+  type ReboundOrigin,
   mayReportProblem,
+  reboundOriginsOf,
   reportProblems,
 } from '../../../workflows/hard-problem';
 import type { Clock } from '../../clock';
 import type { WorkflowEngine } from '../../engine/engine';
 import type { CommandEvent } from '../../engine/workflow-definition';
-import { ForbiddenError, RuleViolationError, ValidationError } from '../../errors';
+import { ForbiddenError, NotFoundError, RuleViolationError, ValidationError } from '../../errors';
 import type { Database } from '../../persistence/data-source';
 import { HardProblem, HardProblemOperation, HardProblemReport, HardProblemResolution, Operation, Squad, type User, WorkflowDeadline, type WorkflowHistory } from '../../persistence/entities';
 import { sql } from '../../persistence/sql';
 import { decodeCursor, encodeCursor } from '../operations/operation.service';
 import type { OrgService, Principal } from '../org/org.service';
 import type { DuplicateQuery, ProblemEventInput, ProblemFilters, ProblemReportInput } from './hard-problem.inputs';
-import { type HardProblemWorkflow, linkOperation, locationKey } from './hard-problem.workflow';
+import { type HardProblemWorkflow, holdingSquadsOf, linkOperation, locationKey } from './hard-problem.workflow';
+import { mayReadProblem, problemListReporter, reportAsSeenBy } from './problem.policy';
 
 /** States of an operation that was carried out (it began). */
 export const CARRIED_OUT: readonly string[] = ['in_progress', 'holding', 'awaiting_audit', 'closed'];
@@ -28,6 +31,8 @@ export interface HardProblemRecordView {
   version: number;
   context: HardProblemContext;
   allowedEvents: string[];
+  /** §3.4: where this reader may say a rebound was found (the origin follows the sender); empty unless it is resolved. */
+  reboundOrigins: ReboundOrigin[];
   /** Its reports: its own, its rebounds and those of the duplicates merged into it, oldest first. */
   reports: HardProblemReport[];
   /** The operations whose plans target it (the plans say so; an edit of one changes this). */
@@ -106,17 +111,24 @@ export class HardProblemService {
    * kind, at the same place (one place name containing the other, spaces and
    * punctuation aside), reported within the configured window, not merged.
    */
-  async duplicates(actor: Principal, query: DuplicateQuery): Promise<HardProblem[]> {
+  async duplicates(actor: Principal, query: DuplicateQuery): Promise<Array<HardProblem & { version: number }>> {
     const key = locationKey(query.location ?? '');
     if (key.length < 2 || !query.category) return [];
     const since = new Date(this.clock.now().getTime() - this.config.problems.duplicateWindowDays * 86_400_000);
-    const candidates = await this.db.manager
+    const m = this.db.manager;
+    const candidates = await m
       .createQueryBuilder(HardProblem, 'p')
       .where('p.brigade_id = :b AND p.category = :c AND p.reported_at >= :since AND p.state <> :merged', { b: actor.brigadeId, c: query.category, since, merged: 'merged' })
       .orderBy('p.reported_at', 'DESC')
       .take(200)
       .getMany();
-    return candidates.filter((p) => p.locationKey === key || p.locationKey.includes(key) || key.includes(p.locationKey)).slice(0, 10);
+    const found = candidates.filter((p) => p.locationKey === key || p.locationKey.includes(key) || key.includes(p.locationKey)).slice(0, 10);
+    // Each with its version: a REBOUND on it is sent against what was seen (the hotline feed reads nothing more of a problem it did not report).
+    const { rows } = found.length
+      ? await sql<{ id: number; version: number }>(m, `SELECT id, version FROM workflow_instances WHERE id IN (${found.map(() => '?').join(', ')})`, found.map((p) => p.id))
+      : { rows: [] };
+    const versions = new Map(rows.map((r) => [Number(r.id), Number(r.version)]));
+    return found.map((p) => Object.assign(p, { version: versions.get(p.id) ?? 1 }));
   }
 
   /** Sends one event; MERGE names the survivor by id (`into`). */
@@ -163,6 +175,8 @@ export class HardProblemService {
       m.find(Squad, { where: { brigadeId: actor.brigadeId } }),
       m.findOne(WorkflowDeadline, { where: { instanceId: id, closedAt: IsNull() }, order: { dueAt: 'ASC' } }),
     ]);
+    // The hotline feed reads only what it reported (problem.policy.ts); to it, anything else does not exist.
+    if (!mayReadProblem(actor, { reporterIds: reporterIdsOf(ctx.reportedBy, reports) })) throw new NotFoundError(`No hard_problem ${id}`);
     const opIds = [...new Set([...links.map((l) => l.operationId), ...resolutions.map((r) => r.operationId)])];
     const ops = opIds.length ? await m.find(Operation, { where: { id: In(opIds) }, order: { id: 'ASC' } }) : [];
     const opById = new Map(ops.map((o) => [o.id, o]));
@@ -170,12 +184,16 @@ export class HardProblemService {
       (x): x is number => x !== null,
     );
     const users = await this.org.usersByIds([...new Set(userIds)], m);
+    // R12: a rebound is found in holding by the squads at the border and by the host squads holding an operation of it now.
+    const permitFacts = loaded.state === 'resolved' ? { holdingSquadIds: await holdingSquadsOf(m, actor.brigadeId, id) } : undefined;
     return {
       problem,
       state: loaded.state,
       version: loaded.row.version,
-      context: ctx,
-      allowedEvents: this.engine.allowedEvents(this.workflow, loaded, actor),
+      // The complainant and the hotline reference as this reader may see them (problem.policy.ts).
+      context: { ...ctx, report: reportAsSeenBy(actor, ctx.report, ctx.reportedBy) },
+      allowedEvents: this.engine.allowedEvents(this.workflow, loaded, actor, permitFacts),
+      reboundOrigins: permitFacts ? reboundOriginsOf(actor, ctx, permitFacts) : [],
       reports,
       operations: ops.filter((o) => links.some((l) => l.operationId === o.id)),
       resolvedBy: resolutions.map((r) => ({ operation: opById.get(r.operationId)!, at: r.resolvedAt, seq: r.seq })),
@@ -186,9 +204,26 @@ export class HardProblemService {
     };
   }
 
+  /**
+   * The problem's history as this reader may see it (problem.policy.ts): none
+   * of it for the hotline feed unless it reported the problem; the report's
+   * complainant and hotline reference masked unless they may see them. The
+   * stored steps are what the hash chain is checked against, never these copies.
+   */
   async history(actor: Principal, id: number): Promise<WorkflowHistory[]> {
-    await this.engine.load(this.db.manager, this.workflow, id, actor);
-    return this.engine.history(this.db.manager, id);
+    const m = this.db.manager;
+    const loaded = await this.engine.load(m, this.workflow, id, actor);
+    const ctx = loaded.context;
+    const reports = await m.find(HardProblemReport, { select: { byUserId: true }, where: { problemId: id } });
+    if (!mayReadProblem(actor, { reporterIds: reporterIdsOf(ctx.reportedBy, reports) })) throw new NotFoundError(`No hard_problem ${id}`);
+    const rows = await this.engine.history(m, id);
+    return rows.map((h) => {
+      const payload = h.payload as Record<string, unknown> | null;
+      const report = payload?.report as ProblemReport | undefined;
+      if (h.event !== 'CREATE' || !report) return h;
+      const seen = reportAsSeenBy(actor, report, ctx.reportedBy);
+      return seen === report ? h : Object.assign(Object.create(Object.getPrototypeOf(h)), h, { payload: { ...payload, report: seen } });
+    });
   }
 
   /** A page of the brigade's hard problems, newest first (cursor pagination, SPEC §6). */
@@ -197,6 +232,11 @@ export class HardProblemService {
     const limit = Math.min(Math.max(filters.limit ?? 50, 1), 200);
     const squads = await m.find(Squad, { where: { brigadeId: actor.brigadeId } });
     const q = m.createQueryBuilder(HardProblem, 'p').where('p.brigade_id = :b', { b: actor.brigadeId });
+    // The hotline feed lists only what it reported (problem.policy.ts): its own problems, and those it told of a rebound on or that gained its report by a merge.
+    const reporter = problemListReporter(actor);
+    if (reporter !== null) {
+      q.andWhere('(p.created_by = :reporter OR EXISTS (SELECT 1 FROM hard_problem_reports r WHERE r.problem_id = p.id AND r.by_user_id = :reporter))', { reporter });
+    }
     if (filters.state?.length) q.andWhere('p.state IN (:...states)', { states: filters.state });
     if (filters.source) q.andWhere('p.source = :source', { source: filters.source });
     if (filters.category) q.andWhere('p.category = :category', { category: filters.category });
@@ -288,3 +328,7 @@ export async function setPlanProblems(m: EntityManager, brigadeId: number, opera
   for (const id of unique) await linkOperation(m, brigadeId, id, operationId, at);
 }
 
+/** Who reported a problem: its first report's author and everyone whose report (a rebound, a merged duplicate's) it gathered. */
+function reporterIdsOf(reportedBy: number | null, reports: ReadonlyArray<Pick<HardProblemReport, 'byUserId'>>): number[] {
+  return [reportedBy, ...reports.map((r) => r.byUserId)].filter((x): x is number => x !== null);
+}

@@ -23,8 +23,24 @@ export function locationKey(location: string): string {
   return location.toLowerCase().replace(/[\p{P}\p{Z}\p{S}\s]+/gu, '').slice(0, 300);
 }
 
-/** The facts a problem's rules read: the survivor MERGE names. */
-export async function hardProblemFacts(m: EntityManager, brigadeId: number, command: CommandEvent): Promise<HardProblemFacts> {
+/**
+ * R12: the host squads holding, now, an operation whose plan targets the
+ * problem or that resolved it — they find its rebound in holding (§3.4).
+ */
+export async function holdingSquadsOf(m: EntityManager, brigadeId: number, problemId: number): Promise<number[]> {
+  const { rows } = await sql<{ host_squad_id: number }>(
+    m,
+    `SELECT DISTINCT o.host_squad_id FROM operations o
+      WHERE o.brigade_id = ? AND o.state = 'holding' AND o.host_squad_id IS NOT NULL
+        AND (o.id IN (SELECT operation_id FROM hard_problem_operations WHERE problem_id = ?) OR o.id IN (SELECT operation_id FROM hard_problem_resolutions WHERE problem_id = ?))`,
+    [brigadeId, problemId, problemId],
+  );
+  return rows.map((r) => Number(r.host_squad_id));
+}
+
+/** The facts a problem's rules read: the survivor MERGE names; for REBOUND, the squads holding an operation of it. */
+export async function hardProblemFacts(m: EntityManager, brigadeId: number, command: CommandEvent, id: number): Promise<HardProblemFacts> {
+  if (command.type === 'REBOUND') return { mergeTarget: null, holdingSquadIds: await holdingSquadsOf(m, brigadeId, id) };
   if (command.type !== 'MERGE') return { mergeTarget: null };
   const intoId = Number(command.intoId);
   const { rows } = Number.isSafeInteger(intoId)
@@ -41,9 +57,11 @@ export function hardProblemWorkflow(config: Readonly<Config>): HardProblemWorkfl
     machine: hardProblemMachine,
     version: HARD_PROBLEM_MACHINE_VERSION,
     migrations: HARD_PROBLEM_SNAPSHOT_MIGRATIONS,
-    may: (type, actor, context, state) => mayHardProblem(type as HardProblemEventType, actor, context, state as HardProblemState),
+    may: (type, actor, context, state, facts) => mayHardProblem(type as HardProblemEventType, actor, context, state as HardProblemState, facts as HardProblemFacts | undefined),
+    // R12: who may report a rebound found in holding depends on which squads hold an operation of the problem now.
+    permitFacts: async (m, actor, _context, command, id) => (command.type === 'REBOUND' ? { holdingSquadIds: await holdingSquadsOf(m, actor.brigadeId, id) } : undefined),
     problems: (context, event) => hardProblemEventProblems(context, event as HardProblemEvent),
-    facts: (m, actor, _context, command) => hardProblemFacts(m, actor.brigadeId, command),
+    facts: (m, actor, _context, command, id) => hardProblemFacts(m, actor.brigadeId, command, id),
     project: projectHardProblem,
     // §3.5: a report waits so long to be accepted; a resolved hotline complaint so long for its call-back.
     deadlines: (context, state, enteredAt) => {

@@ -42,6 +42,8 @@ export function presentProblem(r: HardProblemRecordView, tz: string, now: Date) 
     state: r.state,
     version: r.version,
     allowedEvents: r.allowedEvents,
+    /** §3.4: the origins a REBOUND from you may give (the origin follows the sender). */
+    reboundOrigins: r.reboundOrigins,
     description: ctx.report.description,
     evidence: ctx.report.evidence,
     hotlineRef: ctx.report.hotlineRef,
@@ -67,8 +69,9 @@ export function presentProblem(r: HardProblemRecordView, tz: string, now: Date) 
   };
 }
 
-export function presentDuplicates(items: HardProblem[], squadById: Map<number, Squad>, tz: string) {
-  return items.map((p) => ({ ...presentProblemSummary(p, squadById, tz), suggestion: p.state === 'resolved' ? 'REBOUND' : 'MERGE' }));
+export function presentDuplicates(items: Array<HardProblem & { version?: number }>, squadById: Map<number, Squad>, tz: string) {
+  // `version`: send MERGE or REBOUND against what was seen.
+  return items.map((p) => ({ ...presentProblemSummary(p, squadById, tz), version: p.version ?? null, suggestion: p.state === 'resolved' ? 'REBOUND' : 'MERGE' }));
 }
 
 export function presentNoticeSummary(n: BorderNotice, squadById: Map<number, Squad>, tz: string) {

@@ -1,5 +1,6 @@
 import type { NextFunction, Request, Response } from 'express';
 import type { Principal } from '../../domain/org/org.service';
+import { mayReadFigures } from '../../domain/figures/figures.policy';
 import { type Locale, t } from '../../i18n';
 
 /** What every page's layout needs: who is signed in, in which language and zone, the CSRF token, where we are. */
@@ -13,6 +14,8 @@ export interface MeView {
   isManager: boolean;
   /** R5, R9: a squad's people and the managers see the groups' monthly plans and meetings. */
   seesGroupWork: boolean;
+  /** R14, R15: the figures and the assessment are for managers, squad leaders and inspectors (figures.policy.ts). */
+  readsFigures: boolean;
 }
 
 export function meView(p: Principal, locale: Locale): MeView {
@@ -26,6 +29,7 @@ export function meView(p: Principal, locale: Locale): MeView {
     canPlan: p.roles.includes('squad_leader') || p.roles.includes('duty_officer') || p.roles.includes('commander'),
     isManager: p.roles.includes('duty_officer') || p.roles.includes('commander'),
     seesGroupWork: squad !== null || p.roles.includes('duty_officer') || p.roles.includes('commander'),
+    readsFigures: mayReadFigures(p),
   };
 }
 

@@ -235,7 +235,9 @@ async function reportFormView(services: Services, p: Principal, locale: Locale, 
     ? await Promise.all(
         o.duplicates.map(async (d) => {
           const rec = await services.problems.get(p, d.id);
-          return { ...problemRow(d, squadById, locale), version: rec.version, canRebound: rec.allowedEvents.includes('REBOUND') };
+          // §3.4: the origin follows the sender — a new report is a complaint for a manager, found in holding for the squads at the border, an inspector's finding for an inspector.
+          const origin = ['complaint', 'holding', 'inspector'].find((x) => rec.reboundOrigins.includes(x as never)) ?? null;
+          return { ...problemRow(d, squadById, locale), version: rec.version, canRebound: rec.allowedEvents.includes('REBOUND') && origin !== null, reboundOrigin: origin };
         }),
       )
     : [];
@@ -313,13 +315,23 @@ async function problemPage(services: Services, p: Principal, locale: Locale, id:
       .filter((e) => PROBLEM_FORMS[e])
       .map((type) =>
         stepForm(
-          { type, prefix: 'hp', action: `/problems/${id}/events/${type}`, tone: PROBLEM_FORMS[type].tone, fields: PROBLEM_FORMS[type].fields, version: record.version, defaults: { calledAt: now } },
+          {
+            type,
+            prefix: 'hp',
+            action: `/problems/${id}/events/${type}`,
+            tone: PROBLEM_FORMS[type].tone,
+            // §3.4: a rebound's origin follows the sender: the form offers only the origins this user may give.
+            fields: PROBLEM_FORMS[type].fields.map((f) => (type === 'REBOUND' && f.name === 'origin' ? { ...f, options: record.reboundOrigins } : f)),
+            version: record.version,
+            defaults: { calledAt: now, ...(record.reboundOrigins.length === 1 ? { origin: record.reboundOrigins[0] } : {}) },
+          },
           locale,
           form,
         ),
       ),
     timeline: await timelineOf(services, history, locale, p.timeZone, 'hp'),
-    historyCheck: await services.historyChain.checkRows(p, 'hard_problem', id, history),
+    // The rows shown may be masked (problem.policy.ts): the check reads the stored steps itself.
+    historyCheck: await services.historyChain.checkRows(p, 'hard_problem', id, []),
   };
 }
 
