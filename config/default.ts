@@ -21,7 +21,7 @@ export const defaults: Config = {
   timeLimits: { decisionHours: 48, resultsHours: 24, auditHours: 72 },
   plans: { monthsAhead: 3, remindDaysBefore: 10 },
   problems: { duplicateWindowDays: 90, acceptHours: 72, callbackHours: 72 },
-  auth: { scryptCost: 16384, tokenPrefix: 'ld_', principalCacheSeconds: 30 },
+  auth: { scryptCost: 16384, tokenPrefix: 'ld_' },
   jobs: {
     enabled: true,
     instanceName: undefined,

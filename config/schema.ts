@@ -73,12 +73,6 @@ export const configSchema = z.object({
   auth: z.object({
     scryptCost: z.number().int().min(1024).describe('scrypt N for password hashes (power of two).'),
     tokenPrefix: z.string().min(1).max(8).describe('Prefix of API tokens, to recognise them in logs and leaks.'),
-    principalCacheSeconds: z
-      .number()
-      .int()
-      .min(0)
-      .max(600)
-      .describe('How long a token’s user and roles are remembered in memory (0: read every request). Changes made through this instance apply at once; other instances see them within this time.'),
   }),
   jobs: z.object({
     enabled: z.boolean().describe('JOBS=0 turns the scheduler off in this instance (jobs still run by hand).'),
