@@ -12,6 +12,7 @@ import { groupPlansApi, meetingsApi } from './http/api/plans-meetings.routes';
 import { borderNoticesApi, problemsApi } from './http/api/problems.routes';
 import { goodsApi } from './http/api/goods.routes';
 import { casesApi, transfersApi } from './http/api/cases.routes';
+import { tokensApi } from './http/api/tokens.routes';
 import { apiErrorHandler } from './http/middleware/errors';
 import { bearerAuth } from './http/middleware/api-auth';
 import { hotlineFeedScope } from './http/middleware/hotline-feed';
@@ -72,6 +73,7 @@ export function buildApp(services: Services, opts: AppOptions): express.Express 
   api.use('/', goodsApi(services));
   api.use('/cases', casesApi(services.cases, services.clock));
   api.use('/transfers', transfersApi(services.cases));
+  api.use('/tokens', tokensApi(services.apiTokens));
   api.use((req: Request) => {
     throw new NotFoundError(`No API route ${req.method} ${req.path}`);
   });

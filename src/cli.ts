@@ -5,6 +5,7 @@ import { AppError } from './errors';
 import { seedDemoHistory } from './domain/org/demo-history';
 import { describeFieldProblem } from './i18n';
 import { anchorsCommand, verifyHistoryCommand } from './cli-history';
+import { tokenCommand } from './cli-tokens';
 
 const HELP = `Liandong 联动 — command line
 
@@ -16,7 +17,11 @@ const HELP = `Liandong 联动 — command line
   npm run cli -- user create --username NAME --name "显示名" --roles squad_leader[,officer…]
                    [--squad CODE] [--password PW] [--brigade CODE]
                                               create a user (prints a generated password if none is given)
-  npm run cli -- token USERNAME [--label TEXT]  print a new API token for that user
+  npm run cli -- token USERNAME [--label TEXT] [--expires-days N]
+                                              print a new API token for that user (refused after N days, if given)
+  npm run cli -- token list [USERNAME]        API tokens (every user's, or one's): id, label, first characters, expiry, last use
+  npm run cli -- token revoke ID|TOKEN        revoke one token, by its id (token list) or the token itself
+  npm run cli -- token revoke --user USERNAME revoke every token of that user
   npm run cli -- job list                     the jobs, their schedules and latest runs
   npm run cli -- job run NAME [--period YYYY-MM]
                                               run a job now (recorded in the job-run log)
@@ -89,12 +94,8 @@ async function main(argv: string[]): Promise<number> {
         process.stdout.write(`Created user ${user.username} (id ${user.id}).${generated ? ` Password: ${generated}` : ''}\n`);
         return 0;
       }
-      case 'token': {
-        const { values, positionals } = parseArgs({ args: rest, options: { label: { type: 'string' } }, allowPositionals: true });
-        if (positionals.length !== 1) throw new UsageError('Usage: token USERNAME [--label TEXT]');
-        process.stdout.write(`${await services.org.issueToken(positionals[0], values.label ?? 'cli')}\n`);
-        return 0;
-      }
+      case 'token':
+        return await tokenCommand(services, rest);
       case 'job': {
         const [sub, ...args] = rest;
         if (sub === 'list') {

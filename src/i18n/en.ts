@@ -650,7 +650,7 @@ export const en: Record<string, string> = {
   'admin.enable': 'Enable again',
   'admin.reset_password': 'Reset password',
   'admin.new_password': 'New password',
-  'admin.reset_hint': 'At least 8 characters. The old password stops working and all the user’s sessions end.',
+  'admin.reset_hint': 'At least 8 characters. The old password stops working, all the user’s sessions end and their API tokens are revoked.',
   'admin.new_squad': 'New squad',
   'admin.squad': 'Squad',
   'admin.code': 'Code',
@@ -684,7 +684,7 @@ export const en: Record<string, string> = {
   'admin.done.user_saved': 'The user is saved.',
   'admin.done.user_enabled': 'The user is enabled again.',
   'admin.done.user_disabled': 'The user is disabled and signed out everywhere.',
-  'admin.done.password_reset': 'The password is reset; the user’s sessions have ended.',
+  'admin.done.password_reset': 'The password is reset; the user’s sessions have ended and their API tokens are revoked.',
   'admin.done.squad_created': 'The squad is created.',
   'admin.done.squad_saved': 'The squad is saved.',
   'admin.done.group_created': 'The linkage group is created.',
@@ -1183,4 +1183,7 @@ export const en: Record<string, string> = {
   'history.broken': 'History does not verify from step {seq}: it may have been changed outside the application',
   'history.check_help': 'Every step carries a hash chained to the previous one, so a step changed or deleted behind the application’s back is found (verify-history on the command line checks every record).',
   'job.history-anchor': 'Daily anchor of the history',
+
+  // Safe in production (issue 11): API tokens' lifecycle, the sign-in page, sessions.
+  'problem.invalid_days': 'A whole number of days, {value}',
 };

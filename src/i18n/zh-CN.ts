@@ -668,7 +668,7 @@ export const zhCN: Record<string, string> = {
   'admin.enable': '重新启用',
   'admin.reset_password': '重置密码',
   'admin.new_password': '新密码',
-  'admin.reset_hint': '至少 8 位。旧密码立即失效，该用户的所有登录随即结束。',
+  'admin.reset_hint': '至少 8 位。旧密码立即失效，该用户的所有登录随即结束，其 API 令牌全部吊销。',
   'admin.new_squad': '新建中队',
   'admin.squad': '中队',
   'admin.code': '代码',
@@ -702,7 +702,7 @@ export const zhCN: Record<string, string> = {
   'admin.done.user_saved': '用户信息已保存。',
   'admin.done.user_enabled': '用户已重新启用。',
   'admin.done.user_disabled': '用户已停用，其登录已全部结束。',
-  'admin.done.password_reset': '密码已重置，该用户的登录已全部结束。',
+  'admin.done.password_reset': '密码已重置，该用户的登录已全部结束，API 令牌已吊销。',
   'admin.done.squad_created': '中队已创建。',
   'admin.done.squad_saved': '中队信息已保存。',
   'admin.done.group_created': '联动小组已创建。',
@@ -1203,4 +1203,7 @@ export const zhCN: Record<string, string> = {
   'history.broken': '全过程记录自第 {seq} 步起校验不通过：记录可能在系统之外被改动',
   'history.check_help': '每一步都带有与上一步相连的哈希值，任何一步在系统之外被改动或删除都会被发现（命令行 verify-history 可核查全部记录）。',
   'job.history-anchor': '全过程记录每日锚定',
+
+  // Safe in production (issue 11): API tokens' lifecycle, the sign-in page, sessions.
+  'problem.invalid_days': '天数须为整数，范围 {value}',
 };
