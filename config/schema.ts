@@ -73,6 +73,13 @@ export const configSchema = z.object({
   auth: z.object({
     scryptCost: z.number().int().min(1024).describe('scrypt N for password hashes (power of two).'),
     tokenPrefix: z.string().min(1).max(8).describe('Prefix of API tokens, to recognise them in logs and leaks.'),
+    maxFailures: z
+      .number()
+      .int()
+      .min(1)
+      .describe('Password checks allowed per account, and per address, within failureWindowMinutes before sign-in waits (429, Retry-After). Counted atomically across instances: however many attempts arrive at once, no more passwords than this are checked.'),
+    failureWindowMinutes: z.number().int().min(1).describe('Failed sign-ins older than this are forgotten.'),
+    blockSeconds: z.number().int().min(1).describe('First wait after maxFailures failures; it doubles with each further failure (at most 15 minutes).'),
   }),
   jobs: z.object({
     enabled: z.boolean().describe('JOBS=0 turns the scheduler off in this instance (jobs still run by hand).'),
@@ -95,9 +102,6 @@ export const configSchema = z.object({
       .describe('SESSION_SECRET: signs session cookies. When unset, one is made once and kept in the database (shared by every instance).'),
     sessionIdleMinutes: z.number().int().min(1).max(24 * 60).describe('A web session ends after this long without a request.'),
     secureCookies: z.boolean().describe('SECURE_COOKIES=1: cookies only over HTTPS (behind a TLS proxy).'),
-    signInMaxFailures: z.number().int().min(1).describe('Failed sign-ins (per account, and per address) before sign-in is slowed down.'),
-    signInWindowMinutes: z.number().int().min(1).describe('Failures older than this are forgotten.'),
-    signInBlockSeconds: z.number().int().min(1).describe('First wait after too many failures; it doubles with each further failure (at most 15 minutes).'),
   }),
   notifications: z.object({
     batchSize: z.number().int().min(1).max(1000).describe('Outbox rows a notification worker claims at a time.'),
