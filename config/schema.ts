@@ -1,3 +1,4 @@
+import { isIP } from 'node:net';
 import { z } from 'zod';
 import { PLAN_SECTIONS } from '../workflows/operation/operation.types';
 
@@ -80,6 +81,11 @@ export const configSchema = z.object({
       .describe('Password checks allowed per account, and per address, within failureWindowMinutes before sign-in waits (429, Retry-After). Counted atomically across instances: however many attempts arrive at once, no more passwords than this are checked.'),
     failureWindowMinutes: z.number().int().min(1).describe('Failed sign-ins older than this are forgotten.'),
     blockSeconds: z.number().int().min(1).describe('First wait after maxFailures failures; it doubles with each further failure (at most 15 minutes).'),
+    sessionMaxHours: z
+      .number()
+      .positive()
+      .max(24 * 30)
+      .describe('A web session ends this long after signing in, however busy (besides web.sessionIdleMinutes without a request).'),
   }),
   jobs: z.object({
     enabled: z.boolean().describe('JOBS=0 turns the scheduler off in this instance (jobs still run by hand).'),
@@ -101,7 +107,13 @@ export const configSchema = z.object({
       .optional()
       .describe('SESSION_SECRET: signs session cookies. When unset, one is made once and kept in the database (shared by every instance).'),
     sessionIdleMinutes: z.number().int().min(1).max(24 * 60).describe('A web session ends after this long without a request.'),
-    secureCookies: z.boolean().describe('SECURE_COOKIES=1: cookies only over HTTPS (behind a TLS proxy).'),
+    secureCookies: z
+      .boolean()
+      .describe('SECURE_COOKIES: cookies only over HTTPS, and HSTS on. On by default under NODE_ENV=production (serve through HTTPS, a TLS proxy named by TRUST_PROXY); SECURE_COOKIES=0 for plain HTTP.'),
+    trustProxy: z
+      .string()
+      .refine(isTrustProxy, 'must be none, a number of proxies, or a comma-separated list of addresses or subnets (loopback, linklocal, uniquelocal, 10.0.0.0/8, ::1 …)')
+      .describe('TRUST_PROXY: which proxies in front are trusted to say, in X-Forwarded-For and X-Forwarded-Proto, the client’s address (the sign-in throttle counts it) and that the connection was HTTPS (Secure cookies need it). Default loopback: a TLS proxy on the same host.'),
   }),
   notifications: z.object({
     batchSize: z.number().int().min(1).max(1000).describe('Outbox rows a notification worker claims at a time.'),
@@ -163,6 +175,18 @@ export const configSchema = z.object({
 
 export type Config = z.infer<typeof configSchema>;
 
+/** A TRUST_PROXY value Express understands: `none`, a hop count, or addresses/subnets and Express's names for ranges. */
+function isTrustProxy(value: string): boolean {
+  if (value === 'none' || /^\d{1,2}$/.test(value)) return true;
+  return value.split(',').every((part) => {
+    const p = part.trim();
+    if (['loopback', 'linklocal', 'uniquelocal'].includes(p)) return true;
+    const [address, bits, ...rest] = p.split('/');
+    if (rest.length || !isIP(address)) return false;
+    return bits === undefined || (/^\d{1,3}$/.test(bits) && Number(bits) <= (isIP(address) === 4 ? 32 : 128));
+  });
+}
+
 /** Environment variables that override settings: variable → path in the config, and how to read it. */
 export const ENV_OVERRIDES: Record<string, { path: string; parse: 'string' | 'int' | 'bool' | 'number' | 'json' }> = {
   NODE_ENV: { path: 'env', parse: 'string' },
@@ -180,5 +204,6 @@ export const ENV_OVERRIDES: Record<string, { path: string; parse: 'string' | 'in
   INSTANCE_NAME: { path: 'jobs.instanceName', parse: 'string' },
   JOB_SCHEDULES: { path: 'jobs.schedules', parse: 'json' },
   SECURE_COOKIES: { path: 'web.secureCookies', parse: 'bool' },
+  TRUST_PROXY: { path: 'web.trustProxy', parse: 'string' },
   TIME_ZONE: { path: 'brigade.defaultTimeZone', parse: 'string' },
 };

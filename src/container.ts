@@ -98,7 +98,7 @@ export function createServices(config: Readonly<Config>, db: Database, clock: Cl
   const operations = new OperationService(db, engine, org, workflows.operation, config, clock);
   const signIn = new SignInService(db, org, config, clock);
   const inbox = new InboxService(db, clock);
-  const sessions = new DatabaseSessionStore(db, clock, config.web.sessionIdleMinutes * 60_000);
+  const sessions = new DatabaseSessionStore(db, clock, config.web.sessionIdleMinutes * 60_000, config.auth.sessionMaxHours * 3_600_000);
   const admin = new AdminService(db, config, clock, org, sessions);
   const flags = new FlagService(db, clock);
   const notifications = new NotificationService(db, clock);

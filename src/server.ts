@@ -35,6 +35,9 @@ async function main(): Promise<void> {
     `  (demo password "${config.demo.password}"; every demo user is listed in the README).`,
     `  API: ${url}/api/v1  ·  description: ${url}/api/openapi.json`,
     '  An API token: npm run cli -- token waitan.leader',
+    config.web.secureCookies && !url.startsWith('https:')
+      ? `  Cookies are Secure and HSTS is on (SECURE_COOKIES${config.env === 'production' ? ', the production default' : ''}): sign-in works only over HTTPS — serve ${url} through a TLS proxy (TRUST_PROXY names it; now ${config.web.trustProxy}) and set PUBLIC_URL to its https:// address, or set SECURE_COOKIES=0 for plain HTTP.`
+      : '',
     config.jobs.enabled ? `  Oversight jobs scheduled (${Object.keys(config.jobs.schedules).join(', ')}).` : '  Oversight jobs are off in this instance (JOBS=0).',
     '  Stop with Ctrl+C.',
     '',

@@ -1186,4 +1186,5 @@ export const en: Record<string, string> = {
 
   // Safe in production (issue 11): API tokens' lifecycle, the sign-in page, sessions.
   'problem.invalid_days': 'A whole number of days, {value}',
+  'login.https_required': 'This connection is not HTTPS: the sign-in cookie is only sent over HTTPS, so signing in cannot work here. Open the https:// address (or have the operator allow plain HTTP with SECURE_COOKIES=0).',
 };

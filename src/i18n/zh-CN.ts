@@ -1206,4 +1206,5 @@ export const zhCN: Record<string, string> = {
 
   // Safe in production (issue 11): API tokens' lifecycle, the sign-in page, sessions.
   'problem.invalid_days': '天数须为整数，范围 {value}',
+  'login.https_required': '此连接不是 HTTPS：登录凭据（cookie）只经 HTTPS 传送，无法在此登录。请用 https:// 地址访问（或由管理员设置 SECURE_COOKIES=0 明确允许 HTTP）。',
 };
