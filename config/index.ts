@@ -28,11 +28,12 @@ function getPath(source: Json, path: string): unknown {
 }
 
 /**
- * Defaults that depend on the run mode (NODE_ENV). Production serves cookies
- * Secure with HSTS (SECURE_COOKIES=0 for plain HTTP); tests start from an empty past.
+ * Defaults that depend on the run mode (NODE_ENV). Production loads nothing
+ * demo unless SEED_DEMO=1 says so, and serves cookies Secure with HSTS
+ * (SECURE_COOKIES=0 for plain HTTP); tests start from an empty past.
  */
 const MODE_DEFAULTS: Record<string, Record<string, unknown>> = {
-  production: { 'web.secureCookies': true },
+  production: { 'demo.seedOnEmpty': false, 'web.secureCookies': true },
   test: { 'demo.historyMonths': 0 },
 };
 

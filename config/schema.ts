@@ -156,7 +156,9 @@ export const configSchema = z.object({
       .describe('R10: the evidence and materials every transfer package lists (codes; their names are in the dictionaries as material.<code>). A package missing one cannot be proposed.'),
   }),
   demo: z.object({
-    seedOnEmpty: z.boolean().describe('Load the reference organisation and demo users into an empty database at start-up (SEED_DEMO).'),
+    seedOnEmpty: z
+      .boolean()
+      .describe('SEED_DEMO: load the reference organisation, the demo users (with the published demo password) and the demo past into an empty database at start-up. On by default, off under NODE_ENV=production: there only SEED_DEMO=1 loads them, and an empty database starts with no users.'),
     password: z.string().min(8).describe('Password of every demo user (demo data only).'),
     historyMonths: z
       .int()

@@ -17,6 +17,9 @@ const HELP = `Liandong 联动 — command line
   npm run cli -- user create --username NAME --name "显示名" --roles squad_leader[,officer…]
                    [--squad CODE] [--password PW] [--brigade CODE]
                                               create a user (prints a generated password if none is given)
+  npm run cli -- user create --roles admin --username NAME --name "显示名" --brigade CODE --brigade-name "大队名称"
+                   [--brigade-name-en NAME]   the first administrator, with a brigade that does not exist yet
+                                              (an empty database: nobody can sign in before this)
   npm run cli -- token USERNAME [--label TEXT] [--expires-days N]
                                               print a new API token for that user (refused after N days, if given)
   npm run cli -- token list [USERNAME]        API tokens (every user's, or one's): id, label, first characters, expiry, last use
@@ -69,7 +72,7 @@ async function main(argv: string[]): Promise<number> {
       }
       case 'user': {
         const [sub, ...args] = rest;
-        if (sub !== 'create') throw new UsageError('Usage: user create --username NAME --name NAME --roles ROLE[,ROLE] [--squad CODE] [--password PW]');
+        if (sub !== 'create') throw new UsageError('Usage: user create --username NAME --name NAME --roles ROLE[,ROLE] [--squad CODE] [--password PW] [--brigade CODE [--brigade-name NAME]]');
         const { values } = parseArgs({
           args,
           options: {
@@ -79,9 +82,12 @@ async function main(argv: string[]): Promise<number> {
             squad: { type: 'string' },
             password: { type: 'string' },
             brigade: { type: 'string' },
+            'brigade-name': { type: 'string' },
+            'brigade-name-en': { type: 'string' },
           },
           strict: true,
         });
+        const newBrigade = values['brigade-name'] !== undefined ? { name: values['brigade-name'], nameEn: values['brigade-name-en'] } : undefined;
         const generated = values.password ? null : randomBytes(9).toString('base64url');
         const user = await services.org.createUser({
           username: values.username ?? '',
@@ -90,8 +96,10 @@ async function main(argv: string[]): Promise<number> {
           squad: values.squad ?? null,
           password: values.password ?? generated!,
           brigade: values.brigade,
+          newBrigade,
         });
         process.stdout.write(`Created user ${user.username} (id ${user.id}).${generated ? ` Password: ${generated}` : ''}\n`);
+        if (newBrigade) process.stdout.write(`Created brigade ${values.brigade} (${newBrigade.name}); ${user.username} administers it.\n`);
         return 0;
       }
       case 'token':

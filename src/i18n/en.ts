@@ -116,7 +116,6 @@ export const en: Record<string, string> = {
   'login.submit': 'Sign in',
   'login.failed': 'Wrong username or password',
   'login.throttled': 'Too many failed sign-ins; try again in {seconds} s',
-  'login.demo_hint': 'Demo users: e.g. waitan.leader, duty, commander, inspector; password {password}',
 
   // Notifications (issue 4, item 7): the bell, the list, and a line per topic.
   'nav.notifications': 'Notifications',
@@ -1187,4 +1186,7 @@ export const en: Record<string, string> = {
   // Safe in production (issue 11): API tokens' lifecycle, the sign-in page, sessions.
   'problem.invalid_days': 'A whole number of days, {value}',
   'login.https_required': 'This connection is not HTTPS: the sign-in cookie is only sent over HTTPS, so signing in cannot work here. Open the https:// address (or have the operator allow plain HTTP with SECURE_COOKIES=0).',
+  'login.demo_users': 'Demo data: users such as waitan.leader, duty, commander, inspector (password in the README)',
+  'problem.new_brigade_needs_admin': 'A new brigade’s first user is its administrator (roles must include admin)',
+  'problem.brigade_exists': 'Brigade {value} exists already: leave out --brigade-name to create a user in it',
 };

@@ -123,7 +123,6 @@ export const zhCN: Record<string, string> = {
   'login.submit': '登录',
   'login.failed': '用户名或密码错误',
   'login.throttled': '登录失败次数过多，请 {seconds} 秒后再试',
-  'login.demo_hint': '演示账号：如 waitan.leader、duty、commander、inspector，密码 {password}',
 
   // Notifications (issue 4, item 7): the bell, the list, and a line per topic.
   'nav.notifications': '通知',
@@ -1207,4 +1206,7 @@ export const zhCN: Record<string, string> = {
   // Safe in production (issue 11): API tokens' lifecycle, the sign-in page, sessions.
   'problem.invalid_days': '天数须为整数，范围 {value}',
   'login.https_required': '此连接不是 HTTPS：登录凭据（cookie）只经 HTTPS 传送，无法在此登录。请用 https:// 地址访问（或由管理员设置 SECURE_COOKIES=0 明确允许 HTTP）。',
+  'login.demo_users': '演示数据：账号如 waitan.leader、duty、commander、inspector（密码见 README）',
+  'problem.new_brigade_needs_admin': '新建大队时，第一位用户须为系统管理员（角色含 admin）',
+  'problem.brigade_exists': '大队 {value} 已存在：去掉 --brigade-name 即可在其中建用户',
 };

@@ -34,6 +34,11 @@ export interface NewUser {
   squad?: string | null;
   password: string;
   brigade?: string;
+  /**
+   * Makes `brigade` (its code) as well, with these names, when it does not
+   * exist yet: the first administrator of a new database or a new district.
+   */
+  newBrigade?: { name: string; nameEn?: string };
 }
 
 /** A sign-in name: 2–64 lower-case letters, digits or `. _ -`, starting with a letter or digit. */
@@ -197,16 +202,29 @@ export class OrgService {
     return { user, roles };
   }
 
-  /** Creates a user (CLI and administrators): fields checked, username unique, squad of the brigade and in use. */
+  /**
+   * Creates a user (CLI and administrators): fields checked, username unique,
+   * squad of the brigade and in use. With `newBrigade`, the brigade is made in
+   * the same transaction when it does not exist yet — only with its
+   * administrator (a brigade nobody can administer is of no use).
+   */
   async createUser(input: NewUser): Promise<User> {
     const fields = userFieldProblems({ username: input.username ?? '', displayName: input.displayName ?? '', roles: input.roles ?? [], password: input.password ?? '' });
     if (!fields.roles && input.roles.includes('squad_leader') && !input.squad) fields.squad = 'required_for_squad_leader';
+    if (input.newBrigade) {
+      const { name, nameEn } = input.newBrigade;
+      if (!input.brigade) fields.brigade = 'required';
+      else if (!CODE_PATTERN.test(input.brigade)) fields.brigade = 'invalid_code';
+      if (!name?.trim()) fields.brigadeName = 'required';
+      else if (name.trim().length > 100 || (nameEn ?? '').trim().length > 100) fields.brigadeName = 'too_big:100';
+      if (!fields.roles && !input.roles.includes('admin')) fields.roles = 'new_brigade_needs_admin';
+    }
     if (Object.keys(fields).length) throw new ValidationError('The user is not valid', fields);
     const hash = await hashPassword(input.password, this.config.auth.scryptCost);
     const taken = () => new ConflictError(`User ${input.username} already exists`, 'username_taken', { username: 'taken' });
     try {
       return await this.db.transaction(async (m) => {
-        const brigade = input.brigade ? await this.brigadeByCode(input.brigade, m) : await this.onlyBrigade(m);
+        const brigade = input.newBrigade ? await this.newBrigade(m, input.brigade!, input.newBrigade) : input.brigade ? await this.brigadeByCode(input.brigade, m) : await this.onlyBrigade(m);
         let squadId: number | null = null;
         if (input.squad) {
           const squad = (await this.resolveSquadCodes(brigade.id, [input.squad], 'squad', m)).get(input.squad)!;
@@ -335,6 +353,21 @@ export class OrgService {
 
   async isEmpty(): Promise<boolean> {
     return (await this.db.manager.count(Brigade)) === 0;
+  }
+
+  /** Whether anyone can sign in at all (an empty production database has nobody until the first administrator is created). */
+  async hasUsers(): Promise<boolean> {
+    return (await this.db.manager.count(User)) > 0;
+  }
+
+  /** A new brigade (its first administrator is being created with it); it begins using Liandong this month. */
+  private async newBrigade(m: EntityManager, code: string, names: { name: string; nameEn?: string }): Promise<Brigade> {
+    if (await m.findOneBy(Brigade, { code })) throw new ValidationError(`Brigade ${code} exists already`, { brigadeName: `brigade_exists:${code}` });
+    const now = this.clock.now();
+    const timeZone = this.config.brigade.defaultTimeZone;
+    const name = names.name.trim();
+    await m.insert(Brigade, { code, name, nameEn: names.nameEn?.trim() || name, timeZone, createdAt: now, since: monthOf(now, timeZone) });
+    return m.findOneByOrFail(Brigade, { code });
   }
 
   private async onlyBrigade(m: EntityManager): Promise<Brigade> {

@@ -9,7 +9,8 @@ import { LANG_COOKIE, safeNext } from './web-context';
 /** Sign-in, sign-out and the language switch. */
 export function authPages(signIn: SignInService, config: Readonly<Config>, clock: Clock, generateToken: (req: never, overwrite?: boolean) => string): Router {
   const r = Router();
-  const demo = config.demo.seedOnEmpty ? { password: config.demo.password } : null;
+  // The demo's users are named where the demo is loaded; a password never is (not even the published demo one).
+  const demo = config.demo.seedOnEmpty;
   // Secure cookies travel over HTTPS only: over plain HTTP signing in cannot work, and the page says why.
   const httpsRequired = (req: Request) => config.web.secureCookies && !req.secure;
 
