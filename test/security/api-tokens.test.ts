@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { ApiToken, Brigade, User } from '../../src/persistence/entities';
 import { TEST_DB, type TestDatabase } from '../support/db';
 import { type Instance, sharedDatabase, startInstance, testClock } from './instances';
@@ -29,7 +30,7 @@ afterAll(async () => {
 const issue = (username: string, label = 'test', opts: { expiresDays?: number } = {}) => a.services.org.issueToken(username, label, opts);
 const row = (token: string) => a.services.db.manager.findOneByOrFail(ApiToken, { tokenStart: token.slice(0, 8), tokenHash: sha256(token) });
 function sha256(s: string): string {
-  return require('node:crypto').createHash('sha256').update(s).digest('hex');
+  return createHash('sha256').update(s).digest('hex');
 }
 
 interface Listed {
