@@ -142,6 +142,22 @@ describe(`signing in, many at once, on two instances (${TEST_DB})`, () => {
     }
   });
 
+  it('the sessions job forgets throttle rows whose window is over and whose block has passed, and no others', async () => {
+    const count = async () => Number((await a.services.db.dataSource.query('SELECT COUNT(*) AS n FROM sign_in_throttle'))[0].n);
+    clock.advance(HOUR);
+    const [fresh] = await allAtOnce([{ username: 'legal', password: 'wrong-password', from: '10.5.0.1' }]);
+    expect(fresh.status).toBe(401);
+    const before = await count();
+    expect(before).toBeGreaterThan(2);
+    const run = await b.services.jobs.run('sessions', { via: 'manual' });
+    expect(run.status).toBe('ok');
+    // The two rows of the failure just now are kept (its window is not over); every older one is gone.
+    expect(run.summary).toMatchObject({ signInThrottleRowsDeleted: before - 2 });
+    expect(await count()).toBe(2);
+    const [again] = await allAtOnce([{ username: 'legal', password: 'wrong-password', from: '10.5.0.1' }]);
+    expect(again.status).toBe(401);
+  });
+
   it('nothing answered 500 on either instance', () => {
     expect([...a.logged, ...b.logged]).toEqual([]);
   });

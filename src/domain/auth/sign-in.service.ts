@@ -62,6 +62,20 @@ export class SignInService {
     }
   }
 
+  /**
+   * Housekeeping (the `sessions` job): deletes the rows that count nothing any
+   * more — their window is over and no block is in force, so the next attempt
+   * would start afresh anyway. Returns how many.
+   */
+  async sweep(): Promise<number> {
+    const now = this.clock.now();
+    const windowStart = new Date(now.getTime() - this.config.auth.failureWindowMinutes * 60_000);
+    const deleted = await this.db.transaction((m) =>
+      sql(m, 'DELETE FROM sign_in_throttle WHERE first_failure_at <= ? AND (blocked_until IS NULL OR blocked_until <= ?)', [windowStart, now]),
+    );
+    return deleted.affected;
+  }
+
   private async refuseIfBlocked(keys: string[]): Promise<void> {
     const { rows } = await sql<{ blocked_until: unknown }>(this.db.manager, 'SELECT blocked_until FROM sign_in_throttle WHERE throttle_key IN (?, ?)', keys);
     this.throwIfBlocked(rows.map((r) => readDate(r.blocked_until)));
