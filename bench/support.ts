@@ -27,7 +27,8 @@ export function startServer(
     // The built server (`npm run build`, as `npm start` runs it), not tsx: no loader hooks in the way.
     const child = spawn(process.execPath, [...nodeArgs, '--enable-source-maps', path.join(ROOT, 'dist/server.js')], {
       cwd: ROOT,
-      env: { ...process.env, PORT: '0', ...env },
+      // Measured over plain HTTP: production's Secure cookies would never come back (SECURE_COOKIES=0 says plain HTTP is meant).
+      env: { ...process.env, PORT: '0', SECURE_COOKIES: '0', ...env },
     });
     let out = '';
     const timer = setTimeout(() => reject(new Error(`server not ready:\n${out}`)), 60_000);

@@ -21,7 +21,7 @@ export const defaults: Config = {
   timeLimits: { decisionHours: 48, resultsHours: 24, auditHours: 72 },
   plans: { monthsAhead: 3, remindDaysBefore: 10 },
   problems: { duplicateWindowDays: 90, acceptHours: 72, callbackHours: 72 },
-  auth: { scryptCost: 16384, tokenPrefix: 'ld_', principalCacheSeconds: 30 },
+  auth: { scryptCost: 16384, tokenPrefix: 'ld_', maxFailures: 5, failureWindowMinutes: 15, blockSeconds: 30, sessionMaxHours: 12 },
   jobs: {
     enabled: true,
     instanceName: undefined,
@@ -52,10 +52,9 @@ export const defaults: Config = {
   web: {
     sessionSecret: undefined,
     sessionIdleMinutes: 30,
+    // On by default under NODE_ENV=production (config/index.ts, MODE_DEFAULTS).
     secureCookies: false,
-    signInMaxFailures: 5,
-    signInWindowMinutes: 15,
-    signInBlockSeconds: 30,
+    trustProxy: 'loopback',
   },
   notifications: { batchSize: 50, maxBatchesPerDrain: 20, leaseSeconds: 60, retryBaseSeconds: 30, retryMaxSeconds: 3600, keepIdleRunsMinutes: 60, drainDelayMs: 250 },
   figures: {

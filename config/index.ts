@@ -21,6 +21,22 @@ function setPath(target: Json, path: string, value: unknown): void {
   node[keys[keys.length - 1]] = value;
 }
 
+function getPath(source: Json, path: string): unknown {
+  let node: unknown = source;
+  for (const key of path.split('.')) node = node && typeof node === 'object' ? (node as Json)[key] : undefined;
+  return node;
+}
+
+/**
+ * Defaults that depend on the run mode (NODE_ENV). Production loads nothing
+ * demo unless SEED_DEMO=1 says so, and serves cookies Secure with HSTS
+ * (SECURE_COOKIES=0 for plain HTTP); tests start from an empty past.
+ */
+const MODE_DEFAULTS: Record<string, Record<string, unknown>> = {
+  production: { 'demo.seedOnEmpty': false, 'web.secureCookies': true },
+  test: { 'demo.historyMonths': 0 },
+};
+
 function parseValue(name: string, raw: string, parse: 'string' | 'int' | 'bool' | 'number' | 'json'): unknown {
   switch (parse) {
     case 'string':
@@ -79,9 +95,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Json
     setPath(raw, path, parseValue(name, value, parse));
     setBy[path] = name;
   }
-  // Tests start from an empty past unless they ask for one.
-  const demo = raw.demo as Json;
-  if (raw.env === 'test' && !setBy['demo.historyMonths'] && (overrides.demo as Json | undefined)?.historyMonths === undefined) demo.historyMonths = 0;
+  // Defaults of the run mode, where neither the environment nor the caller set the key.
+  for (const [path, value] of Object.entries(MODE_DEFAULTS[String(raw.env)] ?? {})) {
+    if (!setBy[path] && getPath(overrides, path) === undefined) setPath(raw, path, value);
+  }
   const result = configSchema.safeParse(raw);
   if (!result.success) {
     const lines = result.error.issues.map((issue) => {

@@ -1,3 +1,4 @@
+import { isIP } from 'node:net';
 import { z } from 'zod';
 import { PLAN_SECTIONS } from '../workflows/operation/operation.types';
 
@@ -73,12 +74,18 @@ export const configSchema = z.object({
   auth: z.object({
     scryptCost: z.number().int().min(1024).describe('scrypt N for password hashes (power of two).'),
     tokenPrefix: z.string().min(1).max(8).describe('Prefix of API tokens, to recognise them in logs and leaks.'),
-    principalCacheSeconds: z
+    maxFailures: z
       .number()
       .int()
-      .min(0)
-      .max(600)
-      .describe('How long a token’s user and roles are remembered in memory (0: read every request). Changes made through this instance apply at once; other instances see them within this time.'),
+      .min(1)
+      .describe('Password checks allowed per account, and per address, within failureWindowMinutes before sign-in waits (429, Retry-After). Counted atomically across instances: however many attempts arrive at once, no more passwords than this are checked.'),
+    failureWindowMinutes: z.number().int().min(1).describe('Failed sign-ins older than this are forgotten.'),
+    blockSeconds: z.number().int().min(1).describe('First wait after maxFailures failures; it doubles with each further failure (at most 15 minutes).'),
+    sessionMaxHours: z
+      .number()
+      .positive()
+      .max(24 * 30)
+      .describe('A web session ends this long after signing in, however busy (besides web.sessionIdleMinutes without a request).'),
   }),
   jobs: z.object({
     enabled: z.boolean().describe('JOBS=0 turns the scheduler off in this instance (jobs still run by hand).'),
@@ -100,10 +107,13 @@ export const configSchema = z.object({
       .optional()
       .describe('SESSION_SECRET: signs session cookies. When unset, one is made once and kept in the database (shared by every instance).'),
     sessionIdleMinutes: z.number().int().min(1).max(24 * 60).describe('A web session ends after this long without a request.'),
-    secureCookies: z.boolean().describe('SECURE_COOKIES=1: cookies only over HTTPS (behind a TLS proxy).'),
-    signInMaxFailures: z.number().int().min(1).describe('Failed sign-ins (per account, and per address) before sign-in is slowed down.'),
-    signInWindowMinutes: z.number().int().min(1).describe('Failures older than this are forgotten.'),
-    signInBlockSeconds: z.number().int().min(1).describe('First wait after too many failures; it doubles with each further failure (at most 15 minutes).'),
+    secureCookies: z
+      .boolean()
+      .describe('SECURE_COOKIES: cookies only over HTTPS, and HSTS on. On by default under NODE_ENV=production (serve through HTTPS, a TLS proxy named by TRUST_PROXY); SECURE_COOKIES=0 for plain HTTP.'),
+    trustProxy: z
+      .string()
+      .refine(isTrustProxy, 'must be none, a number of proxies, or a comma-separated list of addresses or subnets (loopback, linklocal, uniquelocal, 10.0.0.0/8, ::1 …)')
+      .describe('TRUST_PROXY: which proxies in front are trusted to say, in X-Forwarded-For and X-Forwarded-Proto, the client’s address (the sign-in throttle counts it) and that the connection was HTTPS (Secure cookies need it). Default loopback: a TLS proxy on the same host.'),
   }),
   notifications: z.object({
     batchSize: z.number().int().min(1).max(1000).describe('Outbox rows a notification worker claims at a time.'),
@@ -146,7 +156,9 @@ export const configSchema = z.object({
       .describe('R10: the evidence and materials every transfer package lists (codes; their names are in the dictionaries as material.<code>). A package missing one cannot be proposed.'),
   }),
   demo: z.object({
-    seedOnEmpty: z.boolean().describe('Load the reference organisation and demo users into an empty database at start-up (SEED_DEMO).'),
+    seedOnEmpty: z
+      .boolean()
+      .describe('SEED_DEMO: load the reference organisation, the demo users (with the published demo password) and the demo past into an empty database at start-up. On by default, off under NODE_ENV=production: there only SEED_DEMO=1 loads them, and an empty database starts with no users.'),
     password: z.string().min(8).describe('Password of every demo user (demo data only).'),
     historyMonths: z
       .int()
@@ -165,6 +177,18 @@ export const configSchema = z.object({
 
 export type Config = z.infer<typeof configSchema>;
 
+/** A TRUST_PROXY value Express understands: `none`, a hop count, or addresses/subnets and Express's names for ranges. */
+function isTrustProxy(value: string): boolean {
+  if (value === 'none' || /^\d{1,2}$/.test(value)) return true;
+  return value.split(',').every((part) => {
+    const p = part.trim();
+    if (['loopback', 'linklocal', 'uniquelocal'].includes(p)) return true;
+    const [address, bits, ...rest] = p.split('/');
+    if (rest.length || !isIP(address)) return false;
+    return bits === undefined || (/^\d{1,3}$/.test(bits) && Number(bits) <= (isIP(address) === 4 ? 32 : 128));
+  });
+}
+
 /** Environment variables that override settings: variable → path in the config, and how to read it. */
 export const ENV_OVERRIDES: Record<string, { path: string; parse: 'string' | 'int' | 'bool' | 'number' | 'json' }> = {
   NODE_ENV: { path: 'env', parse: 'string' },
@@ -182,5 +206,6 @@ export const ENV_OVERRIDES: Record<string, { path: string; parse: 'string' | 'in
   INSTANCE_NAME: { path: 'jobs.instanceName', parse: 'string' },
   JOB_SCHEDULES: { path: 'jobs.schedules', parse: 'json' },
   SECURE_COOKIES: { path: 'web.secureCookies', parse: 'bool' },
+  TRUST_PROXY: { path: 'web.trustProxy', parse: 'string' },
   TIME_ZONE: { path: 'brigade.defaultTimeZone', parse: 'string' },
 };

@@ -12,6 +12,7 @@ import { groupPlansApi, meetingsApi } from './http/api/plans-meetings.routes';
 import { borderNoticesApi, problemsApi } from './http/api/problems.routes';
 import { goodsApi } from './http/api/goods.routes';
 import { casesApi, transfersApi } from './http/api/cases.routes';
+import { tokensApi } from './http/api/tokens.routes';
 import { apiErrorHandler } from './http/middleware/errors';
 import { bearerAuth } from './http/middleware/api-auth';
 import { hotlineFeedScope } from './http/middleware/hotline-feed';
@@ -25,12 +26,19 @@ export interface AppOptions {
   sessionSecret: string;
 }
 
+/** Express's `trust proxy` for a TRUST_PROXY setting (validated in config/schema.ts): `none`, a hop count, or addresses and subnets. */
+export function trustProxy(setting: string): boolean | number | string {
+  if (setting === 'none') return false;
+  return /^\d+$/.test(setting) ? Number(setting) : setting;
+}
+
 /** The Express application, without listening: the server and the tests use it in-process. */
 export function buildApp(services: Services, opts: AppOptions): express.Express {
   const { config, db, org, operations, logger } = services;
   const app = express();
   app.disable('x-powered-by');
-  app.set('trust proxy', 'loopback');
+  // TRUST_PROXY: whose X-Forwarded-For / -Proto are believed (the client's address for the sign-in throttle; HTTPS for Secure cookies).
+  app.set('trust proxy', trustProxy(config.web.trustProxy));
   app.use(requestContext);
 
   app.get('/healthz', async (_req, res) => {
@@ -48,6 +56,11 @@ export function buildApp(services: Services, opts: AppOptions): express.Express 
   });
 
   const api = express.Router();
+  // What the API answers is the caller's and of the moment: no browser or proxy keeps it (refusals included).
+  api.use((_req: Request, res: Response, next: NextFunction) => {
+    res.setHeader('Cache-Control', 'no-store');
+    next();
+  });
   api.use((req: Request, _res: Response, next: NextFunction) => {
     // A body that is not JSON is refused rather than silently read as empty.
     if (['POST', 'PATCH', 'PUT'].includes(req.method) && req.headers['content-length'] !== '0' && req.is('application/json') === false) {
@@ -72,6 +85,7 @@ export function buildApp(services: Services, opts: AppOptions): express.Express 
   api.use('/', goodsApi(services));
   api.use('/cases', casesApi(services.cases, services.clock));
   api.use('/transfers', transfersApi(services.cases));
+  api.use('/tokens', tokensApi(services.apiTokens));
   api.use((req: Request) => {
     throw new NotFoundError(`No API route ${req.method} ${req.path}`);
   });

@@ -32,13 +32,14 @@ export function configOrExit(): Readonly<Config> {
 
 /**
  * Opens the database, applies migrations and (when it is empty and the config
- * says so) loads the reference organisation and demo users, with a past of
- * demo operations (`demo.historyMonths`).
+ * says so: by default, but in production only with SEED_DEMO=1) loads the
+ * reference organisation and demo users, with a past of demo operations
+ * (`demo.historyMonths`). `hasUsers`: whether anyone can sign in yet.
  */
 export async function boot(
   config: Readonly<Config>,
   opts: { clock?: Clock; logger?: Logger; seed?: boolean } = {},
-): Promise<Services & { migrated: string[]; seeded: boolean; history: DemoHistoryReport | null }> {
+): Promise<Services & { migrated: string[]; seeded: boolean; history: DemoHistoryReport | null; hasUsers: boolean }> {
   const logger = opts.logger ?? createLogger();
   const db = await openDatabase(config);
   const migrated = await db.migrate();
@@ -50,5 +51,5 @@ export async function boot(
     seeded = true;
     if (config.demo.historyMonths > 0) history = await seedDemoHistory(config, db, logger, { months: config.demo.historyMonths, now: services.clock.now() });
   }
-  return { ...services, migrated, seeded, history };
+  return { ...services, migrated, seeded, history, hasUsers: await services.org.hasUsers() };
 }

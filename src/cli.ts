@@ -5,6 +5,7 @@ import { AppError } from './errors';
 import { seedDemoHistory } from './domain/org/demo-history';
 import { describeFieldProblem } from './i18n';
 import { anchorsCommand, verifyHistoryCommand } from './cli-history';
+import { tokenCommand } from './cli-tokens';
 
 const HELP = `Liandong 联动 — command line
 
@@ -16,7 +17,14 @@ const HELP = `Liandong 联动 — command line
   npm run cli -- user create --username NAME --name "显示名" --roles squad_leader[,officer…]
                    [--squad CODE] [--password PW] [--brigade CODE]
                                               create a user (prints a generated password if none is given)
-  npm run cli -- token USERNAME [--label TEXT]  print a new API token for that user
+  npm run cli -- user create --roles admin --username NAME --name "显示名" --brigade CODE --brigade-name "大队名称"
+                   [--brigade-name-en NAME]   the first administrator, with a brigade that does not exist yet
+                                              (an empty database: nobody can sign in before this)
+  npm run cli -- token USERNAME [--label TEXT] [--expires-days N]
+                                              print a new API token for that user (refused after N days, if given)
+  npm run cli -- token list [USERNAME]        API tokens (every user's, or one's): id, label, first characters, expiry, last use
+  npm run cli -- token revoke ID|TOKEN        revoke one token, by its id (token list) or the token itself
+  npm run cli -- token revoke --user USERNAME revoke every token of that user
   npm run cli -- job list                     the jobs, their schedules and latest runs
   npm run cli -- job run NAME [--period YYYY-MM]
                                               run a job now (recorded in the job-run log)
@@ -64,7 +72,7 @@ async function main(argv: string[]): Promise<number> {
       }
       case 'user': {
         const [sub, ...args] = rest;
-        if (sub !== 'create') throw new UsageError('Usage: user create --username NAME --name NAME --roles ROLE[,ROLE] [--squad CODE] [--password PW]');
+        if (sub !== 'create') throw new UsageError('Usage: user create --username NAME --name NAME --roles ROLE[,ROLE] [--squad CODE] [--password PW] [--brigade CODE [--brigade-name NAME]]');
         const { values } = parseArgs({
           args,
           options: {
@@ -74,9 +82,12 @@ async function main(argv: string[]): Promise<number> {
             squad: { type: 'string' },
             password: { type: 'string' },
             brigade: { type: 'string' },
+            'brigade-name': { type: 'string' },
+            'brigade-name-en': { type: 'string' },
           },
           strict: true,
         });
+        const newBrigade = values['brigade-name'] !== undefined ? { name: values['brigade-name'], nameEn: values['brigade-name-en'] } : undefined;
         const generated = values.password ? null : randomBytes(9).toString('base64url');
         const user = await services.org.createUser({
           username: values.username ?? '',
@@ -85,16 +96,14 @@ async function main(argv: string[]): Promise<number> {
           squad: values.squad ?? null,
           password: values.password ?? generated!,
           brigade: values.brigade,
+          newBrigade,
         });
         process.stdout.write(`Created user ${user.username} (id ${user.id}).${generated ? ` Password: ${generated}` : ''}\n`);
+        if (newBrigade) process.stdout.write(`Created brigade ${values.brigade} (${newBrigade.name}); ${user.username} administers it.\n`);
         return 0;
       }
-      case 'token': {
-        const { values, positionals } = parseArgs({ args: rest, options: { label: { type: 'string' } }, allowPositionals: true });
-        if (positionals.length !== 1) throw new UsageError('Usage: token USERNAME [--label TEXT]');
-        process.stdout.write(`${await services.org.issueToken(positionals[0], values.label ?? 'cli')}\n`);
-        return 0;
-      }
+      case 'token':
+        return await tokenCommand(services, rest);
       case 'job': {
         const [sub, ...args] = rest;
         if (sub === 'list') {

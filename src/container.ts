@@ -36,6 +36,7 @@ import { goodsWorkflow } from './domain/goods/goods.workflow';
 import { CaseService } from './domain/cases/case.service';
 import { caseTransferWorkflow } from './domain/cases/case-transfer.workflow';
 import { HistoryService } from './domain/history/history.service';
+import { ApiTokenService } from './domain/auth/api-token.service';
 
 /** The application's parts, wired once: the server, the CLI and the tests all build it here. */
 export interface Services {
@@ -86,6 +87,8 @@ export interface Services {
   caseTransferWorkflow: ReturnType<typeof caseTransferWorkflow>;
   /** The tamper-evident history: verifying its hash chains, the daily anchors. */
   historyChain: HistoryService;
+  /** API tokens: the list of one's own (an administrator: the brigade's) and revocation. */
+  apiTokens: ApiTokenService;
 }
 
 export function createServices(config: Readonly<Config>, db: Database, clock: Clock, logger: Logger): Services {
@@ -95,7 +98,7 @@ export function createServices(config: Readonly<Config>, db: Database, clock: Cl
   const operations = new OperationService(db, engine, org, workflows.operation, config, clock);
   const signIn = new SignInService(db, org, config, clock);
   const inbox = new InboxService(db, clock);
-  const sessions = new DatabaseSessionStore(db, clock, config.web.sessionIdleMinutes * 60_000);
+  const sessions = new DatabaseSessionStore(db, clock, config.web.sessionIdleMinutes * 60_000, config.auth.sessionMaxHours * 3_600_000);
   const admin = new AdminService(db, config, clock, org, sessions);
   const flags = new FlagService(db, clock);
   const notifications = new NotificationService(db, clock);
@@ -124,6 +127,7 @@ export function createServices(config: Readonly<Config>, db: Database, clock: Cl
   services.caseTransferWorkflow = caseTransferWorkflow(config);
   services.cases = new CaseService(db, engine, org, services.caseTransferWorkflow, config, clock);
   services.historyChain = new HistoryService(db, clock, config);
+  services.apiTokens = new ApiTokenService(db, clock);
   services.jobs = new JobRunner(services, JOBS);
   // R6: a brigade's `since` moved over months that have ended: the monthly-minimum job judges them again (flags raised or resolved by data).
   admin.onSinceChanged(async ({ months, by }) => {

@@ -1,11 +1,38 @@
 import type { AddressInfo } from 'node:net';
 import { buildApp } from './app';
+import type { Config } from '../config';
 import { boot, configOrExit } from './bootstrap';
 import { parseDatabaseUrl } from './persistence/data-source';
 import { sessionSecret } from './http/web/session-secret';
 import { Scheduler } from './jobs/scheduler';
 
-/** `npm start`: migrate, seed an empty database with the reference organisation, serve. */
+/**
+ * How to sign in, as start-up says it: the demo users (and their published
+ * password) only where the demo is what this instance is for — loaded now, or
+ * kept in development; with nobody to sign in yet, how to create the first
+ * administrator; otherwise nothing of passwords.
+ */
+function signInLines(url: string, config: Readonly<Config>, services: { seeded: boolean; hasUsers: boolean }): string[] {
+  if (!services.hasUsers) {
+    return [
+      '  Nobody can sign in yet: the database has no users. Create the first administrator (with the brigade, in a new database):',
+      '    npm run cli -- user create --roles admin --username admin --name "系统管理员" --brigade <code> --brigade-name "<大队名称>"',
+      `  It prints the password; sign in with it at ${url} and add squads, linkage groups and users under 系统管理 (/admin).`,
+    ];
+  }
+  const demo = services.seeded || (config.demo.seedOnEmpty && config.env !== 'production');
+  if (!demo) return [`  Open ${url} and sign in.`, '  An API token: npm run cli -- token <username> [--expires-days N]'];
+  return [
+    ...(config.env === 'production'
+      ? ['  These are DEMO users with the published password (SEED_DEMO=1), administrator included: for trying Liandong out, not for real work.']
+      : []),
+    `  Open ${url} and sign in, e.g. as waitan.leader, duty, commander, inspector or admin`,
+    `  (demo password "${config.demo.password}"; every demo user is listed in the README).`,
+    '  An API token: npm run cli -- token waitan.leader',
+  ];
+}
+
+/** `npm start`: migrate, seed an empty database with the reference organisation (not in production, unless SEED_DEMO=1), serve. */
 async function main(): Promise<void> {
   const config = configOrExit();
   const services = await boot(config);
@@ -31,10 +58,11 @@ async function main(): Promise<void> {
     services.history
       ? `  And ${config.demo.historyMonths} months of demo joint operations (${services.history.operations}, with their holding, audits and detained goods) for the figures; the brigade uses Liandong since ${services.history.since}.`
       : '',
-    `  Open ${url} and sign in, e.g. as waitan.leader, duty, commander, inspector or admin`,
-    `  (demo password "${config.demo.password}"; every demo user is listed in the README).`,
+    ...signInLines(url, config, services),
     `  API: ${url}/api/v1  ·  description: ${url}/api/openapi.json`,
-    '  An API token: npm run cli -- token waitan.leader',
+    config.web.secureCookies && !url.startsWith('https:')
+      ? `  Cookies are Secure and HSTS is on (SECURE_COOKIES${config.env === 'production' ? ', the production default' : ''}): sign-in works only over HTTPS — serve ${url} through a TLS proxy (TRUST_PROXY names it; now ${config.web.trustProxy}) and set PUBLIC_URL to its https:// address, or set SECURE_COOKIES=0 for plain HTTP.`
+      : '',
     config.jobs.enabled ? `  Oversight jobs scheduled (${Object.keys(config.jobs.schedules).join(', ')}).` : '  Oversight jobs are off in this instance (JOBS=0).',
     '  Stop with Ctrl+C.',
     '',

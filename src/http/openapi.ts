@@ -22,6 +22,7 @@ import { goodsPaths, goodsSchemas } from './openapi-goods';
 import { figuresPaths, figuresSchemas } from './openapi-figures';
 import { problemsPaths, problemsSchemas } from './openapi-problems';
 import { casesPaths, casesSchemas } from './openapi-cases';
+import { tokensPaths, tokensSchemas } from './openapi-tokens';
 
 /**
  * The OpenAPI 3.1 document, generated from the very zod schemas the server
@@ -262,7 +263,7 @@ function adminPaths(): Record<string, unknown> {
     '/api/v1/users/{username}/password': {
       parameters: [usernameParameter],
       post: {
-        summary: `Reset a user's password: the old one stops working and their sessions end. ${adminOnly}`,
+        summary: `Reset a user's password: the old one stops working, their sessions end and their API tokens are revoked. ${adminOnly}`,
         requestBody: body('PasswordReset'),
         responses: { '204': { description: 'Done' }, ...errors },
       },
@@ -373,6 +374,7 @@ export function openApiDocument(): Record<string, unknown> {
         ...problemsSchemas(),
         ...goodsSchemas(),
         ...casesSchemas(),
+        ...tokensSchemas(),
         History: historySchema,
       },
     },
@@ -547,6 +549,7 @@ export function openApiDocument(): Record<string, unknown> {
       ...problemsPaths(),
       ...goodsPaths(),
       ...casesPaths(),
+      ...tokensPaths(),
     },
   };
 }

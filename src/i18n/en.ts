@@ -116,7 +116,6 @@ export const en: Record<string, string> = {
   'login.submit': 'Sign in',
   'login.failed': 'Wrong username or password',
   'login.throttled': 'Too many failed sign-ins; try again in {seconds} s',
-  'login.demo_hint': 'Demo users: e.g. waitan.leader, duty, commander, inspector; password {password}',
 
   // Notifications (issue 4, item 7): the bell, the list, and a line per topic.
   'nav.notifications': 'Notifications',
@@ -650,7 +649,7 @@ export const en: Record<string, string> = {
   'admin.enable': 'Enable again',
   'admin.reset_password': 'Reset password',
   'admin.new_password': 'New password',
-  'admin.reset_hint': 'At least 8 characters. The old password stops working and all the user’s sessions end.',
+  'admin.reset_hint': 'At least 8 characters. The old password stops working, all the user’s sessions end and their API tokens are revoked.',
   'admin.new_squad': 'New squad',
   'admin.squad': 'Squad',
   'admin.code': 'Code',
@@ -684,7 +683,7 @@ export const en: Record<string, string> = {
   'admin.done.user_saved': 'The user is saved.',
   'admin.done.user_enabled': 'The user is enabled again.',
   'admin.done.user_disabled': 'The user is disabled and signed out everywhere.',
-  'admin.done.password_reset': 'The password is reset; the user’s sessions have ended.',
+  'admin.done.password_reset': 'The password is reset; the user’s sessions have ended and their API tokens are revoked.',
   'admin.done.squad_created': 'The squad is created.',
   'admin.done.squad_saved': 'The squad is saved.',
   'admin.done.group_created': 'The linkage group is created.',
@@ -1190,4 +1189,10 @@ export const en: Record<string, string> = {
   'reason.own_disposal_approval': 'Whoever approved a disposal does not carry it out',
   'problem.rebound_origin_not_yours': 'A rebound’s origin follows who reports it: the squads at the border (and the host squad holding an operation of it) report one found in holding, inspectors one found by an inspector, managers and the hotline a new complaint',
   'reason.may_not_read_figures': 'The figures and the annual assessment are for managers, squad leaders and inspectors',
+  // Safe in production (issue 11): API tokens' lifecycle, the sign-in page, sessions.
+  'problem.invalid_days': 'A whole number of days, {value}',
+  'login.https_required': 'This connection is not HTTPS: the sign-in cookie is only sent over HTTPS, so signing in cannot work here. Open the https:// address (or have the operator allow plain HTTP with SECURE_COOKIES=0).',
+  'login.demo_users': 'Demo data: users such as waitan.leader, duty, commander, inspector (password in the README)',
+  'problem.new_brigade_needs_admin': 'A new brigade’s first user is its administrator (roles must include admin)',
+  'problem.brigade_exists': 'Brigade {value} exists already: leave out --brigade-name to create a user in it',
 };

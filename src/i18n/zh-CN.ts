@@ -123,7 +123,6 @@ export const zhCN: Record<string, string> = {
   'login.submit': '登录',
   'login.failed': '用户名或密码错误',
   'login.throttled': '登录失败次数过多，请 {seconds} 秒后再试',
-  'login.demo_hint': '演示账号：如 waitan.leader、duty、commander、inspector，密码 {password}',
 
   // Notifications (issue 4, item 7): the bell, the list, and a line per topic.
   'nav.notifications': '通知',
@@ -668,7 +667,7 @@ export const zhCN: Record<string, string> = {
   'admin.enable': '重新启用',
   'admin.reset_password': '重置密码',
   'admin.new_password': '新密码',
-  'admin.reset_hint': '至少 8 位。旧密码立即失效，该用户的所有登录随即结束。',
+  'admin.reset_hint': '至少 8 位。旧密码立即失效，该用户的所有登录随即结束，其 API 令牌全部吊销。',
   'admin.new_squad': '新建中队',
   'admin.squad': '中队',
   'admin.code': '代码',
@@ -702,7 +701,7 @@ export const zhCN: Record<string, string> = {
   'admin.done.user_saved': '用户信息已保存。',
   'admin.done.user_enabled': '用户已重新启用。',
   'admin.done.user_disabled': '用户已停用，其登录已全部结束。',
-  'admin.done.password_reset': '密码已重置，该用户的登录已全部结束。',
+  'admin.done.password_reset': '密码已重置，该用户的登录已全部结束，API 令牌已吊销。',
   'admin.done.squad_created': '中队已创建。',
   'admin.done.squad_saved': '中队信息已保存。',
   'admin.done.group_created': '联动小组已创建。',
@@ -1210,4 +1209,10 @@ export const zhCN: Record<string, string> = {
   'reason.own_disposal_approval': '批准处置的人不能自己执行处置',
   'problem.rebound_origin_not_yours': '回潮来源须与报告人相符：交界处中队（及固守该行动的所在地中队）报“固守中发现”，督察报“督察发现”，勤务指挥科、总指挥和热线报“新的投诉”',
   'reason.may_not_read_figures': '成效统计和年度考评仅供勤务指挥科、总指挥、中队领导和督察查看',
+  // Safe in production (issue 11): API tokens' lifecycle, the sign-in page, sessions.
+  'problem.invalid_days': '天数须为整数，范围 {value}',
+  'login.https_required': '此连接不是 HTTPS：登录凭据（cookie）只经 HTTPS 传送，无法在此登录。请用 https:// 地址访问（或由管理员设置 SECURE_COOKIES=0 明确允许 HTTP）。',
+  'login.demo_users': '演示数据：账号如 waitan.leader、duty、commander、inspector（密码见 README）',
+  'problem.new_brigade_needs_admin': '新建大队时，第一位用户须为系统管理员（角色含 admin）',
+  'problem.brigade_exists': '大队 {value} 已存在：去掉 --brigade-name 即可在其中建用户',
 };

@@ -1,11 +1,12 @@
 import type { JobDefinition } from './job';
 
-/** Housekeeping: deletes expired web sessions. */
+/** Housekeeping: deletes expired web sessions, and sign-in throttle rows that count nothing any more. */
 export const sessionsJob: JobDefinition = {
   name: 'sessions',
   description: 'housekeeping',
   async run({ services }) {
     const deleted = await services.sessions.sweep();
-    return { found: deleted, did: deleted, summary: { expiredSessionsDeleted: deleted } };
+    const throttleRows = await services.signIn.sweep();
+    return { found: deleted + throttleRows, did: deleted + throttleRows, summary: { expiredSessionsDeleted: deleted, signInThrottleRowsDeleted: throttleRows } };
   },
 };

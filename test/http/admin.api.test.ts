@@ -124,7 +124,7 @@ describe('users', () => {
     await t.as('waitan.officer').get('/api/v1/me').expect(200);
   });
 
-  it('a password reset: the old password fails, the new one works, and the old sessions end', async () => {
+  it('a password reset: the old password fails, the new one works, the old sessions end and the API tokens are revoked', async () => {
     const web = await signIn(t, 'yuyuan.leader');
     await web.get('/').expect(200);
     const short = await admin().post('/api/v1/users/yuyuan.leader/password', { password: 'short' }).expect(400);
@@ -135,8 +135,8 @@ describe('users', () => {
     expect((await web.get('/')).status).toBe(302);
     expect(await trySignIn(t, 'yuyuan.leader', 'liandong-demo')).toBe(401);
     expect(await trySignIn(t, 'yuyuan.leader', 'yuyuan-new-2026')).toBe(303);
-    // API tokens are issued to systems and scripts, not typed by the user: a reset leaves them.
-    await t.as('yuyuan.leader').get('/api/v1/me').expect(200);
+    // A reset is what is done when credentials may have leaked: the user's API tokens are revoked too.
+    await t.as('yuyuan.leader').get('/api/v1/me').expect(401);
   });
 
   it('an administrator cannot disable their own account', async () => {

@@ -77,7 +77,6 @@ describe('signing in and out', () => {
     await agent.get('/').expect(200);
     const user = await t.services.org.userByUsername(1, 'duty2');
     await t.services.db.transaction((m) => m.update('users', { id: user!.user.id }, { active: false }));
-    t.services.org.forgetUser(user!.user.id);
     await agent.get('/').expect(302);
     await t.services.db.transaction((m) => m.update('users', { id: user!.user.id }, { active: true }));
   });

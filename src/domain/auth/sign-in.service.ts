@@ -1,3 +1,4 @@
+import type { EntityManager } from 'typeorm';
 import type { Config } from '../../../config';
 import type { Clock } from '../../clock';
 import { AppError, AuthenticationError } from '../../errors';
@@ -16,11 +17,25 @@ export class SignInThrottledError extends AppError {
 
 const MAX_BLOCK_MS = 15 * 60_000;
 
+/** What a reservation did to one throttle key: whether it set the key's block (a success takes that back). */
+interface Reserved {
+  key: string;
+  blocked: boolean;
+}
+
 /**
  * Signing in with a username and password. Failures are counted per account
- * and per address; past `signInMaxFailures` within the window each further
- * attempt waits (30 s, doubling, at most 15 minutes), the right password
- * included — so guessing is slowed down without locking anyone out for good.
+ * and per address (`sign_in_throttle`, shared by every instance); past
+ * `auth.maxFailures` within the window each further attempt waits (30 s,
+ * doubling, at most 15 minutes), the right password included — so guessing
+ * is slowed down without locking anyone out for good.
+ *
+ * The count is taken *before* the password is checked, atomically: each
+ * attempt first reserves its place (one row update per key, in one
+ * transaction), and the attempt that reaches the limit sets the block in that
+ * same transaction. However many attempts arrive at once, on however many
+ * instances, at most `auth.maxFailures` passwords are checked per window; the
+ * rest are refused (429) without a check. A success gives its place back.
  */
 export class SignInService {
   constructor(
@@ -31,56 +46,113 @@ export class SignInService {
   ) {}
 
   async signIn(username: string, password: string, address: string): Promise<Principal> {
-    const keys = [`user:${username.toLowerCase().slice(0, 100)}`, `ip:${address.slice(0, 100)}`];
-    const now = this.clock.now().getTime();
-    const { rows } = await sql<{ k: string; blocked_until: unknown }>(
-      this.db.manager,
-      `SELECT throttle_key AS k, blocked_until FROM sign_in_throttle WHERE throttle_key IN (?, ?)`,
-      keys,
-    );
-    const blockedUntil = Math.max(0, ...rows.map((r) => readDate(r.blocked_until)?.getTime() ?? 0));
-    if (blockedUntil > now) throw new SignInThrottledError(Math.ceil((blockedUntil - now) / 1000));
+    const account = `user:${username.toLowerCase().slice(0, 100)}`;
+    const from = `ip:${address.slice(0, 100)}`;
+    // A read first: an attempt that must wait costs no write.
+    await this.refuseIfBlocked([account, from]);
+    const reserved = await this.reserve([account, from]);
     try {
       const principal = await this.org.authenticatePassword(username, password);
-      await this.db.transaction((m) => sql(m, `DELETE FROM sign_in_throttle WHERE throttle_key = ?`, [keys[0]]));
+      await this.succeeded(account, reserved.find((r) => r.key === from)!);
       return principal;
     } catch (e) {
-      if (e instanceof AuthenticationError) await this.recordFailure(keys);
+      // A failure keeps its place: it is counted already. Anything else (the database) gives it back.
+      if (!(e instanceof AuthenticationError)) await this.release(reserved).catch(() => undefined);
       throw e;
     }
   }
 
-  private async recordFailure(keys: string[]): Promise<void> {
-    const w = this.config.web;
+  /**
+   * Housekeeping (the `sessions` job): deletes the rows that count nothing any
+   * more — their window is over and no block is in force, so the next attempt
+   * would start afresh anyway. Returns how many.
+   */
+  async sweep(): Promise<number> {
     const now = this.clock.now();
-    await this.db.transaction(async (m) => {
-      for (const key of keys) {
-        const { rows } = await sql<{ failures: number; first_failure_at: unknown }>(
+    const windowStart = new Date(now.getTime() - this.config.auth.failureWindowMinutes * 60_000);
+    const deleted = await this.db.transaction((m) =>
+      sql(m, 'DELETE FROM sign_in_throttle WHERE first_failure_at <= ? AND (blocked_until IS NULL OR blocked_until <= ?)', [windowStart, now]),
+    );
+    return deleted.affected;
+  }
+
+  private async refuseIfBlocked(keys: string[]): Promise<void> {
+    const { rows } = await sql<{ blocked_until: unknown }>(this.db.manager, 'SELECT blocked_until FROM sign_in_throttle WHERE throttle_key IN (?, ?)', keys);
+    this.throwIfBlocked(rows.map((r) => readDate(r.blocked_until)));
+  }
+
+  private throwIfBlocked(blockedUntil: Array<Date | null>): void {
+    const now = this.clock.now().getTime();
+    const until = Math.max(0, ...blockedUntil.map((d) => d?.getTime() ?? 0));
+    if (until > now) throw new SignInThrottledError(Math.max(1, Math.ceil((until - now) / 1000)));
+  }
+
+  /**
+   * Counts this attempt against every key, in one transaction (keys in a fixed
+   * order, so two attempts never wait for each other's rows crosswise). A key
+   * blocked now refuses the attempt and the transaction rolls back: nothing is counted.
+   */
+  private reserve(keys: string[]): Promise<Reserved[]> {
+    const a = this.config.auth;
+    return this.db.transaction(async (m) => {
+      const now = this.clock.now();
+      const windowStart = new Date(now.getTime() - a.failureWindowMinutes * 60_000);
+      const out: Reserved[] = [];
+      for (const key of [...keys].sort()) {
+        await this.ensureRow(m, key, now);
+        // The row is locked from here to the commit: attempts on this key take their places one after another.
+        const counted = await sql(
           m,
-          `SELECT failures, first_failure_at FROM sign_in_throttle WHERE throttle_key = ?`,
-          [key],
+          `UPDATE sign_in_throttle
+              SET failures = CASE WHEN first_failure_at <= ? THEN 1 ELSE failures + 1 END,
+                  first_failure_at = CASE WHEN first_failure_at <= ? THEN ? ELSE first_failure_at END,
+                  last_failure_at = ?
+            WHERE throttle_key = ? AND (blocked_until IS NULL OR blocked_until <= ?)`,
+          [windowStart, windowStart, now, now, key, now],
         );
-        const row = rows[0];
-        const fresh = !row || now.getTime() - readDate(row.first_failure_at)!.getTime() > w.signInWindowMinutes * 60_000;
-        const failures = fresh ? 1 : Number(row.failures) + 1;
-        const over = failures - w.signInMaxFailures;
-        const blockedUntil = over >= 0 ? new Date(now.getTime() + Math.min(w.signInBlockSeconds * 1000 * 2 ** over, MAX_BLOCK_MS)) : null;
-        if (!row) {
-          await sql(m, `INSERT INTO sign_in_throttle (throttle_key, failures, first_failure_at, last_failure_at, blocked_until) VALUES (?, ?, ?, ?, ?)`, [
-            key,
-            failures,
-            now,
-            now,
-            blockedUntil,
-          ]);
-        } else {
-          await sql(
-            m,
-            `UPDATE sign_in_throttle SET failures = ?, first_failure_at = ${fresh ? '?' : 'first_failure_at'}, last_failure_at = ?, blocked_until = ? WHERE throttle_key = ?`,
-            fresh ? [failures, now, now, blockedUntil, key] : [failures, now, blockedUntil, key],
-          );
+        const { rows } = await sql<{ failures: number; blocked_until: unknown }>(m, 'SELECT failures, blocked_until FROM sign_in_throttle WHERE throttle_key = ?', [key]);
+        if (counted.affected === 0) this.throwIfBlocked([readDate(rows[0]?.blocked_until)]);
+        const over = Number(rows[0].failures) - a.maxFailures;
+        // The attempt that reaches the limit blocks the key for everyone after it, before its own check.
+        if (over >= 0) {
+          const until = new Date(now.getTime() + Math.min(a.blockSeconds * 1000 * 2 ** over, MAX_BLOCK_MS));
+          await sql(m, 'UPDATE sign_in_throttle SET blocked_until = ? WHERE throttle_key = ?', [until, key]);
         }
+        out.push({ key, blocked: over >= 0 });
       }
+      return out;
     });
+  }
+
+  /** The key's row, made if missing; a row another attempt makes at the same moment is taken as it is. */
+  private async ensureRow(m: EntityManager, key: string, now: Date): Promise<void> {
+    const insert = 'INTO sign_in_throttle (throttle_key, failures, first_failure_at, last_failure_at, blocked_until) VALUES (?, 0, ?, ?, NULL)';
+    // MySQL/MariaDB: ON DUPLICATE KEY UPDATE locks an existing row exclusively at once (INSERT IGNORE would take a
+    // shared lock, and two attempts upgrading theirs to update it would deadlock).
+    if (this.db.kind === 'mysql') await sql(m, `INSERT ${insert} ON DUPLICATE KEY UPDATE throttle_key = throttle_key`, [key, now, now]);
+    else await sql(m, `INSERT ${insert} ON CONFLICT (throttle_key) DO NOTHING`, [key, now, now]);
+  }
+
+  /** The right password: the account's failures are forgotten; the address gives back its place (and a block it set). */
+  private async succeeded(account: string, from: Reserved): Promise<void> {
+    await this.db.transaction(async (m) => {
+      await sql(m, 'DELETE FROM sign_in_throttle WHERE throttle_key = ?', [account]);
+      await this.giveBack(m, from);
+    });
+  }
+
+  /** The check could not be made (not a wrong password): every place is given back. */
+  private async release(reserved: Reserved[]): Promise<void> {
+    await this.db.transaction(async (m) => {
+      for (const r of reserved) await this.giveBack(m, r);
+    });
+  }
+
+  private async giveBack(m: EntityManager, r: Reserved): Promise<void> {
+    await sql(
+      m,
+      `UPDATE sign_in_throttle SET failures = failures - 1${r.blocked ? ', blocked_until = NULL' : ''} WHERE throttle_key = ? AND failures > 0`,
+      [r.key],
+    );
   }
 }

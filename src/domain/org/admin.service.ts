@@ -230,7 +230,7 @@ export class AdminService {
     const fields = userFieldProblems({ displayName: patch.displayName, roles: patch.roles });
     if (patch.squad !== undefined && patch.squad !== null && !CODE_PATTERN.test(patch.squad)) fields.squad = 'invalid_code';
     if (Object.keys(fields).length) throw new ValidationError('The user is not valid', fields);
-    const userId = await this.db.transaction(async (m) => {
+    await this.db.transaction(async (m) => {
       await this.lockBrigade(m, admin.brigadeId);
       const user = await this.findUser(m, admin, username);
       const roles = (await m.find(UserRole, { where: { userId: user.id } })).map((r) => r.role);
@@ -268,27 +268,29 @@ export class AdminService {
         await m.insert(UserRole, nextRoles.map((role) => ({ userId: user.id, role })));
       }
       // A disabled user is signed out everywhere, now rather than at their next request.
+      // (Every request reads its user afresh: the change holds on the next one, on every instance.)
       if (user.active && !active) await this.sessions.destroyForUser(user.id, m);
-      return user.id;
     });
-    // After the commit: a request in between must not remember the old user again.
-    this.org.forgetUser(userId);
     return this.user(admin, username);
   }
 
-  /** Sets a new password: the old one stops working and every session of the user ends (API tokens stay: they are issued to systems). */
+  /**
+   * Sets a new password: the old one stops working, every session of the user
+   * ends and every API token of theirs is revoked, in one transaction (a reset
+   * is what is done when credentials may have leaked).
+   */
   async resetPassword(admin: AdminActor, username: string, password: string): Promise<void> {
     this.assertAdmin(admin);
     const fields = userFieldProblems({ password: typeof password === 'string' ? password : '' });
     if (Object.keys(fields).length) throw new ValidationError('The password is not valid', fields);
     const hash = await hashPassword(password, this.config.auth.scryptCost);
-    const userId = await this.db.transaction(async (m) => {
+    await this.db.transaction(async (m) => {
       const user = await this.findUser(m, admin, username);
-      await m.update(User, { id: user.id }, { passwordHash: hash, updatedAt: this.clock.now() });
+      const now = this.clock.now();
+      await m.update(User, { id: user.id }, { passwordHash: hash, updatedAt: now });
       await this.sessions.destroyForUser(user.id, m);
-      return user.id;
+      await sql(m, 'UPDATE api_tokens SET revoked_at = ? WHERE user_id = ? AND revoked_at IS NULL', [now, user.id]);
     });
-    this.org.forgetUser(userId);
   }
 
   // ------------------------------------------------------------ squads
@@ -340,7 +342,7 @@ export class AdminService {
     this.assertAdmin(admin);
     const fields = this.squadFieldProblems(patch);
     if (Object.keys(fields).length) throw new ValidationError('The squad is not valid', fields);
-    const squadId = await this.db.transaction(async (m) => {
+    await this.db.transaction(async (m) => {
       await this.lockBrigade(m, admin.brigadeId);
       const squad = await this.findSquad(m, admin, code);
       if (patch.active === false && squad.groupId !== null) {
@@ -358,10 +360,7 @@ export class AdminService {
           active: patch.active ?? squad.active,
         },
       );
-      return squad.id;
     });
-    // Signed-in members carry their squad's name.
-    for (const u of await this.db.manager.find(User, { select: { id: true }, where: { squadId } })) this.org.forgetUser(u.id);
     return this.squad(admin, code);
   }
 

@@ -6,6 +6,7 @@ import type { Clock } from '../../clock';
 import type { EngineActor } from '../../engine/workflow-definition';
 import { AuthenticationError, ConflictError, NotFoundError, ValidationError } from '../../errors';
 import type { Database } from '../../persistence/data-source';
+import { asDatetimeColumn, readDate, sql } from '../../persistence/sql';
 import { ApiToken, Brigade, LinkageGroup, Squad, User, UserRole } from '../../persistence/entities';
 import { monthOf } from '../oversight/periods';
 import { hashPassword, verifyPassword } from './password';
@@ -33,6 +34,11 @@ export interface NewUser {
   squad?: string | null;
   password: string;
   brigade?: string;
+  /**
+   * Makes `brigade` (its code) as well, with these names, when it does not
+   * exist yet: the first administrator of a new database or a new district.
+   */
+  newBrigade?: { name: string; nameEn?: string };
 }
 
 /** A sign-in name: 2–64 lower-case letters, digits or `. _ -`, starting with a letter or digit. */
@@ -70,12 +76,61 @@ export function isUniqueViolation(e: unknown): boolean {
 
 const sha256 = (s: string) => createHash('sha256').update(s).digest('hex');
 
+const DAY_MS = 24 * 3_600_000;
+
+/** A token's last use is noted at most this often (a write), not on every request. */
+const LAST_USED_EVERY_MS = 60_000;
+
+/** What a principal is made of, read in one statement (users `u`, brigades `b`, squads `s`; the roles as one list). */
+const PRINCIPAL_COLUMNS = [
+  'u.id AS user_id, u.username, u.display_name, u.active, u.squad_id',
+  'b.id AS brigade_id, b.code AS brigade_code, b.time_zone',
+  's.code AS squad_code, s.name AS squad_name, s.name_en AS squad_name_en, s.group_id AS squad_group_id, s.active AS squad_active',
+  '(SELECT GROUP_CONCAT(r.role) FROM user_roles r WHERE r.user_id = u.id) AS roles',
+].join(', ');
+const PRINCIPAL_JOINS = 'JOIN brigades b ON b.id = u.brigade_id LEFT JOIN squads s ON s.id = u.squad_id';
+
+interface PrincipalRow {
+  user_id: number;
+  username: string;
+  display_name: string;
+  active: unknown;
+  squad_id: number | null;
+  brigade_id: number;
+  brigade_code: string;
+  time_zone: string;
+  squad_code: string | null;
+  squad_name: string | null;
+  squad_name_en: string | null;
+  squad_group_id: number | null;
+  squad_active: unknown;
+  roles: string | null;
+}
+
+/** A boolean column as either driver hands it over (1/0, true/false). */
+const truthy = (v: unknown) => v === true || Number(v) === 1;
+
+function principalOf(r: PrincipalRow): Principal {
+  return {
+    kind: 'user',
+    userId: Number(r.user_id),
+    name: r.username,
+    username: r.username,
+    displayName: r.display_name,
+    roles: (r.roles ? String(r.roles).split(',') : []).map((role) => role as Role).sort(),
+    squadId: r.squad_id === null ? null : Number(r.squad_id),
+    brigadeId: Number(r.brigade_id),
+    brigadeCode: r.brigade_code,
+    timeZone: r.time_zone,
+    squad:
+      r.squad_code === null
+        ? null
+        : { code: r.squad_code, name: r.squad_name!, nameEn: r.squad_name_en!, groupId: truthy(r.squad_active) && r.squad_group_id !== null ? Number(r.squad_group_id) : null },
+  };
+}
+
 /** The organisation (SPEC §2): brigades, groups, squads, users, roles, API tokens. */
 export class OrgService {
-  /** Token hash → who it is, for `auth.principalCacheSeconds` (saves four reads a request). */
-  private readonly principals = new Map<string, { principal: Principal; tokenId: number; lastUsedAt: number; expires: number }>();
-  private readonly sessionPrincipals = new Map<number, { principal: Principal; expires: number }>();
-
   constructor(
     private readonly db: Database,
     private readonly config: Readonly<Config>,
@@ -147,16 +202,29 @@ export class OrgService {
     return { user, roles };
   }
 
-  /** Creates a user (CLI and administrators): fields checked, username unique, squad of the brigade and in use. */
+  /**
+   * Creates a user (CLI and administrators): fields checked, username unique,
+   * squad of the brigade and in use. With `newBrigade`, the brigade is made in
+   * the same transaction when it does not exist yet — only with its
+   * administrator (a brigade nobody can administer is of no use).
+   */
   async createUser(input: NewUser): Promise<User> {
     const fields = userFieldProblems({ username: input.username ?? '', displayName: input.displayName ?? '', roles: input.roles ?? [], password: input.password ?? '' });
     if (!fields.roles && input.roles.includes('squad_leader') && !input.squad) fields.squad = 'required_for_squad_leader';
+    if (input.newBrigade) {
+      const { name, nameEn } = input.newBrigade;
+      if (!input.brigade) fields.brigade = 'required';
+      else if (!CODE_PATTERN.test(input.brigade)) fields.brigade = 'invalid_code';
+      if (!name?.trim()) fields.brigadeName = 'required';
+      else if (name.trim().length > 100 || (nameEn ?? '').trim().length > 100) fields.brigadeName = 'too_big:100';
+      if (!fields.roles && !input.roles.includes('admin')) fields.roles = 'new_brigade_needs_admin';
+    }
     if (Object.keys(fields).length) throw new ValidationError('The user is not valid', fields);
     const hash = await hashPassword(input.password, this.config.auth.scryptCost);
     const taken = () => new ConflictError(`User ${input.username} already exists`, 'username_taken', { username: 'taken' });
     try {
       return await this.db.transaction(async (m) => {
-        const brigade = input.brigade ? await this.brigadeByCode(input.brigade, m) : await this.onlyBrigade(m);
+        const brigade = input.newBrigade ? await this.newBrigade(m, input.brigade!, input.newBrigade) : input.brigade ? await this.brigadeByCode(input.brigade, m) : await this.onlyBrigade(m);
         let squadId: number | null = null;
         if (input.squad) {
           const squad = (await this.resolveSquadCodes(brigade.id, [input.squad], 'squad', m)).get(input.squad)!;
@@ -186,100 +254,96 @@ export class OrgService {
     }
   }
 
-  /** Issues a new API token for a user; only its hash is stored, the token is returned once. */
-  async issueToken(username: string, label = 'cli'): Promise<string> {
+  /**
+   * Issues a new API token for a user; only its hash is stored, the token is
+   * returned once. `expiresDays`: refused that many days from now (none: never expires).
+   */
+  async issueToken(username: string, label = 'cli', opts: { expiresDays?: number } = {}): Promise<string> {
+    const { expiresDays } = opts;
+    if (expiresDays !== undefined && (!Number.isInteger(expiresDays) || expiresDays < 1 || expiresDays > 3650)) {
+      throw new ValidationError('The expiry is not valid', { expiresDays: 'invalid_days:1-3650' });
+    }
     const token = `${this.config.auth.tokenPrefix}${randomBytes(24).toString('base64url')}`;
     await this.db.transaction(async (m) => {
       const user = await m.findOneBy(User, { username });
       if (!user) throw new NotFoundError(`No user ${username}`);
       if (!user.active) throw new ValidationError(`User ${username} is disabled`, { username: 'disabled' });
+      const now = this.clock.now();
       await m.insert(ApiToken, {
         userId: user.id,
         label,
         tokenStart: token.slice(0, 8),
         tokenHash: sha256(token),
-        createdAt: this.clock.now(),
+        createdAt: now,
         lastUsedAt: null,
         revokedAt: null,
+        expiresAt: expiresDays === undefined ? null : asDatetimeColumn(m, new Date(now.getTime() + expiresDays * DAY_MS)),
       });
     });
     return token;
   }
 
-  /** The principal behind a bearer token, or 401. */
+  /**
+   * The principal behind a bearer token, or 401: one indexed read per request
+   * (the token, its user, roles, brigade and squad together), so a disabled
+   * user, a revoked or expired token and a changed role hold on the very next
+   * request on every instance. The last use is written at most once a minute.
+   */
   async authenticateToken(token: string): Promise<Principal> {
-    const hash = sha256(token);
-    const now = this.clock.now().getTime();
-    let entry = this.principals.get(hash);
-    if (!entry || entry.expires <= now) {
-      const row = token ? await this.db.manager.findOneBy(ApiToken, { tokenHash: hash }) : null;
-      if (!row || row.revokedAt) throw new AuthenticationError('The API token is not valid');
-      entry = { principal: await this.principalFor(row.userId), tokenId: row.id, lastUsedAt: row.lastUsedAt?.getTime() ?? 0, expires: 0 };
-      entry.expires = now + this.config.auth.principalCacheSeconds * 1000;
-      if (this.config.auth.principalCacheSeconds > 0) this.remember(hash, entry);
+    const { rows } = token
+      ? await sql<PrincipalRow & { token_id: number; revoked_at: unknown; expires_at: unknown; last_used_at: unknown }>(
+          this.db.manager,
+          `SELECT t.id AS token_id, t.revoked_at, t.expires_at, t.last_used_at, ${PRINCIPAL_COLUMNS} FROM api_tokens t JOIN users u ON u.id = t.user_id ${PRINCIPAL_JOINS} WHERE t.token_hash = ?`,
+          [sha256(token)],
+        )
+      : { rows: [] };
+    const row = rows[0];
+    const now = this.clock.now();
+    const expiresAt = readDate(row?.expires_at);
+    if (!row || readDate(row.revoked_at) !== null || (expiresAt && expiresAt.getTime() <= now.getTime()) || !truthy(row.active)) {
+      throw new AuthenticationError('The API token is not valid');
     }
-    // Noting the last use is a write: do it rarely (at most every 5 minutes per token).
-    if (now - entry.lastUsedAt > 5 * 60_000) {
-      entry.lastUsedAt = now;
-      const tokenId = entry.tokenId;
-      await this.db.transaction((m) => m.update(ApiToken, { id: tokenId }, { lastUsedAt: new Date(now) }));
+    const lastUsed = readDate(row.last_used_at)?.getTime() ?? null;
+    if (lastUsed === null || now.getTime() - lastUsed >= LAST_USED_EVERY_MS) {
+      // Conditional: of instances noting the same minute at once, one writes.
+      const before = new Date(now.getTime() - LAST_USED_EVERY_MS);
+      await this.db.transaction((m) =>
+        sql(m, 'UPDATE api_tokens SET last_used_at = ? WHERE id = ? AND (last_used_at IS NULL OR last_used_at <= ?)', [now, row.token_id, before]),
+      );
     }
-    return entry.principal;
+    return principalOf(row);
   }
 
-  private remember(hash: string, entry: { principal: Principal; tokenId: number; lastUsedAt: number; expires: number }): void {
-    if (this.principals.size >= 10_000) this.principals.delete(this.principals.keys().next().value!);
-    this.principals.set(hash, entry);
-  }
-
-  /** Forgets what is remembered of a user: call after changing the user, their roles or tokens. */
-  forgetUser(userId: number): void {
-    for (const [hash, entry] of this.principals) if (entry.principal.userId === userId) this.principals.delete(hash);
-    this.sessionPrincipals.delete(userId);
-  }
-
-  /** The principal of a signed-in web user (remembered like a token's, for `auth.principalCacheSeconds`). */
+  /** The principal of a signed-in web user, read afresh on every request (one indexed read). */
   async principalForSession(userId: number): Promise<Principal> {
-    const now = this.clock.now().getTime();
-    const hit = this.sessionPrincipals.get(userId);
-    if (hit && hit.expires > now) return hit.principal;
-    const principal = await this.principalFor(userId);
-    if (this.config.auth.principalCacheSeconds > 0) {
-      if (this.sessionPrincipals.size >= 10_000) this.sessionPrincipals.delete(this.sessionPrincipals.keys().next().value!);
-      this.sessionPrincipals.set(userId, { principal, expires: now + this.config.auth.principalCacheSeconds * 1000 });
-    }
-    return principal;
+    return this.principalFor(userId);
   }
 
-  /** Checks a username and password; the same error for an unknown user and a wrong password. */
+  /**
+   * Checks a username and password; the same error, after the same work, for
+   * an unknown user and a wrong password: an unknown name is checked against
+   * a stand-in hash, so the time taken does not tell which names exist.
+   */
   async authenticatePassword(username: string, password: string): Promise<Principal> {
     const user = await this.db.manager.findOneBy(User, { username });
-    const ok = user ? await verifyPassword(password, user.passwordHash) : false;
+    const ok = await verifyPassword(password, user?.passwordHash ?? (await this.standInHash()));
     if (!user || !ok || !user.active) throw new AuthenticationError('Wrong username or password');
     return this.principalFor(user.id);
   }
 
+  private standIn: Promise<string> | null = null;
+
+  /** A hash of a random password at the configured cost, made once: what an unknown username is checked against. */
+  private standInHash(): Promise<string> {
+    this.standIn ??= hashPassword(randomBytes(16).toString('base64url'), this.config.auth.scryptCost);
+    return this.standIn;
+  }
+
+  /** A user as the rest of the code sees them (one read: user, roles, brigade and squad), or 401 if disabled or gone. */
   async principalFor(userId: number, m: EntityManager = this.db.manager): Promise<Principal> {
-    const user = await m.findOneBy(User, { id: userId });
-    if (!user || !user.active) throw new AuthenticationError('The user is disabled or gone');
-    const [roles, brigade, squad] = await Promise.all([
-      m.find(UserRole, { where: { userId } }),
-      m.findOneByOrFail(Brigade, { id: user.brigadeId }),
-      user.squadId === null ? null : m.findOneBy(Squad, { id: user.squadId }),
-    ]);
-    return {
-      kind: 'user',
-      userId: user.id,
-      name: user.username,
-      username: user.username,
-      displayName: user.displayName,
-      roles: roles.map((r) => r.role as Role).sort(),
-      squadId: user.squadId,
-      brigadeId: brigade.id,
-      brigadeCode: brigade.code,
-      timeZone: brigade.timeZone,
-      squad: squad ? { code: squad.code, name: squad.name, nameEn: squad.nameEn, groupId: squad.active ? squad.groupId : null } : null,
-    };
+    const { rows } = await sql<PrincipalRow>(m, `SELECT ${PRINCIPAL_COLUMNS} FROM users u ${PRINCIPAL_JOINS} WHERE u.id = ?`, [userId]);
+    if (!rows[0] || !truthy(rows[0].active)) throw new AuthenticationError('The user is disabled or gone');
+    return principalOf(rows[0]);
   }
 
   /** The system actor of a brigade (the oversight jobs). */
@@ -289,6 +353,21 @@ export class OrgService {
 
   async isEmpty(): Promise<boolean> {
     return (await this.db.manager.count(Brigade)) === 0;
+  }
+
+  /** Whether anyone can sign in at all (an empty production database has nobody until the first administrator is created). */
+  async hasUsers(): Promise<boolean> {
+    return (await this.db.manager.count(User)) > 0;
+  }
+
+  /** A new brigade (its first administrator is being created with it); it begins using Liandong this month. */
+  private async newBrigade(m: EntityManager, code: string, names: { name: string; nameEn?: string }): Promise<Brigade> {
+    if (await m.findOneBy(Brigade, { code })) throw new ValidationError(`Brigade ${code} exists already`, { brigadeName: `brigade_exists:${code}` });
+    const now = this.clock.now();
+    const timeZone = this.config.brigade.defaultTimeZone;
+    const name = names.name.trim();
+    await m.insert(Brigade, { code, name, nameEn: names.nameEn?.trim() || name, timeZone, createdAt: now, since: monthOf(now, timeZone) });
+    return m.findOneByOrFail(Brigade, { code });
   }
 
   private async onlyBrigade(m: EntityManager): Promise<Brigade> {

@@ -30,7 +30,7 @@ export const updateUserSchema = z
   })
   .describe('A change to a user: only the fields given change');
 
-export const resetPasswordSchema = z.strictObject({ password }).describe('A new password: the old one stops working and the user’s sessions end');
+export const resetPasswordSchema = z.strictObject({ password }).describe('A new password: the old one stops working, the user’s sessions end and their API tokens are revoked');
 
 const squadFields = {
   name: name.describe('Chinese name, e.g. 外滩中队'),

@@ -1,18 +1,29 @@
-import { Router } from 'express';
+import { type Request, Router } from 'express';
 import type { Config } from '../../../config';
+import type { Clock } from '../../clock';
 import { SignInThrottledError, type SignInService } from '../../domain/auth/sign-in.service';
 import { AuthenticationError } from '../../errors';
 import { LOCALES, t } from '../../i18n';
 import { LANG_COOKIE, safeNext } from './web-context';
 
 /** Sign-in, sign-out and the language switch. */
-export function authPages(signIn: SignInService, config: Readonly<Config>, generateToken: (req: never, overwrite?: boolean) => string): Router {
+export function authPages(signIn: SignInService, config: Readonly<Config>, clock: Clock, generateToken: (req: never, overwrite?: boolean) => string): Router {
   const r = Router();
-  const demo = config.demo.seedOnEmpty ? { password: config.demo.password } : null;
+  // The demo's users are named where the demo is loaded; a password never is (not even the published demo one).
+  const demo = config.demo.seedOnEmpty;
+  // Secure cookies travel over HTTPS only: over plain HTTP signing in cannot work, and the page says why.
+  const httpsRequired = (req: Request) => config.web.secureCookies && !req.secure;
 
   r.get('/login', (req, res) => {
     if (req.principal) return res.redirect(safeNext(req.query.next));
-    res.render('auth/login', { pageTitle: t(req.locale, 'login.title'), next: safeNext(req.query.next), csrfToken: generateToken(req as never), demo, bodyClass: 'plain' });
+    res.render('auth/login', {
+      pageTitle: t(req.locale, 'login.title'),
+      next: safeNext(req.query.next),
+      csrfToken: generateToken(req as never),
+      demo,
+      httpsRequired: httpsRequired(req),
+      bodyClass: 'plain',
+    });
   });
 
   r.post('/login', async (req, res) => {
@@ -24,7 +35,8 @@ export function authPages(signIn: SignInService, config: Readonly<Config>, gener
       // A new session id at sign-in: a session fixed before sign-in is worth nothing after it.
       await new Promise<void>((resolve, reject) => req.session.regenerate((e) => (e ? reject(e) : resolve())));
       req.session.userId = principal.userId;
-      req.session.signedInAt = new Date().toISOString();
+      // The session's absolute lifetime (auth.sessionMaxHours) runs from here.
+      req.session.signedInAt = clock.now().toISOString();
       await new Promise<void>((resolve, reject) => req.session.save((e) => (e ? reject(e) : resolve())));
       res.redirect(303, next);
     } catch (e) {
@@ -38,6 +50,7 @@ export function authPages(signIn: SignInService, config: Readonly<Config>, gener
         error,
         csrfToken: generateToken(req as never),
         demo,
+        httpsRequired: httpsRequired(req),
         bodyClass: 'plain',
       });
     }

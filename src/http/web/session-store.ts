@@ -17,13 +17,20 @@ export class DatabaseSessionStore extends session.Store {
     private readonly db: Database,
     private readonly clock: Clock,
     private readonly idleMs: number,
+    private readonly maxAgeMs: number = Number.POSITIVE_INFINITY,
   ) {
     super();
   }
 
-  /** Idle expiry on our clock (not the cookie's, which follows the wall clock): a session lives `idleMs` past its last use. */
-  private expiry(_sess: SessionData): Date {
-    return new Date(this.clock.now().getTime() + this.idleMs);
+  /**
+   * Expiry on our clock (not the cookie's, which follows the wall clock): a
+   * session lives `idleMs` past its last use, and never past `maxAgeMs` after
+   * signing in (then the sweep removes it too).
+   */
+  private expiry(sess: SessionData): Date {
+    const idle = this.clock.now().getTime() + this.idleMs;
+    const signedInAt = Date.parse((sess as SessionData & { signedInAt?: string }).signedInAt ?? '');
+    return new Date(Number.isNaN(signedInAt) ? idle : Math.min(idle, signedInAt + this.maxAgeMs));
   }
 
   override get(sid: string, callback: (err: unknown, session?: SessionData | null) => void): void {

@@ -1,5 +1,6 @@
 import type { NextFunction, Request, Response } from 'express';
 import type { OrgService } from '../../domain/org/org.service';
+import type { Clock } from '../../clock';
 import { AuthenticationError, ForbiddenError } from '../../errors';
 import { DEFAULT_LOCALE, LOCALES, type Locale, pickLocale } from '../../i18n';
 import type { Role } from '../../../workflows/shared/actor';
@@ -28,12 +29,19 @@ function parseCookie(header: string, name: string): string | undefined {
   return undefined;
 }
 
-/** Loads the signed-in user (if any) from the session; a disabled user's session ends. */
-export function loadSessionUser(org: OrgService) {
+/**
+ * Loads the signed-in user (if any) from the session, read afresh. A disabled
+ * user's session ends, and so does one signed in longer ago than `maxAgeMs`
+ * (auth.sessionMaxHours), however busy it has been.
+ */
+export function loadSessionUser(org: OrgService, clock: Clock, maxAgeMs: number) {
   return async (req: Request, _res: Response, next: NextFunction): Promise<void> => {
     const userId = req.session?.userId;
     if (userId) {
+      const signedInAt = Date.parse(req.session.signedInAt ?? '');
       try {
+        // A session without its sign-in time is as old as can be.
+        if (!(clock.now().getTime() - signedInAt < maxAgeMs)) throw new AuthenticationError('The session has ended (signed in too long ago)');
         req.principal = await org.principalForSession(userId);
       } catch (e) {
         if (!(e instanceof AuthenticationError)) throw e;

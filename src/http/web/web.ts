@@ -55,6 +55,11 @@ export function mountWeb(app: express.Express, services: Services, secret: strin
     }),
   );
   web.use('/static', express.static(path.join(VIEWS_DIR, 'public'), { maxAge: config.env === 'production' ? '1d' : 0, index: false }));
+  // Every page past the static files is someone's (or carries a form's token): no browser or proxy keeps it, print views included.
+  web.use((_req: Request, res: Response, next: NextFunction) => {
+    res.setHeader('Cache-Control', 'no-store');
+    next();
+  });
   web.use(express.urlencoded({ extended: true, limit: '256kb', parameterLimit: 2000 }));
   const store = services.sessions;
   web.use(
@@ -69,7 +74,7 @@ export function mountWeb(app: express.Express, services: Services, secret: strin
     }),
   );
   web.use(webLocale);
-  web.use(loadSessionUser(services.org));
+  web.use(loadSessionUser(services.org, services.clock, config.auth.sessionMaxHours * 3_600_000));
   web.use(baseLocals);
   const { csrfSynchronisedProtection, generateToken } = csrfSync({
     getTokenFromRequest: (req) => (req.body?._csrf as string | undefined) ?? (req.headers['x-csrf-token'] as string | undefined),
@@ -79,7 +84,7 @@ export function mountWeb(app: express.Express, services: Services, secret: strin
     if (req.session) res.locals.csrfToken = generateToken(req);
     next();
   });
-  web.use(authPages(services.signIn, config, generateToken as never));
+  web.use(authPages(services.signIn, config, services.clock, generateToken as never));
   web.use(requireUser);
   web.use(hotlineFeedNoWeb);
   web.use(signedInContext(services));

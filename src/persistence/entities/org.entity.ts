@@ -189,9 +189,14 @@ export class ApiToken {
   @Column({ type: 'datetime' })
   createdAt!: Date;
 
+  /** Written at most once a minute per token (not on every request). */
   @Column({ type: 'datetime', nullable: true })
   lastUsedAt!: Date | null;
 
   @Column({ type: 'datetime', nullable: true })
   revokedAt!: Date | null;
+
+  /** Refused from this instant on; null: never expires. */
+  @Column({ type: 'datetime', nullable: true })
+  expiresAt!: Date | null;
 }
