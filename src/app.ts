@@ -19,6 +19,7 @@ import { requestContext } from './http/middleware/request-context';
 import { openApiDocument } from './http/openapi';
 import { NotFoundError, ValidationError } from './errors';
 import { mountWeb } from './http/web/web';
+import { useInputYears } from './http/schemas/common.schema';
 
 export interface AppOptions {
   /** Signs session cookies (see src/http/web/session-secret.ts). */
@@ -28,6 +29,8 @@ export interface AppOptions {
 /** The Express application, without listening: the server and the tests use it in-process. */
 export function buildApp(services: Services, opts: AppOptions): express.Express {
   const { config, db, org, operations, logger } = services;
+  // Dates people send lie within the configured years (issue 11): the shared schema types read them.
+  useInputYears(config.validation);
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', 'loopback');

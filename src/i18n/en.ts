@@ -1183,4 +1183,11 @@ export const en: Record<string, string> = {
   'history.broken': 'History does not verify from step {seq}: it may have been changed outside the application',
   'history.check_help': 'Every step carries a hash chained to the previous one, so a step changed or deleted behind the application’s back is found (verify-history on the command line checks every record).',
   'job.history-anchor': 'Daily anchor of the history',
+
+  // Issue 11 (safe in production): dates that exist, within the configured years; text that can be stored and read.
+  'validation.not_a_datetime': 'Not a date and time that exists (written like 2026-11-28T09:00:00+08:00)',
+  'validation.not_a_date': 'Not a date that exists (YYYY-MM-DD)',
+  'validation.year_out_of_range': 'The year must lie within {value}',
+  'validation.invalid_figure_period': 'A period is written YYYY, YYYY-Qn or YYYY-MM',
+  'validation.invalid_year_or_month': 'Write a year (YYYY) or a month (YYYY-MM)',
 };

@@ -1203,4 +1203,11 @@ export const zhCN: Record<string, string> = {
   'history.broken': '全过程记录自第 {seq} 步起校验不通过：记录可能在系统之外被改动',
   'history.check_help': '每一步都带有与上一步相连的哈希值，任何一步在系统之外被改动或删除都会被发现（命令行 verify-history 可核查全部记录）。',
   'job.history-anchor': '全过程记录每日锚定',
+
+  // Issue 11 (safe in production): dates that exist, within the configured years; text that can be stored and read.
+  'validation.not_a_datetime': '不是实际存在的日期时间（格式如 2026-11-28T09:00:00+08:00）',
+  'validation.not_a_date': '不是实际存在的日期（YYYY-MM-DD）',
+  'validation.year_out_of_range': '年份须在 {value} 之间',
+  'validation.invalid_figure_period': '期间格式应为 YYYY、YYYY-Qn 或 YYYY-MM',
+  'validation.invalid_year_or_month': '格式应为 YYYY（年）或 YYYY-MM（月）',
 };

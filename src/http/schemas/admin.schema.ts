@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { month } from './common.schema';
 import { ROLES } from '../../../workflows/shared/actor';
 import { CODE_PATTERN, USERNAME_PATTERN } from '../../domain/org/org.service';
 import { SQUAD_KINDS } from '../../persistence/entities';
@@ -65,10 +66,7 @@ export const updateGroupSchema = z
 
 export const updateBrigadeSchema = z
   .strictObject({
-    since: z
-      .string()
-      .regex(/^\d{4}-(0[1-9]|1[0-2])$/, 'invalid_month')
-      .describe('R6: the month (YYYY-MM) the brigade began using Liandong; months before it are never judged. Not after the month under way.'),
+    since: month.describe('R6: the month (YYYY-MM) the brigade began using Liandong; months before it are never judged. Not after the month under way.'),
   })
   .partial()
   .describe('A change to your brigade: only the fields given change');

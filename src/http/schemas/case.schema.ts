@@ -1,10 +1,11 @@
 import { z } from 'zod';
+import { calendarDate } from './common.schema';
 import { CASE_TRANSFER_STATES } from '../../../workflows/case-transfer';
 
 /** Request schemas of the cases and transfers API (R10): the server validates with these and the OpenAPI document is generated from them. */
 
 const code = z.string().trim().min(1).max(40).describe('A squad code, e.g. `waitan`.');
-const day = z.string().regex(/^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$/, 'invalid_date');
+const day = calendarDate;
 const id = z.int().min(1);
 
 /** POST /cases: a case registered for the caller's squad. */

@@ -1,16 +1,17 @@
 import { z } from 'zod';
+import { calendarDate, month, yearText } from './common.schema';
 import { GROUP_PLAN_STATES } from '../../../workflows/group-plan';
 import { PROBLEM_SOURCES } from '../../../workflows/operation';
 
 /** Request schemas of the monthly group plan API (R5): the server validates with these and the OpenAPI document is generated from them. */
 
 const code = z.string().trim().min(1).max(40).describe('A squad or group code, e.g. `waitan`, `north`.');
-export const monthField = z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/, 'invalid_month').describe('A month, `YYYY-MM`');
+export const monthField = month;
 const text = (max: number) => z.string().max(max);
 
 const plannedOperation = z
   .strictObject({
-    date: z.iso.date().describe('A day of the plan’s month (YYYY-MM-DD, brigade time)'),
+    date: calendarDate.describe('A day of the plan’s month (YYYY-MM-DD, brigade time)'),
     title: z.string().trim().min(1).max(200).describe('What is to be rectified'),
     leadSquad: code.nullable().optional().describe('The member squad that will lead it and draft its plan (R6); required to file'),
     location: text(300).optional(),
@@ -49,6 +50,6 @@ export const groupPlanEventSchema = z.discriminatedUnion('type', Object.values(g
 export const listGroupPlansQuery = z.strictObject({
   group: code.optional(),
   month: monthField.optional(),
-  year: z.string().regex(/^\d{4}$/, 'invalid_year').optional().describe('`YYYY`: the plans of a year'),
+  year: yearText.optional().describe('`YYYY`: the plans of a year'),
   state: z.enum(GROUP_PLAN_STATES).optional(),
 });

@@ -1,10 +1,11 @@
 import { z } from 'zod';
+import { dateTime, meetingPeriod, yearText } from './common.schema';
 import { MEETING_KINDS, MEETING_STATES } from '../../../workflows/meeting';
 
 /** Request schemas of the meetings API (R9): the server validates with these and the OpenAPI document is generated from them. */
 
 const code = z.string().trim().min(1).max(40).describe('A squad or group code, e.g. `waitan`, `north`.');
-const instant = z.iso.datetime({ offset: true }).describe('ISO 8601 date-time with offset');
+const instant = dateTime;
 const text = (max: number) => z.string().max(max);
 
 const arrangementFields = {
@@ -53,8 +54,8 @@ export const meetingEventSchema = z.discriminatedUnion('type', Object.values(mee
 export const listMeetingsQuery = z.strictObject({
   kind: z.enum(MEETING_KINDS).optional(),
   group: code.optional(),
-  period: z.string().regex(/^\d{4}-(0[1-9]|1[0-2]|H[12])$/, 'invalid_period').optional().describe('`YYYY-MM` (a group’s month) or `YYYY-H1`/`YYYY-H2` (the HQ’s half-year)'),
-  year: z.string().regex(/^\d{4}$/, 'invalid_year').optional(),
+  period: meetingPeriod.optional().describe('`YYYY-MM` (a group’s month) or `YYYY-H1`/`YYYY-H2` (the HQ’s half-year)'),
+  year: yearText.optional(),
   state: z.enum(MEETING_STATES).optional(),
 });
 

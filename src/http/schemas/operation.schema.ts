@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { calendarDate, dateOrDateTime, dateTime } from './common.schema';
 import { INCIDENT_SEVERITIES, INCIDENT_TYPES, OPERATION_KINDS, OPERATION_STATES, PROBLEM_SOURCES } from '../../../workflows/operation';
 
 /** Request schemas of the operation API: the server validates with these and the OpenAPI document is generated from them. */
@@ -7,8 +8,8 @@ const code = z.string().trim().min(1).max(40).describe('A squad or group code, e
 const text = (max: number) => z.string().max(max);
 const reason = z.string().trim().min(1).max(2000);
 const count = z.int().min(0).max(100_000);
-/** ISO 8601 with an offset: `2026-11-28T09:00:00+08:00` or `…Z`. */
-const instant = z.iso.datetime({ offset: true }).describe('ISO 8601 date-time with offset');
+/** ISO 8601 with an offset (`2026-11-28T09:00:00+08:00` or `…Z`): a real calendar date-time within the configured years. */
+const instant = dateTime;
 
 const force = z.strictObject({
   squad: code,
@@ -111,7 +112,7 @@ export const eventSchemas = {
   LOG_HOLDING_CHECK: ev(
     'LOG_HOLDING_CHECK',
     {
-      date: z.iso.date().describe('The day observed (YYYY-MM-DD, brigade time)'),
+      date: calendarDate.describe('The day observed (YYYY-MM-DD, brigade time)'),
       officersOnPost: count,
       reboundObserved: z.boolean(),
       notes: text(5000).optional(),
@@ -159,8 +160,8 @@ export const listOperationsQuery = z.strictObject({
   squad: code.optional(),
   kind: z.enum(OPERATION_KINDS).optional(),
   source: z.enum(PROBLEM_SOURCES).optional().describe('R7: where the problem came from'),
-  from: z.union([z.iso.date(), instant]).optional().describe('Planned start on or after (a date is midnight, brigade time)'),
-  to: z.union([z.iso.date(), instant]).optional().describe('Planned start before'),
+  from: dateOrDateTime.optional().describe('Planned start on or after (a date is midnight, brigade time)'),
+  to: dateOrDateTime.optional().describe('Planned start before'),
   q: z.string().max(100).optional().describe('The brigade’s number of a plan as people write it (〔2026〕第12号, 2026-12, 12/2026), or words of its title or location'),
   cursor: z.string().max(200).optional().describe('`nextCursor` of the previous page'),
   limit: z.coerce.number().int().min(1).max(200).optional().describe('Page size, default 50'),

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { dateTime } from './common.schema';
 import { CALLBACK_OUTCOMES, HARD_PROBLEM_STATES, PROBLEM_CATEGORIES, PROBLEM_SOURCES, REBOUND_ORIGINS } from '../../../workflows/hard-problem';
 import { BORDER_NOTICE_STATES } from '../../../workflows/border-notice';
 import { planPatchSchema } from './operation.schema';
@@ -6,7 +7,7 @@ import { planPatchSchema } from './operation.schema';
 /** Request schemas of the hard-problem (§3.4) and border-notice (R8) API: validated with these, documented from them. */
 
 const code = z.string().trim().min(1).max(40).describe('A squad code, e.g. `waitan`.');
-const instant = z.iso.datetime({ offset: true }).describe('ISO 8601 date-time with offset');
+const instant = dateTime;
 const text = (max: number) => z.string().max(max);
 const required = (max: number) => z.string().trim().min(1).max(max);
 const id = z.int().positive();
