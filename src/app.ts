@@ -58,7 +58,8 @@ export function buildApp(services: Services, opts: AppOptions): express.Express 
     }
     next();
   });
-  api.use(express.json({ limit: config.http.jsonBodyLimit, strict: false }));
+  // A compressed body is refused (415) rather than inflated: nothing needs it, and bad compressed data answered 500 (issue 11).
+  api.use(express.json({ limit: config.http.jsonBodyLimit, strict: false, inflate: false }));
   api.use(bearerAuth(org));
   api.use(hotlineFeedScope);
   api.use('/', orgApi(org));

@@ -1190,4 +1190,7 @@ export const en: Record<string, string> = {
   'validation.year_out_of_range': 'The year must lie within {value}',
   'validation.invalid_figure_period': 'A period is written YYYY, YYYY-Qn or YYYY-MM',
   'validation.invalid_year_or_month': 'Write a year (YYYY) or a month (YYYY-MM)',
+  'error.unsupported_encoding': 'The request body must not be compressed (no Content-Encoding): send it as is',
+  'error.too_many_fields': 'Too many form fields (at most 2,000)',
+  'error.bad_request': 'The request could not be read',
 };

@@ -2,6 +2,7 @@ import { createOperation, operationIn, planBody, planForm } from '../support/fac
 import { reportProblem } from '../support/problems';
 import { startTestApp, type TestApp } from '../support/test-app';
 import { signIn, type WebClient } from '../support/web';
+import { writtenRows } from './counts';
 
 /**
  * Issue 11, finding 6: every date and time the API and the forms take is a
@@ -22,17 +23,7 @@ afterEach(() => {
   expect(t.logged.splice(0).map((l) => l.message)).toEqual([]);
 });
 
-/** Row counts of every table a command writes (sessions and sign-in bookkeeping aside). */
-const TABLES = [
-  'operations', 'operation_squads', 'operation_incidents', 'holding_records', 'cases', 'case_transfers', 'group_plans', 'meetings',
-  'hard_problems', 'hard_problem_reports', 'border_notices', 'goods_items', 'workflow_instances', 'workflow_history', 'workflow_deadlines',
-  'outbox', 'brigades', 'flags', 'record_numbers',
-];
-async function counts(): Promise<Record<string, number>> {
-  const out: Record<string, number> = {};
-  for (const table of TABLES) out[table] = Number((await t.services.db.dataSource.query(`SELECT COUNT(*) AS n FROM ${table}`))[0].n);
-  return out;
-}
+const counts = () => writtenRows(t);
 
 /** Date-times that are not real, or lie outside 2000–2100 (the first two were stored before, and broke pages). */
 const BAD_DATETIMES = ['9999-12-31T23:59:59-14:00', '0000-01-01T00:00:00Z', '2026-02-30T10:00:00+08:00', '2101-01-01T00:00:00Z', '1999-12-31T23:59:59Z'];

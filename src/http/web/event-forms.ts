@@ -114,7 +114,7 @@ function textOf(v: unknown): string | undefined {
 
 /** A form post (all strings) as the API's event body; bad values are passed on as they are, for the schema to name. */
 export function formToEvent(type: string, body: Record<string, unknown>, timeZone: string): Record<string, unknown> {
-  const spec = EVENT_FORMS[type];
+  const spec = Object.hasOwn(EVENT_FORMS, type) ? EVENT_FORMS[type] : undefined;
   const out: Record<string, unknown> = { type, expectedVersion: numberOrRaw(body.expectedVersion) };
   for (const field of spec?.fields ?? []) {
     const raw = body[field.name];

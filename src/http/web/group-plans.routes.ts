@@ -270,7 +270,7 @@ async function planPage(services: Services, p: Principal, locale: Locale, id: nu
     canEdit: record.allowedEvents.includes('EDIT_PLAN'),
     minOperations: services.config.jobs.monthlyMinimum,
     forms: record.allowedEvents
-      .filter((e) => STEP_FORMS[e])
+      .filter((e) => Object.hasOwn(STEP_FORMS, e))
       .map((type) => {
         const mine = form?.type === type ? form : undefined;
         return {

@@ -149,7 +149,8 @@ export function operationPages(services: Services): Router {
     const type = String(req.params.type);
     const values = (req.body ?? {}) as Record<string, unknown>;
     try {
-      if (!EVENT_FORMS[type]) throw new ValidationError(`No form for ${type}`, { type: 'invalid' });
+      // Own keys only: `constructor` or `toString` in the path is no form (it was an object's member, and a 500).
+      if (!Object.hasOwn(EVENT_FORMS, type)) throw new ValidationError(`No form for ${type}`, { type: 'invalid' });
       const input = parseInput(eventSchemas[type as keyof typeof eventSchemas], formToEvent(type, values, p.timeZone)) as EventInput;
       await operations.send(p, id, input);
       res.redirect(303, `/operations/${id}?done=${type.toLowerCase()}`);

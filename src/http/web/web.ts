@@ -28,6 +28,9 @@ import { useViews } from './view-engine';
 
 export const SESSION_COOKIE = 'liandong.sid';
 
+/** Fields a form may send (the plan form sends about 60). */
+export const FORM_FIELDS_MAX = 2000;
+
 /** The web application: sessions, CSRF, security headers, server-rendered pages. */
 export function mountWeb(app: express.Express, services: Services, secret: string): { store: DatabaseSessionStore } {
   const { config, logger } = services;
@@ -55,7 +58,8 @@ export function mountWeb(app: express.Express, services: Services, secret: strin
     }),
   );
   web.use('/static', express.static(path.join(VIEWS_DIR, 'public'), { maxAge: config.env === 'production' ? '1d' : 0, index: false }));
-  web.use(express.urlencoded({ extended: true, limit: '256kb', parameterLimit: 2000 }));
+  // Forms: at most 2,000 fields (more is a 413), never compressed (415) (issue 11).
+  web.use(express.urlencoded({ extended: true, limit: '256kb', parameterLimit: FORM_FIELDS_MAX, inflate: false }));
   const store = services.sessions;
   web.use(
     session({
