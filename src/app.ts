@@ -16,6 +16,7 @@ import { apiErrorHandler } from './http/middleware/errors';
 import { bearerAuth } from './http/middleware/api-auth';
 import { hotlineFeedScope } from './http/middleware/hotline-feed';
 import { requestContext } from './http/middleware/request-context';
+import { jsonBodyGuard } from './http/middleware/body-guard';
 import { openApiDocument } from './http/openapi';
 import { NotFoundError, ValidationError } from './errors';
 import { mountWeb } from './http/web/web';
@@ -60,6 +61,7 @@ export function buildApp(services: Services, opts: AppOptions): express.Express 
   });
   // A compressed body is refused (415) rather than inflated: nothing needs it, and bad compressed data answered 500 (issue 11).
   api.use(express.json({ limit: config.http.jsonBodyLimit, strict: false, inflate: false }));
+  api.use(jsonBodyGuard);
   api.use(bearerAuth(org));
   api.use(hotlineFeedScope);
   api.use('/', orgApi(org));

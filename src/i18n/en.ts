@@ -1190,7 +1190,10 @@ export const en: Record<string, string> = {
   'validation.year_out_of_range': 'The year must lie within {value}',
   'validation.invalid_figure_period': 'A period is written YYYY, YYYY-Qn or YYYY-MM',
   'validation.invalid_year_or_month': 'Write a year (YYYY) or a month (YYYY-MM)',
+  'validation.unstorable_text': 'Contains characters that cannot be kept (control characters or broken Unicode)',
+  'validation.invalid_field_name': 'Not a field name of the form',
   'error.unsupported_encoding': 'The request body must not be compressed (no Content-Encoding): send it as is',
   'error.too_many_fields': 'Too many form fields (at most 2,000)',
   'error.bad_request': 'The request could not be read',
+  'error.invalid_form': 'The form holds a field name or value it does not take',
 };

@@ -69,6 +69,23 @@ describe('a form with more than 2,000 fields', () => {
   });
 });
 
+describe('a form key that names a built-in property', () => {
+  it.each(['title[toString]', 'title[valueOf]', 'title[constructor]', 'squads[hasOwnProperty]', 'forces[waitan][toString]'])('%s: 400, nothing written', async (key) => {
+    const web = await signIn(t, 'waitan.leader');
+    const before = await counts();
+    const res = await web.post('/operations', { ...planForm(t.clock.now()), [key]: 'x' }, '/operations/new');
+    expect(res.status).toBe(400);
+    expect(await counts()).toEqual(before);
+  });
+
+  it('on the sign-in form too', async () => {
+    const anon = request.agent(t.app);
+    const page = await anon.get('/login').expect(200);
+    const res = await anon.post('/login').type('form').send(`_csrf=${encodeURIComponent(csrfOf(page.text))}&username[toString]=x&password=y`);
+    expect(res.status).toBe(400);
+  });
+});
+
 describe('a step path that names a built-in property (constructor, __proto__, toString, hasOwnProperty)', () => {
   const NAMES = ['constructor', '__proto__', 'toString', 'hasOwnProperty', 'valueOf'];
   let paths: string[];

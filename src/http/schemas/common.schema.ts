@@ -80,3 +80,44 @@ export const meetingPeriod = z
   .string()
   .regex(/^\d{4}-(0[1-9]|1[0-2]|H[12])$/, 'invalid_period')
   .check(yearOfText);
+
+/**
+ * Characters text must not hold (issue 11): C0 controls other than tab, line
+ * feed and carriage return (NUL among them; XML, hence the spreadsheet export,
+ * cannot hold them either), DEL, and surrogates without their pair (MariaDB
+ * refuses them, SQLite stores what nothing can read back).
+ */
+const UNSTORABLE = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+
+/** What shows nothing: white space, zero-width and other default-ignorable characters, controls and format characters. */
+const INVISIBLE = /[\p{White_Space}\p{Default_Ignorable_Code_Point}\p{Cc}\p{Cf}]/gu;
+
+/** Does `s` hold a character text must not hold (a control character, a lone surrogate)? */
+export const isUnstorable = (s: string): boolean => UNSTORABLE.test(s);
+
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+
+/** Does `s` hold a surrogate without its pair? (Anywhere in a JSON body: a 400, never a database error.) */
+export const hasLoneSurrogate = (s: string): boolean => LONE_SURROGATE.test(s);
+
+/** `s` with each lone surrogate replaced by U+FFFD, so it can be written back (in an error naming where it was). */
+export const wellFormed = (s: string): string => s.replace(new RegExp(LONE_SURROGATE.source, 'g'), '\uFFFD');
+
+function storable(ctx: Ctx<string>): void {
+  if (UNSTORABLE.test(ctx.value)) ctx.issues.push({ code: 'custom', message: 'unstorable_text', input: ctx.value });
+}
+
+function visible(ctx: Ctx<string>): void {
+  // Only a check when there is something (an empty string is `required` already, by the length).
+  if (ctx.value !== '' && ctx.value.replace(INVISIBLE, '') === '') ctx.issues.push({ code: 'custom', message: 'required', input: ctx.value });
+}
+
+/** Text that may be empty (optional sections, notes): as typed, or trimmed; never holding NUL, other controls or lone surrogates. */
+export const freeText = (max: number, opts: { trim?: boolean } = {}) => (opts.trim ? z.string().trim() : z.string()).max(max).check(storable);
+
+/**
+ * Text that must say something (titles, reasons, findings): trimmed, and not
+ * empty once white space and zero-width characters are taken out (a title of
+ * U+200B only is `required`); never holding NUL, other controls or lone surrogates.
+ */
+export const requiredText = (max: number) => z.string().trim().min(1).max(max).check(storable, visible);

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { month, yearNumber, yearOrMonth } from './common.schema';
+import { month, requiredText, yearNumber, yearOrMonth } from './common.schema';
 
 export const FLAG_STATUSES = ['open', 'resolved', 'resolved_by_data'] as const;
 export const FLAG_KINDS = ['monthly_minimum', 'early_warning', 'audit_overdue', 'time_limit', 'plan_missing', 'meeting_missing', 'hq_meeting_missing'] as const;
@@ -13,7 +13,7 @@ export const listFlagsQuery = z.strictObject({
   limit: z.coerce.number().int().min(1).max(1000).optional(),
 });
 
-export const resolveFlagBody = z.strictObject({ note: z.string().trim().min(1).max(2000).describe('Why the flag is settled') });
+export const resolveFlagBody = z.strictObject({ note: requiredText(2000).describe('Why the flag is settled') });
 
 export const complianceQuery = z.strictObject({ year: yearNumber.describe('The year, e.g. 2026') });
 

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { dateTime } from './common.schema';
+import { dateTime, freeText, requiredText } from './common.schema';
 import { CALLBACK_OUTCOMES, HARD_PROBLEM_STATES, PROBLEM_CATEGORIES, PROBLEM_SOURCES, REBOUND_ORIGINS } from '../../../workflows/hard-problem';
 import { BORDER_NOTICE_STATES } from '../../../workflows/border-notice';
 import { planPatchSchema } from './operation.schema';
@@ -8,8 +8,8 @@ import { planPatchSchema } from './operation.schema';
 
 const code = z.string().trim().min(1).max(40).describe('A squad code, e.g. `waitan`.');
 const instant = dateTime;
-const text = (max: number) => z.string().max(max);
-const required = (max: number) => z.string().trim().min(1).max(max);
+const text = (max: number) => freeText(max);
+const required = requiredText;
 const id = z.int().positive();
 
 const evidence = z.strictObject({ description: required(1000), ref: text(300).nullable().optional().describe('Where the photo, video or document is kept') });
@@ -66,7 +66,7 @@ export const listProblemsQuery = z.strictObject({
   source: z.enum(PROBLEM_SOURCES).optional(),
   category: z.enum(PROBLEM_CATEGORIES).optional(),
   squad: code.optional().describe('A squad at the border'),
-  q: z.string().trim().max(100).optional().describe('Words in the title or location'),
+  q: freeText(100, { trim: true }).optional().describe('Words in the title or location'),
   cursor: z.string().max(200).optional().describe('`nextCursor` of the previous page'),
   limit: z.coerce.number().int().min(1).max(200).optional().describe('Page size, default 50'),
 });

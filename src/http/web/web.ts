@@ -23,6 +23,7 @@ import { goodsPages } from './goods.routes';
 import { casePages, transferPages } from './transfers.routes';
 import { webErrorHandler } from './web-errors';
 import { hotlineFeedNoWeb } from '../middleware/hotline-feed';
+import { formBodyGuard } from '../middleware/body-guard';
 import { NotFoundError } from '../../errors';
 import { useViews } from './view-engine';
 
@@ -58,8 +59,9 @@ export function mountWeb(app: express.Express, services: Services, secret: strin
     }),
   );
   web.use('/static', express.static(path.join(VIEWS_DIR, 'public'), { maxAge: config.env === 'production' ? '1d' : 0, index: false }));
-  // Forms: at most 2,000 fields (more is a 413), never compressed (415) (issue 11).
+  // Forms: at most 2,000 fields (more is a 413), never compressed (415), and no key naming an object's built-in member (issue 11).
   web.use(express.urlencoded({ extended: true, limit: '256kb', parameterLimit: FORM_FIELDS_MAX, inflate: false }));
+  web.use(formBodyGuard);
   const store = services.sessions;
   web.use(
     session({
