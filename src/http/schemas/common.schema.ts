@@ -3,9 +3,10 @@ import { defaults } from '../../../config/default';
 
 /**
  * Field types every request schema shares (issue 11): dates and times that
- * exist on the calendar and lie within the configured years. A refusal names
- * the field with a problem code the dictionaries put in words
- * (`not_a_datetime`, `year_out_of_range:2000–2100` …).
+ * exist on the calendar and lie within the configured years, and text that can
+ * be stored and read back. A refusal names the field with a problem code the
+ * dictionaries put in words (`not_a_datetime`, `year_out_of_range:2000–2100`,
+ * `unstorable_text`, `required` …).
  */
 
 /** The years a date may lie in (`validation.minYear` … `validation.maxYear`); set from the config when the app is built. */
@@ -15,11 +16,6 @@ const years = { min: defaults.validation.minYear, max: defaults.validation.maxYe
 export function useInputYears(range: { minYear: number; maxYear: number }): void {
   years.min = range.minYear;
   years.max = range.maxYear;
-}
-
-/** The years dates are taken in, e.g. for a form to say so. */
-export function inputYears(): { min: number; max: number } {
-  return { ...years };
 }
 
 type Ctx<T> = { value: T; issues: z.core.$ZodRawIssue[] };
@@ -83,19 +79,15 @@ export const meetingPeriod = z
 
 /**
  * Characters text must not hold (issue 11): C0 controls other than tab, line
- * feed and carriage return (NUL among them; XML, hence the spreadsheet export,
- * cannot hold them either), DEL, and surrogates without their pair (MariaDB
- * refuses them, SQLite stores what nothing can read back).
+ * feed and carriage return (NUL among them; XML 1.0 cannot hold them either),
+ * DEL, and surrogates without their pair (MariaDB refuses them, SQLite stores
+ * what nothing can read back).
  */
-const UNSTORABLE = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+const UNSTORABLE = new RegExp(`[\\u0000-\\u0008\\u000B\\u000C\\u000E-\\u001F\\u007F]|${LONE_SURROGATE.source}`);
 
 /** What shows nothing: white space, zero-width and other default-ignorable characters, controls and format characters. */
 const INVISIBLE = /[\p{White_Space}\p{Default_Ignorable_Code_Point}\p{Cc}\p{Cf}]/gu;
-
-/** Does `s` hold a character text must not hold (a control character, a lone surrogate)? */
-export const isUnstorable = (s: string): boolean => UNSTORABLE.test(s);
-
-const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 
 /** Does `s` hold a surrogate without its pair? (Anywhere in a JSON body: a 400, never a database error.) */
 export const hasLoneSurrogate = (s: string): boolean => LONE_SURROGATE.test(s);
