@@ -66,6 +66,8 @@ export const defaults: Config = {
   // R10: the receiving squad answers within 3 days, the legal section designates within 5; the package every transfer carries.
   transfers: { answerDays: 3, designationDays: 5, requiredMaterials: ['inspection_record', 'inquiry_record', 'photos_video', 'evidence_list', 'transfer_letter'] },
   demo: { seedOnEmpty: true, password: 'liandong-demo', historyMonths: 12 },
+  // Issue 11: dates and times people send lie within these years (a year 0 or 9999 once broke pages for everyone).
+  validation: { minYear: 2000, maxYear: 2100 },
   // The tamper-evident history: the anchor job's pause after reading its cut (MySQL/MariaDB).
   history: { anchorSettleSeconds: 5 },
 };

@@ -119,6 +119,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Json
   if (holdingDaysDefault < holdingDaysMin || holdingDaysDefault > holdingDaysMax) {
     throw new ConfigError('Invalid configuration:\n  operations.holdingDaysDefault: must lie within holdingDaysMin … holdingDaysMax');
   }
+  if (config.validation.minYear > config.validation.maxYear) {
+    throw new ConfigError('Invalid configuration:\n  validation.minYear: must not exceed validation.maxYear');
+  }
   return deepFreeze(config);
 }
 

@@ -166,6 +166,18 @@ export const configSchema = z.object({
       .max(36)
       .describe('Months of past joint operations loaded with the demo organisation into an empty database, so figures have something to show (DEMO_HISTORY_MONTHS; 0 = none; default 0 under NODE_ENV=test).'),
   }),
+  validation: z.object({
+    minYear: z
+      .int()
+      .min(1000)
+      .max(9999)
+      .describe('Earliest year a date or date-time sent to the API or typed in a form may lie in (e.g. 2000); an earlier one is refused with 400 naming the field. Read when the app is built.'),
+    maxYear: z
+      .int()
+      .min(1000)
+      .max(9999)
+      .describe('Latest year a date or date-time sent to the API or typed in a form may lie in (e.g. 2100); a later one is refused with 400 naming the field. Read when the app is built.'),
+  }),
   history: z.object({
     anchorSettleSeconds: z
       .number()

@@ -17,9 +17,11 @@ import { apiErrorHandler } from './http/middleware/errors';
 import { bearerAuth } from './http/middleware/api-auth';
 import { hotlineFeedScope } from './http/middleware/hotline-feed';
 import { requestContext } from './http/middleware/request-context';
+import { jsonBodyGuard } from './http/middleware/body-guard';
 import { openApiDocument } from './http/openapi';
 import { NotFoundError, ValidationError } from './errors';
 import { mountWeb } from './http/web/web';
+import { useInputYears } from './http/schemas/common.schema';
 
 export interface AppOptions {
   /** Signs session cookies (see src/http/web/session-secret.ts). */
@@ -35,6 +37,8 @@ export function trustProxy(setting: string): boolean | number | string {
 /** The Express application, without listening: the server and the tests use it in-process. */
 export function buildApp(services: Services, opts: AppOptions): express.Express {
   const { config, db, org, operations, logger } = services;
+  // Dates people send lie within the configured years (issue 11): the shared schema types read them.
+  useInputYears(config.validation);
   const app = express();
   app.disable('x-powered-by');
   // TRUST_PROXY: whose X-Forwarded-For / -Proto are believed (the client's address for the sign-in throttle; HTTPS for Secure cookies).
@@ -68,7 +72,9 @@ export function buildApp(services: Services, opts: AppOptions): express.Express 
     }
     next();
   });
-  api.use(express.json({ limit: config.http.jsonBodyLimit, strict: false }));
+  // A compressed body is refused (415) rather than inflated: nothing needs it, and bad compressed data answered 500 (issue 11).
+  api.use(express.json({ limit: config.http.jsonBodyLimit, strict: false, inflate: false }));
+  api.use(jsonBodyGuard);
   api.use(bearerAuth(org));
   api.use(hotlineFeedScope);
   api.use('/', orgApi(org));

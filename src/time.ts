@@ -17,28 +17,74 @@ function partsFormat(timeZone: string): Intl.DateTimeFormat {
       hour: '2-digit',
       minute: '2-digit',
       second: '2-digit',
+      era: 'short',
     });
     partsFormats.set(timeZone, f);
   }
   return f;
 }
 
+/** Date.UTC for any year (Date.UTC itself reads years 0–99 as 1900–1999). */
+function utcOf(y: number, mo: number, d: number, h = 0, mi = 0, sec = 0): number {
+  const date = new Date(Date.UTC(2000, 0, 1, h, mi, sec));
+  date.setUTCFullYear(y, mo - 1, d);
+  return date.getTime();
+}
+
 export function zoneOffsetMinutes(instant: Date, timeZone: string): number {
   const parts = partsFormat(timeZone).formatToParts(instant);
   const get = (type: string) => Number(parts.find((p) => p.type === type)!.value);
-  const asUtc = Date.UTC(get('year'), get('month') - 1, get('day'), get('hour'), get('minute'), get('second'));
+  // Years before 1 come as 1 BC, 2 BC …; years 0–99 must not be read as 1900–1999.
+  const era = parts.find((p) => p.type === 'era')?.value;
+  const year = era === 'BC' || era === 'B' ? 1 - get('year') : get('year');
+  const asUtc = utcOf(year, get('month'), get('day'), get('hour'), get('minute'), get('second'));
   return Math.round((asUtc - Math.floor(instant.getTime() / 1000) * 1000) / 60_000);
 }
 
-/** The instant a local wall-clock time (`YYYY-MM-DD` or `YYYY-MM-DDTHH:mm`) happens in `timeZone`. */
+const LOCAL = /^(\d{4})-(\d{2})-(\d{2})(?:T(\d{2}):(\d{2}))?$/;
+
+/**
+ * The parts of a local `YYYY-MM-DD` or `YYYY-MM-DDTHH:mm`, or null when it is
+ * not a real calendar date and time (2026-02-30, 2026-13-45T99:99): never
+ * rolled over into another day.
+ */
+function localParts(local: string): [number, number, number, number, number] | null {
+  const m = LOCAL.exec(local);
+  if (!m) return null;
+  const [y, mo, da, h, mi] = m.slice(1).map((x) => Number(x ?? 0));
+  const leap = y % 4 === 0 && (y % 100 !== 0 || y % 400 === 0);
+  const daysInMonth = [31, leap ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31][mo - 1] ?? 0;
+  if (da < 1 || da > daysInMonth || h > 23 || mi > 59) return null;
+  return [y, mo, da, h, mi];
+}
+
+/** Is `local` a real local date (`YYYY-MM-DD`) or date-time (`YYYY-MM-DDTHH:mm`)? */
+export function isLocalDateTime(local: string): boolean {
+  return localParts(local) !== null;
+}
+
+/**
+ * The instant a local wall-clock time (`YYYY-MM-DD` or `YYYY-MM-DDTHH:mm`)
+ * happens in `timeZone`. Throws a RangeError for a time that does not exist on
+ * the calendar: input from people goes through `localToInstantIso` instead.
+ */
 export function zonedInstant(local: string, timeZone: string): Date {
-  const [d, t = '00:00'] = local.split('T');
-  const [y, mo, da] = d.split('-').map(Number);
-  const [h, mi] = t.split(':').map(Number);
-  const guess = Date.UTC(y, mo - 1, da, h, mi);
+  const parts = localParts(local);
+  if (!parts) throw new RangeError(`Not a local date-time: ${local}`);
+  const [y, mo, da, h, mi] = parts;
+  const guess = utcOf(y, mo, da, h, mi);
   const first = guess - zoneOffsetMinutes(new Date(guess), timeZone) * 60_000;
   // Second pass settles instants near a daylight-saving change.
   return new Date(guess - zoneOffsetMinutes(new Date(first), timeZone) * 60_000);
+}
+
+/**
+ * A form's datetime-local value (brigade time) as an ISO instant; anything that
+ * is not a real local date-time is passed on as typed, for the schema to name
+ * the field (a browser's 2026-13-45T99:99 is not rolled over to 2027).
+ */
+export function localToInstantIso(value: string, timeZone: string): string {
+  return /T/.test(value) && isLocalDateTime(value) ? zonedInstant(value, timeZone).toISOString() : value;
 }
 
 /** `YYYY-MM-DD` of an instant in `timeZone`. */

@@ -45,12 +45,20 @@ export function drillTable(page: DrillPage, locale: Locale, tz: string): Table {
   };
 }
 
+/**
+ * Text a spreadsheet would read as a formula (= + - @, or a tab or carriage
+ * return before one): CSV injection. Such text cells get a leading apostrophe,
+ * so they are shown as typed and never run; numbers are written as numbers,
+ * negative ones too (only text is neutralised).
+ */
+const FORMULA_START = /^[=+\-@\t\r]/;
+
 const csvCell = (v: string | number | null) => {
-  const s = v === null ? '' : String(v);
+  const s = v === null ? '' : typeof v === 'number' ? String(v) : FORMULA_START.test(v) ? `'${v}` : v;
   return /[",\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
 };
 
-/** CSV with a byte-order mark, so a spreadsheet opens the Chinese right. */
+/** CSV with a byte-order mark, so a spreadsheet opens the Chinese right; no text cell starts a formula. */
 export function toCsv(table: Table): string {
   return `\ufeff${[table.headers, ...table.rows].map((row) => row.map(csvCell).join(',')).join('\r\n')}\r\n`;
 }

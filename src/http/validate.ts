@@ -12,19 +12,36 @@ export function fieldProblems(issues: z.core.$ZodIssue[], opts: { collapseIndexe
     const segments = opts.collapseIndexes ? issue.path.filter((p) => typeof p !== 'number') : issue.path;
     const path = segments.join('.') || (issue.code === 'invalid_union' && 'discriminator' in issue ? String(issue.discriminator) : '') || '_';
     if (fields[path]) continue;
-    let code: string = issue.code;
-    if (issue.code === 'invalid_type' && issue.input === undefined) code = 'required';
-    else if (issue.code === 'invalid_type') code = `invalid_type:${issue.expected}`;
-    else if (issue.code === 'too_small' && (issue.origin === 'string' || issue.origin === 'array') && Number(issue.minimum) === 1) code = 'required';
-    else if (issue.code === 'too_small') code = `too_small:${issue.minimum}`;
-    else if (issue.code === 'too_big') code = `too_big:${issue.maximum}`;
-    else if (issue.code === 'invalid_value') code = `invalid_value:${issue.values.join('|')}`;
-    // A pattern says what it wants by its own problem code (`.regex(re, 'invalid_username')`).
-    else if (issue.code === 'invalid_format' && issue.format === 'regex' && /^[a-z_]+$/.test(issue.message)) code = issue.message;
-    else if (issue.code === 'invalid_format') code = `invalid_format:${issue.format}`;
-    fields[path] = code;
+    fields[path] = problemCode(issue);
   }
   return fields;
+}
+
+/** A problem code a schema gave as its message (`not_a_date`, `year_out_of_range:2000–2100`), rather than zod's own words. */
+const OWN_CODE = /^[a-z_]+(:\S+)?$/;
+
+/** One issue as our problem code. */
+function problemCode(issue: z.core.$ZodIssue): string {
+  if (issue.code === 'invalid_union') {
+    // A value of one branch's shape that fails that branch's own checks (a day in year 0 for a date-or-date-time) says why.
+    const fits = issue.errors.find((branch) => branch.length > 0 && !branch.some((i) => i.code === 'invalid_format' || i.code === 'invalid_type'));
+    if (fits) return problemCode(fits[0]);
+    // Else the first branch's own format problem (`not_a_date`), when every branch has one.
+    const formats = issue.errors.map((branch) => branch.find((i) => i.code === 'invalid_format' && OWN_CODE.test(i.message))?.message);
+    if (formats.length > 0 && formats.every(Boolean)) return formats[0]!;
+  }
+  if (issue.code === 'invalid_type' && issue.input === undefined) return 'required';
+  if (issue.code === 'invalid_type') return `invalid_type:${issue.expected}`;
+  if (issue.code === 'too_small' && (issue.origin === 'string' || issue.origin === 'array') && Number(issue.minimum) === 1) return 'required';
+  if (issue.code === 'too_small') return `too_small:${issue.minimum}`;
+  if (issue.code === 'too_big') return `too_big:${issue.maximum}`;
+  if (issue.code === 'invalid_value') return `invalid_value:${issue.values.join('|')}`;
+  // A format says what it wants by its own problem code (`.regex(re, 'invalid_username')`, `z.iso.date({ error: 'not_a_date' })`).
+  if (issue.code === 'invalid_format' && /^[a-z_]+$/.test(issue.message)) return issue.message;
+  if (issue.code === 'invalid_format') return `invalid_format:${issue.format}`;
+  // A check of our own names its problem in its message (common.schema.ts).
+  if (issue.code === 'custom' && OWN_CODE.test(issue.message)) return issue.message;
+  return issue.code;
 }
 
 /** Validates `data` against `schema` or throws a 400 naming every bad field. */

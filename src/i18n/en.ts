@@ -1195,4 +1195,16 @@ export const en: Record<string, string> = {
   'login.demo_users': 'Demo data: users such as waitan.leader, duty, commander, inspector (password in the README)',
   'problem.new_brigade_needs_admin': 'A new brigade’s first user is its administrator (roles must include admin)',
   'problem.brigade_exists': 'Brigade {value} exists already: leave out --brigade-name to create a user in it',
+  // Issue 11 (safe in production): dates that exist, within the configured years; text that can be stored and read.
+  'validation.not_a_datetime': 'Not a date and time that exists (written like 2026-11-28T09:00:00+08:00)',
+  'validation.not_a_date': 'Not a date that exists (YYYY-MM-DD)',
+  'validation.year_out_of_range': 'The year must lie within {value}',
+  'validation.invalid_figure_period': 'A period is written YYYY, YYYY-Qn or YYYY-MM',
+  'validation.invalid_year_or_month': 'Write a year (YYYY) or a month (YYYY-MM)',
+  'validation.unstorable_text': 'Contains characters that cannot be kept (control characters or broken Unicode)',
+  'validation.invalid_field_name': 'Not a field name of the form',
+  'error.unsupported_encoding': 'The request body must not be compressed (no Content-Encoding): send it as is',
+  'error.too_many_fields': 'Too many form fields (at most 2,000)',
+  'error.bad_request': 'The request could not be read',
+  'error.invalid_form': 'The form holds a field name or value it does not take',
 };

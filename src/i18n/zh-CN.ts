@@ -1215,4 +1215,16 @@ export const zhCN: Record<string, string> = {
   'login.demo_users': '演示数据：账号如 waitan.leader、duty、commander、inspector（密码见 README）',
   'problem.new_brigade_needs_admin': '新建大队时，第一位用户须为系统管理员（角色含 admin）',
   'problem.brigade_exists': '大队 {value} 已存在：去掉 --brigade-name 即可在其中建用户',
+  // Issue 11 (safe in production): dates that exist, within the configured years; text that can be stored and read.
+  'validation.not_a_datetime': '不是实际存在的日期时间（格式如 2026-11-28T09:00:00+08:00）',
+  'validation.not_a_date': '不是实际存在的日期（YYYY-MM-DD）',
+  'validation.year_out_of_range': '年份须在 {value} 之间',
+  'validation.invalid_figure_period': '期间格式应为 YYYY、YYYY-Qn 或 YYYY-MM',
+  'validation.invalid_year_or_month': '格式应为 YYYY（年）或 YYYY-MM（月）',
+  'validation.unstorable_text': '含有无法保存的字符（控制字符或残缺的 Unicode 字符）',
+  'validation.invalid_field_name': '不是表单的字段名',
+  'error.unsupported_encoding': '请求体不得压缩（不接受 Content-Encoding），请发送未压缩的内容',
+  'error.too_many_fields': '表单字段过多（最多 2000 个）',
+  'error.bad_request': '请求无法读取',
+  'error.invalid_form': '表单含有不接受的字段名或内容',
 };

@@ -1,4 +1,5 @@
 import { Router } from 'express';
+import { dateOrDateTime } from '../schemas/common.schema';
 import { z } from 'zod';
 import type { IncidentService } from '../../domain/incidents/incident.service';
 import { INCIDENT_SEVERITIES, INCIDENT_TYPES } from '../../../workflows/operation';
@@ -9,8 +10,8 @@ export const listIncidentsQuery = z.strictObject({
   type: z.enum(INCIDENT_TYPES).optional(),
   severity: z.enum(INCIDENT_SEVERITIES).optional(),
   group: z.string().min(1).max(40).optional(),
-  from: z.union([z.iso.date(), z.iso.datetime({ offset: true })]).optional().describe('Occurred on or after (a date is midnight, brigade time)'),
-  to: z.union([z.iso.date(), z.iso.datetime({ offset: true })]).optional().describe('Occurred before'),
+  from: dateOrDateTime.optional().describe('Occurred on or after (a date is midnight, brigade time)'),
+  to: dateOrDateTime.optional().describe('Occurred before'),
   cursor: z.string().max(200).optional(),
   limit: z.coerce.number().int().min(1).max(200).optional(),
 });

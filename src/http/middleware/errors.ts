@@ -33,6 +33,8 @@ interface HttpishError {
   type?: string;
   status?: number;
   statusCode?: number;
+  /** http-errors: true for a client error whose message may be shown. */
+  expose?: boolean;
 }
 
 /** One error as the API answers it: `{"error": {"code", "message", "fields", …}}` in the caller's language. */
@@ -67,7 +69,14 @@ export function translateParserError(err: unknown): { status: number; code: stri
   const e = err as HttpishError;
   if (e?.type === 'entity.parse.failed') return { status: 400, code: 'malformed_json' };
   if (e?.type === 'entity.too.large') return { status: 413, code: 'payload_too_large' };
-  if (e?.type === 'encoding.unsupported' || e?.type === 'charset.unsupported') return { status: 400, code: 'unsupported_media_type' };
+  // A compressed body (we take none: `inflate: false`) or an encoding we do not know.
+  if (e?.type === 'encoding.unsupported') return { status: 415, code: 'unsupported_encoding' };
+  if (e?.type === 'charset.unsupported') return { status: 400, code: 'unsupported_media_type' };
+  if (e?.type === 'parameters.too.many') return { status: 413, code: 'too_many_fields' };
+  // Anything else the parser refuses as the client's fault (an aborted body, a form nested too deep …) is a 400, never a 500.
+  const status = e?.status ?? e?.statusCode;
+  // (A path that does not decode, `%E0`, comes from the router as a URIError with status 400.)
+  if ((e?.expose === true || err instanceof URIError) && typeof status === 'number' && status >= 400 && status < 500) return { status: 400, code: 'bad_request' };
   return null;
 }
 

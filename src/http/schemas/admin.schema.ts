@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { month, requiredText } from './common.schema';
 import { ROLES } from '../../../workflows/shared/actor';
 import { CODE_PATTERN, USERNAME_PATTERN } from '../../domain/org/org.service';
 import { SQUAD_KINDS } from '../../persistence/entities';
@@ -6,7 +7,7 @@ import { SQUAD_KINDS } from '../../persistence/entities';
 /** Request schemas of the administration API (admin role): the server validates with these and the OpenAPI document is generated from them. */
 
 const code = z.string().regex(CODE_PATTERN, 'invalid_code').describe('A code: lower-case letters, digits and `-`, at most 40 (stable; used in URLs and by tools)');
-const name = z.string().trim().min(1).max(100);
+const name = requiredText(100);
 const password = z.string().min(8).max(200).describe('At least 8 characters');
 const roles = z.array(z.enum(ROLES)).min(1).max(ROLES.length).describe('One or more roles (SPEC §2)');
 const squadOfUser = code.nullable().describe('The user’s squad, by code; null for an HQ or section post. A squad leader needs one.');
@@ -65,10 +66,7 @@ export const updateGroupSchema = z
 
 export const updateBrigadeSchema = z
   .strictObject({
-    since: z
-      .string()
-      .regex(/^\d{4}-(0[1-9]|1[0-2])$/, 'invalid_month')
-      .describe('R6: the month (YYYY-MM) the brigade began using Liandong; months before it are never judged. Not after the month under way.'),
+    since: month.describe('R6: the month (YYYY-MM) the brigade began using Liandong; months before it are never judged. Not after the month under way.'),
   })
   .partial()
   .describe('A change to your brigade: only the fields given change');

@@ -1,20 +1,21 @@
 import { z } from 'zod';
+import { calendarDate, freeText, requiredText } from './common.schema';
 import { CASE_TRANSFER_STATES } from '../../../workflows/case-transfer';
 
 /** Request schemas of the cases and transfers API (R10): the server validates with these and the OpenAPI document is generated from them. */
 
 const code = z.string().trim().min(1).max(40).describe('A squad code, e.g. `waitan`.');
-const day = z.string().regex(/^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$/, 'invalid_date');
+const day = calendarDate;
 const id = z.int().min(1);
 
 /** POST /cases: a case registered for the caller's squad. */
 export const createCaseSchema = z
   .strictObject({
-    reference: z.string().trim().min(1).max(60).describe('The brigade’s case number (案号), unique in the brigade'),
+    reference: requiredText(60).describe('The brigade’s case number (案号), unique in the brigade'),
     partyKind: z.enum(['person', 'stall']).describe('The party: a person or a stall (摊位)'),
-    partyName: z.string().trim().min(1).max(200),
-    violation: z.string().trim().min(1).max(1000),
-    location: z.string().trim().min(1).max(300),
+    partyName: requiredText(200),
+    violation: requiredText(1000),
+    location: requiredText(300),
     openedOn: day.optional().describe('YYYY-MM-DD; default today; never in the future'),
     operation: id.nullable().optional().describe('The operation it came from (your squad took part in it)'),
   })
@@ -23,7 +24,7 @@ export const createCaseSchema = z
 const material = z.strictObject({
   code: z.string().regex(/^[a-z][a-z0-9_]{0,39}$/, 'invalid_code').describe('e.g. `inquiry_record`; `other` (with a description) for anything else'),
   count: z.int().min(0).max(10000).describe('How many (pages, photos, files)'),
-  description: z.string().max(500).optional(),
+  description: freeText(500).optional(),
 });
 
 /** POST /transfers: a transfer proposed, with its package of evidence and materials. */
@@ -32,14 +33,14 @@ export const createTransferSchema = z
     case: id.describe('The case to transfer (handled by your squad)'),
     toSquad: code.describe('The squad it is to go to'),
     materials: z.array(material).max(50).describe('R10: the evidence and materials sent with it; every required item (see config) with a count ≥ 1'),
-    note: z.string().trim().min(1).max(2000).describe('Why the case is the other squad’s'),
+    note: requiredText(2000).describe('Why the case is the other squad’s'),
   })
   .describe('A case transfer to propose (R10)');
 
 const versioned = { expectedVersion: z.int().min(1).describe('The version you read; a stale one is refused with 409') };
 const ev = <T extends string, S extends z.ZodRawShape>(type: T, shape: S, description: string) =>
   z.strictObject({ type: z.literal(type), ...versioned, ...shape }).describe(description);
-const reason = z.string().trim().min(1).max(2000);
+const reason = requiredText(2000);
 
 export const transferEventSchemas = {
   ACCEPT: ev('ACCEPT', {}, 'The receiving squad’s leader accepts the case'),

@@ -1,15 +1,11 @@
 import { z } from 'zod';
+import { figurePeriodText, month, yearText } from './common.schema';
 
-const month = z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/, 'YYYY-MM');
 
 /** Which period and whose figures: `period` (YYYY, YYYY-Qn or YYYY-MM) or `from` and `to` (months, inclusive); the brigade, a `group` or a `squad`. */
 export const figuresQuery = z
   .strictObject({
-    period: z
-      .string()
-      .regex(/^\d{4}(-Q[1-4]|-(0[1-9]|1[0-2]))?$/)
-      .optional()
-      .describe('YYYY, YYYY-Qn or YYYY-MM'),
+    period: figurePeriodText.optional().describe('YYYY, YYYY-Qn or YYYY-MM'),
     from: month.optional().describe('First month (YYYY-MM), with `to`'),
     to: month.optional().describe('Last month (YYYY-MM), inclusive'),
     group: z.string().min(1).max(40).optional().describe('A group code'),
@@ -21,10 +17,7 @@ export const figuresQuery = z
 
 export const drillQuery = z
   .strictObject({
-    period: z
-      .string()
-      .regex(/^\d{4}(-Q[1-4]|-(0[1-9]|1[0-2]))?$/)
-      .optional(),
+    period: figurePeriodText.optional(),
     from: month.optional(),
     to: month.optional(),
     group: z.string().min(1).max(40).optional(),
@@ -37,8 +30,5 @@ export const drillQuery = z
 
 /** GET /api/v1/figures/assessment */
 export const assessmentQuery = z.strictObject({
-  year: z
-    .string()
-    .regex(/^\d{4}$/)
-    .describe('The year assessed (YYYY)'),
+  year: yearText.describe('The year assessed (YYYY)'),
 });

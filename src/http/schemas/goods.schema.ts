@@ -1,11 +1,12 @@
 import { z } from 'zod';
+import { freeText, requiredText } from './common.schema';
 import { DISPOSAL_METHODS, GOODS_STATES } from '../../../workflows/goods';
 
 /** Request schemas of the detained-goods API (R13): the server validates with these and the OpenAPI document is generated from them. */
 
 const code = z.string().trim().min(1).max(40).describe('A squad code, e.g. `waitan`.');
-const text = (max: number) => z.string().trim().max(max);
-const required = (max: number) => z.string().trim().min(1).max(max);
+const text = (max: number) => freeText(max, { trim: true });
+const required = requiredText;
 
 export const goodsItemSchema = z
   .strictObject({

@@ -1,17 +1,18 @@
 import { z } from 'zod';
+import { calendarDate, freeText, month, requiredText, yearText } from './common.schema';
 import { GROUP_PLAN_STATES } from '../../../workflows/group-plan';
 import { PROBLEM_SOURCES } from '../../../workflows/operation';
 
 /** Request schemas of the monthly group plan API (R5): the server validates with these and the OpenAPI document is generated from them. */
 
 const code = z.string().trim().min(1).max(40).describe('A squad or group code, e.g. `waitan`, `north`.');
-export const monthField = z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/, 'invalid_month').describe('A month, `YYYY-MM`');
-const text = (max: number) => z.string().max(max);
+export const monthField = month;
+const text = (max: number) => freeText(max);
 
 const plannedOperation = z
   .strictObject({
-    date: z.iso.date().describe('A day of the plan’s month (YYYY-MM-DD, brigade time)'),
-    title: z.string().trim().min(1).max(200).describe('What is to be rectified'),
+    date: calendarDate.describe('A day of the plan’s month (YYYY-MM-DD, brigade time)'),
+    title: requiredText(200).describe('What is to be rectified'),
     leadSquad: code.nullable().optional().describe('The member squad that will lead it and draft its plan (R6); required to file'),
     location: text(300).optional(),
     problemSource: z.enum(PROBLEM_SOURCES).nullable().optional().describe('R7: where the problem came from'),
@@ -20,7 +21,7 @@ const plannedOperation = z
   .describe('A planned joint operation (R6)');
 
 const contentFields = {
-  targets: z.array(z.string().trim().min(1).max(500)).max(30).describe('The month’s targets (目标任务), one each; at least one to file'),
+  targets: z.array(requiredText(500)).max(30).describe('The month’s targets (目标任务), one each; at least one to file'),
   operations: z.array(plannedOperation).max(31).describe('The schedule (推进计划): at least the monthly minimum of joint operations to file (R6)'),
   notes: text(5000).describe('Other arrangements'),
 };
@@ -41,7 +42,7 @@ const ev = <T extends string, S extends z.ZodRawShape>(type: T, shape: S, descri
 export const groupPlanEventSchemas = {
   EDIT_PLAN: ev('EDIT_PLAN', { plan: groupPlanPatchSchema }, 'Edit the draft (a squad leader of the group)'),
   FILE: ev('FILE', {}, 'File the plan with the Duty Command Section (a squad leader of the group; targets and at least the monthly minimum of operations)'),
-  RETURN: ev('RETURN', { reason: z.string().trim().min(1).max(2000) }, 'Return the filed plan for revision, with a reason (duty officer or commander)'),
+  RETURN: ev('RETURN', { reason: requiredText(2000) }, 'Return the filed plan for revision, with a reason (duty officer or commander)'),
 } as const;
 
 export const groupPlanEventSchema = z.discriminatedUnion('type', Object.values(groupPlanEventSchemas) as unknown as [z.ZodObject, ...z.ZodObject[]]);
@@ -49,6 +50,6 @@ export const groupPlanEventSchema = z.discriminatedUnion('type', Object.values(g
 export const listGroupPlansQuery = z.strictObject({
   group: code.optional(),
   month: monthField.optional(),
-  year: z.string().regex(/^\d{4}$/, 'invalid_year').optional().describe('`YYYY`: the plans of a year'),
+  year: yearText.optional().describe('`YYYY`: the plans of a year'),
   state: z.enum(GROUP_PLAN_STATES).optional(),
 });

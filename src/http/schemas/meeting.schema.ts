@@ -1,16 +1,17 @@
 import { z } from 'zod';
+import { dateTime, freeText, meetingPeriod, requiredText, yearText } from './common.schema';
 import { MEETING_KINDS, MEETING_STATES } from '../../../workflows/meeting';
 
 /** Request schemas of the meetings API (R9): the server validates with these and the OpenAPI document is generated from them. */
 
 const code = z.string().trim().min(1).max(40).describe('A squad or group code, e.g. `waitan`, `north`.');
-const instant = z.iso.datetime({ offset: true }).describe('ISO 8601 date-time with offset');
-const text = (max: number) => z.string().max(max);
+const instant = dateTime;
+const text = (max: number) => freeText(max);
 
 const arrangementFields = {
   plannedStart: instant.describe('When it is to be held'),
   place: text(300),
-  agenda: z.string().trim().min(1).max(5000).describe('R9: the linkage content the convener sets'),
+  agenda: requiredText(5000).describe('R9: the linkage content the convener sets'),
   convenerSquad: code.nullable().describe('R9: default the squad the rotation names; another member squad needs `convenerReason`'),
   convenerReason: text(2000).nullable().describe('Why another squad convenes than the rotation’s'),
 };
@@ -39,13 +40,13 @@ export const meetingEventSchemas = {
     {
       heldAt: instant.optional().describe('Default now; never in the future'),
       attendeeSquads: z.array(code).max(40).describe('Squads represented (a group meeting: at least one of the group)'),
-      attendees: z.array(z.string().trim().min(1).max(100)).max(100).optional().describe('People present, as written'),
-      minutes: z.string().trim().min(1).max(20000),
-      decisions: z.array(z.string().trim().min(1).max(1000)).max(50).optional().describe('Decisions, one each'),
+      attendees: z.array(requiredText(100)).max(100).optional().describe('People present, as written'),
+      minutes: requiredText(20000),
+      decisions: z.array(requiredText(1000)).max(50).optional().describe('Decisions, one each'),
     },
     'Record the meeting as held: attendees, minutes, decisions',
   ),
-  CANCEL: ev('CANCEL', { reason: z.string().trim().min(1).max(2000) }, 'Call the meeting off, with a reason'),
+  CANCEL: ev('CANCEL', { reason: requiredText(2000) }, 'Call the meeting off, with a reason'),
 } as const;
 
 export const meetingEventSchema = z.discriminatedUnion('type', Object.values(meetingEventSchemas) as unknown as [z.ZodObject, ...z.ZodObject[]]);
@@ -53,8 +54,8 @@ export const meetingEventSchema = z.discriminatedUnion('type', Object.values(mee
 export const listMeetingsQuery = z.strictObject({
   kind: z.enum(MEETING_KINDS).optional(),
   group: code.optional(),
-  period: z.string().regex(/^\d{4}-(0[1-9]|1[0-2]|H[12])$/, 'invalid_period').optional().describe('`YYYY-MM` (a group’s month) or `YYYY-H1`/`YYYY-H2` (the HQ’s half-year)'),
-  year: z.string().regex(/^\d{4}$/, 'invalid_year').optional(),
+  period: meetingPeriod.optional().describe('`YYYY-MM` (a group’s month) or `YYYY-H1`/`YYYY-H2` (the HQ’s half-year)'),
+  year: yearText.optional(),
   state: z.enum(MEETING_STATES).optional(),
 });
 

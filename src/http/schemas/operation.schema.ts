@@ -1,14 +1,15 @@
 import { z } from 'zod';
+import { calendarDate, dateOrDateTime, dateTime, freeText, requiredText } from './common.schema';
 import { INCIDENT_SEVERITIES, INCIDENT_TYPES, OPERATION_KINDS, OPERATION_STATES, PROBLEM_SOURCES } from '../../../workflows/operation';
 
 /** Request schemas of the operation API: the server validates with these and the OpenAPI document is generated from them. */
 
 const code = z.string().trim().min(1).max(40).describe('A squad or group code, e.g. `waitan`, `north`.');
-const text = (max: number) => z.string().max(max);
-const reason = z.string().trim().min(1).max(2000);
+const text = (max: number) => freeText(max);
+const reason = requiredText(2000);
 const count = z.int().min(0).max(100_000);
-/** ISO 8601 with an offset: `2026-11-28T09:00:00+08:00` or `…Z`. */
-const instant = z.iso.datetime({ offset: true }).describe('ISO 8601 date-time with offset');
+/** ISO 8601 with an offset (`2026-11-28T09:00:00+08:00` or `…Z`): a real calendar date-time within the configured years. */
+const instant = dateTime;
 
 const force = z.strictObject({
   squad: code,
@@ -22,7 +23,7 @@ const planFields = {
   leadSquad: code.describe('The squad that drafts and files the plan (R6)'),
   hostSquad: code.nullable().describe('The squad where the operation takes place; its leader commands (R4) and it holds the site (R12)'),
   squads: z.array(code).max(30).describe('Every squad taking part (lead and host included); defaults to the squads the plan names'),
-  title: z.string().trim().min(1).max(200),
+  title: requiredText(200),
   problemSource: z.enum(PROBLEM_SOURCES).nullable().describe('R7: where the problem came from'),
   location: text(300),
   plannedStart: instant.nullable(),
@@ -57,7 +58,7 @@ const ev = <T extends string, S extends z.ZodRawShape>(type: T, shape: S, descri
 export const eventSchemas = {
   EDIT_PLAN: ev('EDIT_PLAN', { plan: planPatchSchema }, 'Edit the draft plan (lead squad leader)'),
   FILE: ev('FILE', {}, 'File the plan with the Duty Command Section (lead squad leader; plan complete and valid)'),
-  DESIGNATE_COMMANDER: ev('DESIGNATE_COMMANDER', { commander: z.string().trim().min(1).max(64).describe('Username') }, 'R4: the brigade designates the commander (commander role)'),
+  DESIGNATE_COMMANDER: ev('DESIGNATE_COMMANDER', { commander: requiredText(64).describe('Username') }, 'R4: the brigade designates the commander (commander role)'),
   APPROVE: ev('APPROVE', { note: text(2000).optional() }, 'Approve the filed plan (duty officer or commander)'),
   RETURN: ev('RETURN', { reason }, 'Return the plan for revision, with a reason (duty officer or commander)'),
   CANCEL: ev('CANCEL', { reason }, 'Cancel, with a reason (lead squad leader in draft; a manager after filing)'),
@@ -79,8 +80,8 @@ export const eventSchemas = {
       severity: z.enum(INCIDENT_SEVERITIES),
       occurredAt: instant.optional(),
       injuries: count.default(0),
-      description: z.string().trim().min(1).max(5000),
-      response: z.string().trim().min(1).max(5000),
+      description: requiredText(5000),
+      response: requiredText(5000),
       informed: text(300).optional().describe('Who was informed'),
     },
     'R11: record an incident during the operation',
@@ -111,7 +112,7 @@ export const eventSchemas = {
   LOG_HOLDING_CHECK: ev(
     'LOG_HOLDING_CHECK',
     {
-      date: z.iso.date().describe('The day observed (YYYY-MM-DD, brigade time)'),
+      date: calendarDate.describe('The day observed (YYYY-MM-DD, brigade time)'),
       officersOnPost: count,
       reboundObserved: z.boolean(),
       notes: text(5000).optional(),
@@ -123,12 +124,12 @@ export const eventSchemas = {
     },
     'R12: the host squad logs a day of holding (one entry a day: a second check of the day amends it)',
   ),
-  SPOT_CHECK: ev('SPOT_CHECK', { findings: z.string().trim().min(1).max(5000), reboundObserved: z.boolean() }, 'R14: an inspector spot-checks holding'),
+  SPOT_CHECK: ev('SPOT_CHECK', { findings: requiredText(5000), reboundObserved: z.boolean() }, 'R14: an inspector spot-checks holding'),
   HOLDING_ELAPSED: ev('HOLDING_ELAPSED', {}, 'The holding period is over (system only)'),
   AUDIT_PASS: ev(
     'AUDIT_PASS',
     {
-      findings: z.string().trim().min(1).max(5000),
+      findings: requiredText(5000),
       coverageReason: text(2000)
         .optional()
         .describe('R12: required when fewer than `holding.minCoverage` (80 %) of the holding days were checked (see `coverage` on the operation)'),
@@ -138,8 +139,8 @@ export const eventSchemas = {
   AUDIT_FAIL: ev(
     'AUDIT_FAIL',
     {
-      findings: z.string().trim().min(1).max(5000),
-      rectification: z.string().trim().min(1).max(5000),
+      findings: requiredText(5000),
+      rectification: requiredText(5000),
       holdingDays: z.int().min(1).max(365).optional().describe('Days of renewed holding; default the plan’s'),
     },
     'R14: the inspector fails the audit; holding restarts with the rectification asked for',
@@ -159,9 +160,9 @@ export const listOperationsQuery = z.strictObject({
   squad: code.optional(),
   kind: z.enum(OPERATION_KINDS).optional(),
   source: z.enum(PROBLEM_SOURCES).optional().describe('R7: where the problem came from'),
-  from: z.union([z.iso.date(), instant]).optional().describe('Planned start on or after (a date is midnight, brigade time)'),
-  to: z.union([z.iso.date(), instant]).optional().describe('Planned start before'),
-  q: z.string().max(100).optional().describe('The brigade’s number of a plan as people write it (〔2026〕第12号, 2026-12, 12/2026), or words of its title or location'),
+  from: dateOrDateTime.optional().describe('Planned start on or after (a date is midnight, brigade time)'),
+  to: dateOrDateTime.optional().describe('Planned start before'),
+  q: freeText(100).optional().describe('The brigade’s number of a plan as people write it (〔2026〕第12号, 2026-12, 12/2026), or words of its title or location'),
   cursor: z.string().max(200).optional().describe('`nextCursor` of the previous page'),
   limit: z.coerce.number().int().min(1).max(200).optional().describe('Page size, default 50'),
 });

@@ -1,14 +1,11 @@
 import { z } from 'zod';
+import { month, requiredText, yearNumber, yearOrMonth } from './common.schema';
 
 export const FLAG_STATUSES = ['open', 'resolved', 'resolved_by_data'] as const;
 export const FLAG_KINDS = ['monthly_minimum', 'early_warning', 'audit_overdue', 'time_limit', 'plan_missing', 'meeting_missing', 'hq_meeting_missing'] as const;
 
 export const listFlagsQuery = z.strictObject({
-  period: z
-    .string()
-    .regex(/^\d{4}(-\d{2})?$/)
-    .optional()
-    .describe('YYYY or YYYY-MM: flags of that year or month'),
+  period: yearOrMonth.optional().describe('YYYY or YYYY-MM: flags of that year or month'),
   group: z.string().min(1).max(40).optional().describe('Group code'),
   status: z.enum(FLAG_STATUSES).optional(),
   kind: z.enum(FLAG_KINDS).optional(),
@@ -16,14 +13,10 @@ export const listFlagsQuery = z.strictObject({
   limit: z.coerce.number().int().min(1).max(1000).optional(),
 });
 
-export const resolveFlagBody = z.strictObject({ note: z.string().trim().min(1).max(2000).describe('Why the flag is settled') });
+export const resolveFlagBody = z.strictObject({ note: requiredText(2000).describe('Why the flag is settled') });
 
-export const complianceQuery = z.strictObject({ year: z.coerce.number().int().min(2000).max(2100).describe('The year, e.g. 2026') });
+export const complianceQuery = z.strictObject({ year: yearNumber.describe('The year, e.g. 2026') });
 
 export const runJobBody = z.strictObject({
-  period: z
-    .string()
-    .regex(/^\d{4}-(0[1-9]|1[0-2])$/)
-    .optional()
-    .describe('YYYY-MM: the month to look at (jobs that work per month)'),
+  period: month.optional().describe('YYYY-MM: the month to look at (jobs that work per month)'),
 });

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { dateTime, freeText, requiredText } from './common.schema';
 import { CALLBACK_OUTCOMES, HARD_PROBLEM_STATES, PROBLEM_CATEGORIES, PROBLEM_SOURCES, REBOUND_ORIGINS } from '../../../workflows/hard-problem';
 import { BORDER_NOTICE_STATES } from '../../../workflows/border-notice';
 import { planPatchSchema } from './operation.schema';
@@ -6,9 +7,9 @@ import { planPatchSchema } from './operation.schema';
 /** Request schemas of the hard-problem (§3.4) and border-notice (R8) API: validated with these, documented from them. */
 
 const code = z.string().trim().min(1).max(40).describe('A squad code, e.g. `waitan`.');
-const instant = z.iso.datetime({ offset: true }).describe('ISO 8601 date-time with offset');
-const text = (max: number) => z.string().max(max);
-const required = (max: number) => z.string().trim().min(1).max(max);
+const instant = dateTime;
+const text = (max: number) => freeText(max);
+const required = requiredText;
 const id = z.int().positive();
 
 const evidence = z.strictObject({ description: required(1000), ref: text(300).nullable().optional().describe('Where the photo, video or document is kept') });
@@ -65,7 +66,7 @@ export const listProblemsQuery = z.strictObject({
   source: z.enum(PROBLEM_SOURCES).optional(),
   category: z.enum(PROBLEM_CATEGORIES).optional(),
   squad: code.optional().describe('A squad at the border'),
-  q: z.string().trim().max(100).optional().describe('Words in the title or location'),
+  q: freeText(100, { trim: true }).optional().describe('Words in the title or location'),
   cursor: z.string().max(200).optional().describe('`nextCursor` of the previous page'),
   limit: z.coerce.number().int().min(1).max(200).optional().describe('Page size, default 50'),
 });

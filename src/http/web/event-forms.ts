@@ -1,5 +1,5 @@
 import { INCIDENT_SEVERITIES, INCIDENT_TYPES } from '../../../workflows/operation';
-import { zonedInstant } from '../../time';
+import { localToInstantIso } from '../../time';
 
 /**
  * The form of each operation event: which fields it asks for and how a form
@@ -101,8 +101,6 @@ export const EVENT_FORMS: Record<string, EventFormSpec> = {
 /** Events that have a form on the operation's page (EDIT_PLAN has its own page; HOLDING_ELAPSED is the system's). */
 export const FORM_EVENTS = Object.keys(EVENT_FORMS);
 
-const LOCAL_DATETIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}$/;
-
 function numberOrRaw(v: unknown): unknown {
   if (v === undefined || v === null || String(v).trim() === '') return undefined;
   const n = Number(v);
@@ -116,7 +114,7 @@ function textOf(v: unknown): string | undefined {
 
 /** A form post (all strings) as the API's event body; bad values are passed on as they are, for the schema to name. */
 export function formToEvent(type: string, body: Record<string, unknown>, timeZone: string): Record<string, unknown> {
-  const spec = EVENT_FORMS[type];
+  const spec = Object.hasOwn(EVENT_FORMS, type) ? EVENT_FORMS[type] : undefined;
   const out: Record<string, unknown> = { type, expectedVersion: numberOrRaw(body.expectedVersion) };
   for (const field of spec?.fields ?? []) {
     const raw = body[field.name];
@@ -136,7 +134,7 @@ export function formToEvent(type: string, body: Record<string, unknown>, timeZon
         break;
       case 'datetime': {
         const s = textOf(raw)?.trim();
-        if (s) out[field.name] = LOCAL_DATETIME.test(s) ? zonedInstant(s, timeZone).toISOString() : s;
+        if (s) out[field.name] = localToInstantIso(s, timeZone);
         break;
       }
       case 'checkbox':

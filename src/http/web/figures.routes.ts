@@ -1,4 +1,5 @@
 import { Router, type Request } from 'express';
+import { yearText } from '../schemas/common.schema';
 import type { Services } from '../../container';
 import { figurePeriod, monthsOfPeriod } from '../../domain/figures/figure-period';
 import { INDICATORS } from '../../domain/figures/indicators';
@@ -162,7 +163,7 @@ async function pickers(services: Services, req: Request, q: Record<string, strin
 /** R14 annual assessment and the printable annual report (mounted before the indicator pages). */
 export function annualPages(services: Services): Router {
   const r = Router();
-  const yearOf = (req: Request) => (/^\d{4}$/.test(String(req.query.year ?? '')) ? Number(req.query.year) : Number(monthOf(services.clock.now(), req.principal!.timeZone).slice(0, 4)));
+  const yearOf = (req: Request) => (yearText.safeParse(req.query.year).success ? Number(req.query.year) : Number(monthOf(services.clock.now(), req.principal!.timeZone).slice(0, 4)));
 
   r.get('/assessment', async (req, res) => {
     const year = yearOf(req);

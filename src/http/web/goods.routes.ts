@@ -68,7 +68,7 @@ function formToRegister(body: Body, operation: number) {
 
 function formToEvent(type: string, body: Body): Body {
   const out: Body = { type, expectedVersion: Number(str(body.expectedVersion)) || undefined };
-  for (const f of STEP_FORMS[type]?.fields ?? []) {
+  for (const f of Object.hasOwn(STEP_FORMS, type) ? STEP_FORMS[type].fields : []) {
     const v = str(body[f.name]);
     if (v !== '' || f.required) out[f.name] = v;
   }
@@ -330,7 +330,7 @@ async function itemPage(services: Services, p: Principal, locale: Locale, id: nu
         : null,
     },
     forms: record.allowedEvents
-      .filter((e) => STEP_FORMS[e])
+      .filter((e) => Object.hasOwn(STEP_FORMS, e))
       .map((type) => {
         const mine = form?.type === type ? form : undefined;
         const spec = STEP_FORMS[type];

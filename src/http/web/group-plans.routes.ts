@@ -1,4 +1,5 @@
 import { Router, type Request, type Response } from 'express';
+import { month as monthSchema, yearText } from '../schemas/common.schema';
 import type { Services } from '../../container';
 import type { GroupPlanContentInput, GroupPlanEventInput, NewGroupPlanInput } from '../../domain/plans/group-plan.inputs';
 import type { GroupPlanRecord } from '../../domain/plans/group-plan.service';
@@ -37,7 +38,7 @@ export function groupPlanPages(services: Services): Router {
     const p = req.principal!;
     const now = services.clock.now();
     const current = monthOf(now, p.timeZone);
-    const year = typeof req.query.year === 'string' && /^\d{4}$/.test(req.query.year) ? Number(req.query.year) : Number(current.slice(0, 4));
+    const year = yearText.safeParse(req.query.year).success ? Number(req.query.year) : Number(current.slice(0, 4));
     const [list, groups, brigade] = await Promise.all([groupPlans.list(p, { year: String(year) }), services.org.groups(p.brigadeId), services.org.brigadeById(p.brigadeId)]);
     const readable = groups.filter((g) => g.group.active && (isManager(p) || g.squads.some((s) => s.id === p.squadId)));
     const months = monthsOf(year);
@@ -71,7 +72,7 @@ export function groupPlanPages(services: Services): Router {
     const p = req.principal!;
     const group = ownGroup(p, await services.org.groups(p.brigadeId));
     if (!group || !p.roles.includes('squad_leader')) throw new ForbiddenError('Only a squad leader of a linkage group drafts its plan', 'not_group_leader');
-    const month = typeof req.query.month === 'string' && /^\d{4}-\d{2}$/.test(req.query.month) ? req.query.month : addMonths(monthOf(services.clock.now(), p.timeZone), 1);
+    const month = typeof req.query.month === 'string' && monthSchema.safeParse(req.query.month).success ? req.query.month : addMonths(monthOf(services.clock.now(), p.timeZone), 1);
     res.render('plans/form', await formView(services, p, req.locale, { mode: 'new', groupCode: group.group.code, values: { group: group.group.code, month, targets: '', notes: '', rows: [] } }));
   });
 
@@ -269,7 +270,7 @@ async function planPage(services: Services, p: Principal, locale: Locale, id: nu
     canEdit: record.allowedEvents.includes('EDIT_PLAN'),
     minOperations: services.config.jobs.monthlyMinimum,
     forms: record.allowedEvents
-      .filter((e) => STEP_FORMS[e])
+      .filter((e) => Object.hasOwn(STEP_FORMS, e))
       .map((type) => {
         const mine = form?.type === type ? form : undefined;
         return {

@@ -1,9 +1,9 @@
 import { Router } from 'express';
+import { month as monthSchema } from '../schemas/common.schema';
 import type { Services } from '../../container';
 import { t } from '../../i18n';
 import { INCIDENT_SEVERITIES, INCIDENT_TYPES } from '../../../workflows/operation';
 
-const MONTH = /^\d{4}-\d{2}$/;
 
 /** /incidents: R11 incidents across operations, with filters. */
 export function incidentPages(services: Services): Router {
@@ -11,7 +11,8 @@ export function incidentPages(services: Services): Router {
   r.get('/', async (req, res) => {
     const p = req.principal!;
     const q = req.query as Record<string, string | undefined>;
-    const month = q.month && MONTH.test(q.month) ? q.month : undefined;
+    // A real month within the configured years; anything else is ignored.
+    const month = monthSchema.safeParse(q.month).success ? q.month : undefined;
     const [y, mo] = month ? month.split('-').map(Number) : [0, 0];
     const page = await services.incidents.list(p, {
       type: q.type && (INCIDENT_TYPES as readonly string[]).includes(q.type) ? q.type : undefined,

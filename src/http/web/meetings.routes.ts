@@ -305,7 +305,7 @@ async function meetingPage(services: Services, p: Principal, locale: Locale, id:
     },
     canEdit: record.allowedEvents.includes('EDIT_MEETING'),
     forms: record.allowedEvents
-      .filter((e) => STEP_FORMS[e])
+      .filter((e) => Object.hasOwn(STEP_FORMS, e))
       .map((type) => {
         const mine = form?.type === type ? form : undefined;
         const spec = STEP_FORMS[type];

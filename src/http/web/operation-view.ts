@@ -188,7 +188,7 @@ function timeline(history: WorkflowHistory[], people: Map<number, User>, locale:
 
 /** The forms this user may send now (the engine's allowedEvents), each with its fields and any typed values and errors. */
 async function eventForms(services: Services, p: Principal, locale: Locale, record: OperationRecord, form?: FormState) {
-  const allowed = record.allowedEvents.filter((e) => EVENT_FORMS[e]);
+  const allowed = record.allowedEvents.filter((e) => Object.hasOwn(EVENT_FORMS, e));
   const plan = record.context.plan;
   const today = localDateOf(services.clock.now(), p.timeZone);
   let commanders: Array<{ value: string; label: string }> = [];

@@ -1,4 +1,5 @@
 import { Router, type Request, type Response } from 'express';
+import { month } from '../schemas/common.schema';
 import type { Services } from '../../container';
 import type { EventInput, PlanInput } from '../../domain/operations/operation.inputs';
 import type { Principal } from '../../domain/org/org.service';
@@ -23,7 +24,8 @@ import { lightOf } from '../../domain/oversight/lights';
 import { In } from 'typeorm';
 import { HardProblem } from '../../persistence/entities';
 
-const MONTH = /^\d{4}-\d{2}$/;
+/** A month filter that is a real month within the configured years; anything else is ignored. */
+const isMonth = (v: string | undefined): v is string => month.safeParse(v).success;
 
 /** The operation pages: list, plan form (new / edit), the operation with its forms. Same use cases as the API. */
 export function operationPages(services: Services): Router {
@@ -39,8 +41,8 @@ export function operationPages(services: Services): Router {
       squad: q.squad || undefined,
       kind: q.kind && (OPERATION_KINDS as readonly string[]).includes(q.kind) ? q.kind : undefined,
       source: q.source && (PROBLEM_SOURCES as readonly string[]).includes(q.source) ? q.source : undefined,
-      from: q.month && MONTH.test(q.month) ? `${q.month}-01` : undefined,
-      to: q.month && MONTH.test(q.month) ? nextMonth(q.month) : undefined,
+      from: isMonth(q.month) ? `${q.month}-01` : undefined,
+      to: isMonth(q.month) ? nextMonth(q.month) : undefined,
       q: q.q?.slice(0, 100) || undefined,
       cursor: q.cursor || undefined,
       limit: 25,
@@ -147,7 +149,8 @@ export function operationPages(services: Services): Router {
     const type = String(req.params.type);
     const values = (req.body ?? {}) as Record<string, unknown>;
     try {
-      if (!EVENT_FORMS[type]) throw new ValidationError(`No form for ${type}`, { type: 'invalid' });
+      // Own keys only: `constructor` or `toString` in the path is no form (it was an object's member, and a 500).
+      if (!Object.hasOwn(EVENT_FORMS, type)) throw new ValidationError(`No form for ${type}`, { type: 'invalid' });
       const input = parseInput(eventSchemas[type as keyof typeof eventSchemas], formToEvent(type, values, p.timeZone)) as EventInput;
       await operations.send(p, id, input);
       res.redirect(303, `/operations/${id}?done=${type.toLowerCase()}`);

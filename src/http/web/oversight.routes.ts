@@ -1,4 +1,5 @@
 import { Router } from 'express';
+import { yearOrMonth, yearText } from '../schemas/common.schema';
 import type { Services } from '../../container';
 import { AppError } from '../../errors';
 import { describeFieldProblem, t } from '../../i18n';
@@ -24,7 +25,7 @@ export function oversightPages(services: Services): Router {
     const groups = await services.db.manager.find(LinkageGroup, { where: { brigadeId: p.brigadeId }, order: { id: 'ASC' } });
     const group = groups.find((g) => g.code === q.group);
     const kind = q.kind && (FLAG_KINDS as readonly string[]).includes(q.kind) ? q.kind : undefined;
-    const period = q.period && /^\d{4}(-\d{2})?$/.test(q.period) ? q.period : undefined;
+    const period = q.period && yearOrMonth.safeParse(q.period).success ? q.period : undefined;
     const flags = await services.flags.list(p, { status, group: group?.id, kind, period, limit: 300 });
     const names = await flagNames(services, p, flags);
     res.render('oversight/flags', {
@@ -91,7 +92,7 @@ export function oversightPages(services: Services): Router {
   r.get('/compliance', async (req, res) => {
     const p = req.principal!;
     const now = services.clock.now();
-    const year = /^\d{4}$/.test(String(req.query.year ?? '')) ? Number(req.query.year) : Number(monthOf(now, p.timeZone).slice(0, 4));
+    const year = yearText.safeParse(req.query.year).success ? Number(req.query.year) : Number(monthOf(now, p.timeZone).slice(0, 4));
     const grid = await services.compliance.year(p, year);
     res.render('oversight/compliance', {
       pageTitle: t(req.locale, 'nav.compliance'),

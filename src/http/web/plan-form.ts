@@ -1,12 +1,11 @@
 import type { PlanInput } from '../../domain/operations/operation.inputs';
-import { isoInZone, zonedInstant } from '../../time';
+import { isoInZone, localToInstantIso } from '../../time';
 
 /**
  * The plan form (an operations order, SPEC §3.1) ↔ the API's plan fields.
  * Squads take part by a checkbox per squad; forces are typed beside each.
  */
 const TEXTS = ['title', 'location', 'situation', 'mission', 'execution', 'command', 'contingency', 'goodsArrangements', 'holdingPlan'] as const;
-const LOCAL_DATETIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}$/;
 
 const list = (v: unknown): string[] => (Array.isArray(v) ? v.map(String) : v === undefined || v === '' ? [] : [String(v)]);
 const num = (v: unknown): unknown => (v === undefined || String(v).trim() === '' ? undefined : Number.isFinite(Number(v)) ? Number(v) : String(v));
@@ -25,7 +24,8 @@ export function formToPlan(body: Record<string, unknown>, timeZone: string, opts
   for (const k of TEXTS) if (body[k] !== undefined) out[k] = String(body[k]);
   out.problemSource = body.problemSource ? String(body.problemSource) : null;
   const start = String(body.plannedStart ?? '').trim();
-  out.plannedStart = start === '' ? null : LOCAL_DATETIME.test(start) ? zonedInstant(start, timeZone).toISOString() : start;
+  // Brigade time; a time that does not exist (2026-13-45T99:99) goes on as typed, for the schema to name.
+  out.plannedStart = start === '' ? null : localToInstantIso(start, timeZone);
   const hours = num(body.plannedHours);
   out.plannedHours = hours === undefined ? null : hours;
   const days = num(body.holdingDays);

@@ -1,4 +1,4 @@
-import { isoInZone, zonedInstant } from '../../time';
+import { isoInZone, localToInstantIso } from '../../time';
 
 /**
  * The monthly plan and meeting forms ↔ the API's bodies. A form post becomes
@@ -18,13 +18,12 @@ export const lines = (v: unknown): string[] =>
     .filter(Boolean);
 const blankToUndefined = (v: unknown) => (str(v).trim() === '' ? undefined : str(v).trim());
 const blankToNull = (v: unknown) => (str(v).trim() === '' ? null : str(v).trim());
-const LOCAL_DATETIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}$/;
 
-/** A datetime-local value (brigade time) as an ISO instant; anything else as typed. */
+/** A datetime-local value (brigade time) as an ISO instant; anything else (2026-02-30T10:00 too) as typed. */
 export function instantOf(v: unknown, timeZone: string): string | undefined {
   const s = str(v).trim();
   if (!s) return undefined;
-  return LOCAL_DATETIME.test(s) ? zonedInstant(s, timeZone).toISOString() : s;
+  return localToInstantIso(s, timeZone);
 }
 
 /** An instant as a datetime-local value in brigade time. */

@@ -4,7 +4,7 @@ import { AppError, EventNotAcceptedError, ForbiddenError, StaleVersionError } fr
 import { describeFieldProblem, type Locale, t } from '../../i18n';
 import { User, type Squad, type WorkflowHistory } from '../../persistence/entities';
 import { readJson } from '../../persistence/sql';
-import { isoInZone, zonedInstant } from '../../time';
+import { isoInZone, localToInstantIso } from '../../time';
 
 /** What the hard-problem and border-notice pages share: form fields, refusals, timelines. */
 
@@ -13,13 +13,12 @@ type Body = Record<string, unknown>;
 
 export const str = (v: unknown): string => (v === undefined || v === null ? '' : Array.isArray(v) ? String(v[0] ?? '') : String(v));
 export const list = (v: unknown): string[] => (Array.isArray(v) ? v.map(String) : v === undefined || v === '' ? [] : [String(v)]);
-const LOCAL_DATETIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}$/;
 
 /** A datetime-local value (brigade time) as an ISO instant; anything else as typed (for the schema to name). */
 export function instantOf(v: unknown, timeZone: string): string | undefined {
   const s = str(v).trim();
   if (!s) return undefined;
-  return LOCAL_DATETIME.test(s) ? zonedInstant(s, timeZone).toISOString() : s;
+  return localToInstantIso(s, timeZone);
 }
 
 export const localNow = (d: Date, timeZone: string) => isoInZone(d, timeZone).slice(0, 16);

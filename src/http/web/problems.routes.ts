@@ -179,7 +179,7 @@ export function problemPages(services: Services): Router {
     const body = (req.body ?? {}) as Body;
     const back = str(body.back);
     try {
-      if (!PROBLEM_FORMS[type]) throw new ValidationError(`No form for ${type}`, { type: 'invalid' });
+      if (!Object.hasOwn(PROBLEM_FORMS, type)) throw new ValidationError(`No form for ${type}`, { type: 'invalid' });
       const input = parseInput(problemEventSchemas[type as keyof typeof problemEventSchemas], formToProblemEvent(type, body, p.timeZone)) as ProblemEventInput;
       await problems.send(p, id, input);
       // Resolving from the operation's page goes back there (one step, §3.4).
@@ -312,7 +312,7 @@ async function problemPage(services: Services, p: Principal, locale: Locale, id:
         : null,
     },
     forms: record.allowedEvents
-      .filter((e) => PROBLEM_FORMS[e])
+      .filter((e) => Object.hasOwn(PROBLEM_FORMS, e))
       .map((type) =>
         stepForm(
           {
@@ -394,7 +394,7 @@ export function borderNoticePages(services: Services): Router {
     const type = String(req.params.type);
     const body = (req.body ?? {}) as Body;
     try {
-      if (!NOTICE_FORMS[type]) throw new ValidationError(`No form for ${type}`, { type: 'invalid' });
+      if (!Object.hasOwn(NOTICE_FORMS, type)) throw new ValidationError(`No form for ${type}`, { type: 'invalid' });
       const event: Body = { type, expectedVersion: versionOf(body) };
       if (type === 'CLOSE') event.reason = str(body.reason);
       if (type === 'TO_PROBLEM') event.problem = { category: str(body.category), ...(str(body.title).trim() ? { title: str(body.title) } : {}) };
@@ -456,7 +456,7 @@ async function noticePage(services: Services, p: Principal, locale: Locale, id: 
     },
     canPlan: record.allowedEvents.includes('TO_PLAN'),
     forms: record.allowedEvents
-      .filter((e) => NOTICE_FORMS[e])
+      .filter((e) => Object.hasOwn(NOTICE_FORMS, e))
       .map((type) =>
         stepForm(
           { type, prefix: 'bn', action: `/border-notices/${id}/events/${type}`, tone: NOTICE_FORMS[type].tone, fields: NOTICE_FORMS[type].fields, version: record.version, defaults: { title: ctx.report.what.slice(0, 60) } },

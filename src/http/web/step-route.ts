@@ -35,7 +35,8 @@ export function stepFormRoute<R>(
     const type = String(req.params.type);
     const body = (req.body ?? {}) as Record<string, unknown>;
     try {
-      if (!route.forms[type]) throw new ValidationError(`No form for ${type}`, { type: 'invalid' });
+      // Own keys only: `constructor` or `toString` in the path is no form (it was an object's member, and a 500).
+      if (!Object.hasOwn(route.forms, type)) throw new ValidationError(`No form for ${type}`, { type: 'invalid' });
       res.redirect(303, await route.send(req.principal!, id, type, body));
     } catch (e) {
       if (!(e instanceof AppError) || e.status >= 500 || e.status === 404) throw e;

@@ -330,7 +330,7 @@ async function transferPage(services: Services, p: Principal, locale: Locale, id
       clock: record.clock.kind ? { limit: t(locale, `limit.${record.clock.kind}`), dueAt: record.clock.dueAt, light: record.clock.light } : null,
     },
     forms: record.allowedEvents
-      .filter((e) => STEP_FORMS[e])
+      .filter((e) => Object.hasOwn(STEP_FORMS, e))
       .map((type) => {
         const mine = form?.type === type ? form : undefined;
         const spec = STEP_FORMS[type];

@@ -21,10 +21,16 @@ export function webLocale(req: Request, _res: Response, next: NextFunction): voi
   next();
 }
 
+/** A cookie's value; one that does not decode (`%E0`) is no value (it answered 500 on every page, issue 11). */
 function parseCookie(header: string, name: string): string | undefined {
   for (const part of header.split(';')) {
     const [k, ...v] = part.trim().split('=');
-    if (k === name) return decodeURIComponent(v.join('='));
+    if (k !== name) continue;
+    try {
+      return decodeURIComponent(v.join('='));
+    } catch {
+      return undefined;
+    }
   }
   return undefined;
 }

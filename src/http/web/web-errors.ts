@@ -23,7 +23,7 @@ export function webErrorHandler(logger: Logger) {
       if (status >= 500) logger.error('server error', { requestId: req.requestId, method: req.method, path: req.path, err });
     } else if (translateParserError(err)) {
       const p = translateParserError(err)!;
-      status = p.status === 413 ? 413 : 400;
+      status = p.status;
       message = t(locale, `error.${p.code}`);
     } else {
       logger.error('unhandled error', { requestId: req.requestId, method: req.method, path: req.path, err });

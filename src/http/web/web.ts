@@ -23,10 +23,14 @@ import { goodsPages } from './goods.routes';
 import { casePages, transferPages } from './transfers.routes';
 import { webErrorHandler } from './web-errors';
 import { hotlineFeedNoWeb } from '../middleware/hotline-feed';
+import { formBodyGuard } from '../middleware/body-guard';
 import { NotFoundError } from '../../errors';
 import { useViews } from './view-engine';
 
 export const SESSION_COOKIE = 'liandong.sid';
+
+/** Fields a form may send (the plan form sends about 60). */
+export const FORM_FIELDS_MAX = 2000;
 
 /** The web application: sessions, CSRF, security headers, server-rendered pages. */
 export function mountWeb(app: express.Express, services: Services, secret: string): { store: DatabaseSessionStore } {
@@ -60,7 +64,9 @@ export function mountWeb(app: express.Express, services: Services, secret: strin
     res.setHeader('Cache-Control', 'no-store');
     next();
   });
-  web.use(express.urlencoded({ extended: true, limit: '256kb', parameterLimit: 2000 }));
+  // Forms: at most 2,000 fields (more is a 413), never compressed (415), and no key naming an object's built-in member (issue 11).
+  web.use(express.urlencoded({ extended: true, limit: '256kb', parameterLimit: FORM_FIELDS_MAX, inflate: false }));
+  web.use(formBodyGuard);
   const store = services.sessions;
   web.use(
     session({
