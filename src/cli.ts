@@ -13,9 +13,12 @@ const HELP = `Liandong 联动 — command line
                                               load the reference organisation and demo users (adds what is missing);
                                               with --history-months, also N months of past demo operations
                                               (only into a brigade that has no operations yet)
+  npm run cli -- brigade create --code CODE --name "名称" [--name-en NAME] [--time-zone Asia/Shanghai]
+                   [--since YYYY-MM]          create a brigade (another district): empty, its first administrator next
   npm run cli -- user create --username NAME --name "显示名" --roles squad_leader[,officer…]
                    [--squad CODE] [--password PW] [--brigade CODE]
-                                              create a user (prints a generated password if none is given)
+                                              create a user (prints a generated password if none is given);
+                                              --brigade is needed once there is more than one brigade
   npm run cli -- token USERNAME [--label TEXT]  print a new API token for that user
   npm run cli -- job list                     the jobs, their schedules and latest runs
   npm run cli -- job run NAME [--period YYYY-MM]
@@ -62,9 +65,31 @@ async function main(argv: string[]): Promise<number> {
         }
         return 0;
       }
+      case 'brigade': {
+        const [sub, ...args] = rest;
+        if (sub !== 'create') throw new UsageError('Usage: brigade create --code CODE --name NAME [--name-en NAME] [--time-zone ZONE] [--since YYYY-MM]');
+        const { values } = parseArgs({
+          args,
+          options: { code: { type: 'string' }, name: { type: 'string' }, 'name-en': { type: 'string' }, 'time-zone': { type: 'string' }, since: { type: 'string' } },
+          strict: true,
+        });
+        const brigade = await services.org.createBrigade({
+          code: values.code ?? '',
+          name: values.name ?? '',
+          nameEn: values['name-en'],
+          timeZone: values['time-zone'],
+          since: values.since,
+        });
+        process.stdout.write(
+          `Created brigade ${brigade.code} (${brigade.name}, id ${brigade.id}), time zone ${brigade.timeZone}, using Liandong since ${brigade.since}.\n` +
+            'Next: create its first administrator, who then makes its squads, linkage groups and users under /admin:\n' +
+            `  npm run cli -- user create --brigade ${brigade.code} --username ${brigade.code}.admin --name "系统管理员" --roles admin\n`,
+        );
+        return 0;
+      }
       case 'user': {
         const [sub, ...args] = rest;
-        if (sub !== 'create') throw new UsageError('Usage: user create --username NAME --name NAME --roles ROLE[,ROLE] [--squad CODE] [--password PW]');
+        if (sub !== 'create') throw new UsageError('Usage: user create --username NAME --name NAME --roles ROLE[,ROLE] [--squad CODE] [--password PW] [--brigade CODE]');
         const { values } = parseArgs({
           args,
           options: {

@@ -1183,4 +1183,7 @@ export const en: Record<string, string> = {
   'history.broken': 'History does not verify from step {seq}: it may have been changed outside the application',
   'history.check_help': 'Every step carries a hash chained to the previous one, so a step changed or deleted behind the application’s back is found (verify-history on the command line checks every record).',
   'job.history-anchor': 'Daily anchor of the history',
+
+  // Issue 11, finding 4: a new brigade's time zone (npm run cli -- brigade create).
+  'validation.invalid_time_zone': 'A time zone is an IANA name, e.g. Asia/Shanghai',
 };

@@ -1203,4 +1203,7 @@ export const zhCN: Record<string, string> = {
   'history.broken': '全过程记录自第 {seq} 步起校验不通过：记录可能在系统之外被改动',
   'history.check_help': '每一步都带有与上一步相连的哈希值，任何一步在系统之外被改动或删除都会被发现（命令行 verify-history 可核查全部记录）。',
   'job.history-anchor': '全过程记录每日锚定',
+
+  // Issue 11, finding 4: a new brigade's time zone (npm run cli -- brigade create).
+  'validation.invalid_time_zone': '时区应为 IANA 名称，例如 Asia/Shanghai',
 };
