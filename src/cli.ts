@@ -21,8 +21,8 @@ const HELP = `Liandong 联动 — command line
                                               --brigade is needed once there is more than one brigade
   npm run cli -- token USERNAME [--label TEXT]  print a new API token for that user
   npm run cli -- job list                     the jobs, their schedules and latest runs
-  npm run cli -- job run NAME [--period YYYY-MM]
-                                              run a job now (recorded in the job-run log)
+  npm run cli -- job run NAME [--period YYYY-MM] [--brigade CODE]
+                                              run a job now, for every brigade or the one named (recorded in the job-run log)
   npm run cli -- verify-history [--brigade CODE] [--anchors FILE]
                                               check every record's history hash chain, and the latest anchor
                                               (and those in FILE, kept outside); exit 1 naming what does not verify
@@ -133,15 +133,15 @@ async function main(argv: string[]): Promise<number> {
           return 0;
         }
         if (sub === 'run') {
-          const { values, positionals } = parseArgs({ args, options: { period: { type: 'string' } }, allowPositionals: true });
-          if (positionals.length !== 1) throw new UsageError('Usage: job run NAME [--period YYYY-MM]');
-          const run = await services.jobs.run(positionals[0], { via: 'cli', period: values.period });
+          const { values, positionals } = parseArgs({ args, options: { period: { type: 'string' }, brigade: { type: 'string' } }, allowPositionals: true });
+          if (positionals.length !== 1) throw new UsageError('Usage: job run NAME [--period YYYY-MM] [--brigade CODE]');
+          const run = await services.jobs.run(positionals[0], { via: 'cli', period: values.period, brigade: values.brigade });
           process.stdout.write(
             `${run.job} ${run.period ?? ''} ${run.status}: found ${run.found}, did ${run.did} (run #${run.id}, attempt ${run.attempt})\n${JSON.stringify(run.summary, null, 2)}\n${run.error ? `error: ${run.error}\n` : ''}`,
           );
           return run.status === 'ok' ? 0 : 1;
         }
-        throw new UsageError('Usage: job list | job run NAME [--period YYYY-MM]');
+        throw new UsageError('Usage: job list | job run NAME [--period YYYY-MM] [--brigade CODE]');
       }
       case 'verify-history':
         return await verifyHistoryCommand(services, rest, (text) => process.stdout.write(text));

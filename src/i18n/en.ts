@@ -1184,6 +1184,8 @@ export const en: Record<string, string> = {
   'history.check_help': 'Every step carries a hash chained to the previous one, so a step changed or deleted behind the application’s back is found (verify-history on the command line checks every record).',
   'job.history-anchor': 'Daily anchor of the history',
 
-  // Issue 11, finding 4: a new brigade's time zone (npm run cli -- brigade create).
+  // Issue 11, finding 4: a new brigade's time zone (npm run cli -- brigade create); the jobs page is the brigade's own; runs after a since month changed.
   'validation.invalid_time_zone': 'A time zone is an IANA name, e.g. Asia/Shanghai',
+  'jobs.own_brigade': 'The log shows your brigade’s part of each run; a run by hand checks your brigade only.',
+  'job_via.since': 'Since month changed',
 };

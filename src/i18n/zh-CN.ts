@@ -1204,6 +1204,8 @@ export const zhCN: Record<string, string> = {
   'history.check_help': '每一步都带有与上一步相连的哈希值，任何一步在系统之外被改动或删除都会被发现（命令行 verify-history 可核查全部记录）。',
   'job.history-anchor': '全过程记录每日锚定',
 
-  // Issue 11, finding 4: a new brigade's time zone (npm run cli -- brigade create).
+  // Issue 11, finding 4: a new brigade's time zone (npm run cli -- brigade create); the jobs page is the brigade's own; runs after a since month changed.
   'validation.invalid_time_zone': '时区应为 IANA 名称，例如 Asia/Shanghai',
+  'jobs.own_brigade': '运行记录只显示本大队的部分；手动运行只检查本大队。',
+  'job_via.since': '起始月变更后重新判定',
 };

@@ -17,6 +17,7 @@ import { HardProblemResolutions1796526000000 } from './20261206T0300-hard-proble
 import { MergedProblemsHandOverPlans1796526060000 } from './20261206T0301-merged-problems-hand-over-plans';
 import { CurrentResolutionOnly1796526120000 } from './20261206T0302-current-resolution-only';
 import { BrigadeSince1796529600000 } from './20261206T0400-brigade-since';
+import { JobRunBrigades1796536800000 } from './20261206T0600-job-run-brigades';
 
 /** Every migration, oldest first. Never edit one that has landed: add a new one. */
 export const MIGRATIONS = [
@@ -39,4 +40,5 @@ export const MIGRATIONS = [
   MergedProblemsHandOverPlans1796526060000,
   CurrentResolutionOnly1796526120000,
   BrigadeSince1796529600000,
+  JobRunBrigades1796536800000,
 ];
