@@ -14,9 +14,12 @@ const HELP = `Liandong 联动 — command line
                                               load the reference organisation and demo users (adds what is missing);
                                               with --history-months, also N months of past demo operations
                                               (only into a brigade that has no operations yet)
+  npm run cli -- brigade create --code CODE --name "名称" [--name-en NAME] [--time-zone Asia/Shanghai]
+                   [--since YYYY-MM]          create a brigade (another district): empty, its first administrator next
   npm run cli -- user create --username NAME --name "显示名" --roles squad_leader[,officer…]
                    [--squad CODE] [--password PW] [--brigade CODE]
-                                              create a user (prints a generated password if none is given)
+                                              create a user (prints a generated password if none is given);
+                                              --brigade is needed once there is more than one brigade
   npm run cli -- user create --roles admin --username NAME --name "显示名" --brigade CODE --brigade-name "大队名称"
                    [--brigade-name-en NAME]   the first administrator, with a brigade that does not exist yet
                                               (an empty database: nobody can sign in before this)
@@ -26,8 +29,8 @@ const HELP = `Liandong 联动 — command line
   npm run cli -- token revoke ID|TOKEN        revoke one token, by its id (token list) or the token itself
   npm run cli -- token revoke --user USERNAME revoke every token of that user
   npm run cli -- job list                     the jobs, their schedules and latest runs
-  npm run cli -- job run NAME [--period YYYY-MM]
-                                              run a job now (recorded in the job-run log)
+  npm run cli -- job run NAME [--period YYYY-MM] [--brigade CODE]
+                                              run a job now, for every brigade or the one named (recorded in the job-run log)
   npm run cli -- verify-history [--brigade CODE] [--anchors FILE]
                                               check every record's history hash chain, and the latest anchor
                                               (and those in FILE, kept outside); exit 1 naming what does not verify
@@ -68,6 +71,28 @@ async function main(argv: string[]): Promise<number> {
             );
           }
         }
+        return 0;
+      }
+      case 'brigade': {
+        const [sub, ...args] = rest;
+        if (sub !== 'create') throw new UsageError('Usage: brigade create --code CODE --name NAME [--name-en NAME] [--time-zone ZONE] [--since YYYY-MM]');
+        const { values } = parseArgs({
+          args,
+          options: { code: { type: 'string' }, name: { type: 'string' }, 'name-en': { type: 'string' }, 'time-zone': { type: 'string' }, since: { type: 'string' } },
+          strict: true,
+        });
+        const brigade = await services.org.createBrigade({
+          code: values.code ?? '',
+          name: values.name ?? '',
+          nameEn: values['name-en'],
+          timeZone: values['time-zone'],
+          since: values.since,
+        });
+        process.stdout.write(
+          `Created brigade ${brigade.code} (${brigade.name}, id ${brigade.id}), time zone ${brigade.timeZone}, using Liandong since ${brigade.since}.\n` +
+            'Next: create its first administrator, who then makes its squads, linkage groups and users under /admin:\n' +
+            `  npm run cli -- user create --brigade ${brigade.code} --username ${brigade.code}.admin --name "系统管理员" --roles admin\n`,
+        );
         return 0;
       }
       case 'user': {
@@ -117,15 +142,15 @@ async function main(argv: string[]): Promise<number> {
           return 0;
         }
         if (sub === 'run') {
-          const { values, positionals } = parseArgs({ args, options: { period: { type: 'string' } }, allowPositionals: true });
-          if (positionals.length !== 1) throw new UsageError('Usage: job run NAME [--period YYYY-MM]');
-          const run = await services.jobs.run(positionals[0], { via: 'cli', period: values.period });
+          const { values, positionals } = parseArgs({ args, options: { period: { type: 'string' }, brigade: { type: 'string' } }, allowPositionals: true });
+          if (positionals.length !== 1) throw new UsageError('Usage: job run NAME [--period YYYY-MM] [--brigade CODE]');
+          const run = await services.jobs.run(positionals[0], { via: 'cli', period: values.period, brigade: values.brigade });
           process.stdout.write(
             `${run.job} ${run.period ?? ''} ${run.status}: found ${run.found}, did ${run.did} (run #${run.id}, attempt ${run.attempt})\n${JSON.stringify(run.summary, null, 2)}\n${run.error ? `error: ${run.error}\n` : ''}`,
           );
           return run.status === 'ok' ? 0 : 1;
         }
-        throw new UsageError('Usage: job list | job run NAME [--period YYYY-MM]');
+        throw new UsageError('Usage: job list | job run NAME [--period YYYY-MM] [--brigade CODE]');
       }
       case 'verify-history':
         return await verifyHistoryCommand(services, rest, (text) => process.stdout.write(text));

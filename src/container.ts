@@ -130,8 +130,9 @@ export function createServices(config: Readonly<Config>, db: Database, clock: Cl
   services.apiTokens = new ApiTokenService(db, clock);
   services.jobs = new JobRunner(services, JOBS);
   // R6: a brigade's `since` moved over months that have ended: the monthly-minimum job judges them again (flags raised or resolved by data).
-  admin.onSinceChanged(async ({ months, by }) => {
-    for (const period of months) await services.jobs.run('monthly-minimum', { via: 'manual', period, triggeredBy: by });
+  // That brigade's months only: another brigade's standing is none of its administrator's doing (issue 11, finding 4).
+  admin.onSinceChanged(async ({ brigadeId, months, by }) => {
+    for (const period of months) await services.jobs.run('monthly-minimum', { via: 'since', period, brigadeId, triggeredBy: by });
   });
   return services;
 }

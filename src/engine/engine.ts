@@ -1,4 +1,4 @@
-import { type AnyMachineSnapshot, createActor, initialTransition, transition } from 'xstate';
+import { type AnyMachineSnapshot, type AnyStateMachine, createActor, initialTransition, transition } from 'xstate';
 import type { EntityManager } from 'typeorm';
 import type { Clock } from '../clock';
 import {
@@ -13,6 +13,7 @@ import type { Database } from '../persistence/data-source';
 import { WorkflowHistory } from '../persistence/entities';
 import { asDatetimeColumn, readJson, sql } from '../persistence/sql';
 import { GENESIS_HASH, stepHash } from './history-hash';
+import type { Permit } from '../../workflows/shared/actor';
 import type { CommandEvent, EngineActor, WorkflowDefinition } from './workflow-definition';
 
 /** The fields the engine adds to every event; they are not part of the stored payload. */
@@ -52,6 +53,30 @@ export function acceptedEvents(snapshot: AnyMachineSnapshot): string[] {
     for (const type of Object.keys(node.on ?? {})) if (!type.startsWith('xstate.') && type !== '*') types.add(type);
   }
   return [...types];
+}
+
+const TAKING = new WeakMap<AnyStateMachine, Map<string, string[]>>();
+
+/**
+ * The states (top-level, as `state` names them) in which the machine takes
+ * `type`: its own transitions, a descendant's, or the machine's own.
+ */
+export function statesTaking(machine: AnyStateMachine, type: string): string[] {
+  let byType = TAKING.get(machine);
+  if (!byType) TAKING.set(machine, (byType = new Map()));
+  const known = byType.get(type);
+  if (known) return known;
+  const takes = (node: StateNodeLike): boolean => Object.keys(node.on ?? {}).includes(type) || Object.values(node.states ?? {}).some(takes);
+  const root = machine.root as unknown as StateNodeLike;
+  const all = Object.keys(root.states ?? {});
+  const found = Object.keys(root.on ?? {}).includes(type) ? all : all.filter((name) => takes(root.states![name]));
+  byType.set(type, found);
+  return found;
+}
+
+interface StateNodeLike {
+  on?: Record<string, unknown>;
+  states?: Record<string, StateNodeLike>;
 }
 
 function stateName(snapshot: AnyMachineSnapshot): string {
@@ -135,10 +160,13 @@ export class WorkflowEngine {
   }
 
   /**
-   * Applies one event as one transaction. Refusals are distinct typed errors:
-   * unknown record (404), stale `expectedVersion` (409 stale_version), an
-   * event the state does not take (409 event_not_accepted), a caller who may
-   * not send it (403), a rule that refuses it (422). Nothing is written then.
+   * Applies one event as one transaction. Refusals are distinct typed errors,
+   * in this order (issue 11, finding 8): unknown record or another brigade's
+   * (404); a caller who may not read it, or may send this event in no state
+   * of it (403: nothing of its version or state is told); stale
+   * `expectedVersion` (409 stale_version); an event the state does not take
+   * (409 event_not_accepted); a caller who may not send it in this state
+   * (403); a rule that refuses it (422). Nothing is written then.
    */
   async send<TContext>(
     def: WorkflowDefinition<TContext>,
@@ -160,6 +188,9 @@ export class WorkflowEngine {
     const run = async (m: EntityManager) => {
       const loaded = await this.load<TContext>(m, def, id, actor);
       const { row, snapshot, state, context } = loaded;
+      const permitFacts = def.permitFacts ? await def.permitFacts(m, actor, context, command, id) : undefined;
+      this.authorize(def, loaded, actor, command.type, permitFacts);
+      // Only a caller who may act on the record hears that it moved on, or that its state does not take the event.
       if (opts.expectedVersion !== undefined && opts.expectedVersion !== row.version) {
         throw new StaleVersionError(
           `Record ${id} is at version ${row.version}, not ${opts.expectedVersion}: someone acted first`,
@@ -170,7 +201,6 @@ export class WorkflowEngine {
       if (!acceptedEvents(snapshot).includes(command.type)) {
         throw new EventNotAcceptedError(`${command.type} is not accepted in state ${state}`, command.type, state);
       }
-      const permitFacts = def.permitFacts ? await def.permitFacts(m, actor, context, command, id) : undefined;
       const permit = def.may(command.type, actor, context, state, permitFacts);
       if (!permit.ok) throw new ForbiddenError(`You may not send ${command.type} in state ${state}`, permit.reason);
 
@@ -258,6 +288,36 @@ export class WorkflowEngine {
     };
     const snapshot = this.restore(def, row);
     return { row, snapshot, state: stateName(snapshot), context: snapshot.context as TContext };
+  }
+
+  /**
+   * Who may send `type` to this record, asked before anything of its state or
+   * version is told: the caller may read the record (the definition's
+   * `mayRead`), and may send this event in some state that takes it. Whether
+   * they may in the state it is in now is asked after the version (a leader
+   * who read a draft they may cancel, filed meanwhile, is told it moved on,
+   * not refused). 403 otherwise.
+   */
+  authorize<TContext>(def: WorkflowDefinition<TContext>, loaded: LoadedInstance<TContext>, actor: EngineActor, type: string, permitFacts?: unknown): void {
+    const read = def.mayRead?.(actor, loaded.context);
+    if (read && !read.ok) throw new ForbiddenError(`You may not read ${def.name} ${loaded.row.id}`, read.reason);
+    const states = statesTaking(def.machine, type);
+    // An event no state takes is no one's to send; the caller may read the record, so the state may be named.
+    if (!states.length) throw new EventNotAcceptedError(`${type} is not an event of ${def.name}`, type, loaded.state);
+    const here = states.includes(loaded.state) ? def.may(type, actor, loaded.context, loaded.state, permitFacts) : null;
+    if (here?.ok) return;
+    const elsewhere = states.filter((s) => s !== loaded.state).map((s) => def.may(type, actor, loaded.context, s, permitFacts));
+    if (elsewhere.some((p) => p.ok)) return;
+    const refused = (here ?? elsewhere[0]) as Extract<Permit, { ok: false }>;
+    throw new ForbiddenError(`You may not send ${type} to ${def.name} ${loaded.row.id}`, refused.reason);
+  }
+
+  /** Loads a record of the actor's brigade and asks `authorize`: for a service that prepares a command before sending it. */
+  async loadAuthorized<TContext>(m: EntityManager, def: WorkflowDefinition<TContext>, id: number, actor: EngineActor, type: string): Promise<LoadedInstance<TContext>> {
+    const loaded = await this.load(m, def, id, actor);
+    const permitFacts = def.permitFacts ? await def.permitFacts(m, actor, loaded.context, { type }, id) : undefined;
+    this.authorize(def, loaded, actor, type, permitFacts);
+    return loaded;
   }
 
   /**

@@ -34,6 +34,9 @@ export interface StepRecord<TContext> {
   next: TContext;
 }
 
+/** Whether a caller may read a record, or why not (a reason of who-may-do-what, as a 403 names it). */
+export type ReadPermit = { ok: true } | { ok: false; reason: string };
+
 export interface DeadlineSpec {
   /** e.g. `decision`, `results`, `holding_end`, `audit` (SPEC §3.5). */
   kind: string;
@@ -54,6 +57,12 @@ export interface WorkflowDefinition<TContext = any, TInput = any> {
   version: number;
   /** Migration of a persisted snapshot from version N to N + 1, keyed by N. */
   migrations?: Record<number, (persisted: any) => any>;
+  /**
+   * Who may read a record of this kind, when not everyone of the brigade may
+   * (a group's plans and meetings). Asked before anything else about a command,
+   * so a caller who may not read the record learns nothing of its state or version.
+   */
+  mayRead?(actor: EngineActor, context: TContext): ReadPermit;
   /**
    * Who may send `type` in `state` (the same predicate the machine's `permitted` guard uses).
    * `facts`: what `permitFacts` loaded, for a rule of who-may that reads the world (none otherwise).

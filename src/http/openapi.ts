@@ -343,7 +343,11 @@ export function openApiDocument(): Record<string, unknown> {
       version: '1',
       description:
         'Joint enforcement operations of a city-management enforcement brigade. Authenticate with `Authorization: Bearer <token>` ' +
-        '(`npm run cli -- token <username>`). Errors are `{"error": {"code", "message", "fields"}}`.',
+        '(`npm run cli -- token <username>`). Errors are `{"error": {"code", "message", "fields"}}`. ' +
+        'Everything is your brigade’s: another brigade’s records are unknown (404). A step on a record is refused in this order: ' +
+        'unknown (404); you may not read it, or may not send that event in any state (403, nothing of its state or version told); ' +
+        '`expectedVersion` stale (409 stale_version); the state does not take the event (409 event_not_accepted); ' +
+        'you may not send it in this state (403); a rule refuses it (422).',
     },
     servers: [{ url: '/' }],
     security: [{ bearer: [] }],
@@ -525,12 +529,12 @@ export function openApiDocument(): Record<string, unknown> {
         },
       },
       '/api/v1/jobs': {
-        get: { summary: 'The oversight jobs, their schedules and the latest runs (managers)', responses: { '200': { description: '`{items, runs}`' }, '401': errors['401'], '403': errors['403'] } },
+        get: { summary: 'The oversight jobs, their schedules and the latest runs — your brigade’s part of each (managers)', responses: { '200': { description: '`{items, runs}`' }, '401': errors['401'], '403': errors['403'] } },
       },
       '/api/v1/jobs/{name}/run': {
         parameters: [{ name: 'name', in: 'path', required: true, schema: { type: 'string' } }],
         post: {
-          summary: 'Run a job now (managers); recorded in the job-run log',
+          summary: 'Run an oversight job now for your brigade only (managers); recorded in the job-run log. The instance’s housekeeping (sessions, outbox) is not run by hand: 404',
           requestBody: { required: false, content: { 'application/json': { schema: json(runJobBody) } } },
           responses: { '200': { description: 'The run: status ok or failed, what it found and did' }, ...errors },
         },

@@ -1207,4 +1207,8 @@ export const en: Record<string, string> = {
   'error.too_many_fields': 'Too many form fields (at most 2,000)',
   'error.bad_request': 'The request could not be read',
   'error.invalid_form': 'The form holds a field name or value it does not take',
+  // Issue 11, finding 4: a new brigade's time zone (npm run cli -- brigade create); the jobs page is the brigade's own; runs after a since month changed.
+  'validation.invalid_time_zone': 'A time zone is an IANA name, e.g. Asia/Shanghai',
+  'jobs.own_brigade': 'The log shows your brigade’s part of each run; a run by hand checks your brigade only.',
+  'job_via.since': 'Since month changed',
 };

@@ -1227,4 +1227,8 @@ export const zhCN: Record<string, string> = {
   'error.too_many_fields': '表单字段过多（最多 2000 个）',
   'error.bad_request': '请求无法读取',
   'error.invalid_form': '表单含有不接受的字段名或内容',
+  // Issue 11, finding 4: a new brigade's time zone (npm run cli -- brigade create); the jobs page is the brigade's own; runs after a since month changed.
+  'validation.invalid_time_zone': '时区应为 IANA 名称，例如 Asia/Shanghai',
+  'jobs.own_brigade': '运行记录只显示本大队的部分；手动运行只检查本大队。',
+  'job_via.since': '起始月变更后重新判定',
 };

@@ -1,9 +1,9 @@
 import { type EntityManager, In } from 'typeorm';
-import { Brigade, Flag, GoodsItem, Operation } from '../persistence/entities';
+import { Flag, GoodsItem, Operation } from '../persistence/entities';
 import type { WantedFlag } from '../domain/oversight/flag.service';
 import type { Light } from '../domain/oversight/lights';
 import { localDateOf } from '../time';
-import type { JobDefinition } from './job';
+import type { BrigadeJob } from './job';
 
 const KINDS = ['goods_near_limit', 'goods_past_limit'] as const;
 type Kind = (typeof KINDS)[number];
@@ -63,38 +63,31 @@ function wantedFlags(held: GoodsItem[], opById: Map<number, Pick<Operation, 'gro
  * confiscated, disposed of or extended resolves its flag by data. Idempotent:
  * a second run with nothing changed raises nothing.
  */
-export const goodsLimitsJob: JobDefinition = {
+export const goodsLimitsJob: BrigadeJob = {
   name: 'goods-limits',
   description: 'R13',
-  async run({ services, now, runId }) {
+  scope: 'brigade',
+  async runFor({ services, now, runId }, brigade) {
     const { db, flags, goods } = services;
-    const summary: Record<string, unknown> = {};
-    let found = 0;
-    let did = 0;
-    for (const brigade of await db.manager.find(Brigade)) {
-      // One transaction per brigade: what is read is what the flags are synced to.
-      const outcome = await db.transaction(async (m) => {
-        const held = await heldNearLimit(m, brigade.id, now);
-        const near = held.filter((i) => goods.lightOf(i, now) !== 'green');
-        const opIds = [...new Set(near.map((i) => i.operationId))];
-        const ops = opIds.length ? await m.find(Operation, { select: { id: true, groupId: true }, where: { id: In(opIds) } }) : [];
-        const wanted = wantedFlags(near, new Map(ops.map((o) => [o.id, o])), brigade.timeZone, now, (i) => goods.lightOf(i, now));
-        const result: Record<string, unknown> = { near: wanted.goods_near_limit.length, past: wanted.goods_past_limit.length };
-        let changed = 0;
-        for (const kind of KINDS) {
-          // Periods with open flags are looked at again: an item dealt with resolves its flag by data.
-          const open = await m.find(Flag, { select: { period: true }, where: { brigadeId: brigade.id, kind, status: 'open' } });
-          const periods = [...new Set([...wanted[kind].map((w) => w.period), ...open.map((f) => f.period)])];
-          const sync = await flags.sync(m, brigade.id, { kind, periods }, wanted[kind], runId);
-          result[kind] = sync;
-          changed += sync.raised + sync.resolvedByData;
-        }
-        return { result, found: near.length, did: changed };
-      });
-      summary[brigade.code] = outcome.result;
-      found += outcome.found;
-      did += outcome.did;
-    }
-    return { found, did, summary };
+    // One transaction per brigade: what is read is what the flags are synced to.
+    const outcome = await db.transaction(async (m) => {
+      const held = await heldNearLimit(m, brigade.id, now);
+      const near = held.filter((i) => goods.lightOf(i, now) !== 'green');
+      const opIds = [...new Set(near.map((i) => i.operationId))];
+      const ops = opIds.length ? await m.find(Operation, { select: { id: true, groupId: true }, where: { id: In(opIds) } }) : [];
+      const wanted = wantedFlags(near, new Map(ops.map((o) => [o.id, o])), brigade.timeZone, now, (i) => goods.lightOf(i, now));
+      const result: Record<string, unknown> = { near: wanted.goods_near_limit.length, past: wanted.goods_past_limit.length };
+      let changed = 0;
+      for (const kind of KINDS) {
+        // Periods with open flags are looked at again: an item dealt with resolves its flag by data.
+        const open = await m.find(Flag, { select: { period: true }, where: { brigadeId: brigade.id, kind, status: 'open' } });
+        const periods = [...new Set([...wanted[kind].map((w) => w.period), ...open.map((f) => f.period)])];
+        const sync = await flags.sync(m, brigade.id, { kind, periods }, wanted[kind], runId);
+        result[kind] = sync;
+        changed += sync.raised + sync.resolvedByData;
+      }
+      return { result, found: near.length, did: changed };
+    });
+    return { found: outcome.found, did: outcome.did, summary: outcome.result };
   },
 };

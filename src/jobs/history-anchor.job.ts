@@ -1,4 +1,4 @@
-import type { JobDefinition } from './job';
+import type { BrigadeJob } from './job';
 
 /**
  * The history's daily anchor (SPEC §3: every step is chained to the record's
@@ -8,15 +8,16 @@ import type { JobDefinition } from './job';
  * (`npm run cli -- anchors`; `verify-history` checks the latest). Idempotent
  * per day: a second run that day keeps the first anchor.
  */
-export const historyAnchorJob: JobDefinition = {
+export const historyAnchorJob: BrigadeJob = {
   name: 'history-anchor',
   description: '§3',
-  async run({ services, now }) {
-    const taken = await services.historyChain.anchor(now);
-    const summary: Record<string, unknown> = {};
-    for (const t of taken) {
-      summary[t.brigade] = { day: t.day, taken: t.taken, digest: t.anchor.digest, records: t.anchor.recordCount, steps: t.anchor.stepCount, upto: t.anchor.uptoHistoryId };
-    }
-    return { found: taken.length, did: taken.filter((t) => t.taken).length, summary };
+  scope: 'brigade',
+  async runFor({ services, now }, brigade) {
+    const [t] = await services.historyChain.anchor(now, [brigade]);
+    return {
+      found: 1,
+      did: t.taken ? 1 : 0,
+      summary: { day: t.day, taken: t.taken, digest: t.anchor.digest, records: t.anchor.recordCount, steps: t.anchor.stepCount, upto: t.anchor.uptoHistoryId },
+    };
   },
 };

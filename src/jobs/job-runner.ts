@@ -1,15 +1,43 @@
 import os from 'node:os';
+import { In } from 'typeorm';
 import type { Services } from '../container';
-import { NotFoundError, ValidationError } from '../errors';
-import { JobRun } from '../persistence/entities';
+import type { Principal } from '../domain/org/org.service';
+import { mayReadJobs, mayRunJobs } from '../domain/oversight/oversight.policy';
+import { ForbiddenError, NotFoundError, ValidationError } from '../errors';
+import { Brigade, JobRun, JobRunBrigade } from '../persistence/entities';
 import { sql } from '../persistence/sql';
-import type { JobDefinition, JobOutcome } from './job';
+import type { Permit } from '../../workflows/shared/actor';
+import { type BrigadeJob, type JobDefinition, type JobOutcome, isBrigadeJob } from './job';
 
-export interface RunRequest {
-  via: 'schedule' | 'manual' | 'cli';
-  period?: string;
-  slotKey?: string;
-  triggeredBy?: number | null;
+/**
+ * How a run was started, and so which brigades it works on:
+ * - `schedule`, `cli`: the instance's own runs, every brigade (the CLI may name one);
+ * - `manual`: a manager's button or API call — who may is the policy's, and it
+ *   works on the caller's brigade only;
+ * - `since`: the domain's own run after an administrator moved their brigade's
+ *   `since` month (R6: the months it moved over are judged again), that brigade only.
+ */
+export type RunRequest =
+  | { via: 'schedule' | 'cli'; period?: string; slotKey?: string; brigade?: string }
+  | { via: 'manual'; period?: string; by: Principal }
+  | { via: 'since'; period?: string; brigadeId: number; triggeredBy: number | null };
+
+/** A run as a brigade sees it: the run, with that brigade's part only (its found, did, status, error and summary). */
+export interface BrigadeRunView {
+  id: number;
+  job: string;
+  period: string | null;
+  via: string;
+  instance: string;
+  attempt: number;
+  startedAt: Date;
+  finishedAt: Date | null;
+  status: string;
+  found: number;
+  did: number;
+  error: string | null;
+  /** The brigade's part, under its code (the shape the instance's log keys every brigade's part by). */
+  summary: Record<string, unknown>;
 }
 
 const PERIOD = /^\d{4}-(0[1-9]|1[0-2])$/;
@@ -19,11 +47,17 @@ export function instanceName(services: Services): string {
   return services.config.jobs.instanceName ?? `${os.hostname()}:${process.pid}`;
 }
 
+function refuse(permit: Permit, message: string): void {
+  if (!permit.ok) throw new ForbiddenError(message, permit.reason);
+}
+
 /**
  * Runs jobs and keeps the job-run log: one row per attempt (job, period,
- * instance, start, end, what it found and did, the error if any). A failed
- * attempt is retried (`jobs.attempts`, doubling waits); every failure stays
- * visible in the log.
+ * instance, start, end, what it found and did, the error if any), and for an
+ * oversight job one row per brigade it worked on, with that brigade's part. A
+ * failed attempt is retried (`jobs.attempts`, doubling waits); every failure
+ * stays visible in the log. A brigade's part that fails does not stop the
+ * others (one brigade's bad data never holds up another's oversight).
  */
 export class JobRunner {
   private readonly byName: Map<string, JobDefinition>;
@@ -35,46 +69,114 @@ export class JobRunner {
     this.byName = new Map(jobs.map((j) => [j.name, j]));
   }
 
+  /** The oversight jobs: those a brigade sees and a manager may run by hand. */
+  get brigadeJobs(): BrigadeJob[] {
+    return this.jobs.filter(isBrigadeJob);
+  }
+
   job(name: string): JobDefinition {
     const job = this.byName.get(name);
     if (!job) throw new NotFoundError(`No job ${name}`);
     return job;
   }
 
+  /** 403 unless this caller may run the oversight jobs by hand (oversight.policy.ts). */
+  assertMayRun(p: Principal): void {
+    refuse(mayRunJobs(p), 'Only the Duty Command Section or a commander runs a job by hand');
+  }
+
   async run(name: string, req: RunRequest): Promise<JobRun> {
+    if (req.via === 'manual') this.assertMayRun(req.by);
     const job = this.job(name);
+    // By hand, only a brigade's own jobs: the instance's housekeeping is no brigade's to run.
+    if (req.via === 'manual' && !isBrigadeJob(job)) throw new NotFoundError(`No job ${name} for a brigade`);
     if (req.period !== undefined && !PERIOD.test(req.period)) {
       throw new ValidationError(`A period is YYYY-MM, not ${req.period}`, { period: 'invalid_format:YYYY-MM' });
     }
+    const brigades = isBrigadeJob(job) ? await this.brigadesOf(req) : [];
     const { attempts, retryDelayMs } = this.services.config.jobs;
     let last!: JobRun;
     for (let attempt = 1; attempt <= attempts; attempt++) {
-      last = await this.attempt(job, req, attempt);
+      last = await this.attempt(job, req, attempt, brigades);
       if (last.status === 'ok') return last;
       if (attempt < attempts) await new Promise((r) => setTimeout(r, retryDelayMs * 2 ** (attempt - 1)));
     }
     return last;
   }
 
-  private async attempt(job: JobDefinition, req: RunRequest, attempt: number): Promise<JobRun> {
+  /** The brigades a run works on: the caller's by hand or after a `since` change, a named one from the CLI, else every one. */
+  private async brigadesOf(req: RunRequest): Promise<Brigade[]> {
+    const m = this.services.db.manager;
+    if (req.via === 'manual') return [await this.services.org.brigadeById(req.by.brigadeId)];
+    if (req.via === 'since') return [await this.services.org.brigadeById(req.brigadeId)];
+    if (req.brigade !== undefined) return [await this.services.org.brigadeByCode(req.brigade)];
+    return m.find(Brigade, { order: { id: 'ASC' } });
+  }
+
+  private async attempt(job: JobDefinition, req: RunRequest, attempt: number, brigades: Brigade[]): Promise<JobRun> {
     const { db, clock, logger } = this.services;
     const now = clock.now();
     // The log names the period looked at; the job itself is told only a period asked for by hand.
     const period = req.period ?? job.defaultPeriod?.({ services: this.services, now });
-    const { insertId: runId } = await db.transaction((m) =>
-      sql(
+    const triggeredBy = req.via === 'manual' ? req.by.userId : req.via === 'since' ? req.triggeredBy : null;
+    const slotKey = req.via === 'schedule' || req.via === 'cli' ? (req.slotKey ?? null) : null;
+    const runId = await db.transaction(async (m) => {
+      const { insertId } = await sql(
         m,
         'INSERT INTO job_runs (job, period, via, instance, slot_key, triggered_by, attempt, started_at, finished_at, status, found, did, summary, error) VALUES (?, ?, ?, ?, ?, ?, ?, ?, NULL, ?, 0, 0, ?, NULL)',
-        [job.name, period ?? null, req.via, instanceName(this.services), req.slotKey ?? null, req.triggeredBy ?? null, attempt, now, 'running', {}],
-      ),
-    );
+        [job.name, period ?? null, req.via, instanceName(this.services), slotKey, triggeredBy, attempt, now, 'running', {}],
+      );
+      // Each brigade's part is in the log (running) from the start: its page shows the run under way.
+      for (const b of brigades) {
+        await sql(m, 'INSERT INTO job_run_brigades (run_id, brigade_id, status, found, did, summary, error) VALUES (?, ?, ?, 0, 0, ?, NULL)', [insertId, b.id, 'running', {}]);
+      }
+      return insertId;
+    });
+    const ctx = { services: this.services, now, period: req.period, runId };
     let outcome: JobOutcome | null = null;
     let error: string | null = null;
-    try {
-      outcome = await job.run({ services: this.services, now, period: req.period, runId });
-    } catch (e) {
-      error = e instanceof Error ? `${e.name}: ${e.message}` : String(e);
-      logger.error('job failed', { job: job.name, runId, attempt, err: e });
+    if (isBrigadeJob(job)) {
+      const summary: Record<string, unknown> = {};
+      const errors: string[] = [];
+      let found = 0;
+      let did = 0;
+      for (const brigade of brigades) {
+        let part: JobOutcome | null = null;
+        let failed: string | null = null;
+        try {
+          part = await job.runFor(ctx, brigade);
+        } catch (e) {
+          failed = describe(e);
+          logger.error('job failed', { job: job.name, runId, attempt, brigade: brigade.code, err: e });
+        }
+        await db.transaction((m) =>
+          sql(m, 'UPDATE job_run_brigades SET status = ?, found = ?, did = ?, summary = ?, error = ? WHERE run_id = ? AND brigade_id = ?', [
+            failed ? 'failed' : 'ok',
+            part?.found ?? 0,
+            part?.did ?? 0,
+            part?.summary ?? {},
+            failed?.slice(0, 4000) ?? null,
+            runId,
+            brigade.id,
+          ]),
+        );
+        if (part) {
+          summary[brigade.code] = part.summary;
+          found += part.found;
+          did += part.did;
+        }
+        if (failed) errors.push(`${brigade.code}: ${failed}`);
+      }
+      // The instance's own log keeps every brigade's part under its code (the CLI prints it); brigades read their own rows.
+      outcome = { found, did, summary };
+      error = errors.length ? errors.join('\n') : null;
+    } else {
+      try {
+        outcome = await job.run(ctx);
+      } catch (e) {
+        error = describe(e);
+        logger.error('job failed', { job: job.name, runId, attempt, err: e });
+      }
     }
     await db.transaction((m) =>
       sql(m, 'UPDATE job_runs SET finished_at = ?, status = ?, found = ?, did = ?, summary = ?, error = ? WHERE id = ?', [
@@ -90,8 +192,51 @@ export class JobRunner {
     return db.manager.findOneByOrFail(JobRun, { id: runId });
   }
 
-  /** The latest runs, newest first (for `job list` and the managers' page). */
+  /** The latest runs of the instance, newest first, every brigade's part (the CLI's `job list`; the operator's view). */
   async recent(limit = 50, job?: string): Promise<JobRun[]> {
     return this.services.db.manager.find(JobRun, { where: job ? { job } : {}, order: { id: 'DESC' }, take: limit });
   }
+
+  /** A manager's view of the log: their brigade's part of the latest runs, newest first (403 for anyone else). */
+  async recentFor(p: Principal, limit = 50): Promise<BrigadeRunView[]> {
+    refuse(mayReadJobs(p), 'Only the Duty Command Section or a commander sees the jobs');
+    const parts = await this.services.db.manager.find(JobRunBrigade, {
+      where: { brigadeId: p.brigadeId, run: { job: In(this.brigadeJobs.map((j) => j.name)) } },
+      relations: { run: true },
+      order: { runId: 'DESC' },
+      take: limit,
+    });
+    return parts.map((part) => presentPart(part, p.brigadeCode));
+  }
+
+  /** A brigade's view of one run (a manual run's answer): its part only. */
+  async runView(p: Principal, runId: number): Promise<BrigadeRunView> {
+    refuse(mayReadJobs(p), 'Only the Duty Command Section or a commander sees the jobs');
+    const part = await this.services.db.manager.findOne(JobRunBrigade, { where: { runId, brigadeId: p.brigadeId }, relations: { run: true } });
+    if (!part) throw new NotFoundError(`No run ${runId}`);
+    return presentPart(part, p.brigadeCode);
+  }
+}
+
+function describe(e: unknown): string {
+  return e instanceof Error ? `${e.name}: ${e.message}` : String(e);
+}
+
+function presentPart(part: JobRunBrigade, brigadeCode: string): BrigadeRunView {
+  const r = part.run!;
+  return {
+    id: r.id,
+    job: r.job,
+    period: r.period,
+    via: r.via,
+    instance: r.instance,
+    attempt: r.attempt,
+    startedAt: r.startedAt,
+    finishedAt: r.finishedAt,
+    status: part.status,
+    found: part.found,
+    did: part.did,
+    error: part.error,
+    summary: { [brigadeCode]: part.summary },
+  };
 }

@@ -1,13 +1,14 @@
 import { sql } from '../persistence/sql';
-import type { JobDefinition } from './job';
+import type { InstanceJob } from './job';
 
 /**
  * Notifications: delivers the outbox (issue 4, item 7). Every few seconds;
  * safe to run on several instances at once (rows are claimed) and again
  * after a failure (what went out is not sent again).
  */
-export const outboxJob: JobDefinition = {
+export const outboxJob: InstanceJob = {
   name: 'outbox',
+  scope: 'instance',
   description: 'notifications',
   async run({ services, now }) {
     const r = await services.outbox.drain();

@@ -1,8 +1,9 @@
-import type { JobDefinition } from './job';
+import type { InstanceJob } from './job';
 
 /** Housekeeping: deletes expired web sessions, and sign-in throttle rows that count nothing any more. */
-export const sessionsJob: JobDefinition = {
+export const sessionsJob: InstanceJob = {
   name: 'sessions',
+  scope: 'instance',
   description: 'housekeeping',
   async run({ services }) {
     const deleted = await services.sessions.sweep();

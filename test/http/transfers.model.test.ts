@@ -50,9 +50,11 @@ describe('model-based: every simple path of the case transfer machine, driven th
       const history = (await t.as('commander').get(`/api/v1/transfers/${id}/history`).expect(200)).body.items;
       expect(history.map((h: { event: string }) => h.event)).toEqual(['CREATE', ...path.steps.slice(0, i + 1).map((s) => s.type)]);
     }
-    // Whatever the end, nothing more is taken: every event by everyone is refused with 409.
+    // Whatever the end, nothing more is taken: every event, by the one who could send it in another state, is refused with 409
+    // (anyone else is refused with 403 before the state is told: issue 11, finding 8).
+    const sender: Record<string, string> = { ACCEPT: 'nanjingdonglu.leader', DISPUTE: 'nanjingdonglu.leader', DESIGNATE: 'legal', WITHDRAW: 'waitan.leader' };
     for (const type of Object.keys(MODEL_BODIES)) {
-      const res = await t.as('legal').post(`/api/v1/transfers/${id}/events`, { type, expectedVersion: version, ...MODEL_BODIES[type] });
+      const res = await t.as(sender[type]).post(`/api/v1/transfers/${id}/events`, { type, expectedVersion: version, ...MODEL_BODIES[type] });
       if (path.steps.at(-1)!.state !== 'disputed') expect({ type, status: res.status }).toEqual({ type, status: 409 });
     }
   });

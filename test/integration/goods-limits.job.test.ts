@@ -94,10 +94,11 @@ describe('the job reads the held items in the transaction that syncs their flags
    */
   async function returnedWhileTheJobStarts(id: number, outcome: 'commit' | 'rollback', runId: number) {
     const leader = await principal('waitan.leader');
-    let job!: ReturnType<typeof goodsLimitsJob.run>;
+    const brigade = await t.services.org.brigadeByCode('huangpu');
+    let job!: ReturnType<typeof goodsLimitsJob.runFor>;
     const step = t.services.db.transaction(async (m) => {
       await t.services.engine.send(t.services.goodsWorkflow, id, leader, { type: 'RETURN_TO_OWNER', receivedBy: '王某' }, { tx: m });
-      job = goodsLimitsJob.run({ services: t.services, now: t.clock.now(), runId });
+      job = goodsLimitsJob.runFor({ services: t.services, now: t.clock.now(), runId }, brigade);
       // Long enough for the job to reach its read of the held items.
       await new Promise((r) => setTimeout(r, 300));
       if (outcome === 'rollback') throw new Error('the return is not completed');

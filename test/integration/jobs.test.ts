@@ -195,7 +195,7 @@ describe('the job-run log', () => {
       },
     };
     const runner = new JobRunner({ ...t.services, config: { ...t.services.config, jobs: { ...t.services.config.jobs, retryDelayMs: 1 } } }, [flaky]);
-    const final = await runner.run('flaky', { via: 'manual', triggeredBy: 1 });
+    const final = await runner.run('flaky', { via: 'cli' });
     expect(final).toMatchObject({ status: 'ok', attempt: 3, found: 2, did: 1 });
     const log = await t.services.db.manager.find(JobRun, { where: { job: 'flaky' }, order: { id: 'ASC' } });
     expect(log.map((r) => [r.attempt, r.status, r.error])).toEqual([

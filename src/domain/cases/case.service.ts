@@ -231,6 +231,8 @@ export class CaseService {
     const { expectedVersion, ...rest } = input;
     let command: CommandEvent;
     if (rest.type === 'DESIGNATE') {
+      // Who may designate comes before whether the squad named exists (issue 11, finding 8).
+      await this.engine.loadAuthorized(this.db.manager, this.workflow, id, p, 'DESIGNATE');
       const squad = rest.squad ? (await this.org.resolveSquadCodes(p.brigadeId, [rest.squad], 'squad')).get(rest.squad)!.id : null;
       // The code beside the id: the history reads as the practice does.
       command = { type: 'DESIGNATE', squadId: squad, squad: rest.squad, reason: rest.reason };

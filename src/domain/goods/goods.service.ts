@@ -202,6 +202,8 @@ export class GoodsService {
     const { expectedVersion, ...rest } = input;
     let command: CommandEvent;
     if (rest.type === 'MOVE') {
+      // Who may move it comes before whether the squad named exists (issue 11, finding 8).
+      await this.engine.loadAuthorized(this.db.manager, this.workflow, id, actor, 'MOVE');
       const squad = (await this.org.resolveSquadCodes(actor.brigadeId, [rest.custodianSquad], 'custodianSquad')).get(rest.custodianSquad)!;
       command = { type: 'MOVE', custodianSquadId: squad.id, storagePlace: rest.storagePlace, ...(rest.reason ? { reason: rest.reason } : {}) };
     } else {

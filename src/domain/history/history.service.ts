@@ -157,9 +157,10 @@ export class HistoryService {
    * has none yet: the digest of each record's last step up to a cut — the
    * history rows with an id up to the greatest one committed when the cut is
    * read. Idempotent per day; two runs at once keep one (a unique key).
+   * `only`: these brigades (the history-anchor job gives it one at a time).
    */
-  async anchor(now = this.clock.now()): Promise<AnchorTaken[]> {
-    const brigades = await this.brigades();
+  async anchor(now = this.clock.now(), only?: Brigade[]): Promise<AnchorTaken[]> {
+    const brigades = only ?? (await this.brigades());
     const due = [];
     for (const brigade of brigades) {
       const day = localDateOf(now, brigade.timeZone);

@@ -82,11 +82,12 @@ export class MeetingService {
   async send(actor: Principal, id: number, input: MeetingEventInput): Promise<{ state: string; version: number }> {
     const { expectedVersion, ...rest } = input;
     const m = this.db.manager;
+    // The command is prepared from codes and the stored arrangements: who may send it is asked first (issue 11, finding 8).
+    const loaded = rest.type === 'CANCEL' ? null : await this.engine.loadAuthorized(m, this.workflow, id, actor, rest.type);
     let command: CommandEvent;
     switch (rest.type) {
       case 'EDIT_MEETING': {
-        const loaded = await this.engine.load(m, this.workflow, id, actor);
-        const ctx = loaded.context;
+        const ctx = loaded!.context;
         command = { type: 'EDIT_MEETING', arrangements: await this.toArrangements(m, actor, rest.meeting, ctx.arrangements, null, ctx.kind === 'group') };
         break;
       }

@@ -17,7 +17,7 @@ import { Squad } from '../../persistence/entities';
 import { readDate, readJson, sql } from '../../persistence/sql';
 import { halfYearOf } from '../oversight/half-years';
 import { monthOf } from '../oversight/periods';
-import { groupMembers, ownSquadIn } from '../plans/group-scope';
+import { groupMembers, mayReadGroupRecord, ownSquadIn } from '../plans/group-scope';
 
 export type MeetingWorkflow = WorkflowDefinition<MeetingContext, MeetingInput>;
 
@@ -63,6 +63,8 @@ export function meetingWorkflow(): MeetingWorkflow {
     name: 'meeting',
     machine: meetingMachine,
     version: MEETING_MACHINE_VERSION,
+    // R9: a group's meeting is the group's and the managers' to read; the HQ's summary meeting the whole brigade's.
+    mayRead: (actor, context) => (context.kind === 'group' ? mayReadGroupRecord(actor, context.groupId) : { ok: true as const }),
     may: (type, actor, context, state) => mayMeeting(type as MeetingEventType, actor, context, state as MeetingState, ownSquadIn(actor, context.groupId)),
     problems: (context, event) => meetingEventProblems(context, event as MeetingEvent),
     facts: (m, actor, context) => meetingFacts(m, actor, context.groupId),

@@ -10,7 +10,7 @@ import {
   mayCreateOperation,
   planShapeProblems,
 } from '../../../workflows/operation';
-import type { WorkflowEngine } from '../../engine/engine';
+import type { LoadedInstance, WorkflowEngine } from '../../engine/engine';
 import type { CommandEvent } from '../../engine/workflow-definition';
 import { ForbiddenError, RuleViolationError, ValidationError } from '../../errors';
 import { problem } from '../../../workflows/shared/problem';
@@ -126,6 +126,8 @@ export class OperationService {
    */
   async saveAndFile(actor: Principal, input: PlanInput, target?: { id: number; expectedVersion: number }): Promise<{ id: number; state: string; version: number }> {
     const result = await this.db.transaction(async (m) => {
+      // Who may edit it comes before what is wrong with it (issue 11, finding 8).
+      if (target) await this.engine.loadAuthorized(m, this.workflow, target.id, actor, 'EDIT_PLAN');
       const { checks } = await this.filingCheck(actor, input, target?.id, m);
       const problems = checks.flatMap((c) => c.problems);
       if (problems.length) throw new RuleViolationError('The plan is not ready to file', problems);
@@ -159,9 +161,12 @@ export class OperationService {
 
   /** Sends one event. Codes in the payload are resolved to the records they name first. */
   async send(actor: Principal, id: number, input: EventInput): Promise<{ state: string; version: number }> {
+    // A command prepared from the database (codes to ids, a plan over the stored one, a rebound's problem) is checked
+    // against who may send it first: an unknown record is 404 and a caller who may not act 403 before any of that.
+    const loaded = PREPARED.has(input.type) ? await this.engine.loadAuthorized(this.db.manager, this.workflow, id, actor, input.type) : null;
     if (input.type === 'LOG_HOLDING_CHECK' && input.reboundProblem !== undefined) return this.checkWithRebound(actor, id, input);
     const { expectedVersion, ...rest } = input;
-    const command = await this.toCommand(actor, id, rest as Exclude<EventInput, never>);
+    const command = await this.toCommand(actor, rest as Exclude<EventInput, never>, loaded);
     // §3.4: an edit that names the hard problems the plan targets checks them and links them with the step, in one transaction.
     const problems = rest.type === 'EDIT_PLAN' ? rest.plan.problems : undefined;
     const result = problems
@@ -395,13 +400,12 @@ export class OperationService {
     };
   }
 
-  private async toCommand(actor: Principal, id: number, input: Exclude<EventInput, never>): Promise<CommandEvent> {
+  private async toCommand(actor: Principal, input: Exclude<EventInput, never>, loaded: LoadedInstance<OperationContext> | null): Promise<CommandEvent> {
     const m = this.db.manager;
     switch (input.type) {
-      case 'EDIT_PLAN': {
-        const loaded = await this.engine.load(m, this.workflow, id, actor);
-        return { type: 'EDIT_PLAN', plan: await this.toPlan(m, actor, input.plan, loaded.context.plan) };
-      }
+      case 'EDIT_PLAN':
+        // An edit is over the plan as stored (`send` loaded it).
+        return { type: 'EDIT_PLAN', plan: await this.toPlan(m, actor, input.plan, loaded!.context.plan) };
       case 'COMPLETE': {
         const squads = await this.org.resolveSquadCodes(actor.brigadeId, input.results.map((r) => r.squad), 'results', m);
         const results: ResultLine[] = input.results.map(({ squad, ...r }) => ({ squadId: squads.get(squad)!.id, ...r }));
@@ -429,6 +433,9 @@ export class OperationService {
     }
   }
 }
+
+/** Events whose command the service prepares from the database before the engine sends it (see `send`). */
+const PREPARED = new Set(['EDIT_PLAN', 'COMPLETE', 'DESIGNATE_COMMANDER', 'LOG_HOLDING_CHECK']);
 
 export function encodeCursor(id: number): string {
   return Buffer.from(JSON.stringify({ id })).toString('base64url');

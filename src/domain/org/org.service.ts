@@ -67,6 +67,30 @@ export function userFieldProblems(input: { username?: string; displayName?: stri
   return fields;
 }
 
+/** A new brigade (issue 11, finding 4: `npm run cli -- brigade create`). */
+export interface NewBrigade {
+  code: string;
+  name: string;
+  nameEn?: string;
+  /** IANA name; default `brigade.defaultTimeZone`. */
+  timeZone?: string;
+  /** R6: the month (`YYYY-MM`) it begins using Liandong; default the month under way in its time zone. */
+  since?: string;
+}
+
+const MONTH = /^\d{4}-(0[1-9]|1[0-2])$/;
+
+/** An IANA time zone name (`Asia/Shanghai`, `UTC`, `Etc/GMT-8`) the runtime knows; never an offset (`+08:00`), whose rules are not a place's. */
+export function isIanaTimeZone(name: string): boolean {
+  if (!/^(?:UTC|GMT|[A-Z][A-Za-z_]+(?:\/[A-Za-z0-9_+-]+)+)$/.test(name)) return false;
+  try {
+    new Intl.DateTimeFormat('en', { timeZone: name });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 /** A unique index refused a row (two writers raced past the check before it). */
 export function isUniqueViolation(e: unknown): boolean {
   const err = e as { driverError?: { code?: string; errno?: number }; code?: string; errno?: number };
@@ -247,6 +271,43 @@ export class OrgService {
         const userId = Number(inserted.identifiers[0].id);
         await m.insert(UserRole, [...new Set(input.roles)].map((role) => ({ userId, role })));
         return (await m.findOneBy(User, { id: userId }))!;
+      });
+    } catch (e) {
+      if (isUniqueViolation(e)) throw taken();
+      throw e;
+    }
+  }
+
+  /**
+   * Creates a brigade (issue 11, finding 4): a code unique among brigades,
+   * names, its time zone and the month it begins using Liandong (R6: never
+   * after the month under way there). It starts empty: its first
+   * administrator is created with `user create --brigade CODE --roles admin`,
+   * who then makes its squads, groups and users.
+   */
+  async createBrigade(input: NewBrigade): Promise<Brigade> {
+    const code = (input.code ?? '').trim();
+    const name = (input.name ?? '').trim();
+    const nameEn = (input.nameEn ?? '').trim() || name;
+    const timeZone = (input.timeZone ?? '').trim() || this.config.brigade.defaultTimeZone;
+    const fields: Record<string, string> = {};
+    if (!CODE_PATTERN.test(code)) fields.code = 'invalid_code';
+    if (!name) fields.name = 'required';
+    else if (name.length > 100) fields.name = 'too_big:100';
+    if (nameEn.length > 100) fields.nameEn = 'too_big:100';
+    if (!isIanaTimeZone(timeZone)) fields.timeZone = 'invalid_time_zone';
+    const now = this.clock.now();
+    const current = fields.timeZone ? null : monthOf(now, timeZone);
+    const since = input.since ?? current;
+    if (input.since !== undefined && !MONTH.test(input.since)) fields.since = 'invalid_month';
+    else if (since && current && since > current) fields.since = `month_in_future:${current}`;
+    if (Object.keys(fields).length) throw new ValidationError('The brigade is not valid', fields);
+    const taken = () => new ConflictError(`Brigade ${code} already exists`, 'code_taken', { code: 'taken' });
+    try {
+      return await this.db.transaction(async (m) => {
+        if (await m.findOneBy(Brigade, { code })) throw taken();
+        await m.insert(Brigade, { code, name, nameEn, timeZone, createdAt: now, since: since! });
+        return m.findOneByOrFail(Brigade, { code });
       });
     } catch (e) {
       if (isUniqueViolation(e)) throw taken();

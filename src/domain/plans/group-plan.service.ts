@@ -86,7 +86,8 @@ export class GroupPlanService {
     const { expectedVersion, ...rest } = input;
     let command: CommandEvent = rest;
     if (rest.type === 'EDIT_PLAN') {
-      const loaded = await this.engine.load(this.db.manager, this.workflow, id, actor);
+      // Who may edit it comes before what is wrong with the edit (issue 11, finding 8).
+      const loaded = await this.engine.loadAuthorized(this.db.manager, this.workflow, id, actor, 'EDIT_PLAN');
       command = { type: 'EDIT_PLAN', content: await this.toContent(this.db.manager, actor, rest.plan, loaded.context.content) };
     }
     const result = await this.engine.send(this.workflow, id, actor, command, { expectedVersion });

@@ -16,7 +16,7 @@ import {
 import type { CommandEvent, StepRecord, WorkflowDefinition } from '../../engine/workflow-definition';
 import { Operation } from '../../persistence/entities';
 import { sql } from '../../persistence/sql';
-import { groupMembers, ownSquadIn } from './group-scope';
+import { groupMembers, mayReadGroupRecord, ownSquadIn } from './group-scope';
 
 export type GroupPlanWorkflow = WorkflowDefinition<GroupPlanContext, GroupPlanInput>;
 
@@ -43,6 +43,8 @@ export function groupPlanWorkflow(config: Readonly<Config>): GroupPlanWorkflow {
     name: 'group_plan',
     machine: groupPlanMachine,
     version: GROUP_PLAN_MACHINE_VERSION,
+    // R5: a group's plan is the group's and the managers' to read; nobody else hears of its state.
+    mayRead: (actor, context) => mayReadGroupRecord(actor, context.groupId),
     may: (type, actor, context, state) => mayGroupPlan(type as GroupPlanEventType, actor, context, state as GroupPlanState, ownSquadIn(actor, context.groupId)),
     problems: (context, event) => groupPlanEventProblems(context, event as GroupPlanEvent),
     async facts(m, actor, context, command: CommandEvent) {

@@ -2,7 +2,7 @@ import type { EntityManager } from 'typeorm';
 import { ForbiddenError } from '../../errors';
 import { type LinkageGroup, Squad } from '../../persistence/entities';
 import { mayReadGroupRecords } from '../../../workflows/group-plan';
-import type { EngineActor } from '../../engine/workflow-definition';
+import type { EngineActor, ReadPermit } from '../../engine/workflow-definition';
 import type { Principal } from '../org/org.service';
 
 /**
@@ -13,6 +13,17 @@ import type { Principal } from '../org/org.service';
 export function ownSquadIn(actor: EngineActor, groupId: number | null): number[] {
   const squad = (actor as Partial<Principal>).squad;
   return groupId !== null && actor.squadId !== null && squad?.groupId === groupId ? [actor.squadId] : [];
+}
+
+/**
+ * R5/R9: who may read a group's record (a plan, a group meeting), for the
+ * engine: the group's own people and the managers; the system (the jobs) acts
+ * for the whole brigade. The same rule as `assertMayRead`, on the caller's own
+ * squad only (see `ownSquadIn`).
+ */
+export function mayReadGroupRecord(actor: EngineActor, groupId: number | null): ReadPermit {
+  if (actor.kind === 'system' || mayReadGroupRecords(actor, ownSquadIn(actor, groupId))) return { ok: true };
+  return { ok: false, reason: 'not_group_or_manager' };
 }
 
 /** A linkage group's member squads now (in use), in member order (R3, R9). */

@@ -134,6 +134,8 @@ export class HardProblemService {
   /** Sends one event; MERGE names the survivor by id (`into`). */
   async send(actor: Principal, id: number, input: ProblemEventInput, opts: { tx?: EntityManager } = {}): Promise<{ state: string; version: number }> {
     const { expectedVersion, ...rest } = input;
+    // MERGE and RESOLVE are checked against other records first: who may send them is asked before (issue 11, finding 8).
+    if (rest.type === 'MERGE' || rest.type === 'RESOLVE') await this.engine.loadAuthorized(opts.tx ?? this.db.manager, this.workflow, id, actor, rest.type);
     let command: CommandEvent;
     switch (rest.type) {
       case 'MERGE':

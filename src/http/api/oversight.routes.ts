@@ -2,9 +2,8 @@ import { Router } from 'express';
 import { In } from 'typeorm';
 import type { Services } from '../../container';
 import type { Principal } from '../../domain/org/org.service';
-import { ForbiddenError, ValidationError } from '../../errors';
+import { ValidationError } from '../../errors';
 import { LinkageGroup, Squad, User, type Flag } from '../../persistence/entities';
-import { MANAGER_ROLES } from '../../../workflows/shared/actor';
 import { isoInZone } from '../../time';
 import { type FlagNames, presentFlag } from '../presenters/flag.presenter';
 import { complianceQuery, listFlagsQuery, resolveFlagBody, runJobBody } from '../schemas/oversight.schema';
@@ -21,10 +20,6 @@ export async function flagNames(services: Services, p: Principal, flags: Flag[])
     userIds.length ? m.find(User, { where: { id: In(userIds) } }) : Promise.resolve([] as User[]),
   ]);
   return { groups: new Map(groups.map((g) => [g.id, g])), squads: new Map(squads.map((s) => [s.id, s])), users: new Map(users.map((u) => [u.id, u])) };
-}
-
-export function requireManager(p: Principal): void {
-  if (!MANAGER_ROLES.some((r) => p.roles.includes(r))) throw new ForbiddenError('Only the Duty Command Section or a commander', 'not_manager');
 }
 
 /** /api/v1/flags, /api/v1/compliance, /api/v1/jobs: oversight (SPEC §4, R6). */
@@ -103,22 +98,23 @@ export function oversightApi(services: Services): Router {
     });
   });
 
+  // The oversight jobs and the caller's brigade's part of their runs; a run by hand works on that brigade only (issue 11, finding 4).
   r.get('/jobs', async (req, res) => {
     const p = req.principal!;
-    requireManager(p);
-    const recent = await services.jobs.recent(100);
+    const recent = await services.jobs.recentFor(p, 100);
     const at = (d: Date | null) => (d ? isoInZone(d, p.timeZone) : null);
     res.json({
-      items: services.jobs.jobs.map((j) => ({ name: j.name, rule: j.description, schedule: services.config.jobs.schedules[j.name] ?? null })),
+      items: services.jobs.brigadeJobs.map((j) => ({ name: j.name, rule: j.description, schedule: services.config.jobs.schedules[j.name] ?? null })),
       runs: recent.map((r) => ({ id: r.id, job: r.job, period: r.period, via: r.via, instance: r.instance, attempt: r.attempt, status: r.status, found: r.found, did: r.did, startedAt: at(r.startedAt), finishedAt: at(r.finishedAt), error: r.error, summary: r.summary })),
     });
   });
 
   r.post('/jobs/:name/run', async (req, res) => {
     const p = req.principal!;
-    requireManager(p);
+    services.jobs.assertMayRun(p);
     const { period } = parseInput(runJobBody, req.body ?? {});
-    const run = await services.jobs.run(String(req.params.name), { via: 'manual', period, triggeredBy: p.userId });
+    const { id } = await services.jobs.run(String(req.params.name), { via: 'manual', period, by: p });
+    const run = await services.jobs.runView(p, id);
     res.json({ id: run.id, job: run.job, period: run.period, status: run.status, found: run.found, did: run.did, error: run.error, summary: run.summary });
   });
 

@@ -5,7 +5,7 @@ import { AppError } from '../../errors';
 import { describeFieldProblem, t } from '../../i18n';
 import { LinkageGroup } from '../../persistence/entities';
 import { MANAGER_ROLES } from '../../../workflows/shared/actor';
-import { flagNames, requireManager } from '../api/oversight.routes';
+import { flagNames } from '../api/oversight.routes';
 import { idParam } from '../api/params';
 import { flagLink, flagSentence } from '../presenters/flag.presenter';
 import { FLAG_KINDS, FLAG_STATUSES, resolveFlagBody, runJobBody } from '../schemas/oversight.schema';
@@ -135,13 +135,13 @@ export function oversightPages(services: Services): Router {
     });
   });
 
+  // The oversight jobs and the signed-in manager's brigade's part of their runs (issue 11, finding 4).
   const jobsView = async (req: Parameters<Parameters<Router['get']>[1]>[0], extra: Record<string, unknown> = {}) => {
-    requireManager(req.principal!);
-    const runs = await services.jobs.recent(60);
+    const runs = await services.jobs.recentFor(req.principal!, 60);
     return {
       pageTitle: t(req.locale, 'nav.jobs'),
       nav: 'jobs',
-      jobs: services.jobs.jobs.map((j) => {
+      jobs: services.jobs.brigadeJobs.map((j) => {
         const last = runs.find((r) => r.job === j.name);
         return { name: j.name, rule: j.description, title: t(req.locale, `job.${j.name}`), schedule: services.config.jobs.schedules[j.name] ?? '', last };
       }),
@@ -155,11 +155,11 @@ export function oversightPages(services: Services): Router {
   });
 
   r.post('/jobs/:name/run', async (req, res) => {
-    requireManager(req.principal!);
+    services.jobs.assertMayRun(req.principal!);
     await countInbox(services, req, res);
     try {
       const { period } = parseInput(runJobBody, req.body?.period ? { period: String(req.body.period) } : {});
-      const run = await services.jobs.run(String(req.params.name), { via: 'manual', period, triggeredBy: req.principal!.userId });
+      const run = await services.jobs.run(String(req.params.name), { via: 'manual', period, by: req.principal! });
       res.render('oversight/jobs', await jobsView(req, { flash: { kind: run.status === 'ok' ? 'ok' : 'error', text: t(req.locale, `job_run.${run.status}`, { job: run.job, found: run.found, did: run.did }) } }));
     } catch (e) {
       if (!(e instanceof AppError) || e.status >= 500) throw e;

@@ -2,7 +2,7 @@ import { ApiToken, Brigade, LinkageGroup, Squad, User, UserRole } from './org.en
 import { HoldingRecord, Operation, OperationIncident, OperationSquad } from './operation.entity';
 import { OutboxMessage, WorkflowDeadline, WorkflowHistory, WorkflowInstance } from './workflow.entity';
 import { AppSetting, SignInThrottle, WebSession } from './web.entity';
-import { Flag, JobRun, JobSlot } from './oversight.entity';
+import { Flag, JobRun, JobRunBrigade, JobSlot } from './oversight.entity';
 import { Notification, NotificationDelivery } from './notification.entity';
 import { GroupPlan, Meeting } from './plans-meetings.entity';
 import { FigureMonthFacts } from './figures.entity';
@@ -46,6 +46,7 @@ export const ENTITIES = [
   AppSetting,
   JobSlot,
   JobRun,
+  JobRunBrigade,
   Flag,
   Notification,
   NotificationDelivery,

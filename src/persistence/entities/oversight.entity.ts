@@ -1,4 +1,5 @@
-import { Column, Entity, Index, PrimaryColumn, PrimaryGeneratedColumn } from 'typeorm';
+import { Column, Entity, Index, JoinColumn, ManyToOne, PrimaryColumn, PrimaryGeneratedColumn } from 'typeorm';
+import { Brigade } from './org.entity';
 
 /**
  * One scheduled slot of a job (`<job>:<slot instant>`), claimed by the first
@@ -69,6 +70,51 @@ export class JobRun {
   @Column({ type: 'integer' })
   did!: number;
 
+  @Column({ type: 'json' })
+  summary!: unknown;
+
+  @Column({ type: 'text', nullable: true })
+  error!: string | null;
+}
+
+/**
+ * A brigade's part of a run of an oversight job (`BrigadeJob`): what the job
+ * found and did in that brigade, its summary and error. A brigade's pages and
+ * API show its own parts only; a run by hand has one part, the caller's
+ * brigade's, and a scheduled run one per brigade.
+ */
+@Entity('job_run_brigades')
+@Index('UQ_job_run_brigades_run_brigade', ['runId', 'brigadeId'], { unique: true })
+@Index('IDX_job_run_brigades_brigade_run', ['brigadeId', 'runId'])
+export class JobRunBrigade {
+  @PrimaryGeneratedColumn({ type: 'integer' })
+  id!: number;
+
+  @Column({ type: 'integer' })
+  runId!: number;
+
+  @ManyToOne(() => JobRun, { onDelete: 'CASCADE' })
+  @JoinColumn({ name: 'run_id', foreignKeyConstraintName: 'FK_job_run_brigades_run_id' })
+  run?: JobRun;
+
+  @Column({ type: 'integer' })
+  brigadeId!: number;
+
+  @ManyToOne(() => Brigade, { onDelete: 'RESTRICT' })
+  @JoinColumn({ name: 'brigade_id', foreignKeyConstraintName: 'FK_job_run_brigades_brigade_id' })
+  brigade?: Brigade;
+
+  /** `running`, `ok`, `failed`. */
+  @Column({ type: 'varchar', length: 20 })
+  status!: string;
+
+  @Column({ type: 'integer' })
+  found!: number;
+
+  @Column({ type: 'integer' })
+  did!: number;
+
+  /** This brigade's part of the run's summary. */
   @Column({ type: 'json' })
   summary!: unknown;
 

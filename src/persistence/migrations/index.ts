@@ -18,6 +18,7 @@ import { MergedProblemsHandOverPlans1796526060000 } from './20261206T0301-merged
 import { CurrentResolutionOnly1796526120000 } from './20261206T0302-current-resolution-only';
 import { BrigadeSince1796529600000 } from './20261206T0400-brigade-since';
 import { ApiTokenExpiry1796533200000 } from './20261206T0500-api-token-expiry';
+import { JobRunBrigades1796536800000 } from './20261206T0600-job-run-brigades';
 
 /** Every migration, oldest first. Never edit one that has landed: add a new one. */
 export const MIGRATIONS = [
@@ -41,4 +42,5 @@ export const MIGRATIONS = [
   CurrentResolutionOnly1796526120000,
   BrigadeSince1796529600000,
   ApiTokenExpiry1796533200000,
+  JobRunBrigades1796536800000,
 ];
