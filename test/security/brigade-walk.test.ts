@@ -62,6 +62,8 @@ interface FirstBrigade {
   transfers: Rec[];
   flags: number[];
   notifications: number[];
+  /** API tokens of the first brigade's users (the test app issues one per demo user). */
+  tokens: number[];
   /** Words of the first brigade's own: its records' titles, its names and codes. */
   markers: string[];
 }
@@ -116,6 +118,8 @@ const FILL: Record<string, (a: FirstBrigade) => Binding[]> = {
   '/api/v1/transfers/{id}': (a) => recs(a.transfers),
   '/api/v1/transfers/{id}/events': (a) => recs(a.transfers),
   '/api/v1/transfers/{id}/history': (a) => recs(a.transfers),
+  // Revoking another brigade's token: refused, and the token keeps working.
+  '/api/v1/tokens/{id}': (a) => ids(a.tokens),
 };
 
 /** A write's body; `refers`: it names the first brigade's records or codes, so it must be refused. */
@@ -140,6 +144,7 @@ const BODY: Record<string, (a: FirstBrigade, bind: Binding, ctx: { now: Date; b:
   'PATCH /api/v1/squads/{code}': () => ({ body: { name: '乙队改的名' }, refers: true }),
   'PATCH /api/v1/groups/{code}': () => ({ body: { name: '乙队改的名' }, refers: true }),
   'POST /api/v1/notifications/read-all': () => ({ body: {}, refers: false }),
+  'DELETE /api/v1/tokens/{id}': () => ({ body: {}, refers: true }),
   'POST /api/v1/notifications/{id}/read': () => ({ body: {}, refers: true }),
   'POST /api/v1/group-plans': () => ({ body: groupPlanBody('2026-12'), refers: true }),
   'PATCH /api/v1/group-plans/{id}': ({}, { rec }) => ({ body: { expectedVersion: rec!.version, notes: '乙队改' }, refers: true }),
@@ -278,6 +283,7 @@ async function firstBrigade(t: TestApp): Promise<FirstBrigade> {
     transfers: [await rec(transfer, { type: 'ACCEPT' })],
     flags: (await m.find(Flag, { where: { brigadeId: brigade.id }, order: { id: 'ASC' } })).map((f) => f.id),
     notifications: (await m.find(Notification, { where: { brigadeId: brigade.id }, order: { id: 'ASC' } })).map((n) => n.id),
+    tokens: (await m.query('SELECT t.id AS id FROM api_tokens t JOIN users u ON u.id = t.user_id WHERE u.brigade_id = ? ORDER BY t.id', [brigade.id])).map((r: { id: unknown }) => Number(r.id)),
     markers: [...new Set(markers)].filter((w) => w.length >= 2),
   };
 }
@@ -317,6 +323,7 @@ function firstIdsFor(path: string): number[] {
     transfers: of(a.transfers),
     flags: a.flags,
     notifications: a.notifications,
+    tokens: a.tokens,
   };
   return byKind[kind] ?? [];
 }
