@@ -1,38 +1,12 @@
-import { randomBytes } from 'node:crypto';
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import { DataSource, type DataSourceOptions } from 'typeorm';
-import { dataSourceOptions, detectFlavor, parseDatabaseUrl } from '../../src/persistence/data-source';
+import { migrationDatabase } from '../support/migration-db';
 import { MIGRATIONS } from '../../src/persistence/migrations';
 import { BrigadeSince1796529600000 } from '../../src/persistence/migrations/20261206T0400-brigade-since';
-import { createTestDatabase, type TestDatabase } from '../support/db';
 
-let database: TestDatabase;
-let options: DataSourceOptions;
-// On SQLite a file, so the database outlives one connection (the migrations run in two steps).
-const file = path.join(os.tmpdir(), `ld-brigade-since-${randomBytes(4).toString('hex')}.sqlite`);
+const db = migrationDatabase('brigade-since');
+const withMigrations = db.withMigrations;
 
-beforeAll(async () => {
-  database = await createTestDatabase({ sqliteFile: file });
-  const target = parseDatabaseUrl(database.url);
-  if (target.kind === 'mysql') target.flavor = await detectFlavor(target);
-  options = dataSourceOptions(target);
-});
-afterAll(async () => {
-  await database.drop();
-  for (const f of [file, `${file}-wal`, `${file}-shm`]) fs.rmSync(f, { force: true });
-});
-
-async function withMigrations<T>(migrations: DataSourceOptions['migrations'], work: (ds: DataSource) => Promise<T>): Promise<T> {
-  const ds = new DataSource({ ...options, migrations } as DataSourceOptions);
-  await ds.initialize();
-  try {
-    return await work(ds);
-  } finally {
-    await ds.destroy();
-  }
-}
+beforeAll(() => db.setUp());
+afterAll(() => db.drop());
 
 describe('the brigade-since migration', () => {
   it('gives each brigade already there the month of its creation in its own time zone, and then requires one', async () => {
