@@ -293,8 +293,12 @@ export class HardProblemService {
   }
 
   /** Problems a plan may target (reported or open), for the plan form. */
-  async targetable(actor: Principal): Promise<HardProblem[]> {
-    return this.db.manager.find(HardProblem, { where: { brigadeId: actor.brigadeId, state: In(TARGETABLE) }, order: { id: 'DESC' }, take: 200 });
+  async targetable(actor: Principal, alsoIds: readonly number[] = []): Promise<HardProblem[]> {
+    const open = await this.db.manager.find(HardProblem, { where: { brigadeId: actor.brigadeId, state: In(TARGETABLE) }, order: { id: 'DESC' }, take: 200 });
+    // Those a plan names already stay on offer whatever their state now (resolved since), so saving the draft keeps them.
+    const missing = alsoIds.filter((id) => Number.isSafeInteger(id) && !open.some((x) => x.id === id));
+    const named = missing.length ? await this.db.manager.find(HardProblem, { where: { brigadeId: actor.brigadeId, id: In(missing) } }) : [];
+    return [...open, ...named];
   }
 }
 

@@ -21,8 +21,6 @@ import { numberOf } from '../presenters/operation.presenter';
 import { type PlanFormValues, formToPlan, planValues, typedValues } from './plan-form';
 import { requireRole } from './web-context';
 import { lightOf } from '../../domain/oversight/lights';
-import { In } from 'typeorm';
-import { HardProblem } from '../../persistence/entities';
 
 /** A month filter that is a real month within the configured years; anything else is ignored. */
 const isMonth = (v: string | undefined): v is string => month.safeParse(v).success;
@@ -366,9 +364,6 @@ async function planChecklist(services: Services, p: Principal, locale: Locale, o
 }
 
 async function problemOptions(services: Services, p: Principal, chosen: string[]) {
-  const open = await services.problems.targetable(p);
-  // Those the plan names already stay on offer whatever their state now (resolved since), so saving the draft keeps them.
-  const missing = chosen.map(Number).filter((id) => Number.isSafeInteger(id) && !open.some((x) => x.id === id));
-  const named = missing.length ? await services.db.manager.find(HardProblem, { where: { brigadeId: p.brigadeId, id: In(missing) } }) : [];
-  return [...open, ...named].map((x) => ({ value: String(x.id), label: `#${x.id} ${x.title} · ${x.location}`, state: x.state, checked: chosen.includes(String(x.id)) }));
+  const offered = await services.problems.targetable(p, chosen.map(Number));
+  return offered.map((x) => ({ value: String(x.id), label: `#${x.id} ${x.title} · ${x.location}`, state: x.state, checked: chosen.includes(String(x.id)) }));
 }

@@ -1,8 +1,7 @@
-import { In } from 'typeorm';
 import type { Services } from '../../container';
 import { AppError, EventNotAcceptedError, ForbiddenError, StaleVersionError } from '../../errors';
 import { describeFieldProblem, type Locale, t } from '../../i18n';
-import { User, type Squad, type WorkflowHistory } from '../../persistence/entities';
+import type { Squad, WorkflowHistory } from '../../persistence/entities';
 import { readJson } from '../../persistence/sql';
 import { isoInZone, localToInstantIso } from '../../time';
 
@@ -48,7 +47,7 @@ const DETAIL_FIELDS: Record<string, string> = { note: 'hp.field.note', reason: '
 /** A record's history, newest first, with who did what and why. */
 export async function timelineOf(services: Services, history: WorkflowHistory[], locale: Locale, timeZone: string, prefix: Prefix) {
   const ids = [...new Set(history.map((h) => h.actorUserId).filter((x): x is number => x !== null))];
-  const people = new Map((ids.length ? await services.db.manager.find(User, { where: { id: In(ids) } }) : []).map((u) => [u.id, u]));
+  const people = new Map((await services.org.usersByIds(ids)).map((u) => [u.id, u]));
   const valueOf = (field: string, v: unknown) => (field === 'origin' ? t(locale, `hp.origin.${v}`) : field === 'outcome' ? t(locale, `hp.outcome.${v}`) : field === 'intoId' ? `#${v}` : String(v));
   return history
     .slice()
