@@ -115,8 +115,13 @@ export class OperationService {
   async filingCheck(actor: Principal, input: PlanInput | null, id?: number, m: EntityManager = this.db.manager): Promise<{ plan: OperationPlan; checks: FilingCheck[] }> {
     const base = id === undefined ? null : (await this.engine.load(m, this.workflow, id, actor)).context.plan;
     const plan = input ? await this.toPlan(m, actor, input, base) : base!;
+    return { plan, checks: await this.checklistOf(actor, plan, m) };
+  }
+
+  /** The "ready to file" checklist of a plan already at hand (a draft's page has loaded it). */
+  async checklistOf(actor: Principal, plan: OperationPlan, m: EntityManager = this.db.manager): Promise<FilingCheck[]> {
     const facts = await planFacts(m, actor, plan, this.config);
-    return { plan, checks: filingChecklist(plan, facts, this.clock.now().toISOString()) };
+    return filingChecklist(plan, facts, this.clock.now().toISOString());
   }
 
   /**

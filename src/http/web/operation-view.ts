@@ -142,7 +142,7 @@ export async function operationPage(services: Services, p: Principal, locale: Lo
     },
     canEdit: record.allowedEvents.includes('EDIT_PLAN'),
     // A draft's page says what filing would still refuse (the same rules as FILE).
-    checklist: record.state === 'draft' ? checklistView((await services.operations.filingCheck(p, null, id)).checks, locale) : null,
+    checklist: record.state === 'draft' ? checklistView(await services.operations.checklistOf(p, plan), locale) : null,
     forms,
     banner: form?.banner,
     timeline: timeline(history, people, locale, at, record),
