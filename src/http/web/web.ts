@@ -12,7 +12,7 @@ import { operationPages } from './operations.routes';
 import { oversightPages } from './oversight.routes';
 import { incidentPages } from './incidents.routes';
 import { annualPages, figuresPages } from './figures.routes';
-import type { DatabaseSessionStore } from './session-store';
+import type { DatabaseSessionStore } from '../../persistence/session-store';
 import { loadSessionUser, requireRole, requireUser, webLocale } from './web-context';
 import { adminPages } from './admin.routes';
 import { notificationBell, notificationPages } from './notifications.routes';
