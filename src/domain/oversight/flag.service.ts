@@ -6,6 +6,7 @@ import { Flag } from '../../persistence/entities';
 import { sql } from '../../persistence/sql';
 import { MANAGER_ROLES } from '../../../workflows/shared/actor';
 import type { Principal } from '../org/org.service';
+import { type FlagNames, flagNames } from './oversight.read-models';
 
 /** A flag a job wants to be open now (its figures as they stand). */
 export interface WantedFlag {
@@ -141,6 +142,11 @@ export class FlagService {
       return q.getCount();
     }
     return 0;
+  }
+
+  /** The names the flags' sentences and links speak of (groups, squads, resolvers), in the reader's brigade. */
+  async names(p: Principal, flags: readonly Flag[]): Promise<FlagNames> {
+    return flagNames(this.db.manager, p.brigadeId, flags);
   }
 
   async get(p: Principal, id: number): Promise<Flag> {

@@ -1,26 +1,10 @@
 import { Router } from 'express';
-import { In } from 'typeorm';
 import type { Services } from '../../container';
-import type { Principal } from '../../domain/org/org.service';
-import { ValidationError } from '../../errors';
-import { LinkageGroup, Squad, User, type Flag } from '../../persistence/entities';
 import { isoInZone } from '../../time';
-import { type FlagNames, presentFlag } from '../presenters/flag.presenter';
+import { presentFlag } from '../presenters/flag.presenter';
 import { complianceQuery, listFlagsQuery, resolveFlagBody, runJobBody } from '../schemas/oversight.schema';
 import { parseInput } from '../validate';
 import { idParam } from './params';
-
-/** Names for presenting flags: the brigade's groups and squads, and the users who resolved them. */
-export async function flagNames(services: Services, p: Principal, flags: Flag[]): Promise<FlagNames> {
-  const m = services.db.manager;
-  const userIds = [...new Set(flags.map((f) => f.resolvedBy).filter((x): x is number => x !== null))];
-  const [groups, squads, users] = await Promise.all([
-    m.find(LinkageGroup, { where: { brigadeId: p.brigadeId } }),
-    m.find(Squad, { where: { brigadeId: p.brigadeId } }),
-    userIds.length ? m.find(User, { where: { id: In(userIds) } }) : Promise.resolve([] as User[]),
-  ]);
-  return { groups: new Map(groups.map((g) => [g.id, g])), squads: new Map(squads.map((s) => [s.id, s])), users: new Map(users.map((u) => [u.id, u])) };
-}
 
 /** /api/v1/flags, /api/v1/compliance, /api/v1/jobs: oversight (SPEC §4, R6). */
 export function oversightApi(services: Services): Router {
@@ -29,28 +13,23 @@ export function oversightApi(services: Services): Router {
   r.get('/flags', async (req, res) => {
     const p = req.principal!;
     const q = parseInput(listFlagsQuery, req.query);
-    let group: number | undefined;
-    if (q.group) {
-      const g = await services.db.manager.findOneBy(LinkageGroup, { brigadeId: p.brigadeId, code: q.group });
-      if (!g) throw new ValidationError(`Unknown group code: ${q.group}`, { group: `unknown_code:${q.group}` });
-      group = g.id;
-    }
+    const group = q.group ? (await services.org.resolveGroupCode(p.brigadeId, q.group, 'group')).id : undefined;
     const flags = await services.flags.list(p, { ...q, group });
-    const names = await flagNames(services, p, flags);
+    const names = await services.flags.names(p, flags);
     res.json({ items: flags.map((f) => presentFlag(f, req.locale, p.timeZone, names)) });
   });
 
   r.get('/flags/:id', async (req, res) => {
     const p = req.principal!;
     const flag = await services.flags.get(p, idParam(req.params.id));
-    res.json(presentFlag(flag, req.locale, p.timeZone, await flagNames(services, p, [flag])));
+    res.json(presentFlag(flag, req.locale, p.timeZone, await services.flags.names(p, [flag])));
   });
 
   r.post('/flags/:id/resolve', async (req, res) => {
     const p = req.principal!;
     const { note } = parseInput(resolveFlagBody, req.body);
     const flag = await services.flags.resolve(p, idParam(req.params.id), note);
-    res.json(presentFlag(flag, req.locale, p.timeZone, await flagNames(services, p, [flag])));
+    res.json(presentFlag(flag, req.locale, p.timeZone, await services.flags.names(p, [flag])));
   });
 
   r.get('/compliance', async (req, res) => {
@@ -82,7 +61,7 @@ export function oversightApi(services: Services): Router {
       actualStart: o.actualStart ? isoInZone(o.actualStart, p.timeZone) : null,
       actualHours: o.actualHours,
     });
-    const names = await flagNames(services, p, flags);
+    const names = await services.flags.names(p, flags);
     res.json({
       group: group.code,
       month,

@@ -1,13 +1,10 @@
 import { formatRecordNo } from '../../domain/numbering/record-number';
 import { type Locale, t } from '../../i18n';
-import type { Flag, LinkageGroup, Squad, User } from '../../persistence/entities';
+import type { Flag } from '../../persistence/entities';
+import type { FlagNames } from '../../domain/oversight/oversight.read-models';
 import { isoInZone } from '../../time';
 
-export interface FlagNames {
-  groups: Map<number, LinkageGroup>;
-  squads: Map<number, Squad>;
-  users: Map<number, User>;
-}
+export type { FlagNames };
 
 interface OpFigure {
   id: number;

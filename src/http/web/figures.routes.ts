@@ -8,7 +8,6 @@ import { monthOf } from '../../domain/oversight/periods';
 import { metOfJudged } from '../../domain/oversight/compliance.service';
 import { AppError } from '../../errors';
 import { describeFieldProblem, t } from '../../i18n';
-import { LinkageGroup, Squad } from '../../persistence/entities';
 import { sendDrillExport, sendFiguresExport } from '../figures-export';
 import { formatValue, scopeName, whyText } from '../presenters/figures.presenter';
 import { groupedBars, horizontalBars, lines } from './charts';
@@ -148,10 +147,10 @@ const withFormat = (params: URLSearchParams, format: string) => withParam(params
 /** The pickers of the figures pages: period kinds and scopes. */
 async function pickers(services: Services, req: Request, q: Record<string, string | undefined>) {
   const p = req.principal!;
-  const [groups, squads] = await Promise.all([
-    services.db.manager.find(LinkageGroup, { where: { brigadeId: p.brigadeId }, order: { id: 'ASC' } }),
-    services.db.manager.find(Squad, { where: { brigadeId: p.brigadeId }, order: { id: 'ASC' } }),
-  ]);
+  const org = await services.org.organisation(p.brigadeId);
+  const groups = org.groups.map((g) => g.group);
+  // In the order they were set up (the organisation lists squads by group).
+  const squads = [...org.squads].sort((a, b) => a.id - b.id);
   const label = (x: { name: string; nameEn: string }) => (req.locale === 'en' ? x.nameEn : x.name);
   return {
     q,

@@ -1,12 +1,12 @@
 import { Router, type Request, type Response } from 'express';
-import { In } from 'typeorm';
 import type { Services } from '../../container';
 import type { GoodsEventInput, GoodsFilters, RegisterGoodsInput } from '../../domain/goods/goods.inputs';
 import { REGISTERING_STATES, type GoodsRecordView } from '../../domain/goods/goods.service';
+import { operationGoodsActions } from '../../domain/goods/goods.policy';
 import type { Principal } from '../../domain/org/org.service';
-import { AppError, ValidationError } from '../../errors';
+import { AppError } from '../../errors';
 import { type Locale, t } from '../../i18n';
-import { Case, GoodsParty, Operation, OperationSquad, User, type WorkflowHistory } from '../../persistence/entities';
+import type { WorkflowHistory } from '../../persistence/entities';
 import { DISPOSAL_METHODS, GOODS_STATES } from '../../../workflows/goods';
 import { idParam } from '../api/params';
 import { goodsEventSchemas, registerGoodsSchema } from '../schemas/goods.schema';
@@ -204,10 +204,7 @@ export function goodsPages(services: Services): Router {
 
 /** The register form: the operation, the party, rows of items (the custodian the host squad by default). */
 async function registerView(services: Services, p: Principal, locale: Locale, operationId: number, body: Body, refusal?: Refusal) {
-  const m = services.db.manager;
-  const operation = await m.findOneBy(Operation, { id: operationId, brigadeId: p.brigadeId });
-  if (!operation) throw new ValidationError('Unknown operation', { operation: 'unknown' });
-  const opSquads = await m.find(OperationSquad, { where: { operationId }, order: { position: 'ASC' } });
+  const { operation, squadIds, caseRefs } = await services.goods.registerForm(p, operationId);
   const squads = await services.org.squads(p.brigadeId);
   const byId = new Map(squads.map((s) => [s.id, s]));
   const host = byId.get(operation.hostSquadId ?? operation.leadSquadId);
@@ -215,7 +212,6 @@ async function registerView(services: Services, p: Principal, locale: Locale, op
   const typed = typedRows(body);
   const rows = [...typed, ...Array.from({ length: Math.max(1, FORM_ROWS - typed.length) }, () => Object.fromEntries(ITEM_FIELDS.map((f) => [f, ''])))];
   const party = (body.party ?? {}) as Body;
-  const cases = await m.find(Case, { select: { reference: true }, where: { brigadeId: p.brigadeId, operationId }, order: { id: 'ASC' } });
   return {
     pageTitle: t(locale, 'goods.register_title'),
     nav: 'goods',
@@ -228,13 +224,13 @@ async function registerView(services: Services, p: Principal, locale: Locale, op
       n: i + 1,
       values: r,
       perishable: r.perishable === 'on' || r.perishable === 'true',
-      squads: opSquads.map((os) => {
-        const s = byId.get(os.squadId);
+      squads: squadIds.map((squadId) => {
+        const s = byId.get(squadId);
         return { value: s?.code ?? '', label: squadLabel(s, locale), selected: r.custodianSquad ? r.custodianSquad === s?.code : s?.id === host?.id };
       }),
       errors: Object.fromEntries(ITEM_FIELDS.map((f) => [f, errors[`items.${i}.${f}`]])),
     })),
-    caseRefs: cases.map((c) => c.reference),
+    caseRefs,
     errors,
     banner: refusal?.banner ?? null,
   };
@@ -252,13 +248,8 @@ async function ledgerView(services: Services, p: Principal, locale: Locale, oper
     totals: ledger.totals,
     lines: ledger.lines.map((l) => ({ unit: l.unit, registered: q(l.registered), returned: q(l.returned), confiscated: q(l.confiscated), disposed: q(l.disposed), held: q(l.held) })),
     parties: ledger.parties.map((x) => ({ id: x.party.id, numberYear: x.party.numberYear, numberSeq: x.party.numberSeq, name: x.party.name, stall: x.party.stall, items: x.items, held: x.held })),
-    canRegister: REGISTERING_STATES.includes(ledger.operation.state) && (await mayRegister(services, p, operationId)),
+    canRegister: operationGoodsActions(p, ledger.operation, ledger.squads.map((x) => x.squadId)).register,
   };
-}
-
-async function mayRegister(services: Services, p: Principal, operationId: number): Promise<boolean> {
-  if (!p.roles.includes('squad_leader') || p.squadId === null) return false;
-  return (await services.db.manager.count(OperationSquad, { where: { operationId, squadId: p.squadId } })) > 0;
 }
 
 /** The section on an operation's page (src/http/web/operation-sections.ts): its ledger in brief, its parties, the way to register. */
@@ -299,7 +290,7 @@ async function itemPage(services: Services, p: Principal, locale: Locale, id: nu
   const squad = (sid: number) => squadLabel(record.squadById.get(sid), locale);
   const active = [...record.squadById.values()].filter((s) => s.active);
   const ids = [...new Set(custody.map((c) => c.byUserId).filter((x): x is number => x !== null))];
-  const people = new Map((ids.length ? await services.db.manager.find(User, { where: { id: In(ids) } }) : []).map((u) => [u.id, u.displayName]));
+  const people = new Map((await services.org.usersByIds(ids)).map((u) => [u.id, u.displayName]));
   return {
     pageTitle: `${t(locale, 'goods.title')} #${id}`,
     nav: 'goods',
@@ -392,14 +383,13 @@ export async function goodsWaiting(services: Services, p: Principal, locale: Loc
   const items = await services.goods.waiting(p);
   if (!items.length) return [];
   const squads = new Map((await services.org.squads(p.brigadeId)).map((s) => [s.id, s]));
-  const parties = await services.db.manager.find(GoodsParty, { where: { id: In([...new Set(items.map((i) => i.partyId))]) } });
-  const partyById = new Map(parties.map((x) => [x.id, x]));
+  const partyName = await services.goods.partyNames(p, items.map((i) => i.partyId));
   return items.map((i) => ({
     id: i.id,
     description: i.description,
     quantity: i.quantity,
     unit: i.unit,
-    party: partyById.get(i.partyId)?.name ?? '',
+    party: partyName.get(i.partyId) ?? '',
     custodian: squadLabel(squads.get(i.custodianSquadId), locale),
     dueAt: i.dueAt,
     light: services.goods.lightOf(i),

@@ -49,7 +49,7 @@ export function meetingPages(services: Services): Router {
     const sections = [];
     for (const g of readable) {
       const members = g.squads.filter((s) => s.active).map((s) => s.id);
-      const [rotation, list] = await Promise.all([meetings.rotationOf(services.db.manager, g.group, members), meetings.list(p, { group: g.group.code })]);
+      const [rotation, list] = await Promise.all([meetings.rotationOf(null, g.group, members), meetings.list(p, { group: g.group.code })]);
       sections.push({
         code: g.group.code,
         name: groupLabel(g.group, req.locale),
@@ -221,7 +221,7 @@ async function formView(services: Services, p: Principal, locale: Locale, o: For
   let rotation = null;
   let rotationNext = '';
   if (group) {
-    const rot = await services.meetings.rotationOf(services.db.manager, group.group, members.map((s) => s.id));
+    const rot = await services.meetings.rotationOf(null, group.group, members.map((s) => s.id));
     rotation = rotationView(rot, squadById, locale, p.timeZone);
     // An arranged meeting keeps the convener the rotation named when it was arranged.
     const named = o.record?.context.rotationConvenerSquadId ?? rot.rotation.next;

@@ -3,7 +3,7 @@ import type { OperationRecord } from '../../domain/operations/operation.service'
 import type { Principal } from '../../domain/org/org.service';
 import { AppError, EventNotAcceptedError, ForbiddenError, StaleVersionError } from '../../errors';
 import { describeFieldProblem, type Locale, t } from '../../i18n';
-import { Squad, User, UserRole, type WorkflowHistory } from '../../persistence/entities';
+import type { Squad, User, WorkflowHistory } from '../../persistence/entities';
 import { isoInZone, localDateOf } from '../../time';
 import { type FilingCheck, operationMachine } from '../../../workflows/operation';
 import { EVENT_FORMS, type FormFieldSpec } from './event-forms';
@@ -193,12 +193,7 @@ async function eventForms(services: Services, p: Principal, locale: Locale, reco
   const today = localDateOf(services.clock.now(), p.timeZone);
   let commanders: Array<{ value: string; label: string }> = [];
   if (allowed.includes('DESIGNATE_COMMANDER')) {
-    const eligible = await services.db.manager
-      .createQueryBuilder(User, 'u')
-      .innerJoin(UserRole, 'r', "r.user_id = u.id AND r.role IN ('squad_leader', 'commander')")
-      .where('u.brigade_id = :b AND u.active = :a', { b: p.brigadeId, a: true })
-      .orderBy('u.username', 'ASC')
-      .getMany();
+    const eligible = await services.operations.designatableCommanders(p);
     commanders = eligible.map((u) => ({ value: u.username, label: `${u.displayName} (${u.username})` }));
   }
   // The brigade's limits the helps and hints speak of.

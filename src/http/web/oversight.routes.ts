@@ -3,9 +3,7 @@ import { yearOrMonth, yearText } from '../schemas/common.schema';
 import type { Services } from '../../container';
 import { AppError } from '../../errors';
 import { describeFieldProblem, t } from '../../i18n';
-import { LinkageGroup } from '../../persistence/entities';
 import { MANAGER_ROLES } from '../../../workflows/shared/actor';
-import { flagNames } from '../api/oversight.routes';
 import { idParam } from '../api/params';
 import { flagLink, flagSentence } from '../presenters/flag.presenter';
 import { FLAG_KINDS, FLAG_STATUSES, resolveFlagBody, runJobBody } from '../schemas/oversight.schema';
@@ -22,12 +20,12 @@ export function oversightPages(services: Services): Router {
     const p = req.principal!;
     const q = req.query as Record<string, string | undefined>;
     const status = q.status === 'all' ? undefined : q.status && (FLAG_STATUSES as readonly string[]).includes(q.status) ? q.status : 'open';
-    const groups = await services.db.manager.find(LinkageGroup, { where: { brigadeId: p.brigadeId }, order: { id: 'ASC' } });
+    const groups = (await services.org.groups(p.brigadeId)).map((g) => g.group);
     const group = groups.find((g) => g.code === q.group);
     const kind = q.kind && (FLAG_KINDS as readonly string[]).includes(q.kind) ? q.kind : undefined;
     const period = q.period && yearOrMonth.safeParse(q.period).success ? q.period : undefined;
     const flags = await services.flags.list(p, { status, group: group?.id, kind, period, limit: 300 });
-    const names = await flagNames(services, p, flags);
+    const names = await services.flags.names(p, flags);
     res.render('oversight/flags', {
       pageTitle: t(req.locale, 'nav.flags'),
       nav: 'flags',
@@ -51,7 +49,7 @@ export function oversightPages(services: Services): Router {
   const flagPage = async (req: Parameters<Parameters<Router['get']>[1]>[0], id: number, extra: Record<string, unknown> = {}) => {
     const p = req.principal!;
     const flag = await services.flags.get(p, id);
-    const names = await flagNames(services, p, [flag]);
+    const names = await services.flags.names(p, [flag]);
     const group = flag.groupId !== null ? names.groups.get(flag.groupId) : undefined;
     const squad = flag.squadId !== null ? names.squads.get(flag.squadId) : undefined;
     return {
@@ -118,7 +116,7 @@ export function oversightPages(services: Services): Router {
   r.get('/compliance/:group/:month', async (req, res) => {
     const p = req.principal!;
     const data = await services.compliance.groupMonth(p, String(req.params.group), String(req.params.month));
-    const names = await flagNames(services, p, data.flags);
+    const names = await services.flags.names(p, data.flags);
     res.render('oversight/compliance-month', {
       pageTitle: `${req.locale === 'en' ? data.group.nameEn : data.group.name} · ${data.month}`,
       nav: 'compliance',

@@ -1,8 +1,7 @@
-import { In } from 'typeorm';
 import type { Services } from '../../container';
 import { AppError, EventNotAcceptedError, ForbiddenError, StaleVersionError } from '../../errors';
 import { describeFieldProblem, type Locale, t } from '../../i18n';
-import { User, type WorkflowHistory, type Squad } from '../../persistence/entities';
+import type { WorkflowHistory, Squad } from '../../persistence/entities';
 import { isoInZone } from '../../time';
 
 /** What the plan and meeting pages share: refusals as forms show them, timelines, squad names. */
@@ -39,7 +38,7 @@ type StepDetails = (payload: Record<string, unknown>, event: string) => Array<{ 
 export async function timelineOf(services: Services, history: WorkflowHistory[], locale: Locale, timeZone: string, prefix: string, details?: StepDetails) {
   const reasonOnly: StepDetails = (payload) => (typeof payload.reason === 'string' && payload.reason !== '' ? [{ label: t(locale, 'field.reason'), value: payload.reason }] : []);
   const ids = [...new Set(history.map((h) => h.actorUserId).filter((x): x is number => x !== null))];
-  const people = new Map((ids.length ? await services.db.manager.find(User, { where: { id: In(ids) } }) : []).map((u) => [u.id, u]));
+  const people = new Map((await services.org.usersByIds(ids)).map((u) => [u.id, u]));
   return history
     .slice()
     .reverse()
