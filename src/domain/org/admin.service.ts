@@ -9,6 +9,7 @@ import { Brigade, LinkageGroup, SQUAD_KINDS, Squad, type SquadKind, User, UserRo
 import { sql } from '../../persistence/sql';
 import { CODE_PATTERN, isUniqueViolation, type OrgService, type Principal, userFieldProblems } from './org.service';
 import { addMonths, monthOf } from '../oversight/periods';
+import { mayAdministerBrigade } from './org.policy';
 import { hashPassword } from './password';
 
 /** Ends a user's web sessions; given a transaction's manager, inside that transaction. */
@@ -464,7 +465,7 @@ export class AdminService {
 
   /** Whether the actor administers their brigade (users, squads, groups, the brigade's settings). */
   mayAdminister(actor: Pick<AdminActor, 'roles'>): boolean {
-    return actor.roles.includes('admin');
+    return mayAdministerBrigade(actor);
   }
 
   /** Refuses anyone but an administrator (403). */

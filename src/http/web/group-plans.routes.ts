@@ -7,6 +7,7 @@ import { addMonths, monthBounds, monthOf, monthsOf } from '../../domain/oversigh
 import type { Principal } from '../../domain/org/org.service';
 import { AppError, ForbiddenError } from '../../errors';
 import { type Locale, t } from '../../i18n';
+import { isGroupLeader, mayReadGroupRecords } from '../../../workflows/group-plan';
 import { PROBLEM_SOURCES } from '../../../workflows/operation';
 import { idParam } from '../api/params';
 import { createGroupPlanSchema, groupPlanEventSchemas, groupPlanPatchSchema } from '../schemas/group-plan.schema';
@@ -40,7 +41,7 @@ export function groupPlanPages(services: Services): Router {
     const current = monthOf(now, p.timeZone);
     const year = yearText.safeParse(req.query.year).success ? Number(req.query.year) : Number(current.slice(0, 4));
     const [list, groups, brigade] = await Promise.all([groupPlans.list(p, { year: String(year) }), services.org.groups(p.brigadeId), services.org.brigadeById(p.brigadeId)]);
-    const readable = groups.filter((g) => g.group.active && (isManager(p) || g.squads.some((s) => s.id === p.squadId)));
+    const readable = groups.filter((g) => g.group.active && mayReadGroupRecords(p, g.squads.map((s) => s.id)));
     const months = monthsOf(year);
     const own = ownGroup(p, groups);
     res.render('plans/list', {
@@ -63,7 +64,7 @@ export function groupPlanPages(services: Services): Router {
         }),
       })),
       // A squad leader of a group drafts the coming month's plan (or any month to plans.monthsAhead).
-      draftMonths: own && p.roles.includes('squad_leader') ? [current, ...Array.from({ length: services.config.plans.monthsAhead }, (_, i) => addMonths(current, i + 1))] : [],
+      draftMonths: own && isGroupLeader(p, own.squads.map((s) => s.id)) ? [current, ...Array.from({ length: services.config.plans.monthsAhead }, (_, i) => addMonths(current, i + 1))] : [],
       suggested: addMonths(current, 1),
     });
   });
@@ -71,7 +72,7 @@ export function groupPlanPages(services: Services): Router {
   r.get('/new', async (req, res) => {
     const p = req.principal!;
     const group = ownGroup(p, await services.org.groups(p.brigadeId));
-    if (!group || !p.roles.includes('squad_leader')) throw new ForbiddenError('Only a squad leader of a linkage group drafts its plan', 'not_group_leader');
+    if (!group || !isGroupLeader(p, group.squads.map((s) => s.id))) throw new ForbiddenError('Only a squad leader of a linkage group drafts its plan', 'not_group_leader');
     const month = typeof req.query.month === 'string' && monthSchema.safeParse(req.query.month).success ? req.query.month : addMonths(monthOf(services.clock.now(), p.timeZone), 1);
     res.render('plans/form', await formView(services, p, req.locale, { mode: 'new', groupCode: group.group.code, values: { group: group.group.code, month, targets: '', notes: '', rows: [] } }));
   });
@@ -142,7 +143,6 @@ export function groupPlanPages(services: Services): Router {
   return r;
 }
 
-const isManager = (p: Principal) => p.roles.includes('duty_officer') || p.roles.includes('commander');
 
 function ownGroup(p: Principal, groups: Awaited<ReturnType<Services['org']['groups']>>) {
   return p.squadId === null ? undefined : groups.find((g) => g.group.active && g.squads.some((s) => s.id === p.squadId && s.active));

@@ -7,7 +7,7 @@ import { AppError, ForbiddenError } from '../../errors';
 import { type Locale, t } from '../../i18n';
 import type { Squad } from '../../persistence/entities';
 import { isoInZone } from '../../time';
-import { isGroupLeader } from '../../../workflows/group-plan';
+import { isGroupLeader, mayReadGroupRecords } from '../../../workflows/group-plan';
 import { mayCreateMeeting } from '../../../workflows/meeting';
 import { idParam } from '../api/params';
 import { createMeetingSchema, meetingEventSchemas, meetingPatchSchema } from '../schemas/meeting.schema';
@@ -43,7 +43,7 @@ export function meetingPages(services: Services): Router {
   r.get('/', async (req, res) => {
     const p = req.principal!;
     const groups = await services.org.groups(p.brigadeId);
-    const readable = groups.filter((g) => g.group.active && (isManager(p) || g.squads.some((s) => s.id === p.squadId)));
+    const readable = groups.filter((g) => g.group.active && mayReadGroupRecords(p, g.squads.map((s) => s.id)));
     const squadById = new Map(groups.flatMap((g) => g.squads).map((s) => [s.id, s]));
     for (const s of await services.org.squads(p.brigadeId)) squadById.set(s.id, s);
     const sections = [];
@@ -64,7 +64,7 @@ export function meetingPages(services: Services): Router {
       nav: 'meetings',
       groups: sections,
       hq: hq.items.map((x) => meetingRow(x, squadById, req.locale)),
-      canArrangeHq: isManager(p),
+      canArrangeHq: mayCreateMeeting(p, 'hq_summary', []).ok,
     });
   });
 
@@ -158,8 +158,6 @@ export function meetingPages(services: Services): Router {
 
   return r;
 }
-
-const isManager = (p: Principal) => p.roles.includes('duty_officer') || p.roles.includes('commander');
 
 function ownGroup(p: Principal, groups: Groups) {
   return p.squadId === null ? undefined : groups.find((g) => g.group.active && g.squads.some((s) => s.id === p.squadId && s.active));

@@ -19,7 +19,8 @@ import type { Problem } from '../../../workflows/shared/problem';
 import { formatRecordNo } from '../../domain/numbering/record-number';
 import { numberOf } from '../presenters/operation.presenter';
 import { type PlanFormValues, formToPlan, planValues, typedValues } from './plan-form';
-import { requireRole } from './web-context';
+import { requirePolicy } from './web-context';
+import { mayPlanOperations } from '../../domain/operations/operation.policy';
 import { lightOf } from '../../domain/oversight/lights';
 
 /** A month filter that is a real month within the configured years; anything else is ignored. */
@@ -77,7 +78,7 @@ export function operationPages(services: Services): Router {
     });
   });
 
-  r.get('/new', requireRole('squad_leader', 'duty_officer', 'commander'), async (req, res) => {
+  r.get('/new', requirePolicy(mayPlanOperations), async (req, res) => {
     const p = req.principal!;
     const base: PlanInput = { kind: 'regular', leadSquad: p.squad?.code, hostSquad: p.squad?.code, squads: p.squad ? [p.squad.code] : [], holdingDays: services.config.operations.holdingDaysDefault, plannedHours: services.config.operations.minHours };
     const group = p.squad ? (await services.org.groups(p.brigadeId)).find((g) => g.squads.some((s) => s.code === p.squad!.code)) : undefined;

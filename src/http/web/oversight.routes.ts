@@ -3,7 +3,7 @@ import { yearOrMonth, yearText } from '../schemas/common.schema';
 import type { Services } from '../../container';
 import { AppError } from '../../errors';
 import { describeFieldProblem, t } from '../../i18n';
-import { MANAGER_ROLES } from '../../../workflows/shared/actor';
+import { mayResolveFlags } from '../../domain/oversight/oversight.policy';
 import { idParam } from '../api/params';
 import { flagLink, flagSentence } from '../presenters/flag.presenter';
 import { FLAG_KINDS, FLAG_STATUSES, resolveFlagBody, runJobBody } from '../schemas/oversight.schema';
@@ -14,7 +14,6 @@ import { countInbox } from './inbox.routes';
 /** Oversight pages: flags, the compliance view (R6), the jobs and their log (managers). */
 export function oversightPages(services: Services): Router {
   const r = Router();
-  const isManager = (roles: readonly string[]) => MANAGER_ROLES.some((x) => roles.includes(x));
 
   r.get('/flags', async (req, res) => {
     const p = req.principal!;
@@ -63,7 +62,7 @@ export function oversightPages(services: Services): Router {
         squadName: squad ? (req.locale === 'en' ? squad.nameEn : squad.name) : '',
         resolver: flag.resolvedBy !== null ? (names.users.get(flag.resolvedBy)?.displayName ?? '') : '',
       },
-      canResolve: flag.status === 'open' && isManager(p.roles),
+      canResolve: flag.status === 'open' && mayResolveFlags(p).ok,
       ...extra,
     };
   };

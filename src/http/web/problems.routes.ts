@@ -6,6 +6,7 @@ import type { ProblemEventInput, ProblemReportInput } from '../../domain/problem
 import { AppError, ValidationError } from '../../errors';
 import { type Locale, t } from '../../i18n';
 import type { HardProblem, Squad } from '../../persistence/entities';
+import { maySendNotice } from '../../../workflows/border-notice';
 import { BORDER_NOTICE_STATES } from '../../../workflows/border-notice';
 import { CALLBACK_OUTCOMES, HARD_PROBLEM_STATES, PROBLEM_CATEGORIES, PROBLEM_SOURCES, REBOUND_ORIGINS } from '../../../workflows/hard-problem';
 import { idParam } from '../api/params';
@@ -347,7 +348,7 @@ export function borderNoticePages(services: Services): Router {
     res.render('border-notices/list', {
       pageTitle: t(req.locale, 'bn.title'),
       nav: 'border-notices',
-      canSend: p.squadId !== null && (p.roles.includes('officer') || p.roles.includes('squad_leader')),
+      canSend: maySendNotice(p).ok,
       states: BORDER_NOTICE_STATES.map((s) => ({ value: s, label: t(req.locale, `bn.state.${s}`), selected: s === state })),
       rows: page.items.map((n) => ({
         id: n.id,

@@ -13,7 +13,8 @@ import { oversightPages } from './oversight.routes';
 import { incidentPages } from './incidents.routes';
 import { annualPages, figuresPages } from './figures.routes';
 import type { DatabaseSessionStore } from '../../persistence/session-store';
-import { loadSessionUser, requireRole, requireUser, webLocale } from './web-context';
+import { loadSessionUser, requirePolicy, requireUser, webLocale } from './web-context';
+import { mayAdministerBrigade } from '../../domain/org/org.policy';
 import { adminPages } from './admin.routes';
 import { notificationBell, notificationPages } from './notifications.routes';
 import { groupPlanPages } from './group-plans.routes';
@@ -108,7 +109,7 @@ export function mountWeb(app: express.Express, services: Services, secret: strin
   web.use('/goods', goodsPages(services));
   web.use('/cases', casePages(services));
   web.use('/transfers', transferPages(services));
-  web.use('/admin', requireRole('admin'), adminPages(services));
+  web.use('/admin', requirePolicy(mayAdministerBrigade), adminPages(services));
   web.use((req: Request) => {
     throw new NotFoundError(`No page ${req.path}`);
   });
