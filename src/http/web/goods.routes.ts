@@ -12,7 +12,6 @@ import { idParam } from '../api/params';
 import { goodsEventSchemas, registerGoodsSchema } from '../schemas/goods.schema';
 import { parseInput } from '../validate';
 import { answerFor } from './locals';
-import { countInbox } from './inbox.routes';
 import { type Refusal, refusalOf as sharedRefusalOf, squadLabel, timelineOf as sharedTimeline } from './plans-meetings-view';
 import { stepFormRoute } from './step-route';
 
@@ -140,7 +139,6 @@ export function goodsPages(services: Services): Router {
     } catch (e) {
       if (!(e instanceof AppError) || e.status >= 500 || e.status === 404) throw e;
       answerFor(res, `/goods/new?operation=${operation}`);
-      await countInbox(services, req, res);
       res.status(e.status).render('goods/register', await registerView(services, p, req.locale, operation, body, refusalOf(e, req.locale)));
     }
   });
@@ -277,7 +275,6 @@ async function renderRefused(req: Request, res: Response, services: Services, id
   const why = offered ? [] : Object.values(form.refusal.errors);
   const banner = why.length ? { kind: form.refusal.banner.kind, text: why.join(' ') } : form.refusal.banner;
   answerFor(res, `/goods/${id}`);
-  await countInbox(services, req, res);
   res.status(form.status).render('goods/show', { ...view, banner, lostInput: kept && kept.length ? kept : null });
 }
 

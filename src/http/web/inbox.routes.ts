@@ -1,40 +1,11 @@
-import { Router, type NextFunction, type Request, type Response } from 'express';
+import { Router } from 'express';
 import type { Services } from '../../container';
 import { t } from '../../i18n';
 import { dutyItems } from './duties-view';
-import { meView } from './locals';
 import { lightOf } from '../../domain/oversight/lights';
 import { problemInboxView } from './problems-inbox-view';
 import { goodsWaiting } from './goods.routes';
 import { transferInboxItems } from './transfers.routes';
-
-/** What every signed-in page shows in its header: who, and how much waits in their inbox. */
-export function signedInContext(services: Services) {
-  return async (req: Request, res: Response, next: NextFunction): Promise<void> => {
-    const p = req.principal!;
-    res.locals.me = meView(p, req.locale);
-    res.locals.timeZone = p.timeZone;
-    // A post usually ends in a redirect: its counts are taken only when it renders a page (countInbox);
-    // the inbox page counts its sections anyway and sets the numbers from them (below).
-    if (req.method === 'GET' && req.path !== '/') await countInbox(services, req, res);
-    next();
-  };
-}
-
-/** The numbers in the navigation (inbox, open flags); a route that answers a post with a page calls it before rendering. */
-export async function countInbox(services: Services, req: Request, res: Response): Promise<void> {
-  const [inbox, duties, flags, transfers, goods, problems] = await Promise.all([
-    services.inbox.count(req.principal!),
-    services.duties.count(req.principal!),
-    services.flags.openCount(req.principal!),
-    services.cases.waitingCount(req.principal!),
-    // R13: detained goods near or past their limit that wait for this user.
-    services.goods.waiting(req.principal!),
-    // §3.4, R8: hard problems and border notices.
-    services.problemInbox.count(req.principal!),
-  ]);
-  res.locals.navCounts = { inbox: inbox + duties + transfers + goods.length + problems, flags };
-}
 
 /** The landing page: what waits for this user now. */
 export function inboxPages(services: Services): Router {

@@ -1,21 +1,9 @@
-import { Router, type NextFunction, type Request, type Response } from 'express';
+import { Router } from 'express';
 import type { Services } from '../../container';
 import { notificationText } from '../../domain/notifications/notification-text';
 import { t } from '../../i18n';
 import { idParam } from '../api/params';
 import { safeNext } from './web-context';
-
-/** The bell in every signed-in page's header: one indexed COUNT of the user's unread notifications. */
-export function notificationBell(services: Services) {
-  return async (req: Request, res: Response, next: NextFunction): Promise<void> => {
-    // A post ends in a redirect (or a page with the bell uncounted): the count is for pages.
-    if (req.method === 'GET') {
-      const count = await services.notifications.unreadCount(req.principal!);
-      res.locals.bell = { count, label: t(req.locale, 'notifications.bell_label', { count }) };
-    }
-    next();
-  };
-}
 
 /** /notifications: the list (newest first, unread marked), mark one or all as read. Same use cases as the API. */
 export function notificationPages(services: Services): Router {

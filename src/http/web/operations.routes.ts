@@ -11,7 +11,6 @@ import { presentOperation } from '../presenters/operation.presenter';
 import { createOperationSchema, eventSchemas, planPatchSchema } from '../schemas/operation.schema';
 import { parseInput } from '../validate';
 import { EVENT_FORMS, formToEvent } from './event-forms';
-import { countInbox } from './inbox.routes';
 import { answerFor } from './locals';
 import { type FormState, checklistView, formStateFromError, operationPage } from './operation-view';
 import type { OperationRecord } from '../../domain/operations/operation.service';
@@ -196,7 +195,6 @@ async function submitPlan(req: Request, res: Response, services: Services, o: Pl
     const extra = file && e instanceof ValidationError ? await filingProblemsOfRest(services, p, body, e, o.id) : [];
     const record = o.mode === 'edit' ? await services.operations.get(p, o.id!) : null;
     answerFor(res, o.mode === 'new' ? '/operations/new' : `/operations/${o.id}/edit`);
-    await countInbox(services, req, res);
     res.status(e.status).render(
       'operations/plan-form',
       await planFormView(services, p, req.locale, {
@@ -240,7 +238,6 @@ function returnReasonOf(record: OperationRecord): string | null {
 async function renderWithForm(req: Request, res: Response, services: Services, id: number, form: FormState) {
   const view = await operationPage(services, req.principal!, req.locale, id, form);
   answerFor(res, `/operations/${id}`);
-  await countInbox(services, req, res);
   // A form for an event the user may no longer send still shows what they typed (read-only), so nothing is lost.
   const lost = view.forms.some((f) => f.type === form.type) ? null : Object.entries(form.values).filter(([k, v]) => k !== '_csrf' && k !== 'expectedVersion' && v !== '' && typeof v === 'string');
   res.status(form.status).render('operations/show', { ...view, lostInput: lost && lost.length ? lost.map(([k, v]) => ({ label: t(req.locale, `field.${k}`), value: v })) : null });

@@ -9,7 +9,6 @@ import { flagLink, flagSentence } from '../presenters/flag.presenter';
 import { FLAG_KINDS, FLAG_STATUSES, resolveFlagBody, runJobBody } from '../schemas/oversight.schema';
 import { parseInput } from '../validate';
 import { monthOf } from '../../domain/oversight/periods';
-import { countInbox } from './inbox.routes';
 
 /** Oversight pages: flags, the compliance view (R6), the jobs and their log (managers). */
 export function oversightPages(services: Services): Router {
@@ -81,7 +80,6 @@ export function oversightPages(services: Services): Router {
       if (!(e instanceof AppError) || e.status >= 500 || e.status === 404) throw e;
       const errors = Object.fromEntries(Object.entries(e.fields).map(([k, v]) => [k, describeFieldProblem(req.locale, v)]));
       const banner = e.status === 403 ? t(req.locale, 'reason.not_manager') : e.status === 422 ? t(req.locale, 'problem.flag_not_open') : t(req.locale, 'form.fix_fields');
-      await countInbox(services, req, res);
       res.status(e.status).render('oversight/flag', await flagPage(req, id, { note: req.body?.note ?? '', errors, banner }));
     }
   });
@@ -153,7 +151,6 @@ export function oversightPages(services: Services): Router {
 
   r.post('/jobs/:name/run', async (req, res) => {
     services.jobs.assertMayRun(req.principal!);
-    await countInbox(services, req, res);
     try {
       const { period } = parseInput(runJobBody, req.body?.period ? { period: String(req.body.period) } : {});
       const run = await services.jobs.run(String(req.params.name), { via: 'manual', period, by: req.principal! });

@@ -13,7 +13,6 @@ import { idParam } from '../api/params';
 import { lightOf } from '../../domain/oversight/lights';
 import { listProblemsQuery, noticeEventSchemas, problemEventSchemas, reportProblemSchema, sendNoticeSchema } from '../schemas/problem.schema';
 import { parseInput } from '../validate';
-import { countInbox } from './inbox.routes';
 import { answerFor } from './locals';
 import { type Refusal, type StepFieldSpec, type StepFormState, instantOf, list, localNow, refusalOf, squadLabel, squadsOf, stepForm, str, timelineOf } from './problems-view';
 
@@ -152,7 +151,6 @@ export function problemPages(services: Services): Router {
         const duplicates = await problems.duplicates(p, { category: input.category, location: input.location });
         if (duplicates.length) {
           answerFor(res, '/problems/new');
-          await countInbox(services, req, res);
           res.render('problems/form', await reportFormView(services, p, req.locale, { values: body, duplicates }));
           return;
         }
@@ -162,7 +160,6 @@ export function problemPages(services: Services): Router {
     } catch (e) {
       if (!(e instanceof AppError) || e.status >= 500) throw e;
       answerFor(res, '/problems/new');
-      await countInbox(services, req, res);
       res.status(e.status).render('problems/form', await reportFormView(services, p, req.locale, { values: body, refusal: refusalOf(e, req.locale, 'hp') }));
     }
   });
@@ -188,7 +185,6 @@ export function problemPages(services: Services): Router {
     } catch (e) {
       if (!(e instanceof AppError) || e.status >= 500 || e.status === 404) throw e;
       answerFor(res, `/problems/${id}`);
-      await countInbox(services, req, res);
       const form: StepFormState = { type, values: body, refusal: refusalOf(e, req.locale, 'hp'), status: e.status };
       const view = await problemPage(services, p, req.locale, id, form);
       const kept = view.forms.some((f) => f.type === type) ? null : keptInput(body, req.locale);
@@ -378,7 +374,6 @@ export function borderNoticePages(services: Services): Router {
     } catch (e) {
       if (!(e instanceof AppError) || e.status >= 500) throw e;
       answerFor(res, '/border-notices/new');
-      await countInbox(services, req, res);
       res.status(e.status).render('border-notices/form', await noticeFormView(services, p, req.locale, { values: body, refusal: refusalOf(e, req.locale, 'bn') }));
     }
   });
@@ -405,7 +400,6 @@ export function borderNoticePages(services: Services): Router {
     } catch (e) {
       if (!(e instanceof AppError) || e.status >= 500 || e.status === 404) throw e;
       answerFor(res, `/border-notices/${id}`);
-      await countInbox(services, req, res);
       const form: StepFormState = { type, values: body, refusal: refusalOf(e, req.locale, 'bn'), status: e.status };
       const view = await noticePage(services, p, req.locale, id, form);
       const kept = view.forms.some((f) => f.type === type) ? null : keptInput(body, req.locale);
