@@ -4,8 +4,8 @@ import { t } from '../../i18n';
 import { dutyItems } from './duties-view';
 import { lightOf } from '../../domain/oversight/lights';
 import { problemInboxView } from './problems-inbox-view';
-import { goodsWaiting } from './goods.routes';
-import { transferInboxItems } from './transfers.routes';
+import { goodsWaiting } from './goods-view';
+import { transferInboxItems } from './transfers-view';
 
 /** The landing page: what waits for this user now. */
 export function inboxPages(services: Services): Router {

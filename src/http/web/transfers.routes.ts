@@ -6,7 +6,7 @@ import type { Principal } from '../../domain/org/org.service';
 import { AppError, ConflictError, ForbiddenError, ValidationError } from '../../errors';
 import { type Locale, t } from '../../i18n';
 import type { Squad } from '../../persistence/entities';
-import { CASE_TRANSFER_STATES, isLeaderOf, mayProposeTransfer } from '../../../workflows/case-transfer';
+import { CASE_TRANSFER_STATES, mayProposeTransfer } from '../../../workflows/case-transfer';
 import { hasRole } from '../../../workflows/shared/actor';
 import { idParam } from '../api/params';
 import { createCaseSchema, createTransferSchema, transferEventSchemas } from '../schemas/case.schema';
@@ -359,21 +359,4 @@ async function transferPage(services: Services, p: Principal, locale: Locale, id
     timeline: await timelineOf(services, history, locale, p.timeZone, 'transfer' as Parameters<typeof timelineOf>[4]),
     historyCheck: await services.historyChain.checkRows(p, 'case_transfer', id, history),
   };
-}
-
-/** The inbox's transfers: what waits on this user (R10), oldest limit first. */
-export async function transferInboxItems(services: Services, p: Principal, locale: Locale) {
-  const { items, caseById, now } = await services.cases.waiting(p);
-  const squads = new Map((await services.org.squads(p.brigadeId)).map((s) => [s.id, s]));
-  return items.map((tr) => ({
-    id: tr.id,
-    reference: caseById.get(tr.caseId)?.reference ?? '',
-    state: tr.state,
-    from: squadLabel(squads.get(tr.fromSquadId), locale),
-    to: squadLabel(squads.get(tr.toSquadId), locale),
-    dueAt: tr.dueAt,
-    light: lightFromProjection(tr, now),
-    overdue: tr.dueAt ? tr.dueAt.getTime() < now.getTime() : false,
-    action: tr.state === 'proposed' && isLeaderOf(p, tr.toSquadId) ? 'ACCEPT' : 'DESIGNATE',
-  }));
 }
