@@ -6,6 +6,7 @@ import { presentDrill, presentFigures } from '../presenters/figures.presenter';
 import { assessmentQuery, drillQuery, figuresQuery } from '../schemas/figures.schema';
 import { parseInput } from '../validate';
 import { sendDrillExport, sendFiguresExport } from '../figures-export';
+import { localName } from '../../i18n/local-name';
 
 /** /api/v1/figures: indicators for a period and scope, beside the previous period and last year; the records behind each. */
 export function figuresApi(services: Services): Router {
@@ -45,7 +46,7 @@ export function figuresApi(services: Services): Router {
       items: rows.map((a, i) => ({
         rank: i + 1,
         squad: a.squad.code,
-        name: req.locale === 'en' ? a.squad.nameEn : a.squad.name,
+        name: localName(req.locale, a.squad),
         score: a.score,
         participations: a.participations,
         idleLines: a.idle,

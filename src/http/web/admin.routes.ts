@@ -24,7 +24,6 @@ import {
   formToSquadPatch,
   formToUserPatch,
   kindOptions,
-  label,
   memberPositions,
   refusal,
   roleOptions,
@@ -33,6 +32,7 @@ import {
   typed,
   userRow,
 } from './admin-view';
+import { localName } from '../../i18n/local-name';
 
 type Refusal = ReturnType<typeof refusal>;
 
@@ -174,7 +174,7 @@ export function adminPages(services: Services): Router {
 
   const squadPage = async (req: Request, res: Response, squad: AdminSquad | null, values: FormValues, refused?: Refusal, status = 200) => {
     res.status(status).render('admin/squad-form', {
-      ...page(req, 'squads', squad ? `${label(squad, req.locale)} (${squad.code})` : t(req.locale, 'admin.new_squad')),
+      ...page(req, 'squads', squad ? `${localName(req.locale, squad)} (${squad.code})` : t(req.locale, 'admin.new_squad')),
       isNew: !squad,
       action: squad ? `/admin/squads/${enc(squad.code)}/edit` : '/admin/squads',
       squad: squad ? squadRow(squad, req.locale) : null,
@@ -223,7 +223,7 @@ export function adminPages(services: Services): Router {
     const [groups, squads] = await Promise.all([admin.groups(req.principal!), admin.squads(req.principal!)]);
     res.render('admin/groups', {
       ...page(req, 'groups', t(req.locale, 'admin.groups')),
-      groups: groups.map((g) => ({ code: g.code, name: label(g, req.locale), squads: g.squads.map((s) => squadRow(s, req.locale)), size: g.squads.length })),
+      groups: groups.map((g) => ({ code: g.code, name: localName(req.locale, g), squads: g.squads.map((s) => squadRow(s, req.locale)), size: g.squads.length })),
       ungrouped: squads.filter((s) => !s.group).map((s) => squadRow(s, req.locale)),
       min: minSquads,
       max: maxSquads,
@@ -233,7 +233,7 @@ export function adminPages(services: Services): Router {
   const groupPage = async (req: Request, res: Response, group: AdminGroup | null, values: FormValues, refused?: Refusal, status = 200) => {
     const squads = await admin.squads(req.principal!);
     res.status(status).render('admin/group-form', {
-      ...page(req, 'groups', group ? `${label(group, req.locale)} (${group.code})` : t(req.locale, 'admin.new_group')),
+      ...page(req, 'groups', group ? `${localName(req.locale, group)} (${group.code})` : t(req.locale, 'admin.new_group')),
       isNew: !group,
       action: group ? `/admin/groups/${enc(group.code)}/edit` : '/admin/groups',
       group: group ? { code: group.code } : null,

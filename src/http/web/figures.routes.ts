@@ -11,6 +11,7 @@ import { describeFieldProblem, t } from '../../i18n';
 import { sendDrillExport, sendFiguresExport } from '../figures-export';
 import { formatValue, scopeName, whyText } from '../presenters/figures.presenter';
 import { groupedBars, horizontalBars, lines } from './charts';
+import { localName } from '../../i18n/local-name';
 
 /** The query a figures page keeps in its links (period or range, and scope). */
 function keepQuery(q: Record<string, string | undefined>): URLSearchParams {
@@ -72,7 +73,7 @@ export function figuresPages(services: Services): Router {
       groupsSvg: groupedBars({
         title: t(req.locale, 'charts.groups_title', { year }),
         categories: yearMonths.map(monthLabel),
-        series: shownGroups.map((g) => ({ label: req.locale === 'en' ? g.nameEn : g.name, values: standings.of(g.id).map((c) => c.qualifying) })),
+        series: shownGroups.map((g) => ({ label: localName(req.locale, g), values: standings.of(g.id).map((c) => c.qualifying) })),
         line: { value: minimum, label: t(req.locale, 'charts.minimum', { minimum }) },
       }),
       resultsSvg: lines({
@@ -151,7 +152,7 @@ async function pickers(services: Services, req: Request, q: Record<string, strin
   const groups = org.groups.map((g) => g.group);
   // In the order they were set up (the organisation lists squads by group).
   const squads = [...org.squads].sort((a, b) => a.id - b.id);
-  const label = (x: { name: string; nameEn: string }) => (req.locale === 'en' ? x.nameEn : x.name);
+  const label = (x: { name: string; nameEn: string }) => localName(req.locale, x);
   return {
     q,
     groups: groups.map((g) => ({ value: g.code, label: label(g), selected: q.group === g.code })),
@@ -173,7 +174,7 @@ export function annualPages(services: Services): Router {
       year,
       rows: rows.map((a, i) => ({
         rank: i + 1,
-        squad: req.locale === 'en' ? a.squad.nameEn : a.squad.name,
+        squad: localName(req.locale, a.squad),
         code: a.squad.code,
         score: a.score,
         participations: a.participations,
@@ -228,16 +229,16 @@ export function annualPages(services: Services): Router {
       })),
       groupHeads: pick.map((id) => t(req.locale, `indicator.${id}.name`)),
       groupRows: perGroup.map(({ g, view }) => ({
-        name: req.locale === 'en' ? g.group.nameEn : g.group.name,
+        name: localName(req.locale, g.group),
         values: pick.map((id) => formatValue(view.rows.find((x) => x.indicator.id === id)!.current, req.locale)),
         met: grid.rows.find((x) => x.group.id === g.group.id)?.met ?? 0,
         judged: grid.rows.find((x) => x.group.id === g.group.id)?.judged ?? 0,
       })),
-      top: assessment.slice(0, 5).map((a) => ({ squad: req.locale === 'en' ? a.squad.nameEn : a.squad.name, score: a.score })),
+      top: assessment.slice(0, 5).map((a) => ({ squad: localName(req.locale, a.squad), score: a.score })),
       chartSvg: groupedBars({
         title: t(req.locale, 'charts.groups_title', { year }),
         categories: grid.months.map((mo) => t(req.locale, 'compliance.month', { month: Number(mo.slice(5)) })),
-        series: grid.rows.map((row) => ({ label: req.locale === 'en' ? row.group.nameEn : row.group.name, values: row.cells.map((c) => c.qualifying) })),
+        series: grid.rows.map((row) => ({ label: localName(req.locale, row.group), values: row.cells.map((c) => c.qualifying) })),
         line: { value: grid.minimum, label: t(req.locale, 'charts.minimum', { minimum: grid.minimum }) },
       }),
     });

@@ -2,7 +2,7 @@ import type { Services } from '../../container';
 import { operationGoodsActions } from '../../domain/goods/goods.policy';
 import type { Principal } from '../../domain/org/org.service';
 import type { Locale } from '../../i18n';
-import { squadLabel } from './plans-meetings-view';
+import { localName } from '../../i18n/local-name';
 
 /** Detained goods (R13) as other pages show them: an operation's ledger in brief (its page's section), the inbox's cards. */
 
@@ -15,7 +15,7 @@ export async function ledgerView(services: Services, p: Principal, locale: Local
     balanced: ledger.balanced,
     unitsBalance: ledger.unitsBalance,
     resultsAgree: ledger.resultsAgree,
-    squads: ledger.squads.map((x) => ({ name: locale === 'en' ? x.nameEn : x.name, registered: x.registered, reported: x.reported, agrees: x.reported === null || x.reported === x.registered })),
+    squads: ledger.squads.map((x) => ({ name: localName(locale, x), registered: x.registered, reported: x.reported, agrees: x.reported === null || x.reported === x.registered })),
     totals: ledger.totals,
     lines: ledger.lines.map((l) => ({ unit: l.unit, registered: q(l.registered), returned: q(l.returned), confiscated: q(l.confiscated), disposed: q(l.disposed), held: q(l.held) })),
     parties: ledger.parties.map((x) => ({ id: x.party.id, numberYear: x.party.numberYear, numberSeq: x.party.numberSeq, name: x.party.name, stall: x.party.stall, items: x.items, held: x.held })),
@@ -42,7 +42,7 @@ export async function goodsWaiting(services: Services, p: Principal, locale: Loc
     quantity: i.quantity,
     unit: i.unit,
     party: partyName.get(i.partyId) ?? '',
-    custodian: squadLabel(squads.get(i.custodianSquadId), locale),
+    custodian: localName(locale, squads.get(i.custodianSquadId)),
     dueAt: i.dueAt,
     light: services.goods.lightOf(i),
     overdue: services.goods.lightOf(i) === 'red',

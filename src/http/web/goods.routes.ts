@@ -11,9 +11,10 @@ import { idParam } from '../api/params';
 import { goodsEventSchemas, registerGoodsSchema } from '../schemas/goods.schema';
 import { parseInput } from '../validate';
 import { answerFor } from './locals';
-import { type Refusal, refusalOf as sharedRefusalOf, squadLabel, timelineOf as sharedTimeline } from './plans-meetings-view';
+import { type Refusal, refusalOf as sharedRefusalOf, timelineOf as sharedTimeline } from './plans-meetings-view';
 import { stepFormRoute } from './step-route';
 import { ledgerView } from './goods-view';
+import { localName } from '../../i18n/local-name';
 
 type Body = Record<string, unknown>;
 type FieldKind = 'text' | 'textarea' | 'method' | 'squad';
@@ -99,7 +100,7 @@ export function goodsPages(services: Services): Router {
       filters: { ...filters, operation: filters.operation ?? '' },
       states: GOODS_STATES.map((s) => ({ value: s, label: t(req.locale, `goods.state.${s}`), selected: s === filters.state })),
       lights: ['green', 'amber', 'red'].map((l) => ({ value: l, label: t(req.locale, `light.${l}`), selected: l === filters.light })),
-      squads: squads.map((s) => ({ value: s.code, label: squadLabel(s, req.locale), selected: s.code === filters.squad })),
+      squads: squads.map((s) => ({ value: s.code, label: localName(req.locale, s), selected: s.code === filters.squad })),
       items: page.items.map((i) => ({
         id: i.id,
         operation: i.operationId,
@@ -111,7 +112,7 @@ export function goodsPages(services: Services): Router {
         unit: i.unit,
         perishable: i.perishable,
         state: i.state,
-        custodian: squadLabel(page.squadById.get(i.custodianSquadId), req.locale),
+        custodian: localName(req.locale, page.squadById.get(i.custodianSquadId)),
         storagePlace: i.storagePlace,
         dueAt: i.dueAt,
         light: goods.lightOf(i),
@@ -159,7 +160,7 @@ export function goodsPages(services: Services): Router {
       quantity: i.quantity,
       unit: i.unit,
       perishable: i.perishable,
-      custodian: squadLabel(list.squadById.get(i.custodianSquadId), req.locale),
+      custodian: localName(req.locale, list.squadById.get(i.custodianSquadId)),
       storagePlace: i.storagePlace,
       caseRef: i.caseRef,
       dueAt: i.dueAt,
@@ -170,7 +171,7 @@ export function goodsPages(services: Services): Router {
       nav: 'goods',
       bodyClass: 'detention-list',
       operation: { id: list.operation.id, numberYear: list.operation.numberYear, numberSeq: list.operation.numberSeq, title: list.operation.title, location: list.operation.location },
-      host: squadLabel(list.squadById.get(host), req.locale),
+      host: localName(req.locale, list.squadById.get(host)),
       party: list.party,
       registeredAt: list.items[0]?.registeredAt ?? list.party.createdAt,
       // R13: the list is printed in duplicate — one for the party, one kept as the stub.
@@ -224,7 +225,7 @@ async function registerView(services: Services, p: Principal, locale: Locale, op
       perishable: r.perishable === 'on' || r.perishable === 'true',
       squads: squadIds.map((squadId) => {
         const s = byId.get(squadId);
-        return { value: s?.code ?? '', label: squadLabel(s, locale), selected: r.custodianSquad ? r.custodianSquad === s?.code : s?.id === host?.id };
+        return { value: s?.code ?? '', label: localName(locale, s), selected: r.custodianSquad ? r.custodianSquad === s?.code : s?.id === host?.id };
       }),
       errors: Object.fromEntries(ITEM_FIELDS.map((f) => [f, errors[`items.${i}.${f}`]])),
     })),
@@ -261,7 +262,7 @@ async function itemPage(services: Services, p: Principal, locale: Locale, id: nu
   const history = await services.goods.history(p, id);
   const custody = await services.goods.custody(p, id);
   const ctx = record.context;
-  const squad = (sid: number) => squadLabel(record.squadById.get(sid), locale);
+  const squad = (sid: number) => localName(locale, record.squadById.get(sid));
   const active = [...record.squadById.values()].filter((s) => s.active);
   const ids = [...new Set(custody.map((c) => c.byUserId).filter((x): x is number => x !== null))];
   const people = new Map((await services.org.usersByIds(ids)).map((u) => [u.id, u.displayName]));
@@ -323,7 +324,7 @@ async function itemPage(services: Services, p: Principal, locale: Locale, id: nu
                 f.kind === 'method'
                   ? DISPOSAL_METHODS.map((mth) => ({ value: mth, label: t(locale, `goods.method.${mth}`), selected: mth === value }))
                   : f.kind === 'squad'
-                    ? active.map((s) => ({ value: s.code, label: squadLabel(s, locale), selected: s.code === value }))
+                    ? active.map((s) => ({ value: s.code, label: localName(locale, s), selected: s.code === value }))
                     : [],
             };
           }),

@@ -13,8 +13,9 @@ import { idParam } from '../api/params';
 import { createGroupPlanSchema, groupPlanEventSchemas, groupPlanPatchSchema } from '../schemas/group-plan.schema';
 import { parseInput } from '../validate';
 import { type PlanRow, formToGroupPlan, formToPlanEvent, typedRows } from './plans-meetings-forms';
-import { type Refusal, groupLabel, refusalOf, squadLabel, timelineOf } from './plans-meetings-view';
+import { type Refusal, refusalOf, timelineOf } from './plans-meetings-view';
 import { stepFormRoute } from './step-route';
+import { localName } from '../../i18n/local-name';
 
 /** The plan pages' step forms: which fields each asks for (which forms show comes from the engine's allowedEvents). */
 const STEP_FORMS: Record<string, { tone: 'primary' | 'normal'; fields: Array<{ name: string; kind: 'textarea'; required: boolean }> }> = {
@@ -53,7 +54,7 @@ export function groupPlanPages(services: Services): Router {
       months: months.map((mo) => ({ month: mo, label: String(Number(mo.slice(5))) })),
       rows: readable.map((g) => ({
         code: g.group.code,
-        name: groupLabel(g.group, req.locale),
+        name: localName(req.locale, g.group),
         cells: months.map((mo) => {
           const plan = list.items.find((x) => x.groupId === g.group.id && x.month === mo);
           const due = monthBounds(mo, p.timeZone).start;
@@ -198,7 +199,7 @@ async function formView(services: Services, p: Principal, locale: Locale, o: For
     action: o.mode === 'new' ? '/group-plans' : `/group-plans/${o.id}/edit`,
     version: o.version,
     allowed: o.allowed ?? true,
-    groupName: groupLabel(group?.group, locale),
+    groupName: localName(locale, group?.group),
     values: o.values,
     errors,
     banner: o.refusal?.banner ?? null,
@@ -206,7 +207,7 @@ async function formView(services: Services, p: Principal, locale: Locale, o: For
     rows: rows.map((row, i) => ({
       index: i,
       ...row,
-      squads: members.map((s) => ({ value: s.code, label: squadLabel(s, locale), selected: s.code === row.leadSquad })),
+      squads: members.map((s) => ({ value: s.code, label: localName(locale, s), selected: s.code === row.leadSquad })),
       sources: PROBLEM_SOURCES.map((s) => ({ value: s, label: t(locale, `source.${s}`), selected: s === row.problemSource })),
       errors: {
         date: errors[`operations.${i}.date`],
@@ -241,17 +242,17 @@ async function planPage(services: Services, p: Principal, locale: Locale, id: nu
   const ctx = record.context;
   const tz = p.timeZone;
   const at = (iso: string | null) => (iso ? new Date(iso) : null);
-  const squad = (sid: number | null) => (sid === null ? '' : squadLabel(record.squadById.get(sid), locale));
+  const squad = (sid: number | null) => (sid === null ? '' : localName(locale, record.squadById.get(sid)));
   const linked = new Map(record.monthOperations.map((o) => [o.id, o]));
   return {
-    pageTitle: `${groupLabel(record.group, locale)} · ${t(locale, 'gplan.title_month', { month: ctx.month })}`,
+    pageTitle: `${localName(locale, record.group)} · ${t(locale, 'gplan.title_month', { month: ctx.month })}`,
     nav: 'group-plans',
     plan: {
       id,
       version: record.version,
       state: record.state,
       month: ctx.month,
-      groupName: groupLabel(record.group, locale),
+      groupName: localName(locale, record.group),
       dueAt: at(ctx.dueAt),
       filedAt: at(ctx.filedAt),
       firstFiledAt: at(ctx.firstFiledAt),

@@ -6,6 +6,7 @@ import { lightOf } from '../../domain/oversight/lights';
 import { problemInboxView } from './problems-inbox-view';
 import { goodsWaiting } from './goods-view';
 import { transferInboxItems } from './transfers-view';
+import { localName } from '../../i18n/local-name';
 
 /** The landing page: what waits for this user now. */
 export function inboxPages(services: Services): Router {
@@ -29,8 +30,8 @@ export function inboxPages(services: Services): Router {
     ]);
     const problemCount = problemWork.toAccept.length + problemWork.notices.length + problemWork.callbacks.length;
     res.locals.navCounts = { inbox: sections.reduce((n, s) => n + s.total, 0) + duties.length + transfers.length + goods.length + problemCount, flags };
-    const squadName = new Map(squads.map((s) => [s.id, req.locale === 'en' ? s.nameEn : s.name]));
-    const groupName = new Map(groups.map((g) => [g.group.id, req.locale === 'en' ? g.group.nameEn : g.group.name]));
+    const squadName = new Map(squads.map((s) => [s.id, localName(req.locale, s)]));
+    const groupName = new Map(groups.map((g) => [g.group.id, localName(req.locale, g.group)]));
     res.render('inbox/inbox', {
       pageTitle: t(req.locale, 'nav.inbox'),
       nav: 'inbox',

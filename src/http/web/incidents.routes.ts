@@ -3,6 +3,7 @@ import { month as monthSchema } from '../schemas/common.schema';
 import type { Services } from '../../container';
 import { t } from '../../i18n';
 import { INCIDENT_SEVERITIES, INCIDENT_TYPES } from '../../../workflows/operation';
+import { localName } from '../../i18n/local-name';
 
 
 /** /incidents: R11 incidents across operations, with filters. */
@@ -37,7 +38,7 @@ export function incidentPages(services: Services): Router {
         operationSeq: o.numberSeq,
         operationTitle: o.title,
         location: o.location,
-        group: o.groupId !== null ? (req.locale === 'en' ? page.groups.get(o.groupId)?.nameEn : page.groups.get(o.groupId)?.name) : '',
+        group: o.groupId !== null ? localName(req.locale, page.groups.get(o.groupId)) : '',
         reporter: reporter?.displayName ?? '',
       })),
       nextUrl: page.nextCursor ? `/incidents?${keep.toString()}` : null,

@@ -5,6 +5,7 @@ import { mayPlanOperations } from '../../domain/operations/operation.policy';
 import { isManager, mayAdministerBrigade } from '../../domain/org/org.policy';
 import { maySeeGroupWork } from '../../domain/plans/group-plan.policy';
 import { type Locale, t } from '../../i18n';
+import { localName } from '../../i18n/local-name';
 
 /** What every page's layout needs: who is signed in, in which language and zone, the CSRF token, where we are. */
 export interface MeView {
@@ -27,7 +28,7 @@ export function meView(p: Principal, locale: Locale): MeView {
     displayName: p.displayName,
     username: p.username,
     roleNames: p.roles.map((r) => t(locale, `role.${r}`)).join('、'),
-    squadName: squad ? (locale === 'en' ? squad.nameEn : squad.name) : null,
+    squadName: squad ? localName(locale, squad) : null,
     // What the header offers, as the domain's policies say (the pages refuse by the same rules).
     isAdmin: mayAdministerBrigade(p),
     canPlan: mayPlanOperations(p),

@@ -13,8 +13,9 @@ import { idParam } from '../api/params';
 import { createMeetingSchema, meetingEventSchemas, meetingPatchSchema } from '../schemas/meeting.schema';
 import { parseInput } from '../validate';
 import { formToMeeting, formToMeetingEvent, localInput } from './plans-meetings-forms';
-import { type Refusal, groupLabel, refusalOf, squadLabel, timelineOf } from './plans-meetings-view';
+import { type Refusal, refusalOf, timelineOf } from './plans-meetings-view';
 import { stepFormRoute } from './step-route';
+import { localName } from '../../i18n/local-name';
 
 type FieldKind = 'textarea' | 'datetime' | 'squads';
 
@@ -52,7 +53,7 @@ export function meetingPages(services: Services): Router {
       const [rotation, list] = await Promise.all([meetings.rotationOf(null, g.group, members), meetings.list(p, { group: g.group.code })]);
       sections.push({
         code: g.group.code,
-        name: groupLabel(g.group, req.locale),
+        name: localName(req.locale, g.group),
         canArrange: isGroupLeader(p, members),
         rotation: rotationView(rotation, squadById, req.locale, p.timeZone),
         meetings: list.items.slice(0, 12).map((x) => meetingRow(x, squadById, req.locale)),
@@ -168,7 +169,7 @@ function meetingRow(x: { id: number; kind: string; period: string; state: string
     id: x.id,
     period: x.period,
     state: x.state,
-    convener: x.convenerSquadId !== null ? squadLabel(squadById.get(x.convenerSquadId), locale) : '',
+    convener: x.convenerSquadId !== null ? localName(locale, squadById.get(x.convenerSquadId)) : '',
     at: x.heldAt ?? x.plannedStart,
   };
 }
@@ -177,7 +178,7 @@ function meetingRow(x: { id: number; kind: string; period: string; state: string
 export function rotationView(r: GroupRotation, squadById: Map<number, Squad>, locale: Locale, timeZone: string) {
   const meeting = (id: number | null) => (id === null ? undefined : r.meetingById.get(id));
   return {
-    next: r.rotation.next !== null ? squadLabel(squadById.get(r.rotation.next), locale) : '',
+    next: r.rotation.next !== null ? localName(locale, squadById.get(r.rotation.next)) : '',
     nextCode: r.rotation.next !== null ? (squadById.get(r.rotation.next)?.code ?? '') : '',
     counted: r.rotation.meetings,
     queue: r.rotation.queue.map((q, i) => {
@@ -186,7 +187,7 @@ export function rotationView(r: GroupRotation, squadById: Map<number, Squad>, lo
       return {
         place: i + 1,
         code: squadById.get(q.squadId)?.code ?? '',
-        name: squadLabel(squadById.get(q.squadId), locale),
+        name: localName(locale, squadById.get(q.squadId)),
         memberOrder: q.memberOrder,
         why: t(locale, `meeting.waiting_${q.kind}`, params),
         tied: q.tied,
@@ -239,10 +240,10 @@ async function formView(services: Services, p: Principal, locale: Locale, o: For
     version: o.version,
     allowed: o.allowed ?? true,
     groupCode: o.groupCode,
-    groupName: groupLabel(group?.group, locale),
+    groupName: localName(locale, group?.group),
     values: { plannedStart: s('plannedStart'), place: s('place'), agenda: s('agenda'), convenerReason: s('convenerReason') },
-    convenerOptions: members.map((m) => ({ value: m.code, label: squadLabel(m, locale), selected: m.code === convener, byRotation: m.code === rotationNext })),
-    rotationNextName: rotationNext ? squadLabel(members.find((m) => m.code === rotationNext), locale) : '',
+    convenerOptions: members.map((m) => ({ value: m.code, label: localName(locale, m), selected: m.code === convener, byRotation: m.code === rotationNext })),
+    rotationNextName: rotationNext ? localName(locale, members.find((m) => m.code === rotationNext)) : '',
     rotation,
     errors,
     banner: o.refusal?.banner ?? null,
@@ -271,11 +272,11 @@ async function meetingPage(services: Services, p: Principal, locale: Locale, id:
   const history = await services.meetings.history(p, id);
   const ctx = record.context;
   const a = ctx.arrangements;
-  const squad = (sid: number | null) => (sid === null ? '' : squadLabel(record.squadById.get(sid), locale));
+  const squad = (sid: number | null) => (sid === null ? '' : localName(locale, record.squadById.get(sid)));
   const allSquads = [...record.squadById.values()].filter((s) => s.active).sort((x, y) => (x.groupId ?? 1e9) - (y.groupId ?? 1e9) || (x.memberOrder ?? 0) - (y.memberOrder ?? 0) || x.id - y.id);
   const members = new Set(ctx.memberSquadIds);
   return {
-    pageTitle: `${ctx.kind === 'group' ? groupLabel(record.group, locale) : t(locale, 'meeting.kind.hq_summary')} · ${record.meeting.period}`,
+    pageTitle: `${ctx.kind === 'group' ? localName(locale, record.group) : t(locale, 'meeting.kind.hq_summary')} · ${record.meeting.period}`,
     nav: 'meetings',
     m: {
       id,
@@ -284,7 +285,7 @@ async function meetingPage(services: Services, p: Principal, locale: Locale, id:
       kind: ctx.kind,
       isGroup: ctx.kind === 'group',
       period: record.meeting.period,
-      groupName: groupLabel(record.group, locale),
+      groupName: localName(locale, record.group),
       plannedStart: new Date(a.plannedStart),
       place: a.place,
       agenda: a.agenda,
@@ -328,7 +329,7 @@ async function meetingPage(services: Services, p: Principal, locale: Locale, id:
               value: raw !== undefined ? String(raw) : f.name === 'heldAt' ? localInput(a.plannedStart, p.timeZone) : '',
               error: mine?.refusal.errors[f.name],
               // A group meeting is its squads meeting: they are ticked to begin with.
-              squads: f.kind === 'squads' ? allSquads.map((s) => ({ value: s.code, label: squadLabel(s, locale), checked: chosen ? chosen.has(s.code) : members.has(s.id) })) : [],
+              squads: f.kind === 'squads' ? allSquads.map((s) => ({ value: s.code, label: localName(locale, s), checked: chosen ? chosen.has(s.code) : members.has(s.id) })) : [],
             };
           }),
         };

@@ -3,7 +3,7 @@ import type { OperationRecord } from '../../domain/operations/operation.service'
 import type { Principal } from '../../domain/org/org.service';
 import { AppError, EventNotAcceptedError, ForbiddenError, StaleVersionError } from '../../errors';
 import { describeFieldProblem, type Locale, t } from '../../i18n';
-import type { Squad, User, WorkflowHistory } from '../../persistence/entities';
+import type { User, WorkflowHistory } from '../../persistence/entities';
 import { isoInZone, localDateOf } from '../../time';
 import { type FilingCheck, operationMachine } from '../../../workflows/operation';
 import { EVENT_FORMS, type FormFieldSpec } from './event-forms';
@@ -12,6 +12,7 @@ import { operationSections } from './operation-sections';
 import { lightOf } from '../../domain/oversight/lights';
 import { formatRecordNo } from '../../domain/numbering/record-number';
 import { numberOf } from '../presenters/operation.presenter';
+import { localName } from '../../i18n/local-name';
 
 /** A form the user was filling in, shown again with what they typed and what was wrong. */
 export interface FormState {
@@ -22,7 +23,6 @@ export interface FormState {
   status: number;
 }
 
-const name = (s: Squad | undefined, locale: Locale) => (s ? (locale === 'en' ? s.nameEn : s.name) : '');
 
 /** Turns a refusal into what the form shows: messages beside fields, and a banner saying what happened. */
 export function formStateFromError(e: AppError, type: string, values: Record<string, unknown>, locale: Locale): FormState {
@@ -69,7 +69,7 @@ export async function operationPage(services: Services, p: Principal, locale: Lo
       totals.goodsDetained += row.goodsDetained ?? 0;
     }
     return {
-      squadName: name(squad(sid), locale),
+      squadName: localName(locale, squad(sid)),
       role: sid === plan.leadSquadId && sid === plan.hostSquadId ? 'lead_host' : sid === plan.leadSquadId ? 'lead' : sid === plan.hostSquadId ? 'host' : '',
       plannedOfficers: force?.officers ?? '',
       plannedVehicles: force?.vehicles ?? '',
@@ -87,9 +87,9 @@ export async function operationPage(services: Services, p: Principal, locale: Lo
       state: record.state,
       title: plan.title,
       kind: plan.kind,
-      groupName: group ? (locale === 'en' ? group.nameEn : group.name) : '',
-      leadName: name(squad(plan.leadSquadId), locale),
-      hostName: name(squad(plan.hostSquadId), locale),
+      groupName: localName(locale, group),
+      leadName: localName(locale, squad(plan.leadSquadId)),
+      hostName: localName(locale, squad(plan.hostSquadId)),
       commanders: record.commanders.map((u) => u.displayName).join('、'),
       designated: ctx.designatedCommanderId !== null,
       problemSource: plan.problemSource,
@@ -247,7 +247,7 @@ async function eventForms(services: Services, p: Principal, locale: Locale, reco
           return {
             index: i,
             code: s?.code ?? '',
-            squadName: name(s, locale),
+            squadName: localName(locale, s),
             officers: cell('officers', force?.officers),
             vehicles: cell('vehicles', force?.vehicles),
             educated: cell('educated', 0),

@@ -21,6 +21,7 @@ import { type PlanFormValues, formToPlan, planValues, typedValues } from './plan
 import { requirePolicy } from './web-context';
 import { mayPlanOperations } from '../../domain/operations/operation.policy';
 import { lightOf } from '../../domain/oversight/lights';
+import { localName } from '../../i18n/local-name';
 
 /** A month filter that is a real month within the configured years; anything else is ignored. */
 const isMonth = (v: string | undefined): v is string => month.safeParse(v).success;
@@ -55,15 +56,15 @@ export function operationPages(services: Services): Router {
       states: OPERATION_STATES.map((s) => ({ value: s, label: t(req.locale, `state.${s}`), selected: q.state === s })),
       kinds: OPERATION_KINDS.map((k) => ({ value: k, label: t(req.locale, `kind.${k}`), selected: q.kind === k })),
       sources: PROBLEM_SOURCES.map((s) => ({ value: s, label: t(req.locale, `source.${s}`), selected: q.source === s })),
-      groups: groups.map((g) => ({ value: g.code, label: req.locale === 'en' ? g.nameEn : g.name, selected: q.group === g.code })),
-      squads: squads.sort((a, b) => a.id - b.id).map((s) => ({ value: s.code, label: req.locale === 'en' ? s.nameEn : s.name, selected: q.squad === s.code })),
+      groups: groups.map((g) => ({ value: g.code, label: localName(req.locale, g), selected: q.group === g.code })),
+      squads: squads.sort((a, b) => a.id - b.id).map((s) => ({ value: s.code, label: localName(req.locale, s), selected: q.squad === s.code })),
       rows: page.items.map((o) => ({
         id: o.id,
         number: formatRecordNo(numberOf(o), req.locale),
         title: o.title,
         state: o.state,
         kind: o.kind,
-        group: o.groupId !== null ? ((req.locale === 'en' ? page.groupById.get(o.groupId)?.nameEn : page.groupById.get(o.groupId)?.name) ?? '') : '',
+        group: o.groupId !== null ? (localName(req.locale, page.groupById.get(o.groupId)) ?? '') : '',
         lead: squadName(page.squadById.get(o.leadSquadId), req.locale),
         host: o.hostSquadId !== null ? squadName(page.squadById.get(o.hostSquadId), req.locale) : '',
         plannedStart: o.plannedStart,
@@ -249,7 +250,7 @@ function limitView(d: { startsAt: Date; dueAt: Date; kind: string } | undefined,
 }
 
 function squadName(s: { name: string; nameEn: string } | undefined, locale: Locale) {
-  return s ? (locale === 'en' ? s.nameEn : s.name) : '';
+  return localName(locale, s);
 }
 
 function withParam(params: URLSearchParams, key: string, value: string): string {
@@ -291,7 +292,7 @@ async function planFormView(services: Services, p: Principal, locale: Locale, o:
     for (const pr of o.error.problems) if (pr.field) errors[pr.field] = describeFieldProblem(locale, pr.code, pr.params);
   }
   const v = o.values;
-  const label = (s: { name: string; nameEn: string }) => (locale === 'en' ? s.nameEn : s.name);
+  const label = (s: { name: string; nameEn: string }) => localName(locale, s);
   const squadRow = (s: (typeof squads)[number]) => ({
     code: s.code,
     name: label(s),

@@ -9,6 +9,7 @@ import { flagLink, flagSentence } from '../presenters/flag.presenter';
 import { FLAG_KINDS, FLAG_STATUSES, resolveFlagBody, runJobBody } from '../schemas/oversight.schema';
 import { parseInput } from '../validate';
 import { monthOf } from '../../domain/oversight/periods';
+import { localName } from '../../i18n/local-name';
 
 /** Oversight pages: flags, the compliance view (R6), the jobs and their log (managers). */
 export function oversightPages(services: Services): Router {
@@ -30,14 +31,14 @@ export function oversightPages(services: Services): Router {
       filters: { status: q.status ?? 'open', group: q.group ?? '', kind: kind ?? '', period: period ?? '' },
       statuses: ['open', 'resolved', 'resolved_by_data', 'all'].map((s) => ({ value: s, label: t(req.locale, `flag_status.${s}`), selected: (q.status ?? 'open') === s })),
       kinds: FLAG_KINDS.map((k) => ({ value: k, label: t(req.locale, `flag_kind.${k}`), selected: kind === k })),
-      groups: groups.map((g) => ({ value: g.code, label: req.locale === 'en' ? g.nameEn : g.name, selected: q.group === g.code })),
+      groups: groups.map((g) => ({ value: g.code, label: localName(req.locale, g), selected: q.group === g.code })),
       rows: flags.map((f) => ({
         id: f.id,
         rule: f.rule,
         kind: f.kind,
         period: f.period,
         status: f.status,
-        group: f.groupId !== null ? (req.locale === 'en' ? names.groups.get(f.groupId)?.nameEn : names.groups.get(f.groupId)?.name) : '',
+        group: f.groupId !== null ? localName(req.locale, names.groups.get(f.groupId)) : '',
         sentence: flagSentence(f, req.locale, names),
         raisedAt: f.raisedAt,
       })),
@@ -57,8 +58,8 @@ export function oversightPages(services: Services): Router {
         ...flag,
         sentence: flagSentence(flag, req.locale, names),
         link: flagLink(flag, names),
-        groupName: group ? (req.locale === 'en' ? group.nameEn : group.name) : '',
-        squadName: squad ? (req.locale === 'en' ? squad.nameEn : squad.name) : '',
+        groupName: localName(req.locale, group),
+        squadName: localName(req.locale, squad),
         resolver: flag.resolvedBy !== null ? (names.users.get(flag.resolvedBy)?.displayName ?? '') : '',
       },
       canResolve: flag.status === 'open' && mayResolveFlags(p).ok,
@@ -102,7 +103,7 @@ export function oversightPages(services: Services): Router {
       months: grid.months.map((m) => ({ value: m, label: t(req.locale, 'compliance.month', { month: Number(m.slice(5)) }) })),
       rows: grid.rows.map((row) => ({
         code: row.group.code,
-        name: req.locale === 'en' ? row.group.nameEn : row.group.name,
+        name: localName(req.locale, row.group),
         met: row.met,
         judged: row.judged,
         cells: row.cells.map((c) => ({ ...c, openFlags: c.flags.filter((f) => f.status === 'open').length, link: `/compliance/${row.group.code}/${c.month}` })),
@@ -115,9 +116,9 @@ export function oversightPages(services: Services): Router {
     const data = await services.compliance.groupMonth(p, String(req.params.group), String(req.params.month));
     const names = await services.flags.names(p, data.flags);
     res.render('oversight/compliance-month', {
-      pageTitle: `${req.locale === 'en' ? data.group.nameEn : data.group.name} · ${data.month}`,
+      pageTitle: `${localName(req.locale, data.group)} · ${data.month}`,
       nav: 'compliance',
-      groupName: req.locale === 'en' ? data.group.nameEn : data.group.name,
+      groupName: localName(req.locale, data.group),
       month: data.month,
       year: data.month.slice(0, 4),
       minimum: data.minimum,

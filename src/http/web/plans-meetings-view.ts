@@ -1,7 +1,7 @@
 import type { Services } from '../../container';
 import { AppError, EventNotAcceptedError, ForbiddenError, StaleVersionError } from '../../errors';
 import { describeFieldProblem, type Locale, t } from '../../i18n';
-import type { WorkflowHistory, Squad } from '../../persistence/entities';
+import type { WorkflowHistory } from '../../persistence/entities';
 import { isoInZone } from '../../time';
 
 /** What the plan and meeting pages share: refusals as forms show them, timelines, squad names. */
@@ -28,8 +28,6 @@ export function refusalOf(e: AppError, locale: Locale, prefix: string, messages 
   return { errors, banner: { kind: 'error', text: [t(locale, 'form.fix_fields'), ...general].join(' ') } };
 }
 
-export const squadLabel = (s: Squad | undefined, locale: Locale) => (s ? (locale === 'en' ? s.nameEn : s.name) : '');
-export const groupLabel = (g: { name: string; nameEn: string } | null | undefined, locale: Locale) => (g ? (locale === 'en' ? g.nameEn : g.name) : '');
 
 /** A step's details worth showing in a timeline (by default its reason). */
 type StepDetails = (payload: Record<string, unknown>, event: string) => Array<{ label: string; value: string }>;

@@ -4,6 +4,7 @@ import { describeFieldProblem, type Locale, t } from '../../i18n';
 import type { Squad, WorkflowHistory } from '../../persistence/entities';
 import { readJson } from '../../persistence/sql';
 import { isoInZone, localToInstantIso } from '../../time';
+import { localName } from '../../i18n/local-name';
 
 /** What the hard-problem and border-notice pages share: form fields, refusals, timelines. */
 
@@ -21,8 +22,7 @@ export function instantOf(v: unknown, timeZone: string): string | undefined {
 }
 
 export const localNow = (d: Date, timeZone: string) => isoInZone(d, timeZone).slice(0, 16);
-export const squadLabel = (s: Squad | undefined, locale: Locale) => (s ? (locale === 'en' ? s.nameEn : s.name) : '');
-export const squadsOf = (ids: unknown, squadById: Map<number, Squad>, locale: Locale) => readJson<number[]>(ids).map((id) => squadLabel(squadById.get(id), locale));
+export const squadsOf = (ids: unknown, squadById: Map<number, Squad>, locale: Locale) => readJson<number[]>(ids).map((id) => localName(locale, squadById.get(id)));
 
 export interface Refusal {
   errors: Record<string, string>;

@@ -14,7 +14,8 @@ import { lightOf } from '../../domain/oversight/lights';
 import { listProblemsQuery, noticeEventSchemas, problemEventSchemas, reportProblemSchema, sendNoticeSchema } from '../schemas/problem.schema';
 import { parseInput } from '../validate';
 import { answerFor } from './locals';
-import { type Refusal, type StepFieldSpec, type StepFormState, instantOf, list, localNow, refusalOf, squadLabel, squadsOf, stepForm, str, timelineOf } from './problems-view';
+import { type Refusal, type StepFieldSpec, type StepFormState, instantOf, list, localNow, refusalOf, squadsOf, stepForm, str, timelineOf } from './problems-view';
+import { localName } from '../../i18n/local-name';
 
 type Body = Record<string, unknown>;
 
@@ -128,7 +129,7 @@ export function problemPages(services: Services): Router {
       states: HARD_PROBLEM_STATES.map((s) => ({ value: s, label: t(req.locale, `hp.state.${s}`), selected: raw.state === s })),
       sources: PROBLEM_SOURCES.map((s) => ({ value: s, label: t(req.locale, `source.${s}`), selected: raw.source === s })),
       categories: PROBLEM_CATEGORIES.map((c) => ({ value: c, label: t(req.locale, `hp.category.${c}`), selected: raw.category === c })),
-      squads: squads.map((s) => ({ value: s.code, label: squadLabel(s, req.locale), selected: raw.squad === s.code })),
+      squads: squads.map((s) => ({ value: s.code, label: localName(req.locale, s), selected: raw.squad === s.code })),
       rows: page.items.map((x) => problemRow(x, page.squadById, req.locale)),
       nextUrl: page.nextCursor ? `/problems?${new URLSearchParams([...keep, ['cursor', page.nextCursor]]).toString()}` : null,
       firstUrl: raw.cursor ? `/problems?${keep.toString()}` : null,
@@ -226,7 +227,7 @@ async function reportFormView(services: Services, p: Principal, locale: Locale, 
   const { groups, squads } = await services.org.organisation(p.brigadeId);
   const chosen = new Set(list(o.values.squads));
   const squadById = new Map(squads.map((s) => [s.id, s]));
-  const squadRow = (s: (typeof squads)[number]) => ({ value: s.code, label: squadLabel(s, locale), checked: chosen.has(s.code) });
+  const squadRow = (s: (typeof squads)[number]) => ({ value: s.code, label: localName(locale, s), checked: chosen.has(s.code) });
   const v = (k: string) => str(o.values[k]);
   const duplicates = o.duplicates
     ? await Promise.all(
@@ -245,7 +246,7 @@ async function reportFormView(services: Services, p: Principal, locale: Locale, 
     sources: PROBLEM_SOURCES.map((s) => ({ value: s, label: t(locale, `source.${s}`), selected: v('source') === s })),
     categories: PROBLEM_CATEGORIES.map((c) => ({ value: c, label: t(locale, `hp.category.${c}`), selected: v('category') === c })),
     squadGroups: [
-      ...groups.map((g) => ({ name: locale === 'en' ? g.group.nameEn : g.group.name, squads: g.squads.filter((s) => s.active).map(squadRow) })),
+      ...groups.map((g) => ({ name: localName(locale, g.group), squads: g.squads.filter((s) => s.active).map(squadRow) })),
       { name: t(locale, 'plan.no_group'), squads: squads.filter((s) => s.groupId === null && s.active).map(squadRow) },
     ].filter((g) => g.squads.length),
     duplicates,
@@ -280,7 +281,7 @@ async function problemPage(services: Services, p: Principal, locale: Locale, id:
       category: ctx.report.category,
       location: ctx.report.location,
       description: ctx.report.description,
-      squads: ctx.report.squadIds.map((s) => squadLabel(record.squadById.get(s), locale)),
+      squads: ctx.report.squadIds.map((s) => localName(locale, record.squadById.get(s))),
       evidence: ctx.report.evidence,
       hotlineRef: ctx.report.hotlineRef,
       complainant: ctx.report.complainant,
@@ -352,7 +353,7 @@ export function borderNoticePages(services: Services): Router {
         location: n.location,
         what: n.what,
         squads: squadsOf(n.squadIds, page.squadById, req.locale).join('、'),
-        sender: squadLabel(page.squadById.get(n.senderSquadId), req.locale),
+        sender: localName(req.locale, page.squadById.get(n.senderSquadId)),
         seenAt: n.seenAt,
       })),
       nextUrl: page.nextCursor ? `/border-notices?${new URLSearchParams({ ...(state ? { state } : {}), cursor: page.nextCursor }).toString()}` : null,
@@ -413,13 +414,13 @@ export function borderNoticePages(services: Services): Router {
 async function noticeFormView(services: Services, p: Principal, locale: Locale, o: { values: Body; refusal?: Refusal }) {
   const { groups, squads } = await services.org.organisation(p.brigadeId);
   const chosen = new Set(list(o.values.squads));
-  const squadRow = (s: (typeof squads)[number]) => ({ value: s.code, label: squadLabel(s, locale), checked: chosen.has(s.code) });
+  const squadRow = (s: (typeof squads)[number]) => ({ value: s.code, label: localName(locale, s), checked: chosen.has(s.code) });
   return {
     pageTitle: t(locale, 'bn.new_title'),
     nav: 'border-notices',
     values: { location: str(o.values.location), what: str(o.values.what), seenAt: str(o.values.seenAt) },
     squadGroups: [
-      ...groups.map((g) => ({ name: locale === 'en' ? g.group.nameEn : g.group.name, squads: g.squads.filter((s) => s.active).map(squadRow) })),
+      ...groups.map((g) => ({ name: localName(locale, g.group), squads: g.squads.filter((s) => s.active).map(squadRow) })),
       { name: t(locale, 'plan.no_group'), squads: squads.filter((s) => s.groupId === null && s.active).map(squadRow) },
     ].filter((g) => g.squads.length),
     errors: o.refusal?.errors ?? {},
@@ -442,8 +443,8 @@ async function noticePage(services: Services, p: Principal, locale: Locale, id: 
       location: ctx.report.location,
       what: ctx.report.what,
       seenAt: new Date(ctx.report.seenAt),
-      squads: ctx.report.squadIds.map((s) => squadLabel(record.squadById.get(s), locale)),
-      sender: squadLabel(record.squadById.get(ctx.senderSquadId), locale),
+      squads: ctx.report.squadIds.map((s) => localName(locale, record.squadById.get(s))),
+      sender: localName(locale, record.squadById.get(ctx.senderSquadId)),
       sentBy: user(ctx.sentBy),
       problemId: ctx.problemId,
       operationId: ctx.operationId,

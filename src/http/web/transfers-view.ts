@@ -3,7 +3,7 @@ import { lightFromProjection } from '../../domain/cases/case.service';
 import type { Principal } from '../../domain/org/org.service';
 import type { Locale } from '../../i18n';
 import { isLeaderOf } from '../../../workflows/case-transfer';
-import { squadLabel } from './plans-meetings-view';
+import { localName } from '../../i18n/local-name';
 
 /** The inbox's transfers: what waits on this user (R10), oldest limit first. */
 export async function transferInboxItems(services: Services, p: Principal, locale: Locale) {
@@ -13,8 +13,8 @@ export async function transferInboxItems(services: Services, p: Principal, local
     id: tr.id,
     reference: caseById.get(tr.caseId)?.reference ?? '',
     state: tr.state,
-    from: squadLabel(squads.get(tr.fromSquadId), locale),
-    to: squadLabel(squads.get(tr.toSquadId), locale),
+    from: localName(locale, squads.get(tr.fromSquadId)),
+    to: localName(locale, squads.get(tr.toSquadId)),
     dueAt: tr.dueAt,
     light: lightFromProjection(tr, now),
     overdue: tr.dueAt ? tr.dueAt.getTime() < now.getTime() : false,

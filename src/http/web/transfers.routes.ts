@@ -11,8 +11,9 @@ import { hasRole } from '../../../workflows/shared/actor';
 import { idParam } from '../api/params';
 import { createCaseSchema, createTransferSchema, transferEventSchemas } from '../schemas/case.schema';
 import { parseInput } from '../validate';
-import { type Refusal, refusalOf, squadLabel, timelineOf } from './plans-meetings-view';
+import { type Refusal, refusalOf, timelineOf } from './plans-meetings-view';
 import { stepFormRoute } from './step-route';
+import { localName } from '../../i18n/local-name';
 
 type Body = Record<string, unknown>;
 const str = (v: unknown): string => (v === undefined || v === null ? '' : Array.isArray(v) ? String(v[0] ?? '') : String(v));
@@ -91,10 +92,10 @@ export function casePages(services: Services): Router {
       pageTitle: t(req.locale, 'case.title'),
       nav: 'cases',
       canRegister: hasRole(p, 'squad_leader') && p.squadId !== null,
-      squads: activeSquads(page.squadById).map((s) => ({ value: s.code, label: squadLabel(s, req.locale), selected: s.code === squad })),
+      squads: activeSquads(page.squadById).map((s) => ({ value: s.code, label: localName(req.locale, s), selected: s.code === squad })),
       rows: page.items.map((c) => {
         const latest = page.transferById.get(c.id);
-        return { id: c.id, reference: c.reference, party: c.partyName, violation: c.violation, handling: squadLabel(page.squadById.get(c.handlingSquadId), req.locale), openedOn: c.openedOn, operation: c.operationId, transferState: latest?.state ?? null };
+        return { id: c.id, reference: c.reference, party: c.partyName, violation: c.violation, handling: localName(req.locale, page.squadById.get(c.handlingSquadId)), openedOn: c.openedOn, operation: c.operationId, transferState: latest?.state ?? null };
       }),
       nextUrl: page.nextCursor ? `/cases?${new URLSearchParams({ ...(squad ? { squad } : {}), cursor: page.nextCursor }).toString()}` : null,
     });
@@ -122,7 +123,7 @@ export function casePages(services: Services): Router {
     const record = await cases.getCase(p, idParam(req.params.id));
     const c = record.case;
     const now = services.clock.now();
-    const sq = (id: number | null) => (id === null ? '' : squadLabel(record.squadById.get(id), req.locale));
+    const sq = (id: number | null) => (id === null ? '' : localName(req.locale, record.squadById.get(id)));
     res.render('cases/show', {
       pageTitle: `${t(req.locale, 'case.title')} ${c.reference}`,
       nav: 'cases',
@@ -175,12 +176,12 @@ export function transferPages(services: Services): Router {
     };
     const page = await cases.list(p, { ...filters, cursor: q.cursor || undefined, limit: 50 });
     const keep = new URLSearchParams(Object.entries(filters).filter(([, v]) => v) as Array<[string, string]>);
-    const sq = (id: number | null) => (id === null ? '' : squadLabel(page.squadById.get(id), req.locale));
+    const sq = (id: number | null) => (id === null ? '' : localName(req.locale, page.squadById.get(id)));
     res.render('transfers/list', {
       pageTitle: t(req.locale, 'transfer.title'),
       nav: 'transfers',
       states: CASE_TRANSFER_STATES.map((s) => ({ value: s, label: t(req.locale, `transfer.state.${s}`), selected: s === filters.state })),
-      squads: activeSquads(page.squadById).map((s) => ({ value: s.code, label: squadLabel(s, req.locale), selected: s.code === filters.squad })),
+      squads: activeSquads(page.squadById).map((s) => ({ value: s.code, label: localName(req.locale, s), selected: s.code === filters.squad })),
       lights: ['green', 'amber', 'red'].map((l) => ({ value: l, label: t(req.locale, `light.${l}`), selected: l === filters.light })),
       rows: page.items.map((tr) => ({
         id: tr.id,
@@ -261,11 +262,11 @@ async function proposeView(services: Services, p: Principal, locale: Locale, cas
   return {
     pageTitle: t(locale, 'transfer.new_title'),
     nav: 'transfers',
-    c: { id: record.case.id, reference: record.case.reference, handling: squadLabel(record.squadById.get(record.case.handlingSquadId), locale), violation: record.case.violation, location: record.case.location },
+    c: { id: record.case.id, reference: record.case.reference, handling: localName(locale, record.squadById.get(record.case.handlingSquadId)), violation: record.case.violation, location: record.case.location },
     allowed: record.mayPropose,
     squads: activeSquads(record.squadById)
       .filter((s) => s.id !== record.case.handlingSquadId)
-      .map((s) => ({ value: s.code, label: squadLabel(s, locale), selected: s.code === toSquad })),
+      .map((s) => ({ value: s.code, label: localName(locale, s), selected: s.code === toSquad })),
     materials: [...required, 'other'].map((code) => ({
       code,
       label: materialLabel(locale, code),
@@ -299,7 +300,7 @@ async function transferPage(services: Services, p: Principal, locale: Locale, id
   const record = await services.cases.get(p, id);
   const history = await services.cases.history(p, id);
   const ctx = record.context;
-  const sq = (sid: number | null) => (sid === null ? '' : squadLabel(record.squadById.get(sid), locale));
+  const sq = (sid: number | null) => (sid === null ? '' : localName(locale, record.squadById.get(sid)));
   const person = (uid: number | null) => (uid === null ? '' : (record.userById.get(uid)?.displayName ?? ''));
   const required = services.cases.requiredMaterials();
   return {
@@ -351,7 +352,7 @@ async function transferPage(services: Services, p: Principal, locale: Locale, id
               label: t(locale, f.name === 'squad' ? 'field.designatedSquad' : `field.${f.name}`),
               value: typed,
               error: mine?.refusal.errors[f.name],
-              options: f.kind === 'squad' ? activeSquads(record.squadById).map((s) => ({ value: s.code, label: squadLabel(s, locale), selected: s.code === typed, side: s.id === ctx.fromSquadId || s.id === ctx.toSquadId })) : [],
+              options: f.kind === 'squad' ? activeSquads(record.squadById).map((s) => ({ value: s.code, label: localName(locale, s), selected: s.code === typed, side: s.id === ctx.fromSquadId || s.id === ctx.toSquadId })) : [],
             };
           }),
         };
