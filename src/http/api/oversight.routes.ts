@@ -5,13 +5,14 @@ import { presentFlag } from '../presenters/flag.presenter';
 import { complianceQuery, listFlagsQuery, resolveFlagBody, runJobBody } from '../schemas/oversight.schema';
 import { parseInput } from '../validate';
 import { idParam } from './params';
+import { signedIn } from '../signed-in';
 
 /** /api/v1/flags, /api/v1/compliance, /api/v1/jobs: oversight (SPEC §4, R6). */
 export function oversightApi(services: Services): Router {
   const r = Router();
 
   r.get('/flags', async (req, res) => {
-    const p = req.principal!;
+    const p = signedIn(req);
     const q = parseInput(listFlagsQuery, req.query);
     const group = q.group ? (await services.org.resolveGroupCode(p.brigadeId, q.group, 'group')).id : undefined;
     const flags = await services.flags.list(p, { ...q, group });
@@ -20,20 +21,20 @@ export function oversightApi(services: Services): Router {
   });
 
   r.get('/flags/:id', async (req, res) => {
-    const p = req.principal!;
+    const p = signedIn(req);
     const flag = await services.flags.get(p, idParam(req.params.id));
     res.json(presentFlag(flag, req.locale, p.timeZone, await services.flags.names(p, [flag])));
   });
 
   r.post('/flags/:id/resolve', async (req, res) => {
-    const p = req.principal!;
+    const p = signedIn(req);
     const { note } = parseInput(resolveFlagBody, req.body);
     const flag = await services.flags.resolve(p, idParam(req.params.id), note);
     res.json(presentFlag(flag, req.locale, p.timeZone, await services.flags.names(p, [flag])));
   });
 
   r.get('/compliance', async (req, res) => {
-    const p = req.principal!;
+    const p = signedIn(req);
     const { year } = parseInput(complianceQuery, req.query);
     const grid = await services.compliance.year(p, year);
     res.json({
@@ -51,7 +52,7 @@ export function oversightApi(services: Services): Router {
   });
 
   r.get('/compliance/:group/:month', async (req, res) => {
-    const p = req.principal!;
+    const p = signedIn(req);
     const { group, month, minimum, since, standing, result, flags } = await services.compliance.groupMonth(p, String(req.params.group), String(req.params.month));
     const op = (o: { id: number; title: string; kind: string; state: string; actualStart: Date | null; actualHours: number | null }) => ({
       id: o.id,
@@ -79,7 +80,7 @@ export function oversightApi(services: Services): Router {
 
   // The oversight jobs and the caller's brigade's part of their runs; a run by hand works on that brigade only (issue 11, finding 4).
   r.get('/jobs', async (req, res) => {
-    const p = req.principal!;
+    const p = signedIn(req);
     const recent = await services.jobs.recentFor(p, 100);
     const at = (d: Date | null) => (d ? isoInZone(d, p.timeZone) : null);
     res.json({
@@ -89,7 +90,7 @@ export function oversightApi(services: Services): Router {
   });
 
   r.post('/jobs/:name/run', async (req, res) => {
-    const p = req.principal!;
+    const p = signedIn(req);
     services.jobs.assertMayRun(p);
     const { period } = parseInput(runJobBody, req.body ?? {});
     const { id } = await services.jobs.run(String(req.params.name), { via: 'manual', period, by: p });

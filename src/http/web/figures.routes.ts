@@ -12,6 +12,7 @@ import { sendDrillExport, sendFiguresExport } from '../figures-export';
 import { formatValue, scopeName, whyText } from '../presenters/figures.presenter';
 import { groupedBars, horizontalBars, lines } from './charts';
 import { localName } from '../../i18n/local-name';
+import { signedIn } from '../signed-in';
 
 /** The query a figures page keeps in its links (period or range, and scope). */
 function keepQuery(q: Record<string, string | undefined>): URLSearchParams {
@@ -24,13 +25,13 @@ export function figuresPages(services: Services): Router {
 
   const defaults = (req: Request) => {
     const q = { ...(req.query as Record<string, string | undefined>) };
-    if (!q.period && !q.from && !q.to) q.period = monthOf(services.clock.now(), req.principal!.timeZone).slice(0, 4);
+    if (!q.period && !q.from && !q.to) q.period = monthOf(services.clock.now(), signedIn(req).timeZone).slice(0, 4);
     for (const k of ['group', 'squad', 'from', 'to']) if (q[k] === '') delete q[k];
     return q;
   };
 
   r.get('/', async (req, res) => {
-    const p = req.principal!;
+    const p = signedIn(req);
     const q = defaults(req);
     let view;
     try {
@@ -110,7 +111,7 @@ export function figuresPages(services: Services): Router {
 
   r.get('/:indicator', async (req, res, next) => {
     if (['annual', 'assessment'].includes(String(req.params.indicator))) return next();
-    const p = req.principal!;
+    const p = signedIn(req);
     const q = defaults(req);
     const indicator = String(req.params.indicator);
     if (q.format === 'csv' || q.format === 'xlsx') {
@@ -147,7 +148,7 @@ const withFormat = (params: URLSearchParams, format: string) => withParam(params
 
 /** The pickers of the figures pages: period kinds and scopes. */
 async function pickers(services: Services, req: Request, q: Record<string, string | undefined>) {
-  const p = req.principal!;
+  const p = signedIn(req);
   const org = await services.org.organisation(p.brigadeId);
   const groups = org.groups.map((g) => g.group);
   // In the order they were set up (the organisation lists squads by group).
@@ -163,11 +164,11 @@ async function pickers(services: Services, req: Request, q: Record<string, strin
 /** R14 annual assessment and the printable annual report (mounted before the indicator pages). */
 export function annualPages(services: Services): Router {
   const r = Router();
-  const yearOf = (req: Request) => (yearText.safeParse(req.query.year).success ? Number(req.query.year) : Number(monthOf(services.clock.now(), req.principal!.timeZone).slice(0, 4)));
+  const yearOf = (req: Request) => (yearText.safeParse(req.query.year).success ? Number(req.query.year) : Number(monthOf(services.clock.now(), signedIn(req).timeZone).slice(0, 4)));
 
   r.get('/assessment', async (req, res) => {
     const year = yearOf(req);
-    const rows = await services.figures.assessment(req.principal!, year);
+    const rows = await services.figures.assessment(signedIn(req), year);
     res.render('figures/assessment', {
       pageTitle: t(req.locale, 'figures.assessment'),
       nav: 'figures',
@@ -193,7 +194,7 @@ export function annualPages(services: Services): Router {
   });
 
   r.get('/annual', async (req, res) => {
-    const p = req.principal!;
+    const p = signedIn(req);
     const year = yearOf(req);
     const yearMonths = monthsOfPeriod(figurePeriod(String(year), p.timeZone));
     const [brigade, standings, assessment, groups] = await Promise.all([

@@ -15,6 +15,7 @@ import { type Refusal, refusalOf as sharedRefusalOf, timelineOf as sharedTimelin
 import { stepFormRoute } from './step-route';
 import { ledgerView } from './goods-view';
 import { localName } from '../../i18n/local-name';
+import { signedIn } from '../signed-in';
 
 type Body = Record<string, unknown>;
 type FieldKind = 'text' | 'textarea' | 'method' | 'squad';
@@ -81,7 +82,7 @@ export function goodsPages(services: Services): Router {
   const { goods } = services;
 
   r.get('/', async (req, res) => {
-    const p = req.principal!;
+    const p = signedIn(req);
     const q = req.query as Record<string, string | undefined>;
     const filters: GoodsFilters = {
       state: GOODS_STATES.includes(q.state as never) ? q.state : undefined,
@@ -123,13 +124,13 @@ export function goodsPages(services: Services): Router {
   });
 
   r.get('/new', async (req, res) => {
-    const p = req.principal!;
+    const p = signedIn(req);
     const operation = idParam(String(req.query.operation ?? ''));
     res.render('goods/register', await registerView(services, p, req.locale, operation, {}));
   });
 
   r.post('/', async (req, res) => {
-    const p = req.principal!;
+    const p = signedIn(req);
     const body = (req.body ?? {}) as Body;
     const operation = idParam(str(body.operation));
     try {
@@ -145,14 +146,14 @@ export function goodsPages(services: Services): Router {
   });
 
   r.get('/ledger/:operation', async (req, res) => {
-    const p = req.principal!;
+    const p = signedIn(req);
     const view = await ledgerView(services, p, req.locale, idParam(req.params.operation));
     const done = req.query.done === 'registered';
     res.render('goods/ledger', { ...view, pageTitle: t(req.locale, 'goods.ledger_title', { id: view.operation.id }), nav: 'goods', flash: done ? { kind: 'ok', text: t(req.locale, 'goods.done.registered') } : undefined });
   });
 
   r.get('/print/:operation/:party', async (req, res) => {
-    const p = req.principal!;
+    const p = signedIn(req);
     const list = await goods.detentionList(p, idParam(req.params.operation), idParam(req.params.party));
     const rows = list.items.map((i, n) => ({
       n: n + 1,
@@ -185,7 +186,7 @@ export function goodsPages(services: Services): Router {
   r.get('/:id', async (req, res) => {
     const id = idParam(req.params.id);
     const done = typeof req.query.done === 'string' ? req.query.done : '';
-    res.render('goods/show', { ...(await itemPage(services, req.principal!, req.locale, id)), flash: done ? { kind: 'ok', text: t(req.locale, 'goods.done.step') } : undefined });
+    res.render('goods/show', { ...(await itemPage(services, signedIn(req), req.locale, id)), flash: done ? { kind: 'ok', text: t(req.locale, 'goods.done.step') } : undefined });
   });
 
   stepFormRoute(r, {
@@ -243,7 +244,7 @@ interface StepFormState {
 }
 
 async function renderRefused(req: Request, res: Response, services: Services, id: number, form: StepFormState) {
-  const view = await itemPage(services, req.principal!, req.locale, id, form);
+  const view = await itemPage(services, signedIn(req), req.locale, id, form);
   const offered = view.forms.some((f) => f.type === form.type);
   // A form the user may no longer send still shows what they typed …
   const kept = offered

@@ -16,6 +16,7 @@ import { type PlanRow, formToGroupPlan, formToPlanEvent, typedRows } from './pla
 import { type Refusal, refusalOf, timelineOf } from './plans-meetings-view';
 import { stepFormRoute } from './step-route';
 import { localName } from '../../i18n/local-name';
+import { signedIn } from '../signed-in';
 
 /** The plan pages' step forms: which fields each asks for (which forms show comes from the engine's allowedEvents). */
 const STEP_FORMS: Record<string, { tone: 'primary' | 'normal'; fields: Array<{ name: string; kind: 'textarea'; required: boolean }> }> = {
@@ -37,7 +38,7 @@ export function groupPlanPages(services: Services): Router {
   const { groupPlans } = services;
 
   r.get('/', async (req, res) => {
-    const p = req.principal!;
+    const p = signedIn(req);
     const now = services.clock.now();
     const current = monthOf(now, p.timeZone);
     const year = yearText.safeParse(req.query.year).success ? Number(req.query.year) : Number(current.slice(0, 4));
@@ -71,7 +72,7 @@ export function groupPlanPages(services: Services): Router {
   });
 
   r.get('/new', async (req, res) => {
-    const p = req.principal!;
+    const p = signedIn(req);
     const group = ownGroup(p, await services.org.groups(p.brigadeId));
     if (!group || !isGroupLeader(p, group.squads.map((s) => s.id))) throw new ForbiddenError('Only a squad leader of a linkage group drafts its plan', 'not_group_leader');
     const month = typeof req.query.month === 'string' && monthSchema.safeParse(req.query.month).success ? req.query.month : addMonths(monthOf(services.clock.now(), p.timeZone), 1);
@@ -79,7 +80,7 @@ export function groupPlanPages(services: Services): Router {
   });
 
   r.post('/', async (req, res) => {
-    const p = req.principal!;
+    const p = signedIn(req);
     const body = (req.body ?? {}) as Record<string, unknown>;
     try {
       const id = await groupPlans.create(p, parseInput(createGroupPlanSchema, formToGroupPlan(body, { withGroupMonth: true })) as NewGroupPlanInput);
@@ -93,18 +94,18 @@ export function groupPlanPages(services: Services): Router {
   r.get('/:id', async (req, res) => {
     const id = idParam(req.params.id);
     const done = typeof req.query.done === 'string' ? req.query.done : '';
-    res.render('plans/show', { ...(await planPage(services, req.principal!, req.locale, id)), flash: done ? { kind: 'ok', text: t(req.locale, `gplan.done.${done}`) } : undefined });
+    res.render('plans/show', { ...(await planPage(services, signedIn(req), req.locale, id)), flash: done ? { kind: 'ok', text: t(req.locale, `gplan.done.${done}`) } : undefined });
   });
 
   r.get('/:id/edit', async (req, res) => {
-    const p = req.principal!;
+    const p = signedIn(req);
     const id = idParam(req.params.id);
     const record = await groupPlans.get(p, id);
     res.render('plans/form', await formView(services, p, req.locale, { mode: 'edit', id, version: record.version, groupCode: record.group.code, values: storedValues(record), allowed: record.allowedEvents.includes('EDIT_PLAN') }));
   });
 
   r.post('/:id/edit', async (req, res) => {
-    const p = req.principal!;
+    const p = signedIn(req);
     const id = idParam(req.params.id);
     const body = (req.body ?? {}) as Record<string, unknown>;
     const expectedVersion = Number(body.expectedVersion);
@@ -229,7 +230,7 @@ interface StepFormState {
 }
 
 async function renderRefused(req: Request, res: Response, services: Services, id: number, form: StepFormState) {
-  const view = await planPage(services, req.principal!, req.locale, id, form);
+  const view = await planPage(services, signedIn(req), req.locale, id, form);
   // A form the user may no longer send still shows what they typed, so nothing is lost.
   const typed = typeof form.values.reason === 'string' && form.values.reason.trim() && !view.forms.some((f) => f.type === form.type) ? [{ label: t(req.locale, 'field.reason'), value: form.values.reason }] : null;
   res.status(form.status).render('plans/show', { ...view, banner: form.refusal.banner, lostInput: typed });

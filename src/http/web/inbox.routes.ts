@@ -7,6 +7,7 @@ import { problemInboxView } from './problems-inbox-view';
 import { goodsWaiting } from './goods-view';
 import { transferInboxItems } from './transfers-view';
 import { localName } from '../../i18n/local-name';
+import { signedIn } from '../signed-in';
 
 /** The landing page: what waits for this user now. */
 export function inboxPages(services: Services): Router {
@@ -14,7 +15,7 @@ export function inboxPages(services: Services): Router {
   const { inbox } = services;
 
   r.get('/', async (req, res) => {
-    const p = req.principal!;
+    const p = signedIn(req);
     const now = services.clock.now().getTime();
     const [sections, { squads, groups }, duties, flags, transfers, goods, problemWork] = await Promise.all([
       inbox.inbox(p),

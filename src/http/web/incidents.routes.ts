@@ -4,13 +4,14 @@ import type { Services } from '../../container';
 import { t } from '../../i18n';
 import { INCIDENT_SEVERITIES, INCIDENT_TYPES } from '../../../workflows/operation';
 import { localName } from '../../i18n/local-name';
+import { signedIn } from '../signed-in';
 
 
 /** /incidents: R11 incidents across operations, with filters. */
 export function incidentPages(services: Services): Router {
   const r = Router();
   r.get('/', async (req, res) => {
-    const p = req.principal!;
+    const p = signedIn(req);
     const q = req.query as Record<string, string | undefined>;
     // A real month within the configured years; anything else is ignored.
     const month = monthSchema.safeParse(q.month).success ? q.month : undefined;

@@ -16,6 +16,7 @@ import { formToMeeting, formToMeetingEvent, localInput } from './plans-meetings-
 import { type Refusal, refusalOf, timelineOf } from './plans-meetings-view';
 import { stepFormRoute } from './step-route';
 import { localName } from '../../i18n/local-name';
+import { signedIn } from '../signed-in';
 
 type FieldKind = 'textarea' | 'datetime' | 'squads';
 
@@ -42,7 +43,7 @@ export function meetingPages(services: Services): Router {
   const { meetings } = services;
 
   r.get('/', async (req, res) => {
-    const p = req.principal!;
+    const p = signedIn(req);
     const groups = await services.org.groups(p.brigadeId);
     const readable = groups.filter((g) => g.group.active && mayReadGroupRecords(p, g.squads.map((s) => s.id)));
     const squadById = new Map(groups.flatMap((g) => g.squads).map((s) => [s.id, s]));
@@ -70,7 +71,7 @@ export function meetingPages(services: Services): Router {
   });
 
   r.get('/new', async (req, res) => {
-    const p = req.principal!;
+    const p = signedIn(req);
     const kind = req.query.kind === 'hq_summary' ? 'hq_summary' : 'group';
     const groups = await services.org.groups(p.brigadeId);
     const groupCode = typeof req.query.group === 'string' ? req.query.group : (ownGroup(p, groups)?.group.code ?? '');
@@ -83,7 +84,7 @@ export function meetingPages(services: Services): Router {
   });
 
   r.post('/', async (req, res) => {
-    const p = req.principal!;
+    const p = signedIn(req);
     const body = (req.body ?? {}) as Record<string, unknown>;
     const kind = body.kind === 'hq_summary' ? 'hq_summary' : 'group';
     try {
@@ -99,11 +100,11 @@ export function meetingPages(services: Services): Router {
   r.get('/:id', async (req, res) => {
     const id = idParam(req.params.id);
     const done = typeof req.query.done === 'string' ? req.query.done : '';
-    res.render('meetings/show', { ...(await meetingPage(services, req.principal!, req.locale, id)), flash: done ? { kind: 'ok', text: t(req.locale, `meeting.done.${done}`) } : undefined });
+    res.render('meetings/show', { ...(await meetingPage(services, signedIn(req), req.locale, id)), flash: done ? { kind: 'ok', text: t(req.locale, `meeting.done.${done}`) } : undefined });
   });
 
   r.get('/:id/edit', async (req, res) => {
-    const p = req.principal!;
+    const p = signedIn(req);
     const id = idParam(req.params.id);
     const record = await meetings.get(p, id);
     const a = record.context.arrangements;
@@ -118,7 +119,7 @@ export function meetingPages(services: Services): Router {
   });
 
   r.post('/:id/edit', async (req, res) => {
-    const p = req.principal!;
+    const p = signedIn(req);
     const id = idParam(req.params.id);
     const body = (req.body ?? {}) as Record<string, unknown>;
     const expectedVersion = Number(body.expectedVersion);
@@ -258,7 +259,7 @@ interface StepFormState {
 }
 
 async function renderRefused(req: Request, res: Response, services: Services, id: number, form: StepFormState) {
-  const view = await meetingPage(services, req.principal!, req.locale, id, form);
+  const view = await meetingPage(services, signedIn(req), req.locale, id, form);
   // A form the user may no longer send still shows what they typed (minutes are not lost).
   const kept = view.forms.some((f) => f.type === form.type)
     ? null

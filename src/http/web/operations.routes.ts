@@ -22,6 +22,7 @@ import { requirePolicy } from './web-context';
 import { mayPlanOperations } from '../../domain/operations/operation.policy';
 import { lightOf } from '../../domain/oversight/lights';
 import { localName } from '../../i18n/local-name';
+import { signedIn } from '../signed-in';
 
 /** A month filter that is a real month within the configured years; anything else is ignored. */
 const isMonth = (v: string | undefined): v is string => month.safeParse(v).success;
@@ -32,7 +33,7 @@ export function operationPages(services: Services): Router {
   const { operations } = services;
 
   r.get('/', async (req, res) => {
-    const p = req.principal!;
+    const p = signedIn(req);
     const q = req.query as Record<string, string | undefined>;
     const filters = {
       state: q.state && (OPERATION_STATES as readonly string[]).includes(q.state) ? [q.state] : undefined,
@@ -79,7 +80,7 @@ export function operationPages(services: Services): Router {
   });
 
   r.get('/new', requirePolicy(mayPlanOperations), async (req, res) => {
-    const p = req.principal!;
+    const p = signedIn(req);
     const base: PlanInput = { kind: 'regular', leadSquad: p.squad?.code, hostSquad: p.squad?.code, squads: p.squad ? [p.squad.code] : [], holdingDays: services.config.operations.holdingDaysDefault, plannedHours: services.config.operations.minHours };
     const group = p.squad ? (await services.org.groups(p.brigadeId)).find((g) => g.squads.some((s) => s.code === p.squad!.code)) : undefined;
     if (group) base.group = group.group.code;
@@ -90,7 +91,7 @@ export function operationPages(services: Services): Router {
   });
 
   r.post('/', async (req, res) => {
-    const p = req.principal!;
+    const p = signedIn(req);
     const fromNotice = /^\d+$/.test(String(req.body?.fromNotice ?? '')) ? Number(req.body.fromNotice) : undefined;
     await submitPlan(req, res, services, {
       mode: 'new',
@@ -101,13 +102,13 @@ export function operationPages(services: Services): Router {
 
   r.get('/:id', async (req, res) => {
     const id = idParam(req.params.id);
-    const view = await operationPage(services, req.principal!, req.locale, id);
+    const view = await operationPage(services, signedIn(req), req.locale, id);
     const done = typeof req.query.done === 'string' ? req.query.done : '';
     res.render('operations/show', { ...view, flash: done ? { kind: 'ok', text: t(req.locale, `done.${done}`) } : undefined });
   });
 
   r.get('/:id/edit', async (req, res) => {
-    const p = req.principal!;
+    const p = signedIn(req);
     const id = idParam(req.params.id);
     const record = await operations.get(p, id);
     // A plan that is no longer a draft offers no form: its page says why (and who may send it back).
@@ -128,7 +129,7 @@ export function operationPages(services: Services): Router {
   });
 
   r.post('/:id/edit', async (req, res) => {
-    const p = req.principal!;
+    const p = signedIn(req);
     const id = idParam(req.params.id);
     const expectedVersion = Number(req.body?.expectedVersion);
     await submitPlan(req, res, services, {
@@ -143,7 +144,7 @@ export function operationPages(services: Services): Router {
   });
 
   r.post('/:id/events/:type', async (req, res) => {
-    const p = req.principal!;
+    const p = signedIn(req);
     const id = idParam(req.params.id);
     const type = String(req.params.type);
     const values = (req.body ?? {}) as Record<string, unknown>;
@@ -178,7 +179,7 @@ interface PlanSubmit {
  * what filing would refuse of the rest.
  */
 async function submitPlan(req: Request, res: Response, services: Services, o: PlanSubmit) {
-  const p = req.principal!;
+  const p = signedIn(req);
   const file = req.body?.intent === 'file' && o.fromNotice === undefined;
   const body = formToPlan(req.body ?? {}, p.timeZone, { withLead: o.mode === 'new' });
   try {
@@ -237,7 +238,7 @@ function returnReasonOf(record: OperationRecord): string | null {
 }
 
 async function renderWithForm(req: Request, res: Response, services: Services, id: number, form: FormState) {
-  const view = await operationPage(services, req.principal!, req.locale, id, form);
+  const view = await operationPage(services, signedIn(req), req.locale, id, form);
   answerFor(res, `/operations/${id}`);
   // A form for an event the user may no longer send still shows what they typed (read-only), so nothing is lost.
   const lost = view.forms.some((f) => f.type === form.type) ? null : Object.entries(form.values).filter(([k, v]) => k !== '_csrf' && k !== 'expectedVersion' && v !== '' && typeof v === 'string');

@@ -10,13 +10,14 @@ import { FLAG_KINDS, FLAG_STATUSES, resolveFlagBody, runJobBody } from '../schem
 import { parseInput } from '../validate';
 import { monthOf } from '../../domain/oversight/periods';
 import { localName } from '../../i18n/local-name';
+import { signedIn } from '../signed-in';
 
 /** Oversight pages: flags, the compliance view (R6), the jobs and their log (managers). */
 export function oversightPages(services: Services): Router {
   const r = Router();
 
   r.get('/flags', async (req, res) => {
-    const p = req.principal!;
+    const p = signedIn(req);
     const q = req.query as Record<string, string | undefined>;
     const status = q.status === 'all' ? undefined : q.status && (FLAG_STATUSES as readonly string[]).includes(q.status) ? q.status : 'open';
     const groups = (await services.org.groups(p.brigadeId)).map((g) => g.group);
@@ -46,7 +47,7 @@ export function oversightPages(services: Services): Router {
   });
 
   const flagPage = async (req: Parameters<Parameters<Router['get']>[1]>[0], id: number, extra: Record<string, unknown> = {}) => {
-    const p = req.principal!;
+    const p = signedIn(req);
     const flag = await services.flags.get(p, id);
     const names = await services.flags.names(p, [flag]);
     const group = flag.groupId !== null ? names.groups.get(flag.groupId) : undefined;
@@ -75,7 +76,7 @@ export function oversightPages(services: Services): Router {
     const id = idParam(req.params.id);
     try {
       const { note } = parseInput(resolveFlagBody, { note: String(req.body?.note ?? '') });
-      await services.flags.resolve(req.principal!, id, note);
+      await services.flags.resolve(signedIn(req), id, note);
       res.redirect(303, `/flags/${id}`);
     } catch (e) {
       if (!(e instanceof AppError) || e.status >= 500 || e.status === 404) throw e;
@@ -86,7 +87,7 @@ export function oversightPages(services: Services): Router {
   });
 
   r.get('/compliance', async (req, res) => {
-    const p = req.principal!;
+    const p = signedIn(req);
     const now = services.clock.now();
     const year = yearText.safeParse(req.query.year).success ? Number(req.query.year) : Number(monthOf(now, p.timeZone).slice(0, 4));
     const grid = await services.compliance.year(p, year);
@@ -112,7 +113,7 @@ export function oversightPages(services: Services): Router {
   });
 
   r.get('/compliance/:group/:month', async (req, res) => {
-    const p = req.principal!;
+    const p = signedIn(req);
     const data = await services.compliance.groupMonth(p, String(req.params.group), String(req.params.month));
     const names = await services.flags.names(p, data.flags);
     res.render('oversight/compliance-month', {
@@ -133,7 +134,7 @@ export function oversightPages(services: Services): Router {
 
   // The oversight jobs and the signed-in manager's brigade's part of their runs (issue 11, finding 4).
   const jobsView = async (req: Parameters<Parameters<Router['get']>[1]>[0], extra: Record<string, unknown> = {}) => {
-    const runs = await services.jobs.recentFor(req.principal!, 60);
+    const runs = await services.jobs.recentFor(signedIn(req), 60);
     return {
       pageTitle: t(req.locale, 'nav.jobs'),
       nav: 'jobs',
@@ -151,10 +152,10 @@ export function oversightPages(services: Services): Router {
   });
 
   r.post('/jobs/:name/run', async (req, res) => {
-    services.jobs.assertMayRun(req.principal!);
+    services.jobs.assertMayRun(signedIn(req));
     try {
       const { period } = parseInput(runJobBody, req.body?.period ? { period: String(req.body.period) } : {});
-      const run = await services.jobs.run(String(req.params.name), { via: 'manual', period, by: req.principal! });
+      const run = await services.jobs.run(String(req.params.name), { via: 'manual', period, by: signedIn(req) });
       res.render('oversight/jobs', await jobsView(req, { flash: { kind: run.status === 'ok' ? 'ok' : 'error', text: t(req.locale, `job_run.${run.status}`, { job: run.job, found: run.found, did: run.did }) } }));
     } catch (e) {
       if (!(e instanceof AppError) || e.status >= 500) throw e;

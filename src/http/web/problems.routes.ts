@@ -16,6 +16,7 @@ import { parseInput } from '../validate';
 import { answerFor } from './locals';
 import { type Refusal, type StepFieldSpec, type StepFormState, instantOf, list, localNow, refusalOf, squadsOf, stepForm, str, timelineOf } from './problems-view';
 import { localName } from '../../i18n/local-name';
+import { signedIn } from '../signed-in';
 
 type Body = Record<string, unknown>;
 
@@ -116,7 +117,7 @@ export function problemPages(services: Services): Router {
   const { problems } = services;
 
   r.get('/', async (req, res) => {
-    const p = req.principal!;
+    const p = signedIn(req);
     const raw = Object.fromEntries(Object.entries(req.query).filter(([, v]) => typeof v === 'string' && v !== '')) as Record<string, string>;
     const q = parseInput(listProblemsQuery, raw);
     const page = await problems.list(p, q);
@@ -137,13 +138,13 @@ export function problemPages(services: Services): Router {
   });
 
   r.get('/new', async (req, res) => {
-    const p = req.principal!;
+    const p = signedIn(req);
     const values: Body = { source: typeof req.query.source === 'string' ? req.query.source : '', squads: p.squad ? [p.squad.code] : [] };
     res.render('problems/form', await reportFormView(services, p, req.locale, { values }));
   });
 
   r.post('/', async (req, res) => {
-    const p = req.principal!;
+    const p = signedIn(req);
     const body = (req.body ?? {}) as Body;
     try {
       const input = parseInput(reportProblemSchema, formToReport(body)) as ProblemReportInput;
@@ -168,11 +169,11 @@ export function problemPages(services: Services): Router {
   r.get('/:id', async (req, res) => {
     const id = idParam(req.params.id);
     const done = typeof req.query.done === 'string' ? req.query.done : '';
-    res.render('problems/show', { ...(await problemPage(services, req.principal!, req.locale, id)), flash: done ? { kind: 'ok', text: t(req.locale, `hp.done.${done}`) } : undefined });
+    res.render('problems/show', { ...(await problemPage(services, signedIn(req), req.locale, id)), flash: done ? { kind: 'ok', text: t(req.locale, `hp.done.${done}`) } : undefined });
   });
 
   r.post('/:id/events/:type', async (req, res) => {
-    const p = req.principal!;
+    const p = signedIn(req);
     const id = idParam(req.params.id);
     const type = String(req.params.type);
     const body = (req.body ?? {}) as Body;
@@ -339,7 +340,7 @@ export function borderNoticePages(services: Services): Router {
   const { borderNotices } = services;
 
   r.get('/', async (req, res) => {
-    const p = req.principal!;
+    const p = signedIn(req);
     const state = typeof req.query.state === 'string' && (BORDER_NOTICE_STATES as readonly string[]).includes(req.query.state) ? req.query.state : '';
     const page = await borderNotices.list(p, { state: state ? [state] : undefined, cursor: typeof req.query.cursor === 'string' ? req.query.cursor : undefined });
     res.render('border-notices/list', {
@@ -361,12 +362,12 @@ export function borderNoticePages(services: Services): Router {
   });
 
   r.get('/new', async (req, res) => {
-    const p = req.principal!;
+    const p = signedIn(req);
     res.render('border-notices/form', await noticeFormView(services, p, req.locale, { values: { squads: p.squad ? [p.squad.code] : [], seenAt: localNow(services.clock.now(), p.timeZone) } }));
   });
 
   r.post('/', async (req, res) => {
-    const p = req.principal!;
+    const p = signedIn(req);
     const body = (req.body ?? {}) as Body;
     try {
       const input = parseInput(sendNoticeSchema, { location: str(body.location), what: str(body.what), squads: list(body.squads), seenAt: instantOf(body.seenAt, p.timeZone) });
@@ -382,11 +383,11 @@ export function borderNoticePages(services: Services): Router {
   r.get('/:id', async (req, res) => {
     const id = idParam(req.params.id);
     const done = typeof req.query.done === 'string' ? req.query.done : '';
-    res.render('border-notices/show', { ...(await noticePage(services, req.principal!, req.locale, id)), flash: done ? { kind: 'ok', text: t(req.locale, `bn.done.${done}`) } : undefined });
+    res.render('border-notices/show', { ...(await noticePage(services, signedIn(req), req.locale, id)), flash: done ? { kind: 'ok', text: t(req.locale, `bn.done.${done}`) } : undefined });
   });
 
   r.post('/:id/events/:type', async (req, res) => {
-    const p = req.principal!;
+    const p = signedIn(req);
     const id = idParam(req.params.id);
     const type = String(req.params.type);
     const body = (req.body ?? {}) as Body;

@@ -14,6 +14,7 @@ import { parseInput } from '../validate';
 import { type Refusal, refusalOf, timelineOf } from './plans-meetings-view';
 import { stepFormRoute } from './step-route';
 import { localName } from '../../i18n/local-name';
+import { signedIn } from '../signed-in';
 
 type Body = Record<string, unknown>;
 const str = (v: unknown): string => (v === undefined || v === null ? '' : Array.isArray(v) ? String(v[0] ?? '') : String(v));
@@ -84,7 +85,7 @@ export function casePages(services: Services): Router {
   const { cases } = services;
 
   r.get('/', async (req, res) => {
-    const p = req.principal!;
+    const p = signedIn(req);
     const squad = typeof req.query.squad === 'string' ? req.query.squad : '';
     const cursor = typeof req.query.cursor === 'string' && req.query.cursor ? req.query.cursor : undefined;
     const page = await cases.listCases(p, { squad: squad || undefined, cursor, limit: 50 });
@@ -107,7 +108,7 @@ export function casePages(services: Services): Router {
   });
 
   r.post('/', async (req, res) => {
-    const p = req.principal!;
+    const p = signedIn(req);
     const body = (req.body ?? {}) as Body;
     try {
       const id = await cases.registerCase(p, parseInput(createCaseSchema, formToCase(body)) as NewCaseInput);
@@ -119,7 +120,7 @@ export function casePages(services: Services): Router {
   });
 
   r.get('/:id', async (req, res) => {
-    const p = req.principal!;
+    const p = signedIn(req);
     const record = await cases.getCase(p, idParam(req.params.id));
     const c = record.case;
     const now = services.clock.now();
@@ -167,7 +168,7 @@ export function transferPages(services: Services): Router {
   const { cases } = services;
 
   r.get('/', async (req, res) => {
-    const p = req.principal!;
+    const p = signedIn(req);
     const q = req.query as Record<string, string | undefined>;
     const filters = {
       state: CASE_TRANSFER_STATES.includes(q.state as never) ? q.state : undefined,
@@ -201,7 +202,7 @@ export function transferPages(services: Services): Router {
   });
 
   r.get('/new', async (req, res) => {
-    const p = req.principal!;
+    const p = signedIn(req);
     const caseId = idParam(typeof req.query.case === 'string' ? req.query.case : undefined);
     // The form is offered only to those who may propose now (the domain decides again on the post).
     const record = await cases.getCase(p, caseId);
@@ -212,7 +213,7 @@ export function transferPages(services: Services): Router {
   });
 
   r.post('/', async (req, res) => {
-    const p = req.principal!;
+    const p = signedIn(req);
     const body = (req.body ?? {}) as Body;
     const { body: input, codes } = formToTransfer(body);
     try {
@@ -236,7 +237,7 @@ export function transferPages(services: Services): Router {
   r.get('/:id', async (req, res) => {
     const id = idParam(req.params.id);
     const done = typeof req.query.done === 'string' ? req.query.done : '';
-    res.render('transfers/show', { ...(await transferPage(services, req.principal!, req.locale, id)), flash: done ? { kind: 'ok', text: t(req.locale, `transfer.done.${done}`) } : undefined });
+    res.render('transfers/show', { ...(await transferPage(services, signedIn(req), req.locale, id)), flash: done ? { kind: 'ok', text: t(req.locale, `transfer.done.${done}`) } : undefined });
   });
 
   stepFormRoute(r, {
@@ -289,7 +290,7 @@ interface StepFormState {
 }
 
 async function renderRefused(req: Request, res: Response, services: Services, id: number, form: StepFormState) {
-  const view = await transferPage(services, req.principal!, req.locale, id, form);
+  const view = await transferPage(services, signedIn(req), req.locale, id, form);
   // A form the user may no longer send still shows what they typed.
   const kept = view.forms.some((f) => f.type === form.type) ? null : str(form.values.reason).trim() ? [{ label: t(req.locale, 'field.reason'), value: str(form.values.reason) }] : null;
   res.status(form.status).render('transfers/show', { ...view, banner: form.refusal.banner, lostInput: kept });
