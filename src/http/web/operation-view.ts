@@ -1,7 +1,8 @@
 import type { Services } from '../../container';
 import type { OperationRecord } from '../../domain/operations/operation.service';
 import type { Principal } from '../../domain/org/org.service';
-import { AppError, EventNotAcceptedError, ForbiddenError, StaleVersionError } from '../../errors';
+import type { AppError } from '../../errors';
+import { refusalOf } from './refusal';
 import { describeFieldProblem, type Locale, t } from '../../i18n';
 import type { User, WorkflowHistory } from '../../persistence/entities';
 import { isoInZone, localDateOf } from '../../time';
@@ -26,17 +27,7 @@ export interface FormState {
 
 /** Turns a refusal into what the form shows: messages beside fields, and a banner saying what happened. */
 export function formStateFromError(e: AppError, type: string, values: Record<string, unknown>, locale: Locale): FormState {
-  const errors: Record<string, string> = {};
-  for (const [field, code] of Object.entries(e.fields)) errors[field] = describeFieldProblem(locale, code);
-  for (const p of e.problems) if (p.field) errors[p.field] = describeFieldProblem(locale, p.code, p.params);
-  let banner: FormState['banner'];
-  if (e instanceof StaleVersionError) banner = { kind: 'warning', text: t(locale, 'form.stale', { state: t(locale, `state.${e.currentState}`) }) };
-  else if (e instanceof EventNotAcceptedError) banner = { kind: 'warning', text: t(locale, 'form.not_accepted', { state: t(locale, `state.${e.currentState}`) }) };
-  else if (e instanceof ForbiddenError) banner = { kind: 'error', text: t(locale, `reason.${e.reason}`) };
-  else {
-    const general = e.problems.filter((p) => !p.field).map((p) => describeFieldProblem(locale, p.code, p.params));
-    banner = { kind: 'error', text: [t(locale, 'form.fix_fields'), ...general].join(' ') };
-  }
+  const { errors, banner } = refusalOf(e, locale, { states: 'state', stale: 'form.stale', notAccepted: 'form.not_accepted' });
   return { type, values, errors, banner, status: e.status };
 }
 
