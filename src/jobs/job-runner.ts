@@ -1,5 +1,5 @@
 import os from 'node:os';
-import { In } from 'typeorm';
+import { In, MoreThanOrEqual, Not } from 'typeorm';
 import type { Services } from '../container';
 import type { Principal } from '../domain/org/org.service';
 import { mayReadJobs, mayRunJobs } from '../domain/oversight/oversight.policy';
@@ -38,6 +38,14 @@ export interface BrigadeRunView {
   error: string | null;
   /** The brigade's part, under its code (the shape the instance's log keys every brigade's part by). */
   summary: Record<string, unknown>;
+}
+
+/** A brigade's log, routine folded away (`JobRunner.foldedLogFor`). */
+export interface FoldedLog {
+  /** The runs that matter, newest first. */
+  runs: BrigadeRunView[];
+  /** Per job with any: its routine runs in the window, counted, and the latest few. */
+  routine: { job: string; count: number; latest: BrigadeRunView[] }[];
 }
 
 const PERIOD = /^\d{4}-(0[1-9]|1[0-2])$/;
@@ -207,6 +215,39 @@ export class JobRunner {
       take: limit,
     });
     return parts.map((part) => presentPart(part, p.brigadeCode));
+  }
+
+  /**
+   * A manager's log with the routine folded away (issue 12): the runs that matter — by hand or from the
+   * command line, failed, or that changed something — newest first; and per job, the scheduled runs since
+   * `since` that went well and changed nothing, counted, with the latest few. A job that runs every quarter
+   * hour would otherwise bury the one run a manager is looking for.
+   */
+  async foldedLogFor(p: Principal, opts: { since: Date; limit?: number; latest?: number }): Promise<FoldedLog> {
+    refuse(mayReadJobs(p), 'Only the Duty Command Section or a commander sees the jobs');
+    const { manager } = this.services.db;
+    const names = this.brigadeJobs.map((j) => j.name);
+    const own = { brigadeId: p.brigadeId };
+    const runs = await manager.find(JobRunBrigade, {
+      // Routine is `schedule` + `ok` + did nothing: a run that matters differs from it in one of the three.
+      where: [
+        { ...own, run: { job: In(names), via: Not('schedule') } },
+        { ...own, status: Not('ok'), run: { job: In(names) } },
+        { ...own, did: Not(0), run: { job: In(names) } },
+      ],
+      relations: { run: true },
+      order: { runId: 'DESC' },
+      take: opts.limit ?? 50,
+    });
+    const routine: FoldedLog['routine'] = [];
+    for (const job of names) {
+      const where = { ...own, status: 'ok', did: 0, run: { job, via: 'schedule', startedAt: MoreThanOrEqual(opts.since) } };
+      const count = await manager.count(JobRunBrigade, { where, relations: { run: true } });
+      if (count === 0) continue;
+      const latest = await manager.find(JobRunBrigade, { where, relations: { run: true }, order: { runId: 'DESC' }, take: opts.latest ?? 5 });
+      routine.push({ job, count, latest: latest.map((part) => presentPart(part, p.brigadeCode)) });
+    }
+    return { runs: runs.map((part) => presentPart(part, p.brigadeCode)), routine };
   }
 
   /** A brigade's view of one run (a manual run's answer): its part only. */

@@ -10,6 +10,7 @@ import { inboxPages, signedInContext } from './inbox.routes';
 import { baseLocals } from './locals';
 import { operationPages } from './operations.routes';
 import { oversightPages } from './oversight.routes';
+import { jobsPages } from './jobs.routes';
 import { incidentPages } from './incidents.routes';
 import { annualPages, figuresPages } from './figures.routes';
 import type { DatabaseSessionStore } from './session-store';
@@ -98,6 +99,7 @@ export function mountWeb(app: express.Express, services: Services, secret: strin
   web.use(inboxPages(services));
   web.use('/operations', operationPages(services));
   web.use(oversightPages(services));
+  web.use(jobsPages(services));
   web.use('/incidents', incidentPages(services));
   web.use('/figures', annualPages(services), figuresPages(services));
   web.use('/notifications', notificationPages(services));
