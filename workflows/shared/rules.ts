@@ -66,10 +66,10 @@ type GuardOf<C, E> = (args: { context: C; event: E }) => boolean;
  * same, loaded for the caller).
  */
 export function ruleGuards<C, E extends RuleEvent>() {
-  return <F, W extends Record<string, WhoRule<C, F>>, P extends Record<string, WhatRule<C, E, any>>>(
+  return <W extends Record<string, WhoRule<C, any>>, P extends Record<string, WhatRule<C, E, any>>>(
     who: W,
     what: P,
-    factsOf: (event: E) => F,
+    factsOf: (event: E) => Parameters<W[keyof W]>[2],
   ) =>
     // One guard per name of either table (built by name at run time, so typed here).
     guardsOf(who, what, factsOf) as { [K in keyof W | keyof P]: GuardOf<C, E> };
