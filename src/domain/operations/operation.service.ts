@@ -16,6 +16,7 @@ import { ForbiddenError, RuleViolationError, ValidationError } from '../../error
 import { problem } from '../../../workflows/shared/problem';
 import type { Database } from '../../persistence/data-source';
 import { sql } from '../../persistence/sql';
+import { decodeCursor, encodeCursor } from '../../persistence/cursor';
 import {
   HardProblemOperation,
   HardProblemResolution,
@@ -441,17 +442,3 @@ export class OperationService {
 
 /** Events whose command the service prepares from the database before the engine sends it (see `send`). */
 const PREPARED = new Set(['EDIT_PLAN', 'COMPLETE', 'DESIGNATE_COMMANDER', 'LOG_HOLDING_CHECK']);
-
-export function encodeCursor(id: number): string {
-  return Buffer.from(JSON.stringify({ id })).toString('base64url');
-}
-
-export function decodeCursor(cursor: string): number {
-  try {
-    const { id } = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
-    if (Number.isSafeInteger(id) && id > 0) return id;
-  } catch {
-    // fall through
-  }
-  throw new ValidationError('The cursor is not valid', { cursor: 'invalid' });
-}

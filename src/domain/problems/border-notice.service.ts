@@ -11,7 +11,7 @@ import type { OrgService, Principal } from '../org/org.service';
 import type { HardProblemService } from './hard-problem.service';
 import type { ProblemReportInput } from './hard-problem.inputs';
 import type { BorderNoticeWorkflow } from './border-notice.workflow';
-import { decodeCursor, encodeCursor } from '../operations/operation.service';
+import { decodeCursor, encodeCursor } from '../../persistence/cursor';
 
 export interface BorderNoticeInputData {
   location: string;

@@ -15,7 +15,7 @@ import { ForbiddenError, NotFoundError, RuleViolationError, ValidationError } fr
 import type { Database } from '../../persistence/data-source';
 import { HardProblem, HardProblemOperation, HardProblemReport, HardProblemResolution, Operation, Squad, type User, WorkflowDeadline, type WorkflowHistory } from '../../persistence/entities';
 import { sql } from '../../persistence/sql';
-import { decodeCursor, encodeCursor } from '../operations/operation.service';
+import { decodeCursor, encodeCursor } from '../../persistence/cursor';
 import type { OrgService, Principal } from '../org/org.service';
 import type { DuplicateQuery, ProblemEventInput, ProblemFilters, ProblemReportInput } from './hard-problem.inputs';
 import { type HardProblemWorkflow, holdingSquadsOf, linkOperation, locationKey } from './hard-problem.workflow';
