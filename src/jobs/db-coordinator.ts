@@ -1,6 +1,7 @@
 import type { RunCoordinator } from 'node-cron';
 import type { Database } from '../persistence/data-source';
-import { isDuplicateKey, sql } from '../persistence/sql';
+import { sql } from '../persistence/sql';
+import { isUniqueViolation } from '../persistence/dialect';
 
 /**
  * node-cron's run coordinator on our own database (shared/STACK.md): the
@@ -26,7 +27,7 @@ export class DatabaseRunCoordinator implements RunCoordinator {
       );
       return true;
     } catch (e) {
-      if (isDuplicateKey(e)) return false;
+      if (isUniqueViolation(e)) return false;
       throw e;
     }
   }

@@ -70,10 +70,3 @@ export function readDate(value: unknown): Date | null {
   if (value instanceof Date) return value;
   return new Date(`${String(value).replace(' ', 'T')}Z`);
 }
-
-/** A unique-key violation on either database (and only that: other constraint errors are real failures). */
-export function isDuplicateKey(e: unknown): boolean {
-  const err = e as { driverError?: { code?: string; errno?: number }; code?: string };
-  const code = err?.driverError?.code ?? err?.code;
-  return code === 'ER_DUP_ENTRY' || code === 'SQLITE_CONSTRAINT_PRIMARYKEY' || code === 'SQLITE_CONSTRAINT_UNIQUE' || err?.driverError?.errno === 1062;
-}
