@@ -20,6 +20,7 @@ import {
 import type { CommandEvent, DeadlineSpec, EngineActor, StepRecord, WorkflowDefinition } from '../../engine/workflow-definition';
 import { HoldingRecord, OperationIncident, OperationSquad, Squad } from '../../persistence/entities';
 import { sql } from '../../persistence/sql';
+import { insertRow, updateRow } from '../../persistence/rows';
 import { takeNumber } from '../numbering/record-number';
 import { localDate } from '../../../workflows/shared/time';
 
@@ -208,12 +209,11 @@ async function projectOperation(m: EntityManager, step: StepRecord<OperationCont
     holding_deadline: date(ctx.holdingDeadline),
     updated_at: step.at,
   };
-  const names = Object.keys(columns);
   if (previous === null) {
     const all = { id: step.instanceId, brigade_id: step.brigadeId, ...columns, created_by: ctx.createdBy, created_at: step.at };
-    await sql(m, `INSERT INTO operations (${Object.keys(all).join(', ')}) VALUES (${Object.keys(all).map(() => '?').join(', ')})`, Object.values(all));
+    await insertRow(m, 'operations', all);
   } else {
-    await sql(m, `UPDATE operations SET ${names.map((n) => `${n} = ?`).join(', ')} WHERE id = ?`, [...Object.values(columns), step.instanceId]);
+    await updateRow(m, 'operations', step.instanceId, columns);
   }
   if (previous === null || step.event.type === 'EDIT_PLAN') await projectSquads(m, step.instanceId, step.brigadeId, plan, previous?.plan ?? null);
   const e = step.event as unknown as OperationEvent;

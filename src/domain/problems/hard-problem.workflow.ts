@@ -15,6 +15,7 @@ import {
 } from '../../../workflows/hard-problem';
 import type { CommandEvent, StepRecord, WorkflowDefinition } from '../../engine/workflow-definition';
 import { sql } from '../../persistence/sql';
+import { insertRow, updateRow } from '../../persistence/rows';
 
 export type HardProblemWorkflow = WorkflowDefinition<HardProblemContext, HardProblemInput>;
 
@@ -118,11 +119,11 @@ async function projectHardProblem(m: EntityManager, step: StepRecord<HardProblem
       created_by: ctx.reportedBy,
       ...columns,
     };
-    await sql(m, `INSERT INTO hard_problems (${Object.keys(all).join(', ')}) VALUES (${Object.keys(all).map(() => '?').join(', ')})`, Object.values(all));
+    await insertRow(m, 'hard_problems', all);
     await addReport(m, step, 'report', ctx.report.source, ctx.report.description);
     return;
   }
-  await sql(m, `UPDATE hard_problems SET ${Object.keys(columns).map((n) => `${n} = ?`).join(', ')} WHERE id = ?`, [...Object.values(columns), step.instanceId]);
+  await updateRow(m, 'hard_problems', step.instanceId, columns);
   const event = step.event;
   if (event.type === 'REBOUND') {
     await addReport(m, step, 'rebound', String(event.origin), String(event.note ?? ''));
