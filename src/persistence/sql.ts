@@ -1,10 +1,11 @@
 import type { EntityManager } from 'typeorm';
 
 /**
- * Plain SQL for the engine's hot path (a few statements per event, run
- * thousands of times a second): the same `?` placeholders on SQLite and
- * MySQL/MariaDB, with the few value conversions the two drivers differ on.
- * Everything else goes through TypeORM's repositories and query builder.
+ * Plain SQL with the same `?` placeholders on SQLite and MySQL/MariaDB, and
+ * the few value conversions the two drivers differ on. Called only from
+ * src/persistence, src/engine and the areas' `*.queries.ts` files (the rule:
+ * docs/architecture-persistence.md); services use the EntityManager's typed
+ * entity methods or those query functions.
  */
 
 export interface SqlResult<Row> {
