@@ -66,3 +66,8 @@ export async function settledMaxId(db: Database, table: string, settleMs: number
   if (db.kind !== 'sqlite' && settleMs > 0) await new Promise((r) => setTimeout(r, settleMs));
   return Number(rows[0]?.upto ?? 0);
 }
+
+/** The tail of a SELECT that holds its rows until the transaction ends (SQLite: nothing — its writers are one at a time). */
+export function forUpdate(m: EntityManager): string {
+  return isSqlite(m) ? '' : ' FOR UPDATE';
+}
