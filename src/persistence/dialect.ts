@@ -1,4 +1,4 @@
-import type { EntityManager } from 'typeorm';
+import type { EntityManager, ObjectLiteral, SelectQueryBuilder } from 'typeorm';
 import type { Database } from './data-source';
 import { sql } from './sql';
 
@@ -70,4 +70,17 @@ export async function settledMaxId(db: Database, table: string, settleMs: number
 /** The tail of a SELECT that holds its rows until the transaction ends (SQLite: nothing — its writers are one at a time). */
 export function forUpdate(m: EntityManager): string {
   return isSqlite(m) ? '' : ' FOR UPDATE';
+}
+
+/** `INSERT` that skips rows a unique key already holds, in each database's words. */
+export function insertIgnore(m: EntityManager): string {
+  return isSqlite(m) ? 'INSERT OR IGNORE' : 'INSERT IGNORE';
+}
+
+/**
+ * A query builder's rows read with a shared lock on MySQL/MariaDB (a step in flight on them is waited for,
+ * then seen as it committed); SQLite runs one write transaction at a time, so none is in flight meanwhile.
+ */
+export function lockedForRead<T extends ObjectLiteral>(m: EntityManager, q: SelectQueryBuilder<T>): SelectQueryBuilder<T> {
+  return isSqlite(m) ? q : q.setLock('pessimistic_read');
 }
