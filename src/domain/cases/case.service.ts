@@ -17,7 +17,7 @@ import type { Database } from '../../persistence/data-source';
 import { Case, CaseTransfer, Operation, OperationSquad, Squad, User, WorkflowDeadline, type WorkflowHistory } from '../../persistence/entities';
 import { localDateOf } from '../../time';
 import type { OrgService, Principal } from '../org/org.service';
-import { decodeCursor, encodeCursor } from '../operations/operation.service';
+import { decodeCursor, encodeCursor } from '../../persistence/cursor';
 import { type Light, lightOf } from '../oversight/lights';
 import type { CaseFilters, NewCaseInput, NewTransferInput, TransferEventInput, TransferFilters } from './case.inputs';
 import { type CaseTransferWorkflow, transferFacts } from './case-transfer.workflow';

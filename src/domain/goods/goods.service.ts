@@ -16,7 +16,7 @@ import { takeNumber } from '../numbering/record-number';
 import { localDateOf } from '../../time';
 import { goodsBySquadOf } from '../operations/operation.workflow';
 import type { OrgService, Principal } from '../org/org.service';
-import { decodeCursor, encodeCursor } from '../operations/operation.service';
+import { decodeCursor, encodeCursor } from '../../persistence/cursor';
 import type { GoodsEventInput, GoodsFilters, RegisterGoodsInput } from './goods.inputs';
 import type { GoodsWorkflow } from './goods.workflow';
 import { partyAsSeenBy } from './goods.policy';

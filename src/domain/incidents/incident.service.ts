@@ -3,7 +3,7 @@ import { LinkageGroup, Operation, OperationIncident, Squad, User } from '../../p
 import { ValidationError } from '../../errors';
 import { zonedInstant } from '../../time';
 import type { Principal } from '../org/org.service';
-import { decodeCursor, encodeCursor } from '../operations/operation.service';
+import { decodeCursor, encodeCursor } from '../../persistence/cursor';
 import { In } from 'typeorm';
 
 /** R11: what the brigade wants to know of its incidents: which, how bad, where, and what was done. */

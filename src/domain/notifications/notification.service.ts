@@ -3,7 +3,7 @@ import { NotFoundError } from '../../errors';
 import type { Database } from '../../persistence/data-source';
 import type { Notification } from '../../persistence/entities';
 import { readDate, readJson, sql } from '../../persistence/sql';
-import { decodeCursor, encodeCursor } from '../operations/operation.service';
+import { decodeCursor, encodeCursor } from '../../persistence/cursor';
 import type { Principal } from '../org/org.service';
 import type { NotificationParams } from './notification.transport';
 
