@@ -6,6 +6,7 @@ import { seedDemoHistory } from './domain/org/demo-history';
 import { describeFieldProblem } from './i18n';
 import { anchorsCommand, verifyHistoryCommand } from './cli-history';
 import { tokenCommand } from './cli-tokens';
+import { Operation } from './persistence/entities';
 
 const HELP = `Liandong 联动 — command line
 
@@ -39,126 +40,138 @@ const HELP = `Liandong 联动 — command line
 
 Environment: DATABASE_URL (default sqlite:data/liandong.sqlite), see README.`;
 
+type Services = Awaited<ReturnType<typeof boot>>;
+type Config = ReturnType<typeof configOrExit>;
+/** One command: its arguments after the command's name; the exit code. */
+type Command = (services: Services, args: string[], config: Config) => Promise<number>;
+
+const out = (text: string) => process.stdout.write(text);
+
+async function migrate(services: Services): Promise<number> {
+  out(services.migrated.length ? `Applied: ${services.migrated.join(', ')}\n` : 'The database is up to date.\n');
+  return 0;
+}
+
+async function seedDemo(services: Services, args: string[], config: Config): Promise<number> {
+  const { values } = parseArgs({ args, options: { 'history-months': { type: 'string' } }, strict: true });
+  const added = await services.org.seedDemo();
+  out(`Reference organisation: brigade ${added.brigade ? 'added' : 'present'}, ${added.groups} group(s), ${added.squads} squad(s), ${added.users} user(s) added.\n`);
+  if (values['history-months'] === undefined) return 0;
+  const months = Number(values['history-months']);
+  if (!Number.isInteger(months) || months < 1 || months > 36) throw new UsageError('--history-months: a whole number of months, 1 to 36');
+  if ((await services.db.manager.count(Operation)) > 0) {
+    out('Demo history: not loaded, the database already has operations.\n');
+    return 0;
+  }
+  const report = await seedDemoHistory(config, services.db, services.logger, { months, now: services.clock.now() });
+  out(`Demo history: ${report.operations} operation(s), ${report.events} step(s) over ${months} month(s), in ${report.seconds} s; the brigade uses Liandong since ${report.since}.\n`);
+  return 0;
+}
+
+async function brigade(services: Services, rest: string[]): Promise<number> {
+  const [sub, ...args] = rest;
+  if (sub !== 'create') throw new UsageError('Usage: brigade create --code CODE --name NAME [--name-en NAME] [--time-zone ZONE] [--since YYYY-MM]');
+  const { values } = parseArgs({
+    args,
+    options: { code: { type: 'string' }, name: { type: 'string' }, 'name-en': { type: 'string' }, 'time-zone': { type: 'string' }, since: { type: 'string' } },
+    strict: true,
+  });
+  const created = await services.org.createBrigade({
+    code: values.code ?? '',
+    name: values.name ?? '',
+    nameEn: values['name-en'],
+    timeZone: values['time-zone'],
+    since: values.since,
+  });
+  out(
+    `Created brigade ${created.code} (${created.name}, id ${created.id}), time zone ${created.timeZone}, using Liandong since ${created.since}.\n` +
+      'Next: create its first administrator, who then makes its squads, linkage groups and users under /admin:\n' +
+      `  npm run cli -- user create --brigade ${created.code} --username ${created.code}.admin --name "系统管理员" --roles admin\n`,
+  );
+  return 0;
+}
+
+async function user(services: Services, rest: string[]): Promise<number> {
+  const [sub, ...args] = rest;
+  if (sub !== 'create') throw new UsageError('Usage: user create --username NAME --name NAME --roles ROLE[,ROLE] [--squad CODE] [--password PW] [--brigade CODE [--brigade-name NAME]]');
+  const { values } = parseArgs({
+    args,
+    options: {
+      username: { type: 'string' },
+      name: { type: 'string' },
+      roles: { type: 'string' },
+      squad: { type: 'string' },
+      password: { type: 'string' },
+      brigade: { type: 'string' },
+      'brigade-name': { type: 'string' },
+      'brigade-name-en': { type: 'string' },
+    },
+    strict: true,
+  });
+  const newBrigade = values['brigade-name'] !== undefined ? { name: values['brigade-name'], nameEn: values['brigade-name-en'] } : undefined;
+  const generated = values.password ? null : randomBytes(9).toString('base64url');
+  const created = await services.org.createUser({
+    username: values.username ?? '',
+    displayName: values.name ?? values.username ?? '',
+    roles: (values.roles ?? '').split(',').map((r) => r.trim()).filter(Boolean),
+    squad: values.squad ?? null,
+    password: values.password ?? generated!,
+    brigade: values.brigade,
+    newBrigade,
+  });
+  out(`Created user ${created.username} (id ${created.id}).${generated ? ` Password: ${generated}` : ''}\n`);
+  if (newBrigade) out(`Created brigade ${values.brigade} (${newBrigade.name}); ${created.username} administers it.\n`);
+  return 0;
+}
+
+async function job(services: Services, rest: string[], config: Config): Promise<number> {
+  const [sub, ...args] = rest;
+  if (sub === 'list') {
+    const recent = await services.jobs.recent(200);
+    for (const j of services.jobs.jobs) {
+      const last = recent.find((r) => r.job === j.name);
+      const schedule = config.jobs.schedules[j.name] ?? '(by hand only)';
+      const lastText = last ? `last ${last.status} at ${last.startedAt.toISOString()} (found ${last.found}, did ${last.did})` : 'never run';
+      out(`${j.name.padEnd(20)} ${schedule.padEnd(18)} ${j.description.padEnd(10)} ${lastText}\n`);
+    }
+    return 0;
+  }
+  if (sub === 'run') {
+    const { values, positionals } = parseArgs({ args, options: { period: { type: 'string' }, brigade: { type: 'string' } }, allowPositionals: true });
+    if (positionals.length !== 1) throw new UsageError('Usage: job run NAME [--period YYYY-MM] [--brigade CODE]');
+    const run = await services.jobs.run(positionals[0], { via: 'cli', period: values.period, brigade: values.brigade });
+    out(
+      `${run.job} ${run.period ?? ''} ${run.status}: found ${run.found}, did ${run.did} (run #${run.id}, attempt ${run.attempt})\n${JSON.stringify(run.summary, null, 2)}\n${run.error ? `error: ${run.error}\n` : ''}`,
+    );
+    return run.status === 'ok' ? 0 : 1;
+  }
+  throw new UsageError('Usage: job list | job run NAME [--period YYYY-MM] [--brigade CODE]');
+}
+
+/** Every command, by the name it is called by (HELP above says what each does). */
+const COMMANDS: Record<string, Command> = {
+  migrate,
+  'seed-demo': seedDemo,
+  brigade,
+  user,
+  token: (services, args) => tokenCommand(services, args),
+  job,
+  'verify-history': (services, args) => verifyHistoryCommand(services, args, out),
+  anchors: (services, args) => anchorsCommand(services, args, out),
+};
+
 async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
   if (!command || command === 'help' || command === '--help') {
-    process.stdout.write(`${HELP}\n`);
+    out(`${HELP}\n`);
     return command ? 0 : 1;
   }
   const config = configOrExit();
   const services = await boot(config, { seed: false });
   try {
-    switch (command) {
-      case 'migrate':
-        process.stdout.write(services.migrated.length ? `Applied: ${services.migrated.join(', ')}\n` : 'The database is up to date.\n');
-        return 0;
-      case 'seed-demo': {
-        const { values } = parseArgs({ args: rest, options: { 'history-months': { type: 'string' } }, strict: true });
-        const added = await services.org.seedDemo();
-        process.stdout.write(
-          `Reference organisation: brigade ${added.brigade ? 'added' : 'present'}, ${added.groups} group(s), ${added.squads} squad(s), ${added.users} user(s) added.\n`,
-        );
-        if (values['history-months'] !== undefined) {
-          const months = Number(values['history-months']);
-          if (!Number.isInteger(months) || months < 1 || months > 36) throw new UsageError('--history-months: a whole number of months, 1 to 36');
-          const [{ n }] = await services.db.dataSource.query('SELECT COUNT(*) AS n FROM operations');
-          if (Number(n) > 0) {
-            process.stdout.write('Demo history: not loaded, the database already has operations.\n');
-          } else {
-            const report = await seedDemoHistory(config, services.db, services.logger, { months, now: services.clock.now() });
-            process.stdout.write(
-              `Demo history: ${report.operations} operation(s), ${report.events} step(s) over ${months} month(s), in ${report.seconds} s; the brigade uses Liandong since ${report.since}.\n`,
-            );
-          }
-        }
-        return 0;
-      }
-      case 'brigade': {
-        const [sub, ...args] = rest;
-        if (sub !== 'create') throw new UsageError('Usage: brigade create --code CODE --name NAME [--name-en NAME] [--time-zone ZONE] [--since YYYY-MM]');
-        const { values } = parseArgs({
-          args,
-          options: { code: { type: 'string' }, name: { type: 'string' }, 'name-en': { type: 'string' }, 'time-zone': { type: 'string' }, since: { type: 'string' } },
-          strict: true,
-        });
-        const brigade = await services.org.createBrigade({
-          code: values.code ?? '',
-          name: values.name ?? '',
-          nameEn: values['name-en'],
-          timeZone: values['time-zone'],
-          since: values.since,
-        });
-        process.stdout.write(
-          `Created brigade ${brigade.code} (${brigade.name}, id ${brigade.id}), time zone ${brigade.timeZone}, using Liandong since ${brigade.since}.\n` +
-            'Next: create its first administrator, who then makes its squads, linkage groups and users under /admin:\n' +
-            `  npm run cli -- user create --brigade ${brigade.code} --username ${brigade.code}.admin --name "系统管理员" --roles admin\n`,
-        );
-        return 0;
-      }
-      case 'user': {
-        const [sub, ...args] = rest;
-        if (sub !== 'create') throw new UsageError('Usage: user create --username NAME --name NAME --roles ROLE[,ROLE] [--squad CODE] [--password PW] [--brigade CODE [--brigade-name NAME]]');
-        const { values } = parseArgs({
-          args,
-          options: {
-            username: { type: 'string' },
-            name: { type: 'string' },
-            roles: { type: 'string' },
-            squad: { type: 'string' },
-            password: { type: 'string' },
-            brigade: { type: 'string' },
-            'brigade-name': { type: 'string' },
-            'brigade-name-en': { type: 'string' },
-          },
-          strict: true,
-        });
-        const newBrigade = values['brigade-name'] !== undefined ? { name: values['brigade-name'], nameEn: values['brigade-name-en'] } : undefined;
-        const generated = values.password ? null : randomBytes(9).toString('base64url');
-        const user = await services.org.createUser({
-          username: values.username ?? '',
-          displayName: values.name ?? values.username ?? '',
-          roles: (values.roles ?? '').split(',').map((r) => r.trim()).filter(Boolean),
-          squad: values.squad ?? null,
-          password: values.password ?? generated!,
-          brigade: values.brigade,
-          newBrigade,
-        });
-        process.stdout.write(`Created user ${user.username} (id ${user.id}).${generated ? ` Password: ${generated}` : ''}\n`);
-        if (newBrigade) process.stdout.write(`Created brigade ${values.brigade} (${newBrigade.name}); ${user.username} administers it.\n`);
-        return 0;
-      }
-      case 'token':
-        return await tokenCommand(services, rest);
-      case 'job': {
-        const [sub, ...args] = rest;
-        if (sub === 'list') {
-          const recent = await services.jobs.recent(200);
-          for (const job of services.jobs.jobs) {
-            const last = recent.find((r) => r.job === job.name);
-            const schedule = config.jobs.schedules[job.name] ?? '(by hand only)';
-            const lastText = last ? `last ${last.status} at ${last.startedAt.toISOString()} (found ${last.found}, did ${last.did})` : 'never run';
-            process.stdout.write(`${job.name.padEnd(20)} ${schedule.padEnd(18)} ${job.description.padEnd(10)} ${lastText}\n`);
-          }
-          return 0;
-        }
-        if (sub === 'run') {
-          const { values, positionals } = parseArgs({ args, options: { period: { type: 'string' }, brigade: { type: 'string' } }, allowPositionals: true });
-          if (positionals.length !== 1) throw new UsageError('Usage: job run NAME [--period YYYY-MM] [--brigade CODE]');
-          const run = await services.jobs.run(positionals[0], { via: 'cli', period: values.period, brigade: values.brigade });
-          process.stdout.write(
-            `${run.job} ${run.period ?? ''} ${run.status}: found ${run.found}, did ${run.did} (run #${run.id}, attempt ${run.attempt})\n${JSON.stringify(run.summary, null, 2)}\n${run.error ? `error: ${run.error}\n` : ''}`,
-          );
-          return run.status === 'ok' ? 0 : 1;
-        }
-        throw new UsageError('Usage: job list | job run NAME [--period YYYY-MM] [--brigade CODE]');
-      }
-      case 'verify-history':
-        return await verifyHistoryCommand(services, rest, (text) => process.stdout.write(text));
-      case 'anchors':
-        return await anchorsCommand(services, rest, (text) => process.stdout.write(text));
-      default:
-        throw new UsageError(`Unknown command: ${command}\n\n${HELP}`);
-    }
+    const run = Object.hasOwn(COMMANDS, command) ? COMMANDS[command] : undefined;
+    if (!run) throw new UsageError(`Unknown command: ${command}\n\n${HELP}`);
+    return await run(services, rest, config);
   } finally {
     await services.db.close();
   }

@@ -1,4 +1,4 @@
-import { type AnyMachineSnapshot, type AnyStateMachine, createActor, initialTransition, transition } from 'xstate';
+import { type AnyMachineSnapshot, type AnyStateMachine, type AnyStateNode, createActor, getStateNodes, initialTransition, transition } from 'xstate';
 import type { EntityManager } from 'typeorm';
 import type { Clock } from '../clock';
 import {
@@ -46,11 +46,12 @@ export interface LoadedInstance<TContext = unknown> {
   context: TContext;
 }
 
-/** The event types a state takes (its own transitions and its ancestors'). */
+/** The event types a state takes (its own transitions and its ancestors'), read through XState's public API. */
 export function acceptedEvents(snapshot: AnyMachineSnapshot): string[] {
   const types = new Set<string>();
-  for (const node of snapshot._nodes) {
-    for (const type of Object.keys(node.on ?? {})) if (!type.startsWith('xstate.') && type !== '*') types.add(type);
+  // The active state nodes of the snapshot's value: the root, then each state node down to the leaves.
+  for (const node of getStateNodes(snapshot.machine.root, snapshot.value)) {
+    for (const type of Object.keys(node.on)) if (!type.startsWith('xstate.') && type !== '*') types.add(type);
   }
   return [...types];
 }
@@ -66,17 +67,12 @@ export function statesTaking(machine: AnyStateMachine, type: string): string[] {
   if (!byType) TAKING.set(machine, (byType = new Map()));
   const known = byType.get(type);
   if (known) return known;
-  const takes = (node: StateNodeLike): boolean => Object.keys(node.on ?? {}).includes(type) || Object.values(node.states ?? {}).some(takes);
-  const root = machine.root as unknown as StateNodeLike;
-  const all = Object.keys(root.states ?? {});
-  const found = Object.keys(root.on ?? {}).includes(type) ? all : all.filter((name) => takes(root.states![name]));
+  const takes = (node: AnyStateNode): boolean => Object.hasOwn(node.on, type) || Object.values(node.states).some(takes);
+  const root = machine.root;
+  const all = Object.keys(root.states);
+  const found = Object.hasOwn(root.on, type) ? all : all.filter((name) => takes(root.states[name]));
   byType.set(type, found);
   return found;
-}
-
-interface StateNodeLike {
-  on?: Record<string, unknown>;
-  states?: Record<string, StateNodeLike>;
 }
 
 function stateName(snapshot: AnyMachineSnapshot): string {

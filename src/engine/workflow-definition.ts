@@ -64,7 +64,7 @@ export interface WorkflowDefinition<TContext = any, TInput = any> {
    */
   mayRead?(actor: EngineActor, context: TContext): ReadPermit;
   /**
-   * Who may send `type` in `state` (the same predicate the machine's `permitted` guard uses).
+   * Who may send `type` in `state` (the same who-rules the machine's guards name, composed per event).
    * `facts`: what `permitFacts` loaded, for a rule of who-may that reads the world (none otherwise).
    */
   may(type: string, actor: EngineActor, context: TContext, state: string, facts?: unknown): Permit;

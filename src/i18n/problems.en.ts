@@ -131,7 +131,7 @@ export const problemsEn: Record<string, string> = {
   'bn.title': 'Border notifications',
   'bn.new_title': 'Send a border notification',
   'bn.new': 'Send a border notification',
-  'bn.intro': 'A mobile violation at a border that your squad cannot handle alone: tell your linkage group (R8).',
+  'bn.intro': 'A mobile violation at a border that your squad cannot handle alone: tell your linkage group.',
   'bn.state.sent': 'Sent',
   'bn.state.became_problem': 'Became a hard problem',
   'bn.state.became_plan': 'Became an ad-hoc plan',

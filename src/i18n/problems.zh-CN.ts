@@ -131,7 +131,7 @@ export const problemsZhCN: Record<string, string> = {
   'bn.title': '信息告知',
   'bn.new_title': '发送信息告知',
   'bn.new': '发送信息告知',
-  'bn.intro': '在中队交界处发现本中队难以单独处置的流动违章时，告知所在联动小组（R8）。',
+  'bn.intro': '在中队交界处发现本中队难以单独处置的流动违章时，告知所在联动小组。',
   'bn.state.sent': '已告知待处理',
   'bn.state.became_problem': '已转为难点顽症',
   'bn.state.became_plan': '已转为不定期联动计划',

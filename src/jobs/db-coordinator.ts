@@ -1,6 +1,7 @@
 import type { RunCoordinator } from 'node-cron';
 import type { Database } from '../persistence/data-source';
-import { isDuplicateKey, sql } from '../persistence/sql';
+import { claimSlot, finishSlot } from './jobs.queries';
+import { isUniqueViolation } from '../persistence/dialect';
 
 /**
  * node-cron's run coordinator on our own database (shared/STACK.md): the
@@ -16,22 +17,15 @@ export class DatabaseRunCoordinator implements RunCoordinator {
 
   async shouldRun(key: string): Promise<boolean> {
     try {
-      await this.db.transaction((m) =>
-        sql(m, 'INSERT INTO job_slots (slot_key, job, instance, claimed_at, finished_at) VALUES (?, ?, ?, ?, NULL)', [
-          key,
-          key.slice(0, key.indexOf(':')),
-          this.instance,
-          this.now(),
-        ]),
-      );
+      await this.db.transaction((m) => claimSlot(m, key, this.instance, this.now()));
       return true;
     } catch (e) {
-      if (isDuplicateKey(e)) return false;
+      if (isUniqueViolation(e)) return false;
       throw e;
     }
   }
 
   async onComplete(key: string): Promise<void> {
-    await this.db.transaction((m) => sql(m, 'UPDATE job_slots SET finished_at = ? WHERE slot_key = ? AND instance = ?', [this.now(), key, this.instance]));
+    await this.db.transaction((m) => finishSlot(m, key, this.instance, this.now()));
   }
 }

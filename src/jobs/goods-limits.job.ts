@@ -4,6 +4,7 @@ import type { WantedFlag } from '../domain/oversight/flag.service';
 import type { Light } from '../domain/oversight/lights';
 import { localDateOf } from '../time';
 import type { BrigadeJob } from './job';
+import { heldGoodsAtAmber } from './jobs.queries';
 
 const KINDS = ['goods_near_limit', 'goods_past_limit'] as const;
 type Kind = (typeof KINDS)[number];
@@ -17,10 +18,8 @@ type Kind = (typeof KINDS)[number];
  * the old row, and the job would flag goods already dealt with). SQLite runs
  * one write transaction at a time, so no step is in flight meanwhile.
  */
-async function heldNearLimit(m: EntityManager, brigadeId: number, now: Date): Promise<GoodsItem[]> {
-  const q = m.createQueryBuilder(GoodsItem, 'g').where("g.brigade_id = :b AND g.state = 'held' AND g.amber_at <= :now", { b: brigadeId, now });
-  if (m.connection.options.type !== 'better-sqlite3') q.setLock('pessimistic_read');
-  return q.getMany();
+function heldNearLimit(m: EntityManager, brigadeId: number, now: Date): Promise<GoodsItem[]> {
+  return heldGoodsAtAmber(m, brigadeId, now);
 }
 
 /** The flags these held items call for (one per item and kind, in the month its limit falls in). */

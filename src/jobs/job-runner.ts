@@ -1,11 +1,11 @@
 import os from 'node:os';
-import { In } from 'typeorm';
+import { In, MoreThanOrEqual, Not } from 'typeorm';
 import type { Services } from '../container';
 import type { Principal } from '../domain/org/org.service';
 import { mayReadJobs, mayRunJobs } from '../domain/oversight/oversight.policy';
 import { ForbiddenError, NotFoundError, ValidationError } from '../errors';
 import { Brigade, JobRun, JobRunBrigade } from '../persistence/entities';
-import { sql } from '../persistence/sql';
+import { type RunEnd, finishRun, finishRunBrigade, insertRun } from './jobs.queries';
 import type { Permit } from '../../workflows/shared/actor';
 import { type BrigadeJob, type JobDefinition, type JobOutcome, isBrigadeJob } from './job';
 
@@ -38,6 +38,14 @@ export interface BrigadeRunView {
   error: string | null;
   /** The brigade's part, under its code (the shape the instance's log keys every brigade's part by). */
   summary: Record<string, unknown>;
+}
+
+/** A brigade's log, routine folded away (`JobRunner.foldedLogFor`). */
+export interface FoldedLog {
+  /** The runs that matter, newest first. */
+  runs: BrigadeRunView[];
+  /** Per job with any: its routine runs in the window, counted, and the latest few. */
+  routine: { job: string; count: number; latest: BrigadeRunView[] }[];
 }
 
 const PERIOD = /^\d{4}-(0[1-9]|1[0-2])$/;
@@ -120,18 +128,9 @@ export class JobRunner {
     const period = req.period ?? job.defaultPeriod?.({ services: this.services, now });
     const triggeredBy = req.via === 'manual' ? req.by.userId : req.via === 'since' ? req.triggeredBy : null;
     const slotKey = req.via === 'schedule' || req.via === 'cli' ? (req.slotKey ?? null) : null;
-    const runId = await db.transaction(async (m) => {
-      const { insertId } = await sql(
-        m,
-        'INSERT INTO job_runs (job, period, via, instance, slot_key, triggered_by, attempt, started_at, finished_at, status, found, did, summary, error) VALUES (?, ?, ?, ?, ?, ?, ?, ?, NULL, ?, 0, 0, ?, NULL)',
-        [job.name, period ?? null, req.via, instanceName(this.services), slotKey, triggeredBy, attempt, now, 'running', {}],
-      );
-      // Each brigade's part is in the log (running) from the start: its page shows the run under way.
-      for (const b of brigades) {
-        await sql(m, 'INSERT INTO job_run_brigades (run_id, brigade_id, status, found, did, summary, error) VALUES (?, ?, ?, 0, 0, ?, NULL)', [insertId, b.id, 'running', {}]);
-      }
-      return insertId;
-    });
+    // Each brigade's part is in the log (running) from the start: its page shows the run under way.
+    const run = { job: job.name, period: period ?? null, via: req.via, instance: instanceName(this.services), slotKey, triggeredBy, attempt, startedAt: now };
+    const runId = await db.transaction((m) => insertRun(m, run, brigades.map((b) => b.id)));
     const ctx = { services: this.services, now, period: req.period, runId };
     let outcome: JobOutcome | null = null;
     let error: string | null = null;
@@ -149,17 +148,8 @@ export class JobRunner {
           failed = describe(e);
           logger.error('job failed', { job: job.name, runId, attempt, brigade: brigade.code, err: e });
         }
-        await db.transaction((m) =>
-          sql(m, 'UPDATE job_run_brigades SET status = ?, found = ?, did = ?, summary = ?, error = ? WHERE run_id = ? AND brigade_id = ?', [
-            failed ? 'failed' : 'ok',
-            part?.found ?? 0,
-            part?.did ?? 0,
-            part?.summary ?? {},
-            failed?.slice(0, 4000) ?? null,
-            runId,
-            brigade.id,
-          ]),
-        );
+        const end: RunEnd = { status: failed ? 'failed' : 'ok', found: part?.found ?? 0, did: part?.did ?? 0, summary: part?.summary ?? {}, error: failed?.slice(0, 4000) ?? null };
+        await db.transaction((m) => finishRunBrigade(m, runId, brigade.id, end));
         if (part) {
           summary[brigade.code] = part.summary;
           found += part.found;
@@ -178,17 +168,8 @@ export class JobRunner {
         logger.error('job failed', { job: job.name, runId, attempt, err: e });
       }
     }
-    await db.transaction((m) =>
-      sql(m, 'UPDATE job_runs SET finished_at = ?, status = ?, found = ?, did = ?, summary = ?, error = ? WHERE id = ?', [
-        clock.now(),
-        error ? 'failed' : 'ok',
-        outcome?.found ?? 0,
-        outcome?.did ?? 0,
-        outcome?.summary ?? {},
-        error?.slice(0, 4000) ?? null,
-        runId,
-      ]),
-    );
+    const end: RunEnd = { status: error ? 'failed' : 'ok', found: outcome?.found ?? 0, did: outcome?.did ?? 0, summary: outcome?.summary ?? {}, error: error?.slice(0, 4000) ?? null };
+    await db.transaction((m) => finishRun(m, runId, clock.now(), end));
     return db.manager.findOneByOrFail(JobRun, { id: runId });
   }
 
@@ -207,6 +188,39 @@ export class JobRunner {
       take: limit,
     });
     return parts.map((part) => presentPart(part, p.brigadeCode));
+  }
+
+  /**
+   * A manager's log with the routine folded away (issue 12): the runs that matter — by hand or from the
+   * command line, failed, or that changed something — newest first; and per job, the scheduled runs since
+   * `since` that went well and changed nothing, counted, with the latest few. A job that runs every quarter
+   * hour would otherwise bury the one run a manager is looking for.
+   */
+  async foldedLogFor(p: Principal, opts: { since: Date; limit?: number; latest?: number }): Promise<FoldedLog> {
+    refuse(mayReadJobs(p), 'Only the Duty Command Section or a commander sees the jobs');
+    const { manager } = this.services.db;
+    const names = this.brigadeJobs.map((j) => j.name);
+    const own = { brigadeId: p.brigadeId };
+    const runs = await manager.find(JobRunBrigade, {
+      // Routine is `schedule` + `ok` + did nothing: a run that matters differs from it in one of the three.
+      where: [
+        { ...own, run: { job: In(names), via: Not('schedule') } },
+        { ...own, status: Not('ok'), run: { job: In(names) } },
+        { ...own, did: Not(0), run: { job: In(names) } },
+      ],
+      relations: { run: true },
+      order: { runId: 'DESC' },
+      take: opts.limit ?? 50,
+    });
+    const routine: FoldedLog['routine'] = [];
+    for (const job of names) {
+      const where = { ...own, status: 'ok', did: 0, run: { job, via: 'schedule', startedAt: MoreThanOrEqual(opts.since) } };
+      const count = await manager.count(JobRunBrigade, { where, relations: { run: true } });
+      if (count === 0) continue;
+      const latest = await manager.find(JobRunBrigade, { where, relations: { run: true }, order: { runId: 'DESC' }, take: opts.latest ?? 5 });
+      routine.push({ job, count, latest: latest.map((part) => presentPart(part, p.brigadeCode)) });
+    }
+    return { runs: runs.map((part) => presentPart(part, p.brigadeCode)), routine };
   }
 
   /** A brigade's view of one run (a manual run's answer): its part only. */

@@ -1,4 +1,4 @@
-import { sql } from '../persistence/sql';
+import { pruneIdleOutboxRuns } from './jobs.queries';
 import type { InstanceJob } from './job';
 
 /**
@@ -14,12 +14,7 @@ export const outboxJob: InstanceJob = {
     const r = await services.outbox.drain();
     // Every 5 s is 17,000 runs a day: those that found nothing say nothing after a while, and would bury the runs that matter.
     const before = new Date(now.getTime() - services.config.notifications.keepIdleRunsMinutes * 60_000);
-    const pruned = await services.db.transaction(async (m) => {
-      const runs = await sql(m, "DELETE FROM job_runs WHERE job = 'outbox' AND status = 'ok' AND found = 0 AND started_at < ?", [before]);
-      // Slot keys are `outbox:<ISO instant>`: a range of the primary key, oldest first.
-      const slots = await sql(m, 'DELETE FROM job_slots WHERE slot_key >= ? AND slot_key < ?', ['outbox:', `outbox:${before.toISOString()}`]);
-      return { runs: runs.affected, slots: slots.affected };
-    });
+    const pruned = await services.db.transaction((m) => pruneIdleOutboxRuns(m, before));
     return {
       found: r.claimed,
       did: r.delivered,

@@ -1,11 +1,10 @@
 import { ValidationError } from '../errors';
 
-/** A page's cursor: the last id shown, opaque to the caller (base64url JSON). */
+/** A list's opaque position: the last row's id, as the next page's `cursor`. */
 export function encodeCursor(id: number): string {
   return Buffer.from(JSON.stringify({ id })).toString('base64url');
 }
 
-/** The id a cursor carries; anything else is refused (422 on `cursor`). */
 export function decodeCursor(cursor: string): number {
   try {
     const { id } = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));

@@ -1,10 +1,11 @@
 import type { EntityManager } from 'typeorm';
 
 /**
- * Plain SQL for the engine's hot path (a few statements per event, run
- * thousands of times a second): the same `?` placeholders on SQLite and
- * MySQL/MariaDB, with the few value conversions the two drivers differ on.
- * Everything else goes through TypeORM's repositories and query builder.
+ * Plain SQL with the same `?` placeholders on SQLite and MySQL/MariaDB, and
+ * the few value conversions the two drivers differ on. Called only from
+ * src/persistence, src/engine and the areas' `*.queries.ts` files (the rule:
+ * docs/architecture-persistence.md); services use the EntityManager's typed
+ * entity methods or those query functions.
  */
 
 export interface SqlResult<Row> {
@@ -69,11 +70,4 @@ export function readDate(value: unknown): Date | null {
   if (value === null || value === undefined) return null;
   if (value instanceof Date) return value;
   return new Date(`${String(value).replace(' ', 'T')}Z`);
-}
-
-/** A unique-key violation on either database (and only that: other constraint errors are real failures). */
-export function isDuplicateKey(e: unknown): boolean {
-  const err = e as { driverError?: { code?: string; errno?: number }; code?: string };
-  const code = err?.driverError?.code ?? err?.code;
-  return code === 'ER_DUP_ENTRY' || code === 'SQLITE_CONSTRAINT_PRIMARYKEY' || code === 'SQLITE_CONSTRAINT_UNIQUE' || err?.driverError?.errno === 1062;
 }

@@ -169,6 +169,8 @@ describe('a joint operation, through the web pages, from draft to holding, and t
 
   step('the Waitan leader drafts the plan as an operations order', async () => {
     const page = leader.page;
+    // The plan form is in the operations menu (issue 12): open it, then follow the link.
+    await page.locator('nav.main-nav details[data-section=operations] > summary').click();
     await page.locator('nav.main-nav a[href="/operations/new"]').click();
     await page.waitForURL('**/operations/new');
     expect(await page.locator('h1').innerText()).toBe(zh('plan.new_title'));
@@ -370,6 +372,7 @@ describe('a joint operation, through the web pages, from draft to holding, and t
 
   step('the list shows it, and the operation page prints as a document', async () => {
     const page = leader.page;
+    await page.locator('nav.main-nav details[data-section=operations] > summary').click();
     await page.locator('nav.main-nav a[href="/operations"]').click();
     await page.waitForURL('**/operations');
     const row = page.locator(`table.list tr[data-operation="${id}"]`);

@@ -125,8 +125,8 @@ describe('oversight pages', () => {
   it('the jobs page is for managers: it runs a job and shows the run in the log', async () => {
     const page = (await duty.get('/jobs').expect(200)).text;
     const res = await duty.post('/jobs/holding/run').type('form').send({ _csrf: csrfOf(page) }).expect(200);
-    expect(res.text).toMatch(/holding 已运行：发现 \d+，处理 \d+/);
-    expect(res.text).toMatch(/data-testid="job-log">[\s\S]*holding[\s\S]*手动/);
+    expect(res.text).toMatch(/“固守期满与督察超时”已运行：发现 \d+，处理 \d+/);
+    expect(res.text).toMatch(/data-testid="job-log">[\s\S]*data-job="holding"><td>\d+<\/td><td>固守期满与督察超时<\/td>[\s\S]*手动/);
     const leader = await signedIn(t, 'waitan.leader');
     await leader.get('/jobs').expect(403);
   });

@@ -4,8 +4,9 @@ import { duration } from './duration';
 import { eq } from './eq';
 import { includes } from './includes';
 import { json } from './json';
+import { oneOf } from './one-of';
 import { planNo } from './plan-no';
 import { t } from './t';
 
 /** Every view helper, one file each. */
-export const helpers = { t, concat, eq, includes, datetime, duration, json, planNo };
+export const helpers = { t, concat, eq, includes, oneOf, datetime, duration, json, planNo };

@@ -5,16 +5,14 @@
  *   sent --TO_PLAN-----> became_plan       (an ad_hoc operation's draft)
  *   sent --CLOSE(reason)--> closed
  */
-import { and, assign, setup } from 'xstate';
-import { borderNoticeEventProblems, mayBorderNotice } from './border-notice.rules';
-import type { BorderNoticeContext, BorderNoticeEvent, BorderNoticeInput, BorderNoticeState } from './border-notice.types';
-
-type Ev<T extends BorderNoticeEvent['type']> = Extract<BorderNoticeEvent, { type: T }>;
+import { assertEvent, assign, setup } from 'xstate';
+import { ruleGuards, rules } from '../shared/rules';
+import { BORDER_NOTICE_WHAT, BORDER_NOTICE_WHO } from './border-notice.rules';
+import type { BorderNoticeContext, BorderNoticeEvent, BorderNoticeInput } from './border-notice.types';
 
 /** Bump when states, events or context change shape; add a migration in the workflow definition. */
 export const BORDER_NOTICE_MACHINE_VERSION = 1;
 
-const allowed = (state: BorderNoticeState) => and([{ type: 'permitted', params: { state } }, 'sound']);
 const notify = (topic: string) => ({ type: 'notify' as const, params: { topic } });
 const decided = { decidedBy: ({ event }: { event: BorderNoticeEvent }) => event.actor.userId, decidedAt: ({ event }: { event: BorderNoticeEvent }) => event.at };
 
@@ -24,10 +22,8 @@ export const borderNoticeMachine = setup({
     events: {} as BorderNoticeEvent,
     input: {} as BorderNoticeInput,
   },
-  guards: {
-    permitted: ({ context, event }, params: { state: BorderNoticeState }) => mayBorderNotice(event.type, event.actor, context, params.state, event.facts.memberSquadIds).ok,
-    sound: ({ context, event }) => borderNoticeEventProblems(context, event).length === 0,
-  },
+  // The group's squads as they are now, from the event's facts (the engine reads the same for a 403).
+  guards: ruleGuards<BorderNoticeContext, BorderNoticeEvent>()(BORDER_NOTICE_WHO, BORDER_NOTICE_WHAT, (event) => event.facts.memberSquadIds),
   actions: {
     notify: (_args, _params: { topic: string }) => undefined,
   },
@@ -49,9 +45,39 @@ export const borderNoticeMachine = setup({
     sent: {
       entry: notify('border_notice.sent'),
       on: {
-        TO_PROBLEM: { target: 'became_problem', guard: allowed('sent'), actions: assign({ problemId: ({ event }) => (event as Ev<'TO_PROBLEM'>).problemId, ...decided }) },
-        TO_PLAN: { target: 'became_plan', guard: allowed('sent'), actions: assign({ operationId: ({ event }) => (event as Ev<'TO_PLAN'>).operationId, ...decided }) },
-        CLOSE: { target: 'closed', guard: allowed('sent'), actions: assign({ closeReason: ({ event }) => (event as Ev<'CLOSE'>).reason.trim(), ...decided }) },
+        TO_PROBLEM: {
+          target: 'became_problem',
+          guard: rules(['isGroupLeader', 'problemNamed']),
+          actions: assign({
+            problemId: ({ event }) => {
+              assertEvent(event, 'TO_PROBLEM');
+              return event.problemId;
+            },
+            ...decided,
+          }),
+        },
+        TO_PLAN: {
+          target: 'became_plan',
+          guard: rules(['isGroupLeader', 'operationNamed']),
+          actions: assign({
+            operationId: ({ event }) => {
+              assertEvent(event, 'TO_PLAN');
+              return event.operationId;
+            },
+            ...decided,
+          }),
+        },
+        CLOSE: {
+          target: 'closed',
+          guard: rules(['isGroupLeader', 'reasonGiven']),
+          actions: assign({
+            closeReason: ({ event }) => {
+              assertEvent(event, 'CLOSE');
+              return event.reason.trim();
+            },
+            ...decided,
+          }),
+        },
       },
     },
     became_problem: { type: 'final' },

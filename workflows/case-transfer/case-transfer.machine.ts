@@ -9,16 +9,13 @@
  * exists (proposalProblems); the receiving squad's leader answers; the legal
  * section designates the competent squad in a dispute.
  */
-import { and, assign, setup } from 'xstate';
-import { mayTransfer, transferEventProblems } from './case-transfer.rules';
-import type { CaseTransferContext, CaseTransferEvent, CaseTransferInput, CaseTransferState } from './case-transfer.types';
-
-type Ev<T extends CaseTransferEvent['type']> = Extract<CaseTransferEvent, { type: T }>;
+import { assertEvent, assign, setup } from 'xstate';
+import { ruleGuards, rules } from '../shared/rules';
+import { CASE_TRANSFER_WHAT, CASE_TRANSFER_WHO } from './case-transfer.rules';
+import type { CaseTransferContext, CaseTransferEvent, CaseTransferInput } from './case-transfer.types';
 
 /** Bump when states, events or context change shape; add a migration in the workflow definition. */
 export const CASE_TRANSFER_MACHINE_VERSION = 1;
-
-const allowed = (state: CaseTransferState) => and([{ type: 'permitted', params: { state } }, 'sound']);
 
 const notify = (topic: string) => ({ type: 'notify' as const, params: { topic } });
 
@@ -28,10 +25,7 @@ export const caseTransferMachine = setup({
     events: {} as CaseTransferEvent,
     input: {} as CaseTransferInput,
   },
-  guards: {
-    permitted: ({ context, event }, params: { state: CaseTransferState }) => mayTransfer(event.type, event.actor, context, params.state).ok,
-    sound: ({ context, event }) => transferEventProblems(context, event).length === 0,
-  },
+  guards: ruleGuards<CaseTransferContext, CaseTransferEvent>()(CASE_TRANSFER_WHO, CASE_TRANSFER_WHAT, () => undefined),
   actions: {
     /** A side effect for the outbox: the engine delivers it after commit. */
     notify: (_args, _params: { topic: string }) => undefined,
@@ -59,21 +53,35 @@ export const caseTransferMachine = setup({
       on: {
         ACCEPT: {
           target: 'transferred',
-          guard: allowed('proposed'),
+          guard: rules(['isReceivingSquadLeader']),
           actions: [assign({ answeredBy: ({ event }) => event.actor.userId }), notify('case_transfer.accepted')],
         },
         DISPUTE: {
           target: 'disputed',
-          guard: allowed('proposed'),
+          guard: rules(['isReceivingSquadLeader', 'reasonGiven']),
           actions: [
-            assign({ answeredBy: ({ event }) => event.actor.userId, disputeReason: ({ event }) => (event as Ev<'DISPUTE'>).reason.trim() }),
+            assign({
+              answeredBy: ({ event }) => event.actor.userId,
+              disputeReason: ({ event }) => {
+                assertEvent(event, 'DISPUTE');
+                return event.reason.trim();
+              },
+            }),
             notify('case_transfer.disputed'),
           ],
         },
         WITHDRAW: {
           target: 'withdrawn',
-          guard: allowed('proposed'),
-          actions: [assign({ withdrawReason: ({ event }) => (event as Ev<'WITHDRAW'>).reason.trim() }), notify('case_transfer.withdrawn')],
+          guard: rules(['isSendingSquadLeader', 'reasonGiven']),
+          actions: [
+            assign({
+              withdrawReason: ({ event }) => {
+                assertEvent(event, 'WITHDRAW');
+                return event.reason.trim();
+              },
+            }),
+            notify('case_transfer.withdrawn'),
+          ],
         },
       },
     },
@@ -81,12 +89,11 @@ export const caseTransferMachine = setup({
       on: {
         DESIGNATE: {
           target: 'designated',
-          guard: allowed('disputed'),
+          guard: rules(['isLegalSection', 'competentSquadNamed', 'reasonGiven']),
           actions: [
-            assign({
-              designatedSquadId: ({ event }) => (event as Ev<'DESIGNATE'>).squadId,
-              designationReason: ({ event }) => (event as Ev<'DESIGNATE'>).reason.trim(),
-              designatedBy: ({ event }) => event.actor.userId,
+            assign(({ event }) => {
+              assertEvent(event, 'DESIGNATE');
+              return { designatedSquadId: event.squadId, designationReason: event.reason.trim(), designatedBy: event.actor.userId };
             }),
             notify('case_transfer.designated'),
           ],

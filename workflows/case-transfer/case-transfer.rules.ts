@@ -4,6 +4,7 @@
  */
 import { type Actor, type Permit, deny, hasRole, permit } from '../shared/actor';
 import { type Problem, problem } from '../shared/problem';
+import { type WhatRule, type WhoRule, permitOf, problemsOf, whatRulesFor } from '../shared/rules';
 import type { CaseTransferContext, CaseTransferEvent, CaseTransferEventType, CaseTransferInput, CaseTransferState, TransferMaterial } from './case-transfer.types';
 
 const blank = (s: string | null | undefined) => !s || s.trim() === '';
@@ -13,24 +14,47 @@ export function isLeaderOf(actor: Actor, squadId: number | null): boolean {
   return squadId !== null && hasRole(actor, 'squad_leader') && actor.squadId === squadId;
 }
 
+/** A rule only people follow: the oversight jobs are refused it before anything else is asked. */
+const byUser =
+  (rule: WhoRule<CaseTransferContext>): WhoRule<CaseTransferContext> =>
+  (actor, ctx, facts) =>
+    actor.kind !== 'user' ? deny('users_only') : rule(actor, ctx, facts);
+
 /**
- * Who may send each event to a transfer (R10, SPEC §2):
- * the receiving squad's leader accepts or disputes — never the sending squad's
- * ("the sending squad cannot accept its own transfer"); only the legal section
- * designates; the sending squad's leader withdraws.
+ * Who may send an event to a transfer, rule by rule (R10, SPEC §2; each name
+ * is a guard of the machine): the receiving squad's leader accepts or
+ * disputes — never the sending squad's ("the sending squad cannot accept its
+ * own transfer"); only the legal section designates; the sending squad's
+ * leader withdraws.
  */
+export const CASE_TRANSFER_WHO = {
+  isReceivingSquadLeader: byUser((actor, ctx) => {
+    if (isLeaderOf(actor, ctx.toSquadId)) return permit('squad_leader');
+    return deny(actor.squadId === ctx.fromSquadId ? 'own_transfer' : 'not_receiving_squad_leader');
+  }),
+  /** R10: the Case Review (Legal) Section designates jurisdiction in a dispute. */
+  isLegalSection: byUser((actor) => (hasRole(actor, 'legal') ? permit('legal') : deny('not_legal'))),
+  isSendingSquadLeader: byUser((actor, ctx) => (isLeaderOf(actor, ctx.fromSquadId) ? permit('squad_leader') : deny('not_sending_squad_leader'))),
+} satisfies Record<string, WhoRule<CaseTransferContext>>;
+
+export type CaseTransferWhoRule = keyof typeof CASE_TRANSFER_WHO;
+
+/** The who-rules of each event, in the order they are asked (the first refusal is the 403's reason). */
+export const CASE_TRANSFER_WHO_OF: Readonly<Record<CaseTransferEventType, readonly CaseTransferWhoRule[]>> = {
+  ACCEPT: ['isReceivingSquadLeader'],
+  DISPUTE: ['isReceivingSquadLeader'],
+  DESIGNATE: ['isLegalSection'],
+  WITHDRAW: ['isSendingSquadLeader'],
+};
+
+/** Who may send each event to a transfer. Returns the role the actor acts in. */
 export function mayTransfer(type: CaseTransferEventType, actor: Actor, ctx: CaseTransferContext, _state: CaseTransferState): Permit {
-  if (actor.kind !== 'user') return deny('users_only');
-  switch (type) {
-    case 'ACCEPT':
-    case 'DISPUTE':
-      if (isLeaderOf(actor, ctx.toSquadId)) return permit('squad_leader');
-      return deny(actor.squadId === ctx.fromSquadId ? 'own_transfer' : 'not_receiving_squad_leader');
-    case 'DESIGNATE':
-      return hasRole(actor, 'legal') ? permit('legal') : deny('not_legal');
-    case 'WITHDRAW':
-      return isLeaderOf(actor, ctx.fromSquadId) ? permit('squad_leader') : deny('not_sending_squad_leader');
-  }
+  return permitOf(
+    CASE_TRANSFER_WHO_OF[type].map((name) => CASE_TRANSFER_WHO[name]),
+    actor,
+    ctx,
+    undefined,
+  );
 }
 
 /** Who may propose a transfer of a case: a leader of the squad handling it (R10). */
@@ -69,24 +93,43 @@ export function proposalProblems(input: CaseTransferInput, required: readonly st
   return out;
 }
 
+const what = whatRulesFor<CaseTransferContext, CaseTransferEvent>();
+
+/** What an event must satisfy, rule by rule (each name is a guard of the machine): the problems it has, naming the fields. */
+export const CASE_TRANSFER_WHAT = {
+  /** R10: a dispute and a designation say why; §3.5: withdrawals always carry a reason (their share is watched). */
+  reasonGiven: what(['DISPUTE', 'DESIGNATE', 'WITHDRAW'], (_ctx, e) =>
+    blank(e.reason) ? [problem('required', 'reason', e.type === 'WITHDRAW' ? '§3.5' : 'R10')] : [],
+  ),
+  /** R10: the legal section names a competent squad that exists. */
+  competentSquadNamed: what(['DESIGNATE'], (_ctx, e) => {
+    if (e.squadId === null) return [problem('required', 'squad', 'R10')];
+    return e.facts.activeSquadIds.includes(e.squadId) ? [] : [problem('squad_inactive', 'squad')];
+  }),
+} satisfies Record<string, WhatRule<CaseTransferContext, CaseTransferEvent, any>>;
+
+export type CaseTransferWhatRule = keyof typeof CASE_TRANSFER_WHAT;
+
+/** The what-rules of each event, in the order their problems are listed. */
+export const CASE_TRANSFER_WHAT_OF: Readonly<Record<CaseTransferEventType, readonly CaseTransferWhatRule[]>> = {
+  ACCEPT: [],
+  DISPUTE: ['reasonGiven'],
+  DESIGNATE: ['competentSquadNamed', 'reasonGiven'],
+  WITHDRAW: ['reasonGiven'],
+};
+
 /** Problems with an event's own content, given the transfer as it stands (empty = the step may happen). */
-export function transferEventProblems(_ctx: CaseTransferContext, event: CaseTransferEvent): Problem[] {
-  switch (event.type) {
-    case 'ACCEPT':
-      return [];
-    case 'DISPUTE':
-      return blank(event.reason) ? [problem('required', 'reason', 'R10')] : [];
-    case 'DESIGNATE': {
-      const out: Problem[] = [];
-      if (event.squadId === null) out.push(problem('required', 'squad', 'R10'));
-      else if (!event.facts.activeSquadIds.includes(event.squadId)) out.push(problem('squad_inactive', 'squad'));
-      if (blank(event.reason)) out.push(problem('required', 'reason', 'R10'));
-      return out;
-    }
-    case 'WITHDRAW':
-      // §3.5: withdrawals always carry a reason (their share is watched).
-      return blank(event.reason) ? [problem('required', 'reason', '§3.5')] : [];
-  }
+export function transferEventProblems(ctx: CaseTransferContext, event: CaseTransferEvent): Problem[] {
+  return problemsOf(
+    CASE_TRANSFER_WHAT_OF[event.type].map((name) => CASE_TRANSFER_WHAT[name]),
+    ctx,
+    event,
+  );
+}
+
+/** The rules guarding `type`, as the machine names them: who first, then what. */
+export function caseTransferRules(type: CaseTransferEventType): string[] {
+  return [...CASE_TRANSFER_WHO_OF[type], ...CASE_TRANSFER_WHAT_OF[type]];
 }
 
 /** The squad that handles the case once the transfer has ended in `state` (null: it stays where it was). */

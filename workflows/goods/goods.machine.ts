@@ -10,17 +10,14 @@
  * The limit itself is a date in the context, watched by the goods-limits job;
  * nothing here knows the clock beyond what an event carries.
  */
-import { and, assign, setup } from 'xstate';
+import { assertEvent, assign, setup } from 'xstate';
+import { ruleGuards, rules } from '../shared/rules';
 import { addDays } from '../shared/time';
-import { goodsEventProblems, mayGoods } from './goods.rules';
+import { GOODS_WHAT, GOODS_WHO } from './goods.rules';
 import type { GoodsContext, GoodsEvent, GoodsInput } from './goods.types';
-
-type Ev<T extends GoodsEvent['type']> = Extract<GoodsEvent, { type: T }>;
 
 /** Bump when states, events or context change shape; add a migration in the workflow definition. */
 export const GOODS_MACHINE_VERSION = 1;
-
-const allowed = and(['permitted', 'sound']);
 
 const notify = (topic: string) => ({ type: 'notify' as const, params: { topic } });
 
@@ -30,10 +27,7 @@ export const goodsMachine = setup({
     events: {} as GoodsEvent,
     input: {} as GoodsInput,
   },
-  guards: {
-    permitted: ({ context, event }) => mayGoods(event.type, event.actor, context).ok,
-    sound: ({ context, event }) => goodsEventProblems(context, event).length === 0,
-  },
+  guards: ruleGuards<GoodsContext, GoodsEvent>()(GOODS_WHO, GOODS_WHAT, () => undefined),
   actions: {
     /** A side effect for the outbox: the engine delivers it after commit. */
     notify: (_args, _params: { topic: string }) => undefined,
@@ -63,26 +57,31 @@ export const goodsMachine = setup({
       on: {
         RETURN_TO_OWNER: {
           target: 'returned',
-          guard: allowed,
+          guard: rules(['isCustodianLeader', 'receiverNamed']),
           actions: assign({
             outcome: ({ event }) => {
-              const e = event as Ev<'RETURN_TO_OWNER'>;
-              return { kind: 'returned' as const, receivedBy: e.receivedBy.trim(), note: (e.note ?? '').trim(), at: e.at };
+              assertEvent(event, 'RETURN_TO_OWNER');
+              return { kind: 'returned' as const, receivedBy: event.receivedBy.trim(), note: (event.note ?? '').trim(), at: event.at };
             },
           }),
         },
         CONFISCATE: {
           target: 'confiscated',
-          guard: allowed,
-          actions: assign({ outcome: ({ event }) => ({ kind: 'confiscated' as const, decisionRef: (event as Ev<'CONFISCATE'>).decisionRef.trim(), at: event.at }) }),
+          guard: rules(['isCustodianLeader', 'decisionReferenced']),
+          actions: assign({
+            outcome: ({ event }) => {
+              assertEvent(event, 'CONFISCATE');
+              return { kind: 'confiscated' as const, decisionRef: event.decisionRef.trim(), at: event.at };
+            },
+          }),
         },
         APPROVE_DISPOSAL: {
-          guard: allowed,
+          guard: rules(['isManager', 'notOwnRegistration', 'notApprovedYet', 'methodKnown', 'reasonGiven']),
           actions: [
             assign({
               disposalApproval: ({ event }) => {
-                const e = event as Ev<'APPROVE_DISPOSAL'>;
-                return { byUserId: e.actor.userId, method: e.method, reason: e.reason.trim(), at: e.at };
+                assertEvent(event, 'APPROVE_DISPOSAL');
+                return { byUserId: event.actor.userId, method: event.method, reason: event.reason.trim(), at: event.at };
               },
             }),
             // The custodian squad may now dispose of it.
@@ -91,30 +90,33 @@ export const goodsMachine = setup({
         },
         DISPOSE: {
           target: 'disposed',
-          guard: allowed,
+          guard: rules(['isCustodianLeader', 'notOwnDisposalApproval', 'disposalApproved', 'methodKnown', 'methodAsApproved']),
           actions: assign({
             outcome: ({ event }) => {
-              const e = event as Ev<'DISPOSE'>;
-              return { kind: 'disposed' as const, method: e.method, note: (e.note ?? '').trim(), at: e.at };
+              assertEvent(event, 'DISPOSE');
+              return { kind: 'disposed' as const, method: event.method, note: (event.note ?? '').trim(), at: event.at };
             },
           }),
         },
         EXTEND: {
-          guard: allowed,
+          guard: rules(['isManager', 'notOwnRegistration', 'extendableOnce', 'reasonGiven']),
           actions: [
             assign({
               dueAt: ({ context, event }) => addDays(context.dueAt, event.facts.extensionDays),
-              extension: ({ event }) => ({ byUserId: event.actor.userId, reason: (event as Ev<'EXTEND'>).reason.trim(), at: event.at, days: event.facts.extensionDays }),
+              extension: ({ event }) => {
+                assertEvent(event, 'EXTEND');
+                return { byUserId: event.actor.userId, reason: event.reason.trim(), at: event.at, days: event.facts.extensionDays };
+              },
             }),
             notify('goods.extended'),
           ],
         },
         MOVE: {
-          guard: allowed,
+          guard: rules(['isCustodianLeader', 'custodianSquadActive', 'storagePlaceChanged']),
           actions: assign({
             custody: ({ event }) => {
-              const e = event as Ev<'MOVE'>;
-              return { squadId: e.custodianSquadId, place: e.storagePlace.trim(), since: e.at, byUserId: e.actor.userId };
+              assertEvent(event, 'MOVE');
+              return { squadId: event.custodianSquadId, place: event.storagePlace.trim(), since: event.at, byUserId: event.actor.userId };
             },
           }),
         },

@@ -4,6 +4,7 @@
  */
 import { type Actor, type Permit, MANAGER_ROLES, asAnyOf, deny, hasRole, permit } from '../shared/actor';
 import { type Problem, problem } from '../shared/problem';
+import { PASS, type WhatRule, type WhoRule, permitOf, problemsOf, whatRulesFor } from '../shared/rules';
 import { ms } from '../shared/time';
 import { DISPOSAL_METHODS, type GoodsContext, type GoodsEvent, type GoodsEventType, type GoodsInput } from './goods.types';
 
@@ -14,32 +15,68 @@ export function isCustodianLeader(actor: Actor, ctx: Pick<GoodsContext, 'custody
   return hasRole(actor, 'squad_leader') && actor.squadId === ctx.custody.squadId;
 }
 
+/** A rule only people follow: the oversight jobs are refused it before anything else is asked. */
+const byUser =
+  (rule: WhoRule<GoodsContext>): WhoRule<GoodsContext> =>
+  (actor, ctx, facts) =>
+    actor.kind !== 'user' ? deny('users_only') : rule(actor, ctx, facts);
+
 /**
- * Who may send each event: the custodian squad's leader for custody steps
- * (return, confiscate, dispose, move); a manager (duty officer, commander)
- * approves disposal and extends the limit. Four eyes (R13's exact account):
- * the manager who approves or extends is not the leader who registered the
- * goods, and the leader who disposes is not the manager who approved it —
- * an officer holding both posts asks another.
+ * Who may send an event, rule by rule (each name is a guard of the machine):
+ * the custodian squad's leader for custody steps (return, confiscate,
+ * dispose, move); a manager (duty officer, commander) approves disposal and
+ * extends the limit. Four eyes (R13's exact account): the manager who
+ * approves or extends is not the leader who registered the goods, and the
+ * leader who disposes is not the manager who approved it — an officer
+ * holding both posts asks another.
  */
+export const GOODS_WHO = {
+  isManager: byUser((actor) => asAnyOf(actor, MANAGER_ROLES, 'not_manager')),
+  notOwnRegistration: byUser((actor, ctx) => (ctx.registeredBy !== null && ctx.registeredBy === actor.userId ? deny('own_registration') : PASS)),
+  /** R13: custody steps are the custodian squad's, done by its leader. */
+  isCustodianLeader: byUser((actor, ctx) => (isCustodianLeader(actor, ctx) ? permit('squad_leader') : deny('not_custodian_leader'))),
+  notOwnDisposalApproval: byUser((actor, ctx) =>
+    ctx.disposalApproval && ctx.disposalApproval.byUserId !== null && ctx.disposalApproval.byUserId === actor.userId ? deny('own_disposal_approval') : PASS,
+  ),
+} satisfies Record<string, WhoRule<GoodsContext>>;
+
+export type GoodsWhoRule = keyof typeof GOODS_WHO;
+
+/** The who-rules of each event, in the order they are asked (the first refusal is the 403's reason). */
+export const GOODS_WHO_OF: Readonly<Record<GoodsEventType, readonly GoodsWhoRule[]>> = {
+  APPROVE_DISPOSAL: ['isManager', 'notOwnRegistration'],
+  EXTEND: ['isManager', 'notOwnRegistration'],
+  DISPOSE: ['isCustodianLeader', 'notOwnDisposalApproval'],
+  RETURN_TO_OWNER: ['isCustodianLeader'],
+  CONFISCATE: ['isCustodianLeader'],
+  MOVE: ['isCustodianLeader'],
+};
+
+/** Who may send each event to an item. Returns the role the actor acts in. */
 export function mayGoods(type: GoodsEventType, actor: Actor, ctx: GoodsContext): Permit {
-  if (actor.kind !== 'user') return deny('users_only');
-  switch (type) {
-    case 'APPROVE_DISPOSAL':
-    case 'EXTEND': {
-      const p = asAnyOf(actor, MANAGER_ROLES, 'not_manager');
-      if (p.ok && ctx.registeredBy !== null && ctx.registeredBy === actor.userId) return deny('own_registration');
-      return p;
-    }
-    case 'DISPOSE':
-      if (!isCustodianLeader(actor, ctx)) return deny('not_custodian_leader');
-      if (ctx.disposalApproval && ctx.disposalApproval.byUserId !== null && ctx.disposalApproval.byUserId === actor.userId) return deny('own_disposal_approval');
-      return permit('squad_leader');
-    case 'RETURN_TO_OWNER':
-    case 'CONFISCATE':
-    case 'MOVE':
-      return isCustodianLeader(actor, ctx) ? permit('squad_leader') : deny('not_custodian_leader');
-  }
+  return permitOf(
+    GOODS_WHO_OF[type].map((name) => GOODS_WHO[name]),
+    actor,
+    ctx,
+    undefined,
+  );
+}
+
+/** R13: goods cannot be disposed of without a manager's approval. */
+const disposalApproved = (ctx: GoodsContext): Problem[] => (ctx.disposalApproval ? [] : [problem('disposal_not_approved', undefined, 'R13')]);
+
+/** R13: a disposal is approved once. */
+const notApprovedYet = (ctx: GoodsContext): Problem[] => (ctx.disposalApproval ? [problem('disposal_already_approved', undefined, 'R13')] : []);
+
+/**
+ * R13: the limit is extended once, never twice; perishables are kept only
+ * their much shorter limit (never extended); a limit is extended before it
+ * runs out — once passed, the goods are held unlawfully and must be dealt with.
+ */
+function extendableOnce(ctx: GoodsContext, at?: string): Problem[] {
+  if (ctx.perishable) return [problem('perishable_not_extended', undefined, 'R13')];
+  if (ctx.extension) return [problem('already_extended', undefined, 'R13')];
+  return at !== undefined && isLimitPassed(ctx, at) ? [problem('limit_passed', 'dueAt', 'R13')] : [];
 }
 
 /**
@@ -50,16 +87,11 @@ export function mayGoods(type: GoodsEventType, actor: Actor, ctx: GoodsContext):
 export function goodsStandingProblems(ctx: GoodsContext, type: GoodsEventType, at?: string): Problem[] {
   switch (type) {
     case 'DISPOSE':
-      // R13: goods cannot be disposed of without a manager's approval.
-      return ctx.disposalApproval ? [] : [problem('disposal_not_approved', undefined, 'R13')];
+      return disposalApproved(ctx);
     case 'APPROVE_DISPOSAL':
-      return ctx.disposalApproval ? [problem('disposal_already_approved', undefined, 'R13')] : [];
+      return notApprovedYet(ctx);
     case 'EXTEND':
-      // R13: the limit is extended once, never twice; perishables are kept only their much shorter limit (never extended).
-      if (ctx.perishable) return [problem('perishable_not_extended', undefined, 'R13')];
-      if (ctx.extension) return [problem('already_extended', undefined, 'R13')];
-      // R13: a limit is extended before it runs out; once passed, the goods are held unlawfully and must be dealt with.
-      return at !== undefined && isLimitPassed(ctx, at) ? [problem('limit_passed', 'dueAt', 'R13')] : [];
+      return extendableOnce(ctx, at);
     default:
       return [];
   }
@@ -70,34 +102,58 @@ export function isLimitPassed(ctx: Pick<GoodsContext, 'dueAt'>, at: string): boo
   return ms(at) > ms(ctx.dueAt);
 }
 
+const what = whatRulesFor<GoodsContext, GoodsEvent>();
+
+/** What an event must satisfy, rule by rule (each name is a guard of the machine): the problems it has, naming the fields. */
+export const GOODS_WHAT = {
+  disposalApproved: what(['DISPOSE'], (ctx) => disposalApproved(ctx)),
+  notApprovedYet: what(['APPROVE_DISPOSAL'], (ctx) => notApprovedYet(ctx)),
+  extendableOnce: what(['EXTEND'], (ctx, e) => extendableOnce(ctx, e.at)),
+  /** R13: the exact account says who received the goods back … */
+  receiverNamed: what(['RETURN_TO_OWNER'], (_ctx, e) => (blank(e.receivedBy) ? [problem('required', 'receivedBy', 'R13')] : [])),
+  /** … and under which decision they were confiscated. */
+  decisionReferenced: what(['CONFISCATE'], (_ctx, e) => (blank(e.decisionRef) ? [problem('required', 'decisionRef', 'R13')] : [])),
+  methodKnown: what(['APPROVE_DISPOSAL', 'DISPOSE'], (_ctx, e) => (DISPOSAL_METHODS.includes(e.method) ? [] : [problem('required', 'method')])),
+  /** R13: goods are disposed of the way the manager approved. */
+  methodAsApproved: what(['DISPOSE'], (ctx, e) =>
+    DISPOSAL_METHODS.includes(e.method) && ctx.disposalApproval && ctx.disposalApproval.method !== e.method ? [problem('method_not_approved', 'method', 'R13')] : [],
+  ),
+  /** §3.5: approvals of disposal and extensions carry a reason. */
+  reasonGiven: what(['APPROVE_DISPOSAL', 'EXTEND'], (_ctx, e) => (blank(e.reason) ? [problem('required', 'reason', '§3.5')] : [])),
+  custodianSquadActive: what(['MOVE'], (_ctx, e) =>
+    e.facts.activeSquadIds.includes(e.custodianSquadId) ? [] : [problem('unknown_squads', 'custodianSquad', undefined, { count: 1 })],
+  ),
+  /** R13: a move says where the goods are kept now, and changes something. */
+  storagePlaceChanged: what(['MOVE'], (ctx, e) => {
+    if (blank(e.storagePlace)) return [problem('required', 'storagePlace', 'R13')];
+    return e.custodianSquadId === ctx.custody.squadId && e.storagePlace.trim() === ctx.custody.place ? [problem('custody_unchanged', 'storagePlace')] : [];
+  }),
+} satisfies Record<string, WhatRule<GoodsContext, GoodsEvent, any>>;
+
+export type GoodsWhatRule = keyof typeof GOODS_WHAT;
+
+/** The what-rules of each event, in the order their problems are listed (the item's standing first). */
+export const GOODS_WHAT_OF: Readonly<Record<GoodsEventType, readonly GoodsWhatRule[]>> = {
+  RETURN_TO_OWNER: ['receiverNamed'],
+  CONFISCATE: ['decisionReferenced'],
+  APPROVE_DISPOSAL: ['notApprovedYet', 'methodKnown', 'reasonGiven'],
+  DISPOSE: ['disposalApproved', 'methodKnown', 'methodAsApproved'],
+  EXTEND: ['extendableOnce', 'reasonGiven'],
+  MOVE: ['custodianSquadActive', 'storagePlaceChanged'],
+};
+
 /** Problems with an event's own content, given the item as it stands (empty = the step may happen). */
 export function goodsEventProblems(ctx: GoodsContext, event: GoodsEvent): Problem[] {
-  const out = goodsStandingProblems(ctx, event.type, event.at);
-  switch (event.type) {
-    case 'RETURN_TO_OWNER':
-      if (blank(event.receivedBy)) out.push(problem('required', 'receivedBy', 'R13'));
-      break;
-    case 'CONFISCATE':
-      if (blank(event.decisionRef)) out.push(problem('required', 'decisionRef', 'R13'));
-      break;
-    case 'APPROVE_DISPOSAL':
-      if (!DISPOSAL_METHODS.includes(event.method)) out.push(problem('required', 'method'));
-      if (blank(event.reason)) out.push(problem('required', 'reason', '§3.5'));
-      break;
-    case 'DISPOSE':
-      if (!DISPOSAL_METHODS.includes(event.method)) out.push(problem('required', 'method'));
-      else if (ctx.disposalApproval && ctx.disposalApproval.method !== event.method) out.push(problem('method_not_approved', 'method', 'R13'));
-      break;
-    case 'EXTEND':
-      if (blank(event.reason)) out.push(problem('required', 'reason', '§3.5'));
-      break;
-    case 'MOVE':
-      if (!event.facts.activeSquadIds.includes(event.custodianSquadId)) out.push(problem('unknown_squads', 'custodianSquad', undefined, { count: 1 }));
-      if (blank(event.storagePlace)) out.push(problem('required', 'storagePlace', 'R13'));
-      else if (event.custodianSquadId === ctx.custody.squadId && event.storagePlace.trim() === ctx.custody.place) out.push(problem('custody_unchanged', 'storagePlace'));
-      break;
-  }
-  return out;
+  return problemsOf(
+    GOODS_WHAT_OF[event.type].map((name) => GOODS_WHAT[name]),
+    ctx,
+    event,
+  );
+}
+
+/** The rules guarding `type`, as the machine names them: who first, then what. */
+export function goodsRules(type: GoodsEventType): string[] {
+  return [...GOODS_WHO_OF[type], ...GOODS_WHAT_OF[type]];
 }
 
 /** Problems with one item to register (the party's are checked once by the caller). */

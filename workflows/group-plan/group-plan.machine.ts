@@ -10,17 +10,14 @@
  * revised by being returned and filed again. Filing after the month has begun
  * is allowed (reality is recorded) but marked late.
  */
-import { and, assign, setup } from 'xstate';
+import { assertEvent, assign, setup } from 'xstate';
+import { ruleGuards, rules } from '../shared/rules';
 import { ms } from '../shared/time';
-import { groupPlanEventProblems, mayGroupPlan } from './group-plan.rules';
-import type { GroupPlanContext, GroupPlanEvent, GroupPlanInput, GroupPlanState } from './group-plan.types';
-
-type Ev<T extends GroupPlanEvent['type']> = Extract<GroupPlanEvent, { type: T }>;
+import { GROUP_PLAN_WHAT, GROUP_PLAN_WHO } from './group-plan.rules';
+import type { GroupPlanContext, GroupPlanEvent, GroupPlanInput } from './group-plan.types';
 
 /** Bump when states, events or context change shape; add a migration in the workflow definition. */
 export const GROUP_PLAN_MACHINE_VERSION = 1;
-
-const allowed = (state: GroupPlanState) => and([{ type: 'permitted', params: { state } }, 'sound']);
 
 const notify = (topic: string) => ({ type: 'notify' as const, params: { topic } });
 
@@ -30,10 +27,8 @@ export const groupPlanMachine = setup({
     events: {} as GroupPlanEvent,
     input: {} as GroupPlanInput,
   },
-  guards: {
-    permitted: ({ context, event }, params: { state: GroupPlanState }) => mayGroupPlan(event.type, event.actor, context, params.state, event.facts.memberSquadIds).ok,
-    sound: ({ context, event }) => groupPlanEventProblems(context, event).length === 0,
-  },
+  // The group's squads as they are now, from the event's facts (the engine reads the caller's own for a 403).
+  guards: ruleGuards<GroupPlanContext, GroupPlanEvent>()(GROUP_PLAN_WHO, GROUP_PLAN_WHAT, (event) => event.facts.memberSquadIds),
   actions: {
     /** A side effect for the outbox: the engine delivers it after commit. */
     notify: (_args, _params: { topic: string }) => undefined,
@@ -59,12 +54,17 @@ export const groupPlanMachine = setup({
     draft: {
       on: {
         EDIT_PLAN: {
-          guard: allowed('draft'),
-          actions: assign({ content: ({ event }) => (event as Ev<'EDIT_PLAN'>).content }),
+          guard: rules(['isGroupLeader', 'stillInGroup', 'contentSound']),
+          actions: assign({
+            content: ({ event }) => {
+              assertEvent(event, 'EDIT_PLAN');
+              return event.content;
+            },
+          }),
         },
         FILE: {
           target: 'filed',
-          guard: allowed('draft'),
+          guard: rules(['isGroupLeader', 'stillInGroup', 'planFitToFile']),
           actions: [
             assign(({ context, event }) => {
               const first = context.firstFiledAt ?? event.at;
@@ -85,11 +85,14 @@ export const groupPlanMachine = setup({
       on: {
         RETURN: {
           target: 'draft',
-          guard: allowed('filed'),
+          guard: rules(['isManager', 'reasonGiven']),
           actions: [
             assign({
               returnCount: ({ context }) => context.returnCount + 1,
-              lastReturnReason: ({ event }) => (event as Ev<'RETURN'>).reason.trim(),
+              lastReturnReason: ({ event }) => {
+                assertEvent(event, 'RETURN');
+                return event.reason.trim();
+              },
               returnedBy: ({ event }) => event.actor.userId,
               filedBy: null,
               filedAt: null,

@@ -5,6 +5,7 @@
  */
 import { type Actor, type Permit, MANAGER_ROLES, asAnyOf, deny, hasRole, permit } from '../shared/actor';
 import { type Problem, problem } from '../shared/problem';
+import { type WhatRule, type WhoRule, permitOf, problemsOf, whatRulesFor } from '../shared/rules';
 import type { GroupPlanContent, GroupPlanContext, GroupPlanEvent, GroupPlanEventType, GroupPlanFacts, GroupPlanState } from './group-plan.types';
 
 // ---------------------------------------------------------------- who
@@ -20,21 +21,35 @@ function groupLeader(actor: Actor, memberSquadIds: readonly number[]): Permit {
 }
 
 /**
- * Who may send each event to a group plan, in its state. `memberSquadIds`: the
- * group's squads as they are now (the organisation changes; a plan does not
- * keep a copy) — the machine reads them from the event's facts, the engine
- * from the caller's own squad.
+ * Who may send an event to a group plan, rule by rule (each name is a guard of
+ * the machine). `memberSquadIds`: the group's squads as they are now (the
+ * organisation changes; a plan does not keep a copy) — the machine reads them
+ * from the event's facts, the engine from the caller's own squad.
  */
-export function mayGroupPlan(type: GroupPlanEventType, actor: Actor, _ctx: GroupPlanContext, _state: GroupPlanState, memberSquadIds: readonly number[]): Permit {
-  if (actor.kind !== 'user') return deny('users_only');
-  switch (type) {
-    case 'EDIT_PLAN':
-    case 'FILE':
-      return groupLeader(actor, memberSquadIds);
-    case 'RETURN':
-      // R5: the plan is filed with the Duty Command Section; it (or a commander) sends it back for revision.
-      return asAnyOf(actor, MANAGER_ROLES, 'not_manager');
-  }
+export const GROUP_PLAN_WHO = {
+  isGroupLeader: (actor: Actor, _ctx: GroupPlanContext, memberSquadIds: readonly number[]) =>
+    actor.kind !== 'user' ? deny('users_only') : groupLeader(actor, memberSquadIds),
+  /** R5: the plan is filed with the Duty Command Section; it (or a commander) sends it back for revision. */
+  isManager: (actor: Actor) => (actor.kind !== 'user' ? deny('users_only') : asAnyOf(actor, MANAGER_ROLES, 'not_manager')),
+} satisfies Record<string, WhoRule<GroupPlanContext, readonly number[]>>;
+
+export type GroupPlanWhoRule = keyof typeof GROUP_PLAN_WHO;
+
+/** The who-rules of each event, in the order they are asked (the first refusal is the 403's reason). */
+export const GROUP_PLAN_WHO_OF: Readonly<Record<GroupPlanEventType, readonly GroupPlanWhoRule[]>> = {
+  EDIT_PLAN: ['isGroupLeader'],
+  FILE: ['isGroupLeader'],
+  RETURN: ['isManager'],
+};
+
+/** Who may send each event to a group plan, in its state (`memberSquadIds`: see `GROUP_PLAN_WHO`). */
+export function mayGroupPlan(type: GroupPlanEventType, actor: Actor, ctx: GroupPlanContext, _state: GroupPlanState, memberSquadIds: readonly number[]): Permit {
+  return permitOf(
+    GROUP_PLAN_WHO_OF[type].map((name) => GROUP_PLAN_WHO[name]),
+    actor,
+    ctx,
+    memberSquadIds,
+  );
 }
 
 /** Who may draft a group's plan: a squad leader of the group (R5). */
@@ -86,19 +101,39 @@ export function filingProblems(ctx: GroupPlanContext, facts: GroupPlanFacts): Pr
   return out;
 }
 
-/** The sender's squad must be in the group as it is now (the organisation may have changed since the last step). */
-function stillInGroup(actor: Actor, facts: GroupPlanFacts): Problem[] {
-  return isGroupLeader(actor, facts.memberSquadIds) ? [] : [problem('not_group_member', undefined, 'R3')];
-}
+const what = whatRulesFor<GroupPlanContext, GroupPlanEvent>();
+
+/** What an event must satisfy, rule by rule (each name is a guard of the machine): the problems it has, naming the fields. */
+export const GROUP_PLAN_WHAT = {
+  /** R3: the sender's squad is in the group as it is now (the organisation may have changed since the last step). */
+  stillInGroup: what(['EDIT_PLAN', 'FILE'], (_ctx, e) => (isGroupLeader(e.actor, e.facts.memberSquadIds) ? [] : [problem('not_group_member', undefined, 'R3')])),
+  /** A draft may be incomplete, never wrong. */
+  contentSound: what(['EDIT_PLAN'], (ctx, e) => contentProblems(e.content, ctx.month, e.facts)),
+  /** R5, R6: targets, and a schedule of at least the monthly minimum of operations. */
+  planFitToFile: what(['FILE'], (ctx, e) => filingProblems(ctx, e.facts)),
+  /** §3.5: returns always carry a reason. */
+  reasonGiven: what(['RETURN'], (_ctx, e) => (blank(e.reason) ? [problem('required', 'reason', '§3.5')] : [])),
+} satisfies Record<string, WhatRule<GroupPlanContext, GroupPlanEvent, any>>;
+
+export type GroupPlanWhatRule = keyof typeof GROUP_PLAN_WHAT;
+
+/** The what-rules of each event, in the order their problems are listed. */
+export const GROUP_PLAN_WHAT_OF: Readonly<Record<GroupPlanEventType, readonly GroupPlanWhatRule[]>> = {
+  EDIT_PLAN: ['stillInGroup', 'contentSound'],
+  FILE: ['stillInGroup', 'planFitToFile'],
+  RETURN: ['reasonGiven'],
+};
 
 /** Problems with an event's own content, given the plan as it stands (empty = the step may happen). */
 export function groupPlanEventProblems(ctx: GroupPlanContext, event: GroupPlanEvent): Problem[] {
-  switch (event.type) {
-    case 'EDIT_PLAN':
-      return [...stillInGroup(event.actor, event.facts), ...contentProblems(event.content, ctx.month, event.facts)];
-    case 'FILE':
-      return [...stillInGroup(event.actor, event.facts), ...filingProblems(ctx, event.facts)];
-    case 'RETURN':
-      return blank(event.reason) ? [problem('required', 'reason', '§3.5')] : [];
-  }
+  return problemsOf(
+    GROUP_PLAN_WHAT_OF[event.type].map((name) => GROUP_PLAN_WHAT[name]),
+    ctx,
+    event,
+  );
+}
+
+/** The rules guarding `type`, as the machine names them: who first, then what. */
+export function groupPlanRules(type: GroupPlanEventType): string[] {
+  return [...GROUP_PLAN_WHO_OF[type], ...GROUP_PLAN_WHAT_OF[type]];
 }

@@ -7,11 +7,10 @@
  * A rebound reopens the same problem and counts it (never a new problem); a
  * merged one points at the survivor, which gains its reports.
  */
-import { and, assign, setup } from 'xstate';
-import { hardProblemEventProblems, mayHardProblem } from './hard-problem.rules';
-import type { HardProblemContext, HardProblemEvent, HardProblemInput, HardProblemState } from './hard-problem.types';
-
-type Ev<T extends HardProblemEvent['type']> = Extract<HardProblemEvent, { type: T }>;
+import { assertEvent, assign, setup } from 'xstate';
+import { ruleGuards, rules } from '../shared/rules';
+import { HARD_PROBLEM_WHAT, HARD_PROBLEM_WHO } from './hard-problem.rules';
+import type { HardProblemContext, HardProblemEvent, HardProblemInput } from './hard-problem.types';
 
 /**
  * Bump when states, events or context change shape; add a migration in
@@ -20,7 +19,6 @@ type Ev<T extends HardProblemEvent['type']> = Extract<HardProblemEvent, { type: 
  */
 export const HARD_PROBLEM_MACHINE_VERSION = 2;
 
-const allowed = (state: HardProblemState) => and([{ type: 'permitted', params: { state } }, 'sound']);
 const notify = (topic: string) => ({ type: 'notify' as const, params: { topic } });
 
 export const hardProblemMachine = setup({
@@ -29,10 +27,8 @@ export const hardProblemMachine = setup({
     events: {} as HardProblemEvent,
     input: {} as HardProblemInput,
   },
-  guards: {
-    permitted: ({ context, event }, params: { state: HardProblemState }) => mayHardProblem(event.type, event.actor, context, params.state, event.facts).ok,
-    sound: ({ context, event }) => hardProblemEventProblems(context, event).length === 0,
-  },
+  // Who-rules read the squads holding an operation of the problem from the event's facts (the engine loads the same for a 403).
+  guards: ruleGuards<HardProblemContext, HardProblemEvent>()(HARD_PROBLEM_WHO, HARD_PROBLEM_WHAT, (event) => event.facts),
   actions: {
     /** A side effect for the outbox: the engine delivers it after commit. */
     notify: (_args, _params: { topic: string }) => undefined,
@@ -59,13 +55,18 @@ export const hardProblemMachine = setup({
       on: {
         ACCEPT: {
           target: 'open',
-          guard: allowed('reported'),
+          guard: rules(['notHotlineFeed', 'isBorderLeaderOrManager']),
           actions: assign({ acceptedBy: ({ event }) => event.actor.userId, acceptedAt: ({ event }) => event.at }),
         },
         MERGE: {
           target: 'merged',
-          guard: allowed('reported'),
-          actions: assign({ mergedIntoId: ({ event }) => (event as Ev<'MERGE'>).intoId }),
+          guard: rules(['notHotlineFeed', 'isBorderLeaderOrManager', 'mergesIntoLiveProblem']),
+          actions: assign({
+            mergedIntoId: ({ event }) => {
+              assertEvent(event, 'MERGE');
+              return event.intoId;
+            },
+          }),
         },
       },
     },
@@ -73,12 +74,12 @@ export const hardProblemMachine = setup({
       on: {
         RESOLVE: {
           target: 'resolved',
-          guard: allowed('open'),
+          guard: rules(['notHotlineFeed', 'isBorderLeaderOrManager', 'noteGiven']),
           actions: [
             assign({
               resolutions: ({ context, event }) => {
-                const e = event as Ev<'RESOLVE'>;
-                return [...context.resolutions, { note: e.note.trim(), at: e.at, by: e.actor.userId, operationId: e.operationId ?? null }];
+                assertEvent(event, 'RESOLVE');
+                return [...context.resolutions, { note: event.note.trim(), at: event.at, by: event.actor.userId, operationId: event.operationId ?? null }];
               },
             }),
             notify('problem.resolved'),
@@ -90,12 +91,12 @@ export const hardProblemMachine = setup({
       on: {
         REBOUND: {
           target: 'open',
-          guard: allowed('resolved'),
+          guard: rules(['mayTellRebound', 'reboundOriginTold', 'noteGiven']),
           actions: [
             assign({
               rebounds: ({ context, event }) => {
-                const e = event as Ev<'REBOUND'>;
-                return [...context.rebounds, { origin: e.origin, note: e.note.trim(), at: e.at, by: e.actor.userId }];
+                assertEvent(event, 'REBOUND');
+                return [...context.rebounds, { origin: event.origin, note: event.note.trim(), at: event.at, by: event.actor.userId }];
               },
               repeatCount: ({ context }) => context.repeatCount + 1,
             }),
@@ -103,11 +104,14 @@ export const hardProblemMachine = setup({
           ],
         },
         RECORD_CALLBACK: {
-          guard: allowed('resolved'),
+          guard: rules(['notHotlineFeed', 'isBorderLeaderOrManager', 'hotlineProblemOnly', 'callerNamed', 'calledAfterResolution', 'outcomeKnown']),
           actions: assign({
             callbacks: ({ context, event }) => {
-              const e = event as Ev<'RECORD_CALLBACK'>;
-              return [...context.callbacks, { caller: e.caller.trim(), calledAt: e.calledAt, outcome: e.outcome, note: (e.note ?? '').trim(), recordedBy: e.actor.userId }];
+              assertEvent(event, 'RECORD_CALLBACK');
+              return [
+                ...context.callbacks,
+                { caller: event.caller.trim(), calledAt: event.calledAt, outcome: event.outcome, note: (event.note ?? '').trim(), recordedBy: event.actor.userId },
+              ];
             },
           }),
         },

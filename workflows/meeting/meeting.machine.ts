@@ -9,16 +9,13 @@
  * attendees, minutes and decisions are recorded (after the fact if need be,
  * never in the future).
  */
-import { and, assign, setup } from 'xstate';
-import { mayMeeting, meetingEventProblems } from './meeting.rules';
-import type { MeetingContext, MeetingEvent, MeetingInput, MeetingState } from './meeting.types';
-
-type Ev<T extends MeetingEvent['type']> = Extract<MeetingEvent, { type: T }>;
+import { assertEvent, assign, setup } from 'xstate';
+import { ruleGuards, rules } from '../shared/rules';
+import { MEETING_WHAT, MEETING_WHO } from './meeting.rules';
+import type { MeetingContext, MeetingEvent, MeetingInput } from './meeting.types';
 
 /** Bump when states, events or context change shape; add a migration in the workflow definition. */
 export const MEETING_MACHINE_VERSION = 1;
-
-const allowed = (state: MeetingState) => and([{ type: 'permitted', params: { state } }, 'sound']);
 
 const notify = (topic: string) => ({ type: 'notify' as const, params: { topic } });
 
@@ -28,10 +25,8 @@ export const meetingMachine = setup({
     events: {} as MeetingEvent,
     input: {} as MeetingInput,
   },
-  guards: {
-    permitted: ({ context, event }, params: { state: MeetingState }) => mayMeeting(event.type, event.actor, context, params.state, event.facts.memberSquadIds).ok,
-    sound: ({ context, event }) => meetingEventProblems(context, event).length === 0,
-  },
+  // The group's squads as they are now, from the event's facts (the engine reads the caller's own for a 403).
+  guards: ruleGuards<MeetingContext, MeetingEvent>()(MEETING_WHO, MEETING_WHAT, (event) => event.facts.memberSquadIds),
   actions: {
     /** A side effect for the outbox: the engine delivers it after commit. */
     notify: (_args, _params: { topic: string }) => undefined,
@@ -58,16 +53,27 @@ export const meetingMachine = setup({
       entry: notify('meeting.scheduled'),
       on: {
         EDIT_MEETING: {
-          guard: allowed('scheduled'),
-          actions: ['refreshMembers', assign({ arrangements: ({ event }) => (event as Ev<'EDIT_MEETING'>).arrangements })],
-        },
-        RECORD: {
-          target: 'held',
-          guard: allowed('scheduled'),
+          guard: rules(['isOrganiser', 'stillInGroup', 'arrangementsSound']),
           actions: [
             'refreshMembers',
             assign({
-              record: ({ event }) => (event as Ev<'RECORD'>).record,
+              arrangements: ({ event }) => {
+                assertEvent(event, 'EDIT_MEETING');
+                return event.arrangements;
+              },
+            }),
+          ],
+        },
+        RECORD: {
+          target: 'held',
+          guard: rules(['isOrganiser', 'stillInGroup', 'recordSound']),
+          actions: [
+            'refreshMembers',
+            assign({
+              record: ({ event }) => {
+                assertEvent(event, 'RECORD');
+                return event.record;
+              },
               recordedBy: ({ event }) => event.actor.userId,
               recordedAt: ({ event }) => event.at,
             }),
@@ -76,8 +82,16 @@ export const meetingMachine = setup({
         },
         CANCEL: {
           target: 'cancelled',
-          guard: allowed('scheduled'),
-          actions: [assign({ cancelReason: ({ event }) => (event as Ev<'CANCEL'>).reason.trim() }), notify('meeting.cancelled')],
+          guard: rules(['isOrganiserOrManager', 'reasonGiven']),
+          actions: [
+            assign({
+              cancelReason: ({ event }) => {
+                assertEvent(event, 'CANCEL');
+                return event.reason.trim();
+              },
+            }),
+            notify('meeting.cancelled'),
+          ],
         },
       },
     },

@@ -4,6 +4,7 @@
  */
 import { type Actor, type Permit, MANAGER_ROLES, asAnyOf, deny } from '../shared/actor';
 import { type Problem, problem } from '../shared/problem';
+import { type WhatRule, type WhoRule, permitOf, problemsOf, whatRulesFor } from '../shared/rules';
 import { ms } from '../shared/time';
 import { isGroupLeader } from '../group-plan/group-plan.rules';
 import type {
@@ -28,25 +29,44 @@ function groupLeader(actor: Actor, memberSquadIds: readonly number[]): Permit {
 }
 
 /**
- * Who may send each event to a meeting. A group meeting is arranged and
- * recorded by a squad leader of the group — normally the convener's, but the
- * others may stand in so a meeting is never left unrecorded (R9); the HQ's
- * summary meeting by the Duty Command Section or a commander (R1).
- * `memberSquadIds`: the group's squads as they are now (see mayGroupPlan).
+ * Who may send an event to a meeting, rule by rule (each name is a guard of
+ * the machine). A group meeting is arranged and recorded by a squad leader of
+ * the group — normally the convener's, but the others may stand in so a
+ * meeting is never left unrecorded (R9); the HQ's summary meeting by the Duty
+ * Command Section or a commander (R1). `memberSquadIds`: the group's squads as
+ * they are now (see `GROUP_PLAN_WHO`).
  */
+export const MEETING_WHO = {
+  isOrganiser: (actor: Actor, ctx: MeetingContext, memberSquadIds: readonly number[]) => {
+    if (actor.kind !== 'user') return deny('users_only');
+    return ctx.kind === 'hq_summary' ? manager(actor) : groupLeader(actor, memberSquadIds);
+  },
+  /** The group calls off its own meeting; the Duty Command Section may too. */
+  isOrganiserOrManager: (actor: Actor, ctx: MeetingContext, memberSquadIds: readonly number[]) => {
+    if (actor.kind !== 'user') return deny('users_only');
+    if (ctx.kind === 'hq_summary') return manager(actor);
+    const leader = groupLeader(actor, memberSquadIds);
+    return leader.ok ? leader : manager(actor);
+  },
+} satisfies Record<string, WhoRule<MeetingContext, readonly number[]>>;
+
+export type MeetingWhoRule = keyof typeof MEETING_WHO;
+
+/** The who-rules of each event, in the order they are asked (the first refusal is the 403's reason). */
+export const MEETING_WHO_OF: Readonly<Record<MeetingEventType, readonly MeetingWhoRule[]>> = {
+  EDIT_MEETING: ['isOrganiser'],
+  RECORD: ['isOrganiser'],
+  CANCEL: ['isOrganiserOrManager'],
+};
+
+/** Who may send each event to a meeting (`memberSquadIds`: the group's squads as they are now). */
 export function mayMeeting(type: MeetingEventType, actor: Actor, ctx: MeetingContext, _state: MeetingState, memberSquadIds: readonly number[]): Permit {
-  if (actor.kind !== 'user') return deny('users_only');
-  if (ctx.kind === 'hq_summary') return manager(actor);
-  switch (type) {
-    case 'EDIT_MEETING':
-    case 'RECORD':
-      return groupLeader(actor, memberSquadIds);
-    case 'CANCEL': {
-      // The group calls off its own meeting; the Duty Command Section may too.
-      const leader = groupLeader(actor, memberSquadIds);
-      return leader.ok ? leader : manager(actor);
-    }
-  }
+  return permitOf(
+    MEETING_WHO_OF[type].map((name) => MEETING_WHO[name]),
+    actor,
+    ctx,
+    memberSquadIds,
+  );
 }
 
 /** Who may arrange a meeting: a squad leader of the group (R9), or a manager for the HQ's summary meeting (R1). */
@@ -98,20 +118,41 @@ export function recordProblems(kind: MeetingKind, record: MeetingRecord, facts: 
   return out;
 }
 
-/** The sender of a group meeting's step must lead a squad of the group as it is now. */
-function stillInGroup(ctx: MeetingContext, actor: Actor, facts: MeetingFacts): Problem[] {
-  if (ctx.kind !== 'group') return [];
-  return isGroupLeader(actor, facts.memberSquadIds) ? [] : [problem('not_group_member', undefined, 'R3')];
-}
+const what = whatRulesFor<MeetingContext, MeetingEvent>();
+
+/** What an event must satisfy, rule by rule (each name is a guard of the machine): the problems it has, naming the fields. */
+export const MEETING_WHAT = {
+  /** R3: the sender of a group meeting's step leads a squad of the group as it is now. */
+  stillInGroup: what(['EDIT_MEETING', 'RECORD'], (ctx, e) =>
+    ctx.kind !== 'group' || isGroupLeader(e.actor, e.facts.memberSquadIds) ? [] : [problem('not_group_member', undefined, 'R3')],
+  ),
+  /** R9: a date, the linkage content, and the convener the rotation names (or a reason). */
+  arrangementsSound: what(['EDIT_MEETING'], (ctx, e) => arrangementProblems(ctx.kind, e.arrangements, ctx.rotationConvenerSquadId, e.facts)),
+  /** R9: when it was held (not in the future), the minutes, and who attended. */
+  recordSound: what(['RECORD'], (ctx, e) => recordProblems(ctx.kind, e.record, e.facts, e.at)),
+  /** §3.5: cancellations always carry a reason. */
+  reasonGiven: what(['CANCEL'], (_ctx, e) => (blank(e.reason) ? [problem('required', 'reason', '§3.5')] : [])),
+} satisfies Record<string, WhatRule<MeetingContext, MeetingEvent, any>>;
+
+export type MeetingWhatRule = keyof typeof MEETING_WHAT;
+
+/** The what-rules of each event, in the order their problems are listed. */
+export const MEETING_WHAT_OF: Readonly<Record<MeetingEventType, readonly MeetingWhatRule[]>> = {
+  EDIT_MEETING: ['stillInGroup', 'arrangementsSound'],
+  RECORD: ['stillInGroup', 'recordSound'],
+  CANCEL: ['reasonGiven'],
+};
 
 /** Problems with an event's own content, given the meeting as it stands (empty = the step may happen). */
 export function meetingEventProblems(ctx: MeetingContext, event: MeetingEvent): Problem[] {
-  switch (event.type) {
-    case 'EDIT_MEETING':
-      return [...stillInGroup(ctx, event.actor, event.facts), ...arrangementProblems(ctx.kind, event.arrangements, ctx.rotationConvenerSquadId, event.facts)];
-    case 'RECORD':
-      return [...stillInGroup(ctx, event.actor, event.facts), ...recordProblems(ctx.kind, event.record, event.facts, event.at)];
-    case 'CANCEL':
-      return blank(event.reason) ? [problem('required', 'reason', '§3.5')] : [];
-  }
+  return problemsOf(
+    MEETING_WHAT_OF[event.type].map((name) => MEETING_WHAT[name]),
+    ctx,
+    event,
+  );
+}
+
+/** The rules guarding `type`, as the machine names them: who first, then what. */
+export function meetingRules(type: MeetingEventType): string[] {
+  return [...MEETING_WHO_OF[type], ...MEETING_WHAT_OF[type]];
 }

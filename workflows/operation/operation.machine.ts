@@ -6,15 +6,15 @@
  *   holding --HOLDING_ELAPSED--> awaiting_audit --AUDIT_PASS--> closed
  *                                awaiting_audit --AUDIT_FAIL--> holding (again)
  *
- * Every transition is guarded by who may send it (operation.rules `mayOperation`)
- * and by what the event must satisfy (`operationEventProblems`).
+ * Every transition is guarded by the rules it enforces, by name: who may send
+ * it (operation.rules `OPERATION_WHO`: a refusal is a 403) and what the event
+ * must satisfy (`OPERATION_WHAT`: a refusal is a 422 naming the fields).
  */
-import { and, assign, enqueueActions, setup } from 'xstate';
+import { assertEvent, assign, enqueueActions, setup } from 'xstate';
+import { ruleGuards, rules } from '../shared/rules';
 import { addDays } from '../shared/time';
-import { actualHours, entryDelayHours, mayOperation, operationEventProblems } from './operation.rules';
-import type { OperationContext, OperationEvent, OperationInput, OperationState } from './operation.types';
-
-type Ev<T extends OperationEvent['type']> = Extract<OperationEvent, { type: T }>;
+import { OPERATION_WHAT, OPERATION_WHO, actualHours, entryDelayHours } from './operation.rules';
+import type { OperationContext, OperationEvent, OperationInput } from './operation.types';
 
 /**
  * Bump when states, events or context change shape, and add the migration of
@@ -25,9 +25,6 @@ export const OPERATION_MACHINE_VERSION = 2;
 
 const trimmed = (s: string | undefined) => (s?.trim() ? s.trim() : null);
 
-/** The guard of every transition: the sender may send it in `state`, and the event is sound. */
-const allowed = (state: OperationState) => and([{ type: 'permitted', params: { state } }, 'sound']);
-
 const notify = (topic: string) => ({ type: 'notify' as const, params: { topic } });
 
 export const operationMachine = setup({
@@ -36,15 +33,22 @@ export const operationMachine = setup({
     events: {} as OperationEvent,
     input: {} as OperationInput,
   },
-  guards: {
-    permitted: ({ context, event }, params: { state: OperationState }) =>
-      mayOperation(event.type, event.actor, context, params.state).ok,
-    sound: ({ context, event }) => operationEventProblems(context, event).length === 0,
-  },
+  guards: ruleGuards<OperationContext, OperationEvent>()(OPERATION_WHO, OPERATION_WHAT, () => undefined),
   actions: {
     /** A side effect for the outbox: the engine delivers it after commit. */
     notify: (_args, _params: { topic: string }) => undefined,
-    recordCancel: assign({ cancelReason: ({ event }) => (event as Ev<'CANCEL'>).reason.trim() }),
+    recordCancel: assign({
+      cancelReason: ({ event }) => {
+        assertEvent(event, 'CANCEL');
+        return event.reason.trim();
+      },
+    }),
+    recordCommander: assign({
+      designatedCommanderId: ({ event }) => {
+        assertEvent(event, 'DESIGNATE_COMMANDER');
+        return event.commanderId;
+      },
+    }),
   },
 }).createMachine({
   id: 'operation',
@@ -79,29 +83,31 @@ export const operationMachine = setup({
     draft: {
       on: {
         EDIT_PLAN: {
-          guard: allowed('draft'),
-          actions: assign({ plan: ({ event }) => (event as Ev<'EDIT_PLAN'>).plan }),
+          guard: rules(['isLeadSquadLeader', 'planShapeSound', 'leadSquadFixed']),
+          actions: assign({
+            plan: ({ event }) => {
+              assertEvent(event, 'EDIT_PLAN');
+              return event.plan;
+            },
+          }),
         },
         FILE: {
           target: 'filed',
-          guard: allowed('draft'),
+          guard: rules(['isLeadSquadLeader', 'planFitToFile']),
           actions: [
             assign({ filedBy: ({ event }) => event.actor.userId, filedAt: ({ event }) => event.at }),
             notify('operation.filed'),
           ],
         },
-        DESIGNATE_COMMANDER: {
-          guard: allowed('draft'),
-          actions: assign({ designatedCommanderId: ({ event }) => (event as Ev<'DESIGNATE_COMMANDER'>).commanderId }),
-        },
-        CANCEL: { target: 'cancelled', guard: allowed('draft'), actions: ['recordCancel', notify('operation.cancelled')] },
+        DESIGNATE_COMMANDER: { guard: rules(['isBrigadeCommander']), actions: 'recordCommander' },
+        CANCEL: { target: 'cancelled', guard: rules(['isLeadSquadLeader', 'reasonGiven']), actions: ['recordCancel', notify('operation.cancelled')] },
       },
     },
     filed: {
       on: {
         APPROVE: {
           target: 'approved',
-          guard: allowed('filed'),
+          guard: rules(['isManager', 'notOwnFiling', 'notOwnDraft']),
           actions: [
             assign({ approvedBy: ({ event }) => event.actor.userId, approvedAt: ({ event }) => event.at }),
             notify('operation.approved'),
@@ -109,73 +115,71 @@ export const operationMachine = setup({
         },
         RETURN: {
           target: 'draft',
-          guard: allowed('filed'),
+          guard: rules(['isManager', 'reasonGiven']),
           actions: [
             assign({
               returnCount: ({ context }) => context.returnCount + 1,
-              lastReturnReason: ({ event }) => (event as Ev<'RETURN'>).reason,
+              lastReturnReason: ({ event }) => {
+                assertEvent(event, 'RETURN');
+                return event.reason;
+              },
               filedBy: null,
               filedAt: null,
             }),
             notify('operation.returned'),
           ],
         },
-        DESIGNATE_COMMANDER: {
-          guard: allowed('filed'),
-          actions: assign({ designatedCommanderId: ({ event }) => (event as Ev<'DESIGNATE_COMMANDER'>).commanderId }),
-        },
-        CANCEL: { target: 'cancelled', guard: allowed('filed'), actions: ['recordCancel', notify('operation.cancelled')] },
+        DESIGNATE_COMMANDER: { guard: rules(['isBrigadeCommander']), actions: 'recordCommander' },
+        CANCEL: { target: 'cancelled', guard: rules(['isManager', 'reasonGiven']), actions: ['recordCancel', notify('operation.cancelled')] },
       },
     },
     approved: {
       on: {
         START: {
           target: 'in_progress',
-          guard: allowed('approved'),
+          guard: rules(['isOperationCommander', 'notInFuture', 'startsAfterApproval', 'lateEntryExplained', 'earlyStartExplained']),
           actions: assign(({ event }) => {
-            const e = event as Ev<'START'>;
-            const start = e.actualStart ?? e.at;
+            assertEvent(event, 'START');
+            const start = event.actualStart ?? event.at;
             // R6: a start recorded long after it happened stays marked as a late entry, with its reason.
-            const late = entryDelayHours(start, e.at) > e.facts.limits.lateEntryHours;
+            const late = entryDelayHours(start, event.at) > event.facts.limits.lateEntryHours;
             return {
               actualStart: start,
-              lateEntryHours: late ? Math.round(entryDelayHours(start, e.at) * 10) / 10 : null,
-              lateReason: late ? trimmed(e.lateReason) : null,
-              earlyReason: trimmed(e.earlyReason),
+              lateEntryHours: late ? Math.round(entryDelayHours(start, event.at) * 10) / 10 : null,
+              lateReason: late ? trimmed(event.lateReason) : null,
+              earlyReason: trimmed(event.earlyReason),
             };
           }),
         },
-        DESIGNATE_COMMANDER: {
-          guard: allowed('approved'),
-          actions: assign({ designatedCommanderId: ({ event }) => (event as Ev<'DESIGNATE_COMMANDER'>).commanderId }),
-        },
-        CANCEL: { target: 'cancelled', guard: allowed('approved'), actions: ['recordCancel', notify('operation.cancelled')] },
+        DESIGNATE_COMMANDER: { guard: rules(['isBrigadeCommander']), actions: 'recordCommander' },
+        CANCEL: { target: 'cancelled', guard: rules(['isManager', 'reasonGiven']), actions: ['recordCancel', notify('operation.cancelled')] },
       },
     },
     in_progress: {
       on: {
         LOG_INCIDENT: {
-          guard: allowed('in_progress'),
+          guard: rules(['isCommanderOrParticipant', 'notInFuture', 'duringOperation', 'incidentDescribed']),
           actions: {
             type: 'notify',
-            params: ({ event }) => ({
-              topic: (event as Ev<'LOG_INCIDENT'>).severity === 'minor' ? 'operation.incident' : 'operation.serious_incident',
-            }),
+            params: ({ event }) => {
+              assertEvent(event, 'LOG_INCIDENT');
+              return { topic: event.severity === 'minor' ? 'operation.incident' : 'operation.serious_incident' };
+            },
           },
         },
         COMPLETE: {
           target: 'holding',
-          guard: allowed('in_progress'),
+          guard: rules(['isOperationCommander', 'notInFuture', 'resultsPerSquad', 'goodsAsLedger', 'endsAfterStart', 'shortOperationExplained']),
           actions: assign(({ context, event }) => {
-            const e = event as Ev<'COMPLETE'>;
-            const end = e.actualEnd ?? e.at;
+            assertEvent(event, 'COMPLETE');
+            const end = event.actualEnd ?? event.at;
             const hours = actualHours(context, end);
             return {
               actualEnd: end,
               actualHours: hours,
-              shortReason: e.shortReason?.trim() ? e.shortReason.trim() : null,
+              shortReason: event.shortReason?.trim() ? event.shortReason.trim() : null,
               // R6: only regular and brigade-led operations of at least 4 hours count.
-              countsTowardMinimum: context.plan.kind !== 'ad_hoc' && hours >= e.facts.limits.minHours,
+              countsTowardMinimum: context.plan.kind !== 'ad_hoc' && hours >= event.facts.limits.minHours,
               holdingRound: 1,
               holdingStartedAt: end,
               // R12: the host squad holds the site for the planned number of days.
@@ -188,49 +192,61 @@ export const operationMachine = setup({
     holding: {
       on: {
         LOG_HOLDING_CHECK: {
-          guard: allowed('holding'),
+          guard: rules(['isHostSquadMember', 'notInFuture', 'withinHolding']),
           actions: [
             // R12: one entry per holding day; a second check of a day amends it (both stay in the history).
             assign({
-              holdingChecks: ({ context, event }) =>
-                context.holdingChecks + ((event as Ev<'LOG_HOLDING_CHECK'>).facts.checkedDays?.includes((event as Ev<'LOG_HOLDING_CHECK'>).date) ? 0 : 1),
+              holdingChecks: ({ context, event }) => {
+                assertEvent(event, 'LOG_HOLDING_CHECK');
+                return context.holdingChecks + (event.facts.checkedDays?.includes(event.date) ? 0 : 1);
+              },
             }),
             // R12: a rebound seen while holding is news for the group.
             enqueueActions(({ event, enqueue }) => {
-              if ((event as Ev<'LOG_HOLDING_CHECK'>).reboundObserved) enqueue(notify('operation.rebound_observed'));
+              assertEvent(event, 'LOG_HOLDING_CHECK');
+              if (event.reboundObserved) enqueue(notify('operation.rebound_observed'));
             }),
           ],
         },
         SPOT_CHECK: {
-          guard: allowed('holding'),
+          guard: rules(['isInspector', 'independentOfHostSquad', 'findingsGiven']),
           actions: [
             assign({ spotChecks: ({ context }) => context.spotChecks + 1 }),
             enqueueActions(({ event, enqueue }) => {
-              if ((event as Ev<'SPOT_CHECK'>).reboundObserved) enqueue(notify('operation.rebound_observed'));
+              assertEvent(event, 'SPOT_CHECK');
+              if (event.reboundObserved) enqueue(notify('operation.rebound_observed'));
             }),
           ],
         },
-        HOLDING_ELAPSED: { target: 'awaiting_audit', guard: allowed('holding'), actions: notify('operation.audit_due') },
+        HOLDING_ELAPSED: { target: 'awaiting_audit', guard: rules(['isSystem', 'holdingOver']), actions: notify('operation.audit_due') },
       },
     },
     awaiting_audit: {
       on: {
         AUDIT_PASS: {
           target: 'closed',
-          guard: allowed('awaiting_audit'),
-          actions: [assign({ coverageReason: ({ event }) => trimmed((event as Ev<'AUDIT_PASS'>).coverageReason) }), notify('operation.audit_passed')],
+          guard: rules(['isInspector', 'independentOfHostSquad', 'findingsGiven', 'lowCoverageExplained']),
+          actions: [
+            assign({
+              coverageReason: ({ event }) => {
+                assertEvent(event, 'AUDIT_PASS');
+                return trimmed(event.coverageReason);
+              },
+            }),
+            notify('operation.audit_passed'),
+          ],
         },
         AUDIT_FAIL: {
           target: 'holding',
-          guard: allowed('awaiting_audit'),
+          guard: rules(['isInspector', 'independentOfHostSquad', 'findingsGiven', 'rectificationGiven', 'holdingDaysInBounds']),
           actions: [
             // R14: a failed audit restarts holding with the rectification asked for.
             assign(({ context, event }) => {
-              const e = event as Ev<'AUDIT_FAIL'>;
+              assertEvent(event, 'AUDIT_FAIL');
               return {
                 holdingRound: context.holdingRound + 1,
-                holdingStartedAt: e.at,
-                holdingDeadline: addDays(e.at, e.holdingDays ?? context.plan.holdingDays),
+                holdingStartedAt: event.at,
+                holdingDeadline: addDays(event.at, event.holdingDays ?? context.plan.holdingDays),
               };
             }),
             notify('operation.audit_failed'),

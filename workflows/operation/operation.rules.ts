@@ -6,6 +6,7 @@
  */
 import { type Actor, type Permit, MANAGER_ROLES, asAnyOf, deny, hasRole, permit } from '../shared/actor';
 import { type Problem, problem } from '../shared/problem';
+import { PASS, type WhatRule, type WhoRule, permitOf, problemsOf, whatRulesFor } from '../shared/rules';
 import { HOUR_MS, hoursBetween, localDate, ms } from '../shared/time';
 import {
   type HoldingCoverage,
@@ -35,11 +36,7 @@ export function isOperationCommander(actor: Actor, ctx: OperationContext): boole
   return isLeaderOf(actor, ctx.plan.hostSquadId);
 }
 
-function leadSquadLeader(actor: Actor, ctx: OperationContext): Permit {
-  // R6: the lead squad drafts each plan and files it with the Duty Command Section.
-  return isLeaderOf(actor, ctx.plan.leadSquadId) ? permit('squad_leader') : deny('not_lead_squad_leader');
-}
-
+/** R1: the Duty Command Section's duty officers and the commanders decide on plans. */
 function manager(actor: Actor): Permit {
   return asAnyOf(actor, MANAGER_ROLES, 'not_manager');
 }
@@ -49,57 +46,89 @@ function operationCommander(actor: Actor, ctx: OperationContext): Permit {
   return permit(hasRole(actor, 'squad_leader') ? 'squad_leader' : actor.roles[0]);
 }
 
-function independentInspector(actor: Actor, ctx: OperationContext): Permit {
-  if (!hasRole(actor, 'inspector')) return deny('not_inspector');
-  // R14: an inspector never audits the holding of their own squad.
-  if (actor.squadId !== null && actor.squadId === ctx.plan.hostSquadId) return deny('inspector_of_host_squad');
-  return permit('inspector');
+/** A rule only people follow: the oversight jobs are refused it before anything else is asked. */
+const byUser =
+  (rule: WhoRule<OperationContext>): WhoRule<OperationContext> =>
+  (actor, ctx, facts) =>
+    actor.kind !== 'user' ? deny('users_only') : rule(actor, ctx, facts);
+
+/**
+ * Who may send an event, rule by rule (each name is a guard of the machine).
+ * A rule that grants gives the role the actor acts in; one that excludes
+ * (`notOwnFiling`) passes or refuses.
+ */
+export const OPERATION_WHO = {
+  /** HOLDING_ELAPSED is the oversight job's to send, when the holding period is over. */
+  isSystem: (actor) => (actor.kind === 'system' ? permit('system') : deny('system_only')),
+  /** R6: the lead squad drafts each plan and files it with the Duty Command Section. */
+  isLeadSquadLeader: byUser((actor, ctx) => (isLeaderOf(actor, ctx.plan.leadSquadId) ? permit('squad_leader') : deny('not_lead_squad_leader'))),
+  /** R4: the brigade (its commanders) designates an operation's commander. */
+  isBrigadeCommander: byUser((actor) => (hasRole(actor, 'commander') ? permit('commander') : deny('not_commander'))),
+  isManager: byUser(manager),
+  /** Four eyes: nobody approves a plan they filed themselves (an officer holding two posts) … */
+  notOwnFiling: byUser((actor, ctx) => (ctx.filedBy !== null && ctx.filedBy === actor.userId ? deny('own_filing') : PASS)),
+  /** … nor one they drafted, whoever filed it (a manager drafts a brigade-led plan the lead squad files, R4). */
+  notOwnDraft: byUser((actor, ctx) => (ctx.createdBy !== null && ctx.createdBy === actor.userId ? deny('own_draft') : PASS)),
+  /** R4: the host squad's leader, or the commander the brigade designated. */
+  isOperationCommander: byUser(operationCommander),
+  /** R11: the commander, or anyone of a squad taking part, records what happened. */
+  isCommanderOrParticipant: byUser((actor, ctx) => {
+    if (isOperationCommander(actor, ctx)) return operationCommander(actor, ctx);
+    if (actor.squadId !== null && ctx.plan.squadIds.includes(actor.squadId)) return asAnyOf(actor, ['squad_leader', 'officer'], 'not_participant');
+    return deny('not_participant');
+  }),
+  /** R12: the host squad holds the site. */
+  isHostSquadMember: byUser((actor, ctx) => {
+    if (actor.squadId === null || actor.squadId !== ctx.plan.hostSquadId) return deny('not_host_squad');
+    return asAnyOf(actor, ['squad_leader', 'officer'], 'not_host_squad');
+  }),
+  /** R14: inspectors check and audit the holding. */
+  isInspector: byUser((actor) => (hasRole(actor, 'inspector') ? permit('inspector') : deny('not_inspector'))),
+  /** R14: an inspector never audits the holding of their own squad. */
+  independentOfHostSquad: byUser((actor, ctx) => (actor.squadId !== null && actor.squadId === ctx.plan.hostSquadId ? deny('inspector_of_host_squad') : PASS)),
+} satisfies Record<string, WhoRule<OperationContext>>;
+
+export type OperationWhoRule = keyof typeof OPERATION_WHO;
+
+/** The who-rules of each event in `state`, in the order they are asked (the first refusal is the 403's reason). */
+export function operationWhoRules(type: OperationEventType, state: OperationState): OperationWhoRule[] {
+  switch (type) {
+    case 'HOLDING_ELAPSED':
+      return ['isSystem'];
+    case 'EDIT_PLAN':
+    case 'FILE':
+      return ['isLeadSquadLeader'];
+    case 'DESIGNATE_COMMANDER':
+      return ['isBrigadeCommander'];
+    case 'APPROVE':
+      return ['isManager', 'notOwnFiling', 'notOwnDraft'];
+    case 'RETURN':
+      return ['isManager'];
+    case 'CANCEL':
+      // The lead squad withdraws its own draft; once filed only a manager cancels.
+      return state === 'draft' ? ['isLeadSquadLeader'] : ['isManager'];
+    case 'START':
+    case 'COMPLETE':
+      return ['isOperationCommander'];
+    case 'LOG_INCIDENT':
+      return ['isCommanderOrParticipant'];
+    case 'LOG_HOLDING_CHECK':
+      return ['isHostSquadMember'];
+    case 'SPOT_CHECK':
+    case 'AUDIT_PASS':
+    case 'AUDIT_FAIL':
+      return ['isInspector', 'independentOfHostSquad'];
+  }
 }
 
 /** Who may send each event, in the state the operation is in. Returns the role the actor acts in. */
 export function mayOperation(type: OperationEventType, actor: Actor, ctx: OperationContext, state: OperationState): Permit {
-  if (type === 'HOLDING_ELAPSED') return actor.kind === 'system' ? permit('system') : deny('system_only');
-  if (actor.kind !== 'user') return deny('users_only');
-  switch (type) {
-    case 'EDIT_PLAN':
-    case 'FILE':
-      return leadSquadLeader(actor, ctx);
-    case 'DESIGNATE_COMMANDER':
-      // R4: the brigade (its commanders) designates an operation's commander.
-      return hasRole(actor, 'commander') ? permit('commander') : deny('not_commander');
-    case 'APPROVE': {
-      const p = manager(actor);
-      // Four eyes: nobody approves a plan they filed themselves (an officer holding two posts) …
-      if (p.ok && ctx.filedBy !== null && ctx.filedBy === actor.userId) return deny('own_filing');
-      // … nor one they drafted, whoever filed it (a manager drafts a brigade-led plan the lead squad files, R4).
-      if (p.ok && ctx.createdBy !== null && ctx.createdBy === actor.userId) return deny('own_draft');
-      return p;
-    }
-    case 'RETURN':
-      return manager(actor);
-    case 'CANCEL':
-      // The lead squad withdraws its own draft; once filed only a manager cancels.
-      return state === 'draft' ? leadSquadLeader(actor, ctx) : manager(actor);
-    case 'START':
-    case 'COMPLETE':
-      return operationCommander(actor, ctx);
-    case 'LOG_INCIDENT': {
-      // R11: the commander, or anyone of a squad taking part, records what happened.
-      if (isOperationCommander(actor, ctx)) return operationCommander(actor, ctx);
-      if (actor.squadId !== null && ctx.plan.squadIds.includes(actor.squadId)) {
-        return asAnyOf(actor, ['squad_leader', 'officer'], 'not_participant');
-      }
-      return deny('not_participant');
-    }
-    case 'LOG_HOLDING_CHECK':
-      // R12: the host squad holds the site.
-      if (actor.squadId === null || actor.squadId !== ctx.plan.hostSquadId) return deny('not_host_squad');
-      return asAnyOf(actor, ['squad_leader', 'officer'], 'not_host_squad');
-    case 'SPOT_CHECK':
-    case 'AUDIT_PASS':
-    case 'AUDIT_FAIL':
-      return independentInspector(actor, ctx);
-  }
+  return permitOf(
+    operationWhoRules(type, state).map((name) => OPERATION_WHO[name]),
+    actor,
+    ctx,
+    undefined,
+  );
 }
 
 /** Who may draft a new plan: the leader of the lead squad (R6); for a brigade-led operation also a manager (R4). */
@@ -232,23 +261,6 @@ export function entryDelayHours(actualStart: string, at: string): number {
   return Math.max(0, hoursBetween(actualStart, at));
 }
 
-/** Problems with a START: it really happened — after the approval, not in the future — and a late entry or an early start says why. */
-function startProblems(ctx: OperationContext, event: Extract<OperationEvent, { type: 'START' }>): Problem[] {
-  const out = notInFuture(event.actualStart, event.at, 'actualStart');
-  const start = event.actualStart ?? event.at;
-  const { lateEntryHours, earlyStartHours } = event.facts.limits;
-  // An operation cannot begin before it was approved (nor count toward a month it was not approved in).
-  if (ctx.approvedAt && ms(start) < ms(ctx.approvedAt)) out.push(problem('before_approval', 'actualStart', '§3.1', { approvedAt: ctx.approvedAt }));
-  if (entryDelayHours(start, event.at) > lateEntryHours && blank(event.lateReason)) {
-    out.push(problem('late_reason_required', 'lateReason', 'R6', { hours: lateEntryHours }));
-  }
-  const planned = ctx.plan.plannedStart;
-  if (planned && ms(planned) - ms(start) > earlyStartHours * HOUR_MS && blank(event.earlyReason)) {
-    out.push(problem('early_reason_required', 'earlyReason', 'R6', { hours: earlyStartHours }));
-  }
-  return out;
-}
-
 /** Problems with the results: one line per squad taking part, and goods as the ledger has them (R13). */
 function goodsProblems(event: Extract<OperationEvent, { type: 'COMPLETE' }>): Problem[] {
   const ledger = event.facts.goodsBySquad;
@@ -304,84 +316,147 @@ export function actualHours(ctx: OperationContext, actualEnd: string): number {
   return ctx.actualStart ? Math.round(hoursBetween(ctx.actualStart, actualEnd) * 100) / 100 : 0;
 }
 
+const what = whatRulesFor<OperationContext, OperationEvent>();
+
+/**
+ * What an event must satisfy, rule by rule (each name is a guard of the
+ * machine): the problems it has, naming the fields (a 422 lists them all).
+ */
+export const OPERATION_WHAT = {
+  /** An edit keeps the plan well formed (it may stay incomplete until filed). */
+  planShapeSound: what(['EDIT_PLAN'], (_ctx, e) =>
+    planShapeProblems(e.plan, e.facts).filter((p) => p.code !== 'too_few_squads' && p.code !== 'required'),
+  ),
+  /** The lead squad drafts the plan (R6): an edit does not hand it to another. */
+  leadSquadFixed: what(['EDIT_PLAN'], (ctx, e) => (e.plan.leadSquadId !== ctx.plan.leadSquadId ? [problem('lead_squad_fixed', 'leadSquad')] : [])),
+  /** SPEC §3.1: a plan is filed complete and valid. */
+  planFitToFile: what(['FILE'], (ctx, e) => planFilingProblems(ctx.plan, e.facts, e.at)),
+  /** §3.5: returns and cancellations always carry a reason. */
+  reasonGiven: what(['RETURN', 'CANCEL'], (_ctx, e) => (blank(e.reason) ? [problem('required', 'reason', '§3.5')] : [])),
+  /** What is recorded as having happened did not happen later than it is recorded. */
+  notInFuture: what(['START', 'LOG_INCIDENT', 'COMPLETE', 'LOG_HOLDING_CHECK'], (_ctx, e) => {
+    switch (e.type) {
+      case 'START':
+        return notInFuture(e.actualStart, e.at, 'actualStart');
+      case 'LOG_INCIDENT':
+        return notInFuture(e.occurredAt, e.at, 'occurredAt');
+      case 'COMPLETE':
+        return notInFuture(e.actualEnd, e.at, 'actualEnd');
+      case 'LOG_HOLDING_CHECK':
+        return e.date > localDate(e.at, e.facts.timeZone) ? [problem('in_future', 'date')] : [];
+    }
+  }),
+  /** An operation cannot begin before it was approved (nor count toward a month it was not approved in). */
+  startsAfterApproval: what(['START'], (ctx, e) => {
+    const start = e.actualStart ?? e.at;
+    return ctx.approvedAt && ms(start) < ms(ctx.approvedAt) ? [problem('before_approval', 'actualStart', '§3.1', { approvedAt: ctx.approvedAt })] : [];
+  }),
+  /** R6: a start recorded long after it happened says why. */
+  lateEntryExplained: what(['START'], (_ctx, e) => {
+    const { lateEntryHours } = e.facts.limits;
+    return entryDelayHours(e.actualStart ?? e.at, e.at) > lateEntryHours && blank(e.lateReason)
+      ? [problem('late_reason_required', 'lateReason', 'R6', { hours: lateEntryHours })]
+      : [];
+  }),
+  /** R6: a start long before the planned one says why. */
+  earlyStartExplained: what(['START'], (ctx, e) => {
+    const { earlyStartHours } = e.facts.limits;
+    const planned = ctx.plan.plannedStart;
+    return planned && ms(planned) - ms(e.actualStart ?? e.at) > earlyStartHours * HOUR_MS && blank(e.earlyReason)
+      ? [problem('early_reason_required', 'earlyReason', 'R6', { hours: earlyStartHours })]
+      : [];
+  }),
+  /** R11: an incident happened during the operation: not before it began (the figures place it in a month from the start on). */
+  duringOperation: what(['LOG_INCIDENT'], (ctx, e) =>
+    e.occurredAt !== undefined && ctx.actualStart && ms(e.occurredAt) < ms(ctx.actualStart) ? [problem('before_start', 'occurredAt', 'R11')] : [],
+  ),
+  /** R11: what happened, and how it was handled, are recorded. */
+  incidentDescribed: what(['LOG_INCIDENT'], (_ctx, e) => [
+    ...(blank(e.description) ? [problem('required', 'description', 'R11')] : []),
+    ...(blank(e.response) ? [problem('required', 'response', 'R11')] : []),
+  ]),
+  /** One line of results per squad taking part. */
+  resultsPerSquad: what(['COMPLETE'], (ctx, e) => resultProblems(ctx, e.results)),
+  /** R13: the goods in the results are those the ledger registered. */
+  goodsAsLedger: what(['COMPLETE'], (_ctx, e) => goodsProblems(e)),
+  endsAfterStart: what(['COMPLETE'], (ctx, e) =>
+    ctx.actualStart && ms(e.actualEnd ?? e.at) <= ms(ctx.actualStart) ? [problem('end_before_start', 'actualEnd')] : [],
+  ),
+  /** R6: reality is recorded, never refused, but a short operation says why. */
+  shortOperationExplained: what(['COMPLETE'], (ctx, e) =>
+    actualHours(ctx, e.actualEnd ?? e.at) < e.facts.limits.minHours && blank(e.shortReason)
+      ? [problem('short_reason_required', 'shortReason', 'R6', { min: e.facts.limits.minHours })]
+      : [],
+  ),
+  /** R12: a check is of a day of the holding period: not before it began, not after it ends. */
+  withinHolding: what(['LOG_HOLDING_CHECK'], (ctx, e) => {
+    if (!ctx.holdingStartedAt || !ctx.holdingDeadline) return [];
+    const days = holdingDaysOf(ctx.holdingStartedAt, ctx.holdingDeadline, e.facts.timeZone);
+    if (e.date < days[0]) return [problem('before_holding', 'date', 'R12', { first: days[0] })];
+    if (e.date > days[days.length - 1]) return [problem('after_holding', 'date', 'R12', { last: days[days.length - 1] })];
+    return [];
+  }),
+  /** R14: an inspector's check and audit say what they found. */
+  findingsGiven: what(['SPOT_CHECK', 'AUDIT_PASS', 'AUDIT_FAIL'], (_ctx, e) => (blank(e.findings) ? [problem('required', 'findings', 'R14')] : [])),
+  /** R12: a holding checked on too few of its days passes only with the reason written down. */
+  lowCoverageExplained: what(['AUDIT_PASS'], (_ctx, e) => {
+    const coverage = e.facts.coverage;
+    if (!coverage || coverage.share >= e.facts.limits.minCoverage || !blank(e.coverageReason)) return [];
+    return [
+      problem('coverage_reason_required', 'coverageReason', 'R12', {
+        checked: coverage.checkedDays.length,
+        days: coverage.holdingDays.length,
+        min: Math.round(e.facts.limits.minCoverage * 100),
+      }),
+    ];
+  }),
+  /** R14: a failed audit asks for a rectification. */
+  rectificationGiven: what(['AUDIT_FAIL'], (_ctx, e) => (blank(e.rectification) ? [problem('required', 'rectification', 'R14')] : [])),
+  /** R12: a holding restarted after a failed audit lasts within the brigade's bounds. */
+  holdingDaysInBounds: what(['AUDIT_FAIL'], (_ctx, e) => {
+    const { holdingDaysMin, holdingDaysMax } = e.facts.limits;
+    return e.holdingDays !== undefined && (e.holdingDays < holdingDaysMin || e.holdingDays > holdingDaysMax)
+      ? [problem('holding_days_out_of_bounds', 'holdingDays', 'R12', { min: holdingDaysMin, max: holdingDaysMax })]
+      : [];
+  }),
+  /** R12: the holding period is over only at its deadline. */
+  holdingOver: what(['HOLDING_ELAPSED'], (ctx, e) =>
+    ctx.holdingDeadline && ms(e.at) >= ms(ctx.holdingDeadline) ? [] : [problem('holding_not_over', undefined, 'R12')],
+  ),
+} satisfies Record<string, WhatRule<OperationContext, OperationEvent, any>>;
+
+export type OperationWhatRule = keyof typeof OPERATION_WHAT;
+
+/** The what-rules of each event, in the order their problems are listed. */
+export const OPERATION_WHAT_OF: Readonly<Record<OperationEventType, readonly OperationWhatRule[]>> = {
+  EDIT_PLAN: ['planShapeSound', 'leadSquadFixed'],
+  FILE: ['planFitToFile'],
+  DESIGNATE_COMMANDER: [],
+  APPROVE: [],
+  RETURN: ['reasonGiven'],
+  CANCEL: ['reasonGiven'],
+  START: ['notInFuture', 'startsAfterApproval', 'lateEntryExplained', 'earlyStartExplained'],
+  LOG_INCIDENT: ['notInFuture', 'duringOperation', 'incidentDescribed'],
+  COMPLETE: ['notInFuture', 'resultsPerSquad', 'goodsAsLedger', 'endsAfterStart', 'shortOperationExplained'],
+  LOG_HOLDING_CHECK: ['notInFuture', 'withinHolding'],
+  SPOT_CHECK: ['findingsGiven'],
+  HOLDING_ELAPSED: ['holdingOver'],
+  AUDIT_PASS: ['findingsGiven', 'lowCoverageExplained'],
+  AUDIT_FAIL: ['findingsGiven', 'rectificationGiven', 'holdingDaysInBounds'],
+};
+
 /** Problems with an event's own content, given the operation as it stands (empty = the step may happen). */
 export function operationEventProblems(ctx: OperationContext, event: OperationEvent): Problem[] {
-  switch (event.type) {
-    case 'EDIT_PLAN': {
-      const out = planShapeProblems(event.plan, event.facts).filter((p) => p.code !== 'too_few_squads' && p.code !== 'required');
-      if (event.plan.leadSquadId !== ctx.plan.leadSquadId) out.push(problem('lead_squad_fixed', 'leadSquad'));
-      return out;
-    }
-    case 'FILE':
-      return planFilingProblems(ctx.plan, event.facts, event.at);
-    case 'RETURN':
-    case 'CANCEL':
-      return blank(event.reason) ? [problem('required', 'reason', '§3.5')] : [];
-    case 'START':
-      return startProblems(ctx, event);
-    case 'LOG_INCIDENT': {
-      const out = notInFuture(event.occurredAt, event.at, 'occurredAt');
-      // It happened during the operation: not before it began (the figures place it in a month from the start on).
-      if (event.occurredAt !== undefined && ctx.actualStart && ms(event.occurredAt) < ms(ctx.actualStart)) out.push(problem('before_start', 'occurredAt', 'R11'));
-      if (blank(event.description)) out.push(problem('required', 'description', 'R11'));
-      if (blank(event.response)) out.push(problem('required', 'response', 'R11'));
-      return out;
-    }
-    case 'COMPLETE': {
-      const end = event.actualEnd ?? event.at;
-      const out = [...notInFuture(event.actualEnd, event.at, 'actualEnd'), ...resultProblems(ctx, event.results), ...goodsProblems(event)];
-      if (ctx.actualStart && ms(end) <= ms(ctx.actualStart)) out.push(problem('end_before_start', 'actualEnd'));
-      // R6: reality is recorded, never refused, but a short operation says why.
-      if (actualHours(ctx, end) < event.facts.limits.minHours && blank(event.shortReason)) {
-        out.push(problem('short_reason_required', 'shortReason', 'R6', { min: event.facts.limits.minHours }));
-      }
-      return out;
-    }
-    case 'LOG_HOLDING_CHECK': {
-      const out: Problem[] = [];
-      const today = localDate(event.at, event.facts.timeZone);
-      if (event.date > today) out.push(problem('in_future', 'date'));
-      // A check is of a day of the holding period (R12): not before it began, not after it ends.
-      if (ctx.holdingStartedAt && ctx.holdingDeadline) {
-        const days = holdingDaysOf(ctx.holdingStartedAt, ctx.holdingDeadline, event.facts.timeZone);
-        if (event.date < days[0]) out.push(problem('before_holding', 'date', 'R12', { first: days[0] }));
-        else if (event.date > days[days.length - 1]) out.push(problem('after_holding', 'date', 'R12', { last: days[days.length - 1] }));
-      }
-      return out;
-    }
-    case 'SPOT_CHECK':
-      return blank(event.findings) ? [problem('required', 'findings', 'R14')] : [];
-    case 'AUDIT_PASS': {
-      const out = blank(event.findings) ? [problem('required', 'findings', 'R14')] : [];
-      const coverage = event.facts.coverage;
-      // R12: a holding checked on too few of its days passes only with the reason written down.
-      if (coverage && coverage.share < event.facts.limits.minCoverage && blank(event.coverageReason)) {
-        out.push(
-          problem('coverage_reason_required', 'coverageReason', 'R12', {
-            checked: coverage.checkedDays.length,
-            days: coverage.holdingDays.length,
-            min: Math.round(event.facts.limits.minCoverage * 100),
-          }),
-        );
-      }
-      return out;
-    }
-    case 'AUDIT_FAIL': {
-      const out = blank(event.findings) ? [problem('required', 'findings', 'R14')] : [];
-      if (blank(event.rectification)) out.push(problem('required', 'rectification', 'R14'));
-      const days = event.holdingDays;
-      const { holdingDaysMin, holdingDaysMax } = event.facts.limits;
-      if (days !== undefined && (days < holdingDaysMin || days > holdingDaysMax)) {
-        out.push(problem('holding_days_out_of_bounds', 'holdingDays', 'R12', { min: holdingDaysMin, max: holdingDaysMax }));
-      }
-      return out;
-    }
-    case 'HOLDING_ELAPSED':
-      return ctx.holdingDeadline && ms(event.at) >= ms(ctx.holdingDeadline) ? [] : [problem('holding_not_over', undefined, 'R12')];
-    case 'DESIGNATE_COMMANDER':
-    case 'APPROVE':
-      return [];
-  }
+  return problemsOf(
+    OPERATION_WHAT_OF[event.type].map((name) => OPERATION_WHAT[name]),
+    ctx,
+    event,
+  );
+}
+
+/** The rules guarding `type` in `state`, as the machine names them: who first, then what. */
+export function operationRules(type: OperationEventType, state: OperationState): string[] {
+  return [...operationWhoRules(type, state), ...OPERATION_WHAT_OF[type]];
 }
 
 export type { EventOf };

@@ -4,6 +4,7 @@ import type { Clock } from '../../clock';
 import { AppError, AuthenticationError } from '../../errors';
 import type { Database } from '../../persistence/data-source';
 import { readDate, sql } from '../../persistence/sql';
+import { insertUnlessPresent } from '../../persistence/dialect';
 import type { OrgService, Principal } from '../org/org.service';
 
 /** 429: too many failed sign-ins from this account or address; wait `retryAfterSeconds`. */
@@ -126,11 +127,8 @@ export class SignInService {
 
   /** The key's row, made if missing; a row another attempt makes at the same moment is taken as it is. */
   private async ensureRow(m: EntityManager, key: string, now: Date): Promise<void> {
-    const insert = 'INTO sign_in_throttle (throttle_key, failures, first_failure_at, last_failure_at, blocked_until) VALUES (?, 0, ?, ?, NULL)';
-    // MySQL/MariaDB: ON DUPLICATE KEY UPDATE locks an existing row exclusively at once (INSERT IGNORE would take a
-    // shared lock, and two attempts upgrading theirs to update it would deadlock).
-    if (this.db.kind === 'mysql') await sql(m, `INSERT ${insert} ON DUPLICATE KEY UPDATE throttle_key = throttle_key`, [key, now, now]);
-    else await sql(m, `INSERT ${insert} ON CONFLICT (throttle_key) DO NOTHING`, [key, now, now]);
+    const row = { throttle_key: key, failures: 0, first_failure_at: now, last_failure_at: now, blocked_until: null };
+    await insertUnlessPresent(m, 'sign_in_throttle', row, 'throttle_key');
   }
 
   /** The right password: the account's failures are forgotten; the address gives back its place (and a block it set). */

@@ -18,6 +18,7 @@ import type { DeadlineSpec, EngineActor, StepRecord, WorkflowDefinition } from '
 import { ConflictError } from '../../errors';
 import { Squad } from '../../persistence/entities';
 import { sql } from '../../persistence/sql';
+import { insertRow, updateRow } from '../../persistence/rows';
 import { amberAtOf } from '../oversight/lights';
 
 const DAY = 86_400_000;
@@ -94,10 +95,10 @@ async function projectTransfer(config: Readonly<Config>, m: EntityManager, step:
       created_by: ctx.proposedBy,
       ...columns,
     };
-    await sql(m, `INSERT INTO case_transfers (${Object.keys(all).join(', ')}) VALUES (${Object.keys(all).map(() => '?').join(', ')})`, Object.values(all));
+    await insertRow(m, 'case_transfers', all);
     return;
   }
-  await sql(m, `UPDATE case_transfers SET ${Object.keys(columns).map((n) => `${n} = ?`).join(', ')} WHERE id = ?`, [...Object.values(columns), step.instanceId]);
+  await updateRow(m, 'case_transfers', step.instanceId, columns);
   if (!open) {
     const squad = competentSquad(ctx, state);
     if (squad !== null) await sql(m, 'UPDATE cases SET handling_squad_id = ?, open_transfer_id = NULL, updated_at = ? WHERE id = ?', [squad, step.at, ctx.caseId]);

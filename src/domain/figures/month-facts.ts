@@ -1,7 +1,8 @@
 import { createHash } from 'node:crypto';
 import type { Clock } from '../../clock';
 import type { Database } from '../../persistence/data-source';
-import { isDuplicateKey, readDate, sql } from '../../persistence/sql';
+import { readDate, sql } from '../../persistence/sql';
+import { isUniqueViolation } from '../../persistence/dialect';
 import type { Facts, FactSource } from './facts';
 import { figurePeriod } from './figure-period';
 import type { FigureScope } from './scope';
@@ -234,7 +235,7 @@ export class MonthFacts {
         );
       });
     } catch (e) {
-      if (!isDuplicateKey(e)) throw e;
+      if (!isUniqueViolation(e)) throw e;
     }
   }
 }

@@ -12,7 +12,7 @@ import {
 } from '../../../workflows/goods';
 import type { StepRecord, WorkflowDefinition } from '../../engine/workflow-definition';
 import { Squad } from '../../persistence/entities';
-import { sql } from '../../persistence/sql';
+import { insertRow, updateRow } from '../../persistence/rows';
 import { amberAtOf } from '../oversight/lights';
 
 export type GoodsWorkflow = WorkflowDefinition<GoodsContext, GoodsInput>;
@@ -64,9 +64,9 @@ async function projectGoods(m: EntityManager, step: StepRecord<GoodsContext>): P
       registered_by: ctx.registeredBy,
       ...columns,
     };
-    await sql(m, `INSERT INTO goods_items (${Object.keys(all).join(', ')}) VALUES (${Object.keys(all).map(() => '?').join(', ')})`, Object.values(all));
+    await insertRow(m, 'goods_items', all);
   } else {
-    await sql(m, `UPDATE goods_items SET ${Object.keys(columns).map((n) => `${n} = ?`).join(', ')} WHERE id = ?`, [...Object.values(columns), step.instanceId]);
+    await updateRow(m, 'goods_items', step.instanceId, columns);
   }
 }
 

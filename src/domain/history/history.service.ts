@@ -5,6 +5,7 @@ import { NotFoundError, ValidationError } from '../../errors';
 import type { Database } from '../../persistence/data-source';
 import { Brigade, HistoryAnchor } from '../../persistence/entities';
 import { sql } from '../../persistence/sql';
+import { isUniqueViolation, settledMaxId } from '../../persistence/dialect';
 import { localDateOf } from '../../time';
 import type { Principal } from '../org/org.service';
 import {
@@ -196,7 +197,7 @@ export class HistoryService {
         );
         out.push({ brigade: brigade.code, day, taken: true, anchor: Object.assign(new HistoryAnchor(), { id: insertId, ...values }) });
       } catch (e) {
-        if (!isDuplicateKey(e)) throw e;
+        if (!isUniqueViolation(e)) throw e;
         const other = await this.db.manager.findOneOrFail(HistoryAnchor, { where: { brigadeId: brigade.id, day } });
         out.push({ brigade: brigade.code, day, taken: false, anchor: other });
       }
@@ -244,18 +245,8 @@ export class HistoryService {
 
   /** The cut of an anchor: the greatest history id such that every row up to it has committed or never will. */
   private async cut(): Promise<{ upto: number; at: Date }> {
-    const read = (m: EntityManager) => sql<{ upto: number | null }>(m, 'SELECT MAX(id) AS upto FROM workflow_history');
-    // SQLite: read under the write lock, so no transaction is open on the one shared connection.
     const at = this.clock.now();
-    const { rows } = this.db.kind === 'sqlite' ? await this.db.transaction(read) : await read(this.db.manager);
-    const upto = Number(rows[0]?.upto ?? 0);
-    if (this.db.kind !== 'sqlite') {
-      // MySQL/MariaDB: a command holding an id below the greatest committed one may not have committed yet
-      // (ids are taken at insert, rows seen at commit); commands take milliseconds, so after a pause every
-      // row up to the cut has committed (or rolled back, and its id is never used again).
-      const ms = this.config.history.anchorSettleSeconds * 1000;
-      if (ms > 0) await new Promise((r) => setTimeout(r, ms));
-    }
+    const upto = await settledMaxId(this.db, 'workflow_history', this.config.history.anchorSettleSeconds * 1000);
     return { upto, at };
   }
 
@@ -266,12 +257,6 @@ export class HistoryService {
     if (!one.length) throw new NotFoundError(`No brigade ${code}`);
     return one;
   }
-}
-
-function isDuplicateKey(e: unknown): boolean {
-  const err = e as { code?: string; driverError?: { code?: string; errno?: number } };
-  const code = err.code ?? err.driverError?.code ?? '';
-  return code === 'ER_DUP_ENTRY' || code.startsWith('SQLITE_CONSTRAINT') || err.driverError?.errno === 1062;
 }
 
 function checkOf(v: RecordVerdict): HistoryCheck {

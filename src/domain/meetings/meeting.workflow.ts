@@ -15,6 +15,7 @@ import {
 import type { EngineActor, StepRecord, WorkflowDefinition } from '../../engine/workflow-definition';
 import { Squad } from '../../persistence/entities';
 import { readDate, readJson, sql } from '../../persistence/sql';
+import { insertRow, updateRow } from '../../persistence/rows';
 import { halfYearOf } from '../oversight/half-years';
 import { monthOf } from '../oversight/periods';
 import { groupMembers, mayReadGroupRecord, ownSquadIn } from '../plans/group-scope';
@@ -98,8 +99,8 @@ async function projectMeeting(m: EntityManager, step: StepRecord<MeetingContext>
       created_by: ctx.createdBy,
       created_at: step.at,
     };
-    await sql(m, `INSERT INTO meetings (${Object.keys(all).join(', ')}) VALUES (${Object.keys(all).map(() => '?').join(', ')})`, Object.values(all));
+    await insertRow(m, 'meetings', all);
   } else {
-    await sql(m, `UPDATE meetings SET ${Object.keys(columns).map((n) => `${n} = ?`).join(', ')} WHERE id = ?`, [...Object.values(columns), step.instanceId]);
+    await updateRow(m, 'meetings', step.instanceId, columns);
   }
 }

@@ -1,12 +1,9 @@
-import type { EntityManager } from 'typeorm';
+import { insertIgnore } from '../../persistence/dialect';
 import type { Database } from '../../persistence/data-source';
 import { sql } from '../../persistence/sql';
 import type { NotificationMessage, NotificationTransport, Recipient } from './notification.transport';
 
-/** `INSERT` that skips rows a unique key already holds, in each database's words. */
-export function insertIgnore(m: EntityManager): string {
-  return m.connection.options.type === 'better-sqlite3' ? 'INSERT OR IGNORE' : 'INSERT IGNORE';
-}
+export { insertIgnore };
 
 /**
  * The bell: a row in `notifications` per person and event. Idempotent by the

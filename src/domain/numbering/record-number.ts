@@ -1,5 +1,6 @@
 import type { EntityManager } from 'typeorm';
-import { isDuplicateKey, sql } from '../../persistence/sql';
+import { sql } from '../../persistence/sql';
+import { isUniqueViolation } from '../../persistence/dialect';
 
 /** Kinds of record a brigade numbers itself, per year. */
 export type NumberedKind = 'operation' | 'detention_list';
@@ -29,7 +30,7 @@ export async function takeNumber(m: EntityManager, brigadeId: number, kind: Numb
       return { year, seq: 1 };
     } catch (e) {
       // Another command created the year's counter first: take the next one from it.
-      if (!isDuplicateKey(e)) throw e;
+      if (!isUniqueViolation(e)) throw e;
     }
   }
   throw new Error(`record_numbers: could not take a number for ${kind} ${year}`);

@@ -15,7 +15,7 @@ import type { CommandEvent } from '../../engine/workflow-definition';
 import { ForbiddenError, RuleViolationError, ValidationError } from '../../errors';
 import { problem } from '../../../workflows/shared/problem';
 import type { Database } from '../../persistence/data-source';
-import { sql } from '../../persistence/sql';
+import { type OperationListQuery, activeSquadLeaders, isProblemOfOperation, listOperations } from './operations.queries';
 import { decodeCursor, encodeCursor } from '../../persistence/cursor';
 import {
   HardProblemOperation,
@@ -27,7 +27,6 @@ import {
   OperationSquad,
   Squad,
   User,
-  UserRole,
   WorkflowDeadline,
   type WorkflowHistory,
 } from '../../persistence/entities';
@@ -201,12 +200,7 @@ export class OperationService {
     if (!this.reportRebound) throw new Error('OperationService.reportRebound is not wired');
     const report = this.reportRebound;
     const result = await this.db.transaction(async (m) => {
-      const linked = await sql(
-        m,
-        'SELECT 1 FROM hard_problem_operations WHERE operation_id = ? AND problem_id = ? UNION SELECT 1 FROM hard_problem_resolutions WHERE operation_id = ? AND problem_id = ?',
-        [id, problemId, id, problemId],
-      );
-      if (!linked.rows.length) throw new ValidationError(`Hard problem ${problemId} is not one of this operation's`, { reboundProblem: 'problem_not_of_operation' });
+      if (!(await isProblemOfOperation(m, id, problemId))) throw new ValidationError(`Hard problem ${problemId} is not one of this operation's`, { reboundProblem: 'problem_not_of_operation' });
       const step = await this.engine.send(this.workflow, id, actor, check, { expectedVersion, tx: m });
       await report(m, actor, problemId, input.notes!.trim());
       return step;
@@ -312,30 +306,27 @@ export class OperationService {
       m.find(Squad, { where: { brigadeId: actor.brigadeId } }),
       m.find(LinkageGroup, { where: { brigadeId: actor.brigadeId } }),
     ]);
-    const q = m.createQueryBuilder(Operation, 'o').where('o.brigade_id = :brigade', { brigade: actor.brigadeId });
-    if (filters.state?.length) q.andWhere('o.state IN (:...states)', { states: filters.state });
-    if (filters.kind) q.andWhere('o.kind = :kind', { kind: filters.kind });
-    if (filters.source) q.andWhere('o.problem_source = :source', { source: filters.source });
+    const query: OperationListQuery = { brigadeId: actor.brigadeId, states: filters.state, kind: filters.kind, source: filters.source, take: limit + 1 };
     if (filters.group) {
       const group = groups.find((g) => g.code === filters.group);
       if (!group) throw new ValidationError(`Unknown group code: ${filters.group}`, { group: `unknown_code:${filters.group}` });
-      q.andWhere('o.group_id = :group', { group: group.id });
+      query.groupId = group.id;
     }
     if (filters.squad) {
       const squad = squads.find((s) => s.code === filters.squad);
       if (!squad) throw new ValidationError(`Unknown squad code: ${filters.squad}`, { squad: `unknown_code:${filters.squad}` });
-      q.andWhere('EXISTS (SELECT 1 FROM operation_squads os WHERE os.operation_id = o.id AND os.squad_id = :squad)', { squad: squad.id });
+      query.squadId = squad.id;
     }
-    if (filters.from) q.andWhere('o.planned_start >= :from', { from: this.instant(filters.from, actor.timeZone) });
-    if (filters.to) q.andWhere('o.planned_start < :to', { to: this.instant(filters.to, actor.timeZone) });
+    if (filters.from) query.from = this.instant(filters.from, actor.timeZone);
+    if (filters.to) query.to = this.instant(filters.to, actor.timeZone);
     if (filters.q?.trim()) {
       // A plan is found by the brigade's number for it, or by words of its title or place.
       const no = parseRecordNo(filters.q);
-      if (no) q.andWhere('o.number_year = :ny AND o.number_seq = :ns', { ny: no.year, ns: no.seq });
-      else q.andWhere('(o.title LIKE :text OR o.location LIKE :text)', { text: `%${filters.q.trim().replace(/[%_]/g, '')}%` });
+      if (no) query.number = no;
+      else query.text = filters.q.trim().replace(/[%_]/g, '');
     }
-    if (filters.cursor) q.andWhere('o.id < :cursor', { cursor: decodeCursor(filters.cursor) });
-    const rows = await q.orderBy('o.id', 'DESC').limit(limit + 1).getMany();
+    if (filters.cursor) query.beforeId = decodeCursor(filters.cursor);
+    const rows = await listOperations(m, query);
     const items = rows.slice(0, limit);
     const open = items.length ? await m.find(WorkflowDeadline, { where: { instanceId: In(items.map((o) => o.id)), closedAt: IsNull() } }) : [];
     return {
@@ -355,12 +346,7 @@ export class OperationService {
   private async commandersOf(m: EntityManager, ctx: OperationContext): Promise<User[]> {
     if (ctx.designatedCommanderId !== null) return m.find(User, { where: { id: ctx.designatedCommanderId } });
     if (ctx.plan.hostSquadId === null) return [];
-    const leaders = await m
-      .createQueryBuilder(User, 'u')
-      .innerJoin(UserRole, 'r', 'r.user_id = u.id AND r.role = :role', { role: 'squad_leader' })
-      .where('u.squad_id = :squad AND u.active = :active', { squad: ctx.plan.hostSquadId, active: true })
-      .getMany();
-    return leaders;
+    return activeSquadLeaders(m, ctx.plan.hostSquadId);
   }
 
   /** Builds a machine plan from codes, over `base` (for edits). Unknown codes are a 400 naming the field. */

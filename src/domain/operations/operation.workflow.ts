@@ -19,7 +19,8 @@ import {
 } from '../../../workflows/operation';
 import type { CommandEvent, DeadlineSpec, EngineActor, StepRecord, WorkflowDefinition } from '../../engine/workflow-definition';
 import { HoldingRecord, OperationIncident, OperationSquad, Squad } from '../../persistence/entities';
-import { sql } from '../../persistence/sql';
+import { amendHoldingCheck, goodsCountBySquad, holdingRecordRows, noteHoldingCheckDate, planNumberOf, setPlanNumber, writeResultLine } from './operations.queries';
+import { insertRow, updateRow } from '../../persistence/rows';
 import { takeNumber } from '../numbering/record-number';
 import { localDate } from '../../../workflows/shared/time';
 
@@ -114,11 +115,7 @@ const date = (iso: string | null) => (iso ? new Date(iso) : null);
 
 /** R12: the holding checks (one per day) and spot checks of a round of holding, as recorded. */
 export async function holdingRecordsOf(m: EntityManager, operationId: number, round: number) {
-  const { rows } = await sql<{ kind: string; date: string | null; rebound_observed: unknown }>(
-    m,
-    "SELECT kind, date, rebound_observed FROM holding_records WHERE operation_id = ? AND round = ? AND kind IN ('holding_check', 'spot_check')",
-    [operationId, round],
-  );
+  const rows = await holdingRecordRows(m, operationId, round);
   const rebound = (v: unknown) => v === true || Number(v) === 1;
   return {
     checks: rows.filter((r) => r.kind === 'holding_check' && r.date).map((r) => ({ date: r.date!, reboundObserved: rebound(r.rebound_observed) })),
@@ -134,13 +131,8 @@ export async function holdingCoverageOf(m: EntityManager, operationId: number, c
 }
 
 /** R13: items registered in the operation's goods ledger, per detaining squad. */
-export async function goodsBySquadOf(m: EntityManager, operationId: number): Promise<Record<number, number>> {
-  const { rows } = await sql<{ squad_id: unknown; n: unknown }>(
-    m,
-    'SELECT p.squad_id AS squad_id, COUNT(*) AS n FROM goods_items g JOIN goods_parties p ON p.id = g.party_id WHERE g.operation_id = ? GROUP BY p.squad_id',
-    [operationId],
-  );
-  return Object.fromEntries(rows.filter((r) => r.squad_id !== null).map((r) => [Number(r.squad_id), Number(r.n)]));
+export function goodsBySquadOf(m: EntityManager, operationId: number): Promise<Record<number, number>> {
+  return goodsCountBySquad(m, operationId);
 }
 
 /**
@@ -208,110 +200,79 @@ async function projectOperation(m: EntityManager, step: StepRecord<OperationCont
     holding_deadline: date(ctx.holdingDeadline),
     updated_at: step.at,
   };
-  const names = Object.keys(columns);
   if (previous === null) {
     const all = { id: step.instanceId, brigade_id: step.brigadeId, ...columns, created_by: ctx.createdBy, created_at: step.at };
-    await sql(m, `INSERT INTO operations (${Object.keys(all).join(', ')}) VALUES (${Object.keys(all).map(() => '?').join(', ')})`, Object.values(all));
+    await insertRow(m, 'operations', all);
   } else {
-    await sql(m, `UPDATE operations SET ${names.map((n) => `${n} = ?`).join(', ')} WHERE id = ?`, [...Object.values(columns), step.instanceId]);
+    await updateRow(m, 'operations', step.instanceId, columns);
   }
   if (previous === null || step.event.type === 'EDIT_PLAN') await projectSquads(m, step.instanceId, step.brigadeId, plan, previous?.plan ?? null);
   const e = step.event as unknown as OperationEvent;
-  const by = step.actor.userId;
-  const round = ctx.holdingRound;
-  switch (e.type) {
-    case 'FILE':
-      await numberPlan(m, step);
-      break;
-    case 'COMPLETE':
-      for (const r of e.results) {
-        // R13: the goods a squad detained are what the ledger registered for it (the rule refused any other number).
-        await sql(
-          m,
-          `UPDATE operation_squads SET officers = ?, vehicles = ?, educated = ?, handled = ?,
-                  goods_detained = (SELECT COUNT(*) FROM goods_items g JOIN goods_parties p ON p.id = g.party_id WHERE g.operation_id = ? AND p.squad_id = ?)
-            WHERE operation_id = ? AND squad_id = ?`,
-          [r.officers, r.vehicles, r.educated, r.handled, step.instanceId, r.squadId, step.instanceId, r.squadId],
-        );
-      }
-      break;
-    case 'LOG_INCIDENT':
-      await m.insert(OperationIncident, {
-        operationId: step.instanceId,
-        brigadeId: step.brigadeId,
-        type: e.incidentType,
-        severity: e.severity,
-        occurredAt: e.occurredAt ? new Date(e.occurredAt) : step.at,
-        injuries: e.injuries,
-        description: e.description,
-        response: e.response,
-        informed: e.informed ?? '',
-        reportedBy: by,
-        historySeq: step.seq,
-      });
-      break;
-    case 'LOG_HOLDING_CHECK':
-      await sql(m, 'UPDATE operations SET last_holding_check_date = ? WHERE id = ? AND (last_holding_check_date IS NULL OR last_holding_check_date < ?)', [
-        e.date,
-        step.instanceId,
-        e.date,
-      ]);
-      {
-        // R12: one entry per holding day; a second check of the day amends it (both checks stay in the history).
-        const amended = await sql(
-          m,
-          "UPDATE holding_records SET officers_on_post = ?, rebound_observed = ?, notes = ?, by_user_id = ?, at = ?, history_seq = ?, amendments = amendments + 1 WHERE operation_id = ? AND kind = 'holding_check' AND round = ? AND date = ?",
-          [e.officersOnPost, e.reboundObserved, e.notes ?? '', by, step.at, step.seq, step.instanceId, round, e.date],
-        );
-        if (amended.affected === 0) {
-          await m.insert(HoldingRecord, {
-            operationId: step.instanceId,
-            brigadeId: step.brigadeId,
-            kind: 'holding_check',
-            round,
-            date: e.date,
-            officersOnPost: e.officersOnPost,
-            reboundObserved: e.reboundObserved,
-            notes: e.notes ?? '',
-            rectification: null,
-            byUserId: by,
-            at: step.at,
-            historySeq: step.seq,
-            amendments: 0,
-          });
-        }
-      }
-      break;
-    case 'SPOT_CHECK':
-    case 'AUDIT_PASS':
-    case 'AUDIT_FAIL':
-      await m.insert(HoldingRecord, {
-        operationId: step.instanceId,
-        brigadeId: step.brigadeId,
-        kind: e.type === 'SPOT_CHECK' ? 'spot_check' : e.type === 'AUDIT_PASS' ? 'audit_pass' : 'audit_fail',
-        // An audit judges the round that just ended; a failed one has already opened the next.
-        round: e.type === 'AUDIT_FAIL' ? round - 1 : round,
-        date: null,
-        officersOnPost: null,
-        reboundObserved: e.type === 'SPOT_CHECK' ? e.reboundObserved : null,
-        notes: e.findings,
-        rectification: e.type === 'AUDIT_FAIL' ? e.rectification : null,
-        byUserId: by,
-        at: step.at,
-        historySeq: step.seq,
-        amendments: 0,
-      });
-      break;
-    default:
-      break;
-  }
+  await EVENT_ROWS[e.type]?.(m, step, e as never);
 }
+
+type EventOf<T extends OperationEvent['type']> = Extract<OperationEvent, { type: T }>;
+type EventRows = { [T in OperationEvent['type']]?: (m: EntityManager, step: StepRecord<OperationContext>, e: EventOf<T>) => Promise<void> };
+
+/** A holding record of an operation's step: what every kind has in common. */
+function holdingRecord(step: StepRecord<OperationContext>) {
+  return { operationId: step.instanceId, brigadeId: step.brigadeId, byUserId: step.actor.userId, at: step.at, historySeq: step.seq, amendments: 0 };
+}
+
+/** An audit or spot check (R12): judged on the round that just ended; a failed audit has already opened the next. */
+async function inspection(m: EntityManager, step: StepRecord<OperationContext>, e: EventOf<'SPOT_CHECK' | 'AUDIT_PASS' | 'AUDIT_FAIL'>): Promise<void> {
+  const round = step.next.holdingRound;
+  await m.insert(HoldingRecord, {
+    ...holdingRecord(step),
+    kind: e.type === 'SPOT_CHECK' ? 'spot_check' : e.type === 'AUDIT_PASS' ? 'audit_pass' : 'audit_fail',
+    round: e.type === 'AUDIT_FAIL' ? round - 1 : round,
+    date: null,
+    officersOnPost: null,
+    reboundObserved: e.type === 'SPOT_CHECK' ? e.reboundObserved : null,
+    notes: e.findings,
+    rectification: e.type === 'AUDIT_FAIL' ? e.rectification : null,
+  });
+}
+
+/** The rows an event adds beside the operation's own (its number, result lines, incidents, holding records). */
+const EVENT_ROWS: EventRows = {
+  FILE: (m, step) => numberPlan(m, step),
+  async COMPLETE(m, step, e) {
+    // R13: the goods a squad detained are what the ledger registered for it (the rule refused any other number).
+    for (const r of e.results) await writeResultLine(m, step.instanceId, r);
+  },
+  async LOG_INCIDENT(m, step, e) {
+    await m.insert(OperationIncident, {
+      operationId: step.instanceId,
+      brigadeId: step.brigadeId,
+      type: e.incidentType,
+      severity: e.severity,
+      occurredAt: e.occurredAt ? new Date(e.occurredAt) : step.at,
+      injuries: e.injuries,
+      description: e.description,
+      response: e.response,
+      informed: e.informed ?? '',
+      reportedBy: step.actor.userId,
+      historySeq: step.seq,
+    });
+  },
+  async LOG_HOLDING_CHECK(m, step, e) {
+    const round = step.next.holdingRound;
+    await noteHoldingCheckDate(m, step.instanceId, e.date);
+    // R12: one entry per holding day; a second check of the day amends it (both checks stay in the history).
+    const check = { officersOnPost: e.officersOnPost, reboundObserved: e.reboundObserved, notes: e.notes ?? '', byUserId: step.actor.userId, at: step.at, historySeq: step.seq };
+    if (await amendHoldingCheck(m, { operationId: step.instanceId, round, date: e.date }, check)) return;
+    await m.insert(HoldingRecord, { ...holdingRecord(step), kind: 'holding_check', round, date: e.date, officersOnPost: e.officersOnPost, reboundObserved: e.reboundObserved, notes: e.notes ?? '', rectification: null });
+  },
+  SPOT_CHECK: inspection,
+  AUDIT_PASS: inspection,
+  AUDIT_FAIL: inspection,
+};
 
 /** The brigade's number for a plan, given at its first filing (one returned and filed again keeps it). */
 async function numberPlan(m: EntityManager, step: StepRecord<OperationContext>): Promise<void> {
-  const { rows } = await sql<{ number_seq: unknown }>(m, 'SELECT number_seq FROM operations WHERE id = ?', [step.instanceId]);
-  if (rows[0]?.number_seq !== null && rows[0]?.number_seq !== undefined) return;
+  if ((await planNumberOf(m, step.instanceId)) !== null) return;
   const year = Number(localDate(step.at.toISOString(), step.actor.timeZone).slice(0, 4));
   const no = await takeNumber(m, step.brigadeId, 'operation', year);
-  await sql(m, 'UPDATE operations SET number_year = ?, number_seq = ? WHERE id = ?', [no.year, no.seq, step.instanceId]);
+  await setPlanNumber(m, step.instanceId, no);
 }

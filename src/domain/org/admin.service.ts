@@ -7,7 +7,8 @@ import { ConflictError, ForbiddenError, NotFoundError, RuleViolationError, Valid
 import type { Database } from '../../persistence/data-source';
 import { Brigade, LinkageGroup, SQUAD_KINDS, Squad, type SquadKind, User, UserRole } from '../../persistence/entities';
 import { sql } from '../../persistence/sql';
-import { CODE_PATTERN, isUniqueViolation, type OrgService, type Principal, userFieldProblems } from './org.service';
+import { isUniqueViolation, lockRow } from '../../persistence/dialect';
+import { CODE_PATTERN, type OrgService, type Principal, userFieldProblems } from './org.service';
 import { addMonths, monthOf } from '../oversight/periods';
 import { mayAdministerBrigade } from './org.policy';
 import { hashPassword } from './password';
@@ -479,7 +480,7 @@ export class AdminService {
    * administrators. SQLite's writes are serialised already (one connection).
    */
   private async lockBrigade(m: EntityManager, brigadeId: number): Promise<void> {
-    if (this.db.kind === 'mysql') await sql(m, 'SELECT id FROM brigades WHERE id = ? FOR UPDATE', [brigadeId]);
+    await lockRow(m, 'brigades', brigadeId);
   }
 
   private async otherActiveAdmins(m: EntityManager, brigadeId: number, exceptUserId: number): Promise<number> {

@@ -7,6 +7,7 @@ import type { EngineActor } from '../../engine/workflow-definition';
 import { AuthenticationError, ConflictError, NotFoundError, ValidationError } from '../../errors';
 import type { Database } from '../../persistence/data-source';
 import { asDatetimeColumn, readDate, sql } from '../../persistence/sql';
+import { isUniqueViolation } from '../../persistence/dialect';
 import { ApiToken, Brigade, LinkageGroup, Squad, User, UserRole } from '../../persistence/entities';
 import { monthOf } from '../oversight/periods';
 import { hashPassword, verifyPassword } from './password';
@@ -89,13 +90,6 @@ export function isIanaTimeZone(name: string): boolean {
   } catch {
     return false;
   }
-}
-
-/** A unique index refused a row (two writers raced past the check before it). */
-export function isUniqueViolation(e: unknown): boolean {
-  const err = e as { driverError?: { code?: string; errno?: number }; code?: string; errno?: number };
-  const code = err?.driverError?.code ?? err?.code;
-  return code === 'SQLITE_CONSTRAINT_UNIQUE' || code === 'SQLITE_CONSTRAINT_PRIMARYKEY' || (err?.driverError?.errno ?? err?.errno) === 1062;
 }
 
 const sha256 = (s: string) => createHash('sha256').update(s).digest('hex');

@@ -15,7 +15,7 @@ import {
 } from '../../../workflows/group-plan';
 import type { CommandEvent, StepRecord, WorkflowDefinition } from '../../engine/workflow-definition';
 import { Operation } from '../../persistence/entities';
-import { sql } from '../../persistence/sql';
+import { insertRow, updateRow } from '../../persistence/rows';
 import { groupMembers, mayReadGroupRecord, ownSquadIn } from './group-scope';
 
 export type GroupPlanWorkflow = WorkflowDefinition<GroupPlanContext, GroupPlanInput>;
@@ -75,8 +75,8 @@ async function projectGroupPlan(m: EntityManager, step: StepRecord<GroupPlanCont
   };
   if (step.previous === null) {
     const all = { id: step.instanceId, brigade_id: step.brigadeId, group_id: ctx.groupId, month: ctx.month, ...columns, created_by: ctx.createdBy, created_at: step.at };
-    await sql(m, `INSERT INTO group_plans (${Object.keys(all).join(', ')}) VALUES (${Object.keys(all).map(() => '?').join(', ')})`, Object.values(all));
+    await insertRow(m, 'group_plans', all);
   } else {
-    await sql(m, `UPDATE group_plans SET ${Object.keys(columns).map((n) => `${n} = ?`).join(', ')} WHERE id = ?`, [...Object.values(columns), step.instanceId]);
+    await updateRow(m, 'group_plans', step.instanceId, columns);
   }
 }

@@ -12,6 +12,7 @@ import type { HardProblemService } from './hard-problem.service';
 import type { ProblemReportInput } from './hard-problem.inputs';
 import type { BorderNoticeWorkflow } from './border-notice.workflow';
 import { decodeCursor, encodeCursor } from '../../persistence/cursor';
+import { listNotices } from './problems.queries';
 
 export interface BorderNoticeInputData {
   location: string;
@@ -173,10 +174,8 @@ export class BorderNoticeService {
   async list(actor: Principal, filters: BorderNoticeFilters): Promise<{ items: BorderNotice[]; nextCursor: string | null; squadById: Map<number, Squad> }> {
     const m = this.db.manager;
     const limit = Math.min(Math.max(filters.limit ?? 50, 1), 200);
-    const q = m.createQueryBuilder(BorderNotice, 'n').where('n.brigade_id = :b', { b: actor.brigadeId });
-    if (filters.state?.length) q.andWhere('n.state IN (:...states)', { states: filters.state });
-    if (filters.cursor) q.andWhere('n.id < :cursor', { cursor: decodeCursor(filters.cursor) });
-    const [rows, squads] = await Promise.all([q.orderBy('n.id', 'DESC').limit(limit + 1).getMany(), m.find(Squad, { where: { brigadeId: actor.brigadeId } })]);
+    const query = { brigadeId: actor.brigadeId, states: filters.state, beforeId: filters.cursor ? decodeCursor(filters.cursor) : undefined, take: limit + 1 };
+    const [rows, squads] = await Promise.all([listNotices(m, query), m.find(Squad, { where: { brigadeId: actor.brigadeId } })]);
     const items = rows.slice(0, limit);
     return { items, nextCursor: rows.length > limit ? encodeCursor(items[items.length - 1].id) : null, squadById: new Map(squads.map((s) => [s.id, s])) };
   }

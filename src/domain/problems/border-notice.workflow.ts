@@ -12,7 +12,7 @@ import {
   mayBorderNotice,
 } from '../../../workflows/border-notice';
 import type { StepRecord, WorkflowDefinition } from '../../engine/workflow-definition';
-import { sql } from '../../persistence/sql';
+import { insertRow, updateRow } from '../../persistence/rows';
 import { groupMembers, ownSquadIn } from '../plans/group-scope';
 
 export type BorderNoticeWorkflow = WorkflowDefinition<BorderNoticeContext, BorderNoticeInput>;
@@ -52,8 +52,8 @@ async function projectBorderNotice(m: EntityManager, step: StepRecord<BorderNoti
       created_at: step.at,
       ...columns,
     };
-    await sql(m, `INSERT INTO border_notices (${Object.keys(all).join(', ')}) VALUES (${Object.keys(all).map(() => '?').join(', ')})`, Object.values(all));
+    await insertRow(m, 'border_notices', all);
   } else {
-    await sql(m, `UPDATE border_notices SET ${Object.keys(columns).map((n) => `${n} = ?`).join(', ')} WHERE id = ?`, [...Object.values(columns), step.instanceId]);
+    await updateRow(m, 'border_notices', step.instanceId, columns);
   }
 }

@@ -14,7 +14,7 @@ import type { CommandEvent } from '../../engine/workflow-definition';
 import { ForbiddenError, NotFoundError, RuleViolationError, ValidationError } from '../../errors';
 import type { Database } from '../../persistence/data-source';
 import { HardProblem, HardProblemOperation, HardProblemReport, HardProblemResolution, Operation, Squad, type User, WorkflowDeadline, type WorkflowHistory } from '../../persistence/entities';
-import { sql } from '../../persistence/sql';
+import { type ProblemListQuery, listProblems, problemIdsOfPlan, recentProblemsOfCategory, unlinkOperation, versionsOf } from './problems.queries';
 import { decodeCursor, encodeCursor } from '../../persistence/cursor';
 import type { OrgService, Principal } from '../org/org.service';
 import type { DuplicateQuery, ProblemEventInput, ProblemFilters, ProblemReportInput } from './hard-problem.inputs';
@@ -116,18 +116,10 @@ export class HardProblemService {
     if (key.length < 2 || !query.category) return [];
     const since = new Date(this.clock.now().getTime() - this.config.problems.duplicateWindowDays * 86_400_000);
     const m = this.db.manager;
-    const candidates = await m
-      .createQueryBuilder(HardProblem, 'p')
-      .where('p.brigade_id = :b AND p.category = :c AND p.reported_at >= :since AND p.state <> :merged', { b: actor.brigadeId, c: query.category, since, merged: 'merged' })
-      .orderBy('p.reported_at', 'DESC')
-      .take(200)
-      .getMany();
+    const candidates = await recentProblemsOfCategory(m, actor.brigadeId, query.category, since);
     const found = candidates.filter((p) => p.locationKey === key || p.locationKey.includes(key) || key.includes(p.locationKey)).slice(0, 10);
     // Each with its version: a REBOUND on it is sent against what was seen (the hotline feed reads nothing more of a problem it did not report).
-    const { rows } = found.length
-      ? await sql<{ id: number; version: number }>(m, `SELECT id, version FROM workflow_instances WHERE id IN (${found.map(() => '?').join(', ')})`, found.map((p) => p.id))
-      : { rows: [] };
-    const versions = new Map(rows.map((r) => [Number(r.id), Number(r.version)]));
+    const versions = await versionsOf(m, found.map((p) => p.id));
     return found.map((p) => Object.assign(p, { version: versions.get(p.id) ?? 1 }));
   }
 
@@ -233,25 +225,16 @@ export class HardProblemService {
     const m = this.db.manager;
     const limit = Math.min(Math.max(filters.limit ?? 50, 1), 200);
     const squads = await m.find(Squad, { where: { brigadeId: actor.brigadeId } });
-    const q = m.createQueryBuilder(HardProblem, 'p').where('p.brigade_id = :b', { b: actor.brigadeId });
     // The hotline feed lists only what it reported (problem.policy.ts): its own problems, and those it told of a rebound on or that gained its report by a merge.
-    const reporter = problemListReporter(actor);
-    if (reporter !== null) {
-      q.andWhere('(p.created_by = :reporter OR EXISTS (SELECT 1 FROM hard_problem_reports r WHERE r.problem_id = p.id AND r.by_user_id = :reporter))', { reporter });
-    }
-    if (filters.state?.length) q.andWhere('p.state IN (:...states)', { states: filters.state });
-    if (filters.source) q.andWhere('p.source = :source', { source: filters.source });
-    if (filters.category) q.andWhere('p.category = :category', { category: filters.category });
+    const query: ProblemListQuery = { brigadeId: actor.brigadeId, reporterId: problemListReporter(actor), states: filters.state, source: filters.source, category: filters.category, take: limit + 1 };
     if (filters.squad) {
       const squad = squads.find((s) => s.code === filters.squad);
       if (!squad) throw new ValidationError(`Unknown squad code: ${filters.squad}`, { squad: `unknown_code:${filters.squad}` });
-      // squad_ids is JSON text written without spaces ([3,7]): the id as a whole element.
-      const s = String(squad.id);
-      q.andWhere('(p.squad_ids LIKE :a OR p.squad_ids LIKE :b2 OR p.squad_ids LIKE :c OR p.squad_ids LIKE :d)', { a: `[${s}]`, b2: `[${s},%`, c: `%,${s}]`, d: `%,${s},%` });
+      query.squadId = squad.id;
     }
-    if (filters.q) q.andWhere('(p.title LIKE :q OR p.location LIKE :q)', { q: `%${filters.q.replace(/[%_]/g, '')}%` });
-    if (filters.cursor) q.andWhere('p.id < :cursor', { cursor: decodeCursor(filters.cursor) });
-    const rows = await q.orderBy('p.id', 'DESC').limit(limit + 1).getMany();
+    if (filters.q) query.text = filters.q.replace(/[%_]/g, '');
+    if (filters.cursor) query.beforeId = decodeCursor(filters.cursor);
+    const rows = await listProblems(m, query);
     const items = rows.slice(0, limit);
     return { items, nextCursor: rows.length > limit ? encodeCursor(items[items.length - 1].id) : null, squadById: new Map(squads.map((s) => [s.id, s])) };
   }
@@ -319,7 +302,7 @@ export async function checkPlanProblems(m: EntityManager, brigadeId: number, ids
   const unknown = unique.filter((id) => !found.some((p) => p.id === id));
   if (unknown.length) throw new ValidationError(`Unknown hard problem(s): ${unknown.join(', ')}`, { problems: `unknown_problem:${unknown.join(',')}` });
   // A plan keeps a target it named before, even if that problem was resolved since (an edit of the draft does not lose it).
-  const named = operationId === undefined ? [] : (await sql<{ problem_id: number }>(m, 'SELECT problem_id FROM hard_problem_operations WHERE operation_id = ?', [operationId])).rows.map((r) => Number(r.problem_id));
+  const named = operationId === undefined ? [] : await problemIdsOfPlan(m, operationId);
   const closed = found.filter((p) => !TARGETABLE.includes(p.state) && !named.includes(p.id));
   if (closed.length) {
     throw new RuleViolationError(
@@ -332,9 +315,8 @@ export async function checkPlanProblems(m: EntityManager, brigadeId: number, ids
 /** The plan names exactly these problems now (an edit of the draft replaces the list; resolutions are not the plan's and stay). */
 export async function setPlanProblems(m: EntityManager, brigadeId: number, operationId: number, ids: readonly number[], at: Date): Promise<void> {
   const unique = [...new Set(ids)];
-  const { rows } = await sql<{ problem_id: number }>(m, 'SELECT problem_id FROM hard_problem_operations WHERE operation_id = ?', [operationId]);
-  for (const r of rows) {
-    if (!unique.includes(Number(r.problem_id))) await sql(m, 'DELETE FROM hard_problem_operations WHERE operation_id = ? AND problem_id = ?', [operationId, Number(r.problem_id)]);
+  for (const problemId of await problemIdsOfPlan(m, operationId)) {
+    if (!unique.includes(problemId)) await unlinkOperation(m, operationId, problemId);
   }
   for (const id of unique) await linkOperation(m, brigadeId, id, operationId, at);
 }

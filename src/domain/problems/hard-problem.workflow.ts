@@ -14,7 +14,8 @@ import {
   mayHardProblem,
 } from '../../../workflows/hard-problem';
 import type { CommandEvent, StepRecord, WorkflowDefinition } from '../../engine/workflow-definition';
-import { sql } from '../../persistence/sql';
+import { closeDeadline, holdingHostSquads, insertProblemReport, insertResolution, linkOperation, mergeProblemRows, problemStateForUpdate } from './problems.queries';
+import { insertRow, updateRow } from '../../persistence/rows';
 
 export type HardProblemWorkflow = WorkflowDefinition<HardProblemContext, HardProblemInput>;
 
@@ -27,15 +28,8 @@ export function locationKey(location: string): string {
  * R12: the host squads holding, now, an operation whose plan targets the
  * problem or that resolved it — they find its rebound in holding (§3.4).
  */
-export async function holdingSquadsOf(m: EntityManager, brigadeId: number, problemId: number): Promise<number[]> {
-  const { rows } = await sql<{ host_squad_id: number }>(
-    m,
-    `SELECT DISTINCT o.host_squad_id FROM operations o
-      WHERE o.brigade_id = ? AND o.state = 'holding' AND o.host_squad_id IS NOT NULL
-        AND (o.id IN (SELECT operation_id FROM hard_problem_operations WHERE problem_id = ?) OR o.id IN (SELECT operation_id FROM hard_problem_resolutions WHERE problem_id = ?))`,
-    [brigadeId, problemId, problemId],
-  );
-  return rows.map((r) => Number(r.host_squad_id));
+export function holdingSquadsOf(m: EntityManager, brigadeId: number, problemId: number): Promise<number[]> {
+  return holdingHostSquads(m, brigadeId, problemId);
 }
 
 /** The facts a problem's rules read: the survivor MERGE names; for REBOUND, the squads holding an operation of it. */
@@ -43,11 +37,9 @@ export async function hardProblemFacts(m: EntityManager, brigadeId: number, comm
   if (command.type === 'REBOUND') return { mergeTarget: null, holdingSquadIds: await holdingSquadsOf(m, brigadeId, id) };
   if (command.type !== 'MERGE') return { mergeTarget: null };
   const intoId = Number(command.intoId);
-  const { rows } = Number.isSafeInteger(intoId)
-    ? // The survivor is held until this step commits: two problems merged into each other at once cannot both go (SQLite's writes are one at a time anyway).
-      await sql<{ id: number; state: string }>(m, `SELECT id, state FROM hard_problems WHERE id = ? AND brigade_id = ?${m.connection.driver.options.type === 'better-sqlite3' ? '' : ' FOR UPDATE'}`, [intoId, brigadeId])
-    : { rows: [] };
-  return { mergeTarget: rows[0] ? { id: Number(rows[0].id), state: rows[0].state as HardProblemState } : null };
+  // The survivor is held until this step commits: two problems merged into each other at once cannot both go.
+  const target = Number.isSafeInteger(intoId) ? await problemStateForUpdate(m, brigadeId, intoId) : null;
+  return { mergeTarget: target ? { id: target.id, state: target.state as HardProblemState } : null };
 }
 
 /** Hard problems run by the engine: machine and rules from workflows/hard-problem, projection here. */
@@ -74,18 +66,10 @@ export function hardProblemWorkflow(config: Readonly<Config>): HardProblemWorkfl
 }
 
 async function addReport(m: EntityManager, step: StepRecord<HardProblemContext>, kind: string, source: string | null, description: string): Promise<void> {
-  await sql(
-    m,
-    'INSERT INTO hard_problem_reports (brigade_id, problem_id, original_problem_id, kind, source, description, by_user_id, at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
-    [step.brigadeId, step.instanceId, step.instanceId, kind, source, description.slice(0, 5000), step.actor.userId, step.at],
-  );
+  await insertProblemReport(m, { brigadeId: step.brigadeId, problemId: step.instanceId, kind, source, description: description.slice(0, 5000), byUserId: step.actor.userId, at: step.at });
 }
 
-/** Makes an operation's plan target a problem unless it does already. */
-export async function linkOperation(m: EntityManager, brigadeId: number, problemId: number, operationId: number, at: Date): Promise<void> {
-  const { rows } = await sql(m, 'SELECT 1 AS x FROM hard_problem_operations WHERE problem_id = ? AND operation_id = ?', [problemId, operationId]);
-  if (!rows.length) await sql(m, 'INSERT INTO hard_problem_operations (problem_id, operation_id, brigade_id, linked_at) VALUES (?, ?, ?, ?)', [problemId, operationId, brigadeId, at]);
-}
+export { linkOperation };
 
 /** Writes the problem's queryable record from its snapshot (and, on a merge, hands its reports and the plans that target it to the survivor). */
 async function projectHardProblem(m: EntityManager, step: StepRecord<HardProblemContext>): Promise<void> {
@@ -118,11 +102,11 @@ async function projectHardProblem(m: EntityManager, step: StepRecord<HardProblem
       created_by: ctx.reportedBy,
       ...columns,
     };
-    await sql(m, `INSERT INTO hard_problems (${Object.keys(all).join(', ')}) VALUES (${Object.keys(all).map(() => '?').join(', ')})`, Object.values(all));
+    await insertRow(m, 'hard_problems', all);
     await addReport(m, step, 'report', ctx.report.source, ctx.report.description);
     return;
   }
-  await sql(m, `UPDATE hard_problems SET ${Object.keys(columns).map((n) => `${n} = ?`).join(', ')} WHERE id = ?`, [...Object.values(columns), step.instanceId]);
+  await updateRow(m, 'hard_problems', step.instanceId, columns);
   const event = step.event;
   if (event.type === 'REBOUND') {
     await addReport(m, step, 'rebound', String(event.origin), String(event.note ?? ''));
@@ -130,27 +114,12 @@ async function projectHardProblem(m: EntityManager, step: StepRecord<HardProblem
     // §3.4: the survivor gains the duplicate's reports (and so its sources) and the plans that target it; the
     // duplicate keeps none, so no operation lists both. (A duplicate has no resolutions to hand over: only a
     // reported problem is merged.)
-    const into = ctx.mergedIntoId;
-    await sql(m, 'UPDATE hard_problem_reports SET problem_id = ? WHERE problem_id = ?', [into, step.instanceId]);
-    const { rows } = await sql<{ operation_id: number }>(m, 'SELECT operation_id FROM hard_problem_operations WHERE problem_id = ?', [step.instanceId]);
-    for (const r of rows) await linkOperation(m, step.brigadeId, into, Number(r.operation_id), step.at);
-    await sql(m, 'DELETE FROM hard_problem_operations WHERE problem_id = ?', [step.instanceId]);
-    await sql(m, 'UPDATE hard_problems SET updated_at = ? WHERE id = ?', [step.at, into]);
+    await mergeProblemRows(m, step.brigadeId, step.instanceId, ctx.mergedIntoId, step.at);
   } else if (event.type === 'RECORD_CALLBACK') {
     // The call-back is a step within `resolved`: the engine closes time limits on a change of state only.
-    await sql(
-      m,
-      "UPDATE workflow_deadlines SET closed_at = ?, outcome = CASE WHEN due_at >= ? THEN 'met' ELSE 'late' END WHERE instance_id = ? AND kind = 'callback' AND closed_at IS NULL",
-      [step.at, step.at, step.instanceId],
-    );
+    await closeDeadline(m, step.instanceId, 'callback', step.at);
   } else if (event.type === 'RESOLVE' && lastResolution?.operationId != null) {
     // "Resolved by" is its own link: the plan's targets are the plan's (an edit of it never takes this away).
-    await sql(m, 'INSERT INTO hard_problem_resolutions (problem_id, seq, operation_id, brigade_id, resolved_at) VALUES (?, ?, ?, ?, ?)', [
-      step.instanceId,
-      step.seq,
-      lastResolution.operationId,
-      step.brigadeId,
-      step.at,
-    ]);
+    await insertResolution(m, { problemId: step.instanceId, seq: step.seq, operationId: lastResolution.operationId, brigadeId: step.brigadeId, at: step.at });
   }
 }

@@ -1,7 +1,7 @@
 import type { Database } from '../../persistence/data-source';
-import { BorderNotice, HardProblem, Squad } from '../../persistence/entities';
+import { type BorderNotice, type HardProblem, Squad } from '../../persistence/entities';
 import type { Principal } from '../org/org.service';
-import type { SelectQueryBuilder } from 'typeorm';
+import { noticesWaiting, problemsInState } from './problems.queries';
 
 /** What waits for a user among hard problems and border notices (SPEC §6: each role lands on its own inbox). */
 export interface ProblemWork {
@@ -15,17 +15,6 @@ export interface ProblemWork {
 
 const SHOWN = 20;
 
-/** squad_ids is JSON text written without spaces ([3,7]): the id as a whole element. */
-function atBorder<T extends object>(q: SelectQueryBuilder<T>, alias: string, squadId: number): SelectQueryBuilder<T> {
-  const s = String(squadId);
-  return q.andWhere(`(${alias}.squad_ids LIKE :sa OR ${alias}.squad_ids LIKE :sb OR ${alias}.squad_ids LIKE :sc OR ${alias}.squad_ids LIKE :sd)`, {
-    sa: `[${s}]`,
-    sb: `[${s},%`,
-    sc: `%,${s}]`,
-    sd: `%,${s},%`,
-  });
-}
-
 export class ProblemInboxService {
   constructor(private readonly db: Database) {}
 
@@ -33,30 +22,17 @@ export class ProblemInboxService {
     const m = this.db.manager;
     const leader = p.roles.includes('squad_leader') && p.squadId !== null;
     const duty = p.roles.includes('duty_officer');
-    const problems = (state: string, extra?: (q: SelectQueryBuilder<HardProblem>) => SelectQueryBuilder<HardProblem>) => {
+    const problems = (state: string, awaitingCallback = false) => {
       if (!leader && !duty) return Promise.resolve([] as HardProblem[]);
-      let q = m.createQueryBuilder(HardProblem, 'p').where('p.brigade_id = :b AND p.state = :state', { b: p.brigadeId, state });
-      if (extra) q = extra(q);
-      if (!duty) q = atBorder(q, 'p', p.squadId!);
-      return q.orderBy('p.id', 'ASC').take(SHOWN).getMany();
+      return problemsInState(m, { brigadeId: p.brigadeId, state, awaitingCallback, atBorderOf: duty ? undefined : p.squadId!, take: SHOWN });
     };
     const notices = async () => {
       if (!leader) return [];
       const own = await m.findOneBy(Squad, { id: p.squadId! });
-      const q = m.createQueryBuilder(BorderNotice, 'n').where('n.brigade_id = :b AND n.state = :s', { b: p.brigadeId, s: 'sent' });
       // R8: the notices told to the leader's group, and those of senders without a group (a mobile squad) at the border of the leader's own squad.
-      const sq = String(p.squadId);
-      const borderless = "(n.group_id IS NULL AND (n.squad_ids LIKE :na OR n.squad_ids LIKE :nb OR n.squad_ids LIKE :nc OR n.squad_ids LIKE :nd))";
-      const border = { na: `[${sq}]`, nb: `[${sq},%`, nc: `%,${sq}]`, nd: `%,${sq},%` };
-      if (own?.groupId !== null && own?.groupId !== undefined) q.andWhere(`(n.group_id = :g OR ${borderless})`, { g: own.groupId, ...border });
-      else q.andWhere(borderless, border);
-      return q.orderBy('n.id', 'ASC').take(SHOWN).getMany();
+      return noticesWaiting(m, { brigadeId: p.brigadeId, groupId: own?.groupId ?? null, squadId: p.squadId!, take: SHOWN });
     };
-    const [toAccept, waiting, callbacks] = await Promise.all([
-      problems('reported'),
-      notices(),
-      problems('resolved', (q) => q.andWhere("p.source = 'hotline_12319' AND p.callback_count = 0")),
-    ]);
+    const [toAccept, waiting, callbacks] = await Promise.all([problems('reported'), notices(), problems('resolved', true)]);
     return { toAccept, notices: waiting, callbacks };
   }
 

@@ -6,13 +6,13 @@ import { describeFieldProblem, t } from '../../i18n';
 import { mayResolveFlags } from '../../domain/oversight/oversight.policy';
 import { idParam } from '../api/params';
 import { flagLink, flagSentence } from '../presenters/flag.presenter';
-import { FLAG_KINDS, FLAG_STATUSES, resolveFlagBody, runJobBody } from '../schemas/oversight.schema';
+import { FLAG_KINDS, FLAG_STATUSES, resolveFlagBody } from '../schemas/oversight.schema';
 import { parseInput } from '../validate';
 import { monthOf } from '../../domain/oversight/periods';
 import { localName } from '../../i18n/local-name';
 import { signedIn } from '../signed-in';
 
-/** Oversight pages: flags, the compliance view (R6), the jobs and their log (managers). */
+/** Oversight pages: flags, the compliance view (R6). The jobs have their own page (jobs.routes.ts). */
 export function oversightPages(services: Services): Router {
   const r = Router();
 
@@ -130,37 +130,6 @@ export function oversightPages(services: Services): Router {
       notCounted: data.result.notCounted.map((o) => ({ ...o, why: t(req.locale, `compliance.reason_${o.reason}`, { hours: o.actualHours ?? '—' }) })),
       flags: data.flags.map((f) => ({ id: f.id, status: f.status, kind: f.kind, sentence: flagSentence(f, req.locale, names) })),
     });
-  });
-
-  // The oversight jobs and the signed-in manager's brigade's part of their runs (issue 11, finding 4).
-  const jobsView = async (req: Parameters<Parameters<Router['get']>[1]>[0], extra: Record<string, unknown> = {}) => {
-    const runs = await services.jobs.recentFor(signedIn(req), 60);
-    return {
-      pageTitle: t(req.locale, 'nav.jobs'),
-      nav: 'jobs',
-      jobs: services.jobs.brigadeJobs.map((j) => {
-        const last = runs.find((r) => r.job === j.name);
-        return { name: j.name, rule: j.description, title: t(req.locale, `job.${j.name}`), schedule: services.config.jobs.schedules[j.name] ?? '', last };
-      }),
-      runs: runs.map((r) => ({ ...r, summaryText: JSON.stringify(r.summary) })),
-      ...extra,
-    };
-  };
-
-  r.get('/jobs', async (req, res) => {
-    res.render('oversight/jobs', await jobsView(req));
-  });
-
-  r.post('/jobs/:name/run', async (req, res) => {
-    services.jobs.assertMayRun(signedIn(req));
-    try {
-      const { period } = parseInput(runJobBody, req.body?.period ? { period: String(req.body.period) } : {});
-      const run = await services.jobs.run(String(req.params.name), { via: 'manual', period, by: signedIn(req) });
-      res.render('oversight/jobs', await jobsView(req, { flash: { kind: run.status === 'ok' ? 'ok' : 'error', text: t(req.locale, `job_run.${run.status}`, { job: run.job, found: run.found, did: run.did }) } }));
-    } catch (e) {
-      if (!(e instanceof AppError) || e.status >= 500) throw e;
-      res.status(e.status).render('oversight/jobs', await jobsView(req, { flash: { kind: 'error', text: Object.values(e.fields).map((v) => describeFieldProblem(req.locale, v)).join(' ') || t(req.locale, `error.${e.code}`) } }));
-    }
   });
 
   return r;

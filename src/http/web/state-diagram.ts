@@ -1,17 +1,21 @@
 import type { AnyStateMachine } from 'xstate';
+import { ruleNames } from '../../../workflows/shared/rules';
 import { type Locale, t } from '../../i18n';
 
 /**
  * The state diagram of a machine, drawn on the server from the machine's own
  * definition (so it cannot drift from the rules): states are nodes, every
- * transition an edge labelled with its event, the current state highlighted.
- * Graphviz runs as WebAssembly (@viz-js/viz), offline.
+ * transition an edge labelled with its event and the names of the rules that
+ * guard it (`FILE [isLeadSquadLeader ∧ planFitToFile]`), the current state
+ * highlighted. Graphviz runs as WebAssembly (@viz-js/viz), offline.
  */
 
 interface Edge {
   from: string;
   to: string;
   event: string;
+  /** The names of the rules guarding the transition, who first; null for a guard that names none. */
+  rules: string[] | null;
 }
 
 /** States and transitions read from `machine.root` (self-transitions included as loops). */
@@ -25,7 +29,9 @@ export function machineGraph(machine: AnyStateMachine): { states: string[]; fina
     for (const [event, transitions] of node.transitions) {
       for (const tr of transitions) {
         const targets = tr.target?.map((s: { key: string }) => s.key) ?? [name];
-        for (const to of targets) if (!edges.some((e) => e.from === name && e.to === to && e.event === event)) edges.push({ from: name, to, event });
+        for (const to of targets) {
+          if (!edges.some((e) => e.from === name && e.to === to && e.event === event)) edges.push({ from: name, to, event, rules: ruleNames(tr.guard) });
+        }
       }
     }
   }
@@ -34,13 +40,25 @@ export function machineGraph(machine: AnyStateMachine): { states: string[]; fina
 }
 
 const quote = (s: string) => `"${s.replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`;
+const html = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+
+/** How many rule names share a line under the event's name (the diagram stays narrow enough for a page). */
+const RULES_PER_LINE = 2;
+
+/** An edge's label: the event, and under it the rules that guard it, joined by ∧ (a Graphviz HTML-like label). */
+function edgeLabel(event: string, rules: string[] | null): string {
+  if (!rules?.length) return `<${html(event)}>`;
+  const lines: string[] = [];
+  for (let i = 0; i < rules.length; i += RULES_PER_LINE) lines.push(rules.slice(i, i + RULES_PER_LINE).map(html).join(' ∧ '));
+  return `<${html(event)}<BR/><FONT POINT-SIZE="7" COLOR="#6b7785">[${lines.join(' ∧<BR/>')}]</FONT>>`;
+}
 
 /** DOT text of the machine, labels in `locale`, `current` filled. */
 export function machineDot(machine: AnyStateMachine, locale: Locale, current: string | null): string {
   const g = machineGraph(machine);
   const lines = [
     'digraph machine {',
-    '  rankdir=LR; bgcolor="transparent"; pad=0.2; nodesep=0.35; ranksep=0.5;',
+    '  rankdir=LR; bgcolor="transparent"; pad=0.2; nodesep=0.6; ranksep=0.5;',
     '  node [shape=box, style="rounded,filled", fillcolor="#ffffff", color="#7a8699", fontname="Noto Sans CJK SC, sans-serif", fontsize=11];',
     '  edge [color="#7a8699", fontname="Noto Sans CJK SC, sans-serif", fontsize=9, fontcolor="#44505f"];',
     '  start [shape=point, width=0.12, color="#44505f", label=""];',
@@ -52,7 +70,11 @@ export function machineDot(machine: AnyStateMachine, locale: Locale, current: st
     if (s === current) attrs.push('fillcolor="#1f5fbf"', 'fontcolor="#ffffff"', 'color="#1f5fbf"', 'penwidth=2');
     lines.push(`  ${quote(s)} [${attrs.join(', ')}];`);
   }
-  for (const e of g.edges) lines.push(`  ${quote(e.from)} -> ${quote(e.to)} [label=${quote(t(locale, `event.${e.event}`))}];`);
+  for (const e of g.edges) {
+    const event = t(locale, `event.${e.event}`);
+    const tooltip = e.rules?.length ? `${e.event}: ${e.rules.join(' ∧ ')}` : e.event;
+    lines.push(`  ${quote(e.from)} -> ${quote(e.to)} [label=${edgeLabel(event, e.rules)}, tooltip=${quote(tooltip)}];`);
+  }
   lines.push('}');
   return lines.join('\n');
 }

@@ -11,6 +11,7 @@ import { signedInContext } from './signed-in-context';
 import { baseLocals } from './locals';
 import { operationPages } from './operations.routes';
 import { oversightPages } from './oversight.routes';
+import { jobsPages } from './jobs.routes';
 import { incidentPages } from './incidents.routes';
 import { annualPages, figuresPages } from './figures.routes';
 import type { DatabaseSessionStore } from '../../persistence/session-store';
@@ -99,6 +100,7 @@ export function mountWeb(app: express.Express, services: Services, secret: strin
   web.use(inboxPages(services));
   web.use('/operations', operationPages(services));
   web.use(oversightPages(services));
+  web.use(jobsPages(services));
   web.use('/incidents', incidentPages(services));
   web.use('/figures', annualPages(services), figuresPages(services));
   web.use('/notifications', notificationPages(services));

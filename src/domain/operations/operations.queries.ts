@@ -1,0 +1,121 @@
+import type { EntityManager } from 'typeorm';
+import { Operation, User, UserRole } from '../../persistence/entities';
+import { sql } from '../../persistence/sql';
+
+/** The operations area's SQL: each function takes the EntityManager (or transaction) and returns plain rows. */
+
+/** R12: a round's holding checks and spot checks, as recorded. */
+export async function holdingRecordRows(m: EntityManager, operationId: number, round: number) {
+  const { rows } = await sql<{ kind: string; date: string | null; rebound_observed: unknown }>(
+    m,
+    "SELECT kind, date, rebound_observed FROM holding_records WHERE operation_id = ? AND round = ? AND kind IN ('holding_check', 'spot_check')",
+    [operationId, round],
+  );
+  return rows;
+}
+
+/** R13: items registered in the operation's goods ledger, counted per detaining squad (squad id → count). */
+export async function goodsCountBySquad(m: EntityManager, operationId: number): Promise<Record<number, number>> {
+  const { rows } = await sql<{ squad_id: unknown; n: unknown }>(
+    m,
+    'SELECT p.squad_id AS squad_id, COUNT(*) AS n FROM goods_items g JOIN goods_parties p ON p.id = g.party_id WHERE g.operation_id = ? GROUP BY p.squad_id',
+    [operationId],
+  );
+  return Object.fromEntries(rows.filter((r) => r.squad_id !== null).map((r) => [Number(r.squad_id), Number(r.n)]));
+}
+
+/** A squad's result line; the goods it detained are what the ledger registered for it (R13). */
+export async function writeResultLine(
+  m: EntityManager,
+  operationId: number,
+  line: { squadId: number; officers: number; vehicles: number; educated: number; handled: number },
+): Promise<void> {
+  await sql(
+    m,
+    `UPDATE operation_squads SET officers = ?, vehicles = ?, educated = ?, handled = ?,
+            goods_detained = (SELECT COUNT(*) FROM goods_items g JOIN goods_parties p ON p.id = g.party_id WHERE g.operation_id = ? AND p.squad_id = ?)
+      WHERE operation_id = ? AND squad_id = ?`,
+    [line.officers, line.vehicles, line.educated, line.handled, operationId, line.squadId, operationId, line.squadId],
+  );
+}
+
+/** Keeps the latest holding-check date on the operation (a check of an earlier day leaves it). */
+export async function noteHoldingCheckDate(m: EntityManager, operationId: number, date: string): Promise<void> {
+  await sql(m, 'UPDATE operations SET last_holding_check_date = ? WHERE id = ? AND (last_holding_check_date IS NULL OR last_holding_check_date < ?)', [date, operationId, date]);
+}
+
+/** R12: amends the day's holding check of a round, if there is one; false when there is none yet. */
+export async function amendHoldingCheck(
+  m: EntityManager,
+  key: { operationId: number; round: number; date: string },
+  check: { officersOnPost: number; reboundObserved: boolean; notes: string; byUserId: number | null; at: Date; historySeq: number },
+): Promise<boolean> {
+  const amended = await sql(
+    m,
+    "UPDATE holding_records SET officers_on_post = ?, rebound_observed = ?, notes = ?, by_user_id = ?, at = ?, history_seq = ?, amendments = amendments + 1 WHERE operation_id = ? AND kind = 'holding_check' AND round = ? AND date = ?",
+    [check.officersOnPost, check.reboundObserved, check.notes, check.byUserId, check.at, check.historySeq, key.operationId, key.round, key.date],
+  );
+  return amended.affected > 0;
+}
+
+/** The plan's number, if it has been given one. */
+export async function planNumberOf(m: EntityManager, operationId: number): Promise<number | null> {
+  const { rows } = await sql<{ number_seq: unknown }>(m, 'SELECT number_seq FROM operations WHERE id = ?', [operationId]);
+  return rows[0]?.number_seq === null || rows[0]?.number_seq === undefined ? null : Number(rows[0].number_seq);
+}
+
+export async function setPlanNumber(m: EntityManager, operationId: number, no: { year: number; seq: number }): Promise<void> {
+  await sql(m, 'UPDATE operations SET number_year = ?, number_seq = ? WHERE id = ?', [no.year, no.seq, operationId]);
+}
+
+/** Whether a hard problem is linked to the operation, or was resolved by it. */
+export async function isProblemOfOperation(m: EntityManager, operationId: number, problemId: number): Promise<boolean> {
+  const linked = await sql(
+    m,
+    'SELECT 1 FROM hard_problem_operations WHERE operation_id = ? AND problem_id = ? UNION SELECT 1 FROM hard_problem_resolutions WHERE operation_id = ? AND problem_id = ?',
+    [operationId, problemId, operationId, problemId],
+  );
+  return linked.rows.length > 0;
+}
+
+/** The active squad leaders of a squad. */
+export function activeSquadLeaders(m: EntityManager, squadId: number): Promise<User[]> {
+  return m
+    .createQueryBuilder(User, 'u')
+    .innerJoin(UserRole, 'r', 'r.user_id = u.id AND r.role = :role', { role: 'squad_leader' })
+    .where('u.squad_id = :squad AND u.active = :active', { squad: squadId, active: true })
+    .getMany();
+}
+
+/** What a list of operations is narrowed by, already resolved to ids and instants. */
+export interface OperationListQuery {
+  brigadeId: number;
+  states?: string[];
+  kind?: string;
+  source?: string;
+  groupId?: number;
+  squadId?: number;
+  from?: Date;
+  to?: Date;
+  number?: { year: number; seq: number };
+  text?: string;
+  /** Only ids below this one (the previous page's last). */
+  beforeId?: number;
+  take: number;
+}
+
+/** A page of the brigade's operations, newest (highest id) first. */
+export function listOperations(m: EntityManager, f: OperationListQuery): Promise<Operation[]> {
+  const q = m.createQueryBuilder(Operation, 'o').where('o.brigade_id = :brigade', { brigade: f.brigadeId });
+  if (f.states?.length) q.andWhere('o.state IN (:...states)', { states: f.states });
+  if (f.kind) q.andWhere('o.kind = :kind', { kind: f.kind });
+  if (f.source) q.andWhere('o.problem_source = :source', { source: f.source });
+  if (f.groupId !== undefined) q.andWhere('o.group_id = :group', { group: f.groupId });
+  if (f.squadId !== undefined) q.andWhere('EXISTS (SELECT 1 FROM operation_squads os WHERE os.operation_id = o.id AND os.squad_id = :squad)', { squad: f.squadId });
+  if (f.from) q.andWhere('o.planned_start >= :from', { from: f.from });
+  if (f.to) q.andWhere('o.planned_start < :to', { to: f.to });
+  if (f.number) q.andWhere('o.number_year = :ny AND o.number_seq = :ns', { ny: f.number.year, ns: f.number.seq });
+  else if (f.text !== undefined) q.andWhere('(o.title LIKE :text OR o.location LIKE :text)', { text: `%${f.text}%` });
+  if (f.beforeId !== undefined) q.andWhere('o.id < :cursor', { cursor: f.beforeId });
+  return q.orderBy('o.id', 'DESC').limit(f.take).getMany();
+}

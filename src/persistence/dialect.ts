@@ -1,0 +1,86 @@
+import type { EntityManager, ObjectLiteral, SelectQueryBuilder } from 'typeorm';
+import type { Database } from './data-source';
+import { sql } from './sql';
+
+/**
+ * Where SQLite and MySQL/MariaDB differ, said once: the rest of the code asks
+ * these helpers and never looks at which database it runs on.
+ */
+
+export function isSqlite(m: EntityManager): boolean {
+  return m.connection.options.type === 'better-sqlite3';
+}
+
+/**
+ * A unique or primary-key violation on either database — and only that: a
+ * NOT NULL, CHECK or foreign-key failure is a real error, not a race lost.
+ * SQLite: SQLITE_CONSTRAINT_UNIQUE / SQLITE_CONSTRAINT_PRIMARYKEY (better-sqlite3's
+ * extended codes); MySQL/MariaDB: errno 1062, ER_DUP_ENTRY.
+ */
+export function isUniqueViolation(e: unknown): boolean {
+  const err = e as { driverError?: { code?: unknown; errno?: unknown }; code?: unknown; errno?: unknown } | null;
+  if (!err || typeof err !== 'object') return false;
+  const code = err.driverError?.code ?? err.code;
+  const errno = err.driverError?.errno ?? err.errno;
+  return code === 'SQLITE_CONSTRAINT_UNIQUE' || code === 'SQLITE_CONSTRAINT_PRIMARYKEY' || code === 'ER_DUP_ENTRY' || errno === 1062;
+}
+
+/**
+ * An index hint for a table in a FROM clause: MariaDB's planner picks a worse
+ * index for some keyset-paged reads; SQLite's needs no hint (and has no such syntax).
+ */
+export function forceIndex(m: EntityManager, index: string): string {
+  return isSqlite(m) ? '' : ` FORCE INDEX (${index})`;
+}
+
+/**
+ * Inserts a row unless its unique key is taken (then leaves the existing row as it is).
+ * MySQL/MariaDB: ON DUPLICATE KEY UPDATE locks an existing row exclusively at once
+ * (INSERT IGNORE would take a shared lock, and two writers upgrading theirs would deadlock).
+ */
+export async function insertUnlessPresent(m: EntityManager, table: string, row: Record<string, unknown>, key: string): Promise<void> {
+  const names = Object.keys(row);
+  const insert = `INSERT INTO ${table} (${names.join(', ')}) VALUES (${names.map(() => '?').join(', ')})`;
+  const tail = isSqlite(m) ? ` ON CONFLICT (${key}) DO NOTHING` : ` ON DUPLICATE KEY UPDATE ${key} = ${key}`;
+  await sql(m, insert + tail, Object.values(row));
+}
+
+/**
+ * Holds a row's lock until the transaction ends (serialising the writers that read
+ * across rows under it). SQLite's writes are serialised already (one connection, one writer).
+ */
+export async function lockRow(m: EntityManager, table: string, id: number): Promise<void> {
+  if (!isSqlite(m)) await sql(m, `SELECT id FROM ${table} WHERE id = ? FOR UPDATE`, [id]);
+}
+
+/**
+ * The greatest id in a table such that every row up to it has committed or never will.
+ * SQLite: read under the write lock, so no transaction is open on the one shared connection.
+ * MySQL/MariaDB: a writer holding an id below the greatest committed one may not have committed
+ * yet (ids are taken at insert, rows seen at commit); writes take milliseconds, so after a pause
+ * of `settleMs` every row up to the cut has committed (or rolled back, and its id is never used again).
+ */
+export async function settledMaxId(db: Database, table: string, settleMs: number): Promise<number> {
+  const read = (m: EntityManager) => sql<{ upto: number | null }>(m, `SELECT MAX(id) AS upto FROM ${table}`);
+  const { rows } = db.kind === 'sqlite' ? await db.transaction(read) : await read(db.manager);
+  if (db.kind !== 'sqlite' && settleMs > 0) await new Promise((r) => setTimeout(r, settleMs));
+  return Number(rows[0]?.upto ?? 0);
+}
+
+/** The tail of a SELECT that holds its rows until the transaction ends (SQLite: nothing — its writers are one at a time). */
+export function forUpdate(m: EntityManager): string {
+  return isSqlite(m) ? '' : ' FOR UPDATE';
+}
+
+/** `INSERT` that skips rows a unique key already holds, in each database's words. */
+export function insertIgnore(m: EntityManager): string {
+  return isSqlite(m) ? 'INSERT OR IGNORE' : 'INSERT IGNORE';
+}
+
+/**
+ * A query builder's rows read with a shared lock on MySQL/MariaDB (a step in flight on them is waited for,
+ * then seen as it committed); SQLite runs one write transaction at a time, so none is in flight meanwhile.
+ */
+export function lockedForRead<T extends ObjectLiteral>(m: EntityManager, q: SelectQueryBuilder<T>): SelectQueryBuilder<T> {
+  return isSqlite(m) ? q : q.setLock('pessimistic_read');
+}
