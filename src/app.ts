@@ -24,7 +24,7 @@ import { mountWeb } from './http/web/web';
 import { useInputYears } from './http/schemas/common.schema';
 
 export interface AppOptions {
-  /** Signs session cookies (see src/http/web/session-secret.ts). */
+  /** Signs session cookies (see src/persistence/session-secret.ts). */
   sessionSecret: string;
 }
 

@@ -38,6 +38,8 @@ import { type OperationWorkflow, goodsBySquadOf, holdingCoverageOf, planFacts } 
 import type { Clock } from '../../clock';
 import { parseRecordNo } from '../numbering/record-number';
 import { checkPlanProblems, setPlanProblems } from '../problems/hard-problem.service';
+import { mayBeDesignatedCommander } from './operation.policy';
+import { eligibleCommanders } from './operations.read-models';
 
 /** Everything known about one operation, for presenters. */
 export interface OperationRecord {
@@ -291,6 +293,11 @@ export class OperationService {
     return { rows, verdict: verifyRecordChain(chain, rows, { rowsMayBeAhead: true }) };
   }
 
+  /** R4: who may be designated an operation's commander (the designation form's choices; `send` checks the same rule). */
+  async designatableCommanders(actor: Principal): Promise<User[]> {
+    return eligibleCommanders(this.db.manager, actor.brigadeId);
+  }
+
   /** A page of the brigade's operations, newest first, with cursor pagination. */
   async list(actor: Principal, filters: OperationFilters): Promise<OperationPage> {
     const m = this.db.manager;
@@ -413,7 +420,7 @@ export class OperationService {
         if (!found || !found.user.active) {
           throw new ValidationError(`Unknown user: ${input.commander}`, { commander: `unknown_user:${input.commander}` });
         }
-        if (!found.roles.some((r) => r === 'squad_leader' || r === 'commander')) {
+        if (!mayBeDesignatedCommander(found.roles)) {
           throw new RuleViolationError('A commander must be a squad leader or a commander', [
             { code: 'not_eligible_commander', field: 'commander', rule: 'R4' },
           ]);

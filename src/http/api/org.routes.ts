@@ -1,12 +1,13 @@
 import { Router } from 'express';
 import type { OrgService } from '../../domain/org/org.service';
+import { signedIn } from '../signed-in';
 
 /** /api/v1/squads and /api/v1/groups: the organisation, by code (SPEC §2). */
 export function orgApi(org: OrgService): Router {
   const r = Router();
 
   r.get('/squads', async (req, res) => {
-    const brigadeId = req.principal!.brigadeId;
+    const brigadeId = signedIn(req).brigadeId;
     const [squads, groups] = await Promise.all([org.squads(brigadeId), org.groups(brigadeId)]);
     const groupCode = new Map(groups.map((g) => [g.group.id, g.group.code]));
     res.json({
@@ -24,7 +25,7 @@ export function orgApi(org: OrgService): Router {
   });
 
   r.get('/groups', async (req, res) => {
-    const groups = await org.groups(req.principal!.brigadeId);
+    const groups = await org.groups(signedIn(req).brigadeId);
     res.json({
       items: groups.map(({ group, squads }) => ({
         code: group.code,
@@ -37,7 +38,7 @@ export function orgApi(org: OrgService): Router {
   });
 
   r.get('/me', (req, res) => {
-    const p = req.principal!;
+    const p = signedIn(req);
     res.json({ username: p.username, displayName: p.displayName, roles: p.roles, brigade: p.brigadeCode, squad: p.squad?.code ?? null, timeZone: p.timeZone });
   });
 

@@ -4,6 +4,7 @@ import type { FigureScope } from '../../domain/figures/scope';
 import type { IndicatorValue } from '../../domain/figures/indicators';
 import { type Locale, t } from '../../i18n';
 import { isoInZone } from '../../time';
+import { localName } from '../../i18n/local-name';
 
 export function periodJson(p: FigurePeriod, tz: string) {
   return { key: p.key, kind: p.kind, firstMonth: p.firstMonth, lastMonth: p.lastMonth, start: isoInZone(p.start, tz), end: isoInZone(p.end, tz) };
@@ -14,8 +15,8 @@ export function scopeJson(s: FigureScope) {
 }
 
 export function scopeName(s: FigureScope, locale: Locale): string {
-  if (s.squad) return locale === 'en' ? s.squad.nameEn : s.squad.name;
-  if (s.group) return locale === 'en' ? s.group.nameEn : s.group.name;
+  if (s.squad) return localName(locale, s.squad);
+  if (s.group) return localName(locale, s.group);
   return t(locale, 'figures.brigade');
 }
 

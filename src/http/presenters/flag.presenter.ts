@@ -1,13 +1,11 @@
 import { formatRecordNo } from '../../domain/numbering/record-number';
 import { type Locale, t } from '../../i18n';
-import type { Flag, LinkageGroup, Squad, User } from '../../persistence/entities';
+import type { Flag } from '../../persistence/entities';
+import type { FlagNames } from '../../domain/oversight/oversight.read-models';
 import { isoInZone } from '../../time';
+import { localName } from '../../i18n/local-name';
 
-export interface FlagNames {
-  groups: Map<number, LinkageGroup>;
-  squads: Map<number, Squad>;
-  users: Map<number, User>;
-}
+export type { FlagNames };
 
 interface OpFigure {
   id: number;
@@ -27,7 +25,7 @@ const hours = (h: number | null) => (h === null ? '—' : String(h));
 export function flagSentence(f: Flag, locale: Locale, names: FlagNames): string {
   const fig = (f.figures ?? {}) as Record<string, unknown>;
   const group = f.groupId !== null ? names.groups.get(f.groupId) : undefined;
-  const groupName = group ? (locale === 'en' ? group.nameEn : group.name) : '';
+  const groupName = localName(locale, group);
   switch (f.kind) {
     case 'monthly_minimum':
     case 'early_warning': {

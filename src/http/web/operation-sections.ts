@@ -1,7 +1,7 @@
 import type { Services } from '../../container';
 import type { Principal } from '../../domain/org/org.service';
 import type { Locale } from '../../i18n';
-import { goodsSection } from './goods.routes';
+import { goodsSection } from './goods-view';
 import { casesSection } from './cases-section';
 
 /**

@@ -1,9 +1,10 @@
 import type { Services } from '../../container';
 import type { OperationRecord } from '../../domain/operations/operation.service';
 import type { Principal } from '../../domain/org/org.service';
-import { AppError, EventNotAcceptedError, ForbiddenError, StaleVersionError } from '../../errors';
+import type { AppError } from '../../errors';
+import { refusalOf } from './refusal';
 import { describeFieldProblem, type Locale, t } from '../../i18n';
-import { Squad, User, UserRole, type WorkflowHistory } from '../../persistence/entities';
+import type { User, WorkflowHistory } from '../../persistence/entities';
 import { isoInZone, localDateOf } from '../../time';
 import { type FilingCheck, operationMachine } from '../../../workflows/operation';
 import { EVENT_FORMS, type FormFieldSpec } from './event-forms';
@@ -12,6 +13,7 @@ import { operationSections } from './operation-sections';
 import { lightOf } from '../../domain/oversight/lights';
 import { formatRecordNo } from '../../domain/numbering/record-number';
 import { numberOf } from '../presenters/operation.presenter';
+import { localName } from '../../i18n/local-name';
 
 /** A form the user was filling in, shown again with what they typed and what was wrong. */
 export interface FormState {
@@ -22,21 +24,10 @@ export interface FormState {
   status: number;
 }
 
-const name = (s: Squad | undefined, locale: Locale) => (s ? (locale === 'en' ? s.nameEn : s.name) : '');
 
 /** Turns a refusal into what the form shows: messages beside fields, and a banner saying what happened. */
 export function formStateFromError(e: AppError, type: string, values: Record<string, unknown>, locale: Locale): FormState {
-  const errors: Record<string, string> = {};
-  for (const [field, code] of Object.entries(e.fields)) errors[field] = describeFieldProblem(locale, code);
-  for (const p of e.problems) if (p.field) errors[p.field] = describeFieldProblem(locale, p.code, p.params);
-  let banner: FormState['banner'];
-  if (e instanceof StaleVersionError) banner = { kind: 'warning', text: t(locale, 'form.stale', { state: t(locale, `state.${e.currentState}`) }) };
-  else if (e instanceof EventNotAcceptedError) banner = { kind: 'warning', text: t(locale, 'form.not_accepted', { state: t(locale, `state.${e.currentState}`) }) };
-  else if (e instanceof ForbiddenError) banner = { kind: 'error', text: t(locale, `reason.${e.reason}`) };
-  else {
-    const general = e.problems.filter((p) => !p.field).map((p) => describeFieldProblem(locale, p.code, p.params));
-    banner = { kind: 'error', text: [t(locale, 'form.fix_fields'), ...general].join(' ') };
-  }
+  const { errors, banner } = refusalOf(e, locale, { states: 'state', stale: 'form.stale', notAccepted: 'form.not_accepted' });
   return { type, values, errors, banner, status: e.status };
 }
 
@@ -69,7 +60,7 @@ export async function operationPage(services: Services, p: Principal, locale: Lo
       totals.goodsDetained += row.goodsDetained ?? 0;
     }
     return {
-      squadName: name(squad(sid), locale),
+      squadName: localName(locale, squad(sid)),
       role: sid === plan.leadSquadId && sid === plan.hostSquadId ? 'lead_host' : sid === plan.leadSquadId ? 'lead' : sid === plan.hostSquadId ? 'host' : '',
       plannedOfficers: force?.officers ?? '',
       plannedVehicles: force?.vehicles ?? '',
@@ -87,9 +78,9 @@ export async function operationPage(services: Services, p: Principal, locale: Lo
       state: record.state,
       title: plan.title,
       kind: plan.kind,
-      groupName: group ? (locale === 'en' ? group.nameEn : group.name) : '',
-      leadName: name(squad(plan.leadSquadId), locale),
-      hostName: name(squad(plan.hostSquadId), locale),
+      groupName: localName(locale, group),
+      leadName: localName(locale, squad(plan.leadSquadId)),
+      hostName: localName(locale, squad(plan.hostSquadId)),
       commanders: record.commanders.map((u) => u.displayName).join('、'),
       designated: ctx.designatedCommanderId !== null,
       problemSource: plan.problemSource,
@@ -193,12 +184,7 @@ async function eventForms(services: Services, p: Principal, locale: Locale, reco
   const today = localDateOf(services.clock.now(), p.timeZone);
   let commanders: Array<{ value: string; label: string }> = [];
   if (allowed.includes('DESIGNATE_COMMANDER')) {
-    const eligible = await services.db.manager
-      .createQueryBuilder(User, 'u')
-      .innerJoin(UserRole, 'r', "r.user_id = u.id AND r.role IN ('squad_leader', 'commander')")
-      .where('u.brigade_id = :b AND u.active = :a', { b: p.brigadeId, a: true })
-      .orderBy('u.username', 'ASC')
-      .getMany();
+    const eligible = await services.operations.designatableCommanders(p);
     commanders = eligible.map((u) => ({ value: u.username, label: `${u.displayName} (${u.username})` }));
   }
   // The brigade's limits the helps and hints speak of.
@@ -252,7 +238,7 @@ async function eventForms(services: Services, p: Principal, locale: Locale, reco
           return {
             index: i,
             code: s?.code ?? '',
-            squadName: name(s, locale),
+            squadName: localName(locale, s),
             officers: cell('officers', force?.officers),
             vehicles: cell('vehicles', force?.vehicles),
             educated: cell('educated', 0),

@@ -1,9 +1,11 @@
 import type { Services } from '../../container';
-import { AppError, EventNotAcceptedError, ForbiddenError, StaleVersionError } from '../../errors';
-import { describeFieldProblem, type Locale, t } from '../../i18n';
+import type { AppError } from '../../errors';
+import { type Locale, t } from '../../i18n';
+import { type Refusal, refusalOf as renderRefusal } from './refusal';
 import type { Squad, WorkflowHistory } from '../../persistence/entities';
 import { readJson } from '../../persistence/sql';
 import { isoInZone, localToInstantIso } from '../../time';
+import { localName } from '../../i18n/local-name';
 
 /** What the hard-problem and border-notice pages share: form fields, refusals, timelines. */
 
@@ -21,24 +23,13 @@ export function instantOf(v: unknown, timeZone: string): string | undefined {
 }
 
 export const localNow = (d: Date, timeZone: string) => isoInZone(d, timeZone).slice(0, 16);
-export const squadLabel = (s: Squad | undefined, locale: Locale) => (s ? (locale === 'en' ? s.nameEn : s.name) : '');
-export const squadsOf = (ids: unknown, squadById: Map<number, Squad>, locale: Locale) => readJson<number[]>(ids).map((id) => squadLabel(squadById.get(id), locale));
+export const squadsOf = (ids: unknown, squadById: Map<number, Squad>, locale: Locale) => readJson<number[]>(ids).map((id) => localName(locale, squadById.get(id)));
 
-export interface Refusal {
-  errors: Record<string, string>;
-  banner: { kind: 'error' | 'warning'; text: string };
-}
+export type { Refusal };
 
-/** A refusal as a form shows it: a message beside each named field and a banner saying what happened. */
+/** A hard problem's or border notice's refusal: an error of one of a list's entries (`squads.1`) is shown by the list. */
 export function refusalOf(e: AppError, locale: Locale, prefix: Prefix): Refusal {
-  const errors: Record<string, string> = {};
-  for (const [field, code] of Object.entries(e.fields)) errors[field.replace(/\.\d+(\..*)?$/, '')] = describeFieldProblem(locale, code);
-  for (const p of e.problems) if (p.field) errors[p.field] = describeFieldProblem(locale, p.code, p.params);
-  if (e instanceof StaleVersionError) return { errors, banner: { kind: 'warning', text: t(locale, 'pm.form_stale', { state: t(locale, `${prefix}.state.${e.currentState}`) }) } };
-  if (e instanceof EventNotAcceptedError) return { errors, banner: { kind: 'warning', text: t(locale, 'pm.form_not_accepted', { state: t(locale, `${prefix}.state.${e.currentState}`) }) } };
-  if (e instanceof ForbiddenError) return { errors, banner: { kind: 'error', text: t(locale, `reason.${e.reason}`) } };
-  const general = e.problems.filter((p) => !p.field).map((p) => describeFieldProblem(locale, p.code, p.params));
-  return { errors, banner: { kind: 'error', text: [t(locale, 'form.fix_fields'), ...general].join(' ') } };
+  return renderRefusal(e, locale, { states: `${prefix}.state`, stale: 'pm.form_stale', notAccepted: 'pm.form_not_accepted', fieldOf: (path) => path.replace(/\.\d+(\..*)?$/, '') });
 }
 
 /** History payload fields worth showing in a timeline, with the words that label them. */

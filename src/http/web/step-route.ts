@@ -3,6 +3,7 @@ import type { Principal } from '../../domain/org/org.service';
 import { AppError, ValidationError } from '../../errors';
 import type { Locale } from '../../i18n';
 import { idParam } from '../api/params';
+import { signedIn } from '../signed-in';
 
 /** A step form sent back refused: which, what was typed, how it was refused, the status to answer with. */
 export interface RefusedStep<R> {
@@ -37,7 +38,7 @@ export function stepFormRoute<R>(
     try {
       // Own keys only: `constructor` or `toString` in the path is no form (it was an object's member, and a 500).
       if (!Object.hasOwn(route.forms, type)) throw new ValidationError(`No form for ${type}`, { type: 'invalid' });
-      res.redirect(303, await route.send(req.principal!, id, type, body));
+      res.redirect(303, await route.send(signedIn(req), id, type, body));
     } catch (e) {
       if (!(e instanceof AppError) || e.status >= 500 || e.status === 404) throw e;
       await route.refused(req, res, id, { type, values: body, refusal: route.refusal(e, req.locale), status: e.status });
