@@ -24,6 +24,7 @@ import { problemsPaths, problemsSchemas } from './openapi-problems';
 import { casesPaths, casesSchemas } from './openapi-cases';
 import { tokensPaths, tokensSchemas } from './openapi-tokens';
 import { ok, responseComponents } from './openapi-responses';
+import { asContract } from './openapi-contract';
 
 /**
  * The OpenAPI 3.1 document, generated from the very zod schemas the server
@@ -189,7 +190,7 @@ function notificationPaths(): Record<string, unknown> {
 
 export function openApiDocument(): Record<string, unknown> {
   const eventJson = json(eventSchema);
-  return {
+  const doc = {
     openapi: '3.1.0',
     info: {
       title: 'Liandong (联动) API',
@@ -390,4 +391,11 @@ export function openApiDocument(): Record<string, unknown> {
       ...tokensPaths(),
     },
   };
+  asContract(doc, {
+    badRequest: errors['400'],
+    hotlineFeed: err('Not allowed for this caller: the 12319 hotline feed may only report and read hard problems (hotline_feed_reports_only)'),
+    tooLarge: err('Body too large (payload_too_large, too_many_fields)'),
+    unsupportedEncoding: err('A compressed body (Content-Encoding) is refused (unsupported_encoding)'),
+  });
+  return doc;
 }

@@ -3,7 +3,7 @@ import { BORDER_NOTICE_EVENT_TYPES, BORDER_NOTICE_STATES } from '../../../workfl
 import { HARD_PROBLEM_EVENT_TYPES, HARD_PROBLEM_STATES, PROBLEM_CATEGORIES, PROBLEM_SOURCES } from '../../../workflows/hard-problem';
 import { OPERATION_STATES } from '../../../workflows/operation';
 import type { likelyDuplicate, noticeDetail, noticeListItem, noticePage, problemDetail, problemListItem, problemPage } from '../schemas/responses/problem.response';
-import { allOf, oneOf, oneOfOrNull } from './narrow';
+import { allOf, oneOf } from './narrow';
 import type { BorderNoticeRecordView } from '../../domain/problems/border-notice.service';
 import type { HardProblemPage, HardProblemRecordView } from '../../domain/problems/hard-problem.service';
 import type { BorderNotice, HardProblem, Squad } from '../../persistence/entities';
@@ -65,7 +65,7 @@ export function presentProblem(r: HardProblemRecordView, tz: string, now: Date):
     callbacks: ctx.callbacks.map((x) => ({ caller: x.caller, calledAt: at(x.calledAt, tz), outcome: x.outcome, note: x.note, recordedBy: user(x.recordedBy) })),
     reports: r.reports.map((x) => ({
       kind: x.kind,
-      source: oneOfOrNull(PROBLEM_SOURCES, x.source),
+      source: x.source,
       description: x.description,
       problem: x.originalProblemId,
       by: user(x.byUserId),

@@ -76,8 +76,8 @@ export const problemDetail = z
       .describe('Call-backs to the 12319 complainant after resolution'),
     reports: z.array(
       z.strictObject({
-        kind: z.string(),
-        source: z.enum(PROBLEM_SOURCES).nullable(),
+        kind: z.string().describe('report, rebound or merge'),
+        source: z.string().nullable().describe('A report’s source (hotspot, media …) or a rebound’s origin (holding, inspector, complaint)'),
         description: z.string(),
         problem: id.describe('The problem it was first reported on'),
         by: username,
