@@ -129,9 +129,14 @@ export interface CommonRefusals {
 export function asContract(doc: { paths: Record<string, Record<string, unknown>>; components: { schemas: Record<string, unknown> } }, refusals: CommonRefusals): void {
   for (const name of EVENT_UNIONS) doc.components.schemas[name] = discriminated(name, doc.components.schemas[name] as Schema);
   const seen = new Set<string>();
-  for (const [path, item] of Object.entries(doc.paths)) {
+  for (const [path, shared] of Object.entries(doc.paths)) {
+    const item = { ...shared };
+    doc.paths[path] = item;
     for (const method of Object.keys(item).filter((k) => METHODS.includes(k))) {
-      const op = item[method] as Operation;
+      // Parts build some operations from one shared object (e.g. every /history): each gets its own copy to name.
+      const op = { ...(item[method] as Operation) };
+      op.responses = { ...op.responses };
+      item[method] = op;
       const operationId = OPERATION_IDS[`${method} ${path}`];
       if (!operationId) throw new Error(`OpenAPI: no operationId for ${method} ${path}`);
       if (seen.has(operationId)) throw new Error(`OpenAPI: operationId ${operationId} twice`);
