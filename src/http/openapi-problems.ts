@@ -34,7 +34,7 @@ export function problemsPaths(): Record<string, unknown> {
       post: {
         summary: 'Report a hard problem (§3.4, R7): field staff and managers from any source; the 12319 hotline feed (role hotline_feed) hotline complaints only. Answers with likely duplicates',
         requestBody: body('NewHardProblem'),
-        responses: { '201': ok('Created (state reported), with `likelyDuplicates`', 'HardProblemReported'), ...errors, '422': err('A rule refuses the report (no squads at the border, an unknown squad …)') },
+        responses: { '201': ok('Created (state reported), with `likelyDuplicates`', 'HardProblem'), ...errors, '422': err('A rule refuses the report (no squads at the border, an unknown squad …)') },
       },
       get: { summary: 'The brigade’s hard problems, newest first (cursor pagination); the 12319 hotline feed lists only those it reported (or told of a rebound on)', parameters: queryParameters(listProblemsQuery), responses: { '200': ok('A page of problems (list items: fewer fields than a problem)', 'HardProblemPage'), '400': errors['400'], '401': errors['401'] } },
     },

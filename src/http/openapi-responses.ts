@@ -28,7 +28,6 @@ import {
   problemDetail,
   problemListItem,
   problemPage,
-  problemReported,
   problemStepAnswer,
 } from './schemas/responses/problem.response';
 
@@ -73,7 +72,6 @@ export const RESPONSE_SCHEMAS = {
   IndicatorList: indicatorList,
   Assessment: assessment,
   HardProblem: problemDetail,
-  HardProblemReported: problemReported,
   HardProblemSummary: problemListItem,
   HardProblemPage: problemPage,
   HardProblemStep: problemStepAnswer,

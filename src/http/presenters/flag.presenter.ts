@@ -1,6 +1,6 @@
 import type { z } from 'zod';
-import { FLAG_KINDS, FLAG_STATUSES } from '../schemas/oversight.schema';
-import type { flag } from '../schemas/responses/oversight.response';
+import { FLAG_STATUSES } from '../schemas/oversight.schema';
+import { RAISED_FLAG_KINDS, type flag } from '../schemas/responses/oversight.response';
 import { jsonObject, oneOf } from './narrow';
 import { formatRecordNo } from '../../domain/numbering/record-number';
 import { type Locale, t } from '../../i18n';
@@ -82,7 +82,7 @@ export function presentFlag(f: Flag, locale: Locale, tz: string, names: FlagName
   return {
     id: f.id,
     rule: f.rule,
-    kind: oneOf(FLAG_KINDS, f.kind),
+    kind: oneOf(RAISED_FLAG_KINDS, f.kind),
     period: f.period,
     group: f.groupId !== null ? (names.groups.get(f.groupId)?.code ?? null) : null,
     squad: f.squadId !== null ? (names.squads.get(f.squadId)?.code ?? null) : null,

@@ -6,11 +6,17 @@ import { freeJson, id, instantOrNull, list } from './common.response';
 
 /** What the oversight answers show: flags (SPEC §4), compliance (R6), jobs (src/http/presenters/flag.presenter.ts, the oversight routes). */
 
+/**
+ * Every kind of flag the jobs raise: the list filter's kinds (oversight.schema.ts) and the
+ * goods-limits job's (src/jobs/goods-limits.job.ts), which that filter does not take.
+ */
+export const RAISED_FLAG_KINDS = [...FLAG_KINDS, 'goods_near_limit', 'goods_past_limit'] as const;
+
 export const flag = z
   .strictObject({
     id,
     rule: z.string().describe('R6, R14, §3.5 …'),
-    kind: z.enum(FLAG_KINDS),
+    kind: z.enum(RAISED_FLAG_KINDS),
     period: z.string(),
     group: z.string().nullable(),
     squad: z.string().nullable(),

@@ -94,12 +94,12 @@ export const problemDetail = z
       .strictObject({ kind: z.string(), dueAt: instant, light })
       .nullable()
       .describe('§3.5: the open time limit of its state (`accept` while reported; `callback` for a resolved hotline problem) as a light'),
+    likelyDuplicates: z
+      .array(likelyDuplicate)
+      .optional()
+      .describe('On creation only: problems of the same kind at the same place reported recently; `suggestion` is MERGE (send it on this one) or REBOUND (send it on that resolved one)'),
   })
   .describe('A hard problem (难点顽症, §3.4): its report, what it gathered (its own reports, rebounds, merged duplicates), the operations that tackle it, state, version and what the caller may send now');
-
-export const problemReported = problemDetail
-  .extend({ likelyDuplicates: z.array(likelyDuplicate).describe('Problems of the same kind at the same place reported recently') })
-  .describe('A hard problem just reported, with its likely duplicates');
 
 export const problemStepAnswer = z.strictObject({
   id,
