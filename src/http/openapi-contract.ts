@@ -108,13 +108,24 @@ interface Operation {
 
 type Schema = { oneOf?: Schema[]; anyOf?: Schema[]; properties?: Record<string, { const?: unknown }>; discriminator?: unknown; [k: string]: unknown };
 
-/** An event union as oneOf with a discriminator on `type` (every branch must name its type as a constant). */
-function discriminated(name: string, schema: Schema): Schema {
+/**
+ * An event union as oneOf over named schemas (`Event_FILE`, `GoodsEvent_EXTEND` …)
+ * with a discriminator on `type` mapping each type to its schema (every branch
+ * must name its type as a constant).
+ */
+function discriminated(name: string, schemas: Record<string, unknown>): void {
+  const schema = schemas[name] as Schema;
   const branches = schema.oneOf ?? schema.anyOf;
   if (!branches) throw new Error(`OpenAPI: ${name} is not a union`);
-  for (const b of branches) if (b.properties?.type?.const === undefined) throw new Error(`OpenAPI: a branch of ${name} has no constant type`);
-  const { anyOf: _, oneOf: __, ...rest } = schema;
-  return { ...rest, oneOf: branches, discriminator: { propertyName: 'type' } };
+  const mapping: Record<string, string> = {};
+  for (const b of branches) {
+    const type = b.properties?.type?.const;
+    if (typeof type !== 'string') throw new Error(`OpenAPI: a branch of ${name} has no constant type`);
+    schemas[`${name}_${type}`] = b;
+    mapping[type] = `#/components/schemas/${name}_${type}`;
+  }
+  const { anyOf: _, oneOf: __, $schema: ___, ...rest } = schema;
+  schemas[name] = { ...rest, oneOf: Object.values(mapping).map(($ref) => ({ $ref })), discriminator: { propertyName: 'type', mapping } };
 }
 
 /** The refusals any call can meet, as the document words them. */
@@ -127,7 +138,7 @@ export interface CommonRefusals {
 }
 
 export function asContract(doc: { paths: Record<string, Record<string, unknown>>; components: { schemas: Record<string, unknown> } }, refusals: CommonRefusals): void {
-  for (const name of EVENT_UNIONS) doc.components.schemas[name] = discriminated(name, doc.components.schemas[name] as Schema);
+  for (const name of EVENT_UNIONS) discriminated(name, doc.components.schemas);
   const seen = new Set<string>();
   for (const [path, shared] of Object.entries(doc.paths)) {
     const item = { ...shared };

@@ -34,8 +34,7 @@ import {
 /**
  * The answers' schemas by their names in `components.schemas`: the very zod
  * schemas the presenters are typed by (src/http/schemas/responses), so the
- * document and the server's answers cannot drift apart. Each is complete on
- * its own (no references), so a client may take any one alone.
+ * document and the server's answers cannot drift apart.
  */
 export const RESPONSE_SCHEMAS = {
   Operation: operationDetail,
@@ -108,11 +107,18 @@ export const RESPONSE_SCHEMAS = {
 
 export type ResponseName = keyof typeof RESPONSE_SCHEMAS;
 
-/** The JSON Schema (2020-12, as OpenAPI 3.1 takes it) of what the server sends. */
+/**
+ * The JSON Schema (2020-12, as OpenAPI 3.1 takes it) of what the server sends:
+ * a named schema inside another (a page's items, a case's transfers) is a
+ * reference to it, so a generated client has one type for each.
+ */
 export function responseComponents(): Record<string, unknown> {
+  const registry = z.registry<{ id: string }>();
+  for (const [name, schema] of Object.entries(RESPONSE_SCHEMAS)) registry.add(schema, { id: name });
+  const { schemas } = z.toJSONSchema(registry, { io: 'output', uri: (name) => `#/components/schemas/${name}` });
   return Object.fromEntries(
-    Object.entries(RESPONSE_SCHEMAS).map(([name, schema]) => {
-      const { $schema: _, ...js } = z.toJSONSchema(schema, { io: 'output' }) as Record<string, unknown>;
+    Object.entries(schemas).map(([name, schema]) => {
+      const { $schema: _, $id: __, ...js } = schema as Record<string, unknown>;
       return [name, js];
     }),
   );

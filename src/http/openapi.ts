@@ -195,6 +195,7 @@ export function openApiDocument(): Record<string, unknown> {
     info: {
       title: 'Liandong (联动) API',
       version: '1',
+      license: { name: 'Proprietary (UNLICENSED): the brigade’s own system, not for reuse', identifier: 'LicenseRef-Liandong-Proprietary' },
       description:
         'Joint enforcement operations of a city-management enforcement brigade. Authenticate with `Authorization: Bearer <token>` ' +
         '(`npm run cli -- token <username>`). Errors are `{"error": {"code", "message", "fields"}}`. ' +

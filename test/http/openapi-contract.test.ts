@@ -114,7 +114,7 @@ describe('the document as a contract', () => {
 
   it('chooses every event union by its type (discriminator)', () => {
     for (const name of ['Event', 'GroupPlanEvent', 'MeetingEvent', 'HardProblemEvent', 'BorderNoticeEvent', 'GoodsEvent', 'TransferEvent']) {
-      expect({ name, discriminator: doc.components.schemas[name].discriminator }).toEqual({ name, discriminator: { propertyName: 'type' } });
+      expect({ name, discriminator: doc.components.schemas[name].discriminator }).toEqual({ name, discriminator: { propertyName: 'type', mapping: expect.any(Object) } });
       expect(Array.isArray(doc.components.schemas[name].oneOf)).toBe(true);
     }
   });
