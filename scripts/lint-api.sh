@@ -3,6 +3,8 @@
 # Redocly's recommended rules with no warning, and a client type-checked against the
 # types openapi-typescript generates. The document is built without a server (tsx).
 set -euo pipefail
+# No usage data sent and no update check: CI reaches the npm registry only.
+export REDOCLY_TELEMETRY=off REDOCLY_SUPPRESS_UPDATE_NOTICE=true
 cd "$(dirname "$0")/.."
 
 dir=$(mktemp -d "${TMPDIR:-/tmp}/liandong-api.XXXXXX")

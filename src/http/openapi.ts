@@ -1,5 +1,4 @@
 import { z } from 'zod';
-import { OPERATION_EVENT_TYPES, OPERATION_STATES } from '../../workflows/operation';
 import { createOperationSchema, eventSchema, listOperationsQuery, planPatchSchema } from './schemas/operation.schema';
 import { complianceQuery, listFlagsQuery, resolveFlagBody, runJobBody } from './schemas/oversight.schema';
 import { listIncidentsQuery } from './api/incidents.routes';
@@ -13,10 +12,7 @@ import {
   updateSquadSchema,
   updateUserSchema,
 } from './schemas/admin.schema';
-import { ROLES } from '../../workflows/shared/actor';
-import { SQUAD_KINDS } from '../persistence/entities';
 import { listNotificationsQuery, readAllSchema } from './schemas/notification.schema';
-import { NOTIFICATION_TOPICS } from '../domain/notifications/recipients';
 import { plansAndMeetingsPaths, plansAndMeetingsSchemas } from './openapi-plans-meetings';
 import { goodsPaths, goodsSchemas } from './openapi-goods';
 import { figuresPaths, figuresSchemas } from './openapi-figures';
