@@ -5,7 +5,7 @@ import type { HardProblemService } from '../../domain/problems/hard-problem.serv
 import type { OrgService } from '../../domain/org/org.service';
 import type { Clock } from '../../clock';
 import { presentHistory } from '../presenters/operation.presenter';
-import { presentDuplicates, presentNotice, presentNoticeSummary, presentProblem, presentProblemList } from '../presenters/problem.presenter';
+import { presentDuplicates, presentNotice, presentNoticePage, presentProblem, presentProblemList } from '../presenters/problem.presenter';
 import { duplicatesQuery, listNoticesQuery, listProblemsQuery, noticeEventSchema, problemEventSchema, reportProblemSchema, sendNoticeSchema } from '../schemas/problem.schema';
 import { parseInput } from '../validate';
 import { idParam } from './params';
@@ -65,8 +65,7 @@ export function borderNoticesApi(notices: BorderNoticeService, org: OrgService):
 
   r.get('/', async (req, res) => {
     const p = signedIn(req);
-    const page = await notices.list(p, parseInput(listNoticesQuery, req.query));
-    res.json({ items: page.items.map((n) => presentNoticeSummary(n, page.squadById, p.timeZone)), nextCursor: page.nextCursor });
+    res.json(presentNoticePage(await notices.list(p, parseInput(listNoticesQuery, req.query)), p.timeZone));
   });
 
   r.get('/:id', async (req, res) => {

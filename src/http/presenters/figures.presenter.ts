@@ -1,3 +1,5 @@
+import type { z } from 'zod';
+import type { drillPage, figurePeriod, figureScope, figures } from '../schemas/responses/figures.response';
 import { type DrillPage, type FiguresView, dwellOf } from '../../domain/figures/figures.service';
 import type { FigurePeriod } from '../../domain/figures/figure-period';
 import type { FigureScope } from '../../domain/figures/scope';
@@ -6,11 +8,11 @@ import { type Locale, t } from '../../i18n';
 import { isoInZone } from '../../time';
 import { localName } from '../../i18n/local-name';
 
-export function periodJson(p: FigurePeriod, tz: string) {
+export function periodJson(p: FigurePeriod, tz: string): z.output<typeof figurePeriod> {
   return { key: p.key, kind: p.kind, firstMonth: p.firstMonth, lastMonth: p.lastMonth, start: isoInZone(p.start, tz), end: isoInZone(p.end, tz) };
 }
 
-export function scopeJson(s: FigureScope) {
+export function scopeJson(s: FigureScope): z.output<typeof figureScope> {
   return { kind: s.kind, group: s.group?.code ?? null, squad: s.squad?.code ?? null };
 }
 
@@ -29,7 +31,7 @@ export function formatValue(v: IndicatorValue, locale: Locale): string {
 
 const valueJson = (v: IndicatorValue) => ({ value: v.value, numerator: v.numerator, denominator: v.denominator, tooFew: v.tooFew });
 
-export function presentFigures(view: FiguresView, locale: Locale, tz: string, recordsUrl: (indicator: string) => string) {
+export function presentFigures(view: FiguresView, locale: Locale, tz: string, recordsUrl: (indicator: string) => string): z.output<typeof figures> {
   return {
     scope: scopeJson(view.scope),
     period: periodJson(view.period, tz),
@@ -53,7 +55,7 @@ export function presentFigures(view: FiguresView, locale: Locale, tz: string, re
   };
 }
 
-export function presentDrill(page: DrillPage, locale: Locale, tz: string) {
+export function presentDrill(page: DrillPage, locale: Locale, tz: string): z.output<typeof drillPage> {
   return {
     indicator: { id: page.indicator.id, name: t(locale, `indicator.${page.indicator.id}.name`), definition: t(locale, `indicator.${page.indicator.id}.definition`) },
     scope: scopeJson(page.scope),

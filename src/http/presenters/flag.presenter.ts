@@ -1,3 +1,7 @@
+import type { z } from 'zod';
+import { FLAG_STATUSES } from '../schemas/oversight.schema';
+import { RAISED_FLAG_KINDS, type flag } from '../schemas/responses/oversight.response';
+import { jsonObject, oneOf } from './narrow';
 import { formatRecordNo } from '../../domain/numbering/record-number';
 import { type Locale, t } from '../../i18n';
 import type { Flag } from '../../persistence/entities';
@@ -71,19 +75,19 @@ export function flagLink(f: Flag, names: FlagNames): string | null {
   return null;
 }
 
-export function presentFlag(f: Flag, locale: Locale, tz: string, names: FlagNames) {
+export function presentFlag(f: Flag, locale: Locale, tz: string, names: FlagNames): z.output<typeof flag> {
   const at = (d: Date | null) => (d ? isoInZone(d, tz) : null);
   return {
     id: f.id,
     rule: f.rule,
-    kind: f.kind,
+    kind: oneOf(RAISED_FLAG_KINDS, f.kind),
     period: f.period,
     group: f.groupId !== null ? (names.groups.get(f.groupId)?.code ?? null) : null,
     squad: f.squadId !== null ? (names.squads.get(f.squadId)?.code ?? null) : null,
     record: f.recordType ? { type: f.recordType, id: f.recordId } : null,
-    status: f.status,
+    status: oneOf(FLAG_STATUSES, f.status),
     summary: flagSentence(f, locale, names),
-    figures: f.figures,
+    figures: f.figures === null || f.figures === undefined ? null : jsonObject(f.figures),
     raisedAt: at(f.raisedAt),
     lastCheckedAt: at(f.lastCheckedAt),
     resolvedAt: at(f.resolvedAt),
