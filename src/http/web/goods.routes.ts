@@ -5,13 +5,13 @@ import { REGISTERING_STATES, type GoodsRecordView } from '../../domain/goods/goo
 import type { Principal } from '../../domain/org/org.service';
 import { AppError } from '../../errors';
 import { type Locale, t } from '../../i18n';
-import type { WorkflowHistory } from '../../persistence/entities';
 import { DISPOSAL_METHODS, GOODS_STATES } from '../../../workflows/goods';
 import { idParam } from '../api/params';
 import { goodsEventSchemas, registerGoodsSchema } from '../schemas/goods.schema';
 import { parseInput } from '../validate';
 import { answerFor } from './locals';
-import { type Refusal, refusalOf as sharedRefusalOf, timelineOf as sharedTimeline } from './plans-meetings-view';
+import { type Refusal, refusalOf as sharedRefusalOf } from './plans-meetings-view';
+import { type TimelineWords, timelineOf, wordsOf } from './timeline';
 import { stepFormRoute } from './step-route';
 import { ledgerView } from './goods-view';
 import { localName } from '../../i18n/local-name';
@@ -332,7 +332,7 @@ async function itemPage(services: Services, p: Principal, locale: Locale, id: nu
         };
       }),
     custody: custody.map((c) => ({ custodian: squad(c.squadId), place: c.place, from: c.from, until: c.until, by: (c.byUserId !== null ? people.get(c.byUserId) : undefined) ?? c.by, reason: c.reason })),
-    timeline: await goodsTimeline(services, history, locale, p.timeZone),
+    timeline: await timelineOf(services.org, history, locale, p.timeZone, goodsTimelineWords(locale)),
     // The rows shown may be masked (goods.policy.ts): the check reads the stored steps itself.
     historyCheck: await services.historyChain.checkRows(p, 'goods', id, []),
   };
@@ -341,9 +341,9 @@ async function itemPage(services: Services, p: Principal, locale: Locale, id: nu
 /** History payload fields worth showing in a timeline, in this order. */
 const DETAIL_FIELDS = ['receivedBy', 'decisionRef', 'method', 'reason', 'storagePlace', 'note'];
 
-/** An item's custody steps with what each carried (the registration's own fields are on the page). */
-function goodsTimeline(services: Services, history: WorkflowHistory[], locale: Locale, timeZone: string) {
-  return sharedTimeline(services, history, locale, timeZone, 'goods', (payload, event) =>
+/** An item's timeline words: what each custody step carried (the registration's own fields are on the page). */
+function goodsTimelineWords(locale: Locale): TimelineWords {
+  return wordsOf('goods', (payload, event) =>
     event === 'CREATE'
       ? []
       : DETAIL_FIELDS.filter((f) => typeof payload[f] === 'string' && payload[f] !== '').map((f) => ({

@@ -13,7 +13,8 @@ import { idParam } from '../api/params';
 import { createGroupPlanSchema, groupPlanEventSchemas, groupPlanPatchSchema } from '../schemas/group-plan.schema';
 import { parseInput } from '../validate';
 import { type PlanRow, formToGroupPlan, formToPlanEvent, typedRows } from './plans-meetings-forms';
-import { type Refusal, refusalOf, timelineOf } from './plans-meetings-view';
+import { type Refusal, refusalOf } from './plans-meetings-view';
+import { timelineOf, wordsOf } from './timeline';
 import { stepFormRoute } from './step-route';
 import { localName } from '../../i18n/local-name';
 import { signedIn } from '../signed-in';
@@ -293,7 +294,7 @@ async function planPage(services: Services, p: Principal, locale: Locale, id: nu
           })),
         };
       }),
-    timeline: await timelineOf(services, history, locale, tz, 'gplan'),
+    timeline: await timelineOf(services.org, history, locale, tz, wordsOf('gplan')),
     historyCheck: await services.historyChain.checkRows(p, 'group_plan', id, history),
   };
 }

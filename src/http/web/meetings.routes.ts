@@ -13,7 +13,8 @@ import { idParam } from '../api/params';
 import { createMeetingSchema, meetingEventSchemas, meetingPatchSchema } from '../schemas/meeting.schema';
 import { parseInput } from '../validate';
 import { formToMeeting, formToMeetingEvent, localInput } from './plans-meetings-forms';
-import { type Refusal, refusalOf, timelineOf } from './plans-meetings-view';
+import { type Refusal, refusalOf } from './plans-meetings-view';
+import { timelineOf, wordsOf } from './timeline';
 import { stepFormRoute } from './step-route';
 import { localName } from '../../i18n/local-name';
 import { signedIn } from '../signed-in';
@@ -335,7 +336,7 @@ async function meetingPage(services: Services, p: Principal, locale: Locale, id:
           }),
         };
       }),
-    timeline: await timelineOf(services, history, locale, p.timeZone, 'meeting'),
+    timeline: await timelineOf(services.org, history, locale, p.timeZone, wordsOf('meeting')),
     historyCheck: await services.historyChain.checkRows(p, 'meeting', id, history),
   };
 }

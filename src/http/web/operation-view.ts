@@ -4,7 +4,8 @@ import type { Principal } from '../../domain/org/org.service';
 import type { AppError } from '../../errors';
 import { refusalOf } from './refusal';
 import { describeFieldProblem, type Locale, t } from '../../i18n';
-import type { User, WorkflowHistory } from '../../persistence/entities';
+import type { User } from '../../persistence/entities';
+import { type StepDetails, timeline } from './timeline';
 import { isoInZone, localDateOf } from '../../time';
 import { type FilingCheck, operationMachine } from '../../../workflows/operation';
 import { EVENT_FORMS, type FormFieldSpec } from './event-forms';
@@ -136,7 +137,7 @@ export async function operationPage(services: Services, p: Principal, locale: Lo
     checklist: record.state === 'draft' ? checklistView(await services.operations.checklistOf(p, plan), locale) : null,
     forms,
     banner: form?.banner,
-    timeline: timeline(history, people, locale, at, record),
+    timeline: timeline(history, people, locale, tz, { events: 'event_done', states: 'state', details: operationDetails(locale, at, people) }),
     // Whether the history's hash chain verifies (for managers and inspectors; null for others).
     historyCheck: services.historyChain.check(p, chain, history),
     diagramSvg: await machineSvg(operationMachine, locale, record.state),
@@ -144,37 +145,22 @@ export async function operationPage(services: Services, p: Principal, locale: Lo
   };
 }
 
-function timeline(history: WorkflowHistory[], people: Map<number, User>, locale: Locale, at: (d: Date) => string, record: OperationRecord) {
-  return history
-    .slice()
-    .reverse()
-    .map((h) => {
-      const payload = (h.payload ?? {}) as Record<string, unknown>;
-      const details = DETAIL_FIELDS.filter((f) => payload[f] !== undefined && payload[f] !== '').map((f) => {
-        let value = payload[f];
-        if (f === 'reboundObserved') value = t(locale, value ? 'common.yes' : 'common.no');
-        else if (f === 'severity') value = t(locale, `severity.${value}`);
-        else if (f === 'incidentType') value = t(locale, `incident.${value}`);
-        else if (f === 'actualStart' || f === 'actualEnd') value = at(new Date(String(value)));
-        return { label: t(locale, `field.${f}`), value: String(value) };
-      });
-      if (h.event === 'DESIGNATE_COMMANDER' && typeof payload.commanderId === 'number') {
-        details.push({ label: t(locale, 'field.commander'), value: people.get(payload.commanderId)?.displayName ?? record.userById.get(payload.commanderId)?.displayName ?? String(payload.commanderId) });
-      }
-      return {
-        seq: h.seq,
-        event: h.event,
-        from: h.fromState,
-        to: h.toState,
-        changed: h.fromState !== h.toState,
-        actor: h.actorUserId === null ? t(locale, 'role.system') : (people.get(h.actorUserId)?.displayName ?? h.actorName),
-        role: h.actorRole,
-        // When it happened; and when it was recorded, for a step the system recorded after the fact.
-        at: at(h.effectiveAt ?? h.at),
-        recordedAt: h.effectiveAt && Math.abs(h.at.getTime() - h.effectiveAt.getTime()) >= 60_000 ? at(h.at) : null,
-        details,
-      };
+/** What an operation's step carried, as its timeline shows it (its reason, findings, times, the commander designated …). */
+function operationDetails(locale: Locale, at: (d: Date) => string, people: Map<number, User>): StepDetails {
+  return (payload, event) => {
+    const details = DETAIL_FIELDS.filter((f) => payload[f] !== undefined && payload[f] !== '').map((f) => {
+      let value = payload[f];
+      if (f === 'reboundObserved') value = t(locale, value ? 'common.yes' : 'common.no');
+      else if (f === 'severity') value = t(locale, `severity.${value}`);
+      else if (f === 'incidentType') value = t(locale, `incident.${value}`);
+      else if (f === 'actualStart' || f === 'actualEnd') value = at(new Date(String(value)));
+      return { label: t(locale, `field.${f}`), value: String(value) };
     });
+    if (event === 'DESIGNATE_COMMANDER' && typeof payload.commanderId === 'number') {
+      details.push({ label: t(locale, 'field.commander'), value: people.get(payload.commanderId)?.displayName ?? String(payload.commanderId) });
+    }
+    return details;
+  };
 }
 
 /** The forms this user may send now (the engine's allowedEvents), each with its fields and any typed values and errors. */

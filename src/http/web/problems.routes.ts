@@ -14,7 +14,8 @@ import { lightOf } from '../../domain/oversight/lights';
 import { listProblemsQuery, noticeEventSchemas, problemEventSchemas, reportProblemSchema, sendNoticeSchema } from '../schemas/problem.schema';
 import { parseInput } from '../validate';
 import { answerFor } from './locals';
-import { type Refusal, type StepFieldSpec, type StepFormState, instantOf, list, localNow, refusalOf, squadsOf, stepForm, str, timelineOf } from './problems-view';
+import { type Refusal, type StepFieldSpec, type StepFormState, instantOf, list, localNow, problemTimelineWords, refusalOf, squadsOf, stepForm, str } from './problems-view';
+import { timelineOf } from './timeline';
 import { localName } from '../../i18n/local-name';
 import { signedIn } from '../signed-in';
 
@@ -328,7 +329,7 @@ async function problemPage(services: Services, p: Principal, locale: Locale, id:
           form,
         ),
       ),
-    timeline: await timelineOf(services, history, locale, p.timeZone, 'hp'),
+    timeline: await timelineOf(services.org, history, locale, p.timeZone, problemTimelineWords(locale, 'hp')),
     // The rows shown may be masked (problem.policy.ts): the check reads the stored steps itself.
     historyCheck: await services.historyChain.checkRows(p, 'hard_problem', id, []),
   };
@@ -461,7 +462,7 @@ async function noticePage(services: Services, p: Principal, locale: Locale, id: 
           form,
         ),
       ),
-    timeline: await timelineOf(services, history, locale, p.timeZone, 'bn'),
+    timeline: await timelineOf(services.org, history, locale, p.timeZone, problemTimelineWords(locale, 'bn')),
     historyCheck: await services.historyChain.checkRows(p, 'border_notice', id, history),
   };
 }

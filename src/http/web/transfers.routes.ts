@@ -11,7 +11,8 @@ import { hasRole } from '../../../workflows/shared/actor';
 import { idParam } from '../api/params';
 import { createCaseSchema, createTransferSchema, transferEventSchemas } from '../schemas/case.schema';
 import { parseInput } from '../validate';
-import { type Refusal, refusalOf, timelineOf } from './plans-meetings-view';
+import { type Refusal, refusalOf } from './plans-meetings-view';
+import { timelineOf, wordsOf } from './timeline';
 import { stepFormRoute } from './step-route';
 import { localName } from '../../i18n/local-name';
 import { signedIn } from '../signed-in';
@@ -358,7 +359,7 @@ async function transferPage(services: Services, p: Principal, locale: Locale, id
           }),
         };
       }),
-    timeline: await timelineOf(services, history, locale, p.timeZone, 'transfer' as Parameters<typeof timelineOf>[4]),
+    timeline: await timelineOf(services.org, history, locale, p.timeZone, wordsOf('transfer')),
     historyCheck: await services.historyChain.checkRows(p, 'case_transfer', id, history),
   };
 }
