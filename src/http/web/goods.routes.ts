@@ -12,7 +12,7 @@ import { parseInput } from '../validate';
 import { answerFor } from './locals';
 import { type Refusal, refusalOf as sharedRefusalOf } from './plans-meetings-view';
 import { type TimelineWords, timelineOf, wordsOf } from './timeline';
-import { stepFormRoute } from './step-route';
+import { type StepFormState, stepFormRoute } from './step-route';
 import { ledgerView } from './goods-view';
 import { localName } from '../../i18n/local-name';
 import { signedIn } from '../signed-in';
@@ -236,13 +236,6 @@ async function registerView(services: Services, p: Principal, locale: Locale, op
   };
 }
 
-interface StepFormState {
-  type: string;
-  values: Body;
-  refusal: Refusal;
-  status: number;
-}
-
 async function renderRefused(req: Request, res: Response, services: Services, id: number, form: StepFormState) {
   const view = await itemPage(services, signedIn(req), req.locale, id, form);
   const offered = view.forms.some((f) => f.type === form.type);
@@ -321,6 +314,8 @@ async function itemPage(services: Services, p: Principal, locale: Locale, id: nu
               label: t(locale, `goods.field.${f.name}`),
               value,
               error: mine?.refusal.errors[f.name] ?? (f.name === 'custodianSquad' ? mine?.refusal.errors.custodianSquad : undefined),
+              // A method or a squad is chosen from a list (one always chosen: no blank).
+              is_select: f.kind === 'method' || f.kind === 'squad',
               options:
                 f.kind === 'method'
                   ? DISPOSAL_METHODS.map((mth) => ({ value: mth, label: t(locale, `goods.method.${mth}`), selected: mth === value }))

@@ -15,7 +15,7 @@ import { parseInput } from '../validate';
 import { formToMeeting, formToMeetingEvent, localInput } from './plans-meetings-forms';
 import { type Refusal, refusalOf } from './plans-meetings-view';
 import { timelineOf, wordsOf } from './timeline';
-import { stepFormRoute } from './step-route';
+import { type StepFormState, stepFormRoute } from './step-route';
 import { localName } from '../../i18n/local-name';
 import { signedIn } from '../signed-in';
 
@@ -250,13 +250,6 @@ async function formView(services: Services, p: Principal, locale: Locale, o: For
     errors,
     banner: o.refusal?.banner ?? null,
   };
-}
-
-interface StepFormState {
-  type: string;
-  values: Record<string, unknown>;
-  refusal: Refusal;
-  status: number;
 }
 
 async function renderRefused(req: Request, res: Response, services: Services, id: number, form: StepFormState) {

@@ -2,7 +2,8 @@ import type { Services } from '../../container';
 import type { OperationRecord } from '../../domain/operations/operation.service';
 import type { Principal } from '../../domain/org/org.service';
 import type { AppError } from '../../errors';
-import { refusalOf } from './refusal';
+import { type Refusal, refusalOf } from './refusal';
+import type { StepFormState } from './step-route';
 import { describeFieldProblem, type Locale, t } from '../../i18n';
 import type { User } from '../../persistence/entities';
 import { type StepDetails, timeline } from './timeline';
@@ -16,27 +17,16 @@ import { formatRecordNo } from '../../domain/numbering/record-number';
 import { numberOf } from '../presenters/operation.presenter';
 import { localName } from '../../i18n/local-name';
 
-/** A form the user was filling in, shown again with what they typed and what was wrong. */
-export interface FormState {
-  type: string;
-  values: Record<string, unknown>;
-  errors: Record<string, string>;
-  banner?: { kind: 'error' | 'warning'; text: string };
-  status: number;
-}
-
-
-/** Turns a refusal into what the form shows: messages beside fields, and a banner saying what happened. */
-export function formStateFromError(e: AppError, type: string, values: Record<string, unknown>, locale: Locale): FormState {
-  const { errors, banner } = refusalOf(e, locale, { states: 'state', stale: 'form.stale', notAccepted: 'form.not_accepted' });
-  return { type, values, errors, banner, status: e.status };
+/** An operation's refusal as its forms show it: messages beside fields, and a banner saying what happened. */
+export function operationRefusal(e: AppError, locale: Locale): Refusal {
+  return refusalOf(e, locale, { states: 'state', stale: 'form.stale', notAccepted: 'form.not_accepted' });
 }
 
 /** History payload fields worth showing in the timeline, in this order. */
 const DETAIL_FIELDS = ['reason', 'note', 'findings', 'rectification', 'shortReason', 'lateReason', 'earlyReason', 'coverageReason', 'summary', 'description', 'response', 'notes', 'actualStart', 'actualEnd', 'date', 'officersOnPost', 'reboundObserved', 'holdingDays', 'severity', 'incidentType'];
 
 /** Everything the operation's page shows, as plain values for the template. */
-export async function operationPage(services: Services, p: Principal, locale: Locale, id: number, form?: FormState) {
+export async function operationPage(services: Services, p: Principal, locale: Locale, id: number, form?: StepFormState) {
   const { record, history, chain } = await services.operations.getWithHistory(p, id);
   const tz = p.timeZone;
   const at = (d: Date | string | null | undefined) => (d ? isoInZone(new Date(d), tz).slice(0, 16).replace('T', ' ') : '');
@@ -136,7 +126,7 @@ export async function operationPage(services: Services, p: Principal, locale: Lo
     // A draft's page says what filing would still refuse (the same rules as FILE).
     checklist: record.state === 'draft' ? checklistView(await services.operations.checklistOf(p, plan), locale) : null,
     forms,
-    banner: form?.banner,
+    banner: form?.refusal.banner,
     timeline: timeline(history, people, locale, tz, { events: 'event_done', states: 'state', details: operationDetails(locale, at, people) }),
     // Whether the history's hash chain verifies (for managers and inspectors; null for others).
     historyCheck: services.historyChain.check(p, chain, history),
@@ -164,7 +154,7 @@ function operationDetails(locale: Locale, at: (d: Date) => string, people: Map<n
 }
 
 /** The forms this user may send now (the engine's allowedEvents), each with its fields and any typed values and errors. */
-async function eventForms(services: Services, p: Principal, locale: Locale, record: OperationRecord, form?: FormState) {
+async function eventForms(services: Services, p: Principal, locale: Locale, record: OperationRecord, form?: StepFormState) {
   const allowed = record.allowedEvents.filter((e) => Object.hasOwn(EVENT_FORMS, e));
   const plan = record.context.plan;
   const today = localDateOf(services.clock.now(), p.timeZone);
@@ -203,8 +193,13 @@ async function eventForms(services: Services, p: Principal, locale: Locale, reco
         hint: hintFor(type, f.name, locale, limits),
         value,
         checked: raw !== undefined && raw !== '' && raw !== '0',
-        error: mine?.errors[f.name],
+        error: mine?.refusal.errors[f.name],
       };
+      // The choices: the select's own, the commanders designatable, the problems a rebound may bring back (none chosen by default).
+      if (f.kind === 'select' || f.kind === 'commander' || f.kind === 'problem') {
+        field.is_select = true;
+        field.blank = t(locale, f.kind === 'problem' ? 'form.none' : 'form.choose');
+      }
       if (f.kind === 'select') {
         field.options = (f.options ?? []).map((o) => ({ value: o, label: t(locale, `${f.labelPrefix}${o}`), selected: value === o }));
       }
@@ -219,7 +214,7 @@ async function eventForms(services: Services, p: Principal, locale: Locale, reco
           const cell = (k: string, fallback: unknown) => ({
             name: `results[${i}][${k}]`,
             value: row[k] !== undefined ? String(row[k]) : fallback === undefined ? '' : String(fallback),
-            error: mine?.errors[`results.${i}.${k}`],
+            error: mine?.refusal.errors[`results.${i}.${k}`],
           });
           return {
             index: i,
@@ -230,27 +225,30 @@ async function eventForms(services: Services, p: Principal, locale: Locale, reco
             educated: cell('educated', 0),
             handled: cell('handled', 0),
             // R13: not typed — the ledger's count for the squad (goods are registered on the operation's page).
-            goodsDetained: { value: String(record.goodsBySquad[sid] ?? 0), error: mine?.errors[`results.${i}.goodsDetained`] },
+            goodsDetained: { value: String(record.goodsBySquad[sid] ?? 0), error: mine?.refusal.errors[`results.${i}.goodsDetained`] },
           };
         });
-        field.error = mine?.errors.results;
+        field.error = mine?.refusal.errors.results;
       }
       return field;
     });
     return {
       type,
+      action: `/operations/${record.operation.id}/events/${type}`,
       label: t(locale, `event.${type}`),
       help: t(locale, `event_help.${type}`, limits),
       tone: spec.tone,
+      // A step that cannot be undone (cancel, fail the audit) asks once more.
+      confirm: spec.tone === 'danger',
       coverage: spec.showsCoverage ? coverageView(record, locale, services.config.holding.minCoverage) : null,
       open: mine !== undefined,
       fields,
       expectedVersion: record.version,
       // Problems of fields this form does not have (FILE checks the whole plan): each names its field.
       problems: mine
-        ? Object.keys(mine.errors)
+        ? Object.keys(mine.refusal.errors)
             .filter((k) => !spec.fields.some((f) => k === f.name || k.startsWith(`${f.name}.`)))
-            .map((k) => fieldProblem(locale, k, mine.errors[k]))
+            .map((k) => fieldProblem(locale, k, mine.refusal.errors[k]))
         : [],
     };
   });

@@ -12,7 +12,8 @@ import { createOperationSchema, eventSchemas, planPatchSchema } from '../schemas
 import { parseInput } from '../validate';
 import { EVENT_FORMS, formToEvent } from './event-forms';
 import { answerFor } from './locals';
-import { type FormState, checklistView, formStateFromError, operationPage } from './operation-view';
+import { checklistView, operationPage, operationRefusal } from './operation-view';
+import { type StepFormState, stepFormRoute } from './step-route';
 import type { OperationRecord } from '../../domain/operations/operation.service';
 import type { Problem } from '../../../workflows/shared/problem';
 import { formatRecordNo } from '../../domain/numbering/record-number';
@@ -143,21 +144,14 @@ export function operationPages(services: Services): Router {
     });
   });
 
-  r.post('/:id/events/:type', async (req, res) => {
-    const p = signedIn(req);
-    const id = idParam(req.params.id);
-    const type = String(req.params.type);
-    const values = (req.body ?? {}) as Record<string, unknown>;
-    try {
-      // Own keys only: `constructor` or `toString` in the path is no form (it was an object's member, and a 500).
-      if (!Object.hasOwn(EVENT_FORMS, type)) throw new ValidationError(`No form for ${type}`, { type: 'invalid' });
-      const input = parseInput(eventSchemas[type as keyof typeof eventSchemas], formToEvent(type, values, p.timeZone)) as EventInput;
-      await operations.send(p, id, input);
-      res.redirect(303, `/operations/${id}?done=${type.toLowerCase()}`);
-    } catch (e) {
-      if (!(e instanceof AppError) || e.status >= 500 || e.status === 404) throw e;
-      await renderWithForm(req, res, services, id, formStateFromError(e, type, values, req.locale));
-    }
+  stepFormRoute(r, {
+    forms: EVENT_FORMS,
+    send: async (p, id, type, body) => {
+      await operations.send(p, id, parseInput(eventSchemas[type as keyof typeof eventSchemas], formToEvent(type, body, p.timeZone)) as EventInput);
+      return `/operations/${id}?done=${type.toLowerCase()}`;
+    },
+    refusal: operationRefusal,
+    refused: (req, res, id, form) => renderWithForm(req, res, services, id, form),
   });
 
   return r;
@@ -237,7 +231,7 @@ function returnReasonOf(record: OperationRecord): string | null {
   return record.state === 'draft' && record.context.returnCount > 0 ? record.context.lastReturnReason : null;
 }
 
-async function renderWithForm(req: Request, res: Response, services: Services, id: number, form: FormState) {
+async function renderWithForm(req: Request, res: Response, services: Services, id: number, form: StepFormState) {
   const view = await operationPage(services, signedIn(req), req.locale, id, form);
   answerFor(res, `/operations/${id}`);
   // A form for an event the user may no longer send still shows what they typed (read-only), so nothing is lost.

@@ -3,6 +3,7 @@ import { type Locale, t } from '../../i18n';
 import { type Refusal, refusalOf as renderRefusal } from './refusal';
 import type { Squad } from '../../persistence/entities';
 import { type TimelineWords, wordsOf } from './timeline';
+import type { StepFormState } from './step-route';
 import { readJson } from '../../persistence/sql';
 import { isoInZone, localToInstantIso } from '../../time';
 import { localName } from '../../i18n/local-name';
@@ -55,14 +56,9 @@ export interface StepFieldSpec {
   labelPrefix?: string;
 }
 
-export interface StepFormState {
-  type: string;
-  values: Body;
-  refusal: Refusal;
-  status: number;
-}
+export type { StepFormState };
 
-/** One step form of a record's page: its fields with what was typed (kept on a refusal) and the errors beside them. */
+/** One step form of a hard problem's or border notice's page (views/partials/step-form.hbs): its fields with what was typed (kept on a refusal) and the errors beside them. */
 export function stepForm(
   o: { type: string; prefix: Prefix; action: string; tone: string; fields: StepFieldSpec[]; version: number; defaults?: Record<string, string> },
   locale: Locale,
@@ -87,7 +83,11 @@ export function stepForm(
         label: t(locale, `${o.prefix}.field.${f.name}`),
         value,
         error: mine?.refusal.errors[f.name],
-        choices: (f.options ?? []).map((v) => ({ value: v, label: t(locale, `${f.labelPrefix}${v}`), selected: v === value })),
+        // A text is a name or a title (200 characters at most); a number names a record (an id, from 1).
+        maxlength: f.kind === 'text' ? 200 : undefined,
+        min: f.kind === 'number' ? 1 : undefined,
+        blank: f.kind === 'select' ? t(locale, 'form.choose') : undefined,
+        options: (f.options ?? []).map((v) => ({ value: v, label: t(locale, `${f.labelPrefix}${v}`), selected: v === value })),
       };
     }),
   };

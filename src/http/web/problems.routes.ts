@@ -3,7 +3,7 @@ import type { Services } from '../../container';
 import type { Principal } from '../../domain/org/org.service';
 import type { BorderNoticeEventInput } from '../../domain/problems/border-notice.service';
 import type { ProblemEventInput, ProblemReportInput } from '../../domain/problems/hard-problem.inputs';
-import { AppError, ValidationError } from '../../errors';
+import { AppError } from '../../errors';
 import { type Locale, t } from '../../i18n';
 import type { HardProblem, Squad } from '../../persistence/entities';
 import { maySendNotice } from '../../../workflows/border-notice';
@@ -14,6 +14,7 @@ import { lightOf } from '../../domain/oversight/lights';
 import { listProblemsQuery, noticeEventSchemas, problemEventSchemas, reportProblemSchema, sendNoticeSchema } from '../schemas/problem.schema';
 import { parseInput } from '../validate';
 import { answerFor } from './locals';
+import { stepFormRoute } from './step-route';
 import { type Refusal, type StepFieldSpec, type StepFormState, instantOf, list, localNow, problemTimelineWords, refusalOf, squadsOf, stepForm, str } from './problems-view';
 import { timelineOf } from './timeline';
 import { localName } from '../../i18n/local-name';
@@ -84,6 +85,14 @@ export function formToProblemEvent(type: string, body: Body, timeZone: string): 
     if (note.trim()) out.note = note;
   }
   return out;
+}
+
+/** A border notice step's form as the API's event body. */
+function formToNoticeEvent(type: string, body: Body): Body {
+  const event: Body = { type, expectedVersion: versionOf(body) };
+  if (type === 'CLOSE') event.reason = str(body.reason);
+  if (type === 'TO_PROBLEM') event.problem = { category: str(body.category), ...(str(body.title).trim() ? { title: str(body.title) } : {}) };
+  return event;
 }
 
 /** The report form as the API's body. Evidence: one item a line, `description | where it is kept`. */
@@ -173,26 +182,21 @@ export function problemPages(services: Services): Router {
     res.render('problems/show', { ...(await problemPage(services, signedIn(req), req.locale, id)), flash: done ? { kind: 'ok', text: t(req.locale, `hp.done.${done}`) } : undefined });
   });
 
-  r.post('/:id/events/:type', async (req, res) => {
-    const p = signedIn(req);
-    const id = idParam(req.params.id);
-    const type = String(req.params.type);
-    const body = (req.body ?? {}) as Body;
-    const back = str(body.back);
-    try {
-      if (!Object.hasOwn(PROBLEM_FORMS, type)) throw new ValidationError(`No form for ${type}`, { type: 'invalid' });
-      const input = parseInput(problemEventSchemas[type as keyof typeof problemEventSchemas], formToProblemEvent(type, body, p.timeZone)) as ProblemEventInput;
-      await problems.send(p, id, input);
+  stepFormRoute(r, {
+    forms: PROBLEM_FORMS,
+    send: async (p, id, type, body) => {
+      await problems.send(p, id, parseInput(problemEventSchemas[type as keyof typeof problemEventSchemas], formToProblemEvent(type, body, p.timeZone)) as ProblemEventInput);
       // Resolving from the operation's page goes back there (one step, §3.4).
-      res.redirect(303, isLocal(back) ? `${back}?done=problem_${type.toLowerCase()}#problems` : `/problems/${id}?done=${type.toLowerCase()}`);
-    } catch (e) {
-      if (!(e instanceof AppError) || e.status >= 500 || e.status === 404) throw e;
+      const back = str(body.back);
+      return isLocal(back) ? `${back}?done=problem_${type.toLowerCase()}#problems` : `/problems/${id}?done=${type.toLowerCase()}`;
+    },
+    refusal: (e, locale) => refusalOf(e, locale, 'hp'),
+    refused: async (req, res, id, form) => {
       answerFor(res, `/problems/${id}`);
-      const form: StepFormState = { type, values: body, refusal: refusalOf(e, req.locale, 'hp'), status: e.status };
-      const view = await problemPage(services, p, req.locale, id, form);
-      const kept = view.forms.some((f) => f.type === type) ? null : keptInput(body, req.locale);
-      res.status(e.status).render('problems/show', { ...view, banner: form.refusal.banner, lostInput: kept });
-    }
+      const view = await problemPage(services, signedIn(req), req.locale, id, form);
+      const kept = view.forms.some((f) => f.type === form.type) ? null : keptInput(form.values, req.locale);
+      res.status(form.status).render('problems/show', { ...view, banner: form.refusal.banner, lostInput: kept });
+    },
   });
 
   return r;
@@ -387,27 +391,19 @@ export function borderNoticePages(services: Services): Router {
     res.render('border-notices/show', { ...(await noticePage(services, signedIn(req), req.locale, id)), flash: done ? { kind: 'ok', text: t(req.locale, `bn.done.${done}`) } : undefined });
   });
 
-  r.post('/:id/events/:type', async (req, res) => {
-    const p = signedIn(req);
-    const id = idParam(req.params.id);
-    const type = String(req.params.type);
-    const body = (req.body ?? {}) as Body;
-    try {
-      if (!Object.hasOwn(NOTICE_FORMS, type)) throw new ValidationError(`No form for ${type}`, { type: 'invalid' });
-      const event: Body = { type, expectedVersion: versionOf(body) };
-      if (type === 'CLOSE') event.reason = str(body.reason);
-      if (type === 'TO_PROBLEM') event.problem = { category: str(body.category), ...(str(body.title).trim() ? { title: str(body.title) } : {}) };
-      const input = parseInput(noticeEventSchemas[type as keyof typeof noticeEventSchemas], event) as BorderNoticeEventInput;
-      const result = await borderNotices.act(p, id, input);
-      res.redirect(303, result.problemId ? `/problems/${result.problemId}?done=created` : `/border-notices/${id}?done=${type.toLowerCase()}`);
-    } catch (e) {
-      if (!(e instanceof AppError) || e.status >= 500 || e.status === 404) throw e;
+  stepFormRoute(r, {
+    forms: NOTICE_FORMS,
+    send: async (p, id, type, body) => {
+      const result = await borderNotices.act(p, id, parseInput(noticeEventSchemas[type as keyof typeof noticeEventSchemas], formToNoticeEvent(type, body)) as BorderNoticeEventInput);
+      return result.problemId ? `/problems/${result.problemId}?done=created` : `/border-notices/${id}?done=${type.toLowerCase()}`;
+    },
+    refusal: (e, locale) => refusalOf(e, locale, 'bn'),
+    refused: async (req, res, id, form) => {
       answerFor(res, `/border-notices/${id}`);
-      const form: StepFormState = { type, values: body, refusal: refusalOf(e, req.locale, 'bn'), status: e.status };
-      const view = await noticePage(services, p, req.locale, id, form);
-      const kept = view.forms.some((f) => f.type === type) ? null : keptInput(body, req.locale);
-      res.status(e.status).render('border-notices/show', { ...view, banner: form.refusal.banner, lostInput: kept });
-    }
+      const view = await noticePage(services, signedIn(req), req.locale, id, form);
+      const kept = view.forms.some((f) => f.type === form.type) ? null : keptInput(form.values, req.locale);
+      res.status(form.status).render('border-notices/show', { ...view, banner: form.refusal.banner, lostInput: kept });
+    },
   });
 
   return r;

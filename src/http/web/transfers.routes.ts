@@ -13,7 +13,7 @@ import { createCaseSchema, createTransferSchema, transferEventSchemas } from '..
 import { parseInput } from '../validate';
 import { type Refusal, refusalOf } from './plans-meetings-view';
 import { timelineOf, wordsOf } from './timeline';
-import { stepFormRoute } from './step-route';
+import { type StepFormState, stepFormRoute } from './step-route';
 import { localName } from '../../i18n/local-name';
 import { signedIn } from '../signed-in';
 
@@ -283,13 +283,6 @@ async function proposeView(services: Services, p: Principal, locale: Locale, cas
   };
 }
 
-interface StepFormState {
-  type: string;
-  values: Body;
-  refusal: Refusal;
-  status: number;
-}
-
 async function renderRefused(req: Request, res: Response, services: Services, id: number, form: StepFormState) {
   const view = await transferPage(services, signedIn(req), req.locale, id, form);
   // A form the user may no longer send still shows what they typed.
@@ -354,6 +347,9 @@ async function transferPage(services: Services, p: Principal, locale: Locale, id
               label: t(locale, f.name === 'squad' ? 'field.designatedSquad' : `field.${f.name}`),
               value: typed,
               error: mine?.refusal.errors[f.name],
+              // The squad designated is chosen from the active squads (the two sides marked ·).
+              is_select: f.kind === 'squad',
+              blank: f.kind === 'squad' ? '—' : undefined,
               options: f.kind === 'squad' ? activeSquads(record.squadById).map((s) => ({ value: s.code, label: localName(locale, s), selected: s.code === typed, side: s.id === ctx.fromSquadId || s.id === ctx.toSquadId })) : [],
             };
           }),
