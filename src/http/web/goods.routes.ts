@@ -76,8 +76,11 @@ function formToEvent(type: string, body: Body): Body {
   return out;
 }
 
+/** What the goods pages use: the goods, the organisation (squads, people), the history's check. */
+type GoodsPagesServices = Pick<Services, 'goods' | 'org' | 'historyChain'>;
+
 /** R13 pages: register goods from an operation, the list, an item with its steps and custody, the ledger, the printed list. */
-export function goodsPages(services: Services): Router {
+export function goodsPages(services: GoodsPagesServices): Router {
   const r = Router();
   const { goods } = services;
 
@@ -203,7 +206,7 @@ export function goodsPages(services: Services): Router {
 }
 
 /** The register form: the operation, the party, rows of items (the custodian the host squad by default). */
-async function registerView(services: Services, p: Principal, locale: Locale, operationId: number, body: Body, refusal?: Refusal) {
+async function registerView(services: Pick<Services, 'goods' | 'org'>, p: Principal, locale: Locale, operationId: number, body: Body, refusal?: Refusal) {
   const { operation, squadIds, caseRefs } = await services.goods.registerForm(p, operationId);
   const squads = await services.org.squads(p.brigadeId);
   const byId = new Map(squads.map((s) => [s.id, s]));
@@ -236,7 +239,7 @@ async function registerView(services: Services, p: Principal, locale: Locale, op
   };
 }
 
-async function renderRefused(req: Request, res: Response, services: Services, id: number, form: StepFormState) {
+async function renderRefused(req: Request, res: Response, services: GoodsPagesServices, id: number, form: StepFormState) {
   const view = await itemPage(services, signedIn(req), req.locale, id, form);
   const offered = view.forms.some((f) => f.type === form.type);
   // A form the user may no longer send still shows what they typed …
@@ -251,7 +254,7 @@ async function renderRefused(req: Request, res: Response, services: Services, id
 }
 
 /** Everything an item's page shows: what, whose, where, its limit and light, the steps this user may take, custody and history. */
-async function itemPage(services: Services, p: Principal, locale: Locale, id: number, form?: StepFormState) {
+async function itemPage(services: GoodsPagesServices, p: Principal, locale: Locale, id: number, form?: StepFormState) {
   const record: GoodsRecordView = await services.goods.get(p, id);
   const history = await services.goods.history(p, id);
   const custody = await services.goods.custody(p, id);

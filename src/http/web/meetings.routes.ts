@@ -38,8 +38,11 @@ const STEP_FORMS: Record<string, { tone: 'primary' | 'danger'; fields: Array<{ n
 
 type Groups = Awaited<ReturnType<Services['org']['groups']>>;
 
+/** What the meeting pages use: the meetings, the organisation, the history's check. */
+type MeetingServices = Pick<Services, 'meetings' | 'org' | 'historyChain'>;
+
 /** R9: the group meetings with their rotation, the HQ's summary meetings, the meeting form and page. Same use cases as the API. */
-export function meetingPages(services: Services): Router {
+export function meetingPages(services: MeetingServices): Router {
   const r = Router();
   const { meetings } = services;
 
@@ -212,7 +215,7 @@ interface FormOptions {
 }
 
 /** The arrangements form: when, where, the linkage content, and for a group meeting the convener (the rotation's by default). */
-async function formView(services: Services, p: Principal, locale: Locale, o: FormOptions) {
+async function formView(services: Pick<Services, 'meetings' | 'org'>, p: Principal, locale: Locale, o: FormOptions) {
   const isGroup = o.kind === 'group';
   const groups = await services.org.groups(p.brigadeId);
   const group = isGroup ? groups.find((g) => g.group.code === o.groupCode) : undefined;
@@ -252,7 +255,7 @@ async function formView(services: Services, p: Principal, locale: Locale, o: For
   };
 }
 
-async function renderRefused(req: Request, res: Response, services: Services, id: number, form: StepFormState) {
+async function renderRefused(req: Request, res: Response, services: MeetingServices, id: number, form: StepFormState) {
   const view = await meetingPage(services, signedIn(req), req.locale, id, form);
   // A form the user may no longer send still shows what they typed (minutes are not lost).
   const kept = view.forms.some((f) => f.type === form.type)
@@ -262,7 +265,7 @@ async function renderRefused(req: Request, res: Response, services: Services, id
 }
 
 /** Everything a meeting's page shows: arrangements, the record once held, the steps this user may take, the history. */
-async function meetingPage(services: Services, p: Principal, locale: Locale, id: number, form?: StepFormState) {
+async function meetingPage(services: MeetingServices, p: Principal, locale: Locale, id: number, form?: StepFormState) {
   const record = await services.meetings.get(p, id);
   const history = await services.meetings.history(p, id);
   const ctx = record.context;

@@ -11,7 +11,7 @@ import { isoInZone, localDateOf } from '../../time';
 import { type FilingCheck, operationMachine } from '../../../workflows/operation';
 import { EVENT_FORMS, type FormFieldSpec } from './event-forms';
 import { machineSvg } from './state-diagram';
-import { operationSections } from './operation-sections';
+import { type SectionServices, operationSections } from './operation-sections';
 import { lightOf } from '../../domain/oversight/lights';
 import { formatRecordNo } from '../../domain/numbering/record-number';
 import { numberOf } from '../presenters/operation.presenter';
@@ -25,8 +25,11 @@ export function operationRefusal(e: AppError, locale: Locale): Refusal {
 /** History payload fields worth showing in the timeline, in this order. */
 const DETAIL_FIELDS = ['reason', 'note', 'findings', 'rectification', 'shortReason', 'lateReason', 'earlyReason', 'coverageReason', 'summary', 'description', 'response', 'notes', 'actualStart', 'actualEnd', 'date', 'officersOnPost', 'reboundObserved', 'holdingDays', 'severity', 'incidentType'];
 
+/** What an operation's page reads: the operation, its history's check, the clock and limits, and its sections' areas. */
+export type OperationPageServices = Pick<Services, 'operations' | 'problems' | 'clock' | 'config' | 'historyChain'> & SectionServices;
+
 /** Everything the operation's page shows, as plain values for the template. */
-export async function operationPage(services: Services, p: Principal, locale: Locale, id: number, form?: StepFormState) {
+export async function operationPage(services: OperationPageServices, p: Principal, locale: Locale, id: number, form?: StepFormState) {
   const { record, history, chain } = await services.operations.getWithHistory(p, id);
   const tz = p.timeZone;
   const at = (d: Date | string | null | undefined) => (d ? isoInZone(new Date(d), tz).slice(0, 16).replace('T', ' ') : '');
@@ -154,7 +157,7 @@ function operationDetails(locale: Locale, at: (d: Date) => string, people: Map<n
 }
 
 /** The forms this user may send now (the engine's allowedEvents), each with its fields and any typed values and errors. */
-async function eventForms(services: Services, p: Principal, locale: Locale, record: OperationRecord, form?: StepFormState) {
+async function eventForms(services: Pick<Services, 'operations' | 'problems' | 'clock' | 'config'>, p: Principal, locale: Locale, record: OperationRecord, form?: StepFormState) {
   const allowed = record.allowedEvents.filter((e) => Object.hasOwn(EVENT_FORMS, e));
   const plan = record.context.plan;
   const today = localDateOf(services.clock.now(), p.timeZone);

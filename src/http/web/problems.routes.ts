@@ -119,10 +119,16 @@ export function formToReport(body: Body): Body {
   return out;
 }
 
+/** What the hard-problem pages use: the problems, the organisation, the history's check, the clock. */
+type ProblemServices = Pick<Services, 'problems' | 'org' | 'historyChain' | 'clock'>;
+
+/** What the border-notice pages use: the notices, the organisation, the history's check, the clock. */
+type NoticeServices = Pick<Services, 'borderNotices' | 'org' | 'historyChain' | 'clock'>;
+
 const isLocal = (p: string) => /^\/operations\/\d+$/.test(p);
 
 /** §3.4, R7: the hard problems — list, report (with likely duplicates), page with its steps. Same use cases as the API. */
-export function problemPages(services: Services): Router {
+export function problemPages(services: ProblemServices): Router {
   const r = Router();
   const { problems } = services;
 
@@ -229,7 +235,7 @@ interface ReportFormOptions {
   duplicates?: HardProblem[];
 }
 
-async function reportFormView(services: Services, p: Principal, locale: Locale, o: ReportFormOptions) {
+async function reportFormView(services: Pick<Services, 'problems' | 'org'>, p: Principal, locale: Locale, o: ReportFormOptions) {
   const { groups, squads } = await services.org.organisation(p.brigadeId);
   const chosen = new Set(list(o.values.squads));
   const squadById = new Map(squads.map((s) => [s.id, s]));
@@ -262,7 +268,7 @@ async function reportFormView(services: Services, p: Principal, locale: Locale, 
 }
 
 /** Everything a problem's page shows: the report, what it gathered, the operations, the steps this user may take, the history. */
-async function problemPage(services: Services, p: Principal, locale: Locale, id: number, form?: StepFormState) {
+async function problemPage(services: ProblemServices, p: Principal, locale: Locale, id: number, form?: StepFormState) {
   const record = await services.problems.get(p, id);
   const history = await services.problems.history(p, id);
   const ctx = record.context;
@@ -340,7 +346,7 @@ async function problemPage(services: Services, p: Principal, locale: Locale, id:
 }
 
 /** R8: border notifications — list, send, page with what a squad leader of the group may make of it. */
-export function borderNoticePages(services: Services): Router {
+export function borderNoticePages(services: NoticeServices): Router {
   const r = Router();
   const { borderNotices } = services;
 
@@ -409,7 +415,7 @@ export function borderNoticePages(services: Services): Router {
   return r;
 }
 
-async function noticeFormView(services: Services, p: Principal, locale: Locale, o: { values: Body; refusal?: Refusal }) {
+async function noticeFormView(services: Pick<Services, 'org'>, p: Principal, locale: Locale, o: { values: Body; refusal?: Refusal }) {
   const { groups, squads } = await services.org.organisation(p.brigadeId);
   const chosen = new Set(list(o.values.squads));
   const squadRow = (s: (typeof squads)[number]) => ({ value: s.code, label: localName(locale, s), checked: chosen.has(s.code) });
@@ -426,7 +432,7 @@ async function noticeFormView(services: Services, p: Principal, locale: Locale, 
   };
 }
 
-async function noticePage(services: Services, p: Principal, locale: Locale, id: number, form?: StepFormState) {
+async function noticePage(services: NoticeServices, p: Principal, locale: Locale, id: number, form?: StepFormState) {
   const record = await services.borderNotices.get(p, id);
   const history = await services.borderNotices.history(p, id);
   const ctx = record.context;
