@@ -28,20 +28,122 @@ const DETAIL_FIELDS = ['reason', 'note', 'findings', 'rectification', 'shortReas
 /** What an operation's page reads: the operation, its history's check, the clock and limits, and its sections' areas. */
 export type OperationPageServices = Pick<Services, 'operations' | 'problems' | 'clock' | 'config' | 'historyChain'> & SectionServices;
 
-/** Everything the operation's page shows, as plain values for the template. */
+/**
+ * Everything the operation's page shows, as plain values for the template:
+ * first what the page reads (the operation with its history, what filing
+ * would refuse of a draft, the forms this user may send, the sections of the
+ * records hanging off it), then how each part is shown.
+ */
 export async function operationPage(services: OperationPageServices, p: Principal, locale: Locale, id: number, form?: StepFormState) {
   const { record, history, chain } = await services.operations.getWithHistory(p, id);
-  const tz = p.timeZone;
-  const at = (d: Date | string | null | undefined) => (d ? isoInZone(new Date(d), tz).slice(0, 16).replace('T', ' ') : '');
-  const ctx = record.context;
-  const plan = ctx.plan;
-  const squad = (sid: number | null) => (sid === null ? undefined : record.squadById.get(sid));
-  // Everyone the page names, the history's actors included.
-  const people = record.userById;
-
+  // A draft's page says what filing would still refuse (the same rules as FILE).
+  const checks = record.state === 'draft' ? await services.operations.checklistOf(p, record.context.plan) : null;
   const forms = await eventForms(services, p, locale, record, form);
+  const sections = await operationSections(services, p, locale, id);
+
+  const at = minuteIn(p.timeZone);
+  return {
+    pageTitle: `${formatRecordNo(numberOf(record.operation), locale) || t(locale, 'operation.unnumbered')} ${record.context.plan.title}`,
+    nav: 'operations',
+    bodyClass: 'operation-page',
+    op: operationView(record, locale, at, { minCoverage: services.config.holding.minCoverage, now: services.clock.now() }),
+    canEdit: record.allowedEvents.includes('EDIT_PLAN'),
+    checklist: checks ? checklistView(checks, locale) : null,
+    forms,
+    banner: form?.refusal.banner,
+    // Everyone the page names, the history's actors included, is in the record's people.
+    timeline: timeline(history, record.userById, locale, p.timeZone, { events: 'event_done', states: 'state', details: operationDetails(locale, at, record.userById) }),
+    // Whether the history's hash chain verifies (for managers and inspectors; null for others).
+    historyCheck: services.historyChain.check(p, chain, history),
+    diagramSvg: await machineSvg(operationMachine, locale, record.state),
+    sections,
+  };
+}
+
+/** A time as the operation's page shows it: brigade time, to the minute (nothing for none). */
+type At = (d: Date | string | null | undefined) => string;
+const minuteIn =
+  (timeZone: string): At =>
+  (d) =>
+    d ? isoInZone(new Date(d), timeZone).slice(0, 16).replace('T', ' ') : '';
+
+/** The operation as its page shows it: the plan, the forces and results, the after-action facts, holding, incidents and time limits. */
+function operationView(record: OperationRecord, locale: Locale, at: At, o: { minCoverage: number; now: Date }) {
+  const ctx = record.context;
+  const people = record.userById;
+  return {
+    id: record.operation.id,
+    version: record.version,
+    state: record.state,
+    number: formatRecordNo(numberOf(record.operation), locale),
+    ...planView(record, locale, at),
+    ...forcesView(record, locale),
+    actualStart: at(ctx.actualStart),
+    actualEnd: at(ctx.actualEnd),
+    actualHours: ctx.actualHours,
+    countsTowardMinimum: ctx.countsTowardMinimum,
+    shortReason: ctx.shortReason,
+    filedAt: at(ctx.filedAt),
+    approvedAt: at(ctx.approvedAt),
+    returnCount: ctx.returnCount,
+    lastReturnReason: ctx.lastReturnReason,
+    cancelReason: ctx.cancelReason,
+    holdingRound: ctx.holdingRound,
+    holdingStartedAt: at(ctx.holdingStartedAt),
+    holdingDeadline: at(ctx.holdingDeadline),
+    coverage: coverageView(record, locale, o.minCoverage),
+    coverageReason: ctx.coverageReason,
+    lateEntryHours: ctx.lateEntryHours,
+    lateReason: ctx.lateReason,
+    earlyReason: ctx.earlyReason,
+    incidents: record.incidents.map((i) => ({ ...i, occurredAt: at(i.occurredAt), by: people.get(i.reportedBy ?? -1)?.displayName ?? '' })),
+    holdingRecords: record.holding.map((h) => ({ ...h, at: at(h.at), by: people.get(h.byUserId ?? -1)?.displayName ?? '' })),
+    timeLimits: record.deadlines.map((d) => ({
+      kind: d.kind,
+      state: d.state,
+      dueAt: at(d.dueAt),
+      closedAt: at(d.closedAt),
+      // A timed step (holding's end) is not a task done in time or late: it elapsed, at its due time.
+      outcome: d.event && d.closedAt ? 'elapsed' : d.outcome,
+      light: d.closedAt ? null : lightOf(d.startsAt, d.dueAt, o.now),
+    })),
+  };
+}
+
+/** The plan as an operations order: who leads and hosts, who commands, where and when, and the order's sections in SPEC §3.1's order. */
+function planView(record: OperationRecord, locale: Locale, at: At) {
+  const plan = record.context.plan;
+  const squad = (sid: number | null) => (sid === null ? undefined : record.squadById.get(sid));
+  return {
+    title: plan.title,
+    kind: plan.kind,
+    groupName: localName(locale, plan.groupId !== null ? record.groupById.get(plan.groupId) : undefined),
+    leadName: localName(locale, squad(plan.leadSquadId)),
+    hostName: localName(locale, squad(plan.hostSquadId)),
+    commanders: record.commanders.map((u) => u.displayName).join('、'),
+    designated: record.context.designatedCommanderId !== null,
+    problemSource: plan.problemSource,
+    location: plan.location,
+    plannedStart: plan.plannedStart ? at(plan.plannedStart) : '',
+    plannedHours: plan.plannedHours,
+    holdingDays: plan.holdingDays,
+    order: [
+      ['situation', plan.situation],
+      ['mission', plan.mission],
+      ['execution', plan.execution],
+      ['command', plan.command],
+      ['contingency', plan.contingency],
+      ['goodsArrangements', plan.goodsArrangements],
+      ['holdingPlan', plan.holdingPlan],
+    ].map(([key, text]) => ({ key, text })),
+  };
+}
+
+/** The squads taking part: each one's role and planned forces, and once the operation is completed its results and the totals. */
+function forcesView(record: OperationRecord, locale: Locale) {
+  const plan = record.context.plan;
   const resultsBySquad = new Map(record.squads.map((s) => [s.squadId, s]));
-  const completed = ctx.actualEnd !== null;
+  const completed = record.context.actualEnd !== null;
   const totals = { officers: 0, vehicles: 0, educated: 0, handled: 0, goodsDetained: 0 };
   const forceRows = plan.squadIds.map((sid) => {
     const row = resultsBySquad.get(sid);
@@ -54,88 +156,14 @@ export async function operationPage(services: OperationPageServices, p: Principa
       totals.goodsDetained += row.goodsDetained ?? 0;
     }
     return {
-      squadName: localName(locale, squad(sid)),
+      squadName: localName(locale, record.squadById.get(sid)),
       role: sid === plan.leadSquadId && sid === plan.hostSquadId ? 'lead_host' : sid === plan.leadSquadId ? 'lead' : sid === plan.hostSquadId ? 'host' : '',
       plannedOfficers: force?.officers ?? '',
       plannedVehicles: force?.vehicles ?? '',
       result: completed && row ? row : null,
     };
   });
-  const group = plan.groupId !== null ? record.groupById.get(plan.groupId) : undefined;
-  return {
-    pageTitle: `${formatRecordNo(numberOf(record.operation), locale) || t(locale, 'operation.unnumbered')} ${plan.title}`,
-    nav: 'operations',
-    bodyClass: 'operation-page',
-    op: {
-      id,
-      version: record.version,
-      state: record.state,
-      title: plan.title,
-      kind: plan.kind,
-      groupName: localName(locale, group),
-      leadName: localName(locale, squad(plan.leadSquadId)),
-      hostName: localName(locale, squad(plan.hostSquadId)),
-      commanders: record.commanders.map((u) => u.displayName).join('、'),
-      designated: ctx.designatedCommanderId !== null,
-      problemSource: plan.problemSource,
-      location: plan.location,
-      plannedStart: plan.plannedStart ? at(plan.plannedStart) : '',
-      plannedHours: plan.plannedHours,
-      holdingDays: plan.holdingDays,
-      order: [
-        ['situation', plan.situation],
-        ['mission', plan.mission],
-        ['execution', plan.execution],
-        ['command', plan.command],
-        ['contingency', plan.contingency],
-        ['goodsArrangements', plan.goodsArrangements],
-        ['holdingPlan', plan.holdingPlan],
-      ].map(([key, text]) => ({ key, text })),
-      forceRows,
-      completed,
-      totals,
-      actualStart: at(ctx.actualStart),
-      actualEnd: at(ctx.actualEnd),
-      actualHours: ctx.actualHours,
-      countsTowardMinimum: ctx.countsTowardMinimum,
-      shortReason: ctx.shortReason,
-      filedAt: at(ctx.filedAt),
-      approvedAt: at(ctx.approvedAt),
-      returnCount: ctx.returnCount,
-      lastReturnReason: ctx.lastReturnReason,
-      cancelReason: ctx.cancelReason,
-      holdingRound: ctx.holdingRound,
-      holdingStartedAt: at(ctx.holdingStartedAt),
-      holdingDeadline: at(ctx.holdingDeadline),
-      coverage: coverageView(record, locale, services.config.holding.minCoverage),
-      coverageReason: ctx.coverageReason,
-      lateEntryHours: ctx.lateEntryHours,
-      lateReason: ctx.lateReason,
-      earlyReason: ctx.earlyReason,
-      number: formatRecordNo(numberOf(record.operation), locale),
-      incidents: record.incidents.map((i) => ({ ...i, occurredAt: at(i.occurredAt), by: people.get(i.reportedBy ?? -1)?.displayName ?? '' })),
-      holdingRecords: record.holding.map((h) => ({ ...h, at: at(h.at), by: people.get(h.byUserId ?? -1)?.displayName ?? '' })),
-      timeLimits: record.deadlines.map((d) => ({
-        kind: d.kind,
-        state: d.state,
-        dueAt: at(d.dueAt),
-        closedAt: at(d.closedAt),
-        // A timed step (holding's end) is not a task done in time or late: it elapsed, at its due time.
-        outcome: d.event && d.closedAt ? 'elapsed' : d.outcome,
-        light: d.closedAt ? null : lightOf(d.startsAt, d.dueAt, services.clock.now()),
-      })),
-    },
-    canEdit: record.allowedEvents.includes('EDIT_PLAN'),
-    // A draft's page says what filing would still refuse (the same rules as FILE).
-    checklist: record.state === 'draft' ? checklistView(await services.operations.checklistOf(p, plan), locale) : null,
-    forms,
-    banner: form?.refusal.banner,
-    timeline: timeline(history, people, locale, tz, { events: 'event_done', states: 'state', details: operationDetails(locale, at, people) }),
-    // Whether the history's hash chain verifies (for managers and inspectors; null for others).
-    historyCheck: services.historyChain.check(p, chain, history),
-    diagramSvg: await machineSvg(operationMachine, locale, record.state),
-    sections: await operationSections(services, p, locale, id),
-  };
+  return { forceRows, completed, totals };
 }
 
 /** What an operation's step carried, as its timeline shows it (its reason, findings, times, the commander designated …). */
