@@ -11,7 +11,6 @@ import { localName } from '../../i18n/local-name';
 /** What the hard-problem and border-notice pages share: form fields, refusals, timeline words. */
 
 export type Prefix = 'hp' | 'bn';
-type Body = Record<string, unknown>;
 
 export const str = (v: unknown): string => (v === undefined || v === null ? '' : Array.isArray(v) ? String(v[0] ?? '') : String(v));
 export const list = (v: unknown): string[] => (Array.isArray(v) ? v.map(String) : v === undefined || v === '' ? [] : [String(v)]);
@@ -55,8 +54,6 @@ export interface StepFieldSpec {
   options?: readonly string[];
   labelPrefix?: string;
 }
-
-export type { StepFormState };
 
 /** One step form of a hard problem's or border notice's page (views/partials/step-form.hbs): its fields with what was typed (kept on a refusal) and the errors beside them. */
 export function stepForm(
