@@ -49,7 +49,7 @@ const enc = encodeURIComponent;
  * cases and validation as the API; a refused form comes back with what was
  * typed and the problem beside each field.
  */
-export function adminPages(services: Services): Router {
+export function adminPages(services: Pick<Services, 'admin' | 'clock' | 'config'>): Router {
   const r = Router();
   const { admin } = services;
   const maxSquads = services.config.organisation.groupMaxSquads;

@@ -15,12 +15,15 @@ import { localName } from '../../i18n/local-name';
 import { signedIn } from '../signed-in';
 
 /** The query a figures page keeps in its links (period or range, and scope). */
+/** What the figures pages read: the figures, the month standings, the organisation, the clock and limits. */
+type FiguresServices = Pick<Services, 'figures' | 'compliance' | 'org' | 'clock' | 'config'>;
+
 function keepQuery(q: Record<string, string | undefined>): URLSearchParams {
   return new URLSearchParams(Object.entries({ period: q.period, from: q.from, to: q.to, group: q.group, squad: q.squad }).filter(([, v]) => v) as Array<[string, string]>);
 }
 
 /** /figures: the indicators (SPEC §5), their definitions, comparisons, charts, the records behind each figure, exports. */
-export function figuresPages(services: Services): Router {
+export function figuresPages(services: FiguresServices): Router {
   const r = Router();
 
   const defaults = (req: Request) => {
@@ -147,7 +150,7 @@ function withParam(params: URLSearchParams, key: string, value: string): string 
 const withFormat = (params: URLSearchParams, format: string) => withParam(params, 'format', format);
 
 /** The pickers of the figures pages: period kinds and scopes. */
-async function pickers(services: Services, req: Request, q: Record<string, string | undefined>) {
+async function pickers(services: Pick<Services, 'org'>, req: Request, q: Record<string, string | undefined>) {
   const p = signedIn(req);
   const org = await services.org.organisation(p.brigadeId);
   const groups = org.groups.map((g) => g.group);
@@ -162,7 +165,7 @@ async function pickers(services: Services, req: Request, q: Record<string, strin
 }
 
 /** R14 annual assessment and the printable annual report (mounted before the indicator pages). */
-export function annualPages(services: Services): Router {
+export function annualPages(services: FiguresServices): Router {
   const r = Router();
   const yearOf = (req: Request) => (yearText.safeParse(req.query.year).success ? Number(req.query.year) : Number(monthOf(services.clock.now(), signedIn(req).timeZone).slice(0, 4)));
 

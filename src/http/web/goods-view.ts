@@ -7,7 +7,7 @@ import { localName } from '../../i18n/local-name';
 /** Detained goods (R13) as other pages show them: an operation's ledger in brief (its page's section), the inbox's cards. */
 
 /** An operation's ledger as its page and the goods pages show it, with registering offered to those the domain lets. */
-export async function ledgerView(services: Services, p: Principal, locale: Locale, operationId: number) {
+export async function ledgerView(services: Pick<Services, 'goods'>, p: Principal, locale: Locale, operationId: number) {
   const ledger = await services.goods.ledger(p, operationId);
   const q = (b: { count: number; quantity: number }) => ({ count: b.count, quantity: b.quantity });
   return {
@@ -24,14 +24,14 @@ export async function ledgerView(services: Services, p: Principal, locale: Local
 }
 
 /** The section on an operation's page (src/http/web/operation-sections.ts): its ledger in brief, its parties, the way to register. */
-export async function goodsSection(services: Services, p: Principal, locale: Locale, operationId: number) {
+export async function goodsSection(services: Pick<Services, 'goods'>, p: Principal, locale: Locale, operationId: number) {
   const view = await ledgerView(services, p, locale, operationId);
   if (!view.totals.registered && !view.canRegister) return null;
   return view;
 }
 
 /** R13: the inbox's cards — held items near or past their limit that wait for this user (see GoodsService.waiting). */
-export async function goodsWaiting(services: Services, p: Principal, locale: Locale) {
+export async function goodsWaiting(services: Pick<Services, 'goods' | 'org'>, p: Principal, locale: Locale) {
   const items = await services.goods.waiting(p);
   if (!items.length) return [];
   const squads = new Map((await services.org.squads(p.brigadeId)).map((s) => [s.id, s]));

@@ -5,14 +5,14 @@ import { REGISTERING_STATES, type GoodsRecordView } from '../../domain/goods/goo
 import type { Principal } from '../../domain/org/org.service';
 import { AppError } from '../../errors';
 import { type Locale, t } from '../../i18n';
-import type { WorkflowHistory } from '../../persistence/entities';
 import { DISPOSAL_METHODS, GOODS_STATES } from '../../../workflows/goods';
 import { idParam } from '../api/params';
 import { goodsEventSchemas, registerGoodsSchema } from '../schemas/goods.schema';
 import { parseInput } from '../validate';
 import { answerFor } from './locals';
-import { type Refusal, refusalOf as sharedRefusalOf, timelineOf as sharedTimeline } from './plans-meetings-view';
-import { stepFormRoute } from './step-route';
+import { type Refusal, refusalOf as sharedRefusalOf } from './plans-meetings-view';
+import { type TimelineWords, timelineOf, wordsOf } from './timeline';
+import { type StepFormState, stepFormRoute } from './step-route';
 import { ledgerView } from './goods-view';
 import { localName } from '../../i18n/local-name';
 import { signedIn } from '../signed-in';
@@ -76,8 +76,11 @@ function formToEvent(type: string, body: Body): Body {
   return out;
 }
 
+/** What the goods pages use: the goods, the organisation (squads, people), the history's check. */
+type GoodsPagesServices = Pick<Services, 'goods' | 'org' | 'historyChain'>;
+
 /** R13 pages: register goods from an operation, the list, an item with its steps and custody, the ledger, the printed list. */
-export function goodsPages(services: Services): Router {
+export function goodsPages(services: GoodsPagesServices): Router {
   const r = Router();
   const { goods } = services;
 
@@ -203,7 +206,7 @@ export function goodsPages(services: Services): Router {
 }
 
 /** The register form: the operation, the party, rows of items (the custodian the host squad by default). */
-async function registerView(services: Services, p: Principal, locale: Locale, operationId: number, body: Body, refusal?: Refusal) {
+async function registerView(services: Pick<Services, 'goods' | 'org'>, p: Principal, locale: Locale, operationId: number, body: Body, refusal?: Refusal) {
   const { operation, squadIds, caseRefs } = await services.goods.registerForm(p, operationId);
   const squads = await services.org.squads(p.brigadeId);
   const byId = new Map(squads.map((s) => [s.id, s]));
@@ -236,14 +239,7 @@ async function registerView(services: Services, p: Principal, locale: Locale, op
   };
 }
 
-interface StepFormState {
-  type: string;
-  values: Body;
-  refusal: Refusal;
-  status: number;
-}
-
-async function renderRefused(req: Request, res: Response, services: Services, id: number, form: StepFormState) {
+async function renderRefused(req: Request, res: Response, services: GoodsPagesServices, id: number, form: StepFormState) {
   const view = await itemPage(services, signedIn(req), req.locale, id, form);
   const offered = view.forms.some((f) => f.type === form.type);
   // A form the user may no longer send still shows what they typed …
@@ -258,7 +254,7 @@ async function renderRefused(req: Request, res: Response, services: Services, id
 }
 
 /** Everything an item's page shows: what, whose, where, its limit and light, the steps this user may take, custody and history. */
-async function itemPage(services: Services, p: Principal, locale: Locale, id: number, form?: StepFormState) {
+async function itemPage(services: GoodsPagesServices, p: Principal, locale: Locale, id: number, form?: StepFormState) {
   const record: GoodsRecordView = await services.goods.get(p, id);
   const history = await services.goods.history(p, id);
   const custody = await services.goods.custody(p, id);
@@ -321,6 +317,8 @@ async function itemPage(services: Services, p: Principal, locale: Locale, id: nu
               label: t(locale, `goods.field.${f.name}`),
               value,
               error: mine?.refusal.errors[f.name] ?? (f.name === 'custodianSquad' ? mine?.refusal.errors.custodianSquad : undefined),
+              // A method or a squad is chosen from a list (one always chosen: no blank).
+              is_select: f.kind === 'method' || f.kind === 'squad',
               options:
                 f.kind === 'method'
                   ? DISPOSAL_METHODS.map((mth) => ({ value: mth, label: t(locale, `goods.method.${mth}`), selected: mth === value }))
@@ -332,7 +330,7 @@ async function itemPage(services: Services, p: Principal, locale: Locale, id: nu
         };
       }),
     custody: custody.map((c) => ({ custodian: squad(c.squadId), place: c.place, from: c.from, until: c.until, by: (c.byUserId !== null ? people.get(c.byUserId) : undefined) ?? c.by, reason: c.reason })),
-    timeline: await goodsTimeline(services, history, locale, p.timeZone),
+    timeline: await timelineOf(services.org, history, locale, p.timeZone, goodsTimelineWords(locale)),
     // The rows shown may be masked (goods.policy.ts): the check reads the stored steps itself.
     historyCheck: await services.historyChain.checkRows(p, 'goods', id, []),
   };
@@ -341,9 +339,9 @@ async function itemPage(services: Services, p: Principal, locale: Locale, id: nu
 /** History payload fields worth showing in a timeline, in this order. */
 const DETAIL_FIELDS = ['receivedBy', 'decisionRef', 'method', 'reason', 'storagePlace', 'note'];
 
-/** An item's custody steps with what each carried (the registration's own fields are on the page). */
-function goodsTimeline(services: Services, history: WorkflowHistory[], locale: Locale, timeZone: string) {
-  return sharedTimeline(services, history, locale, timeZone, 'goods', (payload, event) =>
+/** An item's timeline words: what each custody step carried (the registration's own fields are on the page). */
+function goodsTimelineWords(locale: Locale): TimelineWords {
+  return wordsOf('goods', (payload, event) =>
     event === 'CREATE'
       ? []
       : DETAIL_FIELDS.filter((f) => typeof payload[f] === 'string' && payload[f] !== '').map((f) => ({

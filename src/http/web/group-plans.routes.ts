@@ -13,8 +13,9 @@ import { idParam } from '../api/params';
 import { createGroupPlanSchema, groupPlanEventSchemas, groupPlanPatchSchema } from '../schemas/group-plan.schema';
 import { parseInput } from '../validate';
 import { type PlanRow, formToGroupPlan, formToPlanEvent, typedRows } from './plans-meetings-forms';
-import { type Refusal, refusalOf, timelineOf } from './plans-meetings-view';
-import { stepFormRoute } from './step-route';
+import { type Refusal, refusalOf } from './plans-meetings-view';
+import { timelineOf, wordsOf } from './timeline';
+import { type StepFormState, stepFormRoute } from './step-route';
 import { localName } from '../../i18n/local-name';
 import { signedIn } from '../signed-in';
 
@@ -32,8 +33,11 @@ interface FormValues {
   rows: PlanRow[];
 }
 
+/** What the plan pages use: the plans, the organisation, the history's check, the clock and limits. */
+type GroupPlanServices = Pick<Services, 'groupPlans' | 'org' | 'historyChain' | 'clock' | 'config'>;
+
 /** R5: the monthly plans of the linkage groups — a year at a glance, the plan form, the plan with its steps. Same use cases as the API. */
-export function groupPlanPages(services: Services): Router {
+export function groupPlanPages(services: GroupPlanServices): Router {
   const r = Router();
   const { groupPlans } = services;
 
@@ -185,7 +189,7 @@ interface FormOptions {
 }
 
 /** The plan form: targets, the schedule (a row per operation, a few empty rows to add more), other arrangements. */
-async function formView(services: Services, p: Principal, locale: Locale, o: FormOptions) {
+async function formView(services: Pick<Services, 'org' | 'config'>, p: Principal, locale: Locale, o: FormOptions) {
   const groups = await services.org.groups(p.brigadeId);
   const group = groups.find((g) => g.group.code === o.groupCode);
   const members = (group?.squads ?? []).filter((s) => s.active);
@@ -222,14 +226,7 @@ async function formView(services: Services, p: Principal, locale: Locale, o: For
   };
 }
 
-interface StepFormState {
-  type: string;
-  values: Record<string, unknown>;
-  refusal: Refusal;
-  status: number;
-}
-
-async function renderRefused(req: Request, res: Response, services: Services, id: number, form: StepFormState) {
+async function renderRefused(req: Request, res: Response, services: GroupPlanServices, id: number, form: StepFormState) {
   const view = await planPage(services, signedIn(req), req.locale, id, form);
   // A form the user may no longer send still shows what they typed, so nothing is lost.
   const typed = typeof form.values.reason === 'string' && form.values.reason.trim() && !view.forms.some((f) => f.type === form.type) ? [{ label: t(req.locale, 'field.reason'), value: form.values.reason }] : null;
@@ -237,7 +234,7 @@ async function renderRefused(req: Request, res: Response, services: Services, id
 }
 
 /** Everything the plan's page shows: the plan, the month's real operations beside it, the steps this user may take, the history. */
-async function planPage(services: Services, p: Principal, locale: Locale, id: number, form?: StepFormState) {
+async function planPage(services: GroupPlanServices, p: Principal, locale: Locale, id: number, form?: StepFormState) {
   const record = await services.groupPlans.get(p, id);
   const history = await services.groupPlans.history(p, id);
   const ctx = record.context;
@@ -293,7 +290,7 @@ async function planPage(services: Services, p: Principal, locale: Locale, id: nu
           })),
         };
       }),
-    timeline: await timelineOf(services, history, locale, tz, 'gplan'),
+    timeline: await timelineOf(services.org, history, locale, tz, wordsOf('gplan')),
     historyCheck: await services.historyChain.checkRows(p, 'group_plan', id, history),
   };
 }

@@ -10,7 +10,7 @@ import { localName } from '../../i18n/local-name';
 import { signedIn } from '../signed-in';
 
 /** The landing page: what waits for this user now. */
-export function inboxPages(services: Services): Router {
+export function inboxPages(services: Pick<Services, 'inbox' | 'org' | 'duties' | 'flags' | 'cases' | 'goods' | 'problemInbox' | 'clock'>): Router {
   const r = Router();
   const { inbox } = services;
 

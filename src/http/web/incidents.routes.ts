@@ -8,7 +8,7 @@ import { signedIn } from '../signed-in';
 
 
 /** /incidents: R11 incidents across operations, with filters. */
-export function incidentPages(services: Services): Router {
+export function incidentPages(services: Pick<Services, 'incidents'>): Router {
   const r = Router();
   r.get('/', async (req, res) => {
     const p = signedIn(req);

@@ -84,7 +84,7 @@ function presentRun(req: Request, r: BrigadeRunView) {
 }
 
 /** The oversight jobs and the signed-in manager's brigade's part of their runs, routine runs folded (issue 12). */
-export function jobsPages(services: Services): Router {
+export function jobsPages(services: Pick<Services, 'jobs' | 'clock' | 'config'>): Router {
   const r = Router();
 
   const jobsView = async (req: Request, extra: Record<string, unknown> = {}) => {

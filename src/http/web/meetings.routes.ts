@@ -13,8 +13,9 @@ import { idParam } from '../api/params';
 import { createMeetingSchema, meetingEventSchemas, meetingPatchSchema } from '../schemas/meeting.schema';
 import { parseInput } from '../validate';
 import { formToMeeting, formToMeetingEvent, localInput } from './plans-meetings-forms';
-import { type Refusal, refusalOf, timelineOf } from './plans-meetings-view';
-import { stepFormRoute } from './step-route';
+import { type Refusal, refusalOf } from './plans-meetings-view';
+import { timelineOf, wordsOf } from './timeline';
+import { type StepFormState, stepFormRoute } from './step-route';
 import { localName } from '../../i18n/local-name';
 import { signedIn } from '../signed-in';
 
@@ -37,8 +38,11 @@ const STEP_FORMS: Record<string, { tone: 'primary' | 'danger'; fields: Array<{ n
 
 type Groups = Awaited<ReturnType<Services['org']['groups']>>;
 
+/** What the meeting pages use: the meetings, the organisation, the history's check. */
+type MeetingServices = Pick<Services, 'meetings' | 'org' | 'historyChain'>;
+
 /** R9: the group meetings with their rotation, the HQ's summary meetings, the meeting form and page. Same use cases as the API. */
-export function meetingPages(services: Services): Router {
+export function meetingPages(services: MeetingServices): Router {
   const r = Router();
   const { meetings } = services;
 
@@ -211,7 +215,7 @@ interface FormOptions {
 }
 
 /** The arrangements form: when, where, the linkage content, and for a group meeting the convener (the rotation's by default). */
-async function formView(services: Services, p: Principal, locale: Locale, o: FormOptions) {
+async function formView(services: Pick<Services, 'meetings' | 'org'>, p: Principal, locale: Locale, o: FormOptions) {
   const isGroup = o.kind === 'group';
   const groups = await services.org.groups(p.brigadeId);
   const group = isGroup ? groups.find((g) => g.group.code === o.groupCode) : undefined;
@@ -251,14 +255,7 @@ async function formView(services: Services, p: Principal, locale: Locale, o: For
   };
 }
 
-interface StepFormState {
-  type: string;
-  values: Record<string, unknown>;
-  refusal: Refusal;
-  status: number;
-}
-
-async function renderRefused(req: Request, res: Response, services: Services, id: number, form: StepFormState) {
+async function renderRefused(req: Request, res: Response, services: MeetingServices, id: number, form: StepFormState) {
   const view = await meetingPage(services, signedIn(req), req.locale, id, form);
   // A form the user may no longer send still shows what they typed (minutes are not lost).
   const kept = view.forms.some((f) => f.type === form.type)
@@ -268,7 +265,7 @@ async function renderRefused(req: Request, res: Response, services: Services, id
 }
 
 /** Everything a meeting's page shows: arrangements, the record once held, the steps this user may take, the history. */
-async function meetingPage(services: Services, p: Principal, locale: Locale, id: number, form?: StepFormState) {
+async function meetingPage(services: MeetingServices, p: Principal, locale: Locale, id: number, form?: StepFormState) {
   const record = await services.meetings.get(p, id);
   const history = await services.meetings.history(p, id);
   const ctx = record.context;
@@ -335,7 +332,7 @@ async function meetingPage(services: Services, p: Principal, locale: Locale, id:
           }),
         };
       }),
-    timeline: await timelineOf(services, history, locale, p.timeZone, 'meeting'),
+    timeline: await timelineOf(services.org, history, locale, p.timeZone, wordsOf('meeting')),
     historyCheck: await services.historyChain.checkRows(p, 'meeting', id, history),
   };
 }

@@ -7,7 +7,7 @@ import { safeNext } from './web-context';
 import { signedIn } from '../signed-in';
 
 /** /notifications: the list (newest first, unread marked), mark one or all as read. Same use cases as the API. */
-export function notificationPages(services: Services): Router {
+export function notificationPages(services: Pick<Services, 'notifications'>): Router {
   const r = Router();
   const { notifications } = services;
 

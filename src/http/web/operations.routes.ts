@@ -12,7 +12,8 @@ import { createOperationSchema, eventSchemas, planPatchSchema } from '../schemas
 import { parseInput } from '../validate';
 import { EVENT_FORMS, formToEvent } from './event-forms';
 import { answerFor } from './locals';
-import { type FormState, checklistView, formStateFromError, operationPage } from './operation-view';
+import { type OperationPageServices, checklistView, operationPage, operationRefusal } from './operation-view';
+import { type StepFormState, stepFormRoute } from './step-route';
 import type { OperationRecord } from '../../domain/operations/operation.service';
 import type { Problem } from '../../../workflows/shared/problem';
 import { formatRecordNo } from '../../domain/numbering/record-number';
@@ -27,8 +28,11 @@ import { signedIn } from '../signed-in';
 /** A month filter that is a real month within the configured years; anything else is ignored. */
 const isMonth = (v: string | undefined): v is string => month.safeParse(v).success;
 
+/** What the operation pages use: the operation's page's areas, the organisation, border notices (a plan from one). */
+type OperationPagesServices = OperationPageServices & Pick<Services, 'org' | 'borderNotices'>;
+
 /** The operation pages: list, plan form (new / edit), the operation with its forms. Same use cases as the API. */
-export function operationPages(services: Services): Router {
+export function operationPages(services: OperationPagesServices): Router {
   const r = Router();
   const { operations } = services;
 
@@ -143,21 +147,14 @@ export function operationPages(services: Services): Router {
     });
   });
 
-  r.post('/:id/events/:type', async (req, res) => {
-    const p = signedIn(req);
-    const id = idParam(req.params.id);
-    const type = String(req.params.type);
-    const values = (req.body ?? {}) as Record<string, unknown>;
-    try {
-      // Own keys only: `constructor` or `toString` in the path is no form (it was an object's member, and a 500).
-      if (!Object.hasOwn(EVENT_FORMS, type)) throw new ValidationError(`No form for ${type}`, { type: 'invalid' });
-      const input = parseInput(eventSchemas[type as keyof typeof eventSchemas], formToEvent(type, values, p.timeZone)) as EventInput;
-      await operations.send(p, id, input);
-      res.redirect(303, `/operations/${id}?done=${type.toLowerCase()}`);
-    } catch (e) {
-      if (!(e instanceof AppError) || e.status >= 500 || e.status === 404) throw e;
-      await renderWithForm(req, res, services, id, formStateFromError(e, type, values, req.locale));
-    }
+  stepFormRoute(r, {
+    forms: EVENT_FORMS,
+    send: async (p, id, type, body) => {
+      await operations.send(p, id, parseInput(eventSchemas[type as keyof typeof eventSchemas], formToEvent(type, body, p.timeZone)) as EventInput);
+      return `/operations/${id}?done=${type.toLowerCase()}`;
+    },
+    refusal: operationRefusal,
+    refused: (req, res, id, form) => renderWithForm(req, res, services, id, form),
   });
 
   return r;
@@ -178,7 +175,7 @@ interface PlanSubmit {
  * every problem beside its field at once — the fields that do not parse, and
  * what filing would refuse of the rest.
  */
-async function submitPlan(req: Request, res: Response, services: Services, o: PlanSubmit) {
+async function submitPlan(req: Request, res: Response, services: PlanFormServices, o: PlanSubmit) {
   const p = signedIn(req);
   const file = req.body?.intent === 'file' && o.fromNotice === undefined;
   const body = formToPlan(req.body ?? {}, p.timeZone, { withLead: o.mode === 'new' });
@@ -217,7 +214,7 @@ async function submitPlan(req: Request, res: Response, services: Services, o: Pl
 }
 
 /** One pass: what filing would refuse of the fields that did parse, beside the ones that did not. */
-async function filingProblemsOfRest(services: Services, p: Principal, body: Record<string, unknown>, e: ValidationError, id?: number) {
+async function filingProblemsOfRest(services: Pick<Services, 'operations'>, p: Principal, body: Record<string, unknown>, e: ValidationError, id?: number) {
   const bad = new Set(Object.keys(e.fields).map((f) => f.split('.')[0]));
   const rest = Object.fromEntries(Object.entries(body).filter(([k]) => !bad.has(k) && k !== 'leadSquad'));
   const parsed = planPatchSchema.safeParse(rest);
@@ -237,7 +234,7 @@ function returnReasonOf(record: OperationRecord): string | null {
   return record.state === 'draft' && record.context.returnCount > 0 ? record.context.lastReturnReason : null;
 }
 
-async function renderWithForm(req: Request, res: Response, services: Services, id: number, form: FormState) {
+async function renderWithForm(req: Request, res: Response, services: OperationPageServices, id: number, form: StepFormState) {
   const view = await operationPage(services, signedIn(req), req.locale, id, form);
   answerFor(res, `/operations/${id}`);
   // A form for an event the user may no longer send still shows what they typed (read-only), so nothing is lost.
@@ -283,8 +280,11 @@ interface PlanFormOptions {
   typed?: Record<string, unknown>;
 }
 
+/** What the plan form reads: the organisation (squads, groups), filing's checks, the problems a plan may target, the limits. */
+type PlanFormServices = Pick<Services, 'operations' | 'org' | 'problems' | 'config'>;
+
 /** The plan form's view: an operations order, sections in SPEC §3.1's order, squads grouped by linkage group. */
-async function planFormView(services: Services, p: Principal, locale: Locale, o: PlanFormOptions) {
+async function planFormView(services: PlanFormServices, p: Principal, locale: Locale, o: PlanFormOptions) {
   const { groups, squads } = await services.org.organisation(p.brigadeId);
   const errors: Record<string, string> = {};
   if (o.error) {
@@ -342,7 +342,7 @@ async function planFormView(services: Services, p: Principal, locale: Locale, o:
 }
 
 /** The "ready to file" checklist of the form: of what was typed, or of the stored plan (edit), or of a new plan's defaults. */
-async function planChecklist(services: Services, p: Principal, locale: Locale, o: PlanFormOptions) {
+async function planChecklist(services: Pick<Services, 'operations'>, p: Principal, locale: Locale, o: PlanFormOptions) {
   const typed = o.typed ?? formToPlan(o.values as unknown as Record<string, unknown>, p.timeZone, { withLead: o.mode === 'new' });
   // What does not parse (an empty title) is left out: the checklist shows it as still to do.
   let fields = Object.fromEntries(Object.entries(typed).filter(([k]) => k !== 'leadSquad'));
@@ -363,7 +363,7 @@ async function planChecklist(services: Services, p: Principal, locale: Locale, o
   }
 }
 
-async function problemOptions(services: Services, p: Principal, chosen: string[]) {
+async function problemOptions(services: Pick<Services, 'problems'>, p: Principal, chosen: string[]) {
   const offered = await services.problems.targetable(p, chosen.map(Number));
   return offered.map((x) => ({ value: String(x.id), label: `#${x.id} ${x.title} · ${x.location}`, state: x.state, checked: chosen.includes(String(x.id)) }));
 }

@@ -13,7 +13,7 @@ import { localName } from '../../i18n/local-name';
 import { signedIn } from '../signed-in';
 
 /** Oversight pages: flags, the compliance view (R6). The jobs have their own page (jobs.routes.ts). */
-export function oversightPages(services: Services): Router {
+export function oversightPages(services: Pick<Services, 'flags' | 'compliance' | 'org' | 'admin' | 'clock'>): Router {
   const r = Router();
 
   r.get('/flags', async (req, res) => {

@@ -3,7 +3,7 @@ import type { Services } from '../../container';
 import type { Principal } from '../../domain/org/org.service';
 import type { BorderNoticeEventInput } from '../../domain/problems/border-notice.service';
 import type { ProblemEventInput, ProblemReportInput } from '../../domain/problems/hard-problem.inputs';
-import { AppError, ValidationError } from '../../errors';
+import { AppError } from '../../errors';
 import { type Locale, t } from '../../i18n';
 import type { HardProblem, Squad } from '../../persistence/entities';
 import { maySendNotice } from '../../../workflows/border-notice';
@@ -14,7 +14,9 @@ import { lightOf } from '../../domain/oversight/lights';
 import { listProblemsQuery, noticeEventSchemas, problemEventSchemas, reportProblemSchema, sendNoticeSchema } from '../schemas/problem.schema';
 import { parseInput } from '../validate';
 import { answerFor } from './locals';
-import { type Refusal, type StepFieldSpec, type StepFormState, instantOf, list, localNow, refusalOf, squadsOf, stepForm, str, timelineOf } from './problems-view';
+import { type StepFormState, stepFormRoute } from './step-route';
+import { type Refusal, type StepFieldSpec, instantOf, list, localNow, problemTimelineWords, refusalOf, squadsOf, stepForm, str } from './problems-view';
+import { timelineOf } from './timeline';
 import { localName } from '../../i18n/local-name';
 import { signedIn } from '../signed-in';
 
@@ -85,6 +87,14 @@ export function formToProblemEvent(type: string, body: Body, timeZone: string): 
   return out;
 }
 
+/** A border notice step's form as the API's event body. */
+function formToNoticeEvent(type: string, body: Body): Body {
+  const event: Body = { type, expectedVersion: versionOf(body) };
+  if (type === 'CLOSE') event.reason = str(body.reason);
+  if (type === 'TO_PROBLEM') event.problem = { category: str(body.category), ...(str(body.title).trim() ? { title: str(body.title) } : {}) };
+  return event;
+}
+
 /** The report form as the API's body. Evidence: one item a line, `description | where it is kept`. */
 export function formToReport(body: Body): Body {
   const evidence = str(body.evidence)
@@ -109,10 +119,16 @@ export function formToReport(body: Body): Body {
   return out;
 }
 
+/** What the hard-problem pages use: the problems, the organisation, the history's check, the clock. */
+type ProblemServices = Pick<Services, 'problems' | 'org' | 'historyChain' | 'clock'>;
+
+/** What the border-notice pages use: the notices, the organisation, the history's check, the clock. */
+type NoticeServices = Pick<Services, 'borderNotices' | 'org' | 'historyChain' | 'clock'>;
+
 const isLocal = (p: string) => /^\/operations\/\d+$/.test(p);
 
 /** §3.4, R7: the hard problems — list, report (with likely duplicates), page with its steps. Same use cases as the API. */
-export function problemPages(services: Services): Router {
+export function problemPages(services: ProblemServices): Router {
   const r = Router();
   const { problems } = services;
 
@@ -172,26 +188,21 @@ export function problemPages(services: Services): Router {
     res.render('problems/show', { ...(await problemPage(services, signedIn(req), req.locale, id)), flash: done ? { kind: 'ok', text: t(req.locale, `hp.done.${done}`) } : undefined });
   });
 
-  r.post('/:id/events/:type', async (req, res) => {
-    const p = signedIn(req);
-    const id = idParam(req.params.id);
-    const type = String(req.params.type);
-    const body = (req.body ?? {}) as Body;
-    const back = str(body.back);
-    try {
-      if (!Object.hasOwn(PROBLEM_FORMS, type)) throw new ValidationError(`No form for ${type}`, { type: 'invalid' });
-      const input = parseInput(problemEventSchemas[type as keyof typeof problemEventSchemas], formToProblemEvent(type, body, p.timeZone)) as ProblemEventInput;
-      await problems.send(p, id, input);
+  stepFormRoute(r, {
+    forms: PROBLEM_FORMS,
+    send: async (p, id, type, body) => {
+      await problems.send(p, id, parseInput(problemEventSchemas[type as keyof typeof problemEventSchemas], formToProblemEvent(type, body, p.timeZone)) as ProblemEventInput);
       // Resolving from the operation's page goes back there (one step, §3.4).
-      res.redirect(303, isLocal(back) ? `${back}?done=problem_${type.toLowerCase()}#problems` : `/problems/${id}?done=${type.toLowerCase()}`);
-    } catch (e) {
-      if (!(e instanceof AppError) || e.status >= 500 || e.status === 404) throw e;
+      const back = str(body.back);
+      return isLocal(back) ? `${back}?done=problem_${type.toLowerCase()}#problems` : `/problems/${id}?done=${type.toLowerCase()}`;
+    },
+    refusal: (e, locale) => refusalOf(e, locale, 'hp'),
+    refused: async (req, res, id, form) => {
       answerFor(res, `/problems/${id}`);
-      const form: StepFormState = { type, values: body, refusal: refusalOf(e, req.locale, 'hp'), status: e.status };
-      const view = await problemPage(services, p, req.locale, id, form);
-      const kept = view.forms.some((f) => f.type === type) ? null : keptInput(body, req.locale);
-      res.status(e.status).render('problems/show', { ...view, banner: form.refusal.banner, lostInput: kept });
-    }
+      const view = await problemPage(services, signedIn(req), req.locale, id, form);
+      const kept = view.forms.some((f) => f.type === form.type) ? null : keptInput(form.values, req.locale);
+      res.status(form.status).render('problems/show', { ...view, banner: form.refusal.banner, lostInput: kept });
+    },
   });
 
   return r;
@@ -224,7 +235,7 @@ interface ReportFormOptions {
   duplicates?: HardProblem[];
 }
 
-async function reportFormView(services: Services, p: Principal, locale: Locale, o: ReportFormOptions) {
+async function reportFormView(services: Pick<Services, 'problems' | 'org'>, p: Principal, locale: Locale, o: ReportFormOptions) {
   const { groups, squads } = await services.org.organisation(p.brigadeId);
   const chosen = new Set(list(o.values.squads));
   const squadById = new Map(squads.map((s) => [s.id, s]));
@@ -257,7 +268,7 @@ async function reportFormView(services: Services, p: Principal, locale: Locale, 
 }
 
 /** Everything a problem's page shows: the report, what it gathered, the operations, the steps this user may take, the history. */
-async function problemPage(services: Services, p: Principal, locale: Locale, id: number, form?: StepFormState) {
+async function problemPage(services: ProblemServices, p: Principal, locale: Locale, id: number, form?: StepFormState) {
   const record = await services.problems.get(p, id);
   const history = await services.problems.history(p, id);
   const ctx = record.context;
@@ -328,14 +339,14 @@ async function problemPage(services: Services, p: Principal, locale: Locale, id:
           form,
         ),
       ),
-    timeline: await timelineOf(services, history, locale, p.timeZone, 'hp'),
+    timeline: await timelineOf(services.org, history, locale, p.timeZone, problemTimelineWords(locale, 'hp')),
     // The rows shown may be masked (problem.policy.ts): the check reads the stored steps itself.
     historyCheck: await services.historyChain.checkRows(p, 'hard_problem', id, []),
   };
 }
 
 /** R8: border notifications — list, send, page with what a squad leader of the group may make of it. */
-export function borderNoticePages(services: Services): Router {
+export function borderNoticePages(services: NoticeServices): Router {
   const r = Router();
   const { borderNotices } = services;
 
@@ -386,33 +397,25 @@ export function borderNoticePages(services: Services): Router {
     res.render('border-notices/show', { ...(await noticePage(services, signedIn(req), req.locale, id)), flash: done ? { kind: 'ok', text: t(req.locale, `bn.done.${done}`) } : undefined });
   });
 
-  r.post('/:id/events/:type', async (req, res) => {
-    const p = signedIn(req);
-    const id = idParam(req.params.id);
-    const type = String(req.params.type);
-    const body = (req.body ?? {}) as Body;
-    try {
-      if (!Object.hasOwn(NOTICE_FORMS, type)) throw new ValidationError(`No form for ${type}`, { type: 'invalid' });
-      const event: Body = { type, expectedVersion: versionOf(body) };
-      if (type === 'CLOSE') event.reason = str(body.reason);
-      if (type === 'TO_PROBLEM') event.problem = { category: str(body.category), ...(str(body.title).trim() ? { title: str(body.title) } : {}) };
-      const input = parseInput(noticeEventSchemas[type as keyof typeof noticeEventSchemas], event) as BorderNoticeEventInput;
-      const result = await borderNotices.act(p, id, input);
-      res.redirect(303, result.problemId ? `/problems/${result.problemId}?done=created` : `/border-notices/${id}?done=${type.toLowerCase()}`);
-    } catch (e) {
-      if (!(e instanceof AppError) || e.status >= 500 || e.status === 404) throw e;
+  stepFormRoute(r, {
+    forms: NOTICE_FORMS,
+    send: async (p, id, type, body) => {
+      const result = await borderNotices.act(p, id, parseInput(noticeEventSchemas[type as keyof typeof noticeEventSchemas], formToNoticeEvent(type, body)) as BorderNoticeEventInput);
+      return result.problemId ? `/problems/${result.problemId}?done=created` : `/border-notices/${id}?done=${type.toLowerCase()}`;
+    },
+    refusal: (e, locale) => refusalOf(e, locale, 'bn'),
+    refused: async (req, res, id, form) => {
       answerFor(res, `/border-notices/${id}`);
-      const form: StepFormState = { type, values: body, refusal: refusalOf(e, req.locale, 'bn'), status: e.status };
-      const view = await noticePage(services, p, req.locale, id, form);
-      const kept = view.forms.some((f) => f.type === type) ? null : keptInput(body, req.locale);
-      res.status(e.status).render('border-notices/show', { ...view, banner: form.refusal.banner, lostInput: kept });
-    }
+      const view = await noticePage(services, signedIn(req), req.locale, id, form);
+      const kept = view.forms.some((f) => f.type === form.type) ? null : keptInput(form.values, req.locale);
+      res.status(form.status).render('border-notices/show', { ...view, banner: form.refusal.banner, lostInput: kept });
+    },
   });
 
   return r;
 }
 
-async function noticeFormView(services: Services, p: Principal, locale: Locale, o: { values: Body; refusal?: Refusal }) {
+async function noticeFormView(services: Pick<Services, 'org'>, p: Principal, locale: Locale, o: { values: Body; refusal?: Refusal }) {
   const { groups, squads } = await services.org.organisation(p.brigadeId);
   const chosen = new Set(list(o.values.squads));
   const squadRow = (s: (typeof squads)[number]) => ({ value: s.code, label: localName(locale, s), checked: chosen.has(s.code) });
@@ -429,7 +432,7 @@ async function noticeFormView(services: Services, p: Principal, locale: Locale, 
   };
 }
 
-async function noticePage(services: Services, p: Principal, locale: Locale, id: number, form?: StepFormState) {
+async function noticePage(services: NoticeServices, p: Principal, locale: Locale, id: number, form?: StepFormState) {
   const record = await services.borderNotices.get(p, id);
   const history = await services.borderNotices.history(p, id);
   const ctx = record.context;
@@ -461,7 +464,7 @@ async function noticePage(services: Services, p: Principal, locale: Locale, id: 
           form,
         ),
       ),
-    timeline: await timelineOf(services, history, locale, p.timeZone, 'bn'),
+    timeline: await timelineOf(services.org, history, locale, p.timeZone, problemTimelineWords(locale, 'bn')),
     historyCheck: await services.historyChain.checkRows(p, 'border_notice', id, history),
   };
 }

@@ -4,6 +4,7 @@ import { AppError, ValidationError } from '../../errors';
 import type { Locale } from '../../i18n';
 import { idParam } from '../api/params';
 import { signedIn } from '../signed-in';
+import type { Refusal } from './refusal';
 
 /** A step form sent back refused: which, what was typed, how it was refused, the status to answer with. */
 export interface RefusedStep<R> {
@@ -13,8 +14,12 @@ export interface RefusedStep<R> {
   status: number;
 }
 
+/** A refused step form as every record's page shows it again: the views/partials/step-form.hbs form opened, with what was typed and why. */
+export type StepFormState = RefusedStep<Refusal>;
+
 /**
- * `POST /:id/events/:type` of a record's page: a step form (STYLE habit 1 —
+ * `POST /:id/events/:type` of every record's page (operations, hard problems,
+ * border notices, goods, transfers, group plans, meetings): a step form (STYLE habit 1 —
  * the same domain command as the API). The form's fields are sent as the
  * event; then on to where `send` says, or the record's page again with the
  * refusal by each field and what the user typed kept. Errors that are not a

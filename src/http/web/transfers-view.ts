@@ -6,7 +6,7 @@ import { isLeaderOf } from '../../../workflows/case-transfer';
 import { localName } from '../../i18n/local-name';
 
 /** The inbox's transfers: what waits on this user (R10), oldest limit first. */
-export async function transferInboxItems(services: Services, p: Principal, locale: Locale) {
+export async function transferInboxItems(services: Pick<Services, 'cases' | 'org'>, p: Principal, locale: Locale) {
   const { items, caseById, now } = await services.cases.waiting(p);
   const squads = new Map((await services.org.squads(p.brigadeId)).map((s) => [s.id, s]));
   return items.map((tr) => ({

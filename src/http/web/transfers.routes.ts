@@ -11,8 +11,9 @@ import { hasRole } from '../../../workflows/shared/actor';
 import { idParam } from '../api/params';
 import { createCaseSchema, createTransferSchema, transferEventSchemas } from '../schemas/case.schema';
 import { parseInput } from '../validate';
-import { type Refusal, refusalOf, timelineOf } from './plans-meetings-view';
-import { stepFormRoute } from './step-route';
+import { type Refusal, refusalOf } from './plans-meetings-view';
+import { timelineOf, wordsOf } from './timeline';
+import { type StepFormState, stepFormRoute } from './step-route';
 import { localName } from '../../i18n/local-name';
 import { signedIn } from '../signed-in';
 
@@ -36,6 +37,9 @@ const materialLabel = (locale: Locale, code: string) => {
   const label = t(locale, `material.${code}`);
   return label === `material.${code}` ? code : label;
 };
+
+/** What the transfer pages use: cases and transfers, the organisation, the history's check. */
+type TransferServices = Pick<Services, 'cases' | 'org' | 'historyChain'>;
 
 /** A case form post as the API's body. */
 export function formToCase(body: Body): Record<string, unknown> {
@@ -80,7 +84,7 @@ export function formToTransferEvent(type: string, body: Body): Record<string, un
 }
 
 /** R10: the case register and case transfers on the web. Same use cases as the API. */
-export function casePages(services: Services): Router {
+export function casePages(services: Pick<Services, 'cases' | 'clock'>): Router {
   const r = Router();
   const { cases } = services;
 
@@ -163,7 +167,7 @@ function caseFormView(locale: Locale, values: Body, refused?: Refusal) {
 }
 
 /** R10: the transfers list, the propose form, a transfer's page and its steps. */
-export function transferPages(services: Services): Router {
+export function transferPages(services: TransferServices): Router {
   const r = Router();
   const { cases } = services;
 
@@ -254,7 +258,7 @@ export function transferPages(services: Services): Router {
 }
 
 /** The propose form: the case, the receiving squad, the package (required items from config first), the note. */
-async function proposeView(services: Services, p: Principal, locale: Locale, caseId: number, values: Body, refused?: Refusal) {
+async function proposeView(services: Pick<Services, 'cases'>, p: Principal, locale: Locale, caseId: number, values: Body, refused?: Refusal) {
   const record = await services.cases.getCase(p, caseId);
   const required = services.cases.requiredMaterials();
   const typed = typedMaterials(values);
@@ -282,14 +286,7 @@ async function proposeView(services: Services, p: Principal, locale: Locale, cas
   };
 }
 
-interface StepFormState {
-  type: string;
-  values: Body;
-  refusal: Refusal;
-  status: number;
-}
-
-async function renderRefused(req: Request, res: Response, services: Services, id: number, form: StepFormState) {
+async function renderRefused(req: Request, res: Response, services: TransferServices, id: number, form: StepFormState) {
   const view = await transferPage(services, signedIn(req), req.locale, id, form);
   // A form the user may no longer send still shows what they typed.
   const kept = view.forms.some((f) => f.type === form.type) ? null : str(form.values.reason).trim() ? [{ label: t(req.locale, 'field.reason'), value: str(form.values.reason) }] : null;
@@ -297,7 +294,7 @@ async function renderRefused(req: Request, res: Response, services: Services, id
 }
 
 /** Everything a transfer's page shows: the case, the package, the answer and designation, the clock, the steps this user may take, the history. */
-async function transferPage(services: Services, p: Principal, locale: Locale, id: number, form?: StepFormState) {
+async function transferPage(services: TransferServices, p: Principal, locale: Locale, id: number, form?: StepFormState) {
   const record = await services.cases.get(p, id);
   const history = await services.cases.history(p, id);
   const ctx = record.context;
@@ -353,12 +350,15 @@ async function transferPage(services: Services, p: Principal, locale: Locale, id
               label: t(locale, f.name === 'squad' ? 'field.designatedSquad' : `field.${f.name}`),
               value: typed,
               error: mine?.refusal.errors[f.name],
+              // The squad designated is chosen from the active squads (the two sides marked ·).
+              is_select: f.kind === 'squad',
+              blank: f.kind === 'squad' ? '—' : undefined,
               options: f.kind === 'squad' ? activeSquads(record.squadById).map((s) => ({ value: s.code, label: localName(locale, s), selected: s.code === typed, side: s.id === ctx.fromSquadId || s.id === ctx.toSquadId })) : [],
             };
           }),
         };
       }),
-    timeline: await timelineOf(services, history, locale, p.timeZone, 'transfer' as Parameters<typeof timelineOf>[4]),
+    timeline: await timelineOf(services.org, history, locale, p.timeZone, wordsOf('transfer')),
     historyCheck: await services.historyChain.checkRows(p, 'case_transfer', id, history),
   };
 }
