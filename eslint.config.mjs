@@ -99,7 +99,7 @@ export default tseslint.config(
             {
               group: SQL_MODULE,
               importNames: ['sql'],
-              message: 'Raw SQL lives in src/persistence, src/engine or an area\'s *.queries.ts.',
+              message: "Raw SQL lives in src/persistence, src/engine or an area's *.queries.ts.",
             },
           ],
         },

@@ -47,7 +47,8 @@ export function checkMigrations(dir: string = MIGRATIONS_DIR, opts: { update?: b
   const problems: string[] = [];
   for (const [file, hash] of Object.entries(manifest)) {
     const full = path.join(dir, file);
-    if (!fs.existsSync(full)) problems.push(`${file}: a landed migration was removed (restore it; undo its effect in a new migration)`);
+    if (!fs.existsSync(full))
+      problems.push(`${file}: a landed migration was removed (restore it; undo its effect in a new migration)`);
     else if (sha256(full) !== hash)
       problems.push(`${file}: a landed migration was changed (restore it with git; put the change in a new migration)`);
   }

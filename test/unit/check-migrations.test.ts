@@ -27,12 +27,16 @@ describe('frozen migrations', () => {
     fs.appendFileSync(path.join(dir, FIGURES), '\n// an index added later\n');
     const result = checkMigrations(dir);
     expect(result.ok).toBe(false);
-    expect(result.problems).toEqual([expect.stringMatching(/^20261201T0100-figures\.ts: a landed migration was changed/)]);
+    expect(result.problems).toEqual([
+      expect.stringMatching(/^20261201T0100-figures\.ts: a landed migration was changed/),
+    ]);
   });
 
   it('a landed migration removed fails the check, which names it', () => {
     fs.rmSync(path.join(dir, FIGURES));
-    expect(checkMigrations(dir).problems).toEqual([expect.stringMatching(/^20261201T0100-figures\.ts: a landed migration was removed/)]);
+    expect(checkMigrations(dir).problems).toEqual([
+      expect.stringMatching(/^20261201T0100-figures\.ts: a landed migration was removed/),
+    ]);
   });
 
   it('a new migration must be listed; --update lists it and never rewrites an entry that is there', () => {
@@ -47,7 +51,9 @@ describe('frozen migrations', () => {
     const updated = checkMigrations(dir, { update: true });
     expect(updated.added).toEqual([added]);
     // The edited one still fails: --update is no way to bless an edit.
-    expect(updated.problems).toEqual([expect.stringMatching(/^20261201T0100-figures\.ts: a landed migration was changed/)]);
+    expect(updated.problems).toEqual([
+      expect.stringMatching(/^20261201T0100-figures\.ts: a landed migration was changed/),
+    ]);
     const after = JSON.parse(fs.readFileSync(path.join(dir, MANIFEST), 'utf8'));
     expect(after).toEqual({ ...before, [added]: expect.stringMatching(/^[0-9a-f]{64}$/) });
   });

@@ -10,7 +10,10 @@ const ours = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8')
 };
 
 /** Every installed package (nested ones too) with the Node versions it declares. */
-function installedEngines(dir = path.join(ROOT, 'node_modules'), found: Array<[string, string]> = []): Array<[string, string]> {
+function installedEngines(
+  dir = path.join(ROOT, 'node_modules'),
+  found: Array<[string, string]> = [],
+): Array<[string, string]> {
   for (const name of fs.readdirSync(dir)) {
     if (name.startsWith('.')) continue;
     const at = path.join(dir, name);
