@@ -103,7 +103,7 @@ export class OperationService {
       if (problems.length) throw new RuleViolationError('The plan is not valid', problems);
       if (input.problems?.length) await checkPlanProblems(m, actor.brigadeId, input.problems);
       const created = await this.engine.create(this.workflow, actor, permit.role, { plan, createdBy: actor.userId }, m);
-      if (input.problems?.length) await setPlanProblems(m, actor.brigadeId, created.id, input.problems, new Date());
+      if (input.problems?.length) await setPlanProblems(m, actor.brigadeId, created.id, input.problems, this.clock.now());
       return created.id;
     };
     // In the caller's transaction when given (a border notice becoming a plan, R8).
@@ -180,7 +180,7 @@ export class OperationService {
       ? await this.db.transaction(async (m) => {
           await checkPlanProblems(m, actor.brigadeId, problems, id);
           const step = await this.engine.send(this.workflow, id, actor, command, { expectedVersion, tx: m });
-          await setPlanProblems(m, actor.brigadeId, id, problems, new Date());
+          await setPlanProblems(m, actor.brigadeId, id, problems, this.clock.now());
           return step;
         })
       : await this.engine.send(this.workflow, id, actor, command, { expectedVersion });
