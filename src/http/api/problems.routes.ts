@@ -54,7 +54,7 @@ export function problemsApi(problems: HardProblemService, org: OrgService, clock
 }
 
 /** /api/v1/border-notices (R8). */
-export function borderNoticesApi(notices: BorderNoticeService, org: OrgService): Router {
+export function borderNoticesApi(notices: BorderNoticeService): Router {
   const r = Router();
 
   r.post('/', async (req, res) => {

@@ -1,7 +1,7 @@
 import type { z } from 'zod';
 import type { GroupWithSquads, Principal } from '../../domain/org/org.service';
 import type { Squad } from '../../persistence/entities';
-import { SQUAD_KINDS } from '../../persistence/entities';
+import { SQUAD_KINDS } from '../../../workflows/shared/org';
 import type { groupList, me, squadList } from '../schemas/responses/admin.response';
 import { oneOf } from './narrow';
 

@@ -7,7 +7,7 @@ import { allOf, oneOf } from './narrow';
 import type { BorderNoticeRecordView } from '../../domain/problems/border-notice.service';
 import type { HardProblemPage, HardProblemRecordView } from '../../domain/problems/hard-problem.service';
 import type { BorderNotice, HardProblem, Squad } from '../../persistence/entities';
-import { readJson } from '../../persistence/sql';
+import { readJson } from '../../persistence/columns';
 import { isoInZone } from '../../time';
 import { lightOf } from '../../domain/oversight/lights';
 

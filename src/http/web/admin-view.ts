@@ -1,7 +1,7 @@
 import type { AdminGroup, AdminSquad, AdminUser } from '../../domain/org/admin.service';
 import { AppError, ForbiddenError } from '../../errors';
 import { describeFieldProblem, type Locale, t } from '../../i18n';
-import { SQUAD_KINDS } from '../../persistence/entities';
+import { SQUAD_KINDS } from '../../../workflows/shared/org';
 import { ROLES } from '../../../workflows/shared/actor';
 import { localName } from '../../i18n/local-name';
 

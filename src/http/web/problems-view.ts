@@ -4,7 +4,7 @@ import { type Refusal, refusalOf as renderRefusal } from './refusal';
 import type { Squad } from '../../persistence/entities';
 import { type TimelineWords, wordsOf } from './timeline';
 import type { StepFormState } from './step-route';
-import { readJson } from '../../persistence/sql';
+import { readJson } from '../../persistence/columns';
 import { isoInZone, localToInstantIso } from '../../time';
 import { localName } from '../../i18n/local-name';
 

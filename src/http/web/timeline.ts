@@ -1,7 +1,7 @@
 import type { Services } from '../../container';
 import { type Locale, t } from '../../i18n';
 import type { WorkflowHistory } from '../../persistence/entities';
-import { readJson } from '../../persistence/sql';
+import { readJson } from '../../persistence/columns';
 import { isoInZone } from '../../time';
 
 /**

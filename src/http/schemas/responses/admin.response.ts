@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { ROLES } from '../../../../workflows/shared/actor';
-import { SQUAD_KINDS } from '../../../persistence/entities';
+import { SQUAD_KINDS } from '../../../../workflows/shared/org';
 import { choice, instant, list } from './common.response';
 
 /** What the organisation and administration answers show (src/http/presenters/admin.presenter.ts). */
