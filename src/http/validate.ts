@@ -28,7 +28,7 @@ function problemCode(issue: z.core.$ZodIssue): string {
     if (fits) return problemCode(fits[0]);
     // Else the first branch's own format problem (`not_a_date`), when every branch has one.
     const formats = issue.errors.map((branch) => branch.find((i) => i.code === 'invalid_format' && OWN_CODE.test(i.message))?.message);
-    if (formats.length > 0 && formats.every(Boolean)) return formats[0]!;
+    if (formats.length > 0 && formats[0] && formats.every(Boolean)) return formats[0];
   }
   if (issue.code === 'invalid_type' && issue.input === undefined) return 'required';
   if (issue.code === 'invalid_type') return `invalid_type:${issue.expected}`;

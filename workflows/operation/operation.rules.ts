@@ -159,9 +159,10 @@ export function planShapeProblems(plan: OperationPlan, facts: OperationFacts): P
   if (plan.kind === 'regular' || plan.kind === 'ad_hoc') {
     if (plan.groupId === null) out.push(problem('required', 'group'));
   }
-  if (plan.kind === 'regular' && facts.groupSquadIds) {
+  const groupSquadIds = facts.groupSquadIds;
+  if (plan.kind === 'regular' && groupSquadIds) {
     // R3/R6: a regular operation is run by the squads of its group.
-    const outside = squads.filter((s) => !facts.groupSquadIds!.includes(s));
+    const outside = squads.filter((s) => !groupSquadIds.includes(s));
     if (outside.length) out.push(problem('squads_outside_group', 'squads', 'R3', { count: outside.length }));
   }
   if (plan.holdingDays < limits.holdingDaysMin || plan.holdingDays > limits.holdingDaysMax) {

@@ -34,8 +34,8 @@ const pathOf = (place: Place): string => {
  */
 function firstProblem(body: unknown, visit: (key: string | null, value: unknown) => string | undefined): { path: string; code: string } | null {
   const stack: Array<{ place: Place | null; value: unknown }> = [{ place: null, value: body }];
-  while (stack.length) {
-    const { place, value } = stack.pop()!;
+  for (let top = stack.pop(); top; top = stack.pop()) {
+    const { place, value } = top;
     if (value === null || typeof value !== 'object') continue;
     const isArray = Array.isArray(value);
     for (const key of Object.keys(value)) {

@@ -3,8 +3,8 @@
  * and they print. Every text is escaped (names come from the database).
  */
 
-const esc = (s: string | number) =>
-  String(s).replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
+const ENTITIES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
+const esc = (s: string | number) => String(s).replace(/[&<>"']/g, (c) => ENTITIES[c] ?? c);
 
 const PALETTE = ['#1f5fbf', '#2e9d57', '#e0a100', '#962457', '#0b6477', '#5b2b9c', '#d0312d', '#44505f'];
 

@@ -13,6 +13,7 @@ import { formatValue, scopeName, whyText } from '../presenters/figures.presenter
 import { groupedBars, horizontalBars, lines } from './charts';
 import { localName } from '../../i18n/local-name';
 import { signedIn } from '../signed-in';
+import { NotFoundError } from '../../errors';
 
 /** The query a figures page keeps in its links (period or range, and scope). */
 /** What the figures pages read: the figures, the month standings, the organisation, the clock and limits. */
@@ -121,7 +122,8 @@ export function figuresPages(services: FiguresServices): Router {
       return sendDrillExport(res, await services.figures.drillAll(p, { ...q, indicator }), req.locale, p.timeZone, q.format);
     }
     const [page, view] = await Promise.all([services.figures.drill(p, { ...q, indicator, cursor: q.cursor, limit: 100 }), services.figures.view(p, q)]);
-    const figure = view.rows.find((x) => x.indicator.id === indicator)!;
+    const figure = view.rows.find((x) => x.indicator.id === indicator);
+    if (!figure) throw new NotFoundError(`No indicator ${indicator}`);
     const keep = keepQuery(q);
     res.render('figures/drill', {
       pageTitle: t(req.locale, `indicator.${indicator}.name`),
@@ -234,7 +236,7 @@ export function annualPages(services: FiguresServices): Router {
       groupHeads: pick.map((id) => t(req.locale, `indicator.${id}.name`)),
       groupRows: perGroup.map(({ g, view }) => ({
         name: localName(req.locale, g.group),
-        values: pick.map((id) => formatValue(view.rows.find((x) => x.indicator.id === id)!.current, req.locale)),
+        values: pick.flatMap((id) => view.rows.filter((x) => x.indicator.id === id).map((x) => formatValue(x.current, req.locale))),
         met: grid.rows.find((x) => x.group.id === g.group.id)?.met ?? 0,
         judged: grid.rows.find((x) => x.group.id === g.group.id)?.judged ?? 0,
       })),

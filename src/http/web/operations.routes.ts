@@ -86,7 +86,8 @@ export function operationPages(services: OperationPagesServices): Router {
   r.get('/new', requirePolicy(mayPlanOperations), async (req, res) => {
     const p = signedIn(req);
     const base: PlanInput = { kind: 'regular', leadSquad: p.squad?.code, hostSquad: p.squad?.code, squads: p.squad ? [p.squad.code] : [], holdingDays: services.config.operations.holdingDaysDefault, plannedHours: services.config.operations.minHours };
-    const group = p.squad ? (await services.org.groups(p.brigadeId)).find((g) => g.squads.some((s) => s.code === p.squad!.code)) : undefined;
+    const squad = p.squad;
+    const group = squad ? (await services.org.groups(p.brigadeId)).find((g) => g.squads.some((s) => s.code === squad.code)) : undefined;
     if (group) base.group = group.group.code;
     // R8: an ad_hoc plan pre-filled from a border notification; saving it records what the notification became.
     const fromNotice = typeof req.query.fromNotice === 'string' && /^\d+$/.test(req.query.fromNotice) ? Number(req.query.fromNotice) : undefined;
@@ -100,7 +101,12 @@ export function operationPages(services: OperationPagesServices): Router {
     await submitPlan(req, res, services, {
       mode: 'new',
       fromNotice,
-      save: async (plan) => (fromNotice ? (await services.borderNotices.act(p, fromNotice, { type: 'TO_PLAN', plan })).operationId! : await operations.create(p, plan)),
+      save: async (plan) => {
+        if (!fromNotice) return operations.create(p, plan);
+        const { operationId } = await services.borderNotices.act(p, fromNotice, { type: 'TO_PLAN', plan });
+        if (operationId === undefined) throw new Error(`border notice ${fromNotice}: TO_PLAN made no operation`);
+        return operationId;
+      },
     });
   });
 
@@ -160,14 +166,11 @@ export function operationPages(services: OperationPagesServices): Router {
   return r;
 }
 
-interface PlanSubmit {
-  mode: 'new' | 'edit';
-  id?: number;
-  expectedVersion?: number;
+type PlanSubmit = ({ mode: 'new'; id?: undefined; expectedVersion?: undefined } | { mode: 'edit'; id: number; expectedVersion: number }) & {
   fromNotice?: number;
   /** Saves the draft (create, or the edit), returning its id. */
   save(plan: PlanInput): Promise<number>;
-}
+};
 
 /**
  * A plan form post: 保存草稿 saves the draft; 保存并报备 saves and files it in
@@ -182,7 +185,7 @@ async function submitPlan(req: Request, res: Response, services: PlanFormService
   try {
     const plan = parseInput(o.mode === 'new' ? createOperationSchema : planPatchSchema, body) as PlanInput;
     if (file) {
-      const target = o.mode === 'edit' ? { id: o.id!, expectedVersion: o.expectedVersion! } : undefined;
+      const target = o.mode === 'edit' ? { id: o.id, expectedVersion: o.expectedVersion } : undefined;
       const filed = await services.operations.saveAndFile(p, plan, target);
       res.redirect(303, `/operations/${filed.id}?done=saved_and_filed`);
       return;
@@ -192,14 +195,14 @@ async function submitPlan(req: Request, res: Response, services: PlanFormService
   } catch (e) {
     if (!(e instanceof AppError) || e.status >= 500 || (o.mode === 'edit' && e.status === 404)) throw e;
     const extra = file && e instanceof ValidationError ? await filingProblemsOfRest(services, p, body, e, o.id) : [];
-    const record = o.mode === 'edit' ? await services.operations.get(p, o.id!) : null;
+    const record = o.mode === 'edit' ? await services.operations.get(p, o.id) : null;
     answerFor(res, o.mode === 'new' ? '/operations/new' : `/operations/${o.id}/edit`);
     res.status(e.status).render(
       'operations/plan-form',
       await planFormView(services, p, req.locale, {
         mode: o.mode,
         id: o.id,
-        version: o.mode === 'edit' ? (Number.isFinite(o.expectedVersion) ? o.expectedVersion : record!.version) : undefined,
+        version: o.mode === 'edit' ? (Number.isFinite(o.expectedVersion) ? o.expectedVersion : record?.version) : undefined,
         currentVersion: record?.version,
         values: typedValues(req.body ?? {}),
         error: e,

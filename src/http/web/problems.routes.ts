@@ -303,7 +303,7 @@ async function problemPage(services: ProblemServices, p: Principal, locale: Loca
       reportedBy: user(ctx.reportedBy),
       mergedInto: ctx.mergedIntoId,
       fromNotice: ctx.fromNoticeId,
-      sources: [...new Set(record.reports.filter((r) => r.kind === 'report' && r.source).map((r) => r.source!))],
+      sources: [...new Set(record.reports.flatMap((r) => (r.kind === 'report' && r.source ? [r.source] : [])))],
       reports: record.reports.map((r) => ({
         kind: r.kind,
         label: r.kind === 'rebound' ? `${t(locale, 'hp.report_kind.rebound')} · ${t(locale, `hp.origin.${r.source}`)}` : `${t(locale, 'hp.report_kind.report')} · ${t(locale, `source.${r.source}`)}`,

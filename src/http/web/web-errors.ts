@@ -11,6 +11,7 @@ export function webErrorHandler(logger: Logger) {
     const locale = req.locale ?? 'zh-CN';
     let status = 500;
     let message = t(locale, 'error.internal_page');
+    const parserError = translateParserError(err);
     if ((err as { code?: string })?.code === 'EBADCSRFTOKEN') {
       status = 403;
       message = t(locale, 'error.csrf');
@@ -21,10 +22,9 @@ export function webErrorHandler(logger: Logger) {
       status = err.status;
       message = t(locale, `error.${err.code}`);
       if (status >= 500) logger.error('server error', { requestId: req.requestId, method: req.method, path: req.path, err });
-    } else if (translateParserError(err)) {
-      const p = translateParserError(err)!;
-      status = p.status;
-      message = t(locale, `error.${p.code}`);
+    } else if (parserError) {
+      status = parserError.status;
+      message = t(locale, `error.${parserError.code}`);
     } else {
       logger.error('unhandled error', { requestId: req.requestId, method: req.method, path: req.path, err });
     }
