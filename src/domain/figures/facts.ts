@@ -40,6 +40,8 @@ export interface FactSource {
   touched?: readonly TouchedSql[];
   /** What the kept months depend on, when `load`'s own code does not say it all (a source made by a factory). */
   fingerprint?: string;
+  /** The query functions (`*.queries.ts`) `load` reads through: their code is part of what the kept months depend on. */
+  queries?: ReadonlyArray<(...args: never[]) => unknown>;
 }
 
 /**

@@ -195,7 +195,7 @@ export class MonthFacts {
   private async factsKey(set: FactSet, scope: FigureScope, sources: FactSource[]): Promise<string> {
     const h = createHash('sha256');
     h.update(`${set.name}\n${scope.timeZone}\n`);
-    for (const s of sources) h.update(`${s.name}\n${s.fingerprint ?? s.load.toString()}\n`);
+    for (const s of sources) h.update(`${s.name}\n${s.fingerprint ?? s.load.toString()}\n${(s.queries ?? []).map((q) => `${q.toString()}\n`).join('')}`);
     if (scope.kind === 'group') {
       const { rows } = await sql<{ id: unknown }>(this.db.manager, 'SELECT id FROM squads WHERE group_id = ? ORDER BY id', [scope.group!.id]);
       h.update(rows.map((r) => String(r.id)).join(','));
