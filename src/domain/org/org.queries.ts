@@ -61,3 +61,14 @@ export function otherActiveAdmins(m: EntityManager, brigadeId: number, exceptUse
     .where('u.brigade_id = :b AND u.active = :a AND u.id <> :id', { b: brigadeId, a: true, id: exceptUserId })
     .getCount();
 }
+
+/** The outbox's greatest id (0 when empty). */
+export async function lastOutboxId(m: EntityManager): Promise<number> {
+  const { rows } = await sql<{ last: number | string }>(m, 'SELECT COALESCE(MAX(id), 0) AS last FROM outbox');
+  return Number(rows[0].last);
+}
+
+/** Withdraws what the outbox received after `id` (never delivered: a demo past is not news). */
+export async function withdrawOutboxAfter(m: EntityManager, id: number): Promise<void> {
+  await sql(m, 'DELETE FROM outbox WHERE id > ?', [id]);
+}
