@@ -1,9 +1,9 @@
 import type { EntityManager } from 'typeorm';
 import { forceIndex } from '../../persistence/dialect';
 import { sql } from '../../persistence/sql';
-import { goodsInScope } from './facts';
+import { goodsInScope, lineInScope, operationInScope } from './facts.queries';
 import type { FigurePeriod } from './figure-period';
-import { type FigureScope, lineInScope, operationInScope } from './scope';
+import type { FigureScope } from './scope';
 
 /**
  * The figures' drill-down reads: for one kind of record, a page of the rows

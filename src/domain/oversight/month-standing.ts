@@ -1,7 +1,7 @@
 import type { Config } from '../../../config';
 import type { Clock } from '../../clock';
 import type { Database } from '../../persistence/data-source';
-import { type FactSource, TOUCHED, bucketSql, byBucket } from '../figures/facts';
+import { type FactSource, TOUCHED, byBucket } from '../figures/facts';
 import { type FactSet, MonthFacts } from '../figures/month-facts';
 import { groupMonthRows } from './oversight.queries';
 import { monthOf } from './periods';
@@ -56,8 +56,7 @@ const groupMonthFacts: FactSource = {
   touched: [TOUCHED.start],
   queries: [groupMonthRows],
   load: async ({ m, scope, bounds }) => {
-    const b = bucketSql('o.actual_start', bounds);
-    const rows = await groupMonthRows(m, scope.brigadeId, b, bounds[0], bounds[bounds.length - 1]);
+    const rows = await groupMonthRows(m, scope.brigadeId, bounds);
     return byBucket(bounds, rows, (f, r) => {
       f[`g${Number(r.grp)}:operations`] = (f[`g${Number(r.grp)}:operations`] ?? 0) + Number(r.operations ?? 0);
       f[`g${Number(r.grp)}:qualifying`] = (f[`g${Number(r.grp)}:qualifying`] ?? 0) + Number(r.qualifying ?? 0);

@@ -1,6 +1,7 @@
 import type { EntityManager } from 'typeorm';
 import { Flag } from '../../persistence/entities';
 import { sql } from '../../persistence/sql';
+import { bucketSql } from '../figures/facts.queries';
 
 /** Oversight's SQL (R6 compliance, the flags): each function takes the EntityManager (or transaction) and returns plain rows. */
 
@@ -65,18 +66,16 @@ export interface GroupMonthRow {
   qualifying: number | string | null;
 }
 
-/**
- * Every group's operations and qualifying operations that began in [first, last), bucketed by `bucket`
- * (an expression of `o.actual_start`, figures' bucketSql, with its parameters).
- */
-export async function groupMonthRows(m: EntityManager, brigadeId: number, bucket: { sql: string; params: unknown[] }, first: Date, last: Date): Promise<GroupMonthRow[]> {
+/** Every group's operations and qualifying operations that began in the buckets `bounds` (figures' bucketSql) span. */
+export async function groupMonthRows(m: EntityManager, brigadeId: number, bounds: Date[]): Promise<GroupMonthRow[]> {
+  const bucket = bucketSql('o.actual_start', bounds);
   const { rows } = await sql<GroupMonthRow>(
     m,
     `SELECT ${bucket.sql} AS b, s.group_id AS grp, COUNT(DISTINCT o.id) AS operations, COUNT(DISTINCT CASE WHEN ${QUALIFIES_SQL} THEN o.id END) AS qualifying
          FROM operations o JOIN operation_squads os ON os.operation_id = o.id JOIN squads s ON s.id = os.squad_id
         WHERE o.brigade_id = ? AND o.actual_start >= ? AND o.actual_start < ? AND s.group_id IS NOT NULL AND o.state <> 'cancelled'
         GROUP BY b, s.group_id`,
-    [...bucket.params, brigadeId, first, last],
+    [...bucket.params, brigadeId, bounds[0], bounds[bounds.length - 1]],
   );
   return rows;
 }
