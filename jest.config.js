@@ -64,6 +64,7 @@ module.exports = async () => {
       displayName: 'sqlite',
       testMatch: ['<rootDir>/test/integration/**/*.test.ts', '<rootDir>/test/http/**/*.test.ts', '<rootDir>/test/security/**/*.test.ts'],
       globals: { LIANDONG_TEST_DB: 'sqlite' },
+      setupFilesAfterEnv: ['<rootDir>/test/support/openapi-setup.ts'],
     },
   ];
   const why = await mysqlAnswers();
@@ -73,6 +74,7 @@ module.exports = async () => {
       displayName: 'mariadb',
       testMatch: ['<rootDir>/test/integration/**/*.test.ts', '<rootDir>/test/http/**/*.test.ts', '<rootDir>/test/security/**/*.test.ts'],
       globals: { LIANDONG_TEST_DB: 'mysql', LIANDONG_TEST_MYSQL_URL: MYSQL_URL },
+      setupFilesAfterEnv: ['<rootDir>/test/support/openapi-setup.ts'],
     });
   } else if (process.env.REQUIRE_MYSQL === '1') {
     throw new Error(`REQUIRE_MYSQL=1 but MariaDB/MySQL does not answer at ${MYSQL_URL}: ${why}`);

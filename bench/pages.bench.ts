@@ -21,6 +21,7 @@
  * new migration to it first).
  */
 import os from 'node:os';
+import { stripVTControlCharacters } from 'node:util';
 import { randomBytes } from 'node:crypto';
 import { loadConfig } from '../config';
 import { boot } from '../src/bootstrap';
@@ -74,8 +75,8 @@ async function statementsPerPage(url: string, pages: Page[], users: string[], ex
         const lines = server
           .log()
           .slice(before)
-          .replace(/\u001b\[[0-9;]*m/g, '')
           .split('\n')
+          .map(stripVTControlCharacters)
           .filter((l) => l.startsWith('query:'));
         (out[page.key] ??= {})[user] = lines.length;
         if (!explain) continue;

@@ -1,4 +1,3 @@
-import { z } from 'zod';
 import { defaults } from './default';
 import { configSchema, ENV_OVERRIDES, type Config } from './schema';
 
@@ -123,9 +122,4 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Json
     throw new ConfigError('Invalid configuration:\n  validation.minYear: must not exceed validation.maxYear');
   }
   return deepFreeze(config);
-}
-
-/** A short description of every key, from the schema (for `cli config` and the README). */
-export function describeConfig(): Record<string, unknown> {
-  return z.toJSONSchema(configSchema) as Record<string, unknown>;
 }

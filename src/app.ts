@@ -24,7 +24,7 @@ import { mountWeb } from './http/web/web';
 import { useInputYears } from './http/schemas/common.schema';
 
 export interface AppOptions {
-  /** Signs session cookies (see src/http/web/session-secret.ts). */
+  /** Signs session cookies (see src/persistence/session-secret.ts). */
   sessionSecret: string;
 }
 
@@ -87,7 +87,7 @@ export function buildApp(services: Services, opts: AppOptions): express.Express 
   api.use('/group-plans', groupPlansApi(services.groupPlans));
   api.use('/meetings', meetingsApi(services.meetings, org));
   api.use('/problems', problemsApi(services.problems, org, services.clock));
-  api.use('/border-notices', borderNoticesApi(services.borderNotices, org));
+  api.use('/border-notices', borderNoticesApi(services.borderNotices));
   api.use('/', goodsApi(services));
   api.use('/cases', casesApi(services.cases, services.clock));
   api.use('/transfers', transfersApi(services.cases));

@@ -10,7 +10,7 @@ import { InboxService } from './domain/inbox/inbox.service';
 import { WorkflowEngine } from './engine/engine';
 import type { Logger } from './logger';
 import type { Database } from './persistence/data-source';
-import { DatabaseSessionStore } from './http/web/session-store';
+import { DatabaseSessionStore } from './persistence/session-store';
 import { FlagService } from './domain/oversight/flag.service';
 import { ComplianceService } from './domain/oversight/compliance.service';
 import { IncidentService } from './domain/incidents/incident.service';

@@ -3,7 +3,7 @@ import { buildApp } from './app';
 import type { Config } from '../config';
 import { boot, configOrExit } from './bootstrap';
 import { parseDatabaseUrl } from './persistence/data-source';
-import { sessionSecret } from './http/web/session-secret';
+import { sessionSecret } from './persistence/session-secret';
 import { Scheduler } from './jobs/scheduler';
 
 /**

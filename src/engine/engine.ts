@@ -15,6 +15,7 @@ import { asDatetimeColumn, readJson, sql } from '../persistence/sql';
 import { GENESIS_HASH, stepHash } from './history-hash';
 import type { Permit } from '../../workflows/shared/actor';
 import type { CommandEvent, EngineActor, WorkflowDefinition } from './workflow-definition';
+import type { StoredSnapshot } from '../../workflows/shared/rules';
 
 /** The fields the engine adds to every event; they are not part of the stored payload. */
 const ENVELOPE = new Set(['type', 'actor', 'at', 'effectiveAt', 'facts']);
@@ -329,7 +330,7 @@ export class WorkflowEngine {
   }
 
   private restore(def: WorkflowDefinition, row: InstanceRow): AnyMachineSnapshot {
-    let persisted = row.snapshot as any;
+    let persisted: StoredSnapshot = row.snapshot;
     if (row.machineVersion > def.version) {
       throw new SnapshotError(`${def.name} ${row.id} was stored by machine version ${row.machineVersion}, newer than ${def.version}`);
     }

@@ -1,7 +1,8 @@
-import type { AnyStateMachine } from 'xstate';
+import type { AnyStateMachine, EventObject } from 'xstate';
 import type { EntityManager } from 'typeorm';
 import type { Actor, Permit } from '../../workflows/shared/actor';
 import type { Problem } from '../../workflows/shared/problem';
+import type { StoredSnapshot } from '../../workflows/shared/rules';
 
 /** An actor as the engine sees it: who, and in which brigade (whose data they may touch, and whose clock they read). */
 export interface EngineActor extends Actor {
@@ -50,13 +51,14 @@ export interface DeadlineSpec {
  * and its rules come from workflows/; facts, projection and time limits are
  * the domain's, because they touch the database and the config.
  */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- the engine holds definitions of every workflow (each its own context and input) in one registry
 export interface WorkflowDefinition<TContext = any, TInput = any> {
   name: string;
   machine: AnyStateMachine;
   /** Stored beside every snapshot; a snapshot of an older version goes through `migrations`. */
   version: number;
   /** Migration of a persisted snapshot from version N to N + 1, keyed by N. */
-  migrations?: Record<number, (persisted: any) => any>;
+  migrations?: Record<number, (persisted: StoredSnapshot) => StoredSnapshot>;
   /**
    * Who may read a record of this kind, when not everyone of the brigade may
    * (a group's plans and meetings). Asked before anything else about a command,
@@ -75,7 +77,7 @@ export interface WorkflowDefinition<TContext = any, TInput = any> {
    */
   permitFacts?(tx: EntityManager, actor: EngineActor, context: TContext, command: CommandEvent, id: number): Promise<unknown>;
   /** Why the machine refuses `event` (the same functions its guards use). */
-  problems(context: TContext, event: any): Problem[];
+  problems(context: TContext, event: EventObject): Problem[];
   /** Facts of the world the rules need, loaded inside the command's transaction (`id`: the record's). */
   facts(tx: EntityManager, actor: EngineActor, context: TContext, command: CommandEvent, id: number): Promise<unknown>;
   /** Writes the queryable record from the new snapshot (same transaction). */

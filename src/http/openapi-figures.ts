@@ -1,44 +1,21 @@
 import { assessmentQuery, drillQuery, figuresQuery } from './schemas/figures.schema';
 import { err, queryParameters, ref } from './openapi-parts';
+import { ok } from './openapi-responses';
 
 /** The OpenAPI part of the yearly figures (SPEC §5, R14), from the zod schemas the server validates with. */
 
 
-/** Query parameters from a zod object schema (refinements do not change the fields). */
-const valueSchema = {
-  type: 'object',
-  required: ['value', 'numerator', 'denominator', 'tooFew'],
-  properties: {
-    value: { type: ['number', 'null'], description: 'A count, or a rate from 0 to 1; null when there is nothing to measure' },
-    numerator: { type: ['number', 'null'] },
-    denominator: { type: ['number', 'null'], description: 'How many records a rate rests on' },
-    tooFew: { type: 'boolean', description: 'The denominator is below figures.minSample: shown as "too few to rate", not as a trend' },
-  },
-};
-
-const figureSchema = {
-  type: 'object',
-  description: 'One indicator for the period and scope, beside the previous period and the same period last year',
-  required: ['id', 'name', 'definition', 'kind', 'section', 'current', 'previous', 'lastYear', 'records'],
-  properties: {
-    id: { type: 'string' },
-    name: { type: 'string', description: 'In your language' },
-    definition: { type: 'string', description: 'What is counted, how, and from which records' },
-    kind: { type: 'string', enum: ['count', 'ratio'] },
-    section: { type: 'string' },
-    current: ref('FigureValue'),
-    previous: ref('FigureValue'),
-    lastYear: ref('FigureValue'),
-    records: { type: 'string', description: 'The URL of the records behind the value' },
-  },
-};
-
 export function figuresSchemas(): Record<string, unknown> {
-  return { Figure: figureSchema, FigureValue: valueSchema };
+  return {};
 }
 
 export function figuresPaths(): Record<string, unknown> {
   const formats = 'JSON by default; `format=csv` (UTF-8 with BOM, opens in Excel) or `format=xlsx` downloads the same table';
+  // The downloads (format=csv, format=xlsx): the same table as a file.
+  const exports = {
+    'text/csv': { schema: { type: 'string', description: 'UTF-8 with a byte-order mark, comma-separated, a header row' } },
+    'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet': { schema: { type: 'string', format: 'binary', description: 'An Excel workbook of one sheet' } },
+  };
   return {
     '/api/v1/figures': {
       get: {
@@ -46,26 +23,7 @@ export function figuresPaths(): Record<string, unknown> {
         description: formats,
         parameters: queryParameters(figuresQuery),
         responses: {
-          '200': {
-            description: '`{scope, period, previous, lastYear, indicators: [Figure], dwell: [{state, hours, operations}]}` — dwell: average hours an operation begun in the period spent in each state',
-            content: {
-              'application/json': {
-                schema: {
-                  type: 'object',
-                  properties: {
-                    indicators: { type: 'array', items: ref('Figure') },
-                    asOf: { type: ['string', 'null'], description: 'When the month in progress was computed (it is computed at most every figures.liveMonthSeconds); null: just now' },
-                    dwell: {
-                      type: 'array',
-                      items: { type: 'object', properties: { state: { type: 'string' }, hours: { type: 'number' }, operations: { type: 'integer' } }, required: ['state', 'hours', 'operations'] },
-                    },
-                  },
-                },
-              },
-              'text/csv': { schema: { type: 'string' } },
-              'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet': { schema: { type: 'string', format: 'binary' } },
-            },
-          },
+          '200': { description: 'The figures; dwell: average hours an operation begun in the period spent in each state', content: { 'application/json': { schema: ref('Figures') }, ...exports } },
           '400': err('A bad period, group or squad is named'),
           '401': err('No or bad credentials'),
           '403': err('Not a manager, squad leader or inspector (may_not_read_figures)'),
@@ -76,7 +34,7 @@ export function figuresPaths(): Record<string, unknown> {
     '/api/v1/figures/indicators': {
       get: {
         summary: 'Every indicator: its name and definition in your language, its kind and which way is better; and the minimum sample',
-        responses: { '200': { description: '`{items: [{id, name, definition, kind, section, better}], minSample}`' }, '401': err('No or bad credentials') },
+        responses: { '200': ok('The indicators and the minimum sample', 'IndicatorList'), '401': err('No or bad credentials') },
       },
     },
     '/api/v1/figures/assessment': {
@@ -84,10 +42,7 @@ export function figuresPaths(): Record<string, unknown> {
         summary: 'R14: the annual assessment per squad (best first): the score out of 100 from the configured weights, each part with how it was reached, and the "present but idle" lines',
         parameters: queryParameters(assessmentQuery),
         responses: {
-          '200': {
-            description:
-              '`{year, weights, items: [{rank, squad, name, score, participations, idleLines, idleRecords, components: [{component, name, weight, raw, basis, rated, points, how}]}]}`',
-          },
+          '200': ok('The assessment, best first', 'Assessment'),
           '400': err('A bad year'),
           '401': err('No or bad credentials'),
           '403': err('Not a manager, squad leader or inspector (may_not_read_figures)'),
@@ -101,7 +56,7 @@ export function figuresPaths(): Record<string, unknown> {
         description: formats,
         parameters: queryParameters(drillQuery),
         responses: {
-          '200': { description: '`{indicator: {id, name, definition}, scope, period, items: [{id, link, at, title, value, why}], nextCursor}`' },
+          '200': { description: 'A page of the records behind the figure', content: { 'application/json': { schema: ref('FigureRecords') }, ...exports } },
           '400': err('A bad period, group, squad or cursor is named'),
           '401': err('No or bad credentials'),
           '403': err('Not a manager, squad leader or inspector (may_not_read_figures)'),

@@ -60,14 +60,4 @@ export function asDatetimeColumn(m: EntityManager, d: Date): Date {
   return isSqlite(m) ? d : new Date(Math.floor(d.getTime() / 1000) * 1000);
 }
 
-/** A JSON column as read back: MySQL/MariaDB and SQLite both hand it over as text here. */
-export function readJson<T>(value: unknown): T {
-  return (typeof value === 'string' ? JSON.parse(value) : value) as T;
-}
-
-/** A datetime column as read back (text on SQLite, Date on MySQL). */
-export function readDate(value: unknown): Date | null {
-  if (value === null || value === undefined) return null;
-  if (value instanceof Date) return value;
-  return new Date(`${String(value).replace(' ', 'T')}Z`);
-}
+export { readDate, readJson } from './columns';

@@ -60,7 +60,10 @@ async function api<T = { id: number; version: number }>(token: string, method: s
  * legal section, an officer's border notification waiting for the squad leader.
  */
 async function putWorkInFlight(): Promise<void> {
-  const [leader, neighbour, officer] = await Promise.all([tokenFor('waitan.leader'), tokenFor('nanjingdonglu.leader'), tokenFor('waitan.officer')]);
+  // One at a time: three CLI processes opening the served SQLite file at once can outwait its busy timeout on a loaded machine.
+  const leader = await tokenFor('waitan.leader');
+  const neighbour = await tokenFor('nanjingdonglu.leader');
+  const officer = await tokenFor('waitan.officer');
   const start = new Date(Date.now() + 3 * 24 * 3_600_000);
   start.setUTCHours(9, 0, 0, 0);
   const plan = {

@@ -119,7 +119,8 @@ it('the annual assessment shows each squad’s score and how each part of it was
   const sections = page.locator('section.assessment');
   expect(await sections.count()).toBe(17);
   const first = sections.first();
-  expect(Number(await first.locator('.score').innerText())).toBeGreaterThanOrEqual(0);
+  // A number, not merely something Number() reads as one (it reads '' as 0).
+  expect((await first.locator('.score').innerText()).trim()).toMatch(/^\d+(\.\d)?$/);
   const parts = await first.locator('tbody tr').count();
   expect(parts).toBeGreaterThanOrEqual(5);
   expect((await first.locator('tbody tr td:last-child').allInnerTexts()).every((how) => how.trim().length > 0)).toBe(true);

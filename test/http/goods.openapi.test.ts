@@ -21,7 +21,9 @@ function validator(name: string) {
   const ajv = new Ajv2020({ strict: false, allErrors: true });
   ajv.addFormat('date-time', /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/);
   ajv.addFormat('date', /^\d{4}-\d{2}-\d{2}$/);
-  return ajv.compile(doc.components.schemas[name]);
+  // Every schema by its place in the document, so that references (an event union's branches) resolve.
+  for (const [key, schema] of Object.entries(doc.components.schemas)) ajv.addSchema(schema, `#/components/schemas/${key}`);
+  return ajv.compile({ $ref: `#/components/schemas/${name}` });
 }
 
 describe('the OpenAPI document agrees with the server on detained goods (R13)', () => {

@@ -9,8 +9,8 @@ beforeAll(async () => {
   t = await startTestApp();
   const op = await operationIn(t, 'in_progress');
   id = op.id;
-  let v = await send(t, id, op.version, 'LOG_INCIDENT', { incidentType: 'verbal_abuse', severity: 'minor', description: '摊主辱骂', response: '劝离' }, 'nanjingdonglu.officer');
-  v = await send(t, id, v, 'LOG_INCIDENT', { incidentType: 'siege', severity: 'serious', injuries: 1, description: '十余名摊贩围攻队员', response: '报警，110 到场处置', informed: '总指挥、派出所' }, 'waitan.leader');
+  const v = await send(t, id, op.version, 'LOG_INCIDENT', { incidentType: 'verbal_abuse', severity: 'minor', description: '摊主辱骂', response: '劝离' }, 'nanjingdonglu.officer');
+  await send(t, id, v, 'LOG_INCIDENT', { incidentType: 'siege', severity: 'serious', injuries: 1, description: '十余名摊贩围攻队员', response: '报警，110 到场处置', informed: '总指挥、派出所' }, 'waitan.leader');
 });
 afterAll(async () => {
   await t.close();

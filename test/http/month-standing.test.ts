@@ -67,11 +67,11 @@ beforeAll(async () => {
   await op('south', '2026-10-15T09:00:00', 5);
   const late = await op('south', '2026-10-31T22:00:00', 5, { until: 'approved' });
   t.clock.set(sh('2026-10-31T22:20:00'));
-  let v = await send(t, late.id, late.version, 'START', { actualStart: sh('2026-10-31T22:00:00') }, 'bansongyuanlu.leader');
+  const v = await send(t, late.id, late.version, 'START', { actualStart: sh('2026-10-31T22:00:00') }, 'bansongyuanlu.leader');
   await nightAfter('2026-10');
   t.clock.set(sh('2026-11-01T03:30:00'));
   const results = ['bansongyuanlu', 'wuliqiao'].map((squad) => ({ squad, officers: 4, vehicles: 1, educated: 5, handled: 1, goodsDetained: 0 }));
-  v = await send(t, late.id, v, 'COMPLETE', { actualEnd: sh('2026-11-01T03:00:00'), results }, 'bansongyuanlu.leader');
+  await send(t, late.id, v, 'COMPLETE', { actualEnd: sh('2026-11-01T03:00:00'), results }, 'bansongyuanlu.leader');
   // November, the month in progress: north one done, oldcity one under way, west one approved for later.
   await op('north', '2026-11-05T09:00:00', 5);
   underWay = await op('oldcity', '2026-11-10T09:00:00', 5, { until: 'in_progress' });

@@ -107,7 +107,7 @@ describe('hard problems through the API (SPEC §3.4, R7)', () => {
     const early = await t.as('waitan.leader').post(`/api/v1/problems/${id}/events`, { type: 'RECORD_CALLBACK', expectedVersion: v, caller: '李队', outcome: 'satisfied' }).expect(409);
     expect(early.body.error.code).toBe('event_not_accepted');
     v = await sendProblem(t, id, v, 'RESOLVE', { note: '已取缔' });
-    v = await sendProblem(t, id, v, 'RECORD_CALLBACK', { caller: '李队', outcome: 'basically_satisfied', note: '希望长效管理' });
+    await sendProblem(t, id, v, 'RECORD_CALLBACK', { caller: '李队', outcome: 'basically_satisfied', note: '希望长效管理' });
     const { body } = await t.as('duty').get(`/api/v1/problems/${id}`).expect(200);
     expect(body.callbacks).toEqual([expect.objectContaining({ caller: '李队', outcome: 'basically_satisfied', note: '希望长效管理', recordedBy: 'waitan.leader' })]);
     expect(body.hotlineRef).toBe('12319-20261101-0042');

@@ -7,7 +7,6 @@ import type { JobDefinition } from '../../src/jobs/job';
 import { JobRunner } from '../../src/jobs/job-runner';
 
 let t: TestApp;
-const HOUR = 3_600_000;
 /** Shanghai wall-clock time as an instant. */
 const sh = (local: string) => new Date(`${local}+08:00`).toISOString();
 

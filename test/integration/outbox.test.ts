@@ -233,7 +233,7 @@ describe('who hears of what, through the whole operation', () => {
     t.clock.advance(24 * HOUR);
     v = await send(t, id, v, 'START');
     t.clock.advance(5 * HOUR);
-    v = await send(t, id, v, 'COMPLETE');
+    await send(t, id, v, 'COMPLETE');
     t.clock.advance(8 * 24 * HOUR);
     const run = await t.services.jobs.run('holding', { via: 'cli' });
     expect(run.status).toBe('ok');

@@ -9,7 +9,7 @@ import { buildApp } from '../../src/app';
 import { ManualClock } from '../../src/clock';
 import { createServices, type Services } from '../../src/container';
 import { createLogger, type Logger } from '../../src/logger';
-import { sessionSecret } from '../../src/http/web/session-secret';
+import { sessionSecret } from '../../src/persistence/session-secret';
 import { openDatabase } from '../../src/persistence/data-source';
 import { createTestDatabase, testConfig, type TestDatabase } from '../support/db';
 import { TEST_NOW } from '../support/test-app';

@@ -1,4 +1,5 @@
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
 import path from 'node:path';
 
 export const ROOT = path.resolve(__dirname, '../..');
@@ -72,6 +73,6 @@ export function startScript(
 
 /** Removes this process's build (call in afterAll). */
 export function removeBuild(): void {
-  if (built) require('node:fs').rmSync(built, { recursive: true, force: true });
+  if (built) fs.rmSync(built, { recursive: true, force: true });
   built = null;
 }

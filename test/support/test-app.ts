@@ -1,7 +1,7 @@
 import request from 'supertest';
 import type { Express } from 'express';
 import { buildApp } from '../../src/app';
-import { sessionSecret } from '../../src/http/web/session-secret';
+import { sessionSecret } from '../../src/persistence/session-secret';
 import { ManualClock } from '../../src/clock';
 import { createServices, type Services } from '../../src/container';
 import { createLogger, type Logger } from '../../src/logger';

@@ -1,7 +1,7 @@
 /** The rules of border notifications (R8) as pure functions. */
 import { type Actor, type Permit, deny, hasRole, permit } from '../shared/actor';
 import { type Problem, problem } from '../shared/problem';
-import { type WhatRule, type WhoRule, permitOf, problemsOf, whatRulesFor } from '../shared/rules';
+import { type WhatRule, type WhoRule, permitOf, problemsOf, whatRulesFor, type SomeRuleParam } from '../shared/rules';
 import { ms } from '../shared/time';
 import type { BorderNoticeContext, BorderNoticeEvent, BorderNoticeEventType, BorderNoticeReport, BorderNoticeState } from './border-notice.types';
 
@@ -73,7 +73,7 @@ export const BORDER_NOTICE_WHAT = {
   operationNamed: what(['TO_PLAN'], (_ctx, e) => (positiveId(e.operationId) ? [] : [problem('required', 'operationId')])),
   /** §3.5: a notice closed without action says why. */
   reasonGiven: what(['CLOSE'], (_ctx, e) => (blank(e.reason) ? [problem('required', 'reason', '§3.5')] : [])),
-} satisfies Record<string, WhatRule<BorderNoticeContext, BorderNoticeEvent, any>>;
+} satisfies Record<string, WhatRule<BorderNoticeContext, BorderNoticeEvent, SomeRuleParam>>;
 
 export type BorderNoticeWhatRule = keyof typeof BORDER_NOTICE_WHAT;
 

@@ -4,7 +4,7 @@
  */
 import { type Actor, type Permit, deny, hasRole, permit } from '../shared/actor';
 import { type Problem, problem } from '../shared/problem';
-import { type WhatRule, type WhoRule, permitOf, problemsOf, whatRulesFor } from '../shared/rules';
+import { type WhatRule, type WhoRule, permitOf, problemsOf, whatRulesFor, type SomeRuleParam } from '../shared/rules';
 import type { CaseTransferContext, CaseTransferEvent, CaseTransferEventType, CaseTransferInput, CaseTransferState, TransferMaterial } from './case-transfer.types';
 
 const blank = (s: string | null | undefined) => !s || s.trim() === '';
@@ -106,7 +106,7 @@ export const CASE_TRANSFER_WHAT = {
     if (e.squadId === null) return [problem('required', 'squad', 'R10')];
     return e.facts.activeSquadIds.includes(e.squadId) ? [] : [problem('squad_inactive', 'squad')];
   }),
-} satisfies Record<string, WhatRule<CaseTransferContext, CaseTransferEvent, any>>;
+} satisfies Record<string, WhatRule<CaseTransferContext, CaseTransferEvent, SomeRuleParam>>;
 
 export type CaseTransferWhatRule = keyof typeof CASE_TRANSFER_WHAT;
 

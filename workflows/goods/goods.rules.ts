@@ -4,7 +4,7 @@
  */
 import { type Actor, type Permit, MANAGER_ROLES, asAnyOf, deny, hasRole, permit } from '../shared/actor';
 import { type Problem, problem } from '../shared/problem';
-import { PASS, type WhatRule, type WhoRule, permitOf, problemsOf, whatRulesFor } from '../shared/rules';
+import { PASS, type WhatRule, type WhoRule, permitOf, problemsOf, whatRulesFor, type SomeRuleParam } from '../shared/rules';
 import { ms } from '../shared/time';
 import { DISPOSAL_METHODS, type GoodsContext, type GoodsEvent, type GoodsEventType, type GoodsInput } from './goods.types';
 
@@ -128,7 +128,7 @@ export const GOODS_WHAT = {
     if (blank(e.storagePlace)) return [problem('required', 'storagePlace', 'R13')];
     return e.custodianSquadId === ctx.custody.squadId && e.storagePlace.trim() === ctx.custody.place ? [problem('custody_unchanged', 'storagePlace')] : [];
   }),
-} satisfies Record<string, WhatRule<GoodsContext, GoodsEvent, any>>;
+} satisfies Record<string, WhatRule<GoodsContext, GoodsEvent, SomeRuleParam>>;
 
 export type GoodsWhatRule = keyof typeof GOODS_WHAT;
 

@@ -5,7 +5,6 @@ import type { Actor } from '../shared/actor';
  * from registration to its return, confiscation or disposal.
  */
 export const GOODS_STATES = ['held', 'returned', 'confiscated', 'disposed'] as const;
-export type GoodsState = (typeof GOODS_STATES)[number];
 
 /** How goods leave custody when disposed of (处置方式). */
 export const DISPOSAL_METHODS = ['destroyed', 'auctioned', 'donated', 'transferred'] as const;

@@ -5,7 +5,7 @@
  */
 import { type Actor, type Permit, MANAGER_ROLES, asAnyOf, deny, hasRole, permit } from '../shared/actor';
 import { type Problem, problem } from '../shared/problem';
-import { type WhatRule, type WhoRule, permitOf, problemsOf, whatRulesFor } from '../shared/rules';
+import { type WhatRule, type WhoRule, permitOf, problemsOf, whatRulesFor, type SomeRuleParam } from '../shared/rules';
 import type { GroupPlanContent, GroupPlanContext, GroupPlanEvent, GroupPlanEventType, GroupPlanFacts, GroupPlanState } from './group-plan.types';
 
 // ---------------------------------------------------------------- who
@@ -113,7 +113,7 @@ export const GROUP_PLAN_WHAT = {
   planFitToFile: what(['FILE'], (ctx, e) => filingProblems(ctx, e.facts)),
   /** §3.5: returns always carry a reason. */
   reasonGiven: what(['RETURN'], (_ctx, e) => (blank(e.reason) ? [problem('required', 'reason', '§3.5')] : [])),
-} satisfies Record<string, WhatRule<GroupPlanContext, GroupPlanEvent, any>>;
+} satisfies Record<string, WhatRule<GroupPlanContext, GroupPlanEvent, SomeRuleParam>>;
 
 export type GroupPlanWhatRule = keyof typeof GROUP_PLAN_WHAT;
 

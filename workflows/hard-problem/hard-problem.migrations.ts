@@ -3,6 +3,7 @@
  * they were stored by: each takes a persisted snapshot of version N to N + 1
  * (the engine runs them in order on load, src/engine/engine.ts restore()).
  */
+import type { StoredSnapshot } from '../shared/rules';
 
 interface PersistedV1 {
   context: { resolutions: Array<{ note: string; at: string; by: number | null }> } & Record<string, unknown>;
@@ -20,6 +21,6 @@ function v1ToV2(persisted: PersistedV1): unknown {
   return { ...persisted, context: { ...ctx, resolutions: ctx.resolutions.map((r) => ({ ...r, operationId: null })) } };
 }
 
-export const HARD_PROBLEM_SNAPSHOT_MIGRATIONS: Record<number, (persisted: any) => any> = {
+export const HARD_PROBLEM_SNAPSHOT_MIGRATIONS: Record<number, (persisted: StoredSnapshot) => StoredSnapshot> = {
   1: v1ToV2,
 };

@@ -5,7 +5,7 @@
  */
 import { type Actor, type Permit, MANAGER_ROLES, asAnyOf, deny, hasRole, permit } from '../shared/actor';
 import { type Problem, problem } from '../shared/problem';
-import { PASS, type WhatRule, type WhoRule, permitOf, problemsOf, whatRulesFor } from '../shared/rules';
+import { PASS, type WhatRule, type WhoRule, permitOf, problemsOf, whatRulesFor, type SomeRuleParam } from '../shared/rules';
 import { ms } from '../shared/time';
 import {
   CALLBACK_OUTCOMES,
@@ -158,7 +158,7 @@ export const HARD_PROBLEM_WHAT = {
     return [];
   }),
   outcomeKnown: what(['RECORD_CALLBACK'], (_ctx, e) => ((CALLBACK_OUTCOMES as readonly string[]).includes(e.outcome) ? [] : [problem('invalid_outcome', 'outcome')])),
-} satisfies Record<string, WhatRule<HardProblemContext, HardProblemEvent, any>>;
+} satisfies Record<string, WhatRule<HardProblemContext, HardProblemEvent, SomeRuleParam>>;
 
 export type HardProblemWhatRule = keyof typeof HARD_PROBLEM_WHAT;
 

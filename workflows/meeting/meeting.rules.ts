@@ -4,7 +4,7 @@
  */
 import { type Actor, type Permit, MANAGER_ROLES, asAnyOf, deny } from '../shared/actor';
 import { type Problem, problem } from '../shared/problem';
-import { type WhatRule, type WhoRule, permitOf, problemsOf, whatRulesFor } from '../shared/rules';
+import { type WhatRule, type WhoRule, permitOf, problemsOf, whatRulesFor, type SomeRuleParam } from '../shared/rules';
 import { ms } from '../shared/time';
 import { isGroupLeader } from '../group-plan/group-plan.rules';
 import type {
@@ -132,7 +132,7 @@ export const MEETING_WHAT = {
   recordSound: what(['RECORD'], (ctx, e) => recordProblems(ctx.kind, e.record, e.facts, e.at)),
   /** §3.5: cancellations always carry a reason. */
   reasonGiven: what(['CANCEL'], (_ctx, e) => (blank(e.reason) ? [problem('required', 'reason', '§3.5')] : [])),
-} satisfies Record<string, WhatRule<MeetingContext, MeetingEvent, any>>;
+} satisfies Record<string, WhatRule<MeetingContext, MeetingEvent, SomeRuleParam>>;
 
 export type MeetingWhatRule = keyof typeof MEETING_WHAT;
 

@@ -15,6 +15,7 @@ import { ruleGuards, rules } from '../shared/rules';
 import { addDays } from '../shared/time';
 import { OPERATION_WHAT, OPERATION_WHO, actualHours, entryDelayHours } from './operation.rules';
 import type { OperationContext, OperationEvent, OperationInput } from './operation.types';
+import type { StoredSnapshot } from '../shared/rules';
 
 /**
  * Bump when states, events or context change shape, and add the migration of
@@ -264,7 +265,7 @@ export const operationMachine = setup({
  * (keyed by the version they were stored with): records in flight on a
  * brigade's database keep working after an upgrade.
  */
-export const operationSnapshotMigrations: Record<number, (persisted: any) => any> = {
+export const operationSnapshotMigrations: Record<number, (persisted: StoredSnapshot) => StoredSnapshot> = {
   // 1 → 2: the late-entry, early-start and coverage reasons are new; nothing in flight had them.
   1: (persisted) => ({
     ...persisted,

@@ -6,7 +6,7 @@
  */
 import { type Actor, type Permit, MANAGER_ROLES, asAnyOf, deny, hasRole, permit } from '../shared/actor';
 import { type Problem, problem } from '../shared/problem';
-import { PASS, type WhatRule, type WhoRule, permitOf, problemsOf, whatRulesFor } from '../shared/rules';
+import { PASS, type WhatRule, type WhoRule, permitOf, problemsOf, whatRulesFor, type SomeRuleParam } from '../shared/rules';
 import { HOUR_MS, hoursBetween, localDate, ms } from '../shared/time';
 import {
   type HoldingCoverage,
@@ -423,7 +423,7 @@ export const OPERATION_WHAT = {
   holdingOver: what(['HOLDING_ELAPSED'], (ctx, e) =>
     ctx.holdingDeadline && ms(e.at) >= ms(ctx.holdingDeadline) ? [] : [problem('holding_not_over', undefined, 'R12')],
   ),
-} satisfies Record<string, WhatRule<OperationContext, OperationEvent, any>>;
+} satisfies Record<string, WhatRule<OperationContext, OperationEvent, SomeRuleParam>>;
 
 export type OperationWhatRule = keyof typeof OPERATION_WHAT;
 

@@ -1,3 +1,4 @@
 export * from './actor';
 export * from './problem';
 export * from './time';
+export * from './org';

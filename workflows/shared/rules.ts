@@ -12,6 +12,18 @@ import { type Actor, type Permit, type Role } from './actor';
 import type { Problem } from './problem';
 
 /** What one rule of who-may says: the role it grants (a rule that only excludes someone grants none), or why not. */
+/**
+ * A rule table holds rules for different subsets of a machine's events (and
+ * who-rules reading different facts); TypeScript's function-parameter variance
+ * cannot say "some subset" any other way, so the tables' element types use this.
+ */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- see above: the one place rule tables widen
+export type SomeRuleParam = any;
+
+/** A snapshot as stored (JSON of an older machine version), handed to a snapshot migration to reshape freely. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- stored JSON of any earlier shape
+export type StoredSnapshot = any;
+
 export type Check = { ok: true; role?: Role | 'system' } | { ok: false; reason: string };
 
 /** A rule of who may send an event: over the actor, the record, and what the caller knows of the world (`facts`). */
@@ -50,7 +62,7 @@ export function permitOf<C, F>(rules: ReadonlyArray<WhoRule<C, F>>, actor: Actor
 }
 
 /** The problems of `event` under `rules`, in order (a rule that does not apply to the event's type adds none). */
-export function problemsOf<C, E extends EventObject>(rules: ReadonlyArray<WhatRule<C, E, any>>, ctx: C, event: E): Problem[] {
+export function problemsOf<C, E extends EventObject>(rules: ReadonlyArray<WhatRule<C, E, SomeRuleParam>>, ctx: C, event: E): Problem[] {
   return rules.flatMap((rule) => (isOf(event, rule.types) ? rule.check(ctx, event) : []));
 }
 
@@ -66,7 +78,7 @@ type GuardOf<C, E> = (args: { context: C; event: E }) => boolean;
  * same, loaded for the caller).
  */
 export function ruleGuards<C, E extends RuleEvent>() {
-  return <W extends Record<string, WhoRule<C, any>>, P extends Record<string, WhatRule<C, E, any>>>(
+  return <W extends Record<string, WhoRule<C, SomeRuleParam>>, P extends Record<string, WhatRule<C, E, SomeRuleParam>>>(
     who: W,
     what: P,
     factsOf: (event: E) => Parameters<W[keyof W]>[2],
@@ -77,7 +89,7 @@ export function ruleGuards<C, E extends RuleEvent>() {
 
 function guardsOf<C, E extends RuleEvent, F>(
   who: Record<string, WhoRule<C, F>>,
-  what: Record<string, WhatRule<C, E, any>>,
+  what: Record<string, WhatRule<C, E, SomeRuleParam>>,
   factsOf: (event: E) => F,
 ): Record<string, GuardOf<C, E>> {
   const guards: Record<string, GuardOf<C, E>> = {};

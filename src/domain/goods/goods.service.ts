@@ -18,11 +18,12 @@ import type { OrgService, Principal } from '../org/org.service';
 import { decodeCursor, encodeCursor } from '../../persistence/cursor';
 import type { GoodsEventInput, GoodsFilters, RegisterGoodsInput } from './goods.inputs';
 import type { GoodsWorkflow } from './goods.workflow';
-import { partyAsSeenBy } from './goods.policy';
+import { REGISTERING_STATES, mayRegisterGoods, partyAsSeenBy } from './goods.policy';
 import { heldNearLimit, itemsPerParty, ledgerRows, listGoods, partyCustodians, recountGoodsDetained, registeredByUnit } from './goods.queries';
+import { type RegisterForm, partyNames, registerFormOf } from './goods.read-models';
 
 /** R13: goods are registered during an operation or right after it, while it is held or audited. */
-export const REGISTERING_STATES = ['in_progress', 'holding', 'awaiting_audit'];
+export { REGISTERING_STATES };
 
 export interface GoodsRecordView {
   item: GoodsItem;
@@ -109,7 +110,7 @@ export class GoodsService {
       if (!operation) throw new NotFoundError(`No operation ${input.operationId}`);
       const squads = await m.find(OperationSquad, { where: { operationId: operation.id } });
       const squadIds = squads.map((s) => s.squadId);
-      if (!(actor.roles.includes('squad_leader') && actor.squadId !== null && squadIds.includes(actor.squadId))) {
+      if (!mayRegisterGoods(actor, squadIds)) {
         throw new ForbiddenError('Only a squad leader of a squad taking part registers its detained goods', 'not_operation_squad_leader');
       }
       const problems: Problem[] = [];
@@ -372,6 +373,18 @@ export class GoodsService {
     ]);
     // The list is given to the party: the custodian's leader who prints it reads it whole; anyone else, masked (goods.policy.ts).
     return { party: partyAsSeenBy(actor, party, items.map((i) => i.custodianSquadId)), operation, items, squadById: new Map(squads.map((s) => [s.id, s])) };
+  }
+
+  /** R13: what the register form of an operation's goods shows (its squads, the cases registered on it); an unknown operation is refused. */
+  async registerForm(actor: Principal, operationId: number): Promise<RegisterForm> {
+    const form = await registerFormOf(this.db.manager, actor.brigadeId, operationId);
+    if (!form) throw new ValidationError('Unknown operation', { operation: 'unknown' });
+    return form;
+  }
+
+  /** The parties' names by id (the inbox's cards of goods that wait). */
+  async partyNames(actor: Principal, ids: readonly number[]): Promise<Map<number, string>> {
+    return partyNames(this.db.manager, actor.brigadeId, ids);
   }
 
   /**

@@ -152,7 +152,9 @@ export class MeetingService {
     return this.rotationOf(m, group, members);
   }
 
-  async rotationOf(m: EntityManager, group: LinkageGroup, members: number[]): Promise<GroupRotation> {
+  /** R9: the rotation of a group the caller already read, over `members` (its active squads, in order). */
+  async rotationOf(m: EntityManager | null, group: LinkageGroup, members: number[]): Promise<GroupRotation> {
+    m ??= this.db.manager;
     const history = await rotationHistory(m, group.id);
     return {
       group,

@@ -1,6 +1,7 @@
 import { DEFAULT_LOCALE, DICTIONARIES, type Locale, t } from '../../i18n';
 import type { NotificationParams } from './notification.transport';
 import { formatRecordNo } from '../numbering/record-number';
+import { localName } from '../../i18n/local-name';
 
 /** The flag kinds the jobs raise (src/jobs/), each with its own sentence. */
 export const FLAG_KINDS = ['monthly_minimum', 'early_warning', 'audit_overdue', 'time_limit', 'plan_missing', 'meeting_missing', 'hq_meeting_missing'] as const;
@@ -13,13 +14,13 @@ export const FLAG_KINDS = ['monthly_minimum', 'early_warning', 'audit_overdue', 
 export function notificationText(locale: Locale, topic: string, params: NotificationParams): { text: string; note: string | null } {
   const note = typeof params.note === 'string' && params.note ? t(locale, 'notification.note', { note: params.note }) : null;
   if (topic === 'flag.raised') {
-    const name = (n: { name: string; nameEn: string } | null | undefined) => (n ? (locale === 'en' ? n.nameEn : n.name) : '');
+    const name = (n: { name: string; nameEn: string } | null | undefined) => localName(locale, n);
     const subject = params.record ? `#${params.record.id} ${params.record.title}`.trim() : name(params.squad) || name(params.group);
     const key = DICTIONARIES[DEFAULT_LOCALE][`notification.flag.${params.kind}`] ? `notification.flag.${params.kind}` : 'notification.flag.other';
     return { text: t(locale, key, { subject, period: params.period ?? '', rule: params.rule ?? '' }), note };
   }
   if (topic.startsWith('group_plan.') || topic.startsWith('meeting.')) {
-    const group = params.group ? (locale === 'en' ? params.group.nameEn : params.group.name) : '';
+    const group = localName(locale, params.group);
     const key = topic.startsWith('meeting.') && params.meetingKind === 'hq_summary' ? `notification.${topic}_hq` : `notification.${topic}`;
     return { text: t(locale, key, { group, period: params.period ?? '' }), note };
   }

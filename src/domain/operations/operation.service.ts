@@ -38,6 +38,8 @@ import { type OperationWorkflow, goodsBySquadOf, holdingCoverageOf, planFacts } 
 import type { Clock } from '../../clock';
 import { parseRecordNo } from '../numbering/record-number';
 import { checkPlanProblems, setPlanProblems } from '../problems/hard-problem.service';
+import { mayBeDesignatedCommander } from './operation.policy';
+import { eligibleCommanders } from './operations.read-models';
 
 /** Everything known about one operation, for presenters. */
 export interface OperationRecord {
@@ -101,7 +103,7 @@ export class OperationService {
       if (problems.length) throw new RuleViolationError('The plan is not valid', problems);
       if (input.problems?.length) await checkPlanProblems(m, actor.brigadeId, input.problems);
       const created = await this.engine.create(this.workflow, actor, permit.role, { plan, createdBy: actor.userId }, m);
-      if (input.problems?.length) await setPlanProblems(m, actor.brigadeId, created.id, input.problems, new Date());
+      if (input.problems?.length) await setPlanProblems(m, actor.brigadeId, created.id, input.problems, this.clock.now());
       return created.id;
     };
     // In the caller's transaction when given (a border notice becoming a plan, R8).
@@ -178,7 +180,7 @@ export class OperationService {
       ? await this.db.transaction(async (m) => {
           await checkPlanProblems(m, actor.brigadeId, problems, id);
           const step = await this.engine.send(this.workflow, id, actor, command, { expectedVersion, tx: m });
-          await setPlanProblems(m, actor.brigadeId, id, problems, new Date());
+          await setPlanProblems(m, actor.brigadeId, id, problems, this.clock.now());
           return step;
         })
       : await this.engine.send(this.workflow, id, actor, command, { expectedVersion });
@@ -289,6 +291,11 @@ export class OperationService {
     const rows = await this.engine.history(m, id);
     const chain: ChainRecord = { instanceId: id, workflow: this.workflow.name, brigadeId: loaded.row.brigadeId, version: loaded.row.version, headHash: loaded.row.headHash, state: loaded.state };
     return { rows, verdict: verifyRecordChain(chain, rows, { rowsMayBeAhead: true }) };
+  }
+
+  /** R4: who may be designated an operation's commander (the designation form's choices; `send` checks the same rule). */
+  async designatableCommanders(actor: Principal): Promise<User[]> {
+    return eligibleCommanders(this.db.manager, actor.brigadeId);
   }
 
   /** A page of the brigade's operations, newest first, with cursor pagination. */
@@ -413,7 +420,7 @@ export class OperationService {
         if (!found || !found.user.active) {
           throw new ValidationError(`Unknown user: ${input.commander}`, { commander: `unknown_user:${input.commander}` });
         }
-        if (!found.roles.some((r) => r === 'squad_leader' || r === 'commander')) {
+        if (!mayBeDesignatedCommander(found.roles)) {
           throw new RuleViolationError('A commander must be a squad leader or a commander', [
             { code: 'not_eligible_commander', field: 'commander', rule: 'R4' },
           ]);

@@ -11,6 +11,7 @@ import { otherActiveAdmins } from './org.queries';
 import { isUniqueViolation, lockRow } from '../../persistence/dialect';
 import { CODE_PATTERN, type OrgService, type Principal, userFieldProblems } from './org.service';
 import { addMonths, monthOf } from '../oversight/periods';
+import { mayAdministerBrigade } from './org.policy';
 import { hashPassword } from './password';
 
 /** Ends a user's web sessions; given a transaction's manager, inside that transaction. */
@@ -466,7 +467,7 @@ export class AdminService {
 
   /** Whether the actor administers their brigade (users, squads, groups, the brigade's settings). */
   mayAdminister(actor: Pick<AdminActor, 'roles'>): boolean {
-    return actor.roles.includes('admin');
+    return mayAdministerBrigade(actor);
   }
 
   /** Refuses anyone but an administrator (403). */

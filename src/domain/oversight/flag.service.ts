@@ -3,8 +3,9 @@ import type { Clock } from '../../clock';
 import { ForbiddenError, NotFoundError, RuleViolationError, ValidationError } from '../../errors';
 import type { Database } from '../../persistence/data-source';
 import { Flag } from '../../persistence/entities';
-import { MANAGER_ROLES } from '../../../workflows/shared/actor';
 import type { Principal } from '../org/org.service';
+import { type FlagNames, flagNames } from './oversight.read-models';
+import { mayResolveFlags } from './oversight.policy';
 import { countOpenFlags, insertFlagAnnouncements, insertOpenFlags, listFlags, refreshFlagFigures, reopenFlag, resolveFlag, settleFlags } from './oversight.queries';
 
 /** A flag a job wants to be open now (its figures as they stand). */
@@ -130,6 +131,11 @@ export class FlagService {
     return 0;
   }
 
+  /** The names the flags' sentences and links speak of (groups, squads, resolvers), in the reader's brigade. */
+  async names(p: Principal, flags: readonly Flag[]): Promise<FlagNames> {
+    return flagNames(this.db.manager, p.brigadeId, flags);
+  }
+
   async get(p: Principal, id: number): Promise<Flag> {
     const flag = await this.db.manager.findOneBy(Flag, { id, brigadeId: p.brigadeId });
     if (!flag) throw new NotFoundError(`No flag ${id}`);
@@ -138,7 +144,7 @@ export class FlagService {
 
   /** A manager resolves an open flag with a note (SPEC §4). */
   async resolve(p: Principal, id: number, note: string): Promise<Flag> {
-    if (!MANAGER_ROLES.some((r) => p.roles.includes(r))) throw new ForbiddenError('Only managers resolve flags', 'not_manager');
+    if (!mayResolveFlags(p).ok) throw new ForbiddenError('Only managers resolve flags', 'not_manager');
     if (!note?.trim()) throw new ValidationError('A resolution needs a note', { note: 'required' });
     return this.db.transaction(async (m) => {
       const flag = await m.findOneBy(Flag, { id, brigadeId: p.brigadeId });

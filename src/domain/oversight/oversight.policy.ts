@@ -15,3 +15,8 @@ export function mayReadJobs(actor: Actor): Permit {
 export function mayRunJobs(actor: Actor): Permit {
   return asAnyOf(actor, MANAGER_ROLES, 'not_manager');
 }
+
+/** SPEC §4: a manager resolves a flag (with a note); the jobs resolve them by data. */
+export function mayResolveFlags(actor: Actor): Permit {
+  return asAnyOf(actor, MANAGER_ROLES, 'not_manager');
+}

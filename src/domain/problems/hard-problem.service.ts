@@ -246,24 +246,29 @@ export class HardProblemService {
   async ofOperation(
     actor: Principal,
     operationId: number,
-  ): Promise<Array<{ problem: HardProblem; version: number; allowedEvents: string[]; targeted: boolean; resolvedHere: boolean }>> {
+  ): Promise<Array<{ problem: HardProblem; version: number; allowedEvents: string[]; targeted: boolean; resolvedHere: boolean; mayResolveHere: boolean }>> {
     const m = this.db.manager;
-    const [links, resolutions] = await Promise.all([
+    const [links, resolutions, operation] = await Promise.all([
       m.find(HardProblemOperation, { where: { operationId, brigadeId: actor.brigadeId } }),
       m.find(HardProblemResolution, { where: { operationId, brigadeId: actor.brigadeId } }),
+      m.findOne(Operation, { select: { id: true, state: true }, where: { id: operationId, brigadeId: actor.brigadeId } }),
     ]);
+    // §3.4: an operation resolves a problem once it was carried out (`send` refuses it before).
+    const carriedOut = operation !== null && CARRIED_OUT.includes(operation.state);
     const ids = [...new Set([...links.map((l) => l.problemId), ...resolutions.map((r) => r.problemId)])];
     if (!ids.length) return [];
     const problems = await m.find(HardProblem, { where: { id: In(ids) }, order: { id: 'ASC' } });
     return Promise.all(
       problems.map(async (problem) => {
         const loaded = await this.engine.load(m, this.workflow, problem.id, actor);
+        const allowedEvents = this.engine.allowedEvents(this.workflow, loaded, actor);
         return {
           problem,
           version: loaded.row.version,
-          allowedEvents: this.engine.allowedEvents(this.workflow, loaded, actor),
+          allowedEvents,
           targeted: links.some((l) => l.problemId === problem.id),
           resolvedHere: resolutions.some((r) => r.problemId === problem.id),
+          mayResolveHere: carriedOut && allowedEvents.includes('RESOLVE'),
         };
       }),
     );

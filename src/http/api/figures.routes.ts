@@ -6,6 +6,8 @@ import { presentDrill, presentFigures } from '../presenters/figures.presenter';
 import { assessmentQuery, drillQuery, figuresQuery } from '../schemas/figures.schema';
 import { parseInput } from '../validate';
 import { sendDrillExport, sendFiguresExport } from '../figures-export';
+import { localName } from '../../i18n/local-name';
+import { signedIn } from '../signed-in';
 
 /** /api/v1/figures: indicators for a period and scope, beside the previous period and last year; the records behind each. */
 export function figuresApi(services: Services): Router {
@@ -26,7 +28,7 @@ export function figuresApi(services: Services): Router {
   });
 
   r.get('/', async (req, res) => {
-    const p = req.principal!;
+    const p = signedIn(req);
     const q = parseInput(figuresQuery, req.query, { collapseIndexes: true });
     const view = await services.figures.view(p, q);
     if (q.format === 'csv' || q.format === 'xlsx') return sendFiguresExport(res, view, req.locale, q.format);
@@ -38,14 +40,14 @@ export function figuresApi(services: Services): Router {
   r.get('/assessment', async (req, res) => {
     const q = parseInput(assessmentQuery, req.query);
     const year = Number(q.year);
-    const rows = await services.figures.assessment(req.principal!, year);
+    const rows = await services.figures.assessment(signedIn(req), year);
     res.json({
       year,
       weights: services.config.figures.assessmentWeights,
       items: rows.map((a, i) => ({
         rank: i + 1,
         squad: a.squad.code,
-        name: req.locale === 'en' ? a.squad.nameEn : a.squad.name,
+        name: localName(req.locale, a.squad),
         score: a.score,
         participations: a.participations,
         idleLines: a.idle,
@@ -65,7 +67,7 @@ export function figuresApi(services: Services): Router {
   });
 
   r.get('/:indicator/records', async (req, res) => {
-    const p = req.principal!;
+    const p = signedIn(req);
     const q = parseInput(drillQuery, req.query, { collapseIndexes: true });
     if (q.format === 'csv' || q.format === 'xlsx') {
       // An export holds every record, not a page.

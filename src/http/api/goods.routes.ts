@@ -6,6 +6,7 @@ import { presentHistory } from '../presenters/operation.presenter';
 import { goodsEventSchema, listGoodsQuery, registerGoodsSchema } from '../schemas/goods.schema';
 import { parseInput } from '../validate';
 import { idParam } from './params';
+import { signedIn } from '../signed-in';
 
 /** /api/v1/goods and /api/v1/operations/:id/goods (R13): validate → domain → present. */
 export function goodsApi(services: Services): Router {
@@ -13,7 +14,7 @@ export function goodsApi(services: Services): Router {
   const { goods } = services;
 
   r.post('/goods', async (req, res) => {
-    const p = req.principal!;
+    const p = signedIn(req);
     const { operation, ...rest } = parseInput(registerGoodsSchema, req.body);
     const { partyId, itemIds } = await goods.register(p, { operationId: operation, ...rest });
     const items = await Promise.all(itemIds.map(async (id) => presentGoods(await goods.get(p, id), p.timeZone)));
@@ -21,35 +22,35 @@ export function goodsApi(services: Services): Router {
   });
 
   r.get('/goods', async (req, res) => {
-    const p = req.principal!;
+    const p = signedIn(req);
     const page = await goods.list(p, parseInput(listGoodsQuery, req.query));
     res.json({ items: page.items.map((i) => presentGoodsRow(i, page.squadById, p.timeZone, goods.lightOf(i))), nextCursor: page.nextCursor });
   });
 
   r.get('/goods/:id', async (req, res) => {
-    res.json(presentGoods(await goods.get(req.principal!, idParam(req.params.id)), req.principal!.timeZone));
+    res.json(presentGoods(await goods.get(signedIn(req), idParam(req.params.id)), signedIn(req).timeZone));
   });
 
   r.post('/goods/:id/events', async (req, res) => {
     const id = idParam(req.params.id);
     const event = parseInput(goodsEventSchema, req.body) as GoodsEventInput;
-    const result = await goods.send(req.principal!, id, event);
+    const result = await goods.send(signedIn(req), id, event);
     res.json({ id, event: event.type, state: result.state, version: result.version });
   });
 
   r.get('/goods/:id/history', async (req, res) => {
-    res.json(presentHistory(await goods.history(req.principal!, idParam(req.params.id)), req.principal!.timeZone));
+    res.json(presentHistory(await goods.history(signedIn(req), idParam(req.params.id)), signedIn(req).timeZone));
   });
 
   r.get('/goods/:id/custody', async (req, res) => {
-    const p = req.principal!;
+    const p = signedIn(req);
     const periods = await goods.custody(p, idParam(req.params.id));
     const squads = await services.org.squads(p.brigadeId);
     res.json(presentCustody(periods, new Map(squads.map((s) => [s.id, s])), p.timeZone));
   });
 
   r.get('/operations/:id/goods', async (req, res) => {
-    res.json(presentLedger(await goods.ledger(req.principal!, idParam(req.params.id))));
+    res.json(presentLedger(await goods.ledger(signedIn(req), idParam(req.params.id))));
   });
 
   return r;

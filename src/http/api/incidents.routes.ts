@@ -5,6 +5,7 @@ import type { IncidentService } from '../../domain/incidents/incident.service';
 import { INCIDENT_SEVERITIES, INCIDENT_TYPES } from '../../../workflows/operation';
 import { isoInZone } from '../../time';
 import { parseInput } from '../validate';
+import { signedIn } from '../signed-in';
 
 export const listIncidentsQuery = z.strictObject({
   type: z.enum(INCIDENT_TYPES).optional(),
@@ -20,7 +21,7 @@ export const listIncidentsQuery = z.strictObject({
 export function incidentsApi(incidents: IncidentService): Router {
   const r = Router();
   r.get('/', async (req, res) => {
-    const p = req.principal!;
+    const p = signedIn(req);
     const page = await incidents.list(p, parseInput(listIncidentsQuery, req.query));
     res.json({
       items: page.items.map(({ incident: i, operation: o, reporter }) => ({

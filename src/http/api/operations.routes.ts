@@ -7,6 +7,7 @@ import { createOperationSchema, eventSchema, listOperationsQuery, planPatchSchem
 import { parseInput } from '../validate';
 import { z } from 'zod';
 import { idParam } from './params';
+import { signedIn } from '../signed-in';
 
 const patchSchema = planPatchSchema.extend({ expectedVersion: z.int().min(1) });
 
@@ -16,40 +17,40 @@ export function operationsApi(operations: OperationService, clock: Clock): Route
 
   r.post('/', async (req, res) => {
     const input = parseInput(createOperationSchema, req.body);
-    const id = await operations.create(req.principal!, input);
-    const record = await operations.get(req.principal!, id);
-    res.status(201).location(`/api/v1/operations/${id}`).json(presentOperation(record, req.principal!.timeZone, clock.now()));
+    const id = await operations.create(signedIn(req), input);
+    const record = await operations.get(signedIn(req), id);
+    res.status(201).location(`/api/v1/operations/${id}`).json(presentOperation(record, signedIn(req).timeZone, clock.now()));
   });
 
   r.get('/', async (req, res) => {
     const q = parseInput(listOperationsQuery, req.query, { collapseIndexes: true });
-    const page = await operations.list(req.principal!, q);
-    res.json(presentOperationPage(page, req.principal!.timeZone, clock.now()));
+    const page = await operations.list(signedIn(req), q);
+    res.json(presentOperationPage(page, signedIn(req).timeZone, clock.now()));
   });
 
   r.get('/:id', async (req, res) => {
-    const record = await operations.get(req.principal!, idParam(req.params.id));
-    res.json(presentOperation(record, req.principal!.timeZone, clock.now()));
+    const record = await operations.get(signedIn(req), idParam(req.params.id));
+    res.json(presentOperation(record, signedIn(req).timeZone, clock.now()));
   });
 
   r.patch('/:id', async (req, res) => {
     const id = idParam(req.params.id);
     const { expectedVersion, ...plan } = parseInput(patchSchema, req.body);
-    await operations.send(req.principal!, id, { type: 'EDIT_PLAN', plan, expectedVersion });
-    res.json(presentOperation(await operations.get(req.principal!, id), req.principal!.timeZone, clock.now()));
+    await operations.send(signedIn(req), id, { type: 'EDIT_PLAN', plan, expectedVersion });
+    res.json(presentOperation(await operations.get(signedIn(req), id), signedIn(req).timeZone, clock.now()));
   });
 
   r.post('/:id/events', async (req, res) => {
     const id = idParam(req.params.id);
     const event = parseInput(eventSchema, req.body) as EventInput;
-    const result = await operations.send(req.principal!, id, event);
+    const result = await operations.send(signedIn(req), id, event);
     res.json({ id, event: event.type, state: result.state, version: result.version });
   });
 
   r.get('/:id/history', async (req, res) => {
-    const { rows, verdict } = await operations.historyWithCheck(req.principal!, idParam(req.params.id));
+    const { rows, verdict } = await operations.historyWithCheck(signedIn(req), idParam(req.params.id));
     // Whether the hash chain verifies: every step's hash over the previous one's and its own content.
-    res.json({ ...presentHistory(rows, req.principal!.timeZone), verified: verdict.ok, firstBadSeq: verdict.firstBadSeq });
+    res.json({ ...presentHistory(rows, signedIn(req).timeZone), verified: verdict.ok, firstBadSeq: verdict.firstBadSeq });
   });
 
   return r;

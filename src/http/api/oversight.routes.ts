@@ -1,60 +1,40 @@
 import { Router } from 'express';
-import { In } from 'typeorm';
 import type { Services } from '../../container';
-import type { Principal } from '../../domain/org/org.service';
-import { ValidationError } from '../../errors';
-import { LinkageGroup, Squad, User, type Flag } from '../../persistence/entities';
 import { isoInZone } from '../../time';
-import { type FlagNames, presentFlag } from '../presenters/flag.presenter';
+import { presentFlag } from '../presenters/flag.presenter';
 import { complianceQuery, listFlagsQuery, resolveFlagBody, runJobBody } from '../schemas/oversight.schema';
 import { parseInput } from '../validate';
 import { idParam } from './params';
-
-/** Names for presenting flags: the brigade's groups and squads, and the users who resolved them. */
-export async function flagNames(services: Services, p: Principal, flags: Flag[]): Promise<FlagNames> {
-  const m = services.db.manager;
-  const userIds = [...new Set(flags.map((f) => f.resolvedBy).filter((x): x is number => x !== null))];
-  const [groups, squads, users] = await Promise.all([
-    m.find(LinkageGroup, { where: { brigadeId: p.brigadeId } }),
-    m.find(Squad, { where: { brigadeId: p.brigadeId } }),
-    userIds.length ? m.find(User, { where: { id: In(userIds) } }) : Promise.resolve([] as User[]),
-  ]);
-  return { groups: new Map(groups.map((g) => [g.id, g])), squads: new Map(squads.map((s) => [s.id, s])), users: new Map(users.map((u) => [u.id, u])) };
-}
+import { signedIn } from '../signed-in';
 
 /** /api/v1/flags, /api/v1/compliance, /api/v1/jobs: oversight (SPEC §4, R6). */
 export function oversightApi(services: Services): Router {
   const r = Router();
 
   r.get('/flags', async (req, res) => {
-    const p = req.principal!;
+    const p = signedIn(req);
     const q = parseInput(listFlagsQuery, req.query);
-    let group: number | undefined;
-    if (q.group) {
-      const g = await services.db.manager.findOneBy(LinkageGroup, { brigadeId: p.brigadeId, code: q.group });
-      if (!g) throw new ValidationError(`Unknown group code: ${q.group}`, { group: `unknown_code:${q.group}` });
-      group = g.id;
-    }
+    const group = q.group ? (await services.org.resolveGroupCode(p.brigadeId, q.group, 'group')).id : undefined;
     const flags = await services.flags.list(p, { ...q, group });
-    const names = await flagNames(services, p, flags);
+    const names = await services.flags.names(p, flags);
     res.json({ items: flags.map((f) => presentFlag(f, req.locale, p.timeZone, names)) });
   });
 
   r.get('/flags/:id', async (req, res) => {
-    const p = req.principal!;
+    const p = signedIn(req);
     const flag = await services.flags.get(p, idParam(req.params.id));
-    res.json(presentFlag(flag, req.locale, p.timeZone, await flagNames(services, p, [flag])));
+    res.json(presentFlag(flag, req.locale, p.timeZone, await services.flags.names(p, [flag])));
   });
 
   r.post('/flags/:id/resolve', async (req, res) => {
-    const p = req.principal!;
+    const p = signedIn(req);
     const { note } = parseInput(resolveFlagBody, req.body);
     const flag = await services.flags.resolve(p, idParam(req.params.id), note);
-    res.json(presentFlag(flag, req.locale, p.timeZone, await flagNames(services, p, [flag])));
+    res.json(presentFlag(flag, req.locale, p.timeZone, await services.flags.names(p, [flag])));
   });
 
   r.get('/compliance', async (req, res) => {
-    const p = req.principal!;
+    const p = signedIn(req);
     const { year } = parseInput(complianceQuery, req.query);
     const grid = await services.compliance.year(p, year);
     res.json({
@@ -72,7 +52,7 @@ export function oversightApi(services: Services): Router {
   });
 
   r.get('/compliance/:group/:month', async (req, res) => {
-    const p = req.principal!;
+    const p = signedIn(req);
     const { group, month, minimum, since, standing, result, flags } = await services.compliance.groupMonth(p, String(req.params.group), String(req.params.month));
     const op = (o: { id: number; title: string; kind: string; state: string; actualStart: Date | null; actualHours: number | null }) => ({
       id: o.id,
@@ -82,7 +62,7 @@ export function oversightApi(services: Services): Router {
       actualStart: o.actualStart ? isoInZone(o.actualStart, p.timeZone) : null,
       actualHours: o.actualHours,
     });
-    const names = await flagNames(services, p, flags);
+    const names = await services.flags.names(p, flags);
     res.json({
       group: group.code,
       month,
@@ -100,7 +80,7 @@ export function oversightApi(services: Services): Router {
 
   // The oversight jobs and the caller's brigade's part of their runs; a run by hand works on that brigade only (issue 11, finding 4).
   r.get('/jobs', async (req, res) => {
-    const p = req.principal!;
+    const p = signedIn(req);
     const recent = await services.jobs.recentFor(p, 100);
     const at = (d: Date | null) => (d ? isoInZone(d, p.timeZone) : null);
     res.json({
@@ -110,7 +90,7 @@ export function oversightApi(services: Services): Router {
   });
 
   r.post('/jobs/:name/run', async (req, res) => {
-    const p = req.principal!;
+    const p = signedIn(req);
     services.jobs.assertMayRun(p);
     const { period } = parseInput(runJobBody, req.body ?? {});
     const { id } = await services.jobs.run(String(req.params.name), { via: 'manual', period, by: p });

@@ -17,6 +17,7 @@ import { createGroupPlanSchema, groupPlanEventSchema, groupPlanPatchSchema, list
 import { createMeetingSchema, listMeetingsQuery, meetingEventSchema, meetingPatchSchema, rotationQuery } from '../schemas/meeting.schema';
 import { parseInput } from '../validate';
 import { idParam } from './params';
+import { signedIn } from '../signed-in';
 
 const versioned = { expectedVersion: z.int().min(1) };
 
@@ -26,35 +27,35 @@ export function groupPlansApi(plans: GroupPlanService): Router {
   const patchSchema = groupPlanPatchSchema.extend(versioned);
 
   r.post('/', async (req, res) => {
-    const id = await plans.create(req.principal!, parseInput(createGroupPlanSchema, req.body));
-    res.status(201).location(`/api/v1/group-plans/${id}`).json(presentGroupPlan(await plans.get(req.principal!, id), req.principal!.timeZone));
+    const id = await plans.create(signedIn(req), parseInput(createGroupPlanSchema, req.body));
+    res.status(201).location(`/api/v1/group-plans/${id}`).json(presentGroupPlan(await plans.get(signedIn(req), id), signedIn(req).timeZone));
   });
 
   r.get('/', async (req, res) => {
-    const list = await plans.list(req.principal!, parseInput(listGroupPlansQuery, req.query));
-    res.json(presentGroupPlanList(list, req.principal!.timeZone));
+    const list = await plans.list(signedIn(req), parseInput(listGroupPlansQuery, req.query));
+    res.json(presentGroupPlanList(list, signedIn(req).timeZone));
   });
 
   r.get('/:id', async (req, res) => {
-    res.json(presentGroupPlan(await plans.get(req.principal!, idParam(req.params.id)), req.principal!.timeZone));
+    res.json(presentGroupPlan(await plans.get(signedIn(req), idParam(req.params.id)), signedIn(req).timeZone));
   });
 
   r.patch('/:id', async (req, res) => {
     const id = idParam(req.params.id);
     const { expectedVersion, ...plan } = parseInput(patchSchema, req.body);
-    await plans.send(req.principal!, id, { type: 'EDIT_PLAN', plan, expectedVersion });
-    res.json(presentGroupPlan(await plans.get(req.principal!, id), req.principal!.timeZone));
+    await plans.send(signedIn(req), id, { type: 'EDIT_PLAN', plan, expectedVersion });
+    res.json(presentGroupPlan(await plans.get(signedIn(req), id), signedIn(req).timeZone));
   });
 
   r.post('/:id/events', async (req, res) => {
     const id = idParam(req.params.id);
     const event = parseInput(groupPlanEventSchema, req.body) as GroupPlanEventInput;
-    const result = await plans.send(req.principal!, id, event);
+    const result = await plans.send(signedIn(req), id, event);
     res.json({ id, event: event.type, state: result.state, version: result.version });
   });
 
   r.get('/:id/history', async (req, res) => {
-    res.json(presentHistory(await plans.history(req.principal!, idParam(req.params.id)), req.principal!.timeZone));
+    res.json(presentHistory(await plans.history(signedIn(req), idParam(req.params.id)), signedIn(req).timeZone));
   });
 
   return r;
@@ -66,42 +67,42 @@ export function meetingsApi(meetings: MeetingService, org: OrgService): Router {
   const patchSchema = meetingPatchSchema.extend(versioned);
 
   r.post('/', async (req, res) => {
-    const id = await meetings.create(req.principal!, parseInput(createMeetingSchema, req.body));
-    res.status(201).location(`/api/v1/meetings/${id}`).json(presentMeeting(await meetings.get(req.principal!, id), req.principal!.timeZone));
+    const id = await meetings.create(signedIn(req), parseInput(createMeetingSchema, req.body));
+    res.status(201).location(`/api/v1/meetings/${id}`).json(presentMeeting(await meetings.get(signedIn(req), id), signedIn(req).timeZone));
   });
 
   r.get('/', async (req, res) => {
-    const list = await meetings.list(req.principal!, parseInput(listMeetingsQuery, req.query));
-    res.json(presentMeetingList(list, req.principal!.timeZone));
+    const list = await meetings.list(signedIn(req), parseInput(listMeetingsQuery, req.query));
+    res.json(presentMeetingList(list, signedIn(req).timeZone));
   });
 
   r.get('/rotation', async (req, res) => {
-    const p = req.principal!;
+    const p = signedIn(req);
     const { group } = parseInput(rotationQuery, req.query);
     const [rotation, squads] = await Promise.all([meetings.rotation(p, group), org.squads(p.brigadeId)]);
     res.json(presentRotation(rotation, new Map(squads.map((s) => [s.id, s])), p.timeZone));
   });
 
   r.get('/:id', async (req, res) => {
-    res.json(presentMeeting(await meetings.get(req.principal!, idParam(req.params.id)), req.principal!.timeZone));
+    res.json(presentMeeting(await meetings.get(signedIn(req), idParam(req.params.id)), signedIn(req).timeZone));
   });
 
   r.patch('/:id', async (req, res) => {
     const id = idParam(req.params.id);
     const { expectedVersion, ...meeting } = parseInput(patchSchema, req.body);
-    await meetings.send(req.principal!, id, { type: 'EDIT_MEETING', meeting, expectedVersion });
-    res.json(presentMeeting(await meetings.get(req.principal!, id), req.principal!.timeZone));
+    await meetings.send(signedIn(req), id, { type: 'EDIT_MEETING', meeting, expectedVersion });
+    res.json(presentMeeting(await meetings.get(signedIn(req), id), signedIn(req).timeZone));
   });
 
   r.post('/:id/events', async (req, res) => {
     const id = idParam(req.params.id);
     const event = parseInput(meetingEventSchema, req.body) as MeetingEventInput;
-    const result = await meetings.send(req.principal!, id, event);
+    const result = await meetings.send(signedIn(req), id, event);
     res.json({ id, event: event.type, state: result.state, version: result.version });
   });
 
   r.get('/:id/history', async (req, res) => {
-    res.json(presentHistory(await meetings.history(req.principal!, idParam(req.params.id)), req.principal!.timeZone));
+    res.json(presentHistory(await meetings.history(signedIn(req), idParam(req.params.id)), signedIn(req).timeZone));
   });
 
   return r;

@@ -4,6 +4,7 @@ import { presentApiToken } from '../presenters/api-token.presenter';
 import { listTokensQuery } from '../schemas/api-token.schema';
 import { parseInput } from '../validate';
 import { idParam } from './params';
+import { signedIn } from '../signed-in';
 
 /** /api/v1/tokens: one's API tokens (an administrator: the brigade's) and revoking one. The domain decides whose. */
 export function tokensApi(tokens: ApiTokenService): Router {
@@ -11,11 +12,11 @@ export function tokensApi(tokens: ApiTokenService): Router {
 
   r.get('/', async (req, res) => {
     const query = parseInput(listTokensQuery, req.query);
-    res.json({ items: (await tokens.list(req.principal!, { username: query.user })).map(presentApiToken) });
+    res.json({ items: (await tokens.list(signedIn(req), { username: query.user })).map(presentApiToken) });
   });
 
   r.delete('/:id', async (req, res) => {
-    await tokens.revoke(req.principal!, idParam(req.params.id));
+    await tokens.revoke(signedIn(req), idParam(req.params.id));
     res.status(204).end();
   });
 

@@ -1,7 +1,9 @@
+import type { z } from 'zod';
+import type { apiToken } from '../schemas/responses/admin.response';
 import type { ApiTokenView } from '../../domain/auth/api-token.service';
 
 /** An API token as the API lists it: its owner by username; never the token or its hash. */
-export function presentApiToken(t: ApiTokenView) {
+export function presentApiToken(t: ApiTokenView): z.output<typeof apiToken> {
   return {
     id: t.id,
     user: t.username,

@@ -1,3 +1,9 @@
+import type { z } from 'zod';
+import { CASE_TRANSFER_EVENT_TYPES, CASE_TRANSFER_STATES } from '../../../workflows/case-transfer';
+import type { caseDetail, caseListItem, transferDetail, transferListItem } from '../schemas/responses/case.response';
+import { allOf, oneOf, oneOfOrNull } from './narrow';
+
+const PARTY_KINDS = ['person', 'stall'] as const;
 import type { CaseRecordView, TransferRecordView } from '../../domain/cases/case.service';
 import { lightFromProjection } from '../../domain/cases/case.service';
 import type { Case, CaseTransfer, Squad, User } from '../../persistence/entities';
@@ -9,41 +15,41 @@ const when = (d: Date | null | undefined, tz: string) => (d ? isoInZone(d, tz) :
 const person = (u: User | undefined) => (u ? { username: u.username, displayName: u.displayName } : null);
 const code = (squadById: Map<number, Squad>, id: number | null) => (id === null ? null : (squadById.get(id)?.code ?? null));
 
-export function presentCaseSummary(c: Case, squadById: Map<number, Squad>, latest: CaseTransfer | undefined, tz: string) {
+export function presentCaseSummary(c: Case, squadById: Map<number, Squad>, latest: CaseTransfer | undefined, tz: string): z.output<typeof caseListItem> {
   return {
     id: c.id,
     reference: c.reference,
     handlingSquad: code(squadById, c.handlingSquadId),
     registeringSquad: code(squadById, c.registeringSquadId),
     operation: c.operationId,
-    party: { kind: c.partyKind, name: c.partyName },
+    party: { kind: oneOf(PARTY_KINDS, c.partyKind), name: c.partyName },
     violation: c.violation,
     location: c.location,
     openedOn: c.openedOn,
     openTransfer: c.openTransferId,
-    transferState: latest?.state ?? null,
-    createdAt: when(c.createdAt, tz),
-    updatedAt: when(c.updatedAt, tz),
+    transferState: oneOfOrNull(CASE_TRANSFER_STATES, latest?.state),
+    createdAt: isoInZone(c.createdAt, tz),
+    updatedAt: isoInZone(c.updatedAt, tz),
   };
 }
 
-export function presentTransferSummary(t: CaseTransfer, c: Case | undefined, squadById: Map<number, Squad>, now: Date, tz: string) {
+export function presentTransferSummary(t: CaseTransfer, c: Case | undefined, squadById: Map<number, Squad>, now: Date, tz: string): z.output<typeof transferListItem> {
   return {
     id: t.id,
     case: t.caseId,
     caseReference: c?.reference ?? null,
-    state: t.state,
+    state: oneOf(CASE_TRANSFER_STATES, t.state),
     fromSquad: code(squadById, t.fromSquadId),
     toSquad: code(squadById, t.toSquadId),
     designatedSquad: code(squadById, t.designatedSquadId),
-    proposedAt: when(t.proposedAt, tz),
+    proposedAt: isoInZone(t.proposedAt, tz),
     closedAt: when(t.closedAt, tz),
     dueAt: when(t.dueAt, tz),
     light: lightFromProjection(t, now),
   };
 }
 
-export function presentCase(r: CaseRecordView, now: Date, tz: string) {
+export function presentCase(r: CaseRecordView, now: Date, tz: string): z.output<typeof caseDetail> {
   const latest = r.transfers[r.transfers.length - 1];
   return {
     ...presentCaseSummary(r.case, r.squadById, latest, tz),
@@ -53,22 +59,22 @@ export function presentCase(r: CaseRecordView, now: Date, tz: string) {
   };
 }
 
-export function presentTransfer(r: TransferRecordView, tz: string) {
+export function presentTransfer(r: TransferRecordView, tz: string): z.output<typeof transferDetail> {
   const ctx = r.context;
   const squad = (id: number | null) => code(r.squadById, id);
   const user = (id: number | null) => (id === null ? null : person(r.userById.get(id)));
   return {
     id: r.transfer.id,
-    state: r.state,
+    state: oneOf(CASE_TRANSFER_STATES, r.state),
     version: r.version,
-    allowedEvents: r.allowedEvents,
+    allowedEvents: allOf(CASE_TRANSFER_EVENT_TYPES, r.allowedEvents),
     case: presentCaseSummary(r.case, r.squadById, r.transfer, tz),
     fromSquad: squad(ctx.fromSquadId),
     toSquad: squad(ctx.toSquadId),
     materials: ctx.materials,
     note: ctx.note,
     proposedBy: user(ctx.proposedBy),
-    proposedAt: when(r.transfer.proposedAt, tz),
+    proposedAt: isoInZone(r.transfer.proposedAt, tz),
     answeredBy: user(ctx.answeredBy),
     disputeReason: ctx.disputeReason,
     designatedSquad: squad(ctx.designatedSquadId),
@@ -78,6 +84,6 @@ export function presentTransfer(r: TransferRecordView, tz: string) {
     closedAt: when(r.transfer.closedAt, tz),
     // §3.5: the clock of the state it waits in.
     timeLimit: r.clock.kind ? { kind: r.clock.kind, startsAt: when(r.clock.startsAt, tz), dueAt: when(r.clock.dueAt, tz), light: r.clock.light } : null,
-    updatedAt: when(r.transfer.updatedAt, tz),
+    updatedAt: isoInZone(r.transfer.updatedAt, tz),
   };
 }

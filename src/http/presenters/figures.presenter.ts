@@ -1,21 +1,24 @@
+import type { z } from 'zod';
+import type { drillPage, figurePeriod, figureScope, figures } from '../schemas/responses/figures.response';
 import { type DrillPage, type FiguresView, dwellOf } from '../../domain/figures/figures.service';
 import type { FigurePeriod } from '../../domain/figures/figure-period';
 import type { FigureScope } from '../../domain/figures/scope';
 import type { IndicatorValue } from '../../domain/figures/indicators';
 import { type Locale, t } from '../../i18n';
 import { isoInZone } from '../../time';
+import { localName } from '../../i18n/local-name';
 
-export function periodJson(p: FigurePeriod, tz: string) {
+export function periodJson(p: FigurePeriod, tz: string): z.output<typeof figurePeriod> {
   return { key: p.key, kind: p.kind, firstMonth: p.firstMonth, lastMonth: p.lastMonth, start: isoInZone(p.start, tz), end: isoInZone(p.end, tz) };
 }
 
-export function scopeJson(s: FigureScope) {
+export function scopeJson(s: FigureScope): z.output<typeof figureScope> {
   return { kind: s.kind, group: s.group?.code ?? null, squad: s.squad?.code ?? null };
 }
 
 export function scopeName(s: FigureScope, locale: Locale): string {
-  if (s.squad) return locale === 'en' ? s.squad.nameEn : s.squad.name;
-  if (s.group) return locale === 'en' ? s.group.nameEn : s.group.name;
+  if (s.squad) return localName(locale, s.squad);
+  if (s.group) return localName(locale, s.group);
   return t(locale, 'figures.brigade');
 }
 
@@ -28,7 +31,7 @@ export function formatValue(v: IndicatorValue, locale: Locale): string {
 
 const valueJson = (v: IndicatorValue) => ({ value: v.value, numerator: v.numerator, denominator: v.denominator, tooFew: v.tooFew });
 
-export function presentFigures(view: FiguresView, locale: Locale, tz: string, recordsUrl: (indicator: string) => string) {
+export function presentFigures(view: FiguresView, locale: Locale, tz: string, recordsUrl: (indicator: string) => string): z.output<typeof figures> {
   return {
     scope: scopeJson(view.scope),
     period: periodJson(view.period, tz),
@@ -52,7 +55,7 @@ export function presentFigures(view: FiguresView, locale: Locale, tz: string, re
   };
 }
 
-export function presentDrill(page: DrillPage, locale: Locale, tz: string) {
+export function presentDrill(page: DrillPage, locale: Locale, tz: string): z.output<typeof drillPage> {
   return {
     indicator: { id: page.indicator.id, name: t(locale, `indicator.${page.indicator.id}.name`), definition: t(locale, `indicator.${page.indicator.id}.definition`) },
     scope: scopeJson(page.scope),

@@ -1,13 +1,15 @@
+import type { z } from 'zod';
+import { FLAG_STATUSES } from '../schemas/oversight.schema';
+import { RAISED_FLAG_KINDS, type flag } from '../schemas/responses/oversight.response';
+import { jsonObject, oneOf } from './narrow';
 import { formatRecordNo } from '../../domain/numbering/record-number';
 import { type Locale, t } from '../../i18n';
-import type { Flag, LinkageGroup, Squad, User } from '../../persistence/entities';
+import type { Flag } from '../../persistence/entities';
+import type { FlagNames } from '../../domain/oversight/oversight.read-models';
 import { isoInZone } from '../../time';
+import { localName } from '../../i18n/local-name';
 
-export interface FlagNames {
-  groups: Map<number, LinkageGroup>;
-  squads: Map<number, Squad>;
-  users: Map<number, User>;
-}
+export type { FlagNames };
 
 interface OpFigure {
   id: number;
@@ -27,7 +29,7 @@ const hours = (h: number | null) => (h === null ? '—' : String(h));
 export function flagSentence(f: Flag, locale: Locale, names: FlagNames): string {
   const fig = (f.figures ?? {}) as Record<string, unknown>;
   const group = f.groupId !== null ? names.groups.get(f.groupId) : undefined;
-  const groupName = group ? (locale === 'en' ? group.nameEn : group.name) : '';
+  const groupName = localName(locale, group);
   switch (f.kind) {
     case 'monthly_minimum':
     case 'early_warning': {
@@ -73,19 +75,19 @@ export function flagLink(f: Flag, names: FlagNames): string | null {
   return null;
 }
 
-export function presentFlag(f: Flag, locale: Locale, tz: string, names: FlagNames) {
+export function presentFlag(f: Flag, locale: Locale, tz: string, names: FlagNames): z.output<typeof flag> {
   const at = (d: Date | null) => (d ? isoInZone(d, tz) : null);
   return {
     id: f.id,
     rule: f.rule,
-    kind: f.kind,
+    kind: oneOf(RAISED_FLAG_KINDS, f.kind),
     period: f.period,
     group: f.groupId !== null ? (names.groups.get(f.groupId)?.code ?? null) : null,
     squad: f.squadId !== null ? (names.squads.get(f.squadId)?.code ?? null) : null,
     record: f.recordType ? { type: f.recordType, id: f.recordId } : null,
-    status: f.status,
+    status: oneOf(FLAG_STATUSES, f.status),
     summary: flagSentence(f, locale, names),
-    figures: f.figures,
+    figures: f.figures === null || f.figures === undefined ? null : jsonObject(f.figures),
     raisedAt: at(f.raisedAt),
     lastCheckedAt: at(f.lastCheckedAt),
     resolvedAt: at(f.resolvedAt),

@@ -1,10 +1,17 @@
+import type { z } from 'zod';
+import { GOODS_EVENT_TYPES, GOODS_STATES } from '../../../workflows/goods';
+import { OPERATION_STATES } from '../../../workflows/operation';
+import type { Light } from '../../domain/oversight/lights';
+import type { custody, goodsDetail, goodsListItem, goodsLedger, goodsParty } from '../schemas/responses/goods.response';
+import { allOf, oneOf } from './narrow';
 import type { CustodyPeriod, GoodsRecordView, Ledger } from '../../domain/goods/goods.service';
 import type { GoodsItem, GoodsParty, Squad } from '../../persistence/entities';
 import { isoInZone } from '../../time';
 
 const when = (d: Date | null, tz: string) => (d ? isoInZone(d, tz) : null);
+const at = (iso: string, tz: string) => isoInZone(new Date(iso), tz);
 
-export function presentParty(p: GoodsParty) {
+export function presentParty(p: GoodsParty): z.output<typeof goodsParty> {
   return {
     id: p.id,
     /** The brigade's number of the party's detention list (暂扣物品清单), per year. */
@@ -17,12 +24,12 @@ export function presentParty(p: GoodsParty) {
 }
 
 /** One item in a list. */
-export function presentGoodsRow(i: GoodsItem, squadById: Map<number, Squad>, tz: string, light: string | null) {
+export function presentGoodsRow(i: GoodsItem, squadById: Map<number, Squad>, tz: string, light: Light | null): z.output<typeof goodsListItem> {
   return {
     id: i.id,
     operation: i.operationId,
     party: i.partyId,
-    state: i.state,
+    state: oneOf(GOODS_STATES, i.state),
     description: i.description,
     quantity: i.quantity,
     unit: i.unit,
@@ -30,8 +37,8 @@ export function presentGoodsRow(i: GoodsItem, squadById: Map<number, Squad>, tz:
     caseRef: i.caseRef,
     custodianSquad: squadById.get(i.custodianSquadId)?.code ?? null,
     storagePlace: i.storagePlace,
-    registeredAt: when(i.registeredAt, tz),
-    dueAt: when(i.dueAt, tz),
+    registeredAt: isoInZone(i.registeredAt, tz),
+    dueAt: isoInZone(i.dueAt, tz),
     extended: i.extended,
     disposalApproved: i.disposalApproved,
     light,
@@ -39,27 +46,27 @@ export function presentGoodsRow(i: GoodsItem, squadById: Map<number, Squad>, tz:
 }
 
 /** One item with its state, version and the events this caller may send now (SPEC §6). */
-export function presentGoods(r: GoodsRecordView, tz: string) {
+export function presentGoods(r: GoodsRecordView, tz: string): z.output<typeof goodsDetail> {
   const ctx = r.context;
   return {
     ...presentGoodsRow(r.item, r.squadById, tz, r.light),
-    state: r.state,
+    state: oneOf(GOODS_STATES, r.state),
     version: r.version,
-    allowedEvents: r.allowedEvents,
+    allowedEvents: allOf(GOODS_EVENT_TYPES, r.allowedEvents),
     party: presentParty(r.party),
-    operation: { id: r.operation.id, title: r.operation.title, state: r.operation.state },
-    extension: ctx.extension ? { reason: ctx.extension.reason, days: ctx.extension.days, at: when(new Date(ctx.extension.at), tz) } : null,
-    disposalApproval: ctx.disposalApproval ? { method: ctx.disposalApproval.method, reason: ctx.disposalApproval.reason, at: when(new Date(ctx.disposalApproval.at), tz) } : null,
-    outcome: ctx.outcome ? { ...ctx.outcome, at: when(new Date(ctx.outcome.at), tz) } : null,
+    operation: { id: r.operation.id, title: r.operation.title, state: oneOf(OPERATION_STATES, r.operation.state) },
+    extension: ctx.extension ? { reason: ctx.extension.reason, days: ctx.extension.days, at: at(ctx.extension.at, tz) } : null,
+    disposalApproval: ctx.disposalApproval ? { method: ctx.disposalApproval.method, reason: ctx.disposalApproval.reason, at: at(ctx.disposalApproval.at, tz) } : null,
+    outcome: ctx.outcome ? { ...ctx.outcome, at: at(ctx.outcome.at, tz) } : null,
   };
 }
 
-export function presentCustody(periods: CustodyPeriod[], squadById: Map<number, Squad>, tz: string) {
+export function presentCustody(periods: CustodyPeriod[], squadById: Map<number, Squad>, tz: string): z.output<typeof custody> {
   return {
     items: periods.map((p) => ({
       custodianSquad: squadById.get(p.squadId)?.code ?? null,
       storagePlace: p.place,
-      from: when(p.from, tz),
+      from: isoInZone(p.from, tz),
       until: when(p.until, tz),
       by: p.by,
       event: p.event,
@@ -68,7 +75,7 @@ export function presentCustody(periods: CustodyPeriod[], squadById: Map<number, 
   };
 }
 
-export function presentLedger(l: Ledger) {
+export function presentLedger(l: Ledger): z.output<typeof goodsLedger> {
   return {
     operation: l.operation.id,
     balanced: l.balanced,

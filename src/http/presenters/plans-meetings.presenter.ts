@@ -1,3 +1,17 @@
+import type { z } from 'zod';
+import { GROUP_PLAN_EVENT_TYPES, GROUP_PLAN_STATES } from '../../../workflows/group-plan';
+import { MEETING_EVENT_TYPES, MEETING_KINDS, MEETING_STATES } from '../../../workflows/meeting';
+import { OPERATION_KINDS, OPERATION_STATES } from '../../../workflows/operation';
+import type {
+  groupPlanDetail,
+  groupPlanList,
+  groupPlanListItem,
+  meetingDetail,
+  meetingList,
+  meetingListItem,
+  rotation,
+} from '../schemas/responses/plans-meetings.response';
+import { allOf, oneOf } from './narrow';
 import type { GroupRotation, MeetingList, MeetingRecordView } from '../../domain/meetings/meeting.service';
 import type { GroupPlanList, GroupPlanRecord } from '../../domain/plans/group-plan.service';
 import type { GroupPlan, LinkageGroup, Meeting, Squad, User } from '../../persistence/entities';
@@ -9,34 +23,34 @@ const when = (d: Date | null | undefined, tz: string) => (d ? isoInZone(d, tz) :
 const whenIso = (iso: string | null | undefined, tz: string) => (iso ? isoInZone(new Date(iso), tz) : null);
 const person = (u: User | undefined) => (u ? { username: u.username, displayName: u.displayName } : null);
 
-export function presentGroupPlanSummary(p: GroupPlan, groupById: Map<number, LinkageGroup>, tz: string) {
+export function presentGroupPlanSummary(p: GroupPlan, groupById: Map<number, LinkageGroup>, tz: string): z.output<typeof groupPlanListItem> {
   return {
     id: p.id,
     group: groupById.get(p.groupId)?.code ?? null,
     month: p.month,
-    state: p.state,
+    state: oneOf(GROUP_PLAN_STATES, p.state),
     targets: p.targetCount,
     plannedOperations: p.plannedOperations,
     filedAt: when(p.filedAt, tz),
     filedLate: p.filedLate,
     returnCount: p.returnCount,
-    updatedAt: when(p.updatedAt, tz),
+    updatedAt: isoInZone(p.updatedAt, tz),
   };
 }
 
-export function presentGroupPlanList(list: GroupPlanList, tz: string) {
+export function presentGroupPlanList(list: GroupPlanList, tz: string): z.output<typeof groupPlanList> {
   return { items: list.items.map((p) => presentGroupPlanSummary(p, list.groupById, tz)) };
 }
 
-export function presentGroupPlan(r: GroupPlanRecord, tz: string) {
+export function presentGroupPlan(r: GroupPlanRecord, tz: string): z.output<typeof groupPlanDetail> {
   const ctx = r.context;
   const squad = (id: number | null) => (id === null ? null : (r.squadById.get(id)?.code ?? null));
   const user = (id: number | null) => (id === null ? null : person(r.userById.get(id)));
   return {
     id: r.plan.id,
-    state: r.state,
+    state: oneOf(GROUP_PLAN_STATES, r.state),
     version: r.version,
-    allowedEvents: r.allowedEvents,
+    allowedEvents: allOf(GROUP_PLAN_EVENT_TYPES, r.allowedEvents),
     group: r.group.code,
     month: ctx.month,
     dueAt: whenIso(ctx.dueAt, tz),
@@ -62,46 +76,46 @@ export function presentGroupPlan(r: GroupPlanRecord, tz: string) {
     monthOperations: r.monthOperations.map((o) => ({
       id: o.id,
       title: o.title,
-      state: o.state,
-      kind: o.kind,
+      state: oneOf(OPERATION_STATES, o.state),
+      kind: oneOf(OPERATION_KINDS, o.kind),
       leadSquad: squad(o.leadSquadId),
       plannedStart: when(o.plannedStart, tz),
       actualStart: when(o.actualStart, tz),
       countsTowardMinimum: o.countsTowardMinimum,
     })),
-    createdAt: when(r.plan.createdAt, tz),
-    updatedAt: when(r.plan.updatedAt, tz),
+    createdAt: isoInZone(r.plan.createdAt, tz),
+    updatedAt: isoInZone(r.plan.updatedAt, tz),
   };
 }
 
-export function presentMeetingSummary(x: Meeting, groupById: Map<number, LinkageGroup>, squadById: Map<number, Squad>, tz: string) {
+export function presentMeetingSummary(x: Meeting, groupById: Map<number, LinkageGroup>, squadById: Map<number, Squad>, tz: string): z.output<typeof meetingListItem> {
   return {
     id: x.id,
-    kind: x.kind,
+    kind: oneOf(MEETING_KINDS, x.kind),
     group: x.groupId !== null ? (groupById.get(x.groupId)?.code ?? null) : null,
     period: x.period,
-    state: x.state,
+    state: oneOf(MEETING_STATES, x.state),
     convenerSquad: x.convenerSquadId !== null ? (squadById.get(x.convenerSquadId)?.code ?? null) : null,
-    plannedStart: when(x.plannedStart, tz),
+    plannedStart: isoInZone(x.plannedStart, tz),
     heldAt: when(x.heldAt, tz),
-    updatedAt: when(x.updatedAt, tz),
+    updatedAt: isoInZone(x.updatedAt, tz),
   };
 }
 
-export function presentMeetingList(list: MeetingList, tz: string) {
+export function presentMeetingList(list: MeetingList, tz: string): z.output<typeof meetingList> {
   return { items: list.items.map((x) => presentMeetingSummary(x, list.groupById, list.squadById, tz)) };
 }
 
-export function presentMeeting(r: MeetingRecordView, tz: string) {
+export function presentMeeting(r: MeetingRecordView, tz: string): z.output<typeof meetingDetail> {
   const ctx = r.context;
   const squad = (id: number | null) => (id === null ? null : (r.squadById.get(id)?.code ?? null));
   const a = ctx.arrangements;
   return {
     id: r.meeting.id,
     kind: ctx.kind,
-    state: r.state,
+    state: oneOf(MEETING_STATES, r.state),
     version: r.version,
-    allowedEvents: r.allowedEvents,
+    allowedEvents: allOf(MEETING_EVENT_TYPES, r.allowedEvents),
     group: r.group?.code ?? null,
     period: r.meeting.period,
     plannedStart: whenIso(a.plannedStart, tz),
@@ -120,17 +134,17 @@ export function presentMeeting(r: MeetingRecordView, tz: string) {
     recordedAt: whenIso(ctx.recordedAt, tz),
     cancelReason: ctx.cancelReason,
     createdBy: ctx.createdBy !== null ? person(r.userById.get(ctx.createdBy)) : null,
-    createdAt: when(r.meeting.createdAt, tz),
-    updatedAt: when(r.meeting.updatedAt, tz),
+    createdAt: isoInZone(r.meeting.createdAt, tz),
+    updatedAt: isoInZone(r.meeting.updatedAt, tz),
   };
 }
 
 /** R9: the next convener and the queue behind it, each squad with why it stands where it does. */
-export function presentRotation(r: GroupRotation, squadById: Map<number, Squad>, tz: string) {
+export function presentRotation(r: GroupRotation, squadById: Map<number, Squad>, tz: string): z.output<typeof rotation> {
   const code = (id: number | null) => (id === null ? null : (squadById.get(id)?.code ?? null));
   const meeting = (id: number | null) => {
     const x = id === null ? undefined : r.meetingById.get(id);
-    return x && id !== null ? { id, period: x.period, at: when(x.meetingAt, tz), convenerSquad: code(x.convenerSquadId) } : null;
+    return x && id !== null ? { id, period: x.period, at: isoInZone(x.meetingAt, tz), convenerSquad: code(x.convenerSquadId) } : null;
   };
   return {
     group: r.group.code,

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { month, requiredText } from './common.schema';
 import { ROLES } from '../../../workflows/shared/actor';
 import { CODE_PATTERN, USERNAME_PATTERN } from '../../domain/org/org.service';
-import { SQUAD_KINDS } from '../../persistence/entities';
+import { SQUAD_KINDS } from '../../../workflows/shared/org';
 
 /** Request schemas of the administration API (admin role): the server validates with these and the OpenAPI document is generated from them. */
 

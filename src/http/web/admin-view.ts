@@ -1,8 +1,9 @@
 import type { AdminGroup, AdminSquad, AdminUser } from '../../domain/org/admin.service';
 import { AppError, ForbiddenError } from '../../errors';
 import { describeFieldProblem, type Locale, t } from '../../i18n';
-import { SQUAD_KINDS } from '../../persistence/entities';
+import { SQUAD_KINDS } from '../../../workflows/shared/org';
 import { ROLES } from '../../../workflows/shared/actor';
+import { localName } from '../../i18n/local-name';
 
 /**
  * The administration forms ↔ the API's bodies, and what the pages show.
@@ -60,7 +61,6 @@ export function refusal(e: AppError, locale: Locale): { errors: Record<string, s
   return { errors, banner: { kind: 'error', text: [t(locale, 'form.fix_fields'), ...general].join(' ') } };
 }
 
-export const label = (x: { name: string; nameEn: string }, locale: Locale) => (locale === 'en' ? x.nameEn : x.name);
 
 export function roleOptions(locale: Locale, checked: string[]) {
   return ROLES.map((r) => ({ value: r, label: t(locale, `role.${r}`), checked: checked.includes(r) }));
@@ -70,7 +70,7 @@ export function roleOptions(locale: Locale, checked: string[]) {
 export function squadOptions(squads: AdminSquad[], locale: Locale, selected: string, current: string | null = null) {
   return squads
     .filter((s) => s.active || s.code === current)
-    .map((s) => ({ value: s.code, label: `${label(s, locale)}${s.active ? '' : ` (${t(locale, 'admin.disabled')})`}`, selected: s.code === selected }));
+    .map((s) => ({ value: s.code, label: `${localName(locale, s)}${s.active ? '' : ` (${t(locale, 'admin.disabled')})`}`, selected: s.code === selected }));
 }
 
 export function kindOptions(locale: Locale, selected: string) {
@@ -82,7 +82,7 @@ export function userRow(u: AdminUser, locale: Locale) {
     username: u.username,
     displayName: u.displayName,
     roles: u.roles.map((r) => t(locale, `role.${r}`)).join('、'),
-    squad: u.squad ? label(u.squad, locale) : '',
+    squad: u.squad ? localName(locale, u.squad) : '',
     active: u.active,
   };
 }
@@ -92,9 +92,9 @@ export function squadRow(s: AdminSquad, locale: Locale) {
     code: s.code,
     name: s.name,
     nameEn: s.nameEn,
-    label: label(s, locale),
+    label: localName(locale, s),
     kind: t(locale, `squad_kind.${s.kind}`),
-    group: s.group ? label(s.group, locale) : '',
+    group: s.group ? localName(locale, s.group) : '',
     memberOrder: s.memberOrder,
     dutyStrength: s.dutyStrength,
     active: s.active,
@@ -112,7 +112,7 @@ export function memberPositions(squads: AdminSquad[], group: AdminGroup | null, 
     position: i + 1,
     options: options.map((s) => ({
       value: s.code,
-      label: `${label(s, locale)}${s.group && s.group.code !== group?.code ? ` — ${t(locale, 'admin.in_group', { group: label(s.group, locale) })}` : ''}`,
+      label: `${localName(locale, s)}${s.group && s.group.code !== group?.code ? ` — ${t(locale, 'admin.in_group', { group: localName(locale, s.group) })}` : ''}`,
       selected: chosen[i] === s.code,
     })),
   }));

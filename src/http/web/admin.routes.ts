@@ -24,7 +24,6 @@ import {
   formToSquadPatch,
   formToUserPatch,
   kindOptions,
-  label,
   memberPositions,
   refusal,
   roleOptions,
@@ -33,6 +32,8 @@ import {
   typed,
   userRow,
 } from './admin-view';
+import { localName } from '../../i18n/local-name';
+import { signedIn } from '../signed-in';
 
 type Refusal = ReturnType<typeof refusal>;
 
@@ -48,7 +49,7 @@ const enc = encodeURIComponent;
  * cases and validation as the API; a refused form comes back with what was
  * typed and the problem beside each field.
  */
-export function adminPages(services: Services): Router {
+export function adminPages(services: Pick<Services, 'admin' | 'clock' | 'config'>): Router {
   const r = Router();
   const { admin } = services;
   const maxSquads = services.config.organisation.groupMaxSquads;
@@ -65,7 +66,7 @@ export function adminPages(services: Services): Router {
   // ---------------------------------------------------------------- users
 
   r.get('/users', async (req, res) => {
-    const users = await admin.users(req.principal!);
+    const users = await admin.users(signedIn(req));
     res.render('admin/users', {
       ...page(req, 'users', t(req.locale, 'admin.users')),
       rows: users.map((u) => userRow(u, req.locale)),
@@ -75,7 +76,7 @@ export function adminPages(services: Services): Router {
   });
 
   const newUserPage = async (req: Request, res: Response, values: FormValues, refused?: Refusal, status = 200) => {
-    const squads = await admin.squads(req.principal!);
+    const squads = await admin.squads(signedIn(req));
     res.status(status).render('admin/user-form', {
       ...page(req, 'users', t(req.locale, 'admin.new_user')),
       isNew: true,
@@ -95,7 +96,7 @@ export function adminPages(services: Services): Router {
   r.post('/users', async (req, res) => {
     const body = (req.body ?? {}) as Record<string, unknown>;
     try {
-      const user = await admin.createUser(req.principal!, parseInput(createUserSchema, formToNewUser(body)));
+      const user = await admin.createUser(signedIn(req), parseInput(createUserSchema, formToNewUser(body)));
       res.redirect(303, `/admin/users/${enc(user.username)}/edit?done=user_created`);
     } catch (e) {
       if (!shownOnForm(e)) throw e;
@@ -105,14 +106,14 @@ export function adminPages(services: Services): Router {
 
   /** The user's page has three forms (details, status, password); the one sent back shows its input and problems. */
   const userPage = async (req: Request, res: Response, user: AdminUser, sent?: { form: 'details' | 'status' | 'password'; values: FormValues; refused: Refusal; status: number }) => {
-    const squads = await admin.squads(req.principal!);
+    const squads = await admin.squads(signedIn(req));
     const details: FormValues = sent?.form === 'details' ? sent.values : { ...typed({ displayName: user.displayName, squad: user.squad?.code ?? '' }), roles: user.roles };
     const errorsOf = (form: string) => (sent?.form === form ? sent.refused.errors : {});
     res.status(sent?.status ?? 200).render('admin/user-form', {
       ...page(req, 'users', `${user.displayName} (${user.username})`),
       isNew: false,
       action: `/admin/users/${enc(user.username)}/edit`,
-      user: { ...userRow(user, req.locale), isMe: user.id === req.principal!.userId, url: `/admin/users/${enc(user.username)}` },
+      user: { ...userRow(user, req.locale), isMe: user.id === signedIn(req).userId, url: `/admin/users/${enc(user.username)}` },
       values: details,
       roleOptions: roleOptions(req.locale, details.roles),
       squadOptions: squadOptions(squads, req.locale, details.squad ?? '', user.squad?.code ?? null),
@@ -124,18 +125,18 @@ export function adminPages(services: Services): Router {
   };
 
   r.get('/users/:username/edit', async (req, res) => {
-    await userPage(req, res, await admin.user(req.principal!, keyParam(req.params.username)));
+    await userPage(req, res, await admin.user(signedIn(req), keyParam(req.params.username)));
   });
 
   r.post('/users/:username/edit', async (req, res) => {
     const username = keyParam(req.params.username);
     const body = (req.body ?? {}) as Record<string, unknown>;
     try {
-      await admin.updateUser(req.principal!, username, parseInput(updateUserSchema, formToUserPatch(body)));
+      await admin.updateUser(signedIn(req), username, parseInput(updateUserSchema, formToUserPatch(body)));
       res.redirect(303, `/admin/users/${enc(username)}/edit?done=user_saved`);
     } catch (e) {
       if (!shownOnForm(e)) throw e;
-      await userPage(req, res, await admin.user(req.principal!, username), { form: 'details', values: typed(body), refused: refusal(e, req.locale), status: e.status });
+      await userPage(req, res, await admin.user(signedIn(req), username), { form: 'details', values: typed(body), refused: refusal(e, req.locale), status: e.status });
     }
   });
 
@@ -143,11 +144,11 @@ export function adminPages(services: Services): Router {
     const username = keyParam(req.params.username);
     const active = String(req.body?.active) === '1';
     try {
-      await admin.updateUser(req.principal!, username, parseInput(updateUserSchema, { active }));
+      await admin.updateUser(signedIn(req), username, parseInput(updateUserSchema, { active }));
       res.redirect(303, `/admin/users/${enc(username)}/edit?done=${active ? 'user_enabled' : 'user_disabled'}`);
     } catch (e) {
       if (!shownOnForm(e)) throw e;
-      await userPage(req, res, await admin.user(req.principal!, username), { form: 'status', values: typed({}), refused: refusal(e, req.locale), status: e.status });
+      await userPage(req, res, await admin.user(signedIn(req), username), { form: 'status', values: typed({}), refused: refusal(e, req.locale), status: e.status });
     }
   });
 
@@ -155,26 +156,26 @@ export function adminPages(services: Services): Router {
     const username = keyParam(req.params.username);
     try {
       const { password } = parseInput(resetPasswordSchema, { password: String(req.body?.password ?? '') });
-      await admin.resetPassword(req.principal!, username, password);
+      await admin.resetPassword(signedIn(req), username, password);
       // Resetting one's own password ends one's own session too: sign in again with it.
-      if (username === req.principal!.username) return res.redirect(303, '/login');
+      if (username === signedIn(req).username) return res.redirect(303, '/login');
       res.redirect(303, `/admin/users/${enc(username)}/edit?done=password_reset`);
     } catch (e) {
       if (!shownOnForm(e)) throw e;
-      await userPage(req, res, await admin.user(req.principal!, username), { form: 'password', values: typed({}), refused: refusal(e, req.locale), status: e.status });
+      await userPage(req, res, await admin.user(signedIn(req), username), { form: 'password', values: typed({}), refused: refusal(e, req.locale), status: e.status });
     }
   });
 
   // ---------------------------------------------------------------- squads
 
   r.get('/squads', async (req, res) => {
-    const squads = await admin.squads(req.principal!);
+    const squads = await admin.squads(signedIn(req));
     res.render('admin/squads', { ...page(req, 'squads', t(req.locale, 'admin.squads')), rows: squads.map((s) => squadRow(s, req.locale)) });
   });
 
   const squadPage = async (req: Request, res: Response, squad: AdminSquad | null, values: FormValues, refused?: Refusal, status = 200) => {
     res.status(status).render('admin/squad-form', {
-      ...page(req, 'squads', squad ? `${label(squad, req.locale)} (${squad.code})` : t(req.locale, 'admin.new_squad')),
+      ...page(req, 'squads', squad ? `${localName(req.locale, squad)} (${squad.code})` : t(req.locale, 'admin.new_squad')),
       isNew: !squad,
       action: squad ? `/admin/squads/${enc(squad.code)}/edit` : '/admin/squads',
       squad: squad ? squadRow(squad, req.locale) : null,
@@ -192,7 +193,7 @@ export function adminPages(services: Services): Router {
   r.post('/squads', async (req, res) => {
     const body = (req.body ?? {}) as Record<string, unknown>;
     try {
-      const squad = await admin.createSquad(req.principal!, parseInput(createSquadSchema, formToNewSquad(body)));
+      const squad = await admin.createSquad(signedIn(req), parseInput(createSquadSchema, formToNewSquad(body)));
       res.redirect(303, `/admin/squads?done=squad_created#squad-${enc(squad.code)}`);
     } catch (e) {
       if (!shownOnForm(e)) throw e;
@@ -201,7 +202,7 @@ export function adminPages(services: Services): Router {
   });
 
   r.get('/squads/:code/edit', async (req, res) => {
-    const squad = await admin.squad(req.principal!, keyParam(req.params.code));
+    const squad = await admin.squad(signedIn(req), keyParam(req.params.code));
     await squadPage(req, res, squad, typed({ name: squad.name, nameEn: squad.nameEn, kind: squad.kind, dutyStrength: String(squad.dutyStrength), active: squad.active ? '1' : '0' }));
   });
 
@@ -209,21 +210,21 @@ export function adminPages(services: Services): Router {
     const code = keyParam(req.params.code);
     const body = (req.body ?? {}) as Record<string, unknown>;
     try {
-      await admin.updateSquad(req.principal!, code, parseInput(updateSquadSchema, formToSquadPatch(body)));
+      await admin.updateSquad(signedIn(req), code, parseInput(updateSquadSchema, formToSquadPatch(body)));
       res.redirect(303, `/admin/squads?done=squad_saved#squad-${enc(code)}`);
     } catch (e) {
       if (!shownOnForm(e)) throw e;
-      await squadPage(req, res, await admin.squad(req.principal!, code), typed(body), refusal(e, req.locale), e.status);
+      await squadPage(req, res, await admin.squad(signedIn(req), code), typed(body), refusal(e, req.locale), e.status);
     }
   });
 
   // ---------------------------------------------------------------- linkage groups
 
   r.get('/groups', async (req, res) => {
-    const [groups, squads] = await Promise.all([admin.groups(req.principal!), admin.squads(req.principal!)]);
+    const [groups, squads] = await Promise.all([admin.groups(signedIn(req)), admin.squads(signedIn(req))]);
     res.render('admin/groups', {
       ...page(req, 'groups', t(req.locale, 'admin.groups')),
-      groups: groups.map((g) => ({ code: g.code, name: label(g, req.locale), squads: g.squads.map((s) => squadRow(s, req.locale)), size: g.squads.length })),
+      groups: groups.map((g) => ({ code: g.code, name: localName(req.locale, g), squads: g.squads.map((s) => squadRow(s, req.locale)), size: g.squads.length })),
       ungrouped: squads.filter((s) => !s.group).map((s) => squadRow(s, req.locale)),
       min: minSquads,
       max: maxSquads,
@@ -231,9 +232,9 @@ export function adminPages(services: Services): Router {
   });
 
   const groupPage = async (req: Request, res: Response, group: AdminGroup | null, values: FormValues, refused?: Refusal, status = 200) => {
-    const squads = await admin.squads(req.principal!);
+    const squads = await admin.squads(signedIn(req));
     res.status(status).render('admin/group-form', {
-      ...page(req, 'groups', group ? `${label(group, req.locale)} (${group.code})` : t(req.locale, 'admin.new_group')),
+      ...page(req, 'groups', group ? `${localName(req.locale, group)} (${group.code})` : t(req.locale, 'admin.new_group')),
       isNew: !group,
       action: group ? `/admin/groups/${enc(group.code)}/edit` : '/admin/groups',
       group: group ? { code: group.code } : null,
@@ -253,7 +254,7 @@ export function adminPages(services: Services): Router {
   r.post('/groups', async (req, res) => {
     const body = (req.body ?? {}) as Record<string, unknown>;
     try {
-      const group = await admin.createGroup(req.principal!, parseInput(createGroupSchema, formToGroup(body, true)));
+      const group = await admin.createGroup(signedIn(req), parseInput(createGroupSchema, formToGroup(body, true)));
       res.redirect(303, `/admin/groups?done=group_created#group-${enc(group.code)}`);
     } catch (e) {
       if (!shownOnForm(e)) throw e;
@@ -262,7 +263,7 @@ export function adminPages(services: Services): Router {
   });
 
   r.get('/groups/:code/edit', async (req, res) => {
-    const group = await admin.group(req.principal!, keyParam(req.params.code));
+    const group = await admin.group(signedIn(req), keyParam(req.params.code));
     await groupPage(req, res, group, { ...typed({ name: group.name, nameEn: group.nameEn }), squads: group.squads.map((s) => s.code) });
   });
 
@@ -270,11 +271,11 @@ export function adminPages(services: Services): Router {
     const code = keyParam(req.params.code);
     const body = (req.body ?? {}) as Record<string, unknown>;
     try {
-      await admin.updateGroup(req.principal!, code, parseInput(updateGroupSchema, formToGroup(body, false)));
+      await admin.updateGroup(signedIn(req), code, parseInput(updateGroupSchema, formToGroup(body, false)));
       res.redirect(303, `/admin/groups?done=group_saved#group-${enc(code)}`);
     } catch (e) {
       if (!shownOnForm(e)) throw e;
-      await groupPage(req, res, await admin.group(req.principal!, code), typed(body), refusal(e, req.locale), e.status);
+      await groupPage(req, res, await admin.group(signedIn(req), code), typed(body), refusal(e, req.locale), e.status);
     }
   });
 
@@ -282,7 +283,7 @@ export function adminPages(services: Services): Router {
 
   /** The brigade's settings: the month it began using Liandong (R6: months before it are never judged). */
   const brigadePage = async (req: Request, res: Response, values?: FormValues & { since?: string }, refused?: Refusal, status = 200) => {
-    const brigade = await admin.brigade(req.principal!);
+    const brigade = await admin.brigade(signedIn(req));
     res.status(status).render('admin/brigade', {
       ...page(req, 'brigade', t(req.locale, 'admin.brigade')),
       brigade,
@@ -301,7 +302,7 @@ export function adminPages(services: Services): Router {
   r.post('/brigade', async (req, res) => {
     const since = String(req.body?.since ?? '').trim();
     try {
-      await admin.updateBrigade(req.principal!, parseInput(updateBrigadeSchema, { since }));
+      await admin.updateBrigade(signedIn(req), parseInput(updateBrigadeSchema, { since }));
       res.redirect(303, '/admin/brigade?done=brigade_saved');
     } catch (e) {
       if (!shownOnForm(e)) throw e;

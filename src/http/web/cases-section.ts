@@ -1,6 +1,6 @@
 import { lightFromProjection } from '../../domain/cases/case.service';
 import type { OperationSection } from './operation-sections';
-import { squadLabel } from './plans-meetings-view';
+import { localName } from '../../i18n/local-name';
 
 /**
  * R10: an operation's cases, each with the state of its latest transfer; the
@@ -22,7 +22,7 @@ export const casesSection: OperationSection = {
           reference: c.reference,
           party: c.partyName,
           violation: c.violation,
-          handling: squadLabel(squadById.get(c.handlingSquadId), locale),
+          handling: localName(locale, squadById.get(c.handlingSquadId)),
           transfer: tr ? { id: tr.id, state: tr.state, light: lightFromProjection(tr, now) } : null,
         };
       }),

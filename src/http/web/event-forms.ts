@@ -98,9 +98,6 @@ export const EVENT_FORMS: Record<string, EventFormSpec> = {
   },
 };
 
-/** Events that have a form on the operation's page (EDIT_PLAN has its own page; HOLDING_ELAPSED is the system's). */
-export const FORM_EVENTS = Object.keys(EVENT_FORMS);
-
 function numberOrRaw(v: unknown): unknown {
   if (v === undefined || v === null || String(v).trim() === '') return undefined;
   const n = Number(v);

@@ -8,29 +8,33 @@ import { monthOf } from '../../domain/oversight/periods';
 import { metOfJudged } from '../../domain/oversight/compliance.service';
 import { AppError } from '../../errors';
 import { describeFieldProblem, t } from '../../i18n';
-import { LinkageGroup, Squad } from '../../persistence/entities';
 import { sendDrillExport, sendFiguresExport } from '../figures-export';
 import { formatValue, scopeName, whyText } from '../presenters/figures.presenter';
 import { groupedBars, horizontalBars, lines } from './charts';
+import { localName } from '../../i18n/local-name';
+import { signedIn } from '../signed-in';
 
 /** The query a figures page keeps in its links (period or range, and scope). */
+/** What the figures pages read: the figures, the month standings, the organisation, the clock and limits. */
+type FiguresServices = Pick<Services, 'figures' | 'compliance' | 'org' | 'clock' | 'config'>;
+
 function keepQuery(q: Record<string, string | undefined>): URLSearchParams {
   return new URLSearchParams(Object.entries({ period: q.period, from: q.from, to: q.to, group: q.group, squad: q.squad }).filter(([, v]) => v) as Array<[string, string]>);
 }
 
 /** /figures: the indicators (SPEC §5), their definitions, comparisons, charts, the records behind each figure, exports. */
-export function figuresPages(services: Services): Router {
+export function figuresPages(services: FiguresServices): Router {
   const r = Router();
 
   const defaults = (req: Request) => {
     const q = { ...(req.query as Record<string, string | undefined>) };
-    if (!q.period && !q.from && !q.to) q.period = monthOf(services.clock.now(), req.principal!.timeZone).slice(0, 4);
+    if (!q.period && !q.from && !q.to) q.period = monthOf(services.clock.now(), signedIn(req).timeZone).slice(0, 4);
     for (const k of ['group', 'squad', 'from', 'to']) if (q[k] === '') delete q[k];
     return q;
   };
 
   r.get('/', async (req, res) => {
-    const p = req.principal!;
+    const p = signedIn(req);
     const q = defaults(req);
     let view;
     try {
@@ -73,7 +77,7 @@ export function figuresPages(services: Services): Router {
       groupsSvg: groupedBars({
         title: t(req.locale, 'charts.groups_title', { year }),
         categories: yearMonths.map(monthLabel),
-        series: shownGroups.map((g) => ({ label: req.locale === 'en' ? g.nameEn : g.name, values: standings.of(g.id).map((c) => c.qualifying) })),
+        series: shownGroups.map((g) => ({ label: localName(req.locale, g), values: standings.of(g.id).map((c) => c.qualifying) })),
         line: { value: minimum, label: t(req.locale, 'charts.minimum', { minimum }) },
       }),
       resultsSvg: lines({
@@ -110,7 +114,7 @@ export function figuresPages(services: Services): Router {
 
   r.get('/:indicator', async (req, res, next) => {
     if (['annual', 'assessment'].includes(String(req.params.indicator))) return next();
-    const p = req.principal!;
+    const p = signedIn(req);
     const q = defaults(req);
     const indicator = String(req.params.indicator);
     if (q.format === 'csv' || q.format === 'xlsx') {
@@ -146,13 +150,13 @@ function withParam(params: URLSearchParams, key: string, value: string): string 
 const withFormat = (params: URLSearchParams, format: string) => withParam(params, 'format', format);
 
 /** The pickers of the figures pages: period kinds and scopes. */
-async function pickers(services: Services, req: Request, q: Record<string, string | undefined>) {
-  const p = req.principal!;
-  const [groups, squads] = await Promise.all([
-    services.db.manager.find(LinkageGroup, { where: { brigadeId: p.brigadeId }, order: { id: 'ASC' } }),
-    services.db.manager.find(Squad, { where: { brigadeId: p.brigadeId }, order: { id: 'ASC' } }),
-  ]);
-  const label = (x: { name: string; nameEn: string }) => (req.locale === 'en' ? x.nameEn : x.name);
+async function pickers(services: Pick<Services, 'org'>, req: Request, q: Record<string, string | undefined>) {
+  const p = signedIn(req);
+  const org = await services.org.organisation(p.brigadeId);
+  const groups = org.groups.map((g) => g.group);
+  // In the order they were set up (the organisation lists squads by group).
+  const squads = [...org.squads].sort((a, b) => a.id - b.id);
+  const label = (x: { name: string; nameEn: string }) => localName(req.locale, x);
   return {
     q,
     groups: groups.map((g) => ({ value: g.code, label: label(g), selected: q.group === g.code })),
@@ -161,20 +165,20 @@ async function pickers(services: Services, req: Request, q: Record<string, strin
 }
 
 /** R14 annual assessment and the printable annual report (mounted before the indicator pages). */
-export function annualPages(services: Services): Router {
+export function annualPages(services: FiguresServices): Router {
   const r = Router();
-  const yearOf = (req: Request) => (yearText.safeParse(req.query.year).success ? Number(req.query.year) : Number(monthOf(services.clock.now(), req.principal!.timeZone).slice(0, 4)));
+  const yearOf = (req: Request) => (yearText.safeParse(req.query.year).success ? Number(req.query.year) : Number(monthOf(services.clock.now(), signedIn(req).timeZone).slice(0, 4)));
 
   r.get('/assessment', async (req, res) => {
     const year = yearOf(req);
-    const rows = await services.figures.assessment(req.principal!, year);
+    const rows = await services.figures.assessment(signedIn(req), year);
     res.render('figures/assessment', {
       pageTitle: t(req.locale, 'figures.assessment'),
       nav: 'figures',
       year,
       rows: rows.map((a, i) => ({
         rank: i + 1,
-        squad: req.locale === 'en' ? a.squad.nameEn : a.squad.name,
+        squad: localName(req.locale, a.squad),
         code: a.squad.code,
         score: a.score,
         participations: a.participations,
@@ -193,7 +197,7 @@ export function annualPages(services: Services): Router {
   });
 
   r.get('/annual', async (req, res) => {
-    const p = req.principal!;
+    const p = signedIn(req);
     const year = yearOf(req);
     const yearMonths = monthsOfPeriod(figurePeriod(String(year), p.timeZone));
     const [brigade, standings, assessment, groups] = await Promise.all([
@@ -229,16 +233,16 @@ export function annualPages(services: Services): Router {
       })),
       groupHeads: pick.map((id) => t(req.locale, `indicator.${id}.name`)),
       groupRows: perGroup.map(({ g, view }) => ({
-        name: req.locale === 'en' ? g.group.nameEn : g.group.name,
+        name: localName(req.locale, g.group),
         values: pick.map((id) => formatValue(view.rows.find((x) => x.indicator.id === id)!.current, req.locale)),
         met: grid.rows.find((x) => x.group.id === g.group.id)?.met ?? 0,
         judged: grid.rows.find((x) => x.group.id === g.group.id)?.judged ?? 0,
       })),
-      top: assessment.slice(0, 5).map((a) => ({ squad: req.locale === 'en' ? a.squad.nameEn : a.squad.name, score: a.score })),
+      top: assessment.slice(0, 5).map((a) => ({ squad: localName(req.locale, a.squad), score: a.score })),
       chartSvg: groupedBars({
         title: t(req.locale, 'charts.groups_title', { year }),
         categories: grid.months.map((mo) => t(req.locale, 'compliance.month', { month: Number(mo.slice(5)) })),
-        series: grid.rows.map((row) => ({ label: req.locale === 'en' ? row.group.nameEn : row.group.name, values: row.cells.map((c) => c.qualifying) })),
+        series: grid.rows.map((row) => ({ label: localName(req.locale, row.group), values: row.cells.map((c) => c.qualifying) })),
         line: { value: grid.minimum, label: t(req.locale, 'charts.minimum', { minimum: grid.minimum }) },
       }),
     });

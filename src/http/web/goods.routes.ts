@@ -1,20 +1,21 @@
 import { Router, type Request, type Response } from 'express';
-import { In } from 'typeorm';
 import type { Services } from '../../container';
 import type { GoodsEventInput, GoodsFilters, RegisterGoodsInput } from '../../domain/goods/goods.inputs';
 import { REGISTERING_STATES, type GoodsRecordView } from '../../domain/goods/goods.service';
 import type { Principal } from '../../domain/org/org.service';
-import { AppError, ValidationError } from '../../errors';
+import { AppError } from '../../errors';
 import { type Locale, t } from '../../i18n';
-import { Case, GoodsParty, Operation, OperationSquad, User, type WorkflowHistory } from '../../persistence/entities';
 import { DISPOSAL_METHODS, GOODS_STATES } from '../../../workflows/goods';
 import { idParam } from '../api/params';
 import { goodsEventSchemas, registerGoodsSchema } from '../schemas/goods.schema';
 import { parseInput } from '../validate';
 import { answerFor } from './locals';
-import { countInbox } from './inbox.routes';
-import { type Refusal, refusalOf as sharedRefusalOf, squadLabel, timelineOf as sharedTimeline } from './plans-meetings-view';
-import { stepFormRoute } from './step-route';
+import { type Refusal, refusalOf as sharedRefusalOf } from './plans-meetings-view';
+import { type TimelineWords, timelineOf, wordsOf } from './timeline';
+import { type StepFormState, stepFormRoute } from './step-route';
+import { ledgerView } from './goods-view';
+import { localName } from '../../i18n/local-name';
+import { signedIn } from '../signed-in';
 
 type Body = Record<string, unknown>;
 type FieldKind = 'text' | 'textarea' | 'method' | 'squad';
@@ -75,13 +76,16 @@ function formToEvent(type: string, body: Body): Body {
   return out;
 }
 
+/** What the goods pages use: the goods, the organisation (squads, people), the history's check. */
+type GoodsPagesServices = Pick<Services, 'goods' | 'org' | 'historyChain'>;
+
 /** R13 pages: register goods from an operation, the list, an item with its steps and custody, the ledger, the printed list. */
-export function goodsPages(services: Services): Router {
+export function goodsPages(services: GoodsPagesServices): Router {
   const r = Router();
   const { goods } = services;
 
   r.get('/', async (req, res) => {
-    const p = req.principal!;
+    const p = signedIn(req);
     const q = req.query as Record<string, string | undefined>;
     const filters: GoodsFilters = {
       state: GOODS_STATES.includes(q.state as never) ? q.state : undefined,
@@ -100,7 +104,7 @@ export function goodsPages(services: Services): Router {
       filters: { ...filters, operation: filters.operation ?? '' },
       states: GOODS_STATES.map((s) => ({ value: s, label: t(req.locale, `goods.state.${s}`), selected: s === filters.state })),
       lights: ['green', 'amber', 'red'].map((l) => ({ value: l, label: t(req.locale, `light.${l}`), selected: l === filters.light })),
-      squads: squads.map((s) => ({ value: s.code, label: squadLabel(s, req.locale), selected: s.code === filters.squad })),
+      squads: squads.map((s) => ({ value: s.code, label: localName(req.locale, s), selected: s.code === filters.squad })),
       items: page.items.map((i) => ({
         id: i.id,
         operation: i.operationId,
@@ -112,7 +116,7 @@ export function goodsPages(services: Services): Router {
         unit: i.unit,
         perishable: i.perishable,
         state: i.state,
-        custodian: squadLabel(page.squadById.get(i.custodianSquadId), req.locale),
+        custodian: localName(req.locale, page.squadById.get(i.custodianSquadId)),
         storagePlace: i.storagePlace,
         dueAt: i.dueAt,
         light: goods.lightOf(i),
@@ -123,13 +127,13 @@ export function goodsPages(services: Services): Router {
   });
 
   r.get('/new', async (req, res) => {
-    const p = req.principal!;
+    const p = signedIn(req);
     const operation = idParam(String(req.query.operation ?? ''));
     res.render('goods/register', await registerView(services, p, req.locale, operation, {}));
   });
 
   r.post('/', async (req, res) => {
-    const p = req.principal!;
+    const p = signedIn(req);
     const body = (req.body ?? {}) as Body;
     const operation = idParam(str(body.operation));
     try {
@@ -140,20 +144,19 @@ export function goodsPages(services: Services): Router {
     } catch (e) {
       if (!(e instanceof AppError) || e.status >= 500 || e.status === 404) throw e;
       answerFor(res, `/goods/new?operation=${operation}`);
-      await countInbox(services, req, res);
       res.status(e.status).render('goods/register', await registerView(services, p, req.locale, operation, body, refusalOf(e, req.locale)));
     }
   });
 
   r.get('/ledger/:operation', async (req, res) => {
-    const p = req.principal!;
+    const p = signedIn(req);
     const view = await ledgerView(services, p, req.locale, idParam(req.params.operation));
     const done = req.query.done === 'registered';
     res.render('goods/ledger', { ...view, pageTitle: t(req.locale, 'goods.ledger_title', { id: view.operation.id }), nav: 'goods', flash: done ? { kind: 'ok', text: t(req.locale, 'goods.done.registered') } : undefined });
   });
 
   r.get('/print/:operation/:party', async (req, res) => {
-    const p = req.principal!;
+    const p = signedIn(req);
     const list = await goods.detentionList(p, idParam(req.params.operation), idParam(req.params.party));
     const rows = list.items.map((i, n) => ({
       n: n + 1,
@@ -161,7 +164,7 @@ export function goodsPages(services: Services): Router {
       quantity: i.quantity,
       unit: i.unit,
       perishable: i.perishable,
-      custodian: squadLabel(list.squadById.get(i.custodianSquadId), req.locale),
+      custodian: localName(req.locale, list.squadById.get(i.custodianSquadId)),
       storagePlace: i.storagePlace,
       caseRef: i.caseRef,
       dueAt: i.dueAt,
@@ -172,7 +175,7 @@ export function goodsPages(services: Services): Router {
       nav: 'goods',
       bodyClass: 'detention-list',
       operation: { id: list.operation.id, numberYear: list.operation.numberYear, numberSeq: list.operation.numberSeq, title: list.operation.title, location: list.operation.location },
-      host: squadLabel(list.squadById.get(host), req.locale),
+      host: localName(req.locale, list.squadById.get(host)),
       party: list.party,
       registeredAt: list.items[0]?.registeredAt ?? list.party.createdAt,
       // R13: the list is printed in duplicate — one for the party, one kept as the stub.
@@ -186,7 +189,7 @@ export function goodsPages(services: Services): Router {
   r.get('/:id', async (req, res) => {
     const id = idParam(req.params.id);
     const done = typeof req.query.done === 'string' ? req.query.done : '';
-    res.render('goods/show', { ...(await itemPage(services, req.principal!, req.locale, id)), flash: done ? { kind: 'ok', text: t(req.locale, 'goods.done.step') } : undefined });
+    res.render('goods/show', { ...(await itemPage(services, signedIn(req), req.locale, id)), flash: done ? { kind: 'ok', text: t(req.locale, 'goods.done.step') } : undefined });
   });
 
   stepFormRoute(r, {
@@ -203,11 +206,8 @@ export function goodsPages(services: Services): Router {
 }
 
 /** The register form: the operation, the party, rows of items (the custodian the host squad by default). */
-async function registerView(services: Services, p: Principal, locale: Locale, operationId: number, body: Body, refusal?: Refusal) {
-  const m = services.db.manager;
-  const operation = await m.findOneBy(Operation, { id: operationId, brigadeId: p.brigadeId });
-  if (!operation) throw new ValidationError('Unknown operation', { operation: 'unknown' });
-  const opSquads = await m.find(OperationSquad, { where: { operationId }, order: { position: 'ASC' } });
+async function registerView(services: Pick<Services, 'goods' | 'org'>, p: Principal, locale: Locale, operationId: number, body: Body, refusal?: Refusal) {
+  const { operation, squadIds, caseRefs } = await services.goods.registerForm(p, operationId);
   const squads = await services.org.squads(p.brigadeId);
   const byId = new Map(squads.map((s) => [s.id, s]));
   const host = byId.get(operation.hostSquadId ?? operation.leadSquadId);
@@ -215,7 +215,6 @@ async function registerView(services: Services, p: Principal, locale: Locale, op
   const typed = typedRows(body);
   const rows = [...typed, ...Array.from({ length: Math.max(1, FORM_ROWS - typed.length) }, () => Object.fromEntries(ITEM_FIELDS.map((f) => [f, ''])))];
   const party = (body.party ?? {}) as Body;
-  const cases = await m.find(Case, { select: { reference: true }, where: { brigadeId: p.brigadeId, operationId }, order: { id: 'ASC' } });
   return {
     pageTitle: t(locale, 'goods.register_title'),
     nav: 'goods',
@@ -228,55 +227,20 @@ async function registerView(services: Services, p: Principal, locale: Locale, op
       n: i + 1,
       values: r,
       perishable: r.perishable === 'on' || r.perishable === 'true',
-      squads: opSquads.map((os) => {
-        const s = byId.get(os.squadId);
-        return { value: s?.code ?? '', label: squadLabel(s, locale), selected: r.custodianSquad ? r.custodianSquad === s?.code : s?.id === host?.id };
+      squads: squadIds.map((squadId) => {
+        const s = byId.get(squadId);
+        return { value: s?.code ?? '', label: localName(locale, s), selected: r.custodianSquad ? r.custodianSquad === s?.code : s?.id === host?.id };
       }),
       errors: Object.fromEntries(ITEM_FIELDS.map((f) => [f, errors[`items.${i}.${f}`]])),
     })),
-    caseRefs: cases.map((c) => c.reference),
+    caseRefs,
     errors,
     banner: refusal?.banner ?? null,
   };
 }
 
-async function ledgerView(services: Services, p: Principal, locale: Locale, operationId: number) {
-  const ledger = await services.goods.ledger(p, operationId);
-  const q = (b: { count: number; quantity: number }) => ({ count: b.count, quantity: b.quantity });
-  return {
-    operation: { id: ledger.operation.id, numberYear: ledger.operation.numberYear, numberSeq: ledger.operation.numberSeq, title: ledger.operation.title, state: ledger.operation.state },
-    balanced: ledger.balanced,
-    unitsBalance: ledger.unitsBalance,
-    resultsAgree: ledger.resultsAgree,
-    squads: ledger.squads.map((x) => ({ name: locale === 'en' ? x.nameEn : x.name, registered: x.registered, reported: x.reported, agrees: x.reported === null || x.reported === x.registered })),
-    totals: ledger.totals,
-    lines: ledger.lines.map((l) => ({ unit: l.unit, registered: q(l.registered), returned: q(l.returned), confiscated: q(l.confiscated), disposed: q(l.disposed), held: q(l.held) })),
-    parties: ledger.parties.map((x) => ({ id: x.party.id, numberYear: x.party.numberYear, numberSeq: x.party.numberSeq, name: x.party.name, stall: x.party.stall, items: x.items, held: x.held })),
-    canRegister: REGISTERING_STATES.includes(ledger.operation.state) && (await mayRegister(services, p, operationId)),
-  };
-}
-
-async function mayRegister(services: Services, p: Principal, operationId: number): Promise<boolean> {
-  if (!p.roles.includes('squad_leader') || p.squadId === null) return false;
-  return (await services.db.manager.count(OperationSquad, { where: { operationId, squadId: p.squadId } })) > 0;
-}
-
-/** The section on an operation's page (src/http/web/operation-sections.ts): its ledger in brief, its parties, the way to register. */
-export async function goodsSection(services: Services, p: Principal, locale: Locale, operationId: number) {
-  const view = await ledgerView(services, p, locale, operationId);
-  if (!view.totals.registered && !view.canRegister) return null;
-  return view;
-}
-
-interface StepFormState {
-  type: string;
-  values: Body;
-  refusal: Refusal;
-  status: number;
-}
-
-async function renderRefused(req: Request, res: Response, services: Services, id: number, form: StepFormState) {
-  const view = await itemPage(services, req.principal!, req.locale, id, form);
+async function renderRefused(req: Request, res: Response, services: GoodsPagesServices, id: number, form: StepFormState) {
+  const view = await itemPage(services, signedIn(req), req.locale, id, form);
   const offered = view.forms.some((f) => f.type === form.type);
   // A form the user may no longer send still shows what they typed …
   const kept = offered
@@ -286,20 +250,19 @@ async function renderRefused(req: Request, res: Response, services: Services, id
   const why = offered ? [] : Object.values(form.refusal.errors);
   const banner = why.length ? { kind: form.refusal.banner.kind, text: why.join(' ') } : form.refusal.banner;
   answerFor(res, `/goods/${id}`);
-  await countInbox(services, req, res);
   res.status(form.status).render('goods/show', { ...view, banner, lostInput: kept && kept.length ? kept : null });
 }
 
 /** Everything an item's page shows: what, whose, where, its limit and light, the steps this user may take, custody and history. */
-async function itemPage(services: Services, p: Principal, locale: Locale, id: number, form?: StepFormState) {
+async function itemPage(services: GoodsPagesServices, p: Principal, locale: Locale, id: number, form?: StepFormState) {
   const record: GoodsRecordView = await services.goods.get(p, id);
   const history = await services.goods.history(p, id);
   const custody = await services.goods.custody(p, id);
   const ctx = record.context;
-  const squad = (sid: number) => squadLabel(record.squadById.get(sid), locale);
+  const squad = (sid: number) => localName(locale, record.squadById.get(sid));
   const active = [...record.squadById.values()].filter((s) => s.active);
   const ids = [...new Set(custody.map((c) => c.byUserId).filter((x): x is number => x !== null))];
-  const people = new Map((ids.length ? await services.db.manager.find(User, { where: { id: In(ids) } }) : []).map((u) => [u.id, u.displayName]));
+  const people = new Map((await services.org.usersByIds(ids)).map((u) => [u.id, u.displayName]));
   return {
     pageTitle: `${t(locale, 'goods.title')} #${id}`,
     nav: 'goods',
@@ -354,18 +317,20 @@ async function itemPage(services: Services, p: Principal, locale: Locale, id: nu
               label: t(locale, `goods.field.${f.name}`),
               value,
               error: mine?.refusal.errors[f.name] ?? (f.name === 'custodianSquad' ? mine?.refusal.errors.custodianSquad : undefined),
+              // A method or a squad is chosen from a list (one always chosen: no blank).
+              is_select: f.kind === 'method' || f.kind === 'squad',
               options:
                 f.kind === 'method'
                   ? DISPOSAL_METHODS.map((mth) => ({ value: mth, label: t(locale, `goods.method.${mth}`), selected: mth === value }))
                   : f.kind === 'squad'
-                    ? active.map((s) => ({ value: s.code, label: squadLabel(s, locale), selected: s.code === value }))
+                    ? active.map((s) => ({ value: s.code, label: localName(locale, s), selected: s.code === value }))
                     : [],
             };
           }),
         };
       }),
     custody: custody.map((c) => ({ custodian: squad(c.squadId), place: c.place, from: c.from, until: c.until, by: (c.byUserId !== null ? people.get(c.byUserId) : undefined) ?? c.by, reason: c.reason })),
-    timeline: await goodsTimeline(services, history, locale, p.timeZone),
+    timeline: await timelineOf(services.org, history, locale, p.timeZone, goodsTimelineWords(locale)),
     // The rows shown may be masked (goods.policy.ts): the check reads the stored steps itself.
     historyCheck: await services.historyChain.checkRows(p, 'goods', id, []),
   };
@@ -374,9 +339,9 @@ async function itemPage(services: Services, p: Principal, locale: Locale, id: nu
 /** History payload fields worth showing in a timeline, in this order. */
 const DETAIL_FIELDS = ['receivedBy', 'decisionRef', 'method', 'reason', 'storagePlace', 'note'];
 
-/** An item's custody steps with what each carried (the registration's own fields are on the page). */
-function goodsTimeline(services: Services, history: WorkflowHistory[], locale: Locale, timeZone: string) {
-  return sharedTimeline(services, history, locale, timeZone, 'goods', (payload, event) =>
+/** An item's timeline words: what each custody step carried (the registration's own fields are on the page). */
+function goodsTimelineWords(locale: Locale): TimelineWords {
+  return wordsOf('goods', (payload, event) =>
     event === 'CREATE'
       ? []
       : DETAIL_FIELDS.filter((f) => typeof payload[f] === 'string' && payload[f] !== '').map((f) => ({
@@ -384,25 +349,4 @@ function goodsTimeline(services: Services, history: WorkflowHistory[], locale: L
           value: f === 'method' ? t(locale, `goods.method.${String(payload[f])}`) : String(payload[f]),
         })),
   );
-}
-
-
-/** R13: the inbox's cards — held items near or past their limit that wait for this user (see GoodsService.waiting). */
-export async function goodsWaiting(services: Services, p: Principal, locale: Locale) {
-  const items = await services.goods.waiting(p);
-  if (!items.length) return [];
-  const squads = new Map((await services.org.squads(p.brigadeId)).map((s) => [s.id, s]));
-  const parties = await services.db.manager.find(GoodsParty, { where: { id: In([...new Set(items.map((i) => i.partyId))]) } });
-  const partyById = new Map(parties.map((x) => [x.id, x]));
-  return items.map((i) => ({
-    id: i.id,
-    description: i.description,
-    quantity: i.quantity,
-    unit: i.unit,
-    party: partyById.get(i.partyId)?.name ?? '',
-    custodian: squadLabel(squads.get(i.custodianSquadId), locale),
-    dueAt: i.dueAt,
-    light: services.goods.lightOf(i),
-    overdue: services.goods.lightOf(i) === 'red',
-  }));
 }

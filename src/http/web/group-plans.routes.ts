@@ -7,13 +7,17 @@ import { addMonths, monthBounds, monthOf, monthsOf } from '../../domain/oversigh
 import type { Principal } from '../../domain/org/org.service';
 import { AppError, ForbiddenError } from '../../errors';
 import { type Locale, t } from '../../i18n';
+import { isGroupLeader, mayReadGroupRecords } from '../../../workflows/group-plan';
 import { PROBLEM_SOURCES } from '../../../workflows/operation';
 import { idParam } from '../api/params';
 import { createGroupPlanSchema, groupPlanEventSchemas, groupPlanPatchSchema } from '../schemas/group-plan.schema';
 import { parseInput } from '../validate';
 import { type PlanRow, formToGroupPlan, formToPlanEvent, typedRows } from './plans-meetings-forms';
-import { type Refusal, groupLabel, refusalOf, squadLabel, timelineOf } from './plans-meetings-view';
-import { stepFormRoute } from './step-route';
+import { type Refusal, refusalOf } from './plans-meetings-view';
+import { timelineOf, wordsOf } from './timeline';
+import { type StepFormState, stepFormRoute } from './step-route';
+import { localName } from '../../i18n/local-name';
+import { signedIn } from '../signed-in';
 
 /** The plan pages' step forms: which fields each asks for (which forms show comes from the engine's allowedEvents). */
 const STEP_FORMS: Record<string, { tone: 'primary' | 'normal'; fields: Array<{ name: string; kind: 'textarea'; required: boolean }> }> = {
@@ -29,18 +33,21 @@ interface FormValues {
   rows: PlanRow[];
 }
 
+/** What the plan pages use: the plans, the organisation, the history's check, the clock and limits. */
+type GroupPlanServices = Pick<Services, 'groupPlans' | 'org' | 'historyChain' | 'clock' | 'config'>;
+
 /** R5: the monthly plans of the linkage groups — a year at a glance, the plan form, the plan with its steps. Same use cases as the API. */
-export function groupPlanPages(services: Services): Router {
+export function groupPlanPages(services: GroupPlanServices): Router {
   const r = Router();
   const { groupPlans } = services;
 
   r.get('/', async (req, res) => {
-    const p = req.principal!;
+    const p = signedIn(req);
     const now = services.clock.now();
     const current = monthOf(now, p.timeZone);
     const year = yearText.safeParse(req.query.year).success ? Number(req.query.year) : Number(current.slice(0, 4));
     const [list, groups, brigade] = await Promise.all([groupPlans.list(p, { year: String(year) }), services.org.groups(p.brigadeId), services.org.brigadeById(p.brigadeId)]);
-    const readable = groups.filter((g) => g.group.active && (isManager(p) || g.squads.some((s) => s.id === p.squadId)));
+    const readable = groups.filter((g) => g.group.active && mayReadGroupRecords(p, g.squads.map((s) => s.id)));
     const months = monthsOf(year);
     const own = ownGroup(p, groups);
     res.render('plans/list', {
@@ -52,7 +59,7 @@ export function groupPlanPages(services: Services): Router {
       months: months.map((mo) => ({ month: mo, label: String(Number(mo.slice(5))) })),
       rows: readable.map((g) => ({
         code: g.group.code,
-        name: groupLabel(g.group, req.locale),
+        name: localName(req.locale, g.group),
         cells: months.map((mo) => {
           const plan = list.items.find((x) => x.groupId === g.group.id && x.month === mo);
           const due = monthBounds(mo, p.timeZone).start;
@@ -63,21 +70,21 @@ export function groupPlanPages(services: Services): Router {
         }),
       })),
       // A squad leader of a group drafts the coming month's plan (or any month to plans.monthsAhead).
-      draftMonths: own && p.roles.includes('squad_leader') ? [current, ...Array.from({ length: services.config.plans.monthsAhead }, (_, i) => addMonths(current, i + 1))] : [],
+      draftMonths: own && isGroupLeader(p, own.squads.map((s) => s.id)) ? [current, ...Array.from({ length: services.config.plans.monthsAhead }, (_, i) => addMonths(current, i + 1))] : [],
       suggested: addMonths(current, 1),
     });
   });
 
   r.get('/new', async (req, res) => {
-    const p = req.principal!;
+    const p = signedIn(req);
     const group = ownGroup(p, await services.org.groups(p.brigadeId));
-    if (!group || !p.roles.includes('squad_leader')) throw new ForbiddenError('Only a squad leader of a linkage group drafts its plan', 'not_group_leader');
+    if (!group || !isGroupLeader(p, group.squads.map((s) => s.id))) throw new ForbiddenError('Only a squad leader of a linkage group drafts its plan', 'not_group_leader');
     const month = typeof req.query.month === 'string' && monthSchema.safeParse(req.query.month).success ? req.query.month : addMonths(monthOf(services.clock.now(), p.timeZone), 1);
     res.render('plans/form', await formView(services, p, req.locale, { mode: 'new', groupCode: group.group.code, values: { group: group.group.code, month, targets: '', notes: '', rows: [] } }));
   });
 
   r.post('/', async (req, res) => {
-    const p = req.principal!;
+    const p = signedIn(req);
     const body = (req.body ?? {}) as Record<string, unknown>;
     try {
       const id = await groupPlans.create(p, parseInput(createGroupPlanSchema, formToGroupPlan(body, { withGroupMonth: true })) as NewGroupPlanInput);
@@ -91,18 +98,18 @@ export function groupPlanPages(services: Services): Router {
   r.get('/:id', async (req, res) => {
     const id = idParam(req.params.id);
     const done = typeof req.query.done === 'string' ? req.query.done : '';
-    res.render('plans/show', { ...(await planPage(services, req.principal!, req.locale, id)), flash: done ? { kind: 'ok', text: t(req.locale, `gplan.done.${done}`) } : undefined });
+    res.render('plans/show', { ...(await planPage(services, signedIn(req), req.locale, id)), flash: done ? { kind: 'ok', text: t(req.locale, `gplan.done.${done}`) } : undefined });
   });
 
   r.get('/:id/edit', async (req, res) => {
-    const p = req.principal!;
+    const p = signedIn(req);
     const id = idParam(req.params.id);
     const record = await groupPlans.get(p, id);
     res.render('plans/form', await formView(services, p, req.locale, { mode: 'edit', id, version: record.version, groupCode: record.group.code, values: storedValues(record), allowed: record.allowedEvents.includes('EDIT_PLAN') }));
   });
 
   r.post('/:id/edit', async (req, res) => {
-    const p = req.principal!;
+    const p = signedIn(req);
     const id = idParam(req.params.id);
     const body = (req.body ?? {}) as Record<string, unknown>;
     const expectedVersion = Number(body.expectedVersion);
@@ -142,7 +149,6 @@ export function groupPlanPages(services: Services): Router {
   return r;
 }
 
-const isManager = (p: Principal) => p.roles.includes('duty_officer') || p.roles.includes('commander');
 
 function ownGroup(p: Principal, groups: Awaited<ReturnType<Services['org']['groups']>>) {
   return p.squadId === null ? undefined : groups.find((g) => g.group.active && g.squads.some((s) => s.id === p.squadId && s.active));
@@ -183,7 +189,7 @@ interface FormOptions {
 }
 
 /** The plan form: targets, the schedule (a row per operation, a few empty rows to add more), other arrangements. */
-async function formView(services: Services, p: Principal, locale: Locale, o: FormOptions) {
+async function formView(services: Pick<Services, 'org' | 'config'>, p: Principal, locale: Locale, o: FormOptions) {
   const groups = await services.org.groups(p.brigadeId);
   const group = groups.find((g) => g.group.code === o.groupCode);
   const members = (group?.squads ?? []).filter((s) => s.active);
@@ -198,7 +204,7 @@ async function formView(services: Services, p: Principal, locale: Locale, o: For
     action: o.mode === 'new' ? '/group-plans' : `/group-plans/${o.id}/edit`,
     version: o.version,
     allowed: o.allowed ?? true,
-    groupName: groupLabel(group?.group, locale),
+    groupName: localName(locale, group?.group),
     values: o.values,
     errors,
     banner: o.refusal?.banner ?? null,
@@ -206,7 +212,7 @@ async function formView(services: Services, p: Principal, locale: Locale, o: For
     rows: rows.map((row, i) => ({
       index: i,
       ...row,
-      squads: members.map((s) => ({ value: s.code, label: squadLabel(s, locale), selected: s.code === row.leadSquad })),
+      squads: members.map((s) => ({ value: s.code, label: localName(locale, s), selected: s.code === row.leadSquad })),
       sources: PROBLEM_SOURCES.map((s) => ({ value: s, label: t(locale, `source.${s}`), selected: s === row.problemSource })),
       errors: {
         date: errors[`operations.${i}.date`],
@@ -220,38 +226,31 @@ async function formView(services: Services, p: Principal, locale: Locale, o: For
   };
 }
 
-interface StepFormState {
-  type: string;
-  values: Record<string, unknown>;
-  refusal: Refusal;
-  status: number;
-}
-
-async function renderRefused(req: Request, res: Response, services: Services, id: number, form: StepFormState) {
-  const view = await planPage(services, req.principal!, req.locale, id, form);
+async function renderRefused(req: Request, res: Response, services: GroupPlanServices, id: number, form: StepFormState) {
+  const view = await planPage(services, signedIn(req), req.locale, id, form);
   // A form the user may no longer send still shows what they typed, so nothing is lost.
   const typed = typeof form.values.reason === 'string' && form.values.reason.trim() && !view.forms.some((f) => f.type === form.type) ? [{ label: t(req.locale, 'field.reason'), value: form.values.reason }] : null;
   res.status(form.status).render('plans/show', { ...view, banner: form.refusal.banner, lostInput: typed });
 }
 
 /** Everything the plan's page shows: the plan, the month's real operations beside it, the steps this user may take, the history. */
-async function planPage(services: Services, p: Principal, locale: Locale, id: number, form?: StepFormState) {
+async function planPage(services: GroupPlanServices, p: Principal, locale: Locale, id: number, form?: StepFormState) {
   const record = await services.groupPlans.get(p, id);
   const history = await services.groupPlans.history(p, id);
   const ctx = record.context;
   const tz = p.timeZone;
   const at = (iso: string | null) => (iso ? new Date(iso) : null);
-  const squad = (sid: number | null) => (sid === null ? '' : squadLabel(record.squadById.get(sid), locale));
+  const squad = (sid: number | null) => (sid === null ? '' : localName(locale, record.squadById.get(sid)));
   const linked = new Map(record.monthOperations.map((o) => [o.id, o]));
   return {
-    pageTitle: `${groupLabel(record.group, locale)} · ${t(locale, 'gplan.title_month', { month: ctx.month })}`,
+    pageTitle: `${localName(locale, record.group)} · ${t(locale, 'gplan.title_month', { month: ctx.month })}`,
     nav: 'group-plans',
     plan: {
       id,
       version: record.version,
       state: record.state,
       month: ctx.month,
-      groupName: groupLabel(record.group, locale),
+      groupName: localName(locale, record.group),
       dueAt: at(ctx.dueAt),
       filedAt: at(ctx.filedAt),
       firstFiledAt: at(ctx.firstFiledAt),
@@ -291,7 +290,7 @@ async function planPage(services: Services, p: Principal, locale: Locale, id: nu
           })),
         };
       }),
-    timeline: await timelineOf(services, history, locale, tz, 'gplan'),
+    timeline: await timelineOf(services.org, history, locale, tz, wordsOf('gplan')),
     historyCheck: await services.historyChain.checkRows(p, 'group_plan', id, history),
   };
 }

@@ -1,48 +1,21 @@
-import { Router, type NextFunction, type Request, type Response } from 'express';
+import { Router } from 'express';
 import type { Services } from '../../container';
 import { t } from '../../i18n';
 import { dutyItems } from './duties-view';
-import { meView } from './locals';
 import { lightOf } from '../../domain/oversight/lights';
 import { problemInboxView } from './problems-inbox-view';
-import { goodsWaiting } from './goods.routes';
-import { transferInboxItems } from './transfers.routes';
-
-/** What every signed-in page shows in its header: who, and how much waits in their inbox. */
-export function signedInContext(services: Services) {
-  return async (req: Request, res: Response, next: NextFunction): Promise<void> => {
-    const p = req.principal!;
-    res.locals.me = meView(p, req.locale);
-    res.locals.timeZone = p.timeZone;
-    // A post usually ends in a redirect: its counts are taken only when it renders a page (countInbox);
-    // the inbox page counts its sections anyway and sets the numbers from them (below).
-    if (req.method === 'GET' && req.path !== '/') await countInbox(services, req, res);
-    next();
-  };
-}
-
-/** The numbers in the navigation (inbox, open flags); a route that answers a post with a page calls it before rendering. */
-export async function countInbox(services: Services, req: Request, res: Response): Promise<void> {
-  const [inbox, duties, flags, transfers, goods, problems] = await Promise.all([
-    services.inbox.count(req.principal!),
-    services.duties.count(req.principal!),
-    services.flags.openCount(req.principal!),
-    services.cases.waitingCount(req.principal!),
-    // R13: detained goods near or past their limit that wait for this user.
-    services.goods.waiting(req.principal!),
-    // §3.4, R8: hard problems and border notices.
-    services.problemInbox.count(req.principal!),
-  ]);
-  res.locals.navCounts = { inbox: inbox + duties + transfers + goods.length + problems, flags };
-}
+import { goodsWaiting } from './goods-view';
+import { transferInboxItems } from './transfers-view';
+import { localName } from '../../i18n/local-name';
+import { signedIn } from '../signed-in';
 
 /** The landing page: what waits for this user now. */
-export function inboxPages(services: Services): Router {
+export function inboxPages(services: Pick<Services, 'inbox' | 'org' | 'duties' | 'flags' | 'cases' | 'goods' | 'problemInbox' | 'clock'>): Router {
   const r = Router();
   const { inbox } = services;
 
   r.get('/', async (req, res) => {
-    const p = req.principal!;
+    const p = signedIn(req);
     const now = services.clock.now().getTime();
     const [sections, { squads, groups }, duties, flags, transfers, goods, problemWork] = await Promise.all([
       inbox.inbox(p),
@@ -58,8 +31,8 @@ export function inboxPages(services: Services): Router {
     ]);
     const problemCount = problemWork.toAccept.length + problemWork.notices.length + problemWork.callbacks.length;
     res.locals.navCounts = { inbox: sections.reduce((n, s) => n + s.total, 0) + duties.length + transfers.length + goods.length + problemCount, flags };
-    const squadName = new Map(squads.map((s) => [s.id, req.locale === 'en' ? s.nameEn : s.name]));
-    const groupName = new Map(groups.map((g) => [g.group.id, req.locale === 'en' ? g.group.nameEn : g.group.name]));
+    const squadName = new Map(squads.map((s) => [s.id, localName(req.locale, s)]));
+    const groupName = new Map(groups.map((g) => [g.group.id, localName(req.locale, g.group)]));
     res.render('inbox/inbox', {
       pageTitle: t(req.locale, 'nav.inbox'),
       nav: 'inbox',

@@ -3,13 +3,15 @@ import { month as monthSchema } from '../schemas/common.schema';
 import type { Services } from '../../container';
 import { t } from '../../i18n';
 import { INCIDENT_SEVERITIES, INCIDENT_TYPES } from '../../../workflows/operation';
+import { localName } from '../../i18n/local-name';
+import { signedIn } from '../signed-in';
 
 
 /** /incidents: R11 incidents across operations, with filters. */
-export function incidentPages(services: Services): Router {
+export function incidentPages(services: Pick<Services, 'incidents'>): Router {
   const r = Router();
   r.get('/', async (req, res) => {
-    const p = req.principal!;
+    const p = signedIn(req);
     const q = req.query as Record<string, string | undefined>;
     // A real month within the configured years; anything else is ignored.
     const month = monthSchema.safeParse(q.month).success ? q.month : undefined;
@@ -37,7 +39,7 @@ export function incidentPages(services: Services): Router {
         operationSeq: o.numberSeq,
         operationTitle: o.title,
         location: o.location,
-        group: o.groupId !== null ? (req.locale === 'en' ? page.groups.get(o.groupId)?.nameEn : page.groups.get(o.groupId)?.name) : '',
+        group: o.groupId !== null ? localName(req.locale, page.groups.get(o.groupId)) : '',
         reporter: reporter?.displayName ?? '',
       })),
       nextUrl: page.nextCursor ? `/incidents?${keep.toString()}` : null,

@@ -5,7 +5,7 @@ import { DICTIONARIES, type Locale, describeFieldProblem, t } from '../../i18n';
 import type { BrigadeRunView } from '../../jobs/job-runner';
 import { runJobBody } from '../schemas/oversight.schema';
 import { parseInput } from '../validate';
-import { countInbox } from './inbox.routes';
+import { signedIn } from '../signed-in';
 
 /** How far back the routine runs are counted on the page (one day of a job every 15 minutes is 96 runs). */
 const ROUTINE_WINDOW_HOURS = 24;
@@ -80,16 +80,16 @@ function factText(locale: Locale, key: string, value: unknown): string | null {
 
 /** A run for the page: its job's name in words, its details as lines (the brigade's view keeps its part under its code). */
 function presentRun(req: Request, r: BrigadeRunView) {
-  return { ...r, title: jobTitle(req.locale, r.job), details: r.error ? [] : runDetails(req.locale, r.summary[req.principal!.brigadeCode]) };
+  return { ...r, title: jobTitle(req.locale, r.job), details: r.error ? [] : runDetails(req.locale, r.summary[signedIn(req).brigadeCode]) };
 }
 
 /** The oversight jobs and the signed-in manager's brigade's part of their runs, routine runs folded (issue 12). */
-export function jobsPages(services: Services): Router {
+export function jobsPages(services: Pick<Services, 'jobs' | 'clock' | 'config'>): Router {
   const r = Router();
 
   const jobsView = async (req: Request, extra: Record<string, unknown> = {}) => {
     const now = services.clock.now();
-    const log = await services.jobs.foldedLogFor(req.principal!, { since: new Date(now.getTime() - ROUTINE_WINDOW_HOURS * 3_600_000), limit: 60, latest: 5 });
+    const log = await services.jobs.foldedLogFor(signedIn(req), { since: new Date(now.getTime() - ROUTINE_WINDOW_HOURS * 3_600_000), limit: 60, latest: 5 });
     const lastOf = (name: string) => {
       const seen = [...log.runs.filter((x) => x.job === name), ...(log.routine.find((x) => x.job === name)?.latest ?? [])];
       return seen.sort((a, b) => b.id - a.id)[0];
@@ -121,11 +121,10 @@ export function jobsPages(services: Services): Router {
   });
 
   r.post('/jobs/:name/run', async (req, res) => {
-    services.jobs.assertMayRun(req.principal!);
-    await countInbox(services, req, res);
+    services.jobs.assertMayRun(signedIn(req));
     try {
       const { period } = parseInput(runJobBody, req.body?.period ? { period: String(req.body.period) } : {});
-      const run = await services.jobs.run(String(req.params.name), { via: 'manual', period, by: req.principal! });
+      const run = await services.jobs.run(String(req.params.name), { via: 'manual', period, by: signedIn(req) });
       const text = t(req.locale, `job_run.${run.status}`, { job: jobTitle(req.locale, run.job), found: run.found, did: run.did });
       res.render('oversight/jobs', await jobsView(req, { flash: { kind: run.status === 'ok' ? 'ok' : 'error', text } }));
     } catch (e) {

@@ -1,7 +1,11 @@
 import type { NextFunction, Request, Response } from 'express';
 import type { Principal } from '../../domain/org/org.service';
 import { mayReadFigures } from '../../domain/figures/figures.policy';
+import { mayPlanOperations } from '../../domain/operations/operation.policy';
+import { isManager, mayAdministerBrigade } from '../../domain/org/org.policy';
+import { maySeeGroupWork } from '../../domain/plans/group-plan.policy';
 import { type Locale, t } from '../../i18n';
+import { localName } from '../../i18n/local-name';
 
 /** What every page's layout needs: who is signed in, in which language and zone, the CSRF token, where we are. */
 export interface MeView {
@@ -24,11 +28,12 @@ export function meView(p: Principal, locale: Locale): MeView {
     displayName: p.displayName,
     username: p.username,
     roleNames: p.roles.map((r) => t(locale, `role.${r}`)).join('、'),
-    squadName: squad ? (locale === 'en' ? squad.nameEn : squad.name) : null,
-    isAdmin: p.roles.includes('admin'),
-    canPlan: p.roles.includes('squad_leader') || p.roles.includes('duty_officer') || p.roles.includes('commander'),
-    isManager: p.roles.includes('duty_officer') || p.roles.includes('commander'),
-    seesGroupWork: squad !== null || p.roles.includes('duty_officer') || p.roles.includes('commander'),
+    squadName: squad ? localName(locale, squad) : null,
+    // What the header offers, as the domain's policies say (the pages refuse by the same rules).
+    isAdmin: mayAdministerBrigade(p),
+    canPlan: mayPlanOperations(p),
+    isManager: isManager(p),
+    seesGroupWork: maySeeGroupWork(p),
     readsFigures: mayReadFigures(p),
   };
 }

@@ -7,14 +7,17 @@ import { AppError, ForbiddenError } from '../../errors';
 import { type Locale, t } from '../../i18n';
 import type { Squad } from '../../persistence/entities';
 import { isoInZone } from '../../time';
-import { isGroupLeader } from '../../../workflows/group-plan';
+import { isGroupLeader, mayReadGroupRecords } from '../../../workflows/group-plan';
 import { mayCreateMeeting } from '../../../workflows/meeting';
 import { idParam } from '../api/params';
 import { createMeetingSchema, meetingEventSchemas, meetingPatchSchema } from '../schemas/meeting.schema';
 import { parseInput } from '../validate';
 import { formToMeeting, formToMeetingEvent, localInput } from './plans-meetings-forms';
-import { type Refusal, groupLabel, refusalOf, squadLabel, timelineOf } from './plans-meetings-view';
-import { stepFormRoute } from './step-route';
+import { type Refusal, refusalOf } from './plans-meetings-view';
+import { timelineOf, wordsOf } from './timeline';
+import { type StepFormState, stepFormRoute } from './step-route';
+import { localName } from '../../i18n/local-name';
+import { signedIn } from '../signed-in';
 
 type FieldKind = 'textarea' | 'datetime' | 'squads';
 
@@ -35,24 +38,27 @@ const STEP_FORMS: Record<string, { tone: 'primary' | 'danger'; fields: Array<{ n
 
 type Groups = Awaited<ReturnType<Services['org']['groups']>>;
 
+/** What the meeting pages use: the meetings, the organisation, the history's check. */
+type MeetingServices = Pick<Services, 'meetings' | 'org' | 'historyChain'>;
+
 /** R9: the group meetings with their rotation, the HQ's summary meetings, the meeting form and page. Same use cases as the API. */
-export function meetingPages(services: Services): Router {
+export function meetingPages(services: MeetingServices): Router {
   const r = Router();
   const { meetings } = services;
 
   r.get('/', async (req, res) => {
-    const p = req.principal!;
+    const p = signedIn(req);
     const groups = await services.org.groups(p.brigadeId);
-    const readable = groups.filter((g) => g.group.active && (isManager(p) || g.squads.some((s) => s.id === p.squadId)));
+    const readable = groups.filter((g) => g.group.active && mayReadGroupRecords(p, g.squads.map((s) => s.id)));
     const squadById = new Map(groups.flatMap((g) => g.squads).map((s) => [s.id, s]));
     for (const s of await services.org.squads(p.brigadeId)) squadById.set(s.id, s);
     const sections = [];
     for (const g of readable) {
       const members = g.squads.filter((s) => s.active).map((s) => s.id);
-      const [rotation, list] = await Promise.all([meetings.rotationOf(services.db.manager, g.group, members), meetings.list(p, { group: g.group.code })]);
+      const [rotation, list] = await Promise.all([meetings.rotationOf(null, g.group, members), meetings.list(p, { group: g.group.code })]);
       sections.push({
         code: g.group.code,
-        name: groupLabel(g.group, req.locale),
+        name: localName(req.locale, g.group),
         canArrange: isGroupLeader(p, members),
         rotation: rotationView(rotation, squadById, req.locale, p.timeZone),
         meetings: list.items.slice(0, 12).map((x) => meetingRow(x, squadById, req.locale)),
@@ -64,12 +70,12 @@ export function meetingPages(services: Services): Router {
       nav: 'meetings',
       groups: sections,
       hq: hq.items.map((x) => meetingRow(x, squadById, req.locale)),
-      canArrangeHq: isManager(p),
+      canArrangeHq: mayCreateMeeting(p, 'hq_summary', []).ok,
     });
   });
 
   r.get('/new', async (req, res) => {
-    const p = req.principal!;
+    const p = signedIn(req);
     const kind = req.query.kind === 'hq_summary' ? 'hq_summary' : 'group';
     const groups = await services.org.groups(p.brigadeId);
     const groupCode = typeof req.query.group === 'string' ? req.query.group : (ownGroup(p, groups)?.group.code ?? '');
@@ -82,7 +88,7 @@ export function meetingPages(services: Services): Router {
   });
 
   r.post('/', async (req, res) => {
-    const p = req.principal!;
+    const p = signedIn(req);
     const body = (req.body ?? {}) as Record<string, unknown>;
     const kind = body.kind === 'hq_summary' ? 'hq_summary' : 'group';
     try {
@@ -98,11 +104,11 @@ export function meetingPages(services: Services): Router {
   r.get('/:id', async (req, res) => {
     const id = idParam(req.params.id);
     const done = typeof req.query.done === 'string' ? req.query.done : '';
-    res.render('meetings/show', { ...(await meetingPage(services, req.principal!, req.locale, id)), flash: done ? { kind: 'ok', text: t(req.locale, `meeting.done.${done}`) } : undefined });
+    res.render('meetings/show', { ...(await meetingPage(services, signedIn(req), req.locale, id)), flash: done ? { kind: 'ok', text: t(req.locale, `meeting.done.${done}`) } : undefined });
   });
 
   r.get('/:id/edit', async (req, res) => {
-    const p = req.principal!;
+    const p = signedIn(req);
     const id = idParam(req.params.id);
     const record = await meetings.get(p, id);
     const a = record.context.arrangements;
@@ -117,7 +123,7 @@ export function meetingPages(services: Services): Router {
   });
 
   r.post('/:id/edit', async (req, res) => {
-    const p = req.principal!;
+    const p = signedIn(req);
     const id = idParam(req.params.id);
     const body = (req.body ?? {}) as Record<string, unknown>;
     const expectedVersion = Number(body.expectedVersion);
@@ -159,8 +165,6 @@ export function meetingPages(services: Services): Router {
   return r;
 }
 
-const isManager = (p: Principal) => p.roles.includes('duty_officer') || p.roles.includes('commander');
-
 function ownGroup(p: Principal, groups: Groups) {
   return p.squadId === null ? undefined : groups.find((g) => g.group.active && g.squads.some((s) => s.id === p.squadId && s.active));
 }
@@ -170,7 +174,7 @@ function meetingRow(x: { id: number; kind: string; period: string; state: string
     id: x.id,
     period: x.period,
     state: x.state,
-    convener: x.convenerSquadId !== null ? squadLabel(squadById.get(x.convenerSquadId), locale) : '',
+    convener: x.convenerSquadId !== null ? localName(locale, squadById.get(x.convenerSquadId)) : '',
     at: x.heldAt ?? x.plannedStart,
   };
 }
@@ -179,7 +183,7 @@ function meetingRow(x: { id: number; kind: string; period: string; state: string
 export function rotationView(r: GroupRotation, squadById: Map<number, Squad>, locale: Locale, timeZone: string) {
   const meeting = (id: number | null) => (id === null ? undefined : r.meetingById.get(id));
   return {
-    next: r.rotation.next !== null ? squadLabel(squadById.get(r.rotation.next), locale) : '',
+    next: r.rotation.next !== null ? localName(locale, squadById.get(r.rotation.next)) : '',
     nextCode: r.rotation.next !== null ? (squadById.get(r.rotation.next)?.code ?? '') : '',
     counted: r.rotation.meetings,
     queue: r.rotation.queue.map((q, i) => {
@@ -188,7 +192,7 @@ export function rotationView(r: GroupRotation, squadById: Map<number, Squad>, lo
       return {
         place: i + 1,
         code: squadById.get(q.squadId)?.code ?? '',
-        name: squadLabel(squadById.get(q.squadId), locale),
+        name: localName(locale, squadById.get(q.squadId)),
         memberOrder: q.memberOrder,
         why: t(locale, `meeting.waiting_${q.kind}`, params),
         tied: q.tied,
@@ -211,7 +215,7 @@ interface FormOptions {
 }
 
 /** The arrangements form: when, where, the linkage content, and for a group meeting the convener (the rotation's by default). */
-async function formView(services: Services, p: Principal, locale: Locale, o: FormOptions) {
+async function formView(services: Pick<Services, 'meetings' | 'org'>, p: Principal, locale: Locale, o: FormOptions) {
   const isGroup = o.kind === 'group';
   const groups = await services.org.groups(p.brigadeId);
   const group = isGroup ? groups.find((g) => g.group.code === o.groupCode) : undefined;
@@ -221,7 +225,7 @@ async function formView(services: Services, p: Principal, locale: Locale, o: For
   let rotation = null;
   let rotationNext = '';
   if (group) {
-    const rot = await services.meetings.rotationOf(services.db.manager, group.group, members.map((s) => s.id));
+    const rot = await services.meetings.rotationOf(null, group.group, members.map((s) => s.id));
     rotation = rotationView(rot, squadById, locale, p.timeZone);
     // An arranged meeting keeps the convener the rotation named when it was arranged.
     const named = o.record?.context.rotationConvenerSquadId ?? rot.rotation.next;
@@ -241,25 +245,18 @@ async function formView(services: Services, p: Principal, locale: Locale, o: For
     version: o.version,
     allowed: o.allowed ?? true,
     groupCode: o.groupCode,
-    groupName: groupLabel(group?.group, locale),
+    groupName: localName(locale, group?.group),
     values: { plannedStart: s('plannedStart'), place: s('place'), agenda: s('agenda'), convenerReason: s('convenerReason') },
-    convenerOptions: members.map((m) => ({ value: m.code, label: squadLabel(m, locale), selected: m.code === convener, byRotation: m.code === rotationNext })),
-    rotationNextName: rotationNext ? squadLabel(members.find((m) => m.code === rotationNext), locale) : '',
+    convenerOptions: members.map((m) => ({ value: m.code, label: localName(locale, m), selected: m.code === convener, byRotation: m.code === rotationNext })),
+    rotationNextName: rotationNext ? localName(locale, members.find((m) => m.code === rotationNext)) : '',
     rotation,
     errors,
     banner: o.refusal?.banner ?? null,
   };
 }
 
-interface StepFormState {
-  type: string;
-  values: Record<string, unknown>;
-  refusal: Refusal;
-  status: number;
-}
-
-async function renderRefused(req: Request, res: Response, services: Services, id: number, form: StepFormState) {
-  const view = await meetingPage(services, req.principal!, req.locale, id, form);
+async function renderRefused(req: Request, res: Response, services: MeetingServices, id: number, form: StepFormState) {
+  const view = await meetingPage(services, signedIn(req), req.locale, id, form);
   // A form the user may no longer send still shows what they typed (minutes are not lost).
   const kept = view.forms.some((f) => f.type === form.type)
     ? null
@@ -268,16 +265,16 @@ async function renderRefused(req: Request, res: Response, services: Services, id
 }
 
 /** Everything a meeting's page shows: arrangements, the record once held, the steps this user may take, the history. */
-async function meetingPage(services: Services, p: Principal, locale: Locale, id: number, form?: StepFormState) {
+async function meetingPage(services: MeetingServices, p: Principal, locale: Locale, id: number, form?: StepFormState) {
   const record = await services.meetings.get(p, id);
   const history = await services.meetings.history(p, id);
   const ctx = record.context;
   const a = ctx.arrangements;
-  const squad = (sid: number | null) => (sid === null ? '' : squadLabel(record.squadById.get(sid), locale));
+  const squad = (sid: number | null) => (sid === null ? '' : localName(locale, record.squadById.get(sid)));
   const allSquads = [...record.squadById.values()].filter((s) => s.active).sort((x, y) => (x.groupId ?? 1e9) - (y.groupId ?? 1e9) || (x.memberOrder ?? 0) - (y.memberOrder ?? 0) || x.id - y.id);
   const members = new Set(ctx.memberSquadIds);
   return {
-    pageTitle: `${ctx.kind === 'group' ? groupLabel(record.group, locale) : t(locale, 'meeting.kind.hq_summary')} · ${record.meeting.period}`,
+    pageTitle: `${ctx.kind === 'group' ? localName(locale, record.group) : t(locale, 'meeting.kind.hq_summary')} · ${record.meeting.period}`,
     nav: 'meetings',
     m: {
       id,
@@ -286,7 +283,7 @@ async function meetingPage(services: Services, p: Principal, locale: Locale, id:
       kind: ctx.kind,
       isGroup: ctx.kind === 'group',
       period: record.meeting.period,
-      groupName: groupLabel(record.group, locale),
+      groupName: localName(locale, record.group),
       plannedStart: new Date(a.plannedStart),
       place: a.place,
       agenda: a.agenda,
@@ -330,12 +327,12 @@ async function meetingPage(services: Services, p: Principal, locale: Locale, id:
               value: raw !== undefined ? String(raw) : f.name === 'heldAt' ? localInput(a.plannedStart, p.timeZone) : '',
               error: mine?.refusal.errors[f.name],
               // A group meeting is its squads meeting: they are ticked to begin with.
-              squads: f.kind === 'squads' ? allSquads.map((s) => ({ value: s.code, label: squadLabel(s, locale), checked: chosen ? chosen.has(s.code) : members.has(s.id) })) : [],
+              squads: f.kind === 'squads' ? allSquads.map((s) => ({ value: s.code, label: localName(locale, s), checked: chosen ? chosen.has(s.code) : members.has(s.id) })) : [],
             };
           }),
         };
       }),
-    timeline: await timelineOf(services, history, locale, p.timeZone, 'meeting'),
+    timeline: await timelineOf(services.org, history, locale, p.timeZone, wordsOf('meeting')),
     historyCheck: await services.historyChain.checkRows(p, 'meeting', id, history),
   };
 }

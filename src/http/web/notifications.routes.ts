@@ -1,29 +1,18 @@
-import { Router, type NextFunction, type Request, type Response } from 'express';
+import { Router } from 'express';
 import type { Services } from '../../container';
 import { notificationText } from '../../domain/notifications/notification-text';
 import { t } from '../../i18n';
 import { idParam } from '../api/params';
 import { safeNext } from './web-context';
-
-/** The bell in every signed-in page's header: one indexed COUNT of the user's unread notifications. */
-export function notificationBell(services: Services) {
-  return async (req: Request, res: Response, next: NextFunction): Promise<void> => {
-    // A post ends in a redirect (or a page with the bell uncounted): the count is for pages.
-    if (req.method === 'GET') {
-      const count = await services.notifications.unreadCount(req.principal!);
-      res.locals.bell = { count, label: t(req.locale, 'notifications.bell_label', { count }) };
-    }
-    next();
-  };
-}
+import { signedIn } from '../signed-in';
 
 /** /notifications: the list (newest first, unread marked), mark one or all as read. Same use cases as the API. */
-export function notificationPages(services: Services): Router {
+export function notificationPages(services: Pick<Services, 'notifications'>): Router {
   const r = Router();
   const { notifications } = services;
 
   r.get('/', async (req, res) => {
-    const p = req.principal!;
+    const p = signedIn(req);
     const q = req.query as Record<string, string | undefined>;
     const unreadOnly = q.unread === '1';
     const page = await notifications.list(p, { unread: unreadOnly, cursor: typeof q.cursor === 'string' && q.cursor ? q.cursor : undefined, limit: 50 });
@@ -46,12 +35,12 @@ export function notificationPages(services: Services): Router {
 
   r.post('/read-all', async (req, res) => {
     const upTo = Number(req.body?.upTo);
-    const { marked } = await notifications.markAllRead(req.principal!, Number.isSafeInteger(upTo) && upTo > 0 ? upTo : undefined);
+    const { marked } = await notifications.markAllRead(signedIn(req), Number.isSafeInteger(upTo) && upTo > 0 ? upTo : undefined);
     res.redirect(303, `/notifications?marked=${marked}`);
   });
 
   r.post('/:id/read', async (req, res) => {
-    await notifications.markRead(req.principal!, idParam(req.params.id));
+    await notifications.markRead(signedIn(req), idParam(req.params.id));
     res.redirect(303, safeNext(req.body?.next, '/notifications'));
   });
 

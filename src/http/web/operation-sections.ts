@@ -1,7 +1,7 @@
 import type { Services } from '../../container';
 import type { Principal } from '../../domain/org/org.service';
 import type { Locale } from '../../i18n';
-import { goodsSection } from './goods.routes';
+import { goodsSection } from './goods-view';
 import { casesSection } from './cases-section';
 
 /**
@@ -11,11 +11,14 @@ import { casesSection } from './cases-section';
  * values it renders. Sections come after the plan, results and holding, before
  * the history.
  */
+/** What the sections read: the areas whose records hang off an operation. */
+export type SectionServices = Pick<Services, 'cases' | 'clock' | 'goods' | 'problems'>;
+
 export interface OperationSection {
   /** The partial's name (views/partials/<partial>.hbs). */
   partial: string;
   /** Plain values for the partial; null hides the section. */
-  view(services: Services, p: Principal, locale: Locale, operationId: number): Promise<Record<string, unknown> | null>;
+  view(services: SectionServices, p: Principal, locale: Locale, operationId: number): Promise<Record<string, unknown> | null>;
 }
 
 export const OPERATION_SECTIONS: OperationSection[] = [];
@@ -25,7 +28,7 @@ OPERATION_SECTIONS.push(casesSection);
 OPERATION_SECTIONS.push({ partial: 'goods-section', view: goodsSection });
 
 /** Every section's values for one operation (in order), the hidden ones left out. */
-export async function operationSections(services: Services, p: Principal, locale: Locale, operationId: number) {
+export async function operationSections(services: SectionServices, p: Principal, locale: Locale, operationId: number) {
   const views = await Promise.all(OPERATION_SECTIONS.map(async (s) => ({ partial: s.partial, data: await s.view(services, p, locale, operationId) })));
   return views.filter((v) => v.data !== null);
 }

@@ -1,62 +1,149 @@
 import type { Services } from '../../container';
 import type { OperationRecord } from '../../domain/operations/operation.service';
 import type { Principal } from '../../domain/org/org.service';
-import { AppError, EventNotAcceptedError, ForbiddenError, StaleVersionError } from '../../errors';
+import type { AppError } from '../../errors';
+import { type Refusal, refusalOf } from './refusal';
+import type { StepFormState } from './step-route';
 import { describeFieldProblem, type Locale, t } from '../../i18n';
-import { Squad, User, UserRole, type WorkflowHistory } from '../../persistence/entities';
+import type { User } from '../../persistence/entities';
+import { type StepDetails, timeline } from './timeline';
 import { isoInZone, localDateOf } from '../../time';
 import { type FilingCheck, operationMachine } from '../../../workflows/operation';
 import { EVENT_FORMS, type FormFieldSpec } from './event-forms';
 import { machineSvg } from './state-diagram';
-import { operationSections } from './operation-sections';
+import { type SectionServices, operationSections } from './operation-sections';
 import { lightOf } from '../../domain/oversight/lights';
 import { formatRecordNo } from '../../domain/numbering/record-number';
 import { numberOf } from '../presenters/operation.presenter';
+import { localName } from '../../i18n/local-name';
 
-/** A form the user was filling in, shown again with what they typed and what was wrong. */
-export interface FormState {
-  type: string;
-  values: Record<string, unknown>;
-  errors: Record<string, string>;
-  banner?: { kind: 'error' | 'warning'; text: string };
-  status: number;
-}
-
-const name = (s: Squad | undefined, locale: Locale) => (s ? (locale === 'en' ? s.nameEn : s.name) : '');
-
-/** Turns a refusal into what the form shows: messages beside fields, and a banner saying what happened. */
-export function formStateFromError(e: AppError, type: string, values: Record<string, unknown>, locale: Locale): FormState {
-  const errors: Record<string, string> = {};
-  for (const [field, code] of Object.entries(e.fields)) errors[field] = describeFieldProblem(locale, code);
-  for (const p of e.problems) if (p.field) errors[p.field] = describeFieldProblem(locale, p.code, p.params);
-  let banner: FormState['banner'];
-  if (e instanceof StaleVersionError) banner = { kind: 'warning', text: t(locale, 'form.stale', { state: t(locale, `state.${e.currentState}`) }) };
-  else if (e instanceof EventNotAcceptedError) banner = { kind: 'warning', text: t(locale, 'form.not_accepted', { state: t(locale, `state.${e.currentState}`) }) };
-  else if (e instanceof ForbiddenError) banner = { kind: 'error', text: t(locale, `reason.${e.reason}`) };
-  else {
-    const general = e.problems.filter((p) => !p.field).map((p) => describeFieldProblem(locale, p.code, p.params));
-    banner = { kind: 'error', text: [t(locale, 'form.fix_fields'), ...general].join(' ') };
-  }
-  return { type, values, errors, banner, status: e.status };
+/** An operation's refusal as its forms show it: messages beside fields, and a banner saying what happened. */
+export function operationRefusal(e: AppError, locale: Locale): Refusal {
+  return refusalOf(e, locale, { states: 'state', stale: 'form.stale', notAccepted: 'form.not_accepted' });
 }
 
 /** History payload fields worth showing in the timeline, in this order. */
 const DETAIL_FIELDS = ['reason', 'note', 'findings', 'rectification', 'shortReason', 'lateReason', 'earlyReason', 'coverageReason', 'summary', 'description', 'response', 'notes', 'actualStart', 'actualEnd', 'date', 'officersOnPost', 'reboundObserved', 'holdingDays', 'severity', 'incidentType'];
 
-/** Everything the operation's page shows, as plain values for the template. */
-export async function operationPage(services: Services, p: Principal, locale: Locale, id: number, form?: FormState) {
-  const { record, history, chain } = await services.operations.getWithHistory(p, id);
-  const tz = p.timeZone;
-  const at = (d: Date | string | null | undefined) => (d ? isoInZone(new Date(d), tz).slice(0, 16).replace('T', ' ') : '');
-  const ctx = record.context;
-  const plan = ctx.plan;
-  const squad = (sid: number | null) => (sid === null ? undefined : record.squadById.get(sid));
-  // Everyone the page names, the history's actors included.
-  const people = record.userById;
+/** What an operation's page reads: the operation, its history's check, the clock and limits, and its sections' areas. */
+export type OperationPageServices = Pick<Services, 'operations' | 'problems' | 'clock' | 'config' | 'historyChain'> & SectionServices;
 
+/**
+ * Everything the operation's page shows, as plain values for the template:
+ * first what the page reads (the operation with its history, what filing
+ * would refuse of a draft, the forms this user may send, the sections of the
+ * records hanging off it), then how each part is shown.
+ */
+export async function operationPage(services: OperationPageServices, p: Principal, locale: Locale, id: number, form?: StepFormState) {
+  const { record, history, chain } = await services.operations.getWithHistory(p, id);
+  // A draft's page says what filing would still refuse (the same rules as FILE).
+  const checks = record.state === 'draft' ? await services.operations.checklistOf(p, record.context.plan) : null;
   const forms = await eventForms(services, p, locale, record, form);
+  const sections = await operationSections(services, p, locale, id);
+
+  const at = minuteIn(p.timeZone);
+  return {
+    pageTitle: `${formatRecordNo(numberOf(record.operation), locale) || t(locale, 'operation.unnumbered')} ${record.context.plan.title}`,
+    nav: 'operations',
+    bodyClass: 'operation-page',
+    op: operationView(record, locale, at, { minCoverage: services.config.holding.minCoverage, now: services.clock.now() }),
+    canEdit: record.allowedEvents.includes('EDIT_PLAN'),
+    checklist: checks ? checklistView(checks, locale) : null,
+    forms,
+    banner: form?.refusal.banner,
+    // Everyone the page names, the history's actors included, is in the record's people.
+    timeline: timeline(history, record.userById, locale, p.timeZone, { events: 'event_done', states: 'state', details: operationDetails(locale, at, record.userById) }),
+    // Whether the history's hash chain verifies (for managers and inspectors; null for others).
+    historyCheck: services.historyChain.check(p, chain, history),
+    diagramSvg: await machineSvg(operationMachine, locale, record.state),
+    sections,
+  };
+}
+
+/** A time as the operation's page shows it: brigade time, to the minute (nothing for none). */
+type At = (d: Date | string | null | undefined) => string;
+const minuteIn =
+  (timeZone: string): At =>
+  (d) =>
+    d ? isoInZone(new Date(d), timeZone).slice(0, 16).replace('T', ' ') : '';
+
+/** The operation as its page shows it: the plan, the forces and results, the after-action facts, holding, incidents and time limits. */
+function operationView(record: OperationRecord, locale: Locale, at: At, o: { minCoverage: number; now: Date }) {
+  const ctx = record.context;
+  const people = record.userById;
+  return {
+    id: record.operation.id,
+    version: record.version,
+    state: record.state,
+    number: formatRecordNo(numberOf(record.operation), locale),
+    ...planView(record, locale, at),
+    ...forcesView(record, locale),
+    actualStart: at(ctx.actualStart),
+    actualEnd: at(ctx.actualEnd),
+    actualHours: ctx.actualHours,
+    countsTowardMinimum: ctx.countsTowardMinimum,
+    shortReason: ctx.shortReason,
+    filedAt: at(ctx.filedAt),
+    approvedAt: at(ctx.approvedAt),
+    returnCount: ctx.returnCount,
+    lastReturnReason: ctx.lastReturnReason,
+    cancelReason: ctx.cancelReason,
+    holdingRound: ctx.holdingRound,
+    holdingStartedAt: at(ctx.holdingStartedAt),
+    holdingDeadline: at(ctx.holdingDeadline),
+    coverage: coverageView(record, locale, o.minCoverage),
+    coverageReason: ctx.coverageReason,
+    lateEntryHours: ctx.lateEntryHours,
+    lateReason: ctx.lateReason,
+    earlyReason: ctx.earlyReason,
+    incidents: record.incidents.map((i) => ({ ...i, occurredAt: at(i.occurredAt), by: people.get(i.reportedBy ?? -1)?.displayName ?? '' })),
+    holdingRecords: record.holding.map((h) => ({ ...h, at: at(h.at), by: people.get(h.byUserId ?? -1)?.displayName ?? '' })),
+    timeLimits: record.deadlines.map((d) => ({
+      kind: d.kind,
+      state: d.state,
+      dueAt: at(d.dueAt),
+      closedAt: at(d.closedAt),
+      // A timed step (holding's end) is not a task done in time or late: it elapsed, at its due time.
+      outcome: d.event && d.closedAt ? 'elapsed' : d.outcome,
+      light: d.closedAt ? null : lightOf(d.startsAt, d.dueAt, o.now),
+    })),
+  };
+}
+
+/** The plan as an operations order: who leads and hosts, who commands, where and when, and the order's sections in SPEC §3.1's order. */
+function planView(record: OperationRecord, locale: Locale, at: At) {
+  const plan = record.context.plan;
+  const squad = (sid: number | null) => (sid === null ? undefined : record.squadById.get(sid));
+  return {
+    title: plan.title,
+    kind: plan.kind,
+    groupName: localName(locale, plan.groupId !== null ? record.groupById.get(plan.groupId) : undefined),
+    leadName: localName(locale, squad(plan.leadSquadId)),
+    hostName: localName(locale, squad(plan.hostSquadId)),
+    commanders: record.commanders.map((u) => u.displayName).join('、'),
+    designated: record.context.designatedCommanderId !== null,
+    problemSource: plan.problemSource,
+    location: plan.location,
+    plannedStart: plan.plannedStart ? at(plan.plannedStart) : '',
+    plannedHours: plan.plannedHours,
+    holdingDays: plan.holdingDays,
+    order: [
+      ['situation', plan.situation],
+      ['mission', plan.mission],
+      ['execution', plan.execution],
+      ['command', plan.command],
+      ['contingency', plan.contingency],
+      ['goodsArrangements', plan.goodsArrangements],
+      ['holdingPlan', plan.holdingPlan],
+    ].map(([key, text]) => ({ key, text })),
+  };
+}
+
+/** The squads taking part: each one's role and planned forces, and once the operation is completed its results and the totals. */
+function forcesView(record: OperationRecord, locale: Locale) {
+  const plan = record.context.plan;
   const resultsBySquad = new Map(record.squads.map((s) => [s.squadId, s]));
-  const completed = ctx.actualEnd !== null;
+  const completed = record.context.actualEnd !== null;
   const totals = { officers: 0, vehicles: 0, educated: 0, handled: 0, goodsDetained: 0 };
   const forceRows = plan.squadIds.map((sid) => {
     const row = resultsBySquad.get(sid);
@@ -69,136 +156,42 @@ export async function operationPage(services: Services, p: Principal, locale: Lo
       totals.goodsDetained += row.goodsDetained ?? 0;
     }
     return {
-      squadName: name(squad(sid), locale),
+      squadName: localName(locale, record.squadById.get(sid)),
       role: sid === plan.leadSquadId && sid === plan.hostSquadId ? 'lead_host' : sid === plan.leadSquadId ? 'lead' : sid === plan.hostSquadId ? 'host' : '',
       plannedOfficers: force?.officers ?? '',
       plannedVehicles: force?.vehicles ?? '',
       result: completed && row ? row : null,
     };
   });
-  const group = plan.groupId !== null ? record.groupById.get(plan.groupId) : undefined;
-  return {
-    pageTitle: `${formatRecordNo(numberOf(record.operation), locale) || t(locale, 'operation.unnumbered')} ${plan.title}`,
-    nav: 'operations',
-    bodyClass: 'operation-page',
-    op: {
-      id,
-      version: record.version,
-      state: record.state,
-      title: plan.title,
-      kind: plan.kind,
-      groupName: group ? (locale === 'en' ? group.nameEn : group.name) : '',
-      leadName: name(squad(plan.leadSquadId), locale),
-      hostName: name(squad(plan.hostSquadId), locale),
-      commanders: record.commanders.map((u) => u.displayName).join('、'),
-      designated: ctx.designatedCommanderId !== null,
-      problemSource: plan.problemSource,
-      location: plan.location,
-      plannedStart: plan.plannedStart ? at(plan.plannedStart) : '',
-      plannedHours: plan.plannedHours,
-      holdingDays: plan.holdingDays,
-      order: [
-        ['situation', plan.situation],
-        ['mission', plan.mission],
-        ['execution', plan.execution],
-        ['command', plan.command],
-        ['contingency', plan.contingency],
-        ['goodsArrangements', plan.goodsArrangements],
-        ['holdingPlan', plan.holdingPlan],
-      ].map(([key, text]) => ({ key, text })),
-      forceRows,
-      completed,
-      totals,
-      actualStart: at(ctx.actualStart),
-      actualEnd: at(ctx.actualEnd),
-      actualHours: ctx.actualHours,
-      countsTowardMinimum: ctx.countsTowardMinimum,
-      shortReason: ctx.shortReason,
-      filedAt: at(ctx.filedAt),
-      approvedAt: at(ctx.approvedAt),
-      returnCount: ctx.returnCount,
-      lastReturnReason: ctx.lastReturnReason,
-      cancelReason: ctx.cancelReason,
-      holdingRound: ctx.holdingRound,
-      holdingStartedAt: at(ctx.holdingStartedAt),
-      holdingDeadline: at(ctx.holdingDeadline),
-      coverage: coverageView(record, locale, services.config.holding.minCoverage),
-      coverageReason: ctx.coverageReason,
-      lateEntryHours: ctx.lateEntryHours,
-      lateReason: ctx.lateReason,
-      earlyReason: ctx.earlyReason,
-      number: formatRecordNo(numberOf(record.operation), locale),
-      incidents: record.incidents.map((i) => ({ ...i, occurredAt: at(i.occurredAt), by: people.get(i.reportedBy ?? -1)?.displayName ?? '' })),
-      holdingRecords: record.holding.map((h) => ({ ...h, at: at(h.at), by: people.get(h.byUserId ?? -1)?.displayName ?? '' })),
-      timeLimits: record.deadlines.map((d) => ({
-        kind: d.kind,
-        state: d.state,
-        dueAt: at(d.dueAt),
-        closedAt: at(d.closedAt),
-        // A timed step (holding's end) is not a task done in time or late: it elapsed, at its due time.
-        outcome: d.event && d.closedAt ? 'elapsed' : d.outcome,
-        light: d.closedAt ? null : lightOf(d.startsAt, d.dueAt, services.clock.now()),
-      })),
-    },
-    canEdit: record.allowedEvents.includes('EDIT_PLAN'),
-    // A draft's page says what filing would still refuse (the same rules as FILE).
-    checklist: record.state === 'draft' ? checklistView(await services.operations.checklistOf(p, plan), locale) : null,
-    forms,
-    banner: form?.banner,
-    timeline: timeline(history, people, locale, at, record),
-    // Whether the history's hash chain verifies (for managers and inspectors; null for others).
-    historyCheck: services.historyChain.check(p, chain, history),
-    diagramSvg: await machineSvg(operationMachine, locale, record.state),
-    sections: await operationSections(services, p, locale, id),
+  return { forceRows, completed, totals };
+}
+
+/** What an operation's step carried, as its timeline shows it (its reason, findings, times, the commander designated …). */
+function operationDetails(locale: Locale, at: (d: Date) => string, people: Map<number, User>): StepDetails {
+  return (payload, event) => {
+    const details = DETAIL_FIELDS.filter((f) => payload[f] !== undefined && payload[f] !== '').map((f) => {
+      let value = payload[f];
+      if (f === 'reboundObserved') value = t(locale, value ? 'common.yes' : 'common.no');
+      else if (f === 'severity') value = t(locale, `severity.${value}`);
+      else if (f === 'incidentType') value = t(locale, `incident.${value}`);
+      else if (f === 'actualStart' || f === 'actualEnd') value = at(new Date(String(value)));
+      return { label: t(locale, `field.${f}`), value: String(value) };
+    });
+    if (event === 'DESIGNATE_COMMANDER' && typeof payload.commanderId === 'number') {
+      details.push({ label: t(locale, 'field.commander'), value: people.get(payload.commanderId)?.displayName ?? String(payload.commanderId) });
+    }
+    return details;
   };
 }
 
-function timeline(history: WorkflowHistory[], people: Map<number, User>, locale: Locale, at: (d: Date) => string, record: OperationRecord) {
-  return history
-    .slice()
-    .reverse()
-    .map((h) => {
-      const payload = (h.payload ?? {}) as Record<string, unknown>;
-      const details = DETAIL_FIELDS.filter((f) => payload[f] !== undefined && payload[f] !== '').map((f) => {
-        let value = payload[f];
-        if (f === 'reboundObserved') value = t(locale, value ? 'common.yes' : 'common.no');
-        else if (f === 'severity') value = t(locale, `severity.${value}`);
-        else if (f === 'incidentType') value = t(locale, `incident.${value}`);
-        else if (f === 'actualStart' || f === 'actualEnd') value = at(new Date(String(value)));
-        return { label: t(locale, `field.${f}`), value: String(value) };
-      });
-      if (h.event === 'DESIGNATE_COMMANDER' && typeof payload.commanderId === 'number') {
-        details.push({ label: t(locale, 'field.commander'), value: people.get(payload.commanderId)?.displayName ?? record.userById.get(payload.commanderId)?.displayName ?? String(payload.commanderId) });
-      }
-      return {
-        seq: h.seq,
-        event: h.event,
-        from: h.fromState,
-        to: h.toState,
-        changed: h.fromState !== h.toState,
-        actor: h.actorUserId === null ? t(locale, 'role.system') : (people.get(h.actorUserId)?.displayName ?? h.actorName),
-        role: h.actorRole,
-        // When it happened; and when it was recorded, for a step the system recorded after the fact.
-        at: at(h.effectiveAt ?? h.at),
-        recordedAt: h.effectiveAt && Math.abs(h.at.getTime() - h.effectiveAt.getTime()) >= 60_000 ? at(h.at) : null,
-        details,
-      };
-    });
-}
-
 /** The forms this user may send now (the engine's allowedEvents), each with its fields and any typed values and errors. */
-async function eventForms(services: Services, p: Principal, locale: Locale, record: OperationRecord, form?: FormState) {
+async function eventForms(services: Pick<Services, 'operations' | 'problems' | 'clock' | 'config'>, p: Principal, locale: Locale, record: OperationRecord, form?: StepFormState) {
   const allowed = record.allowedEvents.filter((e) => Object.hasOwn(EVENT_FORMS, e));
   const plan = record.context.plan;
   const today = localDateOf(services.clock.now(), p.timeZone);
   let commanders: Array<{ value: string; label: string }> = [];
   if (allowed.includes('DESIGNATE_COMMANDER')) {
-    const eligible = await services.db.manager
-      .createQueryBuilder(User, 'u')
-      .innerJoin(UserRole, 'r', "r.user_id = u.id AND r.role IN ('squad_leader', 'commander')")
-      .where('u.brigade_id = :b AND u.active = :a', { b: p.brigadeId, a: true })
-      .orderBy('u.username', 'ASC')
-      .getMany();
+    const eligible = await services.operations.designatableCommanders(p);
     commanders = eligible.map((u) => ({ value: u.username, label: `${u.displayName} (${u.username})` }));
   }
   // The brigade's limits the helps and hints speak of.
@@ -231,8 +224,13 @@ async function eventForms(services: Services, p: Principal, locale: Locale, reco
         hint: hintFor(type, f.name, locale, limits),
         value,
         checked: raw !== undefined && raw !== '' && raw !== '0',
-        error: mine?.errors[f.name],
+        error: mine?.refusal.errors[f.name],
       };
+      // The choices: the select's own, the commanders designatable, the problems a rebound may bring back (none chosen by default).
+      if (f.kind === 'select' || f.kind === 'commander' || f.kind === 'problem') {
+        field.is_select = true;
+        field.blank = t(locale, f.kind === 'problem' ? 'form.none' : 'form.choose');
+      }
       if (f.kind === 'select') {
         field.options = (f.options ?? []).map((o) => ({ value: o, label: t(locale, `${f.labelPrefix}${o}`), selected: value === o }));
       }
@@ -247,38 +245,41 @@ async function eventForms(services: Services, p: Principal, locale: Locale, reco
           const cell = (k: string, fallback: unknown) => ({
             name: `results[${i}][${k}]`,
             value: row[k] !== undefined ? String(row[k]) : fallback === undefined ? '' : String(fallback),
-            error: mine?.errors[`results.${i}.${k}`],
+            error: mine?.refusal.errors[`results.${i}.${k}`],
           });
           return {
             index: i,
             code: s?.code ?? '',
-            squadName: name(s, locale),
+            squadName: localName(locale, s),
             officers: cell('officers', force?.officers),
             vehicles: cell('vehicles', force?.vehicles),
             educated: cell('educated', 0),
             handled: cell('handled', 0),
             // R13: not typed — the ledger's count for the squad (goods are registered on the operation's page).
-            goodsDetained: { value: String(record.goodsBySquad[sid] ?? 0), error: mine?.errors[`results.${i}.goodsDetained`] },
+            goodsDetained: { value: String(record.goodsBySquad[sid] ?? 0), error: mine?.refusal.errors[`results.${i}.goodsDetained`] },
           };
         });
-        field.error = mine?.errors.results;
+        field.error = mine?.refusal.errors.results;
       }
       return field;
     });
     return {
       type,
+      action: `/operations/${record.operation.id}/events/${type}`,
       label: t(locale, `event.${type}`),
       help: t(locale, `event_help.${type}`, limits),
       tone: spec.tone,
+      // A step that cannot be undone (cancel, fail the audit) asks once more.
+      confirm: spec.tone === 'danger',
       coverage: spec.showsCoverage ? coverageView(record, locale, services.config.holding.minCoverage) : null,
       open: mine !== undefined,
       fields,
       expectedVersion: record.version,
       // Problems of fields this form does not have (FILE checks the whole plan): each names its field.
       problems: mine
-        ? Object.keys(mine.errors)
+        ? Object.keys(mine.refusal.errors)
             .filter((k) => !spec.fields.some((f) => k === f.name || k.startsWith(`${f.name}.`)))
-            .map((k) => fieldProblem(locale, k, mine.errors[k]))
+            .map((k) => fieldProblem(locale, k, mine.refusal.errors[k]))
         : [],
     };
   });

@@ -11,27 +11,33 @@ import { presentOperation } from '../presenters/operation.presenter';
 import { createOperationSchema, eventSchemas, planPatchSchema } from '../schemas/operation.schema';
 import { parseInput } from '../validate';
 import { EVENT_FORMS, formToEvent } from './event-forms';
-import { countInbox } from './inbox.routes';
 import { answerFor } from './locals';
-import { type FormState, checklistView, formStateFromError, operationPage } from './operation-view';
+import { type OperationPageServices, checklistView, operationPage, operationRefusal } from './operation-view';
+import { type StepFormState, stepFormRoute } from './step-route';
 import type { OperationRecord } from '../../domain/operations/operation.service';
 import type { Problem } from '../../../workflows/shared/problem';
 import { formatRecordNo } from '../../domain/numbering/record-number';
 import { numberOf } from '../presenters/operation.presenter';
 import { type PlanFormValues, formToPlan, planValues, typedValues } from './plan-form';
-import { requireRole } from './web-context';
+import { requirePolicy } from './web-context';
+import { mayPlanOperations } from '../../domain/operations/operation.policy';
 import { lightOf } from '../../domain/oversight/lights';
+import { localName } from '../../i18n/local-name';
+import { signedIn } from '../signed-in';
 
 /** A month filter that is a real month within the configured years; anything else is ignored. */
 const isMonth = (v: string | undefined): v is string => month.safeParse(v).success;
 
+/** What the operation pages use: the operation's page's areas, the organisation, border notices (a plan from one). */
+type OperationPagesServices = OperationPageServices & Pick<Services, 'org' | 'borderNotices'>;
+
 /** The operation pages: list, plan form (new / edit), the operation with its forms. Same use cases as the API. */
-export function operationPages(services: Services): Router {
+export function operationPages(services: OperationPagesServices): Router {
   const r = Router();
   const { operations } = services;
 
   r.get('/', async (req, res) => {
-    const p = req.principal!;
+    const p = signedIn(req);
     const q = req.query as Record<string, string | undefined>;
     const filters = {
       state: q.state && (OPERATION_STATES as readonly string[]).includes(q.state) ? [q.state] : undefined,
@@ -55,15 +61,15 @@ export function operationPages(services: Services): Router {
       states: OPERATION_STATES.map((s) => ({ value: s, label: t(req.locale, `state.${s}`), selected: q.state === s })),
       kinds: OPERATION_KINDS.map((k) => ({ value: k, label: t(req.locale, `kind.${k}`), selected: q.kind === k })),
       sources: PROBLEM_SOURCES.map((s) => ({ value: s, label: t(req.locale, `source.${s}`), selected: q.source === s })),
-      groups: groups.map((g) => ({ value: g.code, label: req.locale === 'en' ? g.nameEn : g.name, selected: q.group === g.code })),
-      squads: squads.sort((a, b) => a.id - b.id).map((s) => ({ value: s.code, label: req.locale === 'en' ? s.nameEn : s.name, selected: q.squad === s.code })),
+      groups: groups.map((g) => ({ value: g.code, label: localName(req.locale, g), selected: q.group === g.code })),
+      squads: squads.sort((a, b) => a.id - b.id).map((s) => ({ value: s.code, label: localName(req.locale, s), selected: q.squad === s.code })),
       rows: page.items.map((o) => ({
         id: o.id,
         number: formatRecordNo(numberOf(o), req.locale),
         title: o.title,
         state: o.state,
         kind: o.kind,
-        group: o.groupId !== null ? ((req.locale === 'en' ? page.groupById.get(o.groupId)?.nameEn : page.groupById.get(o.groupId)?.name) ?? '') : '',
+        group: o.groupId !== null ? (localName(req.locale, page.groupById.get(o.groupId)) ?? '') : '',
         lead: squadName(page.squadById.get(o.leadSquadId), req.locale),
         host: o.hostSquadId !== null ? squadName(page.squadById.get(o.hostSquadId), req.locale) : '',
         plannedStart: o.plannedStart,
@@ -77,8 +83,8 @@ export function operationPages(services: Services): Router {
     });
   });
 
-  r.get('/new', requireRole('squad_leader', 'duty_officer', 'commander'), async (req, res) => {
-    const p = req.principal!;
+  r.get('/new', requirePolicy(mayPlanOperations), async (req, res) => {
+    const p = signedIn(req);
     const base: PlanInput = { kind: 'regular', leadSquad: p.squad?.code, hostSquad: p.squad?.code, squads: p.squad ? [p.squad.code] : [], holdingDays: services.config.operations.holdingDaysDefault, plannedHours: services.config.operations.minHours };
     const group = p.squad ? (await services.org.groups(p.brigadeId)).find((g) => g.squads.some((s) => s.code === p.squad!.code)) : undefined;
     if (group) base.group = group.group.code;
@@ -89,7 +95,7 @@ export function operationPages(services: Services): Router {
   });
 
   r.post('/', async (req, res) => {
-    const p = req.principal!;
+    const p = signedIn(req);
     const fromNotice = /^\d+$/.test(String(req.body?.fromNotice ?? '')) ? Number(req.body.fromNotice) : undefined;
     await submitPlan(req, res, services, {
       mode: 'new',
@@ -100,13 +106,13 @@ export function operationPages(services: Services): Router {
 
   r.get('/:id', async (req, res) => {
     const id = idParam(req.params.id);
-    const view = await operationPage(services, req.principal!, req.locale, id);
+    const view = await operationPage(services, signedIn(req), req.locale, id);
     const done = typeof req.query.done === 'string' ? req.query.done : '';
     res.render('operations/show', { ...view, flash: done ? { kind: 'ok', text: t(req.locale, `done.${done}`) } : undefined });
   });
 
   r.get('/:id/edit', async (req, res) => {
-    const p = req.principal!;
+    const p = signedIn(req);
     const id = idParam(req.params.id);
     const record = await operations.get(p, id);
     // A plan that is no longer a draft offers no form: its page says why (and who may send it back).
@@ -127,7 +133,7 @@ export function operationPages(services: Services): Router {
   });
 
   r.post('/:id/edit', async (req, res) => {
-    const p = req.principal!;
+    const p = signedIn(req);
     const id = idParam(req.params.id);
     const expectedVersion = Number(req.body?.expectedVersion);
     await submitPlan(req, res, services, {
@@ -141,21 +147,14 @@ export function operationPages(services: Services): Router {
     });
   });
 
-  r.post('/:id/events/:type', async (req, res) => {
-    const p = req.principal!;
-    const id = idParam(req.params.id);
-    const type = String(req.params.type);
-    const values = (req.body ?? {}) as Record<string, unknown>;
-    try {
-      // Own keys only: `constructor` or `toString` in the path is no form (it was an object's member, and a 500).
-      if (!Object.hasOwn(EVENT_FORMS, type)) throw new ValidationError(`No form for ${type}`, { type: 'invalid' });
-      const input = parseInput(eventSchemas[type as keyof typeof eventSchemas], formToEvent(type, values, p.timeZone)) as EventInput;
-      await operations.send(p, id, input);
-      res.redirect(303, `/operations/${id}?done=${type.toLowerCase()}`);
-    } catch (e) {
-      if (!(e instanceof AppError) || e.status >= 500 || e.status === 404) throw e;
-      await renderWithForm(req, res, services, id, formStateFromError(e, type, values, req.locale));
-    }
+  stepFormRoute(r, {
+    forms: EVENT_FORMS,
+    send: async (p, id, type, body) => {
+      await operations.send(p, id, parseInput(eventSchemas[type as keyof typeof eventSchemas], formToEvent(type, body, p.timeZone)) as EventInput);
+      return `/operations/${id}?done=${type.toLowerCase()}`;
+    },
+    refusal: operationRefusal,
+    refused: (req, res, id, form) => renderWithForm(req, res, services, id, form),
   });
 
   return r;
@@ -176,8 +175,8 @@ interface PlanSubmit {
  * every problem beside its field at once — the fields that do not parse, and
  * what filing would refuse of the rest.
  */
-async function submitPlan(req: Request, res: Response, services: Services, o: PlanSubmit) {
-  const p = req.principal!;
+async function submitPlan(req: Request, res: Response, services: PlanFormServices, o: PlanSubmit) {
+  const p = signedIn(req);
   const file = req.body?.intent === 'file' && o.fromNotice === undefined;
   const body = formToPlan(req.body ?? {}, p.timeZone, { withLead: o.mode === 'new' });
   try {
@@ -195,7 +194,6 @@ async function submitPlan(req: Request, res: Response, services: Services, o: Pl
     const extra = file && e instanceof ValidationError ? await filingProblemsOfRest(services, p, body, e, o.id) : [];
     const record = o.mode === 'edit' ? await services.operations.get(p, o.id!) : null;
     answerFor(res, o.mode === 'new' ? '/operations/new' : `/operations/${o.id}/edit`);
-    await countInbox(services, req, res);
     res.status(e.status).render(
       'operations/plan-form',
       await planFormView(services, p, req.locale, {
@@ -216,7 +214,7 @@ async function submitPlan(req: Request, res: Response, services: Services, o: Pl
 }
 
 /** One pass: what filing would refuse of the fields that did parse, beside the ones that did not. */
-async function filingProblemsOfRest(services: Services, p: Principal, body: Record<string, unknown>, e: ValidationError, id?: number) {
+async function filingProblemsOfRest(services: Pick<Services, 'operations'>, p: Principal, body: Record<string, unknown>, e: ValidationError, id?: number) {
   const bad = new Set(Object.keys(e.fields).map((f) => f.split('.')[0]));
   const rest = Object.fromEntries(Object.entries(body).filter(([k]) => !bad.has(k) && k !== 'leadSquad'));
   const parsed = planPatchSchema.safeParse(rest);
@@ -236,10 +234,9 @@ function returnReasonOf(record: OperationRecord): string | null {
   return record.state === 'draft' && record.context.returnCount > 0 ? record.context.lastReturnReason : null;
 }
 
-async function renderWithForm(req: Request, res: Response, services: Services, id: number, form: FormState) {
-  const view = await operationPage(services, req.principal!, req.locale, id, form);
+async function renderWithForm(req: Request, res: Response, services: OperationPageServices, id: number, form: StepFormState) {
+  const view = await operationPage(services, signedIn(req), req.locale, id, form);
   answerFor(res, `/operations/${id}`);
-  await countInbox(services, req, res);
   // A form for an event the user may no longer send still shows what they typed (read-only), so nothing is lost.
   const lost = view.forms.some((f) => f.type === form.type) ? null : Object.entries(form.values).filter(([k, v]) => k !== '_csrf' && k !== 'expectedVersion' && v !== '' && typeof v === 'string');
   res.status(form.status).render('operations/show', { ...view, lostInput: lost && lost.length ? lost.map(([k, v]) => ({ label: t(req.locale, `field.${k}`), value: v })) : null });
@@ -251,7 +248,7 @@ function limitView(d: { startsAt: Date; dueAt: Date; kind: string } | undefined,
 }
 
 function squadName(s: { name: string; nameEn: string } | undefined, locale: Locale) {
-  return s ? (locale === 'en' ? s.nameEn : s.name) : '';
+  return localName(locale, s);
 }
 
 function withParam(params: URLSearchParams, key: string, value: string): string {
@@ -283,8 +280,11 @@ interface PlanFormOptions {
   typed?: Record<string, unknown>;
 }
 
+/** What the plan form reads: the organisation (squads, groups), filing's checks, the problems a plan may target, the limits. */
+type PlanFormServices = Pick<Services, 'operations' | 'org' | 'problems' | 'config'>;
+
 /** The plan form's view: an operations order, sections in SPEC §3.1's order, squads grouped by linkage group. */
-async function planFormView(services: Services, p: Principal, locale: Locale, o: PlanFormOptions) {
+async function planFormView(services: PlanFormServices, p: Principal, locale: Locale, o: PlanFormOptions) {
   const { groups, squads } = await services.org.organisation(p.brigadeId);
   const errors: Record<string, string> = {};
   if (o.error) {
@@ -293,7 +293,7 @@ async function planFormView(services: Services, p: Principal, locale: Locale, o:
     for (const pr of o.error.problems) if (pr.field) errors[pr.field] = describeFieldProblem(locale, pr.code, pr.params);
   }
   const v = o.values;
-  const label = (s: { name: string; nameEn: string }) => (locale === 'en' ? s.nameEn : s.name);
+  const label = (s: { name: string; nameEn: string }) => localName(locale, s);
   const squadRow = (s: (typeof squads)[number]) => ({
     code: s.code,
     name: label(s),
@@ -342,7 +342,7 @@ async function planFormView(services: Services, p: Principal, locale: Locale, o:
 }
 
 /** The "ready to file" checklist of the form: of what was typed, or of the stored plan (edit), or of a new plan's defaults. */
-async function planChecklist(services: Services, p: Principal, locale: Locale, o: PlanFormOptions) {
+async function planChecklist(services: Pick<Services, 'operations'>, p: Principal, locale: Locale, o: PlanFormOptions) {
   const typed = o.typed ?? formToPlan(o.values as unknown as Record<string, unknown>, p.timeZone, { withLead: o.mode === 'new' });
   // What does not parse (an empty title) is left out: the checklist shows it as still to do.
   let fields = Object.fromEntries(Object.entries(typed).filter(([k]) => k !== 'leadSquad'));
@@ -363,7 +363,7 @@ async function planChecklist(services: Services, p: Principal, locale: Locale, o
   }
 }
 
-async function problemOptions(services: Services, p: Principal, chosen: string[]) {
+async function problemOptions(services: Pick<Services, 'problems'>, p: Principal, chosen: string[]) {
   const offered = await services.problems.targetable(p, chosen.map(Number));
   return offered.map((x) => ({ value: String(x.id), label: `#${x.id} ${x.title} · ${x.location}`, state: x.state, checked: chosen.includes(String(x.id)) }));
 }

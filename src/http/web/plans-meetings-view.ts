@@ -1,61 +1,12 @@
-import { In } from 'typeorm';
-import type { Services } from '../../container';
-import { AppError, EventNotAcceptedError, ForbiddenError, StaleVersionError } from '../../errors';
-import { describeFieldProblem, type Locale, t } from '../../i18n';
-import { User, type WorkflowHistory, type Squad } from '../../persistence/entities';
-import { isoInZone } from '../../time';
+import type { AppError } from '../../errors';
+import type { Locale } from '../../i18n';
+import { type Refusal, refusalOf as renderRefusal } from './refusal';
 
-/** What the plan and meeting pages share: refusals as forms show them, timelines, squad names. */
+/** What the plan, meeting, goods and transfer pages share: refusals as forms show them. */
 
-export interface Refusal {
-  errors: Record<string, string>;
-  banner: { kind: 'error' | 'warning'; text: string };
-}
+export type { Refusal };
 
-/**
- * A refusal as a form shows it: a message beside each named field and a banner
- * saying what happened — someone acted first (stale), the record moved on, the
- * user may not, or what to fix. `prefix` names the record's state words,
- * `messages` where its stale / not-accepted banners are.
- */
+/** A plan's, meeting's, goods item's or transfer's refusal (`prefix` names its state words, `messages` where its banners are). */
 export function refusalOf(e: AppError, locale: Locale, prefix: string, messages = 'pm'): Refusal {
-  const errors: Record<string, string> = {};
-  for (const [field, code] of Object.entries(e.fields)) errors[field] = describeFieldProblem(locale, code);
-  for (const p of e.problems) if (p.field) errors[p.field] = describeFieldProblem(locale, p.code, p.params);
-  if (e instanceof StaleVersionError) return { errors, banner: { kind: 'warning', text: t(locale, `${messages}.form_stale`, { state: t(locale, `${prefix}.state.${e.currentState}`) }) } };
-  if (e instanceof EventNotAcceptedError) return { errors, banner: { kind: 'warning', text: t(locale, `${messages}.form_not_accepted`, { state: t(locale, `${prefix}.state.${e.currentState}`) }) } };
-  if (e instanceof ForbiddenError) return { errors, banner: { kind: 'error', text: t(locale, `reason.${e.reason}`) } };
-  const general = e.problems.filter((p) => !p.field).map((p) => describeFieldProblem(locale, p.code, p.params));
-  return { errors, banner: { kind: 'error', text: [t(locale, 'form.fix_fields'), ...general].join(' ') } };
-}
-
-export const squadLabel = (s: Squad | undefined, locale: Locale) => (s ? (locale === 'en' ? s.nameEn : s.name) : '');
-export const groupLabel = (g: { name: string; nameEn: string } | null | undefined, locale: Locale) => (g ? (locale === 'en' ? g.nameEn : g.name) : '');
-
-/** A step's details worth showing in a timeline (by default its reason). */
-type StepDetails = (payload: Record<string, unknown>, event: string) => Array<{ label: string; value: string }>;
-
-/** A record's history, newest first, with who did what and why; `prefix` names its state and step words. */
-export async function timelineOf(services: Services, history: WorkflowHistory[], locale: Locale, timeZone: string, prefix: string, details?: StepDetails) {
-  const reasonOnly: StepDetails = (payload) => (typeof payload.reason === 'string' && payload.reason !== '' ? [{ label: t(locale, 'field.reason'), value: payload.reason }] : []);
-  const ids = [...new Set(history.map((h) => h.actorUserId).filter((x): x is number => x !== null))];
-  const people = new Map((ids.length ? await services.db.manager.find(User, { where: { id: In(ids) } }) : []).map((u) => [u.id, u]));
-  return history
-    .slice()
-    .reverse()
-    .map((h) => {
-      const payload = (h.payload ?? {}) as Record<string, unknown>;
-      return {
-        seq: h.seq,
-        event: h.event,
-        label: t(locale, `${prefix}.event_done.${h.event}`),
-        from: h.fromState ? t(locale, `${prefix}.state.${h.fromState}`) : '',
-        to: t(locale, `${prefix}.state.${h.toState}`),
-        changed: h.fromState !== h.toState,
-        actor: h.actorUserId === null ? t(locale, 'role.system') : (people.get(h.actorUserId)?.displayName ?? h.actorName),
-        role: h.actorRole,
-        at: isoInZone(h.at, timeZone).slice(0, 16).replace('T', ' '),
-        details: (details ?? reasonOnly)(payload, h.event),
-      };
-    });
+  return renderRefusal(e, locale, { states: `${prefix}.state`, stale: `${messages}.form_stale`, notAccepted: `${messages}.form_not_accepted` });
 }

@@ -1,7 +1,5 @@
 import type { OperationSection } from './operation-sections';
 import { t } from '../../i18n';
-import { CARRIED_OUT } from '../../domain/problems/hard-problem.service';
-import { Operation } from '../../persistence/entities';
 
 /**
  * §3.4 on an operation's page: the hard problems its plan targets and those it
@@ -14,14 +12,11 @@ export const problemsSection: OperationSection = {
   async view(services, p, locale, operationId) {
     const items = await services.problems.ofOperation(p, operationId);
     if (!items.length) return null;
-    // §3.4: an operation resolves a problem once it was carried out (the service refuses it before).
-    const operation = await services.db.manager.findOneBy(Operation, { id: operationId, brigadeId: p.brigadeId });
-    const carriedOut = operation !== null && CARRIED_OUT.includes(operation.state);
     return {
       operationId,
       back: `/operations/${operationId}`,
       resolveLabel: t(locale, 'hp.section_resolve'),
-      items: items.map(({ problem, version, allowedEvents, targeted, resolvedHere }) => ({
+      items: items.map(({ problem, version, targeted, resolvedHere, mayResolveHere }) => ({
         id: problem.id,
         title: problem.title,
         state: problem.state,
@@ -30,7 +25,7 @@ export const problemsSection: OperationSection = {
         version,
         targeted,
         resolvedHere,
-        canResolve: carriedOut && allowedEvents.includes('RESOLVE'),
+        canResolve: mayResolveHere,
       })),
     };
   },

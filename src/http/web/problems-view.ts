@@ -1,14 +1,16 @@
-import type { Services } from '../../container';
-import { AppError, EventNotAcceptedError, ForbiddenError, StaleVersionError } from '../../errors';
-import { describeFieldProblem, type Locale, t } from '../../i18n';
-import type { Squad, WorkflowHistory } from '../../persistence/entities';
-import { readJson } from '../../persistence/sql';
+import type { AppError } from '../../errors';
+import { type Locale, t } from '../../i18n';
+import { type Refusal, refusalOf as renderRefusal } from './refusal';
+import type { Squad } from '../../persistence/entities';
+import { type TimelineWords, wordsOf } from './timeline';
+import type { StepFormState } from './step-route';
+import { readJson } from '../../persistence/columns';
 import { isoInZone, localToInstantIso } from '../../time';
+import { localName } from '../../i18n/local-name';
 
-/** What the hard-problem and border-notice pages share: form fields, refusals, timelines. */
+/** What the hard-problem and border-notice pages share: form fields, refusals, timeline words. */
 
 export type Prefix = 'hp' | 'bn';
-type Body = Record<string, unknown>;
 
 export const str = (v: unknown): string => (v === undefined || v === null ? '' : Array.isArray(v) ? String(v[0] ?? '') : String(v));
 export const list = (v: unknown): string[] => (Array.isArray(v) ? v.map(String) : v === undefined || v === '' ? [] : [String(v)]);
@@ -21,54 +23,26 @@ export function instantOf(v: unknown, timeZone: string): string | undefined {
 }
 
 export const localNow = (d: Date, timeZone: string) => isoInZone(d, timeZone).slice(0, 16);
-export const squadLabel = (s: Squad | undefined, locale: Locale) => (s ? (locale === 'en' ? s.nameEn : s.name) : '');
-export const squadsOf = (ids: unknown, squadById: Map<number, Squad>, locale: Locale) => readJson<number[]>(ids).map((id) => squadLabel(squadById.get(id), locale));
+export const squadsOf = (ids: unknown, squadById: Map<number, Squad>, locale: Locale) => readJson<number[]>(ids).map((id) => localName(locale, squadById.get(id)));
 
-export interface Refusal {
-  errors: Record<string, string>;
-  banner: { kind: 'error' | 'warning'; text: string };
-}
+export type { Refusal };
 
-/** A refusal as a form shows it: a message beside each named field and a banner saying what happened. */
+/** A hard problem's or border notice's refusal: an error of one of a list's entries (`squads.1`) is shown by the list. */
 export function refusalOf(e: AppError, locale: Locale, prefix: Prefix): Refusal {
-  const errors: Record<string, string> = {};
-  for (const [field, code] of Object.entries(e.fields)) errors[field.replace(/\.\d+(\..*)?$/, '')] = describeFieldProblem(locale, code);
-  for (const p of e.problems) if (p.field) errors[p.field] = describeFieldProblem(locale, p.code, p.params);
-  if (e instanceof StaleVersionError) return { errors, banner: { kind: 'warning', text: t(locale, 'pm.form_stale', { state: t(locale, `${prefix}.state.${e.currentState}`) }) } };
-  if (e instanceof EventNotAcceptedError) return { errors, banner: { kind: 'warning', text: t(locale, 'pm.form_not_accepted', { state: t(locale, `${prefix}.state.${e.currentState}`) }) } };
-  if (e instanceof ForbiddenError) return { errors, banner: { kind: 'error', text: t(locale, `reason.${e.reason}`) } };
-  const general = e.problems.filter((p) => !p.field).map((p) => describeFieldProblem(locale, p.code, p.params));
-  return { errors, banner: { kind: 'error', text: [t(locale, 'form.fix_fields'), ...general].join(' ') } };
+  return renderRefusal(e, locale, { states: `${prefix}.state`, stale: 'pm.form_stale', notAccepted: 'pm.form_not_accepted', fieldOf: (path) => path.replace(/\.\d+(\..*)?$/, '') });
 }
 
 /** History payload fields worth showing in a timeline, with the words that label them. */
 const DETAIL_FIELDS: Record<string, string> = { note: 'hp.field.note', reason: 'bn.field.reason', origin: 'hp.field.origin', outcome: 'hp.field.outcome', caller: 'hp.field.caller', intoId: 'hp.field.into' };
 
-/** A record's history, newest first, with who did what and why. */
-export async function timelineOf(services: Services, history: WorkflowHistory[], locale: Locale, timeZone: string, prefix: Prefix) {
-  const ids = [...new Set(history.map((h) => h.actorUserId).filter((x): x is number => x !== null))];
-  const people = new Map((await services.org.usersByIds(ids)).map((u) => [u.id, u]));
+/** A hard problem's or border notice's timeline words: what a step carried (the report's own fields are on the page). */
+export function problemTimelineWords(locale: Locale, prefix: Prefix): TimelineWords {
   const valueOf = (field: string, v: unknown) => (field === 'origin' ? t(locale, `hp.origin.${v}`) : field === 'outcome' ? t(locale, `hp.outcome.${v}`) : field === 'intoId' ? `#${v}` : String(v));
-  return history
-    .slice()
-    .reverse()
-    .map((h) => {
-      const payload = readJson<Record<string, unknown>>(h.payload ?? {}) ?? {};
-      return {
-        seq: h.seq,
-        event: h.event,
-        label: t(locale, `${prefix}.event_done.${h.event}`),
-        from: h.fromState ? t(locale, `${prefix}.state.${h.fromState}`) : '',
-        to: t(locale, `${prefix}.state.${h.toState}`),
-        changed: h.fromState !== h.toState,
-        actor: h.actorUserId === null ? t(locale, 'role.system') : (people.get(h.actorUserId)?.displayName ?? h.actorName),
-        role: h.actorRole,
-        at: isoInZone(h.at, timeZone).slice(0, 16).replace('T', ' '),
-        details: Object.keys(DETAIL_FIELDS)
-          .filter((f) => h.event !== 'CREATE' && payload[f] !== undefined && payload[f] !== null && payload[f] !== '')
-          .map((f) => ({ label: t(locale, DETAIL_FIELDS[f]), value: valueOf(f, payload[f]) })),
-      };
-    });
+  return wordsOf(prefix, (payload, event) =>
+    Object.keys(DETAIL_FIELDS)
+      .filter((f) => event !== 'CREATE' && payload[f] !== undefined && payload[f] !== null && payload[f] !== '')
+      .map((f) => ({ label: t(locale, DETAIL_FIELDS[f]), value: valueOf(f, payload[f]) })),
+  );
 }
 
 export type FieldKind = 'text' | 'textarea' | 'number' | 'datetime' | 'select';
@@ -81,14 +55,7 @@ export interface StepFieldSpec {
   labelPrefix?: string;
 }
 
-export interface StepFormState {
-  type: string;
-  values: Body;
-  refusal: Refusal;
-  status: number;
-}
-
-/** One step form of a record's page: its fields with what was typed (kept on a refusal) and the errors beside them. */
+/** One step form of a hard problem's or border notice's page (views/partials/step-form.hbs): its fields with what was typed (kept on a refusal) and the errors beside them. */
 export function stepForm(
   o: { type: string; prefix: Prefix; action: string; tone: string; fields: StepFieldSpec[]; version: number; defaults?: Record<string, string> },
   locale: Locale,
@@ -113,7 +80,11 @@ export function stepForm(
         label: t(locale, `${o.prefix}.field.${f.name}`),
         value,
         error: mine?.refusal.errors[f.name],
-        choices: (f.options ?? []).map((v) => ({ value: v, label: t(locale, `${f.labelPrefix}${v}`), selected: v === value })),
+        // A text is a name or a title (200 characters at most); a number names a record (an id, from 1).
+        maxlength: f.kind === 'text' ? 200 : undefined,
+        min: f.kind === 'number' ? 1 : undefined,
+        blank: f.kind === 'select' ? t(locale, 'form.choose') : undefined,
+        options: (f.options ?? []).map((v) => ({ value: v, label: t(locale, `${f.labelPrefix}${v}`), selected: v === value })),
       };
     }),
   };

@@ -3,18 +3,22 @@ import type { Services } from '../../container';
 import type { Principal } from '../../domain/org/org.service';
 import type { BorderNoticeEventInput } from '../../domain/problems/border-notice.service';
 import type { ProblemEventInput, ProblemReportInput } from '../../domain/problems/hard-problem.inputs';
-import { AppError, ValidationError } from '../../errors';
+import { AppError } from '../../errors';
 import { type Locale, t } from '../../i18n';
 import type { HardProblem, Squad } from '../../persistence/entities';
+import { maySendNotice } from '../../../workflows/border-notice';
 import { BORDER_NOTICE_STATES } from '../../../workflows/border-notice';
 import { CALLBACK_OUTCOMES, HARD_PROBLEM_STATES, PROBLEM_CATEGORIES, PROBLEM_SOURCES, REBOUND_ORIGINS } from '../../../workflows/hard-problem';
 import { idParam } from '../api/params';
 import { lightOf } from '../../domain/oversight/lights';
 import { listProblemsQuery, noticeEventSchemas, problemEventSchemas, reportProblemSchema, sendNoticeSchema } from '../schemas/problem.schema';
 import { parseInput } from '../validate';
-import { countInbox } from './inbox.routes';
 import { answerFor } from './locals';
-import { type Refusal, type StepFieldSpec, type StepFormState, instantOf, list, localNow, refusalOf, squadLabel, squadsOf, stepForm, str, timelineOf } from './problems-view';
+import { type StepFormState, stepFormRoute } from './step-route';
+import { type Refusal, type StepFieldSpec, instantOf, list, localNow, problemTimelineWords, refusalOf, squadsOf, stepForm, str } from './problems-view';
+import { timelineOf } from './timeline';
+import { localName } from '../../i18n/local-name';
+import { signedIn } from '../signed-in';
 
 type Body = Record<string, unknown>;
 
@@ -83,6 +87,14 @@ export function formToProblemEvent(type: string, body: Body, timeZone: string): 
   return out;
 }
 
+/** A border notice step's form as the API's event body. */
+function formToNoticeEvent(type: string, body: Body): Body {
+  const event: Body = { type, expectedVersion: versionOf(body) };
+  if (type === 'CLOSE') event.reason = str(body.reason);
+  if (type === 'TO_PROBLEM') event.problem = { category: str(body.category), ...(str(body.title).trim() ? { title: str(body.title) } : {}) };
+  return event;
+}
+
 /** The report form as the API's body. Evidence: one item a line, `description | where it is kept`. */
 export function formToReport(body: Body): Body {
   const evidence = str(body.evidence)
@@ -107,15 +119,21 @@ export function formToReport(body: Body): Body {
   return out;
 }
 
+/** What the hard-problem pages use: the problems, the organisation, the history's check, the clock. */
+type ProblemServices = Pick<Services, 'problems' | 'org' | 'historyChain' | 'clock'>;
+
+/** What the border-notice pages use: the notices, the organisation, the history's check, the clock. */
+type NoticeServices = Pick<Services, 'borderNotices' | 'org' | 'historyChain' | 'clock'>;
+
 const isLocal = (p: string) => /^\/operations\/\d+$/.test(p);
 
 /** §3.4, R7: the hard problems — list, report (with likely duplicates), page with its steps. Same use cases as the API. */
-export function problemPages(services: Services): Router {
+export function problemPages(services: ProblemServices): Router {
   const r = Router();
   const { problems } = services;
 
   r.get('/', async (req, res) => {
-    const p = req.principal!;
+    const p = signedIn(req);
     const raw = Object.fromEntries(Object.entries(req.query).filter(([, v]) => typeof v === 'string' && v !== '')) as Record<string, string>;
     const q = parseInput(listProblemsQuery, raw);
     const page = await problems.list(p, q);
@@ -128,7 +146,7 @@ export function problemPages(services: Services): Router {
       states: HARD_PROBLEM_STATES.map((s) => ({ value: s, label: t(req.locale, `hp.state.${s}`), selected: raw.state === s })),
       sources: PROBLEM_SOURCES.map((s) => ({ value: s, label: t(req.locale, `source.${s}`), selected: raw.source === s })),
       categories: PROBLEM_CATEGORIES.map((c) => ({ value: c, label: t(req.locale, `hp.category.${c}`), selected: raw.category === c })),
-      squads: squads.map((s) => ({ value: s.code, label: squadLabel(s, req.locale), selected: raw.squad === s.code })),
+      squads: squads.map((s) => ({ value: s.code, label: localName(req.locale, s), selected: raw.squad === s.code })),
       rows: page.items.map((x) => problemRow(x, page.squadById, req.locale)),
       nextUrl: page.nextCursor ? `/problems?${new URLSearchParams([...keep, ['cursor', page.nextCursor]]).toString()}` : null,
       firstUrl: raw.cursor ? `/problems?${keep.toString()}` : null,
@@ -136,13 +154,13 @@ export function problemPages(services: Services): Router {
   });
 
   r.get('/new', async (req, res) => {
-    const p = req.principal!;
+    const p = signedIn(req);
     const values: Body = { source: typeof req.query.source === 'string' ? req.query.source : '', squads: p.squad ? [p.squad.code] : [] };
     res.render('problems/form', await reportFormView(services, p, req.locale, { values }));
   });
 
   r.post('/', async (req, res) => {
-    const p = req.principal!;
+    const p = signedIn(req);
     const body = (req.body ?? {}) as Body;
     try {
       const input = parseInput(reportProblemSchema, formToReport(body)) as ProblemReportInput;
@@ -151,7 +169,6 @@ export function problemPages(services: Services): Router {
         const duplicates = await problems.duplicates(p, { category: input.category, location: input.location });
         if (duplicates.length) {
           answerFor(res, '/problems/new');
-          await countInbox(services, req, res);
           res.render('problems/form', await reportFormView(services, p, req.locale, { values: body, duplicates }));
           return;
         }
@@ -161,7 +178,6 @@ export function problemPages(services: Services): Router {
     } catch (e) {
       if (!(e instanceof AppError) || e.status >= 500) throw e;
       answerFor(res, '/problems/new');
-      await countInbox(services, req, res);
       res.status(e.status).render('problems/form', await reportFormView(services, p, req.locale, { values: body, refusal: refusalOf(e, req.locale, 'hp') }));
     }
   });
@@ -169,30 +185,24 @@ export function problemPages(services: Services): Router {
   r.get('/:id', async (req, res) => {
     const id = idParam(req.params.id);
     const done = typeof req.query.done === 'string' ? req.query.done : '';
-    res.render('problems/show', { ...(await problemPage(services, req.principal!, req.locale, id)), flash: done ? { kind: 'ok', text: t(req.locale, `hp.done.${done}`) } : undefined });
+    res.render('problems/show', { ...(await problemPage(services, signedIn(req), req.locale, id)), flash: done ? { kind: 'ok', text: t(req.locale, `hp.done.${done}`) } : undefined });
   });
 
-  r.post('/:id/events/:type', async (req, res) => {
-    const p = req.principal!;
-    const id = idParam(req.params.id);
-    const type = String(req.params.type);
-    const body = (req.body ?? {}) as Body;
-    const back = str(body.back);
-    try {
-      if (!Object.hasOwn(PROBLEM_FORMS, type)) throw new ValidationError(`No form for ${type}`, { type: 'invalid' });
-      const input = parseInput(problemEventSchemas[type as keyof typeof problemEventSchemas], formToProblemEvent(type, body, p.timeZone)) as ProblemEventInput;
-      await problems.send(p, id, input);
+  stepFormRoute(r, {
+    forms: PROBLEM_FORMS,
+    send: async (p, id, type, body) => {
+      await problems.send(p, id, parseInput(problemEventSchemas[type as keyof typeof problemEventSchemas], formToProblemEvent(type, body, p.timeZone)) as ProblemEventInput);
       // Resolving from the operation's page goes back there (one step, §3.4).
-      res.redirect(303, isLocal(back) ? `${back}?done=problem_${type.toLowerCase()}#problems` : `/problems/${id}?done=${type.toLowerCase()}`);
-    } catch (e) {
-      if (!(e instanceof AppError) || e.status >= 500 || e.status === 404) throw e;
+      const back = str(body.back);
+      return isLocal(back) ? `${back}?done=problem_${type.toLowerCase()}#problems` : `/problems/${id}?done=${type.toLowerCase()}`;
+    },
+    refusal: (e, locale) => refusalOf(e, locale, 'hp'),
+    refused: async (req, res, id, form) => {
       answerFor(res, `/problems/${id}`);
-      await countInbox(services, req, res);
-      const form: StepFormState = { type, values: body, refusal: refusalOf(e, req.locale, 'hp'), status: e.status };
-      const view = await problemPage(services, p, req.locale, id, form);
-      const kept = view.forms.some((f) => f.type === type) ? null : keptInput(body, req.locale);
-      res.status(e.status).render('problems/show', { ...view, banner: form.refusal.banner, lostInput: kept });
-    }
+      const view = await problemPage(services, signedIn(req), req.locale, id, form);
+      const kept = view.forms.some((f) => f.type === form.type) ? null : keptInput(form.values, req.locale);
+      res.status(form.status).render('problems/show', { ...view, banner: form.refusal.banner, lostInput: kept });
+    },
   });
 
   return r;
@@ -225,11 +235,11 @@ interface ReportFormOptions {
   duplicates?: HardProblem[];
 }
 
-async function reportFormView(services: Services, p: Principal, locale: Locale, o: ReportFormOptions) {
+async function reportFormView(services: Pick<Services, 'problems' | 'org'>, p: Principal, locale: Locale, o: ReportFormOptions) {
   const { groups, squads } = await services.org.organisation(p.brigadeId);
   const chosen = new Set(list(o.values.squads));
   const squadById = new Map(squads.map((s) => [s.id, s]));
-  const squadRow = (s: (typeof squads)[number]) => ({ value: s.code, label: squadLabel(s, locale), checked: chosen.has(s.code) });
+  const squadRow = (s: (typeof squads)[number]) => ({ value: s.code, label: localName(locale, s), checked: chosen.has(s.code) });
   const v = (k: string) => str(o.values[k]);
   const duplicates = o.duplicates
     ? await Promise.all(
@@ -248,7 +258,7 @@ async function reportFormView(services: Services, p: Principal, locale: Locale, 
     sources: PROBLEM_SOURCES.map((s) => ({ value: s, label: t(locale, `source.${s}`), selected: v('source') === s })),
     categories: PROBLEM_CATEGORIES.map((c) => ({ value: c, label: t(locale, `hp.category.${c}`), selected: v('category') === c })),
     squadGroups: [
-      ...groups.map((g) => ({ name: locale === 'en' ? g.group.nameEn : g.group.name, squads: g.squads.filter((s) => s.active).map(squadRow) })),
+      ...groups.map((g) => ({ name: localName(locale, g.group), squads: g.squads.filter((s) => s.active).map(squadRow) })),
       { name: t(locale, 'plan.no_group'), squads: squads.filter((s) => s.groupId === null && s.active).map(squadRow) },
     ].filter((g) => g.squads.length),
     duplicates,
@@ -258,7 +268,7 @@ async function reportFormView(services: Services, p: Principal, locale: Locale, 
 }
 
 /** Everything a problem's page shows: the report, what it gathered, the operations, the steps this user may take, the history. */
-async function problemPage(services: Services, p: Principal, locale: Locale, id: number, form?: StepFormState) {
+async function problemPage(services: ProblemServices, p: Principal, locale: Locale, id: number, form?: StepFormState) {
   const record = await services.problems.get(p, id);
   const history = await services.problems.history(p, id);
   const ctx = record.context;
@@ -283,7 +293,7 @@ async function problemPage(services: Services, p: Principal, locale: Locale, id:
       category: ctx.report.category,
       location: ctx.report.location,
       description: ctx.report.description,
-      squads: ctx.report.squadIds.map((s) => squadLabel(record.squadById.get(s), locale)),
+      squads: ctx.report.squadIds.map((s) => localName(locale, record.squadById.get(s))),
       evidence: ctx.report.evidence,
       hotlineRef: ctx.report.hotlineRef,
       complainant: ctx.report.complainant,
@@ -329,25 +339,25 @@ async function problemPage(services: Services, p: Principal, locale: Locale, id:
           form,
         ),
       ),
-    timeline: await timelineOf(services, history, locale, p.timeZone, 'hp'),
+    timeline: await timelineOf(services.org, history, locale, p.timeZone, problemTimelineWords(locale, 'hp')),
     // The rows shown may be masked (problem.policy.ts): the check reads the stored steps itself.
     historyCheck: await services.historyChain.checkRows(p, 'hard_problem', id, []),
   };
 }
 
 /** R8: border notifications — list, send, page with what a squad leader of the group may make of it. */
-export function borderNoticePages(services: Services): Router {
+export function borderNoticePages(services: NoticeServices): Router {
   const r = Router();
   const { borderNotices } = services;
 
   r.get('/', async (req, res) => {
-    const p = req.principal!;
+    const p = signedIn(req);
     const state = typeof req.query.state === 'string' && (BORDER_NOTICE_STATES as readonly string[]).includes(req.query.state) ? req.query.state : '';
     const page = await borderNotices.list(p, { state: state ? [state] : undefined, cursor: typeof req.query.cursor === 'string' ? req.query.cursor : undefined });
     res.render('border-notices/list', {
       pageTitle: t(req.locale, 'bn.title'),
       nav: 'border-notices',
-      canSend: p.squadId !== null && (p.roles.includes('officer') || p.roles.includes('squad_leader')),
+      canSend: maySendNotice(p).ok,
       states: BORDER_NOTICE_STATES.map((s) => ({ value: s, label: t(req.locale, `bn.state.${s}`), selected: s === state })),
       rows: page.items.map((n) => ({
         id: n.id,
@@ -355,7 +365,7 @@ export function borderNoticePages(services: Services): Router {
         location: n.location,
         what: n.what,
         squads: squadsOf(n.squadIds, page.squadById, req.locale).join('、'),
-        sender: squadLabel(page.squadById.get(n.senderSquadId), req.locale),
+        sender: localName(req.locale, page.squadById.get(n.senderSquadId)),
         seenAt: n.seenAt,
       })),
       nextUrl: page.nextCursor ? `/border-notices?${new URLSearchParams({ ...(state ? { state } : {}), cursor: page.nextCursor }).toString()}` : null,
@@ -363,12 +373,12 @@ export function borderNoticePages(services: Services): Router {
   });
 
   r.get('/new', async (req, res) => {
-    const p = req.principal!;
+    const p = signedIn(req);
     res.render('border-notices/form', await noticeFormView(services, p, req.locale, { values: { squads: p.squad ? [p.squad.code] : [], seenAt: localNow(services.clock.now(), p.timeZone) } }));
   });
 
   r.post('/', async (req, res) => {
-    const p = req.principal!;
+    const p = signedIn(req);
     const body = (req.body ?? {}) as Body;
     try {
       const input = parseInput(sendNoticeSchema, { location: str(body.location), what: str(body.what), squads: list(body.squads), seenAt: instantOf(body.seenAt, p.timeZone) });
@@ -377,7 +387,6 @@ export function borderNoticePages(services: Services): Router {
     } catch (e) {
       if (!(e instanceof AppError) || e.status >= 500) throw e;
       answerFor(res, '/border-notices/new');
-      await countInbox(services, req, res);
       res.status(e.status).render('border-notices/form', await noticeFormView(services, p, req.locale, { values: body, refusal: refusalOf(e, req.locale, 'bn') }));
     }
   });
@@ -385,46 +394,37 @@ export function borderNoticePages(services: Services): Router {
   r.get('/:id', async (req, res) => {
     const id = idParam(req.params.id);
     const done = typeof req.query.done === 'string' ? req.query.done : '';
-    res.render('border-notices/show', { ...(await noticePage(services, req.principal!, req.locale, id)), flash: done ? { kind: 'ok', text: t(req.locale, `bn.done.${done}`) } : undefined });
+    res.render('border-notices/show', { ...(await noticePage(services, signedIn(req), req.locale, id)), flash: done ? { kind: 'ok', text: t(req.locale, `bn.done.${done}`) } : undefined });
   });
 
-  r.post('/:id/events/:type', async (req, res) => {
-    const p = req.principal!;
-    const id = idParam(req.params.id);
-    const type = String(req.params.type);
-    const body = (req.body ?? {}) as Body;
-    try {
-      if (!Object.hasOwn(NOTICE_FORMS, type)) throw new ValidationError(`No form for ${type}`, { type: 'invalid' });
-      const event: Body = { type, expectedVersion: versionOf(body) };
-      if (type === 'CLOSE') event.reason = str(body.reason);
-      if (type === 'TO_PROBLEM') event.problem = { category: str(body.category), ...(str(body.title).trim() ? { title: str(body.title) } : {}) };
-      const input = parseInput(noticeEventSchemas[type as keyof typeof noticeEventSchemas], event) as BorderNoticeEventInput;
-      const result = await borderNotices.act(p, id, input);
-      res.redirect(303, result.problemId ? `/problems/${result.problemId}?done=created` : `/border-notices/${id}?done=${type.toLowerCase()}`);
-    } catch (e) {
-      if (!(e instanceof AppError) || e.status >= 500 || e.status === 404) throw e;
+  stepFormRoute(r, {
+    forms: NOTICE_FORMS,
+    send: async (p, id, type, body) => {
+      const result = await borderNotices.act(p, id, parseInput(noticeEventSchemas[type as keyof typeof noticeEventSchemas], formToNoticeEvent(type, body)) as BorderNoticeEventInput);
+      return result.problemId ? `/problems/${result.problemId}?done=created` : `/border-notices/${id}?done=${type.toLowerCase()}`;
+    },
+    refusal: (e, locale) => refusalOf(e, locale, 'bn'),
+    refused: async (req, res, id, form) => {
       answerFor(res, `/border-notices/${id}`);
-      await countInbox(services, req, res);
-      const form: StepFormState = { type, values: body, refusal: refusalOf(e, req.locale, 'bn'), status: e.status };
-      const view = await noticePage(services, p, req.locale, id, form);
-      const kept = view.forms.some((f) => f.type === type) ? null : keptInput(body, req.locale);
-      res.status(e.status).render('border-notices/show', { ...view, banner: form.refusal.banner, lostInput: kept });
-    }
+      const view = await noticePage(services, signedIn(req), req.locale, id, form);
+      const kept = view.forms.some((f) => f.type === form.type) ? null : keptInput(form.values, req.locale);
+      res.status(form.status).render('border-notices/show', { ...view, banner: form.refusal.banner, lostInput: kept });
+    },
   });
 
   return r;
 }
 
-async function noticeFormView(services: Services, p: Principal, locale: Locale, o: { values: Body; refusal?: Refusal }) {
+async function noticeFormView(services: Pick<Services, 'org'>, p: Principal, locale: Locale, o: { values: Body; refusal?: Refusal }) {
   const { groups, squads } = await services.org.organisation(p.brigadeId);
   const chosen = new Set(list(o.values.squads));
-  const squadRow = (s: (typeof squads)[number]) => ({ value: s.code, label: squadLabel(s, locale), checked: chosen.has(s.code) });
+  const squadRow = (s: (typeof squads)[number]) => ({ value: s.code, label: localName(locale, s), checked: chosen.has(s.code) });
   return {
     pageTitle: t(locale, 'bn.new_title'),
     nav: 'border-notices',
     values: { location: str(o.values.location), what: str(o.values.what), seenAt: str(o.values.seenAt) },
     squadGroups: [
-      ...groups.map((g) => ({ name: locale === 'en' ? g.group.nameEn : g.group.name, squads: g.squads.filter((s) => s.active).map(squadRow) })),
+      ...groups.map((g) => ({ name: localName(locale, g.group), squads: g.squads.filter((s) => s.active).map(squadRow) })),
       { name: t(locale, 'plan.no_group'), squads: squads.filter((s) => s.groupId === null && s.active).map(squadRow) },
     ].filter((g) => g.squads.length),
     errors: o.refusal?.errors ?? {},
@@ -432,7 +432,7 @@ async function noticeFormView(services: Services, p: Principal, locale: Locale, 
   };
 }
 
-async function noticePage(services: Services, p: Principal, locale: Locale, id: number, form?: StepFormState) {
+async function noticePage(services: NoticeServices, p: Principal, locale: Locale, id: number, form?: StepFormState) {
   const record = await services.borderNotices.get(p, id);
   const history = await services.borderNotices.history(p, id);
   const ctx = record.context;
@@ -447,8 +447,8 @@ async function noticePage(services: Services, p: Principal, locale: Locale, id: 
       location: ctx.report.location,
       what: ctx.report.what,
       seenAt: new Date(ctx.report.seenAt),
-      squads: ctx.report.squadIds.map((s) => squadLabel(record.squadById.get(s), locale)),
-      sender: squadLabel(record.squadById.get(ctx.senderSquadId), locale),
+      squads: ctx.report.squadIds.map((s) => localName(locale, record.squadById.get(s))),
+      sender: localName(locale, record.squadById.get(ctx.senderSquadId)),
       sentBy: user(ctx.sentBy),
       problemId: ctx.problemId,
       operationId: ctx.operationId,
@@ -464,7 +464,7 @@ async function noticePage(services: Services, p: Principal, locale: Locale, id: 
           form,
         ),
       ),
-    timeline: await timelineOf(services, history, locale, p.timeZone, 'bn'),
+    timeline: await timelineOf(services.org, history, locale, p.timeZone, problemTimelineWords(locale, 'bn')),
     historyCheck: await services.historyChain.checkRows(p, 'border_notice', id, history),
   };
 }

@@ -3,6 +3,8 @@ import type { Principal } from '../../domain/org/org.service';
 import { AppError, ValidationError } from '../../errors';
 import type { Locale } from '../../i18n';
 import { idParam } from '../api/params';
+import { signedIn } from '../signed-in';
+import type { Refusal } from './refusal';
 
 /** A step form sent back refused: which, what was typed, how it was refused, the status to answer with. */
 export interface RefusedStep<R> {
@@ -12,8 +14,12 @@ export interface RefusedStep<R> {
   status: number;
 }
 
+/** A refused step form as every record's page shows it again: the views/partials/step-form.hbs form opened, with what was typed and why. */
+export type StepFormState = RefusedStep<Refusal>;
+
 /**
- * `POST /:id/events/:type` of a record's page: a step form (STYLE habit 1 —
+ * `POST /:id/events/:type` of every record's page (operations, hard problems,
+ * border notices, goods, transfers, group plans, meetings): a step form (STYLE habit 1 —
  * the same domain command as the API). The form's fields are sent as the
  * event; then on to where `send` says, or the record's page again with the
  * refusal by each field and what the user typed kept. Errors that are not a
@@ -37,7 +43,7 @@ export function stepFormRoute<R>(
     try {
       // Own keys only: `constructor` or `toString` in the path is no form (it was an object's member, and a 500).
       if (!Object.hasOwn(route.forms, type)) throw new ValidationError(`No form for ${type}`, { type: 'invalid' });
-      res.redirect(303, await route.send(req.principal!, id, type, body));
+      res.redirect(303, await route.send(signedIn(req), id, type, body));
     } catch (e) {
       if (!(e instanceof AppError) || e.status >= 500 || e.status === 404) throw e;
       await route.refused(req, res, id, { type, values: body, refusal: route.refusal(e, req.locale), status: e.status });

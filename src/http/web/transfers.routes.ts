@@ -6,13 +6,16 @@ import type { Principal } from '../../domain/org/org.service';
 import { AppError, ConflictError, ForbiddenError, ValidationError } from '../../errors';
 import { type Locale, t } from '../../i18n';
 import type { Squad } from '../../persistence/entities';
-import { CASE_TRANSFER_STATES, isLeaderOf, mayProposeTransfer } from '../../../workflows/case-transfer';
+import { CASE_TRANSFER_STATES, mayProposeTransfer } from '../../../workflows/case-transfer';
 import { hasRole } from '../../../workflows/shared/actor';
 import { idParam } from '../api/params';
 import { createCaseSchema, createTransferSchema, transferEventSchemas } from '../schemas/case.schema';
 import { parseInput } from '../validate';
-import { type Refusal, refusalOf, squadLabel, timelineOf } from './plans-meetings-view';
-import { stepFormRoute } from './step-route';
+import { type Refusal, refusalOf } from './plans-meetings-view';
+import { timelineOf, wordsOf } from './timeline';
+import { type StepFormState, stepFormRoute } from './step-route';
+import { localName } from '../../i18n/local-name';
+import { signedIn } from '../signed-in';
 
 type Body = Record<string, unknown>;
 const str = (v: unknown): string => (v === undefined || v === null ? '' : Array.isArray(v) ? String(v[0] ?? '') : String(v));
@@ -34,6 +37,9 @@ const materialLabel = (locale: Locale, code: string) => {
   const label = t(locale, `material.${code}`);
   return label === `material.${code}` ? code : label;
 };
+
+/** What the transfer pages use: cases and transfers, the organisation, the history's check. */
+type TransferServices = Pick<Services, 'cases' | 'org' | 'historyChain'>;
 
 /** A case form post as the API's body. */
 export function formToCase(body: Body): Record<string, unknown> {
@@ -78,12 +84,12 @@ export function formToTransferEvent(type: string, body: Body): Record<string, un
 }
 
 /** R10: the case register and case transfers on the web. Same use cases as the API. */
-export function casePages(services: Services): Router {
+export function casePages(services: Pick<Services, 'cases' | 'clock'>): Router {
   const r = Router();
   const { cases } = services;
 
   r.get('/', async (req, res) => {
-    const p = req.principal!;
+    const p = signedIn(req);
     const squad = typeof req.query.squad === 'string' ? req.query.squad : '';
     const cursor = typeof req.query.cursor === 'string' && req.query.cursor ? req.query.cursor : undefined;
     const page = await cases.listCases(p, { squad: squad || undefined, cursor, limit: 50 });
@@ -91,10 +97,10 @@ export function casePages(services: Services): Router {
       pageTitle: t(req.locale, 'case.title'),
       nav: 'cases',
       canRegister: hasRole(p, 'squad_leader') && p.squadId !== null,
-      squads: activeSquads(page.squadById).map((s) => ({ value: s.code, label: squadLabel(s, req.locale), selected: s.code === squad })),
+      squads: activeSquads(page.squadById).map((s) => ({ value: s.code, label: localName(req.locale, s), selected: s.code === squad })),
       rows: page.items.map((c) => {
         const latest = page.transferById.get(c.id);
-        return { id: c.id, reference: c.reference, party: c.partyName, violation: c.violation, handling: squadLabel(page.squadById.get(c.handlingSquadId), req.locale), openedOn: c.openedOn, operation: c.operationId, transferState: latest?.state ?? null };
+        return { id: c.id, reference: c.reference, party: c.partyName, violation: c.violation, handling: localName(req.locale, page.squadById.get(c.handlingSquadId)), openedOn: c.openedOn, operation: c.operationId, transferState: latest?.state ?? null };
       }),
       nextUrl: page.nextCursor ? `/cases?${new URLSearchParams({ ...(squad ? { squad } : {}), cursor: page.nextCursor }).toString()}` : null,
     });
@@ -106,7 +112,7 @@ export function casePages(services: Services): Router {
   });
 
   r.post('/', async (req, res) => {
-    const p = req.principal!;
+    const p = signedIn(req);
     const body = (req.body ?? {}) as Body;
     try {
       const id = await cases.registerCase(p, parseInput(createCaseSchema, formToCase(body)) as NewCaseInput);
@@ -118,11 +124,11 @@ export function casePages(services: Services): Router {
   });
 
   r.get('/:id', async (req, res) => {
-    const p = req.principal!;
+    const p = signedIn(req);
     const record = await cases.getCase(p, idParam(req.params.id));
     const c = record.case;
     const now = services.clock.now();
-    const sq = (id: number | null) => (id === null ? '' : squadLabel(record.squadById.get(id), req.locale));
+    const sq = (id: number | null) => (id === null ? '' : localName(req.locale, record.squadById.get(id)));
     res.render('cases/show', {
       pageTitle: `${t(req.locale, 'case.title')} ${c.reference}`,
       nav: 'cases',
@@ -161,12 +167,12 @@ function caseFormView(locale: Locale, values: Body, refused?: Refusal) {
 }
 
 /** R10: the transfers list, the propose form, a transfer's page and its steps. */
-export function transferPages(services: Services): Router {
+export function transferPages(services: TransferServices): Router {
   const r = Router();
   const { cases } = services;
 
   r.get('/', async (req, res) => {
-    const p = req.principal!;
+    const p = signedIn(req);
     const q = req.query as Record<string, string | undefined>;
     const filters = {
       state: CASE_TRANSFER_STATES.includes(q.state as never) ? q.state : undefined,
@@ -175,12 +181,12 @@ export function transferPages(services: Services): Router {
     };
     const page = await cases.list(p, { ...filters, cursor: q.cursor || undefined, limit: 50 });
     const keep = new URLSearchParams(Object.entries(filters).filter(([, v]) => v) as Array<[string, string]>);
-    const sq = (id: number | null) => (id === null ? '' : squadLabel(page.squadById.get(id), req.locale));
+    const sq = (id: number | null) => (id === null ? '' : localName(req.locale, page.squadById.get(id)));
     res.render('transfers/list', {
       pageTitle: t(req.locale, 'transfer.title'),
       nav: 'transfers',
       states: CASE_TRANSFER_STATES.map((s) => ({ value: s, label: t(req.locale, `transfer.state.${s}`), selected: s === filters.state })),
-      squads: activeSquads(page.squadById).map((s) => ({ value: s.code, label: squadLabel(s, req.locale), selected: s.code === filters.squad })),
+      squads: activeSquads(page.squadById).map((s) => ({ value: s.code, label: localName(req.locale, s), selected: s.code === filters.squad })),
       lights: ['green', 'amber', 'red'].map((l) => ({ value: l, label: t(req.locale, `light.${l}`), selected: l === filters.light })),
       rows: page.items.map((tr) => ({
         id: tr.id,
@@ -200,7 +206,7 @@ export function transferPages(services: Services): Router {
   });
 
   r.get('/new', async (req, res) => {
-    const p = req.principal!;
+    const p = signedIn(req);
     const caseId = idParam(typeof req.query.case === 'string' ? req.query.case : undefined);
     // The form is offered only to those who may propose now (the domain decides again on the post).
     const record = await cases.getCase(p, caseId);
@@ -211,7 +217,7 @@ export function transferPages(services: Services): Router {
   });
 
   r.post('/', async (req, res) => {
-    const p = req.principal!;
+    const p = signedIn(req);
     const body = (req.body ?? {}) as Body;
     const { body: input, codes } = formToTransfer(body);
     try {
@@ -235,7 +241,7 @@ export function transferPages(services: Services): Router {
   r.get('/:id', async (req, res) => {
     const id = idParam(req.params.id);
     const done = typeof req.query.done === 'string' ? req.query.done : '';
-    res.render('transfers/show', { ...(await transferPage(services, req.principal!, req.locale, id)), flash: done ? { kind: 'ok', text: t(req.locale, `transfer.done.${done}`) } : undefined });
+    res.render('transfers/show', { ...(await transferPage(services, signedIn(req), req.locale, id)), flash: done ? { kind: 'ok', text: t(req.locale, `transfer.done.${done}`) } : undefined });
   });
 
   stepFormRoute(r, {
@@ -252,7 +258,7 @@ export function transferPages(services: Services): Router {
 }
 
 /** The propose form: the case, the receiving squad, the package (required items from config first), the note. */
-async function proposeView(services: Services, p: Principal, locale: Locale, caseId: number, values: Body, refused?: Refusal) {
+async function proposeView(services: Pick<Services, 'cases'>, p: Principal, locale: Locale, caseId: number, values: Body, refused?: Refusal) {
   const record = await services.cases.getCase(p, caseId);
   const required = services.cases.requiredMaterials();
   const typed = typedMaterials(values);
@@ -261,11 +267,11 @@ async function proposeView(services: Services, p: Principal, locale: Locale, cas
   return {
     pageTitle: t(locale, 'transfer.new_title'),
     nav: 'transfers',
-    c: { id: record.case.id, reference: record.case.reference, handling: squadLabel(record.squadById.get(record.case.handlingSquadId), locale), violation: record.case.violation, location: record.case.location },
+    c: { id: record.case.id, reference: record.case.reference, handling: localName(locale, record.squadById.get(record.case.handlingSquadId)), violation: record.case.violation, location: record.case.location },
     allowed: record.mayPropose,
     squads: activeSquads(record.squadById)
       .filter((s) => s.id !== record.case.handlingSquadId)
-      .map((s) => ({ value: s.code, label: squadLabel(s, locale), selected: s.code === toSquad })),
+      .map((s) => ({ value: s.code, label: localName(locale, s), selected: s.code === toSquad })),
     materials: [...required, 'other'].map((code) => ({
       code,
       label: materialLabel(locale, code),
@@ -280,26 +286,19 @@ async function proposeView(services: Services, p: Principal, locale: Locale, cas
   };
 }
 
-interface StepFormState {
-  type: string;
-  values: Body;
-  refusal: Refusal;
-  status: number;
-}
-
-async function renderRefused(req: Request, res: Response, services: Services, id: number, form: StepFormState) {
-  const view = await transferPage(services, req.principal!, req.locale, id, form);
+async function renderRefused(req: Request, res: Response, services: TransferServices, id: number, form: StepFormState) {
+  const view = await transferPage(services, signedIn(req), req.locale, id, form);
   // A form the user may no longer send still shows what they typed.
   const kept = view.forms.some((f) => f.type === form.type) ? null : str(form.values.reason).trim() ? [{ label: t(req.locale, 'field.reason'), value: str(form.values.reason) }] : null;
   res.status(form.status).render('transfers/show', { ...view, banner: form.refusal.banner, lostInput: kept });
 }
 
 /** Everything a transfer's page shows: the case, the package, the answer and designation, the clock, the steps this user may take, the history. */
-async function transferPage(services: Services, p: Principal, locale: Locale, id: number, form?: StepFormState) {
+async function transferPage(services: TransferServices, p: Principal, locale: Locale, id: number, form?: StepFormState) {
   const record = await services.cases.get(p, id);
   const history = await services.cases.history(p, id);
   const ctx = record.context;
-  const sq = (sid: number | null) => (sid === null ? '' : squadLabel(record.squadById.get(sid), locale));
+  const sq = (sid: number | null) => (sid === null ? '' : localName(locale, record.squadById.get(sid)));
   const person = (uid: number | null) => (uid === null ? '' : (record.userById.get(uid)?.displayName ?? ''));
   const required = services.cases.requiredMaterials();
   return {
@@ -351,29 +350,15 @@ async function transferPage(services: Services, p: Principal, locale: Locale, id
               label: t(locale, f.name === 'squad' ? 'field.designatedSquad' : `field.${f.name}`),
               value: typed,
               error: mine?.refusal.errors[f.name],
-              options: f.kind === 'squad' ? activeSquads(record.squadById).map((s) => ({ value: s.code, label: squadLabel(s, locale), selected: s.code === typed, side: s.id === ctx.fromSquadId || s.id === ctx.toSquadId })) : [],
+              // The squad designated is chosen from the active squads (the two sides marked ·).
+              is_select: f.kind === 'squad',
+              blank: f.kind === 'squad' ? '—' : undefined,
+              options: f.kind === 'squad' ? activeSquads(record.squadById).map((s) => ({ value: s.code, label: localName(locale, s), selected: s.code === typed, side: s.id === ctx.fromSquadId || s.id === ctx.toSquadId })) : [],
             };
           }),
         };
       }),
-    timeline: await timelineOf(services, history, locale, p.timeZone, 'transfer' as Parameters<typeof timelineOf>[4]),
+    timeline: await timelineOf(services.org, history, locale, p.timeZone, wordsOf('transfer')),
     historyCheck: await services.historyChain.checkRows(p, 'case_transfer', id, history),
   };
-}
-
-/** The inbox's transfers: what waits on this user (R10), oldest limit first. */
-export async function transferInboxItems(services: Services, p: Principal, locale: Locale) {
-  const { items, caseById, now } = await services.cases.waiting(p);
-  const squads = new Map((await services.org.squads(p.brigadeId)).map((s) => [s.id, s]));
-  return items.map((tr) => ({
-    id: tr.id,
-    reference: caseById.get(tr.caseId)?.reference ?? '',
-    state: tr.state,
-    from: squadLabel(squads.get(tr.fromSquadId), locale),
-    to: squadLabel(squads.get(tr.toSquadId), locale),
-    dueAt: tr.dueAt,
-    light: lightFromProjection(tr, now),
-    overdue: tr.dueAt ? tr.dueAt.getTime() < now.getTime() : false,
-    action: tr.state === 'proposed' && isLeaderOf(p, tr.toSquadId) ? 'ACCEPT' : 'DESIGNATE',
-  }));
 }

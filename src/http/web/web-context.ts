@@ -1,9 +1,8 @@
 import type { NextFunction, Request, Response } from 'express';
-import type { OrgService } from '../../domain/org/org.service';
+import type { OrgService, Principal } from '../../domain/org/org.service';
 import type { Clock } from '../../clock';
 import { AuthenticationError, ForbiddenError } from '../../errors';
 import { DEFAULT_LOCALE, LOCALES, type Locale, pickLocale } from '../../i18n';
-import type { Role } from '../../../workflows/shared/actor';
 
 declare module 'express-session' {
   interface SessionData {
@@ -65,10 +64,11 @@ export function requireUser(req: Request, res: Response, next: NextFunction): vo
   throw new AuthenticationError('Sign in first');
 }
 
-export function requireRole(...roles: Role[]) {
+/** Pages for those a domain policy lets in (e.g. `mayAdministerBrigade`); others are refused (403, "this page is for another post"). */
+export function requirePolicy(may: (p: Principal) => boolean) {
   return (req: Request, _res: Response, next: NextFunction): void => {
-    if (req.principal && roles.some((r) => req.principal!.roles.includes(r))) return next();
-    throw new ForbiddenError(`Only ${roles.join(' / ')}`, 'role_required');
+    if (req.principal && may(req.principal)) return next();
+    throw new ForbiddenError('This page is for another post', 'role_required');
   };
 }
 

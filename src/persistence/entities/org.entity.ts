@@ -27,8 +27,8 @@ export class Brigade {
   since!: string;
 }
 
-export const SQUAD_KINDS = ['street', 'commercial', 'scenic', 'mobile'] as const;
-export type SquadKind = (typeof SQUAD_KINDS)[number];
+import type { SquadKind } from '../../../workflows/shared/org';
+export { SQUAD_KINDS, type SquadKind } from '../../../workflows/shared/org';
 
 /** R3: neighbouring squads form a linkage group; member order matters (R9). */
 @Entity('linkage_groups')

@@ -19,6 +19,7 @@ import { CurrentResolutionOnly1796526120000 } from './20261206T0302-current-reso
 import { BrigadeSince1796529600000 } from './20261206T0400-brigade-since';
 import { ApiTokenExpiry1796533200000 } from './20261206T0500-api-token-expiry';
 import { JobRunBrigades1796536800000 } from './20261206T0600-job-run-brigades';
+import { CorrectionsForEditedMigrations1796605200000 } from './20261207T0100-corrections-for-edited-migrations';
 
 /** Every migration, oldest first. Never edit one that has landed: add a new one. */
 export const MIGRATIONS = [
@@ -43,4 +44,5 @@ export const MIGRATIONS = [
   BrigadeSince1796529600000,
   ApiTokenExpiry1796533200000,
   JobRunBrigades1796536800000,
+  CorrectionsForEditedMigrations1796605200000,
 ];

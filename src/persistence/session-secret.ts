@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
-import type { Config } from '../../../config';
-import type { Database } from '../../persistence/data-source';
-import { sql } from '../../persistence/sql';
+import type { Config } from '../../config';
+import type { Database } from './data-source';
+import { sql } from './sql';
 
 /**
  * The secret that signs session cookies: SESSION_SECRET if set; otherwise one

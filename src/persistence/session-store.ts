@@ -1,8 +1,8 @@
 import session, { type SessionData } from 'express-session';
 import type { EntityManager } from 'typeorm';
-import type { Clock } from '../../clock';
-import type { Database } from '../../persistence/data-source';
-import { sql, readDate } from '../../persistence/sql';
+import type { Clock } from '../clock';
+import type { Database } from './data-source';
+import { sql, readDate } from './sql';
 
 /**
  * express-session's store on our own database (connect-typeorm does not
