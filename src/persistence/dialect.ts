@@ -84,3 +84,8 @@ export function insertIgnore(m: EntityManager): string {
 export function lockedForRead<T extends ObjectLiteral>(m: EntityManager, q: SelectQueryBuilder<T>): SelectQueryBuilder<T> {
   return isSqlite(m) ? q : q.setLock('pessimistic_read');
 }
+
+/** SQL for the hours from one datetime expression to another (fractional). */
+export function hoursBetween(m: EntityManager, from: string, to: string): string {
+  return isSqlite(m) ? `(julianday(${to}) - julianday(${from})) * 24.0` : `TIMESTAMPDIFF(SECOND, ${from}, ${to}) / 3600.0`;
+}

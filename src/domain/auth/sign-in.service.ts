@@ -3,9 +3,10 @@ import type { Config } from '../../../config';
 import type { Clock } from '../../clock';
 import { AppError, AuthenticationError } from '../../errors';
 import type { Database } from '../../persistence/data-source';
-import { readDate, sql } from '../../persistence/sql';
+import { readDate } from '../../persistence/sql';
 import { insertUnlessPresent } from '../../persistence/dialect';
 import type { OrgService, Principal } from '../org/org.service';
+import { blockThrottleKey, countFailure, deleteThrottleKey, giveBackFailure, sweepThrottle, throttleBlocks, throttleRow } from './auth.queries';
 
 /** 429: too many failed sign-ins from this account or address; wait `retryAfterSeconds`. */
 export class SignInThrottledError extends AppError {
@@ -71,14 +72,11 @@ export class SignInService {
   async sweep(): Promise<number> {
     const now = this.clock.now();
     const windowStart = new Date(now.getTime() - this.config.auth.failureWindowMinutes * 60_000);
-    const deleted = await this.db.transaction((m) =>
-      sql(m, 'DELETE FROM sign_in_throttle WHERE first_failure_at <= ? AND (blocked_until IS NULL OR blocked_until <= ?)', [windowStart, now]),
-    );
-    return deleted.affected;
+    return this.db.transaction((m) => sweepThrottle(m, windowStart, now));
   }
 
-  private async refuseIfBlocked(keys: string[]): Promise<void> {
-    const { rows } = await sql<{ blocked_until: unknown }>(this.db.manager, 'SELECT blocked_until FROM sign_in_throttle WHERE throttle_key IN (?, ?)', keys);
+  private async refuseIfBlocked(keys: [string, string]): Promise<void> {
+    const rows = await throttleBlocks(this.db.manager, keys);
     this.throwIfBlocked(rows.map((r) => readDate(r.blocked_until)));
   }
 
@@ -102,22 +100,14 @@ export class SignInService {
       for (const key of [...keys].sort()) {
         await this.ensureRow(m, key, now);
         // The row is locked from here to the commit: attempts on this key take their places one after another.
-        const counted = await sql(
-          m,
-          `UPDATE sign_in_throttle
-              SET failures = CASE WHEN first_failure_at <= ? THEN 1 ELSE failures + 1 END,
-                  first_failure_at = CASE WHEN first_failure_at <= ? THEN ? ELSE first_failure_at END,
-                  last_failure_at = ?
-            WHERE throttle_key = ? AND (blocked_until IS NULL OR blocked_until <= ?)`,
-          [windowStart, windowStart, now, now, key, now],
-        );
-        const { rows } = await sql<{ failures: number; blocked_until: unknown }>(m, 'SELECT failures, blocked_until FROM sign_in_throttle WHERE throttle_key = ?', [key]);
-        if (counted.affected === 0) this.throwIfBlocked([readDate(rows[0]?.blocked_until)]);
-        const over = Number(rows[0].failures) - a.maxFailures;
+        const counted = await countFailure(m, key, windowStart, now);
+        const row = await throttleRow(m, key);
+        if (!counted) this.throwIfBlocked([readDate(row?.blocked_until)]);
+        const over = Number(row!.failures) - a.maxFailures;
         // The attempt that reaches the limit blocks the key for everyone after it, before its own check.
         if (over >= 0) {
           const until = new Date(now.getTime() + Math.min(a.blockSeconds * 1000 * 2 ** over, MAX_BLOCK_MS));
-          await sql(m, 'UPDATE sign_in_throttle SET blocked_until = ? WHERE throttle_key = ?', [until, key]);
+          await blockThrottleKey(m, key, until);
         }
         out.push({ key, blocked: over >= 0 });
       }
@@ -134,7 +124,7 @@ export class SignInService {
   /** The right password: the account's failures are forgotten; the address gives back its place (and a block it set). */
   private async succeeded(account: string, from: Reserved): Promise<void> {
     await this.db.transaction(async (m) => {
-      await sql(m, 'DELETE FROM sign_in_throttle WHERE throttle_key = ?', [account]);
+      await deleteThrottleKey(m, account);
       await this.giveBack(m, from);
     });
   }
@@ -147,10 +137,6 @@ export class SignInService {
   }
 
   private async giveBack(m: EntityManager, r: Reserved): Promise<void> {
-    await sql(
-      m,
-      `UPDATE sign_in_throttle SET failures = failures - 1${r.blocked ? ', blocked_until = NULL' : ''} WHERE throttle_key = ? AND failures > 0`,
-      [r.key],
-    );
+    await giveBackFailure(m, r.key, r.blocked);
   }
 }

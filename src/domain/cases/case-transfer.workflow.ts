@@ -17,7 +17,7 @@ import {
 import type { DeadlineSpec, EngineActor, StepRecord, WorkflowDefinition } from '../../engine/workflow-definition';
 import { ConflictError } from '../../errors';
 import { Squad } from '../../persistence/entities';
-import { sql } from '../../persistence/sql';
+import { claimCaseForTransfer, endCaseTransfer, transferReferences } from './cases.queries';
 import { insertRow, updateRow } from '../../persistence/rows';
 import { amberAtOf } from '../oversight/lights';
 
@@ -79,12 +79,8 @@ async function projectTransfer(config: Readonly<Config>, m: EntityManager, step:
     updated_at: step.at,
   };
   if (step.previous === null) {
-    const claimed = await sql(
-      m,
-      'UPDATE cases SET open_transfer_id = ?, updated_at = ? WHERE id = ? AND brigade_id = ? AND handling_squad_id = ? AND open_transfer_id IS NULL',
-      [step.instanceId, step.at, ctx.caseId, step.brigadeId, ctx.fromSquadId],
-    );
-    if (claimed.affected !== 1) throw new ConflictError('The case already has a transfer under way, or has moved to another squad', 'transfer_open');
+    const claimed = await claimCaseForTransfer(m, { caseId: ctx.caseId, brigadeId: step.brigadeId, fromSquadId: ctx.fromSquadId, transferId: step.instanceId, at: step.at });
+    if (!claimed) throw new ConflictError('The case already has a transfer under way, or has moved to another squad', 'transfer_open');
     const all = {
       id: step.instanceId,
       brigade_id: step.brigadeId,
@@ -100,9 +96,7 @@ async function projectTransfer(config: Readonly<Config>, m: EntityManager, step:
   }
   await updateRow(m, 'case_transfers', step.instanceId, columns);
   if (!open) {
-    const squad = competentSquad(ctx, state);
-    if (squad !== null) await sql(m, 'UPDATE cases SET handling_squad_id = ?, open_transfer_id = NULL, updated_at = ? WHERE id = ?', [squad, step.at, ctx.caseId]);
-    else await sql(m, 'UPDATE cases SET open_transfer_id = NULL, updated_at = ? WHERE id = ?', [step.at, ctx.caseId]);
+    await endCaseTransfer(m, ctx.caseId, competentSquad(ctx, state), step.at);
   }
 }
 
@@ -117,11 +111,7 @@ export async function transferFlagContext(
 ): Promise<Map<number, { rule: string; kind: string; groupId: null; squadId: number | null; recordType: string; recordId: number; title: string }>> {
   const ids = late.filter((d) => d.workflow === 'case_transfer').map((d) => d.instanceId);
   if (!ids.length) return new Map();
-  const { rows } = await sql<{ id: number; to_squad_id: number; reference: string }>(
-    m,
-    `SELECT t.id, t.to_squad_id, c.reference FROM case_transfers t JOIN cases c ON c.id = t.case_id WHERE t.id IN (${ids.map(() => '?').join(', ')})`,
-    ids,
-  );
+  const rows = await transferReferences(m, ids);
   const kindOf = new Map(late.map((d) => [d.instanceId, d.kind]));
   return new Map(
     rows.map((r) => [

@@ -21,6 +21,7 @@ import { decodeCursor, encodeCursor } from '../../persistence/cursor';
 import { type Light, lightOf } from '../oversight/lights';
 import type { CaseFilters, NewCaseInput, NewTransferInput, TransferEventInput, TransferFilters } from './case.inputs';
 import { type CaseTransferWorkflow, transferFacts } from './case-transfer.workflow';
+import { type WaitingTransfers, countWaitingTransfers, listCases, listTransfers, waitingTransfers } from './cases.queries';
 import { type CaseOperationFacts, caseOperationProblems, mayRegisterCase } from './case.policy';
 
 /** A transfer's clock (§3.5): the open limit of its waiting state and its light; nothing when nothing waits. */
@@ -173,11 +174,9 @@ export class CaseService {
     const m = this.db.manager;
     const limit = Math.min(Math.max(f.limit ?? 50, 1), 200);
     const squads = await m.find(Squad, { where: { brigadeId: p.brigadeId } });
-    const q = m.createQueryBuilder(Case, 'c').where('c.brigade_id = :b', { b: p.brigadeId });
-    if (f.squad) q.andWhere('c.handling_squad_id = :s', { s: this.squadByCode(squads, f.squad, 'squad').id });
-    if (f.operation !== undefined) q.andWhere('c.operation_id = :o', { o: f.operation });
-    if (f.cursor) q.andWhere('c.id < :cursor', { cursor: decodeCursor(f.cursor) });
-    const rows = await q.orderBy('c.id', 'DESC').take(limit + 1).getMany();
+    const handlingSquadId = f.squad ? this.squadByCode(squads, f.squad, 'squad').id : undefined;
+    const beforeId = f.cursor ? decodeCursor(f.cursor) : undefined;
+    const rows = await listCases(m, { brigadeId: p.brigadeId, handlingSquadId, operationId: f.operation, beforeId, take: limit + 1 });
     const items = rows.slice(0, limit);
     return {
       items,
@@ -281,19 +280,17 @@ export class CaseService {
     const limit = Math.min(Math.max(f.limit ?? 50, 1), 200);
     const now = this.clock.now();
     const squads = await m.find(Squad, { where: { brigadeId: p.brigadeId } });
-    const q = m.createQueryBuilder(CaseTransfer, 't').where('t.brigade_id = :b', { b: p.brigadeId });
-    if (f.state) q.andWhere('t.state = :state', { state: f.state });
-    if (f.squad) {
-      const s = this.squadByCode(squads, f.squad, 'squad');
-      q.andWhere('(t.from_squad_id = :s OR t.to_squad_id = :s OR t.designated_squad_id = :s)', { s: s.id });
-    }
-    if (f.case !== undefined) q.andWhere('t.case_id = :c', { c: f.case });
-    // §3.5's thresholds on the projection's columns (portable: no date arithmetic in SQL).
-    if (f.light === 'red') q.andWhere('t.due_at < :now', { now });
-    if (f.light === 'amber') q.andWhere('t.amber_at <= :now AND t.due_at >= :now', { now });
-    if (f.light === 'green') q.andWhere('t.amber_at > :now', { now });
-    if (f.cursor) q.andWhere('t.id < :cursor', { cursor: decodeCursor(f.cursor) });
-    const rows = await q.orderBy('t.id', 'DESC').take(limit + 1).getMany();
+    const squadId = f.squad ? this.squadByCode(squads, f.squad, 'squad').id : undefined;
+    const beforeId = f.cursor ? decodeCursor(f.cursor) : undefined;
+    const rows = await listTransfers(m, {
+      brigadeId: p.brigadeId,
+      state: f.state,
+      squadId,
+      caseId: f.case,
+      light: f.light ? { is: f.light, now } : undefined,
+      beforeId,
+      take: limit + 1,
+    });
     const items = rows.slice(0, limit);
     const cases = items.length ? await m.find(Case, { where: { id: In([...new Set(items.map((t) => t.caseId))]) } }) : [];
     return {
@@ -311,28 +308,24 @@ export class CaseService {
    */
   async waiting(p: Principal): Promise<{ items: CaseTransfer[]; caseById: Map<number, Case>; now: Date }> {
     const m = this.db.manager;
-    const q = m.createQueryBuilder(CaseTransfer, 't').where('t.brigade_id = :b', { b: p.brigadeId });
-    const parts: string[] = [];
-    if (hasRole(p, 'squad_leader') && p.squadId !== null) parts.push("(t.state = 'proposed' AND t.to_squad_id = :own)");
-    if (hasRole(p, 'legal')) parts.push("t.state = 'disputed'");
-    if (!parts.length) return { items: [], caseById: new Map(), now: this.clock.now() };
-    q.andWhere(`(${parts.join(' OR ')})`, { own: p.squadId });
-    const items = await q.orderBy('t.due_at', 'ASC').addOrderBy('t.id', 'ASC').take(50).getMany();
+    const items = await waitingTransfers(m, this.waitingFor(p), 50);
+    if (!items.length) return { items: [], caseById: new Map(), now: this.clock.now() };
     const cases = items.length ? await m.find(Case, { where: { id: In([...new Set(items.map((t) => t.caseId))]) } }) : [];
     return { items, caseById: new Map(cases.map((c) => [c.id, c])), now: this.clock.now() };
   }
 
   /** How many transfers wait on this user (the number in the navigation). */
   async waitingCount(p: Principal): Promise<number> {
-    const parts: string[] = [];
-    if (hasRole(p, 'squad_leader') && p.squadId !== null) parts.push("(t.state = 'proposed' AND t.to_squad_id = :own)");
-    if (hasRole(p, 'legal')) parts.push("t.state = 'disputed'");
-    if (!parts.length) return 0;
-    return this.db.manager
-      .createQueryBuilder(CaseTransfer, 't')
-      .where('t.brigade_id = :b', { b: p.brigadeId })
-      .andWhere(`(${parts.join(' OR ')})`, { own: p.squadId })
-      .getCount();
+    return countWaitingTransfers(this.db.manager, this.waitingFor(p));
+  }
+
+  /** What waits on whom: proposals to a squad leader's squad, disputes for the legal section. */
+  private waitingFor(p: Principal): WaitingTransfers {
+    return {
+      brigadeId: p.brigadeId,
+      proposedTo: hasRole(p, 'squad_leader') && p.squadId !== null ? p.squadId : undefined,
+      disputed: hasRole(p, 'legal'),
+    };
   }
 
   /** The cases of an operation, each with its latest transfer (the operation page's section). */

@@ -1,9 +1,9 @@
 import type { Config } from '../../../config';
 import type { Database } from '../../persistence/data-source';
 import { Squad } from '../../persistence/entities';
-import { sql } from '../../persistence/sql';
 import type { Principal } from '../org/org.service';
-import { type BucketContext, type FactSource, TOUCHED, type TouchedSql, bucketSql, byBucket, sumFacts } from './facts';
+import { type SquadFactRow, type SquadStatementName, SQUAD_STATEMENTS, squadFactRows } from './assessment.queries';
+import { type FactSource, TOUCHED, type TouchedSql, byBucket, sumFacts } from './facts';
 import { figurePeriod, monthsOfPeriod } from './figure-period';
 import type { FactSet, MonthFacts } from './month-facts';
 
@@ -42,108 +42,71 @@ export interface SquadAssessment {
 }
 
 const n = (v: unknown) => Number(v ?? 0) || 0;
-const COMPLETED = "o.state IN ('holding', 'awaiting_audit', 'closed')";
 
-/** Per-squad facts, keyed `<squad id>:<name>` (flags also `g<group id>:flags`), one statement per source for every squad and month. */
+/**
+ * Per-squad facts, keyed `<squad id>:<name>` (flags also `g<group id>:flags`), one statement per source for every
+ * squad and month (SQUAD_STATEMENTS, assessment.queries.ts: the source's name is its statement's).
+ */
 interface SquadSourceSpec {
-  name: string;
+  name: SquadStatementName;
   cacheable: boolean;
-  /** The instant that places a record in a month. */
-  column: string;
-  statement: (bucket: string) => string;
-  params: (ctx: BucketContext) => unknown[];
   fields: string[];
-  keyOf?: (row: Record<string, unknown>) => string;
+  keyOf?: (row: SquadFactRow) => string;
   /** Where its facts lie (FactSource.touched). */
   touched: readonly TouchedSql[];
 }
 
-function squadSource({ name, cacheable, column, statement, params, fields, touched, keyOf = (r) => String(n(r.squad)) }: SquadSourceSpec): FactSource {
+function squadSource({ name, cacheable, fields, touched, keyOf = (r) => String(n(r.squad)) }: SquadSourceSpec): FactSource {
+  const { column, statement } = SQUAD_STATEMENTS[name];
   return {
     name: `squads.${name}`,
     cacheable,
     touched,
     fingerprint: `${squadSource.toString()}\n${column}\n${statement('?')}\n${fields.join(',')}\n${keyOf.toString()}`,
+    queries: [squadFactRows],
     load: async (ctx) => {
-      const b = bucketSql(column, ctx.bounds);
-      const { rows } = await sql<Record<string, unknown> & { b: unknown }>(ctx.m, statement(b.sql), [...b.params, ...params(ctx)]);
+      const rows = await squadFactRows(ctx.m, name, { brigadeId: ctx.scope.brigadeId, bounds: ctx.bounds, now: ctx.now });
       return byBucket(ctx.bounds, rows, (f, r) => fields.forEach((k) => (f[`${keyOf(r)}:${k}`] = (f[`${keyOf(r)}:${k}`] ?? 0) + n(r[k]))));
     },
   };
 }
-
-const range = ({ scope, bounds }: BucketContext) => [scope.brigadeId, bounds[0], bounds[bounds.length - 1]];
 
 /** R14: what the assessment reads, every squad at once; months are kept once over (month-facts.ts), flags read live. */
 export const SQUAD_SOURCES: FactSource[] = [
   squadSource({
     name: 'lines',
     cacheable: true,
-    column: 'o.actual_start',
     touched: [TOUCHED.start],
-    statement: (b) => `SELECT ${b} AS b, os.squad_id AS squad, COUNT(DISTINCT o.id) AS ops, COUNT(DISTINCT CASE WHEN o.counts_toward_minimum = 1 AND ${COMPLETED} THEN o.id END) AS qualifying,
-              SUM(CASE WHEN ${COMPLETED} THEN COALESCE(os.officers, 0) ELSE 0 END) AS officers,
-              SUM(CASE WHEN ${COMPLETED} THEN COALESCE(os.educated, 0) + COALESCE(os.handled, 0) ELSE 0 END) AS results,
-              SUM(CASE WHEN ${COMPLETED} AND COALESCE(os.officers, 0) > 0 AND COALESCE(os.educated, 0) + COALESCE(os.handled, 0) = 0 THEN 1 ELSE 0 END) AS idle
-         FROM operations o JOIN operation_squads os ON os.operation_id = o.id
-        WHERE o.brigade_id = ? AND o.actual_start >= ? AND o.actual_start < ? AND o.state <> 'cancelled'
-        GROUP BY b, os.squad_id`,
-    params: range,
     fields: ['ops', 'qualifying', 'officers', 'results', 'idle'],
   }),
   squadSource({
     name: 'led',
     cacheable: true,
-    column: 'o.actual_start',
     touched: [TOUCHED.start],
-    statement: (b) => `SELECT ${b} AS b, o.lead_squad_id AS squad, COUNT(*) AS led FROM operations o
-        WHERE o.brigade_id = ? AND o.actual_start >= ? AND o.actual_start < ? AND o.counts_toward_minimum = 1 AND ${COMPLETED}
-        GROUP BY b, o.lead_squad_id`,
-    params: range,
     fields: ['led'],
   }),
   squadSource({
     name: 'audits',
     cacheable: true,
-    column: 'h.at',
     touched: [TOUCHED.audits],
-    statement: (b) => `SELECT ${b} AS b, o.host_squad_id AS squad, SUM(CASE WHEN h.kind = 'audit_pass' THEN 1 ELSE 0 END) AS passed, COUNT(*) AS audits
-         FROM holding_records h JOIN operations o ON o.id = h.operation_id
-        WHERE h.brigade_id = ? AND h.kind IN ('audit_pass', 'audit_fail') AND h.at >= ? AND h.at < ?
-        GROUP BY b, o.host_squad_id`,
-    params: range,
     fields: ['passed', 'audits'],
   }),
   squadSource({
     name: 'limits',
     cacheable: true,
-    column: 'd.due_at',
     touched: [TOUCHED.deadlines],
-    statement: (b) => `SELECT ${b} AS b, o.host_squad_id AS squad, SUM(CASE WHEN d.outcome = 'met' THEN 1 ELSE 0 END) AS met, COUNT(*) AS due
-         FROM workflow_deadlines d JOIN operations o ON o.id = d.instance_id
-        WHERE d.brigade_id = ? AND d.workflow = 'operation' AND d.kind = 'results' AND d.due_at >= ? AND d.due_at < ? AND (d.closed_at IS NOT NULL OR d.due_at < ?)
-        GROUP BY b, o.host_squad_id`,
-    params: (ctx) => [...range(ctx), ctx.now],
     fields: ['met', 'due'],
   }),
   squadSource({
     name: 'incidents',
     cacheable: true,
-    column: 'i.occurred_at',
     touched: [TOUCHED.incidents],
-    statement: (b) => `SELECT ${b} AS b, o.host_squad_id AS squad, COUNT(*) AS incidents FROM operation_incidents i JOIN operations o ON o.id = i.operation_id
-        WHERE i.brigade_id = ? AND i.occurred_at >= ? AND i.occurred_at < ? GROUP BY b, o.host_squad_id`,
-    params: range,
     fields: ['incidents'],
   }),
   squadSource({
     name: 'flags',
     cacheable: false,
-    column: 'f.raised_at',
     touched: [],
-    statement: (b) => `SELECT ${b} AS b, f.squad_id AS squad, f.group_id AS grp, COUNT(*) AS flags FROM flags f
-        WHERE f.brigade_id = ? AND f.raised_at >= ? AND f.raised_at < ? GROUP BY b, f.squad_id, f.group_id`,
-    params: range,
     fields: ['flags'],
     keyOf: (r) => (r.squad !== null ? String(n(r.squad)) : r.grp !== null ? `g${n(r.grp)}` : 'brigade'),
   }),

@@ -3,7 +3,10 @@ import { readDate } from '../../persistence/sql';
 import type { DrillRow } from './figures.service';
 import {
   type DrillAsk,
-  type Row,
+  type DrillOperationRow,
+  type OfOperationColumns,
+  type PlanNumberColumns,
+  type ResultSumRow,
   drillAudits,
   drillChanges,
   drillFlags,
@@ -29,38 +32,41 @@ export interface DrillContext extends DrillAsk {
  * (newest first, one more than the page), `row` what one of them adds to the
  * figure and why. The rows of a page add up to the figure.
  */
-export interface DrillSource {
-  read(m: EntityManager, ask: DrillContext): Promise<Row[]>;
-  row(r: Row, ask: DrillContext): DrillRow;
+export interface DrillSource<R = unknown> {
+  read(m: EntityManager, ask: DrillContext): Promise<R[]>;
+  row(r: R, ask: DrillContext): DrillRow;
 }
 
+/** A source whose `row` reads the rows its `read` gives (the table below holds sources of every row type). */
+const source = <R>(s: DrillSource<R>): DrillSource => s as DrillSource;
+
 const COMPLETED = ['holding', 'awaiting_audit', 'closed'];
-const RESULT_COLUMN: Record<string, string> = { person_times: 'officers', vehicle_times: 'vehicles', educated: 'educated', handled: 'handled' };
+const RESULT_COLUMN: Record<string, keyof Omit<ResultSumRow, 'id'>> = { person_times: 'officers', vehicle_times: 'vehicles', educated: 'educated', handled: 'handled' };
 
 /** The brigade's number of an operation's plan from a row's `number_year`, `number_seq` (null for a draft never filed). */
-function numberFrom(r: Row): { year: number; seq: number } | null {
+function numberFrom(r: PlanNumberColumns): { year: number; seq: number } | null {
   return r.number_seq === null || r.number_seq === undefined ? null : { year: Number(r.number_year), seq: Number(r.number_seq) };
 }
 
 /** An operation's row as every operations drill-down shows it, with what it adds and why. */
-function operationRow(r: Row, value: number, why: DrillRow['why']): DrillRow {
+function operationRow(r: DrillOperationRow, value: number, why: DrillRow['why']): DrillRow {
   return { id: Number(r.id), link: `/operations/${r.id}`, at: readDate(r.actual_start), title: String(r.title), number: numberFrom(r), value, why, state: String(r.state) };
 }
 
 /** A record of an operation (incident, audit, time limit, step): linked to the operation, titled by it. */
-function ofOperation(r: Row, at: unknown, value: number, why: DrillRow['why']): DrillRow {
+function ofOperation(r: OfOperationColumns, at: unknown, value: number, why: DrillRow['why']): DrillRow {
   return { id: Number(r.id), link: `/operations/${r.op}`, at: readDate(at), title: String(r.title), number: numberFrom(r), value, why };
 }
 
-const hoursOf = (r: Row) => (r.actual_hours === null ? '—' : Number(r.actual_hours));
-const completed = (r: Row) => COMPLETED.includes(String(r.state));
+const hoursOf = (r: Pick<DrillOperationRow, 'actual_hours'>) => (r.actual_hours === null ? '—' : Number(r.actual_hours));
+const completed = (r: Pick<DrillOperationRow, 'state'>) => COMPLETED.includes(String(r.state));
 
 export const DRILL_SOURCES: Record<DrillKind, DrillSource> = {
-  operations: {
+  operations: source({
     read: (m, ask) => drillOperations(m, ask, { lateOnly: false }),
     row: (r) => operationRow(r, 1, { key: 'why.operation_began', params: { state: String(r.state), hours: hoursOf(r) } }),
-  },
-  qualifying: {
+  }),
+  qualifying: source({
     read: (m, ask) => drillOperations(m, ask, { lateOnly: false }),
     row: (r) => {
       const hours = hoursOf(r);
@@ -68,14 +74,14 @@ export const DRILL_SOURCES: Record<DrillKind, DrillSource> = {
       if (counts) return operationRow(r, 1, { key: 'why.qualifies', params: { hours } });
       return operationRow(r, 0, { key: `why.not_${!completed(r) ? 'completed' : r.kind === 'ad_hoc' ? 'ad_hoc' : 'short'}`, params: { hours } });
     },
-  },
+  }),
   // R6: late entries are the operations whose start was recorded long after it happened.
-  late_entries: {
+  late_entries: source({
     read: (m, ask) => drillOperations(m, ask, { lateOnly: true }),
     row: (r) => operationRow(r, 1, { key: 'why.late_entry', params: { hours: Number(r.late_entry_hours) } }),
-  },
+  }),
   // The page of operations first (in the order of the index on the actual start), then their result lines in the scope.
-  results: {
+  results: source({
     async read(m, ask) {
       const ops = await drillOperations(m, ask, { lateOnly: false });
       const sums = await resultSums(m, ask.scope, ops.map((r) => r.id));
@@ -83,12 +89,12 @@ export const DRILL_SOURCES: Record<DrillKind, DrillSource> = {
     },
     row: (r, ask) => {
       if (!completed(r)) return operationRow(r, 0, { key: 'why.not_completed', params: { hours: hoursOf(r) } });
-      const value = Number((r.sums as Row | undefined)?.[RESULT_COLUMN[ask.indicator.id]] ?? 0);
+      const value = Number(r.sums?.[RESULT_COLUMN[ask.indicator.id]] ?? 0);
       return operationRow(r, value, { key: 'why.result_lines', params: { value } });
     },
-  },
+  }),
   // 出勤不出力: a completed operation's result line with officers sent and nothing educated or handled.
-  idle: {
+  idle: source({
     read: drillIdle,
     row: (r) => ({
       id: Number(r.id),
@@ -99,31 +105,31 @@ export const DRILL_SOURCES: Record<DrillKind, DrillSource> = {
       value: Number(r.idle_lines),
       why: { key: 'why.idle', params: { squad: String(r.squad), squadEn: String(r.squad_en), others: Number(r.squads) - 1, officers: Number(r.officers) } },
     }),
-  },
-  incidents: {
+  }),
+  incidents: source({
     read: (m, ask) => drillIncidents(m, ask, { seriousOnly: ask.indicator.id === 'incidents_serious' }),
     row: (r) => ofOperation(r, r.at, 1, { key: 'why.incident', params: { type: String(r.type), severity: String(r.severity) } }),
-  },
-  audits: {
+  }),
+  audits: source({
     read: drillAudits,
     row: (r) => ofOperation(r, r.at, r.kind === 'audit_pass' ? 1 : 0, { key: `why.${r.kind}`, params: {} }),
-  },
-  limits: {
+  }),
+  limits: source({
     read: (m, ask) => drillLimits(m, ask, ask.indicator.id.replace('ontime_', ''), ask.now),
     row: (r) => {
       const met = r.closed !== null && r.outcome === 'met';
       return ofOperation(r, r.due, met ? 1 : 0, { key: met ? 'why.limit_met' : r.closed === null ? 'why.limit_open_late' : 'why.limit_late', params: {} });
     },
-  },
-  changes: {
+  }),
+  changes: source({
     read: (m, ask) => drillChanges(m, ask, changeEvent(ask.indicator)),
     row: (r, ask) => {
       const payload = (typeof r.payload === 'string' ? JSON.parse(r.payload) : r.payload) as { reason?: string } | null;
       const key = changeEvent(ask.indicator) === 'RETURN' ? 'why.returned' : 'why.cancelled';
       return ofOperation(r, r.at, 1, { key, params: { reason: payload?.reason ?? '', actor: String(r.actor) } });
     },
-  },
-  flags: {
+  }),
+  flags: source({
     read: (m, ask) => drillFlags(m, ask, { resolved: ask.indicator.id !== 'flags_raised' }),
     row: (r) => ({
       id: Number(r.id),
@@ -133,9 +139,9 @@ export const DRILL_SOURCES: Record<DrillKind, DrillSource> = {
       value: 1,
       why: { key: 'why.flag', params: { kind: String(r.kind), status: String(r.status) } },
     }),
-  },
+  }),
   // R15: the problems behind the figure, newest first (in memory: a brigade has dozens a year, not thousands).
-  problems: {
+  problems: source({
     async read(m, ask) {
       let rows: DrillRow[];
       if (ask.indicator.id === 'problems_resolved') {
@@ -151,12 +157,12 @@ export const DRILL_SOURCES: Record<DrillKind, DrillSource> = {
       rows.sort((a, b) => (b.at?.getTime() ?? 0) - (a.at?.getTime() ?? 0) || b.id - a.id);
       const after = ask.after;
       if (after) rows = rows.filter((r) => (r.at?.getTime() ?? 0) < after.at.getTime() || ((r.at?.getTime() ?? 0) === after.at.getTime() && r.id < after.id));
-      return rows.slice(0, ask.take) as unknown as Row[];
+      return rows.slice(0, ask.take);
     },
-    row: (r) => r as unknown as DrillRow,
-  },
+    row: (r) => r,
+  }),
   // R13: the items themselves; "held" are those registered before the period's end and not dealt with by then.
-  goods: {
+  goods: source({
     read: (m, ask) => drillGoods(m, ask, goodsOutcome(ask.indicator)),
     row: (r, ask) => ({
       id: Number(r.id),
@@ -166,7 +172,7 @@ export const DRILL_SOURCES: Record<DrillKind, DrillSource> = {
       value: 1,
       why: { key: `why.goods_${goodsOutcome(ask.indicator)}`, params: { party: String(r.party), squad: String(r.squad), squadEn: String(r.squad_en), goodsState: String(r.state) } },
     }),
-  },
+  }),
 };
 
 function changeEvent(indicator: Indicator): 'RETURN' | 'CANCEL' {

@@ -1,10 +1,12 @@
 import { createHash } from 'node:crypto';
 import type { Clock } from '../../clock';
 import type { Database } from '../../persistence/data-source';
-import { readDate, sql } from '../../persistence/sql';
+import { readDate } from '../../persistence/sql';
 import { isUniqueViolation } from '../../persistence/dialect';
 import type { Facts, FactSource } from './facts';
+import { squadIdsOfGroup } from './facts.queries';
 import { figurePeriod } from './figure-period';
+import { BEGAN, keptMonthRows, replaceMonths, restampMonths, squadGroups, touchedSpans } from './month-facts.queries';
 import type { FigureScope } from './scope';
 
 /**
@@ -37,10 +39,6 @@ export interface FactSet {
 export const IN_FLIGHT_MARGIN_MS = 5 * 60_000;
 /** A kept month checked and found good is stamped again when its stamp is older than this (keeps the check's scan short). */
 const RESTAMP_AFTER_MS = 60 * 60_000;
-/** For a source that names no `touched`: any month from a changed instance's beginning on. */
-const BEGAN = `SELECT CASE WHEN o.actual_start IS NOT NULL AND o.actual_start < wi.created_at THEN o.actual_start ELSE wi.created_at END AS f, NULL AS t, wi.updated_at AS u
-  FROM workflow_instances wi LEFT JOIN operations o ON o.id = wi.id WHERE wi.brigade_id = ? AND wi.updated_at >= ?`;
-
 interface Month {
   key: string;
   start: Date;
@@ -92,7 +90,7 @@ export class MonthFacts {
       const p = figurePeriod(key, scope.timeZone);
       return { key, start: p.start, end: p.end };
     });
-    const ctx = { m, scope, now, dbKind: this.db.kind };
+    const ctx = { m, scope, now };
     const cacheable = set.sources.filter((s) => s.cacheable);
     const live = set.sources.filter((s) => !s.cacheable);
     const isOver = (mo: Month) => mo.end.getTime() <= now.getTime();
@@ -108,11 +106,7 @@ export class MonthFacts {
     const kept = new Map<string, Facts>();
     let asOf: Date | null = null;
     if (candidatesMonths.length && cacheable.length) {
-      const { rows } = await sql<{ month: string; facts_key: string; facts: string; computed_at: unknown }>(
-        m,
-        `SELECT month, facts_key, facts, computed_at FROM figure_month_facts WHERE brigade_id = ? AND scope_key = ? AND month IN (${candidatesMonths.map(() => '?').join(', ')})`,
-        [scope.brigadeId, scopeKey, ...candidatesMonths.map((mo) => mo.key)],
-      );
+      const rows = await keptMonthRows(m, scope.brigadeId, scopeKey, candidatesMonths.map((mo) => mo.key));
       const candidates = rows.filter((r) => r.facts_key === factsKey).map((r) => ({ ...r, computedAt: readDate(r.computed_at)!, month: candidatesMonths.find((mo) => mo.key === r.month)! }));
       // A month in progress: good while recent. A month over: only if computed after it ended, and nothing that could count in it changed since.
       const recent = exact ? [] : candidates.filter((r) => !isOver(r.month) && now.getTime() - r.computedAt.getTime() < this.liveMonthSeconds * 1000 && r.computedAt.getTime() <= now.getTime());
@@ -179,11 +173,7 @@ export class MonthFacts {
     const statements = [...new Set(sources.flatMap((s) => s.touched ?? [BEGAN]))];
     const spans: Array<[number, number | null, number]> = [];
     if (!statements.length) return spans;
-    const { rows } = await sql<{ f: unknown; t: unknown; u: unknown }>(
-      this.db.manager,
-      statements.join(' UNION ALL '),
-      statements.flatMap(() => [brigadeId, since]),
-    );
+    const rows = await touchedSpans(this.db.manager, statements, brigadeId, since);
     for (const r of rows) {
       const f = readDate(r.f);
       const u = readDate(r.u);
@@ -195,45 +185,26 @@ export class MonthFacts {
   private async factsKey(set: FactSet, scope: FigureScope, sources: FactSource[]): Promise<string> {
     const h = createHash('sha256');
     h.update(`${set.name}\n${scope.timeZone}\n`);
-    for (const s of sources) h.update(`${s.name}\n${s.fingerprint ?? s.load.toString()}\n`);
+    for (const s of sources) h.update(`${s.name}\n${s.fingerprint ?? s.load.toString()}\n${(s.queries ?? []).map((q) => `${q.toString()}\n`).join('')}`);
     if (scope.kind === 'group') {
-      const { rows } = await sql<{ id: unknown }>(this.db.manager, 'SELECT id FROM squads WHERE group_id = ? ORDER BY id', [scope.group!.id]);
-      h.update(rows.map((r) => String(r.id)).join(','));
+      const ids = await squadIdsOfGroup(this.db.manager, scope.group!.id);
+      h.update(ids.map((id) => String(id)).join(','));
     }
     if (set.membership) {
-      const { rows } = await sql<{ id: unknown; group_id: unknown }>(this.db.manager, 'SELECT id, group_id FROM squads WHERE brigade_id = ? ORDER BY id', [scope.brigadeId]);
+      const rows = await squadGroups(this.db.manager, scope.brigadeId);
       h.update(rows.map((r) => `${r.id}:${r.group_id ?? ''}`).join(','));
     }
     return h.digest('hex');
   }
 
   private async restamp(brigadeId: number, scopeKey: string, months: string[], at: Date): Promise<void> {
-    await this.db.transaction((m) =>
-      sql(m, `UPDATE figure_month_facts SET computed_at = ? WHERE brigade_id = ? AND scope_key = ? AND month IN (${months.map(() => '?').join(', ')}) AND computed_at < ?`, [
-        at,
-        brigadeId,
-        scopeKey,
-        ...months,
-        at,
-      ]),
-    );
+    await this.db.transaction((m) => restampMonths(m, brigadeId, scopeKey, months, at));
   }
 
   /** Keeps computed months (replacing older rows). Two readers keeping the same month at once: the second gives way. */
   private async keep(brigadeId: number, scopeKey: string, factsKey: string, months: ReadonlyArray<readonly [string, Facts]>, computedAt: Date): Promise<void> {
     try {
-      await this.db.transaction(async (m) => {
-        await sql(m, `DELETE FROM figure_month_facts WHERE brigade_id = ? AND scope_key = ? AND month IN (${months.map(() => '?').join(', ')})`, [
-          brigadeId,
-          scopeKey,
-          ...months.map(([k]) => k),
-        ]);
-        await sql(
-          m,
-          `INSERT INTO figure_month_facts (brigade_id, scope_key, month, facts_key, facts, computed_at) VALUES ${months.map(() => '(?, ?, ?, ?, ?, ?)').join(', ')}`,
-          months.flatMap(([k, f]) => [brigadeId, scopeKey, k, factsKey, JSON.stringify(f), computedAt]),
-        );
-      });
+      await this.db.transaction((m) => replaceMonths(m, { brigadeId, scopeKey, factsKey }, months, computedAt));
     } catch (e) {
       if (!isUniqueViolation(e)) throw e;
     }

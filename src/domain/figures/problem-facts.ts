@@ -1,6 +1,7 @@
 import type { EntityManager } from 'typeorm';
-import { readDate, readJson, sql } from '../../persistence/sql';
+import { readDate, readJson } from '../../persistence/sql';
 import type { FactSource, Facts } from './facts';
+import { problemReportRows, problemRows, resolutionStepRows, squadIdsOfGroup } from './facts.queries';
 import type { FigureScope } from './scope';
 
 /**
@@ -22,13 +23,10 @@ interface Step {
 
 /** The problems of the brigade in the scope, by id (their squads at the border are JSON text). */
 export async function problemsInScope(m: EntityManager, scope: FigureScope): Promise<Map<number, string>> {
-  const { rows } = await sql<{ id: number; title: string; squad_ids: unknown }>(m, 'SELECT id, title, squad_ids FROM hard_problems WHERE brigade_id = ?', [scope.brigadeId]);
+  const rows = await problemRows(m, scope.brigadeId);
   let squads: number[] | null = null;
   if (scope.kind === 'squad') squads = [scope.squad!.id];
-  if (scope.kind === 'group') {
-    const g = await sql<{ id: number }>(m, 'SELECT id FROM squads WHERE group_id = ?', [scope.group!.id]);
-    squads = g.rows.map((r) => Number(r.id));
-  }
+  if (scope.kind === 'group') squads = await squadIdsOfGroup(m, scope.group!.id);
   const out = new Map<number, string>();
   for (const r of rows) if (!squads || readJson<number[]>(r.squad_ids).some((s) => squads!.includes(s))) out.set(Number(r.id), r.title);
   return out;
@@ -38,11 +36,7 @@ export async function problemsInScope(m: EntityManager, scope: FigureScope): Pro
 export async function resolutionSteps(m: EntityManager, scope: FigureScope, from: Date, to: Date, known?: Map<number, string>): Promise<Step[]> {
   const problems = known ?? (await problemsInScope(m, scope));
   if (!problems.size) return [];
-  const { rows } = await sql<{ id: number; instance_id: number; event: string; at: unknown }>(
-    m,
-    "SELECT h.id, h.instance_id, h.event, h.at FROM workflow_history h JOIN workflow_instances i ON i.id = h.instance_id WHERE h.brigade_id = ? AND i.workflow = 'hard_problem' AND h.event IN ('RESOLVE', 'REBOUND') AND h.at >= ? AND h.at < ? ORDER BY h.at, h.id",
-    [scope.brigadeId, from, to],
-  );
+  const rows = await resolutionStepRows(m, scope.brigadeId, from, to);
   return rows
     .filter((r) => problems.has(Number(r.instance_id)))
     .map((r) => ({ problemId: Number(r.instance_id), title: problems.get(Number(r.instance_id))!, event: r.event, at: readDate(r.at)!, historyId: Number(r.id) }));
@@ -58,18 +52,11 @@ export function heldResolutions(steps: Step[]): Step[] {
 export const problemFacts: FactSource = {
   name: 'hard_problems',
   cacheable: false,
+  queries: [problemRows, squadIdsOfGroup, resolutionStepRows, problemReportRows],
   load: async ({ m, scope, bounds }) => {
     const out: Facts[] = [];
     const problems = await problemsInScope(m, scope);
-    const reported = problems.size
-      ? (
-          await sql<{ id: number; reported_at: unknown }>(m, 'SELECT id, reported_at FROM hard_problems WHERE brigade_id = ? AND reported_at >= ? AND reported_at < ?', [
-            scope.brigadeId,
-            bounds[0],
-            bounds[bounds.length - 1],
-          ])
-        ).rows.filter((r) => problems.has(Number(r.id)))
-      : [];
+    const reported = problems.size ? (await problemReportRows(m, scope.brigadeId, bounds[0], bounds[bounds.length - 1])).filter((r) => problems.has(Number(r.id))) : [];
     const steps = await resolutionSteps(m, scope, bounds[0], bounds[bounds.length - 1], problems);
     for (let i = 0; i < bounds.length - 1; i++) {
       const [from, to] = [bounds[i], bounds[i + 1]];

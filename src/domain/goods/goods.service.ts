@@ -10,7 +10,6 @@ import type { CommandEvent } from '../../engine/workflow-definition';
 import { ForbiddenError, NotFoundError, RuleViolationError, ValidationError } from '../../errors';
 import type { Database } from '../../persistence/data-source';
 import { Case, GoodsItem, GoodsParty, Operation, OperationSquad, Squad, type WorkflowHistory } from '../../persistence/entities';
-import { sql } from '../../persistence/sql';
 import { type Light, lightOf } from '../oversight/lights';
 import { takeNumber } from '../numbering/record-number';
 import { localDateOf } from '../../time';
@@ -20,6 +19,7 @@ import { decodeCursor, encodeCursor } from '../../persistence/cursor';
 import type { GoodsEventInput, GoodsFilters, RegisterGoodsInput } from './goods.inputs';
 import type { GoodsWorkflow } from './goods.workflow';
 import { REGISTERING_STATES, mayRegisterGoods, partyAsSeenBy } from './goods.policy';
+import { heldNearLimit, itemsPerParty, ledgerRows, listGoods, partyCustodians, recountGoodsDetained, registeredByUnit } from './goods.queries';
 import { type RegisterForm, partyNames, registerFormOf } from './goods.read-models';
 
 /** R13: goods are registered during an operation or right after it, while it is held or audited. */
@@ -180,11 +180,7 @@ export class GoodsService {
       }
       // R13: once results are recorded, a squad's goods detained are what its ledger holds (registered later included).
       if (operation.actualEnd !== null) {
-        await sql(
-          m,
-          'UPDATE operation_squads SET goods_detained = (SELECT COUNT(*) FROM goods_items g JOIN goods_parties p ON p.id = g.party_id WHERE g.operation_id = ? AND p.squad_id = ?) WHERE operation_id = ? AND squad_id = ?',
-          [operation.id, actor.squadId, operation.id, actor.squadId],
-        );
+        await recountGoodsDetained(m, operation.id, actor.squadId);
       }
       return { partyId: party.id, itemIds };
     });
@@ -277,23 +273,15 @@ export class GoodsService {
     const m = this.db.manager;
     const limit = Math.min(Math.max(f.limit ?? 50, 1), 200);
     const squads = await m.find(Squad, { where: { brigadeId: actor.brigadeId } });
-    const q = m.createQueryBuilder(GoodsItem, 'g').where('g.brigade_id = :b', { b: actor.brigadeId });
-    if (f.operation) q.andWhere('g.operation_id = :op', { op: f.operation });
-    if (f.state) q.andWhere('g.state = :state', { state: f.state });
+    let custodianSquadId: number | undefined;
     if (f.squad) {
       const s = squads.find((x) => x.code === f.squad);
       if (!s) throw new ValidationError(`Unknown squad code: ${f.squad}`, { squad: `unknown_code:${f.squad}` });
-      q.andWhere('g.custodian_squad_id = :sq', { sq: s.id });
+      custodianSquadId = s.id;
     }
-    if (f.light) {
-      const now = this.clock.now();
-      q.andWhere("g.state = 'held'");
-      if (f.light === 'red') q.andWhere('g.due_at < :now', { now });
-      else if (f.light === 'amber') q.andWhere('g.amber_at <= :now AND g.due_at >= :now', { now });
-      else q.andWhere('g.amber_at > :now', { now });
-    }
-    if (f.cursor) q.andWhere('g.id < :cursor', { cursor: decodeCursor(f.cursor) });
-    const rows = await q.orderBy('g.id', 'DESC').take(limit + 1).getMany();
+    const light = f.light ? { is: f.light, now: this.clock.now() } : undefined;
+    const beforeId = f.cursor ? decodeCursor(f.cursor) : undefined;
+    const rows = await listGoods(m, { brigadeId: actor.brigadeId, operationId: f.operation, state: f.state, custodianSquadId, light, beforeId, take: limit + 1 });
     const page = rows.slice(0, limit);
     const [parties, operations] = page.length
       ? await Promise.all([
@@ -316,11 +304,7 @@ export class GoodsService {
   async ledger(actor: Principal, operationId: number, m: EntityManager = this.db.manager): Promise<Ledger> {
     const operation = await m.findOneBy(Operation, { id: operationId, brigadeId: actor.brigadeId });
     if (!operation) throw new NotFoundError(`No operation ${operationId}`);
-    const { rows } = await sql<{ unit: string; state: string; n: unknown; q: unknown }>(
-      m,
-      'SELECT unit, state, COUNT(*) AS n, SUM(quantity) AS q FROM goods_items WHERE operation_id = ? GROUP BY unit, state ORDER BY unit, state',
-      [operationId],
-    );
+    const rows = await ledgerRows(m, operationId);
     const byUnit = new Map<string, LedgerLine>();
     const zero = () => ({ count: 0, quantity: 0 });
     for (const r of rows) {
@@ -331,11 +315,7 @@ export class GoodsService {
       bucket.quantity = round(bucket.quantity + Number(r.q));
     }
     // "Registered" is counted on its own, from the engine's history (every item created), so a lost or doubled projection would show.
-    const { rows: reg } = await sql<{ unit: string; n: unknown; q: unknown }>(
-      m,
-      "SELECT g.unit AS unit, COUNT(*) AS n, SUM(g.quantity) AS q FROM workflow_history h JOIN goods_items g ON g.id = h.instance_id WHERE g.operation_id = ? AND h.event = 'CREATE' GROUP BY g.unit",
-      [operationId],
-    );
+    const reg = await registeredByUnit(m, operationId);
     for (const r of reg) {
       const line = byUnit.get(r.unit)!;
       line.registered = { count: Number(r.n), quantity: round(Number(r.q)) };
@@ -364,18 +344,10 @@ export class GoodsService {
     const resultsAgree = squads.every((s) => s.reported === null || s.reported === s.registered);
     const balanced = unitsBalance && resultsAgree;
     const parties = await m.find(GoodsParty, { where: { operationId }, order: { id: 'ASC' } });
-    const { rows: perParty } = await sql<{ party_id: unknown; n: unknown; held: unknown }>(
-      m,
-      "SELECT party_id, COUNT(*) AS n, SUM(CASE WHEN state = 'held' THEN 1 ELSE 0 END) AS held FROM goods_items WHERE operation_id = ? GROUP BY party_id",
-      [operationId],
-    );
+    const perParty = await itemsPerParty(m, operationId);
     const count = new Map(perParty.map((r) => [Number(r.party_id), { items: Number(r.n), held: Number(r.held) }]));
     // Each party as this reader may see it: the custodians of its items now decide (goods.policy.ts).
-    const { rows: custody } = await sql<{ party_id: unknown; custodian_squad_id: unknown }>(
-      m,
-      'SELECT DISTINCT party_id, custodian_squad_id FROM goods_items WHERE operation_id = ?',
-      [operationId],
-    );
+    const custody = await partyCustodians(m, operationId);
     const custodiansOf = (partyId: number) => custody.filter((r) => Number(r.party_id) === partyId).map((r) => Number(r.custodian_squad_id));
     return {
       operation,
@@ -426,12 +398,12 @@ export class GoodsService {
     const isManager = MANAGER_ROLES.some((r) => actor.roles.includes(r));
     const isLeader = actor.roles.includes('squad_leader') && actor.squadId !== null;
     if (!isManager && !isLeader) return [];
-    const q = this.db.manager
-      .createQueryBuilder(GoodsItem, 'g')
-      .where("g.brigade_id = :b AND g.state = 'held' AND g.amber_at <= :now", { b: actor.brigadeId, now });
-    if (isLeader && !isManager) q.andWhere('g.custodian_squad_id = :s', { s: actor.squadId });
-    else if (isManager) q.andWhere('g.extended = :f2 AND g.disposal_approved = :f2', { f2: false });
-    return q.orderBy('g.due_at', 'ASC').addOrderBy('g.id', 'ASC').take(50).getMany();
+    return heldNearLimit(this.db.manager, {
+      brigadeId: actor.brigadeId,
+      now,
+      ...(isLeader && !isManager ? { custodianSquadId: actor.squadId } : { awaitingApproval: isManager }),
+      take: 50,
+    });
   }
 }
 

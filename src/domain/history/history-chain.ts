@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { EntityManager } from 'typeorm';
 import { canonicalTime, GENESIS_HASH, payloadValue, stepHash } from '../../engine/history-hash';
-import { sql } from '../../persistence/sql';
+import { headsWithin, recordIdsAfter, walkRows } from './history.queries';
 
 /**
  * Verifying the history's hash chains (SPEC §3: every step carries a hash
@@ -216,30 +216,6 @@ export interface Chain {
   rows: ChainRow[];
 }
 
-interface WalkRow {
-  record_id: number;
-  workflow: string;
-  record_brigade_id: number;
-  record_version: number;
-  head_hash: string | null;
-  record_state: string;
-  id: number | null;
-  brigade_id: number;
-  seq: number;
-  actor_user_id: number | null;
-  actor_name: string;
-  actor_role: string;
-  event: string;
-  payload: unknown;
-  from_state: string | null;
-  to_state: string;
-  version: number;
-  at: Date | string;
-  effective_at: Date | string;
-  prev_hash: string | null;
-  hash: string | null;
-}
-
 /**
  * Every chain of a brigade, record by record in ascending id, `batch` records
  * at a time. Each batch's records and rows come from one statement, so a
@@ -248,17 +224,10 @@ interface WalkRow {
 export async function* chainsOf(m: EntityManager, brigadeId: number, batch = 200): AsyncGenerator<Chain> {
   let after = 0;
   for (;;) {
-    const { rows: ids } = await sql<{ id: number }>(m, 'SELECT id FROM workflow_instances WHERE id > ? AND brigade_id = ? ORDER BY id LIMIT ?', [after, brigadeId, batch]);
+    const ids = await recordIdsAfter(m, brigadeId, after, batch);
     if (!ids.length) return;
-    after = Number(ids[ids.length - 1].id);
-    const { rows } = await sql<WalkRow>(
-      m,
-      `SELECT i.id AS record_id, i.workflow, i.brigade_id AS record_brigade_id, i.version AS record_version, i.head_hash, i.state AS record_state,
-              h.id, h.brigade_id, h.seq, h.actor_user_id, h.actor_name, h.actor_role, h.event, h.payload, h.from_state, h.to_state, h.version, h.at, h.effective_at, h.prev_hash, h.hash
-         FROM workflow_instances i LEFT JOIN workflow_history h ON h.instance_id = i.id
-        WHERE i.id IN (${ids.map(() => '?').join(', ')}) ORDER BY i.id, h.seq`,
-      ids.map((r) => Number(r.id)),
-    );
+    after = ids[ids.length - 1];
+    const rows = await walkRows(m, ids);
     let current: Chain | null = null;
     for (const r of rows) {
       const id = Number(r.record_id);
@@ -314,18 +283,10 @@ export async function anchorDigestOf(m: EntityManager, brigadeId: number, uptoHi
   const digest = new AnchorDigest(uptoHistoryId);
   let after = 0;
   for (;;) {
-    const { rows: ids } = await sql<{ id: number }>(m, 'SELECT id FROM workflow_instances WHERE id > ? AND brigade_id = ? ORDER BY id LIMIT ?', [after, brigadeId, batch]);
+    const ids = await recordIdsAfter(m, brigadeId, after, batch);
     if (!ids.length) return digest;
-    after = Number(ids[ids.length - 1].id);
-    const list = ids.map((r) => Number(r.id));
-    const { rows } = await sql<{ instance_id: number; seq: number; hash: string | null }>(
-      m,
-      `SELECT h.instance_id, h.seq, h.hash FROM workflow_history h
-         JOIN (SELECT instance_id, MAX(seq) AS seq FROM workflow_history WHERE instance_id IN (${list.map(() => '?').join(', ')}) AND id <= ? GROUP BY instance_id) t
-           ON t.instance_id = h.instance_id AND t.seq = h.seq
-        ORDER BY h.instance_id`,
-      [...list, uptoHistoryId],
-    );
+    after = ids[ids.length - 1];
+    const rows = await headsWithin(m, ids, uptoHistoryId);
     for (const r of rows) digest.add(Number(r.instance_id), Number(r.seq), r.hash);
   }
 }

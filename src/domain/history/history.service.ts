@@ -4,7 +4,6 @@ import type { Clock } from '../../clock';
 import { NotFoundError, ValidationError } from '../../errors';
 import type { Database } from '../../persistence/data-source';
 import { Brigade, HistoryAnchor } from '../../persistence/entities';
-import { sql } from '../../persistence/sql';
 import { isUniqueViolation, settledMaxId } from '../../persistence/dialect';
 import { localDateOf } from '../../time';
 import type { Principal } from '../org/org.service';
@@ -19,6 +18,7 @@ import {
   verifyRecordChain,
 } from './history-chain';
 import { maySeeHistoryCheck } from './history.policy';
+import { chainHead, historyRows, insertAnchor, recordTitle } from './history.queries';
 
 /** An anchor as printed by `npm run cli -- anchors` and kept outside the system. */
 export interface KeptAnchor {
@@ -79,14 +79,6 @@ export interface AnchorTaken {
   taken: boolean;
   anchor: HistoryAnchor;
 }
-
-/** The tables whose row names a record, per workflow (for "which record" in a report). */
-const TITLES: Record<string, string> = {
-  operation: 'SELECT title AS t FROM operations WHERE id = ?',
-  hard_problem: 'SELECT title AS t FROM hard_problems WHERE id = ?',
-  goods: 'SELECT description AS t FROM goods_items WHERE id = ?',
-  border_notice: 'SELECT what AS t FROM border_notices WHERE id = ?',
-};
 
 /**
  * The tamper-evident history: verifying the chains (all of them, or one
@@ -188,13 +180,7 @@ export class HistoryService {
         createdAt: this.clock.now(),
       };
       try {
-        const { insertId } = await this.db.transaction((m) =>
-          sql(
-            m,
-            'INSERT INTO history_anchors (brigade_id, day, digest, record_count, step_count, upto_history_id, covered_at, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
-            [values.brigadeId, values.day, values.digest, values.recordCount, values.stepCount, values.uptoHistoryId, values.coveredAt, values.createdAt],
-          ),
-        );
+        const insertId = await this.db.transaction((m) => insertAnchor(m, values));
         out.push({ brigade: brigade.code, day, taken: true, anchor: Object.assign(new HistoryAnchor(), { id: insertId, ...values }) });
       } catch (e) {
         if (!isUniqueViolation(e)) throw e;
@@ -231,13 +217,9 @@ export class HistoryService {
   async checkRows(actor: Principal, workflow: string, instanceId: number, rows: readonly ChainRow[]): Promise<HistoryCheck | null> {
     if (!maySeeHistoryCheck(actor)) return null;
     const m = this.db.manager;
-    const { rows: found } = await sql<{ version: number; head_hash: string | null; state: string }>(
-      m,
-      'SELECT version, head_hash, state FROM workflow_instances WHERE id = ? AND workflow = ? AND brigade_id = ?',
-      [instanceId, workflow, actor.brigadeId],
-    );
-    if (!found.length) throw new NotFoundError(`No ${workflow} ${instanceId}`);
-    const record: ChainRecord = { instanceId, workflow, brigadeId: actor.brigadeId, version: Number(found[0].version), headHash: found[0].head_hash ?? null, state: found[0].state };
+    const head = await chainHead(m, { instanceId, workflow, brigadeId: actor.brigadeId });
+    if (!head) throw new NotFoundError(`No ${workflow} ${instanceId}`);
+    const record: ChainRecord = { instanceId, workflow, brigadeId: actor.brigadeId, version: Number(head.version), headHash: head.head_hash ?? null, state: head.state };
     const last = rows.reduce((n, r) => Math.max(n, Number(r.seq)), 0);
     const fresh = record.version > last ? await readRows(m, instanceId) : rows;
     return checkOf(verifyRecordChain(record, fresh, { rowsMayBeAhead: record.version > last }));
@@ -268,18 +250,11 @@ function keptOf(brigade: Brigade, a: HistoryAnchor): KeptAnchor {
 }
 
 async function titleOf(m: EntityManager, record: ChainRecord): Promise<string | null> {
-  const statement = TITLES[record.workflow];
-  if (!statement) return null;
-  const { rows } = await sql<{ t: string | null }>(m, statement, [record.instanceId]);
-  return rows[0]?.t ?? null;
+  return recordTitle(m, record.workflow, record.instanceId);
 }
 
 async function readRows(m: EntityManager, instanceId: number): Promise<ChainRow[]> {
-  const { rows } = await sql<Record<string, unknown>>(
-    m,
-    'SELECT id, brigade_id, seq, actor_user_id, actor_name, actor_role, event, payload, from_state, to_state, version, at, effective_at, prev_hash, hash FROM workflow_history WHERE instance_id = ? ORDER BY seq',
-    [instanceId],
-  );
+  const rows = await historyRows(m, instanceId);
   return rows.map((r) => ({
     id: Number(r.id),
     brigadeId: Number(r.brigade_id),

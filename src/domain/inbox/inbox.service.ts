@@ -1,12 +1,13 @@
-import { Brackets, In, IsNull, type SelectQueryBuilder } from 'typeorm';
+import { In, IsNull } from 'typeorm';
+import { hasRole } from '../../../workflows/shared/actor';
 import type { Clock } from '../../clock';
 import type { Database } from '../../persistence/data-source';
 import { Operation, WorkflowDeadline } from '../../persistence/entities';
 import { localDateOf } from '../../time';
 import type { Principal } from '../org/org.service';
+import { type InboxReader, type InboxSectionKey, sectionOperations, sectionTotals } from './inbox.queries';
 
-/** What waits for one user, by kind of work, most urgent first. */
-export type InboxSectionKey = 'returned' | 'drafts' | 'to_start' | 'to_complete' | 'holding_checks' | 'to_decide' | 'audits' | 'spot_checks';
+export type { InboxSectionKey };
 
 export interface InboxItem {
   operation: Operation;
@@ -25,15 +26,30 @@ export interface InboxSection {
   total: number;
 }
 
-type Query = SelectQueryBuilder<Operation>;
-
+/** One kind of inbox section: who has it, the event its work ends with, since when an item has waited (what it selects: inbox.queries.ts). */
 interface SectionSpec {
   key: InboxSectionKey;
   action: string;
-  where: (q: Query) => Query;
-  order: (q: Query) => Query;
+  shownTo: (p: Principal) => boolean;
   since: (o: Operation) => Date | null;
 }
+
+/** The sections, in the order the inbox shows them. */
+const SECTIONS: readonly SectionSpec[] = [
+  // A squad leader's plans: returned to them, and drafts not filed yet.
+  { key: 'returned', action: 'FILE', shownTo: (p) => hasRole(p, 'squad_leader') && p.squadId !== null, since: (o) => o.updatedAt },
+  { key: 'drafts', action: 'FILE', shownTo: (p) => hasRole(p, 'squad_leader') && p.squadId !== null, since: (o) => o.createdAt },
+  // R4: the operations one commands, to start and to complete.
+  { key: 'to_start', action: 'START', shownTo: (p) => hasRole(p, 'squad_leader') || hasRole(p, 'commander'), since: (o) => o.plannedStart },
+  { key: 'to_complete', action: 'COMPLETE', shownTo: (p) => hasRole(p, 'squad_leader') || hasRole(p, 'commander'), since: (o) => o.actualStart },
+  // R12: the host squad's daily holding checks.
+  { key: 'holding_checks', action: 'LOG_HOLDING_CHECK', shownTo: (p) => (hasRole(p, 'squad_leader') || hasRole(p, 'officer')) && p.squadId !== null, since: (o) => o.actualEnd },
+  // A manager's filings to decide.
+  { key: 'to_decide', action: 'APPROVE', shownTo: (p) => hasRole(p, 'duty_officer') || hasRole(p, 'commander'), since: (o) => o.filedAt },
+  // R14: an inspector's audits and spot checks (never of their own squad).
+  { key: 'audits', action: 'AUDIT_PASS', shownTo: (p) => hasRole(p, 'inspector'), since: (o) => o.holdingDeadline },
+  { key: 'spot_checks', action: 'SPOT_CHECK', shownTo: (p) => hasRole(p, 'inspector'), since: (o) => o.actualEnd },
+];
 
 const SHOWN = 20;
 
@@ -50,112 +66,21 @@ export class InboxService {
   ) {}
 
   private specs(p: Principal): SectionSpec[] {
-    const specs: SectionSpec[] = [];
-    const roles = new Set(p.roles);
-    const squad = p.squadId;
-    const today = localDateOf(this.clock.now(), p.timeZone);
-    // R4: operations this user commands — designated to them, or hosted by their squad with nobody designated.
-    const commands = (q: Query) =>
-      q.andWhere(
-        new Brackets((b) => {
-          b.where('o.designated_commander_id = :me', { me: p.userId });
-          if (roles.has('squad_leader') && squad !== null) {
-            b.orWhere('(o.designated_commander_id IS NULL AND o.host_squad_id = :squad)', { squad });
-          }
-        }),
-      );
-    if (roles.has('squad_leader') && squad !== null) {
-      specs.push(
-        {
-          key: 'returned',
-          action: 'FILE',
-          where: (q) => q.andWhere("o.state = 'draft' AND o.lead_squad_id = :squad AND o.return_count > 0", { squad }),
-          order: (q) => q.orderBy('o.updated_at', 'ASC'),
-          since: (o) => o.updatedAt,
-        },
-        {
-          key: 'drafts',
-          action: 'FILE',
-          where: (q) => q.andWhere("o.state = 'draft' AND o.lead_squad_id = :squad AND o.return_count = 0", { squad }),
-          order: (q) => q.orderBy('o.planned_start', 'ASC'),
-          since: (o) => o.createdAt,
-        },
-      );
-    }
-    if (roles.has('squad_leader') || roles.has('commander')) {
-      specs.push(
-        {
-          key: 'to_start',
-          action: 'START',
-          where: (q) => commands(q.andWhere("o.state = 'approved'")),
-          order: (q) => q.orderBy('o.planned_start', 'ASC'),
-          since: (o) => o.plannedStart,
-        },
-        {
-          key: 'to_complete',
-          action: 'COMPLETE',
-          where: (q) => commands(q.andWhere("o.state = 'in_progress'")),
-          order: (q) => q.orderBy('o.actual_start', 'ASC'),
-          since: (o) => o.actualStart,
-        },
-      );
-    }
-    if ((roles.has('squad_leader') || roles.has('officer')) && squad !== null) {
-      specs.push({
-        key: 'holding_checks',
-        action: 'LOG_HOLDING_CHECK',
-        // R12: the host squad logs each day of holding; today's not yet logged.
-        where: (q) =>
-          q.andWhere("o.state = 'holding' AND o.host_squad_id = :squad AND (o.last_holding_check_date IS NULL OR o.last_holding_check_date < :today)", {
-            squad,
-            today,
-          }),
-        order: (q) => q.orderBy('o.holding_deadline', 'ASC'),
-        since: (o) => o.actualEnd,
-      });
-    }
-    if (roles.has('duty_officer') || roles.has('commander')) {
-      specs.push({
-        key: 'to_decide',
-        action: 'APPROVE',
-        where: (q) => q.andWhere("o.state = 'filed'"),
-        order: (q) => q.orderBy('o.filed_at', 'ASC'),
-        since: (o) => o.filedAt,
-      });
-    }
-    if (roles.has('inspector')) {
-      // R14: never the holding of the inspector's own squad.
-      const notOwn = (q: Query) => (squad === null ? q : q.andWhere('(o.host_squad_id IS NULL OR o.host_squad_id <> :own)', { own: squad }));
-      specs.push(
-        {
-          key: 'audits',
-          action: 'AUDIT_PASS',
-          where: (q) => notOwn(q.andWhere("o.state = 'awaiting_audit'")),
-          order: (q) => q.orderBy('o.holding_deadline', 'ASC'),
-          since: (o) => o.holdingDeadline,
-        },
-        {
-          key: 'spot_checks',
-          action: 'SPOT_CHECK',
-          where: (q) => notOwn(q.andWhere("o.state = 'holding'")),
-          order: (q) => q.orderBy('o.holding_deadline', 'ASC'),
-          since: (o) => o.actualEnd,
-        },
-      );
-    }
-    return specs;
+    return SECTIONS.filter((spec) => spec.shownTo(p));
   }
 
-  private base(p: Principal): Query {
-    return this.db.manager.createQueryBuilder(Operation, 'o').where('o.brigade_id = :brigade', { brigade: p.brigadeId });
+  private reader(p: Principal): InboxReader {
+    return { brigadeId: p.brigadeId, userId: p.userId, squadId: p.squadId, leadsSquad: hasRole(p, 'squad_leader'), today: localDateOf(this.clock.now(), p.timeZone) };
   }
 
   /** The sections of this user's inbox, each with its first items and its total. */
   async inbox(p: Principal): Promise<InboxSection[]> {
     const specs = this.specs(p);
+    const reader = this.reader(p);
+    const m = this.db.manager;
     const [lists, totals] = await Promise.all([
-      Promise.all(specs.map((spec) => spec.order(spec.where(this.base(p))).addOrderBy('o.id', 'ASC').take(SHOWN).getMany())),
-      this.totals(p, specs),
+      Promise.all(specs.map((spec) => sectionOperations(m, spec.key, reader, SHOWN))),
+      sectionTotals(m, specs.map((s) => s.key), reader),
     ]);
     const ids = lists.flat().map((o) => o.id);
     const deadlines = ids.length
@@ -177,23 +102,7 @@ export class InboxService {
 
   /** How many things wait for this user (the number in the navigation). */
   async count(p: Principal): Promise<number> {
-    return (await this.totals(p, this.specs(p))).reduce((a, b) => a + b, 0);
-  }
-
-  /**
-   * Each section's total, in one statement: the sections' own counts joined by
-   * UNION ALL (each keeps its index; one round trip instead of one per section,
-   * on every page, since the navigation shows the sum).
-   */
-  private async totals(p: Principal, specs: SectionSpec[]): Promise<number[]> {
-    if (!specs.length) return [];
-    const parts = specs.map((spec, i) => spec.where(this.base(p)).select('COUNT(1)', 'n').addSelect(String(i), 'k').getQueryAndParameters());
-    const rows: Array<{ n: unknown; k: unknown }> = await this.db.manager.query(
-      parts.map(([statement]) => statement).join(' UNION ALL '),
-      parts.flatMap(([, params]) => params),
-    );
-    const totals = specs.map(() => 0);
-    for (const row of rows) totals[Number(row.k)] = Number(row.n);
-    return totals;
+    const totals = await sectionTotals(this.db.manager, this.specs(p).map((s) => s.key), this.reader(p));
+    return totals.reduce((a, b) => a + b, 0);
   }
 }

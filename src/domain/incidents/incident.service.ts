@@ -5,6 +5,7 @@ import { zonedInstant } from '../../time';
 import type { Principal } from '../org/org.service';
 import { decodeCursor, encodeCursor } from '../../persistence/cursor';
 import { In } from 'typeorm';
+import { listIncidents } from './incidents.queries';
 
 /** R11: what the brigade wants to know of its incidents: which, how bad, where, and what was done. */
 export interface IncidentFilters {
@@ -37,19 +38,23 @@ export class IncidentService {
     const m = this.db.manager;
     const limit = Math.min(Math.max(f.limit ?? 50, 1), 200);
     const [groups, squads] = await Promise.all([m.find(LinkageGroup, { where: { brigadeId: p.brigadeId } }), m.find(Squad, { where: { brigadeId: p.brigadeId } })]);
-    const q = m.createQueryBuilder(OperationIncident, 'i').innerJoin(Operation, 'o', 'o.id = i.operation_id').where('i.brigade_id = :b', { b: p.brigadeId });
-    if (f.type) q.andWhere('i.type = :type', { type: f.type });
-    if (f.severity) q.andWhere('i.severity = :severity', { severity: f.severity });
+    let groupId: number | undefined;
     if (f.group) {
       const g = groups.find((x) => x.code === f.group);
       if (!g) throw new ValidationError(`Unknown group code: ${f.group}`, { group: `unknown_code:${f.group}` });
-      q.andWhere('o.group_id = :g', { g: g.id });
+      groupId = g.id;
     }
     const instant = (v: string) => (/^\d{4}-\d{2}-\d{2}$/.test(v) ? zonedInstant(v, p.timeZone) : new Date(v));
-    if (f.from) q.andWhere('i.occurred_at >= :from', { from: instant(f.from) });
-    if (f.to) q.andWhere('i.occurred_at < :to', { to: instant(f.to) });
-    if (f.cursor) q.andWhere('i.id < :cursor', { cursor: decodeCursor(f.cursor) });
-    const rows = await q.orderBy('i.id', 'DESC').take(limit + 1).getMany();
+    const rows = await listIncidents(m, {
+      brigadeId: p.brigadeId,
+      type: f.type,
+      severity: f.severity,
+      groupId,
+      from: f.from ? instant(f.from) : undefined,
+      to: f.to ? instant(f.to) : undefined,
+      beforeId: f.cursor ? decodeCursor(f.cursor) : undefined,
+      take: limit + 1,
+    });
     const page = rows.slice(0, limit);
     const [ops, users] = await Promise.all([
       page.length ? m.find(Operation, { select: { id: true, numberYear: true, numberSeq: true, title: true, state: true, groupId: true, hostSquadId: true, location: true }, where: { id: In([...new Set(page.map((i) => i.operationId))]) } }) : [],

@@ -6,6 +6,7 @@ import type { CommandEvent } from '../../engine/workflow-definition';
 import { ForbiddenError, RuleViolationError, ValidationError } from '../../errors';
 import type { Database } from '../../persistence/data-source';
 import { LinkageGroup, Meeting, Squad, User, type WorkflowHistory } from '../../persistence/entities';
+import { listMeetings } from './meetings.queries';
 import type { OrgService, Principal } from '../org/org.service';
 import { assertMayRead, groupMembers, membersByGroup, readableGroupIds } from '../plans/group-scope';
 import type { MeetingArrangementsInput, MeetingEventInput, MeetingFilters, NewMeetingInput } from './meeting.inputs';
@@ -171,22 +172,15 @@ export class MeetingService {
       m.find(Squad, { where: { brigadeId: actor.brigadeId } }),
     ]);
     const readable = readableGroupIds(actor, groups, members);
-    const q = m.createQueryBuilder(Meeting, 'x').where('x.brigade_id = :b', { b: actor.brigadeId });
+    let groupId: number | undefined;
     if (filters.group) {
       const group = groups.find((g) => g.code === filters.group);
       if (!group) throw new ValidationError(`Unknown group code: ${filters.group}`, { group: `unknown_code:${filters.group}` });
       if (!readable.includes(group.id)) throw new ForbiddenError('Only the group’s own squads and the managers read its meetings', 'not_group_or_manager');
-      q.andWhere('x.group_id = :g', { g: group.id });
-    } else if (readable.length) {
-      q.andWhere("(x.kind = 'hq_summary' OR x.group_id IN (:...gs))", { gs: readable });
-    } else {
-      q.andWhere("x.kind = 'hq_summary'");
+      groupId = group.id;
     }
-    if (filters.kind) q.andWhere('x.kind = :kind', { kind: filters.kind });
-    if (filters.period) q.andWhere('x.period = :period', { period: filters.period });
-    if (filters.year) q.andWhere('x.period LIKE :year', { year: `${filters.year}-%` });
-    if (filters.state) q.andWhere('x.state = :state', { state: filters.state });
-    const items = await q.orderBy('x.meeting_at', 'DESC').addOrderBy('x.id', 'DESC').take(500).getMany();
+    const { kind, period, year, state } = filters;
+    const items = await listMeetings(m, { brigadeId: actor.brigadeId, groupId, readableGroupIds: readable, kind, period, year, state, take: 500 });
     return { items, groupById: new Map(groups.map((g) => [g.id, g])), squadById: new Map(squads.map((s) => [s.id, s])) };
   }
 

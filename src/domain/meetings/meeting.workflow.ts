@@ -14,7 +14,8 @@ import {
 } from '../../../workflows/meeting';
 import type { EngineActor, StepRecord, WorkflowDefinition } from '../../engine/workflow-definition';
 import { Squad } from '../../persistence/entities';
-import { readDate, readJson, sql } from '../../persistence/sql';
+import { readDate, readJson } from '../../persistence/sql';
+import { groupMeetingRows } from './meetings.queries';
 import { insertRow, updateRow } from '../../persistence/rows';
 import { halfYearOf } from '../oversight/half-years';
 import { monthOf } from '../oversight/periods';
@@ -44,11 +45,7 @@ export function meetingPeriod(ctx: MeetingContext, timeZone: string): string {
 
 /** A group's meetings as the rotation counts them: every one not cancelled, oldest first (R9). */
 export async function rotationHistory(m: EntityManager, groupId: number): Promise<Array<RotationMeeting & { meetingAt: Date; period: string }>> {
-  const { rows } = await sql<{ id: number; convener_squad_id: number | null; member_squad_ids: unknown; meeting_at: unknown; period: string }>(
-    m,
-    "SELECT id, convener_squad_id, member_squad_ids, meeting_at, period FROM meetings WHERE group_id = ? AND kind = 'group' AND state <> 'cancelled' ORDER BY meeting_at, id",
-    [groupId],
-  );
+  const rows = await groupMeetingRows(m, groupId);
   return rows.map((r) => ({
     id: Number(r.id),
     convenerSquadId: r.convener_squad_id === null ? null : Number(r.convener_squad_id),

@@ -3,9 +3,9 @@ import type { Config } from '../../../config';
 import type { Clock } from '../../clock';
 import type { Logger } from '../../logger';
 import type { Database } from '../../persistence/data-source';
-import { readDate, readJson, sql } from '../../persistence/sql';
-import { insertIgnore } from './in-app.transport';
+import { readDate, readJson } from '../../persistence/sql';
 import type { NotificationMessage, NotificationTransport, Recipient } from './notification.transport';
+import { deferOutboxRow, deliveriesOf, dueOutboxIds, leaseOutboxRows, markOutboxDelivered, recordDeliveries, renewOutboxLease } from './notifications.queries';
 import { recipientsOf } from './recipients';
 import { type Announcement, loadDirectory, type OutboxRow, SUBJECT_LOADERS } from './subjects';
 
@@ -89,26 +89,9 @@ export class OutboxWorker {
     const now = this.clock.now();
     const until = new Date(now.getTime() + this.config.leaseSeconds * 1000);
     const rows = await this.db.transaction(async (m) => {
-      const due = await sql<{ id: number }>(
-        m,
-        `SELECT id FROM outbox WHERE delivered_at IS NULL AND available_at <= ? AND (claimed_until IS NULL OR claimed_until <= ?) ORDER BY id LIMIT ${Math.trunc(this.config.batchSize)}`,
-        [now, now],
-      );
-      const ids = due.rows.map((r) => Number(r.id));
+      const ids = await dueOutboxIds(m, now, this.config.batchSize);
       if (!ids.length) return [];
-      const marks = ids.map(() => '?').join(', ');
-      await sql(
-        m,
-        `UPDATE outbox SET claimed_by = ?, claimed_until = ? WHERE id IN (${marks}) AND delivered_at IS NULL AND (claimed_until IS NULL OR claimed_until <= ?)`,
-        [token, until, ...ids, now],
-      );
-      return (
-        await sql<Record<string, unknown>>(
-          m,
-          `SELECT id, brigade_id, instance_id, history_seq, workflow, topic, payload, created_at, attempts FROM outbox WHERE id IN (${marks}) AND claimed_by = ? ORDER BY id`,
-          [...ids, token],
-        )
-      ).rows;
+      return leaseOutboxRows(m, ids, token, until, now);
     });
     return {
       token,
@@ -129,8 +112,7 @@ export class OutboxWorker {
   /** Renews the lease on one row just before working on it: false if another worker has it now. */
   private async stillOurs(id: number, token: string): Promise<boolean> {
     const until = new Date(this.clock.now().getTime() + this.config.leaseSeconds * 1000);
-    const r = await this.db.transaction((m) => sql(m, 'UPDATE outbox SET claimed_until = ? WHERE id = ? AND claimed_by = ? AND delivered_at IS NULL', [until, id, token]));
-    return r.affected === 1;
+    return this.db.transaction((m) => renewOutboxLease(m, id, token, until));
   }
 
   private async process(row: OutboxRow, token: string, directories: Map<number, Directory>, claimedAt: number): Promise<RowOutcome> {
@@ -177,32 +159,17 @@ export class OutboxWorker {
       const attempts = row.attempts + 1;
       const delay = Math.min(this.config.retryMaxSeconds, this.config.retryBaseSeconds * 2 ** (attempts - 1)) * 1000;
       const error = failures.join('; ').slice(0, 500);
-      await this.db.transaction((m) =>
-        sql(m, 'UPDATE outbox SET attempts = ?, last_error = ?, available_at = ?, claimed_by = NULL, claimed_until = NULL WHERE id = ? AND claimed_by = ?', [
-          attempts,
-          error,
-          new Date(now.getTime() + delay),
-          row.id,
-          token,
-        ]),
-      );
+      await this.db.transaction((m) => deferOutboxRow(m, row.id, token, { attempts, error, availableAt: new Date(now.getTime() + delay) }));
       this.logger.warn('outbox delivery failed; will retry', { outboxId: row.id, topic: row.topic, attempts, error });
       return { state: 'retry', deliveries, error };
     }
-    const marked = await this.db.transaction((m) =>
-      sql(m, 'UPDATE outbox SET attempts = attempts + 1, delivered_at = ?, last_error = ?, claimed_by = NULL, claimed_until = NULL WHERE id = ? AND claimed_by = ?', [
-        now,
-        note,
-        row.id,
-        token,
-      ]),
-    );
-    return { state: marked.affected === 1 ? 'delivered' : 'lost', deliveries };
+    const marked = await this.db.transaction((m) => markOutboxDelivered(m, row.id, token, now, note));
+    return { state: marked ? 'delivered' : 'lost', deliveries };
   }
 
   /** `transport:userId` of what already went out for this row (an earlier attempt, or a worker that crashed before marking it). */
   private async deliveredAlready(outboxId: number): Promise<Set<string>> {
-    const { rows } = await sql<{ user_id: number; transport: string }>(this.db.manager, 'SELECT user_id, transport FROM notification_deliveries WHERE outbox_id = ?', [outboxId]);
+    const rows = await deliveriesOf(this.db.manager, outboxId);
     return new Set(rows.map((r) => `${r.transport}:${Number(r.user_id)}`));
   }
 
@@ -246,10 +213,7 @@ export class OutboxWorker {
 
   private async record(transport: string, recipients: Recipient[], outboxId: number): Promise<void> {
     const now = this.clock.now();
-    const values = recipients.flatMap((r) => [outboxId, r.userId, transport, now]);
-    await this.db.transaction((m) =>
-      sql(m, `${insertIgnore(m)} INTO notification_deliveries (outbox_id, user_id, transport, delivered_at) VALUES ${recipients.map(() => '(?, ?, ?, ?)').join(', ')}`, values),
-    );
+    await this.db.transaction((m) => recordDeliveries(m, outboxId, transport, recipients.map((r) => r.userId), now));
   }
 
   /**

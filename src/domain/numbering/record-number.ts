@@ -1,6 +1,6 @@
 import type { EntityManager } from 'typeorm';
-import { sql } from '../../persistence/sql';
 import { isUniqueViolation } from '../../persistence/dialect';
+import { bumpCounter, counterValue, insertCounter } from './numbering.queries';
 
 /** Kinds of record a brigade numbers itself, per year. */
 export type NumberedKind = 'operation' | 'detention_list';
@@ -19,14 +19,11 @@ export interface RecordNo {
  * and year; the first of a year creates it.
  */
 export async function takeNumber(m: EntityManager, brigadeId: number, kind: NumberedKind, year: number): Promise<RecordNo> {
+  const counter = { brigadeId, kind, year };
   for (let attempt = 0; attempt < 3; attempt++) {
-    const bumped = await sql(m, 'UPDATE record_numbers SET last_number = last_number + 1 WHERE brigade_id = ? AND kind = ? AND year = ?', [brigadeId, kind, year]);
-    if (bumped.affected === 1) {
-      const { rows } = await sql<{ last_number: unknown }>(m, 'SELECT last_number FROM record_numbers WHERE brigade_id = ? AND kind = ? AND year = ?', [brigadeId, kind, year]);
-      return { year, seq: Number(rows[0].last_number) };
-    }
+    if (await bumpCounter(m, counter)) return { year, seq: await counterValue(m, counter) };
     try {
-      await sql(m, 'INSERT INTO record_numbers (brigade_id, kind, year, last_number) VALUES (?, ?, ?, 1)', [brigadeId, kind, year]);
+      await insertCounter(m, counter);
       return { year, seq: 1 };
     } catch (e) {
       // Another command created the year's counter first: take the next one from it.

@@ -119,3 +119,13 @@ export function listOperations(m: EntityManager, f: OperationListQuery): Promise
   if (f.beforeId !== undefined) q.andWhere('o.id < :cursor', { cursor: f.beforeId });
   return q.orderBy('o.id', 'DESC').limit(f.take).getMany();
 }
+
+/** The brigade's active users with one of these roles, by username. */
+export function activeUsersWithRoles(m: EntityManager, brigadeId: number, roles: readonly string[]): Promise<User[]> {
+  return m
+    .createQueryBuilder(User, 'u')
+    .innerJoin(UserRole, 'r', 'r.user_id = u.id AND r.role IN (:...roles)', { roles: [...roles] })
+    .where('u.brigade_id = :b AND u.active = :a', { b: brigadeId, a: true })
+    .orderBy('u.username', 'ASC')
+    .getMany();
+}

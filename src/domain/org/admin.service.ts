@@ -6,7 +6,8 @@ import type { Clock } from '../../clock';
 import { ConflictError, ForbiddenError, NotFoundError, RuleViolationError, ValidationError } from '../../errors';
 import type { Database } from '../../persistence/data-source';
 import { Brigade, LinkageGroup, SQUAD_KINDS, Squad, type SquadKind, User, UserRole } from '../../persistence/entities';
-import { sql } from '../../persistence/sql';
+import { revokeTokensOfUser } from '../auth/auth.queries';
+import { otherActiveAdmins } from './org.queries';
 import { isUniqueViolation, lockRow } from '../../persistence/dialect';
 import { CODE_PATTERN, type OrgService, type Principal, userFieldProblems } from './org.service';
 import { addMonths, monthOf } from '../oversight/periods';
@@ -255,7 +256,7 @@ export class AdminService {
       if (user.id === admin.userId && !active) problems.push(problem('own_account', 'active'));
       const losesAdmin = user.active && roles.includes('admin') && (!active || !nextRoles.includes('admin'));
       // (Disabling oneself is refused already, whatever else is true.)
-      if (!problems.length && losesAdmin && (await this.otherActiveAdmins(m, admin.brigadeId, user.id)) === 0) {
+      if (!problems.length && losesAdmin && (await otherActiveAdmins(m, admin.brigadeId, user.id)) === 0) {
         problems.push(problem('last_admin', !active ? 'active' : 'roles'));
       }
       if (problems.length) throw new RuleViolationError('The change is refused', problems);
@@ -291,7 +292,7 @@ export class AdminService {
       const now = this.clock.now();
       await m.update(User, { id: user.id }, { passwordHash: hash, updatedAt: now });
       await this.sessions.destroyForUser(user.id, m);
-      await sql(m, 'UPDATE api_tokens SET revoked_at = ? WHERE user_id = ? AND revoked_at IS NULL', [now, user.id]);
+      await revokeTokensOfUser(m, user.id, now);
     });
   }
 
@@ -481,14 +482,6 @@ export class AdminService {
    */
   private async lockBrigade(m: EntityManager, brigadeId: number): Promise<void> {
     await lockRow(m, 'brigades', brigadeId);
-  }
-
-  private async otherActiveAdmins(m: EntityManager, brigadeId: number, exceptUserId: number): Promise<number> {
-    return m
-      .createQueryBuilder(User, 'u')
-      .innerJoin(UserRole, 'r', 'r.user_id = u.id AND r.role = :role', { role: 'admin' })
-      .where('u.brigade_id = :b AND u.active = :a AND u.id <> :id', { b: brigadeId, a: true, id: exceptUserId })
-      .getCount();
   }
 
   /** Another brigade's user is as unknown as one that does not exist. */

@@ -6,10 +6,12 @@ import type { Clock } from '../../clock';
 import type { EngineActor } from '../../engine/workflow-definition';
 import { AuthenticationError, ConflictError, NotFoundError, ValidationError } from '../../errors';
 import type { Database } from '../../persistence/data-source';
-import { asDatetimeColumn, readDate, sql } from '../../persistence/sql';
+import { asDatetimeColumn, readDate } from '../../persistence/sql';
 import { isUniqueViolation } from '../../persistence/dialect';
 import { ApiToken, Brigade, LinkageGroup, Squad, User, UserRole } from '../../persistence/entities';
 import { monthOf } from '../oversight/periods';
+import { type PrincipalRow, principalRow, tokenPrincipalRow } from './org.queries';
+import { noteTokenUsed } from '../auth/auth.queries';
 import { hashPassword, verifyPassword } from './password';
 import { REFERENCE_BRIGADE, REFERENCE_GROUPS, REFERENCE_UNGROUPED, demoUsers } from './reference-organisation';
 
@@ -98,32 +100,6 @@ const DAY_MS = 24 * 3_600_000;
 
 /** A token's last use is noted at most this often (a write), not on every request. */
 const LAST_USED_EVERY_MS = 60_000;
-
-/** What a principal is made of, read in one statement (users `u`, brigades `b`, squads `s`; the roles as one list). */
-const PRINCIPAL_COLUMNS = [
-  'u.id AS user_id, u.username, u.display_name, u.active, u.squad_id',
-  'b.id AS brigade_id, b.code AS brigade_code, b.time_zone',
-  's.code AS squad_code, s.name AS squad_name, s.name_en AS squad_name_en, s.group_id AS squad_group_id, s.active AS squad_active',
-  '(SELECT GROUP_CONCAT(r.role) FROM user_roles r WHERE r.user_id = u.id) AS roles',
-].join(', ');
-const PRINCIPAL_JOINS = 'JOIN brigades b ON b.id = u.brigade_id LEFT JOIN squads s ON s.id = u.squad_id';
-
-interface PrincipalRow {
-  user_id: number;
-  username: string;
-  display_name: string;
-  active: unknown;
-  squad_id: number | null;
-  brigade_id: number;
-  brigade_code: string;
-  time_zone: string;
-  squad_code: string | null;
-  squad_name: string | null;
-  squad_name_en: string | null;
-  squad_group_id: number | null;
-  squad_active: unknown;
-  roles: string | null;
-}
 
 /** A boolean column as either driver hands it over (1/0, true/false). */
 const truthy = (v: unknown) => v === true || Number(v) === 1;
@@ -345,14 +321,7 @@ export class OrgService {
    * request on every instance. The last use is written at most once a minute.
    */
   async authenticateToken(token: string): Promise<Principal> {
-    const { rows } = token
-      ? await sql<PrincipalRow & { token_id: number; revoked_at: unknown; expires_at: unknown; last_used_at: unknown }>(
-          this.db.manager,
-          `SELECT t.id AS token_id, t.revoked_at, t.expires_at, t.last_used_at, ${PRINCIPAL_COLUMNS} FROM api_tokens t JOIN users u ON u.id = t.user_id ${PRINCIPAL_JOINS} WHERE t.token_hash = ?`,
-          [sha256(token)],
-        )
-      : { rows: [] };
-    const row = rows[0];
+    const row = token ? await tokenPrincipalRow(this.db.manager, sha256(token)) : undefined;
     const now = this.clock.now();
     const expiresAt = readDate(row?.expires_at);
     if (!row || readDate(row.revoked_at) !== null || (expiresAt && expiresAt.getTime() <= now.getTime()) || !truthy(row.active)) {
@@ -362,9 +331,7 @@ export class OrgService {
     if (lastUsed === null || now.getTime() - lastUsed >= LAST_USED_EVERY_MS) {
       // Conditional: of instances noting the same minute at once, one writes.
       const before = new Date(now.getTime() - LAST_USED_EVERY_MS);
-      await this.db.transaction((m) =>
-        sql(m, 'UPDATE api_tokens SET last_used_at = ? WHERE id = ? AND (last_used_at IS NULL OR last_used_at <= ?)', [now, row.token_id, before]),
-      );
+      await this.db.transaction((m) => noteTokenUsed(m, row.token_id, now, before));
     }
     return principalOf(row);
   }
@@ -396,9 +363,9 @@ export class OrgService {
 
   /** A user as the rest of the code sees them (one read: user, roles, brigade and squad), or 401 if disabled or gone. */
   async principalFor(userId: number, m: EntityManager = this.db.manager): Promise<Principal> {
-    const { rows } = await sql<PrincipalRow>(m, `SELECT ${PRINCIPAL_COLUMNS} FROM users u ${PRINCIPAL_JOINS} WHERE u.id = ?`, [userId]);
-    if (!rows[0] || !truthy(rows[0].active)) throw new AuthenticationError('The user is disabled or gone');
-    return principalOf(rows[0]);
+    const row = await principalRow(m, userId);
+    if (!row || !truthy(row.active)) throw new AuthenticationError('The user is disabled or gone');
+    return principalOf(row);
   }
 
   /** The system actor of a brigade (the oversight jobs). */

@@ -1,5 +1,6 @@
 import type { EntityManager } from 'typeorm';
-import { readDate, sql } from '../../persistence/sql';
+import { readDate } from '../../persistence/sql';
+import { groupOperationRows, groupOperationsToCome } from './oversight.queries';
 import { monthBounds } from './periods';
 
 /**
@@ -30,14 +31,7 @@ export interface GroupMonth {
 
 const COMPLETED = new Set(['holding', 'awaiting_audit', 'closed']);
 
-/**
- * The same rule in SQL (alias `o`): completed, not ad hoc, at least 4 hours
- * (`counts_toward_minimum`, set at COMPLETE). Kept beside `notCountingReason`:
- * the counts (month-standing.ts) and the lists (evaluateMonth) must agree.
- */
-export const QUALIFIES_SQL = "o.state IN ('holding', 'awaiting_audit', 'closed') AND o.kind <> 'ad_hoc' AND o.counts_toward_minimum = 1";
-
-/** Why an operation of the month does not count toward R6 (null: it counts). */
+/** Why an operation of the month does not count toward R6 (null: it counts). The same rule in SQL: QUALIFIES_SQL (oversight.queries.ts). */
 export function notCountingReason(o: { kind: string; state: string; countsTowardMinimum: boolean | null }): NotCountingReason | null {
   if (!COMPLETED.has(o.state)) return 'not_completed';
   if (o.kind === 'ad_hoc') return 'ad_hoc';
@@ -45,33 +39,11 @@ export function notCountingReason(o: { kind: string; state: string; countsToward
   return null;
 }
 
-interface Row {
-  group_id: number;
-  id: number;
-  number_year: number | null;
-  number_seq: number | null;
-  title: string;
-  kind: string;
-  state: string;
-  actual_start: unknown;
-  actual_hours: number | null;
-  counts_toward_minimum: number | boolean | null;
-}
-
 /** Every group's operations of a month, counted and not (one query for the whole brigade, however many groups). */
 export async function evaluateMonth(m: EntityManager, brigadeId: number, month: string, timeZone: string, groupIds: number[]): Promise<Map<number, GroupMonth>> {
   const { start, end } = monthBounds(month, timeZone);
-  const { rows } = await sql<Row>(
-    m,
-    // (A row per squad taking part: two squads of one group give the same pair twice; kept once below.)
-    `SELECT s.group_id AS group_id, o.id AS id, o.number_year AS number_year, o.number_seq AS number_seq, o.title AS title, o.kind AS kind, o.state AS state,
-            o.actual_start AS actual_start, o.actual_hours AS actual_hours, o.counts_toward_minimum AS counts_toward_minimum
-       FROM operations o
-       JOIN operation_squads os ON os.operation_id = o.id
-       JOIN squads s ON s.id = os.squad_id
-      WHERE o.brigade_id = ? AND o.actual_start >= ? AND o.actual_start < ? AND s.group_id IS NOT NULL AND o.state <> 'cancelled'`,
-    [brigadeId, start, end],
-  );
+  // (A row per squad taking part: two squads of one group give the same pair twice; kept once below.)
+  const rows = await groupOperationRows(m, brigadeId, start, end);
   const out = new Map<number, GroupMonth>(groupIds.map((g) => [g, { groupId: g, counted: [], notCounted: [] }]));
   const seen = new Set<string>();
   for (const r of rows.sort((a, b) => Number(a.id) - Number(b.id))) {
@@ -97,16 +69,7 @@ export async function evaluateMonth(m: EntityManager, brigadeId: number, month: 
 
 /** Approved (or under way) operations of each group still to come in the rest of a month: what could yet count (R6 early warning). */
 export async function stillToCome(m: EntityManager, brigadeId: number, month: { start: Date; end: Date }, now: Date): Promise<Map<number, number[]>> {
-  const { rows } = await sql<{ group_id: number; id: number }>(
-    m,
-    `SELECT DISTINCT s.group_id AS group_id, o.id AS id
-       FROM operations o
-       JOIN operation_squads os ON os.operation_id = o.id
-       JOIN squads s ON s.id = os.squad_id
-      WHERE o.brigade_id = ? AND s.group_id IS NOT NULL AND o.kind <> 'ad_hoc'
-        AND ((o.state = 'approved' AND o.planned_start >= ? AND o.planned_start < ?) OR (o.state = 'in_progress' AND o.actual_start >= ? AND o.actual_start < ?))`,
-    [brigadeId, now, month.end, month.start, month.end],
-  );
+  const rows = await groupOperationsToCome(m, brigadeId, month, now);
   const out = new Map<number, number[]>();
   for (const r of rows) out.set(Number(r.group_id), [...(out.get(Number(r.group_id)) ?? []), Number(r.id)]);
   return out;

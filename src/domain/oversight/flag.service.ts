@@ -3,10 +3,10 @@ import type { Clock } from '../../clock';
 import { ForbiddenError, NotFoundError, RuleViolationError, ValidationError } from '../../errors';
 import type { Database } from '../../persistence/data-source';
 import { Flag } from '../../persistence/entities';
-import { sql } from '../../persistence/sql';
 import type { Principal } from '../org/org.service';
 import { type FlagNames, flagNames } from './oversight.read-models';
 import { mayResolveFlags } from './oversight.policy';
+import { countOpenFlags, insertFlagAnnouncements, insertOpenFlags, listFlags, refreshFlagFigures, reopenFlag, resolveFlag, settleFlags } from './oversight.queries';
 
 /** A flag a job wants to be open now (its figures as they stand). */
 export interface WantedFlag {
@@ -74,31 +74,34 @@ export class FlagService {
       const figures = JSON.stringify(w.figures);
       if (f.status === 'resolved_by_data') {
         // The rule is broken again (data changed back): the flag opens again.
-        await sql(m, "UPDATE flags SET status = 'open', figures = ?, last_checked_at = ?, resolved_at = NULL, resolution_note = NULL, job_run_id = ? WHERE id = ?", [figures, now, runId, f.id]);
+        await reopenFlag(m, f.id, figures, now, runId);
         await this.announce(m, brigadeId, [f], now);
         result.raised++;
       } else {
-        if (JSON.stringify(f.figures) !== figures) await sql(m, 'UPDATE flags SET figures = ?, last_checked_at = ? WHERE id = ?', [figures, now, f.id]);
+        if (JSON.stringify(f.figures) !== figures) await refreshFlagFigures(m, f.id, figures, now);
         result.stillOpen++;
       }
     }
     const settled = existing.filter((f) => f.status === 'open' && !wantedKeys.has(f.dedupeKey)).map((f) => f.id);
     if (settled.length) {
-      await sql(m, `UPDATE flags SET status = 'resolved_by_data', resolved_at = ?, last_checked_at = ?, job_run_id = ? WHERE id IN (${settled.map(() => '?').join(', ')})`, [now, now, runId, ...settled]);
+      await settleFlags(m, settled, now, runId);
       result.resolvedByData = settled.length;
     }
     // New flags go in by the 500 (three statements a batch), so a run's statements do not grow with the groups.
     for (let i = 0; i < fresh.length; i += 500) {
       const chunk = fresh.slice(i, i + 500);
-      const values: unknown[] = [];
-      for (const w of chunk) {
-        values.push(brigadeId, w.rule, w.kind, w.groupId ?? null, w.squadId ?? null, w.recordType ?? null, w.recordId ?? null, w.period, key(brigadeId, w), w.figures, 'open', now, now, runId);
-      }
-      await sql(
-        m,
-        `INSERT INTO flags (brigade_id, rule, kind, group_id, squad_id, record_type, record_id, period, dedupe_key, figures, status, raised_at, last_checked_at, job_run_id) VALUES ${chunk.map(() => '(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)').join(', ')}`,
-        values,
-      );
+      const rows = chunk.map((w) => ({
+        rule: w.rule,
+        kind: w.kind,
+        groupId: w.groupId ?? null,
+        squadId: w.squadId ?? null,
+        recordType: w.recordType ?? null,
+        recordId: w.recordId ?? null,
+        period: w.period,
+        dedupeKey: key(brigadeId, w),
+        figures: w.figures,
+      }));
+      await insertOpenFlags(m, brigadeId, rows, now, runId);
       // Announce the new flags (managers and the group's squad leaders are told by the notification worker).
       const raised = await m.find(Flag, { select: { id: true, groupId: true, rule: true, kind: true, period: true }, where: { dedupeKey: In(chunk.map((w) => key(brigadeId, w))) } });
       await this.announce(m, brigadeId, raised, now);
@@ -110,23 +113,11 @@ export class FlagService {
   /** `flag.raised` outbox rows for flags raised (or raised again): delivered after commit like every side effect. */
   private async announce(m: EntityManager, brigadeId: number, flags: Array<Pick<Flag, 'id' | 'groupId' | 'rule' | 'kind' | 'period'>>, now: Date): Promise<void> {
     if (!flags.length) return;
-    const rows: unknown[] = [];
-    for (const f of flags) rows.push(brigadeId, null, 0, 'flag', 'flag.raised', { flagId: f.id, groupId: f.groupId, rule: f.rule, kind: f.kind, period: f.period }, now, now, 0);
-    await sql(
-      m,
-      `INSERT INTO outbox (brigade_id, instance_id, history_seq, workflow, topic, payload, created_at, available_at, attempts) VALUES ${flags.map(() => '(?, ?, ?, ?, ?, ?, ?, ?, ?)').join(', ')}`,
-      rows,
-    );
+    await insertFlagAnnouncements(m, brigadeId, flags, now);
   }
 
   async list(p: Principal, f: FlagFilters): Promise<Flag[]> {
-    const q = this.db.manager.createQueryBuilder(Flag, 'f').where('f.brigade_id = :b', { b: p.brigadeId });
-    if (f.period) q.andWhere('f.period LIKE :period', { period: `${f.period}%` });
-    if (f.group) q.andWhere('f.group_id = :g', { g: f.group });
-    if (f.status) q.andWhere('f.status = :s', { s: f.status });
-    if (f.kind) q.andWhere('f.kind = :k', { k: f.kind });
-    if (f.rule) q.andWhere('f.rule = :r', { r: f.rule });
-    return q.orderBy('f.raised_at', 'DESC').addOrderBy('f.id', 'DESC').take(Math.min(f.limit ?? 200, 1000)).getMany();
+    return listFlags(this.db.manager, { brigadeId: p.brigadeId, period: f.period, groupId: f.group, status: f.status, kind: f.kind, rule: f.rule, take: Math.min(f.limit ?? 200, 1000) });
   }
 
   /**
@@ -135,12 +126,8 @@ export class FlagService {
    * squad leader; none for others.
    */
   async openCount(p: Principal): Promise<number> {
-    const q = this.db.manager.createQueryBuilder(Flag, 'f').where("f.brigade_id = :b AND f.status = 'open'", { b: p.brigadeId });
-    if (p.roles.some((r) => r === 'duty_officer' || r === 'commander' || r === 'inspector')) return q.getCount();
-    if (p.roles.includes('squad_leader') && p.squad) {
-      q.andWhere('(f.squad_id = :s OR (f.squad_id IS NULL AND f.group_id = :g))', { s: p.squadId, g: p.squad.groupId ?? -1 });
-      return q.getCount();
-    }
+    if (p.roles.some((r) => r === 'duty_officer' || r === 'commander' || r === 'inspector')) return countOpenFlags(this.db.manager, p.brigadeId);
+    if (p.roles.includes('squad_leader') && p.squad) return countOpenFlags(this.db.manager, p.brigadeId, { squadId: p.squadId, groupId: p.squad.groupId ?? -1 });
     return 0;
   }
 
@@ -164,7 +151,7 @@ export class FlagService {
       if (!flag) throw new NotFoundError(`No flag ${id}`);
       if (flag.status !== 'open') throw new RuleViolationError('The flag is not open', [{ code: 'flag_not_open', field: 'status' }]);
       const now = this.clock.now();
-      await sql(m, "UPDATE flags SET status = 'resolved', resolved_at = ?, resolved_by = ?, resolution_note = ? WHERE id = ? AND status = 'open'", [now, p.userId, note.trim(), id]);
+      await resolveFlag(m, id, { userId: p.userId, note: note.trim(), at: now });
       return m.findOneByOrFail(Flag, { id });
     });
   }

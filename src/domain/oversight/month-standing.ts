@@ -1,10 +1,9 @@
 import type { Config } from '../../../config';
 import type { Clock } from '../../clock';
 import type { Database } from '../../persistence/data-source';
-import { sql } from '../../persistence/sql';
-import { type FactSource, TOUCHED, bucketSql, byBucket } from '../figures/facts';
+import { type FactSource, TOUCHED, byBucket } from '../figures/facts';
 import { type FactSet, MonthFacts } from '../figures/month-facts';
-import { QUALIFIES_SQL } from './compliance';
+import { groupMonthRows } from './oversight.queries';
 import { monthOf } from './periods';
 
 /**
@@ -55,16 +54,9 @@ const groupMonthFacts: FactSource = {
   name: 'r6.groups',
   cacheable: true,
   touched: [TOUCHED.start],
+  queries: [groupMonthRows],
   load: async ({ m, scope, bounds }) => {
-    const b = bucketSql('o.actual_start', bounds);
-    const { rows } = await sql<{ b: unknown; grp: unknown; operations: unknown; qualifying: unknown }>(
-      m,
-      `SELECT ${b.sql} AS b, s.group_id AS grp, COUNT(DISTINCT o.id) AS operations, COUNT(DISTINCT CASE WHEN ${QUALIFIES_SQL} THEN o.id END) AS qualifying
-         FROM operations o JOIN operation_squads os ON os.operation_id = o.id JOIN squads s ON s.id = os.squad_id
-        WHERE o.brigade_id = ? AND o.actual_start >= ? AND o.actual_start < ? AND s.group_id IS NOT NULL AND o.state <> 'cancelled'
-        GROUP BY b, s.group_id`,
-      [...b.params, scope.brigadeId, bounds[0], bounds[bounds.length - 1]],
-    );
+    const rows = await groupMonthRows(m, scope.brigadeId, bounds);
     return byBucket(bounds, rows, (f, r) => {
       f[`g${Number(r.grp)}:operations`] = (f[`g${Number(r.grp)}:operations`] ?? 0) + Number(r.operations ?? 0);
       f[`g${Number(r.grp)}:qualifying`] = (f[`g${Number(r.grp)}:qualifying`] ?? 0) + Number(r.qualifying ?? 0);

@@ -7,6 +7,7 @@ import type { CommandEvent } from '../../engine/workflow-definition';
 import { ConflictError, ForbiddenError, RuleViolationError, ValidationError } from '../../errors';
 import type { Database } from '../../persistence/data-source';
 import { GroupPlan, LinkageGroup, Operation, Squad, User, type WorkflowHistory } from '../../persistence/entities';
+import { type GroupPlanListQuery, groupOperationsBetween, listGroupPlans } from './plans.queries';
 import type { OrgService, Principal } from '../org/org.service';
 import { isUniqueViolation } from '../../persistence/dialect';
 import { addMonths, monthBounds, monthOf } from '../oversight/periods';
@@ -106,13 +107,7 @@ export class GroupPlanService {
       m.findOneByOrFail(GroupPlan, { id }),
       m.findOneByOrFail(LinkageGroup, { id: ctx.groupId }),
       m.find(Squad, { where: { brigadeId: actor.brigadeId } }),
-      m
-        .createQueryBuilder(Operation, 'o')
-        .where('o.brigade_id = :b AND o.group_id = :g', { b: actor.brigadeId, g: ctx.groupId })
-        .andWhere('((o.planned_start >= :start AND o.planned_start < :end) OR (o.actual_start >= :start AND o.actual_start < :end))', { start, end })
-        .orderBy('o.planned_start', 'ASC')
-        .addOrderBy('o.id', 'ASC')
-        .getMany(),
+      groupOperationsBetween(m, actor.brigadeId, ctx.groupId, start, end),
     ]);
     const users = await this.org.usersByIds([ctx.createdBy, ctx.filedBy, ctx.returnedBy].filter((x): x is number => x !== null), m);
     return {
@@ -138,18 +133,16 @@ export class GroupPlanService {
     const m = this.db.manager;
     const [groups, members] = await Promise.all([m.find(LinkageGroup, { where: { brigadeId: actor.brigadeId } }), membersByGroup(m, actor.brigadeId)]);
     const readable = readableGroupIds(actor, groups, members);
-    const q = m.createQueryBuilder(GroupPlan, 'p').where('p.brigade_id = :b', { b: actor.brigadeId });
+    let which: GroupPlanListQuery['groups'];
     if (filters.group) {
       const group = groups.find((g) => g.code === filters.group);
       if (!group) throw new ValidationError(`Unknown group code: ${filters.group}`, { group: `unknown_code:${filters.group}` });
       if (!readable.includes(group.id)) throw new ForbiddenError('Only the group’s own squads and the managers read its plans', 'not_group_or_manager');
-      q.andWhere('p.group_id = :g', { g: group.id });
-    } else if (readable.length) q.andWhere('p.group_id IN (:...gs)', { gs: readable });
+      which = { groupId: group.id };
+    } else if (readable.length) which = { groupIds: readable };
     else return { items: [], groupById: new Map() };
-    if (filters.month) q.andWhere('p.month = :month', { month: filters.month });
-    if (filters.year) q.andWhere('p.month LIKE :year', { year: `${filters.year}-%` });
-    if (filters.state) q.andWhere('p.state = :state', { state: filters.state });
-    const items = await q.orderBy('p.month', 'DESC').addOrderBy('p.group_id', 'ASC').take(500).getMany();
+    const { month, year, state } = filters;
+    const items = await listGroupPlans(m, { brigadeId: actor.brigadeId, groups: which, month, year, state, take: 500 });
     return { items, groupById: new Map(groups.map((g) => [g.id, g])) };
   }
 

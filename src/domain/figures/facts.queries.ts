@@ -1,0 +1,323 @@
+import type { EntityManager } from 'typeorm';
+import { hoursBetween } from '../../persistence/dialect';
+import { sql } from '../../persistence/sql';
+import type { FigureScope } from './scope';
+
+/**
+ * The figures' fact statements: for one scope and a run of buckets (months),
+ * the counts each fact source reads, one statement (or two) for every bucket
+ * at once — `b` is a row's bucket (bucketSql). Rows are as the database gives
+ * them; facts.ts adds them up.
+ */
+
+/** A count or sum as the driver gives it (MariaDB: SUM and DECIMAL as text; null for a SUM over nothing). */
+export type Count = number | string | null;
+
+/** The bucket a row falls in (0 …), as the driver gives it. */
+export interface Bucketed {
+  b: number | string;
+}
+
+/** `CASE WHEN col < b1 THEN 0 WHEN col < b2 THEN 1 … END`: the bucket of `col` (the WHERE keeps it in range). */
+export function bucketSql(col: string, bounds: Date[]): { sql: string; params: Date[] } {
+  const inner = bounds.slice(1, -1);
+  if (!inner.length) return { sql: '0', params: [] };
+  return { sql: `CASE ${inner.map((_, i) => `WHEN ${col} < ? THEN ${i}`).join(' ')} ELSE ${inner.length} END`, params: inner };
+}
+
+// ------------------------------------------------------------ the scope in SQL
+
+/**
+ * SQL that keeps an operation (alias `o`) to the scope: a squad of the scope
+ * took part. Returns the condition and its parameters.
+ */
+export function operationInScope(s: FigureScope, alias = 'o', opts: { perRow?: boolean } = {}): { sql: string; params: unknown[] } {
+  // perRow: checked row by row (a drill-down's page stops after a few rows); MariaDB would otherwise first gather every
+  // operation line of the scope (a semi-join materialized) — right for a month's sums, slow for a page of 100.
+  if (opts.perRow && s.kind !== 'brigade') {
+    const [join, cond, param] = s.kind === 'squad' ? ['', 'xs.squad_id = ?', s.squad!.id] : [' JOIN squads xq ON xq.id = xs.squad_id', 'xq.group_id = ?', s.group!.id];
+    return { sql: `(SELECT COUNT(*) FROM operation_squads xs${join} WHERE xs.operation_id = ${alias}.id AND ${cond}) > 0`, params: [param] };
+  }
+  if (s.kind === 'squad') return { sql: `EXISTS (SELECT 1 FROM operation_squads xs WHERE xs.operation_id = ${alias}.id AND xs.squad_id = ?)`, params: [s.squad!.id] };
+  if (s.kind === 'group') {
+    return {
+      sql: `EXISTS (SELECT 1 FROM operation_squads xs JOIN squads xq ON xq.id = xs.squad_id WHERE xs.operation_id = ${alias}.id AND xq.group_id = ?)`,
+      params: [s.group!.id],
+    };
+  }
+  return { sql: '1 = 1', params: [] };
+}
+
+/** SQL that keeps a squad's result line (aliases `os` for operation_squads, `sq` for squads) to the scope. */
+export function lineInScope(s: FigureScope): { sql: string; params: unknown[] } {
+  if (s.kind === 'squad') return { sql: 'os.squad_id = ?', params: [s.squad!.id] };
+  if (s.kind === 'group') return { sql: 'sq.group_id = ?', params: [s.group!.id] };
+  return { sql: '1 = 1', params: [] };
+}
+
+/** SQL that keeps a detained item (alias `gi`) to the scope: by its custodian squad (R13: the squad that processes it). */
+export function goodsInScope(s: FigureScope): { sql: string; params: unknown[] } {
+  if (s.kind === 'squad') return { sql: 'gi.custodian_squad_id = ?', params: [s.squad!.id] };
+  if (s.kind === 'group') return { sql: 'gi.custodian_squad_id IN (SELECT gq.id FROM squads gq WHERE gq.group_id = ?)', params: [s.group!.id] };
+  return { sql: '1 = 1', params: [] };
+}
+
+/** The squads of a group, by id. */
+export async function squadIdsOfGroup(m: EntityManager, groupId: number): Promise<number[]> {
+  const { rows } = await sql<{ id: number | string }>(m, 'SELECT id FROM squads WHERE group_id = ? ORDER BY id', [groupId]);
+  return rows.map((r) => Number(r.id));
+}
+
+// ------------------------------------------------------------ where an instance's facts lie
+
+/**
+ * A statement giving spans `[f, t]` (t null: open-ended) where the facts of
+ * the instances changed since `?` may lie, and when each changed (`u`).
+ * Parameters: brigade id, since.
+ */
+export type TouchedSql = string;
+
+const CHANGED = 'workflow_instances wi';
+const SINCE = 'wi.brigade_id = ? AND wi.updated_at >= ?';
+/** The statements each source names in `touched` (each one run once, however many sources name it). */
+export const TOUCHED = {
+  /** Facts bucketed by an operation's actual start (its count, results, dwell, the groups' and squads' lines). */
+  start: `SELECT o.actual_start AS f, o.actual_start AS t, wi.updated_at AS u FROM ${CHANGED} JOIN operations o ON o.id = wi.id WHERE ${SINCE} AND o.actual_start IS NOT NULL`,
+  /** R11: incidents, which may be logged after the fact (never before the start). */
+  incidents: `SELECT i.occurred_at AS f, i.occurred_at AS t, wi.updated_at AS u FROM ${CHANGED} JOIN operation_incidents i ON i.operation_id = wi.id WHERE ${SINCE}`,
+  /** §3.5: limits, bucketed by when they fall due (closing one late changes its due month). */
+  deadlines: `SELECT d.due_at AS f, d.due_at AS t, wi.updated_at AS u FROM ${CHANGED} JOIN workflow_deadlines d ON d.instance_id = wi.id WHERE ${SINCE}`,
+  /** R14: audits (at the step's own time; named for safety, they are few). */
+  audits: `SELECT h.at AS f, h.at AS t, wi.updated_at AS u FROM ${CHANGED} JOIN holding_records h ON h.operation_id = wi.id WHERE ${SINCE} AND h.kind IN ('audit_pass', 'audit_fail')`,
+  /** §3.5: drafts, filings, returns and cancellations — at their steps' times, to the squads the plan names now (an edit moves them). */
+  steps: `SELECT h.at AS f, h.at AS t, wi.updated_at AS u FROM ${CHANGED} JOIN workflow_history h ON h.instance_id = wi.id WHERE ${SINCE} AND h.event IN ('CREATE', 'FILE', 'RETURN', 'CANCEL')`,
+  /** R13: a detained item counts from its registration on (held at each month's end, by its custodian now). */
+  goods: `SELECT gi.registered_at AS f, NULL AS t, wi.updated_at AS u FROM ${CHANGED} JOIN goods_items gi ON gi.id = wi.id WHERE ${SINCE}`,
+} as const;
+
+// ------------------------------------------------------------ the sources' statements
+
+const COMPLETED = "('holding', 'awaiting_audit', 'closed')";
+
+/** R6, R15: per bucket, the operations that began (not cancelled) and their scope's result lines. */
+export interface OperationFactRow extends Bucketed {
+  ops_all: Count;
+  ops_qualifying: Count;
+  ops_completed: Count;
+  late_entries: Count;
+  person_times: Count;
+  vehicle_times: Count;
+  educated: Count;
+  handled: Count;
+  goods_detained: Count;
+  idle_lines: Count;
+}
+
+export async function operationFactRows(m: EntityManager, scope: FigureScope, bounds: Date[]): Promise<OperationFactRow[]> {
+  const line = lineInScope(scope);
+  const b = bucketSql('o.actual_start', bounds);
+  const done = `o.state IN ${COMPLETED}`;
+  const { rows } = await sql<OperationFactRow>(
+    m,
+    `SELECT ${b.sql} AS b,
+              COUNT(DISTINCT o.id) AS ops_all,
+              COUNT(DISTINCT CASE WHEN o.counts_toward_minimum = 1 AND ${done} THEN o.id END) AS ops_qualifying,
+              COUNT(DISTINCT CASE WHEN ${done} THEN o.id END) AS ops_completed,
+              COUNT(DISTINCT CASE WHEN o.late_entry_hours IS NOT NULL THEN o.id END) AS late_entries,
+              SUM(CASE WHEN ${done} THEN COALESCE(os.officers, 0) ELSE 0 END) AS person_times,
+              SUM(CASE WHEN ${done} THEN COALESCE(os.vehicles, 0) ELSE 0 END) AS vehicle_times,
+              SUM(CASE WHEN ${done} THEN COALESCE(os.educated, 0) ELSE 0 END) AS educated,
+              SUM(CASE WHEN ${done} THEN COALESCE(os.handled, 0) ELSE 0 END) AS handled,
+              SUM(CASE WHEN ${done} THEN COALESCE(os.goods_detained, 0) ELSE 0 END) AS goods_detained,
+              SUM(CASE WHEN ${done} AND COALESCE(os.officers, 0) > 0 AND COALESCE(os.educated, 0) + COALESCE(os.handled, 0) = 0 THEN 1 ELSE 0 END) AS idle_lines
+         FROM operations o
+         JOIN operation_squads os ON os.operation_id = o.id
+         JOIN squads sq ON sq.id = os.squad_id
+        WHERE o.brigade_id = ? AND o.actual_start >= ? AND o.actual_start < ? AND o.state <> 'cancelled' AND ${line.sql}
+        GROUP BY b`,
+    [...b.params, scope.brigadeId, bounds[0], bounds[bounds.length - 1], ...line.params],
+  );
+  return rows;
+}
+
+/** R11: per bucket, the incidents in operations of the scope, and the serious ones. */
+export async function incidentFactRows(m: EntityManager, scope: FigureScope, bounds: Date[]): Promise<Array<Bucketed & { incidents: Count; serious: Count }>> {
+  const s = operationInScope(scope);
+  const b = bucketSql('i.occurred_at', bounds);
+  const { rows } = await sql<Bucketed & { incidents: Count; serious: Count }>(
+    m,
+    `SELECT ${b.sql} AS b, COUNT(*) AS incidents, SUM(CASE WHEN i.severity <> 'minor' THEN 1 ELSE 0 END) AS serious
+         FROM operation_incidents i JOIN operations o ON o.id = i.operation_id
+        WHERE i.brigade_id = ? AND i.occurred_at >= ? AND i.occurred_at < ? AND ${s.sql}
+        GROUP BY b`,
+    [...b.params, scope.brigadeId, bounds[0], bounds[bounds.length - 1], ...s.params],
+  );
+  return rows;
+}
+
+/** R14: per bucket, the holding audits passed and failed. */
+export async function auditFactRows(m: EntityManager, scope: FigureScope, bounds: Date[]): Promise<Array<Bucketed & { passed: Count; failed: Count }>> {
+  const s = operationInScope(scope);
+  const b = bucketSql('h.at', bounds);
+  const { rows } = await sql<Bucketed & { passed: Count; failed: Count }>(
+    m,
+    `SELECT ${b.sql} AS b, SUM(CASE WHEN h.kind = 'audit_pass' THEN 1 ELSE 0 END) AS passed, SUM(CASE WHEN h.kind = 'audit_fail' THEN 1 ELSE 0 END) AS failed
+         FROM holding_records h JOIN operations o ON o.id = h.operation_id
+        WHERE h.brigade_id = ? AND h.kind IN ('audit_pass', 'audit_fail') AND h.at >= ? AND h.at < ? AND ${s.sql}
+        GROUP BY b`,
+    [...b.params, scope.brigadeId, bounds[0], bounds[bounds.length - 1], ...s.params],
+  );
+  return rows;
+}
+
+/** §3.5: per bucket and kind (of `kinds`), the operation time limits due: kept, and missed (closed late, or open past due at `now`). */
+export async function limitFactRows(
+  m: EntityManager,
+  scope: FigureScope,
+  bounds: Date[],
+  now: Date,
+  kinds: readonly string[],
+): Promise<Array<Bucketed & { kind: string; met: Count; late: Count }>> {
+  const s = operationInScope(scope);
+  const b = bucketSql('d.due_at', bounds);
+  const { rows } = await sql<Bucketed & { kind: string; met: Count; late: Count }>(
+    m,
+    `SELECT ${b.sql} AS b, d.kind AS kind,
+              SUM(CASE WHEN d.closed_at IS NOT NULL AND d.outcome = 'met' THEN 1 ELSE 0 END) AS met,
+              SUM(CASE WHEN (d.closed_at IS NOT NULL AND d.outcome = 'late') OR (d.closed_at IS NULL AND d.due_at < ?) THEN 1 ELSE 0 END) AS late
+         FROM workflow_deadlines d JOIN operations o ON o.id = d.instance_id
+        WHERE d.brigade_id = ? AND d.workflow = 'operation' AND d.kind IN (${kinds.map(() => '?').join(', ')})
+          AND d.due_at >= ? AND d.due_at < ? AND ${s.sql}
+        GROUP BY b, d.kind`,
+    [...b.params, now, scope.brigadeId, ...kinds, bounds[0], bounds[bounds.length - 1], ...s.params],
+  );
+  return rows;
+}
+
+/** §3.5: per bucket and event, the operations' drafts, filings, returns and cancellations. */
+export async function changeFactRows(m: EntityManager, scope: FigureScope, bounds: Date[]): Promise<Array<Bucketed & { event: string; c: Count }>> {
+  const s = operationInScope(scope);
+  const b = bucketSql('h.at', bounds);
+  const { rows } = await sql<Bucketed & { event: string; c: Count }>(
+    m,
+    `SELECT ${b.sql} AS b, h.event AS event, COUNT(*) AS c
+         FROM workflow_history h JOIN operations o ON o.id = h.instance_id
+        WHERE h.brigade_id = ? AND h.event IN ('CREATE', 'FILE', 'RETURN', 'CANCEL') AND h.at >= ? AND h.at < ? AND ${s.sql}
+        GROUP BY b, h.event`,
+    [...b.params, scope.brigadeId, bounds[0], bounds[bounds.length - 1], ...s.params],
+  );
+  return rows;
+}
+
+/** Per bucket (of the operations' actual start) and state (of `states`): hours spent in it, stays, operations. */
+export async function dwellFactRows(
+  m: EntityManager,
+  scope: FigureScope,
+  bounds: Date[],
+  states: readonly string[],
+): Promise<Array<Bucketed & { state: string; hours: Count; stays: Count; ops: Count }>> {
+  const s = operationInScope(scope);
+  const b = bucketSql('o.actual_start', bounds);
+  // When each step happened (a holding period ends at its due time, not when the job noticed).
+  const hours = hoursBetween(m, 'h.effective_at', 'nx.effective_at');
+  // Each step's time to the next (history's seq runs 1, 2, 3 … per instance): a join on the unique (instance, seq), cheaper than a window.
+  const { rows } = await sql<Bucketed & { state: string; hours: Count; stays: Count; ops: Count }>(
+    m,
+    `SELECT ${b.sql} AS b, h.to_state AS state, SUM(${hours}) AS hours, COUNT(*) AS stays, COUNT(DISTINCT h.instance_id) AS ops
+         FROM operations o
+         JOIN workflow_history h ON h.instance_id = o.id
+         JOIN workflow_history nx ON nx.instance_id = h.instance_id AND nx.seq = h.seq + 1
+        WHERE o.brigade_id = ? AND o.actual_start >= ? AND o.actual_start < ? AND ${s.sql}
+          AND h.to_state IN (${states.map(() => '?').join(', ')})
+        GROUP BY b, h.to_state`,
+    [...b.params, scope.brigadeId, bounds[0], bounds[bounds.length - 1], ...s.params, ...states],
+  );
+  return rows;
+}
+
+/** SPEC §4: per bucket, the flags raised, and those resolved (the scope's: its group, or naming its squad). */
+export async function flagFactRows(
+  m: EntityManager,
+  scope: FigureScope,
+  bounds: Date[],
+): Promise<{ raised: Array<Bucketed & { c: Count }>; resolved: Array<Bucketed & { c: Count }> }> {
+  const cond = scope.kind === 'group' ? 'AND f.group_id = ?' : scope.kind === 'squad' ? 'AND f.squad_id = ?' : '';
+  const params = scope.kind === 'group' ? [scope.group!.id] : scope.kind === 'squad' ? [scope.squad!.id] : [];
+  const first = bounds[0];
+  const last = bounds[bounds.length - 1];
+  const raised = bucketSql('f.raised_at', bounds);
+  const resolved = bucketSql('f.resolved_at', bounds);
+  const [r1, r2] = await Promise.all([
+    sql<Bucketed & { c: Count }>(
+      m,
+      `SELECT ${raised.sql} AS b, COUNT(*) AS c FROM flags f WHERE f.brigade_id = ? ${cond} AND f.raised_at >= ? AND f.raised_at < ? GROUP BY b`,
+      [...raised.params, scope.brigadeId, ...params, first, last],
+    ),
+    sql<Bucketed & { c: Count }>(
+      m,
+      `SELECT ${resolved.sql} AS b, COUNT(*) AS c FROM flags f WHERE f.brigade_id = ? ${cond} AND f.status <> 'open' AND f.resolved_at >= ? AND f.resolved_at < ? GROUP BY b`,
+      [...resolved.params, scope.brigadeId, ...params, first, last],
+    ),
+  ]);
+  return { raised: r1.rows, resolved: r2.rows };
+}
+
+/** R13: per bucket, detained items registered and closed (by outcome); and those held at the first bucket's start. */
+export async function goodsFactRows(
+  m: EntityManager,
+  scope: FigureScope,
+  bounds: Date[],
+): Promise<{ registered: Array<Bucketed & { c: Count }>; outcomes: Array<Bucketed & { state: string; c: Count }>; heldBefore: number }> {
+  const g = goodsInScope(scope);
+  const first = bounds[0];
+  const last = bounds[bounds.length - 1];
+  const reg = bucketSql('gi.registered_at', bounds);
+  const closed = bucketSql('gi.closed_at', bounds);
+  const [registered, outcomes, before] = await Promise.all([
+    sql<Bucketed & { c: Count }>(
+      m,
+      `SELECT ${reg.sql} AS b, COUNT(*) AS c FROM goods_items gi WHERE gi.brigade_id = ? AND gi.registered_at >= ? AND gi.registered_at < ? AND ${g.sql} GROUP BY b`,
+      [...reg.params, scope.brigadeId, first, last, ...g.params],
+    ),
+    sql<Bucketed & { state: string; c: Count }>(
+      m,
+      `SELECT ${closed.sql} AS b, gi.state AS state, COUNT(*) AS c FROM goods_items gi
+          WHERE gi.brigade_id = ? AND gi.closed_at >= ? AND gi.closed_at < ? AND gi.state IN ('returned', 'confiscated', 'disposed') AND ${g.sql} GROUP BY b, gi.state`,
+      [...closed.params, scope.brigadeId, first, last, ...g.params],
+    ),
+    sql<{ c: Count }>(
+      m,
+      `SELECT COUNT(*) AS c FROM goods_items gi WHERE gi.brigade_id = ? AND gi.registered_at < ? AND (gi.closed_at IS NULL OR gi.closed_at >= ?) AND ${g.sql}`,
+      [scope.brigadeId, first, first, ...g.params],
+    ),
+  ]);
+  return { registered: registered.rows, outcomes: outcomes.rows, heldBefore: Number(before.rows[0]?.c ?? 0) || 0 };
+}
+
+// ------------------------------------------------------------ hard problems (R15)
+
+/** Every hard problem of the brigade, with its squads at the border (`squad_ids` JSON text). */
+export async function problemRows(m: EntityManager, brigadeId: number): Promise<Array<{ id: number; title: string; squad_ids: unknown }>> {
+  const { rows } = await sql<{ id: number; title: string; squad_ids: unknown }>(m, 'SELECT id, title, squad_ids FROM hard_problems WHERE brigade_id = ?', [brigadeId]);
+  return rows;
+}
+
+/** The brigade's hard problems' RESOLVE and REBOUND steps in [from, to), oldest first. */
+export async function resolutionStepRows(m: EntityManager, brigadeId: number, from: Date, to: Date): Promise<Array<{ id: number; instance_id: number; event: string; at: unknown }>> {
+  const { rows } = await sql<{ id: number; instance_id: number; event: string; at: unknown }>(
+    m,
+    "SELECT h.id, h.instance_id, h.event, h.at FROM workflow_history h JOIN workflow_instances i ON i.id = h.instance_id WHERE h.brigade_id = ? AND i.workflow = 'hard_problem' AND h.event IN ('RESOLVE', 'REBOUND') AND h.at >= ? AND h.at < ? ORDER BY h.at, h.id",
+    [brigadeId, from, to],
+  );
+  return rows;
+}
+
+/** The brigade's hard problems reported in [from, to). */
+export async function problemReportRows(m: EntityManager, brigadeId: number, from: Date, to: Date): Promise<Array<{ id: number; reported_at: unknown }>> {
+  const { rows } = await sql<{ id: number; reported_at: unknown }>(m, 'SELECT id, reported_at FROM hard_problems WHERE brigade_id = ? AND reported_at >= ? AND reported_at < ?', [
+    brigadeId,
+    from,
+    to,
+  ]);
+  return rows;
+}
