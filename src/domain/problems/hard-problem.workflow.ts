@@ -118,7 +118,7 @@ async function projectHardProblem(m: EntityManager, step: StepRecord<HardProblem
   } else if (event.type === 'RECORD_CALLBACK') {
     // The call-back is a step within `resolved`: the engine closes time limits on a change of state only.
     await closeDeadline(m, step.instanceId, 'callback', step.at);
-  } else if (event.type === 'RESOLVE' && lastResolution?.operationId != null) {
+  } else if (event.type === 'RESOLVE' && typeof lastResolution?.operationId === 'number') {
     // "Resolved by" is its own link: the plan's targets are the plan's (an edit of it never takes this away).
     await insertResolution(m, { problemId: step.instanceId, seq: step.seq, operationId: lastResolution.operationId, brigadeId: step.brigadeId, at: step.at });
   }
