@@ -62,7 +62,11 @@ module.exports = async () => {
     {
       ...base,
       displayName: 'sqlite',
-      testMatch: ['<rootDir>/test/integration/**/*.test.ts', '<rootDir>/test/http/**/*.test.ts', '<rootDir>/test/security/**/*.test.ts'],
+      testMatch: [
+        '<rootDir>/test/integration/**/*.test.ts',
+        '<rootDir>/test/http/**/*.test.ts',
+        '<rootDir>/test/security/**/*.test.ts',
+      ],
       globals: { LIANDONG_TEST_DB: 'sqlite' },
       setupFilesAfterEnv: ['<rootDir>/test/support/openapi-setup.ts'],
     },
@@ -72,7 +76,11 @@ module.exports = async () => {
     projects.push({
       ...base,
       displayName: 'mariadb',
-      testMatch: ['<rootDir>/test/integration/**/*.test.ts', '<rootDir>/test/http/**/*.test.ts', '<rootDir>/test/security/**/*.test.ts'],
+      testMatch: [
+        '<rootDir>/test/integration/**/*.test.ts',
+        '<rootDir>/test/http/**/*.test.ts',
+        '<rootDir>/test/security/**/*.test.ts',
+      ],
       globals: { LIANDONG_TEST_DB: 'mysql', LIANDONG_TEST_MYSQL_URL: MYSQL_URL },
       setupFilesAfterEnv: ['<rootDir>/test/support/openapi-setup.ts'],
     });
@@ -91,9 +99,13 @@ module.exports = async () => {
       setupFilesAfterEnv: ['<rootDir>/test/support/browser-setup.ts'],
     });
   } else if (process.env.REQUIRE_BROWSER === '1') {
-    throw new Error(`REQUIRE_BROWSER=1 but no Chromium was found (${chromium.why}). Install Debian's: apt-get install -y chromium, or set CHROMIUM_PATH.`);
+    throw new Error(
+      `REQUIRE_BROWSER=1 but no Chromium was found (${chromium.why}). Install Debian's: apt-get install -y chromium, or set CHROMIUM_PATH.`,
+    );
   } else {
-    process.stderr.write(`\n[liandong] No Chromium (${chromium.why}): browser tests skipped. apt-get install -y chromium, or set CHROMIUM_PATH.\n\n`);
+    process.stderr.write(
+      `\n[liandong] No Chromium (${chromium.why}): browser tests skipped. apt-get install -y chromium, or set CHROMIUM_PATH.\n\n`,
+    );
   }
   return {
     projects,

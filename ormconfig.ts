@@ -9,5 +9,8 @@ import { dataSourceOptions, parseDatabaseUrl } from './src/persistence/data-sour
 const config = loadConfig();
 
 export default new DataSource(
-  dataSourceOptions(parseDatabaseUrl(config.database.url), { logging: config.database.logging, poolSize: config.database.poolSize }),
+  dataSourceOptions(parseDatabaseUrl(config.database.url), {
+    logging: config.database.logging,
+    poolSize: config.database.poolSize,
+  }),
 );

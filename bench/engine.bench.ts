@@ -39,11 +39,20 @@ interface Target {
 async function prepareTarget(name: string): Promise<Target> {
   if (name === 'sqlite') {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'liandong-bench-'));
-    return { name: 'sqlite', url: `sqlite:${path.join(dir, 'bench.sqlite')}`, cleanup: async () => fs.rmSync(dir, { recursive: true, force: true }) };
+    return {
+      name: 'sqlite',
+      url: `sqlite:${path.join(dir, 'bench.sqlite')}`,
+      cleanup: async () => fs.rmSync(dir, { recursive: true, force: true }),
+    };
   }
   const mysql = await import('mysql2/promise');
   const admin = new URL(MYSQL_ADMIN);
-  const conn = await mysql.createConnection({ host: admin.hostname, port: Number(admin.port || 3306), user: admin.username, password: admin.password });
+  const conn = await mysql.createConnection({
+    host: admin.hostname,
+    port: Number(admin.port || 3306),
+    user: admin.username,
+    password: admin.password,
+  });
   const db = `ld_bench_${randomBytes(3).toString('hex')}`;
   await conn.query(`CREATE DATABASE ${db} CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci`);
   await conn.end();
@@ -53,7 +62,12 @@ async function prepareTarget(name: string): Promise<Target> {
     name: 'mariadb',
     url: u.toString(),
     cleanup: async () => {
-      const c = await mysql.createConnection({ host: admin.hostname, port: Number(admin.port || 3306), user: admin.username, password: admin.password });
+      const c = await mysql.createConnection({
+        host: admin.hostname,
+        port: Number(admin.port || 3306),
+        user: admin.username,
+        password: admin.password,
+      });
       await c.query(`DROP DATABASE ${db}`);
       await c.end();
     },
@@ -81,12 +95,19 @@ function summarise(latencies: number[], seconds: number, errors: number): Timing
 }
 
 async function benchTarget(target: Target, operations: number, clients: number) {
-  const env = { DATABASE_URL: target.url, SEED_DEMO: '1', SCRYPT_COST: '1024', DATABASE_POOL_SIZE: String(Math.max(clients, 20)) };
+  const env = {
+    DATABASE_URL: target.url,
+    SEED_DEMO: '1',
+    SCRYPT_COST: '1024',
+    DATABASE_POOL_SIZE: String(Math.max(clients, 20)),
+  };
   // Tokens, the way `npm run cli -- token` makes them.
   const config = loadConfig({ ...process.env, ...env });
   const services = await boot(config, { logger: createLogger({ silent: true }), seed: true });
   const users = ['duty', ...GROUPS.flatMap((g) => [`${g.host}.leader`, `${g.other}.officer`])];
-  const tokens = Object.fromEntries(await Promise.all(users.map(async (u) => [u, await services.org.issueToken(u, 'bench')] as const)));
+  const tokens = Object.fromEntries(
+    await Promise.all(users.map(async (u) => [u, await services.org.issueToken(u, 'bench')] as const)),
+  );
   await services.db.close();
 
   const server = await startServer(env, process.env.BENCH_NODE_ARGS ? process.env.BENCH_NODE_ARGS.split(' ') : []);
@@ -159,10 +180,22 @@ async function benchTarget(target: Target, operations: number, clients: number) 
         if (type === 'START') body.earlyReason = '基准测试';
         if (type === 'LOG_INCIDENT') {
           user = `${g.other}.officer`;
-          Object.assign(body, { incidentType: 'verbal_abuse', severity: 'minor', injuries: 0, description: '辱骂', response: '劝离' });
+          Object.assign(body, {
+            incidentType: 'verbal_abuse',
+            severity: 'minor',
+            injuries: 0,
+            description: '辱骂',
+            response: '劝离',
+          });
         }
         if (type === 'COMPLETE') {
-          body.results = [g.host, g.other].map((squad) => ({ squad, officers: 4, vehicles: 1, educated: 5, handled: 1 }));
+          body.results = [g.host, g.other].map((squad) => ({
+            squad,
+            officers: 4,
+            vehicles: 1,
+            educated: 5,
+            handled: 1,
+          }));
           body.shortReason = '基准测试';
         }
         const started = performance.now();
@@ -188,10 +221,23 @@ async function benchTarget(target: Target, operations: number, clients: number) 
     await server.stop();
 
     const ceilingBefore = target.name === 'mariadb' ? await statementCounts(target.url) : null;
-    const ceiling = await databaseCeiling(target, created.map((c) => c.id), clients);
+    const ceiling = await databaseCeiling(
+      target,
+      created.map((c) => c.id),
+      clients,
+    );
     const theirs = ceilingBefore ? perEvent(ceilingBefore, await statementCounts(target.url), ceiling.count) : null;
     const statementsPerEvent = ours && theirs ? { ours, ceiling: theirs } : null;
-    return { creates, events, peakRssMiB: rss, ceiling, ratio: Math.round((events.perSecond / ceiling.perSecond) * 100) / 100, statementsPerEvent, firstError, serverErrors };
+    return {
+      creates,
+      events,
+      peakRssMiB: rss,
+      ceiling,
+      ratio: Math.round((events.perSecond / ceiling.perSecond) * 100) / 100,
+      statementsPerEvent,
+      firstError,
+      serverErrors,
+    };
   } catch (e) {
     await server.stop();
     throw e;
@@ -207,32 +253,48 @@ async function benchTarget(target: Target, operations: number, clients: number) 
  * event, straight through the driver: no HTTP, no ORM, no XState.
  */
 async function databaseCeiling(target: Target, ids: number[], clients: number): Promise<Timing> {
-  const snapshot = JSON.stringify({ status: 'active', value: 'filed', context: { padding: 'x'.repeat(1200) }, children: {}, historyValue: {} });
+  const snapshot = JSON.stringify({
+    status: 'active',
+    value: 'filed',
+    context: { padding: 'x'.repeat(1200) },
+    children: {},
+    historyValue: {},
+  });
   const now = () => new Date().toISOString().slice(0, 23).replace('T', ' ');
   type Exec = (sql: string, params?: unknown[]) => Promise<unknown[]>;
 
   const event = async (q: Exec, id: number, type: (typeof EVENTS)[number]) => {
-    if (type === 'COMPLETE') await q('SELECT id, code FROM squads WHERE brigade_id = ? AND code IN (?, ?)', [1, 'waitan', 'nanjingdonglu']);
-    const [row] = (await q('SELECT id, brigade_id, machine_version, version, snapshot, head_hash FROM workflow_instances WHERE id = ? AND workflow = ? AND brigade_id = ?', [
-      id,
-      'operation',
-      1,
-    ])) as Array<{ version: number }>;
+    if (type === 'COMPLETE')
+      await q('SELECT id, code FROM squads WHERE brigade_id = ? AND code IN (?, ?)', [1, 'waitan', 'nanjingdonglu']);
+    const [row] = (await q(
+      'SELECT id, brigade_id, machine_version, version, snapshot, head_hash FROM workflow_instances WHERE id = ? AND workflow = ? AND brigade_id = ?',
+      [id, 'operation', 1],
+    )) as Array<{ version: number }>;
     if (type === 'FILE') await q('SELECT id, group_id, active FROM squads WHERE brigade_id = ?', [1]);
     const hash = 'f'.repeat(64);
-    await q('UPDATE workflow_instances SET snapshot = ?, state = ?, version = ?, machine_version = ?, updated_at = ?, head_hash = ? WHERE id = ? AND version = ?', [
-      snapshot,
-      'x',
-      row.version + 1,
-      1,
-      now(),
-      hash,
-      id,
-      row.version,
-    ]);
+    await q(
+      'UPDATE workflow_instances SET snapshot = ?, state = ?, version = ?, machine_version = ?, updated_at = ?, head_hash = ? WHERE id = ? AND version = ?',
+      [snapshot, 'x', row.version + 1, 1, now(), hash, id, row.version],
+    );
     await q(
       'INSERT INTO workflow_history (instance_id, brigade_id, seq, actor_user_id, actor_name, actor_role, event, payload, from_state, to_state, version, at, effective_at, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
-      [id, 1, row.version + 1000, 1, 'bench', 'squad_leader', type, '{"results":[]}', 'a', 'b', row.version + 1000, now(), now(), hash, hash],
+      [
+        id,
+        1,
+        row.version + 1000,
+        1,
+        'bench',
+        'squad_leader',
+        type,
+        '{"results":[]}',
+        'a',
+        'b',
+        row.version + 1000,
+        now(),
+        now(),
+        hash,
+        hash,
+      ],
     );
     if (type === 'FILE' || type === 'APPROVE' || type === 'LOG_INCIDENT') {
       await q(
@@ -241,22 +303,42 @@ async function databaseCeiling(target: Target, ids: number[], clients: number): 
       );
     }
     if (type !== 'LOG_INCIDENT') {
-      await q("UPDATE workflow_deadlines SET closed_at = ?, outcome = CASE WHEN due_at >= ? THEN 'met' ELSE 'late' END WHERE instance_id = ? AND closed_at IS NULL", [now(), now(), id]);
+      await q(
+        "UPDATE workflow_deadlines SET closed_at = ?, outcome = CASE WHEN due_at >= ? THEN 'met' ELSE 'late' END WHERE instance_id = ? AND closed_at IS NULL",
+        [now(), now(), id],
+      );
     }
     if (type === 'FILE' || type === 'START' || type === 'COMPLETE') {
-      await q('INSERT INTO workflow_deadlines (brigade_id, instance_id, workflow, kind, state, starts_at, due_at, event, closed_at, outcome) VALUES (?, ?, ?, ?, ?, ?, ?, NULL, NULL, NULL)', [
-        1,
-        id,
-        'operation',
-        'bench',
-        'x',
-        now(),
-        now(),
-      ]);
+      await q(
+        'INSERT INTO workflow_deadlines (brigade_id, instance_id, workflow, kind, state, starts_at, due_at, event, closed_at, outcome) VALUES (?, ?, ?, ?, ?, ?, ?, NULL, NULL, NULL)',
+        [1, id, 'operation', 'bench', 'x', now(), now()],
+      );
     }
     await q(
       'UPDATE operations SET group_id = ?, kind = ?, state = ?, title = ?, problem_source = ?, location = ?, lead_squad_id = ?, host_squad_id = ?, designated_commander_id = ?, planned_start = ?, planned_hours = ?, holding_days = ?, filed_at = ?, approved_at = ?, actual_start = ?, actual_end = ?, actual_hours = ?, counts_toward_minimum = ?, holding_deadline = ?, updated_at = ? WHERE id = ?',
-      [1, 'regular', 'x', '基准测试联动', 'hotspot', '基准路', 1, 1, null, now(), 4, 7, now(), now(), now(), null, null, null, null, now(), id],
+      [
+        1,
+        'regular',
+        'x',
+        '基准测试联动',
+        'hotspot',
+        '基准路',
+        1,
+        1,
+        null,
+        now(),
+        4,
+        7,
+        now(),
+        now(),
+        now(),
+        null,
+        null,
+        null,
+        null,
+        now(),
+        id,
+      ],
     );
     if (type === 'LOG_INCIDENT') {
       await q(
@@ -265,9 +347,14 @@ async function databaseCeiling(target: Target, ids: number[], clients: number): 
       );
     }
     if (type === 'COMPLETE') {
-      const [squad] = (await q('SELECT squad_id FROM operation_squads WHERE operation_id = ? LIMIT 1', [id])) as Array<{ squad_id: number }>;
+      const [squad] = (await q('SELECT squad_id FROM operation_squads WHERE operation_id = ? LIMIT 1', [id])) as Array<{
+        squad_id: number;
+      }>;
       for (let i = 0; i < 2; i++) {
-        await q('UPDATE operation_squads SET officers = ?, vehicles = ?, educated = ?, handled = ?, goods_detained = ? WHERE operation_id = ? AND squad_id = ?', [4, 1, 5, 1, 0, id, squad.squad_id]);
+        await q(
+          'UPDATE operation_squads SET officers = ?, vehicles = ?, educated = ?, handled = ?, goods_detained = ? WHERE operation_id = ? AND squad_id = ?',
+          [4, 1, 5, 1, 0, id, squad.squad_id],
+        );
       }
     }
   };
@@ -334,21 +421,45 @@ async function databaseCeiling(target: Target, ids: number[], clients: number): 
 async function statementCounts(url: string): Promise<Record<string, number>> {
   const mysql = await import('mysql2/promise');
   const u = new URL(url);
-  const conn = await mysql.createConnection({ host: u.hostname, port: Number(u.port || 3306), user: decodeURIComponent(u.username), password: decodeURIComponent(u.password) });
-  const [rows] = await conn.query("SHOW GLOBAL STATUS WHERE Variable_name IN ('Com_select', 'Com_insert', 'Com_update', 'Com_delete', 'Com_commit', 'Com_begin', 'Questions')");
+  const conn = await mysql.createConnection({
+    host: u.hostname,
+    port: Number(u.port || 3306),
+    user: decodeURIComponent(u.username),
+    password: decodeURIComponent(u.password),
+  });
+  const [rows] = await conn.query(
+    "SHOW GLOBAL STATUS WHERE Variable_name IN ('Com_select', 'Com_insert', 'Com_update', 'Com_delete', 'Com_commit', 'Com_begin', 'Questions')",
+  );
   await conn.end();
-  return Object.fromEntries((rows as Array<{ Variable_name: string; Value: string }>).map((r) => [r.Variable_name.replace('Com_', ''), Number(r.Value)]));
+  return Object.fromEntries(
+    (rows as Array<{ Variable_name: string; Value: string }>).map((r) => [
+      r.Variable_name.replace('Com_', ''),
+      Number(r.Value),
+    ]),
+  );
 }
 
-function perEvent(before: Record<string, number>, after: Record<string, number>, events: number): Record<string, number> {
-  return Object.fromEntries(Object.keys(after).map((k) => [k, Math.round(((after[k] - before[k]) / events) * 10) / 10]));
+function perEvent(
+  before: Record<string, number>,
+  after: Record<string, number>,
+  events: number,
+): Record<string, number> {
+  return Object.fromEntries(
+    Object.keys(after).map((k) => [k, Math.round(((after[k] - before[k]) / events) * 10) / 10]),
+  );
 }
 
 export async function run(args: string[]): Promise<void> {
   const operations = Number(arg(args, 'operations', '10000'));
   const clients = Number(arg(args, 'clients', '32'));
   const dbs = arg(args, 'db', 'sqlite,mariadb').split(',');
-  const report: Record<string, unknown> = { operations, clients, cpus: os.cpus().length, node: process.version, at: new Date().toISOString() };
+  const report: Record<string, unknown> = {
+    operations,
+    clients,
+    cpus: os.cpus().length,
+    node: process.version,
+    at: new Date().toISOString(),
+  };
   for (const name of dbs) {
     const target = await prepareTarget(name);
     process.stdout.write(`\n[${name}] ${operations} operations, ${clients} clients …\n`);
@@ -363,9 +474,14 @@ export async function run(args: string[]): Promise<void> {
           `  database ceiling:          ${r.ceiling.perSecond} events/s  p50 ${r.ceiling.p50} ms  p99 ${r.ceiling.p99} ms (same statements, raw driver)`,
           `  ratio (ours / ceiling):    ${r.ratio}`,
           ...(r.statementsPerEvent
-            ? [`  statements per event:      ours ${JSON.stringify(r.statementsPerEvent.ours)}`, `                             ceiling ${JSON.stringify(r.statementsPerEvent.ceiling)}`]
+            ? [
+                `  statements per event:      ours ${JSON.stringify(r.statementsPerEvent.ours)}`,
+                `                             ceiling ${JSON.stringify(r.statementsPerEvent.ceiling)}`,
+              ]
             : []),
-          ...(r.firstError.length ? [`  first errors: ${JSON.stringify(r.firstError)}`, ...r.serverErrors.map((l) => `  server: ${l}`)] : []),
+          ...(r.firstError.length
+            ? [`  first errors: ${JSON.stringify(r.firstError)}`, ...r.serverErrors.map((l) => `  server: ${l}`)]
+            : []),
         ].join('\n') + '\n',
       );
     } finally {

@@ -30,14 +30,12 @@ import { arg, peakRssMiB, startServer, writeResult } from './support';
 import { type Timing, databaseUrl, get, measure, mysqlConnection, round, signIn, summarise, walkPages } from './web';
 import { type SeedReport, seedOperations } from './pages.seed';
 
-
 interface Page {
   key: string;
   label: string;
   /** The path for this user (null: the page does not apply to them). */
   path: (user: string) => string | null;
 }
-
 
 /** Operations the pages are measured on: the longest history the user can open, and one waiting for each user's own step. */
 async function pickTargets(conn: Awaited<ReturnType<typeof mysqlConnection>>) {
@@ -46,19 +44,40 @@ async function pickTargets(conn: Awaited<ReturnType<typeof mysqlConnection>>) {
     return (rows as Array<{ id: number }>)[0]?.id ?? null;
   };
   const waitan = await one("SELECT id FROM squads WHERE code = 'waitan'");
-  const longest = await one('SELECT w.id FROM workflow_instances w JOIN operations o ON o.id = w.id WHERE o.host_squad_id = ? ORDER BY w.version DESC, w.id DESC LIMIT 1', [waitan]);
-  const [[{ n }]] = (await conn.query('SELECT COUNT(*) AS n FROM workflow_history WHERE instance_id = ?', [longest])) as unknown as [[{ n: number }]];
+  const longest = await one(
+    'SELECT w.id FROM workflow_instances w JOIN operations o ON o.id = w.id WHERE o.host_squad_id = ? ORDER BY w.version DESC, w.id DESC LIMIT 1',
+    [waitan],
+  );
+  const [[{ n }]] = (await conn.query('SELECT COUNT(*) AS n FROM workflow_history WHERE instance_id = ?', [
+    longest,
+  ])) as unknown as [[{ n: number }]];
   const acting: Record<string, number | null> = {
-    'waitan.leader': await one("SELECT id FROM operations WHERE state = 'holding' AND host_squad_id = ? ORDER BY id DESC LIMIT 1", [waitan]),
+    'waitan.leader': await one(
+      "SELECT id FROM operations WHERE state = 'holding' AND host_squad_id = ? ORDER BY id DESC LIMIT 1",
+      [waitan],
+    ),
     duty: await one("SELECT id FROM operations WHERE state = 'filed' ORDER BY filed_at ASC, id ASC LIMIT 1"),
-    inspector: await one("SELECT id FROM operations WHERE state = 'awaiting_audit' ORDER BY holding_deadline ASC, id ASC LIMIT 1"),
+    inspector: await one(
+      "SELECT id FROM operations WHERE state = 'awaiting_audit' ORDER BY holding_deadline ASC, id ASC LIMIT 1",
+    ),
   };
   return { longest: longest!, longestHistory: Number(n), acting };
 }
 
 /** The statements one request of each page sends, from a server run with DATABASE_LOGGING=1. */
-async function statementsPerPage(url: string, pages: Page[], users: string[], explain: boolean, conn: Awaited<ReturnType<typeof mysqlConnection>>) {
-  const server = await startServer({ DATABASE_URL: url, NODE_ENV: 'production', SEED_DEMO: '0', DATABASE_LOGGING: '1' });
+async function statementsPerPage(
+  url: string,
+  pages: Page[],
+  users: string[],
+  explain: boolean,
+  conn: Awaited<ReturnType<typeof mysqlConnection>>,
+) {
+  const server = await startServer({
+    DATABASE_URL: url,
+    NODE_ENV: 'production',
+    SEED_DEMO: '0',
+    DATABASE_LOGGING: '1',
+  });
   const out: Record<string, Record<string, number>> = {};
   const explained = new Set<string>();
   try {
@@ -86,14 +105,18 @@ async function statementsPerPage(url: string, pages: Page[], users: string[], ex
           if (!m) continue;
           const sql = m[1];
           // TypeORM names every column; the FROM … WHERE … ORDER BY is what matters here.
-          process.stdout.write(`    ${sql.replace(/^SELECT (?:`\w+`\.`\w+` AS `\w+`(?:, )?)+ FROM/, 'SELECT … FROM')} ${m[2] ?? ''}\n`);
+          process.stdout.write(
+            `    ${sql.replace(/^SELECT (?:`\w+`\.`\w+` AS `\w+`(?:, )?)+ FROM/, 'SELECT … FROM')} ${m[2] ?? ''}\n`,
+          );
           if (!/^\s*SELECT/i.test(sql) || explained.has(sql + m[2])) continue;
           explained.add(sql + m[2]);
           const { format } = await import('mysql2');
           const params = m[2] ? (JSON.parse(m[2]) as Array<string | number | null>) : [];
           const [plan] = await conn.query(`EXPLAIN ${format(sql, params)}`);
           for (const row of plan as Array<Record<string, unknown>>) {
-            process.stdout.write(`      → ${row.table} type=${row.type} key=${row.key} rows=${row.rows} ${row.Extra ?? ''}\n`);
+            process.stdout.write(
+              `      → ${row.table} type=${row.type} key=${row.key} rows=${row.rows} ${row.Extra ?? ''}\n`,
+            );
           }
         }
       }
@@ -147,8 +170,12 @@ export async function run(args: string[]): Promise<void> {
       process.stdout.write(
         `  seeded in ${seed.seconds.total} s (templates ${seed.seconds.templates} s, inserts ${seed.seconds.insert} s, ANALYZE ${seed.seconds.analyze} s); ` +
           `${seed.samples.length} sampled clones restored through the engine\n` +
-          `  ${Object.entries(seed.rows).map(([t, k]) => `${t} ${k}`).join(', ')}\n` +
-          `  by state: ${Object.entries(seed.byState).map(([s, k]) => `${s} ${k}`).join(', ')}; ${seed.periodFrom} … ${seed.periodTo}\n`,
+          `  ${Object.entries(seed.rows)
+            .map(([t, k]) => `${t} ${k}`)
+            .join(', ')}\n` +
+          `  by state: ${Object.entries(seed.byState)
+            .map(([s, k]) => `${s} ${k}`)
+            .join(', ')}; ${seed.periodFrom} … ${seed.periodTo}\n`,
       );
       report.seed = seed;
     }
@@ -160,29 +187,52 @@ export async function run(args: string[]): Promise<void> {
       { key: 'inbox', label: 'inbox /', path: () => '/' },
       { key: 'list', label: 'list /operations', path: () => '/operations' },
       { key: 'list_deep', label: `list, page ${deep}`, path: () => '' },
-      { key: 'list_filtered', label: 'list ?state=closed&group=north', path: () => '/operations?state=closed&group=north' },
-      { key: 'operation_long', label: `operation (${targets.longestHistory} history rows)`, path: () => `/operations/${targets.longest}` },
-      { key: 'operation_acting', label: 'operation with forms', path: (u) => (targets.acting[u] ? `/operations/${targets.acting[u]}` : null) },
+      {
+        key: 'list_filtered',
+        label: 'list ?state=closed&group=north',
+        path: () => '/operations?state=closed&group=north',
+      },
+      {
+        key: 'operation_long',
+        label: `operation (${targets.longestHistory} history rows)`,
+        path: () => `/operations/${targets.longest}`,
+      },
+      {
+        key: 'operation_acting',
+        label: 'operation with forms',
+        path: (u) => (targets.acting[u] ? `/operations/${targets.acting[u]}` : null),
+      },
     ];
 
     const server = await startServer({ DATABASE_URL: url, NODE_ENV: 'production', SEED_DEMO: '0' });
     const results: Timing[] = [];
     try {
-      const cookies = Object.fromEntries(await Promise.all(users.map(async (u) => [u, await signIn(server.url, u)] as const)));
+      const cookies = Object.fromEntries(
+        await Promise.all(users.map(async (u) => [u, await signIn(server.url, u)] as const)),
+      );
       const walk = await walkPages(server.url, cookies[users[0]], deep);
       pages[2].label = `list, page ${walk.reached}`;
       pages[2].path = () => walk.path;
       report.deepPage = { reached: walk.reached, path: walk.path, meanMsWhileWalking: round(walk.ms) };
-      process.stdout.write(`\n[pages] server up (NODE_ENV=production); walked ${walk.reached} list pages (mean ${round(walk.ms)} ms a page)\n`);
-      process.stdout.write(`  ${requests} requests per page and user after ${warmup} to warm up: sequential (1 client), then ${clients} concurrent clients\n\n`);
-      process.stdout.write(`  ${'page'.padEnd(36)}${'user'.padEnd(15)}${'mode'.padEnd(14)}${'p50'.padStart(8)}${'p95'.padStart(8)}${'p99'.padStart(8)}${'max'.padStart(8)}  ms\n`);
+      process.stdout.write(
+        `\n[pages] server up (NODE_ENV=production); walked ${walk.reached} list pages (mean ${round(walk.ms)} ms a page)\n`,
+      );
+      process.stdout.write(
+        `  ${requests} requests per page and user after ${warmup} to warm up: sequential (1 client), then ${clients} concurrent clients\n\n`,
+      );
+      process.stdout.write(
+        `  ${'page'.padEnd(36)}${'user'.padEnd(15)}${'mode'.padEnd(14)}${'p50'.padStart(8)}${'p95'.padStart(8)}${'p99'.padStart(8)}${'max'.padStart(8)}  ms\n`,
+      );
       for (const page of pages) {
         for (const user of users) {
           const path = page.path(user);
           if (!path) continue;
           const cookie = cookies[user];
           await measure(server.url, cookie, path, warmup, 1);
-          for (const [mode, c] of [['sequential', 1], ['concurrent', clients]] as const) {
+          for (const [mode, c] of [
+            ['sequential', 1],
+            ['concurrent', clients],
+          ] as const) {
             const { latencies, errors } = await measure(server.url, cookie, path, requests, c);
             const t = summarise(page.key, user, mode, c, latencies, errors);
             results.push(t);
@@ -200,14 +250,21 @@ export async function run(args: string[]): Promise<void> {
     report.results = results;
     report.loadAfter = os.loadavg().map(round);
     const worst = results.filter((r) => r.mode === 'sequential').reduce((a, b) => (b.p95 > a.p95 ? b : a));
-    process.stdout.write(`\n  server peak RSS: ${report.peakRssMiB} MiB; load average before ${(report.loadBefore as number[]).join(' ')}, after ${(report.loadAfter as number[]).join(' ')} (2 shared cores: expect noise)\n`);
+    process.stdout.write(
+      `\n  server peak RSS: ${report.peakRssMiB} MiB; load average before ${(report.loadBefore as number[]).join(' ')}, after ${(report.loadAfter as number[]).join(' ')} (2 shared cores: expect noise)\n`,
+    );
     process.stdout.write(`  worst sequential p95: ${worst.p95} ms (${worst.page} as ${worst.user}); target ≤ 50 ms\n`);
 
     const statements = await statementsPerPage(url, pages, users, explain, conn);
     report.statementsPerPage = statements;
     process.stdout.write(
       `\n  SQL statements per request: ${Object.entries(statements)
-        .map(([p, byUser]) => `${p} ${Object.entries(byUser).map(([u, k]) => `${u}=${k}`).join('/')}`)
+        .map(
+          ([p, byUser]) =>
+            `${p} ${Object.entries(byUser)
+              .map(([u, k]) => `${u}=${k}`)
+              .join('/')}`,
+        )
         .join('; ')}\n`,
     );
   } finally {

@@ -93,18 +93,57 @@ const n = (step: Step, times: number): Step[] => Array.from({ length: times }, (
  * daily holding checks and a failed audit).
  */
 export const SCENARIOS: Scenario[] = [
-  { key: 'closed_plain', state: 'closed', weight: 18, steps: ['FILE', 'APPROVE', 'START', 'COMPLETE', 'ELAPSED', 'PASS'] },
-  { key: 'closed_checks', state: 'closed', weight: 24, leadIsNeighbour: true, steps: ['FILE', 'APPROVE', 'START', 'COMPLETE', 'CHECK', 'CHECK', 'ELAPSED', 'PASS'] },
+  {
+    key: 'closed_plain',
+    state: 'closed',
+    weight: 18,
+    steps: ['FILE', 'APPROVE', 'START', 'COMPLETE', 'ELAPSED', 'PASS'],
+  },
+  {
+    key: 'closed_checks',
+    state: 'closed',
+    weight: 24,
+    leadIsNeighbour: true,
+    steps: ['FILE', 'APPROVE', 'START', 'COMPLETE', 'CHECK', 'CHECK', 'ELAPSED', 'PASS'],
+  },
   {
     key: 'closed_incident_spot',
     state: 'closed',
     weight: 12,
     leadIsNeighbour: true,
-    steps: ['FILE', 'APPROVE', 'START', 'INCIDENT', 'COMPLETE', 'CHECK', 'CHECK_REBOUND', 'CHECK', 'SPOT', 'ELAPSED', 'PASS'],
+    steps: [
+      'FILE',
+      'APPROVE',
+      'START',
+      'INCIDENT',
+      'COMPLETE',
+      'CHECK',
+      'CHECK_REBOUND',
+      'CHECK',
+      'SPOT',
+      'ELAPSED',
+      'PASS',
+    ],
   },
-  { key: 'closed_returned', state: 'closed', weight: 8, steps: ['FILE', 'RETURN', 'EDIT', 'FILE', 'APPROVE', 'START', 'COMPLETE', 'CHECK', 'ELAPSED', 'PASS'] },
-  { key: 'closed_audit_failed', state: 'closed', weight: 6, steps: ['FILE', 'APPROVE', 'START', 'COMPLETE', 'CHECK', 'ELAPSED', 'FAIL', 'CHECK', 'ELAPSED', 'PASS'] },
-  { key: 'closed_short_ad_hoc', state: 'closed', weight: 5, kind: 'ad_hoc', steps: ['FILE', 'APPROVE', 'START', 'COMPLETE_SHORT', 'CHECK', 'ELAPSED', 'PASS'] },
+  {
+    key: 'closed_returned',
+    state: 'closed',
+    weight: 8,
+    steps: ['FILE', 'RETURN', 'EDIT', 'FILE', 'APPROVE', 'START', 'COMPLETE', 'CHECK', 'ELAPSED', 'PASS'],
+  },
+  {
+    key: 'closed_audit_failed',
+    state: 'closed',
+    weight: 6,
+    steps: ['FILE', 'APPROVE', 'START', 'COMPLETE', 'CHECK', 'ELAPSED', 'FAIL', 'CHECK', 'ELAPSED', 'PASS'],
+  },
+  {
+    key: 'closed_short_ad_hoc',
+    state: 'closed',
+    weight: 5,
+    kind: 'ad_hoc',
+    steps: ['FILE', 'APPROVE', 'START', 'COMPLETE_SHORT', 'CHECK', 'ELAPSED', 'PASS'],
+  },
   {
     key: 'closed_brigade_led',
     state: 'closed',
@@ -117,10 +156,36 @@ export const SCENARIOS: Scenario[] = [
     state: 'closed',
     weight: 0.1,
     holdingDays: 21,
-    steps: ['EDIT', 'FILE', 'RETURN', 'EDIT', 'FILE', 'APPROVE', 'START', 'INCIDENT', 'INCIDENT', 'COMPLETE', ...n('CHECK', 9), 'SPOT', ...n('CHECK', 9), 'CHECK_REBOUND', 'SPOT', 'ELAPSED', 'FAIL', ...n('CHECK', 6), 'ELAPSED', 'PASS'],
+    steps: [
+      'EDIT',
+      'FILE',
+      'RETURN',
+      'EDIT',
+      'FILE',
+      'APPROVE',
+      'START',
+      'INCIDENT',
+      'INCIDENT',
+      'COMPLETE',
+      ...n('CHECK', 9),
+      'SPOT',
+      ...n('CHECK', 9),
+      'CHECK_REBOUND',
+      'SPOT',
+      'ELAPSED',
+      'FAIL',
+      ...n('CHECK', 6),
+      'ELAPSED',
+      'PASS',
+    ],
   },
   { key: 'cancelled_draft', state: 'cancelled', weight: 2, steps: ['EDIT', 'EDIT', 'EDIT', 'CANCEL_LEAD'] },
-  { key: 'cancelled_filed', state: 'cancelled', weight: 2, steps: ['FILE', 'RETURN', 'EDIT', 'FILE', 'CANCEL_MANAGER'] },
+  {
+    key: 'cancelled_filed',
+    state: 'cancelled',
+    weight: 2,
+    steps: ['FILE', 'RETURN', 'EDIT', 'FILE', 'CANCEL_MANAGER'],
+  },
   { key: 'cancelled_approved', state: 'cancelled', weight: 2, steps: ['EDIT', 'FILE', 'APPROVE', 'CANCEL_MANAGER'] },
   { key: 'draft', state: 'draft', weight: 0.6, steps: ['EDIT', 'EDIT', 'EDIT', 'EDIT'] },
   { key: 'draft_returned', state: 'draft', weight: 0.4, steps: ['EDIT', 'FILE', 'RETURN', 'EDIT'] },
@@ -128,12 +193,30 @@ export const SCENARIOS: Scenario[] = [
   { key: 'filed_again', state: 'filed', weight: 0.8, steps: ['FILE', 'RETURN', 'EDIT', 'FILE'] },
   { key: 'approved', state: 'approved', weight: 1, steps: ['EDIT', 'EDIT', 'FILE', 'APPROVE'] },
   { key: 'in_progress', state: 'in_progress', weight: 0.3, steps: ['FILE', 'APPROVE', 'START', 'INCIDENT'] },
-  { key: 'holding', state: 'holding', weight: 2.4, holdingDays: 7, steps: ['FILE', 'APPROVE', 'START', 'COMPLETE', 'CHECK', 'CHECK'] },
-  { key: 'awaiting_audit', state: 'awaiting_audit', weight: 0.8, steps: ['FILE', 'APPROVE', 'START', 'COMPLETE', 'CHECK', 'SPOT', 'ELAPSED'] },
+  {
+    key: 'holding',
+    state: 'holding',
+    weight: 2.4,
+    holdingDays: 7,
+    steps: ['FILE', 'APPROVE', 'START', 'COMPLETE', 'CHECK', 'CHECK'],
+  },
+  {
+    key: 'awaiting_audit',
+    state: 'awaiting_audit',
+    weight: 0.8,
+    steps: ['FILE', 'APPROVE', 'START', 'COMPLETE', 'CHECK', 'SPOT', 'ELAPSED'],
+  },
 ];
 
 /** How long ago a clone's last event may lie, per waiting state (SPEC §3.5's limits, roughly). */
-const RECENT: Record<string, number> = { draft: 14 * DAY, filed: 2 * DAY, approved: 4 * DAY, in_progress: 1 * DAY, holding: 6 * DAY, awaiting_audit: 3 * DAY };
+const RECENT: Record<string, number> = {
+  draft: 14 * DAY,
+  filed: 2 * DAY,
+  approved: 4 * DAY,
+  in_progress: 1 * DAY,
+  holding: 6 * DAY,
+  awaiting_audit: 3 * DAY,
+};
 
 // ------------------------------------------------------------------ words
 
@@ -154,7 +237,18 @@ const STREETS: Record<string, string[]> = {
   huaihailu: ['淮海路', '黄陂南路'],
   xintiandi: ['新天地', '马当路'],
 };
-const PROBLEMS = ['无证设摊', '跨门营业', '占道堆物', '夜间排档油烟扰民', '共享单车乱停放', '建筑垃圾偷倒', '违法户外广告', '非法客运揽客', '流动摊贩', '乱张贴'];
+const PROBLEMS = [
+  '无证设摊',
+  '跨门营业',
+  '占道堆物',
+  '夜间排档油烟扰民',
+  '共享单车乱停放',
+  '建筑垃圾偷倒',
+  '违法户外广告',
+  '非法客运揽客',
+  '流动摊贩',
+  '乱张贴',
+];
 const SOURCES = ['hotspot', 'media', 'leadership', 'community', 'hotline_12319', 'notification'] as const;
 
 function planTexts(street: string, problem: string, host: string) {
@@ -259,7 +353,12 @@ const at0100 = (day: number) => day * DAY + 1 * HOUR;
  * Drives one template through the real services on its own manual clock,
  * starting at `base` (a UTC midnight = 08:00 Shanghai). Returns its id.
  */
-async function driveTemplate(base: Services, principals: Map<string, Principal>, spec: TemplateSpec, start: number): Promise<number> {
+async function driveTemplate(
+  base: Services,
+  principals: Map<string, Principal>,
+  spec: TemplateSpec,
+  start: number,
+): Promise<number> {
   const clock = new ManualClock(new Date(start));
   const services = createServices(base.config, base.db, clock, createLogger({ silent: true }));
   const who = (username: string) => {
@@ -274,7 +373,11 @@ async function driveTemplate(base: Services, principals: Map<string, Principal>,
   const plannedHours = [4, 4, 4, 5, 6][Math.floor(r() * 5)];
   const texts = planTexts(spec.street, spec.title, spec.host);
   const plannedStart = new Date(start + at0100(6)).toISOString();
-  const forces = spec.squads.map((squad, i) => ({ squad, officers: i === 0 ? 6 + Math.floor(r() * 3) : 3 + Math.floor(r() * 3), vehicles: i === 0 ? 2 : Math.floor(r() * 2) }));
+  const forces = spec.squads.map((squad, i) => ({
+    squad,
+    officers: i === 0 ? 6 + Math.floor(r() * 3) : 3 + Math.floor(r() * 3),
+    vehicles: i === 0 ? 2 : Math.floor(r() * 2),
+  }));
   const plan: PlanInput = {
     kind: spec.scenario.kind ?? 'regular',
     group: spec.group,
@@ -308,7 +411,10 @@ async function driveTemplate(base: Services, principals: Map<string, Principal>,
         when = cursor + 30 * MINUTE;
         as = `${spec.lead}.leader`;
         edits++;
-        input = { type: 'EDIT_PLAN', plan: { mission: `${texts.mission}（第${edits}次修订：补充岗点分工）`, plannedHours } };
+        input = {
+          type: 'EDIT_PLAN',
+          plan: { mission: `${texts.mission}（第${edits}次修订：补充岗点分工）`, plannedHours },
+        };
         break;
       case 'FILE':
         when = cursor + 30 * MINUTE;
@@ -318,7 +424,12 @@ async function driveTemplate(base: Services, principals: Map<string, Principal>,
       case 'RETURN':
         when = nextDay(cursor) + HOUR;
         as = managers[Math.floor(r() * managers.length)];
-        input = { type: 'RETURN', reason: ['请补充应急预案的具体分工', '参加中队警力不足，请调整', '固守方案不具体，请细化岗点和时段'][Math.floor(r() * 3)] };
+        input = {
+          type: 'RETURN',
+          reason: ['请补充应急预案的具体分工', '参加中队警力不足，请调整', '固守方案不具体，请细化岗点和时段'][
+            Math.floor(r() * 3)
+          ],
+        };
         break;
       case 'APPROVE':
         when = nextDay(cursor) + HOUR;
@@ -338,7 +449,10 @@ async function driveTemplate(base: Services, principals: Map<string, Principal>,
       case 'CANCEL_MANAGER':
         when = nextDay(cursor) + HOUR;
         as = managers[Math.floor(r() * managers.length)];
-        input = { type: 'CANCEL', reason: ['恶劣天气预警，行动取消', '与区重大活动保障冲突，行动取消'][Math.floor(r() * 2)] };
+        input = {
+          type: 'CANCEL',
+          reason: ['恶劣天气预警，行动取消', '与区重大活动保障冲突，行动取消'][Math.floor(r() * 2)],
+        };
         break;
       case 'START':
         when = start + at0100(6);
@@ -351,7 +465,9 @@ async function driveTemplate(base: Services, principals: Map<string, Principal>,
         as = `${spec.squads[1]}.officer`;
         input = {
           type: 'LOG_INCIDENT',
-          incidentType: (['verbal_abuse', 'obstruction', 'verbal_abuse', 'assault', 'siege'] as const)[Math.floor(r() * 5)],
+          incidentType: (['verbal_abuse', 'obstruction', 'verbal_abuse', 'assault', 'siege'] as const)[
+            Math.floor(r() * 5)
+          ],
           severity: r() < 0.8 ? 'minor' : 'serious',
           injuries: r() < 0.9 ? 0 : 1,
           description: '摊主拒不配合，辱骂执法队员并阻挠暂扣',
@@ -367,7 +483,13 @@ async function driveTemplate(base: Services, principals: Map<string, Principal>,
         input = {
           type: 'COMPLETE',
           // Goods detained are the ledger's (none registered here).
-          results: forces.map((f) => ({ squad: f.squad, officers: f.officers, vehicles: f.vehicles, educated: Math.floor(r() * 30), handled: Math.floor(r() * 8) })),
+          results: forces.map((f) => ({
+            squad: f.squad,
+            officers: f.officers,
+            vehicles: f.vehicles,
+            educated: Math.floor(r() * 30),
+            handled: Math.floor(r() * 8),
+          })),
           ...(short ? { shortReason: '突降暴雨，现场已无违法行为，提前收队' } : {}),
           summary: '按计划完成，违法行为明显减少',
         };
@@ -402,12 +524,20 @@ async function driveTemplate(base: Services, principals: Map<string, Principal>,
       case 'PASS':
         when = nextDay(cursor) + 2 * HOUR;
         as = inspector;
-        input = { type: 'AUDIT_PASS', findings: '固守到位，台账完整，未见反弹', coverageReason: '督察走访核实，固守到位' };
+        input = {
+          type: 'AUDIT_PASS',
+          findings: '固守到位，台账完整，未见反弹',
+          coverageReason: '督察走访核实，固守到位',
+        };
         break;
       case 'FAIL':
         when = nextDay(cursor) + 2 * HOUR;
         as = inspector;
-        input = { type: 'AUDIT_FAIL', findings: '督察时岗点无人值守，已有回潮', rectification: '每日高峰增派两人固守并拍照留痕' };
+        input = {
+          type: 'AUDIT_FAIL',
+          findings: '督察时岗点无人值守，已有回潮',
+          rectification: '每日高峰增派两人固守并拍照留痕',
+        };
         holdStart = when;
         holdingDeadline = when + spec.holdingDays * DAY;
         checksThisRound = 0;
@@ -418,7 +548,9 @@ async function driveTemplate(base: Services, principals: Map<string, Principal>,
     clock.set(new Date(when));
     if (input === null) {
       const brigade = await services.org.brigadeByCode('huangpu');
-      await services.engine.send(services.workflows.operation, id, services.org.systemActor(brigade), { type: 'HOLDING_ELAPSED' });
+      await services.engine.send(services.workflows.operation, id, services.org.systemActor(brigade), {
+        type: 'HOLDING_ELAPSED',
+      });
     } else {
       await services.operations.send(who(as), id, input);
     }
@@ -438,11 +570,27 @@ const TABLES = {
 } as const;
 type TableName = keyof typeof TABLES;
 /** Tables whose own `id` is generated: clones leave it to AUTO_INCREMENT. */
-const GENERATED_ID = new Set<TableName>(['workflow_history', 'outbox', 'workflow_deadlines', 'operation_incidents', 'holding_records']);
+const GENERATED_ID = new Set<TableName>([
+  'workflow_history',
+  'outbox',
+  'workflow_deadlines',
+  'operation_incidents',
+  'holding_records',
+]);
 
 async function readTemplates(conn: Conn, specs: TemplateSpec[], ids: number[]): Promise<TemplateRows[]> {
   const byId = new Map<number, TemplateRows>();
-  ids.forEach((id, i) => byId.set(id, { spec: specs[i], id, tables: {}, createdAt: 0, lastEventAt: 0, openEventDue: null, historyLength: 0 }));
+  ids.forEach((id, i) =>
+    byId.set(id, {
+      spec: specs[i],
+      id,
+      tables: {},
+      createdAt: 0,
+      lastEventAt: 0,
+      openEventDue: null,
+      historyLength: 0,
+    }),
+  );
   for (const [table, key] of Object.entries(TABLES) as Array<[TableName, string]>) {
     const [rows] = await conn.query(`SELECT * FROM ${table} WHERE ${key} IN (?) ORDER BY ${key}`, [ids]);
     for (const row of rows as Array<Record<string, unknown>>) {
@@ -457,7 +605,8 @@ async function readTemplates(conn: Conn, specs: TemplateSpec[], ids: number[]): 
     t.historyLength = t.tables.workflow_history.length;
     const open = (t.tables.workflow_deadlines ?? []).filter((d) => d.closed_at === null && d.event !== null);
     t.openEventDue = open.length ? (open[0].due_at as Date).getTime() : null;
-    if (instance.state !== t.spec.scenario.state) throw new Error(`template ${t.spec.scenario.key} ended in ${String(instance.state)}`);
+    if (instance.state !== t.spec.scenario.state)
+      throw new Error(`template ${t.spec.scenario.key} ended in ${String(instance.state)}`);
   }
   return ids.map((id) => byId.get(id)!);
 }
@@ -544,7 +693,12 @@ export interface SeedReport {
  * behind `services` (migrated, with the reference organisation) and `conn`
  * (a mysql2 connection to the same database).
  */
-export async function seedOperations(services: Services, conn: Conn, count: number, opts: { years?: number; seed?: number; log?: (s: string) => void } = {}): Promise<SeedReport> {
+export async function seedOperations(
+  services: Services,
+  conn: Conn,
+  count: number,
+  opts: { years?: number; seed?: number; log?: (s: string) => void } = {},
+): Promise<SeedReport> {
   const log = opts.log ?? (() => undefined);
   const rand = prng(opts.seed ?? 20261127);
   const t0 = performance.now();
@@ -609,11 +763,19 @@ export async function seedOperations(services: Services, conn: Conn, count: numb
   clones.sort((a, b) => a.createdAt - b.createdAt);
 
   // 3. Bulk inserts, in id order, a batch of operations at a time.
-  const compiled = templates.map((t) => Object.fromEntries((Object.keys(TABLES) as TableName[]).map((table) => [table, compileRows(table, t.tables[table] ?? [])])) as Record<TableName, CompiledTable>);
+  const compiled = templates.map(
+    (t) =>
+      Object.fromEntries(
+        (Object.keys(TABLES) as TableName[]).map((table) => [table, compileRows(table, t.tables[table] ?? [])]),
+      ) as Record<TableName, CompiledTable>,
+  );
   const columnsOf = {} as Record<TableName, string[]>;
-  for (const table of Object.keys(TABLES) as TableName[]) columnsOf[table] = compiled.find((c) => c[table].columns.length)![table].columns;
+  for (const table of Object.keys(TABLES) as TableName[])
+    columnsOf[table] = compiled.find((c) => c[table].columns.length)![table].columns;
   const rows: Record<string, number> = {};
-  const [[{ firstId }]] = (await conn.query('SELECT COALESCE(MAX(id), 0) + 1 AS firstId FROM workflow_instances')) as unknown as [[{ firstId: number }]];
+  const [[{ firstId }]] = (await conn.query(
+    'SELECT COALESCE(MAX(id), 0) + 1 AS firstId FROM workflow_instances',
+  )) as unknown as [[{ firstId: number }]];
   await conn.query('SET SESSION foreign_key_checks = 0, unique_checks = 0');
   const BATCH = 1000;
   for (let start = 0; start < clones.length; start += BATCH) {
@@ -623,19 +785,23 @@ export async function seedOperations(services: Services, conn: Conn, count: numb
       const id = Number(firstId) + k;
       const shiftDays = Math.floor(c.shiftMs / DAY);
       for (const table of Object.keys(TABLES) as TableName[]) {
-        for (const cells of compiled[c.template][table].rows) (batch[table] ??= []).push(cells.map((cell) => cell(id, c.shiftMs, shiftDays)));
+        for (const cells of compiled[c.template][table].rows)
+          (batch[table] ??= []).push(cells.map((cell) => cell(id, c.shiftMs, shiftDays)));
       }
     }
     await conn.query('START TRANSACTION');
     for (const [table, values] of Object.entries(batch)) {
       // Under max_allowed_packet (16 MB by default) with room to spare.
       for (let i = 0; i < values.length; i += 2000) {
-        await conn.query(`INSERT INTO ${table} (${columnsOf[table as TableName].join(', ')}) VALUES ?`, [values.slice(i, i + 2000)]);
+        await conn.query(`INSERT INTO ${table} (${columnsOf[table as TableName].join(', ')}) VALUES ?`, [
+          values.slice(i, i + 2000),
+        ]);
       }
       rows[table] = (rows[table] ?? 0) + values.length;
     }
     await conn.query('COMMIT');
-    if ((start / BATCH) % 10 === 9) log(`  … ${start + BATCH} operations inserted (${((performance.now() - tTemplates) / 1000).toFixed(0)} s)`);
+    if ((start / BATCH) % 10 === 9)
+      log(`  … ${start + BATCH} operations inserted (${((performance.now() - tTemplates) / 1000).toFixed(0)} s)`);
   }
   await conn.query('SET SESSION foreign_key_checks = 1, unique_checks = 1');
   const tInsert = performance.now();
@@ -643,7 +809,9 @@ export async function seedOperations(services: Services, conn: Conn, count: numb
   clones.forEach((c, k) => samples.has(c.template) || samples.set(c.template, Number(firstId) + k));
 
   // 4. Fresh statistics, as a database that grew to this size would have.
-  await conn.query(`ANALYZE TABLE ${[...Object.keys(TABLES), 'squads', 'users', 'user_roles', 'linkage_groups'].join(', ')}`);
+  await conn.query(
+    `ANALYZE TABLE ${[...Object.keys(TABLES), 'squads', 'users', 'user_roles', 'linkage_groups'].join(', ')}`,
+  );
   const tAnalyze = performance.now();
   return {
     operations: clones.length,

@@ -64,7 +64,11 @@ export function cookieOf(res: Response): string | null {
 }
 
 /** A timed GET, as a signed-in browser (a session cookie) or an API client (`Bearer …`). */
-export async function get(base: string, auth: string, path: string): Promise<{ status: number; body: string; ms: number }> {
+export async function get(
+  base: string,
+  auth: string,
+  path: string,
+): Promise<{ status: number; body: string; ms: number }> {
   const started = performance.now();
   const headers: Record<string, string> = auth.startsWith('Bearer ') ? { Authorization: auth } : { Cookie: auth };
   const res = await fetch(`${base}${path}`, { headers, redirect: 'manual' });
@@ -73,7 +77,11 @@ export async function get(base: string, auth: string, path: string): Promise<{ s
 }
 
 /** Follows the list's "next page" link `pages` times; returns the path of the page reached. */
-export async function walkPages(base: string, cookie: string, pages: number): Promise<{ path: string; reached: number; ms: number }> {
+export async function walkPages(
+  base: string,
+  cookie: string,
+  pages: number,
+): Promise<{ path: string; reached: number; ms: number }> {
   let path = '/operations';
   let reached = 1;
   const started = performance.now();
@@ -92,11 +100,19 @@ export async function walkPages(base: string, cookie: string, pages: number): Pr
 export function unescapeHtml(s: string): string {
   const named: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"' };
   return s.replace(/&(#x[0-9a-f]+|#\d+|amp|lt|gt|quot);/gi, (_, e: string) =>
-    e[0] === '#' ? String.fromCodePoint(e[1] === 'x' || e[1] === 'X' ? parseInt(e.slice(2), 16) : Number(e.slice(1))) : named[e.toLowerCase()],
+    e[0] === '#'
+      ? String.fromCodePoint(e[1] === 'x' || e[1] === 'X' ? parseInt(e.slice(2), 16) : Number(e.slice(1)))
+      : named[e.toLowerCase()],
   );
 }
 
-export async function measure(base: string, cookie: string, path: string, count: number, clients: number): Promise<{ latencies: number[]; errors: number }> {
+export async function measure(
+  base: string,
+  cookie: string,
+  path: string,
+  count: number,
+  clients: number,
+): Promise<{ latencies: number[]; errors: number }> {
   const latencies: number[] = [];
   let errors = 0;
   await pool(
@@ -111,7 +127,14 @@ export async function measure(base: string, cookie: string, path: string, count:
   return { latencies, errors };
 }
 
-export function summarise(page: string, user: string, mode: Timing['mode'], clients: number, latencies: number[], errors: number): Timing {
+export function summarise(
+  page: string,
+  user: string,
+  mode: Timing['mode'],
+  clients: number,
+  latencies: number[],
+  errors: number,
+): Timing {
   return {
     page,
     user,
@@ -125,4 +148,3 @@ export function summarise(page: string, user: string, mode: Timing['mode'], clie
     errors,
   };
 }
-

@@ -74,9 +74,10 @@ function deepFreeze<T>(value: T): T {
 function deepMerge(base: Json, extra: Json): Json {
   const out: Json = { ...base };
   for (const [k, v] of Object.entries(extra)) {
-    out[k] = v && typeof v === 'object' && !Array.isArray(v) && base[k] && typeof base[k] === 'object'
-      ? deepMerge(base[k] as Json, v as Json)
-      : v;
+    out[k] =
+      v && typeof v === 'object' && !Array.isArray(v) && base[k] && typeof base[k] === 'object'
+        ? deepMerge(base[k] as Json, v as Json)
+        : v;
   }
   return out;
 }
@@ -109,14 +110,20 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Json
   }
   const config = result.data;
   if (config.organisation.groupMinSquads > config.organisation.groupMaxSquads) {
-    throw new ConfigError('Invalid configuration:\n  organisation.groupMinSquads: must not exceed organisation.groupMaxSquads');
+    throw new ConfigError(
+      'Invalid configuration:\n  organisation.groupMinSquads: must not exceed organisation.groupMaxSquads',
+    );
   }
   if (config.operations.holdingDaysMin > config.operations.holdingDaysMax) {
-    throw new ConfigError('Invalid configuration:\n  operations.holdingDaysMin: must not exceed operations.holdingDaysMax');
+    throw new ConfigError(
+      'Invalid configuration:\n  operations.holdingDaysMin: must not exceed operations.holdingDaysMax',
+    );
   }
   const { holdingDaysDefault, holdingDaysMin, holdingDaysMax } = config.operations;
   if (holdingDaysDefault < holdingDaysMin || holdingDaysDefault > holdingDaysMax) {
-    throw new ConfigError('Invalid configuration:\n  operations.holdingDaysDefault: must lie within holdingDaysMin … holdingDaysMax');
+    throw new ConfigError(
+      'Invalid configuration:\n  operations.holdingDaysDefault: must lie within holdingDaysMin … holdingDaysMax',
+    );
   }
   if (config.validation.minYear > config.validation.maxYear) {
     throw new ConfigError('Invalid configuration:\n  validation.minYear: must not exceed validation.maxYear');

@@ -13,7 +13,10 @@ export const configSchema = z.object({
     host: z.string().min(1).describe('Address the web server listens on (HOST).'),
     port: z.number().int().min(0).max(65535).describe('Port the web server listens on (PORT; 0 picks a free one).'),
     publicUrl: z.string().url().optional().describe('URL printed at start-up and used in links (PUBLIC_URL).'),
-    jsonBodyLimit: z.string().regex(/^\d+(kb|mb)$/).describe('Largest JSON body the API accepts, e.g. "256kb".'),
+    jsonBodyLimit: z
+      .string()
+      .regex(/^\d+(kb|mb)$/)
+      .describe('Largest JSON body the API accepts, e.g. "256kb".'),
   }),
   database: z.object({
     url: z
@@ -39,18 +42,27 @@ export const configSchema = z.object({
     lateEntryHours: z
       .number()
       .min(0)
-      .describe('R6: a start recorded more than this many hours after it happened is a late entry: it needs a reason (lateReason), is marked on the operation and counted in the figures.'),
-    earlyStartHours: z.number().min(0).describe('R6: a start more than this many hours before the planned start needs a reason (earlyReason).'),
+      .describe(
+        'R6: a start recorded more than this many hours after it happened is a late entry: it needs a reason (lateReason), is marked on the operation and counted in the figures.',
+      ),
+    earlyStartHours: z
+      .number()
+      .min(0)
+      .describe('R6: a start more than this many hours before the planned start needs a reason (earlyReason).'),
     requiredSections: z
       .array(z.enum(PLAN_SECTIONS))
-      .describe('§3.1: the sections of the operations order a plan must have before it is filed (situation, mission, execution, command, contingency, goodsArrangements, holdingPlan).'),
+      .describe(
+        '§3.1: the sections of the operations order a plan must have before it is filed (situation, mission, execution, command, contingency, goodsArrangements, holdingPlan).',
+      ),
   }),
   holding: z.object({
     minCoverage: z
       .number()
       .min(0)
       .max(1)
-      .describe('R12: share of holding days that must have a holding check for an audit to pass without a written reason (coverageReason), e.g. 0.8.'),
+      .describe(
+        'R12: share of holding days that must have a holding check for an audit to pass without a written reason (coverageReason), e.g. 0.8.',
+      ),
   }),
   timeLimits: z.object({
     decisionHours: z.number().positive().describe('§3.5: a filed plan waits at most this long for approval or return.'),
@@ -58,18 +70,38 @@ export const configSchema = z.object({
     auditHours: z.number().positive().describe('§3.5: an audit is done within this long of holding ending.'),
   }),
   plans: z.object({
-    monthsAhead: z.number().int().min(0).max(24).describe('R5: a group may draft its monthly plan this many months ahead of the month under way.'),
+    monthsAhead: z
+      .number()
+      .int()
+      .min(0)
+      .max(24)
+      .describe('R5: a group may draft its monthly plan this many months ahead of the month under way.'),
     remindDaysBefore: z
       .number()
       .int()
       .min(0)
       .max(28)
-      .describe('R5, R9: this many days before a month begins, its plan to file and its meeting to convene appear in the squad leaders\' inboxes.'),
+      .describe(
+        "R5, R9: this many days before a month begins, its plan to file and its meeting to convene appear in the squad leaders' inboxes.",
+      ),
   }),
   problems: z.object({
-    duplicateWindowDays: z.number().int().min(1).max(3650).describe('§3.4: a new report is matched against problems of the same kind and place reported within this many days (likely duplicates).'),
-    acceptHours: z.number().positive().describe('§3.5: a reported hard problem waits at most this long to be accepted (or merged).'),
-    callbackHours: z.number().positive().describe('§3.4, §3.5: a resolved 12319 hotline problem is called back within this long.'),
+    duplicateWindowDays: z
+      .number()
+      .int()
+      .min(1)
+      .max(3650)
+      .describe(
+        '§3.4: a new report is matched against problems of the same kind and place reported within this many days (likely duplicates).',
+      ),
+    acceptHours: z
+      .number()
+      .positive()
+      .describe('§3.5: a reported hard problem waits at most this long to be accepted (or merged).'),
+    callbackHours: z
+      .number()
+      .positive()
+      .describe('§3.4, §3.5: a resolved 12319 hotline problem is called back within this long.'),
   }),
   auth: z.object({
     scryptCost: z.number().int().min(1024).describe('scrypt N for password hashes (power of two).'),
@@ -78,26 +110,51 @@ export const configSchema = z.object({
       .number()
       .int()
       .min(1)
-      .describe('Password checks allowed per account, and per address, within failureWindowMinutes before sign-in waits (429, Retry-After). Counted atomically across instances: however many attempts arrive at once, no more passwords than this are checked.'),
+      .describe(
+        'Password checks allowed per account, and per address, within failureWindowMinutes before sign-in waits (429, Retry-After). Counted atomically across instances: however many attempts arrive at once, no more passwords than this are checked.',
+      ),
     failureWindowMinutes: z.number().int().min(1).describe('Failed sign-ins older than this are forgotten.'),
-    blockSeconds: z.number().int().min(1).describe('First wait after maxFailures failures; it doubles with each further failure (at most 15 minutes).'),
+    blockSeconds: z
+      .number()
+      .int()
+      .min(1)
+      .describe('First wait after maxFailures failures; it doubles with each further failure (at most 15 minutes).'),
     sessionMaxHours: z
       .number()
       .positive()
       .max(24 * 30)
-      .describe('A web session ends this long after signing in, however busy (besides web.sessionIdleMinutes without a request).'),
+      .describe(
+        'A web session ends this long after signing in, however busy (besides web.sessionIdleMinutes without a request).',
+      ),
   }),
   jobs: z.object({
     enabled: z.boolean().describe('JOBS=0 turns the scheduler off in this instance (jobs still run by hand).'),
-    instanceName: z.string().max(100).optional().describe('INSTANCE_NAME: how this instance signs the job-run log (default host:pid).'),
+    instanceName: z
+      .string()
+      .max(100)
+      .optional()
+      .describe('INSTANCE_NAME: how this instance signs the job-run log (default host:pid).'),
     timeZone: z.string().min(1).describe('Time zone the schedules are read in.'),
     schedules: z
       .record(z.string(), z.string().min(9))
-      .describe('Cron expression per job (node-cron; six fields allow seconds). JOB_SCHEDULES=\'{"holding":"0 */5 * * * *"}\' replaces them all; a job without one runs by hand only.'),
-    missedToleranceMs: z.number().int().min(1000).describe('A slot whose timer fires late by up to this much still runs (a busy instance should not skip it).'),
-    attempts: z.number().int().min(1).max(10).describe('A failed run is retried this many times in all, within its slot.'),
+      .describe(
+        'Cron expression per job (node-cron; six fields allow seconds). JOB_SCHEDULES=\'{"holding":"0 */5 * * * *"}\' replaces them all; a job without one runs by hand only.',
+      ),
+    missedToleranceMs: z
+      .number()
+      .int()
+      .min(1000)
+      .describe('A slot whose timer fires late by up to this much still runs (a busy instance should not skip it).'),
+    attempts: z
+      .number()
+      .int()
+      .min(1)
+      .max(10)
+      .describe('A failed run is retried this many times in all, within its slot.'),
     retryDelayMs: z.number().int().min(0).describe('Wait before a retry (doubles each time).'),
-    earlyWarningDays: z.array(z.number().int().min(1).max(28)).describe('R6: days of the month on which groups that cannot reach the minimum are warned.'),
+    earlyWarningDays: z
+      .array(z.number().int().min(1).max(28))
+      .describe('R6: days of the month on which groups that cannot reach the minimum are warned.'),
     monthlyMinimum: z.number().int().min(1).describe('R6: qualifying operations each group runs a month.'),
   }),
   web: z.object({
@@ -105,32 +162,83 @@ export const configSchema = z.object({
       .string()
       .min(32)
       .optional()
-      .describe('SESSION_SECRET: signs session cookies. When unset, one is made once and kept in the database (shared by every instance).'),
-    sessionIdleMinutes: z.number().int().min(1).max(24 * 60).describe('A web session ends after this long without a request.'),
+      .describe(
+        'SESSION_SECRET: signs session cookies. When unset, one is made once and kept in the database (shared by every instance).',
+      ),
+    sessionIdleMinutes: z
+      .number()
+      .int()
+      .min(1)
+      .max(24 * 60)
+      .describe('A web session ends after this long without a request.'),
     secureCookies: z
       .boolean()
-      .describe('SECURE_COOKIES: cookies only over HTTPS, and HSTS on. On by default under NODE_ENV=production (serve through HTTPS, a TLS proxy named by TRUST_PROXY); SECURE_COOKIES=0 for plain HTTP.'),
+      .describe(
+        'SECURE_COOKIES: cookies only over HTTPS, and HSTS on. On by default under NODE_ENV=production (serve through HTTPS, a TLS proxy named by TRUST_PROXY); SECURE_COOKIES=0 for plain HTTP.',
+      ),
     trustProxy: z
       .string()
-      .refine(isTrustProxy, 'must be none, a number of proxies, or a comma-separated list of addresses or subnets (loopback, linklocal, uniquelocal, 10.0.0.0/8, ::1 …)')
-      .describe('TRUST_PROXY: which proxies in front are trusted to say, in X-Forwarded-For and X-Forwarded-Proto, the client’s address (the sign-in throttle counts it) and that the connection was HTTPS (Secure cookies need it). Default loopback: a TLS proxy on the same host.'),
+      .refine(
+        isTrustProxy,
+        'must be none, a number of proxies, or a comma-separated list of addresses or subnets (loopback, linklocal, uniquelocal, 10.0.0.0/8, ::1 …)',
+      )
+      .describe(
+        'TRUST_PROXY: which proxies in front are trusted to say, in X-Forwarded-For and X-Forwarded-Proto, the client’s address (the sign-in throttle counts it) and that the connection was HTTPS (Secure cookies need it). Default loopback: a TLS proxy on the same host.',
+      ),
   }),
   notifications: z.object({
     batchSize: z.number().int().min(1).max(1000).describe('Outbox rows a notification worker claims at a time.'),
-    maxBatchesPerDrain: z.number().int().min(1).describe('Batches one drain (one run of the outbox job) works through at most; the next run takes the rest.'),
-    leaseSeconds: z.number().int().min(5).describe('How long a claimed outbox row is held before another worker may take it over (a worker that died).'),
-    retryBaseSeconds: z.number().int().min(1).describe('Wait before the first retry of a failed delivery; it doubles with each further failure.'),
-    retryMaxSeconds: z.number().int().min(1).describe('Longest wait between retries: a failing row is retried at least this often, for ever, and its last error shown.'),
-    keepIdleRunsMinutes: z.number().int().min(1).describe('The outbox job runs every few seconds: its runs that found nothing (and their slot claims) are kept this long, those that did something or failed for good.'),
-    drainDelayMs: z.number().int().min(0).max(10_000).describe('After a command commits, the server drains the outbox this much later: commands in a burst are delivered together, in fewer, larger batches.'),
+    maxBatchesPerDrain: z
+      .number()
+      .int()
+      .min(1)
+      .describe('Batches one drain (one run of the outbox job) works through at most; the next run takes the rest.'),
+    leaseSeconds: z
+      .number()
+      .int()
+      .min(5)
+      .describe('How long a claimed outbox row is held before another worker may take it over (a worker that died).'),
+    retryBaseSeconds: z
+      .number()
+      .int()
+      .min(1)
+      .describe('Wait before the first retry of a failed delivery; it doubles with each further failure.'),
+    retryMaxSeconds: z
+      .number()
+      .int()
+      .min(1)
+      .describe(
+        'Longest wait between retries: a failing row is retried at least this often, for ever, and its last error shown.',
+      ),
+    keepIdleRunsMinutes: z
+      .number()
+      .int()
+      .min(1)
+      .describe(
+        'The outbox job runs every few seconds: its runs that found nothing (and their slot claims) are kept this long, those that did something or failed for good.',
+      ),
+    drainDelayMs: z
+      .number()
+      .int()
+      .min(0)
+      .max(10_000)
+      .describe(
+        'After a command commits, the server drains the outbox this much later: commands in a burst are delivered together, in fewer, larger batches.',
+      ),
   }),
   figures: z.object({
-    minSample: z.number().int().min(1).describe('SPEC §5: a ratio over fewer cases than this is shown as "too few to rate", never ranked.'),
+    minSample: z
+      .number()
+      .int()
+      .min(1)
+      .describe('SPEC §5: a ratio over fewer cases than this is shown as "too few to rate", never ranked.'),
     liveMonthSeconds: z
       .int()
       .min(0)
       .max(3600)
-      .describe('Figures of the month in progress are computed at most this often and shown "as of" their time (months that are over are kept until something in them changes); 0: always afresh.'),
+      .describe(
+        'Figures of the month in progress are computed at most this often and shown "as of" their time (months that are over are kept until something in them changes); 0: always afresh.',
+      ),
     assessmentWeights: z
       .object({
         participation: z.number().min(0),
@@ -141,49 +249,86 @@ export const configSchema = z.object({
         discipline: z.number().min(0),
         incidents: z.number().min(0),
       })
-      .describe('R14: weights of the annual assessment’s components (a score out of 100; a component not rated leaves its weight to the others).'),
+      .describe(
+        'R14: weights of the annual assessment’s components (a score out of 100; a component not rated leaves its weight to the others).',
+      ),
   }),
   goods: z.object({
-    detentionDays: z.number().int().min(1).describe('R13: detained goods are held at most this many days from registration (暂扣期限, e.g. 30).'),
-    extensionDays: z.number().int().min(1).describe('R13: one extension, approved by a manager, adds this many days (once only, e.g. 30).'),
-    perishableDays: z.number().positive().describe('R13: perishable goods (鲜活易腐) are held at most this many days (may be a fraction, e.g. 0.5 = 12 h).'),
+    detentionDays: z
+      .number()
+      .int()
+      .min(1)
+      .describe('R13: detained goods are held at most this many days from registration (暂扣期限, e.g. 30).'),
+    extensionDays: z
+      .number()
+      .int()
+      .min(1)
+      .describe('R13: one extension, approved by a manager, adds this many days (once only, e.g. 30).'),
+    perishableDays: z
+      .number()
+      .positive()
+      .describe(
+        'R13: perishable goods (鲜活易腐) are held at most this many days (may be a fraction, e.g. 0.5 = 12 h).',
+      ),
   }),
   transfers: z.object({
-    answerDays: z.number().positive().describe('R10, §3.5: a proposed case transfer waits at most this many days for the receiving squad to accept or dispute it.'),
-    designationDays: z.number().positive().describe('R10, §3.5: a disputed transfer waits at most this many days for the legal section to designate the competent squad.'),
+    answerDays: z
+      .number()
+      .positive()
+      .describe(
+        'R10, §3.5: a proposed case transfer waits at most this many days for the receiving squad to accept or dispute it.',
+      ),
+    designationDays: z
+      .number()
+      .positive()
+      .describe(
+        'R10, §3.5: a disputed transfer waits at most this many days for the legal section to designate the competent squad.',
+      ),
     requiredMaterials: z
       .array(z.string().regex(/^[a-z][a-z0-9_]{0,39}$/))
-      .describe('R10: the evidence and materials every transfer package lists (codes; their names are in the dictionaries as material.<code>). A package missing one cannot be proposed.'),
+      .describe(
+        'R10: the evidence and materials every transfer package lists (codes; their names are in the dictionaries as material.<code>). A package missing one cannot be proposed.',
+      ),
   }),
   demo: z.object({
     seedOnEmpty: z
       .boolean()
-      .describe('SEED_DEMO: load the reference organisation, the demo users (with the published demo password) and the demo past into an empty database at start-up. On by default, off under NODE_ENV=production: there only SEED_DEMO=1 loads them, and an empty database starts with no users.'),
+      .describe(
+        'SEED_DEMO: load the reference organisation, the demo users (with the published demo password) and the demo past into an empty database at start-up. On by default, off under NODE_ENV=production: there only SEED_DEMO=1 loads them, and an empty database starts with no users.',
+      ),
     password: z.string().min(8).describe('Password of every demo user (demo data only).'),
     historyMonths: z
       .int()
       .min(0)
       .max(36)
-      .describe('Months of past joint operations loaded with the demo organisation into an empty database, so figures have something to show (DEMO_HISTORY_MONTHS; 0 = none; default 0 under NODE_ENV=test).'),
+      .describe(
+        'Months of past joint operations loaded with the demo organisation into an empty database, so figures have something to show (DEMO_HISTORY_MONTHS; 0 = none; default 0 under NODE_ENV=test).',
+      ),
   }),
   validation: z.object({
     minYear: z
       .int()
       .min(1000)
       .max(9999)
-      .describe('Earliest year a date or date-time sent to the API or typed in a form may lie in (e.g. 2000); an earlier one is refused with 400 naming the field. Read when the app is built.'),
+      .describe(
+        'Earliest year a date or date-time sent to the API or typed in a form may lie in (e.g. 2000); an earlier one is refused with 400 naming the field. Read when the app is built.',
+      ),
     maxYear: z
       .int()
       .min(1000)
       .max(9999)
-      .describe('Latest year a date or date-time sent to the API or typed in a form may lie in (e.g. 2100); a later one is refused with 400 naming the field. Read when the app is built.'),
+      .describe(
+        'Latest year a date or date-time sent to the API or typed in a form may lie in (e.g. 2100); a later one is refused with 400 naming the field. Read when the app is built.',
+      ),
   }),
   history: z.object({
     anchorSettleSeconds: z
       .number()
       .min(0)
       .max(300)
-      .describe('The history-anchor job, on MySQL/MariaDB: how long it waits after reading its cut (the greatest history id) so that every step holding an id below it has committed (steps take milliseconds; SQLite needs no wait).'),
+      .describe(
+        'The history-anchor job, on MySQL/MariaDB: how long it waits after reading its cut (the greatest history id) so that every step holding an id below it has committed (steps take milliseconds; SQLite needs no wait).',
+      ),
   }),
 });
 

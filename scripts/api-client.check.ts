@@ -14,7 +14,12 @@ export async function listOperations(base: string, token: string): Promise<Opera
   return (await res.json()) as OperationPage;
 }
 
-export async function file(base: string, token: string, id: number, expectedVersion: number): Promise<Schemas['OperationStep']> {
+export async function file(
+  base: string,
+  token: string,
+  id: number,
+  expectedVersion: number,
+): Promise<Schemas['OperationStep']> {
   const body: SendEvent['requestBody']['content']['application/json'] = { type: 'FILE', expectedVersion };
   const res = await fetch(`${base}/api/v1/operations/${id}/events`, {
     method: 'POST',
@@ -26,7 +31,8 @@ export async function file(base: string, token: string, id: number, expectedVers
 
 // The answers are exact: a list item is not an operation, states are the machine's.
 export const titles = (page: OperationPage): string[] => page.items.map((o: Schemas['OperationListItem']) => o.title);
-export const mayApprove = (o: Schemas['Operation']): boolean => o.state === 'filed' && o.allowedEvents.includes('APPROVE');
+export const mayApprove = (o: Schemas['Operation']): boolean =>
+  o.state === 'filed' && o.allowedEvents.includes('APPROVE');
 export const noticeVersion = (n: Schemas['BorderNotice']): number => n.version;
 
 // @ts-expect-error a list item has no allowedEvents (read the operation for those)

@@ -67,8 +67,16 @@ export function buildApp(services: Services, opts: AppOptions): express.Express 
   });
   api.use((req: Request, _res: Response, next: NextFunction) => {
     // A body that is not JSON is refused rather than silently read as empty.
-    if (['POST', 'PATCH', 'PUT'].includes(req.method) && req.headers['content-length'] !== '0' && req.is('application/json') === false) {
-      throw new ValidationError('Send the body as application/json', { body: 'invalid_format:application/json' }, 'unsupported_media_type');
+    if (
+      ['POST', 'PATCH', 'PUT'].includes(req.method) &&
+      req.headers['content-length'] !== '0' &&
+      req.is('application/json') === false
+    ) {
+      throw new ValidationError(
+        'Send the body as application/json',
+        { body: 'invalid_format:application/json' },
+        'unsupported_media_type',
+      );
     }
     next();
   });

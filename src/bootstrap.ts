@@ -12,7 +12,10 @@ import { unnamedCodes } from './i18n';
  */
 export function checkConfigWords(config: Readonly<Config>): void {
   const unnamed = unnamedCodes('material.', config.transfers.requiredMaterials);
-  if (unnamed.length) throw new ConfigError(`transfers.requiredMaterials: no words for ${unnamed.join(', ')} (add material.<code> to every dictionary in src/i18n)`);
+  if (unnamed.length)
+    throw new ConfigError(
+      `transfers.requiredMaterials: no words for ${unnamed.join(', ')} (add material.<code> to every dictionary in src/i18n)`,
+    );
 }
 
 /** Loads config or exits with a message naming the bad key. */
@@ -49,7 +52,11 @@ export async function boot(
   if ((opts.seed ?? config.demo.seedOnEmpty) && (await services.org.isEmpty())) {
     await services.org.seedDemo();
     seeded = true;
-    if (config.demo.historyMonths > 0) history = await seedDemoHistory(config, db, logger, { months: config.demo.historyMonths, now: services.clock.now() });
+    if (config.demo.historyMonths > 0)
+      history = await seedDemoHistory(config, db, logger, {
+        months: config.demo.historyMonths,
+        now: services.clock.now(),
+      });
   }
   return { ...services, migrated, seeded, history, hasUsers: await services.org.hasUsers() };
 }

@@ -55,25 +55,39 @@ async function migrate(services: Services): Promise<number> {
 async function seedDemo(services: Services, args: string[], config: Config): Promise<number> {
   const { values } = parseArgs({ args, options: { 'history-months': { type: 'string' } }, strict: true });
   const added = await services.org.seedDemo();
-  out(`Reference organisation: brigade ${added.brigade ? 'added' : 'present'}, ${added.groups} group(s), ${added.squads} squad(s), ${added.users} user(s) added.\n`);
+  out(
+    `Reference organisation: brigade ${added.brigade ? 'added' : 'present'}, ${added.groups} group(s), ${added.squads} squad(s), ${added.users} user(s) added.\n`,
+  );
   if (values['history-months'] === undefined) return 0;
   const months = Number(values['history-months']);
-  if (!Number.isInteger(months) || months < 1 || months > 36) throw new UsageError('--history-months: a whole number of months, 1 to 36');
+  if (!Number.isInteger(months) || months < 1 || months > 36)
+    throw new UsageError('--history-months: a whole number of months, 1 to 36');
   if ((await services.db.manager.count(Operation)) > 0) {
     out('Demo history: not loaded, the database already has operations.\n');
     return 0;
   }
   const report = await seedDemoHistory(config, services.db, services.logger, { months, now: services.clock.now() });
-  out(`Demo history: ${report.operations} operation(s), ${report.events} step(s) over ${months} month(s), in ${report.seconds} s; the brigade uses Liandong since ${report.since}.\n`);
+  out(
+    `Demo history: ${report.operations} operation(s), ${report.events} step(s) over ${months} month(s), in ${report.seconds} s; the brigade uses Liandong since ${report.since}.\n`,
+  );
   return 0;
 }
 
 async function brigade(services: Services, rest: string[]): Promise<number> {
   const [sub, ...args] = rest;
-  if (sub !== 'create') throw new UsageError('Usage: brigade create --code CODE --name NAME [--name-en NAME] [--time-zone ZONE] [--since YYYY-MM]');
+  if (sub !== 'create')
+    throw new UsageError(
+      'Usage: brigade create --code CODE --name NAME [--name-en NAME] [--time-zone ZONE] [--since YYYY-MM]',
+    );
   const { values } = parseArgs({
     args,
-    options: { code: { type: 'string' }, name: { type: 'string' }, 'name-en': { type: 'string' }, 'time-zone': { type: 'string' }, since: { type: 'string' } },
+    options: {
+      code: { type: 'string' },
+      name: { type: 'string' },
+      'name-en': { type: 'string' },
+      'time-zone': { type: 'string' },
+      since: { type: 'string' },
+    },
     strict: true,
   });
   const created = await services.org.createBrigade({
@@ -93,7 +107,10 @@ async function brigade(services: Services, rest: string[]): Promise<number> {
 
 async function user(services: Services, rest: string[]): Promise<number> {
   const [sub, ...args] = rest;
-  if (sub !== 'create') throw new UsageError('Usage: user create --username NAME --name NAME --roles ROLE[,ROLE] [--squad CODE] [--password PW] [--brigade CODE [--brigade-name NAME]]');
+  if (sub !== 'create')
+    throw new UsageError(
+      'Usage: user create --username NAME --name NAME --roles ROLE[,ROLE] [--squad CODE] [--password PW] [--brigade CODE [--brigade-name NAME]]',
+    );
   const { values } = parseArgs({
     args,
     options: {
@@ -108,12 +125,18 @@ async function user(services: Services, rest: string[]): Promise<number> {
     },
     strict: true,
   });
-  const newBrigade = values['brigade-name'] !== undefined ? { name: values['brigade-name'], nameEn: values['brigade-name-en'] } : undefined;
+  const newBrigade =
+    values['brigade-name'] !== undefined
+      ? { name: values['brigade-name'], nameEn: values['brigade-name-en'] }
+      : undefined;
   const generated = values.password ? null : randomBytes(9).toString('base64url');
   const created = await services.org.createUser({
     username: values.username ?? '',
     displayName: values.name ?? values.username ?? '',
-    roles: (values.roles ?? '').split(',').map((r) => r.trim()).filter(Boolean),
+    roles: (values.roles ?? '')
+      .split(',')
+      .map((r) => r.trim())
+      .filter(Boolean),
     squad: values.squad ?? null,
     password: values.password ?? generated!,
     brigade: values.brigade,
@@ -131,13 +154,19 @@ async function job(services: Services, rest: string[], config: Config): Promise<
     for (const j of services.jobs.jobs) {
       const last = recent.find((r) => r.job === j.name);
       const schedule = config.jobs.schedules[j.name] ?? '(by hand only)';
-      const lastText = last ? `last ${last.status} at ${last.startedAt.toISOString()} (found ${last.found}, did ${last.did})` : 'never run';
+      const lastText = last
+        ? `last ${last.status} at ${last.startedAt.toISOString()} (found ${last.found}, did ${last.did})`
+        : 'never run';
       out(`${j.name.padEnd(20)} ${schedule.padEnd(18)} ${j.description.padEnd(10)} ${lastText}\n`);
     }
     return 0;
   }
   if (sub === 'run') {
-    const { values, positionals } = parseArgs({ args, options: { period: { type: 'string' }, brigade: { type: 'string' } }, allowPositionals: true });
+    const { values, positionals } = parseArgs({
+      args,
+      options: { period: { type: 'string' }, brigade: { type: 'string' } },
+      allowPositionals: true,
+    });
     if (positionals.length !== 1) throw new UsageError('Usage: job run NAME [--period YYYY-MM] [--brigade CODE]');
     const run = await services.jobs.run(positionals[0], { via: 'cli', period: values.period, brigade: values.brigade });
     out(

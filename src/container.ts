@@ -60,7 +60,11 @@ export interface Services {
   figures: FiguresService;
   /** The jobs (src/jobs/) and their run log. */
   jobs: JobRunner;
-  workflows: { operation: ReturnType<typeof operationWorkflow>; groupPlan: ReturnType<typeof groupPlanWorkflow>; meeting: ReturnType<typeof meetingWorkflow> };
+  workflows: {
+    operation: ReturnType<typeof operationWorkflow>;
+    groupPlan: ReturnType<typeof groupPlanWorkflow>;
+    meeting: ReturnType<typeof meetingWorkflow>;
+  };
   /** R5: monthly group plans. */
   groupPlans: GroupPlanService;
   /** R9: group meetings (with the convener rotation) and the HQ's summary meetings. */
@@ -78,7 +82,10 @@ export interface Services {
   /** What waits for a user among hard problems and border notices (the inbox). */
   problemInbox: ProblemInboxService;
   /** The workflows added beside `workflows` (kept apart so areas merge without touching one line). */
-  problemWorkflows: { hardProblem: ReturnType<typeof hardProblemWorkflow>; borderNotice: ReturnType<typeof borderNoticeWorkflow> };
+  problemWorkflows: {
+    hardProblem: ReturnType<typeof hardProblemWorkflow>;
+    borderNotice: ReturnType<typeof borderNoticeWorkflow>;
+  };
   /** R13: detained goods, their custody, limits and ledgers. */
   goods: GoodsService;
   goodsWorkflow: ReturnType<typeof goodsWorkflow>;
@@ -94,17 +101,33 @@ export interface Services {
 export function createServices(config: Readonly<Config>, db: Database, clock: Clock, logger: Logger): Services {
   const engine = new WorkflowEngine(db, clock);
   const org = new OrgService(db, config, clock);
-  const workflows = { operation: operationWorkflow(config), groupPlan: groupPlanWorkflow(config), meeting: meetingWorkflow() };
+  const workflows = {
+    operation: operationWorkflow(config),
+    groupPlan: groupPlanWorkflow(config),
+    meeting: meetingWorkflow(),
+  };
   const operations = new OperationService(db, engine, org, workflows.operation, config, clock);
   const signIn = new SignInService(db, org, config, clock);
   const inbox = new InboxService(db, clock);
-  const sessions = new DatabaseSessionStore(db, clock, config.web.sessionIdleMinutes * 60_000, config.auth.sessionMaxHours * 3_600_000);
+  const sessions = new DatabaseSessionStore(
+    db,
+    clock,
+    config.web.sessionIdleMinutes * 60_000,
+    config.auth.sessionMaxHours * 3_600_000,
+  );
   const admin = new AdminService(db, config, clock, org, sessions);
   const flags = new FlagService(db, clock);
   const notifications = new NotificationService(db, clock);
   // More transports (e-mail, SMS) go in this list; the domain does not change.
   const transports: NotificationTransport[] = [new InAppTransport(db)];
-  const outbox = new OutboxWorker(db, clock, config.notifications, logger, transports, config.jobs.instanceName ?? `${hostname()}:${process.pid}`);
+  const outbox = new OutboxWorker(
+    db,
+    clock,
+    config.notifications,
+    logger,
+    transports,
+    config.jobs.instanceName ?? `${hostname()}:${process.pid}`,
+  );
   engine.onOutboxCommitted(() => outbox.kick());
   const compliance = new ComplianceService(db, config, clock);
   const groupPlans = new GroupPlanService(db, engine, org, workflows.groupPlan, config, clock);
@@ -112,7 +135,29 @@ export function createServices(config: Readonly<Config>, db: Database, clock: Cl
   const duties = new DutyService(db, clock, config, meetings);
   const incidents = new IncidentService(db);
   const figures = new FiguresService(db, config, clock);
-  const services = { config, db, clock, logger, engine, org, admin, sessions, operations, signIn, inbox, flags, compliance, incidents, figures, workflows, notifications, outbox, groupPlans, meetings, duties } as Omit<Services, 'jobs' | 'problems' | 'borderNotices' | 'problemWorkflows' | 'problemInbox'> as Services;
+  const services = {
+    config,
+    db,
+    clock,
+    logger,
+    engine,
+    org,
+    admin,
+    sessions,
+    operations,
+    signIn,
+    inbox,
+    flags,
+    compliance,
+    incidents,
+    figures,
+    workflows,
+    notifications,
+    outbox,
+    groupPlans,
+    meetings,
+    duties,
+  } as Omit<Services, 'jobs' | 'problems' | 'borderNotices' | 'problemWorkflows' | 'problemInbox'> as Services;
   const problemWorkflows = { hardProblem: hardProblemWorkflow(config), borderNotice: borderNoticeWorkflow() };
   services.problemWorkflows = problemWorkflows;
   services.problems = new HardProblemService(db, engine, org, problemWorkflows.hardProblem, config, clock);
@@ -120,7 +165,15 @@ export function createServices(config: Readonly<Config>, db: Database, clock: Cl
   operations.reportRebound = async (m, actor, problemId, note) => {
     await services.problems.send(actor, problemId, { type: 'REBOUND', origin: 'holding', note }, { tx: m });
   };
-  services.borderNotices = new BorderNoticeService(db, engine, org, problemWorkflows.borderNotice, services.problems, operations, clock);
+  services.borderNotices = new BorderNoticeService(
+    db,
+    engine,
+    org,
+    problemWorkflows.borderNotice,
+    services.problems,
+    operations,
+    clock,
+  );
   services.problemInbox = new ProblemInboxService(db);
   services.goodsWorkflow = goodsWorkflow(config);
   services.goods = new GoodsService(db, engine, org, services.goodsWorkflow, config, clock);
@@ -132,7 +185,8 @@ export function createServices(config: Readonly<Config>, db: Database, clock: Cl
   // R6: a brigade's `since` moved over months that have ended: the monthly-minimum job judges them again (flags raised or resolved by data).
   // That brigade's months only: another brigade's standing is none of its administrator's doing (issue 11, finding 4).
   admin.onSinceChanged(async ({ brigadeId, months, by }) => {
-    for (const period of months) await services.jobs.run('monthly-minimum', { via: 'since', period, brigadeId, triggeredBy: by });
+    for (const period of months)
+      await services.jobs.run('monthly-minimum', { via: 'since', period, brigadeId, triggeredBy: by });
   });
   return services;
 }

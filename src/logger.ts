@@ -7,7 +7,8 @@ export interface Logger {
 
 function serialise(data: Record<string, unknown> = {}): Record<string, unknown> {
   const out: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(data)) out[k] = v instanceof Error ? { name: v.name, message: v.message, stack: v.stack } : v;
+  for (const [k, v] of Object.entries(data))
+    out[k] = v instanceof Error ? { name: v.name, message: v.message, stack: v.stack } : v;
   return out;
 }
 

@@ -12,7 +12,11 @@ import { Scheduler } from './jobs/scheduler';
  * kept in development; with nobody to sign in yet, how to create the first
  * administrator; otherwise nothing of passwords.
  */
-function signInLines(url: string, config: Readonly<Config>, services: { seeded: boolean; hasUsers: boolean }): string[] {
+function signInLines(
+  url: string,
+  config: Readonly<Config>,
+  services: { seeded: boolean; hasUsers: boolean },
+): string[] {
   if (!services.hasUsers) {
     return [
       '  Nobody can sign in yet: the database has no users. Create the first administrator (with the brigade, in a new database):',
@@ -21,10 +25,13 @@ function signInLines(url: string, config: Readonly<Config>, services: { seeded: 
     ];
   }
   const demo = services.seeded || (config.demo.seedOnEmpty && config.env !== 'production');
-  if (!demo) return [`  Open ${url} and sign in.`, '  An API token: npm run cli -- token <username> [--expires-days N]'];
+  if (!demo)
+    return [`  Open ${url} and sign in.`, '  An API token: npm run cli -- token <username> [--expires-days N]'];
   return [
     ...(config.env === 'production'
-      ? ['  These are DEMO users with the published password (SEED_DEMO=1), administrator included: for trying Liandong out, not for real work.']
+      ? [
+          '  These are DEMO users with the published password (SEED_DEMO=1), administrator included: for trying Liandong out, not for real work.',
+        ]
       : []),
     `  Open ${url} and sign in, e.g. as waitan.leader, duty, commander, inspector or admin`,
     `  (demo password "${config.demo.password}"; every demo user is listed in the README).`,
@@ -47,9 +54,13 @@ async function main(): Promise<void> {
     server.once('error', reject);
   });
   const { port } = server.address() as AddressInfo;
-  const url = config.http.publicUrl ?? `http://${config.http.host === '0.0.0.0' ? 'localhost' : config.http.host}:${port}`;
+  const url =
+    config.http.publicUrl ?? `http://${config.http.host === '0.0.0.0' ? 'localhost' : config.http.host}:${port}`;
   const target = parseDatabaseUrl(config.database.url);
-  const where = target.kind === 'sqlite' ? `SQLite ${target.file}` : `${target.flavor ?? 'MySQL'} ${target.host}:${target.port}/${target.database}`;
+  const where =
+    target.kind === 'sqlite'
+      ? `SQLite ${target.file}`
+      : `${target.flavor ?? 'MySQL'} ${target.host}:${target.port}/${target.database}`;
   const lines = [
     '',
     `  Liandong 联动 is running: ${url}`,
@@ -63,7 +74,9 @@ async function main(): Promise<void> {
     config.web.secureCookies && !url.startsWith('https:')
       ? `  Cookies are Secure and HSTS is on (SECURE_COOKIES${config.env === 'production' ? ', the production default' : ''}): sign-in works only over HTTPS — serve ${url} through a TLS proxy (TRUST_PROXY names it; now ${config.web.trustProxy}) and set PUBLIC_URL to its https:// address, or set SECURE_COOKIES=0 for plain HTTP.`
       : '',
-    config.jobs.enabled ? `  Oversight jobs scheduled (${Object.keys(config.jobs.schedules).join(', ')}).` : '  Oversight jobs are off in this instance (JOBS=0).',
+    config.jobs.enabled
+      ? `  Oversight jobs scheduled (${Object.keys(config.jobs.schedules).join(', ')}).`
+      : '  Oversight jobs are off in this instance (JOBS=0).',
     '  Stop with Ctrl+C.',
     '',
   ].filter((l) => l !== '');

@@ -1,4 +1,12 @@
-import { type AnyMachineSnapshot, type AnyStateMachine, type AnyStateNode, createActor, getStateNodes, initialTransition, transition } from 'xstate';
+import {
+  type AnyMachineSnapshot,
+  type AnyStateMachine,
+  type AnyStateNode,
+  createActor,
+  getStateNodes,
+  initialTransition,
+  transition,
+} from 'xstate';
 import type { EntityManager } from 'typeorm';
 import type { Clock } from '../clock';
 import {
@@ -204,11 +212,17 @@ export class WorkflowEngine {
       const at = this.clock.now();
       const effectiveAt = actor.kind === 'system' && opts.effectiveAt && opts.effectiveAt < at ? opts.effectiveAt : at;
       const facts = await def.facts(m, actor, context, command, id);
-      const event = { ...command, actor: stripActor(actor), at: at.toISOString(), effectiveAt: effectiveAt.toISOString(), facts };
+      const event = {
+        ...command,
+        actor: stripActor(actor),
+        at: at.toISOString(),
+        effectiveAt: effectiveAt.toISOString(),
+        facts,
+      };
       if (!snapshot.can(event)) {
         const problems = def.problems(context, event);
         throw new RuleViolationError(
-          `${command.type} refused: ${problems.map((p) => p.rule ? `${p.code} (${p.rule})` : p.code).join(', ') || 'a rule of the workflow'}`,
+          `${command.type} refused: ${problems.map((p) => (p.rule ? `${p.code} (${p.rule})` : p.code)).join(', ') || 'a rule of the workflow'}`,
           problems.length ? problems : [{ code: 'guard_failed' }],
         );
       }
@@ -240,7 +254,11 @@ export class WorkflowEngine {
         [def.machine.getPersistedSnapshot(next), nextState, version, def.version, at, hash, id, row.version],
       );
       if (result.affected !== 1) {
-        throw new StaleVersionError(`Record ${id} changed while this command ran: someone acted first`, row.version + 1, state);
+        throw new StaleVersionError(
+          `Record ${id} changed while this command ran: someone acted first`,
+          row.version + 1,
+          state,
+        );
       }
       await this.insertHistory(m, step, payloadText, prev, hash);
       wrote = await this.writeOutbox(m, def.name, step, actions);
@@ -267,7 +285,14 @@ export class WorkflowEngine {
     actor: Pick<EngineActor, 'brigadeId'>,
   ): Promise<LoadedInstance<TContext>> {
     const found = Number.isSafeInteger(id)
-      ? await sql<{ id: number; brigade_id: number; machine_version: number; version: number; snapshot: unknown; head_hash: string | null }>(
+      ? await sql<{
+          id: number;
+          brigade_id: number;
+          machine_version: number;
+          version: number;
+          snapshot: unknown;
+          head_hash: string | null;
+        }>(
           m,
           'SELECT id, brigade_id, machine_version, version, snapshot, head_hash FROM workflow_instances WHERE id = ? AND workflow = ? AND brigade_id = ?',
           [id, def.name, actor.brigadeId],
@@ -295,7 +320,13 @@ export class WorkflowEngine {
    * who read a draft they may cancel, filed meanwhile, is told it moved on,
    * not refused). 403 otherwise.
    */
-  authorize<TContext>(def: WorkflowDefinition<TContext>, loaded: LoadedInstance<TContext>, actor: EngineActor, type: string, permitFacts?: unknown): void {
+  authorize<TContext>(
+    def: WorkflowDefinition<TContext>,
+    loaded: LoadedInstance<TContext>,
+    actor: EngineActor,
+    type: string,
+    permitFacts?: unknown,
+  ): void {
     const read = def.mayRead?.(actor, loaded.context);
     if (read && !read.ok) throw new ForbiddenError(`You may not read ${def.name} ${loaded.row.id}`, read.reason);
     const states = statesTaking(def.machine, type);
@@ -303,14 +334,22 @@ export class WorkflowEngine {
     if (!states.length) throw new EventNotAcceptedError(`${type} is not an event of ${def.name}`, type, loaded.state);
     const here = states.includes(loaded.state) ? def.may(type, actor, loaded.context, loaded.state, permitFacts) : null;
     if (here?.ok) return;
-    const elsewhere = states.filter((s) => s !== loaded.state).map((s) => def.may(type, actor, loaded.context, s, permitFacts));
+    const elsewhere = states
+      .filter((s) => s !== loaded.state)
+      .map((s) => def.may(type, actor, loaded.context, s, permitFacts));
     if (elsewhere.some((p) => p.ok)) return;
     const refused = (here ?? elsewhere[0]) as Extract<Permit, { ok: false }>;
     throw new ForbiddenError(`You may not send ${type} to ${def.name} ${loaded.row.id}`, refused.reason);
   }
 
   /** Loads a record of the actor's brigade and asks `authorize`: for a service that prepares a command before sending it. */
-  async loadAuthorized<TContext>(m: EntityManager, def: WorkflowDefinition<TContext>, id: number, actor: EngineActor, type: string): Promise<LoadedInstance<TContext>> {
+  async loadAuthorized<TContext>(
+    m: EntityManager,
+    def: WorkflowDefinition<TContext>,
+    id: number,
+    actor: EngineActor,
+    type: string,
+  ): Promise<LoadedInstance<TContext>> {
     const loaded = await this.load(m, def, id, actor);
     const permitFacts = def.permitFacts ? await def.permitFacts(m, actor, loaded.context, { type }, id) : undefined;
     this.authorize(def, loaded, actor, type, permitFacts);
@@ -321,8 +360,15 @@ export class WorkflowEngine {
    * The events this actor may send now: the state takes them and the rules of who-may-send let them.
    * `permitFacts`: for a workflow whose who-may rule reads the world (`def.permitFacts`), what the caller loaded for it.
    */
-  allowedEvents<TContext>(def: WorkflowDefinition<TContext>, loaded: LoadedInstance<TContext>, actor: EngineActor, permitFacts?: unknown): string[] {
-    return acceptedEvents(loaded.snapshot).filter((type) => def.may(type, actor, loaded.context, loaded.state, permitFacts).ok);
+  allowedEvents<TContext>(
+    def: WorkflowDefinition<TContext>,
+    loaded: LoadedInstance<TContext>,
+    actor: EngineActor,
+    permitFacts?: unknown,
+  ): string[] {
+    return acceptedEvents(loaded.snapshot).filter(
+      (type) => def.may(type, actor, loaded.context, loaded.state, permitFacts).ok,
+    );
   }
 
   async history(m: EntityManager, instanceId: number): Promise<WorkflowHistory[]> {
@@ -332,7 +378,9 @@ export class WorkflowEngine {
   private restore(def: WorkflowDefinition, row: InstanceRow): AnyMachineSnapshot {
     let persisted: StoredSnapshot = row.snapshot;
     if (row.machineVersion > def.version) {
-      throw new SnapshotError(`${def.name} ${row.id} was stored by machine version ${row.machineVersion}, newer than ${def.version}`);
+      throw new SnapshotError(
+        `${def.name} ${row.id} was stored by machine version ${row.machineVersion}, newer than ${def.version}`,
+      );
     }
     for (let v = row.machineVersion; v < def.version; v++) {
       const migrate = def.migrations?.[v];
@@ -340,12 +388,19 @@ export class WorkflowEngine {
       persisted = migrate(persisted);
     }
     const snapshot = createActor(def.machine, { snapshot: persisted }).getSnapshot() as AnyMachineSnapshot;
-    if (snapshot.status === 'error') throw new SnapshotError(`${def.name} ${row.id}: stored snapshot cannot be restored`);
+    if (snapshot.status === 'error')
+      throw new SnapshotError(`${def.name} ${row.id}: stored snapshot cannot be restored`);
     return snapshot;
   }
 
   /** Appends the step's history row, chained to `prev`; returns its hash. */
-  private async appendHistory(m: EntityManager, workflow: string, step: StepLike, payload: unknown, prev: string): Promise<string> {
+  private async appendHistory(
+    m: EntityManager,
+    workflow: string,
+    step: StepLike,
+    payload: unknown,
+    prev: string,
+  ): Promise<string> {
     const payloadText = JSON.stringify(payload ?? {});
     const hash = this.hashOf(m, workflow, step, payloadText, prev);
     await this.insertHistory(m, step, payloadText, prev, hash);
@@ -375,7 +430,13 @@ export class WorkflowEngine {
     });
   }
 
-  private async insertHistory(m: EntityManager, step: StepLike, payloadText: string, prev: string, hash: string): Promise<void> {
+  private async insertHistory(
+    m: EntityManager,
+    step: StepLike,
+    payloadText: string,
+    prev: string,
+    hash: string,
+  ): Promise<void> {
     await sql(
       m,
       'INSERT INTO workflow_history (instance_id, brigade_id, seq, actor_user_id, actor_name, actor_role, event, payload, from_state, to_state, version, at, effective_at, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
@@ -401,12 +462,21 @@ export class WorkflowEngine {
 
   /** The chain head of a record written outside the engine (no head on its row): its last step's hash. */
   private async headOf(m: EntityManager, instanceId: number, version: number): Promise<string> {
-    const { rows } = await sql<{ hash: string | null }>(m, 'SELECT hash FROM workflow_history WHERE instance_id = ? AND seq = ?', [instanceId, version]);
+    const { rows } = await sql<{ hash: string | null }>(
+      m,
+      'SELECT hash FROM workflow_history WHERE instance_id = ? AND seq = ?',
+      [instanceId, version],
+    );
     return rows[0]?.hash ?? GENESIS_HASH;
   }
 
   /** Writes an outbox row per `notify` action; returns how many. */
-  private async writeOutbox(m: EntityManager, workflow: string, step: StepLike, actions: ReadonlyArray<{ type: string; params?: unknown }>): Promise<number> {
+  private async writeOutbox(
+    m: EntityManager,
+    workflow: string,
+    step: StepLike,
+    actions: ReadonlyArray<{ type: string; params?: unknown }>,
+  ): Promise<number> {
     let written = 0;
     for (const action of actions) {
       if (action.type !== 'notify') continue;

@@ -37,7 +37,10 @@ export interface HashedStep {
  */
 export function canonicalTime(value: Date | string | null | undefined): string {
   if (value === null || value === undefined) return 'null';
-  const d = value instanceof Date ? value : new Date(/[zZ]|[+-]\d\d:?\d\d$/.test(String(value)) ? String(value) : `${String(value).replace(' ', 'T')}Z`);
+  const d =
+    value instanceof Date
+      ? value
+      : new Date(/[zZ]|[+-]\d\d:?\d\d$/.test(String(value)) ? String(value) : `${String(value).replace(' ', 'T')}Z`);
   const ms = d.getTime();
   if (!Number.isFinite(ms)) return `invalid:${String(value)}`;
   return `${new Date(Math.floor(ms / 1000) * 1000).toISOString().slice(0, 19)}Z`;
@@ -69,7 +72,10 @@ export function canonicalStep(prev: string, s: HashedStep): string {
     seq: Number(s.seq),
     event: String(s.event),
     payload: s.payload ?? null,
-    actor: { id: s.actorUserId === null || s.actorUserId === undefined ? null : Number(s.actorUserId), name: String(s.actorName) },
+    actor: {
+      id: s.actorUserId === null || s.actorUserId === undefined ? null : Number(s.actorUserId),
+      name: String(s.actorName),
+    },
     role: String(s.role),
     from: s.from === null || s.from === undefined ? null : String(s.from),
     to: String(s.to),

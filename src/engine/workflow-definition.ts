@@ -75,7 +75,13 @@ export interface WorkflowDefinition<TContext = any, TInput = any> {
    * operation of a hard problem, R12), loaded before the permission is decided.
    * Most workflows decide from the actor and the record alone and leave it out.
    */
-  permitFacts?(tx: EntityManager, actor: EngineActor, context: TContext, command: CommandEvent, id: number): Promise<unknown>;
+  permitFacts?(
+    tx: EntityManager,
+    actor: EngineActor,
+    context: TContext,
+    command: CommandEvent,
+    id: number,
+  ): Promise<unknown>;
   /** Why the machine refuses `event` (the same functions its guards use). */
   problems(context: TContext, event: EventObject): Problem[];
   /** Facts of the world the rules need, loaded inside the command's transaction (`id`: the record's). */

@@ -15,7 +15,12 @@ interface Table {
 }
 
 export function figuresTable(view: FiguresView, locale: Locale): Table {
-  const ratio = (v: { kind: string; value: number | null; tooFew: boolean }) => (v.kind === 'ratio' ? (v.tooFew || v.value === null ? t(locale, 'figures.too_few') : Math.round(v.value * 1000) / 10) : v.value);
+  const ratio = (v: { kind: string; value: number | null; tooFew: boolean }) =>
+    v.kind === 'ratio'
+      ? v.tooFew || v.value === null
+        ? t(locale, 'figures.too_few')
+        : Math.round(v.value * 1000) / 10
+      : v.value;
   return {
     name: `liandong-figures-${view.scope.group?.code ?? view.scope.squad?.code ?? 'brigade'}-${view.period.key}`,
     title: `${t(locale, 'figures.title')} · ${scopeName(view.scope, locale)} · ${view.period.key}`,
@@ -39,9 +44,25 @@ export function figuresTable(view: FiguresView, locale: Locale): Table {
 export function drillTable(page: DrillPage, locale: Locale, tz: string): Table {
   return {
     name: `liandong-${page.indicator.id}-${page.scope.group?.code ?? page.scope.squad?.code ?? 'brigade'}-${page.period.key}`,
-    title: t(locale, 'figures.drill_title', { indicator: t(locale, `indicator.${page.indicator.id}.name`), scope: scopeName(page.scope, locale), period: page.period.key }),
-    headers: [t(locale, 'figures.record'), t(locale, 'figures.when'), t(locale, 'figures.adds'), t(locale, 'figures.why'), 'URL'],
-    rows: page.rows.map((r) => [`${formatRecordNo(r.number, locale)} ${r.title}`.trim(), r.at ? isoInZone(r.at, tz).slice(0, 16).replace('T', ' ') : '', r.value, whyText(r.why, locale), r.link]),
+    title: t(locale, 'figures.drill_title', {
+      indicator: t(locale, `indicator.${page.indicator.id}.name`),
+      scope: scopeName(page.scope, locale),
+      period: page.period.key,
+    }),
+    headers: [
+      t(locale, 'figures.record'),
+      t(locale, 'figures.when'),
+      t(locale, 'figures.adds'),
+      t(locale, 'figures.why'),
+      'URL',
+    ],
+    rows: page.rows.map((r) => [
+      `${formatRecordNo(r.number, locale)} ${r.title}`.trim(),
+      r.at ? isoInZone(r.at, tz).slice(0, 16).replace('T', ' ') : '',
+      r.value,
+      whyText(r.why, locale),
+      r.link,
+    ]),
   };
 }
 
@@ -78,7 +99,10 @@ export async function toXlsx(table: Table): Promise<Buffer> {
 
 async function send(res: Response, table: Table, format: 'csv' | 'xlsx'): Promise<void> {
   const file = `${table.name}.${format}`;
-  res.setHeader('Content-Disposition', `attachment; filename="${file.replace(/[^\w.-]/g, '_')}"; filename*=UTF-8''${encodeURIComponent(file)}`);
+  res.setHeader(
+    'Content-Disposition',
+    `attachment; filename="${file.replace(/[^\w.-]/g, '_')}"; filename*=UTF-8''${encodeURIComponent(file)}`,
+  );
   if (format === 'csv') {
     res.type('text/csv; charset=utf-8').send(toCsv(table));
   } else {

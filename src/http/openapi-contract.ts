@@ -89,7 +89,15 @@ export const OPERATION_IDS: Record<string, string> = {
 };
 
 /** The request unions chosen by `type` (each a oneOf of closed objects, `type` a constant in each). */
-const EVENT_UNIONS = ['Event', 'GroupPlanEvent', 'MeetingEvent', 'HardProblemEvent', 'BorderNoticeEvent', 'GoodsEvent', 'TransferEvent'];
+const EVENT_UNIONS = [
+  'Event',
+  'GroupPlanEvent',
+  'MeetingEvent',
+  'HardProblemEvent',
+  'BorderNoticeEvent',
+  'GoodsEvent',
+  'TransferEvent',
+];
 
 const METHODS = ['get', 'put', 'post', 'delete', 'options', 'head', 'patch', 'trace'];
 
@@ -106,7 +114,13 @@ interface Operation {
   [k: string]: unknown;
 }
 
-type Schema = { oneOf?: Schema[]; anyOf?: Schema[]; properties?: Record<string, { const?: unknown }>; discriminator?: unknown; [k: string]: unknown };
+type Schema = {
+  oneOf?: Schema[];
+  anyOf?: Schema[];
+  properties?: Record<string, { const?: unknown }>;
+  discriminator?: unknown;
+  [k: string]: unknown;
+};
 
 /**
  * An event union as oneOf over named schemas (`Event_FILE`, `GoodsEvent_EXTEND` …)
@@ -125,7 +139,11 @@ function discriminated(name: string, schemas: Record<string, unknown>): void {
     mapping[type] = `#/components/schemas/${name}_${type}`;
   }
   const { anyOf: _, oneOf: __, $schema: ___, ...rest } = schema;
-  schemas[name] = { ...rest, oneOf: Object.values(mapping).map(($ref) => ({ $ref })), discriminator: { propertyName: 'type', mapping } };
+  schemas[name] = {
+    ...rest,
+    oneOf: Object.values(mapping).map(($ref) => ({ $ref })),
+    discriminator: { propertyName: 'type', mapping },
+  };
 }
 
 /** The refusals any call can meet, as the document words them. */
@@ -137,7 +155,10 @@ export interface CommonRefusals {
   unsupportedEncoding: unknown;
 }
 
-export function asContract(doc: { paths: Record<string, Record<string, unknown>>; components: { schemas: Record<string, unknown> } }, refusals: CommonRefusals): void {
+export function asContract(
+  doc: { paths: Record<string, Record<string, unknown>>; components: { schemas: Record<string, unknown> } },
+  refusals: CommonRefusals,
+): void {
   for (const name of EVENT_UNIONS) discriminated(name, doc.components.schemas);
   const seen = new Set<string>();
   for (const [path, shared] of Object.entries(doc.paths)) {

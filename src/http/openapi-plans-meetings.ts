@@ -1,6 +1,17 @@
 import { z } from 'zod';
-import { createGroupPlanSchema, groupPlanEventSchema, groupPlanPatchSchema, listGroupPlansQuery } from './schemas/group-plan.schema';
-import { createMeetingSchema, listMeetingsQuery, meetingEventSchema, meetingPatchSchema, rotationQuery } from './schemas/meeting.schema';
+import {
+  createGroupPlanSchema,
+  groupPlanEventSchema,
+  groupPlanPatchSchema,
+  listGroupPlansQuery,
+} from './schemas/group-plan.schema';
+import {
+  createMeetingSchema,
+  listMeetingsQuery,
+  meetingEventSchema,
+  meetingPatchSchema,
+  rotationQuery,
+} from './schemas/meeting.schema';
 import { body, err, errorsFor, idParameter, json, queryParameters } from './openapi-parts';
 import { ok, type ResponseName } from './openapi-responses';
 
@@ -21,11 +32,19 @@ export function plansAndMeetingsSchemas(): Record<string, unknown> {
 export function plansAndMeetingsPaths(): Record<string, unknown> {
   const record = (name: 'GroupPlan' | 'Meeting', noun: string, refuse: string) => ({
     parameters: [idParameter],
-    get: { summary: `One ${noun}, with \`state\`, \`version\` and \`allowedEvents\` for the caller`, responses: { '200': ok(`The ${noun}`, name), ...errors } },
+    get: {
+      summary: `One ${noun}, with \`state\`, \`version\` and \`allowedEvents\` for the caller`,
+      responses: { '200': ok(`The ${noun}`, name), ...errors },
+    },
     patch: {
       summary: refuse,
       requestBody: body(`${name}Patch`),
-      responses: { '200': ok(`The ${noun}`, name), ...errors, '409': err('Stale expectedVersion, or no longer editable'), '422': err('A rule refuses the change (the rule named)') },
+      responses: {
+        '200': ok(`The ${noun}`, name),
+        ...errors,
+        '409': err('Stale expectedVersion, or no longer editable'),
+        '422': err('A rule refuses the change (the rule named)'),
+      },
     },
   });
   const events = (name: string, step: ResponseName, example: string) => ({
@@ -41,7 +60,13 @@ export function plansAndMeetingsPaths(): Record<string, unknown> {
       },
     },
   });
-  const history = { parameters: [idParameter], get: { summary: 'The append-only history, oldest first', responses: { '200': ok('The steps, oldest first', 'RecordHistory'), ...errors } } };
+  const history = {
+    parameters: [idParameter],
+    get: {
+      summary: 'The append-only history, oldest first',
+      responses: { '200': ok('The steps, oldest first', 'RecordHistory'), ...errors },
+    },
+  };
   return {
     '/api/v1/group-plans': {
       post: {
@@ -57,33 +82,61 @@ export function plansAndMeetingsPaths(): Record<string, unknown> {
       get: {
         summary: 'The monthly plans of the groups you may read (your group’s; every group’s for managers)',
         parameters: queryParameters(listGroupPlansQuery),
-        responses: { '200': ok('The plans (list items: counts of targets and planned operations)', 'GroupPlanList'), '400': errors['400'], '401': errors['401'], '403': errors['403'] },
+        responses: {
+          '200': ok('The plans (list items: counts of targets and planned operations)', 'GroupPlanList'),
+          '400': errors['400'],
+          '401': errors['401'],
+          '403': errors['403'],
+        },
       },
     },
     '/api/v1/group-plans/{id}': record('GroupPlan', 'monthly plan', 'Edit the draft (EDIT_PLAN)'),
-    '/api/v1/group-plans/{id}/events': events('GroupPlanEvent', 'GroupPlanStep', '{"type": "FILE", "expectedVersion": 2}'),
+    '/api/v1/group-plans/{id}/events': events(
+      'GroupPlanEvent',
+      'GroupPlanStep',
+      '{"type": "FILE", "expectedVersion": 2}',
+    ),
     '/api/v1/group-plans/{id}/history': history,
     '/api/v1/meetings': {
       post: {
-        summary: 'Arrange a meeting (R9): a group’s work meeting (its squad leaders; the convener defaults to the rotation’s) or the HQ’s summary meeting (managers)',
+        summary:
+          'Arrange a meeting (R9): a group’s work meeting (its squad leaders; the convener defaults to the rotation’s) or the HQ’s summary meeting (managers)',
         requestBody: body('NewMeeting'),
-        responses: { '201': ok('Created (state scheduled)', 'Meeting'), ...errors, '422': err('A rule refuses it: no agenda, a convener outside the group, another convener without a reason') },
+        responses: {
+          '201': ok('Created (state scheduled)', 'Meeting'),
+          ...errors,
+          '422': err('A rule refuses it: no agenda, a convener outside the group, another convener without a reason'),
+        },
       },
       get: {
         summary: 'The meetings you may read: the HQ’s, and your group’s (every group’s for managers), newest first',
         parameters: queryParameters(listMeetingsQuery),
-        responses: { '200': ok('The meetings (list items)', 'MeetingList'), '400': errors['400'], '401': errors['401'], '403': errors['403'] },
+        responses: {
+          '200': ok('The meetings (list items)', 'MeetingList'),
+          '400': errors['400'],
+          '401': errors['401'],
+          '403': errors['403'],
+        },
       },
     },
     '/api/v1/meetings/rotation': {
       get: {
         summary: 'R9: who convenes the group’s next meeting, and why',
         parameters: queryParameters(rotationQuery, ['group']),
-        responses: { '200': ok('The rotation', 'Rotation'), '400': errors['400'], '401': errors['401'], '403': errors['403'] },
+        responses: {
+          '200': ok('The rotation', 'Rotation'),
+          '400': errors['400'],
+          '401': errors['401'],
+          '403': errors['403'],
+        },
       },
     },
     '/api/v1/meetings/{id}': record('Meeting', 'meeting', 'Change the arrangements (EDIT_MEETING)'),
-    '/api/v1/meetings/{id}/events': events('MeetingEvent', 'MeetingStep', '{"type": "RECORD", "expectedVersion": 1, "attendeeSquads": ["waitan"], "minutes": "…"}'),
+    '/api/v1/meetings/{id}/events': events(
+      'MeetingEvent',
+      'MeetingStep',
+      '{"type": "RECORD", "expectedVersion": 1, "attendeeSquads": ["waitan"], "minutes": "…"}',
+    ),
     '/api/v1/meetings/{id}/history': history,
   };
 }

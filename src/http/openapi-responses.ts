@@ -1,11 +1,52 @@
 import { z } from 'zod';
 import { history, verifiedHistory } from './schemas/responses/common.response';
-import { apiToken, apiTokenList, brigade, group, groupList, me, squad, squadList, user, userList } from './schemas/responses/admin.response';
-import { caseDetail, caseListItem, casePage, transferDetail, transferListItem, transferPage, transferStepAnswer } from './schemas/responses/case.response';
-import { assessment, drillPage, figure, figures, figureValue, indicatorList } from './schemas/responses/figures.response';
-import { custody, goodsDetail, goodsLedger, goodsListItem, goodsPage, goodsRegistered, goodsStepAnswer } from './schemas/responses/goods.response';
+import {
+  apiToken,
+  apiTokenList,
+  brigade,
+  group,
+  groupList,
+  me,
+  squad,
+  squadList,
+  user,
+  userList,
+} from './schemas/responses/admin.response';
+import {
+  caseDetail,
+  caseListItem,
+  casePage,
+  transferDetail,
+  transferListItem,
+  transferPage,
+  transferStepAnswer,
+} from './schemas/responses/case.response';
+import {
+  assessment,
+  drillPage,
+  figure,
+  figures,
+  figureValue,
+  indicatorList,
+} from './schemas/responses/figures.response';
+import {
+  custody,
+  goodsDetail,
+  goodsLedger,
+  goodsListItem,
+  goodsPage,
+  goodsRegistered,
+  goodsStepAnswer,
+} from './schemas/responses/goods.response';
 import { notification, notificationPage, readAllAnswer } from './schemas/responses/notification.response';
-import { incidentListItem, incidentPage, operationDetail, operationListItem, operationPage, operationStepAnswer } from './schemas/responses/operation.response';
+import {
+  incidentListItem,
+  incidentPage,
+  operationDetail,
+  operationListItem,
+  operationPage,
+  operationStepAnswer,
+} from './schemas/responses/operation.response';
 import { compliance, complianceMonth, flag, flagList, jobList, jobRun } from './schemas/responses/oversight.response';
 import {
   groupPlanDetail,
@@ -125,4 +166,7 @@ export function responseComponents(): Record<string, unknown> {
 }
 
 /** A success answer with its schema. */
-export const ok = (description: string, name: ResponseName) => ({ description, content: { 'application/json': { schema: { $ref: `#/components/schemas/${name}` } } } });
+export const ok = (description: string, name: ResponseName) => ({
+  description,
+  content: { 'application/json': { schema: { $ref: `#/components/schemas/${name}` } } },
+});

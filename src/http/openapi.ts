@@ -39,7 +39,11 @@ const errorSchema = {
       properties: {
         code: { type: 'string', description: 'Stable error code, e.g. invalid_input, stale_version, rule_violation' },
         message: { type: 'string', description: 'In the caller’s language (Accept-Language; zh-CN by default)' },
-        fields: { type: 'object', additionalProperties: { type: 'string' }, description: 'Every bad field, named, with what is wrong in words' },
+        fields: {
+          type: 'object',
+          additionalProperties: { type: 'string' },
+          description: 'Every bad field, named, with what is wrong in words',
+        },
         allowed: {
           type: 'object',
           additionalProperties: { type: 'array', items: { type: 'string' } },
@@ -52,7 +56,12 @@ const errorSchema = {
           description: '422: the rules that refused the step',
           items: {
             type: 'object',
-            properties: { code: { type: 'string' }, rule: { type: 'string' }, field: { type: 'string' }, message: { type: 'string' } },
+            properties: {
+              code: { type: 'string' },
+              rule: { type: 'string' },
+              field: { type: 'string' },
+              message: { type: 'string' },
+            },
           },
         },
         currentVersion: { type: 'integer', description: '409 stale_version: the version now' },
@@ -62,7 +71,10 @@ const errorSchema = {
   },
 };
 
-const err = (description: string) => ({ description, content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } } });
+const err = (description: string) => ({
+  description,
+  content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } },
+});
 const errors = {
   '400': err('Malformed or invalid input; every bad field is named'),
   '401': err('No or bad credentials'),
@@ -70,20 +82,18 @@ const errors = {
   '404': err('Unknown (or not in your brigade)'),
 };
 
-
 function queryParameters(schema: z.ZodObject) {
   const js = json(schema) as { properties: Record<string, unknown> };
   return Object.entries(js.properties).map(([name, s]) => ({ name, in: 'query', required: false, schema: s }));
 }
 
-
-
-
-
 const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` });
 
 const body = (name: string) => ({ required: true, content: { 'application/json': { schema: ref(name) } } });
-const answer = (description: string, name: string) => ({ description, content: { 'application/json': { schema: ref(name) } } });
+const answer = (description: string, name: string) => ({
+  description,
+  content: { 'application/json': { schema: ref(name) } },
+});
 const adminOnly = 'Administrators only (admin role); your brigade only.';
 
 const usernameParameter = { name: 'username', in: 'path', required: true, schema: { type: 'string' } };
@@ -100,7 +110,14 @@ function adminPaths(): Record<string, unknown> {
       patch: {
         summary: `Set the month your brigade began using Liandong (\`since\`, YYYY-MM, not after this month): months before it are never judged (R6); the months it moves over that have ended are judged again by the monthly-minimum job. ${adminOnly}`,
         requestBody: body('BrigadePatch'),
-        responses: { '200': answer('The brigade', 'Brigade'), '400': err('Bad input, every field named: `since` not YYYY-MM (invalid_month) or after this month (month_in_future)'), '401': errors['401'], '403': errors['403'] },
+        responses: {
+          '200': answer('The brigade', 'Brigade'),
+          '400': err(
+            'Bad input, every field named: `since` not YYYY-MM (invalid_month) or after this month (month_in_future)',
+          ),
+          '401': errors['401'],
+          '403': errors['403'],
+        },
       },
     },
     '/api/v1/users': {
@@ -111,7 +128,11 @@ function adminPaths(): Record<string, unknown> {
       post: {
         summary: `Create a user. ${adminOnly}`,
         requestBody: body('NewUser'),
-        responses: { '201': answer('Created', 'User'), ...errors, '409': err('The username is taken (code username_taken, field username)') },
+        responses: {
+          '201': answer('Created', 'User'),
+          ...errors,
+          '409': err('The username is taken (code username_taken, field username)'),
+        },
       },
     },
     '/api/v1/users/{username}': {
@@ -123,7 +144,9 @@ function adminPaths(): Record<string, unknown> {
         responses: {
           '200': answer('The user', 'User'),
           ...errors,
-          '422': err('Refused: disabling yourself (own_account), or leaving the brigade without an active administrator (last_admin)'),
+          '422': err(
+            'Refused: disabling yourself (own_account), or leaving the brigade without an active administrator (last_admin)',
+          ),
         },
       },
     },
@@ -140,7 +163,11 @@ function adminPaths(): Record<string, unknown> {
       patch: {
         summary: `Change a squad's names, kind, duty strength, or disable it. ${adminOnly}`,
         requestBody: body('SquadPatch'),
-        responses: { '200': answer('The squad', 'Squad'), ...errors, '422': err('A squad in a linkage group cannot be disabled (R3)') },
+        responses: {
+          '200': answer('The squad', 'Squad'),
+          ...errors,
+          '422': err('A squad in a linkage group cannot be disabled (R3)'),
+        },
       },
     },
     '/api/v1/groups/{code}': {
@@ -148,7 +175,11 @@ function adminPaths(): Record<string, unknown> {
       patch: {
         summary: `Rename a linkage group and/or set its squads in member order. ${adminOnly}`,
         requestBody: body('GroupPatch'),
-        responses: { '200': answer('The group', 'Group'), ...errors, '422': err('R3: 3–4 squads (configurable), a squad in at most one group') },
+        responses: {
+          '200': answer('The group', 'Group'),
+          ...errors,
+          '422': err('R3: 3–4 squads (configurable), a squad in at most one group'),
+        },
       },
     },
   };
@@ -156,22 +187,30 @@ function adminPaths(): Record<string, unknown> {
 
 const idParameter = { name: 'id', in: 'path', required: true, schema: { type: 'integer', minimum: 1 } };
 
-
 /** The caller's own notifications: the bell's count, the list, marking read. */
 function notificationPaths(): Record<string, unknown> {
   return {
     '/api/v1/notifications': {
       get: {
-        summary: 'Your notifications, newest event first, how many are unread, and your newest notification’s id (`upTo` for read-all)',
+        summary:
+          'Your notifications, newest event first, how many are unread, and your newest notification’s id (`upTo` for read-all)',
         parameters: queryParameters(listNotificationsQuery),
-        responses: { '200': ok('A page of your notifications', 'NotificationPage'), '400': errors['400'], '401': errors['401'] },
+        responses: {
+          '200': ok('A page of your notifications', 'NotificationPage'),
+          '400': errors['400'],
+          '401': errors['401'],
+        },
       },
     },
     '/api/v1/notifications/read-all': {
       post: {
         summary: 'Mark all your unread notifications read (or those up to `upTo`); answers `{marked, unread}`',
         requestBody: { required: false, content: { 'application/json': { schema: ref('ReadAll') } } },
-        responses: { '200': ok('How many were marked, and how many are unread now', 'ReadAllResult'), '400': errors['400'], '401': errors['401'] },
+        responses: {
+          '200': ok('How many were marked, and how many are unread now', 'ReadAllResult'),
+          '400': errors['400'],
+          '401': errors['401'],
+        },
       },
     },
     '/api/v1/notifications/{id}/read': {
@@ -191,7 +230,10 @@ export function openApiDocument(): Record<string, unknown> {
     info: {
       title: 'Liandong (联动) API',
       version: '1',
-      license: { name: 'Proprietary (UNLICENSED): the brigade’s own system, not for reuse', identifier: 'LicenseRef-Liandong-Proprietary' },
+      license: {
+        name: 'Proprietary (UNLICENSED): the brigade’s own system, not for reuse',
+        identifier: 'LicenseRef-Liandong-Proprietary',
+      },
       description:
         'Joint enforcement operations of a city-management enforcement brigade. Authenticate with `Authorization: Bearer <token>` ' +
         '(`npm run cli -- token <username>`). Errors are `{"error": {"code", "message", "fields"}}`. ' +
@@ -233,24 +275,52 @@ export function openApiDocument(): Record<string, unknown> {
           summary: 'Liveness: 200 when the database answers, 503 otherwise',
           security: [],
           responses: {
-            '200': { description: 'OK', content: { 'application/json': { schema: { type: 'object', required: ['status'], properties: { status: { const: 'ok' } }, additionalProperties: false } } } },
+            '200': {
+              description: 'OK',
+              content: {
+                'application/json': {
+                  schema: {
+                    type: 'object',
+                    required: ['status'],
+                    properties: { status: { const: 'ok' } },
+                    additionalProperties: false,
+                  },
+                },
+              },
+            },
             '503': { description: 'The database does not answer' },
           },
         },
       },
       '/api/openapi.json': {
-        get: { summary: 'This document', security: [], responses: { '200': { description: 'OpenAPI 3.1', content: { 'application/json': { schema: { type: 'object' } } } } } },
+        get: {
+          summary: 'This document',
+          security: [],
+          responses: {
+            '200': { description: 'OpenAPI 3.1', content: { 'application/json': { schema: { type: 'object' } } } },
+          },
+        },
       },
       '/api/v1/squads': {
-        get: { summary: 'The squads of your brigade, with codes', responses: { '200': ok('The squads', 'SquadList'), '401': errors['401'] } },
+        get: {
+          summary: 'The squads of your brigade, with codes',
+          responses: { '200': ok('The squads', 'SquadList'), '401': errors['401'] },
+        },
         post: {
           summary: `Create a squad (R2, R16). ${adminOnly}`,
           requestBody: body('NewSquad'),
-          responses: { '201': answer('Created', 'Squad'), ...errors, '409': err('The code is taken in your brigade (code code_taken, field code)') },
+          responses: {
+            '201': answer('Created', 'Squad'),
+            ...errors,
+            '409': err('The code is taken in your brigade (code code_taken, field code)'),
+          },
         },
       },
       '/api/v1/groups': {
-        get: { summary: 'The linkage groups of your brigade, with their squads in member order', responses: { '200': ok('The linkage groups', 'GroupList'), '401': errors['401'] } },
+        get: {
+          summary: 'The linkage groups of your brigade, with their squads in member order',
+          responses: { '200': ok('The linkage groups', 'GroupList'), '401': errors['401'] },
+        },
         post: {
           summary: `Create a linkage group with its squads in member order (R3). ${adminOnly}`,
           requestBody: body('NewGroup'),
@@ -263,12 +333,18 @@ export function openApiDocument(): Record<string, unknown> {
         },
       },
       '/api/v1/me': {
-        get: { summary: 'Who the token belongs to', responses: { '200': ok('The caller', 'Me'), '401': errors['401'] } },
+        get: {
+          summary: 'Who the token belongs to',
+          responses: { '200': ok('The caller', 'Me'), '401': errors['401'] },
+        },
       },
       '/api/v1/operations': {
         post: {
           summary: 'Draft a new plan (201, state draft)',
-          requestBody: { required: true, content: { 'application/json': { schema: { $ref: '#/components/schemas/NewOperation' } } } },
+          requestBody: {
+            required: true,
+            content: { 'application/json': { schema: { $ref: '#/components/schemas/NewOperation' } } },
+          },
           responses: {
             '201': ok('Created', 'Operation'),
             ...errors,
@@ -279,7 +355,11 @@ export function openApiDocument(): Record<string, unknown> {
         get: {
           summary: 'A page of operations, newest first (cursor pagination)',
           parameters: queryParameters(listOperationsQuery),
-          responses: { '200': ok('A page of operations (list items: fewer fields than an operation)', 'OperationPage'), '400': errors['400'], '401': errors['401'] },
+          responses: {
+            '200': ok('A page of operations (list items: fewer fields than an operation)', 'OperationPage'),
+            '400': errors['400'],
+            '401': errors['401'],
+          },
         },
       },
       '/api/v1/operations/{id}': {
@@ -290,7 +370,10 @@ export function openApiDocument(): Record<string, unknown> {
         },
         patch: {
           summary: 'Edit the draft plan (EDIT_PLAN)',
-          requestBody: { required: true, content: { 'application/json': { schema: { $ref: '#/components/schemas/PlanPatch' } } } },
+          requestBody: {
+            required: true,
+            content: { 'application/json': { schema: { $ref: '#/components/schemas/PlanPatch' } } },
+          },
           responses: {
             '200': ok('The operation', 'Operation'),
             ...errors,
@@ -303,11 +386,16 @@ export function openApiDocument(): Record<string, unknown> {
         parameters: [idParameter],
         post: {
           summary: 'Send one event: `{"type": "APPROVE", "expectedVersion": 3, …payload}`',
-          requestBody: { required: true, content: { 'application/json': { schema: { $ref: '#/components/schemas/Event' } } } },
+          requestBody: {
+            required: true,
+            content: { 'application/json': { schema: { $ref: '#/components/schemas/Event' } } },
+          },
           responses: {
             '200': ok('The new state and version', 'OperationStep'),
             ...errors,
-            '409': err('Stale expectedVersion (stale_version) or an event the state does not take (event_not_accepted)'),
+            '409': err(
+              'Stale expectedVersion (stale_version) or an event the state does not take (event_not_accepted)',
+            ),
             '413': err('Body too large'),
             '422': err('A rule of the practice refuses the step (rule_violation, the rule named)'),
           },
@@ -317,14 +405,23 @@ export function openApiDocument(): Record<string, unknown> {
         get: {
           summary: 'R11: incidents across operations, newest first (cursor pagination)',
           parameters: queryParameters(listIncidentsQuery),
-          responses: { '200': ok('A page of incidents, each with its operation', 'IncidentPage'), '400': errors['400'], '401': errors['401'] },
+          responses: {
+            '200': ok('A page of incidents, each with its operation', 'IncidentPage'),
+            '400': errors['400'],
+            '401': errors['401'],
+          },
         },
       },
       '/api/v1/flags': {
         get: {
-          summary: 'Flags of your brigade (SPEC §4): rule, group / squad / record, period, figures, status; newest first',
+          summary:
+            'Flags of your brigade (SPEC §4): rule, group / squad / record, period, figures, status; newest first',
           parameters: queryParameters(listFlagsQuery),
-          responses: { '200': ok('The flags, each with a one-sentence `summary` in your language', 'FlagList'), '400': errors['400'], '401': errors['401'] },
+          responses: {
+            '200': ok('The flags, each with a one-sentence `summary` in your language', 'FlagList'),
+            '400': errors['400'],
+            '401': errors['401'],
+          },
         },
       },
       '/api/v1/flags/{id}': {
@@ -341,7 +438,8 @@ export function openApiDocument(): Record<string, unknown> {
       },
       '/api/v1/compliance': {
         get: {
-          summary: 'R6 compliance: groups × months of a year, qualifying operations per cell against the minimum, with flags',
+          summary:
+            'R6 compliance: groups × months of a year, qualifying operations per cell against the minimum, with flags',
           parameters: queryParameters(complianceQuery),
           responses: {
             '200': ok('The grid; `met` of `judged` counts only met and missed months', 'Compliance'),
@@ -357,16 +455,27 @@ export function openApiDocument(): Record<string, unknown> {
         ],
         get: {
           summary: 'One group’s month: the operations that count toward R6 and those that do not, and why',
-          responses: { '200': ok('The group’s month; `status` as in the compliance grid', 'ComplianceMonth'), ...errors },
+          responses: {
+            '200': ok('The group’s month; `status` as in the compliance grid', 'ComplianceMonth'),
+            ...errors,
+          },
         },
       },
       '/api/v1/jobs': {
-        get: { summary: 'The oversight jobs, their schedules and the latest runs — your brigade’s part of each (managers)', responses: { '200': ok('The jobs and the latest runs', 'JobList'), '401': errors['401'], '403': errors['403'] } },
+        get: {
+          summary: 'The oversight jobs, their schedules and the latest runs — your brigade’s part of each (managers)',
+          responses: {
+            '200': ok('The jobs and the latest runs', 'JobList'),
+            '401': errors['401'],
+            '403': errors['403'],
+          },
+        },
       },
       '/api/v1/jobs/{name}/run': {
         parameters: [{ name: 'name', in: 'path', required: true, schema: { type: 'string' } }],
         post: {
-          summary: 'Run an oversight job now for your brigade only (managers); recorded in the job-run log. The instance’s housekeeping (sessions, outbox) is not run by hand: 404',
+          summary:
+            'Run an oversight job now for your brigade only (managers); recorded in the job-run log. The instance’s housekeeping (sessions, outbox) is not run by hand: 404',
           requestBody: { required: false, content: { 'application/json': { schema: json(runJobBody) } } },
           responses: { '200': ok('The run: status ok or failed, what it found and did', 'JobRun'), ...errors },
         },
@@ -390,7 +499,9 @@ export function openApiDocument(): Record<string, unknown> {
   };
   asContract(doc, {
     badRequest: errors['400'],
-    hotlineFeed: err('Not allowed for this caller: the 12319 hotline feed may only report and read hard problems (hotline_feed_reports_only)'),
+    hotlineFeed: err(
+      'Not allowed for this caller: the 12319 hotline feed may only report and read hard problems (hotline_feed_reports_only)',
+    ),
     tooLarge: err('Body too large (payload_too_large, too_many_fields)'),
     unsupportedEncoding: err('A compressed body (Content-Encoding) is refused (unsupported_encoding)'),
   });

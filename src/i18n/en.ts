@@ -22,7 +22,8 @@ export const en: Record<string, string> = {
   'reason.not_manager': 'Only the Duty Command Section or a commander may do this',
   'reason.own_filing': 'You cannot approve a plan you filed yourself',
   'reason.not_commander': 'Only the chief or deputy commander designates a commander',
-  'reason.not_operation_commander': 'Only this operation’s commander (the host squad’s leader, or the one the brigade designated) may do this',
+  'reason.not_operation_commander':
+    'Only this operation’s commander (the host squad’s leader, or the one the brigade designated) may do this',
   'reason.not_participant': 'Only officers of a squad taking part may record this',
   'reason.not_host_squad': 'Only the host squad logs holding checks',
   'reason.not_inspector': 'Only an inspector may do this',
@@ -57,7 +58,8 @@ export const en: Record<string, string> = {
   'problem.rebound_not_observed': 'Only a check that saw a rebound reports a hard problem back',
   'problem.problem_not_of_operation': 'Not a hard problem this operation targeted or resolved',
   'problem.after_holding': 'Later than the end of holding ({last})',
-  'problem.coverage_reason_required': 'Holding checks cover only {checked} of {days} days, under {min} % — a pass needs a reason',
+  'problem.coverage_reason_required':
+    'Holding checks cover only {checked} of {days} days, under {min} % — a pass needs a reason',
   'problem.goods_not_in_ledger': 'Detained goods differ from the ledger: {registered} registered, {reported} reported',
   'problem.holding_not_over': 'The holding period is not over',
   'problem.lead_squad_fixed': 'The lead squad cannot be changed',
@@ -121,7 +123,8 @@ export const en: Record<string, string> = {
   'nav.notifications': 'Notifications',
   'notifications.bell_label': 'Notifications ({count} unread)',
   'notifications.title': 'Notifications',
-  'notifications.help': 'What concerns you: plans filed, approved, returned; incidents; rebounds while holding; audits due; flags. Click a title to open what it is about.',
+  'notifications.help':
+    'What concerns you: plans filed, approved, returned; incidents; rebounds while holding; audits due; flags. Click a title to open what it is about.',
   'notifications.empty': 'No notifications.',
   'notifications.empty_unread': 'Nothing unread.',
   'notifications.show_all': 'All',
@@ -146,7 +149,8 @@ export const en: Record<string, string> = {
   'notification.operation.audit_failed': 'Audit failed, hold again: {name}',
   'notification.other': 'Notice ({topic}): {name}',
   'notification.note': 'Note: {note}',
-  'notification.flag.monthly_minimum': 'Flag: {subject} ran fewer joint operations than the monthly minimum in {period} ({rule})',
+  'notification.flag.monthly_minimum':
+    'Flag: {subject} ran fewer joint operations than the monthly minimum in {period} ({rule})',
   'notification.flag.early_warning': 'Early warning: {subject} may not reach the monthly minimum in {period} ({rule})',
   'notification.flag.audit_overdue': 'Flag: holding audit overdue for {subject} ({rule})',
   'notification.flag.time_limit': 'Flag: {subject} has waited past its time limit ({rule})',
@@ -157,7 +161,8 @@ export const en: Record<string, string> = {
 
   'error.back_home': 'Back to the inbox',
   'error.csrf': 'This form has expired or did not come from this site; reload the page and send it again',
-  'error.internal_page': 'Something went wrong and has been logged. Try again later, or give the request id to an administrator',
+  'error.internal_page':
+    'Something went wrong and has been logged. Try again later, or give the request id to an administrator',
   'error.heading_400': 'Bad request',
   'error.heading_401': 'Please sign in',
   'error.heading_403': 'Not allowed',
@@ -206,18 +211,23 @@ export const en: Record<string, string> = {
   'event_done.HOLDING_ELAPSED': 'holding period over, awaiting audit',
   'event_done.AUDIT_PASS': 'passed the audit; closed',
   'event_done.AUDIT_FAIL': 'failed the audit; holding again',
-  'event_help.FILE': 'Files the plan with the Duty Command Section. It must be complete: squads, forces, time (at least 4 hours), contingency plan.',
+  'event_help.FILE':
+    'Files the plan with the Duty Command Section. It must be complete: squads, forces, time (at least 4 hours), contingency plan.',
   'event_help.APPROVE': 'Once approved, the commander carries it out as planned.',
   'event_help.RETURN': 'Sends it back to the lead squad; say why.',
   'event_help.CANCEL': 'Cannot be undone; say why.',
   'event_help.DESIGNATE_COMMANDER': 'The brigade names the commander (otherwise the host squad’s leader commands).',
-  'event_help.START': 'Record the actual start (now by default, or earlier): never before the approval nor in the future; recorded more than {late} hours after it happened, or more than {early} hours before the planned start, it says why.',
-  'event_help.LOG_INCIDENT': 'Records abuse, assault, siege or obstruction and what was done; a serious one is announced to the commanders at once.',
-  'event_help.COMPLETE': 'Records the actual end and each squad’s results. Under 4 hours needs a reason and does not count toward the monthly minimum.',
+  'event_help.START':
+    'Record the actual start (now by default, or earlier): never before the approval nor in the future; recorded more than {late} hours after it happened, or more than {early} hours before the planned start, it says why.',
+  'event_help.LOG_INCIDENT':
+    'Records abuse, assault, siege or obstruction and what was done; a serious one is announced to the commanders at once.',
+  'event_help.COMPLETE':
+    'Records the actual end and each squad’s results. Under 4 hours needs a reason and does not count toward the monthly minimum.',
   'event_help.LOG_HOLDING_CHECK': 'The host squad logs each day of holding and whether violations came back.',
   'event_help.SPOT_CHECK': 'An inspector checks the holding.',
   'event_help.AUDIT_PASS': 'Holding was done; the operation is closed.',
-  'event_help.AUDIT_FAIL': 'Holding was not done: write what was found and what must be rectified; holding starts again.',
+  'event_help.AUDIT_FAIL':
+    'Holding was not done: write what was found and what must be rectified; holding starts again.',
 
   'role.squad_leader': 'Squad leader',
   'role.officer': 'Officer',
@@ -304,7 +314,8 @@ export const en: Record<string, string> = {
   'hint.COMPLETE.shortReason': 'Required when it lasted under 4 hours',
   'hint.COMPLETE.actualEnd': 'Empty for now; may be recorded afterwards, never in the future',
   'hint.START.actualStart': 'Empty for now; may be recorded afterwards, never in the future',
-  'hint.START.lateReason': 'Required when the start is more than {late} hours ago (a late entry: marked on the operation and in the figures)',
+  'hint.START.lateReason':
+    'Required when the start is more than {late} hours ago (a late entry: marked on the operation and in the figures)',
   'hint.START.earlyReason': 'Required when it begins more than {early} hours before the planned start',
   'hint.AUDIT_PASS.coverageReason': 'Required when the holding checks cover fewer than {min} % of the days',
   'hint.AUDIT_FAIL.holdingDays': 'Empty for the plan’s holding days',
@@ -414,21 +425,25 @@ export const en: Record<string, string> = {
   'form.none': '(none)',
   'form.row': ' (line {n})',
   'field.reboundProblem': 'Hard problem come back',
-  'hint.LOG_HOLDING_CHECK.reboundProblem': 'When the rebound brings back a hard problem this operation resolved: it is reopened with this check (found while holding)',
+  'hint.LOG_HOLDING_CHECK.reboundProblem':
+    'When the rebound brings back a hard problem this operation resolved: it is reopened with this check (found while holding)',
   'form.cancel': 'Cancel',
   'form.fix_fields': 'Please correct the marked fields and send again.',
   'form.field_problem': '{field}: {problem}',
   'form.confirm': '{action}: are you sure?',
-  'form.stale': 'While you were typing, someone else acted on this operation (it is now {state}). What you typed is kept below; check it before sending again.',
+  'form.stale':
+    'While you were typing, someone else acted on this operation (it is now {state}). What you typed is kept below; check it before sending again.',
   'form.not_accepted': 'This step is no longer possible in the current state ({state}).',
-  'form.stale_plan': 'Someone else changed the plan (now version {version}). Your changes are kept below; check them and save again.',
+  'form.stale_plan':
+    'Someone else changed the plan (now version {version}). Your changes are kept below; check them and save again.',
   'form.not_editable': 'The plan has been filed and can no longer be edited.',
   'form.your_input': 'What you typed:',
 
   'plan.new_title': 'New joint operation plan',
   'plan.edit_title': 'Edit plan',
   'plan.section_basics': 'Basics',
-  'plan.kind_hint': 'Regular operations count toward the monthly minimum; ad-hoc ones tackle border problems; brigade-led ones may span groups with a designated commander.',
+  'plan.kind_hint':
+    'Regular operations count toward the monthly minimum; ad-hoc ones tackle border problems; brigade-led ones may span groups with a designated commander.',
   'plan.no_group': 'None (across groups)',
   'plan.situation_text': 'The problem and where it came from',
   'plan.mission_text': 'Measurable objectives',
@@ -443,7 +458,8 @@ export const en: Record<string, string> = {
   'plan.goods_text': 'Who registers, keeps and processes detained goods',
   'plan.holding_hint': '{min}–{max} days',
   'plan.holding_text': 'Posts, hours and officers holding the site',
-  'plan.save_hint': 'A draft can be saved and changed at any time; “Save and file” saves it and files it with the Duty Command Section in one step — it must pass the checks above.',
+  'plan.save_hint':
+    'A draft can be saved and changed at any time; “Save and file” saves it and files it with the Duty Command Section in one step — it must pass the checks above.',
   'plan.create': 'Save draft',
   'plan.save': 'Save changes',
   'plan.save_and_file': 'Save and file',
@@ -455,8 +471,10 @@ export const en: Record<string, string> = {
   'numbering.detention_list': 'Detention list',
   'inbox.revise_and_file': 'Revise and file again',
   'plan.returned_because': 'Returned by the Duty Command Section:',
-  'plan.locked_filed': 'This plan has been filed with the Duty Command Section and can no longer be edited. To change it, ask the Duty Command Section to return it.',
-  'plan.locked_past': 'This plan has been approved or carried out and can no longer be edited; record what happens on the operation’s page.',
+  'plan.locked_filed':
+    'This plan has been filed with the Duty Command Section and can no longer be edited. To change it, ask the Duty Command Section to return it.',
+  'plan.locked_past':
+    'This plan has been approved or carried out and can no longer be edited; record what happens on the operation’s page.',
   'plan.locked_not_yours': 'Only the lead squad’s leader edits this draft.',
   'plan.back_to_operation': 'Back to the operation',
   'checklist.title': 'Ready to file?',
@@ -473,7 +491,8 @@ export const en: Record<string, string> = {
 
   // monthly group plans (R5) and meetings (R9)
   'reason.not_group_leader': 'Only a squad leader of this linkage group may do this',
-  'reason.not_group_or_manager': 'Only the group’s own squads, the Duty Command Section and the commanders may see this',
+  'reason.not_group_or_manager':
+    'Only the group’s own squads, the Duty Command Section and the commanders may see this',
   'problem.date_outside_month': 'The day must be in {month}',
   'problem.lead_not_in_group': 'The lead squad must be a member of the group',
   'problem.operation_not_of_group': 'The linked operation must be one of the group’s (and not cancelled)',
@@ -491,7 +510,8 @@ export const en: Record<string, string> = {
   'error.plan_exists': 'The group already has a monthly plan for this month',
   'nav.group_plans': 'Monthly plans',
   'nav.meetings': 'Group meetings',
-  'pm.form_stale': 'While you were filling this in, someone else acted on the record (it is now: {state}). What you typed is kept below; check it before sending again.',
+  'pm.form_stale':
+    'While you were filling this in, someone else acted on the record (it is now: {state}). What you typed is kept below; check it before sending again.',
   'pm.form_not_accepted': 'In its present state ({state}) the record no longer takes this step.',
   'field.targets': 'Targets',
   'field.plannedOperations': 'Schedule (planned joint operations)',
@@ -506,10 +526,12 @@ export const en: Record<string, string> = {
   'field.minutes': 'Minutes',
   'field.decisions': 'Decisions',
   'gplan.list_title': 'Monthly plans of the linkage groups',
-  'gplan.list_hint': 'Each linkage group sets its targets and schedule for every month and files them with the Duty Command Section before the month begins. This page shows a year of each group’s plans.',
+  'gplan.list_hint':
+    'Each linkage group sets its targets and schedule for every month and files them with the Duty Command Section before the month begins. This page shows a year of each group’s plans.',
   'gplan.year': 'Year',
   'gplan.month_short': 'M{month}',
-  'gplan.legend': 'Filed: on time; filed late: first filed after the month began; missing: the month has begun without a plan on file.',
+  'gplan.legend':
+    'Filed: on time; filed late: first filed after the month began; missing: the month has begun without a plan on file.',
   'gplan.none_visible': 'Your squad is not in a linkage group: there are no monthly plans for you to see.',
   'gplan.cell.filed': 'Filed',
   'gplan.cell.filed_late': 'Filed late',
@@ -519,16 +541,19 @@ export const en: Record<string, string> = {
   'gplan.cell.none': '—',
   'gplan.new_title': 'Draft a monthly plan',
   'gplan.edit_title': 'Edit the monthly plan',
-  'gplan.not_editable': 'The plan is on file and can no longer be edited; to revise it, ask the Duty Command Section to return it.',
+  'gplan.not_editable':
+    'The plan is on file and can no longer be edited; to revise it, ask the Duty Command Section to return it.',
   'gplan.section_basics': 'Group and month',
   'gplan.month_hint': 'One plan per group and month, filed before the month begins',
   'gplan.targets_text': 'One per line, measurable where possible (e.g. “unlicensed stalls on X Road down by half”)',
-  'gplan.operations_hint': 'At least {min} joint operations a month, each of at least 4 hours; give each a day, what it rectifies and its lead squad.',
+  'gplan.operations_hint':
+    'At least {min} joint operations a month, each of at least 4 hours; give each a day, what it rectifies and its lead squad.',
   'gplan.operation_title': 'What is rectified',
   'gplan.linked_operation': 'Operation no.',
   'gplan.rows_hint': 'Empty rows are not kept. Once an operation’s own plan is drafted, enter its number.',
   'gplan.notes_text': 'Consultations, publicity, holding and other arrangements',
-  'gplan.save_hint': 'Saved as a draft, any squad leader of the group may edit and file it; completeness is checked when it is filed.',
+  'gplan.save_hint':
+    'Saved as a draft, any squad leader of the group may edit and file it; completeness is checked when it is filed.',
   'gplan.title_month': 'Monthly plan {month}',
   'gplan.state.draft': 'Draft',
   'gplan.state.filed': 'Filed',
@@ -539,7 +564,8 @@ export const en: Record<string, string> = {
   'gplan.event.EDIT_PLAN': 'Edit plan',
   'gplan.event.FILE': 'File with the Duty Command Section',
   'gplan.event.RETURN': 'Return for revision',
-  'gplan.event_help.FILE': 'To file: at least one target and at least the monthly minimum of joint operations, each with a day, what it rectifies and its lead squad. Filed after the month has begun, the plan is marked late.',
+  'gplan.event_help.FILE':
+    'To file: at least one target and at least the monthly minimum of joint operations, each with a day, what it rectifies and its lead squad. Filed after the month has begun, the plan is marked late.',
   'gplan.event_help.RETURN': 'Returns the plan to the group for revision; give the reason.',
   'gplan.event_done.CREATE': 'Drafted the monthly plan',
   'gplan.event_done.EDIT_PLAN': 'Edited the monthly plan',
@@ -550,7 +576,8 @@ export const en: Record<string, string> = {
   'gplan.done.file': 'Filed with the Duty Command Section.',
   'gplan.done.return': 'Returned to the group for revision.',
   'meeting.list_title': 'Group meetings',
-  'meeting.list_hint': 'Each linkage group holds a work meeting every month, convened by its squads in rotation; the Linkage HQ holds a summary meeting every half year.',
+  'meeting.list_hint':
+    'Each linkage group holds a work meeting every month, convened by its squads in rotation; the Linkage HQ holds a summary meeting every half year.',
   'meeting.kind.group': 'Work meeting',
   'meeting.kind.hq_summary': 'Linkage HQ summary meeting',
   'meeting.hq_hint': 'Every half year, arranged by the Duty Command Section or a commander.',
@@ -569,7 +596,8 @@ export const en: Record<string, string> = {
   'meeting.waiting_convened': 'last convened the meeting of {period} ({date})',
   'meeting.waiting_founding': 'has not convened since the group’s first meeting',
   'meeting.waiting_joined': 'joined the group after the meeting of {period} ({date}); has not convened since',
-  'meeting.rotation_rule': 'The rotation: the group’s first member squad convenes the first meeting, then the members in order. When the membership changes, the squad that has waited longest convenes — since it last convened; if it has not convened since joining, since the last meeting before it joined; squads that waited as long go in member order after the last convener.',
+  'meeting.rotation_rule':
+    'The rotation: the group’s first member squad convenes the first meeting, then the members in order. When the membership changes, the squad that has waited longest convenes — since it last convened; if it has not convened since joining, since the last meeting before it joined; squads that waited as long go in member order after the last convener.',
   'meeting.new_group_title': 'Arrange a work meeting',
   'meeting.new_hq_title': 'Arrange the Linkage HQ summary meeting',
   'meeting.edit_title': 'Change the arrangements',
@@ -586,7 +614,8 @@ export const en: Record<string, string> = {
   'meeting.event.EDIT_MEETING': 'Change arrangements',
   'meeting.event.RECORD': 'Record the meeting',
   'meeting.event.CANCEL': 'Cancel the meeting',
-  'meeting.event_help.RECORD': 'After the meeting: the squads and people present, the minutes and the decisions. It may be recorded later, but not held in the future.',
+  'meeting.event_help.RECORD':
+    'After the meeting: the squads and people present, the minutes and the decisions. It may be recorded later, but not held in the future.',
   'meeting.event_help.CANCEL': 'The month still needs its meeting; give the reason.',
   'meeting.event_done.CREATE': 'Arranged the meeting',
   'meeting.event_done.EDIT_MEETING': 'Changed the arrangements',
@@ -600,7 +629,8 @@ export const en: Record<string, string> = {
   'meeting.hint.attendees': 'One per line, with their unit if useful',
   'meeting.hint.decisions': 'One per line',
   'inbox.duties': 'Due by the calendar',
-  'inbox_help.duties': 'Monthly plans are filed before the month begins; the squad whose turn it is convenes the month’s meeting and records it.',
+  'inbox_help.duties':
+    'Monthly plans are filed before the month begins; the squad whose turn it is convenes the month’s meeting and records it.',
   'duty.plan_to_file': '{group}: monthly plan for {period} to file',
   'duty.plan_returned': '{group}: monthly plan for {period} returned for revision',
   'duty.meeting_to_convene': 'Your squad convenes {group}’s work meeting for {period}',
@@ -640,16 +670,19 @@ export const en: Record<string, string> = {
   'admin.squad_hint': 'Squad leaders and officers choose their squad; HQ and section staff may have none',
   'admin.initial_password': 'Initial password',
   'admin.password_hint': 'At least 8 characters; tell the user in person',
-  'admin.roles_hint': 'At least one. Administrators manage users, squads and groups; the role gives no operational powers.',
+  'admin.roles_hint':
+    'At least one. Administrators manage users, squads and groups; the role gives no operational powers.',
   'admin.create_user': 'Create user',
   'admin.active_text': 'This user can sign in.',
   'admin.disabled_text': 'This user is disabled: they cannot sign in and their API tokens are refused.',
   'admin.disable': 'Disable account',
-  'admin.disable_hint': 'The user is signed out everywhere at once and their API tokens are refused; their records and history stay.',
+  'admin.disable_hint':
+    'The user is signed out everywhere at once and their API tokens are refused; their records and history stay.',
   'admin.enable': 'Enable again',
   'admin.reset_password': 'Reset password',
   'admin.new_password': 'New password',
-  'admin.reset_hint': 'At least 8 characters. The old password stops working, all the user’s sessions end and their API tokens are revoked.',
+  'admin.reset_hint':
+    'At least 8 characters. The old password stops working, all the user’s sessions end and their API tokens are revoked.',
   'admin.new_squad': 'New squad',
   'admin.squad': 'Squad',
   'admin.code': 'Code',
@@ -660,15 +693,18 @@ export const en: Record<string, string> = {
   'admin.no_group': 'In no group',
   'admin.duty_strength': 'On duty',
   'admin.duty_strength_hint': 'Officers typically on duty at one time (usually 6–7)',
-  'admin.squad_active_hint': 'A disabled squad takes part in no new operation; a squad in a linkage group must be taken out first',
+  'admin.squad_active_hint':
+    'A disabled squad takes part in no new operation; a squad in a linkage group must be taken out first',
   'admin.create_squad': 'Create squad',
-  'admin.groups_hint': 'Neighbouring squads form linkage groups of {min}–{max} squads; a squad belongs to at most one. The order inside a group is the rotation of meeting conveners. Mobile squads usually belong to none.',
+  'admin.groups_hint':
+    'Neighbouring squads form linkage groups of {min}–{max} squads; a squad belongs to at most one. The order inside a group is the rotation of meeting conveners. Mobile squads usually belong to none.',
   'admin.new_group': 'New linkage group',
   'admin.no_members': 'No squads yet',
   'admin.ungrouped': 'Squads in no group',
   'admin.none': 'None',
   'admin.members': 'Member squads (in order)',
-  'admin.members_hint': '{min}–{max} squads. The first squad’s leader convenes the first group meeting; conveners then rotate in this order. A squad in another group must first be taken out of it.',
+  'admin.members_hint':
+    '{min}–{max} squads. The first squad’s leader convenes the first group meeting; conveners then rotate in this order. A squad in another group must first be taken out of it.',
   'admin.position': 'Position {position}',
   'admin.empty_position': '(empty)',
   'admin.create_group': 'Create linkage group',
@@ -677,13 +713,15 @@ export const en: Record<string, string> = {
   'admin.time_zone': 'Time zone',
   'admin.created_at': 'Created',
   'admin.since': 'Using Liandong since',
-  'admin.since_hint': 'Months before it are not judged (compliance, the annual report, the monthly-minimum flags); not after this month ({current}). The months a change moves over that have ended are judged again by the monthly-minimum job.',
+  'admin.since_hint':
+    'Months before it are not judged (compliance, the annual report, the monthly-minimum flags); not after this month ({current}). The months a change moves over that have ended are judged again by the monthly-minimum job.',
   'admin.done.brigade_saved': 'The brigade’s settings are saved.',
   'admin.done.user_created': 'The user is created.',
   'admin.done.user_saved': 'The user is saved.',
   'admin.done.user_enabled': 'The user is enabled again.',
   'admin.done.user_disabled': 'The user is disabled and signed out everywhere.',
-  'admin.done.password_reset': 'The password is reset; the user’s sessions have ended and their API tokens are revoked.',
+  'admin.done.password_reset':
+    'The password is reset; the user’s sessions have ended and their API tokens are revoked.',
   'admin.done.squad_created': 'The squad is created.',
   'admin.done.squad_saved': 'The squad is saved.',
   'admin.done.group_created': 'The linkage group is created.',
@@ -695,7 +733,8 @@ export const en: Record<string, string> = {
   'nav.flags': 'Flags',
   'nav.compliance': 'Compliance',
   'nav.jobs': 'Jobs',
-  'flags.intro': 'The system checks on its own that linkage work is done: at least two operations a month, time limits, audits, monthly plans and meetings. A manager looks into each flag and resolves it; when later data shows the rule holds, the system closes the flag itself.',
+  'flags.intro':
+    'The system checks on its own that linkage work is done: at least two operations a month, time limits, audits, monthly plans and meetings. A manager looks into each flag and resolves it; when later data shows the rule holds, the system closes the flag itself.',
   'flags.kind': 'Kind',
   'flags.period': 'Period',
   'flags.raised_at': 'Raised',
@@ -704,7 +743,8 @@ export const en: Record<string, string> = {
   'flags.note': 'Resolution',
   'flags.about': 'About',
   'flags.none': 'No flags match.',
-  'flags.resolved_by_data_note': 'Later data shows the rule holds (e.g. an operation recorded late); the system closed the flag.',
+  'flags.resolved_by_data_note':
+    'Later data shows the rule holds (e.g. an operation recorded late); the system closed the flag.',
   'flags.resolve_note': 'How it was resolved',
   'flags.resolve': 'Resolve',
   'flag_status.open': 'Open',
@@ -719,7 +759,8 @@ export const en: Record<string, string> = {
   'flag_kind.meeting_missing': 'No group meeting',
   'flag_kind.hq_meeting_missing': 'No half-year HQ meeting',
   'flag.monthly_minimum': '{group}: {qualifying} of {minimum} qualifying operations',
-  'flag.early_warning': '{group}: {qualifying} qualifying so far and {coming} approved still to come, short of {minimum}',
+  'flag.early_warning':
+    '{group}: {qualifying} qualifying so far and {coming} approved still to come, short of {minimum}',
   'flag.op_counted': '{name} ({hours} h) counted',
   'flag.op_not_counted': '{name} did not count: {why}',
   'flag.audit_overdue': '#{id} {title}: audit overdue by {late} h after holding ended',
@@ -729,7 +770,8 @@ export const en: Record<string, string> = {
   'flag.hq_meeting_missing': 'No Linkage HQ summary meeting this half-year',
   'problem.flag_not_open': 'The flag is already resolved',
   'compliance.title': 'Linkage groups in {year}',
-  'compliance.intro': 'Each cell is the month’s qualifying operations (completed, regular or brigade-led, at least 4 hours; counted in the month they began); at least {minimum} are needed. Click for the operations that count and those that do not, and why.',
+  'compliance.intro':
+    'Each cell is the month’s qualifying operations (completed, regular or brigade-led, at least 4 hours; counted in the month they began); at least {minimum} are needed. Click for the operations that count and those that do not, and why.',
   'compliance.month': 'M{month}',
   'compliance.met': 'Months met',
   'compliance.status_met': 'Met',
@@ -741,10 +783,13 @@ export const en: Record<string, string> = {
   'compliance.legend_future': '· a month not begun yet',
   'compliance.legend_before': '— before the brigade used Liandong (since {since}): not judged',
   'compliance.legend_flag': '⚑ the month has an open flag',
-  'compliance.legend_met_of_judged': 'Months met = months met / months judged (months over, from {since}; the month under way is judged once it ends)',
-  'compliance.verdict_open': 'Under way: {qualifying} qualifying operations so far (at least {minimum} needed); judged when the month ends',
+  'compliance.legend_met_of_judged':
+    'Months met = months met / months judged (months over, from {since}; the month under way is judged once it ends)',
+  'compliance.verdict_open':
+    'Under way: {qualifying} qualifying operations so far (at least {minimum} needed); judged when the month ends',
   'compliance.verdict_future': 'Not begun yet',
-  'compliance.verdict_before': 'Not judged: the brigade uses Liandong since {since}, months before it are not judged ({qualifying} qualifying operations that month)',
+  'compliance.verdict_before':
+    'Not judged: the brigade uses Liandong since {since}, months before it are not judged ({qualifying} qualifying operations that month)',
   'compliance.change_since': 'change',
   'compliance.verdict_met': 'Met: {qualifying} qualifying operations (at least {minimum} needed)',
   'compliance.verdict_missed': 'Missed: {qualifying} qualifying operations (at least {minimum} needed)',
@@ -755,7 +800,8 @@ export const en: Record<string, string> = {
   'compliance.reason_short': 'lasted {hours} h, under 4 hours',
   'compliance.reason_ad_hoc': 'ad-hoc: does not count toward the monthly minimum',
   'compliance.reason_not_completed': 'not completed yet',
-  'jobs.intro': 'The checks run on their schedules, once per slot even when several servers share the database; you can also run one now. Every run is logged.',
+  'jobs.intro':
+    'The checks run on their schedules, once per slot even when several servers share the database; you can also run one now. Every run is logged.',
   'jobs.job': 'Job',
   'jobs.rule': 'What it checks',
   'jobs.schedule': 'Schedule (cron)',
@@ -796,16 +842,21 @@ export const en: Record<string, string> = {
   'notification.meeting.scheduled_hq': 'HQ half-year summary meeting arranged: {period}',
   'notification.meeting.recorded_hq': 'HQ half-year summary meeting recorded: {period}',
   'notification.meeting.cancelled_hq': 'HQ half-year summary meeting cancelled: {period}',
-  'incidents.intro': 'Abuse, assault, siege and obstruction during joint operations and what was done, newest first. Serious ones are announced to the commanders at once.',
+  'incidents.intro':
+    'Abuse, assault, siege and obstruction during joint operations and what was done, newest first. Serious ones are announced to the commanders at once.',
   'incidents.none': 'No incidents match.',
   'indicator.operations.name': 'Operations',
-  'indicator.operations.definition': 'Joint operations that began in the period (by their actual start; cancelled ones never count); for a group or squad, those its squads took part in.',
+  'indicator.operations.definition':
+    'Joint operations that began in the period (by their actual start; cancelled ones never count); for a group or squad, those its squads took part in.',
   'indicator.operations_qualifying.name': 'Qualifying operations',
   'indicator.late_entries.name': 'Late entries',
-  'indicator.late_entries.definition': 'Operations that began in the period whose start was recorded longer after it happened than allowed (12 hours by default); each says why on its page.',
-  'indicator.operations_qualifying.definition': 'Operations that began in the period, were completed (reached holding or beyond), are regular or brigade-led, and lasted at least 4 hours (R6).',
+  'indicator.late_entries.definition':
+    'Operations that began in the period whose start was recorded longer after it happened than allowed (12 hours by default); each says why on its page.',
+  'indicator.operations_qualifying.definition':
+    'Operations that began in the period, were completed (reached holding or beyond), are regular or brigade-led, and lasted at least 4 hours (R6).',
   'indicator.person_times.name': 'Person-times',
-  'indicator.person_times.definition': 'Officers sent, summed over the result lines of operations that began in the period and were completed; for a group or squad only its own squads’ lines.',
+  'indicator.person_times.definition':
+    'Officers sent, summed over the result lines of operations that began in the period and were completed; for a group or squad only its own squads’ lines.',
   'indicator.vehicle_times.name': 'Vehicle-times',
   'indicator.vehicle_times.definition': 'Vehicles sent, counted the same way.',
   'indicator.educated.name': 'Educated & corrected',
@@ -813,35 +864,45 @@ export const en: Record<string, string> = {
   'indicator.handled.name': 'Violations handled',
   'indicator.handled.definition': 'Violations handled (cases), counted the same way.',
   'indicator.idle_lines.name': 'Present but idle',
-  'indicator.idle_lines.definition': 'Result lines of completed operations begun in the period where a squad of the scope sent officers and neither educated nor handled anyone (one line per squad per operation). Fewer is better.',
+  'indicator.idle_lines.definition':
+    'Result lines of completed operations begun in the period where a squad of the scope sent officers and neither educated nor handled anyone (one line per squad per operation). Fewer is better.',
   'indicator.incidents.name': 'Incidents',
-  'indicator.incidents.definition': 'Incidents that happened in the period (by when they happened) in operations of the scope (R11).',
+  'indicator.incidents.definition':
+    'Incidents that happened in the period (by when they happened) in operations of the scope (R11).',
   'indicator.incidents_serious.name': 'Serious incidents',
   'indicator.incidents_serious.definition': 'Of those, the serious and critical ones.',
   'indicator.audit_pass_rate.name': 'Holding audit pass rate',
-  'indicator.audit_pass_rate.definition': 'Numerator: holding audits passed in the period; denominator: all holding audits in the period (passed and failed) (R14).',
+  'indicator.audit_pass_rate.definition':
+    'Numerator: holding audits passed in the period; denominator: all holding audits in the period (passed and failed) (R14).',
   'indicator.ontime_decision.name': 'Decisions on time',
-  'indicator.ontime_decision.definition': 'Numerator: decision limits on filings falling due in the period that were kept (approved or returned in time); denominator: all such limits (one still open past due counts as missed) (§3.5).',
+  'indicator.ontime_decision.definition':
+    'Numerator: decision limits on filings falling due in the period that were kept (approved or returned in time); denominator: all such limits (one still open past due counts as missed) (§3.5).',
   'indicator.ontime_results.name': 'Results on time',
-  'indicator.ontime_results.definition': 'Numerator: results limits falling due in the period that were kept; denominator: all such limits (§3.5).',
+  'indicator.ontime_results.definition':
+    'Numerator: results limits falling due in the period that were kept; denominator: all such limits (§3.5).',
   'indicator.ontime_audit.name': 'Audits on time',
-  'indicator.ontime_audit.definition': 'Numerator: audit limits falling due in the period that were kept; denominator: all such limits (§3.5).',
+  'indicator.ontime_audit.definition':
+    'Numerator: audit limits falling due in the period that were kept; denominator: all such limits (§3.5).',
   'indicator.returns.name': 'Returns',
   'indicator.returns.definition': 'Plans returned for revision in the period, each with its reason.',
   'indicator.return_share.name': 'Return share',
-  'indicator.return_share.definition': 'Numerator: returns in the period; denominator: filings in the period. Lower is better.',
+  'indicator.return_share.definition':
+    'Numerator: returns in the period; denominator: filings in the period. Lower is better.',
   'indicator.cancellations.name': 'Cancellations',
   'indicator.cancellations.definition': 'Operations cancelled in the period, each with its reason.',
   'indicator.cancellation_share.name': 'Cancellation share',
-  'indicator.cancellation_share.definition': 'Numerator: cancellations in the period; denominator: plans drafted in the period. Lower is better.',
+  'indicator.cancellation_share.definition':
+    'Numerator: cancellations in the period; denominator: plans drafted in the period. Lower is better.',
   'indicator.flags_raised.name': 'Flags raised',
-  'indicator.flags_raised.definition': 'Flags the system raised in the period (for a group, its own; for a squad, those naming it).',
+  'indicator.flags_raised.definition':
+    'Flags the system raised in the period (for a group, its own; for a squad, those naming it).',
   'indicator.flags_resolved.name': 'Flags resolved',
   'indicator.flags_resolved.definition': 'Flags resolved by a manager or by later data in the period.',
   'figures.too_few': 'too few to rate',
   'figures.title': 'Figures',
   'figures.as_of': 'Figures of the month in progress as of',
-  'figures.intro': 'Each figure has its definition beside it; click a figure for every record that makes it and why it counts. A ratio over fewer than {min} cases is not rated or ranked.',
+  'figures.intro':
+    'Each figure has its definition beside it; click a figure for every record that makes it and why it counts. A ratio over fewer than {min} cases is not rated or ranked.',
   'figures.brigade': 'Whole brigade',
   'figures.period': 'Period',
   'figures.scope': 'Scope',
@@ -883,15 +944,20 @@ export const en: Record<string, string> = {
   'why.cancelled': 'cancelled by {actor}: {reason}',
   'why.flag': '{kind} · {status}',
   'indicator.goods_registered.name': 'Goods detained',
-  'indicator.goods_registered.definition': 'Detained items registered in the period (by registration time; counted to the group or squad of their custodian squad).',
+  'indicator.goods_registered.definition':
+    'Detained items registered in the period (by registration time; counted to the group or squad of their custodian squad).',
   'indicator.goods_held.name': 'Goods held at period end',
-  'indicator.goods_held.definition': 'Detained items still held at the end of the period: registered before it ended and not yet returned, confiscated or disposed of by then (by custodian squad). A stock at one moment, not a sum over the period.',
+  'indicator.goods_held.definition':
+    'Detained items still held at the end of the period: registered before it ended and not yet returned, confiscated or disposed of by then (by custodian squad). A stock at one moment, not a sum over the period.',
   'indicator.goods_returned.name': 'Goods returned',
-  'indicator.goods_returned.definition': 'Detained items returned to their owner in the period (by the time of return; by custodian squad).',
+  'indicator.goods_returned.definition':
+    'Detained items returned to their owner in the period (by the time of return; by custodian squad).',
   'indicator.goods_confiscated.name': 'Goods confiscated',
-  'indicator.goods_confiscated.definition': 'Detained items confiscated under a penalty decision in the period (by the time of confiscation; by custodian squad).',
+  'indicator.goods_confiscated.definition':
+    'Detained items confiscated under a penalty decision in the period (by the time of confiscation; by custodian squad).',
   'indicator.goods_disposed.name': 'Goods disposed of',
-  'indicator.goods_disposed.definition': 'Detained items disposed of, with approval, in the period (by the time of disposal; by custodian squad).',
+  'indicator.goods_disposed.definition':
+    'Detained items disposed of, with approval, in the period (by the time of disposal; by custodian squad).',
   'why.goods_registered': 'Party {party} · custody: {squad} · now: {goodsState}',
   'why.goods_held': 'Held at the end · party {party} · custody: {squad}',
   'why.goods_returned': 'Returned to {party} · custody: {squad}',
@@ -913,7 +979,8 @@ export const en: Record<string, string> = {
   'charts.hours': 'h',
   'charts.operations': '{n} operations',
   'assessment.title': 'Annual assessment of the squads’ linkage work, {year}',
-  'assessment.intro': 'Scored by the configured weights (out of 100), each part with how it was reached. A rate over too few cases is not scored; the other parts carry its weight. “Present but idle”: result lines with officers sent and nothing educated or handled, listed one by one.',
+  'assessment.intro':
+    'Scored by the configured weights (out of 100), each part with how it was reached. A rate over too few cases is not scored; the other parts carry its weight. “Present but idle”: result lines with officers sent and nothing educated or handled, listed one by one.',
   'assessment.component': 'Part',
   'assessment.weight': 'Weight',
   'assessment.points': 'Points',
@@ -943,7 +1010,8 @@ export const en: Record<string, string> = {
   // detained goods (R13)
   'goods.title': 'Detained goods',
   'goods.list_title': 'Detained goods register',
-  'goods.list_hint': 'Goods detained in joint operations, item by item: registered, kept, returned, confiscated or disposed of, each step on record.',
+  'goods.list_hint':
+    'Goods detained in joint operations, item by item: registered, kept, returned, confiscated or disposed of, each step on record.',
   'goods.all': 'All',
   'goods.filter': 'Filter',
   'goods.none': 'No detained goods',
@@ -955,12 +1023,14 @@ export const en: Record<string, string> = {
   'goods.parties': 'Parties and lists',
   'goods.party_items': '{items} items, {held} still held',
   'goods.items': 'Items',
-  'goods.items_hint': 'One item (or kind) a row; blank rows are skipped. The custodian is the host squad unless chosen.',
+  'goods.items_hint':
+    'One item (or kind) a row; blank rows are skipped. The custodian is the host squad unless chosen.',
   'goods.items_count': 'items',
   'goods.perishable': 'Perishable',
   'goods.register_title': 'Register detained goods',
   'goods.register_submit': 'Register and make the list',
-  'goods.not_registering': 'The operation is “{state}”: goods are registered only while it is in progress, holding or awaiting audit.',
+  'goods.not_registering':
+    'The operation is “{state}”: goods are registered only while it is in progress, holding or awaiting audit.',
   'goods.details': 'The item',
   'goods.registered_at': 'Detained at',
   'goods.registered': 'Registered',
@@ -977,7 +1047,8 @@ export const en: Record<string, string> = {
   'goods.by': 'By',
   'goods.ledger': 'Ledger',
   'goods.ledger_title': '#{id} detained goods ledger',
-  'goods.ledger_hint': 'Registered = returned + confiscated + disposed + still held, counts and quantities per unit; each squad’s results say what the ledger registered for it.',
+  'goods.ledger_hint':
+    'Registered = returned + confiscated + disposed + still held, counts and quantities per unit; each squad’s results say what the ledger registered for it.',
   'goods.balanced': 'Balanced',
   'goods.unbalanced': 'Does not balance: check',
   'goods.units_unbalanced': 'The units do not balance: registered is not returned + confiscated + disposed + held.',
@@ -992,12 +1063,14 @@ export const en: Record<string, string> = {
   'goods.copy_stub': 'Stub',
   'goods.host': 'Host squad',
   'goods.no': 'No.',
-  'goods.print_notice': 'Bring this list to the custodian squad within the limit; goods not claimed in time are dealt with by law. Perishables have a much shorter limit.',
+  'goods.print_notice':
+    'Bring this list to the custodian squad within the limit; goods not claimed in time are dealt with by law. Perishables have a much shorter limit.',
   'goods.sign_party': 'Party’s signature',
   'goods.sign_officer': 'Officer’s signature',
   'goods.sign_date': 'Date',
   'goods.inbox_title': 'Detained goods near or past their limit',
-  'goods.inbox_help': 'Custodian squad leaders: return, confiscate or ask for disposal; duty officers and commanders: approve an extension or disposal.',
+  'goods.inbox_help':
+    'Custodian squad leaders: return, confiscate or ask for disposal; duty officers and commanders: approve an extension or disposal.',
   'goods.open': 'Deal with it',
   'goods.form_stale': 'Someone acted on this item while you were typing (now: {state}). Your input is kept below.',
   'goods.form_not_accepted': 'In its state ({state}) the item no longer takes this step.',
@@ -1034,7 +1107,8 @@ export const en: Record<string, string> = {
   'goods.event.DISPOSE': 'Dispose',
   'goods.event.EXTEND': 'Extend the limit',
   'goods.event.MOVE': 'Hand over custody',
-  'goods.event_help.RETURN_TO_OWNER': 'The party has been dealt with and takes the goods back; the custodian squad’s leader records it.',
+  'goods.event_help.RETURN_TO_OWNER':
+    'The party has been dealt with and takes the goods back; the custodian squad’s leader records it.',
   'goods.event_help.CONFISCATE': 'Confiscated by a penalty decision; give its number.',
   'goods.event_help.APPROVE_DISPOSAL': 'Goods are never disposed of without approval; name the method and why.',
   'goods.event_help.DISPOSE': 'Dispose of it by the approved method.',
@@ -1053,12 +1127,15 @@ export const en: Record<string, string> = {
   'problem.disposal_already_approved': 'Disposal is already approved',
   'problem.already_extended': 'The limit can be extended once only',
   'problem.perishable_not_extended': 'Perishable goods are kept only their short limit: they cannot be extended',
-  'problem.limit_passed': 'The detention limit has passed: it can no longer be extended; the goods must be dealt with now',
-  'problem.unknown_case': 'No case numbered “{reference}” is registered in the brigade: register the case first, or check the number',
+  'problem.limit_passed':
+    'The detention limit has passed: it can no longer be extended; the goods must be dealt with now',
+  'problem.unknown_case':
+    'No case numbered “{reference}” is registered in the brigade: register the case first, or check the number',
   'problem.method_not_approved': 'Not the method that was approved',
   'problem.custody_unchanged': 'Neither the squad nor the place changes',
   'problem.custodian_not_in_operation': 'The custodian must be a squad of this operation',
-  'problem.operation_not_running': 'Goods are registered once the operation has started (in progress, holding, awaiting audit)',
+  'problem.operation_not_running':
+    'Goods are registered once the operation has started (in progress, holding, awaiting audit)',
   'problem.quantity_positive': 'The quantity must be more than 0',
   'flag_kind.goods_near_limit': 'Detained goods near their limit',
   'flag_kind.goods_past_limit': 'Detained goods past their limit',
@@ -1087,7 +1164,8 @@ export const en: Record<string, string> = {
   'transfer.event_done.DESIGNATE': 'Jurisdiction designated',
   'transfer.event_done.WITHDRAW': 'Withdrawn',
   'transfer.event_help.ACCEPT': 'Once accepted, your squad handles the case.',
-  'transfer.event_help.DISPUTE': 'Dispute the transfer with a reason; the legal section then designates the competent squad.',
+  'transfer.event_help.DISPUTE':
+    'Dispute the transfer with a reason; the legal section then designates the competent squad.',
   'transfer.event_help.DESIGNATE': 'Name the competent squad (either side or a third) and why.',
   'transfer.event_help.WITHDRAW': 'A transfer may be withdrawn before it is accepted, with a reason.',
   'transfer.done.created': 'Transfer proposed; waiting for the receiving squad’s answer.',
@@ -1099,7 +1177,8 @@ export const en: Record<string, string> = {
   'transfer.new_title': 'Transfer a case',
   'transfer.submit': 'Propose the transfer',
   'transfer.none': 'No case transfers match.',
-  'transfer.materials_hint': 'The evidence and materials go with the case, complete: every item marked “required” at least once; an incomplete package cannot be proposed.',
+  'transfer.materials_hint':
+    'The evidence and materials go with the case, complete: every item marked “required” at least once; an incomplete package cannot be proposed.',
   'transfer.required': 'required',
   'transfer.package': 'Evidence and materials',
   'transfer.clock': 'Time limit',
@@ -1160,7 +1239,8 @@ export const en: Record<string, string> = {
   'problem.same_squad': 'A squad does not transfer to itself',
   'problem.squad_inactive': 'That squad is no longer in use',
   'problem.not_participant': 'Your squad did not take part in that operation',
-  'problem.case_operation_not_carried_out': 'That operation was not carried out (not begun, or cancelled): cases are registered from operations in progress, holding, awaiting audit or closed',
+  'problem.case_operation_not_carried_out':
+    'That operation was not carried out (not begun, or cancelled): cases are registered from operations in progress, holding, awaiting audit or closed',
   'problem.unknown': 'Does not exist',
   'validation.invalid_date': 'Use YYYY-MM-DD',
   'validation.invalid_code': 'Not a valid code',
@@ -1172,7 +1252,8 @@ export const en: Record<string, string> = {
   'notification.case_transfer.designated': 'Jurisdiction designated: {reference}',
   'notification.case_transfer.withdrawn': 'Case transfer withdrawn: {reference}',
   'inbox.transfers': 'Case transfers',
-  'inbox_help.transfers': 'Cases transferred to your squad to accept or dispute; disputed transfers for the legal section to designate.',
+  'inbox_help.transfers':
+    'Cases transferred to your squad to accept or dispute; disputed transfers for the legal section to designate.',
 
   // Hard problems (§3.4) and border notifications (R8): their own file.
   ...problemsEn,
@@ -1180,18 +1261,21 @@ export const en: Record<string, string> = {
   // The tamper-evident history (SPEC §3): a record's page says whether its hash chain verifies; the daily anchor job.
   'history.verified': 'History verified ✓ ({steps} steps)',
   'history.broken': 'History does not verify from step {seq}: it may have been changed outside the application',
-  'history.check_help': 'Every step carries a hash chained to the previous one, so a step changed or deleted behind the application’s back is found (verify-history on the command line checks every record).',
+  'history.check_help':
+    'Every step carries a hash chained to the previous one, so a step changed or deleted behind the application’s back is found (verify-history on the command line checks every record).',
   'job.history-anchor': 'Daily anchor of the history',
 
   // Issue 11 (safe in production): four eyes, rebound origins, reads and masking.
   'reason.own_draft': 'You cannot approve a plan you drafted, whoever filed it',
   'reason.own_registration': 'You cannot approve or extend goods you registered yourself',
   'reason.own_disposal_approval': 'Whoever approved a disposal does not carry it out',
-  'problem.rebound_origin_not_yours': 'A rebound’s origin follows who reports it: the squads at the border (and the host squad holding an operation of it) report one found in holding, inspectors one found by an inspector, managers and the hotline a new complaint',
+  'problem.rebound_origin_not_yours':
+    'A rebound’s origin follows who reports it: the squads at the border (and the host squad holding an operation of it) report one found in holding, inspectors one found by an inspector, managers and the hotline a new complaint',
   'reason.may_not_read_figures': 'The figures and the annual assessment are for managers, squad leaders and inspectors',
   // Safe in production (issue 11): API tokens' lifecycle, the sign-in page, sessions.
   'problem.invalid_days': 'A whole number of days, {value}',
-  'login.https_required': 'This connection is not HTTPS: the sign-in cookie is only sent over HTTPS, so signing in cannot work here. Open the https:// address (or have the operator allow plain HTTP with SECURE_COOKIES=0).',
+  'login.https_required':
+    'This connection is not HTTPS: the sign-in cookie is only sent over HTTPS, so signing in cannot work here. Open the https:// address (or have the operator allow plain HTTP with SECURE_COOKIES=0).',
   'login.demo_users': 'Demo data: users such as waitan.leader, duty, commander, inspector (password in the README)',
   'problem.new_brigade_needs_admin': 'A new brigade’s first user is its administrator (roles must include admin)',
   'problem.brigade_exists': 'Brigade {value} exists already: leave out --brigade-name to create a user in it',
@@ -1219,16 +1303,20 @@ export const en: Record<string, string> = {
   'nav.menu_admin': 'Admin',
   'job.outbox': 'Notification outbox',
   'job.plans-and-meetings': 'Monthly plans and meetings',
-  'job_what.monthly-minimum': 'Whether each linkage group ran at least 2 joint operations of at least 4 hours last month; a mid-month warning for groups that may not',
+  'job_what.monthly-minimum':
+    'Whether each linkage group ran at least 2 joint operations of at least 4 hours last month; a mid-month warning for groups that may not',
   'job_what.holding': 'Operations whose holding is over go on to audit; audits overdue after holding are flagged',
-  'job_what.time-limits': 'Whether decisions, results, audits, transfers and other waiting work are past their time limit',
+  'job_what.time-limits':
+    'Whether decisions, results, audits, transfers and other waiting work are past their time limit',
   'job_what.sessions': 'Removes expired sign-in sessions and sign-in throttle rows',
   'job_what.outbox': 'Sends the notifications',
-  'job_what.plans-and-meetings': 'Whether groups filed their monthly plan in time and met every month; whether the HQ met every half year',
+  'job_what.plans-and-meetings':
+    'Whether groups filed their monthly plan in time and met every month; whether the HQ met every half year',
   'job_what.goods-limits': 'Detained goods near or past their legal limit',
   'job_what.history-anchor': 'A daily digest of every record’s history, to prove later that nothing was changed',
   'jobs.routine': '{job}: ran {count} times on schedule in the last {hours} hours, all fine, nothing new to do',
-  'jobs.log_hint': 'The table lists runs by hand or from the command line, failed runs and runs that did something; scheduled runs that found nothing new are folded above.',
+  'jobs.log_hint':
+    'The table lists runs by hand or from the command line, failed runs and runs that did something; scheduled runs that found nothing new are folded above.',
   'jobs.no_notable_runs': 'No runs that need attention.',
   'jobs.nothing_new': 'Nothing new',
   'job_detail.holdingOver': 'Holding periods over',

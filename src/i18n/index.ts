@@ -46,7 +46,8 @@ function namedParams(locale: Locale, params: Record<string, unknown>): Record<st
   const out = { ...params };
   for (const [name, prefix] of Object.entries(NAMED_PARAMS)) {
     const code = params[name];
-    if (typeof code === 'string' && DICTIONARIES[DEFAULT_LOCALE][`${prefix}${code}`]) out[name] = t(locale, `${prefix}${code}`);
+    if (typeof code === 'string' && DICTIONARIES[DEFAULT_LOCALE][`${prefix}${code}`])
+      out[name] = t(locale, `${prefix}${code}`);
   }
   return out;
 }
@@ -60,6 +61,9 @@ export function describeFieldProblem(locale: Locale, problem: string, params: Re
   const key = DICTIONARIES[DEFAULT_LOCALE][`problem.${code}`] ? `problem.${code}` : `validation.${code}`;
   if (!DICTIONARIES[DEFAULT_LOCALE][key]) return problem;
   // Validation codes carry one detail (`too_small:4`); every placeholder of theirs reads it.
-  const detail = value === undefined ? {} : { expected: value, minimum: value, maximum: value, format: value, values: value.split('|').join(', ') };
+  const detail =
+    value === undefined
+      ? {}
+      : { expected: value, minimum: value, maximum: value, format: value, values: value.split('|').join(', ') };
   return t(locale, key, { value, ...detail, ...namedParams(locale, params) });
 }

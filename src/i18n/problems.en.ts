@@ -4,14 +4,17 @@ export const problemsEn: Record<string, string> = {
   'reason.hotline_feed_reports_hotline_only': 'The hotline feed reports 12319 complaints only',
   'reason.hotline_feed_reports_only': 'The hotline feed only reports complaints and rebounds',
   'reason.may_not_report': 'Your role does not report hard problems',
-  'reason.not_border_leader_or_manager': 'Only a leader of a squad at the border, the Duty Command Section or a commander may do this',
-  'reason.not_border_squad_inspector_or_manager': 'Only the squads at the border, inspectors or managers report a rebound',
+  'reason.not_border_leader_or_manager':
+    'Only a leader of a squad at the border, the Duty Command Section or a commander may do this',
+  'reason.not_border_squad_inspector_or_manager':
+    'Only the squads at the border, inspectors or managers report a rebound',
   'reason.needs_own_squad': 'You need a squad of your own to send a border notification',
   'reason.not_officer_or_squad_leader': 'Only officers and squad leaders send border notifications',
   'problem.invalid_source': 'Not a valid source',
   'problem.invalid_category': 'Not a valid category',
   'problem.unknown_problem': 'No such hard problem',
-  'problem.operation_not_carried_out': 'That operation was not carried out (not begun or cancelled): it cannot be what resolved the problem',
+  'problem.operation_not_carried_out':
+    'That operation was not carried out (not begun or cancelled): it cannot be what resolved the problem',
   'problem.feed_rebound_is_complaint': 'The hotline feed reports a rebound only as a new complaint',
   'problem.merge_into_itself': 'A problem cannot be merged into itself',
   'problem.merge_into_merged': 'That problem was merged itself: merge into the one it was merged into',
@@ -56,10 +59,12 @@ export const problemsEn: Record<string, string> = {
   'hp.event.REBOUND': 'Rebound: reopen',
   'hp.event.RECORD_CALLBACK': 'Record call-back',
   'hp.event_help.ACCEPT': 'Once accepted the problem is open and operation plans may target it.',
-  'hp.event_help.MERGE': 'When the same problem was reported twice, merge into the earlier one; its sources and reports go with it.',
+  'hp.event_help.MERGE':
+    'When the same problem was reported twice, merge into the earlier one; its sources and reports go with it.',
   'hp.event_help.RESOLVE': 'Say how it was resolved; give the operation’s number if an operation resolved it.',
   'hp.event_help.REBOUND': 'A resolved problem that comes back reopens (no new problem); its repeat count grows.',
-  'hp.event_help.RECORD_CALLBACK': 'After a 12319 complaint is resolved, call the complainant back and record who, when and the outcome.',
+  'hp.event_help.RECORD_CALLBACK':
+    'After a 12319 complaint is resolved, call the complainant back and record who, when and the outcome.',
   'hp.event_done.CREATE': 'Reported the problem',
   'hp.event_done.ACCEPT': 'Accepted the problem',
   'hp.event_done.MERGE': 'Merged it as a duplicate',
@@ -115,7 +120,8 @@ export const problemsEn: Record<string, string> = {
   'hp.filter': 'Filter',
   'hp.all': 'All',
   'hp.duplicates_title': 'Possibly a duplicate',
-  'hp.duplicates_help': 'The same kind of problem was reported at this place recently. If it is the same, look at it; if a resolved one came back, report a rebound (no new problem).',
+  'hp.duplicates_help':
+    'The same kind of problem was reported at this place recently. If it is the same, look at it; if a resolved one came back, report a rebound (no new problem).',
   'hp.report_rebound': 'Report as rebound',
   'hp.view_existing': 'View that problem',
   'hp.report_anyway': 'Not the same: report anyway',
@@ -139,8 +145,10 @@ export const problemsEn: Record<string, string> = {
   'bn.event.TO_PROBLEM': 'Turn into a hard problem',
   'bn.event.TO_PLAN': 'Start an ad-hoc operation',
   'bn.event.CLOSE': 'Close',
-  'bn.event_help.TO_PROBLEM': 'Report it as a hard problem (source: officers’ notification) for the squads at the border to accept.',
-  'bn.event_help.TO_PLAN': 'Opens an ad-hoc plan pre-filled from the notification; saving it records what the notification became.',
+  'bn.event_help.TO_PROBLEM':
+    'Report it as a hard problem (source: officers’ notification) for the squads at the border to accept.',
+  'bn.event_help.TO_PLAN':
+    'Opens an ad-hoc plan pre-filled from the notification; saving it records what the notification became.',
   'bn.event_help.CLOSE': 'Close it when no joint action is needed, with a reason.',
   'bn.event_done.CREATE': 'Sent the notification',
   'bn.event_done.TO_PROBLEM': 'Turned it into a hard problem',
@@ -162,7 +170,8 @@ export const problemsEn: Record<string, string> = {
   'bn.empty': 'No border notification.',
   'done.problem_resolve': 'Hard problem resolved.',
   'indicator.problems_resolved.name': 'Hard problems resolved',
-  'indicator.problems_resolved.definition': 'Hard problems resolved in the period and not reopened within the same month (counted in the month of the last resolution; a problem counts for a scope when a squad of it is at the border).',
+  'indicator.problems_resolved.definition':
+    'Hard problems resolved in the period and not reopened within the same month (counted in the month of the last resolution; a problem counts for a scope when a squad of it is at the border).',
   'indicator.problems_reported.name': 'Hard problems reported',
   'indicator.problems_reported.definition': 'Hard problems reported in the period (duplicates merged later included).',
   'why.problem_resolved': 'Resolved, no rebound that month',

@@ -115,7 +115,8 @@ export const problemsZhCN: Record<string, string> = {
   'hp.filter': '筛选',
   'hp.all': '全部',
   'hp.duplicates_title': '可能是重复问题',
-  'hp.duplicates_help': '同一地点、同一类别近期已有以下问题。若是同一问题，请查看原问题；已化解的问题再次出现时请报告回潮（不新建问题）。',
+  'hp.duplicates_help':
+    '同一地点、同一类别近期已有以下问题。若是同一问题，请查看原问题；已化解的问题再次出现时请报告回潮（不新建问题）。',
   'hp.report_rebound': '报告为回潮',
   'hp.view_existing': '查看原问题',
   'hp.report_anyway': '不是同一问题，仍然登记',
@@ -162,7 +163,8 @@ export const problemsZhCN: Record<string, string> = {
   'bn.empty': '没有信息告知。',
   'done.problem_resolve': '难点顽症已化解。',
   'indicator.problems_resolved.name': '化解难点顽症',
-  'indicator.problems_resolved.definition': '期间内化解、且当月未再回潮的难点顽症数（按最后一次化解所在月份计；交界处有本范围中队的问题计入）。',
+  'indicator.problems_resolved.definition':
+    '期间内化解、且当月未再回潮的难点顽症数（按最后一次化解所在月份计；交界处有本范围中队的问题计入）。',
   'indicator.problems_reported.name': '登记难点顽症',
   'indicator.problems_reported.definition': '期间内登记的难点顽症数（含后来被合并的重复登记）。',
   'why.problem_resolved': '化解后当月未回潮',

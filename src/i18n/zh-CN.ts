@@ -216,12 +216,14 @@ export const zhCN: Record<string, string> = {
   'event_done.HOLDING_ELAPSED': '固守期满，待督察',
   'event_done.AUDIT_PASS': '督察通过，办结',
   'event_done.AUDIT_FAIL': '督察不通过，重新固守',
-  'event_help.FILE': '将计划报勤务指挥科备案审批。报备前须填写完整：参加中队、力量编成、时间（不少于4小时）、应急预案等。',
+  'event_help.FILE':
+    '将计划报勤务指挥科备案审批。报备前须填写完整：参加中队、力量编成、时间（不少于4小时）、应急预案等。',
   'event_help.APPROVE': '批准后由指挥员按计划组织实施。',
   'event_help.RETURN': '退回牵头中队修改，须写明原因。',
   'event_help.CANCEL': '撤销后不可恢复，须写明原因。',
   'event_help.DESIGNATE_COMMANDER': '大队指定本次行动的指挥员（否则由所在地中队领导指挥）。',
-  'event_help.START': '记录实际开始时间（默认为现在，可补记）：不能早于计划批准，不能晚于现在；事后超过 {late} 小时补录须说明原因，比计划提前超过 {early} 小时开始须说明原因。',
+  'event_help.START':
+    '记录实际开始时间（默认为现在，可补记）：不能早于计划批准，不能晚于现在；事后超过 {late} 小时补录须说明原因，比计划提前超过 {early} 小时开始须说明原因。',
   'event_help.LOG_INCIDENT': '记录谩骂、殴打、围攻、阻挠等突发事件及处置情况；严重事件将即时通报总指挥。',
   'event_help.COMPLETE': '记录实际结束时间和各中队战果。不足4小时须说明原因，且不计入每月两次。',
   'event_help.LOG_HOLDING_CHECK': '所在地中队每日登记固守岗位和是否回潮。',
@@ -431,12 +433,14 @@ export const zhCN: Record<string, string> = {
   'form.none': '（无）',
   'form.row': '（第 {n} 行）',
   'field.reboundProblem': '回潮的难点顽症',
-  'hint.LOG_HOLDING_CHECK.reboundProblem': '发现回潮且属本行动化解的难点顽症时选择：该问题随本次登记一并重新打开（回潮来源：固守）',
+  'hint.LOG_HOLDING_CHECK.reboundProblem':
+    '发现回潮且属本行动化解的难点顽症时选择：该问题随本次登记一并重新打开（回潮来源：固守）',
   'form.cancel': '取消',
   'form.fix_fields': '请按提示修改后再提交。',
   'form.field_problem': '{field}：{problem}',
   'form.confirm': '确定要{action}吗？',
-  'form.stale': '在您填写期间，他人已处理此行动（当前状态：{state}）。您填写的内容仍保留在下方，请核对后决定是否重新提交。',
+  'form.stale':
+    '在您填写期间，他人已处理此行动（当前状态：{state}）。您填写的内容仍保留在下方，请核对后决定是否重新提交。',
   'form.not_accepted': '当前状态（{state}）已不能执行此操作。',
   'form.stale_plan': '计划已被他人修改（当前版本 {version}）。您的修改仍保留在下方，请核对后重新保存。',
   'form.not_editable': '计划已报备，不能再修改。',
@@ -509,7 +513,8 @@ export const zhCN: Record<string, string> = {
   'error.plan_exists': '本小组该月已有月度计划',
   'nav.group_plans': '月度计划',
   'nav.meetings': '联席会议',
-  'pm.form_stale': '在您填写期间，他人已处理此记录（当前状态：{state}）。您填写的内容仍保留在下方，请核对后决定是否重新提交。',
+  'pm.form_stale':
+    '在您填写期间，他人已处理此记录（当前状态：{state}）。您填写的内容仍保留在下方，请核对后决定是否重新提交。',
   'pm.form_not_accepted': '当前状态（{state}）已不能执行此操作。',
   'field.targets': '目标任务',
   'field.plannedOperations': '推进计划（联动整治安排）',
@@ -524,7 +529,8 @@ export const zhCN: Record<string, string> = {
   'field.minutes': '会议纪要',
   'field.decisions': '议定事项',
   'gplan.list_title': '联动小组月度计划',
-  'gplan.list_hint': '各联动小组按月制定目标任务和推进计划，于当月开始前报勤务指挥科备案。本页按年列出各小组每月的计划。',
+  'gplan.list_hint':
+    '各联动小组按月制定目标任务和推进计划，于当月开始前报勤务指挥科备案。本页按年列出各小组每月的计划。',
   'gplan.year': '年份',
   'gplan.month_short': '{month} 月',
   'gplan.legend': '已备案：按时报备；逾期备案：当月开始后才首次报备；未备案：当月已开始仍无备案的计划。',
@@ -557,7 +563,8 @@ export const zhCN: Record<string, string> = {
   'gplan.event.EDIT_PLAN': '修改计划',
   'gplan.event.FILE': '报勤务指挥科备案',
   'gplan.event.RETURN': '退回修订',
-  'gplan.event_help.FILE': '报备前须有目标任务，并安排不少于每月最低次数的联动整治，每次写明日期、内容和牵头中队。当月开始后报备将标为逾期。',
+  'gplan.event_help.FILE':
+    '报备前须有目标任务，并安排不少于每月最低次数的联动整治，每次写明日期、内容和牵头中队。当月开始后报备将标为逾期。',
   'gplan.event_help.RETURN': '退回本小组修订后重新报备，须写明原因。',
   'gplan.event_done.CREATE': '拟定了月度计划',
   'gplan.event_done.EDIT_PLAN': '修改了月度计划',
@@ -587,7 +594,8 @@ export const zhCN: Record<string, string> = {
   'meeting.waiting_convened': '上次召集 {period} 的例会（{date}）',
   'meeting.waiting_founding': '小组首次例会以来尚未召集',
   'meeting.waiting_joined': '在 {period} 的例会（{date}）后加入本小组，尚未召集',
-  'meeting.rotation_rule': '轮值规则：小组第一个成员中队召集首次例会，此后按成员顺序依次召集。成员变动时，由等待最久的成员中队召集——自其上次召集起算；加入后尚未召集的，自其加入前的最后一次例会起算；等待同样久的，从上次召集中队之后按成员顺序排。',
+  'meeting.rotation_rule':
+    '轮值规则：小组第一个成员中队召集首次例会，此后按成员顺序依次召集。成员变动时，由等待最久的成员中队召集——自其上次召集起算；加入后尚未召集的，自其加入前的最后一次例会起算；等待同样久的，从上次召集中队之后按成员顺序排。',
   'meeting.new_group_title': '安排工作例会',
   'meeting.new_hq_title': '安排联动指挥部总结会议',
   'meeting.edit_title': '修改会议安排',
@@ -680,13 +688,15 @@ export const zhCN: Record<string, string> = {
   'admin.duty_strength_hint': '同一时间通常在岗的人数（一般 6–7 人）',
   'admin.squad_active_hint': '停用的中队不能再参加行动；在联动小组中的中队须先移出小组',
   'admin.create_squad': '创建中队',
-  'admin.groups_hint': '相邻中队组成联动小组，每组 {min}–{max} 个中队，一个中队至多属于一个小组；组内顺序即联席会议轮值召集的顺序。机动中队一般不编入小组。',
+  'admin.groups_hint':
+    '相邻中队组成联动小组，每组 {min}–{max} 个中队，一个中队至多属于一个小组；组内顺序即联席会议轮值召集的顺序。机动中队一般不编入小组。',
   'admin.new_group': '新建联动小组',
   'admin.no_members': '暂无中队',
   'admin.ungrouped': '未编入小组的中队',
   'admin.none': '无',
   'admin.members': '成员中队（按顺序）',
-  'admin.members_hint': '{min}–{max} 个中队。第 1 个中队的领导召集首次联席会议，此后按此顺序轮值。已属于其他小组的中队须先从原小组移出。',
+  'admin.members_hint':
+    '{min}–{max} 个中队。第 1 个中队的领导召集首次联席会议，此后按此顺序轮值。已属于其他小组的中队须先从原小组移出。',
   'admin.position': '第 {position} 位',
   'admin.empty_position': '（空）',
   'admin.create_group': '创建联动小组',
@@ -695,7 +705,8 @@ export const zhCN: Record<string, string> = {
   'admin.time_zone': '时区',
   'admin.created_at': '建档时间',
   'admin.since': '启用联动月份',
-  'admin.since_hint': '此前的月份不评（达标情况、年度报告、每月联动次数预警）；不能晚于本月（{current}）。改动后，所涉已结束的月份由“每月联动次数检查”任务重新评定。',
+  'admin.since_hint':
+    '此前的月份不评（达标情况、年度报告、每月联动次数预警）；不能晚于本月（{current}）。改动后，所涉已结束的月份由“每月联动次数检查”任务重新评定。',
   'admin.done.brigade_saved': '大队设置已保存。',
   'admin.done.user_created': '用户已创建。',
   'admin.done.user_saved': '用户信息已保存。',
@@ -714,7 +725,8 @@ export const zhCN: Record<string, string> = {
   'nav.flags': '督察预警',
   'nav.compliance': '达标情况',
   'nav.jobs': '定时任务',
-  'flags.intro': '系统定时检查联动工作是否落实：每月不少于两次、时限、督察、月度计划与例会。预警由勤务指挥科或总指挥核实处理；后续数据表明已达标的，系统自动销号。',
+  'flags.intro':
+    '系统定时检查联动工作是否落实：每月不少于两次、时限、督察、月度计划与例会。预警由勤务指挥科或总指挥核实处理；后续数据表明已达标的，系统自动销号。',
   'flags.kind': '预警类型',
   'flags.period': '期间',
   'flags.raised_at': '发出时间',
@@ -748,7 +760,8 @@ export const zhCN: Record<string, string> = {
   'flag.hq_meeting_missing': '联动指挥部本半年未召开总结会议',
   'problem.flag_not_open': '该预警已处理',
   'compliance.title': '{year} 年各联动小组达标情况',
-  'compliance.intro': '每格为当月达标联动次数（已完成、定期或大队组织、不少于 4 小时；按开始时间计月），应不少于 {minimum} 次。点击查看计入与不计入的行动及原因。',
+  'compliance.intro':
+    '每格为当月达标联动次数（已完成、定期或大队组织、不少于 4 小时；按开始时间计月），应不少于 {minimum} 次。点击查看计入与不计入的行动及原因。',
   'compliance.month': '{month} 月',
   'compliance.met': '达标月数',
   'compliance.status_met': '达标',
@@ -774,7 +787,8 @@ export const zhCN: Record<string, string> = {
   'compliance.reason_short': '实际 {hours} 小时，不足 4 小时',
   'compliance.reason_ad_hoc': '不定期联动，不计入每月两次',
   'compliance.reason_not_completed': '尚未完成',
-  'jobs.intro': '各项检查按计划自动运行，多台服务器共用数据库时每次只在一台上运行；也可在此立即运行。每次运行均有记录。',
+  'jobs.intro':
+    '各项检查按计划自动运行，多台服务器共用数据库时每次只在一台上运行；也可在此立即运行。每次运行均有记录。',
   'jobs.job': '任务',
   'jobs.rule': '检查内容',
   'jobs.schedule': '计划（cron）',
@@ -819,13 +833,17 @@ export const zhCN: Record<string, string> = {
   'incidents.none': '没有符合条件的突发事件。',
   // figures (issue 6): each indicator's name and written definition (numerator, denominator, period, what counts)
   'indicator.operations.name': '联动次数',
-  'indicator.operations.definition': '期间内开始的联动整治行动数（按实际开始时间计入期间，已撤销的不计）；小组或中队的口径为其中队参加的行动。',
+  'indicator.operations.definition':
+    '期间内开始的联动整治行动数（按实际开始时间计入期间，已撤销的不计）；小组或中队的口径为其中队参加的行动。',
   'indicator.operations_qualifying.name': '达标联动次数',
   'indicator.late_entries.name': '补录行动',
-  'indicator.late_entries.definition': '期间内开始、开始时间在发生后超过规定时限（默认 12 小时）才录入的行动数（补录须说明原因，见各行动页面）。',
-  'indicator.operations_qualifying.definition': '期间内开始、已完成（进入固守及以后），定期联动或大队组织、实际时长不少于 4 小时的行动数（R6）。',
+  'indicator.late_entries.definition':
+    '期间内开始、开始时间在发生后超过规定时限（默认 12 小时）才录入的行动数（补录须说明原因，见各行动页面）。',
+  'indicator.operations_qualifying.definition':
+    '期间内开始、已完成（进入固守及以后），定期联动或大队组织、实际时长不少于 4 小时的行动数（R6）。',
   'indicator.person_times.name': '出动人次',
-  'indicator.person_times.definition': '期间内开始并已完成的行动中，各参加中队填报的出动人数之和；小组或中队只计本组或本中队的战果行。',
+  'indicator.person_times.definition':
+    '期间内开始并已完成的行动中，各参加中队填报的出动人数之和；小组或中队只计本组或本中队的战果行。',
   'indicator.vehicle_times.name': '出动车次',
   'indicator.vehicle_times.definition': '同上口径的出动车辆之和。',
   'indicator.educated.name': '教育整改',
@@ -833,19 +851,24 @@ export const zhCN: Record<string, string> = {
   'indicator.handled.name': '处理违章',
   'indicator.handled.definition': '同上口径的处理违章（立案处罚）起数之和。',
   'indicator.idle_lines.name': '出勤不出力',
-  'indicator.idle_lines.definition': '期间内开始且已完成的行动中，口径内中队出动了人员却既无教育整改也无处理违章的填报条数（每个中队每次行动一条）。越少越好。',
+  'indicator.idle_lines.definition':
+    '期间内开始且已完成的行动中，口径内中队出动了人员却既无教育整改也无处理违章的填报条数（每个中队每次行动一条）。越少越好。',
   'indicator.incidents.name': '突发事件',
   'indicator.incidents.definition': '期间内发生（按发生时间）、所属行动在口径内的突发事件数（R11）。',
   'indicator.incidents_serious.name': '严重突发事件',
   'indicator.incidents_serious.definition': '其中严重程度为“严重”或“特别严重”的。',
   'indicator.audit_pass_rate.name': '固守督察通过率',
-  'indicator.audit_pass_rate.definition': '分子：期间内督察通过的固守督察次数；分母：期间内全部固守督察次数（通过 + 不通过）（R14）。',
+  'indicator.audit_pass_rate.definition':
+    '分子：期间内督察通过的固守督察次数；分母：期间内全部固守督察次数（通过 + 不通过）（R14）。',
   'indicator.ontime_decision.name': '审批按时率',
-  'indicator.ontime_decision.definition': '分子：期间内到期的报备审批时限中按时批准或退回的；分母：期间内到期的全部审批时限（超时未办的算未按时）（§3.5）。',
+  'indicator.ontime_decision.definition':
+    '分子：期间内到期的报备审批时限中按时批准或退回的；分母：期间内到期的全部审批时限（超时未办的算未按时）（§3.5）。',
   'indicator.ontime_results.name': '战果填报按时率',
-  'indicator.ontime_results.definition': '分子：期间内到期的战果填报时限中按时填报的；分母：期间内到期的全部战果填报时限（§3.5）。',
+  'indicator.ontime_results.definition':
+    '分子：期间内到期的战果填报时限中按时填报的；分母：期间内到期的全部战果填报时限（§3.5）。',
   'indicator.ontime_audit.name': '督察按时率',
-  'indicator.ontime_audit.definition': '分子：期间内到期的固守督察时限中按时督察的；分母：期间内到期的全部督察时限（§3.5）。',
+  'indicator.ontime_audit.definition':
+    '分子：期间内到期的固守督察时限中按时督察的；分母：期间内到期的全部督察时限（§3.5）。',
   'indicator.returns.name': '退回次数',
   'indicator.returns.definition': '期间内勤务指挥科或总指挥退回修改计划的次数（均附原因）。',
   'indicator.return_share.name': '退回率',
@@ -861,7 +884,8 @@ export const zhCN: Record<string, string> = {
   'figures.too_few': '样本过少，不评',
   'figures.title': '成效统计',
   'figures.as_of': '本月（进行中）的数字统计至',
-  'figures.intro': '每项数字旁有口径说明；点击数字可查看构成它的每一条记录及计入原因。比例的样本少于 {min} 件时不评、不排名。',
+  'figures.intro':
+    '每项数字旁有口径说明；点击数字可查看构成它的每一条记录及计入原因。比例的样本少于 {min} 件时不评、不排名。',
   'figures.brigade': '全大队',
   'figures.period': '期间',
   'figures.scope': '范围',
@@ -905,7 +929,8 @@ export const zhCN: Record<string, string> = {
   'indicator.goods_registered.name': '暂扣物品登记',
   'indicator.goods_registered.definition': '期间内登记暂扣的物品件数（按登记时间；按保管中队计入小组或中队）。',
   'indicator.goods_held.name': '期末在押物品',
-  'indicator.goods_held.definition': '期末仍在押的暂扣物品件数：期末以前登记、到期末尚未返还、没收或处置的（按保管中队）。这是时点数，不是期间内累计。',
+  'indicator.goods_held.definition':
+    '期末仍在押的暂扣物品件数：期末以前登记、到期末尚未返还、没收或处置的（按保管中队）。这是时点数，不是期间内累计。',
   'indicator.goods_returned.name': '返还物品',
   'indicator.goods_returned.definition': '期间内返还当事人的暂扣物品件数（按返还时间；按保管中队）。',
   'indicator.goods_confiscated.name': '没收物品',
@@ -933,7 +958,8 @@ export const zhCN: Record<string, string> = {
   'charts.hours': '小时',
   'charts.operations': '{n} 次行动',
   'assessment.title': '{year} 年各中队联勤联动考评',
-  'assessment.intro': '按配置的权重计分（满分 100）；每项显示计分依据。比例类样本不足的项目不计分，由其余项目按权重分摊。“出勤不出力”：出动人员但无教育整改、无处理违章的战果行，逐条列出。',
+  'assessment.intro':
+    '按配置的权重计分（满分 100）；每项显示计分依据。比例类样本不足的项目不计分，由其余项目按权重分摊。“出勤不出力”：出动人员但无教育整改、无处理违章的战果行，逐条列出。',
   'assessment.component': '项目',
   'assessment.weight': '权重',
   'assessment.points': '得分',
@@ -997,7 +1023,8 @@ export const zhCN: Record<string, string> = {
   'goods.by': '经办人',
   'goods.ledger': '台账',
   'goods.ledger_title': '#{id} 暂扣物品台账',
-  'goods.ledger_hint': '登记数 = 已返还 + 已没收 + 已处置 + 在押，按计量单位分别核对件数和数量；各中队战果填报的暂扣数须与台账登记一致。',
+  'goods.ledger_hint':
+    '登记数 = 已返还 + 已没收 + 已处置 + 在押，按计量单位分别核对件数和数量；各中队战果填报的暂扣数须与台账登记一致。',
   'goods.balanced': '账物相符',
   'goods.unbalanced': '账目不平，请核查',
   'goods.units_unbalanced': '按计量单位核对不平：登记数不等于已返还、已没收、已处置与在押之和。',
@@ -1012,7 +1039,8 @@ export const zhCN: Record<string, string> = {
   'goods.copy_stub': '存根联',
   'goods.host': '所在地中队',
   'goods.no': '序号',
-  'goods.print_notice': '请当事人凭本清单在暂扣期限内到保管中队接受处理；逾期不处理的，依法处置。鲜活易腐物品暂扣期限较短。',
+  'goods.print_notice':
+    '请当事人凭本清单在暂扣期限内到保管中队接受处理；逾期不处理的，依法处置。鲜活易腐物品暂扣期限较短。',
   'goods.sign_party': '当事人签名',
   'goods.sign_officer': '执法人员签名',
   'goods.sign_date': '日期',
@@ -1180,7 +1208,8 @@ export const zhCN: Record<string, string> = {
   'problem.same_squad': '不能移送给本中队',
   'problem.squad_inactive': '该中队已停用',
   'problem.not_participant': '本中队未参加该行动',
-  'problem.case_operation_not_carried_out': '该行动尚未实施或已撤销，不能从中登记案件（行动中、固守中、待督察或已办结的行动才可以）',
+  'problem.case_operation_not_carried_out':
+    '该行动尚未实施或已撤销，不能从中登记案件（行动中、固守中、待督察或已办结的行动才可以）',
   'problem.unknown': '不存在',
   'validation.invalid_date': '日期格式应为 YYYY-MM-DD',
   'validation.invalid_code': '代码格式不正确',
@@ -1200,18 +1229,21 @@ export const zhCN: Record<string, string> = {
   // The tamper-evident history (SPEC §3): a record's page says whether its hash chain verifies; the daily anchor job.
   'history.verified': '全过程记录校验通过 ✓（{steps} 步）',
   'history.broken': '全过程记录自第 {seq} 步起校验不通过：记录可能在系统之外被改动',
-  'history.check_help': '每一步都带有与上一步相连的哈希值，任何一步在系统之外被改动或删除都会被发现（命令行 verify-history 可核查全部记录）。',
+  'history.check_help':
+    '每一步都带有与上一步相连的哈希值，任何一步在系统之外被改动或删除都会被发现（命令行 verify-history 可核查全部记录）。',
   'job.history-anchor': '全过程记录每日锚定',
 
   // Issue 11 (safe in production): four eyes, rebound origins, reads and masking.
   'reason.own_draft': '不能批准自己拟定的计划（即使由他人报备）',
   'reason.own_registration': '不能批准或延长自己登记的暂扣物品',
   'reason.own_disposal_approval': '批准处置的人不能自己执行处置',
-  'problem.rebound_origin_not_yours': '回潮来源须与报告人相符：交界处中队（及固守该行动的所在地中队）报“固守中发现”，督察报“督察发现”，勤务指挥科、总指挥和热线报“新的投诉”',
+  'problem.rebound_origin_not_yours':
+    '回潮来源须与报告人相符：交界处中队（及固守该行动的所在地中队）报“固守中发现”，督察报“督察发现”，勤务指挥科、总指挥和热线报“新的投诉”',
   'reason.may_not_read_figures': '成效统计和年度考评仅供勤务指挥科、总指挥、中队领导和督察查看',
   // Safe in production (issue 11): API tokens' lifecycle, the sign-in page, sessions.
   'problem.invalid_days': '天数须为整数，范围 {value}',
-  'login.https_required': '此连接不是 HTTPS：登录凭据（cookie）只经 HTTPS 传送，无法在此登录。请用 https:// 地址访问（或由管理员设置 SECURE_COOKIES=0 明确允许 HTTP）。',
+  'login.https_required':
+    '此连接不是 HTTPS：登录凭据（cookie）只经 HTTPS 传送，无法在此登录。请用 https:// 地址访问（或由管理员设置 SECURE_COOKIES=0 明确允许 HTTP）。',
   'login.demo_users': '演示数据：账号如 waitan.leader、duty、commander、inspector（密码见 README）',
   'problem.new_brigade_needs_admin': '新建大队时，第一位用户须为系统管理员（角色含 admin）',
   'problem.brigade_exists': '大队 {value} 已存在：去掉 --brigade-name 即可在其中建用户',
@@ -1239,7 +1271,8 @@ export const zhCN: Record<string, string> = {
   'nav.menu_admin': '管理',
   'job.outbox': '通知发送（发件箱）',
   'job.plans-and-meetings': '月度计划与联席会议检查',
-  'job_what.monthly-minimum': '上月每个联动小组是否开展至少 2 次、每次不少于 4 小时的联动整治；月中预警可能达不到的小组',
+  'job_what.monthly-minimum':
+    '上月每个联动小组是否开展至少 2 次、每次不少于 4 小时的联动整治；月中预警可能达不到的小组',
   'job_what.holding': '固守期满的行动转入待督察；固守期满后督察超时的预警',
   'job_what.time-limits': '报备审批、战果填报、督察、案件移送等待办事项是否超过时限',
   'job_what.sessions': '清理过期的登录会话和登录限制记录',

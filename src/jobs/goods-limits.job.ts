@@ -23,7 +23,13 @@ function heldNearLimit(m: EntityManager, brigadeId: number, now: Date): Promise<
 }
 
 /** The flags these held items call for (one per item and kind, in the month its limit falls in). */
-function wantedFlags(held: GoodsItem[], opById: Map<number, Pick<Operation, 'groupId'>>, timeZone: string, now: Date, lightOf: (i: GoodsItem) => Light | null): Record<Kind, WantedFlag[]> {
+function wantedFlags(
+  held: GoodsItem[],
+  opById: Map<number, Pick<Operation, 'groupId'>>,
+  timeZone: string,
+  now: Date,
+  lightOf: (i: GoodsItem) => Light | null,
+): Record<Kind, WantedFlag[]> {
   const wanted: Record<Kind, WantedFlag[]> = { goods_near_limit: [], goods_past_limit: [] };
   for (const i of held) {
     const light = lightOf(i);
@@ -73,13 +79,23 @@ export const goodsLimitsJob: BrigadeJob = {
       const held = await heldNearLimit(m, brigade.id, now);
       const near = held.filter((i) => goods.lightOf(i, now) !== 'green');
       const opIds = [...new Set(near.map((i) => i.operationId))];
-      const ops = opIds.length ? await m.find(Operation, { select: { id: true, groupId: true }, where: { id: In(opIds) } }) : [];
-      const wanted = wantedFlags(near, new Map(ops.map((o) => [o.id, o])), brigade.timeZone, now, (i) => goods.lightOf(i, now));
-      const result: Record<string, unknown> = { near: wanted.goods_near_limit.length, past: wanted.goods_past_limit.length };
+      const ops = opIds.length
+        ? await m.find(Operation, { select: { id: true, groupId: true }, where: { id: In(opIds) } })
+        : [];
+      const wanted = wantedFlags(near, new Map(ops.map((o) => [o.id, o])), brigade.timeZone, now, (i) =>
+        goods.lightOf(i, now),
+      );
+      const result: Record<string, unknown> = {
+        near: wanted.goods_near_limit.length,
+        past: wanted.goods_past_limit.length,
+      };
       let changed = 0;
       for (const kind of KINDS) {
         // Periods with open flags are looked at again: an item dealt with resolves its flag by data.
-        const open = await m.find(Flag, { select: { period: true }, where: { brigadeId: brigade.id, kind, status: 'open' } });
+        const open = await m.find(Flag, {
+          select: { period: true },
+          where: { brigadeId: brigade.id, kind, status: 'open' },
+        });
         const periods = [...new Set([...wanted[kind].map((w) => w.period), ...open.map((f) => f.period)])];
         const sync = await flags.sync(m, brigade.id, { kind, periods }, wanted[kind], runId);
         result[kind] = sync;

@@ -17,7 +17,14 @@ export const historyAnchorJob: BrigadeJob = {
     return {
       found: 1,
       did: t.taken ? 1 : 0,
-      summary: { day: t.day, taken: t.taken, digest: t.anchor.digest, records: t.anchor.recordCount, steps: t.anchor.stepCount, upto: t.anchor.uptoHistoryId },
+      summary: {
+        day: t.day,
+        taken: t.taken,
+        digest: t.anchor.digest,
+        records: t.anchor.recordCount,
+        steps: t.anchor.stepCount,
+        upto: t.anchor.uptoHistoryId,
+      },
     };
   },
 };

@@ -19,7 +19,13 @@ export const holdingJob: BrigadeJob = {
     const { db, engine, org, flags, workflows } = services;
     const system = org.systemActor(brigade);
     const due = await db.manager.find(WorkflowDeadline, {
-      where: { brigadeId: brigade.id, workflow: 'operation', event: 'HOLDING_ELAPSED', closedAt: IsNull(), dueAt: LessThanOrEqual(now) },
+      where: {
+        brigadeId: brigade.id,
+        workflow: 'operation',
+        event: 'HOLDING_ELAPSED',
+        closedAt: IsNull(),
+        dueAt: LessThanOrEqual(now),
+      },
       order: { dueAt: 'ASC' },
     });
     let sent = 0;
@@ -27,7 +33,13 @@ export const holdingJob: BrigadeJob = {
     for (const d of due) {
       try {
         // The step keeps when holding ended (the due time) beside when this run recorded it.
-        await engine.send(workflows.operation, d.instanceId, system, { type: 'HOLDING_ELAPSED' }, { effectiveAt: d.dueAt });
+        await engine.send(
+          workflows.operation,
+          d.instanceId,
+          system,
+          { type: 'HOLDING_ELAPSED' },
+          { effectiveAt: d.dueAt },
+        );
         sent++;
       } catch (e) {
         // Another instance or a person moved it first: nothing to do. Anything else is the run's failure.
@@ -37,9 +49,20 @@ export const holdingJob: BrigadeJob = {
     }
     // R14: an audit not done within its limit after holding ended.
     const overdue = await db.manager.find(WorkflowDeadline, {
-      where: { brigadeId: brigade.id, workflow: 'operation', kind: 'audit', closedAt: IsNull(), dueAt: LessThanOrEqual(now) },
+      where: {
+        brigadeId: brigade.id,
+        workflow: 'operation',
+        kind: 'audit',
+        closedAt: IsNull(),
+        dueAt: LessThanOrEqual(now),
+      },
     });
-    const ops = overdue.length ? await db.manager.find(Operation, { select: { id: true, groupId: true, hostSquadId: true, title: true }, where: { id: In(overdue.map((d) => d.instanceId)) } }) : [];
+    const ops = overdue.length
+      ? await db.manager.find(Operation, {
+          select: { id: true, groupId: true, hostSquadId: true, title: true },
+          where: { id: In(overdue.map((d) => d.instanceId)) },
+        })
+      : [];
     const wanted: WantedFlag[] = overdue.map((d) => {
       const op = ops.find((o) => o.id === d.instanceId);
       return {
@@ -51,12 +74,22 @@ export const holdingJob: BrigadeJob = {
         recordType: 'operation',
         recordId: d.instanceId,
         subject: `d${d.id}`,
-        figures: { operation: d.instanceId, title: op?.title ?? '', dueAt: d.dueAt.toISOString(), hoursLate: Math.round((now.getTime() - d.dueAt.getTime()) / 360_000) / 10 },
+        figures: {
+          operation: d.instanceId,
+          title: op?.title ?? '',
+          dueAt: d.dueAt.toISOString(),
+          hoursLate: Math.round((now.getTime() - d.dueAt.getTime()) / 360_000) / 10,
+        },
       };
     });
-    const open = await db.manager.find(Flag, { select: { period: true }, where: { brigadeId: brigade.id, kind: 'audit_overdue', status: 'open' } });
+    const open = await db.manager.find(Flag, {
+      select: { period: true },
+      where: { brigadeId: brigade.id, kind: 'audit_overdue', status: 'open' },
+    });
     const periods = [...new Set([...wanted.map((w) => w.period), ...open.map((f) => f.period)])];
-    const sync = await db.transaction((m) => flags.sync(m, brigade.id, { kind: 'audit_overdue', periods }, wanted, runId));
+    const sync = await db.transaction((m) =>
+      flags.sync(m, brigade.id, { kind: 'audit_overdue', periods }, wanted, runId),
+    );
     return {
       found: due.length + overdue.length,
       did: sent + sync.raised + sync.resolvedByData,

@@ -9,7 +9,14 @@ import { goodsLimitsJob } from './goods-limits.job';
 import { historyAnchorJob } from './history-anchor.job';
 
 /** Every job, by name. Schedules are in config (`jobs.schedules`). */
-export const JOBS: JobDefinition[] = [monthlyMinimumJob, holdingJob, timeLimitsJob, sessionsJob, outboxJob, plansAndMeetingsJob];
+export const JOBS: JobDefinition[] = [
+  monthlyMinimumJob,
+  holdingJob,
+  timeLimitsJob,
+  sessionsJob,
+  outboxJob,
+  plansAndMeetingsJob,
+];
 
 // R13: detained goods near or past their legal limit.
 JOBS.push(goodsLimitsJob);

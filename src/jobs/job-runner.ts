@@ -129,8 +129,23 @@ export class JobRunner {
     const triggeredBy = req.via === 'manual' ? req.by.userId : req.via === 'since' ? req.triggeredBy : null;
     const slotKey = req.via === 'schedule' || req.via === 'cli' ? (req.slotKey ?? null) : null;
     // Each brigade's part is in the log (running) from the start: its page shows the run under way.
-    const run = { job: job.name, period: period ?? null, via: req.via, instance: instanceName(this.services), slotKey, triggeredBy, attempt, startedAt: now };
-    const runId = await db.transaction((m) => insertRun(m, run, brigades.map((b) => b.id)));
+    const run = {
+      job: job.name,
+      period: period ?? null,
+      via: req.via,
+      instance: instanceName(this.services),
+      slotKey,
+      triggeredBy,
+      attempt,
+      startedAt: now,
+    };
+    const runId = await db.transaction((m) =>
+      insertRun(
+        m,
+        run,
+        brigades.map((b) => b.id),
+      ),
+    );
     const ctx = { services: this.services, now, period: req.period, runId };
     let outcome: JobOutcome | null = null;
     let error: string | null = null;
@@ -148,7 +163,13 @@ export class JobRunner {
           failed = describe(e);
           logger.error('job failed', { job: job.name, runId, attempt, brigade: brigade.code, err: e });
         }
-        const end: RunEnd = { status: failed ? 'failed' : 'ok', found: part?.found ?? 0, did: part?.did ?? 0, summary: part?.summary ?? {}, error: failed?.slice(0, 4000) ?? null };
+        const end: RunEnd = {
+          status: failed ? 'failed' : 'ok',
+          found: part?.found ?? 0,
+          did: part?.did ?? 0,
+          summary: part?.summary ?? {},
+          error: failed?.slice(0, 4000) ?? null,
+        };
         await db.transaction((m) => finishRunBrigade(m, runId, brigade.id, end));
         if (part) {
           summary[brigade.code] = part.summary;
@@ -168,7 +189,13 @@ export class JobRunner {
         logger.error('job failed', { job: job.name, runId, attempt, err: e });
       }
     }
-    const end: RunEnd = { status: error ? 'failed' : 'ok', found: outcome?.found ?? 0, did: outcome?.did ?? 0, summary: outcome?.summary ?? {}, error: error?.slice(0, 4000) ?? null };
+    const end: RunEnd = {
+      status: error ? 'failed' : 'ok',
+      found: outcome?.found ?? 0,
+      did: outcome?.did ?? 0,
+      summary: outcome?.summary ?? {},
+      error: error?.slice(0, 4000) ?? null,
+    };
     await db.transaction((m) => finishRun(m, runId, clock.now(), end));
     return db.manager.findOneByOrFail(JobRun, { id: runId });
   }
@@ -214,10 +241,20 @@ export class JobRunner {
     });
     const routine: FoldedLog['routine'] = [];
     for (const job of names) {
-      const where = { ...own, status: 'ok', did: 0, run: { job, via: 'schedule', startedAt: MoreThanOrEqual(opts.since) } };
+      const where = {
+        ...own,
+        status: 'ok',
+        did: 0,
+        run: { job, via: 'schedule', startedAt: MoreThanOrEqual(opts.since) },
+      };
       const count = await manager.count(JobRunBrigade, { where, relations: { run: true } });
       if (count === 0) continue;
-      const latest = await manager.find(JobRunBrigade, { where, relations: { run: true }, order: { runId: 'DESC' }, take: opts.latest ?? 5 });
+      const latest = await manager.find(JobRunBrigade, {
+        where,
+        relations: { run: true },
+        order: { runId: 'DESC' },
+        take: opts.latest ?? 5,
+      });
       routine.push({ job, count, latest: latest.map((part) => presentPart(part, p.brigadeCode)) });
     }
     return { runs: runs.map((part) => presentPart(part, p.brigadeCode)), routine };
@@ -226,7 +263,10 @@ export class JobRunner {
   /** A brigade's view of one run (a manual run's answer): its part only. */
   async runView(p: Principal, runId: number): Promise<BrigadeRunView> {
     refuse(mayReadJobs(p), 'Only the Duty Command Section or a commander sees the jobs');
-    const part = await this.services.db.manager.findOne(JobRunBrigade, { where: { runId, brigadeId: p.brigadeId }, relations: { run: true } });
+    const part = await this.services.db.manager.findOne(JobRunBrigade, {
+      where: { runId, brigadeId: p.brigadeId },
+      relations: { run: true },
+    });
     if (!part) throw new NotFoundError(`No run ${runId}`);
     return presentPart(part, p.brigadeCode);
   }

@@ -7,7 +7,12 @@ import { sql } from '../persistence/sql';
 
 /** Claims a run slot (`<job>:<slot>`); a slot another instance claimed first fails with a unique violation. */
 export async function claimSlot(m: EntityManager, key: string, instance: string, at: Date): Promise<void> {
-  await sql(m, 'INSERT INTO job_slots (slot_key, job, instance, claimed_at, finished_at) VALUES (?, ?, ?, ?, NULL)', [key, key.slice(0, key.indexOf(':')), instance, at]);
+  await sql(m, 'INSERT INTO job_slots (slot_key, job, instance, claimed_at, finished_at) VALUES (?, ?, ?, ?, NULL)', [
+    key,
+    key.slice(0, key.indexOf(':')),
+    instance,
+    at,
+  ]);
 }
 
 export async function finishSlot(m: EntityManager, key: string, instance: string, at: Date): Promise<void> {
@@ -17,16 +22,40 @@ export async function finishSlot(m: EntityManager, key: string, instance: string
 /** A run begun (running), and each brigade's part of it; returns the run's id. */
 export async function insertRun(
   m: EntityManager,
-  run: { job: string; period: string | null; via: string; instance: string; slotKey: string | null; triggeredBy: number | null; attempt: number; startedAt: Date },
+  run: {
+    job: string;
+    period: string | null;
+    via: string;
+    instance: string;
+    slotKey: string | null;
+    triggeredBy: number | null;
+    attempt: number;
+    startedAt: Date;
+  },
   brigadeIds: number[],
 ): Promise<number> {
   const { insertId } = await sql(
     m,
     'INSERT INTO job_runs (job, period, via, instance, slot_key, triggered_by, attempt, started_at, finished_at, status, found, did, summary, error) VALUES (?, ?, ?, ?, ?, ?, ?, ?, NULL, ?, 0, 0, ?, NULL)',
-    [run.job, run.period, run.via, run.instance, run.slotKey, run.triggeredBy, run.attempt, run.startedAt, 'running', {}],
+    [
+      run.job,
+      run.period,
+      run.via,
+      run.instance,
+      run.slotKey,
+      run.triggeredBy,
+      run.attempt,
+      run.startedAt,
+      'running',
+      {},
+    ],
   );
   for (const id of brigadeIds) {
-    await sql(m, 'INSERT INTO job_run_brigades (run_id, brigade_id, status, found, did, summary, error) VALUES (?, ?, ?, 0, 0, ?, NULL)', [insertId, id, 'running', {}]);
+    await sql(
+      m,
+      'INSERT INTO job_run_brigades (run_id, brigade_id, status, found, did, summary, error) VALUES (?, ?, ?, 0, 0, ?, NULL)',
+      [insertId, id, 'running', {}],
+    );
   }
   return insertId;
 }
@@ -40,31 +69,40 @@ export interface RunEnd {
 }
 
 export async function finishRunBrigade(m: EntityManager, runId: number, brigadeId: number, end: RunEnd): Promise<void> {
-  await sql(m, 'UPDATE job_run_brigades SET status = ?, found = ?, did = ?, summary = ?, error = ? WHERE run_id = ? AND brigade_id = ?', [
-    end.status,
-    end.found,
-    end.did,
-    end.summary,
-    end.error,
-    runId,
-    brigadeId,
-  ]);
+  await sql(
+    m,
+    'UPDATE job_run_brigades SET status = ?, found = ?, did = ?, summary = ?, error = ? WHERE run_id = ? AND brigade_id = ?',
+    [end.status, end.found, end.did, end.summary, end.error, runId, brigadeId],
+  );
 }
 
 export async function finishRun(m: EntityManager, runId: number, at: Date, end: RunEnd): Promise<void> {
-  await sql(m, 'UPDATE job_runs SET finished_at = ?, status = ?, found = ?, did = ?, summary = ?, error = ? WHERE id = ?', [at, end.status, end.found, end.did, end.summary, end.error, runId]);
+  await sql(
+    m,
+    'UPDATE job_runs SET finished_at = ?, status = ?, found = ?, did = ?, summary = ?, error = ? WHERE id = ?',
+    [at, end.status, end.found, end.did, end.summary, end.error, runId],
+  );
 }
 
 /** Forgets the outbox job's idle runs (ok, nothing found) and its slots from before `before`. */
 export async function pruneIdleOutboxRuns(m: EntityManager, before: Date): Promise<{ runs: number; slots: number }> {
-  const runs = await sql(m, "DELETE FROM job_runs WHERE job = 'outbox' AND status = 'ok' AND found = 0 AND started_at < ?", [before]);
+  const runs = await sql(
+    m,
+    "DELETE FROM job_runs WHERE job = 'outbox' AND status = 'ok' AND found = 0 AND started_at < ?",
+    [before],
+  );
   // Slot keys are `outbox:<ISO instant>`: a range of the primary key, oldest first.
-  const slots = await sql(m, 'DELETE FROM job_slots WHERE slot_key >= ? AND slot_key < ?', ['outbox:', `outbox:${before.toISOString()}`]);
+  const slots = await sql(m, 'DELETE FROM job_slots WHERE slot_key >= ? AND slot_key < ?', [
+    'outbox:',
+    `outbox:${before.toISOString()}`,
+  ]);
   return { runs: runs.affected, slots: slots.affected };
 }
 
 /** The brigade's held items at or past amber, read with a lock on MySQL/MariaDB (see goods-limits.job.ts). */
 export function heldGoodsAtAmber(m: EntityManager, brigadeId: number, now: Date): Promise<GoodsItem[]> {
-  const q = m.createQueryBuilder(GoodsItem, 'g').where("g.brigade_id = :b AND g.state = 'held' AND g.amber_at <= :now", { b: brigadeId, now });
+  const q = m
+    .createQueryBuilder(GoodsItem, 'g')
+    .where("g.brigade_id = :b AND g.state = 'held' AND g.amber_at <= :now", { b: brigadeId, now });
   return lockedForRead(m, q).getMany();
 }

@@ -26,8 +26,13 @@ export const monthlyMinimumJob: BrigadeJob = {
     const groupIds = groups.map((g) => g.id);
     // The month asked for (by default the one just ended), and every month whose flags are still open: only months that have ended.
     const target = period ?? addMonths(monthOf(now, tz), -1);
-    const open = await db.manager.find(Flag, { select: { period: true }, where: { brigadeId: brigade.id, kind: 'monthly_minimum', status: 'open' } });
-    const months = [...new Set([target, ...open.map((f) => f.period)])].filter((mo) => monthBounds(mo, tz).end <= now).sort();
+    const open = await db.manager.find(Flag, {
+      select: { period: true },
+      where: { brigadeId: brigade.id, kind: 'monthly_minimum', status: 'open' },
+    });
+    const months = [...new Set([target, ...open.map((f) => f.period)])]
+      .filter((mo) => monthBounds(mo, tz).end <= now)
+      .sort();
     // R6: how each group's months stand, by the one rule every view uses (a month before the brigade's `since` is
     // never missed, so a flag left open for one is resolved by data). Read before the transaction below: on SQLite
     // keeping the computed months is a write of its own.
@@ -53,20 +58,34 @@ export const monthlyMinimumJob: BrigadeJob = {
               minimum,
               qualifying: standing.qualifying,
               counted: g.counted.map((o) => ({ id: o.id, no: o.number, title: o.title, hours: o.actualHours })),
-              notCounted: g.notCounted.map((o) => ({ id: o.id, no: o.number, title: o.title, hours: o.actualHours, reason: o.reason })),
+              notCounted: g.notCounted.map((o) => ({
+                id: o.id,
+                no: o.number,
+                title: o.title,
+                hours: o.actualHours,
+                reason: o.reason,
+              })),
             },
           });
         }
         const sync = await flags.sync(m, brigade.id, { kind: 'monthly_minimum', periods: [month] }, wanted, runId);
         // The month's early warnings: those of groups that did reach the minimum are settled by the data.
-        const warned = await m.find(Flag, { select: { id: true, groupId: true }, where: { brigadeId: brigade.id, kind: 'early_warning', period: month, status: 'open' } });
+        const warned = await m.find(Flag, {
+          select: { id: true, groupId: true },
+          where: { brigadeId: brigade.id, kind: 'early_warning', period: month, status: 'open' },
+        });
         if (warned.length) {
-          const stillBelow = wanted.filter((w) => warned.some((f) => f.groupId === w.groupId)).map((w) => ({ ...w, kind: 'early_warning' }));
+          const stillBelow = wanted
+            .filter((w) => warned.some((f) => f.groupId === w.groupId))
+            .map((w) => ({ ...w, kind: 'early_warning' }));
           await flags.sync(m, brigade.id, { kind: 'early_warning', periods: [month] }, stillBelow, runId);
         }
         return { wanted: wanted.length, sync };
       });
-      perMonth[month] = month < brigade.since ? { before: brigade.since, ...result.sync } : { groups: groupIds.length, belowMinimum: result.wanted, ...result.sync };
+      perMonth[month] =
+        month < brigade.since
+          ? { before: brigade.since, ...result.sync }
+          : { groups: groupIds.length, belowMinimum: result.wanted, ...result.sync };
       found += result.wanted;
       did += result.sync.raised + result.sync.resolvedByData;
     }
@@ -89,10 +108,18 @@ export const monthlyMinimumJob: BrigadeJob = {
             period: month,
             groupId: g.groupId,
             subject: `g${g.groupId}`,
-            figures: { minimum: standing.minimum, qualifying, counted: g.counted.map((o) => ({ id: o.id, no: o.number, title: o.title, hours: o.actualHours })), stillToCome: planned },
+            figures: {
+              minimum: standing.minimum,
+              qualifying,
+              counted: g.counted.map((o) => ({ id: o.id, no: o.number, title: o.title, hours: o.actualHours })),
+              stillToCome: planned,
+            },
           });
         }
-        return { wanted: wanted.length, sync: await flags.sync(m, brigade.id, { kind: 'early_warning', periods: [month] }, wanted, runId) };
+        return {
+          wanted: wanted.length,
+          sync: await flags.sync(m, brigade.id, { kind: 'early_warning', periods: [month] }, wanted, runId),
+        };
       });
       perMonth[`${month} (early warning)`] = { groups: groupIds.length, cannotReach: result.wanted, ...result.sync };
       found += result.wanted;

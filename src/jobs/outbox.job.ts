@@ -18,7 +18,16 @@ export const outboxJob: InstanceJob = {
     return {
       found: r.claimed,
       did: r.delivered,
-      summary: { claimed: r.claimed, delivered: r.delivered, retried: r.retried, deliveries: r.deliveries, takenOver: r.lost, errors: r.errors.slice(0, 20), idleRunsPruned: pruned.runs, slotsPruned: pruned.slots },
+      summary: {
+        claimed: r.claimed,
+        delivered: r.delivered,
+        retried: r.retried,
+        deliveries: r.deliveries,
+        takenOver: r.lost,
+        errors: r.errors.slice(0, 20),
+        idleRunsPruned: pruned.runs,
+        slotsPruned: pruned.slots,
+      },
     };
   },
 };

@@ -34,7 +34,11 @@ export const plansAndMeetingsJob: BrigadeJob = {
     const groups = await db.manager.find(LinkageGroup, { where: { brigadeId: brigade.id, active: true } });
     const open = await db.manager.find(Flag, {
       select: { kind: true, period: true },
-      where: { brigadeId: brigade.id, status: 'open', kind: In(['plan_missing', 'meeting_missing', 'hq_meeting_missing']) },
+      where: {
+        brigadeId: brigade.id,
+        status: 'open',
+        kind: In(['plan_missing', 'meeting_missing', 'hq_meeting_missing']),
+      },
     });
     const reopen = (kind: string) => open.filter((f) => f.kind === kind).map((f) => f.period);
     const current = monthOf(now, tz);
@@ -46,18 +50,24 @@ export const plansAndMeetingsJob: BrigadeJob = {
     const ended = (bounds: { end: Date }) => bounds.end <= now && bounds.end > since;
 
     // R5: the month asked for (by default the one under way), and every month with a flag still open.
-    const planMonths = [...new Set([ask, ...reopen('plan_missing')])].filter((mo) => MONTH.test(mo) && started(mo)).sort();
+    const planMonths = [...new Set([ask, ...reopen('plan_missing')])]
+      .filter((mo) => MONTH.test(mo) && started(mo))
+      .sort();
     // R9: the month asked for if it has ended, else the last one; and every month with a flag still open.
     const meetingMonths = [...new Set([ask === current ? addMonths(current, -1) : ask, ...reopen('meeting_missing')])]
       .filter((mo) => MONTH.test(mo) && ended(monthBounds(mo, tz)))
       .sort();
     // R9: the half-year of the month looked at for meetings, once it has ended.
-    const halves = [...new Set([halfYearOf(ask === current ? addMonths(current, -1) : ask), ...reopen('hq_meeting_missing')])]
+    const halves = [
+      ...new Set([halfYearOf(ask === current ? addMonths(current, -1) : ask), ...reopen('hq_meeting_missing')]),
+    ]
       .filter((h) => HALF_YEAR.test(h) && ended(halfYearBounds(h, tz)))
       .sort();
 
     const result = await db.transaction(async (m) => {
-      const plans = planMonths.length ? await m.find(GroupPlan, { where: { brigadeId: brigade.id, month: In(planMonths) } }) : [];
+      const plans = planMonths.length
+        ? await m.find(GroupPlan, { where: { brigadeId: brigade.id, month: In(planMonths) } })
+        : [];
       const wantedPlans: WantedFlag[] = [];
       for (const month of planMonths) {
         for (const g of groups) {
@@ -72,13 +82,22 @@ export const plansAndMeetingsJob: BrigadeJob = {
             figures: {
               month,
               dueAt: monthBounds(month, tz).start.toISOString(),
-              plan: plan ? { id: plan.id, state: plan.state, returnCount: plan.returnCount, lastReturnReason: plan.lastReturnReason } : null,
+              plan: plan
+                ? {
+                    id: plan.id,
+                    state: plan.state,
+                    returnCount: plan.returnCount,
+                    lastReturnReason: plan.lastReturnReason,
+                  }
+                : null,
             },
           });
         }
       }
       const meetings = meetingMonths.length
-        ? await m.find(Meeting, { where: { brigadeId: brigade.id, kind: 'group', period: In(meetingMonths), state: Not('cancelled') } })
+        ? await m.find(Meeting, {
+            where: { brigadeId: brigade.id, kind: 'group', period: In(meetingMonths), state: Not('cancelled') },
+          })
         : [];
       const wantedMeetings: WantedFlag[] = [];
       for (const month of meetingMonths) {
@@ -92,11 +111,23 @@ export const plansAndMeetingsJob: BrigadeJob = {
             groupId: g.id,
             subject: `g${g.id}`,
             // A meeting arranged but never recorded as held does not count: the figures name it.
-            figures: { month, held: 0, scheduled: of.map((x) => ({ id: x.id, plannedStart: x.plannedStart.toISOString(), convenerSquadId: x.convenerSquadId })) },
+            figures: {
+              month,
+              held: 0,
+              scheduled: of.map((x) => ({
+                id: x.id,
+                plannedStart: x.plannedStart.toISOString(),
+                convenerSquadId: x.convenerSquadId,
+              })),
+            },
           });
         }
       }
-      const hq = halves.length ? await m.find(Meeting, { where: { brigadeId: brigade.id, kind: 'hq_summary', period: In(halves), state: Not('cancelled') } }) : [];
+      const hq = halves.length
+        ? await m.find(Meeting, {
+            where: { brigadeId: brigade.id, kind: 'hq_summary', period: In(halves), state: Not('cancelled') },
+          })
+        : [];
       const wantedHq: WantedFlag[] = halves
         .filter((h) => !hq.some((x) => x.period === h && x.state === 'held'))
         .map((h) => ({
@@ -104,17 +135,45 @@ export const plansAndMeetingsJob: BrigadeJob = {
           kind: 'hq_meeting_missing',
           period: h,
           subject: 'hq',
-          figures: { halfYear: h, held: 0, scheduled: hq.filter((x) => x.period === h).map((x) => ({ id: x.id, plannedStart: x.plannedStart.toISOString() })) },
+          figures: {
+            halfYear: h,
+            held: 0,
+            scheduled: hq
+              .filter((x) => x.period === h)
+              .map((x) => ({ id: x.id, plannedStart: x.plannedStart.toISOString() })),
+          },
         }));
       return {
-        plan_missing: await flags.sync(m, brigade.id, { kind: 'plan_missing', periods: planMonths }, wantedPlans, runId),
-        meeting_missing: await flags.sync(m, brigade.id, { kind: 'meeting_missing', periods: meetingMonths }, wantedMeetings, runId),
-        hq_meeting_missing: await flags.sync(m, brigade.id, { kind: 'hq_meeting_missing', periods: halves }, wantedHq, runId),
+        plan_missing: await flags.sync(
+          m,
+          brigade.id,
+          { kind: 'plan_missing', periods: planMonths },
+          wantedPlans,
+          runId,
+        ),
+        meeting_missing: await flags.sync(
+          m,
+          brigade.id,
+          { kind: 'meeting_missing', periods: meetingMonths },
+          wantedMeetings,
+          runId,
+        ),
+        hq_meeting_missing: await flags.sync(
+          m,
+          brigade.id,
+          { kind: 'hq_meeting_missing', periods: halves },
+          wantedHq,
+          runId,
+        ),
         wanted: wantedPlans.length + wantedMeetings.length + wantedHq.length,
       };
     });
     const { wanted, ...byKind } = result;
     const did = Object.values(byKind).reduce((n, s) => n + s.raised + s.resolvedByData, 0);
-    return { found: wanted, did, summary: { planMonths, meetingMonths, halfYears: halves, groups: groups.length, ...byKind } };
+    return {
+      found: wanted,
+      did,
+      summary: { planMonths, meetingMonths, halfYears: halves, groups: groups.length, ...byKind },
+    };
   },
 };

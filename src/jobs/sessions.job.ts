@@ -8,6 +8,10 @@ export const sessionsJob: InstanceJob = {
   async run({ services }) {
     const deleted = await services.sessions.sweep();
     const throttleRows = await services.signIn.sweep();
-    return { found: deleted + throttleRows, did: deleted + throttleRows, summary: { expiredSessionsDeleted: deleted, signInThrottleRowsDeleted: throttleRows } };
+    return {
+      found: deleted + throttleRows,
+      did: deleted + throttleRows,
+      summary: { expiredSessionsDeleted: deleted, signInThrottleRowsDeleted: throttleRows },
+    };
   },
 };

@@ -31,7 +31,8 @@ export function parseDatabaseUrl(url: string): DatabaseTarget {
     return { kind: 'sqlite', file };
   }
   const u = new URL(url);
-  if (u.protocol !== 'mysql:' && u.protocol !== 'mariadb:') throw new Error(`unsupported database URL scheme ${u.protocol}`);
+  if (u.protocol !== 'mysql:' && u.protocol !== 'mariadb:')
+    throw new Error(`unsupported database URL scheme ${u.protocol}`);
   return {
     kind: 'mysql',
     flavor: u.protocol === 'mariadb:' ? 'mariadb' : undefined,
@@ -43,7 +44,10 @@ export function parseDatabaseUrl(url: string): DatabaseTarget {
   };
 }
 
-export function dataSourceOptions(target: DatabaseTarget, opts: { logging?: boolean; poolSize?: number } = {}): DataSourceOptions {
+export function dataSourceOptions(
+  target: DatabaseTarget,
+  opts: { logging?: boolean; poolSize?: number } = {},
+): DataSourceOptions {
   const common = {
     entities: ENTITIES,
     migrations: MIGRATIONS,
@@ -137,7 +141,7 @@ export class Database {
     if (this.writeLock) return this.writeLock.run(() => this.dataSource.transaction(work));
     for (let attempt = 1; ; attempt++) {
       try {
-            return await this.dataSource.transaction(work);
+        return await this.dataSource.transaction(work);
       } catch (e) {
         if (attempt >= DEADLOCK_RETRIES || !isDeadlock(e)) throw e;
         await new Promise((r) => setTimeout(r, attempt * 5 + Math.random() * 10));
@@ -173,9 +177,14 @@ export async function detectFlavor(target: DatabaseTarget): Promise<'mysql' | 'm
   }
 }
 
-export async function openDatabase(config: Pick<Config, 'database'>, given = parseDatabaseUrl(config.database.url)): Promise<Database> {
+export async function openDatabase(
+  config: Pick<Config, 'database'>,
+  given = parseDatabaseUrl(config.database.url),
+): Promise<Database> {
   const target = given.kind === 'mysql' && !given.flavor ? { ...given, flavor: await detectFlavor(given) } : given;
-  const ds = new DataSource(dataSourceOptions(target, { logging: config.database.logging, poolSize: config.database.poolSize }));
+  const ds = new DataSource(
+    dataSourceOptions(target, { logging: config.database.logging, poolSize: config.database.poolSize }),
+  );
   await ds.initialize();
   return new Database(ds, target.kind);
 }

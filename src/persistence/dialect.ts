@@ -22,7 +22,12 @@ export function isUniqueViolation(e: unknown): boolean {
   if (!err || typeof err !== 'object') return false;
   const code = err.driverError?.code ?? err.code;
   const errno = err.driverError?.errno ?? err.errno;
-  return code === 'SQLITE_CONSTRAINT_UNIQUE' || code === 'SQLITE_CONSTRAINT_PRIMARYKEY' || code === 'ER_DUP_ENTRY' || errno === 1062;
+  return (
+    code === 'SQLITE_CONSTRAINT_UNIQUE' ||
+    code === 'SQLITE_CONSTRAINT_PRIMARYKEY' ||
+    code === 'ER_DUP_ENTRY' ||
+    errno === 1062
+  );
 }
 
 /**
@@ -38,7 +43,12 @@ export function forceIndex(m: EntityManager, index: string): string {
  * MySQL/MariaDB: ON DUPLICATE KEY UPDATE locks an existing row exclusively at once
  * (INSERT IGNORE would take a shared lock, and two writers upgrading theirs would deadlock).
  */
-export async function insertUnlessPresent(m: EntityManager, table: string, row: Record<string, unknown>, key: string): Promise<void> {
+export async function insertUnlessPresent(
+  m: EntityManager,
+  table: string,
+  row: Record<string, unknown>,
+  key: string,
+): Promise<void> {
   const names = Object.keys(row);
   const insert = `INSERT INTO ${table} (${names.join(', ')}) VALUES (${names.map(() => '?').join(', ')})`;
   const tail = isSqlite(m) ? ` ON CONFLICT (${key}) DO NOTHING` : ` ON DUPLICATE KEY UPDATE ${key} = ${key}`;
@@ -81,11 +91,16 @@ export function insertIgnore(m: EntityManager): string {
  * A query builder's rows read with a shared lock on MySQL/MariaDB (a step in flight on them is waited for,
  * then seen as it committed); SQLite runs one write transaction at a time, so none is in flight meanwhile.
  */
-export function lockedForRead<T extends ObjectLiteral>(m: EntityManager, q: SelectQueryBuilder<T>): SelectQueryBuilder<T> {
+export function lockedForRead<T extends ObjectLiteral>(
+  m: EntityManager,
+  q: SelectQueryBuilder<T>,
+): SelectQueryBuilder<T> {
   return isSqlite(m) ? q : q.setLock('pessimistic_read');
 }
 
 /** SQL for the hours from one datetime expression to another (fractional). */
 export function hoursBetween(m: EntityManager, from: string, to: string): string {
-  return isSqlite(m) ? `(julianday(${to}) - julianday(${from})) * 24.0` : `TIMESTAMPDIFF(SECOND, ${from}, ${to}) / 3600.0`;
+  return isSqlite(m)
+    ? `(julianday(${to}) - julianday(${from})) * 24.0`
+    : `TIMESTAMPDIFF(SECOND, ${from}, ${to}) / 3600.0`;
 }

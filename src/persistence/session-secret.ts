@@ -10,11 +10,17 @@ import { sql } from './sql';
  */
 export async function sessionSecret(db: Database, config: Readonly<Config>): Promise<string> {
   if (config.web.sessionSecret) return config.web.sessionSecret;
-  const read = async () => (await sql<{ value: string }>(db.manager, "SELECT value FROM app_settings WHERE setting_key = 'session_secret'")).rows[0]?.value;
+  const read = async () =>
+    (await sql<{ value: string }>(db.manager, "SELECT value FROM app_settings WHERE setting_key = 'session_secret'"))
+      .rows[0]?.value;
   const existing = await read();
   if (existing) return existing;
   try {
-    await db.transaction((m) => sql(m, "INSERT INTO app_settings (setting_key, value) VALUES ('session_secret', ?)", [randomBytes(32).toString('base64url')]));
+    await db.transaction((m) =>
+      sql(m, "INSERT INTO app_settings (setting_key, value) VALUES ('session_secret', ?)", [
+        randomBytes(32).toString('base64url'),
+      ]),
+    );
   } catch {
     // Another instance made it first: use theirs.
   }

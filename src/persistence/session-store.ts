@@ -34,7 +34,11 @@ export class DatabaseSessionStore extends session.Store {
   }
 
   override get(sid: string, callback: (err: unknown, session?: SessionData | null) => void): void {
-    sql<{ data: string; expires_at: unknown }>(this.db.manager, 'SELECT data, expires_at FROM web_sessions WHERE sid = ?', [sid])
+    sql<{ data: string; expires_at: unknown }>(
+      this.db.manager,
+      'SELECT data, expires_at FROM web_sessions WHERE sid = ?',
+      [sid],
+    )
       .then(({ rows }) => {
         const row = rows[0];
         if (!row || readDate(row.expires_at)!.getTime() <= this.clock.now().getTime()) return callback(null, null);
@@ -49,13 +53,11 @@ export class DatabaseSessionStore extends session.Store {
     const userId = (sess as SessionData & { userId?: number }).userId ?? null;
     this.db
       .transaction(async (m) => {
-        const updated = await sql(m, 'UPDATE web_sessions SET data = ?, user_id = ?, expires_at = ?, updated_at = ? WHERE sid = ?', [
-          JSON.stringify(sess),
-          userId,
-          expires,
-          now,
-          sid,
-        ]);
+        const updated = await sql(
+          m,
+          'UPDATE web_sessions SET data = ?, user_id = ?, expires_at = ?, updated_at = ? WHERE sid = ?',
+          [JSON.stringify(sess), userId, expires, now, sid],
+        );
         if (updated.affected === 0) {
           await sql(m, 'INSERT INTO web_sessions (sid, data, user_id, expires_at, updated_at) VALUES (?, ?, ?, ?, ?)', [
             sid,
@@ -103,7 +105,9 @@ export class DatabaseSessionStore extends session.Store {
 
   /** Deletes expired sessions; returns how many. */
   async sweep(): Promise<number> {
-    const result = await this.db.transaction((m) => sql(m, 'DELETE FROM web_sessions WHERE expires_at <= ?', [this.clock.now()]));
+    const result = await this.db.transaction((m) =>
+      sql(m, 'DELETE FROM web_sessions WHERE expires_at <= ?', [this.clock.now()]),
+    );
     return result.affected;
   }
 }

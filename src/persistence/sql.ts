@@ -35,14 +35,20 @@ function bind(value: unknown, sqlite: boolean): unknown {
 }
 
 /** Runs one statement on the transaction's connection (or the pool), returning rows, affected count and insert id. */
-export async function sql<Row = Record<string, unknown>>(m: EntityManager, statement: string, params: unknown[] = []): Promise<SqlResult<Row>> {
+export async function sql<Row = Record<string, unknown>>(
+  m: EntityManager,
+  statement: string,
+  params: unknown[] = [],
+): Promise<SqlResult<Row>> {
   const sqlite = isSqlite(m);
   const bound = params.map((p) => bind(p, sqlite));
   const runner = m.queryRunner ?? m.connection.createQueryRunner();
   try {
     const result = await runner.query(statement, bound, true);
     const raw = result.raw as { insertId?: number } | number | unknown[];
-    const insertId = sqlite ? Number(typeof raw === 'number' || typeof raw === 'bigint' ? raw : 0) : Number((raw as { insertId?: number })?.insertId ?? 0);
+    const insertId = sqlite
+      ? Number(typeof raw === 'number' || typeof raw === 'bigint' ? raw : 0)
+      : Number((raw as { insertId?: number })?.insertId ?? 0);
     return { rows: (result.records ?? []) as Row[], affected: result.affected ?? 0, insertId };
   } finally {
     if (!m.queryRunner) await runner.release();

@@ -38,12 +38,20 @@ const zh = (key: string, params: Record<string, string | number> = {}) =>
 
 /** A bearer token for a demo user, as `npm run cli -- token USER` prints it. */
 async function tokenFor(username: string): Promise<string> {
-  const run = await runScript('cli', ['token', username, '--label', 'docs screenshots'], { DATABASE_URL: `sqlite:${path.join(served.dir, 'docs.sqlite')}`, NODE_ENV: 'test' });
+  const run = await runScript('cli', ['token', username, '--label', 'docs screenshots'], {
+    DATABASE_URL: `sqlite:${path.join(served.dir, 'docs.sqlite')}`,
+    NODE_ENV: 'test',
+  });
   if (run.code !== 0) throw new Error(`token ${username}: ${run.stderr}`);
   return run.stdout.trim();
 }
 
-async function api<T = { id: number; version: number }>(token: string, method: string, route: string, body?: unknown): Promise<T> {
+async function api<T = { id: number; version: number }>(
+  token: string,
+  method: string,
+  route: string,
+  body?: unknown,
+): Promise<T> {
   const res = await fetch(`${baseURL}/api/v1${route}`, {
     method,
     headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json', 'Accept-Language': 'zh-CN' },
@@ -105,12 +113,33 @@ async function putWorkInFlight(): Promise<void> {
     ],
   });
   ids.draft = draft.id;
-  const kase = await api(leader, 'POST', '/cases', { reference: '黄城管案〔2026〕901号', partyKind: 'stall', partyName: '九江路口流动摊位', violation: '占道设摊经营', location: '九江路·河南中路口' });
-  const materials = ['inspection_record', 'inquiry_record', 'photos_video', 'evidence_list', 'transfer_letter'].map((code) => ({ code, count: 1 }));
-  const transfer = await api(leader, 'POST', '/transfers', { case: kase.id, toSquad: 'nanjingdonglu', materials, note: '违法行为发生地属南京东路中队辖区' });
-  await api(neighbour, 'POST', `/transfers/${transfer.id}/events`, { type: 'DISPUTE', expectedVersion: transfer.version, reason: '摊位位于外滩中队一侧，不属本中队辖区' });
+  const kase = await api(leader, 'POST', '/cases', {
+    reference: '黄城管案〔2026〕901号',
+    partyKind: 'stall',
+    partyName: '九江路口流动摊位',
+    violation: '占道设摊经营',
+    location: '九江路·河南中路口',
+  });
+  const materials = ['inspection_record', 'inquiry_record', 'photos_video', 'evidence_list', 'transfer_letter'].map(
+    (code) => ({ code, count: 1 }),
+  );
+  const transfer = await api(leader, 'POST', '/transfers', {
+    case: kase.id,
+    toSquad: 'nanjingdonglu',
+    materials,
+    note: '违法行为发生地属南京东路中队辖区',
+  });
+  await api(neighbour, 'POST', `/transfers/${transfer.id}/events`, {
+    type: 'DISPUTE',
+    expectedVersion: transfer.version,
+    reason: '摊位位于外滩中队一侧，不属本中队辖区',
+  });
   ids.transfer = transfer.id;
-  const notice = await api(officer, 'POST', '/border-notices', { location: '福州路·江西中路口', what: '夜间流动摊贩在两中队交界处来回移动', squads: ['waitan', 'nanjingdonglu'] });
+  const notice = await api(officer, 'POST', '/border-notices', {
+    location: '福州路·江西中路口',
+    what: '夜间流动摊贩在两中队交界处来回移动',
+    squads: ['waitan', 'nanjingdonglu'],
+  });
   ids.notice = notice.id;
 }
 
@@ -126,7 +155,8 @@ beforeAll(async () => {
 afterAll(async () => {
   await browser?.close();
   await served?.stop();
-  if (UPDATE) process.stdout.write(`\n[liandong] docs screenshots written to ${path.relative(process.cwd(), DOC_IMAGES_DIR)}/\n`);
+  if (UPDATE)
+    process.stdout.write(`\n[liandong] docs screenshots written to ${path.relative(process.cwd(), DOC_IMAGES_DIR)}/\n`);
 });
 
 afterEach(() => {
@@ -161,7 +191,12 @@ async function shoot(page: Page, file: string, focus?: string): Promise<void> {
 const year = () => new Intl.DateTimeFormat('en', { timeZone: 'Asia/Shanghai', year: 'numeric' }).format(new Date());
 
 it('signing in', async () => {
-  const context = await browser.newContext({ baseURL, locale: 'zh-CN', timezoneId: 'Asia/Shanghai', viewport: VIEWPORT });
+  const context = await browser.newContext({
+    baseURL,
+    locale: 'zh-CN',
+    timezoneId: 'Asia/Shanghai',
+    viewport: VIEWPORT,
+  });
   const page = await context.newPage();
   await page.goto('/login');
   await expect(page.locator('input[name=username]').count()).resolves.toBe(1);

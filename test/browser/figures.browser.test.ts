@@ -19,7 +19,9 @@ let shots: string;
 let browser: Browser;
 let commander: Officer;
 /** A year with at least three months of the demo past in it (Shanghai time). */
-const year = new Intl.DateTimeFormat('en', { timeZone: 'Asia/Shanghai', year: 'numeric' }).format(new Date(Date.now() - 100 * 24 * 3_600_000));
+const year = new Intl.DateTimeFormat('en', { timeZone: 'Asia/Shanghai', year: 'numeric' }).format(
+  new Date(Date.now() - 100 * 24 * 3_600_000),
+);
 
 beforeAll(async () => {
   served = await serveForBrowser('figures', { DEMO_HISTORY_MONTHS: '6', JOBS: 'false' });
@@ -39,10 +41,14 @@ afterEach(() => {
 
 let shotCount = 0;
 async function shot(page: Page, name: string): Promise<void> {
-  await page.screenshot({ path: path.join(shots, `${String(++shotCount).padStart(2, '0')}-${name}.png`), fullPage: true });
+  await page.screenshot({
+    path: path.join(shots, `${String(++shotCount).padStart(2, '0')}-${name}.png`),
+    fullPage: true,
+  });
 }
 
-const figureOf = async (page: Page, id: string) => Number((await page.getByTestId(`figure-${id}`).innerText()).replace(/[^\d.-]/g, ''));
+const figureOf = async (page: Page, id: string) =>
+  Number((await page.getByTestId(`figure-${id}`).innerText()).replace(/[^\d.-]/g, ''));
 
 it('the year of the north group: every indicator with its definition, beside last period and last year, and charts without script', async () => {
   const page = commander.page;
@@ -56,7 +62,11 @@ it('the year of the north group: every indicator with its definition, beside las
   const row = page.locator('tr[data-indicator="operations"]');
   expect(await row.locator('.definition').innerText()).toBe(text('zh-CN', 'indicator.operations.definition'));
   // The charts are drawn on the server: there without any script running, and of a size to read.
-  const noScript = await browser.newContext({ baseURL, javaScriptEnabled: false, storageState: await commander.context.storageState() });
+  const noScript = await browser.newContext({
+    baseURL,
+    javaScriptEnabled: false,
+    storageState: await commander.context.storageState(),
+  });
   const plain = await noScript.newPage();
   await plain.goto(page.url());
   const charts = plain.locator('.chart-box svg');
@@ -81,7 +91,9 @@ it('a figure leads to the records that make it, page after page, adding up to it
   let pages = 0;
   for (;;) {
     pages++;
-    const values = await page.locator('[data-testid=drill] td.figure').evaluateAll((tds) => tds.map((td) => Number(td.getAttribute('data-value'))));
+    const values = await page
+      .locator('[data-testid=drill] td.figure')
+      .evaluateAll((tds) => tds.map((td) => Number(td.getAttribute('data-value'))));
     total += values.reduce((a, v) => a + v, 0);
     const whys = await page.locator('[data-testid=drill] tbody tr td:last-child').allInnerTexts();
     expect(whys.every((w) => w.trim().length > 0)).toBe(true);
@@ -107,7 +119,11 @@ it('the spreadsheet taken away holds the same numbers as the page', async () => 
   const wb = new ExcelJS.Workbook();
   await wb.xlsx.readFile(file);
   const ws = wb.worksheets[0];
-  const valueOf = (name: string) => ws.getRows(4, ws.rowCount - 3)!.find((r) => r.getCell(1).value === name)!.getCell(2).value;
+  const valueOf = (name: string) =>
+    ws
+      .getRows(4, ws.rowCount - 3)!
+      .find((r) => r.getCell(1).value === name)!
+      .getCell(2).value;
   expect(valueOf(text('zh-CN', 'indicator.operations.name'))).toBe(ops);
   expect(valueOf(text('zh-CN', 'indicator.person_times.name'))).toBe(persons);
 });
@@ -123,7 +139,9 @@ it('the annual assessment shows each squad’s score and how each part of it was
   expect((await first.locator('.score').innerText()).trim()).toMatch(/^\d+(\.\d)?$/);
   const parts = await first.locator('tbody tr').count();
   expect(parts).toBeGreaterThanOrEqual(5);
-  expect((await first.locator('tbody tr td:last-child').allInnerTexts()).every((how) => how.trim().length > 0)).toBe(true);
+  expect((await first.locator('tbody tr td:last-child').allInnerTexts()).every((how) => how.trim().length > 0)).toBe(
+    true,
+  );
   await page.goto(`/figures?period=${year}`);
   await page.emulateMedia({ media: 'print' });
   expect(await page.getByTestId('export-xlsx').isVisible()).toBe(false);

@@ -24,7 +24,11 @@ let env: Record<string, string>;
 const zh = (key: string) => text('zh-CN', key);
 
 async function api(token: string, method: string, url: string, body?: unknown) {
-  const res = await fetch(`${baseURL}${url}`, { method, headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body) });
+  const res = await fetch(`${baseURL}${url}`, {
+    method,
+    headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
   const json = (await res.json()) as Record<string, unknown>;
   if (!res.ok) throw new Error(`${method} ${url}: ${res.status} ${JSON.stringify(json)}`);
   return json;
@@ -32,7 +36,10 @@ async function api(token: string, method: string, url: string, body?: unknown) {
 
 async function tokenOf(username: string): Promise<string> {
   const run = await runScript('cli', ['token', username], env);
-  const token = run.stdout.trim().split(/\s+/).find((w) => w.startsWith('ld_'));
+  const token = run.stdout
+    .trim()
+    .split(/\s+/)
+    .find((w) => w.startsWith('ld_'));
   if (!token) throw new Error(`no token for ${username}: ${run.stdout} ${run.stderr}`);
   return token;
 }
@@ -42,7 +49,12 @@ beforeAll(async () => {
   const quiet = { JOBS: '0', DEMO_HISTORY_MONTHS: '0' };
   served = await serveForBrowser('goods', quiet);
   ({ baseURL, shots } = served);
-  env = { DATABASE_URL: `sqlite:${path.join(served.dir, 'goods.sqlite')}`, SCRYPT_COST: '1024', NODE_ENV: 'test', ...quiet };
+  env = {
+    DATABASE_URL: `sqlite:${path.join(served.dir, 'goods.sqlite')}`,
+    SCRYPT_COST: '1024',
+    NODE_ENV: 'test',
+    ...quiet,
+  };
   // The operation is under way: filed, approved and started through the API.
   const [leaderToken, dutyToken] = [await tokenOf('waitan.leader'), await tokenOf('duty')];
   const op = await api(leaderToken, 'POST', '/api/v1/operations', {
@@ -89,7 +101,10 @@ afterEach(() => {
 
 let shotCount = 0;
 async function shot(page: Page, name: string): Promise<void> {
-  await page.screenshot({ path: path.join(shots, `goods-${String(++shotCount).padStart(2, '0')}-${name}.png`), fullPage: true });
+  await page.screenshot({
+    path: path.join(shots, `goods-${String(++shotCount).padStart(2, '0')}-${name}.png`),
+    fullPage: true,
+  });
 }
 
 async function expectTranslated(page: Page): Promise<void> {
@@ -108,15 +123,19 @@ async function ledger(page: Page) {
 
 let broken: string | null = null;
 function step(name: string, fn: () => Promise<void>): void {
-  it(name, async () => {
-    if (broken) throw new Error(`not run: an earlier step failed (${broken})`);
-    try {
-      await fn();
-    } catch (e) {
-      broken = name;
-      throw e;
-    }
-  }, 60_000);
+  it(
+    name,
+    async () => {
+      if (broken) throw new Error(`not run: an earlier step failed (${broken})`);
+      try {
+        await fn();
+      } catch (e) {
+        broken = name;
+        throw e;
+      }
+    },
+    60_000,
+  );
 }
 
 describe('a detained item, from registration on the operation’s page to its return to the owner', () => {
@@ -125,7 +144,10 @@ describe('a detained item, from registration on the operation’s page to its re
     await page.goto(`/operations/${operationId}`);
     const section = page.locator('[data-testid=goods-section]');
     expect(await section.locator('h2').innerText()).toContain(zh('goods.title'));
-    await Promise.all([page.waitForURL((u) => u.pathname === '/goods/new'), section.locator('[data-testid=register-goods]').click()]);
+    await Promise.all([
+      page.waitForURL((u) => u.pathname === '/goods/new'),
+      section.locator('[data-testid=register-goods]').click(),
+    ]);
     expect(await page.locator('h1').innerText()).toBe(zh('goods.register_title'));
     await expectTranslated(page);
   });
@@ -137,7 +159,10 @@ describe('a detained item, from registration on the operation’s page to its re
     await page.locator('input[name="items[0][description]"]').fill('三轮车（蓝色，车斗内有杂物）');
     await page.locator('input[name="items[0][quantity]"]').fill('1');
     await page.locator('input[name="items[0][unit]"]').fill('辆');
-    await Promise.all([page.waitForLoadState('load'), page.locator('form[data-testid=goods-register] button[type=submit]').click()]);
+    await Promise.all([
+      page.waitForLoadState('load'),
+      page.locator('form[data-testid=goods-register] button[type=submit]').click(),
+    ]);
     // The refusal is the 400 the form answers with: set aside, nothing else went wrong.
     await page.waitForSelector('[data-testid=form-banner]');
     expect(leader.problems.splice(0).every((p) => p.includes('400'))).toBe(true);
@@ -152,11 +177,17 @@ describe('a detained item, from registration on the operation’s page to its re
     await page.locator('input[name="items[0][storagePlace]"]').fill('外滩中队暂扣物品仓库');
     // The custodian is the host squad by default (R13).
     expect(await page.locator('select[name="items[0][custodianSquad]"]').inputValue()).toBe('waitan');
-    await Promise.all([page.waitForURL((u) => u.pathname === `/goods/ledger/${operationId}`), page.locator('form[data-testid=goods-register] button[type=submit]').click()]);
+    await Promise.all([
+      page.waitForURL((u) => u.pathname === `/goods/ledger/${operationId}`),
+      page.locator('form[data-testid=goods-register] button[type=submit]').click(),
+    ]);
     expect(await page.locator('.flash-ok').innerText()).toBe(zh('goods.done.registered'));
     expect(await ledger(page)).toEqual({ balanced: 'true', registered: '1', held: '1' });
     await shot(page, 'ledger-registered');
-    await Promise.all([page.waitForURL((u) => u.pathname.startsWith(`/goods/print/${operationId}/`)), page.locator('[data-testid=print-list]').first().click()]);
+    await Promise.all([
+      page.waitForURL((u) => u.pathname.startsWith(`/goods/print/${operationId}/`)),
+      page.locator('[data-testid=print-list]').first().click(),
+    ]);
     const copies = page.locator('section.detention-copy');
     expect(await copies.count()).toBe(2);
     expect(await copies.nth(0).locator('h1').innerText()).toContain(zh('goods.copy_party'));
@@ -178,7 +209,11 @@ describe('a detained item, from registration on the operation’s page to its re
     itemId = Number(await row.getAttribute('data-goods'));
     await Promise.all([page.waitForURL((u) => u.pathname === `/goods/${itemId}`), row.locator('a').first().click()]);
     expect(await page.locator('[data-testid=state]').innerText()).toBe(zh('goods.state.held'));
-    expect(await page.locator('details.event-form form').evaluateAll((els) => els.map((e) => e.getAttribute('data-event')).sort())).toEqual(['CONFISCATE', 'MOVE', 'RETURN_TO_OWNER']);
+    expect(
+      await page
+        .locator('details.event-form form')
+        .evaluateAll((els) => els.map((e) => e.getAttribute('data-event')).sort()),
+    ).toEqual(['CONFISCATE', 'MOVE', 'RETURN_TO_OWNER']);
     await expectTranslated(page);
   });
 
@@ -189,14 +224,21 @@ describe('a detained item, from registration on the operation’s page to its re
     // The party is the one who receives it, unless someone else is named.
     expect(await details.locator('input[name=receivedBy]').inputValue()).toBe('王某');
     await details.locator('textarea[name=note]').fill('当事人接受教育后领回，当场签收');
-    await Promise.all([page.waitForURL((u) => u.pathname === `/goods/${itemId}` && u.searchParams.get('done') === 'return_to_owner'), details.locator('button[type=submit]').click()]);
+    await Promise.all([
+      page.waitForURL((u) => u.pathname === `/goods/${itemId}` && u.searchParams.get('done') === 'return_to_owner'),
+      details.locator('button[type=submit]').click(),
+    ]);
     expect(await page.locator('[data-testid=state]').innerText()).toBe(zh('goods.state.returned'));
     expect(await page.locator('details.event-form').count()).toBe(0);
     const custody = page.locator('[data-testid=custody] tbody tr');
     expect(await custody.count()).toBe(1);
     expect(await custody.first().innerText()).toContain('外滩中队暂扣物品仓库');
     expect(await custody.first().innerText()).not.toContain(zh('goods.still'));
-    expect(await page.locator('[data-testid=timeline] > li').evaluateAll((els) => els.map((e) => e.getAttribute('data-event')))).toEqual(['RETURN_TO_OWNER', 'CREATE']);
+    expect(
+      await page
+        .locator('[data-testid=timeline] > li')
+        .evaluateAll((els) => els.map((e) => e.getAttribute('data-event'))),
+    ).toEqual(['RETURN_TO_OWNER', 'CREATE']);
     await shot(page, 'item-returned');
     await page.goto(`/operations/${operationId}`);
     expect(await ledger(page)).toEqual({ balanced: 'true', registered: '1', held: '0' });

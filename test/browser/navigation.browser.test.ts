@@ -33,13 +33,18 @@ async function phoneOf(username: string, javaScriptEnabled: boolean): Promise<Pa
   await page.goto('/login');
   await page.locator('input[name=username]').fill(username);
   await page.locator('input[name=password]').fill(DEMO_PASSWORD);
-  await Promise.all([page.waitForURL((u) => u.pathname === '/'), page.locator('form[action="/login"] button[type=submit]').click()]);
+  await Promise.all([
+    page.waitForURL((u) => u.pathname === '/'),
+    page.locator('form[action="/login"] button[type=submit]').click(),
+  ]);
   return page;
 }
 
 /** Whether the element `selector` finds has the focus, and one of its computed styles (the tests type-check without the DOM's types). */
-const hasFocus = (page: Page, selector: string) => page.evaluate(`document.activeElement === document.querySelector(${JSON.stringify(selector)})`);
-const styleOf = (page: Page, selector: string, property: string) => page.evaluate(`getComputedStyle(document.querySelector(${JSON.stringify(selector)})).${property}`);
+const hasFocus = (page: Page, selector: string) =>
+  page.evaluate(`document.activeElement === document.querySelector(${JSON.stringify(selector)})`);
+const styleOf = (page: Page, selector: string, property: string) =>
+  page.evaluate(`getComputedStyle(document.querySelector(${JSON.stringify(selector)})).${property}`);
 
 /** The top entries' boxes: the inbox link and each menu's label. */
 async function topBoxes(page: Page) {
@@ -74,7 +79,9 @@ describe('the navigation on a 390 × 844 phone', () => {
     await Promise.all([page.waitForURL((u) => u.pathname === '/meetings'), meetings.click()]);
     expect(await page.locator('h1').first().innerText()).toContain(zh('nav.meetings'));
     // Where we are: the menu is marked, and its entry.
-    expect(await page.locator('nav.main-nav details.nav-menu.active > summary').innerText()).toBe(zh('nav.menu_operations'));
+    expect(await page.locator('nav.main-nav details.nav-menu.active > summary').innerText()).toBe(
+      zh('nav.menu_operations'),
+    );
     expect(await page.locator('nav.main-nav a.active[href="/meetings"]').count()).toBe(1);
   });
 
@@ -102,6 +109,10 @@ describe('the navigation on a 390 × 844 phone', () => {
     // One menu at a time: opening another closes the first.
     await page.locator('details[data-section=operations] > summary').click();
     await page.locator('details[data-section=ledgers] > summary').click();
-    expect(await page.locator('nav.main-nav details[open]').evaluateAll((els) => els.map((e) => e.getAttribute('data-section')))).toEqual(['ledgers']);
+    expect(
+      await page
+        .locator('nav.main-nav details[open]')
+        .evaluateAll((els) => els.map((e) => e.getAttribute('data-section'))),
+    ).toEqual(['ledgers']);
   });
 });

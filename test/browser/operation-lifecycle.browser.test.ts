@@ -38,7 +38,11 @@ beforeAll(async () => {
   ({ baseURL, dir, shots } = served);
   browser = await launchChromium();
   // Three at once: two at their desks, an officer on the street with a phone (the inspector joins later).
-  [leader, duty, officer] = await Promise.all([signIn(browser, baseURL, 'waitan.leader'), signIn(browser, baseURL, 'duty'), signIn(browser, baseURL, 'waitan.officer', PHONE)]);
+  [leader, duty, officer] = await Promise.all([
+    signIn(browser, baseURL, 'waitan.leader'),
+    signIn(browser, baseURL, 'duty'),
+    signIn(browser, baseURL, 'waitan.officer', PHONE),
+  ]);
 });
 
 afterAll(async () => {
@@ -83,7 +87,9 @@ async function expectInbox(o: Officer, count: number, sections: string[], locale
   await page.goto('/');
   expect(await page.locator('h1').innerText()).toBe(text(locale, 'inbox.title'));
   // The calendar's duties (R5 plans, R9 meetings) depend on the day the test runs: they are set aside here.
-  const shown = (await page.locator('section.inbox-section').evaluateAll((els) => els.map((e) => e.getAttribute('data-section')))).filter((k) => k !== 'duties');
+  const shown = (
+    await page.locator('section.inbox-section').evaluateAll((els) => els.map((e) => e.getAttribute('data-section')))
+  ).filter((k) => k !== 'duties');
   const duties = await page.locator('li[data-duty]').count();
   expect({ user: o.username, sections: shown }).toEqual({ user: o.username, sections });
   for (const key of sections) {
@@ -96,7 +102,10 @@ async function expectInbox(o: Officer, count: number, sections: string[], locale
     expect(await badge.count()).toBe(0);
     expect(await page.locator('[data-testid=inbox-empty]').innerText()).toBe(text(locale, 'inbox.empty'));
   } else {
-    expect({ user: o.username, count: await badge.innerText() }).toEqual({ user: o.username, count: String(count + duties) });
+    expect({ user: o.username, count: await badge.innerText() }).toEqual({
+      user: o.username,
+      count: String(count + duties),
+    });
   }
   await expectTranslated(page);
   return page;
@@ -114,7 +123,9 @@ async function openFromInbox(o: Officer, section: string, action: string): Promi
 
 /** Nothing wider than the screen, but what scrolls inside its own box (a phone must not scroll sideways). */
 async function expectNoSidewaysScroll(page: Page): Promise<void> {
-  expect(await page.evaluate<number>('document.documentElement.scrollWidth - document.documentElement.clientWidth')).toBeLessThanOrEqual(0);
+  expect(
+    await page.evaluate<number>('document.documentElement.scrollWidth - document.documentElement.clientWidth'),
+  ).toBeLessThanOrEqual(0);
 }
 
 /** The state badge and the timeline (newest first) of the operation's page. */
@@ -129,17 +140,28 @@ async function expectOperation(page: Page, state: string, events: string[], loca
 
 /** Which event forms the page offers this user. */
 async function forms(page: Page): Promise<string[]> {
-  return page.locator('details.event-form form').evaluateAll((els) => els.map((e) => e.getAttribute('data-event') ?? ''));
+  return page
+    .locator('details.event-form form')
+    .evaluateAll((els) => els.map((e) => e.getAttribute('data-event') ?? ''));
 }
 
 /** Opens an event's form, lets `fill` type into it, sends it and waits for the operation's page to come back. */
-async function send(page: Page, type: string, fill: (form: Locator) => Promise<void> = async () => undefined): Promise<void> {
+async function send(
+  page: Page,
+  type: string,
+  fill: (form: Locator) => Promise<void> = async () => undefined,
+): Promise<void> {
   const details = page.locator(`details#event-${type}`);
   if ((await details.getAttribute('open')) === null) await details.locator('summary').click();
   const form = details.locator('form');
   await fill(form);
-  await Promise.all([page.waitForURL((u) => u.pathname === `/operations/${id}` && u.searchParams.get('done') === type.toLowerCase()), form.locator('button[type=submit]').click()]);
-  expect(await page.locator('.flash-ok').innerText()).toBe(text((await page.locator('html').getAttribute('lang')) as Locale, `done.${type.toLowerCase()}`));
+  await Promise.all([
+    page.waitForURL((u) => u.pathname === `/operations/${id}` && u.searchParams.get('done') === type.toLowerCase()),
+    form.locator('button[type=submit]').click(),
+  ]);
+  expect(await page.locator('.flash-ok').innerText()).toBe(
+    text((await page.locator('html').getAttribute('lang')) as Locale, `done.${type.toLowerCase()}`),
+  );
 }
 
 /** A step of the story: once one fails, the later ones say so at once instead of failing on its consequences. */
@@ -202,15 +224,22 @@ describe('a joint operation, through the web pages, from draft to holding, and t
     await shot(page, 'plan-form-filled');
 
     // The checklist says what filing will still want: the contingency plan (R11).
-    expect(await page.locator('[data-testid=filing-checklist] li[data-check="section.contingency"]').getAttribute('data-ok')).toBe('false');
-    await Promise.all([page.waitForURL(/\/operations\/\d+\?done=created$/), page.locator('form.plan-form button[value=save]').click()]);
+    expect(
+      await page.locator('[data-testid=filing-checklist] li[data-check="section.contingency"]').getAttribute('data-ok'),
+    ).toBe('false');
+    await Promise.all([
+      page.waitForURL(/\/operations\/\d+\?done=created$/),
+      page.locator('form.plan-form button[value=save]').click(),
+    ]);
     id = Number(new URL(page.url()).pathname.split('/').pop());
     expect(id).toBeGreaterThan(0);
     expect(await page.locator('.flash-ok').innerText()).toBe(zh('done.created'));
     await expectOperation(page, 'draft', ['CREATE']);
     expect(await forms(page)).toEqual(['FILE', 'CANCEL']);
     // Cancelling asks once more, in the page's language.
-    expect(await page.locator('form[data-event=CANCEL] button[type=submit]').getAttribute('data-confirm')).toBe('确定要撤销吗？');
+    expect(await page.locator('form[data-event=CANCEL] button[type=submit]').getAttribute('data-confirm')).toBe(
+      '确定要撤销吗？',
+    );
     await shot(page, 'operation-draft');
 
     await expectInbox(leader, 1, ['drafts']);
@@ -219,18 +248,27 @@ describe('a joint operation, through the web pages, from draft to holding, and t
 
   step('filing is refused for the missing contingency plan; the leader adds it and files', async () => {
     const page = await openFromInbox(leader, 'drafts', 'FILE');
-    await Promise.all([page.waitForURL((u) => u.pathname === `/operations/${id}/events/FILE`), page.locator('form[data-event=FILE] button[type=submit]').click()]);
+    await Promise.all([
+      page.waitForURL((u) => u.pathname === `/operations/${id}/events/FILE`),
+      page.locator('form[data-event=FILE] button[type=submit]').click(),
+    ]);
     await takeRefusal(leader, 422);
     // The FILE form has no fields of its own: the problem names the plan's field.
     expect(await page.locator('form[data-event=FILE] [data-testid=form-problems]').innerText()).toBe('应急预案：必填');
     await expectOperation(page, 'draft', ['CREATE']);
     await shot(page, 'file-refused');
 
-    await Promise.all([page.waitForURL(`**/operations/${id}/edit`), page.locator(`a[href="/operations/${id}/edit"]`).click()]);
+    await Promise.all([
+      page.waitForURL(`**/operations/${id}/edit`),
+      page.locator(`a[href="/operations/${id}/edit"]`).click(),
+    ]);
     expect(await page.locator('h1').innerText()).toContain(zh('plan.edit_title'));
     expect(await page.locator('input[name=title]').inputValue()).toBe('中山东一路无证设摊联合整治');
     await page.locator('textarea[name=contingency]').fill('遇辱骂、围攻立即固定证据，撤离并报警。');
-    await Promise.all([page.waitForURL((u) => u.pathname === `/operations/${id}` && u.searchParams.get('done') === 'edited'), page.locator('form.plan-form button[value=save]').click()]);
+    await Promise.all([
+      page.waitForURL((u) => u.pathname === `/operations/${id}` && u.searchParams.get('done') === 'edited'),
+      page.locator('form.plan-form button[value=save]').click(),
+    ]);
     expect(await page.locator('[data-testid=filing-checklist]').getAttribute('data-ready')).toBe('true');
     await expectOperation(page, 'draft', ['EDIT_PLAN', 'CREATE']);
 
@@ -264,11 +302,16 @@ describe('a joint operation, through the web pages, from draft to holding, and t
     startedAt = new Date();
     const now = shanghaiLocal(startedAt);
     let form = page.locator('form[data-event=START]');
-    await Promise.all([page.waitForURL((u) => u.pathname === `/operations/${id}/events/START`), form.locator('button[type=submit]').click()]);
+    await Promise.all([
+      page.waitForURL((u) => u.pathname === `/operations/${id}/events/START`),
+      form.locator('button[type=submit]').click(),
+    ]);
     await takeRefusal(leader, 422);
     form = page.locator('form[data-event=START]');
     expect(await form.locator('[data-error-for=earlyReason]').innerText()).toContain('小时');
-    await send(page, 'START', (f) => f.locator('textarea[name=earlyReason]').fill('摊贩提前聚集，经勤务指挥科同意提前出动。'));
+    await send(page, 'START', (f) =>
+      f.locator('textarea[name=earlyReason]').fill('摊贩提前聚集，经勤务指挥科同意提前出动。'),
+    );
     await expectOperation(page, 'in_progress', ['START', 'APPROVE', 'FILE', 'EDIT_PLAN', 'CREATE']);
     expect(await page.locator('[data-testid=timeline] > li').first().innerText()).toContain(now.slice(0, 10));
     expect(await page.locator('[data-testid=early-start]').count()).toBe(1);
@@ -278,36 +321,39 @@ describe('a joint operation, through the web pages, from draft to holding, and t
     await expectInbox(duty, 0, []);
   });
 
-  step('the commander completes it with each squad’s results (cut short by rain: it says why and does not count); the host squad starts holding', async () => {
-    const page = await openFromInbox(leader, 'to_complete', 'COMPLETE');
-    await send(page, 'COMPLETE', async (form) => {
-      const results = { waitan: ['6', '2', '21', '3'], nanjingdonglu: ['4', '1', '12', '1'] };
-      const rows = form.locator('fieldset.results tbody tr');
-      expect(await rows.count()).toBe(2);
-      for (const [i, values] of Object.values(results).entries()) {
-        for (const [k, field] of ['officers', 'vehicles', 'educated', 'handled'].entries()) {
-          await form.locator(`input[name="results[${i}][${field}]"]`).fill(values[k]);
+  step(
+    'the commander completes it with each squad’s results (cut short by rain: it says why and does not count); the host squad starts holding',
+    async () => {
+      const page = await openFromInbox(leader, 'to_complete', 'COMPLETE');
+      await send(page, 'COMPLETE', async (form) => {
+        const results = { waitan: ['6', '2', '21', '3'], nanjingdonglu: ['4', '1', '12', '1'] };
+        const rows = form.locator('fieldset.results tbody tr');
+        expect(await rows.count()).toBe(2);
+        for (const [i, values] of Object.values(results).entries()) {
+          for (const [k, field] of ['officers', 'vehicles', 'educated', 'handled'].entries()) {
+            await form.locator(`input[name="results[${i}][${field}]"]`).fill(values[k]);
+          }
         }
-      }
-      // R13: goods detained are not typed — each squad's is what its goods ledger holds (none registered here).
-      expect(await form.locator('[data-testid=ledger-goods] output').allInnerTexts()).toEqual(['0', '0']);
-      await form.locator('textarea[name=shortReason]').fill('突降暴雨，提前收队。');
-      await form.locator('textarea[name=summary]').fill('清理无证摊点 33 处。');
-      await shot(form, 'complete-form');
-    });
-    await expectOperation(page, 'holding', ['COMPLETE', 'START', 'APPROVE', 'FILE', 'EDIT_PLAN', 'CREATE']);
-    expect(await page.locator('[data-testid=counts]').innerText()).toBe(zh('operation.not_counting'));
-    const totals = await page.locator('section.forces tfoot td').allInnerTexts();
-    expect(totals.filter((t) => t !== '')).toEqual(['10', '3', '33', '4', '0']);
-    await shot(page, 'operation-holding');
+        // R13: goods detained are not typed — each squad's is what its goods ledger holds (none registered here).
+        expect(await form.locator('[data-testid=ledger-goods] output').allInnerTexts()).toEqual(['0', '0']);
+        await form.locator('textarea[name=shortReason]').fill('突降暴雨，提前收队。');
+        await form.locator('textarea[name=summary]').fill('清理无证摊点 33 处。');
+        await shot(form, 'complete-form');
+      });
+      await expectOperation(page, 'holding', ['COMPLETE', 'START', 'APPROVE', 'FILE', 'EDIT_PLAN', 'CREATE']);
+      expect(await page.locator('[data-testid=counts]').innerText()).toBe(zh('operation.not_counting'));
+      const totals = await page.locator('section.forces tfoot td').allInnerTexts();
+      expect(totals.filter((t) => t !== '')).toEqual(['10', '3', '33', '4', '0']);
+      await shot(page, 'operation-holding');
 
-    // R12: the host squad — its leader and its officers — owes today's holding check.
-    await expectInbox(leader, 1, ['holding_checks']);
-    await expectInbox(officer, 1, ['holding_checks']);
-    await expectNoSidewaysScroll(officer.page);
-    await shot(officer.page, 'phone-inbox-officer');
-    await expectInbox(duty, 0, []);
-  });
+      // R12: the host squad — its leader and its officers — owes today's holding check.
+      await expectInbox(leader, 1, ['holding_checks']);
+      await expectInbox(officer, 1, ['holding_checks']);
+      await expectNoSidewaysScroll(officer.page);
+      await shot(officer.page, 'phone-inbox-officer');
+      await expectInbox(duty, 0, []);
+    },
+  );
 
   step('a Waitan officer, on the phone, logs today’s holding check; it leaves the squad’s inboxes', async () => {
     const page = await openFromInbox(officer, 'holding_checks', 'LOG_HOLDING_CHECK');
@@ -316,7 +362,10 @@ describe('a joint operation, through the web pages, from draft to holding, and t
     // Sent without the officers on post: refused, the field marked, what was typed kept.
     let form = page.locator('form[data-event=LOG_HOLDING_CHECK]');
     await form.locator('textarea[name=notes]').fill('中山东一路未见回潮。');
-    await Promise.all([page.waitForURL((u) => u.pathname === `/operations/${id}/events/LOG_HOLDING_CHECK`), form.locator('button[type=submit]').click()]);
+    await Promise.all([
+      page.waitForURL((u) => u.pathname === `/operations/${id}/events/LOG_HOLDING_CHECK`),
+      form.locator('button[type=submit]').click(),
+    ]);
     await takeRefusal(officer, 400);
     expect(await page.locator('[data-testid=form-banner]').innerText()).toBe(zh('form.fix_fields'));
     form = page.locator('form[data-event=LOG_HOLDING_CHECK]');
@@ -324,7 +373,9 @@ describe('a joint operation, through the web pages, from draft to holding, and t
     expect(await form.locator('textarea[name=notes]').inputValue()).toBe('中山东一路未见回潮。');
     expect(await page.locator('[data-testid=inbox-count]').innerText()).toBe('1');
     // The language switch of this answer leads back to the operation's page (the post's address has none).
-    expect(await page.locator('[data-testid=lang-en]').getAttribute('href')).toBe(`/lang/en?next=${encodeURIComponent(`/operations/${id}`)}`);
+    expect(await page.locator('[data-testid=lang-en]').getAttribute('href')).toBe(
+      `/lang/en?next=${encodeURIComponent(`/operations/${id}`)}`,
+    );
     await expectOperation(page, 'holding', ['COMPLETE', 'START', 'APPROVE', 'FILE', 'EDIT_PLAN', 'CREATE']);
     await shot(page, 'phone-holding-check-refused');
 
@@ -333,7 +384,15 @@ describe('a joint operation, through the web pages, from draft to holding, and t
       await expectNoSidewaysScroll(page);
       await shot(form, 'phone-holding-check-form');
     });
-    await expectOperation(page, 'holding', ['LOG_HOLDING_CHECK', 'COMPLETE', 'START', 'APPROVE', 'FILE', 'EDIT_PLAN', 'CREATE']);
+    await expectOperation(page, 'holding', [
+      'LOG_HOLDING_CHECK',
+      'COMPLETE',
+      'START',
+      'APPROVE',
+      'FILE',
+      'EDIT_PLAN',
+      'CREATE',
+    ]);
     expect(await page.locator('section.holding .records li').count()).toBe(1);
     await expectNoSidewaysScroll(page);
     await shot(page, 'phone-operation-holding');
@@ -357,11 +416,23 @@ describe('a joint operation, through the web pages, from draft to holding, and t
     await shot(page, 'inbox-inspector-en');
 
     await openFromInbox(inspector, 'spot_checks', 'SPOT_CHECK');
-    await expectOperation(page, 'holding', ['LOG_HOLDING_CHECK', 'COMPLETE', 'START', 'APPROVE', 'FILE', 'EDIT_PLAN', 'CREATE'], 'en');
+    await expectOperation(
+      page,
+      'holding',
+      ['LOG_HOLDING_CHECK', 'COMPLETE', 'START', 'APPROVE', 'FILE', 'EDIT_PLAN', 'CREATE'],
+      'en',
+    );
     expect(await forms(page)).toEqual(['SPOT_CHECK']);
     expect(await page.locator('details#event-SPOT_CHECK summary').innerText()).toBe(en('event.SPOT_CHECK'));
-    await send(page, 'SPOT_CHECK', (form) => form.locator('textarea[name=findings]').fill('Two officers on post at 17:30; no stalls back.'));
-    await expectOperation(page, 'holding', ['SPOT_CHECK', 'LOG_HOLDING_CHECK', 'COMPLETE', 'START', 'APPROVE', 'FILE', 'EDIT_PLAN', 'CREATE'], 'en');
+    await send(page, 'SPOT_CHECK', (form) =>
+      form.locator('textarea[name=findings]').fill('Two officers on post at 17:30; no stalls back.'),
+    );
+    await expectOperation(
+      page,
+      'holding',
+      ['SPOT_CHECK', 'LOG_HOLDING_CHECK', 'COMPLETE', 'START', 'APPROVE', 'FILE', 'EDIT_PLAN', 'CREATE'],
+      'en',
+    );
     await shot(page, 'operation-holding-en');
 
     // Holding goes on until its period is over (then the oversight job sends HOLDING_ELAPSED): still to spot-check.
@@ -381,10 +452,20 @@ describe('a joint operation, through the web pages, from draft to holding, and t
     await shot(page, 'list');
 
     await page.goto(`/operations/${id}`);
-    await expectOperation(page, 'holding', ['SPOT_CHECK', 'LOG_HOLDING_CHECK', 'COMPLETE', 'START', 'APPROVE', 'FILE', 'EDIT_PLAN', 'CREATE']);
+    await expectOperation(page, 'holding', [
+      'SPOT_CHECK',
+      'LOG_HOLDING_CHECK',
+      'COMPLETE',
+      'START',
+      'APPROVE',
+      'FILE',
+      'EDIT_PLAN',
+      'CREATE',
+    ]);
     await page.emulateMedia({ media: 'print' });
     // Printed: the order and the after-action review, without navigation, forms or diagram.
-    for (const hidden of ['.site-header', 'section.actions', 'section.diagram']) expect(await page.locator(hidden).isVisible()).toBe(false);
+    for (const hidden of ['.site-header', 'section.actions', 'section.diagram'])
+      expect(await page.locator(hidden).isVisible()).toBe(false);
     expect(await page.locator('section.forces').isVisible()).toBe(true);
     await shot(page, 'operation-print');
     await page.emulateMedia({ media: 'screen' });
@@ -393,56 +474,75 @@ describe('a joint operation, through the web pages, from draft to holding, and t
   step('on a phone, no page of the leader’s scrolls sideways', async () => {
     const page = leader.page;
     await page.setViewportSize({ width: 390, height: 844 });
-    for (const [address, name] of [['/', 'inbox'], ['/operations', 'list'], ['/operations/new', 'plan-form'], [`/operations/${id}`, 'operation']]) {
+    for (const [address, name] of [
+      ['/', 'inbox'],
+      ['/operations', 'list'],
+      ['/operations/new', 'plan-form'],
+      [`/operations/${id}`, 'operation'],
+    ]) {
       await page.goto(address);
       await expectNoSidewaysScroll(page);
       await shot(page, `phone-${name}`);
     }
   });
 
-  step('when the month is over, the check finds the north group one operation short; the duty officer resolves the flag with a note', async () => {
-    // The monthly-minimum job runs where the scheduler runs it (here, a second instance on the same
-    // database, its clock at the start of next month), and raises the flag the pages then show.
-    // The month the operation began in (Shanghai time).
-    const month = shanghaiLocal(startedAt).slice(0, 7);
-    const [y, mo] = month.split('-').map(Number);
-    const next = `${mo === 12 ? y + 1 : y}-${String(mo === 12 ? 1 : mo + 1).padStart(2, '0')}`;
-    const config = loadConfig({ DATABASE_URL: `sqlite:${path.join(dir, 'browser.sqlite')}`, SEED_DEMO: '0' });
-    const jobs = await boot(config, { clock: new ManualClock(new Date(`${next}-01T02:10:00+08:00`)), logger: createLogger({ silent: true }), seed: false });
-    try {
-      // The brigade has used Liandong for years (R6: months from its since month on are judged).
-      await jobs.db.transaction((m) => m.query('UPDATE brigades SET created_at = ?, since = ?', ['2020-01-01 00:00:00.000', '2020-01']));
-      const run = await jobs.jobs.run('monthly-minimum', { via: 'cli', period: month });
-      expect(run.status).toBe('ok');
-    } finally {
-      await jobs.db.close();
-    }
+  step(
+    'when the month is over, the check finds the north group one operation short; the duty officer resolves the flag with a note',
+    async () => {
+      // The monthly-minimum job runs where the scheduler runs it (here, a second instance on the same
+      // database, its clock at the start of next month), and raises the flag the pages then show.
+      // The month the operation began in (Shanghai time).
+      const month = shanghaiLocal(startedAt).slice(0, 7);
+      const [y, mo] = month.split('-').map(Number);
+      const next = `${mo === 12 ? y + 1 : y}-${String(mo === 12 ? 1 : mo + 1).padStart(2, '0')}`;
+      const config = loadConfig({ DATABASE_URL: `sqlite:${path.join(dir, 'browser.sqlite')}`, SEED_DEMO: '0' });
+      const jobs = await boot(config, {
+        clock: new ManualClock(new Date(`${next}-01T02:10:00+08:00`)),
+        logger: createLogger({ silent: true }),
+        seed: false,
+      });
+      try {
+        // The brigade has used Liandong for years (R6: months from its since month on are judged).
+        await jobs.db.transaction((m) =>
+          m.query('UPDATE brigades SET created_at = ?, since = ?', ['2020-01-01 00:00:00.000', '2020-01']),
+        );
+        const run = await jobs.jobs.run('monthly-minimum', { via: 'cli', period: month });
+        expect(run.status).toBe('ok');
+      } finally {
+        await jobs.db.close();
+      }
 
-    const page = duty.page;
-    await page.goto('/flags');
-    const flag = page.locator('li.flag', { hasText: '北片' });
-    expect(await flag.innerText()).toContain(zh('flag_kind.monthly_minimum'));
-    expect(await flag.innerText()).toMatch(/北片本月达标联动 0 次，应不少于 2 次；.+不计入：实际 \d+(\.\d+)? 小时，不足 4 小时/);
-    const before = Number(await page.locator('[data-testid=flag-count]').innerText());
-    await shot(page, 'flags');
-    await Promise.all([page.waitForURL(/\/flags\/\d+$/), flag.locator('a').first().click()]);
-    const form = page.locator('[data-testid=resolve-form]');
-    await Promise.all([page.waitForURL(/\/flags\/\d+$/), form.locator('button[type=submit]').click()]);
-    // Without a note it is refused, the note marked .
-    expect(await page.locator('[data-error-for=note]').innerText()).toBe(zh('problem.required'));
-    await takeRefusal(duty, 400);
-    await form.locator('textarea[name=note]').fill('北片本月另有进博会保障任务，经总指挥同意，下月补足');
-    await Promise.all([page.waitForURL(/\/flags\/\d+$/), form.locator('button[type=submit]').click()]);
-    expect(await page.locator('[data-testid=flag-status]').innerText()).toBe(zh('flag_status.resolved'));
-    expect(await page.locator('body').innerText()).toContain('北片本月另有进博会保障任务');
-    const after = await page.locator('[data-testid=flag-count]').count() ? Number(await page.locator('[data-testid=flag-count]').innerText()) : 0;
-    expect(after).toBe(before - 1);
-    await expectTranslated(page);
-    await shot(page, 'flag-resolved');
-    // The compliance view shows the month missed, with the resolved flag.
-    await page.goto('/compliance');
-    expect(await page.locator(`tr[data-group="north"] td[data-month="${month}"]`).getAttribute('data-status')).toMatch(/missed|open/);
-    await shot(page, 'compliance');
-  });
+      const page = duty.page;
+      await page.goto('/flags');
+      const flag = page.locator('li.flag', { hasText: '北片' });
+      expect(await flag.innerText()).toContain(zh('flag_kind.monthly_minimum'));
+      expect(await flag.innerText()).toMatch(
+        /北片本月达标联动 0 次，应不少于 2 次；.+不计入：实际 \d+(\.\d+)? 小时，不足 4 小时/,
+      );
+      const before = Number(await page.locator('[data-testid=flag-count]').innerText());
+      await shot(page, 'flags');
+      await Promise.all([page.waitForURL(/\/flags\/\d+$/), flag.locator('a').first().click()]);
+      const form = page.locator('[data-testid=resolve-form]');
+      await Promise.all([page.waitForURL(/\/flags\/\d+$/), form.locator('button[type=submit]').click()]);
+      // Without a note it is refused, the note marked .
+      expect(await page.locator('[data-error-for=note]').innerText()).toBe(zh('problem.required'));
+      await takeRefusal(duty, 400);
+      await form.locator('textarea[name=note]').fill('北片本月另有进博会保障任务，经总指挥同意，下月补足');
+      await Promise.all([page.waitForURL(/\/flags\/\d+$/), form.locator('button[type=submit]').click()]);
+      expect(await page.locator('[data-testid=flag-status]').innerText()).toBe(zh('flag_status.resolved'));
+      expect(await page.locator('body').innerText()).toContain('北片本月另有进博会保障任务');
+      const after = (await page.locator('[data-testid=flag-count]').count())
+        ? Number(await page.locator('[data-testid=flag-count]').innerText())
+        : 0;
+      expect(after).toBe(before - 1);
+      await expectTranslated(page);
+      await shot(page, 'flag-resolved');
+      // The compliance view shows the month missed, with the resolved flag.
+      await page.goto('/compliance');
+      expect(
+        await page.locator(`tr[data-group="north"] td[data-month="${month}"]`).getAttribute('data-status'),
+      ).toMatch(/missed|open/);
+      await shot(page, 'compliance');
+    },
+  );
 });
-

@@ -63,7 +63,10 @@ describe('the plan form: checklist, one-pass refusal, save and file', () => {
     await page.screenshot({ path: path.join(shots, '01-plan-form-checklist.png'), fullPage: true });
 
     // 保存并报备: refused, every problem beside its field at once, nothing typed lost, nothing saved.
-    await Promise.all([page.waitForURL((u) => u.pathname === '/operations'), page.locator('[data-testid=save-and-file]').click()]);
+    await Promise.all([
+      page.waitForURL((u) => u.pathname === '/operations'),
+      page.locator('[data-testid=save-and-file]').click(),
+    ]);
     expect(await page.locator('[data-testid=form-banner]').innerText()).toBe(zh('form.fix_fields'));
     expect(await error(page, 'contingency').innerText()).toBe(zh('problem.required'));
     expect(await error(page, 'holdingPlan').innerText()).toBe(zh('problem.required'));
@@ -82,7 +85,12 @@ describe('the plan form: checklist, one-pass refusal, save and file', () => {
     await page.locator('input[name=plannedHours]').fill('4');
     await page.locator('textarea[name=contingency]').fill('遇阻碍执法立即报告指挥，联系属地派出所。');
     await page.locator('textarea[name=holdingPlan]').fill('行动后七天，每晚两人定岗。');
-    await Promise.all([page.waitForURL((u) => /^\/operations\/\d+$/.test(u.pathname) && u.searchParams.get('done') === 'saved_and_filed'), page.locator('[data-testid=save-and-file]').click()]);
+    await Promise.all([
+      page.waitForURL(
+        (u) => /^\/operations\/\d+$/.test(u.pathname) && u.searchParams.get('done') === 'saved_and_filed',
+      ),
+      page.locator('[data-testid=save-and-file]').click(),
+    ]);
     expect(await page.locator('.flash-ok').innerText()).toBe(zh('done.saved_and_filed'));
     expect(await page.locator('[data-testid=state]').innerText()).toBe(zh('state.filed'));
     expect(await page.locator('[data-testid=plan-number]').innerText()).toMatch(/^〔\d{4}〕第 \d+ 号$/);

@@ -29,7 +29,11 @@ beforeAll(async () => {
   served = await serveForBrowser('browser-transfers', { DEMO_HISTORY_MONTHS: '0' });
   ({ baseURL, shots } = served);
   browser = await launchChromium();
-  [sender, receiver, legal] = await Promise.all([signIn(browser, baseURL, 'waitan.leader'), signIn(browser, baseURL, 'nanjingdonglu.leader'), signIn(browser, baseURL, 'legal')]);
+  [sender, receiver, legal] = await Promise.all([
+    signIn(browser, baseURL, 'waitan.leader'),
+    signIn(browser, baseURL, 'nanjingdonglu.leader'),
+    signIn(browser, baseURL, 'legal'),
+  ]);
 });
 
 afterAll(async () => {
@@ -44,7 +48,10 @@ afterEach(() => {
 
 let shotCount = 0;
 async function shot(page: Page, name: string): Promise<void> {
-  await page.screenshot({ path: path.join(shots, `transfer-${String(++shotCount).padStart(2, '0')}-${name}.png`), fullPage: true });
+  await page.screenshot({
+    path: path.join(shots, `transfer-${String(++shotCount).padStart(2, '0')}-${name}.png`),
+    fullPage: true,
+  });
 }
 
 /** A refusal the step asked for: its status shows up among the page's problems, and nothing else does. */
@@ -78,24 +85,38 @@ describe('a case transfer through dispute and designation, in the browser (R10)'
 
   it('a package missing the inquiry record is refused, the row named and everything typed kept; complete, it is proposed', async () => {
     const { page } = sender;
-    await Promise.all([page.waitForURL((u) => u.pathname === '/transfers/new'), page.locator('[data-testid=propose-transfer]').click()]);
+    await Promise.all([
+      page.waitForURL((u) => u.pathname === '/transfers/new'),
+      page.locator('[data-testid=propose-transfer]').click(),
+    ]);
     await page.locator('select[name=toSquad]').selectOption('nanjingdonglu');
-    for (const code of ['inspection_record', 'photos_video', 'evidence_list', 'transfer_letter']) await page.locator(`input[name="materials[${code}][count]"]`).fill('1');
+    for (const code of ['inspection_record', 'photos_video', 'evidence_list', 'transfer_letter'])
+      await page.locator(`input[name="materials[${code}][count]"]`).fill('1');
     await page.locator('input[name="materials[photos_video][description]"]').fill('照片 12 张');
     await page.locator('textarea[name=note]').fill('违法行为持续发生在南京东路中队辖区');
-    await Promise.all([page.waitForURL((u) => u.pathname === '/transfers'), page.locator('form.transfer-form button[type=submit]').click()]);
+    await Promise.all([
+      page.waitForURL((u) => u.pathname === '/transfers'),
+      page.locator('form.transfer-form button[type=submit]').click(),
+    ]);
     await takeRefusal(sender, 422);
-    expect(await page.locator('[data-error-for="materials.inquiry_record"]').innerText()).toContain(zh('material.inquiry_record').slice(0, 2));
+    expect(await page.locator('[data-error-for="materials.inquiry_record"]').innerText()).toContain(
+      zh('material.inquiry_record').slice(0, 2),
+    );
     expect(await page.locator('input[name="materials[photos_video][description]"]').inputValue()).toBe('照片 12 张');
     expect(await page.locator('select[name=toSquad]').inputValue()).toBe('nanjingdonglu');
     expect(await page.locator('textarea[name=note]').inputValue()).toBe('违法行为持续发生在南京东路中队辖区');
     await shot(page, 'package-refused');
     await page.locator('input[name="materials[inquiry_record][count]"]').fill('2');
-    await Promise.all([page.waitForURL(/\/transfers\/\d+/), page.locator('form.transfer-form button[type=submit]').click()]);
+    await Promise.all([
+      page.waitForURL(/\/transfers\/\d+/),
+      page.locator('form.transfer-form button[type=submit]').click(),
+    ]);
     transferId = Number(new URL(page.url()).pathname.split('/').pop());
     await expectTransfer(page, 'proposed');
     expect(await page.locator('[data-testid=clock]').getAttribute('data-light')).toBe('green');
-    expect(await page.locator('form[data-event]').evaluateAll((f) => f.map((x) => x.getAttribute('data-event')))).toEqual(['WITHDRAW']);
+    expect(
+      await page.locator('form[data-event]').evaluateAll((f) => f.map((x) => x.getAttribute('data-event'))),
+    ).toEqual(['WITHDRAW']);
   });
 
   it('the receiving squad’s leader finds it in the inbox and disputes it with a reason', async () => {
@@ -103,11 +124,17 @@ describe('a case transfer through dispute and designation, in the browser (R10)'
     await page.goto('/');
     const card = page.locator(`section[data-section=transfers] li[data-transfer="${transferId}"]`);
     expect(await card.locator('.card-title').innerText()).toBe(REFERENCE);
-    await Promise.all([page.waitForURL((u) => u.pathname === `/transfers/${transferId}`), card.locator('a.button').click()]);
+    await Promise.all([
+      page.waitForURL((u) => u.pathname === `/transfers/${transferId}`),
+      card.locator('a.button').click(),
+    ]);
     expect(await page.locator('details#event-ACCEPT').getAttribute('open')).not.toBeNull();
     await page.locator('details#event-DISPUTE summary').click();
     await page.locator('details#event-DISPUTE textarea[name=reason]').fill('经核查，行为发生地属豫园中队辖区');
-    await Promise.all([page.waitForURL((u) => u.search.includes('done=dispute')), page.locator('form[data-event=DISPUTE] button[type=submit]').click()]);
+    await Promise.all([
+      page.waitForURL((u) => u.search.includes('done=dispute')),
+      page.locator('form[data-event=DISPUTE] button[type=submit]').click(),
+    ]);
     await expectTransfer(page, 'disputed');
     expect(await page.locator('[data-testid=dispute-reason]').innerText()).toContain('豫园中队辖区');
     expect(await page.locator('form[data-event]').count()).toBe(0);
@@ -118,20 +145,33 @@ describe('a case transfer through dispute and designation, in the browser (R10)'
     const { page } = legal;
     await page.goto('/');
     const card = page.locator(`section[data-section=transfers] li[data-transfer="${transferId}"]`);
-    await Promise.all([page.waitForURL((u) => u.pathname === `/transfers/${transferId}`), card.locator('a.button').click()]);
+    await Promise.all([
+      page.waitForURL((u) => u.pathname === `/transfers/${transferId}`),
+      card.locator('a.button').click(),
+    ]);
     expect(await page.locator('details#event-DESIGNATE').getAttribute('open')).not.toBeNull();
     // A designation without a squad is refused, the reason kept.
     await page.locator('form[data-event=DESIGNATE] textarea[name=reason]').fill('依据属地管辖原则');
-    await Promise.all([page.waitForURL((u) => u.pathname.endsWith('/events/DESIGNATE')), page.locator('form[data-event=DESIGNATE] button[type=submit]').click()]);
+    await Promise.all([
+      page.waitForURL((u) => u.pathname.endsWith('/events/DESIGNATE')),
+      page.locator('form[data-event=DESIGNATE] button[type=submit]').click(),
+    ]);
     await takeRefusal(legal, 400);
     expect(await page.locator('[data-error-for=squad]').count()).toBe(1);
-    expect(await page.locator('form[data-event=DESIGNATE] textarea[name=reason]').inputValue()).toBe('依据属地管辖原则');
+    expect(await page.locator('form[data-event=DESIGNATE] textarea[name=reason]').inputValue()).toBe(
+      '依据属地管辖原则',
+    );
     await page.locator('form[data-event=DESIGNATE] select[name=squad]').selectOption('yuyuan');
-    await Promise.all([page.waitForURL((u) => u.search.includes('done=designate')), page.locator('form[data-event=DESIGNATE] button[type=submit]').click()]);
+    await Promise.all([
+      page.waitForURL((u) => u.search.includes('done=designate')),
+      page.locator('form[data-event=DESIGNATE] button[type=submit]').click(),
+    ]);
     await expectTransfer(page, 'designated');
     expect(await page.locator('[data-testid=designated-squad]').innerText()).toContain('豫园中队');
     expect(await page.locator('[data-testid=handling-squad]').innerText()).toBe('豫园中队');
-    const timeline = await page.locator('[data-testid=timeline] > li').evaluateAll((els) => els.map((e) => e.getAttribute('data-event')));
+    const timeline = await page
+      .locator('[data-testid=timeline] > li')
+      .evaluateAll((els) => els.map((e) => e.getAttribute('data-event')));
     expect(timeline).toEqual(['DESIGNATE', 'DISPUTE', 'CREATE']);
     await shot(page, 'designated');
   });
@@ -141,7 +181,9 @@ describe('a case transfer through dispute and designation, in the browser (R10)'
     await page.goto(`/cases/${caseId}`);
     expect(await page.locator('[data-testid=handling-squad]').innerText()).toBe('豫园中队');
     expect(await page.locator('[data-testid=propose-transfer]').count()).toBe(0);
-    expect(await page.locator(`[data-testid=case-transfers] li[data-transfer="${transferId}"]`).innerText()).toContain(zh('transfer.state.designated'));
+    expect(await page.locator(`[data-testid=case-transfers] li[data-transfer="${transferId}"]`).innerText()).toContain(
+      zh('transfer.state.designated'),
+    );
     await page.goto('/transfers?state=designated');
     expect(await page.locator(`tr[data-transfer="${transferId}"]`).count()).toBe(1);
   });

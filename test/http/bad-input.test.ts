@@ -23,7 +23,9 @@ async function refused(
   opts: { as?: string; contentType?: string; method?: 'post' | 'patch' } = {},
 ) {
   const before = await rowCounts(t);
-  let req = request(t.app)[opts.method ?? 'post'](path).set('Authorization', `Bearer ${t.token(opts.as ?? 'waitan.leader')}`);
+  let req = request(t.app)
+    [opts.method ?? 'post'](path)
+    .set('Authorization', `Bearer ${t.token(opts.as ?? 'waitan.leader')}`);
   req = req.set('Content-Type', opts.contentType ?? 'application/json');
   const res = await req.send(typeof body === 'string' ? body : JSON.stringify(body));
   expect({ status: res.status, code: res.body?.error?.code }).toEqual({ status: expected.status, code: expected.code });
@@ -41,7 +43,12 @@ describe('creating a plan with bad input: a 4xx naming every bad field, and noth
   });
 
   it('a body that is not JSON', async () => {
-    await refused(path, 'kind=regular', { status: 400, code: 'unsupported_media_type' }, { contentType: 'application/x-www-form-urlencoded' });
+    await refused(
+      path,
+      'kind=regular',
+      { status: 400, code: 'unsupported_media_type' },
+      { contentType: 'application/x-www-form-urlencoded' },
+    );
   });
 
   it('a JSON array instead of an object', async () => {
@@ -54,41 +61,85 @@ describe('creating a plan with bad input: a 4xx naming every bad field, and noth
   });
 
   it('wrong types', async () => {
-    const body = planBody(t.clock.now(), { plannedHours: 'four', holdingDays: 2.5, squads: 'waitan', forces: [{ squad: 'waitan', officers: -1, vehicles: 0 }] });
-    const res = await refused(path, body, { status: 400, code: 'invalid_input', fields: ['plannedHours', 'holdingDays', 'squads', 'forces.0.officers'] });
+    const body = planBody(t.clock.now(), {
+      plannedHours: 'four',
+      holdingDays: 2.5,
+      squads: 'waitan',
+      forces: [{ squad: 'waitan', officers: -1, vehicles: 0 }],
+    });
+    const res = await refused(path, body, {
+      status: 400,
+      code: 'invalid_input',
+      fields: ['plannedHours', 'holdingDays', 'squads', 'forces.0.officers'],
+    });
     expect(res.body.error.fields.plannedHours).toContain('number');
   });
 
   it('values outside the lists', async () => {
-    await refused(path, planBody(t.clock.now(), { kind: 'secret', problemSource: 'rumour' }), { status: 400, code: 'invalid_input', fields: ['kind', 'problemSource'] });
+    await refused(path, planBody(t.clock.now(), { kind: 'secret', problemSource: 'rumour' }), {
+      status: 400,
+      code: 'invalid_input',
+      fields: ['kind', 'problemSource'],
+    });
   });
 
   it('a date without an offset, and a date that is not one', async () => {
-    await refused(path, planBody(t.clock.now(), { plannedStart: '2026-11-20 09:00' }), { status: 400, code: 'invalid_input', fields: ['plannedStart'] });
-    await refused(path, planBody(t.clock.now(), { plannedStart: '2026-13-45T25:00:00Z' }), { status: 400, code: 'invalid_input', fields: ['plannedStart'] });
+    await refused(path, planBody(t.clock.now(), { plannedStart: '2026-11-20 09:00' }), {
+      status: 400,
+      code: 'invalid_input',
+      fields: ['plannedStart'],
+    });
+    await refused(path, planBody(t.clock.now(), { plannedStart: '2026-13-45T25:00:00Z' }), {
+      status: 400,
+      code: 'invalid_input',
+      fields: ['plannedStart'],
+    });
   });
 
   it('unknown squad and group codes', async () => {
-    await refused(path, planBody(t.clock.now(), { hostSquad: 'atlantis' }), { status: 400, code: 'invalid_input', fields: ['hostSquad'] });
-    const res = await refused(path, planBody(t.clock.now(), { group: 'nowhere' }), { status: 400, code: 'invalid_input', fields: ['group'] });
+    await refused(path, planBody(t.clock.now(), { hostSquad: 'atlantis' }), {
+      status: 400,
+      code: 'invalid_input',
+      fields: ['hostSquad'],
+    });
+    const res = await refused(path, planBody(t.clock.now(), { group: 'nowhere' }), {
+      status: 400,
+      code: 'invalid_input',
+      fields: ['group'],
+    });
     expect(res.body.error.fields.group).toContain('nowhere');
   });
 
   it('a field the API does not know (a typo is not silently dropped)', async () => {
-    await refused(path, planBody(t.clock.now(), { plannedHour: 5 }), { status: 400, code: 'invalid_input', fields: ['plannedHour'] });
+    await refused(path, planBody(t.clock.now(), { plannedHour: 5 }), {
+      status: 400,
+      code: 'invalid_input',
+      fields: ['plannedHour'],
+    });
   });
 
   it('a huge body', async () => {
-    const res = await refused(path, planBody(t.clock.now(), { situation: 'x'.repeat(400_000) }), { status: 413, code: 'payload_too_large' });
+    const res = await refused(path, planBody(t.clock.now(), { situation: 'x'.repeat(400_000) }), {
+      status: 413,
+      code: 'payload_too_large',
+    });
     expect(res.body.error.message).toBe('请求体过大');
   });
 
   it('a text over its limit', async () => {
-    await refused(path, planBody(t.clock.now(), { title: '长'.repeat(201) }), { status: 400, code: 'invalid_input', fields: ['title'] });
+    await refused(path, planBody(t.clock.now(), { title: '长'.repeat(201) }), {
+      status: 400,
+      code: 'invalid_input',
+      fields: ['title'],
+    });
   });
 
   it('a plan that makes no sense even as a draft is refused by the rule (422)', async () => {
-    const res = await refused(path, planBody(t.clock.now(), { squads: ['waitan', 'yuyuan'], forces: [] }), { status: 422, code: 'rule_violation', fields: ['squads'] });
+    const res = await refused(path, planBody(t.clock.now(), { squads: ['waitan', 'yuyuan'], forces: [] }), {
+      status: 422,
+      code: 'rule_violation',
+      fields: ['squads'],
+    });
     expect(res.body.error.problems[0]).toMatchObject({ code: 'squads_outside_group', rule: 'R3' });
   });
 });
@@ -109,25 +160,45 @@ describe('sending events with bad input', () => {
   const path = () => `/api/v1/operations/${id}/events`;
 
   it('an unknown event type', async () => {
-    await refused(path(), { type: 'TELEPORT', expectedVersion: version }, { status: 400, code: 'invalid_input', fields: ['type'] });
+    await refused(
+      path(),
+      { type: 'TELEPORT', expectedVersion: version },
+      { status: 400, code: 'invalid_input', fields: ['type'] },
+    );
   });
 
   it('no expectedVersion', async () => {
-    await refused(path(), { type: 'COMPLETE', results: resultsBody() }, { status: 400, code: 'invalid_input', fields: ['expectedVersion'] });
+    await refused(
+      path(),
+      { type: 'COMPLETE', results: resultsBody() },
+      { status: 400, code: 'invalid_input', fields: ['expectedVersion'] },
+    );
   });
 
   it('results with wrong types and missing numbers', async () => {
     await refused(
       path(),
-      { type: 'COMPLETE', expectedVersion: version, results: [{ squad: 'waitan', officers: '5', vehicles: 1, handled: 1, goodsDetained: -1 }] },
-      { status: 400, code: 'invalid_input', fields: ['results.0.officers', 'results.0.educated', 'results.0.goodsDetained'] },
+      {
+        type: 'COMPLETE',
+        expectedVersion: version,
+        results: [{ squad: 'waitan', officers: '5', vehicles: 1, handled: 1, goodsDetained: -1 }],
+      },
+      {
+        status: 400,
+        code: 'invalid_input',
+        fields: ['results.0.officers', 'results.0.educated', 'results.0.goodsDetained'],
+      },
     );
   });
 
   it('results for an unknown squad', async () => {
     const results = resultsBody();
     results[0].squad = 'atlantis';
-    await refused(path(), { type: 'COMPLETE', expectedVersion: version, results }, { status: 400, code: 'invalid_input', fields: ['results'] });
+    await refused(
+      path(),
+      { type: 'COMPLETE', expectedVersion: version, results },
+      { status: 400, code: 'invalid_input', fields: ['results'] },
+    );
   });
 
   it('an actual end in the future (422, the field named)', async () => {
@@ -141,20 +212,36 @@ describe('sending events with bad input', () => {
   });
 
   it('a return without a reason, on a plan that is not filed, is refused by the input check first', async () => {
-    await refused(path(), { type: 'RETURN', expectedVersion: version, reason: '   ' }, { status: 400, code: 'invalid_input', fields: ['reason'] }, { as: 'duty' });
+    await refused(
+      path(),
+      { type: 'RETURN', expectedVersion: version, reason: '   ' },
+      { status: 400, code: 'invalid_input', fields: ['reason'] },
+      { as: 'duty' },
+    );
   });
 
   it('an incident of an unknown type', async () => {
     await refused(
       path(),
-      { type: 'LOG_INCIDENT', expectedVersion: version, incidentType: 'alien', severity: 'minor', description: 'x', response: 'y' },
+      {
+        type: 'LOG_INCIDENT',
+        expectedVersion: version,
+        incidentType: 'alien',
+        severity: 'minor',
+        description: 'x',
+        response: 'y',
+      },
       { status: 400, code: 'invalid_input', fields: ['incidentType'] },
       { as: 'waitan.officer' },
     );
   });
 
   it('a record id that is not a number', async () => {
-    await refused('/api/v1/operations/12abc/events', { type: 'FILE', expectedVersion: 1 }, { status: 404, code: 'not_found' });
+    await refused(
+      '/api/v1/operations/12abc/events',
+      { type: 'FILE', expectedVersion: 1 },
+      { status: 404, code: 'not_found' },
+    );
   });
 
   it('after all these refusals the operation is where it was, and then completes', async () => {

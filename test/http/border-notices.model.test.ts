@@ -28,25 +28,55 @@ describe('model-based: every simple path of the border-notice machine (R8), driv
   });
 
   it.each(paths.map((p) => [p.events.join(' → '), p] as const))('%s', async (_name, path) => {
-    const sent = await t.as('waitan.officer').post('/api/v1/border-notices', { location: '九江路·河南中路口', what: '流动摊贩在两中队交界处来回流窜', squads: ['waitan', 'nanjingdonglu'] }).expect(201);
+    const sent = await t
+      .as('waitan.officer')
+      .post('/api/v1/border-notices', {
+        location: '九江路·河南中路口',
+        what: '流动摊贩在两中队交界处来回流窜',
+        squads: ['waitan', 'nanjingdonglu'],
+      })
+      .expect(201);
     const id = sent.body.id as number;
     let version = 1;
     let state = 'sent';
     for (let i = 0; i < path.events.length; i++) {
       const type = path.events[i];
       // What the page offers is what the API takes: the group's squad leader is offered this step, the sender is not.
-      expect((await t.as('nanjingdonglu.leader').get(`/api/v1/border-notices/${id}`).expect(200)).body.allowedEvents).toContain(type);
-      expect((await t.as('waitan.officer').get(`/api/v1/border-notices/${id}`).expect(200)).body.allowedEvents).toEqual([]);
-      const res = await t.as('nanjingdonglu.leader').post(`/api/v1/border-notices/${id}/events`, { type, expectedVersion: version, ...body(type) });
-      expect({ step: i, type, status: res.status, body: res.status === 200 ? undefined : res.body }).toEqual({ step: i, type, status: 200, body: undefined });
+      expect(
+        (await t.as('nanjingdonglu.leader').get(`/api/v1/border-notices/${id}`).expect(200)).body.allowedEvents,
+      ).toContain(type);
+      expect((await t.as('waitan.officer').get(`/api/v1/border-notices/${id}`).expect(200)).body.allowedEvents).toEqual(
+        [],
+      );
+      const res = await t
+        .as('nanjingdonglu.leader')
+        .post(`/api/v1/border-notices/${id}/events`, { type, expectedVersion: version, ...body(type) });
+      expect({ step: i, type, status: res.status, body: res.status === 200 ? undefined : res.body }).toEqual({
+        step: i,
+        type,
+        status: 200,
+        body: undefined,
+      });
       version = res.body.version;
       const shown = (await t.as('commander').get(`/api/v1/border-notices/${id}`).expect(200)).body;
-      expect({ step: i, state: shown.state, version: shown.version, allowed: shown.allowedEvents }).toEqual({ step: i, state: path.states[i], version: i + 2, allowed: [] });
+      expect({ step: i, state: shown.state, version: shown.version, allowed: shown.allowedEvents }).toEqual({
+        step: i,
+        state: path.states[i],
+        version: i + 2,
+        allowed: [],
+      });
       const history = (await t.as('commander').get(`/api/v1/border-notices/${id}/history`).expect(200)).body.items;
       expect(history.at(-1)).toMatchObject({ seq: i + 2, event: type, from: state, to: path.states[i] });
       // What it became exists, made in the same step.
-      if (type === 'TO_PROBLEM') expect((await t.as('duty').get(`/api/v1/problems/${res.body.problemId}`).expect(200)).body).toMatchObject({ source: 'notification', fromNotice: id });
-      if (type === 'TO_PLAN') expect((await t.as('nanjingdonglu.leader').get(`/api/v1/operations/${res.body.operationId}`).expect(200)).body).toMatchObject({ state: 'draft', kind: 'ad_hoc' });
+      if (type === 'TO_PROBLEM')
+        expect((await t.as('duty').get(`/api/v1/problems/${res.body.problemId}`).expect(200)).body).toMatchObject({
+          source: 'notification',
+          fromNotice: id,
+        });
+      if (type === 'TO_PLAN')
+        expect(
+          (await t.as('nanjingdonglu.leader').get(`/api/v1/operations/${res.body.operationId}`).expect(200)).body,
+        ).toMatchObject({ state: 'draft', kind: 'ad_hoc' });
       state = path.states[i];
     }
   });

@@ -21,8 +21,19 @@ afterEach(() => {
   expect(t.logged).toEqual([]);
 });
 
-const caseBody = (operation: number) => ({ reference: `黄浦城管〔2026〕行动第${String(++serial).padStart(3, '0')}号`, partyKind: 'stall', partyName: '流动摊贩王某', violation: '占道经营', location: '中山东一路', operation });
-const decode = (s: string) => s.replace(/&#x([0-9a-f]+);/gi, (_, h) => String.fromCharCode(parseInt(h, 16))).replace(/&amp;/g, '&').replace(/&quot;/g, '"');
+const caseBody = (operation: number) => ({
+  reference: `黄浦城管〔2026〕行动第${String(++serial).padStart(3, '0')}号`,
+  partyKind: 'stall',
+  partyName: '流动摊贩王某',
+  violation: '占道经营',
+  location: '中山东一路',
+  operation,
+});
+const decode = (s: string) =>
+  s
+    .replace(/&#x([0-9a-f]+);/gi, (_, h) => String.fromCharCode(parseInt(h, 16)))
+    .replace(/&amp;/g, '&')
+    .replace(/&quot;/g, '"');
 
 async function cancelled() {
   const { id } = await createOperation(t);
@@ -49,8 +60,12 @@ describe('registering a case from an operation (§3.1, R10)', () => {
       const before = await rowCounts(t);
       const zh = await t.as('waitan.leader').post('/api/v1/cases', caseBody(id));
       expect({ state, status: zh.status }).toEqual({ state, status: 422 });
-      expect(zh.body.error.problems).toEqual([expect.objectContaining({ code: 'case_operation_not_carried_out', field: 'operation', rule: '§3.1' })]);
-      expect(zh.body.error.fields.operation).toBe('该行动尚未实施或已撤销，不能从中登记案件（行动中、固守中、待督察或已办结的行动才可以）');
+      expect(zh.body.error.problems).toEqual([
+        expect.objectContaining({ code: 'case_operation_not_carried_out', field: 'operation', rule: '§3.1' }),
+      ]);
+      expect(zh.body.error.fields.operation).toBe(
+        '该行动尚未实施或已撤销，不能从中登记案件（行动中、固守中、待督察或已办结的行动才可以）',
+      );
       const en = await t.as('waitan.leader').post('/api/v1/cases', caseBody(id)).set('Accept-Language', 'en');
       expect(en.body.error.fields.operation).toMatch(/^That operation was not carried out/);
       expect(await rowCounts(t)).toEqual(before);
@@ -78,7 +93,10 @@ describe('registering a case from an operation (§3.1, R10)', () => {
     expect(other.body.error.problems.map((p: { code: string }) => p.code)).toEqual(['not_participant']);
     const draft = (await createOperation(t)).id;
     const both = await t.as('yuyuan.leader').post('/api/v1/cases', caseBody(draft)).expect(422);
-    expect(both.body.error.problems.map((p: { code: string }) => p.code)).toEqual(['not_participant', 'case_operation_not_carried_out']);
+    expect(both.body.error.problems.map((p: { code: string }) => p.code)).toEqual([
+      'not_participant',
+      'case_operation_not_carried_out',
+    ]);
   });
 });
 
@@ -92,16 +110,27 @@ describe('the “register a case” link on the operation’s page', () => {
       const web = await signIn(t, leader);
       const page = (await web.get(`/operations/${running}`).expect(200)).text;
       expect({ leader, shown: page.includes(link(running)) }).toEqual({ leader, shown: true });
-      expect({ leader, onPaper: (await web.get(`/operations/${draft}`).expect(200)).text.includes(link(draft)) }).toEqual({ leader, onPaper: false });
+      expect({
+        leader,
+        onPaper: (await web.get(`/operations/${draft}`).expect(200)).text.includes(link(draft)),
+      }).toEqual({ leader, onPaper: false });
     }
     for (const user of ['yuyuan.leader', 'waitan.officer', 'duty', 'commander']) {
       const web = await signIn(t, user);
       const page = await web.get(`/operations/${running}`);
-      expect({ user, status: page.status, shown: page.text.includes('data-testid="register-case"') }).toEqual({ user, status: 200, shown: false });
+      expect({ user, status: page.status, shown: page.text.includes('data-testid="register-case"') }).toEqual({
+        user,
+        status: 200,
+        shown: false,
+      });
     }
     // What the link would have led to is refused anyway, with the reason beside the field.
     const outsider = await signIn(t, 'yuyuan.leader');
-    const res = await outsider.post('/cases', { ...caseBody(running), operation: String(running) }, `/cases/new?operation=${running}`);
+    const res = await outsider.post(
+      '/cases',
+      { ...caseBody(running), operation: String(running) },
+      `/cases/new?operation=${running}`,
+    );
     expect(res.status).toBe(422);
     expect(decode(res.text)).toContain('本中队未参加该行动');
   });

@@ -34,7 +34,10 @@ describe('two callers acting on the same version at once', () => {
     expect(history.map((h: { seq: number }) => h.seq)).toEqual([1, 2, 3]);
     expect(['APPROVE', 'RETURN']).toContain(history[2].event);
     // The loser's hash (from the same chain head) never landed: the chain runs on from the winner's.
-    expect((await t.as('duty').get(`/api/v1/operations/${id}/history`).expect(200)).body).toMatchObject({ verified: true, firstBadSeq: null });
+    expect((await t.as('duty').get(`/api/v1/operations/${id}/history`).expect(200)).body).toMatchObject({
+      verified: true,
+      firstBadSeq: null,
+    });
   });
 
   it('editors racing on one record, each retrying after a 409, leave a gap-free chain that verifies', async () => {
@@ -75,11 +78,17 @@ describe('two callers acting on the same version at once', () => {
       );
       expect(burst.filter((r) => r.status === 200)).toHaveLength(1);
       expect(burst.filter((r) => r.status === 409 && r.body.error.code === 'stale_version')).toHaveLength(15);
-      const [row] = await t.services.db.dataSource.query(`SELECT COUNT(*) AS n FROM workflow_history WHERE instance_id = ${id}`);
+      const [row] = await t.services.db.dataSource.query(
+        `SELECT COUNT(*) AS n FROM workflow_history WHERE instance_id = ${id}`,
+      );
       expect(Number(row.n)).toBe(3);
-      const [outbox] = await t.services.db.dataSource.query(`SELECT COUNT(*) AS n FROM outbox WHERE instance_id = ${id} AND topic = 'operation.approved'`);
+      const [outbox] = await t.services.db.dataSource.query(
+        `SELECT COUNT(*) AS n FROM outbox WHERE instance_id = ${id} AND topic = 'operation.approved'`,
+      );
       expect(Number(outbox.n)).toBe(1);
-      expect((await t.as('duty').get(`/api/v1/operations/${id}/history`).expect(200)).body).toMatchObject({ verified: true });
+      expect((await t.as('duty').get(`/api/v1/operations/${id}/history`).expect(200)).body).toMatchObject({
+        verified: true,
+      });
     }
   });
 });

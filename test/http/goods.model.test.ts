@@ -28,7 +28,9 @@ const BODY: Record<string, Record<string, unknown>> = {
 describe('model-based: every simple path of the goods machine, driven through the HTTP API', () => {
   it('finds the paths to each outcome, through approval, extension and a hand-over', () => {
     expect(paths.length).toBeGreaterThanOrEqual(40);
-    expect(new Set(paths.map((p) => p.states.at(-1)))).toEqual(new Set(['held', 'returned', 'confiscated', 'disposed']));
+    expect(new Set(paths.map((p) => p.states.at(-1)))).toEqual(
+      new Set(['held', 'returned', 'confiscated', 'disposed']),
+    );
     // No path disposes of goods before their disposal was approved.
     const disposals = paths.filter((p) => p.events.includes('DISPOSE'));
     expect(disposals.length).toBeGreaterThan(0);
@@ -52,12 +54,24 @@ describe('model-based: every simple path of the goods machine, driven through th
       const item = (await t.as(sender).get(`/api/v1/goods/${id}`).expect(200)).body;
       // allowedEvents, the buttons and the API agree: the event the model takes is offered to its sender.
       expect({ step: i, offered: item.allowedEvents.includes(type) }).toEqual({ step: i, offered: true });
-      const res = await t.as(sender).post(`/api/v1/goods/${id}/events`, { type, expectedVersion: version, ...BODY[type] });
-      expect({ step: i, type, status: res.status, body: res.status === 200 ? undefined : res.body }).toEqual({ step: i, type, status: 200, body: undefined });
+      const res = await t
+        .as(sender)
+        .post(`/api/v1/goods/${id}/events`, { type, expectedVersion: version, ...BODY[type] });
+      expect({ step: i, type, status: res.status, body: res.status === 200 ? undefined : res.body }).toEqual({
+        step: i,
+        type,
+        status: 200,
+        body: undefined,
+      });
       version = res.body.version;
       if (type === 'MOVE') custodian = 'nanjingdonglu';
       const after = (await t.as('commander').get(`/api/v1/goods/${id}`).expect(200)).body;
-      expect({ step: i, state: after.state, version: after.version, custodian: after.custodianSquad }).toEqual({ step: i, state: path.states[i], version: i + 2, custodian });
+      expect({ step: i, state: after.state, version: after.version, custodian: after.custodianSquad }).toEqual({
+        step: i,
+        state: path.states[i],
+        version: i + 2,
+        custodian,
+      });
       const history = (await t.as('commander').get(`/api/v1/goods/${id}/history`).expect(200)).body.items;
       expect(history.at(-1)).toMatchObject({ seq: i + 2, event: type, from: state, to: path.states[i] });
       state = path.states[i];

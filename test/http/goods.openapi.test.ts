@@ -22,13 +22,21 @@ function validator(name: string) {
   ajv.addFormat('date-time', /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/);
   ajv.addFormat('date', /^\d{4}-\d{2}-\d{2}$/);
   // Every schema by its place in the document, so that references (an event union's branches) resolve.
-  for (const [key, schema] of Object.entries(doc.components.schemas)) ajv.addSchema(schema, `#/components/schemas/${key}`);
+  for (const [key, schema] of Object.entries(doc.components.schemas))
+    ajv.addSchema(schema, `#/components/schemas/${key}`);
   return ajv.compile({ $ref: `#/components/schemas/${name}` });
 }
 
 describe('the OpenAPI document agrees with the server on detained goods (R13)', () => {
   it('describes every goods path', () => {
-    for (const path of ['/api/v1/goods', '/api/v1/goods/{id}', '/api/v1/goods/{id}/events', '/api/v1/goods/{id}/history', '/api/v1/goods/{id}/custody', '/api/v1/operations/{id}/goods']) {
+    for (const path of [
+      '/api/v1/goods',
+      '/api/v1/goods/{id}',
+      '/api/v1/goods/{id}/events',
+      '/api/v1/goods/{id}/history',
+      '/api/v1/goods/{id}/custody',
+      '/api/v1/operations/{id}/goods',
+    ]) {
       expect(doc.paths).toHaveProperty([path]);
     }
   });
@@ -36,7 +44,11 @@ describe('the OpenAPI document agrees with the server on detained goods (R13)', 
   it.each<[string, (op: number) => Record<string, unknown>, boolean]>([
     ['a party with two items', (o) => goodsBody(o), true],
     ['no items', (o) => goodsBody(o, { items: [] }), false],
-    ['an item without a unit', (o) => goodsBody(o, { items: [{ description: '桌子', quantity: 1, storagePlace: '仓库' }] }), false],
+    [
+      'an item without a unit',
+      (o) => goodsBody(o, { items: [{ description: '桌子', quantity: 1, storagePlace: '仓库' }] }),
+      false,
+    ],
     ['a party without a stall', (o) => goodsBody(o, { party: { name: '李某' } }), false],
     ['an extra field', (o) => ({ ...goodsBody(o), colour: 'red' }), false],
   ])('NewGoods: %s', async (_label, make, valid) => {

@@ -28,7 +28,16 @@ function expectWhole(html: string) {
 }
 
 describe('the detained-goods pages render for the roles that use them, in both languages', () => {
-  const pages = () => ['/goods', '/goods?state=held&squad=waitan&light=green', `/goods/${items[0]}`, `/goods/${items[1]}`, `/goods/ledger/${op}`, `/goods/print/${op}/1`, `/operations/${op}`, '/'];
+  const pages = () => [
+    '/goods',
+    '/goods?state=held&squad=waitan&light=green',
+    `/goods/${items[0]}`,
+    `/goods/${items[1]}`,
+    `/goods/ledger/${op}`,
+    `/goods/print/${op}/1`,
+    `/operations/${op}`,
+    '/',
+  ];
   it.each(['waitan.leader', 'duty', 'waitan.officer'])('%s', async (user) => {
     for (const locale of ['zh-CN', 'en'] as const) {
       const web = await signIn(t, user, 'liandong-demo', locale);
@@ -101,7 +110,15 @@ describe('forms keep the user’s input on error, the bad fields named', () => {
     const leader = await signIn(t, 'waitan.leader');
     const res = await leader.post(
       '/goods',
-      { operation: String(op), 'party[name]': '赵某', 'party[stall]': '九江路口', 'items[0][description]': '遮阳伞', 'items[0][quantity]': '2', 'items[0][unit]': '把', 'items[0][storagePlace]': '外滩中队仓库' },
+      {
+        operation: String(op),
+        'party[name]': '赵某',
+        'party[stall]': '九江路口',
+        'items[0][description]': '遮阳伞',
+        'items[0][quantity]': '2',
+        'items[0][unit]': '把',
+        'items[0][storagePlace]': '外滩中队仓库',
+      },
       `/goods/new?operation=${op}`,
     );
     expect(res.status).toBe(303);
@@ -112,10 +129,18 @@ describe('forms keep the user’s input on error, the bad fields named', () => {
     const duty = await signIn(t, 'duty');
     const page = await duty.get(`/goods/${items[0]}`).expect(200);
     const version = /name="expectedVersion" value="(\d+)"/.exec(page.text)![1];
-    const res = await duty.post(`/goods/${items[0]}/events/EXTEND`, { expectedVersion: version, reason: '' }, `/goods/${items[0]}`);
+    const res = await duty.post(
+      `/goods/${items[0]}/events/EXTEND`,
+      { expectedVersion: version, reason: '' },
+      `/goods/${items[0]}`,
+    );
     expect(res.status).toBe(400);
     expect(res.text).toContain('data-error-for="reason"');
-    const stale = await duty.post(`/goods/${items[0]}/events/EXTEND`, { expectedVersion: '99', reason: '当事人外出务工' }, `/goods/${items[0]}`);
+    const stale = await duty.post(
+      `/goods/${items[0]}/events/EXTEND`,
+      { expectedVersion: '99', reason: '当事人外出务工' },
+      `/goods/${items[0]}`,
+    );
     expect(stale.status).toBe(409);
     const extendForm = /<details[^>]*id="event-EXTEND"[\s\S]*?<\/details>/.exec(stale.text)![0];
     expect(extendForm).toContain(' open');
@@ -129,7 +154,8 @@ describe('the inbox (R13): items near their limit wait for the custodian’s lea
     const leader = await signIn(t, 'waitan.leader');
     const mine = await leader.get('/').expect(200);
     expectWhole(mine.text);
-    const cards = (html: string) => [...html.matchAll(/<li class="card[^"]*" data-goods="(\d+)"/g)].map((m) => Number(m[1]));
+    const cards = (html: string) =>
+      [...html.matchAll(/<li class="card[^"]*" data-goods="(\d+)"/g)].map((m) => Number(m[1]));
     expect(cards(mine.text)).toEqual(expect.arrayContaining([items[0], items[1]]));
     const duty = await signIn(t, 'duty');
     const theirs = await duty.get('/').expect(200);

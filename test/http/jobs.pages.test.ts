@@ -50,7 +50,9 @@ describe('the jobs page', () => {
     const duty = await signedIn(t, 'duty');
     const page = (await duty.get('/jobs').expect(200)).text;
     for (const job of t.services.jobs.brigadeJobs) {
-      expect(page).toContain(`<tr data-job="${job.name}">\n      <th scope="row">${DICTIONARIES['zh-CN'][`job.${job.name}`]}</th>`);
+      expect(page).toContain(
+        `<tr data-job="${job.name}">\n      <th scope="row">${DICTIONARIES['zh-CN'][`job.${job.name}`]}</th>`,
+      );
       expect(page).toContain(`<td title="${job.description}">${DICTIONARIES['zh-CN'][`job_what.${job.name}`]}</td>`);
     }
     expect(page).not.toMatch(/>job\.[a-z-]+</);
@@ -65,14 +67,19 @@ describe('the jobs page', () => {
     const log = logTable((await duty.get('/jobs').expect(200)).text);
     const row = /<tr class="run-ok" data-run="\d+" data-job="monthly-minimum">[\s\S]*?<\/tr>/.exec(log)![0];
     expect(row).toContain('<td>每月联动次数检查</td>');
-    expect(row).toMatch(/<dl class="run-details"><dt>2026-11<\/dt><dd>联动小组 4；未达标小组 4；新增预警 4<\/dd><\/dl>/);
+    expect(row).toMatch(
+      /<dl class="run-details"><dt>2026-11<\/dt><dd>联动小组 4；未达标小组 4；新增预警 4<\/dd><\/dl>/,
+    );
     expect(log).not.toMatch(/\{&quot;|&quot;:|[{}]/);
   });
 
   it('folds the scheduled runs that found nothing new into one line per job; the log keeps the runs that matter', async () => {
     const duty = await signedIn(t, 'duty');
     const page = (await duty.get('/jobs').expect(200)).text;
-    const routine = /<ul class="routine-runs" data-testid="routine-runs">[\s\S]*?<\/ul>\s*<\/details>\s*<\/li>\s*<\/ul>/.exec(page)![0];
+    const routine =
+      /<ul class="routine-runs" data-testid="routine-runs">[\s\S]*?<\/ul>\s*<\/details>\s*<\/li>\s*<\/ul>/.exec(
+        page,
+      )![0];
     expect(routine).toContain('<summary>固守期满与督察超时：过去 24 小时定时运行 20 次，均正常，无新增处理</summary>');
     // The latest five behind the line, the others only counted.
     expect(routine.match(/<li data-run="\d+">/g)).toHaveLength(5);
@@ -83,8 +90,14 @@ describe('the jobs page', () => {
     expect(page).not.toContain('outbox');
     expect(page).not.toContain(DICTIONARIES['zh-CN']['job.outbox']);
     // A run by hand is always in the log, whatever it found.
-    const ran = await duty.post('/jobs/holding/run').type('form').send({ _csrf: /name="_csrf" value="([^"]+)"/.exec(page)![1] }).expect(200);
-    expect(logTable(ran.text)).toMatch(/data-job="holding"><td>\d+<\/td><td>固守期满与督察超时<\/td>[\s\S]*?手动[\s\S]*?无新情况/);
+    const ran = await duty
+      .post('/jobs/holding/run')
+      .type('form')
+      .send({ _csrf: /name="_csrf" value="([^"]+)"/.exec(page)![1] })
+      .expect(200);
+    expect(logTable(ran.text)).toMatch(
+      /data-job="holding"><td>\d+<\/td><td>固守期满与督察超时<\/td>[\s\S]*?手动[\s\S]*?无新情况/,
+    );
   });
 
   it('counts only the last 24 hours’ routine runs', async () => {

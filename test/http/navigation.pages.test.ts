@@ -35,7 +35,17 @@ function topEntries(nav: string): string[] {
 const hrefs = (nav: string) => new Set([...nav.matchAll(/href="([^"]+)"/g)].map((m) => m[1]));
 
 /** The 14 (and more) links of the old single row, and who saw each (the me.* flags of views/partials/header.hbs before issue 12). */
-const EVERYONE = ['/', '/operations', '/flags', '/compliance', '/problems', '/border-notices', '/goods', '/transfers', '/cases'];
+const EVERYONE = [
+  '/',
+  '/operations',
+  '/flags',
+  '/compliance',
+  '/problems',
+  '/border-notices',
+  '/goods',
+  '/transfers',
+  '/cases',
+];
 const OLD_ROW: Record<string, string[]> = {
   admin: [...EVERYONE, '/admin/users'],
   commander: [...EVERYONE, '/operations/new', '/figures', '/incidents', '/jobs', '/group-plans', '/meetings'],
@@ -83,7 +93,9 @@ describe('the navigation has at most six entries for everyone, and reaches what 
     const later = await signedIn(t, 'duty');
     const withFlags = navOf((await later.get('/operations').expect(200)).text);
     expect(withFlags).toMatch(/<summary>[^<]*<span class="badge" data-testid="flag-count">\d+<\/span><\/summary>/);
-    expect(withFlags).toMatch(/<a href="\/" class="nav-top"[^>]*>[^<]*(<span class="badge" data-testid="inbox-count">\d+<\/span>)?<\/a>/);
+    expect(withFlags).toMatch(
+      /<a href="\/" class="nav-top"[^>]*>[^<]*(<span class="badge" data-testid="inbox-count">\d+<\/span>)?<\/a>/,
+    );
   });
 
   it('the menus are named in the user’s language', async () => {

@@ -38,8 +38,19 @@ describe('the notifications API', () => {
     const no = async (id: number) => (await t.as('duty').get(`/api/v1/operations/${id}`)).body.number.seq;
     expect(await no(second)).toBe((await no(first)) + 1);
     expect(zh.body.items.slice(0, 2)).toEqual([
-      expect.objectContaining({ topic: 'operation.filed', text: `计划已报备：〔2026〕第 ${await no(second)} 号 外滩第二次`, link: `/operations/${second}`, unread: true, readAt: null }),
-      expect.objectContaining({ topic: 'operation.filed', text: `计划已报备：〔2026〕第 ${await no(first)} 号 外滩第一次`, link: `/operations/${first}`, unread: true }),
+      expect.objectContaining({
+        topic: 'operation.filed',
+        text: `计划已报备：〔2026〕第 ${await no(second)} 号 外滩第二次`,
+        link: `/operations/${second}`,
+        unread: true,
+        readAt: null,
+      }),
+      expect.objectContaining({
+        topic: 'operation.filed',
+        text: `计划已报备：〔2026〕第 ${await no(first)} 号 外滩第一次`,
+        link: `/operations/${first}`,
+        unread: true,
+      }),
     ]);
     expect(zh.body.items[0].createdAt).toMatch(/\+08:00$/);
     const en = await t.as('duty').get('/api/v1/notifications').set('Accept-Language', 'en').expect(200);
@@ -75,14 +86,18 @@ describe('the notifications API', () => {
     expect(upTo.body).toEqual({ marked: seen.unread, unread: 1 });
     const all = await t.as('duty').post('/api/v1/notifications/read-all').expect(200);
     expect(all.body).toEqual({ marked: 1, unread: 0 });
-    expect((await t.as('duty').get('/api/v1/notifications?unread=1').expect(200)).body).toMatchObject({ items: [], unread: 0 });
+    expect((await t.as('duty').get('/api/v1/notifications?unread=1').expect(200)).body).toMatchObject({
+      items: [],
+      unread: 0,
+    });
   });
 
   it('pages with a cursor and refuses bad input with the field named', async () => {
     for (let i = 0; i < 3; i++) await filedPlan(`分页 ${i}`);
     const page1 = (await t.as('duty2').get('/api/v1/notifications?limit=2').expect(200)).body;
     expect(page1.items).toHaveLength(2);
-    const page2 = (await t.as('duty2').get(`/api/v1/notifications?limit=2&cursor=${page1.nextCursor}`).expect(200)).body;
+    const page2 = (await t.as('duty2').get(`/api/v1/notifications?limit=2&cursor=${page1.nextCursor}`).expect(200))
+      .body;
     expect(page2.items.map((n: { id: number }) => n.id)).not.toContain(page1.items[0].id);
     const bad = await t.as('duty').get('/api/v1/notifications?unread=maybe&colour=red').expect(400);
     expect(Object.keys(bad.body.error.fields).sort()).toEqual(['colour', 'unread']);
@@ -116,9 +131,15 @@ describe('the bell and the notifications page', () => {
     const web = await signIn(t, 'duty2');
     const page = await web.get('/notifications').expect(200);
     const before = bellCount(page.text)!;
-    const nid = new RegExp(`data-notification="(\\d+)" data-topic="operation.filed">\\s*<a href="/operations/${id}"`).exec(page.text)![1];
+    const nid = new RegExp(
+      `data-notification="(\\d+)" data-topic="operation.filed">\\s*<a href="/operations/${id}"`,
+    ).exec(page.text)![1];
     await web.agent.post(`/notifications/${nid}/read`).type('form').send({ next: '/notifications' }).expect(403);
-    const res = await web.agent.post(`/notifications/${nid}/read`).type('form').send({ _csrf: csrfOf(page.text), next: '/notifications' }).expect(303);
+    const res = await web.agent
+      .post(`/notifications/${nid}/read`)
+      .type('form')
+      .send({ _csrf: csrfOf(page.text), next: '/notifications' })
+      .expect(303);
     expect(res.headers.location).toBe('/notifications');
     const after = await web.get('/notifications').expect(200);
     expect(bellCount(after.text)).toBe(before - 1);
@@ -126,7 +147,11 @@ describe('the bell and the notifications page', () => {
     // Someone else's notification: not found.
     const other = await signIn(t, 'duty');
     const otherPage = await other.get('/notifications').expect(200);
-    await other.agent.post(`/notifications/${nid}/read`).type('form').send({ _csrf: csrfOf(otherPage.text) }).expect(404);
+    await other.agent
+      .post(`/notifications/${nid}/read`)
+      .type('form')
+      .send({ _csrf: csrfOf(otherPage.text) })
+      .expect(404);
   });
 
   it('mark all read empties the bell and says how many; only unread shows none then', async () => {
@@ -139,13 +164,21 @@ describe('the bell and the notifications page', () => {
     const upTo = /name="upTo" value="(\d+)"/.exec(page.text)![1];
     // One arrives while the page is open: marking all does not mark it unseen.
     const late = await filedPlan('页面打开后才到');
-    const res = await web.agent.post('/notifications/read-all').type('form').send({ _csrf: csrfOf(page.text), upTo }).expect(303);
+    const res = await web.agent
+      .post('/notifications/read-all')
+      .type('form')
+      .send({ _csrf: csrfOf(page.text), upTo })
+      .expect(303);
     const done = await web.get(res.headers.location).expect(200);
     expect(done.text).toContain(`Marked ${count} notification(s) as read.`);
     expect(bellCount(done.text)).toBe(1);
     const unread = await web.get('/notifications?unread=1').expect(200);
     expect(unread.text).toContain(`href="/operations/${late}"`);
-    await web.agent.post('/notifications/read-all').type('form').send({ _csrf: csrfOf(unread.text), upTo: /name="upTo" value="(\d+)"/.exec(unread.text)![1] }).expect(303);
+    await web.agent
+      .post('/notifications/read-all')
+      .type('form')
+      .send({ _csrf: csrfOf(unread.text), upTo: /name="upTo" value="(\d+)"/.exec(unread.text)![1] })
+      .expect(303);
     const none = await web.get('/notifications?unread=1').expect(200);
     expect(bellCount(none.text)).toBeNull();
     expect(none.text).toContain('data-testid="notifications-empty"');
@@ -155,11 +188,28 @@ describe('the bell and the notifications page', () => {
   it('a flag’s notification leads to the flag’s page', async () => {
     const huangpu = await t.services.org.brigadeByCode('huangpu');
     await t.services.db.transaction((m) =>
-      t.services.flags.sync(m, huangpu.id, { kind: 'monthly_minimum', periods: ['2026-10'] }, [{ rule: 'R6', kind: 'monthly_minimum', period: '2026-10', groupId: 1, subject: 'g1', figures: { minimum: 2, qualifying: 1 } }], null),
+      t.services.flags.sync(
+        m,
+        huangpu.id,
+        { kind: 'monthly_minimum', periods: ['2026-10'] },
+        [
+          {
+            rule: 'R6',
+            kind: 'monthly_minimum',
+            period: '2026-10',
+            groupId: 1,
+            subject: 'g1',
+            figures: { minimum: 2, qualifying: 1 },
+          },
+        ],
+        null,
+      ),
     );
     await t.services.outbox.drain();
     const web = await signIn(t, 'waitan.leader');
     const page = await web.get('/notifications').expect(200);
-    expect(page.text).toMatch(/<a href="\/flags\/\d+" class="notification-text">预警：北片 2026-10 联动次数未达每月最低要求（R6）<\/a>/);
+    expect(page.text).toMatch(
+      /<a href="\/flags\/\d+" class="notification-text">预警：北片 2026-10 联动次数未达每月最低要求（R6）<\/a>/,
+    );
   });
 });

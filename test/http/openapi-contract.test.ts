@@ -11,16 +11,35 @@ import { contractProblem } from '../support/openapi-contract';
  */
 
 type Json = Record<string, unknown>;
-const doc = openApiDocument() as { paths: Record<string, Record<string, Json>>; components: { schemas: Record<string, Json> } };
+const doc = openApiDocument() as {
+  paths: Record<string, Record<string, Json>>;
+  components: { schemas: Record<string, Json> };
+};
 const METHODS = ['get', 'post', 'patch', 'put', 'delete'];
 const operations = Object.entries(doc.paths).flatMap(([path, item]) =>
   Object.entries(item)
     .filter(([m]) => METHODS.includes(m))
-    .map(([method, op]) => ({ path, method, op: op as { operationId?: string; description?: string; parameters?: Json[]; responses: Record<string, Json> } })),
+    .map(([method, op]) => ({
+      path,
+      method,
+      op: op as { operationId?: string; description?: string; parameters?: Json[]; responses: Record<string, Json> },
+    })),
 );
 
-const me = { username: 'waitan.leader', displayName: '外滩中队长', roles: ['squad_leader'], brigade: 'huangpu', squad: 'waitan', timeZone: 'Asia/Shanghai' };
-const json = (status: number, body: unknown) => ({ status, headers: { 'content-type': 'application/json; charset=utf-8' }, body, text: JSON.stringify(body) });
+const me = {
+  username: 'waitan.leader',
+  displayName: '外滩中队长',
+  roles: ['squad_leader'],
+  brigade: 'huangpu',
+  squad: 'waitan',
+  timeZone: 'Asia/Shanghai',
+};
+const json = (status: number, body: unknown) => ({
+  status,
+  headers: { 'content-type': 'application/json; charset=utf-8' },
+  body,
+  text: JSON.stringify(body),
+});
 
 describe('the check of every answer against the document', () => {
   it('passes a right answer', () => {
@@ -35,19 +54,29 @@ describe('the check of every answer against the document', () => {
   });
 
   it('refuses a field the schema does not name (closed objects) and a wrong type', () => {
-    expect(contractProblem('GET', '/api/v1/me', json(200, { ...me, password: 'x' }))).toContain('must NOT have additional properties');
-    expect(contractProblem('GET', '/api/v1/me', json(200, { ...me, roles: ['emperor'] }))).toContain('/roles/0 must be equal to one of the allowed values');
+    expect(contractProblem('GET', '/api/v1/me', json(200, { ...me, password: 'x' }))).toContain(
+      'must NOT have additional properties',
+    );
+    expect(contractProblem('GET', '/api/v1/me', json(200, { ...me, roles: ['emperor'] }))).toContain(
+      '/roles/0 must be equal to one of the allowed values',
+    );
   });
 
   it('refuses an undocumented status, a body where none is documented, and an undocumented path', () => {
-    expect(contractProblem('GET', '/api/v1/me', json(418, {}))).toContain('status 418 is not among the documented responses');
-    expect(contractProblem('DELETE', '/api/v1/tokens/3', json(204, { revoked: true }))).toContain('the document says no content');
+    expect(contractProblem('GET', '/api/v1/me', json(418, {}))).toContain(
+      'status 418 is not among the documented responses',
+    );
+    expect(contractProblem('DELETE', '/api/v1/tokens/3', json(204, { revoked: true }))).toContain(
+      'the document says no content',
+    );
     expect(contractProblem('DELETE', '/api/v1/tokens/3', { status: 204, headers: {}, body: {}, text: '' })).toBeNull();
     expect(contractProblem('POST', '/api/v1/me', json(200, me))).toContain('no operation POST');
   });
 
   it('takes the literal path before a templated one (/problems/duplicates is not /problems/{id})', () => {
-    expect(contractProblem('GET', '/api/v1/problems/duplicates?category=other&location=x', json(200, { items: [] }))).toBeNull();
+    expect(
+      contractProblem('GET', '/api/v1/problems/duplicates?category=other&location=x', json(200, { items: [] })),
+    ).toBeNull();
   });
 
   it('fails a supertest request whose answer does not match (the jest setup is installed)', async () => {
@@ -55,11 +84,15 @@ describe('the check of every answer against the document', () => {
     app.get('/api/v1/me', (_req, res) => {
       res.json({ ...me, squad: 42 });
     });
-    await expect(request(app).get('/api/v1/me').expect(200)).rejects.toThrow(/OpenAPI contract: GET \/api\/v1\/me → 200 \(getMe\)[\s\S]*\/squad must be string,null/);
+    await expect(request(app).get('/api/v1/me').expect(200)).rejects.toThrow(
+      /OpenAPI contract: GET \/api\/v1\/me → 200 \(getMe\)[\s\S]*\/squad must be string,null/,
+    );
     app.get('/api/v1/brigade', (_req, res) => {
       res.status(500).json({ error: { code: 'internal', message: 'x', fields: {} } });
     });
-    await expect(request(app).get('/api/v1/brigade')).rejects.toThrow(/status 500 is not among the documented responses/);
+    await expect(request(app).get('/api/v1/brigade')).rejects.toThrow(
+      /status 500 is not among the documented responses/,
+    );
   });
 });
 
@@ -77,7 +110,11 @@ describe('the document as a contract', () => {
     const undescribed = operations.flatMap(({ path, method, op }) =>
       Object.entries(op.responses)
         .filter(([status]) => /^2\d\d$/.test(status))
-        .filter(([status, r]) => (status === '204' ? r.content !== undefined : !Object.values((r.content ?? {}) as Record<string, Json>).every((m) => m.schema)))
+        .filter(([status, r]) =>
+          status === '204'
+            ? r.content !== undefined
+            : !Object.values((r.content ?? {}) as Record<string, Json>).every((m) => m.schema),
+        )
         .map(([status]) => `${method} ${path} ${status}`),
     );
     expect(undescribed).toEqual([]);
@@ -96,7 +133,9 @@ describe('the document as a contract', () => {
     const answers = new Set<string>();
     for (const { op } of operations)
       for (const [status, r] of Object.entries(op.responses))
-        if (/^2/.test(status)) for (const m of Object.values((r.content ?? {}) as Record<string, Json>)) answers.add(String((m.schema as Json).$ref ?? '').replace('#/components/schemas/', ''));
+        if (/^2/.test(status))
+          for (const m of Object.values((r.content ?? {}) as Record<string, Json>))
+            answers.add(String((m.schema as Json).$ref ?? '').replace('#/components/schemas/', ''));
     for (const name of answers) if (name && name !== 'NewOperation') walk(doc.components.schemas[name], name);
     expect(open).toEqual([]);
     expect(answers.size).toBeGreaterThan(50);
@@ -107,14 +146,27 @@ describe('the document as a contract', () => {
     const props = (name: string) => Object.keys(s[name].properties as Json);
     expect(props('BorderNotice')).toEqual(expect.arrayContaining(['version', 'allowedEvents']));
     expect(props('BorderNoticeSummary')).not.toContain('version');
-    expect(((s.BorderNoticePage.properties as Json).items as Json).items).toEqual({ $ref: '#/components/schemas/BorderNoticeSummary' });
+    expect(((s.BorderNoticePage.properties as Json).items as Json).items).toEqual({
+      $ref: '#/components/schemas/BorderNoticeSummary',
+    });
     expect(props('Operation').length).toBeGreaterThan(45);
     expect(props('OperationListItem')).not.toContain('allowedEvents');
   });
 
   it('chooses every event union by its type (discriminator)', () => {
-    for (const name of ['Event', 'GroupPlanEvent', 'MeetingEvent', 'HardProblemEvent', 'BorderNoticeEvent', 'GoodsEvent', 'TransferEvent']) {
-      expect({ name, discriminator: doc.components.schemas[name].discriminator }).toEqual({ name, discriminator: { propertyName: 'type', mapping: expect.any(Object) } });
+    for (const name of [
+      'Event',
+      'GroupPlanEvent',
+      'MeetingEvent',
+      'HardProblemEvent',
+      'BorderNoticeEvent',
+      'GoodsEvent',
+      'TransferEvent',
+    ]) {
+      expect({ name, discriminator: doc.components.schemas[name].discriminator }).toEqual({
+        name,
+        discriminator: { propertyName: 'type', mapping: expect.any(Object) },
+      });
       expect(Array.isArray(doc.components.schemas[name].oneOf)).toBe(true);
     }
   });

@@ -21,7 +21,8 @@ function validator(name: string) {
   ajv.addFormat('date-time', /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/);
   ajv.addFormat('date', /^\d{4}-\d{2}-\d{2}$/);
   // Every schema by its place in the document, so that references (an event union's branches) resolve.
-  for (const [key, schema] of Object.entries(doc.components.schemas)) ajv.addSchema(schema, `#/components/schemas/${key}`);
+  for (const [key, schema] of Object.entries(doc.components.schemas))
+    ajv.addSchema(schema, `#/components/schemas/${key}`);
   return ajv.compile({ $ref: `#/components/schemas/${name}` });
 }
 
@@ -29,7 +30,11 @@ describe('the OpenAPI document at /api/openapi.json', () => {
   it('is OpenAPI 3.1 and describes exactly the routes the server has', () => {
     expect(doc).toMatchObject({ openapi: '3.1.0', info: { title: expect.stringContaining('Liandong') } });
     const documented = Object.entries(doc.paths)
-      .flatMap(([path, ops]) => Object.keys(ops).filter((k) => k !== 'parameters').map((m) => `${m.toUpperCase()} ${path}`))
+      .flatMap(([path, ops]) =>
+        Object.keys(ops)
+          .filter((k) => k !== 'parameters')
+          .map((m) => `${m.toUpperCase()} ${path}`),
+      )
       .sort();
     const served = listRoutes(t.app).filter((r) => / \/(api\/|healthz)/.test(r));
     expect(served).toEqual(documented);
@@ -44,7 +49,11 @@ describe('the OpenAPI document at /api/openapi.json', () => {
     ['a plan with hours as text', (now) => ({ ...planBody(now), plannedHours: '4' }), false],
     ['a plan with a bad kind', (now) => ({ ...planBody(now), kind: 'secret' }), false],
     ['a plan with a start without offset', (now) => ({ ...planBody(now), plannedStart: '2026-12-01T09:00:00' }), false],
-    ['a plan with fractional officers', (now) => ({ ...planBody(now), forces: [{ squad: 'waitan', officers: 1.5, vehicles: 0 }] }), false],
+    [
+      'a plan with fractional officers',
+      (now) => ({ ...planBody(now), forces: [{ squad: 'waitan', officers: 1.5, vehicles: 0 }] }),
+      false,
+    ],
     ['a plan naming no hard problems', (now) => ({ ...planBody(now), problems: [] }), true],
     ['a plan naming hard problems by title', (now) => ({ ...planBody(now), problems: ['九江路口'] }), false],
   ];
@@ -68,8 +77,26 @@ describe('the OpenAPI document at /api/openapi.json', () => {
       [{ type: 'COMPLETE', expectedVersion: 4, results: resultsBody() }, true],
       [{ type: 'COMPLETE', expectedVersion: 4, results: [] }, false],
       [{ type: 'COMPLETE', expectedVersion: 4, results: resultsBody(), actualEnd: 'yesterday' }, false],
-      [{ type: 'LOG_HOLDING_CHECK', expectedVersion: 5, date: '2026-11-04', officersOnPost: 2, reboundObserved: false }, true],
-      [{ type: 'LOG_HOLDING_CHECK', expectedVersion: 5, date: '04/11/2026', officersOnPost: 2, reboundObserved: false }, false],
+      [
+        {
+          type: 'LOG_HOLDING_CHECK',
+          expectedVersion: 5,
+          date: '2026-11-04',
+          officersOnPost: 2,
+          reboundObserved: false,
+        },
+        true,
+      ],
+      [
+        {
+          type: 'LOG_HOLDING_CHECK',
+          expectedVersion: 5,
+          date: '04/11/2026',
+          officersOnPost: 2,
+          reboundObserved: false,
+        },
+        false,
+      ],
       [{ type: 'AUDIT_FAIL', expectedVersion: 7, findings: 'x', rectification: 'y', holdingDays: 3 }, true],
       [{ type: 'TELEPORT', expectedVersion: 1 }, false],
       [{ type: 'APPROVE', expectedVersion: 2, note: '同意', extra: 1 }, false],
@@ -84,7 +111,20 @@ describe('the OpenAPI document at /api/openapi.json', () => {
 
   it('documents the event types the machine takes', () => {
     const json = JSON.stringify(doc.components.schemas.Event);
-    for (const type of ['FILE', 'APPROVE', 'RETURN', 'CANCEL', 'START', 'LOG_INCIDENT', 'COMPLETE', 'LOG_HOLDING_CHECK', 'SPOT_CHECK', 'HOLDING_ELAPSED', 'AUDIT_PASS', 'AUDIT_FAIL']) {
+    for (const type of [
+      'FILE',
+      'APPROVE',
+      'RETURN',
+      'CANCEL',
+      'START',
+      'LOG_INCIDENT',
+      'COMPLETE',
+      'LOG_HOLDING_CHECK',
+      'SPOT_CHECK',
+      'HOLDING_ELAPSED',
+      'AUDIT_PASS',
+      'AUDIT_FAIL',
+    ]) {
       expect(json).toContain(`"${type}"`);
     }
   });
@@ -103,7 +143,10 @@ describe('the OpenAPI document at /api/openapi.json', () => {
     await send(t, id, 1, 'FILE');
     const history = (await t.as('duty').get(`/api/v1/operations/${id}/history`).expect(200)).body;
     expect(history).toMatchObject({ verified: true, firstBadSeq: null });
-    expect(history.items.map((h: { hash: string }) => h.hash)).toEqual([expect.stringMatching(/^[0-9a-f]{64}$/), expect.stringMatching(/^[0-9a-f]{64}$/)]);
+    expect(history.items.map((h: { hash: string }) => h.hash)).toEqual([
+      expect.stringMatching(/^[0-9a-f]{64}$/),
+      expect.stringMatching(/^[0-9a-f]{64}$/),
+    ]);
     const validate = validator('History');
     expect({ valid: validate(history), errors: validate.errors }).toEqual({ valid: true, errors: null });
   });

@@ -14,7 +14,8 @@ afterEach(() => {
   expect(t.logged).toEqual([]);
 });
 
-const post = (who: string, id: number, body: Record<string, unknown>) => t.as(who).post(`/api/v1/operations/${id}/events`, body);
+const post = (who: string, id: number, body: Record<string, unknown>) =>
+  t.as(who).post(`/api/v1/operations/${id}/events`, body);
 
 describe('the organisation', () => {
   it('lists the reference squads and groups by code', async () => {
@@ -22,7 +23,10 @@ describe('the organisation', () => {
     const squads = await api.get('/api/v1/squads').expect(200);
     expect(squads.body.items).toHaveLength(17);
     expect(squads.body.items.filter((s: { kind: string }) => s.kind === 'street')).toHaveLength(10);
-    expect(squads.body.items.find((s: { code: string }) => s.code === 'mobile-1')).toMatchObject({ kind: 'mobile', group: null });
+    expect(squads.body.items.find((s: { code: string }) => s.code === 'mobile-1')).toMatchObject({
+      kind: 'mobile',
+      group: null,
+    });
     const groups = await api.get('/api/v1/groups').expect(200);
     expect(groups.body.items.map((g: { code: string }) => g.code)).toEqual(['north', 'oldcity', 'south', 'west']);
     expect(groups.body.items[0].squads).toEqual(['waitan', 'nanjingdonglu', 'nanjinglu-walk', 'bund-scenic']);
@@ -62,7 +66,11 @@ describe('an operation from plan to holding, through the API (the issue’s “d
     expect(res.body).toEqual({ id, event: 'FILE', state: 'filed', version: 2 });
 
     const asDuty = t.as('duty');
-    expect((await asDuty.get(`/api/v1/operations/${id}`).expect(200)).body.allowedEvents.sort()).toEqual(['APPROVE', 'CANCEL', 'RETURN']);
+    expect((await asDuty.get(`/api/v1/operations/${id}`).expect(200)).body.allowedEvents.sort()).toEqual([
+      'APPROVE',
+      'CANCEL',
+      'RETURN',
+    ]);
     res = await post('duty', id, { type: 'APPROVE', expectedVersion: 2 }).expect(200);
     expect(res.body.state).toBe('approved');
 
@@ -70,7 +78,11 @@ describe('an operation from plan to holding, through the API (the issue’s “d
     res = await post('waitan.leader', id, { type: 'START', expectedVersion: 3 }).expect(200);
     expect(res.body.state).toBe('in_progress');
 
-    await post('nanjingdonglu.officer', id, { type: 'LOG_INCIDENT', expectedVersion: 4, ...eventBody('LOG_INCIDENT', t.clock.now()) }).expect(200);
+    await post('nanjingdonglu.officer', id, {
+      type: 'LOG_INCIDENT',
+      expectedVersion: 4,
+      ...eventBody('LOG_INCIDENT', t.clock.now()),
+    }).expect(200);
 
     t.clock.advance(4.5 * HOUR);
     res = await post('waitan.leader', id, { type: 'COMPLETE', expectedVersion: 5, results: resultsBody() }).expect(200);
@@ -87,8 +99,20 @@ describe('an operation from plan to holding, through the API (the issue’s “d
       approvedBy: { username: 'duty' },
     });
     expect(op.results).toHaveLength(3);
-    expect(op.results[0]).toEqual({ squad: 'waitan', officers: 5, vehicles: 1, educated: 10, handled: 2, goodsDetained: 0 });
-    expect(op.incidents).toEqual([expect.objectContaining({ incidentType: 'verbal_abuse', reportedBy: expect.objectContaining({ username: 'nanjingdonglu.officer' }) })]);
+    expect(op.results[0]).toEqual({
+      squad: 'waitan',
+      officers: 5,
+      vehicles: 1,
+      educated: 10,
+      handled: 2,
+      goodsDetained: 0,
+    });
+    expect(op.incidents).toEqual([
+      expect.objectContaining({
+        incidentType: 'verbal_abuse',
+        reportedBy: expect.objectContaining({ username: 'nanjingdonglu.officer' }),
+      }),
+    ]);
     // R12: holding lasts the planned 7 days from the end of the operation.
     expect(Date.parse(op.holdingDeadline) - Date.parse(op.actualEnd)).toBe(7 * 24 * HOUR);
     expect(op.timeLimits.map((d: { kind: string; outcome: string | null }) => [d.kind, d.outcome])).toEqual([
@@ -98,7 +122,16 @@ describe('an operation from plan to holding, through the API (the issue’s “d
     ]);
 
     const history = (await leader.get(`/api/v1/operations/${id}/history`).expect(200)).body.items;
-    expect(history.map((h: { seq: number; event: string; from: string; to: string; actor: string; role: string }) => [h.seq, h.event, h.from, h.to, h.actor, h.role])).toEqual([
+    expect(
+      history.map((h: { seq: number; event: string; from: string; to: string; actor: string; role: string }) => [
+        h.seq,
+        h.event,
+        h.from,
+        h.to,
+        h.actor,
+        h.role,
+      ]),
+    ).toEqual([
       [1, 'CREATE', null, 'draft', 'waitan.leader', 'squad_leader'],
       [2, 'FILE', 'draft', 'filed', 'waitan.leader', 'squad_leader'],
       [3, 'APPROVE', 'filed', 'approved', 'duty', 'duty_officer'],
@@ -119,7 +152,7 @@ describe('each wrong caller and wrong moment gets the documented error', () => {
   });
 
   it('a squad leader cannot draft a plan for another squad (403)', async () => {
-    const res = await (t.as('yuyuan.leader')).post('/api/v1/operations', planBody(t.clock.now())).expect(403);
+    const res = await t.as('yuyuan.leader').post('/api/v1/operations', planBody(t.clock.now())).expect(403);
     expect(res.body.error.reason).toBe('not_lead_squad_leader');
   });
 
@@ -142,13 +175,16 @@ describe('each wrong caller and wrong moment gets the documented error', () => {
     expect(res.body.error.code).toBe('rule_violation');
     expect(res.body.error.fields).toEqual({ plannedHours: expect.stringContaining('4'), contingency: '必填' });
     expect(res.body.error.problems).toEqual(
-      expect.arrayContaining([expect.objectContaining({ code: 'planned_hours_below_minimum', rule: 'R6', field: 'plannedHours' })]),
+      expect.arrayContaining([
+        expect.objectContaining({ code: 'planned_hours_below_minimum', rule: 'R6', field: 'plannedHours' }),
+      ]),
     );
   });
 
   it('English is answered to those who ask for it', async () => {
     const { id } = await createOperation(t);
-    const res = await (t.as('nanjingdonglu.leader'))
+    const res = await t
+      .as('nanjingdonglu.leader')
       .post(`/api/v1/operations/${id}/events`, { type: 'FILE', expectedVersion: 1 })
       .set('Accept-Language', 'en-GB,en;q=0.9')
       .expect(403);
@@ -175,16 +211,27 @@ describe('each wrong caller and wrong moment gets the documented error', () => {
     t.clock.advance(24 * HOUR);
     v = await send(t, id, v, 'START');
     t.clock.advance(3.5 * HOUR);
-    const refused = await post('waitan.leader', id, { type: 'COMPLETE', expectedVersion: v, results: resultsBody() }).expect(422);
-    expect(refused.body.error.problems).toEqual([expect.objectContaining({ code: 'short_reason_required', rule: 'R6', field: 'shortReason' })]);
-    await post('waitan.leader', id, { type: 'COMPLETE', expectedVersion: v, results: resultsBody(), shortReason: '暴雨提前收队' }).expect(200);
-    const op = (await (t.as('duty')).get(`/api/v1/operations/${id}`)).body;
+    const refused = await post('waitan.leader', id, {
+      type: 'COMPLETE',
+      expectedVersion: v,
+      results: resultsBody(),
+    }).expect(422);
+    expect(refused.body.error.problems).toEqual([
+      expect.objectContaining({ code: 'short_reason_required', rule: 'R6', field: 'shortReason' }),
+    ]);
+    await post('waitan.leader', id, {
+      type: 'COMPLETE',
+      expectedVersion: v,
+      results: resultsBody(),
+      shortReason: '暴雨提前收队',
+    }).expect(200);
+    const op = (await t.as('duty').get(`/api/v1/operations/${id}`)).body;
     expect(op).toMatchObject({ actualHours: 3.5, countsTowardMinimum: false, shortReason: '暴雨提前收队' });
   });
 
   it('an unknown operation is 404, and so is one of another brigade', async () => {
-    expect((await (t.as('duty')).get('/api/v1/operations/999999').expect(404)).body.error.code).toBe('not_found');
-    await (t.as('duty')).get('/api/v1/operations/abc').expect(404);
+    expect((await t.as('duty').get('/api/v1/operations/999999').expect(404)).body.error.code).toBe('not_found');
+    await t.as('duty').get('/api/v1/operations/abc').expect(404);
   });
 });
 
@@ -193,17 +240,36 @@ describe('the end of holding, audit and its failure', () => {
     const { id, version } = await createOperationInHolding();
     const system = await systemActorOf(t);
     const wf = t.services.workflows.operation;
-    await expect(t.services.engine.send(wf, id, system, { type: 'HOLDING_ELAPSED' })).rejects.toMatchObject({ code: 'rule_violation' });
+    await expect(t.services.engine.send(wf, id, system, { type: 'HOLDING_ELAPSED' })).rejects.toMatchObject({
+      code: 'rule_violation',
+    });
     t.clock.advance(8 * 24 * HOUR);
-    const ended = await t.services.engine.send(wf, id, system, { type: 'HOLDING_ELAPSED' }, { expectedVersion: version });
+    const ended = await t.services.engine.send(
+      wf,
+      id,
+      system,
+      { type: 'HOLDING_ELAPSED' },
+      { expectedVersion: version },
+    );
     expect(ended.state).toBe('awaiting_audit');
-    await post('inspector', id, { type: 'AUDIT_FAIL', expectedVersion: ended.version, findings: '两个岗点无人', rectification: '每日增派两人', holdingDays: 3 }).expect(200);
-    const again = (await (t.as('duty')).get(`/api/v1/operations/${id}`)).body;
+    await post('inspector', id, {
+      type: 'AUDIT_FAIL',
+      expectedVersion: ended.version,
+      findings: '两个岗点无人',
+      rectification: '每日增派两人',
+      holdingDays: 3,
+    }).expect(200);
+    const again = (await t.as('duty').get(`/api/v1/operations/${id}`)).body;
     expect(again).toMatchObject({ state: 'holding', holdingRound: 2 });
     t.clock.advance(3 * 24 * HOUR);
     const v = (await t.services.engine.send(wf, id, system, { type: 'HOLDING_ELAPSED' })).version;
-    await post('inspector', id, { type: 'AUDIT_PASS', expectedVersion: v, findings: '整改到位', coverageReason: '整改期间督察每日暗访' }).expect(200);
-    const closed = (await (t.as('duty')).get(`/api/v1/operations/${id}`)).body;
+    await post('inspector', id, {
+      type: 'AUDIT_PASS',
+      expectedVersion: v,
+      findings: '整改到位',
+      coverageReason: '整改期间督察每日暗访',
+    }).expect(200);
+    const closed = (await t.as('duty').get(`/api/v1/operations/${id}`)).body;
     expect(closed.state).toBe('closed');
     expect(closed.allowedEvents).toEqual([]);
     expect(closed.holdingRecords.map((h: { kind: string; round: number }) => [h.kind, h.round])).toEqual([
@@ -221,7 +287,9 @@ describe('listing operations', () => {
     const first = (await api.get('/api/v1/operations?state=draft&group=north&limit=2').expect(200)).body;
     expect(first.items).toHaveLength(2);
     expect(first.items[0].id).toBeGreaterThan(first.items[1].id);
-    const second = (await api.get(`/api/v1/operations?state=draft&group=north&limit=2&cursor=${first.nextCursor}`).expect(200)).body;
+    const second = (
+      await api.get(`/api/v1/operations?state=draft&group=north&limit=2&cursor=${first.nextCursor}`).expect(200)
+    ).body;
     expect(second.items[0].id).toBeLessThan(first.items[1].id);
     const all: number[] = [];
     let cursor: string | null = null;
@@ -255,9 +323,21 @@ describe('editing a draft', () => {
   it('the lead squad edits the draft with PATCH; other squads may not; a filed plan may not be edited', async () => {
     const { id } = await createOperation(t);
     const leader = t.as('waitan.leader');
-    const edited = (await leader.patch(`/api/v1/operations/${id}`, { expectedVersion: 1, title: '修订后的标题', plannedHours: 5 }).expect(200)).body;
-    expect(edited).toMatchObject({ title: '修订后的标题', plannedHours: 5, version: 2, squads: ['waitan', 'nanjingdonglu', 'bund-scenic'] });
-    await (t.as('nanjingdonglu.leader')).patch(`/api/v1/operations/${id}`, { expectedVersion: 2, title: 'x' }).expect(403);
+    const edited = (
+      await leader
+        .patch(`/api/v1/operations/${id}`, { expectedVersion: 1, title: '修订后的标题', plannedHours: 5 })
+        .expect(200)
+    ).body;
+    expect(edited).toMatchObject({
+      title: '修订后的标题',
+      plannedHours: 5,
+      version: 2,
+      squads: ['waitan', 'nanjingdonglu', 'bund-scenic'],
+    });
+    await t
+      .as('nanjingdonglu.leader')
+      .patch(`/api/v1/operations/${id}`, { expectedVersion: 2, title: 'x' })
+      .expect(403);
     await send(t, id, 2, 'FILE');
     const refused = await leader.patch(`/api/v1/operations/${id}`, { expectedVersion: 3, title: 'y' }).expect(409);
     expect(refused.body.error.code).toBe('event_not_accepted');
@@ -265,11 +345,19 @@ describe('editing a draft', () => {
 
   it('a designated commander must be a squad leader or a commander (R4)', async () => {
     const { id } = await createOperation(t);
-    const res = await post('commander', id, { type: 'DESIGNATE_COMMANDER', expectedVersion: 1, commander: 'waitan.officer' }).expect(422);
+    const res = await post('commander', id, {
+      type: 'DESIGNATE_COMMANDER',
+      expectedVersion: 1,
+      commander: 'waitan.officer',
+    }).expect(422);
     expect(res.body.error.problems[0]).toMatchObject({ code: 'not_eligible_commander', rule: 'R4' });
     await post('commander', id, { type: 'DESIGNATE_COMMANDER', expectedVersion: 1, commander: 'nobody' }).expect(400);
-    await post('commander', id, { type: 'DESIGNATE_COMMANDER', expectedVersion: 1, commander: 'nanjingdonglu.leader' }).expect(200);
-    const op = (await (t.as('duty')).get(`/api/v1/operations/${id}`)).body;
+    await post('commander', id, {
+      type: 'DESIGNATE_COMMANDER',
+      expectedVersion: 1,
+      commander: 'nanjingdonglu.leader',
+    }).expect(200);
+    const op = (await t.as('duty').get(`/api/v1/operations/${id}`)).body;
     expect(op.commanders).toEqual([{ username: 'nanjingdonglu.leader', displayName: '南京东路中队领导' }]);
   });
 });

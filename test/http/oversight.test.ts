@@ -31,20 +31,36 @@ describe('flags in the API', () => {
     expect(groups).toEqual(['oldcity', 'south', 'west']);
     const oldcity = res.body.items.find((f: { group: string }) => f.group === 'oldcity');
     expect(oldcity).toMatchObject({ rule: 'R6', kind: 'monthly_minimum', period: '2026-11', status: 'open' });
-    expect(oldcity.summary).toMatch(/老城厢本月达标联动 1 次，应不少于 2 次；〔2026〕第 \d+ 号 \S+（5 小时）计入；〔2026〕第 \d+ 号 \S+ 不计入：实际 3.5 小时，不足 4 小时/);
-    const west = (await t.as('duty').get('/api/v1/flags?group=west').set('Accept-Language', 'en').expect(200)).body.items[0];
+    expect(oldcity.summary).toMatch(
+      /老城厢本月达标联动 1 次，应不少于 2 次；〔2026〕第 \d+ 号 \S+（5 小时）计入；〔2026〕第 \d+ 号 \S+ 不计入：实际 3.5 小时，不足 4 小时/,
+    );
+    const west = (await t.as('duty').get('/api/v1/flags?group=west').set('Accept-Language', 'en').expect(200)).body
+      .items[0];
     expect(west.summary).toMatch(/West: 0 of 2 qualifying operations; No. \d+\/2026 \S+ did not count: ad-hoc/);
-    expect((await t.as('duty').get('/api/v1/flags?group=atlantis').expect(400)).body.error.fields).toHaveProperty('group');
-    expect((await t.as('duty').get('/api/v1/flags?status=maybe').expect(400)).body.error.fields).toHaveProperty('status');
+    expect((await t.as('duty').get('/api/v1/flags?group=atlantis').expect(400)).body.error.fields).toHaveProperty(
+      'group',
+    );
+    expect((await t.as('duty').get('/api/v1/flags?status=maybe').expect(400)).body.error.fields).toHaveProperty(
+      'status',
+    );
   });
 
   it('a manager resolves a flag with a note; others are refused; an empty note is refused naming it', async () => {
     const [flag] = (await t.as('duty').get('/api/v1/flags?group=south').expect(200)).body.items;
-    expect((await t.as('bansongyuanlu.leader').post(`/api/v1/flags/${flag.id}/resolve`, { note: 'x' }).expect(403)).body.error.reason).toBe('not_manager');
-    expect((await t.as('duty').post(`/api/v1/flags/${flag.id}/resolve`, { note: ' ' }).expect(400)).body.error.fields).toHaveProperty('note');
-    const done = (await t.as('commander').post(`/api/v1/flags/${flag.id}/resolve`, { note: '南片承担专项保障' }).expect(200)).body;
+    expect(
+      (await t.as('bansongyuanlu.leader').post(`/api/v1/flags/${flag.id}/resolve`, { note: 'x' }).expect(403)).body
+        .error.reason,
+    ).toBe('not_manager');
+    expect(
+      (await t.as('duty').post(`/api/v1/flags/${flag.id}/resolve`, { note: ' ' }).expect(400)).body.error.fields,
+    ).toHaveProperty('note');
+    const done = (
+      await t.as('commander').post(`/api/v1/flags/${flag.id}/resolve`, { note: '南片承担专项保障' }).expect(200)
+    ).body;
     expect(done).toMatchObject({ status: 'resolved', resolvedBy: 'commander', resolutionNote: '南片承担专项保障' });
-    expect((await t.as('duty').post(`/api/v1/flags/${flag.id}/resolve`, { note: 'again' }).expect(422)).body.error.code).toBe('rule_violation');
+    expect(
+      (await t.as('duty').post(`/api/v1/flags/${flag.id}/resolve`, { note: 'again' }).expect(422)).body.error.code,
+    ).toBe('rule_violation');
   });
 });
 
@@ -52,9 +68,15 @@ describe('compliance in the API', () => {
   it('gives each group’s qualifying operations per month of the year, met or missed, with flags', async () => {
     const res = (await t.as('waitan.leader').get('/api/v1/compliance?year=2026').expect(200)).body;
     expect(res.months).toHaveLength(12);
-    const cell = (g: string, m: string) => res.groups.find((x: { group: string }) => x.group === g).months.find((c: { month: string }) => c.month === m);
+    const cell = (g: string, m: string) =>
+      res.groups.find((x: { group: string }) => x.group === g).months.find((c: { month: string }) => c.month === m);
     expect(cell('north', '2026-11')).toMatchObject({ qualifying: 2, status: 'met', flags: [] });
-    expect(cell('oldcity', '2026-11')).toMatchObject({ qualifying: 1, notCounting: 1, status: 'missed', flags: [expect.objectContaining({ kind: 'monthly_minimum', status: 'open' })] });
+    expect(cell('oldcity', '2026-11')).toMatchObject({
+      qualifying: 1,
+      notCounting: 1,
+      status: 'missed',
+      flags: [expect.objectContaining({ kind: 'monthly_minimum', status: 'open' })],
+    });
     expect(cell('north', '2026-12')).toMatchObject({ status: 'open' });
     expect(cell('north', '2026-10')).toMatchObject({ status: 'before' });
   });
@@ -72,14 +94,19 @@ describe('compliance in the API', () => {
 describe('jobs in the API', () => {
   it('managers list the jobs with their latest runs and run one by hand; others may not', async () => {
     const list = (await t.as('duty').get('/api/v1/jobs').expect(200)).body;
-    expect(list.items.map((j: { name: string }) => j.name)).toEqual(expect.arrayContaining(['monthly-minimum', 'holding', 'time-limits']));
+    expect(list.items.map((j: { name: string }) => j.name)).toEqual(
+      expect.arrayContaining(['monthly-minimum', 'holding', 'time-limits']),
+    );
     expect(list.runs[0]).toMatchObject({ job: 'monthly-minimum', via: 'cli', status: 'ok' });
     const run = (await t.as('commander').post('/api/v1/jobs/time-limits/run', {}).expect(200)).body;
     expect(run).toMatchObject({ job: 'time-limits', status: 'ok' });
     await t.as('waitan.leader').get('/api/v1/jobs').expect(403);
     await t.as('inspector').post('/api/v1/jobs/holding/run', {}).expect(403);
     await t.as('duty').post('/api/v1/jobs/nothing/run', {}).expect(404);
-    expect((await t.as('duty').post('/api/v1/jobs/monthly-minimum/run', { period: '2026-13' }).expect(400)).body.error.fields).toHaveProperty('period');
+    expect(
+      (await t.as('duty').post('/api/v1/jobs/monthly-minimum/run', { period: '2026-13' }).expect(400)).body.error
+        .fields,
+    ).toHaveProperty('period');
   });
 });
 
@@ -102,11 +129,21 @@ describe('oversight pages', () => {
     const leader = await signedIn(t, 'yuyuan.leader');
     const leaderPage = (await leader.get(`/flags/${flag.id}`).expect(200)).text;
     expect(leaderPage).not.toContain('data-testid="resolve-form"');
-    await leader.post(`/flags/${flag.id}/resolve`).type('form').send({ _csrf: csrfOf(leaderPage), note: '自己销号' }).expect(403);
-    const empty = await duty.post(`/flags/${flag.id}/resolve`).type('form').send({ _csrf: csrfOf(page), note: '' });
+    await leader
+      .post(`/flags/${flag.id}/resolve`)
+      .type('form')
+      .send({ _csrf: csrfOf(leaderPage), note: '自己销号' })
+      .expect(403);
+    const empty = await duty
+      .post(`/flags/${flag.id}/resolve`)
+      .type('form')
+      .send({ _csrf: csrfOf(page), note: '' });
     expect(empty.status).toBe(400);
     expect(empty.text).toMatch(/data-error-for="note">必填/);
-    const ok = await duty.post(`/flags/${flag.id}/resolve`).type('form').send({ _csrf: csrfOf(page), note: '已约谈老城厢小组，12 月补足' });
+    const ok = await duty
+      .post(`/flags/${flag.id}/resolve`)
+      .type('form')
+      .send({ _csrf: csrfOf(page), note: '已约谈老城厢小组，12 月补足' });
     expect(ok.status).toBe(303);
     const after = (await duty.get(`/flags/${flag.id}`).expect(200)).text;
     expect(after).toContain('已约谈老城厢小组，12 月补足');
@@ -124,9 +161,15 @@ describe('oversight pages', () => {
 
   it('the jobs page is for managers: it runs a job and shows the run in the log', async () => {
     const page = (await duty.get('/jobs').expect(200)).text;
-    const res = await duty.post('/jobs/holding/run').type('form').send({ _csrf: csrfOf(page) }).expect(200);
+    const res = await duty
+      .post('/jobs/holding/run')
+      .type('form')
+      .send({ _csrf: csrfOf(page) })
+      .expect(200);
     expect(res.text).toMatch(/“固守期满与督察超时”已运行：发现 \d+，处理 \d+/);
-    expect(res.text).toMatch(/data-testid="job-log">[\s\S]*data-job="holding"><td>\d+<\/td><td>固守期满与督察超时<\/td>[\s\S]*手动/);
+    expect(res.text).toMatch(
+      /data-testid="job-log">[\s\S]*data-job="holding"><td>\d+<\/td><td>固守期满与督察超时<\/td>[\s\S]*手动/,
+    );
     const leader = await signedIn(t, 'waitan.leader');
     await leader.get('/jobs').expect(403);
   });

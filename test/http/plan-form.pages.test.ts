@@ -24,12 +24,16 @@ afterEach(() => {
 const planForm = (over: Record<string, unknown> = {}) => planFormFields(t.clock.now(), over);
 
 const count = async () => Number((await t.services.db.dataSource.query('SELECT COUNT(*) AS n FROM operations'))[0].n);
-const errorFor = (html: string, field: string) => new RegExp(`data-error-for="${field}">([^<]*)<`).exec(html)?.[1] ?? null;
+const errorFor = (html: string, field: string) =>
+  new RegExp(`data-error-for="${field}">([^<]*)<`).exec(html)?.[1] ?? null;
 
 describe('保存并报备: save and file in one step', () => {
   it('a complete plan is saved and filed at once, and gets the brigade’s number', async () => {
     const leader = await signedIn(t, 'waitan.leader');
-    const res = await submitForm(leader, '/operations/new', '/operations', { ...planForm({ title: '一步报备的计划' }), intent: 'file' });
+    const res = await submitForm(leader, '/operations/new', '/operations', {
+      ...planForm({ title: '一步报备的计划' }),
+      intent: 'file',
+    });
     expect(res.status).toBe(303);
     expect(res.headers.location).toMatch(/^\/operations\/\d+\?done=saved_and_filed$/);
     const id = Number(/\/operations\/(\d+)/.exec(res.headers.location)![1]);
@@ -44,7 +48,13 @@ describe('保存并报备: save and file in one step', () => {
     const leader = await signedIn(t, 'waitan.leader');
     const before = await count();
     const res = await submitForm(leader, '/operations/new', '/operations', {
-      ...planForm({ title: '缺项的计划', holdingPlan: '', command: '   ', plannedHours: 'abc', mission: '清除无证设摊' }),
+      ...planForm({
+        title: '缺项的计划',
+        holdingPlan: '',
+        command: '   ',
+        plannedHours: 'abc',
+        mission: '清除无证设摊',
+      }),
       intent: 'file',
     });
     expect(res.status).toBe(400);
@@ -68,7 +78,10 @@ describe('保存并报备: save and file in one step', () => {
   it('a plan whose only fault is a rule of filing is refused with 422, all its problems named, nothing saved', async () => {
     const leader = await signedIn(t, 'waitan.leader');
     const before = await count();
-    const res = await submitForm(leader, '/operations/new', '/operations', { ...planForm({ situation: '', goodsArrangements: '', plannedHours: '3' }), intent: 'file' });
+    const res = await submitForm(leader, '/operations/new', '/operations', {
+      ...planForm({ situation: '', goodsArrangements: '', plannedHours: '3' }),
+      intent: 'file',
+    });
     expect(res.status).toBe(422);
     expect(await count()).toBe(before);
     expect(errorFor(res.text, 'situation')).toBe('必填');
@@ -78,7 +91,10 @@ describe('保存并报备: save and file in one step', () => {
 
   it('saving a draft keeps it as a draft, however incomplete, and its page shows the checklist', async () => {
     const leader = await signedIn(t, 'waitan.leader');
-    const res = await submitForm(leader, '/operations/new', '/operations', { ...planForm({ title: '只存草稿', holdingPlan: '' }), intent: 'save' });
+    const res = await submitForm(leader, '/operations/new', '/operations', {
+      ...planForm({ title: '只存草稿', holdingPlan: '' }),
+      intent: 'save',
+    });
     expect(res.status).toBe(303);
     const id = Number(/\/operations\/(\d+)/.exec(res.headers.location)![1]);
     expect((await t.as('duty').get(`/api/v1/operations/${id}`)).body).toMatchObject({ state: 'draft', number: null });
@@ -91,13 +107,30 @@ describe('保存并报备: save and file in one step', () => {
   it('an edit saved and filed in one step files the draft; refused, the draft is as it was', async () => {
     const leader = await signedIn(t, 'waitan.leader');
     const { id } = await createOperation(t, { holdingPlan: '' });
-    const refused = await submitForm(leader, `/operations/${id}/edit`, `/operations/${id}/edit`, { ...planForm({ title: '改了标题', holdingPlan: '' }), expectedVersion: '1', intent: 'file' });
+    const refused = await submitForm(leader, `/operations/${id}/edit`, `/operations/${id}/edit`, {
+      ...planForm({ title: '改了标题', holdingPlan: '' }),
+      expectedVersion: '1',
+      intent: 'file',
+    });
     expect(refused.status).toBe(422);
     expect(errorFor(refused.text, 'holdingPlan')).toBe('必填');
-    expect((await t.as('duty').get(`/api/v1/operations/${id}`)).body).toMatchObject({ state: 'draft', version: 1, title: '中山东一路无证设摊联合整治' });
-    const ok = await submitForm(leader, `/operations/${id}/edit`, `/operations/${id}/edit`, { ...planForm({ title: '改了标题', holdingPlan: '每日固守' }), expectedVersion: '1', intent: 'file' });
+    expect((await t.as('duty').get(`/api/v1/operations/${id}`)).body).toMatchObject({
+      state: 'draft',
+      version: 1,
+      title: '中山东一路无证设摊联合整治',
+    });
+    const ok = await submitForm(leader, `/operations/${id}/edit`, `/operations/${id}/edit`, {
+      ...planForm({ title: '改了标题', holdingPlan: '每日固守' }),
+      expectedVersion: '1',
+      intent: 'file',
+    });
     expect(ok.status).toBe(303);
-    expect((await t.as('duty').get(`/api/v1/operations/${id}`)).body).toMatchObject({ state: 'filed', version: 3, title: '改了标题', holdingPlan: '每日固守' });
+    expect((await t.as('duty').get(`/api/v1/operations/${id}`)).body).toMatchObject({
+      state: 'filed',
+      version: 3,
+      title: '改了标题',
+      holdingPlan: '每日固守',
+    });
   });
 });
 
@@ -124,7 +157,9 @@ describe('a plan no longer a draft, and one returned', () => {
     expect(card).toContain(`href="/operations/${id}/edit"`);
     expect(card).toContain('修改后重新报备');
     const edit = (await leader.get(`/operations/${id}/edit`)).text;
-    expect(edit).toMatch(/data-testid="return-reason"><strong>勤务指挥科退回修改，原因：<\/strong> 请补充南京东路口岗点分工/);
+    expect(edit).toMatch(
+      /data-testid="return-reason"><strong>勤务指挥科退回修改，原因：<\/strong> 请补充南京东路口岗点分工/,
+    );
     expect(fieldValue(edit, 'title')).toBe('中山东一路无证设摊联合整治');
     void v;
   });
@@ -152,7 +187,9 @@ describe('what the rules decided, on the record’s page', () => {
     t.clock.set(sh(`${days[1]}T10:00:00`));
     v = await send(t, id, v, 'LOG_HOLDING_CHECK', { date: days[1] });
     t.clock.set(sh(`${days.at(-1)}T15:00:00`));
-    await t.services.engine.send(t.services.workflows.operation, id, await systemActorOf(t), { type: 'HOLDING_ELAPSED' });
+    await t.services.engine.send(t.services.workflows.operation, id, await systemActorOf(t), {
+      type: 'HOLDING_ELAPSED',
+    });
     const inspector = await signedIn(t, 'inspector');
     const page = (await inspector.get(`/operations/${id}`)).text;
     const form = /<form[^>]*data-event="AUDIT_PASS"[\s\S]*?<\/form>/.exec(page)![0];
@@ -160,7 +197,14 @@ describe('what the rules decided, on the record’s page', () => {
     expect(form).toContain('固守期 8 天，已登记 1 天（13%）');
     expect(form).toContain('低于 80%');
     expect(form).toContain('name="coverageReason"');
-    const refused = await inspector.post(`/operations/${id}/events/AUDIT_PASS`).type('form').send({ _csrf: /name="_csrf" value="([^"]+)"/.exec(page)![1], expectedVersion: String(v + 1), findings: '现场整洁' });
+    const refused = await inspector
+      .post(`/operations/${id}/events/AUDIT_PASS`)
+      .type('form')
+      .send({
+        _csrf: /name="_csrf" value="([^"]+)"/.exec(page)![1],
+        expectedVersion: String(v + 1),
+        findings: '现场整洁',
+      });
     expect(refused.status).toBe(422);
     expect(errorFor(refused.text, 'coverageReason')).toBe('固守登记仅覆盖 1/8 天，低于 80%，通过须说明原因');
     expect(fieldValue(refused.text, 'findings')).toBe('现场整洁');

@@ -19,7 +19,8 @@ function validator(name: string) {
   ajv.addFormat('date-time', /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/);
   ajv.addFormat('date', /^\d{4}-\d{2}-\d{2}$/);
   // Every schema by its place in the document, so that references (an event union's branches) resolve.
-  for (const [key, schema] of Object.entries(doc.components.schemas)) ajv.addSchema(schema, `#/components/schemas/${key}`);
+  for (const [key, schema] of Object.entries(doc.components.schemas))
+    ajv.addSchema(schema, `#/components/schemas/${key}`);
   return ajv.compile({ $ref: `#/components/schemas/${name}` });
 }
 
@@ -30,20 +31,33 @@ describe('the OpenAPI document agrees with the server on plans (R5) and meetings
     ['a plan without a month', { group: 'west' }, false],
     ['a plan for month 13', { group: 'west', month: '2026-13' }, false],
     ['a planned operation without a day', { group: 'west', month: '2026-12', operations: [{ title: 'x' }] }, false],
-    ['a plan with an extra field', { ...groupPlanBody('2027-01', { group: 'oldcity', operations: [] }), colour: 'red' }, false],
+    [
+      'a plan with an extra field',
+      { ...groupPlanBody('2027-01', { group: 'oldcity', operations: [] }), colour: 'red' },
+      false,
+    ],
   ])('NewGroupPlan: %s', async (_label, body, valid) => {
     expect(validator('NewGroupPlan')(body)).toBe(valid);
-    const leader = { north: 'waitan', oldcity: 'yuyuan', south: 'wuliqiao', west: 'xintiandi' }[String(body.group)] ?? 'waitan';
+    const leader =
+      { north: 'waitan', oldcity: 'yuyuan', south: 'wuliqiao', west: 'xintiandi' }[String(body.group)] ?? 'waitan';
     const res = await t.as(`${leader}.leader`).post('/api/v1/group-plans', body);
     expect({ status: res.status, refusedAsInput: res.status === 400 }).toMatchObject({ refusedAsInput: !valid });
     if (valid) expect(validator('GroupPlan')(res.body)).toBe(true);
   });
 
   it.each<[string, Record<string, unknown>, boolean]>([
-    ['a group meeting', { kind: 'group', group: 'north', plannedStart: sh('2026-11-20T14:00:00'), agenda: '联动内容' }, true],
+    [
+      'a group meeting',
+      { kind: 'group', group: 'north', plannedStart: sh('2026-11-20T14:00:00'), agenda: '联动内容' },
+      true,
+    ],
     ['an HQ meeting', { kind: 'hq_summary', plannedStart: sh('2026-12-20T09:00:00'), agenda: '总结' }, true],
     ['a meeting without an agenda', { kind: 'group', group: 'north', plannedStart: sh('2026-11-20T14:00:00') }, false],
-    ['a meeting at a local time without offset', { kind: 'group', group: 'north', plannedStart: '2026-11-20T14:00:00', agenda: 'x' }, false],
+    [
+      'a meeting at a local time without offset',
+      { kind: 'group', group: 'north', plannedStart: '2026-11-20T14:00:00', agenda: 'x' },
+      false,
+    ],
     ['a meeting of an unknown kind', { kind: 'party', plannedStart: sh('2026-11-20T14:00:00'), agenda: 'x' }, false],
   ])('NewMeeting: %s', async (_label, body, valid) => {
     expect(validator('NewMeeting')(body)).toBe(valid);

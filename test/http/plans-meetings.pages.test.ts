@@ -13,7 +13,11 @@ beforeAll(async () => {
   await sendPlan(t, ids.filed, 1, 'FILE');
   ids.held = (await holdGroupMeeting(t, 'north', '2026-11-20T14:00:00')).id;
   t.clock.set(sh('2026-11-24T09:00:00'));
-  const hq = await t.as('duty').post('/api/v1/meetings', { kind: 'hq_summary', plannedStart: sh('2026-12-28T09:00:00'), agenda: '下半年联动工作总结' });
+  const hq = await t.as('duty').post('/api/v1/meetings', {
+    kind: 'hq_summary',
+    plannedStart: sh('2026-12-28T09:00:00'),
+    agenda: '下半年联动工作总结',
+  });
   ids.hq = hq.body.id;
 });
 afterAll(async () => {
@@ -27,23 +31,60 @@ afterEach(() => {
 function expectWhole(html: string) {
   expect(html).not.toMatch(/⟦[^⟧]+⟧/);
   expect(html).not.toContain('{{');
-  expect(html).not.toMatch(/\b(state|event|role|field|kind|source|inbox|error|reason|problem|gplan|meeting|duty)\.[a-z_A-Z]+\b(?![^<]*>)/);
+  expect(html).not.toMatch(
+    /\b(state|event|role|field|kind|source|inbox|error|reason|problem|gplan|meeting|duty)\.[a-z_A-Z]+\b(?![^<]*>)/,
+  );
 }
 
-const decode = (s: string) => s.replace(/&#x([0-9a-f]+);/gi, (_, h) => String.fromCharCode(parseInt(h, 16))).replace(/&amp;/g, '&').replace(/&quot;/g, '"');
+const decode = (s: string) =>
+  s
+    .replace(/&#x([0-9a-f]+);/gi, (_, h) => String.fromCharCode(parseInt(h, 16)))
+    .replace(/&amp;/g, '&')
+    .replace(/&quot;/g, '"');
 
 describe('the plan and meeting pages render for every role that sees them, in both languages', () => {
   it.each([
-    ['waitan.leader', ['/group-plans', '/group-plans/new?month=2026-12', 'draft', 'filed', 'edit', '/meetings', '/meetings/new?kind=group&group=north', 'held', 'hq']],
+    [
+      'waitan.leader',
+      [
+        '/group-plans',
+        '/group-plans/new?month=2026-12',
+        'draft',
+        'filed',
+        'edit',
+        '/meetings',
+        '/meetings/new?kind=group&group=north',
+        'held',
+        'hq',
+      ],
+    ],
     ['waitan.officer', ['/group-plans', 'draft', 'filed', '/meetings', 'held', 'hq']],
-    ['duty', ['/group-plans', '/group-plans?year=2027', 'draft', 'filed', '/meetings', '/meetings/new?kind=hq_summary', 'held', 'hq']],
+    [
+      'duty',
+      [
+        '/group-plans',
+        '/group-plans?year=2027',
+        'draft',
+        'filed',
+        '/meetings',
+        '/meetings/new?kind=hq_summary',
+        'held',
+        'hq',
+      ],
+    ],
     ['commander', ['/group-plans', 'filed', '/meetings', 'held', 'hq']],
     ['yuyuan.leader', ['/group-plans', '/group-plans/new', '/meetings', 'hq']],
     ['legal', ['/group-plans', '/meetings', 'hq']],
   ])('%s', async (user, pages) => {
     const web = await signIn(t, user);
     const path = (p: string) =>
-      p.startsWith('/') ? p : p === 'edit' ? `/group-plans/${ids.draft}/edit` : ['draft', 'filed'].includes(p) ? `/group-plans/${ids[p]}` : `/meetings/${ids[p]}`;
+      p.startsWith('/')
+        ? p
+        : p === 'edit'
+          ? `/group-plans/${ids.draft}/edit`
+          : ['draft', 'filed'].includes(p)
+            ? `/group-plans/${ids[p]}`
+            : `/meetings/${ids[p]}`;
     for (const lang of ['zh-CN', 'en']) {
       await web.get(`/lang/${lang}?next=/`).expect(303);
       for (const p of pages) {
@@ -90,7 +131,10 @@ describe('a monthly plan through its pages (R5)', () => {
         group: 'west',
         month: '2026-12',
         targets: '陕西南路无证设摊下降五成\n\n淮海路跨门营业消除',
-        operations: { 0: { date: '2027-01-04', title: '陕西南路整治', leadSquad: 'ruijinerlu', location: '陕西南路' }, 1: { date: '', title: '', location: '' } },
+        operations: {
+          0: { date: '2027-01-04', title: '陕西南路整治', leadSquad: 'ruijinerlu', location: '陕西南路' },
+          1: { date: '', title: '', location: '' },
+        },
         notes: '',
       },
       '/group-plans/new?month=2026-12',
@@ -110,9 +154,21 @@ describe('a monthly plan through its pages (R5)', () => {
         month: '2026-12',
         targets: '陕西南路无证设摊下降五成\n淮海路跨门营业消除',
         operations: {
-          0: { date: '2026-12-04', title: '陕西南路整治', leadSquad: 'ruijinerlu', location: '陕西南路', problemSource: 'hotspot' },
+          0: {
+            date: '2026-12-04',
+            title: '陕西南路整治',
+            leadSquad: 'ruijinerlu',
+            location: '陕西南路',
+            problemSource: 'hotspot',
+          },
           1: { date: '', title: '', location: '' },
-          2: { date: '2026-12-18', title: '淮海路跨门营业整治', leadSquad: 'huaihailu', location: '淮海中路', problemSource: 'community' },
+          2: {
+            date: '2026-12-18',
+            title: '淮海路跨门营业整治',
+            leadSquad: 'huaihailu',
+            location: '淮海中路',
+            problemSource: 'community',
+          },
         },
         notes: '每周五通报',
       },
@@ -128,10 +184,18 @@ describe('a monthly plan through its pages (R5)', () => {
     const filed = await other.post(`/group-plans/${id}/events/FILE`, { expectedVersion: 1 }, `/group-plans/${id}`);
     expect(filed.status).toBe(303);
     const duty = await signIn(t, 'duty');
-    const noReason = await duty.post(`/group-plans/${id}/events/RETURN`, { expectedVersion: 2, reason: '' }, `/group-plans/${id}`);
+    const noReason = await duty.post(
+      `/group-plans/${id}/events/RETURN`,
+      { expectedVersion: 2, reason: '' },
+      `/group-plans/${id}`,
+    );
     expect(noReason.status).toBe(400);
     expect(noReason.text).toMatch(/<details class="event-form[^"]*" id="event-RETURN" open>/);
-    const returned = await duty.post(`/group-plans/${id}/events/RETURN`, { expectedVersion: 2, reason: '目标请写明路段' }, `/group-plans/${id}`);
+    const returned = await duty.post(
+      `/group-plans/${id}/events/RETURN`,
+      { expectedVersion: 2, reason: '目标请写明路段' },
+      `/group-plans/${id}`,
+    );
     expect(returned.status).toBe(303);
     const after = (await web.get(`/group-plans/${id}`).expect(200)).text;
     expect(after).toContain('data-state="draft"');
@@ -147,8 +211,18 @@ describe('a monthly plan through its pages (R5)', () => {
     const b = await signIn(t, 'nanjingdonglu.leader');
     const formA = (await a.get(`/group-plans/${id}/edit`).expect(200)).text;
     expect(fieldValue(formA, 'expectedVersion')).toBe('1');
-    await b.post(`/group-plans/${id}/edit`, { expectedVersion: 1, targets: '乙的修改', notes: '' }, `/group-plans/${id}/edit`).then((r) => expect(r.status).toBe(303));
-    const stale = await a.post(`/group-plans/${id}/edit`, { expectedVersion: 1, targets: '甲的修改', notes: '甲' }, `/group-plans/${id}/edit`);
+    await b
+      .post(
+        `/group-plans/${id}/edit`,
+        { expectedVersion: 1, targets: '乙的修改', notes: '' },
+        `/group-plans/${id}/edit`,
+      )
+      .then((r) => expect(r.status).toBe(303));
+    const stale = await a.post(
+      `/group-plans/${id}/edit`,
+      { expectedVersion: 1, targets: '甲的修改', notes: '甲' },
+      `/group-plans/${id}/edit`,
+    );
     expect(stale.status).toBe(409);
     expect(decode(stale.text)).toContain('在您填写期间，他人已处理此记录');
     expect(fieldValue(stale.text, 'targets')).toBe('甲的修改');
@@ -171,7 +245,9 @@ describe('meetings through their pages (R9)', () => {
     const inbox = (await web.get('/').expect(200)).text;
     expect(inbox).toMatch(/data-duty="meeting_to_convene"/);
     expect(inbox).toContain('本中队轮值召集 北片 2026-12 工作例会');
-    expect((await (await signIn(t, 'waitan.leader')).get('/').expect(200)).text).not.toContain('data-duty="meeting_to_convene"');
+    expect((await (await signIn(t, 'waitan.leader')).get('/').expect(200)).text).not.toContain(
+      'data-duty="meeting_to_convene"',
+    );
     const form = (await web.get('/meetings/new?kind=group&group=north').expect(200)).text;
     expect(form).toMatch(/<option value="nanjingdonglu" selected>/);
   });
@@ -180,7 +256,15 @@ describe('meetings through their pages (R9)', () => {
     let web = await signIn(t, 'waitan.leader');
     const refused = await web.post(
       '/meetings',
-      { kind: 'group', group: 'north', plannedStart: '2026-12-10T14:00', place: '外滩中队', agenda: '十二月联动内容', convenerSquad: 'waitan', convenerReason: '' },
+      {
+        kind: 'group',
+        group: 'north',
+        plannedStart: '2026-12-10T14:00',
+        place: '外滩中队',
+        agenda: '十二月联动内容',
+        convenerSquad: 'waitan',
+        convenerReason: '',
+      },
       '/meetings/new?kind=group&group=north',
     );
     expect(refused.status).toBe(422);
@@ -188,7 +272,15 @@ describe('meetings through their pages (R9)', () => {
     expect(fieldValue(refused.text, 'agenda')).toBe('十二月联动内容');
     const created = await web.post(
       '/meetings',
-      { kind: 'group', group: 'north', plannedStart: '2026-12-10T14:00', place: '外滩中队', agenda: '十二月联动内容', convenerSquad: 'waitan', convenerReason: '南京东路中队承担圣诞保障' },
+      {
+        kind: 'group',
+        group: 'north',
+        plannedStart: '2026-12-10T14:00',
+        place: '外滩中队',
+        agenda: '十二月联动内容',
+        convenerSquad: 'waitan',
+        convenerReason: '南京东路中队承担圣诞保障',
+      },
       '/meetings/new?kind=group&group=north',
     );
     expect(created.status).toBe(303);
@@ -198,11 +290,33 @@ describe('meetings through their pages (R9)', () => {
     // Recording: minutes left out → kept input, error beside the field.
     t.clock.set(sh('2026-12-10T17:00:00'));
     web = await signIn(t, 'waitan.leader');
-    const noMinutes = await web.post(`/meetings/${id}/events/RECORD`, { expectedVersion: 1, heldAt: '2026-12-10T14:00', attendeeSquads: ['waitan', 'nanjingdonglu'], attendees: '张队长', minutes: '', decisions: '十五日联合整治' }, `/meetings/${id}`);
+    const noMinutes = await web.post(
+      `/meetings/${id}/events/RECORD`,
+      {
+        expectedVersion: 1,
+        heldAt: '2026-12-10T14:00',
+        attendeeSquads: ['waitan', 'nanjingdonglu'],
+        attendees: '张队长',
+        minutes: '',
+        decisions: '十五日联合整治',
+      },
+      `/meetings/${id}`,
+    );
     expect(noMinutes.status).toBe(400);
     expect(noMinutes.text).toMatch(/data-error-for="minutes"/);
     expect(fieldValue(noMinutes.text, 'decisions')).toBe('十五日联合整治');
-    const recorded = await web.post(`/meetings/${id}/events/RECORD`, { expectedVersion: 1, heldAt: '2026-12-10T14:00', attendeeSquads: ['waitan', 'nanjingdonglu'], attendees: '张队长\n李队长', minutes: '研究十二月联动', decisions: '十五日联合整治\n二十日固守检查' }, `/meetings/${id}`);
+    const recorded = await web.post(
+      `/meetings/${id}/events/RECORD`,
+      {
+        expectedVersion: 1,
+        heldAt: '2026-12-10T14:00',
+        attendeeSquads: ['waitan', 'nanjingdonglu'],
+        attendees: '张队长\n李队长',
+        minutes: '研究十二月联动',
+        decisions: '十五日联合整治\n二十日固守检查',
+      },
+      `/meetings/${id}`,
+    );
     expect(recorded.status).toBe(303);
     const held = (await web.get(`/meetings/${id}?done=record`).expect(200)).text;
     expect(held).toContain('data-state="held"');

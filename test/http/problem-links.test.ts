@@ -24,8 +24,13 @@ afterEach(() => {
 
 const ids = (items: Array<{ id: number }>) => items.map((x) => x.id);
 const problemOf = async (id: number) => (await t.as('duty').get(`/api/v1/problems/${id}`).expect(200)).body;
-const operationOf = async (id: number) => (await t.as('waitan.leader').get(`/api/v1/operations/${id}`).expect(200)).body;
-const decode = (s: string) => s.replace(/&#x([0-9a-f]+);/gi, (_, h) => String.fromCharCode(parseInt(h, 16))).replace(/&amp;/g, '&').replace(/&quot;/g, '"');
+const operationOf = async (id: number) =>
+  (await t.as('waitan.leader').get(`/api/v1/operations/${id}`).expect(200)).body;
+const decode = (s: string) =>
+  s
+    .replace(/&#x([0-9a-f]+);/gi, (_, h) => String.fromCharCode(parseInt(h, 16)))
+    .replace(/&amp;/g, '&')
+    .replace(/&quot;/g, '"');
 /** The HTML of the element marked `data-testid="<id>"` (to its first closing tag of the same name). */
 const block = (html: string, testid: string) => {
   const m = new RegExp(`<(\\w+)[^>]*data-testid="${testid}"[^>]*>([\\s\\S]*?)</\\1>`).exec(html);
@@ -42,7 +47,9 @@ describe('plan targets and "resolved by" are separate links (§3.4)', () => {
 
     let problem = await problemOf(p.id);
     expect(ids(problem.operations)).toEqual([plan.id]);
-    expect(problem.resolvedBy).toEqual([expect.objectContaining({ id: resolver.id, title: '外滩夜间联合整治', state: 'in_progress' })]);
+    expect(problem.resolvedBy).toEqual([
+      expect.objectContaining({ id: resolver.id, title: '外滩夜间联合整治', state: 'in_progress' }),
+    ]);
     expect(problem.resolutions).toEqual([expect.objectContaining({ note: '夜间整治后清零', operation: resolver.id })]);
     // Resolving with it does not make the problem a target of the resolving operation's plan.
     expect(await operationOf(resolver.id)).toMatchObject({ problems: [], resolvedProblems: [p.id] });
@@ -80,7 +87,10 @@ describe('plan targets and "resolved by" are separate links (§3.4)', () => {
     expect(ids(problem.resolvedBy)).toEqual([op.id]);
     expect(await operationOf(op.id)).toMatchObject({ problems: [p.id], resolvedProblems: [p.id] });
     const web = await signIn(t, 'waitan.leader');
-    const card = new RegExp(`<li class="card" data-problem="${p.id}">([\\s\\S]*?)</li>`).exec((await web.get(`/operations/${op.id}`).expect(200)).text)?.[1] ?? '';
+    const card =
+      new RegExp(`<li class="card" data-problem="${p.id}">([\\s\\S]*?)</li>`).exec(
+        (await web.get(`/operations/${op.id}`).expect(200)).text,
+      )?.[1] ?? '';
     expect(card).toContain('data-testid="targeted"');
     expect(card).toContain('data-testid="resolved-here"');
 
@@ -106,7 +116,11 @@ describe('plan targets and "resolved by" are separate links (§3.4)', () => {
     await sendProblem(t, p.id, v, 'RESOLVE', { note: '第三次整治', operation: second.id });
     const problem = await problemOf(p.id);
     expect(ids(problem.resolvedBy)).toEqual([first.id, second.id]);
-    expect(problem.resolutions.map((r: { operation: number | null }) => r.operation)).toEqual([first.id, null, second.id]);
+    expect(problem.resolutions.map((r: { operation: number | null }) => r.operation)).toEqual([
+      first.id,
+      null,
+      second.id,
+    ]);
     expect(problem.operations).toEqual([]);
   });
 });
@@ -132,7 +146,9 @@ describe('a merge hands the duplicate’s links to the survivor (§3.4)', () => 
     }
     const dupPage = (await web.get(`/problems/${duplicate.id}`).expect(200)).text;
     expect(dupPage).not.toContain('data-testid="targeted-by"');
-    expect(block((await web.get(`/problems/${survivor.id}`).expect(200)).text, 'targeted-by')).toContain(`data-operation="${onlyDuplicate.id}"`);
+    expect(block((await web.get(`/problems/${survivor.id}`).expect(200)).text, 'targeted-by')).toContain(
+      `data-operation="${onlyDuplicate.id}"`,
+    );
   });
 });
 
@@ -145,7 +161,10 @@ describe('a reopened problem (§3.4)', () => {
     const resolvedAt = resolved.resolvedAt;
     expect(resolvedAt).not.toBeNull();
     expect(resolvedAt).toBe(resolved.resolutions[0].at);
-    const listed = async () => (await t.as('duty').get('/api/v1/problems?q=北京东路·江西中路口').expect(200)).body.items.find((x: { id: number }) => x.id === p.id);
+    const listed = async () =>
+      (await t.as('duty').get('/api/v1/problems?q=北京东路·江西中路口').expect(200)).body.items.find(
+        (x: { id: number }) => x.id === p.id,
+      );
     expect(await listed()).toMatchObject({ state: 'resolved', resolvedAt, reopenedAt: null });
 
     t.clock.advance(3 * 3_600_000);
@@ -154,7 +173,12 @@ describe('a reopened problem (§3.4)', () => {
     expect(reopened).toMatchObject({ state: 'open', resolvedAt: null, repeatCount: 1 });
     expect(reopened.reopenedAt).not.toBeNull();
     expect(reopened.resolutions).toEqual([expect.objectContaining({ note: '第一次整治后清零', at: resolvedAt })]);
-    expect(await listed()).toMatchObject({ state: 'open', resolvedAt: null, reopenedAt: reopened.reopenedAt, repeatCount: 1 });
+    expect(await listed()).toMatchObject({
+      state: 'open',
+      resolvedAt: null,
+      reopenedAt: reopened.reopenedAt,
+      repeatCount: 1,
+    });
     const web = await signIn(t, 'duty');
     const page = decode((await web.get(`/problems/${p.id}`).expect(200)).text);
     expect(page).toContain('data-state="open"');

@@ -26,7 +26,11 @@ function validator(name: string) {
 describe('the OpenAPI document agrees with the server on hard problems (§3.4) and border notifications (R8)', () => {
   it.each<[string, Record<string, unknown>, boolean]>([
     ['a complete report', problemBody({ location: '开放接口·一' }), true],
-    ['a hotline report', problemBody({ location: '开放接口·二', source: 'hotline_12319', hotlineRef: '12319-1', complainant: '王' }), true],
+    [
+      'a hotline report',
+      problemBody({ location: '开放接口·二', source: 'hotline_12319', hotlineRef: '12319-1', complainant: '王' }),
+      true,
+    ],
     ['a report without squads', { ...problemBody(), squads: undefined }, false],
     ['a report from an unknown source', problemBody({ source: 'rumour' }), false],
     ['a report of an unknown kind', problemBody({ category: 'noise' }), false],
@@ -45,7 +49,11 @@ describe('the OpenAPI document agrees with the server on hard problems (§3.4) a
   it.each<[string, Record<string, unknown>, boolean]>([
     ['a notice', { location: '九江路口', what: '流窜', squads: ['waitan', 'nanjingdonglu'] }, true],
     ['a notice with one squad', { location: '九江路口', what: '流窜', squads: ['waitan'] }, false],
-    ['a notice seen at a local time without offset', { location: '九江路口', what: '流窜', squads: ['waitan', 'nanjingdonglu'], seenAt: '2026-11-01T09:00:00' }, false],
+    [
+      'a notice seen at a local time without offset',
+      { location: '九江路口', what: '流窜', squads: ['waitan', 'nanjingdonglu'], seenAt: '2026-11-01T09:00:00' },
+      false,
+    ],
   ])('NewBorderNotice: %s', async (_label, body, valid) => {
     expect(validator('NewBorderNotice')(body)).toBe(valid);
     const res = await t.as('waitan.officer').post('/api/v1/border-notices', body);
@@ -68,7 +76,10 @@ describe('the OpenAPI document agrees with the server on hard problems (§3.4) a
     expect(notice({ type: 'CLOSE', expectedVersion: 1 })).toBe(false);
     // The body the document accepts, the server takes.
     const { id } = await reportProblem(t, { location: '开放接口·三' });
-    const res = await t.as('waitan.leader').post(`/api/v1/problems/${id}/events`, { type: 'ACCEPT', expectedVersion: 1 }).expect(200);
+    const res = await t
+      .as('waitan.leader')
+      .post(`/api/v1/problems/${id}/events`, { type: 'ACCEPT', expectedVersion: 1 })
+      .expect(200);
     expect(res.body.state).toBe('open');
     const list = await t.as('duty').get('/api/v1/problems?limit=2').expect(200);
     const summary = validator('HardProblemSummary');

@@ -19,24 +19,77 @@ function validator(name: string) {
   const ajv = new Ajv2020({ strict: false, allErrors: true });
   ajv.addFormat('date-time', /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/);
   ajv.addFormat('date', /^\d{4}-\d{2}-\d{2}$/);
-  for (const [key, schema] of Object.entries(doc.components.schemas)) ajv.addSchema(schema, `#/components/schemas/${key}`);
+  for (const [key, schema] of Object.entries(doc.components.schemas))
+    ajv.addSchema(schema, `#/components/schemas/${key}`);
   return ajv.compile({ $ref: `#/components/schemas/${name}` });
 }
 
 describe('the OpenAPI document agrees with the server on cases and transfers (R10)', () => {
   it('documents the paths', () => {
-    for (const path of ['/api/v1/cases', '/api/v1/cases/{id}', '/api/v1/transfers', '/api/v1/transfers/{id}', '/api/v1/transfers/{id}/events', '/api/v1/transfers/{id}/history']) {
+    for (const path of [
+      '/api/v1/cases',
+      '/api/v1/cases/{id}',
+      '/api/v1/transfers',
+      '/api/v1/transfers/{id}',
+      '/api/v1/transfers/{id}/events',
+      '/api/v1/transfers/{id}/history',
+    ]) {
       expect(doc.paths[path]).toBeDefined();
     }
   });
 
   it.each<[string, Record<string, unknown>, boolean]>([
-    ['a case', { reference: 'oa-1', partyKind: 'stall', partyName: '摊主', violation: '占道', location: '福州路' }, true],
-    ['a case with its date', { reference: 'oa-2', partyKind: 'person', partyName: '张某', violation: '占道', location: '福州路', openedOn: '2026-11-01' }, true],
-    ['a case without a number', { partyKind: 'stall', partyName: '摊主', violation: '占道', location: '福州路' }, false],
-    ['a case with a party of another kind', { reference: 'oa-3', partyKind: 'company', partyName: '某公司', violation: '占道', location: '福州路' }, false],
-    ['a case on 31 February-ish', { reference: 'oa-4', partyKind: 'stall', partyName: '摊主', violation: '占道', location: '福州路', openedOn: '2026-1-5' }, false],
-    ['a case with an extra field', { reference: 'oa-5', partyKind: 'stall', partyName: '摊主', violation: '占道', location: '福州路', colour: 'red' }, false],
+    [
+      'a case',
+      { reference: 'oa-1', partyKind: 'stall', partyName: '摊主', violation: '占道', location: '福州路' },
+      true,
+    ],
+    [
+      'a case with its date',
+      {
+        reference: 'oa-2',
+        partyKind: 'person',
+        partyName: '张某',
+        violation: '占道',
+        location: '福州路',
+        openedOn: '2026-11-01',
+      },
+      true,
+    ],
+    [
+      'a case without a number',
+      { partyKind: 'stall', partyName: '摊主', violation: '占道', location: '福州路' },
+      false,
+    ],
+    [
+      'a case with a party of another kind',
+      { reference: 'oa-3', partyKind: 'company', partyName: '某公司', violation: '占道', location: '福州路' },
+      false,
+    ],
+    [
+      'a case on 31 February-ish',
+      {
+        reference: 'oa-4',
+        partyKind: 'stall',
+        partyName: '摊主',
+        violation: '占道',
+        location: '福州路',
+        openedOn: '2026-1-5',
+      },
+      false,
+    ],
+    [
+      'a case with an extra field',
+      {
+        reference: 'oa-5',
+        partyKind: 'stall',
+        partyName: '摊主',
+        violation: '占道',
+        location: '福州路',
+        colour: 'red',
+      },
+      false,
+    ],
   ])('NewCase: %s', async (_label, body, valid) => {
     expect(validator('NewCase')(body)).toBe(valid);
     const res = await t.as('waitan.leader').post('/api/v1/cases', body);
@@ -48,7 +101,11 @@ describe('the OpenAPI document agrees with the server on cases and transfers (R1
     const caseId = await registerCase(t);
     const good = { case: caseId, toSquad: 'nanjingdonglu', materials: materials(), note: '对方辖区' };
     expect(validator('NewTransfer')(good)).toBe(true);
-    for (const bad of [{ ...good, materials: [{ code: 'x', count: 'two' }] }, { ...good, toSquad: undefined }, { ...good, extra: 1 }]) {
+    for (const bad of [
+      { ...good, materials: [{ code: 'x', count: 'two' }] },
+      { ...good, toSquad: undefined },
+      { ...good, extra: 1 },
+    ]) {
       const body = JSON.parse(JSON.stringify(bad));
       expect(validator('NewTransfer')(body)).toBe(false);
       expect((await t.as('waitan.leader').post('/api/v1/transfers', body)).status).toBe(400);

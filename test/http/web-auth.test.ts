@@ -15,7 +15,10 @@ afterEach(() => {
   expect(t.logged).toEqual([]);
 });
 
-const sessionCookie = (res: request.Response) => (res.headers['set-cookie'] as unknown as string[] | undefined)?.find((c) => c.startsWith('liandong.sid='))?.split(';')[0];
+const sessionCookie = (res: request.Response) =>
+  (res.headers['set-cookie'] as unknown as string[] | undefined)
+    ?.find((c) => c.startsWith('liandong.sid='))
+    ?.split(';')[0];
 
 describe('signing in and out', () => {
   it('a visitor is sent to sign in, and comes back to the page they asked for', async () => {
@@ -25,7 +28,10 @@ describe('signing in and out', () => {
     const page = await agent.get(res.headers.location).expect(200);
     // (Handlebars escapes "=" as &#x3D; in attribute values.)
     expect(page.text).toContain('name="next" value="/operations?state&#x3D;filed"');
-    const signIn = await agent.post('/login').type('form').send({ _csrf: csrfOf(page.text), username: 'duty', password: 'liandong-demo', next: '/operations?state=filed' });
+    const signIn = await agent
+      .post('/login')
+      .type('form')
+      .send({ _csrf: csrfOf(page.text), username: 'duty', password: 'liandong-demo', next: '/operations?state=filed' });
     expect(signIn.status).toBe(303);
     expect(signIn.headers.location).toBe('/operations?state=filed');
   });
@@ -33,10 +39,18 @@ describe('signing in and out', () => {
   it('a wrong password is refused with the username kept, and says nothing of which was wrong', async () => {
     const agent = request.agent(t.app);
     const page = await agent.get('/login');
-    const res = await agent.post('/login').type('form').send({ _csrf: csrfOf(page.text), username: 'waitan.leader', password: 'nope-nope', next: '/' }).expect(401);
+    const res = await agent
+      .post('/login')
+      .type('form')
+      .send({ _csrf: csrfOf(page.text), username: 'waitan.leader', password: 'nope-nope', next: '/' })
+      .expect(401);
     expect(res.text).toContain('用户名或密码错误');
     expect(res.text).toContain('value="waitan.leader"');
-    const unknown = await agent.post('/login').type('form').send({ _csrf: csrfOf(res.text), username: 'nobody.at.all', password: 'x', next: '/' }).expect(401);
+    const unknown = await agent
+      .post('/login')
+      .type('form')
+      .send({ _csrf: csrfOf(res.text), username: 'nobody.at.all', password: 'x', next: '/' })
+      .expect(401);
     expect(unknown.text).toContain('用户名或密码错误');
   });
 
@@ -45,7 +59,11 @@ describe('signing in and out', () => {
     const page = await agent.get('/login');
     const before = sessionCookie(page);
     expect(before).toBeDefined();
-    const res = await agent.post('/login').type('form').send({ _csrf: csrfOf(page.text), username: 'duty', password: 'liandong-demo', next: '/' }).expect(303);
+    const res = await agent
+      .post('/login')
+      .type('form')
+      .send({ _csrf: csrfOf(page.text), username: 'duty', password: 'liandong-demo', next: '/' })
+      .expect(303);
     const after = sessionCookie(res);
     expect(after).toBeDefined();
     expect(after).not.toBe(before);
@@ -57,7 +75,11 @@ describe('signing in and out', () => {
   it('signing out ends the session', async () => {
     const agent = await signedIn(t, 'duty');
     const home = await agent.get('/').expect(200);
-    await agent.post('/logout').type('form').send({ _csrf: csrfOf(home.text) }).expect(303);
+    await agent
+      .post('/logout')
+      .type('form')
+      .send({ _csrf: csrfOf(home.text) })
+      .expect(303);
     await agent.get('/').expect(302);
   });
 
@@ -87,15 +109,24 @@ describe('guessing passwords is slowed down', () => {
     const agent = request.agent(t.app);
     let page = await agent.get('/login');
     for (let i = 0; i < 5; i++) {
-      page = await agent.post('/login').type('form').send({ _csrf: csrfOf(page.text), username: 'inspector2', password: `guess-${i}`, next: '/' });
+      page = await agent
+        .post('/login')
+        .type('form')
+        .send({ _csrf: csrfOf(page.text), username: 'inspector2', password: `guess-${i}`, next: '/' });
       expect(page.status).toBe(401);
     }
-    const blocked = await agent.post('/login').type('form').send({ _csrf: csrfOf(page.text), username: 'inspector2', password: 'liandong-demo', next: '/' });
+    const blocked = await agent
+      .post('/login')
+      .type('form')
+      .send({ _csrf: csrfOf(page.text), username: 'inspector2', password: 'liandong-demo', next: '/' });
     expect(blocked.status).toBe(429);
     expect(blocked.headers['retry-after']).toBe('30');
     expect(blocked.text).toContain('30 秒后再试');
     t.clock.advance(31_000);
-    const ok = await agent.post('/login').type('form').send({ _csrf: csrfOf(blocked.text), username: 'inspector2', password: 'liandong-demo', next: '/' });
+    const ok = await agent
+      .post('/login')
+      .type('form')
+      .send({ _csrf: csrfOf(blocked.text), username: 'inspector2', password: 'liandong-demo', next: '/' });
     expect(ok.status).toBe(303);
   });
 
@@ -104,19 +135,35 @@ describe('guessing passwords is slowed down', () => {
     const agent = request.agent(t.app);
     let page = await agent.get('/login');
     for (let i = 0; i < 5; i++) {
-      page = await agent.post('/login').type('form').set('X-Forwarded-For', '10.9.9.9').send({ _csrf: csrfOf(page.text), username: `someone${i}`, password: 'x', next: '/' });
+      page = await agent
+        .post('/login')
+        .type('form')
+        .set('X-Forwarded-For', '10.9.9.9')
+        .send({ _csrf: csrfOf(page.text), username: `someone${i}`, password: 'x', next: '/' });
     }
     // (The test app trusts loopback proxies, so the forwarded address is the client's.)
-    const blocked = await agent.post('/login').type('form').set('X-Forwarded-For', '10.9.9.9').send({ _csrf: csrfOf(page.text), username: 'legal', password: 'liandong-demo', next: '/' });
+    const blocked = await agent
+      .post('/login')
+      .type('form')
+      .set('X-Forwarded-For', '10.9.9.9')
+      .send({ _csrf: csrfOf(page.text), username: 'legal', password: 'liandong-demo', next: '/' });
     expect(blocked.status).toBe(429);
-    const elsewhere = await agent.post('/login').type('form').set('X-Forwarded-For', '10.9.9.10').send({ _csrf: csrfOf(page.text), username: 'legal', password: 'liandong-demo', next: '/' });
+    const elsewhere = await agent
+      .post('/login')
+      .type('form')
+      .set('X-Forwarded-For', '10.9.9.10')
+      .send({ _csrf: csrfOf(page.text), username: 'legal', password: 'liandong-demo', next: '/' });
     expect(elsewhere.status).toBe(303);
   });
 });
 
 describe('cross-site request forgery', () => {
   it('a sign-in without the form’s token is refused', async () => {
-    const res = await request(t.app).post('/login').type('form').send({ username: 'duty', password: 'liandong-demo' }).expect(403);
+    const res = await request(t.app)
+      .post('/login')
+      .type('form')
+      .send({ username: 'duty', password: 'liandong-demo' })
+      .expect(403);
     expect(res.text).toContain('表单已过期');
   });
 
@@ -125,7 +172,11 @@ describe('cross-site request forgery', () => {
     const agent = await signedIn(t, 'waitan.leader');
     const before = await rowCounts(t);
     await agent.post(`/operations/${id}/events/FILE`).type('form').send({ expectedVersion: '1' }).expect(403);
-    await agent.post(`/operations/${id}/events/FILE`).type('form').send({ expectedVersion: '1', _csrf: 'forged' }).expect(403);
+    await agent
+      .post(`/operations/${id}/events/FILE`)
+      .type('form')
+      .send({ expectedVersion: '1', _csrf: 'forged' })
+      .expect(403);
     expect(await rowCounts(t)).toEqual(before);
   });
 
@@ -139,7 +190,12 @@ describe('security headers', () => {
   it('every page carries a Content-Security-Policy that allows no inline script, and has none', async () => {
     const agent = await signedIn(t, 'waitan.leader');
     const anonymous = request.agent(t.app);
-    for (const [who, path] of [[anonymous, '/login'], [agent, '/'], [agent, '/operations'], [agent, '/operations/new']] as const) {
+    for (const [who, path] of [
+      [anonymous, '/login'],
+      [agent, '/'],
+      [agent, '/operations'],
+      [agent, '/operations/new'],
+    ] as const) {
       const res = await who.get(path).expect(200);
       const csp = res.headers['content-security-policy'];
       expect(csp).toContain("script-src 'self'");

@@ -16,13 +16,22 @@ async function signedIn(username: string) {
   const agent = request.agent(t.app);
   const form = await agent.get('/login').expect(200);
   const csrf = /name="_csrf" value="([^"]+)"/.exec(form.text)![1];
-  await agent.post('/login').type('form').send({ _csrf: csrf, username, password: 'liandong-demo', next: '/' }).expect(303);
+  await agent
+    .post('/login')
+    .type('form')
+    .send({ _csrf: csrf, username, password: 'liandong-demo', next: '/' })
+    .expect(303);
   return agent;
 }
 
 /** Section key → the total its badge shows, as the inbox page renders them. */
 function sectionTotals(html: string): Record<string, number> {
-  return Object.fromEntries([...html.matchAll(/data-section="(\w+)">\s*<h2>[^<]*<span class="badge">(\d+)<\/span>/g)].map((m) => [m[1], Number(m[2])]));
+  return Object.fromEntries(
+    [...html.matchAll(/data-section="(\w+)">\s*<h2>[^<]*<span class="badge">(\d+)<\/span>/g)].map((m) => [
+      m[1],
+      Number(m[2]),
+    ]),
+  );
 }
 
 function navCount(html: string): number {

@@ -6,12 +6,24 @@ import { type Agent, signedIn } from '../support/web';
 
 let t: TestApp;
 const ops: Record<string, number> = {};
-const USERS = ['waitan.leader', 'waitan.officer', 'nanjingdonglu.leader', 'yuyuan.leader', 'duty', 'commander', 'inspector', 'inspector2', 'legal', 'admin'];
+const USERS = [
+  'waitan.leader',
+  'waitan.officer',
+  'nanjingdonglu.leader',
+  'yuyuan.leader',
+  'duty',
+  'commander',
+  'inspector',
+  'inspector2',
+  'legal',
+  'admin',
+];
 const agents: Record<string, Agent> = {};
 
 beforeAll(async () => {
   t = await startTestApp();
-  for (const state of ['draft', 'filed', 'approved', 'in_progress', 'holding', 'awaiting_audit']) ops[state] = (await operationIn(t, state, { title: `${state} 行动` })).id;
+  for (const state of ['draft', 'filed', 'approved', 'in_progress', 'holding', 'awaiting_audit'])
+    ops[state] = (await operationIn(t, state, { title: `${state} 行动` })).id;
   const closed = await operationIn(t, 'awaiting_audit', { title: 'closed 行动' });
   await send(t, closed.id, closed.version, 'AUDIT_PASS');
   ops.closed = closed.id;
@@ -27,7 +39,8 @@ afterEach(() => {
   expect(t.logged).toEqual([]);
 });
 
-const decodeEntities = (s: string) => s.replace(/&#x([0-9a-f]+);/gi, (_, h) => String.fromCharCode(parseInt(h, 16))).replace(/&amp;/g, '&');
+const decodeEntities = (s: string) =>
+  s.replace(/&#x([0-9a-f]+);/gi, (_, h) => String.fromCharCode(parseInt(h, 16))).replace(/&amp;/g, '&');
 
 /** A page is whole: no untranslated key, no template left over. */
 function expectWhole(html: string) {
@@ -41,7 +54,12 @@ describe('every page renders for every role, in both languages', () => {
     const agent = agents[user];
     for (const lang of ['zh-CN', 'en']) {
       await agent.get(`/lang/${lang}?next=/`).expect(303);
-      const pages = ['/', '/operations', '/operations?state=holding&group=north', ...Object.values(ops).map((id) => `/operations/${id}`)];
+      const pages = [
+        '/',
+        '/operations',
+        '/operations?state=holding&group=north',
+        ...Object.values(ops).map((id) => `/operations/${id}`),
+      ];
       for (const path of pages) {
         const res = await agent.get(path);
         expect({ path, status: res.status }).toEqual({ path, status: 200 });
@@ -61,7 +79,8 @@ describe('every page renders for every role, in both languages', () => {
     // The current state is the filled node; the diagram lists every state of the machine.
     const node = /<g id="state_holding"[\s\S]*?<\/g>/.exec(res.text)![0];
     expect(node).toContain('#1f5fbf');
-    for (const s of ['草稿', '已报备待批', '已批准', '行动中', '固守中', '待督察', '已办结', '已撤销']) expect(res.text).toContain(s);
+    for (const s of ['草稿', '已报备待批', '已批准', '行动中', '固守中', '待督察', '已办结', '已撤销'])
+      expect(res.text).toContain(s);
     const timeline = /data-testid="timeline"[\s\S]*?<\/ol>/.exec(res.text)![0];
     expect(timeline.match(/<li /g)).toHaveLength(5);
     expect(timeline).toContain('结束行动，填报战果');
@@ -70,7 +89,9 @@ describe('every page renders for every role, in both languages', () => {
 
   it('a plan page is laid out as an operations order, in order', async () => {
     const res = await agents.duty.get(`/operations/${ops.filed}`).expect(200);
-    const order = ['情况', '任务目标', '实施方案', '指挥与通信', '应急预案', '暂扣物品安排', '固守方案'].map((h) => res.text.indexOf(`<h3>${h}</h3>`));
+    const order = ['情况', '任务目标', '实施方案', '指挥与通信', '应急预案', '暂扣物品安排', '固守方案'].map((h) =>
+      res.text.indexOf(`<h3>${h}</h3>`),
+    );
     expect(order.every((i) => i > 0)).toBe(true);
     expect([...order].sort((a, b) => a - b)).toEqual(order);
   });
@@ -116,7 +137,8 @@ describe('each role’s inbox shows what waits for it', () => {
   });
 
   it('the legal section and the administrator have an empty inbox', async () => {
-    for (const u of ['legal', 'admin']) expect((await agents[u].get('/').expect(200)).text).toContain('data-testid="inbox-empty"');
+    for (const u of ['legal', 'admin'])
+      expect((await agents[u].get('/').expect(200)).text).toContain('data-testid="inbox-empty"');
   });
 });
 
@@ -127,7 +149,9 @@ describe('the operations list', () => {
     expect(holding).toContain(`data-operation="${ops.holding}"`);
     expect(holding).not.toContain(`data-operation="${ops.draft}"`);
     expect((await agent.get('/operations?group=south').expect(200)).text).toContain('没有符合条件的行动');
-    expect((await agent.get('/operations?squad=bund-scenic').expect(200)).text).toContain(`data-operation="${ops.draft}"`);
+    expect((await agent.get('/operations?squad=bund-scenic').expect(200)).text).toContain(
+      `data-operation="${ops.draft}"`,
+    );
     expect((await agent.get('/operations?kind=ad_hoc').expect(200)).text).toContain('没有符合条件的行动');
     expect((await agent.get('/operations?source=media').expect(200)).text).toContain('没有符合条件的行动');
     expect((await agent.get('/operations?source=hotspot').expect(200)).text).toContain(`data-operation="${ops.draft}"`);
@@ -163,7 +187,13 @@ describe('friendly errors, in the user’s language, with a request id', () => {
 
   it('a failure inside shows a 500 page that leaks nothing, and is logged with the request id', async () => {
     const { id } = await createOperation(t, { title: '损坏' });
-    await t.services.db.transaction((m) => m.update(WorkflowInstance, { id }, { snapshot: { value: 'teleported', context: {}, status: 'active', children: {} } }));
+    await t.services.db.transaction((m) =>
+      m.update(
+        WorkflowInstance,
+        { id },
+        { snapshot: { value: 'teleported', context: {}, status: 'active', children: {} } },
+      ),
+    );
     const res = await agents.duty.get(`/operations/${id}`);
     expect(res.status).toBe(500);
     expect(res.text).toContain('系统错误');

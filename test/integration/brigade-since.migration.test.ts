@@ -20,12 +20,18 @@ describe('the brigade-since migration', () => {
     });
     await withMigrations(MIGRATIONS, async (ds) => {
       await ds.runMigrations({ transaction: 'each' });
-      const rows: Array<{ code: string; since: string }> = await ds.query('SELECT code, since FROM brigades ORDER BY code');
+      const rows: Array<{ code: string; since: string }> = await ds.query(
+        'SELECT code, since FROM brigades ORDER BY code',
+      );
       expect(rows.map((r) => [r.code, r.since])).toEqual([
         ['huangpu', '2026-04'],
         ['westminster', '2026-03'],
       ]);
-      await expect(ds.query("INSERT INTO brigades (code, name, name_en, time_zone, created_at) VALUES ('jingan', 'x', 'x', 'Asia/Shanghai', '2026-03-31 17:30:00')")).rejects.toThrow();
+      await expect(
+        ds.query(
+          "INSERT INTO brigades (code, name, name_en, time_zone, created_at) VALUES ('jingan', 'x', 'x', 'Asia/Shanghai', '2026-03-31 17:30:00')",
+        ),
+      ).rejects.toThrow();
       // And down: the column goes, the brigades stay.
       const undo = MIGRATIONS.length - MIGRATIONS.indexOf(BrigadeSince1796529600000);
       for (let i = 0; i < undo; i++) await ds.undoLastMigration({ transaction: 'each' });

@@ -59,13 +59,18 @@ describe(`the CLI (${TEST_DB})`, () => {
 
     const db = await openDatabase(testConfig(database.url));
     try {
-      const [row] = await db.dataSource.query("SELECT h.id, h.instance_id, h.payload, o.title FROM workflow_history h JOIN operations o ON o.id = h.instance_id WHERE h.seq = 2 ORDER BY h.id LIMIT 1");
+      const [row] = await db.dataSource.query(
+        'SELECT h.id, h.instance_id, h.payload, o.title FROM workflow_history h JOIN operations o ON o.id = h.instance_id WHERE h.seq = 2 ORDER BY h.id LIMIT 1',
+      );
       await db.dataSource.query('UPDATE workflow_history SET payload = ? WHERE id = ?', ['{"note":"改过"}', row.id]);
       const bad = await runScript('cli', ['verify-history', '--brigade', 'huangpu'], env);
       expect(bad.code).toBe(1);
       expect(bad.stdout).toContain(`operation #${row.instance_id} 「${row.title}」: does not verify from row 2`);
       expect(bad.stdout).toContain('row 2: stored hash ≠ recomputed');
-      await db.dataSource.query('UPDATE workflow_history SET payload = ? WHERE id = ?', [typeof row.payload === 'string' ? row.payload : JSON.stringify(row.payload), row.id]);
+      await db.dataSource.query('UPDATE workflow_history SET payload = ? WHERE id = ?', [
+        typeof row.payload === 'string' ? row.payload : JSON.stringify(row.payload),
+        row.id,
+      ]);
     } finally {
       await db.close();
     }
@@ -73,13 +78,47 @@ describe(`the CLI (${TEST_DB})`, () => {
   });
 
   it('user create makes a user with roles and a squad; a taken name or unknown role is refused, naming the field', async () => {
-    const ok = await runScript('cli', ['user', 'create', '--username', 'laoximen.deputy', '--name', '老西门中队副中队长', '--roles', 'squad_leader', '--squad', 'laoximen'], env);
+    const ok = await runScript(
+      'cli',
+      [
+        'user',
+        'create',
+        '--username',
+        'laoximen.deputy',
+        '--name',
+        '老西门中队副中队长',
+        '--roles',
+        'squad_leader',
+        '--squad',
+        'laoximen',
+      ],
+      env,
+    );
     expect(ok.code).toBe(0);
     expect(ok.stdout).toMatch(/Created user laoximen\.deputy \(id \d+\)\. Password: \S{8,}/);
-    const taken = await runScript('cli', ['user', 'create', '--username', 'laoximen.deputy', '--name', 'x', '--roles', 'officer', '--password', 'longenough'], env);
+    const taken = await runScript(
+      'cli',
+      [
+        'user',
+        'create',
+        '--username',
+        'laoximen.deputy',
+        '--name',
+        'x',
+        '--roles',
+        'officer',
+        '--password',
+        'longenough',
+      ],
+      env,
+    );
     expect(taken.code).toBe(1);
     expect(taken.stderr).toContain('username: Already taken');
-    const badRole = await runScript('cli', ['user', 'create', '--username', 'someone', '--name', 'x', '--roles', 'king', '--password', 'longenough'], env);
+    const badRole = await runScript(
+      'cli',
+      ['user', 'create', '--username', 'someone', '--name', 'x', '--roles', 'king', '--password', 'longenough'],
+      env,
+    );
     expect(badRole.code).toBe(1);
     expect(badRole.stderr).toContain('roles: No such role: king');
   });

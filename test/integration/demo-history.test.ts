@@ -23,11 +23,16 @@ describe('the demo past (a fresh start’s history)', () => {
     await holdGroupMeeting(t, 'north', '2026-10-20T14:00:00');
     const waiting = await count('SELECT COUNT(*) AS n FROM outbox');
     expect(waiting).toBeGreaterThan(0);
-    const report = await seedDemoHistory(t.services.config, t.services.db, createLogger({ silent: true }), { months: 3, now: t.clock.now() });
+    const report = await seedDemoHistory(t.services.config, t.services.db, createLogger({ silent: true }), {
+      months: 3,
+      now: t.clock.now(),
+    });
     expect(report.operations).toBeGreaterThanOrEqual(8);
     expect(await count('SELECT COUNT(*) AS n FROM operations')).toBe(report.operations);
     // Every step is in the history, as the engine writes it.
-    expect(await count("SELECT COUNT(*) AS n FROM workflow_history WHERE event <> 'CREATE'")).toBeGreaterThanOrEqual(report.operations * 3);
+    expect(await count("SELECT COUNT(*) AS n FROM workflow_history WHERE event <> 'CREATE'")).toBeGreaterThanOrEqual(
+      report.operations * 3,
+    );
     expect(await count("SELECT COUNT(*) AS n FROM operations WHERE state = 'closed'")).toBeGreaterThan(0);
     expect(await count('SELECT COUNT(*) AS n FROM outbox')).toBe(waiting);
   });
@@ -40,13 +45,31 @@ describe('the demo past (a fresh start’s history)', () => {
     expect((await t.as('waitan.officer').get('/api/v1/brigade').expect(200)).body.since).toBe(firstMonth);
     const grid = (await t.as('duty').get('/api/v1/compliance?year=2026').expect(200)).body;
     expect(grid.since).toBe(firstMonth);
-    const flags = (await t.as('duty').get('/api/v1/flags?kind=monthly_minimum&status=open&limit=1000').expect(200)).body.items as Array<{ group: string; period: string }>;
-    for (const row of grid.groups as Array<{ group: string; judged: number; months: Array<{ month: string; status: string; qualifying: number }> }>) {
+    const flags = (await t.as('duty').get('/api/v1/flags?kind=monthly_minimum&status=open&limit=1000').expect(200)).body
+      .items as Array<{ group: string; period: string }>;
+    for (const row of grid.groups as Array<{
+      group: string;
+      judged: number;
+      months: Array<{ month: string; status: string; qualifying: number }>;
+    }>) {
       for (const c of row.months) {
-        const want = c.month < firstMonth ? 'before' : c.month < current ? (c.qualifying >= 2 ? 'met' : 'missed') : c.month === current ? 'open' : 'future';
+        const want =
+          c.month < firstMonth
+            ? 'before'
+            : c.month < current
+              ? c.qualifying >= 2
+                ? 'met'
+                : 'missed'
+              : c.month === current
+                ? 'open'
+                : 'future';
         expect([row.group, c.month, c.status]).toEqual([row.group, c.month, want]);
         // Judged as the monthly-minimum job judged it the night after the month ended: missed ⇔ flagged.
-        expect([row.group, c.month, flags.some((f) => f.group === row.group && f.period === c.month)]).toEqual([row.group, c.month, c.status === 'missed']);
+        expect([row.group, c.month, flags.some((f) => f.group === row.group && f.period === c.month)]).toEqual([
+          row.group,
+          c.month,
+          c.status === 'missed',
+        ]);
       }
       expect(row.judged).toBe(row.months.filter((c) => c.month >= firstMonth && c.month < current).length);
     }

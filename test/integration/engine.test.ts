@@ -1,4 +1,12 @@
-import { Brigade, OutboxMessage, Squad, User, UserRole, WorkflowDeadline, WorkflowInstance } from '../../src/persistence/entities';
+import {
+  Brigade,
+  OutboxMessage,
+  Squad,
+  User,
+  UserRole,
+  WorkflowDeadline,
+  WorkflowInstance,
+} from '../../src/persistence/entities';
 import type { Principal } from '../../src/domain/org/org.service';
 import { createOperation, operationIn, planBody, rowCounts, send, systemActorOf } from '../support/factories';
 import { OPERATION_MACHINE_VERSION } from '../../workflows/operation';
@@ -29,9 +37,9 @@ describe('one event is one transaction', () => {
       },
     };
     const before = await rowCounts(t);
-    await expect(t.services.engine.send(failing, id, await principal('waitan.leader'), { type: 'FILE' }, { expectedVersion: 1 })).rejects.toThrow(
-      'disk full',
-    );
+    await expect(
+      t.services.engine.send(failing, id, await principal('waitan.leader'), { type: 'FILE' }, { expectedVersion: 1 }),
+    ).rejects.toThrow('disk full');
     expect(await rowCounts(t)).toEqual(before);
     const op = (await t.as('duty').get(`/api/v1/operations/${id}`)).body;
     expect(op).toMatchObject({ state: 'draft', version: 1 });
@@ -42,7 +50,12 @@ describe('one event is one transaction', () => {
     await send(t, id, 1, 'FILE');
     const m = t.services.db.manager;
     const instance = await m.findOneByOrFail(WorkflowInstance, { id });
-    expect(instance).toMatchObject({ state: 'filed', version: 2, machineVersion: OPERATION_MACHINE_VERSION, workflow: 'operation' });
+    expect(instance).toMatchObject({
+      state: 'filed',
+      version: 2,
+      machineVersion: OPERATION_MACHINE_VERSION,
+      workflow: 'operation',
+    });
     expect((instance.snapshot as { value: string }).value).toBe('filed');
     const outbox = await m.find(OutboxMessage, { where: { instanceId: id } });
     expect(outbox.map((o) => [o.topic, o.historySeq, o.deliveredAt])).toEqual([['operation.filed', 2, null]]);
@@ -74,7 +87,10 @@ describe('snapshots and machine versions', () => {
     const id = await storedAs(0);
     const wf = {
       ...t.services.workflows.operation,
-      migrations: { ...t.services.workflows.operation.migrations, 0: (p: { context: Record<string, unknown> }) => ({ ...p, context: { ...p.context, migrated: true } }) },
+      migrations: {
+        ...t.services.workflows.operation.migrations,
+        0: (p: { context: Record<string, unknown> }) => ({ ...p, context: { ...p.context, migrated: true } }),
+      },
     };
     const loaded = await t.services.engine.load(t.services.db.manager, wf, id, await principal('duty'));
     expect((loaded.context as unknown as { migrated: boolean }).migrated).toBe(true);
@@ -82,11 +98,13 @@ describe('snapshots and machine versions', () => {
 
   it('an older snapshot without a migration, or one from a newer machine, is refused rather than guessed at', async () => {
     const older = await storedAs(0);
-    await expect(t.services.engine.load(t.services.db.manager, t.services.workflows.operation, older, await principal('duty'))).rejects.toThrow(SnapshotError);
+    await expect(
+      t.services.engine.load(t.services.db.manager, t.services.workflows.operation, older, await principal('duty')),
+    ).rejects.toThrow(SnapshotError);
     const newer = await storedAs(99);
-    await expect(t.services.engine.load(t.services.db.manager, t.services.workflows.operation, newer, await principal('duty'))).rejects.toThrow(
-      /newer/,
-    );
+    await expect(
+      t.services.engine.load(t.services.db.manager, t.services.workflows.operation, newer, await principal('duty')),
+    ).rejects.toThrow(/newer/);
   });
 
   it('an operation in flight stored by machine version 1 keeps working after the upgrade to version 2', async () => {
@@ -100,15 +118,22 @@ describe('snapshots and machine versions', () => {
     const v = await send(t, id, version, 'COMPLETE');
     const stored = await t.services.db.manager.findOneByOrFail(WorkflowInstance, { id });
     expect(stored.machineVersion).toBe(OPERATION_MACHINE_VERSION);
-    expect((stored.snapshot as { context: Record<string, unknown> }).context).toMatchObject({ lateEntryHours: null, coverageReason: null });
+    expect((stored.snapshot as { context: Record<string, unknown> }).context).toMatchObject({
+      lateEntryHours: null,
+      coverageReason: null,
+    });
     expect((await t.as('duty').get(`/api/v1/operations/${id}`)).body).toMatchObject({ state: 'holding', version: v });
   });
 
   it('a snapshot naming a state that no longer exists is refused', async () => {
     const { id } = await createOperation(t);
     const row = await t.services.db.manager.findOneByOrFail(WorkflowInstance, { id });
-    await t.services.db.transaction((m) => m.update(WorkflowInstance, { id }, { snapshot: { ...(row.snapshot as object), value: 'teleported' } }));
-    await expect(t.services.engine.load(t.services.db.manager, t.services.workflows.operation, id, await principal('duty'))).rejects.toThrow();
+    await t.services.db.transaction((m) =>
+      m.update(WorkflowInstance, { id }, { snapshot: { ...(row.snapshot as object), value: 'teleported' } }),
+    );
+    await expect(
+      t.services.engine.load(t.services.db.manager, t.services.workflows.operation, id, await principal('duty')),
+    ).rejects.toThrow();
   });
 });
 
@@ -129,7 +154,17 @@ describe('allowed events come from the same rules as the machine', () => {
   it('what allowedEvents lists is accepted, and what it does not list is refused, for every demo user', async () => {
     const { id } = await createOperation(t);
     const v = await send(t, id, 1, 'FILE');
-    const users = ['waitan.leader', 'waitan.officer', 'nanjingdonglu.leader', 'duty', 'duty2', 'commander', 'inspector', 'legal', 'admin'];
+    const users = [
+      'waitan.leader',
+      'waitan.officer',
+      'nanjingdonglu.leader',
+      'duty',
+      'duty2',
+      'commander',
+      'inspector',
+      'legal',
+      'admin',
+    ];
     for (const who of users) {
       const allowed: string[] = (await t.as(who).get(`/api/v1/operations/${id}`)).body.allowedEvents;
       const res = await t.as(who).post(`/api/v1/operations/${id}/events`, { type: 'APPROVE', expectedVersion: v });
@@ -149,13 +184,43 @@ describe('brigades never see each other’s data', () => {
     const m = t.services.db.manager;
     await t.services.db.transaction(async (tx) => {
       const now = t.clock.now();
-      await tx.insert(Brigade, { code: 'jingan', name: '静安区城管执法大队', nameEn: 'Jing’an', timeZone: 'Asia/Shanghai', createdAt: now, since: '2026-11' });
+      await tx.insert(Brigade, {
+        code: 'jingan',
+        name: '静安区城管执法大队',
+        nameEn: 'Jing’an',
+        timeZone: 'Asia/Shanghai',
+        createdAt: now,
+        since: '2026-11',
+      });
       const brigade = await tx.findOneByOrFail(Brigade, { code: 'jingan' });
-      await tx.insert(Squad, { brigadeId: brigade.id, code: 'waitan', name: '同名中队', nameEn: 'Same code', kind: 'street', groupId: null, memberOrder: null, dutyStrength: 7, active: true, createdAt: now });
+      await tx.insert(Squad, {
+        brigadeId: brigade.id,
+        code: 'waitan',
+        name: '同名中队',
+        nameEn: 'Same code',
+        kind: 'street',
+        groupId: null,
+        memberOrder: null,
+        dutyStrength: 7,
+        active: true,
+        createdAt: now,
+      });
       const squad = await tx.findOneByOrFail(Squad, { brigadeId: brigade.id, code: 'waitan' });
-      await tx.insert(User, { brigadeId: brigade.id, username: 'jingan.duty', displayName: '静安值班', squadId: squad.id, passwordHash: 'x', active: true, createdAt: now, updatedAt: now });
+      await tx.insert(User, {
+        brigadeId: brigade.id,
+        username: 'jingan.duty',
+        displayName: '静安值班',
+        squadId: squad.id,
+        passwordHash: 'x',
+        active: true,
+        createdAt: now,
+        updatedAt: now,
+      });
       const user = await tx.findOneByOrFail(User, { username: 'jingan.duty' });
-      await tx.insert(UserRole, [{ userId: user.id, role: 'duty_officer' }, { userId: user.id, role: 'squad_leader' }]);
+      await tx.insert(UserRole, [
+        { userId: user.id, role: 'duty_officer' },
+        { userId: user.id, role: 'squad_leader' },
+      ]);
     });
     const user = await m.findOneByOrFail(User, { username: 'jingan.duty' });
     other = await t.services.org.principalFor(user.id);
@@ -164,7 +229,9 @@ describe('brigades never see each other’s data', () => {
   it('an operation of another brigade is 404, its events too, and lists do not show it', async () => {
     const { id } = await createOperation(t);
     await expect(t.services.operations.get(other, id)).rejects.toMatchObject({ status: 404 });
-    await expect(t.services.operations.send(other, id, { type: 'CANCEL', reason: 'x', expectedVersion: 1 })).rejects.toMatchObject({ status: 404 });
+    await expect(
+      t.services.operations.send(other, id, { type: 'CANCEL', reason: 'x', expectedVersion: 1 }),
+    ).rejects.toMatchObject({ status: 404 });
     await expect(t.services.operations.history(other, id)).rejects.toMatchObject({ status: 404 });
     const page = await t.services.operations.list(other, {});
     expect(page.items).toEqual([]);
@@ -188,8 +255,20 @@ describe('the system actor', () => {
     t.clock.advance(5 * HOUR);
     v = await send(t, id, v, 'COMPLETE');
     t.clock.advance(8 * 24 * HOUR);
-    await t.services.engine.send(t.services.workflows.operation, id, await systemActorOf(t), { type: 'HOLDING_ELAPSED' }, { expectedVersion: v });
+    await t.services.engine.send(
+      t.services.workflows.operation,
+      id,
+      await systemActorOf(t),
+      { type: 'HOLDING_ELAPSED' },
+      { expectedVersion: v },
+    );
     const history = (await t.as('duty').get(`/api/v1/operations/${id}/history`)).body.items;
-    expect(history.at(-1)).toMatchObject({ event: 'HOLDING_ELAPSED', actor: 'system', role: 'system', from: 'holding', to: 'awaiting_audit' });
+    expect(history.at(-1)).toMatchObject({
+      event: 'HOLDING_ELAPSED',
+      actor: 'system',
+      role: 'system',
+      from: 'holding',
+      to: 'awaiting_audit',
+    });
   });
 });

@@ -29,7 +29,13 @@ interface Line {
 }
 
 /** An operation of a group's two squads, filed the day before `start`, begun then and completed `hours` later with `lines`. */
-async function completedOperation(group: string, squads: [string, string], start: Date, hours: number, lines: Line[]): Promise<number> {
+async function completedOperation(
+  group: string,
+  squads: [string, string],
+  start: Date,
+  hours: number,
+  lines: Line[],
+): Promise<number> {
   const [lead, other] = squads;
   t.clock.set(new Date(start.getTime() - 24 * HOUR));
   const leader = await as(`${lead}.leader`);
@@ -81,18 +87,37 @@ beforeAll(async () => {
   t.clock.set(sh('2026-04-12T10:00:00'));
   const leader = await as('waitan.leader');
   returnedThenCancelled = await t.services.operations.create(leader, planBody(t.clock.now()) as unknown as PlanInput);
-  let v = (await t.services.operations.send(leader, returnedThenCancelled, { type: 'FILE', expectedVersion: 1 })).version;
-  v = (await t.services.operations.send(await as('duty'), returnedThenCancelled, { type: 'RETURN', expectedVersion: v, reason: '应急预案不完整' })).version;
-  await t.services.operations.send(leader, returnedThenCancelled, { type: 'CANCEL', expectedVersion: v, reason: '整治点位已纳入其他行动' });
+  let v = (await t.services.operations.send(leader, returnedThenCancelled, { type: 'FILE', expectedVersion: 1 }))
+    .version;
+  v = (
+    await t.services.operations.send(await as('duty'), returnedThenCancelled, {
+      type: 'RETURN',
+      expectedVersion: v,
+      reason: '应急预案不完整',
+    })
+  ).version;
+  await t.services.operations.send(leader, returnedThenCancelled, {
+    type: 'CANCEL',
+    expectedVersion: v,
+    reason: '整治点位已纳入其他行动',
+  });
   t.clock.set(sh('2026-07-01T09:00:00'));
 });
 afterAll(async () => {
   await t.close();
 });
 
-async function values(username: string, q: { period?: string; from?: string; to?: string; group?: string; squad?: string }) {
+async function values(
+  username: string,
+  q: { period?: string; from?: string; to?: string; group?: string; squad?: string },
+) {
   const view = await t.services.figures.view(await as(username), q);
-  return Object.fromEntries(view.rows.map((r) => [r.indicator.id, { current: r.current.value, previous: r.previous.value, lastYear: r.lastYear.value }]));
+  return Object.fromEntries(
+    view.rows.map((r) => [
+      r.indicator.id,
+      { current: r.current.value, previous: r.previous.value, lastYear: r.lastYear.value },
+    ]),
+  );
 }
 
 describe(`FiguresService (${TEST_DB})`, () => {
@@ -149,7 +174,12 @@ describe(`FiguresService (${TEST_DB})`, () => {
   it('drills into the idle lines: the operation, the squad that sent officers and did nothing', async () => {
     const page = await t.services.figures.drill(await as('duty'), { period: '2026-03', indicator: 'idle_lines' });
     expect(page.rows).toHaveLength(1);
-    expect(page.rows[0]).toMatchObject({ id: marchNorth, link: `/operations/${marchNorth}`, value: 1, why: { key: 'why.idle', params: { squad: '南京东路中队', others: 0, officers: 3 } } });
+    expect(page.rows[0]).toMatchObject({
+      id: marchNorth,
+      link: `/operations/${marchNorth}`,
+      value: 1,
+      why: { key: 'why.idle', params: { squad: '南京东路中队', others: 0, officers: 3 } },
+    });
   });
 
   it('pages operations newest first with a cursor', async () => {
@@ -157,7 +187,12 @@ describe(`FiguresService (${TEST_DB})`, () => {
     const first = await t.services.figures.drill(duty, { period: '2026', indicator: 'operations', limit: 2 });
     expect(first.rows.map((r) => r.id)).toEqual([mayNorth, marchOldCity]);
     expect(first.nextCursor).not.toBeNull();
-    const second = await t.services.figures.drill(duty, { period: '2026', indicator: 'operations', limit: 2, cursor: first.nextCursor! });
+    const second = await t.services.figures.drill(duty, {
+      period: '2026',
+      indicator: 'operations',
+      limit: 2,
+      cursor: first.nextCursor!,
+    });
     expect(second.rows.map((r) => r.id)).toEqual([marchNorth]);
     expect(second.nextCursor).toBeNull();
     const all = await t.services.figures.drillAll(duty, { period: '2026', indicator: 'operations' });
@@ -167,14 +202,24 @@ describe(`FiguresService (${TEST_DB})`, () => {
   it('drills into the returns and cancellations with their reasons', async () => {
     const duty = await as('duty');
     const returns = await t.services.figures.drill(duty, { period: '2026-04', indicator: 'returns' });
-    expect(returns.rows.map((r) => [r.link, r.why.key, r.why.params.reason])).toEqual([[`/operations/${returnedThenCancelled}`, 'why.returned', '应急预案不完整']]);
+    expect(returns.rows.map((r) => [r.link, r.why.key, r.why.params.reason])).toEqual([
+      [`/operations/${returnedThenCancelled}`, 'why.returned', '应急预案不完整'],
+    ]);
     const cancelled = await t.services.figures.drill(duty, { period: '2026-04', indicator: 'cancellations' });
-    expect(cancelled.rows.map((r) => [r.link, r.why.key, r.why.params.reason])).toEqual([[`/operations/${returnedThenCancelled}`, 'why.cancelled', '整治点位已纳入其他行动']]);
+    expect(cancelled.rows.map((r) => [r.link, r.why.key, r.why.params.reason])).toEqual([
+      [`/operations/${returnedThenCancelled}`, 'why.cancelled', '整治点位已纳入其他行动'],
+    ]);
   });
 
   it('refuses an officer, an unknown indicator and a bad cursor', async () => {
-    await expect(t.services.figures.view(await as('waitan.officer'), { period: '2026-03' })).rejects.toMatchObject({ status: 403 });
-    await expect(t.services.figures.drill(await as('duty'), { period: '2026-03', indicator: 'nope' })).rejects.toMatchObject({ status: 404 });
-    await expect(t.services.figures.drill(await as('duty'), { period: '2026-03', indicator: 'operations', cursor: 'x' })).rejects.toMatchObject({ status: 400 });
+    await expect(t.services.figures.view(await as('waitan.officer'), { period: '2026-03' })).rejects.toMatchObject({
+      status: 403,
+    });
+    await expect(
+      t.services.figures.drill(await as('duty'), { period: '2026-03', indicator: 'nope' }),
+    ).rejects.toMatchObject({ status: 404 });
+    await expect(
+      t.services.figures.drill(await as('duty'), { period: '2026-03', indicator: 'operations', cursor: 'x' }),
+    ).rejects.toMatchObject({ status: 400 });
   });
 });

@@ -32,7 +32,11 @@ function prng(seed: number) {
     x ^= x + Math.imul(x ^ (x >>> 7), x | 61);
     return ((x ^ (x >>> 14)) >>> 0) / 4294967296;
   };
-  return { next, pick: <T>(xs: readonly T[]): T => xs[Math.floor(next() * xs.length)], int: (lo: number, hi: number) => lo + Math.floor(next() * (hi - lo + 1)) };
+  return {
+    next,
+    pick: <T>(xs: readonly T[]): T => xs[Math.floor(next() * xs.length)],
+    int: (lo: number, hi: number) => lo + Math.floor(next() * (hi - lo + 1)),
+  };
 }
 
 interface ModelItem {
@@ -59,7 +63,10 @@ describe('the ledger of an operation always balances (R13)', () => {
 
     for (let step = 0; step < STEPS; step++) {
       const held = model.filter((i) => i.state === 'held');
-      const kind = held.length === 0 || r.next() < 0.2 ? 'register' : r.pick(['return', 'confiscate', 'approve', 'dispose', 'extend', 'move', 'stranger'] as const);
+      const kind =
+        held.length === 0 || r.next() < 0.2
+          ? 'register'
+          : r.pick(['return', 'confiscate', 'approve', 'dispose', 'extend', 'move', 'stranger'] as const);
       const item = held.length ? r.pick(held) : undefined;
       const leaderOf = (i: ModelItem) => `${i.custodian}.leader`;
       try {
@@ -74,8 +81,22 @@ describe('the ledger of an operation always balances (R13)', () => {
               custodianSquad: r.pick(['waitan', 'nanjingdonglu'] as const),
               storagePlace: '仓库',
             }));
-            const { itemIds } = await goods.register(await who(r.pick(['waitan.leader', 'nanjingdonglu.leader'])), { operationId: op, party: { name: `当事人${step}`, stall: `摊位${step}` }, items });
-            itemIds.forEach((id, k) => model.push({ id, unit: items[k].unit, quantity: items[k].quantity, state: 'held', custodian: items[k].custodianSquad, approved: false, extended: false }));
+            const { itemIds } = await goods.register(await who(r.pick(['waitan.leader', 'nanjingdonglu.leader'])), {
+              operationId: op,
+              party: { name: `当事人${step}`, stall: `摊位${step}` },
+              items,
+            });
+            itemIds.forEach((id, k) =>
+              model.push({
+                id,
+                unit: items[k].unit,
+                quantity: items[k].quantity,
+                state: 'held',
+                custodian: items[k].custodianSquad,
+                approved: false,
+                extended: false,
+              }),
+            );
             break;
           }
           case 'return':
@@ -87,7 +108,11 @@ describe('the ledger of an operation always balances (R13)', () => {
             item!.state = 'confiscated';
             break;
           case 'approve':
-            await goods.send(await who(r.pick(['duty', 'commander'])), item!.id, { type: 'APPROVE_DISPOSAL', method: 'destroyed', reason: '已变质' });
+            await goods.send(await who(r.pick(['duty', 'commander'])), item!.id, {
+              type: 'APPROVE_DISPOSAL',
+              method: 'destroyed',
+              reason: '已变质',
+            });
             if (item!.approved) throw new Error('a second approval was accepted');
             item!.approved = true;
             break;
@@ -104,13 +129,20 @@ describe('the ledger of an operation always balances (R13)', () => {
             break;
           case 'move': {
             const to = item!.custodian === 'waitan' ? 'nanjingdonglu' : 'waitan';
-            await goods.send(await who(leaderOf(item!)), item!.id, { type: 'MOVE', custodianSquad: to, storagePlace: `${to}仓库` });
+            await goods.send(await who(leaderOf(item!)), item!.id, {
+              type: 'MOVE',
+              custodianSquad: to,
+              storagePlace: `${to}仓库`,
+            });
             item!.custodian = to;
             break;
           }
           case 'stranger':
             // Someone who may not: another squad's leader, an officer.
-            await goods.send(await who(r.pick(['yuyuan.leader', 'waitan.officer'])), item!.id, { type: 'RETURN_TO_OWNER', receivedBy: '本人' });
+            await goods.send(await who(r.pick(['yuyuan.leader', 'waitan.officer'])), item!.id, {
+              type: 'RETURN_TO_OWNER',
+              receivedBy: '本人',
+            });
             throw new Error('a stranger returned goods');
         }
       } catch (e) {
@@ -132,9 +164,19 @@ describe('the ledger of an operation always balances (R13)', () => {
         }
         for (const state of ['held', 'returned', 'confiscated', 'disposed'] as const) {
           const of = mine.filter((i) => i.state === state);
-          expect({ seed, step, unit, state, ...line![state] }).toEqual({ seed, step, unit, state, count: of.length, quantity: round(of.reduce((n, i) => n + i.quantity, 0)) });
+          expect({ seed, step, unit, state, ...line![state] }).toEqual({
+            seed,
+            step,
+            unit,
+            state,
+            count: of.length,
+            quantity: round(of.reduce((n, i) => n + i.quantity, 0)),
+          });
         }
-        expect(line!.registered).toEqual({ count: mine.length, quantity: round(mine.reduce((n, i) => n + i.quantity, 0)) });
+        expect(line!.registered).toEqual({
+          count: mine.length,
+          quantity: round(mine.reduce((n, i) => n + i.quantity, 0)),
+        });
       }
     }
     expect(model.length).toBeGreaterThan(5);

@@ -50,7 +50,9 @@ beforeAll(async () => {
   version = (await ops.send(waitan, operationId, { type: 'FILE', expectedVersion: 1 })).version;
   version = (await ops.send(await as('duty'), operationId, { type: 'APPROVE', expectedVersion: version })).version;
   t.clock.set(new Date(start.getTime() + HOUR));
-  version = (await ops.send(waitan, operationId, { type: 'START', expectedVersion: version, actualStart: start.toISOString() })).version;
+  version = (
+    await ops.send(waitan, operationId, { type: 'START', expectedVersion: version, actualStart: start.toISOString() })
+  ).version;
   // R13: registered on the spot, while the operation is under way.
   waitanItems = (
     await t.services.goods.register(waitan, {
@@ -84,10 +86,26 @@ const zero = { count: 0, quantity: 0 };
 describe('an operation’s goods ledger (R13), asked of the domain', () => {
   it('accounts per unit: registered = returned + confiscated + disposed + held, in count and quantity', async () => {
     const ledger = await t.services.goods.ledger(waitan, operationId);
-    expect(ledger.lines).toEqual([
-      { unit: '件', registered: { count: 3, quantity: 6 }, returned: { count: 1, quantity: 1 }, confiscated: zero, disposed: zero, held: { count: 2, quantity: 5 } },
-      { unit: '千克', registered: { count: 1, quantity: 12.5 }, returned: zero, confiscated: { count: 1, quantity: 12.5 }, disposed: zero, held: zero },
-    ].sort((a, b) => (a.unit < b.unit ? -1 : 1)));
+    expect(ledger.lines).toEqual(
+      [
+        {
+          unit: '件',
+          registered: { count: 3, quantity: 6 },
+          returned: { count: 1, quantity: 1 },
+          confiscated: zero,
+          disposed: zero,
+          held: { count: 2, quantity: 5 },
+        },
+        {
+          unit: '千克',
+          registered: { count: 1, quantity: 12.5 },
+          returned: zero,
+          confiscated: { count: 1, quantity: 12.5 },
+          disposed: zero,
+          held: zero,
+        },
+      ].sort((a, b) => (a.unit < b.unit ? -1 : 1)),
+    );
     expect(ledger.totals).toEqual({ registered: 4, returned: 1, confiscated: 1, disposed: 0, held: 2 });
     expect(ledger.unitsBalance).toBe(true);
   });
@@ -112,7 +130,12 @@ describe('an operation’s goods ledger (R13), asked of the domain', () => {
       { squad: 'waitan', officers: 5, vehicles: 1, educated: 4, handled: 2 },
       { squad: 'nanjingdonglu', officers: 4, vehicles: 1, educated: 3, handled: 1 },
     ];
-    const input = { type: 'COMPLETE', expectedVersion: version, actualEnd: new Date(start.getTime() + 4 * HOUR).toISOString(), results };
+    const input = {
+      type: 'COMPLETE',
+      expectedVersion: version,
+      actualEnd: new Date(start.getTime() + 4 * HOUR).toISOString(),
+      results,
+    };
     await t.services.operations.send(waitan, operationId, input as EventInput);
     let ledger = await t.services.goods.ledger(waitan, operationId);
     expect(ledger.squads.map((s) => [s.code, s.registered, s.reported])).toEqual([
@@ -144,7 +167,9 @@ describe('an operation’s goods ledger (R13), asked of the domain', () => {
     expect(held.items.map((i) => i.id)).toEqual([...held.items.map((i) => i.id)].sort((a, b) => b - a));
     expect(held.items.map((i) => i.description)).toEqual(['音箱', '货架', '遮阳伞']);
     expect((await t.services.goods.list(waitan, { operation: operationId, squad: 'waitan' })).items).toHaveLength(5);
-    expect((await t.services.goods.list(waitan, { operation: operationId, squad: 'nanjingdonglu' })).items).toHaveLength(0);
+    expect(
+      (await t.services.goods.list(waitan, { operation: operationId, squad: 'nanjingdonglu' })).items,
+    ).toHaveLength(0);
     expect(held.items.map((i) => i.id)).toContain(nanjingItems[0]);
   });
 });

@@ -21,7 +21,9 @@ afterAll(async () => {
 
 const run = () => t.services.jobs.run('goods-limits', { via: 'cli' });
 const open = async () =>
-  (await t.services.db.manager.find(Flag, { where: { rule: 'R13', status: 'open' }, order: { id: 'ASC' } })).map((f) => `${f.kind} ${f.recordId}`).sort();
+  (await t.services.db.manager.find(Flag, { where: { rule: 'R13', status: 'open' }, order: { id: 'ASC' } }))
+    .map((f) => `${f.kind} ${f.recordId}`)
+    .sort();
 const lightOf = async (id: number) => (await t.as('duty').get(`/api/v1/goods/${id}`)).body.light;
 
 describe('the goods-limits job (R13), with the clock moved', () => {
@@ -97,7 +99,13 @@ describe('the job reads the held items in the transaction that syncs their flags
     const brigade = await t.services.org.brigadeByCode('huangpu');
     let job!: ReturnType<typeof goodsLimitsJob.runFor>;
     const step = t.services.db.transaction(async (m) => {
-      await t.services.engine.send(t.services.goodsWorkflow, id, leader, { type: 'RETURN_TO_OWNER', receivedBy: '王某' }, { tx: m });
+      await t.services.engine.send(
+        t.services.goodsWorkflow,
+        id,
+        leader,
+        { type: 'RETURN_TO_OWNER', receivedBy: '王某' },
+        { tx: m },
+      );
       job = goodsLimitsJob.runFor({ services: t.services, now: t.clock.now(), runId }, brigade);
       // Long enough for the job to reach its read of the held items.
       await new Promise((r) => setTimeout(r, 300));

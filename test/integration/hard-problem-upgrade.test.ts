@@ -23,7 +23,8 @@ afterEach(() => {
   expect(t.logged).toEqual([]);
 });
 
-const q = <T = Record<string, unknown>>(statement: string, params: unknown[] = []) => t.services.db.manager.query(statement, params) as Promise<T[]>;
+const q = <T = Record<string, unknown>>(statement: string, params: unknown[] = []) =>
+  t.services.db.manager.query(statement, params) as Promise<T[]>;
 
 describe('a hard problem stored by machine version 1', () => {
   it('is loaded through the migration to version 2 and driven on: its old resolution names no operation, the new one does', async () => {
@@ -33,8 +34,16 @@ describe('a hard problem stored by machine version 1', () => {
     // Store it as version 1 did: the same snapshot without each resolution's operation.
     const row = await t.services.db.manager.findOneByOrFail(WorkflowInstance, { id: p.id });
     const snapshot = readJson<{ context: { resolutions: Array<Record<string, unknown>> } }>(row.snapshot);
-    const v1 = { ...snapshot, context: { ...snapshot.context, resolutions: snapshot.context.resolutions.map(({ operationId: _gone, ...r }) => r) } };
-    await t.services.db.transaction((m) => m.update(WorkflowInstance, { id: p.id }, { machineVersion: 1, snapshot: v1 }));
+    const v1 = {
+      ...snapshot,
+      context: {
+        ...snapshot.context,
+        resolutions: snapshot.context.resolutions.map(({ operationId: _gone, ...r }) => r),
+      },
+    };
+    await t.services.db.transaction((m) =>
+      m.update(WorkflowInstance, { id: p.id }, { machineVersion: 1, snapshot: v1 }),
+    );
 
     const before = (await t.as('duty').get(`/api/v1/problems/${p.id}`).expect(200)).body;
     expect(before).toMatchObject({ state: 'resolved', version: v });
@@ -70,19 +79,34 @@ describe('rows written before the resolved-by links (migration 20261206T0300)', 
     await sendProblem(t, dropped.id, 2, 'RESOLVE', { note: '已清', operation: other.id });
 
     const ds = t.services.db.dataSource;
-    const applied = async () => (await q<{ name: string }>('SELECT name FROM migrations ORDER BY id')).map((r) => r.name);
-    while ((await applied()).some((n) => n.startsWith('HardProblemResolutions'))) await ds.undoLastMigration({ transaction: 'each' });
+    const applied = async () =>
+      (await q<{ name: string }>('SELECT name FROM migrations ORDER BY id')).map((r) => r.name);
+    while ((await applied()).some((n) => n.startsWith('HardProblemResolutions')))
+      await ds.undoLastMigration({ transaction: 'each' });
     // The old code linked each resolving operation as a target …
-    const links = async () => (await q<{ problem_id: number; operation_id: number }>('SELECT problem_id, operation_id FROM hard_problem_operations ORDER BY problem_id, operation_id')).map((r) => [Number(r.problem_id), Number(r.operation_id)]);
-    expect(await links()).toEqual(expect.arrayContaining([[untargeted.id, plain.id], [targeted.id, planned.id], [dropped.id, other.id]]));
+    const links = async () =>
+      (
+        await q<{ problem_id: number; operation_id: number }>(
+          'SELECT problem_id, operation_id FROM hard_problem_operations ORDER BY problem_id, operation_id',
+        )
+      ).map((r) => [Number(r.problem_id), Number(r.operation_id)]);
+    expect(await links()).toEqual(
+      expect.arrayContaining([
+        [untargeted.id, plain.id],
+        [targeted.id, planned.id],
+        [dropped.id, other.id],
+      ]),
+    );
     // … and a later edit of a draft that dropped the problem took the resolution with it (drafts resolved problems then).
     await q('DELETE FROM hard_problem_operations WHERE problem_id = ? AND operation_id = ?', [dropped.id, other.id]);
 
     await t.services.db.migrate();
-    const resolutions = (await q<{ problem_id: number; operation_id: number }>('SELECT problem_id, operation_id FROM hard_problem_resolutions WHERE problem_id IN (?, ?, ?) ORDER BY problem_id', [untargeted.id, targeted.id, dropped.id])).map((r) => [
-      Number(r.problem_id),
-      Number(r.operation_id),
-    ]);
+    const resolutions = (
+      await q<{ problem_id: number; operation_id: number }>(
+        'SELECT problem_id, operation_id FROM hard_problem_resolutions WHERE problem_id IN (?, ?, ?) ORDER BY problem_id',
+        [untargeted.id, targeted.id, dropped.id],
+      )
+    ).map((r) => [Number(r.problem_id), Number(r.operation_id)]);
     expect(resolutions).toEqual([
       [untargeted.id, plain.id],
       [targeted.id, planned.id],
@@ -92,8 +116,14 @@ describe('rows written before the resolved-by links (migration 20261206T0300)', 
     expect(now).not.toContainEqual([untargeted.id, plain.id]);
     expect(now).toContainEqual([targeted.id, planned.id]);
     expect(now).not.toContainEqual([dropped.id, other.id]);
-    expect((await t.as('duty').get(`/api/v1/problems/${untargeted.id}`).expect(200)).body).toMatchObject({ operations: [], resolvedBy: [expect.objectContaining({ id: plain.id })] });
-    expect((await t.as('waitan.leader').get(`/api/v1/operations/${plain.id}`).expect(200)).body).toMatchObject({ problems: [], resolvedProblems: [untargeted.id] });
+    expect((await t.as('duty').get(`/api/v1/problems/${untargeted.id}`).expect(200)).body).toMatchObject({
+      operations: [],
+      resolvedBy: [expect.objectContaining({ id: plain.id })],
+    });
+    expect((await t.as('waitan.leader').get(`/api/v1/operations/${plain.id}`).expect(200)).body).toMatchObject({
+      problems: [],
+      resolvedProblems: [untargeted.id],
+    });
   });
 });
 
@@ -103,20 +133,32 @@ describe('duplicates merged before the merge moved their links (migration 202612
     const duplicate = await reportProblem(t, { location: '山东中路福州路口' });
     const plan = await operationIn(t, 'draft', { title: '山东中路整治', problems: [duplicate.id] });
     await sendProblem(t, duplicate.id, 1, 'MERGE', { into: survivor.id });
-    const links = async (problemId: number) => (await q<{ operation_id: number }>('SELECT operation_id FROM hard_problem_operations WHERE problem_id = ?', [problemId])).map((r) => Number(r.operation_id));
+    const links = async (problemId: number) =>
+      (
+        await q<{ operation_id: number }>('SELECT operation_id FROM hard_problem_operations WHERE problem_id = ?', [
+          problemId,
+        ])
+      ).map((r) => Number(r.operation_id));
 
     const ds = t.services.db.dataSource;
-    const applied = async () => (await q<{ name: string }>('SELECT name FROM migrations ORDER BY id')).map((r) => r.name);
-    while ((await applied()).some((n) => n.startsWith('MergedProblemsHandOverPlans'))) await ds.undoLastMigration({ transaction: 'each' });
+    const applied = async () =>
+      (await q<{ name: string }>('SELECT name FROM migrations ORDER BY id')).map((r) => r.name);
+    while ((await applied()).some((n) => n.startsWith('MergedProblemsHandOverPlans')))
+      await ds.undoLastMigration({ transaction: 'each' });
     // As the old code left it: the survivor has a copy, the duplicate its own.
-    await q('INSERT INTO hard_problem_operations (problem_id, operation_id, brigade_id, linked_at) SELECT ?, operation_id, brigade_id, linked_at FROM hard_problem_operations WHERE problem_id = ?', [duplicate.id, survivor.id]);
+    await q(
+      'INSERT INTO hard_problem_operations (problem_id, operation_id, brigade_id, linked_at) SELECT ?, operation_id, brigade_id, linked_at FROM hard_problem_operations WHERE problem_id = ?',
+      [duplicate.id, survivor.id],
+    );
     expect(await links(duplicate.id)).toEqual([plan.id]);
     expect(await links(survivor.id)).toEqual([plan.id]);
 
     await t.services.db.migrate();
     expect(await links(duplicate.id)).toEqual([]);
     expect(await links(survivor.id)).toEqual([plan.id]);
-    expect((await t.as('waitan.leader').get(`/api/v1/operations/${plan.id}`).expect(200)).body.problems).toEqual([survivor.id]);
+    expect((await t.as('waitan.leader').get(`/api/v1/operations/${plan.id}`).expect(200)).body.problems).toEqual([
+      survivor.id,
+    ]);
   });
 });
 
@@ -128,20 +170,26 @@ describe('problems reopened before resolvedAt meant the current resolution (migr
     v = await sendProblem(t, reopened.id, v, 'RESOLVE', { note: '已清' });
     await sendProblem(t, reopened.id, v, 'REBOUND', { origin: 'inspector', note: '回潮' }, 'inspector');
     await sendProblem(t, resolved.id, await sendProblem(t, resolved.id, 1, 'ACCEPT'), 'RESOLVE', { note: '已清' });
-    const resolvedAt = async (id: number) => (await q<{ resolved_at: unknown }>('SELECT resolved_at FROM hard_problems WHERE id = ?', [id]))[0].resolved_at;
+    const resolvedAt = async (id: number) =>
+      (await q<{ resolved_at: unknown }>('SELECT resolved_at FROM hard_problems WHERE id = ?', [id]))[0].resolved_at;
     const kept = await resolvedAt(resolved.id);
     expect(kept).not.toBeNull();
     expect(await resolvedAt(reopened.id)).toBeNull();
 
     const ds = t.services.db.dataSource;
-    const applied = async () => (await q<{ name: string }>('SELECT name FROM migrations ORDER BY id')).map((r) => r.name);
-    while ((await applied()).some((n) => n.startsWith('CurrentResolutionOnly'))) await ds.undoLastMigration({ transaction: 'each' });
+    const applied = async () =>
+      (await q<{ name: string }>('SELECT name FROM migrations ORDER BY id')).map((r) => r.name);
+    while ((await applied()).some((n) => n.startsWith('CurrentResolutionOnly')))
+      await ds.undoLastMigration({ transaction: 'each' });
     // As the code before left it: the last resolution's time on the reopened one too.
     expect(await resolvedAt(reopened.id)).not.toBeNull();
 
     await t.services.db.migrate();
     expect(await resolvedAt(reopened.id)).toBeNull();
     expect(await resolvedAt(resolved.id)).toEqual(kept);
-    expect((await t.as('duty').get(`/api/v1/problems/${reopened.id}`).expect(200)).body).toMatchObject({ state: 'open', resolvedAt: null });
+    expect((await t.as('duty').get(`/api/v1/problems/${reopened.id}`).expect(200)).body).toMatchObject({
+      state: 'open',
+      resolvedAt: null,
+    });
   });
 });

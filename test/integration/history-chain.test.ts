@@ -21,7 +21,8 @@ afterAll(async () => {
   await t.close();
 });
 
-const q = (statement: string, params: unknown[] = []) => sql<Record<string, any>>(t.services.db.manager, statement, params);
+const q = (statement: string, params: unknown[] = []) =>
+  sql<Record<string, any>>(t.services.db.manager, statement, params);
 
 async function verifyCli(args: string[] = []): Promise<{ code: number; out: string }> {
   let out = '';
@@ -50,7 +51,11 @@ async function tampered<T>(instanceId: number, change: () => Promise<T>): Promis
       await sql(m, 'DELETE FROM workflow_history WHERE instance_id = ?', [instanceId]);
       for (const r of rows) {
         const cols = Object.keys(r);
-        await sql(m, `INSERT INTO workflow_history (${cols.join(', ')}) VALUES (${cols.map(() => '?').join(', ')})`, cols.map((c) => (c === 'payload' && typeof r[c] !== 'string' ? JSON.stringify(r[c]) : r[c])));
+        await sql(
+          m,
+          `INSERT INTO workflow_history (${cols.join(', ')}) VALUES (${cols.map(() => '?').join(', ')})`,
+          cols.map((c) => (c === 'payload' && typeof r[c] !== 'string' ? JSON.stringify(r[c]) : r[c])),
+        );
       }
       await sql(m, 'UPDATE workflow_instances SET head_hash = ? WHERE id = ?', [head, instanceId]);
     });
@@ -59,7 +64,9 @@ async function tampered<T>(instanceId: number, change: () => Promise<T>): Promis
 
 /** What someone who knows the algorithm would do after an edit: hash the record's whole chain again, head included. */
 async function rehashChain(instanceId: number): Promise<void> {
-  const { rows: [inst] } = await q('SELECT workflow FROM workflow_instances WHERE id = ?', [instanceId]);
+  const {
+    rows: [inst],
+  } = await q('SELECT workflow FROM workflow_instances WHERE id = ?', [instanceId]);
   const { rows } = await q('SELECT * FROM workflow_history WHERE instance_id = ? ORDER BY seq', [instanceId]);
   let prev = GENESIS_HASH;
   for (const r of rows) {
@@ -86,7 +93,10 @@ async function rehashChain(instanceId: number): Promise<void> {
 
 describe(`the history's hash chains (${TEST_DB})`, () => {
   it('the demo past, driven through the workflows, verifies clean, and the daily anchor job anchors it', async () => {
-    const report = await seedDemoHistory(t.services.config, t.services.db, createLogger({ silent: true }), { months: 2, now: t.clock.now() });
+    const report = await seedDemoHistory(t.services.config, t.services.db, createLogger({ silent: true }), {
+      months: 2,
+      now: t.clock.now(),
+    });
     expect(report.events).toBeGreaterThan(20);
     const before = await verifyCli();
     expect(before.code).toBe(0);
@@ -100,18 +110,25 @@ describe(`the history's hash chains (${TEST_DB})`, () => {
     expect(out).toMatch(/huangpu: verified \d+ record\(s\), \d+ step\(s\)\n/);
     expect(out).toMatch(/anchor \d{4}-\d\d-\d\d \(latest in the database, history up to #\d+\): reproduced ✓/);
     expect(out).toContain('History verifies');
-    const { rows: [{ n }] } = await q('SELECT COUNT(*) AS n FROM workflow_history');
+    const {
+      rows: [{ n }],
+    } = await q('SELECT COUNT(*) AS n FROM workflow_history');
     expect(out).toContain(`${Number(n)} step(s)`);
   });
 
   it('each step is chained to the one before, from the genesis value, and the record keeps the head — milliseconds and all', async () => {
     t.clock.set(new Date(t.clock.now().getTime() + 999));
     const id = await fiveSteps('九江路无证设摊联合整治');
-    const { rows } = await q('SELECT seq, prev_hash, hash, at FROM workflow_history WHERE instance_id = ? ORDER BY seq', [id]);
+    const { rows } = await q(
+      'SELECT seq, prev_hash, hash, at FROM workflow_history WHERE instance_id = ? ORDER BY seq',
+      [id],
+    );
     expect(rows.map((r) => Number(r.seq))).toEqual([1, 2, 3, 4, 5]);
     expect(rows[0].prev_hash).toBe(GENESIS_HASH);
     for (let i = 1; i < rows.length; i++) expect(rows[i].prev_hash).toBe(rows[i - 1].hash);
-    const { rows: [inst] } = await q('SELECT head_hash FROM workflow_instances WHERE id = ?', [id]);
+    const {
+      rows: [inst],
+    } = await q('SELECT head_hash FROM workflow_instances WHERE id = ?', [id]);
     expect(inst.head_hash).toBe(rows[4].hash);
     const history = (await t.as('duty').get(`/api/v1/operations/${id}/history`).expect(200)).body;
     expect(history).toMatchObject({ verified: true, firstBadSeq: null });
@@ -121,10 +138,15 @@ describe(`the history's hash chains (${TEST_DB})`, () => {
   it('a payload edited in the database is named — record, title and step — and verify-history exits 1', async () => {
     const id = await fiveSteps('河南中路占道经营整治');
     await tampered(id, async () => {
-      const { rows: [row] } = await q("SELECT payload FROM workflow_history WHERE instance_id = ? AND seq = 3", [id]);
+      const {
+        rows: [row],
+      } = await q('SELECT payload FROM workflow_history WHERE instance_id = ? AND seq = 3', [id]);
       const text = typeof row.payload === 'string' ? row.payload : JSON.stringify(row.payload);
       expect(text).toContain('请补充应急预案');
-      await q('UPDATE workflow_history SET payload = ? WHERE instance_id = ? AND seq = 3', [text.replace('请补充应急预案', '同意'), id]);
+      await q('UPDATE workflow_history SET payload = ? WHERE instance_id = ? AND seq = 3', [
+        text.replace('请补充应急预案', '同意'),
+        id,
+      ]);
       const { code, out } = await verifyCli();
       expect(code).toBe(1);
       expect(out).toContain(`operation #${id} 「河南中路占道经营整治」: does not verify from row 3`);
@@ -170,11 +192,18 @@ describe(`the history's hash chains (${TEST_DB})`, () => {
 
   it('a step re-hashed alone after an edit breaks the link to the next step; the last step re-hashed alone no longer matches the head', async () => {
     const id = await fiveSteps('北京东路夜市整治');
-    const { rows: original } = await q('SELECT id, seq, prev_hash, hash, actor_role FROM workflow_history WHERE instance_id = ? ORDER BY seq', [id]);
+    const { rows: original } = await q(
+      'SELECT id, seq, prev_hash, hash, actor_role FROM workflow_history WHERE instance_id = ? ORDER BY seq',
+      [id],
+    );
     await tampered(id, async () => {
       const row2 = original[1];
-      const { rows: [inst] } = await q('SELECT workflow FROM workflow_instances WHERE id = ?', [id]);
-      const { rows: [full] } = await q('SELECT * FROM workflow_history WHERE id = ?', [row2.id]);
+      const {
+        rows: [inst],
+      } = await q('SELECT workflow FROM workflow_instances WHERE id = ?', [id]);
+      const {
+        rows: [full],
+      } = await q('SELECT * FROM workflow_history WHERE id = ?', [row2.id]);
       const rehashed = stepHash(row2.prev_hash, {
         instanceId: id,
         workflow: inst.workflow,
@@ -198,10 +227,14 @@ describe(`the history's hash chains (${TEST_DB})`, () => {
       expect(out).not.toContain('row 2: stored hash');
     });
     await tampered(id, async () => {
-      await q("UPDATE workflow_history SET payload = ? WHERE instance_id = ? AND seq = 5", ['{"note":"补记"}', id]);
+      await q('UPDATE workflow_history SET payload = ? WHERE instance_id = ? AND seq = 5', ['{"note":"补记"}', id]);
       // The last step re-hashed over its stored link: its own check passes, the head on the record does not.
-      const { rows: [inst] } = await q('SELECT workflow FROM workflow_instances WHERE id = ?', [id]);
-      const { rows: [full] } = await q('SELECT * FROM workflow_history WHERE instance_id = ? AND seq = 5', [id]);
+      const {
+        rows: [inst],
+      } = await q('SELECT workflow FROM workflow_instances WHERE id = ?', [id]);
+      const {
+        rows: [full],
+      } = await q('SELECT * FROM workflow_history WHERE instance_id = ? AND seq = 5', [id]);
       const rehashed = stepHash(full.prev_hash, {
         instanceId: id,
         workflow: inst.workflow,
@@ -246,20 +279,45 @@ describe(`the history's hash chains (${TEST_DB})`, () => {
       const { code, out } = await verifyCli();
       expect(code).toBe(1);
       expect(out).not.toContain('does not verify from row');
-      expect(out).toContain(`anchor ${taken.day} (latest in the database, history up to #${taken.anchor.uptoHistoryId}): NOT reproduced`);
+      expect(out).toContain(
+        `anchor ${taken.day} (latest in the database, history up to #${taken.anchor.uptoHistoryId}): NOT reproduced`,
+      );
 
       // Rewriting the anchors table too does not help against the copy kept outside.
-      const [forged] = await t.services.historyChain.verify({ kept: [{ brigade: 'huangpu', day: taken.day, digest: '0'.repeat(64), recordCount: 0, stepCount: 0, uptoHistoryId: taken.anchor.uptoHistoryId }] }).then((r) =>
-        r.brigades[0].anchors.filter((a) => a.source === 'kept').map((a) => a.found),
-      );
-      await q('UPDATE history_anchors SET digest = ?, record_count = ?, step_count = ? WHERE id = ?', [forged.digest, forged.recordCount, forged.stepCount, taken.anchor.id]);
+      const [forged] = await t.services.historyChain
+        .verify({
+          kept: [
+            {
+              brigade: 'huangpu',
+              day: taken.day,
+              digest: '0'.repeat(64),
+              recordCount: 0,
+              stepCount: 0,
+              uptoHistoryId: taken.anchor.uptoHistoryId,
+            },
+          ],
+        })
+        .then((r) => r.brigades[0].anchors.filter((a) => a.source === 'kept').map((a) => a.found));
+      await q('UPDATE history_anchors SET digest = ?, record_count = ?, step_count = ? WHERE id = ?', [
+        forged.digest,
+        forged.recordCount,
+        forged.stepCount,
+        taken.anchor.id,
+      ]);
       expect((await verifyCli()).code).toBe(0);
       const kept = await verifyCli(['--anchors', file]);
       expect(kept.code).toBe(1);
-      expect(kept.out).toContain(`anchor ${taken.day} (kept outside, history up to #${taken.anchor.uptoHistoryId}): NOT reproduced`);
+      expect(kept.out).toContain(
+        `anchor ${taken.day} (kept outside, history up to #${taken.anchor.uptoHistoryId}): NOT reproduced`,
+      );
       expect(kept.out).toContain('the anchors table was changed');
     });
-    await q('UPDATE history_anchors SET digest = ?, record_count = ?, step_count = ? WHERE id = ?', [taken.anchor.digest, taken.anchor.recordCount, taken.anchor.stepCount, taken.anchor.id]);
+    await q('UPDATE history_anchors SET digest = ?, record_count = ?, step_count = ? WHERE id = ?', [
+      taken.anchor.digest,
+      taken.anchor.recordCount,
+      taken.anchor.stepCount,
+      taken.anchor.id,
+    ]);
     expect((await verifyCli(['--anchors', file])).code).toBe(0);
     fs.rmSync(dir, { recursive: true, force: true });
   });
@@ -277,7 +335,9 @@ describe(`the history's hash chains (${TEST_DB})`, () => {
       [instanceId, 1, '{"note":"请审批","hours":4.0}', at, at, GENESIS_HASH],
     );
     try {
-      const { rows: [r] } = await q('SELECT * FROM workflow_history WHERE id = ?', [insertId]);
+      const {
+        rows: [r],
+      } = await q('SELECT * FROM workflow_history WHERE id = ?', [insertId]);
       const hash = stepHash(GENESIS_HASH, {
         instanceId: 12,
         workflow: 'operation',
@@ -301,7 +361,10 @@ describe(`the history's hash chains (${TEST_DB})`, () => {
 });
 
 /** Undoes the migrations down to and including `name` (each later one's `down` runs on the data too); returns their names, oldest first. */
-async function undoThrough(db: { dataSource: { undoLastMigration(o: { transaction: 'each' }): Promise<void> } }, name: string): Promise<string[]> {
+async function undoThrough(
+  db: { dataSource: { undoLastMigration(o: { transaction: 'each' }): Promise<void> } },
+  name: string,
+): Promise<string[]> {
   const names = MIGRATIONS.map((M) => new M().name);
   const undone = names.slice(names.indexOf(name));
   for (let i = 0; i < undone.length; i++) await db.dataSource.undoLastMigration({ transaction: 'each' });
@@ -318,7 +381,12 @@ describe(`the migration that chains the history (${TEST_DB})`, () => {
       const counts = async () =>
         Object.fromEntries(
           await Promise.all(
-            ['workflow_history', 'operations', 'operation_squads', 'workflow_deadlines', 'outbox'].map(async (table) => [table, Number((await sql<{ n: number }>(db.manager, `SELECT COUNT(*) AS n FROM ${table}`)).rows[0].n)]),
+            ['workflow_history', 'operations', 'operation_squads', 'workflow_deadlines', 'outbox'].map(
+              async (table) => [
+                table,
+                Number((await sql<{ n: number }>(db.manager, `SELECT COUNT(*) AS n FROM ${table}`)).rows[0].n),
+              ],
+            ),
           ),
         );
       const before = await counts();
@@ -327,7 +395,11 @@ describe(`the migration that chains the history (${TEST_DB})`, () => {
       const after = await undoThrough(db, 'HistoryHashChain1796522400000');
       // (Rebuilding a table on SQLite must not cascade to what refers to it.)
       expect(await counts()).toEqual(before);
-      const { rows: cols } = await sql<Record<string, unknown>>(db.manager, 'SELECT * FROM workflow_history WHERE instance_id = ?', [id]);
+      const { rows: cols } = await sql<Record<string, unknown>>(
+        db.manager,
+        'SELECT * FROM workflow_history WHERE instance_id = ?',
+        [id],
+      );
       expect(Object.keys(cols[0])).not.toContain('hash');
       // And a longer past written then, more records than one batch: Chinese text, 4.0 written as such, milliseconds, the system's steps.
       await db.transaction(async (m) => {
@@ -345,9 +417,20 @@ describe(`the migration that chains the history (${TEST_DB})`, () => {
                (?, ?, 2, NULL, 'system', 'system', 'LIMIT_NEAR', '{}', 'held', 'held', 2, ?, ?),
                (?, ?, 3, 3, '外滩中队领导', 'squad_leader', 'RETURN_TO_OWNER', ?, 'held', 'returned', 3, ?, ?)`,
             [
-              insertId, brigade.id, `{"description":"西瓜 ${i} 个","quantity":${i}.0,"unit":"个","perishable":true}`, at, at,
-              insertId, brigade.id, new Date(at.getTime() + 3_600_000), at,
-              insertId, brigade.id, '{"note":"当事人领回","receipt":{"by":"王某","count":2.50}}', new Date(at.getTime() + 7_200_000), new Date(at.getTime() + 7_200_000),
+              insertId,
+              brigade.id,
+              `{"description":"西瓜 ${i} 个","quantity":${i}.0,"unit":"个","perishable":true}`,
+              at,
+              at,
+              insertId,
+              brigade.id,
+              new Date(at.getTime() + 3_600_000),
+              at,
+              insertId,
+              brigade.id,
+              '{"note":"当事人领回","receipt":{"by":"王某","count":2.50}}',
+              new Date(at.getTime() + 7_200_000),
+              new Date(at.getTime() + 7_200_000),
             ],
           );
         }
@@ -361,13 +444,21 @@ describe(`the migration that chains the history (${TEST_DB})`, () => {
       expect(report.steps).toBe(2 + 230 * 3);
       // The engine takes up the chain where the migration left it.
       await send(old, id, v, 'APPROVE');
-      const { rows } = await sql<Record<string, any>>(db.manager, 'SELECT seq, prev_hash, hash FROM workflow_history WHERE instance_id = ? ORDER BY seq', [id]);
+      const { rows } = await sql<Record<string, any>>(
+        db.manager,
+        'SELECT seq, prev_hash, hash FROM workflow_history WHERE instance_id = ? ORDER BY seq',
+        [id],
+      );
       expect(rows[2].prev_hash).toBe(rows[1].hash);
       expect((await old.services.historyChain.verify()).ok).toBe(true);
       // And its hashes are the very ones the engine wrote before the schema went back.
       await undoThrough(db, 'HistoryHashChain1796522400000');
       await db.migrate();
-      const { rows: again } = await sql<Record<string, any>>(db.manager, 'SELECT seq, prev_hash, hash FROM workflow_history WHERE instance_id = ? ORDER BY seq', [id]);
+      const { rows: again } = await sql<Record<string, any>>(
+        db.manager,
+        'SELECT seq, prev_hash, hash FROM workflow_history WHERE instance_id = ? ORDER BY seq',
+        [id],
+      );
       expect(again.map((r) => r.hash)).toEqual(rows.map((r) => r.hash));
     } finally {
       await old.close();

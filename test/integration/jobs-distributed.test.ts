@@ -21,7 +21,8 @@ afterAll(async () => {
 });
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-const exited = (child: ChildProcess) => new Promise((resolve) => (child.exitCode !== null ? resolve(child.exitCode) : child.once('close', resolve)));
+const exited = (child: ChildProcess) =>
+  new Promise((resolve) => (child.exitCode !== null ? resolve(child.exitCode) : child.once('close', resolve)));
 
 describe(`scheduled jobs across instances (${TEST_DB})`, () => {
   it('three instances on one database with a one-second schedule: every slot runs exactly once, and killing one loses no slot after it', async () => {
@@ -33,7 +34,9 @@ describe(`scheduled jobs across instances (${TEST_DB})`, () => {
       JOB_SCHEDULES: JSON.stringify({ sessions: '* * * * * *' }),
     };
     const first = await startScript('server', { ...env, INSTANCE_NAME: 'a' }, /running: (http:\/\/\S+)/);
-    const others = await Promise.all(['b', 'c'].map((name) => startScript('server', { ...env, INSTANCE_NAME: name }, /running: (http:\/\/\S+)/)));
+    const others = await Promise.all(
+      ['b', 'c'].map((name) => startScript('server', { ...env, INSTANCE_NAME: name }, /running: (http:\/\/\S+)/)),
+    );
     const all = [first, ...others];
     try {
       await sleep(5000);
@@ -50,7 +53,10 @@ describe(`scheduled jobs across instances (${TEST_DB})`, () => {
         db.manager,
         "SELECT slot_key, instance, status FROM job_runs WHERE job = 'sessions' AND via = 'schedule' ORDER BY slot_key",
       );
-      const { rows: slots } = await sql<{ slot_key: string; instance: string }>(db.manager, "SELECT slot_key, instance FROM job_slots WHERE job = 'sessions' ORDER BY slot_key");
+      const { rows: slots } = await sql<{ slot_key: string; instance: string }>(
+        db.manager,
+        "SELECT slot_key, instance FROM job_slots WHERE job = 'sessions' ORDER BY slot_key",
+      );
       await db.close();
 
       // Exactly once: no slot ran twice, and every claimed slot ran on the instance that claimed it.
@@ -67,7 +73,9 @@ describe(`scheduled jobs across instances (${TEST_DB})`, () => {
       const missing: number[] = [];
       for (let s = after; s <= before; s++) if (!seconds.has(s)) missing.push(s);
       expect(missing).toEqual([]);
-      const survivors = new Set(slots.filter((s) => Date.parse(s.slot_key.slice(9)) / 1000 >= after).map((s) => s.instance));
+      const survivors = new Set(
+        slots.filter((s) => Date.parse(s.slot_key.slice(9)) / 1000 >= after).map((s) => s.instance),
+      );
       expect([...survivors].every((i) => i === 'b' || i === 'c')).toBe(true);
       expect(slots.length).toBeGreaterThanOrEqual(9);
       // Each slot ran once in all, spread over the instances (whoever inserted the key first).

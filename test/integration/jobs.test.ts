@@ -75,7 +75,11 @@ describe('monthly minimum (R6)', () => {
     const duty = await t.services.org.authenticateToken(t.token('duty'));
     await expect(t.services.flags.resolve(duty, south.id, '  ')).rejects.toMatchObject({ status: 400 });
     const resolved = await t.services.flags.resolve(duty, south.id, '南片本月承担进博会保障任务，经总指挥同意');
-    expect(resolved).toMatchObject({ status: 'resolved', resolvedBy: duty.userId, resolutionNote: '南片本月承担进博会保障任务，经总指挥同意' });
+    expect(resolved).toMatchObject({
+      status: 'resolved',
+      resolvedBy: duty.userId,
+      resolutionNote: '南片本月承担进博会保障任务，经总指挥同意',
+    });
     await run('monthly-minimum', '2026-11');
     const [after] = await flags({ id: south.id });
     expect(after.status).toBe('resolved');
@@ -99,7 +103,9 @@ describe('early warning (R6)', () => {
     const warned = await flags({ kind: 'early_warning', period: '2026-12' });
     const ids = warned.map((f) => f.groupId);
     expect(ids).not.toContain(await groupId('north'));
-    expect(ids).toEqual(expect.arrayContaining([await groupId('south'), await groupId('west'), await groupId('oldcity')]));
+    expect(ids).toEqual(
+      expect.arrayContaining([await groupId('south'), await groupId('west'), await groupId('oldcity')]),
+    );
     const southId = await groupId('south');
     const south = warned.find((f) => f.groupId === southId)!;
     expect((south.figures as { stillToCome: number[] }).stillToCome).toHaveLength(1);
@@ -135,7 +141,11 @@ describe('holding (R12, R14)', () => {
     t.clock.set(sh('2027-01-19T15:45:00'));
     await run('holding');
     const history = (await t.as('duty').get(`/api/v1/operations/${id}/history`)).body.items;
-    expect(history.at(-1)).toMatchObject({ event: 'HOLDING_ELAPSED', at: '2027-01-19T15:45:00+08:00', effectiveAt: '2027-01-19T14:00:00+08:00' });
+    expect(history.at(-1)).toMatchObject({
+      event: 'HOLDING_ELAPSED',
+      at: '2027-01-19T15:45:00+08:00',
+      effectiveAt: '2027-01-19T14:00:00+08:00',
+    });
     const op = (await t.as('duty').get(`/api/v1/operations/${id}`)).body;
     const holdingEnd = op.timeLimits.find((l: { kind: string }) => l.kind === 'holding_end');
     expect(holdingEnd).toMatchObject({ closedAt: '2027-01-19T14:00:00+08:00', outcome: 'met' });
@@ -175,7 +185,9 @@ describe('time limits (§3.5)', () => {
     await send(t, filed.id, 2, 'APPROVE', {}, 'duty');
     await run('time-limits');
     expect((await flags({ id: flag.id }))[0].status).toBe('resolved_by_data');
-    const [deadline] = await t.services.db.manager.find(WorkflowDeadline, { where: { instanceId: filed.id, kind: 'decision' } });
+    const [deadline] = await t.services.db.manager.find(WorkflowDeadline, {
+      where: { instanceId: filed.id, kind: 'decision' },
+    });
     expect(deadline.outcome).toBe('late');
   });
 });
@@ -193,7 +205,10 @@ describe('the job-run log', () => {
         return { found: 2, did: 1, summary: { ok: true } };
       },
     };
-    const runner = new JobRunner({ ...t.services, config: { ...t.services.config, jobs: { ...t.services.config.jobs, retryDelayMs: 1 } } }, [flaky]);
+    const runner = new JobRunner(
+      { ...t.services, config: { ...t.services.config, jobs: { ...t.services.config.jobs, retryDelayMs: 1 } } },
+      [flaky],
+    );
     const final = await runner.run('flaky', { via: 'cli' });
     expect(final).toMatchObject({ status: 'ok', attempt: 3, found: 2, did: 1 });
     const log = await t.services.db.manager.find(JobRun, { where: { job: 'flaky' }, order: { id: 'ASC' } });
@@ -206,6 +221,9 @@ describe('the job-run log', () => {
   });
 
   it('a bad period is refused naming it', async () => {
-    await expect(run('monthly-minimum', '2026-13')).rejects.toMatchObject({ status: 400, fields: { period: 'invalid_format:YYYY-MM' } });
+    await expect(run('monthly-minimum', '2026-13')).rejects.toMatchObject({
+      status: 400,
+      fields: { period: 'invalid_format:YYYY-MM' },
+    });
   });
 });

@@ -55,7 +55,9 @@ describe('migrations', () => {
       'SELECT TABLE_NAME, TABLE_COLLATION FROM information_schema.TABLES WHERE TABLE_SCHEMA = DATABASE()',
     );
     for (const r of rows) expect(r.TABLE_COLLATION).toMatch(/^utf8mb4/);
-    await ds.query("INSERT INTO brigades (code, name, name_en, time_zone, created_at, since) VALUES ('emoji', '外滩中队 🚓', 'x', 'Asia/Shanghai', NOW(), '2026-12')");
+    await ds.query(
+      "INSERT INTO brigades (code, name, name_en, time_zone, created_at, since) VALUES ('emoji', '外滩中队 🚓', 'x', 'Asia/Shanghai', NOW(), '2026-12')",
+    );
     const [row] = await ds.query("SELECT name FROM brigades WHERE code = 'emoji'");
     expect(row.name).toBe('外滩中队 🚓');
   });

@@ -52,11 +52,29 @@ async function begun(group: string, squads: [string, string], start: Date, opts:
 }
 
 /** Completes a begun operation `hours` after its start (under 4 hours: with the reason), recorded an hour after its end or at `recordedAt`. */
-async function complete(op: Awaited<ReturnType<typeof begun>>, start: Date, hours: number, recordedAt?: Date): Promise<void> {
+async function complete(
+  op: Awaited<ReturnType<typeof begun>>,
+  start: Date,
+  hours: number,
+  recordedAt?: Date,
+): Promise<void> {
   const end = new Date(start.getTime() + hours * HOUR);
   t.clock.set(recordedAt ?? new Date(end.getTime() + HOUR));
-  const results = op.squads.map((squad) => ({ squad, officers: 3, vehicles: 1, educated: 2, handled: 1, goodsDetained: 0 }));
-  const input = { type: 'COMPLETE', expectedVersion: op.v, actualEnd: end.toISOString(), results, ...(hours < 4 ? { shortReason: '突降暴雨，提前收队。' } : {}) };
+  const results = op.squads.map((squad) => ({
+    squad,
+    officers: 3,
+    vehicles: 1,
+    educated: 2,
+    handled: 1,
+    goodsDetained: 0,
+  }));
+  const input = {
+    type: 'COMPLETE',
+    expectedVersion: op.v,
+    actualEnd: end.toISOString(),
+    results,
+    ...(hours < 4 ? { shortReason: '突降暴雨，提前收队。' } : {}),
+  };
   await t.services.operations.send(op.leader, op.id, input as EventInput);
 }
 
@@ -101,12 +119,17 @@ afterAll(async () => {
 
 describe('how a linkage group’s month stands (R6), asked of the domain', () => {
   const months = ['2026-02', '2026-03', '2026-04', '2026-05'];
-  const brigade = async () => ({ id: (await t.services.org.brigadeByCode('huangpu')).id, timeZone: TZ, since: '2026-03' });
+  const brigade = async () => ({
+    id: (await t.services.org.brigadeByCode('huangpu')).id,
+    timeZone: TZ,
+    since: '2026-03',
+  });
 
   it('counts each group’s qualifying operations of a month and judges the months over against the minimum of two', async () => {
     const standings = await new MonthStandings(t.services.db, t.services.config, t.clock).of(await brigade(), months);
     expect([standings.minimum, standings.current, standings.since]).toEqual([2, '2026-04', '2026-03']);
-    const row = async (code: string) => standings.of(await groupId(code)).map((s) => [s.month, s.qualifying, s.notCounting, s.status]);
+    const row = async (code: string) =>
+      standings.of(await groupId(code)).map((s) => [s.month, s.qualifying, s.notCounting, s.status]);
     expect(await row('north')).toEqual([
       ['2026-02', 0, 0, 'before'],
       // A qualifies; B (3.5 h) and C (ad hoc) began in March and do not count.
@@ -128,7 +151,11 @@ describe('how a linkage group’s month stands (R6), asked of the domain', () =>
 
   it('lists the month’s operations per group, each not counting with its reason — the same rule as the counts', async () => {
     const [north, south, oldcity] = [await groupId('north'), await groupId('south'), await groupId('oldcity')];
-    const month = await evaluateMonth(t.services.db.manager, (await brigade()).id, '2026-03', TZ, [north, south, oldcity]);
+    const month = await evaluateMonth(t.services.db.manager, (await brigade()).id, '2026-03', TZ, [
+      north,
+      south,
+      oldcity,
+    ]);
     expect(month.get(north)!.counted.map((o) => o.id)).toEqual([northQualifying]);
     expect(month.get(north)!.notCounted.map((o) => [o.id, o.reason])).toEqual([
       [northShort, 'short'],
@@ -143,10 +170,18 @@ describe('how a linkage group’s month stands (R6), asked of the domain', () =>
     const standingsOf = new MonthStandings(t.services.db, t.services.config, t.clock);
     const south = await groupId('south');
     // Read (and kept) first: south's March has none that qualifies.
-    expect((await standingsOf.of(await brigade(), months)).of(south)[1]).toMatchObject({ qualifying: 0, notCounting: 1 });
+    expect((await standingsOf.of(await brigade(), months)).of(south)[1]).toMatchObject({
+      qualifying: 0,
+      notCounting: 1,
+    });
     // Its results are recorded today, after the month was kept.
     await complete(southOpen, southStart, 4, sh('2026-04-10T12:30:00'));
     t.clock.set(sh('2026-04-10T13:00:00'));
-    expect((await standingsOf.of(await brigade(), months)).of(south)[1]).toEqual({ month: '2026-03', qualifying: 1, notCounting: 0, status: 'missed' });
+    expect((await standingsOf.of(await brigade(), months)).of(south)[1]).toEqual({
+      month: '2026-03',
+      qualifying: 1,
+      notCounting: 0,
+      status: 'missed',
+    });
   });
 });

@@ -1,7 +1,11 @@
 import { Brigade, Flag, OutboxMessage, User, UserRole } from '../../src/persistence/entities';
 import { sql } from '../../src/persistence/sql';
 import { InAppTransport } from '../../src/domain/notifications/in-app.transport';
-import type { NotificationMessage, NotificationTransport, Recipient } from '../../src/domain/notifications/notification.transport';
+import type {
+  NotificationMessage,
+  NotificationTransport,
+  Recipient,
+} from '../../src/domain/notifications/notification.transport';
 import { OutboxWorker } from '../../src/domain/notifications/outbox.worker';
 import { createOperation, send } from '../support/factories';
 import { startTestApp, type TestApp } from '../support/test-app';
@@ -21,7 +25,10 @@ beforeEach(async () => {
 });
 
 /** A transport that remembers what went out (`outboxId:username`) and behaves as told on each call. */
-function recording(name: string, behave: (r: Recipient, n: number) => void | Promise<void> = () => undefined): NotificationTransport & { sent: string[]; calls: number } {
+function recording(
+  name: string,
+  behave: (r: Recipient, n: number) => void | Promise<void> = () => undefined,
+): NotificationTransport & { sent: string[]; calls: number } {
   const transport = {
     name,
     sent: [] as string[],
@@ -52,7 +59,8 @@ async function toldTo(username: string): Promise<string[]> {
 }
 
 const outboxRow = (id: number) => t.services.db.manager.findOneByOrFail(OutboxMessage, { id });
-const lastOutboxId = async () => (await t.services.db.manager.find(OutboxMessage, { order: { id: 'DESC' }, take: 1 }))[0].id;
+const lastOutboxId = async () =>
+  (await t.services.db.manager.find(OutboxMessage, { order: { id: 'DESC' }, take: 1 }))[0].id;
 
 /** A plan drafted and filed by Waitan's leader: one `operation.filed` row in the outbox. */
 async function filedPlan() {
@@ -70,7 +78,13 @@ describe('the outbox is delivered after commit', () => {
     expect(await toldTo('duty')).toContain(`operation.filed /operations/${id}`);
     expect(await toldTo('duty2')).toContain(`operation.filed /operations/${id}`);
     expect(await toldTo('waitan.leader')).not.toContain(`operation.filed /operations/${id}`);
-    expect(await outboxRow(outboxId)).toMatchObject({ attempts: 1, lastError: null, claimedBy: null, claimedUntil: null, deliveredAt: t.clock.now() });
+    expect(await outboxRow(outboxId)).toMatchObject({
+      attempts: 1,
+      lastError: null,
+      claimedBy: null,
+      claimedUntil: null,
+      deliveredAt: t.clock.now(),
+    });
   });
 
   it('a delivery failure is retried with backoff, visibly, and nothing is delivered twice to the same person', async () => {
@@ -84,7 +98,12 @@ describe('the outbox is delivered after commit', () => {
     const first = await w.drain();
     expect(first).toMatchObject({ claimed: 1, delivered: 0, retried: 1, deliveries: 2 });
     const waiting = await outboxRow(outboxId);
-    expect(waiting).toMatchObject({ deliveredAt: null, attempts: 1, lastError: 'sms: SMS gateway unreachable', claimedBy: null });
+    expect(waiting).toMatchObject({
+      deliveredAt: null,
+      attempts: 1,
+      lastError: 'sms: SMS gateway unreachable',
+      claimedBy: null,
+    });
     // R: the first retry waits retryBaseSeconds (30 s).
     expect(waiting.availableAt.getTime() - t.clock.now().getTime()).toBe(30_000);
     // In the app, both were told at once; the failing transport did not hold that back.
@@ -99,10 +118,21 @@ describe('the outbox is delivered after commit', () => {
     expect(second).toMatchObject({ claimed: 1, delivered: 1, retried: 0, deliveries: 2 });
     expect(sms.sent.sort()).toEqual([`${outboxId}:duty`, `${outboxId}:duty2`]);
     expect(await outboxRow(outboxId)).toMatchObject({ attempts: 2, lastError: null, deliveredAt: t.clock.now() });
-    const { rows } = await sql<{ n: number }>(t.services.db.manager, 'SELECT COUNT(*) AS n FROM notifications WHERE outbox_id = ?', [outboxId]);
+    const { rows } = await sql<{ n: number }>(
+      t.services.db.manager,
+      'SELECT COUNT(*) AS n FROM notifications WHERE outbox_id = ?',
+      [outboxId],
+    );
     expect(Number(rows[0].n)).toBe(2);
-    const deliveries = await sql<{ transport: string; n: number }>(t.services.db.manager, 'SELECT transport, COUNT(*) AS n FROM notification_deliveries WHERE outbox_id = ? GROUP BY transport ORDER BY transport', [outboxId]);
-    expect(deliveries.rows.map((r) => [r.transport, Number(r.n)])).toEqual([['in_app', 2], ['sms', 2]]);
+    const deliveries = await sql<{ transport: string; n: number }>(
+      t.services.db.manager,
+      'SELECT transport, COUNT(*) AS n FROM notification_deliveries WHERE outbox_id = ? GROUP BY transport ORDER BY transport',
+      [outboxId],
+    );
+    expect(deliveries.rows.map((r) => [r.transport, Number(r.n)])).toEqual([
+      ['in_app', 2],
+      ['sms', 2],
+    ]);
   });
 
   it('a transport that fails half-way is retried for the rest only', async () => {
@@ -133,7 +163,11 @@ describe('the outbox is delivered after commit', () => {
     expect(waits).toEqual([30, 60, 120, 240, 480, 960, 1920, 3600, 3600]);
     expect(await outboxRow(outboxId)).toMatchObject({ attempts: 9, deliveredAt: null, lastError: 'sms: no route' });
     // The people were told in the app on the first attempt, once.
-    const { rows } = await sql<{ n: number }>(t.services.db.manager, 'SELECT COUNT(*) AS n FROM notifications WHERE outbox_id = ?', [outboxId]);
+    const { rows } = await sql<{ n: number }>(
+      t.services.db.manager,
+      'SELECT COUNT(*) AS n FROM notifications WHERE outbox_id = ?',
+      [outboxId],
+    );
     expect(Number(rows[0].n)).toBe(2);
     // Settle it for the tests that follow.
     await t.services.outbox.drain();
@@ -170,7 +204,10 @@ describe('nothing twice to the same person for the same event', () => {
     const { outboxId } = await filedPlan();
     const dying = worker([hanging], 'instance-dying').drain();
     while (hanging.calls === 0) await new Promise((r) => setTimeout(r, 5));
-    expect(await outboxRow(outboxId)).toMatchObject({ claimedBy: expect.stringContaining('instance-dying'), deliveredAt: null });
+    expect(await outboxRow(outboxId)).toMatchObject({
+      claimedBy: expect.stringContaining('instance-dying'),
+      deliveredAt: null,
+    });
 
     // Within the lease, nobody else touches the row.
     const sms = recording('sms');
@@ -188,9 +225,17 @@ describe('nothing twice to the same person for the same event', () => {
     expect(late).toMatchObject({ delivered: 0, lost: 1 });
     expect(hanging.sent).toEqual([`${outboxId}:duty`]);
     expect(await outboxRow(outboxId)).toMatchObject({ attempts: 1, lastError: null });
-    const { rows } = await sql<{ user_id: number; n: number }>(t.services.db.manager, 'SELECT user_id, COUNT(*) AS n FROM notifications WHERE outbox_id = ? GROUP BY user_id', [outboxId]);
+    const { rows } = await sql<{ user_id: number; n: number }>(
+      t.services.db.manager,
+      'SELECT user_id, COUNT(*) AS n FROM notifications WHERE outbox_id = ? GROUP BY user_id',
+      [outboxId],
+    );
     expect(rows.map((r) => Number(r.n))).toEqual([1, 1]);
-    const deliveries = await sql<{ n: number }>(t.services.db.manager, "SELECT COUNT(*) AS n FROM notification_deliveries WHERE outbox_id = ? AND transport = 'sms'", [outboxId]);
+    const deliveries = await sql<{ n: number }>(
+      t.services.db.manager,
+      "SELECT COUNT(*) AS n FROM notification_deliveries WHERE outbox_id = ? AND transport = 'sms'",
+      [outboxId],
+    );
     expect(Number(deliveries.rows[0].n)).toBe(2);
   });
 
@@ -200,7 +245,14 @@ describe('nothing twice to the same person for the same event', () => {
     // What the crashed worker managed: the notification row, no delivery record, the row not marked.
     await new InAppTransport(t.services.db).deliver(
       { userId: duty.id, brigadeId: duty.brigadeId, username: 'duty', displayName: duty.displayName },
-      { outboxId, brigadeId: duty.brigadeId, topic: 'operation.filed', params: { operationId: id, title: 'x' }, link: `/operations/${id}`, at: t.clock.now() },
+      {
+        outboxId,
+        brigadeId: duty.brigadeId,
+        topic: 'operation.filed',
+        params: { operationId: id, title: 'x' },
+        link: `/operations/${id}`,
+        at: t.clock.now(),
+      },
     );
     expect(await t.services.outbox.drain()).toMatchObject({ claimed: 1, delivered: 1 });
     const { rows } = await sql<{ username: string; n: number }>(
@@ -208,7 +260,10 @@ describe('nothing twice to the same person for the same event', () => {
       'SELECT u.username, COUNT(*) AS n FROM notifications n JOIN users u ON u.id = n.user_id WHERE n.outbox_id = ? GROUP BY u.username ORDER BY u.username',
       [outboxId],
     );
-    expect(rows.map((r) => [r.username, Number(r.n)])).toEqual([['duty', 1], ['duty2', 1]]);
+    expect(rows.map((r) => [r.username, Number(r.n)])).toEqual([
+      ['duty', 1],
+      ['duty2', 1],
+    ]);
   });
 
   it('a worker run twice over the same rows finds nothing more to do', async () => {
@@ -225,7 +280,13 @@ describe('who hears of what, through the whole operation', () => {
     await t.services.outbox.drain();
     expect(await toldTo('waitan.leader')).toContain(`operation.returned /operations/${id}`);
     expect(await toldTo('duty')).not.toContain(`operation.returned /operations/${id}`);
-    const [returned] = (await t.services.notifications.list(await t.services.org.principalFor((await t.services.db.manager.findOneByOrFail(User, { username: 'waitan.leader' })).id))).items;
+    const [returned] = (
+      await t.services.notifications.list(
+        await t.services.org.principalFor(
+          (await t.services.db.manager.findOneByOrFail(User, { username: 'waitan.leader' })).id,
+        ),
+      )
+    ).items;
     expect(returned.params).toMatchObject({ operationId: id, note: '请补充应急预案的具体分工' });
 
     v = await send(t, id, v, 'FILE');
@@ -251,7 +312,15 @@ describe('who hears of what, through the whole operation', () => {
     await t.services.jobs.run('time-limits', { via: 'cli' });
     const flag = await t.services.db.manager.findOneByOrFail(Flag, { recordId: id, kind: 'time_limit' });
     await t.services.outbox.drain();
-    for (const who of ['duty', 'duty2', 'commander', 'waitan.leader', 'nanjingdonglu.leader', 'nanjinglu-walk.leader', 'bund-scenic.leader']) {
+    for (const who of [
+      'duty',
+      'duty2',
+      'commander',
+      'waitan.leader',
+      'nanjingdonglu.leader',
+      'nanjinglu-walk.leader',
+      'bund-scenic.leader',
+    ]) {
       expect([who, await toldTo(who)]).toEqual([who, expect.arrayContaining([`flag.raised /flags/${flag.id}`])]);
     }
     expect(await toldTo('yuyuan.leader')).not.toContain(`flag.raised /flags/${flag.id}`);
@@ -262,10 +331,30 @@ describe('who hears of what, through the whole operation', () => {
 describe('brigades', () => {
   it('another brigade’s users never receive anything of this one, and this one nothing of theirs', async () => {
     const other = await t.services.db.transaction(async (m) => {
-      await m.insert(Brigade, { code: 'jingan', name: '静安区城管执法大队', nameEn: 'Jing’an', timeZone: 'Asia/Shanghai', createdAt: t.clock.now(), since: '2026-11' });
+      await m.insert(Brigade, {
+        code: 'jingan',
+        name: '静安区城管执法大队',
+        nameEn: 'Jing’an',
+        timeZone: 'Asia/Shanghai',
+        createdAt: t.clock.now(),
+        since: '2026-11',
+      });
       const brigade = await m.findOneByOrFail(Brigade, { code: 'jingan' });
-      for (const [username, role] of [['jingan.duty', 'duty_officer'], ['jingan.commander', 'commander'], ['jingan.inspector', 'inspector']]) {
-        await m.insert(User, { brigadeId: brigade.id, username, displayName: username, squadId: null, passwordHash: 'x', active: true, createdAt: t.clock.now(), updatedAt: t.clock.now() });
+      for (const [username, role] of [
+        ['jingan.duty', 'duty_officer'],
+        ['jingan.commander', 'commander'],
+        ['jingan.inspector', 'inspector'],
+      ]) {
+        await m.insert(User, {
+          brigadeId: brigade.id,
+          username,
+          displayName: username,
+          squadId: null,
+          passwordHash: 'x',
+          active: true,
+          createdAt: t.clock.now(),
+          updatedAt: t.clock.now(),
+        });
         const u = await m.findOneByOrFail(User, { username });
         await m.insert(UserRole, { userId: u.id, role });
       }
@@ -275,17 +364,33 @@ describe('brigades', () => {
     const { id, version } = await filedPlan();
     await send(t, id, version, 'APPROVE');
     await t.services.db.transaction((m) =>
-      t.services.flags.sync(m, other.id, { kind: 'hq_meeting_missing', periods: ['2026-H2'] }, [{ rule: 'R9', kind: 'hq_meeting_missing', period: '2026-H2', subject: 'hq', figures: {} }], null),
+      t.services.flags.sync(
+        m,
+        other.id,
+        { kind: 'hq_meeting_missing', periods: ['2026-H2'] },
+        [{ rule: 'R9', kind: 'hq_meeting_missing', period: '2026-H2', subject: 'hq', figures: {} }],
+        null,
+      ),
     );
     const huangpu = await t.services.org.brigadeByCode('huangpu');
     await t.services.db.transaction((m) =>
-      t.services.flags.sync(m, huangpu.id, { kind: 'hq_meeting_missing', periods: ['2026-H2'] }, [{ rule: 'R9', kind: 'hq_meeting_missing', period: '2026-H2', subject: 'hq', figures: {} }], null),
+      t.services.flags.sync(
+        m,
+        huangpu.id,
+        { kind: 'hq_meeting_missing', periods: ['2026-H2'] },
+        [{ rule: 'R9', kind: 'hq_meeting_missing', period: '2026-H2', subject: 'hq', figures: {} }],
+        null,
+      ),
     );
     await t.services.outbox.drain();
 
     const theirs = await t.services.db.manager.findOneByOrFail(Flag, { brigadeId: other.id });
-    const ours = await t.services.db.manager.findOneByOrFail(Flag, { brigadeId: huangpu.id, kind: 'hq_meeting_missing' });
-    for (const who of ['jingan.duty', 'jingan.commander']) expect([who, await toldTo(who)]).toEqual([who, [`flag.raised /flags/${theirs.id}`]]);
+    const ours = await t.services.db.manager.findOneByOrFail(Flag, {
+      brigadeId: huangpu.id,
+      kind: 'hq_meeting_missing',
+    });
+    for (const who of ['jingan.duty', 'jingan.commander'])
+      expect([who, await toldTo(who)]).toEqual([who, [`flag.raised /flags/${theirs.id}`]]);
     expect(await toldTo('jingan.inspector')).toEqual([]);
     expect(await toldTo('duty')).toContain(`flag.raised /flags/${ours.id}`);
     expect(await toldTo('duty')).not.toContain(`flag.raised /flags/${theirs.id}`);
@@ -301,7 +406,14 @@ describe('the outbox job', () => {
   it('delivers, keeps the runs that did something, and forgets idle runs and slot claims after an hour', async () => {
     const start = t.clock.now();
     const m = t.services.db.manager;
-    const claim = (key: string) => sql(m, 'INSERT INTO job_slots (slot_key, job, instance, claimed_at, finished_at) VALUES (?, ?, ?, ?, ?)', [key, key.split(':')[0], 'x', start, start]);
+    const claim = (key: string) =>
+      sql(m, 'INSERT INTO job_slots (slot_key, job, instance, claimed_at, finished_at) VALUES (?, ?, ?, ?, ?)', [
+        key,
+        key.split(':')[0],
+        'x',
+        start,
+        start,
+      ]);
     const old = new Date(start.getTime() - 2 * HOUR).toISOString();
     await claim(`outbox:${old}`);
     await claim(`sessions:${old}`);

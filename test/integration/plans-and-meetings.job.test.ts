@@ -37,11 +37,21 @@ describe('the plans-and-meetings job (R5, R9) with a moved clock', () => {
     t.clock.set(sh('2026-11-25T10:00:00'));
     const north = await draftGroupPlan(t, '2026-12');
     await sendPlan(t, north, 1, 'FILE');
-    await draftGroupPlan(t, '2026-12', { group: 'oldcity', operations: lines('2026-12', ['yuyuan', 'laoximen']) }, 'yuyuan.leader');
+    await draftGroupPlan(
+      t,
+      '2026-12',
+      { group: 'oldcity', operations: lines('2026-12', ['yuyuan', 'laoximen']) },
+      'yuyuan.leader',
+    );
     await holdGroupMeeting(t, 'north', '2026-11-20T14:00:00');
     t.clock.set(sh('2026-11-26T10:00:00'));
     const convener = await leaderOfNext(t, 'oldcity');
-    const arranged = await t.as(`${convener}.leader`).post('/api/v1/meetings', { kind: 'group', group: 'oldcity', plannedStart: sh('2026-11-28T14:00:00'), agenda: '十二月联动' });
+    const arranged = await t.as(`${convener}.leader`).post('/api/v1/meetings', {
+      kind: 'group',
+      group: 'oldcity',
+      plannedStart: sh('2026-11-28T14:00:00'),
+      agenda: '十二月联动',
+    });
     expect(arranged.status).toBe(201);
 
     t.clock.set(sh('2026-12-01T01:15:00'));
@@ -54,7 +64,10 @@ describe('the plans-and-meetings job (R5, R9) with a moved clock', () => {
     const [plan] = await flags({ kind: 'plan_missing', groupId: oldcityId });
     expect(plan).toMatchObject({ rule: 'R5', figures: { month: '2026-12', plan: { state: 'draft' } } });
     const [meeting] = await flags({ kind: 'meeting_missing', groupId: oldcityId });
-    expect(meeting).toMatchObject({ rule: 'R9', figures: { held: 0, scheduled: [expect.objectContaining({ id: arranged.body.id })] } });
+    expect(meeting).toMatchObject({
+      rule: 'R9',
+      figures: { held: 0, scheduled: [expect.objectContaining({ id: arranged.body.id })] },
+    });
     // No half-year has ended yet.
     expect(await flags({ kind: 'hq_meeting_missing' })).toEqual([]);
   });
@@ -72,15 +85,20 @@ describe('the plans-and-meetings job (R5, R9) with a moved clock', () => {
     await sendPlan(t, body.items[0].id, 1, 'FILE', {}, 'xiaodongmen.leader');
     expect((await t.as('duty').get(`/api/v1/group-plans/${body.items[0].id}`)).body.filedLate).toBe(true);
     const { body: m } = await t.as('duty').get('/api/v1/meetings?group=oldcity&period=2026-11').expect(200);
-    await t.as('yuyuan.leader').post(`/api/v1/meetings/${m.items[0].id}/events`, {
-      type: 'RECORD',
-      expectedVersion: 1,
-      heldAt: sh('2026-11-28T14:00:00'),
-      attendeeSquads: ['yuyuan', 'xiaodongmen', 'laoximen'],
-      minutes: '补记：十一月例会如期召开',
-    }).expect(200);
+    await t
+      .as('yuyuan.leader')
+      .post(`/api/v1/meetings/${m.items[0].id}/events`, {
+        type: 'RECORD',
+        expectedVersion: 1,
+        heldAt: sh('2026-11-28T14:00:00'),
+        attendeeSquads: ['yuyuan', 'xiaodongmen', 'laoximen'],
+        minutes: '补记：十一月例会如期召开',
+      })
+      .expect(200);
     const r = await run();
-    expect(r.summary).toMatchObject({ huangpu: { plan_missing: { resolvedByData: 1 }, meeting_missing: { resolvedByData: 1 } } });
+    expect(r.summary).toMatchObject({
+      huangpu: { plan_missing: { resolvedByData: 1 }, meeting_missing: { resolvedByData: 1 } },
+    });
     expect(await flagged('plan_missing', '2026-12', 'resolved_by_data')).toEqual(['oldcity']);
     expect(await flagged('meeting_missing', '2026-11', 'resolved_by_data')).toEqual(['oldcity']);
     expect(await flagged('plan_missing', '2026-12')).toEqual(['south', 'west']);
@@ -98,15 +116,32 @@ describe('the plans-and-meetings job (R5, R9) with a moved clock', () => {
     t.clock.set(sh('2027-01-01T01:15:00'));
     await run();
     expect(await flagged('hq_meeting_missing', '2026-H2')).toEqual(['hq']);
-    expect((await flags({ kind: 'hq_meeting_missing' }))[0]).toMatchObject({ rule: 'R9', groupId: null, figures: { halfYear: '2026-H2', held: 0 } });
+    expect((await flags({ kind: 'hq_meeting_missing' }))[0]).toMatchObject({
+      rule: 'R9',
+      groupId: null,
+      figures: { halfYear: '2026-H2', held: 0 },
+    });
     // No group held a meeting in December.
     expect(await flagged('meeting_missing', '2026-12')).toEqual(['north', 'oldcity', 'south', 'west']);
     expect(await flagged('plan_missing', '2027-01')).toEqual(['north', 'oldcity', 'south', 'west']);
     // Recorded on 2 January, held on 29 December: it counts for 2026-H2.
     t.clock.set(sh('2027-01-02T10:00:00'));
-    const hq = await t.as('duty').post('/api/v1/meetings', { kind: 'hq_summary', plannedStart: sh('2026-12-29T09:00:00'), agenda: '下半年联动工作总结' });
+    const hq = await t.as('duty').post('/api/v1/meetings', {
+      kind: 'hq_summary',
+      plannedStart: sh('2026-12-29T09:00:00'),
+      agenda: '下半年联动工作总结',
+    });
     expect(hq.body.period).toBe('2026-H2');
-    await t.as('duty').post(`/api/v1/meetings/${hq.body.id}/events`, { type: 'RECORD', expectedVersion: 1, heldAt: sh('2026-12-29T09:00:00'), attendeeSquads: ['waitan'], minutes: '总结' }).expect(200);
+    await t
+      .as('duty')
+      .post(`/api/v1/meetings/${hq.body.id}/events`, {
+        type: 'RECORD',
+        expectedVersion: 1,
+        heldAt: sh('2026-12-29T09:00:00'),
+        attendeeSquads: ['waitan'],
+        minutes: '总结',
+      })
+      .expect(200);
     await run();
     expect(await flagged('hq_meeting_missing', '2026-H2', 'resolved_by_data')).toEqual(['hq']);
   });

@@ -45,23 +45,33 @@ describe(`isUniqueViolation (${TEST_DB})`, () => {
   });
 
   it('recognises a unique key taken', async () => {
-    expect(isUniqueViolation(await failure(db, "INSERT INTO uv_child (id, code, amount) VALUES (2, 'A', 1)"))).toBe(true);
+    expect(isUniqueViolation(await failure(db, "INSERT INTO uv_child (id, code, amount) VALUES (2, 'A', 1)"))).toBe(
+      true,
+    );
   });
 
   it('recognises a primary key taken', async () => {
-    expect(isUniqueViolation(await failure(db, "INSERT INTO uv_child (id, code, amount) VALUES (1, 'B', 1)"))).toBe(true);
+    expect(isUniqueViolation(await failure(db, "INSERT INTO uv_child (id, code, amount) VALUES (1, 'B', 1)"))).toBe(
+      true,
+    );
   });
 
   it('does not take a NOT NULL violation for one', async () => {
-    expect(isUniqueViolation(await failure(db, "INSERT INTO uv_child (id, code, amount) VALUES (3, 'C', NULL)"))).toBe(false);
+    expect(isUniqueViolation(await failure(db, "INSERT INTO uv_child (id, code, amount) VALUES (3, 'C', NULL)"))).toBe(
+      false,
+    );
   });
 
   it('does not take a CHECK violation for one', async () => {
-    expect(isUniqueViolation(await failure(db, "INSERT INTO uv_child (id, code, amount) VALUES (4, 'D', -1)"))).toBe(false);
+    expect(isUniqueViolation(await failure(db, "INSERT INTO uv_child (id, code, amount) VALUES (4, 'D', -1)"))).toBe(
+      false,
+    );
   });
 
   it('does not take a foreign-key violation for one', async () => {
-    expect(isUniqueViolation(await failure(db, "INSERT INTO uv_child (id, code, amount, parent_id) VALUES (5, 'E', 1, 99)"))).toBe(false);
+    expect(
+      isUniqueViolation(await failure(db, "INSERT INTO uv_child (id, code, amount, parent_id) VALUES (5, 'E', 1, 99)")),
+    ).toBe(false);
   });
 
   it('does not take other errors for one', async () => {

@@ -27,8 +27,10 @@ afterAll(async () => {
   await database?.drop();
 });
 
-const issue = (username: string, label = 'test', opts: { expiresDays?: number } = {}) => a.services.org.issueToken(username, label, opts);
-const row = (token: string) => a.services.db.manager.findOneByOrFail(ApiToken, { tokenStart: token.slice(0, 8), tokenHash: sha256(token) });
+const issue = (username: string, label = 'test', opts: { expiresDays?: number } = {}) =>
+  a.services.org.issueToken(username, label, opts);
+const row = (token: string) =>
+  a.services.db.manager.findOneByOrFail(ApiToken, { tokenStart: token.slice(0, 8), tokenHash: sha256(token) });
 function sha256(s: string): string {
   return createHash('sha256').update(s).digest('hex');
 }
@@ -68,12 +70,32 @@ describe(`API tokens (${TEST_DB})`, () => {
   });
 
   it('an administrator lists the brigade’s tokens, and none of another brigade', async () => {
-    await a.services.db.manager.insert(Brigade, { code: 'jingan', name: '静安区城管执法大队', nameEn: 'Jing’an District Brigade', timeZone: 'Asia/Shanghai', createdAt: clock.now(), since: '2026-11' });
-    await a.services.org.createUser({ username: 'jingan.admin', displayName: '静安管理员', roles: ['admin'], password: 'jingan-pass', brigade: 'jingan' });
+    await a.services.db.manager.insert(Brigade, {
+      code: 'jingan',
+      name: '静安区城管执法大队',
+      nameEn: 'Jing’an District Brigade',
+      timeZone: 'Asia/Shanghai',
+      createdAt: clock.now(),
+      since: '2026-11',
+    });
+    await a.services.org.createUser({
+      username: 'jingan.admin',
+      displayName: '静安管理员',
+      roles: ['admin'],
+      password: 'jingan-pass',
+      brigade: 'jingan',
+    });
     const jingan = await issue('jingan.admin');
     await issue('laoximen.leader', 'laoximen script');
-    const items = (await a.bearer(await issue('admin')).get('/api/v1/tokens').expect(200)).body.items as Listed[];
-    expect(items.map((i) => i.user)).toEqual(expect.arrayContaining(['admin', 'waitan.officer', 'waitan.leader', 'laoximen.leader']));
+    const items = (
+      await a
+        .bearer(await issue('admin'))
+        .get('/api/v1/tokens')
+        .expect(200)
+    ).body.items as Listed[];
+    expect(items.map((i) => i.user)).toEqual(
+      expect.arrayContaining(['admin', 'waitan.officer', 'waitan.leader', 'laoximen.leader']),
+    );
     expect(items.map((i) => i.user)).not.toContain('jingan.admin');
     const theirs = (await a.bearer(jingan).get('/api/v1/tokens').expect(200)).body.items as Listed[];
     expect(theirs.map((i) => i.user)).toEqual(['jingan.admin']);
@@ -87,7 +109,9 @@ describe(`API tokens (${TEST_DB})`, () => {
     await a.bearer(keep).delete(`/api/v1/tokens/${id}`).expect(204);
     await b.bearer(drop).get('/api/v1/me').expect(401);
     await a.bearer(drop).get('/api/v1/me').expect(401);
-    const listed = ((await b.bearer(keep).get('/api/v1/tokens').expect(200)).body.items as Listed[]).find((i) => i.id === id)!;
+    const listed = ((await b.bearer(keep).get('/api/v1/tokens').expect(200)).body.items as Listed[]).find(
+      (i) => i.id === id,
+    )!;
     expect(listed).toMatchObject({ state: 'revoked', revokedAt: clock.now().toISOString() });
     // Revoking again changes nothing.
     await a.bearer(keep).delete(`/api/v1/tokens/${id}`).expect(204);
@@ -96,12 +120,24 @@ describe(`API tokens (${TEST_DB})`, () => {
   it('another user’s token is not yours to revoke (404); an administrator revokes a brigade user’s, not another brigade’s', async () => {
     const victim = await issue('xiaodongmen.leader');
     const victimId = (await row(victim)).id;
-    await a.bearer(await issue('xiaodongmen.officer')).delete(`/api/v1/tokens/${victimId}`).expect(404);
-    await a.bearer(await issue('jingan.admin')).delete(`/api/v1/tokens/${victimId}`).expect(404);
+    await a
+      .bearer(await issue('xiaodongmen.officer'))
+      .delete(`/api/v1/tokens/${victimId}`)
+      .expect(404);
+    await a
+      .bearer(await issue('jingan.admin'))
+      .delete(`/api/v1/tokens/${victimId}`)
+      .expect(404);
     await b.bearer(victim).get('/api/v1/me').expect(200);
-    await a.bearer(await issue('admin')).delete(`/api/v1/tokens/${victimId}`).expect(204);
+    await a
+      .bearer(await issue('admin'))
+      .delete(`/api/v1/tokens/${victimId}`)
+      .expect(204);
     await b.bearer(victim).get('/api/v1/me').expect(401);
-    await a.bearer(await issue('admin')).delete('/api/v1/tokens/999999').expect(404);
+    await a
+      .bearer(await issue('admin'))
+      .delete('/api/v1/tokens/999999')
+      .expect(404);
   });
 
   it('a token with an expiry works until then and is refused after it', async () => {
@@ -113,7 +149,14 @@ describe(`API tokens (${TEST_DB})`, () => {
     clock.advance(2000);
     const res = await b.bearer(token).get('/api/v1/me').expect(401);
     expect(res.body.error.code).toBe('unauthenticated');
-    const listed = ((await a.bearer(await issue('dapuqiao.leader')).get('/api/v1/tokens').expect(200)).body.items as Listed[]).find((i) => i.label === 'monthly report');
+    const listed = (
+      (
+        await a
+          .bearer(await issue('dapuqiao.leader'))
+          .get('/api/v1/tokens')
+          .expect(200)
+      ).body.items as Listed[]
+    ).find((i) => i.label === 'monthly report');
     expect(listed?.state).toBe('expired');
   });
 
@@ -139,7 +182,9 @@ describe(`API tokens (${TEST_DB})`, () => {
     await b.bearer(token).get('/api/v1/tokens').expect(401);
     await admin.patch('/api/v1/users/bansongyuanlu.officer', { active: true }).expect(200);
     await b.bearer(token).get('/api/v1/me').expect(200);
-    expect(await a.services.db.manager.findOneBy(User, { username: 'bansongyuanlu.officer' })).toMatchObject({ active: true });
+    expect(await a.services.db.manager.findOneBy(User, { username: 'bansongyuanlu.officer' })).toMatchObject({
+      active: true,
+    });
   });
 
   it('nothing answered 500 on either instance', () => {

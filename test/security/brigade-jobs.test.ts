@@ -36,7 +36,8 @@ afterEach(() => {
   expect(t.logged).toEqual([]);
 });
 
-const flagsOf = (brigadeId: number) => t.services.db.manager.find(Flag, { where: { brigadeId, kind: 'monthly_minimum' }, order: { id: 'ASC' } });
+const flagsOf = (brigadeId: number) =>
+  t.services.db.manager.find(Flag, { where: { brigadeId, kind: 'monthly_minimum' }, order: { id: 'ASC' } });
 /** What a first-brigade reader would recognise as theirs. */
 const FIRST = /huangpu|北片|老城厢|南片|西片|waitan|north|oldcity/;
 
@@ -54,7 +55,11 @@ describe('a run by hand works on the caller’s brigade only', () => {
   });
 
   it('the first brigade’s page and API never show the second brigade’s run by hand', async () => {
-    const [own] = await t.services.db.manager.find(JobRun, { where: { via: 'manual' }, order: { id: 'DESC' }, take: 1 });
+    const [own] = await t.services.db.manager.find(JobRun, {
+      where: { via: 'manual' },
+      order: { id: 'DESC' },
+      take: 1,
+    });
     const list = (await t.as('duty').get('/api/v1/jobs').expect(200)).body;
     expect(list.runs.map((r: { id: number }) => r.id)).not.toContain(own.id);
     expect(JSON.stringify(list)).not.toContain(b.code);
@@ -64,11 +69,19 @@ describe('a run by hand works on the caller’s brigade only', () => {
     const duty = await signedIn(t, b.users.duty, 'second-brigade-pw');
     const page = (await duty.get('/jobs').expect(200)).text;
     const before = await t.services.db.manager.count(Flag, { where: { brigadeId: huangpu } });
-    const res = await duty.post('/jobs/plans-and-meetings/run').type('form').send({ _csrf: csrfOf(page) }).expect(200);
+    const res = await duty
+      .post('/jobs/plans-and-meetings/run')
+      .type('form')
+      .send({ _csrf: csrfOf(page) })
+      .expect(200);
     expect(res.text).toMatch(/“月度计划与联席会议检查”已运行/);
     expect(res.text).not.toMatch(FIRST);
     expect(await t.services.db.manager.count(Flag, { where: { brigadeId: huangpu } })).toBe(before);
-    expect(await t.services.db.manager.count(Flag, { where: { brigadeId: jingan, kind: In(['plan_missing', 'meeting_missing']) } })).toBeGreaterThan(0);
+    expect(
+      await t.services.db.manager.count(Flag, {
+        where: { brigadeId: jingan, kind: In(['plan_missing', 'meeting_missing']) },
+      }),
+    ).toBeGreaterThan(0);
   });
 
   it('only managers run a job by hand, decided in the domain: squad leaders, administrators and inspectors are refused', async () => {
@@ -77,7 +90,10 @@ describe('a run by hand works on the caller’s brigade only', () => {
       expect([role, (await b.as(role).get('/api/v1/jobs')).status]).toEqual([role, 403]);
     }
     const leader = await t.services.org.authenticateToken(b.token('leader'));
-    await expect(t.services.jobs.run('holding', { via: 'manual', by: leader })).rejects.toMatchObject({ status: 403, reason: 'not_manager' });
+    await expect(t.services.jobs.run('holding', { via: 'manual', by: leader })).rejects.toMatchObject({
+      status: 403,
+      reason: 'not_manager',
+    });
     await expect(t.services.jobs.recentFor(leader)).rejects.toMatchObject({ status: 403 });
   });
 
@@ -86,7 +102,16 @@ describe('a run by hand works on the caller’s brigade only', () => {
     await b.as('duty').post('/api/v1/jobs/sessions/run', {}).expect(404);
     const names = (await b.as('duty').get('/api/v1/jobs').expect(200)).body.items.map((j: { name: string }) => j.name);
     expect(names).not.toContain('outbox');
-    expect(names).toEqual(expect.arrayContaining(['monthly-minimum', 'holding', 'time-limits', 'plans-and-meetings', 'goods-limits', 'history-anchor']));
+    expect(names).toEqual(
+      expect.arrayContaining([
+        'monthly-minimum',
+        'holding',
+        'time-limits',
+        'plans-and-meetings',
+        'goods-limits',
+        'history-anchor',
+      ]),
+    );
   });
 });
 
@@ -100,7 +125,9 @@ describe('the scheduler’s runs cover every brigade; each brigade sees its own 
     expect(seen).toMatchObject({ via: 'schedule', status: 'ok', found: 1, summary: { [b.code]: expect.any(Object) } });
     expect(Object.keys(seen.summary)).toEqual([b.code]);
     expect(JSON.stringify(theirs)).not.toMatch(FIRST);
-    const ours = (await t.as('duty').get('/api/v1/jobs').expect(200)).body.runs.find((r: { id: number }) => r.id === run.id);
+    const ours = (await t.as('duty').get('/api/v1/jobs').expect(200)).body.runs.find(
+      (r: { id: number }) => r.id === run.id,
+    );
     expect(ours).toMatchObject({ found: 4, summary: { huangpu: expect.any(Object) } });
     expect(Object.keys(ours.summary)).toEqual(['huangpu']);
   });
@@ -110,7 +137,11 @@ describe('the scheduler’s runs cover every brigade; each brigade sees its own 
     const duty = await signedIn(t, b.users.duty, 'second-brigade-pw');
     const page = (await duty.get('/jobs').expect(200)).text;
     // Its part of the run, in words (the part under its own code): the run's row, its details read as nothing new.
-    expect(page).toMatch(new RegExp(`data-testid="job-log">[\\s\\S]*<tr class="run-ok" data-run="${run.id}" data-job="time-limits">[\\s\\S]*?无新情况`));
+    expect(page).toMatch(
+      new RegExp(
+        `data-testid="job-log">[\\s\\S]*<tr class="run-ok" data-run="${run.id}" data-job="time-limits">[\\s\\S]*?无新情况`,
+      ),
+    );
     expect(page).not.toMatch(FIRST);
   });
 
@@ -122,12 +153,19 @@ describe('the scheduler’s runs cover every brigade; each brigade sees its own 
         return timeLimitsJob.runFor(ctx, brigade);
       },
     };
-    const runner = new JobRunner({ ...t.services, config: { ...t.services.config, jobs: { ...t.services.config.jobs, attempts: 1 } } }, [broken]);
+    const runner = new JobRunner(
+      { ...t.services, config: { ...t.services.config, jobs: { ...t.services.config.jobs, attempts: 1 } } },
+      [broken],
+    );
     const run = await runner.run('time-limits', { via: 'cli' });
     expect(run).toMatchObject({ status: 'failed', error: 'huangpu: Error: the first brigade’s data is broken' });
-    const theirs = (await b.as('duty').get('/api/v1/jobs').expect(200)).body.runs.find((r: { id: number }) => r.id === run.id);
+    const theirs = (await b.as('duty').get('/api/v1/jobs').expect(200)).body.runs.find(
+      (r: { id: number }) => r.id === run.id,
+    );
     expect(theirs).toMatchObject({ status: 'ok', error: null, summary: { [b.code]: { pastLimit: 0 } } });
-    const ours = (await t.as('duty').get('/api/v1/jobs').expect(200)).body.runs.find((r: { id: number }) => r.id === run.id);
+    const ours = (await t.as('duty').get('/api/v1/jobs').expect(200)).body.runs.find(
+      (r: { id: number }) => r.id === run.id,
+    );
     expect(ours).toMatchObject({ status: 'failed', error: 'Error: the first brigade’s data is broken' });
     expect(t.logged.splice(0).map((l) => [l.message, l.data?.brigade])).toEqual([['job failed', 'huangpu']]);
   });
@@ -142,6 +180,8 @@ describe('an administrator moving their brigade’s since month judges their bri
     const [run] = await t.services.db.manager.find(JobRun, { where: { via: 'since' }, order: { id: 'DESC' }, take: 1 });
     expect(run).toMatchObject({ job: 'monthly-minimum', period: '2026-10' });
     expect(Object.keys(run.summary as object)).toEqual([b.code]);
-    expect((await t.services.db.manager.find(JobRunBrigade, { where: { runId: run.id } })).map((p) => p.brigadeId)).toEqual([jingan]);
+    expect(
+      (await t.services.db.manager.find(JobRunBrigade, { where: { runId: run.id } })).map((p) => p.brigadeId),
+    ).toEqual([jingan]);
   });
 });

@@ -36,11 +36,17 @@ interface Route {
   query: DocParameter[];
 }
 
-const DOC = openApiDocument() as { paths: Record<string, Record<string, { parameters?: DocParameter[] }> & { parameters?: DocParameter[] }> };
+const DOC = openApiDocument() as {
+  paths: Record<string, Record<string, { parameters?: DocParameter[] }> & { parameters?: DocParameter[] }>;
+};
 const ROUTES: Route[] = Object.entries(DOC.paths).flatMap(([path, ops]) =>
   Object.entries(ops)
     .filter(([m]) => m !== 'parameters')
-    .map(([m, op]) => ({ method: m.toUpperCase() as Method, path, query: ((op as { parameters?: DocParameter[] }).parameters ?? []).filter((p) => p.in === 'query') })),
+    .map(([m, op]) => ({
+      method: m.toUpperCase() as Method,
+      path,
+      query: ((op as { parameters?: DocParameter[] }).parameters ?? []).filter((p) => p.in === 'query'),
+    })),
 );
 
 /** The first brigade's records, each with what a step on it would say. */
@@ -89,9 +95,23 @@ const FILL: Record<string, (a: FirstBrigade) => Binding[]> = {
   '/api/v1/flags/{id}/resolve': (a) => ids(a.flags),
   '/api/v1/compliance/{group}/{month}': () => [{ params: { group: 'north', month: '2026-11' }, ofFirst: true }],
   // Job names are no brigade's: a run by hand must work on the caller's brigade only (the first's rows unchanged).
-  '/api/v1/jobs/{name}/run': () => [...new Set(['monthly-minimum', 'holding', 'time-limits', 'plans-and-meetings', 'goods-limits', 'history-anchor', 'outbox', 'sessions'])].map((name) => ({ params: { name }, ofFirst: false })),
-  '/api/v1/users/{username}': () => ['waitan.leader', 'admin'].map((username) => ({ params: { username }, ofFirst: true })),
-  '/api/v1/users/{username}/password': () => ['waitan.leader', 'admin'].map((username) => ({ params: { username }, ofFirst: true })),
+  '/api/v1/jobs/{name}/run': () =>
+    [
+      ...new Set([
+        'monthly-minimum',
+        'holding',
+        'time-limits',
+        'plans-and-meetings',
+        'goods-limits',
+        'history-anchor',
+        'outbox',
+        'sessions',
+      ]),
+    ].map((name) => ({ params: { name }, ofFirst: false })),
+  '/api/v1/users/{username}': () =>
+    ['waitan.leader', 'admin'].map((username) => ({ params: { username }, ofFirst: true })),
+  '/api/v1/users/{username}/password': () =>
+    ['waitan.leader', 'admin'].map((username) => ({ params: { username }, ofFirst: true })),
   '/api/v1/squads/{code}': () => [{ params: { code: 'waitan' }, ofFirst: true }],
   '/api/v1/groups/{code}': () => [{ params: { code: 'north' }, ofFirst: true }],
   '/api/v1/notifications/{id}/read': (a) => ids(a.notifications),
@@ -129,16 +149,51 @@ interface Body {
 }
 
 /** How to fill each write's body (with the first brigade's codes and ids where it takes any). A write not here fails the walk. */
-const BODY: Record<string, (a: FirstBrigade, bind: Binding, ctx: { now: Date; b: SecondBrigade; role: string }) => Body> = {
-  'POST /api/v1/squads': (_a, _bind, { b, role }) => ({ body: { code: `${b.code}-walk-${role}`, name: `乙队巡查中队${role}`, nameEn: 'Walk', kind: 'street', dutyStrength: 6 }, refers: false }),
-  'POST /api/v1/groups': () => ({ body: { code: 'walk-group', name: '乙队新片', nameEn: 'Walk', squads: ['waitan', 'nanjingdonglu', 'nanjinglu-walk'] }, refers: true }),
+const BODY: Record<
+  string,
+  (a: FirstBrigade, bind: Binding, ctx: { now: Date; b: SecondBrigade; role: string }) => Body
+> = {
+  'POST /api/v1/squads': (_a, _bind, { b, role }) => ({
+    body: {
+      code: `${b.code}-walk-${role}`,
+      name: `乙队巡查中队${role}`,
+      nameEn: 'Walk',
+      kind: 'street',
+      dutyStrength: 6,
+    },
+    refers: false,
+  }),
+  'POST /api/v1/groups': () => ({
+    body: {
+      code: 'walk-group',
+      name: '乙队新片',
+      nameEn: 'Walk',
+      squads: ['waitan', 'nanjingdonglu', 'nanjinglu-walk'],
+    },
+    refers: true,
+  }),
   'POST /api/v1/operations': (_a, _bind, { now }) => ({ body: planBody(now), refers: true }),
-  'PATCH /api/v1/operations/{id}': (_a, { rec }) => ({ body: { expectedVersion: rec!.version, title: '乙队篡改的标题' }, refers: true }),
-  'POST /api/v1/operations/{id}/events': (_a, { rec }) => ({ body: { ...rec!.event, expectedVersion: rec!.version }, refers: true }),
+  'PATCH /api/v1/operations/{id}': (_a, { rec }) => ({
+    body: { expectedVersion: rec!.version, title: '乙队篡改的标题' },
+    refers: true,
+  }),
+  'POST /api/v1/operations/{id}/events': (_a, { rec }) => ({
+    body: { ...rec!.event, expectedVersion: rec!.version },
+    refers: true,
+  }),
   'POST /api/v1/flags/{id}/resolve': () => ({ body: { note: '乙队销号' }, refers: true }),
   'POST /api/v1/jobs/{name}/run': () => ({ body: {}, refers: false }),
   'PATCH /api/v1/brigade': () => ({ body: { since: '2026-10' }, refers: false }),
-  'POST /api/v1/users': (_a, _bind, { b, role }) => ({ body: { username: `${b.code}.walk-${role}`, displayName: '乙队新人', roles: ['officer'], squad: 'waitan', password: 'walk-password-1' }, refers: true }),
+  'POST /api/v1/users': (_a, _bind, { b, role }) => ({
+    body: {
+      username: `${b.code}.walk-${role}`,
+      displayName: '乙队新人',
+      roles: ['officer'],
+      squad: 'waitan',
+      password: 'walk-password-1',
+    },
+    refers: true,
+  }),
   'PATCH /api/v1/users/{username}': () => ({ body: { displayName: '乙队改的名' }, refers: true }),
   'POST /api/v1/users/{username}/password': () => ({ body: { password: 'taken-over-1' }, refers: true }),
   'PATCH /api/v1/squads/{code}': () => ({ body: { name: '乙队改的名' }, refers: true }),
@@ -147,23 +202,63 @@ const BODY: Record<string, (a: FirstBrigade, bind: Binding, ctx: { now: Date; b:
   'DELETE /api/v1/tokens/{id}': () => ({ body: {}, refers: true }),
   'POST /api/v1/notifications/{id}/read': () => ({ body: {}, refers: true }),
   'POST /api/v1/group-plans': () => ({ body: groupPlanBody('2026-12'), refers: true }),
-  'PATCH /api/v1/group-plans/{id}': (_a, { rec }) => ({ body: { expectedVersion: rec!.version, notes: '乙队改' }, refers: true }),
-  'POST /api/v1/group-plans/{id}/events': (_a, { rec }) => ({ body: { ...rec!.event, expectedVersion: rec!.version }, refers: true }),
-  'POST /api/v1/meetings': () => ({ body: { kind: 'group', group: 'north', plannedStart: sh('2026-12-20T14:00:00'), agenda: '乙队议程' }, refers: true }),
-  'PATCH /api/v1/meetings/{id}': (_a, { rec }) => ({ body: { expectedVersion: rec!.version, place: '乙队会议室' }, refers: true }),
-  'POST /api/v1/meetings/{id}/events': (_a, { rec }) => ({ body: { ...rec!.event, expectedVersion: rec!.version }, refers: true }),
-  'POST /api/v1/problems': () => ({ body: problemBody(), refers: true }),
-  'POST /api/v1/problems/{id}/events': (_a, { rec }) => ({ body: { ...rec!.event, expectedVersion: rec!.version }, refers: true }),
-  'POST /api/v1/border-notices': () => ({ body: { location: '九江路·河南中路口', what: '乙队看到的', squads: ['waitan', 'nanjingdonglu'] }, refers: true }),
-  'POST /api/v1/border-notices/{id}/events': (_a, { rec }) => ({ body: { ...rec!.event, expectedVersion: rec!.version }, refers: true }),
-  'POST /api/v1/goods': (a) => ({ body: goodsBody(a.operations[2].id), refers: true }),
-  'POST /api/v1/goods/{id}/events': (_a, { rec }) => ({ body: { ...rec!.event, expectedVersion: rec!.version }, refers: true }),
-  'POST /api/v1/cases': (a, _bind, { role }) => ({
-    body: { reference: `乙队案-${role}`, partyKind: 'stall', partyName: '乙队当事人', violation: '占道经营', location: '乙队某路', operation: a.operations[2].id },
+  'PATCH /api/v1/group-plans/{id}': (_a, { rec }) => ({
+    body: { expectedVersion: rec!.version, notes: '乙队改' },
     refers: true,
   }),
-  'POST /api/v1/transfers': (a, _bind, { b }) => ({ body: { case: a.cases[0], toSquad: b.squads[1], materials: materials(), note: '乙队移送' }, refers: true }),
-  'POST /api/v1/transfers/{id}/events': (_a, { rec }) => ({ body: { ...rec!.event, expectedVersion: rec!.version }, refers: true }),
+  'POST /api/v1/group-plans/{id}/events': (_a, { rec }) => ({
+    body: { ...rec!.event, expectedVersion: rec!.version },
+    refers: true,
+  }),
+  'POST /api/v1/meetings': () => ({
+    body: { kind: 'group', group: 'north', plannedStart: sh('2026-12-20T14:00:00'), agenda: '乙队议程' },
+    refers: true,
+  }),
+  'PATCH /api/v1/meetings/{id}': (_a, { rec }) => ({
+    body: { expectedVersion: rec!.version, place: '乙队会议室' },
+    refers: true,
+  }),
+  'POST /api/v1/meetings/{id}/events': (_a, { rec }) => ({
+    body: { ...rec!.event, expectedVersion: rec!.version },
+    refers: true,
+  }),
+  'POST /api/v1/problems': () => ({ body: problemBody(), refers: true }),
+  'POST /api/v1/problems/{id}/events': (_a, { rec }) => ({
+    body: { ...rec!.event, expectedVersion: rec!.version },
+    refers: true,
+  }),
+  'POST /api/v1/border-notices': () => ({
+    body: { location: '九江路·河南中路口', what: '乙队看到的', squads: ['waitan', 'nanjingdonglu'] },
+    refers: true,
+  }),
+  'POST /api/v1/border-notices/{id}/events': (_a, { rec }) => ({
+    body: { ...rec!.event, expectedVersion: rec!.version },
+    refers: true,
+  }),
+  'POST /api/v1/goods': (a) => ({ body: goodsBody(a.operations[2].id), refers: true }),
+  'POST /api/v1/goods/{id}/events': (_a, { rec }) => ({
+    body: { ...rec!.event, expectedVersion: rec!.version },
+    refers: true,
+  }),
+  'POST /api/v1/cases': (a, _bind, { role }) => ({
+    body: {
+      reference: `乙队案-${role}`,
+      partyKind: 'stall',
+      partyName: '乙队当事人',
+      violation: '占道经营',
+      location: '乙队某路',
+      operation: a.operations[2].id,
+    },
+    refers: true,
+  }),
+  'POST /api/v1/transfers': (a, _bind, { b }) => ({
+    body: { case: a.cases[0], toSquad: b.squads[1], materials: materials(), note: '乙队移送' },
+    refers: true,
+  }),
+  'POST /api/v1/transfers/{id}/events': (_a, { rec }) => ({
+    body: { ...rec!.event, expectedVersion: rec!.version },
+    refers: true,
+  }),
 };
 
 /** Query parameters a list takes, filled with the first brigade's codes and ids (others are left out). */
@@ -212,14 +307,20 @@ beforeAll(async () => {
   t = await startTestApp({ now: sh('2026-11-02T09:00:00') });
   b = await secondBrigade(t);
   // The second brigade's own record, so its lists are not empty.
-  await b.as('leader').post('/api/v1/operations', planBody(t.clock.now(), {
-    group: b.group,
-    leadSquad: b.squads[0],
-    hostSquad: b.squads[0],
-    squads: b.squads.slice(0, 2),
-    forces: b.squads.slice(0, 2).map((squad) => ({ squad, officers: 4, vehicles: 1 })),
-    title: '乙队自己的行动',
-  })).expect(201);
+  await b
+    .as('leader')
+    .post(
+      '/api/v1/operations',
+      planBody(t.clock.now(), {
+        group: b.group,
+        leadSquad: b.squads[0],
+        hostSquad: b.squads[0],
+        squads: b.squads.slice(0, 2),
+        forces: b.squads.slice(0, 2).map((squad) => ({ squad, officers: 4, vehicles: 1 })),
+        title: '乙队自己的行动',
+      }),
+    )
+    .expect(201);
   a = await firstBrigade(t);
   ownRows = await firstBrigadeTables(t, a.id);
 }, 120_000);
@@ -233,30 +334,77 @@ afterEach(() => {
 /** The first brigade (the reference one) with a record of every kind, in several states; flags and notifications; every word marked. */
 async function firstBrigade(t: TestApp): Promise<FirstBrigade> {
   const now = () => t.clock.now();
-  const version = async (id: number) => Number((await t.services.db.dataSource.query('SELECT version FROM workflow_instances WHERE id = ?', [id]))[0].version);
+  const version = async (id: number) =>
+    Number(
+      (await t.services.db.dataSource.query('SELECT version FROM workflow_instances WHERE id = ?', [id]))[0].version,
+    );
   const draft = await createOperation(t, { title: `${MARK}·草稿行动` });
   const filed = await createOperation(t, { title: `${MARK}·报备行动` });
   await send(t, filed.id, 1, 'FILE');
   const running = await operationIn(t, 'in_progress', { title: `${MARK}·进行中行动` });
   await send(t, running.id, running.version, 'LOG_INCIDENT', { description: `${MARK}·摊主辱骂` }, 'waitan.leader');
-  const [cart] = await registerGoods(t, running.id, { party: { name: `${MARK}·当事人`, stall: `${MARK}·摊位` }, items: [{ description: `${MARK}·三轮车`, quantity: 1, unit: '辆', storagePlace: `${MARK}·仓库` }] });
-  const caseId = await registerCase(t, 'waitan.leader', { reference: `${MARK}〔2026〕0001号`, partyName: `${MARK}·摊贩`, operation: running.id });
+  const [cart] = await registerGoods(t, running.id, {
+    party: { name: `${MARK}·当事人`, stall: `${MARK}·摊位` },
+    items: [{ description: `${MARK}·三轮车`, quantity: 1, unit: '辆', storagePlace: `${MARK}·仓库` }],
+  });
+  const caseId = await registerCase(t, 'waitan.leader', {
+    reference: `${MARK}〔2026〕0001号`,
+    partyName: `${MARK}·摊贩`,
+    operation: running.id,
+  });
   const transfer = await proposeTransfer(t, caseId, 'nanjingdonglu', 'waitan.leader', { note: `${MARK}·移送说明` });
   const holding = await operationIn(t, 'holding', { title: `${MARK}·固守行动` });
-  const problem = await reportProblem(t, { title: `${MARK}·九江路口难点`, location: `${MARK}·九江路口`, description: `${MARK}·描述` });
-  const notice = await t.as('waitan.officer').post('/api/v1/border-notices', { location: `${MARK}·交界处`, what: `${MARK}·流动摊贩`, squads: ['waitan', 'nanjingdonglu'] }).expect(201);
+  const problem = await reportProblem(t, {
+    title: `${MARK}·九江路口难点`,
+    location: `${MARK}·九江路口`,
+    description: `${MARK}·描述`,
+  });
+  const notice = await t
+    .as('waitan.officer')
+    .post('/api/v1/border-notices', {
+      location: `${MARK}·交界处`,
+      what: `${MARK}·流动摊贩`,
+      squads: ['waitan', 'nanjingdonglu'],
+    })
+    .expect(201);
   const plan = await draftGroupPlan(t, '2026-12', { targets: [`${MARK}·目标`], notes: `${MARK}·备注` });
-  const meeting = await t.as('waitan.leader').post('/api/v1/meetings', { kind: 'group', group: 'north', plannedStart: sh('2026-11-20T14:00:00'), place: `${MARK}·会议室`, agenda: `${MARK}·议程` }).expect(201);
-  const hq = await t.as('duty').post('/api/v1/meetings', { kind: 'hq_summary', plannedStart: sh('2026-12-28T09:00:00'), place: `${MARK}·大队会议室`, agenda: `${MARK}·总结` }).expect(201);
+  const meeting = await t
+    .as('waitan.leader')
+    .post('/api/v1/meetings', {
+      kind: 'group',
+      group: 'north',
+      plannedStart: sh('2026-11-20T14:00:00'),
+      place: `${MARK}·会议室`,
+      agenda: `${MARK}·议程`,
+    })
+    .expect(201);
+  const hq = await t
+    .as('duty')
+    .post('/api/v1/meetings', {
+      kind: 'hq_summary',
+      plannedStart: sh('2026-12-28T09:00:00'),
+      place: `${MARK}·大队会议室`,
+      agenda: `${MARK}·总结`,
+    })
+    .expect(201);
   // A month later: November has ended (and is not judged yet: a run by hand of the second brigade must not judge it);
   // holding is over; filings and goods are past their limits. The first brigade's scheduler-like runs raise its flags.
   t.clock.set(sh('2026-12-02T10:00:00'));
-  for (const job of ['time-limits', 'goods-limits', 'plans-and-meetings']) expect((await t.services.jobs.run(job, { via: 'cli', brigade: 'huangpu' })).status).toBe('ok');
+  for (const job of ['time-limits', 'goods-limits', 'plans-and-meetings'])
+    expect((await t.services.jobs.run(job, { via: 'cli', brigade: 'huangpu' })).status).toBe('ok');
   await t.services.outbox.drain();
   const m = t.services.db.manager;
   const brigade = await t.services.org.brigadeByCode('huangpu');
-  const rec = async (id: number, event: Record<string, unknown>): Promise<Rec> => ({ id, version: await version(id), event });
-  const [squads, groups, users] = await Promise.all([m.find(Squad, { where: { brigadeId: brigade.id } }), m.find(LinkageGroup, { where: { brigadeId: brigade.id } }), m.find(User, { where: { brigadeId: brigade.id } })]);
+  const rec = async (id: number, event: Record<string, unknown>): Promise<Rec> => ({
+    id,
+    version: await version(id),
+    event,
+  });
+  const [squads, groups, users] = await Promise.all([
+    m.find(Squad, { where: { brigadeId: brigade.id } }),
+    m.find(LinkageGroup, { where: { brigadeId: brigade.id } }),
+    m.find(User, { where: { brigadeId: brigade.id } }),
+  ]);
   const squadUsers = users.filter((u) => u.username.includes('.'));
   const markers = [
     MARK,
@@ -275,15 +423,25 @@ async function firstBrigade(t: TestApp): Promise<FirstBrigade> {
       await rec(holding.id, { type: 'LOG_HOLDING_CHECK', ...eventBody('LOG_HOLDING_CHECK', now()) }),
     ],
     plans: [await rec(plan, { type: 'FILE' })],
-    meetings: [await rec(meeting.body.id, { type: 'CANCEL', reason: '乙队取消' }), await rec(hq.body.id, { type: 'CANCEL', reason: '乙队取消' })],
+    meetings: [
+      await rec(meeting.body.id, { type: 'CANCEL', reason: '乙队取消' }),
+      await rec(hq.body.id, { type: 'CANCEL', reason: '乙队取消' }),
+    ],
     problems: [await rec(problem.id, { type: 'ACCEPT' })],
     notices: [await rec(notice.body.id, { type: 'CLOSE', reason: '乙队关闭' })],
     goods: [await rec(cart, { type: 'RETURN_TO_OWNER', receivedBy: '乙队' })],
     cases: [caseId],
     transfers: [await rec(transfer, { type: 'ACCEPT' })],
     flags: (await m.find(Flag, { where: { brigadeId: brigade.id }, order: { id: 'ASC' } })).map((f) => f.id),
-    notifications: (await m.find(Notification, { where: { brigadeId: brigade.id }, order: { id: 'ASC' } })).map((n) => n.id),
-    tokens: (await m.query('SELECT t.id AS id FROM api_tokens t JOIN users u ON u.id = t.user_id WHERE u.brigade_id = ? ORDER BY t.id', [brigade.id])).map((r: { id: unknown }) => Number(r.id)),
+    notifications: (await m.find(Notification, { where: { brigadeId: brigade.id }, order: { id: 'ASC' } })).map(
+      (n) => n.id,
+    ),
+    tokens: (
+      await m.query(
+        'SELECT t.id AS id FROM api_tokens t JOIN users u ON u.id = t.user_id WHERE u.brigade_id = ? ORDER BY t.id',
+        [brigade.id],
+      )
+    ).map((r: { id: unknown }) => Number(r.id)),
     markers: [...new Set(markers)].filter((w) => w.length >= 2),
   };
 }
@@ -295,8 +453,12 @@ async function firstBrigadeTables(t: TestApp, brigadeId: number): Promise<Array<
     const table = meta.tableName;
     if (INSTANCE_TABLES.has(table)) continue;
     const order = meta.primaryColumns.map((c) => c.databaseName).join(', ');
-    const where = meta.columns.some((c) => c.databaseName === 'brigade_id') && table !== 'brigades' ? `brigade_id = ${brigadeId}` : CHILD_ROWS[table]?.(brigadeId);
-    if (!where) throw new Error(`The walk does not know whose rows ${table} holds: add it to CHILD_ROWS or INSTANCE_TABLES`);
+    const where =
+      meta.columns.some((c) => c.databaseName === 'brigade_id') && table !== 'brigades'
+        ? `brigade_id = ${brigadeId}`
+        : CHILD_ROWS[table]?.(brigadeId);
+    if (!where)
+      throw new Error(`The walk does not know whose rows ${table} holds: add it to CHILD_ROWS or INSTANCE_TABLES`);
     out.push({ table, sql: `SELECT * FROM ${table} WHERE ${where} ORDER BY ${order}` });
   }
   return out;
@@ -371,7 +533,15 @@ async function call(route: Route, role: string, url: string, sent?: Record<strin
   const auth = `Bearer ${b.token(role)}`;
   const agent = request(t.app);
   const req =
-    route.method === 'GET' ? agent.get(url) : route.method === 'POST' ? agent.post(url) : route.method === 'PATCH' ? agent.patch(url) : route.method === 'PUT' ? agent.put(url) : agent.delete(url);
+    route.method === 'GET'
+      ? agent.get(url)
+      : route.method === 'POST'
+        ? agent.post(url)
+        : route.method === 'PATCH'
+          ? agent.patch(url)
+          : route.method === 'PUT'
+            ? agent.put(url)
+            : agent.delete(url);
   const res = await (sent === undefined ? req.set('Authorization', auth) : req.set('Authorization', auth).send(sent));
   return { role, url, sent, status: res.status, text: res.text ?? '', body: res.body };
 }
@@ -383,7 +553,12 @@ function judge(route: Route, attempt: Attempt, opts: { ofFirst: boolean; refers:
   expect({ ...where, status: attempt.status }).toEqual({ ...where, status: expect.any(Number) });
   // Never a server error, never a conflict about the first brigade's records (a version or a state would be told).
   expect({ ...where, status: attempt.status < 500 && attempt.status !== 409 }).toEqual({ ...where, status: true });
-  if (opts.ofFirst || opts.refers) expect({ ...where, refused: [400, 403, 404, 422].includes(attempt.status), body: attempt.status < 300 ? attempt.body : undefined }).toEqual({ ...where, refused: true, body: undefined });
+  if (opts.ofFirst || opts.refers)
+    expect({
+      ...where,
+      refused: [400, 403, 404, 422].includes(attempt.status),
+      body: attempt.status < 300 ? attempt.body : undefined,
+    }).toEqual({ ...where, refused: true, body: undefined });
   if (PUBLIC.has(key)) return;
   // None of the first brigade's words, those the request named aside (a refusal may name the bad field's value).
   const asked = `${decodeURIComponent(attempt.url)} ${JSON.stringify(attempt.sent ?? {})}`;
@@ -391,16 +566,39 @@ function judge(route: Route, attempt: Attempt, opts: { ofFirst: boolean; refers:
   expect({ ...where, leaked }).toEqual({ ...where, leaked: [] });
   // None of the first brigade's records among those listed.
   const body = attempt.body as { items?: Array<{ id?: number }>; id?: number } | undefined;
-  const listed = [...(Array.isArray(body?.items) ? body!.items.map((i) => i?.id) : []), ...(route.method === 'GET' && typeof body?.id === 'number' ? [body.id] : [])];
+  const listed = [
+    ...(Array.isArray(body?.items) ? body!.items.map((i) => i?.id) : []),
+    ...(route.method === 'GET' && typeof body?.id === 'number' ? [body.id] : []),
+  ];
   const first = firstIdsFor(route.path);
-  expect({ ...where, firstIds: listed.filter((id) => typeof id === 'number' && first.includes(id)) }).toEqual({ ...where, firstIds: [] });
+  expect({ ...where, firstIds: listed.filter((id) => typeof id === 'number' && first.includes(id)) }).toEqual({
+    ...where,
+    firstIds: [],
+  });
   // R6 and the figures: the second brigade carried out nothing, so none of its figures may count anything carried out.
-  if (attempt.status === 200 && (route.path === '/api/v1/compliance' || route.path === '/api/v1/compliance/{group}/{month}')) {
-    expect({ ...where, qualifying: numbersUnder(attempt.body, 'qualifying').filter((n) => n !== 0) }).toEqual({ ...where, qualifying: [] });
+  if (
+    attempt.status === 200 &&
+    (route.path === '/api/v1/compliance' || route.path === '/api/v1/compliance/{group}/{month}')
+  ) {
+    expect({ ...where, qualifying: numbersUnder(attempt.body, 'qualifying').filter((n) => n !== 0) }).toEqual({
+      ...where,
+      qualifying: [],
+    });
   }
   if (attempt.status === 200 && route.path === '/api/v1/figures') {
-    const carriedOut = ['operations_qualifying', 'person_times', 'vehicle_times', 'educated', 'handled', 'incidents', 'goods_registered', 'flags_raised'];
-    const rows = (attempt.body as { indicators: Array<{ id: string; current: { value: number | null } }> }).indicators.filter((i) => carriedOut.includes(i.id) && (i.current.value ?? 0) !== 0);
+    const carriedOut = [
+      'operations_qualifying',
+      'person_times',
+      'vehicle_times',
+      'educated',
+      'handled',
+      'incidents',
+      'goods_registered',
+      'flags_raised',
+    ];
+    const rows = (
+      attempt.body as { indicators: Array<{ id: string; current: { value: number | null } }> }
+    ).indicators.filter((i) => carriedOut.includes(i.id) && (i.current.value ?? 0) !== 0);
     expect({ ...where, counted: rows.map((r) => [r.id, r.current.value]) }).toEqual({ ...where, counted: [] });
   }
 }
@@ -409,14 +607,19 @@ describe('the walk knows every route of the OpenAPI document', () => {
   it('the document served is the one walked, and every parameterised route and every write can be filled', async () => {
     const served = (await request(t.app).get('/api/openapi.json').expect(200)).body as typeof DOC;
     expect(Object.keys(served.paths).sort()).toEqual(Object.keys(DOC.paths).sort());
-    const unknownPaths = ROUTES.filter((r) => r.path.includes('{') && !FILL[r.path]).map((r) => `${r.method} ${r.path}`);
-    const unknownWrites = ROUTES.filter((r) => r.method !== 'GET' && !BODY[`${r.method} ${r.path}`]).map((r) => `${r.method} ${r.path}`);
+    const unknownPaths = ROUTES.filter((r) => r.path.includes('{') && !FILL[r.path]).map(
+      (r) => `${r.method} ${r.path}`,
+    );
+    const unknownWrites = ROUTES.filter((r) => r.method !== 'GET' && !BODY[`${r.method} ${r.path}`]).map(
+      (r) => `${r.method} ${r.path}`,
+    );
     expect({ unknownPaths, unknownWrites }).toEqual({ unknownPaths: [], unknownWrites: [] });
     expect(ROUTES.length).toBeGreaterThanOrEqual(77);
   });
 
   it('the first brigade has something of every kind to find, and its own people see its words where the walk looks for them', async () => {
-    for (const list of [a.operations, a.plans, a.meetings, a.problems, a.notices, a.goods, a.transfers]) expect(list.length).toBeGreaterThan(0);
+    for (const list of [a.operations, a.plans, a.meetings, a.problems, a.notices, a.goods, a.transfers])
+      expect(list.length).toBeGreaterThan(0);
     expect(a.cases.length).toBeGreaterThan(0);
     expect(a.flags.length).toBeGreaterThan(0);
     expect(a.notifications.length).toBeGreaterThan(0);
@@ -446,35 +649,44 @@ describe('the walk knows every route of the OpenAPI document', () => {
 });
 
 describe.each(WALKERS)('walked by the second brigade’s %s', (role) => {
-  it.each(ROUTES.map((r) => [`${r.method} ${r.path}`, r] as const))('%s', async (_name, route) => {
-    const fill = route.path.includes('{') ? FILL[route.path] : () => [{ params: {}, ofFirst: false } as Binding];
-    if (!fill) throw new Error(`The walk does not know how to fill ${route.path}: add it to FILL`);
-    const key = `${route.method} ${route.path}`;
-    for (const bind of fill(a)) {
-      const url = fillPath(route.path, bind.params);
-      if (route.method === 'GET') {
-        const required = route.query.filter((q) => q.required);
-        const missing = required.filter((q) => !QUERY[q.name]);
-        if (missing.length) throw new Error(`The walk does not fill the required query ${missing.map((q) => q.name).join(', ')} of ${key}: add it to QUERY`);
-        const bare = new URLSearchParams(required.map((q): [string, string] => [q.name, QUERY[q.name](a)]));
-        const filtered = new URLSearchParams(route.query.filter((q) => QUERY[q.name]).map((q): [string, string] => [q.name, QUERY[q.name](a)]));
-        const variants = [...new Set([bare.toString(), filtered.toString()])];
-        for (const qs of variants) {
-          const attempt = await call(route, role, qs ? `${url}?${qs}` : url);
-          // A list filtered by the first brigade's codes or ids names them: refused, or nothing of theirs.
-          judge(route, attempt, { ofFirst: bind.ofFirst, refers: false });
+  it.each(ROUTES.map((r) => [`${r.method} ${r.path}`, r] as const))(
+    '%s',
+    async (_name, route) => {
+      const fill = route.path.includes('{') ? FILL[route.path] : () => [{ params: {}, ofFirst: false } as Binding];
+      if (!fill) throw new Error(`The walk does not know how to fill ${route.path}: add it to FILL`);
+      const key = `${route.method} ${route.path}`;
+      for (const bind of fill(a)) {
+        const url = fillPath(route.path, bind.params);
+        if (route.method === 'GET') {
+          const required = route.query.filter((q) => q.required);
+          const missing = required.filter((q) => !QUERY[q.name]);
+          if (missing.length)
+            throw new Error(
+              `The walk does not fill the required query ${missing.map((q) => q.name).join(', ')} of ${key}: add it to QUERY`,
+            );
+          const bare = new URLSearchParams(required.map((q): [string, string] => [q.name, QUERY[q.name](a)]));
+          const filtered = new URLSearchParams(
+            route.query.filter((q) => QUERY[q.name]).map((q): [string, string] => [q.name, QUERY[q.name](a)]),
+          );
+          const variants = [...new Set([bare.toString(), filtered.toString()])];
+          for (const qs of variants) {
+            const attempt = await call(route, role, qs ? `${url}?${qs}` : url);
+            // A list filtered by the first brigade's codes or ids names them: refused, or nothing of theirs.
+            judge(route, attempt, { ofFirst: bind.ofFirst, refers: false });
+          }
+          continue;
         }
-        continue;
+        const make = BODY[key];
+        if (!make) throw new Error(`The walk does not know a body for ${key}: add it to BODY`);
+        const { body, refers } = make(a, bind, { now: t.clock.now(), b, role });
+        const before = await snapshotOfFirst();
+        const attempt = await call(route, role, url, body);
+        judge(route, attempt, { ofFirst: bind.ofFirst, refers });
+        const after = await snapshotOfFirst();
+        const changed = Object.keys(before).filter((table) => before[table] !== after[table]);
+        expect({ route: key, role, url, changed }).toEqual({ route: key, role, url, changed: [] });
       }
-      const make = BODY[key];
-      if (!make) throw new Error(`The walk does not know a body for ${key}: add it to BODY`);
-      const { body, refers } = make(a, bind, { now: t.clock.now(), b, role });
-      const before = await snapshotOfFirst();
-      const attempt = await call(route, role, url, body);
-      judge(route, attempt, { ofFirst: bind.ofFirst, refers });
-      const after = await snapshotOfFirst();
-      const changed = Object.keys(before).filter((table) => before[table] !== after[table]);
-      expect({ route: key, role, url, changed }).toEqual({ route: key, role, url, changed: [] });
-    }
-  }, 60_000);
+    },
+    60_000,
+  );
 });

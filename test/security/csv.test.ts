@@ -52,7 +52,9 @@ describe('a CSV cell never starts a formula', () => {
   it('text cells that begin with = + - @, a tab or a carriage return are neutralised', () => {
     const cells = [...FORMULAS, '\t=1+1', '\r=1+1'];
     const csv = toCsv({ name: 'x', title: 'x', headers: ['h'], rows: cells.map((c) => [c]) });
-    const read = parseCsv(csv).slice(1).map((r) => r[0]);
+    const read = parseCsv(csv)
+      .slice(1)
+      .map((r) => r[0]);
     expect(read).toHaveLength(cells.length);
     for (const [i, cell] of read.entries()) {
       expect(formulaLike(cell)).toBe(false);
@@ -78,7 +80,12 @@ describe('the figures’ exports of records typed by users', () => {
     t = await startTestApp();
     const op = (await operationIn(t, 'in_progress')).id;
     await registerGoods(t, op, {
-      items: FORMULAS.map((description) => ({ description, quantity: 1, unit: '件', storagePlace: '外滩中队暂扣物品仓库' })),
+      items: FORMULAS.map((description) => ({
+        description,
+        quantity: 1,
+        unit: '件',
+        storagePlace: '外滩中队暂扣物品仓库',
+      })),
     });
   });
   afterAll(async () => {
@@ -93,7 +100,8 @@ describe('the figures’ exports of records typed by users', () => {
     const titles = rows.slice(1).map((r) => r[0]);
     // Every formula typed as a description is there, and none begins a cell.
     for (const f of FORMULAS) expect(titles.some((c) => c.includes(f))).toBe(true);
-    for (const row of rows) for (const cell of row) expect({ cell, formula: formulaLike(cell) }).toEqual({ cell, formula: false });
+    for (const row of rows)
+      for (const cell of row) expect({ cell, formula: formulaLike(cell) }).toEqual({ cell, formula: false });
   };
 
   it('the API’s drill-down CSV (goods registered)', async () => {

@@ -26,7 +26,13 @@ afterEach(() => {
 const counts = () => writtenRows(t);
 
 /** Date-times that are not real, or lie outside 2000–2100 (the first two were stored before, and broke pages). */
-const BAD_DATETIMES = ['9999-12-31T23:59:59-14:00', '0000-01-01T00:00:00Z', '2026-02-30T10:00:00+08:00', '2101-01-01T00:00:00Z', '1999-12-31T23:59:59Z'];
+const BAD_DATETIMES = [
+  '9999-12-31T23:59:59-14:00',
+  '0000-01-01T00:00:00Z',
+  '2026-02-30T10:00:00+08:00',
+  '2101-01-01T00:00:00Z',
+  '1999-12-31T23:59:59Z',
+];
 const BAD_DATES = ['2026-02-30', '0000-01-01', '9999-12-31', '2026-13-01'];
 const BAD_MONTHS = ['0000-01', '9999-12', '2101-01'];
 
@@ -42,11 +48,28 @@ const DATE_PROBLEM = /^(不是实际存在的日期|年份须在 2000–2100 之
 
 describe('the API refuses date-times that are not real or out of range, naming the field, writing nothing', () => {
   const cases: Array<[string, (bad: string) => Promise<{ status: number; body: any }>, string]> = [
-    ['a meeting’s plannedStart', (bad) => t.as('waitan.leader').post('/api/v1/meetings', { kind: 'group', group: 'north', plannedStart: bad, agenda: '议题' }), 'plannedStart'],
-    ['a plan’s plannedStart', (bad) => t.as('waitan.leader').post('/api/v1/operations', planBody(t.clock.now(), { plannedStart: bad })), 'plannedStart'],
+    [
+      'a meeting’s plannedStart',
+      (bad) =>
+        t
+          .as('waitan.leader')
+          .post('/api/v1/meetings', { kind: 'group', group: 'north', plannedStart: bad, agenda: '议题' }),
+      'plannedStart',
+    ],
+    [
+      'a plan’s plannedStart',
+      (bad) => t.as('waitan.leader').post('/api/v1/operations', planBody(t.clock.now(), { plannedStart: bad })),
+      'plannedStart',
+    ],
     [
       'a border notice’s seenAt',
-      (bad) => t.as('waitan.officer').post('/api/v1/border-notices', { location: '九江路口', what: '摊贩流窜', squads: ['waitan', 'nanjingdonglu'], seenAt: bad }),
+      (bad) =>
+        t.as('waitan.officer').post('/api/v1/border-notices', {
+          location: '九江路口',
+          what: '摊贩流窜',
+          squads: ['waitan', 'nanjingdonglu'],
+          seenAt: bad,
+        }),
       'seenAt',
     ],
   ];
@@ -62,14 +85,51 @@ describe('the API refuses date-times that are not real or out of range, naming t
 
   it('a step’s time: START actualStart, LOG_INCIDENT occurredAt, COMPLETE actualEnd, a meeting’s heldAt, a call-back’s calledAt', async () => {
     const { id } = await createOperation(t);
-    const meeting = (await t.as('waitan.leader').post('/api/v1/meetings', { kind: 'group', group: 'north', plannedStart: '2026-11-20T14:00:00+08:00', agenda: '议题' }).expect(201)).body.id;
+    const meeting = (
+      await t
+        .as('waitan.leader')
+        .post('/api/v1/meetings', {
+          kind: 'group',
+          group: 'north',
+          plannedStart: '2026-11-20T14:00:00+08:00',
+          agenda: '议题',
+        })
+        .expect(201)
+    ).body.id;
     const problem = (await reportProblem(t)).id;
     const steps: Array<[string, Record<string, unknown>, string]> = [
       [`/api/v1/operations/${id}/events`, { type: 'START', expectedVersion: 1 }, 'actualStart'],
-      [`/api/v1/operations/${id}/events`, { type: 'LOG_INCIDENT', expectedVersion: 1, incidentType: 'verbal_abuse', severity: 'minor', description: 'x', response: 'y' }, 'occurredAt'],
-      [`/api/v1/operations/${id}/events`, { type: 'COMPLETE', expectedVersion: 1, results: [{ squad: 'waitan', officers: 1, vehicles: 0, educated: 0, handled: 0 }] }, 'actualEnd'],
-      [`/api/v1/meetings/${meeting}/events`, { type: 'RECORD', expectedVersion: 1, attendeeSquads: ['waitan'], minutes: '纪要' }, 'heldAt'],
-      [`/api/v1/problems/${problem}/events`, { type: 'RECORD_CALLBACK', expectedVersion: 1, caller: '王某', outcome: 'satisfied' }, 'calledAt'],
+      [
+        `/api/v1/operations/${id}/events`,
+        {
+          type: 'LOG_INCIDENT',
+          expectedVersion: 1,
+          incidentType: 'verbal_abuse',
+          severity: 'minor',
+          description: 'x',
+          response: 'y',
+        },
+        'occurredAt',
+      ],
+      [
+        `/api/v1/operations/${id}/events`,
+        {
+          type: 'COMPLETE',
+          expectedVersion: 1,
+          results: [{ squad: 'waitan', officers: 1, vehicles: 0, educated: 0, handled: 0 }],
+        },
+        'actualEnd',
+      ],
+      [
+        `/api/v1/meetings/${meeting}/events`,
+        { type: 'RECORD', expectedVersion: 1, attendeeSquads: ['waitan'], minutes: '纪要' },
+        'heldAt',
+      ],
+      [
+        `/api/v1/problems/${problem}/events`,
+        { type: 'RECORD_CALLBACK', expectedVersion: 1, caller: '王某', outcome: 'satisfied' },
+        'calledAt',
+      ],
     ];
     for (const [path, body, field] of steps) {
       for (const bad of BAD_DATETIMES) {
@@ -85,7 +145,9 @@ describe('the API refuses date-times that are not real or out of range, naming t
   it('editing a draft: PATCH plannedStart', async () => {
     const { id } = await createOperation(t);
     for (const bad of BAD_DATETIMES) {
-      const res = await t.as('waitan.leader').patch(`/api/v1/operations/${id}`, { expectedVersion: 1, plannedStart: bad });
+      const res = await t
+        .as('waitan.leader')
+        .patch(`/api/v1/operations/${id}`, { expectedVersion: 1, plannedStart: bad });
       expectNamed(res, 'plannedStart');
     }
     const api = (await t.as('waitan.leader').get(`/api/v1/operations/${id}`).expect(200)).body;
@@ -93,13 +155,26 @@ describe('the API refuses date-times that are not real or out of range, naming t
   });
 
   it('after a refused far-future meeting, the meetings list and the rotation still answer', async () => {
-    await t.as('waitan.leader').post('/api/v1/meetings', { kind: 'group', group: 'north', plannedStart: '9999-12-31T23:59:59-14:00', agenda: '议题' }).expect(400);
+    await t
+      .as('waitan.leader')
+      .post('/api/v1/meetings', {
+        kind: 'group',
+        group: 'north',
+        plannedStart: '9999-12-31T23:59:59-14:00',
+        agenda: '议题',
+      })
+      .expect(400);
     await t.as('waitan.leader').get('/api/v1/meetings').expect(200);
     await t.as('waitan.leader').get('/api/v1/meetings/rotation?group=north').expect(200);
   });
 
   it('a date-time at the edges of the range is taken', async () => {
-    const res = await t.as('waitan.leader').post('/api/v1/meetings', { kind: 'group', group: 'north', plannedStart: '2100-12-31T20:00:00+08:00', agenda: '远期议题' });
+    const res = await t.as('waitan.leader').post('/api/v1/meetings', {
+      kind: 'group',
+      group: 'north',
+      plannedStart: '2100-12-31T20:00:00+08:00',
+      agenda: '远期议题',
+    });
     expect(res.status).toBe(201);
   });
 });
@@ -108,7 +183,14 @@ describe('the API refuses dates that are not real or out of range', () => {
   it('a case’s openedOn (2026-02-30 was taken before)', async () => {
     for (const bad of BAD_DATES) {
       const before = await counts();
-      const res = await t.as('waitan.leader').post('/api/v1/cases', { reference: `R-${bad}`, partyKind: 'person', partyName: '张某', violation: '跨门营业', location: '福州路', openedOn: bad });
+      const res = await t.as('waitan.leader').post('/api/v1/cases', {
+        reference: `R-${bad}`,
+        partyKind: 'person',
+        partyName: '张某',
+        violation: '跨门营业',
+        location: '福州路',
+        openedOn: bad,
+      });
       expectNamed(res, 'openedOn');
       expect(await counts()).toEqual(before);
     }
@@ -118,17 +200,26 @@ describe('the API refuses dates that are not real or out of range', () => {
     const { id, version } = await operationIn(t, 'holding');
     for (const bad of BAD_DATES) {
       const before = await counts();
-      const res = await t.as('waitan.officer').post(`/api/v1/operations/${id}/events`, { type: 'LOG_HOLDING_CHECK', expectedVersion: version, date: bad, officersOnPost: 2, reboundObserved: false });
+      const res = await t.as('waitan.officer').post(`/api/v1/operations/${id}/events`, {
+        type: 'LOG_HOLDING_CHECK',
+        expectedVersion: version,
+        date: bad,
+        officersOnPost: 2,
+        reboundObserved: false,
+      });
       expectNamed(res, 'date');
       expect(await counts()).toEqual(before);
     }
   });
 
   it('a monthly plan’s month and its rows’ dates', async () => {
-    for (const bad of BAD_MONTHS) expectNamed(await t.as('waitan.leader').post('/api/v1/group-plans', { group: 'north', month: bad }), 'month');
+    for (const bad of BAD_MONTHS)
+      expectNamed(await t.as('waitan.leader').post('/api/v1/group-plans', { group: 'north', month: bad }), 'month');
     for (const bad of BAD_DATES) {
       const before = await counts();
-      const res = await t.as('waitan.leader').post('/api/v1/group-plans', { group: 'north', month: '2026-12', operations: [{ date: bad, title: '整治' }] });
+      const res = await t
+        .as('waitan.leader')
+        .post('/api/v1/group-plans', { group: 'north', month: '2026-12', operations: [{ date: bad, title: '整治' }] });
       expectNamed(res, 'operations.0.date');
       expect(await counts()).toEqual(before);
     }
@@ -193,7 +284,11 @@ describe('the web forms do not roll impossible dates over: they are refused besi
     const { id, version } = await operationIn(t, 'approved');
     for (const bad of ['2026-02-30T10:00', '2026-11-02T25:61', '0000-01-01T00:00']) {
       const before = await counts();
-      const res = await leader.post(`/operations/${id}/events/START`, { expectedVersion: String(version), actualStart: bad }, `/operations/${id}`);
+      const res = await leader.post(
+        `/operations/${id}/events/START`,
+        { expectedVersion: String(version), actualStart: bad },
+        `/operations/${id}`,
+      );
       refusedBeside(res, 'actualStart');
       expect(await counts()).toEqual(before);
     }
@@ -202,7 +297,11 @@ describe('the web forms do not roll impossible dates over: they are refused besi
   it('the meeting form', async () => {
     for (const bad of ['2026-02-30T10:00', '9999-12-31T23:59']) {
       const before = await counts();
-      const res = await leader.post('/meetings', { kind: 'group', group: 'north', plannedStart: bad, agenda: '议题' }, '/meetings/new?kind=group&group=north');
+      const res = await leader.post(
+        '/meetings',
+        { kind: 'group', group: 'north', plannedStart: bad, agenda: '议题' },
+        '/meetings/new?kind=group&group=north',
+      );
       refusedBeside(res, 'plannedStart');
       expect(await counts()).toEqual(before);
     }
@@ -210,7 +309,18 @@ describe('the web forms do not roll impossible dates over: they are refused besi
 
   it('the case form: openedOn 2026-02-30', async () => {
     const before = await counts();
-    const res = await leader.post('/cases', { reference: '网页-0230', partyKind: 'person', partyName: '张某', violation: '跨门营业', location: '福州路', openedOn: '2026-02-30' }, '/cases/new');
+    const res = await leader.post(
+      '/cases',
+      {
+        reference: '网页-0230',
+        partyKind: 'person',
+        partyName: '张某',
+        violation: '跨门营业',
+        location: '福州路',
+        openedOn: '2026-02-30',
+      },
+      '/cases/new',
+    );
     refusedBeside(res, 'openedOn');
     expect(await counts()).toEqual(before);
   });
@@ -218,14 +328,28 @@ describe('the web forms do not roll impossible dates over: they are refused besi
   it('the border notice form: seenAt in year 0', async () => {
     const officer = await signIn(t, 'waitan.officer');
     const before = await counts();
-    const res = await officer.post('/border-notices', { location: '九江路口', what: '摊贩流窜', squads: ['waitan', 'nanjingdonglu'], seenAt: '0000-01-01T00:00' }, '/border-notices/new');
+    const res = await officer.post(
+      '/border-notices',
+      { location: '九江路口', what: '摊贩流窜', squads: ['waitan', 'nanjingdonglu'], seenAt: '0000-01-01T00:00' },
+      '/border-notices/new',
+    );
     refusedBeside(res, 'seenAt');
     expect(await counts()).toEqual(before);
   });
 
   it('the monthly plan form: a row dated 2026-02-30', async () => {
     const before = await counts();
-    const res = await leader.post('/group-plans', { group: 'north', month: '2026-12', targets: '目标', operations: { 0: { date: '2026-12-32', title: '整治', location: '' } }, notes: '' }, '/group-plans/new?month=2026-12');
+    const res = await leader.post(
+      '/group-plans',
+      {
+        group: 'north',
+        month: '2026-12',
+        targets: '目标',
+        operations: { 0: { date: '2026-12-32', title: '整治', location: '' } },
+        notes: '',
+      },
+      '/group-plans/new?month=2026-12',
+    );
     refusedBeside(res, 'operations.0.date');
     expect(await counts()).toEqual(before);
   });

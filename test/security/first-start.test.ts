@@ -44,8 +44,15 @@ async function count(url: string, table: string): Promise<number> {
 }
 
 /** Starts the built server, runs `check` against it, and stops it. */
-async function withServer(env: Record<string, string>, check: (url: string, output: () => string) => Promise<void>): Promise<void> {
-  const { child, match, output } = await startScript('server', { SCRYPT_COST: '1024', PORT: '0', JOBS: '0', DEMO_HISTORY_MONTHS: '0', ...env }, /running: (http:\/\/\S+)/);
+async function withServer(
+  env: Record<string, string>,
+  check: (url: string, output: () => string) => Promise<void>,
+): Promise<void> {
+  const { child, match, output } = await startScript(
+    'server',
+    { SCRYPT_COST: '1024', PORT: '0', JOBS: '0', DEMO_HISTORY_MONTHS: '0', ...env },
+    /running: (http:\/\/\S+)/,
+  );
   try {
     // Everything start-up prints comes out in one write.
     await new Promise((r) => setTimeout(r, 200));
@@ -78,7 +85,10 @@ describe(`the first start in production (${TEST_DB})`, () => {
       expect(output()).not.toContain(DEMO_PASSWORD);
       expect(output()).toContain('npm run cli -- user create --roles admin');
       // Nobody signs in as the demo administrator.
-      const cookie = login.headers.getSetCookie().map((c) => c.split(';')[0]).join('; ');
+      const cookie = login.headers
+        .getSetCookie()
+        .map((c) => c.split(';')[0])
+        .join('; ');
       const csrf = /name="_csrf" value="([^"]+)"/.exec(html)![1];
       const signIn = await fetch(`${url}/login`, {
         method: 'POST',
@@ -92,7 +102,20 @@ describe(`the first start in production (${TEST_DB})`, () => {
     // The printed instruction works on that empty database: the brigade and its first administrator in one step.
     const created = await runScript(
       'cli',
-      ['user', 'create', '--roles', 'admin', '--username', 'chief.admin', '--name', '系统管理员', '--brigade', 'xuhui', '--brigade-name', '徐汇区城管执法大队'],
+      [
+        'user',
+        'create',
+        '--roles',
+        'admin',
+        '--username',
+        'chief.admin',
+        '--name',
+        '系统管理员',
+        '--brigade',
+        'xuhui',
+        '--brigade-name',
+        '徐汇区城管执法大队',
+      ],
       { ...env, SCRYPT_COST: '1024' },
     );
     expect(created.stderr).toBe('');
@@ -114,7 +137,20 @@ describe(`the first start in production (${TEST_DB})`, () => {
     const database = await emptyDatabase('refused');
     const res = await runScript(
       'cli',
-      ['user', 'create', '--roles', 'officer', '--username', 'someone', '--name', '某人', '--brigade', 'xuhui', '--brigade-name', '徐汇区城管执法大队'],
+      [
+        'user',
+        'create',
+        '--roles',
+        'officer',
+        '--username',
+        'someone',
+        '--name',
+        '某人',
+        '--brigade',
+        'xuhui',
+        '--brigade-name',
+        '徐汇区城管执法大队',
+      ],
       { DATABASE_URL: database.url, NODE_ENV: 'production', SCRYPT_COST: '1024' },
     );
     expect(res.code).toBe(1);

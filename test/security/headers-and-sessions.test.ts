@@ -15,7 +15,8 @@ import { csrfOf, signedIn } from '../support/web';
  */
 
 const HOUR = 3_600_000;
-const cookieNamed = (res: request.Response, name: string) => ((res.headers['set-cookie'] as unknown as string[] | undefined) ?? []).find((c) => c.startsWith(`${name}=`));
+const cookieNamed = (res: request.Response, name: string) =>
+  ((res.headers['set-cookie'] as unknown as string[] | undefined) ?? []).find((c) => c.startsWith(`${name}=`));
 
 describe(`no-store (${TEST_DB})`, () => {
   let t: TestApp;
@@ -29,11 +30,25 @@ describe(`no-store (${TEST_DB})`, () => {
   it('signed-in pages, print views and the sign-in page say Cache-Control: no-store', async () => {
     const { id } = await operationIn(t, 'in_progress');
     await registerGoods(t, id);
-    const [{ party }] = await t.services.db.dataSource.query('SELECT MIN(id) AS party FROM goods_parties WHERE operation_id = ?', [id]);
+    const [{ party }] = await t.services.db.dataSource.query(
+      'SELECT MIN(id) AS party FROM goods_parties WHERE operation_id = ?',
+      [id],
+    );
     const leader = await signedIn(t, 'waitan.leader');
-    for (const path of ['/', '/operations', `/operations/${id}`, `/goods/print/${id}/${party}`, '/figures/annual?year=2026', '/notifications']) {
+    for (const path of [
+      '/',
+      '/operations',
+      `/operations/${id}`,
+      `/goods/print/${id}/${party}`,
+      '/figures/annual?year=2026',
+      '/notifications',
+    ]) {
       const res = await leader.get(path);
-      expect({ path, status: res.status, cacheControl: res.headers['cache-control'] }).toEqual({ path, status: 200, cacheControl: 'no-store' });
+      expect({ path, status: res.status, cacheControl: res.headers['cache-control'] }).toEqual({
+        path,
+        status: 200,
+        cacheControl: 'no-store',
+      });
     }
     const login = await request(t.app).get('/login').expect(200);
     expect(login.headers['cache-control']).toBe('no-store');
@@ -106,7 +121,8 @@ describe('the settings', () => {
 
   it('TRUST_PROXY takes none, a number of proxies, or addresses and subnets; anything else stops start-up naming it', () => {
     expect(loadConfig({}).web.trustProxy).toBe('loopback');
-    for (const ok of ['none', '1', '10.0.0.0/8', 'loopback, 192.168.1.10', '::1,fd00::/8', 'uniquelocal']) expect(loadConfig({ TRUST_PROXY: ok }).web.trustProxy).toBe(ok);
+    for (const ok of ['none', '1', '10.0.0.0/8', 'loopback, 192.168.1.10', '::1,fd00::/8', 'uniquelocal'])
+      expect(loadConfig({ TRUST_PROXY: ok }).web.trustProxy).toBe(ok);
     for (const bad of ['everyone', 'true', '10.0.0.0/40', '300.1.1.1']) {
       expect(() => loadConfig({ TRUST_PROXY: bad })).toThrow(ConfigError);
       expect(() => loadConfig({ TRUST_PROXY: bad })).toThrow(/web\.trustProxy \(set by TRUST_PROXY\)/);
@@ -133,10 +149,18 @@ describe(`TRUST_PROXY (${TEST_DB})`, () => {
       const client = request.agent(plain.app);
       let form = await client.get('/login');
       for (let i = 0; i < 5; i++) {
-        form = await client.post('/login').set('X-Forwarded-For', `10.8.0.${i}`).type('form').send({ _csrf: csrfOf(form.text), username: `nobody${i}`, password: 'x', next: '/' });
+        form = await client
+          .post('/login')
+          .set('X-Forwarded-For', `10.8.0.${i}`)
+          .type('form')
+          .send({ _csrf: csrfOf(form.text), username: `nobody${i}`, password: 'x', next: '/' });
         expect(form.status).toBe(401);
       }
-      const blocked = await client.post('/login').set('X-Forwarded-For', '10.8.1.1').type('form').send({ _csrf: csrfOf(form.text), username: 'legal', password: 'liandong-demo', next: '/' });
+      const blocked = await client
+        .post('/login')
+        .set('X-Forwarded-For', '10.8.1.1')
+        .type('form')
+        .send({ _csrf: csrfOf(form.text), username: 'legal', password: 'liandong-demo', next: '/' });
       expect(blocked.status).toBe(429);
     } finally {
       await plain.close();
@@ -159,7 +183,10 @@ describe(`a session’s absolute lifetime (${TEST_DB})`, () => {
     while (t.clock.now().getTime() + 20 * 60_000 < signedInAt + 12 * HOUR) {
       t.clock.advance(20 * 60_000);
       const res = await agent.get('/');
-      expect({ at: (t.clock.now().getTime() - signedInAt) / HOUR, status: res.status }).toEqual({ at: (t.clock.now().getTime() - signedInAt) / HOUR, status: 200 });
+      expect({ at: (t.clock.now().getTime() - signedInAt) / HOUR, status: res.status }).toEqual({
+        at: (t.clock.now().getTime() - signedInAt) / HOUR,
+        status: 200,
+      });
     }
     t.clock.advance(signedInAt + 12 * HOUR - t.clock.now().getTime() + 1000);
     const res = await agent.get('/');

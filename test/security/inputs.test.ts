@@ -24,7 +24,9 @@ afterAll(async () => {
 });
 afterEach(() => {
   // Nothing answered 500 (each test on its own: what one logged is not another's failure).
-  expect(t.logged.splice(0).map((l) => `${l.message}: ${String((l.data?.err as Error | undefined)?.message ?? '')}`)).toEqual([]);
+  expect(
+    t.logged.splice(0).map((l) => `${l.message}: ${String((l.data?.err as Error | undefined)?.message ?? '')}`),
+  ).toEqual([]);
 });
 
 const counts = () => writtenRows(t);
@@ -33,16 +35,32 @@ const bearer = (user: string) => `Bearer ${t.token(user)}`;
 describe('a JSON body that says it is compressed', () => {
   const body = () => JSON.stringify(planBody(t.clock.now()));
 
-  it.each(['gzip', 'deflate', 'br', 'x-unknown'])('Content-Encoding: %s over a body that is not compressed: 415, nothing written', async (encoding) => {
-    const before = await counts();
-    const res = await request(t.app).post('/api/v1/operations').set('Authorization', bearer('waitan.leader')).set('Content-Type', 'application/json').set('Content-Encoding', encoding).send(body());
-    expect({ status: res.status, code: res.body?.error?.code }).toEqual({ status: 415, code: 'unsupported_encoding' });
-    expect(res.body.error.message).toMatch(/不得压缩/);
-    expect(await counts()).toEqual(before);
-  });
+  it.each(['gzip', 'deflate', 'br', 'x-unknown'])(
+    'Content-Encoding: %s over a body that is not compressed: 415, nothing written',
+    async (encoding) => {
+      const before = await counts();
+      const res = await request(t.app)
+        .post('/api/v1/operations')
+        .set('Authorization', bearer('waitan.leader'))
+        .set('Content-Type', 'application/json')
+        .set('Content-Encoding', encoding)
+        .send(body());
+      expect({ status: res.status, code: res.body?.error?.code }).toEqual({
+        status: 415,
+        code: 'unsupported_encoding',
+      });
+      expect(res.body.error.message).toMatch(/不得压缩/);
+      expect(await counts()).toEqual(before);
+    },
+  );
 
   it('a body that really is gzip is refused the same way (the API takes plain JSON only)', async () => {
-    const res = await request(t.app).post('/api/v1/operations').set('Authorization', bearer('waitan.leader')).set('Content-Type', 'application/json').set('Content-Encoding', 'gzip').send(zlib.gzipSync(body()));
+    const res = await request(t.app)
+      .post('/api/v1/operations')
+      .set('Authorization', bearer('waitan.leader'))
+      .set('Content-Type', 'application/json')
+      .set('Content-Encoding', 'gzip')
+      .send(zlib.gzipSync(body()));
     expect(res.status).toBe(415);
   });
 
@@ -50,7 +68,11 @@ describe('a JSON body that says it is compressed', () => {
     const web = await signIn(t, 'waitan.leader');
     const page = await web.get('/operations/new').expect(200);
     const before = await counts();
-    const res = await web.agent.post('/operations').set('Content-Type', 'application/x-www-form-urlencoded').set('Content-Encoding', 'deflate').send(`_csrf=${encodeURIComponent(csrfOf(page.text))}&title=x`);
+    const res = await web.agent
+      .post('/operations')
+      .set('Content-Type', 'application/x-www-form-urlencoded')
+      .set('Content-Encoding', 'deflate')
+      .send(`_csrf=${encodeURIComponent(csrfOf(page.text))}&title=x`);
     expect(res.status).toBe(415);
     expect(await counts()).toEqual(before);
   });
@@ -70,7 +92,13 @@ describe('a form with more than 2,000 fields', () => {
 });
 
 describe('a form key that names a built-in property', () => {
-  it.each(['title[toString]', 'title[valueOf]', 'title[constructor]', 'squads[hasOwnProperty]', 'forces[waitan][toString]'])('%s: 400, nothing written', async (key) => {
+  it.each([
+    'title[toString]',
+    'title[valueOf]',
+    'title[constructor]',
+    'squads[hasOwnProperty]',
+    'forces[waitan][toString]',
+  ])('%s: 400, nothing written', async (key) => {
     const web = await signIn(t, 'waitan.leader');
     const before = await counts();
     const res = await web.post('/operations', { ...planForm(t.clock.now()), [key]: 'x' }, '/operations/new');
@@ -81,7 +109,10 @@ describe('a form key that names a built-in property', () => {
   it('on the sign-in form too', async () => {
     const anon = request.agent(t.app);
     const page = await anon.get('/login').expect(200);
-    const res = await anon.post('/login').type('form').send(`_csrf=${encodeURIComponent(csrfOf(page.text))}&username[toString]=x&password=y`);
+    const res = await anon
+      .post('/login')
+      .type('form')
+      .send(`_csrf=${encodeURIComponent(csrfOf(page.text))}&username[toString]=x&password=y`);
     expect(res.status).toBe(400);
   });
 });
@@ -94,11 +125,34 @@ describe('a step path that names a built-in property (constructor, __proto__, to
     const running = (await operationIn(t, 'in_progress')).id;
     const [item] = await registerGoods(t, running);
     const problem = (await reportProblem(t)).id;
-    const notice = (await t.as('waitan.officer').post('/api/v1/border-notices', { location: '九江路口', what: '摊贩流窜', squads: ['waitan', 'nanjingdonglu'] }).expect(201)).body.id;
-    const meeting = (await t.as('waitan.leader').post('/api/v1/meetings', { kind: 'group', group: 'north', plannedStart: '2026-11-20T14:00:00+08:00', agenda: '议题' }).expect(201)).body.id;
+    const notice = (
+      await t
+        .as('waitan.officer')
+        .post('/api/v1/border-notices', { location: '九江路口', what: '摊贩流窜', squads: ['waitan', 'nanjingdonglu'] })
+        .expect(201)
+    ).body.id;
+    const meeting = (
+      await t
+        .as('waitan.leader')
+        .post('/api/v1/meetings', {
+          kind: 'group',
+          group: 'north',
+          plannedStart: '2026-11-20T14:00:00+08:00',
+          agenda: '议题',
+        })
+        .expect(201)
+    ).body.id;
     const plan = await draftGroupPlan(t, '2026-12');
     const transfer = await proposeTransfer(t, await registerCase(t));
-    paths = [`/operations/${op}`, `/goods/${item}`, `/problems/${problem}`, `/border-notices/${notice}`, `/meetings/${meeting}`, `/group-plans/${plan}`, `/transfers/${transfer}`];
+    paths = [
+      `/operations/${op}`,
+      `/goods/${item}`,
+      `/problems/${problem}`,
+      `/border-notices/${notice}`,
+      `/meetings/${meeting}`,
+      `/group-plans/${plan}`,
+      `/transfers/${transfer}`,
+    ];
   });
 
   it.each(NAMES)('the web: /<record>/:id/events/%s is a 4xx, nothing written', async (name) => {
@@ -112,7 +166,15 @@ describe('a step path that names a built-in property (constructor, __proto__, to
   });
 
   it.each(NAMES)('the API: an event of type %s is a 400 naming type', async (name) => {
-    for (const record of ['operations', 'problems', 'meetings', 'group-plans', 'goods', 'transfers', 'border-notices']) {
+    for (const record of [
+      'operations',
+      'problems',
+      'meetings',
+      'group-plans',
+      'goods',
+      'transfers',
+      'border-notices',
+    ]) {
       const res = await t.as('waitan.leader').post(`/api/v1/${record}/1/events`, { type: name, expectedVersion: 1 });
       expect({ record, status: res.status }).toEqual({ record, status: 400 });
       expect(Object.keys(res.body.error.fields)).toContain('type');
@@ -147,14 +209,22 @@ describe('other malformed requests are a 4xx, never a 500', () => {
   it('a form nested deeper than the parser takes (33 levels) is a 400, nothing written', async () => {
     const web = await signIn(t, 'waitan.leader');
     const before = await counts();
-    const res = await web.post('/operations', { ...planForm(t.clock.now()), [`title${'[a]'.repeat(40)}`]: 'x' }, '/operations/new');
+    const res = await web.post(
+      '/operations',
+      { ...planForm(t.clock.now()), [`title${'[a]'.repeat(40)}`]: 'x' },
+      '/operations/new',
+    );
     expect(res.status).toBe(400);
     expect(await counts()).toEqual(before);
   });
 
   it('a JSON body nested 100,000 deep is a 400', async () => {
     const deep = `{"kind":"regular","leadSquad":"waitan","title":${'['.repeat(100_000)}${']'.repeat(100_000)}}`;
-    const res = await request(t.app).post('/api/v1/operations').set('Authorization', bearer('waitan.leader')).set('Content-Type', 'application/json').send(deep);
+    const res = await request(t.app)
+      .post('/api/v1/operations')
+      .set('Authorization', bearer('waitan.leader'))
+      .set('Content-Type', 'application/json')
+      .send(deep);
     expect(res.status).toBe(400);
   });
 
@@ -164,13 +234,23 @@ describe('other malformed requests are a 4xx, never a 500', () => {
     expect((await t.as('waitan.leader').get('/api/v1/operations/%E0')).status).toBe(400);
   });
 
-  it.each(['/operations', '/problems', '/goods', '/cases', '/transfers', '/flags', '/figures', '/incidents', '/notifications', '/api/v1/operations', '/api/v1/problems', '/api/v1/figures'])(
-    'query parameters named after built-ins on %s',
-    async (path) => {
-      const web = await signIn(t, 'duty');
-      const query = '?toString=x&valueOf=y&constructor=z&hasOwnProperty=w&__proto__=v';
-      const res = path.startsWith('/api/') ? await t.as('duty').get(`${path}${query}`) : await web.get(`${path}${query}`);
-      expect(res.status).toBeLessThan(500);
-    },
-  );
+  it.each([
+    '/operations',
+    '/problems',
+    '/goods',
+    '/cases',
+    '/transfers',
+    '/flags',
+    '/figures',
+    '/incidents',
+    '/notifications',
+    '/api/v1/operations',
+    '/api/v1/problems',
+    '/api/v1/figures',
+  ])('query parameters named after built-ins on %s', async (path) => {
+    const web = await signIn(t, 'duty');
+    const query = '?toString=x&valueOf=y&constructor=z&hasOwnProperty=w&__proto__=v';
+    const res = path.startsWith('/api/') ? await t.as('duty').get(`${path}${query}`) : await web.get(`${path}${query}`);
+    expect(res.status).toBeLessThan(500);
+  });
 });

@@ -21,7 +21,12 @@ export interface Instance {
   /** Errors the instance logged (a 500 shows up here). */
   logged: Array<{ message: string; data?: Record<string, unknown> }>;
   /** supertest with a bearer token. */
-  bearer(token: string): { get(p: string): request.Test; post(p: string, body?: object): request.Test; patch(p: string, body?: object): request.Test; delete(p: string): request.Test };
+  bearer(token: string): {
+    get(p: string): request.Test;
+    post(p: string, body?: object): request.Test;
+    patch(p: string, body?: object): request.Test;
+    delete(p: string): request.Test;
+  };
   close(): Promise<void>;
 }
 
@@ -47,7 +52,10 @@ export async function sharedDatabase(): Promise<TestDatabase & { dir: string }> 
  * reference organisation; the others only open the database, as a second
  * server process would.
  */
-export async function startInstance(url: string, opts: { clock: ManualClock; seed?: boolean; config?: Record<string, unknown> }): Promise<Instance> {
+export async function startInstance(
+  url: string,
+  opts: { clock: ManualClock; seed?: boolean; config?: Record<string, unknown> },
+): Promise<Instance> {
   const config = testConfig(url, opts.config);
   const db = await openDatabase(config);
   if (opts.seed) await db.migrate();

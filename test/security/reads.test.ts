@@ -28,11 +28,29 @@ const PHONE = '13800000000';
 describe('the hotline feed reads what it reported', () => {
   it('lists, reads and reads the history of its own problems only', async () => {
     const feed = await hotlineFeed(t);
-    const own = (await feed.post('/api/v1/problems', problemBody({ source: 'hotline_12319', location: '热线只读·一', hotlineRef: '12319-own-1', complainant: '陈先生' })).expect(201)).body;
-    const other = await reportProblem(t, { source: 'hotline_12319', location: '热线只读·二', hotlineRef: HOTLINE_REF, complainant: COMPLAINANT }, 'duty');
+    const own = (
+      await feed
+        .post(
+          '/api/v1/problems',
+          problemBody({
+            source: 'hotline_12319',
+            location: '热线只读·一',
+            hotlineRef: '12319-own-1',
+            complainant: '陈先生',
+          }),
+        )
+        .expect(201)
+    ).body;
+    const other = await reportProblem(
+      t,
+      { source: 'hotline_12319', location: '热线只读·二', hotlineRef: HOTLINE_REF, complainant: COMPLAINANT },
+      'duty',
+    );
     const officers = await reportProblem(t, { location: '热线只读·三' });
 
-    const listed = (await feed.get('/api/v1/problems?limit=200').expect(200)).body.items.map((p: { id: number }) => p.id);
+    const listed = (await feed.get('/api/v1/problems?limit=200').expect(200)).body.items.map(
+      (p: { id: number }) => p.id,
+    );
     expect(listed).toContain(own.id);
     expect(listed).not.toContain(other.id);
     expect(listed).not.toContain(officers.id);
@@ -48,14 +66,29 @@ describe('the hotline feed reads what it reported', () => {
   it('still tells of a rebound on a resolved problem it finds among the likely duplicates, without seeing its caller', async () => {
     const feed = await hotlineFeed(t);
     const location = '热线回潮·浙江中路口';
-    const { id } = await reportProblem(t, { source: 'hotline_12319', location, hotlineRef: HOTLINE_REF, complainant: COMPLAINANT }, 'duty');
+    const { id } = await reportProblem(
+      t,
+      { source: 'hotline_12319', location, hotlineRef: HOTLINE_REF, complainant: COMPLAINANT },
+      'duty',
+    );
     let v = await sendProblem(t, id, 1, 'ACCEPT', {}, 'waitan.leader');
     v = await sendProblem(t, id, v, 'RESOLVE', { note: '已清' }, 'waitan.leader');
-    const dup = (await feed.get(`/api/v1/problems/duplicates?category=street_vending&location=${encodeURIComponent(location)}`).expect(200)).body.items;
+    const dup = (
+      await feed
+        .get(`/api/v1/problems/duplicates?category=street_vending&location=${encodeURIComponent(location)}`)
+        .expect(200)
+    ).body.items;
     const found = dup.find((d: { id: number }) => d.id === id);
     expect(found).toMatchObject({ suggestion: 'REBOUND', version: v });
     expect(JSON.stringify(dup)).not.toContain('张女士');
-    await feed.post(`/api/v1/problems/${id}/events`, { type: 'REBOUND', expectedVersion: found.version, origin: 'complaint', note: '市民再次来电' }).expect(200);
+    await feed
+      .post(`/api/v1/problems/${id}/events`, {
+        type: 'REBOUND',
+        expectedVersion: found.version,
+        origin: 'complaint',
+        note: '市民再次来电',
+      })
+      .expect(200);
     // Having told of it, the feed reads it — its caller masked, for that caller is not the feed's.
     const seen = (await feed.get(`/api/v1/problems/${id}`).expect(200)).body;
     expect(seen.state).toBe('open');
@@ -67,7 +100,13 @@ describe('the hotline feed reads what it reported', () => {
 describe('a complainant’s details', () => {
   let id: number;
   beforeAll(async () => {
-    id = (await reportProblem(t, { source: 'hotline_12319', location: '投诉人信息·九江路', hotlineRef: HOTLINE_REF, complainant: COMPLAINANT }, 'duty')).id;
+    id = (
+      await reportProblem(
+        t,
+        { source: 'hotline_12319', location: '投诉人信息·九江路', hotlineRef: HOTLINE_REF, complainant: COMPLAINANT },
+        'duty',
+      )
+    ).id;
   });
 
   it('are read in full by the managers, the leaders of the squads at the border and who took the report', async () => {
@@ -82,7 +121,9 @@ describe('a complainant’s details', () => {
       const body = (await t.as(user).get(`/api/v1/problems/${id}`).expect(200)).body;
       expect([user, body.complainant, body.hotlineRef]).toEqual([user, '张**', '12319-*********0042']);
       const history = JSON.stringify((await t.as(user).get(`/api/v1/problems/${id}/history`).expect(200)).body);
-      expect([user, history.includes('13911112222'), history.includes('张女士'), history.includes('20261101')]).toEqual([user, false, false, false]);
+      expect([user, history.includes('13911112222'), history.includes('张女士'), history.includes('20261101')]).toEqual(
+        [user, false, false, false],
+      );
     }
   });
 
@@ -181,14 +222,21 @@ describe('a party’s ID number and phone', () => {
       expect([user, told.includes(ID_NUMBER), told.includes(PHONE)]).toEqual([user, false, false]);
     }
     // The goods' records name the party (R13's account), never its ID number or phone.
-    const csv = (await t.as('duty').get('/api/v1/figures/goods_registered/records?period=2026&format=csv').expect(200)).text;
+    const csv = (await t.as('duty').get('/api/v1/figures/goods_registered/records?period=2026&format=csv').expect(200))
+      .text;
     expect(csv).toContain('王某');
     expect([csv.includes(ID_NUMBER), csv.includes(PHONE)]).toEqual([false, false]);
   });
 
   it('follow the custody: once the goods move to another squad, its leaders read them and the old custodian’s no longer do', async () => {
-    await sendGoods(t, item, 'waitan.leader', { type: 'MOVE', custodianSquad: 'nanjingdonglu', storagePlace: '南京东路中队仓库' });
-    expect((await t.as('nanjingdonglu.leader').get(`/api/v1/goods/${item}`).expect(200)).body.party).toMatchObject(full);
+    await sendGoods(t, item, 'waitan.leader', {
+      type: 'MOVE',
+      custodianSquad: 'nanjingdonglu',
+      storagePlace: '南京东路中队仓库',
+    });
+    expect((await t.as('nanjingdonglu.leader').get(`/api/v1/goods/${item}`).expect(200)).body.party).toMatchObject(
+      full,
+    );
     expect((await t.as('waitan.leader').get(`/api/v1/goods/${item}`).expect(200)).body.party).toMatchObject(masked);
   });
 });
@@ -196,13 +244,24 @@ describe('a party’s ID number and phone', () => {
 describe('the figures and the annual assessment', () => {
   it('are refused to officers, the legal section and administrators, through the API, its exports and the pages', async () => {
     for (const user of ['waitan.officer', 'legal', 'admin']) {
-      for (const path of ['/api/v1/figures?period=2026', '/api/v1/figures/assessment?year=2026', '/api/v1/figures/operations/records?period=2026', '/api/v1/figures?period=2026&format=csv', '/api/v1/figures/operations/records?period=2026&format=xlsx']) {
+      for (const path of [
+        '/api/v1/figures?period=2026',
+        '/api/v1/figures/assessment?year=2026',
+        '/api/v1/figures/operations/records?period=2026',
+        '/api/v1/figures?period=2026&format=csv',
+        '/api/v1/figures/operations/records?period=2026&format=xlsx',
+      ]) {
         const res = await t.as(user).get(path);
         expect([user, path, res.status, res.body?.error?.reason]).toEqual([user, path, 403, 'may_not_read_figures']);
       }
     }
     const officer = await signedIn(t, 'waitan.officer');
-    for (const path of ['/figures', '/figures/assessment?year=2026', '/figures/annual?year=2026', '/figures/operations?period=2026']) {
+    for (const path of [
+      '/figures',
+      '/figures/assessment?year=2026',
+      '/figures/annual?year=2026',
+      '/figures/operations?period=2026',
+    ]) {
       expect([path, (await officer.get(path)).status]).toEqual([path, 403]);
     }
     expect((await officer.get('/').expect(200)).text).not.toContain('href="/figures"');

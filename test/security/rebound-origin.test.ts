@@ -26,16 +26,24 @@ async function resolvedProblem(squads = ['waitan', 'nanjingdonglu']): Promise<{ 
 }
 
 const rebound = (as: string, id: number, version: number, origin: string) =>
-  t.as(as).post(`/api/v1/problems/${id}/events`, { type: 'REBOUND', expectedVersion: version, origin, note: '摊位又回来了' });
+  t
+    .as(as)
+    .post(`/api/v1/problems/${id}/events`, { type: 'REBOUND', expectedVersion: version, origin, note: '摊位又回来了' });
 
 describe('who may say where a rebound was found', () => {
   it('an officer of a squad at the border cannot record a rebound as found by an inspector; found in holding they may', async () => {
     const { id, version } = await resolvedProblem();
     const posing = await rebound('waitan.officer', id, version, 'inspector').expect(422);
-    expect(posing.body.error.problems).toEqual([expect.objectContaining({ code: 'rebound_origin_not_yours', field: 'origin' })]);
+    expect(posing.body.error.problems).toEqual([
+      expect.objectContaining({ code: 'rebound_origin_not_yours', field: 'origin' }),
+    ]);
     expect(posing.body.error.fields).toHaveProperty('origin');
     // Nothing was written.
-    expect((await t.as('duty').get(`/api/v1/problems/${id}`).expect(200)).body).toMatchObject({ state: 'resolved', version, repeatCount: 0 });
+    expect((await t.as('duty').get(`/api/v1/problems/${id}`).expect(200)).body).toMatchObject({
+      state: 'resolved',
+      version,
+      repeatCount: 0,
+    });
     await rebound('waitan.officer', id, version, 'complaint').expect(422);
     await rebound('waitan.officer', id, version, 'holding').expect(200);
     const seen = (await t.as('duty').get(`/api/v1/problems/${id}`).expect(200)).body;
@@ -71,15 +79,23 @@ describe('who may say where a rebound was found', () => {
 
   it('the API and the problem’s page offer each user only the origins they may give', async () => {
     const { id } = await resolvedProblem();
-    expect((await t.as('waitan.officer').get(`/api/v1/problems/${id}`).expect(200)).body.reboundOrigins).toEqual(['holding']);
-    expect((await t.as('inspector').get(`/api/v1/problems/${id}`).expect(200)).body.reboundOrigins).toEqual(['inspector']);
+    expect((await t.as('waitan.officer').get(`/api/v1/problems/${id}`).expect(200)).body.reboundOrigins).toEqual([
+      'holding',
+    ]);
+    expect((await t.as('inspector').get(`/api/v1/problems/${id}`).expect(200)).body.reboundOrigins).toEqual([
+      'inspector',
+    ]);
     expect((await t.as('duty').get(`/api/v1/problems/${id}`).expect(200)).body.reboundOrigins).toEqual(['complaint']);
     const options = (html: string) => {
       const form = /<form[^>]*events\/REBOUND[\s\S]*?<\/form>/.exec(html)?.[0] ?? '';
       return [...form.matchAll(/<option value="(\w+)"/g)].map((m) => m[1]).filter((v) => v !== '');
     };
-    expect(options((await (await signedIn(t, 'waitan.officer')).get(`/problems/${id}`).expect(200)).text)).toEqual(['holding']);
-    expect(options((await (await signedIn(t, 'inspector')).get(`/problems/${id}`).expect(200)).text)).toEqual(['inspector']);
+    expect(options((await (await signedIn(t, 'waitan.officer')).get(`/problems/${id}`).expect(200)).text)).toEqual([
+      'holding',
+    ]);
+    expect(options((await (await signedIn(t, 'inspector')).get(`/problems/${id}`).expect(200)).text)).toEqual([
+      'inspector',
+    ]);
     expect(options((await (await signedIn(t, 'duty')).get(`/problems/${id}`).expect(200)).text)).toEqual(['complaint']);
   });
 });
@@ -132,7 +148,9 @@ describe('a rebound seen in the holding check of an operation of the problem (R1
     // Holding over, the host squad is no longer the one that finds it there.
     await sendProblem(t, problem.id, seen.version, 'RESOLVE', { note: '再次清理' }, 'bund-scenic.leader');
     t.clock.advance(8 * 24 * 3_600_000);
-    const elapsed = await t.services.engine.send(t.services.workflows.operation, op.id, await systemActorOf(t), { type: 'HOLDING_ELAPSED' });
+    const elapsed = await t.services.engine.send(t.services.workflows.operation, op.id, await systemActorOf(t), {
+      type: 'HOLDING_ELAPSED',
+    });
     expect(elapsed.state).toBe('awaiting_audit');
     const again = (await t.as('waitan.officer').get(`/api/v1/problems/${problem.id}`).expect(200)).body;
     expect(again.allowedEvents).not.toContain('REBOUND');

@@ -33,13 +33,19 @@ const token = (username: string) => a.services.org.issueToken(username, 'test');
 async function signedInOn(on: Instance, username: string, password: string) {
   const agent = request.agent(on.app);
   const page = await agent.get('/login').expect(200);
-  await agent.post('/login').type('form').send({ _csrf: csrfOf(page.text), username, password, next: '/' }).expect(303);
+  await agent
+    .post('/login')
+    .type('form')
+    .send({ _csrf: csrfOf(page.text), username, password, next: '/' })
+    .expect(303);
   return agent;
 }
 
 async function newAdministrator(username: string, password: string): Promise<void> {
   const admin = a.bearer(await token('admin'));
-  await admin.post('/api/v1/users', { username, displayName: `管理员 ${username}`, roles: ['admin'], password }).expect(201);
+  await admin
+    .post('/api/v1/users', { username, displayName: `管理员 ${username}`, roles: ['admin'], password })
+    .expect(201);
 }
 
 describe(`two instances on one database (${TEST_DB}): a change to a user holds on the very next request everywhere`, () => {
@@ -50,9 +56,17 @@ describe(`two instances on one database (${TEST_DB}): a change to a user holds o
     await b.bearer(two).get('/api/v1/users').expect(200);
     await b.bearer(two).get('/api/v1/me').expect(200);
 
-    await a.bearer(await token('admin')).patch('/api/v1/users/admin.two', { active: false }).expect(200);
+    await a
+      .bearer(await token('admin'))
+      .patch('/api/v1/users/admin.two', { active: false })
+      .expect(200);
 
-    const res = await b.bearer(two).post('/api/v1/users', { username: 'admin.sneak', displayName: '后门管理员', roles: ['admin'], password: 'sneaky-pass' });
+    const res = await b.bearer(two).post('/api/v1/users', {
+      username: 'admin.sneak',
+      displayName: '后门管理员',
+      roles: ['admin'],
+      password: 'sneaky-pass',
+    });
     expect(res.status).toBe(401);
     expect(await b.services.db.manager.findOneBy(User, { username: 'admin.sneak' })).toBeNull();
     await b.bearer(two).get('/api/v1/users').expect(401);
@@ -65,13 +79,19 @@ describe(`two instances on one database (${TEST_DB}): a change to a user holds o
     await web.get('/admin/users').expect(200);
     await b.bearer(three).get('/api/v1/users').expect(200);
 
-    await a.bearer(await token('admin')).patch('/api/v1/users/admin.three', { roles: ['officer'] }).expect(200);
+    await a
+      .bearer(await token('admin'))
+      .patch('/api/v1/users/admin.three', { roles: ['officer'] })
+      .expect(200);
 
     await b.bearer(three).get('/api/v1/users').expect(403);
     expect((await b.bearer(three).get('/api/v1/me').expect(200)).body.roles).toEqual(['officer']);
     await web.get('/admin/users').expect(403);
     // Promoted again: at once too.
-    await a.bearer(await token('admin')).patch('/api/v1/users/admin.three', { roles: ['admin'] }).expect(200);
+    await a
+      .bearer(await token('admin'))
+      .patch('/api/v1/users/admin.three', { roles: ['admin'] })
+      .expect(200);
     await b.bearer(three).get('/api/v1/users').expect(200);
     await web.get('/admin/users').expect(200);
   });
@@ -82,21 +102,33 @@ describe(`two instances on one database (${TEST_DB}): a change to a user holds o
     await web.get('/').expect(200);
     await b.bearer(leaderToken).get('/api/v1/me').expect(200);
 
-    await a.bearer(await token('admin')).post('/api/v1/users/yuyuan.leader/password', { password: 'yuyuan-new-2026' }).expect(204);
+    await a
+      .bearer(await token('admin'))
+      .post('/api/v1/users/yuyuan.leader/password', { password: 'yuyuan-new-2026' })
+      .expect(204);
 
     await b.bearer(leaderToken).get('/api/v1/me').expect(401);
     await a.bearer(leaderToken).get('/api/v1/me').expect(401);
     expect((await web.get('/')).status).toBe(302);
     // A token issued after the reset works.
-    await b.bearer(await token('yuyuan.leader')).get('/api/v1/me').expect(200);
+    await b
+      .bearer(await token('yuyuan.leader'))
+      .get('/api/v1/me')
+      .expect(200);
   });
 
   it('a disabled user’s web session on the other instance ends at once', async () => {
     const web = await signedInOn(b, 'duty2', 'liandong-demo');
     await web.get('/').expect(200);
-    await a.bearer(await token('admin')).patch('/api/v1/users/duty2', { active: false }).expect(200);
+    await a
+      .bearer(await token('admin'))
+      .patch('/api/v1/users/duty2', { active: false })
+      .expect(200);
     expect((await web.get('/')).status).toBe(302);
-    await a.bearer(await token('admin')).patch('/api/v1/users/duty2', { active: true }).expect(200);
+    await a
+      .bearer(await token('admin'))
+      .patch('/api/v1/users/duty2', { active: true })
+      .expect(200);
   });
 
   it('nothing answered 500 on either instance', () => {

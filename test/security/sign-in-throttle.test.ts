@@ -35,7 +35,10 @@ afterAll(async () => {
 /** A browser's session on a server: its cookie and the sign-in form's CSRF token. */
 async function loginForm(url: string): Promise<{ cookie: string; csrf: string }> {
   const res = await fetch(`${url}/login`);
-  const cookie = res.headers.getSetCookie().map((c) => c.split(';')[0]).join('; ');
+  const cookie = res.headers
+    .getSetCookie()
+    .map((c) => c.split(';')[0])
+    .join('; ');
   return { cookie, csrf: csrfOf(await res.text()) };
 }
 
@@ -57,8 +60,17 @@ async function allAtOnce(attempts: Attempt[]): Promise<Array<{ status: number; r
       const res = await fetch(`${servers[on].url}/login`, {
         method: 'POST',
         redirect: 'manual',
-        headers: { 'content-type': 'application/x-www-form-urlencoded', cookie: forms[on].cookie, 'x-forwarded-for': at.from },
-        body: new URLSearchParams({ _csrf: forms[on].csrf, username: at.username, password: at.password, next: '/' }).toString(),
+        headers: {
+          'content-type': 'application/x-www-form-urlencoded',
+          cookie: forms[on].cookie,
+          'x-forwarded-for': at.from,
+        },
+        body: new URLSearchParams({
+          _csrf: forms[on].csrf,
+          username: at.username,
+          password: at.password,
+          next: '/',
+        }).toString(),
       });
       await res.arrayBuffer();
       return { status: res.status, retryAfter: res.headers.get('retry-after') };
@@ -76,7 +88,13 @@ const HOUR = 3_600_000;
 
 describe(`signing in, many at once, on two instances (${TEST_DB})`, () => {
   it('100 wrong passwords at once for one account, from 100 addresses: 5 are checked, 95 wait (429 with Retry-After), none fails', async () => {
-    const results = await allAtOnce(Array.from({ length: 100 }, (_, i) => ({ username: 'inspector2', password: `guess-${i}`, from: `10.1.0.${i + 1}` })));
+    const results = await allAtOnce(
+      Array.from({ length: 100 }, (_, i) => ({
+        username: 'inspector2',
+        password: `guess-${i}`,
+        from: `10.1.0.${i + 1}`,
+      })),
+    );
     expect(tally(results)).toEqual({ 401: MAX_FAILURES, 429: 100 - MAX_FAILURES });
     for (const r of results.filter((x) => x.status === 429)) expect(Number(r.retryAfter)).toBeGreaterThan(0);
     // The right password waits too, until the block is over.
@@ -90,7 +108,13 @@ describe(`signing in, many at once, on two instances (${TEST_DB})`, () => {
   it('100 wrong passwords at once from one address, each for another account: 5 are checked, 95 wait', async () => {
     clock.advance(HOUR);
     const users = demoUsers().map((u) => u.username);
-    const results = await allAtOnce(Array.from({ length: 100 }, (_, i) => ({ username: i < users.length ? users[i] : `nobody${i}`, password: 'wrong-password', from: '10.2.0.1' })));
+    const results = await allAtOnce(
+      Array.from({ length: 100 }, (_, i) => ({
+        username: i < users.length ? users[i] : `nobody${i}`,
+        password: 'wrong-password',
+        from: '10.2.0.1',
+      })),
+    );
     expect(tally(results)).toEqual({ 401: MAX_FAILURES, 429: 100 - MAX_FAILURES });
     // Another address is not slowed down by it.
     const [elsewhere] = await allAtOnce([{ username: 'legal', password: 'liandong-demo', from: '10.2.0.2' }]);
@@ -99,7 +123,9 @@ describe(`signing in, many at once, on two instances (${TEST_DB})`, () => {
 
   it('100 of the same wrong password at once, one address and one account: 5 checked, never 500', async () => {
     clock.advance(HOUR);
-    const results = await allAtOnce(Array.from({ length: 100 }, () => ({ username: 'duty2', password: 'wrong-password', from: '10.3.0.1' })));
+    const results = await allAtOnce(
+      Array.from({ length: 100 }, () => ({ username: 'duty2', password: 'wrong-password', from: '10.3.0.1' })),
+    );
     expect(tally(results)).toEqual({ 401: MAX_FAILURES, 429: 100 - MAX_FAILURES });
   });
 
@@ -115,7 +141,11 @@ describe(`signing in, many at once, on two instances (${TEST_DB})`, () => {
         const res = await fetch(`${server.url}/login`, {
           method: 'POST',
           redirect: 'manual',
-          headers: { 'content-type': 'application/x-www-form-urlencoded', cookie: form.cookie, 'x-forwarded-for': from },
+          headers: {
+            'content-type': 'application/x-www-form-urlencoded',
+            cookie: form.cookie,
+            'x-forwarded-for': from,
+          },
           body: new URLSearchParams({ _csrf: form.csrf, username, password: 'not-the-password', next: '/' }).toString(),
         });
         await res.arrayBuffer();
@@ -123,7 +153,15 @@ describe(`signing in, many at once, on two instances (${TEST_DB})`, () => {
         return Number(process.hrtime.bigint() - started) / 1e6;
       };
       // The real users' hashes are made at this cost too.
-      const real = ['waitan.officer', 'yuyuan.officer', 'laoximen.officer', 'wuliqiao.officer', 'xintiandi.officer', 'huaihailu.officer', 'dapuqiao.officer'];
+      const real = [
+        'waitan.officer',
+        'yuyuan.officer',
+        'laoximen.officer',
+        'wuliqiao.officer',
+        'xintiandi.officer',
+        'huaihailu.officer',
+        'dapuqiao.officer',
+      ];
       const brigade = await slow.services.org.brigadeByCode('huangpu');
       const admin = { userId: 0, roles: ['admin' as const], brigadeId: brigade.id, brigadeCode: brigade.code };
       for (const u of real) await slow.services.admin.resetPassword(admin, u, 'a-real-password');
@@ -143,7 +181,8 @@ describe(`signing in, many at once, on two instances (${TEST_DB})`, () => {
   });
 
   it('the sessions job forgets throttle rows whose window is over and whose block has passed, and no others', async () => {
-    const count = async () => Number((await a.services.db.dataSource.query('SELECT COUNT(*) AS n FROM sign_in_throttle'))[0].n);
+    const count = async () =>
+      Number((await a.services.db.dataSource.query('SELECT COUNT(*) AS n FROM sign_in_throttle'))[0].n);
     clock.advance(HOUR);
     const [fresh] = await allAtOnce([{ username: 'legal', password: 'wrong-password', from: '10.5.0.1' }]);
     expect(fresh.status).toBe(401);

@@ -49,7 +49,11 @@ const DAY = 24 * 3_600_000;
 
 describe(`API tokens on the command line (${TEST_DB})`, () => {
   it('token USER --expires-days N issues a token that works until then; list shows its expiry', async () => {
-    const issued = await runScript('cli', ['token', 'waitan.leader', '--label', 'weekly export', '--expires-days', '7'], env);
+    const issued = await runScript(
+      'cli',
+      ['token', 'waitan.leader', '--label', 'weekly export', '--expires-days', '7'],
+      env,
+    );
     expect(issued.code).toBe(0);
     const token = issued.stdout.trim();
     expect(token).toMatch(/^ld_[\w-]{32}$/);
@@ -71,8 +75,16 @@ describe(`API tokens on the command line (${TEST_DB})`, () => {
 
   it('token revoke ID, token revoke TOKEN and token revoke --user USER: refused from then on', async () => {
     const issue = async (user: string) => (await runScript('cli', ['token', user], env)).stdout.trim();
-    const [one, two, three, four] = [await issue('duty'), await issue('duty'), await issue('legal'), await issue('legal')];
-    const id = (await runScript('cli', ['token', 'list', 'duty'], env)).stdout.split('\n').find((l) => l.includes(`${one.slice(0, 8)}…`))!.split('\t')[0];
+    const [one, two, three, four] = [
+      await issue('duty'),
+      await issue('duty'),
+      await issue('legal'),
+      await issue('legal'),
+    ];
+    const id = (await runScript('cli', ['token', 'list', 'duty'], env)).stdout
+      .split('\n')
+      .find((l) => l.includes(`${one.slice(0, 8)}…`))!
+      .split('\t')[0];
 
     expect((await runScript('cli', ['token', 'revoke', id], env)).stdout).toBe('Revoked 1 token(s).\n');
     expect(await whoIs(one)).toBeNull();

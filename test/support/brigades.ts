@@ -25,25 +25,52 @@ export async function secondBrigade(t: TestApp, code = 'jingan', name = '静安�
   await t.services.org.createBrigade({ code, name, nameEn: 'Jing’an District brigade', timeZone: 'Asia/Shanghai' });
   const tokens = new Map<string, string>();
   const users: Record<string, string> = { admin: `${code}.admin` };
-  await t.services.org.createUser({ brigade: code, username: users.admin, displayName: `${name}系统管理员`, roles: ['admin'], password: PASSWORD });
+  await t.services.org.createUser({
+    brigade: code,
+    username: users.admin,
+    displayName: `${name}系统管理员`,
+    roles: ['admin'],
+    password: PASSWORD,
+  });
   tokens.set('admin', await t.services.org.issueToken(users.admin, 'test'));
   const as = (role: string): AuthedRequest => {
     const auth = `Bearer ${tokens.get(role)}`;
     if (!tokens.has(role)) throw new Error(`no ${role} in ${code}`);
     return {
       get: (path) => request(t.app).get(path).set('Authorization', auth),
-      post: (path, body) => request(t.app).post(path).set('Authorization', auth).send(body as object),
-      patch: (path, body) => request(t.app).patch(path).set('Authorization', auth).send(body as object),
+      post: (path, body) =>
+        request(t.app)
+          .post(path)
+          .set('Authorization', auth)
+          .send(body as object),
+      patch: (path, body) =>
+        request(t.app)
+          .patch(path)
+          .set('Authorization', auth)
+          .send(body as object),
     };
   };
   const squads = [1, 2, 3, 4].map((i) => `${code}-${i}`);
   for (const [i, squad] of squads.entries()) {
     await as('admin')
-      .post('/api/v1/squads', { code: squad, name: `${name.slice(0, 2)}第${i + 1}中队`, nameEn: `${code} squad ${i + 1}`, kind: 'street', dutyStrength: 7 })
+      .post('/api/v1/squads', {
+        code: squad,
+        name: `${name.slice(0, 2)}第${i + 1}中队`,
+        nameEn: `${code} squad ${i + 1}`,
+        kind: 'street',
+        dutyStrength: 7,
+      })
       .expect(201);
   }
   const group = `${code}-east`;
-  await as('admin').post('/api/v1/groups', { code: group, name: `${name.slice(0, 2)}东片`, nameEn: `${code} east`, squads: squads.slice(0, 3) }).expect(201);
+  await as('admin')
+    .post('/api/v1/groups', {
+      code: group,
+      name: `${name.slice(0, 2)}东片`,
+      nameEn: `${code} east`,
+      squads: squads.slice(0, 3),
+    })
+    .expect(201);
   const people: Array<[string, string[], string | null]> = [
     ['duty', ['duty_officer'], null],
     ['commander', ['commander'], null],
@@ -55,7 +82,15 @@ export async function secondBrigade(t: TestApp, code = 'jingan', name = '静安�
   ];
   for (const [role, roles, squad] of people) {
     users[role] = `${code}.${role}`;
-    await as('admin').post('/api/v1/users', { username: users[role], displayName: `${name.slice(0, 2)}${role}`, roles, squad, password: PASSWORD }).expect(201);
+    await as('admin')
+      .post('/api/v1/users', {
+        username: users[role],
+        displayName: `${name.slice(0, 2)}${role}`,
+        roles,
+        squad,
+        password: PASSWORD,
+      })
+      .expect(201);
     tokens.set(role, await t.services.org.issueToken(users[role], 'test'));
   }
   return { code, squads, group, users, as, token: (role) => tokens.get(role)! };

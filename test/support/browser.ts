@@ -10,7 +10,8 @@ import { ROOT, removeBuild, startScript } from './spawn';
 declare const LIANDONG_CHROMIUM: string | undefined;
 
 /** The Chromium jest.config.js found (CHROMIUM_PATH or Debian's /usr/bin/chromium). */
-export const CHROMIUM = typeof LIANDONG_CHROMIUM === 'string' ? LIANDONG_CHROMIUM : (process.env.CHROMIUM_PATH ?? '/usr/bin/chromium');
+export const CHROMIUM =
+  typeof LIANDONG_CHROMIUM === 'string' ? LIANDONG_CHROMIUM : (process.env.CHROMIUM_PATH ?? '/usr/bin/chromium');
 
 /**
  * Debian's Chromium, headless. Without the background-networking flags it keeps
@@ -20,7 +21,16 @@ export function launchChromium(): Promise<Browser> {
   return chromium.launch({
     executablePath: CHROMIUM,
     headless: true,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
   });
 }
 
@@ -61,7 +71,12 @@ export const DESKTOP = { viewport: { width: 1280, height: 900 } };
 export const PHONE = { viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true };
 
 /** Opens a browser context for one user, as a Chinese-speaking officer in Shanghai would, and signs in. */
-export async function signIn(browser: Browser, baseURL: string, username: string, device: typeof DESKTOP | typeof PHONE = DESKTOP): Promise<Officer> {
+export async function signIn(
+  browser: Browser,
+  baseURL: string,
+  username: string,
+  device: typeof DESKTOP | typeof PHONE = DESKTOP,
+): Promise<Officer> {
   const context = await browser.newContext({ baseURL, locale: 'zh-CN', timezoneId: ZONE, ...device });
   // A page that does not come within 10 s will not come: fail with what was awaited.
   context.setDefaultTimeout(10_000);
@@ -72,14 +87,18 @@ export async function signIn(browser: Browser, baseURL: string, username: string
   });
   page.on('pageerror', (e) => problems.push(`${username} page error: ${e.message}`));
   page.on('response', (r) => {
-    if (r.status() >= 400) problems.push(`${username} ${r.request().method()} ${new URL(r.url()).pathname}: ${r.status()}`);
+    if (r.status() >= 400)
+      problems.push(`${username} ${r.request().method()} ${new URL(r.url()).pathname}: ${r.status()}`);
   });
   // A danger button (cancel, audit failed) asks once more: say yes.
   page.on('dialog', (d) => void d.accept());
   await page.goto('/login');
   await page.locator('input[name=username]').fill(username);
   await page.locator('input[name=password]').fill(DEMO_PASSWORD);
-  await Promise.all([page.waitForURL((u) => u.pathname === '/'), page.locator('form[action="/login"] button[type=submit]').click()]);
+  await Promise.all([
+    page.waitForURL((u) => u.pathname === '/'),
+    page.locator('form[action="/login"] button[type=submit]').click(),
+  ]);
   return { username, context, page, problems };
 }
 
@@ -88,12 +107,23 @@ export async function signIn(browser: Browser, baseURL: string, username: string
  * where to open it, and `stop()` (for afterAll) that stops it, removes its
  * files and the build, and prints where the screenshots went.
  */
-export async function serveForBrowser(name: string, env: Record<string, string> = {}): Promise<{ baseURL: string; dir: string; shots: string; stop(): Promise<void> }> {
+export async function serveForBrowser(
+  name: string,
+  env: Record<string, string> = {},
+): Promise<{ baseURL: string; dir: string; shots: string; stop(): Promise<void> }> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), `liandong-${name}-`));
   const shots = screenshotDir();
   const started = await startScript(
     'server',
-    { DATABASE_URL: `sqlite:${path.join(dir, `${name}.sqlite`)}`, PORT: '0', HOST: '127.0.0.1', SCRYPT_COST: '1024', NODE_ENV: 'test', PUBLIC_URL: '', ...env },
+    {
+      DATABASE_URL: `sqlite:${path.join(dir, `${name}.sqlite`)}`,
+      PORT: '0',
+      HOST: '127.0.0.1',
+      SCRYPT_COST: '1024',
+      NODE_ENV: 'test',
+      PUBLIC_URL: '',
+      ...env,
+    },
     /running: (http:\/\/\S+)/,
   );
   const server = started.child;

@@ -13,7 +13,9 @@ export interface TestDatabase {
 }
 
 function adminUrl(): URL {
-  return new URL(typeof LIANDONG_TEST_MYSQL_URL === 'string' ? LIANDONG_TEST_MYSQL_URL : 'mysql://root:@127.0.0.1:3306/test');
+  return new URL(
+    typeof LIANDONG_TEST_MYSQL_URL === 'string' ? LIANDONG_TEST_MYSQL_URL : 'mysql://root:@127.0.0.1:3306/test',
+  );
 }
 
 async function mysqlAdmin() {

@@ -37,20 +37,19 @@ export interface DocLink {
 export function linksIn(file: string, text = fs.readFileSync(path.join(ROOT, file), 'utf8')): DocLink[] {
   const links: DocLink[] = [];
   let fenced = false;
-  text
-    .split('\n')
-    .forEach((raw, i) => {
-      if (/^\s*```/.test(raw)) {
-        fenced = !fenced;
-        return;
-      }
-      if (fenced) return;
-      const line = raw.replace(/`[^`]*`/g, '');
-      for (const m of line.matchAll(/(!?)\[[^\]]*\]\(\s*<?([^)\s>]+)>?(?:\s+"[^"]*")?\s*\)/g)) {
-        links.push({ file, line: i + 1, target: m[2], image: m[1] === '!' });
-      }
-      for (const m of line.matchAll(/<img\b[^>]*\bsrc="([^"]+)"/g)) links.push({ file, line: i + 1, target: m[1], image: true });
-    });
+  text.split('\n').forEach((raw, i) => {
+    if (/^\s*```/.test(raw)) {
+      fenced = !fenced;
+      return;
+    }
+    if (fenced) return;
+    const line = raw.replace(/`[^`]*`/g, '');
+    for (const m of line.matchAll(/(!?)\[[^\]]*\]\(\s*<?([^)\s>]+)>?(?:\s+"[^"]*")?\s*\)/g)) {
+      links.push({ file, line: i + 1, target: m[2], image: m[1] === '!' });
+    }
+    for (const m of line.matchAll(/<img\b[^>]*\bsrc="([^"]+)"/g))
+      links.push({ file, line: i + 1, target: m[1], image: true });
+  });
   return links;
 }
 
@@ -62,7 +61,10 @@ export function isExternal(target: string): boolean {
 /** The file a relative link points to (anchor dropped), as an absolute path. */
 export function resolveLink(link: DocLink): { file: string; anchor: string | null } {
   const [rawPath, anchor] = link.target.split('#', 2);
-  const file = rawPath === '' ? path.join(ROOT, link.file) : path.resolve(path.dirname(path.join(ROOT, link.file)), decodeURIComponent(rawPath));
+  const file =
+    rawPath === ''
+      ? path.join(ROOT, link.file)
+      : path.resolve(path.dirname(path.join(ROOT, link.file)), decodeURIComponent(rawPath));
   return { file, anchor: anchor === undefined ? null : decodeURIComponent(anchor) };
 }
 

@@ -37,7 +37,9 @@ export function resultsBody(squads = ['waitan', 'nanjingdonglu', 'bund-scenic'])
 
 /** A plan form as a browser sends it: squads as repeated checkboxes, forces per squad. */
 export function planForm(now: Date, over: Record<string, unknown> = {}) {
-  const p = planBody(now) as Record<string, unknown> & { forces: Array<{ squad: string; officers: number; vehicles: number }> };
+  const p = planBody(now) as Record<string, unknown> & {
+    forces: Array<{ squad: string; officers: number; vehicles: number }>;
+  };
   const local = new Date(Date.parse(p.plannedStart as string) + 8 * 3_600_000).toISOString().slice(0, 16);
   const form: Record<string, unknown> = {
     kind: p.kind,
@@ -94,7 +96,13 @@ export function eventBody(type: string, now: Date): Record<string, unknown> {
     case 'START':
       return {};
     case 'LOG_INCIDENT':
-      return { incidentType: 'verbal_abuse', severity: 'minor', injuries: 0, description: '摊主辱骂执法队员', response: '劝离并录像取证' };
+      return {
+        incidentType: 'verbal_abuse',
+        severity: 'minor',
+        injuries: 0,
+        description: '摊主辱骂执法队员',
+        response: '劝离并录像取证',
+      };
     case 'COMPLETE':
       return { results: resultsBody() };
     case 'LOG_HOLDING_CHECK':
@@ -117,14 +125,21 @@ export function eventBody(type: string, now: Date): Record<string, unknown> {
 
 /** Creates an operation through the API and returns its id and version. */
 export async function createOperation(t: TestApp, overrides: Record<string, unknown> = {}, as = 'waitan.leader') {
-  const res = await (t.as(as)).post('/api/v1/operations', planBody(t.clock.now(), overrides));
+  const res = await t.as(as).post('/api/v1/operations', planBody(t.clock.now(), overrides));
   if (res.status !== 201) throw new Error(`create failed: ${res.status} ${JSON.stringify(res.body)}`);
   return { id: res.body.id as number, version: res.body.version as number };
 }
 
 /** Sends an event as its usual sender (or `as`), expecting success; returns the new version. */
-export async function send(t: TestApp, id: number, version: number, type: string, extra: Record<string, unknown> = {}, as?: string) {
-  const res = await (t.as(as ?? SENDER[type])).post(`/api/v1/operations/${id}/events`, {
+export async function send(
+  t: TestApp,
+  id: number,
+  version: number,
+  type: string,
+  extra: Record<string, unknown> = {},
+  as?: string,
+) {
+  const res = await t.as(as ?? SENDER[type]).post(`/api/v1/operations/${id}/events`, {
     type,
     expectedVersion: version,
     ...eventBody(type, t.clock.now()),
@@ -202,7 +217,13 @@ export const GROUP_SQUADS: Record<string, [string, string]> = {
 export async function runOperation(
   t: TestApp,
   group: string,
-  opts: { start: string; hours: number; kind?: string; until?: 'approved' | 'in_progress' | 'holding'; shortReason?: string },
+  opts: {
+    start: string;
+    hours: number;
+    kind?: string;
+    until?: 'approved' | 'in_progress' | 'holding';
+    shortReason?: string;
+  },
 ) {
   const [lead, other] = GROUP_SQUADS[group];
   const start = new Date(opts.start);
@@ -230,7 +251,21 @@ export async function runOperation(
   t.clock.set(new Date(start.getTime() + opts.hours * HOUR));
   v = await send(t, id, v, 'START', { actualStart: start.toISOString() }, `${lead}.leader`);
   if (opts.until === 'in_progress') return { id, version: v };
-  const results = [lead, other].map((squad) => ({ squad, officers: 4, vehicles: 1, educated: 6, handled: 2, goodsDetained: 0 }));
-  v = await send(t, id, v, 'COMPLETE', { results, ...(opts.hours < 4 ? { shortReason: opts.shortReason ?? '突降暴雨提前收队' } : {}) }, `${lead}.leader`);
+  const results = [lead, other].map((squad) => ({
+    squad,
+    officers: 4,
+    vehicles: 1,
+    educated: 6,
+    handled: 2,
+    goodsDetained: 0,
+  }));
+  v = await send(
+    t,
+    id,
+    v,
+    'COMPLETE',
+    { results, ...(opts.hours < 4 ? { shortReason: opts.shortReason ?? '突降暴雨提前收队' } : {}) },
+    `${lead}.leader`,
+  );
   return { id, version: v };
 }

@@ -10,7 +10,13 @@ import type { Actor } from '../../workflows/shared/actor';
  */
 const T0 = '2030-01-01T00:00:00.000Z';
 const facts: GoodsFacts = { activeSquadIds: [1, 2], extensionDays: 30 };
-const u = (userId: number, roles: Actor['roles'], squadId: number | null): Actor => ({ kind: 'user', userId, name: `u${userId}`, roles, squadId });
+const u = (userId: number, roles: Actor['roles'], squadId: number | null): Actor => ({
+  kind: 'user',
+  userId,
+  name: `u${userId}`,
+  roles,
+  squadId,
+});
 const leaders: Record<number, Actor> = { 1: u(1, ['squad_leader'], 1), 2: u(2, ['squad_leader'], 2) };
 const duty = u(3, ['duty_officer'], null);
 
@@ -32,7 +38,8 @@ export const modelInput: GoodsInput = {
 
 function eventsFor(s: AnyMachineSnapshot): GoodsEvent[] {
   const custodian = leaders[s.context.custody.squadId as number];
-  const e = (type: string, actor: Actor, payload: Record<string, unknown> = {}) => ({ type, actor, at: T0, facts, ...payload }) as unknown as GoodsEvent;
+  const e = (type: string, actor: Actor, payload: Record<string, unknown> = {}) =>
+    ({ type, actor, at: T0, facts, ...payload }) as unknown as GoodsEvent;
   const events = [
     e('RETURN_TO_OWNER', custodian, { receivedBy: 'p' }),
     e('CONFISCATE', custodian, { decisionRef: 'r' }),
@@ -45,7 +52,12 @@ function eventsFor(s: AnyMachineSnapshot): GoodsEvent[] {
 }
 
 export const serializeGoods = (s: AnyMachineSnapshot) =>
-  JSON.stringify([s.value, s.context.disposalApproval !== null, s.context.extension !== null, s.context.custody.squadId]);
+  JSON.stringify([
+    s.value,
+    s.context.disposalApproval !== null,
+    s.context.extension !== null,
+    s.context.custody.squadId,
+  ]);
 
 /** Every simple path of the goods machine from a new item, as lists of event types and the states after each. */
 export function goodsSimplePaths(): Array<{ events: string[]; states: string[] }> {

@@ -14,7 +14,12 @@ export function goodsBody(operation: number, over: Record<string, unknown> = {})
 }
 
 /** Registers goods as the host squad's leader; returns the new items' ids. */
-export async function registerGoods(t: TestApp, operation: number, over: Record<string, unknown> = {}, as = 'waitan.leader'): Promise<number[]> {
+export async function registerGoods(
+  t: TestApp,
+  operation: number,
+  over: Record<string, unknown> = {},
+  as = 'waitan.leader',
+): Promise<number[]> {
   const res = await t.as(as).post('/api/v1/goods', goodsBody(operation, over));
   if (res.status !== 201) throw new Error(`register failed: ${res.status} ${JSON.stringify(res.body)}`);
   return res.body.items.map((i: { id: number }) => i.id);

@@ -10,7 +10,13 @@ import type { Actor } from '../../workflows/shared/actor';
  * the call-back is on the graph.
  */
 const T0 = '2030-01-01T00:00:00.000Z';
-const u = (userId: number, roles: Actor['roles'], squadId: number | null): Actor => ({ kind: 'user', userId, name: `u${userId}`, roles, squadId });
+const u = (userId: number, roles: Actor['roles'], squadId: number | null): Actor => ({
+  kind: 'user',
+  userId,
+  name: `u${userId}`,
+  roles,
+  squadId,
+});
 const leader = u(1, ['squad_leader'], 1);
 const inspector = u(4, ['inspector'], null);
 
@@ -27,19 +33,25 @@ export const modelReport: ProblemReport = {
 };
 
 function eventsFor(s: AnyMachineSnapshot): HardProblemEvent[] {
-  const e = (type: string, actor: Actor, payload: Record<string, unknown> = {}, mergeTarget: { id: number; state: 'open' } | null = null) =>
-    ({ type, actor, at: T0, facts: { mergeTarget }, ...payload }) as unknown as HardProblemEvent;
+  const e = (
+    type: string,
+    actor: Actor,
+    payload: Record<string, unknown> = {},
+    mergeTarget: { id: number; state: 'open' } | null = null,
+  ) => ({ type, actor, at: T0, facts: { mergeTarget }, ...payload }) as unknown as HardProblemEvent;
   const events = [
     e('ACCEPT', leader),
     e('MERGE', leader, { intoId: 99 }, { id: 99, state: 'open' }),
     e('RESOLVE', leader, { note: 'n' }),
   ];
   if (s.context.repeatCount < 2) events.push(e('REBOUND', inspector, { origin: 'inspector', note: 'n' }));
-  if (s.context.callbacks.length < 1) events.push(e('RECORD_CALLBACK', leader, { caller: 'c', calledAt: T0, outcome: 'satisfied' }));
+  if (s.context.callbacks.length < 1)
+    events.push(e('RECORD_CALLBACK', leader, { caller: 'c', calledAt: T0, outcome: 'satisfied' }));
   return events;
 }
 
-export const serializeHardProblem = (s: AnyMachineSnapshot) => JSON.stringify([s.value, s.context.repeatCount, s.context.callbacks.length]);
+export const serializeHardProblem = (s: AnyMachineSnapshot) =>
+  JSON.stringify([s.value, s.context.repeatCount, s.context.callbacks.length]);
 
 /** Every simple path of the hard-problem machine from a new report, as lists of event types and the states they reach. */
 export function hardProblemSimplePaths(): Array<{ events: string[]; states: string[] }> {
@@ -50,5 +62,8 @@ export function hardProblemSimplePaths(): Array<{ events: string[]; states: stri
     serializeEvent: ((ev: HardProblemEvent) => `${ev.type}:${ev.actor.userId}`) as never,
     limit: 10_000,
   });
-  return paths.map((p) => ({ events: p.steps.slice(1).map((step) => step.event.type), states: p.steps.slice(1).map((step) => String(step.state.value)) }));
+  return paths.map((p) => ({
+    events: p.steps.slice(1).map((step) => step.event.type),
+    states: p.steps.slice(1).map((step) => String(step.state.value)),
+  }));
 }

@@ -27,7 +27,10 @@ export function migrationDatabase(name: string) {
       for (const f of [file, `${file}-wal`, `${file}-shm`]) fs.rmSync(f, { force: true });
     },
     /** A connection that knows these migrations, for `work`, then closed. */
-    async withMigrations<T>(migrations: DataSourceOptions['migrations'], work: (ds: DataSource) => Promise<T>): Promise<T> {
+    async withMigrations<T>(
+      migrations: DataSourceOptions['migrations'],
+      work: (ds: DataSource) => Promise<T>,
+    ): Promise<T> {
       const ds = new DataSource({ ...options, migrations } as DataSourceOptions);
       await ds.initialize();
       try {

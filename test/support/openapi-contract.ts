@@ -32,7 +32,14 @@ export interface SeenResponse {
   text?: string;
 }
 
-let cached: { doc: Document; ajv: Ajv2020; routes: Array<{ template: string; pattern: RegExp }>; validators: Map<string, ValidateFunction> } | undefined;
+let cached:
+  | {
+      doc: Document;
+      ajv: Ajv2020;
+      routes: Array<{ template: string; pattern: RegExp }>;
+      validators: Map<string, ValidateFunction>;
+    }
+  | undefined;
 
 function contract() {
   if (cached) return cached;
@@ -41,16 +48,23 @@ function contract() {
   ajv.addFormat('date-time', /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$/);
   ajv.addFormat('date', /^\d{4}-\d{2}-\d{2}$/);
   ajv.addFormat('binary', () => true);
-  for (const [name, schema] of Object.entries(doc.components.schemas)) ajv.addSchema(schema, `#/components/schemas/${name}`);
+  for (const [name, schema] of Object.entries(doc.components.schemas))
+    ajv.addSchema(schema, `#/components/schemas/${name}`);
   // Literal segments before templated ones, so /problems/duplicates is not taken for /problems/{id}.
   const routes = Object.keys(doc.paths)
-    .map((template) => ({ template, pattern: new RegExp(`^${template.replace(/[.*+?^$()|[\]\\]/g, '\\$&').replace(/\{[^}]+\}/g, '[^/]+')}$`) }))
+    .map((template) => ({
+      template,
+      pattern: new RegExp(`^${template.replace(/[.*+?^$()|[\]\\]/g, '\\$&').replace(/\{[^}]+\}/g, '[^/]+')}$`),
+    }))
     .sort((a, b) => (a.template.match(/\{/g)?.length ?? 0) - (b.template.match(/\{/g)?.length ?? 0));
   cached = { doc, ajv, routes, validators: new Map() };
   return cached;
 }
 
-const mediaTypeOf = (headers: SeenResponse['headers']) => String(headers['content-type'] ?? '').split(';')[0].trim();
+const mediaTypeOf = (headers: SeenResponse['headers']) =>
+  String(headers['content-type'] ?? '')
+    .split(';')[0]
+    .trim();
 
 /** What is wrong with an answer of `METHOD url` by the document, or null (answers outside /api/v1 are not checked). */
 export function contractProblem(method: string, url: string, res: SeenResponse): string | null {
@@ -62,15 +76,22 @@ export function contractProblem(method: string, url: string, res: SeenResponse):
   const op = route ? (doc.paths[route.template][method.toLowerCase()] as OperationObject | undefined) : undefined;
   if (!route || !op) {
     // Express answers an unrouted path or method with its own 404; the document has nothing to say about it.
-    return res.status === 404 ? null : `${where}: the OpenAPI document has no operation ${method.toUpperCase()} for this path`;
+    return res.status === 404
+      ? null
+      : `${where}: the OpenAPI document has no operation ${method.toUpperCase()} for this path`;
   }
   const answer = op.responses[String(res.status)];
-  if (!answer) return `${where} (${op.operationId}): status ${res.status} is not among the documented responses (${Object.keys(op.responses).join(', ')})`;
+  if (!answer)
+    return `${where} (${op.operationId}): status ${res.status} is not among the documented responses (${Object.keys(op.responses).join(', ')})`;
   const type = mediaTypeOf(res.headers);
   const hasBody = (res.text ?? '') !== '' || (type !== '' && type !== 'application/json');
-  if (!answer.content) return hasBody ? `${where} (${op.operationId}): the document says no content, the server sent ${type || 'a body'}` : null;
+  if (!answer.content)
+    return hasBody
+      ? `${where} (${op.operationId}): the document says no content, the server sent ${type || 'a body'}`
+      : null;
   const media = answer.content[type];
-  if (!media) return `${where} (${op.operationId}): media type ${type || '(none)'} is not documented (${Object.keys(answer.content).join(', ')})`;
+  if (!media)
+    return `${where} (${op.operationId}): media type ${type || '(none)'} is not documented (${Object.keys(answer.content).join(', ')})`;
   if (type !== 'application/json' || !media.schema) return null;
   const key = `${route.template} ${method} ${res.status}`;
   let validate = validators.get(key);
@@ -79,6 +100,11 @@ export function contractProblem(method: string, url: string, res: SeenResponse):
     validators.set(key, validate);
   }
   if (validate(res.body)) return null;
-  const errors = (validate.errors ?? []).slice(0, 8).map((e) => `${e.instancePath || '/'} ${e.message}${e.params && Object.keys(e.params).length ? ` ${JSON.stringify(e.params)}` : ''}`);
+  const errors = (validate.errors ?? [])
+    .slice(0, 8)
+    .map(
+      (e) =>
+        `${e.instancePath || '/'} ${e.message}${e.params && Object.keys(e.params).length ? ` ${JSON.stringify(e.params)}` : ''}`,
+    );
   return `${where} (${op.operationId}): the body does not match the document's schema:\n  ${errors.join('\n  ')}`;
 }

@@ -8,7 +8,12 @@ import { contractProblem, type SeenResponse } from './openapi-contract';
  */
 
 type AssertFn = (err: Error | null, res: unknown) => void;
-type Assert = (this: { method: string; url: string }, resError: Error | null, res: SeenResponse | undefined, fn: AssertFn) => void;
+type Assert = (
+  this: { method: string; url: string },
+  resError: Error | null,
+  res: SeenResponse | undefined,
+  fn: AssertFn,
+) => void;
 
 const proto = supertest.Test.prototype as unknown as { assert: Assert; contractChecked?: boolean };
 if (!proto.contractChecked) {

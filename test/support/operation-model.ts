@@ -1,6 +1,12 @@
 import { type AnyMachineSnapshot } from 'xstate';
 import { getSimplePaths } from 'xstate/graph';
-import { type OperationEvent, type OperationFacts, type OperationPlan, operationMachine, PLAN_SECTIONS } from '../../workflows/operation';
+import {
+  type OperationEvent,
+  type OperationFacts,
+  type OperationPlan,
+  operationMachine,
+  PLAN_SECTIONS,
+} from '../../workflows/operation';
 import { type Actor, SYSTEM_ACTOR } from '../../workflows/shared/actor';
 
 /**
@@ -16,9 +22,24 @@ const facts: OperationFacts = {
   activeSquadIds: [1, 2, 3],
   groupSquadIds: [1, 2, 3],
   timeZone: 'Asia/Shanghai',
-  limits: { minHours: 4, minSquads: 2, holdingDaysMin: 1, holdingDaysMax: 30, lateEntryHours: 12, earlyStartHours: 3, minCoverage: 0.8, requiredSections: PLAN_SECTIONS },
+  limits: {
+    minHours: 4,
+    minSquads: 2,
+    holdingDaysMin: 1,
+    holdingDaysMax: 30,
+    lateEntryHours: 12,
+    earlyStartHours: 3,
+    minCoverage: 0.8,
+    requiredSections: PLAN_SECTIONS,
+  },
 };
-const u = (userId: number, roles: Actor['roles'], squadId: number | null): Actor => ({ kind: 'user', userId, name: `u${userId}`, roles, squadId });
+const u = (userId: number, roles: Actor['roles'], squadId: number | null): Actor => ({
+  kind: 'user',
+  userId,
+  name: `u${userId}`,
+  roles,
+  squadId,
+});
 const leader = u(1, ['squad_leader'], 1);
 const officer = u(2, ['officer'], 1);
 const duty = u(3, ['duty_officer'], null);
@@ -61,12 +82,22 @@ function eventsFor(s: AnyMachineSnapshot): OperationEvent[] {
     e('CANCEL', leader, T0, { reason: 'r' }),
     e('CANCEL', duty, T0, { reason: 'r' }),
     e('START', leader, T0 + 25 * HOUR),
-    e('COMPLETE', leader, start + 5 * HOUR, { results: [1, 2].map((squadId) => ({ squadId, officers: 1, vehicles: 0, educated: 1, handled: 0, goodsDetained: 0 })) }),
+    e('COMPLETE', leader, start + 5 * HOUR, {
+      results: [1, 2].map((squadId) => ({
+        squadId,
+        officers: 1,
+        vehicles: 0,
+        educated: 1,
+        handled: 0,
+        goodsDetained: 0,
+      })),
+    }),
     e('HOLDING_ELAPSED', SYSTEM_ACTOR, deadline),
     e('AUDIT_PASS', inspector, deadline + HOUR, { findings: 'ok', coverageReason: 'checked on site' }),
   ];
   if (ctx.returnCount < 1) events.push(e('RETURN', duty, T0, { reason: 'r' }));
-  if (ctx.holdingRound < 2) events.push(e('AUDIT_FAIL', inspector, deadline + HOUR, { findings: 'f', rectification: 'r' }));
+  if (ctx.holdingRound < 2)
+    events.push(e('AUDIT_FAIL', inspector, deadline + HOUR, { findings: 'f', rectification: 'r' }));
   void officer;
   return events;
 }

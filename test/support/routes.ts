@@ -13,7 +13,8 @@ export function listRoutes(app: Express): string[] {
     for (const layer of stack) {
       if (layer.route) {
         const path = (prefix + layer.route.path).replace(/\/$/, '') || '/';
-        for (const method of Object.keys(layer.route.methods)) out.push(`${method.toUpperCase()} ${path.replace(/:(\w+)/g, '{$1}')}`);
+        for (const method of Object.keys(layer.route.methods))
+          out.push(`${method.toUpperCase()} ${path.replace(/:(\w+)/g, '{$1}')}`);
       } else if (layer.handle?.stack) {
         walk(layer.handle.stack, prefix + (layer.rawPath && layer.rawPath !== '/' ? layer.rawPath : ''));
       }

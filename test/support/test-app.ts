@@ -63,8 +63,16 @@ export async function startTestApp(opts: { now?: string; config?: Record<string,
       const auth = `Bearer ${token(username)}`;
       return {
         get: (path) => request(app).get(path).set('Authorization', auth),
-        post: (path, body) => request(app).post(path).set('Authorization', auth).send(body as object),
-        patch: (path, body) => request(app).patch(path).set('Authorization', auth).send(body as object),
+        post: (path, body) =>
+          request(app)
+            .post(path)
+            .set('Authorization', auth)
+            .send(body as object),
+        patch: (path, body) =>
+          request(app)
+            .patch(path)
+            .set('Authorization', auth)
+            .send(body as object),
       };
     },
     async close() {

@@ -10,7 +10,13 @@ import type { Actor } from '../../workflows/shared/actor';
  * Squads: 1 sends, 2 receives, 5 is a third squad.
  */
 const facts: CaseTransferFacts = { activeSquadIds: [1, 2, 5] };
-const u = (userId: number, roles: Actor['roles'], squadId: number | null): Actor => ({ kind: 'user', userId, name: `u${userId}`, roles, squadId });
+const u = (userId: number, roles: Actor['roles'], squadId: number | null): Actor => ({
+  kind: 'user',
+  userId,
+  name: `u${userId}`,
+  roles,
+  squadId,
+});
 
 /** The model's people, by the demo user who plays them in the API. */
 export const MODEL_ACTORS: Record<string, Actor> = {
@@ -38,7 +44,9 @@ function eventsFor(): CaseTransferEvent[] {
     { type: 'DESIGNATE', squadId: 5, reason: '依据属地管辖' },
     { type: 'WITHDRAW', reason: '材料需补正' },
   ];
-  return Object.values(MODEL_ACTORS).flatMap((actor) => payloads.map((p) => ({ ...p, actor, at: AT, facts }) as unknown as CaseTransferEvent));
+  return Object.values(MODEL_ACTORS).flatMap((actor) =>
+    payloads.map((p) => ({ ...p, actor, at: AT, facts }) as unknown as CaseTransferEvent),
+  );
 }
 
 export const MODEL_INPUT = { caseId: 1, fromSquadId: 1, toSquadId: 2, materials: [], note: 'n', proposedBy: 1 };
@@ -56,7 +64,9 @@ export function allowedByModel(s: AnyMachineSnapshot): Record<string, string[]> 
 }
 
 /** Every simple path of the transfer machine from a proposal: the events, who sent them, the states and what each person may do then. */
-export function transferSimplePaths(): Array<{ steps: Array<{ type: string; sender: string; state: string; allowed: Record<string, string[]> }> }> {
+export function transferSimplePaths(): Array<{
+  steps: Array<{ type: string; sender: string; state: string; allowed: Record<string, string[]> }>;
+}> {
   const paths = getSimplePaths(caseTransferMachine, {
     input: MODEL_INPUT,
     events: eventsFor as never,

@@ -14,7 +14,10 @@ export type Agent = ReturnType<typeof request.agent>;
 export async function signedIn(t: TestApp, username: string, password = 'liandong-demo'): Promise<Agent> {
   const agent = request.agent(t.app);
   const page = await agent.get('/login').expect(200);
-  const res = await agent.post('/login').type('form').send({ _csrf: csrfOf(page.text), username, password, next: '/' });
+  const res = await agent
+    .post('/login')
+    .type('form')
+    .send({ _csrf: csrfOf(page.text), username, password, next: '/' });
   if (res.status !== 303) throw new Error(`sign-in as ${username} failed: ${res.status}`);
   return agent;
 }
@@ -22,13 +25,18 @@ export async function signedIn(t: TestApp, username: string, password = 'liandon
 /** Posts a form from `pagePath` (taking its CSRF token) to `action`. */
 export async function submitForm(agent: Agent, pagePath: string, action: string, fields: Record<string, unknown>) {
   const page = await agent.get(pagePath);
-  return agent.post(action).type('form').send({ _csrf: csrfOf(page.text), ...fields });
+  return agent
+    .post(action)
+    .type('form')
+    .send({ _csrf: csrfOf(page.text), ...fields });
 }
 
 /** The value attribute of an input, or the text of a textarea, named `name`. */
 export function fieldValue(html: string, name: string): string | null {
   const esc = name.replace(/[[\]]/g, '\\$&');
-  const input = new RegExp(`<input[^>]*name="${esc}"[^>]*value="([^"]*)"`).exec(html) ?? new RegExp(`<input[^>]*value="([^"]*)"[^>]*name="${esc}"`).exec(html);
+  const input =
+    new RegExp(`<input[^>]*name="${esc}"[^>]*value="([^"]*)"`).exec(html) ??
+    new RegExp(`<input[^>]*value="([^"]*)"[^>]*name="${esc}"`).exec(html);
   if (input) return input[1];
   const area = new RegExp(`<textarea[^>]*name="${esc}"[^>]*>([\\s\\S]*?)</textarea>`).exec(html);
   return area ? area[1] : null;
@@ -49,13 +57,22 @@ export function webClient(t: TestApp, locale: 'zh-CN' | 'en' = 'zh-CN'): WebClie
     get: (path) => agent.get(path).set('Accept-Language', locale),
     async post(path, fields, from = '/login') {
       const page = await agent.get(from).set('Accept-Language', locale);
-      return agent.post(path).set('Accept-Language', locale).type('form').send({ _csrf: csrfOf(page.text), ...fields });
+      return agent
+        .post(path)
+        .set('Accept-Language', locale)
+        .type('form')
+        .send({ _csrf: csrfOf(page.text), ...fields });
     },
   };
 }
 
 /** Signs a user in through the sign-in form; the client then carries their session. */
-export async function signIn(t: TestApp, username: string, password = 'liandong-demo', locale: 'zh-CN' | 'en' = 'zh-CN'): Promise<WebClient> {
+export async function signIn(
+  t: TestApp,
+  username: string,
+  password = 'liandong-demo',
+  locale: 'zh-CN' | 'en' = 'zh-CN',
+): Promise<WebClient> {
   const client = webClient(t, locale);
   const res = await client.post('/login', { username, password, next: '/' }, '/login');
   if (res.status !== 303) throw new Error(`sign-in of ${username} failed: ${res.status}`);

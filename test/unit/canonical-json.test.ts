@@ -1,9 +1,18 @@
 import { canonicalJson } from '../../src/engine/canonical-json';
-import { canonicalStep, canonicalTime, GENESIS_HASH, payloadValue, stepHash, type HashedStep } from '../../src/engine/history-hash';
+import {
+  canonicalStep,
+  canonicalTime,
+  GENESIS_HASH,
+  payloadValue,
+  stepHash,
+  type HashedStep,
+} from '../../src/engine/history-hash';
 
 describe('canonical JSON', () => {
   it('sorts keys at every depth and leaves no whitespace', () => {
-    expect(canonicalJson({ b: 1, a: { d: [3, { z: 1, y: 2 }], c: 'x' } })).toBe('{"a":{"c":"x","d":[3,{"y":2,"z":1}]},"b":1}');
+    expect(canonicalJson({ b: 1, a: { d: [3, { z: 1, y: 2 }], c: 'x' } })).toBe(
+      '{"a":{"c":"x","d":[3,{"y":2,"z":1}]},"b":1}',
+    );
   });
 
   it('writes 4 and 4.0 alike, as JSON text read back gives them', () => {
@@ -19,7 +28,9 @@ describe('canonical JSON', () => {
   });
 
   it('writes Chinese text as itself, and escapes only what JSON must', () => {
-    expect(canonicalJson({ 标题: '中山东一路无证设摊联合整治', q: 'a"b\\c\n' })).toBe('{"q":"a\\"b\\\\c\\n","标题":"中山东一路无证设摊联合整治"}');
+    expect(canonicalJson({ 标题: '中山东一路无证设摊联合整治', q: 'a"b\\c\n' })).toBe(
+      '{"q":"a\\"b\\\\c\\n","标题":"中山东一路无证设摊联合整治"}',
+    );
   });
 
   it('sorts keys by UTF-16 code units (as RFC 8785 does)', () => {
@@ -28,7 +39,12 @@ describe('canonical JSON', () => {
 
   it('gives any payload the same text as its stored JSON read back (toJSON, Dates, nested arrays)', () => {
     const payloads: unknown[] = [
-      { type: 'x', at: new Date('2026-11-02T01:00:00.123Z'), results: [{ squad: 'waitan', officers: 6, note: undefined }], flag: true },
+      {
+        type: 'x',
+        at: new Date('2026-11-02T01:00:00.123Z'),
+        results: [{ squad: 'waitan', officers: 6, note: undefined }],
+        flag: true,
+      },
       { nested: { deeper: { list: [1, 2.5, 'three', null, { b: 0, a: -1.25e-7 }] } } },
       [],
       {},
@@ -71,8 +87,18 @@ describe('a history step’s canonical form and hash', () => {
   });
 
   it('is the same whether the values come as written or as read back from either database (a known vector)', () => {
-    const asReadFromSqlite = { ...step, payload: payloadValue('{"note":"请审批","hours":4.0}'), at: '2026-11-02 01:00:05.999', effectiveAt: '2026-11-02 01:00:05.999' };
-    const asReadFromMariaDb = { ...step, payload: payloadValue('{"hours": 4, "note": "请审批"}'), at: new Date('2026-11-02T01:00:05Z'), effectiveAt: new Date('2026-11-02T01:00:05Z') };
+    const asReadFromSqlite = {
+      ...step,
+      payload: payloadValue('{"note":"请审批","hours":4.0}'),
+      at: '2026-11-02 01:00:05.999',
+      effectiveAt: '2026-11-02 01:00:05.999',
+    };
+    const asReadFromMariaDb = {
+      ...step,
+      payload: payloadValue('{"hours": 4, "note": "请审批"}'),
+      at: new Date('2026-11-02T01:00:05Z'),
+      effectiveAt: new Date('2026-11-02T01:00:05Z'),
+    };
     // `printf '%s' '<the text above>' | sha256sum`
     const known = '678d2766aee00085cefa49515df24620fd98d1f993a42616d5a7cfd84ec8ef6e';
     expect(stepHash(GENESIS_HASH, step)).toBe(known);
@@ -98,7 +124,8 @@ describe('a history step’s canonical form and hash', () => {
       { at: new Date('2026-11-02T01:00:06Z') },
       { effectiveAt: new Date('2026-11-02T01:00:04Z') },
     ];
-    for (const v of variants) expect({ v, same: stepHash(GENESIS_HASH, { ...step, ...v }) === h }).toEqual({ v, same: false });
+    for (const v of variants)
+      expect({ v, same: stepHash(GENESIS_HASH, { ...step, ...v }) === h }).toEqual({ v, same: false });
     expect(stepHash('1'.repeat(64), step)).not.toBe(h);
   });
 });

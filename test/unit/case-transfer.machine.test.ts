@@ -17,7 +17,13 @@ const REQUIRED = ['inspection_record', 'inquiry_record', 'photos_video', 'eviden
 const facts: CaseTransferFacts = { activeSquadIds: [1, 2, 3, 5] };
 const NOW = '2026-11-10T06:00:00.000Z';
 
-const user = (roles: Actor['roles'], squadId: number | null, userId: number): Actor => ({ kind: 'user', userId, name: `u${userId}`, roles, squadId });
+const user = (roles: Actor['roles'], squadId: number | null, userId: number): Actor => ({
+  kind: 'user',
+  userId,
+  name: `u${userId}`,
+  roles,
+  squadId,
+});
 const waitanLeader = user(['squad_leader'], 1, 11); // the sending squad
 const nanjingLeader = user(['squad_leader'], 2, 21); // the receiving squad
 const nanjingOfficer = user(['officer'], 2, 22);
@@ -25,7 +31,8 @@ const yuyuanLeader = user(['squad_leader'], 5, 51); // a third squad
 const legal = user(['legal'], null, 80);
 const commander = user(['commander'], null, 91);
 
-const pkg = (leave: string[] = []): TransferMaterial[] => REQUIRED.filter((c) => !leave.includes(c)).map((code) => ({ code, count: 2, description: '' }));
+const pkg = (leave: string[] = []): TransferMaterial[] =>
+  REQUIRED.filter((c) => !leave.includes(c)).map((code) => ({ code, count: 2, description: '' }));
 const input = (over: Partial<CaseTransferInput> = {}): CaseTransferInput => ({
   caseId: 7,
   fromSquadId: 1,
@@ -36,8 +43,13 @@ const input = (over: Partial<CaseTransferInput> = {}): CaseTransferInput => ({
   ...over,
 });
 
-type Payload = { type: 'ACCEPT' } | { type: 'DISPUTE'; reason: string } | { type: 'DESIGNATE'; squadId: number | null; reason: string } | { type: 'WITHDRAW'; reason: string };
-const ev = (actor: Actor, payload: Payload): CaseTransferEvent => ({ ...payload, actor, at: NOW, facts }) as CaseTransferEvent;
+type Payload =
+  | { type: 'ACCEPT' }
+  | { type: 'DISPUTE'; reason: string }
+  | { type: 'DESIGNATE'; squadId: number | null; reason: string }
+  | { type: 'WITHDRAW'; reason: string };
+const ev = (actor: Actor, payload: Payload): CaseTransferEvent =>
+  ({ ...payload, actor, at: NOW, facts }) as CaseTransferEvent;
 
 function proposed(): AnyMachineSnapshot {
   return initialTransition(caseTransferMachine, input())[0] as AnyMachineSnapshot;
@@ -70,7 +82,9 @@ describe('case transfer (R10): who may do what', () => {
 
   it('a dispute needs a reason', () => {
     expect(proposed().can(ev(nanjingLeader, { type: 'DISPUTE', reason: '  ' }))).toBe(false);
-    expect(transferEventProblems(proposed().context, ev(nanjingLeader, { type: 'DISPUTE', reason: '' }))).toEqual([{ code: 'required', field: 'reason', rule: 'R10' }]);
+    expect(transferEventProblems(proposed().context, ev(nanjingLeader, { type: 'DISPUTE', reason: '' }))).toEqual([
+      { code: 'required', field: 'reason', rule: 'R10' },
+    ]);
     expect(disputed().value).toBe('disputed');
     expect(disputed().context.disputeReason).toBe('不在本辖区');
   });
@@ -88,7 +102,8 @@ describe('case transfer (R10): who may do what', () => {
 
   it('the legal section may designate either side or a third squad, with a reason, among squads in use', () => {
     const s = disputed();
-    for (const squadId of [1, 2, 5]) expect(s.can(ev(legal, { type: 'DESIGNATE', squadId, reason: '指定管辖' }))).toBe(true);
+    for (const squadId of [1, 2, 5])
+      expect(s.can(ev(legal, { type: 'DESIGNATE', squadId, reason: '指定管辖' }))).toBe(true);
     expect(s.can(ev(legal, { type: 'DESIGNATE', squadId: 99, reason: '指定管辖' }))).toBe(false);
     expect(s.can(ev(legal, { type: 'DESIGNATE', squadId: 2, reason: '' }))).toBe(false);
     expect(s.can(ev(legal, { type: 'DESIGNATE', squadId: null, reason: 'x' }))).toBe(false);
@@ -114,7 +129,11 @@ describe('case transfer (R10): who may do what', () => {
   it('each step says so on the outbox', () => {
     const [, created] = initialTransition(caseTransferMachine, input());
     expect(created.map((a) => (a.params as { topic?: string })?.topic)).toContain('case_transfer.proposed');
-    const [, actions] = transition(caseTransferMachine, proposed(), ev(nanjingLeader, { type: 'DISPUTE', reason: '不在本辖区' }));
+    const [, actions] = transition(
+      caseTransferMachine,
+      proposed(),
+      ev(nanjingLeader, { type: 'DISPUTE', reason: '不在本辖区' }),
+    );
     expect(actions.map((a) => (a.params as { topic?: string })?.topic)).toContain('case_transfer.disputed');
   });
 });
@@ -122,22 +141,44 @@ describe('case transfer (R10): who may do what', () => {
 describe('case transfer (R10): the package', () => {
   it('a package missing the inquiry record cannot be proposed', () => {
     const problems = proposalProblems(input({ materials: pkg(['inquiry_record']) }), REQUIRED, facts.activeSquadIds);
-    expect(problems).toEqual([{ code: 'material_missing', field: 'materials.inquiry_record', rule: 'R10', params: { material: 'inquiry_record' } }]);
+    expect(problems).toEqual([
+      {
+        code: 'material_missing',
+        field: 'materials.inquiry_record',
+        rule: 'R10',
+        params: { material: 'inquiry_record' },
+      },
+    ]);
   });
 
   it('every missing item is named, and a count of nothing is no item', () => {
-    const materials = pkg(['photos_video', 'transfer_letter']).map((m) => (m.code === 'evidence_list' ? { ...m, count: 0 } : m));
+    const materials = pkg(['photos_video', 'transfer_letter']).map((m) =>
+      m.code === 'evidence_list' ? { ...m, count: 0 } : m,
+    );
     const fields = materialProblems(materials, REQUIRED).map((p) => `${p.code}:${p.field}`);
-    expect(fields).toEqual(['material_count:materials.evidence_list', 'material_missing:materials.photos_video', 'material_missing:materials.evidence_list', 'material_missing:materials.transfer_letter']);
+    expect(fields).toEqual([
+      'material_count:materials.evidence_list',
+      'material_missing:materials.photos_video',
+      'material_missing:materials.evidence_list',
+      'material_missing:materials.transfer_letter',
+    ]);
   });
 
   it('a complete package to another squad in use, with a note, may be proposed', () => {
     expect(proposalProblems(input(), REQUIRED, facts.activeSquadIds)).toEqual([]);
-    expect(proposalProblems(input({ materials: [...pkg(), { code: 'other', count: 1, description: '扣押物品照片' }] }), REQUIRED, facts.activeSquadIds)).toEqual([]);
+    expect(
+      proposalProblems(
+        input({ materials: [...pkg(), { code: 'other', count: 1, description: '扣押物品照片' }] }),
+        REQUIRED,
+        facts.activeSquadIds,
+      ),
+    ).toEqual([]);
   });
 
   it('a squad does not transfer a case to itself', () => {
-    expect(proposalProblems(input({ toSquadId: 1 }), REQUIRED, facts.activeSquadIds).map((p) => p.code)).toEqual(['same_squad']);
+    expect(proposalProblems(input({ toSquadId: 1 }), REQUIRED, facts.activeSquadIds).map((p) => p.code)).toEqual([
+      'same_squad',
+    ]);
   });
 
   it('only a leader of the handling squad proposes', () => {

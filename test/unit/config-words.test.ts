@@ -11,13 +11,20 @@ describe('words for what config names', () => {
   });
 
   it('a required material without words is refused at start, naming the key and the code', () => {
-    const config = loadConfig({}, { env: 'test', transfers: { requiredMaterials: ['transfer_letter', 'site_sketch'] } });
+    const config = loadConfig(
+      {},
+      { env: 'test', transfers: { requiredMaterials: ['transfer_letter', 'site_sketch'] } },
+    );
     expect(() => checkConfigWords(config)).toThrow(ConfigError);
     expect(() => checkConfigWords(config)).toThrow(/transfers\.requiredMaterials: no words for site_sketch/);
   });
 
   it('a problem naming a material says its name in the user’s language', () => {
-    expect(describeFieldProblem('zh-CN', 'material_missing', { material: 'inquiry_record' })).toBe('缺少必备材料（询问笔录），不能提出移送');
-    expect(describeFieldProblem('en', 'material_missing', { material: 'inquiry_record' })).toBe('Required material missing (Inquiry record): the transfer cannot be proposed');
+    expect(describeFieldProblem('zh-CN', 'material_missing', { material: 'inquiry_record' })).toBe(
+      '缺少必备材料（询问笔录），不能提出移送',
+    );
+    expect(describeFieldProblem('en', 'material_missing', { material: 'inquiry_record' })).toBe(
+      'Required material missing (Inquiry record): the transfer cannot be proposed',
+    );
   });
 });

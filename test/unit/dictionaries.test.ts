@@ -2,7 +2,14 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { en } from '../../src/i18n/en';
 import { zhCN } from '../../src/i18n/zh-CN';
-import { OPERATION_EVENT_TYPES, OPERATION_KINDS, OPERATION_STATES, PROBLEM_SOURCES, INCIDENT_SEVERITIES, INCIDENT_TYPES } from '../../workflows/operation';
+import {
+  OPERATION_EVENT_TYPES,
+  OPERATION_KINDS,
+  OPERATION_STATES,
+  PROBLEM_SOURCES,
+  INCIDENT_SEVERITIES,
+  INCIDENT_TYPES,
+} from '../../workflows/operation';
 import { ROLES } from '../../workflows/shared/actor';
 import { EVENT_FORMS } from '../../src/http/web/event-forms';
 
@@ -16,8 +23,12 @@ function files(dir: string, ext: RegExp): string[] {
 }
 
 const read = (p: string) => fs.readFileSync(p, 'utf8');
-const templates = files(path.join(ROOT, 'views'), /\.hbs$/).map(read).join('\n');
-const sources = [...files(path.join(ROOT, 'src'), /\.ts$/), ...files(path.join(ROOT, 'workflows'), /\.ts$/)].map(read).join('\n');
+const templates = files(path.join(ROOT, 'views'), /\.hbs$/)
+  .map(read)
+  .join('\n');
+const sources = [...files(path.join(ROOT, 'src'), /\.ts$/), ...files(path.join(ROOT, 'workflows'), /\.ts$/)]
+  .map(read)
+  .join('\n');
 
 describe('the dictionaries', () => {
   it('zh-CN and en have exactly the same keys', () => {
@@ -29,7 +40,11 @@ describe('the dictionaries', () => {
 
   it('no entry is empty, and placeholders match between the languages', () => {
     for (const key of Object.keys(zhCN)) {
-      expect({ key, zh: zhCN[key].trim().length > 0, en: en[key].trim().length > 0 }).toEqual({ key, zh: true, en: true });
+      expect({ key, zh: zhCN[key].trim().length > 0, en: en[key].trim().length > 0 }).toEqual({
+        key,
+        zh: true,
+        en: true,
+      });
       const holes = (s: string) => [...s.matchAll(/\{(\w+)\}/g)].map((m) => m[1]).sort();
       expect({ key, holes: holes(en[key]) }).toEqual({ key, holes: holes(zhCN[key]) });
     }
@@ -63,7 +78,9 @@ describe('the dictionaries', () => {
   });
 
   it('every refusal the rules can give has a sentence: who-may reasons and problem codes', () => {
-    const reasons = [...sources.matchAll(/\bdeny\('(\w+)'\)|ForbiddenError\([^)]*?,\s*'(\w+)'\)|asAnyOf\([^)]*'(\w+)'\)/g)].map((m) => m[1] ?? m[2] ?? m[3]);
+    const reasons = [
+      ...sources.matchAll(/\bdeny\('(\w+)'\)|ForbiddenError\([^)]*?,\s*'(\w+)'\)|asAnyOf\([^)]*'(\w+)'\)/g),
+    ].map((m) => m[1] ?? m[2] ?? m[3]);
     const problems = [...sources.matchAll(/\bproblem\('(\w+)'/g)].map((m) => m[1]);
     const errorCodes = [...sources.matchAll(/readonly code = '(\w+)'/g)].map((m) => m[1]);
     expect(reasons.length).toBeGreaterThan(8);
@@ -74,7 +91,16 @@ describe('the dictionaries', () => {
   });
 
   it('names every squad kind and every administration outcome in both languages', () => {
-    for (const key of ['squad_kind.street', 'squad_kind.commercial', 'squad_kind.scenic', 'squad_kind.mobile', 'admin.done.user_created', 'admin.done.password_reset', 'problem.group_size', 'problem.last_admin']) {
+    for (const key of [
+      'squad_kind.street',
+      'squad_kind.commercial',
+      'squad_kind.scenic',
+      'squad_kind.mobile',
+      'admin.done.user_created',
+      'admin.done.password_reset',
+      'problem.group_size',
+      'problem.last_admin',
+    ]) {
       expect([key, Boolean(zhCN[key]), Boolean(en[key])]).toEqual([key, true, true]);
     }
   });

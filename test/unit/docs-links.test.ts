@@ -1,6 +1,14 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { DOC_IMAGES_DIR, type DocLink, headingAnchors, isExternal, linksIn, markdownFiles, resolveLink } from '../support/docs-files';
+import {
+  DOC_IMAGES_DIR,
+  type DocLink,
+  headingAnchors,
+  isExternal,
+  linksIn,
+  markdownFiles,
+  resolveLink,
+} from '../support/docs-files';
 import { ROOT } from '../support/spawn';
 
 /**
@@ -17,7 +25,8 @@ function problemOf(link: DocLink): string | null {
   if (!file.startsWith(ROOT + path.sep) && file !== ROOT) return `${where}: outside the repository`;
   if (!fs.existsSync(file)) return `${where}: no such file`;
   if (link.image && path.dirname(file) !== DOC_IMAGES_DIR) return `${where}: images live in docs/images/`;
-  if (anchor !== null && file.endsWith('.md') && !headingAnchors(file).has(anchor)) return `${where}: no heading #${anchor}`;
+  if (anchor !== null && file.endsWith('.md') && !headingAnchors(file).has(anchor))
+    return `${where}: no heading #${anchor}`;
   return null;
 }
 

@@ -1,11 +1,25 @@
 import { type AnyMachineSnapshot, initialTransition, transition } from 'xstate';
-import { type GoodsEvent, type GoodsFacts, type GoodsInput, goodsEventProblems, goodsMachine, goodsStandingProblems, mayGoods } from '../../workflows/goods';
+import {
+  type GoodsEvent,
+  type GoodsFacts,
+  type GoodsInput,
+  goodsEventProblems,
+  goodsMachine,
+  goodsStandingProblems,
+  mayGoods,
+} from '../../workflows/goods';
 import type { Actor } from '../../workflows/shared/actor';
 
 const facts: GoodsFacts = { activeSquadIds: [1, 2, 3, 5], extensionDays: 30 };
 const NOW = '2026-11-10T06:00:00.000Z';
 
-const user = (roles: Actor['roles'], squadId: number | null, userId: number): Actor => ({ kind: 'user', userId, name: `u${userId}`, roles, squadId });
+const user = (roles: Actor['roles'], squadId: number | null, userId: number): Actor => ({
+  kind: 'user',
+  userId,
+  name: `u${userId}`,
+  roles,
+  squadId,
+});
 const waitanLeader = user(['squad_leader'], 1, 11);
 const waitanOfficer = user(['officer'], 1, 12);
 const nanjingLeader = user(['squad_leader'], 2, 21);
@@ -29,7 +43,8 @@ const input = (over: Partial<GoodsInput> = {}): GoodsInput => ({
   ...over,
 });
 
-const ev = (type: string, actor: Actor, payload: Record<string, unknown> = {}): GoodsEvent => ({ type, actor, at: NOW, facts, ...payload }) as unknown as GoodsEvent;
+const ev = (type: string, actor: Actor, payload: Record<string, unknown> = {}): GoodsEvent =>
+  ({ type, actor, at: NOW, facts, ...payload }) as unknown as GoodsEvent;
 
 function start(over: Partial<GoodsInput> = {}) {
   return initialTransition(goodsMachine, input(over))[0] as AnyMachineSnapshot;
@@ -58,14 +73,21 @@ describe('a detained item (R13: 暂扣物品)', () => {
       expect(s.can(ev('RETURN_TO_OWNER', actor, { receivedBy: '王某' }))).toBe(false);
       expect(mayGoods('RETURN_TO_OWNER', actor, s.context).ok).toBe(false);
     }
-    expect(mayGoods('RETURN_TO_OWNER', nanjingLeader, s.context)).toEqual({ ok: false, reason: 'not_custodian_leader' });
+    expect(mayGoods('RETURN_TO_OWNER', nanjingLeader, s.context)).toEqual({
+      ok: false,
+      reason: 'not_custodian_leader',
+    });
   });
 
   it('is confiscated only with a decision reference', () => {
     const s = start();
     expect(s.can(ev('CONFISCATE', waitanLeader, { decisionRef: ' ' }))).toBe(false);
-    expect(goodsEventProblems(s.context, ev('CONFISCATE', waitanLeader, { decisionRef: '' }))).toEqual([{ code: 'required', field: 'decisionRef', rule: 'R13' }]);
-    expect(step(s, ev('CONFISCATE', waitanLeader, { decisionRef: '黄城管罚决字〔2026〕第 118 号' })).value).toBe('confiscated');
+    expect(goodsEventProblems(s.context, ev('CONFISCATE', waitanLeader, { decisionRef: '' }))).toEqual([
+      { code: 'required', field: 'decisionRef', rule: 'R13' },
+    ]);
+    expect(step(s, ev('CONFISCATE', waitanLeader, { decisionRef: '黄城管罚决字〔2026〕第 118 号' })).value).toBe(
+      'confiscated',
+    );
   });
 
   it('goods cannot be disposed of without approval', () => {
@@ -102,11 +124,20 @@ describe('a detained item (R13: 暂扣物品)', () => {
     expect(s.can(at('2026-12-10T06:00:00.000Z'))).toBe(true);
     // … a moment later it may not.
     expect(s.can(at('2026-12-10T06:00:00.001Z'))).toBe(false);
-    expect(goodsEventProblems(s.context, at('2026-12-11T00:00:00.000Z'))).toEqual([{ code: 'limit_passed', field: 'dueAt', rule: 'R13' }]);
-    expect(goodsStandingProblems(s.context, 'EXTEND', '2026-12-11T00:00:00.000Z')).toEqual([{ code: 'limit_passed', field: 'dueAt', rule: 'R13' }]);
+    expect(goodsEventProblems(s.context, at('2026-12-11T00:00:00.000Z'))).toEqual([
+      { code: 'limit_passed', field: 'dueAt', rule: 'R13' },
+    ]);
+    expect(goodsStandingProblems(s.context, 'EXTEND', '2026-12-11T00:00:00.000Z')).toEqual([
+      { code: 'limit_passed', field: 'dueAt', rule: 'R13' },
+    ]);
     expect(goodsStandingProblems(s.context, 'EXTEND', NOW)).toEqual([]);
     // Other steps are not refused by the limit: goods past it must still be returned, confiscated or disposed of.
-    expect(s.can({ ...ev('RETURN_TO_OWNER', waitanLeader, { receivedBy: '王某' }), at: '2026-12-11T00:00:00.000Z' } as GoodsEvent)).toBe(true);
+    expect(
+      s.can({
+        ...ev('RETURN_TO_OWNER', waitanLeader, { receivedBy: '王某' }),
+        at: '2026-12-11T00:00:00.000Z',
+      } as GoodsEvent),
+    ).toBe(true);
   });
 
   it('perishable goods are never extended: they are kept only their short limit', () => {
@@ -137,7 +168,10 @@ describe('a detained item (R13: 暂扣物品)', () => {
     expect(mayGoods('APPROVE_DISPOSAL', both, s.context)).toEqual({ ok: false, reason: 'own_registration' });
     expect(mayGoods('EXTEND', both, s.context)).toEqual({ ok: false, reason: 'own_registration' });
     expect(s.can(ev('APPROVE_DISPOSAL', duty, { method: 'destroyed', reason: '破损' }))).toBe(true);
-    const approved = step(start({ registeredBy: 99 }), ev('APPROVE_DISPOSAL', both, { method: 'destroyed', reason: '破损' }));
+    const approved = step(
+      start({ registeredBy: 99 }),
+      ev('APPROVE_DISPOSAL', both, { method: 'destroyed', reason: '破损' }),
+    );
     expect(mayGoods('DISPOSE', both, approved.context)).toEqual({ ok: false, reason: 'own_disposal_approval' });
     expect(approved.can(ev('DISPOSE', user(['squad_leader'], 1, 13), { method: 'destroyed' }))).toBe(true);
   });

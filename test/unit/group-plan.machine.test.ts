@@ -14,13 +14,24 @@ import type { Actor } from '../../workflows/shared/actor';
 
 // Group north is squads 1–4 (1 = waitan); 5 is yuyuan (oldcity).
 const NORTH = [1, 2, 3, 4];
-const facts: GroupPlanFacts = { memberSquadIds: NORTH, linkableOperationIds: [70], timeZone: 'Asia/Shanghai', limits: { minOperations: 2 } };
+const facts: GroupPlanFacts = {
+  memberSquadIds: NORTH,
+  linkableOperationIds: [70],
+  timeZone: 'Asia/Shanghai',
+  limits: { minOperations: 2 },
+};
 /** December 2026 starts at midnight Shanghai time. */
 const DUE = '2026-11-30T16:00:00.000Z';
 const BEFORE = '2026-11-20T01:00:00.000Z';
 const AFTER = '2026-12-03T01:00:00.000Z';
 
-const user = (roles: Actor['roles'], squadId: number | null, userId: number): Actor => ({ kind: 'user', userId, name: `u${userId}`, roles, squadId });
+const user = (roles: Actor['roles'], squadId: number | null, userId: number): Actor => ({
+  kind: 'user',
+  userId,
+  name: `u${userId}`,
+  roles,
+  squadId,
+});
 const waitanLeader = user(['squad_leader'], 1, 11);
 const waitanOfficer = user(['officer'], 1, 12);
 const bundLeader = user(['squad_leader'], 4, 41);
@@ -45,8 +56,13 @@ const content = (over: Partial<GroupPlanContent> = {}): GroupPlanContent => ({
   ...over,
 });
 
-const ev = (type: string, actor: Actor, payload: Record<string, unknown> = {}, at = BEFORE, f = facts): GroupPlanEvent =>
-  ({ type, actor, at, facts: f, ...payload }) as unknown as GroupPlanEvent;
+const ev = (
+  type: string,
+  actor: Actor,
+  payload: Record<string, unknown> = {},
+  at = BEFORE,
+  f = facts,
+): GroupPlanEvent => ({ type, actor, at, facts: f, ...payload }) as unknown as GroupPlanEvent;
 
 const draft = (c = content()) =>
   initialTransition(groupPlanMachine, { groupId: 1, month: '2026-12', dueAt: DUE, content: c, createdBy: 11 })[0];
@@ -54,7 +70,10 @@ const draft = (c = content()) =>
 function run(steps: GroupPlanEvent[], c = content()): AnyMachineSnapshot {
   let s = draft(c);
   for (const e of steps) {
-    if (!s.can(e)) throw new Error(`${e.type} refused in ${String(s.value)}: ${JSON.stringify(groupPlanEventProblems(s.context, e))}`);
+    if (!s.can(e))
+      throw new Error(
+        `${e.type} refused in ${String(s.value)}: ${JSON.stringify(groupPlanEventProblems(s.context, e))}`,
+      );
     [s] = transition(groupPlanMachine, s, e);
   }
   return s;
@@ -70,7 +89,8 @@ describe('drafting and filing the monthly plan (R5)', () => {
   it('any squad leader of the group drafts it; an officer, another group’s leader or a manager does not', () => {
     expect(mayCreateGroupPlan(waitanLeader, NORTH).ok).toBe(true);
     expect(mayCreateGroupPlan(bundLeader, NORTH).ok).toBe(true);
-    for (const who of [waitanOfficer, yuyuanLeader, duty]) expect(mayCreateGroupPlan(who, NORTH)).toEqual({ ok: false, reason: 'not_group_leader' });
+    for (const who of [waitanOfficer, yuyuanLeader, duty])
+      expect(mayCreateGroupPlan(who, NORTH)).toEqual({ ok: false, reason: 'not_group_leader' });
   });
 
   it('a leader of another member squad edits and files the plan the first one drafted', () => {
@@ -88,13 +108,37 @@ describe('drafting and filing the monthly plan (R5)', () => {
 
   it.each([
     ['without a target', content({ targets: ['  '] }), 'required'],
-    ['with one planned operation only (R6: at least two a month)', content({ operations: [line()] }), 'too_few_planned_operations'],
-    ['with an operation on a day of another month', content({ operations: [line(), line({ date: '2027-01-02' })] }), 'date_outside_month'],
-    ['with an operation led by a squad outside the group', content({ operations: [line(), line({ leadSquadId: 5 })] }), 'lead_not_in_group'],
-    ['with an operation without a lead squad', content({ operations: [line(), line({ leadSquadId: null })] }), 'required'],
+    [
+      'with one planned operation only (R6: at least two a month)',
+      content({ operations: [line()] }),
+      'too_few_planned_operations',
+    ],
+    [
+      'with an operation on a day of another month',
+      content({ operations: [line(), line({ date: '2027-01-02' })] }),
+      'date_outside_month',
+    ],
+    [
+      'with an operation led by a squad outside the group',
+      content({ operations: [line(), line({ leadSquadId: 5 })] }),
+      'lead_not_in_group',
+    ],
+    [
+      'with an operation without a lead squad',
+      content({ operations: [line(), line({ leadSquadId: null })] }),
+      'required',
+    ],
     ['with an untitled operation', content({ operations: [line(), line({ title: ' ' })] }), 'required'],
-    ['linked to an operation that is not the group’s', content({ operations: [line(), line({ operationId: 71 })] }), 'operation_not_of_group'],
-    ['linking one operation twice', content({ operations: [line({ operationId: 70 }), line({ operationId: 70 })] }), 'operation_linked_twice'],
+    [
+      'linked to an operation that is not the group’s',
+      content({ operations: [line(), line({ operationId: 71 })] }),
+      'operation_not_of_group',
+    ],
+    [
+      'linking one operation twice',
+      content({ operations: [line({ operationId: 70 }), line({ operationId: 70 })] }),
+      'operation_linked_twice',
+    ],
   ])('a plan %s cannot be filed', (_label, c, code) => {
     const s = draft(c);
     const e = ev('FILE', waitanLeader);
@@ -106,7 +150,12 @@ describe('drafting and filing the monthly plan (R5)', () => {
     const s = draft(content({ operations: [line({ leadSquadId: 5 })] }));
     expect(groupPlanEventProblems(s.context, ev('FILE', waitanLeader))).toEqual(
       expect.arrayContaining([
-        expect.objectContaining({ code: 'too_few_planned_operations', field: 'operations', rule: 'R6', params: { min: 2, actual: 1 } }),
+        expect.objectContaining({
+          code: 'too_few_planned_operations',
+          field: 'operations',
+          rule: 'R6',
+          params: { min: 2, actual: 1 },
+        }),
         expect.objectContaining({ code: 'lead_not_in_group', field: 'operations.0.leadSquad', rule: 'R3' }),
       ]),
     );
@@ -114,8 +163,12 @@ describe('drafting and filing the monthly plan (R5)', () => {
 
   it('a draft may be incomplete but not wrong', () => {
     const s = draft(content({ targets: [], operations: [] }));
-    expect(s.can(ev('EDIT_PLAN', waitanLeader, { content: content({ targets: [], operations: [line({ date: '' })] }) }))).toBe(true);
-    expect(codes(s, ev('EDIT_PLAN', waitanLeader, { content: content({ operations: [line({ date: '2026-11-30' })] }) }))).toEqual(['date_outside_month']);
+    expect(
+      s.can(ev('EDIT_PLAN', waitanLeader, { content: content({ targets: [], operations: [line({ date: '' })] }) })),
+    ).toBe(true);
+    expect(
+      codes(s, ev('EDIT_PLAN', waitanLeader, { content: content({ operations: [line({ date: '2026-11-30' })] }) })),
+    ).toEqual(['date_outside_month']);
   });
 
   it('an officer or another group’s leader cannot edit or file it', () => {
@@ -151,8 +204,17 @@ describe('returning a filed plan (the Duty Command Section)', () => {
     for (const manager of [duty, commander]) {
       const returned = run([ev('FILE', waitanLeader), ev('RETURN', manager, { reason: '目标不具体' })]);
       expect(returned.value).toBe('draft');
-      expect(returned.context).toMatchObject({ returnCount: 1, lastReturnReason: '目标不具体', returnedBy: manager.userId, filedAt: null });
-      const again = run([ev('FILE', waitanLeader), ev('RETURN', manager, { reason: '目标不具体' }), ev('FILE', waitanLeader, {}, AFTER)]);
+      expect(returned.context).toMatchObject({
+        returnCount: 1,
+        lastReturnReason: '目标不具体',
+        returnedBy: manager.userId,
+        filedAt: null,
+      });
+      const again = run([
+        ev('FILE', waitanLeader),
+        ev('RETURN', manager, { reason: '目标不具体' }),
+        ev('FILE', waitanLeader, {}, AFTER),
+      ]);
       expect(again.value).toBe('filed');
       // Lateness is judged on the first filing: a return by HQ does not make the group late.
       expect(again.context).toMatchObject({ filedLate: false, firstFiledAt: BEFORE, filedAt: AFTER });
@@ -174,7 +236,9 @@ describe('returning a filed plan (the Duty Command Section)', () => {
     const [filed, filing] = transition(groupPlanMachine, draft(), ev('FILE', waitanLeader));
     expect(filing).toContainEqual(expect.objectContaining({ type: 'notify', params: { topic: 'group_plan.filed' } }));
     const [, returning] = transition(groupPlanMachine, filed, ev('RETURN', duty, { reason: 'x' }));
-    expect(returning).toContainEqual(expect.objectContaining({ type: 'notify', params: { topic: 'group_plan.returned' } }));
+    expect(returning).toContainEqual(
+      expect.objectContaining({ type: 'notify', params: { topic: 'group_plan.returned' } }),
+    );
   });
 });
 

@@ -11,11 +11,22 @@ import {
   mayReportProblem,
   reboundOriginsOf,
 } from '../../workflows/hard-problem';
-import { borderNoticeMachine, maySendNotice, noticeReportProblems, type BorderNoticeEvent } from '../../workflows/border-notice';
+import {
+  borderNoticeMachine,
+  maySendNotice,
+  noticeReportProblems,
+  type BorderNoticeEvent,
+} from '../../workflows/border-notice';
 import type { Actor } from '../../workflows/shared/actor';
 
 const NOW = '2026-11-10T06:00:00.000Z';
-const user = (roles: Actor['roles'], squadId: number | null, userId: number): Actor => ({ kind: 'user', userId, name: `u${userId}`, roles, squadId });
+const user = (roles: Actor['roles'], squadId: number | null, userId: number): Actor => ({
+  kind: 'user',
+  userId,
+  name: `u${userId}`,
+  roles,
+  squadId,
+});
 const waitanLeader = user(['squad_leader'], 1, 11);
 const waitanOfficer = user(['officer'], 1, 12);
 const nanjingLeader = user(['squad_leader'], 2, 21);
@@ -37,19 +48,32 @@ const report = (over: Partial<ProblemReport> = {}): ProblemReport => ({
   ...over,
 });
 const noFacts: HardProblemFacts = { mergeTarget: null };
-const ev = (type: string, actor: Actor, payload: Record<string, unknown> = {}, facts: HardProblemFacts = noFacts, at = NOW): HardProblemEvent =>
-  ({ type, actor, at, facts, ...payload }) as unknown as HardProblemEvent;
+const ev = (
+  type: string,
+  actor: Actor,
+  payload: Record<string, unknown> = {},
+  facts: HardProblemFacts = noFacts,
+  at = NOW,
+): HardProblemEvent => ({ type, actor, at, facts, ...payload }) as unknown as HardProblemEvent;
 
-const reported = (r = report()) => initialTransition(hardProblemMachine, { report: r, reportedBy: 12, reportedAt: NOW, fromNoticeId: null })[0];
+const reported = (r = report()) =>
+  initialTransition(hardProblemMachine, { report: r, reportedBy: 12, reportedAt: NOW, fromNoticeId: null })[0];
 const step = (s: AnyMachineSnapshot, e: HardProblemEvent) => transition(hardProblemMachine, s, e)[0];
 const open = (r = report()) => step(reported(r), ev('ACCEPT', waitanLeader));
 const resolved = (r = report()) => step(open(r), ev('RESOLVE', waitanLeader, { note: '已清' }));
 
 describe('hard problem machine (SPEC §3.4)', () => {
   it('a new report waits in `reported` and announces itself', () => {
-    const [s, actions] = initialTransition(hardProblemMachine, { report: report(), reportedBy: 12, reportedAt: NOW, fromNoticeId: null });
+    const [s, actions] = initialTransition(hardProblemMachine, {
+      report: report(),
+      reportedBy: 12,
+      reportedAt: NOW,
+      fromNoticeId: null,
+    });
     expect(s.value).toBe('reported');
-    expect(actions.filter((a) => a.type === 'notify').map((a) => (a.params as { topic: string }).topic)).toEqual(['problem.reported']);
+    expect(actions.filter((a) => a.type === 'notify').map((a) => (a.params as { topic: string }).topic)).toEqual([
+      'problem.reported',
+    ]);
   });
 
   it('only a squad at the border or a manager accepts', () => {
@@ -63,7 +87,10 @@ describe('hard problem machine (SPEC §3.4)', () => {
   });
 
   it('a merged problem cannot be accepted, and points at the survivor', () => {
-    const merged = step(reported(), ev('MERGE', waitanLeader, { intoId: 7 }, { mergeTarget: { id: 7, state: 'open' } }));
+    const merged = step(
+      reported(),
+      ev('MERGE', waitanLeader, { intoId: 7 }, { mergeTarget: { id: 7, state: 'open' } }),
+    );
     expect(merged.value).toBe('merged');
     expect(merged.context.mergedIntoId).toBe(7);
     expect(merged.can(ev('ACCEPT', waitanLeader))).toBe(false);
@@ -72,8 +99,12 @@ describe('hard problem machine (SPEC §3.4)', () => {
 
   it('nothing merges into an unknown or a merged problem', () => {
     expect(reported().can(ev('MERGE', waitanLeader, { intoId: 7 }, { mergeTarget: null }))).toBe(false);
-    expect(reported().can(ev('MERGE', waitanLeader, { intoId: 7 }, { mergeTarget: { id: 7, state: 'merged' } }))).toBe(false);
-    expect(reported().can(ev('MERGE', waitanLeader, { intoId: 7 }, { mergeTarget: { id: 7, state: 'resolved' } }))).toBe(true);
+    expect(reported().can(ev('MERGE', waitanLeader, { intoId: 7 }, { mergeTarget: { id: 7, state: 'merged' } }))).toBe(
+      false,
+    );
+    expect(
+      reported().can(ev('MERGE', waitanLeader, { intoId: 7 }, { mergeTarget: { id: 7, state: 'resolved' } })),
+    ).toBe(true);
   });
 
   it('an open problem is resolved with a note, never without', () => {
@@ -95,7 +126,10 @@ describe('hard problem machine (SPEC §3.4)', () => {
     let s = step(resolved(), ev('REBOUND', inspector, { origin: 'inspector', note: '夜查回潮' }));
     expect(s.value).toBe('open');
     expect(s.context.repeatCount).toBe(1);
-    s = step(step(s, ev('RESOLVE', waitanLeader, { note: '再次整治' })), ev('REBOUND', waitanOfficer, { origin: 'holding', note: '固守中回潮' }));
+    s = step(
+      step(s, ev('RESOLVE', waitanLeader, { note: '再次整治' })),
+      ev('REBOUND', waitanOfficer, { origin: 'holding', note: '固守中回潮' }),
+    );
     expect(s.value).toBe('open');
     expect(s.context.repeatCount).toBe(2);
     expect(s.context.rebounds.map((r) => r.origin)).toEqual(['inspector', 'holding']);
@@ -116,9 +150,16 @@ describe('hard problem machine (SPEC §3.4)', () => {
     expect(origins(duty)).toEqual(['complaint']);
     expect(origins(feed)).toEqual(['complaint']);
     expect(origins(yuyuanLeader)).toEqual([]);
-    for (const [actor, origin] of [[waitanOfficer, 'inspector'], [nanjingLeader, 'complaint'], [duty, 'inspector'], [inspector, 'holding']] as const) {
+    for (const [actor, origin] of [
+      [waitanOfficer, 'inspector'],
+      [nanjingLeader, 'complaint'],
+      [duty, 'inspector'],
+      [inspector, 'holding'],
+    ] as const) {
       expect(resolved().can(ev('REBOUND', actor, { origin, note: '回潮' }))).toBe(false);
-      expect(hardProblemEventProblems(resolved().context, ev('REBOUND', actor, { origin, note: '回潮' }))).toEqual([expect.objectContaining({ code: 'rebound_origin_not_yours', field: 'origin' })]);
+      expect(hardProblemEventProblems(resolved().context, ev('REBOUND', actor, { origin, note: '回潮' }))).toEqual([
+        expect.objectContaining({ code: 'rebound_origin_not_yours', field: 'origin' }),
+      ]);
     }
   });
 
@@ -132,7 +173,8 @@ describe('hard problem machine (SPEC §3.4)', () => {
 
   it('only a hotline problem gets a call-back, after resolution and never before it or in the future', () => {
     const hotline = resolved(report({ source: 'hotline_12319', complainant: '王先生' }));
-    const called = (over: Record<string, unknown>) => ev('RECORD_CALLBACK', waitanLeader, { caller: '李队', calledAt: NOW, outcome: 'satisfied', ...over });
+    const called = (over: Record<string, unknown>) =>
+      ev('RECORD_CALLBACK', waitanLeader, { caller: '李队', calledAt: NOW, outcome: 'satisfied', ...over });
     expect(hotline.can(called({}))).toBe(true);
     expect(hotline.can(called({ calledAt: '2026-11-11T06:00:00.000Z' }))).toBe(false);
     expect(hotline.can(called({ calledAt: '2026-11-09T06:00:00.000Z' }))).toBe(false);
@@ -140,7 +182,9 @@ describe('hard problem machine (SPEC §3.4)', () => {
     expect(open(report({ source: 'hotline_12319' })).can(called({}))).toBe(false);
     const s = step(hotline, called({ outcome: 'dissatisfied', note: '嫌慢' }));
     expect(s.value).toBe('resolved');
-    expect(s.context.callbacks).toEqual([{ caller: '李队', calledAt: NOW, outcome: 'dissatisfied', note: '嫌慢', recordedBy: 11 }]);
+    expect(s.context.callbacks).toEqual([
+      { caller: '李队', calledAt: NOW, outcome: 'dissatisfied', note: '嫌慢', recordedBy: 11 },
+    ]);
   });
 
   it('the hotline feed reports hotline complaints only; field staff and managers report from any source', () => {
@@ -155,24 +199,47 @@ describe('stored hard-problem snapshots of an older machine version', () => {
   it('a version 1 snapshot (resolutions without their operation) is migrated to the current version and driven on', () => {
     expect(HARD_PROBLEM_MACHINE_VERSION).toBe(2);
     // As version 1 stored it: a resolved problem whose resolution does not say what resolved it.
-    const current = hardProblemMachine.getPersistedSnapshot(resolved()) as unknown as { context: { resolutions: Array<Record<string, unknown>> } };
-    const v1 = { ...current, context: { ...current.context, resolutions: current.context.resolutions.map(({ operationId: _dropped, ...r }) => r) } };
+    const current = hardProblemMachine.getPersistedSnapshot(resolved()) as unknown as {
+      context: { resolutions: Array<Record<string, unknown>> };
+    };
+    const v1 = {
+      ...current,
+      context: {
+        ...current.context,
+        resolutions: current.context.resolutions.map(({ operationId: _dropped, ...r }) => r),
+      },
+    };
     expect(v1.context.resolutions[0]).not.toHaveProperty('operationId');
     const migrated = HARD_PROBLEM_SNAPSHOT_MIGRATIONS[1](JSON.parse(JSON.stringify(v1)));
-    const restored = createActor(hardProblemMachine as AnyStateMachine, { snapshot: migrated }).getSnapshot() as AnyMachineSnapshot;
+    const restored = createActor(hardProblemMachine as AnyStateMachine, {
+      snapshot: migrated,
+    }).getSnapshot() as AnyMachineSnapshot;
     expect(restored.status).toBe('active');
     expect(restored.value).toBe('resolved');
     expect(restored.context.resolutions).toEqual([{ note: '已清', at: NOW, by: 11, operationId: null }]);
-    const later = step(step(restored, ev('REBOUND', inspector, { origin: 'inspector', note: '回潮' })), ev('RESOLVE', waitanLeader, { note: '再次整治', operationId: 7 }));
+    const later = step(
+      step(restored, ev('REBOUND', inspector, { origin: 'inspector', note: '回潮' })),
+      ev('RESOLVE', waitanLeader, { note: '再次整治', operationId: 7 }),
+    );
     expect(later.value).toBe('resolved');
     expect(later.context.resolutions.map((r: { operationId: number | null }) => r.operationId)).toEqual([null, 7]);
   });
 });
 
 describe('border notice machine (R8)', () => {
-  const input = { report: { location: '九江路口', what: '流动摊贩在两中队间流窜', squadIds: [1, 2], seenAt: NOW }, senderSquadId: 1, groupId: 1, sentBy: 12 };
+  const input = {
+    report: { location: '九江路口', what: '流动摊贩在两中队间流窜', squadIds: [1, 2], seenAt: NOW },
+    senderSquadId: 1,
+    groupId: 1,
+    sentBy: 12,
+  };
   const sent = () => initialTransition(borderNoticeMachine, input)[0];
-  const nev = (type: string, actor: Actor, payload: Record<string, unknown> = {}, members = [1, 2, 3, 4]): BorderNoticeEvent =>
+  const nev = (
+    type: string,
+    actor: Actor,
+    payload: Record<string, unknown> = {},
+    members = [1, 2, 3, 4],
+  ): BorderNoticeEvent =>
     ({ type, actor, at: NOW, facts: { memberSquadIds: members }, ...payload }) as unknown as BorderNoticeEvent;
 
   it('an officer or a squad leader with a squad sends a notice; a duty officer without one does not', () => {
@@ -182,7 +249,8 @@ describe('border notice machine (R8)', () => {
   });
 
   it('a border has two squads at least, the sender’s among them, and the sighting is not in the future', () => {
-    const problems = (over: Partial<typeof input.report>) => noticeReportProblems({ ...input.report, ...over }, 1, [1, 2, 3, 5], NOW).map((p) => p.code);
+    const problems = (over: Partial<typeof input.report>) =>
+      noticeReportProblems({ ...input.report, ...over }, 1, [1, 2, 3, 5], NOW).map((p) => p.code);
     expect(problems({})).toEqual([]);
     expect(problems({ squadIds: [1] })).toEqual(['border_needs_two_squads']);
     expect(problems({ squadIds: [2, 3] })).toEqual(['own_squad_not_at_border']);
@@ -197,6 +265,8 @@ describe('border notice machine (R8)', () => {
     const plan = transition(borderNoticeMachine, sent(), nev('TO_PLAN', waitanLeader, { operationId: 8 }))[0];
     expect([plan.value, plan.context.operationId]).toEqual(['became_plan', 8]);
     expect(sent().can(nev('CLOSE', waitanLeader, { reason: '' }))).toBe(false);
-    expect(transition(borderNoticeMachine, sent(), nev('CLOSE', waitanLeader, { reason: '已自行处置' }))[0].value).toBe('closed');
+    expect(transition(borderNoticeMachine, sent(), nev('CLOSE', waitanLeader, { reason: '已自行处置' }))[0].value).toBe(
+      'closed',
+    );
   });
 });

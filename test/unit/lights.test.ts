@@ -21,7 +21,10 @@ describe('months in the brigade’s time zone', () => {
   });
 
   it('a month starts at midnight Shanghai time and the next begins where it ends; years wrap', () => {
-    expect(monthBounds('2026-12', 'Asia/Shanghai')).toEqual({ start: new Date('2026-11-30T16:00:00Z'), end: new Date('2026-12-31T16:00:00Z') });
+    expect(monthBounds('2026-12', 'Asia/Shanghai')).toEqual({
+      start: new Date('2026-11-30T16:00:00Z'),
+      end: new Date('2026-12-31T16:00:00Z'),
+    });
     expect(addMonths('2026-12', 1)).toBe('2027-01');
     expect(addMonths('2026-01', -1)).toBe('2025-12');
   });

@@ -1,9 +1,34 @@
-import { type AnyMachineSnapshot, type AnyStateMachine, type AnyStateNode, initialTransition, transition } from 'xstate';
+import {
+  type AnyMachineSnapshot,
+  type AnyStateMachine,
+  type AnyStateNode,
+  initialTransition,
+  transition,
+} from 'xstate';
 import { acceptedEvents, statesTaking } from '../../src/engine/engine';
 import { machineDot, machineGraph } from '../../src/http/web/state-diagram';
-import { BORDER_NOTICE_WHAT, BORDER_NOTICE_WHO, borderNoticeMachine, borderNoticeRules } from '../../workflows/border-notice';
-import { CASE_TRANSFER_WHAT, CASE_TRANSFER_WHO, caseTransferMachine, caseTransferRules } from '../../workflows/case-transfer';
-import { type GoodsEvent, type GoodsInput, GOODS_WHAT, GOODS_WHO, goodsEventProblems, goodsMachine, goodsRules, mayGoods } from '../../workflows/goods';
+import {
+  BORDER_NOTICE_WHAT,
+  BORDER_NOTICE_WHO,
+  borderNoticeMachine,
+  borderNoticeRules,
+} from '../../workflows/border-notice';
+import {
+  CASE_TRANSFER_WHAT,
+  CASE_TRANSFER_WHO,
+  caseTransferMachine,
+  caseTransferRules,
+} from '../../workflows/case-transfer';
+import {
+  type GoodsEvent,
+  type GoodsInput,
+  GOODS_WHAT,
+  GOODS_WHO,
+  goodsEventProblems,
+  goodsMachine,
+  goodsRules,
+  mayGoods,
+} from '../../workflows/goods';
 import { GROUP_PLAN_WHAT, GROUP_PLAN_WHO, groupPlanMachine, groupPlanRules } from '../../workflows/group-plan';
 import {
   type HardProblemEvent,
@@ -41,20 +66,57 @@ const MACHINES: Array<{
   what: Record<string, { types: readonly string[] }>;
   rulesOf: (type: string, state: string) => string[];
 }> = [
-  { name: 'operation', machine: operationMachine, who: OPERATION_WHO, what: OPERATION_WHAT, rulesOf: (t, s) => operationRules(t as OperationEventType, s as OperationState) },
-  { name: 'hard problem', machine: hardProblemMachine, who: HARD_PROBLEM_WHO, what: HARD_PROBLEM_WHAT, rulesOf: (t) => hardProblemRules(t as never) },
-  { name: 'border notice', machine: borderNoticeMachine, who: BORDER_NOTICE_WHO, what: BORDER_NOTICE_WHAT, rulesOf: (t) => borderNoticeRules(t as never) },
-  { name: 'case transfer', machine: caseTransferMachine, who: CASE_TRANSFER_WHO, what: CASE_TRANSFER_WHAT, rulesOf: (t) => caseTransferRules(t as never) },
+  {
+    name: 'operation',
+    machine: operationMachine,
+    who: OPERATION_WHO,
+    what: OPERATION_WHAT,
+    rulesOf: (t, s) => operationRules(t as OperationEventType, s as OperationState),
+  },
+  {
+    name: 'hard problem',
+    machine: hardProblemMachine,
+    who: HARD_PROBLEM_WHO,
+    what: HARD_PROBLEM_WHAT,
+    rulesOf: (t) => hardProblemRules(t as never),
+  },
+  {
+    name: 'border notice',
+    machine: borderNoticeMachine,
+    who: BORDER_NOTICE_WHO,
+    what: BORDER_NOTICE_WHAT,
+    rulesOf: (t) => borderNoticeRules(t as never),
+  },
+  {
+    name: 'case transfer',
+    machine: caseTransferMachine,
+    who: CASE_TRANSFER_WHO,
+    what: CASE_TRANSFER_WHAT,
+    rulesOf: (t) => caseTransferRules(t as never),
+  },
   { name: 'goods', machine: goodsMachine, who: GOODS_WHO, what: GOODS_WHAT, rulesOf: (t) => goodsRules(t as never) },
-  { name: 'group plan', machine: groupPlanMachine, who: GROUP_PLAN_WHO, what: GROUP_PLAN_WHAT, rulesOf: (t) => groupPlanRules(t as never) },
-  { name: 'meeting', machine: meetingMachine, who: MEETING_WHO, what: MEETING_WHAT, rulesOf: (t) => meetingRules(t as never) },
+  {
+    name: 'group plan',
+    machine: groupPlanMachine,
+    who: GROUP_PLAN_WHO,
+    what: GROUP_PLAN_WHAT,
+    rulesOf: (t) => groupPlanRules(t as never),
+  },
+  {
+    name: 'meeting',
+    machine: meetingMachine,
+    who: MEETING_WHO,
+    what: MEETING_WHAT,
+    rulesOf: (t) => meetingRules(t as never),
+  },
 ];
 
 /** Every transition of a machine: the state it leaves, the event, and the guard as the machine's definition holds it. */
 function transitionsOf(machine: AnyStateMachine): Array<{ state: string; event: string; guard: unknown }> {
   const out: Array<{ state: string; event: string; guard: unknown }> = [];
   for (const [state, node] of Object.entries(machine.root.states) as Array<[string, AnyStateNode]>) {
-    for (const [event, transitions] of Object.entries(node.on)) for (const tr of transitions) out.push({ state, event, guard: tr.guard });
+    for (const [event, transitions] of Object.entries(node.on))
+      for (const tr of transitions) out.push({ state, event, guard: tr.guard });
   }
   return out;
 }
@@ -87,7 +149,8 @@ describe.each(MACHINES)('the $name machine names its rules', ({ machine, who, wh
     for (const { event, guard } of transitions) {
       for (const name of ruleNames(guard)!) {
         used.add(name);
-        if (name in what) expect({ name, event, judges: what[name].types.includes(event) }).toEqual({ name, event, judges: true });
+        if (name in what)
+          expect({ name, event, judges: what[name].types.includes(event) }).toEqual({ name, event, judges: true });
       }
     }
     expect([...used].sort()).toEqual([...Object.keys(who), ...Object.keys(what)].sort());
@@ -96,7 +159,10 @@ describe.each(MACHINES)('the $name machine names its rules', ({ machine, who, wh
   it('the engine reads the events of each state through the public API, as the machine defines them', () => {
     for (const [state, node] of Object.entries(machine.root.states) as Array<[string, AnyStateNode]>) {
       const snapshot = machine.resolveState({ value: state, context: {} as never });
-      expect({ state, events: acceptedEvents(snapshot).sort() }).toEqual({ state, events: Object.keys(node.config.on ?? {}).sort() });
+      expect({ state, events: acceptedEvents(snapshot).sort() }).toEqual({
+        state,
+        events: Object.keys(node.config.on ?? {}).sort(),
+      });
       for (const type of Object.keys(node.config.on ?? {})) expect(statesTaking(machine, type)).toContain(state);
     }
     // An event no state takes (even a name every object has) is taken nowhere.
@@ -117,9 +183,18 @@ describe.each(MACHINES)('the $name machine names its rules', ({ machine, who, wh
 
 /** One named guard of `machine`, asked alone (as XState asks it inside the transition's `and`). */
 const guard = (machine: AnyStateMachine, name: string, s: AnyMachineSnapshot, event: unknown): boolean =>
-  (machine.implementations.guards[name] as (args: { context: unknown; event: unknown }, params: unknown) => boolean)({ context: s.context, event }, undefined);
+  (machine.implementations.guards[name] as (args: { context: unknown; event: unknown }, params: unknown) => boolean)(
+    { context: s.context, event },
+    undefined,
+  );
 
-const user = (roles: Actor['roles'], squadId: number | null, userId: number): Actor => ({ kind: 'user', userId, name: `u${userId}`, roles, squadId });
+const user = (roles: Actor['roles'], squadId: number | null, userId: number): Actor => ({
+  kind: 'user',
+  userId,
+  name: `u${userId}`,
+  roles,
+  squadId,
+});
 const waitanLeader = user(['squad_leader'], 1, 11);
 const nanjingLeader = user(['squad_leader'], 2, 21);
 const yuyuanLeader = user(['squad_leader'], 5, 51);
@@ -134,7 +209,16 @@ describe('the operation’s named rules refuse and allow exactly as its rule fun
     activeSquadIds: [1, 2, 3, 4, 5],
     groupSquadIds: [1, 2, 3, 4],
     timeZone: 'Asia/Shanghai',
-    limits: { minHours: 4, minSquads: 2, holdingDaysMin: 1, holdingDaysMax: 30, lateEntryHours: 12, earlyStartHours: 3, minCoverage: 0.8, requiredSections: PLAN_SECTIONS },
+    limits: {
+      minHours: 4,
+      minSquads: 2,
+      holdingDaysMin: 1,
+      holdingDaysMax: 30,
+      lateEntryHours: 12,
+      earlyStartHours: 3,
+      minCoverage: 0.8,
+      requiredSections: PLAN_SECTIONS,
+    },
   };
   const plan: OperationPlan = {
     kind: 'regular',
@@ -160,7 +244,8 @@ describe('the operation’s named rules refuse and allow exactly as its rule fun
     goodsArrangements: '外滩中队登记保管',
     holdingPlan: '每日固守两个岗点',
   };
-  const ev = (type: string, actor: Actor, payload: Record<string, unknown> = {}, at = NOW) => ({ type, actor, at, facts, ...payload }) as unknown as OperationEvent;
+  const ev = (type: string, actor: Actor, payload: Record<string, unknown> = {}, at = NOW) =>
+    ({ type, actor, at, facts, ...payload }) as unknown as OperationEvent;
   const draft = () => initialTransition(operationMachine, { plan, createdBy: 11 })[0];
   const filed = () => transition(operationMachine, draft(), ev('FILE', waitanLeader))[0];
   const approved = () => transition(operationMachine, filed(), ev('APPROVE', duty, {}, later(1)))[0];
@@ -168,7 +253,10 @@ describe('the operation’s named rules refuse and allow exactly as its rule fun
   it('isLeadSquadLeader: the lead squad’s leader files; another squad’s leader is refused with the 403’s reason', () => {
     expect(guard(operationMachine, 'isLeadSquadLeader', draft(), ev('FILE', waitanLeader))).toBe(true);
     expect(guard(operationMachine, 'isLeadSquadLeader', draft(), ev('FILE', nanjingLeader))).toBe(false);
-    expect(mayOperation('FILE', nanjingLeader, draft().context, 'draft')).toEqual({ ok: false, reason: 'not_lead_squad_leader' });
+    expect(mayOperation('FILE', nanjingLeader, draft().context, 'draft')).toEqual({
+      ok: false,
+      reason: 'not_lead_squad_leader',
+    });
     // The system is refused as before: not a person.
     expect(mayOperation('FILE', SYSTEM_ACTOR, draft().context, 'draft')).toEqual({ ok: false, reason: 'users_only' });
   });
@@ -184,11 +272,16 @@ describe('the operation’s named rules refuse and allow exactly as its rule fun
   });
 
   it('planFitToFile: a plan with one squad is refused with the problems filing names (422)', () => {
-    const one = initialTransition(operationMachine, { plan: { ...plan, squadIds: [1], forces: [plan.forces[0]] }, createdBy: 11 })[0];
+    const one = initialTransition(operationMachine, {
+      plan: { ...plan, squadIds: [1], forces: [plan.forces[0]] },
+      createdBy: 11,
+    })[0];
     const e = ev('FILE', waitanLeader);
     expect(guard(operationMachine, 'isLeadSquadLeader', one, e)).toBe(true);
     expect(guard(operationMachine, 'planFitToFile', one, e)).toBe(false);
-    expect(operationEventProblems(one.context, e).map((p) => [p.code, p.field])).toEqual([['too_few_squads', 'squads']]);
+    expect(operationEventProblems(one.context, e).map((p) => [p.code, p.field])).toEqual([
+      ['too_few_squads', 'squads'],
+    ]);
     expect(guard(operationMachine, 'planFitToFile', draft(), e)).toBe(true);
   });
 
@@ -203,7 +296,8 @@ describe('the operation’s named rules refuse and allow exactly as its rule fun
     expect(guard(operationMachine, 'startsAfterApproval', s, future)).toBe(true);
     expect(operationEventProblems(s.context, future)).toEqual([{ code: 'in_future', field: 'actualStart' }]);
     const onTime = ev('START', waitanLeader, {}, later(24));
-    for (const name of operationRules('START', 'approved')) expect({ name, holds: guard(operationMachine, name, s, onTime) }).toEqual({ name, holds: true });
+    for (const name of operationRules('START', 'approved'))
+      expect({ name, holds: guard(operationMachine, name, s, onTime) }).toEqual({ name, holds: true });
     expect(s.can(onTime)).toBe(true);
   });
 
@@ -212,7 +306,10 @@ describe('the operation’s named rules refuse and allow exactly as its rule fun
     const e = (actor: Actor) => ev('SPOT_CHECK', actor, { findings: '无回潮', reboundObserved: false });
     expect(guard(operationMachine, 'isInspector', s, e(waitanInspector))).toBe(true);
     expect(guard(operationMachine, 'independentOfHostSquad', s, e(waitanInspector))).toBe(false);
-    expect(mayOperation('SPOT_CHECK', waitanInspector, s.context, 'holding')).toEqual({ ok: false, reason: 'inspector_of_host_squad' });
+    expect(mayOperation('SPOT_CHECK', waitanInspector, s.context, 'holding')).toEqual({
+      ok: false,
+      reason: 'inspector_of_host_squad',
+    });
     expect(mayOperation('SPOT_CHECK', inspector, s.context, 'holding')).toEqual({ ok: true, role: 'inspector' });
     expect(guard(operationMachine, 'isInspector', s, e(duty))).toBe(false);
     expect(mayOperation('SPOT_CHECK', duty, s.context, 'holding')).toEqual({ ok: false, reason: 'not_inspector' });
@@ -280,15 +377,27 @@ describe('the named rules of goods and hard problems refuse and allow exactly as
     } as const;
     const ev = (type: string, actor: Actor, payload: Record<string, unknown>, facts: HardProblemFacts) =>
       ({ type, actor, at: NOW, facts, ...payload }) as unknown as HardProblemEvent;
-    let [s] = initialTransition(hardProblemMachine, { report: { ...report, squadIds: [...report.squadIds], evidence: [] }, reportedBy: 12, reportedAt: NOW, fromNoticeId: null });
+    let [s] = initialTransition(hardProblemMachine, {
+      report: { ...report, squadIds: [...report.squadIds], evidence: [] },
+      reportedBy: 12,
+      reportedAt: NOW,
+      fromNoticeId: null,
+    });
     [s] = transition(hardProblemMachine, s, ev('ACCEPT', waitanLeader, {}, { mergeTarget: null }));
     [s] = transition(hardProblemMachine, s, ev('RESOLVE', waitanLeader, { note: '已清' }, { mergeTarget: null }));
     const holding: HardProblemFacts = { mergeTarget: null, holdingSquadIds: [5] };
-    const rebound = (facts: HardProblemFacts) => ev('REBOUND', yuyuanLeader, { origin: 'holding', note: '又有摊点' }, facts);
+    const rebound = (facts: HardProblemFacts) =>
+      ev('REBOUND', yuyuanLeader, { origin: 'holding', note: '又有摊点' }, facts);
     expect(guard(hardProblemMachine, 'mayTellRebound', s, rebound({ mergeTarget: null }))).toBe(false);
-    expect(mayHardProblem('REBOUND', yuyuanLeader, s.context, 'resolved', undefined)).toEqual({ ok: false, reason: 'not_border_squad_inspector_or_manager' });
+    expect(mayHardProblem('REBOUND', yuyuanLeader, s.context, 'resolved', undefined)).toEqual({
+      ok: false,
+      reason: 'not_border_squad_inspector_or_manager',
+    });
     expect(guard(hardProblemMachine, 'mayTellRebound', s, rebound(holding))).toBe(true);
-    expect(mayHardProblem('REBOUND', yuyuanLeader, s.context, 'resolved', holding)).toEqual({ ok: true, role: 'squad_leader' });
+    expect(mayHardProblem('REBOUND', yuyuanLeader, s.context, 'resolved', holding)).toEqual({
+      ok: true,
+      role: 'squad_leader',
+    });
     // An origin that is not the sender's is a 422 of its own rule.
     const asInspector = ev('REBOUND', yuyuanLeader, { origin: 'inspector', note: '又有摊点' }, holding);
     expect(guard(hardProblemMachine, 'reboundOriginTold', s, asInspector)).toBe(false);

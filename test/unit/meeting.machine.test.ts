@@ -16,7 +16,13 @@ const NORTH = [1, 2, 3, 4];
 const facts: MeetingFacts = { memberSquadIds: NORTH, activeSquadIds: [1, 2, 3, 4, 5, 9], timeZone: 'Asia/Shanghai' };
 const NOW = '2026-11-10T06:00:00.000Z';
 
-const user = (roles: Actor['roles'], squadId: number | null, userId: number): Actor => ({ kind: 'user', userId, name: `u${userId}`, roles, squadId });
+const user = (roles: Actor['roles'], squadId: number | null, userId: number): Actor => ({
+  kind: 'user',
+  userId,
+  name: `u${userId}`,
+  roles,
+  squadId,
+});
 const waitanLeader = user(['squad_leader'], 1, 11);
 const nanjingLeader = user(['squad_leader'], 2, 21);
 const waitanOfficer = user(['officer'], 1, 12);
@@ -99,14 +105,29 @@ describe('a group’s work meeting (R9)', () => {
   });
 
   it('the convener sets the linkage content (R9): no agenda, no meeting', () => {
-    expect(codes(scheduled(), ev('EDIT_MEETING', waitanLeader, { arrangements: arrangements({ agenda: '' }) }))).toEqual(['required']);
+    expect(
+      codes(scheduled(), ev('EDIT_MEETING', waitanLeader, { arrangements: arrangements({ agenda: '' }) })),
+    ).toEqual(['required']);
   });
 
   it('another convener than the rotation’s needs a reason, and must be a member squad', () => {
     const s = scheduled();
-    expect(codes(s, ev('EDIT_MEETING', waitanLeader, { arrangements: arrangements({ convenerSquadId: 2 }) }))).toEqual(['convener_reason_required']);
-    expect(s.can(ev('EDIT_MEETING', waitanLeader, { arrangements: arrangements({ convenerSquadId: 2, convenerReason: '外滩中队承担国庆保障' }) }))).toBe(true);
-    expect(codes(s, ev('EDIT_MEETING', waitanLeader, { arrangements: arrangements({ convenerSquadId: 5, convenerReason: 'x' }) }))).toEqual(['convener_not_member']);
+    expect(codes(s, ev('EDIT_MEETING', waitanLeader, { arrangements: arrangements({ convenerSquadId: 2 }) }))).toEqual([
+      'convener_reason_required',
+    ]);
+    expect(
+      s.can(
+        ev('EDIT_MEETING', waitanLeader, {
+          arrangements: arrangements({ convenerSquadId: 2, convenerReason: '外滩中队承担国庆保障' }),
+        }),
+      ),
+    ).toBe(true);
+    expect(
+      codes(
+        s,
+        ev('EDIT_MEETING', waitanLeader, { arrangements: arrangements({ convenerSquadId: 5, convenerReason: 'x' }) }),
+      ),
+    ).toEqual(['convener_not_member']);
   });
 
   it('a cancellation needs a reason; a held or cancelled meeting takes nothing more', () => {
@@ -121,7 +142,11 @@ describe('a group’s work meeting (R9)', () => {
 
   it('every step takes the group’s membership as it is now (the rotation reads it)', () => {
     const changed = { ...facts, memberSquadIds: [1, 2, 3, 9] };
-    const [held] = transition(meetingMachine, scheduled(), ev('RECORD', waitanLeader, { record: record() }, NOW, changed));
+    const [held] = transition(
+      meetingMachine,
+      scheduled(),
+      ev('RECORD', waitanLeader, { record: record() }, NOW, changed),
+    );
     expect(held.context.memberSquadIds).toEqual([1, 2, 3, 9]);
   });
 });
@@ -135,6 +160,11 @@ describe('the HQ’s half-yearly summary meeting (R9)', () => {
   });
 
   it('has no convener squad to check', () => {
-    expect(codes(scheduled('hq_summary'), ev('EDIT_MEETING', duty, { arrangements: arrangements({ convenerSquadId: null }) }))).toEqual([]);
+    expect(
+      codes(
+        scheduled('hq_summary'),
+        ev('EDIT_MEETING', duty, { arrangements: arrangements({ convenerSquadId: null }) }),
+      ),
+    ).toEqual([]);
   });
 });

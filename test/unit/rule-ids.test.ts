@@ -43,7 +43,8 @@ describe('rule ids in what users read', () => {
         .replace(/\{\{!--[\s\S]*?--\}\}|\{\{![\s\S]*?\}\}/g, '')
         .replace(/<[^>]*>/g, '<>');
       for (const line of text.split('\n')) {
-        if (RULE_ID.test(line) || /\{\{[^}]*\brule\}\}/.test(line)) found.push(`${path.relative(ROOT, file)}: ${line.trim()}`);
+        if (RULE_ID.test(line) || /\{\{[^}]*\brule\}\}/.test(line))
+          found.push(`${path.relative(ROOT, file)}: ${line.trim()}`);
       }
     }
     expect(found).toEqual([]);

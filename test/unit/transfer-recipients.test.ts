@@ -4,13 +4,26 @@ import { REFERENCE_GROUPS, REFERENCE_UNGROUPED, demoUsers } from '../../src/doma
 
 /** The reference organisation as a directory (as in notification-recipients.test.ts). */
 const HUANGPU = 1;
-const squadCodes = [...REFERENCE_GROUPS.flatMap((g) => g.squads.map((s) => s.code)), ...REFERENCE_UNGROUPED.map((s) => s.code)];
+const squadCodes = [
+  ...REFERENCE_GROUPS.flatMap((g) => g.squads.map((s) => s.code)),
+  ...REFERENCE_UNGROUPED.map((s) => s.code),
+];
 const squadId = (code: string) => squadCodes.indexOf(code) + 1;
-const users = demoUsers().map((u, i) => ({ id: i + 1, brigadeId: HUANGPU, username: u.username, squadId: u.squad ? squadId(u.squad) : null, roles: u.roles, active: true }));
+const users = demoUsers().map((u, i) => ({
+  id: i + 1,
+  brigadeId: HUANGPU,
+  username: u.username,
+  squadId: u.squad ? squadId(u.squad) : null,
+  roles: u.roles,
+  active: true,
+}));
 const directory: Directory = {
   brigadeId: HUANGPU,
   users,
-  squads: squadCodes.map((code) => ({ id: squadId(code), groupId: REFERENCE_GROUPS.findIndex((g) => g.squads.some((s) => s.code === code)) + 1 || null })),
+  squads: squadCodes.map((code) => ({
+    id: squadId(code),
+    groupId: REFERENCE_GROUPS.findIndex((g) => g.squads.some((s) => s.code === code)) + 1 || null,
+  })),
 };
 const id = (username: string) => users.find((u) => u.username === username)!.id;
 const names = (ids: number[]) => ids.map((i) => users.find((u) => u.id === i)!.username).sort();
@@ -23,7 +36,8 @@ const transfer = (designated: string | null = null): NotificationSubject => ({
   toSquadId: squadId('nanjingdonglu'),
   designatedSquadId: designated ? squadId(designated) : null,
 });
-const told = (topic: string, actor: string, subject = transfer()) => names(recipientsOf({ topic, brigadeId: HUANGPU, actorUserId: id(actor) }, subject, directory));
+const told = (topic: string, actor: string, subject = transfer()) =>
+  names(recipientsOf({ topic, brigadeId: HUANGPU, actorUserId: id(actor) }, subject, directory));
 
 describe('who is told of a case transfer (R10)', () => {
   it('a proposal → the receiving squad’s leaders', () => {
@@ -36,13 +50,21 @@ describe('who is told of a case transfer (R10)', () => {
     expect(told('case_transfer.disputed', 'nanjingdonglu.leader')).toEqual(['legal', 'waitan.leader']);
   });
   it('a designation → both sides and the squad designated', () => {
-    expect(told('case_transfer.designated', 'legal', transfer('yuyuan'))).toEqual(['nanjingdonglu.leader', 'waitan.leader', 'yuyuan.leader']);
+    expect(told('case_transfer.designated', 'legal', transfer('yuyuan'))).toEqual([
+      'nanjingdonglu.leader',
+      'waitan.leader',
+      'yuyuan.leader',
+    ]);
   });
   it('a withdrawal → the receiving squad’s leaders', () => {
     expect(told('case_transfer.withdrawn', 'waitan.leader')).toEqual(['nanjingdonglu.leader']);
   });
   it('says which case, in both languages', () => {
-    expect(notificationText('zh-CN', 'case_transfer.disputed', { reference: '黄浦〔2026〕1号', note: '不属本队' })).toEqual({ text: '案件移送有异议，待指定管辖：黄浦〔2026〕1号', note: expect.stringContaining('不属本队') });
-    expect(notificationText('en', 'case_transfer.proposed', { reference: 'HP-1' }).text).toBe('Case transfer to answer: HP-1');
+    expect(
+      notificationText('zh-CN', 'case_transfer.disputed', { reference: '黄浦〔2026〕1号', note: '不属本队' }),
+    ).toEqual({ text: '案件移送有异议，待指定管辖：黄浦〔2026〕1号', note: expect.stringContaining('不属本队') });
+    expect(notificationText('en', 'case_transfer.proposed', { reference: 'HP-1' }).text).toBe(
+      'Case transfer to answer: HP-1',
+    );
   });
 });

@@ -6,5 +6,7 @@ export function datetime(value: unknown, options: HelperOptions): string {
   if (value === null || value === undefined || value === '') return '';
   const d = value instanceof Date ? value : new Date(String(value));
   if (Number.isNaN(d.getTime())) return '';
-  return isoInZone(d, options.data?.root?.timeZone ?? 'Asia/Shanghai').slice(0, 16).replace('T', ' ');
+  return isoInZone(d, options.data?.root?.timeZone ?? 'Asia/Shanghai')
+    .slice(0, 16)
+    .replace('T', ' ');
 }

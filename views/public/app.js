@@ -32,11 +32,15 @@ document.addEventListener('input', (e) => {
 });
 // The navigation's menus are <details> and work without this; with it, one menu is open at a time, and a click elsewhere or Escape closes it.
 const navMenus = () => document.querySelectorAll('.main-nav details.nav-menu[open]');
-document.addEventListener('toggle', (e) => {
-  const opened = e.target;
-  if (!(opened instanceof HTMLDetailsElement) || !opened.matches('.nav-menu') || !opened.open) return;
-  for (const d of navMenus()) if (d !== opened) d.open = false;
-}, true);
+document.addEventListener(
+  'toggle',
+  (e) => {
+    const opened = e.target;
+    if (!(opened instanceof HTMLDetailsElement) || !opened.matches('.nav-menu') || !opened.open) return;
+    for (const d of navMenus()) if (d !== opened) d.open = false;
+  },
+  true,
+);
 document.addEventListener('click', (e) => {
   for (const d of navMenus()) if (!d.contains(e.target)) d.open = false;
 });

@@ -14,7 +14,10 @@ import type { BorderNoticeContext, BorderNoticeEvent, BorderNoticeInput } from '
 export const BORDER_NOTICE_MACHINE_VERSION = 1;
 
 const notify = (topic: string) => ({ type: 'notify' as const, params: { topic } });
-const decided = { decidedBy: ({ event }: { event: BorderNoticeEvent }) => event.actor.userId, decidedAt: ({ event }: { event: BorderNoticeEvent }) => event.at };
+const decided = {
+  decidedBy: ({ event }: { event: BorderNoticeEvent }) => event.actor.userId,
+  decidedAt: ({ event }: { event: BorderNoticeEvent }) => event.at,
+};
 
 export const borderNoticeMachine = setup({
   types: {
@@ -23,7 +26,11 @@ export const borderNoticeMachine = setup({
     input: {} as BorderNoticeInput,
   },
   // The group's squads as they are now, from the event's facts (the engine reads the same for a 403).
-  guards: ruleGuards<BorderNoticeContext, BorderNoticeEvent>()(BORDER_NOTICE_WHO, BORDER_NOTICE_WHAT, (event) => event.facts.memberSquadIds),
+  guards: ruleGuards<BorderNoticeContext, BorderNoticeEvent>()(
+    BORDER_NOTICE_WHO,
+    BORDER_NOTICE_WHAT,
+    (event) => event.facts.memberSquadIds,
+  ),
   actions: {
     notify: (_args, _params: { topic: string }) => undefined,
   },

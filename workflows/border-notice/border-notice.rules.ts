@@ -3,7 +3,13 @@ import { type Actor, type Permit, deny, hasRole, permit } from '../shared/actor'
 import { type Problem, problem } from '../shared/problem';
 import { type WhatRule, type WhoRule, permitOf, problemsOf, whatRulesFor, type SomeRuleParam } from '../shared/rules';
 import { ms } from '../shared/time';
-import type { BorderNoticeContext, BorderNoticeEvent, BorderNoticeEventType, BorderNoticeReport, BorderNoticeState } from './border-notice.types';
+import type {
+  BorderNoticeContext,
+  BorderNoticeEvent,
+  BorderNoticeEventType,
+  BorderNoticeReport,
+  BorderNoticeState,
+} from './border-notice.types';
 
 const blank = (s: string | null | undefined) => !s || s.trim() === '';
 
@@ -24,8 +30,10 @@ export function maySendNotice(actor: Actor): Permit {
  */
 export const BORDER_NOTICE_WHO = {
   isGroupLeader: (actor: Actor, ctx: BorderNoticeContext, memberSquadIds: readonly number[]) => {
-    if (actor.kind !== 'user' || !hasRole(actor, 'squad_leader') || actor.squadId === null) return deny('not_group_leader');
-    const mayAct = ctx.groupId !== null ? memberSquadIds.includes(actor.squadId) : ctx.report.squadIds.includes(actor.squadId);
+    if (actor.kind !== 'user' || !hasRole(actor, 'squad_leader') || actor.squadId === null)
+      return deny('not_group_leader');
+    const mayAct =
+      ctx.groupId !== null ? memberSquadIds.includes(actor.squadId) : ctx.report.squadIds.includes(actor.squadId);
     return mayAct ? permit('squad_leader') : deny('not_group_leader');
   },
 } satisfies Record<string, WhoRule<BorderNoticeContext, readonly number[]>>;
@@ -39,7 +47,13 @@ export const BORDER_NOTICE_WHO_OF: Readonly<Record<BorderNoticeEventType, readon
   CLOSE: ['isGroupLeader'],
 };
 
-export function mayBorderNotice(type: BorderNoticeEventType, actor: Actor, ctx: BorderNoticeContext, _state: BorderNoticeState, memberSquadIds: readonly number[]): Permit {
+export function mayBorderNotice(
+  type: BorderNoticeEventType,
+  actor: Actor,
+  ctx: BorderNoticeContext,
+  _state: BorderNoticeState,
+  memberSquadIds: readonly number[],
+): Permit {
   return permitOf(
     BORDER_NOTICE_WHO_OF[type].map((name) => BORDER_NOTICE_WHO[name]),
     actor,
@@ -48,7 +62,12 @@ export function mayBorderNotice(type: BorderNoticeEventType, actor: Actor, ctx: 
   );
 }
 
-export function noticeReportProblems(report: BorderNoticeReport, senderSquadId: number, activeSquadIds: readonly number[], at: string): Problem[] {
+export function noticeReportProblems(
+  report: BorderNoticeReport,
+  senderSquadId: number,
+  activeSquadIds: readonly number[],
+  at: string,
+): Problem[] {
   const out: Problem[] = [];
   if (blank(report.location)) out.push(problem('required', 'location'));
   if (blank(report.what)) out.push(problem('required', 'what', 'R8'));
@@ -70,7 +89,9 @@ export const BORDER_NOTICE_WHAT = {
   /** A notice that became a problem names it. */
   problemNamed: what(['TO_PROBLEM'], (_ctx, e) => (positiveId(e.problemId) ? [] : [problem('required', 'problemId')])),
   /** A notice that became a plan (R8: an ad-hoc operation) names it. */
-  operationNamed: what(['TO_PLAN'], (_ctx, e) => (positiveId(e.operationId) ? [] : [problem('required', 'operationId')])),
+  operationNamed: what(['TO_PLAN'], (_ctx, e) =>
+    positiveId(e.operationId) ? [] : [problem('required', 'operationId')],
+  ),
   /** §3.5: a notice closed without action says why. */
   reasonGiven: what(['CLOSE'], (_ctx, e) => (blank(e.reason) ? [problem('required', 'reason', '§3.5')] : [])),
 } satisfies Record<string, WhatRule<BorderNoticeContext, BorderNoticeEvent, SomeRuleParam>>;

@@ -93,7 +93,11 @@ export const caseTransferMachine = setup({
           actions: [
             assign(({ event }) => {
               assertEvent(event, 'DESIGNATE');
-              return { designatedSquadId: event.squadId, designationReason: event.reason.trim(), designatedBy: event.actor.userId };
+              return {
+                designatedSquadId: event.squadId,
+                designationReason: event.reason.trim(),
+                designatedBy: event.actor.userId,
+              };
             }),
             notify('case_transfer.designated'),
           ],

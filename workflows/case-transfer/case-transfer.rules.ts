@@ -5,7 +5,14 @@
 import { type Actor, type Permit, deny, hasRole, permit } from '../shared/actor';
 import { type Problem, problem } from '../shared/problem';
 import { type WhatRule, type WhoRule, permitOf, problemsOf, whatRulesFor, type SomeRuleParam } from '../shared/rules';
-import type { CaseTransferContext, CaseTransferEvent, CaseTransferEventType, CaseTransferInput, CaseTransferState, TransferMaterial } from './case-transfer.types';
+import type {
+  CaseTransferContext,
+  CaseTransferEvent,
+  CaseTransferEventType,
+  CaseTransferInput,
+  CaseTransferState,
+  TransferMaterial,
+} from './case-transfer.types';
 
 const blank = (s: string | null | undefined) => !s || s.trim() === '';
 
@@ -34,7 +41,9 @@ export const CASE_TRANSFER_WHO = {
   }),
   /** R10: the Case Review (Legal) Section designates jurisdiction in a dispute. */
   isLegalSection: byUser((actor) => (hasRole(actor, 'legal') ? permit('legal') : deny('not_legal'))),
-  isSendingSquadLeader: byUser((actor, ctx) => (isLeaderOf(actor, ctx.fromSquadId) ? permit('squad_leader') : deny('not_sending_squad_leader'))),
+  isSendingSquadLeader: byUser((actor, ctx) =>
+    isLeaderOf(actor, ctx.fromSquadId) ? permit('squad_leader') : deny('not_sending_squad_leader'),
+  ),
 } satisfies Record<string, WhoRule<CaseTransferContext>>;
 
 export type CaseTransferWhoRule = keyof typeof CASE_TRANSFER_WHO;
@@ -48,7 +57,12 @@ export const CASE_TRANSFER_WHO_OF: Readonly<Record<CaseTransferEventType, readon
 };
 
 /** Who may send each event to a transfer. Returns the role the actor acts in. */
-export function mayTransfer(type: CaseTransferEventType, actor: Actor, ctx: CaseTransferContext, _state: CaseTransferState): Permit {
+export function mayTransfer(
+  type: CaseTransferEventType,
+  actor: Actor,
+  ctx: CaseTransferContext,
+  _state: CaseTransferState,
+): Permit {
   return permitOf(
     CASE_TRANSFER_WHO_OF[type].map((name) => CASE_TRANSFER_WHO[name]),
     actor,
@@ -78,13 +92,18 @@ export function materialProblems(materials: readonly TransferMaterial[], require
     if (m.code === 'other' && blank(m.description)) out.push(problem('required', 'materials.other'));
   }
   for (const code of required) {
-    if (!materials.some((m) => m.code === code && m.count >= 1)) out.push(problem('material_missing', `materials.${code}`, 'R10', { material: code }));
+    if (!materials.some((m) => m.code === code && m.count >= 1))
+      out.push(problem('material_missing', `materials.${code}`, 'R10', { material: code }));
   }
   return out;
 }
 
 /** Problems with a proposal: another squad, in use, and a complete package (R10). */
-export function proposalProblems(input: CaseTransferInput, required: readonly string[], activeSquadIds: readonly number[]): Problem[] {
+export function proposalProblems(
+  input: CaseTransferInput,
+  required: readonly string[],
+  activeSquadIds: readonly number[],
+): Problem[] {
   const out: Problem[] = [];
   if (input.toSquadId === input.fromSquadId) out.push(problem('same_squad', 'toSquad', 'R10'));
   else if (!activeSquadIds.includes(input.toSquadId)) out.push(problem('squad_inactive', 'toSquad'));

@@ -59,7 +59,12 @@ export type CaseTransferEvent = Envelope &
 
 export type CaseTransferEventType = CaseTransferEvent['type'];
 
-export const CASE_TRANSFER_EVENT_TYPES: readonly CaseTransferEventType[] = ['ACCEPT', 'DISPUTE', 'DESIGNATE', 'WITHDRAW'];
+export const CASE_TRANSFER_EVENT_TYPES: readonly CaseTransferEventType[] = [
+  'ACCEPT',
+  'DISPUTE',
+  'DESIGNATE',
+  'WITHDRAW',
+];
 
 export interface CaseTransferInput {
   caseId: number;

@@ -44,7 +44,12 @@ export const goodsMachine = setup({
     unit: input.unit,
     perishable: input.perishable,
     caseRef: input.caseRef,
-    custody: { squadId: input.custodianSquadId, place: input.storagePlace, since: input.registeredAt, byUserId: input.registeredBy },
+    custody: {
+      squadId: input.custodianSquadId,
+      place: input.storagePlace,
+      since: input.registeredAt,
+      byUserId: input.registeredBy,
+    },
     registeredAt: input.registeredAt,
     registeredBy: input.registeredBy,
     dueAt: input.dueAt,
@@ -61,7 +66,12 @@ export const goodsMachine = setup({
           actions: assign({
             outcome: ({ event }) => {
               assertEvent(event, 'RETURN_TO_OWNER');
-              return { kind: 'returned' as const, receivedBy: event.receivedBy.trim(), note: (event.note ?? '').trim(), at: event.at };
+              return {
+                kind: 'returned' as const,
+                receivedBy: event.receivedBy.trim(),
+                note: (event.note ?? '').trim(),
+                at: event.at,
+              };
             },
           }),
         },
@@ -81,7 +91,12 @@ export const goodsMachine = setup({
             assign({
               disposalApproval: ({ event }) => {
                 assertEvent(event, 'APPROVE_DISPOSAL');
-                return { byUserId: event.actor.userId, method: event.method, reason: event.reason.trim(), at: event.at };
+                return {
+                  byUserId: event.actor.userId,
+                  method: event.method,
+                  reason: event.reason.trim(),
+                  at: event.at,
+                };
               },
             }),
             // The custodian squad may now dispose of it.
@@ -90,7 +105,13 @@ export const goodsMachine = setup({
         },
         DISPOSE: {
           target: 'disposed',
-          guard: rules(['isCustodianLeader', 'notOwnDisposalApproval', 'disposalApproved', 'methodKnown', 'methodAsApproved']),
+          guard: rules([
+            'isCustodianLeader',
+            'notOwnDisposalApproval',
+            'disposalApproved',
+            'methodKnown',
+            'methodAsApproved',
+          ]),
           actions: assign({
             outcome: ({ event }) => {
               assertEvent(event, 'DISPOSE');
@@ -105,7 +126,12 @@ export const goodsMachine = setup({
               dueAt: ({ context, event }) => addDays(context.dueAt, event.facts.extensionDays),
               extension: ({ event }) => {
                 assertEvent(event, 'EXTEND');
-                return { byUserId: event.actor.userId, reason: event.reason.trim(), at: event.at, days: event.facts.extensionDays };
+                return {
+                  byUserId: event.actor.userId,
+                  reason: event.reason.trim(),
+                  at: event.at,
+                  days: event.facts.extensionDays,
+                };
               },
             }),
             notify('goods.extended'),
@@ -116,7 +142,12 @@ export const goodsMachine = setup({
           actions: assign({
             custody: ({ event }) => {
               assertEvent(event, 'MOVE');
-              return { squadId: event.custodianSquadId, place: event.storagePlace.trim(), since: event.at, byUserId: event.actor.userId };
+              return {
+                squadId: event.custodianSquadId,
+                place: event.storagePlace.trim(),
+                since: event.at,
+                byUserId: event.actor.userId,
+              };
             },
           }),
         },

@@ -4,9 +4,23 @@
  */
 import { type Actor, type Permit, MANAGER_ROLES, asAnyOf, deny, hasRole, permit } from '../shared/actor';
 import { type Problem, problem } from '../shared/problem';
-import { PASS, type WhatRule, type WhoRule, permitOf, problemsOf, whatRulesFor, type SomeRuleParam } from '../shared/rules';
+import {
+  PASS,
+  type WhatRule,
+  type WhoRule,
+  permitOf,
+  problemsOf,
+  whatRulesFor,
+  type SomeRuleParam,
+} from '../shared/rules';
 import { ms } from '../shared/time';
-import { DISPOSAL_METHODS, type GoodsContext, type GoodsEvent, type GoodsEventType, type GoodsInput } from './goods.types';
+import {
+  DISPOSAL_METHODS,
+  type GoodsContext,
+  type GoodsEvent,
+  type GoodsEventType,
+  type GoodsInput,
+} from './goods.types';
 
 const blank = (s: string | null | undefined) => !s || s.trim() === '';
 
@@ -32,11 +46,17 @@ const byUser =
  */
 export const GOODS_WHO = {
   isManager: byUser((actor) => asAnyOf(actor, MANAGER_ROLES, 'not_manager')),
-  notOwnRegistration: byUser((actor, ctx) => (ctx.registeredBy !== null && ctx.registeredBy === actor.userId ? deny('own_registration') : PASS)),
+  notOwnRegistration: byUser((actor, ctx) =>
+    ctx.registeredBy !== null && ctx.registeredBy === actor.userId ? deny('own_registration') : PASS,
+  ),
   /** R13: custody steps are the custodian squad's, done by its leader. */
-  isCustodianLeader: byUser((actor, ctx) => (isCustodianLeader(actor, ctx) ? permit('squad_leader') : deny('not_custodian_leader'))),
+  isCustodianLeader: byUser((actor, ctx) =>
+    isCustodianLeader(actor, ctx) ? permit('squad_leader') : deny('not_custodian_leader'),
+  ),
   notOwnDisposalApproval: byUser((actor, ctx) =>
-    ctx.disposalApproval && ctx.disposalApproval.byUserId !== null && ctx.disposalApproval.byUserId === actor.userId ? deny('own_disposal_approval') : PASS,
+    ctx.disposalApproval && ctx.disposalApproval.byUserId !== null && ctx.disposalApproval.byUserId === actor.userId
+      ? deny('own_disposal_approval')
+      : PASS,
   ),
 } satisfies Record<string, WhoRule<GoodsContext>>;
 
@@ -63,10 +83,12 @@ export function mayGoods(type: GoodsEventType, actor: Actor, ctx: GoodsContext):
 }
 
 /** R13: goods cannot be disposed of without a manager's approval. */
-const disposalApproved = (ctx: GoodsContext): Problem[] => (ctx.disposalApproval ? [] : [problem('disposal_not_approved', undefined, 'R13')]);
+const disposalApproved = (ctx: GoodsContext): Problem[] =>
+  ctx.disposalApproval ? [] : [problem('disposal_not_approved', undefined, 'R13')];
 
 /** R13: a disposal is approved once. */
-const notApprovedYet = (ctx: GoodsContext): Problem[] => (ctx.disposalApproval ? [problem('disposal_already_approved', undefined, 'R13')] : []);
+const notApprovedYet = (ctx: GoodsContext): Problem[] =>
+  ctx.disposalApproval ? [problem('disposal_already_approved', undefined, 'R13')] : [];
 
 /**
  * R13: the limit is extended once, never twice; perishables are kept only
@@ -110,23 +132,37 @@ export const GOODS_WHAT = {
   notApprovedYet: what(['APPROVE_DISPOSAL'], (ctx) => notApprovedYet(ctx)),
   extendableOnce: what(['EXTEND'], (ctx, e) => extendableOnce(ctx, e.at)),
   /** R13: the exact account says who received the goods back … */
-  receiverNamed: what(['RETURN_TO_OWNER'], (_ctx, e) => (blank(e.receivedBy) ? [problem('required', 'receivedBy', 'R13')] : [])),
+  receiverNamed: what(['RETURN_TO_OWNER'], (_ctx, e) =>
+    blank(e.receivedBy) ? [problem('required', 'receivedBy', 'R13')] : [],
+  ),
   /** … and under which decision they were confiscated. */
-  decisionReferenced: what(['CONFISCATE'], (_ctx, e) => (blank(e.decisionRef) ? [problem('required', 'decisionRef', 'R13')] : [])),
-  methodKnown: what(['APPROVE_DISPOSAL', 'DISPOSE'], (_ctx, e) => (DISPOSAL_METHODS.includes(e.method) ? [] : [problem('required', 'method')])),
+  decisionReferenced: what(['CONFISCATE'], (_ctx, e) =>
+    blank(e.decisionRef) ? [problem('required', 'decisionRef', 'R13')] : [],
+  ),
+  methodKnown: what(['APPROVE_DISPOSAL', 'DISPOSE'], (_ctx, e) =>
+    DISPOSAL_METHODS.includes(e.method) ? [] : [problem('required', 'method')],
+  ),
   /** R13: goods are disposed of the way the manager approved. */
   methodAsApproved: what(['DISPOSE'], (ctx, e) =>
-    DISPOSAL_METHODS.includes(e.method) && ctx.disposalApproval && ctx.disposalApproval.method !== e.method ? [problem('method_not_approved', 'method', 'R13')] : [],
+    DISPOSAL_METHODS.includes(e.method) && ctx.disposalApproval && ctx.disposalApproval.method !== e.method
+      ? [problem('method_not_approved', 'method', 'R13')]
+      : [],
   ),
   /** §3.5: approvals of disposal and extensions carry a reason. */
-  reasonGiven: what(['APPROVE_DISPOSAL', 'EXTEND'], (_ctx, e) => (blank(e.reason) ? [problem('required', 'reason', '§3.5')] : [])),
+  reasonGiven: what(['APPROVE_DISPOSAL', 'EXTEND'], (_ctx, e) =>
+    blank(e.reason) ? [problem('required', 'reason', '§3.5')] : [],
+  ),
   custodianSquadActive: what(['MOVE'], (_ctx, e) =>
-    e.facts.activeSquadIds.includes(e.custodianSquadId) ? [] : [problem('unknown_squads', 'custodianSquad', undefined, { count: 1 })],
+    e.facts.activeSquadIds.includes(e.custodianSquadId)
+      ? []
+      : [problem('unknown_squads', 'custodianSquad', undefined, { count: 1 })],
   ),
   /** R13: a move says where the goods are kept now, and changes something. */
   storagePlaceChanged: what(['MOVE'], (ctx, e) => {
     if (blank(e.storagePlace)) return [problem('required', 'storagePlace', 'R13')];
-    return e.custodianSquadId === ctx.custody.squadId && e.storagePlace.trim() === ctx.custody.place ? [problem('custody_unchanged', 'storagePlace')] : [];
+    return e.custodianSquadId === ctx.custody.squadId && e.storagePlace.trim() === ctx.custody.place
+      ? [problem('custody_unchanged', 'storagePlace')]
+      : [];
   }),
 } satisfies Record<string, WhatRule<GoodsContext, GoodsEvent, SomeRuleParam>>;
 
@@ -157,7 +193,10 @@ export function goodsRules(type: GoodsEventType): string[] {
 }
 
 /** Problems with one item to register (the party's are checked once by the caller). */
-export function itemProblems(item: Pick<GoodsInput, 'description' | 'quantity' | 'unit' | 'storagePlace'>, prefix = ''): Problem[] {
+export function itemProblems(
+  item: Pick<GoodsInput, 'description' | 'quantity' | 'unit' | 'storagePlace'>,
+  prefix = '',
+): Problem[] {
   const out: Problem[] = [];
   if (blank(item.description)) out.push(problem('required', `${prefix}description`, 'R13'));
   if (!(item.quantity > 0)) out.push(problem('quantity_positive', `${prefix}quantity`, 'R13'));

@@ -78,7 +78,14 @@ export type GoodsEvent = Envelope &
 
 export type GoodsEventType = GoodsEvent['type'];
 
-export const GOODS_EVENT_TYPES: readonly GoodsEventType[] = ['RETURN_TO_OWNER', 'CONFISCATE', 'APPROVE_DISPOSAL', 'DISPOSE', 'EXTEND', 'MOVE'];
+export const GOODS_EVENT_TYPES: readonly GoodsEventType[] = [
+  'RETURN_TO_OWNER',
+  'CONFISCATE',
+  'APPROVE_DISPOSAL',
+  'DISPOSE',
+  'EXTEND',
+  'MOVE',
+];
 
 export interface GoodsInput {
   operationId: number;

@@ -28,7 +28,11 @@ export const groupPlanMachine = setup({
     input: {} as GroupPlanInput,
   },
   // The group's squads as they are now, from the event's facts (the engine reads the caller's own for a 403).
-  guards: ruleGuards<GroupPlanContext, GroupPlanEvent>()(GROUP_PLAN_WHO, GROUP_PLAN_WHAT, (event) => event.facts.memberSquadIds),
+  guards: ruleGuards<GroupPlanContext, GroupPlanEvent>()(
+    GROUP_PLAN_WHO,
+    GROUP_PLAN_WHAT,
+    (event) => event.facts.memberSquadIds,
+  ),
   actions: {
     /** A side effect for the outbox: the engine delivers it after commit. */
     notify: (_args, _params: { topic: string }) => undefined,

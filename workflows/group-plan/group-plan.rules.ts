@@ -6,13 +6,25 @@
 import { type Actor, type Permit, MANAGER_ROLES, asAnyOf, deny, hasRole, permit } from '../shared/actor';
 import { type Problem, problem } from '../shared/problem';
 import { type WhatRule, type WhoRule, permitOf, problemsOf, whatRulesFor, type SomeRuleParam } from '../shared/rules';
-import type { GroupPlanContent, GroupPlanContext, GroupPlanEvent, GroupPlanEventType, GroupPlanFacts, GroupPlanState } from './group-plan.types';
+import type {
+  GroupPlanContent,
+  GroupPlanContext,
+  GroupPlanEvent,
+  GroupPlanEventType,
+  GroupPlanFacts,
+  GroupPlanState,
+} from './group-plan.types';
 
 // ---------------------------------------------------------------- who
 
 /** A squad leader of one of `memberSquadIds`. */
 export function isGroupLeader(actor: Actor, memberSquadIds: readonly number[]): boolean {
-  return actor.kind === 'user' && hasRole(actor, 'squad_leader') && actor.squadId !== null && memberSquadIds.includes(actor.squadId);
+  return (
+    actor.kind === 'user' &&
+    hasRole(actor, 'squad_leader') &&
+    actor.squadId !== null &&
+    memberSquadIds.includes(actor.squadId)
+  );
 }
 
 function groupLeader(actor: Actor, memberSquadIds: readonly number[]): Permit {
@@ -30,7 +42,8 @@ export const GROUP_PLAN_WHO = {
   isGroupLeader: (actor: Actor, _ctx: GroupPlanContext, memberSquadIds: readonly number[]) =>
     actor.kind !== 'user' ? deny('users_only') : groupLeader(actor, memberSquadIds),
   /** R5: the plan is filed with the Duty Command Section; it (or a commander) sends it back for revision. */
-  isManager: (actor: Actor) => (actor.kind !== 'user' ? deny('users_only') : asAnyOf(actor, MANAGER_ROLES, 'not_manager')),
+  isManager: (actor: Actor) =>
+    actor.kind !== 'user' ? deny('users_only') : asAnyOf(actor, MANAGER_ROLES, 'not_manager'),
 } satisfies Record<string, WhoRule<GroupPlanContext, readonly number[]>>;
 
 export type GroupPlanWhoRule = keyof typeof GROUP_PLAN_WHO;
@@ -43,7 +56,13 @@ export const GROUP_PLAN_WHO_OF: Readonly<Record<GroupPlanEventType, readonly Gro
 };
 
 /** Who may send each event to a group plan, in its state (`memberSquadIds`: see `GROUP_PLAN_WHO`). */
-export function mayGroupPlan(type: GroupPlanEventType, actor: Actor, ctx: GroupPlanContext, _state: GroupPlanState, memberSquadIds: readonly number[]): Permit {
+export function mayGroupPlan(
+  type: GroupPlanEventType,
+  actor: Actor,
+  ctx: GroupPlanContext,
+  _state: GroupPlanState,
+  memberSquadIds: readonly number[],
+): Permit {
   return permitOf(
     GROUP_PLAN_WHO_OF[type].map((name) => GROUP_PLAN_WHO[name]),
     actor,
@@ -72,9 +91,11 @@ export function contentProblems(content: GroupPlanContent, month: string, facts:
   const out: Problem[] = [];
   content.operations.forEach((line, i) => {
     const field = `operations.${i}`;
-    if (line.date && line.date.slice(0, 7) !== month) out.push(problem('date_outside_month', `${field}.date`, 'R5', { month }));
+    if (line.date && line.date.slice(0, 7) !== month)
+      out.push(problem('date_outside_month', `${field}.date`, 'R5', { month }));
     // R3/R6: the group's operations are led by its own squads.
-    if (line.leadSquadId !== null && !facts.memberSquadIds.includes(line.leadSquadId)) out.push(problem('lead_not_in_group', `${field}.leadSquad`, 'R3'));
+    if (line.leadSquadId !== null && !facts.memberSquadIds.includes(line.leadSquadId))
+      out.push(problem('lead_not_in_group', `${field}.leadSquad`, 'R3'));
     if (line.operationId !== null && !facts.linkableOperationIds.includes(line.operationId)) {
       out.push(problem('operation_not_of_group', `${field}.operation`, 'R5'));
     }
@@ -90,7 +111,12 @@ export function filingProblems(ctx: GroupPlanContext, facts: GroupPlanFacts): Pr
   if (!ctx.content.targets.some((t) => !blank(t))) out.push(problem('required', 'targets', 'R5'));
   const { minOperations } = facts.limits;
   if (ctx.content.operations.length < minOperations) {
-    out.push(problem('too_few_planned_operations', 'operations', 'R6', { min: minOperations, actual: ctx.content.operations.length }));
+    out.push(
+      problem('too_few_planned_operations', 'operations', 'R6', {
+        min: minOperations,
+        actual: ctx.content.operations.length,
+      }),
+    );
   }
   ctx.content.operations.forEach((line, i) => {
     const field = `operations.${i}`;
@@ -106,7 +132,9 @@ const what = whatRulesFor<GroupPlanContext, GroupPlanEvent>();
 /** What an event must satisfy, rule by rule (each name is a guard of the machine): the problems it has, naming the fields. */
 export const GROUP_PLAN_WHAT = {
   /** R3: the sender's squad is in the group as it is now (the organisation may have changed since the last step). */
-  stillInGroup: what(['EDIT_PLAN', 'FILE'], (_ctx, e) => (isGroupLeader(e.actor, e.facts.memberSquadIds) ? [] : [problem('not_group_member', undefined, 'R3')])),
+  stillInGroup: what(['EDIT_PLAN', 'FILE'], (_ctx, e) =>
+    isGroupLeader(e.actor, e.facts.memberSquadIds) ? [] : [problem('not_group_member', undefined, 'R3')],
+  ),
   /** A draft may be incomplete, never wrong. */
   contentSound: what(['EDIT_PLAN'], (ctx, e) => contentProblems(e.content, ctx.month, e.facts)),
   /** R5, R6: targets, and a schedule of at least the monthly minimum of operations. */

@@ -28,7 +28,11 @@ export const hardProblemMachine = setup({
     input: {} as HardProblemInput,
   },
   // Who-rules read the squads holding an operation of the problem from the event's facts (the engine loads the same for a 403).
-  guards: ruleGuards<HardProblemContext, HardProblemEvent>()(HARD_PROBLEM_WHO, HARD_PROBLEM_WHAT, (event) => event.facts),
+  guards: ruleGuards<HardProblemContext, HardProblemEvent>()(
+    HARD_PROBLEM_WHO,
+    HARD_PROBLEM_WHAT,
+    (event) => event.facts,
+  ),
   actions: {
     /** A side effect for the outbox: the engine delivers it after commit. */
     notify: (_args, _params: { topic: string }) => undefined,
@@ -79,7 +83,15 @@ export const hardProblemMachine = setup({
             assign({
               resolutions: ({ context, event }) => {
                 assertEvent(event, 'RESOLVE');
-                return [...context.resolutions, { note: event.note.trim(), at: event.at, by: event.actor.userId, operationId: event.operationId ?? null }];
+                return [
+                  ...context.resolutions,
+                  {
+                    note: event.note.trim(),
+                    at: event.at,
+                    by: event.actor.userId,
+                    operationId: event.operationId ?? null,
+                  },
+                ];
               },
             }),
             notify('problem.resolved'),
@@ -96,7 +108,10 @@ export const hardProblemMachine = setup({
             assign({
               rebounds: ({ context, event }) => {
                 assertEvent(event, 'REBOUND');
-                return [...context.rebounds, { origin: event.origin, note: event.note.trim(), at: event.at, by: event.actor.userId }];
+                return [
+                  ...context.rebounds,
+                  { origin: event.origin, note: event.note.trim(), at: event.at, by: event.actor.userId },
+                ];
               },
               repeatCount: ({ context }) => context.repeatCount + 1,
             }),
@@ -104,13 +119,26 @@ export const hardProblemMachine = setup({
           ],
         },
         RECORD_CALLBACK: {
-          guard: rules(['notHotlineFeed', 'isBorderLeaderOrManager', 'hotlineProblemOnly', 'callerNamed', 'calledAfterResolution', 'outcomeKnown']),
+          guard: rules([
+            'notHotlineFeed',
+            'isBorderLeaderOrManager',
+            'hotlineProblemOnly',
+            'callerNamed',
+            'calledAfterResolution',
+            'outcomeKnown',
+          ]),
           actions: assign({
             callbacks: ({ context, event }) => {
               assertEvent(event, 'RECORD_CALLBACK');
               return [
                 ...context.callbacks,
-                { caller: event.caller.trim(), calledAt: event.calledAt, outcome: event.outcome, note: (event.note ?? '').trim(), recordedBy: event.actor.userId },
+                {
+                  caller: event.caller.trim(),
+                  calledAt: event.calledAt,
+                  outcome: event.outcome,
+                  note: (event.note ?? '').trim(),
+                  recordedBy: event.actor.userId,
+                },
               ];
             },
           }),

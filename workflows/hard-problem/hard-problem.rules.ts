@@ -5,7 +5,15 @@
  */
 import { type Actor, type Permit, MANAGER_ROLES, asAnyOf, deny, hasRole, permit } from '../shared/actor';
 import { type Problem, problem } from '../shared/problem';
-import { PASS, type WhatRule, type WhoRule, permitOf, problemsOf, whatRulesFor, type SomeRuleParam } from '../shared/rules';
+import {
+  PASS,
+  type WhatRule,
+  type WhoRule,
+  permitOf,
+  problemsOf,
+  whatRulesFor,
+  type SomeRuleParam,
+} from '../shared/rules';
 import { ms } from '../shared/time';
 import {
   CALLBACK_OUTCOMES,
@@ -40,7 +48,8 @@ function borderLeaderOrManager(actor: Actor, squadIds: readonly number[]): Permi
  * hotline feed — which may report hotline complaints only.
  */
 export function mayReportProblem(actor: Actor, source: ProblemSource): Permit {
-  if (hasRole(actor, 'hotline_feed')) return source === 'hotline_12319' ? permit('hotline_feed') : deny('hotline_feed_reports_hotline_only');
+  if (hasRole(actor, 'hotline_feed'))
+    return source === 'hotline_12319' ? permit('hotline_feed') : deny('hotline_feed_reports_hotline_only');
   return asAnyOf(actor, ['squad_leader', 'officer', 'duty_officer', 'commander', 'inspector'], 'may_not_report');
 }
 
@@ -52,11 +61,20 @@ export function mayReportProblem(actor: Actor, source: ProblemSource): Permit {
  * inspector (R14); `complaint`: a new complaint, brought by the hotline feed
  * or taken by the managers (the Duty Command Section, the commanders).
  */
-export function reboundOriginsOf(actor: Actor, ctx: HardProblemContext, facts?: Pick<HardProblemFacts, 'holdingSquadIds'>): ReboundOrigin[] {
+export function reboundOriginsOf(
+  actor: Actor,
+  ctx: HardProblemContext,
+  facts?: Pick<HardProblemFacts, 'holdingSquadIds'>,
+): ReboundOrigin[] {
   if (actor.kind !== 'user') return [];
   const out: ReboundOrigin[] = [];
   const holders = [...ctx.report.squadIds, ...(facts?.holdingSquadIds ?? [])];
-  if ((hasRole(actor, 'squad_leader') || hasRole(actor, 'officer')) && actor.squadId !== null && holders.includes(actor.squadId)) out.push('holding');
+  if (
+    (hasRole(actor, 'squad_leader') || hasRole(actor, 'officer')) &&
+    actor.squadId !== null &&
+    holders.includes(actor.squadId)
+  )
+    out.push('holding');
   if (hasRole(actor, 'inspector')) out.push('inspector');
   if (hasRole(actor, 'hotline_feed') || MANAGER_ROLES.some((r) => hasRole(actor, r))) out.push('complaint');
   return out;
@@ -90,7 +108,8 @@ export const HARD_PROBLEM_WHO = {
     const origins = reboundOriginsOf(actor, ctx, facts);
     if (origins.includes('holding')) return permit(hasRole(actor, 'squad_leader') ? 'squad_leader' : 'officer');
     if (origins.includes('inspector')) return permit('inspector');
-    if (origins.includes('complaint')) return asAnyOf(actor, [...MANAGER_ROLES, 'hotline_feed'], 'not_border_squad_inspector_or_manager');
+    if (origins.includes('complaint'))
+      return asAnyOf(actor, [...MANAGER_ROLES, 'hotline_feed'], 'not_border_squad_inspector_or_manager');
     return deny('not_border_squad_inspector_or_manager');
   }),
 } satisfies Record<string, WhoRule<HardProblemContext, HardProblemPermitFacts>>;
@@ -107,7 +126,13 @@ export const HARD_PROBLEM_WHO_OF: Readonly<Record<HardProblemEventType, readonly
 };
 
 /** Who may send each event to a hard problem (the same in every state that takes it). */
-export function mayHardProblem(type: HardProblemEventType, actor: Actor, ctx: HardProblemContext, _state: HardProblemState, facts?: HardProblemPermitFacts): Permit {
+export function mayHardProblem(
+  type: HardProblemEventType,
+  actor: Actor,
+  ctx: HardProblemContext,
+  _state: HardProblemState,
+  facts?: HardProblemPermitFacts,
+): Permit {
   return permitOf(
     HARD_PROBLEM_WHO_OF[type].map((name) => HARD_PROBLEM_WHO[name]),
     actor,
@@ -119,8 +144,10 @@ export function mayHardProblem(type: HardProblemEventType, actor: Actor, ctx: Ha
 /** Problems with a report (empty = it may be filed). */
 export function reportProblems(report: ProblemReport, activeSquadIds: readonly number[]): Problem[] {
   const out: Problem[] = [];
-  if (!(PROBLEM_SOURCES as readonly string[]).includes(report.source)) out.push(problem('invalid_source', 'source', 'R7'));
-  if (!(PROBLEM_CATEGORIES as readonly string[]).includes(report.category)) out.push(problem('invalid_category', 'category'));
+  if (!(PROBLEM_SOURCES as readonly string[]).includes(report.source))
+    out.push(problem('invalid_source', 'source', 'R7'));
+  if (!(PROBLEM_CATEGORIES as readonly string[]).includes(report.category))
+    out.push(problem('invalid_category', 'category'));
   if (blank(report.title)) out.push(problem('required', 'title'));
   if (blank(report.location)) out.push(problem('required', 'location'));
   if (blank(report.description)) out.push(problem('required', 'description'));
@@ -142,22 +169,29 @@ export const HARD_PROBLEM_WHAT = {
   reboundOriginTold: what(['REBOUND'], (ctx, e) => {
     if (!(REBOUND_ORIGINS as readonly string[]).includes(e.origin)) return [problem('invalid_origin', 'origin')];
     // The hotline feed brings a new complaint; it cannot say an inspector or the holding found it.
-    if (hasRole(e.actor, 'hotline_feed') && e.origin !== 'complaint') return [problem('feed_rebound_is_complaint', 'origin', '§3.4')];
+    if (hasRole(e.actor, 'hotline_feed') && e.origin !== 'complaint')
+      return [problem('feed_rebound_is_complaint', 'origin', '§3.4')];
     // Nobody says an inspector (or the holding, or a complaint) found what they did not.
-    if (!reboundOriginsOf(e.actor, ctx, e.facts).includes(e.origin)) return [problem('rebound_origin_not_yours', 'origin', '§3.4', { origin: e.origin })];
+    if (!reboundOriginsOf(e.actor, ctx, e.facts).includes(e.origin))
+      return [problem('rebound_origin_not_yours', 'origin', '§3.4', { origin: e.origin })];
     return [];
   }),
   /** SPEC §3.4: hotline-sourced problems get a call-back record after resolution. */
-  hotlineProblemOnly: what(['RECORD_CALLBACK'], (ctx) => (ctx.report.source !== 'hotline_12319' ? [problem('not_hotline_problem', undefined, 'R7')] : [])),
+  hotlineProblemOnly: what(['RECORD_CALLBACK'], (ctx) =>
+    ctx.report.source !== 'hotline_12319' ? [problem('not_hotline_problem', undefined, 'R7')] : [],
+  ),
   callerNamed: what(['RECORD_CALLBACK'], (_ctx, e) => (blank(e.caller) ? [problem('required', 'caller')] : [])),
   /** A call-back was made, not in the future and not before the resolution it answers. */
   calledAfterResolution: what(['RECORD_CALLBACK'], (ctx, e) => {
     if (blank(e.calledAt) || Number.isNaN(ms(e.calledAt))) return [problem('required', 'calledAt')];
     if (ms(e.calledAt) > ms(e.at)) return [problem('in_future', 'calledAt')];
-    if (ctx.resolutions.length && ms(e.calledAt) < ms(ctx.resolutions[ctx.resolutions.length - 1].at)) return [problem('before_resolution', 'calledAt', '§3.4')];
+    if (ctx.resolutions.length && ms(e.calledAt) < ms(ctx.resolutions[ctx.resolutions.length - 1].at))
+      return [problem('before_resolution', 'calledAt', '§3.4')];
     return [];
   }),
-  outcomeKnown: what(['RECORD_CALLBACK'], (_ctx, e) => ((CALLBACK_OUTCOMES as readonly string[]).includes(e.outcome) ? [] : [problem('invalid_outcome', 'outcome')])),
+  outcomeKnown: what(['RECORD_CALLBACK'], (_ctx, e) =>
+    (CALLBACK_OUTCOMES as readonly string[]).includes(e.outcome) ? [] : [problem('invalid_outcome', 'outcome')],
+  ),
 } satisfies Record<string, WhatRule<HardProblemContext, HardProblemEvent, SomeRuleParam>>;
 
 export type HardProblemWhatRule = keyof typeof HARD_PROBLEM_WHAT;

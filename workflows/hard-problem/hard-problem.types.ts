@@ -11,7 +11,15 @@ export const HARD_PROBLEM_STATES = ['reported', 'open', 'resolved', 'merged'] as
 export type HardProblemState = (typeof HARD_PROBLEM_STATES)[number];
 
 /** What kind of violation it is (the category a duplicate is matched on). */
-export const PROBLEM_CATEGORIES = ['street_vending', 'shop_overflow', 'illegal_advertising', 'construction_waste', 'illegal_parking', 'illegal_building', 'other'] as const;
+export const PROBLEM_CATEGORIES = [
+  'street_vending',
+  'shop_overflow',
+  'illegal_advertising',
+  'construction_waste',
+  'illegal_parking',
+  'illegal_building',
+  'other',
+] as const;
 export type ProblemCategory = (typeof PROBLEM_CATEGORIES)[number];
 
 /** Where a rebound was found (SPEC §3.4): in holding, by an inspector, or by a new complaint. */
@@ -111,7 +119,13 @@ export type HardProblemEvent = Envelope &
 
 export type HardProblemEventType = HardProblemEvent['type'];
 
-export const HARD_PROBLEM_EVENT_TYPES: readonly HardProblemEventType[] = ['ACCEPT', 'MERGE', 'RESOLVE', 'REBOUND', 'RECORD_CALLBACK'];
+export const HARD_PROBLEM_EVENT_TYPES: readonly HardProblemEventType[] = [
+  'ACCEPT',
+  'MERGE',
+  'RESOLVE',
+  'REBOUND',
+  'RECORD_CALLBACK',
+];
 
 export interface HardProblemInput {
   report: ProblemReport;

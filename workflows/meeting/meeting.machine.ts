@@ -31,7 +31,9 @@ export const meetingMachine = setup({
     /** A side effect for the outbox: the engine delivers it after commit. */
     notify: (_args, _params: { topic: string }) => undefined,
     /** Every step notes the group's membership as it is now: the rotation reads who was a member when. */
-    refreshMembers: assign({ memberSquadIds: ({ context, event }) => (context.kind === 'group' ? event.facts.memberSquadIds : []) }),
+    refreshMembers: assign({
+      memberSquadIds: ({ context, event }) => (context.kind === 'group' ? event.facts.memberSquadIds : []),
+    }),
   },
 }).createMachine({
   id: 'meeting',

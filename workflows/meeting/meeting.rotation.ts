@@ -69,7 +69,14 @@ export function rotation(members: readonly number[], history: readonly RotationM
     for (let j = joinIndex; j < n; j++) if (history[j].convenerSquadId === squadId) convened = j;
     const kind: WaitingKind = convened >= 0 ? 'convened' : joinIndex === 0 ? 'founding' : 'joined';
     const sinceIndex = convened >= 0 ? convened : joinIndex - 1;
-    return { squadId, memberOrder: i + 1, kind, since: sinceIndex >= 0 ? history[sinceIndex].id : null, sinceIndex, tied: false };
+    return {
+      squadId,
+      memberOrder: i + 1,
+      kind,
+      since: sinceIndex >= 0 ? history[sinceIndex].id : null,
+      sinceIndex,
+      tied: false,
+    };
   });
   const start = tieStart(members, last);
   const turn = (p: RotationPlace) => (p.memberOrder - 1 - start + members.length) % Math.max(members.length, 1);

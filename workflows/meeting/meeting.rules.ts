@@ -60,7 +60,13 @@ export const MEETING_WHO_OF: Readonly<Record<MeetingEventType, readonly MeetingW
 };
 
 /** Who may send each event to a meeting (`memberSquadIds`: the group's squads as they are now). */
-export function mayMeeting(type: MeetingEventType, actor: Actor, ctx: MeetingContext, _state: MeetingState, memberSquadIds: readonly number[]): Permit {
+export function mayMeeting(
+  type: MeetingEventType,
+  actor: Actor,
+  ctx: MeetingContext,
+  _state: MeetingState,
+  memberSquadIds: readonly number[],
+): Permit {
   return permitOf(
     MEETING_WHO_OF[type].map((name) => MEETING_WHO[name]),
     actor,
@@ -90,13 +96,18 @@ export function arrangementProblems(
   facts: MeetingFacts,
 ): Problem[] {
   const out: Problem[] = [];
-  if (blank(arrangements.plannedStart) || Number.isNaN(ms(arrangements.plannedStart))) out.push(problem('required', 'plannedStart'));
+  if (blank(arrangements.plannedStart) || Number.isNaN(ms(arrangements.plannedStart)))
+    out.push(problem('required', 'plannedStart'));
   if (blank(arrangements.agenda)) out.push(problem('required', 'agenda', 'R9'));
   if (kind === 'group') {
     const convener = arrangements.convenerSquadId;
     if (convener === null) out.push(problem('required', 'convenerSquad', 'R9'));
     else if (!facts.memberSquadIds.includes(convener)) out.push(problem('convener_not_member', 'convenerSquad', 'R9'));
-    else if (rotationConvenerSquadId !== null && convener !== rotationConvenerSquadId && blank(arrangements.convenerReason)) {
+    else if (
+      rotationConvenerSquadId !== null &&
+      convener !== rotationConvenerSquadId &&
+      blank(arrangements.convenerReason)
+    ) {
       out.push(problem('convener_reason_required', 'convenerReason', 'R9'));
     }
   }
@@ -114,7 +125,8 @@ export function recordProblems(kind: MeetingKind, record: MeetingRecord, facts: 
   const unknown = squads.filter((s) => !facts.activeSquadIds.includes(s));
   if (unknown.length) out.push(problem('unknown_squads', 'attendeeSquads', undefined, { count: unknown.length }));
   // A group's work meeting is the group's squads meeting: at least one of them was there.
-  if (kind === 'group' && !squads.some((s) => facts.memberSquadIds.includes(s))) out.push(problem('no_member_attended', 'attendeeSquads', 'R9'));
+  if (kind === 'group' && !squads.some((s) => facts.memberSquadIds.includes(s)))
+    out.push(problem('no_member_attended', 'attendeeSquads', 'R9'));
   return out;
 }
 
@@ -124,10 +136,14 @@ const what = whatRulesFor<MeetingContext, MeetingEvent>();
 export const MEETING_WHAT = {
   /** R3: the sender of a group meeting's step leads a squad of the group as it is now. */
   stillInGroup: what(['EDIT_MEETING', 'RECORD'], (ctx, e) =>
-    ctx.kind !== 'group' || isGroupLeader(e.actor, e.facts.memberSquadIds) ? [] : [problem('not_group_member', undefined, 'R3')],
+    ctx.kind !== 'group' || isGroupLeader(e.actor, e.facts.memberSquadIds)
+      ? []
+      : [problem('not_group_member', undefined, 'R3')],
   ),
   /** R9: a date, the linkage content, and the convener the rotation names (or a reason). */
-  arrangementsSound: what(['EDIT_MEETING'], (ctx, e) => arrangementProblems(ctx.kind, e.arrangements, ctx.rotationConvenerSquadId, e.facts)),
+  arrangementsSound: what(['EDIT_MEETING'], (ctx, e) =>
+    arrangementProblems(ctx.kind, e.arrangements, ctx.rotationConvenerSquadId, e.facts),
+  ),
   /** R9: when it was held (not in the future), the minutes, and who attended. */
   recordSound: what(['RECORD'], (ctx, e) => recordProblems(ctx.kind, e.record, e.facts, e.at)),
   /** §3.5: cancellations always carry a reason. */

@@ -101,7 +101,11 @@ export const operationMachine = setup({
           ],
         },
         DESIGNATE_COMMANDER: { guard: rules(['isBrigadeCommander']), actions: 'recordCommander' },
-        CANCEL: { target: 'cancelled', guard: rules(['isLeadSquadLeader', 'reasonGiven']), actions: ['recordCancel', notify('operation.cancelled')] },
+        CANCEL: {
+          target: 'cancelled',
+          guard: rules(['isLeadSquadLeader', 'reasonGiven']),
+          actions: ['recordCancel', notify('operation.cancelled')],
+        },
       },
     },
     filed: {
@@ -131,14 +135,24 @@ export const operationMachine = setup({
           ],
         },
         DESIGNATE_COMMANDER: { guard: rules(['isBrigadeCommander']), actions: 'recordCommander' },
-        CANCEL: { target: 'cancelled', guard: rules(['isManager', 'reasonGiven']), actions: ['recordCancel', notify('operation.cancelled')] },
+        CANCEL: {
+          target: 'cancelled',
+          guard: rules(['isManager', 'reasonGiven']),
+          actions: ['recordCancel', notify('operation.cancelled')],
+        },
       },
     },
     approved: {
       on: {
         START: {
           target: 'in_progress',
-          guard: rules(['isOperationCommander', 'notInFuture', 'startsAfterApproval', 'lateEntryExplained', 'earlyStartExplained']),
+          guard: rules([
+            'isOperationCommander',
+            'notInFuture',
+            'startsAfterApproval',
+            'lateEntryExplained',
+            'earlyStartExplained',
+          ]),
           actions: assign(({ event }) => {
             assertEvent(event, 'START');
             const start = event.actualStart ?? event.at;
@@ -153,7 +167,11 @@ export const operationMachine = setup({
           }),
         },
         DESIGNATE_COMMANDER: { guard: rules(['isBrigadeCommander']), actions: 'recordCommander' },
-        CANCEL: { target: 'cancelled', guard: rules(['isManager', 'reasonGiven']), actions: ['recordCancel', notify('operation.cancelled')] },
+        CANCEL: {
+          target: 'cancelled',
+          guard: rules(['isManager', 'reasonGiven']),
+          actions: ['recordCancel', notify('operation.cancelled')],
+        },
       },
     },
     in_progress: {
@@ -170,7 +188,14 @@ export const operationMachine = setup({
         },
         COMPLETE: {
           target: 'holding',
-          guard: rules(['isOperationCommander', 'notInFuture', 'resultsPerSquad', 'goodsAsLedger', 'endsAfterStart', 'shortOperationExplained']),
+          guard: rules([
+            'isOperationCommander',
+            'notInFuture',
+            'resultsPerSquad',
+            'goodsAsLedger',
+            'endsAfterStart',
+            'shortOperationExplained',
+          ]),
           actions: assign(({ context, event }) => {
             assertEvent(event, 'COMPLETE');
             const end = event.actualEnd ?? event.at;
@@ -219,7 +244,11 @@ export const operationMachine = setup({
             }),
           ],
         },
-        HOLDING_ELAPSED: { target: 'awaiting_audit', guard: rules(['isSystem', 'holdingOver']), actions: notify('operation.audit_due') },
+        HOLDING_ELAPSED: {
+          target: 'awaiting_audit',
+          guard: rules(['isSystem', 'holdingOver']),
+          actions: notify('operation.audit_due'),
+        },
       },
     },
     awaiting_audit: {
@@ -239,7 +268,13 @@ export const operationMachine = setup({
         },
         AUDIT_FAIL: {
           target: 'holding',
-          guard: rules(['isInspector', 'independentOfHostSquad', 'findingsGiven', 'rectificationGiven', 'holdingDaysInBounds']),
+          guard: rules([
+            'isInspector',
+            'independentOfHostSquad',
+            'findingsGiven',
+            'rectificationGiven',
+            'holdingDaysInBounds',
+          ]),
           actions: [
             // R14: a failed audit restarts holding with the rectification asked for.
             assign(({ context, event }) => {

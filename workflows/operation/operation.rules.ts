@@ -6,7 +6,15 @@
  */
 import { type Actor, type Permit, MANAGER_ROLES, asAnyOf, deny, hasRole, permit } from '../shared/actor';
 import { type Problem, problem } from '../shared/problem';
-import { PASS, type WhatRule, type WhoRule, permitOf, problemsOf, whatRulesFor, type SomeRuleParam } from '../shared/rules';
+import {
+  PASS,
+  type WhatRule,
+  type WhoRule,
+  permitOf,
+  problemsOf,
+  whatRulesFor,
+  type SomeRuleParam,
+} from '../shared/rules';
 import { HOUR_MS, hoursBetween, localDate, ms } from '../shared/time';
 import {
   type HoldingCoverage,
@@ -61,20 +69,27 @@ export const OPERATION_WHO = {
   /** HOLDING_ELAPSED is the oversight job's to send, when the holding period is over. */
   isSystem: (actor) => (actor.kind === 'system' ? permit('system') : deny('system_only')),
   /** R6: the lead squad drafts each plan and files it with the Duty Command Section. */
-  isLeadSquadLeader: byUser((actor, ctx) => (isLeaderOf(actor, ctx.plan.leadSquadId) ? permit('squad_leader') : deny('not_lead_squad_leader'))),
+  isLeadSquadLeader: byUser((actor, ctx) =>
+    isLeaderOf(actor, ctx.plan.leadSquadId) ? permit('squad_leader') : deny('not_lead_squad_leader'),
+  ),
   /** R4: the brigade (its commanders) designates an operation's commander. */
   isBrigadeCommander: byUser((actor) => (hasRole(actor, 'commander') ? permit('commander') : deny('not_commander'))),
   isManager: byUser(manager),
   /** Four eyes: nobody approves a plan they filed themselves (an officer holding two posts) … */
-  notOwnFiling: byUser((actor, ctx) => (ctx.filedBy !== null && ctx.filedBy === actor.userId ? deny('own_filing') : PASS)),
+  notOwnFiling: byUser((actor, ctx) =>
+    ctx.filedBy !== null && ctx.filedBy === actor.userId ? deny('own_filing') : PASS,
+  ),
   /** … nor one they drafted, whoever filed it (a manager drafts a brigade-led plan the lead squad files, R4). */
-  notOwnDraft: byUser((actor, ctx) => (ctx.createdBy !== null && ctx.createdBy === actor.userId ? deny('own_draft') : PASS)),
+  notOwnDraft: byUser((actor, ctx) =>
+    ctx.createdBy !== null && ctx.createdBy === actor.userId ? deny('own_draft') : PASS,
+  ),
   /** R4: the host squad's leader, or the commander the brigade designated. */
   isOperationCommander: byUser(operationCommander),
   /** R11: the commander, or anyone of a squad taking part, records what happened. */
   isCommanderOrParticipant: byUser((actor, ctx) => {
     if (isOperationCommander(actor, ctx)) return operationCommander(actor, ctx);
-    if (actor.squadId !== null && ctx.plan.squadIds.includes(actor.squadId)) return asAnyOf(actor, ['squad_leader', 'officer'], 'not_participant');
+    if (actor.squadId !== null && ctx.plan.squadIds.includes(actor.squadId))
+      return asAnyOf(actor, ['squad_leader', 'officer'], 'not_participant');
     return deny('not_participant');
   }),
   /** R12: the host squad holds the site. */
@@ -85,7 +100,9 @@ export const OPERATION_WHO = {
   /** R14: inspectors check and audit the holding. */
   isInspector: byUser((actor) => (hasRole(actor, 'inspector') ? permit('inspector') : deny('not_inspector'))),
   /** R14: an inspector never audits the holding of their own squad. */
-  independentOfHostSquad: byUser((actor, ctx) => (actor.squadId !== null && actor.squadId === ctx.plan.hostSquadId ? deny('inspector_of_host_squad') : PASS)),
+  independentOfHostSquad: byUser((actor, ctx) =>
+    actor.squadId !== null && actor.squadId === ctx.plan.hostSquadId ? deny('inspector_of_host_squad') : PASS,
+  ),
 } satisfies Record<string, WhoRule<OperationContext>>;
 
 export type OperationWhoRule = keyof typeof OPERATION_WHO;
@@ -122,7 +139,12 @@ export function operationWhoRules(type: OperationEventType, state: OperationStat
 }
 
 /** Who may send each event, in the state the operation is in. Returns the role the actor acts in. */
-export function mayOperation(type: OperationEventType, actor: Actor, ctx: OperationContext, state: OperationState): Permit {
+export function mayOperation(
+  type: OperationEventType,
+  actor: Actor,
+  ctx: OperationContext,
+  state: OperationState,
+): Permit {
   return permitOf(
     operationWhoRules(type, state).map((name) => OPERATION_WHO[name]),
     actor,
@@ -166,7 +188,12 @@ export function planShapeProblems(plan: OperationPlan, facts: OperationFacts): P
     if (outside.length) out.push(problem('squads_outside_group', 'squads', 'R3', { count: outside.length }));
   }
   if (plan.holdingDays < limits.holdingDaysMin || plan.holdingDays > limits.holdingDaysMax) {
-    out.push(problem('holding_days_out_of_bounds', 'holdingDays', 'R12', { min: limits.holdingDaysMin, max: limits.holdingDaysMax }));
+    out.push(
+      problem('holding_days_out_of_bounds', 'holdingDays', 'R12', {
+        min: limits.holdingDaysMin,
+        max: limits.holdingDaysMax,
+      }),
+    );
   }
   const forceSquads = plan.forces.map((f) => f.squadId);
   if (new Set(forceSquads).size !== forceSquads.length) out.push(problem('duplicate_squads', 'forces'));
@@ -197,7 +224,8 @@ export function planFilingProblems(plan: OperationPlan, facts: OperationFacts, a
   if (plan.problemSource === null) out.push(problem('required', 'problemSource', 'R7'));
   if (blank(plan.location)) out.push(problem('required', 'location'));
   // The operations order: every section the brigade requires (operations.requiredSections), each named.
-  for (const section of missingSections(plan, facts.limits.requiredSections)) out.push(problem('required', section, SECTION_RULE[section]));
+  for (const section of missingSections(plan, facts.limits.requiredSections))
+    out.push(problem('required', section, SECTION_RULE[section]));
   if (plan.plannedStart === null) out.push(problem('required', 'plannedStart'));
   else if (ms(plan.plannedStart) < ms(at)) out.push(problem('planned_start_in_past', 'plannedStart'));
   if (plan.plannedHours === null) out.push(problem('required', 'plannedHours'));
@@ -235,7 +263,10 @@ export function filingChecklist(plan: OperationPlan, facts: OperationFacts, at: 
     { key: 'plannedStart', fields: ['plannedStart'] },
     { key: 'plannedHours', fields: ['plannedHours'], params: { min: limits.minHours } },
     { key: 'holdingDays', fields: ['holdingDays'], params: { min: limits.holdingDaysMin, max: limits.holdingDaysMax } },
-    ...PLAN_SECTIONS.filter((s) => limits.requiredSections.includes(s)).map((s) => ({ key: `section.${s}`, fields: [s] })),
+    ...PLAN_SECTIONS.filter((s) => limits.requiredSections.includes(s)).map((s) => ({
+      key: `section.${s}`,
+      fields: [s],
+    })),
   ];
   return lines.map((l) => {
     const mine = problems.filter((p) => p.field !== undefined && l.fields.includes(p.field));
@@ -271,7 +302,9 @@ function goodsProblems(event: Extract<OperationEvent, { type: 'COMPLETE' }>): Pr
     const registered = ledger[r.squadId] ?? 0;
     // The account tells one story: the results say what the ledger registered for the squad.
     if (r.goodsDetained !== undefined && r.goodsDetained !== registered) {
-      out.push(problem('goods_not_in_ledger', `results.${i}.goodsDetained`, 'R13', { registered, reported: r.goodsDetained }));
+      out.push(
+        problem('goods_not_in_ledger', `results.${i}.goodsDetained`, 'R13', { registered, reported: r.goodsDetained }),
+      );
     }
   });
   return out;
@@ -329,11 +362,15 @@ export const OPERATION_WHAT = {
     planShapeProblems(e.plan, e.facts).filter((p) => p.code !== 'too_few_squads' && p.code !== 'required'),
   ),
   /** The lead squad drafts the plan (R6): an edit does not hand it to another. */
-  leadSquadFixed: what(['EDIT_PLAN'], (ctx, e) => (e.plan.leadSquadId !== ctx.plan.leadSquadId ? [problem('lead_squad_fixed', 'leadSquad')] : [])),
+  leadSquadFixed: what(['EDIT_PLAN'], (ctx, e) =>
+    e.plan.leadSquadId !== ctx.plan.leadSquadId ? [problem('lead_squad_fixed', 'leadSquad')] : [],
+  ),
   /** SPEC §3.1: a plan is filed complete and valid. */
   planFitToFile: what(['FILE'], (ctx, e) => planFilingProblems(ctx.plan, e.facts, e.at)),
   /** §3.5: returns and cancellations always carry a reason. */
-  reasonGiven: what(['RETURN', 'CANCEL'], (_ctx, e) => (blank(e.reason) ? [problem('required', 'reason', '§3.5')] : [])),
+  reasonGiven: what(['RETURN', 'CANCEL'], (_ctx, e) =>
+    blank(e.reason) ? [problem('required', 'reason', '§3.5')] : [],
+  ),
   /** What is recorded as having happened did not happen later than it is recorded. */
   notInFuture: what(['START', 'LOG_INCIDENT', 'COMPLETE', 'LOG_HOLDING_CHECK'], (_ctx, e) => {
     switch (e.type) {
@@ -350,7 +387,9 @@ export const OPERATION_WHAT = {
   /** An operation cannot begin before it was approved (nor count toward a month it was not approved in). */
   startsAfterApproval: what(['START'], (ctx, e) => {
     const start = e.actualStart ?? e.at;
-    return ctx.approvedAt && ms(start) < ms(ctx.approvedAt) ? [problem('before_approval', 'actualStart', '§3.1', { approvedAt: ctx.approvedAt })] : [];
+    return ctx.approvedAt && ms(start) < ms(ctx.approvedAt)
+      ? [problem('before_approval', 'actualStart', '§3.1', { approvedAt: ctx.approvedAt })]
+      : [];
   }),
   /** R6: a start recorded long after it happened says why. */
   lateEntryExplained: what(['START'], (_ctx, e) => {
@@ -369,7 +408,9 @@ export const OPERATION_WHAT = {
   }),
   /** R11: an incident happened during the operation: not before it began (the figures place it in a month from the start on). */
   duringOperation: what(['LOG_INCIDENT'], (ctx, e) =>
-    e.occurredAt !== undefined && ctx.actualStart && ms(e.occurredAt) < ms(ctx.actualStart) ? [problem('before_start', 'occurredAt', 'R11')] : [],
+    e.occurredAt !== undefined && ctx.actualStart && ms(e.occurredAt) < ms(ctx.actualStart)
+      ? [problem('before_start', 'occurredAt', 'R11')]
+      : [],
   ),
   /** R11: what happened, and how it was handled, are recorded. */
   incidentDescribed: what(['LOG_INCIDENT'], (_ctx, e) => [
@@ -394,11 +435,14 @@ export const OPERATION_WHAT = {
     if (!ctx.holdingStartedAt || !ctx.holdingDeadline) return [];
     const days = holdingDaysOf(ctx.holdingStartedAt, ctx.holdingDeadline, e.facts.timeZone);
     if (e.date < days[0]) return [problem('before_holding', 'date', 'R12', { first: days[0] })];
-    if (e.date > days[days.length - 1]) return [problem('after_holding', 'date', 'R12', { last: days[days.length - 1] })];
+    if (e.date > days[days.length - 1])
+      return [problem('after_holding', 'date', 'R12', { last: days[days.length - 1] })];
     return [];
   }),
   /** R14: an inspector's check and audit say what they found. */
-  findingsGiven: what(['SPOT_CHECK', 'AUDIT_PASS', 'AUDIT_FAIL'], (_ctx, e) => (blank(e.findings) ? [problem('required', 'findings', 'R14')] : [])),
+  findingsGiven: what(['SPOT_CHECK', 'AUDIT_PASS', 'AUDIT_FAIL'], (_ctx, e) =>
+    blank(e.findings) ? [problem('required', 'findings', 'R14')] : [],
+  ),
   /** R12: a holding checked on too few of its days passes only with the reason written down. */
   lowCoverageExplained: what(['AUDIT_PASS'], (_ctx, e) => {
     const coverage = e.facts.coverage;
@@ -412,7 +456,9 @@ export const OPERATION_WHAT = {
     ];
   }),
   /** R14: a failed audit asks for a rectification. */
-  rectificationGiven: what(['AUDIT_FAIL'], (_ctx, e) => (blank(e.rectification) ? [problem('required', 'rectification', 'R14')] : [])),
+  rectificationGiven: what(['AUDIT_FAIL'], (_ctx, e) =>
+    blank(e.rectification) ? [problem('required', 'rectification', 'R14')] : [],
+  ),
   /** R12: a holding restarted after a failed audit lasts within the brigade's bounds. */
   holdingDaysInBounds: what(['AUDIT_FAIL'], (_ctx, e) => {
     const { holdingDaysMin, holdingDaysMax } = e.facts.limits;

@@ -5,7 +5,14 @@ export const OPERATION_KINDS = ['regular', 'ad_hoc', 'brigade_led'] as const;
 export type OperationKind = (typeof OPERATION_KINDS)[number];
 
 /** R7: where the problem to rectify came from. */
-export const PROBLEM_SOURCES = ['hotspot', 'media', 'leadership', 'community', 'hotline_12319', 'notification'] as const;
+export const PROBLEM_SOURCES = [
+  'hotspot',
+  'media',
+  'leadership',
+  'community',
+  'hotline_12319',
+  'notification',
+] as const;
 export type ProblemSource = (typeof PROBLEM_SOURCES)[number];
 
 /** R11: incidents during an operation. */
@@ -43,7 +50,15 @@ export interface ResultLine {
 }
 
 /** The sections of the operations order (SPEC §3.1), in the order they are written. */
-export const PLAN_SECTIONS = ['situation', 'mission', 'execution', 'command', 'contingency', 'goodsArrangements', 'holdingPlan'] as const;
+export const PLAN_SECTIONS = [
+  'situation',
+  'mission',
+  'execution',
+  'command',
+  'contingency',
+  'goodsArrangements',
+  'holdingPlan',
+] as const;
 export type PlanSection = (typeof PLAN_SECTIONS)[number];
 
 /** R12: how well a round of holding was checked, as the audit sees it. */

@@ -3,7 +3,16 @@
  * hotline's feed, which may only report hotline complaints as hard problems
  * (and tell of a rebound on one resolved).
  */
-export const ROLES = ['squad_leader', 'officer', 'duty_officer', 'commander', 'inspector', 'legal', 'admin', 'hotline_feed'] as const;
+export const ROLES = [
+  'squad_leader',
+  'officer',
+  'duty_officer',
+  'commander',
+  'inspector',
+  'legal',
+  'admin',
+  'hotline_feed',
+] as const;
 export type Role = (typeof ROLES)[number];
 
 /** "Managers approving plans" are duty officers and commanders (SPEC §2). */
@@ -21,7 +30,13 @@ export interface Actor {
   squadId: number | null;
 }
 
-export const SYSTEM_ACTOR: Actor = Object.freeze({ kind: 'system', userId: null, name: 'system', roles: [], squadId: null });
+export const SYSTEM_ACTOR: Actor = Object.freeze({
+  kind: 'system',
+  userId: null,
+  name: 'system',
+  roles: [],
+  squadId: null,
+});
 
 export function hasRole(actor: Actor, role: Role): boolean {
   return actor.kind === 'user' && actor.roles.includes(role);

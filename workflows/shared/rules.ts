@@ -40,11 +40,16 @@ export interface WhatRule<C, E extends EventObject, T extends E['type'] = E['typ
 
 /** Builds the what-rules of one workflow, typed by its context and events. */
 export function whatRulesFor<C, E extends EventObject>() {
-  return <const T extends E['type']>(types: readonly T[], check: (ctx: C, event: Extract<E, { type: NoInfer<T> }>) => Problem[]): WhatRule<C, E, T> => ({ types, check });
+  return <const T extends E['type']>(
+    types: readonly T[],
+    check: (ctx: C, event: Extract<E, { type: NoInfer<T> }>) => Problem[],
+  ): WhatRule<C, E, T> => ({ types, check });
 }
 
-const isOf = <E extends EventObject, T extends E['type']>(event: E, types: readonly T[]): event is Extract<E, { type: T }> =>
-  (types as readonly string[]).includes(event.type);
+const isOf = <E extends EventObject, T extends E['type']>(
+  event: E,
+  types: readonly T[],
+): event is Extract<E, { type: T }> => (types as readonly string[]).includes(event.type);
 
 /**
  * All of `rules`, in order: the first refusal, else the role granted by the
@@ -62,7 +67,11 @@ export function permitOf<C, F>(rules: ReadonlyArray<WhoRule<C, F>>, actor: Actor
 }
 
 /** The problems of `event` under `rules`, in order (a rule that does not apply to the event's type adds none). */
-export function problemsOf<C, E extends EventObject>(rules: ReadonlyArray<WhatRule<C, E, SomeRuleParam>>, ctx: C, event: E): Problem[] {
+export function problemsOf<C, E extends EventObject>(
+  rules: ReadonlyArray<WhatRule<C, E, SomeRuleParam>>,
+  ctx: C,
+  event: E,
+): Problem[] {
   return rules.flatMap((rule) => (isOf(event, rule.types) ? rule.check(ctx, event) : []));
 }
 
@@ -93,7 +102,8 @@ function guardsOf<C, E extends RuleEvent, F>(
   factsOf: (event: E) => F,
 ): Record<string, GuardOf<C, E>> {
   const guards: Record<string, GuardOf<C, E>> = {};
-  for (const [name, rule] of Object.entries(who)) guards[name] = ({ context, event }) => rule(event.actor, context, factsOf(event)).ok;
+  for (const [name, rule] of Object.entries(who))
+    guards[name] = ({ context, event }) => rule(event.actor, context, factsOf(event)).ok;
   for (const [name, rule] of Object.entries(what)) {
     guards[name] = ({ context, event }) => {
       // A what-rule guards only transitions of the events it knows (the machine tests check each name is placed so).
@@ -111,7 +121,9 @@ const NAMES = new WeakMap<object, readonly string[]>();
  * named guards, who-rules first). The names are kept, for the state diagram
  * and the tests to read (`ruleNames`).
  */
-export function rules<const N extends string>(names: readonly [N, ...N[]]): GuardPredicate<MachineContext, EventObject, unknown, { type: N; params: undefined }> {
+export function rules<const N extends string>(
+  names: readonly [N, ...N[]],
+): GuardPredicate<MachineContext, EventObject, unknown, { type: N; params: undefined }> {
   const guard = and<MachineContext, EventObject, string[]>(names);
   NAMES.set(guard, names);
   // `and` over a generic list of names cannot name them in its type; the machine checks each name against its guards.
@@ -130,6 +142,7 @@ export function ruleNames(guard: unknown): string[] | null {
     const names = NAMES.get(guard);
     return names ? [...names] : null;
   }
-  if (typeof guard === 'object' && typeof (guard as { type?: unknown }).type === 'string') return [(guard as { type: string }).type];
+  if (typeof guard === 'object' && typeof (guard as { type?: unknown }).type === 'string')
+    return [(guard as { type: string }).type];
   return null;
 }

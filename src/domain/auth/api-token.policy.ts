@@ -9,11 +9,15 @@ export interface TokenOwner {
 }
 
 /** An administrator manages the tokens of their brigade's users. */
-const administers = (actor: Pick<Principal, 'roles' | 'brigadeId'>, owner: TokenOwner) => actor.roles.includes('admin') && actor.brigadeId === owner.brigadeId;
+const administers = (actor: Pick<Principal, 'roles' | 'brigadeId'>, owner: TokenOwner) =>
+  actor.roles.includes('admin') && actor.brigadeId === owner.brigadeId;
 
 /** Anyone lists and revokes their own tokens; an administrator those of the brigade's users. */
-export const mayManageToken = (actor: Pick<Principal, 'userId' | 'roles' | 'brigadeId'>, owner: TokenOwner): boolean => actor.userId === owner.userId || administers(actor, owner);
+export const mayManageToken = (actor: Pick<Principal, 'userId' | 'roles' | 'brigadeId'>, owner: TokenOwner): boolean =>
+  actor.userId === owner.userId || administers(actor, owner);
 
 /** Whose tokens a list shows: the brigade's for an administrator, else one's own. */
-export const tokenListScope = (actor: Pick<Principal, 'userId' | 'roles' | 'brigadeId'>): { brigadeId: number } | { userId: number } =>
+export const tokenListScope = (
+  actor: Pick<Principal, 'userId' | 'roles' | 'brigadeId'>,
+): { brigadeId: number } | { userId: number } =>
   actor.roles.includes('admin') ? { brigadeId: actor.brigadeId } : { userId: actor.userId };

@@ -44,7 +44,8 @@ export class ApiTokenService {
   async revoke(actor: Principal, id: number): Promise<void> {
     await this.db.transaction(async (m) => {
       const row = await tokenRow(m, id);
-      if (!row || !mayManageToken(actor, { userId: Number(row.user_id), brigadeId: Number(row.brigade_id) })) throw new NotFoundError(`No token ${id}`);
+      if (!row || !mayManageToken(actor, { userId: Number(row.user_id), brigadeId: Number(row.brigade_id) }))
+        throw new NotFoundError(`No token ${id}`);
       await revokeToken(m, id, this.clock.now());
     });
   }
@@ -83,7 +84,11 @@ export class ApiTokenService {
   private present(r: TokenRow): ApiTokenView {
     const revokedAt = readDate(r.revoked_at);
     const expiresAt = readDate(r.expires_at);
-    const state = revokedAt ? 'revoked' : expiresAt && expiresAt.getTime() <= this.clock.now().getTime() ? 'expired' : 'active';
+    const state = revokedAt
+      ? 'revoked'
+      : expiresAt && expiresAt.getTime() <= this.clock.now().getTime()
+        ? 'expired'
+        : 'active';
     return {
       id: Number(r.id),
       username: r.username,

@@ -7,13 +7,24 @@ import { sql } from '../../persistence/sql';
 
 /** Deletes the throttle rows whose window began at or before `windowStart` and that block nothing after `now`; how many. */
 export async function sweepThrottle(m: EntityManager, windowStart: Date, now: Date): Promise<number> {
-  const deleted = await sql(m, 'DELETE FROM sign_in_throttle WHERE first_failure_at <= ? AND (blocked_until IS NULL OR blocked_until <= ?)', [windowStart, now]);
+  const deleted = await sql(
+    m,
+    'DELETE FROM sign_in_throttle WHERE first_failure_at <= ? AND (blocked_until IS NULL OR blocked_until <= ?)',
+    [windowStart, now],
+  );
   return deleted.affected;
 }
 
 /** The blocks of two throttle keys (an account's and an address's), as stored. */
-export async function throttleBlocks(m: EntityManager, keys: [string, string]): Promise<Array<{ blocked_until: unknown }>> {
-  const { rows } = await sql<{ blocked_until: unknown }>(m, 'SELECT blocked_until FROM sign_in_throttle WHERE throttle_key IN (?, ?)', keys);
+export async function throttleBlocks(
+  m: EntityManager,
+  keys: [string, string],
+): Promise<Array<{ blocked_until: unknown }>> {
+  const { rows } = await sql<{ blocked_until: unknown }>(
+    m,
+    'SELECT blocked_until FROM sign_in_throttle WHERE throttle_key IN (?, ?)',
+    keys,
+  );
   return rows;
 }
 
@@ -41,7 +52,11 @@ export interface ThrottleRow {
 
 /** A throttle key's row, if any. */
 export async function throttleRow(m: EntityManager, key: string): Promise<ThrottleRow | undefined> {
-  const { rows } = await sql<ThrottleRow>(m, 'SELECT failures, blocked_until FROM sign_in_throttle WHERE throttle_key = ?', [key]);
+  const { rows } = await sql<ThrottleRow>(
+    m,
+    'SELECT failures, blocked_until FROM sign_in_throttle WHERE throttle_key = ?',
+    [key],
+  );
   return rows[0];
 }
 
@@ -55,7 +70,11 @@ export async function deleteThrottleKey(m: EntityManager, key: string): Promise<
 
 /** Gives back one counted failure of a key (and, `unblock`, the block it set). */
 export async function giveBackFailure(m: EntityManager, key: string, unblock: boolean): Promise<void> {
-  await sql(m, `UPDATE sign_in_throttle SET failures = failures - 1${unblock ? ', blocked_until = NULL' : ''} WHERE throttle_key = ? AND failures > 0`, [key]);
+  await sql(
+    m,
+    `UPDATE sign_in_throttle SET failures = failures - 1${unblock ? ', blocked_until = NULL' : ''} WHERE throttle_key = ? AND failures > 0`,
+    [key],
+  );
 }
 
 // ------------------------------------------------------------ API tokens
@@ -78,7 +97,10 @@ const COLUMNS =
   't.id, u.username, t.user_id, u.brigade_id, t.label, t.token_start, t.created_at, t.expires_at, t.last_used_at, t.revoked_at FROM api_tokens t JOIN users u ON u.id = t.user_id';
 
 /** Tokens newest first: of one user, or of a brigade's users, or (neither) every token; `username` narrows to one user. */
-export async function tokenRows(m: EntityManager, f: { userId?: number; brigadeId?: number; username?: string }): Promise<TokenRow[]> {
+export async function tokenRows(
+  m: EntityManager,
+  f: { userId?: number; brigadeId?: number; username?: string },
+): Promise<TokenRow[]> {
   const where: string[] = [];
   const params: unknown[] = [];
   if (f.userId !== undefined) {
@@ -93,7 +115,11 @@ export async function tokenRows(m: EntityManager, f: { userId?: number; brigadeI
     where.push('u.username = ?');
     params.push(f.username);
   }
-  const { rows } = await sql<TokenRow>(m, `SELECT ${COLUMNS}${where.length ? ` WHERE ${where.join(' AND ')}` : ''} ORDER BY t.id DESC`, params);
+  const { rows } = await sql<TokenRow>(
+    m,
+    `SELECT ${COLUMNS}${where.length ? ` WHERE ${where.join(' AND ')}` : ''} ORDER BY t.id DESC`,
+    params,
+  );
   return rows;
 }
 
@@ -103,7 +129,10 @@ export async function tokenRow(m: EntityManager, id: number): Promise<TokenRow |
 }
 
 /** The ids of the tokens with this id, this hash, or of this user. */
-export async function tokenIds(m: EntityManager, by: { id: number } | { hash: string } | { userId: number }): Promise<number[]> {
+export async function tokenIds(
+  m: EntityManager,
+  by: { id: number } | { hash: string } | { userId: number },
+): Promise<number[]> {
   const [column, value] = 'id' in by ? ['id', by.id] : 'hash' in by ? ['token_hash', by.hash] : ['user_id', by.userId];
   const { rows } = await sql<{ id: number }>(m, `SELECT id FROM api_tokens WHERE ${column} = ?`, [value]);
   return rows.map((r) => Number(r.id));
@@ -111,7 +140,9 @@ export async function tokenIds(m: EntityManager, by: { id: number } | { hash: st
 
 /** Revokes a token still in force; whether it was. */
 export async function revokeToken(m: EntityManager, id: number, now: Date): Promise<boolean> {
-  return (await sql(m, 'UPDATE api_tokens SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL', [now, id])).affected > 0;
+  return (
+    (await sql(m, 'UPDATE api_tokens SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL', [now, id])).affected > 0
+  );
 }
 
 /** Revokes every token of a user still in force. */
@@ -121,5 +152,9 @@ export async function revokeTokensOfUser(m: EntityManager, userId: number, now: 
 
 /** Notes a token's use at `now`, unless noted after `before` already (of instances noting the same minute at once, one writes). */
 export async function noteTokenUsed(m: EntityManager, id: number, now: Date, before: Date): Promise<void> {
-  await sql(m, 'UPDATE api_tokens SET last_used_at = ? WHERE id = ? AND (last_used_at IS NULL OR last_used_at <= ?)', [now, id, before]);
+  await sql(m, 'UPDATE api_tokens SET last_used_at = ? WHERE id = ? AND (last_used_at IS NULL OR last_used_at <= ?)', [
+    now,
+    id,
+    before,
+  ]);
 }

@@ -6,7 +6,15 @@ import type { Database } from '../../persistence/data-source';
 import { readDate } from '../../persistence/sql';
 import { insertUnlessPresent } from '../../persistence/dialect';
 import type { OrgService, Principal } from '../org/org.service';
-import { blockThrottleKey, countFailure, deleteThrottleKey, giveBackFailure, sweepThrottle, throttleBlocks, throttleRow } from './auth.queries';
+import {
+  blockThrottleKey,
+  countFailure,
+  deleteThrottleKey,
+  giveBackFailure,
+  sweepThrottle,
+  throttleBlocks,
+  throttleRow,
+} from './auth.queries';
 
 /** 429: too many failed sign-ins from this account or address; wait `retryAfterSeconds`. */
 export class SignInThrottledError extends AppError {

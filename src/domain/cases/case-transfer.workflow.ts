@@ -26,7 +26,10 @@ const DAY = 86_400_000;
 export type CaseTransferWorkflow = WorkflowDefinition<CaseTransferContext, CaseTransferInput>;
 
 /** The facts a transfer's rules read: the squads in use. */
-export async function transferFacts(m: EntityManager, actor: Pick<EngineActor, 'brigadeId'>): Promise<CaseTransferFacts> {
+export async function transferFacts(
+  m: EntityManager,
+  actor: Pick<EngineActor, 'brigadeId'>,
+): Promise<CaseTransferFacts> {
   const active = await m.find(Squad, { select: { id: true }, where: { brigadeId: actor.brigadeId, active: true } });
   return { activeSquadIds: active.map((s) => s.id) };
 }
@@ -38,8 +41,10 @@ export async function transferFacts(m: EntityManager, actor: Pick<EngineActor, '
  */
 export function transferDeadlines(config: Readonly<Config>, state: string, enteredAt: Date): DeadlineSpec[] {
   const t = config.transfers;
-  if (state === 'proposed') return [{ kind: 'transfer_answer', dueAt: new Date(enteredAt.getTime() + t.answerDays * DAY) }];
-  if (state === 'disputed') return [{ kind: 'transfer_designation', dueAt: new Date(enteredAt.getTime() + t.designationDays * DAY) }];
+  if (state === 'proposed')
+    return [{ kind: 'transfer_answer', dueAt: new Date(enteredAt.getTime() + t.answerDays * DAY) }];
+  if (state === 'disputed')
+    return [{ kind: 'transfer_designation', dueAt: new Date(enteredAt.getTime() + t.designationDays * DAY) }];
   return [];
 }
 
@@ -49,7 +54,8 @@ export function caseTransferWorkflow(config: Readonly<Config>): CaseTransferWork
     name: 'case_transfer',
     machine: caseTransferMachine,
     version: CASE_TRANSFER_MACHINE_VERSION,
-    may: (type, actor, context, state) => mayTransfer(type as CaseTransferEventType, actor, context, state as CaseTransferState),
+    may: (type, actor, context, state) =>
+      mayTransfer(type as CaseTransferEventType, actor, context, state as CaseTransferState),
     problems: (context, event) => transferEventProblems(context, event as CaseTransferEvent),
     facts: (m, actor) => transferFacts(m, actor),
     project: (m, step) => projectTransfer(config, m, step),
@@ -64,7 +70,11 @@ export function caseTransferWorkflow(config: Readonly<Config>): CaseTransferWork
  * two proposals at once cannot both pass); the end of a transfer clears it and,
  * when the case moved, hands it to the competent squad (R10).
  */
-async function projectTransfer(config: Readonly<Config>, m: EntityManager, step: StepRecord<CaseTransferContext>): Promise<void> {
+async function projectTransfer(
+  config: Readonly<Config>,
+  m: EntityManager,
+  step: StepRecord<CaseTransferContext>,
+): Promise<void> {
   const ctx = step.next;
   const state = step.to as CaseTransferState;
   const open = OPEN_TRANSFER_STATES.includes(state);
@@ -79,8 +89,18 @@ async function projectTransfer(config: Readonly<Config>, m: EntityManager, step:
     updated_at: step.at,
   };
   if (step.previous === null) {
-    const claimed = await claimCaseForTransfer(m, { caseId: ctx.caseId, brigadeId: step.brigadeId, fromSquadId: ctx.fromSquadId, transferId: step.instanceId, at: step.at });
-    if (!claimed) throw new ConflictError('The case already has a transfer under way, or has moved to another squad', 'transfer_open');
+    const claimed = await claimCaseForTransfer(m, {
+      caseId: ctx.caseId,
+      brigadeId: step.brigadeId,
+      fromSquadId: ctx.fromSquadId,
+      transferId: step.instanceId,
+      at: step.at,
+    });
+    if (!claimed)
+      throw new ConflictError(
+        'The case already has a transfer under way, or has moved to another squad',
+        'transfer_open',
+      );
     const all = {
       id: step.instanceId,
       brigade_id: step.brigadeId,
@@ -108,7 +128,20 @@ async function projectTransfer(config: Readonly<Config>, m: EntityManager, step:
 export async function transferFlagContext(
   m: EntityManager,
   late: ReadonlyArray<{ workflow: string; instanceId: number; kind: string }>,
-): Promise<Map<number, { rule: string; kind: string; groupId: null; squadId: number | null; recordType: string; recordId: number; title: string }>> {
+): Promise<
+  Map<
+    number,
+    {
+      rule: string;
+      kind: string;
+      groupId: null;
+      squadId: number | null;
+      recordType: string;
+      recordId: number;
+      title: string;
+    }
+  >
+> {
   const ids = late.filter((d) => d.workflow === 'case_transfer').map((d) => d.instanceId);
   if (!ids.length) return new Map();
   const rows = await transferReferences(m, ids);

@@ -30,7 +30,9 @@ export function mayRegisterCase(actor: Actor): Permit {
 export function caseOperationProblems(actor: Actor, op: CaseOperationFacts): Problem[] {
   const out: Problem[] = [];
   const squad = actor.squadId;
-  if (squad === null || !(op.squadIds.includes(squad) || op.hostSquadId === squad)) out.push(problem('not_participant', 'operation'));
-  if (!CARRIED_OUT.includes(op.state)) out.push(problem('case_operation_not_carried_out', 'operation', '§3.1', { state: op.state }));
+  if (squad === null || !(op.squadIds.includes(squad) || op.hostSquadId === squad))
+    out.push(problem('not_participant', 'operation'));
+  if (!CARRIED_OUT.includes(op.state))
+    out.push(problem('case_operation_not_carried_out', 'operation', '§3.1', { state: op.state }));
   return out;
 }

@@ -14,14 +14,29 @@ import type { WorkflowEngine } from '../../engine/engine';
 import type { CommandEvent } from '../../engine/workflow-definition';
 import { ConflictError, ForbiddenError, NotFoundError, RuleViolationError, ValidationError } from '../../errors';
 import type { Database } from '../../persistence/data-source';
-import { Case, CaseTransfer, Operation, OperationSquad, Squad, User, WorkflowDeadline, type WorkflowHistory } from '../../persistence/entities';
+import {
+  Case,
+  CaseTransfer,
+  Operation,
+  OperationSquad,
+  Squad,
+  User,
+  WorkflowDeadline,
+  type WorkflowHistory,
+} from '../../persistence/entities';
 import { localDateOf } from '../../time';
 import type { OrgService, Principal } from '../org/org.service';
 import { decodeCursor, encodeCursor } from '../../persistence/cursor';
 import { type Light, lightOf } from '../oversight/lights';
 import type { CaseFilters, NewCaseInput, NewTransferInput, TransferEventInput, TransferFilters } from './case.inputs';
 import { type CaseTransferWorkflow, transferFacts } from './case-transfer.workflow';
-import { type WaitingTransfers, countWaitingTransfers, listCases, listTransfers, waitingTransfers } from './cases.queries';
+import {
+  type WaitingTransfers,
+  countWaitingTransfers,
+  listCases,
+  listTransfers,
+  waitingTransfers,
+} from './cases.queries';
 import { type CaseOperationFacts, caseOperationProblems, mayRegisterCase } from './case.policy';
 
 /** A transfer's clock (§3.5): the open limit of its waiting state and its light; nothing when nothing waits. */
@@ -101,7 +116,11 @@ export class CaseService {
         const op = await this.operationFacts(m, p, input.operation);
         if (!op) throw new ValidationError(`No operation ${input.operation}`, { operation: 'unknown' });
         const problems = caseOperationProblems(p, op);
-        if (problems.length) throw new RuleViolationError(`A case cannot come from operation ${input.operation}: ${problems.map((x) => x.code).join(', ')}`, problems);
+        if (problems.length)
+          throw new RuleViolationError(
+            `A case cannot come from operation ${input.operation}: ${problems.map((x) => x.code).join(', ')}`,
+            problems,
+          );
       }
       const reference = input.reference.trim();
       if (await m.findOneBy(Case, { brigadeId: p.brigadeId, reference })) {
@@ -124,12 +143,14 @@ export class CaseService {
         createdAt: now,
         updatedAt: now,
       });
-      if (row.openedOn > localDateOf(now, p.timeZone)) throw new RuleViolationError('A case is not opened in the future', [problem('in_future', 'openedOn')]);
+      if (row.openedOn > localDateOf(now, p.timeZone))
+        throw new RuleViolationError('A case is not opened in the future', [problem('in_future', 'openedOn')]);
       try {
         await m.save(Case, row);
       } catch (e) {
         // Two registering the same number at once: the unique index refuses the second.
-        if (/unique|duplicate/i.test(String((e as Error).message))) throw new ConflictError(`Case ${reference} is already registered`, REFERENCE_TAKEN, { reference: 'taken' });
+        if (/unique|duplicate/i.test(String((e as Error).message)))
+          throw new ConflictError(`Case ${reference} is already registered`, REFERENCE_TAKEN, { reference: 'taken' });
         throw e;
       }
       return row.id;
@@ -137,8 +158,14 @@ export class CaseService {
   }
 
   /** What the case rules need of an operation of the caller's brigade (null: no such operation). */
-  private async operationFacts(m: EntityManager, p: Principal, operationId: number): Promise<CaseOperationFacts | null> {
-    const op = Number.isSafeInteger(operationId) ? await m.findOneBy(Operation, { id: operationId, brigadeId: p.brigadeId }) : null;
+  private async operationFacts(
+    m: EntityManager,
+    p: Principal,
+    operationId: number,
+  ): Promise<CaseOperationFacts | null> {
+    const op = Number.isSafeInteger(operationId)
+      ? await m.findOneBy(Operation, { id: operationId, brigadeId: p.brigadeId })
+      : null;
     if (!op) return null;
     const squads = await m.find(OperationSquad, { select: { squadId: true }, where: { operationId: op.id } });
     return { state: op.state, hostSquadId: op.hostSquadId, squadIds: squads.map((s) => s.squadId) };
@@ -158,7 +185,12 @@ export class CaseService {
     const [transfers, squads, operation] = await Promise.all([
       m.find(CaseTransfer, { where: { caseId: id }, order: { id: 'ASC' } }),
       m.find(Squad, { where: { brigadeId: p.brigadeId } }),
-      found.operationId !== null ? m.findOne(Operation, { select: { id: true, numberYear: true, numberSeq: true, title: true, state: true }, where: { id: found.operationId } }) : null,
+      found.operationId !== null
+        ? m.findOne(Operation, {
+            select: { id: true, numberYear: true, numberSeq: true, title: true, state: true },
+            where: { id: found.operationId },
+          })
+        : null,
     ]);
     return {
       case: found,
@@ -176,7 +208,13 @@ export class CaseService {
     const squads = await m.find(Squad, { where: { brigadeId: p.brigadeId } });
     const handlingSquadId = f.squad ? this.squadByCode(squads, f.squad, 'squad').id : undefined;
     const beforeId = f.cursor ? decodeCursor(f.cursor) : undefined;
-    const rows = await listCases(m, { brigadeId: p.brigadeId, handlingSquadId, operationId: f.operation, beforeId, take: limit + 1 });
+    const rows = await listCases(m, {
+      brigadeId: p.brigadeId,
+      handlingSquadId,
+      operationId: f.operation,
+      beforeId,
+      take: limit + 1,
+    });
     const items = rows.slice(0, limit);
     return {
       items,
@@ -205,14 +243,20 @@ export class CaseService {
       const found = await m.findOneBy(Case, { id: input.case, brigadeId: p.brigadeId });
       if (!found) throw new ValidationError(`No case ${input.case}`, { case: 'unknown' });
       const permit = mayProposeTransfer(p, found.handlingSquadId);
-      if (!permit.ok) throw new ForbiddenError('Only a leader of the squad handling the case proposes its transfer', permit.reason);
-      if (found.openTransferId !== null) throw new ConflictError(`Case ${found.reference} already has a transfer under way`, 'transfer_open');
+      if (!permit.ok)
+        throw new ForbiddenError('Only a leader of the squad handling the case proposes its transfer', permit.reason);
+      if (found.openTransferId !== null)
+        throw new ConflictError(`Case ${found.reference} already has a transfer under way`, 'transfer_open');
       const to = (await this.org.resolveSquadCodes(p.brigadeId, [input.toSquad], 'toSquad', m)).get(input.toSquad)!;
       const transfer: CaseTransferInput = {
         caseId: found.id,
         fromSquadId: found.handlingSquadId,
         toSquadId: to.id,
-        materials: input.materials.map((x) => ({ code: x.code, count: x.count, description: (x.description ?? '').trim() })),
+        materials: input.materials.map((x) => ({
+          code: x.code,
+          count: x.count,
+          description: (x.description ?? '').trim(),
+        })),
         note: input.note.trim(),
         proposedBy: p.userId,
       };
@@ -220,7 +264,12 @@ export class CaseService {
       const problems = proposalProblems(transfer, this.requiredMaterials(), facts.activeSquadIds);
       if (problems.length) {
         const missing = problems.filter((x) => x.code === 'material_missing').map((x) => x.params?.material);
-        throw new RuleViolationError(missing.length ? `The package is incomplete: missing ${missing.join(', ')} (R10)` : 'The transfer is not valid', problems);
+        throw new RuleViolationError(
+          missing.length
+            ? `The package is incomplete: missing ${missing.join(', ')} (R10)`
+            : 'The transfer is not valid',
+          problems,
+        );
       }
       return (await this.engine.create(this.workflow, p, permit.role, transfer, m)).id;
     });
@@ -232,7 +281,9 @@ export class CaseService {
     if (rest.type === 'DESIGNATE') {
       // Who may designate comes before whether the squad named exists (issue 11, finding 8).
       await this.engine.loadAuthorized(this.db.manager, this.workflow, id, p, 'DESIGNATE');
-      const squad = rest.squad ? (await this.org.resolveSquadCodes(p.brigadeId, [rest.squad], 'squad')).get(rest.squad)!.id : null;
+      const squad = rest.squad
+        ? (await this.org.resolveSquadCodes(p.brigadeId, [rest.squad], 'squad')).get(rest.squad)!.id
+        : null;
       // The code beside the id: the history reads as the practice does.
       command = { type: 'DESIGNATE', squadId: squad, squad: rest.squad, reason: rest.reason };
     } else {
@@ -252,7 +303,10 @@ export class CaseService {
       m.find(Squad, { where: { brigadeId: p.brigadeId } }),
       m.findOne(WorkflowDeadline, { where: { instanceId: id, closedAt: IsNull() }, order: { id: 'DESC' } }),
     ]);
-    const users = await this.org.usersByIds([ctx.proposedBy, ctx.answeredBy, ctx.designatedBy].filter((x): x is number => x !== null), m);
+    const users = await this.org.usersByIds(
+      [ctx.proposedBy, ctx.answeredBy, ctx.designatedBy].filter((x): x is number => x !== null),
+      m,
+    );
     return {
       transfer,
       case: found,
@@ -261,7 +315,12 @@ export class CaseService {
       context: ctx,
       allowedEvents: this.engine.allowedEvents(this.workflow, loaded, p),
       clock: deadline
-        ? { kind: deadline.kind, startsAt: deadline.startsAt, dueAt: deadline.dueAt, light: lightOf(deadline.startsAt, deadline.dueAt, this.clock.now()) }
+        ? {
+            kind: deadline.kind,
+            startsAt: deadline.startsAt,
+            dueAt: deadline.dueAt,
+            light: lightOf(deadline.startsAt, deadline.dueAt, this.clock.now()),
+          }
         : { kind: null, startsAt: null, dueAt: null, light: null },
       squadById: new Map(squads.map((s) => [s.id, s])),
       userById: new Map(users.map((u) => [u.id, u])),
@@ -275,7 +334,10 @@ export class CaseService {
   }
 
   /** A page of the brigade's transfers, newest first, by state, squad (either side) and light (cursor pagination). */
-  async list(p: Principal, f: TransferFilters): Promise<Page<CaseTransfer> & { caseById: Map<number, Case>; now: Date }> {
+  async list(
+    p: Principal,
+    f: TransferFilters,
+  ): Promise<Page<CaseTransfer> & { caseById: Map<number, Case>; now: Date }> {
     const m = this.db.manager;
     const limit = Math.min(Math.max(f.limit ?? 50, 1), 200);
     const now = this.clock.now();
@@ -292,7 +354,9 @@ export class CaseService {
       take: limit + 1,
     });
     const items = rows.slice(0, limit);
-    const cases = items.length ? await m.find(Case, { where: { id: In([...new Set(items.map((t) => t.caseId))]) } }) : [];
+    const cases = items.length
+      ? await m.find(Case, { where: { id: In([...new Set(items.map((t) => t.caseId))]) } })
+      : [];
     return {
       items,
       nextCursor: rows.length > limit ? encodeCursor(items[items.length - 1].id) : null,
@@ -310,7 +374,9 @@ export class CaseService {
     const m = this.db.manager;
     const items = await waitingTransfers(m, this.waitingFor(p), 50);
     if (!items.length) return { items: [], caseById: new Map(), now: this.clock.now() };
-    const cases = items.length ? await m.find(Case, { where: { id: In([...new Set(items.map((t) => t.caseId))]) } }) : [];
+    const cases = items.length
+      ? await m.find(Case, { where: { id: In([...new Set(items.map((t) => t.caseId))]) } })
+      : [];
     return { items, caseById: new Map(cases.map((c) => [c.id, c])), now: this.clock.now() };
   }
 
@@ -329,7 +395,10 @@ export class CaseService {
   }
 
   /** The cases of an operation, each with its latest transfer (the operation page's section). */
-  async casesOfOperation(p: Principal, operationId: number): Promise<{ items: Case[]; transferById: Map<number, CaseTransfer>; squadById: Map<number, Squad> }> {
+  async casesOfOperation(
+    p: Principal,
+    operationId: number,
+  ): Promise<{ items: Case[]; transferById: Map<number, CaseTransfer>; squadById: Map<number, Squad> }> {
     const page = await this.listCases(p, { operation: operationId, limit: 200 });
     return { items: page.items.slice().reverse(), transferById: page.transferById, squadById: page.squadById };
   }

@@ -5,7 +5,10 @@ import { sql } from '../../persistence/sql';
 /** The cases area's SQL (cases, their transfers): each function takes the EntityManager (or transaction) and returns plain rows or entities. */
 
 /** A page of the brigade's cases, newest (highest id) first. */
-export function listCases(m: EntityManager, f: { brigadeId: number; handlingSquadId?: number; operationId?: number; beforeId?: number; take: number }): Promise<Case[]> {
+export function listCases(
+  m: EntityManager,
+  f: { brigadeId: number; handlingSquadId?: number; operationId?: number; beforeId?: number; take: number },
+): Promise<Case[]> {
   const q = m.createQueryBuilder(Case, 'c').where('c.brigade_id = :b', { b: f.brigadeId });
   if (f.handlingSquadId !== undefined) q.andWhere('c.handling_squad_id = :s', { s: f.handlingSquadId });
   if (f.operationId !== undefined) q.andWhere('c.operation_id = :o', { o: f.operationId });
@@ -30,7 +33,8 @@ export interface TransferListQuery {
 export function listTransfers(m: EntityManager, f: TransferListQuery): Promise<CaseTransfer[]> {
   const q = m.createQueryBuilder(CaseTransfer, 't').where('t.brigade_id = :b', { b: f.brigadeId });
   if (f.state) q.andWhere('t.state = :state', { state: f.state });
-  if (f.squadId !== undefined) q.andWhere('(t.from_squad_id = :s OR t.to_squad_id = :s OR t.designated_squad_id = :s)', { s: f.squadId });
+  if (f.squadId !== undefined)
+    q.andWhere('(t.from_squad_id = :s OR t.to_squad_id = :s OR t.designated_squad_id = :s)', { s: f.squadId });
   if (f.caseId !== undefined) q.andWhere('t.case_id = :c', { c: f.caseId });
   const now = f.light?.now;
   if (f.light?.is === 'red') q.andWhere('t.due_at < :now', { now });
@@ -72,7 +76,10 @@ export async function countWaitingTransfers(m: EntityManager, w: WaitingTransfer
 // ------------------------------------------------------------ the transfer workflow's projection
 
 /** Marks a case as having this open transfer, if its squad still handles it and none is open; whether it did. */
-export async function claimCaseForTransfer(m: EntityManager, c: { caseId: number; brigadeId: number; fromSquadId: number; transferId: number; at: Date }): Promise<boolean> {
+export async function claimCaseForTransfer(
+  m: EntityManager,
+  c: { caseId: number; brigadeId: number; fromSquadId: number; transferId: number; at: Date },
+): Promise<boolean> {
   const claimed = await sql(
     m,
     'UPDATE cases SET open_transfer_id = ?, updated_at = ? WHERE id = ? AND brigade_id = ? AND handling_squad_id = ? AND open_transfer_id IS NULL',
@@ -82,13 +89,26 @@ export async function claimCaseForTransfer(m: EntityManager, c: { caseId: number
 }
 
 /** Ends a case's open transfer; `squadId`: the squad that handles the case from now (null: the same). */
-export async function endCaseTransfer(m: EntityManager, caseId: number, squadId: number | null, at: Date): Promise<void> {
-  if (squadId !== null) await sql(m, 'UPDATE cases SET handling_squad_id = ?, open_transfer_id = NULL, updated_at = ? WHERE id = ?', [squadId, at, caseId]);
+export async function endCaseTransfer(
+  m: EntityManager,
+  caseId: number,
+  squadId: number | null,
+  at: Date,
+): Promise<void> {
+  if (squadId !== null)
+    await sql(m, 'UPDATE cases SET handling_squad_id = ?, open_transfer_id = NULL, updated_at = ? WHERE id = ?', [
+      squadId,
+      at,
+      caseId,
+    ]);
   else await sql(m, 'UPDATE cases SET open_transfer_id = NULL, updated_at = ? WHERE id = ?', [at, caseId]);
 }
 
 /** Transfers with their receiving squad and case number. */
-export async function transferReferences(m: EntityManager, ids: readonly number[]): Promise<Array<{ id: number; to_squad_id: number; reference: string }>> {
+export async function transferReferences(
+  m: EntityManager,
+  ids: readonly number[],
+): Promise<Array<{ id: number; to_squad_id: number; reference: string }>> {
   const { rows } = await sql<{ id: number; to_squad_id: number; reference: string }>(
     m,
     `SELECT t.id, t.to_squad_id, c.reference FROM case_transfers t JOIN cases c ON c.id = t.case_id WHERE t.id IN (${ids.map(() => '?').join(', ')})`,

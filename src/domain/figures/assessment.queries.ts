@@ -32,7 +32,9 @@ const range = ({ brigadeId, bounds }: SquadAsk) => [brigadeId, bounds[0], bounds
 export const SQUAD_STATEMENTS = {
   lines: {
     column: 'o.actual_start',
-    statement: (b) => `SELECT ${b} AS b, os.squad_id AS squad, COUNT(DISTINCT o.id) AS ops, COUNT(DISTINCT CASE WHEN o.counts_toward_minimum = 1 AND ${COMPLETED} THEN o.id END) AS qualifying,
+    statement: (
+      b,
+    ) => `SELECT ${b} AS b, os.squad_id AS squad, COUNT(DISTINCT o.id) AS ops, COUNT(DISTINCT CASE WHEN o.counts_toward_minimum = 1 AND ${COMPLETED} THEN o.id END) AS qualifying,
               SUM(CASE WHEN ${COMPLETED} THEN COALESCE(os.officers, 0) ELSE 0 END) AS officers,
               SUM(CASE WHEN ${COMPLETED} THEN COALESCE(os.educated, 0) + COALESCE(os.handled, 0) ELSE 0 END) AS results,
               SUM(CASE WHEN ${COMPLETED} AND COALESCE(os.officers, 0) > 0 AND COALESCE(os.educated, 0) + COALESCE(os.handled, 0) = 0 THEN 1 ELSE 0 END) AS idle
@@ -50,7 +52,9 @@ export const SQUAD_STATEMENTS = {
   },
   audits: {
     column: 'h.at',
-    statement: (b) => `SELECT ${b} AS b, o.host_squad_id AS squad, SUM(CASE WHEN h.kind = 'audit_pass' THEN 1 ELSE 0 END) AS passed, COUNT(*) AS audits
+    statement: (
+      b,
+    ) => `SELECT ${b} AS b, o.host_squad_id AS squad, SUM(CASE WHEN h.kind = 'audit_pass' THEN 1 ELSE 0 END) AS passed, COUNT(*) AS audits
          FROM holding_records h JOIN operations o ON o.id = h.operation_id
         WHERE h.brigade_id = ? AND h.kind IN ('audit_pass', 'audit_fail') AND h.at >= ? AND h.at < ?
         GROUP BY b, o.host_squad_id`,
@@ -58,7 +62,9 @@ export const SQUAD_STATEMENTS = {
   },
   limits: {
     column: 'd.due_at',
-    statement: (b) => `SELECT ${b} AS b, o.host_squad_id AS squad, SUM(CASE WHEN d.outcome = 'met' THEN 1 ELSE 0 END) AS met, COUNT(*) AS due
+    statement: (
+      b,
+    ) => `SELECT ${b} AS b, o.host_squad_id AS squad, SUM(CASE WHEN d.outcome = 'met' THEN 1 ELSE 0 END) AS met, COUNT(*) AS due
          FROM workflow_deadlines d JOIN operations o ON o.id = d.instance_id
         WHERE d.brigade_id = ? AND d.workflow = 'operation' AND d.kind = 'results' AND d.due_at >= ? AND d.due_at < ? AND (d.closed_at IS NOT NULL OR d.due_at < ?)
         GROUP BY b, o.host_squad_id`,
@@ -66,7 +72,9 @@ export const SQUAD_STATEMENTS = {
   },
   incidents: {
     column: 'i.occurred_at',
-    statement: (b) => `SELECT ${b} AS b, o.host_squad_id AS squad, COUNT(*) AS incidents FROM operation_incidents i JOIN operations o ON o.id = i.operation_id
+    statement: (
+      b,
+    ) => `SELECT ${b} AS b, o.host_squad_id AS squad, COUNT(*) AS incidents FROM operation_incidents i JOIN operations o ON o.id = i.operation_id
         WHERE i.brigade_id = ? AND i.occurred_at >= ? AND i.occurred_at < ? GROUP BY b, o.host_squad_id`,
     params: range,
   },
@@ -81,7 +89,11 @@ export const SQUAD_STATEMENTS = {
 export type SquadStatementName = keyof typeof SQUAD_STATEMENTS;
 
 /** One statement's rows for every squad and bucket. */
-export async function squadFactRows(m: EntityManager, name: SquadStatementName, ask: SquadAsk): Promise<SquadFactRow[]> {
+export async function squadFactRows(
+  m: EntityManager,
+  name: SquadStatementName,
+  ask: SquadAsk,
+): Promise<SquadFactRow[]> {
   const st: SquadStatement = SQUAD_STATEMENTS[name];
   const b = bucketSql(st.column, ask.bounds);
   const { rows } = await sql<SquadFactRow>(m, st.statement(b.sql), [...b.params, ...st.params(ask)]);

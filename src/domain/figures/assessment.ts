@@ -15,7 +15,15 @@ import type { FactSet, MonthFacts } from './month-facts';
  * "Present but idle" participation (出勤不出力) is made visible: result lines
  * with officers sent and nothing educated or handled.
  */
-export const COMPONENTS = ['participation', 'lead', 'results', 'holding', 'timeliness', 'discipline', 'incidents'] as const;
+export const COMPONENTS = [
+  'participation',
+  'lead',
+  'results',
+  'holding',
+  'timeliness',
+  'discipline',
+  'incidents',
+] as const;
 export type Component = (typeof COMPONENTS)[number];
 
 export interface ComponentScore {
@@ -56,7 +64,13 @@ interface SquadSourceSpec {
   touched: readonly TouchedSql[];
 }
 
-function squadSource({ name, cacheable, fields, touched, keyOf = (r) => String(n(r.squad)) }: SquadSourceSpec): FactSource {
+function squadSource({
+  name,
+  cacheable,
+  fields,
+  touched,
+  keyOf = (r) => String(n(r.squad)),
+}: SquadSourceSpec): FactSource {
   const { column, statement } = SQUAD_STATEMENTS[name];
   return {
     name: `squads.${name}`,
@@ -65,8 +79,14 @@ function squadSource({ name, cacheable, fields, touched, keyOf = (r) => String(n
     fingerprint: `${squadSource.toString()}\n${column}\n${statement('?')}\n${fields.join(',')}\n${keyOf.toString()}`,
     queries: [squadFactRows],
     load: async (ctx) => {
-      const rows = await squadFactRows(ctx.m, name, { brigadeId: ctx.scope.brigadeId, bounds: ctx.bounds, now: ctx.now });
-      return byBucket(ctx.bounds, rows, (f, r) => fields.forEach((k) => (f[`${keyOf(r)}:${k}`] = (f[`${keyOf(r)}:${k}`] ?? 0) + n(r[k]))));
+      const rows = await squadFactRows(ctx.m, name, {
+        brigadeId: ctx.scope.brigadeId,
+        bounds: ctx.bounds,
+        now: ctx.now,
+      });
+      return byBucket(ctx.bounds, rows, (f, r) =>
+        fields.forEach((k) => (f[`${keyOf(r)}:${k}`] = (f[`${keyOf(r)}:${k}`] ?? 0) + n(r[k]))),
+      );
     },
   };
 }
@@ -114,13 +134,25 @@ export const SQUAD_SOURCES: FactSource[] = [
 
 export const SQUADS_SET: FactSet = { name: 'squads', sources: SQUAD_SOURCES, scopeKey: () => 'squads' };
 
-export async function assessSquads(db: Database, monthFacts: MonthFacts, config: Readonly<Config>, p: Principal, year: number): Promise<SquadAssessment[]> {
+export async function assessSquads(
+  db: Database,
+  monthFacts: MonthFacts,
+  config: Readonly<Config>,
+  p: Principal,
+  year: number,
+): Promise<SquadAssessment[]> {
   const m = db.manager;
   const period = figurePeriod(String(year), p.timeZone);
   const weights = config.figures.assessmentWeights;
   const min = config.figures.minSample;
   const squads = await m.find(Squad, { where: { brigadeId: p.brigadeId }, order: { id: 'ASC' } });
-  const facts = sumFacts(await monthFacts.months(SQUADS_SET, { brigadeId: p.brigadeId, timeZone: p.timeZone, kind: 'brigade' }, monthsOfPeriod(period)));
+  const facts = sumFacts(
+    await monthFacts.months(
+      SQUADS_SET,
+      { brigadeId: p.brigadeId, timeZone: p.timeZone, kind: 'brigade' },
+      monthsOfPeriod(period),
+    ),
+  );
   const f = (s: Squad, k: string) => facts[`${s.id}:${k}`] ?? 0;
   const raw = squads.map((s) => ({
     s,
@@ -137,8 +169,15 @@ export async function assessSquads(db: Database, monthFacts: MonthFacts, config:
     flags: f(s, 'flags') + (s.groupId !== null ? (facts[`g${s.groupId}:flags`] ?? 0) : 0),
     incidents: f(s, 'incidents'),
   }));
-  const best = (k: 'participation' | 'lead' | 'results' | 'flags' | 'incidents') => Math.max(0, ...raw.map((r) => r[k]));
-  const bests = { participation: best('participation'), lead: best('lead'), results: best('results'), flags: best('flags'), incidents: best('incidents') };
+  const best = (k: 'participation' | 'lead' | 'results' | 'flags' | 'incidents') =>
+    Math.max(0, ...raw.map((r) => r[k]));
+  const bests = {
+    participation: best('participation'),
+    lead: best('lead'),
+    results: best('results'),
+    flags: best('flags'),
+    incidents: best('incidents'),
+  };
 
   return raw
     .map((r) => {
@@ -165,14 +204,21 @@ export async function assessSquads(db: Database, monthFacts: MonthFacts, config:
         rate('holding', r.passed, r.audits),
         rate('timeliness', r.met, r.due),
         // Fewer flags is better: the squad with most has none of these points.
-        { ...count('discipline', r.flags, bests.flags), normalized: bests.flags > 0 ? 1 - r.flags / bests.flags : 1, how: { key: 'assessment.how_discipline', params: { value: r.flags, best: bests.flags } } },
+        {
+          ...count('discipline', r.flags, bests.flags),
+          normalized: bests.flags > 0 ? 1 - r.flags / bests.flags : 1,
+          how: { key: 'assessment.how_discipline', params: { value: r.flags, best: bests.flags } },
+        },
         count('incidents', r.incidents, bests.incidents),
       ];
       const rated = parts.filter((c) => c.normalized !== null && c.weight > 0);
       const totalWeight = rated.reduce((sum, c) => sum + c.weight, 0);
       const components = parts.map((c) => ({
         ...c,
-        points: c.normalized === null || totalWeight === 0 ? 0 : Math.round(((c.weight * c.normalized) / totalWeight) * 1000) / 10,
+        points:
+          c.normalized === null || totalWeight === 0
+            ? 0
+            : Math.round(((c.weight * c.normalized) / totalWeight) * 1000) / 10,
       }));
       return {
         squad: r.s,

@@ -41,30 +41,56 @@ export interface DrillSource<R = unknown> {
 const source = <R>(s: DrillSource<R>): DrillSource => s as DrillSource;
 
 const COMPLETED = ['holding', 'awaiting_audit', 'closed'];
-const RESULT_COLUMN: Record<string, keyof Omit<ResultSumRow, 'id'>> = { person_times: 'officers', vehicle_times: 'vehicles', educated: 'educated', handled: 'handled' };
+const RESULT_COLUMN: Record<string, keyof Omit<ResultSumRow, 'id'>> = {
+  person_times: 'officers',
+  vehicle_times: 'vehicles',
+  educated: 'educated',
+  handled: 'handled',
+};
 
 /** The brigade's number of an operation's plan from a row's `number_year`, `number_seq` (null for a draft never filed). */
 function numberFrom(r: PlanNumberColumns): { year: number; seq: number } | null {
-  return r.number_seq === null || r.number_seq === undefined ? null : { year: Number(r.number_year), seq: Number(r.number_seq) };
+  return r.number_seq === null || r.number_seq === undefined
+    ? null
+    : { year: Number(r.number_year), seq: Number(r.number_seq) };
 }
 
 /** An operation's row as every operations drill-down shows it, with what it adds and why. */
 function operationRow(r: DrillOperationRow, value: number, why: DrillRow['why']): DrillRow {
-  return { id: Number(r.id), link: `/operations/${r.id}`, at: readDate(r.actual_start), title: String(r.title), number: numberFrom(r), value, why, state: String(r.state) };
+  return {
+    id: Number(r.id),
+    link: `/operations/${r.id}`,
+    at: readDate(r.actual_start),
+    title: String(r.title),
+    number: numberFrom(r),
+    value,
+    why,
+    state: String(r.state),
+  };
 }
 
 /** A record of an operation (incident, audit, time limit, step): linked to the operation, titled by it. */
 function ofOperation(r: OfOperationColumns, at: unknown, value: number, why: DrillRow['why']): DrillRow {
-  return { id: Number(r.id), link: `/operations/${r.op}`, at: readDate(at), title: String(r.title), number: numberFrom(r), value, why };
+  return {
+    id: Number(r.id),
+    link: `/operations/${r.op}`,
+    at: readDate(at),
+    title: String(r.title),
+    number: numberFrom(r),
+    value,
+    why,
+  };
 }
 
-const hoursOf = (r: Pick<DrillOperationRow, 'actual_hours'>) => (r.actual_hours === null ? '—' : Number(r.actual_hours));
+const hoursOf = (r: Pick<DrillOperationRow, 'actual_hours'>) =>
+  r.actual_hours === null ? '—' : Number(r.actual_hours);
 const completed = (r: Pick<DrillOperationRow, 'state'>) => COMPLETED.includes(String(r.state));
 
 export const DRILL_SOURCES: Record<DrillKind, DrillSource> = {
   operations: source({
     read: (m, ask) => drillOperations(m, ask, { lateOnly: false }),
-    row: (r) => operationRow(r, 1, { key: 'why.operation_began', params: { state: String(r.state), hours: hoursOf(r) } }),
+    row: (r) =>
+      operationRow(r, 1, { key: 'why.operation_began', params: { state: String(r.state), hours: hoursOf(r) } }),
   }),
   qualifying: source({
     read: (m, ask) => drillOperations(m, ask, { lateOnly: false }),
@@ -72,7 +98,10 @@ export const DRILL_SOURCES: Record<DrillKind, DrillSource> = {
       const hours = hoursOf(r);
       const counts = completed(r) && Number(r.counts) === 1;
       if (counts) return operationRow(r, 1, { key: 'why.qualifies', params: { hours } });
-      return operationRow(r, 0, { key: `why.not_${!completed(r) ? 'completed' : r.kind === 'ad_hoc' ? 'ad_hoc' : 'short'}`, params: { hours } });
+      return operationRow(r, 0, {
+        key: `why.not_${!completed(r) ? 'completed' : r.kind === 'ad_hoc' ? 'ad_hoc' : 'short'}`,
+        params: { hours },
+      });
     },
   }),
   // R6: late entries are the operations whose start was recorded long after it happened.
@@ -84,7 +113,11 @@ export const DRILL_SOURCES: Record<DrillKind, DrillSource> = {
   results: source({
     async read(m, ask) {
       const ops = await drillOperations(m, ask, { lateOnly: false });
-      const sums = await resultSums(m, ask.scope, ops.map((r) => r.id));
+      const sums = await resultSums(
+        m,
+        ask.scope,
+        ops.map((r) => r.id),
+      );
       return ops.map((r) => ({ ...r, sums: sums.get(Number(r.id)) }));
     },
     row: (r, ask) => {
@@ -103,12 +136,21 @@ export const DRILL_SOURCES: Record<DrillKind, DrillSource> = {
       title: String(r.title),
       number: numberFrom(r),
       value: Number(r.idle_lines),
-      why: { key: 'why.idle', params: { squad: String(r.squad), squadEn: String(r.squad_en), others: Number(r.squads) - 1, officers: Number(r.officers) } },
+      why: {
+        key: 'why.idle',
+        params: {
+          squad: String(r.squad),
+          squadEn: String(r.squad_en),
+          others: Number(r.squads) - 1,
+          officers: Number(r.officers),
+        },
+      },
     }),
   }),
   incidents: source({
     read: (m, ask) => drillIncidents(m, ask, { seriousOnly: ask.indicator.id === 'incidents_serious' }),
-    row: (r) => ofOperation(r, r.at, 1, { key: 'why.incident', params: { type: String(r.type), severity: String(r.severity) } }),
+    row: (r) =>
+      ofOperation(r, r.at, 1, { key: 'why.incident', params: { type: String(r.type), severity: String(r.severity) } }),
   }),
   audits: source({
     read: drillAudits,
@@ -118,7 +160,10 @@ export const DRILL_SOURCES: Record<DrillKind, DrillSource> = {
     read: (m, ask) => drillLimits(m, ask, ask.indicator.id.replace('ontime_', ''), ask.now),
     row: (r) => {
       const met = r.closed !== null && r.outcome === 'met';
-      return ofOperation(r, r.due, met ? 1 : 0, { key: met ? 'why.limit_met' : r.closed === null ? 'why.limit_open_late' : 'why.limit_late', params: {} });
+      return ofOperation(r, r.due, met ? 1 : 0, {
+        key: met ? 'why.limit_met' : r.closed === null ? 'why.limit_open_late' : 'why.limit_late',
+        params: {},
+      });
     },
   }),
   changes: source({
@@ -146,17 +191,36 @@ export const DRILL_SOURCES: Record<DrillKind, DrillSource> = {
       let rows: DrillRow[];
       if (ask.indicator.id === 'problems_resolved') {
         const held = heldResolutions(await resolutionSteps(m, ask.scope, ask.period.start, ask.period.end));
-        rows = held.map((h) => ({ id: h.problemId, link: `/problems/${h.problemId}`, at: h.at, title: `#${h.problemId} ${h.title}`, value: 1, why: { key: 'why.problem_resolved', params: {} } }));
+        rows = held.map((h) => ({
+          id: h.problemId,
+          link: `/problems/${h.problemId}`,
+          at: h.at,
+          title: `#${h.problemId} ${h.title}`,
+          value: 1,
+          why: { key: 'why.problem_resolved', params: {} },
+        }));
       } else {
         const reported = await problemsReported(m, ask.scope.brigadeId, ask.period);
         const inScope = await problemsInScope(m, ask.scope);
         rows = reported
           .filter((r) => inScope.has(Number(r.id)))
-          .map((r) => ({ id: Number(r.id), link: `/problems/${r.id}`, at: readDate(r.reported_at), title: `#${r.id} ${r.title}`, value: 1, why: { key: 'why.problem_reported', params: { state: String(r.state) } } }));
+          .map((r) => ({
+            id: Number(r.id),
+            link: `/problems/${r.id}`,
+            at: readDate(r.reported_at),
+            title: `#${r.id} ${r.title}`,
+            value: 1,
+            why: { key: 'why.problem_reported', params: { state: String(r.state) } },
+          }));
       }
       rows.sort((a, b) => (b.at?.getTime() ?? 0) - (a.at?.getTime() ?? 0) || b.id - a.id);
       const after = ask.after;
-      if (after) rows = rows.filter((r) => (r.at?.getTime() ?? 0) < after.at.getTime() || ((r.at?.getTime() ?? 0) === after.at.getTime() && r.id < after.id));
+      if (after)
+        rows = rows.filter(
+          (r) =>
+            (r.at?.getTime() ?? 0) < after.at.getTime() ||
+            ((r.at?.getTime() ?? 0) === after.at.getTime() && r.id < after.id),
+        );
       return rows.slice(0, ask.take);
     },
     row: (r) => r,
@@ -170,7 +234,15 @@ export const DRILL_SOURCES: Record<DrillKind, DrillSource> = {
       at: readDate(r.at),
       title: `${r.description}（${Number(r.quantity)} ${r.unit}）`,
       value: 1,
-      why: { key: `why.goods_${goodsOutcome(ask.indicator)}`, params: { party: String(r.party), squad: String(r.squad), squadEn: String(r.squad_en), goodsState: String(r.state) } },
+      why: {
+        key: `why.goods_${goodsOutcome(ask.indicator)}`,
+        params: {
+          party: String(r.party),
+          squad: String(r.squad),
+          squadEn: String(r.squad_en),
+          goodsState: String(r.state),
+        },
+      },
     }),
   }),
 };

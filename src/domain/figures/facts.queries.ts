@@ -22,7 +22,10 @@ export interface Bucketed {
 export function bucketSql(col: string, bounds: Date[]): { sql: string; params: Date[] } {
   const inner = bounds.slice(1, -1);
   if (!inner.length) return { sql: '0', params: [] };
-  return { sql: `CASE ${inner.map((_, i) => `WHEN ${col} < ? THEN ${i}`).join(' ')} ELSE ${inner.length} END`, params: inner };
+  return {
+    sql: `CASE ${inner.map((_, i) => `WHEN ${col} < ? THEN ${i}`).join(' ')} ELSE ${inner.length} END`,
+    params: inner,
+  };
 }
 
 // ------------------------------------------------------------ the scope in SQL
@@ -31,14 +34,28 @@ export function bucketSql(col: string, bounds: Date[]): { sql: string; params: D
  * SQL that keeps an operation (alias `o`) to the scope: a squad of the scope
  * took part. Returns the condition and its parameters.
  */
-export function operationInScope(s: FigureScope, alias = 'o', opts: { perRow?: boolean } = {}): { sql: string; params: unknown[] } {
+export function operationInScope(
+  s: FigureScope,
+  alias = 'o',
+  opts: { perRow?: boolean } = {},
+): { sql: string; params: unknown[] } {
   // perRow: checked row by row (a drill-down's page stops after a few rows); MariaDB would otherwise first gather every
   // operation line of the scope (a semi-join materialized) — right for a month's sums, slow for a page of 100.
   if (opts.perRow && s.kind !== 'brigade') {
-    const [join, cond, param] = s.kind === 'squad' ? ['', 'xs.squad_id = ?', s.squad!.id] : [' JOIN squads xq ON xq.id = xs.squad_id', 'xq.group_id = ?', s.group!.id];
-    return { sql: `(SELECT COUNT(*) FROM operation_squads xs${join} WHERE xs.operation_id = ${alias}.id AND ${cond}) > 0`, params: [param] };
+    const [join, cond, param] =
+      s.kind === 'squad'
+        ? ['', 'xs.squad_id = ?', s.squad!.id]
+        : [' JOIN squads xq ON xq.id = xs.squad_id', 'xq.group_id = ?', s.group!.id];
+    return {
+      sql: `(SELECT COUNT(*) FROM operation_squads xs${join} WHERE xs.operation_id = ${alias}.id AND ${cond}) > 0`,
+      params: [param],
+    };
   }
-  if (s.kind === 'squad') return { sql: `EXISTS (SELECT 1 FROM operation_squads xs WHERE xs.operation_id = ${alias}.id AND xs.squad_id = ?)`, params: [s.squad!.id] };
+  if (s.kind === 'squad')
+    return {
+      sql: `EXISTS (SELECT 1 FROM operation_squads xs WHERE xs.operation_id = ${alias}.id AND xs.squad_id = ?)`,
+      params: [s.squad!.id],
+    };
   if (s.kind === 'group') {
     return {
       sql: `EXISTS (SELECT 1 FROM operation_squads xs JOIN squads xq ON xq.id = xs.squad_id WHERE xs.operation_id = ${alias}.id AND xq.group_id = ?)`,
@@ -58,13 +75,19 @@ export function lineInScope(s: FigureScope): { sql: string; params: unknown[] } 
 /** SQL that keeps a detained item (alias `gi`) to the scope: by its custodian squad (R13: the squad that processes it). */
 export function goodsInScope(s: FigureScope): { sql: string; params: unknown[] } {
   if (s.kind === 'squad') return { sql: 'gi.custodian_squad_id = ?', params: [s.squad!.id] };
-  if (s.kind === 'group') return { sql: 'gi.custodian_squad_id IN (SELECT gq.id FROM squads gq WHERE gq.group_id = ?)', params: [s.group!.id] };
+  if (s.kind === 'group')
+    return {
+      sql: 'gi.custodian_squad_id IN (SELECT gq.id FROM squads gq WHERE gq.group_id = ?)',
+      params: [s.group!.id],
+    };
   return { sql: '1 = 1', params: [] };
 }
 
 /** The squads of a group, by id. */
 export async function squadIdsOfGroup(m: EntityManager, groupId: number): Promise<number[]> {
-  const { rows } = await sql<{ id: number | string }>(m, 'SELECT id FROM squads WHERE group_id = ? ORDER BY id', [groupId]);
+  const { rows } = await sql<{ id: number | string }>(m, 'SELECT id FROM squads WHERE group_id = ? ORDER BY id', [
+    groupId,
+  ]);
   return rows.map((r) => Number(r.id));
 }
 
@@ -113,7 +136,11 @@ export interface OperationFactRow extends Bucketed {
   idle_lines: Count;
 }
 
-export async function operationFactRows(m: EntityManager, scope: FigureScope, bounds: Date[]): Promise<OperationFactRow[]> {
+export async function operationFactRows(
+  m: EntityManager,
+  scope: FigureScope,
+  bounds: Date[],
+): Promise<OperationFactRow[]> {
   const line = lineInScope(scope);
   const b = bucketSql('o.actual_start', bounds);
   const done = `o.state IN ${COMPLETED}`;
@@ -141,7 +168,11 @@ export async function operationFactRows(m: EntityManager, scope: FigureScope, bo
 }
 
 /** R11: per bucket, the incidents in operations of the scope, and the serious ones. */
-export async function incidentFactRows(m: EntityManager, scope: FigureScope, bounds: Date[]): Promise<Array<Bucketed & { incidents: Count; serious: Count }>> {
+export async function incidentFactRows(
+  m: EntityManager,
+  scope: FigureScope,
+  bounds: Date[],
+): Promise<Array<Bucketed & { incidents: Count; serious: Count }>> {
   const s = operationInScope(scope);
   const b = bucketSql('i.occurred_at', bounds);
   const { rows } = await sql<Bucketed & { incidents: Count; serious: Count }>(
@@ -156,7 +187,11 @@ export async function incidentFactRows(m: EntityManager, scope: FigureScope, bou
 }
 
 /** R14: per bucket, the holding audits passed and failed. */
-export async function auditFactRows(m: EntityManager, scope: FigureScope, bounds: Date[]): Promise<Array<Bucketed & { passed: Count; failed: Count }>> {
+export async function auditFactRows(
+  m: EntityManager,
+  scope: FigureScope,
+  bounds: Date[],
+): Promise<Array<Bucketed & { passed: Count; failed: Count }>> {
   const s = operationInScope(scope);
   const b = bucketSql('h.at', bounds);
   const { rows } = await sql<Bucketed & { passed: Count; failed: Count }>(
@@ -195,7 +230,11 @@ export async function limitFactRows(
 }
 
 /** §3.5: per bucket and event, the operations' drafts, filings, returns and cancellations. */
-export async function changeFactRows(m: EntityManager, scope: FigureScope, bounds: Date[]): Promise<Array<Bucketed & { event: string; c: Count }>> {
+export async function changeFactRows(
+  m: EntityManager,
+  scope: FigureScope,
+  bounds: Date[],
+): Promise<Array<Bucketed & { event: string; c: Count }>> {
   const s = operationInScope(scope);
   const b = bucketSql('h.at', bounds);
   const { rows } = await sql<Bucketed & { event: string; c: Count }>(
@@ -267,7 +306,11 @@ export async function goodsFactRows(
   m: EntityManager,
   scope: FigureScope,
   bounds: Date[],
-): Promise<{ registered: Array<Bucketed & { c: Count }>; outcomes: Array<Bucketed & { state: string; c: Count }>; heldBefore: number }> {
+): Promise<{
+  registered: Array<Bucketed & { c: Count }>;
+  outcomes: Array<Bucketed & { state: string; c: Count }>;
+  heldBefore: number;
+}> {
   const g = goodsInScope(scope);
   const first = bounds[0];
   const last = bounds[bounds.length - 1];
@@ -297,13 +340,25 @@ export async function goodsFactRows(
 // ------------------------------------------------------------ hard problems (R15)
 
 /** Every hard problem of the brigade, with its squads at the border (`squad_ids` JSON text). */
-export async function problemRows(m: EntityManager, brigadeId: number): Promise<Array<{ id: number; title: string; squad_ids: unknown }>> {
-  const { rows } = await sql<{ id: number; title: string; squad_ids: unknown }>(m, 'SELECT id, title, squad_ids FROM hard_problems WHERE brigade_id = ?', [brigadeId]);
+export async function problemRows(
+  m: EntityManager,
+  brigadeId: number,
+): Promise<Array<{ id: number; title: string; squad_ids: unknown }>> {
+  const { rows } = await sql<{ id: number; title: string; squad_ids: unknown }>(
+    m,
+    'SELECT id, title, squad_ids FROM hard_problems WHERE brigade_id = ?',
+    [brigadeId],
+  );
   return rows;
 }
 
 /** The brigade's hard problems' RESOLVE and REBOUND steps in [from, to), oldest first. */
-export async function resolutionStepRows(m: EntityManager, brigadeId: number, from: Date, to: Date): Promise<Array<{ id: number; instance_id: number; event: string; at: unknown }>> {
+export async function resolutionStepRows(
+  m: EntityManager,
+  brigadeId: number,
+  from: Date,
+  to: Date,
+): Promise<Array<{ id: number; instance_id: number; event: string; at: unknown }>> {
   const { rows } = await sql<{ id: number; instance_id: number; event: string; at: unknown }>(
     m,
     "SELECT h.id, h.instance_id, h.event, h.at FROM workflow_history h JOIN workflow_instances i ON i.id = h.instance_id WHERE h.brigade_id = ? AND i.workflow = 'hard_problem' AND h.event IN ('RESOLVE', 'REBOUND') AND h.at >= ? AND h.at < ? ORDER BY h.at, h.id",
@@ -313,11 +368,16 @@ export async function resolutionStepRows(m: EntityManager, brigadeId: number, fr
 }
 
 /** The brigade's hard problems reported in [from, to). */
-export async function problemReportRows(m: EntityManager, brigadeId: number, from: Date, to: Date): Promise<Array<{ id: number; reported_at: unknown }>> {
-  const { rows } = await sql<{ id: number; reported_at: unknown }>(m, 'SELECT id, reported_at FROM hard_problems WHERE brigade_id = ? AND reported_at >= ? AND reported_at < ?', [
-    brigadeId,
-    from,
-    to,
-  ]);
+export async function problemReportRows(
+  m: EntityManager,
+  brigadeId: number,
+  from: Date,
+  to: Date,
+): Promise<Array<{ id: number; reported_at: unknown }>> {
+  const { rows } = await sql<{ id: number; reported_at: unknown }>(
+    m,
+    'SELECT id, reported_at FROM hard_problems WHERE brigade_id = ? AND reported_at >= ? AND reported_at < ?',
+    [brigadeId, from, to],
+  );
   return rows;
 }

@@ -65,7 +65,11 @@ export const DWELL_STATES = ['draft', 'filed', 'approved', 'in_progress', 'holdi
 export const RATED_LIMITS = ['decision', 'results', 'audit'] as const;
 
 /** Rows `{b, …}` into one Facts per bucket, through `read` (which adds a row's facts to its bucket's). */
-export function byBucket<R extends { b: unknown }>(bounds: Date[], rows: R[], read: (facts: Facts, row: R) => void): Facts[] {
+export function byBucket<R extends { b: unknown }>(
+  bounds: Date[],
+  rows: R[],
+  read: (facts: Facts, row: R) => void,
+): Facts[] {
   const out: Facts[] = Array.from({ length: bounds.length - 1 }, () => ({}));
   for (const r of rows) read(out[n(r.b)], r);
   return out;
@@ -85,7 +89,18 @@ const operationFacts: FactSource = {
   queries: [operationFactRows],
   load: async ({ m, scope, bounds }) => {
     const rows = await operationFactRows(m, scope, bounds);
-    const keys = ['ops_all', 'ops_qualifying', 'ops_completed', 'late_entries', 'person_times', 'vehicle_times', 'educated', 'handled', 'goods_detained', 'idle_lines'] as const;
+    const keys = [
+      'ops_all',
+      'ops_qualifying',
+      'ops_completed',
+      'late_entries',
+      'person_times',
+      'vehicle_times',
+      'educated',
+      'handled',
+      'goods_detained',
+      'idle_lines',
+    ] as const;
     return byBucket(bounds, rows, (f, r) => keys.forEach((k) => add(f, k, r[k])));
   },
 };
@@ -150,7 +165,12 @@ const changeFacts: FactSource = {
   queries: [changeFactRows],
   load: async ({ m, scope, bounds }) => {
     const rows = await changeFactRows(m, scope, bounds);
-    const name: Record<string, string> = { CREATE: 'drafts', FILE: 'filings', RETURN: 'returns', CANCEL: 'cancellations' };
+    const name: Record<string, string> = {
+      CREATE: 'drafts',
+      FILE: 'filings',
+      RETURN: 'returns',
+      CANCEL: 'cancellations',
+    };
     const out = byBucket(bounds, rows, (f, r) => add(f, name[r.event], r.c));
     for (const f of out) for (const k of Object.values(name)) f[k] ??= 0;
     return out;
@@ -220,7 +240,16 @@ const goodsFacts: FactSource = {
   },
 };
 
-export const FACT_SOURCES: FactSource[] = [operationFacts, incidentFacts, auditFacts, timeLimitFacts, changeFacts, dwellFacts, goodsFacts, flagFacts];
+export const FACT_SOURCES: FactSource[] = [
+  operationFacts,
+  incidentFacts,
+  auditFacts,
+  timeLimitFacts,
+  changeFacts,
+  dwellFacts,
+  goodsFacts,
+  flagFacts,
+];
 
 // R15: hard problems resolved (and reported), §3.4.
 import { problemFacts } from './problem-facts';

@@ -36,7 +36,9 @@ export function figurePeriod(key: string, timeZone: string): FigurePeriod {
     y = Number(key.slice(0, 4));
     first = last = Number(key.slice(5));
   } else {
-    throw new ValidationError(`A period is YYYY, YYYY-Qn or YYYY-MM, not ${key}`, { period: 'invalid_format:YYYY | YYYY-Qn | YYYY-MM' });
+    throw new ValidationError(`A period is YYYY, YYYY-Qn or YYYY-MM, not ${key}`, {
+      period: 'invalid_format:YYYY | YYYY-Qn | YYYY-MM',
+    });
   }
   if (y < 2000 || y > 2100) throw new ValidationError('A year is 2000–2100', { period: 'invalid' });
   return {
@@ -53,7 +55,10 @@ export function figurePeriod(key: string, timeZone: string): FigurePeriod {
 export function monthRange(from: string, to: string, timeZone: string): FigurePeriod {
   const a = figurePeriod(from, timeZone);
   const b = figurePeriod(to, timeZone);
-  if (a.kind !== 'month' || b.kind !== 'month') throw new ValidationError('from and to are months (YYYY-MM)', { [a.kind !== 'month' ? 'from' : 'to']: 'invalid_format:YYYY-MM' });
+  if (a.kind !== 'month' || b.kind !== 'month')
+    throw new ValidationError('from and to are months (YYYY-MM)', {
+      [a.kind !== 'month' ? 'from' : 'to']: 'invalid_format:YYYY-MM',
+    });
   if (b.start < a.start) throw new ValidationError('to comes before from', { to: 'invalid' });
   if (from === to) return a;
   return { kind: 'range', key: `${from}..${to}`, firstMonth: from, lastMonth: to, start: a.start, end: b.end };

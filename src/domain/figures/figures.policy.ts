@@ -18,5 +18,6 @@ export function mayReadFigures(p: Principal): boolean {
 
 /** Refuses (403 `may_not_read_figures`) a reader the figures are not for. */
 export function assertMayReadFigures(p: Principal): void {
-  if (!mayReadFigures(p)) throw new ForbiddenError('The figures are read by managers, squad leaders and inspectors', 'may_not_read_figures');
+  if (!mayReadFigures(p))
+    throw new ForbiddenError('The figures are read by managers, squad leaders and inspectors', 'may_not_read_figures');
 }

@@ -117,7 +117,9 @@ export interface DrillAsk {
 /** Newest first: (instant, id) strictly before the cursor's. */
 function keyset(ask: DrillAsk, at: string, id: string): { sql: string; params: unknown[] } {
   const a = ask.after;
-  return a ? { sql: ` AND (${at} < ? OR (${at} = ? AND ${id} < ?))`, params: [a.at, a.at, a.id] } : { sql: '', params: [] };
+  return a
+    ? { sql: ` AND (${at} < ? OR (${at} = ? AND ${id} < ?))`, params: [a.at, a.at, a.id] }
+    : { sql: '', params: [] };
 }
 
 const order = (ask: DrillAsk, at: string, id: string) => `ORDER BY ${at} DESC, ${id} DESC LIMIT ${ask.take}`;
@@ -125,7 +127,11 @@ const order = (ask: DrillAsk, at: string, id: string) => `ORDER BY ${at} DESC, $
 // MariaDB may walk a whole brigade's index backwards for ORDER BY … LIMIT instead of the period's range: the index is named.
 
 /** Operations begun in the period (not cancelled); `lateOnly`: those whose start was recorded late (R6). */
-export async function drillOperations(m: EntityManager, ask: DrillAsk, opts: { lateOnly: boolean }): Promise<DrillOperationRow[]> {
+export async function drillOperations(
+  m: EntityManager,
+  ask: DrillAsk,
+  opts: { lateOnly: boolean },
+): Promise<DrillOperationRow[]> {
   const s = operationInScope(ask.scope, 'o', { perRow: true });
   const k = keyset(ask, 'o.actual_start', 'o.id');
   const late = opts.lateOnly ? ' AND o.late_entry_hours IS NOT NULL' : '';
@@ -142,7 +148,11 @@ export async function drillOperations(m: EntityManager, ask: DrillAsk, opts: { l
 }
 
 /** The scope's result lines of these operations, summed per operation (keyed by operation id). */
-export async function resultSums(m: EntityManager, scope: FigureScope, operationIds: readonly number[]): Promise<Map<number, ResultSumRow>> {
+export async function resultSums(
+  m: EntityManager,
+  scope: FigureScope,
+  operationIds: readonly number[],
+): Promise<Map<number, ResultSumRow>> {
   const sums = new Map<number, ResultSumRow>();
   if (!operationIds.length) return sums;
   const line = lineInScope(scope);
@@ -177,7 +187,11 @@ export async function drillIdle(m: EntityManager, ask: DrillAsk): Promise<DrillI
 }
 
 /** Incidents in the period (`seriousOnly`: not minor), with their operation. */
-export async function drillIncidents(m: EntityManager, ask: DrillAsk, opts: { seriousOnly: boolean }): Promise<DrillIncidentRow[]> {
+export async function drillIncidents(
+  m: EntityManager,
+  ask: DrillAsk,
+  opts: { seriousOnly: boolean },
+): Promise<DrillIncidentRow[]> {
   const s = operationInScope(ask.scope, 'o', { perRow: true });
   const serious = opts.seriousOnly ? " AND i.severity <> 'minor'" : '';
   const k = keyset(ask, 'i.occurred_at', 'i.id');
@@ -239,7 +253,11 @@ export async function drillChanges(m: EntityManager, ask: DrillAsk, event: strin
 }
 
 /** Flags raised (or resolved) in the period, the group's or squad's when the scope is one. */
-export async function drillFlags(m: EntityManager, ask: DrillAsk, opts: { resolved: boolean }): Promise<DrillFlagRow[]> {
+export async function drillFlags(
+  m: EntityManager,
+  ask: DrillAsk,
+  opts: { resolved: boolean },
+): Promise<DrillFlagRow[]> {
   const { scope } = ask;
   const cond = scope.kind === 'group' ? 'AND f.group_id = ?' : scope.kind === 'squad' ? 'AND f.squad_id = ?' : '';
   const params = scope.kind === 'group' ? [scope.group!.id] : scope.kind === 'squad' ? [scope.squad!.id] : [];
@@ -257,7 +275,11 @@ export async function drillFlags(m: EntityManager, ask: DrillAsk, opts: { resolv
 }
 
 /** Every hard problem of the brigade reported in the period (the caller keeps the scope's). */
-export async function problemsReported(m: EntityManager, brigadeId: number, period: FigurePeriod): Promise<Array<{ id: number; title: string; reported_at: unknown; state: string }>> {
+export async function problemsReported(
+  m: EntityManager,
+  brigadeId: number,
+  period: FigurePeriod,
+): Promise<Array<{ id: number; title: string; reported_at: unknown; state: string }>> {
   const { rows } = await sql<{ id: number; title: string; reported_at: unknown; state: string }>(
     m,
     'SELECT id, title, reported_at, state FROM hard_problems WHERE brigade_id = ? AND reported_at >= ? AND reported_at < ?',
@@ -277,7 +299,11 @@ export async function drillGoods(m: EntityManager, ask: DrillAsk, outcome: strin
     : outcome === 'registered'
       ? 'gi.registered_at >= ? AND gi.registered_at < ?'
       : 'gi.state = ? AND gi.closed_at >= ? AND gi.closed_at < ?';
-  const params = held ? [period.end, period.end] : outcome === 'registered' ? [period.start, period.end] : [outcome, period.start, period.end];
+  const params = held
+    ? [period.end, period.end]
+    : outcome === 'registered'
+      ? [period.start, period.end]
+      : [outcome, period.start, period.end];
   const k = keyset(ask, at, 'gi.id');
   const { rows } = await sql<DrillGoodsRow>(
     m,

@@ -4,7 +4,14 @@ import { NotFoundError, ValidationError } from '../../errors';
 import type { Database } from '../../persistence/data-source';
 import type { Principal } from '../org/org.service';
 import { assertMayReadFigures } from './figures.policy';
-import { type FigurePeriod, figurePeriod, monthRange, monthsOfPeriod, previousPeriod, samePeriodLastYear } from './figure-period';
+import {
+  type FigurePeriod,
+  figurePeriod,
+  monthRange,
+  monthsOfPeriod,
+  previousPeriod,
+  samePeriodLastYear,
+} from './figure-period';
 import { DWELL_STATES, FACT_SOURCES, type Facts, sumFacts } from './facts';
 import { type SquadAssessment, assessSquads } from './assessment';
 import { type FactSet, MonthFacts } from './month-facts';
@@ -48,7 +55,8 @@ export interface FiguresView {
 export const SCOPE_SET: FactSet = {
   name: 'scope',
   sources: FACT_SOURCES,
-  scopeKey: (s) => (s.kind === 'squad' ? `squad:${s.squad!.id}` : s.kind === 'group' ? `group:${s.group!.id}` : 'brigade'),
+  scopeKey: (s) =>
+    s.kind === 'squad' ? `squad:${s.squad!.id}` : s.kind === 'group' ? `group:${s.group!.id}` : 'brigade',
 };
 
 /**
@@ -128,7 +136,11 @@ export class FiguresService {
     // R15, §3.4: "resolved and not reopened within the period" is not a sum of months (a problem resolved in
     // January, reopened and resolved again in March counts once in the year): count it over each whole period.
     const problems = await problemsInScope(m, scope);
-    const held = await Promise.all([period, previous, lastYear].map(async (pp) => heldResolutions(await resolutionSteps(m, scope, pp.start, pp.end, problems)).length));
+    const held = await Promise.all(
+      [period, previous, lastYear].map(
+        async (pp) => heldResolutions(await resolutionSteps(m, scope, pp.start, pp.end, problems)).length,
+      ),
+    );
     [cur, prev, ly].forEach((f, i) => (f.problems_resolved = held[i]));
     const min = this.config.figures.minSample;
     const values = [cur, prev, ly].map((f) => evaluate(INDICATORS, f, min));
@@ -137,14 +149,23 @@ export class FiguresService {
       period,
       previous,
       lastYear,
-      rows: INDICATORS.map((indicator, i) => ({ indicator, current: values[0][i], previous: values[1][i], lastYear: values[2][i] })),
+      rows: INDICATORS.map((indicator, i) => ({
+        indicator,
+        current: values[0][i],
+        previous: values[1][i],
+        lastYear: values[2][i],
+      })),
       facts: cur,
       asOf,
     };
   }
 
   /** The facts month by month (for the charts of results over time). */
-  async monthly(p: Principal, q: { group?: string; squad?: string }, months: string[]): Promise<Array<{ month: string; facts: Facts }>> {
+  async monthly(
+    p: Principal,
+    q: { group?: string; squad?: string },
+    months: string[],
+  ): Promise<Array<{ month: string; facts: Facts }>> {
     assertMayReadFigures(p);
     const scope = await figureScope(this.db.manager, p, q);
     const facts = await this.monthFacts.months(SCOPE_SET, scope, months);
@@ -158,7 +179,10 @@ export class FiguresService {
   }
 
   /** Every record behind one figure (for an export), page after page. */
-  async drillAll(p: Principal, q: PeriodQuery & { indicator: string; group?: string; squad?: string }): Promise<DrillPage> {
+  async drillAll(
+    p: Principal,
+    q: PeriodQuery & { indicator: string; group?: string; squad?: string },
+  ): Promise<DrillPage> {
     let page = await this.drill(p, { ...q, limit: 500 });
     const rows = [...page.rows];
     while (page.nextCursor) {
@@ -169,7 +193,10 @@ export class FiguresService {
   }
 
   /** The records behind one figure, newest first, a page at a time (keyset on the instant and id); their values add up to the figure. */
-  async drill(p: Principal, q: PeriodQuery & { indicator: string; group?: string; squad?: string; cursor?: string; limit?: number }): Promise<DrillPage> {
+  async drill(
+    p: Principal,
+    q: PeriodQuery & { indicator: string; group?: string; squad?: string; cursor?: string; limit?: number },
+  ): Promise<DrillPage> {
     assertMayReadFigures(p);
     const indicator = this.indicator(q.indicator);
     const m = this.db.manager;
@@ -201,7 +228,8 @@ function decodeDrillCursor(cursor: string): { at: Date; id: number } {
   try {
     const { at, id } = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as { at: unknown; id: unknown };
     const when = typeof at === 'string' ? new Date(at) : null;
-    if (when && !Number.isNaN(when.getTime()) && Number.isSafeInteger(id) && (id as number) > 0) return { at: when, id: id as number };
+    if (when && !Number.isNaN(when.getTime()) && Number.isSafeInteger(id) && (id as number) > 0)
+      return { at: when, id: id as number };
   } catch {
     // fall through
   }

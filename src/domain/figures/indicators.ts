@@ -19,16 +19,50 @@ export interface Indicator {
   /** A ratio where higher is better (for colouring and ranking); counts are neutral. */
   better?: 'higher' | 'lower';
   /** Grouping on the page. */
-  section: 'operations' | 'results' | 'problems' | 'safety' | 'holding' | 'timeliness' | 'changes' | 'oversight' | 'goods';
+  section:
+    | 'operations'
+    | 'results'
+    | 'problems'
+    | 'safety'
+    | 'holding'
+    | 'timeliness'
+    | 'changes'
+    | 'oversight'
+    | 'goods';
 }
 
-export type DrillKind = 'operations' | 'qualifying' | 'late_entries' | 'results' | 'incidents' | 'audits' | 'limits' | 'changes' | 'flags' | 'problems' | 'goods' | 'idle';
+export type DrillKind =
+  | 'operations'
+  | 'qualifying'
+  | 'late_entries'
+  | 'results'
+  | 'incidents'
+  | 'audits'
+  | 'limits'
+  | 'changes'
+  | 'flags'
+  | 'problems'
+  | 'goods'
+  | 'idle';
 
 export const INDICATORS: Indicator[] = [
   { id: 'operations', kind: 'count', numerator: 'ops_all', drill: 'operations', section: 'operations' },
-  { id: 'operations_qualifying', kind: 'count', numerator: 'ops_qualifying', drill: 'qualifying', section: 'operations' },
+  {
+    id: 'operations_qualifying',
+    kind: 'count',
+    numerator: 'ops_qualifying',
+    drill: 'qualifying',
+    section: 'operations',
+  },
   // R6: starts recorded more than operations.lateEntryHours after they happened (each with its reason on the operation).
-  { id: 'late_entries', kind: 'count', numerator: 'late_entries', drill: 'late_entries', better: 'lower', section: 'operations' },
+  {
+    id: 'late_entries',
+    kind: 'count',
+    numerator: 'late_entries',
+    drill: 'late_entries',
+    better: 'lower',
+    section: 'operations',
+  },
   { id: 'person_times', kind: 'count', numerator: 'person_times', drill: 'results', section: 'results' },
   { id: 'vehicle_times', kind: 'count', numerator: 'vehicle_times', drill: 'results', section: 'results' },
   { id: 'educated', kind: 'count', numerator: 'educated', drill: 'results', section: 'results' },
@@ -36,14 +70,46 @@ export const INDICATORS: Indicator[] = [
   { id: 'idle_lines', kind: 'count', numerator: 'idle_lines', drill: 'idle', better: 'lower', section: 'results' },
   { id: 'incidents', kind: 'count', numerator: 'incidents', drill: 'incidents', section: 'safety' },
   { id: 'incidents_serious', kind: 'count', numerator: 'incidents_serious', drill: 'incidents', section: 'safety' },
-  { id: 'audit_pass_rate', kind: 'ratio', numerator: 'audits_passed', denominator: 'audits_all', drill: 'audits', better: 'higher', section: 'holding' },
+  {
+    id: 'audit_pass_rate',
+    kind: 'ratio',
+    numerator: 'audits_passed',
+    denominator: 'audits_all',
+    drill: 'audits',
+    better: 'higher',
+    section: 'holding',
+  },
   ...RATED_LIMITS.map(
-    (k): Indicator => ({ id: `ontime_${k}`, kind: 'ratio', numerator: `limit_${k}_met`, denominator: `limit_${k}_all`, drill: 'limits', better: 'higher', section: 'timeliness' }),
+    (k): Indicator => ({
+      id: `ontime_${k}`,
+      kind: 'ratio',
+      numerator: `limit_${k}_met`,
+      denominator: `limit_${k}_all`,
+      drill: 'limits',
+      better: 'higher',
+      section: 'timeliness',
+    }),
   ),
   { id: 'returns', kind: 'count', numerator: 'returns', drill: 'changes', section: 'changes' },
-  { id: 'return_share', kind: 'ratio', numerator: 'returns', denominator: 'filings', drill: 'changes', better: 'lower', section: 'changes' },
+  {
+    id: 'return_share',
+    kind: 'ratio',
+    numerator: 'returns',
+    denominator: 'filings',
+    drill: 'changes',
+    better: 'lower',
+    section: 'changes',
+  },
   { id: 'cancellations', kind: 'count', numerator: 'cancellations', drill: 'changes', section: 'changes' },
-  { id: 'cancellation_share', kind: 'ratio', numerator: 'cancellations', denominator: 'drafts', drill: 'changes', better: 'lower', section: 'changes' },
+  {
+    id: 'cancellation_share',
+    kind: 'ratio',
+    numerator: 'cancellations',
+    denominator: 'drafts',
+    drill: 'changes',
+    better: 'lower',
+    section: 'changes',
+  },
   { id: 'goods_registered', kind: 'count', numerator: 'goods_registered', drill: 'goods', section: 'goods' },
   { id: 'goods_held', kind: 'count', numerator: 'goods_held_at_end', drill: 'goods', section: 'goods' },
   { id: 'goods_returned', kind: 'count', numerator: 'goods_returned', drill: 'goods', section: 'goods' },
@@ -79,9 +145,17 @@ export function evaluate(indicators: Indicator[], facts: Facts, minSample: numbe
   const f = withDerived(facts);
   return indicators.map((ind) => {
     const numerator = f[ind.numerator] ?? 0;
-    if (ind.kind === 'count') return { id: ind.id, kind: 'count', value: numerator, numerator, denominator: null, tooFew: false };
+    if (ind.kind === 'count')
+      return { id: ind.id, kind: 'count', value: numerator, numerator, denominator: null, tooFew: false };
     const denominator = f[ind.denominator!] ?? 0;
     const tooFew = denominator < minSample;
-    return { id: ind.id, kind: 'ratio', value: tooFew || denominator === 0 ? null : numerator / denominator, numerator, denominator, tooFew };
+    return {
+      id: ind.id,
+      kind: 'ratio',
+      value: tooFew || denominator === 0 ? null : numerator / denominator,
+      numerator,
+      denominator,
+      tooFew,
+    };
   });
 }

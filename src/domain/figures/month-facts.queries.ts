@@ -16,7 +16,12 @@ export interface KeptMonthRow {
   computed_at: unknown;
 }
 
-export async function keptMonthRows(m: EntityManager, brigadeId: number, scopeKey: string, months: readonly string[]): Promise<KeptMonthRow[]> {
+export async function keptMonthRows(
+  m: EntityManager,
+  brigadeId: number,
+  scopeKey: string,
+  months: readonly string[],
+): Promise<KeptMonthRow[]> {
   const { rows } = await sql<KeptMonthRow>(
     m,
     `SELECT month, facts_key, facts, computed_at FROM figure_month_facts WHERE brigade_id = ? AND scope_key = ? AND month IN (${months.map(() => '?').join(', ')})`,
@@ -26,7 +31,12 @@ export async function keptMonthRows(m: EntityManager, brigadeId: number, scopeKe
 }
 
 /** The spans `touched` statements give for the brigade's instances changed since `since` (each statement run once, in one round trip). */
-export async function touchedSpans(m: EntityManager, statements: readonly TouchedSql[], brigadeId: number, since: Date): Promise<Array<{ f: unknown; t: unknown; u: unknown }>> {
+export async function touchedSpans(
+  m: EntityManager,
+  statements: readonly TouchedSql[],
+  brigadeId: number,
+  since: Date,
+): Promise<Array<{ f: unknown; t: unknown; u: unknown }>> {
   const { rows } = await sql<{ f: unknown; t: unknown; u: unknown }>(
     m,
     statements.join(' UNION ALL '),
@@ -36,20 +46,31 @@ export async function touchedSpans(m: EntityManager, statements: readonly Touche
 }
 
 /** Every squad of the brigade with its group (null: none), by id. */
-export async function squadGroups(m: EntityManager, brigadeId: number): Promise<Array<{ id: number | string; group_id: number | string | null }>> {
-  const { rows } = await sql<{ id: number | string; group_id: number | string | null }>(m, 'SELECT id, group_id FROM squads WHERE brigade_id = ? ORDER BY id', [brigadeId]);
+export async function squadGroups(
+  m: EntityManager,
+  brigadeId: number,
+): Promise<Array<{ id: number | string; group_id: number | string | null }>> {
+  const { rows } = await sql<{ id: number | string; group_id: number | string | null }>(
+    m,
+    'SELECT id, group_id FROM squads WHERE brigade_id = ? ORDER BY id',
+    [brigadeId],
+  );
   return rows;
 }
 
 /** Stamps kept months computed before `at` as computed at `at` (checked and found good). */
-export async function restampMonths(m: EntityManager, brigadeId: number, scopeKey: string, months: readonly string[], at: Date): Promise<void> {
-  await sql(m, `UPDATE figure_month_facts SET computed_at = ? WHERE brigade_id = ? AND scope_key = ? AND month IN (${months.map(() => '?').join(', ')}) AND computed_at < ?`, [
-    at,
-    brigadeId,
-    scopeKey,
-    ...months,
-    at,
-  ]);
+export async function restampMonths(
+  m: EntityManager,
+  brigadeId: number,
+  scopeKey: string,
+  months: readonly string[],
+  at: Date,
+): Promise<void> {
+  await sql(
+    m,
+    `UPDATE figure_month_facts SET computed_at = ? WHERE brigade_id = ? AND scope_key = ? AND month IN (${months.map(() => '?').join(', ')}) AND computed_at < ?`,
+    [at, brigadeId, scopeKey, ...months, at],
+  );
 }
 
 /** Replaces a scope's kept months with these (a unique violation when another reader kept one of them meanwhile). */
@@ -59,11 +80,11 @@ export async function replaceMonths(
   months: ReadonlyArray<readonly [string, unknown]>,
   computedAt: Date,
 ): Promise<void> {
-  await sql(m, `DELETE FROM figure_month_facts WHERE brigade_id = ? AND scope_key = ? AND month IN (${months.map(() => '?').join(', ')})`, [
-    key.brigadeId,
-    key.scopeKey,
-    ...months.map(([k]) => k),
-  ]);
+  await sql(
+    m,
+    `DELETE FROM figure_month_facts WHERE brigade_id = ? AND scope_key = ? AND month IN (${months.map(() => '?').join(', ')})`,
+    [key.brigadeId, key.scopeKey, ...months.map(([k]) => k)],
+  );
   await sql(
     m,
     `INSERT INTO figure_month_facts (brigade_id, scope_key, month, facts_key, facts, computed_at) VALUES ${months.map(() => '(?, ?, ?, ?, ?, ?)').join(', ')}`,

@@ -83,7 +83,11 @@ export class MonthFacts {
    * that were read from a recent computation instead of afresh (null when all
    * are as of now): the page says "as of" then.
    */
-  async monthsAsOf(set: FactSet, scope: FigureScope, monthKeys: string[]): Promise<{ facts: Facts[]; asOf: Date | null }> {
+  async monthsAsOf(
+    set: FactSet,
+    scope: FigureScope,
+    monthKeys: string[],
+  ): Promise<{ facts: Facts[]; asOf: Date | null }> {
     const m = this.db.manager;
     const now = this.clock.now();
     const months = [...new Set(monthKeys)].sort().map((key): Month => {
@@ -97,7 +101,8 @@ export class MonthFacts {
     // A month in progress is kept for a short while (liveMonthSeconds), so a busy month is computed at most that often;
     // an exact set's is kept until something that could count in it changes.
     const exact = set.exactWhileOpen === true;
-    const keepable = (mo: Month) => isOver(mo) || ((exact || this.liveMonthSeconds > 0) && mo.start.getTime() <= now.getTime());
+    const keepable = (mo: Month) =>
+      isOver(mo) || ((exact || this.liveMonthSeconds > 0) && mo.start.getTime() <= now.getTime());
     const candidatesMonths = months.filter(keepable);
     const scopeKey = set.scopeKey(scope);
     const factsKey = candidatesMonths.length ? await this.factsKey(set, scope, cacheable) : '';
@@ -106,16 +111,36 @@ export class MonthFacts {
     const kept = new Map<string, Facts>();
     let asOf: Date | null = null;
     if (candidatesMonths.length && cacheable.length) {
-      const rows = await keptMonthRows(m, scope.brigadeId, scopeKey, candidatesMonths.map((mo) => mo.key));
-      const candidates = rows.filter((r) => r.facts_key === factsKey).map((r) => ({ ...r, computedAt: readDate(r.computed_at)!, month: candidatesMonths.find((mo) => mo.key === r.month)! }));
+      const rows = await keptMonthRows(
+        m,
+        scope.brigadeId,
+        scopeKey,
+        candidatesMonths.map((mo) => mo.key),
+      );
+      const candidates = rows
+        .filter((r) => r.facts_key === factsKey)
+        .map((r) => ({
+          ...r,
+          computedAt: readDate(r.computed_at)!,
+          month: candidatesMonths.find((mo) => mo.key === r.month)!,
+        }));
       // A month in progress: good while recent. A month over: only if computed after it ended, and nothing that could count in it changed since.
-      const recent = exact ? [] : candidates.filter((r) => !isOver(r.month) && now.getTime() - r.computedAt.getTime() < this.liveMonthSeconds * 1000 && r.computedAt.getTime() <= now.getTime());
+      const recent = exact
+        ? []
+        : candidates.filter(
+            (r) =>
+              !isOver(r.month) &&
+              now.getTime() - r.computedAt.getTime() < this.liveMonthSeconds * 1000 &&
+              r.computedAt.getTime() <= now.getTime(),
+          );
       for (const r of recent) {
         kept.set(r.month.key, JSON.parse(r.facts) as Facts);
         if (!asOf || r.computedAt < asOf) asOf = r.computedAt;
       }
       const final = candidates.filter((r) =>
-        isOver(r.month) ? r.computedAt.getTime() >= r.month.end.getTime() : exact && r.computedAt.getTime() <= now.getTime(),
+        isOver(r.month)
+          ? r.computedAt.getTime() >= r.month.end.getTime()
+          : exact && r.computedAt.getTime() <= now.getTime(),
       );
       if (final.length) {
         const since = new Date(Math.min(...final.map((r) => r.computedAt.getTime())) - IN_FLIGHT_MARGIN_MS);
@@ -146,7 +171,14 @@ export class MonthFacts {
       run.forEach((mo, i) => computed.set(mo.key, Object.assign({}, ...parts.map((p) => p[i]))));
     }
     const toKeep = missing.filter(keepable);
-    if (toKeep.length && cacheable.length) await this.keep(scope.brigadeId, scopeKey, factsKey, toKeep.map((mo) => [mo.key, computed.get(mo.key)!] as const), now);
+    if (toKeep.length && cacheable.length)
+      await this.keep(
+        scope.brigadeId,
+        scopeKey,
+        factsKey,
+        toKeep.map((mo) => [mo.key, computed.get(mo.key)!] as const),
+        now,
+      );
 
     // 3. The live sources, over every month asked for.
     const liveFacts = new Map<string, Facts>();
@@ -157,7 +189,10 @@ export class MonthFacts {
         run.forEach((mo, i) => liveFacts.set(mo.key, Object.assign({}, ...parts.map((p) => p[i]))));
       }
     }
-    return { facts: monthKeys.map((key) => ({ ...(kept.get(key) ?? computed.get(key)), ...liveFacts.get(key) })), asOf };
+    return {
+      facts: monthKeys.map((key) => ({ ...(kept.get(key) ?? computed.get(key)), ...liveFacts.get(key) })),
+      asOf,
+    };
   }
 
   /**
@@ -169,7 +204,11 @@ export class MonthFacts {
    * span: a month ending after a row's computation (less the margin) is never
    * trusted.
    */
-  private async touched(sources: FactSource[], brigadeId: number, since: Date): Promise<Array<[number, number | null, number]>> {
+  private async touched(
+    sources: FactSource[],
+    brigadeId: number,
+    since: Date,
+  ): Promise<Array<[number, number | null, number]>> {
     const statements = [...new Set(sources.flatMap((s) => s.touched ?? [BEGAN]))];
     const spans: Array<[number, number | null, number]> = [];
     if (!statements.length) return spans;
@@ -185,7 +224,10 @@ export class MonthFacts {
   private async factsKey(set: FactSet, scope: FigureScope, sources: FactSource[]): Promise<string> {
     const h = createHash('sha256');
     h.update(`${set.name}\n${scope.timeZone}\n`);
-    for (const s of sources) h.update(`${s.name}\n${s.fingerprint ?? s.load.toString()}\n${(s.queries ?? []).map((q) => `${q.toString()}\n`).join('')}`);
+    for (const s of sources)
+      h.update(
+        `${s.name}\n${s.fingerprint ?? s.load.toString()}\n${(s.queries ?? []).map((q) => `${q.toString()}\n`).join('')}`,
+      );
     if (scope.kind === 'group') {
       const ids = await squadIdsOfGroup(this.db.manager, scope.group!.id);
       h.update(ids.map((id) => String(id)).join(','));
@@ -202,7 +244,13 @@ export class MonthFacts {
   }
 
   /** Keeps computed months (replacing older rows). Two readers keeping the same month at once: the second gives way. */
-  private async keep(brigadeId: number, scopeKey: string, factsKey: string, months: ReadonlyArray<readonly [string, Facts]>, computedAt: Date): Promise<void> {
+  private async keep(
+    brigadeId: number,
+    scopeKey: string,
+    factsKey: string,
+    months: ReadonlyArray<readonly [string, Facts]>,
+    computedAt: Date,
+  ): Promise<void> {
     try {
       await this.db.transaction((m) => replaceMonths(m, { brigadeId, scopeKey, factsKey }, months, computedAt));
     } catch (e) {

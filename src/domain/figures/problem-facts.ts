@@ -28,18 +28,31 @@ export async function problemsInScope(m: EntityManager, scope: FigureScope): Pro
   if (scope.kind === 'squad') squads = [scope.squad!.id];
   if (scope.kind === 'group') squads = await squadIdsOfGroup(m, scope.group!.id);
   const out = new Map<number, string>();
-  for (const r of rows) if (!squads || readJson<number[]>(r.squad_ids).some((s) => squads!.includes(s))) out.set(Number(r.id), r.title);
+  for (const r of rows)
+    if (!squads || readJson<number[]>(r.squad_ids).some((s) => squads!.includes(s))) out.set(Number(r.id), r.title);
   return out;
 }
 
 /** RESOLVE and REBOUND steps of the scope's problems in [from, to), oldest first (`known`: the scope's problems, if already read). */
-export async function resolutionSteps(m: EntityManager, scope: FigureScope, from: Date, to: Date, known?: Map<number, string>): Promise<Step[]> {
+export async function resolutionSteps(
+  m: EntityManager,
+  scope: FigureScope,
+  from: Date,
+  to: Date,
+  known?: Map<number, string>,
+): Promise<Step[]> {
   const problems = known ?? (await problemsInScope(m, scope));
   if (!problems.size) return [];
   const rows = await resolutionStepRows(m, scope.brigadeId, from, to);
   return rows
     .filter((r) => problems.has(Number(r.instance_id)))
-    .map((r) => ({ problemId: Number(r.instance_id), title: problems.get(Number(r.instance_id))!, event: r.event, at: readDate(r.at)!, historyId: Number(r.id) }));
+    .map((r) => ({
+      problemId: Number(r.instance_id),
+      title: problems.get(Number(r.instance_id))!,
+      event: r.event,
+      at: readDate(r.at)!,
+      historyId: Number(r.id),
+    }));
 }
 
 /** The resolutions that held within [from, to): each problem's last step there is a RESOLVE. */
@@ -56,7 +69,11 @@ export const problemFacts: FactSource = {
   load: async ({ m, scope, bounds }) => {
     const out: Facts[] = [];
     const problems = await problemsInScope(m, scope);
-    const reported = problems.size ? (await problemReportRows(m, scope.brigadeId, bounds[0], bounds[bounds.length - 1])).filter((r) => problems.has(Number(r.id))) : [];
+    const reported = problems.size
+      ? (await problemReportRows(m, scope.brigadeId, bounds[0], bounds[bounds.length - 1])).filter((r) =>
+          problems.has(Number(r.id)),
+        )
+      : [];
     const steps = await resolutionSteps(m, scope, bounds[0], bounds[bounds.length - 1], problems);
     for (let i = 0; i < bounds.length - 1; i++) {
       const [from, to] = [bounds[i], bounds[i + 1]];

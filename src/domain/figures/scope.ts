@@ -17,7 +17,11 @@ export interface FigureScope {
   squad?: Squad;
 }
 
-export async function figureScope(m: EntityManager, p: Principal, opts: { group?: string; squad?: string }): Promise<FigureScope> {
+export async function figureScope(
+  m: EntityManager,
+  p: Principal,
+  opts: { group?: string; squad?: string },
+): Promise<FigureScope> {
   const base = { brigadeId: p.brigadeId, timeZone: p.timeZone };
   if (opts.squad) {
     const squad = await m.findOneBy(Squad, { brigadeId: p.brigadeId, code: opts.squad });

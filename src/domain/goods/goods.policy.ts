@@ -25,9 +25,16 @@ export function maySeePartyContact(p: Principal, custodianSquadIds: readonly num
 }
 
 /** The party as `p` may see it: a copy, its ID number and phone masked unless they may see them (`3101**********1234`, `138****0000`). */
-export function partyAsSeenBy<T extends Pick<GoodsParty, 'idNumber' | 'phone'>>(p: Principal, party: T, custodianSquadIds: readonly number[]): T {
+export function partyAsSeenBy<T extends Pick<GoodsParty, 'idNumber' | 'phone'>>(
+  p: Principal,
+  party: T,
+  custodianSquadIds: readonly number[],
+): T {
   if (maySeePartyContact(p, custodianSquadIds)) return party;
-  return Object.assign(Object.create(Object.getPrototypeOf(party)), party, { idNumber: masked(party.idNumber, maskIdNumber), phone: masked(party.phone, maskPhone) });
+  return Object.assign(Object.create(Object.getPrototypeOf(party)), party, {
+    idNumber: masked(party.idNumber, maskIdNumber),
+    phone: masked(party.phone, maskPhone),
+  });
 }
 
 /** R13: goods are registered while the operation runs (from its start until its audit). */
@@ -35,10 +42,16 @@ export const REGISTERING_STATES: readonly string[] = ['in_progress', 'holding', 
 
 /** R13: a squad leader of a squad taking part in the operation (`operationSquadIds`) registers its detained goods. */
 export function mayRegisterGoods(p: Principal, operationSquadIds: readonly number[]): boolean {
-  return p.kind === 'user' && p.roles.includes('squad_leader') && p.squadId !== null && operationSquadIds.includes(p.squadId);
+  return (
+    p.kind === 'user' && p.roles.includes('squad_leader') && p.squadId !== null && operationSquadIds.includes(p.squadId)
+  );
 }
 
 /** What an operation's goods offer `p` now (its page shows exactly these): registering, while it runs, for those who may. */
-export function operationGoodsActions(p: Principal, operation: { state: string }, operationSquadIds: readonly number[]): { register: boolean } {
+export function operationGoodsActions(
+  p: Principal,
+  operation: { state: string },
+  operationSquadIds: readonly number[],
+): { register: boolean } {
   return { register: REGISTERING_STATES.includes(operation.state) && mayRegisterGoods(p, operationSquadIds) };
 }

@@ -9,7 +9,11 @@ export interface RegisterForm {
 }
 
 /** The register form's data, or null for an operation not in the brigade. */
-export async function registerFormOf(m: EntityManager, brigadeId: number, operationId: number): Promise<RegisterForm | null> {
+export async function registerFormOf(
+  m: EntityManager,
+  brigadeId: number,
+  operationId: number,
+): Promise<RegisterForm | null> {
   const operation = await m.findOneBy(Operation, { id: operationId, brigadeId });
   if (!operation) return null;
   const [squads, cases] = await Promise.all([
@@ -20,7 +24,13 @@ export async function registerFormOf(m: EntityManager, brigadeId: number, operat
 }
 
 /** The parties' names by id, in the brigade (the inbox's cards name whose goods wait). */
-export async function partyNames(m: EntityManager, brigadeId: number, ids: readonly number[]): Promise<Map<number, string>> {
-  const parties = ids.length ? await m.find(GoodsParty, { select: { id: true, name: true }, where: { brigadeId, id: In([...new Set(ids)]) } }) : [];
+export async function partyNames(
+  m: EntityManager,
+  brigadeId: number,
+  ids: readonly number[],
+): Promise<Map<number, string>> {
+  const parties = ids.length
+    ? await m.find(GoodsParty, { select: { id: true, name: true }, where: { brigadeId, id: In([...new Set(ids)]) } })
+    : [];
   return new Map(parties.map((p) => [p.id, p.name]));
 }

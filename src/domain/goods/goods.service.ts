@@ -9,7 +9,15 @@ import type { WorkflowEngine } from '../../engine/engine';
 import type { CommandEvent } from '../../engine/workflow-definition';
 import { ForbiddenError, NotFoundError, RuleViolationError, ValidationError } from '../../errors';
 import type { Database } from '../../persistence/data-source';
-import { Case, GoodsItem, GoodsParty, Operation, OperationSquad, Squad, type WorkflowHistory } from '../../persistence/entities';
+import {
+  Case,
+  GoodsItem,
+  GoodsParty,
+  Operation,
+  OperationSquad,
+  Squad,
+  type WorkflowHistory,
+} from '../../persistence/entities';
 import { type Light, lightOf } from '../oversight/lights';
 import { takeNumber } from '../numbering/record-number';
 import { localDateOf } from '../../time';
@@ -19,7 +27,15 @@ import { decodeCursor, encodeCursor } from '../../persistence/cursor';
 import type { GoodsEventInput, GoodsFilters, RegisterGoodsInput } from './goods.inputs';
 import type { GoodsWorkflow } from './goods.workflow';
 import { REGISTERING_STATES, mayRegisterGoods, partyAsSeenBy } from './goods.policy';
-import { heldNearLimit, itemsPerParty, ledgerRows, listGoods, partyCustodians, recountGoodsDetained, registeredByUnit } from './goods.queries';
+import {
+  heldNearLimit,
+  itemsPerParty,
+  ledgerRows,
+  listGoods,
+  partyCustodians,
+  recountGoodsDetained,
+  registeredByUnit,
+} from './goods.queries';
 import { type RegisterForm, partyNames, registerFormOf } from './goods.read-models';
 
 /** R13: goods are registered during an operation or right after it, while it is held or audited. */
@@ -56,7 +72,14 @@ export interface Ledger {
   /** registered = returned + confiscated + disposed + held, for every unit. */
   unitsBalance: boolean;
   /** Per squad taking part: items the ledger registered for it, and what its results say (null before results). */
-  squads: Array<{ squadId: number; code: string; name: string; nameEn: string; registered: number; reported: number | null }>;
+  squads: Array<{
+    squadId: number;
+    code: string;
+    name: string;
+    nameEn: string;
+    registered: number;
+    reported: number | null;
+  }>;
   /** Every squad's results say what the ledger registered for it (true before results are recorded). */
   resultsAgree: boolean;
   parties: Array<{ party: GoodsParty; items: number; held: number }>;
@@ -90,7 +113,9 @@ export class GoodsService {
 
   /** R13: the legal limit of an item registered at `at`. */
   limitOf(at: Date, perishable: boolean): Date {
-    return new Date(addDays(at.toISOString(), perishable ? this.config.goods.perishableDays : this.config.goods.detentionDays));
+    return new Date(
+      addDays(at.toISOString(), perishable ? this.config.goods.perishableDays : this.config.goods.detentionDays),
+    );
   }
 
   /** R13, §3.5: how close a held item is to its limit — green, amber from 80 % of the time from registration to the limit, red past it. */
@@ -111,31 +136,53 @@ export class GoodsService {
       const squads = await m.find(OperationSquad, { where: { operationId: operation.id } });
       const squadIds = squads.map((s) => s.squadId);
       if (!mayRegisterGoods(actor, squadIds)) {
-        throw new ForbiddenError('Only a squad leader of a squad taking part registers its detained goods', 'not_operation_squad_leader');
+        throw new ForbiddenError(
+          'Only a squad leader of a squad taking part registers its detained goods',
+          'not_operation_squad_leader',
+        );
       }
       const problems: Problem[] = [];
-      if (!REGISTERING_STATES.includes(operation.state)) problems.push(problem('operation_not_running', 'operation', 'R13', { state: operation.state }));
+      if (!REGISTERING_STATES.includes(operation.state))
+        problems.push(problem('operation_not_running', 'operation', 'R13', { state: operation.state }));
       if (!input.party.name?.trim()) problems.push(problem('required', 'party.name', 'R13'));
       if (!input.party.stall?.trim()) problems.push(problem('required', 'party.stall', 'R13'));
       if (!input.items.length) problems.push(problem('required', 'items', 'R13'));
       const codes = [...new Set(input.items.map((i) => i.custodianSquad).filter((c): c is string => !!c))];
-      const byCode = codes.length ? await this.org.resolveSquadCodes(actor.brigadeId, codes, 'custodianSquad', m) : new Map<string, Squad>();
+      const byCode = codes.length
+        ? await this.org.resolveSquadCodes(actor.brigadeId, codes, 'custodianSquad', m)
+        : new Map<string, Squad>();
       const hostId = operation.hostSquadId ?? operation.leadSquadId;
-      const cases = await this.registeredCases(m, actor.brigadeId, input.items.map((i) => i.caseRef));
+      const cases = await this.registeredCases(
+        m,
+        actor.brigadeId,
+        input.items.map((i) => i.caseRef),
+      );
       const items = input.items.map((i, n) => {
         const custodianSquadId = i.custodianSquad ? byCode.get(i.custodianSquad)!.id : hostId;
-        problems.push(...itemProblems({ description: i.description, quantity: i.quantity, unit: i.unit, storagePlace: i.storagePlace }, `items.${n}.`));
+        problems.push(
+          ...itemProblems(
+            { description: i.description, quantity: i.quantity, unit: i.unit, storagePlace: i.storagePlace },
+            `items.${n}.`,
+          ),
+        );
         // R13: goods stay with the squads of the operation (normally the host squad).
-        if (!squadIds.includes(custodianSquadId)) problems.push(problem('custodian_not_in_operation', `items.${n}.custodianSquad`, 'R13'));
+        if (!squadIds.includes(custodianSquadId))
+          problems.push(problem('custodian_not_in_operation', `items.${n}.custodianSquad`, 'R13'));
         // §3.3: an item is registered against a case of the brigade's register, never a number nobody can find.
         const caseRef = i.caseRef?.trim() || null;
-        if (caseRef !== null && !cases.has(caseRef)) problems.push(problem('unknown_case', `items.${n}.caseRef`, '§3.3', { reference: caseRef }));
+        if (caseRef !== null && !cases.has(caseRef))
+          problems.push(problem('unknown_case', `items.${n}.caseRef`, '§3.3', { reference: caseRef }));
         return { ...i, custodianSquadId };
       });
       if (problems.length) throw new RuleViolationError('The goods cannot be registered', problems);
       const at = this.clock.now();
       // The detention list gets the brigade's next number of the year (printed on both copies).
-      const no = await takeNumber(m, actor.brigadeId, 'detention_list', Number(localDateOf(at, actor.timeZone).slice(0, 4)));
+      const no = await takeNumber(
+        m,
+        actor.brigadeId,
+        'detention_list',
+        Number(localDateOf(at, actor.timeZone).slice(0, 4)),
+      );
       const party = await m.save(
         m.create(GoodsParty, {
           brigadeId: actor.brigadeId,
@@ -187,7 +234,11 @@ export class GoodsService {
   }
 
   /** Which of these case references are cases registered in the brigade (compared as written, trimmed). */
-  private async registeredCases(m: EntityManager, brigadeId: number, refs: ReadonlyArray<string | null | undefined>): Promise<Set<string>> {
+  private async registeredCases(
+    m: EntityManager,
+    brigadeId: number,
+    refs: ReadonlyArray<string | null | undefined>,
+  ): Promise<Set<string>> {
     const wanted = [...new Set(refs.map((r) => r?.trim()).filter((r): r is string => !!r))];
     if (!wanted.length) return new Set();
     const found = await m.find(Case, { select: { reference: true }, where: { brigadeId, reference: In(wanted) } });
@@ -201,8 +252,15 @@ export class GoodsService {
     if (rest.type === 'MOVE') {
       // Who may move it comes before whether the squad named exists (issue 11, finding 8).
       await this.engine.loadAuthorized(this.db.manager, this.workflow, id, actor, 'MOVE');
-      const squad = (await this.org.resolveSquadCodes(actor.brigadeId, [rest.custodianSquad], 'custodianSquad')).get(rest.custodianSquad)!;
-      command = { type: 'MOVE', custodianSquadId: squad.id, storagePlace: rest.storagePlace, ...(rest.reason ? { reason: rest.reason } : {}) };
+      const squad = (await this.org.resolveSquadCodes(actor.brigadeId, [rest.custodianSquad], 'custodianSquad')).get(
+        rest.custodianSquad,
+      )!;
+      command = {
+        type: 'MOVE',
+        custodianSquadId: squad.id,
+        storagePlace: rest.storagePlace,
+        ...(rest.reason ? { reason: rest.reason } : {}),
+      };
     } else {
       command = { ...rest };
     }
@@ -245,14 +303,19 @@ export class GoodsService {
    */
   async history(actor: Principal, id: number): Promise<WorkflowHistory[]> {
     const rows = await this.storedHistory(actor, id);
-    const item = await this.db.manager.findOne(GoodsItem, { select: { id: true, custodianSquadId: true }, where: { id } });
+    const item = await this.db.manager.findOne(GoodsItem, {
+      select: { id: true, custodianSquadId: true },
+      where: { id },
+    });
     const custodians = item ? [item.custodianSquadId] : [];
     return rows.map((h) => {
       const payload = h.payload as Record<string, unknown> | null;
       const party = payload?.party as GoodsContext['party'] | undefined;
       if (h.event !== 'CREATE' || !party) return h;
       const seen = partyAsSeenBy(actor, party, custodians);
-      return seen === party ? h : Object.assign(Object.create(Object.getPrototypeOf(h)), h, { payload: { ...payload, party: seen } });
+      return seen === party
+        ? h
+        : Object.assign(Object.create(Object.getPrototypeOf(h)), h, { payload: { ...payload, party: seen } });
     });
   }
 
@@ -269,7 +332,13 @@ export class GoodsService {
   async list(
     actor: Principal,
     f: GoodsFilters,
-  ): Promise<{ items: GoodsItem[]; nextCursor: string | null; squadById: Map<number, Squad>; partyById: Map<number, GoodsParty>; operationById: Map<number, Operation> }> {
+  ): Promise<{
+    items: GoodsItem[];
+    nextCursor: string | null;
+    squadById: Map<number, Squad>;
+    partyById: Map<number, GoodsParty>;
+    operationById: Map<number, Operation>;
+  }> {
     const m = this.db.manager;
     const limit = Math.min(Math.max(f.limit ?? 50, 1), 200);
     const squads = await m.find(Squad, { where: { brigadeId: actor.brigadeId } });
@@ -281,12 +350,23 @@ export class GoodsService {
     }
     const light = f.light ? { is: f.light, now: this.clock.now() } : undefined;
     const beforeId = f.cursor ? decodeCursor(f.cursor) : undefined;
-    const rows = await listGoods(m, { brigadeId: actor.brigadeId, operationId: f.operation, state: f.state, custodianSquadId, light, beforeId, take: limit + 1 });
+    const rows = await listGoods(m, {
+      brigadeId: actor.brigadeId,
+      operationId: f.operation,
+      state: f.state,
+      custodianSquadId,
+      light,
+      beforeId,
+      take: limit + 1,
+    });
     const page = rows.slice(0, limit);
     const [parties, operations] = page.length
       ? await Promise.all([
           m.find(GoodsParty, { where: { id: In([...new Set(page.map((i) => i.partyId))]) } }),
-          m.find(Operation, { select: { id: true, numberYear: true, numberSeq: true, title: true }, where: { id: In([...new Set(page.map((i) => i.operationId))]) } }),
+          m.find(Operation, {
+            select: { id: true, numberYear: true, numberSeq: true, title: true },
+            where: { id: In([...new Set(page.map((i) => i.operationId))]) },
+          }),
         ])
       : [[], []];
     // Each party as this reader may see it, by the custodians of its items on the page (goods.policy.ts).
@@ -309,7 +389,18 @@ export class GoodsService {
     const zero = () => ({ count: 0, quantity: 0 });
     for (const r of rows) {
       let line = byUnit.get(r.unit);
-      if (!line) byUnit.set(r.unit, (line = { unit: r.unit, registered: zero(), returned: zero(), confiscated: zero(), disposed: zero(), held: zero() }));
+      if (!line)
+        byUnit.set(
+          r.unit,
+          (line = {
+            unit: r.unit,
+            registered: zero(),
+            returned: zero(),
+            confiscated: zero(),
+            disposed: zero(),
+            held: zero(),
+          }),
+        );
       const bucket = line[r.state as (typeof OUTCOMES)[number]];
       bucket.count += Number(r.n);
       bucket.quantity = round(bucket.quantity + Number(r.q));
@@ -348,7 +439,8 @@ export class GoodsService {
     const count = new Map(perParty.map((r) => [Number(r.party_id), { items: Number(r.n), held: Number(r.held) }]));
     // Each party as this reader may see it: the custodians of its items now decide (goods.policy.ts).
     const custody = await partyCustodians(m, operationId);
-    const custodiansOf = (partyId: number) => custody.filter((r) => Number(r.party_id) === partyId).map((r) => Number(r.custodian_squad_id));
+    const custodiansOf = (partyId: number) =>
+      custody.filter((r) => Number(r.party_id) === partyId).map((r) => Number(r.custodian_squad_id));
     return {
       operation,
       lines,
@@ -357,7 +449,10 @@ export class GoodsService {
       unitsBalance,
       squads,
       resultsAgree,
-      parties: parties.map((party) => ({ party: partyAsSeenBy(actor, party, custodiansOf(party.id)), ...(count.get(party.id) ?? { items: 0, held: 0 }) })),
+      parties: parties.map((party) => ({
+        party: partyAsSeenBy(actor, party, custodiansOf(party.id)),
+        ...(count.get(party.id) ?? { items: 0, held: 0 }),
+      })),
     };
   }
 
@@ -372,7 +467,16 @@ export class GoodsService {
       m.find(Squad, { where: { brigadeId: actor.brigadeId } }),
     ]);
     // The list is given to the party: the custodian's leader who prints it reads it whole; anyone else, masked (goods.policy.ts).
-    return { party: partyAsSeenBy(actor, party, items.map((i) => i.custodianSquadId)), operation, items, squadById: new Map(squads.map((s) => [s.id, s])) };
+    return {
+      party: partyAsSeenBy(
+        actor,
+        party,
+        items.map((i) => i.custodianSquadId),
+      ),
+      operation,
+      items,
+      squadById: new Map(squads.map((s) => [s.id, s])),
+    };
   }
 
   /** R13: what the register form of an operation's goods shows (its squads, the cases registered on it); an unknown operation is refused. */

@@ -69,4 +69,3 @@ async function projectGoods(m: EntityManager, step: StepRecord<GoodsContext>): P
     await updateRow(m, 'goods_items', step.instanceId, columns);
   }
 }
-

@@ -87,7 +87,11 @@ const MAX_PROBLEMS = 8;
  * read after the record (a page reads the record, then its history), so rows
  * past the record's version are steps committed in between, not tampering.
  */
-export function verifyRecordChain(record: ChainRecord, rows: readonly ChainRow[], opts: { rowsMayBeAhead?: boolean } = {}): RecordVerdict {
+export function verifyRecordChain(
+  record: ChainRecord,
+  rows: readonly ChainRow[],
+  opts: { rowsMayBeAhead?: boolean } = {},
+): RecordVerdict {
   const sorted = [...rows].sort((a, b) => Number(a.seq) - Number(b.seq));
   const problems: ChainProblem[] = [];
   const add = (p: ChainProblem) => {
@@ -117,7 +121,8 @@ export function verifyRecordChain(record: ChainRecord, rows: readonly ChainRow[]
       at: row.at,
       effectiveAt: row.effectiveAt,
     });
-    if (recomputed !== row.hash) add({ seq, kind: 'content', fields: suspectFields(record, row, previous, sorted[i + 1] ?? null) });
+    if (recomputed !== row.hash)
+      add({ seq, kind: 'content', fields: suspectFields(record, row, previous, sorted[i + 1] ?? null) });
     // After a missing row the link is broken by the deletion itself: that is said once, as `missing`.
     const expectedPrev = seq === 1 ? GENESIS_HASH : previous && Number(previous.seq) === seq - 1 ? previous.hash : null;
     if (!gap && expectedPrev !== null && row.prevHash !== expectedPrev) add({ seq, kind: 'link', fields: [] });
@@ -148,10 +153,25 @@ function suspectFields(record: ChainRecord, row: ChainRow, previous: ChainRow | 
   const seq = Number(row.seq);
   if (row.hash === null || !HEX64.test(row.hash)) fields.push('hash');
   if ((seq === 1) !== (row.event === 'CREATE') || !/^[A-Z][A-Z0-9_]*$/.test(row.event)) fields.push('event');
-  if (seq === 1 ? row.fromState !== null : previous !== null && Number(previous.seq) === seq - 1 && row.fromState !== previous.toState) fields.push('from');
-  if (next ? Number(next.seq) === seq + 1 && next.fromState !== row.toState : record.state !== undefined && seq === record.version && row.toState !== record.state) fields.push('to');
+  if (
+    seq === 1
+      ? row.fromState !== null
+      : previous !== null && Number(previous.seq) === seq - 1 && row.fromState !== previous.toState
+  )
+    fields.push('from');
+  if (
+    next
+      ? Number(next.seq) === seq + 1 && next.fromState !== row.toState
+      : record.state !== undefined && seq === record.version && row.toState !== record.state
+  )
+    fields.push('to');
   const at = canonicalTime(row.at);
-  if (at.startsWith('invalid') || (previous && at < canonicalTime(previous.at)) || (next && at > canonicalTime(next.at))) fields.push('at');
+  if (
+    at.startsWith('invalid') ||
+    (previous && at < canonicalTime(previous.at)) ||
+    (next && at > canonicalTime(next.at))
+  )
+    fields.push('at');
   const effective = canonicalTime(row.effectiveAt);
   if (effective.startsWith('invalid') || effective > at) fields.push('effective_at');
   if ((row.actorUserId === null) !== (row.actorRole === 'system')) fields.push('actor');
@@ -171,13 +191,18 @@ export function describeChainProblem(p: ChainProblem, version?: number): string 
         ? 'row 1: not chained to the genesis value — the link was rewritten'
         : `row ${p.seq}: the link to row ${p.seq - 1} is broken — chained to a hash row ${p.seq - 1} no longer has (row ${p.seq - 1} changed and re-hashed, or the link rewritten)`;
     case 'missing':
-      return p.atEnd && version !== undefined ? `row ${p.seq}: missing (deleted; the record is at version ${version})` : `row ${p.seq}: missing (deleted)`;
+      return p.atEnd && version !== undefined
+        ? `row ${p.seq}: missing (deleted; the record is at version ${version})`
+        : `row ${p.seq}: missing (deleted)`;
     case 'head':
       return `row ${p.seq}: the record's chain head is not this row's hash (the last step re-hashed, or the head rewritten)`;
     case 'column':
       return `row ${p.seq}: ${p.fields.map((f) => (f === 'version' ? 'its version column is not its seq' : 'it belongs to another brigade than its record')).join('; ')}`;
     case 'extra':
-      return `row ${p.seq}: past the record's version ${version ?? ''} (added behind the application's back)`.replace(' )', ')');
+      return `row ${p.seq}: past the record's version ${version ?? ''} (added behind the application's back)`.replace(
+        ' )',
+        ')',
+      );
   }
 }
 
@@ -279,7 +304,12 @@ export function headWithin(rows: readonly ChainRow[], uptoHistoryId: number): Ch
  * The anchor's digest for a brigade now: each record's last step within the
  * cut, from a light read (seq and hash only), a batch of records at a time.
  */
-export async function anchorDigestOf(m: EntityManager, brigadeId: number, uptoHistoryId: number, batch = 500): Promise<AnchorDigest> {
+export async function anchorDigestOf(
+  m: EntityManager,
+  brigadeId: number,
+  uptoHistoryId: number,
+  batch = 500,
+): Promise<AnchorDigest> {
   const digest = new AnchorDigest(uptoHistoryId);
   let after = 0;
   for (;;) {

@@ -4,8 +4,17 @@ import { sql } from '../../persistence/sql';
 /** The history's SQL (the chains, the anchors): each function takes the EntityManager (or transaction) and returns plain rows. */
 
 /** The ids of up to `batch` of a brigade's records after `after`, in ascending order. */
-export async function recordIdsAfter(m: EntityManager, brigadeId: number, after: number, batch: number): Promise<number[]> {
-  const { rows } = await sql<{ id: number }>(m, 'SELECT id FROM workflow_instances WHERE id > ? AND brigade_id = ? ORDER BY id LIMIT ?', [after, brigadeId, batch]);
+export async function recordIdsAfter(
+  m: EntityManager,
+  brigadeId: number,
+  after: number,
+  batch: number,
+): Promise<number[]> {
+  const { rows } = await sql<{ id: number }>(
+    m,
+    'SELECT id FROM workflow_instances WHERE id > ? AND brigade_id = ? ORDER BY id LIMIT ?',
+    [after, brigadeId, batch],
+  );
   return rows.map((r) => Number(r.id));
 }
 
@@ -48,7 +57,11 @@ export async function walkRows(m: EntityManager, recordIds: readonly number[]): 
 }
 
 /** Each record's last step with a history id up to `uptoHistoryId` (seq and hash), by record. */
-export async function headsWithin(m: EntityManager, recordIds: readonly number[], uptoHistoryId: number): Promise<Array<{ instance_id: number; seq: number; hash: string | null }>> {
+export async function headsWithin(
+  m: EntityManager,
+  recordIds: readonly number[],
+  uptoHistoryId: number,
+): Promise<Array<{ instance_id: number; seq: number; hash: string | null }>> {
   const { rows } = await sql<{ instance_id: number; seq: number; hash: string | null }>(
     m,
     `SELECT h.instance_id, h.seq, h.hash FROM workflow_history h
@@ -89,7 +102,10 @@ export async function historyRows(m: EntityManager, instanceId: number): Promise
 }
 
 /** A record's chain head, if it is a record of this workflow in this brigade. */
-export async function chainHead(m: EntityManager, key: { instanceId: number; workflow: string; brigadeId: number }): Promise<{ version: number; head_hash: string | null; state: string } | undefined> {
+export async function chainHead(
+  m: EntityManager,
+  key: { instanceId: number; workflow: string; brigadeId: number },
+): Promise<{ version: number; head_hash: string | null; state: string } | undefined> {
   const { rows } = await sql<{ version: number; head_hash: string | null; state: string }>(
     m,
     'SELECT version, head_hash, state FROM workflow_instances WHERE id = ? AND workflow = ? AND brigade_id = ?',
@@ -117,7 +133,16 @@ export async function recordTitle(m: EntityManager, workflow: string, instanceId
 /** A daily anchor's row; its id. */
 export async function insertAnchor(
   m: EntityManager,
-  a: { brigadeId: number; day: string; digest: string; recordCount: number; stepCount: number; uptoHistoryId: number; coveredAt: Date; createdAt: Date },
+  a: {
+    brigadeId: number;
+    day: string;
+    digest: string;
+    recordCount: number;
+    stepCount: number;
+    uptoHistoryId: number;
+    coveredAt: Date;
+    createdAt: Date;
+  },
 ): Promise<number> {
   const { insertId } = await sql(
     m,

@@ -102,8 +102,19 @@ export class HistoryService {
     const report: HistoryReport = { brigades: [], records: 0, steps: 0, ok: true };
     for (const brigade of brigades) {
       const latest = await m.findOne(HistoryAnchor, { where: { brigadeId: brigade.id }, order: { day: 'DESC' } });
-      const checks: Array<{ source: AnchorCheck['source']; kept: KeptAnchor; digest: AnchorDigest; row: HistoryAnchor | null }> = [];
-      if (latest) checks.push({ source: 'database', kept: keptOf(brigade, latest), digest: new AnchorDigest(latest.uptoHistoryId), row: latest });
+      const checks: Array<{
+        source: AnchorCheck['source'];
+        kept: KeptAnchor;
+        digest: AnchorDigest;
+        row: HistoryAnchor | null;
+      }> = [];
+      if (latest)
+        checks.push({
+          source: 'database',
+          kept: keptOf(brigade, latest),
+          digest: new AnchorDigest(latest.uptoHistoryId),
+          row: latest,
+        });
       for (const k of opts.kept ?? []) {
         if (k.brigade !== brigade.code) continue;
         const row = await m.findOne(HistoryAnchor, { where: { brigadeId: brigade.id, day: k.day } });
@@ -114,7 +125,8 @@ export class HistoryService {
         const verdict = verifyRecordChain(chain.record, chain.rows);
         result.records++;
         result.steps += verdict.steps;
-        if (!verdict.ok) result.broken.push({ ...verdict, title: await titleOf(m, chain.record), version: chain.record.version });
+        if (!verdict.ok)
+          result.broken.push({ ...verdict, title: await titleOf(m, chain.record), version: chain.record.version });
         for (const c of checks) {
           const head = headWithin(chain.rows, c.digest.uptoHistoryId);
           if (head) c.digest.add(chain.record.instanceId, head.seq, head.hash);
@@ -129,11 +141,19 @@ export class HistoryService {
           uptoHistoryId: c.kept.uptoHistoryId,
           expected,
           found,
-          ok: found.digest === expected.digest && found.recordCount === expected.recordCount && found.stepCount === expected.stepCount,
+          ok:
+            found.digest === expected.digest &&
+            found.recordCount === expected.recordCount &&
+            found.stepCount === expected.stepCount,
         };
         if (c.source === 'kept') {
           const row = c.row ? keptOf(brigade, c.row) : null;
-          check.tableDiffers = !row || row.digest !== c.kept.digest || row.uptoHistoryId !== c.kept.uptoHistoryId || row.recordCount !== c.kept.recordCount || row.stepCount !== c.kept.stepCount;
+          check.tableDiffers =
+            !row ||
+            row.digest !== c.kept.digest ||
+            row.uptoHistoryId !== c.kept.uptoHistoryId ||
+            row.recordCount !== c.kept.recordCount ||
+            row.stepCount !== c.kept.stepCount;
         }
         result.anchors.push(check);
       }
@@ -160,7 +180,8 @@ export class HistoryService {
       const existing = await this.db.manager.findOne(HistoryAnchor, { where: { brigadeId: brigade.id, day } });
       due.push({ brigade, day, existing });
     }
-    if (due.every((d) => d.existing)) return due.map((d) => ({ brigade: d.brigade.code, day: d.day, taken: false, anchor: d.existing! }));
+    if (due.every((d) => d.existing))
+      return due.map((d) => ({ brigade: d.brigade.code, day: d.day, taken: false, anchor: d.existing! }));
     const cut = await this.cut();
     const out: AnchorTaken[] = [];
     for (const { brigade, day, existing } of due) {
@@ -181,7 +202,12 @@ export class HistoryService {
       };
       try {
         const insertId = await this.db.transaction((m) => insertAnchor(m, values));
-        out.push({ brigade: brigade.code, day, taken: true, anchor: Object.assign(new HistoryAnchor(), { id: insertId, ...values }) });
+        out.push({
+          brigade: brigade.code,
+          day,
+          taken: true,
+          anchor: Object.assign(new HistoryAnchor(), { id: insertId, ...values }),
+        });
       } catch (e) {
         if (!isUniqueViolation(e)) throw e;
         const other = await this.db.manager.findOneOrFail(HistoryAnchor, { where: { brigadeId: brigade.id, day } });
@@ -196,7 +222,9 @@ export class HistoryService {
     const brigades = await this.brigades(brigade);
     const byId = new Map(brigades.map((b) => [b.id, b.code]));
     const rows = await this.db.manager.find(HistoryAnchor, { order: { day: 'ASC', brigadeId: 'ASC' } });
-    return rows.filter((a) => byId.has(a.brigadeId)).map((anchor) => ({ brigade: byId.get(anchor.brigadeId)!, anchor }));
+    return rows
+      .filter((a) => byId.has(a.brigadeId))
+      .map((anchor) => ({ brigade: byId.get(anchor.brigadeId)!, anchor }));
   }
 
   /**
@@ -214,12 +242,24 @@ export class HistoryService {
    * read after the page's rows (one small read); should a step have come in
    * between, the rows are read once more.
    */
-  async checkRows(actor: Principal, workflow: string, instanceId: number, rows: readonly ChainRow[]): Promise<HistoryCheck | null> {
+  async checkRows(
+    actor: Principal,
+    workflow: string,
+    instanceId: number,
+    rows: readonly ChainRow[],
+  ): Promise<HistoryCheck | null> {
     if (!maySeeHistoryCheck(actor)) return null;
     const m = this.db.manager;
     const head = await chainHead(m, { instanceId, workflow, brigadeId: actor.brigadeId });
     if (!head) throw new NotFoundError(`No ${workflow} ${instanceId}`);
-    const record: ChainRecord = { instanceId, workflow, brigadeId: actor.brigadeId, version: Number(head.version), headHash: head.head_hash ?? null, state: head.state };
+    const record: ChainRecord = {
+      instanceId,
+      workflow,
+      brigadeId: actor.brigadeId,
+      version: Number(head.version),
+      headHash: head.head_hash ?? null,
+      state: head.state,
+    };
     const last = rows.reduce((n, r) => Math.max(n, Number(r.seq)), 0);
     const fresh = record.version > last ? await readRows(m, instanceId) : rows;
     return checkOf(verifyRecordChain(record, fresh, { rowsMayBeAhead: record.version > last }));
@@ -246,7 +286,14 @@ function checkOf(v: RecordVerdict): HistoryCheck {
 }
 
 function keptOf(brigade: Brigade, a: HistoryAnchor): KeptAnchor {
-  return { brigade: brigade.code, day: a.day, digest: a.digest, recordCount: Number(a.recordCount), stepCount: Number(a.stepCount), uptoHistoryId: Number(a.uptoHistoryId) };
+  return {
+    brigade: brigade.code,
+    day: a.day,
+    digest: a.digest,
+    recordCount: Number(a.recordCount),
+    stepCount: Number(a.stepCount),
+    uptoHistoryId: Number(a.uptoHistoryId),
+  };
 }
 
 async function titleOf(m: EntityManager, record: ChainRecord): Promise<string | null> {
@@ -281,10 +328,24 @@ export function parseKeptAnchors(text: string): KeptAnchor[] {
     const line = raw.replace(/#.*/, '').trim();
     if (!line) continue;
     const [brigade, day, digest, records, steps, upto] = line.split(/\s+/);
-    if (!/^\d{4}-\d{2}-\d{2}$/.test(day ?? '') || !/^[0-9a-f]{64}$/.test(digest ?? '') || ![records, steps, upto].every((n) => /^\d+$/.test(n ?? ''))) {
-      throw new ValidationError(`anchors line ${i + 1}: expected "brigade day digest records steps upto", got "${raw}"`, {});
+    if (
+      !/^\d{4}-\d{2}-\d{2}$/.test(day ?? '') ||
+      !/^[0-9a-f]{64}$/.test(digest ?? '') ||
+      ![records, steps, upto].every((n) => /^\d+$/.test(n ?? ''))
+    ) {
+      throw new ValidationError(
+        `anchors line ${i + 1}: expected "brigade day digest records steps upto", got "${raw}"`,
+        {},
+      );
     }
-    out.push({ brigade, day, digest, recordCount: Number(records), stepCount: Number(steps), uptoHistoryId: Number(upto) });
+    out.push({
+      brigade,
+      day,
+      digest,
+      recordCount: Number(records),
+      stepCount: Number(steps),
+      uptoHistoryId: Number(upto),
+    });
   }
   return out;
 }

@@ -14,7 +14,13 @@ import { groupMembers } from '../plans/group-scope';
  * them: a monthly plan to draft and file, a meeting to convene (the inbox of
  * the next convener shows the duty) or to record, the HQ's summary meeting.
  */
-export type DutyKey = 'plan_to_file' | 'plan_returned' | 'meeting_to_convene' | 'meeting_to_record' | 'hq_meeting_to_arrange' | 'hq_meeting_to_record';
+export type DutyKey =
+  | 'plan_to_file'
+  | 'plan_returned'
+  | 'meeting_to_convene'
+  | 'meeting_to_record'
+  | 'hq_meeting_to_arrange'
+  | 'hq_meeting_to_record';
 
 export interface Duty {
   key: DutyKey;
@@ -96,18 +102,51 @@ export class DutyService {
     const members = await groupMembers(m, p.brigadeId, group.id);
     const { rotation } = await this.meetings.rotationOf(m, group, members);
     if (rotation.next === p.squadId) {
-      const held = await m.find(Meeting, { select: { period: true }, where: { groupId: group.id, kind: 'group', state: ACTIVE_MEETING, period: In([month, next]) } });
-      const target = !held.some((x) => x.period === month) ? month : near && !held.some((x) => x.period === next) ? next : null;
+      const held = await m.find(Meeting, {
+        select: { period: true },
+        where: { groupId: group.id, kind: 'group', state: ACTIVE_MEETING, period: In([month, next]) },
+      });
+      const target = !held.some((x) => x.period === month)
+        ? month
+        : near && !held.some((x) => x.period === next)
+          ? next
+          : null;
       if (target) {
         const end = monthBounds(target, tz).end;
-        out.push({ key: 'meeting_to_convene', groupId: group.id, period: target, recordType: null, recordId: null, dueAt: end, overdue: end <= now, note: null });
+        out.push({
+          key: 'meeting_to_convene',
+          groupId: group.id,
+          period: target,
+          recordType: null,
+          recordId: null,
+          dueAt: end,
+          overdue: end <= now,
+          note: null,
+        });
       }
     }
     // R9: meetings this squad convened that have taken place and wait for their record.
-    const toRecord = await m.find(Meeting, { where: { groupId: group.id, kind: 'group', state: 'scheduled', convenerSquadId: p.squadId!, plannedStart: LessThanOrEqual(now) } });
+    const toRecord = await m.find(Meeting, {
+      where: {
+        groupId: group.id,
+        kind: 'group',
+        state: 'scheduled',
+        convenerSquadId: p.squadId!,
+        plannedStart: LessThanOrEqual(now),
+      },
+    });
     for (const x of toRecord) {
       const end = monthBounds(x.period, tz).end;
-      out.push({ key: 'meeting_to_record', groupId: group.id, period: x.period, recordType: 'meeting', recordId: x.id, dueAt: end, overdue: end <= now, note: null });
+      out.push({
+        key: 'meeting_to_record',
+        groupId: group.id,
+        period: x.period,
+        recordType: 'meeting',
+        recordId: x.id,
+        dueAt: end,
+        overdue: end <= now,
+        note: null,
+      });
     }
     return out;
   }
@@ -121,13 +160,36 @@ export class DutyService {
     const out: Duty[] = [];
     const end = halfYearBounds(half, p.timeZone).end;
     if (month === halfYearMonths(half).last) {
-      const any = await m.count(Meeting, { where: { brigadeId: p.brigadeId, kind: 'hq_summary', period: half, state: ACTIVE_MEETING } });
-      if (!any) out.push({ key: 'hq_meeting_to_arrange', groupId: null, period: half, recordType: null, recordId: null, dueAt: end, overdue: false, note: null });
+      const any = await m.count(Meeting, {
+        where: { brigadeId: p.brigadeId, kind: 'hq_summary', period: half, state: ACTIVE_MEETING },
+      });
+      if (!any)
+        out.push({
+          key: 'hq_meeting_to_arrange',
+          groupId: null,
+          period: half,
+          recordType: null,
+          recordId: null,
+          dueAt: end,
+          overdue: false,
+          note: null,
+        });
     }
-    const toRecord = await m.find(Meeting, { where: { brigadeId: p.brigadeId, kind: 'hq_summary', state: 'scheduled', plannedStart: LessThanOrEqual(now) } });
+    const toRecord = await m.find(Meeting, {
+      where: { brigadeId: p.brigadeId, kind: 'hq_summary', state: 'scheduled', plannedStart: LessThanOrEqual(now) },
+    });
     for (const x of toRecord) {
       const due = halfYearBounds(x.period, p.timeZone).end;
-      out.push({ key: 'hq_meeting_to_record', groupId: null, period: x.period, recordType: 'meeting', recordId: x.id, dueAt: due, overdue: due <= now, note: null });
+      out.push({
+        key: 'hq_meeting_to_record',
+        groupId: null,
+        period: x.period,
+        recordType: 'meeting',
+        recordId: x.id,
+        dueAt: due,
+        overdue: due <= now,
+        note: null,
+      });
     }
     return out;
   }

@@ -37,15 +37,45 @@ interface SectionSpec {
 /** The sections, in the order the inbox shows them. */
 const SECTIONS: readonly SectionSpec[] = [
   // A squad leader's plans: returned to them, and drafts not filed yet.
-  { key: 'returned', action: 'FILE', shownTo: (p) => hasRole(p, 'squad_leader') && p.squadId !== null, since: (o) => o.updatedAt },
-  { key: 'drafts', action: 'FILE', shownTo: (p) => hasRole(p, 'squad_leader') && p.squadId !== null, since: (o) => o.createdAt },
+  {
+    key: 'returned',
+    action: 'FILE',
+    shownTo: (p) => hasRole(p, 'squad_leader') && p.squadId !== null,
+    since: (o) => o.updatedAt,
+  },
+  {
+    key: 'drafts',
+    action: 'FILE',
+    shownTo: (p) => hasRole(p, 'squad_leader') && p.squadId !== null,
+    since: (o) => o.createdAt,
+  },
   // R4: the operations one commands, to start and to complete.
-  { key: 'to_start', action: 'START', shownTo: (p) => hasRole(p, 'squad_leader') || hasRole(p, 'commander'), since: (o) => o.plannedStart },
-  { key: 'to_complete', action: 'COMPLETE', shownTo: (p) => hasRole(p, 'squad_leader') || hasRole(p, 'commander'), since: (o) => o.actualStart },
+  {
+    key: 'to_start',
+    action: 'START',
+    shownTo: (p) => hasRole(p, 'squad_leader') || hasRole(p, 'commander'),
+    since: (o) => o.plannedStart,
+  },
+  {
+    key: 'to_complete',
+    action: 'COMPLETE',
+    shownTo: (p) => hasRole(p, 'squad_leader') || hasRole(p, 'commander'),
+    since: (o) => o.actualStart,
+  },
   // R12: the host squad's daily holding checks.
-  { key: 'holding_checks', action: 'LOG_HOLDING_CHECK', shownTo: (p) => (hasRole(p, 'squad_leader') || hasRole(p, 'officer')) && p.squadId !== null, since: (o) => o.actualEnd },
+  {
+    key: 'holding_checks',
+    action: 'LOG_HOLDING_CHECK',
+    shownTo: (p) => (hasRole(p, 'squad_leader') || hasRole(p, 'officer')) && p.squadId !== null,
+    since: (o) => o.actualEnd,
+  },
   // A manager's filings to decide.
-  { key: 'to_decide', action: 'APPROVE', shownTo: (p) => hasRole(p, 'duty_officer') || hasRole(p, 'commander'), since: (o) => o.filedAt },
+  {
+    key: 'to_decide',
+    action: 'APPROVE',
+    shownTo: (p) => hasRole(p, 'duty_officer') || hasRole(p, 'commander'),
+    since: (o) => o.filedAt,
+  },
   // R14: an inspector's audits and spot checks (never of their own squad).
   { key: 'audits', action: 'AUDIT_PASS', shownTo: (p) => hasRole(p, 'inspector'), since: (o) => o.holdingDeadline },
   { key: 'spot_checks', action: 'SPOT_CHECK', shownTo: (p) => hasRole(p, 'inspector'), since: (o) => o.actualEnd },
@@ -70,7 +100,13 @@ export class InboxService {
   }
 
   private reader(p: Principal): InboxReader {
-    return { brigadeId: p.brigadeId, userId: p.userId, squadId: p.squadId, leadsSquad: hasRole(p, 'squad_leader'), today: localDateOf(this.clock.now(), p.timeZone) };
+    return {
+      brigadeId: p.brigadeId,
+      userId: p.userId,
+      squadId: p.squadId,
+      leadsSquad: hasRole(p, 'squad_leader'),
+      today: localDateOf(this.clock.now(), p.timeZone),
+    };
   }
 
   /** The sections of this user's inbox, each with its first items and its total. */
@@ -80,11 +116,17 @@ export class InboxService {
     const m = this.db.manager;
     const [lists, totals] = await Promise.all([
       Promise.all(specs.map((spec) => sectionOperations(m, spec.key, reader, SHOWN))),
-      sectionTotals(m, specs.map((s) => s.key), reader),
+      sectionTotals(
+        m,
+        specs.map((s) => s.key),
+        reader,
+      ),
     ]);
     const ids = lists.flat().map((o) => o.id);
     const deadlines = ids.length
-      ? await this.db.manager.find(WorkflowDeadline, { where: { instanceId: In([...new Set(ids)]), closedAt: IsNull() } })
+      ? await this.db.manager.find(WorkflowDeadline, {
+          where: { instanceId: In([...new Set(ids)]), closedAt: IsNull() },
+        })
       : [];
     const due = new Map(deadlines.map((d) => [d.instanceId, d]));
     return specs.map((spec, i) => ({
@@ -102,7 +144,11 @@ export class InboxService {
 
   /** How many things wait for this user (the number in the navigation). */
   async count(p: Principal): Promise<number> {
-    const totals = await sectionTotals(this.db.manager, this.specs(p).map((s) => s.key), this.reader(p));
+    const totals = await sectionTotals(
+      this.db.manager,
+      this.specs(p).map((s) => s.key),
+      this.reader(p),
+    );
     return totals.reduce((a, b) => a + b, 0);
   }
 }

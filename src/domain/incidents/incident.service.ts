@@ -22,7 +22,10 @@ export interface IncidentFilters {
 
 export interface IncidentRow {
   incident: OperationIncident;
-  operation: Pick<Operation, 'id' | 'numberYear' | 'numberSeq' | 'title' | 'state' | 'groupId' | 'hostSquadId' | 'location'>;
+  operation: Pick<
+    Operation,
+    'id' | 'numberYear' | 'numberSeq' | 'title' | 'state' | 'groupId' | 'hostSquadId' | 'location'
+  >;
   reporter: User | null;
 }
 
@@ -34,10 +37,21 @@ export interface IncidentRow {
 export class IncidentService {
   constructor(private readonly db: Database) {}
 
-  async list(p: Principal, f: IncidentFilters): Promise<{ items: IncidentRow[]; nextCursor: string | null; groups: Map<number, LinkageGroup>; squads: Map<number, Squad> }> {
+  async list(
+    p: Principal,
+    f: IncidentFilters,
+  ): Promise<{
+    items: IncidentRow[];
+    nextCursor: string | null;
+    groups: Map<number, LinkageGroup>;
+    squads: Map<number, Squad>;
+  }> {
     const m = this.db.manager;
     const limit = Math.min(Math.max(f.limit ?? 50, 1), 200);
-    const [groups, squads] = await Promise.all([m.find(LinkageGroup, { where: { brigadeId: p.brigadeId } }), m.find(Squad, { where: { brigadeId: p.brigadeId } })]);
+    const [groups, squads] = await Promise.all([
+      m.find(LinkageGroup, { where: { brigadeId: p.brigadeId } }),
+      m.find(Squad, { where: { brigadeId: p.brigadeId } }),
+    ]);
     let groupId: number | undefined;
     if (f.group) {
       const g = groups.find((x) => x.code === f.group);
@@ -57,13 +71,35 @@ export class IncidentService {
     });
     const page = rows.slice(0, limit);
     const [ops, users] = await Promise.all([
-      page.length ? m.find(Operation, { select: { id: true, numberYear: true, numberSeq: true, title: true, state: true, groupId: true, hostSquadId: true, location: true }, where: { id: In([...new Set(page.map((i) => i.operationId))]) } }) : [],
-      page.some((i) => i.reportedBy !== null) ? m.find(User, { where: { id: In([...new Set(page.map((i) => i.reportedBy).filter((x): x is number => x !== null))]) } }) : [],
+      page.length
+        ? m.find(Operation, {
+            select: {
+              id: true,
+              numberYear: true,
+              numberSeq: true,
+              title: true,
+              state: true,
+              groupId: true,
+              hostSquadId: true,
+              location: true,
+            },
+            where: { id: In([...new Set(page.map((i) => i.operationId))]) },
+          })
+        : [],
+      page.some((i) => i.reportedBy !== null)
+        ? m.find(User, {
+            where: { id: In([...new Set(page.map((i) => i.reportedBy).filter((x): x is number => x !== null))]) },
+          })
+        : [],
     ]);
     const opById = new Map(ops.map((o) => [o.id, o]));
     const userById = new Map(users.map((u) => [u.id, u]));
     return {
-      items: page.map((incident) => ({ incident, operation: opById.get(incident.operationId)!, reporter: incident.reportedBy !== null ? (userById.get(incident.reportedBy) ?? null) : null })),
+      items: page.map((incident) => ({
+        incident,
+        operation: opById.get(incident.operationId)!,
+        reporter: incident.reportedBy !== null ? (userById.get(incident.reportedBy) ?? null) : null,
+      })),
       nextCursor: rows.length > limit ? encodeCursor(page[page.length - 1].id) : null,
       groups: new Map(groups.map((g) => [g.id, g])),
       squads: new Map(squads.map((s) => [s.id, s])),

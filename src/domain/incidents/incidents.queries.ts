@@ -18,7 +18,10 @@ export interface IncidentListQuery {
 
 /** A page of the brigade's incidents, newest (highest id) first. */
 export function listIncidents(m: EntityManager, f: IncidentListQuery): Promise<OperationIncident[]> {
-  const q = m.createQueryBuilder(OperationIncident, 'i').innerJoin(Operation, 'o', 'o.id = i.operation_id').where('i.brigade_id = :b', { b: f.brigadeId });
+  const q = m
+    .createQueryBuilder(OperationIncident, 'i')
+    .innerJoin(Operation, 'o', 'o.id = i.operation_id')
+    .where('i.brigade_id = :b', { b: f.brigadeId });
   if (f.type) q.andWhere('i.type = :type', { type: f.type });
   if (f.severity) q.andWhere('i.severity = :severity', { severity: f.severity });
   if (f.groupId !== undefined) q.andWhere('o.group_id = :g', { g: f.groupId });

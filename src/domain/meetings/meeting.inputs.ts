@@ -17,7 +17,14 @@ export interface NewMeetingInput extends MeetingArrangementsInput {
 
 export type MeetingEventInput = { expectedVersion?: number } & (
   | { type: 'EDIT_MEETING'; meeting: MeetingArrangementsInput }
-  | { type: 'RECORD'; heldAt?: string; attendeeSquads: string[]; attendees?: string[]; minutes: string; decisions?: string[] }
+  | {
+      type: 'RECORD';
+      heldAt?: string;
+      attendeeSquads: string[];
+      attendees?: string[];
+      minutes: string;
+      decisions?: string[];
+    }
   | { type: 'CANCEL'; reason: string }
 );
 

@@ -1,5 +1,12 @@
 import type { EntityManager } from 'typeorm';
-import { type MeetingArrangements, type MeetingContext, type Rotation, arrangementProblems, mayCreateMeeting, rotation } from '../../../workflows/meeting';
+import {
+  type MeetingArrangements,
+  type MeetingContext,
+  type Rotation,
+  arrangementProblems,
+  mayCreateMeeting,
+  rotation,
+} from '../../../workflows/meeting';
 import type { Clock } from '../../clock';
 import type { WorkflowEngine } from '../../engine/engine';
 import type { CommandEvent } from '../../engine/workflow-definition';
@@ -64,7 +71,11 @@ export class MeetingService {
         rotationConvener = rotation(members, await rotationHistory(m, groupId)).next;
       }
       const permit = mayCreateMeeting(actor, input.kind, members);
-      if (!permit.ok) throw new ForbiddenError('Only a squad leader of the group (or a manager, for the HQ’s meeting) arranges it', permit.reason);
+      if (!permit.ok)
+        throw new ForbiddenError(
+          'Only a squad leader of the group (or a manager, for the HQ’s meeting) arranges it',
+          permit.reason,
+        );
       const arrangements = await this.toArrangements(m, actor, input, null, rotationConvener, input.kind === 'group');
       const facts = await meetingFacts(m, actor, groupId);
       const problems = arrangementProblems(input.kind, arrangements, rotationConvener, facts);
@@ -73,7 +84,14 @@ export class MeetingService {
         this.workflow,
         actor,
         permit.role,
-        { kind: input.kind, groupId, arrangements, rotationConvenerSquadId: rotationConvener, memberSquadIds: members, createdBy: actor.userId },
+        {
+          kind: input.kind,
+          groupId,
+          arrangements,
+          rotationConvenerSquadId: rotationConvener,
+          memberSquadIds: members,
+          createdBy: actor.userId,
+        },
         m,
       );
       return created.id;
@@ -84,12 +102,16 @@ export class MeetingService {
     const { expectedVersion, ...rest } = input;
     const m = this.db.manager;
     // The command is prepared from codes and the stored arrangements: who may send it is asked first (issue 11, finding 8).
-    const loaded = rest.type === 'CANCEL' ? null : await this.engine.loadAuthorized(m, this.workflow, id, actor, rest.type);
+    const loaded =
+      rest.type === 'CANCEL' ? null : await this.engine.loadAuthorized(m, this.workflow, id, actor, rest.type);
     let command: CommandEvent;
     switch (rest.type) {
       case 'EDIT_MEETING': {
         const ctx = loaded!.context;
-        command = { type: 'EDIT_MEETING', arrangements: await this.toArrangements(m, actor, rest.meeting, ctx.arrangements, null, ctx.kind === 'group') };
+        command = {
+          type: 'EDIT_MEETING',
+          arrangements: await this.toArrangements(m, actor, rest.meeting, ctx.arrangements, null, ctx.kind === 'group'),
+        };
         break;
       }
       case 'RECORD': {
@@ -124,7 +146,10 @@ export class MeetingService {
       m.findOneByOrFail(Meeting, { id }),
       ctx.groupId === null ? null : m.findOneByOrFail(LinkageGroup, { id: ctx.groupId }),
       m.find(Squad, { where: { brigadeId: actor.brigadeId } }),
-      this.org.usersByIds([ctx.createdBy, ctx.recordedBy].filter((x): x is number => x !== null), m),
+      this.org.usersByIds(
+        [ctx.createdBy, ctx.recordedBy].filter((x): x is number => x !== null),
+        m,
+      ),
     ]);
     return {
       meeting,
@@ -159,7 +184,9 @@ export class MeetingService {
     return {
       group,
       rotation: rotation(members, history),
-      meetingById: new Map(history.map((h) => [h.id, { period: h.period, meetingAt: h.meetingAt, convenerSquadId: h.convenerSquadId }])),
+      meetingById: new Map(
+        history.map((h) => [h.id, { period: h.period, meetingAt: h.meetingAt, convenerSquadId: h.convenerSquadId }]),
+      ),
     };
   }
 
@@ -175,13 +202,31 @@ export class MeetingService {
     let groupId: number | undefined;
     if (filters.group) {
       const group = groups.find((g) => g.code === filters.group);
-      if (!group) throw new ValidationError(`Unknown group code: ${filters.group}`, { group: `unknown_code:${filters.group}` });
-      if (!readable.includes(group.id)) throw new ForbiddenError('Only the group’s own squads and the managers read its meetings', 'not_group_or_manager');
+      if (!group)
+        throw new ValidationError(`Unknown group code: ${filters.group}`, { group: `unknown_code:${filters.group}` });
+      if (!readable.includes(group.id))
+        throw new ForbiddenError(
+          'Only the group’s own squads and the managers read its meetings',
+          'not_group_or_manager',
+        );
       groupId = group.id;
     }
     const { kind, period, year, state } = filters;
-    const items = await listMeetings(m, { brigadeId: actor.brigadeId, groupId, readableGroupIds: readable, kind, period, year, state, take: 500 });
-    return { items, groupById: new Map(groups.map((g) => [g.id, g])), squadById: new Map(squads.map((s) => [s.id, s])) };
+    const items = await listMeetings(m, {
+      brigadeId: actor.brigadeId,
+      groupId,
+      readableGroupIds: readable,
+      kind,
+      period,
+      year,
+      state,
+      take: 500,
+    });
+    return {
+      items,
+      groupById: new Map(groups.map((g) => [g.id, g])),
+      squadById: new Map(squads.map((s) => [s.id, s])),
+    };
   }
 
   /**
@@ -198,7 +243,9 @@ export class MeetingService {
   ): Promise<MeetingArrangements> {
     let convenerSquadId: number | null = base?.convenerSquadId ?? rotationConvener;
     if (isGroup && input.convenerSquad) {
-      convenerSquadId = (await this.org.resolveSquadCodes(actor.brigadeId, [input.convenerSquad], 'convenerSquad', m)).get(input.convenerSquad)!.id;
+      convenerSquadId = (
+        await this.org.resolveSquadCodes(actor.brigadeId, [input.convenerSquad], 'convenerSquad', m)
+      ).get(input.convenerSquad)!.id;
     }
     if (!isGroup) convenerSquadId = null;
     const reason = input.convenerReason !== undefined ? input.convenerReason : (base?.convenerReason ?? null);

@@ -24,7 +24,11 @@ import { groupMembers, mayReadGroupRecord, ownSquadIn } from '../plans/group-sco
 export type MeetingWorkflow = WorkflowDefinition<MeetingContext, MeetingInput>;
 
 /** The facts a meeting's rules read: the group as it is now (none for the HQ's), the squads in use. */
-export async function meetingFacts(m: EntityManager, actor: Pick<EngineActor, 'brigadeId' | 'timeZone'>, groupId: number | null): Promise<MeetingFacts> {
+export async function meetingFacts(
+  m: EntityManager,
+  actor: Pick<EngineActor, 'brigadeId' | 'timeZone'>,
+  groupId: number | null,
+): Promise<MeetingFacts> {
   const [memberSquadIds, active] = await Promise.all([
     groupId === null ? [] : groupMembers(m, actor.brigadeId, groupId),
     m.find(Squad, { select: { id: true }, where: { brigadeId: actor.brigadeId, active: true } }),
@@ -44,7 +48,10 @@ export function meetingPeriod(ctx: MeetingContext, timeZone: string): string {
 }
 
 /** A group's meetings as the rotation counts them: every one not cancelled, oldest first (R9). */
-export async function rotationHistory(m: EntityManager, groupId: number): Promise<Array<RotationMeeting & { meetingAt: Date; period: string }>> {
+export async function rotationHistory(
+  m: EntityManager,
+  groupId: number,
+): Promise<Array<RotationMeeting & { meetingAt: Date; period: string }>> {
   const rows = await groupMeetingRows(m, groupId);
   return rows.map((r) => ({
     id: Number(r.id),
@@ -62,8 +69,10 @@ export function meetingWorkflow(): MeetingWorkflow {
     machine: meetingMachine,
     version: MEETING_MACHINE_VERSION,
     // R9: a group's meeting is the group's and the managers' to read; the HQ's summary meeting the whole brigade's.
-    mayRead: (actor, context) => (context.kind === 'group' ? mayReadGroupRecord(actor, context.groupId) : { ok: true as const }),
-    may: (type, actor, context, state) => mayMeeting(type as MeetingEventType, actor, context, state as MeetingState, ownSquadIn(actor, context.groupId)),
+    mayRead: (actor, context) =>
+      context.kind === 'group' ? mayReadGroupRecord(actor, context.groupId) : { ok: true as const },
+    may: (type, actor, context, state) =>
+      mayMeeting(type as MeetingEventType, actor, context, state as MeetingState, ownSquadIn(actor, context.groupId)),
     problems: (context, event) => meetingEventProblems(context, event as MeetingEvent),
     facts: (m, actor, context) => meetingFacts(m, actor, context.groupId),
     project: projectMeeting,

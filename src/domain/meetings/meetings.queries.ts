@@ -22,7 +22,8 @@ export interface MeetingListQuery {
 export function listMeetings(m: EntityManager, f: MeetingListQuery): Promise<Meeting[]> {
   const q = m.createQueryBuilder(Meeting, 'x').where('x.brigade_id = :b', { b: f.brigadeId });
   if (f.groupId !== undefined) q.andWhere('x.group_id = :g', { g: f.groupId });
-  else if (f.readableGroupIds.length) q.andWhere("(x.kind = 'hq_summary' OR x.group_id IN (:...gs))", { gs: f.readableGroupIds });
+  else if (f.readableGroupIds.length)
+    q.andWhere("(x.kind = 'hq_summary' OR x.group_id IN (:...gs))", { gs: f.readableGroupIds });
   else q.andWhere("x.kind = 'hq_summary'");
   if (f.kind) q.andWhere('x.kind = :kind', { kind: f.kind });
   if (f.period) q.andWhere('x.period = :period', { period: f.period });

@@ -18,6 +18,12 @@ export class InAppTransport implements NotificationTransport {
 
   async deliverAll(recipients: Recipient[], message: NotificationMessage): Promise<void> {
     if (!recipients.length) return;
-    await this.db.transaction((m) => insertNotifications(m, message, recipients.map((r) => r.userId)));
+    await this.db.transaction((m) =>
+      insertNotifications(
+        m,
+        message,
+        recipients.map((r) => r.userId),
+      ),
+    );
   }
 }

@@ -6,7 +6,14 @@ import { readDate, readJson } from '../../persistence/sql';
 import { decodeCursor, encodeCursor } from '../../persistence/cursor';
 import type { Principal } from '../org/org.service';
 import type { NotificationParams } from './notification.transport';
-import { type NotificationRow, markNotificationsRead, newestNotificationId, notificationRow, notificationRows, unreadCount } from './notifications.queries';
+import {
+  type NotificationRow,
+  markNotificationsRead,
+  newestNotificationId,
+  notificationRow,
+  notificationRows,
+  unreadCount,
+} from './notifications.queries';
 
 export interface NotificationFilters {
   /** Only those not read yet. */
@@ -16,7 +23,9 @@ export interface NotificationFilters {
   limit?: number;
 }
 
-export type NotificationRecord = Pick<Notification, 'id' | 'topic' | 'link' | 'outboxId' | 'createdAt' | 'readAt'> & { params: NotificationParams };
+export type NotificationRecord = Pick<Notification, 'id' | 'topic' | 'link' | 'outboxId' | 'createdAt' | 'readAt'> & {
+  params: NotificationParams;
+};
 
 export interface NotificationPage {
   items: NotificationRecord[];
@@ -65,7 +74,12 @@ export class NotificationService {
       newestNotificationId(this.db.manager, p.userId),
     ]);
     const items = rows.slice(0, limit).map(toRecord);
-    return { items, nextCursor: rows.length > limit ? encodeCursor(items[items.length - 1].outboxId) : null, unread, newestId };
+    return {
+      items,
+      nextCursor: rows.length > limit ? encodeCursor(items[items.length - 1].outboxId) : null,
+      unread,
+      newestId,
+    };
   }
 
   async get(p: Principal, id: number): Promise<NotificationRecord> {
@@ -85,7 +99,9 @@ export class NotificationService {
    * up to that id (what the page showed), so one that arrived since stays unread.
    */
   async markAllRead(p: Principal, upTo?: number): Promise<{ marked: number; unread: number }> {
-    const marked = await this.db.transaction((m) => markNotificationsRead(m, p.userId, this.clock.now(), { upToId: upTo }));
+    const marked = await this.db.transaction((m) =>
+      markNotificationsRead(m, p.userId, this.clock.now(), { upToId: upTo }),
+    );
     return { marked, unread: await this.unreadCount(p) };
   }
 }

@@ -21,12 +21,19 @@ const COLUMNS = 'id, topic, params, link, outbox_id, created_at, read_at';
 
 /** One COUNT on the (user, read_at) index. */
 export async function unreadCount(m: EntityManager, userId: number): Promise<number> {
-  const { rows } = await sql<{ n: number }>(m, 'SELECT COUNT(*) AS n FROM notifications WHERE user_id = ? AND read_at IS NULL', [userId]);
+  const { rows } = await sql<{ n: number }>(
+    m,
+    'SELECT COUNT(*) AS n FROM notifications WHERE user_id = ? AND read_at IS NULL',
+    [userId],
+  );
   return Number(rows[0]?.n ?? 0);
 }
 
 /** Up to `take` of a person's notifications, newest event first (the unique (user, outbox) index orders them). */
-export async function notificationRows(m: EntityManager, f: { userId: number; unread?: boolean; beforeOutboxId?: number; take: number }): Promise<NotificationRow[]> {
+export async function notificationRows(
+  m: EntityManager,
+  f: { userId: number; unread?: boolean; beforeOutboxId?: number; take: number },
+): Promise<NotificationRow[]> {
   const where = ['user_id = ?'];
   const params: unknown[] = [f.userId];
   if (f.unread) where.push('read_at IS NULL');
@@ -34,30 +41,55 @@ export async function notificationRows(m: EntityManager, f: { userId: number; un
     where.push('outbox_id < ?');
     params.push(f.beforeOutboxId);
   }
-  const { rows } = await sql<NotificationRow>(m, `SELECT ${COLUMNS} FROM notifications WHERE ${where.join(' AND ')} ORDER BY outbox_id DESC LIMIT ${f.take}`, params);
+  const { rows } = await sql<NotificationRow>(
+    m,
+    `SELECT ${COLUMNS} FROM notifications WHERE ${where.join(' AND ')} ORDER BY outbox_id DESC LIMIT ${f.take}`,
+    params,
+  );
   return rows;
 }
 
 /** A person's newest notification id, if any. */
 export async function newestNotificationId(m: EntityManager, userId: number): Promise<number | null> {
-  const { rows } = await sql<{ id: number | null }>(m, 'SELECT MAX(id) AS id FROM notifications WHERE user_id = ?', [userId]);
+  const { rows } = await sql<{ id: number | null }>(m, 'SELECT MAX(id) AS id FROM notifications WHERE user_id = ?', [
+    userId,
+  ]);
   return rows[0]?.id === null || rows[0]?.id === undefined ? null : Number(rows[0].id);
 }
 
-export async function notificationRow(m: EntityManager, userId: number, id: number): Promise<NotificationRow | undefined> {
-  const { rows } = await sql<NotificationRow>(m, `SELECT ${COLUMNS} FROM notifications WHERE id = ? AND user_id = ?`, [id, userId]);
+export async function notificationRow(
+  m: EntityManager,
+  userId: number,
+  id: number,
+): Promise<NotificationRow | undefined> {
+  const { rows } = await sql<NotificationRow>(m, `SELECT ${COLUMNS} FROM notifications WHERE id = ? AND user_id = ?`, [
+    id,
+    userId,
+  ]);
   return rows[0];
 }
 
 /** Marks a person's unread notifications read: one (`id`), or all (up to `upToId`); how many. */
-export async function markNotificationsRead(m: EntityManager, userId: number, at: Date, which: { id: number } | { upToId?: number }): Promise<number> {
-  if ('id' in which) return (await sql(m, 'UPDATE notifications SET read_at = ? WHERE id = ? AND user_id = ? AND read_at IS NULL', [at, which.id, userId])).affected;
+export async function markNotificationsRead(
+  m: EntityManager,
+  userId: number,
+  at: Date,
+  which: { id: number } | { upToId?: number },
+): Promise<number> {
+  if ('id' in which)
+    return (
+      await sql(m, 'UPDATE notifications SET read_at = ? WHERE id = ? AND user_id = ? AND read_at IS NULL', [
+        at,
+        which.id,
+        userId,
+      ])
+    ).affected;
   const upTo = which.upToId;
-  const { affected } = await sql(m, `UPDATE notifications SET read_at = ? WHERE user_id = ? AND read_at IS NULL${upTo !== undefined ? ' AND id <= ?' : ''}`, [
-    at,
-    userId,
-    ...(upTo !== undefined ? [upTo] : []),
-  ]);
+  const { affected } = await sql(
+    m,
+    `UPDATE notifications SET read_at = ? WHERE user_id = ? AND read_at IS NULL${upTo !== undefined ? ' AND id <= ?' : ''}`,
+    [at, userId, ...(upTo !== undefined ? [upTo] : [])],
+  );
   return affected;
 }
 
@@ -68,7 +100,8 @@ export async function insertNotifications(
   userIds: readonly number[],
 ): Promise<void> {
   const values: unknown[] = [];
-  for (const userId of userIds) values.push(message.brigadeId, userId, message.topic, message.params, message.link, message.outboxId, message.at);
+  for (const userId of userIds)
+    values.push(message.brigadeId, userId, message.topic, message.params, message.link, message.outboxId, message.at);
   await sql(
     m,
     `${insertIgnore(m)} INTO notifications (brigade_id, user_id, topic, params, link, outbox_id, created_at, read_at) VALUES ${userIds.map(() => '(?, ?, ?, ?, ?, ?, ?, NULL)').join(', ')}`,
@@ -102,14 +135,19 @@ export async function dueOutboxIds(m: EntityManager, now: Date, batch: number): 
 }
 
 /** Leases those of `ids` still undelivered and not leased at `now` to `token` until `until`; then the rows this token holds, oldest first. */
-export async function leaseOutboxRows(m: EntityManager, ids: readonly number[], token: string, until: Date, now: Date): Promise<OutboxRecordRow[]> {
+export async function leaseOutboxRows(
+  m: EntityManager,
+  ids: readonly number[],
+  token: string,
+  until: Date,
+  now: Date,
+): Promise<OutboxRecordRow[]> {
   const marks = ids.map(() => '?').join(', ');
-  await sql(m, `UPDATE outbox SET claimed_by = ?, claimed_until = ? WHERE id IN (${marks}) AND delivered_at IS NULL AND (claimed_until IS NULL OR claimed_until <= ?)`, [
-    token,
-    until,
-    ...ids,
-    now,
-  ]);
+  await sql(
+    m,
+    `UPDATE outbox SET claimed_by = ?, claimed_until = ? WHERE id IN (${marks}) AND delivered_at IS NULL AND (claimed_until IS NULL OR claimed_until <= ?)`,
+    [token, until, ...ids, now],
+  );
   const { rows } = await sql<OutboxRecordRow>(
     m,
     `SELECT id, brigade_id, instance_id, history_seq, workflow, topic, payload, created_at, attempts FROM outbox WHERE id IN (${marks}) AND claimed_by = ? ORDER BY id`,
@@ -120,40 +158,69 @@ export async function leaseOutboxRows(m: EntityManager, ids: readonly number[], 
 
 /** Renews the lease of a row this token holds (and is not delivered); whether it still held it. */
 export async function renewOutboxLease(m: EntityManager, id: number, token: string, until: Date): Promise<boolean> {
-  const r = await sql(m, 'UPDATE outbox SET claimed_until = ? WHERE id = ? AND claimed_by = ? AND delivered_at IS NULL', [until, id, token]);
+  const r = await sql(
+    m,
+    'UPDATE outbox SET claimed_until = ? WHERE id = ? AND claimed_by = ? AND delivered_at IS NULL',
+    [until, id, token],
+  );
   return r.affected === 1;
 }
 
 /** A failed attempt: tried again at `availableAt`, the lease given up. */
-export async function deferOutboxRow(m: EntityManager, id: number, token: string, attempt: { attempts: number; error: string; availableAt: Date }): Promise<void> {
-  await sql(m, 'UPDATE outbox SET attempts = ?, last_error = ?, available_at = ?, claimed_by = NULL, claimed_until = NULL WHERE id = ? AND claimed_by = ?', [
-    attempt.attempts,
-    attempt.error,
-    attempt.availableAt,
-    id,
-    token,
-  ]);
+export async function deferOutboxRow(
+  m: EntityManager,
+  id: number,
+  token: string,
+  attempt: { attempts: number; error: string; availableAt: Date },
+): Promise<void> {
+  await sql(
+    m,
+    'UPDATE outbox SET attempts = ?, last_error = ?, available_at = ?, claimed_by = NULL, claimed_until = NULL WHERE id = ? AND claimed_by = ?',
+    [attempt.attempts, attempt.error, attempt.availableAt, id, token],
+  );
 }
 
 /** Marks a row this token holds delivered (with a note, if any); whether it still held it. */
-export async function markOutboxDelivered(m: EntityManager, id: number, token: string, at: Date, note: string | null): Promise<boolean> {
-  const marked = await sql(m, 'UPDATE outbox SET attempts = attempts + 1, delivered_at = ?, last_error = ?, claimed_by = NULL, claimed_until = NULL WHERE id = ? AND claimed_by = ?', [
-    at,
-    note,
-    id,
-    token,
-  ]);
+export async function markOutboxDelivered(
+  m: EntityManager,
+  id: number,
+  token: string,
+  at: Date,
+  note: string | null,
+): Promise<boolean> {
+  const marked = await sql(
+    m,
+    'UPDATE outbox SET attempts = attempts + 1, delivered_at = ?, last_error = ?, claimed_by = NULL, claimed_until = NULL WHERE id = ? AND claimed_by = ?',
+    [at, note, id, token],
+  );
   return marked.affected === 1;
 }
 
 /** What already went out for an outbox row: (user, transport) pairs. */
-export async function deliveriesOf(m: EntityManager, outboxId: number): Promise<Array<{ user_id: number; transport: string }>> {
-  const { rows } = await sql<{ user_id: number; transport: string }>(m, 'SELECT user_id, transport FROM notification_deliveries WHERE outbox_id = ?', [outboxId]);
+export async function deliveriesOf(
+  m: EntityManager,
+  outboxId: number,
+): Promise<Array<{ user_id: number; transport: string }>> {
+  const { rows } = await sql<{ user_id: number; transport: string }>(
+    m,
+    'SELECT user_id, transport FROM notification_deliveries WHERE outbox_id = ?',
+    [outboxId],
+  );
   return rows;
 }
 
 /** Records deliveries of an outbox row by a transport (one recorded already is left as it is). */
-export async function recordDeliveries(m: EntityManager, outboxId: number, transport: string, userIds: readonly number[], at: Date): Promise<void> {
+export async function recordDeliveries(
+  m: EntityManager,
+  outboxId: number,
+  transport: string,
+  userIds: readonly number[],
+  at: Date,
+): Promise<void> {
   const values = userIds.flatMap((userId) => [outboxId, userId, transport, at]);
-  await sql(m, `${insertIgnore(m)} INTO notification_deliveries (outbox_id, user_id, transport, delivered_at) VALUES ${userIds.map(() => '(?, ?, ?, ?)').join(', ')}`, values);
+  await sql(
+    m,
+    `${insertIgnore(m)} INTO notification_deliveries (outbox_id, user_id, transport, delivered_at) VALUES ${userIds.map(() => '(?, ?, ?, ?)').join(', ')}`,
+    values,
+  );
 }

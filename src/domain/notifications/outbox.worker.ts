@@ -5,7 +5,15 @@ import type { Logger } from '../../logger';
 import type { Database } from '../../persistence/data-source';
 import { readDate, readJson } from '../../persistence/sql';
 import type { NotificationMessage, NotificationTransport, Recipient } from './notification.transport';
-import { deferOutboxRow, deliveriesOf, dueOutboxIds, leaseOutboxRows, markOutboxDelivered, recordDeliveries, renewOutboxLease } from './notifications.queries';
+import {
+  deferOutboxRow,
+  deliveriesOf,
+  dueOutboxIds,
+  leaseOutboxRows,
+  markOutboxDelivered,
+  recordDeliveries,
+  renewOutboxLease,
+} from './notifications.queries';
 import { recipientsOf } from './recipients';
 import { type Announcement, loadDirectory, type OutboxRow, SUBJECT_LOADERS } from './subjects';
 
@@ -53,7 +61,8 @@ export class OutboxWorker {
     readonly transports: NotificationTransport[],
     private readonly instance: string,
   ) {
-    for (const t of transports) if (t.name.length > 20) throw new Error(`transport name ${t.name} is longer than 20 characters`);
+    for (const t of transports)
+      if (t.name.length > 20) throw new Error(`transport name ${t.name} is longer than 20 characters`);
   }
 
   /** Claims and delivers due rows, batch after batch, until none is due (or `maxBatches`). */
@@ -115,10 +124,16 @@ export class OutboxWorker {
     return this.db.transaction((m) => renewOutboxLease(m, id, token, until));
   }
 
-  private async process(row: OutboxRow, token: string, directories: Map<number, Directory>, claimedAt: number): Promise<RowOutcome> {
+  private async process(
+    row: OutboxRow,
+    token: string,
+    directories: Map<number, Directory>,
+    claimedAt: number,
+  ): Promise<RowOutcome> {
     // Within the first half of the batch's lease nobody else may take the row: renewing it would be a write for nothing.
     const leaseHalf = (this.config.leaseSeconds * 1000) / 2;
-    if (this.clock.now().getTime() - claimedAt > leaseHalf && !(await this.stillOurs(row.id, token))) return { state: 'lost', deliveries: 0 };
+    if (this.clock.now().getTime() - claimedAt > leaseHalf && !(await this.stillOurs(row.id, token)))
+      return { state: 'lost', deliveries: 0 };
     let deliveries = 0;
     const failures: string[] = [];
     let note: string | null = null;
@@ -127,7 +142,9 @@ export class OutboxWorker {
       const announcement: Announcement | null = loader ? await loader(this.db.manager, row) : null;
       if (!announcement) {
         // Nothing to tell anyone about (the record is gone, or no rules for this workflow yet): done, and said so.
-        note = loader ? `nobody to tell: ${row.workflow} record not found` : `nobody to tell: no notification rules for workflow ${row.workflow}`;
+        note = loader
+          ? `nobody to tell: ${row.workflow} record not found`
+          : `nobody to tell: no notification rules for workflow ${row.workflow}`;
       } else {
         let directory = directories.get(row.brigadeId);
         if (!directory) {
@@ -136,16 +153,29 @@ export class OutboxWorker {
         }
         const actorUserId = typeof row.payload.actorUserId === 'number' ? row.payload.actorUserId : null;
         const from = typeof row.payload.from === 'string' ? row.payload.from : null;
-        const ids = recipientsOf({ topic: row.topic, brigadeId: row.brigadeId, actorUserId, from }, announcement.subject, directory);
+        const ids = recipientsOf(
+          { topic: row.topic, brigadeId: row.brigadeId, actorUserId, from },
+          announcement.subject,
+          directory,
+        );
         const recipients: Recipient[] = ids.map((id) => {
           const u = directory!.byId.get(id)!;
           return { userId: id, brigadeId: row.brigadeId, username: u.username, displayName: u.displayName };
         });
-        const message: NotificationMessage = { outboxId: row.id, brigadeId: row.brigadeId, topic: row.topic, params: announcement.params, link: announcement.link, at: row.createdAt };
+        const message: NotificationMessage = {
+          outboxId: row.id,
+          brigadeId: row.brigadeId,
+          topic: row.topic,
+          params: announcement.params,
+          link: announcement.link,
+          at: row.createdAt,
+        };
         const done = await this.deliveredAlready(row.id);
         for (const transport of this.transports) {
           const pending = recipients.filter((r) => !done.has(`${transport.name}:${r.userId}`));
-          const { sent, error, lost } = await this.deliverBy(transport, pending, message, () => this.stillOurs(row.id, token));
+          const { sent, error, lost } = await this.deliverBy(transport, pending, message, () =>
+            this.stillOurs(row.id, token),
+          );
           if (lost) return { state: 'lost', deliveries: deliveries + sent };
           deliveries += sent;
           if (error) failures.push(error);
@@ -159,7 +189,9 @@ export class OutboxWorker {
       const attempts = row.attempts + 1;
       const delay = Math.min(this.config.retryMaxSeconds, this.config.retryBaseSeconds * 2 ** (attempts - 1)) * 1000;
       const error = failures.join('; ').slice(0, 500);
-      await this.db.transaction((m) => deferOutboxRow(m, row.id, token, { attempts, error, availableAt: new Date(now.getTime() + delay) }));
+      await this.db.transaction((m) =>
+        deferOutboxRow(m, row.id, token, { attempts, error, availableAt: new Date(now.getTime() + delay) }),
+      );
       this.logger.warn('outbox delivery failed; will retry', { outboxId: row.id, topic: row.topic, attempts, error });
       return { state: 'retry', deliveries, error };
     }
@@ -213,7 +245,15 @@ export class OutboxWorker {
 
   private async record(transport: string, recipients: Recipient[], outboxId: number): Promise<void> {
     const now = this.clock.now();
-    await this.db.transaction((m) => recordDeliveries(m, outboxId, transport, recipients.map((r) => r.userId), now));
+    await this.db.transaction((m) =>
+      recordDeliveries(
+        m,
+        outboxId,
+        transport,
+        recipients.map((r) => r.userId),
+        now,
+      ),
+    );
   }
 
   /**

@@ -45,7 +45,13 @@ export type NotificationSubject =
     }
   | { type: 'flag'; id: number; groupId: number | null; squadId: number | null }
   | { type: 'group_plan'; id: number; groupId: number }
-  | { type: 'meeting'; id: number; kind: 'group' | 'hq_summary' | string; groupId: number | null; convenerSquadId: number | null }
+  | {
+      type: 'meeting';
+      id: number;
+      kind: 'group' | 'hq_summary' | string;
+      groupId: number | null;
+      convenerSquadId: number | null;
+    }
   | { type: 'hard_problem'; id: number; squadIds: readonly number[] }
   | { type: 'border_notice'; id: number; groupId: number | null; squadIds: readonly number[] }
   | { type: 'goods'; id: number; custodianSquadId: number }
@@ -117,15 +123,19 @@ export const NOTIFICATION_TOPICS = [
  *   of both sides and of the squad designated.
  */
 export function recipientsOf(event: OutboxEvent, subject: NotificationSubject | null, directory: Directory): number[] {
-  const people = directory.users.filter((u) => u.active && u.brigadeId === event.brigadeId && u.brigadeId === directory.brigadeId);
+  const people = directory.users.filter(
+    (u) => u.active && u.brigadeId === event.brigadeId && u.brigadeId === directory.brigadeId,
+  );
   const has = (u: DirectoryUser, role: Role) => (u.roles as readonly string[]).includes(role);
   const withRole = (role: Role) => people.filter((u) => has(u, role)).map((u) => u.id);
   const leadersOf = (squadIds: ReadonlyArray<number | null>) => {
     const wanted = new Set(squadIds.filter((s): s is number => s !== null));
     return people.filter((u) => u.squadId !== null && wanted.has(u.squadId) && has(u, 'squad_leader')).map((u) => u.id);
   };
-  const squadsOfGroup = (groupId: number | null) => (groupId === null ? [] : directory.squads.filter((s) => s.groupId === groupId).map((s) => s.id));
-  const inspectorsNotOf = (squadId: number | null) => people.filter((u) => has(u, 'inspector') && (squadId === null || u.squadId !== squadId)).map((u) => u.id);
+  const squadsOfGroup = (groupId: number | null) =>
+    groupId === null ? [] : directory.squads.filter((s) => s.groupId === groupId).map((s) => s.id);
+  const inspectorsNotOf = (squadId: number | null) =>
+    people.filter((u) => has(u, 'inspector') && (squadId === null || u.squadId !== squadId)).map((u) => u.id);
   const user = (id: number | null) => (id !== null && people.some((u) => u.id === id) ? [id] : []);
 
   let told: number[] = [];
@@ -142,7 +152,10 @@ export function recipientsOf(event: OutboxEvent, subject: NotificationSubject | 
         told = leadersOf([op.leadSquadId]);
         break;
       case 'operation.cancelled':
-        told = event.from === 'approved' ? [...leadersOf([op.leadSquadId, op.hostSquadId, ...op.squadIds]), ...user(op.designatedCommanderId)] : leadersOf([op.leadSquadId]);
+        told =
+          event.from === 'approved'
+            ? [...leadersOf([op.leadSquadId, op.hostSquadId, ...op.squadIds]), ...user(op.designatedCommanderId)]
+            : leadersOf([op.leadSquadId]);
         break;
       case 'operation.incident':
         told = withRole('duty_officer');
@@ -166,11 +179,18 @@ export function recipientsOf(event: OutboxEvent, subject: NotificationSubject | 
     if (event.topic === 'group_plan.returned') told = leadersOf(squadsOfGroup(subject.groupId));
   } else if (subject?.type === 'meeting' && event.topic.startsWith('meeting.')) {
     if (subject.kind === 'hq_summary') told = [...withRole('squad_leader'), ...withRole('commander')];
-    else told = [...leadersOf(squadsOfGroup(subject.groupId)), ...(event.topic === 'meeting.recorded' ? withRole('duty_officer') : [])];
+    else
+      told = [
+        ...leadersOf(squadsOfGroup(subject.groupId)),
+        ...(event.topic === 'meeting.recorded' ? withRole('duty_officer') : []),
+      ];
   } else if (subject?.type === 'hard_problem' && event.topic.startsWith('problem.')) {
     // §3.4: the squads at the border own the problem; the Duty Command Section follows every one (R1).
     // A resolution is for the section to see (and, for the hotline, to call back); the squads did it.
-    told = event.topic === 'problem.resolved' ? withRole('duty_officer') : [...leadersOf(subject.squadIds), ...withRole('duty_officer')];
+    told =
+      event.topic === 'problem.resolved'
+        ? withRole('duty_officer')
+        : [...leadersOf(subject.squadIds), ...withRole('duty_officer')];
   } else if (subject?.type === 'border_notice' && event.topic === 'border_notice.sent') {
     // R8: the group is told (and the squads at the border, a mobile squad having no group).
     told = leadersOf([...squadsOfGroup(subject.groupId), ...subject.squadIds]);
@@ -181,10 +201,12 @@ export function recipientsOf(event: OutboxEvent, subject: NotificationSubject | 
     // R10: a proposal (and its withdrawal) → the receiving squad's leaders; the answer → the sending squad's;
     // a dispute → the legal section, which designates; a designation → both sides and the squad named.
     const tr = subject;
-    if (event.topic === 'case_transfer.proposed' || event.topic === 'case_transfer.withdrawn') told = leadersOf([tr.toSquadId]);
+    if (event.topic === 'case_transfer.proposed' || event.topic === 'case_transfer.withdrawn')
+      told = leadersOf([tr.toSquadId]);
     if (event.topic === 'case_transfer.accepted') told = leadersOf([tr.fromSquadId]);
     if (event.topic === 'case_transfer.disputed') told = [...withRole('legal'), ...leadersOf([tr.fromSquadId])];
-    if (event.topic === 'case_transfer.designated') told = leadersOf([tr.fromSquadId, tr.toSquadId, tr.designatedSquadId]);
+    if (event.topic === 'case_transfer.designated')
+      told = leadersOf([tr.fromSquadId, tr.toSquadId, tr.designatedSquadId]);
   } else if (subject?.type === 'flag' && event.topic === 'flag.raised') {
     const squads = subject.squadId !== null ? [subject.squadId] : squadsOfGroup(subject.groupId);
     told = [...withRole('duty_officer'), ...withRole('commander'), ...leadersOf(squads)];

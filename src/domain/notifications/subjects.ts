@@ -1,5 +1,21 @@
 import { type EntityManager, In } from 'typeorm';
-import { BorderNotice, Case, CaseTransfer, Flag, GoodsItem, GroupPlan, HardProblem, LinkageGroup, Meeting, Operation, OperationSquad, Squad, User, UserRole, WorkflowHistory } from '../../persistence/entities';
+import {
+  BorderNotice,
+  Case,
+  CaseTransfer,
+  Flag,
+  GoodsItem,
+  GroupPlan,
+  HardProblem,
+  LinkageGroup,
+  Meeting,
+  Operation,
+  OperationSquad,
+  Squad,
+  User,
+  UserRole,
+  WorkflowHistory,
+} from '../../persistence/entities';
 import type { NotificationParams } from './notification.transport';
 import type { Directory, NotificationSubject } from './recipients';
 
@@ -34,10 +50,17 @@ async function operationSubject(m: EntityManager, row: OutboxRow): Promise<Annou
   const op = await m.findOneBy(Operation, { id: row.instanceId, brigadeId: row.brigadeId });
   if (!op) return null;
   const [squads, step] = await Promise.all([
-    m.find(OperationSquad, { select: { squadId: true, position: true }, where: { operationId: op.id }, order: { position: 'ASC' } }),
+    m.find(OperationSquad, {
+      select: { squadId: true, position: true },
+      where: { operationId: op.id },
+      order: { position: 'ASC' },
+    }),
     m.findOneBy(WorkflowHistory, { instanceId: op.id, seq: row.historySeq }),
   ]);
-  const payload = (typeof step?.payload === 'string' ? JSON.parse(step.payload) : (step?.payload ?? {})) as Record<string, unknown>;
+  const payload = (typeof step?.payload === 'string' ? JSON.parse(step.payload) : (step?.payload ?? {})) as Record<
+    string,
+    unknown
+  >;
   const note = NOTE_FIELDS.map((f) => payload[f]).find((v): v is string => typeof v === 'string' && v.trim() !== '');
   return {
     subject: {
@@ -69,7 +92,10 @@ async function flagSubject(m: EntityManager, row: OutboxRow): Promise<Announceme
     flag.groupId !== null ? m.findOneBy(LinkageGroup, { id: flag.groupId }) : null,
     flag.squadId !== null ? m.findOneBy(Squad, { id: flag.squadId }) : null,
   ]);
-  const figures = (typeof flag.figures === 'string' ? JSON.parse(flag.figures) : (flag.figures ?? {})) as Record<string, unknown>;
+  const figures = (typeof flag.figures === 'string' ? JSON.parse(flag.figures) : (flag.figures ?? {})) as Record<
+    string,
+    unknown
+  >;
   return {
     subject: { type: 'flag', id: flag.id, groupId: flag.groupId, squadId: flag.squadId },
     params: {
@@ -79,7 +105,10 @@ async function flagSubject(m: EntityManager, row: OutboxRow): Promise<Announceme
       period: flag.period,
       group: group ? { name: group.name, nameEn: group.nameEn } : null,
       squad: squad ? { name: squad.name, nameEn: squad.nameEn } : null,
-      record: flag.recordType && flag.recordId !== null ? { type: flag.recordType, id: flag.recordId, title: typeof figures.title === 'string' ? figures.title : '' } : null,
+      record:
+        flag.recordType && flag.recordId !== null
+          ? { type: flag.recordType, id: flag.recordId, title: typeof figures.title === 'string' ? figures.title : '' }
+          : null,
     },
     // The flag's own page (SPEC §4: every flag can be traced and resolved).
     link: `/flags/${flag.id}`,
@@ -90,7 +119,10 @@ async function flagSubject(m: EntityManager, row: OutboxRow): Promise<Announceme
 async function noteOf(m: EntityManager, row: OutboxRow): Promise<string | null> {
   if (row.instanceId === null) return null;
   const step = await m.findOneBy(WorkflowHistory, { instanceId: row.instanceId, seq: row.historySeq });
-  const payload = (typeof step?.payload === 'string' ? JSON.parse(step.payload) : (step?.payload ?? {})) as Record<string, unknown>;
+  const payload = (typeof step?.payload === 'string' ? JSON.parse(step.payload) : (step?.payload ?? {})) as Record<
+    string,
+    unknown
+  >;
   const note = NOTE_FIELDS.map((f) => payload[f]).find((v): v is string => typeof v === 'string' && v.trim() !== '');
   return note ? note.trim().slice(0, 500) : null;
 }
@@ -103,7 +135,13 @@ async function groupPlanSubject(m: EntityManager, row: OutboxRow): Promise<Annou
   const group = await m.findOneBy(LinkageGroup, { id: plan.groupId });
   return {
     subject: { type: 'group_plan', id: plan.id, groupId: plan.groupId },
-    params: { planId: plan.id, month: plan.month, period: plan.month, group: group ? { name: group.name, nameEn: group.nameEn } : null, note: await noteOf(m, row) },
+    params: {
+      planId: plan.id,
+      month: plan.month,
+      period: plan.month,
+      group: group ? { name: group.name, nameEn: group.nameEn } : null,
+      note: await noteOf(m, row),
+    },
     link: `/group-plans/${plan.id}`,
   };
 }
@@ -115,7 +153,13 @@ async function meetingSubject(m: EntityManager, row: OutboxRow): Promise<Announc
   if (!meeting) return null;
   const group = meeting.groupId !== null ? await m.findOneBy(LinkageGroup, { id: meeting.groupId }) : null;
   return {
-    subject: { type: 'meeting', id: meeting.id, kind: meeting.kind, groupId: meeting.groupId, convenerSquadId: meeting.convenerSquadId },
+    subject: {
+      type: 'meeting',
+      id: meeting.id,
+      kind: meeting.kind,
+      groupId: meeting.groupId,
+      convenerSquadId: meeting.convenerSquadId,
+    },
     params: {
       meetingId: meeting.id,
       meetingKind: meeting.kind,
@@ -134,7 +178,11 @@ async function hardProblemSubject(m: EntityManager, row: OutboxRow): Promise<Ann
   const p = await m.findOneBy(HardProblem, { id: row.instanceId, brigadeId: row.brigadeId });
   if (!p) return null;
   const squadIds = (typeof p.squadIds === 'string' ? JSON.parse(p.squadIds) : p.squadIds) as number[];
-  return { subject: { type: 'hard_problem', id: p.id, squadIds }, params: { recordId: p.id, title: p.title, note: await noteOf(m, row) }, link: `/problems/${p.id}` };
+  return {
+    subject: { type: 'hard_problem', id: p.id, squadIds },
+    params: { recordId: p.id, title: p.title, note: await noteOf(m, row) },
+    link: `/problems/${p.id}`,
+  };
 }
 
 /** R8: a border notification. */
@@ -143,7 +191,11 @@ async function borderNoticeSubject(m: EntityManager, row: OutboxRow): Promise<An
   const n = await m.findOneBy(BorderNotice, { id: row.instanceId, brigadeId: row.brigadeId });
   if (!n) return null;
   const squadIds = (typeof n.squadIds === 'string' ? JSON.parse(n.squadIds) : n.squadIds) as number[];
-  return { subject: { type: 'border_notice', id: n.id, groupId: n.groupId, squadIds }, params: { recordId: n.id, title: n.location, note: n.what.slice(0, 500) }, link: `/border-notices/${n.id}` };
+  return {
+    subject: { type: 'border_notice', id: n.id, groupId: n.groupId, squadIds },
+    params: { recordId: n.id, title: n.location, note: n.what.slice(0, 500) },
+    link: `/border-notices/${n.id}`,
+  };
 }
 
 /** R13: a detained item (its disposal approved, its limit extended). */
@@ -153,7 +205,11 @@ async function goodsSubject(m: EntityManager, row: OutboxRow): Promise<Announcem
   if (!item) return null;
   return {
     subject: { type: 'goods', id: item.id, custodianSquadId: item.custodianSquadId },
-    params: { operationId: item.id, title: `${item.description}（${item.quantity} ${item.unit}）`, note: await noteOf(m, row) },
+    params: {
+      operationId: item.id,
+      title: `${item.description}（${item.quantity} ${item.unit}）`,
+      note: await noteOf(m, row),
+    },
     link: `/goods/${item.id}`,
   };
 }
@@ -165,7 +221,13 @@ async function caseTransferSubject(m: EntityManager, row: OutboxRow): Promise<An
   if (!transfer) return null;
   const found = await m.findOneBy(Case, { id: transfer.caseId });
   return {
-    subject: { type: 'case_transfer', id: transfer.id, fromSquadId: transfer.fromSquadId, toSquadId: transfer.toSquadId, designatedSquadId: transfer.designatedSquadId },
+    subject: {
+      type: 'case_transfer',
+      id: transfer.id,
+      fromSquadId: transfer.fromSquadId,
+      toSquadId: transfer.toSquadId,
+      designatedSquadId: transfer.designatedSquadId,
+    },
     params: { transferId: transfer.id, reference: found?.reference ?? '', note: await noteOf(m, row) },
     link: `/transfers/${transfer.id}`,
   };
@@ -187,9 +249,15 @@ export const SUBJECT_LOADERS: Partial<Record<string, SubjectLoader>> = {
 };
 
 /** The people of one brigade, their roles and squads, and where its squads belong. */
-export async function loadDirectory(m: EntityManager, brigadeId: number): Promise<Directory & { byId: Map<number, User> }> {
+export async function loadDirectory(
+  m: EntityManager,
+  brigadeId: number,
+): Promise<Directory & { byId: Map<number, User> }> {
   const [users, squads] = await Promise.all([
-    m.find(User, { select: { id: true, brigadeId: true, squadId: true, active: true, username: true, displayName: true }, where: { brigadeId } }),
+    m.find(User, {
+      select: { id: true, brigadeId: true, squadId: true, active: true, username: true, displayName: true },
+      where: { brigadeId },
+    }),
     m.find(Squad, { select: { id: true, groupId: true }, where: { brigadeId } }),
   ]);
   const roles = users.length ? await m.find(UserRole, { where: { userId: In(users.map((u) => u.id)) } }) : [];
@@ -197,7 +265,13 @@ export async function loadDirectory(m: EntityManager, brigadeId: number): Promis
   for (const r of roles) rolesOf.set(r.userId, [...(rolesOf.get(r.userId) ?? []), r.role]);
   return {
     brigadeId,
-    users: users.map((u) => ({ id: u.id, brigadeId: u.brigadeId, squadId: u.squadId, active: Boolean(u.active), roles: rolesOf.get(u.id) ?? [] })),
+    users: users.map((u) => ({
+      id: u.id,
+      brigadeId: u.brigadeId,
+      squadId: u.squadId,
+      active: Boolean(u.active),
+      roles: rolesOf.get(u.id) ?? [],
+    })),
     squads: squads.map((s) => ({ id: s.id, groupId: s.groupId })),
     byId: new Map(users.map((u) => [u.id, u])),
   };

@@ -18,7 +18,12 @@ export interface RecordNo {
  * rollback). The counter row serialises concurrent commands of one brigade
  * and year; the first of a year creates it.
  */
-export async function takeNumber(m: EntityManager, brigadeId: number, kind: NumberedKind, year: number): Promise<RecordNo> {
+export async function takeNumber(
+  m: EntityManager,
+  brigadeId: number,
+  kind: NumberedKind,
+  year: number,
+): Promise<RecordNo> {
   const counter = { brigadeId, kind, year };
   for (let attempt = 0; attempt < 3; attempt++) {
     if (await bumpCounter(m, counter)) return { year, seq: await counterValue(m, counter) };
@@ -36,7 +41,9 @@ export async function takeNumber(m: EntityManager, brigadeId: number, kind: Numb
 /** 〔2026〕第 12 号 (zh-CN) / No. 12/2026 (en): how a brigade's number is written. */
 export function formatRecordNo(no: RecordNo | null | undefined, locale: 'zh-CN' | 'en', prefix = ''): string {
   if (!no) return '';
-  return locale === 'en' ? `${prefix ? `${prefix} ` : ''}No. ${no.seq}/${no.year}` : `${prefix}〔${no.year}〕第 ${no.seq} 号`;
+  return locale === 'en'
+    ? `${prefix ? `${prefix} ` : ''}No. ${no.seq}/${no.year}`
+    : `${prefix}〔${no.year}〕第 ${no.seq} 号`;
 }
 
 /** Reads a number as people type it — 〔2026〕第12号, 2026-12, 12/2026, 2026年12号 — into year and number; null if it is not one. */

@@ -15,7 +15,12 @@ import type { CommandEvent } from '../../engine/workflow-definition';
 import { ForbiddenError, RuleViolationError, ValidationError } from '../../errors';
 import { problem } from '../../../workflows/shared/problem';
 import type { Database } from '../../persistence/data-source';
-import { type OperationListQuery, activeSquadLeaders, isProblemOfOperation, listOperations } from './operations.queries';
+import {
+  type OperationListQuery,
+  activeSquadLeaders,
+  isProblemOfOperation,
+  listOperations,
+} from './operations.queries';
 import { decodeCursor, encodeCursor } from '../../persistence/cursor';
 import {
   HardProblemOperation,
@@ -78,7 +83,15 @@ export interface OperationPage {
   groupById: Map<number, LinkageGroup>;
 }
 
-const PLAN_TEXTS = ['situation', 'mission', 'execution', 'command', 'contingency', 'goodsArrangements', 'holdingPlan'] as const;
+const PLAN_TEXTS = [
+  'situation',
+  'mission',
+  'execution',
+  'command',
+  'contingency',
+  'goodsArrangements',
+  'holdingPlan',
+] as const;
 
 /** The joint operation's use cases: the API and the web both call these (STYLE habit 1). */
 export class OperationService {
@@ -99,11 +112,14 @@ export class OperationService {
       if (!permit.ok) throw new ForbiddenError('Only the lead squad’s leader drafts its plan', permit.reason);
       // A draft may be incomplete, but what it says must make sense (completeness is checked at FILE).
       const facts = await planFacts(m, actor, plan, this.config);
-      const problems = planShapeProblems(plan, facts).filter((p) => p.code !== 'required' && p.code !== 'too_few_squads');
+      const problems = planShapeProblems(plan, facts).filter(
+        (p) => p.code !== 'required' && p.code !== 'too_few_squads',
+      );
       if (problems.length) throw new RuleViolationError('The plan is not valid', problems);
       if (input.problems?.length) await checkPlanProblems(m, actor.brigadeId, input.problems);
       const created = await this.engine.create(this.workflow, actor, permit.role, { plan, createdBy: actor.userId }, m);
-      if (input.problems?.length) await setPlanProblems(m, actor.brigadeId, created.id, input.problems, this.clock.now());
+      if (input.problems?.length)
+        await setPlanProblems(m, actor.brigadeId, created.id, input.problems, this.clock.now());
       return created.id;
     };
     // In the caller's transaction when given (a border notice becoming a plan, R8).
@@ -114,7 +130,12 @@ export class OperationService {
    * The "ready to file" checklist of a plan: as stored (`id`), or as typed in
    * a form over it (`input`, not saved). The same rules FILE refuses with.
    */
-  async filingCheck(actor: Principal, input: PlanInput | null, id?: number, m: EntityManager = this.db.manager): Promise<{ plan: OperationPlan; checks: FilingCheck[] }> {
+  async filingCheck(
+    actor: Principal,
+    input: PlanInput | null,
+    id?: number,
+    m: EntityManager = this.db.manager,
+  ): Promise<{ plan: OperationPlan; checks: FilingCheck[] }> {
     const base = id === undefined ? null : (await this.engine.load(m, this.workflow, id, actor)).context.plan;
     const plan = input ? await this.toPlan(m, actor, input, base) : base!;
     return { plan, checks: await this.checklistOf(actor, plan, m) };
@@ -131,7 +152,11 @@ export class OperationService {
    * in one transaction — both or neither. A plan not fit to file is refused
    * with every problem at once (each naming its field), and nothing is saved.
    */
-  async saveAndFile(actor: Principal, input: PlanInput, target?: { id: number; expectedVersion: number }): Promise<{ id: number; state: string; version: number }> {
+  async saveAndFile(
+    actor: Principal,
+    input: PlanInput,
+    target?: { id: number; expectedVersion: number },
+  ): Promise<{ id: number; state: string; version: number }> {
     const result = await this.db.transaction(async (m) => {
       // Who may edit it comes before what is wrong with it (issue 11, finding 8).
       if (target) await this.engine.loadAuthorized(m, this.workflow, target.id, actor, 'EDIT_PLAN');
@@ -144,14 +169,25 @@ export class OperationService {
         if (input.problems) await checkPlanProblems(m, actor.brigadeId, input.problems, target.id);
         const base = (await this.engine.load(m, this.workflow, target.id, actor)).context.plan;
         const edit = { type: 'EDIT_PLAN', plan: await this.toPlan(m, actor, input, base) };
-        version = (await this.engine.send(this.workflow, target.id, actor, edit, { expectedVersion: target.expectedVersion, tx: m })).version;
+        version = (
+          await this.engine.send(this.workflow, target.id, actor, edit, {
+            expectedVersion: target.expectedVersion,
+            tx: m,
+          })
+        ).version;
         if (input.problems) await setPlanProblems(m, actor.brigadeId, target.id, input.problems, this.clock.now());
         id = target.id;
       } else {
         id = await this.create(actor, input, m);
         version = 1;
       }
-      const filed = await this.engine.send(this.workflow, id, actor, { type: 'FILE' }, { expectedVersion: version, tx: m });
+      const filed = await this.engine.send(
+        this.workflow,
+        id,
+        actor,
+        { type: 'FILE' },
+        { expectedVersion: version, tx: m },
+      );
       return { id, state: filed.state, version: filed.version };
     });
     // The filing is news for the Duty Command Section: deliver it now, not at the outbox job's next run.
@@ -170,8 +206,11 @@ export class OperationService {
   async send(actor: Principal, id: number, input: EventInput): Promise<{ state: string; version: number }> {
     // A command prepared from the database (codes to ids, a plan over the stored one, a rebound's problem) is checked
     // against who may send it first: an unknown record is 404 and a caller who may not act 403 before any of that.
-    const loaded = PREPARED.has(input.type) ? await this.engine.loadAuthorized(this.db.manager, this.workflow, id, actor, input.type) : null;
-    if (input.type === 'LOG_HOLDING_CHECK' && input.reboundProblem !== undefined) return this.checkWithRebound(actor, id, input);
+    const loaded = PREPARED.has(input.type)
+      ? await this.engine.loadAuthorized(this.db.manager, this.workflow, id, actor, input.type)
+      : null;
+    if (input.type === 'LOG_HOLDING_CHECK' && input.reboundProblem !== undefined)
+      return this.checkWithRebound(actor, id, input);
     const { expectedVersion, ...rest } = input;
     const command = await this.toCommand(actor, rest as Exclude<EventInput, never>, loaded);
     // §3.4: an edit that names the hard problems the plan targets checks them and links them with the step, in one transaction.
@@ -188,7 +227,11 @@ export class OperationService {
   }
 
   /** A holding check that saw a rebound of one of the operation's hard problems: the check and the problem's REBOUND, both or neither. */
-  private async checkWithRebound(actor: Principal, id: number, input: Extract<EventInput, { type: 'LOG_HOLDING_CHECK' }>) {
+  private async checkWithRebound(
+    actor: Principal,
+    id: number,
+    input: Extract<EventInput, { type: 'LOG_HOLDING_CHECK' }>,
+  ) {
     const { expectedVersion, reboundProblem, ...check } = input;
     const problemId = reboundProblem!;
     const problems = [
@@ -196,11 +239,15 @@ export class OperationService {
       // What was seen is the problem's reopening note.
       ...(input.notes?.trim() ? [] : [problem('required', 'notes', 'R12')]),
     ];
-    if (problems.length) throw new RuleViolationError('A rebound is reported from a check that saw one, saying what was seen', problems);
+    if (problems.length)
+      throw new RuleViolationError('A rebound is reported from a check that saw one, saying what was seen', problems);
     if (!this.reportRebound) throw new Error('OperationService.reportRebound is not wired');
     const report = this.reportRebound;
     const result = await this.db.transaction(async (m) => {
-      if (!(await isProblemOfOperation(m, id, problemId))) throw new ValidationError(`Hard problem ${problemId} is not one of this operation's`, { reboundProblem: 'problem_not_of_operation' });
+      if (!(await isProblemOfOperation(m, id, problemId)))
+        throw new ValidationError(`Hard problem ${problemId} is not one of this operation's`, {
+          reboundProblem: 'problem_not_of_operation',
+        });
       const step = await this.engine.send(this.workflow, id, actor, check, { expectedVersion, tx: m });
       await report(m, actor, problemId, input.notes!.trim());
       return step;
@@ -214,7 +261,10 @@ export class OperationService {
   }
 
   /** The operation and its history, from one load of the instance (the operation's page shows both). */
-  async getWithHistory(actor: Principal, id: number): Promise<{ record: OperationRecord; history: WorkflowHistory[]; chain: ChainRecord }> {
+  async getWithHistory(
+    actor: Principal,
+    id: number,
+  ): Promise<{ record: OperationRecord; history: WorkflowHistory[]; chain: ChainRecord }> {
     return this.read(actor, id, true);
   }
 
@@ -223,21 +273,26 @@ export class OperationService {
    * at once: all of it hangs on the id and the snapshot's context alone. The
    * users named anywhere (history included) come in one last read.
    */
-  private async read(actor: Principal, id: number, withHistory: boolean): Promise<{ record: OperationRecord; history: WorkflowHistory[]; chain: ChainRecord }> {
+  private async read(
+    actor: Principal,
+    id: number,
+    withHistory: boolean,
+  ): Promise<{ record: OperationRecord; history: WorkflowHistory[]; chain: ChainRecord }> {
     const m = this.db.manager;
     const loaded = await this.engine.load(m, this.workflow, id, actor);
     const ctx = loaded.context;
-    const [operation, squads, incidents, holding, deadlines, allSquads, groups, commanders, history] = await Promise.all([
-      m.findOneByOrFail(Operation, { id }),
-      m.find(OperationSquad, { where: { operationId: id }, order: { position: 'ASC' } }),
-      m.find(OperationIncident, { where: { operationId: id }, order: { occurredAt: 'ASC', id: 'ASC' } }),
-      m.find(HoldingRecord, { where: { operationId: id }, order: { at: 'ASC', id: 'ASC' } }),
-      m.find(WorkflowDeadline, { where: { instanceId: id }, order: { id: 'ASC' } }),
-      m.find(Squad, { where: { brigadeId: actor.brigadeId } }),
-      m.find(LinkageGroup, { where: { brigadeId: actor.brigadeId } }),
-      this.commandersOf(m, ctx),
-      withHistory ? this.engine.history(m, id) : Promise.resolve([]),
-    ]);
+    const [operation, squads, incidents, holding, deadlines, allSquads, groups, commanders, history] =
+      await Promise.all([
+        m.findOneByOrFail(Operation, { id }),
+        m.find(OperationSquad, { where: { operationId: id }, order: { position: 'ASC' } }),
+        m.find(OperationIncident, { where: { operationId: id }, order: { occurredAt: 'ASC', id: 'ASC' } }),
+        m.find(HoldingRecord, { where: { operationId: id }, order: { at: 'ASC', id: 'ASC' } }),
+        m.find(WorkflowDeadline, { where: { instanceId: id }, order: { id: 'ASC' } }),
+        m.find(Squad, { where: { brigadeId: actor.brigadeId } }),
+        m.find(LinkageGroup, { where: { brigadeId: actor.brigadeId } }),
+        this.commandersOf(m, ctx),
+        withHistory ? this.engine.history(m, id) : Promise.resolve([]),
+      ]);
     const userIds = [
       ctx.createdBy,
       ctx.filedBy,
@@ -249,8 +304,16 @@ export class OperationService {
     ].filter((x): x is number => x !== null);
     const [users, problemLinks, resolutions, coverage, goodsBySquad] = await Promise.all([
       this.org.usersByIds(userIds, m),
-      m.find(HardProblemOperation, { select: { problemId: true }, where: { operationId: id }, order: { problemId: 'ASC' } }),
-      m.find(HardProblemResolution, { select: { problemId: true }, where: { operationId: id }, order: { problemId: 'ASC' } }),
+      m.find(HardProblemOperation, {
+        select: { problemId: true },
+        where: { operationId: id },
+        order: { problemId: 'ASC' },
+      }),
+      m.find(HardProblemResolution, {
+        select: { problemId: true },
+        where: { operationId: id },
+        order: { problemId: 'ASC' },
+      }),
       holdingCoverageOf(m, id, ctx, actor.timeZone, this.clock.now()),
       goodsBySquadOf(m, id),
     ]);
@@ -274,7 +337,14 @@ export class OperationService {
       resolvedProblemIds: [...new Set(resolutions.map((r) => r.problemId))],
     };
     // The record as loaded, before its history was read: what its hash chain is checked against.
-    const chain: ChainRecord = { instanceId: id, workflow: this.workflow.name, brigadeId: loaded.row.brigadeId, version: loaded.row.version, headHash: loaded.row.headHash, state: loaded.state };
+    const chain: ChainRecord = {
+      instanceId: id,
+      workflow: this.workflow.name,
+      brigadeId: loaded.row.brigadeId,
+      version: loaded.row.version,
+      headHash: loaded.row.headHash,
+      state: loaded.state,
+    };
     return { record, history, chain };
   }
 
@@ -289,7 +359,14 @@ export class OperationService {
     const m = this.db.manager;
     const loaded = await this.engine.load(m, this.workflow, id, actor);
     const rows = await this.engine.history(m, id);
-    const chain: ChainRecord = { instanceId: id, workflow: this.workflow.name, brigadeId: loaded.row.brigadeId, version: loaded.row.version, headHash: loaded.row.headHash, state: loaded.state };
+    const chain: ChainRecord = {
+      instanceId: id,
+      workflow: this.workflow.name,
+      brigadeId: loaded.row.brigadeId,
+      version: loaded.row.version,
+      headHash: loaded.row.headHash,
+      state: loaded.state,
+    };
     return { rows, verdict: verifyRecordChain(chain, rows, { rowsMayBeAhead: true }) };
   }
 
@@ -306,15 +383,23 @@ export class OperationService {
       m.find(Squad, { where: { brigadeId: actor.brigadeId } }),
       m.find(LinkageGroup, { where: { brigadeId: actor.brigadeId } }),
     ]);
-    const query: OperationListQuery = { brigadeId: actor.brigadeId, states: filters.state, kind: filters.kind, source: filters.source, take: limit + 1 };
+    const query: OperationListQuery = {
+      brigadeId: actor.brigadeId,
+      states: filters.state,
+      kind: filters.kind,
+      source: filters.source,
+      take: limit + 1,
+    };
     if (filters.group) {
       const group = groups.find((g) => g.code === filters.group);
-      if (!group) throw new ValidationError(`Unknown group code: ${filters.group}`, { group: `unknown_code:${filters.group}` });
+      if (!group)
+        throw new ValidationError(`Unknown group code: ${filters.group}`, { group: `unknown_code:${filters.group}` });
       query.groupId = group.id;
     }
     if (filters.squad) {
       const squad = squads.find((s) => s.code === filters.squad);
-      if (!squad) throw new ValidationError(`Unknown squad code: ${filters.squad}`, { squad: `unknown_code:${filters.squad}` });
+      if (!squad)
+        throw new ValidationError(`Unknown squad code: ${filters.squad}`, { squad: `unknown_code:${filters.squad}` });
       query.squadId = squad.id;
     }
     if (filters.from) query.from = this.instant(filters.from, actor.timeZone);
@@ -328,7 +413,9 @@ export class OperationService {
     if (filters.cursor) query.beforeId = decodeCursor(filters.cursor);
     const rows = await listOperations(m, query);
     const items = rows.slice(0, limit);
-    const open = items.length ? await m.find(WorkflowDeadline, { where: { instanceId: In(items.map((o) => o.id)), closedAt: IsNull() } }) : [];
+    const open = items.length
+      ? await m.find(WorkflowDeadline, { where: { instanceId: In(items.map((o) => o.id)), closedAt: IsNull() } })
+      : [];
     return {
       items,
       nextCursor: rows.length > limit ? encodeCursor(items[items.length - 1].id) : null,
@@ -350,7 +437,12 @@ export class OperationService {
   }
 
   /** Builds a machine plan from codes, over `base` (for edits). Unknown codes are a 400 naming the field. */
-  async toPlan(m: EntityManager, actor: Principal, input: PlanInput, base: OperationPlan | null): Promise<OperationPlan> {
+  async toPlan(
+    m: EntityManager,
+    actor: Principal,
+    input: PlanInput,
+    base: OperationPlan | null,
+  ): Promise<OperationPlan> {
     const codes = [
       ...(input.leadSquad ? [input.leadSquad] : []),
       ...(input.hostSquad ? [input.hostSquad] : []),
@@ -358,8 +450,16 @@ export class OperationService {
       ...(input.forces ?? []).map((f) => f.squad),
     ];
     const fieldOf = (code: string) =>
-      code === input.leadSquad ? 'leadSquad' : code === input.hostSquad ? 'hostSquad' : input.squads?.includes(code) ? 'squads' : 'forces';
-    const found = codes.length ? await m.find(Squad, { where: { brigadeId: actor.brigadeId, code: In([...new Set(codes)]) } }) : [];
+      code === input.leadSquad
+        ? 'leadSquad'
+        : code === input.hostSquad
+          ? 'hostSquad'
+          : input.squads?.includes(code)
+            ? 'squads'
+            : 'forces';
+    const found = codes.length
+      ? await m.find(Squad, { where: { brigadeId: actor.brigadeId, code: In([...new Set(codes)]) } })
+      : [];
     const byCode = new Map(found.map((s) => [s.code, s.id]));
     const unknown = [...new Set(codes)].filter((c) => !byCode.has(c));
     if (unknown.length) {
@@ -371,17 +471,31 @@ export class OperationService {
     const id = (code: string) => byCode.get(code)!;
     let groupId = base?.groupId ?? null;
     if (input.group !== undefined) {
-      groupId = input.group === null ? null : (await this.org.resolveGroupCode(actor.brigadeId, input.group, 'group', m)).id;
+      groupId =
+        input.group === null ? null : (await this.org.resolveGroupCode(actor.brigadeId, input.group, 'group', m)).id;
     }
     const leadSquadId = input.leadSquad ? id(input.leadSquad) : base?.leadSquadId;
     if (leadSquadId === undefined) throw new ValidationError('The lead squad is required', { leadSquad: 'required' });
-    const hostSquadId = input.hostSquad !== undefined ? (input.hostSquad ? id(input.hostSquad) : null) : (base?.hostSquadId ?? null);
-    const forces = input.forces ? input.forces.map((f) => ({ squadId: id(f.squad), officers: f.officers, vehicles: f.vehicles })) : (base?.forces ?? []);
+    const hostSquadId =
+      input.hostSquad !== undefined ? (input.hostSquad ? id(input.hostSquad) : null) : (base?.hostSquadId ?? null);
+    const forces = input.forces
+      ? input.forces.map((f) => ({ squadId: id(f.squad), officers: f.officers, vehicles: f.vehicles }))
+      : (base?.forces ?? []);
     // The squads taking part default to everyone the plan names (and, in an edit, those it named before).
     const squadIds = input.squads
       ? input.squads.map(id)
-      : [...new Set([...(base?.squadIds ?? []), leadSquadId, ...(hostSquadId !== null ? [hostSquadId] : []), ...forces.map((f) => f.squadId)])];
-    const texts = Object.fromEntries(PLAN_TEXTS.map((k) => [k, (input[k] ?? base?.[k] ?? '').trim()])) as Pick<OperationPlan, (typeof PLAN_TEXTS)[number]>;
+      : [
+          ...new Set([
+            ...(base?.squadIds ?? []),
+            leadSquadId,
+            ...(hostSquadId !== null ? [hostSquadId] : []),
+            ...forces.map((f) => f.squadId),
+          ]),
+        ];
+    const texts = Object.fromEntries(PLAN_TEXTS.map((k) => [k, (input[k] ?? base?.[k] ?? '').trim()])) as Pick<
+      OperationPlan,
+      (typeof PLAN_TEXTS)[number]
+    >;
     return {
       kind: input.kind ?? base?.kind ?? 'regular',
       groupId,
@@ -391,7 +505,12 @@ export class OperationService {
       title: (input.title ?? base?.title ?? '').trim(),
       problemSource: input.problemSource !== undefined ? input.problemSource : (base?.problemSource ?? null),
       location: (input.location ?? base?.location ?? '').trim(),
-      plannedStart: input.plannedStart !== undefined ? (input.plannedStart ? new Date(input.plannedStart).toISOString() : null) : (base?.plannedStart ?? null),
+      plannedStart:
+        input.plannedStart !== undefined
+          ? input.plannedStart
+            ? new Date(input.plannedStart).toISOString()
+            : null
+          : (base?.plannedStart ?? null),
       plannedHours: input.plannedHours !== undefined ? input.plannedHours : (base?.plannedHours ?? null),
       holdingDays: input.holdingDays ?? base?.holdingDays ?? this.config.operations.holdingDaysDefault,
       forces,
@@ -399,16 +518,32 @@ export class OperationService {
     };
   }
 
-  private async toCommand(actor: Principal, input: Exclude<EventInput, never>, loaded: LoadedInstance<OperationContext> | null): Promise<CommandEvent> {
+  private async toCommand(
+    actor: Principal,
+    input: Exclude<EventInput, never>,
+    loaded: LoadedInstance<OperationContext> | null,
+  ): Promise<CommandEvent> {
     const m = this.db.manager;
     switch (input.type) {
       case 'EDIT_PLAN':
         // An edit is over the plan as stored (`send` loaded it).
         return { type: 'EDIT_PLAN', plan: await this.toPlan(m, actor, input.plan, loaded!.context.plan) };
       case 'COMPLETE': {
-        const squads = await this.org.resolveSquadCodes(actor.brigadeId, input.results.map((r) => r.squad), 'results', m);
-        const results: ResultLine[] = input.results.map(({ squad, ...r }) => ({ squadId: squads.get(squad)!.id, ...r }));
-        return { ...input, results, ...(input.actualEnd ? { actualEnd: new Date(input.actualEnd).toISOString() } : {}) };
+        const squads = await this.org.resolveSquadCodes(
+          actor.brigadeId,
+          input.results.map((r) => r.squad),
+          'results',
+          m,
+        );
+        const results: ResultLine[] = input.results.map(({ squad, ...r }) => ({
+          squadId: squads.get(squad)!.id,
+          ...r,
+        }));
+        return {
+          ...input,
+          results,
+          ...(input.actualEnd ? { actualEnd: new Date(input.actualEnd).toISOString() } : {}),
+        };
       }
       case 'START':
         return { ...input, ...(input.actualStart ? { actualStart: new Date(input.actualStart).toISOString() } : {}) };
@@ -418,7 +553,9 @@ export class OperationService {
         // R4: the designated commander is a squad leader or a commander of the same brigade.
         const found = await this.org.userByUsername(actor.brigadeId, input.commander, m);
         if (!found || !found.user.active) {
-          throw new ValidationError(`Unknown user: ${input.commander}`, { commander: `unknown_user:${input.commander}` });
+          throw new ValidationError(`Unknown user: ${input.commander}`, {
+            commander: `unknown_user:${input.commander}`,
+          });
         }
         if (!mayBeDesignatedCommander(found.roles)) {
           throw new RuleViolationError('A commander must be a squad leader or a commander', [

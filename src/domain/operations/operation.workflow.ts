@@ -17,9 +17,23 @@ import {
   operationMachine,
   operationSnapshotMigrations,
 } from '../../../workflows/operation';
-import type { CommandEvent, DeadlineSpec, EngineActor, StepRecord, WorkflowDefinition } from '../../engine/workflow-definition';
+import type {
+  CommandEvent,
+  DeadlineSpec,
+  EngineActor,
+  StepRecord,
+  WorkflowDefinition,
+} from '../../engine/workflow-definition';
 import { HoldingRecord, OperationIncident, OperationSquad, Squad } from '../../persistence/entities';
-import { amendHoldingCheck, goodsCountBySquad, holdingRecordRows, noteHoldingCheckDate, planNumberOf, setPlanNumber, writeResultLine } from './operations.queries';
+import {
+  amendHoldingCheck,
+  goodsCountBySquad,
+  holdingRecordRows,
+  noteHoldingCheckDate,
+  planNumberOf,
+  setPlanNumber,
+  writeResultLine,
+} from './operations.queries';
 import { insertRow, updateRow } from '../../persistence/rows';
 import { takeNumber } from '../numbering/record-number';
 import { localDate } from '../../../workflows/shared/time';
@@ -49,7 +63,10 @@ export async function planFacts(
   plan: Pick<OperationPlan, 'groupId'>,
   config: Readonly<Config>,
 ): Promise<OperationFacts> {
-  const squads = await m.find(Squad, { select: { id: true, groupId: true, active: true }, where: { brigadeId: actor.brigadeId } });
+  const squads = await m.find(Squad, {
+    select: { id: true, groupId: true, active: true },
+    where: { brigadeId: actor.brigadeId },
+  });
   return {
     activeSquadIds: squads.filter((s) => s.active).map((s) => s.id),
     groupSquadIds: plan.groupId === null ? null : squads.filter((s) => s.groupId === plan.groupId).map((s) => s.id),
@@ -66,7 +83,8 @@ export function operationWorkflow(config: Readonly<Config>): OperationWorkflow {
     machine: operationMachine,
     version: OPERATION_MACHINE_VERSION,
     migrations: operationSnapshotMigrations,
-    may: (type, actor, context, state) => mayOperation(type as OperationEventType, actor, context, state as OperationState),
+    may: (type, actor, context, state) =>
+      mayOperation(type as OperationEventType, actor, context, state as OperationState),
     problems: (context, event) => operationEventProblems(context, event as OperationEvent),
     async facts(m, actor, context, command: CommandEvent, id) {
       // Only a plan's checks read the organisation; other steps need the clock's zone and the limits, and a few what is recorded.
@@ -75,11 +93,23 @@ export function operationWorkflow(config: Readonly<Config>): OperationWorkflow {
       const base: OperationFacts = { activeSquadIds: [], groupSquadIds: null, timeZone: actor.timeZone, limits };
       switch (command.type) {
         case 'LOG_HOLDING_CHECK':
-          return { ...base, checkedDays: (await holdingRecordsOf(m, id, context.holdingRound)).checks.map((c) => c.date) };
+          return {
+            ...base,
+            checkedDays: (await holdingRecordsOf(m, id, context.holdingRound)).checks.map((c) => c.date),
+          };
         case 'AUDIT_PASS':
         case 'AUDIT_FAIL':
           // The audit comes after holding ended: every holding day is over.
-          return { ...base, coverage: await holdingCoverageOf(m, id, context, actor.timeZone, new Date(context.holdingDeadline ?? Date.now())) };
+          return {
+            ...base,
+            coverage: await holdingCoverageOf(
+              m,
+              id,
+              context,
+              actor.timeZone,
+              new Date(context.holdingDeadline ?? Date.now()),
+            ),
+          };
         case 'COMPLETE':
           return { ...base, goodsBySquad: await goodsBySquadOf(m, id) };
         default:
@@ -92,7 +122,12 @@ export function operationWorkflow(config: Readonly<Config>): OperationWorkflow {
 }
 
 /** §3.5 time limits of each waiting state, and R12's end of holding. */
-export function operationDeadlines(config: Readonly<Config>, ctx: OperationContext, state: string, enteredAt: Date): DeadlineSpec[] {
+export function operationDeadlines(
+  config: Readonly<Config>,
+  ctx: OperationContext,
+  state: string,
+  enteredAt: Date,
+): DeadlineSpec[] {
   const t = config.timeLimits;
   switch (state) {
     case 'filed':
@@ -103,7 +138,9 @@ export function operationDeadlines(config: Readonly<Config>, ctx: OperationConte
       return [{ kind: 'results', dueAt: new Date(plannedEnd + t.resultsHours * HOUR) }];
     }
     case 'holding':
-      return ctx.holdingDeadline ? [{ kind: 'holding_end', dueAt: new Date(ctx.holdingDeadline), event: 'HOLDING_ELAPSED' }] : [];
+      return ctx.holdingDeadline
+        ? [{ kind: 'holding_end', dueAt: new Date(ctx.holdingDeadline), event: 'HOLDING_ELAPSED' }]
+        : [];
     case 'awaiting_audit':
       return [{ kind: 'audit', dueAt: new Date(enteredAt.getTime() + t.auditHours * HOUR) }];
     default:
@@ -118,16 +155,31 @@ export async function holdingRecordsOf(m: EntityManager, operationId: number, ro
   const rows = await holdingRecordRows(m, operationId, round);
   const rebound = (v: unknown) => v === true || Number(v) === 1;
   return {
-    checks: rows.filter((r) => r.kind === 'holding_check' && r.date).map((r) => ({ date: r.date!, reboundObserved: rebound(r.rebound_observed) })),
-    spotChecks: rows.filter((r) => r.kind === 'spot_check').map((r) => ({ reboundObserved: rebound(r.rebound_observed) })),
+    checks: rows
+      .filter((r) => r.kind === 'holding_check' && r.date)
+      .map((r) => ({ date: r.date!, reboundObserved: rebound(r.rebound_observed) })),
+    spotChecks: rows
+      .filter((r) => r.kind === 'spot_check')
+      .map((r) => ({ reboundObserved: rebound(r.rebound_observed) })),
   };
 }
 
 /** R12: the coverage of the operation's current (or last) round of holding, days missed counted up to `now`. */
-export async function holdingCoverageOf(m: EntityManager, operationId: number, ctx: OperationContext, timeZone: string, now: Date): Promise<HoldingCoverage | undefined> {
+export async function holdingCoverageOf(
+  m: EntityManager,
+  operationId: number,
+  ctx: OperationContext,
+  timeZone: string,
+  now: Date,
+): Promise<HoldingCoverage | undefined> {
   if (!ctx.holdingStartedAt || !ctx.holdingDeadline) return undefined;
   const { checks, spotChecks } = await holdingRecordsOf(m, operationId, ctx.holdingRound);
-  return holdingCoverage(holdingDaysOf(ctx.holdingStartedAt, ctx.holdingDeadline, timeZone), checks, spotChecks, localDate(now.toISOString(), timeZone));
+  return holdingCoverage(
+    holdingDaysOf(ctx.holdingStartedAt, ctx.holdingDeadline, timeZone),
+    checks,
+    spotChecks,
+    localDate(now.toISOString(), timeZone),
+  );
 }
 
 /** R13: items registered in the operation's goods ledger, per detaining squad. */
@@ -140,7 +192,13 @@ export function goodsBySquadOf(m: EntityManager, operationId: number): Promise<R
  * primary key only (insert new, update kept, delete dropped): a range delete
  * would take gap locks on MySQL and deadlock concurrent plans.
  */
-async function projectSquads(m: EntityManager, operationId: number, brigadeId: number, plan: OperationPlan, before: OperationPlan | null) {
+async function projectSquads(
+  m: EntityManager,
+  operationId: number,
+  brigadeId: number,
+  plan: OperationPlan,
+  before: OperationPlan | null,
+) {
   const planned = (squadId: number, i: number) => {
     const force = plan.forces.find((f) => f.squadId === squadId);
     return { position: i + 1, plannedOfficers: force?.officers ?? null, plannedVehicles: force?.vehicles ?? null };
@@ -201,26 +259,50 @@ async function projectOperation(m: EntityManager, step: StepRecord<OperationCont
     updated_at: step.at,
   };
   if (previous === null) {
-    const all = { id: step.instanceId, brigade_id: step.brigadeId, ...columns, created_by: ctx.createdBy, created_at: step.at };
+    const all = {
+      id: step.instanceId,
+      brigade_id: step.brigadeId,
+      ...columns,
+      created_by: ctx.createdBy,
+      created_at: step.at,
+    };
     await insertRow(m, 'operations', all);
   } else {
     await updateRow(m, 'operations', step.instanceId, columns);
   }
-  if (previous === null || step.event.type === 'EDIT_PLAN') await projectSquads(m, step.instanceId, step.brigadeId, plan, previous?.plan ?? null);
+  if (previous === null || step.event.type === 'EDIT_PLAN')
+    await projectSquads(m, step.instanceId, step.brigadeId, plan, previous?.plan ?? null);
   const e = step.event as unknown as OperationEvent;
   await EVENT_ROWS[e.type]?.(m, step, e as never);
 }
 
 type EventOf<T extends OperationEvent['type']> = Extract<OperationEvent, { type: T }>;
-type EventRows = { [T in OperationEvent['type']]?: (m: EntityManager, step: StepRecord<OperationContext>, e: EventOf<T>) => Promise<void> };
+type EventRows = {
+  [T in OperationEvent['type']]?: (
+    m: EntityManager,
+    step: StepRecord<OperationContext>,
+    e: EventOf<T>,
+  ) => Promise<void>;
+};
 
 /** A holding record of an operation's step: what every kind has in common. */
 function holdingRecord(step: StepRecord<OperationContext>) {
-  return { operationId: step.instanceId, brigadeId: step.brigadeId, byUserId: step.actor.userId, at: step.at, historySeq: step.seq, amendments: 0 };
+  return {
+    operationId: step.instanceId,
+    brigadeId: step.brigadeId,
+    byUserId: step.actor.userId,
+    at: step.at,
+    historySeq: step.seq,
+    amendments: 0,
+  };
 }
 
 /** An audit or spot check (R12): judged on the round that just ended; a failed audit has already opened the next. */
-async function inspection(m: EntityManager, step: StepRecord<OperationContext>, e: EventOf<'SPOT_CHECK' | 'AUDIT_PASS' | 'AUDIT_FAIL'>): Promise<void> {
+async function inspection(
+  m: EntityManager,
+  step: StepRecord<OperationContext>,
+  e: EventOf<'SPOT_CHECK' | 'AUDIT_PASS' | 'AUDIT_FAIL'>,
+): Promise<void> {
   const round = step.next.holdingRound;
   await m.insert(HoldingRecord, {
     ...holdingRecord(step),
@@ -260,9 +342,25 @@ const EVENT_ROWS: EventRows = {
     const round = step.next.holdingRound;
     await noteHoldingCheckDate(m, step.instanceId, e.date);
     // R12: one entry per holding day; a second check of the day amends it (both checks stay in the history).
-    const check = { officersOnPost: e.officersOnPost, reboundObserved: e.reboundObserved, notes: e.notes ?? '', byUserId: step.actor.userId, at: step.at, historySeq: step.seq };
+    const check = {
+      officersOnPost: e.officersOnPost,
+      reboundObserved: e.reboundObserved,
+      notes: e.notes ?? '',
+      byUserId: step.actor.userId,
+      at: step.at,
+      historySeq: step.seq,
+    };
     if (await amendHoldingCheck(m, { operationId: step.instanceId, round, date: e.date }, check)) return;
-    await m.insert(HoldingRecord, { ...holdingRecord(step), kind: 'holding_check', round, date: e.date, officersOnPost: e.officersOnPost, reboundObserved: e.reboundObserved, notes: e.notes ?? '', rectification: null });
+    await m.insert(HoldingRecord, {
+      ...holdingRecord(step),
+      kind: 'holding_check',
+      round,
+      date: e.date,
+      officersOnPost: e.officersOnPost,
+      reboundObserved: e.reboundObserved,
+      notes: e.notes ?? '',
+      rectification: null,
+    });
   },
   SPOT_CHECK: inspection,
   AUDIT_PASS: inspection,

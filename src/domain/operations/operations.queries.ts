@@ -41,30 +41,57 @@ export async function writeResultLine(
 
 /** Keeps the latest holding-check date on the operation (a check of an earlier day leaves it). */
 export async function noteHoldingCheckDate(m: EntityManager, operationId: number, date: string): Promise<void> {
-  await sql(m, 'UPDATE operations SET last_holding_check_date = ? WHERE id = ? AND (last_holding_check_date IS NULL OR last_holding_check_date < ?)', [date, operationId, date]);
+  await sql(
+    m,
+    'UPDATE operations SET last_holding_check_date = ? WHERE id = ? AND (last_holding_check_date IS NULL OR last_holding_check_date < ?)',
+    [date, operationId, date],
+  );
 }
 
 /** R12: amends the day's holding check of a round, if there is one; false when there is none yet. */
 export async function amendHoldingCheck(
   m: EntityManager,
   key: { operationId: number; round: number; date: string },
-  check: { officersOnPost: number; reboundObserved: boolean; notes: string; byUserId: number | null; at: Date; historySeq: number },
+  check: {
+    officersOnPost: number;
+    reboundObserved: boolean;
+    notes: string;
+    byUserId: number | null;
+    at: Date;
+    historySeq: number;
+  },
 ): Promise<boolean> {
   const amended = await sql(
     m,
     "UPDATE holding_records SET officers_on_post = ?, rebound_observed = ?, notes = ?, by_user_id = ?, at = ?, history_seq = ?, amendments = amendments + 1 WHERE operation_id = ? AND kind = 'holding_check' AND round = ? AND date = ?",
-    [check.officersOnPost, check.reboundObserved, check.notes, check.byUserId, check.at, check.historySeq, key.operationId, key.round, key.date],
+    [
+      check.officersOnPost,
+      check.reboundObserved,
+      check.notes,
+      check.byUserId,
+      check.at,
+      check.historySeq,
+      key.operationId,
+      key.round,
+      key.date,
+    ],
   );
   return amended.affected > 0;
 }
 
 /** The plan's number, if it has been given one. */
 export async function planNumberOf(m: EntityManager, operationId: number): Promise<number | null> {
-  const { rows } = await sql<{ number_seq: unknown }>(m, 'SELECT number_seq FROM operations WHERE id = ?', [operationId]);
+  const { rows } = await sql<{ number_seq: unknown }>(m, 'SELECT number_seq FROM operations WHERE id = ?', [
+    operationId,
+  ]);
   return rows[0]?.number_seq === null || rows[0]?.number_seq === undefined ? null : Number(rows[0].number_seq);
 }
 
-export async function setPlanNumber(m: EntityManager, operationId: number, no: { year: number; seq: number }): Promise<void> {
+export async function setPlanNumber(
+  m: EntityManager,
+  operationId: number,
+  no: { year: number; seq: number },
+): Promise<void> {
   await sql(m, 'UPDATE operations SET number_year = ?, number_seq = ? WHERE id = ?', [no.year, no.seq, operationId]);
 }
 
@@ -111,7 +138,10 @@ export function listOperations(m: EntityManager, f: OperationListQuery): Promise
   if (f.kind) q.andWhere('o.kind = :kind', { kind: f.kind });
   if (f.source) q.andWhere('o.problem_source = :source', { source: f.source });
   if (f.groupId !== undefined) q.andWhere('o.group_id = :group', { group: f.groupId });
-  if (f.squadId !== undefined) q.andWhere('EXISTS (SELECT 1 FROM operation_squads os WHERE os.operation_id = o.id AND os.squad_id = :squad)', { squad: f.squadId });
+  if (f.squadId !== undefined)
+    q.andWhere('EXISTS (SELECT 1 FROM operation_squads os WHERE os.operation_id = o.id AND os.squad_id = :squad)', {
+      squad: f.squadId,
+    });
   if (f.from) q.andWhere('o.planned_start >= :from', { from: f.from });
   if (f.to) q.andWhere('o.planned_start < :to', { to: f.to });
   if (f.number) q.andWhere('o.number_year = :ny AND o.number_seq = :ns', { ny: f.number.year, ns: f.number.seq });

@@ -182,13 +182,15 @@ export class AdminService {
     const brigade = await this.db.manager.findOneByOrFail(Brigade, { id: admin.brigadeId });
     const current = monthOf(this.clock.now(), brigade.timeZone);
     const fields: Record<string, string> = {};
-    if (patch.since !== undefined && (typeof patch.since !== 'string' || !MONTH_PATTERN.test(patch.since))) fields.since = 'invalid_month';
+    if (patch.since !== undefined && (typeof patch.since !== 'string' || !MONTH_PATTERN.test(patch.since)))
+      fields.since = 'invalid_month';
     else if (patch.since !== undefined && patch.since > current) fields.since = `month_in_future:${current}`;
     if (Object.keys(fields).length) throw new ValidationError('The brigade is not valid', fields);
     const before = await this.db.transaction(async (m) => {
       await this.lockBrigade(m, admin.brigadeId);
       const found = await m.findOneByOrFail(Brigade, { id: admin.brigadeId });
-      if (patch.since !== undefined && patch.since !== found.since) await m.update(Brigade, { id: found.id }, { since: patch.since });
+      if (patch.since !== undefined && patch.since !== found.since)
+        await m.update(Brigade, { id: found.id }, { since: patch.since });
       return found.since;
     });
     if (patch.since !== undefined && patch.since !== before && this.sinceChanged) {
@@ -231,7 +233,8 @@ export class AdminService {
   async updateUser(admin: AdminActor, username: string, patch: UserPatch): Promise<AdminUser> {
     this.assertAdmin(admin);
     const fields = userFieldProblems({ displayName: patch.displayName, roles: patch.roles });
-    if (patch.squad !== undefined && patch.squad !== null && !CODE_PATTERN.test(patch.squad)) fields.squad = 'invalid_code';
+    if (patch.squad !== undefined && patch.squad !== null && !CODE_PATTERN.test(patch.squad))
+      fields.squad = 'invalid_code';
     if (Object.keys(fields).length) throw new ValidationError('The user is not valid', fields);
     await this.db.transaction(async (m) => {
       await this.lockBrigade(m, admin.brigadeId);
@@ -242,13 +245,20 @@ export class AdminService {
       if (patch.squad !== undefined) {
         squadId = null;
         if (patch.squad !== null) {
-          const squad = (await this.org.resolveSquadCodes(admin.brigadeId, [patch.squad], 'squad', m)).get(patch.squad)!;
+          const squad = (await this.org.resolveSquadCodes(admin.brigadeId, [patch.squad], 'squad', m)).get(
+            patch.squad,
+          )!;
           // A squad no longer in use takes no new members; one who is already there may stay.
-          if (!squad.active && squad.id !== user.squadId) throw new ValidationError(`Squad ${squad.code} is disabled`, { squad: `squad_disabled:${squad.code}` });
+          if (!squad.active && squad.id !== user.squadId)
+            throw new ValidationError(`Squad ${squad.code} is disabled`, { squad: `squad_disabled:${squad.code}` });
           squadId = squad.id;
         }
       }
-      if ((patch.roles !== undefined || patch.squad !== undefined) && nextRoles.includes('squad_leader') && squadId === null) {
+      if (
+        (patch.roles !== undefined || patch.squad !== undefined) &&
+        nextRoles.includes('squad_leader') &&
+        squadId === null
+      ) {
         throw new ValidationError('A squad leader leads a squad', { squad: 'required_for_squad_leader' });
       }
       const active = patch.active ?? user.active;
@@ -264,11 +274,19 @@ export class AdminService {
       await m.update(
         User,
         { id: user.id },
-        { displayName: patch.displayName !== undefined ? patch.displayName.trim() : user.displayName, squadId, active, updatedAt: this.clock.now() },
+        {
+          displayName: patch.displayName !== undefined ? patch.displayName.trim() : user.displayName,
+          squadId,
+          active,
+          updatedAt: this.clock.now(),
+        },
       );
       if (patch.roles !== undefined && [...nextRoles].sort().join() !== [...roles].sort().join()) {
         await m.delete(UserRole, { userId: user.id });
-        await m.insert(UserRole, nextRoles.map((role) => ({ userId: user.id, role })));
+        await m.insert(
+          UserRole,
+          nextRoles.map((role) => ({ userId: user.id, role })),
+        );
       }
       // A disabled user is signed out everywhere, now rather than at their next request.
       // (Every request reads its user afresh: the change holds on the next one, on every instance.)
@@ -350,7 +368,9 @@ export class AdminService {
       const squad = await this.findSquad(m, admin, code);
       if (patch.active === false && squad.groupId !== null) {
         const group = await m.findOneByOrFail(LinkageGroup, { id: squad.groupId });
-        throw new RuleViolationError('A squad in a linkage group cannot be disabled', [problem('grouped_squad_disabled', 'active', 'R3', { group: group.code })]);
+        throw new RuleViolationError('A squad in a linkage group cannot be disabled', [
+          problem('grouped_squad_disabled', 'active', 'R3', { group: group.code }),
+        ]);
       }
       await m.update(
         Squad,
@@ -389,7 +409,8 @@ export class AdminService {
     if (typeof input.code !== 'string' || !CODE_PATTERN.test(input.code)) fields.code = 'invalid_code';
     if (!Array.isArray(input.squads)) fields.squads = 'required';
     if (Object.keys(fields).length) throw new ValidationError('The linkage group is not valid', fields);
-    const taken = () => new ConflictError(`Linkage group ${input.code} already exists`, 'code_taken', { code: 'taken' });
+    const taken = () =>
+      new ConflictError(`Linkage group ${input.code} already exists`, 'code_taken', { code: 'taken' });
     try {
       await this.db.transaction(async (m) => {
         await this.lockBrigade(m, admin.brigadeId);
@@ -423,7 +444,11 @@ export class AdminService {
       const group = await this.findGroup(m, admin, code);
       const members = patch.squads !== undefined ? await this.checkMembers(m, admin, group.id, patch.squads) : null;
       if (patch.name !== undefined || patch.nameEn !== undefined) {
-        await m.update(LinkageGroup, { id: group.id }, { name: patch.name?.trim() ?? group.name, nameEn: patch.nameEn?.trim() ?? group.nameEn });
+        await m.update(
+          LinkageGroup,
+          { id: group.id },
+          { name: patch.name?.trim() ?? group.name, nameEn: patch.nameEn?.trim() ?? group.nameEn },
+        );
       }
       if (members) await this.writeMembers(m, group.id, members);
     });
@@ -434,23 +459,40 @@ export class AdminService {
    * The squads a group's members will be, checked: codes of this brigade, each
    * once, in use, 3–4 of them (R3, configurable), none in another group (R3).
    */
-  private async checkMembers(m: EntityManager, admin: AdminActor, groupId: number | null, codes: string[]): Promise<Squad[]> {
-    if (new Set(codes).size !== codes.length) throw new ValidationError('A squad is named twice', { squads: 'duplicate_squads' });
+  private async checkMembers(
+    m: EntityManager,
+    admin: AdminActor,
+    groupId: number | null,
+    codes: string[],
+  ): Promise<Squad[]> {
+    if (new Set(codes).size !== codes.length)
+      throw new ValidationError('A squad is named twice', { squads: 'duplicate_squads' });
     const bad = codes.filter((c) => typeof c !== 'string' || !CODE_PATTERN.test(c));
     if (bad.length) throw new ValidationError('Not squad codes', { squads: `unknown_code:${bad.join(',')}` });
     const byCode = await this.org.resolveSquadCodes(admin.brigadeId, codes, 'squads', m);
     const squads = codes.map((c) => byCode.get(c)!);
     const disabled = squads.filter((s) => !s.active).map((s) => s.code);
-    if (disabled.length) throw new ValidationError('Disabled squads', { squads: `squad_disabled:${disabled.join(',')}` });
+    if (disabled.length)
+      throw new ValidationError('Disabled squads', { squads: `squad_disabled:${disabled.join(',')}` });
     const problems: Problem[] = [];
     const { groupMinSquads: min, groupMaxSquads: max } = this.config.organisation;
     // R3: neighbouring squads form linkage groups of 3–4 squads.
-    if (squads.length < min || squads.length > max) problems.push(problem('group_size', 'squads', 'R3', { min, max, actual: squads.length }));
+    if (squads.length < min || squads.length > max)
+      problems.push(problem('group_size', 'squads', 'R3', { min, max, actual: squads.length }));
     // R3: a squad belongs to at most one group.
     const elsewhere = squads.filter((s) => s.groupId !== null && s.groupId !== groupId);
     if (elsewhere.length) {
-      const groups = new Map((await m.find(LinkageGroup, { where: { id: In(elsewhere.map((s) => s.groupId!)) } })).map((g) => [g.id, g.code]));
-      problems.push(problem('squad_in_other_group', 'squads', 'R3', { squads: elsewhere.map((s) => `${s.code} → ${groups.get(s.groupId!)}`).join(', ') }));
+      const groups = new Map(
+        (await m.find(LinkageGroup, { where: { id: In(elsewhere.map((s) => s.groupId!)) } })).map((g) => [
+          g.id,
+          g.code,
+        ]),
+      );
+      problems.push(
+        problem('squad_in_other_group', 'squads', 'R3', {
+          squads: elsewhere.map((s) => `${s.code} → ${groups.get(s.groupId!)}`).join(', '),
+        }),
+      );
     }
     if (problems.length) throw new RuleViolationError('The linkage group is refused', problems);
     return squads;
@@ -459,7 +501,10 @@ export class AdminService {
   /** Members in order 1..n (R9); squads no longer in the group leave it. */
   private async writeMembers(m: EntityManager, groupId: number, squads: Squad[]): Promise<void> {
     const keep = squads.map((s) => s.id);
-    await m.update(Squad, keep.length ? { groupId, id: Not(In(keep)) } : { groupId }, { groupId: null, memberOrder: null });
+    await m.update(Squad, keep.length ? { groupId, id: Not(In(keep)) } : { groupId }, {
+      groupId: null,
+      memberOrder: null,
+    });
     for (const [i, s] of squads.entries()) await m.update(Squad, { id: s.id }, { groupId, memberOrder: i + 1 });
   }
 
@@ -509,9 +554,11 @@ export class AdminService {
     if (name) fields.name = name;
     const nameEn = nameProblem(input.nameEn);
     if (nameEn) fields.nameEn = nameEn;
-    if (input.kind !== undefined && !(SQUAD_KINDS as readonly string[]).includes(input.kind)) fields.kind = `invalid_value:${SQUAD_KINDS.join('|')}`;
+    if (input.kind !== undefined && !(SQUAD_KINDS as readonly string[]).includes(input.kind))
+      fields.kind = `invalid_value:${SQUAD_KINDS.join('|')}`;
     // R16: a squad has officers on duty; a handful typically (6–7).
-    if (input.dutyStrength !== undefined && (!Number.isInteger(input.dutyStrength) || input.dutyStrength < 1)) fields.dutyStrength = 'too_small:1';
+    if (input.dutyStrength !== undefined && (!Number.isInteger(input.dutyStrength) || input.dutyStrength < 1))
+      fields.dutyStrength = 'too_small:1';
     else if (input.dutyStrength !== undefined && input.dutyStrength > 1000) fields.dutyStrength = 'too_big:1000';
     return fields;
   }
@@ -538,7 +585,10 @@ export class AdminService {
         id: u.id,
         username: u.username,
         displayName: u.displayName,
-        roles: roles.filter((r) => r.userId === u.id).map((r) => r.role as Role).sort(byRoleOrder),
+        roles: roles
+          .filter((r) => r.userId === u.id)
+          .map((r) => r.role as Role)
+          .sort(byRoleOrder),
         squad: squad ? { code: squad.code, name: squad.name, nameEn: squad.nameEn, active: squad.active } : null,
         active: u.active,
         createdAt: u.createdAt,
@@ -573,7 +623,9 @@ export class AdminService {
       name: g.name,
       nameEn: g.nameEn,
       active: g.active,
-      squads: squads.filter((s) => s.group?.code === g.code).sort((a, b) => (a.memberOrder ?? 0) - (b.memberOrder ?? 0)),
+      squads: squads
+        .filter((s) => s.group?.code === g.code)
+        .sort((a, b) => (a.memberOrder ?? 0) - (b.memberOrder ?? 0)),
     }));
   }
 }

@@ -32,8 +32,25 @@ function prng(seed: number) {
   };
 }
 
-const TITLES = ['占道经营综合整治', '夜间跨门营业整治', '乱设摊联合整治', '景区周边无证经营整治', '共享单车乱停放整治', '渣土车夜间运输检查', '违法户外广告清理'];
-const PLACES = ['南京东路', '外滩滨江', '豫园商城周边', '老西门地铁站口', '五里桥路', '打浦桥日月光周边', '淮海中路', '新天地太仓路'];
+const TITLES = [
+  '占道经营综合整治',
+  '夜间跨门营业整治',
+  '乱设摊联合整治',
+  '景区周边无证经营整治',
+  '共享单车乱停放整治',
+  '渣土车夜间运输检查',
+  '违法户外广告清理',
+];
+const PLACES = [
+  '南京东路',
+  '外滩滨江',
+  '豫园商城周边',
+  '老西门地铁站口',
+  '五里桥路',
+  '打浦桥日月光周边',
+  '淮海中路',
+  '新天地太仓路',
+];
 /** Where each group works (its streets), so a group's operations and problems are where its squads are. */
 const GROUP_PLACES: Record<string, string[]> = {
   north: ['南京东路', '外滩滨江', '九江路', '河南中路'],
@@ -79,7 +96,12 @@ export async function seedDemoHistory(
   const since = await past.judgeMonths();
   // This past is not news: nobody is told of it (what was waiting before stays).
   await db.transaction((m) => withdrawOutboxAfter(m, last));
-  const report = { operations: past.operations, events: past.events, seconds: Math.round((performance.now() - t0) / 100) / 10, since };
+  const report = {
+    operations: past.operations,
+    events: past.events,
+    seconds: Math.round((performance.now() - t0) / 100) / 10,
+    since,
+  };
   logger.info('demo history loaded', { ...report });
   return report;
 }
@@ -118,7 +140,12 @@ class DemoPast {
     this.now = opts.now.getTime();
   }
 
-  static async open(config: Readonly<Config>, db: Database, logger: Logger, opts: { now: Date; seed?: number }): Promise<DemoPast> {
+  static async open(
+    config: Readonly<Config>,
+    db: Database,
+    logger: Logger,
+    opts: { now: Date; seed?: number },
+  ): Promise<DemoPast> {
     const clock = new ManualClock(opts.now);
     const services = createServices(config, db, clock, logger);
     const brigade = await services.org.brigadeByCode(REFERENCE_BRIGADE.code);
@@ -154,7 +181,9 @@ class DemoPast {
     const since = monthOf(new Date(Math.min(this.earliest, this.now)), brigade.timeZone);
     await this.db.manager.update(Brigade, { id: brigade.id }, { since });
     for (let month = since; month < monthOf(new Date(this.now), brigade.timeZone); month = addMonths(month, 1)) {
-      this.clock.set(new Date(Math.min(monthBounds(addMonths(month, 1), brigade.timeZone).start.getTime() + 70 * 60_000, this.now)));
+      this.clock.set(
+        new Date(Math.min(monthBounds(addMonths(month, 1), brigade.timeZone).start.getTime() + 70 * 60_000, this.now)),
+      );
       await this.services.jobs.run('monthly-minimum', { via: 'schedule', period: month });
     }
     this.clock.set(new Date(this.now));
@@ -179,7 +208,13 @@ class DemoPast {
     this.events++;
     if (username === null) {
       const when = effectiveAt === undefined ? {} : { effectiveAt: new Date(effectiveAt) };
-      return this.services.engine.send(this.services.workflows.operation, id, this.services.org.systemActor(this.brigade), input as never, when);
+      return this.services.engine.send(
+        this.services.workflows.operation,
+        id,
+        this.services.org.systemActor(this.brigade),
+        input as never,
+        when,
+      );
     }
     return this.services.operations.send(await this.as(username), id, input);
   }
@@ -201,7 +236,11 @@ class DemoPast {
   }
 
   /** R5, R7: the lead squad's leader drafts the plan (about a third of them set out to fix a hard problem at the border of its squads). */
-  private async plan(group: (typeof REFERENCE_GROUPS)[number], start: number, filedAt: number): Promise<PlannedOperation> {
+  private async plan(
+    group: (typeof REFERENCE_GROUPS)[number],
+    start: number,
+    filedAt: number,
+  ): Promise<PlannedOperation> {
     const members = group.squads.map((s) => s.code);
     const lead = this.rand.pick(members);
     const others = members.filter((c) => c !== lead);
@@ -210,7 +249,9 @@ class DemoPast {
     const hours = this.rand.chance(0.1) ? 3.5 : this.rand.pick([4, 4.5, 5, 6]);
     // R7: about a third of the operations set out to fix a hard problem reported a few days before, at the border of its squads.
     const place = this.rand.pick(GROUP_PLACES[group.code] ?? PLACES);
-    const problem = this.rand.chance(0.35) ? await this.reportProblem(lead, partners[0], place, filedAt - this.rand.int(2, 6) * DAY) : null;
+    const problem = this.rand.chance(0.35)
+      ? await this.reportProblem(lead, partners[0], place, filedAt - this.rand.int(2, 6) * DAY)
+      : null;
     this.clock.set(new Date(filedAt - DAY));
     const leader = await this.as(`${lead}.leader`);
     const id = await this.services.operations.create(leader, {
@@ -243,14 +284,33 @@ class DemoPast {
   private async fileAndDecide({ id, lead }: PlannedOperation, filedAt: number): Promise<number | null> {
     let v = (await this.send(id, `${lead}.leader`, { type: 'FILE' }, filedAt)).version;
     if (this.rand.chance(0.1)) {
-      v = (await this.send(id, 'duty', { type: 'RETURN', reason: '警力安排不明确，请补充各中队岗位。', expectedVersion: v }, filedAt + 3 * HOUR)).version;
+      v = (
+        await this.send(
+          id,
+          'duty',
+          { type: 'RETURN', reason: '警力安排不明确，请补充各中队岗位。', expectedVersion: v },
+          filedAt + 3 * HOUR,
+        )
+      ).version;
       v = (await this.send(id, `${lead}.leader`, { type: 'FILE', expectedVersion: v }, filedAt + 6 * HOUR)).version;
     }
     if (this.rand.chance(0.05)) {
-      await this.send(id, 'duty', { type: 'CANCEL', reason: '恶劣天气，行动取消。', expectedVersion: v }, filedAt + 8 * HOUR);
+      await this.send(
+        id,
+        'duty',
+        { type: 'CANCEL', reason: '恶劣天气，行动取消。', expectedVersion: v },
+        filedAt + 8 * HOUR,
+      );
       return null;
     }
-    return (await this.send(id, this.rand.pick(['duty', 'duty2', 'commander']), { type: 'APPROVE', expectedVersion: v }, filedAt + this.rand.int(2, 20) * HOUR)).version;
+    return (
+      await this.send(
+        id,
+        this.rand.pick(['duty', 'duty2', 'commander']),
+        { type: 'APPROVE', expectedVersion: v },
+        filedAt + this.rand.int(2, 20) * HOUR,
+      )
+    ).version;
   }
 
   /** R6, R11: begun (now and then recorded the next day, a late entry), sometimes with an incident; the version. */
@@ -281,15 +341,31 @@ class DemoPast {
   }
 
   /** R13, R15: goods registered on the spot now and then, then the results; the version. */
-  private async complete({ id, lead, squads, hours, place }: PlannedOperation, end: number, v: number): Promise<number> {
+  private async complete(
+    { id, lead, squads, hours, place }: PlannedOperation,
+    end: number,
+    v: number,
+  ): Promise<number> {
     // R13: goods are registered on the spot; the results then say what the ledger holds (left out here: taken from it).
     if (this.rand.chance(0.3)) await this.detainGoods(id, lead, place, end - HOUR);
-    const results = squads.map((squad) => ({ squad, officers: this.rand.int(3, 8), vehicles: this.rand.int(0, 2), educated: this.rand.int(0, 15), handled: this.rand.int(0, 5) }));
+    const results = squads.map((squad) => ({
+      squad,
+      officers: this.rand.int(3, 8),
+      vehicles: this.rand.int(0, 2),
+      educated: this.rand.int(0, 15),
+      handled: this.rand.int(0, 5),
+    }));
     return (
       await this.send(
         id,
         `${lead}.leader`,
-        { type: 'COMPLETE', actualEnd: new Date(end).toISOString(), results, ...(hours < 4 ? { shortReason: '突降暴雨，提前收队。' } : {}), expectedVersion: v },
+        {
+          type: 'COMPLETE',
+          actualEnd: new Date(end).toISOString(),
+          results,
+          ...(hours < 4 ? { shortReason: '突降暴雨，提前收队。' } : {}),
+          expectedVersion: v,
+        },
         end + this.rand.int(1, 10) * HOUR,
       )
     ).version;
@@ -310,7 +386,20 @@ class DemoPast {
         const morning = Date.parse(`${days[d]}T10:00:00+08:00`);
         const day = Math.min(Math.max(morning, from + 30 * 60_000), due - 30 * 60_000);
         if (day > this.now) return;
-        v = (await this.send(id, `${lead}.officer`, { type: 'LOG_HOLDING_CHECK', date: days[d], officersOnPost: this.rand.int(1, 3), reboundObserved: this.rand.chance(0.1), expectedVersion: v }, day)).version;
+        v = (
+          await this.send(
+            id,
+            `${lead}.officer`,
+            {
+              type: 'LOG_HOLDING_CHECK',
+              date: days[d],
+              officersOnPost: this.rand.int(1, 3),
+              reboundObserved: this.rand.chance(0.1),
+              expectedVersion: v,
+            },
+            day,
+          )
+        ).version;
       }
       // The holding job notices the end of holding a few minutes after it (the step keeps both times).
       const elapsed = due + this.rand.int(1, 10) * 60_000;
@@ -319,7 +408,19 @@ class DemoPast {
       const audit = elapsed + this.rand.int(4, 60) * HOUR;
       if (audit > this.now) return;
       if (round === 0 && this.rand.chance(0.1)) {
-        v = (await this.send(id, 'inspector', { type: 'AUDIT_FAIL', findings: '回潮明显，早市时段仍有摊贩。', rectification: '早市时段增派人员守控。', expectedVersion: v }, audit)).version;
+        v = (
+          await this.send(
+            id,
+            'inspector',
+            {
+              type: 'AUDIT_FAIL',
+              findings: '回潮明显，早市时段仍有摊贩。',
+              rectification: '早市时段增派人员守控。',
+              expectedVersion: v,
+            },
+            audit,
+          )
+        ).version;
         from = audit;
         continue;
       }
@@ -345,8 +446,19 @@ class DemoPast {
       party: { name: this.rand.pick(['王某', '李某', '张某', '陈某', '刘某']), stall: `${place}流动摊` },
       items: Array.from({ length: this.rand.int(1, 3) }, () =>
         perishable
-          ? { description: this.rand.pick(['水果', '蔬菜', '熟食']), quantity: this.rand.int(5, 40), unit: '千克', perishable: true, storagePlace: '中队冷藏柜' }
-          : { description: this.rand.pick(['三轮车', '遮阳伞', '货架', '音箱']), quantity: this.rand.int(1, 3), unit: '件', storagePlace: '中队暂扣物品仓库' },
+          ? {
+              description: this.rand.pick(['水果', '蔬菜', '熟食']),
+              quantity: this.rand.int(5, 40),
+              unit: '千克',
+              perishable: true,
+              storagePlace: '中队冷藏柜',
+            }
+          : {
+              description: this.rand.pick(['三轮车', '遮阳伞', '货架', '音箱']),
+              quantity: this.rand.int(1, 3),
+              unit: '件',
+              storagePlace: '中队暂扣物品仓库',
+            },
       ),
     });
     this.events += itemIds.length;
@@ -356,13 +468,23 @@ class DemoPast {
       this.clock.set(new Date(when));
       const step = this.rand.next();
       this.events++;
-      if (step < 0.7) await this.services.goods.send(leader, item, { type: 'RETURN_TO_OWNER', receivedBy: '当事人本人' });
-      else await this.services.goods.send(leader, item, { type: 'CONFISCATE', decisionRef: `黄城管罚〔${new Date(when).getUTCFullYear()}〕${this.rand.int(10, 999)}号` });
+      if (step < 0.7)
+        await this.services.goods.send(leader, item, { type: 'RETURN_TO_OWNER', receivedBy: '当事人本人' });
+      else
+        await this.services.goods.send(leader, item, {
+          type: 'CONFISCATE',
+          decisionRef: `黄城管罚〔${new Date(when).getUTCFullYear()}〕${this.rand.int(10, 999)}号`,
+        });
     }
   }
 
   /** R7, §3.4: a hard problem at the border of two squads, reported by an officer and accepted by the leader. */
-  private async reportProblem(squad: string, other: string, place: string, at: number): Promise<{ id: number; version: number; source: string }> {
+  private async reportProblem(
+    squad: string,
+    other: string,
+    place: string,
+    at: number,
+  ): Promise<{ id: number; version: number; source: string }> {
     this.clock.set(new Date(Math.min(at, this.now)));
     const source = this.rand.pick(SOURCES);
     const { id } = await this.services.problems.report(await this.as(`${squad}.officer`), {
@@ -372,7 +494,12 @@ class DemoPast {
       description: '两中队交界处，单方整治后即转移至相邻辖区。',
       location: `${place}·${this.rand.pick(['路口', '地铁站口', '商场门前', '弄堂口'])}`,
       squads: [squad, other],
-      ...(source === 'hotline_12319' ? { hotlineRef: `12319-${this.rand.int(100000, 999999)}`, complainant: this.rand.pick(['张先生', '李女士', '王阿姨']) } : {}),
+      ...(source === 'hotline_12319'
+        ? {
+            hotlineRef: `12319-${this.rand.int(100000, 999999)}`,
+            complainant: this.rand.pick(['张先生', '李女士', '王阿姨']),
+          }
+        : {}),
     });
     this.clock.set(new Date(Math.min(at + this.rand.int(2, 20) * HOUR, this.now)));
     this.events += 2;
@@ -381,16 +508,29 @@ class DemoPast {
   }
 
   /** §3.4: resolved from the operation once its holding passed audit; this.now and then it comes back and is resolved again; hotline callers are called back. */
-  private async resolveProblem(problem: { id: number; source: string }, squad: string, operationId: number, at: number): Promise<void> {
+  private async resolveProblem(
+    problem: { id: number; source: string },
+    squad: string,
+    operationId: number,
+    at: number,
+  ): Promise<void> {
     if (at > this.now) return;
     const leader = await this.as(`${squad}.leader`);
     this.clock.set(new Date(at));
     this.events++;
-    await this.services.problems.send(leader, problem.id, { type: 'RESOLVE', note: '联合整治后固守到位，现场已无回潮。', operation: operationId });
+    await this.services.problems.send(leader, problem.id, {
+      type: 'RESOLVE',
+      note: '联合整治后固守到位，现场已无回潮。',
+      operation: operationId,
+    });
     let last = at;
     if (this.rand.chance(0.2) && at + 10 * DAY < this.now) {
       this.clock.set(new Date(at + this.rand.int(5, 10) * DAY));
-      await this.services.problems.send(await this.as('inspector'), problem.id, { type: 'REBOUND', origin: 'inspector', note: '督察复查发现回潮。' });
+      await this.services.problems.send(await this.as('inspector'), problem.id, {
+        type: 'REBOUND',
+        origin: 'inspector',
+        note: '督察复查发现回潮。',
+      });
       last = at + 12 * DAY;
       if (last > this.now) return;
       this.clock.set(new Date(last));
@@ -399,13 +539,23 @@ class DemoPast {
     }
     if (problem.source === 'hotline_12319' && last + DAY < this.now) {
       this.clock.set(new Date(last + DAY));
-      await this.services.problems.send(leader, problem.id, { type: 'RECORD_CALLBACK', caller: `${squad} 中队内勤`, outcome: this.rand.pick(['satisfied', 'satisfied', 'basically_satisfied', 'dissatisfied'] as const) });
+      await this.services.problems.send(leader, problem.id, {
+        type: 'RECORD_CALLBACK',
+        caller: `${squad} 中队内勤`,
+        outcome: this.rand.pick(['satisfied', 'satisfied', 'basically_satisfied', 'dissatisfied'] as const),
+      });
       this.events++;
     }
   }
 
   /** R10: a case from the operation, this.now and then transferred to the other squad at the border (accepted, or disputed and designated by the legal section). */
-  private async caseAndTransfer(operationId: number, squad: string, other: string, place: string, at: number): Promise<void> {
+  private async caseAndTransfer(
+    operationId: number,
+    squad: string,
+    other: string,
+    place: string,
+    at: number,
+  ): Promise<void> {
     if (at > this.now) return;
     this.clock.set(new Date(at));
     const leader = await this.as(`${squad}.leader`);
@@ -434,11 +584,18 @@ class DemoPast {
       await this.services.cases.send(receiver, transferId, { type: 'ACCEPT' });
       return;
     }
-    await this.services.cases.send(receiver, transferId, { type: 'DISPUTE', reason: '经核查，违法行为发生地不在本中队辖区。' });
+    await this.services.cases.send(receiver, transferId, {
+      type: 'DISPUTE',
+      reason: '经核查，违法行为发生地不在本中队辖区。',
+    });
     const designateAt = at + this.rand.int(2, 4) * DAY;
     if (designateAt > this.now) return;
     this.clock.set(new Date(designateAt));
-    await this.services.cases.send(await this.as('legal'), transferId, { type: 'DESIGNATE', squad: this.rand.pick([squad, other]), reason: '依据现场勘验笔录确定违法行为发生地。' });
+    await this.services.cases.send(await this.as('legal'), transferId, {
+      type: 'DESIGNATE',
+      squad: this.rand.pick([squad, other]),
+      reason: '依据现场勘验笔录确定违法行为发生地。',
+    });
     this.events++;
   }
 }

@@ -32,7 +32,11 @@ export interface PrincipalRow {
 
 /** A user with their brigade, squad and roles (one indexed read). */
 export async function principalRow(m: EntityManager, userId: number): Promise<PrincipalRow | undefined> {
-  const { rows } = await sql<PrincipalRow>(m, `SELECT ${PRINCIPAL_COLUMNS} FROM users u ${PRINCIPAL_JOINS} WHERE u.id = ?`, [userId]);
+  const { rows } = await sql<PrincipalRow>(
+    m,
+    `SELECT ${PRINCIPAL_COLUMNS} FROM users u ${PRINCIPAL_JOINS} WHERE u.id = ?`,
+    [userId],
+  );
   return rows[0];
 }
 

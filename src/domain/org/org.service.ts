@@ -54,7 +54,12 @@ export const CODE_PATTERN = /^[a-z0-9][a-z0-9-]{0,39}$/;
  * What is wrong with a user's fields, as `field → problem code`. Checks only the
  * fields given, so a change of one field is checked the same way as a new user.
  */
-export function userFieldProblems(input: { username?: string; displayName?: string; roles?: string[]; password?: string }): Record<string, string> {
+export function userFieldProblems(input: {
+  username?: string;
+  displayName?: string;
+  roles?: string[];
+  password?: string;
+}): Record<string, string> {
   const fields: Record<string, string> = {};
   if (input.username !== undefined && !USERNAME_PATTERN.test(input.username)) fields.username = 'invalid_username';
   if (input.displayName !== undefined) {
@@ -119,7 +124,12 @@ function principalOf(r: PrincipalRow): Principal {
     squad:
       r.squad_code === null
         ? null
-        : { code: r.squad_code, name: r.squad_name!, nameEn: r.squad_name_en!, groupId: truthy(r.squad_active) && r.squad_group_id !== null ? Number(r.squad_group_id) : null },
+        : {
+            code: r.squad_code,
+            name: r.squad_name!,
+            nameEn: r.squad_name_en!,
+            groupId: truthy(r.squad_active) && r.squad_group_id !== null ? Number(r.squad_group_id) : null,
+          },
   };
 }
 
@@ -159,7 +169,10 @@ export class OrgService {
   }
 
   /** Every squad (ordered as `squads` orders them) and every group with its squads, reading each table once. */
-  async organisation(brigadeId: number, m: EntityManager = this.db.manager): Promise<{ squads: Squad[]; groups: GroupWithSquads[] }> {
+  async organisation(
+    brigadeId: number,
+    m: EntityManager = this.db.manager,
+  ): Promise<{ squads: Squad[]; groups: GroupWithSquads[] }> {
     const [groups, squads] = await Promise.all([
       m.find(LinkageGroup, { where: { brigadeId }, order: { id: 'ASC' } }),
       this.squads(brigadeId, m),
@@ -168,18 +181,30 @@ export class OrgService {
   }
 
   /** Resolves squad codes of a brigade; unknown codes are reported against `field`. */
-  async resolveSquadCodes(brigadeId: number, codes: string[], field: string, m: EntityManager = this.db.manager): Promise<Map<string, Squad>> {
+  async resolveSquadCodes(
+    brigadeId: number,
+    codes: string[],
+    field: string,
+    m: EntityManager = this.db.manager,
+  ): Promise<Map<string, Squad>> {
     const unique = [...new Set(codes)];
     const found = unique.length ? await m.find(Squad, { where: { brigadeId, code: In(unique) } }) : [];
     const byCode = new Map(found.map((s) => [s.code, s]));
     const unknown = unique.filter((c) => !byCode.has(c));
     if (unknown.length) {
-      throw new ValidationError(`Unknown squad code(s): ${unknown.join(', ')}`, { [field]: `unknown_code:${unknown.join(',')}` });
+      throw new ValidationError(`Unknown squad code(s): ${unknown.join(', ')}`, {
+        [field]: `unknown_code:${unknown.join(',')}`,
+      });
     }
     return byCode;
   }
 
-  async resolveGroupCode(brigadeId: number, code: string, field: string, m: EntityManager = this.db.manager): Promise<LinkageGroup> {
+  async resolveGroupCode(
+    brigadeId: number,
+    code: string,
+    field: string,
+    m: EntityManager = this.db.manager,
+  ): Promise<LinkageGroup> {
     const group = await m.findOneBy(LinkageGroup, { brigadeId, code });
     if (!group) throw new ValidationError(`Unknown group code: ${code}`, { [field]: `unknown_code:${code}` });
     return group;
@@ -189,7 +214,11 @@ export class OrgService {
     return ids.length ? m.find(User, { where: { id: In([...new Set(ids)]) } }) : [];
   }
 
-  async userByUsername(brigadeId: number, username: string, m: EntityManager = this.db.manager): Promise<{ user: User; roles: Role[] } | null> {
+  async userByUsername(
+    brigadeId: number,
+    username: string,
+    m: EntityManager = this.db.manager,
+  ): Promise<{ user: User; roles: Role[] } | null> {
     const user = await m.findOneBy(User, { brigadeId, username });
     if (!user) return null;
     const roles = (await m.find(UserRole, { where: { userId: user.id } })).map((r) => r.role as Role);
@@ -203,8 +232,14 @@ export class OrgService {
    * administrator (a brigade nobody can administer is of no use).
    */
   async createUser(input: NewUser): Promise<User> {
-    const fields = userFieldProblems({ username: input.username ?? '', displayName: input.displayName ?? '', roles: input.roles ?? [], password: input.password ?? '' });
-    if (!fields.roles && input.roles.includes('squad_leader') && !input.squad) fields.squad = 'required_for_squad_leader';
+    const fields = userFieldProblems({
+      username: input.username ?? '',
+      displayName: input.displayName ?? '',
+      roles: input.roles ?? [],
+      password: input.password ?? '',
+    });
+    if (!fields.roles && input.roles.includes('squad_leader') && !input.squad)
+      fields.squad = 'required_for_squad_leader';
     if (input.newBrigade) {
       const { name, nameEn } = input.newBrigade;
       if (!input.brigade) fields.brigade = 'required';
@@ -215,14 +250,20 @@ export class OrgService {
     }
     if (Object.keys(fields).length) throw new ValidationError('The user is not valid', fields);
     const hash = await hashPassword(input.password, this.config.auth.scryptCost);
-    const taken = () => new ConflictError(`User ${input.username} already exists`, 'username_taken', { username: 'taken' });
+    const taken = () =>
+      new ConflictError(`User ${input.username} already exists`, 'username_taken', { username: 'taken' });
     try {
       return await this.db.transaction(async (m) => {
-        const brigade = input.newBrigade ? await this.newBrigade(m, input.brigade!, input.newBrigade) : input.brigade ? await this.brigadeByCode(input.brigade, m) : await this.onlyBrigade(m);
+        const brigade = input.newBrigade
+          ? await this.newBrigade(m, input.brigade!, input.newBrigade)
+          : input.brigade
+            ? await this.brigadeByCode(input.brigade, m)
+            : await this.onlyBrigade(m);
         let squadId: number | null = null;
         if (input.squad) {
           const squad = (await this.resolveSquadCodes(brigade.id, [input.squad], 'squad', m)).get(input.squad)!;
-          if (!squad.active) throw new ValidationError(`Squad ${squad.code} is disabled`, { squad: `squad_disabled:${squad.code}` });
+          if (!squad.active)
+            throw new ValidationError(`Squad ${squad.code} is disabled`, { squad: `squad_disabled:${squad.code}` });
           squadId = squad.id;
         }
         // Usernames are sign-in names: unique across brigades.
@@ -239,7 +280,10 @@ export class OrgService {
           updatedAt: now,
         });
         const userId = Number(inserted.identifiers[0].id);
-        await m.insert(UserRole, [...new Set(input.roles)].map((role) => ({ userId, role })));
+        await m.insert(
+          UserRole,
+          [...new Set(input.roles)].map((role) => ({ userId, role })),
+        );
         return (await m.findOneBy(User, { id: userId }))!;
       });
     } catch (e) {
@@ -308,7 +352,8 @@ export class OrgService {
         createdAt: now,
         lastUsedAt: null,
         revokedAt: null,
-        expiresAt: expiresDays === undefined ? null : asDatetimeColumn(m, new Date(now.getTime() + expiresDays * DAY_MS)),
+        expiresAt:
+          expiresDays === undefined ? null : asDatetimeColumn(m, new Date(now.getTime() + expiresDays * DAY_MS)),
       });
     });
     return token;
@@ -324,7 +369,12 @@ export class OrgService {
     const row = token ? await tokenPrincipalRow(this.db.manager, sha256(token)) : undefined;
     const now = this.clock.now();
     const expiresAt = readDate(row?.expires_at);
-    if (!row || readDate(row.revoked_at) !== null || (expiresAt && expiresAt.getTime() <= now.getTime()) || !truthy(row.active)) {
+    if (
+      !row ||
+      readDate(row.revoked_at) !== null ||
+      (expiresAt && expiresAt.getTime() <= now.getTime()) ||
+      !truthy(row.active)
+    ) {
       throw new AuthenticationError('The API token is not valid');
     }
     const lastUsed = readDate(row.last_used_at)?.getTime() ?? null;
@@ -370,7 +420,15 @@ export class OrgService {
 
   /** The system actor of a brigade (the oversight jobs). */
   systemActor(brigade: Brigade): EngineActor {
-    return { kind: 'system', userId: null, name: 'system', roles: [], squadId: null, brigadeId: brigade.id, timeZone: brigade.timeZone };
+    return {
+      kind: 'system',
+      userId: null,
+      name: 'system',
+      roles: [],
+      squadId: null,
+      brigadeId: brigade.id,
+      timeZone: brigade.timeZone,
+    };
   }
 
   async isEmpty(): Promise<boolean> {
@@ -384,17 +442,28 @@ export class OrgService {
 
   /** A new brigade (its first administrator is being created with it); it begins using Liandong this month. */
   private async newBrigade(m: EntityManager, code: string, names: { name: string; nameEn?: string }): Promise<Brigade> {
-    if (await m.findOneBy(Brigade, { code })) throw new ValidationError(`Brigade ${code} exists already`, { brigadeName: `brigade_exists:${code}` });
+    if (await m.findOneBy(Brigade, { code }))
+      throw new ValidationError(`Brigade ${code} exists already`, { brigadeName: `brigade_exists:${code}` });
     const now = this.clock.now();
     const timeZone = this.config.brigade.defaultTimeZone;
     const name = names.name.trim();
-    await m.insert(Brigade, { code, name, nameEn: names.nameEn?.trim() || name, timeZone, createdAt: now, since: monthOf(now, timeZone) });
+    await m.insert(Brigade, {
+      code,
+      name,
+      nameEn: names.nameEn?.trim() || name,
+      timeZone,
+      createdAt: now,
+      since: monthOf(now, timeZone),
+    });
     return m.findOneByOrFail(Brigade, { code });
   }
 
   private async onlyBrigade(m: EntityManager): Promise<Brigade> {
     const all = await m.find(Brigade, { take: 2 });
-    if (all.length !== 1) throw new ValidationError('Name the brigade (--brigade <code>): there is not exactly one', { brigade: 'required' });
+    if (all.length !== 1)
+      throw new ValidationError('Name the brigade (--brigade <code>): there is not exactly one', {
+        brigade: 'required',
+      });
     return all[0];
   }
 
@@ -422,7 +491,14 @@ export class OrgService {
       ];
       for (const g of REFERENCE_GROUPS) {
         if (!(await m.findOneBy(LinkageGroup, { brigadeId, code: g.code }))) {
-          await m.insert(LinkageGroup, { brigadeId, code: g.code, name: g.name, nameEn: g.nameEn, active: true, createdAt: now });
+          await m.insert(LinkageGroup, {
+            brigadeId,
+            code: g.code,
+            name: g.name,
+            nameEn: g.nameEn,
+            active: true,
+            createdAt: now,
+          });
           added.groups++;
         }
       }
@@ -459,7 +535,10 @@ export class OrgService {
           updatedAt: now,
         });
         const userId = Number(inserted.identifiers[0].id);
-        await m.insert(UserRole, u.roles.map((role) => ({ userId, role })));
+        await m.insert(
+          UserRole,
+          u.roles.map((role) => ({ userId, role })),
+        );
         added.users++;
       }
     });

@@ -3,7 +3,9 @@ import { randomBytes, scrypt as scryptCb, timingSafeEqual } from 'node:crypto';
 /** Slow, salted password hashes: `scrypt$N$r$p$salt$hash` (base64url). */
 function scrypt(password: string, salt: Buffer, N: number, r: number, p: number): Promise<Buffer> {
   return new Promise((resolve, reject) =>
-    scryptCb(password, salt, 32, { N, r, p, maxmem: 256 * N * r + 1024 * 1024 }, (err, key) => (err ? reject(err) : resolve(key))),
+    scryptCb(password, salt, 32, { N, r, p, maxmem: 256 * N * r + 1024 * 1024 }, (err, key) =>
+      err ? reject(err) : resolve(key),
+    ),
   );
 }
 

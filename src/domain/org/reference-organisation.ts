@@ -28,9 +28,27 @@ export interface ReferenceGroup {
   squads: ReferenceSquad[];
 }
 
-const street = (code: string, name: string, nameEn: string): ReferenceSquad => ({ code, name, nameEn, kind: 'street', dutyStrength: 7 });
-const commercial = (code: string, name: string, nameEn: string): ReferenceSquad => ({ code, name, nameEn, kind: 'commercial', dutyStrength: 6 });
-const scenic = (code: string, name: string, nameEn: string): ReferenceSquad => ({ code, name, nameEn, kind: 'scenic', dutyStrength: 6 });
+const street = (code: string, name: string, nameEn: string): ReferenceSquad => ({
+  code,
+  name,
+  nameEn,
+  kind: 'street',
+  dutyStrength: 7,
+});
+const commercial = (code: string, name: string, nameEn: string): ReferenceSquad => ({
+  code,
+  name,
+  nameEn,
+  kind: 'commercial',
+  dutyStrength: 6,
+});
+const scenic = (code: string, name: string, nameEn: string): ReferenceSquad => ({
+  code,
+  name,
+  nameEn,
+  kind: 'scenic',
+  dutyStrength: 6,
+});
 
 export const REFERENCE_GROUPS: ReferenceGroup[] = [
   {

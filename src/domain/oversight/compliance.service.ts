@@ -45,13 +45,22 @@ export class ComplianceService {
     return this.standingsOf.of(brigade, months);
   }
 
-  async year(p: Principal, year: number): Promise<{ months: string[]; rows: ComplianceRow[]; minimum: number; since: string }> {
-    if (!Number.isInteger(year) || year < 2000 || year > 2100) throw new ValidationError('A year is 2000–2100', { year: 'invalid' });
+  async year(
+    p: Principal,
+    year: number,
+  ): Promise<{ months: string[]; rows: ComplianceRow[]; minimum: number; since: string }> {
+    if (!Number.isInteger(year) || year < 2000 || year > 2100)
+      throw new ValidationError('A year is 2000–2100', { year: 'invalid' });
     const m = this.db.manager;
     const months = monthsOf(year);
-    const groups = await m.find(LinkageGroup, { where: { brigadeId: p.brigadeId, active: true }, order: { id: 'ASC' } });
+    const groups = await m.find(LinkageGroup, {
+      where: { brigadeId: p.brigadeId, active: true },
+      order: { id: 'ASC' },
+    });
     const standings = await this.standings(p, months);
-    const flags = await m.find(Flag, { where: { brigadeId: p.brigadeId, kind: In(['monthly_minimum', 'early_warning']), period: In(months) } });
+    const flags = await m.find(Flag, {
+      where: { brigadeId: p.brigadeId, kind: In(['monthly_minimum', 'early_warning']), period: In(months) },
+    });
     return {
       months,
       minimum: standings.minimum,
@@ -60,7 +69,9 @@ export class ComplianceService {
         const cells = standings.of(group.id).map(
           (c): ComplianceCell => ({
             ...c,
-            flags: flags.filter((f) => f.groupId === group.id && f.period === c.month).map((f) => ({ id: f.id, kind: f.kind, status: f.status })),
+            flags: flags
+              .filter((f) => f.groupId === group.id && f.period === c.month)
+              .map((f) => ({ id: f.id, kind: f.kind, status: f.status })),
           }),
         );
         return { group, cells, ...metOfJudged(cells) };
@@ -73,14 +84,34 @@ export class ComplianceService {
     p: Principal,
     groupCode: string,
     month: string,
-  ): Promise<{ group: LinkageGroup; month: string; minimum: number; since: string; standing: MonthStanding; result: GroupMonth; flags: Flag[] }> {
-    if (!/^\d{4}-(0[1-9]|1[0-2])$/.test(month)) throw new ValidationError('A month is YYYY-MM', { month: 'invalid_format:YYYY-MM' });
+  ): Promise<{
+    group: LinkageGroup;
+    month: string;
+    minimum: number;
+    since: string;
+    standing: MonthStanding;
+    result: GroupMonth;
+    flags: Flag[];
+  }> {
+    if (!/^\d{4}-(0[1-9]|1[0-2])$/.test(month))
+      throw new ValidationError('A month is YYYY-MM', { month: 'invalid_format:YYYY-MM' });
     const m = this.db.manager;
     const group = await m.findOneBy(LinkageGroup, { brigadeId: p.brigadeId, code: groupCode });
     if (!group) throw new NotFoundError(`No group ${groupCode}`);
     const standings = await this.standings(p, [month]);
     const result = (await evaluateMonth(m, p.brigadeId, month, p.timeZone, [group.id])).get(group.id)!;
-    const flags = await m.find(Flag, { where: { brigadeId: p.brigadeId, groupId: group.id, period: month }, order: { id: 'ASC' } });
-    return { group, month, minimum: standings.minimum, since: standings.since, standing: standings.of(group.id)[0], result, flags };
+    const flags = await m.find(Flag, {
+      where: { brigadeId: p.brigadeId, groupId: group.id, period: month },
+      order: { id: 'ASC' },
+    });
+    return {
+      group,
+      month,
+      minimum: standings.minimum,
+      since: standings.since,
+      standing: standings.of(group.id)[0],
+      result,
+      flags,
+    };
   }
 }

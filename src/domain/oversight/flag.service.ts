@@ -6,7 +6,16 @@ import { Flag } from '../../persistence/entities';
 import type { Principal } from '../org/org.service';
 import { type FlagNames, flagNames } from './oversight.read-models';
 import { mayResolveFlags } from './oversight.policy';
-import { countOpenFlags, insertFlagAnnouncements, insertOpenFlags, listFlags, refreshFlagFigures, reopenFlag, resolveFlag, settleFlags } from './oversight.queries';
+import {
+  countOpenFlags,
+  insertFlagAnnouncements,
+  insertOpenFlags,
+  listFlags,
+  refreshFlagFigures,
+  reopenFlag,
+  resolveFlag,
+  settleFlags,
+} from './oversight.queries';
 
 /** A flag a job wants to be open now (its figures as they stand). */
 export interface WantedFlag {
@@ -37,7 +46,8 @@ export interface FlagFilters {
   limit?: number;
 }
 
-const key = (brigadeId: number, w: Pick<WantedFlag, 'kind' | 'subject' | 'period'>) => `${brigadeId}:${w.kind}:${w.subject}:${w.period}`;
+const key = (brigadeId: number, w: Pick<WantedFlag, 'kind' | 'subject' | 'period'>) =>
+  `${brigadeId}:${w.kind}:${w.subject}:${w.period}`;
 
 /**
  * Flags (SPEC §4): raised, kept and closed by the jobs, resolved by managers.
@@ -53,7 +63,13 @@ export class FlagService {
     private readonly clock: Clock,
   ) {}
 
-  async sync(m: EntityManager, brigadeId: number, scope: { kind: string; periods: string[] }, wanted: WantedFlag[], runId: number | null): Promise<SyncResult> {
+  async sync(
+    m: EntityManager,
+    brigadeId: number,
+    scope: { kind: string; periods: string[] },
+    wanted: WantedFlag[],
+    runId: number | null,
+  ): Promise<SyncResult> {
     const now = this.clock.now();
     const result: SyncResult = { raised: 0, stillOpen: 0, resolvedByData: 0 };
     const existing = scope.periods.length
@@ -103,7 +119,10 @@ export class FlagService {
       }));
       await insertOpenFlags(m, brigadeId, rows, now, runId);
       // Announce the new flags (managers and the group's squad leaders are told by the notification worker).
-      const raised = await m.find(Flag, { select: { id: true, groupId: true, rule: true, kind: true, period: true }, where: { dedupeKey: In(chunk.map((w) => key(brigadeId, w))) } });
+      const raised = await m.find(Flag, {
+        select: { id: true, groupId: true, rule: true, kind: true, period: true },
+        where: { dedupeKey: In(chunk.map((w) => key(brigadeId, w))) },
+      });
       await this.announce(m, brigadeId, raised, now);
       result.raised += chunk.length;
     }
@@ -111,13 +130,26 @@ export class FlagService {
   }
 
   /** `flag.raised` outbox rows for flags raised (or raised again): delivered after commit like every side effect. */
-  private async announce(m: EntityManager, brigadeId: number, flags: Array<Pick<Flag, 'id' | 'groupId' | 'rule' | 'kind' | 'period'>>, now: Date): Promise<void> {
+  private async announce(
+    m: EntityManager,
+    brigadeId: number,
+    flags: Array<Pick<Flag, 'id' | 'groupId' | 'rule' | 'kind' | 'period'>>,
+    now: Date,
+  ): Promise<void> {
     if (!flags.length) return;
     await insertFlagAnnouncements(m, brigadeId, flags, now);
   }
 
   async list(p: Principal, f: FlagFilters): Promise<Flag[]> {
-    return listFlags(this.db.manager, { brigadeId: p.brigadeId, period: f.period, groupId: f.group, status: f.status, kind: f.kind, rule: f.rule, take: Math.min(f.limit ?? 200, 1000) });
+    return listFlags(this.db.manager, {
+      brigadeId: p.brigadeId,
+      period: f.period,
+      groupId: f.group,
+      status: f.status,
+      kind: f.kind,
+      rule: f.rule,
+      take: Math.min(f.limit ?? 200, 1000),
+    });
   }
 
   /**
@@ -126,8 +158,10 @@ export class FlagService {
    * squad leader; none for others.
    */
   async openCount(p: Principal): Promise<number> {
-    if (p.roles.some((r) => r === 'duty_officer' || r === 'commander' || r === 'inspector')) return countOpenFlags(this.db.manager, p.brigadeId);
-    if (p.roles.includes('squad_leader') && p.squad) return countOpenFlags(this.db.manager, p.brigadeId, { squadId: p.squadId, groupId: p.squad.groupId ?? -1 });
+    if (p.roles.some((r) => r === 'duty_officer' || r === 'commander' || r === 'inspector'))
+      return countOpenFlags(this.db.manager, p.brigadeId);
+    if (p.roles.includes('squad_leader') && p.squad)
+      return countOpenFlags(this.db.manager, p.brigadeId, { squadId: p.squadId, groupId: p.squad.groupId ?? -1 });
     return 0;
   }
 
@@ -149,7 +183,8 @@ export class FlagService {
     return this.db.transaction(async (m) => {
       const flag = await m.findOneBy(Flag, { id, brigadeId: p.brigadeId });
       if (!flag) throw new NotFoundError(`No flag ${id}`);
-      if (flag.status !== 'open') throw new RuleViolationError('The flag is not open', [{ code: 'flag_not_open', field: 'status' }]);
+      if (flag.status !== 'open')
+        throw new RuleViolationError('The flag is not open', [{ code: 'flag_not_open', field: 'status' }]);
       const now = this.clock.now();
       await resolveFlag(m, id, { userId: p.userId, note: note.trim(), at: now });
       return m.findOneByOrFail(Flag, { id });

@@ -13,7 +13,9 @@ export function halfYearOf(month: string): string {
 /** The first and last months of a half-year. */
 export function halfYearMonths(half: string): { first: string; last: string } {
   const year = half.slice(0, 4);
-  return half.endsWith('H1') ? { first: `${year}-01`, last: `${year}-06` } : { first: `${year}-07`, last: `${year}-12` };
+  return half.endsWith('H1')
+    ? { first: `${year}-01`, last: `${year}-06` }
+    : { first: `${year}-07`, last: `${year}-12` };
 }
 
 /** The instants a half-year starts and ends (exclusive) in `timeZone`. */

@@ -36,7 +36,11 @@ export interface StandingBrigade {
 }
 
 /** The status of a month with `qualifying` operations, `current` being the month under way. */
-export function monthStatus(month: string, qualifying: number, o: { since: string; current: string; minimum: number }): MonthStatus {
+export function monthStatus(
+  month: string,
+  qualifying: number,
+  o: { since: string; current: string; minimum: number },
+): MonthStatus {
   if (month < o.since) return 'before';
   if (month > o.current) return 'future';
   if (month === o.current) return 'open';
@@ -65,7 +69,13 @@ const groupMonthFacts: FactSource = {
 };
 
 /** Every group's R6 facts of a brigade (keyed by every group's make-up: a squad moved makes the kept months old). */
-export const GROUP_MONTHS_SET: FactSet = { name: 'groups', membership: true, exactWhileOpen: true, scopeKey: () => 'groups', sources: [groupMonthFacts] };
+export const GROUP_MONTHS_SET: FactSet = {
+  name: 'groups',
+  membership: true,
+  exactWhileOpen: true,
+  scopeKey: () => 'groups',
+  sources: [groupMonthFacts],
+};
 
 /** Each group's standing in each month asked for (a group without operations: zeros). */
 export interface Standings {
@@ -99,7 +109,11 @@ export class MonthStandings {
   async of(brigade: StandingBrigade, months: string[]): Promise<Standings> {
     const current = monthOf(this.clock.now(), brigade.timeZone);
     const minimum = this.config.jobs.monthlyMinimum;
-    const facts = await this.facts.months(GROUP_MONTHS_SET, { brigadeId: brigade.id, timeZone: brigade.timeZone, kind: 'brigade' }, months);
+    const facts = await this.facts.months(
+      GROUP_MONTHS_SET,
+      { brigadeId: brigade.id, timeZone: brigade.timeZone, kind: 'brigade' },
+      months,
+    );
     const rule = { since: brigade.since, current, minimum };
     return {
       minimum,
@@ -110,7 +124,12 @@ export class MonthStandings {
         months.map((month, i) => {
           const qualifying = facts[i][`g${groupId}:qualifying`] ?? 0;
           const operations = facts[i][`g${groupId}:operations`] ?? 0;
-          return { month, qualifying, notCounting: operations - qualifying, status: monthStatus(month, qualifying, rule) };
+          return {
+            month,
+            qualifying,
+            notCounting: operations - qualifying,
+            status: monthStatus(month, qualifying, rule),
+          };
         }),
     };
   }

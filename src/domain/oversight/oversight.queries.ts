@@ -12,7 +12,8 @@ import { bucketSql } from '../figures/facts.queries';
  * (`counts_toward_minimum`, set at COMPLETE). Kept in step with `notCountingReason`
  * (compliance.ts): the counts (month-standing.ts) and the lists (evaluateMonth) must agree.
  */
-export const QUALIFIES_SQL = "o.state IN ('holding', 'awaiting_audit', 'closed') AND o.kind <> 'ad_hoc' AND o.counts_toward_minimum = 1";
+export const QUALIFIES_SQL =
+  "o.state IN ('holding', 'awaiting_audit', 'closed') AND o.kind <> 'ad_hoc' AND o.counts_toward_minimum = 1";
 
 /** An operation that began in a month, once per group whose squads took part in it. */
 export interface GroupOperationRow {
@@ -29,7 +30,12 @@ export interface GroupOperationRow {
 }
 
 /** The operations (not cancelled) that began in [start, end), with each group taking part (a row per squad: a pair may come twice). */
-export async function groupOperationRows(m: EntityManager, brigadeId: number, start: Date, end: Date): Promise<GroupOperationRow[]> {
+export async function groupOperationRows(
+  m: EntityManager,
+  brigadeId: number,
+  start: Date,
+  end: Date,
+): Promise<GroupOperationRow[]> {
   const { rows } = await sql<GroupOperationRow>(
     m,
     `SELECT s.group_id AS group_id, o.id AS id, o.number_year AS number_year, o.number_seq AS number_seq, o.title AS title, o.kind AS kind, o.state AS state,
@@ -44,7 +50,12 @@ export async function groupOperationRows(m: EntityManager, brigadeId: number, st
 }
 
 /** (group, operation) pairs of the operations not ad hoc that are approved to start from `now` to the month's end, or under way since its start. */
-export async function groupOperationsToCome(m: EntityManager, brigadeId: number, month: { start: Date; end: Date }, now: Date): Promise<Array<{ group_id: number; id: number }>> {
+export async function groupOperationsToCome(
+  m: EntityManager,
+  brigadeId: number,
+  month: { start: Date; end: Date },
+  now: Date,
+): Promise<Array<{ group_id: number; id: number }>> {
   const { rows } = await sql<{ group_id: number; id: number }>(
     m,
     `SELECT DISTINCT s.group_id AS group_id, o.id AS id
@@ -83,8 +94,18 @@ export async function groupMonthRows(m: EntityManager, brigadeId: number, bounds
 // ------------------------------------------------------------ flags
 
 /** A flag settled by data opens again, with the figures as they stand. */
-export async function reopenFlag(m: EntityManager, id: number, figures: string, now: Date, runId: number | null): Promise<void> {
-  await sql(m, "UPDATE flags SET status = 'open', figures = ?, last_checked_at = ?, resolved_at = NULL, resolution_note = NULL, job_run_id = ? WHERE id = ?", [figures, now, runId, id]);
+export async function reopenFlag(
+  m: EntityManager,
+  id: number,
+  figures: string,
+  now: Date,
+  runId: number | null,
+): Promise<void> {
+  await sql(
+    m,
+    "UPDATE flags SET status = 'open', figures = ?, last_checked_at = ?, resolved_at = NULL, resolution_note = NULL, job_run_id = ? WHERE id = ?",
+    [figures, now, runId, id],
+  );
 }
 
 export async function refreshFlagFigures(m: EntityManager, id: number, figures: string, now: Date): Promise<void> {
@@ -92,8 +113,17 @@ export async function refreshFlagFigures(m: EntityManager, id: number, figures: 
 }
 
 /** Closes flags as resolved by data. */
-export async function settleFlags(m: EntityManager, ids: readonly number[], now: Date, runId: number | null): Promise<void> {
-  await sql(m, `UPDATE flags SET status = 'resolved_by_data', resolved_at = ?, last_checked_at = ?, job_run_id = ? WHERE id IN (${ids.map(() => '?').join(', ')})`, [now, now, runId, ...ids]);
+export async function settleFlags(
+  m: EntityManager,
+  ids: readonly number[],
+  now: Date,
+  runId: number | null,
+): Promise<void> {
+  await sql(
+    m,
+    `UPDATE flags SET status = 'resolved_by_data', resolved_at = ?, last_checked_at = ?, job_run_id = ? WHERE id IN (${ids.map(() => '?').join(', ')})`,
+    [now, now, runId, ...ids],
+  );
 }
 
 /** A new open flag's columns. */
@@ -110,9 +140,31 @@ export interface NewFlagRow {
 }
 
 /** Raises open flags, in one statement. */
-export async function insertOpenFlags(m: EntityManager, brigadeId: number, flags: readonly NewFlagRow[], now: Date, runId: number | null): Promise<void> {
+export async function insertOpenFlags(
+  m: EntityManager,
+  brigadeId: number,
+  flags: readonly NewFlagRow[],
+  now: Date,
+  runId: number | null,
+): Promise<void> {
   const values: unknown[] = [];
-  for (const w of flags) values.push(brigadeId, w.rule, w.kind, w.groupId, w.squadId, w.recordType, w.recordId, w.period, w.dedupeKey, w.figures, 'open', now, now, runId);
+  for (const w of flags)
+    values.push(
+      brigadeId,
+      w.rule,
+      w.kind,
+      w.groupId,
+      w.squadId,
+      w.recordType,
+      w.recordId,
+      w.period,
+      w.dedupeKey,
+      w.figures,
+      'open',
+      now,
+      now,
+      runId,
+    );
   await sql(
     m,
     `INSERT INTO flags (brigade_id, rule, kind, group_id, squad_id, record_type, record_id, period, dedupe_key, figures, status, raised_at, last_checked_at, job_run_id) VALUES ${flags.map(() => '(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)').join(', ')}`,
@@ -121,9 +173,25 @@ export async function insertOpenFlags(m: EntityManager, brigadeId: number, flags
 }
 
 /** `flag.raised` outbox rows for these flags, in one statement. */
-export async function insertFlagAnnouncements(m: EntityManager, brigadeId: number, flags: ReadonlyArray<Pick<Flag, 'id' | 'groupId' | 'rule' | 'kind' | 'period'>>, now: Date): Promise<void> {
+export async function insertFlagAnnouncements(
+  m: EntityManager,
+  brigadeId: number,
+  flags: ReadonlyArray<Pick<Flag, 'id' | 'groupId' | 'rule' | 'kind' | 'period'>>,
+  now: Date,
+): Promise<void> {
   const rows: unknown[] = [];
-  for (const f of flags) rows.push(brigadeId, null, 0, 'flag', 'flag.raised', { flagId: f.id, groupId: f.groupId, rule: f.rule, kind: f.kind, period: f.period }, now, now, 0);
+  for (const f of flags)
+    rows.push(
+      brigadeId,
+      null,
+      0,
+      'flag',
+      'flag.raised',
+      { flagId: f.id, groupId: f.groupId, rule: f.rule, kind: f.kind, period: f.period },
+      now,
+      now,
+      0,
+    );
   await sql(
     m,
     `INSERT INTO outbox (brigade_id, instance_id, history_seq, workflow, topic, payload, created_at, available_at, attempts) VALUES ${flags.map(() => '(?, ?, ?, ?, ?, ?, ?, ?, ?)').join(', ')}`,
@@ -155,13 +223,25 @@ export function listFlags(m: EntityManager, f: FlagListQuery): Promise<Flag[]> {
 }
 
 /** The brigade's open flags; `of`: only those naming this squad, or (naming no squad) this group. */
-export function countOpenFlags(m: EntityManager, brigadeId: number, of?: { squadId: number | null; groupId: number }): Promise<number> {
+export function countOpenFlags(
+  m: EntityManager,
+  brigadeId: number,
+  of?: { squadId: number | null; groupId: number },
+): Promise<number> {
   const q = m.createQueryBuilder(Flag, 'f').where("f.brigade_id = :b AND f.status = 'open'", { b: brigadeId });
   if (of) q.andWhere('(f.squad_id = :s OR (f.squad_id IS NULL AND f.group_id = :g))', { s: of.squadId, g: of.groupId });
   return q.getCount();
 }
 
 /** A manager's resolution of an open flag. */
-export async function resolveFlag(m: EntityManager, id: number, by: { userId: number; note: string; at: Date }): Promise<void> {
-  await sql(m, "UPDATE flags SET status = 'resolved', resolved_at = ?, resolved_by = ?, resolution_note = ? WHERE id = ? AND status = 'open'", [by.at, by.userId, by.note, id]);
+export async function resolveFlag(
+  m: EntityManager,
+  id: number,
+  by: { userId: number; note: string; at: Date },
+): Promise<void> {
+  await sql(
+    m,
+    "UPDATE flags SET status = 'resolved', resolved_at = ?, resolved_by = ?, resolution_note = ? WHERE id = ? AND status = 'open'",
+    [by.at, by.userId, by.note, id],
+  );
 }

@@ -16,5 +16,9 @@ export async function flagNames(m: EntityManager, brigadeId: number, flags: read
     m.find(Squad, { where: { brigadeId } }),
     userIds.length ? m.find(User, { where: { id: In(userIds) } }) : Promise.resolve([] as User[]),
   ]);
-  return { groups: new Map(groups.map((g) => [g.id, g])), squads: new Map(squads.map((s) => [s.id, s])), users: new Map(users.map((u) => [u.id, u])) };
+  return {
+    groups: new Map(groups.map((g) => [g.id, g])),
+    squads: new Map(squads.map((s) => [s.id, s])),
+    users: new Map(users.map((u) => [u.id, u])),
+  };
 }

@@ -1,6 +1,12 @@
 import { type EntityManager, In } from 'typeorm';
 import type { Config } from '../../../config';
-import { type GroupPlanContent, type GroupPlanContext, type PlannedOperation, contentProblems, mayCreateGroupPlan } from '../../../workflows/group-plan';
+import {
+  type GroupPlanContent,
+  type GroupPlanContext,
+  type PlannedOperation,
+  contentProblems,
+  mayCreateGroupPlan,
+} from '../../../workflows/group-plan';
 import type { Clock } from '../../clock';
 import type { WorkflowEngine } from '../../engine/engine';
 import type { CommandEvent } from '../../engine/workflow-definition';
@@ -11,7 +17,12 @@ import { type GroupPlanListQuery, groupOperationsBetween, listGroupPlans } from 
 import type { OrgService, Principal } from '../org/org.service';
 import { isUniqueViolation } from '../../persistence/dialect';
 import { addMonths, monthBounds, monthOf } from '../oversight/periods';
-import type { GroupPlanContentInput, GroupPlanEventInput, GroupPlanFilters, NewGroupPlanInput } from './group-plan.inputs';
+import type {
+  GroupPlanContentInput,
+  GroupPlanEventInput,
+  GroupPlanFilters,
+  NewGroupPlanInput,
+} from './group-plan.inputs';
 import { type GroupPlanWorkflow, groupPlanFacts } from './group-plan.workflow';
 import { assertMayRead, groupMembers, membersByGroup, readableGroupIds } from './group-scope';
 
@@ -52,7 +63,8 @@ export class GroupPlanService {
         const group = await this.org.resolveGroupCode(actor.brigadeId, input.group, 'group', m);
         const members = await groupMembers(m, actor.brigadeId, group.id);
         const permit = mayCreateGroupPlan(actor, members);
-        if (!permit.ok) throw new ForbiddenError('Only a squad leader of the group drafts its monthly plan', permit.reason);
+        if (!permit.ok)
+          throw new ForbiddenError('Only a squad leader of the group drafts its monthly plan', permit.reason);
         await this.checkMonth(m, actor, input.month);
         const existing = await m.findOneBy(GroupPlan, { groupId: group.id, month: input.month });
         if (existing) throw planExists(existing.id);
@@ -90,7 +102,10 @@ export class GroupPlanService {
     if (rest.type === 'EDIT_PLAN') {
       // Who may edit it comes before what is wrong with the edit (issue 11, finding 8).
       const loaded = await this.engine.loadAuthorized(this.db.manager, this.workflow, id, actor, 'EDIT_PLAN');
-      command = { type: 'EDIT_PLAN', content: await this.toContent(this.db.manager, actor, rest.plan, loaded.context.content) };
+      command = {
+        type: 'EDIT_PLAN',
+        content: await this.toContent(this.db.manager, actor, rest.plan, loaded.context.content),
+      };
     }
     const result = await this.engine.send(this.workflow, id, actor, command, { expectedVersion });
     return { state: result.state, version: result.version };
@@ -109,7 +124,10 @@ export class GroupPlanService {
       m.find(Squad, { where: { brigadeId: actor.brigadeId } }),
       groupOperationsBetween(m, actor.brigadeId, ctx.groupId, start, end),
     ]);
-    const users = await this.org.usersByIds([ctx.createdBy, ctx.filedBy, ctx.returnedBy].filter((x): x is number => x !== null), m);
+    const users = await this.org.usersByIds(
+      [ctx.createdBy, ctx.filedBy, ctx.returnedBy].filter((x): x is number => x !== null),
+      m,
+    );
     return {
       plan,
       state: loaded.state,
@@ -131,13 +149,18 @@ export class GroupPlanService {
   /** The plans of the groups this user may read, by month (newest first) and group. */
   async list(actor: Principal, filters: GroupPlanFilters): Promise<GroupPlanList> {
     const m = this.db.manager;
-    const [groups, members] = await Promise.all([m.find(LinkageGroup, { where: { brigadeId: actor.brigadeId } }), membersByGroup(m, actor.brigadeId)]);
+    const [groups, members] = await Promise.all([
+      m.find(LinkageGroup, { where: { brigadeId: actor.brigadeId } }),
+      membersByGroup(m, actor.brigadeId),
+    ]);
     const readable = readableGroupIds(actor, groups, members);
     let which: GroupPlanListQuery['groups'];
     if (filters.group) {
       const group = groups.find((g) => g.code === filters.group);
-      if (!group) throw new ValidationError(`Unknown group code: ${filters.group}`, { group: `unknown_code:${filters.group}` });
-      if (!readable.includes(group.id)) throw new ForbiddenError('Only the group’s own squads and the managers read its plans', 'not_group_or_manager');
+      if (!group)
+        throw new ValidationError(`Unknown group code: ${filters.group}`, { group: `unknown_code:${filters.group}` });
+      if (!readable.includes(group.id))
+        throw new ForbiddenError('Only the group’s own squads and the managers read its plans', 'not_group_or_manager');
       which = { groupId: group.id };
     } else if (readable.length) which = { groupIds: readable };
     else return { items: [], groupById: new Map() };
@@ -151,11 +174,19 @@ export class GroupPlanService {
     const brigade = await this.org.brigadeById(actor.brigadeId, m);
     const from = brigade.since;
     const to = addMonths(monthOf(this.clock.now(), actor.timeZone), this.config.plans.monthsAhead);
-    if (month < from || month > to) throw new RuleViolationError(`A plan is for a month from ${from} to ${to}`, [{ code: 'month_out_of_range', field: 'month', rule: 'R5', params: { from, to } }]);
+    if (month < from || month > to)
+      throw new RuleViolationError(`A plan is for a month from ${from} to ${to}`, [
+        { code: 'month_out_of_range', field: 'month', rule: 'R5', params: { from, to } },
+      ]);
   }
 
   /** Builds the machine's content from codes, over `base` (for edits). Unknown squad codes are a 400 naming the line. */
-  async toContent(m: EntityManager, actor: Principal, input: GroupPlanContentInput, base: GroupPlanContent | null): Promise<GroupPlanContent> {
+  async toContent(
+    m: EntityManager,
+    actor: Principal,
+    input: GroupPlanContentInput,
+    base: GroupPlanContent | null,
+  ): Promise<GroupPlanContent> {
     const lines = input.operations;
     let operations: PlannedOperation[] = base?.operations ?? [];
     if (lines) {
@@ -164,7 +195,8 @@ export class GroupPlanService {
       const byCode = new Map(found.map((s) => [s.code, s.id]));
       const unknown: Record<string, string> = {};
       lines.forEach((l, i) => {
-        if (l.leadSquad && !byCode.has(l.leadSquad)) unknown[`operations.${i}.leadSquad`] = `unknown_code:${l.leadSquad}`;
+        if (l.leadSquad && !byCode.has(l.leadSquad))
+          unknown[`operations.${i}.leadSquad`] = `unknown_code:${l.leadSquad}`;
       });
       if (Object.keys(unknown).length) throw new ValidationError('Unknown squad code(s)', unknown);
       operations = lines.map((l) => ({
@@ -185,5 +217,7 @@ export class GroupPlanService {
 }
 
 function planExists(id: number | null): ConflictError {
-  return new ConflictError(`The group already has a plan for this month${id ? ` (#${id})` : ''}`, 'plan_exists', { month: 'taken' });
+  return new ConflictError(`The group already has a plan for this month${id ? ` (#${id})` : ''}`, 'plan_exists', {
+    month: 'taken',
+  });
 }

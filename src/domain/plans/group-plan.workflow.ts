@@ -32,9 +32,19 @@ export async function groupPlanFacts(
   const linked = [...new Set(content.operations.map((l) => l.operationId).filter((x): x is number => x !== null))];
   const [memberSquadIds, linkable] = await Promise.all([
     groupMembers(m, brigadeId, groupId),
-    linked.length ? m.find(Operation, { select: { id: true }, where: { id: In(linked), brigadeId, groupId, state: Not('cancelled') } }) : [],
+    linked.length
+      ? m.find(Operation, {
+          select: { id: true },
+          where: { id: In(linked), brigadeId, groupId, state: Not('cancelled') },
+        })
+      : [],
   ]);
-  return { memberSquadIds, linkableOperationIds: linkable.map((o) => o.id), timeZone, limits: { minOperations: config.jobs.monthlyMinimum } };
+  return {
+    memberSquadIds,
+    linkableOperationIds: linkable.map((o) => o.id),
+    timeZone,
+    limits: { minOperations: config.jobs.monthlyMinimum },
+  };
 }
 
 /** The monthly group plan run by the engine: machine and rules from workflows/group-plan, projection here. */
@@ -45,7 +55,14 @@ export function groupPlanWorkflow(config: Readonly<Config>): GroupPlanWorkflow {
     version: GROUP_PLAN_MACHINE_VERSION,
     // R5: a group's plan is the group's and the managers' to read; nobody else hears of its state.
     mayRead: (actor, context) => mayReadGroupRecord(actor, context.groupId),
-    may: (type, actor, context, state) => mayGroupPlan(type as GroupPlanEventType, actor, context, state as GroupPlanState, ownSquadIn(actor, context.groupId)),
+    may: (type, actor, context, state) =>
+      mayGroupPlan(
+        type as GroupPlanEventType,
+        actor,
+        context,
+        state as GroupPlanState,
+        ownSquadIn(actor, context.groupId),
+      ),
     problems: (context, event) => groupPlanEventProblems(context, event as GroupPlanEvent),
     async facts(m, actor, context, command: CommandEvent) {
       const content = command.type === 'EDIT_PLAN' ? (command.content as GroupPlanContent) : context.content;
@@ -74,7 +91,15 @@ async function projectGroupPlan(m: EntityManager, step: StepRecord<GroupPlanCont
     updated_at: step.at,
   };
   if (step.previous === null) {
-    const all = { id: step.instanceId, brigade_id: step.brigadeId, group_id: ctx.groupId, month: ctx.month, ...columns, created_by: ctx.createdBy, created_at: step.at };
+    const all = {
+      id: step.instanceId,
+      brigade_id: step.brigadeId,
+      group_id: ctx.groupId,
+      month: ctx.month,
+      ...columns,
+      created_by: ctx.createdBy,
+      created_at: step.at,
+    };
     await insertRow(m, 'group_plans', all);
   } else {
     await updateRow(m, 'group_plans', step.instanceId, columns);

@@ -28,13 +28,19 @@ export function mayReadGroupRecord(actor: EngineActor, groupId: number | null): 
 
 /** A linkage group's member squads now (in use), in member order (R3, R9). */
 export async function groupMembers(m: EntityManager, brigadeId: number, groupId: number): Promise<number[]> {
-  const squads = await m.find(Squad, { select: { id: true, memberOrder: true }, where: { brigadeId, groupId, active: true } });
+  const squads = await m.find(Squad, {
+    select: { id: true, memberOrder: true },
+    where: { brigadeId, groupId, active: true },
+  });
   return squads.sort((a, b) => (a.memberOrder ?? 0) - (b.memberOrder ?? 0) || a.id - b.id).map((s) => s.id);
 }
 
 /** Every group's members now, by group id (one query). */
 export async function membersByGroup(m: EntityManager, brigadeId: number): Promise<Map<number, number[]>> {
-  const squads = await m.find(Squad, { select: { id: true, groupId: true, memberOrder: true }, where: { brigadeId, active: true } });
+  const squads = await m.find(Squad, {
+    select: { id: true, groupId: true, memberOrder: true },
+    where: { brigadeId, active: true },
+  });
   const out = new Map<number, number[]>();
   for (const s of squads.sort((a, b) => (a.memberOrder ?? 0) - (b.memberOrder ?? 0) || a.id - b.id)) {
     if (s.groupId !== null) out.set(s.groupId, [...(out.get(s.groupId) ?? []), s.id]);
@@ -44,7 +50,11 @@ export async function membersByGroup(m: EntityManager, brigadeId: number): Promi
 
 /** R5/R9: a group's plans and meetings are the group's and the managers' to read; others are told so (403). */
 export function assertMayRead(p: Principal, members: readonly number[]): void {
-  if (!mayReadGroupRecords(p, members)) throw new ForbiddenError('Only the group’s own squads and the managers read its plans and meetings', 'not_group_or_manager');
+  if (!mayReadGroupRecords(p, members))
+    throw new ForbiddenError(
+      'Only the group’s own squads and the managers read its plans and meetings',
+      'not_group_or_manager',
+    );
 }
 
 /** The groups whose plans and meetings this user reads: every group for a manager, else their squad's (R5, R9). */

@@ -4,11 +4,20 @@ import { GroupPlan, Operation } from '../../persistence/entities';
 /** The group plans' SQL (R5): each function takes the EntityManager (or transaction) and returns entities. */
 
 /** A group's operations planned or begun in [start, end), in order of their planned start. */
-export function groupOperationsBetween(m: EntityManager, brigadeId: number, groupId: number, start: Date, end: Date): Promise<Operation[]> {
+export function groupOperationsBetween(
+  m: EntityManager,
+  brigadeId: number,
+  groupId: number,
+  start: Date,
+  end: Date,
+): Promise<Operation[]> {
   return m
     .createQueryBuilder(Operation, 'o')
     .where('o.brigade_id = :b AND o.group_id = :g', { b: brigadeId, g: groupId })
-    .andWhere('((o.planned_start >= :start AND o.planned_start < :end) OR (o.actual_start >= :start AND o.actual_start < :end))', { start, end })
+    .andWhere(
+      '((o.planned_start >= :start AND o.planned_start < :end) OR (o.actual_start >= :start AND o.actual_start < :end))',
+      { start, end },
+    )
     .orderBy('o.planned_start', 'ASC')
     .addOrderBy('o.id', 'ASC')
     .getMany();

@@ -13,7 +13,9 @@ const MIN_HIDDEN = 4;
 export function maskMiddle(value: string, head: number, tail: number): string {
   const chars = Array.from(value);
   if (chars.length - head - tail < MIN_HIDDEN) return '*'.repeat(chars.length);
-  return chars.slice(0, head).join('') + '*'.repeat(chars.length - head - tail) + chars.slice(chars.length - tail).join('');
+  return (
+    chars.slice(0, head).join('') + '*'.repeat(chars.length - head - tail) + chars.slice(chars.length - tail).join('')
+  );
 }
 
 /** An ID card number: `3101**********1234` (the first 4 and the last 4). */

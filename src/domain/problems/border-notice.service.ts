@@ -24,7 +24,10 @@ export interface BorderNoticeInputData {
 }
 
 export type BorderNoticeEventInput = { expectedVersion?: number } & (
-  | { type: 'TO_PROBLEM'; problem?: Partial<Pick<ProblemReportInput, 'category' | 'title' | 'description' | 'evidence'>> }
+  | {
+      type: 'TO_PROBLEM';
+      problem?: Partial<Pick<ProblemReportInput, 'category' | 'title' | 'description' | 'evidence'>>;
+    }
   | { type: 'TO_PLAN'; plan: PlanInput }
   | { type: 'CLOSE'; reason: string }
 );
@@ -61,7 +64,8 @@ export class BorderNoticeService {
   async send(actor: Principal, input: BorderNoticeInputData): Promise<number> {
     return this.db.transaction(async (m) => {
       const permit = maySendNotice(actor);
-      if (!permit.ok) throw new ForbiddenError('Officers and squad leaders of a squad send border notifications', permit.reason);
+      if (!permit.ok)
+        throw new ForbiddenError('Officers and squad leaders of a squad send border notifications', permit.reason);
       const squads = await this.org.resolveSquadCodes(actor.brigadeId, input.squads, 'squads', m);
       const own = await m.findOneByOrFail(Squad, { id: actor.squadId! });
       const active = await m.find(Squad, { select: { id: true }, where: { brigadeId: actor.brigadeId, active: true } });
@@ -72,9 +76,20 @@ export class BorderNoticeService {
         squadIds: input.squads.map((c) => squads.get(c)!.id),
         seenAt: input.seenAt ? new Date(input.seenAt).toISOString() : now,
       };
-      const problems = noticeReportProblems(report, own.id, active.map((s) => s.id), now);
+      const problems = noticeReportProblems(
+        report,
+        own.id,
+        active.map((s) => s.id),
+        now,
+      );
       if (problems.length) throw new RuleViolationError('The notification is not valid', problems);
-      const created = await this.engine.create(this.workflow, actor, permit.role, { report, senderSquadId: own.id, groupId: own.groupId, sentBy: actor.userId }, m);
+      const created = await this.engine.create(
+        this.workflow,
+        actor,
+        permit.role,
+        { report, senderSquadId: own.id, groupId: own.groupId, sentBy: actor.userId },
+        m,
+      );
       return created.id;
     });
   }
@@ -84,10 +99,20 @@ export class BorderNoticeService {
    * `notification`, R7) and TO_PLAN drafts an `ad_hoc` operation (R8), each
    * in the same transaction as the notice's step: both happen or neither.
    */
-  async act(actor: Principal, id: number, input: BorderNoticeEventInput): Promise<{ state: string; version: number; problemId?: number; operationId?: number }> {
+  async act(
+    actor: Principal,
+    id: number,
+    input: BorderNoticeEventInput,
+  ): Promise<{ state: string; version: number; problemId?: number; operationId?: number }> {
     const { expectedVersion } = input;
     if (input.type === 'CLOSE') {
-      const r = await this.engine.send(this.workflow, id, actor, { type: 'CLOSE', reason: input.reason }, { expectedVersion });
+      const r = await this.engine.send(
+        this.workflow,
+        id,
+        actor,
+        { type: 'CLOSE', reason: input.reason },
+        { expectedVersion },
+      );
       return { state: r.state, version: r.version };
     }
     // Who may act is checked before anything is created (a 403 leaves no orphan behind).
@@ -115,12 +140,24 @@ export class BorderNoticeService {
           },
           { fromNoticeId: id, tx: m },
         );
-        const r = await this.engine.send(this.workflow, id, actor, { type: 'TO_PROBLEM', problemId }, { expectedVersion, tx: m });
+        const r = await this.engine.send(
+          this.workflow,
+          id,
+          actor,
+          { type: 'TO_PROBLEM', problemId },
+          { expectedVersion, tx: m },
+        );
         return { state: r.state, version: r.version, problemId };
       }
       // R8: the plan is the notice's pre-filled draft, with what the leader changed on it.
       const operationId = await this.operations.create(actor, { ...draft, ...input.plan, kind: 'ad_hoc' }, m);
-      const r = await this.engine.send(this.workflow, id, actor, { type: 'TO_PLAN', operationId }, { expectedVersion, tx: m });
+      const r = await this.engine.send(
+        this.workflow,
+        id,
+        actor,
+        { type: 'TO_PLAN', operationId },
+        { expectedVersion, tx: m },
+      );
       return { state: r.state, version: r.version, operationId };
     });
   }
@@ -130,8 +167,12 @@ export class BorderNoticeService {
     const v = await this.get(actor, id);
     const ctx = v.context;
     const codes = await this.squadCodes(ctx.report.squadIds);
-    const group = ctx.groupId !== null ? (await this.org.groups(actor.brigadeId)).find((g) => g.group.id === ctx.groupId)?.group.code : undefined;
-    const lead = actor.squadId !== null && v.squadById.get(actor.squadId) ? v.squadById.get(actor.squadId)!.code : codes[0];
+    const group =
+      ctx.groupId !== null
+        ? (await this.org.groups(actor.brigadeId)).find((g) => g.group.id === ctx.groupId)?.group.code
+        : undefined;
+    const lead =
+      actor.squadId !== null && v.squadById.get(actor.squadId) ? v.squadById.get(actor.squadId)!.code : codes[0];
     const host = v.squadById.get(ctx.senderSquadId)?.code ?? codes[0];
     return {
       kind: 'ad_hoc',
@@ -153,7 +194,10 @@ export class BorderNoticeService {
     const [notice, squads, users] = await Promise.all([
       m.findOneByOrFail(BorderNotice, { id }),
       m.find(Squad, { where: { brigadeId: actor.brigadeId } }),
-      this.org.usersByIds([ctx.sentBy, ctx.decidedBy].filter((x): x is number => x !== null), m),
+      this.org.usersByIds(
+        [ctx.sentBy, ctx.decidedBy].filter((x): x is number => x !== null),
+        m,
+      ),
     ]);
     return {
       notice,
@@ -171,13 +215,28 @@ export class BorderNoticeService {
     return this.engine.history(this.db.manager, id);
   }
 
-  async list(actor: Principal, filters: BorderNoticeFilters): Promise<{ items: BorderNotice[]; nextCursor: string | null; squadById: Map<number, Squad> }> {
+  async list(
+    actor: Principal,
+    filters: BorderNoticeFilters,
+  ): Promise<{ items: BorderNotice[]; nextCursor: string | null; squadById: Map<number, Squad> }> {
     const m = this.db.manager;
     const limit = Math.min(Math.max(filters.limit ?? 50, 1), 200);
-    const query = { brigadeId: actor.brigadeId, states: filters.state, beforeId: filters.cursor ? decodeCursor(filters.cursor) : undefined, take: limit + 1 };
-    const [rows, squads] = await Promise.all([listNotices(m, query), m.find(Squad, { where: { brigadeId: actor.brigadeId } })]);
+    const query = {
+      brigadeId: actor.brigadeId,
+      states: filters.state,
+      beforeId: filters.cursor ? decodeCursor(filters.cursor) : undefined,
+      take: limit + 1,
+    };
+    const [rows, squads] = await Promise.all([
+      listNotices(m, query),
+      m.find(Squad, { where: { brigadeId: actor.brigadeId } }),
+    ]);
     const items = rows.slice(0, limit);
-    return { items, nextCursor: rows.length > limit ? encodeCursor(items[items.length - 1].id) : null, squadById: new Map(squads.map((s) => [s.id, s])) };
+    return {
+      items,
+      nextCursor: rows.length > limit ? encodeCursor(items[items.length - 1].id) : null,
+      squadById: new Map(squads.map((s) => [s.id, s])),
+    };
   }
 
   private async squadCodes(ids: number[]): Promise<string[]> {

@@ -17,7 +17,11 @@ import { groupMembers, ownSquadIn } from '../plans/group-scope';
 
 export type BorderNoticeWorkflow = WorkflowDefinition<BorderNoticeContext, BorderNoticeInput>;
 
-export async function borderNoticeFacts(m: EntityManager, brigadeId: number, groupId: number | null): Promise<BorderNoticeFacts> {
+export async function borderNoticeFacts(
+  m: EntityManager,
+  brigadeId: number,
+  groupId: number | null,
+): Promise<BorderNoticeFacts> {
   return { memberSquadIds: groupId === null ? [] : await groupMembers(m, brigadeId, groupId) };
 }
 
@@ -27,7 +31,14 @@ export function borderNoticeWorkflow(): BorderNoticeWorkflow {
     name: 'border_notice',
     machine: borderNoticeMachine,
     version: BORDER_NOTICE_MACHINE_VERSION,
-    may: (type, actor, context, state) => mayBorderNotice(type as BorderNoticeEventType, actor, context, state as BorderNoticeState, ownSquadIn(actor, context.groupId)),
+    may: (type, actor, context, state) =>
+      mayBorderNotice(
+        type as BorderNoticeEventType,
+        actor,
+        context,
+        state as BorderNoticeState,
+        ownSquadIn(actor, context.groupId),
+      ),
     problems: (context, event) => borderNoticeEventProblems(context, event as BorderNoticeEvent),
     facts: (m, actor, context) => borderNoticeFacts(m, actor.brigadeId, context.groupId),
     project: projectBorderNotice,
@@ -37,7 +48,12 @@ export function borderNoticeWorkflow(): BorderNoticeWorkflow {
 
 async function projectBorderNotice(m: EntityManager, step: StepRecord<BorderNoticeContext>): Promise<void> {
   const ctx = step.next;
-  const columns: Record<string, unknown> = { state: step.to, problem_id: ctx.problemId, operation_id: ctx.operationId, updated_at: step.at };
+  const columns: Record<string, unknown> = {
+    state: step.to,
+    problem_id: ctx.problemId,
+    operation_id: ctx.operationId,
+    updated_at: step.at,
+  };
   if (step.previous === null) {
     const all = {
       id: step.instanceId,

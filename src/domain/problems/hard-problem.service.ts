@@ -13,8 +13,25 @@ import type { WorkflowEngine } from '../../engine/engine';
 import type { CommandEvent } from '../../engine/workflow-definition';
 import { ForbiddenError, NotFoundError, RuleViolationError, ValidationError } from '../../errors';
 import type { Database } from '../../persistence/data-source';
-import { HardProblem, HardProblemOperation, HardProblemReport, HardProblemResolution, Operation, Squad, type User, WorkflowDeadline, type WorkflowHistory } from '../../persistence/entities';
-import { type ProblemListQuery, listProblems, problemIdsOfPlan, recentProblemsOfCategory, unlinkOperation, versionsOf } from './problems.queries';
+import {
+  HardProblem,
+  HardProblemOperation,
+  HardProblemReport,
+  HardProblemResolution,
+  Operation,
+  Squad,
+  type User,
+  WorkflowDeadline,
+  type WorkflowHistory,
+} from '../../persistence/entities';
+import {
+  type ProblemListQuery,
+  listProblems,
+  problemIdsOfPlan,
+  recentProblemsOfCategory,
+  unlinkOperation,
+  versionsOf,
+} from './problems.queries';
 import { decodeCursor, encodeCursor } from '../../persistence/cursor';
 import type { OrgService, Principal } from '../org/org.service';
 import type { DuplicateQuery, ProblemEventInput, ProblemFilters, ProblemReportInput } from './hard-problem.inputs';
@@ -72,7 +89,11 @@ export class HardProblemService {
    * duplicates (same kind, same place, recent): the caller may merge it into
    * one, or — for a resolved one — report a rebound instead.
    */
-  async report(actor: Principal, input: ProblemReportInput, opts: { fromNoticeId?: number; tx?: EntityManager } = {}): Promise<{ id: number; duplicates: HardProblem[] }> {
+  async report(
+    actor: Principal,
+    input: ProblemReportInput,
+    opts: { fromNoticeId?: number; tx?: EntityManager } = {},
+  ): Promise<{ id: number; duplicates: HardProblem[] }> {
     const run = async (m: EntityManager) => {
       const permit = mayReportProblem(actor, input.source);
       if (!permit.ok) throw new ForbiddenError('The hotline feed reports 12319 hotline complaints only', permit.reason);
@@ -85,24 +106,38 @@ export class HardProblemService {
         description: input.description.trim(),
         location: input.location.trim(),
         squadIds: input.squads.map((c) => squads.get(c)!.id),
-        evidence: (input.evidence ?? []).map((e) => ({ description: e.description.trim(), ref: e.ref?.trim() || null })).filter((e) => e.description),
+        evidence: (input.evidence ?? [])
+          .map((e) => ({ description: e.description.trim(), ref: e.ref?.trim() || null }))
+          .filter((e) => e.description),
         hotlineRef: input.hotlineRef?.trim() || null,
         complainant: input.complainant?.trim() || null,
       };
-      const problems = reportProblems(report, active.map((s) => s.id));
+      const problems = reportProblems(
+        report,
+        active.map((s) => s.id),
+      );
       if (problems.length) throw new RuleViolationError('The report is not valid', problems);
       const created = await this.engine.create(
         this.workflow,
         actor,
         permit.role,
-        { report, reportedBy: actor.userId, reportedAt: this.clock.now().toISOString(), fromNoticeId: opts.fromNoticeId ?? null },
+        {
+          report,
+          reportedBy: actor.userId,
+          reportedAt: this.clock.now().toISOString(),
+          fromNoticeId: opts.fromNoticeId ?? null,
+        },
         m,
       );
       return created.id;
     };
     const id = opts.tx ? await run(opts.tx) : await this.db.transaction(run);
     // Inside a caller's transaction (a border notice becoming a problem) nobody is there to choose among duplicates.
-    const duplicates = opts.tx ? [] : (await this.duplicates(actor, { category: input.category, location: input.location })).filter((p) => p.id !== id);
+    const duplicates = opts.tx
+      ? []
+      : (await this.duplicates(actor, { category: input.category, location: input.location })).filter(
+          (p) => p.id !== id,
+        );
     return { id, duplicates };
   }
 
@@ -117,37 +152,62 @@ export class HardProblemService {
     const since = new Date(this.clock.now().getTime() - this.config.problems.duplicateWindowDays * 86_400_000);
     const m = this.db.manager;
     const candidates = await recentProblemsOfCategory(m, actor.brigadeId, query.category, since);
-    const found = candidates.filter((p) => p.locationKey === key || p.locationKey.includes(key) || key.includes(p.locationKey)).slice(0, 10);
+    const found = candidates
+      .filter((p) => p.locationKey === key || p.locationKey.includes(key) || key.includes(p.locationKey))
+      .slice(0, 10);
     // Each with its version: a REBOUND on it is sent against what was seen (the hotline feed reads nothing more of a problem it did not report).
-    const versions = await versionsOf(m, found.map((p) => p.id));
+    const versions = await versionsOf(
+      m,
+      found.map((p) => p.id),
+    );
     return found.map((p) => Object.assign(p, { version: versions.get(p.id) ?? 1 }));
   }
 
   /** Sends one event; MERGE names the survivor by id (`into`). */
-  async send(actor: Principal, id: number, input: ProblemEventInput, opts: { tx?: EntityManager } = {}): Promise<{ state: string; version: number }> {
+  async send(
+    actor: Principal,
+    id: number,
+    input: ProblemEventInput,
+    opts: { tx?: EntityManager } = {},
+  ): Promise<{ state: string; version: number }> {
     const { expectedVersion, ...rest } = input;
     // MERGE and RESOLVE are checked against other records first: who may send them is asked before (issue 11, finding 8).
-    if (rest.type === 'MERGE' || rest.type === 'RESOLVE') await this.engine.loadAuthorized(opts.tx ?? this.db.manager, this.workflow, id, actor, rest.type);
+    if (rest.type === 'MERGE' || rest.type === 'RESOLVE')
+      await this.engine.loadAuthorized(opts.tx ?? this.db.manager, this.workflow, id, actor, rest.type);
     let command: CommandEvent;
     switch (rest.type) {
       case 'MERGE':
-        if (rest.into === id) throw new RuleViolationError('A problem cannot be merged into itself', [{ code: 'merge_into_itself', field: 'into', rule: '§3.4' }]);
+        if (rest.into === id)
+          throw new RuleViolationError('A problem cannot be merged into itself', [
+            { code: 'merge_into_itself', field: 'into', rule: '§3.4' },
+          ]);
         command = { type: 'MERGE', intoId: rest.into, ...(rest.note ? { note: rest.note } : {}) };
         break;
       case 'RESOLVE': {
         if (rest.operation !== undefined && rest.operation !== null) {
-          const op = await (opts.tx ?? this.db.manager).findOneBy(Operation, { id: rest.operation, brigadeId: actor.brigadeId });
-          if (!op) throw new ValidationError(`No operation ${rest.operation}`, { operation: `unknown_operation:${rest.operation}` });
+          const op = await (opts.tx ?? this.db.manager).findOneBy(Operation, {
+            id: rest.operation,
+            brigadeId: actor.brigadeId,
+          });
+          if (!op)
+            throw new ValidationError(`No operation ${rest.operation}`, {
+              operation: `unknown_operation:${rest.operation}`,
+            });
           // §3.4: resolved by an operation that was carried out, not by a plan on paper or a cancelled one.
           if (!CARRIED_OUT.includes(op.state)) {
-            throw new RuleViolationError(`Operation ${op.id} was not carried out (${op.state})`, [{ code: 'operation_not_carried_out', field: 'operation', rule: '§3.4', params: { state: op.state } }]);
+            throw new RuleViolationError(`Operation ${op.id} was not carried out (${op.state})`, [
+              { code: 'operation_not_carried_out', field: 'operation', rule: '§3.4', params: { state: op.state } },
+            ]);
           }
         }
         command = { type: 'RESOLVE', note: rest.note, operationId: rest.operation ?? null };
         break;
       }
       case 'RECORD_CALLBACK':
-        command = { ...rest, calledAt: rest.calledAt ? new Date(rest.calledAt).toISOString() : this.clock.now().toISOString() };
+        command = {
+          ...rest,
+          calledAt: rest.calledAt ? new Date(rest.calledAt).toISOString() : this.clock.now().toISOString(),
+        };
         break;
       default:
         command = { ...rest };
@@ -170,16 +230,22 @@ export class HardProblemService {
       m.findOne(WorkflowDeadline, { where: { instanceId: id, closedAt: IsNull() }, order: { dueAt: 'ASC' } }),
     ]);
     // The hotline feed reads only what it reported (problem.policy.ts); to it, anything else does not exist.
-    if (!mayReadProblem(actor, { reporterIds: reporterIdsOf(ctx.reportedBy, reports) })) throw new NotFoundError(`No hard_problem ${id}`);
+    if (!mayReadProblem(actor, { reporterIds: reporterIdsOf(ctx.reportedBy, reports) }))
+      throw new NotFoundError(`No hard_problem ${id}`);
     const opIds = [...new Set([...links.map((l) => l.operationId), ...resolutions.map((r) => r.operationId)])];
     const ops = opIds.length ? await m.find(Operation, { where: { id: In(opIds) }, order: { id: 'ASC' } }) : [];
     const opById = new Map(ops.map((o) => [o.id, o]));
-    const userIds = [ctx.reportedBy, ctx.acceptedBy, ...ctx.resolutions.map((r) => r.by), ...ctx.callbacks.map((c) => c.recordedBy), ...reports.map((r) => r.byUserId)].filter(
-      (x): x is number => x !== null,
-    );
+    const userIds = [
+      ctx.reportedBy,
+      ctx.acceptedBy,
+      ...ctx.resolutions.map((r) => r.by),
+      ...ctx.callbacks.map((c) => c.recordedBy),
+      ...reports.map((r) => r.byUserId),
+    ].filter((x): x is number => x !== null);
     const users = await this.org.usersByIds([...new Set(userIds)], m);
     // R12: a rebound is found in holding by the squads at the border and by the host squads holding an operation of it now.
-    const permitFacts = loaded.state === 'resolved' ? { holdingSquadIds: await holdingSquadsOf(m, actor.brigadeId, id) } : undefined;
+    const permitFacts =
+      loaded.state === 'resolved' ? { holdingSquadIds: await holdingSquadsOf(m, actor.brigadeId, id) } : undefined;
     return {
       problem,
       state: loaded.state,
@@ -209,14 +275,17 @@ export class HardProblemService {
     const loaded = await this.engine.load(m, this.workflow, id, actor);
     const ctx = loaded.context;
     const reports = await m.find(HardProblemReport, { select: { byUserId: true }, where: { problemId: id } });
-    if (!mayReadProblem(actor, { reporterIds: reporterIdsOf(ctx.reportedBy, reports) })) throw new NotFoundError(`No hard_problem ${id}`);
+    if (!mayReadProblem(actor, { reporterIds: reporterIdsOf(ctx.reportedBy, reports) }))
+      throw new NotFoundError(`No hard_problem ${id}`);
     const rows = await this.engine.history(m, id);
     return rows.map((h) => {
       const payload = h.payload as Record<string, unknown> | null;
       const report = payload?.report as ProblemReport | undefined;
       if (h.event !== 'CREATE' || !report) return h;
       const seen = reportAsSeenBy(actor, report, ctx.reportedBy);
-      return seen === report ? h : Object.assign(Object.create(Object.getPrototypeOf(h)), h, { payload: { ...payload, report: seen } });
+      return seen === report
+        ? h
+        : Object.assign(Object.create(Object.getPrototypeOf(h)), h, { payload: { ...payload, report: seen } });
     });
   }
 
@@ -226,17 +295,29 @@ export class HardProblemService {
     const limit = Math.min(Math.max(filters.limit ?? 50, 1), 200);
     const squads = await m.find(Squad, { where: { brigadeId: actor.brigadeId } });
     // The hotline feed lists only what it reported (problem.policy.ts): its own problems, and those it told of a rebound on or that gained its report by a merge.
-    const query: ProblemListQuery = { brigadeId: actor.brigadeId, reporterId: problemListReporter(actor), states: filters.state, source: filters.source, category: filters.category, take: limit + 1 };
+    const query: ProblemListQuery = {
+      brigadeId: actor.brigadeId,
+      reporterId: problemListReporter(actor),
+      states: filters.state,
+      source: filters.source,
+      category: filters.category,
+      take: limit + 1,
+    };
     if (filters.squad) {
       const squad = squads.find((s) => s.code === filters.squad);
-      if (!squad) throw new ValidationError(`Unknown squad code: ${filters.squad}`, { squad: `unknown_code:${filters.squad}` });
+      if (!squad)
+        throw new ValidationError(`Unknown squad code: ${filters.squad}`, { squad: `unknown_code:${filters.squad}` });
       query.squadId = squad.id;
     }
     if (filters.q) query.text = filters.q.replace(/[%_]/g, '');
     if (filters.cursor) query.beforeId = decodeCursor(filters.cursor);
     const rows = await listProblems(m, query);
     const items = rows.slice(0, limit);
-    return { items, nextCursor: rows.length > limit ? encodeCursor(items[items.length - 1].id) : null, squadById: new Map(squads.map((s) => [s.id, s])) };
+    return {
+      items,
+      nextCursor: rows.length > limit ? encodeCursor(items[items.length - 1].id) : null,
+      squadById: new Map(squads.map((s) => [s.id, s])),
+    };
   }
 
   /**
@@ -246,12 +327,24 @@ export class HardProblemService {
   async ofOperation(
     actor: Principal,
     operationId: number,
-  ): Promise<Array<{ problem: HardProblem; version: number; allowedEvents: string[]; targeted: boolean; resolvedHere: boolean; mayResolveHere: boolean }>> {
+  ): Promise<
+    Array<{
+      problem: HardProblem;
+      version: number;
+      allowedEvents: string[];
+      targeted: boolean;
+      resolvedHere: boolean;
+      mayResolveHere: boolean;
+    }>
+  > {
     const m = this.db.manager;
     const [links, resolutions, operation] = await Promise.all([
       m.find(HardProblemOperation, { where: { operationId, brigadeId: actor.brigadeId } }),
       m.find(HardProblemResolution, { where: { operationId, brigadeId: actor.brigadeId } }),
-      m.findOne(Operation, { select: { id: true, state: true }, where: { id: operationId, brigadeId: actor.brigadeId } }),
+      m.findOne(Operation, {
+        select: { id: true, state: true },
+        where: { id: operationId, brigadeId: actor.brigadeId },
+      }),
     ]);
     // §3.4: an operation resolves a problem once it was carried out (`send` refuses it before).
     const carriedOut = operation !== null && CARRIED_OUT.includes(operation.state);
@@ -276,16 +369,25 @@ export class HardProblemService {
 
   /** The problem ids an operation's plan names now (its targets; not those it resolved without naming them). */
   async idsOfOperation(brigadeId: number, operationId: number): Promise<number[]> {
-    const links = await this.db.manager.find(HardProblemOperation, { select: { problemId: true }, where: { operationId, brigadeId } });
+    const links = await this.db.manager.find(HardProblemOperation, {
+      select: { problemId: true },
+      where: { operationId, brigadeId },
+    });
     return links.map((l) => l.problemId).sort((a, b) => a - b);
   }
 
   /** Problems a plan may target (reported or open), for the plan form. */
   async targetable(actor: Principal, alsoIds: readonly number[] = []): Promise<HardProblem[]> {
-    const open = await this.db.manager.find(HardProblem, { where: { brigadeId: actor.brigadeId, state: In(TARGETABLE) }, order: { id: 'DESC' }, take: 200 });
+    const open = await this.db.manager.find(HardProblem, {
+      where: { brigadeId: actor.brigadeId, state: In(TARGETABLE) },
+      order: { id: 'DESC' },
+      take: 200,
+    });
     // Those a plan names already stay on offer whatever their state now (resolved since), so saving the draft keeps them.
     const missing = alsoIds.filter((id) => Number.isSafeInteger(id) && !open.some((x) => x.id === id));
-    const named = missing.length ? await this.db.manager.find(HardProblem, { where: { brigadeId: actor.brigadeId, id: In(missing) } }) : [];
+    const named = missing.length
+      ? await this.db.manager.find(HardProblem, { where: { brigadeId: actor.brigadeId, id: In(missing) } })
+      : [];
     return [...open, ...named];
   }
 }
@@ -295,25 +397,44 @@ export class HardProblemService {
  * and not yet resolved (reported or open). Unknown ids are a 400 naming the
  * field; a resolved or merged one is refused by the rule (422).
  */
-export async function checkPlanProblems(m: EntityManager, brigadeId: number, ids: readonly number[], operationId?: number): Promise<void> {
+export async function checkPlanProblems(
+  m: EntityManager,
+  brigadeId: number,
+  ids: readonly number[],
+  operationId?: number,
+): Promise<void> {
   const unique = [...new Set(ids)];
   if (!unique.length) return;
   const found = await m.find(HardProblem, { select: { id: true, state: true }, where: { brigadeId, id: In(unique) } });
   const unknown = unique.filter((id) => !found.some((p) => p.id === id));
-  if (unknown.length) throw new ValidationError(`Unknown hard problem(s): ${unknown.join(', ')}`, { problems: `unknown_problem:${unknown.join(',')}` });
+  if (unknown.length)
+    throw new ValidationError(`Unknown hard problem(s): ${unknown.join(', ')}`, {
+      problems: `unknown_problem:${unknown.join(',')}`,
+    });
   // A plan keeps a target it named before, even if that problem was resolved since (an edit of the draft does not lose it).
   const named = operationId === undefined ? [] : await problemIdsOfPlan(m, operationId);
   const closed = found.filter((p) => !TARGETABLE.includes(p.state) && !named.includes(p.id));
   if (closed.length) {
     throw new RuleViolationError(
       `Hard problem(s) ${closed.map((p) => `#${p.id} (${p.state})`).join(', ')} are not open`,
-      closed.map((p) => ({ code: 'problem_not_open', field: 'problems', rule: '§3.4', params: { id: p.id, state: p.state } })),
+      closed.map((p) => ({
+        code: 'problem_not_open',
+        field: 'problems',
+        rule: '§3.4',
+        params: { id: p.id, state: p.state },
+      })),
     );
   }
 }
 
 /** The plan names exactly these problems now (an edit of the draft replaces the list; resolutions are not the plan's and stay). */
-export async function setPlanProblems(m: EntityManager, brigadeId: number, operationId: number, ids: readonly number[], at: Date): Promise<void> {
+export async function setPlanProblems(
+  m: EntityManager,
+  brigadeId: number,
+  operationId: number,
+  ids: readonly number[],
+  at: Date,
+): Promise<void> {
   const unique = [...new Set(ids)];
   for (const problemId of await problemIdsOfPlan(m, operationId)) {
     if (!unique.includes(problemId)) await unlinkOperation(m, operationId, problemId);
@@ -322,6 +443,9 @@ export async function setPlanProblems(m: EntityManager, brigadeId: number, opera
 }
 
 /** Who reported a problem: its first report's author and everyone whose report (a rebound, a merged duplicate's) it gathered. */
-function reporterIdsOf(reportedBy: number | null, reports: ReadonlyArray<Pick<HardProblemReport, 'byUserId'>>): number[] {
+function reporterIdsOf(
+  reportedBy: number | null,
+  reports: ReadonlyArray<Pick<HardProblemReport, 'byUserId'>>,
+): number[] {
   return [reportedBy, ...reports.map((r) => r.byUserId)].filter((x): x is number => x !== null);
 }

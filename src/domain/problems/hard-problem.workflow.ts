@@ -14,14 +14,25 @@ import {
   mayHardProblem,
 } from '../../../workflows/hard-problem';
 import type { CommandEvent, StepRecord, WorkflowDefinition } from '../../engine/workflow-definition';
-import { closeDeadline, holdingHostSquads, insertProblemReport, insertResolution, linkOperation, mergeProblemRows, problemStateForUpdate } from './problems.queries';
+import {
+  closeDeadline,
+  holdingHostSquads,
+  insertProblemReport,
+  insertResolution,
+  linkOperation,
+  mergeProblemRows,
+  problemStateForUpdate,
+} from './problems.queries';
 import { insertRow, updateRow } from '../../persistence/rows';
 
 export type HardProblemWorkflow = WorkflowDefinition<HardProblemContext, HardProblemInput>;
 
 /** A place as duplicates are matched on it: lower case, without spaces, punctuation or symbols (“外滩 中山东一路”= “外滩·中山东一路”). */
 export function locationKey(location: string): string {
-  return location.toLowerCase().replace(/[\p{P}\p{Z}\p{S}\s]+/gu, '').slice(0, 300);
+  return location
+    .toLowerCase()
+    .replace(/[\p{P}\p{Z}\p{S}\s]+/gu, '')
+    .slice(0, 300);
 }
 
 /**
@@ -33,8 +44,14 @@ export function holdingSquadsOf(m: EntityManager, brigadeId: number, problemId: 
 }
 
 /** The facts a problem's rules read: the survivor MERGE names; for REBOUND, the squads holding an operation of it. */
-export async function hardProblemFacts(m: EntityManager, brigadeId: number, command: CommandEvent, id: number): Promise<HardProblemFacts> {
-  if (command.type === 'REBOUND') return { mergeTarget: null, holdingSquadIds: await holdingSquadsOf(m, brigadeId, id) };
+export async function hardProblemFacts(
+  m: EntityManager,
+  brigadeId: number,
+  command: CommandEvent,
+  id: number,
+): Promise<HardProblemFacts> {
+  if (command.type === 'REBOUND')
+    return { mergeTarget: null, holdingSquadIds: await holdingSquadsOf(m, brigadeId, id) };
   if (command.type !== 'MERGE') return { mergeTarget: null };
   const intoId = Number(command.intoId);
   // The survivor is held until this step commits: two problems merged into each other at once cannot both go.
@@ -49,9 +66,17 @@ export function hardProblemWorkflow(config: Readonly<Config>): HardProblemWorkfl
     machine: hardProblemMachine,
     version: HARD_PROBLEM_MACHINE_VERSION,
     migrations: HARD_PROBLEM_SNAPSHOT_MIGRATIONS,
-    may: (type, actor, context, state, facts) => mayHardProblem(type as HardProblemEventType, actor, context, state as HardProblemState, facts as HardProblemFacts | undefined),
+    may: (type, actor, context, state, facts) =>
+      mayHardProblem(
+        type as HardProblemEventType,
+        actor,
+        context,
+        state as HardProblemState,
+        facts as HardProblemFacts | undefined,
+      ),
     // R12: who may report a rebound found in holding depends on which squads hold an operation of the problem now.
-    permitFacts: async (m, actor, _context, command, id) => (command.type === 'REBOUND' ? { holdingSquadIds: await holdingSquadsOf(m, actor.brigadeId, id) } : undefined),
+    permitFacts: async (m, actor, _context, command, id) =>
+      command.type === 'REBOUND' ? { holdingSquadIds: await holdingSquadsOf(m, actor.brigadeId, id) } : undefined,
     problems: (context, event) => hardProblemEventProblems(context, event as HardProblemEvent),
     facts: (m, actor, _context, command, id) => hardProblemFacts(m, actor.brigadeId, command, id),
     project: projectHardProblem,
@@ -59,14 +84,29 @@ export function hardProblemWorkflow(config: Readonly<Config>): HardProblemWorkfl
     deadlines: (context, state, enteredAt) => {
       const after = (hours: number) => new Date(enteredAt.getTime() + hours * 3_600_000);
       if (state === 'reported') return [{ kind: 'accept', dueAt: after(config.problems.acceptHours) }];
-      if (state === 'resolved' && context.report.source === 'hotline_12319') return [{ kind: 'callback', dueAt: after(config.problems.callbackHours) }];
+      if (state === 'resolved' && context.report.source === 'hotline_12319')
+        return [{ kind: 'callback', dueAt: after(config.problems.callbackHours) }];
       return [];
     },
   };
 }
 
-async function addReport(m: EntityManager, step: StepRecord<HardProblemContext>, kind: string, source: string | null, description: string): Promise<void> {
-  await insertProblemReport(m, { brigadeId: step.brigadeId, problemId: step.instanceId, kind, source, description: description.slice(0, 5000), byUserId: step.actor.userId, at: step.at });
+async function addReport(
+  m: EntityManager,
+  step: StepRecord<HardProblemContext>,
+  kind: string,
+  source: string | null,
+  description: string,
+): Promise<void> {
+  await insertProblemReport(m, {
+    brigadeId: step.brigadeId,
+    problemId: step.instanceId,
+    kind,
+    source,
+    description: description.slice(0, 5000),
+    byUserId: step.actor.userId,
+    at: step.at,
+  });
 }
 
 export { linkOperation };
@@ -120,6 +160,12 @@ async function projectHardProblem(m: EntityManager, step: StepRecord<HardProblem
     await closeDeadline(m, step.instanceId, 'callback', step.at);
   } else if (event.type === 'RESOLVE' && typeof lastResolution?.operationId === 'number') {
     // "Resolved by" is its own link: the plan's targets are the plan's (an edit of it never takes this away).
-    await insertResolution(m, { problemId: step.instanceId, seq: step.seq, operationId: lastResolution.operationId, brigadeId: step.brigadeId, at: step.at });
+    await insertResolution(m, {
+      problemId: step.instanceId,
+      seq: step.seq,
+      operationId: lastResolution.operationId,
+      brigadeId: step.brigadeId,
+      at: step.at,
+    });
   }
 }

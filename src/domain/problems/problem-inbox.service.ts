@@ -24,15 +24,30 @@ export class ProblemInboxService {
     const duty = p.roles.includes('duty_officer');
     const problems = (state: string, awaitingCallback = false) => {
       if (!leader && !duty) return Promise.resolve([] as HardProblem[]);
-      return problemsInState(m, { brigadeId: p.brigadeId, state, awaitingCallback, atBorderOf: duty ? undefined : p.squadId!, take: SHOWN });
+      return problemsInState(m, {
+        brigadeId: p.brigadeId,
+        state,
+        awaitingCallback,
+        atBorderOf: duty ? undefined : p.squadId!,
+        take: SHOWN,
+      });
     };
     const notices = async () => {
       if (!leader) return [];
       const own = await m.findOneBy(Squad, { id: p.squadId! });
       // R8: the notices told to the leader's group, and those of senders without a group (a mobile squad) at the border of the leader's own squad.
-      return noticesWaiting(m, { brigadeId: p.brigadeId, groupId: own?.groupId ?? null, squadId: p.squadId!, take: SHOWN });
+      return noticesWaiting(m, {
+        brigadeId: p.brigadeId,
+        groupId: own?.groupId ?? null,
+        squadId: p.squadId!,
+        take: SHOWN,
+      });
     };
-    const [toAccept, waiting, callbacks] = await Promise.all([problems('reported'), notices(), problems('resolved', true)]);
+    const [toAccept, waiting, callbacks] = await Promise.all([
+      problems('reported'),
+      notices(),
+      problems('resolved', true),
+    ]);
     return { toAccept, notices: waiting, callbacks };
   }
 

@@ -39,7 +39,10 @@ export function problemListReporter(p: Principal): number | null {
  * inspectors, legal, administrators — sees them masked (`王**`,
  * `12319-*********0042`).
  */
-export function maySeeComplainant(p: Principal, problem: { squadIds: readonly number[]; reportedBy: number | null }): boolean {
+export function maySeeComplainant(
+  p: Principal,
+  problem: { squadIds: readonly number[]; reportedBy: number | null },
+): boolean {
   if (p.kind !== 'user') return false;
   if (MANAGER_ROLES.some((r) => p.roles.includes(r))) return true;
   if (problem.reportedBy !== null && problem.reportedBy === p.userId) return true;
@@ -47,7 +50,15 @@ export function maySeeComplainant(p: Principal, problem: { squadIds: readonly nu
 }
 
 /** A report as `p` may see it: a copy, the complainant and the hotline reference masked unless they may see them. */
-export function reportAsSeenBy<T extends Pick<ProblemReport, 'complainant' | 'hotlineRef' | 'squadIds'>>(p: Principal, report: T, reportedBy: number | null): T {
+export function reportAsSeenBy<T extends Pick<ProblemReport, 'complainant' | 'hotlineRef' | 'squadIds'>>(
+  p: Principal,
+  report: T,
+  reportedBy: number | null,
+): T {
   if (maySeeComplainant(p, { squadIds: report.squadIds, reportedBy })) return report;
-  return { ...report, complainant: masked(report.complainant, maskPerson), hotlineRef: masked(report.hotlineRef, maskHotlineRef) };
+  return {
+    ...report,
+    complainant: masked(report.complainant, maskPerson),
+    hotlineRef: masked(report.hotlineRef, maskHotlineRef),
+  };
 }

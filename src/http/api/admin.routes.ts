@@ -41,7 +41,10 @@ export function adminApi(admin: AdminService): Router {
   r.post('/users', adminOnly, async (req, res) => {
     const input = parseInput(createUserSchema, req.body);
     const user = await admin.createUser(signedIn(req), input);
-    res.status(201).location(`/api/v1/users/${encodeURIComponent(user.username)}`).json(presentUser(user));
+    res
+      .status(201)
+      .location(`/api/v1/users/${encodeURIComponent(user.username)}`)
+      .json(presentUser(user));
   });
 
   r.get('/users/:username', adminOnly, async (req, res) => {

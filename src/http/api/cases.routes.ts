@@ -4,7 +4,13 @@ import type { NewCaseInput, NewTransferInput, TransferEventInput } from '../../d
 import type { CaseService } from '../../domain/cases/case.service';
 import { presentHistory } from '../presenters/operation.presenter';
 import { presentCase, presentCaseSummary, presentTransfer, presentTransferSummary } from '../presenters/case.presenter';
-import { createCaseSchema, createTransferSchema, listCasesQuery, listTransfersQuery, transferEventSchema } from '../schemas/case.schema';
+import {
+  createCaseSchema,
+  createTransferSchema,
+  listCasesQuery,
+  listTransfersQuery,
+  transferEventSchema,
+} from '../schemas/case.schema';
 import { parseInput } from '../validate';
 import { idParam } from './params';
 import { signedIn } from '../signed-in';
@@ -16,13 +22,19 @@ export function casesApi(cases: CaseService, clock: Clock): Router {
   r.post('/', async (req, res) => {
     const p = signedIn(req);
     const id = await cases.registerCase(p, parseInput(createCaseSchema, req.body) as NewCaseInput);
-    res.status(201).location(`/api/v1/cases/${id}`).json(presentCase(await cases.getCase(p, id), clock.now(), p.timeZone));
+    res
+      .status(201)
+      .location(`/api/v1/cases/${id}`)
+      .json(presentCase(await cases.getCase(p, id), clock.now(), p.timeZone));
   });
 
   r.get('/', async (req, res) => {
     const p = signedIn(req);
     const page = await cases.listCases(p, parseInput(listCasesQuery, req.query));
-    res.json({ items: page.items.map((c) => presentCaseSummary(c, page.squadById, page.transferById.get(c.id), p.timeZone)), nextCursor: page.nextCursor });
+    res.json({
+      items: page.items.map((c) => presentCaseSummary(c, page.squadById, page.transferById.get(c.id), p.timeZone)),
+      nextCursor: page.nextCursor,
+    });
   });
 
   r.get('/:id', async (req, res) => {
@@ -40,13 +52,21 @@ export function transfersApi(cases: CaseService): Router {
   r.post('/', async (req, res) => {
     const p = signedIn(req);
     const id = await cases.propose(p, parseInput(createTransferSchema, req.body) as NewTransferInput);
-    res.status(201).location(`/api/v1/transfers/${id}`).json(presentTransfer(await cases.get(p, id), p.timeZone));
+    res
+      .status(201)
+      .location(`/api/v1/transfers/${id}`)
+      .json(presentTransfer(await cases.get(p, id), p.timeZone));
   });
 
   r.get('/', async (req, res) => {
     const p = signedIn(req);
     const page = await cases.list(p, parseInput(listTransfersQuery, req.query));
-    res.json({ items: page.items.map((t) => presentTransferSummary(t, page.caseById.get(t.caseId), page.squadById, page.now, p.timeZone)), nextCursor: page.nextCursor });
+    res.json({
+      items: page.items.map((t) =>
+        presentTransferSummary(t, page.caseById.get(t.caseId), page.squadById, page.now, p.timeZone),
+      ),
+      nextCursor: page.nextCursor,
+    });
   });
 
   r.get('/:id', async (req, res) => {

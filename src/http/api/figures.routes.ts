@@ -32,7 +32,11 @@ export function figuresApi(services: Services): Router {
     const q = parseInput(figuresQuery, req.query, { collapseIndexes: true });
     const view = await services.figures.view(p, q);
     if (q.format === 'csv' || q.format === 'xlsx') return sendFiguresExport(res, view, req.locale, q.format);
-    const keep = new URLSearchParams(Object.entries({ period: q.period, from: q.from, to: q.to, group: q.group, squad: q.squad }).filter(([, v]) => v) as Array<[string, string]>);
+    const keep = new URLSearchParams(
+      Object.entries({ period: q.period, from: q.from, to: q.to, group: q.group, squad: q.squad }).filter(
+        ([, v]) => v,
+      ) as Array<[string, string]>,
+    );
     res.json(presentFigures(view, req.locale, p.timeZone, (id) => `/api/v1/figures/${id}/records?${keep}`));
   });
 

@@ -24,7 +24,10 @@ export function goodsApi(services: Services): Router {
   r.get('/goods', async (req, res) => {
     const p = signedIn(req);
     const page = await goods.list(p, parseInput(listGoodsQuery, req.query));
-    res.json({ items: page.items.map((i) => presentGoodsRow(i, page.squadById, p.timeZone, goods.lightOf(i))), nextCursor: page.nextCursor });
+    res.json({
+      items: page.items.map((i) => presentGoodsRow(i, page.squadById, p.timeZone, goods.lightOf(i))),
+      nextCursor: page.nextCursor,
+    });
   });
 
   r.get('/goods/:id', async (req, res) => {

@@ -26,7 +26,12 @@ export function incidentsApi(incidents: IncidentService): Router {
     res.json({
       items: page.items.map(({ incident: i, operation: o, reporter }) => ({
         id: i.id,
-        operation: { id: o.id, title: o.title, state: o.state, group: o.groupId !== null ? (page.groups.get(o.groupId)?.code ?? null) : null },
+        operation: {
+          id: o.id,
+          title: o.title,
+          state: o.state,
+          group: o.groupId !== null ? (page.groups.get(o.groupId)?.code ?? null) : null,
+        },
         incidentType: i.type,
         severity: i.severity,
         occurredAt: isoInZone(i.occurredAt, p.timeZone),

@@ -13,7 +13,11 @@ export function notificationsApi(notifications: NotificationService): Router {
   r.get('/', async (req, res) => {
     const q = parseInput(listNotificationsQuery, req.query);
     const p = signedIn(req);
-    const page = await notifications.list(p, { unread: q.unread === '1' || q.unread === 'true', cursor: q.cursor, limit: q.limit });
+    const page = await notifications.list(p, {
+      unread: q.unread === '1' || q.unread === 'true',
+      cursor: q.cursor,
+      limit: q.limit,
+    });
     res.json(presentNotificationPage(page, req.locale, p.timeZone));
   });
 

@@ -19,7 +19,10 @@ export function operationsApi(operations: OperationService, clock: Clock): Route
     const input = parseInput(createOperationSchema, req.body);
     const id = await operations.create(signedIn(req), input);
     const record = await operations.get(signedIn(req), id);
-    res.status(201).location(`/api/v1/operations/${id}`).json(presentOperation(record, signedIn(req).timeZone, clock.now()));
+    res
+      .status(201)
+      .location(`/api/v1/operations/${id}`)
+      .json(presentOperation(record, signedIn(req).timeZone, clock.now()));
   });
 
   r.get('/', async (req, res) => {
@@ -50,7 +53,11 @@ export function operationsApi(operations: OperationService, clock: Clock): Route
   r.get('/:id/history', async (req, res) => {
     const { rows, verdict } = await operations.historyWithCheck(signedIn(req), idParam(req.params.id));
     // Whether the hash chain verifies: every step's hash over the previous one's and its own content.
-    res.json({ ...presentHistory(rows, signedIn(req).timeZone), verified: verdict.ok, firstBadSeq: verdict.firstBadSeq });
+    res.json({
+      ...presentHistory(rows, signedIn(req).timeZone),
+      verified: verdict.ok,
+      firstBadSeq: verdict.firstBadSeq,
+    });
   });
 
   return r;

@@ -46,15 +46,32 @@ export function oversightApi(services: Services): Router {
         group: row.group.code,
         met: row.met,
         judged: row.judged,
-        months: row.cells.map((c) => ({ month: c.month, qualifying: c.qualifying, notCounting: c.notCounting, status: c.status, flags: c.flags })),
+        months: row.cells.map((c) => ({
+          month: c.month,
+          qualifying: c.qualifying,
+          notCounting: c.notCounting,
+          status: c.status,
+          flags: c.flags,
+        })),
       })),
     });
   });
 
   r.get('/compliance/:group/:month', async (req, res) => {
     const p = signedIn(req);
-    const { group, month, minimum, since, standing, result, flags } = await services.compliance.groupMonth(p, String(req.params.group), String(req.params.month));
-    const op = (o: { id: number; title: string; kind: string; state: string; actualStart: Date | null; actualHours: number | null }) => ({
+    const { group, month, minimum, since, standing, result, flags } = await services.compliance.groupMonth(
+      p,
+      String(req.params.group),
+      String(req.params.month),
+    );
+    const op = (o: {
+      id: number;
+      title: string;
+      kind: string;
+      state: string;
+      actualStart: Date | null;
+      actualHours: number | null;
+    }) => ({
       id: o.id,
       title: o.title,
       kind: o.kind,
@@ -84,8 +101,26 @@ export function oversightApi(services: Services): Router {
     const recent = await services.jobs.recentFor(p, 100);
     const at = (d: Date | null) => (d ? isoInZone(d, p.timeZone) : null);
     res.json({
-      items: services.jobs.brigadeJobs.map((j) => ({ name: j.name, rule: j.description, schedule: services.config.jobs.schedules[j.name] ?? null })),
-      runs: recent.map((r) => ({ id: r.id, job: r.job, period: r.period, via: r.via, instance: r.instance, attempt: r.attempt, status: r.status, found: r.found, did: r.did, startedAt: at(r.startedAt), finishedAt: at(r.finishedAt), error: r.error, summary: r.summary })),
+      items: services.jobs.brigadeJobs.map((j) => ({
+        name: j.name,
+        rule: j.description,
+        schedule: services.config.jobs.schedules[j.name] ?? null,
+      })),
+      runs: recent.map((r) => ({
+        id: r.id,
+        job: r.job,
+        period: r.period,
+        via: r.via,
+        instance: r.instance,
+        attempt: r.attempt,
+        status: r.status,
+        found: r.found,
+        did: r.did,
+        startedAt: at(r.startedAt),
+        finishedAt: at(r.finishedAt),
+        error: r.error,
+        summary: r.summary,
+      })),
     });
   });
 
@@ -95,7 +130,16 @@ export function oversightApi(services: Services): Router {
     const { period } = parseInput(runJobBody, req.body ?? {});
     const { id } = await services.jobs.run(String(req.params.name), { via: 'manual', period, by: p });
     const run = await services.jobs.runView(p, id);
-    res.json({ id: run.id, job: run.job, period: run.period, status: run.status, found: run.found, did: run.did, error: run.error, summary: run.summary });
+    res.json({
+      id: run.id,
+      job: run.job,
+      period: run.period,
+      status: run.status,
+      found: run.found,
+      did: run.did,
+      error: run.error,
+      summary: run.summary,
+    });
   });
 
   return r;

@@ -13,8 +13,19 @@ import {
   presentRotation,
 } from '../presenters/plans-meetings.presenter';
 import { presentHistory } from '../presenters/operation.presenter';
-import { createGroupPlanSchema, groupPlanEventSchema, groupPlanPatchSchema, listGroupPlansQuery } from '../schemas/group-plan.schema';
-import { createMeetingSchema, listMeetingsQuery, meetingEventSchema, meetingPatchSchema, rotationQuery } from '../schemas/meeting.schema';
+import {
+  createGroupPlanSchema,
+  groupPlanEventSchema,
+  groupPlanPatchSchema,
+  listGroupPlansQuery,
+} from '../schemas/group-plan.schema';
+import {
+  createMeetingSchema,
+  listMeetingsQuery,
+  meetingEventSchema,
+  meetingPatchSchema,
+  rotationQuery,
+} from '../schemas/meeting.schema';
 import { parseInput } from '../validate';
 import { idParam } from './params';
 import { signedIn } from '../signed-in';
@@ -28,7 +39,10 @@ export function groupPlansApi(plans: GroupPlanService): Router {
 
   r.post('/', async (req, res) => {
     const id = await plans.create(signedIn(req), parseInput(createGroupPlanSchema, req.body));
-    res.status(201).location(`/api/v1/group-plans/${id}`).json(presentGroupPlan(await plans.get(signedIn(req), id), signedIn(req).timeZone));
+    res
+      .status(201)
+      .location(`/api/v1/group-plans/${id}`)
+      .json(presentGroupPlan(await plans.get(signedIn(req), id), signedIn(req).timeZone));
   });
 
   r.get('/', async (req, res) => {
@@ -68,7 +82,10 @@ export function meetingsApi(meetings: MeetingService, org: OrgService): Router {
 
   r.post('/', async (req, res) => {
     const id = await meetings.create(signedIn(req), parseInput(createMeetingSchema, req.body));
-    res.status(201).location(`/api/v1/meetings/${id}`).json(presentMeeting(await meetings.get(signedIn(req), id), signedIn(req).timeZone));
+    res
+      .status(201)
+      .location(`/api/v1/meetings/${id}`)
+      .json(presentMeeting(await meetings.get(signedIn(req), id), signedIn(req).timeZone));
   });
 
   r.get('/', async (req, res) => {

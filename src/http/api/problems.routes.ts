@@ -5,13 +5,28 @@ import type { HardProblemService } from '../../domain/problems/hard-problem.serv
 import type { OrgService } from '../../domain/org/org.service';
 import type { Clock } from '../../clock';
 import { presentHistory } from '../presenters/operation.presenter';
-import { presentDuplicates, presentNotice, presentNoticePage, presentProblem, presentProblemList } from '../presenters/problem.presenter';
-import { duplicatesQuery, listNoticesQuery, listProblemsQuery, noticeEventSchema, problemEventSchema, reportProblemSchema, sendNoticeSchema } from '../schemas/problem.schema';
+import {
+  presentDuplicates,
+  presentNotice,
+  presentNoticePage,
+  presentProblem,
+  presentProblemList,
+} from '../presenters/problem.presenter';
+import {
+  duplicatesQuery,
+  listNoticesQuery,
+  listProblemsQuery,
+  noticeEventSchema,
+  problemEventSchema,
+  reportProblemSchema,
+  sendNoticeSchema,
+} from '../schemas/problem.schema';
 import { parseInput } from '../validate';
 import { idParam } from './params';
 import { signedIn } from '../signed-in';
 
-const squadMap = async (org: OrgService, brigadeId: number) => new Map((await org.squads(brigadeId)).map((s) => [s.id, s]));
+const squadMap = async (org: OrgService, brigadeId: number) =>
+  new Map((await org.squads(brigadeId)).map((s) => [s.id, s]));
 
 /** /api/v1/problems (§3.4, R7): validate → domain → present. */
 export function problemsApi(problems: HardProblemService, org: OrgService, clock: Clock): Router {
@@ -22,11 +37,22 @@ export function problemsApi(problems: HardProblemService, org: OrgService, clock
     const { id, duplicates } = await problems.report(p, parseInput(reportProblemSchema, req.body));
     const squads = await squadMap(org, p.brigadeId);
     // Likely duplicates come back with the new problem: MERGE it into one, or (a resolved one) send REBOUND there instead.
-    res.status(201).location(`/api/v1/problems/${id}`).json({ ...presentProblem(await problems.get(p, id), p.timeZone, clock.now()), likelyDuplicates: presentDuplicates(duplicates, squads, p.timeZone) });
+    res
+      .status(201)
+      .location(`/api/v1/problems/${id}`)
+      .json({
+        ...presentProblem(await problems.get(p, id), p.timeZone, clock.now()),
+        likelyDuplicates: presentDuplicates(duplicates, squads, p.timeZone),
+      });
   });
 
   r.get('/', async (req, res) => {
-    res.json(presentProblemList(await problems.list(signedIn(req), parseInput(listProblemsQuery, req.query)), signedIn(req).timeZone));
+    res.json(
+      presentProblemList(
+        await problems.list(signedIn(req), parseInput(listProblemsQuery, req.query)),
+        signedIn(req).timeZone,
+      ),
+    );
   });
 
   r.get('/duplicates', async (req, res) => {
@@ -36,7 +62,9 @@ export function problemsApi(problems: HardProblemService, org: OrgService, clock
   });
 
   r.get('/:id', async (req, res) => {
-    res.json(presentProblem(await problems.get(signedIn(req), idParam(req.params.id)), signedIn(req).timeZone, clock.now()));
+    res.json(
+      presentProblem(await problems.get(signedIn(req), idParam(req.params.id)), signedIn(req).timeZone, clock.now()),
+    );
   });
 
   r.post('/:id/events', async (req, res) => {
@@ -60,7 +88,10 @@ export function borderNoticesApi(notices: BorderNoticeService): Router {
   r.post('/', async (req, res) => {
     const p = signedIn(req);
     const id = await notices.send(p, parseInput(sendNoticeSchema, req.body));
-    res.status(201).location(`/api/v1/border-notices/${id}`).json(presentNotice(await notices.get(p, id), p.timeZone));
+    res
+      .status(201)
+      .location(`/api/v1/border-notices/${id}`)
+      .json(presentNotice(await notices.get(p, id), p.timeZone));
   });
 
   r.get('/', async (req, res) => {

@@ -32,7 +32,10 @@ const pathOf = (place: Place): string => {
  * key (null for an array's) and value; `visit` returns a problem code to stop
  * with, or nothing to go on.
  */
-function firstProblem(body: unknown, visit: (key: string | null, value: unknown) => string | undefined): { path: string; code: string } | null {
+function firstProblem(
+  body: unknown,
+  visit: (key: string | null, value: unknown) => string | undefined,
+): { path: string; code: string } | null {
   const stack: Array<{ place: Place | null; value: unknown }> = [{ place: null, value: body }];
   for (let top = stack.pop(); top; top = stack.pop()) {
     const { place, value } = top;
@@ -52,8 +55,13 @@ function firstProblem(body: unknown, visit: (key: string | null, value: unknown)
 /** API: a lone surrogate in any key or string of a JSON body is a 400 naming where it is. */
 export function jsonBodyGuard(req: Request, _res: Response, next: NextFunction): void {
   const body: unknown = req.body;
-  if (typeof body === 'string' && hasLoneSurrogate(body)) throw new ValidationError('Text with a lone surrogate', { _: 'unstorable_text' });
-  const found = firstProblem(body, (key, value) => ((key !== null && hasLoneSurrogate(key)) || (typeof value === 'string' && hasLoneSurrogate(value)) ? 'unstorable_text' : undefined));
+  if (typeof body === 'string' && hasLoneSurrogate(body))
+    throw new ValidationError('Text with a lone surrogate', { _: 'unstorable_text' });
+  const found = firstProblem(body, (key, value) =>
+    (key !== null && hasLoneSurrogate(key)) || (typeof value === 'string' && hasLoneSurrogate(value))
+      ? 'unstorable_text'
+      : undefined,
+  );
   if (found) throw new ValidationError(`Text with a lone surrogate at ${found.path}`, { [found.path]: found.code });
   next();
 }
@@ -67,6 +75,7 @@ export function formBodyGuard(req: Request, _res: Response, next: NextFunction):
     const proto = value !== null && typeof value === 'object' ? Object.getPrototypeOf(value) : undefined;
     return proto === Object.prototype || proto === null ? undefined : 'invalid_field_name';
   });
-  if (found) throw new ValidationError(`Form field ${found.path} refused`, { [found.path]: found.code }, 'invalid_form');
+  if (found)
+    throw new ValidationError(`Form field ${found.path} refused`, { [found.path]: found.code }, 'invalid_form');
   next();
 }

@@ -45,13 +45,16 @@ export function errorBody(err: AppError, locale: Locale, requestId: string): Err
   const body: ErrorBody = { error: { code: err.code, message: t(locale, `error.${err.code}`), fields, requestId } };
   // A value not among the choices: the message says so in words; the choices themselves (API values) are listed apart.
   const allowed = Object.entries(err.fields).filter(([, v]) => v.startsWith('invalid_value:'));
-  if (allowed.length) body.error.allowed = Object.fromEntries(allowed.map(([k, v]) => [k, v.slice('invalid_value:'.length).split('|')]));
+  if (allowed.length)
+    body.error.allowed = Object.fromEntries(allowed.map(([k, v]) => [k, v.slice('invalid_value:'.length).split('|')]));
   if (err.problems.length) {
     body.error.problems = err.problems.map((p) => ({ ...p, message: describeFieldProblem(locale, p.code, p.params) }));
     // The summary names each field in words ("固守方案：必填"), never only the problem.
     const named = err.problems.map((p) => {
       const message = describeFieldProblem(locale, p.code, p.params);
-      return p.field ? t(locale, 'form.field_problem', { field: fieldLabel(locale, p.field), problem: message }) : message;
+      return p.field
+        ? t(locale, 'form.field_problem', { field: fieldLabel(locale, p.field), problem: message })
+        : message;
     });
     body.error.message = `${body.error.message}: ${named.join(locale === 'en' ? '; ' : '；')}`;
   }
@@ -59,8 +62,10 @@ export function errorBody(err: AppError, locale: Locale, requestId: string): Err
     body.error.reason = err.reason;
     body.error.message = t(locale, `reason.${err.reason}`);
   }
-  if (err instanceof StaleVersionError) Object.assign(body.error, { currentVersion: err.currentVersion, currentState: err.currentState });
-  if (err instanceof EventNotAcceptedError) Object.assign(body.error, { event: err.event, currentState: err.currentState });
+  if (err instanceof StaleVersionError)
+    Object.assign(body.error, { currentVersion: err.currentVersion, currentState: err.currentState });
+  if (err instanceof EventNotAcceptedError)
+    Object.assign(body.error, { event: err.event, currentState: err.currentState });
   return body;
 }
 
@@ -76,7 +81,8 @@ export function translateParserError(err: unknown): { status: number; code: stri
   // Anything else the parser refuses as the client's fault (an aborted body, a form nested too deep …) is a 400, never a 500.
   const status = e?.status ?? e?.statusCode;
   // (A path that does not decode, `%E0`, comes from the router as a URIError with status 400.)
-  if ((e?.expose === true || err instanceof URIError) && typeof status === 'number' && status >= 400 && status < 500) return { status: 400, code: 'bad_request' };
+  if ((e?.expose === true || err instanceof URIError) && typeof status === 'number' && status >= 400 && status < 500)
+    return { status: 400, code: 'bad_request' };
   return null;
 }
 
@@ -85,16 +91,26 @@ export function apiErrorHandler(logger: Logger) {
   return (err: unknown, req: Request, res: Response, _next: NextFunction): void => {
     const locale = req.locale ?? 'zh-CN';
     if (err instanceof AppError) {
-      if (err.status >= 500) logger.error('server error', { requestId: req.requestId, method: req.method, path: req.path, err });
+      if (err.status >= 500)
+        logger.error('server error', { requestId: req.requestId, method: req.method, path: req.path, err });
       res.status(err.status).json(errorBody(err, locale, req.requestId));
       return;
     }
     const parser = translateParserError(err);
     if (parser) {
-      res.status(parser.status).json({ error: { code: parser.code, message: t(locale, `error.${parser.code}`), fields: {}, requestId: req.requestId } });
+      res.status(parser.status).json({
+        error: {
+          code: parser.code,
+          message: t(locale, `error.${parser.code}`),
+          fields: {},
+          requestId: req.requestId,
+        },
+      });
       return;
     }
     logger.error('unhandled error', { requestId: req.requestId, method: req.method, path: req.path, err });
-    res.status(500).json({ error: { code: 'internal', message: t(locale, 'error.internal'), fields: {}, requestId: req.requestId } });
+    res.status(500).json({
+      error: { code: 'internal', message: t(locale, 'error.internal'), fields: {}, requestId: req.requestId },
+    });
   };
 }

@@ -20,6 +20,7 @@ export function hotlineFeedScope(req: Request, _res: Response, next: NextFunctio
 /** The hotline feed is a system account: it has no web pages at all. */
 export function hotlineFeedNoWeb(req: Request, _res: Response, next: NextFunction): void {
   const roles = req.principal?.roles ?? [];
-  if (roles.length && roles.every((r) => r === 'hotline_feed')) throw new ForbiddenError('The hotline feed has no web pages', 'hotline_feed_reports_only');
+  if (roles.length && roles.every((r) => r === 'hotline_feed'))
+    throw new ForbiddenError('The hotline feed has no web pages', 'hotline_feed_reports_only');
   next();
 }

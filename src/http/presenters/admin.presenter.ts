@@ -36,5 +36,13 @@ export function presentGroup(g: AdminGroup): z.output<typeof group> {
 
 /** The brigade as `GET /api/v1/brigade` shows it. */
 export function presentBrigade(b: BrigadeView): z.output<typeof brigade> {
-  return { code: b.code, name: b.name, nameEn: b.nameEn, timeZone: b.timeZone, since: b.since, createdAt: b.createdAt.toISOString(), allowedActions: b.allowedActions };
+  return {
+    code: b.code,
+    name: b.name,
+    nameEn: b.nameEn,
+    timeZone: b.timeZone,
+    since: b.since,
+    createdAt: b.createdAt.toISOString(),
+    allowedActions: b.allowedActions,
+  };
 }

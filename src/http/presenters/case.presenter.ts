@@ -13,9 +13,15 @@ import { isoInZone } from '../../time';
 
 const when = (d: Date | null | undefined, tz: string) => (d ? isoInZone(d, tz) : null);
 const person = (u: User | undefined) => (u ? { username: u.username, displayName: u.displayName } : null);
-const code = (squadById: Map<number, Squad>, id: number | null) => (id === null ? null : (squadById.get(id)?.code ?? null));
+const code = (squadById: Map<number, Squad>, id: number | null) =>
+  id === null ? null : (squadById.get(id)?.code ?? null);
 
-export function presentCaseSummary(c: Case, squadById: Map<number, Squad>, latest: CaseTransfer | undefined, tz: string): z.output<typeof caseListItem> {
+export function presentCaseSummary(
+  c: Case,
+  squadById: Map<number, Squad>,
+  latest: CaseTransfer | undefined,
+  tz: string,
+): z.output<typeof caseListItem> {
   return {
     id: c.id,
     reference: c.reference,
@@ -33,7 +39,13 @@ export function presentCaseSummary(c: Case, squadById: Map<number, Squad>, lates
   };
 }
 
-export function presentTransferSummary(t: CaseTransfer, c: Case | undefined, squadById: Map<number, Squad>, now: Date, tz: string): z.output<typeof transferListItem> {
+export function presentTransferSummary(
+  t: CaseTransfer,
+  c: Case | undefined,
+  squadById: Map<number, Squad>,
+  now: Date,
+  tz: string,
+): z.output<typeof transferListItem> {
   return {
     id: t.id,
     case: t.caseId,
@@ -83,7 +95,14 @@ export function presentTransfer(r: TransferRecordView, tz: string): z.output<typ
     withdrawReason: ctx.withdrawReason,
     closedAt: when(r.transfer.closedAt, tz),
     // §3.5: the clock of the state it waits in.
-    timeLimit: r.clock.kind ? { kind: r.clock.kind, startsAt: when(r.clock.startsAt, tz), dueAt: when(r.clock.dueAt, tz), light: r.clock.light } : null,
+    timeLimit: r.clock.kind
+      ? {
+          kind: r.clock.kind,
+          startsAt: when(r.clock.startsAt, tz),
+          dueAt: when(r.clock.dueAt, tz),
+          light: r.clock.light,
+        }
+      : null,
     updatedAt: isoInZone(r.transfer.updatedAt, tz),
   };
 }

@@ -9,7 +9,14 @@ import { isoInZone } from '../../time';
 import { localName } from '../../i18n/local-name';
 
 export function periodJson(p: FigurePeriod, tz: string): z.output<typeof figurePeriod> {
-  return { key: p.key, kind: p.kind, firstMonth: p.firstMonth, lastMonth: p.lastMonth, start: isoInZone(p.start, tz), end: isoInZone(p.end, tz) };
+  return {
+    key: p.key,
+    kind: p.kind,
+    firstMonth: p.firstMonth,
+    lastMonth: p.lastMonth,
+    start: isoInZone(p.start, tz),
+    end: isoInZone(p.end, tz),
+  };
 }
 
 export function scopeJson(s: FigureScope): z.output<typeof figureScope> {
@@ -29,9 +36,19 @@ export function formatValue(v: IndicatorValue, locale: Locale): string {
   return `${(v.value * 100).toFixed(1)}%`;
 }
 
-const valueJson = (v: IndicatorValue) => ({ value: v.value, numerator: v.numerator, denominator: v.denominator, tooFew: v.tooFew });
+const valueJson = (v: IndicatorValue) => ({
+  value: v.value,
+  numerator: v.numerator,
+  denominator: v.denominator,
+  tooFew: v.tooFew,
+});
 
-export function presentFigures(view: FiguresView, locale: Locale, tz: string, recordsUrl: (indicator: string) => string): z.output<typeof figures> {
+export function presentFigures(
+  view: FiguresView,
+  locale: Locale,
+  tz: string,
+  recordsUrl: (indicator: string) => string,
+): z.output<typeof figures> {
   return {
     scope: scopeJson(view.scope),
     period: periodJson(view.period, tz),
@@ -57,7 +74,11 @@ export function presentFigures(view: FiguresView, locale: Locale, tz: string, re
 
 export function presentDrill(page: DrillPage, locale: Locale, tz: string): z.output<typeof drillPage> {
   return {
-    indicator: { id: page.indicator.id, name: t(locale, `indicator.${page.indicator.id}.name`), definition: t(locale, `indicator.${page.indicator.id}.definition`) },
+    indicator: {
+      id: page.indicator.id,
+      name: t(locale, `indicator.${page.indicator.id}.name`),
+      definition: t(locale, `indicator.${page.indicator.id}.definition`),
+    },
     scope: scopeJson(page.scope),
     period: periodJson(page.period, tz),
     items: page.rows.map((r) => ({
@@ -86,6 +107,7 @@ export function whyText(why: { key: string; params: Record<string, string | numb
     p.squad = locale === 'en' ? p.squadEn : p.squad;
     p.goodsState = t(locale, `goods.state.${p.goodsState}`);
   }
-  if (why.key === 'why.idle') p.squads = `${locale === 'en' ? p.squadEn : p.squad}${Number(p.others) > 0 ? ` +${p.others}` : ''}`;
+  if (why.key === 'why.idle')
+    p.squads = `${locale === 'en' ? p.squadEn : p.squad}${Number(p.others) > 0 ? ` +${p.others}` : ''}`;
   return t(locale, why.key, p);
 }

@@ -35,13 +35,22 @@ export function flagSentence(f: Flag, locale: Locale, names: FlagNames): string 
     case 'early_warning': {
       // Each operation by the brigade's number of its plan and its title (database ids stay internal).
       const name = (o: OpFigure) => `${formatRecordNo(o.no, locale)} ${o.title}`.trim();
-      const counted = ((fig.counted ?? []) as OpFigure[]).map((o) => t(locale, 'flag.op_counted', { name: name(o), hours: hours(o.hours) }));
+      const counted = ((fig.counted ?? []) as OpFigure[]).map((o) =>
+        t(locale, 'flag.op_counted', { name: name(o), hours: hours(o.hours) }),
+      );
       const notCounted = ((fig.notCounted ?? []) as OpFigure[]).map((o) =>
-        t(locale, 'flag.op_not_counted', { name: name(o), why: t(locale, `compliance.reason_${o.reason}`, { hours: hours(o.hours) }) }),
+        t(locale, 'flag.op_not_counted', {
+          name: name(o),
+          why: t(locale, `compliance.reason_${o.reason}`, { hours: hours(o.hours) }),
+        }),
       );
       const head =
         f.kind === 'monthly_minimum'
-          ? t(locale, 'flag.monthly_minimum', { group: groupName, qualifying: Number(fig.qualifying ?? 0), minimum: Number(fig.minimum ?? 2) })
+          ? t(locale, 'flag.monthly_minimum', {
+              group: groupName,
+              qualifying: Number(fig.qualifying ?? 0),
+              minimum: Number(fig.minimum ?? 2),
+            })
           : t(locale, 'flag.early_warning', {
               group: groupName,
               qualifying: Number(fig.qualifying ?? 0),
@@ -51,7 +60,11 @@ export function flagSentence(f: Flag, locale: Locale, names: FlagNames): string 
       return [head, ...counted, ...notCounted].join(locale === 'en' ? '; ' : '；');
     }
     case 'audit_overdue':
-      return t(locale, 'flag.audit_overdue', { id: Number(fig.operation ?? f.recordId), title: String(fig.title ?? ''), late: Number(fig.hoursLate ?? 0) });
+      return t(locale, 'flag.audit_overdue', {
+        id: Number(fig.operation ?? f.recordId),
+        title: String(fig.title ?? ''),
+        late: Number(fig.hoursLate ?? 0),
+      });
     case 'time_limit':
       return t(locale, 'flag.time_limit', {
         id: Number(fig.record ?? f.recordId),
@@ -60,7 +73,10 @@ export function flagSentence(f: Flag, locale: Locale, names: FlagNames): string 
         late: Number(fig.hoursLate ?? 0),
       });
     default:
-      return t(locale, `flag.${f.kind}`, { group: groupName, ...Object.fromEntries(Object.entries(fig).filter(([, v]) => typeof v !== 'object')) });
+      return t(locale, `flag.${f.kind}`, {
+        group: groupName,
+        ...Object.fromEntries(Object.entries(fig).filter(([, v]) => typeof v !== 'object')),
+      });
   }
 }
 

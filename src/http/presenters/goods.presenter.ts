@@ -24,7 +24,12 @@ export function presentParty(p: GoodsParty): z.output<typeof goodsParty> {
 }
 
 /** One item in a list. */
-export function presentGoodsRow(i: GoodsItem, squadById: Map<number, Squad>, tz: string, light: Light | null): z.output<typeof goodsListItem> {
+export function presentGoodsRow(
+  i: GoodsItem,
+  squadById: Map<number, Squad>,
+  tz: string,
+  light: Light | null,
+): z.output<typeof goodsListItem> {
   return {
     id: i.id,
     operation: i.operationId,
@@ -55,13 +60,25 @@ export function presentGoods(r: GoodsRecordView, tz: string): z.output<typeof go
     allowedEvents: allOf(GOODS_EVENT_TYPES, r.allowedEvents),
     party: presentParty(r.party),
     operation: { id: r.operation.id, title: r.operation.title, state: oneOf(OPERATION_STATES, r.operation.state) },
-    extension: ctx.extension ? { reason: ctx.extension.reason, days: ctx.extension.days, at: at(ctx.extension.at, tz) } : null,
-    disposalApproval: ctx.disposalApproval ? { method: ctx.disposalApproval.method, reason: ctx.disposalApproval.reason, at: at(ctx.disposalApproval.at, tz) } : null,
+    extension: ctx.extension
+      ? { reason: ctx.extension.reason, days: ctx.extension.days, at: at(ctx.extension.at, tz) }
+      : null,
+    disposalApproval: ctx.disposalApproval
+      ? {
+          method: ctx.disposalApproval.method,
+          reason: ctx.disposalApproval.reason,
+          at: at(ctx.disposalApproval.at, tz),
+        }
+      : null,
     outcome: ctx.outcome ? { ...ctx.outcome, at: at(ctx.outcome.at, tz) } : null,
   };
 }
 
-export function presentCustody(periods: CustodyPeriod[], squadById: Map<number, Squad>, tz: string): z.output<typeof custody> {
+export function presentCustody(
+  periods: CustodyPeriod[],
+  squadById: Map<number, Squad>,
+  tz: string,
+): z.output<typeof custody> {
   return {
     items: periods.map((p) => ({
       custodianSquad: squadById.get(p.squadId)?.code ?? null,

@@ -3,7 +3,8 @@
  * the answer's schema names: a value outside them is a bug, not an answer.
  */
 export function oneOf<T extends string>(choices: readonly T[], value: string): T {
-  if (!(choices as readonly string[]).includes(value)) throw new Error(`Unexpected value "${value}" (expected one of ${choices.join(', ')})`);
+  if (!(choices as readonly string[]).includes(value))
+    throw new Error(`Unexpected value "${value}" (expected one of ${choices.join(', ')})`);
   return value as T;
 }
 
@@ -17,6 +18,7 @@ export function allOf<T extends string>(choices: readonly T[], values: readonly 
 
 /** A JSON object read back from the database (a history step's payload, a flag's figures). */
 export function jsonObject(value: unknown): Record<string, unknown> {
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new Error(`Expected a JSON object, got ${JSON.stringify(value)}`);
+  if (typeof value !== 'object' || value === null || Array.isArray(value))
+    throw new Error(`Expected a JSON object, got ${JSON.stringify(value)}`);
   return value as Record<string, unknown>;
 }

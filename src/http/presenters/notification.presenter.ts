@@ -21,6 +21,15 @@ export function presentNotification(n: NotificationRecord, locale: Locale, tz: s
   };
 }
 
-export function presentNotificationPage(page: NotificationPage, locale: Locale, tz: string): z.output<typeof notificationPage> {
-  return { items: page.items.map((n) => presentNotification(n, locale, tz)), unread: page.unread, newestId: page.newestId, nextCursor: page.nextCursor };
+export function presentNotificationPage(
+  page: NotificationPage,
+  locale: Locale,
+  tz: string,
+): z.output<typeof notificationPage> {
+  return {
+    items: page.items.map((n) => presentNotification(n, locale, tz)),
+    unread: page.unread,
+    newestId: page.newestId,
+    nextCursor: page.nextCursor,
+  };
 }

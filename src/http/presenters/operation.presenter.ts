@@ -3,7 +3,14 @@ import type { OperationPage, OperationRecord } from '../../domain/operations/ope
 import type { LinkageGroup, Operation, Squad, User, WorkflowHistory } from '../../persistence/entities';
 import { isoInZone } from '../../time';
 import { lightOf } from '../../domain/oversight/lights';
-import { INCIDENT_SEVERITIES, INCIDENT_TYPES, OPERATION_EVENT_TYPES, OPERATION_KINDS, OPERATION_STATES, PROBLEM_SOURCES } from '../../../workflows/operation';
+import {
+  INCIDENT_SEVERITIES,
+  INCIDENT_TYPES,
+  OPERATION_EVENT_TYPES,
+  OPERATION_KINDS,
+  OPERATION_STATES,
+  PROBLEM_SOURCES,
+} from '../../../workflows/operation';
 import type { history } from '../schemas/responses/common.response';
 import type { operationDetail, operationListItem, operationPage } from '../schemas/responses/operation.response';
 import { allOf, jsonObject, oneOf, oneOfOrNull } from './narrow';
@@ -25,7 +32,12 @@ function person(u: User | undefined | null) {
   return u ? { username: u.username, displayName: u.displayName } : null;
 }
 
-export function presentOperationSummary(o: Operation, squadById: Map<number, Squad>, groupById: Map<number, LinkageGroup>, tz: string): Omit<OperationListItem, 'timeLimit'> {
+export function presentOperationSummary(
+  o: Operation,
+  squadById: Map<number, Squad>,
+  groupById: Map<number, LinkageGroup>,
+  tz: string,
+): Omit<OperationListItem, 'timeLimit'> {
   return {
     id: o.id,
     /** The brigade's number for the plan (given at its first filing): 〔year〕第 seq 号. */
@@ -148,7 +160,14 @@ function runOf(r: OperationRecord, n: Names, tz: string) {
     shortReason: ctx.shortReason,
     countsTowardMinimum: ctx.countsTowardMinimum,
     results: completed
-      ? r.squads.map((s) => ({ squad: n.squad(s.squadId), officers: s.officers, vehicles: s.vehicles, educated: s.educated, handled: s.handled, goodsDetained: s.goodsDetained }))
+      ? r.squads.map((s) => ({
+          squad: n.squad(s.squadId),
+          officers: s.officers,
+          vehicles: s.vehicles,
+          educated: s.educated,
+          handled: s.handled,
+          goodsDetained: s.goodsDetained,
+        }))
       : [],
     incidents: r.incidents.map((i) => ({
       id: i.id,

@@ -25,10 +25,23 @@ export function presentSquadList(squads: Squad[], groups: GroupWithSquads[]): z.
 
 export function presentGroupList(groups: GroupWithSquads[]): z.output<typeof groupList> {
   return {
-    items: groups.map(({ group, squads }) => ({ code: group.code, name: group.name, nameEn: group.nameEn, active: group.active, squads: squads.map((s) => s.code) })),
+    items: groups.map(({ group, squads }) => ({
+      code: group.code,
+      name: group.name,
+      nameEn: group.nameEn,
+      active: group.active,
+      squads: squads.map((s) => s.code),
+    })),
   };
 }
 
 export function presentMe(p: Principal): z.output<typeof me> {
-  return { username: p.username, displayName: p.displayName, roles: [...p.roles], brigade: p.brigadeCode, squad: p.squad?.code ?? null, timeZone: p.timeZone };
+  return {
+    username: p.username,
+    displayName: p.displayName,
+    roles: [...p.roles],
+    brigade: p.brigadeCode,
+    squad: p.squad?.code ?? null,
+    timeZone: p.timeZone,
+  };
 }

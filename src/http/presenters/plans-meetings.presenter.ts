@@ -23,7 +23,11 @@ const when = (d: Date | null | undefined, tz: string) => (d ? isoInZone(d, tz) :
 const whenIso = (iso: string | null | undefined, tz: string) => (iso ? isoInZone(new Date(iso), tz) : null);
 const person = (u: User | undefined) => (u ? { username: u.username, displayName: u.displayName } : null);
 
-export function presentGroupPlanSummary(p: GroupPlan, groupById: Map<number, LinkageGroup>, tz: string): z.output<typeof groupPlanListItem> {
+export function presentGroupPlanSummary(
+  p: GroupPlan,
+  groupById: Map<number, LinkageGroup>,
+  tz: string,
+): z.output<typeof groupPlanListItem> {
   return {
     id: p.id,
     group: groupById.get(p.groupId)?.code ?? null,
@@ -88,7 +92,12 @@ export function presentGroupPlan(r: GroupPlanRecord, tz: string): z.output<typeo
   };
 }
 
-export function presentMeetingSummary(x: Meeting, groupById: Map<number, LinkageGroup>, squadById: Map<number, Squad>, tz: string): z.output<typeof meetingListItem> {
+export function presentMeetingSummary(
+  x: Meeting,
+  groupById: Map<number, LinkageGroup>,
+  squadById: Map<number, Squad>,
+  tz: string,
+): z.output<typeof meetingListItem> {
   return {
     id: x.id,
     kind: oneOf(MEETING_KINDS, x.kind),
@@ -140,11 +149,17 @@ export function presentMeeting(r: MeetingRecordView, tz: string): z.output<typeo
 }
 
 /** R9: the next convener and the queue behind it, each squad with why it stands where it does. */
-export function presentRotation(r: GroupRotation, squadById: Map<number, Squad>, tz: string): z.output<typeof rotation> {
+export function presentRotation(
+  r: GroupRotation,
+  squadById: Map<number, Squad>,
+  tz: string,
+): z.output<typeof rotation> {
   const code = (id: number | null) => (id === null ? null : (squadById.get(id)?.code ?? null));
   const meeting = (id: number | null) => {
     const x = id === null ? undefined : r.meetingById.get(id);
-    return x && id !== null ? { id, period: x.period, at: isoInZone(x.meetingAt, tz), convenerSquad: code(x.convenerSquadId) } : null;
+    return x && id !== null
+      ? { id, period: x.period, at: isoInZone(x.meetingAt, tz), convenerSquad: code(x.convenerSquadId) }
+      : null;
   };
   return {
     group: r.group.code,

@@ -1,8 +1,21 @@
 import type { z } from 'zod';
 import { BORDER_NOTICE_EVENT_TYPES, BORDER_NOTICE_STATES } from '../../../workflows/border-notice';
-import { HARD_PROBLEM_EVENT_TYPES, HARD_PROBLEM_STATES, PROBLEM_CATEGORIES, PROBLEM_SOURCES } from '../../../workflows/hard-problem';
+import {
+  HARD_PROBLEM_EVENT_TYPES,
+  HARD_PROBLEM_STATES,
+  PROBLEM_CATEGORIES,
+  PROBLEM_SOURCES,
+} from '../../../workflows/hard-problem';
 import { OPERATION_STATES } from '../../../workflows/operation';
-import type { likelyDuplicate, noticeDetail, noticeListItem, noticePage, problemDetail, problemListItem, problemPage } from '../schemas/responses/problem.response';
+import type {
+  likelyDuplicate,
+  noticeDetail,
+  noticeListItem,
+  noticePage,
+  problemDetail,
+  problemListItem,
+  problemPage,
+} from '../schemas/responses/problem.response';
 import { allOf, oneOf } from './narrow';
 import type { BorderNoticeRecordView } from '../../domain/problems/border-notice.service';
 import type { HardProblemPage, HardProblemRecordView } from '../../domain/problems/hard-problem.service';
@@ -16,9 +29,14 @@ import { lightOf } from '../../domain/oversight/lights';
 const when = (d: Date | null | undefined, tz: string) => (d ? isoInZone(d, tz) : null);
 const whenIso = (iso: string | null | undefined, tz: string) => (iso ? isoInZone(new Date(iso), tz) : null);
 const at = (iso: string, tz: string) => isoInZone(new Date(iso), tz);
-const codes = (ids: unknown, squadById: Map<number, Squad>) => readJson<number[]>(ids).map((id) => squadById.get(id)?.code ?? String(id));
+const codes = (ids: unknown, squadById: Map<number, Squad>) =>
+  readJson<number[]>(ids).map((id) => squadById.get(id)?.code ?? String(id));
 
-export function presentProblemSummary(p: HardProblem, squadById: Map<number, Squad>, tz: string): z.output<typeof problemListItem> {
+export function presentProblemSummary(
+  p: HardProblem,
+  squadById: Map<number, Squad>,
+  tz: string,
+): z.output<typeof problemListItem> {
   return {
     id: p.id,
     state: oneOf(HARD_PROBLEM_STATES, p.state),
@@ -60,9 +78,20 @@ export function presentProblem(r: HardProblemRecordView, tz: string, now: Date):
     acceptedAt: whenIso(ctx.acceptedAt, tz),
     fromNotice: ctx.fromNoticeId,
     /** §3.4: every resolution, a reopened problem's too (its history); `operation`: the one that resolved it, if named. */
-    resolutions: ctx.resolutions.map((x) => ({ note: x.note, at: at(x.at, tz), by: user(x.by), operation: x.operationId ?? null })),
+    resolutions: ctx.resolutions.map((x) => ({
+      note: x.note,
+      at: at(x.at, tz),
+      by: user(x.by),
+      operation: x.operationId ?? null,
+    })),
     rebounds: ctx.rebounds.map((x) => ({ origin: x.origin, note: x.note, at: at(x.at, tz), by: user(x.by) })),
-    callbacks: ctx.callbacks.map((x) => ({ caller: x.caller, calledAt: at(x.calledAt, tz), outcome: x.outcome, note: x.note, recordedBy: user(x.recordedBy) })),
+    callbacks: ctx.callbacks.map((x) => ({
+      caller: x.caller,
+      calledAt: at(x.calledAt, tz),
+      outcome: x.outcome,
+      note: x.note,
+      recordedBy: user(x.recordedBy),
+    })),
     reports: r.reports.map((x) => ({
       kind: x.kind,
       source: x.source,
@@ -72,23 +101,50 @@ export function presentProblem(r: HardProblemRecordView, tz: string, now: Date):
       at: isoInZone(x.at, tz),
     })),
     /** R7: every source the problem came from, its own and its merged duplicates'. */
-    sources: [...new Set(r.reports.filter((x) => x.kind === 'report' && x.source).map((x) => oneOf(PROBLEM_SOURCES, x.source ?? '')))],
+    sources: [
+      ...new Set(
+        r.reports.filter((x) => x.kind === 'report' && x.source).map((x) => oneOf(PROBLEM_SOURCES, x.source ?? '')),
+      ),
+    ],
     mergedFrom: r.mergedFrom.map((p) => p.id),
     /** The operations whose plans target it. */
     operations: r.operations.map((o) => ({ id: o.id, title: o.title, state: oneOf(OPERATION_STATES, o.state) })),
     /** The operations that resolved it, each time one did (apart from the targets: an edit of a plan does not touch these). */
-    resolvedBy: r.resolvedBy.map((x) => ({ id: x.operation.id, title: x.operation.title, state: oneOf(OPERATION_STATES, x.operation.state), at: isoInZone(x.at, tz) })),
+    resolvedBy: r.resolvedBy.map((x) => ({
+      id: x.operation.id,
+      title: x.operation.title,
+      state: oneOf(OPERATION_STATES, x.operation.state),
+      at: isoInZone(x.at, tz),
+    })),
     /** §3.5: the open time limit of its state, as a light. */
-    timeLimit: r.timeLimit ? { kind: r.timeLimit.kind, dueAt: isoInZone(r.timeLimit.dueAt, tz), light: lightOf(r.timeLimit.startsAt, r.timeLimit.dueAt, now) } : null,
+    timeLimit: r.timeLimit
+      ? {
+          kind: r.timeLimit.kind,
+          dueAt: isoInZone(r.timeLimit.dueAt, tz),
+          light: lightOf(r.timeLimit.startsAt, r.timeLimit.dueAt, now),
+        }
+      : null,
   };
 }
 
-export function presentDuplicates(items: Array<HardProblem & { version?: number }>, squadById: Map<number, Squad>, tz: string): Array<z.output<typeof likelyDuplicate>> {
+export function presentDuplicates(
+  items: Array<HardProblem & { version?: number }>,
+  squadById: Map<number, Squad>,
+  tz: string,
+): Array<z.output<typeof likelyDuplicate>> {
   // `version`: send MERGE or REBOUND against what was seen.
-  return items.map((p) => ({ ...presentProblemSummary(p, squadById, tz), version: p.version ?? null, suggestion: p.state === 'resolved' ? ('REBOUND' as const) : ('MERGE' as const) }));
+  return items.map((p) => ({
+    ...presentProblemSummary(p, squadById, tz),
+    version: p.version ?? null,
+    suggestion: p.state === 'resolved' ? ('REBOUND' as const) : ('MERGE' as const),
+  }));
 }
 
-export function presentNoticeSummary(n: BorderNotice, squadById: Map<number, Squad>, tz: string): z.output<typeof noticeListItem> {
+export function presentNoticeSummary(
+  n: BorderNotice,
+  squadById: Map<number, Squad>,
+  tz: string,
+): z.output<typeof noticeListItem> {
   return {
     id: n.id,
     state: oneOf(BORDER_NOTICE_STATES, n.state),
@@ -103,7 +159,10 @@ export function presentNoticeSummary(n: BorderNotice, squadById: Map<number, Squ
   };
 }
 
-export function presentNoticePage(page: { items: BorderNotice[]; nextCursor: string | null; squadById: Map<number, Squad> }, tz: string): z.output<typeof noticePage> {
+export function presentNoticePage(
+  page: { items: BorderNotice[]; nextCursor: string | null; squadById: Map<number, Squad> },
+  tz: string,
+): z.output<typeof noticePage> {
   return { items: page.items.map((n) => presentNoticeSummary(n, page.squadById, tz)), nextCursor: page.nextCursor };
 }
 

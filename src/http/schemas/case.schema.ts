@@ -22,7 +22,10 @@ export const createCaseSchema = z
   .describe('A case to register (R10)');
 
 const material = z.strictObject({
-  code: z.string().regex(/^[a-z][a-z0-9_]{0,39}$/, 'invalid_code').describe('e.g. `inquiry_record`; `other` (with a description) for anything else'),
+  code: z
+    .string()
+    .regex(/^[a-z][a-z0-9_]{0,39}$/, 'invalid_code')
+    .describe('e.g. `inquiry_record`; `other` (with a description) for anything else'),
   count: z.int().min(0).max(10000).describe('How many (pages, photos, files)'),
   description: freeText(500).optional(),
 });
@@ -32,7 +35,10 @@ export const createTransferSchema = z
   .strictObject({
     case: id.describe('The case to transfer (handled by your squad)'),
     toSquad: code.describe('The squad it is to go to'),
-    materials: z.array(material).max(50).describe('R10: the evidence and materials sent with it; every required item (see config) with a count ≥ 1'),
+    materials: z
+      .array(material)
+      .max(50)
+      .describe('R10: the evidence and materials sent with it; every required item (see config) with a count ≥ 1'),
     note: requiredText(2000).describe('Why the case is the other squad’s'),
   })
   .describe('A case transfer to propose (R10)');
@@ -44,12 +50,23 @@ const reason = requiredText(2000);
 
 export const transferEventSchemas = {
   ACCEPT: ev('ACCEPT', {}, 'The receiving squad’s leader accepts the case'),
-  DISPUTE: ev('DISPUTE', { reason }, 'The receiving squad’s leader disputes it, with a reason: the legal section designates'),
-  DESIGNATE: ev('DESIGNATE', { squad: code.describe('The competent squad: either side or a third'), reason }, 'The legal section designates the competent squad'),
+  DISPUTE: ev(
+    'DISPUTE',
+    { reason },
+    'The receiving squad’s leader disputes it, with a reason: the legal section designates',
+  ),
+  DESIGNATE: ev(
+    'DESIGNATE',
+    { squad: code.describe('The competent squad: either side or a third'), reason },
+    'The legal section designates the competent squad',
+  ),
   WITHDRAW: ev('WITHDRAW', { reason }, 'The sending squad’s leader withdraws it before it is accepted'),
 } as const;
 
-export const transferEventSchema = z.discriminatedUnion('type', Object.values(transferEventSchemas) as unknown as [z.ZodObject, ...z.ZodObject[]]);
+export const transferEventSchema = z.discriminatedUnion(
+  'type',
+  Object.values(transferEventSchemas) as unknown as [z.ZodObject, ...z.ZodObject[]],
+);
 
 const limit = z.coerce.number().int().min(1).max(200).optional();
 const cursor = z.string().max(200).optional().describe('`nextCursor` of the previous page');

@@ -21,7 +21,8 @@ export function useInputYears(range: { minYear: number; maxYear: number }): void
 type Ctx<T> = { value: T; issues: z.core.$ZodRawIssue[] };
 
 const outOfRange = (year: number) => year < years.min || year > years.max;
-const rangeIssue = <T>(ctx: Ctx<T>) => ctx.issues.push({ code: 'custom', message: `year_out_of_range:${years.min}–${years.max}`, input: ctx.value });
+const rangeIssue = <T>(ctx: Ctx<T>) =>
+  ctx.issues.push({ code: 'custom', message: `year_out_of_range:${years.min}–${years.max}`, input: ctx.value });
 
 /** The year a `YYYY…` string begins with is within the range (a string that does not begin with one is left to its format check). */
 function yearOfText(ctx: Ctx<string>): void {
@@ -33,10 +34,15 @@ function yearOfText(ctx: Ctx<string>): void {
 export const dateTime = z.iso
   .datetime({ offset: true, error: 'not_a_datetime' })
   .check(yearOfText)
-  .describe('ISO 8601 date-time with offset, e.g. 2026-11-28T09:00:00+08:00 (a real calendar date, year within validation.minYear–maxYear)');
+  .describe(
+    'ISO 8601 date-time with offset, e.g. 2026-11-28T09:00:00+08:00 (a real calendar date, year within validation.minYear–maxYear)',
+  );
 
 /** A calendar day, `YYYY-MM-DD`, that exists (no 2026-02-30), its year within the range. */
-export const calendarDate = z.iso.date({ error: 'not_a_date' }).check(yearOfText).describe('A day, YYYY-MM-DD (a real calendar date, year within validation.minYear–maxYear)');
+export const calendarDate = z.iso
+  .date({ error: 'not_a_date' })
+  .check(yearOfText)
+  .describe('A day, YYYY-MM-DD (a real calendar date, year within validation.minYear–maxYear)');
 
 /** A day (midnight, brigade time) or a date-time: the bounds of list filters. */
 export const dateOrDateTime = z.union([calendarDate, dateTime]);
@@ -49,7 +55,10 @@ export const month = z
   .describe('A month, `YYYY-MM`');
 
 /** A year, `YYYY`, within the range. */
-export const yearText = z.string().regex(/^\d{4}$/, 'invalid_year').check(yearOfText);
+export const yearText = z
+  .string()
+  .regex(/^\d{4}$/, 'invalid_year')
+  .check(yearOfText);
 
 /** A year as a number (query strings coerced), within the range. */
 export const yearNumber = z.coerce
@@ -101,11 +110,13 @@ function storable(ctx: Ctx<string>): void {
 
 function visible(ctx: Ctx<string>): void {
   // Only a check when there is something (an empty string is `required` already, by the length).
-  if (ctx.value !== '' && ctx.value.replace(INVISIBLE, '') === '') ctx.issues.push({ code: 'custom', message: 'required', input: ctx.value });
+  if (ctx.value !== '' && ctx.value.replace(INVISIBLE, '') === '')
+    ctx.issues.push({ code: 'custom', message: 'required', input: ctx.value });
 }
 
 /** Text that may be empty (optional sections, notes): as typed, or trimmed; never holding NUL, other controls or lone surrogates. */
-export const freeText = (max: number, opts: { trim?: boolean } = {}) => (opts.trim ? z.string().trim() : z.string()).max(max).check(storable);
+export const freeText = (max: number, opts: { trim?: boolean } = {}) =>
+  (opts.trim ? z.string().trim() : z.string()).max(max).check(storable);
 
 /**
  * Text that must say something (titles, reasons, findings): trimmed, and not

@@ -1,7 +1,6 @@
 import { z } from 'zod';
 import { figurePeriodText, month, yearText } from './common.schema';
 
-
 /** Which period and whose figures: `period` (YYYY, YYYY-Qn or YYYY-MM) or `from` and `to` (months, inclusive); the brigade, a `group` or a `squad`. */
 export const figuresQuery = z
   .strictObject({
@@ -12,7 +11,10 @@ export const figuresQuery = z
     squad: z.string().min(1).max(40).optional().describe('A squad code'),
     format: z.enum(['json', 'csv', 'xlsx']).optional().describe('json (default), csv or xlsx'),
   })
-  .refine((q) => Boolean(q.period) !== Boolean(q.from || q.to), { message: 'give period, or from and to', path: ['period'] })
+  .refine((q) => Boolean(q.period) !== Boolean(q.from || q.to), {
+    message: 'give period, or from and to',
+    path: ['period'],
+  })
   .refine((q) => !(q.group && q.squad), { message: 'give group or squad, not both', path: ['group'] });
 
 export const drillQuery = z
@@ -26,7 +28,10 @@ export const drillQuery = z
     limit: z.coerce.number().int().min(1).max(500).optional(),
     format: z.enum(['json', 'csv', 'xlsx']).optional(),
   })
-  .refine((q) => Boolean(q.period) !== Boolean(q.from || q.to), { message: 'give period, or from and to', path: ['period'] });
+  .refine((q) => Boolean(q.period) !== Boolean(q.from || q.to), {
+    message: 'give period, or from and to',
+    path: ['period'],
+  });
 
 /** GET /api/v1/figures/assessment */
 export const assessmentQuery = z.strictObject({

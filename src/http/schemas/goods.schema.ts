@@ -14,9 +14,17 @@ export const goodsItemSchema = z
     quantity: z.number().positive().max(1_000_000),
     unit: required(20).describe('件、辆、箱、千克 …'),
     perishable: z.boolean().optional().describe('Perishable (鲜活易腐): a much shorter legal limit'),
-    custodianSquad: code.nullable().optional().describe('Default the operation’s host squad (R13); one of the operation’s squads'),
+    custodianSquad: code
+      .nullable()
+      .optional()
+      .describe('Default the operation’s host squad (R13); one of the operation’s squads'),
     storagePlace: required(300).describe('Where it is kept (存放地点)'),
-    caseRef: text(100).nullable().optional().describe('The case it belongs to, if any: the reference of a case registered in the brigade (an unknown one is refused, 422 unknown_case)'),
+    caseRef: text(100)
+      .nullable()
+      .optional()
+      .describe(
+        'The case it belongs to, if any: the reference of a case registered in the brigade (an unknown one is refused, 422 unknown_case)',
+      ),
   })
   .describe('One detained item');
 
@@ -39,15 +47,42 @@ const ev = <T extends string, S extends z.ZodRawShape>(type: T, shape: S, descri
   z.strictObject({ type: z.literal(type), ...versioned, ...shape }).describe(description);
 
 export const goodsEventSchemas = {
-  RETURN_TO_OWNER: ev('RETURN_TO_OWNER', { receivedBy: required(100).describe('Who took it back'), note: text(1000).optional() }, 'Return to the owner (custodian squad’s leader)'),
-  CONFISCATE: ev('CONFISCATE', { decisionRef: required(100).describe('The penalty decision (处罚决定书文号)') }, 'Confiscate by a decision (custodian squad’s leader)'),
-  APPROVE_DISPOSAL: ev('APPROVE_DISPOSAL', { method: z.enum(DISPOSAL_METHODS), reason: required(2000) }, 'Approve disposal by a method (duty officer or commander)'),
-  DISPOSE: ev('DISPOSE', { method: z.enum(DISPOSAL_METHODS), note: text(1000).optional() }, 'Dispose of it by the approved method (custodian squad’s leader; refused with 422 without approval)'),
-  EXTEND: ev('EXTEND', { reason: required(2000) }, 'Extend the limit once by the configured days (duty officer or commander)'),
-  MOVE: ev('MOVE', { custodianSquad: code, storagePlace: required(300), reason: text(1000).optional() }, 'Hand custody to another squad or place (custodian squad’s leader)'),
+  RETURN_TO_OWNER: ev(
+    'RETURN_TO_OWNER',
+    { receivedBy: required(100).describe('Who took it back'), note: text(1000).optional() },
+    'Return to the owner (custodian squad’s leader)',
+  ),
+  CONFISCATE: ev(
+    'CONFISCATE',
+    { decisionRef: required(100).describe('The penalty decision (处罚决定书文号)') },
+    'Confiscate by a decision (custodian squad’s leader)',
+  ),
+  APPROVE_DISPOSAL: ev(
+    'APPROVE_DISPOSAL',
+    { method: z.enum(DISPOSAL_METHODS), reason: required(2000) },
+    'Approve disposal by a method (duty officer or commander)',
+  ),
+  DISPOSE: ev(
+    'DISPOSE',
+    { method: z.enum(DISPOSAL_METHODS), note: text(1000).optional() },
+    'Dispose of it by the approved method (custodian squad’s leader; refused with 422 without approval)',
+  ),
+  EXTEND: ev(
+    'EXTEND',
+    { reason: required(2000) },
+    'Extend the limit once by the configured days (duty officer or commander)',
+  ),
+  MOVE: ev(
+    'MOVE',
+    { custodianSquad: code, storagePlace: required(300), reason: text(1000).optional() },
+    'Hand custody to another squad or place (custodian squad’s leader)',
+  ),
 } as const;
 
-export const goodsEventSchema = z.discriminatedUnion('type', Object.values(goodsEventSchemas) as unknown as [z.ZodObject, ...z.ZodObject[]]);
+export const goodsEventSchema = z.discriminatedUnion(
+  'type',
+  Object.values(goodsEventSchemas) as unknown as [z.ZodObject, ...z.ZodObject[]],
+);
 
 export const listGoodsQuery = z.strictObject({
   operation: z.coerce.number().int().min(1).optional(),

@@ -12,14 +12,18 @@ const arrangementFields = {
   plannedStart: instant.describe('When it is to be held'),
   place: text(300),
   agenda: requiredText(5000).describe('R9: the linkage content the convener sets'),
-  convenerSquad: code.nullable().describe('R9: default the squad the rotation names; another member squad needs `convenerReason`'),
+  convenerSquad: code
+    .nullable()
+    .describe('R9: default the squad the rotation names; another member squad needs `convenerReason`'),
   convenerReason: text(2000).nullable().describe('Why another squad convenes than the rotation’s'),
 };
 
 /** POST /meetings: a group's work meeting or the HQ's summary meeting, arranged. */
 export const createMeetingSchema = z
   .strictObject({
-    kind: z.enum(MEETING_KINDS).describe('group (a linkage group’s monthly work meeting) or hq_summary (the HQ’s half-yearly summary)'),
+    kind: z
+      .enum(MEETING_KINDS)
+      .describe('group (a linkage group’s monthly work meeting) or hq_summary (the HQ’s half-yearly summary)'),
     group: code.nullable().describe('The linkage group, for a group meeting'),
     ...arrangementFields,
   })
@@ -34,7 +38,11 @@ const ev = <T extends string, S extends z.ZodRawShape>(type: T, shape: S, descri
   z.strictObject({ type: z.literal(type), ...versioned, ...shape }).describe(description);
 
 export const meetingEventSchemas = {
-  EDIT_MEETING: ev('EDIT_MEETING', { meeting: meetingPatchSchema }, 'Change the arrangements (a squad leader of the group; a manager for the HQ’s)'),
+  EDIT_MEETING: ev(
+    'EDIT_MEETING',
+    { meeting: meetingPatchSchema },
+    'Change the arrangements (a squad leader of the group; a manager for the HQ’s)',
+  ),
   RECORD: ev(
     'RECORD',
     {
@@ -49,7 +57,10 @@ export const meetingEventSchemas = {
   CANCEL: ev('CANCEL', { reason: requiredText(2000) }, 'Call the meeting off, with a reason'),
 } as const;
 
-export const meetingEventSchema = z.discriminatedUnion('type', Object.values(meetingEventSchemas) as unknown as [z.ZodObject, ...z.ZodObject[]]);
+export const meetingEventSchema = z.discriminatedUnion(
+  'type',
+  Object.values(meetingEventSchemas) as unknown as [z.ZodObject, ...z.ZodObject[]],
+);
 
 export const listMeetingsQuery = z.strictObject({
   kind: z.enum(MEETING_KINDS).optional(),

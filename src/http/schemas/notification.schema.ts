@@ -9,5 +9,11 @@ export const listNotificationsQuery = z.strictObject({
 
 /** `POST /api/v1/notifications/read-all`: everything, or only up to the newest one the caller has seen. */
 export const readAllSchema = z.strictObject({
-  upTo: z.int().min(1).optional().describe('Only notifications with this id or lower (`newestId` of the list the caller saw); one that arrived since stays unread'),
+  upTo: z
+    .int()
+    .min(1)
+    .optional()
+    .describe(
+      'Only notifications with this id or lower (`newestId` of the list the caller saw); one that arrived since stays unread',
+    ),
 });

@@ -1,6 +1,12 @@
 import { z } from 'zod';
 import { calendarDate, dateOrDateTime, dateTime, freeText, requiredText } from './common.schema';
-import { INCIDENT_SEVERITIES, INCIDENT_TYPES, OPERATION_KINDS, OPERATION_STATES, PROBLEM_SOURCES } from '../../../workflows/operation';
+import {
+  INCIDENT_SEVERITIES,
+  INCIDENT_TYPES,
+  OPERATION_KINDS,
+  OPERATION_STATES,
+  PROBLEM_SOURCES,
+} from '../../../workflows/operation';
 
 /** Request schemas of the operation API: the server validates with these and the OpenAPI document is generated from them. */
 
@@ -21,8 +27,13 @@ const planFields = {
   kind: z.enum(OPERATION_KINDS).describe('regular (counts toward R6), ad_hoc (R8) or brigade_led (R4)'),
   group: code.nullable().describe('Linkage group code; required for regular and ad_hoc operations'),
   leadSquad: code.describe('The squad that drafts and files the plan (R6)'),
-  hostSquad: code.nullable().describe('The squad where the operation takes place; its leader commands (R4) and it holds the site (R12)'),
-  squads: z.array(code).max(30).describe('Every squad taking part (lead and host included); defaults to the squads the plan names'),
+  hostSquad: code
+    .nullable()
+    .describe('The squad where the operation takes place; its leader commands (R4) and it holds the site (R12)'),
+  squads: z
+    .array(code)
+    .max(30)
+    .describe('Every squad taking part (lead and host included); defaults to the squads the plan names'),
   title: requiredText(200),
   problemSource: z.enum(PROBLEM_SOURCES).nullable().describe('R7: where the problem came from'),
   location: text(300),
@@ -37,7 +48,10 @@ const planFields = {
   contingency: text(5000).describe('Contingency plan for incidents (R11)'),
   goodsArrangements: text(5000).describe('Detained-goods arrangements (R13)'),
   holdingPlan: text(5000).describe('Holding plan after the operation (R12)'),
-  problems: z.array(z.int().positive()).max(20).describe('§3.4: ids of the hard problems the operation targets (reported or open ones of the brigade)'),
+  problems: z
+    .array(z.int().positive())
+    .max(20)
+    .describe('§3.4: ids of the hard problems the operation targets (reported or open ones of the brigade)'),
 };
 
 /** POST /operations: a draft needs its kind, lead squad and title; the rest may come later (checked at FILE). */
@@ -58,7 +72,11 @@ const ev = <T extends string, S extends z.ZodRawShape>(type: T, shape: S, descri
 export const eventSchemas = {
   EDIT_PLAN: ev('EDIT_PLAN', { plan: planPatchSchema }, 'Edit the draft plan (lead squad leader)'),
   FILE: ev('FILE', {}, 'File the plan with the Duty Command Section (lead squad leader; plan complete and valid)'),
-  DESIGNATE_COMMANDER: ev('DESIGNATE_COMMANDER', { commander: requiredText(64).describe('Username') }, 'R4: the brigade designates the commander (commander role)'),
+  DESIGNATE_COMMANDER: ev(
+    'DESIGNATE_COMMANDER',
+    { commander: requiredText(64).describe('Username') },
+    'R4: the brigade designates the commander (commander role)',
+  ),
   APPROVE: ev('APPROVE', { note: text(2000).optional() }, 'Approve the filed plan (duty officer or commander)'),
   RETURN: ev('RETURN', { reason }, 'Return the plan for revision, with a reason (duty officer or commander)'),
   CANCEL: ev('CANCEL', { reason }, 'Cancel, with a reason (lead squad leader in draft; a manager after filing)'),
@@ -68,8 +86,12 @@ export const eventSchemas = {
       actualStart: instant.optional().describe('Default now; never before the approval, never in the future'),
       lateReason: text(2000)
         .optional()
-        .describe('Required when the start is recorded more than `operations.lateEntryHours` (12) after it happened: a late entry, marked on the operation and counted in the figures'),
-      earlyReason: text(2000).optional().describe('Required when the start is more than `operations.earlyStartHours` (3) before the planned start'),
+        .describe(
+          'Required when the start is recorded more than `operations.lateEntryHours` (12) after it happened: a late entry, marked on the operation and counted in the figures',
+        ),
+      earlyReason: text(2000)
+        .optional()
+        .describe('Required when the start is more than `operations.earlyStartHours` (3) before the planned start'),
     },
     'Start the operation (its commander)',
   ),
@@ -98,7 +120,11 @@ export const eventSchemas = {
             vehicles: count,
             educated: count,
             handled: count,
-            goodsDetained: count.optional().describe('R13: items the squad detained; taken from the goods ledger when left out, refused (422) when it differs from it'),
+            goodsDetained: count
+              .optional()
+              .describe(
+                'R13: items the squad detained; taken from the goods ledger when left out, refused (422) when it differs from it',
+              ),
           }),
         )
         .min(1)
@@ -120,11 +146,17 @@ export const eventSchemas = {
         .int()
         .positive()
         .optional()
-        .describe('§3.4: a resolved hard problem the operation targeted or resolved, reported as come back (its REBOUND, origin `holding`) in the same step; needs `reboundObserved`'),
+        .describe(
+          '§3.4: a resolved hard problem the operation targeted or resolved, reported as come back (its REBOUND, origin `holding`) in the same step; needs `reboundObserved`',
+        ),
     },
     'R12: the host squad logs a day of holding (one entry a day: a second check of the day amends it)',
   ),
-  SPOT_CHECK: ev('SPOT_CHECK', { findings: requiredText(5000), reboundObserved: z.boolean() }, 'R14: an inspector spot-checks holding'),
+  SPOT_CHECK: ev(
+    'SPOT_CHECK',
+    { findings: requiredText(5000), reboundObserved: z.boolean() },
+    'R14: an inspector spot-checks holding',
+  ),
   HOLDING_ELAPSED: ev('HOLDING_ELAPSED', {}, 'The holding period is over (system only)'),
   AUDIT_PASS: ev(
     'AUDIT_PASS',
@@ -132,7 +164,9 @@ export const eventSchemas = {
       findings: requiredText(5000),
       coverageReason: text(2000)
         .optional()
-        .describe('R12: required when fewer than `holding.minCoverage` (80 %) of the holding days were checked (see `coverage` on the operation)'),
+        .describe(
+          'R12: required when fewer than `holding.minCoverage` (80 %) of the holding days were checked (see `coverage` on the operation)',
+        ),
     },
     'R14: the inspector passes the holding audit',
   ),
@@ -147,7 +181,10 @@ export const eventSchemas = {
   ),
 } as const;
 
-export const eventSchema = z.discriminatedUnion('type', Object.values(eventSchemas) as unknown as [z.ZodObject, ...z.ZodObject[]]);
+export const eventSchema = z.discriminatedUnion(
+  'type',
+  Object.values(eventSchemas) as unknown as [z.ZodObject, ...z.ZodObject[]],
+);
 
 export const listOperationsQuery = z.strictObject({
   state: z
@@ -162,7 +199,11 @@ export const listOperationsQuery = z.strictObject({
   source: z.enum(PROBLEM_SOURCES).optional().describe('R7: where the problem came from'),
   from: dateOrDateTime.optional().describe('Planned start on or after (a date is midnight, brigade time)'),
   to: dateOrDateTime.optional().describe('Planned start before'),
-  q: freeText(100).optional().describe('The brigade’s number of a plan as people write it (〔2026〕第12号, 2026-12, 12/2026), or words of its title or location'),
+  q: freeText(100)
+    .optional()
+    .describe(
+      'The brigade’s number of a plan as people write it (〔2026〕第12号, 2026-12, 12/2026), or words of its title or location',
+    ),
   cursor: z.string().max(200).optional().describe('`nextCursor` of the previous page'),
   limit: z.coerce.number().int().min(1).max(200).optional().describe('Page size, default 50'),
 });

@@ -2,7 +2,15 @@ import { z } from 'zod';
 import { month, requiredText, yearNumber, yearOrMonth } from './common.schema';
 
 export const FLAG_STATUSES = ['open', 'resolved', 'resolved_by_data'] as const;
-export const FLAG_KINDS = ['monthly_minimum', 'early_warning', 'audit_overdue', 'time_limit', 'plan_missing', 'meeting_missing', 'hq_meeting_missing'] as const;
+export const FLAG_KINDS = [
+  'monthly_minimum',
+  'early_warning',
+  'audit_overdue',
+  'time_limit',
+  'plan_missing',
+  'meeting_missing',
+  'hq_meeting_missing',
+] as const;
 
 export const listFlagsQuery = z.strictObject({
   period: yearOrMonth.optional().describe('YYYY or YYYY-MM: flags of that year or month'),

@@ -1,6 +1,12 @@
 import { z } from 'zod';
 import { dateTime, freeText, requiredText } from './common.schema';
-import { CALLBACK_OUTCOMES, HARD_PROBLEM_STATES, PROBLEM_CATEGORIES, PROBLEM_SOURCES, REBOUND_ORIGINS } from '../../../workflows/hard-problem';
+import {
+  CALLBACK_OUTCOMES,
+  HARD_PROBLEM_STATES,
+  PROBLEM_CATEGORIES,
+  PROBLEM_SOURCES,
+  REBOUND_ORIGINS,
+} from '../../../workflows/hard-problem';
 import { BORDER_NOTICE_STATES } from '../../../workflows/border-notice';
 import { planPatchSchema } from './operation.schema';
 
@@ -12,7 +18,10 @@ const text = (max: number) => freeText(max);
 const required = requiredText;
 const id = z.int().positive();
 
-const evidence = z.strictObject({ description: required(1000), ref: text(300).nullable().optional().describe('Where the photo, video or document is kept') });
+const evidence = z.strictObject({
+  description: required(1000),
+  ref: text(300).nullable().optional().describe('Where the photo, video or document is kept'),
+});
 
 /** POST /problems: a report (state `reported`). */
 export const reportProblemSchema = z
@@ -34,12 +43,30 @@ const ev = <T extends string, S extends z.ZodRawShape>(type: T, shape: S, descri
   z.strictObject({ type: z.literal(type), ...versioned, ...shape }).describe(description);
 
 export const problemEventSchemas = {
-  ACCEPT: ev('ACCEPT', { note: text(2000).optional() }, 'Accept the report: the problem is open (a squad leader of a squad at the border, or a manager)'),
-  MERGE: ev('MERGE', { into: id.describe('The problem this one duplicates (the survivor)'), note: text(2000).optional() }, 'Merge a duplicate report into the problem it repeats'),
-  RESOLVE: ev('RESOLVE', { note: required(5000).describe('How it was resolved'), operation: id.nullable().optional().describe('The operation that resolved it') }, 'Resolve the problem'),
+  ACCEPT: ev(
+    'ACCEPT',
+    { note: text(2000).optional() },
+    'Accept the report: the problem is open (a squad leader of a squad at the border, or a manager)',
+  ),
+  MERGE: ev(
+    'MERGE',
+    { into: id.describe('The problem this one duplicates (the survivor)'), note: text(2000).optional() },
+    'Merge a duplicate report into the problem it repeats',
+  ),
+  RESOLVE: ev(
+    'RESOLVE',
+    {
+      note: required(5000).describe('How it was resolved'),
+      operation: id.nullable().optional().describe('The operation that resolved it'),
+    },
+    'Resolve the problem',
+  ),
   REBOUND: ev(
     'REBOUND',
-    { origin: z.enum(REBOUND_ORIGINS).describe('Found in holding, by an inspector, or by a new complaint'), note: required(5000) },
+    {
+      origin: z.enum(REBOUND_ORIGINS).describe('Found in holding, by an inspector, or by a new complaint'),
+      note: required(5000),
+    },
     'The resolved problem came back: it reopens (its repeat count grows)',
   ),
   RECORD_CALLBACK: ev(
@@ -54,7 +81,10 @@ export const problemEventSchemas = {
   ),
 } as const;
 
-export const problemEventSchema = z.discriminatedUnion('type', Object.values(problemEventSchemas) as unknown as [z.ZodObject, ...z.ZodObject[]]);
+export const problemEventSchema = z.discriminatedUnion(
+  'type',
+  Object.values(problemEventSchemas) as unknown as [z.ZodObject, ...z.ZodObject[]],
+);
 
 export const listProblemsQuery = z.strictObject({
   state: z
@@ -91,18 +121,30 @@ export const noticeEventSchemas = {
     'TO_PROBLEM',
     {
       problem: z
-        .strictObject({ category: z.enum(PROBLEM_CATEGORIES), title: text(200), description: text(5000), evidence: z.array(evidence).max(30) })
+        .strictObject({
+          category: z.enum(PROBLEM_CATEGORIES),
+          title: text(200),
+          description: text(5000),
+          evidence: z.array(evidence).max(30),
+        })
         .partial()
         .optional()
         .describe('Defaults from the notice'),
     },
     'Turn the notice into a hard problem (source `notification`)',
   ),
-  TO_PLAN: ev('TO_PLAN', { plan: planPatchSchema.extend({ leadSquad: code }).partial() }, 'Turn the notice into an ad_hoc operation plan (draft); the plan is pre-filled from GET /border-notices/{id}/plan-draft'),
+  TO_PLAN: ev(
+    'TO_PLAN',
+    { plan: planPatchSchema.extend({ leadSquad: code }).partial() },
+    'Turn the notice into an ad_hoc operation plan (draft); the plan is pre-filled from GET /border-notices/{id}/plan-draft',
+  ),
   CLOSE: ev('CLOSE', { reason: required(2000) }, 'Close the notice, with a reason'),
 } as const;
 
-export const noticeEventSchema = z.discriminatedUnion('type', Object.values(noticeEventSchemas) as unknown as [z.ZodObject, ...z.ZodObject[]]);
+export const noticeEventSchema = z.discriminatedUnion(
+  'type',
+  Object.values(noticeEventSchemas) as unknown as [z.ZodObject, ...z.ZodObject[]],
+);
 
 export const listNoticesQuery = z.strictObject({
   state: z

@@ -59,7 +59,12 @@ export function adminPages(services: Pick<Services, 'admin' | 'clock' | 'config'
     const key = `admin.done.${String(req.query.done ?? '')}`;
     return DICTIONARIES[DEFAULT_LOCALE][key] ? { kind: 'ok', text: t(req.locale, key) } : undefined;
   };
-  const page = (req: Request, section: string, title: string) => ({ pageTitle: title, nav: 'admin', adminSection: section, flash: done(req) });
+  const page = (req: Request, section: string, title: string) => ({
+    pageTitle: title,
+    nav: 'admin',
+    adminSection: section,
+    flash: done(req),
+  });
 
   r.get('/', (_req, res) => res.redirect('/admin/users'));
 
@@ -105,15 +110,27 @@ export function adminPages(services: Pick<Services, 'admin' | 'clock' | 'config'
   });
 
   /** The user's page has three forms (details, status, password); the one sent back shows its input and problems. */
-  const userPage = async (req: Request, res: Response, user: AdminUser, sent?: { form: 'details' | 'status' | 'password'; values: FormValues; refused: Refusal; status: number }) => {
+  const userPage = async (
+    req: Request,
+    res: Response,
+    user: AdminUser,
+    sent?: { form: 'details' | 'status' | 'password'; values: FormValues; refused: Refusal; status: number },
+  ) => {
     const squads = await admin.squads(signedIn(req));
-    const details: FormValues = sent?.form === 'details' ? sent.values : { ...typed({ displayName: user.displayName, squad: user.squad?.code ?? '' }), roles: user.roles };
+    const details: FormValues =
+      sent?.form === 'details'
+        ? sent.values
+        : { ...typed({ displayName: user.displayName, squad: user.squad?.code ?? '' }), roles: user.roles };
     const errorsOf = (form: string) => (sent?.form === form ? sent.refused.errors : {});
     res.status(sent?.status ?? 200).render('admin/user-form', {
       ...page(req, 'users', `${user.displayName} (${user.username})`),
       isNew: false,
       action: `/admin/users/${enc(user.username)}/edit`,
-      user: { ...userRow(user, req.locale), isMe: user.id === signedIn(req).userId, url: `/admin/users/${enc(user.username)}` },
+      user: {
+        ...userRow(user, req.locale),
+        isMe: user.id === signedIn(req).userId,
+        url: `/admin/users/${enc(user.username)}`,
+      },
       values: details,
       roleOptions: roleOptions(req.locale, details.roles),
       squadOptions: squadOptions(squads, req.locale, details.squad ?? '', user.squad?.code ?? null),
@@ -136,7 +153,12 @@ export function adminPages(services: Pick<Services, 'admin' | 'clock' | 'config'
       res.redirect(303, `/admin/users/${enc(username)}/edit?done=user_saved`);
     } catch (e) {
       if (!shownOnForm(e)) throw e;
-      await userPage(req, res, await admin.user(signedIn(req), username), { form: 'details', values: typed(body), refused: refusal(e, req.locale), status: e.status });
+      await userPage(req, res, await admin.user(signedIn(req), username), {
+        form: 'details',
+        values: typed(body),
+        refused: refusal(e, req.locale),
+        status: e.status,
+      });
     }
   });
 
@@ -148,7 +170,12 @@ export function adminPages(services: Pick<Services, 'admin' | 'clock' | 'config'
       res.redirect(303, `/admin/users/${enc(username)}/edit?done=${active ? 'user_enabled' : 'user_disabled'}`);
     } catch (e) {
       if (!shownOnForm(e)) throw e;
-      await userPage(req, res, await admin.user(signedIn(req), username), { form: 'status', values: typed({}), refused: refusal(e, req.locale), status: e.status });
+      await userPage(req, res, await admin.user(signedIn(req), username), {
+        form: 'status',
+        values: typed({}),
+        refused: refusal(e, req.locale),
+        status: e.status,
+      });
     }
   });
 
@@ -162,7 +189,12 @@ export function adminPages(services: Pick<Services, 'admin' | 'clock' | 'config'
       res.redirect(303, `/admin/users/${enc(username)}/edit?done=password_reset`);
     } catch (e) {
       if (!shownOnForm(e)) throw e;
-      await userPage(req, res, await admin.user(signedIn(req), username), { form: 'password', values: typed({}), refused: refusal(e, req.locale), status: e.status });
+      await userPage(req, res, await admin.user(signedIn(req), username), {
+        form: 'password',
+        values: typed({}),
+        refused: refusal(e, req.locale),
+        status: e.status,
+      });
     }
   });
 
@@ -170,12 +202,26 @@ export function adminPages(services: Pick<Services, 'admin' | 'clock' | 'config'
 
   r.get('/squads', async (req, res) => {
     const squads = await admin.squads(signedIn(req));
-    res.render('admin/squads', { ...page(req, 'squads', t(req.locale, 'admin.squads')), rows: squads.map((s) => squadRow(s, req.locale)) });
+    res.render('admin/squads', {
+      ...page(req, 'squads', t(req.locale, 'admin.squads')),
+      rows: squads.map((s) => squadRow(s, req.locale)),
+    });
   });
 
-  const squadPage = async (req: Request, res: Response, squad: AdminSquad | null, values: FormValues, refused?: Refusal, status = 200) => {
+  const squadPage = async (
+    req: Request,
+    res: Response,
+    squad: AdminSquad | null,
+    values: FormValues,
+    refused?: Refusal,
+    status = 200,
+  ) => {
     res.status(status).render('admin/squad-form', {
-      ...page(req, 'squads', squad ? `${localName(req.locale, squad)} (${squad.code})` : t(req.locale, 'admin.new_squad')),
+      ...page(
+        req,
+        'squads',
+        squad ? `${localName(req.locale, squad)} (${squad.code})` : t(req.locale, 'admin.new_squad'),
+      ),
       isNew: !squad,
       action: squad ? `/admin/squads/${enc(squad.code)}/edit` : '/admin/squads',
       squad: squad ? squadRow(squad, req.locale) : null,
@@ -203,7 +249,18 @@ export function adminPages(services: Pick<Services, 'admin' | 'clock' | 'config'
 
   r.get('/squads/:code/edit', async (req, res) => {
     const squad = await admin.squad(signedIn(req), keyParam(req.params.code));
-    await squadPage(req, res, squad, typed({ name: squad.name, nameEn: squad.nameEn, kind: squad.kind, dutyStrength: String(squad.dutyStrength), active: squad.active ? '1' : '0' }));
+    await squadPage(
+      req,
+      res,
+      squad,
+      typed({
+        name: squad.name,
+        nameEn: squad.nameEn,
+        kind: squad.kind,
+        dutyStrength: String(squad.dutyStrength),
+        active: squad.active ? '1' : '0',
+      }),
+    );
   });
 
   r.post('/squads/:code/edit', async (req, res) => {
@@ -224,17 +281,33 @@ export function adminPages(services: Pick<Services, 'admin' | 'clock' | 'config'
     const [groups, squads] = await Promise.all([admin.groups(signedIn(req)), admin.squads(signedIn(req))]);
     res.render('admin/groups', {
       ...page(req, 'groups', t(req.locale, 'admin.groups')),
-      groups: groups.map((g) => ({ code: g.code, name: localName(req.locale, g), squads: g.squads.map((s) => squadRow(s, req.locale)), size: g.squads.length })),
+      groups: groups.map((g) => ({
+        code: g.code,
+        name: localName(req.locale, g),
+        squads: g.squads.map((s) => squadRow(s, req.locale)),
+        size: g.squads.length,
+      })),
       ungrouped: squads.filter((s) => !s.group).map((s) => squadRow(s, req.locale)),
       min: minSquads,
       max: maxSquads,
     });
   });
 
-  const groupPage = async (req: Request, res: Response, group: AdminGroup | null, values: FormValues, refused?: Refusal, status = 200) => {
+  const groupPage = async (
+    req: Request,
+    res: Response,
+    group: AdminGroup | null,
+    values: FormValues,
+    refused?: Refusal,
+    status = 200,
+  ) => {
     const squads = await admin.squads(signedIn(req));
     res.status(status).render('admin/group-form', {
-      ...page(req, 'groups', group ? `${localName(req.locale, group)} (${group.code})` : t(req.locale, 'admin.new_group')),
+      ...page(
+        req,
+        'groups',
+        group ? `${localName(req.locale, group)} (${group.code})` : t(req.locale, 'admin.new_group'),
+      ),
       isNew: !group,
       action: group ? `/admin/groups/${enc(group.code)}/edit` : '/admin/groups',
       group: group ? { code: group.code } : null,
@@ -264,7 +337,10 @@ export function adminPages(services: Pick<Services, 'admin' | 'clock' | 'config'
 
   r.get('/groups/:code/edit', async (req, res) => {
     const group = await admin.group(signedIn(req), keyParam(req.params.code));
-    await groupPage(req, res, group, { ...typed({ name: group.name, nameEn: group.nameEn }), squads: group.squads.map((s) => s.code) });
+    await groupPage(req, res, group, {
+      ...typed({ name: group.name, nameEn: group.nameEn }),
+      squads: group.squads.map((s) => s.code),
+    });
   });
 
   r.post('/groups/:code/edit', async (req, res) => {
@@ -282,7 +358,13 @@ export function adminPages(services: Pick<Services, 'admin' | 'clock' | 'config'
   // ---------------------------------------------------------------- the brigade
 
   /** The brigade's settings: the month it began using Liandong (R6: months before it are never judged). */
-  const brigadePage = async (req: Request, res: Response, values?: FormValues & { since?: string }, refused?: Refusal, status = 200) => {
+  const brigadePage = async (
+    req: Request,
+    res: Response,
+    values?: FormValues & { since?: string },
+    refused?: Refusal,
+    status = 200,
+  ) => {
     const brigade = await admin.brigade(signedIn(req));
     res.status(status).render('admin/brigade', {
       ...page(req, 'brigade', t(req.locale, 'admin.brigade')),

@@ -7,7 +7,12 @@ import { LOCALES, t } from '../../i18n';
 import { LANG_COOKIE, safeNext } from './web-context';
 
 /** Sign-in, sign-out and the language switch. */
-export function authPages(signIn: SignInService, config: Readonly<Config>, clock: Clock, generateToken: (req: never, overwrite?: boolean) => string): Router {
+export function authPages(
+  signIn: SignInService,
+  config: Readonly<Config>,
+  clock: Clock,
+  generateToken: (req: never, overwrite?: boolean) => string,
+): Router {
   const r = Router();
   // The demo's users are named where the demo is loaded; a password never is (not even the published demo one).
   const demo = config.demo.seedOnEmpty;
@@ -41,7 +46,10 @@ export function authPages(signIn: SignInService, config: Readonly<Config>, clock
       res.redirect(303, next);
     } catch (e) {
       if (!(e instanceof AuthenticationError) && !(e instanceof SignInThrottledError)) throw e;
-      const error = e instanceof SignInThrottledError ? t(req.locale, 'login.throttled', { seconds: e.retryAfterSeconds }) : t(req.locale, 'login.failed');
+      const error =
+        e instanceof SignInThrottledError
+          ? t(req.locale, 'login.throttled', { seconds: e.retryAfterSeconds })
+          : t(req.locale, 'login.failed');
       if (e instanceof SignInThrottledError) res.setHeader('Retry-After', String(e.retryAfterSeconds));
       res.status(e instanceof SignInThrottledError ? 429 : 401).render('auth/login', {
         pageTitle: t(req.locale, 'login.title'),
@@ -64,7 +72,12 @@ export function authPages(signIn: SignInService, config: Readonly<Config>, clock
 
   r.get('/lang/:locale', (req, res) => {
     const locale = (LOCALES as readonly string[]).includes(req.params.locale) ? req.params.locale : 'zh-CN';
-    res.cookie(LANG_COOKIE, locale, { maxAge: 365 * 24 * 3_600_000, httpOnly: true, sameSite: 'lax', secure: config.web.secureCookies });
+    res.cookie(LANG_COOKIE, locale, {
+      maxAge: 365 * 24 * 3_600_000,
+      httpOnly: true,
+      sameSite: 'lax',
+      secure: config.web.secureCookies,
+    });
     res.redirect(303, safeNext(req.query.next));
   });
 

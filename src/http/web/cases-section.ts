@@ -10,7 +10,10 @@ import { localName } from '../../i18n/local-name';
 export const casesSection: OperationSection = {
   partial: 'operation-cases',
   async view(services, p, locale, operationId) {
-    const [{ items, transferById, squadById }, canRegister] = await Promise.all([services.cases.casesOfOperation(p, operationId), services.cases.mayRegisterFrom(p, operationId)]);
+    const [{ items, transferById, squadById }, canRegister] = await Promise.all([
+      services.cases.casesOfOperation(p, operationId),
+      services.cases.mayRegisterFrom(p, operationId),
+    ]);
     const now = services.clock.now();
     return {
       operationId,

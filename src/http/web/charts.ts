@@ -27,7 +27,9 @@ function axis(x0: number, y0: number, width: number, height: number, max: number
     const v = (max / ticks) * i;
     const y = y0 - (height * i) / ticks;
     out.push(`<line x1="${x0}" x2="${x0 + width}" y1="${y}" y2="${y}" stroke="#d8dee6" stroke-width="1"/>`);
-    out.push(`<text x="${x0 - 6}" y="${y + 4}" text-anchor="end" font-size="11" fill="#5f6b7a">${esc(Number.isInteger(v) ? v : v.toFixed(1))}</text>`);
+    out.push(
+      `<text x="${x0 - 6}" y="${y + 4}" text-anchor="end" font-size="11" fill="#5f6b7a">${esc(Number.isInteger(v) ? v : v.toFixed(1))}</text>`,
+    );
   }
   return out.join('');
 }
@@ -70,7 +72,9 @@ export function groupedBars(opts: {
         const x = left + ci * band + band * 0.1 + si * bar;
         return `<rect x="${x.toFixed(1)}" y="${(y0 - h).toFixed(1)}" width="${(bar - 1).toFixed(1)}" height="${h.toFixed(1)}" fill="${PALETTE[si % PALETTE.length]}"><title>${esc(`${s.label} · ${cat}: ${v}`)}</title></rect>`;
       });
-      parts.push(`<text x="${(left + ci * band + band / 2).toFixed(1)}" y="${y0 + 16}" text-anchor="middle" font-size="11" fill="#5f6b7a">${esc(cat)}</text>`);
+      parts.push(
+        `<text x="${(left + ci * band + band / 2).toFixed(1)}" y="${y0 + 16}" text-anchor="middle" font-size="11" fill="#5f6b7a">${esc(cat)}</text>`,
+      );
       return parts.join('');
     })
     .join('');
@@ -85,7 +89,11 @@ export function groupedBars(opts: {
 }
 
 /** Lines over categories (e.g. results per month). */
-export function lines(opts: { title: string; categories: string[]; series: Array<{ label: string; values: number[] }> }): string {
+export function lines(opts: {
+  title: string;
+  categories: string[];
+  series: Array<{ label: string; values: number[] }>;
+}): string {
   const W = 760;
   const H = 280;
   const left = 48;
@@ -102,11 +110,21 @@ export function lines(opts: { title: string; categories: string[]; series: Array
     .map((s, si) => {
       const colour = PALETTE[si % PALETTE.length];
       const d = s.values.map((v, i) => `${i ? 'L' : 'M'}${x(i).toFixed(1)},${y(v).toFixed(1)}`).join(' ');
-      const dots = s.values.map((v, i) => `<circle cx="${x(i).toFixed(1)}" cy="${y(v).toFixed(1)}" r="3" fill="${colour}"><title>${esc(`${s.label} · ${opts.categories[i]}: ${v}`)}</title></circle>`).join('');
+      const dots = s.values
+        .map(
+          (v, i) =>
+            `<circle cx="${x(i).toFixed(1)}" cy="${y(v).toFixed(1)}" r="3" fill="${colour}"><title>${esc(`${s.label} · ${opts.categories[i]}: ${v}`)}</title></circle>`,
+        )
+        .join('');
       return `<path d="${d}" fill="none" stroke="${colour}" stroke-width="2"/>${dots}`;
     })
     .join('');
-  const labels = opts.categories.map((c, i) => `<text x="${x(i).toFixed(1)}" y="${y0 + 16}" text-anchor="middle" font-size="11" fill="#5f6b7a">${esc(c)}</text>`).join('');
+  const labels = opts.categories
+    .map(
+      (c, i) =>
+        `<text x="${x(i).toFixed(1)}" y="${y0 + 16}" text-anchor="middle" font-size="11" fill="#5f6b7a">${esc(c)}</text>`,
+    )
+    .join('');
   return `<svg class="chart" viewBox="0 0 ${W} ${H}" role="img" aria-label="${esc(opts.title)}" xmlns="http://www.w3.org/2000/svg"><title>${esc(opts.title)}</title>${axis(left, y0, width, height, max)}${paths}${labels}${legend(
     opts.series.map((s, i) => ({ label: s.label, colour: PALETTE[i % PALETTE.length] })),
     left,
@@ -115,7 +133,11 @@ export function lines(opts: { title: string; categories: string[]; series: Array
 }
 
 /** Horizontal bars (e.g. hours spent per workflow state), longest first as given. */
-export function horizontalBars(opts: { title: string; items: Array<{ label: string; value: number; note?: string }>; unit: string }): string {
+export function horizontalBars(opts: {
+  title: string;
+  items: Array<{ label: string; value: number; note?: string }>;
+  unit: string;
+}): string {
   const W = 760;
   const row = 28;
   const left = 150;

@@ -6,7 +6,17 @@ import { localToInstantIso } from '../../time';
  * post becomes the same input the API takes (then the same zod schema checks
  * it). Which forms a page shows comes from the engine's allowedEvents.
  */
-export type FieldKind = 'text' | 'textarea' | 'number' | 'datetime' | 'date' | 'checkbox' | 'select' | 'results' | 'commander' | 'problem';
+export type FieldKind =
+  | 'text'
+  | 'textarea'
+  | 'number'
+  | 'datetime'
+  | 'date'
+  | 'checkbox'
+  | 'select'
+  | 'results'
+  | 'commander'
+  | 'problem';
 
 export interface FormFieldSpec {
   name: string;

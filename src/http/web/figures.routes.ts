@@ -20,7 +20,11 @@ import { NotFoundError } from '../../errors';
 type FiguresServices = Pick<Services, 'figures' | 'compliance' | 'org' | 'clock' | 'config'>;
 
 function keepQuery(q: Record<string, string | undefined>): URLSearchParams {
-  return new URLSearchParams(Object.entries({ period: q.period, from: q.from, to: q.to, group: q.group, squad: q.squad }).filter(([, v]) => v) as Array<[string, string]>);
+  return new URLSearchParams(
+    Object.entries({ period: q.period, from: q.from, to: q.to, group: q.group, squad: q.squad }).filter(
+      ([, v]) => v,
+    ) as Array<[string, string]>,
+  );
 }
 
 /** /figures: the indicators (SPEC §5), their definitions, comparisons, charts, the records behind each figure, exports. */
@@ -42,8 +46,16 @@ export function figuresPages(services: FiguresServices): Router {
       view = await services.figures.view(p, q);
     } catch (e) {
       if (!(e instanceof AppError) || e.status !== 400) throw e;
-      const fields = Object.entries(e.fields).map(([k, v]) => `${k}: ${describeFieldProblem(req.locale, v)}`).join(' ');
-      return res.status(400).render('figures/view', { ...(await pickers(services, req, q)), pageTitle: t(req.locale, 'figures.title'), nav: 'figures', banner: fields, sections: [] });
+      const fields = Object.entries(e.fields)
+        .map(([k, v]) => `${k}: ${describeFieldProblem(req.locale, v)}`)
+        .join(' ');
+      return res.status(400).render('figures/view', {
+        ...(await pickers(services, req, q)),
+        pageTitle: t(req.locale, 'figures.title'),
+        nav: 'figures',
+        banner: fields,
+        sections: [],
+      });
     }
     if (q.format === 'csv' || q.format === 'xlsx') return sendFiguresExport(res, view, req.locale, q.format);
     const keep = keepQuery(q);
@@ -66,31 +78,48 @@ export function figuresPages(services: FiguresServices): Router {
     }));
     // Charts: the year of the period.
     const year = view.period.firstMonth.slice(0, 4);
-    const months = view.period.kind === 'range' ? monthsOfPeriod(view.period) : monthsOfPeriod(figurePeriod(year, p.timeZone));
+    const months =
+      view.period.kind === 'range' ? monthsOfPeriod(view.period) : monthsOfPeriod(figurePeriod(year, p.timeZone));
     const monthLabel = (mo: string) => t(req.locale, 'compliance.month', { month: Number(mo.slice(5)) });
     const yearMonths = monthsOfPeriod(figurePeriod(year, p.timeZone));
     // R6: each group's months as the compliance view judges them (one rule, month-standing.ts).
-    const [standings, series, { groups }] = await Promise.all([services.compliance.standings(p, yearMonths), services.figures.monthly(p, q, months), services.org.organisation(p.brigadeId)]);
+    const [standings, series, { groups }] = await Promise.all([
+      services.compliance.standings(p, yearMonths),
+      services.figures.monthly(p, q, months),
+      services.org.organisation(p.brigadeId),
+    ]);
     const dwell = dwellOf(view.facts);
-    const shownGroups = groups.map((g) => g.group).filter((g) => g.active && (!view.scope.group || g.id === view.scope.group.id));
+    const shownGroups = groups
+      .map((g) => g.group)
+      .filter((g) => g.active && (!view.scope.group || g.id === view.scope.group.id));
     const minimum = services.config.jobs.monthlyMinimum;
     const charts = {
       groupsSvg: groupedBars({
         title: t(req.locale, 'charts.groups_title', { year }),
         categories: yearMonths.map(monthLabel),
-        series: shownGroups.map((g) => ({ label: localName(req.locale, g), values: standings.of(g.id).map((c) => c.qualifying) })),
+        series: shownGroups.map((g) => ({
+          label: localName(req.locale, g),
+          values: standings.of(g.id).map((c) => c.qualifying),
+        })),
         line: { value: minimum, label: t(req.locale, 'charts.minimum', { minimum }) },
       }),
       resultsSvg: lines({
         title: t(req.locale, 'charts.results_title'),
         categories: series.map((x) => monthLabel(x.month)),
-        series: ['person_times', 'educated', 'handled'].map((k) => ({ label: t(req.locale, `indicator.${k}.name`), values: series.map((x) => x.facts[k] ?? 0) })),
+        series: ['person_times', 'educated', 'handled'].map((k) => ({
+          label: t(req.locale, `indicator.${k}.name`),
+          values: series.map((x) => x.facts[k] ?? 0),
+        })),
       }),
       dwellSvg: dwell.length
         ? horizontalBars({
             title: t(req.locale, 'charts.dwell_title'),
             unit: t(req.locale, 'charts.hours'),
-            items: dwell.map((d) => ({ label: t(req.locale, `state.${d.state}`), value: d.hours, note: t(req.locale, 'charts.operations', { n: d.operations }) })),
+            items: dwell.map((d) => ({
+              label: t(req.locale, `state.${d.state}`),
+              value: d.hours,
+              note: t(req.locale, 'charts.operations', { n: d.operations }),
+            })),
           })
         : null,
     };
@@ -119,16 +148,29 @@ export function figuresPages(services: FiguresServices): Router {
     const q = defaults(req);
     const indicator = String(req.params.indicator);
     if (q.format === 'csv' || q.format === 'xlsx') {
-      return sendDrillExport(res, await services.figures.drillAll(p, { ...q, indicator }), req.locale, p.timeZone, q.format);
+      return sendDrillExport(
+        res,
+        await services.figures.drillAll(p, { ...q, indicator }),
+        req.locale,
+        p.timeZone,
+        q.format,
+      );
     }
-    const [page, view] = await Promise.all([services.figures.drill(p, { ...q, indicator, cursor: q.cursor, limit: 100 }), services.figures.view(p, q)]);
+    const [page, view] = await Promise.all([
+      services.figures.drill(p, { ...q, indicator, cursor: q.cursor, limit: 100 }),
+      services.figures.view(p, q),
+    ]);
     const figure = view.rows.find((x) => x.indicator.id === indicator);
     if (!figure) throw new NotFoundError(`No indicator ${indicator}`);
     const keep = keepQuery(q);
     res.render('figures/drill', {
       pageTitle: t(req.locale, `indicator.${indicator}.name`),
       nav: 'figures',
-      title: t(req.locale, 'figures.drill_title', { indicator: t(req.locale, `indicator.${indicator}.name`), scope: scopeName(page.scope, req.locale), period: page.period.key }),
+      title: t(req.locale, 'figures.drill_title', {
+        indicator: t(req.locale, `indicator.${indicator}.name`),
+        scope: scopeName(page.scope, req.locale),
+        period: page.period.key,
+      }),
       definition: t(req.locale, `indicator.${indicator}.definition`),
       figure: formatValue(figure.current, req.locale),
       detail: figure.indicator.kind === 'ratio' ? `${figure.current.numerator} / ${figure.current.denominator}` : '',
@@ -169,7 +211,10 @@ async function pickers(services: Pick<Services, 'org'>, req: Request, q: Record<
 /** R14 annual assessment and the printable annual report (mounted before the indicator pages). */
 export function annualPages(services: FiguresServices): Router {
   const r = Router();
-  const yearOf = (req: Request) => (yearText.safeParse(req.query.year).success ? Number(req.query.year) : Number(monthOf(services.clock.now(), signedIn(req).timeZone).slice(0, 4)));
+  const yearOf = (req: Request) =>
+    yearText.safeParse(req.query.year).success
+      ? Number(req.query.year)
+      : Number(monthOf(services.clock.now(), signedIn(req).timeZone).slice(0, 4));
 
   r.get('/assessment', async (req, res) => {
     const year = yearOf(req);
@@ -194,7 +239,10 @@ export function annualPages(services: FiguresServices): Router {
         idle: a.idle,
         idleLink: `/figures/idle_lines?period=${year}&squad=${encodeURIComponent(a.squad.code)}`,
       })),
-      weights: Object.entries(services.config.figures.assessmentWeights).map(([k, w]) => ({ name: t(req.locale, `assessment.${k}`), weight: w })),
+      weights: Object.entries(services.config.figures.assessmentWeights).map(([k, w]) => ({
+        name: t(req.locale, `assessment.${k}`),
+        weight: w,
+      })),
     });
   });
 
@@ -219,8 +267,22 @@ export function annualPages(services: FiguresServices): Router {
           return { group: g.group, cells, ...metOfJudged(cells) };
         }),
     };
-    const perGroup = await Promise.all(groups.map(async (g) => ({ g, view: await services.figures.view(p, { period: String(year), group: g.group.code }) })));
-    const pick = ['operations', 'operations_qualifying', 'person_times', 'vehicle_times', 'educated', 'handled', 'incidents', 'audit_pass_rate'];
+    const perGroup = await Promise.all(
+      groups.map(async (g) => ({
+        g,
+        view: await services.figures.view(p, { period: String(year), group: g.group.code }),
+      })),
+    );
+    const pick = [
+      'operations',
+      'operations_qualifying',
+      'person_times',
+      'vehicle_times',
+      'educated',
+      'handled',
+      'incidents',
+      'audit_pass_rate',
+    ];
     res.render('figures/annual', {
       pageTitle: t(req.locale, 'figures.annual_report'),
       nav: 'figures',
@@ -236,7 +298,9 @@ export function annualPages(services: FiguresServices): Router {
       groupHeads: pick.map((id) => t(req.locale, `indicator.${id}.name`)),
       groupRows: perGroup.map(({ g, view }) => ({
         name: localName(req.locale, g.group),
-        values: pick.flatMap((id) => view.rows.filter((x) => x.indicator.id === id).map((x) => formatValue(x.current, req.locale))),
+        values: pick.flatMap((id) =>
+          view.rows.filter((x) => x.indicator.id === id).map((x) => formatValue(x.current, req.locale)),
+        ),
         met: grid.rows.find((x) => x.group.id === g.group.id)?.met ?? 0,
         judged: grid.rows.find((x) => x.group.id === g.group.id)?.judged ?? 0,
       })),
@@ -244,7 +308,10 @@ export function annualPages(services: FiguresServices): Router {
       chartSvg: groupedBars({
         title: t(req.locale, 'charts.groups_title', { year }),
         categories: grid.months.map((mo) => t(req.locale, 'compliance.month', { month: Number(mo.slice(5)) })),
-        series: grid.rows.map((row) => ({ label: localName(req.locale, row.group), values: row.cells.map((c) => c.qualifying) })),
+        series: grid.rows.map((row) => ({
+          label: localName(req.locale, row.group),
+          values: row.cells.map((c) => c.qualifying),
+        })),
         line: { value: grid.minimum, label: t(req.locale, 'charts.minimum', { minimum: grid.minimum }) },
       }),
     });

@@ -11,20 +11,55 @@ export async function ledgerView(services: Pick<Services, 'goods'>, p: Principal
   const ledger = await services.goods.ledger(p, operationId);
   const q = (b: { count: number; quantity: number }) => ({ count: b.count, quantity: b.quantity });
   return {
-    operation: { id: ledger.operation.id, numberYear: ledger.operation.numberYear, numberSeq: ledger.operation.numberSeq, title: ledger.operation.title, state: ledger.operation.state },
+    operation: {
+      id: ledger.operation.id,
+      numberYear: ledger.operation.numberYear,
+      numberSeq: ledger.operation.numberSeq,
+      title: ledger.operation.title,
+      state: ledger.operation.state,
+    },
     balanced: ledger.balanced,
     unitsBalance: ledger.unitsBalance,
     resultsAgree: ledger.resultsAgree,
-    squads: ledger.squads.map((x) => ({ name: localName(locale, x), registered: x.registered, reported: x.reported, agrees: x.reported === null || x.reported === x.registered })),
+    squads: ledger.squads.map((x) => ({
+      name: localName(locale, x),
+      registered: x.registered,
+      reported: x.reported,
+      agrees: x.reported === null || x.reported === x.registered,
+    })),
     totals: ledger.totals,
-    lines: ledger.lines.map((l) => ({ unit: l.unit, registered: q(l.registered), returned: q(l.returned), confiscated: q(l.confiscated), disposed: q(l.disposed), held: q(l.held) })),
-    parties: ledger.parties.map((x) => ({ id: x.party.id, numberYear: x.party.numberYear, numberSeq: x.party.numberSeq, name: x.party.name, stall: x.party.stall, items: x.items, held: x.held })),
-    canRegister: operationGoodsActions(p, ledger.operation, ledger.squads.map((x) => x.squadId)).register,
+    lines: ledger.lines.map((l) => ({
+      unit: l.unit,
+      registered: q(l.registered),
+      returned: q(l.returned),
+      confiscated: q(l.confiscated),
+      disposed: q(l.disposed),
+      held: q(l.held),
+    })),
+    parties: ledger.parties.map((x) => ({
+      id: x.party.id,
+      numberYear: x.party.numberYear,
+      numberSeq: x.party.numberSeq,
+      name: x.party.name,
+      stall: x.party.stall,
+      items: x.items,
+      held: x.held,
+    })),
+    canRegister: operationGoodsActions(
+      p,
+      ledger.operation,
+      ledger.squads.map((x) => x.squadId),
+    ).register,
   };
 }
 
 /** The section on an operation's page (src/http/web/operation-sections.ts): its ledger in brief, its parties, the way to register. */
-export async function goodsSection(services: Pick<Services, 'goods'>, p: Principal, locale: Locale, operationId: number) {
+export async function goodsSection(
+  services: Pick<Services, 'goods'>,
+  p: Principal,
+  locale: Locale,
+  operationId: number,
+) {
   const view = await ledgerView(services, p, locale, operationId);
   if (!view.totals.registered && !view.canRegister) return null;
   return view;
@@ -35,7 +70,10 @@ export async function goodsWaiting(services: Pick<Services, 'goods' | 'org'>, p:
   const items = await services.goods.waiting(p);
   if (!items.length) return [];
   const squads = new Map((await services.org.squads(p.brigadeId)).map((s) => [s.id, s]));
-  const partyName = await services.goods.partyNames(p, items.map((i) => i.partyId));
+  const partyName = await services.goods.partyNames(
+    p,
+    items.map((i) => i.partyId),
+  );
   return items.map((i) => ({
     id: i.id,
     description: i.description,

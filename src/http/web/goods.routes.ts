@@ -21,20 +21,57 @@ type Body = Record<string, unknown>;
 type FieldKind = 'text' | 'textarea' | 'method' | 'squad';
 
 /** The item page's step forms (which show comes from the engine's allowedEvents). */
-const STEP_FORMS: Record<string, { tone: 'primary' | 'danger' | 'plain'; fields: Array<{ name: string; kind: FieldKind; required?: boolean }> }> = {
-  RETURN_TO_OWNER: { tone: 'primary', fields: [{ name: 'receivedBy', kind: 'text', required: true }, { name: 'note', kind: 'textarea' }] },
+const STEP_FORMS: Record<
+  string,
+  { tone: 'primary' | 'danger' | 'plain'; fields: Array<{ name: string; kind: FieldKind; required?: boolean }> }
+> = {
+  RETURN_TO_OWNER: {
+    tone: 'primary',
+    fields: [
+      { name: 'receivedBy', kind: 'text', required: true },
+      { name: 'note', kind: 'textarea' },
+    ],
+  },
   CONFISCATE: { tone: 'plain', fields: [{ name: 'decisionRef', kind: 'text', required: true }] },
-  APPROVE_DISPOSAL: { tone: 'plain', fields: [{ name: 'method', kind: 'method', required: true }, { name: 'reason', kind: 'textarea', required: true }] },
-  DISPOSE: { tone: 'danger', fields: [{ name: 'method', kind: 'method', required: true }, { name: 'note', kind: 'textarea' }] },
+  APPROVE_DISPOSAL: {
+    tone: 'plain',
+    fields: [
+      { name: 'method', kind: 'method', required: true },
+      { name: 'reason', kind: 'textarea', required: true },
+    ],
+  },
+  DISPOSE: {
+    tone: 'danger',
+    fields: [
+      { name: 'method', kind: 'method', required: true },
+      { name: 'note', kind: 'textarea' },
+    ],
+  },
   EXTEND: { tone: 'plain', fields: [{ name: 'reason', kind: 'textarea', required: true }] },
-  MOVE: { tone: 'plain', fields: [{ name: 'custodianSquad', kind: 'squad', required: true }, { name: 'storagePlace', kind: 'text', required: true }, { name: 'reason', kind: 'textarea' }] },
+  MOVE: {
+    tone: 'plain',
+    fields: [
+      { name: 'custodianSquad', kind: 'squad', required: true },
+      { name: 'storagePlace', kind: 'text', required: true },
+      { name: 'reason', kind: 'textarea' },
+    ],
+  },
 };
 
 /** Rows of the register form: blank rows beyond what was typed. */
 const FORM_ROWS = 4;
-const ITEM_FIELDS = ['description', 'quantity', 'unit', 'perishable', 'custodianSquad', 'storagePlace', 'caseRef'] as const;
+const ITEM_FIELDS = [
+  'description',
+  'quantity',
+  'unit',
+  'perishable',
+  'custodianSquad',
+  'storagePlace',
+  'caseRef',
+] as const;
 
-const str = (v: unknown): string => (v === undefined || v === null ? '' : Array.isArray(v) ? String(v[0] ?? '') : String(v)).trim();
+const str = (v: unknown): string =>
+  (v === undefined || v === null ? '' : Array.isArray(v) ? String(v[0] ?? '') : String(v)).trim();
 const orUndefined = (v: unknown) => (str(v) === '' ? undefined : str(v));
 
 /** A refusal as a goods form shows it: a message by each named field, and a banner saying what happened. */
@@ -43,7 +80,11 @@ const refusalOf = (e: AppError, locale: Locale): Refusal => sharedRefusalOf(e, l
 /** The register form's rows as typed, without the blank ones (a row counts once anything is in it). */
 function typedRows(body: Body): Array<Record<string, string>> {
   const raw = body.items;
-  const rows = Array.isArray(raw) ? raw : raw && typeof raw === 'object' ? Object.values(raw as Record<string, unknown>) : [];
+  const rows = Array.isArray(raw)
+    ? raw
+    : raw && typeof raw === 'object'
+      ? Object.values(raw as Record<string, unknown>)
+      : [];
   return rows
     .map((r) => Object.fromEntries(ITEM_FIELDS.map((f) => [f, str((r as Body | undefined)?.[f])])))
     .filter((r) => ['description', 'quantity', 'unit', 'storagePlace', 'caseRef'].some((f) => r[f] !== ''));
@@ -54,7 +95,12 @@ function formToRegister(body: Body, operation: number) {
   const party = (body.party ?? {}) as Body;
   return {
     operation,
-    party: { name: str(party.name), idNumber: orUndefined(party.idNumber) ?? null, phone: orUndefined(party.phone) ?? null, stall: str(party.stall) },
+    party: {
+      name: str(party.name),
+      idNumber: orUndefined(party.idNumber) ?? null,
+      phone: orUndefined(party.phone) ?? null,
+      stall: str(party.stall),
+    },
     items: typedRows(body).map((r) => ({
       description: r.description,
       quantity: r.quantity === '' ? undefined : Number(r.quantity),
@@ -96,15 +142,34 @@ export function goodsPages(services: GoodsPagesServices): Router {
       limit: 50,
     };
     const page = await goods.list(p, filters);
-    const keep = new URLSearchParams(Object.entries({ state: filters.state, squad: filters.squad, light: filters.light, operation: filters.operation ? String(filters.operation) : undefined }).filter((e): e is [string, string] => !!e[1]));
+    const keep = new URLSearchParams(
+      Object.entries({
+        state: filters.state,
+        squad: filters.squad,
+        light: filters.light,
+        operation: filters.operation ? String(filters.operation) : undefined,
+      }).filter((e): e is [string, string] => !!e[1]),
+    );
     const squads = [...page.squadById.values()].filter((s) => s.active);
     res.render('goods/list', {
       pageTitle: t(req.locale, 'goods.list_title'),
       nav: 'goods',
       filters: { ...filters, operation: filters.operation ?? '' },
-      states: GOODS_STATES.map((s) => ({ value: s, label: t(req.locale, `goods.state.${s}`), selected: s === filters.state })),
-      lights: ['green', 'amber', 'red'].map((l) => ({ value: l, label: t(req.locale, `light.${l}`), selected: l === filters.light })),
-      squads: squads.map((s) => ({ value: s.code, label: localName(req.locale, s), selected: s.code === filters.squad })),
+      states: GOODS_STATES.map((s) => ({
+        value: s,
+        label: t(req.locale, `goods.state.${s}`),
+        selected: s === filters.state,
+      })),
+      lights: ['green', 'amber', 'red'].map((l) => ({
+        value: l,
+        label: t(req.locale, `light.${l}`),
+        selected: l === filters.light,
+      })),
+      squads: squads.map((s) => ({
+        value: s.code,
+        label: localName(req.locale, s),
+        selected: s.code === filters.squad,
+      })),
       items: page.items.map((i) => ({
         id: i.id,
         operation: i.operationId,
@@ -121,7 +186,9 @@ export function goodsPages(services: GoodsPagesServices): Router {
         dueAt: i.dueAt,
         light: goods.lightOf(i),
       })),
-      nextUrl: page.nextCursor ? `/goods?${new URLSearchParams([...keep.entries(), ['cursor', page.nextCursor]]).toString()}` : null,
+      nextUrl: page.nextCursor
+        ? `/goods?${new URLSearchParams([...keep.entries(), ['cursor', page.nextCursor]]).toString()}`
+        : null,
       firstUrl: filters.cursor ? `/goods?${keep.toString()}` : null,
     });
   });
@@ -144,7 +211,12 @@ export function goodsPages(services: GoodsPagesServices): Router {
     } catch (e) {
       if (!(e instanceof AppError) || e.status >= 500 || e.status === 404) throw e;
       answerFor(res, `/goods/new?operation=${operation}`);
-      res.status(e.status).render('goods/register', await registerView(services, p, req.locale, operation, body, refusalOf(e, req.locale)));
+      res
+        .status(e.status)
+        .render(
+          'goods/register',
+          await registerView(services, p, req.locale, operation, body, refusalOf(e, req.locale)),
+        );
     }
   });
 
@@ -152,7 +224,12 @@ export function goodsPages(services: GoodsPagesServices): Router {
     const p = signedIn(req);
     const view = await ledgerView(services, p, req.locale, idParam(req.params.operation));
     const done = req.query.done === 'registered';
-    res.render('goods/ledger', { ...view, pageTitle: t(req.locale, 'goods.ledger_title', { id: view.operation.id }), nav: 'goods', flash: done ? { kind: 'ok', text: t(req.locale, 'goods.done.registered') } : undefined });
+    res.render('goods/ledger', {
+      ...view,
+      pageTitle: t(req.locale, 'goods.ledger_title', { id: view.operation.id }),
+      nav: 'goods',
+      flash: done ? { kind: 'ok', text: t(req.locale, 'goods.done.registered') } : undefined,
+    });
   });
 
   r.get('/print/:operation/:party', async (req, res) => {
@@ -174,7 +251,13 @@ export function goodsPages(services: GoodsPagesServices): Router {
       pageTitle: t(req.locale, 'goods.print_title'),
       nav: 'goods',
       bodyClass: 'detention-list',
-      operation: { id: list.operation.id, numberYear: list.operation.numberYear, numberSeq: list.operation.numberSeq, title: list.operation.title, location: list.operation.location },
+      operation: {
+        id: list.operation.id,
+        numberYear: list.operation.numberYear,
+        numberSeq: list.operation.numberSeq,
+        title: list.operation.title,
+        location: list.operation.location,
+      },
       host: localName(req.locale, list.squadById.get(host)),
       party: list.party,
       registeredAt: list.items[0]?.registeredAt ?? list.party.createdAt,
@@ -189,13 +272,23 @@ export function goodsPages(services: GoodsPagesServices): Router {
   r.get('/:id', async (req, res) => {
     const id = idParam(req.params.id);
     const done = typeof req.query.done === 'string' ? req.query.done : '';
-    res.render('goods/show', { ...(await itemPage(services, signedIn(req), req.locale, id)), flash: done ? { kind: 'ok', text: t(req.locale, 'goods.done.step') } : undefined });
+    res.render('goods/show', {
+      ...(await itemPage(services, signedIn(req), req.locale, id)),
+      flash: done ? { kind: 'ok', text: t(req.locale, 'goods.done.step') } : undefined,
+    });
   });
 
   stepFormRoute(r, {
     forms: STEP_FORMS,
     send: async (p, id, type, body) => {
-      await goods.send(p, id, parseInput(goodsEventSchemas[type as keyof typeof goodsEventSchemas], formToEvent(type, body)) as GoodsEventInput);
+      await goods.send(
+        p,
+        id,
+        parseInput(
+          goodsEventSchemas[type as keyof typeof goodsEventSchemas],
+          formToEvent(type, body),
+        ) as GoodsEventInput,
+      );
       return `/goods/${id}?done=${type.toLowerCase()}`;
     },
     refusal: refusalOf,
@@ -206,19 +299,37 @@ export function goodsPages(services: GoodsPagesServices): Router {
 }
 
 /** The register form: the operation, the party, rows of items (the custodian the host squad by default). */
-async function registerView(services: Pick<Services, 'goods' | 'org'>, p: Principal, locale: Locale, operationId: number, body: Body, refusal?: Refusal) {
+async function registerView(
+  services: Pick<Services, 'goods' | 'org'>,
+  p: Principal,
+  locale: Locale,
+  operationId: number,
+  body: Body,
+  refusal?: Refusal,
+) {
   const { operation, squadIds, caseRefs } = await services.goods.registerForm(p, operationId);
   const squads = await services.org.squads(p.brigadeId);
   const byId = new Map(squads.map((s) => [s.id, s]));
   const host = byId.get(operation.hostSquadId ?? operation.leadSquadId);
   const errors = refusal?.errors ?? {};
   const typed = typedRows(body);
-  const rows = [...typed, ...Array.from({ length: Math.max(1, FORM_ROWS - typed.length) }, () => Object.fromEntries(ITEM_FIELDS.map((f) => [f, ''])))];
+  const rows = [
+    ...typed,
+    ...Array.from({ length: Math.max(1, FORM_ROWS - typed.length) }, () =>
+      Object.fromEntries(ITEM_FIELDS.map((f) => [f, ''])),
+    ),
+  ];
   const party = (body.party ?? {}) as Body;
   return {
     pageTitle: t(locale, 'goods.register_title'),
     nav: 'goods',
-    operation: { id: operation.id, numberYear: operation.numberYear, numberSeq: operation.numberSeq, title: operation.title, state: operation.state },
+    operation: {
+      id: operation.id,
+      numberYear: operation.numberYear,
+      numberSeq: operation.numberSeq,
+      title: operation.title,
+      state: operation.state,
+    },
     // The form is shown only while goods may be registered; the domain decides again on the post.
     registering: REGISTERING_STATES.includes(operation.state),
     party: { name: str(party.name), idNumber: str(party.idNumber), phone: str(party.phone), stall: str(party.stall) },
@@ -229,7 +340,11 @@ async function registerView(services: Pick<Services, 'goods' | 'org'>, p: Princi
       perishable: r.perishable === 'on' || r.perishable === 'true',
       squads: squadIds.map((squadId) => {
         const s = byId.get(squadId);
-        return { value: s?.code ?? '', label: localName(locale, s), selected: r.custodianSquad ? r.custodianSquad === s?.code : s?.id === host?.id };
+        return {
+          value: s?.code ?? '',
+          label: localName(locale, s),
+          selected: r.custodianSquad ? r.custodianSquad === s?.code : s?.id === host?.id,
+        };
       }),
       errors: Object.fromEntries(ITEM_FIELDS.map((f) => [f, errors[`items.${i}.${f}`]])),
     })),
@@ -239,13 +354,21 @@ async function registerView(services: Pick<Services, 'goods' | 'org'>, p: Princi
   };
 }
 
-async function renderRefused(req: Request, res: Response, services: GoodsPagesServices, id: number, form: StepFormState) {
+async function renderRefused(
+  req: Request,
+  res: Response,
+  services: GoodsPagesServices,
+  id: number,
+  form: StepFormState,
+) {
   const view = await itemPage(services, signedIn(req), req.locale, id, form);
   const offered = view.forms.some((f) => f.type === form.type);
   // A form the user may no longer send still shows what they typed …
   const kept = offered
     ? null
-    : ['receivedBy', 'decisionRef', 'reason', 'note', 'storagePlace'].filter((k) => str(form.values[k])).map((k) => ({ label: t(req.locale, `goods.field.${k}`), value: str(form.values[k]) }));
+    : ['receivedBy', 'decisionRef', 'reason', 'note', 'storagePlace']
+        .filter((k) => str(form.values[k]))
+        .map((k) => ({ label: t(req.locale, `goods.field.${k}`), value: str(form.values[k]) }));
   // … and why, in the banner: with no form to mark, "fix the marked fields" would say nothing (e.g. the limit has passed).
   const why = offered ? [] : Object.values(form.refusal.errors);
   const banner = why.length ? { kind: form.refusal.banner.kind, text: why.join(' ') } : form.refusal.banner;
@@ -276,14 +399,21 @@ async function itemPage(services: GoodsPagesServices, p: Principal, locale: Loca
       perishable: ctx.perishable,
       caseRef: ctx.caseRef,
       party: record.party,
-      operation: { id: record.operation.id, numberYear: record.operation.numberYear, numberSeq: record.operation.numberSeq, title: record.operation.title },
+      operation: {
+        id: record.operation.id,
+        numberYear: record.operation.numberYear,
+        numberSeq: record.operation.numberSeq,
+        title: record.operation.title,
+      },
       custodian: squad(ctx.custody.squadId),
       storagePlace: ctx.custody.place,
       registeredAt: new Date(ctx.registeredAt),
       dueAt: new Date(ctx.dueAt),
       light: record.light,
       extension: ctx.extension,
-      approval: ctx.disposalApproval ? { ...ctx.disposalApproval, methodLabel: t(locale, `goods.method.${ctx.disposalApproval.method}`) } : null,
+      approval: ctx.disposalApproval
+        ? { ...ctx.disposalApproval, methodLabel: t(locale, `goods.method.${ctx.disposalApproval.method}`) }
+        : null,
       outcome: ctx.outcome
         ? {
             ...ctx.outcome,
@@ -299,7 +429,13 @@ async function itemPage(services: GoodsPagesServices, p: Principal, locale: Loca
         const spec = STEP_FORMS[type];
         const typed = (k: string) => (mine ? str(mine.values[k]) : undefined);
         const initial = (name: string) =>
-          name === 'receivedBy' ? record.party.name : name === 'method' && ctx.disposalApproval ? ctx.disposalApproval.method : name === 'custodianSquad' ? (record.squadById.get(ctx.custody.squadId)?.code ?? '') : '';
+          name === 'receivedBy'
+            ? record.party.name
+            : name === 'method' && ctx.disposalApproval
+              ? ctx.disposalApproval.method
+              : name === 'custodianSquad'
+                ? (record.squadById.get(ctx.custody.squadId)?.code ?? '')
+                : '';
         return {
           type,
           action: `/goods/${id}/events/${type}`,
@@ -308,7 +444,12 @@ async function itemPage(services: GoodsPagesServices, p: Principal, locale: Loca
           tone: spec.tone,
           open: mine !== undefined,
           expectedVersion: record.version,
-          error: mine ? Object.entries(mine.refusal.errors).filter(([k]) => !spec.fields.some((f) => f.name === k)).map(([, v]) => v).join(' ') : '',
+          error: mine
+            ? Object.entries(mine.refusal.errors)
+                .filter(([k]) => !spec.fields.some((f) => f.name === k))
+                .map(([, v]) => v)
+                .join(' ')
+            : '',
           fields: spec.fields.map((f) => {
             const value = typed(f.name) ?? initial(f.name);
             return {
@@ -316,12 +457,18 @@ async function itemPage(services: GoodsPagesServices, p: Principal, locale: Loca
               [`is_${f.kind}`]: true,
               label: t(locale, `goods.field.${f.name}`),
               value,
-              error: mine?.refusal.errors[f.name] ?? (f.name === 'custodianSquad' ? mine?.refusal.errors.custodianSquad : undefined),
+              error:
+                mine?.refusal.errors[f.name] ??
+                (f.name === 'custodianSquad' ? mine?.refusal.errors.custodianSquad : undefined),
               // A method or a squad is chosen from a list (one always chosen: no blank).
               is_select: f.kind === 'method' || f.kind === 'squad',
               options:
                 f.kind === 'method'
-                  ? DISPOSAL_METHODS.map((mth) => ({ value: mth, label: t(locale, `goods.method.${mth}`), selected: mth === value }))
+                  ? DISPOSAL_METHODS.map((mth) => ({
+                      value: mth,
+                      label: t(locale, `goods.method.${mth}`),
+                      selected: mth === value,
+                    }))
                   : f.kind === 'squad'
                     ? active.map((s) => ({ value: s.code, label: localName(locale, s), selected: s.code === value }))
                     : [],
@@ -329,7 +476,14 @@ async function itemPage(services: GoodsPagesServices, p: Principal, locale: Loca
           }),
         };
       }),
-    custody: custody.map((c) => ({ custodian: squad(c.squadId), place: c.place, from: c.from, until: c.until, by: (c.byUserId !== null ? people.get(c.byUserId) : undefined) ?? c.by, reason: c.reason })),
+    custody: custody.map((c) => ({
+      custodian: squad(c.squadId),
+      place: c.place,
+      from: c.from,
+      until: c.until,
+      by: (c.byUserId !== null ? people.get(c.byUserId) : undefined) ?? c.by,
+      reason: c.reason,
+    })),
     timeline: await timelineOf(services.org, history, locale, p.timeZone, goodsTimelineWords(locale)),
     // The rows shown may be masked (goods.policy.ts): the check reads the stored steps itself.
     historyCheck: await services.historyChain.checkRows(p, 'goods', id, []),

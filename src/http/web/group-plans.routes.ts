@@ -1,7 +1,11 @@
 import { Router, type Request, type Response } from 'express';
 import { month as monthSchema, yearText } from '../schemas/common.schema';
 import type { Services } from '../../container';
-import type { GroupPlanContentInput, GroupPlanEventInput, NewGroupPlanInput } from '../../domain/plans/group-plan.inputs';
+import type {
+  GroupPlanContentInput,
+  GroupPlanEventInput,
+  NewGroupPlanInput,
+} from '../../domain/plans/group-plan.inputs';
 import type { GroupPlanRecord } from '../../domain/plans/group-plan.service';
 import { addMonths, monthBounds, monthOf, monthsOf } from '../../domain/oversight/periods';
 import type { Principal } from '../../domain/org/org.service';
@@ -20,7 +24,10 @@ import { localName } from '../../i18n/local-name';
 import { signedIn } from '../signed-in';
 
 /** The plan pages' step forms: which fields each asks for (which forms show comes from the engine's allowedEvents). */
-const STEP_FORMS: Record<string, { tone: 'primary' | 'normal'; fields: Array<{ name: string; kind: 'textarea'; required: boolean }> }> = {
+const STEP_FORMS: Record<
+  string,
+  { tone: 'primary' | 'normal'; fields: Array<{ name: string; kind: 'textarea'; required: boolean }> }
+> = {
   FILE: { tone: 'primary', fields: [] },
   RETURN: { tone: 'normal', fields: [{ name: 'reason', kind: 'textarea', required: true }] },
 };
@@ -46,8 +53,19 @@ export function groupPlanPages(services: GroupPlanServices): Router {
     const now = services.clock.now();
     const current = monthOf(now, p.timeZone);
     const year = yearText.safeParse(req.query.year).success ? Number(req.query.year) : Number(current.slice(0, 4));
-    const [list, groups, brigade] = await Promise.all([groupPlans.list(p, { year: String(year) }), services.org.groups(p.brigadeId), services.org.brigadeById(p.brigadeId)]);
-    const readable = groups.filter((g) => g.group.active && mayReadGroupRecords(p, g.squads.map((s) => s.id)));
+    const [list, groups, brigade] = await Promise.all([
+      groupPlans.list(p, { year: String(year) }),
+      services.org.groups(p.brigadeId),
+      services.org.brigadeById(p.brigadeId),
+    ]);
+    const readable = groups.filter(
+      (g) =>
+        g.group.active &&
+        mayReadGroupRecords(
+          p,
+          g.squads.map((s) => s.id),
+        ),
+    );
     const months = monthsOf(year);
     const own = ownGroup(p, groups);
     res.render('plans/list', {
@@ -65,12 +83,29 @@ export function groupPlanPages(services: GroupPlanServices): Router {
           const due = monthBounds(mo, p.timeZone).start;
           // R5: missing once the month has begun — only for months after the brigade's since month (as the plans-and-meetings job judges).
           const missing = due <= now && mo > brigade.since;
-          const status = plan ? (plan.state === 'filed' ? (plan.filedLate ? 'filed_late' : 'filed') : plan.returnCount > 0 ? 'returned' : 'draft') : missing ? 'missing' : 'none';
+          const status = plan
+            ? plan.state === 'filed'
+              ? plan.filedLate
+                ? 'filed_late'
+                : 'filed'
+              : plan.returnCount > 0
+                ? 'returned'
+                : 'draft'
+            : missing
+              ? 'missing'
+              : 'none';
           return { month: mo, id: plan?.id ?? null, status, label: t(req.locale, `gplan.cell.${status}`) };
         }),
       })),
       // A squad leader of a group drafts the coming month's plan (or any month to plans.monthsAhead).
-      draftMonths: own && isGroupLeader(p, own.squads.map((s) => s.id)) ? [current, ...Array.from({ length: services.config.plans.monthsAhead }, (_, i) => addMonths(current, i + 1))] : [],
+      draftMonths:
+        own &&
+        isGroupLeader(
+          p,
+          own.squads.map((s) => s.id),
+        )
+          ? [current, ...Array.from({ length: services.config.plans.monthsAhead }, (_, i) => addMonths(current, i + 1))]
+          : [],
       suggested: addMonths(current, 1),
     });
   });
@@ -78,34 +113,75 @@ export function groupPlanPages(services: GroupPlanServices): Router {
   r.get('/new', async (req, res) => {
     const p = signedIn(req);
     const group = ownGroup(p, await services.org.groups(p.brigadeId));
-    if (!group || !isGroupLeader(p, group.squads.map((s) => s.id))) throw new ForbiddenError('Only a squad leader of a linkage group drafts its plan', 'not_group_leader');
-    const month = typeof req.query.month === 'string' && monthSchema.safeParse(req.query.month).success ? req.query.month : addMonths(monthOf(services.clock.now(), p.timeZone), 1);
-    res.render('plans/form', await formView(services, p, req.locale, { mode: 'new', groupCode: group.group.code, values: { group: group.group.code, month, targets: '', notes: '', rows: [] } }));
+    if (
+      !group ||
+      !isGroupLeader(
+        p,
+        group.squads.map((s) => s.id),
+      )
+    )
+      throw new ForbiddenError('Only a squad leader of a linkage group drafts its plan', 'not_group_leader');
+    const month =
+      typeof req.query.month === 'string' && monthSchema.safeParse(req.query.month).success
+        ? req.query.month
+        : addMonths(monthOf(services.clock.now(), p.timeZone), 1);
+    res.render(
+      'plans/form',
+      await formView(services, p, req.locale, {
+        mode: 'new',
+        groupCode: group.group.code,
+        values: { group: group.group.code, month, targets: '', notes: '', rows: [] },
+      }),
+    );
   });
 
   r.post('/', async (req, res) => {
     const p = signedIn(req);
     const body = (req.body ?? {}) as Record<string, unknown>;
     try {
-      const id = await groupPlans.create(p, parseInput(createGroupPlanSchema, formToGroupPlan(body, { withGroupMonth: true })) as NewGroupPlanInput);
+      const id = await groupPlans.create(
+        p,
+        parseInput(createGroupPlanSchema, formToGroupPlan(body, { withGroupMonth: true })) as NewGroupPlanInput,
+      );
       res.redirect(303, `/group-plans/${id}?done=created`);
     } catch (e) {
       if (!(e instanceof AppError) || e.status >= 500) throw e;
-      res.status(e.status).render('plans/form', await formView(services, p, req.locale, { mode: 'new', groupCode: String(body.group ?? ''), values: typedValues(body), refusal: refusalOf(e, req.locale, 'gplan') }));
+      res.status(e.status).render(
+        'plans/form',
+        await formView(services, p, req.locale, {
+          mode: 'new',
+          groupCode: String(body.group ?? ''),
+          values: typedValues(body),
+          refusal: refusalOf(e, req.locale, 'gplan'),
+        }),
+      );
     }
   });
 
   r.get('/:id', async (req, res) => {
     const id = idParam(req.params.id);
     const done = typeof req.query.done === 'string' ? req.query.done : '';
-    res.render('plans/show', { ...(await planPage(services, signedIn(req), req.locale, id)), flash: done ? { kind: 'ok', text: t(req.locale, `gplan.done.${done}`) } : undefined });
+    res.render('plans/show', {
+      ...(await planPage(services, signedIn(req), req.locale, id)),
+      flash: done ? { kind: 'ok', text: t(req.locale, `gplan.done.${done}`) } : undefined,
+    });
   });
 
   r.get('/:id/edit', async (req, res) => {
     const p = signedIn(req);
     const id = idParam(req.params.id);
     const record = await groupPlans.get(p, id);
-    res.render('plans/form', await formView(services, p, req.locale, { mode: 'edit', id, version: record.version, groupCode: record.group.code, values: storedValues(record), allowed: record.allowedEvents.includes('EDIT_PLAN') }));
+    res.render(
+      'plans/form',
+      await formView(services, p, req.locale, {
+        mode: 'edit',
+        id,
+        version: record.version,
+        groupCode: record.group.code,
+        values: storedValues(record),
+        allowed: record.allowedEvents.includes('EDIT_PLAN'),
+      }),
+    );
   });
 
   r.post('/:id/edit', async (req, res) => {
@@ -114,7 +190,10 @@ export function groupPlanPages(services: GroupPlanServices): Router {
     const body = (req.body ?? {}) as Record<string, unknown>;
     const expectedVersion = Number(body.expectedVersion);
     try {
-      const plan = parseInput(groupPlanPatchSchema, formToGroupPlan(body, { withGroupMonth: false })) as GroupPlanContentInput;
+      const plan = parseInput(
+        groupPlanPatchSchema,
+        formToGroupPlan(body, { withGroupMonth: false }),
+      ) as GroupPlanContentInput;
       await groupPlans.send(p, id, { type: 'EDIT_PLAN', plan, expectedVersion });
       res.redirect(303, `/group-plans/${id}?done=edited`);
     } catch (e) {
@@ -139,7 +218,14 @@ export function groupPlanPages(services: GroupPlanServices): Router {
   stepFormRoute(r, {
     forms: STEP_FORMS,
     send: async (p, id, type, body) => {
-      await groupPlans.send(p, id, parseInput(groupPlanEventSchemas[type as keyof typeof groupPlanEventSchemas], formToPlanEvent(type, body)) as GroupPlanEventInput);
+      await groupPlans.send(
+        p,
+        id,
+        parseInput(
+          groupPlanEventSchemas[type as keyof typeof groupPlanEventSchemas],
+          formToPlanEvent(type, body),
+        ) as GroupPlanEventInput,
+      );
       return `/group-plans/${id}?done=${type.toLowerCase()}`;
     },
     refusal: (e, locale) => refusalOf(e, locale, 'gplan'),
@@ -149,14 +235,21 @@ export function groupPlanPages(services: GroupPlanServices): Router {
   return r;
 }
 
-
 function ownGroup(p: Principal, groups: Awaited<ReturnType<Services['org']['groups']>>) {
-  return p.squadId === null ? undefined : groups.find((g) => g.group.active && g.squads.some((s) => s.id === p.squadId && s.active));
+  return p.squadId === null
+    ? undefined
+    : groups.find((g) => g.group.active && g.squads.some((s) => s.id === p.squadId && s.active));
 }
 
 function typedValues(body: Record<string, unknown>): FormValues {
   const s = (v: unknown) => (v === undefined || v === null ? '' : String(v));
-  return { group: s(body.group), month: s(body.month), targets: s(body.targets), notes: s(body.notes), rows: typedRows(body) };
+  return {
+    group: s(body.group),
+    month: s(body.month),
+    targets: s(body.targets),
+    notes: s(body.notes),
+    rows: typedRows(body),
+  };
 }
 
 function storedValues(r: GroupPlanRecord): FormValues {
@@ -195,7 +288,10 @@ async function formView(services: Pick<Services, 'org' | 'config'>, p: Principal
   const members = (group?.squads ?? []).filter((s) => s.active);
   const errors = o.refusal?.errors ?? {};
   const blank: PlanRow = { date: '', title: '', leadSquad: '', location: '', problemSource: '', operation: '' };
-  const rows = [...o.values.rows, ...Array.from({ length: Math.max(4 - o.values.rows.length, 2) }, () => ({ ...blank }))];
+  const rows = [
+    ...o.values.rows,
+    ...Array.from({ length: Math.max(4 - o.values.rows.length, 2) }, () => ({ ...blank })),
+  ];
   return {
     pageTitle: t(locale, o.mode === 'new' ? 'gplan.new_title' : 'gplan.edit_title'),
     nav: 'group-plans',
@@ -213,7 +309,11 @@ async function formView(services: Pick<Services, 'org' | 'config'>, p: Principal
       index: i,
       ...row,
       squads: members.map((s) => ({ value: s.code, label: localName(locale, s), selected: s.code === row.leadSquad })),
-      sources: PROBLEM_SOURCES.map((s) => ({ value: s, label: t(locale, `source.${s}`), selected: s === row.problemSource })),
+      sources: PROBLEM_SOURCES.map((s) => ({
+        value: s,
+        label: t(locale, `source.${s}`),
+        selected: s === row.problemSource,
+      })),
       errors: {
         date: errors[`operations.${i}.date`],
         title: errors[`operations.${i}.title`],
@@ -226,10 +326,19 @@ async function formView(services: Pick<Services, 'org' | 'config'>, p: Principal
   };
 }
 
-async function renderRefused(req: Request, res: Response, services: GroupPlanServices, id: number, form: StepFormState) {
+async function renderRefused(
+  req: Request,
+  res: Response,
+  services: GroupPlanServices,
+  id: number,
+  form: StepFormState,
+) {
   const view = await planPage(services, signedIn(req), req.locale, id, form);
   // A form the user may no longer send still shows what they typed, so nothing is lost.
-  const typed = typeof form.values.reason === 'string' && form.values.reason.trim() && !view.forms.some((f) => f.type === form.type) ? [{ label: t(req.locale, 'field.reason'), value: form.values.reason }] : null;
+  const typed =
+    typeof form.values.reason === 'string' && form.values.reason.trim() && !view.forms.some((f) => f.type === form.type)
+      ? [{ label: t(req.locale, 'field.reason'), value: form.values.reason }]
+      : null;
   res.status(form.status).render('plans/show', { ...view, banner: form.refusal.banner, lostInput: typed });
 }
 
@@ -262,9 +371,25 @@ async function planPage(services: GroupPlanServices, p: Principal, locale: Local
       notes: ctx.content.notes,
       operations: ctx.content.operations.map((l) => {
         const op = l.operationId !== null ? linked.get(l.operationId) : undefined;
-        return { ...l, lead: squad(l.leadSquadId), operationState: op?.state ?? null, operationYear: op?.numberYear ?? null, operationSeq: op?.numberSeq ?? null };
+        return {
+          ...l,
+          lead: squad(l.leadSquadId),
+          operationState: op?.state ?? null,
+          operationYear: op?.numberYear ?? null,
+          operationSeq: op?.numberSeq ?? null,
+        };
       }),
-      monthOperations: record.monthOperations.map((o) => ({ id: o.id, numberYear: o.numberYear, numberSeq: o.numberSeq, title: o.title, state: o.state, kind: o.kind, plannedStart: o.plannedStart, lead: squad(o.leadSquadId), counts: o.countsTowardMinimum })),
+      monthOperations: record.monthOperations.map((o) => ({
+        id: o.id,
+        numberYear: o.numberYear,
+        numberSeq: o.numberSeq,
+        title: o.title,
+        state: o.state,
+        kind: o.kind,
+        plannedStart: o.plannedStart,
+        lead: squad(o.leadSquadId),
+        counts: o.countsTowardMinimum,
+      })),
     },
     canEdit: record.allowedEvents.includes('EDIT_PLAN'),
     minOperations: services.config.jobs.monthlyMinimum,
@@ -280,7 +405,12 @@ async function planPage(services: GroupPlanServices, p: Principal, locale: Local
           tone: STEP_FORMS[type].tone,
           open: mine !== undefined,
           expectedVersion: record.version,
-          error: mine ? Object.entries(mine.refusal.errors).filter(([k]) => !STEP_FORMS[type].fields.some((f) => f.name === k)).map(([, v]) => v).join(' ') : '',
+          error: mine
+            ? Object.entries(mine.refusal.errors)
+                .filter(([k]) => !STEP_FORMS[type].fields.some((f) => f.name === k))
+                .map(([, v]) => v)
+                .join(' ')
+            : '',
           fields: STEP_FORMS[type].fields.map((f) => ({
             ...f,
             is_textarea: true,

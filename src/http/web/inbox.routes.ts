@@ -10,7 +10,9 @@ import { localName } from '../../i18n/local-name';
 import { signedIn } from '../signed-in';
 
 /** The landing page: what waits for this user now. */
-export function inboxPages(services: Pick<Services, 'inbox' | 'org' | 'duties' | 'flags' | 'cases' | 'goods' | 'problemInbox' | 'clock'>): Router {
+export function inboxPages(
+  services: Pick<Services, 'inbox' | 'org' | 'duties' | 'flags' | 'cases' | 'goods' | 'problemInbox' | 'clock'>,
+): Router {
   const r = Router();
   const { inbox } = services;
 
@@ -30,18 +32,30 @@ export function inboxPages(services: Pick<Services, 'inbox' | 'org' | 'duties' |
       services.problemInbox.work(p),
     ]);
     const problemCount = problemWork.toAccept.length + problemWork.notices.length + problemWork.callbacks.length;
-    res.locals.navCounts = { inbox: sections.reduce((n, s) => n + s.total, 0) + duties.length + transfers.length + goods.length + problemCount, flags };
+    res.locals.navCounts = {
+      inbox: sections.reduce((n, s) => n + s.total, 0) + duties.length + transfers.length + goods.length + problemCount,
+      flags,
+    };
     const squadName = new Map(squads.map((s) => [s.id, localName(req.locale, s)]));
     const groupName = new Map(groups.map((g) => [g.group.id, localName(req.locale, g.group)]));
     res.render('inbox/inbox', {
       pageTitle: t(req.locale, 'nav.inbox'),
       nav: 'inbox',
-      empty: sections.every((s) => s.total === 0) && duties.length === 0 && goods.length === 0 && transfers.length === 0 && problemCount === 0,
+      empty:
+        sections.every((s) => s.total === 0) &&
+        duties.length === 0 &&
+        goods.length === 0 &&
+        transfers.length === 0 &&
+        problemCount === 0,
       problemWork: problemInboxView(problemWork),
       goods,
       transfers,
       // R5, R9: what the calendar asks (plans to file, the meeting to convene or record).
-      duties: dutyItems(duties, new Map(groups.map((g) => [g.group.id, { code: g.group.code, name: groupName.get(g.group.id) ?? '' }])), req.locale),
+      duties: dutyItems(
+        duties,
+        new Map(groups.map((g) => [g.group.id, { code: g.group.code, name: groupName.get(g.group.id) ?? '' }])),
+        req.locale,
+      ),
       sections: sections.map((s) => ({
         key: s.key,
         title: t(req.locale, `inbox.${s.key}`),

@@ -6,7 +6,6 @@ import { INCIDENT_SEVERITIES, INCIDENT_TYPES } from '../../../workflows/operatio
 import { localName } from '../../i18n/local-name';
 import { signedIn } from '../signed-in';
 
-
 /** /incidents: R11 incidents across operations, with filters. */
 export function incidentPages(services: Pick<Services, 'incidents'>): Router {
   const r = Router();
@@ -24,14 +23,22 @@ export function incidentPages(services: Pick<Services, 'incidents'>): Router {
       cursor: q.cursor || undefined,
       limit: 50,
     });
-    const keep = new URLSearchParams(Object.entries({ type: q.type, severity: q.severity, month: q.month }).filter(([, v]) => v) as Array<[string, string]>);
+    const keep = new URLSearchParams(
+      Object.entries({ type: q.type, severity: q.severity, month: q.month }).filter(([, v]) => v) as Array<
+        [string, string]
+      >,
+    );
     if (page.nextCursor) keep.set('cursor', page.nextCursor);
     res.render('incidents/list', {
       pageTitle: t(req.locale, 'operation.incidents'),
       nav: 'incidents',
       filters: q,
       types: INCIDENT_TYPES.map((x) => ({ value: x, label: t(req.locale, `incident.${x}`), selected: q.type === x })),
-      severities: INCIDENT_SEVERITIES.map((x) => ({ value: x, label: t(req.locale, `severity.${x}`), selected: q.severity === x })),
+      severities: INCIDENT_SEVERITIES.map((x) => ({
+        value: x,
+        label: t(req.locale, `severity.${x}`),
+        selected: q.severity === x,
+      })),
       rows: page.items.map(({ incident: i, operation: o, reporter }) => ({
         ...i,
         operationId: o.id,

@@ -59,7 +59,10 @@ function factLabel(locale: Locale, key: string): string {
 
 function valueText(locale: Locale, key: string, value: unknown): string | null {
   if (value === null || value === undefined || value === 0 || value === false || value === '') return null;
-  if (Array.isArray(value)) return value.length ? value.map((v) => (isObject(v) ? Object.values(v).join(' ') : String(v))).join(locale === 'en' ? ', ' : '、') : null;
+  if (Array.isArray(value))
+    return value.length
+      ? value.map((v) => (isObject(v) ? Object.values(v).join(' ') : String(v))).join(locale === 'en' ? ', ' : '、')
+      : null;
   if (value === true) return t(locale, 'common.yes');
   // A digest is proof, not reading: its first characters identify it.
   if (key === 'digest' && typeof value === 'string' && value.length > 16) return `${value.slice(0, 12)}…`;
@@ -72,7 +75,9 @@ function factText(locale: Locale, key: string, value: unknown): string | null {
       .map(([k, v]) => factText(locale, k, v))
       .filter((x): x is string => x !== null);
     if (!inner.length) return null;
-    return locale === 'en' ? `${factLabel(locale, key)} (${inner.join(', ')})` : `${factLabel(locale, key)}（${inner.join('，')}）`;
+    return locale === 'en'
+      ? `${factLabel(locale, key)} (${inner.join(', ')})`
+      : `${factLabel(locale, key)}（${inner.join('，')}）`;
   }
   const text = valueText(locale, key, value);
   return text === null ? null : `${factLabel(locale, key)} ${text}`;
@@ -80,7 +85,11 @@ function factText(locale: Locale, key: string, value: unknown): string | null {
 
 /** A run for the page: its job's name in words, its details as lines (the brigade's view keeps its part under its code). */
 function presentRun(req: Request, r: BrigadeRunView) {
-  return { ...r, title: jobTitle(req.locale, r.job), details: r.error ? [] : runDetails(req.locale, r.summary[signedIn(req).brigadeCode]) };
+  return {
+    ...r,
+    title: jobTitle(req.locale, r.job),
+    details: r.error ? [] : runDetails(req.locale, r.summary[signedIn(req).brigadeCode]),
+  };
 }
 
 /** The oversight jobs and the signed-in manager's brigade's part of their runs, routine runs folded (issue 12). */
@@ -89,9 +98,16 @@ export function jobsPages(services: Pick<Services, 'jobs' | 'clock' | 'config'>)
 
   const jobsView = async (req: Request, extra: Record<string, unknown> = {}) => {
     const now = services.clock.now();
-    const log = await services.jobs.foldedLogFor(signedIn(req), { since: new Date(now.getTime() - ROUTINE_WINDOW_HOURS * 3_600_000), limit: 60, latest: 5 });
+    const log = await services.jobs.foldedLogFor(signedIn(req), {
+      since: new Date(now.getTime() - ROUTINE_WINDOW_HOURS * 3_600_000),
+      limit: 60,
+      latest: 5,
+    });
     const lastOf = (name: string) => {
-      const seen = [...log.runs.filter((x) => x.job === name), ...(log.routine.find((x) => x.job === name)?.latest ?? [])];
+      const seen = [
+        ...log.runs.filter((x) => x.job === name),
+        ...(log.routine.find((x) => x.job === name)?.latest ?? []),
+      ];
       return seen.sort((a, b) => b.id - a.id)[0];
     };
     return {
@@ -108,7 +124,11 @@ export function jobsPages(services: Pick<Services, 'jobs' | 'clock' | 'config'>)
       })),
       routine: log.routine.map((x) => ({
         job: x.job,
-        line: t(req.locale, 'jobs.routine', { job: jobTitle(req.locale, x.job), hours: ROUTINE_WINDOW_HOURS, count: x.count.toLocaleString(req.locale) }),
+        line: t(req.locale, 'jobs.routine', {
+          job: jobTitle(req.locale, x.job),
+          hours: ROUTINE_WINDOW_HOURS,
+          count: x.count.toLocaleString(req.locale),
+        }),
         latest: x.latest.map((run) => presentRun(req, run)),
       })),
       runs: log.runs.map((run) => presentRun(req, run)),
@@ -125,11 +145,21 @@ export function jobsPages(services: Pick<Services, 'jobs' | 'clock' | 'config'>)
     try {
       const { period } = parseInput(runJobBody, req.body?.period ? { period: String(req.body.period) } : {});
       const run = await services.jobs.run(String(req.params.name), { via: 'manual', period, by: signedIn(req) });
-      const text = t(req.locale, `job_run.${run.status}`, { job: jobTitle(req.locale, run.job), found: run.found, did: run.did });
-      res.render('oversight/jobs', await jobsView(req, { flash: { kind: run.status === 'ok' ? 'ok' : 'error', text } }));
+      const text = t(req.locale, `job_run.${run.status}`, {
+        job: jobTitle(req.locale, run.job),
+        found: run.found,
+        did: run.did,
+      });
+      res.render(
+        'oversight/jobs',
+        await jobsView(req, { flash: { kind: run.status === 'ok' ? 'ok' : 'error', text } }),
+      );
     } catch (e) {
       if (!(e instanceof AppError) || e.status >= 500) throw e;
-      const text = Object.values(e.fields).map((v) => describeFieldProblem(req.locale, v)).join(' ') || t(req.locale, `error.${e.code}`);
+      const text =
+        Object.values(e.fields)
+          .map((v) => describeFieldProblem(req.locale, v))
+          .join(' ') || t(req.locale, `error.${e.code}`);
       res.status(e.status).render('oversight/jobs', await jobsView(req, { flash: { kind: 'error', text } }));
     }
   });

@@ -1,6 +1,10 @@
 import { Router, type Request, type Response } from 'express';
 import type { Services } from '../../container';
-import type { MeetingArrangementsInput, MeetingEventInput, NewMeetingInput } from '../../domain/meetings/meeting.inputs';
+import type {
+  MeetingArrangementsInput,
+  MeetingEventInput,
+  NewMeetingInput,
+} from '../../domain/meetings/meeting.inputs';
 import type { GroupRotation, MeetingRecordView } from '../../domain/meetings/meeting.service';
 import type { Principal } from '../../domain/org/org.service';
 import { AppError, ForbiddenError } from '../../errors';
@@ -22,7 +26,10 @@ import { signedIn } from '../signed-in';
 type FieldKind = 'textarea' | 'datetime' | 'squads';
 
 /** The meeting page's step forms (which show comes from the engine's allowedEvents). */
-const STEP_FORMS: Record<string, { tone: 'primary' | 'danger'; fields: Array<{ name: string; kind: FieldKind; required?: boolean; hint?: boolean }> }> = {
+const STEP_FORMS: Record<
+  string,
+  { tone: 'primary' | 'danger'; fields: Array<{ name: string; kind: FieldKind; required?: boolean; hint?: boolean }> }
+> = {
   RECORD: {
     tone: 'primary',
     fields: [
@@ -49,13 +56,23 @@ export function meetingPages(services: MeetingServices): Router {
   r.get('/', async (req, res) => {
     const p = signedIn(req);
     const groups = await services.org.groups(p.brigadeId);
-    const readable = groups.filter((g) => g.group.active && mayReadGroupRecords(p, g.squads.map((s) => s.id)));
+    const readable = groups.filter(
+      (g) =>
+        g.group.active &&
+        mayReadGroupRecords(
+          p,
+          g.squads.map((s) => s.id),
+        ),
+    );
     const squadById = new Map(groups.flatMap((g) => g.squads).map((s) => [s.id, s]));
     for (const s of await services.org.squads(p.brigadeId)) squadById.set(s.id, s);
     const sections = [];
     for (const g of readable) {
       const members = g.squads.filter((s) => s.active).map((s) => s.id);
-      const [rotation, list] = await Promise.all([meetings.rotationOf(null, g.group, members), meetings.list(p, { group: g.group.code })]);
+      const [rotation, list] = await Promise.all([
+        meetings.rotationOf(null, g.group, members),
+        meetings.list(p, { group: g.group.code }),
+      ]);
       sections.push({
         code: g.group.code,
         name: localName(req.locale, g.group),
@@ -79,7 +96,9 @@ export function meetingPages(services: MeetingServices): Router {
     const kind = req.query.kind === 'hq_summary' ? 'hq_summary' : 'group';
     const groups = await services.org.groups(p.brigadeId);
     const groupCode = typeof req.query.group === 'string' ? req.query.group : (ownGroup(p, groups)?.group.code ?? '');
-    const members = (groups.find((g) => g.group.code === groupCode)?.squads ?? []).filter((s) => s.active).map((s) => s.id);
+    const members = (groups.find((g) => g.group.code === groupCode)?.squads ?? [])
+      .filter((s) => s.active)
+      .map((s) => s.id);
     // The form is offered only to those who may arrange the meeting (the domain decides again on the post).
     const permit = mayCreateMeeting(p, kind, members);
     if (!permit.ok) throw new ForbiddenError('You may not arrange this meeting', permit.reason);
@@ -92,19 +111,34 @@ export function meetingPages(services: MeetingServices): Router {
     const body = (req.body ?? {}) as Record<string, unknown>;
     const kind = body.kind === 'hq_summary' ? 'hq_summary' : 'group';
     try {
-      const input = parseInput(createMeetingSchema, formToMeeting(body, p.timeZone, { withKind: true, isGroup: kind === 'group' })) as NewMeetingInput;
+      const input = parseInput(
+        createMeetingSchema,
+        formToMeeting(body, p.timeZone, { withKind: true, isGroup: kind === 'group' }),
+      ) as NewMeetingInput;
       const id = await meetings.create(p, input);
       res.redirect(303, `/meetings/${id}?done=created`);
     } catch (e) {
       if (!(e instanceof AppError) || e.status >= 500) throw e;
-      res.status(e.status).render('meetings/form', await formView(services, p, req.locale, { mode: 'new', kind, groupCode: String(body.group ?? ''), values: body, refusal: refusalOf(e, req.locale, 'meeting') }));
+      res.status(e.status).render(
+        'meetings/form',
+        await formView(services, p, req.locale, {
+          mode: 'new',
+          kind,
+          groupCode: String(body.group ?? ''),
+          values: body,
+          refusal: refusalOf(e, req.locale, 'meeting'),
+        }),
+      );
     }
   });
 
   r.get('/:id', async (req, res) => {
     const id = idParam(req.params.id);
     const done = typeof req.query.done === 'string' ? req.query.done : '';
-    res.render('meetings/show', { ...(await meetingPage(services, signedIn(req), req.locale, id)), flash: done ? { kind: 'ok', text: t(req.locale, `meeting.done.${done}`) } : undefined });
+    res.render('meetings/show', {
+      ...(await meetingPage(services, signedIn(req), req.locale, id)),
+      flash: done ? { kind: 'ok', text: t(req.locale, `meeting.done.${done}`) } : undefined,
+    });
   });
 
   r.get('/:id/edit', async (req, res) => {
@@ -119,7 +153,19 @@ export function meetingPages(services: MeetingServices): Router {
       convenerSquad: a.convenerSquadId !== null ? (record.squadById.get(a.convenerSquadId)?.code ?? '') : '',
       convenerReason: a.convenerReason ?? '',
     };
-    res.render('meetings/form', await formView(services, p, req.locale, { mode: 'edit', id, version: record.version, kind: record.context.kind, groupCode: record.group?.code ?? '', values, record, allowed: record.allowedEvents.includes('EDIT_MEETING') }));
+    res.render(
+      'meetings/form',
+      await formView(services, p, req.locale, {
+        mode: 'edit',
+        id,
+        version: record.version,
+        kind: record.context.kind,
+        groupCode: record.group?.code ?? '',
+        values,
+        record,
+        allowed: record.allowedEvents.includes('EDIT_MEETING'),
+      }),
+    );
   });
 
   r.post('/:id/edit', async (req, res) => {
@@ -129,7 +175,10 @@ export function meetingPages(services: MeetingServices): Router {
     const expectedVersion = Number(body.expectedVersion);
     const record = await meetings.get(p, id);
     try {
-      const meeting = parseInput(meetingPatchSchema, formToMeeting(body, p.timeZone, { withKind: false, isGroup: record.context.kind === 'group' })) as MeetingArrangementsInput;
+      const meeting = parseInput(
+        meetingPatchSchema,
+        formToMeeting(body, p.timeZone, { withKind: false, isGroup: record.context.kind === 'group' }),
+      ) as MeetingArrangementsInput;
       await meetings.send(p, id, { type: 'EDIT_MEETING', meeting, expectedVersion });
       res.redirect(303, `/meetings/${id}?done=edited`);
     } catch (e) {
@@ -155,7 +204,14 @@ export function meetingPages(services: MeetingServices): Router {
   stepFormRoute(r, {
     forms: STEP_FORMS,
     send: async (p, id, type, body) => {
-      await meetings.send(p, id, parseInput(meetingEventSchemas[type as keyof typeof meetingEventSchemas], formToMeetingEvent(type, body, p.timeZone)) as MeetingEventInput);
+      await meetings.send(
+        p,
+        id,
+        parseInput(
+          meetingEventSchemas[type as keyof typeof meetingEventSchemas],
+          formToMeetingEvent(type, body, p.timeZone),
+        ) as MeetingEventInput,
+      );
       return `/meetings/${id}?done=${type.toLowerCase()}`;
     },
     refusal: (e, locale) => refusalOf(e, locale, 'meeting'),
@@ -166,10 +222,24 @@ export function meetingPages(services: MeetingServices): Router {
 }
 
 function ownGroup(p: Principal, groups: Groups) {
-  return p.squadId === null ? undefined : groups.find((g) => g.group.active && g.squads.some((s) => s.id === p.squadId && s.active));
+  return p.squadId === null
+    ? undefined
+    : groups.find((g) => g.group.active && g.squads.some((s) => s.id === p.squadId && s.active));
 }
 
-function meetingRow(x: { id: number; kind: string; period: string; state: string; convenerSquadId: number | null; plannedStart: Date; heldAt: Date | null }, squadById: Map<number, Squad>, locale: Locale) {
+function meetingRow(
+  x: {
+    id: number;
+    kind: string;
+    period: string;
+    state: string;
+    convenerSquadId: number | null;
+    plannedStart: Date;
+    heldAt: Date | null;
+  },
+  squadById: Map<number, Squad>,
+  locale: Locale,
+) {
   return {
     id: x.id,
     period: x.period,
@@ -219,13 +289,18 @@ async function formView(services: Pick<Services, 'meetings' | 'org'>, p: Princip
   const isGroup = o.kind === 'group';
   const groups = await services.org.groups(p.brigadeId);
   const group = isGroup ? groups.find((g) => g.group.code === o.groupCode) : undefined;
-  if (isGroup && !group) throw new ForbiddenError('Only a squad leader of a linkage group arranges its meetings', 'not_group_leader');
+  if (isGroup && !group)
+    throw new ForbiddenError('Only a squad leader of a linkage group arranges its meetings', 'not_group_leader');
   const members = (group?.squads ?? []).filter((s) => s.active);
   const squadById = new Map(groups.flatMap((g) => g.squads).map((s) => [s.id, s]));
   let rotation = null;
   let rotationNext = '';
   if (group) {
-    const rot = await services.meetings.rotationOf(null, group.group, members.map((s) => s.id));
+    const rot = await services.meetings.rotationOf(
+      null,
+      group.group,
+      members.map((s) => s.id),
+    );
     rotation = rotationView(rot, squadById, locale, p.timeZone);
     // An arranged meeting keeps the convener the rotation named when it was arranged.
     const named = o.record?.context.rotationConvenerSquadId ?? rot.rotation.next;
@@ -235,7 +310,10 @@ async function formView(services: Pick<Services, 'meetings' | 'org'>, p: Princip
   const convener = s('convenerSquad') || rotationNext;
   const errors = o.refusal?.errors ?? {};
   return {
-    pageTitle: t(locale, o.mode === 'new' ? (isGroup ? 'meeting.new_group_title' : 'meeting.new_hq_title') : 'meeting.edit_title'),
+    pageTitle: t(
+      locale,
+      o.mode === 'new' ? (isGroup ? 'meeting.new_group_title' : 'meeting.new_hq_title') : 'meeting.edit_title',
+    ),
     nav: 'meetings',
     isNew: o.mode === 'new',
     isGroup,
@@ -246,9 +324,24 @@ async function formView(services: Pick<Services, 'meetings' | 'org'>, p: Princip
     allowed: o.allowed ?? true,
     groupCode: o.groupCode,
     groupName: localName(locale, group?.group),
-    values: { plannedStart: s('plannedStart'), place: s('place'), agenda: s('agenda'), convenerReason: s('convenerReason') },
-    convenerOptions: members.map((m) => ({ value: m.code, label: localName(locale, m), selected: m.code === convener, byRotation: m.code === rotationNext })),
-    rotationNextName: rotationNext ? localName(locale, members.find((m) => m.code === rotationNext)) : '',
+    values: {
+      plannedStart: s('plannedStart'),
+      place: s('place'),
+      agenda: s('agenda'),
+      convenerReason: s('convenerReason'),
+    },
+    convenerOptions: members.map((m) => ({
+      value: m.code,
+      label: localName(locale, m),
+      selected: m.code === convener,
+      byRotation: m.code === rotationNext,
+    })),
+    rotationNextName: rotationNext
+      ? localName(
+          locale,
+          members.find((m) => m.code === rotationNext),
+        )
+      : '',
     rotation,
     errors,
     banner: o.refusal?.banner ?? null,
@@ -260,8 +353,12 @@ async function renderRefused(req: Request, res: Response, services: MeetingServi
   // A form the user may no longer send still shows what they typed (minutes are not lost).
   const kept = view.forms.some((f) => f.type === form.type)
     ? null
-    : ['minutes', 'decisions', 'attendees', 'reason'].filter((k) => typeof form.values[k] === 'string' && String(form.values[k]).trim()).map((k) => ({ label: t(req.locale, `field.${k}`), value: String(form.values[k]) }));
-  res.status(form.status).render('meetings/show', { ...view, banner: form.refusal.banner, lostInput: kept && kept.length ? kept : null });
+    : ['minutes', 'decisions', 'attendees', 'reason']
+        .filter((k) => typeof form.values[k] === 'string' && String(form.values[k]).trim())
+        .map((k) => ({ label: t(req.locale, `field.${k}`), value: String(form.values[k]) }));
+  res
+    .status(form.status)
+    .render('meetings/show', { ...view, banner: form.refusal.banner, lostInput: kept && kept.length ? kept : null });
 }
 
 /** Everything a meeting's page shows: arrangements, the record once held, the steps this user may take, the history. */
@@ -271,7 +368,11 @@ async function meetingPage(services: MeetingServices, p: Principal, locale: Loca
   const ctx = record.context;
   const a = ctx.arrangements;
   const squad = (sid: number | null) => (sid === null ? '' : localName(locale, record.squadById.get(sid)));
-  const allSquads = [...record.squadById.values()].filter((s) => s.active).sort((x, y) => (x.groupId ?? 1e9) - (y.groupId ?? 1e9) || (x.memberOrder ?? 0) - (y.memberOrder ?? 0) || x.id - y.id);
+  const allSquads = [...record.squadById.values()]
+    .filter((s) => s.active)
+    .sort(
+      (x, y) => (x.groupId ?? 1e9) - (y.groupId ?? 1e9) || (x.memberOrder ?? 0) - (y.memberOrder ?? 0) || x.id - y.id,
+    );
   const members = new Set(ctx.memberSquadIds);
   return {
     pageTitle: `${ctx.kind === 'group' ? localName(locale, record.group) : t(locale, 'meeting.kind.hq_summary')} · ${record.meeting.period}`,
@@ -315,7 +416,12 @@ async function meetingPage(services: MeetingServices, p: Principal, locale: Loca
           tone: spec.tone,
           open: mine !== undefined,
           expectedVersion: record.version,
-          error: mine ? Object.entries(mine.refusal.errors).filter(([k]) => !spec.fields.some((f) => f.name === k)).map(([, v]) => v).join(' ') : '',
+          error: mine
+            ? Object.entries(mine.refusal.errors)
+                .filter(([k]) => !spec.fields.some((f) => f.name === k))
+                .map(([, v]) => v)
+                .join(' ')
+            : '',
           fields: spec.fields.map((f) => {
             const raw = typed(f.name);
             const chosen = raw === undefined ? null : new Set(Array.isArray(raw) ? raw.map(String) : [String(raw)]);
@@ -324,10 +430,18 @@ async function meetingPage(services: MeetingServices, p: Principal, locale: Loca
               [`is_${f.kind}`]: true,
               label: t(locale, `field.${f.name}`),
               hint: f.hint ? t(locale, `meeting.hint.${f.name}`) : '',
-              value: raw !== undefined ? String(raw) : f.name === 'heldAt' ? localInput(a.plannedStart, p.timeZone) : '',
+              value:
+                raw !== undefined ? String(raw) : f.name === 'heldAt' ? localInput(a.plannedStart, p.timeZone) : '',
               error: mine?.refusal.errors[f.name],
               // A group meeting is its squads meeting: they are ticked to begin with.
-              squads: f.kind === 'squads' ? allSquads.map((s) => ({ value: s.code, label: localName(locale, s), checked: chosen ? chosen.has(s.code) : members.has(s.id) })) : [],
+              squads:
+                f.kind === 'squads'
+                  ? allSquads.map((s) => ({
+                      value: s.code,
+                      label: localName(locale, s),
+                      checked: chosen ? chosen.has(s.code) : members.has(s.id),
+                    }))
+                  : [],
             };
           }),
         };

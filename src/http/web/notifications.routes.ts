@@ -15,7 +15,11 @@ export function notificationPages(services: Pick<Services, 'notifications'>): Ro
     const p = signedIn(req);
     const q = req.query as Record<string, string | undefined>;
     const unreadOnly = q.unread === '1';
-    const page = await notifications.list(p, { unread: unreadOnly, cursor: typeof q.cursor === 'string' && q.cursor ? q.cursor : undefined, limit: 50 });
+    const page = await notifications.list(p, {
+      unread: unreadOnly,
+      cursor: typeof q.cursor === 'string' && q.cursor ? q.cursor : undefined,
+      limit: 50,
+    });
     const marked = typeof q.marked === 'string' && /^\d{1,9}$/.test(q.marked) ? Number(q.marked) : null;
     res.render('notifications/list', {
       pageTitle: t(req.locale, 'notifications.title'),
@@ -26,16 +30,30 @@ export function notificationPages(services: Pick<Services, 'notifications'>): Ro
       upTo: page.newestId,
       // Where marking one read comes back to (without the last "marked" message).
       here: req.originalUrl.replace(/([?&])marked=\d+&?/, '$1').replace(/[?&]$/, ''),
-      items: page.items.map((n) => ({ id: n.id, topic: n.topic, link: n.link, unread: n.readAt === null, createdAt: n.createdAt, readAt: n.readAt, ...notificationText(req.locale, n.topic, n.params) })),
-      nextUrl: page.nextCursor ? `/notifications?${new URLSearchParams({ ...(unreadOnly ? { unread: '1' } : {}), cursor: page.nextCursor }).toString()}` : null,
+      items: page.items.map((n) => ({
+        id: n.id,
+        topic: n.topic,
+        link: n.link,
+        unread: n.readAt === null,
+        createdAt: n.createdAt,
+        readAt: n.readAt,
+        ...notificationText(req.locale, n.topic, n.params),
+      })),
+      nextUrl: page.nextCursor
+        ? `/notifications?${new URLSearchParams({ ...(unreadOnly ? { unread: '1' } : {}), cursor: page.nextCursor }).toString()}`
+        : null,
       firstUrl: q.cursor ? `/notifications${unreadOnly ? '?unread=1' : ''}` : null,
-      flash: marked !== null ? { kind: 'ok', text: t(req.locale, 'notifications.done_all', { count: marked }) } : undefined,
+      flash:
+        marked !== null ? { kind: 'ok', text: t(req.locale, 'notifications.done_all', { count: marked }) } : undefined,
     });
   });
 
   r.post('/read-all', async (req, res) => {
     const upTo = Number(req.body?.upTo);
-    const { marked } = await notifications.markAllRead(signedIn(req), Number.isSafeInteger(upTo) && upTo > 0 ? upTo : undefined);
+    const { marked } = await notifications.markAllRead(
+      signedIn(req),
+      Number.isSafeInteger(upTo) && upTo > 0 ? upTo : undefined,
+    );
     res.redirect(303, `/notifications?marked=${marked}`);
   });
 

@@ -18,7 +18,12 @@ export interface OperationSection {
   /** The partial's name (views/partials/<partial>.hbs). */
   partial: string;
   /** Plain values for the partial; null hides the section. */
-  view(services: SectionServices, p: Principal, locale: Locale, operationId: number): Promise<Record<string, unknown> | null>;
+  view(
+    services: SectionServices,
+    p: Principal,
+    locale: Locale,
+    operationId: number,
+  ): Promise<Record<string, unknown> | null>;
 }
 
 export const OPERATION_SECTIONS: OperationSection[] = [];
@@ -29,7 +34,9 @@ OPERATION_SECTIONS.push({ partial: 'goods-section', view: goodsSection });
 
 /** Every section's values for one operation (in order), the hidden ones left out. */
 export async function operationSections(services: SectionServices, p: Principal, locale: Locale, operationId: number) {
-  const views = await Promise.all(OPERATION_SECTIONS.map(async (s) => ({ partial: s.partial, data: await s.view(services, p, locale, operationId) })));
+  const views = await Promise.all(
+    OPERATION_SECTIONS.map(async (s) => ({ partial: s.partial, data: await s.view(services, p, locale, operationId) })),
+  );
   return views.filter((v) => v.data !== null);
 }
 

@@ -23,10 +23,32 @@ export function operationRefusal(e: AppError, locale: Locale): Refusal {
 }
 
 /** History payload fields worth showing in the timeline, in this order. */
-const DETAIL_FIELDS = ['reason', 'note', 'findings', 'rectification', 'shortReason', 'lateReason', 'earlyReason', 'coverageReason', 'summary', 'description', 'response', 'notes', 'actualStart', 'actualEnd', 'date', 'officersOnPost', 'reboundObserved', 'holdingDays', 'severity', 'incidentType'];
+const DETAIL_FIELDS = [
+  'reason',
+  'note',
+  'findings',
+  'rectification',
+  'shortReason',
+  'lateReason',
+  'earlyReason',
+  'coverageReason',
+  'summary',
+  'description',
+  'response',
+  'notes',
+  'actualStart',
+  'actualEnd',
+  'date',
+  'officersOnPost',
+  'reboundObserved',
+  'holdingDays',
+  'severity',
+  'incidentType',
+];
 
 /** What an operation's page reads: the operation, its history's check, the clock and limits, and its sections' areas. */
-export type OperationPageServices = Pick<Services, 'operations' | 'problems' | 'clock' | 'config' | 'historyChain'> & SectionServices;
+export type OperationPageServices = Pick<Services, 'operations' | 'problems' | 'clock' | 'config' | 'historyChain'> &
+  SectionServices;
 
 /**
  * Everything the operation's page shows, as plain values for the template:
@@ -34,7 +56,13 @@ export type OperationPageServices = Pick<Services, 'operations' | 'problems' | '
  * would refuse of a draft, the forms this user may send, the sections of the
  * records hanging off it), then how each part is shown.
  */
-export async function operationPage(services: OperationPageServices, p: Principal, locale: Locale, id: number, form?: StepFormState) {
+export async function operationPage(
+  services: OperationPageServices,
+  p: Principal,
+  locale: Locale,
+  id: number,
+  form?: StepFormState,
+) {
   const { record, history, chain } = await services.operations.getWithHistory(p, id);
   // A draft's page says what filing would still refuse (the same rules as FILE).
   const checks = record.state === 'draft' ? await services.operations.checklistOf(p, record.context.plan) : null;
@@ -46,13 +74,20 @@ export async function operationPage(services: OperationPageServices, p: Principa
     pageTitle: `${formatRecordNo(numberOf(record.operation), locale) || t(locale, 'operation.unnumbered')} ${record.context.plan.title}`,
     nav: 'operations',
     bodyClass: 'operation-page',
-    op: operationView(record, locale, at, { minCoverage: services.config.holding.minCoverage, now: services.clock.now() }),
+    op: operationView(record, locale, at, {
+      minCoverage: services.config.holding.minCoverage,
+      now: services.clock.now(),
+    }),
     canEdit: record.allowedEvents.includes('EDIT_PLAN'),
     checklist: checks ? checklistView(checks, locale) : null,
     forms,
     banner: form?.refusal.banner,
     // Everyone the page names, the history's actors included, is in the record's people.
-    timeline: timeline(history, record.userById, locale, p.timeZone, { events: 'event_done', states: 'state', details: operationDetails(locale, at, record.userById) }),
+    timeline: timeline(history, record.userById, locale, p.timeZone, {
+      events: 'event_done',
+      states: 'state',
+      details: operationDetails(locale, at, record.userById),
+    }),
     // Whether the history's hash chain verifies (for managers and inspectors; null for others).
     historyCheck: services.historyChain.check(p, chain, history),
     diagramSvg: await machineSvg(operationMachine, locale, record.state),
@@ -96,8 +131,16 @@ function operationView(record: OperationRecord, locale: Locale, at: At, o: { min
     lateEntryHours: ctx.lateEntryHours,
     lateReason: ctx.lateReason,
     earlyReason: ctx.earlyReason,
-    incidents: record.incidents.map((i) => ({ ...i, occurredAt: at(i.occurredAt), by: people.get(i.reportedBy ?? -1)?.displayName ?? '' })),
-    holdingRecords: record.holding.map((h) => ({ ...h, at: at(h.at), by: people.get(h.byUserId ?? -1)?.displayName ?? '' })),
+    incidents: record.incidents.map((i) => ({
+      ...i,
+      occurredAt: at(i.occurredAt),
+      by: people.get(i.reportedBy ?? -1)?.displayName ?? '',
+    })),
+    holdingRecords: record.holding.map((h) => ({
+      ...h,
+      at: at(h.at),
+      by: people.get(h.byUserId ?? -1)?.displayName ?? '',
+    })),
     timeLimits: record.deadlines.map((d) => ({
       kind: d.kind,
       state: d.state,
@@ -157,7 +200,14 @@ function forcesView(record: OperationRecord, locale: Locale) {
     }
     return {
       squadName: localName(locale, record.squadById.get(sid)),
-      role: sid === plan.leadSquadId && sid === plan.hostSquadId ? 'lead_host' : sid === plan.leadSquadId ? 'lead' : sid === plan.hostSquadId ? 'host' : '',
+      role:
+        sid === plan.leadSquadId && sid === plan.hostSquadId
+          ? 'lead_host'
+          : sid === plan.leadSquadId
+            ? 'lead'
+            : sid === plan.hostSquadId
+              ? 'host'
+              : '',
       plannedOfficers: force?.officers ?? '',
       plannedVehicles: force?.vehicles ?? '',
       result: completed && row ? row : null,
@@ -178,14 +228,23 @@ function operationDetails(locale: Locale, at: (d: Date) => string, people: Map<n
       return { label: t(locale, `field.${f}`), value: String(value) };
     });
     if (event === 'DESIGNATE_COMMANDER' && typeof payload.commanderId === 'number') {
-      details.push({ label: t(locale, 'field.commander'), value: people.get(payload.commanderId)?.displayName ?? String(payload.commanderId) });
+      details.push({
+        label: t(locale, 'field.commander'),
+        value: people.get(payload.commanderId)?.displayName ?? String(payload.commanderId),
+      });
     }
     return details;
   };
 }
 
 /** The forms this user may send now (the engine's allowedEvents), each with its fields and any typed values and errors. */
-async function eventForms(services: Pick<Services, 'operations' | 'problems' | 'clock' | 'config'>, p: Principal, locale: Locale, record: OperationRecord, form?: StepFormState) {
+async function eventForms(
+  services: Pick<Services, 'operations' | 'problems' | 'clock' | 'config'>,
+  p: Principal,
+  locale: Locale,
+  record: OperationRecord,
+  form?: StepFormState,
+) {
   const allowed = record.allowedEvents.filter((e) => Object.hasOwn(EVENT_FORMS, e));
   const plan = record.context.plan;
   const today = localDateOf(services.clock.now(), p.timeZone);
@@ -210,59 +269,68 @@ async function eventForms(services: Pick<Services, 'operations' | 'problems' | '
     const spec = EVENT_FORMS[type];
     const mine = form?.type === type ? form : undefined;
     const values = mine?.values ?? {};
-    const fields = spec.fields.filter((f: FormFieldSpec) => f.kind !== 'problem' || reboundable.length > 0).map((f: FormFieldSpec) => {
-      const raw = values[f.name];
-      let value = raw === undefined ? '' : String(raw);
-      if (!mine && f.name === 'date') value = today;
-      const field: Record<string, unknown> = {
-        name: f.name,
-        kind: f.kind,
-        [`is_${f.kind}`]: true,
-        required: f.required ?? false,
-        min: f.min,
-        label: t(locale, `field.${f.name}`),
-        hint: hintFor(type, f.name, locale, limits),
-        value,
-        checked: raw !== undefined && raw !== '' && raw !== '0',
-        error: mine?.refusal.errors[f.name],
-      };
-      // The choices: the select's own, the commanders designatable, the problems a rebound may bring back (none chosen by default).
-      if (f.kind === 'select' || f.kind === 'commander' || f.kind === 'problem') {
-        field.is_select = true;
-        field.blank = t(locale, f.kind === 'problem' ? 'form.none' : 'form.choose');
-      }
-      if (f.kind === 'select') {
-        field.options = (f.options ?? []).map((o) => ({ value: o, label: t(locale, `${f.labelPrefix}${o}`), selected: value === o }));
-      }
-      if (f.kind === 'commander') field.options = commanders.map((c) => ({ ...c, selected: value === c.value }));
-      if (f.kind === 'problem') field.options = reboundable.map((o) => ({ ...o, selected: value === o.value }));
-      if (f.kind === 'results') {
-        const typed = (values.results ?? {}) as Record<string, Record<string, unknown>>;
-        field.rows = plan.squadIds.map((sid, i) => {
-          const s = record.squadById.get(sid);
-          const force = plan.forces.find((x) => x.squadId === sid);
-          const row = typed[String(i)] ?? {};
-          const cell = (k: string, fallback: unknown) => ({
-            name: `results[${i}][${k}]`,
-            value: row[k] !== undefined ? String(row[k]) : fallback === undefined ? '' : String(fallback),
-            error: mine?.refusal.errors[`results.${i}.${k}`],
+    const fields = spec.fields
+      .filter((f: FormFieldSpec) => f.kind !== 'problem' || reboundable.length > 0)
+      .map((f: FormFieldSpec) => {
+        const raw = values[f.name];
+        let value = raw === undefined ? '' : String(raw);
+        if (!mine && f.name === 'date') value = today;
+        const field: Record<string, unknown> = {
+          name: f.name,
+          kind: f.kind,
+          [`is_${f.kind}`]: true,
+          required: f.required ?? false,
+          min: f.min,
+          label: t(locale, `field.${f.name}`),
+          hint: hintFor(type, f.name, locale, limits),
+          value,
+          checked: raw !== undefined && raw !== '' && raw !== '0',
+          error: mine?.refusal.errors[f.name],
+        };
+        // The choices: the select's own, the commanders designatable, the problems a rebound may bring back (none chosen by default).
+        if (f.kind === 'select' || f.kind === 'commander' || f.kind === 'problem') {
+          field.is_select = true;
+          field.blank = t(locale, f.kind === 'problem' ? 'form.none' : 'form.choose');
+        }
+        if (f.kind === 'select') {
+          field.options = (f.options ?? []).map((o) => ({
+            value: o,
+            label: t(locale, `${f.labelPrefix}${o}`),
+            selected: value === o,
+          }));
+        }
+        if (f.kind === 'commander') field.options = commanders.map((c) => ({ ...c, selected: value === c.value }));
+        if (f.kind === 'problem') field.options = reboundable.map((o) => ({ ...o, selected: value === o.value }));
+        if (f.kind === 'results') {
+          const typed = (values.results ?? {}) as Record<string, Record<string, unknown>>;
+          field.rows = plan.squadIds.map((sid, i) => {
+            const s = record.squadById.get(sid);
+            const force = plan.forces.find((x) => x.squadId === sid);
+            const row = typed[String(i)] ?? {};
+            const cell = (k: string, fallback: unknown) => ({
+              name: `results[${i}][${k}]`,
+              value: row[k] !== undefined ? String(row[k]) : fallback === undefined ? '' : String(fallback),
+              error: mine?.refusal.errors[`results.${i}.${k}`],
+            });
+            return {
+              index: i,
+              code: s?.code ?? '',
+              squadName: localName(locale, s),
+              officers: cell('officers', force?.officers),
+              vehicles: cell('vehicles', force?.vehicles),
+              educated: cell('educated', 0),
+              handled: cell('handled', 0),
+              // R13: not typed — the ledger's count for the squad (goods are registered on the operation's page).
+              goodsDetained: {
+                value: String(record.goodsBySquad[sid] ?? 0),
+                error: mine?.refusal.errors[`results.${i}.goodsDetained`],
+              },
+            };
           });
-          return {
-            index: i,
-            code: s?.code ?? '',
-            squadName: localName(locale, s),
-            officers: cell('officers', force?.officers),
-            vehicles: cell('vehicles', force?.vehicles),
-            educated: cell('educated', 0),
-            handled: cell('handled', 0),
-            // R13: not typed — the ledger's count for the squad (goods are registered on the operation's page).
-            goodsDetained: { value: String(record.goodsBySquad[sid] ?? 0), error: mine?.refusal.errors[`results.${i}.goodsDetained`] },
-          };
-        });
-        field.error = mine?.refusal.errors.results;
-      }
-      return field;
-    });
+          field.error = mine?.refusal.errors.results;
+        }
+        return field;
+      });
     return {
       type,
       action: `/operations/${record.operation.id}/events/${type}`,
@@ -315,7 +383,11 @@ export function coverageView(record: OperationRecord, locale: Locale, min: numbe
     missedCount: c.missedDays.length,
     spotChecks: c.spotChecks,
     rebounds: c.rebounds,
-    summary: t(locale, 'coverage.summary', { checked: c.checkedDays.length, days: c.holdingDays.length, percent: Math.round(c.share * 100) }),
+    summary: t(locale, 'coverage.summary', {
+      checked: c.checkedDays.length,
+      days: c.holdingDays.length,
+      percent: Math.round(c.share * 100),
+    }),
   };
 }
 

@@ -53,16 +53,32 @@ export function operationPages(services: OperationPagesServices): Router {
     };
     const page = await operations.list(p, filters);
     const [squads, groups] = [[...page.squadById.values()], [...page.groupById.values()]];
-    const keep = new URLSearchParams(Object.entries({ q: q.q, state: q.state, group: q.group, squad: q.squad, kind: q.kind, source: q.source, month: q.month }).filter(([, v]) => v) as Array<[string, string]>);
+    const keep = new URLSearchParams(
+      Object.entries({
+        q: q.q,
+        state: q.state,
+        group: q.group,
+        squad: q.squad,
+        kind: q.kind,
+        source: q.source,
+        month: q.month,
+      }).filter(([, v]) => v) as Array<[string, string]>,
+    );
     res.render('operations/list', {
       pageTitle: t(req.locale, 'nav.operations'),
       nav: 'operations',
       filters: q,
       states: OPERATION_STATES.map((s) => ({ value: s, label: t(req.locale, `state.${s}`), selected: q.state === s })),
       kinds: OPERATION_KINDS.map((k) => ({ value: k, label: t(req.locale, `kind.${k}`), selected: q.kind === k })),
-      sources: PROBLEM_SOURCES.map((s) => ({ value: s, label: t(req.locale, `source.${s}`), selected: q.source === s })),
+      sources: PROBLEM_SOURCES.map((s) => ({
+        value: s,
+        label: t(req.locale, `source.${s}`),
+        selected: q.source === s,
+      })),
       groups: groups.map((g) => ({ value: g.code, label: localName(req.locale, g), selected: q.group === g.code })),
-      squads: squads.sort((a, b) => a.id - b.id).map((s) => ({ value: s.code, label: localName(req.locale, s), selected: q.squad === s.code })),
+      squads: squads
+        .sort((a, b) => a.id - b.id)
+        .map((s) => ({ value: s.code, label: localName(req.locale, s), selected: q.squad === s.code })),
       rows: page.items.map((o) => ({
         id: o.id,
         number: formatRecordNo(numberOf(o), req.locale),
@@ -85,14 +101,29 @@ export function operationPages(services: OperationPagesServices): Router {
 
   r.get('/new', requirePolicy(mayPlanOperations), async (req, res) => {
     const p = signedIn(req);
-    const base: PlanInput = { kind: 'regular', leadSquad: p.squad?.code, hostSquad: p.squad?.code, squads: p.squad ? [p.squad.code] : [], holdingDays: services.config.operations.holdingDaysDefault, plannedHours: services.config.operations.minHours };
+    const base: PlanInput = {
+      kind: 'regular',
+      leadSquad: p.squad?.code,
+      hostSquad: p.squad?.code,
+      squads: p.squad ? [p.squad.code] : [],
+      holdingDays: services.config.operations.holdingDaysDefault,
+      plannedHours: services.config.operations.minHours,
+    };
     const squad = p.squad;
-    const group = squad ? (await services.org.groups(p.brigadeId)).find((g) => g.squads.some((s) => s.code === squad.code)) : undefined;
+    const group = squad
+      ? (await services.org.groups(p.brigadeId)).find((g) => g.squads.some((s) => s.code === squad.code))
+      : undefined;
     if (group) base.group = group.group.code;
     // R8: an ad_hoc plan pre-filled from a border notification; saving it records what the notification became.
-    const fromNotice = typeof req.query.fromNotice === 'string' && /^\d+$/.test(req.query.fromNotice) ? Number(req.query.fromNotice) : undefined;
+    const fromNotice =
+      typeof req.query.fromNotice === 'string' && /^\d+$/.test(req.query.fromNotice)
+        ? Number(req.query.fromNotice)
+        : undefined;
     if (fromNotice) Object.assign(base, await services.borderNotices.planDraft(p, fromNotice));
-    res.render('operations/plan-form', await planFormView(services, p, req.locale, { mode: 'new', values: planValues(base, p.timeZone), fromNotice }));
+    res.render(
+      'operations/plan-form',
+      await planFormView(services, p, req.locale, { mode: 'new', values: planValues(base, p.timeZone), fromNotice }),
+    );
   });
 
   r.post('/', async (req, res) => {
@@ -114,7 +145,10 @@ export function operationPages(services: OperationPagesServices): Router {
     const id = idParam(req.params.id);
     const view = await operationPage(services, signedIn(req), req.locale, id);
     const done = typeof req.query.done === 'string' ? req.query.done : '';
-    res.render('operations/show', { ...view, flash: done ? { kind: 'ok', text: t(req.locale, `done.${done}`) } : undefined });
+    res.render('operations/show', {
+      ...view,
+      flash: done ? { kind: 'ok', text: t(req.locale, `done.${done}`) } : undefined,
+    });
   });
 
   r.get('/:id/edit', async (req, res) => {
@@ -130,12 +164,29 @@ export function operationPages(services: OperationPagesServices): Router {
         title: record.context.plan.title,
         number: formatRecordNo(numberOf(record.operation), req.locale),
         state: record.state,
-        why: t(req.locale, record.state === 'draft' ? 'plan.locked_not_yours' : `plan.locked_${record.state === 'filed' ? 'filed' : 'past'}`),
+        why: t(
+          req.locale,
+          record.state === 'draft'
+            ? 'plan.locked_not_yours'
+            : `plan.locked_${record.state === 'filed' ? 'filed' : 'past'}`,
+        ),
       });
       return;
     }
-    const plan = presentOperation(record, p.timeZone, services.clock.now()) as unknown as PlanInput & { version: number };
-    res.render('operations/plan-form', await planFormView(services, p, req.locale, { mode: 'edit', id, version: record.version, values: planValues(plan, p.timeZone), allowed: true, returnReason: returnReasonOf(record) }));
+    const plan = presentOperation(record, p.timeZone, services.clock.now()) as unknown as PlanInput & {
+      version: number;
+    };
+    res.render(
+      'operations/plan-form',
+      await planFormView(services, p, req.locale, {
+        mode: 'edit',
+        id,
+        version: record.version,
+        values: planValues(plan, p.timeZone),
+        allowed: true,
+        returnReason: returnReasonOf(record),
+      }),
+    );
   });
 
   r.post('/:id/edit', async (req, res) => {
@@ -156,7 +207,11 @@ export function operationPages(services: OperationPagesServices): Router {
   stepFormRoute(r, {
     forms: EVENT_FORMS,
     send: async (p, id, type, body) => {
-      await operations.send(p, id, parseInput(eventSchemas[type as keyof typeof eventSchemas], formToEvent(type, body, p.timeZone)) as EventInput);
+      await operations.send(
+        p,
+        id,
+        parseInput(eventSchemas[type as keyof typeof eventSchemas], formToEvent(type, body, p.timeZone)) as EventInput,
+      );
       return `/operations/${id}?done=${type.toLowerCase()}`;
     },
     refusal: operationRefusal,
@@ -166,7 +221,10 @@ export function operationPages(services: OperationPagesServices): Router {
   return r;
 }
 
-type PlanSubmit = ({ mode: 'new'; id?: undefined; expectedVersion?: undefined } | { mode: 'edit'; id: number; expectedVersion: number }) & {
+type PlanSubmit = (
+  | { mode: 'new'; id?: undefined; expectedVersion?: undefined }
+  | { mode: 'edit'; id: number; expectedVersion: number }
+) & {
   fromNotice?: number;
   /** Saves the draft (create, or the edit), returning its id. */
   save(plan: PlanInput): Promise<number>;
@@ -202,7 +260,8 @@ async function submitPlan(req: Request, res: Response, services: PlanFormService
       await planFormView(services, p, req.locale, {
         mode: o.mode,
         id: o.id,
-        version: o.mode === 'edit' ? (Number.isFinite(o.expectedVersion) ? o.expectedVersion : record?.version) : undefined,
+        version:
+          o.mode === 'edit' ? (Number.isFinite(o.expectedVersion) ? o.expectedVersion : record?.version) : undefined,
         currentVersion: record?.version,
         values: typedValues(req.body ?? {}),
         error: e,
@@ -217,12 +276,21 @@ async function submitPlan(req: Request, res: Response, services: PlanFormService
 }
 
 /** One pass: what filing would refuse of the fields that did parse, beside the ones that did not. */
-async function filingProblemsOfRest(services: Pick<Services, 'operations'>, p: Principal, body: Record<string, unknown>, e: ValidationError, id?: number) {
+async function filingProblemsOfRest(
+  services: Pick<Services, 'operations'>,
+  p: Principal,
+  body: Record<string, unknown>,
+  e: ValidationError,
+  id?: number,
+) {
   const bad = new Set(Object.keys(e.fields).map((f) => f.split('.')[0]));
   const rest = Object.fromEntries(Object.entries(body).filter(([k]) => !bad.has(k) && k !== 'leadSquad'));
   const parsed = planPatchSchema.safeParse(rest);
   if (!parsed.success) return [];
-  const lead = id === undefined ? { leadSquad: typeof body.leadSquad === 'string' && !bad.has('leadSquad') ? body.leadSquad : p.squad?.code } : {};
+  const lead =
+    id === undefined
+      ? { leadSquad: typeof body.leadSquad === 'string' && !bad.has('leadSquad') ? body.leadSquad : p.squad?.code }
+      : {};
   try {
     const { checks } = await services.operations.filingCheck(p, { ...lead, ...(parsed.data as PlanInput) }, id);
     return checks.flatMap((c) => c.problems).filter((pr) => !pr.field || !bad.has(pr.field));
@@ -237,12 +305,25 @@ function returnReasonOf(record: OperationRecord): string | null {
   return record.state === 'draft' && record.context.returnCount > 0 ? record.context.lastReturnReason : null;
 }
 
-async function renderWithForm(req: Request, res: Response, services: OperationPageServices, id: number, form: StepFormState) {
+async function renderWithForm(
+  req: Request,
+  res: Response,
+  services: OperationPageServices,
+  id: number,
+  form: StepFormState,
+) {
   const view = await operationPage(services, signedIn(req), req.locale, id, form);
   answerFor(res, `/operations/${id}`);
   // A form for an event the user may no longer send still shows what they typed (read-only), so nothing is lost.
-  const lost = view.forms.some((f) => f.type === form.type) ? null : Object.entries(form.values).filter(([k, v]) => k !== '_csrf' && k !== 'expectedVersion' && v !== '' && typeof v === 'string');
-  res.status(form.status).render('operations/show', { ...view, lostInput: lost && lost.length ? lost.map(([k, v]) => ({ label: t(req.locale, `field.${k}`), value: v })) : null });
+  const lost = view.forms.some((f) => f.type === form.type)
+    ? null
+    : Object.entries(form.values).filter(
+        ([k, v]) => k !== '_csrf' && k !== 'expectedVersion' && v !== '' && typeof v === 'string',
+      );
+  res.status(form.status).render('operations/show', {
+    ...view,
+    lostInput: lost && lost.length ? lost.map(([k, v]) => ({ label: t(req.locale, `field.${k}`), value: v })) : null,
+  });
 }
 
 /** §3.5: the open time limit of a listed record, as a light and its due time. */
@@ -291,9 +372,12 @@ async function planFormView(services: PlanFormServices, p: Principal, locale: Lo
   const { groups, squads } = await services.org.organisation(p.brigadeId);
   const errors: Record<string, string> = {};
   if (o.error) {
-    for (const pr of o.extraProblems ?? []) if (pr.field) errors[pr.field] = describeFieldProblem(locale, pr.code, pr.params);
-    for (const [field, code] of Object.entries(o.error.fields)) errors[field.replace(/\.\d+\..*$/, '')] = describeFieldProblem(locale, code);
-    for (const pr of o.error.problems) if (pr.field) errors[pr.field] = describeFieldProblem(locale, pr.code, pr.params);
+    for (const pr of o.extraProblems ?? [])
+      if (pr.field) errors[pr.field] = describeFieldProblem(locale, pr.code, pr.params);
+    for (const [field, code] of Object.entries(o.error.fields))
+      errors[field.replace(/\.\d+\..*$/, '')] = describeFieldProblem(locale, code);
+    for (const pr of o.error.problems)
+      if (pr.field) errors[pr.field] = describeFieldProblem(locale, pr.code, pr.params);
   }
   const v = o.values;
   const label = (s: { name: string; nameEn: string }) => localName(locale, s);
@@ -319,15 +403,33 @@ async function planFormView(services: PlanFormServices, p: Principal, locale: Lo
     errors,
     banner: o.error
       ? stale
-        ? { kind: 'warning', text: t(locale, o.error.code === 'stale_version' ? 'form.stale_plan' : 'form.not_editable', { version: o.currentVersion ?? '' }) }
+        ? {
+            kind: 'warning',
+            text: t(locale, o.error.code === 'stale_version' ? 'form.stale_plan' : 'form.not_editable', {
+              version: o.currentVersion ?? '',
+            }),
+          }
         : o.error.status === 403
           ? { kind: 'error', text: t(locale, `reason.${(o.error as { reason?: string }).reason ?? 'forbidden'}`) }
           : { kind: 'error', text: t(locale, 'form.fix_fields') }
       : null,
     kinds: OPERATION_KINDS.map((k) => ({ value: k, label: t(locale, `kind.${k}`), selected: v.kind === k })),
-    sources: PROBLEM_SOURCES.map((s) => ({ value: s, label: t(locale, `source.${s}`), selected: v.problemSource === s })),
-    groupOptions: groups.map((g) => ({ value: g.group.code, label: label(g.group), selected: v.group === g.group.code })),
-    squadOptions: squads.map((s) => ({ value: s.code, label: label(s), lead: v.leadSquad === s.code, host: v.hostSquad === s.code })),
+    sources: PROBLEM_SOURCES.map((s) => ({
+      value: s,
+      label: t(locale, `source.${s}`),
+      selected: v.problemSource === s,
+    })),
+    groupOptions: groups.map((g) => ({
+      value: g.group.code,
+      label: label(g.group),
+      selected: v.group === g.group.code,
+    })),
+    squadOptions: squads.map((s) => ({
+      value: s.code,
+      label: label(s),
+      lead: v.leadSquad === s.code,
+      host: v.hostSquad === s.code,
+    })),
     squadGroups: [
       ...groups.map((g) => ({ name: label(g.group), squads: g.squads.map(squadRow) })),
       { name: t(locale, 'plan.no_group'), squads: squads.filter((s) => s.groupId === null).map(squadRow) },
@@ -340,13 +442,18 @@ async function planFormView(services: PlanFormServices, p: Principal, locale: Lo
     checklist: await planChecklist(services, p, locale, o),
     // §3.4: the hard problems a plan may target (reported or open), and those it names already.
     problemOptions: await problemOptions(services, p, v.problems),
-    limits: { minHours: services.config.operations.minHours, holdingMin: services.config.operations.holdingDaysMin, holdingMax: services.config.operations.holdingDaysMax },
+    limits: {
+      minHours: services.config.operations.minHours,
+      holdingMin: services.config.operations.holdingDaysMin,
+      holdingMax: services.config.operations.holdingDaysMax,
+    },
   };
 }
 
 /** The "ready to file" checklist of the form: of what was typed, or of the stored plan (edit), or of a new plan's defaults. */
 async function planChecklist(services: Pick<Services, 'operations'>, p: Principal, locale: Locale, o: PlanFormOptions) {
-  const typed = o.typed ?? formToPlan(o.values as unknown as Record<string, unknown>, p.timeZone, { withLead: o.mode === 'new' });
+  const typed =
+    o.typed ?? formToPlan(o.values as unknown as Record<string, unknown>, p.timeZone, { withLead: o.mode === 'new' });
   // What does not parse (an empty title) is left out: the checklist shows it as still to do.
   let fields = Object.fromEntries(Object.entries(typed).filter(([k]) => k !== 'leadSquad'));
   let parsed = planPatchSchema.safeParse(fields);
@@ -368,5 +475,10 @@ async function planChecklist(services: Pick<Services, 'operations'>, p: Principa
 
 async function problemOptions(services: Pick<Services, 'problems'>, p: Principal, chosen: string[]) {
   const offered = await services.problems.targetable(p, chosen.map(Number));
-  return offered.map((x) => ({ value: String(x.id), label: `#${x.id} ${x.title} · ${x.location}`, state: x.state, checked: chosen.includes(String(x.id)) }));
+  return offered.map((x) => ({
+    value: String(x.id),
+    label: `#${x.id} ${x.title} · ${x.location}`,
+    state: x.state,
+    checked: chosen.includes(String(x.id)),
+  }));
 }

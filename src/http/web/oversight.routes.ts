@@ -19,7 +19,12 @@ export function oversightPages(services: Pick<Services, 'flags' | 'compliance' |
   r.get('/flags', async (req, res) => {
     const p = signedIn(req);
     const q = req.query as Record<string, string | undefined>;
-    const status = q.status === 'all' ? undefined : q.status && (FLAG_STATUSES as readonly string[]).includes(q.status) ? q.status : 'open';
+    const status =
+      q.status === 'all'
+        ? undefined
+        : q.status && (FLAG_STATUSES as readonly string[]).includes(q.status)
+          ? q.status
+          : 'open';
     const groups = (await services.org.groups(p.brigadeId)).map((g) => g.group);
     const group = groups.find((g) => g.code === q.group);
     const kind = q.kind && (FLAG_KINDS as readonly string[]).includes(q.kind) ? q.kind : undefined;
@@ -30,7 +35,11 @@ export function oversightPages(services: Pick<Services, 'flags' | 'compliance' |
       pageTitle: t(req.locale, 'nav.flags'),
       nav: 'flags',
       filters: { status: q.status ?? 'open', group: q.group ?? '', kind: kind ?? '', period: period ?? '' },
-      statuses: ['open', 'resolved', 'resolved_by_data', 'all'].map((s) => ({ value: s, label: t(req.locale, `flag_status.${s}`), selected: (q.status ?? 'open') === s })),
+      statuses: ['open', 'resolved', 'resolved_by_data', 'all'].map((s) => ({
+        value: s,
+        label: t(req.locale, `flag_status.${s}`),
+        selected: (q.status ?? 'open') === s,
+      })),
       kinds: FLAG_KINDS.map((k) => ({ value: k, label: t(req.locale, `flag_kind.${k}`), selected: kind === k })),
       groups: groups.map((g) => ({ value: g.code, label: localName(req.locale, g), selected: q.group === g.code })),
       rows: flags.map((f) => ({
@@ -46,7 +55,11 @@ export function oversightPages(services: Pick<Services, 'flags' | 'compliance' |
     });
   });
 
-  const flagPage = async (req: Parameters<Parameters<Router['get']>[1]>[0], id: number, extra: Record<string, unknown> = {}) => {
+  const flagPage = async (
+    req: Parameters<Parameters<Router['get']>[1]>[0],
+    id: number,
+    extra: Record<string, unknown> = {},
+  ) => {
     const p = signedIn(req);
     const flag = await services.flags.get(p, id);
     const names = await services.flags.names(p, [flag]);
@@ -80,16 +93,27 @@ export function oversightPages(services: Pick<Services, 'flags' | 'compliance' |
       res.redirect(303, `/flags/${id}`);
     } catch (e) {
       if (!(e instanceof AppError) || e.status >= 500 || e.status === 404) throw e;
-      const errors = Object.fromEntries(Object.entries(e.fields).map(([k, v]) => [k, describeFieldProblem(req.locale, v)]));
-      const banner = e.status === 403 ? t(req.locale, 'reason.not_manager') : e.status === 422 ? t(req.locale, 'problem.flag_not_open') : t(req.locale, 'form.fix_fields');
-      res.status(e.status).render('oversight/flag', await flagPage(req, id, { note: req.body?.note ?? '', errors, banner }));
+      const errors = Object.fromEntries(
+        Object.entries(e.fields).map(([k, v]) => [k, describeFieldProblem(req.locale, v)]),
+      );
+      const banner =
+        e.status === 403
+          ? t(req.locale, 'reason.not_manager')
+          : e.status === 422
+            ? t(req.locale, 'problem.flag_not_open')
+            : t(req.locale, 'form.fix_fields');
+      res
+        .status(e.status)
+        .render('oversight/flag', await flagPage(req, id, { note: req.body?.note ?? '', errors, banner }));
     }
   });
 
   r.get('/compliance', async (req, res) => {
     const p = signedIn(req);
     const now = services.clock.now();
-    const year = yearText.safeParse(req.query.year).success ? Number(req.query.year) : Number(monthOf(now, p.timeZone).slice(0, 4));
+    const year = yearText.safeParse(req.query.year).success
+      ? Number(req.query.year)
+      : Number(monthOf(now, p.timeZone).slice(0, 4));
     const grid = await services.compliance.year(p, year);
     res.render('oversight/compliance', {
       pageTitle: t(req.locale, 'nav.compliance'),
@@ -101,13 +125,20 @@ export function oversightPages(services: Pick<Services, 'flags' | 'compliance' |
       since: grid.since,
       // Administrators set the brigade's since month (the domain says who may).
       sinceLink: services.admin.mayAdminister(p) ? '/admin/brigade' : null,
-      months: grid.months.map((m) => ({ value: m, label: t(req.locale, 'compliance.month', { month: Number(m.slice(5)) }) })),
+      months: grid.months.map((m) => ({
+        value: m,
+        label: t(req.locale, 'compliance.month', { month: Number(m.slice(5)) }),
+      })),
       rows: grid.rows.map((row) => ({
         code: row.group.code,
         name: localName(req.locale, row.group),
         met: row.met,
         judged: row.judged,
-        cells: row.cells.map((c) => ({ ...c, openFlags: c.flags.filter((f) => f.status === 'open').length, link: `/compliance/${row.group.code}/${c.month}` })),
+        cells: row.cells.map((c) => ({
+          ...c,
+          openFlags: c.flags.filter((f) => f.status === 'open').length,
+          link: `/compliance/${row.group.code}/${c.month}`,
+        })),
       })),
     });
   });
@@ -125,10 +156,22 @@ export function oversightPages(services: Pick<Services, 'flags' | 'compliance' |
       minimum: data.minimum,
       // R6: the month's standing as the grid shows it (month-standing.ts).
       status: data.standing.status,
-      verdict: t(req.locale, `compliance.verdict_${data.standing.status}`, { qualifying: data.standing.qualifying, minimum: data.minimum, since: data.since }),
+      verdict: t(req.locale, `compliance.verdict_${data.standing.status}`, {
+        qualifying: data.standing.qualifying,
+        minimum: data.minimum,
+        since: data.since,
+      }),
       counted: data.result.counted,
-      notCounted: data.result.notCounted.map((o) => ({ ...o, why: t(req.locale, `compliance.reason_${o.reason}`, { hours: o.actualHours ?? '—' }) })),
-      flags: data.flags.map((f) => ({ id: f.id, status: f.status, kind: f.kind, sentence: flagSentence(f, req.locale, names) })),
+      notCounted: data.result.notCounted.map((o) => ({
+        ...o,
+        why: t(req.locale, `compliance.reason_${o.reason}`, { hours: o.actualHours ?? '—' }),
+      })),
+      flags: data.flags.map((f) => ({
+        id: f.id,
+        status: f.status,
+        kind: f.kind,
+        sentence: flagSentence(f, req.locale, names),
+      })),
     });
   });
 

@@ -5,13 +5,29 @@ import { isoInZone, localToInstantIso } from '../../time';
  * The plan form (an operations order, SPEC §3.1) ↔ the API's plan fields.
  * Squads take part by a checkbox per squad; forces are typed beside each.
  */
-const TEXTS = ['title', 'location', 'situation', 'mission', 'execution', 'command', 'contingency', 'goodsArrangements', 'holdingPlan'] as const;
+const TEXTS = [
+  'title',
+  'location',
+  'situation',
+  'mission',
+  'execution',
+  'command',
+  'contingency',
+  'goodsArrangements',
+  'holdingPlan',
+] as const;
 
-const list = (v: unknown): string[] => (Array.isArray(v) ? v.map(String) : v === undefined || v === '' ? [] : [String(v)]);
-const num = (v: unknown): unknown => (v === undefined || String(v).trim() === '' ? undefined : Number.isFinite(Number(v)) ? Number(v) : String(v));
+const list = (v: unknown): string[] =>
+  Array.isArray(v) ? v.map(String) : v === undefined || v === '' ? [] : [String(v)];
+const num = (v: unknown): unknown =>
+  v === undefined || String(v).trim() === '' ? undefined : Number.isFinite(Number(v)) ? Number(v) : String(v);
 
 /** A plan form post as the API's body (create: with kind and lead squad; edit: without the lead squad). */
-export function formToPlan(body: Record<string, unknown>, timeZone: string, opts: { withLead: boolean }): Record<string, unknown> {
+export function formToPlan(
+  body: Record<string, unknown>,
+  timeZone: string,
+  opts: { withLead: boolean },
+): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   if (body.kind !== undefined) out.kind = String(body.kind);
   if (opts.withLead && body.leadSquad !== undefined) out.leadSquad = String(body.leadSquad);
@@ -20,7 +36,11 @@ export function formToPlan(body: Record<string, unknown>, timeZone: string, opts
   const squads = list(body.squads);
   out.squads = squads;
   const forces = (body.forces ?? {}) as Record<string, { officers?: unknown; vehicles?: unknown }>;
-  out.forces = squads.map((squad) => ({ squad, officers: num(forces[squad]?.officers) ?? 0, vehicles: num(forces[squad]?.vehicles) ?? 0 }));
+  out.forces = squads.map((squad) => ({
+    squad,
+    officers: num(forces[squad]?.officers) ?? 0,
+    vehicles: num(forces[squad]?.vehicles) ?? 0,
+  }));
   for (const k of TEXTS) if (body[k] !== undefined) out[k] = String(body[k]);
   out.problemSource = body.problemSource ? String(body.problemSource) : null;
   const start = String(body.plannedStart ?? '').trim();
@@ -31,7 +51,8 @@ export function formToPlan(body: Record<string, unknown>, timeZone: string, opts
   const days = num(body.holdingDays);
   if (days !== undefined) out.holdingDays = days;
   // §3.4: the hard problems targeted; the marker says the form showed the list (none ticked then means none).
-  if (body.problemsShown !== undefined) out.problems = list(body.problems).map((v) => (/^\d+$/.test(v) ? Number(v) : v));
+  if (body.problemsShown !== undefined)
+    out.problems = list(body.problems).map((v) => (/^\d+$/.test(v) ? Number(v) : v));
   return out;
 }
 
@@ -81,7 +102,12 @@ export function typedValues(body: Record<string, unknown>): PlanFormValues {
     leadSquad: String(body.leadSquad ?? ''),
     hostSquad: String(body.hostSquad ?? ''),
     squads: list(body.squads),
-    forces: Object.fromEntries(Object.entries(forces).map(([k, v]) => [k, { officers: String(v?.officers ?? ''), vehicles: String(v?.vehicles ?? '') }])),
+    forces: Object.fromEntries(
+      Object.entries(forces).map(([k, v]) => [
+        k,
+        { officers: String(v?.officers ?? ''), vehicles: String(v?.vehicles ?? '') },
+      ]),
+    ),
     problemSource: String(body.problemSource ?? ''),
     plannedStart: String(body.plannedStart ?? ''),
     plannedHours: String(body.plannedHours ?? ''),

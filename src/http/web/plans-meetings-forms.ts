@@ -8,8 +8,10 @@ import { isoInZone, localToInstantIso } from '../../time';
 
 type Body = Record<string, unknown>;
 
-const str = (v: unknown): string => (v === undefined || v === null ? '' : Array.isArray(v) ? String(v[0] ?? '') : String(v));
-const list = (v: unknown): string[] => (Array.isArray(v) ? v.map(String) : v === undefined || v === '' ? [] : [String(v)]);
+const str = (v: unknown): string =>
+  v === undefined || v === null ? '' : Array.isArray(v) ? String(v[0] ?? '') : String(v);
+const list = (v: unknown): string[] =>
+  Array.isArray(v) ? v.map(String) : v === undefined || v === '' ? [] : [String(v)];
 /** One entry per non-empty line (targets, decisions, people present). */
 export const lines = (v: unknown): string[] =>
   str(v)
@@ -27,7 +29,8 @@ export function instantOf(v: unknown, timeZone: string): string | undefined {
 }
 
 /** An instant as a datetime-local value in brigade time. */
-export const localInput = (iso: string | null | undefined, timeZone: string) => (iso ? isoInZone(new Date(iso), timeZone).slice(0, 16) : '');
+export const localInput = (iso: string | null | undefined, timeZone: string) =>
+  iso ? isoInZone(new Date(iso), timeZone).slice(0, 16) : '';
 
 const ROW_FIELDS = ['date', 'title', 'leadSquad', 'location', 'problemSource', 'operation'] as const;
 export type PlanRow = Record<(typeof ROW_FIELDS)[number], string>;
@@ -35,7 +38,13 @@ export type PlanRow = Record<(typeof ROW_FIELDS)[number], string>;
 /** The rows of the schedule as typed, without the rows left empty (so the n-th row is the n-th planned operation). */
 export function typedRows(body: Body): PlanRow[] {
   const raw = body.operations;
-  const rows = Array.isArray(raw) ? raw : raw && typeof raw === 'object' ? Object.keys(raw as object).sort((a, b) => Number(a) - Number(b)).map((k) => (raw as Body)[k]) : [];
+  const rows = Array.isArray(raw)
+    ? raw
+    : raw && typeof raw === 'object'
+      ? Object.keys(raw as object)
+          .sort((a, b) => Number(a) - Number(b))
+          .map((k) => (raw as Body)[k])
+      : [];
   return rows
     .map((r) => Object.fromEntries(ROW_FIELDS.map((f) => [f, str((r as Body | undefined)?.[f])])) as PlanRow)
     .filter((r) => r.date.trim() || r.title.trim() || r.location.trim() || r.operation.trim());
@@ -65,7 +74,11 @@ export function formToGroupPlan(body: Body, opts: { withGroupMonth: boolean }): 
 }
 
 /** A meeting's arrangements form as the API's body (new: with kind and group). */
-export function formToMeeting(body: Body, timeZone: string, opts: { withKind: boolean; isGroup: boolean }): Record<string, unknown> {
+export function formToMeeting(
+  body: Body,
+  timeZone: string,
+  opts: { withKind: boolean; isGroup: boolean },
+): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   if (opts.withKind) {
     out.kind = str(body.kind);
@@ -83,7 +96,10 @@ export function formToMeeting(body: Body, timeZone: string, opts: { withKind: bo
 
 /** A meeting step's form as the API's event body. */
 export function formToMeetingEvent(type: string, body: Body, timeZone: string): Record<string, unknown> {
-  const out: Record<string, unknown> = { type, expectedVersion: /^\d+$/.test(str(body.expectedVersion)) ? Number(body.expectedVersion) : str(body.expectedVersion) };
+  const out: Record<string, unknown> = {
+    type,
+    expectedVersion: /^\d+$/.test(str(body.expectedVersion)) ? Number(body.expectedVersion) : str(body.expectedVersion),
+  };
   if (type === 'RECORD') {
     const heldAt = instantOf(body.heldAt, timeZone);
     if (heldAt) out.heldAt = heldAt;
@@ -98,7 +114,10 @@ export function formToMeetingEvent(type: string, body: Body, timeZone: string): 
 
 /** A plan step's form as the API's event body. */
 export function formToPlanEvent(type: string, body: Body): Record<string, unknown> {
-  const out: Record<string, unknown> = { type, expectedVersion: /^\d+$/.test(str(body.expectedVersion)) ? Number(body.expectedVersion) : str(body.expectedVersion) };
+  const out: Record<string, unknown> = {
+    type,
+    expectedVersion: /^\d+$/.test(str(body.expectedVersion)) ? Number(body.expectedVersion) : str(body.expectedVersion),
+  };
   if (type === 'RETURN') out.reason = str(body.reason);
   return out;
 }

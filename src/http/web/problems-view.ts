@@ -12,8 +12,10 @@ import { localName } from '../../i18n/local-name';
 
 export type Prefix = 'hp' | 'bn';
 
-export const str = (v: unknown): string => (v === undefined || v === null ? '' : Array.isArray(v) ? String(v[0] ?? '') : String(v));
-export const list = (v: unknown): string[] => (Array.isArray(v) ? v.map(String) : v === undefined || v === '' ? [] : [String(v)]);
+export const str = (v: unknown): string =>
+  v === undefined || v === null ? '' : Array.isArray(v) ? String(v[0] ?? '') : String(v);
+export const list = (v: unknown): string[] =>
+  Array.isArray(v) ? v.map(String) : v === undefined || v === '' ? [] : [String(v)];
 
 /** A datetime-local value (brigade time) as an ISO instant; anything else as typed (for the schema to name). */
 export function instantOf(v: unknown, timeZone: string): string | undefined {
@@ -23,21 +25,41 @@ export function instantOf(v: unknown, timeZone: string): string | undefined {
 }
 
 export const localNow = (d: Date, timeZone: string) => isoInZone(d, timeZone).slice(0, 16);
-export const squadsOf = (ids: unknown, squadById: Map<number, Squad>, locale: Locale) => readJson<number[]>(ids).map((id) => localName(locale, squadById.get(id)));
+export const squadsOf = (ids: unknown, squadById: Map<number, Squad>, locale: Locale) =>
+  readJson<number[]>(ids).map((id) => localName(locale, squadById.get(id)));
 
 export type { Refusal };
 
 /** A hard problem's or border notice's refusal: an error of one of a list's entries (`squads.1`) is shown by the list. */
 export function refusalOf(e: AppError, locale: Locale, prefix: Prefix): Refusal {
-  return renderRefusal(e, locale, { states: `${prefix}.state`, stale: 'pm.form_stale', notAccepted: 'pm.form_not_accepted', fieldOf: (path) => path.replace(/\.\d+(\..*)?$/, '') });
+  return renderRefusal(e, locale, {
+    states: `${prefix}.state`,
+    stale: 'pm.form_stale',
+    notAccepted: 'pm.form_not_accepted',
+    fieldOf: (path) => path.replace(/\.\d+(\..*)?$/, ''),
+  });
 }
 
 /** History payload fields worth showing in a timeline, with the words that label them. */
-const DETAIL_FIELDS: Record<string, string> = { note: 'hp.field.note', reason: 'bn.field.reason', origin: 'hp.field.origin', outcome: 'hp.field.outcome', caller: 'hp.field.caller', intoId: 'hp.field.into' };
+const DETAIL_FIELDS: Record<string, string> = {
+  note: 'hp.field.note',
+  reason: 'bn.field.reason',
+  origin: 'hp.field.origin',
+  outcome: 'hp.field.outcome',
+  caller: 'hp.field.caller',
+  intoId: 'hp.field.into',
+};
 
 /** A hard problem's or border notice's timeline words: what a step carried (the report's own fields are on the page). */
 export function problemTimelineWords(locale: Locale, prefix: Prefix): TimelineWords {
-  const valueOf = (field: string, v: unknown) => (field === 'origin' ? t(locale, `hp.origin.${v}`) : field === 'outcome' ? t(locale, `hp.outcome.${v}`) : field === 'intoId' ? `#${v}` : String(v));
+  const valueOf = (field: string, v: unknown) =>
+    field === 'origin'
+      ? t(locale, `hp.origin.${v}`)
+      : field === 'outcome'
+        ? t(locale, `hp.outcome.${v}`)
+        : field === 'intoId'
+          ? `#${v}`
+          : String(v);
   return wordsOf(prefix, (payload, event) =>
     Object.keys(DETAIL_FIELDS)
       .filter((f) => event !== 'CREATE' && payload[f] !== undefined && payload[f] !== null && payload[f] !== '')
@@ -57,7 +79,15 @@ export interface StepFieldSpec {
 
 /** One step form of a hard problem's or border notice's page (views/partials/step-form.hbs): its fields with what was typed (kept on a refusal) and the errors beside them. */
 export function stepForm(
-  o: { type: string; prefix: Prefix; action: string; tone: string; fields: StepFieldSpec[]; version: number; defaults?: Record<string, string> },
+  o: {
+    type: string;
+    prefix: Prefix;
+    action: string;
+    tone: string;
+    fields: StepFieldSpec[];
+    version: number;
+    defaults?: Record<string, string>;
+  },
   locale: Locale,
   form?: StepFormState,
 ) {
@@ -70,7 +100,12 @@ export function stepForm(
     tone: o.tone,
     open: mine !== undefined,
     expectedVersion: o.version,
-    error: mine ? Object.entries(mine.refusal.errors).filter(([k]) => !o.fields.some((f) => f.name === k)).map(([, v]) => v).join(' ') : '',
+    error: mine
+      ? Object.entries(mine.refusal.errors)
+          .filter(([k]) => !o.fields.some((f) => f.name === k))
+          .map(([, v]) => v)
+          .join(' ')
+      : '',
     fields: o.fields.map((f) => {
       const typed = mine ? str(mine.values[f.name]) : undefined;
       const value = typed ?? o.defaults?.[f.name] ?? '';
@@ -84,7 +119,11 @@ export function stepForm(
         maxlength: f.kind === 'text' ? 200 : undefined,
         min: f.kind === 'number' ? 1 : undefined,
         blank: f.kind === 'select' ? t(locale, 'form.choose') : undefined,
-        options: (f.options ?? []).map((v) => ({ value: v, label: t(locale, `${f.labelPrefix}${v}`), selected: v === value })),
+        options: (f.options ?? []).map((v) => ({
+          value: v,
+          label: t(locale, `${f.labelPrefix}${v}`),
+          selected: v === value,
+        })),
       };
     }),
   };

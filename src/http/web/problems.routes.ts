@@ -8,14 +8,37 @@ import { type Locale, t } from '../../i18n';
 import type { HardProblem, Squad } from '../../persistence/entities';
 import { maySendNotice } from '../../../workflows/border-notice';
 import { BORDER_NOTICE_STATES } from '../../../workflows/border-notice';
-import { CALLBACK_OUTCOMES, HARD_PROBLEM_STATES, PROBLEM_CATEGORIES, PROBLEM_SOURCES, REBOUND_ORIGINS } from '../../../workflows/hard-problem';
+import {
+  CALLBACK_OUTCOMES,
+  HARD_PROBLEM_STATES,
+  PROBLEM_CATEGORIES,
+  PROBLEM_SOURCES,
+  REBOUND_ORIGINS,
+} from '../../../workflows/hard-problem';
 import { idParam } from '../api/params';
 import { lightOf } from '../../domain/oversight/lights';
-import { listProblemsQuery, noticeEventSchemas, problemEventSchemas, reportProblemSchema, sendNoticeSchema } from '../schemas/problem.schema';
+import {
+  listProblemsQuery,
+  noticeEventSchemas,
+  problemEventSchemas,
+  reportProblemSchema,
+  sendNoticeSchema,
+} from '../schemas/problem.schema';
 import { parseInput } from '../validate';
 import { answerFor } from './locals';
 import { type StepFormState, stepFormRoute } from './step-route';
-import { type Refusal, type StepFieldSpec, instantOf, list, localNow, problemTimelineWords, refusalOf, squadsOf, stepForm, str } from './problems-view';
+import {
+  type Refusal,
+  type StepFieldSpec,
+  instantOf,
+  list,
+  localNow,
+  problemTimelineWords,
+  refusalOf,
+  squadsOf,
+  stepForm,
+  str,
+} from './problems-view';
 import { timelineOf } from './timeline';
 import { localName } from '../../i18n/local-name';
 import { signedIn } from '../signed-in';
@@ -25,7 +48,13 @@ type Body = Record<string, unknown>;
 /** The hard problem's step forms (which show comes from the engine's allowedEvents). */
 const PROBLEM_FORMS: Record<string, { tone: string; fields: StepFieldSpec[] }> = {
   ACCEPT: { tone: 'primary', fields: [{ name: 'note', kind: 'textarea' }] },
-  RESOLVE: { tone: 'primary', fields: [{ name: 'note', kind: 'textarea', required: true }, { name: 'operation', kind: 'number' }] },
+  RESOLVE: {
+    tone: 'primary',
+    fields: [
+      { name: 'note', kind: 'textarea', required: true },
+      { name: 'operation', kind: 'number' },
+    ],
+  },
   REBOUND: {
     tone: 'danger',
     fields: [
@@ -42,7 +71,13 @@ const PROBLEM_FORMS: Record<string, { tone: string; fields: StepFieldSpec[] }> =
       { name: 'note', kind: 'textarea' },
     ],
   },
-  MERGE: { tone: 'normal', fields: [{ name: 'into', kind: 'number', required: true }, { name: 'note', kind: 'textarea' }] },
+  MERGE: {
+    tone: 'normal',
+    fields: [
+      { name: 'into', kind: 'number', required: true },
+      { name: 'note', kind: 'textarea' },
+    ],
+  },
 };
 
 const NOTICE_FORMS: Record<string, { tone: string; fields: StepFieldSpec[] }> = {
@@ -56,8 +91,10 @@ const NOTICE_FORMS: Record<string, { tone: string; fields: StepFieldSpec[] }> = 
   CLOSE: { tone: 'danger', fields: [{ name: 'reason', kind: 'textarea', required: true }] },
 };
 
-const versionOf = (body: Body) => (/^\d+$/.test(str(body.expectedVersion)) ? Number(body.expectedVersion) : str(body.expectedVersion));
-const numberOr = (v: unknown) => (str(v).trim() === '' ? undefined : /^\d+$/.test(str(v).trim()) ? Number(str(v).trim()) : str(v));
+const versionOf = (body: Body) =>
+  /^\d+$/.test(str(body.expectedVersion)) ? Number(body.expectedVersion) : str(body.expectedVersion);
+const numberOr = (v: unknown) =>
+  str(v).trim() === '' ? undefined : /^\d+$/.test(str(v).trim()) ? Number(str(v).trim()) : str(v);
 
 /** A problem step's form as the API's event body (then the same schema checks it). */
 export function formToProblemEvent(type: string, body: Body, timeZone: string): Body {
@@ -91,7 +128,8 @@ export function formToProblemEvent(type: string, body: Body, timeZone: string): 
 function formToNoticeEvent(type: string, body: Body): Body {
   const event: Body = { type, expectedVersion: versionOf(body) };
   if (type === 'CLOSE') event.reason = str(body.reason);
-  if (type === 'TO_PROBLEM') event.problem = { category: str(body.category), ...(str(body.title).trim() ? { title: str(body.title) } : {}) };
+  if (type === 'TO_PROBLEM')
+    event.problem = { category: str(body.category), ...(str(body.title).trim() ? { title: str(body.title) } : {}) };
   return event;
 }
 
@@ -134,7 +172,9 @@ export function problemPages(services: ProblemServices): Router {
 
   r.get('/', async (req, res) => {
     const p = signedIn(req);
-    const raw = Object.fromEntries(Object.entries(req.query).filter(([, v]) => typeof v === 'string' && v !== '')) as Record<string, string>;
+    const raw = Object.fromEntries(
+      Object.entries(req.query).filter(([, v]) => typeof v === 'string' && v !== ''),
+    ) as Record<string, string>;
     const q = parseInput(listProblemsQuery, raw);
     const page = await problems.list(p, q);
     const keep = new URLSearchParams(Object.entries(raw).filter(([k]) => k !== 'cursor'));
@@ -143,19 +183,36 @@ export function problemPages(services: ProblemServices): Router {
       pageTitle: t(req.locale, 'hp.title'),
       nav: 'problems',
       filters: raw,
-      states: HARD_PROBLEM_STATES.map((s) => ({ value: s, label: t(req.locale, `hp.state.${s}`), selected: raw.state === s })),
-      sources: PROBLEM_SOURCES.map((s) => ({ value: s, label: t(req.locale, `source.${s}`), selected: raw.source === s })),
-      categories: PROBLEM_CATEGORIES.map((c) => ({ value: c, label: t(req.locale, `hp.category.${c}`), selected: raw.category === c })),
+      states: HARD_PROBLEM_STATES.map((s) => ({
+        value: s,
+        label: t(req.locale, `hp.state.${s}`),
+        selected: raw.state === s,
+      })),
+      sources: PROBLEM_SOURCES.map((s) => ({
+        value: s,
+        label: t(req.locale, `source.${s}`),
+        selected: raw.source === s,
+      })),
+      categories: PROBLEM_CATEGORIES.map((c) => ({
+        value: c,
+        label: t(req.locale, `hp.category.${c}`),
+        selected: raw.category === c,
+      })),
       squads: squads.map((s) => ({ value: s.code, label: localName(req.locale, s), selected: raw.squad === s.code })),
       rows: page.items.map((x) => problemRow(x, page.squadById, req.locale)),
-      nextUrl: page.nextCursor ? `/problems?${new URLSearchParams([...keep, ['cursor', page.nextCursor]]).toString()}` : null,
+      nextUrl: page.nextCursor
+        ? `/problems?${new URLSearchParams([...keep, ['cursor', page.nextCursor]]).toString()}`
+        : null,
       firstUrl: raw.cursor ? `/problems?${keep.toString()}` : null,
     });
   });
 
   r.get('/new', async (req, res) => {
     const p = signedIn(req);
-    const values: Body = { source: typeof req.query.source === 'string' ? req.query.source : '', squads: p.squad ? [p.squad.code] : [] };
+    const values: Body = {
+      source: typeof req.query.source === 'string' ? req.query.source : '',
+      squads: p.squad ? [p.squad.code] : [],
+    };
     res.render('problems/form', await reportFormView(services, p, req.locale, { values }));
   });
 
@@ -178,23 +235,40 @@ export function problemPages(services: ProblemServices): Router {
     } catch (e) {
       if (!(e instanceof AppError) || e.status >= 500) throw e;
       answerFor(res, '/problems/new');
-      res.status(e.status).render('problems/form', await reportFormView(services, p, req.locale, { values: body, refusal: refusalOf(e, req.locale, 'hp') }));
+      res
+        .status(e.status)
+        .render(
+          'problems/form',
+          await reportFormView(services, p, req.locale, { values: body, refusal: refusalOf(e, req.locale, 'hp') }),
+        );
     }
   });
 
   r.get('/:id', async (req, res) => {
     const id = idParam(req.params.id);
     const done = typeof req.query.done === 'string' ? req.query.done : '';
-    res.render('problems/show', { ...(await problemPage(services, signedIn(req), req.locale, id)), flash: done ? { kind: 'ok', text: t(req.locale, `hp.done.${done}`) } : undefined });
+    res.render('problems/show', {
+      ...(await problemPage(services, signedIn(req), req.locale, id)),
+      flash: done ? { kind: 'ok', text: t(req.locale, `hp.done.${done}`) } : undefined,
+    });
   });
 
   stepFormRoute(r, {
     forms: PROBLEM_FORMS,
     send: async (p, id, type, body) => {
-      await problems.send(p, id, parseInput(problemEventSchemas[type as keyof typeof problemEventSchemas], formToProblemEvent(type, body, p.timeZone)) as ProblemEventInput);
+      await problems.send(
+        p,
+        id,
+        parseInput(
+          problemEventSchemas[type as keyof typeof problemEventSchemas],
+          formToProblemEvent(type, body, p.timeZone),
+        ) as ProblemEventInput,
+      );
       // Resolving from the operation's page goes back there (one step, §3.4).
       const back = str(body.back);
-      return isLocal(back) ? `${back}?done=problem_${type.toLowerCase()}#problems` : `/problems/${id}?done=${type.toLowerCase()}`;
+      return isLocal(back)
+        ? `${back}?done=problem_${type.toLowerCase()}#problems`
+        : `/problems/${id}?done=${type.toLowerCase()}`;
     },
     refusal: (e, locale) => refusalOf(e, locale, 'hp'),
     refused: async (req, res, id, form) => {
@@ -210,7 +284,9 @@ export function problemPages(services: ProblemServices): Router {
 
 /** What the user typed in a form they may no longer send (the state moved on): shown, never lost. */
 function keptInput(body: Body, locale: Locale) {
-  const kept = ['note', 'caller', 'reason'].filter((k) => str(body[k]).trim()).map((k) => ({ label: t(locale, k === 'reason' ? 'bn.field.reason' : `hp.field.${k}`), value: str(body[k]) }));
+  const kept = ['note', 'caller', 'reason']
+    .filter((k) => str(body[k]).trim())
+    .map((k) => ({ label: t(locale, k === 'reason' ? 'bn.field.reason' : `hp.field.${k}`), value: str(body[k]) }));
   return kept.length ? kept : null;
 }
 
@@ -235,30 +311,61 @@ interface ReportFormOptions {
   duplicates?: HardProblem[];
 }
 
-async function reportFormView(services: Pick<Services, 'problems' | 'org'>, p: Principal, locale: Locale, o: ReportFormOptions) {
+async function reportFormView(
+  services: Pick<Services, 'problems' | 'org'>,
+  p: Principal,
+  locale: Locale,
+  o: ReportFormOptions,
+) {
   const { groups, squads } = await services.org.organisation(p.brigadeId);
   const chosen = new Set(list(o.values.squads));
   const squadById = new Map(squads.map((s) => [s.id, s]));
-  const squadRow = (s: (typeof squads)[number]) => ({ value: s.code, label: localName(locale, s), checked: chosen.has(s.code) });
+  const squadRow = (s: (typeof squads)[number]) => ({
+    value: s.code,
+    label: localName(locale, s),
+    checked: chosen.has(s.code),
+  });
   const v = (k: string) => str(o.values[k]);
   const duplicates = o.duplicates
     ? await Promise.all(
         o.duplicates.map(async (d) => {
           const rec = await services.problems.get(p, d.id);
           // §3.4: the origin follows the sender — a new report is a complaint for a manager, found in holding for the squads at the border, an inspector's finding for an inspector.
-          const origin = ['complaint', 'holding', 'inspector'].find((x) => rec.reboundOrigins.includes(x as never)) ?? null;
-          return { ...problemRow(d, squadById, locale), version: rec.version, canRebound: rec.allowedEvents.includes('REBOUND') && origin !== null, reboundOrigin: origin };
+          const origin =
+            ['complaint', 'holding', 'inspector'].find((x) => rec.reboundOrigins.includes(x as never)) ?? null;
+          return {
+            ...problemRow(d, squadById, locale),
+            version: rec.version,
+            canRebound: rec.allowedEvents.includes('REBOUND') && origin !== null,
+            reboundOrigin: origin,
+          };
         }),
       )
     : [];
   return {
     pageTitle: t(locale, 'hp.new_title'),
     nav: 'problems',
-    values: { source: v('source'), category: v('category'), title: v('title'), description: v('description'), location: v('location'), evidence: v('evidence'), hotlineRef: v('hotlineRef'), complainant: v('complainant') },
+    values: {
+      source: v('source'),
+      category: v('category'),
+      title: v('title'),
+      description: v('description'),
+      location: v('location'),
+      evidence: v('evidence'),
+      hotlineRef: v('hotlineRef'),
+      complainant: v('complainant'),
+    },
     sources: PROBLEM_SOURCES.map((s) => ({ value: s, label: t(locale, `source.${s}`), selected: v('source') === s })),
-    categories: PROBLEM_CATEGORIES.map((c) => ({ value: c, label: t(locale, `hp.category.${c}`), selected: v('category') === c })),
+    categories: PROBLEM_CATEGORIES.map((c) => ({
+      value: c,
+      label: t(locale, `hp.category.${c}`),
+      selected: v('category') === c,
+    })),
     squadGroups: [
-      ...groups.map((g) => ({ name: localName(locale, g.group), squads: g.squads.filter((s) => s.active).map(squadRow) })),
+      ...groups.map((g) => ({
+        name: localName(locale, g.group),
+        squads: g.squads.filter((s) => s.active).map(squadRow),
+      })),
       { name: t(locale, 'plan.no_group'), squads: squads.filter((s) => s.groupId === null && s.active).map(squadRow) },
     ].filter((g) => g.squads.length),
     duplicates,
@@ -306,19 +413,49 @@ async function problemPage(services: ProblemServices, p: Principal, locale: Loca
       sources: [...new Set(record.reports.flatMap((r) => (r.kind === 'report' && r.source ? [r.source] : [])))],
       reports: record.reports.map((r) => ({
         kind: r.kind,
-        label: r.kind === 'rebound' ? `${t(locale, 'hp.report_kind.rebound')} · ${t(locale, `hp.origin.${r.source}`)}` : `${t(locale, 'hp.report_kind.report')} · ${t(locale, `source.${r.source}`)}`,
+        label:
+          r.kind === 'rebound'
+            ? `${t(locale, 'hp.report_kind.rebound')} · ${t(locale, `hp.origin.${r.source}`)}`
+            : `${t(locale, 'hp.report_kind.report')} · ${t(locale, `source.${r.source}`)}`,
         description: r.description,
         by: user(r.byUserId),
         at: r.at,
         fromOther: r.originalProblemId !== id ? r.originalProblemId : null,
       })),
-      resolutions: ctx.resolutions.map((x) => ({ note: x.note, at: new Date(x.at), by: user(x.by), operation: x.operationId ?? null })),
-      callbacks: ctx.callbacks.map((c) => ({ caller: c.caller, calledAt: new Date(c.calledAt), outcome: c.outcome, note: c.note })),
-      operations: record.operations.map((o) => ({ id: o.id, numberYear: o.numberYear, numberSeq: o.numberSeq, title: o.title, state: o.state })),
-      resolvedBy: record.resolvedBy.map((r) => ({ id: r.operation.id, numberYear: r.operation.numberYear, numberSeq: r.operation.numberSeq, title: r.operation.title, state: r.operation.state, at: r.at })),
+      resolutions: ctx.resolutions.map((x) => ({
+        note: x.note,
+        at: new Date(x.at),
+        by: user(x.by),
+        operation: x.operationId ?? null,
+      })),
+      callbacks: ctx.callbacks.map((c) => ({
+        caller: c.caller,
+        calledAt: new Date(c.calledAt),
+        outcome: c.outcome,
+        note: c.note,
+      })),
+      operations: record.operations.map((o) => ({
+        id: o.id,
+        numberYear: o.numberYear,
+        numberSeq: o.numberSeq,
+        title: o.title,
+        state: o.state,
+      })),
+      resolvedBy: record.resolvedBy.map((r) => ({
+        id: r.operation.id,
+        numberYear: r.operation.numberYear,
+        numberSeq: r.operation.numberSeq,
+        title: r.operation.title,
+        state: r.operation.state,
+        at: r.at,
+      })),
       mergedFrom: record.mergedFrom.map((m) => ({ id: m.id, title: m.title })),
       timeLimit: record.timeLimit
-        ? { kind: record.timeLimit.kind, dueAt: record.timeLimit.dueAt, light: lightOf(record.timeLimit.startsAt, record.timeLimit.dueAt, services.clock.now()) }
+        ? {
+            kind: record.timeLimit.kind,
+            dueAt: record.timeLimit.dueAt,
+            light: lightOf(record.timeLimit.startsAt, record.timeLimit.dueAt, services.clock.now()),
+          }
         : null,
     },
     forms: record.allowedEvents
@@ -331,9 +468,14 @@ async function problemPage(services: ProblemServices, p: Principal, locale: Loca
             action: `/problems/${id}/events/${type}`,
             tone: PROBLEM_FORMS[type].tone,
             // §3.4: a rebound's origin follows the sender: the form offers only the origins this user may give.
-            fields: PROBLEM_FORMS[type].fields.map((f) => (type === 'REBOUND' && f.name === 'origin' ? { ...f, options: record.reboundOrigins } : f)),
+            fields: PROBLEM_FORMS[type].fields.map((f) =>
+              type === 'REBOUND' && f.name === 'origin' ? { ...f, options: record.reboundOrigins } : f,
+            ),
             version: record.version,
-            defaults: { calledAt: now, ...(record.reboundOrigins.length === 1 ? { origin: record.reboundOrigins[0] } : {}) },
+            defaults: {
+              calledAt: now,
+              ...(record.reboundOrigins.length === 1 ? { origin: record.reboundOrigins[0] } : {}),
+            },
           },
           locale,
           form,
@@ -352,13 +494,23 @@ export function borderNoticePages(services: NoticeServices): Router {
 
   r.get('/', async (req, res) => {
     const p = signedIn(req);
-    const state = typeof req.query.state === 'string' && (BORDER_NOTICE_STATES as readonly string[]).includes(req.query.state) ? req.query.state : '';
-    const page = await borderNotices.list(p, { state: state ? [state] : undefined, cursor: typeof req.query.cursor === 'string' ? req.query.cursor : undefined });
+    const state =
+      typeof req.query.state === 'string' && (BORDER_NOTICE_STATES as readonly string[]).includes(req.query.state)
+        ? req.query.state
+        : '';
+    const page = await borderNotices.list(p, {
+      state: state ? [state] : undefined,
+      cursor: typeof req.query.cursor === 'string' ? req.query.cursor : undefined,
+    });
     res.render('border-notices/list', {
       pageTitle: t(req.locale, 'bn.title'),
       nav: 'border-notices',
       canSend: maySendNotice(p).ok,
-      states: BORDER_NOTICE_STATES.map((s) => ({ value: s, label: t(req.locale, `bn.state.${s}`), selected: s === state })),
+      states: BORDER_NOTICE_STATES.map((s) => ({
+        value: s,
+        label: t(req.locale, `bn.state.${s}`),
+        selected: s === state,
+      })),
       rows: page.items.map((n) => ({
         id: n.id,
         state: n.state,
@@ -368,40 +520,69 @@ export function borderNoticePages(services: NoticeServices): Router {
         sender: localName(req.locale, page.squadById.get(n.senderSquadId)),
         seenAt: n.seenAt,
       })),
-      nextUrl: page.nextCursor ? `/border-notices?${new URLSearchParams({ ...(state ? { state } : {}), cursor: page.nextCursor }).toString()}` : null,
+      nextUrl: page.nextCursor
+        ? `/border-notices?${new URLSearchParams({ ...(state ? { state } : {}), cursor: page.nextCursor }).toString()}`
+        : null,
     });
   });
 
   r.get('/new', async (req, res) => {
     const p = signedIn(req);
-    res.render('border-notices/form', await noticeFormView(services, p, req.locale, { values: { squads: p.squad ? [p.squad.code] : [], seenAt: localNow(services.clock.now(), p.timeZone) } }));
+    res.render(
+      'border-notices/form',
+      await noticeFormView(services, p, req.locale, {
+        values: { squads: p.squad ? [p.squad.code] : [], seenAt: localNow(services.clock.now(), p.timeZone) },
+      }),
+    );
   });
 
   r.post('/', async (req, res) => {
     const p = signedIn(req);
     const body = (req.body ?? {}) as Body;
     try {
-      const input = parseInput(sendNoticeSchema, { location: str(body.location), what: str(body.what), squads: list(body.squads), seenAt: instantOf(body.seenAt, p.timeZone) });
+      const input = parseInput(sendNoticeSchema, {
+        location: str(body.location),
+        what: str(body.what),
+        squads: list(body.squads),
+        seenAt: instantOf(body.seenAt, p.timeZone),
+      });
       const id = await borderNotices.send(p, input as never);
       res.redirect(303, `/border-notices/${id}?done=created`);
     } catch (e) {
       if (!(e instanceof AppError) || e.status >= 500) throw e;
       answerFor(res, '/border-notices/new');
-      res.status(e.status).render('border-notices/form', await noticeFormView(services, p, req.locale, { values: body, refusal: refusalOf(e, req.locale, 'bn') }));
+      res
+        .status(e.status)
+        .render(
+          'border-notices/form',
+          await noticeFormView(services, p, req.locale, { values: body, refusal: refusalOf(e, req.locale, 'bn') }),
+        );
     }
   });
 
   r.get('/:id', async (req, res) => {
     const id = idParam(req.params.id);
     const done = typeof req.query.done === 'string' ? req.query.done : '';
-    res.render('border-notices/show', { ...(await noticePage(services, signedIn(req), req.locale, id)), flash: done ? { kind: 'ok', text: t(req.locale, `bn.done.${done}`) } : undefined });
+    res.render('border-notices/show', {
+      ...(await noticePage(services, signedIn(req), req.locale, id)),
+      flash: done ? { kind: 'ok', text: t(req.locale, `bn.done.${done}`) } : undefined,
+    });
   });
 
   stepFormRoute(r, {
     forms: NOTICE_FORMS,
     send: async (p, id, type, body) => {
-      const result = await borderNotices.act(p, id, parseInput(noticeEventSchemas[type as keyof typeof noticeEventSchemas], formToNoticeEvent(type, body)) as BorderNoticeEventInput);
-      return result.problemId ? `/problems/${result.problemId}?done=created` : `/border-notices/${id}?done=${type.toLowerCase()}`;
+      const result = await borderNotices.act(
+        p,
+        id,
+        parseInput(
+          noticeEventSchemas[type as keyof typeof noticeEventSchemas],
+          formToNoticeEvent(type, body),
+        ) as BorderNoticeEventInput,
+      );
+      return result.problemId
+        ? `/problems/${result.problemId}?done=created`
+        : `/border-notices/${id}?done=${type.toLowerCase()}`;
     },
     refusal: (e, locale) => refusalOf(e, locale, 'bn'),
     refused: async (req, res, id, form) => {
@@ -415,16 +596,28 @@ export function borderNoticePages(services: NoticeServices): Router {
   return r;
 }
 
-async function noticeFormView(services: Pick<Services, 'org'>, p: Principal, locale: Locale, o: { values: Body; refusal?: Refusal }) {
+async function noticeFormView(
+  services: Pick<Services, 'org'>,
+  p: Principal,
+  locale: Locale,
+  o: { values: Body; refusal?: Refusal },
+) {
   const { groups, squads } = await services.org.organisation(p.brigadeId);
   const chosen = new Set(list(o.values.squads));
-  const squadRow = (s: (typeof squads)[number]) => ({ value: s.code, label: localName(locale, s), checked: chosen.has(s.code) });
+  const squadRow = (s: (typeof squads)[number]) => ({
+    value: s.code,
+    label: localName(locale, s),
+    checked: chosen.has(s.code),
+  });
   return {
     pageTitle: t(locale, 'bn.new_title'),
     nav: 'border-notices',
     values: { location: str(o.values.location), what: str(o.values.what), seenAt: str(o.values.seenAt) },
     squadGroups: [
-      ...groups.map((g) => ({ name: localName(locale, g.group), squads: g.squads.filter((s) => s.active).map(squadRow) })),
+      ...groups.map((g) => ({
+        name: localName(locale, g.group),
+        squads: g.squads.filter((s) => s.active).map(squadRow),
+      })),
       { name: t(locale, 'plan.no_group'), squads: squads.filter((s) => s.groupId === null && s.active).map(squadRow) },
     ].filter((g) => g.squads.length),
     errors: o.refusal?.errors ?? {},
@@ -459,7 +652,15 @@ async function noticePage(services: NoticeServices, p: Principal, locale: Locale
       .filter((e) => Object.hasOwn(NOTICE_FORMS, e))
       .map((type) =>
         stepForm(
-          { type, prefix: 'bn', action: `/border-notices/${id}/events/${type}`, tone: NOTICE_FORMS[type].tone, fields: NOTICE_FORMS[type].fields, version: record.version, defaults: { title: ctx.report.what.slice(0, 60) } },
+          {
+            type,
+            prefix: 'bn',
+            action: `/border-notices/${id}/events/${type}`,
+            tone: NOTICE_FORMS[type].tone,
+            fields: NOTICE_FORMS[type].fields,
+            version: record.version,
+            defaults: { title: ctx.report.what.slice(0, 60) },
+          },
           locale,
           form,
         ),
@@ -468,4 +669,3 @@ async function noticePage(services: NoticeServices, p: Principal, locale: Locale
     historyCheck: await services.historyChain.checkRows(p, 'border_notice', id, history),
   };
 }
-

@@ -28,8 +28,22 @@ export function refusalOf(e: AppError, locale: Locale, words: RefusalWords): Ref
   const fieldOf = words.fieldOf ?? ((path: string) => path);
   for (const [field, code] of Object.entries(e.fields)) errors[fieldOf(field)] = describeFieldProblem(locale, code);
   for (const p of e.problems) if (p.field) errors[p.field] = describeFieldProblem(locale, p.code, p.params);
-  if (e instanceof StaleVersionError) return { errors, banner: { kind: 'warning', text: t(locale, words.stale, { state: t(locale, `${words.states}.${e.currentState}`) }) } };
-  if (e instanceof EventNotAcceptedError) return { errors, banner: { kind: 'warning', text: t(locale, words.notAccepted, { state: t(locale, `${words.states}.${e.currentState}`) }) } };
+  if (e instanceof StaleVersionError)
+    return {
+      errors,
+      banner: {
+        kind: 'warning',
+        text: t(locale, words.stale, { state: t(locale, `${words.states}.${e.currentState}`) }),
+      },
+    };
+  if (e instanceof EventNotAcceptedError)
+    return {
+      errors,
+      banner: {
+        kind: 'warning',
+        text: t(locale, words.notAccepted, { state: t(locale, `${words.states}.${e.currentState}`) }),
+      },
+    };
   if (e instanceof ForbiddenError) return { errors, banner: { kind: 'error', text: t(locale, `reason.${e.reason}`) } };
   const general = e.problems.filter((p) => !p.field).map((p) => describeFieldProblem(locale, p.code, p.params));
   return { errors, banner: { kind: 'error', text: [t(locale, 'form.fix_fields'), ...general].join(' ') } };

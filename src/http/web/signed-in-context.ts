@@ -5,7 +5,10 @@ import { t } from '../../i18n';
 import { meView } from './locals';
 import { signedIn } from '../signed-in';
 
-type HeaderServices = Pick<Services, 'inbox' | 'duties' | 'flags' | 'cases' | 'goods' | 'problemInbox' | 'notifications'>;
+type HeaderServices = Pick<
+  Services,
+  'inbox' | 'duties' | 'flags' | 'cases' | 'goods' | 'problemInbox' | 'notifications'
+>;
 
 /**
  * What every signed-in page shows in its header — who, how much waits in their
@@ -42,7 +45,10 @@ export function signedInContext(services: HeaderServices) {
 }
 
 async function fillHeader(services: HeaderServices, p: Principal, req: Request, res: Response): Promise<void> {
-  const [counts, unread] = await Promise.all([res.locals.navCounts === undefined ? countInbox(services, p) : null, services.notifications.unreadCount(p)]);
+  const [counts, unread] = await Promise.all([
+    res.locals.navCounts === undefined ? countInbox(services, p) : null,
+    services.notifications.unreadCount(p),
+  ]);
   if (counts) res.locals.navCounts = counts;
   res.locals.bell = { count: unread, label: t(req.locale, 'notifications.bell_label', { count: unread }) };
 }

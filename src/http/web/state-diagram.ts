@@ -19,7 +19,12 @@ interface Edge {
 }
 
 /** States and transitions read from `machine.root` (self-transitions included as loops). */
-export function machineGraph(machine: AnyStateMachine): { states: string[]; finals: string[]; initial: string; edges: Edge[] } {
+export function machineGraph(machine: AnyStateMachine): {
+  states: string[];
+  finals: string[];
+  initial: string;
+  edges: Edge[];
+} {
   const root = machine.root;
   const states = Object.keys(root.states);
   const finals = states.filter((s) => root.states[s].type === 'final');
@@ -30,7 +35,8 @@ export function machineGraph(machine: AnyStateMachine): { states: string[]; fina
       for (const tr of transitions) {
         const targets = tr.target?.map((s: { key: string }) => s.key) ?? [name];
         for (const to of targets) {
-          if (!edges.some((e) => e.from === name && e.to === to && e.event === event)) edges.push({ from: name, to, event, rules: ruleNames(tr.guard) });
+          if (!edges.some((e) => e.from === name && e.to === to && e.event === event))
+            edges.push({ from: name, to, event, rules: ruleNames(tr.guard) });
         }
       }
     }
@@ -40,7 +46,8 @@ export function machineGraph(machine: AnyStateMachine): { states: string[]; fina
 }
 
 const quote = (s: string) => `"${s.replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`;
-const html = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+const html = (s: string) =>
+  s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 
 /** How many rule names share a line under the event's name (the diagram stays narrow enough for a page). */
 const RULES_PER_LINE = 2;
@@ -49,7 +56,13 @@ const RULES_PER_LINE = 2;
 function edgeLabel(event: string, rules: string[] | null): string {
   if (!rules?.length) return `<${html(event)}>`;
   const lines: string[] = [];
-  for (let i = 0; i < rules.length; i += RULES_PER_LINE) lines.push(rules.slice(i, i + RULES_PER_LINE).map(html).join(' ∧ '));
+  for (let i = 0; i < rules.length; i += RULES_PER_LINE)
+    lines.push(
+      rules
+        .slice(i, i + RULES_PER_LINE)
+        .map(html)
+        .join(' ∧ '),
+    );
   return `<${html(event)}<BR/><FONT POINT-SIZE="7" COLOR="#6b7785">[${lines.join(' ∧<BR/>')}]</FONT>>`;
 }
 

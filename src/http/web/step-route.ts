@@ -46,7 +46,12 @@ export function stepFormRoute<R>(
       res.redirect(303, await route.send(signedIn(req), id, type, body));
     } catch (e) {
       if (!(e instanceof AppError) || e.status >= 500 || e.status === 404) throw e;
-      await route.refused(req, res, id, { type, values: body, refusal: route.refusal(e, req.locale), status: e.status });
+      await route.refused(req, res, id, {
+        type,
+        values: body,
+        refusal: route.refusal(e, req.locale),
+        status: e.status,
+      });
     }
   });
 }

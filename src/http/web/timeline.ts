@@ -28,13 +28,19 @@ export interface TimelineWords {
 }
 
 /** The words of a record whose keys hang off one prefix (`hp` → `hp.event_done.*`, `hp.state.*`). */
-export const wordsOf = (prefix: string, details?: StepDetails): TimelineWords => ({ events: `${prefix}.event_done`, states: `${prefix}.state`, details });
+export const wordsOf = (prefix: string, details?: StepDetails): TimelineWords => ({
+  events: `${prefix}.event_done`,
+  states: `${prefix}.state`,
+  details,
+});
 
 /** The default details: a step's reason, if it gave one. */
 export const reasonOnly =
   (locale: Locale): StepDetails =>
   (payload) =>
-    typeof payload.reason === 'string' && payload.reason !== '' ? [{ label: t(locale, 'field.reason'), value: payload.reason }] : [];
+    typeof payload.reason === 'string' && payload.reason !== ''
+      ? [{ label: t(locale, 'field.reason'), value: payload.reason }]
+      : [];
 
 /** A time as the timeline shows it: brigade time, to the minute. */
 const minute = (d: Date | string, timeZone: string) => isoInZone(new Date(d), timeZone).slice(0, 16).replace('T', ' ');
@@ -43,7 +49,13 @@ const minute = (d: Date | string, timeZone: string) => isoInZone(new Date(d), ti
 const RECORDED_LATE_MS = 60_000;
 
 /** The timeline of a history whose actors are known (`people` names them by id). */
-export function timeline(history: WorkflowHistory[], people: Map<number, { displayName: string }>, locale: Locale, timeZone: string, words: TimelineWords) {
+export function timeline(
+  history: WorkflowHistory[],
+  people: Map<number, { displayName: string }>,
+  locale: Locale,
+  timeZone: string,
+  words: TimelineWords,
+) {
   const details = words.details ?? reasonOnly(locale);
   return history
     .slice()
@@ -58,18 +70,28 @@ export function timeline(history: WorkflowHistory[], people: Map<number, { displ
         from: h.fromState ? t(locale, `${words.states}.${h.fromState}`) : '',
         to: t(locale, `${words.states}.${h.toState}`),
         changed: h.fromState !== h.toState,
-        actor: h.actorUserId === null ? t(locale, 'role.system') : (people.get(h.actorUserId)?.displayName ?? h.actorName),
+        actor:
+          h.actorUserId === null ? t(locale, 'role.system') : (people.get(h.actorUserId)?.displayName ?? h.actorName),
         role: h.actorRole,
         // When it happened; and when it was recorded, for a step the system recorded after the fact.
         at: minute(effective, timeZone),
-        recordedAt: Math.abs(new Date(h.at).getTime() - new Date(effective).getTime()) >= RECORDED_LATE_MS ? minute(h.at, timeZone) : null,
+        recordedAt:
+          Math.abs(new Date(h.at).getTime() - new Date(effective).getTime()) >= RECORDED_LATE_MS
+            ? minute(h.at, timeZone)
+            : null,
         details: details(payload, h.event),
       };
     });
 }
 
 /** The timeline of a history, its actors looked up by id. */
-export async function timelineOf(org: Services['org'], history: WorkflowHistory[], locale: Locale, timeZone: string, words: TimelineWords) {
+export async function timelineOf(
+  org: Services['org'],
+  history: WorkflowHistory[],
+  locale: Locale,
+  timeZone: string,
+  words: TimelineWords,
+) {
   const ids = [...new Set(history.map((h) => h.actorUserId).filter((x): x is number => x !== null))];
   const people = new Map((await org.usersByIds(ids)).map((u) => [u.id, u]));
   return timeline(history, people, locale, timeZone, words);

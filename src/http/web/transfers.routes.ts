@@ -18,21 +18,36 @@ import { localName } from '../../i18n/local-name';
 import { signedIn } from '../signed-in';
 
 type Body = Record<string, unknown>;
-const str = (v: unknown): string => (v === undefined || v === null ? '' : Array.isArray(v) ? String(v[0] ?? '') : String(v));
+const str = (v: unknown): string =>
+  v === undefined || v === null ? '' : Array.isArray(v) ? String(v[0] ?? '') : String(v);
 const num = (v: unknown): unknown => (/^\d+$/.test(str(v).trim()) ? Number(str(v).trim()) : str(v).trim());
 
 /** A refusal in the words of transfers' states (the shared helper reads `<prefix>.state.*`). */
 const refusal = (e: AppError, locale: Locale) => refusalOf(e, locale, 'transfer' as Parameters<typeof refusalOf>[2]);
 
 /** The step forms of a transfer's page (which show comes from the engine's allowedEvents). */
-const STEP_FORMS: Record<string, { tone: 'primary' | 'danger'; fields: Array<{ name: string; kind: 'textarea' | 'squad'; required?: boolean }> }> = {
+const STEP_FORMS: Record<
+  string,
+  { tone: 'primary' | 'danger'; fields: Array<{ name: string; kind: 'textarea' | 'squad'; required?: boolean }> }
+> = {
   ACCEPT: { tone: 'primary', fields: [] },
   DISPUTE: { tone: 'danger', fields: [{ name: 'reason', kind: 'textarea', required: true }] },
-  DESIGNATE: { tone: 'primary', fields: [{ name: 'squad', kind: 'squad', required: true }, { name: 'reason', kind: 'textarea', required: true }] },
+  DESIGNATE: {
+    tone: 'primary',
+    fields: [
+      { name: 'squad', kind: 'squad', required: true },
+      { name: 'reason', kind: 'textarea', required: true },
+    ],
+  },
   WITHDRAW: { tone: 'danger', fields: [{ name: 'reason', kind: 'textarea', required: true }] },
 };
 
-const activeSquads = (squadById: Map<number, Squad>) => [...squadById.values()].filter((s) => s.active).sort((a, b) => (a.groupId ?? 1e9) - (b.groupId ?? 1e9) || (a.memberOrder ?? 0) - (b.memberOrder ?? 0) || a.id - b.id);
+const activeSquads = (squadById: Map<number, Squad>) =>
+  [...squadById.values()]
+    .filter((s) => s.active)
+    .sort(
+      (a, b) => (a.groupId ?? 1e9) - (b.groupId ?? 1e9) || (a.memberOrder ?? 0) - (b.memberOrder ?? 0) || a.id - b.id,
+    );
 const materialLabel = (locale: Locale, code: string) => {
   const label = t(locale, `material.${code}`);
   return label === `material.${code}` ? code : label;
@@ -58,7 +73,12 @@ export function formToCase(body: Body): Record<string, unknown> {
 /** The propose form's rows (one per material, by code) as typed. */
 function typedMaterials(body: Body): Record<string, { count: string; description: string }> {
   const raw = (body.materials && typeof body.materials === 'object' ? body.materials : {}) as Record<string, Body>;
-  return Object.fromEntries(Object.entries(raw).map(([code, row]) => [code, { count: str(row?.count).trim(), description: str(row?.description) }]));
+  return Object.fromEntries(
+    Object.entries(raw).map(([code, row]) => [
+      code,
+      { count: str(row?.count).trim(), description: str(row?.description) },
+    ]),
+  );
 }
 
 /** A propose form post as the API's body: a row counts as listed when its count is filled in. */
@@ -69,7 +89,11 @@ export function formToTransfer(body: Body): { body: Record<string, unknown>; cod
       case: num(body.case),
       toSquad: str(body.toSquad),
       note: str(body.note),
-      materials: rows.map(([code, r]) => ({ code, count: num(r.count), ...(r.description.trim() ? { description: r.description.trim() } : {}) })),
+      materials: rows.map(([code, r]) => ({
+        code,
+        count: num(r.count),
+        ...(r.description.trim() ? { description: r.description.trim() } : {}),
+      })),
     },
     codes: rows.map(([code]) => code),
   };
@@ -97,17 +121,35 @@ export function casePages(services: Pick<Services, 'cases' | 'clock'>): Router {
       pageTitle: t(req.locale, 'case.title'),
       nav: 'cases',
       canRegister: hasRole(p, 'squad_leader') && p.squadId !== null,
-      squads: activeSquads(page.squadById).map((s) => ({ value: s.code, label: localName(req.locale, s), selected: s.code === squad })),
+      squads: activeSquads(page.squadById).map((s) => ({
+        value: s.code,
+        label: localName(req.locale, s),
+        selected: s.code === squad,
+      })),
       rows: page.items.map((c) => {
         const latest = page.transferById.get(c.id);
-        return { id: c.id, reference: c.reference, party: c.partyName, violation: c.violation, handling: localName(req.locale, page.squadById.get(c.handlingSquadId)), openedOn: c.openedOn, operation: c.operationId, transferState: latest?.state ?? null };
+        return {
+          id: c.id,
+          reference: c.reference,
+          party: c.partyName,
+          violation: c.violation,
+          handling: localName(req.locale, page.squadById.get(c.handlingSquadId)),
+          openedOn: c.openedOn,
+          operation: c.operationId,
+          transferState: latest?.state ?? null,
+        };
       }),
-      nextUrl: page.nextCursor ? `/cases?${new URLSearchParams({ ...(squad ? { squad } : {}), cursor: page.nextCursor }).toString()}` : null,
+      nextUrl: page.nextCursor
+        ? `/cases?${new URLSearchParams({ ...(squad ? { squad } : {}), cursor: page.nextCursor }).toString()}`
+        : null,
     });
   });
 
   r.get('/new', async (req, res) => {
-    const values = { operation: typeof req.query.operation === 'string' ? req.query.operation : '', partyKind: 'stall' };
+    const values = {
+      operation: typeof req.query.operation === 'string' ? req.query.operation : '',
+      partyKind: 'stall',
+    };
     res.render('cases/form', caseFormView(req.locale, values));
   });
 
@@ -147,7 +189,15 @@ export function casePages(services: Pick<Services, 'cases' | 'clock'>): Router {
         openTransfer: c.openTransferId,
       },
       mayPropose: record.mayPropose,
-      transfers: record.transfers.map((tr) => ({ id: tr.id, state: tr.state, from: sq(tr.fromSquadId), to: sq(tr.toSquadId), designated: sq(tr.designatedSquadId), proposedAt: tr.proposedAt, light: lightFromProjection(tr, now) })),
+      transfers: record.transfers.map((tr) => ({
+        id: tr.id,
+        state: tr.state,
+        from: sq(tr.fromSquadId),
+        to: sq(tr.toSquadId),
+        designated: sq(tr.designatedSquadId),
+        proposedAt: tr.proposedAt,
+        light: lightFromProjection(tr, now),
+      })),
     });
   });
 
@@ -159,8 +209,19 @@ function caseFormView(locale: Locale, values: Body, refused?: Refusal) {
   return {
     pageTitle: t(locale, 'case.new_title'),
     nav: 'cases',
-    values: { reference: s('reference'), partyName: s('partyName'), violation: s('violation'), location: s('location'), openedOn: s('openedOn'), operation: s('operation') },
-    partyKinds: ['stall', 'person'].map((k) => ({ value: k, label: t(locale, `case.party.${k}`), selected: s('partyKind') === k })),
+    values: {
+      reference: s('reference'),
+      partyName: s('partyName'),
+      violation: s('violation'),
+      location: s('location'),
+      openedOn: s('openedOn'),
+      operation: s('operation'),
+    },
+    partyKinds: ['stall', 'person'].map((k) => ({
+      value: k,
+      label: t(locale, `case.party.${k}`),
+      selected: s('partyKind') === k,
+    })),
     errors: refused?.errors ?? {},
     banner: refused?.banner ?? null,
   };
@@ -185,9 +246,21 @@ export function transferPages(services: TransferServices): Router {
     res.render('transfers/list', {
       pageTitle: t(req.locale, 'transfer.title'),
       nav: 'transfers',
-      states: CASE_TRANSFER_STATES.map((s) => ({ value: s, label: t(req.locale, `transfer.state.${s}`), selected: s === filters.state })),
-      squads: activeSquads(page.squadById).map((s) => ({ value: s.code, label: localName(req.locale, s), selected: s.code === filters.squad })),
-      lights: ['green', 'amber', 'red'].map((l) => ({ value: l, label: t(req.locale, `light.${l}`), selected: l === filters.light })),
+      states: CASE_TRANSFER_STATES.map((s) => ({
+        value: s,
+        label: t(req.locale, `transfer.state.${s}`),
+        selected: s === filters.state,
+      })),
+      squads: activeSquads(page.squadById).map((s) => ({
+        value: s.code,
+        label: localName(req.locale, s),
+        selected: s.code === filters.squad,
+      })),
+      lights: ['green', 'amber', 'red'].map((l) => ({
+        value: l,
+        label: t(req.locale, `light.${l}`),
+        selected: l === filters.light,
+      })),
       rows: page.items.map((tr) => ({
         id: tr.id,
         reference: page.caseById.get(tr.caseId)?.reference ?? '',
@@ -200,7 +273,9 @@ export function transferPages(services: TransferServices): Router {
         dueAt: tr.dueAt,
         light: lightFromProjection(tr, page.now),
       })),
-      nextUrl: page.nextCursor ? `/transfers?${new URLSearchParams([...keep, ['cursor', page.nextCursor]]).toString()}` : null,
+      nextUrl: page.nextCursor
+        ? `/transfers?${new URLSearchParams([...keep, ['cursor', page.nextCursor]]).toString()}`
+        : null,
       firstUrl: q.cursor ? `/transfers?${keep.toString()}` : null,
     });
   });
@@ -210,9 +285,11 @@ export function transferPages(services: TransferServices): Router {
     const caseId = idParam(typeof req.query.case === 'string' ? req.query.case : undefined);
     // The form is offered only to those who may propose now (the domain decides again on the post).
     const record = await cases.getCase(p, caseId);
-    if (record.case.openTransferId !== null) throw new ConflictError('The case already has a transfer under way', 'transfer_open');
+    if (record.case.openTransferId !== null)
+      throw new ConflictError('The case already has a transfer under way', 'transfer_open');
     const permit = mayProposeTransfer(p, record.case.handlingSquadId);
-    if (!permit.ok) throw new ForbiddenError('Only a leader of the squad handling the case proposes its transfer', permit.reason);
+    if (!permit.ok)
+      throw new ForbiddenError('Only a leader of the squad handling the case proposes its transfer', permit.reason);
     res.render('transfers/form', await proposeView(services, p, req.locale, caseId, {}));
   });
 
@@ -241,13 +318,23 @@ export function transferPages(services: TransferServices): Router {
   r.get('/:id', async (req, res) => {
     const id = idParam(req.params.id);
     const done = typeof req.query.done === 'string' ? req.query.done : '';
-    res.render('transfers/show', { ...(await transferPage(services, signedIn(req), req.locale, id)), flash: done ? { kind: 'ok', text: t(req.locale, `transfer.done.${done}`) } : undefined });
+    res.render('transfers/show', {
+      ...(await transferPage(services, signedIn(req), req.locale, id)),
+      flash: done ? { kind: 'ok', text: t(req.locale, `transfer.done.${done}`) } : undefined,
+    });
   });
 
   stepFormRoute(r, {
     forms: STEP_FORMS,
     send: async (p, id, type, body) => {
-      await cases.send(p, id, parseInput(transferEventSchemas[type as keyof typeof transferEventSchemas], formToTransferEvent(type, body)) as TransferEventInput);
+      await cases.send(
+        p,
+        id,
+        parseInput(
+          transferEventSchemas[type as keyof typeof transferEventSchemas],
+          formToTransferEvent(type, body),
+        ) as TransferEventInput,
+      );
       return `/transfers/${id}?done=${type.toLowerCase()}`;
     },
     refusal,
@@ -258,7 +345,14 @@ export function transferPages(services: TransferServices): Router {
 }
 
 /** The propose form: the case, the receiving squad, the package (required items from config first), the note. */
-async function proposeView(services: Pick<Services, 'cases'>, p: Principal, locale: Locale, caseId: number, values: Body, refused?: Refusal) {
+async function proposeView(
+  services: Pick<Services, 'cases'>,
+  p: Principal,
+  locale: Locale,
+  caseId: number,
+  values: Body,
+  refused?: Refusal,
+) {
   const record = await services.cases.getCase(p, caseId);
   const required = services.cases.requiredMaterials();
   const typed = typedMaterials(values);
@@ -267,7 +361,13 @@ async function proposeView(services: Pick<Services, 'cases'>, p: Principal, loca
   return {
     pageTitle: t(locale, 'transfer.new_title'),
     nav: 'transfers',
-    c: { id: record.case.id, reference: record.case.reference, handling: localName(locale, record.squadById.get(record.case.handlingSquadId)), violation: record.case.violation, location: record.case.location },
+    c: {
+      id: record.case.id,
+      reference: record.case.reference,
+      handling: localName(locale, record.squadById.get(record.case.handlingSquadId)),
+      violation: record.case.violation,
+      location: record.case.location,
+    },
     allowed: record.mayPropose,
     squads: activeSquads(record.squadById)
       .filter((s) => s.id !== record.case.handlingSquadId)
@@ -289,12 +389,22 @@ async function proposeView(services: Pick<Services, 'cases'>, p: Principal, loca
 async function renderRefused(req: Request, res: Response, services: TransferServices, id: number, form: StepFormState) {
   const view = await transferPage(services, signedIn(req), req.locale, id, form);
   // A form the user may no longer send still shows what they typed.
-  const kept = view.forms.some((f) => f.type === form.type) ? null : str(form.values.reason).trim() ? [{ label: t(req.locale, 'field.reason'), value: str(form.values.reason) }] : null;
+  const kept = view.forms.some((f) => f.type === form.type)
+    ? null
+    : str(form.values.reason).trim()
+      ? [{ label: t(req.locale, 'field.reason'), value: str(form.values.reason) }]
+      : null;
   res.status(form.status).render('transfers/show', { ...view, banner: form.refusal.banner, lostInput: kept });
 }
 
 /** Everything a transfer's page shows: the case, the package, the answer and designation, the clock, the steps this user may take, the history. */
-async function transferPage(services: TransferServices, p: Principal, locale: Locale, id: number, form?: StepFormState) {
+async function transferPage(
+  services: TransferServices,
+  p: Principal,
+  locale: Locale,
+  id: number,
+  form?: StepFormState,
+) {
   const record = await services.cases.get(p, id);
   const history = await services.cases.history(p, id);
   const ctx = record.context;
@@ -325,8 +435,16 @@ async function transferPage(services: TransferServices, p: Principal, locale: Lo
       designationReason: ctx.designationReason,
       designatedBy: person(ctx.designatedBy),
       withdrawReason: ctx.withdrawReason,
-      materials: ctx.materials.map((m) => ({ label: materialLabel(locale, m.code), code: m.code, count: m.count, description: m.description, required: required.includes(m.code) })),
-      clock: record.clock.kind ? { limit: t(locale, `limit.${record.clock.kind}`), dueAt: record.clock.dueAt, light: record.clock.light } : null,
+      materials: ctx.materials.map((m) => ({
+        label: materialLabel(locale, m.code),
+        code: m.code,
+        count: m.count,
+        description: m.description,
+        required: required.includes(m.code),
+      })),
+      clock: record.clock.kind
+        ? { limit: t(locale, `limit.${record.clock.kind}`), dueAt: record.clock.dueAt, light: record.clock.light }
+        : null,
     },
     forms: record.allowedEvents
       .filter((e) => Object.hasOwn(STEP_FORMS, e))
@@ -341,7 +459,12 @@ async function transferPage(services: TransferServices, p: Principal, locale: Lo
           tone: spec.tone,
           open: mine !== undefined,
           expectedVersion: record.version,
-          error: mine ? Object.entries(mine.refusal.errors).filter(([k]) => !spec.fields.some((f) => f.name === k)).map(([, v]) => v).join(' ') : '',
+          error: mine
+            ? Object.entries(mine.refusal.errors)
+                .filter(([k]) => !spec.fields.some((f) => f.name === k))
+                .map(([, v]) => v)
+                .join(' ')
+            : '',
           fields: spec.fields.map((f) => {
             const typed = mine ? str(mine.values[f.name]) : '';
             return {
@@ -353,7 +476,15 @@ async function transferPage(services: TransferServices, p: Principal, locale: Lo
               // The squad designated is chosen from the active squads (the two sides marked ·).
               is_select: f.kind === 'squad',
               blank: f.kind === 'squad' ? '—' : undefined,
-              options: f.kind === 'squad' ? activeSquads(record.squadById).map((s) => ({ value: s.code, label: localName(locale, s), selected: s.code === typed, side: s.id === ctx.fromSquadId || s.id === ctx.toSquadId })) : [],
+              options:
+                f.kind === 'squad'
+                  ? activeSquads(record.squadById).map((s) => ({
+                      value: s.code,
+                      label: localName(locale, s),
+                      selected: s.code === typed,
+                      side: s.id === ctx.fromSquadId || s.id === ctx.toSquadId,
+                    }))
+                  : [],
             };
           }),
         };

@@ -16,7 +16,9 @@ export const LANG_COOKIE = 'liandong.lang';
 /** The language: the user's choice (a cookie), else the browser's, else Chinese. */
 export function webLocale(req: Request, _res: Response, next: NextFunction): void {
   const chosen = parseCookie(req.headers.cookie ?? '', LANG_COOKIE);
-  req.locale = (LOCALES as readonly string[]).includes(chosen ?? '') ? (chosen as Locale) : pickLocale(req.get('accept-language')) ?? DEFAULT_LOCALE;
+  req.locale = (LOCALES as readonly string[]).includes(chosen ?? '')
+    ? (chosen as Locale)
+    : (pickLocale(req.get('accept-language')) ?? DEFAULT_LOCALE);
   next();
 }
 
@@ -46,7 +48,8 @@ export function loadSessionUser(org: OrgService, clock: Clock, maxAgeMs: number)
       const signedInAt = Date.parse(req.session.signedInAt ?? '');
       try {
         // A session without its sign-in time is as old as can be.
-        if (!(clock.now().getTime() - signedInAt < maxAgeMs)) throw new AuthenticationError('The session has ended (signed in too long ago)');
+        if (!(clock.now().getTime() - signedInAt < maxAgeMs))
+          throw new AuthenticationError('The session has ended (signed in too long ago)');
         req.principal = await org.principalForSession(userId);
       } catch (e) {
         if (!(e instanceof AuthenticationError)) throw e;

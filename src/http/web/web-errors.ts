@@ -21,18 +21,23 @@ export function webErrorHandler(logger: Logger) {
     } else if (err instanceof AppError) {
       status = err.status;
       message = t(locale, `error.${err.code}`);
-      if (status >= 500) logger.error('server error', { requestId: req.requestId, method: req.method, path: req.path, err });
+      if (status >= 500)
+        logger.error('server error', { requestId: req.requestId, method: req.method, path: req.path, err });
     } else if (parserError) {
       status = parserError.status;
       message = t(locale, `error.${parserError.code}`);
     } else {
       logger.error('unhandled error', { requestId: req.requestId, method: req.method, path: req.path, err });
     }
-    if (status === 401 && req.method === 'GET') return res.redirect(`/login?next=${encodeURIComponent(req.originalUrl)}`);
+    if (status === 401 && req.method === 'GET')
+      return res.redirect(`/login?next=${encodeURIComponent(req.originalUrl)}`);
     // After a refused post, the language switch goes to the inbox: the post's address has no page.
     if (req.method !== 'GET' && req.method !== 'HEAD') answerFor(res, '/');
     res.status(status).render('errors/error', {
-      pageTitle: t(locale, `error.heading_${[401, 403, 404, 429].includes(status) ? status : status >= 500 ? 500 : 400}`),
+      pageTitle: t(
+        locale,
+        `error.heading_${[401, 403, 404, 429].includes(status) ? status : status >= 500 ? 500 : 400}`,
+      ),
       heading: t(locale, `error.heading_${[401, 403, 404, 429].includes(status) ? status : status >= 500 ? 500 : 400}`),
       status,
       message,

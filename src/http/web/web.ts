@@ -61,7 +61,10 @@ export function mountWeb(app: express.Express, services: Services, secret: strin
       strictTransportSecurity: config.web.secureCookies,
     }),
   );
-  web.use('/static', express.static(path.join(VIEWS_DIR, 'public'), { maxAge: config.env === 'production' ? '1d' : 0, index: false }));
+  web.use(
+    '/static',
+    express.static(path.join(VIEWS_DIR, 'public'), { maxAge: config.env === 'production' ? '1d' : 0, index: false }),
+  );
   // Every page past the static files is someone's (or carries a form's token): no browser or proxy keeps it, print views included.
   web.use((_req: Request, res: Response, next: NextFunction) => {
     res.setHeader('Cache-Control', 'no-store');
@@ -79,14 +82,20 @@ export function mountWeb(app: express.Express, services: Services, secret: strin
       resave: false,
       saveUninitialized: false,
       rolling: true,
-      cookie: { httpOnly: true, sameSite: 'lax', secure: config.web.secureCookies, maxAge: config.web.sessionIdleMinutes * 60_000 },
+      cookie: {
+        httpOnly: true,
+        sameSite: 'lax',
+        secure: config.web.secureCookies,
+        maxAge: config.web.sessionIdleMinutes * 60_000,
+      },
     }),
   );
   web.use(webLocale);
   web.use(loadSessionUser(services.org, services.clock, config.auth.sessionMaxHours * 3_600_000));
   web.use(baseLocals);
   const { csrfSynchronisedProtection, generateToken } = csrfSync({
-    getTokenFromRequest: (req) => (req.body?._csrf as string | undefined) ?? (req.headers['x-csrf-token'] as string | undefined),
+    getTokenFromRequest: (req) =>
+      (req.body?._csrf as string | undefined) ?? (req.headers['x-csrf-token'] as string | undefined),
   });
   web.use(csrfSynchronisedProtection);
   web.use((req: Request, res: Response, next: NextFunction) => {

@@ -6,7 +6,13 @@ import { Flag, JobRun, JobRunBrigade, JobSlot } from './oversight.entity';
 import { Notification, NotificationDelivery } from './notification.entity';
 import { GroupPlan, Meeting } from './plans-meetings.entity';
 import { FigureMonthFacts } from './figures.entity';
-import { BorderNotice, HardProblem, HardProblemOperation, HardProblemReport, HardProblemResolution } from './hard-problem.entity';
+import {
+  BorderNotice,
+  HardProblem,
+  HardProblemOperation,
+  HardProblemReport,
+  HardProblemResolution,
+} from './hard-problem.entity';
 import { GoodsItem, GoodsParty } from './goods.entity';
 import { Case, CaseTransfer } from './case.entity';
 import { RecordNumber } from './numbering.entity';

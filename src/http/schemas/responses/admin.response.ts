@@ -33,7 +33,13 @@ export const squad = z
   .describe('A squad (R2, R16) and its place in a linkage group (R3, R9)');
 
 export const group = z
-  .strictObject({ code: z.string(), name: z.string(), nameEn: z.string(), active: z.boolean(), squads: z.array(z.string()).describe('Squad codes in member order') })
+  .strictObject({
+    code: z.string(),
+    name: z.string(),
+    nameEn: z.string(),
+    active: z.boolean(),
+    squads: z.array(z.string()).describe('Squad codes in member order'),
+  })
   .describe('A linkage group (R3) with its squads in member order (R9)');
 
 export const brigade = z

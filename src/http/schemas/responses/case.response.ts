@@ -6,7 +6,9 @@ import { choice, cursorPage, day, id, instant, instantOrNull, light, person, ste
 
 const transferState = z.enum(CASE_TRANSFER_STATES);
 const squadCode = z.string().nullable().describe('Squad code');
-const lightOrNull = light.nullable().describe('§3.5: green under 80 % of the limit, amber 80–100 %, red past it; null when nothing waits');
+const lightOrNull = light
+  .nullable()
+  .describe('§3.5: green under 80 % of the limit, amber 80–100 %, red past it; null when nothing waits');
 
 export const caseListItem = z
   .strictObject({
@@ -43,7 +45,10 @@ export const transferListItem = z.strictObject({
 export const transferPage = cursorPage(transferListItem);
 
 export const caseDetail = caseListItem
-  .extend({ mayProposeTransfer: z.boolean(), transfers: z.array(transferListItem).describe('Its transfers, oldest first (R10: it keeps its history)') })
+  .extend({
+    mayProposeTransfer: z.boolean(),
+    transfers: z.array(transferListItem).describe('Its transfers, oldest first (R10: it keeps its history)'),
+  })
   .describe('A case with its history of transfers, oldest first');
 
 export const transferDetail = z
@@ -72,6 +77,8 @@ export const transferDetail = z
       .describe('§3.5: the clock of the state it waits in (transfer_answer, transfer_designation)'),
     updatedAt: instant,
   })
-  .describe('A case transfer (R10): the package, the answer, the designation, its time limit, and what the caller may send now');
+  .describe(
+    'A case transfer (R10): the package, the answer, the designation, its time limit, and what the caller may send now',
+  );
 
 export const transferStepAnswer = stepAnswer(CASE_TRANSFER_STATES, CASE_TRANSFER_EVENT_TYPES);

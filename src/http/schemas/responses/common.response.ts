@@ -39,7 +39,7 @@ export const historyEntry = z.strictObject({
   role: z.string(),
   payload: freeJson,
   version: z.int(),
-  at: instant.describe("When the step was recorded"),
+  at: instant.describe('When the step was recorded'),
   effectiveAt: instant.describe('When it happened (earlier than `at` for a step the system recorded after the fact)'),
   hash: z
     .string()
@@ -55,7 +55,11 @@ export const history = z.strictObject({ items: z.array(historyEntry) });
 
 /** An operation's history: its steps and whether the hash chain verifies. */
 export const verifiedHistory = history.extend({
-  verified: z.boolean().describe('Every step’s hash matches its content and the previous step’s hash, no step is missing, and the record’s chain head is its last step’s hash'),
+  verified: z
+    .boolean()
+    .describe(
+      'Every step’s hash matches its content and the previous step’s hash, no step is missing, and the record’s chain head is its last step’s hash',
+    ),
   firstBadSeq: z.int().nullable().describe('The first step that does not verify (null when all do)'),
 });
 
@@ -66,7 +70,10 @@ export function stepAnswer<S extends string, E extends string>(states: readonly 
 
 /** A cursor page of `item`. */
 export function cursorPage<T extends z.ZodType>(item: T) {
-  return z.strictObject({ items: z.array(item), nextCursor: z.string().nullable().describe('Pass as `cursor` for the next page; null on the last') });
+  return z.strictObject({
+    items: z.array(item),
+    nextCursor: z.string().nullable().describe('Pass as `cursor` for the next page; null on the last'),
+  });
 }
 
 /** A list (no pages). */

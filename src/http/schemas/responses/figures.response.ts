@@ -22,10 +22,22 @@ export const figureValue = z.strictObject({
   value: z.number().nullable().describe('A count, or a rate from 0 to 1; null when there is nothing to measure'),
   numerator: z.number().nullable(),
   denominator: z.number().nullable().describe('How many records a rate rests on'),
-  tooFew: z.boolean().describe('The denominator is below figures.minSample: shown as "too few to rate", not as a trend'),
+  tooFew: z
+    .boolean()
+    .describe('The denominator is below figures.minSample: shown as "too few to rate", not as a trend'),
 });
 
-const section = z.enum(['operations', 'results', 'problems', 'safety', 'holding', 'timeliness', 'changes', 'oversight', 'goods']);
+const section = z.enum([
+  'operations',
+  'results',
+  'problems',
+  'safety',
+  'holding',
+  'timeliness',
+  'changes',
+  'oversight',
+  'goods',
+]);
 const indicatorId = z.string().describe('The indicator, e.g. operations, holding_pass_rate');
 
 export const figure = z
@@ -48,7 +60,9 @@ export const figures = z
     period: figurePeriod,
     previous: figurePeriod,
     lastYear: figurePeriod,
-    asOf: instantOrNull.describe('When the month in progress was computed (it is computed at most every figures.liveMonthSeconds); null: just now'),
+    asOf: instantOrNull.describe(
+      'When the month in progress was computed (it is computed at most every figures.liveMonthSeconds); null: just now',
+    ),
     indicators: z.array(figure),
     dwell: z
       .array(z.strictObject({ state: z.string(), hours: z.number(), operations: z.int() }))
@@ -61,13 +75,23 @@ export const drillPage = cursorPage(
     id,
     link: z.string().describe('The record’s page'),
     at: instantOrNull,
-    number: recordNumber.nullable().describe('The brigade’s number of the operation’s plan, where the record is (of) an operation'),
+    number: recordNumber
+      .nullable()
+      .describe('The brigade’s number of the operation’s plan, where the record is (of) an operation'),
     title: z.string(),
-    value: z.number().describe('What it adds to the figure (1 for a counted record; its share of a sum; 0 when listed but not counted)'),
+    value: z
+      .number()
+      .describe(
+        'What it adds to the figure (1 for a counted record; its share of a sum; 0 when listed but not counted)',
+      ),
     why: z.string().describe('Why it counts, in your language'),
   }),
 )
-  .extend({ indicator: z.strictObject({ id: indicatorId, name: z.string(), definition: z.string() }), scope: figureScope, period: figurePeriod })
+  .extend({
+    indicator: z.strictObject({ id: indicatorId, name: z.string(), definition: z.string() }),
+    scope: figureScope,
+    period: figurePeriod,
+  })
   .describe('The records behind one figure, a page at a time');
 
 export const indicatorList = z
@@ -89,7 +113,9 @@ export const indicatorList = z
 export const assessment = z
   .strictObject({
     year: z.int(),
-    weights: z.record(z.string(), z.number()).describe('The configured weights of the parts (figures.assessmentWeights)'),
+    weights: z
+      .record(z.string(), z.number())
+      .describe('The configured weights of the parts (figures.assessmentWeights)'),
     items: z.array(
       z.strictObject({
         rank: z.int().min(1),

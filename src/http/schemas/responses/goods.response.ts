@@ -1,7 +1,17 @@
 import { z } from 'zod';
 import { DISPOSAL_METHODS, GOODS_EVENT_TYPES, GOODS_STATES } from '../../../../workflows/goods';
 import { OPERATION_STATES } from '../../../../workflows/operation';
-import { choice, cursorPage, id, instant, instantOrNull, light, list, recordNumber, stepAnswer } from './common.response';
+import {
+  choice,
+  cursorPage,
+  id,
+  instant,
+  instantOrNull,
+  light,
+  list,
+  recordNumber,
+  stepAnswer,
+} from './common.response';
 
 /** What the goods presenter answers (R13; src/http/presenters/goods.presenter.ts). */
 
@@ -10,9 +20,16 @@ const goodsState = z.enum(GOODS_STATES);
 export const goodsParty = z
   .strictObject({
     id,
-    number: recordNumber.nullable().describe('The brigade’s number of the party’s detention list (暂扣物品清单), per year'),
+    number: recordNumber
+      .nullable()
+      .describe('The brigade’s number of the party’s detention list (暂扣物品清单), per year'),
     name: z.string(),
-    idNumber: z.string().nullable().describe('In full only to the custodian squad’s leaders, the managers and the legal section; masked (`3101**********1234`) for everyone else'),
+    idNumber: z
+      .string()
+      .nullable()
+      .describe(
+        'In full only to the custodian squad’s leaders, the managers and the legal section; masked (`3101**********1234`) for everyone else',
+      ),
     phone: z.string().nullable().describe('In full to the same people; masked (`138****0000`) for everyone else'),
     stall: z.string(),
   })
@@ -54,11 +71,18 @@ export const goodsDetail = z
       .discriminatedUnion('kind', [
         z.strictObject({ kind: z.literal('returned'), receivedBy: z.string(), note: z.string(), at: instant }),
         z.strictObject({ kind: z.literal('confiscated'), decisionRef: z.string(), at: instant }),
-        z.strictObject({ kind: z.literal('disposed'), method: z.enum(DISPOSAL_METHODS), note: z.string(), at: instant }),
+        z.strictObject({
+          kind: z.literal('disposed'),
+          method: z.enum(DISPOSAL_METHODS),
+          note: z.string(),
+          at: instant,
+        }),
       ])
       .nullable(),
   })
-  .describe('A detained item (R13): its party, custodian, legal limit and light, state, version and what the caller may send now');
+  .describe(
+    'A detained item (R13): its party, custodian, legal limit and light, state, version and what the caller may send now',
+  );
 
 export const goodsRegistered = z
   .strictObject({ operation: id, party: id, items: z.array(goodsDetail) })
@@ -93,11 +117,28 @@ export const goodsLedger = z
         reported: z.int().nullable().describe('Goods detained in its results (null before results)'),
       }),
     ),
-    totals: z.strictObject({ registered: z.int(), returned: z.int(), confiscated: z.int(), disposed: z.int(), held: z.int() }),
-    units: z.array(z.strictObject({ unit: z.string(), registered: count, returned: count, confiscated: count, disposed: count, held: count })),
+    totals: z.strictObject({
+      registered: z.int(),
+      returned: z.int(),
+      confiscated: z.int(),
+      disposed: z.int(),
+      held: z.int(),
+    }),
+    units: z.array(
+      z.strictObject({
+        unit: z.string(),
+        registered: count,
+        returned: count,
+        confiscated: count,
+        disposed: count,
+        held: count,
+      }),
+    ),
     parties: z
       .array(goodsParty.extend({ items: z.int(), held: z.int() }))
-      .describe('Each party with its items; `idNumber` and `phone` in full only to the leaders of a squad holding its goods, the managers and the legal section, masked for everyone else'),
+      .describe(
+        'Each party with its items; `idNumber` and `phone` in full only to the leaders of a squad holding its goods, the managers and the legal section, masked for everyone else',
+      ),
   })
   .describe(
     'R13: an operation’s account of its goods per unit and per squad. `unitsBalance`: registered = returned + confiscated + disposed + held for every unit; `resultsAgree`: each squad’s results say what the ledger registered for it; `balanced`: both (账物相符)',

@@ -14,15 +14,23 @@ export const notification = z
     unread: z.boolean(),
     createdAt: instant.describe('When the event happened'),
     readAt: instant.nullable(),
-    params: freeJson.describe('What the text is made of: operationId and title, or flagId, rule, kind, period, group …'),
+    params: freeJson.describe(
+      'What the text is made of: operationId and title, or flagId, rule, kind, period, group …',
+    ),
   })
   .describe('Something the caller was told: in their language (Accept-Language), with where it leads');
 
 export const notificationPage = z.strictObject({
   items: z.array(notification),
   unread: z.int().describe('Your unread count now (the bell)'),
-  newestId: z.int().nullable().describe('Your newest notification’s id now: pass as `upTo` to read-all to leave alone what arrives later'),
+  newestId: z
+    .int()
+    .nullable()
+    .describe('Your newest notification’s id now: pass as `upTo` to read-all to leave alone what arrives later'),
   nextCursor: z.string().nullable(),
 });
 
-export const readAllAnswer = z.strictObject({ marked: z.int().describe('How many were marked read'), unread: z.int().describe('Your unread count now') });
+export const readAllAnswer = z.strictObject({
+  marked: z.int().describe('How many were marked read'),
+  unread: z.int().describe('Your unread count now'),
+});

@@ -1,6 +1,24 @@
 import { z } from 'zod';
-import { INCIDENT_SEVERITIES, INCIDENT_TYPES, OPERATION_EVENT_TYPES, OPERATION_KINDS, OPERATION_STATES, PROBLEM_SOURCES } from '../../../../workflows/operation';
-import { choice, cursorPage, day, id, instant, instantOrNull, light, person, recordNumber, stepAnswer } from './common.response';
+import {
+  INCIDENT_SEVERITIES,
+  INCIDENT_TYPES,
+  OPERATION_EVENT_TYPES,
+  OPERATION_KINDS,
+  OPERATION_STATES,
+  PROBLEM_SOURCES,
+} from '../../../../workflows/operation';
+import {
+  choice,
+  cursorPage,
+  day,
+  id,
+  instant,
+  instantOrNull,
+  light,
+  person,
+  recordNumber,
+  stepAnswer,
+} from './common.response';
 
 /** What the operation presenter answers (src/http/presenters/operation.presenter.ts). */
 
@@ -11,7 +29,11 @@ const squadCode = z.string().nullable().describe('Squad code');
 /** The fields an operation shows in a list and in full alike. */
 const operationCore = {
   id,
-  number: recordNumber.nullable().describe('The brigade’s number for the plan, consecutive per brigade and year, given at its first filing (〔year〕第 seq 号); null for a draft never filed'),
+  number: recordNumber
+    .nullable()
+    .describe(
+      'The brigade’s number for the plan, consecutive per brigade and year, given at its first filing (〔year〕第 seq 号); null for a draft never filed',
+    ),
   state: operationState,
   kind: z.enum(OPERATION_KINDS),
   title: z.string(),
@@ -28,8 +50,13 @@ const operationCore = {
   lateEntryHours: z
     .number()
     .nullable()
-    .describe('R6: a late entry — the start was recorded this many hours after it happened (more than `operations.lateEntryHours`); `lateReason` says why'),
-  countsTowardMinimum: z.boolean().nullable().describe('R6: set on completion; false when under the minimum hours or not a counting kind'),
+    .describe(
+      'R6: a late entry — the start was recorded this many hours after it happened (more than `operations.lateEntryHours`); `lateReason` says why',
+    ),
+  countsTowardMinimum: z
+    .boolean()
+    .nullable()
+    .describe('R6: set on completion; false when under the minimum hours or not a counting kind'),
   holdingDeadline: instantOrNull,
   updatedAt: instant,
 };
@@ -38,7 +65,10 @@ const operationCore = {
 export const operationListItem = z
   .strictObject({
     ...operationCore,
-    timeLimit: z.strictObject({ kind: z.string(), dueAt: instant, light }).nullable().describe('§3.5: the open time limit of its state, as a light'),
+    timeLimit: z
+      .strictObject({ kind: z.string(), dueAt: instant, light })
+      .nullable()
+      .describe('§3.5: the open time limit of its state, as a light'),
   })
   .describe('An operation as lists show it (GET /api/v1/operations): fewer fields than the operation itself');
 
@@ -119,7 +149,9 @@ const plan = {
 
 /** Who did what, and when. */
 const people = {
-  commanders: z.array(person).describe('R4: who commands it now: the designated commander, or the host squad’s leaders'),
+  commanders: z
+    .array(person)
+    .describe('R4: who commands it now: the designated commander, or the host squad’s leaders'),
   designatedCommander: person.nullable(),
   createdBy: person.nullable(),
   filedBy: person.nullable(),
@@ -134,7 +166,10 @@ const people = {
 /** How it ran: the start, the results, incidents, holding and its audit. */
 const execution = {
   lateReason: z.string().nullable(),
-  earlyReason: z.string().nullable().describe('Why it began more than `operations.earlyStartHours` before its planned start'),
+  earlyReason: z
+    .string()
+    .nullable()
+    .describe('Why it began more than `operations.earlyStartHours` before its planned start'),
   shortReason: z.string().nullable(),
   results: z.array(resultLine).describe('Each squad’s results (empty until completed)'),
   incidents: z.array(incident),
@@ -142,7 +177,10 @@ const execution = {
   holdingStartedAt: instantOrNull,
   holdingRecords: z.array(holdingRecord),
   coverage,
-  coverageReason: z.string().nullable().describe('Why the last audit passed a holding checked on fewer days than the brigade asks'),
+  coverageReason: z
+    .string()
+    .nullable()
+    .describe('Why the last audit passed a holding checked on fewer days than the brigade asks'),
   timeLimits: z.array(timeLimit),
   createdAt: instant,
 };

@@ -20,7 +20,10 @@ export const flag = z
     period: z.string(),
     group: z.string().nullable(),
     squad: z.string().nullable(),
-    record: z.strictObject({ type: z.string(), id: id.nullable() }).nullable().describe('The record it is about, if one'),
+    record: z
+      .strictObject({ type: z.string(), id: id.nullable() })
+      .nullable()
+      .describe('The record it is about, if one'),
     status: z.enum(FLAG_STATUSES),
     summary: z.string().describe('One sentence in your language, with the figures behind it'),
     figures: freeJson.nullable().describe('The figures behind it, as the job found them'),
@@ -47,7 +50,15 @@ export const compliance = z
         group: z.string(),
         met: z.int(),
         judged: z.int().describe('Months met or missed (open, future and before-since months are not judged)'),
-        months: z.array(z.strictObject({ month: z.string(), qualifying: z.int(), notCounting: z.int(), status: monthStatus, flags: z.array(cellFlag) })),
+        months: z.array(
+          z.strictObject({
+            month: z.string(),
+            qualifying: z.int(),
+            notCounting: z.int(),
+            status: monthStatus,
+            flags: z.array(cellFlag),
+          }),
+        ),
       }),
     ),
   })
@@ -93,7 +104,16 @@ const run = {
 export const jobList = z
   .strictObject({
     items: z.array(z.strictObject({ name: z.string(), rule: z.string(), schedule: z.string().nullable() })),
-    runs: z.array(z.strictObject({ ...run, via: z.string(), instance: z.string(), attempt: z.int(), startedAt: instantOrNull, finishedAt: instantOrNull })),
+    runs: z.array(
+      z.strictObject({
+        ...run,
+        via: z.string(),
+        instance: z.string(),
+        attempt: z.int(),
+        startedAt: instantOrNull,
+        finishedAt: instantOrNull,
+      }),
+    ),
   })
   .describe('The oversight jobs, their schedules, and your brigade’s part of their latest runs');
 

@@ -7,7 +7,10 @@ import { choice, id, instant, instantOrNull, list, person, stepAnswer } from './
 /** What the plans-and-meetings presenter answers: monthly group plans (R5) and meetings (R9) (src/http/presenters/plans-meetings.presenter.ts). */
 
 const squadCode = z.string().nullable().describe('Squad code');
-const month = z.string().regex(/^\d{4}-\d{2}$/).describe('YYYY-MM');
+const month = z
+  .string()
+  .regex(/^\d{4}-\d{2}$/)
+  .describe('YYYY-MM');
 
 export const groupPlanListItem = z
   .strictObject({
@@ -71,7 +74,9 @@ export const groupPlanDetail = z
     createdAt: instant,
     updatedAt: instant,
   })
-  .describe('A linkage group’s monthly plan (R5): targets and planned operations, its state, version and what the caller may send now');
+  .describe(
+    'A linkage group’s monthly plan (R5): targets and planned operations, its state, version and what the caller may send now',
+  );
 
 export const groupPlanStepAnswer = stepAnswer(GROUP_PLAN_STATES, GROUP_PLAN_EVENT_TYPES);
 
@@ -134,9 +139,16 @@ export const rotation = z
       z.strictObject({
         squad: squadCode,
         memberOrder: z.int(),
-        waiting: z.enum(['convened', 'founding', 'joined']).describe('It waits since it last convened; since before the first meeting; or since it joined'),
-        since: z.strictObject({ id, period, at: instant, convenerSquad: squadCode }).nullable().describe('The meeting it waits since'),
-        tiedOnWaiting: z.boolean().describe('Waited as long as another squad: member order after the last convener decided'),
+        waiting: z
+          .enum(['convened', 'founding', 'joined'])
+          .describe('It waits since it last convened; since before the first meeting; or since it joined'),
+        since: z
+          .strictObject({ id, period, at: instant, convenerSquad: squadCode })
+          .nullable()
+          .describe('The meeting it waits since'),
+        tiedOnWaiting: z
+          .boolean()
+          .describe('Waited as long as another squad: member order after the last convener decided'),
       }),
     ),
   })

@@ -27,18 +27,24 @@ const problemCore = {
   repeatCount: z.int().describe('§3.4: how many times it came back (a rebound reopens it)'),
   mergedInto: id.nullable().describe('A merged duplicate: the survivor'),
   reportedAt: instant,
-  resolvedAt: instantOrNull.describe('Its current resolution: null unless it is resolved now (a rebound reopens it; the record lists every resolution)'),
+  resolvedAt: instantOrNull.describe(
+    'Its current resolution: null unless it is resolved now (a rebound reopens it; the record lists every resolution)',
+  ),
   reopenedAt: instantOrNull.describe('When it last came back (a rebound), if it did'),
 };
 
-export const problemListItem = z.strictObject(problemCore).describe('A hard problem as lists show it: fewer fields than the problem itself');
+export const problemListItem = z
+  .strictObject(problemCore)
+  .describe('A hard problem as lists show it: fewer fields than the problem itself');
 export const problemPage = cursorPage(problemListItem);
 
 export const likelyDuplicate = z
   .strictObject({
     ...problemCore,
     version: z.int().nullable().describe('Send MERGE or REBOUND against this version'),
-    suggestion: z.enum(['MERGE', 'REBOUND']).describe('MERGE (send it on the new report) or REBOUND (send it on this resolved one)'),
+    suggestion: z
+      .enum(['MERGE', 'REBOUND'])
+      .describe('MERGE (send it on the new report) or REBOUND (send it on this resolved one)'),
   })
   .describe('A problem of the same kind at the same place reported recently');
 export const duplicateList = list(likelyDuplicate);
@@ -58,26 +64,48 @@ export const problemDetail = z
     hotlineRef: z
       .string()
       .nullable()
-      .describe('The 12319 ticket: in full to the managers, the leaders of the squads at the border and who reported it; masked (`12319-*********0042`) for everyone else'),
+      .describe(
+        'The 12319 ticket: in full to the managers, the leaders of the squads at the border and who reported it; masked (`12319-*********0042`) for everyone else',
+      ),
     complainant: z
       .string()
       .nullable()
-      .describe('The complainant’s name and contact: in full to the managers, the leaders of the squads at the border and who reported it; masked (`王**`) for everyone else'),
+      .describe(
+        'The complainant’s name and contact: in full to the managers, the leaders of the squads at the border and who reported it; masked (`王**`) for everyone else',
+      ),
     reportedBy: username,
     acceptedBy: username,
     acceptedAt: instantOrNull,
     fromNotice: id.nullable().describe('R8: the border notification it came from'),
     resolutions: z
-      .array(z.strictObject({ note: z.string(), at: instant, by: username, operation: id.nullable().describe('The operation that resolved it, if one was named') }))
+      .array(
+        z.strictObject({
+          note: z.string(),
+          at: instant,
+          by: username,
+          operation: id.nullable().describe('The operation that resolved it, if one was named'),
+        }),
+      )
       .describe('Every resolution, oldest first (a reopened problem keeps them: its history)'),
     rebounds: z.array(z.strictObject({ origin: z.enum(REBOUND_ORIGINS), note: z.string(), at: instant, by: username })),
     callbacks: z
-      .array(z.strictObject({ caller: z.string(), calledAt: instant, outcome: z.enum(CALLBACK_OUTCOMES), note: z.string(), recordedBy: username }))
+      .array(
+        z.strictObject({
+          caller: z.string(),
+          calledAt: instant,
+          outcome: z.enum(CALLBACK_OUTCOMES),
+          note: z.string(),
+          recordedBy: username,
+        }),
+      )
       .describe('Call-backs to the 12319 complainant after resolution'),
     reports: z.array(
       z.strictObject({
         kind: z.string().describe('report, rebound or merge'),
-        source: z.string().nullable().describe('A report’s source (hotspot, media …) or a rebound’s origin (holding, inspector, complaint)'),
+        source: z
+          .string()
+          .nullable()
+          .describe('A report’s source (hotspot, media …) or a rebound’s origin (holding, inspector, complaint)'),
         description: z.string(),
         problem: id.describe('The problem it was first reported on'),
         by: username,
@@ -89,17 +117,25 @@ export const problemDetail = z
     operations: z.array(z.strictObject(operationRef)).describe('The operations whose plans target it'),
     resolvedBy: z
       .array(z.strictObject({ ...operationRef, at: instant }))
-      .describe('The operations that resolved it, each time one did, oldest first (an edit of a plan never changes these)'),
+      .describe(
+        'The operations that resolved it, each time one did, oldest first (an edit of a plan never changes these)',
+      ),
     timeLimit: z
       .strictObject({ kind: z.string(), dueAt: instant, light })
       .nullable()
-      .describe('§3.5: the open time limit of its state (`accept` while reported; `callback` for a resolved hotline problem) as a light'),
+      .describe(
+        '§3.5: the open time limit of its state (`accept` while reported; `callback` for a resolved hotline problem) as a light',
+      ),
     likelyDuplicates: z
       .array(likelyDuplicate)
       .optional()
-      .describe('On creation only: problems of the same kind at the same place reported recently; `suggestion` is MERGE (send it on this one) or REBOUND (send it on that resolved one)'),
+      .describe(
+        'On creation only: problems of the same kind at the same place reported recently; `suggestion` is MERGE (send it on this one) or REBOUND (send it on that resolved one)',
+      ),
   })
-  .describe('A hard problem (难点顽症, §3.4): its report, what it gathered (its own reports, rebounds, merged duplicates), the operations that tackle it, state, version and what the caller may send now');
+  .describe(
+    'A hard problem (难点顽症, §3.4): its report, what it gathered (its own reports, rebounds, merged duplicates), the operations that tackle it, state, version and what the caller may send now',
+  );
 
 export const problemStepAnswer = z.strictObject({
   id,
@@ -121,7 +157,9 @@ const noticeCore = {
   createdAt: instant,
 };
 
-export const noticeListItem = z.strictObject(noticeCore).describe('A border notification as lists show it (no version or allowed events: read it for those)');
+export const noticeListItem = z
+  .strictObject(noticeCore)
+  .describe('A border notification as lists show it (no version or allowed events: read it for those)');
 export const noticePage = cursorPage(noticeListItem);
 
 export const noticeDetail = z
