@@ -10,7 +10,7 @@ import { localName } from '../../i18n/local-name';
 import { signedIn } from '../signed-in';
 
 /** /api/v1/figures: indicators for a period and scope, beside the previous period and last year; the records behind each. */
-export function figuresApi(services: Services): Router {
+export function figuresApi(services: Pick<Services, 'figures' | 'config'>): Router {
   const r = Router();
 
   r.get('/indicators', (req, res) => {

@@ -9,7 +9,7 @@ import { idParam } from './params';
 import { signedIn } from '../signed-in';
 
 /** /api/v1/goods and /api/v1/operations/:id/goods (R13): validate → domain → present. */
-export function goodsApi(services: Services): Router {
+export function goodsApi(services: Pick<Services, 'goods' | 'org'>): Router {
   const r = Router();
   const { goods } = services;
 

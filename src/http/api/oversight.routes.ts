@@ -8,7 +8,7 @@ import { idParam } from './params';
 import { signedIn } from '../signed-in';
 
 /** /api/v1/flags, /api/v1/compliance, /api/v1/jobs: oversight (SPEC §4, R6). */
-export function oversightApi(services: Services): Router {
+export function oversightApi(services: Pick<Services, 'compliance' | 'config' | 'flags' | 'jobs' | 'org'>): Router {
   const r = Router();
 
   r.get('/flags', async (req, res) => {
