@@ -110,6 +110,11 @@ module.exports = async () => {
   return {
     projects,
     maxWorkers: process.env.JEST_WORKERS || 2,
+    // No test file leaves a handle open (checked per file in the environment's teardown) and a worker's heap
+    // settles near 150 MB once collected — but V8 collects lazily, so by the end of a run a worker held ~1 GB
+    // and sometimes missed Jest's 500 ms to exit ("a worker process has failed to exit gracefully").
+    // A worker past this is started afresh between two test files.
+    workerIdleMemoryLimit: process.env.JEST_WORKER_MEMORY || '768MB',
     testTimeout: 30000,
   };
 };

@@ -1,6 +1,5 @@
 import { formatRecordNo } from '../domain/numbering/record-number';
 import type { Response } from 'express';
-import ExcelJS from 'exceljs';
 import type { DrillPage, FiguresView } from '../domain/figures/figures.service';
 import { type Locale, t } from '../i18n';
 import { isoInZone } from '../time';
@@ -85,6 +84,9 @@ export function toCsv(table: Table): string {
 }
 
 export async function toXlsx(table: Table): Promise<Buffer> {
+  // Loaded when a workbook is asked for: exceljs brings archiver and graceful-fs, which patches Node's
+  // own `fs` — under Jest that patch kept every test file's whole module graph alive in its worker.
+  const { default: ExcelJS } = await import('exceljs');
   const wb = new ExcelJS.Workbook();
   wb.creator = 'Liandong';
   const ws = wb.addWorksheet(table.name.slice(0, 31));
