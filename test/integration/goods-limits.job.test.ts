@@ -44,6 +44,11 @@ describe('the goods-limits job (R13), with the clock moved', () => {
     t.clock.advance(7 * HOUR);
     const first = await run();
     expect(await open()).toEqual([`goods_past_limit ${fruit}`]);
+    // The flags list filters by the goods kinds too, on the API and on the page.
+    const listed = await t.as('duty').get('/api/v1/flags?kind=goods_past_limit&status=open').expect(200);
+    expect(listed.body.items.map((f: { kind: string; record: { id: number } }) => `${f.kind} ${f.record.id}`)).toEqual([
+      `goods_past_limit ${fruit}`,
+    ]);
     expect(first.did).toBeGreaterThan(0);
     const again = await run();
     expect(again.did).toBe(0);

@@ -10,6 +10,8 @@ export const FLAG_KINDS = [
   'plan_missing',
   'meeting_missing',
   'hq_meeting_missing',
+  'goods_near_limit',
+  'goods_past_limit',
 ] as const;
 
 export const listFlagsQuery = z.strictObject({

@@ -10,7 +10,8 @@ import { freeJson, id, instantOrNull, list } from './common.response';
  * Every kind of flag the jobs raise: the list filter's kinds (oversight.schema.ts) and the
  * goods-limits job's (src/jobs/goods-limits.job.ts), which that filter does not take.
  */
-export const RAISED_FLAG_KINDS = [...FLAG_KINDS, 'goods_near_limit', 'goods_past_limit'] as const;
+/** The kinds a flag is raised with: every kind the list filters by (the goods limits' too). */
+export const RAISED_FLAG_KINDS = FLAG_KINDS;
 
 export const flag = z
   .strictObject({
