@@ -238,6 +238,52 @@ function operationDetails(locale: Locale, at: (d: Date) => string, people: Map<n
 }
 
 /** The forms this user may send now (the engine's allowedEvents), each with its fields and any typed values and errors. */
+type Option = { value: string; label: string };
+
+/** What an operation's step forms need beyond the record: the brigade's limits, today, and the choices of a few fields. */
+interface EventFormContext {
+  locale: Locale;
+  record: OperationRecord;
+  today: string;
+  limits: { late: number; early: number; min: number };
+  commanders: Option[];
+  reboundable: Option[];
+}
+
+async function eventFormContext(
+  services: Pick<Services, 'operations' | 'problems' | 'clock' | 'config'>,
+  p: Principal,
+  locale: Locale,
+  record: OperationRecord,
+  allowed: string[],
+): Promise<EventFormContext> {
+  const commanders = allowed.includes('DESIGNATE_COMMANDER')
+    ? (await services.operations.designatableCommanders(p)).map((u) => ({
+        value: u.username,
+        label: `${u.displayName} (${u.username})`,
+      }))
+    : [];
+  // §3.4: the resolved hard problems of the operation a holding check may report as come back.
+  const reboundable = allowed.includes('LOG_HOLDING_CHECK')
+    ? (await services.problems.ofOperation(p, record.operation.id))
+        .filter((x) => x.problem.state === 'resolved' && x.allowedEvents.includes('REBOUND'))
+        .map((x) => ({ value: String(x.problem.id), label: `${x.problem.title} · ${x.problem.location}` }))
+    : [];
+  return {
+    locale,
+    record,
+    today: localDateOf(services.clock.now(), p.timeZone),
+    // The brigade's limits the helps and hints speak of.
+    limits: {
+      late: services.config.operations.lateEntryHours,
+      early: services.config.operations.earlyStartHours,
+      min: Math.round(services.config.holding.minCoverage * 100),
+    },
+    commanders,
+    reboundable,
+  };
+}
+
 async function eventForms(
   services: Pick<Services, 'operations' | 'problems' | 'clock' | 'config'>,
   p: Principal,
@@ -246,96 +292,18 @@ async function eventForms(
   form?: StepFormState,
 ) {
   const allowed = record.allowedEvents.filter((e) => Object.hasOwn(EVENT_FORMS, e));
-  const plan = record.context.plan;
-  const today = localDateOf(services.clock.now(), p.timeZone);
-  let commanders: Array<{ value: string; label: string }> = [];
-  if (allowed.includes('DESIGNATE_COMMANDER')) {
-    const eligible = await services.operations.designatableCommanders(p);
-    commanders = eligible.map((u) => ({ value: u.username, label: `${u.displayName} (${u.username})` }));
-  }
-  // The brigade's limits the helps and hints speak of.
-  const limits = {
-    late: services.config.operations.lateEntryHours,
-    early: services.config.operations.earlyStartHours,
-    min: Math.round(services.config.holding.minCoverage * 100),
-  };
-  // §3.4: the resolved hard problems of the operation a holding check may report as come back.
-  const reboundable = allowed.includes('LOG_HOLDING_CHECK')
-    ? (await services.problems.ofOperation(p, record.operation.id))
-        .filter((x) => x.problem.state === 'resolved' && x.allowedEvents.includes('REBOUND'))
-        .map((x) => ({ value: String(x.problem.id), label: `${x.problem.title} · ${x.problem.location}` }))
-    : [];
+  const ctx = await eventFormContext(services, p, locale, record, allowed);
   return allowed.map((type) => {
     const spec = EVENT_FORMS[type];
     const mine = form?.type === type ? form : undefined;
-    const values = mine?.values ?? {};
     const fields = spec.fields
-      .filter((f: FormFieldSpec) => f.kind !== 'problem' || reboundable.length > 0)
-      .map((f: FormFieldSpec) => {
-        const raw = values[f.name];
-        let value = raw === undefined ? '' : String(raw);
-        if (!mine && f.name === 'date') value = today;
-        const field: Record<string, unknown> = {
-          name: f.name,
-          kind: f.kind,
-          [`is_${f.kind}`]: true,
-          required: f.required ?? false,
-          min: f.min,
-          label: t(locale, `field.${f.name}`),
-          hint: hintFor(type, f.name, locale, limits),
-          value,
-          checked: raw !== undefined && raw !== '' && raw !== '0',
-          error: mine?.refusal.errors[f.name],
-        };
-        // The choices: the select's own, the commanders designatable, the problems a rebound may bring back (none chosen by default).
-        if (f.kind === 'select' || f.kind === 'commander' || f.kind === 'problem') {
-          field.is_select = true;
-          field.blank = t(locale, f.kind === 'problem' ? 'form.none' : 'form.choose');
-        }
-        if (f.kind === 'select') {
-          field.options = (f.options ?? []).map((o) => ({
-            value: o,
-            label: t(locale, `${f.labelPrefix}${o}`),
-            selected: value === o,
-          }));
-        }
-        if (f.kind === 'commander') field.options = commanders.map((c) => ({ ...c, selected: value === c.value }));
-        if (f.kind === 'problem') field.options = reboundable.map((o) => ({ ...o, selected: value === o.value }));
-        if (f.kind === 'results') {
-          const typed = (values.results ?? {}) as Record<string, Record<string, unknown>>;
-          field.rows = plan.squadIds.map((sid, i) => {
-            const s = record.squadById.get(sid);
-            const force = plan.forces.find((x) => x.squadId === sid);
-            const row = typed[String(i)] ?? {};
-            const cell = (k: string, fallback: unknown) => ({
-              name: `results[${i}][${k}]`,
-              value: row[k] !== undefined ? String(row[k]) : fallback === undefined ? '' : String(fallback),
-              error: mine?.refusal.errors[`results.${i}.${k}`],
-            });
-            return {
-              index: i,
-              code: s?.code ?? '',
-              squadName: localName(locale, s),
-              officers: cell('officers', force?.officers),
-              vehicles: cell('vehicles', force?.vehicles),
-              educated: cell('educated', 0),
-              handled: cell('handled', 0),
-              // R13: not typed — the ledger's count for the squad (goods are registered on the operation's page).
-              goodsDetained: {
-                value: String(record.goodsBySquad[sid] ?? 0),
-                error: mine?.refusal.errors[`results.${i}.goodsDetained`],
-              },
-            };
-          });
-          field.error = mine?.refusal.errors.results;
-        }
-        return field;
-      });
+      .filter((f: FormFieldSpec) => f.kind !== 'problem' || ctx.reboundable.length > 0)
+      .map((f: FormFieldSpec) => eventField(ctx, type, f, mine));
     return {
       type,
       action: `/operations/${record.operation.id}/events/${type}`,
       label: t(locale, `event.${type}`),
-      help: t(locale, `event_help.${type}`, limits),
+      help: t(locale, `event_help.${type}`, ctx.limits),
       tone: spec.tone,
       // A step that cannot be undone (cancel, fail the audit) asks once more.
       confirm: spec.tone === 'danger',
@@ -349,6 +317,77 @@ async function eventForms(
             .filter((k) => !spec.fields.some((f) => k === f.name || k.startsWith(`${f.name}.`)))
             .map((k) => fieldProblem(locale, k, mine.refusal.errors[k]))
         : [],
+    };
+  });
+}
+
+/** One field of a step form: as typed when the form came back refused, else empty (a date: today). */
+function eventField(ctx: EventFormContext, type: string, f: FormFieldSpec, mine: StepFormState | undefined) {
+  const { locale } = ctx;
+  const values = mine?.values ?? {};
+  const raw = values[f.name];
+  let value = raw === undefined ? '' : String(raw);
+  if (!mine && f.name === 'date') value = ctx.today;
+  const field: Record<string, unknown> = {
+    name: f.name,
+    kind: f.kind,
+    [`is_${f.kind}`]: true,
+    required: f.required ?? false,
+    min: f.min,
+    label: t(locale, `field.${f.name}`),
+    hint: hintFor(type, f.name, locale, ctx.limits),
+    value,
+    checked: raw !== undefined && raw !== '' && raw !== '0',
+    error: mine?.refusal.errors[f.name],
+  };
+  // The choices: the select's own, the commanders designatable, the problems a rebound may bring back (none chosen by default).
+  if (f.kind === 'select' || f.kind === 'commander' || f.kind === 'problem') {
+    field.is_select = true;
+    field.blank = t(locale, f.kind === 'problem' ? 'form.none' : 'form.choose');
+  }
+  if (f.kind === 'select') {
+    field.options = (f.options ?? []).map((o) => ({
+      value: o,
+      label: t(locale, `${f.labelPrefix}${o}`),
+      selected: value === o,
+    }));
+  }
+  if (f.kind === 'commander') field.options = ctx.commanders.map((c) => ({ ...c, selected: value === c.value }));
+  if (f.kind === 'problem') field.options = ctx.reboundable.map((o) => ({ ...o, selected: value === o.value }));
+  if (f.kind === 'results') {
+    field.rows = resultRows(ctx, values, mine);
+    field.error = mine?.refusal.errors.results;
+  }
+  return field;
+}
+
+/** COMPLETE's results, a row per squad taking part: forces from the plan, goods from the ledger (R13). */
+function resultRows(ctx: EventFormContext, values: Record<string, unknown>, mine: StepFormState | undefined) {
+  const { record, locale } = ctx;
+  const plan = record.context.plan;
+  const typed = (values.results ?? {}) as Record<string, Record<string, unknown>>;
+  return plan.squadIds.map((sid, i) => {
+    const s = record.squadById.get(sid);
+    const force = plan.forces.find((x) => x.squadId === sid);
+    const row = typed[String(i)] ?? {};
+    const cell = (k: string, fallback: unknown) => ({
+      name: `results[${i}][${k}]`,
+      value: row[k] !== undefined ? String(row[k]) : fallback === undefined ? '' : String(fallback),
+      error: mine?.refusal.errors[`results.${i}.${k}`],
+    });
+    return {
+      index: i,
+      code: s?.code ?? '',
+      squadName: localName(locale, s),
+      officers: cell('officers', force?.officers),
+      vehicles: cell('vehicles', force?.vehicles),
+      educated: cell('educated', 0),
+      handled: cell('handled', 0),
+      // R13: not typed — the ledger's count for the squad (goods are registered on the operation's page).
+      goodsDetained: {
+        value: String(record.goodsBySquad[sid] ?? 0),
+        error: mine?.refusal.errors[`results.${i}.goodsDetained`],
+      },
     };
   });
 }
