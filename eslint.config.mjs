@@ -136,9 +136,11 @@ export default tseslint.config(
     },
   },
   {
-    // No `x!` where the tree is clean of it: the web layer (a signed-in caller is `signedIn(req)`), the
-    // machines and the engine. src/domain is next (77 when this was written).
-    files: ['src/http/**/*.ts', 'workflows/**/*.ts', 'src/engine/**/*.ts'],
+    // No `x!`: code says what it knows — a signed-in caller is `signedIn(req)`, a scope's kind carries its group or
+    // squad, a map built from the keys asked is read with `known()`, a NOT NULL datetime with `readRequiredDate`.
+    // Landed migrations are frozen byte for byte, so they keep theirs.
+    files: ['src/**/*.ts', 'workflows/**/*.ts'],
+    ignores: ['src/persistence/migrations/**'],
     rules: { '@typescript-eslint/no-non-null-assertion': 'error' },
   },
   prettier,

@@ -130,6 +130,8 @@ async function user(services: Services, rest: string[]): Promise<number> {
       ? { name: values['brigade-name'], nameEn: values['brigade-name-en'] }
       : undefined;
   const generated = values.password ? null : randomBytes(9).toString('base64url');
+  const password = values.password ?? generated;
+  if (password === null) throw new Error('no password given or made');
   const created = await services.org.createUser({
     username: values.username ?? '',
     displayName: values.name ?? values.username ?? '',
@@ -138,7 +140,7 @@ async function user(services: Services, rest: string[]): Promise<number> {
       .map((r) => r.trim())
       .filter(Boolean),
     squad: values.squad ?? null,
-    password: values.password ?? generated!,
+    password,
     brigade: values.brigade,
     newBrigade,
   });

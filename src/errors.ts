@@ -87,7 +87,7 @@ export class RuleViolationError extends AppError {
   constructor(message: string, problems: Problem[]) {
     super(message, {
       problems,
-      fields: Object.fromEntries(problems.filter((p) => p.field).map((p) => [p.field!, p.code])),
+      fields: Object.fromEntries(problems.flatMap((p) => (p.field ? [[p.field, p.code] as const] : []))),
     });
   }
 }

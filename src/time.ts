@@ -33,7 +33,11 @@ function utcOf(y: number, mo: number, d: number, h = 0, mi = 0, sec = 0): number
 
 export function zoneOffsetMinutes(instant: Date, timeZone: string): number {
   const parts = partsFormat(timeZone).formatToParts(instant);
-  const get = (type: string) => Number(parts.find((p) => p.type === type)!.value);
+  const get = (type: string) => {
+    const part = parts.find((p) => p.type === type);
+    if (!part) throw new Error(`no ${type} in a date of ${timeZone}`);
+    return Number(part.value);
+  };
   // Years before 1 come as 1 BC, 2 BC …; years 0–99 must not be read as 1900–1999.
   const era = parts.find((p) => p.type === 'era')?.value;
   const year = era === 'BC' || era === 'B' ? 1 - get('year') : get('year');

@@ -277,7 +277,8 @@ function describe(e: unknown): string {
 }
 
 function presentPart(part: JobRunBrigade, brigadeCode: string): BrigadeRunView {
-  const r = part.run!;
+  const r = part.run;
+  if (!r) throw new Error(`job run part ${part.id}: its run was not loaded`);
   return {
     id: r.id,
     job: r.job,

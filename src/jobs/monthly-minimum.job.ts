@@ -3,6 +3,7 @@ import { evaluateMonth, stillToCome } from '../domain/oversight/compliance';
 import type { WantedFlag } from '../domain/oversight/flag.service';
 import { addMonths, dayOfMonth, monthBounds, monthOf } from '../domain/oversight/periods';
 import type { BrigadeJob } from './job';
+import { known } from '../known';
 
 /**
  * R6: after a month ends, every group whose month stands `missed` (fewer than
@@ -40,14 +41,15 @@ export const monthlyMinimumJob: BrigadeJob = {
     const minimum = config.jobs.monthlyMinimum;
     const perMonth: Record<string, unknown> = {};
     for (const [i, month] of months.entries()) {
+      if (!standings) throw new Error('months to judge without their standings');
       const result = await db.transaction(async (m) => {
         // Which operations counted and why the others did not: the flag's figures.
         const evaluated = await evaluateMonth(m, brigade.id, month, tz, groupIds);
         const wanted: WantedFlag[] = [];
         for (const groupId of groupIds) {
-          const standing = standings!.of(groupId)[i];
+          const standing = standings.of(groupId)[i];
           if (standing.status !== 'missed') continue;
-          const g = evaluated.get(groupId)!;
+          const g = known(evaluated, groupId, 'group');
           wanted.push({
             rule: 'R6',
             kind: 'monthly_minimum',

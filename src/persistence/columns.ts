@@ -15,3 +15,10 @@ export function readDate(value: unknown): Date | null {
   if (value instanceof Date) return value;
   return new Date(`${String(value).replace(' ', 'T')}Z`);
 }
+
+/** A `NOT NULL` datetime column as read back: a null there is a broken row, and says which column. */
+export function readRequiredDate(value: unknown, column: string): Date {
+  const d = readDate(value);
+  if (!d) throw new Error(`${column} read back null`);
+  return d;
+}

@@ -24,5 +24,7 @@ export async function sessionSecret(db: Database, config: Readonly<Config>): Pro
   } catch {
     // Another instance made it first: use theirs.
   }
-  return (await read())!;
+  const secret = await read();
+  if (secret === undefined) throw new Error('the session secret was neither found nor made');
+  return secret;
 }

@@ -2,7 +2,7 @@ import session, { type SessionData } from 'express-session';
 import type { EntityManager } from 'typeorm';
 import type { Clock } from '../clock';
 import type { Database } from './data-source';
-import { sql, readDate } from './sql';
+import { sql, readRequiredDate } from './sql';
 
 /**
  * express-session's store on our own database (connect-typeorm does not
@@ -41,7 +41,8 @@ export class DatabaseSessionStore extends session.Store {
     )
       .then(({ rows }) => {
         const row = rows[0];
-        if (!row || readDate(row.expires_at)!.getTime() <= this.clock.now().getTime()) return callback(null, null);
+        if (!row || readRequiredDate(row.expires_at, 'web_sessions.expires_at').getTime() <= this.clock.now().getTime())
+          return callback(null, null);
         callback(null, JSON.parse(row.data) as SessionData);
       })
       .catch((e) => callback(e));
@@ -79,7 +80,10 @@ export class DatabaseSessionStore extends session.Store {
     const now = this.clock.now().getTime();
     if (now - (this.touched.get(sid) ?? 0) < 60_000) return void callback?.();
     this.touched.set(sid, now);
-    if (this.touched.size > 50_000) this.touched.delete(this.touched.keys().next().value!);
+    if (this.touched.size > 50_000) {
+      const oldest = this.touched.keys().next();
+      if (!oldest.done) this.touched.delete(oldest.value);
+    }
     this.db
       .transaction((m) => sql(m, 'UPDATE web_sessions SET expires_at = ? WHERE sid = ?', [this.expiry(sess), sid]))
       .then(() => callback?.())

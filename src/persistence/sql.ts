@@ -66,4 +66,4 @@ export function asDatetimeColumn(m: EntityManager, d: Date): Date {
   return isSqlite(m) ? d : new Date(Math.floor(d.getTime() / 1000) * 1000);
 }
 
-export { readDate, readJson } from './columns';
+export { readDate, readJson, readRequiredDate } from './columns';

@@ -1,7 +1,7 @@
 import type { Clock } from '../../clock';
 import { NotFoundError, ValidationError } from '../../errors';
 import type { Database } from '../../persistence/data-source';
-import { readDate } from '../../persistence/sql';
+import { readDate, readRequiredDate } from '../../persistence/sql';
 import { User } from '../../persistence/entities';
 import type { Principal } from '../org/org.service';
 import { mayManageToken, tokenListScope } from './api-token.policy';
@@ -94,7 +94,7 @@ export class ApiTokenService {
       username: r.username,
       label: r.label,
       tokenStart: r.token_start,
-      createdAt: readDate(r.created_at)!,
+      createdAt: readRequiredDate(r.created_at, 'api_tokens.created_at'),
       expiresAt,
       lastUsedAt: readDate(r.last_used_at),
       revokedAt,

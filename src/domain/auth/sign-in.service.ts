@@ -63,7 +63,9 @@ export class SignInService {
     const reserved = await this.reserve([account, from]);
     try {
       const principal = await this.org.authenticatePassword(username, password);
-      await this.succeeded(account, reserved.find((r) => r.key === from)!);
+      const place = reserved.find((r) => r.key === from);
+      if (!place) throw new Error(`sign-in: no place reserved for ${from}`);
+      await this.succeeded(account, place);
       return principal;
     } catch (e) {
       // A failure keeps its place: it is counted already. Anything else (the database) gives it back.
@@ -111,7 +113,8 @@ export class SignInService {
         const counted = await countFailure(m, key, windowStart, now);
         const row = await throttleRow(m, key);
         if (!counted) this.throwIfBlocked([readDate(row?.blocked_until)]);
-        const over = Number(row!.failures) - a.maxFailures;
+        if (!row) throw new Error(`sign-in: no throttle row for ${key}`);
+        const over = Number(row.failures) - a.maxFailures;
         // The attempt that reaches the limit blocks the key for everyone after it, before its own check.
         if (over >= 0) {
           const until = new Date(now.getTime() + Math.min(a.blockSeconds * 1000 * 2 ** over, MAX_BLOCK_MS));

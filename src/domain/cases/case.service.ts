@@ -38,6 +38,7 @@ import {
   waitingTransfers,
 } from './cases.queries';
 import { type CaseOperationFacts, caseOperationProblems, mayRegisterCase } from './case.policy';
+import { known } from '../../known';
 
 /** A transfer's clock (§3.5): the open limit of its waiting state and its light; nothing when nothing waits. */
 export interface TransferClock {
@@ -110,7 +111,8 @@ export class CaseService {
   async registerCase(p: Principal, input: NewCaseInput): Promise<number> {
     const permit = mayRegisterCase(p);
     if (!permit.ok) throw new ForbiddenError('Only a squad leader registers a case for their squad', permit.reason);
-    const squadId = p.squadId!;
+    const squadId = p.squadId;
+    if (squadId === null) throw new Error("a squad leader's permit without a squad");
     return this.db.transaction(async (m) => {
       if (input.operation !== undefined && input.operation !== null) {
         const op = await this.operationFacts(m, p, input.operation);
@@ -247,7 +249,11 @@ export class CaseService {
         throw new ForbiddenError('Only a leader of the squad handling the case proposes its transfer', permit.reason);
       if (found.openTransferId !== null)
         throw new ConflictError(`Case ${found.reference} already has a transfer under way`, 'transfer_open');
-      const to = (await this.org.resolveSquadCodes(p.brigadeId, [input.toSquad], 'toSquad', m)).get(input.toSquad)!;
+      const to = known(
+        await this.org.resolveSquadCodes(p.brigadeId, [input.toSquad], 'toSquad', m),
+        input.toSquad,
+        'squad',
+      );
       const transfer: CaseTransferInput = {
         caseId: found.id,
         fromSquadId: found.handlingSquadId,
@@ -282,7 +288,7 @@ export class CaseService {
       // Who may designate comes before whether the squad named exists (issue 11, finding 8).
       await this.engine.loadAuthorized(this.db.manager, this.workflow, id, p, 'DESIGNATE');
       const squad = rest.squad
-        ? (await this.org.resolveSquadCodes(p.brigadeId, [rest.squad], 'squad')).get(rest.squad)!.id
+        ? known(await this.org.resolveSquadCodes(p.brigadeId, [rest.squad], 'squad'), rest.squad, 'squad').id
         : null;
       // The code beside the id: the history reads as the practice does.
       command = { type: 'DESIGNATE', squadId: squad, squad: rest.squad, reason: rest.reason };

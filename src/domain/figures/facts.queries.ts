@@ -44,8 +44,8 @@ export function operationInScope(
   if (opts.perRow && s.kind !== 'brigade') {
     const [join, cond, param] =
       s.kind === 'squad'
-        ? ['', 'xs.squad_id = ?', s.squad!.id]
-        : [' JOIN squads xq ON xq.id = xs.squad_id', 'xq.group_id = ?', s.group!.id];
+        ? ['', 'xs.squad_id = ?', s.squad.id]
+        : [' JOIN squads xq ON xq.id = xs.squad_id', 'xq.group_id = ?', s.group.id];
     return {
       sql: `(SELECT COUNT(*) FROM operation_squads xs${join} WHERE xs.operation_id = ${alias}.id AND ${cond}) > 0`,
       params: [param],
@@ -54,12 +54,12 @@ export function operationInScope(
   if (s.kind === 'squad')
     return {
       sql: `EXISTS (SELECT 1 FROM operation_squads xs WHERE xs.operation_id = ${alias}.id AND xs.squad_id = ?)`,
-      params: [s.squad!.id],
+      params: [s.squad.id],
     };
   if (s.kind === 'group') {
     return {
       sql: `EXISTS (SELECT 1 FROM operation_squads xs JOIN squads xq ON xq.id = xs.squad_id WHERE xs.operation_id = ${alias}.id AND xq.group_id = ?)`,
-      params: [s.group!.id],
+      params: [s.group.id],
     };
   }
   return { sql: '1 = 1', params: [] };
@@ -67,18 +67,18 @@ export function operationInScope(
 
 /** SQL that keeps a squad's result line (aliases `os` for operation_squads, `sq` for squads) to the scope. */
 export function lineInScope(s: FigureScope): { sql: string; params: unknown[] } {
-  if (s.kind === 'squad') return { sql: 'os.squad_id = ?', params: [s.squad!.id] };
-  if (s.kind === 'group') return { sql: 'sq.group_id = ?', params: [s.group!.id] };
+  if (s.kind === 'squad') return { sql: 'os.squad_id = ?', params: [s.squad.id] };
+  if (s.kind === 'group') return { sql: 'sq.group_id = ?', params: [s.group.id] };
   return { sql: '1 = 1', params: [] };
 }
 
 /** SQL that keeps a detained item (alias `gi`) to the scope: by its custodian squad (R13: the squad that processes it). */
 export function goodsInScope(s: FigureScope): { sql: string; params: unknown[] } {
-  if (s.kind === 'squad') return { sql: 'gi.custodian_squad_id = ?', params: [s.squad!.id] };
+  if (s.kind === 'squad') return { sql: 'gi.custodian_squad_id = ?', params: [s.squad.id] };
   if (s.kind === 'group')
     return {
       sql: 'gi.custodian_squad_id IN (SELECT gq.id FROM squads gq WHERE gq.group_id = ?)',
-      params: [s.group!.id],
+      params: [s.group.id],
     };
   return { sql: '1 = 1', params: [] };
 }
@@ -281,7 +281,7 @@ export async function flagFactRows(
   bounds: Date[],
 ): Promise<{ raised: Array<Bucketed & { c: Count }>; resolved: Array<Bucketed & { c: Count }> }> {
   const cond = scope.kind === 'group' ? 'AND f.group_id = ?' : scope.kind === 'squad' ? 'AND f.squad_id = ?' : '';
-  const params = scope.kind === 'group' ? [scope.group!.id] : scope.kind === 'squad' ? [scope.squad!.id] : [];
+  const params = scope.kind === 'group' ? [scope.group.id] : scope.kind === 'squad' ? [scope.squad.id] : [];
   const first = bounds[0];
   const last = bounds[bounds.length - 1];
   const raised = bucketSql('f.raised_at', bounds);

@@ -260,7 +260,7 @@ export async function drillFlags(
 ): Promise<DrillFlagRow[]> {
   const { scope } = ask;
   const cond = scope.kind === 'group' ? 'AND f.group_id = ?' : scope.kind === 'squad' ? 'AND f.squad_id = ?' : '';
-  const params = scope.kind === 'group' ? [scope.group!.id] : scope.kind === 'squad' ? [scope.squad!.id] : [];
+  const params = scope.kind === 'group' ? [scope.group.id] : scope.kind === 'squad' ? [scope.squad.id] : [];
   const col = opts.resolved ? 'f.resolved_at' : 'f.raised_at';
   const extra = opts.resolved ? " AND f.status <> 'open'" : '';
   const k = keyset(ask, col, 'f.id');

@@ -35,7 +35,9 @@ export interface PeriodQuery {
 }
 
 export function periodOf(q: PeriodQuery, timeZone: string): FigurePeriod {
-  if (q.from || q.to) return monthRange(q.from ?? q.to!, q.to ?? q.from!, timeZone);
+  const first = q.from ?? q.to;
+  const last = q.to ?? q.from;
+  if (first && last) return monthRange(first, last, timeZone);
   return figurePeriod(q.period ?? '', timeZone);
 }
 
@@ -56,7 +58,7 @@ export const SCOPE_SET: FactSet = {
   name: 'scope',
   sources: FACT_SOURCES,
   scopeKey: (s) =>
-    s.kind === 'squad' ? `squad:${s.squad!.id}` : s.kind === 'group' ? `group:${s.group!.id}` : 'brigade',
+    s.kind === 'squad' ? `squad:${s.squad.id}` : s.kind === 'group' ? `group:${s.group.id}` : 'brigade',
 };
 
 /**

@@ -147,7 +147,8 @@ export function evaluate(indicators: Indicator[], facts: Facts, minSample: numbe
     const numerator = f[ind.numerator] ?? 0;
     if (ind.kind === 'count')
       return { id: ind.id, kind: 'count', value: numerator, numerator, denominator: null, tooFew: false };
-    const denominator = f[ind.denominator!] ?? 0;
+    if (ind.denominator === undefined) throw new Error(`indicator ${ind.id}: a ratio without a denominator`);
+    const denominator = f[ind.denominator] ?? 0;
     const tooFew = denominator < minSample;
     return {
       id: ind.id,

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { Clock } from '../../clock';
 import type { Database } from '../../persistence/data-source';
-import { readDate } from '../../persistence/sql';
+import { readDate, readRequiredDate } from '../../persistence/sql';
 import { isUniqueViolation } from '../../persistence/dialect';
 import type { Facts, FactSource } from './facts';
 import { squadIdsOfGroup } from './facts.queries';
@@ -119,11 +119,13 @@ export class MonthFacts {
       );
       const candidates = rows
         .filter((r) => r.facts_key === factsKey)
-        .map((r) => ({
-          ...r,
-          computedAt: readDate(r.computed_at)!,
-          month: candidatesMonths.find((mo) => mo.key === r.month)!,
-        }));
+        .flatMap((r) => {
+          // Asked by these months' keys, so each row is one of them.
+          const month = candidatesMonths.find((mo) => mo.key === r.month);
+          return month
+            ? [{ ...r, computedAt: readRequiredDate(r.computed_at, 'figure_month_facts.computed_at'), month }]
+            : [];
+        });
       // A month in progress: good while recent. A month over: only if computed after it ended, and nothing that could count in it changed since.
       const recent = exact
         ? []
@@ -176,7 +178,11 @@ export class MonthFacts {
         scope.brigadeId,
         scopeKey,
         factsKey,
-        toKeep.map((mo) => [mo.key, computed.get(mo.key)!] as const),
+        toKeep.map((mo) => {
+          const facts = computed.get(mo.key);
+          if (!facts) throw new Error(`month ${mo.key} was not computed`);
+          return [mo.key, facts] as const;
+        }),
         now,
       );
 
@@ -229,7 +235,7 @@ export class MonthFacts {
         `${s.name}\n${s.fingerprint ?? s.load.toString()}\n${(s.queries ?? []).map((q) => `${q.toString()}\n`).join('')}`,
       );
     if (scope.kind === 'group') {
-      const ids = await squadIdsOfGroup(this.db.manager, scope.group!.id);
+      const ids = await squadIdsOfGroup(this.db.manager, scope.group.id);
       h.update(ids.map((id) => String(id)).join(','));
     }
     if (set.membership) {

@@ -1,5 +1,5 @@
 import type { EntityManager } from 'typeorm';
-import { readDate, readJson } from '../../persistence/sql';
+import { readJson, readRequiredDate } from '../../persistence/sql';
 import type { FactSource, Facts } from './facts';
 import { problemReportRows, problemRows, resolutionStepRows, squadIdsOfGroup } from './facts.queries';
 import type { FigureScope } from './scope';
@@ -25,11 +25,12 @@ interface Step {
 export async function problemsInScope(m: EntityManager, scope: FigureScope): Promise<Map<number, string>> {
   const rows = await problemRows(m, scope.brigadeId);
   let squads: number[] | null = null;
-  if (scope.kind === 'squad') squads = [scope.squad!.id];
-  if (scope.kind === 'group') squads = await squadIdsOfGroup(m, scope.group!.id);
+  if (scope.kind === 'squad') squads = [scope.squad.id];
+  if (scope.kind === 'group') squads = await squadIdsOfGroup(m, scope.group.id);
   const out = new Map<number, string>();
+  const inScope = squads;
   for (const r of rows)
-    if (!squads || readJson<number[]>(r.squad_ids).some((s) => squads!.includes(s))) out.set(Number(r.id), r.title);
+    if (!inScope || readJson<number[]>(r.squad_ids).some((s) => inScope.includes(s))) out.set(Number(r.id), r.title);
   return out;
 }
 
@@ -44,15 +45,19 @@ export async function resolutionSteps(
   const problems = known ?? (await problemsInScope(m, scope));
   if (!problems.size) return [];
   const rows = await resolutionStepRows(m, scope.brigadeId, from, to);
-  return rows
-    .filter((r) => problems.has(Number(r.instance_id)))
-    .map((r) => ({
-      problemId: Number(r.instance_id),
-      title: problems.get(Number(r.instance_id))!,
-      event: r.event,
-      at: readDate(r.at)!,
-      historyId: Number(r.id),
-    }));
+  return rows.flatMap((r) => {
+    const title = problems.get(Number(r.instance_id));
+    if (title === undefined) return [];
+    return [
+      {
+        problemId: Number(r.instance_id),
+        title,
+        event: r.event,
+        at: readRequiredDate(r.at, 'workflow_history.at'),
+        historyId: Number(r.id),
+      },
+    ];
+  });
 }
 
 /** The resolutions that held within [from, to): each problem's last step there is a RESOLVE. */
@@ -80,7 +85,9 @@ export const problemFacts: FactSource = {
       const inBucket = (d: Date) => d >= from && d < to;
       out.push({
         problems_resolved: heldResolutions(steps.filter((s) => inBucket(s.at))).length,
-        problems_reported: reported.filter((r) => inBucket(readDate(r.reported_at)!)).length,
+        problems_reported: reported.filter((r) =>
+          inBucket(readRequiredDate(r.reported_at, 'hard_problems.reported_at')),
+        ).length,
       });
     }
     return out;

@@ -9,13 +9,11 @@ import type { Principal } from '../org/org.service';
  * results take only the scope's squads' lines (so a brigade-led operation
  * across groups gives each group its own share). In SQL: facts.queries.ts.
  */
-export interface FigureScope {
-  brigadeId: number;
-  timeZone: string;
-  kind: 'brigade' | 'group' | 'squad';
-  group?: LinkageGroup;
-  squad?: Squad;
-}
+export type FigureScope = { brigadeId: number; timeZone: string } & (
+  | { kind: 'brigade'; group?: undefined; squad?: undefined }
+  | { kind: 'group'; group: LinkageGroup; squad?: undefined }
+  | { kind: 'squad'; squad: Squad; group?: undefined }
+);
 
 export async function figureScope(
   m: EntityManager,

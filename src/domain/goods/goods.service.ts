@@ -37,6 +37,7 @@ import {
   registeredByUnit,
 } from './goods.queries';
 import { type RegisterForm, partyNames, registerFormOf } from './goods.read-models';
+import { known } from '../../known';
 
 /** R13: goods are registered during an operation or right after it, while it is held or audited. */
 export { REGISTERING_STATES };
@@ -158,7 +159,7 @@ export class GoodsService {
         input.items.map((i) => i.caseRef),
       );
       const items = input.items.map((i, n) => {
-        const custodianSquadId = i.custodianSquad ? byCode.get(i.custodianSquad)!.id : hostId;
+        const custodianSquadId = i.custodianSquad ? known(byCode, i.custodianSquad, 'squad').id : hostId;
         problems.push(
           ...itemProblems(
             { description: i.description, quantity: i.quantity, unit: i.unit, storagePlace: i.storagePlace },
@@ -252,9 +253,11 @@ export class GoodsService {
     if (rest.type === 'MOVE') {
       // Who may move it comes before whether the squad named exists (issue 11, finding 8).
       await this.engine.loadAuthorized(this.db.manager, this.workflow, id, actor, 'MOVE');
-      const squad = (await this.org.resolveSquadCodes(actor.brigadeId, [rest.custodianSquad], 'custodianSquad')).get(
+      const squad = known(
+        await this.org.resolveSquadCodes(actor.brigadeId, [rest.custodianSquad], 'custodianSquad'),
         rest.custodianSquad,
-      )!;
+        'squad',
+      );
       command = {
         type: 'MOVE',
         custodianSquadId: squad.id,
@@ -408,7 +411,7 @@ export class GoodsService {
     // "Registered" is counted on its own, from the engine's history (every item created), so a lost or doubled projection would show.
     const reg = await registeredByUnit(m, operationId);
     for (const r of reg) {
-      const line = byUnit.get(r.unit)!;
+      const line = known(byUnit, r.unit, 'unit');
       line.registered = { count: Number(r.n), quantity: round(Number(r.q)) };
     }
     const lines = [...byUnit.values()];

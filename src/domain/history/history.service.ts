@@ -180,8 +180,10 @@ export class HistoryService {
       const existing = await this.db.manager.findOne(HistoryAnchor, { where: { brigadeId: brigade.id, day } });
       due.push({ brigade, day, existing });
     }
-    if (due.every((d) => d.existing))
-      return due.map((d) => ({ brigade: d.brigade.code, day: d.day, taken: false, anchor: d.existing! }));
+    const existing = due.flatMap((d) =>
+      d.existing ? [{ brigade: d.brigade.code, day: d.day, taken: false, anchor: d.existing }] : [],
+    );
+    if (existing.length === due.length) return existing;
     const cut = await this.cut();
     const out: AnchorTaken[] = [];
     for (const { brigade, day, existing } of due) {
@@ -222,9 +224,10 @@ export class HistoryService {
     const brigades = await this.brigades(brigade);
     const byId = new Map(brigades.map((b) => [b.id, b.code]));
     const rows = await this.db.manager.find(HistoryAnchor, { order: { day: 'ASC', brigadeId: 'ASC' } });
-    return rows
-      .filter((a) => byId.has(a.brigadeId))
-      .map((anchor) => ({ brigade: byId.get(anchor.brigadeId)!, anchor }));
+    return rows.flatMap((anchor) => {
+      const code = byId.get(anchor.brigadeId);
+      return code === undefined ? [] : [{ brigade: code, anchor }];
+    });
   }
 
   /**

@@ -51,7 +51,7 @@ export class DutyService {
   /** The duties of this user now, most urgent first. */
   async duties(p: Principal): Promise<Duty[]> {
     const out: Duty[] = [];
-    if (p.roles.includes('squad_leader') && p.squadId !== null) out.push(...(await this.groupDuties(p)));
+    if (p.roles.includes('squad_leader') && p.squadId !== null) out.push(...(await this.groupDuties(p, p.squadId)));
     if (p.roles.includes('duty_officer') || p.roles.includes('commander')) out.push(...(await this.hqDuties(p)));
     return out.sort((a, b) => a.dueAt.getTime() - b.dueAt.getTime());
   }
@@ -61,9 +61,9 @@ export class DutyService {
   }
 
   /** A squad leader's: their group's plans (any leader of the group may file them) and meetings (the next convener's). */
-  private async groupDuties(p: Principal): Promise<Duty[]> {
+  private async groupDuties(p: Principal, squadId: number): Promise<Duty[]> {
     const m = this.db.manager;
-    const squad = await m.findOneBy(Squad, { id: p.squadId! });
+    const squad = await m.findOneBy(Squad, { id: squadId });
     if (!squad?.groupId || !squad.active) return [];
     const group = await m.findOneByOrFail(LinkageGroup, { id: squad.groupId });
     if (!group.active) return [];
@@ -131,7 +131,7 @@ export class DutyService {
         groupId: group.id,
         kind: 'group',
         state: 'scheduled',
-        convenerSquadId: p.squadId!,
+        convenerSquadId: squadId,
         plannedStart: LessThanOrEqual(now),
       },
     });

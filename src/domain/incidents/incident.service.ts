@@ -6,6 +6,7 @@ import type { Principal } from '../org/org.service';
 import { decodeCursor, encodeCursor } from '../../persistence/cursor';
 import { In } from 'typeorm';
 import { listIncidents } from './incidents.queries';
+import { known } from '../../known';
 
 /** R11: what the brigade wants to know of its incidents: which, how bad, where, and what was done. */
 export interface IncidentFilters {
@@ -97,7 +98,7 @@ export class IncidentService {
     return {
       items: page.map((incident) => ({
         incident,
-        operation: opById.get(incident.operationId)!,
+        operation: known(opById, incident.operationId, 'operation'),
         reporter: incident.reportedBy !== null ? (userById.get(incident.reportedBy) ?? null) : null,
       })),
       nextCursor: rows.length > limit ? encodeCursor(page[page.length - 1].id) : null,

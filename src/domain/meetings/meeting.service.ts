@@ -18,6 +18,7 @@ import type { OrgService, Principal } from '../org/org.service';
 import { assertMayRead, groupMembers, membersByGroup, readableGroupIds } from '../plans/group-scope';
 import type { MeetingArrangementsInput, MeetingEventInput, MeetingFilters, NewMeetingInput } from './meeting.inputs';
 import { type MeetingWorkflow, meetingFacts, rotationHistory } from './meeting.workflow';
+import { known } from '../../known';
 
 /** Everything known about one meeting, for presenters. */
 export interface MeetingRecordView {
@@ -107,7 +108,8 @@ export class MeetingService {
     let command: CommandEvent;
     switch (rest.type) {
       case 'EDIT_MEETING': {
-        const ctx = loaded!.context;
+        if (!loaded) throw new Error('EDIT_MEETING: the meeting was not loaded');
+        const ctx = loaded.context;
         command = {
           type: 'EDIT_MEETING',
           arrangements: await this.toArrangements(m, actor, rest.meeting, ctx.arrangements, null, ctx.kind === 'group'),
@@ -120,7 +122,7 @@ export class MeetingService {
           type: 'RECORD',
           record: {
             heldAt: rest.heldAt ? new Date(rest.heldAt).toISOString() : this.clock.now().toISOString(),
-            attendeeSquadIds: rest.attendeeSquads.map((c) => squads.get(c)!.id),
+            attendeeSquadIds: rest.attendeeSquads.map((c) => known(squads, c, 'squad').id),
             attendees: (rest.attendees ?? []).map((a) => a.trim()).filter(Boolean),
             minutes: rest.minutes.trim(),
             decisions: (rest.decisions ?? []).map((d) => d.trim()).filter(Boolean),
@@ -243,9 +245,11 @@ export class MeetingService {
   ): Promise<MeetingArrangements> {
     let convenerSquadId: number | null = base?.convenerSquadId ?? rotationConvener;
     if (isGroup && input.convenerSquad) {
-      convenerSquadId = (
-        await this.org.resolveSquadCodes(actor.brigadeId, [input.convenerSquad], 'convenerSquad', m)
-      ).get(input.convenerSquad)!.id;
+      convenerSquadId = known(
+        await this.org.resolveSquadCodes(actor.brigadeId, [input.convenerSquad], 'convenerSquad', m),
+        input.convenerSquad,
+        'squad',
+      ).id;
     }
     if (!isGroup) convenerSquadId = null;
     const reason = input.convenerReason !== undefined ? input.convenerReason : (base?.convenerReason ?? null);

@@ -14,7 +14,7 @@ import {
 } from '../../../workflows/meeting';
 import type { EngineActor, StepRecord, WorkflowDefinition } from '../../engine/workflow-definition';
 import { Squad } from '../../persistence/entities';
-import { readDate, readJson } from '../../persistence/sql';
+import { readJson, readRequiredDate } from '../../persistence/sql';
 import { groupMeetingRows } from './meetings.queries';
 import { insertRow, updateRow } from '../../persistence/rows';
 import { halfYearOf } from '../oversight/half-years';
@@ -57,7 +57,7 @@ export async function rotationHistory(
     id: Number(r.id),
     convenerSquadId: r.convener_squad_id === null ? null : Number(r.convener_squad_id),
     memberSquadIds: readJson<number[]>(r.member_squad_ids),
-    meetingAt: readDate(r.meeting_at)!,
+    meetingAt: readRequiredDate(r.meeting_at, 'meetings.meeting_at'),
     period: r.period,
   }));
 }

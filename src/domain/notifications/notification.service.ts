@@ -2,7 +2,7 @@ import type { Clock } from '../../clock';
 import { NotFoundError } from '../../errors';
 import type { Database } from '../../persistence/data-source';
 import type { Notification } from '../../persistence/entities';
-import { readDate, readJson } from '../../persistence/sql';
+import { readDate, readJson, readRequiredDate } from '../../persistence/sql';
 import { decodeCursor, encodeCursor } from '../../persistence/cursor';
 import type { Principal } from '../org/org.service';
 import type { NotificationParams } from './notification.transport';
@@ -43,7 +43,7 @@ function toRecord(r: NotificationRow): NotificationRecord {
     params: readJson<NotificationParams>(r.params) ?? {},
     link: String(r.link),
     outboxId: Number(r.outbox_id),
-    createdAt: readDate(r.created_at)!,
+    createdAt: readRequiredDate(r.created_at, 'notifications.created_at'),
     readAt: readDate(r.read_at),
   };
 }

@@ -3,7 +3,7 @@ import type { Config } from '../../../config';
 import type { Clock } from '../../clock';
 import type { Logger } from '../../logger';
 import type { Database } from '../../persistence/data-source';
-import { readDate, readJson } from '../../persistence/sql';
+import { readJson, readRequiredDate } from '../../persistence/sql';
 import type { NotificationMessage, NotificationTransport, Recipient } from './notification.transport';
 import {
   deferOutboxRow,
@@ -16,6 +16,7 @@ import {
 } from './notifications.queries';
 import { recipientsOf } from './recipients';
 import { type Announcement, loadDirectory, type OutboxRow, SUBJECT_LOADERS } from './subjects';
+import { known } from '../../known';
 
 /** What one drain found and did (for the job-run log). */
 export interface DrainResult {
@@ -112,7 +113,7 @@ export class OutboxWorker {
         workflow: String(r.workflow),
         topic: String(r.topic),
         payload: readJson<Record<string, unknown>>(r.payload) ?? {},
-        createdAt: readDate(r.created_at)!,
+        createdAt: readRequiredDate(r.created_at, 'outbox.created_at'),
         attempts: Number(r.attempts),
       })),
     };
@@ -146,11 +147,8 @@ export class OutboxWorker {
           ? `nobody to tell: ${row.workflow} record not found`
           : `nobody to tell: no notification rules for workflow ${row.workflow}`;
       } else {
-        let directory = directories.get(row.brigadeId);
-        if (!directory) {
-          directory = await loadDirectory(this.db.manager, row.brigadeId);
-          directories.set(row.brigadeId, directory);
-        }
+        const directory = directories.get(row.brigadeId) ?? (await loadDirectory(this.db.manager, row.brigadeId));
+        directories.set(row.brigadeId, directory);
         const actorUserId = typeof row.payload.actorUserId === 'number' ? row.payload.actorUserId : null;
         const from = typeof row.payload.from === 'string' ? row.payload.from : null;
         const ids = recipientsOf(
@@ -159,7 +157,7 @@ export class OutboxWorker {
           directory,
         );
         const recipients: Recipient[] = ids.map((id) => {
-          const u = directory!.byId.get(id)!;
+          const u = known(directory.byId, id, 'recipient');
           return { userId: id, brigadeId: row.brigadeId, username: u.username, displayName: u.displayName };
         });
         const message: NotificationMessage = {

@@ -45,6 +45,7 @@ import { parseRecordNo } from '../numbering/record-number';
 import { checkPlanProblems, setPlanProblems } from '../problems/hard-problem.service';
 import { mayBeDesignatedCommander } from './operation.policy';
 import { eligibleCommanders } from './operations.read-models';
+import { known } from '../../known';
 
 /** Everything known about one operation, for presenters. */
 export interface OperationRecord {
@@ -137,7 +138,8 @@ export class OperationService {
     m: EntityManager = this.db.manager,
   ): Promise<{ plan: OperationPlan; checks: FilingCheck[] }> {
     const base = id === undefined ? null : (await this.engine.load(m, this.workflow, id, actor)).context.plan;
-    const plan = input ? await this.toPlan(m, actor, input, base) : base!;
+    const plan = input ? await this.toPlan(m, actor, input, base) : base;
+    if (!plan) throw new Error('a filing check needs a plan or an operation');
     return { plan, checks: await this.checklistOf(actor, plan, m) };
   }
 
@@ -232,12 +234,13 @@ export class OperationService {
     id: number,
     input: Extract<EventInput, { type: 'LOG_HOLDING_CHECK' }>,
   ) {
-    const { expectedVersion, reboundProblem, ...check } = input;
-    const problemId = reboundProblem!;
+    const { expectedVersion, reboundProblem: problemId, ...check } = input;
+    if (problemId === undefined) throw new Error('a check with a rebound names its problem');
+    const notes = input.notes?.trim() ?? '';
     const problems = [
       ...(input.reboundObserved ? [] : [problem('rebound_not_observed', 'reboundProblem', 'R12')]),
       // What was seen is the problem's reopening note.
-      ...(input.notes?.trim() ? [] : [problem('required', 'notes', 'R12')]),
+      ...(notes ? [] : [problem('required', 'notes', 'R12')]),
     ];
     if (problems.length)
       throw new RuleViolationError('A rebound is reported from a check that saw one, saying what was seen', problems);
@@ -249,7 +252,7 @@ export class OperationService {
           reboundProblem: 'problem_not_of_operation',
         });
       const step = await this.engine.send(this.workflow, id, actor, check, { expectedVersion, tx: m });
-      await report(m, actor, problemId, input.notes!.trim());
+      await report(m, actor, problemId, notes);
       return step;
     });
     this.engine.outboxCommitted();
@@ -468,7 +471,7 @@ export class OperationService {
         Object.fromEntries(unknown.map((c) => [fieldOf(c), `unknown_code:${c}`])),
       );
     }
-    const id = (code: string) => byCode.get(code)!;
+    const id = (code: string) => known(byCode, code, 'squad');
     let groupId = base?.groupId ?? null;
     if (input.group !== undefined) {
       groupId =
@@ -527,7 +530,8 @@ export class OperationService {
     switch (input.type) {
       case 'EDIT_PLAN':
         // An edit is over the plan as stored (`send` loaded it).
-        return { type: 'EDIT_PLAN', plan: await this.toPlan(m, actor, input.plan, loaded!.context.plan) };
+        if (!loaded) throw new Error('EDIT_PLAN: the operation was not loaded');
+        return { type: 'EDIT_PLAN', plan: await this.toPlan(m, actor, input.plan, loaded.context.plan) };
       case 'COMPLETE': {
         const squads = await this.org.resolveSquadCodes(
           actor.brigadeId,
@@ -536,7 +540,7 @@ export class OperationService {
           m,
         );
         const results: ResultLine[] = input.results.map(({ squad, ...r }) => ({
-          squadId: squads.get(squad)!.id,
+          squadId: known(squads, squad, 'squad').id,
           ...r,
         }));
         return {

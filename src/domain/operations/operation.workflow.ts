@@ -155,9 +155,9 @@ export async function holdingRecordsOf(m: EntityManager, operationId: number, ro
   const rows = await holdingRecordRows(m, operationId, round);
   const rebound = (v: unknown) => v === true || Number(v) === 1;
   return {
-    checks: rows
-      .filter((r) => r.kind === 'holding_check' && r.date)
-      .map((r) => ({ date: r.date!, reboundObserved: rebound(r.rebound_observed) })),
+    checks: rows.flatMap((r) =>
+      r.kind === 'holding_check' && r.date ? [{ date: r.date, reboundObserved: rebound(r.rebound_observed) }] : [],
+    ),
     spotChecks: rows
       .filter((r) => r.kind === 'spot_check')
       .map((r) => ({ reboundObserved: rebound(r.rebound_observed) })),

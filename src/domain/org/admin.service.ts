@@ -13,6 +13,7 @@ import { CODE_PATTERN, type OrgService, type Principal, userFieldProblems } from
 import { addMonths, monthOf } from '../oversight/periods';
 import { mayAdministerBrigade } from './org.policy';
 import { hashPassword } from './password';
+import { known } from '../../known';
 
 /** Ends a user's web sessions; given a transaction's manager, inside that transaction. */
 export interface UserSessions {
@@ -245,9 +246,11 @@ export class AdminService {
       if (patch.squad !== undefined) {
         squadId = null;
         if (patch.squad !== null) {
-          const squad = (await this.org.resolveSquadCodes(admin.brigadeId, [patch.squad], 'squad', m)).get(
+          const squad = known(
+            await this.org.resolveSquadCodes(admin.brigadeId, [patch.squad], 'squad', m),
             patch.squad,
-          )!;
+            'squad',
+          );
           // A squad no longer in use takes no new members; one who is already there may stay.
           if (!squad.active && squad.id !== user.squadId)
             throw new ValidationError(`Squad ${squad.code} is disabled`, { squad: `squad_disabled:${squad.code}` });
@@ -470,7 +473,7 @@ export class AdminService {
     const bad = codes.filter((c) => typeof c !== 'string' || !CODE_PATTERN.test(c));
     if (bad.length) throw new ValidationError('Not squad codes', { squads: `unknown_code:${bad.join(',')}` });
     const byCode = await this.org.resolveSquadCodes(admin.brigadeId, codes, 'squads', m);
-    const squads = codes.map((c) => byCode.get(c)!);
+    const squads = codes.map((c) => known(byCode, c, 'squad'));
     const disabled = squads.filter((s) => !s.active).map((s) => s.code);
     if (disabled.length)
       throw new ValidationError('Disabled squads', { squads: `squad_disabled:${disabled.join(',')}` });
@@ -480,17 +483,16 @@ export class AdminService {
     if (squads.length < min || squads.length > max)
       problems.push(problem('group_size', 'squads', 'R3', { min, max, actual: squads.length }));
     // R3: a squad belongs to at most one group.
-    const elsewhere = squads.filter((s) => s.groupId !== null && s.groupId !== groupId);
+    const elsewhere = squads.flatMap((s) =>
+      s.groupId !== null && s.groupId !== groupId ? [{ code: s.code, groupId: s.groupId }] : [],
+    );
     if (elsewhere.length) {
       const groups = new Map(
-        (await m.find(LinkageGroup, { where: { id: In(elsewhere.map((s) => s.groupId!)) } })).map((g) => [
-          g.id,
-          g.code,
-        ]),
+        (await m.find(LinkageGroup, { where: { id: In(elsewhere.map((s) => s.groupId)) } })).map((g) => [g.id, g.code]),
       );
       problems.push(
         problem('squad_in_other_group', 'squads', 'R3', {
-          squads: elsewhere.map((s) => `${s.code} → ${groups.get(s.groupId!)}`).join(', '),
+          squads: elsewhere.map((s) => `${s.code} → ${groups.get(s.groupId)}`).join(', '),
         }),
       );
     }

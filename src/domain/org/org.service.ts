@@ -14,6 +14,7 @@ import { type PrincipalRow, principalRow, tokenPrincipalRow } from './org.querie
 import { noteTokenUsed } from '../auth/auth.queries';
 import { hashPassword, verifyPassword } from './password';
 import { REFERENCE_BRIGADE, REFERENCE_GROUPS, REFERENCE_UNGROUPED, demoUsers } from './reference-organisation';
+import { known } from '../../known';
 
 /** A signed-in user as the rest of the code sees them. */
 export interface Principal extends EngineActor {
@@ -122,12 +123,12 @@ function principalOf(r: PrincipalRow): Principal {
     brigadeCode: r.brigade_code,
     timeZone: r.time_zone,
     squad:
-      r.squad_code === null
+      r.squad_code === null || r.squad_name === null || r.squad_name_en === null
         ? null
         : {
             code: r.squad_code,
-            name: r.squad_name!,
-            nameEn: r.squad_name_en!,
+            name: r.squad_name,
+            nameEn: r.squad_name_en,
             groupId: truthy(r.squad_active) && r.squad_group_id !== null ? Number(r.squad_group_id) : null,
           },
   };
@@ -254,14 +255,19 @@ export class OrgService {
       new ConflictError(`User ${input.username} already exists`, 'username_taken', { username: 'taken' });
     try {
       return await this.db.transaction(async (m) => {
-        const brigade = input.newBrigade
-          ? await this.newBrigade(m, input.brigade!, input.newBrigade)
-          : input.brigade
-            ? await this.brigadeByCode(input.brigade, m)
-            : await this.onlyBrigade(m);
+        const brigade =
+          input.newBrigade && input.brigade
+            ? await this.newBrigade(m, input.brigade, input.newBrigade)
+            : input.brigade
+              ? await this.brigadeByCode(input.brigade, m)
+              : await this.onlyBrigade(m);
         let squadId: number | null = null;
         if (input.squad) {
-          const squad = (await this.resolveSquadCodes(brigade.id, [input.squad], 'squad', m)).get(input.squad)!;
+          const squad = known(
+            await this.resolveSquadCodes(brigade.id, [input.squad], 'squad', m),
+            input.squad,
+            'squad',
+          );
           if (!squad.active)
             throw new ValidationError(`Squad ${squad.code} is disabled`, { squad: `squad_disabled:${squad.code}` });
           squadId = squad.id;
@@ -284,7 +290,7 @@ export class OrgService {
           UserRole,
           [...new Set(input.roles)].map((role) => ({ userId, role })),
         );
-        return (await m.findOneBy(User, { id: userId }))!;
+        return m.findOneByOrFail(User, { id: userId });
       });
     } catch (e) {
       if (isUniqueViolation(e)) throw taken();
@@ -316,11 +322,12 @@ export class OrgService {
     if (input.since !== undefined && !MONTH.test(input.since)) fields.since = 'invalid_month';
     else if (since && current && since > current) fields.since = `month_in_future:${current}`;
     if (Object.keys(fields).length) throw new ValidationError('The brigade is not valid', fields);
+    if (!since) throw new Error('a valid brigade without the month it begins');
     const taken = () => new ConflictError(`Brigade ${code} already exists`, 'code_taken', { code: 'taken' });
     try {
       return await this.db.transaction(async (m) => {
         if (await m.findOneBy(Brigade, { code })) throw taken();
-        await m.insert(Brigade, { code, name, nameEn, timeZone, createdAt: now, since: since! });
+        await m.insert(Brigade, { code, name, nameEn, timeZone, createdAt: now, since });
         return m.findOneByOrFail(Brigade, { code });
       });
     } catch (e) {
@@ -511,7 +518,7 @@ export class OrgService {
             name: s.name,
             nameEn: s.nameEn,
             kind: s.kind,
-            groupId: group ? groupIds.get(group)! : null,
+            groupId: group ? known(groupIds, group, 'group') : null,
             memberOrder: order,
             dutyStrength: s.dutyStrength,
             active: true,
@@ -528,7 +535,7 @@ export class OrgService {
           brigadeId,
           username: u.username,
           displayName: u.displayName,
-          squadId: u.squad ? squadIds.get(u.squad)! : null,
+          squadId: u.squad ? known(squadIds, u.squad, 'squad') : null,
           passwordHash: password,
           active: true,
           createdAt: now,

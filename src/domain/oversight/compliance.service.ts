@@ -8,6 +8,7 @@ import { type MonthStanding, MonthStandings, type Standings } from './month-stan
 import { monthsOf } from './periods';
 import type { Clock } from '../../clock';
 import { In } from 'typeorm';
+import { known } from '../../known';
 
 export interface ComplianceCell extends MonthStanding {
   flags: Array<{ id: number; kind: string; status: string }>;
@@ -99,7 +100,7 @@ export class ComplianceService {
     const group = await m.findOneBy(LinkageGroup, { brigadeId: p.brigadeId, code: groupCode });
     if (!group) throw new NotFoundError(`No group ${groupCode}`);
     const standings = await this.standings(p, [month]);
-    const result = (await evaluateMonth(m, p.brigadeId, month, p.timeZone, [group.id])).get(group.id)!;
+    const result = known(await evaluateMonth(m, p.brigadeId, month, p.timeZone, [group.id]), group.id, 'group');
     const flags = await m.find(Flag, {
       where: { brigadeId: p.brigadeId, groupId: group.id, period: month },
       order: { id: 'ASC' },

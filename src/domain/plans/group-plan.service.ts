@@ -25,6 +25,7 @@ import type {
 } from './group-plan.inputs';
 import { type GroupPlanWorkflow, groupPlanFacts } from './group-plan.workflow';
 import { assertMayRead, groupMembers, membersByGroup, readableGroupIds } from './group-scope';
+import { known } from '../../known';
 
 /** Everything known about one group plan, for presenters. */
 export interface GroupPlanRecord {
@@ -202,7 +203,7 @@ export class GroupPlanService {
       operations = lines.map((l) => ({
         date: (l.date ?? '').trim(),
         title: (l.title ?? '').trim(),
-        leadSquadId: l.leadSquad ? byCode.get(l.leadSquad)! : null,
+        leadSquadId: l.leadSquad ? known(byCode, l.leadSquad, 'squad') : null,
         location: (l.location ?? '').trim(),
         problemSource: l.problemSource ?? null,
         operationId: l.operation ?? null,

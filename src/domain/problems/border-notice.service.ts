@@ -13,6 +13,7 @@ import type { ProblemReportInput } from './hard-problem.inputs';
 import type { BorderNoticeWorkflow } from './border-notice.workflow';
 import { decodeCursor, encodeCursor } from '../../persistence/cursor';
 import { listNotices } from './problems.queries';
+import { known } from '../../known';
 
 export interface BorderNoticeInputData {
   location: string;
@@ -66,14 +67,16 @@ export class BorderNoticeService {
       const permit = maySendNotice(actor);
       if (!permit.ok)
         throw new ForbiddenError('Officers and squad leaders of a squad send border notifications', permit.reason);
+      const ownId = actor.squadId;
+      if (ownId === null) throw new Error("a border notice's permit without a squad");
       const squads = await this.org.resolveSquadCodes(actor.brigadeId, input.squads, 'squads', m);
-      const own = await m.findOneByOrFail(Squad, { id: actor.squadId! });
+      const own = await m.findOneByOrFail(Squad, { id: ownId });
       const active = await m.find(Squad, { select: { id: true }, where: { brigadeId: actor.brigadeId, active: true } });
       const now = this.clock.now().toISOString();
       const report = {
         location: input.location.trim(),
         what: input.what.trim(),
-        squadIds: input.squads.map((c) => squads.get(c)!.id),
+        squadIds: input.squads.map((c) => known(squads, c, 'squad').id),
         seenAt: input.seenAt ? new Date(input.seenAt).toISOString() : now,
       };
       const problems = noticeReportProblems(
@@ -171,8 +174,7 @@ export class BorderNoticeService {
       ctx.groupId !== null
         ? (await this.org.groups(actor.brigadeId)).find((g) => g.group.id === ctx.groupId)?.group.code
         : undefined;
-    const lead =
-      actor.squadId !== null && v.squadById.get(actor.squadId) ? v.squadById.get(actor.squadId)!.code : codes[0];
+    const lead = (actor.squadId !== null ? v.squadById.get(actor.squadId)?.code : undefined) ?? codes[0];
     const host = v.squadById.get(ctx.senderSquadId)?.code ?? codes[0];
     return {
       kind: 'ad_hoc',
@@ -241,6 +243,10 @@ export class BorderNoticeService {
 
   private async squadCodes(ids: number[]): Promise<string[]> {
     const squads = ids.length ? await this.db.manager.find(Squad, { where: { id: In(ids) } }) : [];
-    return ids.map((id) => squads.find((s) => s.id === id)!.code);
+    return ids.map((id) => {
+      const squad = squads.find((s) => s.id === id);
+      if (!squad) throw new Error(`squad ${id} not found`);
+      return squad.code;
+    });
   }
 }

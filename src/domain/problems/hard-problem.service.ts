@@ -37,6 +37,7 @@ import type { OrgService, Principal } from '../org/org.service';
 import type { DuplicateQuery, ProblemEventInput, ProblemFilters, ProblemReportInput } from './hard-problem.inputs';
 import { type HardProblemWorkflow, holdingSquadsOf, linkOperation, locationKey } from './hard-problem.workflow';
 import { mayReadProblem, problemListReporter, reportAsSeenBy } from './problem.policy';
+import { known } from '../../known';
 
 /** States of an operation that was carried out (it began). */
 export const CARRIED_OUT: readonly string[] = ['in_progress', 'holding', 'awaiting_audit', 'closed'];
@@ -105,7 +106,7 @@ export class HardProblemService {
         title: input.title.trim(),
         description: input.description.trim(),
         location: input.location.trim(),
-        squadIds: input.squads.map((c) => squads.get(c)!.id),
+        squadIds: input.squads.map((c) => known(squads, c, 'squad').id),
         evidence: (input.evidence ?? [])
           .map((e) => ({ description: e.description.trim(), ref: e.ref?.trim() || null }))
           .filter((e) => e.description),
@@ -256,7 +257,11 @@ export class HardProblemService {
       reboundOrigins: permitFacts ? reboundOriginsOf(actor, ctx, permitFacts) : [],
       reports,
       operations: ops.filter((o) => links.some((l) => l.operationId === o.id)),
-      resolvedBy: resolutions.map((r) => ({ operation: opById.get(r.operationId)!, at: r.resolvedAt, seq: r.seq })),
+      resolvedBy: resolutions.map((r) => ({
+        operation: known(opById, r.operationId, 'operation'),
+        at: r.resolvedAt,
+        seq: r.seq,
+      })),
       mergedFrom,
       timeLimit,
       squadById: new Map(squads.map((s) => [s.id, s])),

@@ -20,26 +20,29 @@ export class ProblemInboxService {
 
   async work(p: Principal): Promise<ProblemWork> {
     const m = this.db.manager;
-    const leader = p.roles.includes('squad_leader') && p.squadId !== null;
+    // A squad leader's own squad (null for anyone else).
+    const leaderOf = p.roles.includes('squad_leader') ? p.squadId : null;
     const duty = p.roles.includes('duty_officer');
     const problems = (state: string, awaitingCallback = false) => {
-      if (!leader && !duty) return Promise.resolve([] as HardProblem[]);
+      // A duty officer sees them all, a squad leader those at their squad's border.
+      const atBorderOf = duty ? undefined : leaderOf;
+      if (atBorderOf === null) return Promise.resolve([] as HardProblem[]);
       return problemsInState(m, {
         brigadeId: p.brigadeId,
         state,
         awaitingCallback,
-        atBorderOf: duty ? undefined : p.squadId!,
+        atBorderOf,
         take: SHOWN,
       });
     };
     const notices = async () => {
-      if (!leader) return [];
-      const own = await m.findOneBy(Squad, { id: p.squadId! });
+      if (leaderOf === null) return [];
+      const own = await m.findOneBy(Squad, { id: leaderOf });
       // R8: the notices told to the leader's group, and those of senders without a group (a mobile squad) at the border of the leader's own squad.
       return noticesWaiting(m, {
         brigadeId: p.brigadeId,
         groupId: own?.groupId ?? null,
-        squadId: p.squadId!,
+        squadId: leaderOf,
         take: SHOWN,
       });
     };
