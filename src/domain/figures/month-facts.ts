@@ -230,10 +230,7 @@ export class MonthFacts {
   private async factsKey(set: FactSet, scope: FigureScope, sources: FactSource[]): Promise<string> {
     const h = createHash('sha256');
     h.update(`${set.name}\n${scope.timeZone}\n`);
-    for (const s of sources)
-      h.update(
-        `${s.name}\n${s.fingerprint ?? s.load.toString()}\n${(s.queries ?? []).map((q) => `${q.toString()}\n`).join('')}`,
-      );
+    for (const s of sources) h.update(sourceText(s));
     if (scope.kind === 'group') {
       const ids = await squadIdsOfGroup(this.db.manager, scope.group.id);
       h.update(ids.map((id) => String(id)).join(','));
@@ -274,4 +271,15 @@ function runs(months: Month[]): Month[][] {
     else out.push([mo]);
   }
   return out;
+}
+
+/** What a fact source's kept months are filed under: its code and the code of the queries it reads (worked out once). */
+const SOURCE_TEXT = new WeakMap<FactSource, string>();
+function sourceText(s: FactSource): string {
+  let text = SOURCE_TEXT.get(s);
+  if (text === undefined) {
+    text = `${s.name}\n${s.fingerprint ?? s.load.toString()}\n${(s.queries ?? []).map((q) => `${q.toString()}\n`).join('')}`;
+    SOURCE_TEXT.set(s, text);
+  }
+  return text;
 }

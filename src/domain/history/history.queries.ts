@@ -19,7 +19,7 @@ export async function recordIdsAfter(
 }
 
 /** A record (its chain head) with one of its history rows (none: `id` null), as stored. */
-export interface WalkRow {
+export type WalkRow = Omit<HistoryRow, 'id'> & {
   record_id: number;
   workflow: string;
   record_brigade_id: number;
@@ -27,21 +27,7 @@ export interface WalkRow {
   head_hash: string | null;
   record_state: string;
   id: number | null;
-  brigade_id: number;
-  seq: number;
-  actor_user_id: number | null;
-  actor_name: string;
-  actor_role: string;
-  event: string;
-  payload: unknown;
-  from_state: string | null;
-  to_state: string;
-  version: number;
-  at: Date | string;
-  effective_at: Date | string;
-  prev_hash: string | null;
-  hash: string | null;
-}
+};
 
 /** Records and all their rows in one statement (one moment), by record then seq. */
 export async function walkRows(m: EntityManager, recordIds: readonly number[]): Promise<WalkRow[]> {
