@@ -1,0 +1,253 @@
+import { randomUUID } from 'node:crypto';
+import express from 'express';
+import multer from 'multer';
+import request from 'supertest';
+import { createOperation, eventBody, operationIn, planBody } from '../support/factories';
+import { startTestApp, type TestApp } from '../support/test-app';
+import { csrfOf, signIn } from '../support/web';
+import { idempotency, idempotencyAfterParse } from '../../src/http/middleware/idempotency';
+import { apiErrorHandler } from '../../src/http/middleware/errors';
+import { requestContext } from '../../src/http/middleware/request-context';
+
+/**
+ * Issue 13, item 3: every write may carry an `Idempotency-Key`; the API keeps
+ * each key's answer per user for 48 h and answers a repeat with the same
+ * answer, writing nothing — the offline queue and a form sent twice rely on it.
+ */
+
+let t: TestApp;
+const HOUR = 3_600_000;
+
+beforeAll(async () => {
+  t = await startTestApp();
+});
+afterAll(async () => {
+  await t.close();
+});
+afterEach(() => {
+  expect(t.logged).toEqual([]);
+});
+
+async function historyRows(id: number): Promise<number> {
+  const [row] = await t.services.db.dataSource.query(
+    'SELECT COUNT(*) AS n FROM workflow_history WHERE instance_id = ?',
+    [id],
+  );
+  return Number(row.n);
+}
+
+async function keyRows(key?: string): Promise<number> {
+  const [row] = key
+    ? await t.services.db.dataSource.query('SELECT COUNT(*) AS n FROM idempotency_keys WHERE idempotency_key = ?', [
+        key,
+      ])
+    : await t.services.db.dataSource.query('SELECT COUNT(*) AS n FROM idempotency_keys');
+  return Number(row.n);
+}
+
+/** A holding check of today on an operation in holding, as the host squad's officer sends it. */
+function holdingCheck(version: number, over: Record<string, unknown> = {}) {
+  return {
+    type: 'LOG_HOLDING_CHECK',
+    expectedVersion: version,
+    ...eventBody('LOG_HOLDING_CHECK', t.clock.now()),
+    ...over,
+  };
+}
+
+const tomorrow = () => new Date(t.clock.now().getTime() + 32 * HOUR).toISOString().slice(0, 10);
+
+describe('Idempotency-Key on the API', () => {
+  it('the same key twice: one history row, the same status and body, the second marked replayed', async () => {
+    const { id, version } = await operationIn(t, 'holding');
+    const before = await historyRows(id);
+    const key = randomUUID();
+    const first = await t
+      .as('waitan.officer')
+      .post(`/api/v1/operations/${id}/events`, holdingCheck(version))
+      .set('Idempotency-Key', key);
+    expect(first.status).toBe(200);
+    expect(first.headers['idempotent-replayed']).toBeUndefined();
+    const second = await t
+      .as('waitan.officer')
+      .post(`/api/v1/operations/${id}/events`, holdingCheck(version))
+      .set('Idempotency-Key', key);
+    expect(second.status).toBe(200);
+    expect(second.headers['idempotent-replayed']).toBe('true');
+    expect(second.text).toBe(first.text);
+    expect(second.headers['content-type']).toBe(first.headers['content-type']);
+    expect(await historyRows(id)).toBe(before + 1);
+    // Without the key the same request is a new one: the version it names is stale now.
+    await t.as('waitan.officer').post(`/api/v1/operations/${id}/events`, holdingCheck(version)).expect(409);
+  });
+
+  it('the same key with another body is a 422 naming Idempotency-Key, and writes nothing', async () => {
+    const { id, version } = await operationIn(t, 'holding');
+    const key = randomUUID();
+    await t
+      .as('waitan.officer')
+      .post(`/api/v1/operations/${id}/events`, holdingCheck(version))
+      .set('Idempotency-Key', key)
+      .expect(200);
+    const rows = await historyRows(id);
+    const other = await t
+      .as('waitan.officer')
+      .post(`/api/v1/operations/${id}/events`, holdingCheck(version + 1, { notes: '另一条记录' }))
+      .set('Idempotency-Key', key);
+    expect(other.status).toBe(422);
+    expect(other.body.error).toMatchObject({
+      code: 'idempotency_key_reused',
+      fields: { 'Idempotency-Key': expect.stringMatching(/\S/) },
+    });
+    expect(await historyRows(id)).toBe(rows);
+    // Another path with the key is another request too.
+    const elsewhere = await t
+      .as('waitan.officer')
+      .post('/api/v1/notifications/read-all', {})
+      .set('Idempotency-Key', key);
+    expect(elsewhere.status).toBe(422);
+  });
+
+  it('a key is the user’s own: another user’s request with the same key runs on its own', async () => {
+    const key = randomUUID();
+    const mine = await t
+      .as('waitan.leader')
+      .post('/api/v1/operations', planBody(t.clock.now()))
+      .set('Idempotency-Key', key)
+      .expect(201);
+    const theirs = await t
+      .as('nanjingdonglu.leader')
+      .post('/api/v1/operations', planBody(t.clock.now(), { leadSquad: 'nanjingdonglu', hostSquad: 'nanjingdonglu' }))
+      .set('Idempotency-Key', key)
+      .expect(201);
+    expect(theirs.headers['idempotent-replayed']).toBeUndefined();
+    expect(theirs.body.id).not.toBe(mine.body.id);
+  });
+
+  it('a create sent twice with its key makes one operation; the repeat has the same Location and body', async () => {
+    const [{ n: before }] = await t.services.db.dataSource.query('SELECT COUNT(*) AS n FROM operations');
+    const key = randomUUID();
+    const body = planBody(t.clock.now(), { title: '幂等创建' });
+    const first = await t.as('waitan.leader').post('/api/v1/operations', body).set('Idempotency-Key', key).expect(201);
+    const again = await t.as('waitan.leader').post('/api/v1/operations', body).set('Idempotency-Key', key).expect(201);
+    expect(again.headers['idempotent-replayed']).toBe('true');
+    expect(again.headers.location).toBe(first.headers.location);
+    expect(again.body).toEqual(first.body);
+    const [{ n: after }] = await t.services.db.dataSource.query('SELECT COUNT(*) AS n FROM operations');
+    expect(Number(after)).toBe(Number(before) + 1);
+  });
+
+  it('the same key sent twice at once: exactly one write, the other a 409 (in progress) or the replay', async () => {
+    const { id, version } = await operationIn(t, 'holding');
+    const before = await historyRows(id);
+    const key = randomUUID();
+    const send = () =>
+      t
+        .as('waitan.officer')
+        .post(`/api/v1/operations/${id}/events`, holdingCheck(version))
+        .set('Idempotency-Key', key)
+        .then((r) => r);
+    const answers = await Promise.all([send(), send(), send()]);
+    expect(await historyRows(id)).toBe(before + 1);
+    const fresh = answers.filter((a) => a.status === 200 && !a.headers['idempotent-replayed']);
+    expect(fresh).toHaveLength(1);
+    for (const a of answers.filter((x) => x !== fresh[0])) {
+      if (a.status === 409) {
+        expect(a.body.error).toMatchObject({
+          code: 'idempotency_key_in_use',
+          fields: { 'Idempotency-Key': expect.any(String) },
+        });
+        expect(Number(a.headers['retry-after'])).toBeGreaterThan(0);
+      } else {
+        expect(a.status).toBe(200);
+        expect(a.headers['idempotent-replayed']).toBe('true');
+        expect(a.text).toBe(fresh[0].text);
+      }
+    }
+  });
+
+  it('a refusal (422, a rule) is kept and replayed as the same 422, writing nothing', async () => {
+    const { id, version } = await operationIn(t, 'holding');
+    const before = await historyRows(id);
+    const key = randomUUID();
+    const refused = await t
+      .as('waitan.officer')
+      .post(`/api/v1/operations/${id}/events`, holdingCheck(version, { date: tomorrow() }))
+      .set('Idempotency-Key', key);
+    expect(refused.status).toBe(422);
+    expect(refused.body.error.code).toBe('rule_violation');
+    const again = await t
+      .as('waitan.officer')
+      .post(`/api/v1/operations/${id}/events`, holdingCheck(version, { date: tomorrow() }))
+      .set('Idempotency-Key', key);
+    expect(again.status).toBe(422);
+    expect(again.headers['idempotent-replayed']).toBe('true');
+    expect(again.body).toEqual(refused.body);
+    expect(await historyRows(id)).toBe(before);
+  });
+
+  it('a 5xx is not kept: the retry with the key runs again', async () => {
+    const { id, version } = await operationIn(t, 'holding');
+    const key = randomUUID();
+    // A 500 is no answer of the contract: sent past supertest's contract check, over a socket of our own.
+    const server = t.app.listen(0);
+    const { port } = server.address() as { port: number };
+    const spy = jest.spyOn(t.services.operations, 'send').mockRejectedValueOnce(new Error('database went away'));
+    try {
+      const failed = await fetch(`http://127.0.0.1:${port}/api/v1/operations/${id}/events`, {
+        method: 'POST',
+        headers: {
+          Authorization: `Bearer ${t.token('waitan.officer')}`,
+          'Content-Type': 'application/json',
+          'Idempotency-Key': key,
+        },
+        body: JSON.stringify(holdingCheck(version)),
+      });
+      expect(failed.status).toBe(500);
+    } finally {
+      spy.mockRestore();
+      server.close();
+      t.logged.length = 0;
+    }
+    expect(await keyRows(key)).toBe(0);
+    const retried = await t
+      .as('waitan.officer')
+      .post(`/api/v1/operations/${id}/events`, holdingCheck(version))
+      .set('Idempotency-Key', key);
+    expect(retried.status).toBe(200);
+    expect(retried.headers['idempotent-replayed']).toBeUndefined();
+  });
+
+  it('a malformed key is a 400 naming Idempotency-Key', async () => {
+    for (const bad of ['x'.repeat(201), 'a\tb']) {
+      const res = await t.as('waitan.leader').post('/api/v1/notifications/read-all', {}).set('Idempotency-Key', bad);
+      expect(res.status).toBe(400);
+      expect(res.body.error.fields).toHaveProperty('Idempotency-Key');
+    }
+  });
+
+  it('a key still pending after takeOverAfterSeconds (a stopped instance) is taken over: the retry runs', async () => {
+    const { id, version } = await operationIn(t, 'holding');
+    const key = randomUUID();
+    const send = () =>
+      t.as('waitan.officer').post(`/api/v1/operations/${id}/events`, holdingCheck(version)).set('Idempotency-Key', key);
+    await send().expect(200);
+    // As if the instance running it had stopped before keeping its answer: the key stays pending.
+    await t.services.db.dataSource.query(
+      "UPDATE idempotency_keys SET state = 'pending', status = NULL, answer = NULL WHERE idempotency_key = ?",
+      [key],
+    );
+    const waiting = await send();
+    expect(waiting.status).toBe(409);
+    expect(waiting.body.error.code).toBe('idempotency_key_in_use');
+    const retryAfter = Number(waiting.headers['retry-after']);
+    expect(retryAfter).toBeGreaterThan(0);
+    expect(retryAfter).toBeLessThanOrEqual(t.services.config.idempotency.takeOverAfterSeconds);
+    t.clock.advance(t.services.config.idempotency.takeOverAfterSeconds * 1000);
+    // Taken over, the request runs afresh: here the operation has moved on since (the version it names is stale).
+    const ran = await send();
+    expect(ran.status).toBe(409);
+    expect(ran.body.error.code).toBe('stale_version');
+    expect(ran.headers['idempotent-replayed']).toBeUndefined();
+  });
+});
