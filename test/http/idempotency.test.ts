@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import express from 'express';
 import multer from 'multer';
 import request from 'supertest';
-import { createOperation, eventBody, operationIn, planBody } from '../support/factories';
+import { eventBody, operationIn, planBody } from '../support/factories';
 import { startTestApp, type TestApp } from '../support/test-app';
 import { csrfOf, signIn } from '../support/web';
 import { idempotency, idempotencyAfterParse } from '../../src/http/middleware/idempotency';
@@ -249,5 +249,211 @@ describe('Idempotency-Key on the API', () => {
     expect(ran.status).toBe(409);
     expect(ran.body.error.code).toBe('stale_version');
     expect(ran.headers['idempotent-replayed']).toBeUndefined();
+  });
+});
+
+describe('Idempotency-Key on the pages', () => {
+  /** The operation's page as the officer sees it, and the holding-check form's hidden key. */
+  async function page(client: Awaited<ReturnType<typeof signIn>>, id: number) {
+    const html = (await client.get(`/operations/${id}`).expect(200)).text;
+    const form = /<form[^>]*data-event="LOG_HOLDING_CHECK"[\s\S]*?<\/form>/.exec(html)?.[0] ?? '';
+    const key = /name="_idempotency" value="([^"]+)"/.exec(form)?.[1];
+    return { html, csrf: csrfOf(html), key };
+  }
+
+  const fields = (version: number) => ({
+    expectedVersion: String(version),
+    date: eventBody('LOG_HOLDING_CHECK', t.clock.now()).date as string,
+    officersOnPost: '2',
+    notes: '未见回潮',
+  });
+
+  it('a form sent twice with the header (the offline queue): one history row, the second the same 303', async () => {
+    const { id, version } = await operationIn(t, 'holding');
+    const before = await historyRows(id);
+    const officer = await signIn(t, 'waitan.officer');
+    const { csrf } = await page(officer, id);
+    const key = randomUUID();
+    const post = () =>
+      officer.agent
+        .post(`/operations/${id}/events/LOG_HOLDING_CHECK`)
+        .set('Idempotency-Key', key)
+        .type('form')
+        .send({ _csrf: csrf, ...fields(version) });
+    const first = await post();
+    expect(first.status).toBe(303);
+    const second = await post();
+    expect(second.status).toBe(303);
+    expect(second.headers.location).toBe(first.headers.location);
+    expect(second.headers['idempotent-replayed']).toBe('true');
+    expect(await historyRows(id)).toBe(before + 1);
+  });
+
+  it('each form on a page carries a key of its own, new with each page', async () => {
+    const { id } = await operationIn(t, 'holding');
+    const officer = await signIn(t, 'waitan.officer');
+    const { html, key } = await page(officer, id);
+    const keys = [...html.matchAll(/name="_idempotency" value="([^"]+)"/g)].map((m) => m[1]);
+    expect(keys.length).toBeGreaterThan(0);
+    expect(new Set(keys).size).toBe(keys.length);
+    expect((await page(officer, id)).key).not.toBe(key);
+  });
+
+  it('a plain form sent twice (no script: the hidden key) is written once', async () => {
+    const { id, version } = await operationIn(t, 'holding');
+    const before = await historyRows(id);
+    const officer = await signIn(t, 'waitan.officer');
+    const { csrf, key } = await page(officer, id);
+    expect(key).toMatch(/^[0-9a-f-]{36}$/);
+    const post = () =>
+      officer.agent
+        .post(`/operations/${id}/events/LOG_HOLDING_CHECK`)
+        .type('form')
+        .send({ _csrf: csrf, _idempotency: key, ...fields(version) });
+    const first = await post();
+    const second = await post();
+    expect([first.status, second.status]).toEqual([303, 303]);
+    expect(second.headers['idempotent-replayed']).toBe('true');
+    expect(await historyRows(id)).toBe(before + 1);
+  });
+
+  it('a refused form is kept as refused: the repeat shows the same page, and the corrected form (a new key) is written', async () => {
+    const { id, version } = await operationIn(t, 'holding');
+    const before = await historyRows(id);
+    const officer = await signIn(t, 'waitan.officer');
+    const { csrf, key } = await page(officer, id);
+    const post = (date: string, k: string | undefined) =>
+      officer.agent
+        .post(`/operations/${id}/events/LOG_HOLDING_CHECK`)
+        .type('form')
+        .send({ _csrf: csrf, _idempotency: k, ...fields(version), date });
+    const refused = await post(tomorrow(), key);
+    expect(refused.status).toBe(422);
+    const again = await post(tomorrow(), key);
+    expect(again.status).toBe(422);
+    expect(again.headers['idempotent-replayed']).toBe('true');
+    expect(again.text).toBe(refused.text);
+    // The page sent back refused carries a new key: the corrected form goes through.
+    const fresh = /data-event="LOG_HOLDING_CHECK"[\s\S]*?name="_idempotency" value="([^"]+)"/.exec(refused.text)?.[1];
+    expect(fresh).toBeDefined();
+    expect(fresh).not.toBe(key);
+    const ok = await post(fields(version).date, fresh);
+    expect(ok.status).toBe(303);
+    expect(await historyRows(id)).toBe(before + 1);
+  });
+
+  it('the key used for another form is refused with a page saying so (422), writing nothing', async () => {
+    const { id, version } = await operationIn(t, 'holding');
+    const officer = await signIn(t, 'waitan.officer');
+    const { csrf, key } = await page(officer, id);
+    const post = (notes: string) =>
+      officer.agent
+        .post(`/operations/${id}/events/LOG_HOLDING_CHECK`)
+        .type('form')
+        .send({ _csrf: csrf, _idempotency: key, ...fields(version), notes });
+    expect((await post('第一次')).status).toBe(303);
+    const rows = await historyRows(id);
+    const other = await post('改过的内容');
+    expect(other.status).toBe(422);
+    expect(other.text).toContain('该 Idempotency-Key 已用于另一项请求');
+    expect(await historyRows(id)).toBe(rows);
+  });
+});
+
+describe('a multipart route decides after its parser (the files in the fingerprint)', () => {
+  let app: express.Express;
+  let runs = 0;
+
+  beforeAll(async () => {
+    const principal = await t.services.org.authenticateToken(t.token('waitan.officer'));
+    app = express();
+    app.use(requestContext);
+    app.use((req, _res, next) => {
+      req.principal = principal;
+      next();
+    });
+    app.use(idempotency(t.services, { source: 'api' }));
+    const upload = multer({ storage: multer.memoryStorage() }).single('file');
+    app.post('/upload', upload, idempotencyAfterParse, (req, res) => {
+      runs += 1;
+      res.status(201).json({ runs, bytes: (req as { file?: { size: number } }).file?.size ?? 0 });
+    });
+    app.use(apiErrorHandler(t.services.logger));
+  });
+
+  const send = (key: string, bytes: Buffer, note = '现场照片') =>
+    request(app)
+      .post('/upload')
+      .set('Idempotency-Key', key)
+      .field('note', note)
+      .attach('file', bytes, { filename: 'photo.jpg', contentType: 'image/jpeg' });
+
+  it('the same file twice with its key is taken once; the repeat is the same answer', async () => {
+    const key = randomUUID();
+    const photo = Buffer.from('a photo taken in the street');
+    const first = await send(key, photo);
+    const again = await send(key, photo);
+    expect(first.status).toBe(201);
+    expect(again.status).toBe(201);
+    expect(again.headers['idempotent-replayed']).toBe('true');
+    expect(again.body).toEqual(first.body);
+    expect(runs).toBe(1);
+  });
+
+  it('the key with another file (other bytes, same name) is a 422; with other fields too', async () => {
+    const key = randomUUID();
+    const runsBefore = runs;
+    await send(key, Buffer.from('photo one')).expect(201);
+    const other = await send(key, Buffer.from('photo two'));
+    expect(other.status).toBe(422);
+    expect(other.body.error.code).toBe('idempotency_key_reused');
+    expect((await send(key, Buffer.from('photo one'), '另一说明')).status).toBe(422);
+    expect(runs).toBe(runsBefore + 1);
+  });
+});
+
+describe('keys past their time', () => {
+  it('are as good as unused after keepHours, and the idempotency-keys job removes them', async () => {
+    const { keepHours } = t.services.config.idempotency;
+    const key = randomUUID();
+    await t
+      .as('waitan.leader')
+      .post('/api/v1/operations', planBody(t.clock.now(), { title: '第一份' }))
+      .set('Idempotency-Key', key)
+      .expect(201);
+    t.clock.advance(keepHours * HOUR - 60_000);
+    // Within the 48 h: still the first request's key.
+    await t
+      .as('waitan.leader')
+      .post('/api/v1/operations', planBody(t.clock.now(), { title: '第二份' }))
+      .set('Idempotency-Key', key)
+      .expect(422);
+    const kept = randomUUID();
+    await t.as('waitan.leader').post('/api/v1/notifications/read-all', {}).set('Idempotency-Key', kept).expect(200);
+    t.clock.advance(60_000);
+    const run = await t.services.jobs.run('idempotency-keys', { via: 'cli' });
+    expect(run).toMatchObject({ status: 'ok' });
+    expect(run.did).toBeGreaterThanOrEqual(1);
+    expect(await keyRows(key)).toBe(0);
+    expect(await keyRows(kept)).toBe(1);
+    // Gone, the key may name a new request.
+    const reused = await t
+      .as('waitan.leader')
+      .post('/api/v1/operations', planBody(t.clock.now(), { title: '第二份' }))
+      .set('Idempotency-Key', key);
+    expect(reused.status).toBe(201);
+    expect(reused.headers['idempotent-replayed']).toBeUndefined();
+  });
+
+  it('an expired key not yet removed is as good as unused', async () => {
+    const key = randomUUID();
+    await t.as('waitan.leader').post('/api/v1/notifications/read-all', {}).set('Idempotency-Key', key).expect(200);
+    t.clock.advance(t.services.config.idempotency.keepHours * HOUR);
+    const res = await t
+      .as('waitan.leader')
+      .post('/api/v1/notifications/read-all', { upTo: 1 })
+      .set('Idempotency-Key', key);
+    expect(res.status).toBe(200);
+    expect(res.headers['idempotent-replayed']).toBeUndefined();
   });
 });
