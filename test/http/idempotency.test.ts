@@ -412,6 +412,47 @@ describe('a multipart route decides after its parser (the files in the fingerpri
   });
 });
 
+describe('a multipart form parsed before the middleware (the pages’ forms with photos)', () => {
+  let app: express.Express;
+  let runs = 0;
+
+  beforeAll(async () => {
+    const principal = await t.services.org.authenticateToken(t.token('waitan.officer'));
+    app = express();
+    app.use(requestContext);
+    app.use(multer({ storage: multer.memoryStorage() }).array('photos'));
+    app.use((req, _res, next) => {
+      req.principal = principal;
+      next();
+    });
+    app.use(idempotency(t.services, { source: 'web' }));
+    app.post('/form', (req, res) => {
+      runs += 1;
+      // The hidden key is the form's machinery: the route never sees it.
+      res.status(201).json({ runs, fields: Object.keys(req.body as object).sort() });
+    });
+    app.use(apiErrorHandler(t.services.logger));
+  });
+
+  const send = (key: string, photo: Buffer) =>
+    request(app)
+      .post('/form')
+      .field('_idempotency', key)
+      .field('notes', '未见回潮')
+      .attach('photos', photo, { filename: 'a.jpg', contentType: 'image/jpeg' });
+
+  it('the hidden key of a form with photos: sent twice, taken once; with other photos, a 422', async () => {
+    const key = randomUUID();
+    const first = await send(key, Buffer.from('photo one'));
+    expect(first.status).toBe(201);
+    expect(first.body.fields).toEqual(['notes']);
+    const again = await send(key, Buffer.from('photo one'));
+    expect(again.headers['idempotent-replayed']).toBe('true');
+    expect((await send(key, Buffer.from('photo two'))).status).toBe(422);
+    expect(runs).toBe(1);
+  });
+});
+
 describe('keys past their time', () => {
   it('are as good as unused after keepHours, and the idempotency-keys job removes them', async () => {
     const { keepHours } = t.services.config.idempotency;

@@ -15,11 +15,13 @@ import { signedIn } from '../signed-in';
  * the key with another request is a 422, while the first still runs a 409 with
  * Retry-After. A 5xx is not kept (the key is given up, so a retry runs again).
  *
- * The request's fingerprint is its method, path and canonical body. A multipart
- * body (files) is not parsed yet when this runs: the decision waits until the
- * route has parsed it — the route puts `idempotencyAfterParse` right after its
- * parser (e.g. multer), and the fingerprint then covers the fields and every
- * file's content (SHA-256). A multipart route without it runs without the key.
+ * The request's fingerprint is its method, path and canonical body, and each
+ * uploaded file's content (SHA-256) — never the raw multipart bytes, whose
+ * boundary a browser draws anew for every send. A multipart body parsed before
+ * this runs (the pages' forms with photos) counts at once. One parsed only by
+ * its route (an API upload) cannot be judged here: the decision waits until the
+ * route puts `idempotencyAfterParse` right after its parser (e.g. multer); a
+ * multipart route without it runs without the key (and a warning is logged).
  */
 
 export const IDEMPOTENCY_HEADER = 'Idempotency-Key';
@@ -117,18 +119,26 @@ export function idempotency(services: Pick<Services, 'idempotency' | 'logger' | 
 
   return async (req: Request, res: Response, next: NextFunction): Promise<void> => {
     if (!WRITES.has(req.method)) return next();
-    if (req.is('multipart/form-data')) {
-      // The body (and its files) is parsed by the route: the decision waits for idempotencyAfterParse.
+    if (req.is('multipart/form-data') && req.body === undefined) {
+      // Not parsed yet (the API's uploads: the route parses its own body): the decision waits for idempotencyAfterParse.
       (req as Deferrable)[DEFERRED] = async (r, s, n) => {
         const key = keyOf(r);
         if (key === null) return n();
         await gate(r, s, n, key, await fingerprintOf(r, await fileDigests(r)));
       };
+      res.on('finish', () => {
+        if ((req as Deferrable)[DEFERRED] && req.get(IDEMPOTENCY_HEADER) !== undefined)
+          logger.warn('idempotency: a multipart route without idempotencyAfterParse ran without its key', {
+            requestId: req.requestId,
+            path: req.originalUrl,
+          });
+      });
       return next();
     }
     const key = keyOf(req);
     if (key === null) return next();
-    await gate(req, res, next, key, await fingerprintOf(req, []));
+    // A multipart form parsed already (the pages parse theirs before the CSRF check): its files count now.
+    await gate(req, res, next, key, await fingerprintOf(req, await fileDigests(req)));
   };
 }
 
