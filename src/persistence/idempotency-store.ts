@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { EntityManager } from 'typeorm';
 import type { Clock } from '../clock';
 import type { Database } from './data-source';
-import { isSqlite } from './dialect';
+import { forUpdate, isSqlite } from './dialect';
 import { readJson, readRequiredDate, sql } from './sql';
 
 /**
@@ -90,7 +90,7 @@ export class IdempotencyStore {
       await insertPending(m, req, claim, now, expires);
       const { rows } = await sql<KeyRow>(
         m,
-        `SELECT fingerprint, state, claim, status, answer, reserved_at, expires_at FROM idempotency_keys WHERE user_id = ? AND idempotency_key = ?${isSqlite(m) ? '' : ' FOR UPDATE'}`,
+        `SELECT fingerprint, state, claim, status, answer, reserved_at, expires_at FROM idempotency_keys WHERE user_id = ? AND idempotency_key = ?${forUpdate(m)}`,
         [req.userId, req.key],
       );
       const row = rows[0];

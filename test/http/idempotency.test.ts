@@ -8,6 +8,7 @@ import { csrfOf, signIn } from '../support/web';
 import { idempotency, idempotencyAfterParse } from '../../src/http/middleware/idempotency';
 import { apiErrorHandler } from '../../src/http/middleware/errors';
 import { requestContext } from '../../src/http/middleware/request-context';
+import { openApiDocument } from '../../src/http/openapi';
 
 /**
  * Issue 13, item 3: every write may carry an `Idempotency-Key`; the API keeps
@@ -496,5 +497,46 @@ describe('keys past their time', () => {
       .set('Idempotency-Key', key);
     expect(res.status).toBe(200);
     expect(res.headers['idempotent-replayed']).toBeUndefined();
+  });
+});
+
+describe('the OpenAPI document', () => {
+  it('documents Idempotency-Key, and the 400, 409 and 422 it adds, on every write of the API', () => {
+    const doc = openApiDocument() as {
+      paths: Record<
+        string,
+        Record<string, { parameters?: unknown[]; responses: Record<string, { description: string }> }>
+      >;
+      components: { parameters: Record<string, { name: string; in: string }> };
+    };
+    expect(doc.components.parameters.IdempotencyKey).toMatchObject({ name: 'Idempotency-Key', in: 'header' });
+    const writes = Object.entries(doc.paths)
+      .filter(([path]) => path.startsWith('/api/v1/'))
+      .flatMap(([path, item]) =>
+        ['post', 'put', 'patch', 'delete'].flatMap((m) => (item[m] ? [{ at: `${m} ${path}`, op: item[m] }] : [])),
+      );
+    expect(writes.length).toBeGreaterThan(30);
+    for (const { at, op } of writes) {
+      expect({ at, parameters: op.parameters }).toEqual({
+        at,
+        parameters: expect.arrayContaining([{ $ref: '#/components/parameters/IdempotencyKey' }]),
+      });
+      expect({ at, d: op.responses['409']?.description }).toEqual({
+        at,
+        d: expect.stringContaining('idempotency_key_in_use'),
+      });
+      expect({ at, d: op.responses['422']?.description }).toEqual({
+        at,
+        d: expect.stringContaining('idempotency_key_reused'),
+      });
+      expect({ at, d: op.responses['400']?.description }).toEqual({
+        at,
+        d: expect.stringContaining('Idempotency-Key'),
+      });
+    }
+    // Reads take no key.
+    expect(doc.paths['/api/v1/operations'].get.parameters).not.toContainEqual({
+      $ref: '#/components/parameters/IdempotencyKey',
+    });
   });
 });
