@@ -48,3 +48,16 @@ for (const box of document.querySelectorAll('.diagram-box')) {
   const n = node.getBoundingClientRect();
   box.scrollLeft += n.left + n.width / 2 - (b.left + b.width / 2);
 }
+
+// A box that scrolls sideways (a wide table, a chart, the diagram) takes the keyboard's focus, so it can be scrolled without a
+// pointer; it is named after its section's heading.
+for (const box of document.querySelectorAll('.table-wrap, .chart-box, .diagram-box')) {
+  if (box.scrollWidth <= box.clientWidth || box.hasAttribute('tabindex')) continue;
+  box.tabIndex = 0;
+  if (!box.hasAttribute('role')) box.setAttribute('role', 'region');
+  const before = box.previousElementSibling;
+  const heading = before?.matches('h1, h2, h3, legend')
+    ? before
+    : box.closest('section, fieldset, main')?.querySelector('h2, legend, h1');
+  if (!box.hasAttribute('aria-label') && heading) box.setAttribute('aria-label', heading.textContent.trim());
+}
