@@ -61,3 +61,20 @@ for (const box of document.querySelectorAll('.table-wrap, .chart-box, .diagram-b
     : box.closest('section, fieldset, main')?.querySelector('h2, legend, h1');
   if (!box.hasAttribute('aria-label') && heading) box.setAttribute('aria-label', heading.textContent.trim());
 }
+
+// A field marked enterkeyhint="next" goes on to the next field on Enter instead of sending a half-filled form (a phone's
+// keyboard shows "next"); Enter that ends a Chinese input method's composition is the method's own.
+document.addEventListener('keydown', (e) => {
+  const field = e.target;
+  if (e.key !== 'Enter' || e.isComposing || !(field instanceof HTMLInputElement) || field.enterKeyHint !== 'next')
+    return;
+  if (!field.form) return;
+  const fields = [...field.form.elements].filter(
+    (el) =>
+      el.matches('input, select, textarea, button') && el.type !== 'hidden' && !el.disabled && el.offsetParent !== null,
+  );
+  const next = fields[fields.indexOf(field) + 1];
+  if (!next) return;
+  e.preventDefault();
+  next.focus();
+});
