@@ -1351,4 +1351,12 @@ export const en: Record<string, string> = {
   'job_detail.slotsPruned': 'Slots pruned',
   'job_detail.expiredSessionsDeleted': 'Expired sessions deleted',
   'job_detail.signInThrottleRowsDeleted': 'Sign-in throttle rows deleted',
+  // issue 13 — phone
+  'nav.menu': 'Menu',
+  'nav.menu_close': 'Close the menu',
+  'bottom.label': 'Field actions',
+  'bottom.inbox': 'Inbox',
+  'bottom.holding': 'Holding',
+  'bottom.problem': 'Report',
+  'bottom.notice': 'Notify',
 };

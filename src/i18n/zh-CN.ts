@@ -1316,4 +1316,12 @@ export const zhCN: Record<string, string> = {
   'job_detail.slotsPruned': '清理的时段记录',
   'job_detail.expiredSessionsDeleted': '删除的过期会话',
   'job_detail.signInThrottleRowsDeleted': '删除的登录限制记录',
+  // issue 13 — phone
+  'nav.menu': '菜单',
+  'nav.menu_close': '关闭菜单',
+  'bottom.label': '现场操作',
+  'bottom.inbox': '待办',
+  'bottom.holding': '固守登记',
+  'bottom.problem': '上报问题',
+  'bottom.notice': '信息告知',
 };
