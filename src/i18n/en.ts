@@ -1351,6 +1351,14 @@ export const en: Record<string, string> = {
   'job_detail.slotsPruned': 'Slots pruned',
   'job_detail.expiredSessionsDeleted': 'Expired sessions deleted',
   'job_detail.signInThrottleRowsDeleted': 'Sign-in throttle rows deleted',
+  // issue 13 — phone
+  'nav.menu': 'Menu',
+  'nav.menu_close': 'Close the menu',
+  'bottom.label': 'Field actions',
+  'bottom.inbox': 'Inbox',
+  'bottom.holding': 'Holding',
+  'bottom.problem': 'Report',
+  'bottom.notice': 'Notify',
   // issue 13 — idempotency
   'error.invalid_idempotency_key': 'Invalid Idempotency-Key: 1–200 printable ASCII characters',
   'error.idempotency_key_in_use': 'A request with this Idempotency-Key is in progress; try again shortly',

@@ -1316,6 +1316,14 @@ export const zhCN: Record<string, string> = {
   'job_detail.slotsPruned': '清理的时段记录',
   'job_detail.expiredSessionsDeleted': '删除的过期会话',
   'job_detail.signInThrottleRowsDeleted': '删除的登录限制记录',
+  // issue 13 — phone
+  'nav.menu': '菜单',
+  'nav.menu_close': '关闭菜单',
+  'bottom.label': '现场操作',
+  'bottom.inbox': '待办',
+  'bottom.holding': '固守登记',
+  'bottom.problem': '上报问题',
+  'bottom.notice': '信息告知',
   // issue 13 — idempotency
   'error.invalid_idempotency_key': 'Idempotency-Key 无效：应为 1–200 个可打印的 ASCII 字符',
   'error.idempotency_key_in_use': '使用同一 Idempotency-Key 的请求正在处理中，请稍后重试',
