@@ -1359,4 +1359,15 @@ export const en: Record<string, string> = {
   'bottom.holding': 'Holding',
   'bottom.problem': 'Report',
   'bottom.notice': 'Notify',
+  // issue 13 — idempotency
+  'error.invalid_idempotency_key': 'Invalid Idempotency-Key: 1–200 printable ASCII characters',
+  'error.idempotency_key_in_use': 'A request with this Idempotency-Key is in progress; try again shortly',
+  'error.idempotency_key_reused':
+    'This Idempotency-Key was used for another request (with other content); reload the page and fill the form in again',
+  'validation.invalid_idempotency_key': '1–200 printable ASCII characters',
+  'validation.idempotency_key_in_use': 'A request with this key is in progress',
+  'validation.idempotency_key_reused': 'This key was used for another request',
+  'job.idempotency-keys': 'Expired idempotency keys',
+  'job_what.idempotency-keys': 'Removes Idempotency-Keys and their kept answers past their time (48 hours by default)',
+  'job_detail.expiredKeysDeleted': 'Expired idempotency keys deleted',
 };

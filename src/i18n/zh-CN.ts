@@ -1324,4 +1324,14 @@ export const zhCN: Record<string, string> = {
   'bottom.holding': '固守登记',
   'bottom.problem': '上报问题',
   'bottom.notice': '信息告知',
+  // issue 13 — idempotency
+  'error.invalid_idempotency_key': 'Idempotency-Key 无效：应为 1–200 个可打印的 ASCII 字符',
+  'error.idempotency_key_in_use': '使用同一 Idempotency-Key 的请求正在处理中，请稍后重试',
+  'error.idempotency_key_reused': '该 Idempotency-Key 已用于另一项请求（内容不同），请刷新页面后重新填写提交',
+  'validation.invalid_idempotency_key': '应为 1–200 个可打印的 ASCII 字符',
+  'validation.idempotency_key_in_use': '使用该键的请求正在处理中',
+  'validation.idempotency_key_reused': '该键已用于另一项请求',
+  'job.idempotency-keys': '清理过期的幂等键',
+  'job_what.idempotency-keys': '删除超过保留时间（默认 48 小时）的 Idempotency-Key 及其保存的答复',
+  'job_detail.expiredKeysDeleted': '删除的过期幂等键',
 };

@@ -2,6 +2,7 @@ import { concat } from './concat';
 import { datetime } from './datetime';
 import { duration } from './duration';
 import { eq } from './eq';
+import { idempotencyKey } from './idempotency-key';
 import { includes } from './includes';
 import { json } from './json';
 import { oneOf } from './one-of';
@@ -9,4 +10,4 @@ import { planNo } from './plan-no';
 import { t } from './t';
 
 /** Every view helper, one file each. */
-export const helpers = { t, concat, eq, includes, oneOf, datetime, duration, json, planNo };
+export const helpers = { t, concat, eq, includes, oneOf, datetime, duration, json, planNo, idempotencyKey };
