@@ -29,6 +29,8 @@ import { hotlineFeedNoWeb } from '../middleware/hotline-feed';
 import { formBodyGuard } from '../middleware/body-guard';
 import { NotFoundError } from '../../errors';
 import { useViews } from './view-engine';
+import { holdingPages } from './holding.routes';
+import { offlinePages } from './offline.routes';
 
 export const SESSION_COOKIE = 'liandong.sid';
 
@@ -103,10 +105,13 @@ export function mountWeb(app: express.Express, services: Services, secret: strin
     next();
   });
   web.use(authPages(services.signIn, config, services.clock, generateToken as never));
+  // Issue 13: the service worker and its offline page, for everyone (they name no user).
+  web.use(offlinePages());
   web.use(requireUser);
   web.use(hotlineFeedNoWeb);
   web.use(signedInContext(services));
   web.use(inboxPages(services));
+  web.use(holdingPages(services));
   web.use('/operations', operationPages(services));
   web.use(oversightPages(services));
   web.use(jobsPages(services));
