@@ -135,6 +135,8 @@ describe('what the service worker keeps', () => {
     expect(res.headers['service-worker-allowed']).toBe('/');
     expect(res.headers['cache-control']).toBe('no-cache');
     expect(res.text).toContain("addEventListener('fetch'");
+    // Before any session: the worker's requests never set a cookie (one that crossed a sign-in would undo it).
+    expect(res.headers['set-cookie']).toBeUndefined();
   });
 
   it('serves the offline page naming no user, even to someone signed in', async () => {
@@ -144,6 +146,11 @@ describe('what the service worker keeps', () => {
     expect(res.text).not.toContain('csrf-token');
     expect(res.text).not.toContain('data-testid="me"');
     expect(res.text).not.toContain('data-testid="outbox"');
+    expect(res.headers['set-cookie']).toBeUndefined();
+    // Signed out, the same page.
+    const bare = await request(t.app).get('/offline').set('Accept-Language', 'en').expect(200);
+    expect(bare.text).toContain('You are offline');
+    expect(bare.headers['set-cookie']).toBeUndefined();
   });
 
   it('every signed-in page says whose it is and carries the form token and the submit pipeline', async () => {

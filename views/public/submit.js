@@ -200,7 +200,11 @@
         user: currentUser(),
         action: form.getAttribute('action') || location.pathname,
         page: location.pathname + location.search,
-        title: document.title,
+        // What it is about: the record of the card the form is in (the holding page), else the page's heading.
+        title:
+          form.closest('[data-operation]')?.querySelector('.card-title')?.textContent.trim() ??
+          document.querySelector('main h1')?.textContent.trim() ??
+          document.title,
         label: formLabel(form),
         labels: labelsOf(form),
         key: newKey(),

@@ -32,8 +32,10 @@ self.addEventListener('install', (event) => {
   event.waitUntil(
     (async () => {
       const cache = await caches.open(SHELL);
-      await cache.addAll(SHELL_FILES);
-      await Promise.all(SHELL_MAYBE.map((url) => cache.add(url).catch(() => undefined)));
+      // Without cookies: none of these is anyone's, and no answer to the worker may set one.
+      const bare = (url) => new Request(url, { credentials: 'omit' });
+      await cache.addAll(SHELL_FILES.map(bare));
+      await Promise.all(SHELL_MAYBE.map((url) => cache.add(bare(url)).catch(() => undefined)));
       await self.skipWaiting();
     })(),
   );

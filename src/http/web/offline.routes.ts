@@ -2,6 +2,7 @@ import { Router } from 'express';
 import path from 'node:path';
 import { VIEWS_DIR } from '../../paths';
 import { t } from '../../i18n';
+import { webLocale } from './web-context';
 
 /**
  * What a phone needs before anyone signs in, for use without a connection
@@ -20,13 +21,15 @@ export function offlinePages(): Router {
     res.sendFile(path.join(VIEWS_DIR, 'public', 'sw.js'), { cacheControl: false });
   });
 
-  r.get('/offline', (req, res) => {
+  // Mounted before the sessions: the language from its cookie or the browser's, as every page takes it.
+  r.get('/offline', webLocale, (req, res) => {
+    res.locals.locale = req.locale;
+    res.locals.currentPath = encodeURIComponent('/offline');
     res.render('offline/offline', {
       pageTitle: t(req.locale, 'offline.title'),
       bodyClass: 'offline-page',
       // Kept by the service worker for everyone on this device: no user, no form token.
       me: null,
-      csrfToken: null,
     });
   });
 

@@ -72,6 +72,10 @@ export function mountWeb(app: express.Express, services: Services, secret: strin
     res.setHeader('Cache-Control', 'no-store');
     next();
   });
+  // Issue 13: the service worker and its offline page, for everyone, before any session: they name no user, and
+  // the worker's own requests for them never carry or set a session cookie (a rolling cookie set by a request that
+  // crossed a sign-in would put back the session the sign-in replaced).
+  web.use(offlinePages());
   // Forms: at most 2,000 fields (more is a 413), never compressed (415), and no key naming an object's built-in member (issue 11).
   web.use(express.urlencoded({ extended: true, limit: '256kb', parameterLimit: FORM_FIELDS_MAX, inflate: false }));
   web.use(formBodyGuard);
@@ -105,8 +109,6 @@ export function mountWeb(app: express.Express, services: Services, secret: strin
     next();
   });
   web.use(authPages(services.signIn, config, services.clock, generateToken as never));
-  // Issue 13: the service worker and its offline page, for everyone (they name no user).
-  web.use(offlinePages());
   web.use(requireUser);
   web.use(hotlineFeedNoWeb);
   web.use(signedInContext(services));
