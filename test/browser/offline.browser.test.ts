@@ -1,5 +1,6 @@
 import path from 'node:path';
 import type { Browser, Locator, Page } from 'playwright-core';
+import sharp from 'sharp';
 import { type Officer, PHONE, launchChromium, serveForBrowser, signIn, text } from '../support/browser';
 import { runScript } from '../support/spawn';
 
@@ -179,11 +180,10 @@ async function fillCheck(page: Page, officers: string, notes: string): Promise<L
 async function attachPhoto(form: Locator): Promise<boolean> {
   const input = form.locator('input[type=file][name=photos]');
   if ((await input.count()) === 0) return false;
-  // A 1×1 JPEG: enough for the pipeline; the evidence tests judge real photos.
-  const jpeg = Buffer.from(
-    '/9j/4AAQSkZJRgABAQEASABIAAD/2wBDAP//////////////////////////////////////////////////////////////////////////////////////wgALCAABAAEBAREA/8QAFBABAAAAAAAAAAAAAAAAAAAAAP/aAAgBAQABPxA=',
-    'base64',
-  );
+  // A small real JPEG (the server judges a file by its content): enough for the pipeline; the evidence tests judge photos.
+  const jpeg = await sharp({ create: { width: 64, height: 48, channels: 3, background: { r: 200, g: 120, b: 40 } } })
+    .jpeg()
+    .toBuffer();
   await input.setInputFiles({ name: 'holding.jpg', mimeType: 'image/jpeg', buffer: jpeg });
   return true;
 }

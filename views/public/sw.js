@@ -167,12 +167,14 @@ async function staticFile(event) {
   }
 }
 
-async function page(event, path) {
+async function page(event, url) {
+  const path = url.pathname;
   const state = await readState();
   const kept = state.user !== '' && state.urls.includes(path);
   try {
     const res = await fetch(event.request);
-    if (kept) {
+    // The page itself, not an answer with a one-off line (?done=…): that is what is shown offline.
+    if (kept && url.search === '') {
       const copy = res.clone();
       event.waitUntil(
         serial(async () => {
@@ -202,5 +204,5 @@ self.addEventListener('fetch', (event) => {
   }
   if (NEVER.some((p) => url.pathname === p || url.pathname.startsWith(p))) return;
   if (url.pathname.startsWith('/static/')) event.respondWith(staticFile(event));
-  else if (req.mode === 'navigate') event.respondWith(page(event, url.pathname));
+  else if (req.mode === 'navigate') event.respondWith(page(event, url));
 });

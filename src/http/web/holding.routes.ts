@@ -10,6 +10,9 @@ import { numberOf } from '../presenters/operation.presenter';
 import { signedIn } from '../signed-in';
 import { coverageView, operationStepForms } from './operation-view';
 
+/** How many of an inspector's holdings to spot-check a phone keeps for use offline. */
+const SPOT_CHECKS_KEPT = 10;
+
 /** What the holding page reads: the operations in holding, each one's step forms, the organisation's names. */
 type HoldingServices = Pick<Services, 'operations' | 'problems' | 'clock' | 'config' | 'org'>;
 
@@ -50,7 +53,8 @@ export function holdingPages(services: HoldingServices): Router {
   r.get('/holding/offline-manifest.json', async (req, res) => {
     const p = signedIn(req);
     const { own, spotCheck } = await services.operations.holdingWork(p);
-    const ids = [...new Set([...own, ...spotCheck].map((i) => i.operation.id))];
+    // An inspector's list may be long: the first few (the holding that ends first) are kept, the rest open online.
+    const ids = [...new Set([...own, ...spotCheck.slice(0, SPOT_CHECKS_KEPT)].map((i) => i.operation.id))];
     res.json({
       user: p.username,
       // The form token a page sends what it kept with (the page it was kept on may be old).
