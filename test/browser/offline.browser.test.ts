@@ -1,7 +1,7 @@
 import path from 'node:path';
 import type { Browser, Locator, Page } from 'playwright-core';
 import sharp from 'sharp';
-import { type Officer, PHONE, launchChromium, serveForBrowser, signIn, text } from '../support/browser';
+import { DEMO_PASSWORD, type Officer, PHONE, launchChromium, serveForBrowser, signIn, text } from '../support/browser';
 import { runScript } from '../support/spawn';
 
 /**
@@ -191,6 +191,17 @@ async function attachPhoto(form: Locator): Promise<boolean> {
 /** The outbox's status line, once it says `expected`. */
 async function statusSays(page: Page, expected: string): Promise<void> {
   await page.locator('[data-testid=outbox-status]').filter({ hasText: expected }).waitFor();
+}
+
+/** Signs in on this page (the same phone: its IndexedDB and service worker), from the sign-in form. */
+async function signInHere(page: Page, username: string): Promise<void> {
+  await page.goto('/login');
+  await page.locator('input[name=username]').fill(username);
+  await page.locator('input[name=password]').fill(DEMO_PASSWORD);
+  await Promise.all([
+    page.waitForURL((u) => u.pathname === '/'),
+    page.locator('form[action="/login"] button[type=submit]').click(),
+  ]);
 }
 
 /** Whether the service worker keeps `path` for the user now (polled until it does, or `want` is false). */
@@ -394,6 +405,30 @@ describe('holding checks from a phone, with and without a connection', () => {
     await takeProblems(NO_CONNECTION);
   });
 
+  step('a border notice made offline on the kept form is sent when the connection returns', async () => {
+    const { page, context } = officer;
+    await page.goto('/border-notices/new');
+    expect(await kept(page, '/border-notices/new')).toBe(true);
+    await context.setOffline(true);
+    const res = await page.reload();
+    expect(res?.headers()['x-liandong-offline-copy']).toBe('1');
+    expect(await page.locator('h1').innerText()).toBe(zh('bn.new_title'));
+    const form = page.locator('form.notice-form');
+    expect(await form.getAttribute('data-offline')).not.toBeNull();
+    await form.locator('input[name=location]').fill('九江路与河南中路交界');
+    await form.locator('textarea[name=what]').fill('流动摊贩在两中队交界处来回游走');
+    await form.locator('input[name=squads][value=nanjingdonglu]').check();
+    await form.locator('button[type=submit]').click();
+    await statusSays(page, zh('outbox.pending').replace('{count}', '1'));
+    const notices = async () =>
+      ((await api(officerToken, 'GET', '/api/v1/border-notices')) as { items: Array<{ what: string }> }).items;
+    expect((await notices()).length).toBe(0);
+    await context.setOffline(false);
+    await statusSays(page, zh('outbox.sent'));
+    expect((await notices()).map((n) => n.what)).toEqual(['流动摊贩在两中队交界处来回游走']);
+    await takeProblems(NO_CONNECTION);
+  });
+
   step('signing out forgets this officer’s pages', async () => {
     const { page } = officer;
     await page.goto('/holding');
@@ -405,4 +440,47 @@ describe('holding checks from a phone, with and without a connection', () => {
     expect(await kept(page, '/holding', false)).toBe(false);
     expect(await kept(page, `/operations/${id}`, false)).toBe(false);
   });
+
+  step(
+    'what one officer kept is never shown to, nor sent as, the next one on the phone; it waits for its owner',
+    async () => {
+      const { page, context } = officer;
+      await signInHere(page, 'waitan.officer');
+      await page.goto('/holding');
+      // A dead zone for this one request (the phone believes it is online): the check is kept all the same.
+      const deadZone = `**/operations/${id}/events/LOG_HOLDING_CHECK`;
+      await context.route(deadZone, (route) => route.abort('internetdisconnected'));
+      const form = await fillCheck(page, '2', '交班前离线登记');
+      await form.locator('button[type=submit]').click();
+      await statusSays(page, zh('outbox.pending').replace('{count}', '1'));
+      await takeProblems(NO_CONNECTION);
+      // Signed out before it went (asked once more, and said yes): it stays on the phone for this officer.
+      const before = (await holdingChecks()).length;
+      await Promise.all([
+        page.waitForURL((u) => u.pathname === '/login'),
+        page.locator('form[action="/logout"] button[type=submit]').click(),
+      ]);
+      await signInHere(page, 'waitan.leader');
+      await page.goto('/holding');
+      await page.waitForTimeout(500);
+      expect(await page.locator('[data-testid=outbox]').getAttribute('data-pending')).toBe('0');
+      expect(await page.locator('[data-testid=outbox-status]').innerText()).toBe('');
+      expect((await holdingChecks()).length).toBe(before);
+      // The leader's own pages are kept now, none of the officer's session.
+      expect(await kept(page, '/holding')).toBe(true);
+      expect(await page.locator('meta[name=liandong-user]').getAttribute('content')).toBe('waitan.leader');
+      await Promise.all([
+        page.waitForURL((u) => u.pathname === '/login'),
+        page.locator('form[action="/logout"] button[type=submit]').click(),
+      ]);
+
+      // Back, and the connection too: the officer's entry goes, in their name.
+      await context.unroute(deadZone);
+      await signInHere(page, 'waitan.officer');
+      await statusSays(page, zh('outbox.sent'));
+      const checks = await holdingChecks();
+      expect(checks.length).toBe(before + 1);
+      expect(checks.at(-1)).toMatchObject({ notes: '交班前离线登记' });
+    },
+  );
 });

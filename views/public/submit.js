@@ -519,6 +519,14 @@
         input.defaultValue = today;
       }
     }
+    // "Seen at" defaults to when the page was made: a copy kept offline says now instead, unless it was typed.
+    const now = `${today}T${String(d.getHours()).padStart(2, '0')}:${String(d.getMinutes()).padStart(2, '0')}`;
+    for (const input of document.querySelectorAll('input[type=datetime-local][data-now]')) {
+      if (input.value === input.dataset.now && now > input.dataset.now) {
+        input.value = now;
+        input.defaultValue = now;
+      }
+    }
   }
 
   async function start() {
