@@ -215,6 +215,8 @@
       const offline = form.hasAttribute('data-offline') && Boolean(entry.user) && 'indexedDB' in window;
       if (offline && navigator.onLine === false) return await keep(entry, form, replaces);
       let answer;
+      // From here on the server may have it: whatever breaks, the form is never posted a second time the plain way.
+      form.dataset.posted = '1';
       try {
         answer = await post(entry, metaContent('csrf-token'), progressOf(form));
       } catch {
@@ -240,10 +242,28 @@
     }
   }
 
+  /** Sends an enhanced form; if something of ours breaks before it went, the form is posted the plain way. */
+  function submitOrFallBack(form, submitter) {
+    delete form.dataset.posted;
+    submitEnhanced(form, submitter).catch(() => {
+      if (form.dataset.posted === '1') return;
+      form.removeAttribute('data-enhanced');
+      if (submitter && submitter.name) form.requestSubmit(submitter);
+      else form.submit();
+    });
+  }
+
   /** Keeps an entry to send when the connection returns (a corrected one takes the place of the one it corrects). */
   async function keep(entry, form, replaces) {
-    if (replaces !== undefined) await deleteEntry(replaces);
-    await putEntry(entry);
+    form.dataset.posted = '1';
+    try {
+      await putEntry(entry);
+      if (replaces !== undefined) await deleteEntry(replaces);
+    } catch {
+      // The browser keeps nothing (private mode, full): the form stays as typed, and the user is told it was not sent.
+      await renderOutbox(say('network'));
+      return;
+    }
     form.reset();
     delete form.dataset.outboxEntry;
     const details = form.closest('details');
@@ -486,11 +506,7 @@
     }
     if (!form.matches('form[data-enhanced]') || !window.XMLHttpRequest || !window.DOMParser) return;
     e.preventDefault();
-    submitEnhanced(form, e.submitter).catch(() => {
-      // Something of ours broke: the form is posted the plain way, so nothing is lost.
-      form.removeAttribute('data-enhanced');
-      form.submit();
-    });
+    submitOrFallBack(form, e.submitter);
   });
 
   // ------------------------------------------------------------------ the service worker
