@@ -105,7 +105,14 @@
           if (e.lengthComputable) progress(e.loaded / e.total);
         };
       }
-      xhr.onload = () => resolve({ status: xhr.status, url: xhr.responseURL, html: xhr.responseText });
+      xhr.onload = () =>
+        resolve({
+          status: xhr.status,
+          url: xhr.responseURL,
+          html: xhr.responseText,
+          // A 409 with Retry-After: the same key is still being worked on (a send whose answer was lost), not a refusal.
+          busy: xhr.status === 409 && xhr.getResponseHeader('Retry-After') !== null,
+        });
       xhr.onerror = xhr.ontimeout = xhr.onabort = () => reject(new Error('no answer'));
       xhr.send(bodyOf(entry.fields));
     });
@@ -321,8 +328,8 @@
       } else if (answer.status === 401) {
         await renderOutbox(say('sign-in'));
         return;
-      } else if (answer.status >= 500) {
-        break; // the server's trouble, not the entry's: tried again later
+      } else if (answer.status >= 500 || answer.busy) {
+        break; // the server's trouble (or the first send still running), not the entry's: tried again later
       } else {
         const refusal = refusalOf(answer.html, answer.status);
         await putEntry({ ...current, state: 'refused', ...refusal, refusedAt: new Date().toISOString() });
