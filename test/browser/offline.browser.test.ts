@@ -204,6 +204,16 @@ async function signInHere(page: Page, username: string): Promise<void> {
   ]);
 }
 
+/** Signs out from the header (on a phone its menu opens first, when the header has a menu button). */
+async function signOut(page: Page): Promise<void> {
+  const menu = page.locator('[data-testid=menu-button]');
+  if ((await menu.count()) > 0 && (await menu.isVisible())) await menu.click();
+  await Promise.all([
+    page.waitForURL((u) => u.pathname === '/login'),
+    page.locator('form[action="/logout"] button[type=submit]').click(),
+  ]);
+}
+
 /** Whether the service worker keeps `path` for the user now (polled until it does, or `want` is false). */
 async function kept(page: Page, pathname: string, want = true): Promise<boolean> {
   for (let i = 0; i < 100; i++) {
@@ -433,10 +443,7 @@ describe('holding checks from a phone, with and without a connection', () => {
     const { page } = officer;
     await page.goto('/holding');
     expect(await kept(page, '/holding')).toBe(true);
-    await Promise.all([
-      page.waitForURL((u) => u.pathname === '/login'),
-      page.locator('form[action="/logout"] button[type=submit]').click(),
-    ]);
+    await signOut(page);
     expect(await kept(page, '/holding', false)).toBe(false);
     expect(await kept(page, `/operations/${id}`, false)).toBe(false);
   });
@@ -456,10 +463,7 @@ describe('holding checks from a phone, with and without a connection', () => {
       await takeProblems(NO_CONNECTION);
       // Signed out before it went (asked once more, and said yes): it stays on the phone for this officer.
       const before = (await holdingChecks()).length;
-      await Promise.all([
-        page.waitForURL((u) => u.pathname === '/login'),
-        page.locator('form[action="/logout"] button[type=submit]').click(),
-      ]);
+      await signOut(page);
       await signInHere(page, 'waitan.leader');
       await page.goto('/holding');
       await page.waitForTimeout(500);
@@ -469,10 +473,7 @@ describe('holding checks from a phone, with and without a connection', () => {
       // The leader's own pages are kept now, none of the officer's session.
       expect(await kept(page, '/holding')).toBe(true);
       expect(await page.locator('meta[name=liandong-user]').getAttribute('content')).toBe('waitan.leader');
-      await Promise.all([
-        page.waitForURL((u) => u.pathname === '/login'),
-        page.locator('form[action="/logout"] button[type=submit]').click(),
-      ]);
+      await signOut(page);
 
       // Back, and the connection too: the officer's entry goes, in their name.
       await context.unroute(deadZone);

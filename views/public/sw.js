@@ -19,8 +19,8 @@ const SHELL_FILES = [
   '/static/favicon.svg',
   '/offline',
 ];
-/** Kept when there (views/public/evidence.js comes with the evidence forms). */
-const SHELL_MAYBE = ['/static/evidence.js'];
+/** Kept when there (the evidence forms' script, the phone layout's style and script). */
+const SHELL_MAYBE = ['/static/evidence.js', '/static/phone.css', '/static/phone.js'];
 const MANIFEST = '/holding/offline-manifest.json';
 /** Never answered from a cache, never kept. */
 const NEVER = ['/api/', '/files/', '/login', '/logout', '/lang/', '/sw.js', MANIFEST];
