@@ -186,7 +186,9 @@ async function page(event, url) {
     }
     return res;
   } catch {
-    const hit = kept ? await caches.match(path, { cacheName: PAGES }) : undefined;
+    // The kept pages are the signed-in user's only (cleared when the user changes), so a copy there is theirs even
+    // while the list of what to keep is still being written.
+    const hit = state.user !== '' ? await caches.match(path, { cacheName: PAGES }) : undefined;
     if (hit) return offlineCopy(hit);
     const fallback = await caches.match('/offline', { cacheName: SHELL });
     return fallback ? offlineCopy(fallback) : Response.error();
