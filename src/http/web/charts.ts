@@ -39,7 +39,8 @@ const esc = (s: string | number) => String(s).replace(/[&<>"']/g, (c) => ENTITIE
 const PALETTE = ['#1f5fbf', '#2e9d57', '#e0a100', '#962457', '#0b6477', '#5b2b9c', '#d0312d', '#44505f'];
 
 /** The picture's accessible name: its title, then what it summarises. */
-const label = (opts: { title: string; summary?: string }) => (opts.summary ? `${opts.title}. ${opts.summary}` : opts.title);
+const label = (opts: { title: string; summary?: string }) =>
+  opts.summary ? `${opts.title}. ${opts.summary}` : opts.title;
 
 function niceMax(v: number): number {
   if (v <= 0) return 1;
