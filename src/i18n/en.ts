@@ -1368,4 +1368,5 @@ export const en: Record<string, string> = {
   'a11y.error_summary': 'Not sent: please correct the following:',
   'a11y.actions': 'Actions',
   'a11y.scroll_table': 'Table (scrolls sideways)',
+  'a11y.pager': 'Pages',
 };

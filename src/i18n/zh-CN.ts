@@ -1333,4 +1333,5 @@ export const zhCN: Record<string, string> = {
   'a11y.error_summary': '未能提交，请修改以下各项：',
   'a11y.actions': '操作',
   'a11y.scroll_table': '表格（可左右滚动）',
+  'a11y.pager': '翻页',
 };
