@@ -290,10 +290,16 @@ const ROLES: Array<[string, string | null]> = [
 /** Audits each address; the serious and critical violations found, per page. */
 async function audit(page: Page, urls: string[], label: string) {
   const found: Array<{ where: string; violations: AxeViolation[] }> = [];
+  const minor = new Map<string, number>();
   for (const url of urls) {
     const res = await page.goto(url);
-    found.push({ where: `${label} ${url} (${res?.status()})`, violations: blocking(await axeViolations(page)) });
+    const all = await axeViolations(page);
+    found.push({ where: `${label} ${url} (${res?.status()})`, violations: blocking(all) });
+    for (const v of all.filter((x) => !blocking([x]).length)) minor.set(v.id, (minor.get(v.id) ?? 0) + 1);
   }
+  // Moderate and minor findings are printed (not failed on), so they are seen.
+  if (minor.size)
+    process.stdout.write(`[a11y] ${label} moderate/minor: ${[...minor].map(([id, n]) => `${id} ×${n}`).join(', ')}\n`);
   return found;
 }
 
