@@ -291,15 +291,31 @@ const ROLES: Array<[string, string | null]> = [
 async function audit(page: Page, urls: string[], label: string) {
   const found: Array<{ where: string; violations: AxeViolation[] }> = [];
   const minor = new Map<string, number>();
+  const untitled: string[] = [];
   for (const url of urls) {
     const res = await page.goto(url);
     const all = await axeViolations(page);
     found.push({ where: `${label} ${url} (${res?.status()})`, violations: blocking(all) });
+    // WCAG 2.4.2: each page's title says which page it is, not only the application's name.
+    if (!(await page.title()).includes(' · ')) untitled.push(`${label} ${url}: "${await page.title()}"`);
     for (const v of all.filter((x) => !blocking([x]).length)) minor.set(v.id, (minor.get(v.id) ?? 0) + 1);
   }
   // Moderate and minor findings are printed (not failed on), so they are seen.
   if (minor.size)
     process.stdout.write(`[a11y] ${label} moderate/minor: ${[...minor].map(([id, n]) => `${id} ×${n}`).join(', ')}\n`);
+  if (untitled.length)
+    found.push({
+      where: `${label}: pages titled by the application's name only`,
+      violations: [
+        {
+          id: 'page-title',
+          impact: 'serious',
+          help: untitled.join('; '),
+          helpUrl: 'https://www.w3.org/WAI/WCAG21/Understanding/page-titled',
+          nodes: [],
+        },
+      ],
+    });
   return found;
 }
 
