@@ -37,6 +37,7 @@ import { CaseService } from './domain/cases/case.service';
 import { caseTransferWorkflow } from './domain/cases/case-transfer.workflow';
 import { HistoryService } from './domain/history/history.service';
 import { ApiTokenService } from './domain/auth/api-token.service';
+import { IdempotencyStore } from './persistence/idempotency-store';
 
 /** The application's parts, wired once: the server, the CLI and the tests all build it here. */
 export interface Services {
@@ -96,6 +97,8 @@ export interface Services {
   historyChain: HistoryService;
   /** API tokens: the list of one's own (an administrator: the brigade's) and revocation. */
   apiTokens: ApiTokenService;
+  /** Issue 13: each user's Idempotency-Keys and the answers kept for them. */
+  idempotency: IdempotencyStore;
 }
 
 export function createServices(config: Readonly<Config>, db: Database, clock: Clock, logger: Logger): Services {
@@ -181,6 +184,7 @@ export function createServices(config: Readonly<Config>, db: Database, clock: Cl
   services.cases = new CaseService(db, engine, org, services.caseTransferWorkflow, config, clock);
   services.historyChain = new HistoryService(db, clock, config);
   services.apiTokens = new ApiTokenService(db, clock);
+  services.idempotency = new IdempotencyStore(db, clock, config.idempotency);
   services.jobs = new JobRunner(services, JOBS);
   // R6: a brigade's `since` moved over months that have ended: the monthly-minimum job judges them again (flags raised or resolved by data).
   // That brigade's months only: another brigade's standing is none of its administrator's doing (issue 11, finding 4).

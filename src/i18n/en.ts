@@ -1351,6 +1351,25 @@ export const en: Record<string, string> = {
   'job_detail.slotsPruned': 'Slots pruned',
   'job_detail.expiredSessionsDeleted': 'Expired sessions deleted',
   'job_detail.signInThrottleRowsDeleted': 'Sign-in throttle rows deleted',
+  // issue 13 — phone
+  'nav.menu': 'Menu',
+  'nav.menu_close': 'Close the menu',
+  'bottom.label': 'Field actions',
+  'bottom.inbox': 'Inbox',
+  'bottom.holding': 'Holding',
+  'bottom.problem': 'Report',
+  'bottom.notice': 'Notify',
+  // issue 13 — idempotency
+  'error.invalid_idempotency_key': 'Invalid Idempotency-Key: 1–200 printable ASCII characters',
+  'error.idempotency_key_in_use': 'A request with this Idempotency-Key is in progress; try again shortly',
+  'error.idempotency_key_reused':
+    'This Idempotency-Key was used for another request (with other content); reload the page and fill the form in again',
+  'validation.invalid_idempotency_key': '1–200 printable ASCII characters',
+  'validation.idempotency_key_in_use': 'A request with this key is in progress',
+  'validation.idempotency_key_reused': 'This key was used for another request',
+  'job.idempotency-keys': 'Expired idempotency keys',
+  'job_what.idempotency-keys': 'Removes Idempotency-Keys and their kept answers past their time (48 hours by default)',
+  'job_detail.expiredKeysDeleted': 'Expired idempotency keys deleted',
   // issue 13 — a11y
   'a11y.skip_to_main': 'Skip to the main content',
   'a11y.data_table': 'Data table',

@@ -7,6 +7,7 @@ import { sessionsJob } from './sessions.job';
 import { timeLimitsJob } from './time-limits.job';
 import { goodsLimitsJob } from './goods-limits.job';
 import { historyAnchorJob } from './history-anchor.job';
+import { idempotencyKeysJob } from './idempotency-keys.job';
 
 /** Every job, by name. Schedules are in config (`jobs.schedules`). */
 export const JOBS: JobDefinition[] = [
@@ -23,3 +24,6 @@ JOBS.push(goodsLimitsJob);
 
 // The tamper-evident history: a daily digest of every record's chain head.
 JOBS.push(historyAnchorJob);
+
+// Issue 13: idempotency keys past their time are removed.
+JOBS.push(idempotencyKeysJob);

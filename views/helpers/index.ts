@@ -2,6 +2,7 @@ import { concat } from './concat';
 import { datetime } from './datetime';
 import { duration } from './duration';
 import { eq } from './eq';
+import { idempotencyKey } from './idempotency-key';
 import { includes } from './includes';
 import { json } from './json';
 import { oneOf } from './one-of';
@@ -22,6 +23,7 @@ export const helpers = {
   duration,
   json,
   planNo,
+  idempotencyKey,
   invalid,
   errorList,
   stepErrors,

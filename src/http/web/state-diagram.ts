@@ -80,7 +80,9 @@ export function machineDot(machine: AnyStateMachine, locale: Locale, current: st
   for (const s of g.states) {
     const attrs = [`label=${quote(t(locale, `state.${s}`))}`, `id=${quote(`state_${s}`)}`];
     if (g.finals.includes(s)) attrs.push('peripheries=2');
-    if (s === current) attrs.push('fillcolor="#1f5fbf"', 'fontcolor="#ffffff"', 'color="#1f5fbf"', 'penwidth=2');
+    // class "current": phone.js scrolls the diagram's box to it (issue 13).
+    if (s === current)
+      attrs.push('fillcolor="#1f5fbf"', 'fontcolor="#ffffff"', 'color="#1f5fbf"', 'penwidth=2', 'class="current"');
     lines.push(`  ${quote(s)} [${attrs.join(', ')}];`);
   }
   for (const e of g.edges) {

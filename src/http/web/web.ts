@@ -27,6 +27,7 @@ import { casePages, transferPages } from './transfers.routes';
 import { webErrorHandler } from './web-errors';
 import { hotlineFeedNoWeb } from '../middleware/hotline-feed';
 import { formBodyGuard } from '../middleware/body-guard';
+import { idempotency } from '../middleware/idempotency';
 import { NotFoundError } from '../../errors';
 import { useViews } from './view-engine';
 
@@ -106,6 +107,8 @@ export function mountWeb(app: express.Express, services: Services, secret: strin
   web.use(requireUser);
   web.use(hotlineFeedNoWeb);
   web.use(signedInContext(services));
+  // Issue 13: a signed-in user's form post with an Idempotency-Key (header, or the form's hidden field) runs once.
+  web.use(idempotency(services, { source: 'web' }));
   web.use(inboxPages(services));
   web.use('/operations', operationPages(services));
   web.use(oversightPages(services));
