@@ -175,7 +175,7 @@ async function discover(page: Page, lists: Array<[string, RegExp, number?]>): Pr
 /** What each role audits. Lists and forms by address; records found on the lists. */
 async function planFor(role: string, username: string): Promise<string[]> {
   if (plan[role]) return plan[role];
-  if (!username) return (plan[role] = ['/login']);
+  if (!username) return (plan[role] = ['/login', '/offline']);
   const page = await pageOf(username, 'desktop');
   const pages: Record<string, () => Promise<string[]>> = {
     leader: async () => [
@@ -212,10 +212,12 @@ async function planFor(role: string, username: string): Promise<string[]> {
       '/notifications',
       '/flags',
       '/compliance',
+      '/holding',
       '/no-such-page',
     ],
     officer: async () => [
       '/',
+      '/holding',
       '/border-notices/new',
       '/problems/new',
       '/problems',
@@ -244,6 +246,7 @@ async function planFor(role: string, username: string): Promise<string[]> {
     ],
     inspector: async () => [
       '/',
+      '/holding',
       ...(await discover(page, [['/operations?state=awaiting_audit', /^\/operations\/\d+$/]])),
     ],
     legal: async () => ['/', '/transfers', ...(await discover(page, [['/transfers', /^\/transfers\/\d+$/]]))],
