@@ -1401,4 +1401,22 @@ export const en: Record<string, string> = {
   'outbox.form_gone': 'That page no longer has this form (the operation may have moved on): what was entered is below.',
   'outbox.logout_pending':
     '{count} entries wait to be sent; they will be sent when you sign in again. Sign out anyway?',
+  // issue 13 — a11y
+  'a11y.skip_to_main': 'Skip to the main content',
+  'a11y.data_table': 'Data table',
+  'a11y.chart_month': 'Month',
+  'a11y.chart_state': 'State',
+  'a11y.chart_average': 'Average time',
+  'a11y.chart_operations': 'Operations',
+  'a11y.chart_summary': '{series} series over {categories} points; the numbers are in the data table below the chart',
+  'a11y.bars_summary': '{n} bars; the numbers are in the data table below the chart',
+  'a11y.diagram_label': '{diagram}; current state: {state}',
+  'a11y.diagram_text': 'The diagram as text (each state and its steps)',
+  'a11y.diagram_current': 'current state',
+  'a11y.diagram_initial': 'first state',
+  'a11y.diagram_final': 'final state',
+  'a11y.error_summary': 'Not sent: please correct the following:',
+  'a11y.actions': 'Actions',
+  'a11y.scroll_table': 'Table (scrolls sideways)',
+  'a11y.pager': 'Pages',
 };

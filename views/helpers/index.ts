@@ -8,6 +8,23 @@ import { json } from './json';
 import { oneOf } from './one-of';
 import { planNo } from './plan-no';
 import { t } from './t';
+import { invalid } from './invalid';
+import { errorList } from './error-list';
+import { stepErrors } from './step-errors';
 
 /** Every view helper, one file each. */
-export const helpers = { t, concat, eq, includes, oneOf, datetime, duration, json, planNo, idempotencyKey };
+export const helpers = {
+  t,
+  concat,
+  eq,
+  includes,
+  oneOf,
+  datetime,
+  duration,
+  json,
+  planNo,
+  idempotencyKey,
+  invalid,
+  errorList,
+  stepErrors,
+};

@@ -156,6 +156,7 @@
     document.body.replaceWith(document.adoptNode(doc.body));
     const first =
       document.querySelector('form [aria-invalid="true"]') ??
+      document.querySelector('form [data-error-summary]') ??
       document.querySelector('[data-testid=form-banner]') ??
       document.querySelector('main h1');
     if (first) {

@@ -10,7 +10,7 @@ import { type StepDetails, timeline } from './timeline';
 import { isoInZone, localDateOf } from '../../time';
 import { type FilingCheck, operationMachine } from '../../../workflows/operation';
 import { EVENT_FORMS, type FormFieldSpec } from './event-forms';
-import { machineSvg } from './state-diagram';
+import { machineSvg, machineText } from './state-diagram';
 import { type SectionServices, operationSections } from './operation-sections';
 import { lightOf } from '../../domain/oversight/lights';
 import { formatRecordNo } from '../../domain/numbering/record-number';
@@ -115,6 +115,7 @@ export async function operationPage(
     // Whether the history's hash chain verifies (for managers and inspectors; null for others).
     historyCheck: services.historyChain.check(p, chain, history),
     diagramSvg: await machineSvg(operationMachine, locale, record.state),
+    diagramText: machineText(operationMachine, locale, record.state),
     sections,
   };
 }
