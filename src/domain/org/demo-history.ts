@@ -93,6 +93,7 @@ export async function seedDemoHistory(
   const last = await lastOutboxId(db.manager);
   const past = await DemoPast.open(config, db, logger, opts);
   await past.operationsOfMonths(opts.months);
+  await past.todaysWork();
   const since = await past.judgeMonths();
   // This past is not news: nobody is told of it (what was waiting before stays).
   await db.transaction((m) => withdrawOutboxAfter(m, last));
@@ -121,6 +122,9 @@ interface PlannedOperation {
 class DemoPast {
   operations = 0;
   events = 0;
+  /** Operations left in holding now, and left awaiting their audit now (what a phone and an inspector work on today). */
+  private holding = 0;
+  private awaitingAudit = 0;
   private earliest = Infinity;
   private cases = 0;
   private readonly principals = new Map<string, Principal>();
@@ -168,6 +172,24 @@ class DemoPast {
           await this.operation(group, start, filedAt);
         }
       }
+    }
+  }
+
+  /**
+   * Whatever day it is, today's field work exists: an operation in holding (the host squad's daily check, the
+   * inspector's spot check, R12/R14) and one whose holding is over and awaits its audit. The seeded months leave
+   * some on most days, but not on every one.
+   */
+  async todaysWork(): Promise<void> {
+    const group = REFERENCE_GROUPS[0];
+    if (this.holding === 0) {
+      const start = this.now - 2 * DAY;
+      await this.operation(group, start, start - 4 * DAY);
+    }
+    if (this.awaitingAudit === 0) {
+      // Ends (3.5–6 h after it starts) so that holding is over 2–4.5 h ago: the holding job has noticed, the inspector not yet.
+      const start = this.now - this.config.operations.holdingDaysDefault * DAY - 8 * HOUR;
+      await this.operation(REFERENCE_GROUPS[1] ?? group, start, start - 4 * DAY);
     }
   }
 
@@ -385,7 +407,10 @@ class DemoPast {
         // The morning round at 10:00; on the first and last days within the holding period.
         const morning = Date.parse(`${days[d]}T10:00:00+08:00`);
         const day = Math.min(Math.max(morning, from + 30 * 60_000), due - 30 * 60_000);
-        if (day > this.now) return;
+        if (day > this.now) {
+          this.holding++;
+          return;
+        }
         v = (
           await this.send(
             id,
@@ -403,10 +428,16 @@ class DemoPast {
       }
       // The holding job notices the end of holding a few minutes after it (the step keeps both times).
       const elapsed = due + this.rand.int(1, 10) * 60_000;
-      if (elapsed > this.now) return;
+      if (elapsed > this.now) {
+        this.holding++;
+        return;
+      }
       v = (await this.send(id, null, { type: 'HOLDING_ELAPSED' }, elapsed, due)).version;
       const audit = elapsed + this.rand.int(4, 60) * HOUR;
-      if (audit > this.now) return;
+      if (audit > this.now) {
+        this.awaitingAudit++;
+        return;
+      }
       if (round === 0 && this.rand.chance(0.1)) {
         v = (
           await this.send(
