@@ -65,8 +65,17 @@ export async function sendFile(
     'Content-Disposition',
     disposition('inline', file.originalName ?? `${file.sha256.slice(0, 12)}.${EXTENSION[file.contentType] ?? 'bin'}`),
   );
-  if (Buffer.isBuffer(body)) res.end(body);
-  else await pipeline(body, res);
+  if (Buffer.isBuffer(body)) {
+    res.end(body);
+    return;
+  }
+  try {
+    await pipeline(body, res);
+  } catch (e) {
+    // The client went away (or the store broke off) mid-file: the answer has begun, so there is nothing to send but an end.
+    if (!res.headersSent) throw e;
+    res.destroy();
+  }
 }
 
 export async function sendThumbnail(

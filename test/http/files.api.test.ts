@@ -12,7 +12,9 @@ import {
   webpImage,
 } from '../support/files';
 import { secondBrigade, type SecondBrigade } from '../support/brigades';
+import request from 'supertest';
 import { startTestApp, type TestApp } from '../support/test-app';
+import { signedIn } from '../support/web';
 
 let t: TestApp;
 let other: SecondBrigade;
@@ -236,5 +238,35 @@ describe('evidence files: attached through a step, read through the record', () 
       'LOG_HOLDING_CHECK',
       'SPOT_CHECK',
     ]);
+  });
+});
+
+describe('evidence files on the web pages (/files/:id)', () => {
+  it('a signed-in user reads a file of a record they may read, and its thumbnail; not another’s unattached one', async () => {
+    const op = await operationIn(t, 'holding');
+    const photo = await jpegPhoto({ colour: '#5a5', width: 900, height: 600 });
+    const id = await uploaded(t, 'waitan.leader', photo);
+    const loose = await uploaded(t, 'waitan.leader', await jpegPhoto({ colour: '#a55' }));
+    await send(t, op.id, op.version, 'LOG_HOLDING_CHECK', { files: [id] }, 'waitan.leader');
+    const agent = await signedIn(t, 'inspector');
+    const full = await agent
+      .get(`/files/${id}`)
+      .buffer(true)
+      .parse((res, done) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () => done(null, Buffer.concat(chunks)));
+      })
+      .expect(200);
+    expect(Buffer.compare(full.body, photo)).toBe(0);
+    expect(full.headers['content-type']).toBe('image/jpeg');
+    expect(full.headers['cache-control']).toMatch(/private/);
+    const small = await agent.get(`/files/${id}/thumbnail`).expect(200);
+    expect(small.headers['content-type']).toBe('image/webp');
+    await agent.get(`/files/${loose}`).expect(404);
+    await agent.get('/files/not-a-file').expect(404);
+    // Signed out: to the sign-in page, never the file.
+    const anonymous = await request(t.app).get(`/files/${id}`);
+    expect([302, 303, 401]).toContain(anonymous.status);
   });
 });

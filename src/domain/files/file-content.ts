@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import sharp from 'sharp';
 import { zonedInstant } from '../../time';
 
@@ -53,6 +54,35 @@ export interface Thumbnail {
  * read it (a damaged file, or a HEIC this build of libvips does not decode).
  */
 export async function readImage(
+  body: Buffer,
+  type: AcceptedType,
+  opts: { thumbnailPx: number; timeZone: string },
+): Promise<{ facts: ImageFacts; thumbnail: Thumbnail } | null> {
+  return decoding(() => decode(body, type, opts));
+}
+
+/**
+ * Photos decoded at once: as many as the machine has cores. Twenty 12-megapixel
+ * photos decoded together share the cores and all finish late (and hold twenty
+ * decoded pictures in memory); taken in turn, each is done as soon as it can be.
+ */
+const DECODERS = Math.max(1, availableParallelism());
+let decoders = 0;
+const waiting: Array<() => void> = [];
+
+async function decoding<T>(work: () => Promise<T>): Promise<T> {
+  if (decoders >= DECODERS) await new Promise<void>((go) => waiting.push(go));
+  else decoders++;
+  try {
+    return await work();
+  } finally {
+    const next = waiting.shift();
+    if (next) next();
+    else decoders--;
+  }
+}
+
+async function decode(
   body: Buffer,
   type: AcceptedType,
   opts: { thumbnailPx: number; timeZone: string },
