@@ -109,6 +109,7 @@ const FILL: Record<string, (a: FirstBrigade) => Binding[]> = {
         'history-anchor',
         'outbox',
         'sessions',
+        'files-orphans',
       ]),
     ].map((name) => ({ params: { name }, ofFirst: false })),
   '/api/v1/users/{username}': () =>

@@ -258,6 +258,8 @@ export class FilesService {
     if (!Array.isArray(files)) throw filesRefused('invalid_file_id');
     const type = RECORD_TYPE_OF_WORKFLOW[workflow];
     if (!type) throw filesRefused('files_not_taken');
+    // The system's steps (a holding period ending) carry no evidence: files are people's.
+    if (step.actor.userId === null) throw filesRefused('files_not_taken');
     const actor = step.actor as Principal;
     const meta = { historySeq: step.seq, eventType: step.event.type, at: step.effectiveAt };
     await this.attach(m, actor, type, step.instanceId, files, meta);
