@@ -57,8 +57,10 @@ export const defaults: Config = {
       'goods-limits': '0 25 * * * *',
       // The history's daily anchor: a digest of every record's chain head, once a day per brigade.
       'history-anchor': '0 40 0 * * *',
+      // Idempotency keys past their 48 h (issue 13), every hour.
+      'idempotency-keys': '0 50 * * * *',
       // Issue 13: uploads attached to nothing, removed a day after upload.
-      'files-orphans': '0 50 * * * *',
+      'files-orphans': '0 55 * * * *',
     },
     missedToleranceMs: 60_000,
     attempts: 3,
@@ -107,6 +109,8 @@ export const defaults: Config = {
   validation: { minYear: 2000, maxYear: 2100 },
   // The tamper-evident history: the anchor job's pause after reading its cut (MySQL/MariaDB).
   history: { anchorSettleSeconds: 5 },
+  // Issue 13: each Idempotency-Key's answer is kept per user for 48 h.
+  idempotency: { keepHours: 48, takeOverAfterSeconds: 120, maxAnswerBytes: 1_048_576 },
   // Issue 13: evidence files (photos, PDFs), stored once by content hash.
   files: {
     maxBytes: 15 * 1024 * 1024,

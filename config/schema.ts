@@ -330,6 +330,29 @@ export const configSchema = z.object({
         'The history-anchor job, on MySQL/MariaDB: how long it waits after reading its cut (the greatest history id) so that every step holding an id below it has committed (steps take milliseconds; SQLite needs no wait).',
       ),
   }),
+  idempotency: z.object({
+    keepHours: z
+      .number()
+      .min(1)
+      .max(24 * 30)
+      .describe(
+        'A write sent with an Idempotency-Key: its answer is kept this long per user, and a repeat within it gets the same answer without writing again (the idempotency-keys job removes older ones).',
+      ),
+    takeOverAfterSeconds: z
+      .number()
+      .int()
+      .min(5)
+      .describe(
+        'A key whose request is still running after this long is taken to belong to an instance that stopped: a retry with it runs the request afresh (until then a retry is answered 409).',
+      ),
+    maxAnswerBytes: z
+      .number()
+      .int()
+      .min(1024)
+      .describe(
+        'The largest answer kept for replay: a refused (4xx) answer larger than this is not kept (nothing was written, so a retry runs again); a success is kept whatever its size.',
+      ),
+  }),
   files: z.object({
     maxBytes: z
       .int()

@@ -17,6 +17,7 @@ import { filesApi } from './http/api/files.routes';
 import { apiErrorHandler } from './http/middleware/errors';
 import { bearerAuth } from './http/middleware/api-auth';
 import { hotlineFeedScope } from './http/middleware/hotline-feed';
+import { idempotency } from './http/middleware/idempotency';
 import { requestContext } from './http/middleware/request-context';
 import { jsonBodyGuard } from './http/middleware/body-guard';
 import { openApiDocument } from './http/openapi';
@@ -89,6 +90,9 @@ export function buildApp(services: Services, opts: AppOptions): express.Express 
   api.use(jsonBodyGuard);
   api.use(bearerAuth(org));
   api.use(hotlineFeedScope);
+  // Issue 13: a write with an Idempotency-Key runs once per user and key; a repeat gets the same answer (after
+  // authentication: keys are the user's; after the body parser: the body is part of the request's fingerprint).
+  api.use(idempotency(services, { source: 'api' }));
   api.use('/', orgApi(org));
   api.use('/', adminApi(services.admin));
   api.use('/', oversightApi(services));

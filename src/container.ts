@@ -38,6 +38,7 @@ import { CaseService } from './domain/cases/case.service';
 import { caseTransferWorkflow } from './domain/cases/case-transfer.workflow';
 import { HistoryService } from './domain/history/history.service';
 import { ApiTokenService } from './domain/auth/api-token.service';
+import { IdempotencyStore } from './persistence/idempotency-store';
 import { FilesService } from './domain/files/files.service';
 import { fileStorage } from './domain/files/file-storage';
 import { ForbiddenError } from './errors';
@@ -101,6 +102,8 @@ export interface Services {
   historyChain: HistoryService;
   /** API tokens: the list of one's own (an administrator: the brigade's) and revocation. */
   apiTokens: ApiTokenService;
+  /** Issue 13: each user's Idempotency-Keys and the answers kept for them. */
+  idempotency: IdempotencyStore;
   /** Issue 13: evidence files (photos, PDFs), their store and what they are attached to. */
   files: FilesService;
 }
@@ -189,6 +192,7 @@ export function createServices(config: Readonly<Config>, db: Database, clock: Cl
   services.cases = new CaseService(db, engine, org, services.caseTransferWorkflow, config, clock);
   services.historyChain = new HistoryService(db, clock, config);
   services.apiTokens = new ApiTokenService(db, clock);
+  services.idempotency = new IdempotencyStore(db, clock, config.idempotency);
   services.files = wireFiles(services, config, db, clock);
   services.jobs = new JobRunner(services, JOBS);
   // R6: a brigade's `since` moved over months that have ended: the monthly-minimum job judges them again (flags raised or resolved by data).

@@ -108,6 +108,27 @@ export class SnapshotError extends AppError {
   readonly code = 'snapshot_unreadable';
 }
 
+/** 409 (issue 13): a request with this Idempotency-Key is still running; `retryAfterSeconds` says when to try again. */
+export class IdempotencyKeyInUseError extends AppError {
+  readonly status = 409;
+  readonly code = 'idempotency_key_in_use';
+  constructor(
+    message: string,
+    readonly retryAfterSeconds: number,
+  ) {
+    super(message, { fields: { 'Idempotency-Key': 'idempotency_key_in_use' } });
+  }
+}
+
+/** 422 (issue 13): the Idempotency-Key was used for another request (another body, path or method). */
+export class IdempotencyKeyReusedError extends AppError {
+  readonly status = 422;
+  readonly code = 'idempotency_key_reused';
+  constructor(message: string) {
+    super(message, { fields: { 'Idempotency-Key': 'idempotency_key_reused' } });
+  }
+}
+
 /** 413: a body (an evidence file) larger than the settings allow (`files.maxBytes`). */
 export class PayloadTooLargeError extends AppError {
   readonly status = 413;

@@ -22,6 +22,7 @@ import { tokensPaths, tokensSchemas } from './openapi-tokens';
 import { filesPaths } from './openapi-files';
 import { ok, responseComponents } from './openapi-responses';
 import { asContract } from './openapi-contract';
+import { documentIdempotency } from './openapi-idempotency';
 
 /**
  * The OpenAPI 3.1 document, generated from the very zod schemas the server
@@ -507,5 +508,6 @@ export function openApiDocument(): Record<string, unknown> {
     tooLarge: err('Body too large (payload_too_large, too_many_fields)'),
     unsupportedEncoding: err('A compressed body (Content-Encoding) is refused (unsupported_encoding)'),
   });
+  documentIdempotency(doc, err);
   return doc;
 }

@@ -3,8 +3,9 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { DEMO_PASSWORD, PHONE, ZONE, launchChromium, serveForBrowser, text } from '../support/browser';
 
 /**
- * The navigation on an officer's phone (issue 12): one row, not four; a page inside a menu is reached
- * with script turned off (the menus are <details>), and from the keyboard alone, with the focus seen.
+ * The navigation on an officer's phone (issue 12, issue 13): behind a menu button in a header of one row;
+ * a page inside a menu is reached with script turned off (the button is a link to the panel, the menus are
+ * <details>), and from the keyboard alone, with the focus seen.
  */
 
 let served: Awaited<ReturnType<typeof serveForBrowser>>;
@@ -55,17 +56,20 @@ async function topBoxes(page: Page) {
 }
 
 describe('the navigation on a 390 × 844 phone', () => {
-  it('is one row of at most six entries, and a page inside a menu is reached without script', async () => {
+  it('waits behind the menu button; opened, it is at most six entries, one under another, and a page inside a menu is reached without script', async () => {
     const page = await phoneOf('duty', false);
+    // Issue 13: the header is one row (brand, bell, menu button); the navigation is closed until asked.
+    expect(await page.locator('nav.main-nav').isVisible()).toBe(false);
+    await page.locator('[data-testid=menu-button]').click();
+    expect(await page.locator('nav.main-nav').isVisible()).toBe(true);
     const boxes = await topBoxes(page);
     expect(boxes.length).toBeLessThanOrEqual(6);
     expect(boxes.length).toBeGreaterThanOrEqual(5);
-    // One row: every entry on the same line, and the whole navigation no taller than one entry and a little.
-    expect(new Set(boxes.map((b) => Math.round(b.y)))).toEqual(new Set([Math.round(boxes[0].y)]));
-    // … and all of it on the screen, nothing scrolled out of sight.
+    // One entry a row, each a finger's height, all of it on the screen.
+    const rows = boxes.map((b) => Math.round(b.y));
+    expect(new Set(rows).size).toBe(boxes.length);
+    expect(boxes.filter((b) => b.height < 44)).toEqual([]);
     expect(boxes.filter((b) => b.x < 0 || b.x + b.width > 390)).toEqual([]);
-    const nav = (await page.locator('nav.main-nav').boundingBox())!;
-    expect(nav.height).toBeLessThan(boxes[0].height * 1.6);
     // The menu is closed until asked: its pages are not shown.
     const meetings = page.locator('nav.main-nav a[href="/meetings"]');
     expect(await meetings.isVisible()).toBe(false);
@@ -83,16 +87,22 @@ describe('the navigation on a 390 × 844 phone', () => {
       zh('nav.menu_operations'),
     );
     expect(await page.locator('nav.main-nav a.active[href="/meetings"]').count()).toBe(1);
+    expect(await page.locator('nav.main-nav a.active[href="/meetings"]').getAttribute('aria-current')).toBe('page');
   });
 
-  it('is worked from the keyboard: Tab to a menu, Enter opens it, Tab to a page, Enter goes there; the focus is seen', async () => {
+  it('is worked from the keyboard: Tab to the menu button, Enter opens it, Tab to a menu, Enter, Tab to a page, Enter goes there; the focus is seen', async () => {
     const page = await phoneOf('duty', true);
+    const BUTTON = '[data-testid=menu-button]';
     const OVERSIGHT = 'nav.main-nav details[data-section=oversight] > summary';
     const FLAGS = 'nav.main-nav a[href="/flags"]';
-    // From the top of the page, Tab until the oversight menu has the focus.
-    for (let i = 0; i < 12 && !(await hasFocus(page, OVERSIGHT)); i++) await page.keyboard.press('Tab');
+    // From the top of the page, Tab until the menu button has the focus; Enter opens the panel and puts the focus in it.
+    for (let i = 0; i < 6 && !(await hasFocus(page, BUTTON)); i++) await page.keyboard.press('Tab');
+    expect(await hasFocus(page, BUTTON)).toBe(true);
+    await page.keyboard.press('Enter');
+    expect(await page.locator(BUTTON).getAttribute('aria-expanded')).toBe('true');
+    for (let i = 0; i < 6 && !(await hasFocus(page, OVERSIGHT)); i++) await page.keyboard.press('Tab');
     expect(await hasFocus(page, OVERSIGHT)).toBe(true);
-    // The house's focus ring (app.css), not the browser's faint default on the dark header.
+    // The house's focus ring, not the browser's faint default on the dark header.
     expect(await styleOf(page, OVERSIGHT, 'outline')).toMatch(/^rgb\(255, 209, 102\) solid 3px$/);
     await page.keyboard.press('Enter');
     expect(await page.locator('details[data-section=oversight]').getAttribute('open')).not.toBeNull();
@@ -107,6 +117,7 @@ describe('the navigation on a 390 × 844 phone', () => {
     await page.keyboard.press('Tab');
     await Promise.all([page.waitForURL((u) => u.pathname === '/flags'), page.keyboard.press('Enter')]);
     // One menu at a time: opening another closes the first.
+    await page.locator(BUTTON).click();
     await page.locator('details[data-section=operations] > summary').click();
     await page.locator('details[data-section=ledgers] > summary').click();
     expect(
@@ -114,5 +125,11 @@ describe('the navigation on a 390 × 844 phone', () => {
         .locator('nav.main-nav details[open]')
         .evaluateAll((els) => els.map((e) => e.getAttribute('data-section'))),
     ).toEqual(['ledgers']);
+    // Escape closes the open menu first, then the panel, and the focus is back on the button.
+    await page.keyboard.press('Escape');
+    expect(await page.locator('nav.main-nav').isVisible()).toBe(true);
+    await page.keyboard.press('Escape');
+    expect(await page.locator('nav.main-nav').isVisible()).toBe(false);
+    expect(await hasFocus(page, BUTTON)).toBe(true);
   });
 });

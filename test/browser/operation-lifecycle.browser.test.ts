@@ -68,6 +68,8 @@ async function shot(page: Page | Locator, name: string): Promise<void> {
 /** A refusal the step asked for: its status shows up among the page's problems (the browser reports it a moment after the page), and nothing else does. */
 async function takeRefusal(o: Officer, status: number): Promise<void> {
   for (let i = 0; i < 100 && o.problems.length === 0; i++) await o.page.waitForTimeout(20);
+  // A form sent by views/public/submit.js (XHR) is refused twice over: the response, then the console's line for it.
+  await o.page.waitForTimeout(200);
   const taken = o.problems.splice(0);
   expect(taken.length).toBeGreaterThan(0);
   expect(taken.filter((p) => !p.includes(`${status}`))).toEqual([]);
@@ -249,7 +251,8 @@ describe('a joint operation, through the web pages, from draft to holding, and t
   step('filing is refused for the missing contingency plan; the leader adds it and files', async () => {
     const page = await openFromInbox(leader, 'drafts', 'FILE');
     await Promise.all([
-      page.waitForURL((u) => u.pathname === `/operations/${id}/events/FILE`),
+      // The refused form comes back in place (views/public/submit.js): the address stays the operation's.
+      page.waitForResponse((r) => new URL(r.url()).pathname === `/operations/${id}/events/FILE`),
       page.locator('form[data-event=FILE] button[type=submit]').click(),
     ]);
     await takeRefusal(leader, 422);
@@ -303,7 +306,8 @@ describe('a joint operation, through the web pages, from draft to holding, and t
     const now = shanghaiLocal(startedAt);
     let form = page.locator('form[data-event=START]');
     await Promise.all([
-      page.waitForURL((u) => u.pathname === `/operations/${id}/events/START`),
+      // The refused form comes back in place (views/public/submit.js): the address stays the operation's.
+      page.waitForResponse((r) => new URL(r.url()).pathname === `/operations/${id}/events/START`),
       form.locator('button[type=submit]').click(),
     ]);
     await takeRefusal(leader, 422);
@@ -363,7 +367,8 @@ describe('a joint operation, through the web pages, from draft to holding, and t
     let form = page.locator('form[data-event=LOG_HOLDING_CHECK]');
     await form.locator('textarea[name=notes]').fill('中山东一路未见回潮。');
     await Promise.all([
-      page.waitForURL((u) => u.pathname === `/operations/${id}/events/LOG_HOLDING_CHECK`),
+      // The refused form comes back in place (views/public/submit.js): the address stays the operation's.
+      page.waitForResponse((r) => new URL(r.url()).pathname === `/operations/${id}/events/LOG_HOLDING_CHECK`),
       form.locator('button[type=submit]').click(),
     ]);
     await takeRefusal(officer, 400);

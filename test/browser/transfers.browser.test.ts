@@ -57,6 +57,8 @@ async function shot(page: Page, name: string): Promise<void> {
 /** A refusal the step asked for: its status shows up among the page's problems, and nothing else does. */
 async function takeRefusal(o: Officer, status: number): Promise<void> {
   for (let i = 0; i < 100 && o.problems.length === 0; i++) await o.page.waitForTimeout(20);
+  // A form sent by views/public/submit.js (XHR) is refused twice over: the response, then the console's line for it.
+  await o.page.waitForTimeout(200);
   const taken = o.problems.splice(0);
   expect(taken.length).toBeGreaterThan(0);
   expect(taken.filter((p) => !p.includes(`${status}`))).toEqual([]);
@@ -153,10 +155,12 @@ describe('a case transfer through dispute and designation, in the browser (R10)'
     // A designation without a squad is refused, the reason kept.
     await page.locator('form[data-event=DESIGNATE] textarea[name=reason]').fill('依据属地管辖原则');
     await Promise.all([
-      page.waitForURL((u) => u.pathname.endsWith('/events/DESIGNATE')),
+      // The refused form comes back in place (views/public/submit.js): the address stays the transfer's.
+      page.waitForResponse((r) => new URL(r.url()).pathname.endsWith('/events/DESIGNATE')),
       page.locator('form[data-event=DESIGNATE] button[type=submit]').click(),
     ]);
     await takeRefusal(legal, 400);
+    await page.locator('[data-error-for=squad]').waitFor();
     expect(await page.locator('[data-error-for=squad]').count()).toBe(1);
     expect(await page.locator('form[data-event=DESIGNATE] textarea[name=reason]').inputValue()).toBe(
       '依据属地管辖原则',

@@ -69,6 +69,25 @@ describe('evidence files: what is taken (issue 13)', () => {
     }
   });
 
+  it('an upload sent twice with one Idempotency-Key stores one file and answers the same', async () => {
+    const photo = await jpegPhoto({ colour: '#09c' });
+    const key = `upload-${Date.now()}`;
+    const first = await uploadAs(t, t.token('waitan.officer'), photo).set('Idempotency-Key', key).expect(201);
+    const again = await uploadAs(t, t.token('waitan.officer'), photo).set('Idempotency-Key', key).expect(201);
+    expect(again.headers['idempotent-replayed']).toBe('true');
+    expect(again.body).toEqual(first.body);
+    const rows = await t.services.db.dataSource.query('SELECT COUNT(*) AS n FROM evidence_files WHERE sha256 = ?', [
+      sha(photo),
+    ]);
+    expect(Number(rows[0].n)).toBe(1);
+    // Another photo with the same key is another request: refused.
+    const other = await uploadAs(t, t.token('waitan.officer'), await jpegPhoto({ colour: '#c90' })).set(
+      'Idempotency-Key',
+      key,
+    );
+    expect(other.status).toBe(422);
+  });
+
   it('no file in the field `file` is a 400 naming it; no token is a 401', async () => {
     const res = await t.as('waitan.officer').post('/api/v1/files').field('note', 'x').expect(400);
     expect(res.body.error.fields).toHaveProperty('file');

@@ -300,6 +300,8 @@ const CHILD_ROWS: Record<string, (a: number) => string> = {
   hard_problem_resolutions: (a) => `problem_id IN (SELECT id FROM hard_problems WHERE brigade_id = ${a})`,
   case_transfers: (a) => `case_id IN (SELECT id FROM cases WHERE brigade_id = ${a})`,
   goods_parties: (a) => `operation_id IN (SELECT id FROM operations WHERE brigade_id = ${a})`,
+  // Issue 13: a user's Idempotency-Keys are theirs, so their brigade's.
+  idempotency_keys: (a) => `user_id IN (SELECT id FROM users WHERE brigade_id = ${a})`,
 };
 /** Tables of the instance, not of a brigade (sessions, throttles, settings, the job log and slots). */
 const INSTANCE_TABLES = new Set(['web_sessions', 'sign_in_throttle', 'app_settings', 'job_slots', 'job_runs']);

@@ -17,3 +17,13 @@ export function mayBeDesignatedCommander(roles: readonly Role[]): boolean {
 export function mayPlanOperations(actor: Actor): boolean {
   return (['squad_leader', 'duty_officer', 'commander'] as const).some((r) => hasRole(actor, r));
 }
+
+/** R12: who logs the daily holding checks of their squad's sites — its leaders and officers (the machine decides each check). */
+export function holdsSquadSites(actor: Actor): boolean {
+  return actor.squadId !== null && (hasRole(actor, 'squad_leader') || hasRole(actor, 'officer'));
+}
+
+/** R14: who spot-checks holding — inspectors, never of their own squad (the machine decides each spot check). */
+export function spotChecksHolding(actor: Actor): boolean {
+  return hasRole(actor, 'inspector');
+}

@@ -35,7 +35,7 @@ import {
   WorkflowDeadline,
   type WorkflowHistory,
 } from '../../persistence/entities';
-import { zonedInstant } from '../../time';
+import { localDateOf, zonedInstant } from '../../time';
 import { type ChainRecord, type RecordVerdict, verifyRecordChain } from '../history/history-chain';
 import type { OrgService, Principal } from '../org/org.service';
 import type { EventInput, OperationFilters, PlanInput } from './operation.inputs';
@@ -43,8 +43,8 @@ import { type OperationWorkflow, goodsBySquadOf, holdingCoverageOf, planFacts } 
 import type { Clock } from '../../clock';
 import { parseRecordNo } from '../numbering/record-number';
 import { checkPlanProblems, setPlanProblems } from '../problems/hard-problem.service';
-import { mayBeDesignatedCommander } from './operation.policy';
-import { eligibleCommanders } from './operations.read-models';
+import { holdsSquadSites, mayBeDesignatedCommander, spotChecksHolding } from './operation.policy';
+import { type HoldingItem, eligibleCommanders, openHolding } from './operations.read-models';
 import { known } from '../../known';
 import { type AttachedFile, attachedFilesOf } from '../files/files.service';
 
@@ -96,6 +96,9 @@ const PLAN_TEXTS = [
   'goodsArrangements',
   'holdingPlan',
 ] as const;
+
+/** The most operations each list of the holding page shows. */
+export const HOLDING_PAGE_MAX = 30;
 
 /** The joint operation's use cases: the API and the web both call these (STYLE habit 1). */
 export class OperationService {
@@ -381,6 +384,27 @@ export class OperationService {
   /** R4: who may be designated an operation's commander (the designation form's choices; `send` checks the same rule). */
   async designatableCommanders(actor: Principal): Promise<User[]> {
     return eligibleCommanders(this.db.manager, actor.brigadeId);
+  }
+
+  /**
+   * The holding page (固守登记): R12, the operations in holding hosted by the
+   * user's squad, each with whether today's check is in; R14, for an
+   * inspector, those they may spot-check (never their own squad's). Each list
+   * holds at most `HOLDING_PAGE_MAX`, the holding that ends first first.
+   */
+  async holdingWork(actor: Principal): Promise<{ own: HoldingItem[]; spotCheck: HoldingItem[] }> {
+    const m = this.db.manager;
+    const today = localDateOf(this.clock.now(), actor.timeZone);
+    const squadId = actor.squadId;
+    const [own, spotCheck] = await Promise.all([
+      holdsSquadSites(actor) && squadId !== null
+        ? openHolding(m, actor.brigadeId, { hostSquadId: squadId }, today, HOLDING_PAGE_MAX)
+        : [],
+      spotChecksHolding(actor)
+        ? openHolding(m, actor.brigadeId, { notHostSquadId: squadId }, today, HOLDING_PAGE_MAX)
+        : [],
+    ]);
+    return { own, spotCheck };
   }
 
   /** A page of the brigade's operations, newest first, with cursor pagination. */

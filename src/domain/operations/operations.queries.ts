@@ -159,3 +159,22 @@ export function activeUsersWithRoles(m: EntityManager, brigadeId: number, roles:
     .orderBy('u.username', 'ASC')
     .getMany();
 }
+
+/** Whose holding a list of operations in holding is: one host squad's, or every squad's but one (R14: an inspector's own). */
+export type HoldingScope = { hostSquadId: number } | { notHostSquadId: number | null };
+
+/** R12, R14: the brigade's operations in holding, in a scope, the holding that ends first first. */
+export function operationsInHolding(
+  m: EntityManager,
+  brigadeId: number,
+  scope: HoldingScope,
+  take: number,
+): Promise<Operation[]> {
+  const q = m
+    .createQueryBuilder(Operation, 'o')
+    .where("o.brigade_id = :brigade AND o.state = 'holding'", { brigade: brigadeId });
+  if ('hostSquadId' in scope) q.andWhere('o.host_squad_id = :squad', { squad: scope.hostSquadId });
+  else if (scope.notHostSquadId !== null)
+    q.andWhere('(o.host_squad_id IS NULL OR o.host_squad_id <> :own)', { own: scope.notHostSquadId });
+  return q.orderBy('o.holding_deadline', 'ASC').addOrderBy('o.id', 'ASC').limit(take).getMany();
+}

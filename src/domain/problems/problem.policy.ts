@@ -1,4 +1,5 @@
 import { MANAGER_ROLES } from '../../../workflows/shared/actor';
+import { maySendNotice } from '../../../workflows/border-notice';
 import type { ProblemReport } from '../../../workflows/hard-problem';
 import type { Principal } from '../org/org.service';
 import { maskHotlineRef, maskPerson, masked } from '../privacy/mask';
@@ -61,4 +62,13 @@ export function reportAsSeenBy<T extends Pick<ProblemReport, 'complainant' | 'ho
     complainant: masked(report.complainant, maskPerson),
     hotlineRef: masked(report.hotlineRef, maskHotlineRef),
   };
+}
+
+/**
+ * Who records work in the street — border notices (R8), hard problems seen at
+ * the border, the holding of a site (R12): an officer or a squad leader of a
+ * squad, as `maySendNotice` says. The phone's bottom bar is theirs (issue 13).
+ */
+export function mayRecordFieldWork(p: Principal): boolean {
+  return maySendNotice(p).ok;
 }

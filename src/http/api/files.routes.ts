@@ -3,6 +3,7 @@ import multer from 'multer';
 import type { Services } from '../../container';
 import { PayloadTooLargeError, ValidationError } from '../../errors';
 import { fileIdParam, sendFile, sendThumbnail } from '../file-answer';
+import { idempotencyAfterParse } from '../middleware/idempotency';
 import { presentStoredFile } from '../presenters/file.presenter';
 import { signedIn } from '../signed-in';
 
@@ -37,19 +38,28 @@ export function filesApi(services: Pick<Services, 'files' | 'config'>): Router {
       });
     });
 
-  r.post('/', async (req, res) => {
-    const p = signedIn(req);
-    if (!req.is('multipart/form-data'))
-      throw new ValidationError(
-        'Send the file as multipart/form-data, field `file`',
-        { body: 'invalid_format:multipart/form-data' },
-        'unsupported_media_type',
-      );
-    await receive(req, res);
-    if (!req.file) throw new ValidationError('Send the file in the field `file`', { file: 'required' });
-    const stored = await services.files.upload(p, req.file.buffer, utf8Name(req.file.originalname));
-    res.status(201).json(presentStoredFile(stored, p.timeZone));
-  });
+  r.post(
+    '/',
+    async (req, res, next) => {
+      signedIn(req);
+      if (!req.is('multipart/form-data'))
+        throw new ValidationError(
+          'Send the file as multipart/form-data, field `file`',
+          { body: 'invalid_format:multipart/form-data' },
+          'unsupported_media_type',
+        );
+      await receive(req, res);
+      next();
+    },
+    // Issue 13: an Idempotency-Key is judged once the file is read (its content is part of the request's fingerprint).
+    idempotencyAfterParse,
+    async (req, res) => {
+      const p = signedIn(req);
+      if (!req.file) throw new ValidationError('Send the file in the field `file`', { file: 'required' });
+      const stored = await services.files.upload(p, req.file.buffer, utf8Name(req.file.originalname));
+      res.status(201).json(presentStoredFile(stored, p.timeZone));
+    },
+  );
   r.get('/:id', async (req, res) => {
     await sendFile(req, res, services.files, signedIn(req), fileIdParam(req.params.id));
   });

@@ -1,12 +1,46 @@
 /**
  * Charts drawn on the server as SVG (SPEC §5): no script needed to see them,
  * and they print. Every text is escaped (names come from the database).
+ *
+ * WCAG 1.1.1 (issue 13): a picture of numbers is not the numbers. Each chart
+ * comes with its numbers as a table (`Chart.table`, folded under the picture by
+ * views/partials/chart.hbs) and an `aria-label` that says what it shows.
  */
+
+/** A chart's numbers as a table: a row per category (month, state), a column per series. */
+export interface ChartTable {
+  caption: string;
+  /** The first column's heading (what a row is), then one heading per series. */
+  head: string[];
+  rows: Array<{ label: string; cells: string[] }>;
+  /** A line drawn across the chart (the monthly minimum), said under the table. */
+  note?: string;
+}
+
+/** What a page shows: the picture (trusted SVG made here) and its numbers. */
+export interface Chart {
+  svg: string;
+  table: ChartTable;
+}
+
+/** The words a chart's text alternative needs, in the page's language (the caller's dictionary). */
+export interface ChartWords {
+  /** Heading of the first column (e.g. 月份). */
+  rowHead: string;
+  /** The short summary read before the picture, e.g. "4 series over 12 months; the numbers are in the table below". */
+  summary: string;
+}
+
+const num = (v: number) => (Number.isInteger(v) ? String(v) : v.toFixed(1));
 
 const ENTITIES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
 const esc = (s: string | number) => String(s).replace(/[&<>"']/g, (c) => ENTITIES[c] ?? c);
 
 const PALETTE = ['#1f5fbf', '#2e9d57', '#e0a100', '#962457', '#0b6477', '#5b2b9c', '#d0312d', '#44505f'];
+
+/** The picture's accessible name: its title, then what it summarises. */
+const label = (opts: { title: string; summary?: string }) =>
+  opts.summary ? `${opts.title}. ${opts.summary}` : opts.title;
 
 function niceMax(v: number): number {
   if (v <= 0) return 1;
@@ -52,6 +86,7 @@ export function groupedBars(opts: {
   categories: string[];
   series: Array<{ label: string; values: number[] }>;
   line?: { value: number; label: string };
+  summary?: string;
 }): string {
   const W = 760;
   const H = 300;
@@ -81,7 +116,7 @@ export function groupedBars(opts: {
   const line = opts.line
     ? `<line x1="${left}" x2="${left + width}" y1="${(y0 - (height * opts.line.value) / max).toFixed(1)}" y2="${(y0 - (height * opts.line.value) / max).toFixed(1)}" stroke="#d0312d" stroke-dasharray="6 4" stroke-width="1.5"/><text x="${left + width}" y="${(y0 - (height * opts.line.value) / max - 4).toFixed(1)}" text-anchor="end" font-size="11" fill="#d0312d">${esc(opts.line.label)}</text>`
     : '';
-  return `<svg class="chart" viewBox="0 0 ${W} ${H}" role="img" aria-label="${esc(opts.title)}" xmlns="http://www.w3.org/2000/svg"><title>${esc(opts.title)}</title>${axis(left, y0, width, height, max)}${bars}${line}${legend(
+  return `<svg class="chart" viewBox="0 0 ${W} ${H}" role="img" aria-label="${esc(label(opts))}" xmlns="http://www.w3.org/2000/svg"><title>${esc(label(opts))}</title>${axis(left, y0, width, height, max)}${bars}${line}${legend(
     opts.series.map((s, i) => ({ label: s.label, colour: PALETTE[i % PALETTE.length] })),
     left,
     H - 14,
@@ -93,6 +128,7 @@ export function lines(opts: {
   title: string;
   categories: string[];
   series: Array<{ label: string; values: number[] }>;
+  summary?: string;
 }): string {
   const W = 760;
   const H = 280;
@@ -125,7 +161,7 @@ export function lines(opts: {
         `<text x="${x(i).toFixed(1)}" y="${y0 + 16}" text-anchor="middle" font-size="11" fill="#5f6b7a">${esc(c)}</text>`,
     )
     .join('');
-  return `<svg class="chart" viewBox="0 0 ${W} ${H}" role="img" aria-label="${esc(opts.title)}" xmlns="http://www.w3.org/2000/svg"><title>${esc(opts.title)}</title>${axis(left, y0, width, height, max)}${paths}${labels}${legend(
+  return `<svg class="chart" viewBox="0 0 ${W} ${H}" role="img" aria-label="${esc(label(opts))}" xmlns="http://www.w3.org/2000/svg"><title>${esc(label(opts))}</title>${axis(left, y0, width, height, max)}${paths}${labels}${legend(
     opts.series.map((s, i) => ({ label: s.label, colour: PALETTE[i % PALETTE.length] })),
     left,
     H - 12,
@@ -137,6 +173,7 @@ export function horizontalBars(opts: {
   title: string;
   items: Array<{ label: string; value: number; note?: string }>;
   unit: string;
+  summary?: string;
 }): string {
   const W = 760;
   const row = 28;
@@ -151,5 +188,45 @@ export function horizontalBars(opts: {
       return `<text x="${left - 8}" y="${y + 14}" text-anchor="end" font-size="12" fill="#1d2733">${esc(it.label)}</text><rect x="${left}" y="${y}" width="${w.toFixed(1)}" height="18" fill="${PALETTE[i % PALETTE.length]}"/><text x="${(left + w + 6).toFixed(1)}" y="${y + 14}" font-size="11" fill="#44505f">${esc(`${it.value} ${opts.unit}${it.note ? ` · ${it.note}` : ''}`)}</text>`;
     })
     .join('');
-  return `<svg class="chart" viewBox="0 0 ${W} ${H}" role="img" aria-label="${esc(opts.title)}" xmlns="http://www.w3.org/2000/svg"><title>${esc(opts.title)}</title>${bars}</svg>`;
+  return `<svg class="chart" viewBox="0 0 ${W} ${H}" role="img" aria-label="${esc(label(opts))}" xmlns="http://www.w3.org/2000/svg"><title>${esc(label(opts))}</title>${bars}</svg>`;
+}
+
+/** Categories × series (grouped bars, lines) as a table: a row per category, a column per series. */
+export function seriesTable(opts: {
+  title: string;
+  categories: string[];
+  series: Array<{ label: string; values: number[] }>;
+  line?: { value: number; label: string };
+  rowHead: string;
+}): ChartTable {
+  return {
+    caption: opts.title,
+    head: [opts.rowHead, ...opts.series.map((s) => s.label)],
+    rows: opts.categories.map((label, ci) => ({ label, cells: opts.series.map((s) => num(s.values[ci] ?? 0)) })),
+    note: opts.line?.label,
+  };
+}
+
+/** Grouped bars with their table. */
+export function groupedBarsChart(opts: Parameters<typeof groupedBars>[0] & ChartWords): Chart {
+  return { svg: groupedBars(opts), table: seriesTable(opts) };
+}
+
+/** Lines with their table. */
+export function linesChart(opts: Parameters<typeof lines>[0] & ChartWords): Chart {
+  return { svg: lines(opts), table: seriesTable(opts) };
+}
+
+/** Horizontal bars with their table: a row per bar, its value (with the unit) and its note. */
+export function horizontalBarsChart(
+  opts: Parameters<typeof horizontalBars>[0] & ChartWords & { valueHead: string; noteHead: string },
+): Chart {
+  return {
+    svg: horizontalBars(opts),
+    table: {
+      caption: opts.title,
+      head: [opts.rowHead, opts.valueHead, opts.noteHead],
+      rows: opts.items.map((it) => ({ label: it.label, cells: [`${num(it.value)} ${opts.unit}`, it.note ?? ''] })),
+    },
+  };
 }

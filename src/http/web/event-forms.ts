@@ -34,6 +34,8 @@ export interface EventFormSpec {
   tone: 'primary' | 'danger' | 'normal';
   /** R12: the audit forms show what the audit sees of holding (days checked of holding days, days missed …). */
   showsCoverage?: boolean;
+  /** Made in the street: kept in the browser without a connection and sent when it returns (issue 13). */
+  offline?: boolean;
 }
 
 export const EVENT_FORMS: Record<string, EventFormSpec> = {
@@ -52,6 +54,7 @@ export const EVENT_FORMS: Record<string, EventFormSpec> = {
   },
   LOG_INCIDENT: {
     tone: 'normal',
+    offline: true,
     fields: [
       { name: 'incidentType', kind: 'select', options: INCIDENT_TYPES, labelPrefix: 'incident.', required: true },
       { name: 'severity', kind: 'select', options: INCIDENT_SEVERITIES, labelPrefix: 'severity.', required: true },
@@ -73,6 +76,7 @@ export const EVENT_FORMS: Record<string, EventFormSpec> = {
   },
   LOG_HOLDING_CHECK: {
     tone: 'primary',
+    offline: true,
     fields: [
       { name: 'date', kind: 'date', required: true },
       { name: 'officersOnPost', kind: 'number', min: 0, required: true },
@@ -84,6 +88,7 @@ export const EVENT_FORMS: Record<string, EventFormSpec> = {
   },
   SPOT_CHECK: {
     tone: 'normal',
+    offline: true,
     fields: [
       { name: 'findings', kind: 'textarea', required: true },
       { name: 'reboundObserved', kind: 'checkbox' },

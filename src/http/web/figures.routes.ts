@@ -10,7 +10,7 @@ import { AppError } from '../../errors';
 import { describeFieldProblem, t } from '../../i18n';
 import { sendDrillExport, sendFiguresExport } from '../figures-export';
 import { formatValue, scopeName, whyText } from '../presenters/figures.presenter';
-import { groupedBars, horizontalBars, lines } from './charts';
+import { groupedBarsChart, horizontalBarsChart, linesChart } from './charts';
 import { localName } from '../../i18n/local-name';
 import { signedIn } from '../signed-in';
 import { NotFoundError } from '../../errors';
@@ -93,8 +93,13 @@ export function figuresPages(services: FiguresServices): Router {
       .map((g) => g.group)
       .filter((g) => g.active && (!view.scope.group || g.id === view.scope.group.id));
     const minimum = services.config.jobs.monthlyMinimum;
+    const seriesWords = (series: number, categories: number) => ({
+      rowHead: t(req.locale, 'a11y.chart_month'),
+      summary: t(req.locale, 'a11y.chart_summary', { series, categories }),
+    });
     const charts = {
-      groupsSvg: groupedBars({
+      groups: groupedBarsChart({
+        ...seriesWords(shownGroups.length, yearMonths.length),
         title: t(req.locale, 'charts.groups_title', { year }),
         categories: yearMonths.map(monthLabel),
         series: shownGroups.map((g) => ({
@@ -103,7 +108,8 @@ export function figuresPages(services: FiguresServices): Router {
         })),
         line: { value: minimum, label: t(req.locale, 'charts.minimum', { minimum }) },
       }),
-      resultsSvg: lines({
+      results: linesChart({
+        ...seriesWords(3, series.length),
         title: t(req.locale, 'charts.results_title'),
         categories: series.map((x) => monthLabel(x.month)),
         series: ['person_times', 'educated', 'handled'].map((k) => ({
@@ -111,8 +117,12 @@ export function figuresPages(services: FiguresServices): Router {
           values: series.map((x) => x.facts[k] ?? 0),
         })),
       }),
-      dwellSvg: dwell.length
-        ? horizontalBars({
+      dwell: dwell.length
+        ? horizontalBarsChart({
+            rowHead: t(req.locale, 'a11y.chart_state'),
+            valueHead: t(req.locale, 'a11y.chart_average'),
+            noteHead: t(req.locale, 'a11y.chart_operations'),
+            summary: t(req.locale, 'a11y.bars_summary', { n: dwell.length }),
             title: t(req.locale, 'charts.dwell_title'),
             unit: t(req.locale, 'charts.hours'),
             items: dwell.map((d) => ({
@@ -305,7 +315,9 @@ export function annualPages(services: FiguresServices): Router {
         judged: grid.rows.find((x) => x.group.id === g.group.id)?.judged ?? 0,
       })),
       top: assessment.slice(0, 5).map((a) => ({ squad: localName(req.locale, a.squad), score: a.score })),
-      chartSvg: groupedBars({
+      chart: groupedBarsChart({
+        rowHead: t(req.locale, 'a11y.chart_month'),
+        summary: t(req.locale, 'a11y.chart_summary', { series: grid.rows.length, categories: grid.months.length }),
         title: t(req.locale, 'charts.groups_title', { year }),
         categories: grid.months.map((mo) => t(req.locale, 'compliance.month', { month: Number(mo.slice(5)) })),
         series: grid.rows.map((row) => ({

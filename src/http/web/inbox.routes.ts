@@ -8,6 +8,7 @@ import { goodsWaiting } from './goods-view';
 import { transferInboxItems } from './transfers-view';
 import { localName } from '../../i18n/local-name';
 import { signedIn } from '../signed-in';
+import { holdsSquadSites, spotChecksHolding } from '../../domain/operations/operation.policy';
 
 /** The landing page: what waits for this user now. */
 export function inboxPages(
@@ -41,6 +42,8 @@ export function inboxPages(
     res.render('inbox/inbox', {
       pageTitle: t(req.locale, 'nav.inbox'),
       nav: 'inbox',
+      // R12, R14: the holding page (固守登记), for those who log or spot-check holding.
+      holdingLink: holdsSquadSites(p) || spotChecksHolding(p),
       empty:
         sections.every((s) => s.total === 0) &&
         duties.length === 0 &&

@@ -4,6 +4,7 @@ import { mayReadFigures } from '../../domain/figures/figures.policy';
 import { mayPlanOperations } from '../../domain/operations/operation.policy';
 import { isManager, mayAdministerBrigade } from '../../domain/org/org.policy';
 import { maySeeGroupWork } from '../../domain/plans/group-plan.policy';
+import { mayRecordFieldWork } from '../../domain/problems/problem.policy';
 import { type Locale, t } from '../../i18n';
 import { localName } from '../../i18n/local-name';
 
@@ -20,6 +21,8 @@ export interface MeView {
   seesGroupWork: boolean;
   /** R14, R15: the figures and the assessment are for managers, squad leaders and inspectors (figures.policy.ts). */
   readsFigures: boolean;
+  /** Issue 13: who records work in the street (holding, hard problems, border notices) gets the phone's bottom bar. */
+  recordsFieldWork: boolean;
 }
 
 export function meView(p: Principal, locale: Locale): MeView {
@@ -35,6 +38,7 @@ export function meView(p: Principal, locale: Locale): MeView {
     isManager: isManager(p),
     seesGroupWork: maySeeGroupWork(p),
     readsFigures: mayReadFigures(p),
+    recordsFieldWork: mayRecordFieldWork(p),
   };
 }
 
@@ -43,6 +47,8 @@ export function baseLocals(req: Request, res: Response, next: NextFunction): voi
   res.locals.timeZone = req.principal?.timeZone ?? 'Asia/Shanghai';
   res.locals.requestId = req.requestId;
   res.locals.currentPath = encodeURIComponent(req.originalUrl);
+  // The page's own address, for marking where we are (the bottom bar: aria-current).
+  res.locals.currentPage = req.path;
   next();
 }
 
@@ -53,4 +59,5 @@ export function baseLocals(req: Request, res: Response, next: NextFunction): voi
  */
 export function answerFor(res: Response, path: string): void {
   res.locals.currentPath = encodeURIComponent(path);
+  res.locals.currentPage = path;
 }

@@ -10,12 +10,36 @@ import { type StepDetails, timeline } from './timeline';
 import { isoInZone, localDateOf } from '../../time';
 import { type FilingCheck, operationMachine } from '../../../workflows/operation';
 import { EVENT_FORMS, type FormFieldSpec } from './event-forms';
-import { machineSvg } from './state-diagram';
+import { machineSvg, machineText } from './state-diagram';
 import { type SectionServices, operationSections } from './operation-sections';
 import { lightOf } from '../../domain/oversight/lights';
 import { formatRecordNo } from '../../domain/numbering/record-number';
 import { numberOf } from '../presenters/operation.presenter';
 import { localName } from '../../i18n/local-name';
+
+/**
+ * The step forms of `types` this user may send on an operation now — the
+ * operation page's own forms, for a page that shows them elsewhere (the
+ * holding page's LOG_HOLDING_CHECK and SPOT_CHECK) — and the record they are for.
+ */
+export async function operationStepForms(
+  services: Pick<Services, 'operations' | 'problems' | 'clock' | 'config'>,
+  p: Principal,
+  locale: Locale,
+  id: number,
+  types: readonly string[],
+) {
+  const record = await services.operations.get(p, id);
+  const forms = await eventForms(
+    services,
+    p,
+    locale,
+    record,
+    undefined,
+    types.filter((type) => record.allowedEvents.includes(type)),
+  );
+  return { record, forms };
+}
 
 /** An operation's refusal as its forms show it: messages beside fields, and a banner saying what happened. */
 export function operationRefusal(e: AppError, locale: Locale): Refusal {
@@ -91,6 +115,7 @@ export async function operationPage(
     // Whether the history's hash chain verifies (for managers and inspectors; null for others).
     historyCheck: services.historyChain.check(p, chain, history),
     diagramSvg: await machineSvg(operationMachine, locale, record.state),
+    diagramText: machineText(operationMachine, locale, record.state),
     sections,
   };
 }
@@ -290,8 +315,9 @@ async function eventForms(
   locale: Locale,
   record: OperationRecord,
   form?: StepFormState,
+  only?: readonly string[],
 ) {
-  const allowed = record.allowedEvents.filter((e) => Object.hasOwn(EVENT_FORMS, e));
+  const allowed = (only ?? record.allowedEvents).filter((e) => Object.hasOwn(EVENT_FORMS, e));
   const ctx = await eventFormContext(services, p, locale, record, allowed);
   return allowed.map((type) => {
     const spec = EVENT_FORMS[type];
@@ -305,6 +331,8 @@ async function eventForms(
       label: t(locale, `event.${type}`),
       help: t(locale, `event_help.${type}`, ctx.limits),
       tone: spec.tone,
+      // Kept in the browser and sent when the connection returns (views/public/submit.js).
+      offline: spec.offline ?? false,
       // A step that cannot be undone (cancel, fail the audit) asks once more.
       confirm: spec.tone === 'danger',
       coverage: spec.showsCoverage ? coverageView(record, locale, services.config.holding.minCoverage) : null,
@@ -328,6 +356,8 @@ function eventField(ctx: EventFormContext, type: string, f: FormFieldSpec, mine:
   const raw = values[f.name];
   let value = raw === undefined ? '' : String(raw);
   if (!mine && f.name === 'date') value = ctx.today;
+  // A page kept for use offline may be opened another day: submit.js moves an untouched "today" on (data-today).
+  const today = !mine && f.name === 'date' ? ctx.today : undefined;
   const field: Record<string, unknown> = {
     name: f.name,
     kind: f.kind,
@@ -339,6 +369,7 @@ function eventField(ctx: EventFormContext, type: string, f: FormFieldSpec, mine:
     value,
     checked: raw !== undefined && raw !== '' && raw !== '0',
     error: mine?.refusal.errors[f.name],
+    today,
   };
   // The choices: the select's own, the commanders designatable, the problems a rebound may bring back (none chosen by default).
   if (f.kind === 'select' || f.kind === 'commander' || f.kind === 'problem') {

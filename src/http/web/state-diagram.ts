@@ -80,7 +80,9 @@ export function machineDot(machine: AnyStateMachine, locale: Locale, current: st
   for (const s of g.states) {
     const attrs = [`label=${quote(t(locale, `state.${s}`))}`, `id=${quote(`state_${s}`)}`];
     if (g.finals.includes(s)) attrs.push('peripheries=2');
-    if (s === current) attrs.push('fillcolor="#1f5fbf"', 'fontcolor="#ffffff"', 'color="#1f5fbf"', 'penwidth=2');
+    // class "current": phone.js scrolls the diagram's box to it (issue 13).
+    if (s === current)
+      attrs.push('fillcolor="#1f5fbf"', 'fontcolor="#ffffff"', 'color="#1f5fbf"', 'penwidth=2', 'class="current"');
     lines.push(`  ${quote(s)} [${attrs.join(', ')}];`);
   }
   for (const e of g.edges) {
@@ -107,7 +109,48 @@ export async function machineSvg(machine: AnyStateMachine, locale: Locale, curre
     .replace(/^[\s\S]*?<svg/, '<svg')
     // Sized by the page (viewBox kept), so it shrinks on a phone.
     .replace(/<svg([^>]*?) width="[^"]*" height="[^"]*"/, '<svg$1')
-    .replace('<svg', `<svg role="img" aria-label="${t(locale, 'operation.diagram')}" class="state-diagram"`);
+    .replace('<svg', `<svg role="img" aria-label="${html(diagramLabel(locale, current))}" class="state-diagram"`);
   cache.set(key, svg);
   return svg;
+}
+
+/** The diagram's accessible name: what it is, and the current state in words (WCAG 1.1.1). */
+function diagramLabel(locale: Locale, current: string | null): string {
+  const name = t(locale, 'operation.diagram');
+  return current ? t(locale, 'a11y.diagram_label', { diagram: name, state: t(locale, `state.${current}`) }) : name;
+}
+
+/** One state of the diagram as text: its name, what it is (current, first, last), and where each event leads. */
+export interface DiagramStateText {
+  state: string;
+  name: string;
+  current: boolean;
+  initial: boolean;
+  final: boolean;
+  transitions: Array<{ event: string; eventName: string; rules: string | null; target: string; targetName: string }>;
+}
+
+/**
+ * The diagram as text (issue 13, WCAG 1.1.1): each state and, for each of its
+ * transitions, "EVENT [rules] → target", the current state said in words —
+ * the same graph as the picture (`machineGraph`), so the two cannot differ.
+ */
+export function machineText(machine: AnyStateMachine, locale: Locale, current: string | null): DiagramStateText[] {
+  const g = machineGraph(machine);
+  return g.states.map((state) => ({
+    state,
+    name: t(locale, `state.${state}`),
+    current: state === current,
+    initial: state === g.initial,
+    final: g.finals.includes(state),
+    transitions: g.edges
+      .filter((e) => e.from === state)
+      .map((e) => ({
+        event: e.event,
+        eventName: t(locale, `event.${e.event}`),
+        rules: e.rules?.length ? e.rules.join(' ∧ ') : null,
+        target: e.to,
+        targetName: t(locale, `state.${e.to}`),
+      })),
+  }));
 }

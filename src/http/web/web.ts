@@ -27,8 +27,11 @@ import { casePages, transferPages } from './transfers.routes';
 import { webErrorHandler } from './web-errors';
 import { hotlineFeedNoWeb } from '../middleware/hotline-feed';
 import { formBodyGuard } from '../middleware/body-guard';
+import { idempotency } from '../middleware/idempotency';
 import { NotFoundError } from '../../errors';
 import { useViews } from './view-engine';
+import { holdingPages } from './holding.routes';
+import { offlinePages } from './offline.routes';
 import { filePages } from './files.routes';
 
 export const SESSION_COOKIE = 'liandong.sid';
@@ -71,6 +74,10 @@ export function mountWeb(app: express.Express, services: Services, secret: strin
     res.setHeader('Cache-Control', 'no-store');
     next();
   });
+  // Issue 13: the service worker and its offline page, for everyone, before any session: they name no user, and
+  // the worker's own requests for them never carry or set a session cookie (a rolling cookie set by a request that
+  // crossed a sign-in would put back the session the sign-in replaced).
+  web.use(offlinePages());
   // Forms: at most 2,000 fields (more is a 413), never compressed (415), and no key naming an object's built-in member (issue 11).
   web.use(express.urlencoded({ extended: true, limit: '256kb', parameterLimit: FORM_FIELDS_MAX, inflate: false }));
   web.use(formBodyGuard);
@@ -107,7 +114,10 @@ export function mountWeb(app: express.Express, services: Services, secret: strin
   web.use(requireUser);
   web.use(hotlineFeedNoWeb);
   web.use(signedInContext(services));
+  // Issue 13: a signed-in user's form post with an Idempotency-Key (header, or the form's hidden field) runs once.
+  web.use(idempotency(services, { source: 'web' }));
   web.use(inboxPages(services));
+  web.use(holdingPages(services));
   web.use('/operations', operationPages(services));
   web.use(oversightPages(services));
   web.use(jobsPages(services));

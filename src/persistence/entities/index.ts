@@ -17,6 +17,7 @@ import { GoodsItem, GoodsParty } from './goods.entity';
 import { Case, CaseTransfer } from './case.entity';
 import { RecordNumber } from './numbering.entity';
 import { HistoryAnchor } from './history-anchor.entity';
+import { IdempotencyKey } from './idempotency.entity';
 import { EvidenceAttachment, EvidenceFile } from './file.entity';
 
 export * from './org.entity';
@@ -32,6 +33,7 @@ export * from './goods.entity';
 export * from './case.entity';
 export * from './numbering.entity';
 export * from './history-anchor.entity';
+export * from './idempotency.entity';
 export * from './file.entity';
 
 export const ENTITIES = [
@@ -72,6 +74,7 @@ export const ENTITIES = [
   CaseTransfer,
   RecordNumber,
   HistoryAnchor,
+  IdempotencyKey,
   EvidenceFile,
   EvidenceAttachment,
 ];

@@ -21,6 +21,7 @@ import { ApiTokenExpiry1796533200000 } from './20261206T0500-api-token-expiry';
 import { JobRunBrigades1796536800000 } from './20261206T0600-job-run-brigades';
 import { CorrectionsForEditedMigrations1796605200000 } from './20261207T0100-corrections-for-edited-migrations';
 import { EvidenceFiles1796691600000 } from './20261208T0100-evidence-files';
+import { IdempotencyKeys1796695200000 } from './20261208T0200-idempotency-keys';
 
 /** Every migration, oldest first. Never edit one that has landed: add a new one. */
 export const MIGRATIONS = [
@@ -47,4 +48,5 @@ export const MIGRATIONS = [
   JobRunBrigades1796536800000,
   CorrectionsForEditedMigrations1796605200000,
   EvidenceFiles1796691600000,
+  IdempotencyKeys1796695200000,
 ];
