@@ -8,6 +8,7 @@ const BENCHES: Record<string, () => Promise<{ run: (args: string[]) => Promise<v
   jobs: () => import('./jobs.bench'),
   pages: () => import('./pages.bench'),
   figures: () => import('./figures.bench'),
+  files: () => import('./files.bench'),
 };
 
 async function main() {

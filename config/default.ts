@@ -59,6 +59,8 @@ export const defaults: Config = {
       'history-anchor': '0 40 0 * * *',
       // Idempotency keys past their 48 h (issue 13), every hour.
       'idempotency-keys': '0 50 * * * *',
+      // Issue 13: uploads attached to nothing, removed a day after upload.
+      'files-orphans': '0 55 * * * *',
     },
     missedToleranceMs: 60_000,
     attempts: 3,
@@ -109,4 +111,14 @@ export const defaults: Config = {
   history: { anchorSettleSeconds: 5 },
   // Issue 13: each Idempotency-Key's answer is kept per user for 48 h.
   idempotency: { keepHours: 48, takeOverAfterSeconds: 120, maxAnswerBytes: 1_048_576 },
+  // Issue 13: evidence files (photos, PDFs), stored once by content hash.
+  files: {
+    maxBytes: 15 * 1024 * 1024,
+    storage: 'local',
+    dir: 'data/files',
+    s3: undefined,
+    thumbnailPx: 480,
+    orphanHours: 24,
+    takenLongBeforeHours: 24,
+  },
 };

@@ -8,6 +8,7 @@ import { timeLimitsJob } from './time-limits.job';
 import { goodsLimitsJob } from './goods-limits.job';
 import { historyAnchorJob } from './history-anchor.job';
 import { idempotencyKeysJob } from './idempotency-keys.job';
+import { filesOrphansJob } from './files-orphans.job';
 
 /** Every job, by name. Schedules are in config (`jobs.schedules`). */
 export const JOBS: JobDefinition[] = [
@@ -27,3 +28,5 @@ JOBS.push(historyAnchorJob);
 
 // Issue 13: idempotency keys past their time are removed.
 JOBS.push(idempotencyKeysJob);
+// Issue 13: evidence files attached to nothing are removed a day after their upload.
+JOBS.push(filesOrphansJob);

@@ -32,6 +32,7 @@ import { NotFoundError } from '../../errors';
 import { useViews } from './view-engine';
 import { holdingPages } from './holding.routes';
 import { offlinePages } from './offline.routes';
+import { filePages } from './files.routes';
 
 export const SESSION_COOKIE = 'liandong.sid';
 
@@ -131,6 +132,8 @@ export function mountWeb(app: express.Express, services: Services, secret: strin
   web.use('/cases', casePages(services));
   web.use('/transfers', transferPages(services));
   web.use('/admin', requirePolicy(mayAdministerBrigade), adminPages(services));
+  // Issue 13: evidence files and their thumbnails, for the pages' <img> and links.
+  web.use('/files', filePages(services));
   web.use((req: Request) => {
     throw new NotFoundError(`No page ${req.path}`);
   });

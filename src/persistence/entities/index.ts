@@ -18,6 +18,7 @@ import { Case, CaseTransfer } from './case.entity';
 import { RecordNumber } from './numbering.entity';
 import { HistoryAnchor } from './history-anchor.entity';
 import { IdempotencyKey } from './idempotency.entity';
+import { EvidenceAttachment, EvidenceFile } from './file.entity';
 
 export * from './org.entity';
 export * from './operation.entity';
@@ -33,6 +34,7 @@ export * from './case.entity';
 export * from './numbering.entity';
 export * from './history-anchor.entity';
 export * from './idempotency.entity';
+export * from './file.entity';
 
 export const ENTITIES = [
   Brigade,
@@ -73,4 +75,6 @@ export const ENTITIES = [
   RecordNumber,
   HistoryAnchor,
   IdempotencyKey,
+  EvidenceFile,
+  EvidenceAttachment,
 ];
