@@ -1351,4 +1351,13 @@ export const en: Record<string, string> = {
   'job_detail.slotsPruned': 'Slots pruned',
   'job_detail.expiredSessionsDeleted': 'Expired sessions deleted',
   'job_detail.signInThrottleRowsDeleted': 'Sign-in throttle rows deleted',
+  // issue 13 — evidence-web
+  'evidence.photos': 'Photos / evidence',
+  'evidence.photos_hint': 'Take a photo, or choose several photos or PDF files.',
+  'evidence.kept': 'Photos already uploaded (untick to leave one out)',
+  'evidence.kept_alt': 'Uploaded photo {n}',
+  'evidence.preview_alt': 'Chosen photo {n}: {name}',
+  'validation.photo_too_large': 'File too large: at most {maximum} MB each',
+  'validation.too_many_photos': 'Too many files: at most {maximum} at a time',
+  'validation.photo_unsupported': '“{value}” is not a photo or a PDF file: not uploaded',
 };

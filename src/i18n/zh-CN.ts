@@ -1316,4 +1316,13 @@ export const zhCN: Record<string, string> = {
   'job_detail.slotsPruned': '清理的时段记录',
   'job_detail.expiredSessionsDeleted': '删除的过期会话',
   'job_detail.signInThrottleRowsDeleted': '删除的登录限制记录',
+  // issue 13 — evidence-web
+  'evidence.photos': '照片/证据',
+  'evidence.photos_hint': '可直接拍照，也可选择多张照片或 PDF 文件。',
+  'evidence.kept': '已上传的照片（取消勾选则不附上）',
+  'evidence.kept_alt': '已上传的照片 {n}',
+  'evidence.preview_alt': '所选照片 {n}：{name}',
+  'validation.photo_too_large': '文件太大：每个文件不超过 {maximum} MB',
+  'validation.too_many_photos': '文件太多：每次最多 {maximum} 个',
+  'validation.photo_unsupported': '“{value}”不是照片或 PDF 文件，未上传',
 };

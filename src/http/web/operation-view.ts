@@ -16,6 +16,7 @@ import { lightOf } from '../../domain/oversight/lights';
 import { formatRecordNo } from '../../domain/numbering/record-number';
 import { numberOf } from '../presenters/operation.presenter';
 import { localName } from '../../i18n/local-name';
+import { isPhotoError, photosFieldView } from './photos-field';
 
 /** An operation's refusal as its forms show it: messages beside fields, and a banner saying what happened. */
 export function operationRefusal(e: AppError, locale: Locale): Refusal {
@@ -310,11 +311,13 @@ async function eventForms(
       coverage: spec.showsCoverage ? coverageView(record, locale, services.config.holding.minCoverage) : null,
       open: mine !== undefined,
       fields,
+      photos: spec.photos ? photosFieldView(locale, mine?.values, mine?.refusal.errors) : null,
       expectedVersion: record.version,
       // Problems of fields this form does not have (FILE checks the whole plan): each names its field.
       problems: mine
         ? Object.keys(mine.refusal.errors)
             .filter((k) => !spec.fields.some((f) => k === f.name || k.startsWith(`${f.name}.`)))
+            .filter((k) => !(spec.photos && isPhotoError(k)))
             .map((k) => fieldProblem(locale, k, mine.refusal.errors[k]))
         : [],
     };
