@@ -11,7 +11,8 @@
 
   const isPdf = (file) => file.type === 'application/pdf' || /\.pdf$/i.test(file.name);
   const isJpeg = (file) => file.type === 'image/jpeg' || /\.jpe?g$/i.test(file.name);
-  const isImage = (file) => !isPdf(file) && (/^image\//.test(file.type) || /\.(jpe?g|png|webp|hei[cf])$/i.test(file.name));
+  const isImage = (file) =>
+    !isPdf(file) && (/^image\//.test(file.type) || /\.(jpe?g|png|webp|hei[cf])$/i.test(file.name));
 
   /** The photo decoded and turned upright as its EXIF orientation says; null if this browser cannot read it (HEIC on most). */
   async function decode(file) {

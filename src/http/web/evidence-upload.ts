@@ -44,7 +44,8 @@ export async function receivePhotos(
       } catch (e) {
         if (!(e instanceof AppError) || (e.status !== 413 && e.status !== 415)) throw e;
         throw new ValidationError(`Photo ${photo.originalname} refused`, {
-          photos: e.status === 413 ? `photo_too_large:${megabytes(maxBytes)}` : `photo_unsupported:${photo.originalname}`,
+          photos:
+            e.status === 413 ? `photo_too_large:${megabytes(maxBytes)}` : `photo_unsupported:${photo.originalname}`,
         });
       }
     }

@@ -61,7 +61,9 @@ export function evidenceItems(files: readonly EvidenceFile[], locale: Locale, ti
     const n = i + 1;
     const isImage = f.contentType.startsWith('image/');
     const takenAt = f.takenAt ? minute(f.takenAt, timeZone) : '';
-    const days = f.takenAt ? Math.floor((new Date(f.attachedAt).getTime() - new Date(f.takenAt).getTime()) / DAY_MS) : 0;
+    const days = f.takenAt
+      ? Math.floor((new Date(f.attachedAt).getTime() - new Date(f.takenAt).getTime()) / DAY_MS)
+      : 0;
     const name = f.originalName || `${f.sha256.slice(0, 12)}`;
     return {
       id: f.id,
