@@ -16,6 +16,7 @@ import { type StepFormState, stepFormRoute } from './step-route';
 import { ledgerView } from './goods-view';
 import { localName } from '../../i18n/local-name';
 import { signedIn } from '../signed-in';
+import { isPhotoError, keptFileIds, photosFieldView } from './photos-field';
 
 type Body = Record<string, unknown>;
 type FieldKind = 'text' | 'textarea' | 'method' | 'squad';
@@ -23,10 +24,16 @@ type FieldKind = 'text' | 'textarea' | 'method' | 'squad';
 /** The item page's step forms (which show comes from the engine's allowedEvents). */
 const STEP_FORMS: Record<
   string,
-  { tone: 'primary' | 'danger' | 'plain'; fields: Array<{ name: string; kind: FieldKind; required?: boolean }> }
+  {
+    tone: 'primary' | 'danger' | 'plain';
+    fields: Array<{ name: string; kind: FieldKind; required?: boolean }>;
+    /** Issue 13: the step takes evidence photos (the item's condition when returned or disposed of). */
+    photos?: boolean;
+  }
 > = {
   RETURN_TO_OWNER: {
     tone: 'primary',
+    photos: true,
     fields: [
       { name: 'receivedBy', kind: 'text', required: true },
       { name: 'note', kind: 'textarea' },
@@ -42,6 +49,7 @@ const STEP_FORMS: Record<
   },
   DISPOSE: {
     tone: 'danger',
+    photos: true,
     fields: [
       { name: 'method', kind: 'method', required: true },
       { name: 'note', kind: 'textarea' },
@@ -119,6 +127,8 @@ function formToEvent(type: string, body: Body): Body {
     const v = str(body[f.name]);
     if (v !== '' || f.required) out[f.name] = v;
   }
+  const files = Object.hasOwn(STEP_FORMS, type) && STEP_FORMS[type].photos ? keptFileIds(body.files) : [];
+  if (files.length) out.files = files;
   return out;
 }
 
@@ -350,6 +360,7 @@ async function registerView(
     })),
     caseRefs,
     errors,
+    photos: photosFieldView(locale, body, errors),
     banner: refusal?.banner ?? null,
   };
 }
@@ -444,9 +455,11 @@ async function itemPage(services: GoodsPagesServices, p: Principal, locale: Loca
           tone: spec.tone,
           open: mine !== undefined,
           expectedVersion: record.version,
+          photos: spec.photos ? photosFieldView(locale, mine?.values, mine?.refusal.errors) : null,
           error: mine
             ? Object.entries(mine.refusal.errors)
                 .filter(([k]) => !spec.fields.some((f) => f.name === k))
+                .filter(([k]) => !(spec.photos && isPhotoError(k)))
                 .map(([, v]) => v)
                 .join(' ')
             : '',

@@ -42,11 +42,12 @@ import {
 import { timelineOf } from './timeline';
 import { localName } from '../../i18n/local-name';
 import { signedIn } from '../signed-in';
+import { keptFileIds, photosFieldView } from './photos-field';
 
 type Body = Record<string, unknown>;
 
 /** The hard problem's step forms (which show comes from the engine's allowedEvents). */
-const PROBLEM_FORMS: Record<string, { tone: string; fields: StepFieldSpec[] }> = {
+const PROBLEM_FORMS: Record<string, { tone: string; fields: StepFieldSpec[]; photos?: boolean }> = {
   ACCEPT: { tone: 'primary', fields: [{ name: 'note', kind: 'textarea' }] },
   RESOLVE: {
     tone: 'primary',
@@ -57,6 +58,8 @@ const PROBLEM_FORMS: Record<string, { tone: string; fields: StepFieldSpec[] }> =
   },
   REBOUND: {
     tone: 'danger',
+    // Issue 13: what came back, in pictures.
+    photos: true,
     fields: [
       { name: 'origin', kind: 'select', required: true, options: REBOUND_ORIGINS, labelPrefix: 'hp.origin.' },
       { name: 'note', kind: 'textarea', required: true },
@@ -113,6 +116,8 @@ export function formToProblemEvent(type: string, body: Body, timeZone: string): 
   if (type === 'REBOUND') {
     out.origin = str(body.origin);
     out.note = note;
+    const files = keptFileIds(body.files);
+    if (files.length) out.files = files;
   }
   if (type === 'RECORD_CALLBACK') {
     out.caller = str(body.caller);
@@ -371,6 +376,7 @@ async function reportFormView(
     duplicates,
     errors: o.refusal?.errors ?? {},
     banner: o.refusal?.banner ?? null,
+    photos: photosFieldView(locale, o.values, o.refusal?.errors),
   };
 }
 
@@ -472,6 +478,7 @@ async function problemPage(services: ProblemServices, p: Principal, locale: Loca
               type === 'REBOUND' && f.name === 'origin' ? { ...f, options: record.reboundOrigins } : f,
             ),
             version: record.version,
+            photos: PROBLEM_FORMS[type].photos,
             defaults: {
               calledAt: now,
               ...(record.reboundOrigins.length === 1 ? { origin: record.reboundOrigins[0] } : {}),
@@ -622,6 +629,7 @@ async function noticeFormView(
     ].filter((g) => g.squads.length),
     errors: o.refusal?.errors ?? {},
     banner: o.refusal?.banner ?? null,
+    photos: photosFieldView(locale, o.values, o.refusal?.errors),
   };
 }
 

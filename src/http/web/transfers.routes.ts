@@ -16,6 +16,7 @@ import { timelineOf, wordsOf } from './timeline';
 import { type StepFormState, stepFormRoute } from './step-route';
 import { localName } from '../../i18n/local-name';
 import { signedIn } from '../signed-in';
+import { photosFieldView } from './photos-field';
 
 type Body = Record<string, unknown>;
 const str = (v: unknown): string =>
@@ -383,6 +384,7 @@ async function proposeView(
     note: str(values.note),
     errors,
     banner: refused?.banner ?? null,
+    photos: photosFieldView(locale, values, errors),
   };
 }
 
