@@ -105,3 +105,32 @@ export function stepEvidence(payload: Record<string, unknown>, byId: Map<string,
     .map((id) => byId.get(id))
     .filter((x): x is EvidenceItem => x !== undefined);
 }
+
+/** A history step as the evidence views read it: its event, payload and when. */
+interface StepRow {
+  event: string;
+  payload: unknown;
+}
+
+/**
+ * R12, R14: holding's photos by day, as the audit forms show them — each
+ * holding check's photos under its date (an amended day shows every check's),
+ * then the spot checks' under theirs. Days in order.
+ */
+export function holdingPhotosByDay(
+  history: readonly StepRow[],
+  byId: Map<string, EvidenceItem>,
+  readPayload: (raw: unknown) => Record<string, unknown>,
+  dayOf: (payload: Record<string, unknown>, step: StepRow) => string,
+): Array<{ day: string; items: EvidenceItem[] }> {
+  const days = new Map<string, EvidenceItem[]>();
+  for (const step of history) {
+    if (step.event !== 'LOG_HOLDING_CHECK' && step.event !== 'SPOT_CHECK') continue;
+    const payload = readPayload(step.payload);
+    const items = stepEvidence(payload, byId);
+    if (!items.length) continue;
+    const day = dayOf(payload, step);
+    days.set(day, [...(days.get(day) ?? []), ...items]);
+  }
+  return [...days.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([day, items]) => ({ day, items }));
+}
