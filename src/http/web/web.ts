@@ -58,7 +58,8 @@ export function mountWeb(app: express.Express, services: Services, secret: strin
           defaultSrc: ["'self'"],
           scriptSrc: ["'self'"],
           styleSrc: ["'self'"],
-          imgSrc: ["'self'", 'data:'],
+          // blob: the previews of photos chosen for a form (evidence.js), before they are sent.
+          imgSrc: ["'self'", 'data:', 'blob:'],
           fontSrc: ["'self'"],
           connectSrc: ["'self'"],
           formAction: ["'self'"],
