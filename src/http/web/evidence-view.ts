@@ -1,5 +1,6 @@
 import { type Locale, t } from '../../i18n';
 import { isoInZone } from '../../time';
+import type { Principal } from '../../domain/org/org.service';
 
 /**
  * A record's evidence as its pages show it (issue 13): thumbnails opening the
@@ -21,6 +22,15 @@ export interface EvidenceFile {
   takenLongBefore: boolean;
   eventType?: string | null;
   step?: number | null;
+}
+
+/** What the pages read of the files service: a record's attached files (404/403 as the record's own read). */
+export interface EvidenceReader {
+  forRecord(
+    p: Principal,
+    type: 'operation' | 'incident' | 'problem' | 'border_notice' | 'goods' | 'transfer',
+    id: number,
+  ): Promise<EvidenceFile[]>;
 }
 
 export interface EvidenceItem {
@@ -112,16 +122,17 @@ interface StepRow {
   payload: unknown;
 }
 
+
 /**
  * R12, R14: holding's photos by day, as the audit forms show them — each
  * holding check's photos under its date (an amended day shows every check's),
  * then the spot checks' under theirs. Days in order.
  */
-export function holdingPhotosByDay(
-  history: readonly StepRow[],
+export function holdingPhotosByDay<S extends StepRow>(
+  history: readonly S[],
   byId: Map<string, EvidenceItem>,
   readPayload: (raw: unknown) => Record<string, unknown>,
-  dayOf: (payload: Record<string, unknown>, step: StepRow) => string,
+  dayOf: (payload: Record<string, unknown>, step: S) => string,
 ): Array<{ day: string; items: EvidenceItem[] }> {
   const days = new Map<string, EvidenceItem[]>();
   for (const step of history) {

@@ -17,6 +17,9 @@ import { formatRecordNo } from '../../domain/numbering/record-number';
 import { numberOf } from '../presenters/operation.presenter';
 import { localName } from '../../i18n/local-name';
 import { isPhotoError, photosFieldView } from './photos-field';
+import { type EvidenceReader, evidenceById, evidenceItems, holdingPhotosByDay } from './evidence-view';
+import { readJson } from '../../persistence/columns';
+import type { WorkflowHistory } from '../../persistence/entities';
 
 /** An operation's refusal as its forms show it: messages beside fields, and a banner saying what happened. */
 export function operationRefusal(e: AppError, locale: Locale): Refusal {
@@ -49,7 +52,7 @@ const DETAIL_FIELDS = [
 
 /** What an operation's page reads: the operation, its history's check, the clock and limits, and its sections' areas. */
 export type OperationPageServices = Pick<Services, 'operations' | 'problems' | 'clock' | 'config' | 'historyChain'> &
-  SectionServices;
+  SectionServices & { files: EvidenceReader };
 
 /**
  * Everything the operation's page shows, as plain values for the template:
@@ -67,7 +70,10 @@ export async function operationPage(
   const { record, history, chain } = await services.operations.getWithHistory(p, id);
   // A draft's page says what filing would still refuse (the same rules as FILE).
   const checks = record.state === 'draft' ? await services.operations.checklistOf(p, record.context.plan) : null;
-  const forms = await eventForms(services, p, locale, record, form);
+  // Issue 13: the operation's evidence (every step's photos, its incidents' too), in the order attached.
+  const evidence = evidenceItems(await services.files.forRecord(p, 'operation', id), locale, p.timeZone);
+  const byId = evidenceById(evidence);
+  const forms = await eventForms(services, p, locale, record, form, { history, byId });
   const sections = await operationSections(services, p, locale, id);
 
   const at = minuteIn(p.timeZone);
@@ -84,11 +90,19 @@ export async function operationPage(
     forms,
     banner: form?.refusal.banner,
     // Everyone the page names, the history's actors included, is in the record's people.
-    timeline: timeline(history, record.userById, locale, p.timeZone, {
-      events: 'event_done',
-      states: 'state',
-      details: operationDetails(locale, at, record.userById),
-    }),
+    timeline: timeline(
+      history,
+      record.userById,
+      locale,
+      p.timeZone,
+      {
+        events: 'event_done',
+        states: 'state',
+        details: operationDetails(locale, at, record.userById),
+      },
+      byId,
+    ),
+    evidence,
     // Whether the history's hash chain verifies (for managers and inspectors; null for others).
     historyCheck: services.historyChain.check(p, chain, history),
     diagramSvg: await machineSvg(operationMachine, locale, record.state),
@@ -290,9 +304,22 @@ async function eventForms(
   p: Principal,
   locale: Locale,
   record: OperationRecord,
-  form?: StepFormState,
+  form: StepFormState | undefined,
+  evidence: { history: WorkflowHistory[]; byId: ReturnType<typeof evidenceById> },
 ) {
   const allowed = record.allowedEvents.filter((e) => Object.hasOwn(EVENT_FORMS, e));
+  // R12, R14: the audit forms show holding's photos by day (a check's date; a spot check's day in brigade time).
+  const holdingPhotos = allowed.some((e) => EVENT_FORMS[e].showsCoverage)
+    ? holdingPhotosByDay(
+        evidence.history,
+        evidence.byId,
+        (raw) => readJson<Record<string, unknown> | null>(raw) ?? {},
+        (payload, step) =>
+          typeof payload.date === 'string'
+            ? payload.date
+            : localDateOf(new Date(step.effectiveAt ?? step.at), p.timeZone),
+      )
+    : [];
   const ctx = await eventFormContext(services, p, locale, record, allowed);
   return allowed.map((type) => {
     const spec = EVENT_FORMS[type];
@@ -309,6 +336,7 @@ async function eventForms(
       // A step that cannot be undone (cancel, fail the audit) asks once more.
       confirm: spec.tone === 'danger',
       coverage: spec.showsCoverage ? coverageView(record, locale, services.config.holding.minCoverage) : null,
+      holdingPhotos: spec.showsCoverage ? { days: holdingPhotos } : null,
       open: mine !== undefined,
       fields,
       photos: spec.photos ? photosFieldView(locale, mine?.values, mine?.refusal.errors) : null,
