@@ -57,6 +57,8 @@ export const defaults: Config = {
       'goods-limits': '0 25 * * * *',
       // The history's daily anchor: a digest of every record's chain head, once a day per brigade.
       'history-anchor': '0 40 0 * * *',
+      // Issue 13: uploads attached to nothing, removed a day after upload.
+      'files-orphans': '0 50 * * * *',
     },
     missedToleranceMs: 60_000,
     attempts: 3,
@@ -105,4 +107,14 @@ export const defaults: Config = {
   validation: { minYear: 2000, maxYear: 2100 },
   // The tamper-evident history: the anchor job's pause after reading its cut (MySQL/MariaDB).
   history: { anchorSettleSeconds: 5 },
+  // Issue 13: evidence files (photos, PDFs), stored once by content hash.
+  files: {
+    maxBytes: 15 * 1024 * 1024,
+    storage: 'local',
+    dir: 'data/files',
+    s3: undefined,
+    thumbnailPx: 480,
+    orphanHours: 24,
+    takenLongBeforeHours: 24,
+  },
 };

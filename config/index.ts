@@ -128,5 +128,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Json
   if (config.validation.minYear > config.validation.maxYear) {
     throw new ConfigError('Invalid configuration:\n  validation.minYear: must not exceed validation.maxYear');
   }
+  if (config.files.storage === 's3' && !config.files.s3) {
+    throw new ConfigError('Invalid configuration:\n  files.s3: required when files.storage is s3 (FILES_S3)');
+  }
   return deepFreeze(config);
 }

@@ -330,6 +330,53 @@ export const configSchema = z.object({
         'The history-anchor job, on MySQL/MariaDB: how long it waits after reading its cut (the greatest history id) so that every step holding an id below it has committed (steps take milliseconds; SQLite needs no wait).',
       ),
   }),
+  files: z.object({
+    maxBytes: z
+      .int()
+      .min(1024)
+      .max(1024 * 1024 * 1024)
+      .describe(
+        'Issue 13: largest evidence file (photo or PDF) one upload may carry, in bytes (FILES_MAX_BYTES; default 15 MB); a larger one is refused with 413.',
+      ),
+    storage: z
+      .enum(['local', 's3'])
+      .describe(
+        'Where evidence files are kept (FILES_STORAGE): `local` (a directory, `files.dir`) or `s3` (an S3-compatible object store, `files.s3`), so that several instances share them.',
+      ),
+    dir: z
+      .string()
+      .min(1)
+      .describe(
+        'FILES_DIR: the directory of the local store (created at start), e.g. data/files; back it up with the database.',
+      ),
+    s3: z
+      .strictObject({
+        endpoint: z
+          .string()
+          .url()
+          .optional()
+          .describe('e.g. https://oss-cn-shanghai.aliyuncs.com or http://127.0.0.1:9000; none: AWS'),
+        bucket: z.string().min(1),
+        region: z.string().min(1).default('us-east-1'),
+        accessKeyId: z.string().min(1),
+        secretAccessKey: z.string().min(1),
+        forcePathStyle: z.boolean().default(true).describe('Path-style URLs (MinIO, Ceph, most self-hosted stores)'),
+        prefix: z.string().max(200).default('').describe('Key prefix inside the bucket, e.g. liandong/'),
+      })
+      .optional()
+      .describe('FILES_S3 (JSON): the object store when `files.storage` is `s3`.'),
+    thumbnailPx: z.int().min(64).max(2048).describe('Longest side of the thumbnails made of photos on upload (px).'),
+    orphanHours: z
+      .number()
+      .positive()
+      .describe('A file attached to no record is removed this long after its upload (the `files-orphans` job).'),
+    takenLongBeforeHours: z
+      .number()
+      .positive()
+      .describe(
+        'A photo whose EXIF time is more than this many hours before the step it is attached to is marked as taken long before.',
+      ),
+  }),
 });
 
 export type Config = z.infer<typeof configSchema>;
@@ -365,4 +412,8 @@ export const ENV_OVERRIDES: Record<string, { path: string; parse: 'string' | 'in
   SECURE_COOKIES: { path: 'web.secureCookies', parse: 'bool' },
   TRUST_PROXY: { path: 'web.trustProxy', parse: 'string' },
   TIME_ZONE: { path: 'brigade.defaultTimeZone', parse: 'string' },
+  FILES_MAX_BYTES: { path: 'files.maxBytes', parse: 'int' },
+  FILES_STORAGE: { path: 'files.storage', parse: 'string' },
+  FILES_DIR: { path: 'files.dir', parse: 'string' },
+  FILES_S3: { path: 'files.s3', parse: 'json' },
 };

@@ -13,6 +13,7 @@ import { borderNoticesApi, problemsApi } from './http/api/problems.routes';
 import { goodsApi } from './http/api/goods.routes';
 import { casesApi, transfersApi } from './http/api/cases.routes';
 import { tokensApi } from './http/api/tokens.routes';
+import { filesApi } from './http/api/files.routes';
 import { apiErrorHandler } from './http/middleware/errors';
 import { bearerAuth } from './http/middleware/api-auth';
 import { hotlineFeedScope } from './http/middleware/hotline-feed';
@@ -67,7 +68,10 @@ export function buildApp(services: Services, opts: AppOptions): express.Express 
   });
   api.use((req: Request, _res: Response, next: NextFunction) => {
     // A body that is not JSON is refused rather than silently read as empty.
+    // Issue 13: an evidence file is uploaded as multipart/form-data (its route reads it, after authentication).
+    const upload = req.method === 'POST' && req.path === '/files' && req.is('multipart/form-data') !== false;
     if (
+      !upload &&
       ['POST', 'PATCH', 'PUT'].includes(req.method) &&
       req.headers['content-length'] !== '0' &&
       req.is('application/json') === false
@@ -100,6 +104,7 @@ export function buildApp(services: Services, opts: AppOptions): express.Express 
   api.use('/cases', casesApi(services.cases, services.clock));
   api.use('/transfers', transfersApi(services.cases));
   api.use('/tokens', tokensApi(services.apiTokens));
+  api.use('/files', filesApi(services));
   api.use((req: Request) => {
     throw new NotFoundError(`No API route ${req.method} ${req.path}`);
   });

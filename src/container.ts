@@ -9,6 +9,7 @@ import { SignInService } from './domain/auth/sign-in.service';
 import { InboxService } from './domain/inbox/inbox.service';
 import { WorkflowEngine } from './engine/engine';
 import type { Logger } from './logger';
+import type { Principal } from './domain/org/org.service';
 import type { Database } from './persistence/data-source';
 import { DatabaseSessionStore } from './persistence/session-store';
 import { FlagService } from './domain/oversight/flag.service';
@@ -37,6 +38,10 @@ import { CaseService } from './domain/cases/case.service';
 import { caseTransferWorkflow } from './domain/cases/case-transfer.workflow';
 import { HistoryService } from './domain/history/history.service';
 import { ApiTokenService } from './domain/auth/api-token.service';
+import { FilesService } from './domain/files/files.service';
+import { fileStorage } from './domain/files/file-storage';
+import { ForbiddenError } from './errors';
+import type { WorkflowDefinition } from './engine/workflow-definition';
 
 /** The application's parts, wired once: the server, the CLI and the tests all build it here. */
 export interface Services {
@@ -96,6 +101,8 @@ export interface Services {
   historyChain: HistoryService;
   /** API tokens: the list of one's own (an administrator: the brigade's) and revocation. */
   apiTokens: ApiTokenService;
+  /** Issue 13: evidence files (photos, PDFs), their store and what they are attached to. */
+  files: FilesService;
 }
 
 export function createServices(config: Readonly<Config>, db: Database, clock: Clock, logger: Logger): Services {
@@ -181,6 +188,7 @@ export function createServices(config: Readonly<Config>, db: Database, clock: Cl
   services.cases = new CaseService(db, engine, org, services.caseTransferWorkflow, config, clock);
   services.historyChain = new HistoryService(db, clock, config);
   services.apiTokens = new ApiTokenService(db, clock);
+  services.files = wireFiles(services, config, db, clock);
   services.jobs = new JobRunner(services, JOBS);
   // R6: a brigade's `since` moved over months that have ended: the monthly-minimum job judges them again (flags raised or resolved by data).
   // That brigade's months only: another brigade's standing is none of its administrator's doing (issue 11, finding 4).
@@ -189,4 +197,30 @@ export function createServices(config: Readonly<Config>, db: Database, clock: Cl
       await services.jobs.run('monthly-minimum', { via: 'since', period, brigadeId, triggeredBy: by });
   });
   return services;
+}
+
+/**
+ * Issue 13: evidence files. Each kind of record is read as its own service
+ * reads it (a file is readable where its record is), and the engine attaches
+ * a step's `files` in the step's transaction.
+ */
+function wireFiles(services: Services, config: Readonly<Config>, db: Database, clock: Clock): FilesService {
+  const files = new FilesService(db, fileStorage(config), config, clock);
+  const { engine } = services;
+  // A workflow's record as the engine reads it: 404 outside the brigade, and the workflow's own read rule.
+  const readsWorkflow = (def: WorkflowDefinition) => async (p: Principal, id: number) => {
+    const loaded = await engine.load(db.manager, def, id, p);
+    const read = def.mayRead?.(p, loaded.context);
+    if (read && !read.ok) throw new ForbiddenError(`You may not read ${def.name} ${id}`, read.reason);
+  };
+  const readsOperation = readsWorkflow(services.workflows.operation);
+  files.readers.operation = readsOperation;
+  files.readers.incident = async (p, id) => readsOperation(p, await files.operationOfIncident(p.brigadeId, id));
+  // The hotline feed reads only the problems it reported (problem.policy.ts): the problem's own read decides.
+  files.readers.problem = (p, id) => services.problems.get(p, id);
+  files.readers.border_notice = readsWorkflow(services.problemWorkflows.borderNotice);
+  files.readers.goods = readsWorkflow(services.goodsWorkflow);
+  files.readers.transfer = readsWorkflow(services.caseTransferWorkflow);
+  engine.onStep(files.onStep);
+  return files;
 }

@@ -107,3 +107,15 @@ export class SnapshotError extends AppError {
   readonly status = 500;
   readonly code = 'snapshot_unreadable';
 }
+
+/** 413: a body (an evidence file) larger than the settings allow (`files.maxBytes`). */
+export class PayloadTooLargeError extends AppError {
+  readonly status = 413;
+  readonly code = 'payload_too_large';
+}
+
+/** 415: content of a kind not taken (an evidence file that is no photo or PDF, judged from its bytes). */
+export class UnsupportedFileTypeError extends AppError {
+  readonly status = 415;
+  readonly code = 'unsupported_file_type';
+}

@@ -22,7 +22,7 @@ import { WorkflowHistory } from '../persistence/entities';
 import { asDatetimeColumn, readJson, sql } from '../persistence/sql';
 import { GENESIS_HASH, stepHash } from './history-hash';
 import type { Permit } from '../../workflows/shared/actor';
-import type { CommandEvent, EngineActor, WorkflowDefinition } from './workflow-definition';
+import type { CommandEvent, EngineActor, StepRecord, WorkflowDefinition } from './workflow-definition';
 import type { StoredSnapshot } from '../../workflows/shared/rules';
 
 /** The fields the engine adds to every event; they are not part of the stored payload. */
@@ -101,6 +101,7 @@ function payloadOf(event: CommandEvent): Record<string, unknown> {
  */
 export class WorkflowEngine {
   private readonly outboxListeners: Array<() => void> = [];
+  private readonly stepHooks: StepHook[] = [];
 
   constructor(
     private readonly db: Database,
@@ -110,6 +111,15 @@ export class WorkflowEngine {
   /** Called after a command that wrote outbox rows has committed (the notification worker drains then). */
   onOutboxCommitted(listener: () => void): void {
     this.outboxListeners.push(listener);
+  }
+
+  /**
+   * Called inside every step's transaction, after its projection, with the
+   * payload its history row keeps (a create's: its input). A hook that throws
+   * refuses the step: nothing of it is written (issue 13: evidence files).
+   */
+  onStep(hook: StepHook): void {
+    this.stepHooks.push(hook);
   }
 
   /** Tells the listeners that outbox rows were committed (a caller that ran steps in its own transaction calls this after commit). */
@@ -155,6 +165,7 @@ export class WorkflowEngine {
       wrote = await this.writeOutbox(m, def.name, step, actions);
       await this.openDeadlines(m, def, id, actor.brigadeId, snapshot.context as TContext, state, at);
       await def.project(m, step);
+      for (const hook of this.stepHooks) await hook(m, def.name, step, (input ?? {}) as Record<string, unknown>);
       return { id, state, version: 1, context: snapshot.context as TContext, role };
     };
     let wrote = 0;
@@ -268,6 +279,8 @@ export class WorkflowEngine {
         await this.openDeadlines(m, def, id, row.brigadeId, next.context as TContext, nextState, effectiveAt);
       }
       await def.project(m, step);
+      for (const hook of this.stepHooks)
+        await hook(m, def.name, step, JSON.parse(payloadText) as Record<string, unknown>);
       return { id, state: nextState, version, context: next.context as TContext, role: permit.role };
     };
     // In the caller's transaction (a step of two records at once): it commits, and its rows are drained by the next run.
@@ -526,6 +539,14 @@ export class WorkflowEngine {
     }
   }
 }
+
+/** A hook run in each step's transaction (see `WorkflowEngine.onStep`). */
+export type StepHook = (
+  m: EntityManager,
+  workflow: string,
+  step: StepRecord<unknown>,
+  payload: Record<string, unknown>,
+) => Promise<void>;
 
 interface StepLike {
   instanceId: number;

@@ -86,6 +86,9 @@ export const OPERATION_IDS: Record<string, string> = {
   'get /api/v1/transfers/{id}': 'getTransfer',
   'post /api/v1/transfers/{id}/events': 'sendTransferEvent',
   'get /api/v1/transfers/{id}/history': 'getTransferHistory',
+  'post /api/v1/files': 'uploadFile',
+  'get /api/v1/files/{id}': 'getFile',
+  'get /api/v1/files/{id}/thumbnail': 'getFileThumbnail',
 };
 
 /** The request unions chosen by `type` (each a oneOf of closed objects, `type` a constant in each). */

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { attachedFile, storedFile } from './schemas/responses/file.response';
 import { history, verifiedHistory } from './schemas/responses/common.response';
 import {
   apiToken,
@@ -144,6 +145,8 @@ export const RESPONSE_SCHEMAS = {
   MeetingList: meetingList,
   MeetingStep: meetingStepAnswer,
   Rotation: rotation,
+  EvidenceFile: storedFile,
+  AttachedFile: attachedFile,
 } satisfies Record<string, z.ZodType>;
 
 export type ResponseName = keyof typeof RESPONSE_SCHEMAS;

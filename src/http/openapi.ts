@@ -19,6 +19,7 @@ import { figuresPaths, figuresSchemas } from './openapi-figures';
 import { problemsPaths, problemsSchemas } from './openapi-problems';
 import { casesPaths, casesSchemas } from './openapi-cases';
 import { tokensPaths, tokensSchemas } from './openapi-tokens';
+import { filesPaths } from './openapi-files';
 import { ok, responseComponents } from './openapi-responses';
 import { asContract } from './openapi-contract';
 
@@ -495,6 +496,7 @@ export function openApiDocument(): Record<string, unknown> {
       ...goodsPaths(),
       ...casesPaths(),
       ...tokensPaths(),
+      ...filesPaths(),
     },
   };
   asContract(doc, {

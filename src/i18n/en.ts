@@ -1376,4 +1376,17 @@ export const en: Record<string, string> = {
   'evidence.print_sha': 'SHA-256 (first 12)',
   'evidence.holding_by_day': 'Holding photos by day',
   'evidence.holding_none': 'No photos with the holding checks',
+  // issue 13 — files
+  'error.unsupported_file_type':
+    'Only photos (JPEG, PNG, WebP, HEIC) and PDF files are taken (judged by their content)',
+  'problem.unsupported_file_type': 'Not a photo or PDF file that is taken',
+  'problem.unknown_file': 'No such file, or not one you uploaded or may read',
+  'problem.invalid_file_id': 'Not a file id',
+  'problem.too_many_files': 'At most 20 files at once',
+  'problem.files_not_taken': 'Files are not taken here',
+  'field.file': 'File',
+  'field.files': 'Evidence files (photos, PDFs)',
+  'job.files-orphans': 'Remove uploads attached to nothing',
+  'job_detail.filesRemoved': 'Unattached files removed',
+  'job_detail.blobsRemoved': 'File contents removed',
 };

@@ -1341,4 +1341,16 @@ export const zhCN: Record<string, string> = {
   'evidence.print_sha': 'SHA-256（前 12 位）',
   'evidence.holding_by_day': '固守照片（按日期）',
   'evidence.holding_none': '固守登记未附照片',
+  // issue 13 — files
+  'error.unsupported_file_type': '只接受照片（JPEG、PNG、WebP、HEIC）和 PDF 文件（按文件内容判断）',
+  'problem.unsupported_file_type': '不是可接受的照片或 PDF 文件',
+  'problem.unknown_file': '附件不存在，或不是您上传、也不是您可查看的文件',
+  'problem.invalid_file_id': '附件编号无效',
+  'problem.too_many_files': '一次最多附 20 个文件',
+  'problem.files_not_taken': '此处不接受附件',
+  'field.file': '文件',
+  'field.files': '附件（照片、PDF）',
+  'job.files-orphans': '清理未关联的上传文件',
+  'job_detail.filesRemoved': '删除的未关联文件',
+  'job_detail.blobsRemoved': '删除的文件内容',
 };

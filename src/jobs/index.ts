@@ -7,6 +7,7 @@ import { sessionsJob } from './sessions.job';
 import { timeLimitsJob } from './time-limits.job';
 import { goodsLimitsJob } from './goods-limits.job';
 import { historyAnchorJob } from './history-anchor.job';
+import { filesOrphansJob } from './files-orphans.job';
 
 /** Every job, by name. Schedules are in config (`jobs.schedules`). */
 export const JOBS: JobDefinition[] = [
@@ -23,3 +24,6 @@ JOBS.push(goodsLimitsJob);
 
 // The tamper-evident history: a daily digest of every record's chain head.
 JOBS.push(historyAnchorJob);
+
+// Issue 13: evidence files attached to nothing are removed a day after their upload.
+JOBS.push(filesOrphansJob);

@@ -1,4 +1,6 @@
 import { randomBytes } from 'node:crypto';
+import os from 'node:os';
+import path from 'node:path';
 import { loadConfig, type Config } from '../../config';
 
 declare const LIANDONG_TEST_DB: 'sqlite' | 'mysql' | undefined;
@@ -53,7 +55,14 @@ export async function createTestDatabase(opts: { sqliteFile?: string } = {}): Pr
   };
 }
 
-/** Config for tests: a given database, cheap password hashes. */
+/** Evidence files of a test run: a directory of the test process's own under the system's temporary directory. */
+export const TEST_FILES_DIR = path.join(os.tmpdir(), `liandong-test-files-${process.pid}`);
+
+/** Config for tests: a given database, cheap password hashes, evidence files in a temporary directory. */
 export function testConfig(databaseUrl: string, overrides: Record<string, unknown> = {}): Readonly<Config> {
-  return loadConfig({}, { env: 'test', database: { url: databaseUrl }, auth: { scryptCost: 1024 }, ...overrides });
+  const files = { dir: TEST_FILES_DIR, ...((overrides.files as Record<string, unknown> | undefined) ?? {}) };
+  return loadConfig(
+    {},
+    { env: 'test', database: { url: databaseUrl }, auth: { scryptCost: 1024 }, ...overrides, files },
+  );
 }

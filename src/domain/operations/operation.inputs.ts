@@ -57,8 +57,17 @@ export type EventInput = { expectedVersion?: number } & (
       description: string;
       response: string;
       informed?: string;
+      /** Issue 13: evidence file ids (attached in the step's transaction). */
+      files?: string[];
     }
-  | { type: 'COMPLETE'; actualEnd?: string; results: ResultInput[]; shortReason?: string; summary?: string }
+  | {
+      type: 'COMPLETE';
+      actualEnd?: string;
+      results: ResultInput[];
+      shortReason?: string;
+      summary?: string;
+      files?: string[];
+    }
   | {
       type: 'LOG_HOLDING_CHECK';
       date: string;
@@ -67,11 +76,12 @@ export type EventInput = { expectedVersion?: number } & (
       notes?: string;
       /** §3.4: a hard problem of the operation the rebound brings back (reported as its REBOUND in the same step). */
       reboundProblem?: number;
+      files?: string[];
     }
-  | { type: 'SPOT_CHECK'; findings: string; reboundObserved: boolean }
+  | { type: 'SPOT_CHECK'; findings: string; reboundObserved: boolean; files?: string[] }
   | { type: 'HOLDING_ELAPSED' }
-  | { type: 'AUDIT_PASS'; findings: string; coverageReason?: string }
-  | { type: 'AUDIT_FAIL'; findings: string; rectification: string; holdingDays?: number }
+  | { type: 'AUDIT_PASS'; findings: string; coverageReason?: string; files?: string[] }
+  | { type: 'AUDIT_FAIL'; findings: string; rectification: string; holdingDays?: number; files?: string[] }
 );
 
 export interface OperationFilters {

@@ -124,3 +124,14 @@ export const freeText = (max: number, opts: { trim?: boolean } = {}) =>
  * U+200B only is `required`); never holding NUL, other controls or lone surrogates.
  */
 export const requiredText = (max: number) => z.string().trim().min(1).max(max).check(storable, visible);
+
+/**
+ * Issue 13: evidence files a step carries — ids of files uploaded with `POST /api/v1/files`
+ * (the sender's own, or files they may already read). An unknown or foreign id is refused with 422 naming `files`.
+ */
+export const evidenceFiles = z
+  .array(z.uuid())
+  .max(20)
+  .describe(
+    'Evidence files (photos, PDFs): ids returned by `POST /files`. Each must be a file you uploaded or may read; otherwise 422 naming `files`, and nothing is written.',
+  );

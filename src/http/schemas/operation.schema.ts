@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { calendarDate, dateOrDateTime, dateTime, freeText, requiredText } from './common.schema';
+import { calendarDate, dateOrDateTime, dateTime, evidenceFiles, freeText, requiredText } from './common.schema';
 import {
   INCIDENT_SEVERITIES,
   INCIDENT_TYPES,
@@ -105,6 +105,7 @@ export const eventSchemas = {
       description: requiredText(5000),
       response: requiredText(5000),
       informed: text(300).optional().describe('Who was informed'),
+      files: evidenceFiles.optional(),
     },
     'R11: record an incident during the operation',
   ),
@@ -132,6 +133,7 @@ export const eventSchemas = {
         .describe('Results per squad taking part (one line each)'),
       shortReason: text(2000).optional().describe('Required when the operation lasted under 4 hours (R6)'),
       summary: text(5000).optional(),
+      files: evidenceFiles.optional().describe('Evidence of the results (photos, PDFs): ids from `POST /files`'),
     },
     'Complete the operation with results (its commander); holding begins',
   ),
@@ -149,12 +151,13 @@ export const eventSchemas = {
         .describe(
           '§3.4: a resolved hard problem the operation targeted or resolved, reported as come back (its REBOUND, origin `holding`) in the same step; needs `reboundObserved`',
         ),
+      files: evidenceFiles.optional().describe('Photos of the site held (ids from `POST /files`)'),
     },
     'R12: the host squad logs a day of holding (one entry a day: a second check of the day amends it)',
   ),
   SPOT_CHECK: ev(
     'SPOT_CHECK',
-    { findings: requiredText(5000), reboundObserved: z.boolean() },
+    { findings: requiredText(5000), reboundObserved: z.boolean(), files: evidenceFiles.optional() },
     'R14: an inspector spot-checks holding',
   ),
   HOLDING_ELAPSED: ev('HOLDING_ELAPSED', {}, 'The holding period is over (system only)'),
@@ -167,6 +170,7 @@ export const eventSchemas = {
         .describe(
           'R12: required when fewer than `holding.minCoverage` (80 %) of the holding days were checked (see `coverage` on the operation)',
         ),
+      files: evidenceFiles.optional(),
     },
     'R14: the inspector passes the holding audit',
   ),
@@ -176,6 +180,7 @@ export const eventSchemas = {
       findings: requiredText(5000),
       rectification: requiredText(5000),
       holdingDays: z.int().min(1).max(365).optional().describe('Days of renewed holding; default the plan’s'),
+      files: evidenceFiles.optional(),
     },
     'R14: the inspector fails the audit; holding restarts with the rectification asked for',
   ),

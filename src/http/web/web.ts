@@ -30,8 +30,7 @@ import { formBodyGuard } from '../middleware/body-guard';
 import { webMultipart } from '../middleware/web-multipart';
 import { NotFoundError } from '../../errors';
 import { useViews } from './view-engine';
-
-const FILE_MAX_BYTES = 15 * 1024 * 1024;
+import { filePages } from './files.routes';
 
 export const SESSION_COOKIE = 'liandong.sid';
 
@@ -108,7 +107,7 @@ export function mountWeb(app: express.Express, services: Services, secret: strin
   // Forms with photos (issue 13): multipart, read only for a signed-in user and before the CSRF check (its token is a field).
   web.use(
     webMultipart({
-      maxBytes: FILE_MAX_BYTES,
+      maxBytes: config.files.maxBytes,
       maxFiles: FORM_PHOTOS_MAX,
       maxFields: FORM_FIELDS_MAX,
       maxFieldBytes: FORM_TEXT_BYTES,
@@ -145,6 +144,8 @@ export function mountWeb(app: express.Express, services: Services, secret: strin
   web.use('/cases', casePages(services));
   web.use('/transfers', transferPages(services));
   web.use('/admin', requirePolicy(mayAdministerBrigade), adminPages(services));
+  // Issue 13: evidence files and their thumbnails, for the pages' <img> and links.
+  web.use('/files', filePages(services));
   web.use((req: Request) => {
     throw new NotFoundError(`No page ${req.path}`);
   });

@@ -17,6 +17,7 @@ import { GoodsItem, GoodsParty } from './goods.entity';
 import { Case, CaseTransfer } from './case.entity';
 import { RecordNumber } from './numbering.entity';
 import { HistoryAnchor } from './history-anchor.entity';
+import { EvidenceAttachment, EvidenceFile } from './file.entity';
 
 export * from './org.entity';
 export * from './operation.entity';
@@ -31,6 +32,7 @@ export * from './goods.entity';
 export * from './case.entity';
 export * from './numbering.entity';
 export * from './history-anchor.entity';
+export * from './file.entity';
 
 export const ENTITIES = [
   Brigade,
@@ -70,4 +72,6 @@ export const ENTITIES = [
   CaseTransfer,
   RecordNumber,
   HistoryAnchor,
+  EvidenceFile,
+  EvidenceAttachment,
 ];

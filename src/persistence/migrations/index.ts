@@ -20,6 +20,7 @@ import { BrigadeSince1796529600000 } from './20261206T0400-brigade-since';
 import { ApiTokenExpiry1796533200000 } from './20261206T0500-api-token-expiry';
 import { JobRunBrigades1796536800000 } from './20261206T0600-job-run-brigades';
 import { CorrectionsForEditedMigrations1796605200000 } from './20261207T0100-corrections-for-edited-migrations';
+import { EvidenceFiles1796691600000 } from './20261208T0100-evidence-files';
 
 /** Every migration, oldest first. Never edit one that has landed: add a new one. */
 export const MIGRATIONS = [
@@ -45,4 +46,5 @@ export const MIGRATIONS = [
   ApiTokenExpiry1796533200000,
   JobRunBrigades1796536800000,
   CorrectionsForEditedMigrations1796605200000,
+  EvidenceFiles1796691600000,
 ];

@@ -1,0 +1,36 @@
+import type { EntityManager } from 'typeorm';
+import { EvidenceAttachment, EvidenceFile } from '../../persistence/entities';
+
+/** The evidence files' SQL (issue 13): each function takes the EntityManager (or transaction) and returns entities or plain rows. */
+
+/** Files uploaded before `before` and attached to nothing (orphans), oldest first. */
+export function orphanFiles(m: EntityManager, before: Date, take: number): Promise<EvidenceFile[]> {
+  return m
+    .createQueryBuilder(EvidenceFile, 'f')
+    .where('f.uploaded_at < :before', { before })
+    .andWhere((q) => {
+      const sub = q.subQuery().select('1').from(EvidenceAttachment, 'a').where('a.file_id = f.id').getQuery();
+      return `NOT EXISTS ${sub}`;
+    })
+    .orderBy('f.uploaded_at', 'ASC')
+    .take(take)
+    .getMany();
+}
+
+/** A record's files, in the order they were attached (each attachment once: a file attached by two steps shows twice). */
+export async function attachmentsOf(
+  m: EntityManager,
+  brigadeId: number,
+  recordType: string,
+  recordId: number,
+): Promise<Array<{ attachment: EvidenceAttachment; file: EvidenceFile }>> {
+  const attachments = await m
+    .createQueryBuilder(EvidenceAttachment, 'a')
+    .innerJoinAndMapOne('a.file', EvidenceFile, 'f', 'f.id = a.file_id')
+    .where('a.brigade_id = :brigadeId', { brigadeId })
+    .andWhere('a.record_type = :recordType', { recordType })
+    .andWhere('a.record_id = :recordId', { recordId })
+    .orderBy('a.id', 'ASC')
+    .getMany();
+  return attachments.flatMap((attachment) => (attachment.file ? [{ attachment, file: attachment.file }] : []));
+}
