@@ -1,15 +1,27 @@
 import request from 'supertest';
 import sharp from 'sharp';
-import { operationIn, rowCounts } from '../support/factories';
+import { operationIn, rowCounts, systemActorOf } from '../support/factories';
 import { startTestApp, type TestApp } from '../support/test-app';
 import { type Agent, csrfOf, fieldValue, signedIn } from '../support/web';
+import { executable, jpegPhoto } from '../support/files';
 
 /** Issue 13: photos as evidence in the web's forms and pages (no script: plain multipart posts). */
 
 let t: TestApp;
 
+/** A demo user as the domain knows them (for reading what a record holds). */
+async function principalOf(username: string) {
+  const brigade = await t.services.org.brigadeByCode('huangpu');
+  const found = await t.services.org.userByUsername(brigade.id, username);
+  if (!found) throw new Error(`no user ${username}`);
+  return t.services.org.principalFor(found.user.id);
+}
+
+/** Small enough that a too-large photo is cheap to send. */
+const MAX_BYTES = 200_000;
+
 beforeAll(async () => {
-  t = await startTestApp();
+  t = await startTestApp({ config: { files: { maxBytes: MAX_BYTES } } });
 });
 afterAll(async () => {
   await t.close();
@@ -80,5 +92,140 @@ describe('a multipart post from someone not signed in', () => {
       .attach('photos', photo, 'x.jpg');
     expect(res.status).toBe(403);
     expect(res.text).not.toContain('anonymous');
+  });
+});
+
+/** The operation's page, as its reader sees it. */
+async function pageOf(agent: Agent, id: number): Promise<string> {
+  return (await agent.get(`/operations/${id}`).expect(200)).text;
+}
+
+/** The file ids an operation's page shows as thumbnails (in the record's evidence section). */
+function thumbnailIds(html: string, scope: RegExp): string[] {
+  const part = scope.exec(html)?.[0] ?? '';
+  return [...part.matchAll(/<img src="\/files\/([0-9a-f-]{36})\/thumbnail"/g)].map((m) => m[1]);
+}
+const EVIDENCE_SECTION = /<section class="evidence"[\s\S]*?<\/section>/;
+const HOLDING_STEP = /<li data-event="LOG_HOLDING_CHECK">[\s\S]*?<\/li>\s*(?=<li data-event|<\/ol>)/;
+
+describe('a holding check with photos, without script', () => {
+  it('uploads each photo, attaches it with the step, and shows it on the page and beside the step in the history', async () => {
+    const { id } = await operationIn(t, 'holding');
+    const keeper = await signedIn(t, 'waitan.leader');
+    const date = fieldValue(await pageOf(keeper, id), 'date') ?? '';
+    const taken = '2026:11:02 08:15:00';
+    const res = await postStep(keeper, id, 'LOG_HOLDING_CHECK', { date, officersOnPost: '2', notes: '两岗有人' }, [
+      { body: await jpegPhoto({ takenAt: taken, offset: '+08:00' }), name: 'IMG_0001.jpg' },
+      { body: await jpegPhoto({ colour: '#a33' }), name: 'IMG_0002.jpg' },
+    ]);
+    expect(res.status).toBe(303);
+    const attached = await t.services.files.forRecord(await principalOf('waitan.leader'), 'operation', id);
+    expect(attached.map((f) => [f.originalName, f.eventType])).toEqual([
+      ['IMG_0001.jpg', 'LOG_HOLDING_CHECK'],
+      ['IMG_0002.jpg', 'LOG_HOLDING_CHECK'],
+    ]);
+    const ids = attached.map((f) => f.id);
+    // Another reader of the operation sees them: on the page, and beside the step that attached them.
+    const duty = await signedIn(t, 'duty');
+    const page = await pageOf(duty, id);
+    expect(thumbnailIds(page, EVIDENCE_SECTION)).toEqual(ids);
+    expect(thumbnailIds(page, HOLDING_STEP)).toEqual(ids);
+    expect(page).toContain(`<a href="/files/${ids[0]}"`);
+    expect(page).toContain('alt="照片 1 · 拍摄于 2026-11-02 08:15"');
+    expect(page).toContain('alt="照片 2"');
+    // Printed, a list: name, kind, when taken, the SHA-256's first characters.
+    const printed = /<table class="evidence-print[\s\S]*?<\/table>/.exec(EVIDENCE_SECTION.exec(page)?.[0] ?? '')?.[0];
+    expect(printed).toContain('IMG_0001.jpg');
+    expect(printed).toContain('2026-11-02 08:15');
+    expect(printed).toContain(`<code>${attached[0].sha256.slice(0, 12)}</code>`);
+    // The thumbnail and the full size answer the page's reader.
+    const thumb = await duty.get(`/files/${ids[0]}/thumbnail`).expect(200);
+    expect(thumb.headers['content-type']).toMatch(/^image\//);
+  });
+
+  it('a refused form keeps the photos uploaded with it: ticked, with their thumbnails, sent again without picking them again', async () => {
+    const { id } = await operationIn(t, 'holding');
+    const keeper = await signedIn(t, 'waitan.leader');
+    const page = await pageOf(keeper, id);
+    const before = await rowCounts(t);
+    const refused = await postStep(
+      keeper,
+      id,
+      'LOG_HOLDING_CHECK',
+      { date: '', officersOnPost: '2', notes: '未见回潮' },
+      [{ body: await jpegPhoto({ colour: '#36c' }), name: 'kept.jpg' }],
+    );
+    expect(refused.status).toBe(400);
+    expect(await rowCounts(t)).toEqual(before);
+    const kept = [
+      ...refused.text.matchAll(/<input type="checkbox" name="files" value="([0-9a-f-]{36})" checked>/g),
+    ].map((m) => m[1]);
+    expect(kept).toHaveLength(1);
+    expect(refused.text).toContain(`<img src="/files/${kept[0]}/thumbnail"`);
+    // Nobody else sees a photo attached to nothing.
+    await (await signedIn(t, 'duty')).get(`/files/${kept[0]}/thumbnail`).expect(404);
+    const sent = await postStep(keeper, id, 'LOG_HOLDING_CHECK', {
+      date: fieldValue(page, 'date') ?? '',
+      officersOnPost: '2',
+      notes: '未见回潮',
+      files: kept,
+    });
+    expect(sent.status).toBe(303);
+    const attached = await t.services.files.forRecord(await principalOf('waitan.leader'), 'operation', id);
+    expect(attached.map((f) => f.id)).toEqual(kept);
+  });
+
+  it('a photo over files.maxBytes is refused beside the photos field, with what was typed kept', async () => {
+    const { id } = await operationIn(t, 'holding');
+    const keeper = await signedIn(t, 'waitan.leader');
+    const before = await rowCounts(t);
+    const res = await postStep(
+      keeper,
+      id,
+      'LOG_HOLDING_CHECK',
+      { date: '2026-11-03', officersOnPost: '2', notes: '照片太大' },
+      [{ body: Buffer.concat([await jpegPhoto(), Buffer.alloc(MAX_BYTES)]), name: 'huge.jpg' }],
+    );
+    expect(res.status).toBe(400);
+    expect(await rowCounts(t)).toEqual(before);
+    expect(res.text).toContain(
+      'data-error-for="photos">文件太大：每个文件不超过 1 MB</span>'.replace(
+        '1 MB',
+        `${Math.max(1, Math.floor(MAX_BYTES / 1_048_576))} MB`,
+      ),
+    );
+    expect(res.text).toMatch(/<textarea name="notes"[^>]*>照片太大<\/textarea>/);
+  });
+
+  it('a file that is not a photo (a renamed program) is refused by name beside the photos field', async () => {
+    const { id } = await operationIn(t, 'holding');
+    const keeper = await signedIn(t, 'waitan.leader');
+    const res = await postStep(keeper, id, 'LOG_HOLDING_CHECK', { date: '2026-11-03', officersOnPost: '2' }, [
+      { body: executable(), name: 'photo.jpg' },
+    ]);
+    expect(res.status).toBe(400);
+    expect(res.text).toContain('data-error-for="photos">“photo.jpg”不是照片或 PDF 文件，未上传</span>');
+  });
+
+  it('the inspector’s audit form shows the holding checks’ photos by day', async () => {
+    const { id } = await operationIn(t, 'holding');
+    const keeper = await signedIn(t, 'waitan.leader');
+    const date = fieldValue(await pageOf(keeper, id), 'date') ?? '';
+    await postStep(keeper, id, 'LOG_HOLDING_CHECK', { date, officersOnPost: '2' }, [
+      { body: await jpegPhoto({ colour: '#9a3' }), name: 'day1.jpg' },
+    ]).then((r) => expect(r.status).toBe(303));
+    const [file] = await t.services.files.forRecord(await principalOf('waitan.leader'), 'operation', id);
+    // Holding is over (the oversight job's step): the audit is the inspector's.
+    t.clock.advance(8 * 24 * 3_600_000);
+    await t.services.engine.send(t.services.workflows.operation, id, await systemActorOf(t), {
+      type: 'HOLDING_ELAPSED',
+    });
+    const page = await pageOf(await signedIn(t, 'inspector'), id);
+    for (const type of ['AUDIT_PASS', 'AUDIT_FAIL']) {
+      const form = new RegExp(`<form[^>]*data-event="${type}"[\\s\\S]*?</form>`).exec(page)?.[0] ?? '';
+      const byDay = /<section class="holding-photos"[\s\S]*?<\/section>/.exec(form)?.[0] ?? '';
+      expect(byDay).toContain(`<h4>${date}</h4>`);
+      expect(byDay).toContain(`<img src="/files/${file.id}/thumbnail"`);
+    }
   });
 });

@@ -122,7 +122,6 @@ interface StepRow {
   payload: unknown;
 }
 
-
 /**
  * R12, R14: holding's photos by day, as the audit forms show them — each
  * holding check's photos under its date (an amended day shows every check's),

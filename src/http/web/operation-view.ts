@@ -17,7 +17,7 @@ import { formatRecordNo } from '../../domain/numbering/record-number';
 import { numberOf } from '../presenters/operation.presenter';
 import { localName } from '../../i18n/local-name';
 import { isPhotoError, photosFieldView } from './photos-field';
-import { type EvidenceReader, evidenceById, evidenceItems, holdingPhotosByDay } from './evidence-view';
+import { evidenceById, evidenceItems, holdingPhotosByDay } from './evidence-view';
 import { readJson } from '../../persistence/columns';
 import type { WorkflowHistory } from '../../persistence/entities';
 
@@ -51,8 +51,11 @@ const DETAIL_FIELDS = [
 ];
 
 /** What an operation's page reads: the operation, its history's check, the clock and limits, and its sections' areas. */
-export type OperationPageServices = Pick<Services, 'operations' | 'problems' | 'clock' | 'config' | 'historyChain'> &
-  SectionServices & { files: EvidenceReader };
+export type OperationPageServices = Pick<
+  Services,
+  'operations' | 'problems' | 'clock' | 'config' | 'historyChain' | 'files'
+> &
+  SectionServices;
 
 /**
  * Everything the operation's page shows, as plain values for the template:
