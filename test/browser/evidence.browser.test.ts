@@ -163,10 +163,12 @@ async function shot(page: Page, name: string): Promise<void> {
   });
 }
 
-/** Every thumbnail matching `selector` has loaded (its natural width known); how many there are. */
+/** Every thumbnail matching `selector` has loaded once in view (its natural width known); how many there are. */
 async function thumbnailsLoaded(page: Page, selector: string): Promise<number> {
   const images = page.locator(selector);
   await images.first().waitFor();
+  // Thumbnails load lazily: each is brought into view, as a reader scrolling to it would.
+  for (let i = 0; i < (await images.count()); i++) await images.nth(i).scrollIntoViewIfNeeded();
   for (let i = 0; i < 100; i++) {
     const loaded = await images.evaluateAll((els) =>
       els.every((el) => (el as unknown as { complete: boolean; naturalWidth: number }).naturalWidth > 0),
