@@ -144,3 +144,15 @@ export function holdingPhotosByDay<S extends StepRow>(
   }
   return [...days.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([day, items]) => ({ day, items }));
 }
+
+/** A record's evidence for its page: the items (its section) and the same by id (its timeline's steps). */
+export async function recordEvidence(
+  files: EvidenceReader,
+  p: Principal,
+  type: Parameters<EvidenceReader['forRecord']>[1],
+  id: number,
+  locale: Locale,
+): Promise<{ items: EvidenceItem[]; byId: Map<string, EvidenceItem> }> {
+  const items = evidenceItems(await files.forRecord(p, type, id), locale, p.timeZone);
+  return { items, byId: evidenceById(items) };
+}

@@ -17,6 +17,8 @@ import { ledgerView } from './goods-view';
 import { localName } from '../../i18n/local-name';
 import { signedIn } from '../signed-in';
 import { isPhotoError, keptFileIds, photosFieldView } from './photos-field';
+import { receivePhotos } from './evidence-upload';
+import { recordEvidence } from './evidence-view';
 
 type Body = Record<string, unknown>;
 type FieldKind = 'text' | 'textarea' | 'method' | 'squad';
@@ -118,6 +120,8 @@ function formToRegister(body: Body, operation: number) {
       storagePlace: r.storagePlace,
       caseRef: r.caseRef || null,
     })),
+    // Issue 13: photos of the goods' condition at detention (uploaded with the form, or kept from a refused one).
+    ...(keptFileIds(body.files).length ? { files: keptFileIds(body.files) } : {}),
   };
 }
 
@@ -133,7 +137,7 @@ function formToEvent(type: string, body: Body): Body {
 }
 
 /** What the goods pages use: the goods, the organisation (squads, people), the history's check. */
-type GoodsPagesServices = Pick<Services, 'goods' | 'org' | 'historyChain'>;
+type GoodsPagesServices = Pick<Services, 'goods' | 'org' | 'historyChain' | 'files' | 'config'>;
 
 /** R13 pages: register goods from an operation, the list, an item with its steps and custody, the ledger, the printed list. */
 export function goodsPages(services: GoodsPagesServices): Router {
@@ -214,6 +218,7 @@ export function goodsPages(services: GoodsPagesServices): Router {
     const body = (req.body ?? {}) as Body;
     const operation = idParam(str(body.operation));
     try {
+      await receivePhotos(evidenceOf(services), p, req, body);
       const { operation: opId, ...rest } = parseInput(registerGoodsSchema, formToRegister(body, operation));
       const input: RegisterGoodsInput = { operationId: opId, ...rest };
       const { partyId } = await goods.register(p, input);
@@ -303,10 +308,17 @@ export function goodsPages(services: GoodsPagesServices): Router {
     },
     refusal: refusalOf,
     refused: (req, res, id, form) => renderRefused(req, res, services, id, form),
+    evidence: { ...evidenceOf(services), takes: (type) => STEP_FORMS[type]?.photos === true },
   });
 
   return r;
 }
+
+/** The files service as the goods forms upload their photos with it. */
+const evidenceOf = (services: Pick<Services, 'files' | 'config'>) => ({
+  files: services.files,
+  maxBytes: services.config.files.maxBytes,
+});
 
 /** The register form: the operation, the party, rows of items (the custodian the host squad by default). */
 async function registerView(
@@ -389,6 +401,8 @@ async function renderRefused(
 
 /** Everything an item's page shows: what, whose, where, its limit and light, the steps this user may take, custody and history. */
 async function itemPage(services: GoodsPagesServices, p: Principal, locale: Locale, id: number, form?: StepFormState) {
+  // Issue 13: the item's evidence (its condition at detention, the receipt when returned …).
+  const evidence = await recordEvidence(services.files, p, 'goods', id, locale);
   const record: GoodsRecordView = await services.goods.get(p, id);
   const history = await services.goods.history(p, id);
   const custody = await services.goods.custody(p, id);
@@ -497,7 +511,8 @@ async function itemPage(services: GoodsPagesServices, p: Principal, locale: Loca
       by: (c.byUserId !== null ? people.get(c.byUserId) : undefined) ?? c.by,
       reason: c.reason,
     })),
-    timeline: await timelineOf(services.org, history, locale, p.timeZone, goodsTimelineWords(locale)),
+    timeline: await timelineOf(services.org, history, locale, p.timeZone, goodsTimelineWords(locale), evidence.byId),
+    evidence: evidence.items,
     // The rows shown may be masked (goods.policy.ts): the check reads the stored steps itself.
     historyCheck: await services.historyChain.checkRows(p, 'goods', id, []),
   };
