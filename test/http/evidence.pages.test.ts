@@ -147,7 +147,7 @@ describe('a holding check with photos, without script', () => {
     const { id } = await operationIn(t, 'holding');
     const keeper = await signedIn(t, 'waitan.leader');
     const date = fieldValue(await pageOf(keeper, id), 'date') ?? '';
-    // The step is recorded on 3 November at 14:00 (test clock); the photo was taken on 30 October at 10:00: 4 days and 4 hours before.
+    // The photo was taken on 30 October at 10:00 (Shanghai); the step is recorded days later (the test clock).
     const old = await jpegPhoto({ takenAt: '2026:10:30 10:00:00', offset: '+08:00', colour: '#777' });
     const res = await postStep(keeper, id, 'LOG_HOLDING_CHECK', { date, officersOnPost: '1' }, [
       { body: old, name: 'old.jpg' },
@@ -155,7 +155,9 @@ describe('a holding check with photos, without script', () => {
     expect(res.status).toBe(303);
     const section = EVIDENCE_SECTION.exec(await pageOf(keeper, id))?.[0] ?? '';
     expect(section).toContain('拍摄于 2026-10-30 10:00');
-    expect(section).toMatch(/data-testid="taken-long-before">拍摄时间早于登记 4 天</);
+    const days = Math.floor((t.clock.now().getTime() - Date.parse('2026-10-30T10:00:00+08:00')) / 86_400_000);
+    expect(days).toBeGreaterThanOrEqual(4);
+    expect(section).toContain(`data-testid="taken-long-before">拍摄时间早于登记 ${days} 天<`);
   });
 
   it('a refused form keeps the photos uploaded with it: ticked, with their thumbnails, sent again without picking them again', async () => {
