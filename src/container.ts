@@ -180,6 +180,7 @@ export function createServices(config: Readonly<Config>, db: Database, clock: Cl
     services.problems,
     operations,
     clock,
+    config.files.takenLongBeforeHours,
   );
   services.problemInbox = new ProblemInboxService(db);
   services.goodsWorkflow = goodsWorkflow(config);

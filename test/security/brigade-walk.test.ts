@@ -9,6 +9,7 @@ import { draftGroupPlan, groupPlanBody, sh } from '../support/plans-meetings';
 import { problemBody, reportProblem } from '../support/problems';
 import { startTestApp, type TestApp } from '../support/test-app';
 import { materials, proposeTransfer, registerCase } from '../support/transfers';
+import { jpegPhoto, uploaded } from '../support/files';
 
 /**
  * Issue 11, finding 4: every route of the OpenAPI document, walked by every
@@ -70,6 +71,8 @@ interface FirstBrigade {
   notifications: number[];
   /** API tokens of the first brigade's users (the test app issues one per demo user). */
   tokens: number[];
+  /** Evidence files (issue 13): one attached to a holding check, one attached to nothing. */
+  files: string[];
   /** Words of the first brigade's own: its records' titles, its names and codes. */
   markers: string[];
 }
@@ -140,6 +143,8 @@ const FILL: Record<string, (a: FirstBrigade) => Binding[]> = {
   '/api/v1/transfers/{id}/history': (a) => recs(a.transfers),
   // Revoking another brigade's token: refused, and the token keeps working.
   '/api/v1/tokens/{id}': (a) => ids(a.tokens),
+  '/api/v1/files/{id}': (a) => a.files.map((id): Binding => ({ params: { id }, ofFirst: true })),
+  '/api/v1/files/{id}/thumbnail': (a) => a.files.map((id): Binding => ({ params: { id }, ofFirst: true })),
 };
 
 /** A write's body; `refers`: it names the first brigade's records or codes, so it must be refused. */
@@ -200,6 +205,8 @@ const BODY: Record<
   'PATCH /api/v1/groups/{code}': () => ({ body: { name: '乙队改的名' }, refers: true }),
   'POST /api/v1/notifications/read-all': () => ({ body: {}, refers: false }),
   'DELETE /api/v1/tokens/{id}': () => ({ body: {}, refers: true }),
+  // An upload names nothing of anyone's (a JSON body is refused: it takes multipart); the first brigade's rows stay as they were.
+  'POST /api/v1/files': () => ({ body: {}, refers: false }),
   'POST /api/v1/notifications/{id}/read': () => ({ body: {}, refers: true }),
   'POST /api/v1/group-plans': () => ({ body: groupPlanBody('2026-12'), refers: true }),
   'PATCH /api/v1/group-plans/{id}': (_a, { rec }) => ({
@@ -353,7 +360,14 @@ async function firstBrigade(t: TestApp): Promise<FirstBrigade> {
     operation: running.id,
   });
   const transfer = await proposeTransfer(t, caseId, 'nanjingdonglu', 'waitan.leader', { note: `${MARK}·移送说明` });
-  const holding = await operationIn(t, 'holding', { title: `${MARK}·固守行动` });
+  const held = await operationIn(t, 'holding', { title: `${MARK}·固守行动` });
+  // Issue 13: a photo attached to a holding check, and one attached to nothing yet.
+  const photo = await uploaded(t, 'waitan.leader', await jpegPhoto({ colour: '#a31' }), `${MARK}.jpg`);
+  const loose = await uploaded(t, 'waitan.officer', await jpegPhoto({ colour: '#1a3' }), `${MARK}-2.jpg`);
+  const holding = {
+    id: held.id,
+    version: await send(t, held.id, held.version, 'LOG_HOLDING_CHECK', { files: [photo] }, 'waitan.leader'),
+  };
   const problem = await reportProblem(t, {
     title: `${MARK}·九江路口难点`,
     location: `${MARK}·九江路口`,
@@ -443,6 +457,7 @@ async function firstBrigade(t: TestApp): Promise<FirstBrigade> {
       )
     ).map((r: { id: unknown }) => Number(r.id)),
     markers: [...new Set(markers)].filter((w) => w.length >= 2),
+    files: [photo, loose],
   };
 }
 

@@ -48,6 +48,7 @@ function contract() {
   ajv.addFormat('date-time', /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$/);
   ajv.addFormat('date', /^\d{4}-\d{2}-\d{2}$/);
   ajv.addFormat('binary', () => true);
+  ajv.addFormat('uuid', /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i);
   for (const [name, schema] of Object.entries(doc.components.schemas))
     ajv.addSchema(schema, `#/components/schemas/${name}`);
   // Literal segments before templated ones, so /problems/duplicates is not taken for /problems/{id}.

@@ -23,6 +23,8 @@ export interface NewTransferInput {
   toSquad: string;
   materials: MaterialInput[];
   note: string;
+  /** Issue 13: the package's evidence as files, attached in the proposal's transaction. */
+  files?: string[];
 }
 
 export type TransferEventInput = { expectedVersion?: number } & (

@@ -39,6 +39,7 @@ import {
 } from './cases.queries';
 import { type CaseOperationFacts, caseOperationProblems, mayRegisterCase } from './case.policy';
 import { known } from '../../known';
+import { type AttachedFile, attachedFilesOf } from '../files/files.service';
 
 /** A transfer's clock (§3.5): the open limit of its waiting state and its light; nothing when nothing waits. */
 export interface TransferClock {
@@ -58,6 +59,8 @@ export interface TransferRecordView {
   clock: TransferClock;
   squadById: Map<number, Squad>;
   userById: Map<number, User>;
+  /** Issue 13: the package's evidence as files, in the order attached. */
+  files: AttachedFile[];
 }
 
 export interface CaseRecordView {
@@ -277,7 +280,9 @@ export class CaseService {
           problems,
         );
       }
-      return (await this.engine.create(this.workflow, p, permit.role, transfer, m)).id;
+      // Issue 13: the files are kept in the step's payload; the engine's hook attaches them in this transaction.
+      const created = { ...transfer, ...(input.files?.length ? { files: input.files } : {}) };
+      return (await this.engine.create(this.workflow, p, permit.role, created, m)).id;
     });
   }
 
@@ -303,11 +308,12 @@ export class CaseService {
     const m = this.db.manager;
     const loaded = await this.engine.load(m, this.workflow, id, p);
     const ctx = loaded.context;
-    const [transfer, found, squads, deadline] = await Promise.all([
+    const [transfer, found, squads, deadline, files] = await Promise.all([
       m.findOneByOrFail(CaseTransfer, { id }),
       m.findOneByOrFail(Case, { id: ctx.caseId }),
       m.find(Squad, { where: { brigadeId: p.brigadeId } }),
       m.findOne(WorkflowDeadline, { where: { instanceId: id, closedAt: IsNull() }, order: { id: 'DESC' } }),
+      attachedFilesOf(m, p.brigadeId, 'transfer', id, this.config.files.takenLongBeforeHours),
     ]);
     const users = await this.org.usersByIds(
       [ctx.proposedBy, ctx.answeredBy, ctx.designatedBy].filter((x): x is number => x !== null),
@@ -330,6 +336,7 @@ export class CaseService {
         : { kind: null, startsAt: null, dueAt: null, light: null },
       squadById: new Map(squads.map((s) => [s.id, s])),
       userById: new Map(users.map((u) => [u.id, u])),
+      files,
     };
   }
 

@@ -198,17 +198,7 @@ export class FilesService {
     id: number,
     m: EntityManager = this.db.manager,
   ): Promise<AttachedFile[]> {
-    const rows = await attachmentsOf(m, brigadeId, type, id);
-    const limit = this.config.files.takenLongBeforeHours * 3_600_000;
-    return rows.map(({ attachment: a, file }) => ({
-      ...toStored(file),
-      recordType: type,
-      recordId: id,
-      ...(a.historySeq !== null ? { step: a.historySeq } : {}),
-      ...(a.eventType ? { eventType: a.eventType } : {}),
-      attachedAt: a.attachedAt,
-      takenLongBefore: file.takenAt !== null && a.attachedAt.getTime() - file.takenAt.getTime() > limit,
-    }));
+    return attachedFilesOf(m, brigadeId, type, id, this.config.files.takenLongBeforeHours);
   }
 
   /**
@@ -354,6 +344,31 @@ export class FilesService {
     if (!reader) throw new Error(`FilesService: no reader for ${type} records`);
     await reader(p, id);
   }
+}
+
+/**
+ * The files attached to a record, in the order attached (a record's read
+ * model lists them: the caller has read the record). A photo taken more than
+ * `takenLongBeforeHours` before the step that attached it is marked.
+ */
+export async function attachedFilesOf(
+  m: EntityManager,
+  brigadeId: number,
+  type: EvidenceRecordType,
+  id: number,
+  takenLongBeforeHours: number,
+): Promise<AttachedFile[]> {
+  const rows = await attachmentsOf(m, brigadeId, type, id);
+  const limit = takenLongBeforeHours * 3_600_000;
+  return rows.map(({ attachment: a, file }) => ({
+    ...toStored(file),
+    recordType: type,
+    recordId: id,
+    ...(a.historySeq !== null ? { step: a.historySeq } : {}),
+    ...(a.eventType ? { eventType: a.eventType } : {}),
+    attachedAt: a.attachedAt,
+    takenLongBefore: file.takenAt !== null && a.attachedAt.getTime() - file.takenAt.getTime() > limit,
+  }));
 }
 
 function unsupported(): UnsupportedFileTypeError {

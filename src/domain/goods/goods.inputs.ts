@@ -17,13 +17,15 @@ export interface RegisterGoodsInput {
   operationId: number;
   party: { name: string; idNumber?: string | null; phone?: string | null; stall: string };
   items: GoodsItemInput[];
+  /** Issue 13: evidence files (the goods' condition), attached to every item in the registration's transaction. */
+  files?: string[];
 }
 
 export type GoodsEventInput = { expectedVersion?: number } & (
-  | { type: 'RETURN_TO_OWNER'; receivedBy: string; note?: string }
+  | { type: 'RETURN_TO_OWNER'; receivedBy: string; note?: string; files?: string[] }
   | { type: 'CONFISCATE'; decisionRef: string }
   | { type: 'APPROVE_DISPOSAL'; method: DisposalMethod; reason: string }
-  | { type: 'DISPOSE'; method: DisposalMethod; note?: string }
+  | { type: 'DISPOSE'; method: DisposalMethod; note?: string; files?: string[] }
   | { type: 'EXTEND'; reason: string }
   | { type: 'MOVE'; custodianSquad: string; storagePlace: string; reason?: string }
 );

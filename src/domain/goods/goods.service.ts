@@ -38,6 +38,7 @@ import {
 } from './goods.queries';
 import { type RegisterForm, partyNames, registerFormOf } from './goods.read-models';
 import { known } from '../../known';
+import { type AttachedFile, attachedFilesOf } from '../files/files.service';
 
 /** R13: goods are registered during an operation or right after it, while it is held or audited. */
 export { REGISTERING_STATES };
@@ -52,6 +53,8 @@ export interface GoodsRecordView {
   allowedEvents: string[];
   light: Light | null;
   squadById: Map<number, Squad>;
+  /** Issue 13: its evidence files (condition at detention, return, disposal), in the order attached. */
+  files: AttachedFile[];
 }
 
 export interface LedgerLine {
@@ -221,6 +224,8 @@ export class GoodsService {
             registeredAt: at.toISOString(),
             registeredBy: actor.userId,
             dueAt: this.limitOf(at, perishable).toISOString(),
+            // Issue 13: kept in the step's payload; the engine's hook attaches them to the item in this transaction.
+            ...(input.files?.length ? { files: input.files } : {}),
           },
           m,
         );
@@ -275,10 +280,11 @@ export class GoodsService {
     const m = this.db.manager;
     const loaded = await this.engine.load(m, this.workflow, id, actor);
     const item = await m.findOneByOrFail(GoodsItem, { id });
-    const [party, operation, squads] = await Promise.all([
+    const [party, operation, squads, files] = await Promise.all([
       m.findOneByOrFail(GoodsParty, { id: item.partyId }),
       m.findOneByOrFail(Operation, { id: item.operationId }),
       m.find(Squad, { where: { brigadeId: actor.brigadeId } }),
+      attachedFilesOf(m, actor.brigadeId, 'goods', id, this.config.files.takenLongBeforeHours),
     ]);
     const ctx = loaded.context;
     // The party's ID number and phone as this reader may see them (goods.policy.ts): the item's custodian decides.
@@ -296,6 +302,7 @@ export class GoodsService {
         .filter((e) => goodsStandingProblems(ctx, e as GoodsEventType, this.clock.now().toISOString()).length === 0),
       light: this.lightOf(item),
       squadById: new Map(squads.map((s) => [s.id, s])),
+      files,
     };
   }
 

@@ -46,6 +46,7 @@ import { checkPlanProblems, setPlanProblems } from '../problems/hard-problem.ser
 import { mayBeDesignatedCommander } from './operation.policy';
 import { eligibleCommanders } from './operations.read-models';
 import { known } from '../../known';
+import { type AttachedFile, attachedFilesOf } from '../files/files.service';
 
 /** Everything known about one operation, for presenters. */
 export interface OperationRecord {
@@ -73,6 +74,8 @@ export interface OperationRecord {
   goodsBySquad: Record<number, number>;
   /** §3.4: the hard problems it resolved (whether its plan named them or not). */
   resolvedProblemIds: number[];
+  /** Issue 13: its evidence files (holding checks, spot checks, audits, results, incidents), in the order attached. */
+  files: AttachedFile[];
 }
 
 export interface OperationPage {
@@ -305,7 +308,7 @@ export class OperationService {
       ...holding.map((h) => h.byUserId),
       ...history.map((h) => h.actorUserId),
     ].filter((x): x is number => x !== null);
-    const [users, problemLinks, resolutions, coverage, goodsBySquad] = await Promise.all([
+    const [users, problemLinks, resolutions, coverage, goodsBySquad, files] = await Promise.all([
       this.org.usersByIds(userIds, m),
       m.find(HardProblemOperation, {
         select: { problemId: true },
@@ -319,6 +322,7 @@ export class OperationService {
       }),
       holdingCoverageOf(m, id, ctx, actor.timeZone, this.clock.now()),
       goodsBySquadOf(m, id),
+      attachedFilesOf(m, actor.brigadeId, 'operation', id, this.config.files.takenLongBeforeHours),
     ]);
     const record: OperationRecord = {
       operation,
@@ -338,6 +342,7 @@ export class OperationService {
       coverage: coverage ?? null,
       goodsBySquad,
       resolvedProblemIds: [...new Set(resolutions.map((r) => r.problemId))],
+      files,
     };
     // The record as loaded, before its history was read: what its hash chain is checked against.
     const chain: ChainRecord = {

@@ -14,6 +14,7 @@ import type { BorderNoticeWorkflow } from './border-notice.workflow';
 import { decodeCursor, encodeCursor } from '../../persistence/cursor';
 import { listNotices } from './problems.queries';
 import { known } from '../../known';
+import { type AttachedFile, attachedFilesOf } from '../files/files.service';
 
 export interface BorderNoticeInputData {
   location: string;
@@ -22,6 +23,8 @@ export interface BorderNoticeInputData {
   squads: string[];
   /** Default now. */
   seenAt?: string;
+  /** Issue 13: evidence file ids, attached in the notice's transaction. */
+  files?: string[];
 }
 
 export type BorderNoticeEventInput = { expectedVersion?: number } & (
@@ -41,6 +44,8 @@ export interface BorderNoticeRecordView {
   allowedEvents: string[];
   squadById: Map<number, Squad>;
   userById: Map<number, User>;
+  /** Issue 13: its evidence files (photos of what was seen), in the order attached. */
+  files: AttachedFile[];
 }
 
 export interface BorderNoticeFilters {
@@ -59,6 +64,8 @@ export class BorderNoticeService {
     private readonly problems: HardProblemService,
     private readonly operations: OperationService,
     private readonly clock: Clock,
+    /** Issue 13: `files.takenLongBeforeHours` (a photo this much older than its step is marked). */
+    private readonly takenLongBeforeHours = 24,
   ) {}
 
   /** R8: an officer tells the group of a violation at the border their squad cannot handle alone. */
@@ -90,7 +97,13 @@ export class BorderNoticeService {
         this.workflow,
         actor,
         permit.role,
-        { report, senderSquadId: own.id, groupId: own.groupId, sentBy: actor.userId },
+        {
+          report,
+          senderSquadId: own.id,
+          groupId: own.groupId,
+          sentBy: actor.userId,
+          ...(input.files?.length ? { files: input.files } : {}),
+        },
         m,
       );
       return created.id;
@@ -193,13 +206,14 @@ export class BorderNoticeService {
     const m = this.db.manager;
     const loaded = await this.engine.load(m, this.workflow, id, actor);
     const ctx = loaded.context;
-    const [notice, squads, users] = await Promise.all([
+    const [notice, squads, users, files] = await Promise.all([
       m.findOneByOrFail(BorderNotice, { id }),
       m.find(Squad, { where: { brigadeId: actor.brigadeId } }),
       this.org.usersByIds(
         [ctx.sentBy, ctx.decidedBy].filter((x): x is number => x !== null),
         m,
       ),
+      attachedFilesOf(m, actor.brigadeId, 'border_notice', id, this.takenLongBeforeHours),
     ]);
     return {
       notice,
@@ -209,6 +223,7 @@ export class BorderNoticeService {
       allowedEvents: this.engine.allowedEvents(this.workflow, loaded, actor),
       squadById: new Map(squads.map((s) => [s.id, s])),
       userById: new Map(users.map((u) => [u.id, u])),
+      files,
     };
   }
 

@@ -12,13 +12,15 @@ export interface ProblemReportInput {
   evidence?: Array<{ description: string; ref?: string | null }>;
   hotlineRef?: string | null;
   complainant?: string | null;
+  /** Issue 13: evidence file ids, attached in the report's transaction. */
+  files?: string[];
 }
 
 export type ProblemEventInput = { expectedVersion?: number } & (
   | { type: 'ACCEPT'; note?: string }
   | { type: 'MERGE'; into: number; note?: string }
   | { type: 'RESOLVE'; note: string; operation?: number | null }
-  | { type: 'REBOUND'; origin: ReboundOrigin; note: string }
+  | { type: 'REBOUND'; origin: ReboundOrigin; note: string; files?: string[] }
   | { type: 'RECORD_CALLBACK'; caller: string; calledAt?: string; outcome: CallbackOutcome; note?: string }
 );
 

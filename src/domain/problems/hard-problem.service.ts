@@ -38,6 +38,7 @@ import type { DuplicateQuery, ProblemEventInput, ProblemFilters, ProblemReportIn
 import { type HardProblemWorkflow, holdingSquadsOf, linkOperation, locationKey } from './hard-problem.workflow';
 import { mayReadProblem, problemListReporter, reportAsSeenBy } from './problem.policy';
 import { known } from '../../known';
+import { type AttachedFile, attachedFilesOf } from '../files/files.service';
 
 /** States of an operation that was carried out (it began). */
 export const CARRIED_OUT: readonly string[] = ['in_progress', 'holding', 'awaiting_audit', 'closed'];
@@ -63,6 +64,8 @@ export interface HardProblemRecordView {
   timeLimit: WorkflowDeadline | null;
   squadById: Map<number, Squad>;
   userById: Map<number, User>;
+  /** Issue 13: its evidence files (the report's, the rebounds'), in the order attached. */
+  files: AttachedFile[];
 }
 
 export interface HardProblemPage {
@@ -127,6 +130,8 @@ export class HardProblemService {
           reportedBy: actor.userId,
           reportedAt: this.clock.now().toISOString(),
           fromNoticeId: opts.fromNoticeId ?? null,
+          // Issue 13: kept in the step's payload; the engine's hook attaches them in this transaction.
+          ...(input.files?.length ? { files: input.files } : {}),
         },
         m,
       );
@@ -243,7 +248,10 @@ export class HardProblemService {
       ...ctx.callbacks.map((c) => c.recordedBy),
       ...reports.map((r) => r.byUserId),
     ].filter((x): x is number => x !== null);
-    const users = await this.org.usersByIds([...new Set(userIds)], m);
+    const [users, files] = await Promise.all([
+      this.org.usersByIds([...new Set(userIds)], m),
+      attachedFilesOf(m, actor.brigadeId, 'problem', id, this.config.files.takenLongBeforeHours),
+    ]);
     // R12: a rebound is found in holding by the squads at the border and by the host squads holding an operation of it now.
     const permitFacts =
       loaded.state === 'resolved' ? { holdingSquadIds: await holdingSquadsOf(m, actor.brigadeId, id) } : undefined;
@@ -266,6 +274,7 @@ export class HardProblemService {
       timeLimit,
       squadById: new Map(squads.map((s) => [s.id, s])),
       userById: new Map(users.map((u) => [u.id, u])),
+      files,
     };
   }
 

@@ -2,6 +2,7 @@ import type { z } from 'zod';
 import { CASE_TRANSFER_EVENT_TYPES, CASE_TRANSFER_STATES } from '../../../workflows/case-transfer';
 import type { caseDetail, caseListItem, transferDetail, transferListItem } from '../schemas/responses/case.response';
 import { allOf, oneOf, oneOfOrNull } from './narrow';
+import { presentAttachedFile } from './file.presenter';
 
 const PARTY_KINDS = ['person', 'stall'] as const;
 import type { CaseRecordView, TransferRecordView } from '../../domain/cases/case.service';
@@ -77,6 +78,7 @@ export function presentTransfer(r: TransferRecordView, tz: string): z.output<typ
   const user = (id: number | null) => (id === null ? null : person(r.userById.get(id)));
   return {
     id: r.transfer.id,
+    files: r.files.map((f) => presentAttachedFile(f, tz)),
     state: oneOf(CASE_TRANSFER_STATES, r.state),
     version: r.version,
     allowedEvents: allOf(CASE_TRANSFER_EVENT_TYPES, r.allowedEvents),

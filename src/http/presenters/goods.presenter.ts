@@ -7,6 +7,7 @@ import { allOf, oneOf } from './narrow';
 import type { CustodyPeriod, GoodsRecordView, Ledger } from '../../domain/goods/goods.service';
 import type { GoodsItem, GoodsParty, Squad } from '../../persistence/entities';
 import { isoInZone } from '../../time';
+import { presentAttachedFile } from './file.presenter';
 
 const when = (d: Date | null, tz: string) => (d ? isoInZone(d, tz) : null);
 const at = (iso: string, tz: string) => isoInZone(new Date(iso), tz);
@@ -71,6 +72,7 @@ export function presentGoods(r: GoodsRecordView, tz: string): z.output<typeof go
         }
       : null,
     outcome: ctx.outcome ? { ...ctx.outcome, at: at(ctx.outcome.at, tz) } : null,
+    files: r.files.map((f) => presentAttachedFile(f, tz)),
   };
 }
 

@@ -14,6 +14,7 @@ import {
 import type { history } from '../schemas/responses/common.response';
 import type { operationDetail, operationListItem, operationPage } from '../schemas/responses/operation.response';
 import { allOf, jsonObject, oneOf, oneOfOrNull } from './narrow';
+import { presentAttachedFile } from './file.presenter';
 
 /** Plain JSON for the API (camelCase, codes not ids, times in the brigade's offset), typed by the response schemas. */
 
@@ -240,6 +241,7 @@ export function presentOperation(r: OperationRecord, tz: string, now: Date): Ope
     ...holdingOf(r, n, tz, now),
     createdAt: isoInZone(r.operation.createdAt, tz),
     updatedAt: isoInZone(r.operation.updatedAt, tz),
+    files: r.files.map((f) => presentAttachedFile(f, tz)),
   };
 }
 

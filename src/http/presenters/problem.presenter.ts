@@ -23,6 +23,7 @@ import type { BorderNotice, HardProblem, Squad } from '../../persistence/entitie
 import { readJson } from '../../persistence/columns';
 import { isoInZone } from '../../time';
 import { lightOf } from '../../domain/oversight/lights';
+import { presentAttachedFile } from './file.presenter';
 
 /** JSON for hard problems (§3.4) and border notices (R8): camelCase, codes not ids, instants in the brigade's zone. */
 
@@ -67,6 +68,7 @@ export function presentProblem(r: HardProblemRecordView, tz: string, now: Date):
     state: oneOf(HARD_PROBLEM_STATES, r.state),
     version: r.version,
     allowedEvents: allOf(HARD_PROBLEM_EVENT_TYPES, r.allowedEvents),
+    files: r.files.map((f) => presentAttachedFile(f, tz)),
     /** §3.4: the origins a REBOUND from you may give (the origin follows the sender). */
     reboundOrigins: r.reboundOrigins,
     description: ctx.report.description,
@@ -178,5 +180,6 @@ export function presentNotice(r: BorderNoticeRecordView, tz: string): z.output<t
     closeReason: ctx.closeReason,
     decidedBy: user(ctx.decidedBy),
     decidedAt: whenIso(ctx.decidedAt, tz),
+    files: r.files.map((f) => presentAttachedFile(f, tz)),
   };
 }

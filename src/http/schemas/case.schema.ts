@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { calendarDate, freeText, requiredText } from './common.schema';
+import { calendarDate, evidenceFiles, freeText, requiredText } from './common.schema';
 import { CASE_TRANSFER_STATES } from '../../../workflows/case-transfer';
 
 /** Request schemas of the cases and transfers API (R10): the server validates with these and the OpenAPI document is generated from them. */
@@ -40,6 +40,9 @@ export const createTransferSchema = z
       .max(50)
       .describe('R10: the evidence and materials sent with it; every required item (see config) with a count ≥ 1'),
     note: requiredText(2000).describe('Why the case is the other squad’s'),
+    files: evidenceFiles
+      .optional()
+      .describe('R10: the package’s evidence and materials as files (photos, scanned records; ids from `POST /files`)'),
   })
   .describe('A case transfer to propose (R10)');
 

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { freeText, requiredText } from './common.schema';
+import { evidenceFiles, freeText, requiredText } from './common.schema';
 import { DISPOSAL_METHODS, GOODS_STATES } from '../../../workflows/goods';
 
 /** Request schemas of the detained-goods API (R13): the server validates with these and the OpenAPI document is generated from them. */
@@ -39,6 +39,11 @@ export const registerGoodsSchema = z
       stall: required(300).describe('Stall or location (摊位/地点)'),
     }),
     items: z.array(goodsItemSchema).min(1).max(100),
+    files: evidenceFiles
+      .optional()
+      .describe(
+        'Photos of the goods’ condition at detention (ids from `POST /files`), attached to every item registered',
+      ),
   })
   .describe('Detained goods of one party (R13)');
 
@@ -49,7 +54,11 @@ const ev = <T extends string, S extends z.ZodRawShape>(type: T, shape: S, descri
 export const goodsEventSchemas = {
   RETURN_TO_OWNER: ev(
     'RETURN_TO_OWNER',
-    { receivedBy: required(100).describe('Who took it back'), note: text(1000).optional() },
+    {
+      receivedBy: required(100).describe('Who took it back'),
+      note: text(1000).optional(),
+      files: evidenceFiles.optional().describe('Photos or the signed receipt (ids from `POST /files`)'),
+    },
     'Return to the owner (custodian squad’s leader)',
   ),
   CONFISCATE: ev(
@@ -64,7 +73,11 @@ export const goodsEventSchemas = {
   ),
   DISPOSE: ev(
     'DISPOSE',
-    { method: z.enum(DISPOSAL_METHODS), note: text(1000).optional() },
+    {
+      method: z.enum(DISPOSAL_METHODS),
+      note: text(1000).optional(),
+      files: evidenceFiles.optional().describe('Photos or the disposal record (ids from `POST /files`)'),
+    },
     'Dispose of it by the approved method (custodian squad’s leader; refused with 422 without approval)',
   ),
   EXTEND: ev(

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { dateTime, freeText, requiredText } from './common.schema';
+import { dateTime, evidenceFiles, freeText, requiredText } from './common.schema';
 import {
   CALLBACK_OUTCOMES,
   HARD_PROBLEM_STATES,
@@ -35,6 +35,7 @@ export const reportProblemSchema = z
     evidence: z.array(evidence).max(30).optional().describe('Evidence, described (no upload)'),
     hotlineRef: text(60).nullable().optional().describe('12319 hotline ticket number'),
     complainant: text(200).nullable().optional().describe('The complainant’s name and contact, for the call-back'),
+    files: evidenceFiles.optional().describe('Photos and documents of the problem (ids from `POST /files`)'),
   })
   .describe('A hard problem reported (§3.4)');
 
@@ -66,6 +67,7 @@ export const problemEventSchemas = {
     {
       origin: z.enum(REBOUND_ORIGINS).describe('Found in holding, by an inspector, or by a new complaint'),
       note: required(5000),
+      files: evidenceFiles.optional().describe('Photos of the rebound (ids from `POST /files`)'),
     },
     'The resolved problem came back: it reopens (its repeat count grows)',
   ),
@@ -113,6 +115,7 @@ export const sendNoticeSchema = z
     what: required(5000).describe('What was seen'),
     squads: z.array(code).min(2).max(10).describe('The squads at the border, the sender’s own among them'),
     seenAt: instant.optional().describe('Default now; never in the future'),
+    files: evidenceFiles.optional().describe('Photos of what was seen (ids from `POST /files`)'),
   })
   .describe('A border notification (R8)');
 

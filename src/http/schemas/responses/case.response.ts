@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { CASE_TRANSFER_EVENT_TYPES, CASE_TRANSFER_STATES } from '../../../../workflows/case-transfer';
 import { choice, cursorPage, day, id, instant, instantOrNull, light, person, stepAnswer } from './common.response';
+import { attachedFiles } from './file.response';
 
 /** What the case presenter answers: cases and their transfers (R10; src/http/presenters/case.presenter.ts). */
 
@@ -53,6 +54,7 @@ export const caseDetail = caseListItem
 
 export const transferDetail = z
   .strictObject({
+    files: attachedFiles.describe('Issue 13: evidence files attached by its steps, in the order attached'),
     id,
     state: transferState,
     version: z.int().min(1),

@@ -12,6 +12,7 @@ import {
   recordNumber,
   stepAnswer,
 } from './common.response';
+import { attachedFiles } from './file.response';
 
 /** What the goods presenter answers (R13; src/http/presenters/goods.presenter.ts). */
 
@@ -60,6 +61,7 @@ export const goodsPage = cursorPage(goodsListItem);
 
 export const goodsDetail = z
   .strictObject({
+    files: attachedFiles.describe('Issue 13: evidence files attached by its steps, in the order attached'),
     ...goodsCore,
     version: z.int().min(1),
     allowedEvents: z.array(choice(GOODS_EVENT_TYPES)),

@@ -19,6 +19,7 @@ import {
   recordNumber,
   stepAnswer,
 } from './common.response';
+import { attachedFiles } from './file.response';
 
 /** What the operation presenter answers (src/http/presenters/operation.presenter.ts). */
 
@@ -193,6 +194,7 @@ export const operationDetail = z
     ...plan,
     ...people,
     ...execution,
+    files: attachedFiles.describe('Issue 13: evidence files attached by its steps, in the order attached'),
   })
   .describe('A joint operation: its plan, state, version, what the caller may send now, results and holding');
 

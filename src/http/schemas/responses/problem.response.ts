@@ -10,6 +10,7 @@ import {
 } from '../../../../workflows/hard-problem';
 import { OPERATION_STATES } from '../../../../workflows/operation';
 import { choice, cursorPage, id, instant, instantOrNull, light, list } from './common.response';
+import { attachedFiles } from './file.response';
 
 /** What the problem presenter answers: hard problems (§3.4, R7) and border notices (R8) (src/http/presenters/problem.presenter.ts). */
 
@@ -51,6 +52,7 @@ export const duplicateList = list(likelyDuplicate);
 
 export const problemDetail = z
   .strictObject({
+    files: attachedFiles.describe('Issue 13: evidence files attached by its steps, in the order attached'),
     ...problemCore,
     version: z.int().min(1),
     allowedEvents: z.array(choice(HARD_PROBLEM_EVENT_TYPES)),
@@ -164,6 +166,7 @@ export const noticePage = cursorPage(noticeListItem);
 
 export const noticeDetail = z
   .strictObject({
+    files: attachedFiles.describe('Issue 13: evidence files attached by its steps, in the order attached'),
     ...noticeCore,
     version: z.int().min(1),
     allowedEvents: z.array(choice(BORDER_NOTICE_EVENT_TYPES)),
