@@ -3,7 +3,8 @@ import sharp from 'sharp';
 import { operationIn, rowCounts, systemActorOf } from '../support/factories';
 import { startTestApp, type TestApp } from '../support/test-app';
 import { type Agent, csrfOf, fieldValue, signedIn } from '../support/web';
-import { executable, jpegPhoto } from '../support/files';
+import { executable, jpegPhoto, pdfDocument } from '../support/files';
+import { materials, registerCase } from '../support/transfers';
 
 /** Issue 13: photos as evidence in the web's forms and pages (no script: plain multipart posts). */
 
@@ -244,5 +245,146 @@ describe('a holding check with photos, without script', () => {
       expect(byDay).toContain(`<h4>${date}</h4>`);
       expect(byDay).toContain(`<img src="/files/${file.id}/thumbnail"`);
     }
+  });
+});
+
+/** Sends a record's create form as a browser without script does: the page's token, the fields, then the photos. */
+async function postForm(
+  agent: Agent,
+  from: string,
+  action: string,
+  fields: Record<string, string | string[]>,
+  photos: Array<{ body: Buffer; name: string }>,
+) {
+  const page = (await agent.get(from).expect(200)).text;
+  expect(/<form[^>]*enctype="multipart\/form-data"/.test(page)).toBe(true);
+  let req = agent.post(action).field('_csrf', csrfOf(page));
+  for (const [k, v] of Object.entries(fields)) for (const one of [v].flat()) req = req.field(k, one);
+  for (const p of photos) req = req.attach('photos', p.body, p.name);
+  return req;
+}
+
+/** The thumbnails of a record's page's evidence section and of its history (each id once per place). */
+async function shown(agent: Agent, path: string) {
+  const html = (await agent.get(path).expect(200)).text;
+  const timeline = /<ol class="timeline-list"[\s\S]*?<\/ol>/.exec(html)?.[0] ?? '';
+  return { section: thumbnailIds(html, EVIDENCE_SECTION), timeline: thumbnailIds(timeline, /[\s\S]*/) };
+}
+
+describe('the other forms that take evidence', () => {
+  it('a hard problem reported with a photo and a PDF shows both on its page and in its history', async () => {
+    const officer = await signedIn(t, 'waitan.officer');
+    const res = await postForm(
+      officer,
+      '/problems/new',
+      '/problems',
+      {
+        confirmNew: '1',
+        source: 'community',
+        category: 'street_vending',
+        title: '香港路口夜市占道',
+        location: '香港路 四川中路口',
+        description: '居委反映每晚占道',
+        squads: ['waitan', 'nanjingdonglu'],
+      },
+      [
+        { body: await jpegPhoto({ colour: '#b52' }), name: 'stall.jpg' },
+        { body: pdfDocument('complaint'), name: 'complaint.pdf' },
+      ],
+    );
+    expect(res.status).toBe(303);
+    const id = Number(/\/problems\/(\d+)/.exec(res.headers.location)?.[1]);
+    const html = (await officer.get(`/problems/${id}`).expect(200)).text;
+    const section = EVIDENCE_SECTION.exec(html)?.[0] ?? '';
+    // The photo as a thumbnail, the PDF by its name; both open full size.
+    expect(thumbnailIds(section, /[\s\S]*/)).toHaveLength(1);
+    expect(section).toContain('文件 2 · complaint.pdf');
+    expect([...section.matchAll(/<a href="\/files\/[0-9a-f-]{36}"/g)]).toHaveLength(2);
+  });
+
+  it('a refused border notice keeps its photo; sent again, the notice has it', async () => {
+    const officer = await signedIn(t, 'waitan.officer');
+    const bad = await postForm(
+      officer,
+      '/border-notices/new',
+      '/border-notices',
+      { location: '九江路口', what: '摊贩流窜到对方辖区', squads: ['waitan'] },
+      [{ body: await jpegPhoto({ colour: '#25b' }), name: 'border.jpg' }],
+    );
+    expect(bad.status).toBe(400);
+    expect(bad.text).toMatch(/data-error-for="squads"/);
+    const kept = [...bad.text.matchAll(/name="files" value="([0-9a-f-]{36})" checked/g)].map((m) => m[1]);
+    expect(kept).toHaveLength(1);
+    const ok = await postForm(
+      officer,
+      '/border-notices/new',
+      '/border-notices',
+      { location: '九江路口', what: '摊贩流窜到对方辖区', squads: ['waitan', 'nanjingdonglu'], files: kept },
+      [],
+    );
+    expect(ok.status).toBe(303);
+    const id = Number(/\/border-notices\/(\d+)/.exec(ok.headers.location)?.[1]);
+    expect(await shown(await signedIn(t, 'nanjingdonglu.leader'), `/border-notices/${id}`)).toEqual({
+      section: kept,
+      timeline: kept,
+    });
+  });
+
+  it('goods registered with a photo of their condition, and returned with the signed receipt', async () => {
+    const { id: op } = await operationIn(t, 'in_progress');
+    const leader = await signedIn(t, 'waitan.leader');
+    const res = await postForm(
+      leader,
+      `/goods/new?operation=${op}`,
+      '/goods',
+      {
+        operation: String(op),
+        'party[name]': '李某',
+        'party[stall]': '九江路 100 号门前',
+        'items[0][description]': '三轮车（蓝色）',
+        'items[0][quantity]': '1',
+        'items[0][unit]': '辆',
+        'items[0][custodianSquad]': 'waitan',
+        'items[0][storagePlace]': '外滩中队仓库',
+      },
+      [{ body: await jpegPhoto({ colour: '#5b2' }), name: 'cart.jpg' }],
+    );
+    expect(res.status).toBe(303);
+    const api = (await t.as('waitan.leader').get(`/api/v1/goods?operation=${op}`).expect(200)).body;
+    const item = api.items[0].id as number;
+    const registered = await shown(leader, `/goods/${item}`);
+    expect(registered.section).toHaveLength(1);
+    const page = (await leader.get(`/goods/${item}`).expect(200)).text;
+    const returned = await leader
+      .post(`/goods/${item}/events/RETURN_TO_OWNER`)
+      .field('_csrf', csrfOf(page))
+      .field('expectedVersion', /name="expectedVersion" value="(\d+)"/.exec(page)?.[1] ?? '')
+      .field('receivedBy', '李某')
+      .attach('photos', await jpegPhoto({ colour: '#ddd' }), 'receipt.jpg');
+    expect(returned.status).toBe(303);
+    const after = await shown(leader, `/goods/${item}`);
+    expect(after.section).toHaveLength(2);
+    // The history is newest first: the receipt's step, then the registration's.
+    expect(after.timeline).toEqual([...after.section].reverse());
+  });
+
+  it('a transfer proposed with the package’s scanned records shows them on its page', async () => {
+    const caseId = await registerCase(t);
+    const leader = await signedIn(t, 'waitan.leader');
+    const fields: Record<string, string> = { case: String(caseId), toSquad: 'nanjingdonglu', note: '发生地在对方辖区' };
+    for (const m of materials()) {
+      fields[`materials[${m.code}][count]`] = String(m.count);
+      fields[`materials[${m.code}][description]`] = m.description;
+    }
+    const res = await postForm(leader, `/transfers/new?case=${caseId}`, '/transfers', fields, [
+      { body: pdfDocument('inquiry'), name: 'inquiry.pdf' },
+      { body: await jpegPhoto({ colour: '#e80' }), name: 'scene.jpg' },
+    ]);
+    expect(res.status).toBe(303);
+    const id = Number(/\/transfers\/(\d+)/.exec(res.headers.location)?.[1]);
+    const html = (await (await signedIn(t, 'nanjingdonglu.leader')).get(`/transfers/${id}`).expect(200)).text;
+    const section = EVIDENCE_SECTION.exec(html)?.[0] ?? '';
+    expect(section).toContain('inquiry.pdf');
+    expect(thumbnailIds(section, /[\s\S]*/)).toHaveLength(1);
   });
 });
