@@ -253,6 +253,14 @@ describe('a holding check with a photo, from a phone in the street to the inspec
     expect(full.status()).toBe(200);
     expect(full.headers()['content-type']).toMatch(/^image\/jpeg/);
     await shot(page, 'phone-operation-with-photo');
+    // Printed, the evidence is a list (file, taken at, SHA-256 prefix), not pictures.
+    await page.emulateMedia({ media: 'print' });
+    expect(await page.locator('#evidence [data-testid=evidence]').isVisible()).toBe(false);
+    const listed = page.locator('#evidence [data-testid=evidence-list]');
+    expect(await listed.isVisible()).toBe(true);
+    expect(await listed.innerText()).toContain('IMG_20261206_101500.jpg');
+    await page.emulateMedia({ media: 'screen' });
+    expect(await listed.isVisible()).toBe(false);
   });
 
   step('holding is over: the inspector sees the photo under its day in the audit form', async () => {

@@ -354,6 +354,11 @@ describe('the other forms that take evidence', () => {
     const item = api.items[0].id as number;
     const registered = await shown(leader, `/goods/${item}`);
     expect(registered.section).toHaveLength(1);
+    // The detention list, printed, lists the photo (file, when taken, SHA-256 prefix) instead of showing it.
+    const party = /party=(\d+)/.exec(res.headers.location)?.[1];
+    const list = (await leader.get(`/goods/print/${op}/${party}`).expect(200)).text;
+    const listed = /<table class="evidence-print small"[\s\S]*?<\/table>/g;
+    expect([...list.matchAll(listed)].map((m) => m[0].includes('cart.jpg'))).toEqual([true, true]);
     const page = (await leader.get(`/goods/${item}`).expect(200)).text;
     const returned = await leader
       .post(`/goods/${item}/events/RETURN_TO_OWNER`)

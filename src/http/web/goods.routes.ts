@@ -18,7 +18,7 @@ import { localName } from '../../i18n/local-name';
 import { signedIn } from '../signed-in';
 import { isPhotoError, keptFileIds, photosFieldView } from './photos-field';
 import { receivePhotos } from './evidence-upload';
-import { recordEvidence } from './evidence-view';
+import { evidenceItems, recordEvidence } from './evidence-view';
 
 type Body = Record<string, unknown>;
 type FieldKind = 'text' | 'textarea' | 'method' | 'squad';
@@ -262,6 +262,9 @@ export function goodsPages(services: GoodsPagesServices): Router {
       dueAt: i.dueAt,
     }));
     const host = list.operation.hostSquadId ?? list.operation.leadSquadId;
+    // Issue 13: the items' evidence, listed (file, taken at, SHA-256 prefix): each file once, in the order attached.
+    const files = new Map<string, Awaited<ReturnType<typeof services.files.forRecord>>[number]>();
+    for (const i of list.items) for (const f of await services.files.forRecord(p, 'goods', i.id)) files.set(f.id, f);
     res.render('goods/print', {
       pageTitle: t(req.locale, 'goods.print_title'),
       nav: 'goods',
@@ -276,6 +279,7 @@ export function goodsPages(services: GoodsPagesServices): Router {
       host: localName(req.locale, list.squadById.get(host)),
       party: list.party,
       registeredAt: list.items[0]?.registeredAt ?? list.party.createdAt,
+      evidence: evidenceItems([...files.values()], req.locale, p.timeZone),
       // R13: the list is printed in duplicate — one for the party, one kept as the stub.
       copies: [
         { key: 'party', label: t(req.locale, 'goods.copy_party') },
