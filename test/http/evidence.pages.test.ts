@@ -5,6 +5,7 @@ import { startTestApp, type TestApp } from '../support/test-app';
 import { type Agent, csrfOf, fieldValue, signedIn } from '../support/web';
 import { executable, jpegPhoto, pdfDocument } from '../support/files';
 import { materials, registerCase } from '../support/transfers';
+import { reportProblem, sendProblem } from '../support/problems';
 
 /** Issue 13: photos as evidence in the web's forms and pages (no script: plain multipart posts). */
 
@@ -300,6 +301,43 @@ describe('the other forms that take evidence', () => {
     expect(thumbnailIds(section, /[\s\S]*/)).toHaveLength(1);
     expect(section).toContain('文件 2 · complaint.pdf');
     expect([...section.matchAll(/<a href="\/files\/[0-9a-f-]{36}"/g)]).toHaveLength(2);
+  });
+
+  it('a report that turns out to be a resolved problem come back takes its photos to the rebound', async () => {
+    const resolved = (await reportProblem(t, { location: '汉口路·山西南路口', title: '汉口路口摊贩' })).id;
+    await sendProblem(t, resolved, await sendProblem(t, resolved, 1, 'ACCEPT'), 'RESOLVE', { note: '已清' });
+    const officer = await signedIn(t, 'waitan.officer');
+    const res = await postForm(
+      officer,
+      '/problems/new',
+      '/problems',
+      {
+        source: 'community',
+        category: 'street_vending',
+        title: '汉口路口又有摊贩',
+        location: '汉口路·山西南路口',
+        description: '居民再次反映',
+        squads: ['waitan', 'nanjingdonglu'],
+      },
+      [{ body: await jpegPhoto({ colour: '#c5c' }), name: 'again.jpg' }],
+    );
+    // Likely duplicates first (§3.4): the resolved one is offered a rebound, carrying the photo just uploaded.
+    expect(res.status).toBe(200);
+    const rebound =
+      new RegExp(`<form method="post" action="/problems/${resolved}/events/REBOUND"[\\s\\S]*?</form>`).exec(
+        res.text,
+      )?.[0] ?? '';
+    const carried = [...rebound.matchAll(/name="files" value="([0-9a-f-]{36})"/g)].map((m) => m[1]);
+    expect(carried).toHaveLength(1);
+    const sent = await officer
+      .post(`/problems/${resolved}/events/REBOUND`)
+      .type('form')
+      .send(
+        `_csrf=${encodeURIComponent(csrfOf(res.text))}&expectedVersion=${/name="expectedVersion" value="(\d+)"/.exec(rebound)?.[1]}` +
+          `&origin=holding&note=${encodeURIComponent('居民再次反映')}&files=${carried[0]}`,
+      );
+    expect(sent.status).toBe(303);
+    expect(await shown(officer, `/problems/${resolved}`)).toEqual({ section: carried, timeline: carried });
   });
 
   it('a refused border notice keeps its photo; sent again, the notice has it', async () => {
