@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { attachedFile, storedFile } from './schemas/responses/file.response';
+import { storedFile } from './schemas/responses/file.response';
 import { history, verifiedHistory } from './schemas/responses/common.response';
 import {
   apiToken,
@@ -146,7 +146,6 @@ export const RESPONSE_SCHEMAS = {
   MeetingStep: meetingStepAnswer,
   Rotation: rotation,
   EvidenceFile: storedFile,
-  AttachedFile: attachedFile,
 } satisfies Record<string, z.ZodType>;
 
 export type ResponseName = keyof typeof RESPONSE_SCHEMAS;

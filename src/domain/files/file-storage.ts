@@ -92,6 +92,10 @@ export class S3Storage implements FileStorage {
       region: s3.region,
       forcePathStyle: s3.forcePathStyle,
       credentials: { accessKeyId: s3.accessKeyId, secretAccessKey: s3.secretAccessKey },
+      // Checksums only where the protocol requires them: S3-compatible stores (MinIO, Ceph, OSS, s3rver) do not all
+      // take the SDK's newer default trailers, and the blob's name is its SHA-256 anyway.
+      requestChecksumCalculation: 'WHEN_REQUIRED',
+      responseChecksumValidation: 'WHEN_REQUIRED',
     });
   }
 
