@@ -1,5 +1,6 @@
 import { INCIDENT_SEVERITIES, INCIDENT_TYPES } from '../../../workflows/operation';
 import { localToInstantIso } from '../../time';
+import { keptFileIds } from './photos-field';
 
 /**
  * The form of each operation event: which fields it asks for and how a form
@@ -36,6 +37,8 @@ export interface EventFormSpec {
   showsCoverage?: boolean;
   /** Made in the street: kept in the browser without a connection and sent when it returns (issue 13). */
   offline?: boolean;
+  /** Issue 13: the form takes evidence photos (multipart; each uploaded, then sent as the event's `files`). */
+  photos?: boolean;
 }
 
 export const EVENT_FORMS: Record<string, EventFormSpec> = {
@@ -55,6 +58,7 @@ export const EVENT_FORMS: Record<string, EventFormSpec> = {
   LOG_INCIDENT: {
     tone: 'normal',
     offline: true,
+    photos: true,
     fields: [
       { name: 'incidentType', kind: 'select', options: INCIDENT_TYPES, labelPrefix: 'incident.', required: true },
       { name: 'severity', kind: 'select', options: INCIDENT_SEVERITIES, labelPrefix: 'severity.', required: true },
@@ -67,6 +71,7 @@ export const EVENT_FORMS: Record<string, EventFormSpec> = {
   },
   COMPLETE: {
     tone: 'primary',
+    photos: true,
     fields: [
       { name: 'actualEnd', kind: 'datetime' },
       { name: 'results', kind: 'results', required: true },
@@ -77,6 +82,7 @@ export const EVENT_FORMS: Record<string, EventFormSpec> = {
   LOG_HOLDING_CHECK: {
     tone: 'primary',
     offline: true,
+    photos: true,
     fields: [
       { name: 'date', kind: 'date', required: true },
       { name: 'officersOnPost', kind: 'number', min: 0, required: true },
@@ -89,6 +95,7 @@ export const EVENT_FORMS: Record<string, EventFormSpec> = {
   SPOT_CHECK: {
     tone: 'normal',
     offline: true,
+    photos: true,
     fields: [
       { name: 'findings', kind: 'textarea', required: true },
       { name: 'reboundObserved', kind: 'checkbox' },
@@ -96,6 +103,7 @@ export const EVENT_FORMS: Record<string, EventFormSpec> = {
   },
   AUDIT_PASS: {
     tone: 'primary',
+    photos: true,
     showsCoverage: true,
     fields: [
       { name: 'findings', kind: 'textarea', required: true },
@@ -104,6 +112,7 @@ export const EVENT_FORMS: Record<string, EventFormSpec> = {
   },
   AUDIT_FAIL: {
     tone: 'danger',
+    photos: true,
     showsCoverage: true,
     fields: [
       { name: 'findings', kind: 'textarea', required: true },
@@ -128,6 +137,11 @@ function textOf(v: unknown): string | undefined {
 export function formToEvent(type: string, body: Record<string, unknown>, timeZone: string): Record<string, unknown> {
   const spec = Object.hasOwn(EVENT_FORMS, type) ? EVENT_FORMS[type] : undefined;
   const out: Record<string, unknown> = { type, expectedVersion: numberOrRaw(body.expectedVersion) };
+  // Issue 13: the evidence — the photos uploaded with this post and those kept from a refused one (web evidence-upload.ts).
+  if (spec?.photos) {
+    const files = keptFileIds(body.files);
+    if (files.length) out.files = files;
+  }
   for (const field of spec?.fields ?? []) {
     const raw = body[field.name];
     switch (field.kind) {

@@ -16,6 +16,9 @@ import { type StepFormState, stepFormRoute } from './step-route';
 import { ledgerView } from './goods-view';
 import { localName } from '../../i18n/local-name';
 import { signedIn } from '../signed-in';
+import { isPhotoError, keptFileIds, photosFieldView } from './photos-field';
+import { receivePhotos } from './evidence-upload';
+import { evidenceItems, recordEvidence } from './evidence-view';
 
 type Body = Record<string, unknown>;
 type FieldKind = 'text' | 'textarea' | 'method' | 'squad';
@@ -23,10 +26,16 @@ type FieldKind = 'text' | 'textarea' | 'method' | 'squad';
 /** The item page's step forms (which show comes from the engine's allowedEvents). */
 const STEP_FORMS: Record<
   string,
-  { tone: 'primary' | 'danger' | 'plain'; fields: Array<{ name: string; kind: FieldKind; required?: boolean }> }
+  {
+    tone: 'primary' | 'danger' | 'plain';
+    fields: Array<{ name: string; kind: FieldKind; required?: boolean }>;
+    /** Issue 13: the step takes evidence photos (the item's condition when returned or disposed of). */
+    photos?: boolean;
+  }
 > = {
   RETURN_TO_OWNER: {
     tone: 'primary',
+    photos: true,
     fields: [
       { name: 'receivedBy', kind: 'text', required: true },
       { name: 'note', kind: 'textarea' },
@@ -42,6 +51,7 @@ const STEP_FORMS: Record<
   },
   DISPOSE: {
     tone: 'danger',
+    photos: true,
     fields: [
       { name: 'method', kind: 'method', required: true },
       { name: 'note', kind: 'textarea' },
@@ -110,6 +120,8 @@ function formToRegister(body: Body, operation: number) {
       storagePlace: r.storagePlace,
       caseRef: r.caseRef || null,
     })),
+    // Issue 13: photos of the goods' condition at detention (uploaded with the form, or kept from a refused one).
+    ...(keptFileIds(body.files).length ? { files: keptFileIds(body.files) } : {}),
   };
 }
 
@@ -119,11 +131,13 @@ function formToEvent(type: string, body: Body): Body {
     const v = str(body[f.name]);
     if (v !== '' || f.required) out[f.name] = v;
   }
+  const files = Object.hasOwn(STEP_FORMS, type) && STEP_FORMS[type].photos ? keptFileIds(body.files) : [];
+  if (files.length) out.files = files;
   return out;
 }
 
 /** What the goods pages use: the goods, the organisation (squads, people), the history's check. */
-type GoodsPagesServices = Pick<Services, 'goods' | 'org' | 'historyChain'>;
+type GoodsPagesServices = Pick<Services, 'goods' | 'org' | 'historyChain' | 'files' | 'config'>;
 
 /** R13 pages: register goods from an operation, the list, an item with its steps and custody, the ledger, the printed list. */
 export function goodsPages(services: GoodsPagesServices): Router {
@@ -204,6 +218,7 @@ export function goodsPages(services: GoodsPagesServices): Router {
     const body = (req.body ?? {}) as Body;
     const operation = idParam(str(body.operation));
     try {
+      await receivePhotos(evidenceOf(services), p, req, body);
       const { operation: opId, ...rest } = parseInput(registerGoodsSchema, formToRegister(body, operation));
       const input: RegisterGoodsInput = { operationId: opId, ...rest };
       const { partyId } = await goods.register(p, input);
@@ -247,6 +262,9 @@ export function goodsPages(services: GoodsPagesServices): Router {
       dueAt: i.dueAt,
     }));
     const host = list.operation.hostSquadId ?? list.operation.leadSquadId;
+    // Issue 13: the items' evidence, listed (file, taken at, SHA-256 prefix): each file once, in the order attached.
+    const files = new Map<string, Awaited<ReturnType<typeof services.files.forRecord>>[number]>();
+    for (const i of list.items) for (const f of await services.files.forRecord(p, 'goods', i.id)) files.set(f.id, f);
     res.render('goods/print', {
       pageTitle: t(req.locale, 'goods.print_title'),
       nav: 'goods',
@@ -261,6 +279,7 @@ export function goodsPages(services: GoodsPagesServices): Router {
       host: localName(req.locale, list.squadById.get(host)),
       party: list.party,
       registeredAt: list.items[0]?.registeredAt ?? list.party.createdAt,
+      evidence: evidenceItems([...files.values()], req.locale, p.timeZone),
       // R13: the list is printed in duplicate — one for the party, one kept as the stub.
       copies: [
         { key: 'party', label: t(req.locale, 'goods.copy_party') },
@@ -293,10 +312,17 @@ export function goodsPages(services: GoodsPagesServices): Router {
     },
     refusal: refusalOf,
     refused: (req, res, id, form) => renderRefused(req, res, services, id, form),
+    evidence: { ...evidenceOf(services), takes: (type) => STEP_FORMS[type]?.photos === true },
   });
 
   return r;
 }
+
+/** The files service as the goods forms upload their photos with it. */
+const evidenceOf = (services: Pick<Services, 'files' | 'config'>) => ({
+  files: services.files,
+  maxBytes: services.config.files.maxBytes,
+});
 
 /** The register form: the operation, the party, rows of items (the custodian the host squad by default). */
 async function registerView(
@@ -350,6 +376,7 @@ async function registerView(
     })),
     caseRefs,
     errors,
+    photos: photosFieldView(locale, body, errors),
     banner: refusal?.banner ?? null,
   };
 }
@@ -378,6 +405,8 @@ async function renderRefused(
 
 /** Everything an item's page shows: what, whose, where, its limit and light, the steps this user may take, custody and history. */
 async function itemPage(services: GoodsPagesServices, p: Principal, locale: Locale, id: number, form?: StepFormState) {
+  // Issue 13: the item's evidence (its condition at detention, the receipt when returned …).
+  const evidence = await recordEvidence(services.files, p, 'goods', id, locale);
   const record: GoodsRecordView = await services.goods.get(p, id);
   const history = await services.goods.history(p, id);
   const custody = await services.goods.custody(p, id);
@@ -444,9 +473,11 @@ async function itemPage(services: GoodsPagesServices, p: Principal, locale: Loca
           tone: spec.tone,
           open: mine !== undefined,
           expectedVersion: record.version,
+          photos: spec.photos ? photosFieldView(locale, mine?.values, mine?.refusal.errors) : null,
           error: mine
             ? Object.entries(mine.refusal.errors)
                 .filter(([k]) => !spec.fields.some((f) => f.name === k))
+                .filter(([k]) => !(spec.photos && isPhotoError(k)))
                 .map(([, v]) => v)
                 .join(' ')
             : '',
@@ -484,7 +515,8 @@ async function itemPage(services: GoodsPagesServices, p: Principal, locale: Loca
       by: (c.byUserId !== null ? people.get(c.byUserId) : undefined) ?? c.by,
       reason: c.reason,
     })),
-    timeline: await timelineOf(services.org, history, locale, p.timeZone, goodsTimelineWords(locale)),
+    timeline: await timelineOf(services.org, history, locale, p.timeZone, goodsTimelineWords(locale), evidence.byId),
+    evidence: evidence.items,
     // The rows shown may be masked (goods.policy.ts): the check reads the stored steps itself.
     historyCheck: await services.historyChain.checkRows(p, 'goods', id, []),
   };

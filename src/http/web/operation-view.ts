@@ -16,6 +16,10 @@ import { lightOf } from '../../domain/oversight/lights';
 import { formatRecordNo } from '../../domain/numbering/record-number';
 import { numberOf } from '../presenters/operation.presenter';
 import { localName } from '../../i18n/local-name';
+import { isPhotoError, photosFieldView } from './photos-field';
+import { evidenceById, evidenceItems, holdingPhotosByDay } from './evidence-view';
+import { readJson } from '../../persistence/columns';
+import type { WorkflowHistory } from '../../persistence/entities';
 
 /**
  * The step forms of `types` this user may send on an operation now — the
@@ -71,7 +75,10 @@ const DETAIL_FIELDS = [
 ];
 
 /** What an operation's page reads: the operation, its history's check, the clock and limits, and its sections' areas. */
-export type OperationPageServices = Pick<Services, 'operations' | 'problems' | 'clock' | 'config' | 'historyChain'> &
+export type OperationPageServices = Pick<
+  Services,
+  'operations' | 'problems' | 'clock' | 'config' | 'historyChain' | 'files'
+> &
   SectionServices;
 
 /**
@@ -90,7 +97,10 @@ export async function operationPage(
   const { record, history, chain } = await services.operations.getWithHistory(p, id);
   // A draft's page says what filing would still refuse (the same rules as FILE).
   const checks = record.state === 'draft' ? await services.operations.checklistOf(p, record.context.plan) : null;
-  const forms = await eventForms(services, p, locale, record, form);
+  // Issue 13: the operation's evidence (every step's photos, its incidents' too), in the order attached.
+  const evidence = evidenceItems(await services.files.forRecord(p, 'operation', id), locale, p.timeZone);
+  const byId = evidenceById(evidence);
+  const forms = await eventForms(services, p, locale, record, form, undefined, { history, byId });
   const sections = await operationSections(services, p, locale, id);
 
   const at = minuteIn(p.timeZone);
@@ -107,11 +117,19 @@ export async function operationPage(
     forms,
     banner: form?.refusal.banner,
     // Everyone the page names, the history's actors included, is in the record's people.
-    timeline: timeline(history, record.userById, locale, p.timeZone, {
-      events: 'event_done',
-      states: 'state',
-      details: operationDetails(locale, at, record.userById),
-    }),
+    timeline: timeline(
+      history,
+      record.userById,
+      locale,
+      p.timeZone,
+      {
+        events: 'event_done',
+        states: 'state',
+        details: operationDetails(locale, at, record.userById),
+      },
+      byId,
+    ),
+    evidence,
     // Whether the history's hash chain verifies (for managers and inspectors; null for others).
     historyCheck: services.historyChain.check(p, chain, history),
     diagramSvg: await machineSvg(operationMachine, locale, record.state),
@@ -316,8 +334,22 @@ async function eventForms(
   record: OperationRecord,
   form?: StepFormState,
   only?: readonly string[],
+  evidence?: { history: WorkflowHistory[]; byId: ReturnType<typeof evidenceById> },
 ) {
   const allowed = (only ?? record.allowedEvents).filter((e) => Object.hasOwn(EVENT_FORMS, e));
+  // R12, R14: the audit forms show holding's photos by day (a check's date; a spot check's day in brigade time).
+  const holdingPhotos =
+    evidence && allowed.some((e) => EVENT_FORMS[e].showsCoverage)
+      ? holdingPhotosByDay(
+          evidence.history,
+          evidence.byId,
+          (raw) => readJson<Record<string, unknown> | null>(raw) ?? {},
+          (payload, step) =>
+            typeof payload.date === 'string'
+              ? payload.date
+              : localDateOf(new Date(step.effectiveAt ?? step.at), p.timeZone),
+        )
+      : [];
   const ctx = await eventFormContext(services, p, locale, record, allowed);
   return allowed.map((type) => {
     const spec = EVENT_FORMS[type];
@@ -336,13 +368,16 @@ async function eventForms(
       // A step that cannot be undone (cancel, fail the audit) asks once more.
       confirm: spec.tone === 'danger',
       coverage: spec.showsCoverage ? coverageView(record, locale, services.config.holding.minCoverage) : null,
+      holdingPhotos: spec.showsCoverage ? { days: holdingPhotos } : null,
       open: mine !== undefined,
       fields,
+      photos: spec.photos ? photosFieldView(locale, mine?.values, mine?.refusal.errors) : null,
       expectedVersion: record.version,
       // Problems of fields this form does not have (FILE checks the whole plan): each names its field.
       problems: mine
         ? Object.keys(mine.refusal.errors)
             .filter((k) => !spec.fields.some((f) => k === f.name || k.startsWith(`${f.name}.`)))
+            .filter((k) => !(spec.photos && isPhotoError(k)))
             .map((k) => fieldProblem(locale, k, mine.refusal.errors[k]))
         : [],
     };

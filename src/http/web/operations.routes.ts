@@ -216,6 +216,12 @@ export function operationPages(services: OperationPagesServices): Router {
     },
     refusal: operationRefusal,
     refused: (req, res, id, form) => renderWithForm(req, res, services, id, form),
+    // Issue 13: the forms with photos upload them first (as POST /api/v1/files), then send the step with their ids.
+    evidence: {
+      files: services.files,
+      maxBytes: services.config.files.maxBytes,
+      takes: (type) => EVENT_FORMS[type]?.photos === true,
+    },
   });
 
   return r;

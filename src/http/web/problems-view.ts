@@ -7,6 +7,7 @@ import type { StepFormState } from './step-route';
 import { readJson } from '../../persistence/columns';
 import { isoInZone, localToInstantIso } from '../../time';
 import { localName } from '../../i18n/local-name';
+import { isPhotoError, photosFieldView } from './photos-field';
 
 /** What the hard-problem and border-notice pages share: form fields, refusals, timeline words. */
 
@@ -87,6 +88,8 @@ export function stepForm(
     fields: StepFieldSpec[];
     version: number;
     defaults?: Record<string, string>;
+    /** Issue 13: the step takes evidence photos. */
+    photos?: boolean;
   },
   locale: Locale,
   form?: StepFormState,
@@ -100,9 +103,11 @@ export function stepForm(
     tone: o.tone,
     open: mine !== undefined,
     expectedVersion: o.version,
+    photos: o.photos ? photosFieldView(locale, mine?.values, mine?.refusal.errors) : null,
     error: mine
       ? Object.entries(mine.refusal.errors)
           .filter(([k]) => !o.fields.some((f) => f.name === k))
+          .filter(([k]) => !(o.photos && isPhotoError(k)))
           .map(([, v]) => v)
           .join(' ')
       : '',

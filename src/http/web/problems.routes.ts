@@ -42,11 +42,14 @@ import {
 import { timelineOf } from './timeline';
 import { localName } from '../../i18n/local-name';
 import { signedIn } from '../signed-in';
+import { keptFileIds, photosFieldView } from './photos-field';
+import { receivePhotos } from './evidence-upload';
+import { recordEvidence } from './evidence-view';
 
 type Body = Record<string, unknown>;
 
 /** The hard problem's step forms (which show comes from the engine's allowedEvents). */
-const PROBLEM_FORMS: Record<string, { tone: string; fields: StepFieldSpec[] }> = {
+const PROBLEM_FORMS: Record<string, { tone: string; fields: StepFieldSpec[]; photos?: boolean }> = {
   ACCEPT: { tone: 'primary', fields: [{ name: 'note', kind: 'textarea' }] },
   RESOLVE: {
     tone: 'primary',
@@ -57,6 +60,8 @@ const PROBLEM_FORMS: Record<string, { tone: string; fields: StepFieldSpec[] }> =
   },
   REBOUND: {
     tone: 'danger',
+    // Issue 13: what came back, in pictures.
+    photos: true,
     fields: [
       { name: 'origin', kind: 'select', required: true, options: REBOUND_ORIGINS, labelPrefix: 'hp.origin.' },
       { name: 'note', kind: 'textarea', required: true },
@@ -113,6 +118,8 @@ export function formToProblemEvent(type: string, body: Body, timeZone: string): 
   if (type === 'REBOUND') {
     out.origin = str(body.origin);
     out.note = note;
+    const files = keptFileIds(body.files);
+    if (files.length) out.files = files;
   }
   if (type === 'RECORD_CALLBACK') {
     out.caller = str(body.caller);
@@ -154,14 +161,23 @@ export function formToReport(body: Body): Body {
   };
   if (str(body.hotlineRef).trim()) out.hotlineRef = str(body.hotlineRef);
   if (str(body.complainant).trim()) out.complainant = str(body.complainant);
+  // Issue 13: photos of the problem (uploaded with the form, or kept from a refused one).
+  const files = keptFileIds(body.files);
+  if (files.length) out.files = files;
   return out;
 }
 
 /** What the hard-problem pages use: the problems, the organisation, the history's check, the clock. */
-type ProblemServices = Pick<Services, 'problems' | 'org' | 'historyChain' | 'clock'>;
+type ProblemServices = Pick<Services, 'problems' | 'org' | 'historyChain' | 'clock' | 'files' | 'config'>;
 
 /** What the border-notice pages use: the notices, the organisation, the history's check, the clock. */
-type NoticeServices = Pick<Services, 'borderNotices' | 'org' | 'historyChain' | 'clock'>;
+type NoticeServices = Pick<Services, 'borderNotices' | 'org' | 'historyChain' | 'clock' | 'files' | 'config'>;
+
+/** The files service as the forms upload their photos with it (issue 13). */
+const evidenceOf = (services: Pick<Services, 'files' | 'config'>) => ({
+  files: services.files,
+  maxBytes: services.config.files.maxBytes,
+});
 
 const isLocal = (p: string) => /^\/operations\/\d+$/.test(p);
 
@@ -220,6 +236,7 @@ export function problemPages(services: ProblemServices): Router {
     const p = signedIn(req);
     const body = (req.body ?? {}) as Body;
     try {
+      await receivePhotos(evidenceOf(services), p, req, body);
       const input = parseInput(reportProblemSchema, formToReport(body)) as ProblemReportInput;
       // §3.4: likely duplicates are shown before a new problem is made; a resolved one is offered a rebound instead.
       if (str(body.confirmNew) !== '1') {
@@ -271,6 +288,7 @@ export function problemPages(services: ProblemServices): Router {
         : `/problems/${id}?done=${type.toLowerCase()}`;
     },
     refusal: (e, locale) => refusalOf(e, locale, 'hp'),
+    evidence: { ...evidenceOf(services), takes: (type) => PROBLEM_FORMS[type]?.photos === true },
     refused: async (req, res, id, form) => {
       answerFor(res, `/problems/${id}`);
       const view = await problemPage(services, signedIn(req), req.locale, id, form);
@@ -371,12 +389,15 @@ async function reportFormView(
     duplicates,
     errors: o.refusal?.errors ?? {},
     banner: o.refusal?.banner ?? null,
+    photos: photosFieldView(locale, o.values, o.refusal?.errors),
   };
 }
 
 /** Everything a problem's page shows: the report, what it gathered, the operations, the steps this user may take, the history. */
 async function problemPage(services: ProblemServices, p: Principal, locale: Locale, id: number, form?: StepFormState) {
   const record = await services.problems.get(p, id);
+  // Issue 13: the problem's evidence (its reports' and rebounds' photos).
+  const evidence = await recordEvidence(services.files, p, 'problem', id, locale);
   const history = await services.problems.history(p, id);
   const ctx = record.context;
   const user = (uid: number | null) => (uid === null ? '' : (record.userById.get(uid)?.displayName ?? ''));
@@ -472,6 +493,7 @@ async function problemPage(services: ProblemServices, p: Principal, locale: Loca
               type === 'REBOUND' && f.name === 'origin' ? { ...f, options: record.reboundOrigins } : f,
             ),
             version: record.version,
+            photos: PROBLEM_FORMS[type].photos,
             defaults: {
               calledAt: now,
               ...(record.reboundOrigins.length === 1 ? { origin: record.reboundOrigins[0] } : {}),
@@ -481,7 +503,15 @@ async function problemPage(services: ProblemServices, p: Principal, locale: Loca
           form,
         ),
       ),
-    timeline: await timelineOf(services.org, history, locale, p.timeZone, problemTimelineWords(locale, 'hp')),
+    timeline: await timelineOf(
+      services.org,
+      history,
+      locale,
+      p.timeZone,
+      problemTimelineWords(locale, 'hp'),
+      evidence.byId,
+    ),
+    evidence: evidence.items,
     // The rows shown may be masked (problem.policy.ts): the check reads the stored steps itself.
     historyCheck: await services.historyChain.checkRows(p, 'hard_problem', id, []),
   };
@@ -540,11 +570,13 @@ export function borderNoticePages(services: NoticeServices): Router {
     const p = signedIn(req);
     const body = (req.body ?? {}) as Body;
     try {
+      await receivePhotos(evidenceOf(services), p, req, body);
       const input = parseInput(sendNoticeSchema, {
         location: str(body.location),
         what: str(body.what),
         squads: list(body.squads),
         seenAt: instantOf(body.seenAt, p.timeZone),
+        ...(keptFileIds(body.files).length ? { files: keptFileIds(body.files) } : {}),
       });
       const id = await borderNotices.send(p, input as never);
       res.redirect(303, `/border-notices/${id}?done=created`);
@@ -622,11 +654,13 @@ async function noticeFormView(
     ].filter((g) => g.squads.length),
     errors: o.refusal?.errors ?? {},
     banner: o.refusal?.banner ?? null,
+    photos: photosFieldView(locale, o.values, o.refusal?.errors),
   };
 }
 
 async function noticePage(services: NoticeServices, p: Principal, locale: Locale, id: number, form?: StepFormState) {
   const record = await services.borderNotices.get(p, id);
+  const evidence = await recordEvidence(services.files, p, 'border_notice', id, locale);
   const history = await services.borderNotices.history(p, id);
   const ctx = record.context;
   const user = (uid: number | null) => (uid === null ? '' : (record.userById.get(uid)?.displayName ?? ''));
@@ -665,7 +699,15 @@ async function noticePage(services: NoticeServices, p: Principal, locale: Locale
           form,
         ),
       ),
-    timeline: await timelineOf(services.org, history, locale, p.timeZone, problemTimelineWords(locale, 'bn')),
+    timeline: await timelineOf(
+      services.org,
+      history,
+      locale,
+      p.timeZone,
+      problemTimelineWords(locale, 'bn'),
+      evidence.byId,
+    ),
+    evidence: evidence.items,
     historyCheck: await services.historyChain.checkRows(p, 'border_notice', id, history),
   };
 }

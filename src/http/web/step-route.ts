@@ -5,6 +5,7 @@ import type { Locale } from '../../i18n';
 import { idParam } from '../api/params';
 import { signedIn } from '../signed-in';
 import type { Refusal } from './refusal';
+import { type Evidence, receivePhotos } from './evidence-upload';
 
 /** A step form sent back refused: which, what was typed, how it was refused, the status to answer with. */
 export interface RefusedStep<R> {
@@ -34,6 +35,8 @@ export function stepFormRoute<R>(
     send(p: Principal, id: number, type: string, body: Record<string, unknown>): Promise<string>;
     refusal(e: AppError, locale: Locale): R;
     refused(req: Request, res: Response, id: number, form: RefusedStep<R>): Promise<void>;
+    /** Issue 13: the forms that take photos, and the files service they are uploaded with before the step is sent (as its `files`). */
+    evidence?: Evidence & { takes(type: string): boolean };
   },
 ): void {
   r.post('/:id/events/:type', async (req, res) => {
@@ -43,6 +46,7 @@ export function stepFormRoute<R>(
     try {
       // Own keys only: `constructor` or `toString` in the path is no form (it was an object's member, and a 500).
       if (!Object.hasOwn(route.forms, type)) throw new ValidationError(`No form for ${type}`, { type: 'invalid' });
+      if (route.evidence?.takes(type)) await receivePhotos(route.evidence, signedIn(req), req, body);
       res.redirect(303, await route.send(signedIn(req), id, type, body));
     } catch (e) {
       if (!(e instanceof AppError) || e.status >= 500 || e.status === 404) throw e;

@@ -3,6 +3,7 @@ import { type Locale, t } from '../../i18n';
 import type { WorkflowHistory } from '../../persistence/entities';
 import { readJson } from '../../persistence/columns';
 import { isoInZone } from '../../time';
+import { type EvidenceItem, stepEvidence } from './evidence-view';
 
 /**
  * The web's one timeline: a record's history, newest first — what was done,
@@ -55,6 +56,8 @@ export function timeline(
   locale: Locale,
   timeZone: string,
   words: TimelineWords,
+  /** Issue 13: the record's evidence by file id; a step shows the photos its payload's `files` name. */
+  evidence?: Map<string, EvidenceItem>,
 ) {
   const details = words.details ?? reasonOnly(locale);
   return history
@@ -80,6 +83,7 @@ export function timeline(
             ? minute(h.at, timeZone)
             : null,
         details: details(payload, h.event),
+        evidence: stepEvidence(payload, evidence),
       };
     });
 }
@@ -91,8 +95,9 @@ export async function timelineOf(
   locale: Locale,
   timeZone: string,
   words: TimelineWords,
+  evidence?: Map<string, EvidenceItem>,
 ) {
   const ids = [...new Set(history.map((h) => h.actorUserId).filter((x): x is number => x !== null))];
   const people = new Map((await org.usersByIds(ids)).map((u) => [u.id, u]));
-  return timeline(history, people, locale, timeZone, words);
+  return timeline(history, people, locale, timeZone, words, evidence);
 }

@@ -16,6 +16,9 @@ import { timelineOf, wordsOf } from './timeline';
 import { type StepFormState, stepFormRoute } from './step-route';
 import { localName } from '../../i18n/local-name';
 import { signedIn } from '../signed-in';
+import { keptFileIds, photosFieldView } from './photos-field';
+import { receivePhotos } from './evidence-upload';
+import { recordEvidence } from './evidence-view';
 
 type Body = Record<string, unknown>;
 const str = (v: unknown): string =>
@@ -54,7 +57,7 @@ const materialLabel = (locale: Locale, code: string) => {
 };
 
 /** What the transfer pages use: cases and transfers, the organisation, the history's check. */
-type TransferServices = Pick<Services, 'cases' | 'org' | 'historyChain'>;
+type TransferServices = Pick<Services, 'cases' | 'org' | 'historyChain' | 'files' | 'config'>;
 
 /** A case form post as the API's body. */
 export function formToCase(body: Body): Record<string, unknown> {
@@ -94,6 +97,8 @@ export function formToTransfer(body: Body): { body: Record<string, unknown>; cod
         count: num(r.count),
         ...(r.description.trim() ? { description: r.description.trim() } : {}),
       })),
+      // Issue 13: the package's evidence as files (uploaded with the form, or kept from a refused one).
+      ...(keptFileIds(body.files).length ? { files: keptFileIds(body.files) } : {}),
     },
     codes: rows.map(([code]) => code),
   };
@@ -296,8 +301,10 @@ export function transferPages(services: TransferServices): Router {
   r.post('/', async (req, res) => {
     const p = signedIn(req);
     const body = (req.body ?? {}) as Body;
-    const { body: input, codes } = formToTransfer(body);
+    let { body: input, codes } = formToTransfer(body);
     try {
+      await receivePhotos({ files: services.files, maxBytes: services.config.files.maxBytes }, p, req, body);
+      ({ body: input, codes } = formToTransfer(body));
       const id = await cases.propose(p, parseInput(createTransferSchema, input) as NewTransferInput);
       res.redirect(303, `/transfers/${id}?done=created`);
     } catch (e) {
@@ -383,6 +390,7 @@ async function proposeView(
     note: str(values.note),
     errors,
     banner: refused?.banner ?? null,
+    photos: photosFieldView(locale, values, errors),
   };
 }
 
@@ -405,6 +413,8 @@ async function transferPage(
   id: number,
   form?: StepFormState,
 ) {
+  // Issue 13: the package's evidence as files.
+  const evidence = await recordEvidence(services.files, p, 'transfer', id, locale);
   const record = await services.cases.get(p, id);
   const history = await services.cases.history(p, id);
   const ctx = record.context;
@@ -489,7 +499,8 @@ async function transferPage(
           }),
         };
       }),
-    timeline: await timelineOf(services.org, history, locale, p.timeZone, wordsOf('transfer')),
+    timeline: await timelineOf(services.org, history, locale, p.timeZone, wordsOf('transfer'), evidence.byId),
+    evidence: evidence.items,
     historyCheck: await services.historyChain.checkRows(p, 'case_transfer', id, history),
   };
 }

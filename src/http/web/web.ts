@@ -28,6 +28,7 @@ import { webErrorHandler } from './web-errors';
 import { hotlineFeedNoWeb } from '../middleware/hotline-feed';
 import { formBodyGuard } from '../middleware/body-guard';
 import { idempotency } from '../middleware/idempotency';
+import { webMultipart } from '../middleware/web-multipart';
 import { NotFoundError } from '../../errors';
 import { useViews } from './view-engine';
 import { holdingPages } from './holding.routes';
@@ -38,6 +39,12 @@ export const SESSION_COOKIE = 'liandong.sid';
 
 /** Fields a form may send (the plan form sends about 60). */
 export const FORM_FIELDS_MAX = 2000;
+
+/** Photos a form may carry at once (issue 13). */
+export const FORM_PHOTOS_MAX = 10;
+
+/** Bytes of a form's text (the urlencoded parser's limit; a multipart form's each text field). */
+const FORM_TEXT_BYTES = 256 * 1024;
 
 /** The web application: sessions, CSRF, security headers, server-rendered pages. */
 export function mountWeb(app: express.Express, services: Services, secret: string): { store: DatabaseSessionStore } {
@@ -53,7 +60,8 @@ export function mountWeb(app: express.Express, services: Services, secret: strin
           defaultSrc: ["'self'"],
           scriptSrc: ["'self'"],
           styleSrc: ["'self'"],
-          imgSrc: ["'self'", 'data:'],
+          // blob: the previews of photos chosen for a form (evidence.js), before they are sent.
+          imgSrc: ["'self'", 'data:', 'blob:'],
           fontSrc: ["'self'"],
           connectSrc: ["'self'"],
           formAction: ["'self'"],
@@ -79,7 +87,9 @@ export function mountWeb(app: express.Express, services: Services, secret: strin
   // crossed a sign-in would put back the session the sign-in replaced).
   web.use(offlinePages());
   // Forms: at most 2,000 fields (more is a 413), never compressed (415), and no key naming an object's built-in member (issue 11).
-  web.use(express.urlencoded({ extended: true, limit: '256kb', parameterLimit: FORM_FIELDS_MAX, inflate: false }));
+  web.use(
+    express.urlencoded({ extended: true, limit: FORM_TEXT_BYTES, parameterLimit: FORM_FIELDS_MAX, inflate: false }),
+  );
   web.use(formBodyGuard);
   const store = services.sessions;
   web.use(
@@ -101,6 +111,18 @@ export function mountWeb(app: express.Express, services: Services, secret: strin
   web.use(webLocale);
   web.use(loadSessionUser(services.org, services.clock, config.auth.sessionMaxHours * 3_600_000));
   web.use(baseLocals);
+  // Forms with photos (issue 13): multipart, read only for a signed-in user and before the CSRF check (its token is a field).
+  web.use(
+    webMultipart({
+      maxBytes: config.files.maxBytes,
+      maxFiles: FORM_PHOTOS_MAX,
+      maxFields: FORM_FIELDS_MAX,
+      maxFieldBytes: FORM_TEXT_BYTES,
+    }),
+  );
+  web.use((req: Request, res: Response, next: NextFunction) =>
+    req.is('multipart/form-data') ? formBodyGuard(req, res, next) : next(),
+  );
   const { csrfSynchronisedProtection, generateToken } = csrfSync({
     getTokenFromRequest: (req) =>
       (req.body?._csrf as string | undefined) ?? (req.headers['x-csrf-token'] as string | undefined),
