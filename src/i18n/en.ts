@@ -1455,6 +1455,8 @@ export const en: Record<string, string> = {
   'field.file': 'File',
   'field.files': 'Evidence files (photos, PDFs)',
   'job.files-orphans': 'Remove uploads attached to nothing',
+  'job_what.files-orphans':
+    'Removes files still attached to no record 24 h after upload (and their stored content when no other file names it)',
   'job_detail.filesRemoved': 'Unattached files removed',
   'job_detail.blobsRemoved': 'File contents removed',
 };

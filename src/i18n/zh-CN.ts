@@ -1416,6 +1416,7 @@ export const zhCN: Record<string, string> = {
   'field.file': '文件',
   'field.files': '附件（照片、PDF）',
   'job.files-orphans': '清理未关联的上传文件',
+  'job_what.files-orphans': '删除上传后 24 小时仍未关联到任何记录的文件（内容无其他文件引用时一并删除存储）',
   'job_detail.filesRemoved': '删除的未关联文件',
   'job_detail.blobsRemoved': '删除的文件内容',
 };

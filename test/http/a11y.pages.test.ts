@@ -51,7 +51,7 @@ describe('the state diagram as text', () => {
     ).toEqual(['holding']);
     expect(textOf(block)).toContain('固守中 · 当前状态');
     // Every edge of the machine is there once, its rules named beside the event.
-    const transitions = [...block.matchAll(/<li data-event="(\w+)">([\s\S]*?)<\/li>/g)];
+    const transitions = [...block.matchAll(/<li data-transition="(\w+)">([\s\S]*?)<\/li>/g)];
     expect(transitions).toHaveLength(graph.edges.length);
     const guarded = graph.edges.find((e) => e.rules?.length);
     expect(guarded).toBeDefined();
