@@ -302,10 +302,23 @@ describe('holding checks from a phone, with and without a connection', () => {
     const checks = await holdingChecks();
     expect(checks.map((c) => c.notes)).toEqual(['九江路两个岗点有人值守，未见回潮。', '离线登记：晚高峰增派一人。']);
     expect(checks[1].officersOnPost).toBe(3);
+    // Its photo went with it, kept in the browser while offline: one file, on that step, readable as a JPEG.
+    expect(checks[1].files).toEqual([expect.any(String)]);
+    const photo = (checks[1].files as string[])[0];
+    const attached = async () =>
+      ((await api(officerToken, 'GET', `/api/v1/operations/${id}`)).files as Array<{ id: string }>).map((f) => f.id);
+    expect((await attached()).filter((f) => f === photo)).toHaveLength(1);
+    const original = await fetch(`${baseURL}/api/v1/files/${photo}`, {
+      headers: { authorization: `Bearer ${officerToken}` },
+    });
+    expect(original.status).toBe(200);
+    expect(original.headers.get('content-type')).toBe('image/jpeg');
+    const filesBefore = (await attached()).length;
     // Sent again (a second tab, a reload): nothing more, the entry is gone.
     await page.reload();
     await page.waitForTimeout(500);
     expect((await holdingChecks()).length).toBe(2);
+    expect((await attached()).length).toBe(filesBefore);
     await shot(page, 'offline-sent');
     await takeProblems(NO_CONNECTION);
   });
