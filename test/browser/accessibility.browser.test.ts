@@ -209,6 +209,7 @@ async function planFor(role: string, username: string): Promise<string[]> {
       '/transfers',
       '/cases',
       '/cases/new',
+      '/meetings/new',
       '/notifications',
       '/flags',
       '/compliance',
@@ -247,7 +248,11 @@ async function planFor(role: string, username: string): Promise<string[]> {
     inspector: async () => [
       '/',
       '/holding',
-      ...(await discover(page, [['/operations?state=awaiting_audit', /^\/operations\/\d+$/]])),
+      // The audit form (with holding's photos by day) and the spot-check form: the demo past always has one of each.
+      ...(await discover(page, [
+        ['/operations?state=awaiting_audit', /^\/operations\/\d+$/],
+        ['/operations?state=holding', /^\/operations\/\d+$/, 1],
+      ])),
     ],
     legal: async () => ['/', '/transfers', ...(await discover(page, [['/transfers', /^\/transfers\/\d+$/]]))],
     admin: async () => [
@@ -264,13 +269,29 @@ async function planFor(role: string, username: string): Promise<string[]> {
     ],
   };
   const urls = await pages[role]();
-  // An operation's goods ledger is reached from its page, a party's printed list from the ledger.
+  // An operation's goods ledger is reached from its page, a party's printed list and the register form from the
+  // ledger; a case's transfer form from the case.
   if (role === 'leader') {
     for (const op of urls.filter((u) => /^\/operations\/\d+$/.test(u))) {
       const [ledger] = await linksOn(page, op, /^\/goods\/ledger\/\d+$/);
       if (!ledger) continue;
       urls.push(ledger, ...(await linksOn(page, ledger, /^\/goods\/print\//)));
       break;
+    }
+    for (const op of urls.filter((u) => /^\/operations\/\d+$/.test(u))) {
+      const ledger = op.replace('/operations/', '/goods/ledger/');
+      const [register] = await linksOn(page, ledger, /^\/goods\/new\?operation=\d+$/);
+      if (register) {
+        urls.push(register);
+        break;
+      }
+    }
+    for (const c of urls.filter((u) => /^\/cases\/\d+$/.test(u))) {
+      const [propose] = await linksOn(page, c, /^\/transfers\/new\?case=\d+$/);
+      if (propose) {
+        urls.push(propose);
+        break;
+      }
     }
   }
   await page.context().close();
