@@ -421,11 +421,13 @@
     const refused = entries.filter((e) => e.state === 'refused');
     pendingCount = pending.length;
     const parts = [];
-    if (navigator.onLine === false) parts.push(say('offline'));
+    const offline = navigator.onLine === false;
+    if (offline) parts.push(say('offline'));
     if (pending.length) parts.push(say('pending', { count: pending.length }));
-    if (message) parts.push(message);
+    // Offline, "kept on this phone, sent when connected" is what the first part says already.
+    if (message && !(offline && message === say('queued'))) parts.push(message);
     const status = box.querySelector('.outbox-status');
-    const text = parts.join(' ');
+    const text = parts.join(' · ');
     if (status && status.textContent !== text) status.textContent = text;
     box.dataset.pending = String(pending.length);
     box.dataset.refused = String(refused.length);
