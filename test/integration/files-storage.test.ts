@@ -121,6 +121,24 @@ describe.each(['local', 's3'] as const)('evidence files in the %s store', (kind)
     expect((await t.services.jobs.run('files-orphans', { via: 'cli' })).did).toBe(0);
   });
 
+  it('a step attaching a file while the sweep removes it keeps the file attached (never deleted under it)', async () => {
+    const op = await operationIn(t, 'holding');
+    const id = await uploaded(t, 'waitan.leader', await jpegPhoto({ colour: '#0a7' }));
+    t.clock.advance(25 * HOUR);
+    const leader = await t.services.org.authenticateToken(t.token('waitan.leader'));
+    let sweep: Promise<unknown> = Promise.resolve();
+    await t.services.db.transaction(async (m) => {
+      await t.services.files.attach(m, leader, 'operation', op.id, [id]);
+      // The sweep starts while the step is still open: it read the file as attached to nothing, and must wait.
+      sweep = t.services.files.sweepOrphans();
+      await new Promise((r) => setTimeout(r, 300));
+    });
+    await sweep;
+    const attached = await t.services.files.attachedTo(leader.brigadeId, 'operation', op.id);
+    expect(attached.map((f) => f.id)).toEqual([id]);
+    await getBytes(t, t.token('inspector'), `/api/v1/files/${id}`).expect(200);
+  });
+
   it('an upload refused by type writes nothing to the store', async () => {
     const text = Buffer.from(`#!/bin/sh\necho ${kind}\n`);
     await uploadAs(t, t.token('waitan.officer'), text, 'x.jpg').expect(415);

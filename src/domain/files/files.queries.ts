@@ -1,4 +1,5 @@
-import type { EntityManager } from 'typeorm';
+import { type EntityManager, In } from 'typeorm';
+import { lockedForRead } from '../../persistence/dialect';
 import { EvidenceAttachment, EvidenceFile } from '../../persistence/entities';
 
 /** The evidence files' SQL (issue 13): each function takes the EntityManager (or transaction) and returns entities or plain rows. */
@@ -33,4 +34,34 @@ export async function attachmentsOf(
     .orderBy('a.id', 'ASC')
     .getMany();
   return attachments.flatMap((attachment) => (attachment.file ? [{ attachment, file: attachment.file }] : []));
+}
+
+/**
+ * The brigade's files of `ids`, read with a shared lock (MySQL/MariaDB): a step attaching them and the orphan sweep
+ * deleting them wait for each other — the step then finds a deleted file gone (a refusal, not a foreign-key error),
+ * the sweep finds an attached file attached.
+ */
+export function filesToAttach(m: EntityManager, brigadeId: number, ids: string[]): Promise<EvidenceFile[]> {
+  return lockedForRead(
+    m,
+    m
+      .createQueryBuilder(EvidenceFile, 'f')
+      .where({ id: In(ids) })
+      .andWhere('f.brigade_id = :brigadeId', { brigadeId }),
+  ).getMany();
+}
+
+/**
+ * Deletes a file only if nothing is attached to it, in one statement (its subquery reads what is committed, under
+ * the file row's lock): an attachment made meanwhile keeps the file — and is never removed with it by the cascade.
+ */
+export async function deleteIfUnattached(m: EntityManager, id: string): Promise<boolean> {
+  const res = await m
+    .createQueryBuilder()
+    .delete()
+    .from(EvidenceFile)
+    .where('id = :id', { id })
+    .andWhere('NOT EXISTS (SELECT 1 FROM evidence_attachments a WHERE a.file_id = :id)', { id })
+    .execute();
+  return (res.affected ?? 0) > 0;
 }

@@ -1,6 +1,6 @@
 import { createHash, randomUUID } from 'node:crypto';
 import type { Readable } from 'node:stream';
-import { type EntityManager, In } from 'typeorm';
+import type { EntityManager } from 'typeorm';
 import type { Config } from '../../../config';
 import type { Clock } from '../../clock';
 import type { StepRecord } from '../../engine/workflow-definition';
@@ -17,7 +17,7 @@ import { problem } from '../../../workflows/shared/problem';
 import type { Principal } from '../org/org.service';
 import { type AcceptedType, pdfThumbnail, readImage, sniffType } from './file-content';
 import { type FileStorage, blobKey, thumbKey } from './file-storage';
-import { attachmentsOf, orphanFiles } from './files.queries';
+import { attachmentsOf, deleteIfUnattached, filesToAttach, orphanFiles } from './files.queries';
 
 /** The kinds of record evidence is attached to (issue 13). */
 export const EVIDENCE_RECORD_TYPES = [
@@ -218,7 +218,7 @@ export class FilesService {
     if (!ids.length) return;
     if (ids.length > MAX_FILES_PER_STEP || ids.some((x) => typeof x !== 'string' || !/^[0-9a-f-]{36}$/.test(x)))
       throw filesRefused(ids.filter((x) => typeof x !== 'string').length ? 'invalid_file_id' : 'too_many_files');
-    const found = await m.find(EvidenceFile, { where: { id: In(ids as string[]), brigadeId: actor.brigadeId } });
+    const found = await filesToAttach(m, actor.brigadeId, ids as string[]);
     const byId = new Map(found.map((f) => [f.id, f]));
     for (const id of ids as string[]) {
       const file = byId.get(id);
@@ -283,11 +283,7 @@ export class FilesService {
       // Deleted only while still unattached: a step attaching one meanwhile keeps it.
       const gone: EvidenceFile[] = [];
       await this.db.transaction(async (m) => {
-        for (const f of orphans) {
-          if (await m.count(EvidenceAttachment, { where: { fileId: f.id } })) continue;
-          await m.delete(EvidenceFile, { id: f.id });
-          gone.push(f);
-        }
+        for (const f of orphans) if (await deleteIfUnattached(m, f.id)) gone.push(f);
       });
       files += gone.length;
       for (const sha of new Set(gone.map((f) => f.sha256))) {
