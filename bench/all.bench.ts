@@ -115,7 +115,7 @@ const BENCHES: Bench[] = [
   {
     name: 'engine',
     needsMariadb: false,
-    quick: ['--operations', '300', '--clients', '32'],
+    quick: ['--operations', '1000', '--clients', '32'],
     load: () => import('./engine.bench'),
     figures: engineFigures,
   },

@@ -556,9 +556,14 @@ function perEvent(
   after: Record<string, number>,
   events: number,
 ): Record<string, number> {
-  return Object.fromEntries(
-    Object.keys(after).map((k) => [k, Math.round(((after[k] - before[k]) / events) * 10) / 10]),
-  );
+  const per = (k: string) => Math.round(((after[k] - before[k]) / events) * 10) / 10;
+  // `statements`: the transactions' statements (begin, commit and the DML), as issue 14 counts them.
+  const kinds = ['begin', 'commit', 'select', 'insert', 'update', 'delete'];
+  const statements = kinds.reduce((sum, k) => sum + (after[k] - before[k]), 0);
+  return {
+    ...Object.fromEntries(Object.keys(after).map((k) => [k, per(k)])),
+    statements: Math.round((statements / events) * 10) / 10,
+  };
 }
 
 export async function run(args: string[]): Promise<Record<string, unknown>> {
