@@ -15,6 +15,8 @@ import os from 'node:os';
 import { writeResult } from './support';
 
 const MYSQL_ADMIN = process.env.TEST_MYSQL_URL || 'mysql://root:@127.0.0.1:3306/test';
+/** The URL without its user and password, to print. */
+const MYSQL_SHOWN = MYSQL_ADMIN.replace(/\/\/[^@]*@/, '//');
 
 type Report = Record<string, unknown>;
 interface Figure {
@@ -177,7 +179,7 @@ export async function run(args: string[]): Promise<Report> {
     cpus: os.cpus().length,
     node: process.version,
     at: new Date().toISOString(),
-    mariadb: mariadbDown ? `unavailable: ${mariadbDown}` : MYSQL_ADMIN.replace(/\/\/[^@]*@/, '//'),
+    mariadb: mariadbDown ? `unavailable: ${mariadbDown}` : MYSQL_SHOWN,
   };
   const benches: Record<string, unknown> = {};
   const figures: Figure[] = [];
@@ -185,7 +187,7 @@ export async function run(args: string[]): Promise<Report> {
   for (const b of BENCHES) {
     const benchArgs = quick ? [...b.quick] : [];
     if (mariadbDown && b.needsMariadb) {
-      const line = `${b.name}: skipped — MariaDB at ${MYSQL_ADMIN} unavailable (${mariadbDown})`;
+      const line = `${b.name}: skipped — MariaDB at ${MYSQL_SHOWN} unavailable (${mariadbDown})`;
       notes.push(line);
       benches[b.name] = { skipped: line };
       process.stdout.write(`\n=== ${line}\n`);
