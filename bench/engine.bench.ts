@@ -7,7 +7,11 @@
  * server in its own process, on SQLite and on MariaDB. Prints events/s, p50/p99
  * latency and the server's peak RSS; then sends the same statements straight
  * to the database (no Express, no ORM, no XState) to find its ceiling, and
- * prints our throughput as a ratio of it.
+ * prints our throughput as a ratio of it; then the *minimal durable event*
+ * (read the instance, conditional version bump, one history row, commit) with
+ * the same clients on a pool as large as the server's, and our throughput as a
+ * ratio of that too. On MariaDB it prints the statements per event of all
+ * three (SHOW GLOBAL STATUS).
  */
 import fs from 'node:fs';
 import os from 'node:os';
@@ -227,13 +231,24 @@ async function benchTarget(target: Target, operations: number, clients: number) 
       clients,
     );
     const theirs = ceilingBefore ? perEvent(ceilingBefore, await statementCounts(target.url), ceiling.count) : null;
-    const statementsPerEvent = ours && theirs ? { ours, ceiling: theirs } : null;
+    const minimalBefore = target.name === 'mariadb' ? await statementCounts(target.url) : null;
+    const minimal = await minimalDurableEvent(
+      target,
+      created.map((c) => c.id),
+      clients,
+      Number(env.DATABASE_POOL_SIZE),
+    );
+    const least = minimalBefore ? perEvent(minimalBefore, await statementCounts(target.url), minimal.count) : null;
+    const statementsPerEvent = ours && theirs && least ? { ours, ceiling: theirs, minimal: least } : null;
+    const ratio = (a: number, b: number) => Math.round((a / b) * 100) / 100;
     return {
       creates,
       events,
       peakRssMiB: rss,
       ceiling,
-      ratio: Math.round((events.perSecond / ceiling.perSecond) * 100) / 100,
+      minimal,
+      ratio: ratio(events.perSecond, ceiling.perSecond),
+      ratioToMinimal: ratio(events.perSecond, minimal.perSecond),
       statementsPerEvent,
       firstError,
       serverErrors,
@@ -417,6 +432,103 @@ async function databaseCeiling(target: Target, ids: number[], clients: number): 
   return summarise(latencies, (performance.now() - t0) / 1000, 0);
 }
 
+/**
+ * The *minimal durable event* (issue 14): what any durable, versioned event
+ * must cost at least — read the instance row, bump its version on condition,
+ * insert one history row, commit: four statements, one transaction, on the
+ * app's own tables (workflow_instances, workflow_history) and the operations
+ * the API run created. Same number of events per operation (five) and of
+ * concurrent clients as the API run, on a pool as large as the server's.
+ */
+async function minimalDurableEvent(target: Target, ids: number[], clients: number, poolSize: number): Promise<Timing> {
+  const now = () => new Date().toISOString().slice(0, 23).replace('T', ' ');
+  const hash = 'e'.repeat(64);
+  type Exec = (sql: string, params?: unknown[]) => Promise<unknown[]>;
+  const event = async (q: Exec, id: number, type: (typeof EVENTS)[number]) => {
+    const [row] = (await q('SELECT id, version FROM workflow_instances WHERE id = ?', [id])) as Array<{
+      version: number;
+    }>;
+    await q('UPDATE workflow_instances SET version = version + 1 WHERE id = ? AND version = ?', [id, row.version]);
+    await q(
+      'INSERT INTO workflow_history (instance_id, brigade_id, seq, actor_user_id, actor_name, actor_role, event, payload, from_state, to_state, version, at, effective_at, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
+      [
+        id,
+        1,
+        row.version + 2000,
+        1,
+        'bench',
+        'squad_leader',
+        type,
+        '{}',
+        'a',
+        'b',
+        row.version + 1,
+        now(),
+        now(),
+        hash,
+        hash,
+      ],
+    );
+  };
+
+  const latencies: number[] = [];
+  const t0 = performance.now();
+  if (target.name === 'sqlite') {
+    // One writer at a time on SQLite, as the server's single connection.
+    const Database = (await import('better-sqlite3')).default;
+    const db = new Database(target.url.slice('sqlite:'.length));
+    db.pragma('journal_mode = WAL');
+    db.pragma('foreign_keys = ON');
+    const cache = new Map<string, ReturnType<typeof db.prepare<unknown[]>>>();
+    const q: Exec = async (sql, params = []) => {
+      let stmt = cache.get(sql);
+      if (!stmt) cache.set(sql, (stmt = db.prepare(sql)));
+      return stmt.reader ? (stmt.all(...(params as unknown[])) as unknown[]) : (stmt.run(...(params as unknown[])), []);
+    };
+    for (const id of ids) {
+      for (const type of EVENTS) {
+        const started = performance.now();
+        db.exec('BEGIN IMMEDIATE');
+        await event(q, id, type);
+        db.exec('COMMIT');
+        latencies.push(performance.now() - started);
+      }
+    }
+    db.close();
+  } else {
+    const mysql = await import('mysql2/promise');
+    const u = new URL(target.url);
+    const poolConn = mysql.createPool({
+      host: u.hostname,
+      port: Number(u.port || 3306),
+      user: decodeURIComponent(u.username),
+      password: decodeURIComponent(u.password),
+      database: u.pathname.slice(1),
+      connectionLimit: poolSize,
+      timezone: 'Z',
+    });
+    await pool(ids, clients, async (id) => {
+      for (const type of EVENTS) {
+        const started = performance.now();
+        const conn = await poolConn.getConnection();
+        try {
+          await conn.query('START TRANSACTION');
+          await event(async (sql, params) => (await conn.query(sql, params as never[]))[0] as unknown[], id, type);
+          await conn.query('COMMIT');
+        } catch (err) {
+          await conn.query('ROLLBACK');
+          throw err;
+        } finally {
+          conn.release();
+        }
+        latencies.push(performance.now() - started);
+      }
+    });
+    await poolConn.end();
+  }
+  return summarise(latencies, (performance.now() - t0) / 1000, 0);
+}
+
 /** Statements the MariaDB server executed, by kind (Com_select, Com_insert …), to compare ours with the ceiling's. */
 async function statementCounts(url: string): Promise<Record<string, number>> {
   const mysql = await import('mysql2/promise');
@@ -444,12 +556,17 @@ function perEvent(
   after: Record<string, number>,
   events: number,
 ): Record<string, number> {
-  return Object.fromEntries(
-    Object.keys(after).map((k) => [k, Math.round(((after[k] - before[k]) / events) * 10) / 10]),
-  );
+  const per = (k: string) => Math.round(((after[k] - before[k]) / events) * 10) / 10;
+  // `statements`: the transactions' statements (begin, commit and the DML), as issue 14 counts them.
+  const kinds = ['begin', 'commit', 'select', 'insert', 'update', 'delete'];
+  const statements = kinds.reduce((sum, k) => sum + (after[k] - before[k]), 0);
+  return {
+    ...Object.fromEntries(Object.keys(after).map((k) => [k, per(k)])),
+    statements: Math.round((statements / events) * 10) / 10,
+  };
 }
 
-export async function run(args: string[]): Promise<void> {
+export async function run(args: string[]): Promise<Record<string, unknown>> {
   const operations = Number(arg(args, 'operations', '10000'));
   const clients = Number(arg(args, 'clients', '32'));
   const dbs = arg(args, 'db', 'sqlite,mariadb').split(',');
@@ -472,11 +589,14 @@ export async function run(args: string[]): Promise<void> {
           `  events (POST …/events):    ${r.events.perSecond}/s  p50 ${r.events.p50} ms  p99 ${r.events.p99} ms  errors ${r.events.errors}  (${r.events.count} events in ${r.events.seconds} s)`,
           `  server peak RSS:           ${r.peakRssMiB} MiB`,
           `  database ceiling:          ${r.ceiling.perSecond} events/s  p50 ${r.ceiling.p50} ms  p99 ${r.ceiling.p99} ms (same statements, raw driver)`,
+          `  minimal durable event:     ${r.minimal.perSecond} events/s  p50 ${r.minimal.p50} ms  p99 ${r.minimal.p99} ms (read, version bump, history row, commit)`,
           `  ratio (ours / ceiling):    ${r.ratio}`,
+          `  ratio (ours / minimal):    ${r.ratioToMinimal}`,
           ...(r.statementsPerEvent
             ? [
                 `  statements per event:      ours ${JSON.stringify(r.statementsPerEvent.ours)}`,
                 `                             ceiling ${JSON.stringify(r.statementsPerEvent.ceiling)}`,
+                `                             minimal ${JSON.stringify(r.statementsPerEvent.minimal)}`,
               ]
             : []),
           ...(r.firstError.length
@@ -489,4 +609,5 @@ export async function run(args: string[]): Promise<void> {
     }
   }
   process.stdout.write(`\nwritten to ${writeResult('engine', report)}\n`);
+  return report;
 }

@@ -44,7 +44,7 @@ function monthPlus(first: string, count: number): string {
   return `${Math.floor(k / 12)}-${String((k % 12) + 1).padStart(2, '0')}`;
 }
 
-export async function run(args: string[]): Promise<void> {
+export async function run(args: string[]): Promise<Record<string, unknown>> {
   const operations = Number(arg(args, 'operations', '1000000'));
   const years = Number(arg(args, 'years', '5'));
   const requests = Number(arg(args, 'requests', '10'));
@@ -319,4 +319,5 @@ export async function run(args: string[]): Promise<void> {
     }
   }
   process.stdout.write(`\nwritten to ${writeResult('figures', report)}\n`);
+  return report;
 }

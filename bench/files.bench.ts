@@ -62,7 +62,7 @@ function stats(ms: number[]) {
   };
 }
 
-export async function run(args: string[]): Promise<void> {
+export async function run(args: string[]): Promise<Record<string, unknown>> {
   const uploads = Number(arg(args, 'uploads', '40'));
   const concurrent = Number(arg(args, 'concurrent', '20'));
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'liandong-bench-files-'));
@@ -161,6 +161,7 @@ export async function run(args: string[]): Promise<void> {
         '',
       ].join('\n'),
     );
+    return result;
   } finally {
     await server.stop();
     fs.rmSync(dir, { recursive: true, force: true });

@@ -188,7 +188,7 @@ async function seed(db: Awaited<ReturnType<typeof boot>>['db'], groups: number, 
   return { brigadeId, deadlines: deadlines.length };
 }
 
-export async function run(args: string[]): Promise<void> {
+export async function run(args: string[]): Promise<Record<string, unknown>> {
   const groups = Number(arg(args, 'groups', '1000'));
   const operations = Number(arg(args, 'operations', '30000'));
   const name = `ld_bench_${randomBytes(3).toString('hex')}`;
@@ -262,4 +262,5 @@ export async function run(args: string[]): Promise<void> {
     await d.end();
   }
   process.stdout.write(`\nwritten to ${writeResult('jobs', report)}\n`);
+  return report;
 }

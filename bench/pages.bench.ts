@@ -127,7 +127,7 @@ async function statementsPerPage(
   return out;
 }
 
-export async function run(args: string[]): Promise<void> {
+export async function run(args: string[]): Promise<Record<string, unknown>> {
   const operations = Number(arg(args, 'operations', '100000'));
   const requests = Number(arg(args, 'requests', '200'));
   const clients = Number(arg(args, 'concurrency', '4'));
@@ -277,4 +277,5 @@ export async function run(args: string[]): Promise<void> {
     }
   }
   process.stdout.write(`\nwritten to ${writeResult('pages', report)}\n`);
+  return report;
 }

@@ -652,6 +652,12 @@ function compileRows(table: TableName, rows: Array<Record<string, unknown>>): Co
     columns.map((c): Cell => {
       const v = row[c];
       if (c === key) return (id) => id;
+      // Record numbers are unique per brigade and year: a clone numbers itself by its id, in the year it was filed.
+      if (table === 'operations' && c === 'number_seq' && v !== null) return (id) => id;
+      if (table === 'operations' && c === 'number_year' && v !== null) {
+        const filed = (row.filed_at ?? row.created_at) as Date;
+        return (_id, shiftMs) => new Date(filed.getTime() + shiftMs + 8 * 3_600_000).getUTCFullYear();
+      }
       if (v instanceof Date) {
         const t = v.getTime();
         return (_id, shiftMs) => new Date(t + shiftMs);

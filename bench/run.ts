@@ -3,12 +3,13 @@
  * pass/fail tests). Each prints what it measured and writes it as JSON under
  * bench-output/.
  */
-const BENCHES: Record<string, () => Promise<{ run: (args: string[]) => Promise<void> }>> = {
+const BENCHES: Record<string, () => Promise<{ run: (args: string[]) => Promise<unknown> }>> = {
   engine: () => import('./engine.bench'),
   jobs: () => import('./jobs.bench'),
   pages: () => import('./pages.bench'),
   figures: () => import('./figures.bench'),
   files: () => import('./files.bench'),
+  all: () => import('./all.bench'),
 };
 
 async function main() {
