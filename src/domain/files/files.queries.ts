@@ -18,19 +18,24 @@ export function orphanFiles(m: EntityManager, before: Date, take: number): Promi
     .getMany();
 }
 
-/** A record's files, in the order they were attached (each attachment once: a file attached by two steps shows twice). */
+/**
+ * Records' files, in the order they were attached (each attachment once: a file attached by two steps shows twice),
+ * for one record or several of a kind in one statement.
+ */
 export async function attachmentsOf(
   m: EntityManager,
   brigadeId: number,
   recordType: string,
-  recordId: number,
+  recordIds: number | readonly number[],
 ): Promise<Array<{ attachment: EvidenceAttachment; file: EvidenceFile }>> {
+  const ids = typeof recordIds === 'number' ? [recordIds] : [...recordIds];
+  if (!ids.length) return [];
   const attachments = await m
     .createQueryBuilder(EvidenceAttachment, 'a')
     .innerJoinAndMapOne('a.file', EvidenceFile, 'f', 'f.id = a.file_id')
     .where('a.brigade_id = :brigadeId', { brigadeId })
     .andWhere('a.record_type = :recordType', { recordType })
-    .andWhere('a.record_id = :recordId', { recordId })
+    .andWhere('a.record_id IN (:...ids)', { ids })
     .orderBy('a.id', 'ASC')
     .getMany();
   return attachments.flatMap((attachment) => (attachment.file ? [{ attachment, file: attachment.file }] : []));

@@ -195,7 +195,7 @@ export class FilesService {
   async attachedTo(
     brigadeId: number,
     type: EvidenceRecordType,
-    id: number,
+    id: number | readonly number[],
     m: EntityManager = this.db.manager,
   ): Promise<AttachedFile[]> {
     return attachedFilesOf(m, brigadeId, type, id, this.config.files.takenLongBeforeHours);
@@ -353,7 +353,7 @@ export async function attachedFilesOf(
   m: EntityManager,
   brigadeId: number,
   type: EvidenceRecordType,
-  id: number,
+  id: number | readonly number[],
   takenLongBeforeHours: number,
 ): Promise<AttachedFile[]> {
   const rows = await attachmentsOf(m, brigadeId, type, id);
@@ -361,7 +361,7 @@ export async function attachedFilesOf(
   return rows.map(({ attachment: a, file }) => ({
     ...toStored(file),
     recordType: type,
-    recordId: id,
+    recordId: a.recordId,
     ...(a.historySeq !== null ? { step: a.historySeq } : {}),
     ...(a.eventType ? { eventType: a.eventType } : {}),
     attachedAt: a.attachedAt,

@@ -1,6 +1,6 @@
 import { type Locale, t } from '../../i18n';
 import { isoInZone } from '../../time';
-import type { Principal } from '../../domain/org/org.service';
+import type { AttachedFile } from '../../domain/files/files.service';
 
 /**
  * A record's evidence as its pages show it (issue 13): thumbnails opening the
@@ -9,29 +9,6 @@ import type { Principal } from '../../domain/org/org.service';
  * of pictures. The same items are shown in the timeline beside the step that
  * attached them and, for the audit forms, holding's photos by day.
  */
-
-/** What the pages read of an attached file (the files service's AttachedFile). */
-export interface EvidenceFile {
-  id: string;
-  sha256: string;
-  bytes: number;
-  contentType: string;
-  takenAt?: Date | string | null;
-  originalName?: string | null;
-  attachedAt: Date | string;
-  takenLongBefore: boolean;
-  eventType?: string | null;
-  step?: number | null;
-}
-
-/** What the pages read of the files service: a record's attached files (404/403 as the record's own read). */
-export interface EvidenceReader {
-  forRecord(
-    p: Principal,
-    type: 'operation' | 'incident' | 'problem' | 'border_notice' | 'goods' | 'transfer',
-    id: number,
-  ): Promise<EvidenceFile[]>;
-}
 
 export interface EvidenceItem {
   id: string;
@@ -66,7 +43,7 @@ function kindOf(locale: Locale, contentType: string): string {
 }
 
 /** The evidence of a record, in the order attached, as the partials show it. */
-export function evidenceItems(files: readonly EvidenceFile[], locale: Locale, timeZone: string): EvidenceItem[] {
+export function evidenceItems(files: readonly AttachedFile[], locale: Locale, timeZone: string): EvidenceItem[] {
   return files.map((f, i) => {
     const n = i + 1;
     const isImage = f.contentType.startsWith('image/');
@@ -145,14 +122,12 @@ export function holdingPhotosByDay<S extends StepRow>(
   return [...days.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([day, items]) => ({ day, items }));
 }
 
-/** A record's evidence for its page: the items (its section) and the same by id (its timeline's steps). */
-export async function recordEvidence(
-  files: EvidenceReader,
-  p: Principal,
-  type: Parameters<EvidenceReader['forRecord']>[1],
-  id: number,
+/** A record's evidence for its page (the files its service's `get` read with it): the items (its section) and the same by id (its timeline's steps). */
+export function recordEvidence(
+  files: readonly AttachedFile[],
   locale: Locale,
-): Promise<{ items: EvidenceItem[]; byId: Map<string, EvidenceItem> }> {
-  const items = evidenceItems(await files.forRecord(p, type, id), locale, p.timeZone);
+  timeZone: string,
+): { items: EvidenceItem[]; byId: Map<string, EvidenceItem> } {
+  const items = evidenceItems(files, locale, timeZone);
   return { items, byId: evidenceById(items) };
 }

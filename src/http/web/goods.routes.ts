@@ -1,4 +1,5 @@
 import { Router, type Request, type Response } from 'express';
+import type { AttachedFile } from '../../domain/files/files.service';
 import type { Services } from '../../container';
 import type { GoodsEventInput, GoodsFilters, RegisterGoodsInput } from '../../domain/goods/goods.inputs';
 import { REGISTERING_STATES, type GoodsRecordView } from '../../domain/goods/goods.service';
@@ -262,9 +263,15 @@ export function goodsPages(services: GoodsPagesServices): Router {
       dueAt: i.dueAt,
     }));
     const host = list.operation.hostSquadId ?? list.operation.leadSquadId;
-    // Issue 13: the items' evidence, listed (file, taken at, SHA-256 prefix): each file once, in the order attached.
-    const files = new Map<string, Awaited<ReturnType<typeof services.files.forRecord>>[number]>();
-    for (const i of list.items) for (const f of await services.files.forRecord(p, 'goods', i.id)) files.set(f.id, f);
+    // Issue 13: the items' evidence, listed (file, taken at, SHA-256 prefix): each file once, in the order attached
+    // (read with the list just read, in one statement for all its items).
+    const files = new Map<string, AttachedFile>();
+    const attached = await services.files.attachedTo(
+      p.brigadeId,
+      'goods',
+      list.items.map((i) => i.id),
+    );
+    for (const f of attached) files.set(f.id, f);
     res.render('goods/print', {
       pageTitle: t(req.locale, 'goods.print_title'),
       nav: 'goods',
@@ -406,8 +413,8 @@ async function renderRefused(
 /** Everything an item's page shows: what, whose, where, its limit and light, the steps this user may take, custody and history. */
 async function itemPage(services: GoodsPagesServices, p: Principal, locale: Locale, id: number, form?: StepFormState) {
   // Issue 13: the item's evidence (its condition at detention, the receipt when returned …).
-  const evidence = await recordEvidence(services.files, p, 'goods', id, locale);
   const record: GoodsRecordView = await services.goods.get(p, id);
+  const evidence = recordEvidence(record.files, locale, p.timeZone);
   const history = await services.goods.history(p, id);
   const custody = await services.goods.custody(p, id);
   const ctx = record.context;

@@ -98,7 +98,7 @@ export async function operationPage(
   // A draft's page says what filing would still refuse (the same rules as FILE).
   const checks = record.state === 'draft' ? await services.operations.checklistOf(p, record.context.plan) : null;
   // Issue 13: the operation's evidence (every step's photos, its incidents' too), in the order attached.
-  const evidence = evidenceItems(await services.files.forRecord(p, 'operation', id), locale, p.timeZone);
+  const evidence = evidenceItems(record.files, locale, p.timeZone);
   const byId = evidenceById(evidence);
   const forms = await eventForms(services, p, locale, record, form, undefined, { history, byId });
   const sections = await operationSections(services, p, locale, id);

@@ -397,7 +397,7 @@ async function reportFormView(
 async function problemPage(services: ProblemServices, p: Principal, locale: Locale, id: number, form?: StepFormState) {
   const record = await services.problems.get(p, id);
   // Issue 13: the problem's evidence (its reports' and rebounds' photos).
-  const evidence = await recordEvidence(services.files, p, 'problem', id, locale);
+  const evidence = recordEvidence(record.files, locale, p.timeZone);
   const history = await services.problems.history(p, id);
   const ctx = record.context;
   const user = (uid: number | null) => (uid === null ? '' : (record.userById.get(uid)?.displayName ?? ''));
@@ -660,7 +660,7 @@ async function noticeFormView(
 
 async function noticePage(services: NoticeServices, p: Principal, locale: Locale, id: number, form?: StepFormState) {
   const record = await services.borderNotices.get(p, id);
-  const evidence = await recordEvidence(services.files, p, 'border_notice', id, locale);
+  const evidence = recordEvidence(record.files, locale, p.timeZone);
   const history = await services.borderNotices.history(p, id);
   const ctx = record.context;
   const user = (uid: number | null) => (uid === null ? '' : (record.userById.get(uid)?.displayName ?? ''));

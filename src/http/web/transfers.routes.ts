@@ -414,8 +414,8 @@ async function transferPage(
   form?: StepFormState,
 ) {
   // Issue 13: the package's evidence as files.
-  const evidence = await recordEvidence(services.files, p, 'transfer', id, locale);
   const record = await services.cases.get(p, id);
+  const evidence = recordEvidence(record.files, locale, p.timeZone);
   const history = await services.cases.history(p, id);
   const ctx = record.context;
   const sq = (sid: number | null) => (sid === null ? '' : localName(locale, record.squadById.get(sid)));
