@@ -2,8 +2,16 @@ import fs from 'node:fs';
 import path from 'node:path';
 import sharp from 'sharp';
 import type { Browser, Page } from 'playwright-core';
-import { type Officer, PHONE, launchChromium, serveForBrowser, signIn, text } from '../support/browser';
-import { runScript } from '../support/spawn';
+import {
+  type Officer,
+  PHONE,
+  launchChromium,
+  serveForBrowser,
+  signIn,
+  text,
+  apiCall,
+  cliToken,
+} from '../support/browser';
 import { ManualClock } from '../../src/clock';
 import { createServices } from '../../src/container';
 import { createLogger } from '../../src/logger';
@@ -31,26 +39,8 @@ let photoPath: string;
 const zh = (key: string) => text('zh-CN', key);
 const HOLDING_DAYS = 1;
 
-async function api(token: string, method: string, url: string, body?: unknown) {
-  const res = await fetch(`${baseURL}${url}`, {
-    method,
-    headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  const json = (await res.json()) as Record<string, unknown>;
-  if (!res.ok) throw new Error(`${method} ${url}: ${res.status} ${JSON.stringify(json)}`);
-  return json;
-}
-
-async function tokenOf(username: string): Promise<string> {
-  const run = await runScript('cli', ['token', username], env);
-  const token = run.stdout
-    .trim()
-    .split(/\s+/)
-    .find((w) => w.startsWith('ld_'));
-  if (!token) throw new Error(`no token for ${username}: ${run.stdout} ${run.stderr}`);
-  return token;
-}
+const api = (token: string, method: string, url: string, body?: unknown) => apiCall(baseURL, token, method, url, body);
+const tokenOf = (username: string) => cliToken(env, username);
 
 /** A phone photo: 3000 × 2000, with the time it was taken in its EXIF (an hour ago, Shanghai time). */
 async function phonePhoto(): Promise<Buffer> {

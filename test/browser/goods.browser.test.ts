@@ -1,7 +1,6 @@
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
-import { type Officer, launchChromium, serveForBrowser, signIn, text } from '../support/browser';
-import { runScript } from '../support/spawn';
+import { type Officer, launchChromium, serveForBrowser, signIn, text, apiCall, cliToken } from '../support/browser';
 
 /**
  * One detained item through the web pages, in real headless Chromium (R13):
@@ -23,26 +22,8 @@ let env: Record<string, string>;
 
 const zh = (key: string) => text('zh-CN', key);
 
-async function api(token: string, method: string, url: string, body?: unknown) {
-  const res = await fetch(`${baseURL}${url}`, {
-    method,
-    headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  const json = (await res.json()) as Record<string, unknown>;
-  if (!res.ok) throw new Error(`${method} ${url}: ${res.status} ${JSON.stringify(json)}`);
-  return json;
-}
-
-async function tokenOf(username: string): Promise<string> {
-  const run = await runScript('cli', ['token', username], env);
-  const token = run.stdout
-    .trim()
-    .split(/\s+/)
-    .find((w) => w.startsWith('ld_'));
-  if (!token) throw new Error(`no token for ${username}: ${run.stdout} ${run.stderr}`);
-  return token;
-}
+const api = (token: string, method: string, url: string, body?: unknown) => apiCall(baseURL, token, method, url, body);
+const tokenOf = (username: string) => cliToken(env, username);
 
 beforeAll(async () => {
   // No scheduled jobs and no demo history: the one operation here is the story.

@@ -1,8 +1,17 @@
 import path from 'node:path';
 import type { Browser, Locator, Page } from 'playwright-core';
 import sharp from 'sharp';
-import { DEMO_PASSWORD, type Officer, PHONE, launchChromium, serveForBrowser, signIn, text } from '../support/browser';
-import { runScript } from '../support/spawn';
+import {
+  DEMO_PASSWORD,
+  type Officer,
+  PHONE,
+  launchChromium,
+  serveForBrowser,
+  signIn,
+  text,
+  apiCall,
+  cliToken,
+} from '../support/browser';
 
 /**
  * Offline capture that loses nothing (issue 13), on a Waitan officer's phone
@@ -27,26 +36,8 @@ let officerToken: string;
 
 const zh = (key: string) => text('zh-CN', key);
 
-async function api(token: string, method: string, url: string, body?: unknown) {
-  const res = await fetch(`${baseURL}${url}`, {
-    method,
-    headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  const json = (await res.json()) as Record<string, unknown>;
-  if (!res.ok) throw new Error(`${method} ${url}: ${res.status} ${JSON.stringify(json)}`);
-  return json;
-}
-
-async function tokenOf(username: string): Promise<string> {
-  const run = await runScript('cli', ['token', username], env);
-  const token = run.stdout
-    .trim()
-    .split(/\s+/)
-    .find((w) => w.startsWith('ld_'));
-  if (!token) throw new Error(`no token for ${username}: ${run.stdout} ${run.stderr}`);
-  return token;
-}
+const api = (token: string, method: string, url: string, body?: unknown) => apiCall(baseURL, token, method, url, body);
+const tokenOf = (username: string) => cliToken(env, username);
 
 /** The holding checks in the operation's history, as the server has them. */
 async function holdingChecks(): Promise<Array<Record<string, unknown>>> {

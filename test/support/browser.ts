@@ -5,7 +5,7 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { chromium } from 'playwright-core';
 import { DICTIONARIES, type Locale } from '../../src/i18n';
 import { isoInZone } from '../../src/time';
-import { ROOT, removeBuild, startScript } from './spawn';
+import { ROOT, removeBuild, runScript, startScript } from './spawn';
 
 declare const LIANDONG_CHROMIUM: string | undefined;
 
@@ -142,4 +142,33 @@ export async function serveForBrowser(
       process.stdout.write(`\n[liandong] ${name} screenshots: ${shots}\n\n`);
     },
   };
+}
+
+/** A JSON call of the served API with a bearer token: its answer, or an error naming the call unless it is a 2xx. */
+export async function apiCall(
+  baseURL: string,
+  token: string,
+  method: string,
+  url: string,
+  body?: unknown,
+): Promise<Record<string, unknown>> {
+  const res = await fetch(`${baseURL}${url}`, {
+    method,
+    headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  const json = (await res.json()) as Record<string, unknown>;
+  if (!res.ok) throw new Error(`${method} ${url}: ${res.status} ${JSON.stringify(json)}`);
+  return json;
+}
+
+/** A user's API token, made by the command line on the served database (`env` names it). */
+export async function cliToken(env: Record<string, string>, username: string): Promise<string> {
+  const run = await runScript('cli', ['token', username], env);
+  const token = run.stdout
+    .trim()
+    .split(/\s+/)
+    .find((w) => w.startsWith('ld_'));
+  if (!token) throw new Error(`no token for ${username}: ${run.stdout} ${run.stderr}`);
+  return token;
 }
