@@ -170,6 +170,7 @@ async function benchTarget(target: Target, operations: number, clients: number) 
 
     // Events: each client carries one operation through its five events at a time.
     const countsBefore = target.name === 'mariadb' ? await statementCounts(target.url) : null;
+    const cpuBefore = cpuSeconds(server.child.pid!, target);
     const latencies: number[] = [];
     let errors = 0;
     const firstError: unknown[] = [];
@@ -214,6 +215,25 @@ async function benchTarget(target: Target, operations: number, clients: number) 
       }
     });
     const events = summarise(latencies, (performance.now() - t1) / 1000, errors);
+    // With notifications on, as in production: the events' outbox rows are delivered after commit, off the
+    // command's path. The statements and CPU per event count that delivery too: wait until it has caught up.
+    const drainStarted = performance.now();
+    const backlogAtEnd = await outboxBacklog(target);
+    while ((await outboxBacklog(target)) > 0 && performance.now() - drainStarted < 120_000)
+      await new Promise((r) => setTimeout(r, 100));
+    const outbox = {
+      backlogAtEnd,
+      drainSeconds: Math.round((performance.now() - drainStarted) / 100) / 10,
+      backlogAfter: await outboxBacklog(target),
+    };
+    const cpuAfter = cpuSeconds(server.child.pid!, target);
+    const cpuMsPerEvent = {
+      server: Math.round(((cpuAfter.server - cpuBefore.server) / events.count) * 1e4) / 10,
+      database:
+        cpuAfter.database === null
+          ? null
+          : Math.round(((cpuAfter.database - cpuBefore.database!) / events.count) * 1e4) / 10,
+    };
     const ours = countsBefore ? perEvent(countsBefore, await statementCounts(target.url), events.count) : null;
     const rss = peakRssMiB(server.child.pid!);
     const serverErrors = server
@@ -245,6 +265,8 @@ async function benchTarget(target: Target, operations: number, clients: number) 
       creates,
       events,
       peakRssMiB: rss,
+      outbox,
+      cpuMsPerEvent,
       ceiling,
       minimal,
       ratio: ratio(events.perSecond, ceiling.perSecond),
@@ -529,6 +551,52 @@ async function minimalDurableEvent(target: Target, ids: number[], clients: numbe
   return summarise(latencies, (performance.now() - t0) / 1000, 0);
 }
 
+/** Outbox rows not yet delivered (read straight from the database). */
+async function outboxBacklog(target: Target): Promise<number> {
+  const query = 'SELECT COUNT(*) AS n FROM outbox WHERE delivered_at IS NULL';
+  if (target.name === 'sqlite') {
+    const Database = (await import('better-sqlite3')).default;
+    const db = new Database(target.url.slice('sqlite:'.length), { readonly: true });
+    try {
+      return Number((db.prepare(query).get() as { n: number }).n);
+    } finally {
+      db.close();
+    }
+  }
+  const mysql = await import('mysql2/promise');
+  const conn = await mysql.createConnection(target.url);
+  try {
+    const [rows] = (await conn.query(query)) as unknown as [Array<{ n: number }>];
+    return Number(rows[0].n);
+  } finally {
+    await conn.end();
+  }
+}
+
+/**
+ * CPU seconds (user + system) of the server process and, when it runs on this
+ * machine, of the MariaDB server (its pid file): what each event costs in all,
+ * whichever of the two waits for the other.
+ */
+function cpuSeconds(pid: number, target: Target): { server: number; database: number | null } {
+  const of = (p: number) => {
+    const fields = fs
+      .readFileSync(`/proc/${p}/stat`, 'utf8')
+      .replace(/^.*\) /s, '')
+      .split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / 100; // utime, stime in clock ticks (USER_HZ 100)
+  };
+  let database: number | null = null;
+  if (target.name === 'mariadb') {
+    try {
+      database = of(Number(fs.readFileSync('/run/mysqld/mysqld.pid', 'utf8').trim()));
+    } catch {
+      database = null;
+    }
+  }
+  return { server: of(pid), database };
+}
+
 /** Statements the MariaDB server executed, by kind (Com_select, Com_insert …), to compare ours with the ceiling's. */
 async function statementCounts(url: string): Promise<Record<string, number>> {
   const mysql = await import('mysql2/promise');
@@ -588,6 +656,8 @@ export async function run(args: string[]): Promise<Record<string, unknown>> {
           `  create (POST /operations): ${r.creates.perSecond}/s  p50 ${r.creates.p50} ms  p99 ${r.creates.p99} ms  errors ${r.creates.errors}`,
           `  events (POST …/events):    ${r.events.perSecond}/s  p50 ${r.events.p50} ms  p99 ${r.events.p99} ms  errors ${r.events.errors}  (${r.events.count} events in ${r.events.seconds} s)`,
           `  server peak RSS:           ${r.peakRssMiB} MiB`,
+          `  notifications:             ${r.outbox.backlogAtEnd} outbox rows undelivered when the last event was answered, delivered ${r.outbox.drainSeconds} s later${r.outbox.backlogAfter ? ` (${r.outbox.backlogAfter} still not)` : ''}`,
+          `  CPU per event:             server ${r.cpuMsPerEvent.server} ms${r.cpuMsPerEvent.database === null ? '' : `, database ${r.cpuMsPerEvent.database} ms`} (events and their notifications)`,
           `  database ceiling:          ${r.ceiling.perSecond} events/s  p50 ${r.ceiling.p50} ms  p99 ${r.ceiling.p99} ms (same statements, raw driver)`,
           `  minimal durable event:     ${r.minimal.perSecond} events/s  p50 ${r.minimal.p50} ms  p99 ${r.minimal.p99} ms (read, version bump, history row, commit)`,
           `  ratio (ours / ceiling):    ${r.ratio}`,

@@ -448,3 +448,120 @@ describe('draining right after the command', () => {
     }
   });
 });
+
+describe('a claimed batch goes in one transaction (issue 14)', () => {
+  /** A second in-app kind of transport with no batch form: the worker then goes row by row, as before. */
+  function rowByRow(): NotificationTransport {
+    return { name: 'quiet', deliver: async () => undefined };
+  }
+
+  /** Five events of two operations (two filings, a return with its reason, an approval, an incident); their outbox rows. */
+  async function fiveEvents() {
+    const first = await filedPlan();
+    await send(t, first.id, first.version, 'RETURN');
+    const second = await filedPlan();
+    const approved = await send(t, second.id, second.version, 'APPROVE');
+    t.clock.advance(24 * HOUR);
+    const started = await send(t, second.id, approved, 'START');
+    await send(t, second.id, started, 'LOG_INCIDENT');
+    const { rows } = await sql<{ id: number }>(
+      t.services.db.manager,
+      'SELECT id FROM outbox WHERE delivered_at IS NULL AND instance_id IN (?, ?) ORDER BY id',
+      [first.id, second.id],
+    );
+    return { ids: rows.map((r) => Number(r.id)), operations: [first.id, second.id] };
+  }
+
+  /** What each row told whom, operation ids written as their order among `operations`. */
+  async function told(ids: number[], operations: number[]) {
+    const { rows } = await sql<{ outbox_id: number; username: string; topic: string; params: unknown; link: string }>(
+      t.services.db.manager,
+      `SELECT n.outbox_id, u.username, n.topic, n.params, n.link FROM notifications n JOIN users u ON u.id = n.user_id WHERE n.outbox_id IN (${ids.map(() => '?').join(', ')}) ORDER BY n.outbox_id, u.username`,
+      ids,
+    );
+    const which = (id: unknown) => `op${operations.indexOf(Number(id))}`;
+    return rows.map((r) => {
+      const params = (typeof r.params === 'string' ? JSON.parse(r.params) : r.params) as Record<string, unknown>;
+      return {
+        row: ids.indexOf(Number(r.outbox_id)),
+        to: r.username,
+        topic: r.topic,
+        link: r.link.replace(/\d+$/, (id) => which(id)),
+        params: {
+          ...params,
+          operationId: which(params.operationId),
+          number: params.number ? 'numbered' : null,
+        } as Record<string, unknown>,
+      };
+    });
+  }
+
+  it('tells exactly what row by row tells, and marks every row delivered', async () => {
+    const batch = await fiveEvents();
+    expect(batch.ids).toHaveLength(5);
+    const together = await worker().drain();
+    expect(together).toMatchObject({ claimed: 5, delivered: 5, retried: 0, lost: 0, errors: [] });
+
+    const single = await fiveEvents();
+    const oneByOne = await worker([rowByRow()]).drain();
+    expect(oneByOne).toMatchObject({ claimed: 5, delivered: 5, retried: 0, lost: 0 });
+    // The same deliveries in all (the quiet transport counts its own too).
+    expect(oneByOne.deliveries).toBe(together.deliveries * 2);
+
+    const a = await told(batch.ids, batch.operations);
+    const b = await told(single.ids, single.operations);
+    expect(a.length).toBeGreaterThanOrEqual(5);
+    expect(a).toEqual(b);
+    expect(a.find((n) => n.topic === 'operation.returned')?.params.note).toBe('请补充应急预案的具体分工');
+    for (const id of batch.ids)
+      expect(await outboxRow(id)).toMatchObject({ attempts: 1, lastError: null, claimedBy: null });
+  });
+
+  it('a row another worker takes over while the batch is written undoes the batch; the rest go one by one, nothing twice', async () => {
+    const { ids } = await fiveEvents();
+    const inApp = new InAppTransport(t.services.db);
+    let tookOver = false;
+    // The bell, and meanwhile another worker takes the last row (its lease ran out): as the batch is written.
+    const racing: NotificationTransport = {
+      name: 'in_app',
+      deliver: (r, m) => inApp.deliver(r, m),
+      async deliverBatchIn(m, batch) {
+        await inApp.deliverBatchIn(m, batch);
+        if (!tookOver) {
+          tookOver = true;
+          await sql(t.services.db.manager, 'UPDATE outbox SET claimed_by = ? WHERE id = ?', ['other-worker', ids[4]]);
+        }
+      },
+    };
+    const { db, config, logger } = t.services;
+    const w = new OutboxWorker(db, t.clock, config.notifications, logger, [racing], 'racing-worker');
+    const r = await w.drain();
+    expect(tookOver).toBe(true);
+    if (db.kind === 'sqlite') {
+      // One connection, writes in turn: the other worker's write fell inside the batch's transaction and was
+      // undone with it; the rows, ours again, went one by one.
+      expect(r).toMatchObject({ claimed: 5, delivered: 5, lost: 0 });
+      const { rows } = await sql<{ n: number }>(
+        db.manager,
+        `SELECT COUNT(*) AS n FROM notifications WHERE outbox_id IN (${ids.map(() => '?').join(', ')}) GROUP BY outbox_id, user_id HAVING COUNT(*) > 1`,
+        ids,
+      );
+      expect(rows).toEqual([]);
+      return;
+    }
+    expect(r).toMatchObject({ claimed: 5, delivered: 4, lost: 1 });
+    // The batch's writes were undone: the taken row was told by nobody here, the others once each.
+    const { rows } = await sql<{ outbox_id: number; n: number }>(
+      t.services.db.manager,
+      `SELECT outbox_id, COUNT(*) AS n FROM notifications WHERE outbox_id IN (${ids.map(() => '?').join(', ')}) GROUP BY outbox_id, user_id ORDER BY outbox_id`,
+      ids,
+    );
+    expect(rows.every((x) => Number(x.n) === 1)).toBe(true);
+    expect(rows.some((x) => Number(x.outbox_id) === ids[4])).toBe(false);
+    expect(await outboxRow(ids[4])).toMatchObject({ deliveredAt: null, claimedBy: 'other-worker' });
+    // Leave nothing for the next test: the taken row's lease runs out and a worker delivers it.
+    await sql(t.services.db.manager, 'UPDATE outbox SET claimed_by = NULL, claimed_until = NULL WHERE id = ?', [
+      ids[4],
+    ]);
+  });
+});

@@ -1,6 +1,7 @@
 import type { Database } from '../../persistence/data-source';
 import type { NotificationMessage, NotificationTransport, Recipient } from './notification.transport';
-import { insertNotifications } from './notifications.queries';
+import type { EntityManager } from 'typeorm';
+import { insertNotifications, insertNotificationsOfBatch } from './notifications.queries';
 
 /**
  * The bell: a row in `notifications` per person and event. Idempotent by the
@@ -24,6 +25,17 @@ export class InAppTransport implements NotificationTransport {
         message,
         recipients.map((r) => r.userId),
       ),
+    );
+  }
+
+  /** A batch of events, one statement, in the worker's transaction. */
+  async deliverBatchIn(
+    m: EntityManager,
+    batch: ReadonlyArray<{ recipients: Recipient[]; message: NotificationMessage }>,
+  ): Promise<void> {
+    await insertNotificationsOfBatch(
+      m,
+      batch.map(({ recipients, message }) => ({ message, userIds: recipients.map((r) => r.userId) })),
     );
   }
 }

@@ -1,3 +1,5 @@
+import type { EntityManager } from 'typeorm';
+
 /**
  * How a notification reaches a person. The worker knows only this interface:
  * e-mail or SMS are added later as another transport, without touching the
@@ -57,4 +59,16 @@ export interface NotificationTransport {
   deliver(recipient: Recipient, message: NotificationMessage): Promise<void>;
   /** Optional: all at once, all or nothing (one statement for the in-app transport). */
   deliverAll?(recipients: Recipient[], message: NotificationMessage): Promise<void>;
+  /**
+   * Optional, for a transport that writes into the application's own database
+   * (the bell): a whole batch of events in the worker's transaction, the one
+   * that records the deliveries and marks the rows delivered — so a batch is
+   * told, recorded and marked at once, or not at all. When every transport has
+   * it, the worker delivers a claimed batch in one transaction instead of
+   * about three per row.
+   */
+  deliverBatchIn?(
+    m: EntityManager,
+    batch: ReadonlyArray<{ recipients: Recipient[]; message: NotificationMessage }>,
+  ): Promise<void>;
 }

@@ -109,6 +109,29 @@ export async function insertNotifications(
   );
 }
 
+/** Several events' notifications in one statement (the worker's batch); as `insertNotifications` for each. */
+export async function insertNotificationsOfBatch(
+  m: EntityManager,
+  batch: ReadonlyArray<{
+    message: { brigadeId: number; topic: string; params: unknown; link: string; outboxId: number; at: Date };
+    userIds: readonly number[];
+  }>,
+): Promise<void> {
+  const values: unknown[] = [];
+  let rows = 0;
+  for (const { message, userIds } of batch)
+    for (const userId of userIds) {
+      rows++;
+      values.push(message.brigadeId, userId, message.topic, message.params, message.link, message.outboxId, message.at);
+    }
+  if (!rows) return;
+  await sql(
+    m,
+    `${insertIgnore(m)} INTO notifications (brigade_id, user_id, topic, params, link, outbox_id, created_at, read_at) VALUES ${Array.from({ length: rows }, () => '(?, ?, ?, ?, ?, ?, ?, NULL)').join(', ')}`,
+    values,
+  );
+}
+
 // ------------------------------------------------------------ the outbox
 
 /** An outbox row as stored (`payload` JSON text). */
@@ -194,6 +217,56 @@ export async function markOutboxDelivered(
     [at, note, id, token],
   );
   return marked.affected === 1;
+}
+
+/**
+ * Marks the rows of `ids` this token holds delivered, in one statement (a
+ * batch, each with the same note); how many it still held.
+ */
+export async function markOutboxRowsDelivered(
+  m: EntityManager,
+  ids: readonly number[],
+  token: string,
+  at: Date,
+  note: string | null,
+): Promise<number> {
+  if (!ids.length) return 0;
+  const marked = await sql(
+    m,
+    `UPDATE outbox SET attempts = attempts + 1, delivered_at = ?, last_error = ?, claimed_by = NULL, claimed_until = NULL WHERE id IN (${ids.map(() => '?').join(', ')}) AND claimed_by = ?`,
+    [at, note, ...ids, token],
+  );
+  return marked.affected;
+}
+
+/** What already went out for these outbox rows: (outbox row, user, transport). */
+export async function deliveriesOfRows(
+  m: EntityManager,
+  outboxIds: readonly number[],
+): Promise<Array<{ outbox_id: number; user_id: number; transport: string }>> {
+  if (!outboxIds.length) return [];
+  const { rows } = await sql<{ outbox_id: number; user_id: number; transport: string }>(
+    m,
+    `SELECT outbox_id, user_id, transport FROM notification_deliveries WHERE outbox_id IN (${outboxIds.map(() => '?').join(', ')})`,
+    [...outboxIds],
+  );
+  return rows;
+}
+
+/** Records deliveries of several outbox rows by a transport, in one statement (one recorded already is left as it is). */
+export async function recordDeliveriesOfRows(
+  m: EntityManager,
+  transport: string,
+  deliveries: ReadonlyArray<{ outboxId: number; userIds: readonly number[] }>,
+  at: Date,
+): Promise<void> {
+  const values = deliveries.flatMap((d) => d.userIds.flatMap((userId) => [d.outboxId, userId, transport, at]));
+  if (!values.length) return;
+  await sql(
+    m,
+    `${insertIgnore(m)} INTO notification_deliveries (outbox_id, user_id, transport, delivered_at) VALUES ${Array.from({ length: values.length / 4 }, () => '(?, ?, ?, ?)').join(', ')}`,
+    values,
+  );
 }
 
 /** What already went out for an outbox row: (user, transport) pairs. */

@@ -8,14 +8,17 @@ import type { NotificationMessage, NotificationTransport, Recipient } from './no
 import {
   deferOutboxRow,
   deliveriesOf,
+  deliveriesOfRows,
   dueOutboxIds,
   leaseOutboxRows,
   markOutboxDelivered,
+  markOutboxRowsDelivered,
   recordDeliveries,
+  recordDeliveriesOfRows,
   renewOutboxLease,
 } from './notifications.queries';
 import { recipientsOf } from './recipients';
-import { type Announcement, loadDirectory, type OutboxRow, SUBJECT_LOADERS } from './subjects';
+import { type Announcement, loadDirectory, type OutboxRow, SUBJECT_BATCH_LOADERS, SUBJECT_LOADERS } from './subjects';
 import { known } from '../../known';
 
 /** What one drain found and did (for the job-run log). */
@@ -40,6 +43,9 @@ interface RowOutcome {
 }
 
 type Directory = Awaited<ReturnType<typeof loadDirectory>>;
+
+/** A batch's row was taken over by another worker: its transaction is undone. */
+class BatchLost extends Error {}
 
 /**
  * Delivers the outbox after commit, at least once, safely retried (issue 4,
@@ -75,8 +81,9 @@ export class OutboxWorker {
       const claimedAt = this.clock.now().getTime();
       const { token, rows } = await this.claim();
       result.claimed += rows.length;
-      for (const row of rows) {
-        const outcome = await this.process(row, token, directories, claimedAt);
+      const together = await this.processBatch(rows, token, directories);
+      for (const [i, row] of rows.entries()) {
+        const outcome = together?.[i] ?? (await this.process(row, token, directories, claimedAt));
         result.deliveries += outcome.deliveries;
         if (outcome.state === 'delivered') result.delivered++;
         else if (outcome.state === 'retry') result.retried++;
@@ -119,6 +126,127 @@ export class OutboxWorker {
     };
   }
 
+  /**
+   * A claimed batch at once, when every transport writes into this database
+   * (`deliverBatchIn`: the bell): the records behind the rows read together,
+   * then one transaction tells everyone concerned of every row, records the
+   * deliveries and marks the rows delivered — about ten statements for the
+   * batch instead of about thirteen per row. Anything out of the ordinary (a
+   * transport of another kind, a record that cannot be read, a row another
+   * worker took over, a failed statement) gives null, and the rows go one by
+   * one as before, with their retries and notes: nothing of the batch was
+   * written then.
+   */
+  private async processBatch(
+    rows: readonly OutboxRow[],
+    token: string,
+    directories: Map<number, Directory>,
+  ): Promise<RowOutcome[] | null> {
+    const batchers = this.transports.map((t) => t.deliverBatchIn?.bind(t));
+    if (rows.length < 2 || !batchers.every((b) => b !== undefined)) return null;
+    try {
+      const announcements = new Map<number, Announcement>();
+      const byWorkflow = new Map<string, OutboxRow[]>();
+      for (const row of rows) byWorkflow.set(row.workflow, [...(byWorkflow.get(row.workflow) ?? []), row]);
+      for (const [workflow, ofWorkflow] of byWorkflow) {
+        const many = SUBJECT_BATCH_LOADERS[workflow];
+        const one = SUBJECT_LOADERS[workflow];
+        // No rules for this workflow, or its record gone: the row-by-row path says so in the row's note.
+        if (!one) return null;
+        const read = many ? await many(this.db.manager, ofWorkflow) : null;
+        for (const row of ofWorkflow) {
+          const announcement = read ? read.get(row.id) : await one(this.db.manager, row);
+          if (!announcement) return null;
+          announcements.set(row.id, announcement);
+        }
+      }
+      const done = new Set(
+        (
+          await deliveriesOfRows(
+            this.db.manager,
+            rows.map((r) => r.id),
+          )
+        ).map((d) => `${Number(d.outbox_id)}:${d.transport}:${Number(d.user_id)}`),
+      );
+      const told: Array<{ row: OutboxRow; message: NotificationMessage; recipients: Recipient[] }> = [];
+      for (const row of rows) {
+        const announcement = known(announcements, row.id, 'announcement');
+        const directory = directories.get(row.brigadeId) ?? (await loadDirectory(this.db.manager, row.brigadeId));
+        directories.set(row.brigadeId, directory);
+        told.push({
+          row,
+          message: this.messageOf(row, announcement),
+          recipients: this.recipientsOf(row, announcement, directory),
+        });
+      }
+      const perRow = new Array<number>(rows.length).fill(0);
+      const now = this.clock.now();
+      await this.db.transaction(async (m) => {
+        for (const [t, transport] of this.transports.entries()) {
+          const pending = told.map(({ row, message, recipients }) => ({
+            message,
+            recipients: recipients.filter((r) => !done.has(`${row.id}:${transport.name}:${r.userId}`)),
+          }));
+          await batchers[t](
+            m,
+            pending.filter((p) => p.recipients.length),
+          );
+          await recordDeliveriesOfRows(
+            m,
+            transport.name,
+            pending.map((p) => ({ outboxId: p.message.outboxId, userIds: p.recipients.map((r) => r.userId) })),
+            now,
+          );
+          for (const [i, p] of pending.entries()) perRow[i] += p.recipients.length;
+        }
+        const count = await markOutboxRowsDelivered(
+          m,
+          rows.map((r) => r.id),
+          token,
+          now,
+          null,
+        );
+        // A row another worker has taken over meanwhile: undo the batch, and let the rows go one by one.
+        if (count !== rows.length) throw new BatchLost();
+      });
+      return perRow.map((n) => ({ state: 'delivered' as const, deliveries: n }));
+    } catch (e) {
+      if (!(e instanceof BatchLost))
+        this.logger.warn('outbox batch delivery failed; delivering row by row', {
+          rows: rows.length,
+          error: e instanceof Error ? e.message : String(e),
+        });
+      return null;
+    }
+  }
+
+  /** The message of an outbox row: the same for everyone and every transport. */
+  private messageOf(row: OutboxRow, announcement: Announcement): NotificationMessage {
+    return {
+      outboxId: row.id,
+      brigadeId: row.brigadeId,
+      topic: row.topic,
+      params: announcement.params,
+      link: announcement.link,
+      at: row.createdAt,
+    };
+  }
+
+  /** Who is told of an outbox row (recipients.ts), as the transports address them. */
+  private recipientsOf(row: OutboxRow, announcement: Announcement, directory: Directory): Recipient[] {
+    const actorUserId = typeof row.payload.actorUserId === 'number' ? row.payload.actorUserId : null;
+    const from = typeof row.payload.from === 'string' ? row.payload.from : null;
+    const ids = recipientsOf(
+      { topic: row.topic, brigadeId: row.brigadeId, actorUserId, from },
+      announcement.subject,
+      directory,
+    );
+    return ids.map((id) => {
+      const u = known(directory.byId, id, 'recipient');
+      return { userId: id, brigadeId: row.brigadeId, username: u.username, displayName: u.displayName };
+    });
+  }
+
   /** Renews the lease on one row just before working on it: false if another worker has it now. */
   private async stillOurs(id: number, token: string): Promise<boolean> {
     const until = new Date(this.clock.now().getTime() + this.config.leaseSeconds * 1000);
@@ -149,25 +277,8 @@ export class OutboxWorker {
       } else {
         const directory = directories.get(row.brigadeId) ?? (await loadDirectory(this.db.manager, row.brigadeId));
         directories.set(row.brigadeId, directory);
-        const actorUserId = typeof row.payload.actorUserId === 'number' ? row.payload.actorUserId : null;
-        const from = typeof row.payload.from === 'string' ? row.payload.from : null;
-        const ids = recipientsOf(
-          { topic: row.topic, brigadeId: row.brigadeId, actorUserId, from },
-          announcement.subject,
-          directory,
-        );
-        const recipients: Recipient[] = ids.map((id) => {
-          const u = known(directory.byId, id, 'recipient');
-          return { userId: id, brigadeId: row.brigadeId, username: u.username, displayName: u.displayName };
-        });
-        const message: NotificationMessage = {
-          outboxId: row.id,
-          brigadeId: row.brigadeId,
-          topic: row.topic,
-          params: announcement.params,
-          link: announcement.link,
-          at: row.createdAt,
-        };
+        const recipients = this.recipientsOf(row, announcement, directory);
+        const message = this.messageOf(row, announcement);
         const done = await this.deliveredAlready(row.id);
         for (const transport of this.transports) {
           const pending = recipients.filter((r) => !done.has(`${transport.name}:${r.userId}`));

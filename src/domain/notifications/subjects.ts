@@ -45,18 +45,12 @@ export type SubjectLoader = (m: EntityManager, row: OutboxRow) => Promise<Announ
 /** What the event carried worth showing beside the title (why it was returned, what must be rectified …). */
 const NOTE_FIELDS = ['reason', 'rectification', 'description'] as const;
 
-async function operationSubject(m: EntityManager, row: OutboxRow): Promise<Announcement | null> {
-  if (row.instanceId === null) return null;
-  const op = await m.findOneBy(Operation, { id: row.instanceId, brigadeId: row.brigadeId });
-  if (!op) return null;
-  const [squads, step] = await Promise.all([
-    m.find(OperationSquad, {
-      select: { squadId: true, position: true },
-      where: { operationId: op.id },
-      order: { position: 'ASC' },
-    }),
-    m.findOneBy(WorkflowHistory, { instanceId: op.id, seq: row.historySeq }),
-  ]);
+/** What an operation's outbox row announces: the operation, its squads (in order) and the step it announces. */
+function operationAnnouncement(
+  op: Operation,
+  squadIds: number[],
+  step: WorkflowHistory | null | undefined,
+): Announcement {
   const payload = (typeof step?.payload === 'string' ? JSON.parse(step.payload) : (step?.payload ?? {})) as Record<
     string,
     unknown
@@ -70,7 +64,7 @@ async function operationSubject(m: EntityManager, row: OutboxRow): Promise<Annou
       groupId: op.groupId,
       leadSquadId: op.leadSquadId,
       hostSquadId: op.hostSquadId,
-      squadIds: squads.map((s) => s.squadId),
+      squadIds,
       designatedCommanderId: op.designatedCommanderId,
     },
     params: {
@@ -82,6 +76,46 @@ async function operationSubject(m: EntityManager, row: OutboxRow): Promise<Annou
     },
     link: `/operations/${op.id}`,
   };
+}
+
+async function operationSubject(m: EntityManager, row: OutboxRow): Promise<Announcement | null> {
+  return (await operationSubjects(m, [row])).get(row.id) ?? null;
+}
+
+/**
+ * The operations behind several outbox rows in three statements, whatever
+ * their number (the worker's batch): the operations, their squads, and the
+ * steps the rows announce. A row whose operation is gone (or of another
+ * brigade) maps to null.
+ */
+async function operationSubjects(
+  m: EntityManager,
+  rows: readonly OutboxRow[],
+): Promise<Map<number, Announcement | null>> {
+  const found = new Map<number, Announcement | null>(rows.map((r) => [r.id, null]));
+  const asked = rows.filter((r) => r.instanceId !== null);
+  if (!asked.length) return found;
+  const ids = [...new Set(asked.map((r) => r.instanceId as number))];
+  const [ops, squads, steps] = await Promise.all([
+    m.find(Operation, { where: { id: In(ids) } }),
+    m.find(OperationSquad, {
+      select: { operationId: true, squadId: true, position: true },
+      where: { operationId: In(ids) },
+      order: { operationId: 'ASC', position: 'ASC' },
+    }),
+    m.find(WorkflowHistory, { where: asked.map((r) => ({ instanceId: r.instanceId as number, seq: r.historySeq })) }),
+  ]);
+  const opById = new Map(ops.map((o) => [o.id, o]));
+  const squadsOf = new Map<number, number[]>();
+  for (const s of squads) squadsOf.set(s.operationId, [...(squadsOf.get(s.operationId) ?? []), s.squadId]);
+  const stepOf = new Map(steps.map((s) => [`${s.instanceId}:${s.seq}`, s]));
+  for (const row of asked) {
+    const op = opById.get(row.instanceId as number);
+    // Another brigade's record is nobody's here: as the single loader, which asks by brigade.
+    if (!op || op.brigadeId !== row.brigadeId) continue;
+    found.set(row.id, operationAnnouncement(op, squadsOf.get(op.id) ?? [], stepOf.get(`${op.id}:${row.historySeq}`)));
+  }
+  return found;
 }
 
 async function flagSubject(m: EntityManager, row: OutboxRow): Promise<Announcement | null> {
@@ -237,6 +271,17 @@ async function caseTransferSubject(m: EntityManager, row: OutboxRow): Promise<An
  * The loaders by the outbox row's `workflow`. A workflow that announces
  * something adds its loader here (and its topics to recipients.ts).
  */
+/** Reads the records behind several outbox rows of one workflow at once: by outbox row id, null when gone. */
+export type SubjectBatchLoader = (
+  m: EntityManager,
+  rows: readonly OutboxRow[],
+) => Promise<Map<number, Announcement | null>>;
+
+/** Workflows whose records a batch reads in a fixed number of statements (the rest: row by row). */
+export const SUBJECT_BATCH_LOADERS: Partial<Record<string, SubjectBatchLoader>> = {
+  operation: operationSubjects,
+};
+
 export const SUBJECT_LOADERS: Partial<Record<string, SubjectLoader>> = {
   operation: operationSubject,
   flag: flagSubject,
