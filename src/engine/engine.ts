@@ -19,6 +19,8 @@ import {
 } from '../errors';
 import type { Database } from '../persistence/data-source';
 import { WorkflowHistory } from '../persistence/entities';
+import { updatesJoinedTables } from '../persistence/dialect';
+import { updateRow } from '../persistence/rows';
 import { asDatetimeColumn, readJson, sql } from '../persistence/sql';
 import { GENESIS_HASH, stepHash } from './history-hash';
 import type { Permit } from '../../workflows/shared/actor';
@@ -259,12 +261,16 @@ export class WorkflowEngine {
       const hash = this.hashOf(m, def.name, step, payloadText, prev);
       // The optimistic lock: only the version we read may be bumped (shared/STACK.md: not @VersionColumn).
       // The same statement moves the chain head, so two steps from one version can never both extend it.
-      const result = await sql(
-        m,
-        'UPDATE workflow_instances SET snapshot = ?, state = ?, version = ?, machine_version = ?, updated_at = ?, head_hash = ? WHERE id = ? AND version = ?',
-        [def.machine.getPersistedSnapshot(next), nextState, version, def.version, at, hash, id, row.version],
-      );
-      if (result.affected !== 1) {
+      const moved = await this.writeStep(m, def, step, {
+        snapshot: def.machine.getPersistedSnapshot(next),
+        state: nextState,
+        version,
+        hash,
+        expectedVersion: row.version,
+        // Limits are judged by when the step happened (a holding period ended at its due time, not when the job noticed).
+        closeDeadlinesAt: nextState !== state ? effectiveAt : null,
+      });
+      if (!moved) {
         throw new StaleVersionError(
           `Record ${id} changed while this command ran: someone acted first`,
           row.version + 1,
@@ -273,11 +279,8 @@ export class WorkflowEngine {
       }
       await this.insertHistory(m, step, payloadText, prev, hash);
       wrote = await this.writeOutbox(m, def.name, step, actions);
-      if (nextState !== state) {
-        // Limits are judged by when the step happened (a holding period ended at its due time, not when the job noticed).
-        await this.closeDeadlines(m, id, effectiveAt);
+      if (nextState !== state)
         await this.openDeadlines(m, def, id, row.brigadeId, next.context as TContext, nextState, effectiveAt);
-      }
       await def.project(m, step);
       for (const hook of this.stepHooks)
         await hook(m, def.name, step, JSON.parse(payloadText) as Record<string, unknown>);
@@ -288,6 +291,53 @@ export class WorkflowEngine {
     const result = await this.db.transaction(run);
     if (wrote) this.outboxCommitted();
     return result;
+  }
+
+  /**
+   * The step's writes to rows that exist: the instance's new snapshot, state,
+   * version and chain head (only from `expectedVersion`), its projection row
+   * (`def.projectionRow`) and the closing of its open time limits (when the
+   * state changed). On MySQL/MariaDB one multi-table UPDATE does all three —
+   * the rows joined left, so a record without a projection row or open limits
+   * is bumped all the same, and nothing is written when the version moved on;
+   * elsewhere one statement each. Whether the version was bumped.
+   */
+  private async writeStep<TContext>(
+    m: EntityManager,
+    def: WorkflowDefinition<TContext>,
+    step: StepRecord<TContext>,
+    w: {
+      snapshot: unknown;
+      state: string;
+      version: number;
+      hash: string;
+      expectedVersion: number;
+      closeDeadlinesAt: Date | null;
+    },
+  ): Promise<boolean> {
+    const instance = [w.snapshot, w.state, w.version, def.version, step.at, w.hash];
+    const projection = def.projectionRow;
+    const columns = projection ? projection.columns(step) : null;
+    if (projection && columns && updatesJoinedTables(m)) {
+      const names = Object.keys(columns);
+      const close = w.closeDeadlinesAt;
+      const result = await sql(
+        m,
+        `UPDATE workflow_instances i LEFT JOIN ${projection.table} p ON p.id = i.id${close ? ' LEFT JOIN workflow_deadlines d ON d.instance_id = i.id AND d.closed_at IS NULL' : ''} SET i.snapshot = ?, i.state = ?, i.version = ?, i.machine_version = ?, i.updated_at = ?, i.head_hash = ?, ${names.map((n) => `p.${n} = ?`).join(', ')}${close ? ", d.closed_at = ?, d.outcome = CASE WHEN d.due_at >= ? THEN 'met' ELSE 'late' END" : ''} WHERE i.id = ? AND i.version = ?`,
+        [...instance, ...Object.values(columns), ...(close ? [close, close] : []), step.instanceId, w.expectedVersion],
+      );
+      // Rows changed in all three tables: the instance's among them exactly when its version was bumped.
+      return result.affected >= 1;
+    }
+    const result = await sql(
+      m,
+      'UPDATE workflow_instances SET snapshot = ?, state = ?, version = ?, machine_version = ?, updated_at = ?, head_hash = ? WHERE id = ? AND version = ?',
+      [...instance, step.instanceId, w.expectedVersion],
+    );
+    if (result.affected !== 1) return false;
+    if (w.closeDeadlinesAt) await this.closeDeadlines(m, step.instanceId, w.closeDeadlinesAt);
+    if (projection && columns) await updateRow(m, projection.table, step.instanceId, columns);
+    return true;
   }
 
   /** Loads and restores a record of the actor's brigade; 404 for anything else. */

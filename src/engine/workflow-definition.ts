@@ -86,8 +86,20 @@ export interface WorkflowDefinition<TContext = any, TInput = any> {
   problems(context: TContext, event: EventObject): Problem[];
   /** Facts of the world the rules need, loaded inside the command's transaction (`id`: the record's). */
   facts(tx: EntityManager, actor: EngineActor, context: TContext, command: CommandEvent, id: number): Promise<unknown>;
-  /** Writes the queryable record from the new snapshot (same transaction). */
+  /**
+   * Writes the queryable record from the new snapshot (same transaction). With
+   * `projectionRow`, a step after the first finds its row written already and
+   * writes only the rest (rows of its own: incidents, results …).
+   */
   project(tx: EntityManager, step: StepRecord<TContext>): Promise<void>;
+  /**
+   * The record's queryable row, keyed by the instance's id, as the columns a
+   * step sets. The engine writes it for every step after the first — on
+   * MySQL/MariaDB in the very statement that bumps the instance's version and
+   * closes its time limits (one multi-table UPDATE), elsewhere right after —
+   * so the row never lags its instance. The first step's row is `project`'s.
+   */
+  projectionRow?: { table: string; columns(step: StepRecord<TContext>): Record<string, unknown> };
   /** The time limits of a state just entered. */
   deadlines(context: TContext, state: string, enteredAt: Date): DeadlineSpec[];
   /** Input for `initialTransition`. */

@@ -31,6 +31,41 @@ export function isUniqueViolation(e: unknown): boolean {
 }
 
 /**
+ * Adds one to an integer column of the one row `where` matches, and reads the
+ * new value, in one statement: MySQL/MariaDB remember it as the connection's
+ * LAST_INSERT_ID (the answer's insert id), SQLite says RETURNING. Null when
+ * no row matched. The row stays locked until the transaction ends.
+ */
+export async function incrementReturning(
+  m: EntityManager,
+  table: string,
+  column: string,
+  where: string,
+  params: unknown[],
+): Promise<number | null> {
+  if (isSqlite(m)) {
+    const { rows } = await sql<Record<string, unknown>>(
+      m,
+      `UPDATE ${table} SET ${column} = ${column} + 1 WHERE ${where} RETURNING ${column} AS value`,
+      params,
+    );
+    return rows.length ? Number(rows[0].value) : null;
+  }
+  const r = await sql(m, `UPDATE ${table} SET ${column} = LAST_INSERT_ID(${column} + 1) WHERE ${where}`, params);
+  return r.affected === 1 ? r.insertId : null;
+}
+
+/**
+ * Whether one UPDATE may write several tables joined (MySQL/MariaDB:
+ * `UPDATE a JOIN b … SET a.x = ?, b.y = ?`): the engine then bumps a record's
+ * version, writes its projection and closes its time limits in one statement.
+ * SQLite's UPDATE writes one table.
+ */
+export function updatesJoinedTables(m: EntityManager): boolean {
+  return !isSqlite(m);
+}
+
+/**
  * An index hint for a table in a FROM clause: MariaDB's planner picks a worse
  * index for some keyset-paged reads; SQLite's needs no hint (and has no such syntax).
  */

@@ -1,4 +1,5 @@
 import type { EntityManager } from 'typeorm';
+import { incrementReturning } from '../../persistence/dialect';
 import { sql } from '../../persistence/sql';
 
 /** The record numbers' SQL: a counter per brigade, kind and year (`record_numbers`). */
@@ -9,24 +10,13 @@ export interface CounterKey {
   year: number;
 }
 
-/** Adds one to a counter, locking its row until the transaction ends; false when there is no counter yet. */
-export async function bumpCounter(m: EntityManager, k: CounterKey): Promise<boolean> {
-  const bumped = await sql(
-    m,
-    'UPDATE record_numbers SET last_number = last_number + 1 WHERE brigade_id = ? AND kind = ? AND year = ?',
-    [k.brigadeId, k.kind, k.year],
-  );
-  return bumped.affected === 1;
-}
-
-/** A counter's last number. */
-export async function counterValue(m: EntityManager, k: CounterKey): Promise<number> {
-  const { rows } = await sql<{ last_number: number | string }>(
-    m,
-    'SELECT last_number FROM record_numbers WHERE brigade_id = ? AND kind = ? AND year = ?',
-    [k.brigadeId, k.kind, k.year],
-  );
-  return Number(rows[0].last_number);
+/** Adds one to a counter and reads it (one statement), locking its row until the transaction ends; null when there is no counter yet. */
+export async function bumpCounter(m: EntityManager, k: CounterKey): Promise<number | null> {
+  return incrementReturning(m, 'record_numbers', 'last_number', 'brigade_id = ? AND kind = ? AND year = ?', [
+    k.brigadeId,
+    k.kind,
+    k.year,
+  ]);
 }
 
 /** A new counter at 1 (a unique violation when another command made it first). */

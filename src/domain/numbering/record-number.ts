@@ -1,6 +1,6 @@
 import type { EntityManager } from 'typeorm';
 import { isUniqueViolation } from '../../persistence/dialect';
-import { bumpCounter, counterValue, insertCounter } from './numbering.queries';
+import { bumpCounter, insertCounter } from './numbering.queries';
 
 /** Kinds of record a brigade numbers itself, per year. */
 export type NumberedKind = 'operation' | 'detention_list';
@@ -26,7 +26,8 @@ export async function takeNumber(
 ): Promise<RecordNo> {
   const counter = { brigadeId, kind, year };
   for (let attempt = 0; attempt < 3; attempt++) {
-    if (await bumpCounter(m, counter)) return { year, seq: await counterValue(m, counter) };
+    const seq = await bumpCounter(m, counter);
+    if (seq !== null) return { year, seq };
     try {
       await insertCounter(m, counter);
       return { year, seq: 1 };

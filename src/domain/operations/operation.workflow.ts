@@ -34,7 +34,7 @@ import {
   setPlanNumber,
   writeResultLine,
 } from './operations.queries';
-import { insertRow, updateRow } from '../../persistence/rows';
+import { insertRow } from '../../persistence/rows';
 import { takeNumber } from '../numbering/record-number';
 import { localDate } from '../../../workflows/shared/time';
 
@@ -117,6 +117,7 @@ export function operationWorkflow(config: Readonly<Config>): OperationWorkflow {
       }
     },
     project: projectOperation,
+    projectionRow: { table: 'operations', columns: operationColumns },
     deadlines: (context, state, enteredAt) => operationDeadlines(config, context, state, enteredAt),
   };
 }
@@ -229,11 +230,11 @@ async function projectSquads(
 }
 
 /** Writes the operation's queryable record from its snapshot, and the rows an event adds (incidents, checks). */
-async function projectOperation(m: EntityManager, step: StepRecord<OperationContext>): Promise<void> {
-  const { next: ctx, previous } = step;
+/** The operation's row as the snapshot says: every step rewrites it (the engine, with the instance: `projectionRow`). */
+function operationColumns(step: StepRecord<OperationContext>): Record<string, unknown> {
+  const { next: ctx } = step;
   const plan = ctx.plan;
-  // Every event rewrites the row from the snapshot (one statement, the hot path: plain SQL).
-  const columns: Record<string, unknown> = {
+  return {
     group_id: plan.groupId,
     kind: plan.kind,
     state: step.to,
@@ -258,18 +259,20 @@ async function projectOperation(m: EntityManager, step: StepRecord<OperationCont
     holding_deadline: date(ctx.holdingDeadline),
     updated_at: step.at,
   };
-  if (previous === null) {
-    const all = {
+}
+
+/** The first step inserts the operation's row; every step writes the rows of its own (squads, incidents, results …). */
+async function projectOperation(m: EntityManager, step: StepRecord<OperationContext>): Promise<void> {
+  const { next: ctx, previous } = step;
+  const plan = ctx.plan;
+  if (previous === null)
+    await insertRow(m, 'operations', {
       id: step.instanceId,
       brigade_id: step.brigadeId,
-      ...columns,
+      ...operationColumns(step),
       created_by: ctx.createdBy,
       created_at: step.at,
-    };
-    await insertRow(m, 'operations', all);
-  } else {
-    await updateRow(m, 'operations', step.instanceId, columns);
-  }
+    });
   if (previous === null || step.event.type === 'EDIT_PLAN')
     await projectSquads(m, step.instanceId, step.brigadeId, plan, previous?.plan ?? null);
   const e = step.event as unknown as OperationEvent;
@@ -369,7 +372,9 @@ const EVENT_ROWS: EventRows = {
 
 /** The brigade's number for a plan, given at its first filing (one returned and filed again keeps it). */
 async function numberPlan(m: EntityManager, step: StepRecord<OperationContext>): Promise<void> {
-  if ((await planNumberOf(m, step.instanceId)) !== null) return;
+  // A plan never filed nor returned has no number yet; one filed before may (it keeps it).
+  const firstFiling = step.previous !== null && step.previous.filedAt === null && step.previous.returnCount === 0;
+  if (!firstFiling && (await planNumberOf(m, step.instanceId)) !== null) return;
   const year = Number(localDate(step.at.toISOString(), step.actor.timeZone).slice(0, 4));
   const no = await takeNumber(m, step.brigadeId, 'operation', year);
   await setPlanNumber(m, step.instanceId, no);
