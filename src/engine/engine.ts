@@ -200,11 +200,17 @@ export class WorkflowEngine {
        * so, and never later than now: people's steps happen when recorded.
        */
       effectiveAt?: Date;
+      /**
+       * The record as the caller loaded it to prepare this command (`loadAuthorized`),
+       * read again by nobody: the step is computed from it, and the conditional
+       * version bump refuses it (409) if the record moved on since.
+       */
+      loaded?: LoadedInstance<TContext>;
     } = {},
   ): Promise<StepResult<TContext>> {
     let wrote = 0;
     const run = async (m: EntityManager) => {
-      const loaded = await this.load<TContext>(m, def, id, actor);
+      const loaded = opts.loaded?.row.id === id ? opts.loaded : await this.load<TContext>(m, def, id, actor);
       const { row, snapshot, state, context } = loaded;
       const permitFacts = def.permitFacts ? await def.permitFacts(m, actor, context, command, id) : undefined;
       this.authorize(def, loaded, actor, command.type, permitFacts);

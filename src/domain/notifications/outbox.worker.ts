@@ -143,7 +143,7 @@ export class OutboxWorker {
     directories: Map<number, Directory>,
   ): Promise<RowOutcome[] | null> {
     const batchers = this.transports.map((t) => t.deliverBatchIn?.bind(t));
-    if (rows.length < 2 || !batchers.every((b) => b !== undefined)) return null;
+    if (!rows.length || !batchers.every((b) => b !== undefined)) return null;
     try {
       const announcements = new Map<number, Announcement>();
       const byWorkflow = new Map<string, OutboxRow[]>();
@@ -379,9 +379,10 @@ export class OutboxWorker {
     }
     const delay = this.config.drainDelayMs;
     this.running = (async () => {
-      // A short wait gathers the rest of a burst of commands into the same drain.
-      if (delay > 0) await new Promise((r) => setTimeout(r, delay));
       do {
+        // A short wait gathers the rest of a burst of commands into the same drain: under load each round
+        // takes up what came meanwhile as a few large batches, not as many batches of a row or two.
+        if (delay > 0) await new Promise((r) => setTimeout(r, delay));
         this.again = false;
         try {
           await this.drain();

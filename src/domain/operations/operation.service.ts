@@ -226,11 +226,15 @@ export class OperationService {
     const result = problems
       ? await this.db.transaction(async (m) => {
           await checkPlanProblems(m, actor.brigadeId, problems, id);
-          const step = await this.engine.send(this.workflow, id, actor, command, { expectedVersion, tx: m });
+          const step = await this.engine.send(this.workflow, id, actor, command, {
+            expectedVersion,
+            tx: m,
+            loaded: loaded ?? undefined,
+          });
           await setPlanProblems(m, actor.brigadeId, id, problems, this.clock.now());
           return step;
         })
-      : await this.engine.send(this.workflow, id, actor, command, { expectedVersion });
+      : await this.engine.send(this.workflow, id, actor, command, { expectedVersion, loaded: loaded ?? undefined });
     return { state: result.state, version: result.version };
   }
 
