@@ -6,7 +6,7 @@
  *   sent --CLOSE(reason)--> closed
  */
 import { assertEvent, assign, setup } from 'xstate';
-import { ruleGuards, rules } from '../shared/rules';
+import { ruleGuards, rules, fromInput } from '../shared/rules';
 import { BORDER_NOTICE_WHAT, BORDER_NOTICE_WHO } from './border-notice.rules';
 import type { BorderNoticeContext, BorderNoticeEvent, BorderNoticeInput } from './border-notice.types';
 
@@ -37,7 +37,7 @@ export const borderNoticeMachine = setup({
 }).createMachine({
   id: 'borderNotice',
   initial: 'sent',
-  context: ({ input }) => ({
+  context: fromInput((input) => ({
     report: input.report,
     senderSquadId: input.senderSquadId,
     groupId: input.groupId,
@@ -47,7 +47,7 @@ export const borderNoticeMachine = setup({
     closeReason: null,
     decidedBy: null,
     decidedAt: null,
-  }),
+  })),
   states: {
     sent: {
       entry: notify('border_notice.sent'),

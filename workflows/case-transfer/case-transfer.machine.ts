@@ -10,7 +10,7 @@
  * section designates the competent squad in a dispute.
  */
 import { assertEvent, assign, setup } from 'xstate';
-import { ruleGuards, rules } from '../shared/rules';
+import { ruleGuards, rules, fromInput } from '../shared/rules';
 import { CASE_TRANSFER_WHAT, CASE_TRANSFER_WHO } from './case-transfer.rules';
 import type { CaseTransferContext, CaseTransferEvent, CaseTransferInput } from './case-transfer.types';
 
@@ -33,7 +33,7 @@ export const caseTransferMachine = setup({
 }).createMachine({
   id: 'caseTransfer',
   initial: 'proposed',
-  context: ({ input }) => ({
+  context: fromInput((input) => ({
     caseId: input.caseId,
     fromSquadId: input.fromSquadId,
     toSquadId: input.toSquadId,
@@ -46,7 +46,7 @@ export const caseTransferMachine = setup({
     designationReason: null,
     designatedBy: null,
     withdrawReason: null,
-  }),
+  })),
   states: {
     proposed: {
       entry: notify('case_transfer.proposed'),

@@ -11,7 +11,7 @@
  * nothing here knows the clock beyond what an event carries.
  */
 import { assertEvent, assign, setup } from 'xstate';
-import { ruleGuards, rules } from '../shared/rules';
+import { ruleGuards, rules, fromInput } from '../shared/rules';
 import { addDays } from '../shared/time';
 import { GOODS_WHAT, GOODS_WHO } from './goods.rules';
 import type { GoodsContext, GoodsEvent, GoodsInput } from './goods.types';
@@ -35,7 +35,7 @@ export const goodsMachine = setup({
 }).createMachine({
   id: 'goods',
   initial: 'held',
-  context: ({ input }) => ({
+  context: fromInput((input) => ({
     operationId: input.operationId,
     partyId: input.partyId,
     party: input.party,
@@ -56,7 +56,7 @@ export const goodsMachine = setup({
     extension: null,
     disposalApproval: null,
     outcome: null,
-  }),
+  })),
   states: {
     held: {
       on: {

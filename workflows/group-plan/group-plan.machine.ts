@@ -11,7 +11,7 @@
  * is allowed (reality is recorded) but marked late.
  */
 import { assertEvent, assign, setup } from 'xstate';
-import { ruleGuards, rules } from '../shared/rules';
+import { ruleGuards, rules, fromInput } from '../shared/rules';
 import { ms } from '../shared/time';
 import { GROUP_PLAN_WHAT, GROUP_PLAN_WHO } from './group-plan.rules';
 import type { GroupPlanContext, GroupPlanEvent, GroupPlanInput } from './group-plan.types';
@@ -40,7 +40,7 @@ export const groupPlanMachine = setup({
 }).createMachine({
   id: 'group_plan',
   initial: 'draft',
-  context: ({ input }) => ({
+  context: fromInput((input) => ({
     groupId: input.groupId,
     month: input.month,
     dueAt: input.dueAt,
@@ -53,7 +53,7 @@ export const groupPlanMachine = setup({
     returnCount: 0,
     lastReturnReason: null,
     returnedBy: null,
-  }),
+  })),
   states: {
     draft: {
       on: {

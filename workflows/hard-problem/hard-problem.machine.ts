@@ -8,7 +8,7 @@
  * merged one points at the survivor, which gains its reports.
  */
 import { assertEvent, assign, setup } from 'xstate';
-import { ruleGuards, rules } from '../shared/rules';
+import { ruleGuards, rules, fromInput } from '../shared/rules';
 import { HARD_PROBLEM_WHAT, HARD_PROBLEM_WHO } from './hard-problem.rules';
 import type { HardProblemContext, HardProblemEvent, HardProblemInput } from './hard-problem.types';
 
@@ -40,7 +40,7 @@ export const hardProblemMachine = setup({
 }).createMachine({
   id: 'hardProblem',
   initial: 'reported',
-  context: ({ input }) => ({
+  context: fromInput((input) => ({
     report: input.report,
     reportedBy: input.reportedBy,
     reportedAt: input.reportedAt,
@@ -52,7 +52,7 @@ export const hardProblemMachine = setup({
     callbacks: [],
     mergedIntoId: null,
     fromNoticeId: input.fromNoticeId,
-  }),
+  })),
   states: {
     reported: {
       entry: notify('problem.reported'),

@@ -10,7 +10,7 @@
  * never in the future).
  */
 import { assertEvent, assign, setup } from 'xstate';
-import { ruleGuards, rules } from '../shared/rules';
+import { ruleGuards, rules, fromInput } from '../shared/rules';
 import { MEETING_WHAT, MEETING_WHO } from './meeting.rules';
 import type { MeetingContext, MeetingEvent, MeetingInput } from './meeting.types';
 
@@ -38,7 +38,7 @@ export const meetingMachine = setup({
 }).createMachine({
   id: 'meeting',
   initial: 'scheduled',
-  context: ({ input }) => ({
+  context: fromInput((input) => ({
     kind: input.kind,
     groupId: input.groupId,
     arrangements: input.arrangements,
@@ -49,7 +49,7 @@ export const meetingMachine = setup({
     recordedBy: null,
     recordedAt: null,
     cancelReason: null,
-  }),
+  })),
   states: {
     scheduled: {
       entry: notify('meeting.scheduled'),

@@ -11,7 +11,7 @@
  * must satisfy (`OPERATION_WHAT`: a refusal is a 422 naming the fields).
  */
 import { assertEvent, assign, enqueueActions, setup } from 'xstate';
-import { ruleGuards, rules } from '../shared/rules';
+import { ruleGuards, rules, fromInput } from '../shared/rules';
 import { addDays } from '../shared/time';
 import { OPERATION_WHAT, OPERATION_WHO, actualHours, entryDelayHours } from './operation.rules';
 import type { OperationContext, OperationEvent, OperationInput } from './operation.types';
@@ -54,7 +54,7 @@ export const operationMachine = setup({
 }).createMachine({
   id: 'operation',
   initial: 'draft',
-  context: ({ input }) => ({
+  context: fromInput((input) => ({
     plan: input.plan,
     createdBy: input.createdBy,
     designatedCommanderId: null,
@@ -79,7 +79,7 @@ export const operationMachine = setup({
     lateReason: null,
     earlyReason: null,
     coverageReason: null,
-  }),
+  })),
   states: {
     draft: {
       on: {

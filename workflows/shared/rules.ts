@@ -146,3 +146,16 @@ export function ruleNames(guard: unknown): string[] | null {
     return [(guard as { type: string }).type];
   return null;
 }
+
+/**
+ * A machine's initial context from its input, and an empty one when there is
+ * no input. XState's pure `transition()` (what the engine steps with) builds a
+ * throw-away actor of the machine each time, whose eager initial snapshot has
+ * no input: a factory reading `input.x` then throws, and XState catches it —
+ * an Error and its stack trace made for nothing on every step (issue 14: a
+ * tenth of a step's own work in the engine bench). That context is never
+ * stored or seen.
+ */
+export function fromInput<TInput, TContext>(make: (input: TInput) => TContext): (args: { input: TInput }) => TContext {
+  return ({ input }) => (input === undefined ? ({} as TContext) : make(input));
+}
