@@ -1,4 +1,4 @@
-import { createActor } from 'xstate';
+import { type AnyStateMachine, createActor } from 'xstate';
 import { borderNoticeMachine } from '../../workflows/border-notice/border-notice.machine';
 import { caseTransferMachine } from '../../workflows/case-transfer/case-transfer.machine';
 import { goodsMachine } from '../../workflows/goods/goods.machine';
@@ -26,7 +26,7 @@ describe('every machine starts without input (the engine’s throw-away actor of
   };
   it.each(Object.entries(machines))('%s', (_name, machine) => {
     const errors: unknown[] = [];
-    const actor = createActor(machine as never);
+    const actor = createActor(machine as AnyStateMachine);
     actor.subscribe({ error: (e) => errors.push(e) });
     const snapshot = actor.getSnapshot() as { status: string; error?: unknown };
     expect(snapshot.error).toBeUndefined();
