@@ -43,6 +43,8 @@ export function startServer(
           log: () => out,
           stop: () =>
             new Promise<void>((done) => {
+              // Already gone (it crashed): nothing to wait for.
+              if (child.exitCode !== null || child.signalCode !== null) return done();
               child.once('close', () => done());
               child.kill('SIGTERM');
             }),
