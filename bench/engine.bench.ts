@@ -1,5 +1,5 @@
 /**
- * `npm run bench -- engine [--operations 10000] [--clients 32] [--db sqlite,mariadb]`
+ * `npm run bench -- engine [--operations 10000] [--clients 32] [--db sqlite,mariadb] [--pool N]`
  *
  * Seeds N operations through the API, then sends their events (FILE, APPROVE,
  * START, LOG_INCIDENT, COMPLETE: 5 per operation) through
@@ -98,12 +98,12 @@ function summarise(latencies: number[], seconds: number, errors: number): Timing
   };
 }
 
-async function benchTarget(target: Target, operations: number, clients: number) {
+async function benchTarget(target: Target, operations: number, clients: number, poolSize: number) {
   const env = {
     DATABASE_URL: target.url,
     SEED_DEMO: '1',
     SCRYPT_COST: '1024',
-    DATABASE_POOL_SIZE: String(Math.max(clients, 20)),
+    DATABASE_POOL_SIZE: String(poolSize),
   };
   // Tokens, the way `npm run cli -- token` makes them.
   const config = loadConfig({ ...process.env, ...env });
@@ -673,9 +673,12 @@ export async function run(args: string[]): Promise<Record<string, unknown>> {
   const operations = Number(arg(args, 'operations', '10000'));
   const clients = Number(arg(args, 'clients', '32'));
   const dbs = arg(args, 'db', 'sqlite,mariadb').split(',');
+  // The server's pool (DATABASE_POOL_SIZE), and the minimal durable event's: as many as the clients unless said.
+  const poolSize = Number(arg(args, 'pool', String(Math.max(clients, 20))));
   const report: Record<string, unknown> = {
     operations,
     clients,
+    poolSize,
     cpus: os.cpus().length,
     node: process.version,
     at: new Date().toISOString(),
@@ -684,7 +687,7 @@ export async function run(args: string[]): Promise<Record<string, unknown>> {
     const target = await prepareTarget(name);
     process.stdout.write(`\n[${name}] ${operations} operations, ${clients} clients …\n`);
     try {
-      const r = await benchTarget(target, operations, clients);
+      const r = await benchTarget(target, operations, clients, poolSize);
       report[name] = r;
       process.stdout.write(
         [
