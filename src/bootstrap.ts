@@ -33,6 +33,14 @@ export function configOrExit(): Readonly<Config> {
   }
 }
 
+/** Milliseconds each phase of `boot` took (a phase that did not run is absent): start-up's own account of itself. */
+export interface BootTimings {
+  openDatabase?: number;
+  migrations?: number;
+  referenceOrganisation?: number;
+  demoHistory?: number;
+}
+
 /**
  * Opens the database, applies migrations and (when it is empty and the config
  * says so: by default, but in production only with SEED_DEMO=1) loads the
@@ -42,21 +50,41 @@ export function configOrExit(): Readonly<Config> {
 export async function boot(
   config: Readonly<Config>,
   opts: { clock?: Clock; logger?: Logger; seed?: boolean } = {},
-): Promise<Services & { migrated: string[]; seeded: boolean; history: DemoHistoryReport | null; hasUsers: boolean }> {
+): Promise<
+  Services & {
+    migrated: string[];
+    seeded: boolean;
+    history: DemoHistoryReport | null;
+    hasUsers: boolean;
+    timings: BootTimings;
+  }
+> {
   const logger = opts.logger ?? createLogger();
+  const timings: BootTimings = {};
+  let lap = performance.now();
+  const took = (phase: keyof BootTimings) => {
+    const t = performance.now();
+    timings[phase] = Math.round(t - lap);
+    lap = t;
+  };
   const db = await openDatabase(config);
+  took('openDatabase');
   const migrated = await db.migrate();
+  took('migrations');
   const services = createServices(config, db, opts.clock ?? systemClock, logger);
   let seeded = false;
   let history: DemoHistoryReport | null = null;
   if ((opts.seed ?? config.demo.seedOnEmpty) && (await services.org.isEmpty())) {
     await services.org.seedDemo();
+    took('referenceOrganisation');
     seeded = true;
-    if (config.demo.historyMonths > 0)
+    if (config.demo.historyMonths > 0) {
       history = await seedDemoHistory(config, db, logger, {
         months: config.demo.historyMonths,
         now: services.clock.now(),
       });
+      took('demoHistory');
+    }
   }
-  return { ...services, migrated, seeded, history, hasUsers: await services.org.hasUsers() };
+  return { ...services, migrated, seeded, history, hasUsers: await services.org.hasUsers(), timings };
 }
