@@ -3,6 +3,7 @@ import { type Clock, systemClock } from './clock';
 import { createServices, type Services } from './container';
 import { createLogger, type Logger } from './logger';
 import { openDatabase } from './persistence/data-source';
+import { bulkLoad } from './persistence/dialect';
 import { type DemoHistoryReport, seedDemoHistory } from './domain/org/demo-history';
 import { unnamedCodes } from './i18n';
 
@@ -75,16 +76,19 @@ export async function boot(
   let seeded = false;
   let history: DemoHistoryReport | null = null;
   if ((opts.seed ?? config.demo.seedOnEmpty) && (await services.org.isEmpty())) {
-    await services.org.seedDemo();
-    took('referenceOrganisation');
-    seeded = true;
-    if (config.demo.historyMonths > 0) {
-      history = await seedDemoHistory(config, db, logger, {
-        months: config.demo.historyMonths,
-        now: services.clock.now(),
-      });
-      took('demoHistory');
-    }
+    // A database nobody uses yet: loaded without waiting for the disk at each commit, and on it before we serve.
+    await bulkLoad(db, async () => {
+      await services.org.seedDemo();
+      took('referenceOrganisation');
+      seeded = true;
+      if (config.demo.historyMonths > 0) {
+        history = await seedDemoHistory(config, db, logger, {
+          months: config.demo.historyMonths,
+          now: services.clock.now(),
+        });
+        took('demoHistory');
+      }
+    });
   }
   return { ...services, migrated, seeded, history, hasUsers: await services.org.hasUsers(), timings };
 }
