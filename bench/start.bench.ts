@@ -10,7 +10,9 @@
  * tree. The phases come from the server's own `started` log line: npm and the
  * build (spawn to the server process's time origin), Node to the bundle's main,
  * config, opening the database, migrations, the reference organisation, the
- * demo past, the rest of boot, the app and listen. Prints p50/max over the runs
+ * demo past, the rest of boot, the app and listen; and the server's CPU time to
+ * listening (user + system, less disturbed by other work than the wall-clock
+ * figures). Prints p50/max over the runs
  * and the load average (other work on the machine disturbs the figures), and
  * writes them as JSON under bench-output/.
  */
@@ -30,6 +32,8 @@ interface Run {
   /** Milliseconds per phase (see the header). */
   phases: Record<string, number>;
   rssMiB: number;
+  /** The server's CPU time (user + system) to listening: less disturbed than wall time by other work on the machine. */
+  serverCpuMs: number;
   demoHistory: { operations: number; events: number } | null;
 }
 
@@ -110,7 +114,7 @@ async function oneRun(i: number, timeoutMs: number): Promise<Run> {
       .filter((l) => l.startsWith('{'))
       .map((l) => JSON.parse(l) as Record<string, unknown>);
     const started = lines.find((l) => l.message === 'started') as
-      | { pid: number; timeOrigin: number; ms: Record<string, number> }
+      | { pid: number; timeOrigin: number; ms: Record<string, number>; cpuMs: { total: number } }
       | undefined;
     if (!started) throw new Error(`no 'started' line from the server:\n${err}`);
     const history = lines.find((l) => l.message === 'demo history loaded') as
@@ -131,10 +135,11 @@ async function oneRun(i: number, timeoutMs: number): Promise<Run> {
       loginWarmMs: round(loginWarmMs),
       phases: Object.fromEntries(Object.entries(phases).map(([k, v]) => [k, round(v)])),
       rssMiB: rssMiB(started.pid),
+      serverCpuMs: started.cpuMs.total,
       demoHistory: history ? { operations: history.operations, events: history.events } : null,
     };
     process.stdout.write(
-      `start: run ${i + 1}: /healthz ${run.healthzMs} ms, /login ${run.loginMs} ms (warm ${run.loginWarmMs} ms), RSS ${run.rssMiB} MiB · ${Object.entries(
+      `start: run ${i + 1}: /healthz ${run.healthzMs} ms, /login ${run.loginMs} ms (warm ${run.loginWarmMs} ms), RSS ${run.rssMiB} MiB, server CPU ${run.serverCpuMs} ms · ${Object.entries(
         run.phases,
       )
         .map(([k, v]) => `${k} ${v}`)
@@ -164,6 +169,7 @@ export async function run(args: string[]): Promise<Record<string, unknown>> {
     loginMs: stats(results.map((r) => r.loginMs)),
     loginWarmMs: stats(results.map((r) => r.loginWarmMs)),
     rssMiB: stats(results.map((r) => r.rssMiB)),
+    serverCpuMs: stats(results.map((r) => r.serverCpuMs)),
     phasesMs: Object.fromEntries(
       phaseNames.map((p) => [p, stats(results.map((r) => r.phases[p]).filter((x) => x !== undefined))]),
     ),
@@ -176,6 +182,7 @@ export async function run(args: string[]): Promise<Record<string, unknown>> {
   process.stdout.write(line('first 200 /login', summary.loginMs));
   process.stdout.write(line('/login again (warm)', summary.loginWarmMs));
   process.stdout.write(line('server RSS after', summary.rssMiB, 'MiB'));
+  process.stdout.write(line('server CPU to listen', summary.serverCpuMs));
   for (const [p, s] of Object.entries(summary.phasesMs)) process.stdout.write(line(`  ${p}`, s));
   const report = {
     runs,
