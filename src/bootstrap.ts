@@ -76,7 +76,7 @@ export async function boot(
   let seeded = false;
   let history: DemoHistoryReport | null = null;
   if ((opts.seed ?? config.demo.seedOnEmpty) && (await services.org.isEmpty())) {
-    // A database nobody uses yet: loaded without waiting for the disk at each commit, and on it before we serve.
+    // A database nobody uses yet: loaded without syncing the disk meanwhile, and on it before we serve (bulkLoad).
     await bulkLoad(db, async () => {
       await services.org.seedDemo();
       took('referenceOrganisation');

@@ -142,12 +142,14 @@ export function hoursBetween(m: EntityManager, from: string, to: string): string
 
 /**
  * Runs `work` — a bulk load into a database nobody uses yet (the demo seed at
- * start-up) — without waiting for the disk at each commit. SQLite: the
- * connection's `synchronous` is OFF meanwhile (still WAL, every transaction
- * still atomic: a crashed process loses nothing committed; only a crash of the
- * machine itself could lose the load's last commits), then set back and the
- * WAL checkpointed with it, so what was loaded is on disk before anyone is
- * served. MySQL/MariaDB: unchanged (the server's durability is its own setting).
+ * start-up) — without waiting for the disk. SQLite: in WAL mode with
+ * better-sqlite3's `synchronous = NORMAL`, every checkpoint (each ~1,000 pages
+ * written) syncs the files; the load runs with `synchronous` OFF (still WAL,
+ * every transaction still atomic: a crashed process loses nothing committed,
+ * only a crash of the machine itself could lose the load's last commits), then
+ * the setting found is set back and the WAL checkpointed under it, so what was
+ * loaded is on disk before anyone is served. MySQL/MariaDB: unchanged (the
+ * server's durability is its own setting).
  */
 export async function bulkLoad<T>(db: Database, work: () => Promise<T>): Promise<T> {
   if (db.kind !== 'sqlite') return work();
