@@ -176,7 +176,7 @@ export async function run(args: string[]): Promise<Record<string, unknown>> {
   };
   const loadAfter = os.loadavg().map((x) => Math.round(x * 100) / 100);
   const line = (name: string, s: { p50: number; max: number }, unit = 'ms') =>
-    `  ${name.padEnd(22)} p50 ${String(s.p50).padStart(6)}  max ${String(s.max).padStart(6)} ${unit}\n`;
+    `  ${name.padEnd(24)} p50 ${String(s.p50).padStart(6)}  max ${String(s.max).padStart(6)} ${unit}\n`;
   process.stdout.write(`start: over ${runs} runs (load average after ${loadAfter.join(' ')})\n`);
   process.stdout.write(line('first 200 /healthz', summary.healthzMs));
   process.stdout.write(line('first 200 /login', summary.loginMs));
