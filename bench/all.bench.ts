@@ -1,7 +1,7 @@
 /**
  * `npm run bench -- all [--quick]`
  *
- * Runs every bench one after the other (engine, jobs, pages, figures, files),
+ * Runs every bench one after the other (engine, jobs, pages, figures, files, start),
  * each printing what it prints alone and writing its own JSON; then prints one
  * line per figure (name, value, unit) and writes them all, with each bench's
  * report, as one JSON under bench-output/. `--quick` runs each at a small size
@@ -113,6 +113,23 @@ const filesFigures = (r: Report): Figure[] => {
   ];
 };
 
+const startFigures = (r: Report): Figure[] => {
+  const s = (r as Any).summary;
+  return [
+    { name: 'start.first_200.healthz.p50', value: s.healthzMs.p50, unit: 'ms' },
+    { name: 'start.first_200.healthz.max', value: s.healthzMs.max, unit: 'ms' },
+    { name: 'start.first_200.login.p50', value: s.loginMs.p50, unit: 'ms' },
+    { name: 'start.first_200.login.max', value: s.loginMs.max, unit: 'ms' },
+    ...Object.entries(s.phasesMs as Record<string, { p50: number }>).map(([phase, v]) => ({
+      name: `start.phase.${phase}.p50`,
+      value: v.p50,
+      unit: 'ms',
+    })),
+    { name: 'start.server_cpu_to_listen.p50', value: s.serverCpuMs.p50, unit: 'ms' },
+    { name: 'start.server_rss_after_start.p50', value: s.rssMiB.p50, unit: 'MiB' },
+  ];
+};
+
 const BENCHES: Bench[] = [
   {
     name: 'engine',
@@ -148,6 +165,13 @@ const BENCHES: Bench[] = [
     quick: ['--uploads', '6', '--concurrent', '4'],
     load: () => import('./files.bench'),
     figures: filesFigures,
+  },
+  {
+    name: 'start',
+    needsMariadb: false,
+    quick: ['--runs', '2'],
+    load: () => import('./start.bench'),
+    figures: startFigures,
   },
 ];
 

@@ -9,6 +9,7 @@ const BENCHES: Record<string, () => Promise<{ run: (args: string[]) => Promise<u
   pages: () => import('./pages.bench'),
   figures: () => import('./figures.bench'),
   files: () => import('./files.bench'),
+  start: () => import('./start.bench'),
   all: () => import('./all.bench'),
 };
 

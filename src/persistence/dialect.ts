@@ -139,3 +139,26 @@ export function hoursBetween(m: EntityManager, from: string, to: string): string
     ? `(julianday(${to}) - julianday(${from})) * 24.0`
     : `TIMESTAMPDIFF(SECOND, ${from}, ${to}) / 3600.0`;
 }
+
+/**
+ * Runs `work` — a bulk load into a database nobody uses yet (the demo seed at
+ * start-up) — without waiting for the disk. SQLite: in WAL mode with
+ * better-sqlite3's `synchronous = NORMAL`, every checkpoint (each ~1,000 pages
+ * written) syncs the files; the load runs with `synchronous` OFF (still WAL,
+ * every transaction still atomic: a crashed process loses nothing committed,
+ * only a crash of the machine itself could lose the load's last commits), then
+ * the setting found is set back and the WAL checkpointed under it, so what was
+ * loaded is on disk before anyone is served. MySQL/MariaDB: unchanged (the
+ * server's durability is its own setting).
+ */
+export async function bulkLoad<T>(db: Database, work: () => Promise<T>): Promise<T> {
+  if (db.kind !== 'sqlite') return work();
+  const [{ synchronous }] = (await db.manager.query('PRAGMA synchronous')) as Array<{ synchronous: number }>;
+  await db.manager.query('PRAGMA synchronous = OFF');
+  try {
+    return await work();
+  } finally {
+    await db.manager.query(`PRAGMA synchronous = ${Number(synchronous)}`);
+    await db.manager.query('PRAGMA wal_checkpoint(PASSIVE)');
+  }
+}

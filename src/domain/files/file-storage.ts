@@ -1,13 +1,7 @@
 import { createReadStream, promises as fs, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import type { Readable } from 'node:stream';
-import {
-  DeleteObjectCommand,
-  GetObjectCommand,
-  HeadObjectCommand,
-  PutObjectCommand,
-  S3Client,
-} from '@aws-sdk/client-s3';
+import type { S3Client } from '@aws-sdk/client-s3';
 import type { Config } from '../../../config';
 
 /**
@@ -84,19 +78,23 @@ export class LocalStorage implements FileStorage {
 /** An S3-compatible object store (`files.s3`): several instances share one bucket. */
 export class S3Storage implements FileStorage {
   readonly kind = 's3';
-  private readonly client: S3Client;
+  /** The SDK and its client, loaded when this store is made (a server on the local store never loads the SDK). */
+  private readonly sdk: Promise<{ s3: typeof import('@aws-sdk/client-s3'); client: S3Client }>;
 
   constructor(private readonly s3: NonNullable<Config['files']['s3']>) {
-    this.client = new S3Client({
-      endpoint: s3.endpoint,
-      region: s3.region,
-      forcePathStyle: s3.forcePathStyle,
-      credentials: { accessKeyId: s3.accessKeyId, secretAccessKey: s3.secretAccessKey },
-      // Checksums only where the protocol requires them: S3-compatible stores (MinIO, Ceph, OSS, s3rver) do not all
-      // take the SDK's newer default trailers, and the blob's name is its SHA-256 anyway.
-      requestChecksumCalculation: 'WHEN_REQUIRED',
-      responseChecksumValidation: 'WHEN_REQUIRED',
-    });
+    this.sdk = import('@aws-sdk/client-s3').then((sdk) => ({
+      s3: sdk,
+      client: new sdk.S3Client({
+        endpoint: s3.endpoint,
+        region: s3.region,
+        forcePathStyle: s3.forcePathStyle,
+        credentials: { accessKeyId: s3.accessKeyId, secretAccessKey: s3.secretAccessKey },
+        // Checksums only where the protocol requires them: S3-compatible stores (MinIO, Ceph, OSS, s3rver) do not all
+        // take the SDK's newer default trailers, and the blob's name is its SHA-256 anyway.
+        requestChecksumCalculation: 'WHEN_REQUIRED',
+        responseChecksumValidation: 'WHEN_REQUIRED',
+      }),
+    }));
   }
 
   private keyOf(key: string): string {
@@ -105,14 +103,16 @@ export class S3Storage implements FileStorage {
 
   async put(key: string, body: Buffer, contentType: string): Promise<void> {
     if (await this.has(key)) return;
-    await this.client.send(
-      new PutObjectCommand({ Bucket: this.s3.bucket, Key: this.keyOf(key), Body: body, ContentType: contentType }),
+    const { s3, client } = await this.sdk;
+    await client.send(
+      new s3.PutObjectCommand({ Bucket: this.s3.bucket, Key: this.keyOf(key), Body: body, ContentType: contentType }),
     );
   }
 
   async has(key: string): Promise<boolean> {
+    const { s3, client } = await this.sdk;
     try {
-      await this.client.send(new HeadObjectCommand({ Bucket: this.s3.bucket, Key: this.keyOf(key) }));
+      await client.send(new s3.HeadObjectCommand({ Bucket: this.s3.bucket, Key: this.keyOf(key) }));
       return true;
     } catch (e) {
       if (isMissing(e)) return false;
@@ -121,8 +121,9 @@ export class S3Storage implements FileStorage {
   }
 
   async open(key: string): Promise<Readable | null> {
+    const { s3, client } = await this.sdk;
     try {
-      const got = await this.client.send(new GetObjectCommand({ Bucket: this.s3.bucket, Key: this.keyOf(key) }));
+      const got = await client.send(new s3.GetObjectCommand({ Bucket: this.s3.bucket, Key: this.keyOf(key) }));
       return (got.Body as Readable | undefined) ?? null;
     } catch (e) {
       if (isMissing(e)) return null;
@@ -139,12 +140,13 @@ export class S3Storage implements FileStorage {
   }
 
   async remove(key: string): Promise<void> {
-    await this.client.send(new DeleteObjectCommand({ Bucket: this.s3.bucket, Key: this.keyOf(key) }));
+    const { s3, client } = await this.sdk;
+    await client.send(new s3.DeleteObjectCommand({ Bucket: this.s3.bucket, Key: this.keyOf(key) }));
   }
 
   /** Closes the client's sockets (tests, shutdown). */
   destroy(): void {
-    this.client.destroy();
+    void this.sdk.then(({ client }) => client.destroy());
   }
 }
 

@@ -24,7 +24,7 @@ import type {
   StepRecord,
   WorkflowDefinition,
 } from '../../engine/workflow-definition';
-import { HoldingRecord, OperationIncident, OperationSquad, Squad } from '../../persistence/entities';
+import { OperationIncident, OperationSquad, Squad } from '../../persistence/entities';
 import {
   amendHoldingCheck,
   goodsCountBySquad,
@@ -288,16 +288,39 @@ type EventRows = {
   ) => Promise<void>;
 };
 
-/** A holding record of an operation's step: what every kind has in common. */
-function holdingRecord(step: StepRecord<OperationContext>) {
-  return {
-    operationId: step.instanceId,
-    brigadeId: step.brigadeId,
-    byUserId: step.actor.userId,
+/**
+ * A holding record of an operation's step (R12, R14): what every kind has in common, then its own columns.
+ * One statement whose text is the same for every row (the entity manager's insert writes the numbers into
+ * the text on SQLite, a statement prepared anew each time, and reads the row back for its defaults).
+ */
+async function insertHoldingRecord(
+  m: EntityManager,
+  step: StepRecord<OperationContext>,
+  row: {
+    kind: 'holding_check' | 'spot_check' | 'audit_pass' | 'audit_fail';
+    round: number;
+    date: string | null;
+    officersOnPost: number | null;
+    reboundObserved: boolean | null;
+    notes: string;
+    rectification: string | null;
+  },
+): Promise<void> {
+  await insertRow(m, 'holding_records', {
+    operation_id: step.instanceId,
+    brigade_id: step.brigadeId,
+    kind: row.kind,
+    round: row.round,
+    date: row.date,
+    officers_on_post: row.officersOnPost,
+    rebound_observed: row.reboundObserved,
+    notes: row.notes,
+    rectification: row.rectification,
+    by_user_id: step.actor.userId,
     at: step.at,
-    historySeq: step.seq,
+    history_seq: step.seq,
     amendments: 0,
-  };
+  });
 }
 
 /** An audit or spot check (R12): judged on the round that just ended; a failed audit has already opened the next. */
@@ -307,8 +330,7 @@ async function inspection(
   e: EventOf<'SPOT_CHECK' | 'AUDIT_PASS' | 'AUDIT_FAIL'>,
 ): Promise<void> {
   const round = step.next.holdingRound;
-  await m.insert(HoldingRecord, {
-    ...holdingRecord(step),
+  await insertHoldingRecord(m, step, {
     kind: e.type === 'SPOT_CHECK' ? 'spot_check' : e.type === 'AUDIT_PASS' ? 'audit_pass' : 'audit_fail',
     round: e.type === 'AUDIT_FAIL' ? round - 1 : round,
     date: null,
@@ -354,8 +376,7 @@ const EVENT_ROWS: EventRows = {
       historySeq: step.seq,
     };
     if (await amendHoldingCheck(m, { operationId: step.instanceId, round, date: e.date }, check)) return;
-    await m.insert(HoldingRecord, {
-      ...holdingRecord(step),
+    await insertHoldingRecord(m, step, {
       kind: 'holding_check',
       round,
       date: e.date,
