@@ -1,5 +1,4 @@
 import type { EntityManager } from 'typeorm';
-import { hoursBetween } from '../../persistence/dialect';
 import { sql } from '../../persistence/sql';
 import type { FigureScope } from './scope';
 
@@ -248,7 +247,12 @@ export async function changeFactRows(
   return rows;
 }
 
-/** Per bucket (of the operations' actual start) and state (of `states`): hours spent in it, stays, operations. */
+/**
+ * Per bucket (of the operations' actual start) and state (of `states`): hours spent in it, stays, operations
+ * with a stay. Each step's time to the next is kept on the operation's row as its projection moves it
+ * (`dwell_<state>_seconds`, `dwell_<state>_stays`: operation.workflow.ts), so a year reads its operations, not
+ * their history.
+ */
 export async function dwellFactRows(
   m: EntityManager,
   scope: FigureScope,
@@ -257,21 +261,32 @@ export async function dwellFactRows(
 ): Promise<Array<Bucketed & { state: string; hours: Count; stays: Count; ops: Count }>> {
   const s = operationInScope(scope);
   const b = bucketSql('o.actual_start', bounds);
-  // When each step happened (a holding period ends at its due time, not when the job noticed).
-  const hours = hoursBetween(m, 'h.effective_at', 'nx.effective_at');
-  // Each step's time to the next (history's seq runs 1, 2, 3 … per instance): a join on the unique (instance, seq), cheaper than a window.
-  const { rows } = await sql<Bucketed & { state: string; hours: Count; stays: Count; ops: Count }>(
+  const column = (state: string) => {
+    if (!/^[a-z_]+$/.test(state)) throw new Error(`not a state: ${state}`);
+    return `dwell_${state}`;
+  };
+  const sums = states
+    .map(
+      (st, i) =>
+        `SUM(o.${column(st)}_seconds) AS s${i}, SUM(o.${column(st)}_stays) AS n${i}, SUM(CASE WHEN o.${column(st)}_stays > 0 THEN 1 ELSE 0 END) AS o${i}`,
+    )
+    .join(', ');
+  const { rows } = await sql<Bucketed & Record<string, Count>>(
     m,
-    `SELECT ${b.sql} AS b, h.to_state AS state, SUM(${hours}) AS hours, COUNT(*) AS stays, COUNT(DISTINCT h.instance_id) AS ops
+    `SELECT ${b.sql} AS b, ${sums}
          FROM operations o
-         JOIN workflow_history h ON h.instance_id = o.id
-         JOIN workflow_history nx ON nx.instance_id = h.instance_id AND nx.seq = h.seq + 1
         WHERE o.brigade_id = ? AND o.actual_start >= ? AND o.actual_start < ? AND ${s.sql}
-          AND h.to_state IN (${states.map(() => '?').join(', ')})
-        GROUP BY b, h.to_state`,
-    [...b.params, scope.brigadeId, bounds[0], bounds[bounds.length - 1], ...s.params, ...states],
+        GROUP BY b`,
+    [...b.params, scope.brigadeId, bounds[0], bounds[bounds.length - 1], ...s.params],
   );
-  return rows;
+  // One row per bucket and state with a stay (as the steps would give them).
+  return rows.flatMap((r) =>
+    states.flatMap((state, i) =>
+      Number(r[`o${i}`] ?? 0) > 0
+        ? [{ b: r.b, state, hours: Number(r[`s${i}`] ?? 0) / 3600, stays: r[`n${i}`], ops: r[`o${i}`] }]
+        : [],
+    ),
+  );
 }
 
 /** SPEC §4: per bucket, the flags raised, and those resolved (the scope's: its group, or naming its squad). */

@@ -35,6 +35,9 @@ import {
   writeResultLine,
 } from './operations.queries';
 import { insertRow, updateRow } from '../../persistence/rows';
+import { secondsBetween } from '../../persistence/dialect';
+import { asDatetimeColumn } from '../../persistence/sql';
+import { DWELL_STATES } from '../figures/facts';
 import { takeNumber } from '../numbering/record-number';
 import { localDate } from '../../../workflows/shared/time';
 
@@ -257,6 +260,8 @@ async function projectOperation(m: EntityManager, step: StepRecord<OperationCont
     counts_toward_minimum: ctx.countsTowardMinimum,
     holding_deadline: date(ctx.holdingDeadline),
     updated_at: step.at,
+    // Where operations wait longest (figures): when it entered the state it is in, as its history keeps the step's time.
+    state_since: asDatetimeColumn(m, step.effectiveAt),
   };
   if (previous === null) {
     const all = {
@@ -268,7 +273,19 @@ async function projectOperation(m: EntityManager, step: StepRecord<OperationCont
     };
     await insertRow(m, 'operations', all);
   } else {
-    await updateRow(m, 'operations', step.instanceId, columns);
+    // The state left: the time since the step before (its state_since) and one stay more.
+    const left = DWELL_STATES.find((s) => s === step.from);
+    const dwell = left
+      ? [
+          {
+            column: `dwell_${left}_seconds`,
+            by: `COALESCE(${secondsBetween(m, 'state_since', '?')}, 0)`,
+            params: [asDatetimeColumn(m, step.effectiveAt)],
+          },
+          { column: `dwell_${left}_stays`, by: '1', params: [] },
+        ]
+      : [];
+    await updateRow(m, 'operations', step.instanceId, columns, dwell);
   }
   if (previous === null || step.event.type === 'EDIT_PLAN')
     await projectSquads(m, step.instanceId, step.brigadeId, plan, previous?.plan ?? null);
