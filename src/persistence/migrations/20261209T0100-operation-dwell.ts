@@ -50,11 +50,18 @@ export class OperationDwell1796778000000 implements MigrationInterface {
       await q.query(`UPDATE operations o JOIN (${per}) x ON x.id = o.id SET ${set('x').replace(/dwell_/g, 'o.dwell_')}`);
       await q.query(`UPDATE operations o JOIN (${last}) x ON x.id = o.id SET o.state_since = x.since`);
     }
-    for (const [table, index] of INDEXES) await q.createIndex(table, index);
+    // Each wider index first, then the one it replaces (it holds the same first columns: a foreign key's index may go).
+    for (const [table, wider, old] of INDEXES) {
+      await q.createIndex(table, wider);
+      await q.dropIndex(table, old.name!);
+    }
   }
 
   async down(q: QueryRunner): Promise<void> {
-    for (const [table, index] of [...INDEXES].reverse()) await q.dropIndex(table, index);
+    for (const [table, wider, old] of [...INDEXES].reverse()) {
+      await q.createIndex(table, old);
+      await q.dropIndex(table, wider.name!);
+    }
     await q.dropColumns('operations', [
       ...DWELL_STATES.flatMap((s) => [`dwell_${s}_stays`, `dwell_${s}_seconds`]).reverse(),
       'state_since',
@@ -65,4 +72,37 @@ export class OperationDwell1796778000000 implements MigrationInterface {
 /** The states whose time is kept (as src/domain/figures/facts.ts's DWELL_STATES when this was written). */
 const DWELL_STATES = ['draft', 'filed', 'approved', 'in_progress', 'holding', 'awaiting_audit'];
 
-const INDEXES: Array<[string, TableIndex]> = [];
+/**
+ * Per table: the index the figures now read (every column their statement reads of a row), and the one it
+ * replaces. Each keeps the old columns and the row's id first, in that order, so the drill-downs' pages
+ * (newest first, by the instant and id) still read it in order.
+ */
+const INDEXES: Array<[string, TableIndex, TableIndex]> = [
+  [
+    'workflow_history',
+    // §3.5: drafts, filings, returns and cancellations, and which instance each is of.
+    new TableIndex({
+      name: 'IDX_workflow_history_brigade_event_at_instance',
+      columnNames: ['brigade_id', 'event', 'at', 'id', 'instance_id'],
+    }),
+    new TableIndex({ name: 'IDX_workflow_history_brigade_event_at', columnNames: ['brigade_id', 'event', 'at'] }),
+  ],
+  [
+    'workflow_deadlines',
+    // §3.5: limits by when they fall due, with whether and how each was kept.
+    new TableIndex({
+      name: 'IDX_workflow_deadlines_brigade_kind_due_outcome',
+      columnNames: ['brigade_id', 'workflow', 'kind', 'due_at', 'id', 'instance_id', 'closed_at', 'outcome'],
+    }),
+    new TableIndex({
+      name: 'IDX_workflow_deadlines_brigade_kind_due',
+      columnNames: ['brigade_id', 'workflow', 'kind', 'due_at'],
+    }),
+  ],
+  [
+    'holding_records',
+    // R14: audits by when they were done, passed or failed, and of which operation.
+    new TableIndex({ name: 'IDX_holding_records_brigade_at_kind', columnNames: ['brigade_id', 'at', 'id', 'kind', 'operation_id'] }),
+    new TableIndex({ name: 'IDX_holding_records_brigade_at', columnNames: ['brigade_id', 'at'] }),
+  ],
+];
