@@ -213,7 +213,7 @@ export async function drillAudits(m: EntityManager, ask: DrillAsk): Promise<Dril
   const { rows } = await sql<DrillAuditRow>(
     m,
     `SELECT h.id AS id, h.kind AS kind, h.at AS at, o.id AS op, o.number_year AS number_year, o.number_seq AS number_seq, o.title AS title
-       FROM holding_records h${forceIndex(m, 'IDX_holding_records_brigade_at_kind')} JOIN operations o ON o.id = h.operation_id
+       FROM holding_records h${forceIndex(m, 'IDX_holding_records_brigade_at')} JOIN operations o ON o.id = h.operation_id
       WHERE h.brigade_id = ? AND h.kind IN ('audit_pass', 'audit_fail') AND h.at >= ? AND h.at < ? AND ${s.sql}${k.sql}
       ${order(ask, 'h.at', 'h.id')}`,
     [ask.scope.brigadeId, ask.period.start, ask.period.end, ...s.params, ...k.params],

@@ -277,7 +277,8 @@ export class OperationIncident {
 /** R12, R14: what was seen while holding the site — the host squad's checks, inspectors' spot checks and audits. */
 @Entity('holding_records')
 @Index('IDX_holding_records_operation', ['operationId'])
-@Index('IDX_holding_records_brigade_at_kind', ['brigadeId', 'at', 'id', 'kind', 'operationId'])
+@Index('IDX_holding_records_brigade_at', ['brigadeId', 'at'])
+@Index('IDX_holding_records_brigade_kind_at_operation', ['brigadeId', 'kind', 'at', 'operationId'])
 // R12: one holding check per holding day (a second amends it); spot checks and audits have no date.
 @Index('UQ_holding_records_day', ['operationId', 'kind', 'round', 'date'], { unique: true })
 export class HoldingRecord {

@@ -53,13 +53,13 @@ export class OperationDwell1796778000000 implements MigrationInterface {
     // Each wider index first, then the one it replaces (it holds the same first columns: a foreign key's index may go).
     for (const [table, wider, old] of INDEXES) {
       await q.createIndex(table, wider);
-      await q.dropIndex(table, old.name!);
+      if (old) await q.dropIndex(table, old.name!);
     }
   }
 
   async down(q: QueryRunner): Promise<void> {
     for (const [table, wider, old] of [...INDEXES].reverse()) {
-      await q.createIndex(table, old);
+      if (old) await q.createIndex(table, old);
       await q.dropIndex(table, wider.name!);
     }
     await q.dropColumns('operations', [
@@ -74,10 +74,10 @@ const DWELL_STATES = ['draft', 'filed', 'approved', 'in_progress', 'holding', 'a
 
 /**
  * Per table: the index the figures now read (every column their statement reads of a row), and the one it
- * replaces. Each keeps the old columns and the row's id first, in that order, so the drill-downs' pages
- * (newest first, by the instant and id) still read it in order.
+ * replaces (if any). Each keeps the old columns and the row's id first, in that order, so the drill-downs'
+ * pages (newest first, by the instant and id) still read it in order.
  */
-const INDEXES: Array<[string, TableIndex, TableIndex]> = [
+const INDEXES: Array<[string, TableIndex, TableIndex | null]> = [
   [
     'workflow_history',
     // §3.5: drafts, filings, returns and cancellations, and which instance each is of.
@@ -101,8 +101,12 @@ const INDEXES: Array<[string, TableIndex, TableIndex]> = [
   ],
   [
     'holding_records',
-    // R14: audits by when they were done, passed or failed, and of which operation.
-    new TableIndex({ name: 'IDX_holding_records_brigade_at_kind', columnNames: ['brigade_id', 'at', 'id', 'kind', 'operation_id'] }),
-    new TableIndex({ name: 'IDX_holding_records_brigade_at', columnNames: ['brigade_id', 'at'] }),
+    // R14: audits by kind and when they were done, and of which operation (beside the brigade-and-time index the
+    // audits list and the drill-downs read in order, which stays).
+    new TableIndex({
+      name: 'IDX_holding_records_brigade_kind_at_operation',
+      columnNames: ['brigade_id', 'kind', 'at', 'operation_id'],
+    }),
+    null,
   ],
 ];
