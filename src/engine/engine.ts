@@ -323,14 +323,28 @@ export class WorkflowEngine {
   ): Promise<boolean> {
     const instance = [w.snapshot, w.state, w.version, def.version, step.at, w.hash];
     const projection = def.projectionRow;
-    const columns = projection ? projection.columns(step) : null;
+    const columns = projection ? projection.columns(step, m) : null;
     if (projection && columns && updatesJoinedTables(m)) {
       const names = Object.keys(columns);
       const close = w.closeDeadlinesAt;
+      // A multi-table UPDATE computes the other tables' new values from their rows as they were: an increment
+      // reads the projection's columns before this step, whatever the order of the assignments.
+      const increments = projection.increments?.(step, m, (name) => `p.${name}`) ?? [];
+      const sets = [
+        ...increments.map((i) => `p.${i.column} = p.${i.column} + ${i.by}`),
+        ...names.map((n) => `p.${n} = ?`),
+      ];
       const result = await sql(
         m,
-        `UPDATE workflow_instances i LEFT JOIN ${projection.table} p ON p.id = i.id${close ? ' LEFT JOIN workflow_deadlines d ON d.instance_id = i.id AND d.closed_at IS NULL' : ''} SET i.snapshot = ?, i.state = ?, i.version = ?, i.machine_version = ?, i.updated_at = ?, i.head_hash = ?, ${names.map((n) => `p.${n} = ?`).join(', ')}${close ? ", d.closed_at = ?, d.outcome = CASE WHEN d.due_at >= ? THEN 'met' ELSE 'late' END" : ''} WHERE i.id = ? AND i.version = ?`,
-        [...instance, ...Object.values(columns), ...(close ? [close, close] : []), step.instanceId, w.expectedVersion],
+        `UPDATE workflow_instances i LEFT JOIN ${projection.table} p ON p.id = i.id${close ? ' LEFT JOIN workflow_deadlines d ON d.instance_id = i.id AND d.closed_at IS NULL' : ''} SET i.snapshot = ?, i.state = ?, i.version = ?, i.machine_version = ?, i.updated_at = ?, i.head_hash = ?, ${sets.join(', ')}${close ? ", d.closed_at = ?, d.outcome = CASE WHEN d.due_at >= ? THEN 'met' ELSE 'late' END" : ''} WHERE i.id = ? AND i.version = ?`,
+        [
+          ...instance,
+          ...increments.flatMap((i) => i.params),
+          ...Object.values(columns),
+          ...(close ? [close, close] : []),
+          step.instanceId,
+          w.expectedVersion,
+        ],
       );
       // Rows changed in all three tables: the instance's among them exactly when its version was bumped.
       return result.affected >= 1;
@@ -342,7 +356,14 @@ export class WorkflowEngine {
     );
     if (result.affected !== 1) return false;
     if (w.closeDeadlinesAt) await this.closeDeadlines(m, step.instanceId, w.closeDeadlinesAt);
-    if (projection && columns) await updateRow(m, projection.table, step.instanceId, columns);
+    if (projection && columns)
+      await updateRow(
+        m,
+        projection.table,
+        step.instanceId,
+        columns,
+        projection.increments?.(step, m, (name) => name),
+      );
     return true;
   }
 

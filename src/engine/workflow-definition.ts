@@ -1,4 +1,5 @@
 import type { AnyStateMachine, EventObject } from 'xstate';
+import type { Increment } from '../persistence/rows';
 import type { EntityManager } from 'typeorm';
 import type { Actor, Permit } from '../../workflows/shared/actor';
 import type { Problem } from '../../workflows/shared/problem';
@@ -99,7 +100,15 @@ export interface WorkflowDefinition<TContext = any, TInput = any> {
    * closes its time limits (one multi-table UPDATE), elsewhere right after —
    * so the row never lags its instance. The first step's row is `project`'s.
    */
-  projectionRow?: { table: string; columns(step: StepRecord<TContext>): Record<string, unknown> };
+  projectionRow?: {
+    table: string;
+    columns(step: StepRecord<TContext>, tx: EntityManager): Record<string, unknown>;
+    /**
+     * Columns increased by an SQL expression over the row as it was before the
+     * step (`column(name)` names one of its columns in the engine's statement).
+     */
+    increments?(step: StepRecord<TContext>, tx: EntityManager, column: (name: string) => string): Increment[];
+  };
   /** The time limits of a state just entered. */
   deadlines(context: TContext, state: string, enteredAt: Date): DeadlineSpec[];
   /** Input for `initialTransition`. */

@@ -133,6 +133,11 @@ export function lockedForRead<T extends ObjectLiteral>(
   return isSqlite(m) ? q : q.setLock('pessimistic_read');
 }
 
+/** SQL for the seconds from one datetime expression to another (SQLite: fractional; MySQL/MariaDB: whole, as its columns keep them). */
+export function secondsBetween(m: EntityManager, from: string, to: string): string {
+  return isSqlite(m) ? `(julianday(${to}) - julianday(${from})) * 86400.0` : `TIMESTAMPDIFF(SECOND, ${from}, ${to})`;
+}
+
 /** SQL for the hours from one datetime expression to another (fractional). */
 export function hoursBetween(m: EntityManager, from: string, to: string): string {
   return isSqlite(m)

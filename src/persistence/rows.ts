@@ -16,15 +16,28 @@ export function insertRow(m: EntityManager, table: string, row: Record<string, u
   );
 }
 
-/** Sets these columns of the row of `table` with this id. */
+/** A column increased by an SQL expression (with its parameters), e.g. the time since another column. */
+export interface Increment {
+  column: string;
+  by: string;
+  params: unknown[];
+}
+
+/**
+ * Sets these columns of the row of `table` with this id, after adding `increments` — first, so an increment
+ * reads the columns as they were (MySQL/MariaDB assign left to right; SQLite reads every column as it was).
+ */
 export function updateRow(
   m: EntityManager,
   table: string,
   id: number,
   columns: Record<string, unknown>,
+  increments: readonly Increment[] = [],
 ): Promise<SqlResult<never>> {
   const names = Object.keys(columns);
-  return sql(m, `UPDATE ${table} SET ${names.map((n) => `${n} = ?`).join(', ')} WHERE id = ?`, [
+  const sets = [...increments.map((i) => `${i.column} = ${i.column} + ${i.by}`), ...names.map((n) => `${n} = ?`)];
+  return sql(m, `UPDATE ${table} SET ${sets.join(', ')} WHERE id = ?`, [
+    ...increments.flatMap((i) => i.params),
     ...Object.values(columns),
     id,
   ]);

@@ -1,5 +1,4 @@
 import type { EntityManager } from 'typeorm';
-import { hoursBetween } from '../../persistence/dialect';
 import { sql } from '../../persistence/sql';
 import type { FigureScope } from './scope';
 
@@ -65,11 +64,26 @@ export function operationInScope(
   return { sql: '1 = 1', params: [] };
 }
 
+/**
+ * A record of an operation (its id in `fk`) kept to the scope: the join to `operations o` and the condition.
+ * The brigade's scope needs no join — every such record is of an operation of the brigade (a foreign key, or
+ * the row's own workflow) — which spares a year's figures a probe of operations per record.
+ */
+export function ofOperationInScope(s: FigureScope, fk: string): { join: string; sql: string; params: unknown[] } {
+  if (s.kind === 'brigade') return { join: '', sql: '1 = 1', params: [] };
+  return { join: `JOIN operations o ON o.id = ${fk}`, ...operationInScope(s) };
+}
+
 /** SQL that keeps a squad's result line (aliases `os` for operation_squads, `sq` for squads) to the scope. */
 export function lineInScope(s: FigureScope): { sql: string; params: unknown[] } {
   if (s.kind === 'squad') return { sql: 'os.squad_id = ?', params: [s.squad.id] };
   if (s.kind === 'group') return { sql: 'sq.group_id = ?', params: [s.group.id] };
   return { sql: '1 = 1', params: [] };
+}
+
+/** The join to `squads sq` a line's scope needs (a group's: the squad's group; none for the brigade or a squad). */
+export function lineScopeJoin(s: FigureScope): string {
+  return s.kind === 'group' ? 'JOIN squads sq ON sq.id = os.squad_id' : '';
 }
 
 /** SQL that keeps a detained item (alias `gi`) to the scope: by its custodian squad (R13: the squad that processes it). */
@@ -159,7 +173,7 @@ export async function operationFactRows(
               SUM(CASE WHEN ${done} AND COALESCE(os.officers, 0) > 0 AND COALESCE(os.educated, 0) + COALESCE(os.handled, 0) = 0 THEN 1 ELSE 0 END) AS idle_lines
          FROM operations o
          JOIN operation_squads os ON os.operation_id = o.id
-         JOIN squads sq ON sq.id = os.squad_id
+         ${lineScopeJoin(scope)}
         WHERE o.brigade_id = ? AND o.actual_start >= ? AND o.actual_start < ? AND o.state <> 'cancelled' AND ${line.sql}
         GROUP BY b`,
     [...b.params, scope.brigadeId, bounds[0], bounds[bounds.length - 1], ...line.params],
@@ -173,12 +187,12 @@ export async function incidentFactRows(
   scope: FigureScope,
   bounds: Date[],
 ): Promise<Array<Bucketed & { incidents: Count; serious: Count }>> {
-  const s = operationInScope(scope);
+  const s = ofOperationInScope(scope, 'i.operation_id');
   const b = bucketSql('i.occurred_at', bounds);
   const { rows } = await sql<Bucketed & { incidents: Count; serious: Count }>(
     m,
     `SELECT ${b.sql} AS b, COUNT(*) AS incidents, SUM(CASE WHEN i.severity <> 'minor' THEN 1 ELSE 0 END) AS serious
-         FROM operation_incidents i JOIN operations o ON o.id = i.operation_id
+         FROM operation_incidents i ${s.join}
         WHERE i.brigade_id = ? AND i.occurred_at >= ? AND i.occurred_at < ? AND ${s.sql}
         GROUP BY b`,
     [...b.params, scope.brigadeId, bounds[0], bounds[bounds.length - 1], ...s.params],
@@ -192,12 +206,12 @@ export async function auditFactRows(
   scope: FigureScope,
   bounds: Date[],
 ): Promise<Array<Bucketed & { passed: Count; failed: Count }>> {
-  const s = operationInScope(scope);
+  const s = ofOperationInScope(scope, 'h.operation_id');
   const b = bucketSql('h.at', bounds);
   const { rows } = await sql<Bucketed & { passed: Count; failed: Count }>(
     m,
     `SELECT ${b.sql} AS b, SUM(CASE WHEN h.kind = 'audit_pass' THEN 1 ELSE 0 END) AS passed, SUM(CASE WHEN h.kind = 'audit_fail' THEN 1 ELSE 0 END) AS failed
-         FROM holding_records h JOIN operations o ON o.id = h.operation_id
+         FROM holding_records h ${s.join}
         WHERE h.brigade_id = ? AND h.kind IN ('audit_pass', 'audit_fail') AND h.at >= ? AND h.at < ? AND ${s.sql}
         GROUP BY b`,
     [...b.params, scope.brigadeId, bounds[0], bounds[bounds.length - 1], ...s.params],
@@ -213,14 +227,14 @@ export async function limitFactRows(
   now: Date,
   kinds: readonly string[],
 ): Promise<Array<Bucketed & { kind: string; met: Count; late: Count }>> {
-  const s = operationInScope(scope);
+  const s = ofOperationInScope(scope, 'd.instance_id');
   const b = bucketSql('d.due_at', bounds);
   const { rows } = await sql<Bucketed & { kind: string; met: Count; late: Count }>(
     m,
     `SELECT ${b.sql} AS b, d.kind AS kind,
               SUM(CASE WHEN d.closed_at IS NOT NULL AND d.outcome = 'met' THEN 1 ELSE 0 END) AS met,
               SUM(CASE WHEN (d.closed_at IS NOT NULL AND d.outcome = 'late') OR (d.closed_at IS NULL AND d.due_at < ?) THEN 1 ELSE 0 END) AS late
-         FROM workflow_deadlines d JOIN operations o ON o.id = d.instance_id
+         FROM workflow_deadlines d ${s.join}
         WHERE d.brigade_id = ? AND d.workflow = 'operation' AND d.kind IN (${kinds.map(() => '?').join(', ')})
           AND d.due_at >= ? AND d.due_at < ? AND ${s.sql}
         GROUP BY b, d.kind`,
@@ -248,7 +262,12 @@ export async function changeFactRows(
   return rows;
 }
 
-/** Per bucket (of the operations' actual start) and state (of `states`): hours spent in it, stays, operations. */
+/**
+ * Per bucket (of the operations' actual start) and state (of `states`): hours spent in it, stays, operations
+ * with a stay. Each step's time to the next is kept on the operation's row as its projection moves it
+ * (`dwell_<state>_seconds`, `dwell_<state>_stays`: operation.workflow.ts), so a year reads its operations, not
+ * their history.
+ */
 export async function dwellFactRows(
   m: EntityManager,
   scope: FigureScope,
@@ -257,21 +276,32 @@ export async function dwellFactRows(
 ): Promise<Array<Bucketed & { state: string; hours: Count; stays: Count; ops: Count }>> {
   const s = operationInScope(scope);
   const b = bucketSql('o.actual_start', bounds);
-  // When each step happened (a holding period ends at its due time, not when the job noticed).
-  const hours = hoursBetween(m, 'h.effective_at', 'nx.effective_at');
-  // Each step's time to the next (history's seq runs 1, 2, 3 … per instance): a join on the unique (instance, seq), cheaper than a window.
-  const { rows } = await sql<Bucketed & { state: string; hours: Count; stays: Count; ops: Count }>(
+  const column = (state: string) => {
+    if (!/^[a-z_]+$/.test(state)) throw new Error(`not a state: ${state}`);
+    return `dwell_${state}`;
+  };
+  const sums = states
+    .map(
+      (st, i) =>
+        `SUM(o.${column(st)}_seconds) AS s${i}, SUM(o.${column(st)}_stays) AS n${i}, SUM(CASE WHEN o.${column(st)}_stays > 0 THEN 1 ELSE 0 END) AS o${i}`,
+    )
+    .join(', ');
+  const { rows } = await sql<Bucketed & Record<string, Count>>(
     m,
-    `SELECT ${b.sql} AS b, h.to_state AS state, SUM(${hours}) AS hours, COUNT(*) AS stays, COUNT(DISTINCT h.instance_id) AS ops
+    `SELECT ${b.sql} AS b, ${sums}
          FROM operations o
-         JOIN workflow_history h ON h.instance_id = o.id
-         JOIN workflow_history nx ON nx.instance_id = h.instance_id AND nx.seq = h.seq + 1
         WHERE o.brigade_id = ? AND o.actual_start >= ? AND o.actual_start < ? AND ${s.sql}
-          AND h.to_state IN (${states.map(() => '?').join(', ')})
-        GROUP BY b, h.to_state`,
-    [...b.params, scope.brigadeId, bounds[0], bounds[bounds.length - 1], ...s.params, ...states],
+        GROUP BY b`,
+    [...b.params, scope.brigadeId, bounds[0], bounds[bounds.length - 1], ...s.params],
   );
-  return rows;
+  // One row per bucket and state with a stay (as the steps would give them).
+  return rows.flatMap((r) =>
+    states.flatMap((state, i) =>
+      Number(r[`o${i}`] ?? 0) > 0
+        ? [{ b: r.b, state, hours: Number(r[`s${i}`] ?? 0) / 3600, stays: r[`n${i}`], ops: r[`o${i}`] }]
+        : [],
+    ),
+  );
 }
 
 /** SPEC §4: per bucket, the flags raised, and those resolved (the scope's: its group, or naming its squad). */

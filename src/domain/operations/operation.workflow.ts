@@ -34,7 +34,10 @@ import {
   setPlanNumber,
   writeResultLine,
 } from './operations.queries';
-import { insertRow } from '../../persistence/rows';
+import { type Increment, insertRow } from '../../persistence/rows';
+import { secondsBetween } from '../../persistence/dialect';
+import { asDatetimeColumn } from '../../persistence/sql';
+import { DWELL_STATES } from '../figures/facts';
 import { takeNumber } from '../numbering/record-number';
 import { localDate } from '../../../workflows/shared/time';
 
@@ -117,7 +120,7 @@ export function operationWorkflow(config: Readonly<Config>): OperationWorkflow {
       }
     },
     project: projectOperation,
-    projectionRow: { table: 'operations', columns: operationColumns },
+    projectionRow: { table: 'operations', columns: operationColumns, increments: operationDwell },
     deadlines: (context, state, enteredAt) => operationDeadlines(config, context, state, enteredAt),
   };
 }
@@ -229,9 +232,8 @@ async function projectSquads(
   }
 }
 
-/** Writes the operation's queryable record from its snapshot, and the rows an event adds (incidents, checks). */
 /** The operation's row as the snapshot says: every step rewrites it (the engine, with the instance: `projectionRow`). */
-function operationColumns(step: StepRecord<OperationContext>): Record<string, unknown> {
+function operationColumns(step: StepRecord<OperationContext>, m: EntityManager): Record<string, unknown> {
   const { next: ctx } = step;
   const plan = ctx.plan;
   return {
@@ -258,7 +260,33 @@ function operationColumns(step: StepRecord<OperationContext>): Record<string, un
     counts_toward_minimum: ctx.countsTowardMinimum,
     holding_deadline: date(ctx.holdingDeadline),
     updated_at: step.at,
+    // Where operations wait longest (figures): when it entered the state it is in, as its history keeps the step's time.
+    state_since: asDatetimeColumn(m, step.effectiveAt),
   };
+}
+
+/**
+ * Where operations wait longest (figures): the state a step leaves gets the
+ * time since the step before (the row's `state_since`, as its history keeps the
+ * step's time) and one stay more. `column` names a column of the row in the
+ * engine's statement.
+ */
+function operationDwell(
+  step: StepRecord<OperationContext>,
+  m: EntityManager,
+  column: (name: string) => string,
+): Increment[] {
+  const left = DWELL_STATES.find((s) => s === step.from);
+  return left
+    ? [
+        {
+          column: `dwell_${left}_seconds`,
+          by: `COALESCE(${secondsBetween(m, column('state_since'), '?')}, 0)`,
+          params: [asDatetimeColumn(m, step.effectiveAt)],
+        },
+        { column: `dwell_${left}_stays`, by: '1', params: [] },
+      ]
+    : [];
 }
 
 /** The first step inserts the operation's row; every step writes the rows of its own (squads, incidents, results …). */
@@ -269,7 +297,7 @@ async function projectOperation(m: EntityManager, step: StepRecord<OperationCont
     await insertRow(m, 'operations', {
       id: step.instanceId,
       brigade_id: step.brigadeId,
-      ...operationColumns(step),
+      ...operationColumns(step, m),
       created_by: ctx.createdBy,
       created_at: step.at,
     });

@@ -126,6 +126,52 @@ export class Operation {
   @Column({ type: 'datetime', nullable: true })
   holdingDeadline!: Date | null;
 
+  /** When the operation entered its current state: its last step's effective time (figures: where operations wait longest). */
+  @Column({ type: 'datetime', nullable: true })
+  stateSince!: Date | null;
+
+  /** Seconds spent in `draft` (each step adds the time since the step before to the state it leaves), and the stays. */
+  @Column({ type: 'double', default: 0 })
+  dwellDraftSeconds!: number;
+
+  @Column({ type: 'integer', default: 0 })
+  dwellDraftStays!: number;
+
+  /** Seconds spent in `filed` (each step adds the time since the step before to the state it leaves), and the stays. */
+  @Column({ type: 'double', default: 0 })
+  dwellFiledSeconds!: number;
+
+  @Column({ type: 'integer', default: 0 })
+  dwellFiledStays!: number;
+
+  /** Seconds spent in `approved` (each step adds the time since the step before to the state it leaves), and the stays. */
+  @Column({ type: 'double', default: 0 })
+  dwellApprovedSeconds!: number;
+
+  @Column({ type: 'integer', default: 0 })
+  dwellApprovedStays!: number;
+
+  /** Seconds spent in `in_progress` (each step adds the time since the step before to the state it leaves), and the stays. */
+  @Column({ type: 'double', default: 0 })
+  dwellInProgressSeconds!: number;
+
+  @Column({ type: 'integer', default: 0 })
+  dwellInProgressStays!: number;
+
+  /** Seconds spent in `holding` (each step adds the time since the step before to the state it leaves), and the stays. */
+  @Column({ type: 'double', default: 0 })
+  dwellHoldingSeconds!: number;
+
+  @Column({ type: 'integer', default: 0 })
+  dwellHoldingStays!: number;
+
+  /** Seconds spent in `awaiting_audit` (each step adds the time since the step before to the state it leaves), and the stays. */
+  @Column({ type: 'double', default: 0 })
+  dwellAwaitingAuditSeconds!: number;
+
+  @Column({ type: 'integer', default: 0 })
+  dwellAwaitingAuditStays!: number;
+
   @Column({ type: 'integer', nullable: true })
   createdBy!: number | null;
 
@@ -232,6 +278,7 @@ export class OperationIncident {
 @Entity('holding_records')
 @Index('IDX_holding_records_operation', ['operationId'])
 @Index('IDX_holding_records_brigade_at', ['brigadeId', 'at'])
+@Index('IDX_holding_records_brigade_kind_at_operation', ['brigadeId', 'kind', 'at', 'operationId'])
 // R12: one holding check per holding day (a second amends it); spot checks and audits have no date.
 @Index('UQ_holding_records_day', ['operationId', 'kind', 'round', 'date'], { unique: true })
 export class HoldingRecord {

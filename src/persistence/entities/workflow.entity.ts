@@ -51,7 +51,7 @@ export class WorkflowInstance {
 /** The append-only history of an instance: one row per accepted event (and one for its creation). */
 @Entity('workflow_history')
 @Index('UQ_workflow_history_instance_seq', ['instanceId', 'seq'], { unique: true })
-@Index('IDX_workflow_history_brigade_event_at', ['brigadeId', 'event', 'at'])
+@Index('IDX_workflow_history_brigade_event_at_instance', ['brigadeId', 'event', 'at', 'id', 'instanceId'])
 export class WorkflowHistory {
   @PrimaryGeneratedColumn({ type: 'integer' })
   id!: number;
@@ -181,7 +181,16 @@ export class OutboxMessage {
 @Entity('workflow_deadlines')
 @Index('IDX_workflow_deadlines_open', ['closedAt', 'dueAt'])
 @Index('IDX_workflow_deadlines_instance', ['instanceId'])
-@Index('IDX_workflow_deadlines_brigade_kind_due', ['brigadeId', 'workflow', 'kind', 'dueAt'])
+@Index('IDX_workflow_deadlines_brigade_kind_due_outcome', [
+  'brigadeId',
+  'workflow',
+  'kind',
+  'dueAt',
+  'id',
+  'instanceId',
+  'closedAt',
+  'outcome',
+])
 export class WorkflowDeadline {
   @PrimaryGeneratedColumn({ type: 'integer' })
   id!: number;

@@ -22,6 +22,7 @@ import { JobRunBrigades1796536800000 } from './20261206T0600-job-run-brigades';
 import { CorrectionsForEditedMigrations1796605200000 } from './20261207T0100-corrections-for-edited-migrations';
 import { EvidenceFiles1796691600000 } from './20261208T0100-evidence-files';
 import { IdempotencyKeys1796695200000 } from './20261208T0200-idempotency-keys';
+import { OperationDwell1796778000000 } from './20261209T0100-operation-dwell';
 
 /** Every migration, oldest first. Never edit one that has landed: add a new one. */
 export const MIGRATIONS = [
@@ -49,4 +50,5 @@ export const MIGRATIONS = [
   CorrectionsForEditedMigrations1796605200000,
   EvidenceFiles1796691600000,
   IdempotencyKeys1796695200000,
+  OperationDwell1796778000000,
 ];
