@@ -10,6 +10,7 @@ import { addMonths, monthBounds, monthOf } from '../oversight/periods';
 import { REFERENCE_BRIGADE, REFERENCE_GROUPS } from './reference-organisation';
 import { lastOutboxId, withdrawOutboxAfter } from './org.queries';
 import { holdingDaysOf } from '../../../workflows/operation';
+import { localDate } from '../../../workflows/shared/time';
 
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
@@ -407,6 +408,9 @@ class DemoPast {
         // The morning round at 10:00; on the first and last days within the holding period.
         const morning = Date.parse(`${days[d]}T10:00:00+08:00`);
         const day = Math.min(Math.max(morning, from + 30 * 60_000), due - 30 * 60_000);
+        // Holding that ends just after midnight: its last day had no time left for a check (one dated that day,
+        // recorded the evening before, would be a check of a day still to come).
+        if (localDate(new Date(day).toISOString(), 'Asia/Shanghai') < days[d]) continue;
         if (day > this.now) {
           this.holding++;
           return;
