@@ -62,10 +62,12 @@ export class OperationDwell1796778000000 implements MigrationInterface {
       if (old) await q.createIndex(table, old);
       await q.dropIndex(table, wider.name!);
     }
-    await q.dropColumns('operations', [
-      ...DWELL_STATES.flatMap((s) => [`dwell_${s}_stays`, `dwell_${s}_seconds`]).reverse(),
-      'state_since',
-    ]);
+    const columns = [...DWELL_STATES.flatMap((s) => [`dwell_${s}_stays`, `dwell_${s}_seconds`]).reverse(), 'state_since'];
+    // On SQLite TypeORM drops a column by rebuilding the table, with foreign keys enforced in `down`: rebuilding
+    // operations would cascade to its squads, incidents and holding records. SQLite drops a plain column in place.
+    if (q.connection.options.type === 'better-sqlite3')
+      for (const column of columns) await q.query(`ALTER TABLE "operations" DROP COLUMN "${column}"`);
+    else await q.dropColumns('operations', columns);
   }
 }
 
