@@ -301,7 +301,6 @@ async function databaseCeiling(target: Target, ids: number[], clients: number): 
     historyValue: {},
   });
   const now = () => new Date().toISOString().slice(0, 23).replace('T', ' ');
-  type Exec = (sql: string, params?: unknown[]) => Promise<unknown[]>;
 
   const multi = target.name === 'mariadb';
   const operationColumns =
@@ -430,62 +429,8 @@ async function databaseCeiling(target: Target, ids: number[], clients: number): 
     }
   };
 
-  const latencies: number[] = [];
-  const t0 = performance.now();
-  if (target.name === 'sqlite') {
-    const Database = (await import('better-sqlite3')).default;
-    const db = new Database(target.url.slice('sqlite:'.length));
-    db.pragma('journal_mode = WAL');
-    db.pragma('foreign_keys = ON');
-    const cache = new Map<string, ReturnType<typeof db.prepare<unknown[]>>>();
-    const q: Exec = async (sql, params = []) => {
-      let stmt = cache.get(sql);
-      if (!stmt) cache.set(sql, (stmt = db.prepare(sql)));
-      return stmt.reader ? (stmt.all(...(params as unknown[])) as unknown[]) : (stmt.run(...(params as unknown[])), []);
-    };
-    for (const id of ids) {
-      for (const type of EVENTS) {
-        const started = performance.now();
-        db.exec('BEGIN IMMEDIATE');
-        await event(q, id, type);
-        db.exec('COMMIT');
-        latencies.push(performance.now() - started);
-      }
-    }
-    db.close();
-  } else {
-    const mysql = await import('mysql2/promise');
-    const u = new URL(target.url);
-    const poolConn = mysql.createPool({
-      host: u.hostname,
-      port: Number(u.port || 3306),
-      user: decodeURIComponent(u.username),
-      password: decodeURIComponent(u.password),
-      database: u.pathname.slice(1),
-      connectionLimit: clients,
-      timezone: 'Z',
-    });
-    // Like the API clients: each worker carries one operation through its events, one transaction each.
-    await pool(ids, clients, async (id) => {
-      for (const type of EVENTS) {
-        const conn = await poolConn.getConnection();
-        const started = performance.now();
-        try {
-          await conn.query('START TRANSACTION');
-          await event(async (sql, params) => (await conn.query(sql, params as never[]))[0] as unknown[], id, type);
-          await conn.query('COMMIT');
-        } catch (err) {
-          await conn.query('ROLLBACK');
-          throw err;
-        } finally {
-          conn.release();
-        }
-        latencies.push(performance.now() - started);
-      }
-    });
-    await poolConn.end();
-  }
-  return summarise(latencies, (performance.now() - t0) / 1000, 0);
+  // Like the API clients: each worker carries one operation through its events, one transaction each.
+  return sendRaw(target, ids, clients, clients, event);
 }
 
 /**
@@ -499,7 +444,6 @@ async function databaseCeiling(target: Target, ids: number[], clients: number): 
 async function minimalDurableEvent(target: Target, ids: number[], clients: number, poolSize: number): Promise<Timing> {
   const now = () => new Date().toISOString().slice(0, 23).replace('T', ' ');
   const hash = 'e'.repeat(64);
-  type Exec = (sql: string, params?: unknown[]) => Promise<unknown[]>;
   const event = async (q: Exec, id: number, type: (typeof EVENTS)[number]) => {
     const [row] = (await q('SELECT id, version FROM workflow_instances WHERE id = ?', [id])) as Array<{
       version: number;
@@ -527,10 +471,28 @@ async function minimalDurableEvent(target: Target, ids: number[], clients: numbe
     );
   };
 
+  return sendRaw(target, ids, clients, poolSize, event);
+}
+
+type Exec = (sql: string, params?: unknown[]) => Promise<unknown[]>;
+
+/**
+ * Sends each operation's five events straight to the database, one
+ * transaction per event: on SQLite one writer at a time (as the server's
+ * single connection), on MariaDB `clients` workers on a pool of `poolSize`,
+ * each carrying one operation through its events. The latency of an event
+ * includes its wait for a connection.
+ */
+async function sendRaw(
+  target: Target,
+  ids: number[],
+  clients: number,
+  poolSize: number,
+  event: (q: Exec, id: number, type: (typeof EVENTS)[number]) => Promise<void>,
+): Promise<Timing> {
   const latencies: number[] = [];
   const t0 = performance.now();
   if (target.name === 'sqlite') {
-    // One writer at a time on SQLite, as the server's single connection.
     const Database = (await import('better-sqlite3')).default;
     const db = new Database(target.url.slice('sqlite:'.length));
     db.pragma('journal_mode = WAL');
