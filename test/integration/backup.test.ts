@@ -15,6 +15,7 @@ import { restoreBackup, RestoreRefused, verifyBackup } from '../../src/persisten
 import { EXCLUDED, schemaTables } from '../../src/persistence/backup/backup-tables';
 import { writeBackup } from '../../src/persistence/backup/backup-write';
 import { openDatabase } from '../../src/persistence/data-source';
+import { sessionSecret } from '../../src/persistence/session-secret';
 import { sql } from '../../src/persistence/sql';
 import { createTestDatabase, TEST_DB, testConfig, type TestDatabase } from '../support/db';
 import { jpegPhoto, pdfDocument } from '../support/files';
@@ -68,6 +69,7 @@ async function source(database: TestDatabase): Promise<Installation & { shas: st
   const i = await open(database);
   const s = i.services;
   await s.org.seedDemo();
+  await sessionSecret(s.db, i.config);
   await seedDemoHistory(i.config, s.db, createLogger({ silent: true }), { months: 1, now: NOW });
   await s.org.createBrigade({ code: 'jingan', name: '静安区城管执法大队', timeZone: 'Asia/Shanghai' });
   await s.org.createUser({
@@ -154,6 +156,10 @@ async function expectRoundTrip(from: Installation & { shas: string[] }, to: Inst
   expect(after.history).toEqual(before.history);
   expect(after.users).toEqual(before.users);
   expect(after.files).toEqual(before.files);
+  expect(await rows(to, 'SELECT setting_key, value FROM app_settings')).toEqual(
+    await rows(from, 'SELECT setting_key, value FROM app_settings'),
+  );
+  expect(before.view.rows.length).toBeGreaterThan(0);
   const verified = await to.services.historyChain.verify();
   expect(verified.ok).toBe(true);
   expect(verified.steps).toBe(before.history.length);
@@ -270,7 +276,8 @@ describe(`backup and restore on ${TEST_DB}`, () => {
           expect([t, await rows(to, `SELECT DISTINCT brigade_id FROM ${t} WHERE brigade_id <> 1`)]).toEqual([t, []]);
       }
       expect(await rows(to, "SELECT username FROM users WHERE username = 'jingan.admin'")).toEqual([]);
-      expect(await rows(to, 'SELECT COUNT(*) AS n FROM app_settings')).toEqual([{ n: 0 }]);
+      // Installation settings (the session secret) stay with the installation.
+      expect(await rows(to, 'SELECT setting_key FROM app_settings')).toEqual([]);
       const [before, after] = [await whatMatters(src), await whatMatters(to)];
       expect(after.view).toEqual(before.view);
       expect(after.history).toEqual(before.history);
