@@ -204,8 +204,8 @@ export async function restoreBackup(
         for await (const { value: v, number } of readBackupLines(file)) {
           if (number === 1) continue;
           if ('r' in v && table) {
-            const values = v.r as unknown[];
-            table.pending.push(values.map((x, i) => decodeValue(table!.kinds[i], x)));
+            const kinds = table.kinds;
+            table.pending.push((v.r as unknown[]).map((x, i) => decodeValue(kinds[i], x)));
             if (table.pending.length >= 500) await flush();
           } else if ('b' in v && blob) {
             blob.parts.push(Buffer.from(String(v.b), 'base64'));

@@ -55,10 +55,11 @@ const PART = 48 * 1024;
 export async function writeBackup(
   db: Database,
   file: string,
-  opts: { brigade?: string; blobs: BlobSource; now?: Date },
+  opts: { brigade?: string; blobs: BlobSource; now?: Date; pageSize?: number },
 ): Promise<BackupReport> {
   const started = performance.now();
   const plans = tablePlans(db.dataSource);
+  const pageSize = opts.pageSize ?? PAGE;
   if (opts.brigade !== undefined) checkScopable(plans);
   const out = new BackupWriter(file);
   try {
@@ -99,7 +100,7 @@ export async function writeBackup(
         let count = 0;
         let after: unknown[] | null = null;
         for (;;) {
-          const rows = await readPage(m, plan, after, scope, PAGE);
+          const rows = await readPage(m, plan, after, scope, pageSize);
           if (!columns) {
             columns = rows.length ? Object.keys(rows[0]) : [...plan.kinds.keys()];
             const line: TableLine = {
@@ -117,7 +118,7 @@ export async function writeBackup(
               for (const k of opts.blobs.keysOf(row)) blobKeys.set(k.key, k.contentType);
           }
           count += rows.length;
-          if (rows.length < PAGE) break;
+          if (rows.length < pageSize) break;
           const last = rows[rows.length - 1];
           after = plan.key.map((k) => last[k]);
         }
