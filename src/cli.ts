@@ -4,7 +4,10 @@ import { boot, configOrExit } from './bootstrap';
 import { AppError } from './errors';
 import { seedDemoHistory } from './domain/org/demo-history';
 import { describeFieldProblem } from './i18n';
-import { anchorsCommand, verifyHistoryCommand } from './cli-history';
+import { anchorsCommand, formatVerification, verifyHistoryCommand } from './cli-history';
+import { backupCommand, restoreCommand } from './cli-backup';
+import { BackupFileError } from './persistence/backup/backup-format';
+import { RestoreRefused } from './persistence/backup/backup-restore';
 import { tokenCommand } from './cli-tokens';
 import { Operation } from './persistence/entities';
 
@@ -36,6 +39,11 @@ const HELP = `Liandong 联动 — command line
                                               check every record's history hash chain, and the latest anchor
                                               (and those in FILE, kept outside); exit 1 naming what does not verify
   npm run cli -- anchors [--brigade CODE]     print the daily anchors of the history, to keep outside the system
+  npm run cli -- backup --out FILE [--brigade CODE]
+                                              a consistent backup, while the server runs, of every table and the
+                                              evidence files' bytes (gzip'd JSON lines); --brigade: that brigade only
+  npm run cli -- restore FILE                 restore a backup into the empty database DATABASE_URL names (its schema
+                                              made here), its files into the file store; then verify the history
   npm run cli -- help
 
 Environment: DATABASE_URL (default sqlite:data/liandong.sqlite), see README.`;
@@ -189,6 +197,7 @@ const COMMANDS: Record<string, Command> = {
   job,
   'verify-history': (services, args) => verifyHistoryCommand(services, args, out),
   anchors: (services, args) => anchorsCommand(services, args, out),
+  backup: (services, args, config) => backupCommand(services, args, config, out),
 };
 
 async function main(argv: string[]): Promise<number> {
@@ -198,6 +207,17 @@ async function main(argv: string[]): Promise<number> {
     return command ? 0 : 1;
   }
   const config = configOrExit();
+  // Restore opens the database itself: it migrates an empty one to the backup's schema, not to this code's.
+  if (command === 'restore')
+    return restoreCommand(rest, config, out, async () => {
+      const restored = await boot(config, { seed: false });
+      try {
+        const report = await restored.historyChain.verify();
+        return { ok: report.ok, text: formatVerification(report) };
+      } finally {
+        await restored.db.close();
+      }
+    });
   const services = await boot(config, { seed: false });
   try {
     const run = Object.hasOwn(COMMANDS, command) ? COMMANDS[command] : undefined;
@@ -216,7 +236,12 @@ main(process.argv.slice(2))
     if (e instanceof AppError) {
       const fields = Object.entries(e.fields).map(([k, v]) => `  ${k}: ${describeFieldProblem('en', v)}`);
       process.stderr.write(`${e.message}\n${fields.join('\n')}\n`);
-    } else if (e instanceof UsageError || (e as { code?: string }).code?.startsWith?.('ERR_PARSE_ARGS')) {
+    } else if (
+      e instanceof UsageError ||
+      e instanceof RestoreRefused ||
+      e instanceof BackupFileError ||
+      (e as { code?: string }).code?.startsWith?.('ERR_PARSE_ARGS')
+    ) {
       process.stderr.write(`${(e as Error).message}\n`);
     } else {
       process.stderr.write(`${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
