@@ -70,7 +70,9 @@ export async function boot(
   };
   const db = await openDatabase(config);
   took('openDatabase');
-  const migrated = await db.migrate();
+  const migrated = await db.migrate({
+    onWait: (holder) => logger.info('waiting for another instance to apply the migrations', { holder }),
+  });
   took('migrations');
   const services = createServices(config, db, opts.clock ?? systemClock, logger);
   let seeded = false;

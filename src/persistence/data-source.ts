@@ -7,6 +7,7 @@ import type { Config } from '../../config';
 import { ENTITIES } from './entities';
 import { MIGRATIONS } from './migrations';
 import { Mutex } from './mutex';
+import { type MigrationLockOptions, withMigrationLock } from './migration-lock';
 import { SnakeNamingStrategy } from './naming.strategy';
 
 export type DatabaseKind = 'sqlite' | 'mysql';
@@ -152,9 +153,13 @@ export class Database {
     }
   }
 
-  async migrate(): Promise<string[]> {
-    const done = await this.dataSource.runMigrations({ transaction: 'each' });
-    return done.map((m) => m.name);
+  /** Applies pending migrations, one instance at a time (migration-lock.ts); `onWait` is told when another is at it. */
+  async migrate(opts: Pick<MigrationLockOptions, 'onWait' | 'holder'> = {}): Promise<string[]> {
+    return withMigrationLock(
+      this.dataSource,
+      async () => (await this.dataSource.runMigrations({ transaction: 'each' })).map((m) => m.name),
+      opts,
+    );
   }
 
   async close(): Promise<void> {

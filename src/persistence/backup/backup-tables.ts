@@ -1,3 +1,4 @@
+import { MIGRATIONS_LOCK_TABLE } from '../migration-lock';
 import type { DataSource, EntityManager, EntityMetadata } from 'typeorm';
 import { isSqlite } from '../dialect';
 import { sql } from '../sql';
@@ -17,8 +18,9 @@ import type { ColumnKind } from './backup-format';
  * - `web_sessions`: signed-in browsers of this installation: a restored server (often another one,
  *   behind another address) has its users sign in again rather than honour old cookies.
  * - `sign_in_throttle`: counts of recent failed sign-ins, minutes long, by name and address.
+ * - `migrations_lock`: which instance is applying migrations right now (migration-lock.ts).
  */
-export const EXCLUDED: readonly string[] = ['migrations', 'web_sessions', 'sign_in_throttle'];
+export const EXCLUDED: readonly string[] = ['migrations', MIGRATIONS_LOCK_TABLE, 'web_sessions', 'sign_in_throttle'];
 
 /** A database's own bookkeeping tables, which are not the schema's (SQLite's counters are carried as `nextId`). */
 const INTERNAL = /^sqlite_/;
