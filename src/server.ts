@@ -151,11 +151,18 @@ async function main(): Promise<void> {
       })();
     }, graceMs);
     deadline.unref();
+    // Node's server.close() also closes every connection without a request under way — and so one
+    // just accepted whose request is not read yet: its client would see a reset of a request nobody
+    // answered. The listener closes now; connections left idle are closed a moment later (and again
+    // each second), when whatever reached this instance before it stopped listening has been read.
+    const closeIdle = server.closeIdleConnections.bind(server);
+    server.closeIdleConnections = () => undefined;
     const closed = new Promise<void>((resolve) => server.close(() => resolve()));
-    // Connections with no request under way close now; those with one close after their answer.
-    server.closeIdleConnections();
+    server.closeIdleConnections = closeIdle;
+    const sweep = setInterval(closeIdle, 1000);
     const jobsDone = scheduler.stop().then(() => jobs.stop());
     await closed;
+    clearInterval(sweep);
     phase = 'jobs';
     await jobsDone;
     // What the last commands wrote to the outbox goes out now, not when another instance's job gets to it.

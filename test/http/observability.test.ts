@@ -1,5 +1,6 @@
 import { EventEmitter } from 'node:events';
 import request from 'supertest';
+import { buildApp } from '../../src/app';
 import { createLogger, type Logger } from '../../src/logger';
 import { countDatabaseEvents } from '../../src/metrics/metrics';
 import { TEST_DB } from '../support/db';
@@ -236,6 +237,28 @@ describe(`metrics at /metrics (${TEST_DB})`, () => {
       expect(sample(res.text, 'liandong_workflow_events_total', { event: 'CREATE', outcome: 'ok' })).toBe(1);
     } finally {
       await other.close();
+    }
+  });
+});
+
+describe(`readiness while stopping (${TEST_DB})`, () => {
+  it('answers /healthz 503 while draining, and closes each connection after its answer', async () => {
+    const t = await startTestApp();
+    try {
+      let draining = false;
+      const app = buildApp(t.services, { sessionSecret: 'x'.repeat(32), draining: () => draining });
+      await request(app).get('/healthz').expect(200);
+      draining = true;
+      const res = await request(app).get('/healthz').expect(503);
+      expect(res.body).toEqual({ status: 'draining' });
+      expect(res.headers.connection).toBe('close');
+      // A request under way is still answered in full.
+      await request(app)
+        .get('/api/v1/me')
+        .set('Authorization', `Bearer ${t.token('duty')}`)
+        .expect(200);
+    } finally {
+      await t.close();
     }
   });
 });
