@@ -12,11 +12,8 @@ export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' |
 
 const CENSOR = '[Redacted]';
 
-/**
- * Fields never written, wherever they appear in what is logged (top level or one level down):
- * credentials, session secrets, tokens and the headers that carry them.
- */
-export const REDACTED_PATHS = [
+/** Names of fields never written, wherever they appear in what is logged: credentials, session secrets, tokens and the headers that carry them. */
+export const SECRET_FIELDS = new Set([
   'password',
   'newPassword',
   'currentPassword',
@@ -26,22 +23,32 @@ export const REDACTED_PATHS = [
   'secretAccessKey',
   'authorization',
   'cookie',
-  '["set-cookie"]',
-  '*.password',
-  '*.newPassword',
-  '*.currentPassword',
-  '*.token',
-  '*.secret',
-  '*.sessionSecret',
-  '*.secretAccessKey',
-  '*.authorization',
-  '*.cookie',
-  '*["set-cookie"]',
-  '*.headers.authorization',
-  '*.headers.cookie',
-  '*.headers["set-cookie"]',
-  '*.headers["x-csrf-token"]',
-];
+  'set-cookie',
+  'x-csrf-token',
+  '_csrf',
+]);
+
+/**
+ * pino's `redact` for the top level (cheap). Deeper fields are censored by `censorDeep` before pino
+ * sees the entry: pino's wildcard paths cost ~25 µs a line, as much as the rest of the line five times.
+ */
+const REDACTED_PATHS = [...SECRET_FIELDS].map((f) => (/^[A-Za-z_$][\w$]*$/.test(f) ? f : `["${f}"]`));
+
+function isPlainObject(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v) && Object.getPrototypeOf(v) === Object.prototype;
+}
+
+/** A copy of `value` with secret fields censored, down to `depth` levels (the same object when there is none). */
+function censorDeep(value: Record<string, unknown>, depth: number): Record<string, unknown> {
+  let out: Record<string, unknown> | null = null;
+  for (const [k, v] of Object.entries(value)) {
+    let next = v;
+    if (SECRET_FIELDS.has(k.toLowerCase()) || SECRET_FIELDS.has(k)) next = CENSOR;
+    else if (depth > 0 && isPlainObject(v)) next = censorDeep(v, depth - 1);
+    if (next !== v) (out ??= { ...value })[k] = next;
+  }
+  return out ?? value;
+}
 
 /**
  * Properties of an error that carry what was sent, never logged: a body parser's error keeps the raw body
@@ -108,6 +115,10 @@ export function createLogger(opts: LoggerOptions = {}): Logger {
     let out: Record<string, unknown> | null = null;
     for (const [k, v] of Object.entries(data)) {
       if (v instanceof Error && k !== 'err') (out ??= { ...data })[k] = serialiseError(v, scrub);
+      else if (isPlainObject(v)) {
+        const censored = censorDeep(v, 3);
+        if (censored !== v) (out ??= { ...data })[k] = censored;
+      }
     }
     return out ?? data;
   };
