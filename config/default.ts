@@ -121,4 +121,8 @@ export const defaults: Config = {
     orphanHours: 24,
     takenLongBeforeHours: 24,
   },
+  // Issue 15: what operators need — JSON logs on stderr, metrics off until a token is set, 25 s to stop cleanly.
+  log: { level: 'info' },
+  metrics: { token: undefined },
+  shutdown: { graceSeconds: 25 },
 };

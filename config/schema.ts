@@ -400,6 +400,31 @@ export const configSchema = z.object({
         'A photo whose EXIF time is more than this many hours before the step it is attached to is marked as taken long before.',
       ),
   }),
+  log: z.object({
+    level: z
+      .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
+      .describe(
+        'LOG_LEVEL: the least severe log line written (one JSON line per entry on stderr; `info` includes one line per HTTP request).',
+      ),
+  }),
+  metrics: z.object({
+    token: z
+      .string()
+      .min(16)
+      .optional()
+      .describe(
+        'METRICS_TOKEN: Prometheus metrics at /metrics, answered only to `Authorization: Bearer <token>` (at least 16 characters). Unset: /metrics is off (404).',
+      ),
+  }),
+  shutdown: z.object({
+    graceSeconds: z
+      .number()
+      .min(0)
+      .max(600)
+      .describe(
+        'SHUTDOWN_GRACE_SECONDS: on SIGTERM, how long requests in flight, the running job and the outbox get to finish before the process exits anyway (exit code 1, naming what was cut).',
+      ),
+  }),
 });
 
 export type Config = z.infer<typeof configSchema>;
@@ -439,4 +464,7 @@ export const ENV_OVERRIDES: Record<string, { path: string; parse: 'string' | 'in
   FILES_STORAGE: { path: 'files.storage', parse: 'string' },
   FILES_DIR: { path: 'files.dir', parse: 'string' },
   FILES_S3: { path: 'files.s3', parse: 'json' },
+  LOG_LEVEL: { path: 'log.level', parse: 'string' },
+  METRICS_TOKEN: { path: 'metrics.token', parse: 'string' },
+  SHUTDOWN_GRACE_SECONDS: { path: 'shutdown.graceSeconds', parse: 'number' },
 };

@@ -19,6 +19,8 @@ import { bearerAuth } from './http/middleware/api-auth';
 import { hotlineFeedScope } from './http/middleware/hotline-feed';
 import { idempotency } from './http/middleware/idempotency';
 import { requestContext } from './http/middleware/request-context';
+import { requestLog } from './http/middleware/request-log';
+import { metricsRoutes } from './http/metrics.routes';
 import { jsonBodyGuard } from './http/middleware/body-guard';
 import { openApiDocument } from './http/openapi';
 import { NotFoundError, ValidationError } from './errors';
@@ -28,6 +30,8 @@ import { useInputYears } from './http/schemas/common.schema';
 export interface AppOptions {
   /** Signs session cookies (see src/persistence/session-secret.ts). */
   sessionSecret: string;
+  /** Whether the instance is stopping (SIGTERM): /healthz answers 503 then, so a proxy sends it nothing new. */
+  draining?: () => boolean;
 }
 
 /** Express's `trust proxy` for a TRUST_PROXY setting (validated in config/schema.ts): `none`, a hop count, or addresses and subnets. */
@@ -46,8 +50,19 @@ export function buildApp(services: Services, opts: AppOptions): express.Express 
   // TRUST_PROXY: whose X-Forwarded-For / -Proto are believed (the client's address for the sign-in throttle; HTTPS for Secure cookies).
   app.set('trust proxy', trustProxy(config.web.trustProxy));
   app.use(requestContext);
+  // Issue 15: a JSON log line and a histogram sample per request.
+  app.use(requestLog(logger, services.metrics));
+  // Stopping: each answer closes its connection, so no client sends another request on it.
+  app.use((_req: Request, res: Response, next: NextFunction) => {
+    if (opts.draining?.()) res.setHeader('Connection', 'close');
+    next();
+  });
 
   app.get('/healthz', async (_req, res) => {
+    if (opts.draining?.()) {
+      res.status(503).json({ status: 'draining' });
+      return;
+    }
     try {
       await db.dataSource.query('SELECT 1');
       res.json({ status: 'ok' });
@@ -55,6 +70,9 @@ export function buildApp(services: Services, opts: AppOptions): express.Express 
       res.status(503).json({ status: 'unavailable' });
     }
   });
+
+  // Prometheus, with METRICS_TOKEN only; without it /metrics is not routed at all (the 404 of any unknown path).
+  if (config.metrics.token) app.use(metricsRoutes(services.metrics, config.metrics.token));
 
   // Made at its first request, not at start (about 100 ms of CPU that no first page needs); then kept.
   let openapi: Record<string, unknown> | null = null;

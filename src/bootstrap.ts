@@ -60,7 +60,7 @@ export async function boot(
     timings: BootTimings;
   }
 > {
-  const logger = opts.logger ?? createLogger();
+  const logger = opts.logger ?? createLogger({ level: config.log.level, tokenPrefix: config.auth.tokenPrefix });
   const timings: BootTimings = {};
   let lap = performance.now();
   const took = (phase: keyof BootTimings) => {

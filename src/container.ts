@@ -43,6 +43,7 @@ import { FilesService } from './domain/files/files.service';
 import { fileStorage } from './domain/files/file-storage';
 import { ForbiddenError } from './errors';
 import type { WorkflowDefinition } from './engine/workflow-definition';
+import { eventOutcome, Metrics } from './metrics/metrics';
 
 /** The application's parts, wired once: the server, the CLI and the tests all build it here. */
 export interface Services {
@@ -106,10 +107,16 @@ export interface Services {
   idempotency: IdempotencyStore;
   /** Issue 13: evidence files (photos, PDFs), their store and what they are attached to. */
   files: FilesService;
+  /** Issue 15: this instance's Prometheus metrics (a registry of its own), served at /metrics with a token. */
+  metrics: Metrics;
 }
 
 export function createServices(config: Readonly<Config>, db: Database, clock: Clock, logger: Logger): Services {
   const engine = new WorkflowEngine(db, clock);
+  const metrics = new Metrics({ db, clock, logger });
+  engine.onEvent((workflow, event, error) =>
+    metrics.workflowEvent(workflow, event, error === null ? 'ok' : eventOutcome(error)),
+  );
   const org = new OrgService(db, config, clock);
   const workflows = {
     operation: operationWorkflow(config),
@@ -167,6 +174,7 @@ export function createServices(config: Readonly<Config>, db: Database, clock: Cl
     groupPlans,
     meetings,
     duties,
+    metrics,
   } as Omit<Services, 'jobs' | 'problems' | 'borderNotices' | 'problemWorkflows' | 'problemInbox'> as Services;
   const problemWorkflows = { hardProblem: hardProblemWorkflow(config), borderNotice: borderNoticeWorkflow() };
   services.problemWorkflows = problemWorkflows;

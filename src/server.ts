@@ -1,3 +1,4 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { buildApp } from './app';
 import type { Config } from '../config';
@@ -50,12 +51,23 @@ async function main(): Promise<void> {
   const configured = performance.now();
   const services = await boot(config);
   const booted = performance.now();
-  const app = buildApp(services, { sessionSecret: await sessionSecret(services.db, config) });
+  let stopping = false;
+  const app = buildApp(services, {
+    sessionSecret: await sessionSecret(services.db, config),
+    draining: () => stopping,
+  });
+  services.metrics.collectDefaults();
   const scheduler = new Scheduler(services, services.jobs);
   if (config.jobs.enabled) scheduler.start();
   // Notifications go out right after the command that caused them commits; the outbox job catches what this misses.
   services.outbox.start();
   const server = app.listen(config.http.port, config.http.host);
+  // Requests under way (a shutdown waits for them, and names them if it has to cut them).
+  let inFlight = 0;
+  server.on('request', (_req: IncomingMessage, res: ServerResponse) => {
+    inFlight++;
+    res.once('close', () => inFlight--);
+  });
   await new Promise<void>((resolve, reject) => {
     server.once('listening', resolve);
     server.once('error', reject);
@@ -104,22 +116,71 @@ async function main(): Promise<void> {
   ].filter((l) => l !== '');
   process.stdout.write(`${lines.join('\n')}\n`);
 
-  let stopping = false;
-  const stop = (signal: string) => {
+  process.on('SIGINT', () => void stop('SIGINT'));
+  process.on('SIGTERM', () => void stop('SIGTERM'));
+
+  /**
+   * Graceful shutdown (issue 15): /healthz answers 503 and the listener closes (a proxy sends the next
+   * requests elsewhere); requests in flight finish, each answered with `Connection: close`, and idle
+   * keep-alive connections are closed; the scheduler starts no new slot and the running job finishes;
+   * the outbox is drained; the database closed; exit 0. Past `shutdown.graceSeconds`: the job runs
+   * still under way are marked failed (their slots finished: nothing stays "running" or holds up
+   * another instance), a line names what was cut, exit 1.
+   */
+  async function stop(signal: string): Promise<void> {
     if (stopping) return;
     stopping = true;
-    services.logger.info('shutting down', { signal });
-    void scheduler.stop();
-    // A drain under way finishes before the database closes (what it leaves, another instance or the next start takes up).
-    const drained = services.outbox.stop();
-    server.close(() => {
-      void drained.finally(() => services.db.close()).finally(() => process.exit(0));
-    });
-    server.closeAllConnections?.();
-    setTimeout(() => process.exit(1), 10_000).unref();
-  };
-  process.on('SIGINT', () => stop('SIGINT'));
-  process.on('SIGTERM', () => stop('SIGTERM'));
+    const { logger, jobs, outbox, db } = services;
+    const graceMs = config.shutdown.graceSeconds * 1000;
+    logger.info('shutting down', { signal, graceSeconds: config.shutdown.graceSeconds, requestsInFlight: inFlight });
+    let phase = 'requests';
+    const deadline = setTimeout(() => {
+      void (async () => {
+        const cutJobs = jobs.running;
+        try {
+          await jobs.interrupt(`interrupted: the instance shut down (${signal}) before the run ended`);
+        } catch (e) {
+          logger.error('shutdown: the cut job runs could not be marked', { err: e });
+        }
+        logger.error('shutdown deadline passed: exiting with work cut', {
+          graceSeconds: config.shutdown.graceSeconds,
+          phase,
+          cut: { requestsInFlight: inFlight, jobs: cutJobs },
+        });
+        process.exit(1);
+      })();
+    }, graceMs);
+    deadline.unref();
+    // Node's server.close() also closes every connection without a request under way — and so one
+    // just accepted whose request is not read yet: its client would see a reset of a request nobody
+    // answered. The listener closes now; connections left idle are closed a moment later (and again
+    // each second), when whatever reached this instance before it stopped listening has been read.
+    const closeIdle = server.closeIdleConnections.bind(server);
+    server.closeIdleConnections = () => undefined;
+    const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+    server.closeIdleConnections = closeIdle;
+    const sweep = setInterval(closeIdle, 1000);
+    const jobsDone = scheduler.stop().then(() => jobs.stop());
+    await closed;
+    clearInterval(sweep);
+    phase = 'jobs';
+    await jobsDone;
+    // What the last commands wrote to the outbox goes out now, not when another instance's job gets to it.
+    phase = 'outbox';
+    await outbox.stop();
+    try {
+      await outbox.drain();
+    } catch (e) {
+      logger.warn('shutdown: the last outbox drain failed (another instance or the next start delivers it)', {
+        err: e,
+      });
+    }
+    phase = 'database';
+    await db.close();
+    clearTimeout(deadline);
+    logger.info('stopped', { signal });
+    process.exit(0);
+  }
 }
 
 main().catch((e) => {

@@ -104,6 +104,7 @@ function payloadOf(event: CommandEvent): Record<string, unknown> {
 export class WorkflowEngine {
   private readonly outboxListeners: Array<() => void> = [];
   private readonly stepHooks: StepHook[] = [];
+  private readonly eventListeners: EventListener[] = [];
 
   constructor(
     private readonly db: Database,
@@ -122,6 +123,19 @@ export class WorkflowEngine {
    */
   onStep(hook: StepHook): void {
     this.stepHooks.push(hook);
+  }
+
+  /**
+   * Called after each command (`create` and `send`) with its workflow, event type and
+   * how it ended — the error when refused or failed (the metrics count them). Keep it cheap:
+   * it runs on every event.
+   */
+  onEvent(listener: EventListener): void {
+    this.eventListeners.push(listener);
+  }
+
+  private told(workflow: string, event: string, error: unknown): void {
+    for (const listener of this.eventListeners) listener(workflow, event, error);
   }
 
   /** Tells the listeners that outbox rows were committed (a caller that ran steps in its own transaction calls this after commit). */
@@ -171,10 +185,16 @@ export class WorkflowEngine {
       return { id, state, version: 1, context: snapshot.context as TContext, role };
     };
     let wrote = 0;
-    if (tx) return run(tx); // the caller's transaction: it commits, and its rows are drained by the next run
-    const result = await this.db.transaction(run);
-    if (wrote) this.outboxCommitted();
-    return result;
+    try {
+      // In the caller's transaction: it commits, and its rows are drained by the next run.
+      const result = tx ? await run(tx) : await this.db.transaction(run);
+      if (wrote && !tx) this.outboxCommitted();
+      this.told(def.name, 'CREATE', null);
+      return result;
+    } catch (e) {
+      this.told(def.name, 'CREATE', e);
+      throw e;
+    }
   }
 
   /**
@@ -292,11 +312,16 @@ export class WorkflowEngine {
         await hook(m, def.name, step, JSON.parse(payloadText) as Record<string, unknown>);
       return { id, state: nextState, version, context: next.context as TContext, role: permit.role };
     };
-    // In the caller's transaction (a step of two records at once): it commits, and its rows are drained by the next run.
-    if (opts.tx) return run(opts.tx);
-    const result = await this.db.transaction(run);
-    if (wrote) this.outboxCommitted();
-    return result;
+    try {
+      // In the caller's transaction (a step of two records at once): it commits, and its rows are drained by the next run.
+      const result = opts.tx ? await run(opts.tx) : await this.db.transaction(run);
+      if (wrote && !opts.tx) this.outboxCommitted();
+      this.told(def.name, command.type, null);
+      return result;
+    } catch (e) {
+      this.told(def.name, command.type, e);
+      throw e;
+    }
   }
 
   /**
@@ -616,6 +641,9 @@ export class WorkflowEngine {
     }
   }
 }
+
+/** Told of each command's end (see `WorkflowEngine.onEvent`): `error` null when it stepped. */
+export type EventListener = (workflow: string, event: string, error: unknown) => void;
 
 /** A hook run in each step's transaction (see `WorkflowEngine.onStep`). */
 export type StepHook = (

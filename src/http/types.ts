@@ -9,6 +9,8 @@ declare global {
       principal?: Principal;
       locale: Locale;
       requestId: string;
+      /** The route that answers, as a pattern (`/api/v1/operations/:id/events`): set when the router matches it (request-context.ts). */
+      routePattern?: string;
     }
   }
 }

@@ -5,7 +5,7 @@ import type { Principal } from '../domain/org/org.service';
 import { mayReadJobs, mayRunJobs } from '../domain/oversight/oversight.policy';
 import { ForbiddenError, NotFoundError, ValidationError } from '../errors';
 import { Brigade, JobRun, JobRunBrigade } from '../persistence/entities';
-import { type RunEnd, finishRun, finishRunBrigade, insertRun } from './jobs.queries';
+import { type RunEnd, finishRun, finishRunBrigade, finishSlot, insertRun, interruptRuns } from './jobs.queries';
 import type { Permit } from '../../workflows/shared/actor';
 import { type BrigadeJob, type JobDefinition, type JobOutcome, isBrigadeJob } from './job';
 
@@ -69,6 +69,11 @@ function refuse(permit: Permit, message: string): void {
  */
 export class JobRunner {
   private readonly byName: Map<string, JobDefinition>;
+  /** Runs under way in this process (`run()` calls, their retries' waits included). */
+  private readonly underway = new Set<Promise<unknown>>();
+  /** Attempts under way: their log rows (the shutdown marks those it cuts). */
+  private readonly attempts = new Map<number, { job: string; slotKey: string | null }>();
+  private stopping = false;
 
   constructor(
     private readonly services: Services,
@@ -94,6 +99,54 @@ export class JobRunner {
   }
 
   async run(name: string, req: RunRequest): Promise<JobRun> {
+    const running = this.runOnce(name, req);
+    this.underway.add(running);
+    try {
+      return await running;
+    } finally {
+      this.underway.delete(running);
+    }
+  }
+
+  /** The attempts under way in this process: job and run id. */
+  get running(): Array<{ runId: number; job: string }> {
+    return [...this.attempts].map(([runId, a]) => ({ runId, job: a.job }));
+  }
+
+  /**
+   * For a shutdown: no retry starts from now on (a run's failed attempt stays failed, the next slot
+   * runs again) and this resolves when no run is under way in this process.
+   */
+  async stop(): Promise<void> {
+    this.stopping = true;
+    while (this.underway.size) await Promise.allSettled([...this.underway]);
+  }
+
+  /**
+   * A shutdown that ran out of time: the attempts still under way are marked failed, naming why,
+   * and their slots finished, so the log never shows them running for ever. Another instance is not
+   * held up meanwhile (each slot is its own key: the next one is claimed afresh), and what the cut run
+   * did not do, the job's next run does (every job sweeps what is due). Returns the runs cut.
+   */
+  async interrupt(reason: string): Promise<Array<{ runId: number; job: string }>> {
+    const cut = this.running;
+    if (!cut.length) return cut;
+    const { db, clock } = this.services;
+    const now = clock.now();
+    const slots = [...this.attempts.values()].map((a) => a.slotKey).filter((k): k is string => k !== null);
+    await db.transaction(async (m) => {
+      await interruptRuns(
+        m,
+        cut.map((c) => c.runId),
+        now,
+        reason,
+      );
+      for (const key of slots) await finishSlot(m, key, instanceName(this.services), now);
+    });
+    return cut;
+  }
+
+  private async runOnce(name: string, req: RunRequest): Promise<JobRun> {
     if (req.via === 'manual') this.assertMayRun(req.by);
     const job = this.job(name);
     // By hand, only a brigade's own jobs: the instance's housekeeping is no brigade's to run.
@@ -107,6 +160,7 @@ export class JobRunner {
     for (let attempt = 1; attempt <= attempts; attempt++) {
       last = await this.attempt(job, req, attempt, brigades);
       if (last.status === 'ok') return last;
+      if (this.stopping) break;
       if (attempt < attempts) await new Promise((r) => setTimeout(r, retryDelayMs * 2 ** (attempt - 1)));
     }
     return last;
@@ -122,8 +176,9 @@ export class JobRunner {
   }
 
   private async attempt(job: JobDefinition, req: RunRequest, attempt: number, brigades: Brigade[]): Promise<JobRun> {
-    const { db, clock, logger } = this.services;
+    const { db, clock, metrics } = this.services;
     const now = clock.now();
+    const began = performance.now();
     // The log names the period looked at; the job itself is told only a period asked for by hand.
     const period = req.period ?? job.defaultPeriod?.({ services: this.services, now });
     const triggeredBy = req.via === 'manual' ? req.by.userId : req.via === 'since' ? req.triggeredBy : null;
@@ -146,6 +201,27 @@ export class JobRunner {
         brigades.map((b) => b.id),
       ),
     );
+    this.attempts.set(runId, { job: job.name, slotKey });
+    let outcome: 'ok' | 'failed' = 'failed';
+    try {
+      const done = await this.perform(job, req, attempt, brigades, runId, now);
+      if (done.status === 'ok') outcome = 'ok';
+      return done;
+    } finally {
+      this.attempts.delete(runId);
+      metrics.jobRun(job.name, outcome, (performance.now() - began) / 1000);
+    }
+  }
+
+  private async perform(
+    job: JobDefinition,
+    req: RunRequest,
+    attempt: number,
+    brigades: Brigade[],
+    runId: number,
+    now: Date,
+  ): Promise<JobRun> {
+    const { db, clock, logger } = this.services;
     const ctx = { services: this.services, now, period: req.period, runId };
     let outcome: JobOutcome | null = null;
     let error: string | null = null;

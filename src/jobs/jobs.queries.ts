@@ -84,6 +84,22 @@ export async function finishRun(m: EntityManager, runId: number, at: Date, end: 
   );
 }
 
+/** Runs cut short (a shutdown out of time): failed with `reason`, and their brigades' parts still running too. */
+export async function interruptRuns(m: EntityManager, runIds: number[], at: Date, reason: string): Promise<void> {
+  if (!runIds.length) return;
+  const marks = runIds.map(() => '?').join(', ');
+  await sql(
+    m,
+    `UPDATE job_runs SET finished_at = ?, status = 'failed', error = ? WHERE id IN (${marks}) AND status = 'running'`,
+    [at, reason, ...runIds],
+  );
+  await sql(
+    m,
+    `UPDATE job_run_brigades SET status = 'failed', error = ? WHERE run_id IN (${marks}) AND status = 'running'`,
+    [reason, ...runIds],
+  );
+}
+
 /** Forgets the outbox job's idle runs (ok, nothing found) and its slots from before `before`. */
 export async function pruneIdleOutboxRuns(m: EntityManager, before: Date): Promise<{ runs: number; slots: number }> {
   const runs = await sql(

@@ -33,15 +33,24 @@ export interface AuthedRequest {
 export const TEST_NOW = '2026-11-02T01:00:00.000Z';
 
 /** A migrated, seeded database of its own and the app on it, in-process. */
-export async function startTestApp(opts: { now?: string; config?: Record<string, unknown> } = {}): Promise<TestApp> {
+export async function startTestApp(
+  opts: { now?: string; config?: Record<string, unknown>; logger?: Logger } = {},
+): Promise<TestApp> {
   const database = await createTestDatabase();
   const config = testConfig(database.url, opts.config);
   const db = await openDatabase(config);
   await db.migrate();
   const clock = new ManualClock(opts.now ?? TEST_NOW);
   const logged: TestApp['logged'] = [];
-  const base = createLogger({ silent: true });
-  const logger: Logger = { ...base, error: (message, data) => logged.push({ message, data }) };
+  // A logger of the test's own (issue 15: a test reads the lines), else silent; errors are kept in `logged` either way.
+  const base = opts.logger ?? createLogger({ silent: true });
+  const logger: Logger = {
+    ...base,
+    error: (message, data) => {
+      logged.push({ message, data });
+      if (opts.logger) base.error(message, data);
+    },
+  };
   const services = createServices(config, db, clock, logger);
   await services.org.seedDemo();
   const app = buildApp(services, { sessionSecret: await sessionSecret(db, config) });
