@@ -209,8 +209,11 @@ export class WorkflowEngine {
     } = {},
   ): Promise<StepResult<TContext>> {
     let wrote = 0;
+    let runs = 0;
     const run = async (m: EntityManager) => {
-      const loaded = opts.loaded?.row.id === id ? opts.loaded : await this.load<TContext>(m, def, id, actor);
+      // Run again after a conflict or a lost connection (Database.transaction): the record is read afresh then.
+      const given = runs++ === 0 ? opts.loaded : undefined;
+      const loaded = given?.row.id === id ? given : await this.load<TContext>(m, def, id, actor);
       const { row, snapshot, state, context } = loaded;
       const permitFacts = def.permitFacts ? await def.permitFacts(m, actor, context, command, id) : undefined;
       this.authorize(def, loaded, actor, command.type, permitFacts);
