@@ -5,7 +5,8 @@
  * the engine bench's events (FILE, APPROVE, START, LOG_INCIDENT, COMPLETE: each client
  * carries one operation through its five) through POST /api/v1/operations/:id/events,
  * in one run: first ONE instance on node 1, then THREE instances, one per node, the
- * clients spread over them — on the same cluster, half the operations each. Prints
+ * clients spread over them, then three instances all writing through node 1 (the other
+ * nodes only their failover) — on the same cluster, a third of the operations each. Prints
  * events/s, p50/p99 latency, the answers that were not 200, and the conflicts the
  * cluster saw (certification failures and brute-force aborts, from each node's
  * wsrep status: each one a transaction our Database.transaction ran again).
@@ -124,6 +125,8 @@ export async function run(args: string[]): Promise<Record<string, unknown>> {
   };
 
   const servers = await Promise.all(NODES.map((i) => startServer(env(i))));
+  // Two more instances whose DATABASE_URL is node 1 too (the other nodes only their failover): one writer node.
+  servers.push(...(await Promise.all([1, 1].map(() => startServer(env(1))))));
   const report: Record<string, unknown> = { operations, clients, at: new Date().toISOString() };
   try {
     // The operations, created through node 1's instance.
@@ -136,10 +139,19 @@ export async function run(args: string[]): Promise<Record<string, unknown>> {
         if (res.status === 201) created.push({ id: res.json.id as number, g });
       },
     );
-    const half = Math.floor(created.length / 2);
+    const third = Math.floor(created.length / 3);
     const phases = [
-      { label: 'one instance on node 1', bases: [servers[0].url], ops: created.slice(0, half) },
-      { label: 'three instances, one per node', bases: servers.map((s) => s.url), ops: created.slice(half) },
+      { label: 'one instance on node 1', bases: [servers[0].url], ops: created.slice(0, third) },
+      {
+        label: 'three instances, one per node',
+        bases: servers.slice(0, 3).map((s) => s.url),
+        ops: created.slice(third, 2 * third),
+      },
+      {
+        label: 'three instances, all on node 1',
+        bases: [servers[0], servers[3], servers[4]].map((s) => s.url),
+        ops: created.slice(2 * third),
+      },
     ];
     for (const phase of phases) {
       const latencies: number[] = [];
@@ -159,7 +171,9 @@ export async function run(args: string[]): Promise<Record<string, unknown>> {
             ...body,
           });
           latencies.push(performance.now() - started);
-          statuses[res.status] = (statuses[res.status] ?? 0) + 1;
+          const code = (res.json.error as { code?: string } | undefined)?.code;
+          const answer = code ? `${res.status} ${code}` : String(res.status);
+          statuses[answer] = (statuses[answer] ?? 0) + 1;
           if (res.status !== 200) break;
           version = res.json.version as number;
         }

@@ -85,6 +85,8 @@ function myCnf(i: NodeNo): string {
   const members = NODES.map((n) => `127.0.0.1:${galeraPort(n)}`).join(',');
   return `[mysqld]
 datadir=${path.join(dir, 'data')}
+# Each node its own: three mariadb-install-db at once in one /tmp were seen to trip over each other's temporary tables.
+tmpdir=${path.join(dir, 'tmp')}
 socket=${socketFile(i)}
 pid-file=${path.join(dir, 'mysqld.pid')}
 log-error=${logFile(i)}
@@ -237,32 +239,42 @@ export async function clusterUp(log: (line: string) => void = () => undefined): 
   writeState({ pids: {} });
   for (const i of NODES) {
     fs.mkdirSync(path.join(nodeDir(i), 'data'), { recursive: true });
+    fs.mkdirSync(path.join(nodeDir(i), 'tmp'), { recursive: true });
     fs.writeFileSync(cnfFile(i), myCnf(i));
     chownToMysql(nodeDir(i));
   }
   const started = Date.now();
   log('initialising 3 data directories');
   // 'normal': root@localhost by socket with no password, whoever runs this (not only the OS root).
-  await Promise.all(
-    NODES.map(
-      (i) =>
-        new Promise<void>((resolve, reject) => {
-          const args = [
-            `--defaults-file=${cnfFile(i)}`,
-            ...(AS_ROOT ? ['--user=mysql'] : []),
-            `--datadir=${path.join(nodeDir(i), 'data')}`,
-            '--auth-root-authentication-method=normal',
-            '--skip-test-db',
-          ];
-          const p = spawn(INSTALL_DB, args, { stdio: ['ignore', 'pipe', 'pipe'] });
-          let out = '';
-          p.stdout.on('data', (d) => (out += d));
-          p.stderr.on('data', (d) => (out += d));
-          p.on('error', reject);
-          p.on('close', (code) => (code === 0 ? resolve() : reject(new Error(`mariadb-install-db node ${i}: ${out}`))));
-        }),
-    ),
-  );
+  const install = (i: NodeNo) =>
+    new Promise<void>((resolve, reject) => {
+      const args = [
+        `--defaults-file=${cnfFile(i)}`,
+        ...(AS_ROOT ? ['--user=mysql'] : []),
+        `--datadir=${path.join(nodeDir(i), 'data')}`,
+        '--auth-root-authentication-method=normal',
+        '--skip-test-db',
+      ];
+      const p = spawn(INSTALL_DB, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+      let out = '';
+      p.stdout.on('data', (d) => (out += d));
+      p.stderr.on('data', (d) => (out += d));
+      p.on('error', reject);
+      p.on('close', (code) =>
+        code === 0 ? resolve() : reject(new Error(`mariadb-install-db node ${i}: ${out}\n${tail(logFile(i))}`)),
+      );
+    });
+  // All three at once; one that failed is tried again alone, in a clean data directory.
+  const results = await Promise.allSettled(NODES.map(install));
+  for (const [k, r] of results.entries()) {
+    if (r.status === 'fulfilled') continue;
+    const i = NODES[k];
+    log(`node ${i}: initialising again (${(r.reason as Error).message.split('\n')[0]})`);
+    fs.rmSync(path.join(nodeDir(i), 'data'), { recursive: true, force: true });
+    fs.mkdirSync(path.join(nodeDir(i), 'data'));
+    chownToMysql(nodeDir(i));
+    await install(i);
+  }
   log('node 1: bootstrapping a new cluster');
   const pid1 = startMariadbd(1, ['--wsrep-new-cluster']);
   await waitForSocket(1, pid1);
