@@ -138,6 +138,9 @@ function failureKind(e: unknown): 'conflict' | 'connection' | 'unknown' | null {
   const errno = (e as { driverError?: { errno?: number } })?.driverError?.errno;
   // 1047: the node refused the statement (even a COMMIT): nothing was written.
   if (errno === 1047) return 'connection';
+  // A COMMIT on a connection mysql2 already knew closed was never sent: nothing was written.
+  const message = String((e as { driverError?: { message?: string } })?.driverError?.message ?? '');
+  if (/closed state/.test(message)) return 'connection';
   return (e as { query?: string })?.query === 'COMMIT' ? 'unknown' : 'connection';
 }
 
