@@ -10,6 +10,7 @@ import {
 import type { EntityManager } from 'typeorm';
 import type { Clock } from '../clock';
 import {
+  CommitOutcomeUnknownError,
   EventNotAcceptedError,
   ForbiddenError,
   NotFoundError,
@@ -210,6 +211,8 @@ export class WorkflowEngine {
   ): Promise<StepResult<TContext>> {
     let wrote = 0;
     let runs = 0;
+    /** The step the last run computed: what an unknown commit is checked against. */
+    let attempted: { hash: string; result: StepResult<TContext> } | null = null;
     const run = async (m: EntityManager) => {
       // Run again after a conflict or a lost connection (Database.transaction): the record is read afresh then.
       const given = runs++ === 0 ? opts.loaded : undefined;
@@ -293,13 +296,37 @@ export class WorkflowEngine {
       await def.project(m, step);
       for (const hook of this.stepHooks)
         await hook(m, def.name, step, JSON.parse(payloadText) as Record<string, unknown>);
-      return { id, state: nextState, version, context: next.context as TContext, role: permit.role };
+      const result = { id, state: nextState, version, context: next.context as TContext, role: permit.role };
+      attempted = { hash, result };
+      return result;
     };
     // In the caller's transaction (a step of two records at once): it commits, and its rows are drained by the next run.
     if (opts.tx) return run(opts.tx);
-    const result = await this.db.transaction(run);
+    let result: StepResult<TContext>;
+    try {
+      result = await this.db.transaction(run);
+    } catch (e) {
+      // The connection died with COMMIT on its way (a cluster's node lost): written or not, nobody knows. The
+      // history row says: the chain hash of the step just attempted (previous hash, payload, time) is its alone.
+      // Ours at its seq → it committed: answer as if the COMMIT had answered. Anything else → 409
+      // commit_outcome_unknown, never run blindly again (a late commit and a second run would be two steps).
+      if (!(e instanceof CommitOutcomeUnknownError) || !attempted) throw e;
+      const step: { hash: string; result: StepResult<TContext> } = attempted;
+      if (!(await this.stepWritten(id, step.result.version, step.hash))) throw e;
+      result = step.result;
+    }
     if (wrote) this.outboxCommitted();
     return result;
+  }
+
+  /** Whether record `id`'s history has, at `seq`, the step with chain hash `hash` (read on a connection of the pool's current server). */
+  private async stepWritten(id: number, seq: number, hash: string): Promise<boolean> {
+    const { rows } = await sql<{ hash: string }>(
+      this.db.manager,
+      'SELECT hash FROM workflow_history WHERE instance_id = ? AND seq = ?',
+      [id, seq],
+    );
+    return rows[0]?.hash === hash;
   }
 
   /**

@@ -1,6 +1,9 @@
 import net from 'node:net';
 import { openDatabase, type Database } from '../../src/persistence/data-source';
 import { sql } from '../../src/persistence/sql';
+import { WorkflowEngine } from '../../src/engine/engine';
+import { createOperation } from '../support/factories';
+import { startTestApp } from '../support/test-app';
 import { createTestDatabase, TEST_DB, testConfig, type TestDatabase } from '../support/db';
 
 /**
@@ -18,9 +21,17 @@ afterAll(async () => {
   await database.drop();
 });
 
-/** A relay to `port` on a port of its own; `kill()` closes it and every connection through it. */
-async function relay(port: number): Promise<{ port: number; kill: () => Promise<void> }> {
+/**
+ * A relay to `port` on a port of its own; `kill()` closes it and every connection through it.
+ * Once `armCut()` is called, the next COMMIT goes through to the server but its answer never
+ * comes back: the client's connection is closed instead (a node lost with a COMMIT in flight).
+ */
+async function relay(
+  port: number,
+): Promise<{ port: number; kill: () => Promise<void>; armCut: () => void; cuts: () => number }> {
   const sockets = new Set<net.Socket>();
+  let armed = false;
+  let cuts = 0;
   const server = net.createServer((client) => {
     const upstream = net.connect(port, '127.0.0.1');
     for (const s of [client, upstream]) {
@@ -28,11 +39,27 @@ async function relay(port: number): Promise<{ port: number; kill: () => Promise<
       s.on('close', () => sockets.delete(s));
       s.on('error', () => undefined);
     }
-    client.pipe(upstream).pipe(client);
+    let cutting = false;
+    client.on('data', (chunk: Buffer) => {
+      if (armed && chunk.includes('COMMIT')) {
+        armed = false;
+        cutting = true;
+      }
+      upstream.write(chunk);
+    });
+    upstream.on('data', (chunk: Buffer) => {
+      if (!cutting) return void client.write(chunk);
+      // The server has answered the COMMIT (it is done): the client never hears it.
+      cuts++;
+      client.destroy();
+      upstream.destroy();
+    });
   });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   return {
     port: (server.address() as net.AddressInfo).port,
+    armCut: () => (armed = true),
+    cuts: () => cuts,
     kill: async () => {
       await new Promise<void>((r) => {
         server.close(() => r());
@@ -140,6 +167,45 @@ describe(`DATABASE_HOSTS (${TEST_DB})`, () => {
       expect(db.server).toBe(hostsOf());
     } finally {
       await db.close();
+    }
+  });
+
+  it('an engine step whose COMMIT answer was lost with its server is found written (its chain hash at its seq) and answered as done, once', async () => {
+    const t = await startTestApp();
+    const real = new URL(t.database.url);
+    const cut = await relay(Number(real.port || 3306));
+    const u = new URL(t.database.url);
+    u.port = String(cut.port);
+    const db = await openDatabase(
+      testConfig(u.toString(), { database: { url: u.toString(), hosts: `${real.hostname}:${real.port || 3306}` } }),
+    );
+    try {
+      const { id } = await createOperation(t);
+      const engine = new WorkflowEngine(db, t.clock);
+      const actor = await t.services.org.authenticateToken(t.token('waitan.leader'));
+      cut.armCut();
+      const step = await engine.send(
+        t.services.workflows.operation,
+        id,
+        actor,
+        { type: 'FILE' },
+        { expectedVersion: 1 },
+      );
+      expect(cut.cuts()).toBe(1);
+      expect(step).toMatchObject({ state: 'filed', version: 2 });
+      const { rows } = await sql<{ seq: number; event: string }>(
+        t.services.db.manager,
+        'SELECT seq, event FROM workflow_history WHERE instance_id = ? ORDER BY seq',
+        [id],
+      );
+      expect(rows.map((r) => [Number(r.seq), r.event])).toEqual([
+        [1, 'CREATE'],
+        [2, 'FILE'],
+      ]);
+    } finally {
+      await db.close();
+      await cut.kill();
+      await t.close();
     }
   });
 });
