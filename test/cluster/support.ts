@@ -152,10 +152,15 @@ export function planOf(g: (typeof GROUPS)[number]): Record<string, unknown> {
   };
 }
 
-/** Rows of a query on node `i`. */
+/**
+ * Rows of a query on node `i`, once the node has applied every write set the cluster
+ * committed before it (a commit answered on one node may still be in another's apply queue).
+ */
 export async function queryNode<T>(i: NodeNo, database: string, q: string, params: unknown[] = []): Promise<T[]> {
   const c = await connectNode(i, database);
   try {
+    await c.query('SET SESSION wsrep_sync_wait = 1');
+    await c.query('SELECT 1');
     const [rows] = await c.query(q, params);
     return rows as T[];
   } finally {
