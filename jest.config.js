@@ -44,6 +44,30 @@ async function mysqlAnswers() {
   }
 }
 
+const CLUSTER_PORTS = [3307, 3308, 3309];
+
+/** Null when the three Galera nodes answer; else why not. */
+async function clusterAnswers() {
+  const mysql = require('mysql2/promise');
+  const why = [];
+  for (const port of CLUSTER_PORTS) {
+    try {
+      const c = await mysql.createConnection({
+        host: '127.0.0.1',
+        port,
+        user: 'root',
+        password: '',
+        connectTimeout: 3000,
+      });
+      await c.query('SELECT 1');
+      await c.end();
+    } catch (e) {
+      why.push(`127.0.0.1:${port}: ${e.message}`);
+    }
+  }
+  return why.length ? why.join('; ') : null;
+}
+
 /** The Chromium to drive: CHROMIUM_PATH, else Debian's; null (with why) when there is none. */
 function findChromium() {
   const fs = require('node:fs');
@@ -105,6 +129,23 @@ module.exports = async () => {
   } else {
     process.stderr.write(
       `\n[liandong] No Chromium (${chromium.why}): browser tests skipped. apt-get install -y chromium, or set CHROMIUM_PATH.\n\n`,
+    );
+  }
+  const clusterWhy = await clusterAnswers();
+  if (clusterWhy === null) {
+    projects.push({
+      ...base,
+      displayName: 'cluster',
+      testMatch: ['<rootDir>/test/cluster/**/*.test.ts'],
+      testTimeout: 600000,
+    });
+  } else if (process.env.REQUIRE_CLUSTER === '1') {
+    throw new Error(
+      `REQUIRE_CLUSTER=1 but the Galera cluster does not answer (${clusterWhy}): start it with npm run cluster -- up`,
+    );
+  } else {
+    process.stderr.write(
+      `\n[liandong] cluster tests skipped: no Galera cluster on 127.0.0.1:3307–3309 (${clusterWhy}); npm run cluster -- up starts one.\n\n`,
     );
   }
   return {

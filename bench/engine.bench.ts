@@ -1,5 +1,6 @@
 /**
  * `npm run bench -- engine [--operations 10000] [--clients 32] [--db sqlite,mariadb] [--pool N]`
+ * `npm run bench -- engine --cluster …`: on the Galera cluster (bench/engine-cluster.bench.ts)
  *
  * Seeds N operations through the API, then sends their events (FILE, APPROVE,
  * START, LOG_INCIDENT, COMPLETE: 5 per operation) through
@@ -632,6 +633,8 @@ function perEvent(
 }
 
 export async function run(args: string[]): Promise<Record<string, unknown>> {
+  // Issue 15: on the Galera cluster, three instances beside one (bench/engine-cluster.bench.ts).
+  if (args.includes('--cluster')) return (await import('./engine-cluster.bench')).run(args);
   const operations = Number(arg(args, 'operations', '10000'));
   const clients = Number(arg(args, 'clients', '32'));
   const dbs = arg(args, 'db', 'sqlite,mariadb').split(',');

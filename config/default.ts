@@ -4,7 +4,7 @@ import type { Config } from './schema';
 export const defaults: Config = {
   env: 'development',
   http: { host: '127.0.0.1', port: 3000, publicUrl: undefined, jsonBodyLimit: '256kb' },
-  database: { url: 'sqlite:data/liandong.sqlite', logging: false, poolSize: 20 },
+  database: { url: 'sqlite:data/liandong.sqlite', logging: false, poolSize: 20, hosts: '' },
   brigade: { defaultTimeZone: 'Asia/Shanghai' },
   organisation: { groupMinSquads: 3, groupMaxSquads: 4 },
   operations: {

@@ -25,6 +25,12 @@ export const configSchema = z.object({
       .describe('DATABASE_URL: sqlite:data/liandong.sqlite (embedded default) or mysql://user:pass@host:3306/db.'),
     logging: z.boolean().describe('Log every SQL statement (DATABASE_LOGGING=1).'),
     poolSize: z.number().int().min(1).max(200).describe('MySQL/MariaDB connection pool size (DATABASE_POOL_SIZE).'),
+    hosts: z
+      .string()
+      .regex(/^([^\s,:]+:\d{1,5}(,[^\s,:]+:\d{1,5})*)?$/, 'must be host:port[,host:port…]')
+      .describe(
+        "DATABASE_HOSTS: the other nodes of a MariaDB Galera cluster, e.g. db1:3306,db2:3306,db3:3306 (empty: none). DATABASE_URL's host is tried first, then these in order; an instance moves to the next that answers when its node dies, without a restart. The URL's user, password and database are used on every node.",
+      ),
   }),
   brigade: z.object({
     defaultTimeZone: z.string().min(1).describe('Time zone of a new brigade (IANA name).'),
@@ -450,6 +456,7 @@ export const ENV_OVERRIDES: Record<string, { path: string; parse: 'string' | 'in
   DATABASE_URL: { path: 'database.url', parse: 'string' },
   DATABASE_LOGGING: { path: 'database.logging', parse: 'bool' },
   DATABASE_POOL_SIZE: { path: 'database.poolSize', parse: 'int' },
+  DATABASE_HOSTS: { path: 'database.hosts', parse: 'string' },
   SEED_DEMO: { path: 'demo.seedOnEmpty', parse: 'bool' },
   DEMO_HISTORY_MONTHS: { path: 'demo.historyMonths', parse: 'int' },
   SCRYPT_COST: { path: 'auth.scryptCost', parse: 'int' },

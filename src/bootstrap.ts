@@ -69,6 +69,10 @@ export async function boot(
     lap = t;
   };
   const db = await openDatabase(config);
+  // A cluster's node died (or left the primary component): this instance now uses another (DATABASE_HOSTS).
+  db.events.on('failover', ({ from, to }: { from: string; to: string }) =>
+    logger.warn('database failover', { from, to }),
+  );
   took('openDatabase');
   const migrated = await db.migrate({
     onWait: (holder) => logger.info('waiting for another instance to apply the migrations', { holder }),

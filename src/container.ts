@@ -114,6 +114,7 @@ export interface Services {
 export function createServices(config: Readonly<Config>, db: Database, clock: Clock, logger: Logger): Services {
   const engine = new WorkflowEngine(db, clock);
   const metrics = new Metrics({ db, clock, logger });
+  metrics.countDatabaseEvents(db.events);
   engine.onEvent((workflow, event, error) =>
     metrics.workflowEvent(workflow, event, error === null ? 'ok' : eventOutcome(error)),
   );

@@ -140,3 +140,25 @@ export class UnsupportedFileTypeError extends AppError {
   readonly status = 415;
   readonly code = 'unsupported_file_type';
 }
+
+/**
+ * 409: the command met concurrent writes (a deadlock, or on a Galera cluster a
+ * certification conflict at commit) every time it was run again from the start.
+ * Nothing of it was written: read the record again and retry.
+ */
+export class WriteConflictError extends AppError {
+  readonly status = 409;
+  readonly code = 'write_conflict';
+}
+
+/**
+ * 409: the connection to the database was lost while COMMIT was on its way, so
+ * whether the command was written is unknown (on a Galera cluster its write set
+ * may have reached the other nodes). It is not run blindly again — a second run
+ * of a step could be a second step: read the record again (its history shows
+ * whether the step is there) before sending it again.
+ */
+export class CommitOutcomeUnknownError extends AppError {
+  readonly status = 409;
+  readonly code = 'commit_outcome_unknown';
+}

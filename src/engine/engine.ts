@@ -10,6 +10,7 @@ import {
 import type { EntityManager } from 'typeorm';
 import type { Clock } from '../clock';
 import {
+  CommitOutcomeUnknownError,
   EventNotAcceptedError,
   ForbiddenError,
   NotFoundError,
@@ -229,8 +230,13 @@ export class WorkflowEngine {
     } = {},
   ): Promise<StepResult<TContext>> {
     let wrote = 0;
+    let runs = 0;
+    /** The step the last run computed: what an unknown commit is checked against. */
+    let attempted: { hash: string; result: StepResult<TContext> } | null = null;
     const run = async (m: EntityManager) => {
-      const loaded = opts.loaded?.row.id === id ? opts.loaded : await this.load<TContext>(m, def, id, actor);
+      // Run again after a conflict or a lost connection (Database.transaction): the record is read afresh then.
+      const given = runs++ === 0 ? opts.loaded : undefined;
+      const loaded = given?.row.id === id ? given : await this.load<TContext>(m, def, id, actor);
       const { row, snapshot, state, context } = loaded;
       const permitFacts = def.permitFacts ? await def.permitFacts(m, actor, context, command, id) : undefined;
       this.authorize(def, loaded, actor, command.type, permitFacts);
@@ -310,11 +316,13 @@ export class WorkflowEngine {
       await def.project(m, step);
       for (const hook of this.stepHooks)
         await hook(m, def.name, step, JSON.parse(payloadText) as Record<string, unknown>);
-      return { id, state: nextState, version, context: next.context as TContext, role: permit.role };
+      const result = { id, state: nextState, version, context: next.context as TContext, role: permit.role };
+      attempted = { hash, result };
+      return result;
     };
     try {
       // In the caller's transaction (a step of two records at once): it commits, and its rows are drained by the next run.
-      const result = opts.tx ? await run(opts.tx) : await this.db.transaction(run);
+      const result = opts.tx ? await run(opts.tx) : await this.committed(id, run, () => attempted);
       if (wrote && !opts.tx) this.outboxCommitted();
       this.told(def.name, command.type, null);
       return result;
@@ -322,6 +330,38 @@ export class WorkflowEngine {
       this.told(def.name, command.type, e);
       throw e;
     }
+  }
+
+  /**
+   * Runs a step in its own transaction. The connection may die with COMMIT on its way (a cluster's node
+   * lost): written or not, nobody knows. The history row says: the chain hash of the step just attempted
+   * (previous hash, payload, time) is its alone. Ours at its seq → it committed: answered as if the COMMIT
+   * had answered. Anything else → 409 commit_outcome_unknown, never run blindly again (a late commit and a
+   * second run would be two steps).
+   */
+  private async committed<TContext>(
+    id: number,
+    run: (m: EntityManager) => Promise<StepResult<TContext>>,
+    attempted: () => { hash: string; result: StepResult<TContext> } | null,
+  ): Promise<StepResult<TContext>> {
+    try {
+      return await this.db.transaction(run);
+    } catch (e) {
+      const step = attempted();
+      if (!(e instanceof CommitOutcomeUnknownError) || !step) throw e;
+      if (!(await this.stepWritten(id, step.result.version, step.hash))) throw e;
+      return step.result;
+    }
+  }
+
+  /** Whether record `id`'s history has, at `seq`, the step with chain hash `hash` (read on a connection of the pool's current server). */
+  private async stepWritten(id: number, seq: number, hash: string): Promise<boolean> {
+    const { rows } = await sql<{ hash: string }>(
+      this.db.manager,
+      'SELECT hash FROM workflow_history WHERE instance_id = ? AND seq = ?',
+      [id, seq],
+    );
+    return rows[0]?.hash === hash;
   }
 
   /**

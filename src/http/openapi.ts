@@ -39,7 +39,11 @@ const errorSchema = {
       type: 'object',
       required: ['code', 'message', 'fields'],
       properties: {
-        code: { type: 'string', description: 'Stable error code, e.g. invalid_input, stale_version, rule_violation' },
+        code: {
+          type: 'string',
+          description:
+            'Stable error code, e.g. invalid_input, stale_version, rule_violation. Any write may also answer 409 write_conflict (it met concurrent writes each time it was run again; nothing was written: read again and retry) or, on a database cluster losing a node, 409 commit_outcome_unknown (the connection was lost while saving: read the record to see whether the change is there before sending it again)',
+        },
         message: { type: 'string', description: 'In the caller’s language (Accept-Language; zh-CN by default)' },
         fields: {
           type: 'object',

@@ -1459,4 +1459,8 @@ export const en: Record<string, string> = {
     'Removes files still attached to no record 24 h after upload (and their stored content when no other file names it)',
   'job_detail.filesRemoved': 'Unattached files removed',
   'job_detail.blobsRemoved': 'File contents removed',
+  'error.write_conflict':
+    'The database met concurrent changes each time this was tried; nothing was saved. Reload and try again',
+  'error.commit_outcome_unknown':
+    'The connection to the database was lost while saving: reload to see whether your change is there before sending it again',
 };

@@ -1419,4 +1419,6 @@ export const zhCN: Record<string, string> = {
   'job_what.files-orphans': '删除上传后 24 小时仍未关联到任何记录的文件（内容无其他文件引用时一并删除存储）',
   'job_detail.filesRemoved': '删除的未关联文件',
   'job_detail.blobsRemoved': '删除的文件内容',
+  'error.write_conflict': '数据库多次遇到并发修改，本次未保存任何内容，请刷新后重试',
+  'error.commit_outcome_unknown': '保存时与数据库的连接中断，无法确定是否已保存：请先刷新查看记录，再决定是否重新提交',
 };

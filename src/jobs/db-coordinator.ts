@@ -1,12 +1,15 @@
 import type { RunCoordinator } from 'node-cron';
 import type { Database } from '../persistence/data-source';
-import { claimSlot, finishSlot } from './jobs.queries';
+import { CommitOutcomeUnknownError } from '../errors';
+import { claimSlot, finishSlot, slotOwner } from './jobs.queries';
 import { isUniqueViolation } from '../persistence/dialect';
 
 /**
  * node-cron's run coordinator on our own database (shared/STACK.md): the
  * first instance to insert `<job>:<slot>` runs that slot; the others see the
- * key taken and skip it. Works on MySQL/MariaDB and SQLite alike.
+ * key taken and skip it. Works on MySQL/MariaDB and SQLite alike. On a Galera
+ * cluster two nodes inserting the same key conflict at commit (1213): the
+ * transaction runs again, and the loser then sees the key taken and skips.
  */
 export class DatabaseRunCoordinator implements RunCoordinator {
   constructor(
@@ -21,6 +24,8 @@ export class DatabaseRunCoordinator implements RunCoordinator {
       return true;
     } catch (e) {
       if (isUniqueViolation(e)) return false;
+      // The connection died with our COMMIT on its way (a node lost): the slot is ours if our claim landed.
+      if (e instanceof CommitOutcomeUnknownError) return (await slotOwner(this.db.manager, key)) === this.instance;
       throw e;
     }
   }

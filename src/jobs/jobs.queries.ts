@@ -15,6 +15,12 @@ export async function claimSlot(m: EntityManager, key: string, instance: string,
   ]);
 }
 
+/** Which instance holds a run slot; null when nobody claimed it. */
+export async function slotOwner(m: EntityManager, key: string): Promise<string | null> {
+  const { rows } = await sql<{ instance: string }>(m, 'SELECT instance FROM job_slots WHERE slot_key = ?', [key]);
+  return rows[0]?.instance ?? null;
+}
+
 export async function finishSlot(m: EntityManager, key: string, instance: string, at: Date): Promise<void> {
   await sql(m, 'UPDATE job_slots SET finished_at = ? WHERE slot_key = ? AND instance = ?', [at, key, instance]);
 }

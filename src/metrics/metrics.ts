@@ -147,10 +147,8 @@ export class Metrics {
   /** Counts the database's retries and failovers (wire it to the Database's `events` emitter). */
   countDatabaseEvents(events: DatabaseEvents): void {
     events.on('retry', (e) => this.dbRetries.inc({ reason: e.reason || 'unknown' }));
-    events.on('failover', (e) => {
-      this.dbFailovers.inc();
-      this.sources.logger.warn('database failover', { from: e.from, to: e.to });
-    });
+    // The move itself is logged where the database is opened (bootstrap).
+    events.on('failover', () => this.dbFailovers.inc());
   }
 
   /** The Prometheus text exposition, with the scrape-time readings taken first. */
@@ -183,12 +181,4 @@ export class Metrics {
       logger.warn('metrics: the outbox backlog could not be read', { err: e });
     }
   }
-}
-
-/**
- * Counts a Database's retries and failovers: for the `events` emitter the cluster
- * work adds to src/persistence/data-source.ts ('retry' {reason}, 'failover' {from, to}).
- */
-export function countDatabaseEvents(metrics: Metrics, events: DatabaseEvents): void {
-  metrics.countDatabaseEvents(events);
 }

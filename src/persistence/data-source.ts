@@ -1,9 +1,12 @@
 import 'reflect-metadata';
+import { EventEmitter } from 'node:events';
 import path from 'node:path';
 import fs from 'node:fs';
-import mysql2, { type PoolOptions } from 'mysql2';
+import mysql2, { type PoolConnection, type PoolOptions } from 'mysql2';
 import { DataSource, type DataSourceOptions, type EntityManager } from 'typeorm';
 import type { Config } from '../../config';
+import { CommitOutcomeUnknownError, WriteConflictError } from '../errors';
+import { FailoverPool, isServerGone, parseHosts, type DatabaseHost } from './failover-pool';
 import { ENTITIES } from './entities';
 import { MIGRATIONS } from './migrations';
 import { Mutex } from './mutex';
@@ -45,9 +48,15 @@ export function parseDatabaseUrl(url: string): DatabaseTarget {
   };
 }
 
+/** Where the MySQL pool's failovers are told (the Database's events); set by `openDatabase`. */
+export interface PoolHandle {
+  pool?: FailoverPool;
+  onFailover?: (from: string, to: string) => void;
+}
+
 export function dataSourceOptions(
   target: DatabaseTarget,
-  opts: { logging?: boolean; poolSize?: number } = {},
+  opts: { logging?: boolean; poolSize?: number; hosts?: DatabaseHost[]; handle?: PoolHandle } = {},
 ): DataSourceOptions {
   const common = {
     entities: ENTITIES,
@@ -77,7 +86,10 @@ export function dataSourceOptions(
   return {
     ...common,
     type: target.flavor ?? 'mysql',
-    driver: mysqlWithSessionSetup(),
+    driver: mysqlWithSessionSetup(
+      [{ host: target.host ?? '127.0.0.1', port: target.port ?? 3306 }, ...(opts.hosts ?? [])],
+      opts.handle ?? {},
+    ),
     host: target.host,
     port: target.port,
     username: target.username,
@@ -91,12 +103,46 @@ export function dataSourceOptions(
   };
 }
 
-const DEADLOCK_RETRIES = 4;
+/**
+ * Runs of a command that keeps meeting concurrent writes. On one server a deadlock is rare;
+ * on a Galera cluster every command of every node that takes the same hot row (a brigade's
+ * record-number counter, on FILE) conflicts at commit — 4 runs left a few per cent of the
+ * cluster bench's FILEs at 409 write_conflict, 8 with a growing, jittered pause none.
+ */
+const DEADLOCK_RETRIES = 8;
+/** Runs of a command whose connection was lost before COMMIT (each after a move to a node that answers). */
+const CONNECTION_RETRIES = 4;
 
-/** ER_LOCK_DEADLOCK (1213): the server rolled the whole transaction back. */
+/**
+ * ER_LOCK_DEADLOCK (1213): the server rolled the whole transaction back. On a
+ * Galera cluster it is also a certification failure at COMMIT (another node's
+ * write set touched the same rows first): rolled back all the same.
+ */
 function isDeadlock(e: unknown): boolean {
   const err = e as { driverError?: { errno?: number }; errno?: number };
   return (err?.driverError?.errno ?? err?.errno) === 1213;
+}
+
+/**
+ * What a failed transaction tells about running it again:
+ *  - 'conflict': a deadlock or certification failure — rolled back, run again;
+ *  - 'connection': the server went away (or a Galera node left the primary
+ *    component: 1047) before COMMIT was sent — the server rolls back a
+ *    transaction whose connection drops, so run again, on a node that answers;
+ *  - 'unknown': the connection was lost while COMMIT was on its way — it may have
+ *    committed (on Galera its write set may be on the other nodes already);
+ *  - null: any other error (the caller's own, a constraint …): not ours to retry.
+ */
+function failureKind(e: unknown): 'conflict' | 'connection' | 'unknown' | null {
+  if (isDeadlock(e)) return 'conflict';
+  if (!isServerGone(e)) return null;
+  const errno = (e as { driverError?: { errno?: number } })?.driverError?.errno;
+  // 1047: the node refused the statement (even a COMMIT): nothing was written.
+  if (errno === 1047) return 'connection';
+  // A COMMIT on a connection mysql2 already knew closed was never sent: nothing was written.
+  const message = String((e as { driverError?: { message?: string } })?.driverError?.message ?? '');
+  if (/closed state/.test(message)) return 'connection';
+  return (e as { query?: string })?.query === 'COMMIT' ? 'unknown' : 'connection';
 }
 
 /**
@@ -104,16 +150,38 @@ function isDeadlock(e: unknown): boolean {
  * no gap locks on index ranges, so concurrent commands on different records
  * do not deadlock, and no extra statement per transaction to say so. The
  * optimistic lock (a conditional UPDATE) keeps each record consistent.
+ *
+ * On a Galera node, also `wsrep_sync_wait = 1`: a read waits until the node has
+ * applied every write set the cluster had committed when the read began, so a
+ * client that wrote through one instance (node 1) and reads through another
+ * (node 2) sees its write (causal reads). Plain MariaDB/MySQL are left as they are.
+ *
+ * The pool is a FailoverPool over the URL's host and DATABASE_HOSTS: the first
+ * that answers, and the next one when it dies.
  */
-function mysqlWithSessionSetup() {
+function mysqlWithSessionSetup(hosts: DatabaseHost[], handle: PoolHandle) {
+  const setup = (conn: PoolConnection, galera: boolean) => {
+    conn.query('SET SESSION TRANSACTION ISOLATION LEVEL READ COMMITTED');
+    if (galera) conn.query('SET SESSION wsrep_sync_wait = 1');
+  };
   const createPool = (options: PoolOptions) => {
-    const pool = mysql2.createPool(options);
-    pool.on('connection', (conn) => {
-      conn.query('SET SESSION TRANSACTION ISOLATION LEVEL READ COMMITTED');
+    const pool = new FailoverPool(options, dedupe(hosts), setup, {
+      failover: (from, to) => handle.onFailover?.(from, to),
     });
+    handle.pool = pool;
     return pool;
   };
   return { ...mysql2, createPool };
+}
+
+function dedupe(hosts: DatabaseHost[]): DatabaseHost[] {
+  const seen = new Set<string>();
+  return hosts.filter((h) => {
+    const key = `${h.host}:${h.port}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
 }
 
 /**
@@ -124,12 +192,24 @@ function mysqlWithSessionSetup() {
  */
 export class Database {
   private readonly writeLock: Mutex | null;
+  /**
+   * 'retry' ({ reason: 'conflict' | 'connection' }) each time a transaction is run
+   * again; 'failover' ({ from, to }) when the pool moves to another server.
+   */
+  readonly events = new EventEmitter();
 
   constructor(
     readonly dataSource: DataSource,
     readonly kind: DatabaseKind,
+    private readonly handle: PoolHandle = {},
   ) {
     this.writeLock = kind === 'sqlite' ? new Mutex() : null;
+    handle.onFailover = (from, to) => this.events.emit('failover', { from, to });
+  }
+
+  /** The MySQL server in use (`host:port`); null on SQLite. */
+  get server(): string | null {
+    return this.handle.pool?.host ?? null;
   }
 
   get manager(): EntityManager {
@@ -138,17 +218,34 @@ export class Database {
 
   /**
    * Runs `work` in one transaction: all of it commits, or none of it. On
-   * MySQL/MariaDB a transaction chosen as a deadlock victim is rolled back
-   * whole by the server, so it is safely run again (a few times).
+   * MySQL/MariaDB a transaction the server rolled back whole — a deadlock victim,
+   * a Galera certification conflict, a connection lost before COMMIT was sent —
+   * is run again from the start (`work` reads and checks everything afresh, e.g.
+   * an engine step its expectedVersion), a few times; then 409 write_conflict.
+   * A connection lost while COMMIT was on its way leaves the outcome unknown:
+   * not run again (a step sent twice would be two steps), 409 commit_outcome_unknown.
+   * `work` must do nothing outside the transaction (after-commit work goes after this call).
    */
   async transaction<T>(work: (tx: EntityManager) => Promise<T>): Promise<T> {
     if (this.writeLock) return this.writeLock.run(() => this.dataSource.transaction(work));
-    for (let attempt = 1; ; attempt++) {
+    for (let conflicts = 0, lost = 0; ; ) {
       try {
         return await this.dataSource.transaction(work);
       } catch (e) {
-        if (attempt >= DEADLOCK_RETRIES || !isDeadlock(e)) throw e;
-        await new Promise((r) => setTimeout(r, attempt * 5 + Math.random() * 10));
+        const kind = failureKind(e);
+        if (kind === null) throw e;
+        if (kind !== 'conflict') await this.handle.pool?.serverGone();
+        if (kind === 'unknown')
+          throw new CommitOutcomeUnknownError(`The connection was lost during COMMIT: ${(e as Error).message}`);
+        if (kind === 'conflict' && ++conflicts >= DEADLOCK_RETRIES)
+          throw new WriteConflictError(`Still conflicting after ${conflicts} runs: ${(e as Error).message}`);
+        if (kind === 'connection' && ++lost >= CONNECTION_RETRIES) throw e;
+        this.events.emit('retry', { reason: kind });
+        // Conflicts: 5, 10, 20 … ms (at most 320), each between half and one and a half times that, so the
+        // same contenders do not meet again in step. A lost connection: the pool has moved on; a short pause.
+        const pause =
+          kind === 'conflict' ? Math.min(320, 5 * 2 ** (conflicts - 1)) * (0.5 + Math.random()) : lost * 200;
+        await new Promise((r) => setTimeout(r, pause));
       }
     }
   }
@@ -185,14 +282,36 @@ export async function detectFlavor(target: DatabaseTarget): Promise<'mysql' | 'm
   }
 }
 
+/** The flavor, asked of the URL's server or else of the first of `hosts` that answers (a cluster's node may be down at start). */
+async function flavorOfAny(target: DatabaseTarget, hosts: DatabaseHost[]): Promise<'mysql' | 'mariadb'> {
+  let first: unknown = null;
+  for (const h of [{ host: target.host, port: target.port }, ...hosts]) {
+    try {
+      return await detectFlavor({ ...target, ...h });
+    } catch (e) {
+      first ??= e;
+    }
+  }
+  throw first;
+}
+
 export async function openDatabase(
   config: Pick<Config, 'database'>,
   given = parseDatabaseUrl(config.database.url),
 ): Promise<Database> {
-  const target = given.kind === 'mysql' && !given.flavor ? { ...given, flavor: await detectFlavor(given) } : given;
+  const hosts = parseHosts(config.database.hosts ?? '');
+  const target =
+    given.kind === 'mysql' && !given.flavor ? { ...given, flavor: await flavorOfAny(given, hosts) } : given;
+  const handle: PoolHandle = {};
   const ds = new DataSource(
-    dataSourceOptions(target, { logging: config.database.logging, poolSize: config.database.poolSize }),
+    dataSourceOptions(target, {
+      logging: config.database.logging,
+      poolSize: config.database.poolSize,
+      hosts,
+      handle,
+    }),
   );
+  const db = new Database(ds, target.kind, handle);
   await ds.initialize();
-  return new Database(ds, target.kind);
+  return db;
 }

@@ -1,4 +1,5 @@
 import type { Database } from './data-source';
+import { FailoverPool } from './failover-pool';
 
 /** What the connection pool is doing now: connections in use and free, requests waiting for one, and its limit. */
 export interface PoolStats {
@@ -22,12 +23,14 @@ interface Mysql2Pool {
 
 /**
  * The MySQL/MariaDB pool's use, read from the driver TypeORM holds now (so a pool
- * the driver replaced is the one read). SQLite has no pool (one connection, writes
+ * the driver replaced is the one read; behind DATABASE_HOSTS, the pool on the server in use). SQLite has no pool (one connection, writes
  * serialized in-process): null, as for a driver that does not say.
  */
 export function poolStats(db: Database): PoolStats | null {
   if (db.kind !== 'mysql') return null;
-  const pool = (db.dataSource.driver as unknown as { pool?: Mysql2Pool }).pool;
+  const held = (db.dataSource.driver as unknown as { pool?: Mysql2Pool | FailoverPool }).pool;
+  // The failover pool holds one mysql2 pool at a time, on the server in use.
+  const pool = (held instanceof FailoverPool ? held.currentPool : held) as Mysql2Pool | undefined;
   if (!pool?._allConnections || !pool._freeConnections) return null;
   const all = pool._allConnections.length;
   const free = pool._freeConnections.length;

@@ -15,7 +15,7 @@ let dir: string;
 const open: Database[] = [];
 
 async function instance(): Promise<Database> {
-  const db = await openDatabase({ database: { url: database.url, logging: false, poolSize: 5 } });
+  const db = await openDatabase({ database: { url: database.url, logging: false, poolSize: 5, hosts: '' } });
   open.push(db);
   return db;
 }

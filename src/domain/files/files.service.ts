@@ -283,6 +283,7 @@ export class FilesService {
       // Deleted only while still unattached: a step attaching one meanwhile keeps it.
       const gone: EvidenceFile[] = [];
       await this.db.transaction(async (m) => {
+        gone.length = 0; // run again from the start after a conflict: only the last run's deletions committed
         for (const f of orphans) if (await deleteIfUnattached(m, f.id)) gone.push(f);
       });
       files += gone.length;

@@ -1,0 +1,211 @@
+import net from 'node:net';
+import { openDatabase, type Database } from '../../src/persistence/data-source';
+import { sql } from '../../src/persistence/sql';
+import { WorkflowEngine } from '../../src/engine/engine';
+import { createOperation } from '../support/factories';
+import { startTestApp } from '../support/test-app';
+import { createTestDatabase, TEST_DB, testConfig, type TestDatabase } from '../support/db';
+
+/**
+ * DATABASE_HOSTS (issue 15): the URL's server first, then the others; an instance
+ * moves on when its server dies, without a restart. Here the "dying server" is a
+ * TCP relay in front of the real one, closed under the pool (the cluster project
+ * kills a real Galera node); the next host is the real server itself.
+ */
+let database: TestDatabase;
+
+beforeAll(async () => {
+  database = await createTestDatabase();
+});
+afterAll(async () => {
+  await database.drop();
+});
+
+/**
+ * A relay to `port` on a port of its own; `kill()` closes it and every connection through it.
+ * Once `armCut()` is called, the next COMMIT goes through to the server but its answer never
+ * comes back: the client's connection is closed instead (a node lost with a COMMIT in flight).
+ */
+async function relay(
+  port: number,
+): Promise<{ port: number; kill: () => Promise<void>; armCut: () => void; cuts: () => number }> {
+  const sockets = new Set<net.Socket>();
+  let armed = false;
+  let cuts = 0;
+  const server = net.createServer((client) => {
+    const upstream = net.connect(port, '127.0.0.1');
+    for (const s of [client, upstream]) {
+      sockets.add(s);
+      s.on('close', () => sockets.delete(s));
+      s.on('error', () => undefined);
+    }
+    let cutting = false;
+    client.on('data', (chunk: Buffer) => {
+      if (armed && chunk.includes('COMMIT')) {
+        armed = false;
+        cutting = true;
+      }
+      upstream.write(chunk);
+    });
+    upstream.on('data', (chunk: Buffer) => {
+      if (!cutting) return void client.write(chunk);
+      // The server has answered the COMMIT (it is done): the client never hears it.
+      cuts++;
+      client.destroy();
+      upstream.destroy();
+    });
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  return {
+    port: (server.address() as net.AddressInfo).port,
+    armCut: () => (armed = true),
+    cuts: () => cuts,
+    kill: async () => {
+      await new Promise<void>((r) => {
+        server.close(() => r());
+        for (const s of sockets) s.destroy();
+      });
+    },
+  };
+}
+
+const count = async (db: Database) =>
+  Number((await sql<{ n: number }>(db.manager, 'SELECT COUNT(*) AS n FROM brigades')).rows[0].n);
+
+describe(`DATABASE_HOSTS (${TEST_DB})`, () => {
+  if (TEST_DB === 'sqlite') {
+    it('is of no concern to the embedded database', async () => {
+      const db = await openDatabase(
+        testConfig(database.url, { database: { url: database.url, hosts: '127.0.0.1:1' } }),
+      );
+      expect(db.server).toBeNull();
+      await db.migrate();
+      expect(await count(db)).toBe(0);
+      await db.close();
+    });
+    return;
+  }
+
+  const real = () => new URL(database.url);
+  const through = (port: number) => {
+    const u = real();
+    u.port = String(port);
+    return u.toString();
+  };
+  const hostsOf = () => `${real().hostname}:${real().port || 3306}`;
+
+  it('starts on the next host when the first does not answer', async () => {
+    const url = through(1); // nothing listens on port 1
+    const db = await openDatabase(testConfig(url, { database: { url, hosts: hostsOf() } }));
+    try {
+      expect(db.server).toBe(hostsOf());
+      await db.migrate();
+      expect(await count(db)).toBe(0);
+    } finally {
+      await db.close();
+    }
+  });
+
+  it('moves to the next host when its server dies under it, without a restart: reads and transactions go on', async () => {
+    const front = await relay(Number(real().port || 3306));
+    const url = through(front.port);
+    const db = await openDatabase(testConfig(url, { database: { url, hosts: hostsOf(), poolSize: 4 } }));
+    const failovers: Array<{ from: string; to: string }> = [];
+    const retries: Array<{ reason: string }> = [];
+    db.events.on('failover', (f) => failovers.push(f));
+    db.events.on('retry', (r) => retries.push(r));
+    try {
+      expect(db.server).toBe(`127.0.0.1:${front.port}`);
+      await db.migrate();
+      // Connections in the pool, idle, to the server about to die.
+      await Promise.all(Array.from({ length: 4 }, () => count(db)));
+      await front.kill();
+
+      // A read outside a transaction: run again on the next host.
+      expect(await count(db)).toBe(0);
+      // A transaction: run from the start there.
+      await db.transaction((m) =>
+        sql(
+          m,
+          "INSERT INTO brigades (code, name, name_en, time_zone, created_at, since) VALUES ('hosts', '测试', 'Test', 'Asia/Shanghai', ?, '2026-01')",
+          [new Date()],
+        ),
+      );
+      expect(await count(db)).toBe(1);
+      expect(db.server).toBe(hostsOf());
+      expect(failovers).toEqual([{ from: `127.0.0.1:${front.port}`, to: hostsOf() }]);
+    } finally {
+      await db.close();
+    }
+  });
+
+  it('runs a transaction whose server died under it again from the start, once, on the next host', async () => {
+    const front = await relay(Number(real().port || 3306));
+    const url = through(front.port);
+    const db = await openDatabase(testConfig(url, { database: { url, hosts: hostsOf(), poolSize: 2 } }));
+    const retries: Array<{ reason: string }> = [];
+    db.events.on('retry', (r) => retries.push(r));
+    try {
+      await db.migrate();
+      const before = await count(db);
+      let runs = 0;
+      await db.transaction(async (m) => {
+        runs++;
+        await sql(
+          m,
+          "INSERT INTO brigades (code, name, name_en, time_zone, created_at, since) VALUES ('twice', '测试', 'Test', 'Asia/Shanghai', ?, '2026-01')",
+          [new Date()],
+        );
+        if (runs === 1) {
+          await front.kill();
+          await sql(m, 'SELECT 1'); // the connection is gone: rolled back by the server, run again
+        }
+      });
+      expect(runs).toBe(2);
+      expect(retries).toEqual([{ reason: 'connection' }]);
+      expect(await count(db)).toBe(before + 1);
+      expect(db.server).toBe(hostsOf());
+    } finally {
+      await db.close();
+    }
+  });
+
+  it('an engine step whose COMMIT answer was lost with its server is found written (its chain hash at its seq) and answered as done, once', async () => {
+    const t = await startTestApp();
+    const real = new URL(t.database.url);
+    const cut = await relay(Number(real.port || 3306));
+    const u = new URL(t.database.url);
+    u.port = String(cut.port);
+    const db = await openDatabase(
+      testConfig(u.toString(), { database: { url: u.toString(), hosts: `${real.hostname}:${real.port || 3306}` } }),
+    );
+    try {
+      const { id } = await createOperation(t);
+      const engine = new WorkflowEngine(db, t.clock);
+      const actor = await t.services.org.authenticateToken(t.token('waitan.leader'));
+      cut.armCut();
+      const step = await engine.send(
+        t.services.workflows.operation,
+        id,
+        actor,
+        { type: 'FILE' },
+        { expectedVersion: 1 },
+      );
+      expect(cut.cuts()).toBe(1);
+      expect(step).toMatchObject({ state: 'filed', version: 2 });
+      const { rows } = await sql<{ seq: number; event: string }>(
+        t.services.db.manager,
+        'SELECT seq, event FROM workflow_history WHERE instance_id = ? ORDER BY seq',
+        [id],
+      );
+      expect(rows.map((r) => [Number(r.seq), r.event])).toEqual([
+        [1, 'CREATE'],
+        [2, 'FILE'],
+      ]);
+    } finally {
+      await db.close();
+      await cut.kill();
+      await t.close();
+    }
+  });
+});
