@@ -1,202 +1,242 @@
 /**
- * `npm run bench -- engine --cluster [--operations 1000] [--clients 24]` (issue 15), with the
- * Galera cluster up (`npm run cluster -- up`):
+ * `npm run bench -- engine --cluster [--operations 1000] [--clients 24] [--pool N]`
  *
- * the engine bench's events (FILE, APPROVE, START, LOG_INCIDENT, COMPLETE: each client
- * carries one operation through its five) through POST /api/v1/operations/:id/events,
- * in one run: first ONE instance on node 1, then THREE instances, one per node, the
- * clients spread over them, then three instances all writing through node 1 (the other
- * nodes only their failover) — on the same cluster, a third of the operations each. Prints
- * events/s, p50/p99 latency, the answers that were not 200, and the conflicts the
- * cluster saw (certification failures and brute-force aborts, from each node's
- * wsrep status: each one a transaction our Database.transaction ran again).
+ * The engine bench on the 3-node Galera cluster of `npm run cluster -- up`
+ * (started here if it is not up, and stopped again afterwards): in the same
+ * run, one instance on one node; three instances, one on each node (each with
+ * DATABASE_HOSTS naming all three); and three instances all writing through
+ * node 1 (the others only their failover: docs/deploy.md's advice). Every
+ * request goes to the next instance in turn, as nginx's upstream does, so an
+ * operation's next event often reaches another node than its last (Galera's
+ * causal reads, wsrep_sync_wait, make that safe). Each part creates its own
+ * operations and carries them through FILE, APPROVE, START, LOG_INCIDENT and
+ * COMPLETE.
+ * Prints events/s, p50/p99, answers by status (5xx must be 0), and the
+ * conflicts: Galera's certification failures and brute-force aborts on the
+ * nodes, and the retries the instances made (their /metrics).
  */
 import { randomBytes } from 'node:crypto';
+import os from 'node:os';
 import { loadConfig } from '../config';
 import { boot } from '../src/bootstrap';
 import { createLogger } from '../src/logger';
-import { CLUSTER_HOSTS, clusterIsUp, connectNode, NODES, nodeUrl, type NodeNo } from '../scripts/cluster';
-import { arg, percentile, pool, startServer, writeResult } from './support';
+import {
+  CLUSTER_HOSTS,
+  clusterDown,
+  clusterIsUp,
+  clusterUp,
+  connectNode,
+  NODES,
+  type NodeNo,
+  nodeUrl,
+} from '../scripts/cluster';
+import { EVENTS, eventRequest, GROUPS, planBody, summarise, type Timing } from './engine-requests';
+import { arg, peakRssMiB, pool, startServer, writeResult } from './support';
 
-const GROUPS = [
-  { group: 'north', host: 'waitan', other: 'nanjingdonglu' },
-  { group: 'oldcity', host: 'yuyuan', other: 'xiaodongmen' },
-  { group: 'south', host: 'bansongyuanlu', other: 'wuliqiao' },
-  { group: 'west', host: 'huaihaizhonglu', other: 'ruijinerlu' },
-] as const;
-const EVENTS = ['FILE', 'APPROVE', 'START', 'LOG_INCIDENT', 'COMPLETE'] as const;
+const HOUR = 3_600_000;
+const METRICS_TOKEN = `bench-${randomBytes(8).toString('hex')}`;
 
-function plan(g: (typeof GROUPS)[number]): Record<string, unknown> {
-  return {
-    kind: 'regular',
-    group: g.group,
-    leadSquad: g.host,
-    hostSquad: g.host,
-    squads: [g.host, g.other],
-    title: '集群基准联动',
-    problemSource: 'hotspot',
-    location: '基准路',
-    plannedStart: new Date(Date.now() + 30 * 24 * 3_600_000).toISOString(),
-    plannedHours: 4,
-    holdingDays: 7,
-    situation: '情况',
-    mission: '任务',
-    execution: '实施',
-    command: '指挥',
-    contingency: '预案',
-    goodsArrangements: '暂扣物品安排',
-    holdingPlan: '固守方案',
-    forces: [
-      { squad: g.host, officers: 5, vehicles: 1 },
-      { squad: g.other, officers: 4, vehicles: 1 },
-    ],
-  };
+interface Part {
+  instances: number;
+  creates: Timing;
+  events: Timing;
+  statuses: Record<string, number>;
+  /** Galera's own count of transactions it refused or aborted on conflict, summed over the nodes. */
+  galeraConflicts: { certFailures: number; bfAborts: number };
+  /** What the instances retried (their liandong_db_retries_total), or null when their /metrics did not say. */
+  retried: Record<string, number> | null;
+  peakRssMiB: number[];
+  firstErrors: unknown[];
 }
 
-function eventBody(
-  type: (typeof EVENTS)[number],
-  g: (typeof GROUPS)[number],
-): { user: string; body: Record<string, unknown> } {
-  if (type === 'APPROVE') return { user: 'duty', body: {} };
-  if (type === 'START') return { user: `${g.host}.leader`, body: { earlyReason: '基准测试' } };
-  if (type === 'LOG_INCIDENT')
-    return {
-      user: `${g.other}.officer`,
-      body: { incidentType: 'verbal_abuse', severity: 'minor', injuries: 0, description: '辱骂', response: '劝离' },
-    };
-  if (type === 'COMPLETE')
-    return {
-      user: `${g.host}.leader`,
-      body: {
-        shortReason: '基准测试',
-        results: [g.host, g.other].map((squad) => ({ squad, officers: 4, vehicles: 1, educated: 5, handled: 1 })),
-      },
-    };
-  return { user: `${g.host}.leader`, body: {} };
-}
-
-/** Certification failures and brute-force aborts so far, summed over the nodes. */
-async function conflicts(): Promise<number> {
-  let sum = 0;
+async function galeraCounters(): Promise<{ certFailures: number; bfAborts: number }> {
+  let certFailures = 0;
+  let bfAborts = 0;
   for (const i of NODES) {
     const c = await connectNode(i);
-    const [rows] = await c.query(
-      "SHOW GLOBAL STATUS WHERE Variable_name IN ('wsrep_local_cert_failures', 'wsrep_local_bf_aborts')",
-    );
-    await c.end();
-    for (const r of rows as Array<{ Value: string }>) sum += Number(r.Value);
+    try {
+      const [rows] = await c.query(
+        "SHOW GLOBAL STATUS WHERE Variable_name IN ('wsrep_local_cert_failures', 'wsrep_local_bf_aborts')",
+      );
+      for (const r of rows as Array<{ Variable_name: string; Value: string }>) {
+        if (r.Variable_name === 'wsrep_local_cert_failures') certFailures += Number(r.Value);
+        else bfAborts += Number(r.Value);
+      }
+    } finally {
+      await c.end();
+    }
   }
-  return sum;
+  return { certFailures, bfAborts };
 }
 
-export async function run(args: string[]): Promise<Record<string, unknown>> {
-  if (!(await clusterIsUp())) throw new Error('the Galera cluster is not up: npm run cluster -- up');
-  const operations = Number(arg(args, 'operations', '1000'));
-  const clients = Number(arg(args, 'clients', '24'));
-  const name = `bench_${randomBytes(3).toString('hex')}`;
-  const admin = await connectNode(1);
-  await admin.query(`CREATE DATABASE \`${name}\` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci`);
-  await admin.end();
-  const env = (node: NodeNo) => ({
-    DATABASE_URL: nodeUrl(node, name),
-    DATABASE_HOSTS: CLUSTER_HOSTS,
-    SEED_DEMO: '0',
-    SCRYPT_COST: '1024',
-    JOBS: '0',
-    DATABASE_POOL_SIZE: String(Math.max(clients, 20)),
-  });
-  const services = await boot(loadConfig({ ...process.env, ...env(1), SEED_DEMO: '1' }), {
-    logger: createLogger({ silent: true }),
-    seed: true,
-  });
-  const users = ['duty', ...GROUPS.flatMap((g) => [`${g.host}.leader`, `${g.other}.officer`])];
-  const tokens = Object.fromEntries(
-    await Promise.all(users.map(async (u) => [u, await services.org.issueToken(u, 'bench')] as const)),
-  );
-  await services.db.close();
+/** The retries one instance counted, by reason, from its Prometheus metrics; null when it has none. */
+async function retriesOf(url: string): Promise<Record<string, number> | null> {
+  const res = await fetch(`${url}/metrics`, { headers: { Authorization: `Bearer ${METRICS_TOKEN}` } });
+  if (res.status !== 200) return null;
+  const text = await res.text();
+  const out: Record<string, number> = {};
+  for (const m of text.matchAll(/^liandong_db_retries_total\{reason="([^"]+)"\} (\d+(?:\.\d+)?)$/gm))
+    out[m[1]] = (out[m[1]] ?? 0) + Number(m[2]);
+  return out;
+}
 
-  const call = async (base: string, user: string, method: string, path: string, body: unknown) => {
-    const res = await fetch(`${base}${path}`, {
-      method,
+async function runPart(
+  database: string,
+  /** The node of each instance's DATABASE_URL. */
+  nodes: NodeNo[],
+  tokens: Record<string, string>,
+  operations: number,
+  clients: number,
+  poolSize: number,
+): Promise<Part> {
+  const servers: Array<Awaited<ReturnType<typeof startServer>>> = [];
+  for (const node of nodes)
+    servers.push(
+      await startServer({
+        DATABASE_URL: nodeUrl(node, database),
+        ...(nodes.length > 1 ? { DATABASE_HOSTS: CLUSTER_HOSTS } : {}), // several instances: failover as in production
+        DATABASE_POOL_SIZE: String(poolSize),
+        SEED_DEMO: '0',
+        // The events alone: no scheduled job competes (the outbox is still delivered after each commit).
+        JOBS: '0',
+        METRICS_TOKEN,
+        INSTANCE_NAME: `bench-node${node}-${servers.length + 1}`,
+      }),
+    );
+  const statuses: Record<string, number> = {};
+  const firstErrors: unknown[] = [];
+  let turn = 0;
+  const call = async (user: string, urlPath: string, body: unknown) => {
+    // Round robin over the instances, request by request, as nginx's upstream does.
+    const server = servers[turn++ % servers.length];
+    const res = await fetch(`${server.url}${urlPath}`, {
+      method: 'POST',
       headers: { Authorization: `Bearer ${tokens[user]}`, 'Content-Type': 'application/json' },
       body: JSON.stringify(body),
     });
-    return { status: res.status, json: (await res.json()) as Record<string, unknown> };
+    const json = (await res.json()) as Record<string, unknown>;
+    statuses[res.status] = (statuses[res.status] ?? 0) + 1;
+    if (res.status >= 300 && firstErrors.length < 3) firstErrors.push({ urlPath, status: res.status, body: json });
+    return { status: res.status, json };
   };
-
-  const servers = await Promise.all(NODES.map((i) => startServer(env(i))));
-  // Two more instances whose DATABASE_URL is node 1 too (the other nodes only their failover): one writer node.
-  servers.push(...(await Promise.all([1, 1].map(() => startServer(env(1))))));
-  const report: Record<string, unknown> = { operations, clients, at: new Date().toISOString() };
   try {
-    // The operations, created through node 1's instance.
+    const before = await galeraCounters();
+    const plannedStart = new Date(Date.now() + 30 * 24 * HOUR).toISOString();
     const created: Array<{ id: number; g: (typeof GROUPS)[number] }> = [];
+    const createLatencies: number[] = [];
+    let createErrors = 0;
+    const t0 = performance.now();
     await pool(
       Array.from({ length: operations }, (_, i) => GROUPS[i % GROUPS.length]),
       clients,
       async (g) => {
-        const res = await call(servers[0].url, `${g.host}.leader`, 'POST', '/api/v1/operations', plan(g));
+        const started = performance.now();
+        const res = await call(`${g.host}.leader`, '/api/v1/operations', planBody(g, plannedStart));
+        createLatencies.push(performance.now() - started);
         if (res.status === 201) created.push({ id: res.json.id as number, g });
+        else createErrors++;
       },
     );
-    const third = Math.floor(created.length / 3);
-    const phases = [
-      { label: 'one instance on node 1', bases: [servers[0].url], ops: created.slice(0, third) },
-      {
-        label: 'three instances, one per node',
-        bases: servers.slice(0, 3).map((s) => s.url),
-        ops: created.slice(third, 2 * third),
-      },
-      {
-        label: 'three instances, all on node 1',
-        bases: [servers[0], servers[3], servers[4]].map((s) => s.url),
-        ops: created.slice(2 * third),
-      },
-    ];
-    for (const phase of phases) {
-      const latencies: number[] = [];
-      const statuses: Record<string, number> = {};
-      const before = await conflicts();
-      let next = 0;
-      const t0 = performance.now();
-      await pool(phase.ops, clients, async ({ id, g }) => {
-        const base = phase.bases[next++ % phase.bases.length];
-        let version = 1;
-        for (const type of EVENTS) {
-          const { user, body } = eventBody(type, g);
-          const started = performance.now();
-          const res = await call(base, user, 'POST', `/api/v1/operations/${id}/events`, {
-            type,
-            expectedVersion: version,
-            ...body,
-          });
-          latencies.push(performance.now() - started);
-          const code = (res.json.error as { code?: string } | undefined)?.code;
-          const answer = code ? `${res.status} ${code}` : String(res.status);
-          statuses[answer] = (statuses[answer] ?? 0) + 1;
-          if (res.status !== 200) break;
-          version = res.json.version as number;
+    const creates = summarise(createLatencies, (performance.now() - t0) / 1000, createErrors);
+
+    const latencies: number[] = [];
+    let errors = 0;
+    const t1 = performance.now();
+    await pool(created, clients, async ({ id, g }) => {
+      let version = 1;
+      for (const type of EVENTS) {
+        const { user, body } = eventRequest(type, g, version);
+        const started = performance.now();
+        const res = await call(user, `/api/v1/operations/${id}/events`, body);
+        latencies.push(performance.now() - started);
+        if (res.status !== 200) {
+          errors++;
+          break;
         }
-      });
-      const seconds = (performance.now() - t0) / 1000;
-      const result = {
-        events: latencies.length,
-        perSecond: Math.round(latencies.length / seconds),
-        p50: Math.round(percentile(latencies, 50) * 10) / 10,
-        p99: Math.round(percentile(latencies, 99) * 10) / 10,
-        statuses,
-        conflictsRetried: (await conflicts()) - before,
-      };
-      report[phase.label] = result;
+        version = res.json.version as number;
+      }
+    });
+    const events = summarise(latencies, (performance.now() - t1) / 1000, errors);
+    const after = await galeraCounters();
+    const counted = await Promise.all(servers.map((s) => retriesOf(s.url)));
+    const retried = counted.every((c) => c === null)
+      ? null
+      : counted.reduce<Record<string, number>>((sum, c) => {
+          for (const [k, v] of Object.entries(c ?? {})) sum[k] = (sum[k] ?? 0) + v;
+          return sum;
+        }, {});
+    return {
+      instances: servers.length,
+      creates,
+      events,
+      statuses,
+      galeraConflicts: {
+        certFailures: after.certFailures - before.certFailures,
+        bfAborts: after.bfAborts - before.bfAborts,
+      },
+      retried,
+      peakRssMiB: servers.map((s) => peakRssMiB(s.child.pid!)),
+      firstErrors,
+    };
+  } finally {
+    for (const s of servers) await s.stop();
+  }
+}
+
+export async function runCluster(args: string[]): Promise<Record<string, unknown>> {
+  const operations = Number(arg(args, 'operations', '1000'));
+  const clients = Number(arg(args, 'clients', '24'));
+  const poolSize = Number(arg(args, 'pool', '20'));
+  const startedHere = !(await clusterIsUp());
+  if (startedHere) {
+    process.stdout.write('The cluster is not up: starting it (npm run cluster -- up) …\n');
+    await clusterUp((line) => process.stdout.write(`  ${line}\n`));
+  }
+  const database = `ld_bench_cluster_${randomBytes(3).toString('hex')}`;
+  const admin = await connectNode(1);
+  await admin.query(`CREATE DATABASE ${database} CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci`);
+  const report: Record<string, unknown> = {
+    operations,
+    clients,
+    poolSize,
+    cpus: os.cpus().length,
+    node: process.version,
+    at: new Date().toISOString(),
+  };
+  try {
+    // The reference organisation and the callers' tokens, through node 1 (Galera replicates them).
+    const config = loadConfig({ ...process.env, DATABASE_URL: nodeUrl(1, database), SCRYPT_COST: '1024' });
+    const services = await boot(config, { logger: createLogger({ silent: true }), seed: true });
+    const users = ['duty', ...GROUPS.flatMap((g) => [`${g.host}.leader`, `${g.other}.officer`])];
+    const tokens = Object.fromEntries(
+      await Promise.all(users.map(async (u) => [u, await services.org.issueToken(u, 'bench')] as const)),
+    );
+    await services.db.close();
+
+    const parts: Array<[string, string, NodeNo[]]> = [
+      ['one', 'one instance on node 1', [1]],
+      ['three', 'three instances, one on each node', [1, 2, 3]],
+      ['threeOnOne', 'three instances, all writing through node 1', [1, 1, 1]],
+    ];
+    for (const [key, label, nodes] of parts) {
+      process.stdout.write(`\n[cluster: ${label}] ${operations} operations, ${clients} clients …\n`);
+      const r = await runPart(database, nodes, tokens, operations, clients, poolSize);
+      report[key] = r;
       process.stdout.write(
-        `  ${phase.label.padEnd(30)} ${result.perSecond} events/s  p50 ${result.p50} ms  p99 ${result.p99} ms  answers ${JSON.stringify(statuses)}  conflicts retried ${result.conflictsRetried}\n`,
+        [
+          `  create (POST /operations): ${r.creates.perSecond}/s  p50 ${r.creates.p50} ms  p99 ${r.creates.p99} ms  errors ${r.creates.errors}`,
+          `  events (POST …/events):    ${r.events.perSecond}/s  p50 ${r.events.p50} ms  p99 ${r.events.p99} ms  errors ${r.events.errors}  (${r.events.count} events in ${r.events.seconds} s)`,
+          `  answers by status:         ${JSON.stringify(r.statuses)}`,
+          `  conflicts:                 Galera certification failures ${r.galeraConflicts.certFailures}, brute-force aborts ${r.galeraConflicts.bfAborts}; retried by the instances ${r.retried === null ? 'n/a (no /metrics)' : JSON.stringify(r.retried)}`,
+          `  peak RSS per instance:     ${r.peakRssMiB.join(', ')} MiB`,
+          ...(r.firstErrors.length ? [`  first errors: ${JSON.stringify(r.firstErrors)}`] : []),
+        ].join('\n') + '\n',
       );
     }
   } finally {
-    await Promise.all(servers.map((s) => s.stop()));
-    const c = await connectNode(1);
-    await c.query(`DROP DATABASE IF EXISTS \`${name}\``);
-    await c.end();
+    await admin.query(`DROP DATABASE ${database}`);
+    await admin.end();
+    if (startedHere) await clusterDown();
   }
   process.stdout.write(`\nwritten to ${writeResult('engine-cluster', report)}\n`);
   return report;

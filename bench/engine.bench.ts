@@ -21,19 +21,11 @@ import { randomBytes } from 'node:crypto';
 import { loadConfig } from '../config';
 import { boot } from '../src/bootstrap';
 import { createLogger } from '../src/logger';
-import { arg, peakRssMiB, percentile, pool, startServer, writeResult } from './support';
+import { arg, peakRssMiB, pool, startServer, writeResult } from './support';
+import { EVENTS, eventRequest, GROUPS, planBody, summarise, type Timing } from './engine-requests';
 
 const HOUR = 3_600_000;
 const MYSQL_ADMIN = process.env.TEST_MYSQL_URL || 'mysql://root:@127.0.0.1:3306/test';
-
-/** Per group: its first squad leads and hosts, its second takes part. */
-const GROUPS = [
-  { group: 'north', host: 'waitan', other: 'nanjingdonglu' },
-  { group: 'oldcity', host: 'yuyuan', other: 'xiaodongmen' },
-  { group: 'south', host: 'bansongyuanlu', other: 'wuliqiao' },
-  { group: 'west', host: 'huaihaizhonglu', other: 'ruijinerlu' },
-];
-const EVENTS = ['FILE', 'APPROVE', 'START', 'LOG_INCIDENT', 'COMPLETE'] as const;
 
 interface Target {
   name: 'sqlite' | 'mariadb';
@@ -79,26 +71,6 @@ async function prepareTarget(name: string): Promise<Target> {
   };
 }
 
-interface Timing {
-  count: number;
-  seconds: number;
-  perSecond: number;
-  p50: number;
-  p99: number;
-  errors: number;
-}
-
-function summarise(latencies: number[], seconds: number, errors: number): Timing {
-  return {
-    count: latencies.length,
-    seconds: Math.round(seconds * 100) / 100,
-    perSecond: Math.round(latencies.length / seconds),
-    p50: Math.round(percentile(latencies, 50) * 10) / 10,
-    p99: Math.round(percentile(latencies, 99) * 10) / 10,
-    errors,
-  };
-}
-
 async function benchTarget(target: Target, operations: number, clients: number, poolSize: number) {
   const env = {
     DATABASE_URL: target.url,
@@ -138,30 +110,7 @@ async function benchTarget(target: Target, operations: number, clients: number, 
       clients,
       async (g) => {
         const started = performance.now();
-        const res = await call(`${g.host}.leader`, 'POST', '/api/v1/operations', {
-          kind: 'regular',
-          group: g.group,
-          leadSquad: g.host,
-          hostSquad: g.host,
-          squads: [g.host, g.other],
-          title: '基准测试联动',
-          problemSource: 'hotspot',
-          location: '基准路',
-          plannedStart,
-          plannedHours: 4,
-          holdingDays: 7,
-          situation: '情况',
-          mission: '任务',
-          execution: '实施',
-          command: '指挥',
-          contingency: '预案',
-          goodsArrangements: '暂扣物品安排',
-          holdingPlan: '固守方案',
-          forces: [
-            { squad: g.host, officers: 5, vehicles: 1 },
-            { squad: g.other, officers: 4, vehicles: 1 },
-          ],
-        });
+        const res = await call(`${g.host}.leader`, 'POST', '/api/v1/operations', planBody(g, plannedStart));
         createLatencies.push(performance.now() - started);
         if (res.status === 201) created.push({ id: res.json.id as number, g });
         else createErrors++;
@@ -179,31 +128,7 @@ async function benchTarget(target: Target, operations: number, clients: number, 
     await pool(created, clients, async ({ id, g }) => {
       let version = 1;
       for (const type of EVENTS) {
-        const body: Record<string, unknown> = { type, expectedVersion: version };
-        let user = `${g.host}.leader`;
-        if (type === 'APPROVE') user = 'duty';
-        // Begun now, well before its planned start (an early start says why); completed at once (a short one says why).
-        if (type === 'START') body.earlyReason = '基准测试';
-        if (type === 'LOG_INCIDENT') {
-          user = `${g.other}.officer`;
-          Object.assign(body, {
-            incidentType: 'verbal_abuse',
-            severity: 'minor',
-            injuries: 0,
-            description: '辱骂',
-            response: '劝离',
-          });
-        }
-        if (type === 'COMPLETE') {
-          body.results = [g.host, g.other].map((squad) => ({
-            squad,
-            officers: 4,
-            vehicles: 1,
-            educated: 5,
-            handled: 1,
-          }));
-          body.shortReason = '基准测试';
-        }
+        const { user, body } = eventRequest(type, g, version);
         const started = performance.now();
         const res = await call(user, 'POST', `/api/v1/operations/${id}/events`, body);
         latencies.push(performance.now() - started);
@@ -634,7 +559,7 @@ function perEvent(
 
 export async function run(args: string[]): Promise<Record<string, unknown>> {
   // Issue 15: on the Galera cluster, three instances beside one (bench/engine-cluster.bench.ts).
-  if (args.includes('--cluster')) return (await import('./engine-cluster.bench')).run(args);
+  if (args.includes('--cluster')) return (await import('./engine-cluster.bench')).runCluster(args);
   const operations = Number(arg(args, 'operations', '10000'));
   const clients = Number(arg(args, 'clients', '32'));
   const dbs = arg(args, 'db', 'sqlite,mariadb').split(',');
