@@ -47,12 +47,18 @@ describe(`a schema fit for a Galera cluster (${TEST_DB})`, () => {
   });
 
   it('no code takes a table lock or a named lock', () => {
+    // The code without its comments: a comment may say why a lock is not taken (migration-lock.ts does).
+    const code = (file: string) =>
+      fs
+        .readFileSync(file, 'utf8')
+        .replace(/\/\*[\s\S]*?\*\//g, '')
+        .replace(/^\s*\/\/.*$/gm, '');
     const found: string[] = [];
     const walk = (dir: string) => {
       for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
         const file = path.join(dir, entry.name);
         if (entry.isDirectory()) walk(file);
-        else if (/\.ts$/.test(entry.name) && /\b(LOCK TABLES?|GET_LOCK)\b/i.test(fs.readFileSync(file, 'utf8')))
+        else if (/\.ts$/.test(entry.name) && /\b(LOCK TABLES?|GET_LOCK)\b/i.test(code(file)))
           found.push(path.relative(path.join(__dirname, '../..'), file));
       }
     };
