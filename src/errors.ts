@@ -162,3 +162,14 @@ export class CommitOutcomeUnknownError extends AppError {
   readonly status = 409;
   readonly code = 'commit_outcome_unknown';
 }
+
+/**
+ * 503: no database server answered, however often the command was tried on the
+ * next one (every node of the cluster down, or the one server). Nothing was
+ * written; try again shortly (Retry-After).
+ */
+export class DatabaseUnavailableError extends AppError {
+  readonly status = 503;
+  readonly code = 'database_unavailable';
+  readonly retryAfterSeconds = 5;
+}

@@ -18,7 +18,7 @@ export const IDEMPOTENCY_PARAMETER = {
     'for you for 48 hours, and the same request sent again with the key gets that answer again — status, `Location`, ' +
     'body — with the header `Idempotent-Replayed: true`, writing nothing. The key with another request (another body, ' +
     'path or method) is refused with 422 `idempotency_key_reused`; while the first request still runs, 409 ' +
-    '`idempotency_key_in_use` with `Retry-After`. A 5xx is not kept: a retry with the key runs again. Keys are per user.',
+    '`idempotency_key_in_use` with `Retry-After`. A 5xx is not kept, nor a 409 write_conflict (nothing written): a retry with the key runs again. Keys are per user.',
   schema: { type: 'string', minLength: 1, maxLength: 200, pattern: '^[\\x20-\\x7e]+$' },
 };
 

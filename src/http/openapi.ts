@@ -42,7 +42,7 @@ const errorSchema = {
         code: {
           type: 'string',
           description:
-            'Stable error code, e.g. invalid_input, stale_version, rule_violation. Any write may also answer 409 write_conflict (it met concurrent writes each time it was run again; nothing was written: read again and retry) or, on a database cluster losing a node, 409 commit_outcome_unknown (the connection was lost while saving: read the record to see whether the change is there before sending it again)',
+            'Stable error code, e.g. invalid_input, stale_version, rule_violation. Any write may also answer 409 write_conflict (it met concurrent writes each time it was run again; nothing was written: read again and retry) or, on a database cluster losing a node, 409 commit_outcome_unknown (the connection was lost while saving: read the record to see whether the change is there before sending it again); with no database server answering at all, 503 database_unavailable with Retry-After (nothing was written)',
         },
         message: { type: 'string', description: 'In the caller’s language (Accept-Language; zh-CN by default)' },
         fields: {

@@ -1463,4 +1463,5 @@ export const en: Record<string, string> = {
     'The database met concurrent changes each time this was tried; nothing was saved. Reload and try again',
   'error.commit_outcome_unknown':
     'The connection to the database was lost while saving: reload to see whether your change is there before sending it again',
+  'error.database_unavailable': 'The database cannot be reached just now; nothing was saved. Try again in a moment',
 };

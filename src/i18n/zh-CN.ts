@@ -1421,4 +1421,5 @@ export const zhCN: Record<string, string> = {
   'job_detail.blobsRemoved': '删除的文件内容',
   'error.write_conflict': '数据库多次遇到并发修改，本次未保存任何内容，请刷新后重试',
   'error.commit_outcome_unknown': '保存时与数据库的连接中断，无法确定是否已保存：请先刷新查看记录，再决定是否重新提交',
+  'error.database_unavailable': '数据库暂时无法连接，本次未保存任何内容，请稍后重试',
 };

@@ -5,7 +5,7 @@ import fs from 'node:fs';
 import mysql2, { type PoolConnection, type PoolOptions } from 'mysql2';
 import { DataSource, type DataSourceOptions, type EntityManager } from 'typeorm';
 import type { Config } from '../../config';
-import { CommitOutcomeUnknownError, WriteConflictError } from '../errors';
+import { CommitOutcomeUnknownError, DatabaseUnavailableError, WriteConflictError } from '../errors';
 import { FailoverPool, isServerGone, parseHosts, type DatabaseHost } from './failover-pool';
 import { ENTITIES } from './entities';
 import { MIGRATIONS } from './migrations';
@@ -239,7 +239,8 @@ export class Database {
           throw new CommitOutcomeUnknownError(`The connection was lost during COMMIT: ${(e as Error).message}`);
         if (kind === 'conflict' && ++conflicts >= DEADLOCK_RETRIES)
           throw new WriteConflictError(`Still conflicting after ${conflicts} runs: ${(e as Error).message}`);
-        if (kind === 'connection' && ++lost >= CONNECTION_RETRIES) throw e;
+        if (kind === 'connection' && ++lost >= CONNECTION_RETRIES)
+          throw new DatabaseUnavailableError(`No database server answered after ${lost} runs: ${(e as Error).message}`);
         this.events.emit('retry', { reason: kind });
         // Conflicts: 5, 10, 20 … ms (at most 320), each between half and one and a half times that, so the
         // same contenders do not meet again in step. A lost connection: the pool has moved on; a short pause.

@@ -9,6 +9,7 @@ import { idempotency, idempotencyAfterParse } from '../../src/http/middleware/id
 import { apiErrorHandler } from '../../src/http/middleware/errors';
 import { requestContext } from '../../src/http/middleware/request-context';
 import { openApiDocument } from '../../src/http/openapi';
+import { WriteConflictError } from '../../src/errors';
 
 /**
  * Issue 13, item 3: every write may carry an `Idempotency-Key`; the API keeps
@@ -217,6 +218,34 @@ describe('Idempotency-Key on the API', () => {
       .set('Idempotency-Key', key);
     expect(retried.status).toBe(200);
     expect(retried.headers['idempotent-replayed']).toBeUndefined();
+  });
+
+  it('a write_conflict (nothing written, "try again") is not kept: the retry with the key runs', async () => {
+    const { id, version } = await operationIn(t, 'holding');
+    const key = randomUUID();
+    // The conflict as Database.transaction ends it after its last run (a Galera cluster's hot row).
+    const spy = jest
+      .spyOn(t.services.operations, 'send')
+      .mockRejectedValueOnce(new WriteConflictError('Still conflicting after 8 runs'));
+    let conflicted;
+    try {
+      conflicted = await t
+        .as('waitan.officer')
+        .post(`/api/v1/operations/${id}/events`, holdingCheck(version))
+        .set('Idempotency-Key', key);
+    } finally {
+      spy.mockRestore();
+    }
+    expect(conflicted.status).toBe(409);
+    expect(conflicted.body.error.code).toBe('write_conflict');
+    expect(await keyRows(key)).toBe(0);
+    const retried = await t
+      .as('waitan.officer')
+      .post(`/api/v1/operations/${id}/events`, holdingCheck(version))
+      .set('Idempotency-Key', key);
+    expect(retried.status).toBe(200);
+    expect(retried.headers['idempotent-replayed']).toBeUndefined();
+    expect(await historyRows(id)).toBeGreaterThan(0);
   });
 
   it('a malformed key is a 400 naming Idempotency-Key', async () => {

@@ -2,6 +2,7 @@ import net from 'node:net';
 import { openDatabase, type Database } from '../../src/persistence/data-source';
 import { sql } from '../../src/persistence/sql';
 import { WorkflowEngine } from '../../src/engine/engine';
+import { DatabaseUnavailableError } from '../../src/errors';
 import { createOperation } from '../support/factories';
 import { startTestApp } from '../support/test-app';
 import { createTestDatabase, TEST_DB, testConfig, type TestDatabase } from '../support/db';
@@ -167,6 +168,54 @@ describe(`DATABASE_HOSTS (${TEST_DB})`, () => {
       expect(db.server).toBe(hostsOf());
     } finally {
       await db.close();
+    }
+  });
+
+  it('answers 503 database_unavailable, nothing written, when no server answers however often it is tried', async () => {
+    const front = await relay(Number(real().port || 3306));
+    const url = through(front.port);
+    // The one server, no other host: it dies and stays dead.
+    const db = await openDatabase(testConfig(url, { database: { url, hosts: '', poolSize: 2 } }));
+    const retries: Array<{ reason: string }> = [];
+    db.events.on('retry', (r) => retries.push(r));
+    try {
+      await db.migrate();
+      await count(db);
+      await front.kill();
+      let runs = 0;
+      const refused = await db
+        .transaction(async (m) => {
+          runs++;
+          await sql(
+            m,
+            "INSERT INTO brigades (code, name, name_en, time_zone, created_at, since) VALUES ('never', '测试', 'Test', 'Asia/Shanghai', ?, '2026-01')",
+            [new Date()],
+          );
+        })
+        .then(
+          () => null,
+          (e: unknown) => e,
+        );
+      expect(refused).toBeInstanceOf(DatabaseUnavailableError);
+      expect((refused as DatabaseUnavailableError).status).toBe(503);
+      expect(retries.every((r) => r.reason === 'connection')).toBe(true);
+      expect(retries.length).toBeGreaterThanOrEqual(1);
+      expect(runs).toBeLessThanOrEqual(retries.length + 1);
+    } finally {
+      await db.close();
+    }
+    // Nothing of it reached the server.
+    const check = await openDatabase(
+      testConfig(real().toString(), { database: { url: real().toString(), hosts: '' } }),
+    );
+    try {
+      const { rows } = await sql<{ n: number }>(
+        check.manager,
+        "SELECT COUNT(*) AS n FROM brigades WHERE code = 'never'",
+      );
+      expect(Number(rows[0].n)).toBe(0);
+    } finally {
+      await check.close();
     }
   });
 

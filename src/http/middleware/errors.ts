@@ -1,5 +1,11 @@
 import type { NextFunction, Request, Response } from 'express';
-import { AppError, EventNotAcceptedError, ForbiddenError, StaleVersionError } from '../../errors';
+import {
+  AppError,
+  DatabaseUnavailableError,
+  EventNotAcceptedError,
+  ForbiddenError,
+  StaleVersionError,
+} from '../../errors';
 import { describeFieldProblem, type Locale, t } from '../../i18n';
 import type { Logger } from '../../logger';
 
@@ -93,6 +99,7 @@ export function apiErrorHandler(logger: Logger) {
     if (err instanceof AppError) {
       if (err.status >= 500)
         logger.error('server error', { requestId: req.requestId, method: req.method, path: req.path, err });
+      if (err instanceof DatabaseUnavailableError) res.setHeader('Retry-After', String(err.retryAfterSeconds));
       res.status(err.status).json(errorBody(err, locale, req.requestId));
       return;
     }

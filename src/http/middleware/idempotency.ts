@@ -6,6 +6,7 @@ import { canonicalJson } from '../../engine/canonical-json';
 import { IdempotencyKeyInUseError, IdempotencyKeyReusedError, ValidationError } from '../../errors';
 import type { KeptAnswer } from '../../persistence/idempotency-store';
 import { signedIn } from '../signed-in';
+import type { ErrorBody } from './errors';
 
 /**
  * `Idempotency-Key` on every write (issue 13): the API's POST/PUT/PATCH/DELETE
@@ -13,7 +14,7 @@ import { signedIn } from '../signed-in';
  * runs and its answer (2xx, 3xx, 4xx) is kept per user for 48 h; a repeat of it
  * is given that answer again — `Idempotent-Replayed: true` — and writes nothing;
  * the key with another request is a 422, while the first still runs a 409 with
- * Retry-After. A 5xx is not kept (the key is given up, so a retry runs again).
+ * Retry-After. A 5xx is not kept, nor a 409 write_conflict (the key is given up, so a retry runs again).
  *
  * The request's fingerprint is its method, path and canonical body, and each
  * uploaded file's content (SHA-256) — never the raw multipart bytes, whose
@@ -103,7 +104,12 @@ export function idempotency(services: Pick<Services, 'idempotency' | 'logger' | 
           try {
             // A 5xx (or a thrown error ending in one) is the server's failure: the key is given up so a retry runs.
             // A refusal too large to keep wrote nothing either (commands are all-or-nothing): a retry runs again.
-            if (answer.status >= 500 || (answer.status >= 400 && answer.body.length > maxAnswerBytes))
+            // And a write_conflict: nothing was written and the answer says to try again — with this key too.
+            if (
+              answer.status >= 500 ||
+              (answer.status >= 400 && answer.body.length > maxAnswerBytes) ||
+              isWriteConflict(answer)
+            )
               return await store.release(userId, key, reservation.claim);
             const kept = await store.complete(userId, key, reservation.claim, answer);
             if (!kept)
@@ -209,6 +215,20 @@ type EndCallback = () => void;
  * Holds the answer back until `keep` has stored it, then sends it: a client that
  * has the answer finds it kept (a retry right after is a replay, never a 409).
  */
+/**
+ * The API's 409 write_conflict (src/errors.ts): the command met concurrent writes each time it ran and wrote
+ * nothing. (A page's form is rendered again with a new key, so only the API's JSON answer needs looking at.)
+ * Not commit_outcome_unknown: that one may have been written, and its key keeps it.
+ */
+function isWriteConflict(answer: KeptAnswer): boolean {
+  if (answer.status !== 409 || !answer.headers['content-type']?.includes('json')) return false;
+  try {
+    return (JSON.parse(answer.body.toString('utf8')) as ErrorBody).error?.code === 'write_conflict';
+  } catch {
+    return false;
+  }
+}
+
 function keepAnswer(res: Response, keep: (answer: KeptAnswer) => Promise<void>): void {
   const chunks: Buffer[] = [];
   const collect = (chunk: unknown, encoding?: BufferEncoding) => {
