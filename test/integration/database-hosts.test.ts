@@ -5,6 +5,9 @@ import { WorkflowEngine } from '../../src/engine/engine';
 import { DatabaseUnavailableError } from '../../src/errors';
 import { createOperation } from '../support/factories';
 import { startTestApp } from '../support/test-app';
+import { buildApp } from '../../src/app';
+import { createServices } from '../../src/container';
+import { createLogger } from '../../src/logger';
 import { createTestDatabase, TEST_DB, testConfig, type TestDatabase } from '../support/db';
 
 /**
@@ -216,6 +219,38 @@ describe(`DATABASE_HOSTS (${TEST_DB})`, () => {
       expect(Number(rows[0].n)).toBe(0);
     } finally {
       await check.close();
+    }
+  });
+
+  it('a request whose database is gone is answered 503 database_unavailable with Retry-After, never a 500', async () => {
+    const t = await startTestApp();
+    const real = new URL(t.database.url);
+    const front = await relay(Number(real.port || 3306));
+    const u = new URL(t.database.url);
+    u.port = String(front.port);
+    const config = testConfig(u.toString(), { database: { url: u.toString(), hosts: '' } });
+    const db = await openDatabase(config);
+    const app = buildApp(createServices(config, db, t.clock, createLogger({ silent: true })), {
+      sessionSecret: 'a'.repeat(32),
+    });
+    // A 503 is in no operation's contract: asked over a socket of our own, past supertest's contract check.
+    const server = app.listen(0);
+    const { port } = server.address() as net.AddressInfo;
+    const get = (path: string, headers: Record<string, string> = {}) =>
+      fetch(`http://127.0.0.1:${port}${path}`, { headers: { 'Accept-Language': 'en', ...headers } });
+    try {
+      const token = t.token('duty');
+      expect((await get('/api/v1/operations', { Authorization: `Bearer ${token}` })).status).toBe(200);
+      await front.kill();
+      const api = await get('/api/v1/operations', { Authorization: `Bearer ${token}` });
+      expect(api.status).toBe(503);
+      expect(api.headers.get('retry-after')).toBe('5');
+      expect(((await api.json()) as { error: { code: string } }).error.code).toBe('database_unavailable');
+      expect((await get('/healthz')).status).toBe(503);
+    } finally {
+      server.close();
+      await db.close();
+      await t.close();
     }
   });
 

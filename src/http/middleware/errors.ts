@@ -8,6 +8,7 @@ import {
 } from '../../errors';
 import { describeFieldProblem, type Locale, t } from '../../i18n';
 import type { Logger } from '../../logger';
+import { isServerGone } from '../../persistence/failover-pool';
 
 export interface ErrorBody {
   error: {
@@ -92,9 +93,20 @@ export function translateParserError(err: unknown): { status: number; code: stri
   return null;
 }
 
+/**
+ * An error as the handlers answer it: a database server that is gone (refused, lost, a cluster node not
+ * ready) under a read is the same 503 database_unavailable a command ends with when no server answers
+ * (Database.transaction) — the client's cue to try again shortly, not a 500.
+ */
+export function answerable(err: unknown): unknown {
+  if (err instanceof AppError || !isServerGone(err)) return err;
+  return new DatabaseUnavailableError(`The database did not answer: ${(err as Error)?.message ?? String(err)}`);
+}
+
 /** The API's one error handler (STYLE habit 4): typed errors as JSON, anything else a logged 500. */
 export function apiErrorHandler(logger: Logger) {
-  return (err: unknown, req: Request, res: Response, _next: NextFunction): void => {
+  return (thrown: unknown, req: Request, res: Response, _next: NextFunction): void => {
+    const err = answerable(thrown);
     const locale = req.locale ?? 'zh-CN';
     if (err instanceof AppError) {
       if (err.status >= 500)

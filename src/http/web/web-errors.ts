@@ -1,13 +1,14 @@
 import type { NextFunction, Request, Response } from 'express';
-import { AppError, ForbiddenError } from '../../errors';
+import { AppError, DatabaseUnavailableError, ForbiddenError } from '../../errors';
 import { t } from '../../i18n';
 import type { Logger } from '../../logger';
-import { translateParserError } from '../middleware/errors';
+import { answerable, translateParserError } from '../middleware/errors';
 import { answerFor } from './locals';
 
 /** The web's one error handler: a friendly page in the user's language, with the request id; nothing internal leaks. */
 export function webErrorHandler(logger: Logger) {
-  return (err: unknown, req: Request, res: Response, _next: NextFunction): void => {
+  return (thrown: unknown, req: Request, res: Response, _next: NextFunction): void => {
+    const err = answerable(thrown);
     const locale = req.locale ?? 'zh-CN';
     let status = 500;
     let message = t(locale, 'error.internal_page');
@@ -20,6 +21,7 @@ export function webErrorHandler(logger: Logger) {
       message = t(locale, `reason.${err.reason}`);
     } else if (err instanceof AppError) {
       status = err.status;
+      if (err instanceof DatabaseUnavailableError) res.setHeader('Retry-After', String(err.retryAfterSeconds));
       message = t(locale, `error.${err.code}`);
       if (status >= 500)
         logger.error('server error', { requestId: req.requestId, method: req.method, path: req.path, err });
