@@ -82,19 +82,27 @@ export async function boot(
   let seeded = false;
   let history: DemoHistoryReport | null = null;
   if ((opts.seed ?? config.demo.seedOnEmpty) && (await services.org.isEmpty())) {
-    // A database nobody uses yet: loaded without syncing the disk meanwhile, and on it before we serve (bulkLoad).
-    await bulkLoad(db, async () => {
-      await services.org.seedDemo();
-      took('referenceOrganisation');
-      seeded = true;
-      if (config.demo.historyMonths > 0) {
-        history = await seedDemoHistory(config, db, logger, {
-          months: config.demo.historyMonths,
-          now: services.clock.now(),
+    // One instance loads it (several started together on a new database would all find it empty); the others wait
+    // and find it loaded. A database nobody uses yet: loaded without syncing the disk meanwhile, and on it before
+    // we serve (bulkLoad).
+    await db.holdingStartLock(
+      async () => {
+        if (!(await services.org.isEmpty())) return;
+        await bulkLoad(db, async () => {
+          await services.org.seedDemo();
+          took('referenceOrganisation');
+          seeded = true;
+          if (config.demo.historyMonths > 0) {
+            history = await seedDemoHistory(config, db, logger, {
+              months: config.demo.historyMonths,
+              now: services.clock.now(),
+            });
+            took('demoHistory');
+          }
         });
-        took('demoHistory');
-      }
-    });
+      },
+      { onWait: (holder) => logger.info('waiting for another instance to load the demo', { holder }) },
+    );
   }
   return { ...services, migrated, seeded, history, hasUsers: await services.org.hasUsers(), timings };
 }

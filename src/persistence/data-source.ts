@@ -10,7 +10,7 @@ import { FailoverPool, isServerGone, parseHosts, type DatabaseHost } from './fai
 import { ENTITIES } from './entities';
 import { MIGRATIONS } from './migrations';
 import { Mutex } from './mutex';
-import { type MigrationLockOptions, withMigrationLock } from './migration-lock';
+import { holdingStartLock, type MigrationLockOptions, withMigrationLock } from './migration-lock';
 import { SnakeNamingStrategy } from './naming.strategy';
 
 export type DatabaseKind = 'sqlite' | 'mysql';
@@ -249,6 +249,11 @@ export class Database {
         await new Promise((r) => setTimeout(r, pause));
       }
     }
+  }
+
+  /** Runs `work` as the one instance doing start-up work (the demo into an empty database): migration-lock.ts. */
+  async holdingStartLock<T>(work: () => Promise<T>, opts: Pick<MigrationLockOptions, 'onWait' | 'holder'> = {}) {
+    return holdingStartLock(this.dataSource, work, opts);
   }
 
   /** Applies pending migrations, one instance at a time (migration-lock.ts); `onWait` is told when another is at it. */

@@ -64,12 +64,26 @@ export async function withMigrationLock(
   migrate: () => Promise<string[]>,
   opts: MigrationLockOptions = {},
 ): Promise<string[]> {
+  if (!(await anyPending(ds))) return [];
+  // Whatever the instance before us applied is not applied again (TypeORM reads the migrations table afresh).
+  return holdingStartLock(ds, migrate, opts);
+}
+
+/**
+ * Runs `work` holding the lock (waiting for whoever holds it): what one instance
+ * at a time must do at start — the migrations, and loading the demo into an empty
+ * database (two instances would both find it empty and both load it).
+ */
+export async function holdingStartLock<T>(
+  ds: DataSource,
+  work: () => Promise<T>,
+  opts: MigrationLockOptions = {},
+): Promise<T> {
   const holder = (opts.holder ?? `${hostname()}:${process.pid}`).slice(0, 200);
   const staleMs = opts.staleMs ?? 120_000;
   const refreshMs = opts.refreshMs ?? 15_000;
   const pollMs = opts.pollMs ?? 500;
   const giveUpAt = Date.now() + (opts.waitMs ?? 15 * 60_000);
-  if (!(await anyPending(ds))) return [];
   await ds.query(
     `CREATE TABLE IF NOT EXISTS ${MIGRATIONS_LOCK_TABLE} (id INT NOT NULL PRIMARY KEY, holder VARCHAR(200) NOT NULL, taken_at BIGINT NOT NULL)`,
   );
@@ -113,8 +127,7 @@ export async function withMigrationLock(
   }, refreshMs);
   refresh.unref();
   try {
-    // Whatever the instance before us applied is not applied again (TypeORM reads the migrations table afresh).
-    return await migrate();
+    return await work();
   } finally {
     clearInterval(refresh);
     await ds.query(`DELETE FROM ${MIGRATIONS_LOCK_TABLE} WHERE id = 1 AND holder = ?`, [holder]);

@@ -4,7 +4,9 @@ import fs from 'node:fs';
 import { type Database, openDatabase } from '../../src/persistence/data-source';
 import { MIGRATIONS } from '../../src/persistence/migrations';
 import { MIGRATIONS_LOCK_TABLE, withMigrationLock } from '../../src/persistence/migration-lock';
-import { createTestDatabase, TEST_DB, type TestDatabase } from '../support/db';
+import { createTestDatabase, TEST_DB, testConfig, type TestDatabase } from '../support/db';
+import { boot } from '../../src/bootstrap';
+import { createLogger } from '../../src/logger';
 
 /**
  * Instances started together after an upgrade apply the migrations once, one
@@ -48,6 +50,25 @@ describe(`the migrations lock (${TEST_DB})`, () => {
     const recorded: Array<{ name: string }> = await a.dataSource.query('SELECT name FROM migrations');
     expect(recorded.map((r) => r.name).sort()).toEqual([...all].sort());
     expect(await lockRows(a)).toEqual([]);
+  });
+
+  it('three instances starting on a new database together load the demo once', async () => {
+    const config = testConfig(database.url, { demo: { seedOnEmpty: true, historyMonths: 1 } });
+    const started = await Promise.all(
+      [0, 1, 2].map(() => boot(config, { logger: createLogger({ silent: true }), seed: true })),
+    );
+    try {
+      // Exactly one of them loaded it; the others waited and found it loaded.
+      expect(started.filter((s) => s.seeded)).toHaveLength(1);
+      const [brigades]: Array<{ n: number }> = await started[0].db.dataSource.query(
+        'SELECT COUNT(*) AS n FROM brigades',
+      );
+      expect(Number(brigades.n)).toBe(1);
+      expect(started.every((s) => s.hasUsers)).toBe(true);
+      expect(await lockRows(started[0].db)).toEqual([]);
+    } finally {
+      for (const s of started) await s.db.close();
+    }
   });
 
   it('an instance waits while another holds the lock, then finds nothing to apply', async () => {
