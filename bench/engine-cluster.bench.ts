@@ -30,10 +30,9 @@ import {
   type NodeNo,
   nodeUrl,
 } from '../scripts/cluster';
-import { EVENTS, eventRequest, GROUPS, planBody, summarise, type Timing } from './engine-requests';
-import { arg, peakRssMiB, pool, startServer, writeResult } from './support';
+import { createPlans, GROUPS, sendEvents, type Timing } from './engine-requests';
+import { arg, peakRssMiB, startServer, writeResult } from './support';
 
-const HOUR = 3_600_000;
 const METRICS_TOKEN = `bench-${randomBytes(8).toString('hex')}`;
 
 interface Part {
@@ -121,42 +120,8 @@ async function runPart(
   };
   try {
     const before = await galeraCounters();
-    const plannedStart = new Date(Date.now() + 30 * 24 * HOUR).toISOString();
-    const created: Array<{ id: number; g: (typeof GROUPS)[number] }> = [];
-    const createLatencies: number[] = [];
-    let createErrors = 0;
-    const t0 = performance.now();
-    await pool(
-      Array.from({ length: operations }, (_, i) => GROUPS[i % GROUPS.length]),
-      clients,
-      async (g) => {
-        const started = performance.now();
-        const res = await call(`${g.host}.leader`, '/api/v1/operations', planBody(g, plannedStart));
-        createLatencies.push(performance.now() - started);
-        if (res.status === 201) created.push({ id: res.json.id as number, g });
-        else createErrors++;
-      },
-    );
-    const creates = summarise(createLatencies, (performance.now() - t0) / 1000, createErrors);
-
-    const latencies: number[] = [];
-    let errors = 0;
-    const t1 = performance.now();
-    await pool(created, clients, async ({ id, g }) => {
-      let version = 1;
-      for (const type of EVENTS) {
-        const { user, body } = eventRequest(type, g, version);
-        const started = performance.now();
-        const res = await call(user, `/api/v1/operations/${id}/events`, body);
-        latencies.push(performance.now() - started);
-        if (res.status !== 200) {
-          errors++;
-          break;
-        }
-        version = res.json.version as number;
-      }
-    });
-    const events = summarise(latencies, (performance.now() - t1) / 1000, errors);
+    const { created, creates } = await createPlans(call, operations, clients);
+    const events = await sendEvents(call, created, clients);
     const after = await galeraCounters();
     const counted = await Promise.all(servers.map((s) => retriesOf(s.url)));
     const retried = counted.every((c) => c === null)

@@ -3,7 +3,7 @@
  * linkage groups' plans and the five events each operation goes through, and how a
  * run's latencies are summed up.
  */
-import { percentile } from './support';
+import { percentile, pool } from './support';
 
 /** Per group: its first squad leads and hosts, its second takes part. */
 export const GROUPS = [
@@ -96,4 +96,69 @@ export function summarise(latencies: number[], seconds: number, errors: number):
     p99: Math.round(percentile(latencies, 99) * 10) / 10,
     errors,
   };
+}
+
+/** A POST as a bench's client sends it: as `user`, to `urlPath` of the server(s) under test. */
+export type Post = (
+  user: string,
+  urlPath: string,
+  body: unknown,
+) => Promise<{ status: number; json: Record<string, unknown> }>;
+
+export type Created = Array<{ id: number; g: Group }>;
+
+/** `operations` plans created through the API by `clients` at once (the groups in turn), timed. */
+export async function createPlans(
+  post: Post,
+  operations: number,
+  clients: number,
+): Promise<{ created: Created; creates: Timing }> {
+  const plannedStart = new Date(Date.now() + 30 * 24 * 3_600_000).toISOString();
+  const created: Created = [];
+  const latencies: number[] = [];
+  let errors = 0;
+  const t0 = performance.now();
+  await pool(
+    Array.from({ length: operations }, (_, i) => GROUPS[i % GROUPS.length]),
+    clients,
+    async (g) => {
+      const started = performance.now();
+      const res = await post(`${g.host}.leader`, '/api/v1/operations', planBody(g, plannedStart));
+      latencies.push(performance.now() - started);
+      if (res.status === 201) created.push({ id: res.json.id as number, g });
+      else errors++;
+    },
+  );
+  return { created, creates: summarise(latencies, (performance.now() - t0) / 1000, errors) };
+}
+
+/**
+ * Each client carries one operation at a time through its five events (EVENTS), timed; an
+ * operation whose event is refused stops there (`refused` hears of it).
+ */
+export async function sendEvents(
+  post: Post,
+  created: Created,
+  clients: number,
+  refused: (type: (typeof EVENTS)[number], status: number, body: Record<string, unknown>) => void = () => undefined,
+): Promise<Timing> {
+  const latencies: number[] = [];
+  let errors = 0;
+  const t0 = performance.now();
+  await pool(created, clients, async ({ id, g }) => {
+    let version = 1;
+    for (const type of EVENTS) {
+      const { user, body } = eventRequest(type, g, version);
+      const started = performance.now();
+      const res = await post(user, `/api/v1/operations/${id}/events`, body);
+      latencies.push(performance.now() - started);
+      if (res.status !== 200) {
+        errors++;
+        refused(type, res.status, res.json);
+        break;
+      }
+      version = res.json.version as number;
+    }
+  });
+  return summarise(latencies, (performance.now() - t0) / 1000, errors);
 }

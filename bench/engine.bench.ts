@@ -22,9 +22,8 @@ import { loadConfig } from '../config';
 import { boot } from '../src/bootstrap';
 import { createLogger } from '../src/logger';
 import { arg, peakRssMiB, pool, startServer, writeResult } from './support';
-import { EVENTS, eventRequest, GROUPS, planBody, summarise, type Timing } from './engine-requests';
+import { createPlans, EVENTS, GROUPS, type Post, sendEvents, summarise, type Timing } from './engine-requests';
 
-const HOUR = 3_600_000;
 const MYSQL_ADMIN = process.env.TEST_MYSQL_URL || 'mysql://root:@127.0.0.1:3306/test';
 
 interface Target {
@@ -98,49 +97,17 @@ async function benchTarget(target: Target, operations: number, clients: number, 
       const json = (await res.json()) as Record<string, unknown>;
       return { status: res.status, json };
     };
-    const plannedStart = new Date(Date.now() + 30 * 24 * HOUR).toISOString();
-
+    const post: Post = (user, urlPath, body) => call(user, 'POST', urlPath, body);
     // Seed: N plans through the API.
-    const created: Array<{ id: number; g: (typeof GROUPS)[number] }> = [];
-    const createLatencies: number[] = [];
-    let createErrors = 0;
-    const t0 = performance.now();
-    await pool(
-      Array.from({ length: operations }, (_, i) => GROUPS[i % GROUPS.length]),
-      clients,
-      async (g) => {
-        const started = performance.now();
-        const res = await call(`${g.host}.leader`, 'POST', '/api/v1/operations', planBody(g, plannedStart));
-        createLatencies.push(performance.now() - started);
-        if (res.status === 201) created.push({ id: res.json.id as number, g });
-        else createErrors++;
-      },
-    );
-    const creates = summarise(createLatencies, (performance.now() - t0) / 1000, createErrors);
+    const { created, creates } = await createPlans(post, operations, clients);
 
     // Events: each client carries one operation through its five events at a time.
     const countsBefore = target.name === 'mariadb' ? await statementCounts(target.url) : null;
     const cpuBefore = cpuSeconds(server.child.pid!, target);
-    const latencies: number[] = [];
-    let errors = 0;
     const firstError: unknown[] = [];
-    const t1 = performance.now();
-    await pool(created, clients, async ({ id, g }) => {
-      let version = 1;
-      for (const type of EVENTS) {
-        const { user, body } = eventRequest(type, g, version);
-        const started = performance.now();
-        const res = await call(user, 'POST', `/api/v1/operations/${id}/events`, body);
-        latencies.push(performance.now() - started);
-        if (res.status !== 200) {
-          errors++;
-          if (firstError.length < 3) firstError.push({ type, status: res.status, body: res.json });
-          break;
-        }
-        version = res.json.version as number;
-      }
+    const events = await sendEvents(post, created, clients, (type, status, body) => {
+      if (firstError.length < 3) firstError.push({ type, status, body });
     });
-    const events = summarise(latencies, (performance.now() - t1) / 1000, errors);
     // With notifications on, as in production: the events' outbox rows are delivered after commit, off the
     // command's path. The statements and CPU per event count that delivery too: wait until it has caught up.
     const drainStarted = performance.now();

@@ -5,14 +5,10 @@ import { boot } from '../../src/bootstrap';
 import { createLogger } from '../../src/logger';
 import { CLUSTER_HOSTS, connectNode, NODES, nodeUrl, type NodeNo } from '../../scripts/cluster';
 import { startScript } from '../support/spawn';
+import { GROUPS, planBody } from '../../bench/engine-requests';
 
-/** Per group: its first squad leads and hosts, its second takes part (the demo organisation, as the engine bench). */
-export const GROUPS = [
-  { group: 'north', host: 'waitan', other: 'nanjingdonglu' },
-  { group: 'oldcity', host: 'yuyuan', other: 'xiaodongmen' },
-  { group: 'south', host: 'bansongyuanlu', other: 'wuliqiao' },
-  { group: 'west', host: 'huaihaizhonglu', other: 'ruijinerlu' },
-] as const;
+/** Per group: its first squad leads and hosts, its second takes part (the demo organisation): the engine bench's. */
+export { GROUPS } from '../../bench/engine-requests';
 
 /** A database of this test file's own on the cluster (created on node 1; DDL replicates), and the demo organisation in it. */
 export async function clusterDatabase(): Promise<{
@@ -124,32 +120,9 @@ export async function call(
   }
 }
 
-/** A plan fit to file, of group `g` (as the engine bench's). */
+/** A plan fit to file, of group `g`, planned a month ahead (the engine bench's plan). */
 export function planOf(g: (typeof GROUPS)[number]): Record<string, unknown> {
-  return {
-    kind: 'regular',
-    group: g.group,
-    leadSquad: g.host,
-    hostSquad: g.host,
-    squads: [g.host, g.other],
-    title: '集群测试联动',
-    problemSource: 'hotspot',
-    location: '集群路',
-    plannedStart: new Date(Date.now() + 30 * 24 * 3_600_000).toISOString(),
-    plannedHours: 4,
-    holdingDays: 7,
-    situation: '情况',
-    mission: '任务',
-    execution: '实施',
-    command: '指挥',
-    contingency: '预案',
-    goodsArrangements: '暂扣物品安排',
-    holdingPlan: '固守方案',
-    forces: [
-      { squad: g.host, officers: 5, vehicles: 1 },
-      { squad: g.other, officers: 4, vehicles: 1 },
-    ],
-  };
+  return planBody(g, new Date(Date.now() + 30 * 24 * 3_600_000).toISOString());
 }
 
 /**

@@ -40,9 +40,15 @@ interface Installation {
   close(): Promise<void>;
 }
 
-/** Services on a database (migrated when `migrate`), their evidence files in a directory of their own. */
-async function open(database: TestDatabase, migrate = true): Promise<Installation> {
-  const config = testConfig(database.url, { files: { dir: tempPath('files') } });
+/**
+ * Services on a database (migrated when `migrate`), their evidence files in a directory of their own
+ * (`config`'s, when given).
+ */
+async function open(
+  database: TestDatabase,
+  migrate = true,
+  config = testConfig(database.url, { files: { dir: tempPath('files') } }),
+): Promise<Installation> {
   const db = await openDatabase(config);
   if (migrate) await db.migrate();
   const services = createServices(config, db, new ManualClock(NOW.toISOString()), createLogger({ silent: true }));
@@ -110,18 +116,7 @@ async function backup(from: Installation, brigade?: string): Promise<string> {
 async function restored(file: string, database: TestDatabase): Promise<Installation> {
   const config = testConfig(database.url, { files: { dir: tempPath('files') } });
   await restoreBackup(config, file, fileStorage(config));
-  const db = await openDatabase(config);
-  await db.migrate();
-  const services = createServices(config, db, new ManualClock(NOW.toISOString()), createLogger({ silent: true }));
-  return {
-    services,
-    config,
-    database,
-    close: async () => {
-      await db.close();
-      await database.drop();
-    },
-  };
+  return open(database, true, config);
 }
 
 const rows = async (i: Installation, statement: string) =>
