@@ -71,8 +71,9 @@ export function buildApp(services: Services, opts: AppOptions): express.Express 
     }
   });
 
-  // Prometheus, with METRICS_TOKEN only; without it /metrics is not routed at all (the 404 of any unknown path).
-  if (config.metrics.token) app.use(metricsRoutes(services.metrics, config.metrics.token));
+  // Prometheus, with METRICS_TOKEN only. Without it /metrics is off: 404 to anyone, token or not (not the sign-in
+  // page an unknown path sends a browser to — a scraper pointed at an instance without metrics should say so).
+  app.use(metricsRoutes(services.metrics, config.metrics.token));
 
   // Made at its first request, not at start (about 100 ms of CPU that no first page needs); then kept.
   let openapi: Record<string, unknown> | null = null;

@@ -13,9 +13,15 @@ const digest = (text: string) => createHash('sha256').update(text).digest();
  * token is compared as SHA-256 digests in constant time (neither its characters nor its length leak
  * through timing).
  */
-export function metricsRoutes(metrics: Metrics, token: string): express.Router {
-  const expected = digest(token);
+export function metricsRoutes(metrics: Metrics, token: string | undefined): express.Router {
   const router = express.Router();
+  if (!token) {
+    router.all('/metrics', (_req: Request, res: Response) => {
+      res.status(404).type('text/plain').send('404 Not Found: metrics are off (METRICS_TOKEN is not set)\n');
+    });
+    return router;
+  }
+  const expected = digest(token);
   router.get('/metrics', async (req: Request, res: Response) => {
     const match = /^Bearer\s+(\S+)\s*$/i.exec(req.get('authorization') ?? '');
     res.setHeader('Cache-Control', 'no-store');
