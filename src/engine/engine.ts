@@ -21,8 +21,8 @@ import {
 import type { Database } from '../persistence/data-source';
 import { WorkflowHistory } from '../persistence/entities';
 import { updatesJoinedTables } from '../persistence/dialect';
-import { updateRow } from '../persistence/rows';
-import { asDatetimeColumn, readJson, sql } from '../persistence/sql';
+import { updateRowStatement } from '../persistence/rows';
+import { asDatetimeColumn, readJson, sql, type Statement, writeTogether } from '../persistence/sql';
 import { GENESIS_HASH, stepHash } from './history-hash';
 import type { Permit } from '../../workflows/shared/actor';
 import type { CommandEvent, EngineActor, StepRecord, WorkflowDefinition } from './workflow-definition';
@@ -176,11 +176,17 @@ export class WorkflowEngine {
         previous: null,
         next: snapshot.context as TContext,
       };
-      const hash = await this.appendHistory(m, def.name, step, input, GENESIS_HASH);
-      // The record's id is known only now: the chain head is set after its first step (one statement, on create only).
-      await sql(m, 'UPDATE workflow_instances SET head_hash = ? WHERE id = ?', [hash, id]);
-      wrote = await this.writeOutbox(m, def.name, step, actions);
-      await this.openDeadlines(m, def, id, actor.brigadeId, snapshot.context as TContext, state, at);
+      const payloadText = JSON.stringify(input ?? {});
+      const hash = this.hashOf(m, def.name, step, payloadText, GENESIS_HASH);
+      const outbox = this.outboxStatements(def.name, step, actions);
+      await writeTogether(m, null, [
+        this.historyStatement(m, step, payloadText, GENESIS_HASH, hash),
+        // The record's id is known only now: the chain head is set after its first step (on create only).
+        { text: 'UPDATE workflow_instances SET head_hash = ? WHERE id = ?', params: [hash, id] },
+        ...outbox,
+        ...this.deadlineStatements(def, id, actor.brigadeId, snapshot.context as TContext, state, at),
+      ]);
+      wrote = outbox.length;
       await def.project(m, step);
       for (const hook of this.stepHooks) await hook(m, def.name, step, (input ?? {}) as Record<string, unknown>);
       return { id, state, version: 1, context: snapshot.context as TContext, role };
@@ -293,7 +299,7 @@ export class WorkflowEngine {
       const hash = this.hashOf(m, def.name, step, payloadText, prev);
       // The optimistic lock: only the version we read may be bumped (shared/STACK.md: not @VersionColumn).
       // The same statement moves the chain head, so two steps from one version can never both extend it.
-      const moved = await this.writeStep(m, def, step, {
+      const { guard, follow } = this.stepStatements(m, def, step, {
         snapshot: def.machine.getPersistedSnapshot(next),
         state: nextState,
         version,
@@ -302,6 +308,18 @@ export class WorkflowEngine {
         // Limits are judged by when the step happened (a holding period ended at its due time, not when the job noticed).
         closeDeadlinesAt: nextState !== state ? effectiveAt : null,
       });
+      const outbox = this.outboxStatements(def.name, step, actions);
+      // The step's writes in one round trip where the database allows (writeTogether): nothing after the
+      // version bump is written when the bump missed.
+      const moved = await writeTogether(m, guard, [
+        ...follow,
+        this.historyStatement(m, step, payloadText, prev, hash),
+        ...outbox,
+        ...(nextState !== state
+          ? this.deadlineStatements(def, id, row.brigadeId, next.context as TContext, nextState, effectiveAt)
+          : []),
+        ...(def.stepRows?.(step, m) ?? []),
+      ]);
       if (!moved) {
         throw new StaleVersionError(
           `Record ${id} changed while this command ran: someone acted first`,
@@ -309,10 +327,7 @@ export class WorkflowEngine {
           state,
         );
       }
-      await this.insertHistory(m, step, payloadText, prev, hash);
-      wrote = await this.writeOutbox(m, def.name, step, actions);
-      if (nextState !== state)
-        await this.openDeadlines(m, def, id, row.brigadeId, next.context as TContext, nextState, effectiveAt);
+      wrote = outbox.length;
       await def.project(m, step);
       for (const hook of this.stepHooks)
         await hook(m, def.name, step, JSON.parse(payloadText) as Record<string, unknown>);
@@ -366,14 +381,15 @@ export class WorkflowEngine {
 
   /**
    * The step's writes to rows that exist: the instance's new snapshot, state,
-   * version and chain head (only from `expectedVersion`), its projection row
+   * version and chain head (only from `expectedVersion`: the `guard`, which
+   * changes no row when the version moved on), its projection row
    * (`def.projectionRow`) and the closing of its open time limits (when the
-   * state changed). On MySQL/MariaDB one multi-table UPDATE does all three —
-   * the rows joined left, so a record without a projection row or open limits
-   * is bumped all the same, and nothing is written when the version moved on;
-   * elsewhere one statement each. Whether the version was bumped.
+   * state changed). On MySQL/MariaDB the guard is one multi-table UPDATE that
+   * does all three — the rows joined left, so a record without a projection
+   * row or open limits is bumped all the same; elsewhere the other two
+   * `follow` it, one statement each.
    */
-  private async writeStep<TContext>(
+  private stepStatements<TContext>(
     m: EntityManager,
     def: WorkflowDefinition<TContext>,
     step: StepRecord<TContext>,
@@ -385,13 +401,13 @@ export class WorkflowEngine {
       expectedVersion: number;
       closeDeadlinesAt: Date | null;
     },
-  ): Promise<boolean> {
+  ): { guard: Statement; follow: Statement[] } {
     const instance = [w.snapshot, w.state, w.version, def.version, step.at, w.hash];
     const projection = def.projectionRow;
     const columns = projection ? projection.columns(step, m) : null;
+    const close = w.closeDeadlinesAt;
     if (projection && columns && updatesJoinedTables(m)) {
       const names = Object.keys(columns);
-      const close = w.closeDeadlinesAt;
       // A multi-table UPDATE computes the other tables' new values from their rows as they were: an increment
       // reads the projection's columns before this step, whatever the order of the assignments.
       const increments = projection.increments?.(step, m, (name) => `p.${name}`) ?? [];
@@ -399,10 +415,10 @@ export class WorkflowEngine {
         ...increments.map((i) => `p.${i.column} = p.${i.column} + ${i.by}`),
         ...names.map((n) => `p.${n} = ?`),
       ];
-      const result = await sql(
-        m,
-        `UPDATE workflow_instances i LEFT JOIN ${projection.table} p ON p.id = i.id${close ? ' LEFT JOIN workflow_deadlines d ON d.instance_id = i.id AND d.closed_at IS NULL' : ''} SET i.snapshot = ?, i.state = ?, i.version = ?, i.machine_version = ?, i.updated_at = ?, i.head_hash = ?, ${sets.join(', ')}${close ? ", d.closed_at = ?, d.outcome = CASE WHEN d.due_at >= ? THEN 'met' ELSE 'late' END" : ''} WHERE i.id = ? AND i.version = ?`,
-        [
+      // Rows changed in all three tables: the instance's among them exactly when its version was bumped.
+      const guard = {
+        text: `UPDATE workflow_instances i LEFT JOIN ${projection.table} p ON p.id = i.id${close ? ' LEFT JOIN workflow_deadlines d ON d.instance_id = i.id AND d.closed_at IS NULL' : ''} SET i.snapshot = ?, i.state = ?, i.version = ?, i.machine_version = ?, i.updated_at = ?, i.head_hash = ?, ${sets.join(', ')}${close ? ", d.closed_at = ?, d.outcome = CASE WHEN d.due_at >= ? THEN 'met' ELSE 'late' END" : ''} WHERE i.id = ? AND i.version = ?`,
+        params: [
           ...instance,
           ...increments.flatMap((i) => i.params),
           ...Object.values(columns),
@@ -410,26 +426,25 @@ export class WorkflowEngine {
           step.instanceId,
           w.expectedVersion,
         ],
-      );
-      // Rows changed in all three tables: the instance's among them exactly when its version was bumped.
-      return result.affected >= 1;
+      };
+      return { guard, follow: [] };
     }
-    const result = await sql(
-      m,
-      'UPDATE workflow_instances SET snapshot = ?, state = ?, version = ?, machine_version = ?, updated_at = ?, head_hash = ? WHERE id = ? AND version = ?',
-      [...instance, step.instanceId, w.expectedVersion],
-    );
-    if (result.affected !== 1) return false;
-    if (w.closeDeadlinesAt) await this.closeDeadlines(m, step.instanceId, w.closeDeadlinesAt);
+    const guard = {
+      text: 'UPDATE workflow_instances SET snapshot = ?, state = ?, version = ?, machine_version = ?, updated_at = ?, head_hash = ? WHERE id = ? AND version = ?',
+      params: [...instance, step.instanceId, w.expectedVersion],
+    };
+    const follow: Statement[] = [];
+    if (close) follow.push(closeDeadlinesStatement(step.instanceId, close));
     if (projection && columns)
-      await updateRow(
-        m,
-        projection.table,
-        step.instanceId,
-        columns,
-        projection.increments?.(step, m, (name) => name),
+      follow.push(
+        updateRowStatement(
+          projection.table,
+          step.instanceId,
+          columns,
+          projection.increments?.(step, m, (name) => name),
+        ),
       );
-    return true;
+    return { guard, follow };
   }
 
   /** Loads and restores a record of the actor's brigade; 404 for anything else. */
@@ -548,20 +563,6 @@ export class WorkflowEngine {
     return snapshot;
   }
 
-  /** Appends the step's history row, chained to `prev`; returns its hash. */
-  private async appendHistory(
-    m: EntityManager,
-    workflow: string,
-    step: StepLike,
-    payload: unknown,
-    prev: string,
-  ): Promise<string> {
-    const payloadText = JSON.stringify(payload ?? {});
-    const hash = this.hashOf(m, workflow, step, payloadText, prev);
-    await this.insertHistory(m, step, payloadText, prev, hash);
-    return hash;
-  }
-
   /**
    * The step's hash over its content exactly as it will read back: the payload
    * from the very JSON text stored, the times as the column keeps them
@@ -585,17 +586,17 @@ export class WorkflowEngine {
     });
   }
 
-  private async insertHistory(
+  /** The step's history row, chained to `prev` with hash `hash`. */
+  private historyStatement(
     m: EntityManager,
     step: StepLike,
     payloadText: string,
     prev: string,
     hash: string,
-  ): Promise<void> {
-    await sql(
-      m,
-      'INSERT INTO workflow_history (instance_id, brigade_id, seq, actor_user_id, actor_name, actor_role, event, payload, from_state, to_state, version, at, effective_at, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
-      [
+  ): Statement {
+    return {
+      text: 'INSERT INTO workflow_history (instance_id, brigade_id, seq, actor_user_id, actor_name, actor_role, event, payload, from_state, to_state, version, at, effective_at, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
+      params: [
         step.instanceId,
         step.brigadeId,
         step.seq,
@@ -612,7 +613,7 @@ export class WorkflowEngine {
         prev,
         hash,
       ],
-    );
+    };
   }
 
   /** The chain head of a record written outside the engine (no head on its row): its last step's hash. */
@@ -625,21 +626,17 @@ export class WorkflowEngine {
     return rows[0]?.hash ?? GENESIS_HASH;
   }
 
-  /** Writes an outbox row per `notify` action; returns how many. */
-  private async writeOutbox(
-    m: EntityManager,
+  /** An outbox row per `notify` action. */
+  private outboxStatements(
     workflow: string,
     step: StepLike,
     actions: ReadonlyArray<{ type: string; params?: unknown }>,
-  ): Promise<number> {
-    let written = 0;
-    for (const action of actions) {
-      if (action.type !== 'notify') continue;
-      written++;
-      await sql(
-        m,
-        'INSERT INTO outbox (brigade_id, instance_id, history_seq, workflow, topic, payload, created_at, available_at, delivered_at, attempts, last_error) VALUES (?, ?, ?, ?, ?, ?, ?, ?, NULL, 0, NULL)',
-        [
+  ): Statement[] {
+    return actions
+      .filter((action) => action.type === 'notify')
+      .map((action) => ({
+        text: 'INSERT INTO outbox (brigade_id, instance_id, history_seq, workflow, topic, payload, created_at, available_at, delivered_at, attempts, last_error) VALUES (?, ?, ?, ?, ?, ?, ?, ?, NULL, 0, NULL)',
+        params: [
           step.brigadeId,
           step.instanceId,
           step.seq,
@@ -649,37 +646,31 @@ export class WorkflowEngine {
           step.at,
           step.at,
         ],
-      );
-    }
-    return written;
+      }));
   }
 
-  /** Closes the instance's open time limits in one statement: met if left in time, late if not. */
-  private async closeDeadlines(m: EntityManager, instanceId: number, at: Date): Promise<void> {
-    await sql(
-      m,
-      "UPDATE workflow_deadlines SET closed_at = ?, outcome = CASE WHEN due_at >= ? THEN 'met' ELSE 'late' END WHERE instance_id = ? AND closed_at IS NULL",
-      [at, at, instanceId],
-    );
-  }
-
-  private async openDeadlines<TContext>(
-    m: EntityManager,
+  /** The time limits of the state the record enters (`def.deadlines`). */
+  private deadlineStatements<TContext>(
     def: WorkflowDefinition<TContext>,
     instanceId: number,
     brigadeId: number,
     context: TContext,
     state: string,
     at: Date,
-  ): Promise<void> {
-    for (const d of def.deadlines(context, state, at)) {
-      await sql(
-        m,
-        'INSERT INTO workflow_deadlines (brigade_id, instance_id, workflow, kind, state, starts_at, due_at, event, closed_at, outcome) VALUES (?, ?, ?, ?, ?, ?, ?, ?, NULL, NULL)',
-        [brigadeId, instanceId, def.name, d.kind, state, at, d.dueAt, d.event ?? null],
-      );
-    }
+  ): Statement[] {
+    return def.deadlines(context, state, at).map((d) => ({
+      text: 'INSERT INTO workflow_deadlines (brigade_id, instance_id, workflow, kind, state, starts_at, due_at, event, closed_at, outcome) VALUES (?, ?, ?, ?, ?, ?, ?, ?, NULL, NULL)',
+      params: [brigadeId, instanceId, def.name, d.kind, state, at, d.dueAt, d.event ?? null],
+    }));
   }
+}
+
+/** Closes the instance's open time limits in one statement: met if left in time, late if not. */
+function closeDeadlinesStatement(instanceId: number, at: Date): Statement {
+  return {
+    text: "UPDATE workflow_deadlines SET closed_at = ?, outcome = CASE WHEN due_at >= ? THEN 'met' ELSE 'late' END WHERE instance_id = ? AND closed_at IS NULL",
+    params: [at, at, instanceId],
+  };
 }
 
 /** Told of each command's end (see `WorkflowEngine.onEvent`): `error` null when it stepped. */

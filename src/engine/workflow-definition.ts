@@ -1,5 +1,6 @@
 import type { AnyStateMachine, EventObject } from 'xstate';
 import type { Increment } from '../persistence/rows';
+import type { Statement } from '../persistence/sql';
 import type { EntityManager } from 'typeorm';
 import type { Actor, Permit } from '../../workflows/shared/actor';
 import type { Problem } from '../../workflows/shared/problem';
@@ -109,6 +110,12 @@ export interface WorkflowDefinition<TContext = any, TInput = any> {
      */
     increments?(step: StepRecord<TContext>, tx: EntityManager, column: (name: string) => string): Increment[];
   };
+  /**
+   * Rows of the step's own that need nothing read first (an incident logged, result lines): written with
+   * the engine's own writes of the step, after its version bump and before `project` (one round trip on
+   * MariaDB: `writeTogether`). A step after the first only.
+   */
+  stepRows?(step: StepRecord<TContext>, tx: EntityManager): Statement[];
   /** The time limits of a state just entered. */
   deadlines(context: TContext, state: string, enteredAt: Date): DeadlineSpec[];
   /** Input for `initialTransition`. */

@@ -12,6 +12,7 @@ import { createOperation, operationIn, planBody, rowCounts, send, systemActorOf 
 import { OPERATION_MACHINE_VERSION } from '../../workflows/operation';
 import { startTestApp, type TestApp } from '../support/test-app';
 import { SnapshotError } from '../../src/errors';
+import { TEST_DB } from '../support/db';
 
 let t: TestApp;
 const HOUR = 3_600_000;
@@ -64,6 +65,45 @@ describe('one event is one transaction', () => {
     expect(deadlines[0]).toMatchObject({ kind: 'decision', state: 'filed', closedAt: null });
     // §3.5: a filing waits at most 48 hours for a decision.
     expect(deadlines[0].dueAt.getTime() - t.clock.now().getTime()).toBe(48 * HOUR);
+  });
+
+  it('a step computed from a load another step overtook is refused, and nothing of it is written', async () => {
+    const { id } = await createOperation(t);
+    const leader = await principal('waitan.leader');
+    const wf = t.services.workflows.operation;
+    const stale = await t.services.engine.load(t.services.db.manager, wf, id, leader);
+    await send(t, id, 1, 'FILE');
+    const before = await rowCounts(t);
+    // The version bump is the guard of the step's writes: it misses, so its history, outbox and limits are not written.
+    await expect(t.services.engine.send(wf, id, leader, { type: 'FILE' }, { loaded: stale })).rejects.toMatchObject({
+      code: 'stale_version',
+    });
+    expect(await rowCounts(t)).toEqual(before);
+    const op = (await t.as('duty').get(`/api/v1/operations/${id}`)).body;
+    expect(op).toMatchObject({ state: 'filed', version: 2 });
+  });
+
+  it('the step’s writes go to MariaDB in one round trip (one statement each elsewhere)', async () => {
+    const { id } = await createOperation(t);
+    const sent: string[] = [];
+    const ds = t.services.db.dataSource as unknown as { logger: { logQuery: (q: string) => void } };
+    const logQuery = ds.logger.logQuery;
+    ds.logger.logQuery = (q: string) => void sent.push(q);
+    try {
+      await send(t, id, 1, 'FILE');
+    } finally {
+      ds.logger.logQuery = logQuery;
+    }
+    const writes = sent.filter((q) => /INSERT INTO (workflow_history|outbox|workflow_deadlines)/.test(q));
+    if (TEST_DB === 'mysql') {
+      // The test server is MariaDB (MySQL has no anonymous compound statements: one statement each there too).
+      expect(writes).toHaveLength(1);
+      expect(writes[0]).toMatch(
+        /^BEGIN NOT ATOMIC UPDATE workflow_instances .*INSERT INTO workflow_history .*INSERT INTO outbox .*INSERT INTO workflow_deadlines .* END$/s,
+      );
+    } else {
+      expect(writes).toHaveLength(3);
+    }
   });
 
   it('a deadline left late is closed as late', async () => {

@@ -24,7 +24,7 @@ import type {
   StepRecord,
   WorkflowDefinition,
 } from '../../engine/workflow-definition';
-import { OperationIncident, OperationSquad, Squad } from '../../persistence/entities';
+import { OperationSquad, Squad } from '../../persistence/entities';
 import {
   amendHoldingCheck,
   goodsCountBySquad,
@@ -32,11 +32,11 @@ import {
   noteHoldingCheckDate,
   planNumberOf,
   setPlanNumber,
-  writeResultLine,
+  resultLineStatement,
 } from './operations.queries';
-import { type Increment, insertRow } from '../../persistence/rows';
+import { type Increment, insertRow, insertRowStatement } from '../../persistence/rows';
 import { secondsBetween } from '../../persistence/dialect';
-import { asDatetimeColumn } from '../../persistence/sql';
+import { asDatetimeColumn, type Statement } from '../../persistence/sql';
 import { DWELL_STATES } from '../figures/facts';
 import { takeNumber } from '../numbering/record-number';
 import { localDate } from '../../../workflows/shared/time';
@@ -121,6 +121,10 @@ export function operationWorkflow(config: Readonly<Config>): OperationWorkflow {
     },
     project: projectOperation,
     projectionRow: { table: 'operations', columns: operationColumns, increments: operationDwell },
+    stepRows: (step) => {
+      const e = step.event as unknown as OperationEvent;
+      return STEP_ROWS[e.type]?.(step, e as never) ?? [];
+    },
     deadlines: (context, state, enteredAt) => operationDeadlines(config, context, state, enteredAt),
   };
 }
@@ -308,6 +312,30 @@ async function projectOperation(m: EntityManager, step: StepRecord<OperationCont
 }
 
 type EventOf<T extends OperationEvent['type']> = Extract<OperationEvent, { type: T }>;
+
+/** The rows of a step that need nothing read: written with the engine's writes of the step (`stepRows`). */
+const STEP_ROWS: {
+  [T in OperationEvent['type']]?: (step: StepRecord<OperationContext>, e: EventOf<T>) => Statement[];
+} = {
+  // R13: the goods a squad detained are what the ledger registered for it (the rule refused any other number).
+  COMPLETE: (step, e) => e.results.map((r) => resultLineStatement(step.instanceId, r)),
+  LOG_INCIDENT: (step, e) => [
+    insertRowStatement('operation_incidents', {
+      operation_id: step.instanceId,
+      brigade_id: step.brigadeId,
+      type: e.incidentType,
+      severity: e.severity,
+      occurred_at: e.occurredAt ? new Date(e.occurredAt) : step.at,
+      injuries: e.injuries,
+      description: e.description,
+      response: e.response,
+      informed: e.informed ?? '',
+      reported_by: step.actor.userId,
+      history_seq: step.seq,
+    }),
+  ],
+};
+
 type EventRows = {
   [T in OperationEvent['type']]?: (
     m: EntityManager,
@@ -372,25 +400,6 @@ async function inspection(
 /** The rows an event adds beside the operation's own (its number, result lines, incidents, holding records). */
 const EVENT_ROWS: EventRows = {
   FILE: (m, step) => numberPlan(m, step),
-  async COMPLETE(m, step, e) {
-    // R13: the goods a squad detained are what the ledger registered for it (the rule refused any other number).
-    for (const r of e.results) await writeResultLine(m, step.instanceId, r);
-  },
-  async LOG_INCIDENT(m, step, e) {
-    await m.insert(OperationIncident, {
-      operationId: step.instanceId,
-      brigadeId: step.brigadeId,
-      type: e.incidentType,
-      severity: e.severity,
-      occurredAt: e.occurredAt ? new Date(e.occurredAt) : step.at,
-      injuries: e.injuries,
-      description: e.description,
-      response: e.response,
-      informed: e.informed ?? '',
-      reportedBy: step.actor.userId,
-      historySeq: step.seq,
-    });
-  },
   async LOG_HOLDING_CHECK(m, step, e) {
     const round = step.next.holdingRound;
     await noteHoldingCheckDate(m, step.instanceId, e.date);

@@ -1,6 +1,6 @@
 import type { EntityManager } from 'typeorm';
 import { Operation, User, UserRole } from '../../persistence/entities';
-import { sql } from '../../persistence/sql';
+import { sql, type Statement } from '../../persistence/sql';
 
 /** The operations area's SQL: each function takes the EntityManager (or transaction) and returns plain rows. */
 
@@ -25,18 +25,25 @@ export async function goodsCountBySquad(m: EntityManager, operationId: number): 
 }
 
 /** A squad's result line; the goods it detained are what the ledger registered for it (R13). */
-export async function writeResultLine(
-  m: EntityManager,
+export function resultLineStatement(
   operationId: number,
   line: { squadId: number; officers: number; vehicles: number; educated: number; handled: number },
-): Promise<void> {
-  await sql(
-    m,
-    `UPDATE operation_squads SET officers = ?, vehicles = ?, educated = ?, handled = ?,
+): Statement {
+  return {
+    text: `UPDATE operation_squads SET officers = ?, vehicles = ?, educated = ?, handled = ?,
             goods_detained = (SELECT COUNT(*) FROM goods_items g JOIN goods_parties p ON p.id = g.party_id WHERE g.operation_id = ? AND p.squad_id = ?)
       WHERE operation_id = ? AND squad_id = ?`,
-    [line.officers, line.vehicles, line.educated, line.handled, operationId, line.squadId, operationId, line.squadId],
-  );
+    params: [
+      line.officers,
+      line.vehicles,
+      line.educated,
+      line.handled,
+      operationId,
+      line.squadId,
+      operationId,
+      line.squadId,
+    ],
+  };
 }
 
 /** Keeps the latest holding-check date on the operation (a check of an earlier day leaves it). */
