@@ -1,5 +1,5 @@
 /**
- * `npm run bench -- engine [--operations 10000] [--clients 32] [--db sqlite,mariadb] [--pool N]`
+ * `npm run bench -- engine [--operations 10000] [--clients 32] [--db sqlite,mariadb] [--pool N] [--profile]`
  * `npm run bench -- engine --cluster …`: on the Galera cluster (bench/engine-cluster.bench.ts)
  *
  * Seeds N operations through the API, then sends their events (FILE, APPROVE,
@@ -21,7 +21,9 @@ import { randomBytes } from 'node:crypto';
 import { loadConfig } from '../config';
 import { boot } from '../src/bootstrap';
 import { createLogger } from '../src/logger';
-import { arg, peakRssMiB, pool, startServer, writeResult } from './support';
+import { arg, peakRssMiB, pool, type SelfTime, startServer, topSelfTime, writeResult } from './support';
+
+const ROOT_OUTPUT = path.join(__dirname, '..', 'bench-output');
 import { createPlans, EVENTS, GROUPS, type Post, sendEvents, summarise, type Timing } from './engine-requests';
 
 const MYSQL_ADMIN = process.env.TEST_MYSQL_URL || 'mysql://root:@127.0.0.1:3306/test';
@@ -70,7 +72,7 @@ async function prepareTarget(name: string): Promise<Target> {
   };
 }
 
-async function benchTarget(target: Target, operations: number, clients: number, poolSize: number) {
+async function benchTarget(target: Target, operations: number, clients: number, poolSize: number, profile: boolean) {
   const env = {
     DATABASE_URL: target.url,
     SEED_DEMO: '1',
@@ -86,7 +88,13 @@ async function benchTarget(target: Target, operations: number, clients: number, 
   );
   await services.db.close();
 
-  const server = await startServer(env, process.env.BENCH_NODE_ARGS ? process.env.BENCH_NODE_ARGS.split(' ') : []);
+  // `--profile`: the server samples its CPU for the whole run (creates and events) and writes it at exit.
+  const profileDir = profile ? fs.mkdtempSync(path.join(os.tmpdir(), 'liandong-profile-')) : null;
+  const nodeArgs = [
+    ...(process.env.BENCH_NODE_ARGS ? process.env.BENCH_NODE_ARGS.split(' ') : []),
+    ...(profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : []),
+  ];
+  const server = await startServer(env, nodeArgs);
   try {
     const call = async (user: string, method: string, urlPath: string, body: unknown) => {
       const res = await fetch(`${server.url}${urlPath}`, {
@@ -136,6 +144,7 @@ async function benchTarget(target: Target, operations: number, clients: number, 
       .slice(0, 2)
       .map((l) => l.slice(0, 1500));
     await server.stop();
+    const serverProfile = profileDir ? profileOf(profileDir, target.name) : null;
 
     const ceilingBefore = target.name === 'mariadb' ? await statementCounts(target.url) : null;
     const ceiling = await databaseCeiling(
@@ -167,6 +176,7 @@ async function benchTarget(target: Target, operations: number, clients: number, 
       statementsPerEvent,
       firstError,
       serverErrors,
+      serverProfile,
     };
   } catch (e) {
     await server.stop();
@@ -180,8 +190,9 @@ async function benchTarget(target: Target, operations: number, clients: number, 
  * token, load the instance, the conditional version bump with the operation
  * row and the closing of time limits — one multi-table UPDATE on MariaDB, three
  * statements on SQLite — history row, outbox row when the machine announces
- * something, time limits opened when the state changes, the plan's number,
- * incident and result rows), one transaction per event, straight through the
+ * something, time limits opened when the state changes, incident and result
+ * rows — on MariaDB these in one round trip, one anonymous compound statement,
+ * as the engine sends them — and the plan's number), one transaction per event, straight through the
  * driver: no HTTP, no ORM, no XState. The notifications delivered afterwards
  * are not in it (ours are counted with them).
  */
@@ -226,8 +237,14 @@ async function databaseCeiling(target: Target, ids: number[], clients: number): 
       'SELECT t.id, t.revoked_at, t.expires_at, t.last_used_at, u.id AS user_id, u.active FROM api_tokens t JOIN users u ON u.id = t.user_id WHERE t.token_hash = ?',
       ['0'.repeat(64)],
     );
-    if (type === 'COMPLETE')
-      await q('SELECT id, code FROM squads WHERE brigade_id = ? AND code IN (?, ?)', [1, 'waitan', 'nanjingdonglu']);
+    const squads =
+      type === 'COMPLETE'
+        ? ((await q('SELECT id, code FROM squads WHERE brigade_id = ? AND code IN (?, ?)', [
+            1,
+            'waitan',
+            'nanjingdonglu',
+          ])) as Array<{ id: number }>)
+        : [];
     const [row] = (await q(
       'SELECT id, brigade_id, machine_version, version, snapshot, head_hash FROM workflow_instances WHERE id = ? AND workflow = ? AND brigade_id = ?',
       [id, 'operation', 1],
@@ -242,26 +259,27 @@ async function databaseCeiling(target: Target, ids: number[], clients: number): 
     const closes = type !== 'LOG_INCIDENT';
     const instance = [snapshot, 'x', row.version + 1, 1, now(), hash];
     const close = "closed_at = ?, outcome = CASE WHEN due_at >= ? THEN 'met' ELSE 'late' END";
+    // The step's writes, in the engine's order: on MariaDB one anonymous compound statement (writeTogether).
+    const writes: Array<[string, unknown[]]> = [];
     if (multi) {
-      // The step's writes to rows that exist, as the engine sends them on MariaDB: one multi-table UPDATE.
-      await q(
+      // The writes to rows that exist, as the engine sends them on MariaDB: one multi-table UPDATE.
+      writes.push([
         `UPDATE workflow_instances i LEFT JOIN operations p ON p.id = i.id${closes ? ' LEFT JOIN workflow_deadlines d ON d.instance_id = i.id AND d.closed_at IS NULL' : ''} SET i.snapshot = ?, i.state = ?, i.version = ?, i.machine_version = ?, i.updated_at = ?, i.head_hash = ?, ${operationColumns.replace(/(\w+) = \?/g, 'p.$1 = ?')}${closes ? `, ${close.replace(/(closed_at|outcome|due_at)/g, 'd.$1')}` : ''} WHERE i.id = ? AND i.version = ?`,
         [...instance, ...operationValues(), ...(closes ? [now(), now()] : []), id, row.version],
-      );
+      ]);
     } else {
-      await q(
+      writes.push([
         'UPDATE workflow_instances SET snapshot = ?, state = ?, version = ?, machine_version = ?, updated_at = ?, head_hash = ? WHERE id = ? AND version = ?',
         [...instance, id, row.version],
-      );
+      ]);
       if (closes)
-        await q(`UPDATE workflow_deadlines SET ${close} WHERE instance_id = ? AND closed_at IS NULL`, [
-          now(),
-          now(),
-          id,
+        writes.push([
+          `UPDATE workflow_deadlines SET ${close} WHERE instance_id = ? AND closed_at IS NULL`,
+          [now(), now(), id],
         ]);
-      await q(`UPDATE operations SET ${operationColumns} WHERE id = ?`, [...operationValues(), id]);
+      writes.push([`UPDATE operations SET ${operationColumns} WHERE id = ?`, [...operationValues(), id]]);
     }
-    await q(
+    writes.push([
       'INSERT INTO workflow_history (instance_id, brigade_id, seq, actor_user_id, actor_name, actor_role, event, payload, from_state, to_state, version, at, effective_at, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
       [
         id,
@@ -280,18 +298,39 @@ async function databaseCeiling(target: Target, ids: number[], clients: number): 
         hash,
         hash,
       ],
-    );
+    ]);
     if (type === 'FILE' || type === 'APPROVE' || type === 'LOG_INCIDENT') {
-      await q(
+      writes.push([
         'INSERT INTO outbox (brigade_id, instance_id, history_seq, workflow, topic, payload, created_at, available_at, delivered_at, attempts, last_error) VALUES (?, ?, ?, ?, ?, ?, ?, ?, NULL, 0, NULL)',
         [1, id, row.version + 1000, 'operation', 'operation.x', '{}', now(), now()],
-      );
+      ]);
     }
     if (type === 'FILE' || type === 'START' || type === 'COMPLETE') {
-      await q(
+      writes.push([
         'INSERT INTO workflow_deadlines (brigade_id, instance_id, workflow, kind, state, starts_at, due_at, event, closed_at, outcome) VALUES (?, ?, ?, ?, ?, ?, ?, NULL, NULL, NULL)',
         [1, id, 'operation', 'bench', 'x', now(), now()],
+      ]);
+    }
+    if (type === 'LOG_INCIDENT') {
+      writes.push([
+        'INSERT INTO operation_incidents (operation_id, brigade_id, type, severity, occurred_at, injuries, description, response, informed, reported_by, history_seq) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
+        [id, 1, 'verbal_abuse', 'minor', now(), 0, '辱骂', '劝离', '', 1, row.version + 1000],
+      ]);
+    }
+    for (const squad of squads) {
+      writes.push([
+        'UPDATE operation_squads SET officers = ?, vehicles = ?, educated = ?, handled = ?, goods_detained = (SELECT COUNT(*) FROM goods_items g JOIN goods_parties p ON p.id = g.party_id WHERE g.operation_id = ? AND p.squad_id = ?) WHERE operation_id = ? AND squad_id = ?',
+        [4, 1, 5, 1, id, squad.id, id, squad.id],
+      ]);
+    }
+    if (multi) {
+      const [guard, ...rest] = writes;
+      await q(
+        `BEGIN NOT ATOMIC ${guard[0]}; IF ROW_COUNT() = 0 THEN SIGNAL SQLSTATE '45000' SET MESSAGE_TEXT = 'stale'; END IF; ${rest.map((w) => `${w[0]};`).join(' ')} END`,
+        writes.flatMap((w) => w[1]),
       );
+    } else {
+      for (const [text, params] of writes) await q(text, params);
     }
     if (type === 'FILE') {
       // The plan's number: the year's counter bumped and read in one statement, then set on the operation.
@@ -302,23 +341,6 @@ async function databaseCeiling(target: Target, ids: number[], clients: number): 
         [1, 'operation', new Date().getUTCFullYear()],
       );
       await q('UPDATE operations SET number_year = ?, number_seq = ? WHERE id = ?', [1999, id, id]);
-    }
-    if (type === 'LOG_INCIDENT') {
-      await q(
-        'INSERT INTO operation_incidents (operation_id, brigade_id, type, severity, occurred_at, injuries, description, response, informed, reported_by, history_seq) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
-        [id, 1, 'verbal_abuse', 'minor', now(), 0, '辱骂', '劝离', '', 1, row.version + 1000],
-      );
-    }
-    if (type === 'COMPLETE') {
-      const [squad] = (await q('SELECT squad_id FROM operation_squads WHERE operation_id = ? LIMIT 1', [id])) as Array<{
-        squad_id: number;
-      }>;
-      for (let i = 0; i < 2; i++) {
-        await q(
-          'UPDATE operation_squads SET officers = ?, vehicles = ?, educated = ?, handled = ?, goods_detained = ? WHERE operation_id = ? AND squad_id = ?',
-          [4, 1, 5, 1, 0, id, squad.squad_id],
-        );
-      }
     }
   };
 
@@ -524,6 +546,17 @@ function perEvent(
   };
 }
 
+/** The server's CPU profile of a run, kept under bench-output/, and its ten functions of most self time. */
+function profileOf(dir: string, name: string): { file: string; totalMs: number; top: SelfTime[] } | null {
+  const written = fs.readdirSync(dir).find((f) => f.endsWith('.cpuprofile'));
+  if (!written) return null;
+  const file = path.join(ROOT_OUTPUT, `engine-${name}-${new Date().toISOString().replace(/[:.]/g, '-')}.cpuprofile`);
+  fs.mkdirSync(ROOT_OUTPUT, { recursive: true });
+  fs.renameSync(path.join(dir, written), file);
+  fs.rmSync(dir, { recursive: true, force: true });
+  return { file: path.relative(process.cwd(), file), ...topSelfTime(file) };
+}
+
 export async function run(args: string[]): Promise<Record<string, unknown>> {
   // Issue 15: on the Galera cluster, three instances beside one (bench/engine-cluster.bench.ts).
   if (args.includes('--cluster')) return (await import('./engine-cluster.bench')).runCluster(args);
@@ -532,6 +565,7 @@ export async function run(args: string[]): Promise<Record<string, unknown>> {
   const dbs = arg(args, 'db', 'sqlite,mariadb').split(',');
   // The server's pool (DATABASE_POOL_SIZE), and the minimal durable event's: as many as the clients unless said.
   const poolSize = Number(arg(args, 'pool', String(Math.max(clients, 20))));
+  const profile = args.includes('--profile');
   const report: Record<string, unknown> = {
     operations,
     clients,
@@ -544,7 +578,7 @@ export async function run(args: string[]): Promise<Record<string, unknown>> {
     const target = await prepareTarget(name);
     process.stdout.write(`\n[${name}] ${operations} operations, ${clients} clients …\n`);
     try {
-      const r = await benchTarget(target, operations, clients, poolSize);
+      const r = await benchTarget(target, operations, clients, poolSize, profile);
       report[name] = r;
       process.stdout.write(
         [
@@ -562,6 +596,12 @@ export async function run(args: string[]): Promise<Record<string, unknown>> {
                 `  statements per event:      ours ${JSON.stringify(r.statementsPerEvent.ours)}`,
                 `                             ceiling ${JSON.stringify(r.statementsPerEvent.ceiling)}`,
                 `                             minimal ${JSON.stringify(r.statementsPerEvent.minimal)}`,
+              ]
+            : []),
+          ...(r.serverProfile
+            ? [
+                `  server profile:            ${r.serverProfile.totalMs} ms sampled, top self time (${r.serverProfile.file}):`,
+                ...r.serverProfile.top.map((l) => `    ${String(l.ms).padStart(7)} ms  ${l.name}  ${l.where}`),
               ]
             : []),
           ...(r.firstError.length

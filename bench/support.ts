@@ -81,3 +81,43 @@ export function arg(args: string[], name: string, fallback: string): string {
   const i = args.indexOf(`--${name}`);
   return i >= 0 && args[i + 1] ? args[i + 1] : fallback;
 }
+
+/** A self-time line of a CPU profile: a function, where it is, and the milliseconds sampled in it. */
+export interface SelfTime {
+  name: string;
+  where: string;
+  ms: number;
+}
+
+/**
+ * The functions that spent the most time themselves (not in what they called) in a V8 CPU profile
+ * (`node --cpu-prof` writes one `.cpuprofile` at exit): each sample's interval goes to the function on
+ * top of the stack then, summed per function and place.
+ */
+export function topSelfTime(profileFile: string, count = 10): { totalMs: number; top: SelfTime[] } {
+  const profile = JSON.parse(fs.readFileSync(profileFile, 'utf8')) as {
+    nodes: Array<{ id: number; callFrame: { functionName: string; url: string; lineNumber: number } }>;
+    samples: number[];
+    timeDeltas: number[];
+  };
+  const byNode = new Map(profile.nodes.map((n) => [n.id, n.callFrame]));
+  const totals = new Map<string, SelfTime>();
+  let totalUs = 0;
+  profile.samples.forEach((id, i) => {
+    // A sample's delta is the time since the one before it: it belongs to the previous sample's function.
+    const us = profile.timeDeltas[i + 1] ?? 0;
+    totalUs += us;
+    const frame = byNode.get(id)!;
+    const name = frame.functionName || '(anonymous)';
+    const where = frame.url ? `${path.basename(frame.url)}:${frame.lineNumber + 1}` : '';
+    const key = `${name} ${where}`;
+    const line = totals.get(key) ?? { name, where, ms: 0 };
+    line.ms += us / 1000;
+    totals.set(key, line);
+  });
+  const top = [...totals.values()]
+    .sort((a, b) => b.ms - a.ms)
+    .slice(0, count)
+    .map((l) => ({ ...l, ms: Math.round(l.ms) }));
+  return { totalMs: Math.round(totalUs / 1000), top };
+}
