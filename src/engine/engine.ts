@@ -20,9 +20,9 @@ import {
 } from '../errors';
 import type { Database } from '../persistence/data-source';
 import { WorkflowHistory } from '../persistence/entities';
-import { updatesJoinedTables } from '../persistence/dialect';
+import { updatesJoinedTables, writeTogether } from '../persistence/dialect';
 import { updateRowStatement } from '../persistence/rows';
-import { asDatetimeColumn, readJson, sql, type Statement, writeTogether } from '../persistence/sql';
+import { asDatetimeColumn, readJson, sql, type Statement } from '../persistence/sql';
 import { GENESIS_HASH, stepHash } from './history-hash';
 import type { Permit } from '../../workflows/shared/actor';
 import type { CommandEvent, EngineActor, StepRecord, WorkflowDefinition } from './workflow-definition';

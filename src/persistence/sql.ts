@@ -61,46 +61,6 @@ export interface Statement {
   params: unknown[];
 }
 
-/** What MariaDB is told when a guard changed no row: the message `writeTogether` knows its own refusal by. */
-const GUARD_MISSED = 'liandong: guard changed no row';
-
-/**
- * Writes whose answers nobody reads, in order, in the caller's transaction: when `guard` is given (an
- * UPDATE such as a conditional version bump) the rest are written only if it changed a row; whether it
- * did. On MariaDB they go in one round trip, as one anonymous compound statement (`BEGIN NOT ATOMIC …
- * END`): one statement to the protocol, so the connection still refuses `;`-stacked text (mysql2's
- * `multipleStatements` stays off), and the values are escaped into it as into any statement. A guard
- * that changed no row SIGNALs, so nothing after it runs; any other error ends the block where it
- * happened, and the caller's transaction is rolled back as always. Elsewhere (SQLite; MySQL, which
- * has no anonymous blocks) one statement each.
- */
-export async function writeTogether(m: EntityManager, guard: Statement | null, rest: Statement[]): Promise<boolean> {
-  if (m.connection.options.type !== 'mariadb' || (guard ? 1 : 0) + rest.length <= 1) {
-    if (guard && (await sql(m, guard.text, guard.params)).affected === 0) return false;
-    for (const s of rest) await sql(m, s.text, s.params);
-    return true;
-  }
-  const parts = [
-    ...(guard
-      ? [
-          `${guard.text};`,
-          `IF ROW_COUNT() = 0 THEN SIGNAL SQLSTATE '45000' SET MESSAGE_TEXT = '${GUARD_MISSED}'; END IF;`,
-        ]
-      : []),
-    ...rest.map((s) => `${s.text};`),
-  ];
-  const params = [...(guard?.params ?? []), ...rest.flatMap((s) => s.params)];
-  try {
-    await sql(m, `BEGIN NOT ATOMIC ${parts.join(' ')} END`, params);
-    return true;
-  } catch (e) {
-    // ER_SIGNAL_EXCEPTION with our message: the guard missed (another message would be a real error).
-    const err = e as { driverError?: { errno?: number; sqlMessage?: string } };
-    if (err.driverError?.errno === 1644 && err.driverError.sqlMessage === GUARD_MISSED) return false;
-    throw e;
-  }
-}
-
 /**
  * The instant a `datetime` column keeps, given to it already: MySQL-family
  * columns (second precision) get whole seconds — MariaDB would truncate the
