@@ -48,7 +48,7 @@ import {
 } from './operation.workflow';
 import type { Clock } from '../../clock';
 import { parseRecordNo } from '../numbering/record-number';
-import { checkPlanProblems, setPlanProblems } from '../problems/hard-problem.service';
+import { checkPlanProblems, setNewPlanProblems, setPlanProblems } from '../problems/hard-problem.service';
 import { holdsSquadSites, mayBeDesignatedCommander, spotChecksHolding } from './operation.policy';
 import { type HoldingItem, eligibleCommanders, openHolding } from './operations.read-models';
 import { known } from '../../known';
@@ -159,12 +159,13 @@ export class OperationService {
     if (problems.length) throw new RuleViolationError('The plan is not valid', problems);
     if (input.problems?.length) await checkPlanProblems(m, actor.brigadeId, input.problems);
     const created = await this.engine.create(this.workflow, actor, permit.role, { plan, createdBy: actor.userId }, m);
-    if (input.problems?.length) await setPlanProblems(m, actor.brigadeId, created.id, input.problems, this.clock.now());
+    if (input.problems?.length)
+      await setNewPlanProblems(m, actor.brigadeId, created.id, input.problems, this.clock.now());
     return {
       loaded: created.loaded,
       squads,
       groups,
-      // What setPlanProblems linked, as the record reads the links (by id).
+      // What setNewPlanProblems linked, as the record reads the links (by id).
       problemIds: [...new Set(input.problems ?? [])].sort((a, b) => a - b),
     };
   }
