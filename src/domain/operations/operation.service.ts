@@ -93,12 +93,15 @@ export interface OperationPage {
   groupById: Map<number, LinkageGroup>;
 }
 
-/** What a create had in hand, for its answer (see `read`). */
-interface Created {
-  loaded: LoadedInstance<OperationContext>;
-  /** The brigade's squads, and its groups when the plan named one (else the answer reads them). */
+/** The brigade's squads, and its groups when a plan names one, as a create read them. */
+interface OrgInHand {
   squads: Squad[];
   groups: LinkageGroup[] | null;
+}
+
+/** What a create had in hand, for its answer (see `read`); without groups in hand, the answer reads them. */
+interface Created extends OrgInHand {
+  loaded: LoadedInstance<OperationContext>;
   /** The hard problems its plan targets, by id (§3.4). */
   problemIds: number[];
 }
@@ -145,11 +148,20 @@ export class OperationService {
     return (await this.read(actor, created.loaded.row.id, false, created)).record;
   }
 
-  private async draft(m: EntityManager, actor: Principal, input: PlanInput): Promise<Created> {
-    // The brigade's squads, read once: they resolve the plan's codes, check it (planFacts) and name them in the answer.
+  /**
+   * The brigade's squads, and its groups when the plan names one: read once in
+   * a create, they resolve the plan's codes, check it (planFacts) and name them
+   * in the answer.
+   */
+  private async orgOf(m: EntityManager, actor: Principal, input: PlanInput): Promise<OrgInHand> {
     const squads = await m.find(Squad, { where: { brigadeId: actor.brigadeId } });
     const groups =
       typeof input.group === 'string' ? await m.find(LinkageGroup, { where: { brigadeId: actor.brigadeId } }) : null;
+    return { squads, groups };
+  }
+
+  private async draft(m: EntityManager, actor: Principal, input: PlanInput, org?: OrgInHand): Promise<Created> {
+    const { squads, groups } = org ?? (await this.orgOf(m, actor, input));
     const plan = await this.toPlan(m, actor, input, null, { squads, groups });
     const permit = mayCreateOperation(actor, plan);
     if (!permit.ok) throw new ForbiddenError('Only the lead squad’s leader drafts its plan', permit.reason);
@@ -179,16 +191,22 @@ export class OperationService {
     input: PlanInput | null,
     id?: number,
     m: EntityManager = this.db.manager,
+    org?: OrgInHand,
   ): Promise<{ plan: OperationPlan; checks: FilingCheck[] }> {
     const base = id === undefined ? null : (await this.engine.load(m, this.workflow, id, actor)).context.plan;
-    const plan = input ? await this.toPlan(m, actor, input, base) : base;
+    const plan = input ? await this.toPlan(m, actor, input, base, org) : base;
     if (!plan) throw new Error('a filing check needs a plan or an operation');
-    return { plan, checks: await this.checklistOf(actor, plan, m) };
+    return { plan, checks: await this.checklistOf(actor, plan, m, org?.squads) };
   }
 
   /** The "ready to file" checklist of a plan already at hand (a draft's page has loaded it). */
-  async checklistOf(actor: Principal, plan: OperationPlan, m: EntityManager = this.db.manager): Promise<FilingCheck[]> {
-    const facts = await planFacts(m, actor, plan, this.config);
+  async checklistOf(
+    actor: Principal,
+    plan: OperationPlan,
+    m: EntityManager = this.db.manager,
+    squads?: Squad[],
+  ): Promise<FilingCheck[]> {
+    const facts = squads ? planFactsOf(squads, actor, plan, this.config) : await planFacts(m, actor, plan, this.config);
     return filingChecklist(plan, facts, this.clock.now().toISOString());
   }
 
@@ -205,11 +223,15 @@ export class OperationService {
     const result = await this.db.transaction(async (m) => {
       // Who may edit it comes before what is wrong with it (issue 11, finding 8).
       if (target) await this.engine.loadAuthorized(m, this.workflow, target.id, actor, 'EDIT_PLAN');
-      const { checks } = await this.filingCheck(actor, input, target?.id, m);
+      // A new plan's squads and groups are read once: they check it, then create it.
+      const org = target ? undefined : await this.orgOf(m, actor, input);
+      const { checks } = await this.filingCheck(actor, input, target?.id, m, org);
       const problems = checks.flatMap((c) => c.problems);
       if (problems.length) throw new RuleViolationError('The plan is not ready to file', problems);
       let id: number;
       let version: number;
+      // The draft just created, as stored: FILE is computed from it (no one else can have seen it yet).
+      let loaded: LoadedInstance<OperationContext> | undefined;
       if (target) {
         if (input.problems) await checkPlanProblems(m, actor.brigadeId, input.problems, target.id);
         const base = (await this.engine.load(m, this.workflow, target.id, actor)).context.plan;
@@ -223,7 +245,8 @@ export class OperationService {
         if (input.problems) await setPlanProblems(m, actor.brigadeId, target.id, input.problems, this.clock.now());
         id = target.id;
       } else {
-        id = await this.create(actor, input, m);
+        loaded = (await this.draft(m, actor, input, org)).loaded;
+        id = loaded.row.id;
         version = 1;
       }
       const filed = await this.engine.send(
@@ -231,7 +254,7 @@ export class OperationService {
         id,
         actor,
         { type: 'FILE' },
-        { expectedVersion: version, tx: m },
+        { expectedVersion: version, tx: m, loaded },
       );
       return { id, state: filed.state, version: filed.version };
     });
@@ -541,7 +564,7 @@ export class OperationService {
     actor: Principal,
     input: PlanInput,
     base: OperationPlan | null,
-    org?: { squads: Squad[]; groups: LinkageGroup[] | null },
+    org?: OrgInHand,
   ): Promise<OperationPlan> {
     const codes = [
       ...(input.leadSquad ? [input.leadSquad] : []),
