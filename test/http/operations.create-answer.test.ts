@@ -85,3 +85,31 @@ describe('the answer to a create is the record a GET reads right after', () => {
     expect(Object.keys(res.body.error.fields)).toEqual(['files']);
   });
 });
+
+describe('what a create reads', () => {
+  it('reads the brigade’s squads and groups once, and never the record it has just written', async () => {
+    const statements: string[] = [];
+    const ds = t.services.db.dataSource as unknown as { logger: unknown };
+    const quiet = ds.logger;
+    ds.logger = {
+      logQuery: (query: string) => void statements.push(query),
+      logQueryError: () => undefined,
+      logQuerySlow: () => undefined,
+      logSchemaBuild: () => undefined,
+      logMigration: () => undefined,
+      log: () => undefined,
+    };
+    try {
+      await t.as('waitan.leader').post('/api/v1/operations', planBody(t.clock.now())).expect(201);
+    } finally {
+      ds.logger = quiet;
+    }
+    const reading = (table: string) =>
+      statements.filter((q) => /^\s*SELECT/i.test(q) && new RegExp(`FROM [\`"]?${table}[\`"]? `, 'i').test(q));
+    expect(reading('squads')).toHaveLength(1);
+    expect(reading('linkage_groups')).toHaveLength(1);
+    expect(reading('workflow_instances')).toHaveLength(0);
+    // Issue 14: 25 statements before (the record loaded again, squads read three times, every table of a record read).
+    expect(statements.length).toBeLessThanOrEqual(13);
+  });
+});
