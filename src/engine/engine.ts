@@ -40,6 +40,11 @@ export interface StepResult<TContext = unknown> {
   role: string;
 }
 
+/** A record just created: the step's result, and the record as a `load` right after would give it (no statement read it). */
+export interface CreatedRecord<TContext = unknown> extends StepResult<TContext> {
+  loaded: LoadedInstance<TContext>;
+}
+
 /** The stored instance row, as the engine reads it. */
 export interface InstanceRow {
   id: number;
@@ -151,15 +156,16 @@ export class WorkflowEngine {
     role: string,
     input: unknown,
     tx?: EntityManager,
-  ): Promise<StepResult<TContext>> {
-    const run = async (m: EntityManager) => {
+  ): Promise<CreatedRecord<TContext>> {
+    const run = async (m: EntityManager): Promise<CreatedRecord<TContext>> => {
       const at = this.clock.now();
       const [snapshot, actions] = initialTransition(def.machine, def.input ? def.input(input) : input);
       const state = stateName(snapshot);
+      const stored = JSON.stringify(def.machine.getPersistedSnapshot(snapshot));
       const { insertId: id } = await sql(
         m,
         'INSERT INTO workflow_instances (brigade_id, workflow, machine_version, state, snapshot, version, created_at, updated_at) VALUES (?, ?, ?, ?, ?, 1, ?, ?)',
-        [actor.brigadeId, def.name, def.version, state, def.machine.getPersistedSnapshot(snapshot), at, at],
+        [actor.brigadeId, def.name, def.version, state, stored, at, at],
       );
       const event: CommandEvent = { type: 'CREATE' };
       const step = {
@@ -189,7 +195,16 @@ export class WorkflowEngine {
       wrote = outbox.length;
       await def.project(m, step);
       for (const hook of this.stepHooks) await hook(m, def.name, step, (input ?? {}) as Record<string, unknown>);
-      return { id, state, version: 1, context: snapshot.context as TContext, role };
+      // The record as `load` would read it back: restored from the very text stored, not from the snapshot in hand.
+      const row: InstanceRow = {
+        id,
+        brigadeId: actor.brigadeId,
+        machineVersion: def.version,
+        version: 1,
+        snapshot: JSON.parse(stored),
+        headHash: hash,
+      };
+      return { id, state, version: 1, context: snapshot.context as TContext, role, loaded: this.restored(def, row) };
     };
     let wrote = 0;
     try {
@@ -470,14 +485,17 @@ export class WorkflowEngine {
       : null;
     const r = found?.rows[0];
     if (!r) throw new NotFoundError(`No ${def.name} ${id}`);
-    const row: InstanceRow = {
+    return this.restored<TContext>(def, {
       id: Number(r.id),
       brigadeId: Number(r.brigade_id),
       machineVersion: Number(r.machine_version),
       version: Number(r.version),
       snapshot: readJson(r.snapshot),
       headHash: r.head_hash ?? null,
-    };
+    });
+  }
+
+  private restored<TContext>(def: WorkflowDefinition<TContext>, row: InstanceRow): LoadedInstance<TContext> {
     const snapshot = this.restore(def, row);
     return { row, snapshot, state: stateName(snapshot), context: snapshot.context as TContext };
   }

@@ -39,10 +39,16 @@ import { localDateOf, zonedInstant } from '../../time';
 import { type ChainRecord, type RecordVerdict, verifyRecordChain } from '../history/history-chain';
 import type { OrgService, Principal } from '../org/org.service';
 import type { EventInput, OperationFilters, PlanInput } from './operation.inputs';
-import { type OperationWorkflow, goodsBySquadOf, holdingCoverageOf, planFacts } from './operation.workflow';
+import {
+  type OperationWorkflow,
+  goodsBySquadOf,
+  holdingCoverageOf,
+  planFacts,
+  planFactsOf,
+} from './operation.workflow';
 import type { Clock } from '../../clock';
 import { parseRecordNo } from '../numbering/record-number';
-import { checkPlanProblems, setPlanProblems } from '../problems/hard-problem.service';
+import { checkPlanProblems, setNewPlanProblems, setPlanProblems } from '../problems/hard-problem.service';
 import { holdsSquadSites, mayBeDesignatedCommander, spotChecksHolding } from './operation.policy';
 import { type HoldingItem, eligibleCommanders, openHolding } from './operations.read-models';
 import { known } from '../../known';
@@ -87,6 +93,19 @@ export interface OperationPage {
   groupById: Map<number, LinkageGroup>;
 }
 
+/** The brigade's squads, and its groups when a plan names one, as a create read them. */
+interface OrgInHand {
+  squads: Squad[];
+  groups: LinkageGroup[] | null;
+}
+
+/** What a create had in hand, for its answer (see `read`); without groups in hand, the answer reads them. */
+interface Created extends OrgInHand {
+  loaded: LoadedInstance<OperationContext>;
+  /** The hard problems its plan targets, by id (§3.4). */
+  problemIds: number[];
+}
+
 const PLAN_TEXTS = [
   'situation',
   'mission',
@@ -113,24 +132,54 @@ export class OperationService {
 
   /** Drafts a new plan (state `draft`). Squads and groups are given by code. */
   async create(actor: Principal, input: PlanInput, tx?: EntityManager): Promise<number> {
-    const run = async (m: EntityManager) => {
-      const plan = await this.toPlan(m, actor, input, null);
-      const permit = mayCreateOperation(actor, plan);
-      if (!permit.ok) throw new ForbiddenError('Only the lead squad’s leader drafts its plan', permit.reason);
-      // A draft may be incomplete, but what it says must make sense (completeness is checked at FILE).
-      const facts = await planFacts(m, actor, plan, this.config);
-      const problems = planShapeProblems(plan, facts).filter(
-        (p) => p.code !== 'required' && p.code !== 'too_few_squads',
-      );
-      if (problems.length) throw new RuleViolationError('The plan is not valid', problems);
-      if (input.problems?.length) await checkPlanProblems(m, actor.brigadeId, input.problems);
-      const created = await this.engine.create(this.workflow, actor, permit.role, { plan, createdBy: actor.userId }, m);
-      if (input.problems?.length)
-        await setPlanProblems(m, actor.brigadeId, created.id, input.problems, this.clock.now());
-      return created.id;
-    };
+    const run = async (m: EntityManager) => (await this.draft(m, actor, input)).loaded.row.id;
     // In the caller's transaction when given (a border notice becoming a plan, R8).
     return tx ? run(tx) : this.db.transaction(run);
+  }
+
+  /**
+   * Drafts a new plan and answers the record as a `get` right after would,
+   * from what the create had in hand: the record as stored, the brigade's
+   * squads and groups it resolved the codes with, and what its first step
+   * wrote. Only the rows the database fills in are read back.
+   */
+  async createAndGet(actor: Principal, input: PlanInput): Promise<OperationRecord> {
+    const created = await this.db.transaction((m) => this.draft(m, actor, input));
+    return (await this.read(actor, created.loaded.row.id, false, created)).record;
+  }
+
+  /**
+   * The brigade's squads, and its groups when the plan names one: read once in
+   * a create, they resolve the plan's codes, check it (planFacts) and name them
+   * in the answer.
+   */
+  private async orgOf(m: EntityManager, actor: Principal, input: PlanInput): Promise<OrgInHand> {
+    const squads = await m.find(Squad, { where: { brigadeId: actor.brigadeId } });
+    const groups =
+      typeof input.group === 'string' ? await m.find(LinkageGroup, { where: { brigadeId: actor.brigadeId } }) : null;
+    return { squads, groups };
+  }
+
+  private async draft(m: EntityManager, actor: Principal, input: PlanInput, org?: OrgInHand): Promise<Created> {
+    const { squads, groups } = org ?? (await this.orgOf(m, actor, input));
+    const plan = await this.toPlan(m, actor, input, null, { squads, groups });
+    const permit = mayCreateOperation(actor, plan);
+    if (!permit.ok) throw new ForbiddenError('Only the lead squad’s leader drafts its plan', permit.reason);
+    // A draft may be incomplete, but what it says must make sense (completeness is checked at FILE).
+    const facts = planFactsOf(squads, actor, plan, this.config);
+    const problems = planShapeProblems(plan, facts).filter((p) => p.code !== 'required' && p.code !== 'too_few_squads');
+    if (problems.length) throw new RuleViolationError('The plan is not valid', problems);
+    if (input.problems?.length) await checkPlanProblems(m, actor.brigadeId, input.problems);
+    const created = await this.engine.create(this.workflow, actor, permit.role, { plan, createdBy: actor.userId }, m);
+    if (input.problems?.length)
+      await setNewPlanProblems(m, actor.brigadeId, created.id, input.problems, this.clock.now());
+    return {
+      loaded: created.loaded,
+      squads,
+      groups,
+      // What setNewPlanProblems linked, as the record reads the links (by id).
+      problemIds: [...new Set(input.problems ?? [])].sort((a, b) => a - b),
+    };
   }
 
   /**
@@ -142,16 +191,22 @@ export class OperationService {
     input: PlanInput | null,
     id?: number,
     m: EntityManager = this.db.manager,
+    org?: OrgInHand,
   ): Promise<{ plan: OperationPlan; checks: FilingCheck[] }> {
     const base = id === undefined ? null : (await this.engine.load(m, this.workflow, id, actor)).context.plan;
-    const plan = input ? await this.toPlan(m, actor, input, base) : base;
+    const plan = input ? await this.toPlan(m, actor, input, base, org) : base;
     if (!plan) throw new Error('a filing check needs a plan or an operation');
-    return { plan, checks: await this.checklistOf(actor, plan, m) };
+    return { plan, checks: await this.checklistOf(actor, plan, m, org?.squads) };
   }
 
   /** The "ready to file" checklist of a plan already at hand (a draft's page has loaded it). */
-  async checklistOf(actor: Principal, plan: OperationPlan, m: EntityManager = this.db.manager): Promise<FilingCheck[]> {
-    const facts = await planFacts(m, actor, plan, this.config);
+  async checklistOf(
+    actor: Principal,
+    plan: OperationPlan,
+    m: EntityManager = this.db.manager,
+    squads?: Squad[],
+  ): Promise<FilingCheck[]> {
+    const facts = squads ? planFactsOf(squads, actor, plan, this.config) : await planFacts(m, actor, plan, this.config);
     return filingChecklist(plan, facts, this.clock.now().toISOString());
   }
 
@@ -168,11 +223,15 @@ export class OperationService {
     const result = await this.db.transaction(async (m) => {
       // Who may edit it comes before what is wrong with it (issue 11, finding 8).
       if (target) await this.engine.loadAuthorized(m, this.workflow, target.id, actor, 'EDIT_PLAN');
-      const { checks } = await this.filingCheck(actor, input, target?.id, m);
+      // A new plan's squads and groups are read once: they check it, then create it.
+      const org = target ? undefined : await this.orgOf(m, actor, input);
+      const { checks } = await this.filingCheck(actor, input, target?.id, m, org);
       const problems = checks.flatMap((c) => c.problems);
       if (problems.length) throw new RuleViolationError('The plan is not ready to file', problems);
       let id: number;
       let version: number;
+      // The draft just created, as stored: FILE is computed from it (no one else can have seen it yet).
+      let loaded: LoadedInstance<OperationContext> | undefined;
       if (target) {
         if (input.problems) await checkPlanProblems(m, actor.brigadeId, input.problems, target.id);
         const base = (await this.engine.load(m, this.workflow, target.id, actor)).context.plan;
@@ -186,7 +245,8 @@ export class OperationService {
         if (input.problems) await setPlanProblems(m, actor.brigadeId, target.id, input.problems, this.clock.now());
         id = target.id;
       } else {
-        id = await this.create(actor, input, m);
+        loaded = (await this.draft(m, actor, input, org)).loaded;
+        id = loaded.row.id;
         version = 1;
       }
       const filed = await this.engine.send(
@@ -194,7 +254,7 @@ export class OperationService {
         id,
         actor,
         { type: 'FILE' },
-        { expectedVersion: version, tx: m },
+        { expectedVersion: version, tx: m, loaded },
       );
       return { id, state: filed.state, version: filed.version };
     });
@@ -285,27 +345,45 @@ export class OperationService {
    * Loads the instance (404 outside the actor's brigade), then everything else
    * at once: all of it hangs on the id and the snapshot's context alone. The
    * users named anywhere (history included) come in one last read.
+   *
+   * `created`: the record `draft` created just now, with what it had in hand.
+   * Incidents, holding records, evidence files, resolutions and goods are
+   * written by later steps and commands on an operation that exists, and its
+   * first step wrote none (it carries no files; a draft opens no time limit):
+   * those are not read. Operations are never deleted, so no row of an older
+   * one can carry its new id.
    */
   private async read(
     actor: Principal,
     id: number,
     withHistory: boolean,
+    created?: Created,
   ): Promise<{ record: OperationRecord; history: WorkflowHistory[]; chain: ChainRecord }> {
     const m = this.db.manager;
-    const loaded = await this.engine.load(m, this.workflow, id, actor);
+    const loaded = created?.loaded ?? (await this.engine.load(m, this.workflow, id, actor));
     const ctx = loaded.context;
+    const none = <T>(): Promise<T[]> => Promise.resolve([]);
+    const opensNoDeadline = created && !this.workflow.deadlines(ctx, loaded.state, this.clock.now()).length;
     const [operation, squads, incidents, holding, deadlines, allSquads, groups, commanders, history] =
       await Promise.all([
         m.findOneByOrFail(Operation, { id }),
         m.find(OperationSquad, { where: { operationId: id }, order: { position: 'ASC' } }),
-        m.find(OperationIncident, { where: { operationId: id }, order: { occurredAt: 'ASC', id: 'ASC' } }),
-        m.find(HoldingRecord, { where: { operationId: id }, order: { at: 'ASC', id: 'ASC' } }),
-        m.find(WorkflowDeadline, { where: { instanceId: id }, order: { id: 'ASC' } }),
-        m.find(Squad, { where: { brigadeId: actor.brigadeId } }),
-        m.find(LinkageGroup, { where: { brigadeId: actor.brigadeId } }),
+        created
+          ? none<OperationIncident>()
+          : m.find(OperationIncident, { where: { operationId: id }, order: { occurredAt: 'ASC', id: 'ASC' } }),
+        created
+          ? none<HoldingRecord>()
+          : m.find(HoldingRecord, { where: { operationId: id }, order: { at: 'ASC', id: 'ASC' } }),
+        opensNoDeadline
+          ? none<WorkflowDeadline>()
+          : m.find(WorkflowDeadline, { where: { instanceId: id }, order: { id: 'ASC' } }),
+        created?.squads ?? m.find(Squad, { where: { brigadeId: actor.brigadeId } }),
+        created?.groups ?? m.find(LinkageGroup, { where: { brigadeId: actor.brigadeId } }),
         this.commandersOf(m, ctx),
         withHistory ? this.engine.history(m, id) : Promise.resolve([]),
       ]);
+    // The commanders are read whole already: only the others named are read again.
+    const commanderIds = new Set(commanders.map((u) => u.id));
     const userIds = [
       ctx.createdBy,
       ctx.filedBy,
@@ -314,22 +392,30 @@ export class OperationService {
       ...incidents.map((i) => i.reportedBy),
       ...holding.map((h) => h.byUserId),
       ...history.map((h) => h.actorUserId),
-    ].filter((x): x is number => x !== null);
-    const [users, problemLinks, resolutions, coverage, goodsBySquad, files] = await Promise.all([
+    ].filter((x): x is number => x !== null && !commanderIds.has(x));
+    const [users, problemIds, resolutions, coverage, goodsBySquad, files] = await Promise.all([
       this.org.usersByIds(userIds, m),
-      m.find(HardProblemOperation, {
-        select: { problemId: true },
-        where: { operationId: id },
-        order: { problemId: 'ASC' },
-      }),
-      m.find(HardProblemResolution, {
-        select: { problemId: true },
-        where: { operationId: id },
-        order: { problemId: 'ASC' },
-      }),
+      created
+        ? created.problemIds
+        : m
+            .find(HardProblemOperation, {
+              select: { problemId: true },
+              where: { operationId: id },
+              order: { problemId: 'ASC' },
+            })
+            .then((links) => links.map((l) => l.problemId)),
+      created
+        ? none<HardProblemResolution>()
+        : m.find(HardProblemResolution, {
+            select: { problemId: true },
+            where: { operationId: id },
+            order: { problemId: 'ASC' },
+          }),
       holdingCoverageOf(m, id, ctx, actor.timeZone, this.clock.now()),
-      goodsBySquadOf(m, id),
-      attachedFilesOf(m, actor.brigadeId, 'operation', id, this.config.files.takenLongBeforeHours),
+      created ? {} : goodsBySquadOf(m, id),
+      created
+        ? none<AttachedFile>()
+        : attachedFilesOf(m, actor.brigadeId, 'operation', id, this.config.files.takenLongBeforeHours),
     ]);
     const record: OperationRecord = {
       operation,
@@ -345,7 +431,7 @@ export class OperationService {
       groupById: new Map(groups.map((g) => [g.id, g])),
       userById: new Map([...users, ...commanders].map((u) => [u.id, u])),
       commanders,
-      problemIds: problemLinks.map((l) => l.problemId),
+      problemIds,
       coverage: coverage ?? null,
       goodsBySquad,
       resolvedProblemIds: [...new Set(resolutions.map((r) => r.problemId))],
@@ -478,6 +564,7 @@ export class OperationService {
     actor: Principal,
     input: PlanInput,
     base: OperationPlan | null,
+    org?: OrgInHand,
   ): Promise<OperationPlan> {
     const codes = [
       ...(input.leadSquad ? [input.leadSquad] : []),
@@ -493,9 +580,12 @@ export class OperationService {
           : input.squads?.includes(code)
             ? 'squads'
             : 'forces';
-    const found = codes.length
-      ? await m.find(Squad, { where: { brigadeId: actor.brigadeId, code: In([...new Set(codes)]) } })
-      : [];
+    const wanted = new Set(codes);
+    const found = org
+      ? org.squads.filter((s) => wanted.has(s.code))
+      : codes.length
+        ? await m.find(Squad, { where: { brigadeId: actor.brigadeId, code: In([...wanted]) } })
+        : [];
     const byCode = new Map(found.map((s) => [s.code, s.id]));
     const unknown = [...new Set(codes)].filter((c) => !byCode.has(c));
     if (unknown.length) {
@@ -507,8 +597,12 @@ export class OperationService {
     const id = (code: string) => known(byCode, code, 'squad');
     let groupId = base?.groupId ?? null;
     if (input.group !== undefined) {
+      // A code the groups in hand do not spell exactly is asked of the database (whose collation may match it).
+      const inHand = input.group === null ? undefined : org?.groups?.find((g) => g.code === input.group);
       groupId =
-        input.group === null ? null : (await this.org.resolveGroupCode(actor.brigadeId, input.group, 'group', m)).id;
+        input.group === null
+          ? null
+          : (inHand ?? (await this.org.resolveGroupCode(actor.brigadeId, input.group, 'group', m))).id;
     }
     const leadSquadId = input.leadSquad ? id(input.leadSquad) : base?.leadSquadId;
     if (leadSquadId === undefined) throw new ValidationError('The lead squad is required', { leadSquad: 'required' });

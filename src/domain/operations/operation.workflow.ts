@@ -70,6 +70,16 @@ export async function planFacts(
     select: { id: true, groupId: true, active: true },
     where: { brigadeId: actor.brigadeId },
   });
+  return planFactsOf(squads, actor, plan, config);
+}
+
+/** `planFacts` from the brigade's squads already read in the command's transaction (a create has them from its codes). */
+export function planFactsOf(
+  squads: ReadonlyArray<Pick<Squad, 'id' | 'groupId' | 'active'>>,
+  actor: Pick<EngineActor, 'timeZone'>,
+  plan: Pick<OperationPlan, 'groupId'>,
+  config: Readonly<Config>,
+): OperationFacts {
   return {
     activeSquadIds: squads.filter((s) => s.active).map((s) => s.id),
     groupSquadIds: plan.groupId === null ? null : squads.filter((s) => s.groupId === plan.groupId).map((s) => s.id),

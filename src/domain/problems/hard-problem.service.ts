@@ -27,6 +27,7 @@ import {
 import {
   type ProblemListQuery,
   listProblems,
+  linkNewOperation,
   problemIdsOfPlan,
   recentProblemsOfCategory,
   unlinkOperation,
@@ -454,6 +455,17 @@ export async function setPlanProblems(
     if (!unique.includes(problemId)) await unlinkOperation(m, operationId, problemId);
   }
   for (const id of unique) await linkOperation(m, brigadeId, id, operationId, at);
+}
+
+/** The problems a plan created in this transaction targets (it targets none yet: nothing to unlink or look up). */
+export async function setNewPlanProblems(
+  m: EntityManager,
+  brigadeId: number,
+  operationId: number,
+  ids: readonly number[],
+  at: Date,
+): Promise<void> {
+  await linkNewOperation(m, brigadeId, [...new Set(ids)], operationId, at);
 }
 
 /** Who reported a problem: its first report's author and everyone whose report (a rebound, a merged duplicate's) it gathered. */

@@ -71,6 +71,22 @@ export async function linkOperation(
     );
 }
 
+/** The problems a new plan targets: it targets none yet, so each is inserted, all in one statement. */
+export async function linkNewOperation(
+  m: EntityManager,
+  brigadeId: number,
+  problemIds: readonly number[],
+  operationId: number,
+  at: Date,
+): Promise<void> {
+  if (!problemIds.length) return;
+  await sql(
+    m,
+    `INSERT INTO hard_problem_operations (problem_id, operation_id, brigade_id, linked_at) VALUES ${problemIds.map(() => '(?, ?, ?, ?)').join(', ')}`,
+    problemIds.flatMap((problemId) => [problemId, operationId, brigadeId, at]),
+  );
+}
+
 /** §3.4: the survivor of a merge takes the duplicate's reports and the plans that target it; the duplicate keeps none. */
 export async function mergeProblemRows(
   m: EntityManager,

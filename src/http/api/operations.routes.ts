@@ -17,11 +17,10 @@ export function operationsApi(operations: OperationService, clock: Clock): Route
 
   r.post('/', async (req, res) => {
     const input = parseInput(createOperationSchema, req.body);
-    const id = await operations.create(signedIn(req), input);
-    const record = await operations.get(signedIn(req), id);
+    const record = await operations.createAndGet(signedIn(req), input);
     res
       .status(201)
-      .location(`/api/v1/operations/${id}`)
+      .location(`/api/v1/operations/${record.operation.id}`)
       .json(presentOperation(record, signedIn(req).timeZone, clock.now()));
   });
 
