@@ -31,7 +31,7 @@ import {
   nodeUrl,
 } from '../scripts/cluster';
 import { createPlans, GROUPS, sendEvents, type Timing } from './engine-requests';
-import { arg, peakRssMiB, startServer, writeResult } from './support';
+import { arg, jsonClient, peakRssMiB, startServer, writeResult } from './support';
 
 const METRICS_TOKEN = `bench-${randomBytes(8).toString('hex')}`;
 
@@ -105,18 +105,19 @@ async function runPart(
   const statuses: Record<string, number> = {};
   const firstErrors: unknown[] = [];
   let turn = 0;
+  const client = jsonClient(clients);
   const call = async (user: string, urlPath: string, body: unknown) => {
     // Round robin over the instances, request by request, as nginx's upstream does.
     const server = servers[turn++ % servers.length];
-    const res = await fetch(`${server.url}${urlPath}`, {
-      method: 'POST',
-      headers: { Authorization: `Bearer ${tokens[user]}`, 'Content-Type': 'application/json' },
-      body: JSON.stringify(body),
-    });
-    const json = (await res.json()) as Record<string, unknown>;
+    const res = await client.request(
+      `${server.url}${urlPath}`,
+      'POST',
+      { Authorization: `Bearer ${tokens[user]}` },
+      body,
+    );
     statuses[res.status] = (statuses[res.status] ?? 0) + 1;
-    if (res.status >= 300 && firstErrors.length < 3) firstErrors.push({ urlPath, status: res.status, body: json });
-    return { status: res.status, json };
+    if (res.status >= 300 && firstErrors.length < 3) firstErrors.push({ urlPath, status: res.status, body: res.json });
+    return res;
   };
   try {
     const before = await galeraCounters();
@@ -144,6 +145,7 @@ async function runPart(
       firstErrors,
     };
   } finally {
+    client.close();
     for (const s of servers) await s.stop();
   }
 }

@@ -1,4 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import http from 'node:http';
 import fs from 'node:fs';
 import path from 'node:path';
 
@@ -120,4 +121,49 @@ export function topSelfTime(profileFile: string, count = 10): { totalMs: number;
     .slice(0, count)
     .map((l) => ({ ...l, ms: Math.round(l.ms) }));
   return { totalMs: Math.round(totalUs / 1000), top };
+}
+
+/**
+ * A JSON request over kept-alive connections (node:http), for the benches' clients. `fetch` (undici) spent
+ * about half a core of this two-core machine on the client side of the engine bench — taken from the server
+ * under test, which clients on other machines would never do; this client spends a fraction of that.
+ */
+export function jsonClient(maxSockets: number) {
+  const agent = new http.Agent({ keepAlive: true, maxSockets });
+  const request = (
+    url: string,
+    method: string,
+    headers: Record<string, string>,
+    body?: unknown,
+  ): Promise<{ status: number; json: Record<string, unknown> }> =>
+    new Promise((resolve, reject) => {
+      const payload = body === undefined ? undefined : Buffer.from(JSON.stringify(body));
+      const req = http.request(
+        url,
+        {
+          method,
+          agent,
+          headers: {
+            ...headers,
+            ...(payload ? { 'Content-Type': 'application/json', 'Content-Length': String(payload.length) } : {}),
+          },
+        },
+        (res) => {
+          const chunks: Buffer[] = [];
+          res.on('data', (c: Buffer) => chunks.push(c));
+          res.on('end', () => {
+            const text = Buffer.concat(chunks).toString('utf8');
+            try {
+              resolve({ status: res.statusCode ?? 0, json: text ? (JSON.parse(text) as Record<string, unknown>) : {} });
+            } catch (e) {
+              reject(new Error(`${method} ${url}: ${res.statusCode} answered no JSON: ${text.slice(0, 200)} (${e})`));
+            }
+          });
+          res.on('error', reject);
+        },
+      );
+      req.on('error', reject);
+      req.end(payload);
+    });
+  return { request, close: () => agent.destroy() };
 }
