@@ -195,16 +195,28 @@ export class WorkflowEngine {
       wrote = outbox.length;
       await def.project(m, step);
       for (const hook of this.stepHooks) await hook(m, def.name, step, (input ?? {}) as Record<string, unknown>);
-      // The record as `load` would read it back: restored from the very text stored, not from the snapshot in hand.
-      const row: InstanceRow = {
+      // The record as `load` would read it back: restored from the very text stored, not from the snapshot in
+      // hand — when first asked for (most callers want the id only; the demo's past creates thousands).
+      let restored: LoadedInstance<TContext> | undefined;
+      const restore = () =>
+        (restored ??= this.restored(def, {
+          id,
+          brigadeId: actor.brigadeId,
+          machineVersion: def.version,
+          version: 1,
+          snapshot: JSON.parse(stored),
+          headHash: hash,
+        }));
+      return {
         id,
-        brigadeId: actor.brigadeId,
-        machineVersion: def.version,
+        state,
         version: 1,
-        snapshot: JSON.parse(stored),
-        headHash: hash,
+        context: snapshot.context as TContext,
+        role,
+        get loaded() {
+          return restore();
+        },
       };
-      return { id, state, version: 1, context: snapshot.context as TContext, role, loaded: this.restored(def, row) };
     };
     let wrote = 0;
     try {
