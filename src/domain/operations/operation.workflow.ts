@@ -407,7 +407,7 @@ async function inspection(
   });
 }
 
-/** The rows an event adds beside the operation's own (its number, result lines, incidents, holding records). */
+/** The rows an event adds beside the operation's own that read first (its number, holding records); result lines and incidents are `STEP_ROWS`. */
 const EVENT_ROWS: EventRows = {
   FILE: (m, step) => numberPlan(m, step),
   async LOG_HOLDING_CHECK(m, step, e) {
