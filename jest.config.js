@@ -150,10 +150,10 @@ module.exports = async () => {
   }
   return {
     projects,
-    // Three workers on two cores: a test file waits on MariaDB, Chromium or a child process part of the time, and
-    // with two the cores stood idle about 11 % of the run (measured on the MariaDB project: 302 s with two, 274 s
-    // with three, idle 3 %).
-    maxWorkers: process.env.JEST_WORKERS || 3,
+    // Two workers on two cores. Three looked faster on the MariaDB project alone (274 s against 302 s: the cores
+    // had stood idle 11 % of it), but on the whole suite, Chromium included, the files slowed each other down:
+    // CI's tests took 14.5 min with three against 13.6 min with two (2026-12-07).
+    maxWorkers: process.env.JEST_WORKERS || 2,
     // No test file leaves a handle open (checked per file in the environment's teardown) and a worker's heap
     // settles near 150 MB once collected — but V8 collects lazily, so by the end of a run a worker held ~1 GB
     // and sometimes missed Jest's 500 ms to exit ("a worker process has failed to exit gracefully").
