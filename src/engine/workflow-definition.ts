@@ -97,9 +97,10 @@ export interface WorkflowDefinition<TContext = any, TInput = any> {
   /**
    * The record's queryable row, keyed by the instance's id, as the columns a
    * step sets. The engine writes it for every step after the first — on
-   * MySQL/MariaDB in the very statement that bumps the instance's version and
-   * closes its time limits (one multi-table UPDATE), elsewhere right after —
-   * so the row never lags its instance. The first step's row is `project`'s.
+   * MySQL in the very statement that bumps the instance's version and closes
+   * its time limits (one multi-table UPDATE), on MariaDB in the same round
+   * trip (one compound statement), on SQLite right after — so the row never
+   * lags its instance. The first step's row is `project`'s.
    */
   projectionRow?: {
     table: string;
