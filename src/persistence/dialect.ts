@@ -139,6 +139,25 @@ export async function insertUnlessPresent(
 }
 
 /**
+ * A statement that adds one to a counter row, or creates it at 1 when there is none (one statement, nothing
+ * read; the row is locked until the transaction ends): ON CONFLICT … DO UPDATE on SQLite, ON DUPLICATE KEY
+ * UPDATE on MySQL/MariaDB.
+ */
+export function upsertIncrementStatement(
+  m: EntityManager,
+  table: string,
+  key: Record<string, unknown>,
+  column: string,
+): Statement {
+  const names = [...Object.keys(key), column];
+  const insert = `INSERT INTO ${table} (${names.join(', ')}) VALUES (${names.map(() => '?').join(', ')})`;
+  const tail = isSqlite(m)
+    ? ` ON CONFLICT (${Object.keys(key).join(', ')}) DO UPDATE SET ${column} = ${column} + 1`
+    : ` ON DUPLICATE KEY UPDATE ${column} = ${column} + 1`;
+  return { text: insert + tail, params: [...Object.values(key), 1] };
+}
+
+/**
  * Holds a row's lock until the transaction ends (serialising the writers that read
  * across rows under it). SQLite's writes are serialised already (one connection, one writer).
  */

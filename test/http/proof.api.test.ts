@@ -177,6 +177,18 @@ describe('a plan fit to file (R4, R5)', () => {
     const numbers = await Promise.all(ids.map(async (id) => (await get(id)).number));
     expect(numbers).toEqual([1, 2, 3].map((seq) => ({ year: 2027, seq })));
   });
+
+  it('plans filed at once get consecutive numbers, none twice, and the first filings of a new year start its counter once', async () => {
+    t.clock.set(sh('2028-01-03T09:00:00'));
+    const ids = await Promise.all(Array.from({ length: 8 }, async () => (await createOperation(t)).id));
+    const answers = await Promise.all(ids.map((id) => post('waitan.leader', id, { type: 'FILE', expectedVersion: 1 })));
+    expect(answers.map((a) => a.status)).toEqual(ids.map(() => 200));
+    const numbers = await Promise.all(ids.map(async (id) => (await get(id)).number));
+    expect(numbers.map((n: { seq: number }) => n.seq).sort((x: number, y: number) => x - y)).toEqual([
+      1, 2, 3, 4, 5, 6, 7, 8,
+    ]);
+    expect(new Set(numbers.map((n: { year: number }) => n.year))).toEqual(new Set([2028]));
+  });
 });
 
 describe('holding that can be audited (R12)', () => {

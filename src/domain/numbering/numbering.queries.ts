@@ -1,6 +1,6 @@
 import type { EntityManager } from 'typeorm';
-import { incrementReturning } from '../../persistence/dialect';
-import { sql } from '../../persistence/sql';
+import { incrementReturning, upsertIncrementStatement } from '../../persistence/dialect';
+import { sql, type Statement } from '../../persistence/sql';
 
 /** The record numbers' SQL: a counter per brigade, kind and year (`record_numbers`). */
 
@@ -26,4 +26,24 @@ export async function insertCounter(m: EntityManager, k: CounterKey): Promise<vo
     k.kind,
     k.year,
   ]);
+}
+
+/**
+ * Statements that take the counter's next number (creating the year's counter at 1) and set it as the
+ * `number_year`/`number_seq` of row `id` of `table`, reading nothing: the counter is bumped by an upsert
+ * and the row's number read from it by a subquery, in the caller's transaction.
+ */
+export function numberRowStatements(m: EntityManager, k: CounterKey, table: string, id: number): Statement[] {
+  return [
+    upsertIncrementStatement(
+      m,
+      'record_numbers',
+      { brigade_id: k.brigadeId, kind: k.kind, year: k.year },
+      'last_number',
+    ),
+    {
+      text: `UPDATE ${table} SET number_year = ?, number_seq = (SELECT last_number FROM record_numbers WHERE brigade_id = ? AND kind = ? AND year = ?) WHERE id = ?`,
+      params: [k.year, k.brigadeId, k.kind, k.year, id],
+    },
+  ];
 }

@@ -38,7 +38,7 @@ import { type Increment, insertRow, insertRowStatement } from '../../persistence
 import { secondsBetween } from '../../persistence/dialect';
 import { asDatetimeColumn, type Statement } from '../../persistence/sql';
 import { DWELL_STATES } from '../figures/facts';
-import { takeNumber } from '../numbering/record-number';
+import { numberStatements, takeNumber } from '../numbering/record-number';
 import { localDate } from '../../../workflows/shared/time';
 
 const HOUR = 3_600_000;
@@ -131,9 +131,9 @@ export function operationWorkflow(config: Readonly<Config>): OperationWorkflow {
     },
     project: projectOperation,
     projectionRow: { table: 'operations', columns: operationColumns, increments: operationDwell },
-    stepRows: (step) => {
+    stepRows: (step, m) => {
       const e = step.event as unknown as OperationEvent;
-      return STEP_ROWS[e.type]?.(step, e as never) ?? [];
+      return STEP_ROWS[e.type]?.(step, e as never, m) ?? [];
     },
     deadlines: (context, state, enteredAt) => operationDeadlines(config, context, state, enteredAt),
   };
@@ -325,8 +325,14 @@ type EventOf<T extends OperationEvent['type']> = Extract<OperationEvent, { type:
 
 /** The rows of a step that need nothing read: written with the engine's writes of the step (`stepRows`). */
 const STEP_ROWS: {
-  [T in OperationEvent['type']]?: (step: StepRecord<OperationContext>, e: EventOf<T>) => Statement[];
+  [T in OperationEvent['type']]?: (step: StepRecord<OperationContext>, e: EventOf<T>, m: EntityManager) => Statement[];
 } = {
+  // A plan's first filing takes the brigade's next number (after the step's other writes: the counter's lock is
+  // held from there to the COMMIT only). A plan filed before keeps its number (`numberPlan`, which reads).
+  FILE: (step, _e, m) =>
+    firstFiling(step)
+      ? numberStatements(m, { table: 'operations', id: step.instanceId }, step.brigadeId, 'operation', yearOf(step))
+      : [],
   // R13: the goods a squad detained are what the ledger registered for it (the rule refused any other number).
   COMPLETE: (step, e) => e.results.map((r) => resultLineStatement(step.instanceId, r)),
   LOG_INCIDENT: (step, e) => [
@@ -438,12 +444,19 @@ const EVENT_ROWS: EventRows = {
   AUDIT_FAIL: inspection,
 };
 
-/** The brigade's number for a plan, given at its first filing (one returned and filed again keeps it). */
+/** A plan never filed nor returned has no number yet: its filing now is its first (`STEP_ROWS` numbers it). */
+function firstFiling(step: StepRecord<OperationContext>): boolean {
+  return step.previous !== null && step.previous.filedAt === null && step.previous.returnCount === 0;
+}
+
+/** The year of the brigade's numbering a step falls in (its local date's). */
+function yearOf(step: StepRecord<OperationContext>): number {
+  return Number(localDate(step.at.toISOString(), step.actor.timeZone).slice(0, 4));
+}
+
+/** A plan filed again (returned, or withdrawn and filed) keeps the number it was given; one without takes the next. */
 async function numberPlan(m: EntityManager, step: StepRecord<OperationContext>): Promise<void> {
-  // A plan never filed nor returned has no number yet; one filed before may (it keeps it).
-  const firstFiling = step.previous !== null && step.previous.filedAt === null && step.previous.returnCount === 0;
-  if (!firstFiling && (await planNumberOf(m, step.instanceId)) !== null) return;
-  const year = Number(localDate(step.at.toISOString(), step.actor.timeZone).slice(0, 4));
-  const no = await takeNumber(m, step.brigadeId, 'operation', year);
+  if (firstFiling(step) || (await planNumberOf(m, step.instanceId)) !== null) return;
+  const no = await takeNumber(m, step.brigadeId, 'operation', yearOf(step));
   await setPlanNumber(m, step.instanceId, no);
 }
