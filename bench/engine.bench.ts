@@ -316,6 +316,23 @@ async function databaseCeiling(target: Target, ids: number[], clients: number): 
         [4, 1, 5, 1, id, squad.id, id, squad.id],
       ]);
     }
+    if (type === 'FILE') {
+      // The plan's number, last in the block as the engine sends it: the year's counter upserted, then read
+      // into the operation's row by a subquery.
+      const year = new Date().getUTCFullYear();
+      writes.push(
+        [
+          multi
+            ? 'INSERT INTO record_numbers (brigade_id, kind, year, last_number) VALUES (?, ?, ?, ?) ON DUPLICATE KEY UPDATE last_number = last_number + 1'
+            : 'INSERT INTO record_numbers (brigade_id, kind, year, last_number) VALUES (?, ?, ?, ?) ON CONFLICT (brigade_id, kind, year) DO UPDATE SET last_number = last_number + 1',
+          [1, 'operation', year, 1],
+        ],
+        [
+          'UPDATE operations SET number_year = ?, number_seq = (SELECT last_number FROM record_numbers WHERE brigade_id = ? AND kind = ? AND year = ?) + 1000000 WHERE id = ?',
+          [1999, 1, 'operation', year, id],
+        ],
+      );
+    }
     if (multi) {
       const [guard, ...rest] = writes;
       await q(
@@ -324,16 +341,6 @@ async function databaseCeiling(target: Target, ids: number[], clients: number): 
       );
     } else {
       for (const [text, params] of writes) await q(text, params);
-    }
-    if (type === 'FILE') {
-      // The plan's number: the year's counter bumped and read in one statement, then set on the operation.
-      await q(
-        multi
-          ? 'UPDATE record_numbers SET last_number = LAST_INSERT_ID(last_number + 1) WHERE brigade_id = ? AND kind = ? AND year = ?'
-          : 'UPDATE record_numbers SET last_number = last_number + 1 WHERE brigade_id = ? AND kind = ? AND year = ? RETURNING last_number',
-        [1, 'operation', new Date().getUTCFullYear()],
-      );
-      await q('UPDATE operations SET number_year = ?, number_seq = ? WHERE id = ?', [1999, id, id]);
     }
   };
 
