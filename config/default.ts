@@ -61,6 +61,8 @@ export const defaults: Config = {
       'idempotency-keys': '0 50 * * * *',
       // Issue 13: uploads attached to nothing, removed a day after upload.
       'files-orphans': '0 55 * * * *',
+      // Issue 14: the figures of every month that is over, kept for each scope, at night.
+      figures: '0 30 2 * * *',
     },
     missedToleranceMs: 60_000,
     attempts: 3,

@@ -1459,6 +1459,15 @@ export const en: Record<string, string> = {
     'Removes files still attached to no record 24 h after upload (and their stored content when no other file names it)',
   'job_detail.filesRemoved': 'Unattached files removed',
   'job_detail.blobsRemoved': 'File contents removed',
+  'job.figures': 'Keep the figures ready',
+  'job_what.figures':
+    'Computes and keeps each month that is over (from January two years back) for the brigade, every group and squad, so year figures and the annual report open at once',
+  'job_detail.from': 'From',
+  'job_detail.to': 'To',
+  'job_detail.scopes': 'Scopes',
+  'job_detail.months': 'Months',
+  'job_detail.computed': 'Months computed',
+  'job_detail.seconds': 'Seconds',
   'error.write_conflict':
     'The database met concurrent changes each time this was tried; nothing was saved. Reload and try again',
   'error.commit_outcome_unknown':

@@ -9,6 +9,7 @@ import { goodsLimitsJob } from './goods-limits.job';
 import { historyAnchorJob } from './history-anchor.job';
 import { idempotencyKeysJob } from './idempotency-keys.job';
 import { filesOrphansJob } from './files-orphans.job';
+import { figuresJob } from './figures.job';
 
 /** Every job, by name. Schedules are in config (`jobs.schedules`). */
 export const JOBS: JobDefinition[] = [
@@ -30,3 +31,5 @@ JOBS.push(historyAnchorJob);
 JOBS.push(idempotencyKeysJob);
 // Issue 13: evidence files attached to nothing are removed a day after their upload.
 JOBS.push(filesOrphansJob);
+// Issue 14: the figures of months that are over, kept ready at night (no manager waits for a cold year).
+JOBS.push(figuresJob);

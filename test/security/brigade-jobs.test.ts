@@ -110,6 +110,7 @@ describe('a run by hand works on the caller’s brigade only', () => {
         'plans-and-meetings',
         'goods-limits',
         'history-anchor',
+        'figures',
       ]),
     );
   });

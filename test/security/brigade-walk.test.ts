@@ -110,6 +110,7 @@ const FILL: Record<string, (a: FirstBrigade) => Binding[]> = {
         'outbox',
         'sessions',
         'files-orphans',
+        'figures',
       ]),
     ].map((name) => ({ params: { name }, ofFirst: false })),
   '/api/v1/users/{username}': () =>

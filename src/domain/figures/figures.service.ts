@@ -13,10 +13,11 @@ import {
   samePeriodLastYear,
 } from './figure-period';
 import { DWELL_STATES, FACT_SOURCES, type Facts, sumFacts } from './facts';
-import { type SquadAssessment, assessSquads } from './assessment';
+import { SQUADS_SET, type SquadAssessment, assessSquads } from './assessment';
 import { type FactSet, MonthFacts } from './month-facts';
 import { INDICATORS, type Indicator, type IndicatorValue, evaluate } from './indicators';
-import { type FigureScope, figureScope } from './scope';
+import { type FigureScope, everyScope, figureScope } from './scope';
+import { localDateOf } from '../../time';
 import { DRILL_SOURCES } from './drill-sources';
 import { heldResolutions, problemsInScope, resolutionSteps } from './problem-facts';
 
@@ -99,6 +100,15 @@ export interface DrillPage {
   nextCursor: string | null;
 }
 
+/** What the `figures` job kept: months `from`–`to` of each scope (the assessment's squads one more); how many it computed. */
+export interface KeptMonths {
+  from: string;
+  to: string;
+  scopes: number;
+  months: number;
+  computed: number;
+}
+
 /**
  * Figures (SPEC §5, R15): every indicator for a scope and period, beside the
  * previous period and the same period last year; and for each, the records
@@ -172,6 +182,24 @@ export class FiguresService {
     const scope = await figureScope(this.db.manager, p, q);
     const facts = await this.monthFacts.months(SCOPE_SET, scope, months);
     return months.map((month, i) => ({ month, facts: facts[i] }));
+  }
+
+  /**
+   * Keeps the figures of every month that is over, from January two years back to last month, for the
+   * brigade, each active group and squad, and every squad's assessment (the `figures` job, at night): a
+   * year's figures, this year's or last year's, its annual report and assessment are then read from kept
+   * months instead of computed while someone waits. A month already kept and still good is left alone.
+   */
+  async keepMonths(brigade: { id: number; timeZone: string }): Promise<KeptMonths> {
+    const thisMonth = localDateOf(this.clock.now(), brigade.timeZone).slice(0, 7);
+    const [y, mo] = thisMonth.split('-').map(Number);
+    const last = mo === 1 ? `${y - 1}-12` : `${y}-${String(mo - 1).padStart(2, '0')}`;
+    const months = monthsOfPeriod(monthRange(`${y - 2}-01`, last, brigade.timeZone));
+    const scopes = await everyScope(this.db.manager, brigade);
+    let computed = 0;
+    for (const scope of scopes) computed += await this.monthFacts.keepOver(SCOPE_SET, scope, months);
+    computed += await this.monthFacts.keepOver(SQUADS_SET, scopes[0], months);
+    return { from: months[0], to: last, scopes: scopes.length + 1, months: months.length, computed };
   }
 
   /** R14: the annual assessment of every squad, best first, each score with how it was reached. */

@@ -87,7 +87,8 @@ export class MonthFacts {
     set: FactSet,
     scope: FigureScope,
     monthKeys: string[],
-  ): Promise<{ facts: Facts[]; asOf: Date | null }> {
+    opts: { live?: boolean } = {},
+  ): Promise<{ facts: Facts[]; asOf: Date | null; computed: number }> {
     const m = this.db.manager;
     const now = this.clock.now();
     const months = [...new Set(monthKeys)].sort().map((key): Month => {
@@ -188,7 +189,7 @@ export class MonthFacts {
 
     // 3. The live sources, over every month asked for.
     const liveFacts = new Map<string, Facts>();
-    if (live.length) {
+    if (live.length && opts.live !== false) {
       for (const run of runs(months)) {
         const bounds = [...run.map((mo) => mo.start), run[run.length - 1].end];
         const parts = await Promise.all(live.map((s) => s.load({ ...ctx, bounds })));
@@ -198,7 +199,16 @@ export class MonthFacts {
     return {
       facts: monthKeys.map((key) => ({ ...(kept.get(key) ?? computed.get(key)), ...liveFacts.get(key) })),
       asOf,
+      computed: computed.size,
     };
+  }
+
+  /**
+   * Computes and keeps the months that are over among `monthKeys` and not kept yet, or kept but no longer
+   * good (the `figures` job, so that nobody waits for them); the live sources are not read. How many it computed.
+   */
+  async keepOver(set: FactSet, scope: FigureScope, monthKeys: string[]): Promise<number> {
+    return (await this.monthsAsOf(set, scope, monthKeys, { live: false })).computed;
   }
 
   /**

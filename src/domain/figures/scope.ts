@@ -33,3 +33,15 @@ export async function figureScope(
   }
   return { ...base, kind: 'brigade' };
 }
+
+/** The brigade's own scope, each active linkage group's and each active squad's: what the `figures` job keeps. */
+export async function everyScope(m: EntityManager, brigade: { id: number; timeZone: string }): Promise<FigureScope[]> {
+  const base = { brigadeId: brigade.id, timeZone: brigade.timeZone };
+  const groups = await m.find(LinkageGroup, { where: { brigadeId: brigade.id, active: true }, order: { id: 'ASC' } });
+  const squads = await m.find(Squad, { where: { brigadeId: brigade.id, active: true }, order: { id: 'ASC' } });
+  return [
+    { ...base, kind: 'brigade' },
+    ...groups.map((group): FigureScope => ({ ...base, kind: 'group', group })),
+    ...squads.map((squad): FigureScope => ({ ...base, kind: 'squad', squad })),
+  ];
+}

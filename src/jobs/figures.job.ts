@@ -1,0 +1,26 @@
+import type { BrigadeJob } from './job';
+
+/**
+ * SPEC §5: the figures kept ready. Every month that is over, from January two
+ * years back to last month, is computed once for the brigade, each active
+ * group and squad and the squads' assessment, and kept (`figure_month_facts`),
+ * so the year views, the annual report and the assessment are read, not
+ * computed while a manager waits (at a million operations a cold year took
+ * seconds per scope, the annual report about a minute). Idempotent: a month
+ * kept and still good is left alone, so a second run computes nothing; a
+ * month an old record's late step changed is computed again.
+ */
+export const figuresJob: BrigadeJob = {
+  name: 'figures',
+  description: '§5',
+  scope: 'brigade',
+  async runFor({ services }, brigade) {
+    const started = Date.now();
+    const kept = await services.figures.keepMonths(brigade);
+    return {
+      found: kept.scopes * kept.months,
+      did: kept.computed,
+      summary: { ...kept, seconds: Math.round((Date.now() - started) / 100) / 10 },
+    };
+  },
+};
