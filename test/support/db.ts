@@ -76,8 +76,9 @@ export async function createTestDatabase(opts: { sqliteFile?: string } = {}): Pr
  * The template, `ld_tpl_<fingerprint>`, is built once per fingerprint — a hash of the migrations' sources and
  * whatever they import, migration-lock.ts, TypeORM's version, the server's version and TEMPLATE_FORMAT — by the
  * real `migrate()`, and kept for the next run:
- *  - one builder at a time: the builder holds a named lock (GET_LOCK, test code only — the app takes none,
- *    primary-keys.test.ts; the server frees it if the worker dies), and looks again once it holds it;
+ *  - one builder at a time: a worker looks for the template only once it holds the template's named lock
+ *    (GET_LOCK: test code only — the app takes none, primary-keys.test.ts scans src/; the server frees it
+ *    when a worker dies), so a second worker waits, then finds the first one's template complete;
  *  - a template is complete once its marker table `_ld_template` holds its row, written after the migrations:
  *    a template without it (its builder died) is dropped and built again, never copied;
  *  - a template of another fingerprint is dropped once nobody has copied it for STALE_AFTER_S (another run on
