@@ -11,7 +11,7 @@ import { createServices, type Services } from '../../src/container';
 import { createLogger, type Logger } from '../../src/logger';
 import { sessionSecret } from '../../src/persistence/session-secret';
 import { openDatabase } from '../../src/persistence/data-source';
-import { createTestDatabase, testConfig, type TestDatabase } from '../support/db';
+import { createMigratedTestDatabase, testConfig, type TestDatabase } from '../support/db';
 import { TEST_NOW } from '../support/test-app';
 
 /** One application instance (its own services, caches and connection pool) on a database shared with others. */
@@ -32,11 +32,12 @@ export interface Instance {
 
 /**
  * A database that several instances can open at once: a SQLite file (an
- * in-memory database belongs to one connection) or a MariaDB/MySQL database.
+ * in-memory database belongs to one connection) or a MariaDB/MySQL database,
+ * migrated already there (a copy of the template: createMigratedTestDatabase).
  */
 export async function sharedDatabase(): Promise<TestDatabase & { dir: string }> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'liandong-security-'));
-  const database = await createTestDatabase({ sqliteFile: path.join(dir, 'shared.sqlite') });
+  const database = await createMigratedTestDatabase({ sqliteFile: path.join(dir, 'shared.sqlite') });
   return {
     ...database,
     dir,

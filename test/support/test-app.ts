@@ -7,7 +7,7 @@ import { createServices, type Services } from '../../src/container';
 import { createLogger, type Logger } from '../../src/logger';
 import { openDatabase } from '../../src/persistence/data-source';
 import { demoUsers } from '../../src/domain/org/reference-organisation';
-import { createTestDatabase, testConfig, type TestDatabase } from './db';
+import { createMigratedTestDatabase, testConfig, type TestDatabase } from './db';
 
 export interface TestApp {
   services: Services;
@@ -36,7 +36,7 @@ export const TEST_NOW = '2026-11-02T01:00:00.000Z';
 export async function startTestApp(
   opts: { now?: string; config?: Record<string, unknown>; logger?: Logger } = {},
 ): Promise<TestApp> {
-  const database = await createTestDatabase();
+  const database = await createMigratedTestDatabase();
   const config = testConfig(database.url, opts.config);
   const db = await openDatabase(config);
   await db.migrate();
