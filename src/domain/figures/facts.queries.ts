@@ -30,71 +30,66 @@ export function bucketSql(col: string, bounds: Date[]): { sql: string; params: D
 // ------------------------------------------------------------ the scope in SQL
 
 /**
- * SQL that keeps an operation (alias `o`) to the scope: a squad of the scope
- * took part. Returns the condition and its parameters.
+ * The scope's squads as a condition on a squad id column: one squad's, or a group's by their ids (read
+ * with the scope: `FigureScope.squadIds`) — no join to `squads` per row. A group without squads keeps nothing.
+ */
+function squadOfScope(s: FigureScope, column: string): { sql: string; params: unknown[] } {
+  if (s.kind === 'squad') return { sql: `${column} = ?`, params: [s.squad.id] };
+  if (s.kind === 'group')
+    return s.squadIds.length
+      ? { sql: `${column} IN (${s.squadIds.map(() => '?').join(', ')})`, params: [...s.squadIds] }
+      : { sql: '1 = 0', params: [] };
+  return { sql: '1 = 1', params: [] };
+}
+
+/**
+ * SQL that keeps an operation (its id in `alias.id`) to the scope: a squad of the scope took part. Returns
+ * the condition and its parameters.
  */
 export function operationInScope(
   s: FigureScope,
   alias = 'o',
   opts: { perRow?: boolean } = {},
 ): { sql: string; params: unknown[] } {
+  if (s.kind === 'brigade') return { sql: '1 = 1', params: [] };
+  return tookPart(s, `${alias}.id`, opts);
+}
+
+/** A squad of the (group's or squad's) scope has a line in operation `id` (an id column). */
+function tookPart(s: FigureScope, id: string, opts: { perRow?: boolean } = {}): { sql: string; params: unknown[] } {
+  const squad = squadOfScope(s, 'xs.squad_id');
   // perRow: checked row by row (a drill-down's page stops after a few rows); MariaDB would otherwise first gather every
   // operation line of the scope (a semi-join materialized) — right for a month's sums, slow for a page of 100.
-  if (opts.perRow && s.kind !== 'brigade') {
-    const [join, cond, param] =
-      s.kind === 'squad'
-        ? ['', 'xs.squad_id = ?', s.squad.id]
-        : [' JOIN squads xq ON xq.id = xs.squad_id', 'xq.group_id = ?', s.group.id];
+  if (opts.perRow)
     return {
-      sql: `(SELECT COUNT(*) FROM operation_squads xs${join} WHERE xs.operation_id = ${alias}.id AND ${cond}) > 0`,
-      params: [param],
+      sql: `(SELECT COUNT(*) FROM operation_squads xs WHERE xs.operation_id = ${id} AND ${squad.sql}) > 0`,
+      params: squad.params,
     };
-  }
-  if (s.kind === 'squad')
-    return {
-      sql: `EXISTS (SELECT 1 FROM operation_squads xs WHERE xs.operation_id = ${alias}.id AND xs.squad_id = ?)`,
-      params: [s.squad.id],
-    };
-  if (s.kind === 'group') {
-    return {
-      sql: `EXISTS (SELECT 1 FROM operation_squads xs JOIN squads xq ON xq.id = xs.squad_id WHERE xs.operation_id = ${alias}.id AND xq.group_id = ?)`,
-      params: [s.group.id],
-    };
-  }
-  return { sql: '1 = 1', params: [] };
+  return {
+    sql: `EXISTS (SELECT 1 FROM operation_squads xs WHERE xs.operation_id = ${id} AND ${squad.sql})`,
+    params: squad.params,
+  };
 }
 
 /**
- * A record of an operation (its id in `fk`) kept to the scope: the join to `operations o` and the condition.
- * The brigade's scope needs no join — every such record is of an operation of the brigade (a foreign key, or
- * the row's own workflow) — which spares a year's figures a probe of operations per record.
+ * A record of an operation (its id in `fk`) kept to the scope: a join it needs (none) and the condition.
+ * The brigade's scope needs no condition — every such record is of an operation of the brigade (a foreign
+ * key, or the row's own workflow) — and a group's or squad's asks the operation's lines by `fk` itself: no
+ * probe of `operations` per record (a year of a group's figures took 2–7× as long with it).
  */
 export function ofOperationInScope(s: FigureScope, fk: string): { join: string; sql: string; params: unknown[] } {
   if (s.kind === 'brigade') return { join: '', sql: '1 = 1', params: [] };
-  return { join: `JOIN operations o ON o.id = ${fk}`, ...operationInScope(s) };
+  return { join: '', ...tookPart(s, fk) };
 }
 
-/** SQL that keeps a squad's result line (aliases `os` for operation_squads, `sq` for squads) to the scope. */
+/** SQL that keeps a squad's result line (alias `os` for operation_squads) to the scope. */
 export function lineInScope(s: FigureScope): { sql: string; params: unknown[] } {
-  if (s.kind === 'squad') return { sql: 'os.squad_id = ?', params: [s.squad.id] };
-  if (s.kind === 'group') return { sql: 'sq.group_id = ?', params: [s.group.id] };
-  return { sql: '1 = 1', params: [] };
-}
-
-/** The join to `squads sq` a line's scope needs (a group's: the squad's group; none for the brigade or a squad). */
-export function lineScopeJoin(s: FigureScope): string {
-  return s.kind === 'group' ? 'JOIN squads sq ON sq.id = os.squad_id' : '';
+  return squadOfScope(s, 'os.squad_id');
 }
 
 /** SQL that keeps a detained item (alias `gi`) to the scope: by its custodian squad (R13: the squad that processes it). */
 export function goodsInScope(s: FigureScope): { sql: string; params: unknown[] } {
-  if (s.kind === 'squad') return { sql: 'gi.custodian_squad_id = ?', params: [s.squad.id] };
-  if (s.kind === 'group')
-    return {
-      sql: 'gi.custodian_squad_id IN (SELECT gq.id FROM squads gq WHERE gq.group_id = ?)',
-      params: [s.group.id],
-    };
-  return { sql: '1 = 1', params: [] };
+  return squadOfScope(s, 'gi.custodian_squad_id');
 }
 
 /** The squads of a group, by id. */
@@ -173,7 +168,6 @@ export async function operationFactRows(
               SUM(CASE WHEN ${done} AND COALESCE(os.officers, 0) > 0 AND COALESCE(os.educated, 0) + COALESCE(os.handled, 0) = 0 THEN 1 ELSE 0 END) AS idle_lines
          FROM operations o
          JOIN operation_squads os ON os.operation_id = o.id
-         ${lineScopeJoin(scope)}
         WHERE o.brigade_id = ? AND o.actual_start >= ? AND o.actual_start < ? AND o.state <> 'cancelled' AND ${line.sql}
         GROUP BY b`,
     [...b.params, scope.brigadeId, bounds[0], bounds[bounds.length - 1], ...line.params],
@@ -249,12 +243,17 @@ export async function changeFactRows(
   scope: FigureScope,
   bounds: Date[],
 ): Promise<Array<Bucketed & { event: string; c: Count }>> {
-  const s = operationInScope(scope);
+  // The brigade's: the history of its operations (the join says which instances are operations); a group's or
+  // squad's: of operations with a line of the scope, which are operations already.
+  const s =
+    scope.kind === 'brigade'
+      ? { join: 'JOIN operations o ON o.id = h.instance_id', sql: '1 = 1', params: [] }
+      : ofOperationInScope(scope, 'h.instance_id');
   const b = bucketSql('h.at', bounds);
   const { rows } = await sql<Bucketed & { event: string; c: Count }>(
     m,
     `SELECT ${b.sql} AS b, h.event AS event, COUNT(*) AS c
-         FROM workflow_history h JOIN operations o ON o.id = h.instance_id
+         FROM workflow_history h ${s.join}
         WHERE h.brigade_id = ? AND h.event IN ('CREATE', 'FILE', 'RETURN', 'CANCEL') AND h.at >= ? AND h.at < ? AND ${s.sql}
         GROUP BY b, h.event`,
     [...b.params, scope.brigadeId, bounds[0], bounds[bounds.length - 1], ...s.params],

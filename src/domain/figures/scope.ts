@@ -2,6 +2,7 @@ import type { EntityManager } from 'typeorm';
 import { NotFoundError } from '../../errors';
 import { LinkageGroup, Squad } from '../../persistence/entities';
 import type { Principal } from '../org/org.service';
+import { squadIdsOfGroup } from './facts.queries';
 
 /**
  * Whose figures: the brigade, one linkage group, or one squad. An operation
@@ -11,7 +12,7 @@ import type { Principal } from '../org/org.service';
  */
 export type FigureScope = { brigadeId: number; timeZone: string } & (
   | { kind: 'brigade'; group?: undefined; squad?: undefined }
-  | { kind: 'group'; group: LinkageGroup; squad?: undefined }
+  | { kind: 'group'; group: LinkageGroup; squadIds: readonly number[]; squad?: undefined }
   | { kind: 'squad'; squad: Squad; group?: undefined }
 );
 
@@ -29,7 +30,7 @@ export async function figureScope(
   if (opts.group) {
     const group = await m.findOneBy(LinkageGroup, { brigadeId: p.brigadeId, code: opts.group });
     if (!group) throw new NotFoundError(`No group ${opts.group}`);
-    return { ...base, kind: 'group', group };
+    return { ...base, kind: 'group', group, squadIds: await squadIdsOfGroup(m, group.id) };
   }
   return { ...base, kind: 'brigade' };
 }
@@ -38,10 +39,18 @@ export async function figureScope(
 export async function everyScope(m: EntityManager, brigade: { id: number; timeZone: string }): Promise<FigureScope[]> {
   const base = { brigadeId: brigade.id, timeZone: brigade.timeZone };
   const groups = await m.find(LinkageGroup, { where: { brigadeId: brigade.id, active: true }, order: { id: 'ASC' } });
-  const squads = await m.find(Squad, { where: { brigadeId: brigade.id, active: true }, order: { id: 'ASC' } });
+  // Every squad: a group's figures count the lines of its inactive squads too (as its kept months' key does).
+  const squads = await m.find(Squad, { where: { brigadeId: brigade.id }, order: { id: 'ASC' } });
   return [
     { ...base, kind: 'brigade' },
-    ...groups.map((group): FigureScope => ({ ...base, kind: 'group', group })),
-    ...squads.map((squad): FigureScope => ({ ...base, kind: 'squad', squad })),
+    ...groups.map(
+      (group): FigureScope => ({
+        ...base,
+        kind: 'group',
+        group,
+        squadIds: squads.filter((s) => s.groupId === group.id).map((s) => s.id),
+      }),
+    ),
+    ...squads.filter((squad) => squad.active).map((squad): FigureScope => ({ ...base, kind: 'squad', squad })),
   ];
 }
