@@ -288,8 +288,20 @@ const SOURCE_TEXT = new WeakMap<FactSource, string>();
 function sourceText(s: FactSource): string {
   let text = SOURCE_TEXT.get(s);
   if (text === undefined) {
-    text = `${s.name}\n${s.fingerprint ?? s.load.toString()}\n${(s.queries ?? []).map((q) => `${q.toString()}\n`).join('')}`;
+    text = codeText(
+      `${s.name}\n${s.fingerprint ?? s.load.toString()}\n${(s.queries ?? []).map((q) => `${q.toString()}\n`).join('')}`,
+    );
     SOURCE_TEXT.set(s, text);
   }
   return text;
+}
+
+/**
+ * Code as it reads whichever bundle runs it: the server's and the CLI's are bundled apart, and the bundler
+ * renames a name that meets another in its bundle by a number after it (`line` becomes `line2` in one of
+ * them), so identifiers are read without a number at their end — else months the `figures` job kept from
+ * the CLI would be filed under a key the server never reads.
+ */
+export function codeText(code: string): string {
+  return code.replace(/([A-Za-z_$][\w$]*?)\d+\b/g, '$1');
 }
