@@ -31,5 +31,5 @@ JOBS.push(historyAnchorJob);
 JOBS.push(idempotencyKeysJob);
 // Issue 13: evidence files attached to nothing are removed a day after their upload.
 JOBS.push(filesOrphansJob);
-// Issue 14: the figures of months that are over, kept ready at night (no manager waits for a cold year).
+// Issue 14: the figures of months that are over, kept ready (no manager waits for a cold year).
 JOBS.push(figuresJob);

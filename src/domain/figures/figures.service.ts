@@ -186,7 +186,7 @@ export class FiguresService {
 
   /**
    * Keeps the figures of every month that is over, from January two years back to last month, for the
-   * brigade, each active group and squad, and every squad's assessment (the `figures` job, at night): a
+   * brigade, each active group and squad, and every squad's assessment (the `figures` job, hourly): a
    * year's figures, this year's or last year's, its annual report and assessment are then read from kept
    * months instead of computed while someone waits. A month already kept and still good is left alone.
    */
