@@ -205,7 +205,7 @@ async function databaseCeiling(target: Target, ids: number[], clients: number): 
   });
   const now = () => new Date().toISOString().slice(0, 23).replace('T', ' ');
 
-  const multi = target.name === 'mariadb';
+  const compound = target.name === 'mariadb';
   const operationColumns =
     'group_id = ?, kind = ?, state = ?, title = ?, problem_source = ?, location = ?, lead_squad_id = ?, host_squad_id = ?, designated_commander_id = ?, planned_start = ?, planned_hours = ?, holding_days = ?, filed_at = ?, approved_at = ?, actual_start = ?, actual_end = ?, actual_hours = ?, counts_toward_minimum = ?, holding_deadline = ?, updated_at = ?';
   const operationValues = () => [
@@ -322,7 +322,7 @@ async function databaseCeiling(target: Target, ids: number[], clients: number): 
       const year = new Date().getUTCFullYear();
       writes.push(
         [
-          multi
+          compound
             ? 'INSERT INTO record_numbers (brigade_id, kind, year, last_number) VALUES (?, ?, ?, ?) ON DUPLICATE KEY UPDATE last_number = last_number + 1'
             : 'INSERT INTO record_numbers (brigade_id, kind, year, last_number) VALUES (?, ?, ?, ?) ON CONFLICT (brigade_id, kind, year) DO UPDATE SET last_number = last_number + 1',
           [1, 'operation', year, 1],
@@ -333,7 +333,7 @@ async function databaseCeiling(target: Target, ids: number[], clients: number): 
         ],
       );
     }
-    if (multi) {
+    if (compound) {
       const [guard, ...rest] = writes;
       await q(
         `BEGIN NOT ATOMIC ${guard[0]}; IF ROW_COUNT() = 0 THEN SIGNAL SQLSTATE '45000' SET MESSAGE_TEXT = 'stale'; END IF; ${rest.map((w) => `${w[0]};`).join(' ')} END`,

@@ -192,9 +192,8 @@ export class FiguresService {
    */
   async keepMonths(brigade: { id: number; timeZone: string }): Promise<KeptMonths> {
     const thisMonth = localDateOf(this.clock.now(), brigade.timeZone).slice(0, 7);
-    const [y, mo] = thisMonth.split('-').map(Number);
-    const last = mo === 1 ? `${y - 1}-12` : `${y}-${String(mo - 1).padStart(2, '0')}`;
-    const months = monthsOfPeriod(monthRange(`${y - 2}-01`, last, brigade.timeZone));
+    const last = previousPeriod(figurePeriod(thisMonth, brigade.timeZone), brigade.timeZone).key;
+    const months = monthsOfPeriod(monthRange(`${Number(thisMonth.slice(0, 4)) - 2}-01`, last, brigade.timeZone));
     const scopes = await everyScope(this.db.manager, brigade);
     let computed = 0;
     for (const scope of scopes) computed += await this.monthFacts.keepOver(SCOPE_SET, scope, months);

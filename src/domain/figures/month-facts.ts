@@ -4,7 +4,6 @@ import type { Database } from '../../persistence/data-source';
 import { readDate, readRequiredDate } from '../../persistence/sql';
 import { isUniqueViolation } from '../../persistence/dialect';
 import type { Facts, FactSource } from './facts';
-import { squadIdsOfGroup } from './facts.queries';
 import { figurePeriod } from './figure-period';
 import { BEGAN, keptMonthRows, replaceMonths, restampMonths, squadGroups, touchedSpans } from './month-facts.queries';
 import type { FigureScope } from './scope';
@@ -241,10 +240,7 @@ export class MonthFacts {
     const h = createHash('sha256');
     h.update(`${set.name}\n${scope.timeZone}\n`);
     for (const s of sources) h.update(sourceText(s));
-    if (scope.kind === 'group') {
-      const ids = await squadIdsOfGroup(this.db.manager, scope.group.id);
-      h.update(ids.map((id) => String(id)).join(','));
-    }
+    if (scope.kind === 'group') h.update(scope.squadIds.map((id) => String(id)).join(','));
     if (set.membership) {
       const rows = await squadGroups(this.db.manager, scope.brigadeId);
       h.update(rows.map((r) => `${r.id}:${r.group_id ?? ''}`).join(','));

@@ -1,7 +1,7 @@
 import type { EntityManager } from 'typeorm';
 import { readJson, readRequiredDate } from '../../persistence/sql';
 import type { FactSource, Facts } from './facts';
-import { problemReportRows, problemRows, resolutionStepRows, squadIdsOfGroup } from './facts.queries';
+import { problemReportRows, problemRows, resolutionStepRows } from './facts.queries';
 import type { FigureScope } from './scope';
 
 /**
@@ -26,7 +26,7 @@ export async function problemsInScope(m: EntityManager, scope: FigureScope): Pro
   const rows = await problemRows(m, scope.brigadeId);
   let squads: number[] | null = null;
   if (scope.kind === 'squad') squads = [scope.squad.id];
-  if (scope.kind === 'group') squads = await squadIdsOfGroup(m, scope.group.id);
+  if (scope.kind === 'group') squads = [...scope.squadIds];
   const out = new Map<number, string>();
   const inScope = squads;
   for (const r of rows)
@@ -70,7 +70,7 @@ export function heldResolutions(steps: Step[]): Step[] {
 export const problemFacts: FactSource = {
   name: 'hard_problems',
   cacheable: false,
-  queries: [problemRows, squadIdsOfGroup, resolutionStepRows, problemReportRows],
+  queries: [problemRows, resolutionStepRows, problemReportRows],
   load: async ({ m, scope, bounds }) => {
     const out: Facts[] = [];
     const problems = await problemsInScope(m, scope);

@@ -29,9 +29,12 @@ export async function insertCounter(m: EntityManager, k: CounterKey): Promise<vo
 }
 
 /**
- * Statements that take the counter's next number (creating the year's counter at 1) and set it as the
- * `number_year`/`number_seq` of row `id` of `table`, reading nothing: the counter is bumped by an upsert
- * and the row's number read from it by a subquery, in the caller's transaction.
+ * `takeNumber` (record-number.ts) for a record whose number nobody reads in the command: statements that
+ * take the counter's next number (creating the year's counter at 1) and set it as the `number_year` /
+ * `number_seq` of row `id` of `table`, reading nothing — the counter bumped by an upsert, the row's number
+ * read from it by a subquery — the same numbers, consecutive and without gaps. Written with the command's
+ * other writes (the engine's `stepRows`), last, just before the COMMIT, they hold the counter's row lock
+ * (which serialises the brigade's numbering) the least time.
  */
 export function numberRowStatements(m: EntityManager, k: CounterKey, table: string, id: number): Statement[] {
   return [

@@ -1,7 +1,6 @@
 import type { EntityManager } from 'typeorm';
 import { isUniqueViolation } from '../../persistence/dialect';
-import type { Statement } from '../../persistence/sql';
-import { bumpCounter, insertCounter, numberRowStatements } from './numbering.queries';
+import { bumpCounter, insertCounter } from './numbering.queries';
 
 /** Kinds of record a brigade numbers itself, per year. */
 export type NumberedKind = 'operation' | 'detention_list';
@@ -38,22 +37,6 @@ export async function takeNumber(
     }
   }
   throw new Error(`record_numbers: could not take a number for ${kind} ${year}`);
-}
-
-/**
- * `takeNumber` for a record whose number nobody reads in the command: statements, to be written with the
- * command's other writes (the engine's `stepRows`), that take the next number of `kind` in `year` and set
- * it on row `id` of `table` — the same numbers, consecutive and without gaps. Sent last, just before the
- * COMMIT, they hold the counter's row lock (which serialises the brigade's numbering) the least time.
- */
-export function numberStatements(
-  m: EntityManager,
-  target: { table: string; id: number },
-  brigadeId: number,
-  kind: NumberedKind,
-  year: number,
-): Statement[] {
-  return numberRowStatements(m, { brigadeId, kind, year }, target.table, target.id);
 }
 
 /** 〔2026〕第 12 号 (zh-CN) / No. 12/2026 (en): how a brigade's number is written. */

@@ -38,7 +38,8 @@ import { type Increment, insertRow, insertRowStatement } from '../../persistence
 import { secondsBetween } from '../../persistence/dialect';
 import { asDatetimeColumn, type Statement } from '../../persistence/sql';
 import { DWELL_STATES } from '../figures/facts';
-import { numberStatements, takeNumber } from '../numbering/record-number';
+import { takeNumber } from '../numbering/record-number';
+import { numberRowStatements } from '../numbering/numbering.queries';
 import { localDate } from '../../../workflows/shared/time';
 
 const HOUR = 3_600_000;
@@ -331,7 +332,12 @@ const STEP_ROWS: {
   // held from there to the COMMIT only). A plan filed before keeps its number (`numberPlan`, which reads).
   FILE: (step, _e, m) =>
     firstFiling(step)
-      ? numberStatements(m, { table: 'operations', id: step.instanceId }, step.brigadeId, 'operation', yearOf(step))
+      ? numberRowStatements(
+          m,
+          { brigadeId: step.brigadeId, kind: 'operation', year: yearOf(step) },
+          'operations',
+          step.instanceId,
+        )
       : [],
   // R13: the goods a squad detained are what the ledger registered for it (the rule refused any other number).
   COMPLETE: (step, e) => e.results.map((r) => resultLineStatement(step.instanceId, r)),
