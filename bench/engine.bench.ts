@@ -26,6 +26,9 @@ import { arg, jsonClient, peakRssMiB, pool, type SelfTime, startServer, topSelfT
 const ROOT_OUTPUT = path.join(__dirname, '..', 'bench-output');
 import { createPlans, EVENTS, GROUPS, type Post, sendEvents, summarise, type Timing } from './engine-requests';
 
+/** A history row's run id, as the engine writes one (src/engine/engine.ts newAttemptId). */
+const attemptId = () => randomBytes(12).toString('base64url');
+
 const MYSQL_ADMIN = process.env.TEST_MYSQL_URL || 'mysql://root:@127.0.0.1:3306/test';
 
 interface Target {
@@ -273,7 +276,7 @@ async function databaseCeiling(target: Target, ids: number[], clients: number): 
       ]);
     writes.push([`UPDATE operations SET ${operationColumns} WHERE id = ?`, [...operationValues(), id]]);
     writes.push([
-      'INSERT INTO workflow_history (instance_id, brigade_id, seq, actor_user_id, actor_name, actor_role, event, payload, from_state, to_state, version, at, effective_at, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
+      'INSERT INTO workflow_history (instance_id, brigade_id, seq, actor_user_id, actor_name, actor_role, event, payload, from_state, to_state, version, at, effective_at, prev_hash, hash, attempt_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
       [
         id,
         1,
@@ -290,6 +293,7 @@ async function databaseCeiling(target: Target, ids: number[], clients: number): 
         now(),
         hash,
         hash,
+        attemptId(),
       ],
     ]);
     if (type === 'FILE' || type === 'APPROVE' || type === 'LOG_INCIDENT') {
@@ -365,7 +369,7 @@ async function minimalDurableEvent(target: Target, ids: number[], clients: numbe
     }>;
     await q('UPDATE workflow_instances SET version = version + 1 WHERE id = ? AND version = ?', [id, row.version]);
     await q(
-      'INSERT INTO workflow_history (instance_id, brigade_id, seq, actor_user_id, actor_name, actor_role, event, payload, from_state, to_state, version, at, effective_at, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
+      'INSERT INTO workflow_history (instance_id, brigade_id, seq, actor_user_id, actor_name, actor_role, event, payload, from_state, to_state, version, at, effective_at, prev_hash, hash, attempt_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
       [
         id,
         1,
@@ -382,6 +386,7 @@ async function minimalDurableEvent(target: Target, ids: number[], clients: numbe
         now(),
         hash,
         hash,
+        attemptId(),
       ],
     );
   };

@@ -7,6 +7,7 @@ import {
   initialTransition,
   transition,
 } from 'xstate';
+import { randomBytes } from 'node:crypto';
 import type { EntityManager } from 'typeorm';
 import type { Clock } from '../clock';
 import {
@@ -90,6 +91,11 @@ export function statesTaking(machine: AnyStateMachine, type: string): string[] {
   const found = Object.hasOwn(root.on, type) ? all : all.filter((name) => takes(root.states[name]));
   byType.set(type, found);
   return found;
+}
+
+/** A run's id for its history row (96 random bits, 16 characters): what a run whose COMMIT answer was lost looks for. */
+function newAttemptId(): string {
+  return randomBytes(12).toString('base64url');
 }
 
 function stateName(snapshot: AnyMachineSnapshot): string {
@@ -186,7 +192,7 @@ export class WorkflowEngine {
       const hash = this.hashOf(m, def.name, step, payloadText, GENESIS_HASH);
       const outbox = this.outboxStatements(def.name, step, actions);
       await writeTogether(m, null, [
-        this.historyStatement(m, step, payloadText, GENESIS_HASH, hash),
+        this.historyStatement(m, step, payloadText, GENESIS_HASH, hash, newAttemptId()),
         // The record's id is known only now: the chain head is set after its first step (on create only).
         { text: 'UPDATE workflow_instances SET head_hash = ? WHERE id = ?', params: [hash, id] },
         ...outbox,
@@ -264,8 +270,8 @@ export class WorkflowEngine {
   ): Promise<StepResult<TContext>> {
     let wrote = 0;
     let runs = 0;
-    /** The step the last run computed: what an unknown commit is checked against. */
-    let attempted: { hash: string; result: StepResult<TContext> } | null = null;
+    /** The step the last run computed, and the run's id in its history row: what an unknown commit is checked against. */
+    let attempted: { attemptId: string; result: StepResult<TContext> } | null = null;
     const run = async (m: EntityManager) => {
       // Run again after a conflict or a lost connection (Database.transaction): the record is read afresh then.
       const given = runs++ === 0 ? opts.loaded : undefined;
@@ -324,6 +330,7 @@ export class WorkflowEngine {
       const payloadText = JSON.stringify(payloadOf(command));
       const prev = row.headHash ?? (await this.headOf(m, id, row.version));
       const hash = this.hashOf(m, def.name, step, payloadText, prev);
+      const attemptId = newAttemptId();
       // The optimistic lock: only the version we read may be bumped (shared/STACK.md: not @VersionColumn).
       // The same statement moves the chain head, so two steps from one version can never both extend it.
       const { guard, follow } = this.stepStatements(m, def, step, {
@@ -340,7 +347,7 @@ export class WorkflowEngine {
       // version bump is written when the bump missed.
       const moved = await writeTogether(m, guard, [
         ...follow,
-        this.historyStatement(m, step, payloadText, prev, hash),
+        this.historyStatement(m, step, payloadText, prev, hash, attemptId),
         ...outbox,
         ...(nextState !== state
           ? this.deadlineStatements(def, id, row.brigadeId, next.context as TContext, nextState, effectiveAt)
@@ -359,7 +366,7 @@ export class WorkflowEngine {
       for (const hook of this.stepHooks)
         await hook(m, def.name, step, JSON.parse(payloadText) as Record<string, unknown>);
       const result = { id, state: nextState, version, context: next.context as TContext, role: permit.role };
-      attempted = { hash, result };
+      attempted = { attemptId, result };
       return result;
     };
     try {
@@ -376,34 +383,35 @@ export class WorkflowEngine {
 
   /**
    * Runs a step in its own transaction. The connection may die with COMMIT on its way (a cluster's node
-   * lost): written or not, nobody knows. The history row says: the chain hash of the step just attempted
-   * (previous hash, payload, time) is its alone. Ours at its seq → it committed: answered as if the COMMIT
-   * had answered. Anything else → 409 commit_outcome_unknown, never run blindly again (a late commit and a
+   * lost): written or not, nobody knows. The history row says: it carries the id of the run that wrote it
+   * (not the chain hash: the same command sent twice by one person in one second hashes alike, and the
+   * run that lost would be told it won). Ours at its seq → it committed: answered as if the COMMIT had
+   * answered. Anything else → 409 commit_outcome_unknown, never run blindly again (a late commit and a
    * second run would be two steps).
    */
   private async committed<TContext>(
     id: number,
     run: (m: EntityManager) => Promise<StepResult<TContext>>,
-    attempted: () => { hash: string; result: StepResult<TContext> } | null,
+    attempted: () => { attemptId: string; result: StepResult<TContext> } | null,
   ): Promise<StepResult<TContext>> {
     try {
       return await this.db.transaction(run);
     } catch (e) {
       const step = attempted();
       if (!(e instanceof CommitOutcomeUnknownError) || !step) throw e;
-      if (!(await this.stepWritten(id, step.result.version, step.hash))) throw e;
+      if (!(await this.stepWritten(id, step.result.version, step.attemptId))) throw e;
       return step.result;
     }
   }
 
-  /** Whether record `id`'s history has, at `seq`, the step with chain hash `hash` (read on a connection of the pool's current server). */
-  private async stepWritten(id: number, seq: number, hash: string): Promise<boolean> {
-    const { rows } = await sql<{ hash: string }>(
+  /** Whether record `id`'s history has, at `seq`, the step run `attemptId` wrote (read on a connection of the pool's current server). */
+  private async stepWritten(id: number, seq: number, attemptId: string): Promise<boolean> {
+    const { rows } = await sql<{ attempt_id: string | null }>(
       this.db.manager,
-      'SELECT hash FROM workflow_history WHERE instance_id = ? AND seq = ?',
+      'SELECT attempt_id FROM workflow_history WHERE instance_id = ? AND seq = ?',
       [id, seq],
     );
-    return rows[0]?.hash === hash;
+    return rows[0]?.attempt_id === attemptId;
   }
 
   /**
@@ -621,16 +629,17 @@ export class WorkflowEngine {
     });
   }
 
-  /** The step's history row, chained to `prev` with hash `hash`. */
+  /** The step's history row, chained to `prev` with hash `hash`, written by the run `attemptId` (newAttemptId). */
   private historyStatement(
     m: EntityManager,
     step: StepLike,
     payloadText: string,
     prev: string,
     hash: string,
+    attemptId: string,
   ): Statement {
     return {
-      text: 'INSERT INTO workflow_history (instance_id, brigade_id, seq, actor_user_id, actor_name, actor_role, event, payload, from_state, to_state, version, at, effective_at, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
+      text: 'INSERT INTO workflow_history (instance_id, brigade_id, seq, actor_user_id, actor_name, actor_role, event, payload, from_state, to_state, version, at, effective_at, prev_hash, hash, attempt_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
       params: [
         step.instanceId,
         step.brigadeId,
@@ -647,6 +656,7 @@ export class WorkflowEngine {
         asDatetimeColumn(m, step.effectiveAt),
         prev,
         hash,
+        attemptId,
       ],
     };
   }

@@ -118,12 +118,17 @@ export class FailoverPool {
     for (let tries = 0; ; tries++) {
       const from = this.index;
       if (this.switching) await this.switching;
+      const pool = this.current;
       try {
         return await new Promise<PoolConnection>((resolve, reject) =>
-          this.current.getConnection((err, conn) => (err ? reject(err) : resolve(conn))),
+          pool.getConnection((err, conn) => (err ? reject(err) : resolve(conn))),
         );
       } catch (e) {
-        if (this.closed || !isServerGone(e) || tries >= this.hosts.length || this.hosts.length < 2) throw e;
+        if (this.closed || tries >= this.hosts.length || this.hosts.length < 2) throw e;
+        // The pool was ended under this acquisition (waiting in its queue, or connecting) by a move to another
+        // server: mysql2 says "Pool is closed." — not this caller's failure; it asks the pool in use now.
+        if (pool !== this.current) continue;
+        if (!isServerGone(e)) throw e;
         await this.moveOn(from);
       }
     }

@@ -2,7 +2,7 @@ import net from 'node:net';
 import { openDatabase, type Database } from '../../src/persistence/data-source';
 import { sql } from '../../src/persistence/sql';
 import { WorkflowEngine } from '../../src/engine/engine';
-import { DatabaseUnavailableError } from '../../src/errors';
+import { CommitOutcomeUnknownError, DatabaseUnavailableError } from '../../src/errors';
 import { createOperation } from '../support/factories';
 import { startTestApp } from '../support/test-app';
 import { buildApp } from '../../src/app';
@@ -29,14 +29,31 @@ afterAll(async () => {
  * A relay to `port` on a port of its own; `kill()` closes it and every connection through it.
  * Once `armCut()` is called, the next COMMIT goes through to the server but its answer never
  * comes back: the client's connection is closed instead (a node lost with a COMMIT in flight).
+ * `hang()` drops every connection and leaves each new one hanging before its handshake, until `kill()`.
+ * `armDrop()`: the next COMMIT never reaches the server (the server sees its connection close and
+ * rolls back); the client's connection is closed only when the test calls `release()`.
  */
-async function relay(
-  port: number,
-): Promise<{ port: number; kill: () => Promise<void>; armCut: () => void; cuts: () => number }> {
+async function relay(port: number): Promise<{
+  port: number;
+  kill: () => Promise<void>;
+  armCut: () => void;
+  cuts: () => number;
+  hang: () => void;
+  armDrop: () => { dropped: Promise<void>; release: () => void };
+}> {
   const sockets = new Set<net.Socket>();
   let armed = false;
   let cuts = 0;
+  let hanging = false;
+  let drop: { seen: () => void; held: Promise<void> } | null = null;
   const server = net.createServer((client) => {
+    if (hanging) {
+      // A server that takes the connection and never says a word (its handshake hangs until it is killed).
+      sockets.add(client);
+      client.on('close', () => sockets.delete(client));
+      client.on('error', () => undefined);
+      return;
+    }
     const upstream = net.connect(port, '127.0.0.1');
     for (const s of [client, upstream]) {
       sockets.add(s);
@@ -45,6 +62,16 @@ async function relay(
     }
     let cutting = false;
     client.on('data', (chunk: Buffer) => {
+      if (drop && chunk.includes('COMMIT')) {
+        // The COMMIT never reaches the server: its connection closes there (the transaction is rolled back),
+        // and the client hears nothing until the test releases it — then its connection closes too.
+        const { seen, held } = drop;
+        drop = null;
+        upstream.destroy();
+        seen();
+        void held.then(() => client.destroy());
+        return;
+      }
       if (armed && chunk.includes('COMMIT')) {
         armed = false;
         cutting = true;
@@ -64,6 +91,17 @@ async function relay(
     port: (server.address() as net.AddressInfo).port,
     armCut: () => (armed = true),
     cuts: () => cuts,
+    armDrop: () => {
+      let seen = () => undefined as void;
+      let release = () => undefined as void;
+      const dropped = new Promise<void>((r) => (seen = r));
+      drop = { seen: () => seen(), held: new Promise<void>((r) => (release = r)) };
+      return { dropped, release: () => release() };
+    },
+    hang: () => {
+      hanging = true;
+      for (const x of sockets) x.destroy();
+    },
     kill: async () => {
       await new Promise<void>((r) => {
         server.close(() => r());
@@ -174,6 +212,45 @@ describe(`DATABASE_HOSTS (${TEST_DB})`, () => {
     }
   });
 
+  it('a command connecting when its server dies is run on the next host (the old pool closing under it is no error of its own)', async () => {
+    const front = await relay(Number(real().port || 3306));
+    const url = through(front.port);
+    // One connection: the second command waits for it, then connects anew once it dies.
+    const db = await openDatabase(testConfig(url, { database: { url, hosts: hostsOf(), poolSize: 1 } }));
+    const insert = (m: Parameters<Parameters<Database['transaction']>[0]>[0], code: string) =>
+      sql(
+        m,
+        "INSERT INTO brigades (code, name, name_en, time_zone, created_at, since) VALUES (?, '测试', 'Test', 'Asia/Shanghai', ?, '2026-01')",
+        [code, new Date()],
+      );
+    try {
+      await db.migrate();
+      let waiting: Promise<unknown> | null = null;
+      let runs = 0;
+      await db.transaction(async (m) => {
+        runs++;
+        await insert(m, 'holder');
+        if (runs > 1) return;
+        waiting = db.transaction((m2) => insert(m2, 'waiting'));
+        await new Promise((r) => setTimeout(r, 100));
+        // The first's connection dies; the second's new one hangs in its handshake while the pool moves on.
+        front.hang();
+        await sql(m, 'SELECT 1');
+      });
+      expect(db.server).toBe(hostsOf());
+      // The old server's last words to the hanging connection: the pool it belonged to is closed by now.
+      await front.kill();
+      await waiting;
+      const { rows } = await sql<{ code: string }>(
+        db.manager,
+        "SELECT code FROM brigades WHERE code IN ('holder', 'waiting') ORDER BY code",
+      );
+      expect(rows.map((r) => r.code)).toEqual(['holder', 'waiting']);
+    } finally {
+      await db.close();
+    }
+  });
+
   it('answers 503 database_unavailable, nothing written, when no server answers however often it is tried', async () => {
     const front = await relay(Number(real().port || 3306));
     const url = through(front.port);
@@ -254,7 +331,7 @@ describe(`DATABASE_HOSTS (${TEST_DB})`, () => {
     }
   });
 
-  it('an engine step whose COMMIT answer was lost with its server is found written (its chain hash at its seq) and answered as done, once', async () => {
+  it('an engine step whose COMMIT answer was lost with its server is found written (the id of its run at its seq) and answered as done, once', async () => {
     const t = await startTestApp();
     const real = new URL(t.database.url);
     const cut = await relay(Number(real.port || 3306));
@@ -289,6 +366,51 @@ describe(`DATABASE_HOSTS (${TEST_DB})`, () => {
     } finally {
       await db.close();
       await cut.kill();
+      await t.close();
+    }
+  });
+
+  it('a step whose COMMIT was lost is not taken for the same step sent again by the same person in the same second: 409 commit_outcome_unknown', async () => {
+    const t = await startTestApp();
+    const real = new URL(t.database.url);
+    const front = await relay(Number(real.port || 3306));
+    const u = new URL(t.database.url);
+    u.port = String(front.port);
+    const db = await openDatabase(
+      testConfig(u.toString(), { database: { url: u.toString(), hosts: `${real.hostname}:${real.port || 3306}` } }),
+    );
+    try {
+      const { id } = await createOperation(t);
+      const actor = await t.services.org.authenticateToken(t.token('waitan.leader'));
+      const file = (engine: WorkflowEngine) =>
+        engine.send(t.services.workflows.operation, id, actor, { type: 'FILE' }, { expectedVersion: 1 });
+      // The first run's COMMIT is lost on its way; the server rolls it back.
+      const { dropped, release } = front.armDrop();
+      const lost = file(new WorkflowEngine(db, t.clock)).then(
+        () => null,
+        (e: unknown) => e,
+      );
+      await dropped;
+      // The same command, by the same person, in the same second (the clock stands still): it is written.
+      const second = await file(new WorkflowEngine(t.services.db, t.clock));
+      expect(second).toMatchObject({ state: 'filed', version: 2 });
+      release();
+      const refused = await lost;
+      // Its row at seq 2 hashes as the lost run's would: only the run's id tells them apart.
+      expect(refused).toBeInstanceOf(CommitOutcomeUnknownError);
+      expect((refused as CommitOutcomeUnknownError).status).toBe(409);
+      const { rows } = await sql<{ seq: number; event: string }>(
+        t.services.db.manager,
+        'SELECT seq, event FROM workflow_history WHERE instance_id = ? ORDER BY seq',
+        [id],
+      );
+      expect(rows.map((r) => [Number(r.seq), r.event])).toEqual([
+        [1, 'CREATE'],
+        [2, 'FILE'],
+      ]);
+    } finally {
+      await db.close();
+      await front.kill();
       await t.close();
     }
   });

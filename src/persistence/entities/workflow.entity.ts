@@ -118,6 +118,14 @@ export class WorkflowHistory {
    */
   @Column({ type: 'varchar', length: 64 })
   hash!: string;
+
+  /**
+   * The run of the command that wrote the row (random): a run whose COMMIT answer was
+   * lost finds out by it whether the step at its seq is its own (two runs of one command
+   * in one second hash alike). Not hashed; null on rows older than it.
+   */
+  @Column({ type: 'varchar', length: 24, nullable: true })
+  attemptId!: string | null;
 }
 
 /** A side effect of an event, written in its transaction and delivered after commit (at least once). */

@@ -23,6 +23,7 @@ import { CorrectionsForEditedMigrations1796605200000 } from './20261207T0100-cor
 import { EvidenceFiles1796691600000 } from './20261208T0100-evidence-files';
 import { IdempotencyKeys1796695200000 } from './20261208T0200-idempotency-keys';
 import { OperationDwell1796778000000 } from './20261209T0100-operation-dwell';
+import { HistoryAttempt1796864400000 } from './20261210T0100-history-attempt';
 
 /** Every migration, oldest first. Never edit one that has landed: add a new one. */
 export const MIGRATIONS = [
@@ -51,4 +52,5 @@ export const MIGRATIONS = [
   EvidenceFiles1796691600000,
   IdempotencyKeys1796695200000,
   OperationDwell1796778000000,
+  HistoryAttempt1796864400000,
 ];
