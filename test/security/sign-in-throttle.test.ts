@@ -172,8 +172,11 @@ describe(`signing in, many at once, on two instances (${TEST_DB})`, () => {
         madeUpMs.push(await time(`ghost${i}.officer`, `10.4.1.${i + 1}`));
       }
       const median = (xs: number[]) => [...xs].sort((x, y) => x - y)[Math.floor(xs.length / 2)];
-      expect(median(madeUpMs)).toBeGreaterThan(0.6 * median(realMs));
-      expect(median(madeUpMs)).toBeLessThan(1.6 * median(realMs));
+      // Skipping the hash for a made-up name would answer it in ~2 % of the time (a hash at this cost is tens of
+      // ms); hashing twice, in 200 %. Bounds wide enough for a loaded machine's noise (the CI runs test files
+      // side by side), narrow enough for either mistake.
+      expect(median(madeUpMs)).toBeGreaterThan(0.4 * median(realMs));
+      expect(median(madeUpMs)).toBeLessThan(1.8 * median(realMs));
     } finally {
       await server.close();
       await slow.close();
