@@ -18,6 +18,7 @@ import { type FactSet, MonthFacts } from './month-facts';
 import { INDICATORS, type Indicator, type IndicatorValue, evaluate } from './indicators';
 import { type FigureScope, everyScope, figureScope } from './scope';
 import { localDateOf } from '../../time';
+import { GROUP_MONTHS_SET } from '../oversight/month-standing';
 import { DRILL_SOURCES } from './drill-sources';
 import { heldResolutions, problemsInScope, resolutionSteps } from './problem-facts';
 
@@ -106,6 +107,8 @@ export interface KeptMonths {
   to: string;
   scopes: number;
   months: number;
+  /** Months of every scope looked at (kept already, or computed now). */
+  found: number;
   computed: number;
 }
 
@@ -189,16 +192,23 @@ export class FiguresService {
    * brigade, each active group and squad, and every squad's assessment (the `figures` job, hourly): a
    * year's figures, this year's or last year's, its annual report and assessment are then read from kept
    * months instead of computed while someone waits. A month already kept and still good is left alone.
+   * And every group's R6 standing in those months and the month under way (its facts are exact while
+   * it is open): the compliance grid, the annual report's groups and the groups chart read them.
    */
   async keepMonths(brigade: { id: number; timeZone: string }): Promise<KeptMonths> {
     const thisMonth = localDateOf(this.clock.now(), brigade.timeZone).slice(0, 7);
     const last = previousPeriod(figurePeriod(thisMonth, brigade.timeZone), brigade.timeZone).key;
     const months = monthsOfPeriod(monthRange(`${Number(thisMonth.slice(0, 4)) - 2}-01`, last, brigade.timeZone));
     const scopes = await everyScope(this.db.manager, brigade);
+    const sets: Array<[FactSet, FigureScope, string[]]> = [
+      ...scopes.map((scope): [FactSet, FigureScope, string[]] => [SCOPE_SET, scope, months]),
+      [SQUADS_SET, scopes[0], months],
+      [GROUP_MONTHS_SET, scopes[0], [...months, thisMonth]],
+    ];
     let computed = 0;
-    for (const scope of scopes) computed += await this.monthFacts.keepOver(SCOPE_SET, scope, months);
-    computed += await this.monthFacts.keepOver(SQUADS_SET, scopes[0], months);
-    return { from: months[0], to: last, scopes: scopes.length + 1, months: months.length, computed };
+    for (const [set, scope, keys] of sets) computed += await this.monthFacts.keepOver(set, scope, keys);
+    const found = sets.reduce((n, [, , keys]) => n + keys.length, 0);
+    return { from: months[0], to: last, scopes: sets.length, months: months.length, found, computed };
   }
 
   /** R14: the annual assessment of every squad, best first, each score with how it was reached. */
