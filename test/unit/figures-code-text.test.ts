@@ -14,6 +14,17 @@ describe('the code a kept month is filed under', () => {
     expect(codeText(cli)).toBe(codeText(server));
   });
 
+  it('reads a shorthand name the bundler wrote out, renamed, as the shorthand', () => {
+    // esbuild's two bundles of assessment.ts's squadSource (2026-12-07): the CLI's kept the shorthand.
+    const server = 'function squadSource({\n  name: name2,\n  cacheable,\n  keyOf = (r) => String(n(r.squad))\n}) {';
+    const cli = 'function squadSource({\n  name,\n  cacheable,\n  keyOf = (r) => String(n(r.squad))\n}) {';
+    expect(codeText(server)).toBe(codeText(cli));
+    expect(codeText('({ keyOf: keyOf3 = (r) => r.grp, x })')).toBe(codeText('({ keyOf = (r) => r.grp, x })'));
+    // Not a shorthand: the value is more than the name.
+    expect(codeText('({ name: name.trim() })')).not.toBe(codeText('({ name })'));
+    expect(codeText('({ a: a === b })')).not.toBe(codeText('({ a })'));
+  });
+
   it('still tells code that changed apart', () => {
     const before = "SELECT COUNT(*) FROM operations o WHERE o.state = 'closed' AND o.hours >= 4";
     expect(codeText(before.replace("'closed'", "'holding'"))).not.toBe(codeText(before));

@@ -296,8 +296,11 @@ function sourceText(s: FactSource): string {
  * Code as it reads whichever bundle runs it: the server's and the CLI's are bundled apart, and the bundler
  * renames a name that meets another in its bundle by a number after it (`line` becomes `line2` in one of
  * them), so identifiers are read without a number at their end — else months the `figures` job kept from
- * the CLI would be filed under a key the server never reads.
+ * the CLI would be filed under a key the server never reads. A shorthand property or destructured name
+ * so renamed is written out (`{ name }` becomes `{ name: name2 }`): read back as the shorthand.
  */
 export function codeText(code: string): string {
-  return code.replace(/([A-Za-z_$][\w$]*?)\d+\b/g, '$1');
+  return code
+    .replace(/([A-Za-z_$][\w$]*?)\d+\b/g, '$1')
+    .replace(/([{,]\s*)([A-Za-z_$][\w$]*)\s*:\s*\2(?=\s*(?:[,}]|=(?![=>])))/g, '$1$2');
 }
