@@ -1,6 +1,6 @@
 /**
  * `npm run bench -- figures [--operations 1000000] [--years 5] [--requests 10]
- *                           [--warmup 3] [--deep 50] [--database ld_bench_…] [--keep] [--warm-only]`
+ *                           [--warmup 3] [--deep 50] [--database ld_bench_…] [--keep] [--warm-only] [--after-job]`
  *
  * Issue 6: with N operations (a province over several years) and their whole
  * history in MariaDB, how fast are the figures? Seeds a fresh database the way
@@ -15,14 +15,20 @@
  * period. Prints p50/p95/max and writes JSON under bench-output/.
  *
  * `--keep` keeps the database (its name is printed); `--database <name>`
- * measures an existing one again without seeding.
+ * measures an existing one again without seeding. `--after-job`: every kept
+ * month is emptied and the `figures` job run from the CLI (as its hourly
+ * schedule would), timed; then each target's first request is what a manager
+ * meets after it (months kept by the CLI's bundle, read by the server's), and
+ * no growth table.
  */
+import { execFileSync } from 'node:child_process';
 import os from 'node:os';
+import path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { loadConfig } from '../config';
 import { boot } from '../src/bootstrap';
 import { createLogger } from '../src/logger';
-import { arg, peakRssMiB, startServer, writeResult } from './support';
+import { arg, peakRssMiB, ROOT, startServer, writeResult } from './support';
 import { seedOperations } from './pages.seed';
 import { type Timing, databaseUrl, get, measure, mysqlConnection, round, signIn, summarise } from './web';
 
@@ -53,7 +59,8 @@ export async function run(args: string[]): Promise<Record<string, unknown>> {
   const reuse = arg(args, 'database', '');
   const keep = args.includes('--keep') || Boolean(reuse);
   // --warm-only: keep what months are kept and time only warm requests (no cold one, no growth table).
-  const warmOnly = args.includes('--warm-only');
+  const afterJob = args.includes('--after-job');
+  const warmOnly = args.includes('--warm-only') || afterJob;
 
   const admin = await mysqlConnection();
   const name = reuse || `ld_bench_figures_${randomBytes(3).toString('hex')}`;
@@ -116,6 +123,20 @@ export async function run(args: string[]): Promise<Record<string, unknown>> {
     process.stdout.write(
       `  MariaDB buffer pool ${report.bufferPoolMiB} MiB, this database ${report.dataMiB} MiB${Number(pool) < Number(data) ? ' — smaller than the data: cold figures read from disk (SET GLOBAL innodb_buffer_pool_size to measure a server sized for it)' : ''}\n`,
     );
+
+    if (afterJob) {
+      await conn.query('DELETE FROM figure_month_facts');
+      process.stdout.write(`\n[figures] kept months emptied; the figures job, run from the CLI …\n`);
+      const started = Date.now();
+      const out = execFileSync(process.execPath, [path.join(ROOT, 'dist/cli.js'), 'job', 'run', 'figures'], {
+        env: { ...process.env, DATABASE_URL: url, NODE_ENV: 'production' },
+        encoding: 'utf8',
+      });
+      const [, found, did] = /found (\d+), did (\d+)/.exec(out) ?? [];
+      const job = { seconds: round((Date.now() - started) / 1000), found: Number(found), did: Number(did) };
+      report.job = job;
+      process.stdout.write(`  ${found} months looked at, ${did} computed and kept in ${job.seconds} s\n`);
+    }
 
     const server = await startServer({ DATABASE_URL: url, NODE_ENV: 'production', SEED_DEMO: '0' });
     const results: Array<Timing & { label: string; target?: number; cold: number }> = [];
@@ -238,7 +259,7 @@ export async function run(args: string[]): Promise<Record<string, unknown>> {
         },
       ];
       process.stdout.write(
-        `\n[figures] server up (NODE_ENV=production). "cold": the first request with no month kept (figure_month_facts emptied); ` +
+        `\n[figures] server up (NODE_ENV=production). "cold": the first request ${afterJob ? 'after the figures job (the months it kept)' : warmOnly ? 'with the months kept as they are' : 'with no month kept (figure_month_facts emptied)'}; ` +
           `then ${requests} sequential requests after ${warmup} to warm up (past months kept, the current month live)\n\n`,
       );
       process.stdout.write(
@@ -264,12 +285,14 @@ export async function run(args: string[]): Promise<Record<string, unknown>> {
       report.results = results;
 
       // Growth: the brigade's view over longer and longer ranges ending with December of `year`.
-      process.stdout.write(
-        `\n  growth: brigade view over a range of months ending ${year}-12, cold (computed from the rows: the range, the range before and a year before) and warm\n`,
-      );
-      process.stdout.write(
-        `  ${'months'.padStart(8)}${'operations'.padStart(12)}${'cold ms'.padStart(10)}${'µs/op'.padStart(8)}${'warm p50'.padStart(10)}\n`,
-      );
+      if (!warmOnly) {
+        process.stdout.write(
+          `\n  growth: brigade view over a range of months ending ${year}-12, cold (computed from the rows: the range, the range before and a year before) and warm\n`,
+        );
+        process.stdout.write(
+          `  ${'months'.padStart(8)}${'operations'.padStart(12)}${'cold ms'.padStart(10)}${'µs/op'.padStart(8)}${'warm p50'.padStart(10)}\n`,
+        );
+      }
       const growth: Array<{
         months: number;
         operations: number;
