@@ -1,10 +1,11 @@
 import net from 'node:net';
+import type { EntityManager } from 'typeorm';
 import { openDatabase, type Database } from '../../src/persistence/data-source';
 import { sql } from '../../src/persistence/sql';
 import { WorkflowEngine } from '../../src/engine/engine';
 import { CommitOutcomeUnknownError, DatabaseUnavailableError } from '../../src/errors';
 import { createOperation } from '../support/factories';
-import { startTestApp } from '../support/test-app';
+import { startTestApp, type TestApp } from '../support/test-app';
 import { buildApp } from '../../src/app';
 import { createServices } from '../../src/container';
 import { createLogger } from '../../src/logger';
@@ -111,8 +112,39 @@ async function relay(port: number): Promise<{
   };
 }
 
+/** A brigade row with code `code`: a write of no consequence, inside the transaction `m`. */
+const addBrigade = (m: EntityManager, code: string) =>
+  sql(
+    m,
+    "INSERT INTO brigades (code, name, name_en, time_zone, created_at, since) VALUES (?, '测试', 'Test', 'Asia/Shanghai', ?, '2026-01')",
+    [code, new Date()],
+  );
+
 const count = async (db: Database) =>
   Number((await sql<{ n: number }>(db.manager, 'SELECT COUNT(*) AS n FROM brigades')).rows[0].n);
+
+/** A test app, and a second database handle on its database through a relay (the real server next, in DATABASE_HOSTS). */
+async function appBehindRelay(): Promise<{ t: TestApp; front: Awaited<ReturnType<typeof relay>>; db: Database }> {
+  const t = await startTestApp();
+  const real = new URL(t.database.url);
+  const front = await relay(Number(real.port || 3306));
+  const u = new URL(t.database.url);
+  u.port = String(front.port);
+  const db = await openDatabase(
+    testConfig(u.toString(), { database: { url: u.toString(), hosts: `${real.hostname}:${real.port || 3306}` } }),
+  );
+  return { t, front, db };
+}
+
+/** Record `id`'s history as [seq, event] pairs. */
+async function steps(t: TestApp, id: number): Promise<Array<[number, string]>> {
+  const { rows } = await sql<{ seq: number; event: string }>(
+    t.services.db.manager,
+    'SELECT seq, event FROM workflow_history WHERE instance_id = ? ORDER BY seq',
+    [id],
+  );
+  return rows.map((r) => [Number(r.seq), r.event]);
+}
 
 describe(`DATABASE_HOSTS (${TEST_DB})`, () => {
   if (TEST_DB === 'sqlite') {
@@ -166,13 +198,7 @@ describe(`DATABASE_HOSTS (${TEST_DB})`, () => {
       // A read outside a transaction: run again on the next host.
       expect(await count(db)).toBe(0);
       // A transaction: run from the start there.
-      await db.transaction((m) =>
-        sql(
-          m,
-          "INSERT INTO brigades (code, name, name_en, time_zone, created_at, since) VALUES ('hosts', '测试', 'Test', 'Asia/Shanghai', ?, '2026-01')",
-          [new Date()],
-        ),
-      );
+      await db.transaction((m) => addBrigade(m, 'hosts'));
       expect(await count(db)).toBe(1);
       expect(db.server).toBe(hostsOf());
       expect(failovers).toEqual([{ from: `127.0.0.1:${front.port}`, to: hostsOf() }]);
@@ -193,11 +219,7 @@ describe(`DATABASE_HOSTS (${TEST_DB})`, () => {
       let runs = 0;
       await db.transaction(async (m) => {
         runs++;
-        await sql(
-          m,
-          "INSERT INTO brigades (code, name, name_en, time_zone, created_at, since) VALUES ('twice', '测试', 'Test', 'Asia/Shanghai', ?, '2026-01')",
-          [new Date()],
-        );
+        await addBrigade(m, 'twice');
         if (runs === 1) {
           await front.kill();
           await sql(m, 'SELECT 1'); // the connection is gone: rolled back by the server, run again
@@ -217,21 +239,15 @@ describe(`DATABASE_HOSTS (${TEST_DB})`, () => {
     const url = through(front.port);
     // One connection: the second command waits for it, then connects anew once it dies.
     const db = await openDatabase(testConfig(url, { database: { url, hosts: hostsOf(), poolSize: 1 } }));
-    const insert = (m: Parameters<Parameters<Database['transaction']>[0]>[0], code: string) =>
-      sql(
-        m,
-        "INSERT INTO brigades (code, name, name_en, time_zone, created_at, since) VALUES (?, '测试', 'Test', 'Asia/Shanghai', ?, '2026-01')",
-        [code, new Date()],
-      );
     try {
       await db.migrate();
       let waiting: Promise<unknown> | null = null;
       let runs = 0;
       await db.transaction(async (m) => {
         runs++;
-        await insert(m, 'holder');
+        await addBrigade(m, 'holder');
         if (runs > 1) return;
-        waiting = db.transaction((m2) => insert(m2, 'waiting'));
+        waiting = db.transaction((m2) => addBrigade(m2, 'waiting'));
         await new Promise((r) => setTimeout(r, 100));
         // The first's connection dies; the second's new one hangs in its handshake while the pool moves on.
         front.hang();
@@ -266,11 +282,7 @@ describe(`DATABASE_HOSTS (${TEST_DB})`, () => {
       const refused = await db
         .transaction(async (m) => {
           runs++;
-          await sql(
-            m,
-            "INSERT INTO brigades (code, name, name_en, time_zone, created_at, since) VALUES ('never', '测试', 'Test', 'Asia/Shanghai', ?, '2026-01')",
-            [new Date()],
-          );
+          await addBrigade(m, 'never');
         })
         .then(
           () => null,
@@ -332,14 +344,7 @@ describe(`DATABASE_HOSTS (${TEST_DB})`, () => {
   });
 
   it('an engine step whose COMMIT answer was lost with its server is found written (the id of its run at its seq) and answered as done, once', async () => {
-    const t = await startTestApp();
-    const real = new URL(t.database.url);
-    const cut = await relay(Number(real.port || 3306));
-    const u = new URL(t.database.url);
-    u.port = String(cut.port);
-    const db = await openDatabase(
-      testConfig(u.toString(), { database: { url: u.toString(), hosts: `${real.hostname}:${real.port || 3306}` } }),
-    );
+    const { t, front: cut, db } = await appBehindRelay();
     try {
       const { id } = await createOperation(t);
       const engine = new WorkflowEngine(db, t.clock);
@@ -354,12 +359,7 @@ describe(`DATABASE_HOSTS (${TEST_DB})`, () => {
       );
       expect(cut.cuts()).toBe(1);
       expect(step).toMatchObject({ state: 'filed', version: 2 });
-      const { rows } = await sql<{ seq: number; event: string }>(
-        t.services.db.manager,
-        'SELECT seq, event FROM workflow_history WHERE instance_id = ? ORDER BY seq',
-        [id],
-      );
-      expect(rows.map((r) => [Number(r.seq), r.event])).toEqual([
+      expect(await steps(t, id)).toEqual([
         [1, 'CREATE'],
         [2, 'FILE'],
       ]);
@@ -371,14 +371,7 @@ describe(`DATABASE_HOSTS (${TEST_DB})`, () => {
   });
 
   it('a step whose COMMIT was lost is not taken for the same step sent again by the same person in the same second: 409 commit_outcome_unknown', async () => {
-    const t = await startTestApp();
-    const real = new URL(t.database.url);
-    const front = await relay(Number(real.port || 3306));
-    const u = new URL(t.database.url);
-    u.port = String(front.port);
-    const db = await openDatabase(
-      testConfig(u.toString(), { database: { url: u.toString(), hosts: `${real.hostname}:${real.port || 3306}` } }),
-    );
+    const { t, front, db } = await appBehindRelay();
     try {
       const { id } = await createOperation(t);
       const actor = await t.services.org.authenticateToken(t.token('waitan.leader'));
@@ -399,12 +392,7 @@ describe(`DATABASE_HOSTS (${TEST_DB})`, () => {
       // Its row at seq 2 hashes as the lost run's would: only the run's id tells them apart.
       expect(refused).toBeInstanceOf(CommitOutcomeUnknownError);
       expect((refused as CommitOutcomeUnknownError).status).toBe(409);
-      const { rows } = await sql<{ seq: number; event: string }>(
-        t.services.db.manager,
-        'SELECT seq, event FROM workflow_history WHERE instance_id = ? ORDER BY seq',
-        [id],
-      );
-      expect(rows.map((r) => [Number(r.seq), r.event])).toEqual([
+      expect(await steps(t, id)).toEqual([
         [1, 'CREATE'],
         [2, 'FILE'],
       ]);
