@@ -39,7 +39,7 @@ import { caseTransferWorkflow } from './domain/cases/case-transfer.workflow';
 import { HistoryService } from './domain/history/history.service';
 import { ApiTokenService } from './domain/auth/api-token.service';
 import { IdempotencyStore } from './persistence/idempotency-store';
-import { FilesService } from './domain/files/files.service';
+import { carriesFiles, FilesService } from './domain/files/files.service';
 import { fileStorage } from './domain/files/file-storage';
 import { ForbiddenError } from './errors';
 import type { WorkflowDefinition } from './engine/workflow-definition';
@@ -235,6 +235,6 @@ function wireFiles(services: Services, config: Readonly<Config>, db: Database, c
   files.readers.border_notice = readsWorkflow(services.problemWorkflows.borderNotice);
   files.readers.goods = readsWorkflow(services.goodsWorkflow);
   files.readers.transfer = readsWorkflow(services.caseTransferWorkflow);
-  engine.onStep(files.onStep);
+  engine.onStep(files.onStep, (_workflow, payload) => carriesFiles(payload));
   return files;
 }

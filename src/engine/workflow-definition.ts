@@ -95,6 +95,14 @@ export interface WorkflowDefinition<TContext = any, TInput = any> {
    */
   project(tx: EntityManager, step: StepRecord<TContext>): Promise<void>;
   /**
+   * Whether `project` writes anything for a step. When it says no and no step
+   * hook acts, nothing is written after the engine's own writes of the step, so
+   * in a transaction of the step's own (deferred, on MariaDB) its COMMIT goes
+   * with them: one round trip fewer, and `project` is not called at all.
+   * Absent: it may write.
+   */
+  projectWrites?(step: StepRecord<TContext>): boolean;
+  /**
    * The record's queryable row, keyed by the instance's id, as the columns a
    * step sets. The engine writes it for every step after the first — on
    * MySQL in the very statement that bumps the instance's version and closes

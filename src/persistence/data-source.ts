@@ -6,6 +6,8 @@ import mysql2, { type PoolConnection, type PoolOptions } from 'mysql2';
 import { DataSource, type DataSourceOptions, type EntityManager } from 'typeorm';
 import type { Config } from '../../config';
 import { CommitOutcomeUnknownError, DatabaseUnavailableError, WriteConflictError } from '../errors';
+import { CLOSING, DeferredTransaction } from './deferred-transaction';
+import { runsCompoundStatements } from './dialect';
 import { FailoverPool, isServerGone, parseHosts, type DatabaseHost } from './failover-pool';
 import { ENTITIES } from './entities';
 import { MIGRATIONS } from './migrations';
@@ -142,7 +144,9 @@ function failureKind(e: unknown): 'conflict' | 'connection' | 'unknown' | null {
   // A COMMIT on a connection mysql2 already knew closed was never sent: nothing was written.
   const message = String((e as { driverError?: { message?: string } })?.driverError?.message ?? '');
   if (/closed state/.test(message)) return 'connection';
-  return (e as { query?: string })?.query === 'COMMIT' ? 'unknown' : 'connection';
+  // Lost while a COMMIT was on its way: on its own, or as the tail of a deferred transaction's last block.
+  const query = (e as { query?: string })?.query;
+  return query === 'COMMIT' || (typeof query === 'string' && query.endsWith(CLOSING)) ? 'unknown' : 'connection';
 }
 
 /**
@@ -225,12 +229,20 @@ export class Database {
    * A connection lost while COMMIT was on its way leaves the outcome unknown:
    * not run again (a step sent twice would be two steps), 409 commit_outcome_unknown.
    * `work` must do nothing outside the transaction (after-commit work goes after this call).
+   *
+   * `deferred`: on MariaDB, the transaction opens with its first write and may commit
+   * with its last compound statement (deferred-transaction.ts); `work`'s reads before
+   * its first write are sent outside it. Elsewhere the same as without.
    */
-  async transaction<T>(work: (tx: EntityManager) => Promise<T>): Promise<T> {
+  async transaction<T>(work: (tx: EntityManager) => Promise<T>, opts: { deferred?: boolean } = {}): Promise<T> {
     if (this.writeLock) return this.writeLock.run(() => this.dataSource.transaction(work));
+    const once =
+      opts.deferred && runsCompoundStatements(this.dataSource.manager)
+        ? () => this.deferredTransaction(work)
+        : () => this.dataSource.transaction(work);
     for (let conflicts = 0, lost = 0; ; ) {
       try {
-        return await this.dataSource.transaction(work);
+        return await once();
       } catch (e) {
         const kind = failureKind(e);
         if (kind === null) throw e;
@@ -248,6 +260,22 @@ export class Database {
           kind === 'conflict' ? Math.min(320, 5 * 2 ** (conflicts - 1)) * (0.5 + Math.random()) : lost * 200;
         await new Promise((r) => setTimeout(r, pause));
       }
+    }
+  }
+
+  /** One run of `work` in a transaction deferred to its first write (deferred-transaction.ts), on a connection of its own. */
+  private async deferredTransaction<T>(work: (tx: EntityManager) => Promise<T>): Promise<T> {
+    const runner = this.dataSource.createQueryRunner();
+    const tx = new DeferredTransaction(runner);
+    try {
+      const result = await work(runner.manager);
+      await tx.commit();
+      return result;
+    } catch (e) {
+      await tx.rollback();
+      throw e;
+    } finally {
+      await runner.release();
     }
   }
 

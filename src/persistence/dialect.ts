@@ -1,5 +1,6 @@
 import type { EntityManager, ObjectLiteral, SelectQueryBuilder } from 'typeorm';
 import type { Database } from './data-source';
+import { deferredOf } from './deferred-transaction';
 import { sql, type Statement } from './sql';
 
 /**
@@ -85,9 +86,18 @@ const GUARD_MISSED = 'liandong: guard changed no row';
  * that changed no row SIGNALs, so nothing after it runs; any other error ends the block where it
  * happened, and the caller's transaction is rolled back as always. Elsewhere (SQLite; MySQL, which
  * has no anonymous blocks) one statement each.
+ *
+ * In a deferred transaction (deferred-transaction.ts) the block also opens the transaction when it is
+ * the first write, and commits it when the caller says nothing is written after it (`last`).
  */
-export async function writeTogether(m: EntityManager, guard: Statement | null, rest: Statement[]): Promise<boolean> {
-  if (!runsCompoundStatements(m) || (guard ? 1 : 0) + rest.length <= 1) {
+export async function writeTogether(
+  m: EntityManager,
+  guard: Statement | null,
+  rest: Statement[],
+  opts: { last?: boolean } = {},
+): Promise<boolean> {
+  const deferred = deferredOf(m);
+  if (!runsCompoundStatements(m) || ((guard ? 1 : 0) + rest.length <= 1 && !deferred)) {
     if (guard && (await sql(m, guard.text, guard.params)).affected === 0) return false;
     for (const s of rest) await sql(m, s.text, s.params);
     return true;
@@ -103,7 +113,8 @@ export async function writeTogether(m: EntityManager, guard: Statement | null, r
   ];
   const params = [...(guard?.params ?? []), ...rest.flatMap((s) => s.params)];
   try {
-    await sql(m, `BEGIN NOT ATOMIC ${parts.join(' ')} END`, params);
+    const body = parts.join(' ');
+    await sql(m, deferred ? deferred.compound(body, opts.last === true) : `BEGIN NOT ATOMIC ${body} END`, params);
     return true;
   } catch (e) {
     // ER_SIGNAL_EXCEPTION with our message: the guard missed (another message would be a real error).

@@ -1,4 +1,5 @@
 import mysql2, { type Pool, type PoolConnection, type PoolOptions } from 'mysql2';
+import { CLOSING, OPENING } from './deferred-transaction';
 
 /** A server of the database: `host:port`. */
 export interface DatabaseHost {
@@ -185,8 +186,15 @@ export class FailoverPool {
     const patched = (sql: unknown, values: unknown, cb?: Callback): unknown => {
       const [params, done] = typeof values === 'function' ? [undefined, values as Callback] : [values, cb];
       const text = typeof sql === 'string' ? sql : String((sql as { sql?: string } | null)?.sql ?? '');
-      if (/^\s*START TRANSACTION/i.test(text)) inTransaction = true;
-      else if (/^\s*(COMMIT|ROLLBACK)\s*$/i.test(text)) inTransaction = false;
+      // A deferred transaction (deferred-transaction.ts) opens in its first block and may commit in its last.
+      if (/^\s*START TRANSACTION/i.test(text) || text.startsWith(OPENING)) inTransaction = true;
+      else if (/^\s*(COMMIT|ROLLBACK)\s*$/i.test(text) || text.endsWith(CLOSING)) inTransaction = false;
+      if (text.startsWith(OPENING) && done)
+        // An opening block that fails has rolled itself back, and one that ends with COMMIT has committed.
+        return raw(sql, params, (err, rows, fields) => {
+          if (err || text.endsWith(CLOSING)) inTransaction = false;
+          done(err, rows, fields);
+        });
       if (!done || inTransaction || !/^\s*\(?\s*(SELECT|SHOW|WITH)\b/i.test(text)) return raw(sql, values, cb);
       return raw(sql, params, (err, rows, fields) => {
         if (!err || this.closed || !isServerGone(err)) return done(err, rows, fields);

@@ -13,6 +13,7 @@ import { OPERATION_MACHINE_VERSION } from '../../workflows/operation';
 import { startTestApp, type TestApp } from '../support/test-app';
 import { SnapshotError } from '../../src/errors';
 import { TEST_DB } from '../support/db';
+import { sql } from '../../src/persistence/sql';
 
 let t: TestApp;
 const HOUR = 3_600_000;
@@ -30,8 +31,10 @@ describe('one event is one transaction', () => {
   it('when anything fails mid-command (here: the projection), nothing of it is written', async () => {
     const { id } = await createOperation(t);
     const real = t.services.workflows.operation;
+    // A projection that writes for this step (so the step's COMMIT waits for it), and then fails.
     const failing = {
       ...real,
+      projectWrites: () => true,
       project: async (...args: Parameters<typeof real.project>) => {
         await real.project(...args);
         throw new Error('disk full');
@@ -83,27 +86,84 @@ describe('one event is one transaction', () => {
     expect(op).toMatchObject({ state: 'filed', version: 2 });
   });
 
-  it('the step’s writes go to MariaDB in one round trip (one statement each elsewhere)', async () => {
-    const { id } = await createOperation(t);
+  /** The statements `work` sends, as TypeORM's logger sees them. */
+  async function statementsOf(work: () => Promise<unknown>): Promise<string[]> {
     const sent: string[] = [];
     const ds = t.services.db.dataSource as unknown as { logger: { logQuery: (q: string) => void } };
     const logQuery = ds.logger.logQuery;
     ds.logger.logQuery = (q: string) => void sent.push(q);
     try {
-      await send(t, id, 1, 'FILE');
+      await work();
     } finally {
       ds.logger.logQuery = logQuery;
     }
+    return sent;
+  }
+
+  it('the step’s writes go to MariaDB in one round trip that opens and commits its transaction (one statement each elsewhere)', async () => {
+    const { id } = await createOperation(t);
+    const sent = await statementsOf(() => send(t, id, 1, 'FILE'));
     const writes = sent.filter((q) => /INSERT INTO (workflow_history|outbox|workflow_deadlines)/.test(q));
     if (TEST_DB === 'mysql') {
       // The test server is MariaDB (MySQL has no anonymous compound statements: one statement each there too).
+      // A first filing's projection writes nothing: nothing follows the block, which carries START TRANSACTION
+      // and COMMIT, so neither is sent on its own; the step's reads went before it.
       expect(writes).toHaveLength(1);
       expect(writes[0]).toMatch(
-        /^BEGIN NOT ATOMIC UPDATE workflow_instances .*INSERT INTO workflow_history .*INSERT INTO outbox .*INSERT INTO workflow_deadlines .* END$/s,
+        /^BEGIN NOT ATOMIC DECLARE EXIT HANDLER FOR SQLEXCEPTION BEGIN ROLLBACK; RESIGNAL; END; START TRANSACTION; UPDATE workflow_instances .*INSERT INTO workflow_history .*INSERT INTO outbox .*INSERT INTO workflow_deadlines .* COMMIT; END$/s,
+      );
+      expect(sent.filter((q) => /^(START TRANSACTION|COMMIT|ROLLBACK)$/.test(q))).toEqual([]);
+      expect(sent.indexOf(writes[0])).toBeGreaterThan(
+        sent.findIndex((q) => q.startsWith('SELECT id, brigade_id, machine_version')),
       );
     } else {
       expect(writes).toHaveLength(3);
     }
+  });
+
+  it('a step whose projection writes after the engine’s writes commits after it, on its own', async () => {
+    const { id } = await createOperation(t);
+    await send(t, id, 1, 'FILE');
+    await send(t, id, 2, 'RETURN', { reason: '补充警力安排' });
+    // A second filing: the projection reads the plan's number (kept), in the step's transaction.
+    const sent = await statementsOf(() => send(t, id, 3, 'FILE'));
+    if (TEST_DB === 'mysql') {
+      const block = sent.filter((q) => q.startsWith('BEGIN NOT ATOMIC'));
+      expect(block).toHaveLength(1);
+      expect(block[0]).toMatch(/START TRANSACTION; UPDATE workflow_instances .* END$/s);
+      expect(block[0]).not.toMatch(/COMMIT; END$/);
+      const after = sent.slice(sent.indexOf(block[0]) + 1);
+      expect(after.some((q) => /FROM operations/.test(q))).toBe(true);
+      expect(after.filter((q) => q === 'COMMIT')).toHaveLength(1);
+    }
+    const op = (await t.as('duty').get(`/api/v1/operations/${id}`)).body;
+    expect(op).toMatchObject({ state: 'filed', version: 4 });
+  });
+
+  it('when a write of the step’s last round trip fails, none of it is written and the next step goes through', async () => {
+    const { id } = await createOperation(t);
+    const leader = await principal('waitan.leader');
+    const wf = t.services.workflows.operation;
+    // A history row already at seq 2 (not a step's: written here by hand): the step's own history row collides
+    // with it after its version bump and the rest of its writes went in.
+    await t.services.db.transaction((m) =>
+      sql(
+        m,
+        "INSERT INTO workflow_history (instance_id, brigade_id, seq, actor_user_id, actor_name, actor_role, event, payload, from_state, to_state, version, at, effective_at, prev_hash, hash) VALUES (?, ?, 2, NULL, 'x', 'x', 'X', '{}', 'draft', 'draft', 2, ?, ?, 'x', 'x')",
+        [id, leader.brigadeId, new Date(), new Date()],
+      ),
+    );
+    const before = await rowCounts(t);
+    await expect(t.services.engine.send(wf, id, leader, { type: 'FILE' }, { expectedVersion: 1 })).rejects.toThrow();
+    expect(await rowCounts(t)).toEqual(before);
+    const instance = await t.services.db.manager.findOneByOrFail(WorkflowInstance, { id });
+    expect(instance).toMatchObject({ state: 'draft', version: 1 });
+    // No transaction was left open on a pooled connection: others' steps commit.
+    await t.services.db.transaction((m) =>
+      sql(m, 'DELETE FROM workflow_history WHERE instance_id = ? AND seq = 2', [id]),
+    );
+    await send(t, id, 1, 'FILE');
+    expect(await t.services.db.manager.findOneByOrFail(WorkflowInstance, { id })).toMatchObject({ version: 2 });
   });
 
   it('a deadline left late is closed as late', async () => {

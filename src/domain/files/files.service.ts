@@ -102,6 +102,12 @@ function toStored(f: EvidenceFile): StoredFile {
  * per SHA-256 in the file store; a file is readable by whoever may read a
  * record it is attached to, and until then by its uploader only.
  */
+/** Whether a step's payload names evidence files (the engine's hook acts on it: attaches them, or refuses them). */
+export function carriesFiles(payload: Record<string, unknown>): boolean {
+  const files = payload.files;
+  return files !== undefined && !(Array.isArray(files) && files.length === 0);
+}
+
 export class FilesService {
   /** Each kind of record's read (set by the container, which knows the services). */
   readonly readers: Partial<Record<EvidenceRecordType, RecordReader>> = {};
@@ -253,8 +259,8 @@ export class FilesService {
     step: StepRecord<unknown>,
     payload: Record<string, unknown>,
   ): Promise<void> => {
+    if (!carriesFiles(payload)) return;
     const files = payload.files;
-    if (files === undefined || (Array.isArray(files) && !files.length)) return;
     if (!Array.isArray(files)) throw filesRefused('invalid_file_id');
     const type = RECORD_TYPE_OF_WORKFLOW[workflow];
     if (!type) throw filesRefused('files_not_taken');

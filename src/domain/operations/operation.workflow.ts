@@ -131,6 +131,7 @@ export function operationWorkflow(config: Readonly<Config>): OperationWorkflow {
       }
     },
     project: projectOperation,
+    projectWrites,
     projectionRow: { table: 'operations', columns: operationColumns, increments: operationDwell },
     stepRows: (step, m) => {
       const e = step.event as unknown as OperationEvent;
@@ -302,6 +303,17 @@ function operationDwell(
         { column: `dwell_${left}_stays`, by: '1', params: [] },
       ]
     : [];
+}
+
+/**
+ * Whether `projectOperation` writes for a step: the first (the operation's row), an edit of the plan (its
+ * squads), and the events of `EVENT_ROWS` — a filing only when it is not the plan's first (a first filing is
+ * numbered in the engine's writes, `STEP_ROWS`).
+ */
+function projectWrites(step: StepRecord<OperationContext>): boolean {
+  const type = step.event.type as OperationEvent['type'];
+  if (step.previous === null || type === 'EDIT_PLAN') return true;
+  return type === 'FILE' ? !firstFiling(step) : EVENT_ROWS[type] !== undefined;
 }
 
 /** The first step inserts the operation's row; every step writes the rows of its own (squads, incidents, results …). */
