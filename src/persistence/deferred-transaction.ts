@@ -58,11 +58,6 @@ export class DeferredTransaction {
     open.set(queryRunner, this);
   }
 
-  /** Whether the transaction has been committed by a compound statement sent as the last write. */
-  get committed(): boolean {
-    return this.state === 'committed';
-  }
-
   /** A compound statement of `body` (statements each ending in `;`), opening the transaction if none is, and committing it when `last`. */
   compound(body: string, last: boolean): string {
     return `${this.state === 'none' ? OPENING : 'BEGIN NOT ATOMIC '}${body}${last ? CLOSING : ' END'}`;
