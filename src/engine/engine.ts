@@ -21,7 +21,7 @@ import {
 } from '../errors';
 import type { Database } from '../persistence/data-source';
 import { WorkflowHistory } from '../persistence/entities';
-import { runsCompoundStatements, updatesJoinedTables, writeTogether } from '../persistence/dialect';
+import { insertForId, runsCompoundStatements, updatesJoinedTables, writeTogether } from '../persistence/dialect';
 import { updateRowStatement } from '../persistence/rows';
 import { asDatetimeColumn, readJson, sql, type Statement } from '../persistence/sql';
 import { GENESIS_HASH, stepHash } from './history-hash';
@@ -165,17 +165,19 @@ export class WorkflowEngine {
     role: string,
     input: unknown,
     tx?: EntityManager,
+    /** In the caller's transaction (`tx`): whether the caller writes nothing after the create (see `send`'s `last`). */
+    opts: { last?: boolean } = {},
   ): Promise<CreatedRecord<TContext>> {
     const run = async (m: EntityManager): Promise<CreatedRecord<TContext>> => {
       const at = this.clock.now();
       const [snapshot, actions] = initialTransition(def.machine, def.input ? def.input(input) : input);
       const state = stateName(snapshot);
       const stored = JSON.stringify(def.machine.getPersistedSnapshot(snapshot));
-      const { insertId: id } = await sql(
-        m,
-        'INSERT INTO workflow_instances (brigade_id, workflow, machine_version, state, snapshot, version, created_at, updated_at) VALUES (?, ?, ?, ?, ?, 1, ?, ?)',
-        [actor.brigadeId, def.name, def.version, state, stored, at, at],
-      );
+      // In a deferred transaction (MariaDB) this round trip opens it too.
+      const id = await insertForId(m, {
+        text: 'INSERT INTO workflow_instances (brigade_id, workflow, machine_version, state, snapshot, version, created_at, updated_at) VALUES (?, ?, ?, ?, ?, 1, ?, ?)',
+        params: [actor.brigadeId, def.name, def.version, state, stored, at, at],
+      });
       const event: CommandEvent = { type: 'CREATE' };
       const step = {
         instanceId: id,
@@ -194,17 +196,28 @@ export class WorkflowEngine {
       const payloadText = JSON.stringify(input ?? {});
       const hash = this.hashOf(m, def.name, step, payloadText, GENESIS_HASH);
       const outbox = this.outboxStatements(def.name, step, actions);
-      await writeTogether(m, null, [
-        this.historyStatement(m, step, payloadText, GENESIS_HASH, hash, newAttemptId()),
-        // The record's id is known only now: the chain head is set after its first step (on create only).
-        { text: 'UPDATE workflow_instances SET head_hash = ? WHERE id = ?', params: [hash, id] },
-        ...outbox,
-        ...this.deadlineStatements(def, id, actor.brigadeId, snapshot.context as TContext, state, at),
-      ]);
-      wrote = outbox.length;
-      await def.project(m, step);
       const given = (input ?? {}) as Record<string, unknown>;
-      for (const hook of this.stepHooks) if (hook.acts(def.name, given)) await hook.run(m, def.name, step, given);
+      const acting = this.stepHooks.filter((hook) => hook.acts(def.name, given));
+      // Nothing written after these (see `send`): then in a deferred transaction the COMMIT goes with them.
+      const last = (tx ? opts.last === true : true) && def.projectWrites?.(step) === false && acting.length === 0;
+      await writeTogether(
+        m,
+        null,
+        [
+          this.historyStatement(m, step, payloadText, GENESIS_HASH, hash, newAttemptId()),
+          // The record's id is known only now: the chain head is set after its first step (on create only).
+          { text: 'UPDATE workflow_instances SET head_hash = ? WHERE id = ?', params: [hash, id] },
+          ...outbox,
+          ...this.deadlineStatements(def, id, actor.brigadeId, snapshot.context as TContext, state, at),
+          ...(def.stepRows?.(step, m) ?? []),
+        ],
+        { last },
+      );
+      wrote = outbox.length;
+      if (!last) {
+        await def.project(m, step);
+        for (const hook of acting) await hook.run(m, def.name, step, given);
+      }
       // The record as `load` would read it back: restored from the very text stored, not from the snapshot in
       // hand — when first asked for (most callers want the id only; the demo's past creates thousands).
       let restored: LoadedInstance<TContext> | undefined;
@@ -231,7 +244,7 @@ export class WorkflowEngine {
     let wrote = 0;
     try {
       // In the caller's transaction: it commits, and its rows are drained by the next run.
-      const result = tx ? await run(tx) : await this.db.transaction(run);
+      const result = tx ? await run(tx) : await this.db.transaction(run, { deferred: true });
       if (wrote && !tx) this.outboxCommitted();
       this.told(def.name, 'CREATE', null);
       return result;

@@ -108,7 +108,7 @@ export interface WorkflowDefinition<TContext = any, TInput = any> {
    * MySQL in the very statement that bumps the instance's version and closes
    * its time limits (one multi-table UPDATE), on MariaDB in the same round
    * trip (one compound statement), on SQLite right after — so the row never
-   * lags its instance. The first step's row is `project`'s.
+   * lags its instance. The first step's row is `project`'s or `stepRows`'.
    */
   projectionRow?: {
     table: string;
@@ -120,9 +120,9 @@ export interface WorkflowDefinition<TContext = any, TInput = any> {
     increments?(step: StepRecord<TContext>, tx: EntityManager, column: (name: string) => string): Increment[];
   };
   /**
-   * Rows of the step's own that need nothing read first (an incident logged, result lines): written with
-   * the engine's own writes of the step, after its version bump and before `project` (one round trip on
-   * MariaDB: `writeTogether`). A step after the first only.
+   * Rows of the step's own that need nothing read first (an incident logged, result lines; the first
+   * step's record rows): written with the engine's own writes of the step, after its version bump (or,
+   * on create, its history) and before `project` (one round trip on MariaDB: `writeTogether`).
    */
   stepRows?(step: StepRecord<TContext>, tx: EntityManager): Statement[];
   /** The time limits of a state just entered. */

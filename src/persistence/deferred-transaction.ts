@@ -58,6 +58,11 @@ export class DeferredTransaction {
     open.set(queryRunner, this);
   }
 
+  /** Whether nothing is written yet: the next write opens the transaction. */
+  get unopened(): boolean {
+    return this.state === 'none';
+  }
+
   /** A compound statement of `body` (statements each ending in `;`), opening the transaction if none is, and committing it when `last`. */
   compound(body: string, last: boolean): string {
     return `${this.state === 'none' ? OPENING : 'BEGIN NOT ATOMIC '}${body}${last ? CLOSING : ' END'}`;

@@ -125,6 +125,20 @@ export async function writeTogether(
 }
 
 /**
+ * Inserts one row and answers the id it was given. As the first write of a deferred transaction on MariaDB
+ * (deferred-transaction.ts) the INSERT opens the transaction in the same round trip: one compound statement
+ * that starts it, inserts, and selects LAST_INSERT_ID() (a result set a block may return).
+ */
+export async function insertForId(m: EntityManager, s: Statement): Promise<number> {
+  const deferred = deferredOf(m);
+  if (!deferred?.unopened) return (await sql(m, s.text, s.params)).insertId;
+  const { rows } = await sql(m, deferred.compound(`${s.text}; SELECT LAST_INSERT_ID() AS id;`, false), s.params);
+  // The block's answers: the SELECT's rows, then its own OK.
+  const selected = rows[0] as unknown as Array<{ id: number | string }>;
+  return Number(selected[0].id);
+}
+
+/**
  * An index hint for a table in a FROM clause: MariaDB's planner picks a worse
  * index for some keyset-paged reads; SQLite's needs no hint (and has no such syntax).
  */

@@ -121,6 +121,55 @@ describe('one event is one transaction', () => {
     }
   });
 
+  it('a plan’s create sends its reads, then one round trip that opens the transaction and gives the record its id, then its rows with the COMMIT (MariaDB)', async () => {
+    await createOperation(t); // the token's use is noted once a minute, in a transaction of its own: not in the next
+    const sent = await statementsOf(() => createOperation(t));
+    if (TEST_DB === 'mysql') {
+      const blocks = sent.filter((q) => q.startsWith('BEGIN NOT ATOMIC'));
+      expect(blocks).toHaveLength(2);
+      expect(blocks[0]).toMatch(
+        /^BEGIN NOT ATOMIC DECLARE EXIT HANDLER .* START TRANSACTION; INSERT INTO workflow_instances .*; SELECT LAST_INSERT_ID\(\) AS id; END$/s,
+      );
+      expect(blocks[1]).toMatch(
+        /^BEGIN NOT ATOMIC INSERT INTO workflow_history .*INSERT INTO operations .*INSERT INTO operation_squads .* COMMIT; END$/s,
+      );
+      expect(sent.filter((q) => /^(START TRANSACTION|COMMIT|ROLLBACK)$/.test(q))).toEqual([]);
+      expect(sent.filter((q) => /^INSERT/.test(q))).toEqual([]);
+    } else {
+      expect(sent.filter((q) => /^INSERT INTO operation_squads/.test(q))).toHaveLength(1);
+    }
+  });
+
+  it('when the last round trip of a create fails, nothing of the record is written — not even its instance row', async () => {
+    const real = t.services.workflows.operation;
+    const leader = await principal('waitan.leader');
+    const { id: model } = await createOperation(t);
+    const { plan } = (await t.services.engine.load(t.services.db.manager, real, model, leader)).context;
+    // A row that cannot be written, last among the create's rows: brigade 1's code is taken.
+    const failing = {
+      ...real,
+      stepRows: (...args: Parameters<NonNullable<typeof real.stepRows>>) => [
+        ...(real.stepRows?.(...args) ?? []),
+        {
+          text: "INSERT INTO brigades (code, name, name_en, time_zone, created_at, since) SELECT code, 'x', 'x', 'Asia/Shanghai', ?, '2026-01' FROM brigades WHERE id = 1",
+          params: [new Date()],
+        },
+      ],
+    };
+    const before = await rowCounts(t);
+    await expect(
+      t.services.engine.create(failing, leader, 'squad_leader', { plan, createdBy: leader.userId }),
+    ).rejects.toThrow(/Duplicate|UNIQUE/i);
+    expect(await rowCounts(t)).toEqual(before);
+    // No transaction was left open: the next create is written whole, and alone.
+    const { id } = await createOperation(t);
+    const after = await rowCounts(t);
+    expect([after.workflow_instances - before.workflow_instances, after.operations - before.operations]).toEqual([
+      1, 1,
+    ]);
+    expect((await t.as('duty').get(`/api/v1/operations/${id}`)).body).toMatchObject({ state: 'draft', version: 1 });
+  });
+
   it('a step whose projection writes after the engine’s writes commits after it, on its own', async () => {
     const { id } = await createOperation(t);
     await send(t, id, 1, 'FILE');

@@ -144,7 +144,11 @@ export class OperationService {
    * wrote. Only the rows the database fills in are read back.
    */
   async createAndGet(actor: Principal, input: PlanInput): Promise<OperationRecord> {
-    const created = await this.db.transaction((m) => this.draft(m, actor, input));
+    // Deferred (MariaDB): the checks' reads go before the transaction, which opens with the record's first row
+    // and, when the plan targets no hard problems (linked after the create), commits with the create's writes.
+    const created = await this.db.transaction((m) => this.draft(m, actor, input, undefined, { alone: true }), {
+      deferred: true,
+    });
     return (await this.read(actor, created.loaded.row.id, false, created)).record;
   }
 
@@ -160,7 +164,14 @@ export class OperationService {
     return { squads, groups };
   }
 
-  private async draft(m: EntityManager, actor: Principal, input: PlanInput, org?: OrgInHand): Promise<Created> {
+  /** `alone`: the caller writes nothing after the draft in its transaction. */
+  private async draft(
+    m: EntityManager,
+    actor: Principal,
+    input: PlanInput,
+    org?: OrgInHand,
+    opts: { alone?: boolean } = {},
+  ): Promise<Created> {
     const { squads, groups } = org ?? (await this.orgOf(m, actor, input));
     const plan = await this.toPlan(m, actor, input, null, { squads, groups });
     const permit = mayCreateOperation(actor, plan);
@@ -170,9 +181,11 @@ export class OperationService {
     const problems = planShapeProblems(plan, facts).filter((p) => p.code !== 'required' && p.code !== 'too_few_squads');
     if (problems.length) throw new RuleViolationError('The plan is not valid', problems);
     if (input.problems?.length) await checkPlanProblems(m, actor.brigadeId, input.problems);
-    const created = await this.engine.create(this.workflow, actor, permit.role, { plan, createdBy: actor.userId }, m);
-    if (input.problems?.length)
-      await setNewPlanProblems(m, actor.brigadeId, created.id, input.problems, this.clock.now());
+    const linksProblems = Boolean(input.problems?.length);
+    const created = await this.engine.create(this.workflow, actor, permit.role, { plan, createdBy: actor.userId }, m, {
+      last: opts.alone === true && !linksProblems,
+    });
+    if (linksProblems) await setNewPlanProblems(m, actor.brigadeId, created.id, input.problems ?? [], this.clock.now());
     return {
       loaded: created.loaded,
       squads,

@@ -33,6 +33,7 @@ import {
   planNumberOf,
   setPlanNumber,
   resultLineStatement,
+  newSquadRowsStatement,
 } from './operations.queries';
 import { type Increment, insertRow, insertRowStatement } from '../../persistence/rows';
 import { secondsBetween } from '../../persistence/dialect';
@@ -134,6 +135,7 @@ export function operationWorkflow(config: Readonly<Config>): OperationWorkflow {
     projectWrites,
     projectionRow: { table: 'operations', columns: operationColumns, increments: operationDwell },
     stepRows: (step, m) => {
+      if (step.previous === null) return createRows(step, m);
       const e = step.event as unknown as OperationEvent;
       return STEP_ROWS[e.type]?.(step, e as never, m) ?? [];
     },
@@ -217,13 +219,13 @@ async function projectSquads(
   operationId: number,
   brigadeId: number,
   plan: OperationPlan,
-  before: OperationPlan | null,
+  before: OperationPlan,
 ) {
   const planned = (squadId: number, i: number) => {
-    const force = plan.forces.find((f) => f.squadId === squadId);
-    return { position: i + 1, plannedOfficers: force?.officers ?? null, plannedVehicles: force?.vehicles ?? null };
+    const force = forceOf(plan, squadId);
+    return { position: i + 1, plannedOfficers: force.officers, plannedVehicles: force.vehicles };
   };
-  const existing = new Set(before?.squadIds ?? []);
+  const existing = new Set(before.squadIds);
   const dropped = [...existing].filter((s) => !plan.squadIds.includes(s));
   for (const squadId of dropped) await m.delete(OperationSquad, { operationId, squadId });
   const fresh = plan.squadIds.map((squadId, i) => ({ squadId, i })).filter(({ squadId }) => !existing.has(squadId));
@@ -306,32 +308,43 @@ function operationDwell(
 }
 
 /**
- * Whether `projectOperation` writes for a step: the first (the operation's row), an edit of the plan (its
- * squads), and the events of `EVENT_ROWS` — a filing only when it is not the plan's first (a first filing is
+ * Whether `projectOperation` writes for a step: an edit of the plan (its squads), and the events of `EVENT_ROWS` — a filing only when it is not the plan's first (a first filing is
  * numbered in the engine's writes, `STEP_ROWS`).
  */
 function projectWrites(step: StepRecord<OperationContext>): boolean {
   const type = step.event.type as OperationEvent['type'];
-  if (step.previous === null || type === 'EDIT_PLAN') return true;
+  // The first step's rows are all `createRows`, written with the engine's writes.
+  if (step.previous === null) return false;
+  if (type === 'EDIT_PLAN') return true;
   return type === 'FILE' ? !firstFiling(step) : EVENT_ROWS[type] !== undefined;
 }
 
-/** The first step inserts the operation's row; every step writes the rows of its own (squads, incidents, results …). */
+/** The rows of the other steps that need reading first: an edit of the plan's squads, and `EVENT_ROWS`. */
 async function projectOperation(m: EntityManager, step: StepRecord<OperationContext>): Promise<void> {
-  const { next: ctx, previous } = step;
-  const plan = ctx.plan;
-  if (previous === null)
-    await insertRow(m, 'operations', {
-      id: step.instanceId,
-      brigade_id: step.brigadeId,
-      ...operationColumns(step, m),
-      created_by: ctx.createdBy,
-      created_at: step.at,
-    });
-  if (previous === null || step.event.type === 'EDIT_PLAN')
-    await projectSquads(m, step.instanceId, step.brigadeId, plan, previous?.plan ?? null);
+  if (step.event.type === 'EDIT_PLAN' && step.previous)
+    await projectSquads(m, step.instanceId, step.brigadeId, step.next.plan, step.previous.plan);
   const e = step.event as unknown as OperationEvent;
   await EVENT_ROWS[e.type]?.(m, step, e as never);
+}
+
+/** The first step's rows: the operation's, then its squads' (one statement), written with the engine's writes. */
+function createRows(step: StepRecord<OperationContext>, m: EntityManager): Statement[] {
+  const plan = step.next.plan;
+  const operation = insertRowStatement('operations', {
+    id: step.instanceId,
+    brigade_id: step.brigadeId,
+    ...operationColumns(step, m),
+    created_by: step.next.createdBy,
+    created_at: step.at,
+  });
+  const squads = plan.squadIds.map((squadId) => ({ squadId, ...forceOf(plan, squadId) }));
+  return [operation, ...newSquadRowsStatement(step.instanceId, step.brigadeId, squads)];
+}
+
+/** The officers and vehicles a plan puts in for a squad (none said: null). */
+function forceOf(plan: OperationPlan, squadId: number): { officers: number | null; vehicles: number | null } {
+  const force = plan.forces.find((f) => f.squadId === squadId);
+  return { officers: force?.officers ?? null, vehicles: force?.vehicles ?? null };
 }
 
 type EventOf<T extends OperationEvent['type']> = Extract<OperationEvent, { type: T }>;

@@ -24,6 +24,21 @@ export async function goodsCountBySquad(m: EntityManager, operationId: number): 
   return Object.fromEntries(rows.filter((r) => r.squad_id !== null).map((r) => [Number(r.squad_id), Number(r.n)]));
 }
 
+/** A new plan's squads, in the plan's order, with the forces it plans for each (one statement; none for no squads). */
+export function newSquadRowsStatement(
+  operationId: number,
+  brigadeId: number,
+  squads: ReadonlyArray<{ squadId: number; officers: number | null; vehicles: number | null }>,
+): Statement[] {
+  if (!squads.length) return [];
+  return [
+    {
+      text: `INSERT INTO operation_squads (operation_id, squad_id, brigade_id, position, planned_officers, planned_vehicles) VALUES ${squads.map(() => '(?, ?, ?, ?, ?, ?)').join(', ')}`,
+      params: squads.flatMap((s, i) => [operationId, s.squadId, brigadeId, i + 1, s.officers, s.vehicles]),
+    },
+  ];
+}
+
 /** A squad's result line; the goods it detained are what the ledger registered for it (R13). */
 export function resultLineStatement(
   operationId: number,
