@@ -364,7 +364,8 @@ export class WorkflowEngine {
       // Nothing written after these when neither the projection nor a hook acts on the step: in a deferred
       // transaction (a step in its own, on MariaDB) its COMMIT goes with them.
       const acting = this.stepHooks.filter((hook) => hook.acts(def.name, payload));
-      const last = def.projectWrites?.(step) === false && acting.length === 0;
+      // A step in the caller's transaction (`tx`) never commits it: the caller may write after it.
+      const last = !opts.tx && def.projectWrites?.(step) === false && acting.length === 0;
       const result = { id, state: nextState, version, context: next.context as TContext, role: permit.role };
       // What an unknown commit is checked against — from here on: the COMMIT may go with the writes.
       attempted = { attemptId, result };

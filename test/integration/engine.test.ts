@@ -170,6 +170,25 @@ describe('one event is one transaction', () => {
     expect((await t.as('duty').get(`/api/v1/operations/${id}`)).body).toMatchObject({ state: 'draft', version: 1 });
   });
 
+  it('a step sent in a caller’s deferred transaction leaves its COMMIT to the caller, who may write after it', async () => {
+    const { id } = await createOperation(t);
+    const leader = await principal('waitan.leader');
+    const code = `after-step-${id}`;
+    await t.services.db.transaction(
+      async (m) => {
+        await t.services.engine.send(t.services.workflows.operation, id, leader, { type: 'FILE' }, { tx: m });
+        await sql(
+          m,
+          "INSERT INTO brigades (code, name, name_en, time_zone, created_at, since) VALUES (?, '测试', 'Test', 'Asia/Shanghai', ?, '2026-01')",
+          [code, new Date()],
+        );
+      },
+      { deferred: true },
+    );
+    expect(await t.services.db.manager.countBy(Brigade, { code })).toBe(1);
+    expect(await t.services.db.manager.findOneByOrFail(WorkflowInstance, { id })).toMatchObject({ version: 2 });
+  });
+
   it('a step whose projection writes after the engine’s writes commits after it, on its own', async () => {
     const { id } = await createOperation(t);
     await send(t, id, 1, 'FILE');
