@@ -22,7 +22,17 @@ import { loadConfig } from '../config';
 import { boot } from '../src/bootstrap';
 import { createLogger } from '../src/logger';
 import { CLOSING, OPENING } from '../src/persistence/deferred-transaction';
-import { arg, jsonClient, peakRssMiB, pool, type SelfTime, startServer, topSelfTime, writeResult } from './support';
+import {
+  arg,
+  delayingRelay,
+  jsonClient,
+  peakRssMiB,
+  pool,
+  type SelfTime,
+  startServer,
+  topSelfTime,
+  writeResult,
+} from './support';
 
 const ROOT_OUTPUT = path.join(__dirname, '..', 'bench-output');
 import { createPlans, EVENTS, GROUPS, type Post, sendEvents, summarise, type Timing } from './engine-requests';
@@ -76,7 +86,40 @@ async function prepareTarget(name: string): Promise<Target> {
   };
 }
 
-async function benchTarget(target: Target, operations: number, clients: number, poolSize: number, profile: boolean) {
+async function benchTarget(
+  target: Target,
+  operations: number,
+  clients: number,
+  poolSize: number,
+  profile: boolean,
+  dbDelayMs = 0,
+) {
+  // `--db-delay`: the server, the ceiling and the minimal event reach MariaDB through a relay that delays each
+  // packet, as a database on another machine would; the seed and the counts go straight to it.
+  const relay = dbDelayMs > 0 && target.name === 'mariadb' ? await wireWithDelay(target, dbDelayMs) : null;
+  const wire = relay?.target ?? target;
+  try {
+    return await benchOn(target, wire, operations, clients, poolSize, profile);
+  } finally {
+    await relay?.close();
+  }
+}
+
+async function wireWithDelay(target: Target, ms: number) {
+  const u = new URL(target.url);
+  const relay = await delayingRelay(Number(u.port || 3306), ms);
+  u.port = String(relay.port);
+  return { target: { ...target, url: u.toString() }, close: relay.close };
+}
+
+async function benchOn(
+  target: Target,
+  wire: Target,
+  operations: number,
+  clients: number,
+  poolSize: number,
+  profile: boolean,
+) {
   const env = {
     DATABASE_URL: target.url,
     SEED_DEMO: '1',
@@ -98,7 +141,7 @@ async function benchTarget(target: Target, operations: number, clients: number, 
     ...(process.env.BENCH_NODE_ARGS ? process.env.BENCH_NODE_ARGS.split(' ') : []),
     ...(profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : []),
   ];
-  const server = await startServer(env, nodeArgs);
+  const server = await startServer({ ...env, DATABASE_URL: wire.url }, nodeArgs);
   const client = jsonClient(clients);
   try {
     const post: Post = (user, urlPath, body) =>
@@ -150,14 +193,14 @@ async function benchTarget(target: Target, operations: number, clients: number, 
 
     const ceilingBefore = target.name === 'mariadb' ? await statementCounts(target.url) : null;
     const ceiling = await databaseCeiling(
-      target,
+      wire,
       created.map((c) => c.id),
       clients,
     );
     const theirs = ceilingBefore ? perEvent(ceilingBefore, await statementCounts(target.url), ceiling.count) : null;
     const minimalBefore = target.name === 'mariadb' ? await statementCounts(target.url) : null;
     const minimal = await minimalDurableEvent(
-      target,
+      wire,
       created.map((c) => c.id),
       clients,
       Number(env.DATABASE_POOL_SIZE),
@@ -577,19 +620,24 @@ export async function run(args: string[]): Promise<Record<string, unknown>> {
   // The server's pool (DATABASE_POOL_SIZE), and the minimal durable event's: as many as the clients unless said.
   const poolSize = Number(arg(args, 'pool', String(Math.max(clients, 20))));
   const profile = args.includes('--profile');
+  // Each way, per packet, to MariaDB (a relay; at least 1 ms): round trips priced as across a network.
+  const dbDelayMs = Number(arg(args, 'db-delay', '0'));
   const report: Record<string, unknown> = {
     operations,
     clients,
     poolSize,
+    dbDelayMs,
     cpus: os.cpus().length,
     node: process.version,
     at: new Date().toISOString(),
   };
   for (const name of dbs) {
     const target = await prepareTarget(name);
-    process.stdout.write(`\n[${name}] ${operations} operations, ${clients} clients …\n`);
+    process.stdout.write(
+      `\n[${name}] ${operations} operations, ${clients} clients${dbDelayMs && name === 'mariadb' ? `, ${dbDelayMs} ms each way to the database` : ''} …\n`,
+    );
     try {
-      const r = await benchTarget(target, operations, clients, poolSize, profile);
+      const r = await benchTarget(target, operations, clients, poolSize, profile, dbDelayMs);
       report[name] = r;
       process.stdout.write(
         [

@@ -1,5 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import http from 'node:http';
+import net from 'node:net';
 import fs from 'node:fs';
 import path from 'node:path';
 
@@ -76,6 +77,35 @@ export function writeResult(name: string, data: unknown): string {
   const file = path.join(dir, `${name}-${new Date().toISOString().replace(/[:.]/g, '-')}.json`);
   fs.writeFileSync(file, JSON.stringify(data, null, 2));
   return file;
+}
+
+/**
+ * A TCP relay to 127.0.0.1:`port` that holds every chunk `ms` milliseconds each way, in order (Node's
+ * timers: at least 1 ms): a database as if on another machine, for a bench of round trips.
+ */
+export async function delayingRelay(port: number, ms: number): Promise<{ port: number; close: () => Promise<void> }> {
+  const sockets = new Set<net.Socket>();
+  const server = net.createServer((client) => {
+    const upstream = net.connect(port, '127.0.0.1');
+    const end = () => setTimeout(() => (client.destroy(), upstream.destroy()), ms);
+    for (const s of [client, upstream]) {
+      s.setNoDelay(true);
+      sockets.add(s);
+      s.on('close', () => (sockets.delete(s), end()));
+      s.on('error', () => undefined);
+    }
+    client.on('data', (chunk: Buffer) => void setTimeout(() => upstream.write(chunk), ms));
+    upstream.on('data', (chunk: Buffer) => void setTimeout(() => client.write(chunk), ms));
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  return {
+    port: (server.address() as net.AddressInfo).port,
+    close: () =>
+      new Promise<void>((r) => {
+        server.close(() => r());
+        for (const s of sockets) s.destroy();
+      }),
+  };
 }
 
 export function arg(args: string[], name: string, fallback: string): string {
