@@ -94,6 +94,12 @@ function toStored(f: EvidenceFile): StoredFile {
   };
 }
 
+/** Whether a step's payload names evidence files (the engine's hook acts on it: attaches them, or refuses them). */
+export function carriesFiles(payload: Record<string, unknown>): boolean {
+  const files = payload.files;
+  return files !== undefined && !(Array.isArray(files) && files.length === 0);
+}
+
 /**
  * Evidence files (issue 13): photos and PDFs uploaded from the street and
  * attached to the steps that need proof — holding checks, spot checks and
@@ -102,12 +108,6 @@ function toStored(f: EvidenceFile): StoredFile {
  * per SHA-256 in the file store; a file is readable by whoever may read a
  * record it is attached to, and until then by its uploader only.
  */
-/** Whether a step's payload names evidence files (the engine's hook acts on it: attaches them, or refuses them). */
-export function carriesFiles(payload: Record<string, unknown>): boolean {
-  const files = payload.files;
-  return files !== undefined && !(Array.isArray(files) && files.length === 0);
-}
-
 export class FilesService {
   /** Each kind of record's read (set by the container, which knows the services). */
   readonly readers: Partial<Record<EvidenceRecordType, RecordReader>> = {};
