@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { openDatabase } from '../../src/persistence/data-source';
 import { createTestDatabase, TEST_DB, testConfig, type TestDatabase } from '../support/db';
-import { removeBuild, runScript, startScript } from '../support/spawn';
+import { removeBuild, runScript, scriptEnv, startScript } from '../support/spawn';
 
 let database: TestDatabase;
 let env: Record<string, string>;
@@ -12,7 +12,7 @@ let dir: string;
 beforeAll(async () => {
   dir = fs.mkdtempSync(path.join(os.tmpdir(), 'liandong-cli-'));
   database = await createTestDatabase({ sqliteFile: path.join(dir, 'cli.sqlite') });
-  env = { DATABASE_URL: database.url, SCRYPT_COST: '1024', NODE_ENV: 'test' };
+  env = scriptEnv(database.url);
 });
 afterAll(async () => {
   await database.drop();

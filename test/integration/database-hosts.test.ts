@@ -124,7 +124,12 @@ const count = async (db: Database) =>
   Number((await sql<{ n: number }>(db.manager, 'SELECT COUNT(*) AS n FROM brigades')).rows[0].n);
 
 /** A test app, and a second database handle on its database through a relay (the real server next, in DATABASE_HOSTS). */
-async function appBehindRelay(): Promise<{ t: TestApp; front: Awaited<ReturnType<typeof relay>>; db: Database }> {
+async function appBehindRelay(): Promise<{
+  t: TestApp;
+  front: Awaited<ReturnType<typeof relay>>;
+  db: Database;
+  close: () => Promise<void>;
+}> {
   const t = await startTestApp();
   const real = new URL(t.database.url);
   const front = await relay(Number(real.port || 3306));
@@ -133,7 +138,12 @@ async function appBehindRelay(): Promise<{ t: TestApp; front: Awaited<ReturnType
   const db = await openDatabase(
     testConfig(u.toString(), { database: { url: u.toString(), hosts: `${real.hostname}:${real.port || 3306}` } }),
   );
-  return { t, front, db };
+  const close = async () => {
+    await db.close();
+    await front.kill();
+    await t.close();
+  };
+  return { t, front, db, close };
 }
 
 /** Record `id`'s history as [seq, event] pairs. */
@@ -364,7 +374,7 @@ describe(`DATABASE_HOSTS (${TEST_DB})`, () => {
   it.each(commits)(
     'an engine step whose COMMIT (%s) answer was lost with its server is found written (the id of its run at its seq) and answered as done, once',
     async (_how, engineOf) => {
-      const { t, front: cut, db } = await appBehindRelay();
+      const { t, front: cut, db, close } = await appBehindRelay();
       try {
         const { id } = await createOperation(t);
         const engine = engineOf(new WorkflowEngine(db, t.clock));
@@ -384,9 +394,7 @@ describe(`DATABASE_HOSTS (${TEST_DB})`, () => {
           [2, 'FILE'],
         ]);
       } finally {
-        await db.close();
-        await cut.kill();
-        await t.close();
+        await close();
       }
     },
   );
@@ -394,7 +402,7 @@ describe(`DATABASE_HOSTS (${TEST_DB})`, () => {
   it.each(commits)(
     'a step whose COMMIT (%s) was lost is not taken for the same step sent again by the same person in the same second: 409 commit_outcome_unknown',
     async (_how, engineOf) => {
-      const { t, front, db } = await appBehindRelay();
+      const { t, front, db, close } = await appBehindRelay();
       try {
         const { id } = await createOperation(t);
         const actor = await t.services.org.authenticateToken(t.token('waitan.leader'));
@@ -420,9 +428,7 @@ describe(`DATABASE_HOSTS (${TEST_DB})`, () => {
           [2, 'FILE'],
         ]);
       } finally {
-        await db.close();
-        await front.kill();
-        await t.close();
+        await close();
       }
     },
   );

@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import type { ChildProcess } from 'node:child_process';
 import { createTestDatabase, TEST_DB, type TestDatabase } from '../support/db';
-import { removeBuild, runScript, startScript } from '../support/spawn';
+import { removeBuild, runScript, scriptEnv, startScript } from '../support/spawn';
 
 /**
  * Kept months are filed under a key made of their sources' code (month-facts.ts). The CLI and the server
@@ -34,16 +34,13 @@ afterAll(async () => {
 
 describe(`the figures kept by the CLI's bundle and read by the server's (${TEST_DB})`, () => {
   it('the server finds every month the CLI kept (its run of the figures job computes nothing)', async () => {
-    const env = {
-      DATABASE_URL: database.url,
-      NODE_ENV: 'test',
-      SCRYPT_COST: '1024',
+    const env = scriptEnv(database.url, {
       LOG_LEVEL: 'warn',
       HOST: '127.0.0.1',
       PORT: '0',
       SECURE_COOKIES: '0',
       FILES_DIR: path.join(dir, 'files'),
-    };
+    });
     for (const args of [['migrate'], ['seed-demo', '--history-months', '3']])
       expect(await runScript('cli', args, env)).toMatchObject({ code: 0 });
     const cli = await runScript('cli', ['job', 'run', 'figures'], env);

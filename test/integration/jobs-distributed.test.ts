@@ -5,7 +5,7 @@ import type { ChildProcess } from 'node:child_process';
 import { openDatabase } from '../../src/persistence/data-source';
 import { sql } from '../../src/persistence/sql';
 import { createTestDatabase, TEST_DB, testConfig, type TestDatabase } from '../support/db';
-import { removeBuild, startScript } from '../support/spawn';
+import { removeBuild, scriptEnv, startScript } from '../support/spawn';
 
 let database: TestDatabase;
 let dir: string;
@@ -26,13 +26,10 @@ const exited = (child: ChildProcess) =>
 
 describe(`scheduled jobs across instances (${TEST_DB})`, () => {
   it('three instances on one database with a one-second schedule: every slot runs exactly once, and killing one loses no slot after it', async () => {
-    const env = {
-      DATABASE_URL: database.url,
-      SCRYPT_COST: '1024',
+    const env = scriptEnv(database.url, {
       PORT: '0',
-      NODE_ENV: 'test',
       JOB_SCHEDULES: JSON.stringify({ sessions: '* * * * * *' }),
-    };
+    });
     const first = await startScript('server', { ...env, INSTANCE_NAME: 'a' }, /running: (http:\/\/\S+)/);
     const others = await Promise.all(
       ['b', 'c'].map((name) => startScript('server', { ...env, INSTANCE_NAME: name }, /running: (http:\/\/\S+)/)),

@@ -10,7 +10,7 @@ import { createLogger } from '../../src/logger';
 import { openDatabase } from '../../src/persistence/data-source';
 import { createTestDatabase, testConfig, TEST_DB, type TestDatabase } from '../support/db';
 import { eventBody, planBody } from '../support/factories';
-import { removeBuild, startScript } from '../support/spawn';
+import { removeBuild, scriptEnv, startScript } from '../support/spawn';
 
 /**
  * Issue 15: a rolling restart under load loses nothing. Real server processes (the built
@@ -90,18 +90,16 @@ describe(`a rolling restart under load (${TEST_DB})`, () => {
     removeBuild();
   });
 
-  const env = (i: Instance) => ({
-    DATABASE_URL: database.url,
-    HOST: '127.0.0.1',
-    PORT: String(i.port),
-    NODE_ENV: 'test',
-    SCRYPT_COST: '1024',
-    SECURE_COOKIES: '0',
-    LOG_LEVEL: 'warn',
-    SHUTDOWN_GRACE_SECONDS: '20',
-    INSTANCE_NAME: i.name,
-    FILES_DIR: path.join(dir, 'files'),
-  });
+  const env = (i: Instance) =>
+    scriptEnv(database.url, {
+      HOST: '127.0.0.1',
+      PORT: String(i.port),
+      SECURE_COOKIES: '0',
+      LOG_LEVEL: 'warn',
+      SHUTDOWN_GRACE_SECONDS: '20',
+      INSTANCE_NAME: i.name,
+      FILES_DIR: path.join(dir, 'files'),
+    });
 
   async function start(i: Instance): Promise<void> {
     const { child } = await startScript('server', env(i), /running: (http:\/\/\S+)/);

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { openDatabase } from '../../src/persistence/data-source';
 import { Brigade, User } from '../../src/persistence/entities';
 import { createTestDatabase, TEST_DB, testConfig, type TestDatabase } from '../support/db';
-import { removeBuild, runScript } from '../support/spawn';
+import { removeBuild, runScript, scriptEnv } from '../support/spawn';
 
 /**
  * Issue 11, finding 4: a second brigade is an ordinary thing —
@@ -18,7 +18,7 @@ let dir: string;
 beforeAll(async () => {
   dir = fs.mkdtempSync(path.join(os.tmpdir(), 'liandong-brigade-'));
   database = await createTestDatabase({ sqliteFile: path.join(dir, 'cli.sqlite') });
-  env = { DATABASE_URL: database.url, SCRYPT_COST: '1024', NODE_ENV: 'test' };
+  env = scriptEnv(database.url);
   expect((await runScript('cli', ['seed-demo'], env)).code).toBe(0);
 });
 afterAll(async () => {

@@ -25,6 +25,14 @@ export interface Run {
   stderr: string;
 }
 
+/**
+ * The environment a test gives a built script: its database, the test mode, a cheap password hash, and
+ * whatever else the test says.
+ */
+export function scriptEnv(databaseUrl: string, more: Record<string, string> = {}): Record<string, string> {
+  return { DATABASE_URL: databaseUrl, NODE_ENV: 'test', SCRYPT_COST: '1024', ...more };
+}
+
 /** Runs the built `<script>.js` (server or cli) as `npm start` / `npm run cli` do, and waits for it to end. */
 export function runScript(script: 'cli' | 'server', args: string[], env: Record<string, string>): Promise<Run> {
   return new Promise((resolve, reject) => {
