@@ -25,6 +25,7 @@ import { insertForId, runsCompoundStatements, updatesJoinedTables, writeTogether
 import { updateRowStatement } from '../persistence/rows';
 import { asDatetimeColumn, readJson, sql, type Statement } from '../persistence/sql';
 import { GENESIS_HASH, stepHash } from './history-hash';
+import { RecentRecords, type RecentRecord } from './recent-records';
 import type { Permit } from '../../workflows/shared/actor';
 import type { CommandEvent, EngineActor, StepRecord, WorkflowDefinition } from './workflow-definition';
 import type { StoredSnapshot } from '../../workflows/shared/rules';
@@ -117,11 +118,24 @@ export class WorkflowEngine {
   private readonly outboxListeners: Array<() => void> = [];
   private readonly stepHooks: Array<{ run: StepHook; acts: StepHookActs }> = [];
   private readonly eventListeners: EventListener[] = [];
+  /** The records this process last stepped, as written (recent-records.ts): the next step's starting point. */
+  private readonly recent = new RecentRecords();
+  /** A create in a caller's transaction, as written: remembered when the caller says it committed (`remember`). */
+  private readonly created = new WeakMap<CreatedRecord<unknown>, RecentRecord>();
 
   constructor(
     private readonly db: Database,
     private readonly clock: Clock,
   ) {}
+
+  /**
+   * Tells the engine the caller's transaction that made `record` (`create` with a `tx`) has committed:
+   * the record's first step then starts from it, as after a create in its own transaction.
+   */
+  remember(record: CreatedRecord<unknown>): void {
+    const copy = this.created.get(record);
+    if (copy) this.recent.set(record.id, copy);
+  }
 
   /** Called after a command that wrote outbox rows has committed (the notification worker drains then). */
   onOutboxCommitted(listener: () => void): void {
@@ -230,7 +244,7 @@ export class WorkflowEngine {
           snapshot: JSON.parse(stored),
           headHash: hash,
         }));
-      return {
+      const record: CreatedRecord<TContext> = {
         id,
         state,
         version: 1,
@@ -240,11 +254,23 @@ export class WorkflowEngine {
           return restore();
         },
       };
+      copy = {
+        workflow: def.name,
+        brigadeId: actor.brigadeId,
+        machineVersion: def.version,
+        version: 1,
+        snapshot: stored,
+        headHash: hash,
+      };
+      return record;
     };
     let wrote = 0;
+    let copy = null as RecentRecord | null;
     try {
       // In the caller's transaction: it commits, and its rows are drained by the next run.
       const result = tx ? await run(tx) : await this.db.transaction(run, { deferred: true });
+      if (copy && tx) this.created.set(result, copy);
+      else if (copy) this.recent.set(result.id, copy);
       if (wrote && !tx) this.outboxCommitted();
       this.told(def.name, 'CREATE', null);
       return result;
@@ -289,10 +315,32 @@ export class WorkflowEngine {
     let runs = 0;
     /** The step the last run computed, and the run's id in its history row: what an unknown commit is checked against. */
     let attempted: { attemptId: string; result: StepResult<TContext> } | null = null;
+    /** Whether the run under way starts from this process's copy of the record (RecentRecords), not from a read of it. */
+    let fromCopy = false;
+    /** What the last run wrote to the record's row: its copy, once committed. */
+    let written = null as RecentRecord | null;
     const run = async (m: EntityManager) => {
       // Run again after a conflict or a lost connection (Database.transaction): the record is read afresh then.
-      const given = runs++ === 0 ? opts.loaded : undefined;
-      const loaded = given?.row.id === id ? given : await this.load<TContext>(m, def, id, actor);
+      const first = runs++ === 0;
+      const given = first ? opts.loaded : undefined;
+      const copy = first && !given && !opts.tx ? this.recent.get(id, def.name, actor.brigadeId) : undefined;
+      // A caller who read another version than the copy's: the row says which of the two is the record's.
+      fromCopy = copy !== undefined && (opts.expectedVersion === undefined || opts.expectedVersion === copy.version);
+      attempted = null;
+      written = null;
+      const loaded =
+        given?.row.id === id
+          ? given
+          : copy && fromCopy
+            ? this.restored<TContext>(def, {
+                id,
+                brigadeId: copy.brigadeId,
+                machineVersion: copy.machineVersion,
+                version: copy.version,
+                snapshot: JSON.parse(copy.snapshot),
+                headHash: copy.headHash,
+              })
+            : await this.load<TContext>(m, def, id, actor);
       const { row, snapshot, state, context } = loaded;
       const permitFacts = def.permitFacts ? await def.permitFacts(m, actor, context, command, id) : undefined;
       this.authorize(def, loaded, actor, command.type, permitFacts);
@@ -350,12 +398,15 @@ export class WorkflowEngine {
       const attemptId = newAttemptId();
       // The optimistic lock: only the version we read may be bumped (shared/STACK.md: not @VersionColumn).
       // The same statement moves the chain head, so two steps from one version can never both extend it.
+      const stored = JSON.stringify(def.machine.getPersistedSnapshot(next));
       const { guard, follow } = this.stepStatements(m, def, step, {
-        snapshot: def.machine.getPersistedSnapshot(next),
+        snapshot: stored,
         state: nextState,
         version,
         hash,
         expectedVersion: row.version,
+        // From a copy: the chain head too, so a row put back at the same version (a restored backup) is not taken for it.
+        expectedHead: fromCopy ? row.headHash : null,
         // Limits are judged by when the step happened (a holding period ended at its due time, not when the job noticed).
         closeDeadlinesAt: nextState !== state ? effectiveAt : null,
       });
@@ -393,6 +444,14 @@ export class WorkflowEngine {
         );
       }
       wrote = outbox.length;
+      written = {
+        workflow: def.name,
+        brigadeId: row.brigadeId,
+        machineVersion: def.version,
+        version,
+        snapshot: stored,
+        headHash: hash,
+      };
       // Only what acts is run: after a last write that committed, nothing else may write (or refuse).
       if (!last) {
         await def.project(m, step);
@@ -402,13 +461,44 @@ export class WorkflowEngine {
     };
     try {
       // In the caller's transaction (a step of two records at once): it commits, and its rows are drained by the next run.
-      const result = opts.tx ? await run(opts.tx) : await this.committed(id, run, () => attempted);
+      const result = opts.tx
+        ? await run(opts.tx)
+        : await this.stepFromCopyOrRow(
+            id,
+            run,
+            () => fromCopy,
+            () => attempted,
+          );
+      // The caller's transaction may yet roll back: the record is read at its next step.
+      if (opts.tx || !written) this.recent.forget(id);
+      else this.recent.set(id, written);
       if (wrote && !opts.tx) this.outboxCommitted();
       this.told(def.name, command.type, null);
       return result;
     } catch (e) {
+      this.recent.forget(id);
       this.told(def.name, command.type, e);
       throw e;
+    }
+  }
+
+  /**
+   * A step in its own transaction (`committed`). One computed from the record's copy and refused or failed —
+   * whatever the reason: another instance may have moved the record on, and a refusal must be about the record
+   * as it is — is run once more, from the row read afresh. Not a COMMIT of unknown outcome: it may be written.
+   */
+  private async stepFromCopyOrRow<TContext>(
+    id: number,
+    run: (m: EntityManager) => Promise<StepResult<TContext>>,
+    fromCopy: () => boolean,
+    attempted: () => { attemptId: string; result: StepResult<TContext> } | null,
+  ): Promise<StepResult<TContext>> {
+    try {
+      return await this.committed(id, run, attempted);
+    } catch (e) {
+      if (!fromCopy() || e instanceof CommitOutcomeUnknownError) throw e;
+      this.recent.forget(id);
+      return await this.committed(id, run, attempted);
     }
   }
 
@@ -472,6 +562,8 @@ export class WorkflowEngine {
       version: number;
       hash: string;
       expectedVersion: number;
+      /** The chain head the step was computed from, when it was not read (a copy: RecentRecords). */
+      expectedHead: string | null;
       closeDeadlinesAt: Date | null;
     },
   ): { guard: Statement; follow: Statement[] } {
@@ -479,6 +571,7 @@ export class WorkflowEngine {
     const projection = def.projectionRow;
     const columns = projection ? projection.columns(step, m) : null;
     const close = w.closeDeadlinesAt;
+    const head = w.expectedHead === null ? [] : [w.expectedHead];
     if (projection && columns && updatesJoinedTables(m) && !runsCompoundStatements(m)) {
       const names = Object.keys(columns);
       // A multi-table UPDATE computes the other tables' new values from their rows as they were: an increment
@@ -490,7 +583,7 @@ export class WorkflowEngine {
       ];
       // Rows changed in all three tables: the instance's among them exactly when its version was bumped.
       const guard = {
-        text: `UPDATE workflow_instances i LEFT JOIN ${projection.table} p ON p.id = i.id${close ? ' LEFT JOIN workflow_deadlines d ON d.instance_id = i.id AND d.closed_at IS NULL' : ''} SET i.snapshot = ?, i.state = ?, i.version = ?, i.machine_version = ?, i.updated_at = ?, i.head_hash = ?, ${sets.join(', ')}${close ? ", d.closed_at = ?, d.outcome = CASE WHEN d.due_at >= ? THEN 'met' ELSE 'late' END" : ''} WHERE i.id = ? AND i.version = ?`,
+        text: `UPDATE workflow_instances i LEFT JOIN ${projection.table} p ON p.id = i.id${close ? ' LEFT JOIN workflow_deadlines d ON d.instance_id = i.id AND d.closed_at IS NULL' : ''} SET i.snapshot = ?, i.state = ?, i.version = ?, i.machine_version = ?, i.updated_at = ?, i.head_hash = ?, ${sets.join(', ')}${close ? ", d.closed_at = ?, d.outcome = CASE WHEN d.due_at >= ? THEN 'met' ELSE 'late' END" : ''} WHERE i.id = ? AND i.version = ?${head.length ? ' AND i.head_hash = ?' : ''}`,
         params: [
           ...instance,
           ...increments.flatMap((i) => i.params),
@@ -498,13 +591,14 @@ export class WorkflowEngine {
           ...(close ? [close, close] : []),
           step.instanceId,
           w.expectedVersion,
+          ...head,
         ],
       };
       return { guard, follow: [] };
     }
     const guard = {
-      text: 'UPDATE workflow_instances SET snapshot = ?, state = ?, version = ?, machine_version = ?, updated_at = ?, head_hash = ? WHERE id = ? AND version = ?',
-      params: [...instance, step.instanceId, w.expectedVersion],
+      text: `UPDATE workflow_instances SET snapshot = ?, state = ?, version = ?, machine_version = ?, updated_at = ?, head_hash = ? WHERE id = ? AND version = ?${head.length ? ' AND head_hash = ?' : ''}`,
+      params: [...instance, step.instanceId, w.expectedVersion, ...head],
     };
     const follow: Statement[] = [];
     if (close) follow.push(closeDeadlinesStatement(step.instanceId, close));

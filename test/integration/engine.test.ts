@@ -1,6 +1,7 @@
 import {
   Brigade,
   OutboxMessage,
+  WorkflowHistory,
   Squad,
   User,
   UserRole,
@@ -14,6 +15,7 @@ import { startTestApp, type TestApp } from '../support/test-app';
 import { SnapshotError } from '../../src/errors';
 import { TEST_DB } from '../support/db';
 import { sql } from '../../src/persistence/sql';
+import { WorkflowEngine } from '../../src/engine/engine';
 
 let t: TestApp;
 const HOUR = 3_600_000;
@@ -26,6 +28,20 @@ afterAll(async () => {
 });
 
 const principal = (username: string) => t.services.org.authenticateToken(t.token(username));
+
+/** The statements `work` sends, as TypeORM's logger sees them. */
+async function statementsOf(work: () => Promise<unknown>): Promise<string[]> {
+  const sent: string[] = [];
+  const ds = t.services.db.dataSource as unknown as { logger: { logQuery: (q: string) => void } };
+  const logQuery = ds.logger.logQuery;
+  ds.logger.logQuery = (q: string) => void sent.push(q);
+  try {
+    await work();
+  } finally {
+    ds.logger.logQuery = logQuery;
+  }
+  return sent;
+}
 
 describe('one event is one transaction', () => {
   it('when anything fails mid-command (here: the projection), nothing of it is written', async () => {
@@ -85,20 +101,6 @@ describe('one event is one transaction', () => {
     const op = (await t.as('duty').get(`/api/v1/operations/${id}`)).body;
     expect(op).toMatchObject({ state: 'filed', version: 2 });
   });
-
-  /** The statements `work` sends, as TypeORM's logger sees them. */
-  async function statementsOf(work: () => Promise<unknown>): Promise<string[]> {
-    const sent: string[] = [];
-    const ds = t.services.db.dataSource as unknown as { logger: { logQuery: (q: string) => void } };
-    const logQuery = ds.logger.logQuery;
-    ds.logger.logQuery = (q: string) => void sent.push(q);
-    try {
-      await work();
-    } finally {
-      ds.logger.logQuery = logQuery;
-    }
-    return sent;
-  }
 
   it('the step’s writes go to MariaDB in one round trip that opens and commits its transaction (one statement each elsewhere)', async () => {
     const { id } = await createOperation(t);
@@ -241,6 +243,71 @@ describe('one event is one transaction', () => {
     await send(t, id, 2, 'RETURN');
     const [d] = await t.services.db.manager.find(WorkflowDeadline, { where: { instanceId: id } });
     expect(d).toMatchObject({ kind: 'decision', outcome: 'late' });
+  });
+});
+
+describe('a step starts from the record as this process last wrote it (RecentRecords)', () => {
+  const wf = () => t.services.workflows.operation;
+  /** A second instance of the application on the same database: its steps are news to ours. */
+  const otherInstance = () => new WorkflowEngine(t.services.db, t.clock);
+  const history = (id: number) =>
+    t.services.db.manager.find(WorkflowHistory, { where: { instanceId: id }, order: { seq: 'ASC' } });
+
+  it('the next step of a record this process wrote reads nothing of it, and its version bump checks the chain head too', async () => {
+    const { id } = await createOperation(t);
+    await send(t, id, 1, 'FILE');
+    const sent = await statementsOf(() => send(t, id, 2, 'APPROVE'));
+    expect(sent.filter((q) => /FROM workflow_instances/.test(q))).toEqual([]);
+    const guard = sent.find((q) => /UPDATE workflow_instances SET snapshot/.test(q));
+    expect(guard).toMatch(/WHERE id = \S+ AND version = \S+ AND head_hash = /);
+    expect((await t.as('duty').get(`/api/v1/operations/${id}`)).body).toMatchObject({ state: 'approved', version: 3 });
+  });
+
+  it('a record another instance moved on: the step is computed from the row as it is — not refused for the state this process saw', async () => {
+    const { id } = await createOperation(t); // ours remembers it at version 1, a draft
+    const leader = await principal('waitan.leader');
+    await otherInstance().send(wf(), id, leader, { type: 'FILE' });
+    // From our copy APPROVE is refused (a draft does not take it); from the row it is taken.
+    const approved = await t.services.engine.send(wf(), id, await principal('commander'), { type: 'APPROVE' });
+    expect(approved).toMatchObject({ state: 'approved', version: 3 });
+    const steps = await history(id);
+    expect(steps.map((h) => [h.seq, h.event])).toEqual([
+      [1, 'CREATE'],
+      [2, 'FILE'],
+      [3, 'APPROVE'],
+    ]);
+    expect(steps[2].prevHash).toBe(steps[1].hash);
+  });
+
+  it('a step the copy would take, after another instance’s steps: the version bump misses, and it is computed again from the row', async () => {
+    const { id } = await createOperation(t);
+    const leader = await principal('waitan.leader');
+    await t.services.engine.send(wf(), id, leader, { type: 'FILE' }); // ours remembers it at version 2, filed
+    const other = otherInstance();
+    await other.send(wf(), id, await principal('duty'), { type: 'RETURN', reason: '补充警力安排' });
+    await other.send(wf(), id, leader, { type: 'FILE' }); // version 4, filed again
+    const approved = await t.services.engine.send(wf(), id, await principal('commander'), { type: 'APPROVE' });
+    expect(approved).toMatchObject({ state: 'approved', version: 5 });
+    const steps = await history(id);
+    expect(steps.map((h) => h.seq)).toEqual([1, 2, 3, 4, 5]);
+    expect(steps[4].prevHash).toBe(steps[3].hash);
+    // The refusal a caller who read another version gets is about the record as it is.
+    await expect(
+      t.services.engine.send(wf(), id, leader, { type: 'START', earlyReason: 'x' }, { expectedVersion: 2 }),
+    ).rejects.toMatchObject({ code: 'stale_version', currentVersion: 5 });
+  });
+
+  it('a row put back at the same version with another history (a restored backup) is not taken for the copy', async () => {
+    const { id } = await createOperation(t);
+    const leader = await principal('waitan.leader');
+    await t.services.engine.send(wf(), id, leader, { type: 'FILE' }); // ours remembers version 2 and its chain head
+    // The row as a backup put it back: the same version, another chain head.
+    await t.services.db.transaction((m) =>
+      sql(m, "UPDATE workflow_instances SET head_hash = 'restored' WHERE id = ?", [id]),
+    );
+    await t.services.engine.send(wf(), id, await principal('commander'), { type: 'APPROVE' });
+    const steps = await history(id);
+    expect(steps[2]).toMatchObject({ seq: 3, event: 'APPROVE', prevHash: 'restored' });
   });
 });
 

@@ -10,7 +10,7 @@ import {
   mayCreateOperation,
   planShapeProblems,
 } from '../../../workflows/operation';
-import type { LoadedInstance, WorkflowEngine } from '../../engine/engine';
+import type { CreatedRecord, LoadedInstance, WorkflowEngine } from '../../engine/engine';
 import type { CommandEvent } from '../../engine/workflow-definition';
 import { ForbiddenError, RuleViolationError, ValidationError } from '../../errors';
 import { problem } from '../../../workflows/shared/problem';
@@ -102,6 +102,8 @@ interface OrgInHand {
 /** What a create had in hand, for its answer (see `read`); without groups in hand, the answer reads them. */
 interface Created extends OrgInHand {
   loaded: LoadedInstance<OperationContext>;
+  /** The engine's record of the create (WorkflowEngine.remember, once its transaction committed). */
+  record: CreatedRecord<OperationContext>;
   /** The hard problems its plan targets, by id (§3.4). */
   problemIds: number[];
 }
@@ -149,6 +151,8 @@ export class OperationService {
     const created = await this.db.transaction((m) => this.draft(m, actor, input, undefined, { alone: true }), {
       deferred: true,
     });
+    // Committed: its first step (FILE, mostly) starts from the record as written, not from a read of it.
+    this.engine.remember(created.record);
     return (await this.read(actor, created.loaded.row.id, false, created)).record;
   }
 
@@ -188,6 +192,7 @@ export class OperationService {
     if (linksProblems) await setNewPlanProblems(m, actor.brigadeId, created.id, input.problems ?? [], this.clock.now());
     return {
       loaded: created.loaded,
+      record: created,
       squads,
       groups,
       // What setNewPlanProblems linked, as the record reads the links (by id).
