@@ -63,6 +63,8 @@ export interface LoadedInstance<TContext = unknown> {
   snapshot: AnyMachineSnapshot;
   state: string;
   context: TContext;
+  /** Restored from this process's copy of the record (RecentRecords), not read: good for a step that then succeeds only. */
+  copy?: true;
 }
 
 /** The event types a state takes (its own transitions and its ancestors'), read through XState's public API. */
@@ -315,32 +317,19 @@ export class WorkflowEngine {
     let runs = 0;
     /** The step the last run computed, and the run's id in its history row: what an unknown commit is checked against. */
     let attempted: { attemptId: string; result: StepResult<TContext> } | null = null;
-    /** Whether the run under way starts from this process's copy of the record (RecentRecords), not from a read of it. */
-    let fromCopy = false;
+    /** Whether the run under way took this process's copy of the record (RecentRecords) itself, not a read of it. */
+    let ownCopy = false;
     /** What the last run wrote to the record's row: its copy, once committed. */
     let written = null as RecentRecord | null;
     const run = async (m: EntityManager) => {
       // Run again after a conflict or a lost connection (Database.transaction): the record is read afresh then.
       const first = runs++ === 0;
       const given = first ? opts.loaded : undefined;
-      const copy = first && !given && !opts.tx ? this.recent.get(id, def.name, actor.brigadeId) : undefined;
-      // A caller who read another version than the copy's: the row says which of the two is the record's.
-      fromCopy = copy !== undefined && (opts.expectedVersion === undefined || opts.expectedVersion === copy.version);
+      const own = first && !given && !opts.tx ? this.copyOf(def, id, actor, opts.expectedVersion) : undefined;
+      ownCopy = own !== undefined;
       attempted = null;
       written = null;
-      const loaded =
-        given?.row.id === id
-          ? given
-          : copy && fromCopy
-            ? this.restored<TContext>(def, {
-                id,
-                brigadeId: copy.brigadeId,
-                machineVersion: copy.machineVersion,
-                version: copy.version,
-                snapshot: JSON.parse(copy.snapshot),
-                headHash: copy.headHash,
-              })
-            : await this.load<TContext>(m, def, id, actor);
+      const loaded = given?.row.id === id ? given : (own ?? (await this.load<TContext>(m, def, id, actor)));
       const { row, snapshot, state, context } = loaded;
       const permitFacts = def.permitFacts ? await def.permitFacts(m, actor, context, command, id) : undefined;
       this.authorize(def, loaded, actor, command.type, permitFacts);
@@ -406,7 +395,7 @@ export class WorkflowEngine {
         hash,
         expectedVersion: row.version,
         // From a copy: the chain head too, so a row put back at the same version (a restored backup) is not taken for it.
-        expectedHead: fromCopy ? row.headHash : null,
+        expectedHead: loaded.copy ? row.headHash : null,
         // Limits are judged by when the step happened (a holding period ended at its due time, not when the job noticed).
         closeDeadlinesAt: nextState !== state ? effectiveAt : null,
       });
@@ -466,7 +455,7 @@ export class WorkflowEngine {
         : await this.stepFromCopyOrRow(
             id,
             run,
-            () => fromCopy,
+            () => ownCopy,
             () => attempted,
           );
       // The caller's transaction may yet roll back: the record is read at its next step.
@@ -483,20 +472,45 @@ export class WorkflowEngine {
   }
 
   /**
-   * A step in its own transaction (`committed`). One computed from the record's copy and refused or failed —
-   * whatever the reason: another instance may have moved the record on, and a refusal must be about the record
-   * as it is — is run once more, from the row read afresh. Not a COMMIT of unknown outcome: it may be written.
+   * The record as this process last wrote it (RecentRecords), restored as a read of its row would be; none
+   * when it has no copy, or the caller read another version than the copy's (the row says which is the record's).
+   */
+  private copyOf<TContext>(
+    def: WorkflowDefinition<TContext>,
+    id: number,
+    actor: Pick<EngineActor, 'brigadeId'>,
+    expectedVersion: number | undefined,
+  ): LoadedInstance<TContext> | undefined {
+    const copy = this.recent.get(id, def.name, actor.brigadeId);
+    if (!copy || (expectedVersion !== undefined && expectedVersion !== copy.version)) return undefined;
+    const restored = this.restored<TContext>(def, {
+      id,
+      brigadeId: copy.brigadeId,
+      machineVersion: copy.machineVersion,
+      version: copy.version,
+      snapshot: JSON.parse(copy.snapshot),
+      headHash: copy.headHash,
+    });
+    return { ...restored, copy: true };
+  }
+
+  /**
+   * A step in its own transaction (`committed`). One computed from the copy of the record the engine took
+   * itself and refused or failed — whatever the reason: another instance may have moved the record on, and a
+   * refusal must be about the record as it is — is run once more, from the row read afresh. (A copy the caller
+   * prepared its command from is the caller's to run again: the command may change.) Not a COMMIT of unknown
+   * outcome: it may be written.
    */
   private async stepFromCopyOrRow<TContext>(
     id: number,
     run: (m: EntityManager) => Promise<StepResult<TContext>>,
-    fromCopy: () => boolean,
+    tookCopy: () => boolean,
     attempted: () => { attemptId: string; result: StepResult<TContext> } | null,
   ): Promise<StepResult<TContext>> {
     try {
       return await this.committed(id, run, attempted);
     } catch (e) {
-      if (!fromCopy() || e instanceof CommitOutcomeUnknownError) throw e;
+      if (!tookCopy() || e instanceof CommitOutcomeUnknownError) throw e;
       this.recent.forget(id);
       return await this.committed(id, run, attempted);
     }
@@ -689,8 +703,16 @@ export class WorkflowEngine {
     id: number,
     actor: EngineActor,
     type: string,
+    /**
+     * `copy`: a command about to be prepared from the record and sent may start from this process's copy of it
+     * (RecentRecords; `expectedVersion`, the version the caller read). The caller then prepares and sends it
+     * once more from `load` when it is refused or fails, whatever the reason (OperationService.send).
+     */
+    opts: { copy?: boolean; expectedVersion?: number } = {},
   ): Promise<LoadedInstance<TContext>> {
-    const loaded = await this.load(m, def, id, actor);
+    const loaded =
+      (opts.copy ? this.copyOf(def, id, actor, opts.expectedVersion) : undefined) ??
+      (await this.load(m, def, id, actor));
     const permitFacts = def.permitFacts ? await def.permitFacts(m, actor, loaded.context, { type }, id) : undefined;
     this.authorize(def, loaded, actor, type, permitFacts);
     return loaded;

@@ -9,7 +9,17 @@ import {
   WorkflowInstance,
 } from '../../src/persistence/entities';
 import type { Principal } from '../../src/domain/org/org.service';
-import { createOperation, operationIn, planBody, rowCounts, send, systemActorOf } from '../support/factories';
+import {
+  createOperation,
+  eventBody,
+  operationIn,
+  planBody,
+  rowCounts,
+  send,
+  SENDER,
+  systemActorOf,
+} from '../support/factories';
+import type { EventInput } from '../../src/domain/operations/operation.inputs';
 import { OPERATION_MACHINE_VERSION } from '../../workflows/operation';
 import { startTestApp, type TestApp } from '../support/test-app';
 import { SnapshotError } from '../../src/errors';
@@ -295,6 +305,33 @@ describe('a step starts from the record as this process last wrote it (RecentRec
     await expect(
       t.services.engine.send(wf(), id, leader, { type: 'START', earlyReason: 'x' }, { expectedVersion: 2 }),
     ).rejects.toMatchObject({ code: 'stale_version', currentVersion: 5 });
+  });
+
+  it('a command prepared from the record (COMPLETE) starts from the copy too: nothing of the record is read', async () => {
+    const { id, version } = await operationIn(t, 'in_progress');
+    t.clock.advance(5 * HOUR);
+    const sent = await statementsOf(() => send(t, id, version, 'COMPLETE'));
+    expect(sent.filter((q) => /FROM workflow_instances/.test(q))).toEqual([]);
+    expect(sent.find((q) => /UPDATE workflow_instances SET snapshot/.test(q))).toMatch(/AND head_hash = /);
+    expect((await t.as('duty').get(`/api/v1/operations/${id}`)).body).toMatchObject({
+      state: 'holding',
+      version: version + 1,
+    });
+  });
+
+  it('a command prepared from a copy another instance overtook is prepared and sent again from the row', async () => {
+    const { id, version } = await operationIn(t, 'in_progress'); // ours remembers it at `version`
+    t.clock.advance(5 * HOUR);
+    const incident = { type: 'LOG_INCIDENT', ...eventBody('LOG_INCIDENT', t.clock.now()) };
+    await otherInstance().send(wf(), id, await principal(SENDER.LOG_INCIDENT), incident);
+    const completed = await t.services.operations.send(await principal(SENDER.COMPLETE), id, {
+      type: 'COMPLETE',
+      ...eventBody('COMPLETE', t.clock.now()),
+    } as EventInput);
+    expect(completed).toEqual({ state: 'holding', version: version + 2 });
+    const steps = await history(id);
+    expect(steps.slice(-2).map((h) => h.event)).toEqual(['LOG_INCIDENT', 'COMPLETE']);
+    expect(steps.at(-1)?.prevHash).toBe(steps.at(-2)?.hash);
   });
 
   it('a row put back at the same version with another history (a restored backup) is not taken for the copy', async () => {

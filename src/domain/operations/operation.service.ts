@@ -12,7 +12,7 @@ import {
 } from '../../../workflows/operation';
 import type { CreatedRecord, LoadedInstance, WorkflowEngine } from '../../engine/engine';
 import type { CommandEvent } from '../../engine/workflow-definition';
-import { ForbiddenError, RuleViolationError, ValidationError } from '../../errors';
+import { CommitOutcomeUnknownError, ForbiddenError, RuleViolationError, ValidationError } from '../../errors';
 import { problem } from '../../../workflows/shared/problem';
 import type { Database } from '../../persistence/data-source';
 import {
@@ -288,13 +288,38 @@ export class OperationService {
    */
   reportRebound: ((m: EntityManager, actor: Principal, problemId: number, note: string) => Promise<void>) | null = null;
 
-  /** Sends one event. Codes in the payload are resolved to the records they name first. */
+  /**
+   * Sends one event. Codes in the payload are resolved to the records they name first. A command prepared
+   * from the record starts from this process's copy of it when there is one (WorkflowEngine.loadAuthorized's
+   * `copy`); refused or failed from the copy, whatever the reason, it is prepared and sent once more from the
+   * record as read — a refusal is always about the record as it is.
+   */
   async send(actor: Principal, id: number, input: EventInput): Promise<{ state: string; version: number }> {
+    let fromCopy = false;
+    try {
+      return await this.sendOnce(actor, id, input, true, (copy) => (fromCopy = copy));
+    } catch (e) {
+      if (!fromCopy || e instanceof CommitOutcomeUnknownError) throw e;
+      return await this.sendOnce(actor, id, input, false, () => undefined);
+    }
+  }
+
+  private async sendOnce(
+    actor: Principal,
+    id: number,
+    input: EventInput,
+    copy: boolean,
+    tookCopy: (copy: boolean) => void,
+  ): Promise<{ state: string; version: number }> {
     // A command prepared from the database (codes to ids, a plan over the stored one, a rebound's problem) is checked
     // against who may send it first: an unknown record is 404 and a caller who may not act 403 before any of that.
     const loaded = PREPARED.has(input.type)
-      ? await this.engine.loadAuthorized(this.db.manager, this.workflow, id, actor, input.type)
+      ? await this.engine.loadAuthorized(this.db.manager, this.workflow, id, actor, input.type, {
+          copy,
+          expectedVersion: input.expectedVersion,
+        })
       : null;
+    tookCopy(loaded?.copy === true);
     if (input.type === 'LOG_HOLDING_CHECK' && input.reboundProblem !== undefined)
       return this.checkWithRebound(actor, id, input);
     const { expectedVersion, ...rest } = input;
