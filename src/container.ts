@@ -118,6 +118,7 @@ export function createServices(config: Readonly<Config>, db: Database, clock: Cl
   engine.onEvent((workflow, event, error) =>
     metrics.workflowEvent(workflow, event, error === null ? 'ok' : eventOutcome(error)),
   );
+  engine.onCopy((workflow, outcome) => metrics.recordCopies.inc({ workflow, outcome }));
   const org = new OrgService(db, config, clock);
   const workflows = {
     operation: operationWorkflow(config),

@@ -120,6 +120,7 @@ export class WorkflowEngine {
   private readonly outboxListeners: Array<() => void> = [];
   private readonly stepHooks: Array<{ run: StepHook; acts: StepHookActs }> = [];
   private readonly eventListeners: EventListener[] = [];
+  private readonly copyListeners: CopyListener[] = [];
   /** The records this process last stepped, as written (recent-records.ts): the next step's starting point. */
   private readonly recent = new RecentRecords();
   /** A create in a caller's transaction, as written: remembered when the caller says it committed (`remember`). */
@@ -167,6 +168,19 @@ export class WorkflowEngine {
 
   private told(workflow: string, event: string, error: unknown): void {
     for (const listener of this.eventListeners) listener(workflow, event, error);
+  }
+
+  /**
+   * Called after each step computed from a copy of its record (RecentRecords) with how the copy did: `used`
+   * (the step went through) or `stale` (refused or failed, and computed again from the row by the engine or
+   * the caller). Many stale copies: another instance steps the same records (the metrics count them).
+   */
+  onCopy(listener: CopyListener): void {
+    this.copyListeners.push(listener);
+  }
+
+  private toldOfCopy(workflow: string, outcome: CopyOutcome): void {
+    for (const listener of this.copyListeners) listener(workflow, outcome);
   }
 
   /** Tells the listeners that outbox rows were committed (a caller that ran steps in its own transaction calls this after commit). */
@@ -319,6 +333,8 @@ export class WorkflowEngine {
     let attempted: { attemptId: string; result: StepResult<TContext> } | null = null;
     /** Whether the run under way took this process's copy of the record (RecentRecords) itself, not a read of it. */
     let ownCopy = false;
+    /** Whether the run under way is computed from a copy (the engine's own, or the one the caller prepared the command from). */
+    let copyRun = false;
     /** What the last run wrote to the record's row: its copy, once committed. */
     let written = null as RecentRecord | null;
     const run = async (m: EntityManager) => {
@@ -330,6 +346,7 @@ export class WorkflowEngine {
       attempted = null;
       written = null;
       const loaded = given?.row.id === id ? given : (own ?? (await this.load<TContext>(m, def, id, actor)));
+      copyRun = loaded.copy === true;
       const { row, snapshot, state, context } = loaded;
       const permitFacts = def.permitFacts ? await def.permitFacts(m, actor, context, command, id) : undefined;
       this.authorize(def, loaded, actor, command.type, permitFacts);
@@ -457,15 +474,18 @@ export class WorkflowEngine {
             run,
             () => ownCopy,
             () => attempted,
+            () => this.toldOfCopy(def.name, 'stale'),
           );
       // The caller's transaction may yet roll back: the record is read at its next step.
       if (opts.tx || !written) this.recent.forget(id);
       else this.recent.set(id, written);
       if (wrote && !opts.tx) this.outboxCommitted();
+      if (copyRun) this.toldOfCopy(def.name, 'used');
       this.told(def.name, command.type, null);
       return result;
     } catch (e) {
       this.recent.forget(id);
+      if (copyRun) this.toldOfCopy(def.name, 'stale');
       this.told(def.name, command.type, e);
       throw e;
     }
@@ -506,11 +526,13 @@ export class WorkflowEngine {
     run: (m: EntityManager) => Promise<StepResult<TContext>>,
     tookCopy: () => boolean,
     attempted: () => { attemptId: string; result: StepResult<TContext> } | null,
+    stale: () => void,
   ): Promise<StepResult<TContext>> {
     try {
       return await this.committed(id, run, attempted);
     } catch (e) {
       if (!tookCopy() || e instanceof CommitOutcomeUnknownError) throw e;
+      stale();
       this.recent.forget(id);
       return await this.committed(id, run, attempted);
     }
@@ -869,6 +891,10 @@ function closeDeadlinesStatement(instanceId: number, at: Date): Statement {
 
 /** Told of each command's end (see `WorkflowEngine.onEvent`): `error` null when it stepped. */
 export type EventListener = (workflow: string, event: string, error: unknown) => void;
+
+/** How a step computed from a copy of its record did (see `WorkflowEngine.onCopy`). */
+export type CopyOutcome = 'used' | 'stale';
+export type CopyListener = (workflow: string, outcome: CopyOutcome) => void;
 
 /** Whether a step hook acts on a step of `workflow` with `payload` (see `WorkflowEngine.onStep`). */
 export type StepHookActs = (workflow: string, payload: Record<string, unknown>) => boolean;

@@ -57,6 +57,13 @@ export class Metrics {
     registers: [this.registry],
   });
 
+  readonly recordCopies = new Counter({
+    name: 'liandong_record_copies_total',
+    help: "Steps computed from this instance's copy of the record, not a read of it, by workflow and outcome: used (the step went through) or stale (refused or failed, and computed again from the row: another instance moved the record on).",
+    labelNames: ['workflow', 'outcome'] as const,
+    registers: [this.registry],
+  });
+
   readonly jobRuns = new Counter({
     name: 'liandong_job_runs_total',
     help: 'Job run attempts by job and outcome (ok, failed).',

@@ -190,6 +190,10 @@ describe(`metrics at /metrics (${TEST_DB})`, () => {
     expect(events('FILE', 'ok')).toBe(1);
     expect(events('FILE', 'conflict')).toBe(1);
     expect(events('START', 'refused')).toBe(1);
+    // FILE went through from the copy of the record the create left; the refused FILE forgot it (START read the row).
+    const copies = (outcome: string) =>
+      sample(text, 'liandong_record_copies_total', { workflow: 'operation', outcome });
+    expect([copies('used'), copies('stale')]).toEqual([1, undefined]);
     expect(sample(text, 'liandong_job_runs_total', { job: 'sessions', outcome: 'ok' })).toBe(1);
     expect(sample(text, 'liandong_job_run_duration_seconds_count', { job: 'sessions', outcome: 'ok' })).toBe(1);
 

@@ -260,6 +260,11 @@ describe('a step starts from the record as this process last wrote it (RecentRec
   const wf = () => t.services.workflows.operation;
   /** A second instance of the application on the same database: its steps are news to ours. */
   const otherInstance = () => new WorkflowEngine(t.services.db, t.clock);
+  /** The metrics' count of steps computed from a copy, by outcome. */
+  const copies = async (outcome: string) =>
+    (await t.services.metrics.recordCopies.get()).values.find(
+      (v) => v.labels.workflow === 'operation' && v.labels.outcome === outcome,
+    )?.value ?? 0;
   const history = (id: number) =>
     t.services.db.manager.find(WorkflowHistory, { where: { instanceId: id }, order: { seq: 'ASC' } });
 
@@ -278,8 +283,11 @@ describe('a step starts from the record as this process last wrote it (RecentRec
     const leader = await principal('waitan.leader');
     await otherInstance().send(wf(), id, leader, { type: 'FILE' });
     // From our copy APPROVE is refused (a draft does not take it); from the row it is taken.
+    const stale = () => copies('stale');
+    const before = await stale();
     const approved = await t.services.engine.send(wf(), id, await principal('commander'), { type: 'APPROVE' });
     expect(approved).toMatchObject({ state: 'approved', version: 3 });
+    expect((await stale()) - before).toBe(1); // liandong_record_copies_total{outcome="stale"}
     const steps = await history(id);
     expect(steps.map((h) => [h.seq, h.event])).toEqual([
       [1, 'CREATE'],
