@@ -2,7 +2,6 @@ import {
   type AnyMachineSnapshot,
   type AnyStateMachine,
   type AnyStateNode,
-  createActor,
   getStateNodes,
   initialTransition,
   transition,
@@ -771,7 +770,20 @@ export class WorkflowEngine {
       if (!migrate) throw new SnapshotError(`${def.name} ${row.id}: no migration from machine version ${v}`);
       persisted = migrate(persisted);
     }
-    const snapshot = createActor(def.machine, { snapshot: persisted }).getSnapshot() as AnyMachineSnapshot;
+    // The machines invoke no actors and keep no history states (test/unit/machines-inert.test.ts), nor spawn any: a
+    // stored snapshot is its state value, context and status, and `resolveState` restores it without starting an
+    // actor — what `createActor(machine, { snapshot })` would give, in 1.8 µs instead of 7.6 (issue 14; JSON.parse aside).
+    const stored = persisted as { value?: unknown; context?: unknown; status?: string };
+    let snapshot: AnyMachineSnapshot;
+    try {
+      snapshot = def.machine.resolveState({
+        value: stored.value as never,
+        context: stored.context as never,
+        status: stored.status as never,
+      }) as AnyMachineSnapshot;
+    } catch {
+      snapshot = { status: 'error' } as AnyMachineSnapshot;
+    }
     if (snapshot.status === 'error')
       throw new SnapshotError(`${def.name} ${row.id}: stored snapshot cannot be restored`);
     return snapshot;
