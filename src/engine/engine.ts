@@ -493,7 +493,8 @@ export class WorkflowEngine {
       return result;
     } catch (e) {
       this.recent.forget(id);
-      if (copyRun) this.toldOfCopy(def.name, 'stale');
+      // A COMMIT of unknown outcome says nothing of the copy: it may be written.
+      if (copyRun && !(e instanceof CommitOutcomeUnknownError)) this.toldOfCopy(def.name, 'stale');
       this.told(def.name, command.type, e);
       throw e;
     }
