@@ -419,8 +419,9 @@ export class WorkflowEngine {
         version,
         hash,
         expectedVersion: row.version,
-        // From a copy: the chain head too, so a row put back at the same version (a restored backup) is not taken for it.
-        expectedHead: loaded.copy ? row.headHash : null,
+        // From a copy: the chain head and machine version too, so a row put back at the same version (a restored
+        // backup) or stored by another machine version (an instance of an older release) is not taken for it.
+        expectedHead: loaded.copy ? { hash: row.headHash, machineVersion: row.machineVersion } : null,
         // Limits are judged by when the step happened (a holding period ended at its due time, not when the job noticed).
         closeDeadlinesAt: nextState !== state ? effectiveAt : null,
       });
@@ -607,8 +608,8 @@ export class WorkflowEngine {
       version: number;
       hash: string;
       expectedVersion: number;
-      /** The chain head the step was computed from, when it was not read (a copy: RecentRecords). */
-      expectedHead: string | null;
+      /** The chain head and machine version the step was computed from, when it was not read (a copy: RecentRecords). */
+      expectedHead: { hash: string | null; machineVersion: number } | null;
       closeDeadlinesAt: Date | null;
     },
   ): { guard: Statement; follow: Statement[] } {
@@ -616,7 +617,7 @@ export class WorkflowEngine {
     const projection = def.projectionRow;
     const columns = projection ? projection.columns(step, m) : null;
     const close = w.closeDeadlinesAt;
-    const head = w.expectedHead === null ? [] : [w.expectedHead];
+    const head = w.expectedHead === null ? [] : [w.expectedHead.hash, w.expectedHead.machineVersion];
     if (projection && columns && updatesJoinedTables(m) && !runsCompoundStatements(m)) {
       const names = Object.keys(columns);
       // A multi-table UPDATE computes the other tables' new values from their rows as they were: an increment
@@ -628,7 +629,7 @@ export class WorkflowEngine {
       ];
       // Rows changed in all three tables: the instance's among them exactly when its version was bumped.
       const guard = {
-        text: `UPDATE workflow_instances i LEFT JOIN ${projection.table} p ON p.id = i.id${close ? ' LEFT JOIN workflow_deadlines d ON d.instance_id = i.id AND d.closed_at IS NULL' : ''} SET i.snapshot = ?, i.state = ?, i.version = ?, i.machine_version = ?, i.updated_at = ?, i.head_hash = ?, ${sets.join(', ')}${close ? ", d.closed_at = ?, d.outcome = CASE WHEN d.due_at >= ? THEN 'met' ELSE 'late' END" : ''} WHERE i.id = ? AND i.version = ?${head.length ? ' AND i.head_hash = ?' : ''}`,
+        text: `UPDATE workflow_instances i LEFT JOIN ${projection.table} p ON p.id = i.id${close ? ' LEFT JOIN workflow_deadlines d ON d.instance_id = i.id AND d.closed_at IS NULL' : ''} SET i.snapshot = ?, i.state = ?, i.version = ?, i.machine_version = ?, i.updated_at = ?, i.head_hash = ?, ${sets.join(', ')}${close ? ", d.closed_at = ?, d.outcome = CASE WHEN d.due_at >= ? THEN 'met' ELSE 'late' END" : ''} WHERE i.id = ? AND i.version = ?${head.length ? ' AND i.head_hash = ? AND i.machine_version = ?' : ''}`,
         params: [
           ...instance,
           ...increments.flatMap((i) => i.params),
@@ -642,7 +643,7 @@ export class WorkflowEngine {
       return { guard, follow: [] };
     }
     const guard = {
-      text: `UPDATE workflow_instances SET snapshot = ?, state = ?, version = ?, machine_version = ?, updated_at = ?, head_hash = ? WHERE id = ? AND version = ?${head.length ? ' AND head_hash = ?' : ''}`,
+      text: `UPDATE workflow_instances SET snapshot = ?, state = ?, version = ?, machine_version = ?, updated_at = ?, head_hash = ? WHERE id = ? AND version = ?${head.length ? ' AND head_hash = ? AND machine_version = ?' : ''}`,
       params: [...instance, step.instanceId, w.expectedVersion, ...head],
     };
     const follow: Statement[] = [];

@@ -342,6 +342,21 @@ describe('a step starts from the record as this process last wrote it (RecentRec
     expect(steps.at(-1)?.prevHash).toBe(steps.at(-2)?.hash);
   });
 
+  it('a row stored by another machine version (an instance of an older release) is not taken for the copy', async () => {
+    const { id } = await createOperation(t);
+    const leader = await principal('waitan.leader');
+    await t.services.engine.send(wf(), id, leader, { type: 'FILE' }); // ours remembers version 2, machine version 2
+    await t.services.db.transaction((m) => m.update(WorkflowInstance, { id }, { machineVersion: 1 }));
+    const before = await copies('stale');
+    await t.services.engine.send(wf(), id, await principal('commander'), { type: 'APPROVE' });
+    // The version bump from the copy missed; the step was computed again from the row, through its migration.
+    expect((await copies('stale')) - before).toBe(1);
+    expect(await t.services.db.manager.findOneByOrFail(WorkflowInstance, { id })).toMatchObject({
+      version: 3,
+      machineVersion: OPERATION_MACHINE_VERSION,
+    });
+  });
+
   it('a row put back at the same version with another history (a restored backup) is not taken for the copy', async () => {
     const { id } = await createOperation(t);
     const leader = await principal('waitan.leader');
