@@ -109,6 +109,23 @@ export function newAttemptId(): string {
   return id;
 }
 
+/** A record's row as a step of `def` stores it: what RecentRecords keeps of it. */
+function copyOf(
+  def: { name: string; version: number },
+  brigadeId: number,
+  version: number,
+  snapshot: string,
+  headHash: string,
+): RecentRecord {
+  return { workflow: def.name, brigadeId, machineVersion: def.version, version, snapshot, headHash };
+}
+
+/** The row a read of record `id` would give, from its copy. */
+function rowOfCopy(id: number, copy: RecentRecord): InstanceRow {
+  const { brigadeId, machineVersion, version, headHash } = copy;
+  return { id, brigadeId, machineVersion, version, snapshot: JSON.parse(copy.snapshot), headHash };
+}
+
 function stateName(snapshot: AnyMachineSnapshot): string {
   return typeof snapshot.value === 'string' ? snapshot.value : JSON.stringify(snapshot.value);
 }
@@ -258,17 +275,11 @@ export class WorkflowEngine {
       }
       // The record as `load` would read it back: restored from the very text stored, not from the snapshot in
       // hand — when first asked for (most callers want the id only; the demo's past creates thousands).
+      const written = copyOf(def, actor.brigadeId, 1, stored, hash);
       let restored: LoadedInstance<TContext> | undefined;
-      const restore = () =>
-        (restored ??= this.restored(def, {
-          id,
-          brigadeId: actor.brigadeId,
-          machineVersion: def.version,
-          version: 1,
-          snapshot: JSON.parse(stored),
-          headHash: hash,
-        }));
-      const record: CreatedRecord<TContext> = {
+      const restore = () => (restored ??= this.restored(def, rowOfCopy(id, written)));
+      copy = written;
+      return {
         id,
         state,
         version: 1,
@@ -278,15 +289,6 @@ export class WorkflowEngine {
           return restore();
         },
       };
-      copy = {
-        workflow: def.name,
-        brigadeId: actor.brigadeId,
-        machineVersion: def.version,
-        version: 1,
-        snapshot: stored,
-        headHash: hash,
-      };
-      return record;
     };
     let wrote = 0;
     let copy = null as RecentRecord | null;
@@ -349,7 +351,7 @@ export class WorkflowEngine {
       // Run again after a conflict or a lost connection (Database.transaction): the record is read afresh then.
       const first = runs++ === 0;
       const given = first ? opts.loaded : undefined;
-      const own = first && !given && !opts.tx ? this.copyOf(def, id, actor, opts.expectedVersion) : undefined;
+      const own = first && !given && !opts.tx ? this.restoredCopy(def, id, actor, opts.expectedVersion) : undefined;
       ownCopy = own !== undefined;
       attempted = null;
       written = null;
@@ -459,14 +461,7 @@ export class WorkflowEngine {
         );
       }
       wrote = outbox.length;
-      written = {
-        workflow: def.name,
-        brigadeId: row.brigadeId,
-        machineVersion: def.version,
-        version,
-        snapshot: stored,
-        headHash: hash,
-      };
+      written = copyOf(def, row.brigadeId, version, stored, hash);
       // Only what acts is run: after a last write that committed, nothing else may write (or refuse).
       if (!last) {
         await def.project(m, step);
@@ -478,11 +473,11 @@ export class WorkflowEngine {
       // In the caller's transaction (a step of two records at once): it commits, and its rows are drained by the next run.
       const result = opts.tx
         ? await run(opts.tx)
-        : await this.stepFromCopyOrRow(
+        : await this.fromCopyOrRow(
             id,
-            run,
+            // A second run reads the row (Database.transaction's reruns do too): only the first may take the copy.
+            () => this.committed(id, run, () => attempted),
             () => ownCopy,
-            () => attempted,
             () => this.toldOfCopy(def.name, 'stale'),
           );
       // The caller's transaction may yet roll back: the record is read at its next step.
@@ -505,7 +500,7 @@ export class WorkflowEngine {
    * The record as this process last wrote it (RecentRecords), restored as a read of its row would be; none
    * when it has no copy, or the caller read another version than the copy's (the row says which is the record's).
    */
-  private copyOf<TContext>(
+  private restoredCopy<TContext>(
     def: WorkflowDefinition<TContext>,
     id: number,
     actor: Pick<EngineActor, 'brigadeId'>,
@@ -513,38 +508,30 @@ export class WorkflowEngine {
   ): LoadedInstance<TContext> | undefined {
     const copy = this.recent.get(id, def.name, actor.brigadeId);
     if (!copy || (expectedVersion !== undefined && expectedVersion !== copy.version)) return undefined;
-    const restored = this.restored<TContext>(def, {
-      id,
-      brigadeId: copy.brigadeId,
-      machineVersion: copy.machineVersion,
-      version: copy.version,
-      snapshot: JSON.parse(copy.snapshot),
-      headHash: copy.headHash,
-    });
-    return { ...restored, copy: true };
+    return { ...this.restored<TContext>(def, rowOfCopy(id, copy)), copy: true };
   }
 
   /**
-   * A step in its own transaction (`committed`). One computed from the copy of the record the engine took
-   * itself and refused or failed — whatever the reason: another instance may have moved the record on, and a
-   * refusal must be about the record as it is — is run once more, from the row read afresh. (A copy the caller
-   * prepared its command from is the caller's to run again: the command may change.) Not a COMMIT of unknown
-   * outcome: it may be written.
+   * Work computed from this process's copy of record `id` (RecentRecords) that is refused or fails — whatever
+   * the reason: another instance may have moved the record on, and a refusal must be about the record as it
+   * is — is done once more, the copy forgotten: `attempt` then reads the row. Not after a COMMIT of unknown
+   * outcome: it may be written. `tookCopy`: whether the attempt that failed started from the copy. The engine's
+   * own steps use it, and a caller that prepares its command from a copy (`loadAuthorized`'s `copy`;
+   * OperationService.send) must: the command may change with the record.
    */
-  private async stepFromCopyOrRow<TContext>(
+  async fromCopyOrRow<T>(
     id: number,
-    run: (m: EntityManager) => Promise<StepResult<TContext>>,
+    attempt: () => Promise<T>,
     tookCopy: () => boolean,
-    attempted: () => { attemptId: string; result: StepResult<TContext> } | null,
-    stale: () => void,
-  ): Promise<StepResult<TContext>> {
+    stale: () => void = () => undefined,
+  ): Promise<T> {
     try {
-      return await this.committed(id, run, attempted);
+      return await attempt();
     } catch (e) {
       if (!tookCopy() || e instanceof CommitOutcomeUnknownError) throw e;
       stale();
       this.recent.forget(id);
-      return await this.committed(id, run, attempted);
+      return await attempt();
     }
   }
 
@@ -743,7 +730,7 @@ export class WorkflowEngine {
     opts: { copy?: boolean; expectedVersion?: number } = {},
   ): Promise<LoadedInstance<TContext>> {
     const loaded =
-      (opts.copy ? this.copyOf(def, id, actor, opts.expectedVersion) : undefined) ??
+      (opts.copy ? this.restoredCopy(def, id, actor, opts.expectedVersion) : undefined) ??
       (await this.load(m, def, id, actor));
     const permitFacts = def.permitFacts ? await def.permitFacts(m, actor, loaded.context, { type }, id) : undefined;
     this.authorize(def, loaded, actor, type, permitFacts);

@@ -51,8 +51,4 @@ export class RecentRecords {
   forget(id: number): void {
     this.records.delete(id);
   }
-
-  get size(): number {
-    return this.records.size;
-  }
 }

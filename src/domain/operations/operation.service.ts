@@ -12,7 +12,7 @@ import {
 } from '../../../workflows/operation';
 import type { CreatedRecord, LoadedInstance, WorkflowEngine } from '../../engine/engine';
 import type { CommandEvent } from '../../engine/workflow-definition';
-import { CommitOutcomeUnknownError, ForbiddenError, RuleViolationError, ValidationError } from '../../errors';
+import { ForbiddenError, RuleViolationError, ValidationError } from '../../errors';
 import { problem } from '../../../workflows/shared/problem';
 import type { Database } from '../../persistence/data-source';
 import {
@@ -295,13 +295,17 @@ export class OperationService {
    * record as read — a refusal is always about the record as it is.
    */
   async send(actor: Principal, id: number, input: EventInput): Promise<{ state: string; version: number }> {
+    let copy = true;
     let fromCopy = false;
-    try {
-      return await this.sendOnce(actor, id, input, true, (copy) => (fromCopy = copy));
-    } catch (e) {
-      if (!fromCopy || e instanceof CommitOutcomeUnknownError) throw e;
-      return await this.sendOnce(actor, id, input, false, () => undefined);
-    }
+    return this.engine.fromCopyOrRow(
+      id,
+      () => {
+        const once = this.sendOnce(actor, id, input, copy, (took) => (fromCopy = took));
+        copy = false;
+        return once;
+      },
+      () => fromCopy,
+    );
   }
 
   private async sendOnce(
