@@ -120,6 +120,7 @@ export function createServices(config: Readonly<Config>, db: Database, clock: Cl
   );
   engine.onCopy((workflow, outcome) => metrics.recordCopies.inc({ workflow, outcome }));
   const org = new OrgService(db, config, clock);
+  org.onPrincipalReuse((outcome) => metrics.principalReuse.inc({ outcome }));
   const workflows = {
     operation: operationWorkflow(config),
     groupPlan: groupPlanWorkflow(config),

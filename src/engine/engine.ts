@@ -605,6 +605,11 @@ export class WorkflowEngine {
     const columns = projection ? projection.columns(step, m) : null;
     const close = w.closeDeadlinesAt;
     const head = w.expectedHead === null ? [] : [w.expectedHead.hash, w.expectedHead.machineVersion];
+    // The actor's authority, where it was not read for this step (EngineActor.holds): checked with the bump.
+    const holds = step.actor.holds;
+    const also = (alias: string) =>
+      `${head.length ? ` AND ${alias}head_hash = ? AND ${alias}machine_version = ?` : ''}${holds ? ` AND ${holds.text}` : ''}`;
+    const alsoParams = [...head, ...(holds?.params ?? [])];
     if (projection && columns && updatesJoinedTables(m) && !runsCompoundStatements(m)) {
       const names = Object.keys(columns);
       // A multi-table UPDATE computes the other tables' new values from their rows as they were: an increment
@@ -616,7 +621,7 @@ export class WorkflowEngine {
       ];
       // Rows changed in all three tables: the instance's among them exactly when its version was bumped.
       const guard = {
-        text: `UPDATE workflow_instances i LEFT JOIN ${projection.table} p ON p.id = i.id${close ? ' LEFT JOIN workflow_deadlines d ON d.instance_id = i.id AND d.closed_at IS NULL' : ''} SET i.snapshot = ?, i.state = ?, i.version = ?, i.machine_version = ?, i.updated_at = ?, i.head_hash = ?, ${sets.join(', ')}${close ? ", d.closed_at = ?, d.outcome = CASE WHEN d.due_at >= ? THEN 'met' ELSE 'late' END" : ''} WHERE i.id = ? AND i.version = ?${head.length ? ' AND i.head_hash = ? AND i.machine_version = ?' : ''}`,
+        text: `UPDATE workflow_instances i LEFT JOIN ${projection.table} p ON p.id = i.id${close ? ' LEFT JOIN workflow_deadlines d ON d.instance_id = i.id AND d.closed_at IS NULL' : ''} SET i.snapshot = ?, i.state = ?, i.version = ?, i.machine_version = ?, i.updated_at = ?, i.head_hash = ?, ${sets.join(', ')}${close ? ", d.closed_at = ?, d.outcome = CASE WHEN d.due_at >= ? THEN 'met' ELSE 'late' END" : ''} WHERE i.id = ? AND i.version = ?${also('i.')}`,
         params: [
           ...instance,
           ...increments.flatMap((i) => i.params),
@@ -624,14 +629,14 @@ export class WorkflowEngine {
           ...(close ? [close, close] : []),
           step.instanceId,
           w.expectedVersion,
-          ...head,
+          ...alsoParams,
         ],
       };
       return { guard, follow: [] };
     }
     const guard = {
-      text: `UPDATE workflow_instances SET snapshot = ?, state = ?, version = ?, machine_version = ?, updated_at = ?, head_hash = ? WHERE id = ? AND version = ?${head.length ? ' AND head_hash = ? AND machine_version = ?' : ''}`,
-      params: [...instance, step.instanceId, w.expectedVersion, ...head],
+      text: `UPDATE workflow_instances SET snapshot = ?, state = ?, version = ?, machine_version = ?, updated_at = ?, head_hash = ? WHERE id = ? AND version = ?${also('')}`,
+      params: [...instance, step.instanceId, w.expectedVersion, ...alsoParams],
     };
     const follow: Statement[] = [];
     if (close) follow.push(closeDeadlinesStatement(step.instanceId, close));

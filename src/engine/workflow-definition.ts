@@ -10,6 +10,15 @@ import type { StoredSnapshot } from '../../workflows/shared/rules';
 export interface EngineActor extends Actor {
   brigadeId: number;
   timeZone: string;
+  /**
+   * A condition, in SQL, that the actor's authority rests on: an API token's principal kept in memory
+   * rather than read for the request holds only while the token and its user are as they were
+   * (org.queries.ts `principalHolds`). A step by such an actor is written only where it holds: it is part
+   * of the step's conditional version bump, so a step it misses is refused (StaleVersionError) with
+   * nothing written, and the caller (signed-in.ts `asSignedIn`) reads the principal and runs it again.
+   * Only `WorkflowEngine.send` checks it: a principal kept in memory is used for nothing else.
+   */
+  holds?: Statement;
 }
 
 /** The event a caller sends: a type and its payload, without the envelope the engine adds. */

@@ -64,6 +64,13 @@ export class Metrics {
     registers: [this.registry],
   });
 
+  readonly principalReuse = new Counter({
+    name: 'liandong_principals_reused_total',
+    help: "Commands answered with an API token's principal as this instance last read it, not a read of it, by outcome: used, or stale (the command was refused or failed, and run again with the principal read afresh: the token or its user changed, or the command was refused anyway).",
+    labelNames: ['outcome'] as const,
+    registers: [this.registry],
+  });
+
   readonly jobRuns = new Counter({
     name: 'liandong_job_runs_total',
     help: 'Job run attempts by job and outcome (ok, failed).',

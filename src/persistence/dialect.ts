@@ -74,6 +74,18 @@ export function runsCompoundStatements(m: EntityManager): boolean {
   return m.connection.options.type === 'mariadb';
 }
 
+/**
+ * A stamp of several values, computed by the database: equal values give equal stamps, and a change in any
+ * one of them (NULL included) another. Each part is written with its length before it, so no two lists of
+ * parts run together alike. MySQL/MariaDB: the MD5 of that text (compared byte for byte, whatever a
+ * column's collation); SQLite: the text itself. What a row looked like when read, to check later in the
+ * same statement as a write (a principal's stamp: org.queries.ts).
+ */
+export function stampOf(m: EntityManager, parts: string[]): string {
+  if (isSqlite(m)) return `(${parts.map((p) => `COALESCE(length(${p}) || ':' || ${p}, '-')`).join(' || ')})`;
+  return `MD5(CONCAT(${parts.map((p) => `COALESCE(CONCAT(CHAR_LENGTH(${p}), ':', ${p}), '-')`).join(', ')}))`;
+}
+
 /** What MariaDB is told when a guard changed no row: the message `writeTogether` knows its own refusal by. */
 const GUARD_MISSED = 'liandong: guard changed no row';
 

@@ -1,15 +1,42 @@
 import type { EntityManager } from 'typeorm';
 import { User, UserRole } from '../../persistence/entities';
-import { sql } from '../../persistence/sql';
+import { stampOf } from '../../persistence/dialect';
+import { sql, type Statement } from '../../persistence/sql';
 
 /** The organisation's SQL: each function takes the EntityManager (or transaction) and returns plain rows. */
+
+/** A user's roles as one list, in order. */
+const ROLES = '(SELECT GROUP_CONCAT(r.role ORDER BY r.role) FROM user_roles r WHERE r.user_id = u.id)';
+
+/**
+ * Everything a token's principal is made of (PRINCIPAL_COLUMNS but the ids it is looked up by), with the
+ * token's revocation and expiry: its stamp (`stampOf`) changes with any of them.
+ */
+const STAMPED = [
+  't.user_id',
+  't.revoked_at',
+  't.expires_at',
+  'u.username',
+  'u.display_name',
+  'u.active',
+  'u.squad_id',
+  'u.brigade_id',
+  'b.code',
+  'b.time_zone',
+  's.code',
+  's.name',
+  's.name_en',
+  's.group_id',
+  's.active',
+  ROLES,
+];
 
 /** What a principal is made of, read in one statement (users `u`, brigades `b`, squads `s`; the roles as one list). */
 const PRINCIPAL_COLUMNS = [
   'u.id AS user_id, u.username, u.display_name, u.active, u.squad_id',
   'b.id AS brigade_id, b.code AS brigade_code, b.time_zone',
   's.code AS squad_code, s.name AS squad_name, s.name_en AS squad_name_en, s.group_id AS squad_group_id, s.active AS squad_active',
-  '(SELECT GROUP_CONCAT(r.role) FROM user_roles r WHERE r.user_id = u.id) AS roles',
+  `${ROLES} AS roles`,
 ].join(', ');
 const PRINCIPAL_JOINS = 'JOIN brigades b ON b.id = u.brigade_id LEFT JOIN squads s ON s.id = u.squad_id';
 
@@ -40,21 +67,34 @@ export async function principalRow(m: EntityManager, userId: number): Promise<Pr
   return rows[0];
 }
 
-/** The principal behind an API token (by its hash), with the token's state. */
+/** The principal behind an API token (by its hash), with the token's state and its stamp (`principalHolds`). */
 export interface TokenPrincipalRow extends PrincipalRow {
   token_id: number;
   revoked_at: unknown;
   expires_at: unknown;
   last_used_at: unknown;
+  stamp: string;
 }
+
+const TOKEN_JOINS = `api_tokens t JOIN users u ON u.id = t.user_id ${PRINCIPAL_JOINS}`;
 
 export async function tokenPrincipalRow(m: EntityManager, tokenHash: string): Promise<TokenPrincipalRow | undefined> {
   const { rows } = await sql<TokenPrincipalRow>(
     m,
-    `SELECT t.id AS token_id, t.revoked_at, t.expires_at, t.last_used_at, ${PRINCIPAL_COLUMNS} FROM api_tokens t JOIN users u ON u.id = t.user_id ${PRINCIPAL_JOINS} WHERE t.token_hash = ?`,
+    `SELECT t.id AS token_id, t.revoked_at, t.expires_at, t.last_used_at, ${stampOf(m, STAMPED)} AS stamp, ${PRINCIPAL_COLUMNS} FROM ${TOKEN_JOINS} WHERE t.token_hash = ?`,
     [tokenHash],
   );
   return rows[0];
+}
+
+/**
+ * A condition, in SQL, that holds while token `tokenId`'s principal is as it was when its stamp was read:
+ * the token not revoked since, nor its expiry, user, roles, squad or brigade changed. Checked in the same
+ * statement as a write (the engine's version bump: EngineActor.holds), it makes a principal kept in memory
+ * as good as one read with the write.
+ */
+export function principalHolds(m: EntityManager, tokenId: number, stamp: string): Statement {
+  return { text: `(SELECT ${stampOf(m, STAMPED)} FROM ${TOKEN_JOINS} WHERE t.id = ?) = ?`, params: [tokenId, stamp] };
 }
 
 /** The active administrators of a brigade but one. */

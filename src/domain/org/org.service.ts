@@ -10,7 +10,7 @@ import { asDatetimeColumn, readDate } from '../../persistence/sql';
 import { isUniqueViolation } from '../../persistence/dialect';
 import { ApiToken, Brigade, LinkageGroup, Squad, User, UserRole } from '../../persistence/entities';
 import { monthOf } from '../oversight/periods';
-import { type PrincipalRow, principalRow, tokenPrincipalRow } from './org.queries';
+import { type PrincipalRow, principalHolds, principalRow, tokenPrincipalRow } from './org.queries';
 import { noteTokenUsed } from '../auth/auth.queries';
 import { hashPassword, verifyPassword } from './password';
 import { REFERENCE_BRIGADE, REFERENCE_GROUPS, REFERENCE_UNGROUPED, demoUsers } from './reference-organisation';
@@ -106,6 +106,23 @@ const DAY_MS = 24 * 3_600_000;
 
 /** A token's last use is noted at most this often (a write), not on every request. */
 const LAST_USED_EVERY_MS = 60_000;
+
+/** At most this many tokens' principals are kept in memory (`authenticateToken`'s `reuse`), the least recently read dropped first. */
+const KEPT_PRINCIPALS = 1000;
+
+/** A token's principal as read, kept for commands that check it with their writes (`holds`). */
+interface KeptPrincipal {
+  principal: Principal;
+  /** When the token expires (ms), if it does. */
+  expiresAt: number | null;
+  /** When its last use was noted (ms): the principal is read again when the next note is due. */
+  usedAt: number;
+  /** Its stamp as read (org.queries.ts `principalHolds`). */
+  stamp: string;
+}
+
+/** How a request went with a principal kept in memory: used, or stale (its work was refused or failed, and the principal had changed). */
+export type PrincipalReuse = 'used' | 'stale';
 
 /** A boolean column as either driver hands it over (1/0, true/false). */
 const truthy = (v: unknown) => v === true || Number(v) === 1;
@@ -366,31 +383,83 @@ export class OrgService {
     return token;
   }
 
+  private readonly kept = new Map<string, KeptPrincipal>();
+  private reuseListener: ((outcome: PrincipalReuse) => void) | null = null;
+
+  /** Told of each request answered with a principal kept in memory, and of each such request run again as read (metrics). */
+  onPrincipalReuse(listener: (outcome: PrincipalReuse) => void): void {
+    this.reuseListener = listener;
+  }
+
   /**
-   * The principal behind a bearer token, or 401: one indexed read per request
-   * (the token, its user, roles, brigade and squad together), so a disabled
-   * user, a revoked or expired token and a changed role hold on the very next
+   * The principal behind a bearer token, or 401: one indexed read (the token, its user, roles, brigade and
+   * squad together), so a disabled user, a revoked or expired token and a changed role hold on the very next
    * request on every instance. The last use is written at most once a minute.
+   *
+   * `reuse` (issue 14): the principal as this process last read it for the token, without a read — for a
+   * command whose every write is a workflow step (api-auth.ts REUSED_ON). It carries `holds`, its stamp's
+   * check: the step is written only if the token and its user are still exactly as read, in the same
+   * statement as its writes, and work refused or failed with it is run again as read (`authenticateAgain`,
+   * signed-in.ts `asSignedIn`) — so the very next request still holds. Kept until the token's next note of
+   * use is due (at most a minute), or it expires.
    */
-  async authenticateToken(token: string): Promise<Principal> {
-    const row = token ? await tokenPrincipalRow(this.db.manager, sha256(token)) : undefined;
-    const now = this.clock.now();
-    const expiresAt = readDate(row?.expires_at);
-    if (
-      !row ||
-      readDate(row.revoked_at) !== null ||
-      (expiresAt && expiresAt.getTime() <= now.getTime()) ||
-      !truthy(row.active)
-    ) {
+  async authenticateToken(token: string, opts: { reuse?: boolean } = {}): Promise<Principal> {
+    const hash = sha256(token);
+    const now = this.clock.now().getTime();
+    if (opts.reuse) {
+      const kept = this.kept.get(hash);
+      if (
+        kept &&
+        now >= kept.usedAt &&
+        now - kept.usedAt < LAST_USED_EVERY_MS &&
+        (kept.expiresAt === null || kept.expiresAt > now)
+      ) {
+        this.reuseListener?.('used');
+        return kept.principal;
+      }
+    }
+    this.kept.delete(hash);
+    const row = token ? await tokenPrincipalRow(this.db.manager, hash) : undefined;
+    const expiresAt = readDate(row?.expires_at)?.getTime() ?? null;
+    if (!row || readDate(row.revoked_at) !== null || (expiresAt !== null && expiresAt <= now) || !truthy(row.active)) {
       throw new AuthenticationError('The API token is not valid');
     }
-    const lastUsed = readDate(row.last_used_at)?.getTime() ?? null;
-    if (lastUsed === null || now.getTime() - lastUsed >= LAST_USED_EVERY_MS) {
+    let usedAt = readDate(row.last_used_at)?.getTime() ?? null;
+    if (usedAt === null || now - usedAt >= LAST_USED_EVERY_MS) {
       // Conditional: of instances noting the same minute at once, one writes.
-      const before = new Date(now.getTime() - LAST_USED_EVERY_MS);
-      await this.db.transaction((m) => noteTokenUsed(m, row.token_id, now, before));
+      const at = new Date(now);
+      await this.db.transaction((m) => noteTokenUsed(m, row.token_id, at, new Date(now - LAST_USED_EVERY_MS)));
+      usedAt = now;
     }
-    return principalOf(row);
+    const principal = principalOf(row);
+    const stamp = String(row.stamp);
+    this.kept.set(hash, {
+      principal: { ...principal, holds: principalHolds(this.db.manager, Number(row.token_id), stamp) },
+      expiresAt,
+      usedAt,
+      stamp,
+    });
+    if (this.kept.size > KEPT_PRINCIPALS) this.kept.delete(this.kept.keys().next().value as string);
+    return principal;
+  }
+
+  /**
+   * The principal behind `token` read afresh, for work that was refused or failed with `was`, the one kept in
+   * memory (`reuse`) — 401 if the token is no longer good — and whether it changed since `was` was read (its
+   * stamp): if not, the refusal stands as it is; if so, the work is to be run again with the one read.
+   */
+  async authenticateAgain(token: string, was: Principal): Promise<{ principal: Principal; changed: boolean }> {
+    const before = this.kept.get(sha256(token));
+    const stampWas = before?.principal === was ? before.stamp : null;
+    try {
+      const principal = await this.authenticateToken(token);
+      const changed = stampWas === null || this.kept.get(sha256(token))?.stamp !== stampWas;
+      if (changed) this.reuseListener?.('stale');
+      return { principal, changed };
+    } catch (e) {
+      this.reuseListener?.('stale');
+      throw e;
+    }
   }
 
   /** The principal of a signed-in web user, read afresh on every request (one indexed read). */

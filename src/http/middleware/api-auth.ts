@@ -1,6 +1,18 @@
 import type { NextFunction, Request, Response } from 'express';
 import type { OrgService } from '../../domain/org/org.service';
 import { AuthenticationError } from '../../errors';
+import { feedScopeRefusal } from './hotline-feed';
+
+/**
+ * The requests answered with a token's principal as this process last read it (OrgService.authenticateToken's
+ * `reuse`; issue 14: the read was a third of an event's round trips): commands whose every write is a workflow
+ * step, each checking the principal in its version bump (EngineActor.holds), whose route runs them with
+ * `asSignedIn` (signed-in.ts), which runs them again as read when they are refused or fail. A route added here
+ * must be both (test/http/principal-reuse.test.ts).
+ */
+const REUSED_ON: ReadonlyArray<{ method: string; path: RegExp }> = [
+  { method: 'POST', path: /^\/operations\/\d+\/events$/ },
+];
 
 /** API callers authenticate with `Authorization: Bearer <token>` (SPEC §6). */
 export function bearerAuth(org: OrgService) {
@@ -8,7 +20,20 @@ export function bearerAuth(org: OrgService) {
     const header = req.get('authorization') ?? '';
     const match = /^Bearer\s+(\S+)$/i.exec(header);
     if (!match) throw new AuthenticationError('Send Authorization: Bearer <token>');
-    req.principal = await org.authenticateToken(match[1]);
+    const token = match[1];
+    const reuse = REUSED_ON.some((r) => r.method === req.method && r.path.test(req.path));
+    req.principal = await org.authenticateToken(token, { reuse });
+    if (reuse) {
+      // As the request's own authentication would be: read, then scoped (hotlineFeedScope).
+      const kept = req.principal;
+      req.authenticateAgain = async () => {
+        const again = await org.authenticateAgain(token, kept);
+        const refusal = feedScopeRefusal(again.principal, req.path);
+        if (refusal) throw refusal;
+        req.principal = again.principal;
+        return again;
+      };
+    }
     next();
   };
 }
