@@ -76,14 +76,14 @@ export function runsCompoundStatements(m: EntityManager): boolean {
 
 /**
  * A stamp of several values, computed by the database: equal values give equal stamps, and a change in any
- * one of them (NULL included) another. Each part is written with its length before it, so no two lists of
- * parts run together alike. MySQL/MariaDB: the MD5 of that text (compared byte for byte, whatever a
- * column's collation); SQLite: the text itself. What a row looked like when read, to check later in the
- * same statement as a write (a principal's stamp: org.queries.ts).
+ * one of them (NULL included) another. The values are written as one JSON array (no two lists of values
+ * write alike); MySQL/MariaDB: its MD5 (compared byte for byte, whatever a column's collation); SQLite: the
+ * array's text. What a row looked like when read, to check later in the same statement as a write (a
+ * principal's stamp: org.queries.ts). JSON_ARRAY is the cheapest such text on MariaDB: 30–40 µs over the
+ * bare read, where a CONCAT of each value's length and text cost about 110 µs (2026-12-07).
  */
 export function stampOf(m: EntityManager, parts: string[]): string {
-  if (isSqlite(m)) return `(${parts.map((p) => `COALESCE(length(${p}) || ':' || ${p}, '-')`).join(' || ')})`;
-  return `MD5(CONCAT(${parts.map((p) => `COALESCE(CONCAT(CHAR_LENGTH(${p}), ':', ${p}), '-')`).join(', ')}))`;
+  return isSqlite(m) ? `json_array(${parts.join(', ')})` : `MD5(JSON_ARRAY(${parts.join(', ')}))`;
 }
 
 /** What MariaDB is told when a guard changed no row: the message `writeTogether` knows its own refusal by. */

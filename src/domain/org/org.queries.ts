@@ -5,8 +5,8 @@ import { sql, type Statement } from '../../persistence/sql';
 
 /** The organisation's SQL: each function takes the EntityManager (or transaction) and returns plain rows. */
 
-/** A user's roles as one list, in order. */
-const ROLES = '(SELECT GROUP_CONCAT(r.role ORDER BY r.role) FROM user_roles r WHERE r.user_id = u.id)';
+/** A user's roles as one list (in the primary key's order: user, role). */
+const ROLES = '(SELECT GROUP_CONCAT(r.role) FROM user_roles r WHERE r.user_id = u.id)';
 
 /**
  * Everything a token's principal is made of (PRINCIPAL_COLUMNS but the ids it is looked up by), with the
