@@ -15,7 +15,8 @@ export interface EngineActor extends Actor {
    * rather than read for the request holds only while the token and its user are as they were
    * (org.queries.ts `principalHolds`). A step by such an actor is written only where it holds: it is part
    * of the step's conditional version bump, so a step it misses is refused (StaleVersionError) with
-   * nothing written, and the caller (signed-in.ts `asSignedIn`) reads the principal and runs it again.
+   * nothing written, and the caller (signed-in.ts `asSignedIn`) reads the principal afresh and, if it
+   * changed, runs the command again.
    * Only `WorkflowEngine.send` checks it: a principal kept in memory is used for nothing else.
    */
   holds?: Statement;

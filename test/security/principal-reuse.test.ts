@@ -149,6 +149,24 @@ describe(`a principal kept in memory for an operation's events (${TEST_DB})`, ()
     expect(await versionOf(id)).toBe(1);
   });
 
+  it('a request with an Idempotency-Key reads the principal: a revoked token’s repeat is 401, not replayed', async () => {
+    const { token, id } = await leaderWithDraft('reuse.keyed');
+    await b
+      .bearer(token)
+      .post(`/api/v1/operations/${id}/events`, FILE)
+      .set('Idempotency-Key', 'reuse-keyed-1')
+      .expect(200);
+    const mine = await a.bearer(token).get('/api/v1/tokens').expect(200);
+    for (const t of mine.body.items as Array<{ id: number }>)
+      await a.bearer(admin).delete(`/api/v1/tokens/${t.id}`).expect(204);
+    const repeat = await b
+      .bearer(token)
+      .post(`/api/v1/operations/${id}/events`, FILE)
+      .set('Idempotency-Key', 'reuse-keyed-1');
+    expect(repeat.status).toBe(401);
+    expect(repeat.headers['idempotent-replayed']).toBeUndefined();
+  });
+
   it('a user disabled on the other instance: the next event is 401 and writes nothing', async () => {
     const { token, id } = await leaderWithDraft('reuse.disabled');
     await a.bearer(admin).patch('/api/v1/users/reuse.disabled', { active: false }).expect(200);

@@ -386,7 +386,7 @@ export class OrgService {
   private readonly kept = new Map<string, KeptPrincipal>();
   private reuseListener: ((outcome: PrincipalReuse) => void) | null = null;
 
-  /** Told of each request answered with a principal kept in memory, and of each such request run again as read (metrics). */
+  /** Told of each request answered with a principal kept in memory, and of each such request refused or failed with one that had changed (metrics). */
   onPrincipalReuse(listener: (outcome: PrincipalReuse) => void): void {
     this.reuseListener = listener;
   }
@@ -399,9 +399,9 @@ export class OrgService {
    * `reuse` (issue 14): the principal as this process last read it for the token, without a read — for a
    * command whose every write is a workflow step (api-auth.ts REUSED_ON). It carries `holds`, its stamp's
    * check: the step is written only if the token and its user are still exactly as read, in the same
-   * statement as its writes, and work refused or failed with it is run again as read (`authenticateAgain`,
-   * signed-in.ts `asSignedIn`) — so the very next request still holds. Kept until the token's next note of
-   * use is due (at most a minute), or it expires.
+   * statement as its writes, and work refused or failed with it reads the principal afresh and runs again if
+   * it changed (`authenticateAgain`, signed-in.ts `asSignedIn`) — so the very next request still holds. Kept
+   * until the token's next note of use is due (at most a minute), or it expires.
    */
   async authenticateToken(token: string, opts: { reuse?: boolean } = {}): Promise<Principal> {
     const hash = sha256(token);

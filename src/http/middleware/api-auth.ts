@@ -2,13 +2,15 @@ import type { NextFunction, Request, Response } from 'express';
 import type { OrgService } from '../../domain/org/org.service';
 import { AuthenticationError } from '../../errors';
 import { feedScopeRefusal } from './hotline-feed';
+import { IDEMPOTENCY_HEADER } from './idempotency';
 
 /**
  * The requests answered with a token's principal as this process last read it (OrgService.authenticateToken's
  * `reuse`; issue 14: the read was a third of an event's round trips): commands whose every write is a workflow
  * step, each checking the principal in its version bump (EngineActor.holds), whose route runs them with
- * `asSignedIn` (signed-in.ts), which runs them again as read when they are refused or fail. A route added here
- * must be both (test/http/principal-reuse.test.ts).
+ * `asSignedIn` (signed-in.ts), which reads the principal afresh when they are refused or fail. A route added
+ * here must be both (test/security/principal-reuse.test.ts). Not a request with an Idempotency-Key: its
+ * repeat is answered from the key's record before any route runs (idempotency.ts), with no step to check.
  */
 const REUSED_ON: ReadonlyArray<{ method: string; path: RegExp }> = [
   { method: 'POST', path: /^\/operations\/\d+\/events$/ },
@@ -21,7 +23,8 @@ export function bearerAuth(org: OrgService) {
     const match = /^Bearer\s+(\S+)$/i.exec(header);
     if (!match) throw new AuthenticationError('Send Authorization: Bearer <token>');
     const token = match[1];
-    const reuse = REUSED_ON.some((r) => r.method === req.method && r.path.test(req.path));
+    const reuse =
+      !req.get(IDEMPOTENCY_HEADER) && REUSED_ON.some((r) => r.method === req.method && r.path.test(req.path));
     req.principal = await org.authenticateToken(token, { reuse });
     if (reuse) {
       // As the request's own authentication would be: read, then scoped (hotlineFeedScope).
