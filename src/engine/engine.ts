@@ -44,6 +44,8 @@ export interface StepResult<TContext = unknown> {
 /** A record just created: the step's result, and the record as a `load` right after would give it (no statement read it). */
 export interface CreatedRecord<TContext = unknown> extends StepResult<TContext> {
   loaded: LoadedInstance<TContext>;
+  /** When it was created: its first step's time, as the step's rows (`stepRows`) were written with it. */
+  at: Date;
 }
 
 /** The stored instance row, as the engine reads it. */
@@ -285,6 +287,7 @@ export class WorkflowEngine {
         version: 1,
         context: snapshot.context as TContext,
         role,
+        at,
         get loaded() {
           return restore();
         },

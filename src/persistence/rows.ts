@@ -1,5 +1,5 @@
-import type { EntityManager } from 'typeorm';
-import { type SqlResult, type Statement, sql } from './sql';
+import type { EntityManager, EntityTarget, ObjectLiteral } from 'typeorm';
+import { type SqlResult, type Statement, asDatetimeColumn, sql } from './sql';
 
 /**
  * A record's queryable row written from plain column values (snake_case names,
@@ -56,4 +56,30 @@ export function updateRowStatement(
     text: `UPDATE ${table} SET ${sets.join(', ')} WHERE id = ?`,
     params: [...increments.flatMap((i) => i.params), ...Object.values(columns), id],
   };
+}
+
+/**
+ * The entity a read of a row just inserted with `row` (snake_case column values, as `insertRow` takes them)
+ * gives back, without reading it: each column's value as its column keeps it (a datetime to the column's
+ * precision: asDatetimeColumn; a boolean as true or false), a column not given its default, else null. For
+ * an answer made from what a command wrote (OperationService.createAndGet); its tests compare it with a read.
+ */
+export function rowAsRead<T extends ObjectLiteral>(
+  m: EntityManager,
+  entity: EntityTarget<T>,
+  row: Record<string, unknown>,
+): T {
+  const read = m.create(entity);
+  for (const column of m.connection.getMetadata(entity).columns) {
+    const given = row[column.databaseName];
+    const value = given === undefined ? (column.default ?? null) : given;
+    const kept =
+      value instanceof Date
+        ? asDatetimeColumn(m, value)
+        : column.type === 'boolean' && value !== null
+          ? Boolean(value)
+          : value;
+    (read as Record<string, unknown>)[column.propertyName] = kept;
+  }
+  return read;
 }

@@ -1,4 +1,7 @@
 import { planBody } from '../support/factories';
+import { Operation, OperationSquad, User } from '../../src/persistence/entities';
+import { createOperationSchema } from '../../src/http/schemas/operation.schema';
+import { parseInput } from '../../src/http/validate';
 import { reportProblem } from '../support/problems';
 import { startTestApp, type TestApp } from '../support/test-app';
 
@@ -86,6 +89,34 @@ describe('the answer to a create is the record a GET reads right after', () => {
   });
 });
 
+describe('the operation’s rows in a create’s answer are those a read gives back', () => {
+  it.each([
+    ['a complete plan, forces for some squads, times with milliseconds', { hostSquad: 'nanjingdonglu' }],
+    ['a bare draft: nothing planned', null],
+  ])('%s', async (_what, overrides) => {
+    // Milliseconds in the clock and the planned start: MySQL-family columns keep whole seconds, SQLite all of it.
+    t.clock.advance(1_234);
+    const body = overrides
+      ? planBody(t.clock.now(), {
+          ...overrides,
+          plannedStart: new Date(t.clock.now().getTime() + 30 * 3_600_000 + 789).toISOString(),
+        })
+      : { kind: 'regular', leadSquad: 'waitan', title: '九江路夜间设摊整治' };
+    const actor = await t.services.org.principalFor(
+      (await t.services.db.manager.findOneByOrFail(User, { username: 'waitan.leader' })).id,
+    );
+    const record = await t.services.operations.createAndGet(actor, parseInput(createOperationSchema, body));
+    const id = record.operation.id;
+    expect({ ...record.operation }).toEqual({ ...(await t.services.db.manager.findOneByOrFail(Operation, { id })) });
+    const squads = await t.services.db.manager.find(OperationSquad, {
+      where: { operationId: id },
+      order: { position: 'ASC' },
+    });
+    expect(record.squads.map((s) => ({ ...s }))).toEqual(squads.map((s) => ({ ...s })));
+    expect(squads.length).toBeGreaterThan(0);
+  });
+});
+
 describe('what a create reads', () => {
   it('reads the brigade’s squads and groups once, and never the record it has just written', async () => {
     const statements: string[] = [];
@@ -109,6 +140,9 @@ describe('what a create reads', () => {
     expect(reading('squads')).toHaveLength(1);
     expect(reading('linkage_groups')).toHaveLength(1);
     expect(reading('workflow_instances')).toHaveLength(0);
+    // Nor the operation's row or its squads': the answer is what the create wrote (createdRowValues).
+    expect(reading('operations')).toHaveLength(0);
+    expect(reading('operation_squads')).toHaveLength(0);
     // Issue 14: 25 statements before (the record loaded again, squads read three times, every table of a record read).
     expect(statements.length).toBeLessThanOrEqual(13);
   });

@@ -41,12 +41,14 @@ import type { OrgService, Principal } from '../org/org.service';
 import type { EventInput, OperationFilters, PlanInput } from './operation.inputs';
 import {
   type OperationWorkflow,
+  createdRowValues,
   goodsBySquadOf,
   holdingCoverageOf,
   planFacts,
   planFactsOf,
 } from './operation.workflow';
 import type { Clock } from '../../clock';
+import { rowAsRead } from '../../persistence/rows';
 import { parseRecordNo } from '../numbering/record-number';
 import { checkPlanProblems, setNewPlanProblems, setPlanProblems } from '../problems/hard-problem.service';
 import { holdsSquadSites, mayBeDesignatedCommander, spotChecksHolding } from './operation.policy';
@@ -411,10 +413,26 @@ export class OperationService {
     const ctx = loaded.context;
     const none = <T>(): Promise<T[]> => Promise.resolve([]);
     const opensNoDeadline = created && !this.workflow.deadlines(ctx, loaded.state, this.clock.now()).length;
+    // Its own rows and its squads' are what the create wrote (createdRowValues): as a read of them would give them.
+    const rows = created
+      ? createdRowValues(
+          {
+            instanceId: id,
+            brigadeId: loaded.row.brigadeId,
+            next: ctx,
+            to: loaded.state,
+            at: created.record.at,
+            effectiveAt: created.record.at,
+          },
+          m,
+        )
+      : null;
     const [operation, squads, incidents, holding, deadlines, allSquads, groups, commanders, history] =
       await Promise.all([
-        m.findOneByOrFail(Operation, { id }),
-        m.find(OperationSquad, { where: { operationId: id }, order: { position: 'ASC' } }),
+        rows ? rowAsRead(m, Operation, rows.operation) : m.findOneByOrFail(Operation, { id }),
+        rows
+          ? rows.squads.map((r) => rowAsRead(m, OperationSquad, r))
+          : m.find(OperationSquad, { where: { operationId: id }, order: { position: 'ASC' } }),
         created
           ? none<OperationIncident>()
           : m.find(OperationIncident, { where: { operationId: id }, order: { occurredAt: 'ASC', id: 'ASC' } }),

@@ -34,6 +34,7 @@ import {
   setPlanNumber,
   resultLineStatement,
   newSquadRowsStatement,
+  newSquadRowValues,
 } from './operations.queries';
 import { type Increment, insertRow, insertRowStatement } from '../../persistence/rows';
 import { secondsBetween } from '../../persistence/dialect';
@@ -251,7 +252,10 @@ async function projectSquads(
 }
 
 /** The operation's row as the snapshot says: every step rewrites it (the engine, with the instance: `projectionRow`). */
-function operationColumns(step: StepRecord<OperationContext>, m: EntityManager): Record<string, unknown> {
+function operationColumns(
+  step: Pick<StepRecord<OperationContext>, 'next' | 'to' | 'at' | 'effectiveAt'>,
+  m: EntityManager,
+): Record<string, unknown> {
   const { next: ctx } = step;
   const plan = ctx.plan;
   return {
@@ -327,18 +331,35 @@ async function projectOperation(m: EntityManager, step: StepRecord<OperationCont
   await EVENT_ROWS[e.type]?.(m, step, e as never);
 }
 
+/**
+ * What a plan's create writes (its first step's rows), as column values: the operation's row, and its squads'
+ * in order. `createRows` writes them; OperationService.createAndGet answers from them (`rowAsRead`).
+ */
+export function createdRowValues(
+  step: Pick<StepRecord<OperationContext>, 'instanceId' | 'brigadeId' | 'next' | 'to' | 'at' | 'effectiveAt'>,
+  m: EntityManager,
+): { operation: Record<string, unknown>; squads: Array<Record<string, unknown>> } {
+  const plan = step.next.plan;
+  return {
+    operation: {
+      id: step.instanceId,
+      brigade_id: step.brigadeId,
+      ...operationColumns(step, m),
+      created_by: step.next.createdBy,
+      created_at: step.at,
+    },
+    squads: newSquadRowValues(
+      step.instanceId,
+      step.brigadeId,
+      plan.squadIds.map((squadId) => ({ squadId, ...forceOf(plan, squadId) })),
+    ),
+  };
+}
+
 /** The first step's rows: the operation's, then its squads' (one statement), written with the engine's writes. */
 function createRows(step: StepRecord<OperationContext>, m: EntityManager): Statement[] {
-  const plan = step.next.plan;
-  const operation = insertRowStatement('operations', {
-    id: step.instanceId,
-    brigade_id: step.brigadeId,
-    ...operationColumns(step, m),
-    created_by: step.next.createdBy,
-    created_at: step.at,
-  });
-  const squads = plan.squadIds.map((squadId) => ({ squadId, ...forceOf(plan, squadId) }));
-  return [operation, ...newSquadRowsStatement(step.instanceId, step.brigadeId, squads)];
+  const rows = createdRowValues(step, m);
+  return [insertRowStatement('operations', rows.operation), ...newSquadRowsStatement(rows.squads)];
 }
 
 /** The officers and vehicles a plan puts in for a squad (none said: null). */

@@ -24,17 +24,31 @@ export async function goodsCountBySquad(m: EntityManager, operationId: number): 
   return Object.fromEntries(rows.filter((r) => r.squad_id !== null).map((r) => [Number(r.squad_id), Number(r.n)]));
 }
 
-/** A new plan's squads, in the plan's order, with the forces it plans for each (one statement; none for no squads). */
-export function newSquadRowsStatement(
+/** The squads' rows of a new plan, in order (operation_squads' columns): its squads and their planned forces. */
+export function newSquadRowValues(
   operationId: number,
   brigadeId: number,
   squads: ReadonlyArray<{ squadId: number; officers: number | null; vehicles: number | null }>,
-): Statement[] {
-  if (!squads.length) return [];
+): Array<Record<string, unknown>> {
+  return squads.map((s, i) => ({
+    operation_id: operationId,
+    squad_id: s.squadId,
+    brigade_id: brigadeId,
+    position: i + 1,
+    planned_officers: s.officers,
+    planned_vehicles: s.vehicles,
+  }));
+}
+
+/** Inserts `newSquadRowValues`' rows in one statement (none when the plan names no squad). */
+export function newSquadRowsStatement(rows: ReadonlyArray<Record<string, unknown>>): Statement[] {
+  if (!rows.length) return [];
+  const names = Object.keys(rows[0]);
+  const one = `(${names.map(() => '?').join(', ')})`;
   return [
     {
-      text: `INSERT INTO operation_squads (operation_id, squad_id, brigade_id, position, planned_officers, planned_vehicles) VALUES ${squads.map(() => '(?, ?, ?, ?, ?, ?)').join(', ')}`,
-      params: squads.flatMap((s, i) => [operationId, s.squadId, brigadeId, i + 1, s.officers, s.vehicles]),
+      text: `INSERT INTO operation_squads (${names.join(', ')}) VALUES ${rows.map(() => one).join(', ')}`,
+      params: rows.flatMap((r) => names.map((n) => r[n])),
     },
   ];
 }
