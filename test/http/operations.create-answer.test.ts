@@ -1,4 +1,5 @@
 import { planBody } from '../support/factories';
+import { statementsSent } from '../support/statements';
 import { Operation, OperationSquad, User } from '../../src/persistence/entities';
 import { createOperationSchema } from '../../src/http/schemas/operation.schema';
 import { parseInput } from '../../src/http/validate';
@@ -119,22 +120,9 @@ describe('the operation’s rows in a create’s answer are those a read gives b
 
 describe('what a create reads', () => {
   it('reads the brigade’s squads and groups once, and never the record it has just written', async () => {
-    const statements: string[] = [];
-    const ds = t.services.db.dataSource as unknown as { logger: unknown };
-    const quiet = ds.logger;
-    ds.logger = {
-      logQuery: (query: string) => void statements.push(query),
-      logQueryError: () => undefined,
-      logQuerySlow: () => undefined,
-      logSchemaBuild: () => undefined,
-      logMigration: () => undefined,
-      log: () => undefined,
-    };
-    try {
-      await t.as('waitan.leader').post('/api/v1/operations', planBody(t.clock.now())).expect(201);
-    } finally {
-      ds.logger = quiet;
-    }
+    const statements = await statementsSent(t.services.db, () =>
+      t.as('waitan.leader').post('/api/v1/operations', planBody(t.clock.now())).expect(201),
+    );
     const reading = (table: string) =>
       statements.filter((q) => /^\s*SELECT/i.test(q) && new RegExp(`FROM [\`"]?${table}[\`"]? `, 'i').test(q));
     expect(reading('squads')).toHaveLength(1);

@@ -24,6 +24,7 @@ import { OPERATION_MACHINE_VERSION } from '../../workflows/operation';
 import { startTestApp, type TestApp } from '../support/test-app';
 import { SnapshotError } from '../../src/errors';
 import { TEST_DB } from '../support/db';
+import { statementsSent } from '../support/statements';
 import { sql } from '../../src/persistence/sql';
 import { WorkflowEngine } from '../../src/engine/engine';
 
@@ -40,18 +41,7 @@ afterAll(async () => {
 const principal = (username: string) => t.services.org.authenticateToken(t.token(username));
 
 /** The statements `work` sends, as TypeORM's logger sees them. */
-async function statementsOf(work: () => Promise<unknown>): Promise<string[]> {
-  const sent: string[] = [];
-  const ds = t.services.db.dataSource as unknown as { logger: { logQuery: (q: string) => void } };
-  const logQuery = ds.logger.logQuery;
-  ds.logger.logQuery = (q: string) => void sent.push(q);
-  try {
-    await work();
-  } finally {
-    ds.logger.logQuery = logQuery;
-  }
-  return sent;
-}
+const statementsOf = (work: () => Promise<unknown>) => statementsSent(t.services.db, work);
 
 describe('one event is one transaction', () => {
   it('when anything fails mid-command (here: the projection), nothing of it is written', async () => {

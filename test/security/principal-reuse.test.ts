@@ -1,8 +1,10 @@
 import { planBody } from '../support/factories';
 import { TEST_DB, type TestDatabase } from '../support/db';
+import { statementsSent } from '../support/statements';
 import { principalHolds, tokenPrincipalRow } from '../../src/domain/org/org.queries';
 import { sql } from '../../src/persistence/sql';
 import { createHash } from 'node:crypto';
+import type { EntityManager } from 'typeorm';
 import { type Instance, sharedDatabase, startInstance, testClock } from './instances';
 
 /**
@@ -38,18 +40,7 @@ const reused = async (outcome: 'used' | 'stale') =>
   (await b.services.metrics.principalReuse.get()).values.find((v) => v.labels.outcome === outcome)?.value ?? 0;
 
 /** The statements instance B sends while `work` runs. */
-async function statementsOnB(work: () => Promise<unknown>): Promise<string[]> {
-  const sent: string[] = [];
-  const ds = b.services.db.dataSource as unknown as { logger: { logQuery: (q: string) => void } };
-  const logQuery = ds.logger.logQuery;
-  ds.logger.logQuery = (q: string) => void sent.push(q);
-  try {
-    await work();
-  } finally {
-    ds.logger.logQuery = logQuery;
-  }
-  return sent;
-}
+const statementsOnB = (work: () => Promise<unknown>) => statementsSent(b.services.db, work);
 
 async function versionOf(id: number): Promise<number> {
   const { rows } = await sql<{ version: number }>(
@@ -81,6 +72,13 @@ async function leaderWithDraft(username: string, roles = ['squad_leader']) {
 }
 
 const FILE = { type: 'FILE', expectedVersion: 1 };
+
+/** Revokes, on instance A, the user's tokens (the administrator, through the API). */
+async function revokeOnA(token: string): Promise<void> {
+  const mine = await a.bearer(token).get('/api/v1/tokens').expect(200);
+  for (const t of mine.body.items as Array<{ id: number }>)
+    await a.bearer(admin).delete(`/api/v1/tokens/${t.id}`).expect(204);
+}
 
 describe(`a principal kept in memory for an operation's events (${TEST_DB})`, () => {
   it('answers the next event without reading the token, and checks the principal in the version bump', async () => {
@@ -141,9 +139,7 @@ describe(`a principal kept in memory for an operation's events (${TEST_DB})`, ()
 
   it('a token revoked on the other instance: the next event is 401 and writes nothing', async () => {
     const { token, id } = await leaderWithDraft('reuse.revoked');
-    const mine = await a.bearer(token).get('/api/v1/tokens').expect(200);
-    for (const t of mine.body.items as Array<{ id: number }>)
-      await a.bearer(admin).delete(`/api/v1/tokens/${t.id}`).expect(204);
+    await revokeOnA(token);
     const res = await b.bearer(token).post(`/api/v1/operations/${id}/events`, FILE);
     expect(res.status).toBe(401);
     expect(await versionOf(id)).toBe(1);
@@ -156,9 +152,7 @@ describe(`a principal kept in memory for an operation's events (${TEST_DB})`, ()
       .post(`/api/v1/operations/${id}/events`, FILE)
       .set('Idempotency-Key', 'reuse-keyed-1')
       .expect(200);
-    const mine = await a.bearer(token).get('/api/v1/tokens').expect(200);
-    for (const t of mine.body.items as Array<{ id: number }>)
-      await a.bearer(admin).delete(`/api/v1/tokens/${t.id}`).expect(204);
+    await revokeOnA(token);
     const repeat = await b
       .bearer(token)
       .post(`/api/v1/operations/${id}/events`, FILE)
@@ -220,10 +214,10 @@ describe(`a principal's stamp (${TEST_DB})`, () => {
   const hash = (token: string) => createHash('sha256').update(token).digest('hex');
 
   /** Whether the stamp read for `token` still holds, asked as the version bump asks it. */
-  async function holds(tokenId: number, stamp: string): Promise<boolean> {
-    const condition = principalHolds(m(), tokenId, stamp);
+  async function holds(tokenId: number, stamp: string, on: EntityManager = m()): Promise<boolean> {
+    const condition = principalHolds(on, tokenId, stamp);
     const { rows } = await sql<{ ok: number }>(
-      m(),
+      on,
       `SELECT CASE WHEN ${condition.text} THEN 1 ELSE 0 END AS ok`,
       condition.params,
     );
@@ -281,13 +275,7 @@ describe(`a principal's stamp (${TEST_DB})`, () => {
         .transaction(async (tx) => {
           await sql(tx, text, params);
           const row = await tokenPrincipalRow(tx, hash(token));
-          const condition = principalHolds(tx, tokenId, stamp);
-          const { rows } = await sql<{ ok: number }>(
-            tx,
-            `SELECT CASE WHEN ${condition.text} THEN 1 ELSE 0 END AS ok`,
-            condition.params,
-          );
-          after = { stamp: row ? String(row.stamp) : null, holds: Number(rows[0].ok) === 1 };
+          after = { stamp: row ? String(row.stamp) : null, holds: await holds(tokenId, stamp, tx) };
           throw new RolledBack();
         })
         .catch((e: unknown) => {

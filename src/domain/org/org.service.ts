@@ -449,11 +449,12 @@ export class OrgService {
    * stamp): if not, the refusal stands as it is; if so, the work is to be run again with the one read.
    */
   async authenticateAgain(token: string, was: Principal): Promise<{ principal: Principal; changed: boolean }> {
-    const before = this.kept.get(sha256(token));
+    const hash = sha256(token);
+    const before = this.kept.get(hash);
     const stampWas = before?.principal === was ? before.stamp : null;
     try {
       const principal = await this.authenticateToken(token);
-      const changed = stampWas === null || this.kept.get(sha256(token))?.stamp !== stampWas;
+      const changed = stampWas === null || this.kept.get(hash)?.stamp !== stampWas;
       if (changed) this.reuseListener?.('stale');
       return { principal, changed };
     } catch (e) {
