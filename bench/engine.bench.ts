@@ -22,6 +22,7 @@ import { loadConfig } from '../config';
 import { boot } from '../src/bootstrap';
 import { createLogger } from '../src/logger';
 import { CLOSING, OPENING } from '../src/persistence/deferred-transaction';
+import { resultLinesStatements } from '../src/domain/operations/operations.queries';
 import {
   arg,
   delayingRelay,
@@ -359,12 +360,9 @@ async function databaseCeiling(target: Target, ids: number[], clients: number): 
         [id, 1, 'verbal_abuse', 'minor', now(), 0, '辱骂', '劝离', '', 1, row.version + 1000],
       ]);
     }
-    for (const squad of squads) {
-      writes.push([
-        'UPDATE operation_squads SET officers = ?, vehicles = ?, educated = ?, handled = ?, goods_detained = (SELECT COUNT(*) FROM goods_items g JOIN goods_parties p ON p.id = g.party_id WHERE g.operation_id = ? AND p.squad_id = ?) WHERE operation_id = ? AND squad_id = ?',
-        [4, 1, 5, 1, id, squad.id, id, squad.id],
-      ]);
-    }
+    // The squads' result lines, as the engine writes them.
+    const lines = squads.map((squad) => ({ squadId: squad.id, officers: 4, vehicles: 1, educated: 5, handled: 1 }));
+    for (const line of resultLinesStatements(id, lines)) writes.push([line.text, line.params]);
     if (type === 'FILE') {
       // The plan's number, last in the block as the engine sends it: the year's counter upserted, then read
       // into the operation's row by a subquery.

@@ -14,6 +14,7 @@ import {
   eventBody,
   operationIn,
   planBody,
+  resultsBody,
   rowCounts,
   send,
   SENDER,
@@ -315,6 +316,18 @@ describe('a step starts from the record as this process last wrote it (RecentRec
       state: 'holding',
       version: version + 1,
     });
+  });
+
+  it('a COMPLETE writes every squad’s result line in one statement, each to its own squad', async () => {
+    const { id, version } = await operationIn(t, 'in_progress');
+    t.clock.advance(5 * HOUR);
+    const sent = await statementsOf(() => send(t, id, version, 'COMPLETE'));
+    // Issue 14: one statement for the three squads' lines (it was one per squad).
+    expect(sent.filter((q) => /UPDATE operation_squads/.test(q))).toHaveLength(1);
+    const lines = resultsBody();
+    expect(new Set(lines.map((l) => l.officers)).size).toBe(lines.length);
+    const op = (await t.as('duty').get(`/api/v1/operations/${id}`).expect(200)).body;
+    expect(op.results).toEqual(lines.map((l) => ({ ...l, goodsDetained: 0 })));
   });
 
   it('a command prepared from a copy another instance overtook is prepared and sent again from the row', async () => {

@@ -32,7 +32,7 @@ import {
   noteHoldingCheckDate,
   planNumberOf,
   setPlanNumber,
-  resultLineStatement,
+  resultLinesStatements,
   newSquadRowsStatement,
   newSquadRowValues,
 } from './operations.queries';
@@ -386,7 +386,7 @@ const STEP_ROWS: {
         )
       : [],
   // R13: the goods a squad detained are what the ledger registered for it (the rule refused any other number).
-  COMPLETE: (step, e) => e.results.map((r) => resultLineStatement(step.instanceId, r)),
+  COMPLETE: (step, e) => resultLinesStatements(step.instanceId, e.results),
   LOG_INCIDENT: (step, e) => [
     insertRowStatement('operation_incidents', {
       operation_id: step.instanceId,

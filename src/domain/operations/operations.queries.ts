@@ -53,26 +53,32 @@ export function newSquadRowsStatement(rows: ReadonlyArray<Record<string, unknown
   ];
 }
 
-/** A squad's result line; the goods it detained are what the ledger registered for it (R13). */
-export function resultLineStatement(
+/**
+ * The squads' result lines, in one statement whatever their number (issue 14: it was one per squad). The goods a
+ * squad detained are what the ledger registered for it (R13). A squad named twice keeps its last line, as a
+ * statement per line did.
+ */
+export function resultLinesStatements(
   operationId: number,
-  line: { squadId: number; officers: number; vehicles: number; educated: number; handled: number },
-): Statement {
-  return {
-    text: `UPDATE operation_squads SET officers = ?, vehicles = ?, educated = ?, handled = ?,
-            goods_detained = (SELECT COUNT(*) FROM goods_items g JOIN goods_parties p ON p.id = g.party_id WHERE g.operation_id = ? AND p.squad_id = ?)
-      WHERE operation_id = ? AND squad_id = ?`,
-    params: [
-      line.officers,
-      line.vehicles,
-      line.educated,
-      line.handled,
-      operationId,
-      line.squadId,
-      operationId,
-      line.squadId,
-    ],
-  };
+  lines: ReadonlyArray<{ squadId: number; officers: number; vehicles: number; educated: number; handled: number }>,
+): Statement[] {
+  const bySquad = new Map(lines.map((l) => [l.squadId, l]));
+  if (!bySquad.size) return [];
+  const squads = [...bySquad.values()];
+  const cases = (column: 'officers' | 'vehicles' | 'educated' | 'handled') => ({
+    text: `${column} = CASE squad_id ${squads.map(() => 'WHEN ? THEN ?').join(' ')} END`,
+    params: squads.flatMap((l) => [l.squadId, l[column]]),
+  });
+  const sets = (['officers', 'vehicles', 'educated', 'handled'] as const).map(cases);
+  return [
+    {
+      text: `UPDATE operation_squads SET ${sets.map((c) => c.text).join(', ')},
+            goods_detained = (SELECT COUNT(*) FROM goods_items g JOIN goods_parties p ON p.id = g.party_id
+                               WHERE g.operation_id = operation_squads.operation_id AND p.squad_id = operation_squads.squad_id)
+      WHERE operation_id = ? AND squad_id IN (${squads.map(() => '?').join(', ')})`,
+      params: [...sets.flatMap((c) => c.params), operationId, ...squads.map((l) => l.squadId)],
+    },
+  ];
 }
 
 /** Keeps the latest holding-check date on the operation (a check of an earlier day leaves it). */
