@@ -147,8 +147,15 @@ async function benchOn(
   try {
     const post: Post = (user, urlPath, body) =>
       client.request(`${server.url}${urlPath}`, 'POST', { Authorization: `Bearer ${tokens[user]}` }, body);
-    // Seed: N plans through the API.
+    // Seed: N plans through the API; what a create costs the server and the database, as for events below.
+    const createCountsBefore = target.name === 'mariadb' ? await statementCounts(target.url) : null;
+    const createCpuBefore = cpuSeconds(server.child.pid!, target);
     const { created, creates } = await createPlans(post, operations, clients);
+    const createCpuAfter = cpuSeconds(server.child.pid!, target);
+    const cpuMsPerCreate = cpuMsPer(createCpuBefore, createCpuAfter, created.length);
+    const statementsPerCreate = createCountsBefore
+      ? perEvent(createCountsBefore, await statementCounts(target.url), created.length)
+      : null;
 
     // Events: each client carries one operation through its five events at a time.
     const countsBefore = target.name === 'mariadb' ? await statementCounts(target.url) : null;
@@ -173,11 +180,7 @@ async function benchOn(
     };
     const cpuAfter = cpuSeconds(server.child.pid!, target);
     const cpuMsPerEvent = {
-      server: Math.round(((cpuAfter.server - cpuBefore.server) / events.count) * 1e4) / 10,
-      database:
-        cpuAfter.database === null
-          ? null
-          : Math.round(((cpuAfter.database - cpuBefore.database!) / events.count) * 1e4) / 10,
+      ...cpuMsPer(cpuBefore, cpuAfter, events.count),
       benchClients: Math.round(((clientUsed.user + clientUsed.system) / 1000 / events.count) * 10) / 10,
     };
     const ours = countsBefore ? perEvent(countsBefore, await statementCounts(target.url), events.count) : null;
@@ -211,6 +214,8 @@ async function benchOn(
     const ratio = (a: number, b: number) => Math.round((a / b) * 100) / 100;
     return {
       creates,
+      cpuMsPerCreate,
+      statementsPerCreate,
       events,
       peakRssMiB: rss,
       outbox,
@@ -560,6 +565,19 @@ function cpuSeconds(pid: number, target: Target): { server: number; database: nu
   return { server: of(pid), database };
 }
 
+/** CPU milliseconds of the server and the database (when read) per request, between two readings of `cpuSeconds`. */
+function cpuMsPer(
+  before: ReturnType<typeof cpuSeconds>,
+  after: ReturnType<typeof cpuSeconds>,
+  count: number,
+): { server: number; database: number | null } {
+  const per = (seconds: number) => Math.round((seconds / count) * 1e4) / 10;
+  return {
+    server: per(after.server - before.server),
+    database: after.database === null || before.database === null ? null : per(after.database - before.database),
+  };
+}
+
 /** Statements the MariaDB server executed, by kind (Com_select, Com_insert …), to compare ours with the ceiling's. */
 async function statementCounts(url: string): Promise<Record<string, number>> {
   const mysql = await import('mysql2/promise');
@@ -640,6 +658,7 @@ export async function run(args: string[]): Promise<Record<string, unknown>> {
       process.stdout.write(
         [
           `  create (POST /operations): ${r.creates.perSecond}/s  p50 ${r.creates.p50} ms  p99 ${r.creates.p99} ms  errors ${r.creates.errors}`,
+          `  CPU per create:            server ${r.cpuMsPerCreate.server} ms${r.cpuMsPerCreate.database === null ? '' : `, database ${r.cpuMsPerCreate.database} ms`}${r.statementsPerCreate ? `; statements ${r.statementsPerCreate.statements}, round trips ${r.statementsPerCreate.Questions}` : ''}`,
           `  events (POST …/events):    ${r.events.perSecond}/s  p50 ${r.events.p50} ms  p99 ${r.events.p99} ms  errors ${r.events.errors}  (${r.events.count} events in ${r.events.seconds} s)`,
           `  server peak RSS:           ${r.peakRssMiB} MiB`,
           `  notifications:             ${r.outbox.backlogAtEnd} outbox rows undelivered when the last event was answered, delivered ${r.outbox.drainSeconds} s later${r.outbox.backlogAfter ? ` (${r.outbox.backlogAfter} still not)` : ''}`,
