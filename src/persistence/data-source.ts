@@ -2,13 +2,13 @@ import 'reflect-metadata';
 import { EventEmitter } from 'node:events';
 import path from 'node:path';
 import fs from 'node:fs';
-import mysql2, { type PoolConnection, type PoolOptions } from 'mysql2';
+import type { PoolConnection, PoolOptions } from 'mysql2';
 import { DataSource, type DataSourceOptions, type EntityManager } from 'typeorm';
 import type { Config } from '../../config';
 import { CommitOutcomeUnknownError, DatabaseUnavailableError, WriteConflictError } from '../errors';
 import { CLOSING, DeferredTransaction } from './deferred-transaction';
 import { runsCompoundStatements } from './dialect';
-import { FailoverPool, isServerGone, parseHosts, type DatabaseHost } from './failover-pool';
+import { FailoverPool, isServerGone, mysql2, parseHosts, type DatabaseHost } from './failover-pool';
 import { ENTITIES } from './entities';
 import { MIGRATIONS } from './migrations';
 import { Mutex } from './mutex';
@@ -175,7 +175,7 @@ function mysqlWithSessionSetup(hosts: DatabaseHost[], handle: PoolHandle) {
     handle.pool = pool;
     return pool;
   };
-  return { ...mysql2, createPool };
+  return { ...mysql2(), createPool };
 }
 
 function dedupe(hosts: DatabaseHost[]): DatabaseHost[] {

@@ -1,10 +1,19 @@
-import mysql2, { type Pool, type PoolConnection, type PoolOptions } from 'mysql2';
+import type { Pool, PoolConnection, PoolOptions } from 'mysql2';
 import { CLOSING, OPENING } from './deferred-transaction';
 
 /** A server of the database: `host:port`. */
 export interface DatabaseHost {
   host: string;
   port: number;
+}
+
+/**
+ * mysql2, loaded when a MySQL/MariaDB database is first opened: a start on SQLite (`npm start`) never loads
+ * it, about 40 ms of a cold start (issue 14).
+ */
+export function mysql2(): typeof import('mysql2') {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  return require('mysql2') as typeof import('mysql2');
 }
 
 export const hostName = (h: DatabaseHost) => `${h.host}:${h.port}`;
@@ -165,7 +174,7 @@ export class FailoverPool {
   }
 
   private poolOn(h: DatabaseHost): Pool {
-    const pool = mysql2.createPool({ ...this.options, host: h.host, port: h.port });
+    const pool = mysql2().createPool({ ...this.options, host: h.host, port: h.port });
     pool.on('connection', (conn) => {
       this.retryReads(conn);
       this.setup(conn, this.galera);
@@ -217,7 +226,7 @@ export class FailoverPool {
 
   /** Whether `h` answers, and on Galera is Synced (a joining or non-primary node refuses statements). */
   private async probe(h: DatabaseHost): Promise<{ ok: boolean; error?: unknown }> {
-    const conn = mysql2.createConnection({
+    const conn = mysql2().createConnection({
       host: h.host,
       port: h.port,
       user: this.options.user,
