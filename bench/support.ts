@@ -27,7 +27,7 @@ export function startServer(
 ): Promise<{ child: ChildProcess; url: string; stop: () => Promise<void>; log: () => string }> {
   return new Promise((resolve, reject) => {
     // The built server (`npm run build`, as `npm start` runs it), not tsx: no loader hooks in the way.
-    const child = spawn(process.execPath, [...nodeArgs, '--enable-source-maps', path.join(ROOT, 'dist/server.js')], {
+    const child = spawn(process.execPath, [...nodeArgs, path.join(ROOT, 'dist/server.js')], {
       cwd: ROOT,
       // Measured over plain HTTP: production's Secure cookies would never come back (SECURE_COOKIES=0 says plain HTTP is meant).
       env: { ...process.env, PORT: '0', SECURE_COOKIES: '0', ...env },

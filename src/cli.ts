@@ -10,6 +10,7 @@ import { BackupFileError } from './persistence/backup/backup-format';
 import { RestoreRefused } from './persistence/backup/backup-restore';
 import { tokenCommand } from './cli-tokens';
 import { Operation } from './persistence/entities';
+import { inSources } from './stack-sources';
 
 const HELP = `Liandong 联动 — command line
 
@@ -244,7 +245,7 @@ main(process.argv.slice(2))
     ) {
       process.stderr.write(`${(e as Error).message}\n`);
     } else {
-      process.stderr.write(`${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
+      process.stderr.write(`${e instanceof Error ? (e.stack ? inSources(e.stack) : e.message) : String(e)}\n`);
     }
     process.exit(1);
   });

@@ -1,4 +1,5 @@
 import pino, { type DestinationStream } from 'pino';
+import { inSources } from './stack-sources';
 
 /** Structured logs: one JSON line per entry on stderr (stdout is for what the user asked for). */
 export interface Logger {
@@ -68,7 +69,7 @@ function serialiseError(e: Error, scrub: (text: string) => string, depth = 0): R
   const out = pino.stdSerializers.err(e) as unknown as Record<string, unknown>;
   for (const key of ERROR_PROPERTIES_DROPPED) delete out[key];
   for (const [k, v] of Object.entries(out)) {
-    if (typeof v === 'string') out[k] = scrub(v);
+    if (typeof v === 'string') out[k] = scrub(k === 'stack' ? inSources(v) : v);
     else if (v instanceof Error && depth < 3) out[k] = serialiseError(v, scrub, depth + 1);
     else if (k === 'driverError' && v && typeof v === 'object') {
       const driver = { ...(v as Record<string, unknown>) };

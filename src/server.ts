@@ -6,6 +6,7 @@ import { boot, configOrExit } from './bootstrap';
 import { parseDatabaseUrl } from './persistence/data-source';
 import { sessionSecret } from './persistence/session-secret';
 import { Scheduler } from './jobs/scheduler';
+import { inSources } from './stack-sources';
 
 /**
  * How to sign in, as start-up says it: the demo users (and their published
@@ -184,6 +185,8 @@ async function main(): Promise<void> {
 }
 
 main().catch((e) => {
-  process.stderr.write(`Liandong could not start: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
+  process.stderr.write(
+    `Liandong could not start: ${e instanceof Error ? (e.stack ? inSources(e.stack) : e.message) : String(e)}\n`,
+  );
   process.exit(1);
 });

@@ -160,6 +160,14 @@ describe(`npm start (${TEST_DB})`, () => {
     }
   });
 
+  it('a start that fails says why, at the lines of src/*.ts it failed in (the bundle mapped back)', async () => {
+    const res = await runScript('server', [], { ...env, DATABASE_URL: 'mysql://root@127.0.0.1:1/none' });
+    expect(res.code).toBe(1);
+    expect(res.stderr).toContain('Liandong could not start: Error: connect ECONNREFUSED 127.0.0.1:1');
+    expect(res.stderr).toMatch(/at async boot \(\S+\/src\/bootstrap\.ts:\d+:\d+\)/);
+    expect(res.stderr).not.toMatch(/server\.js:\d+/);
+  });
+
   it('refuses to start with a bad setting, naming it', async () => {
     const res = await runScript('server', [], { ...env, PORT: '99999' });
     expect(res.code).toBe(2);

@@ -36,7 +36,7 @@ export function scriptEnv(databaseUrl: string, more: Record<string, string> = {}
 /** Runs the built `<script>.js` (server or cli) as `npm start` / `npm run cli` do, and waits for it to end. */
 export function runScript(script: 'cli' | 'server', args: string[], env: Record<string, string>): Promise<Run> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--enable-source-maps', path.join(build(), `${script}.js`), ...args], {
+    const child = spawn(process.execPath, [path.join(build(), `${script}.js`), ...args], {
       cwd: ROOT,
       env: { ...process.env, ...env },
     });
@@ -56,7 +56,7 @@ export function startScript(
   ready: RegExp,
 ): Promise<{ child: ChildProcess; match: RegExpMatchArray; output: () => string }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--enable-source-maps', path.join(build(), `${script}.js`)], {
+    const child = spawn(process.execPath, [path.join(build(), `${script}.js`)], {
       cwd: ROOT,
       env: { ...process.env, ...env },
     });
