@@ -178,6 +178,27 @@ describe(`DATABASE_HOSTS (${TEST_DB})`, () => {
   };
   const hostsOf = () => `${real().hostname}:${real().port || 3306}`;
 
+  it('a pooled connection keeps the promise wrapper TypeORM asks it for on every statement (keepPromiseWrapper)', async () => {
+    const db = await openDatabase(testConfig(database.url));
+    const runner = db.manager.connection.createQueryRunner();
+    try {
+      type Wrapper = { query: (text: string) => Promise<[Array<Record<string, unknown>>, unknown]> };
+      const conn = (await runner.connect()) as { promise: (impl?: PromiseConstructor) => Wrapper };
+      const wrapper = conn.promise();
+      expect(conn.promise()).toBe(wrapper);
+      const [rows] = await wrapper.query('SELECT 1 AS one');
+      expect(rows).toEqual([{ one: 1 }]);
+      // TypeORM's statements go through the same wrapper, and it stays the connection's.
+      expect(await runner.query('SELECT 2 AS two')).toEqual([{ two: 2 }]);
+      expect(conn.promise()).toBe(wrapper);
+      // A caller that names its own Promise gets a wrapper of its own.
+      expect(conn.promise(Promise)).not.toBe(wrapper);
+    } finally {
+      await runner.release();
+      await db.close();
+    }
+  });
+
   it('starts on the next host when the first does not answer', async () => {
     const url = through(1); // nothing listens on port 1
     const db = await openDatabase(testConfig(url, { database: { url, hosts: hostsOf() } }));
