@@ -113,10 +113,12 @@ export function buildApp(services: Services, opts: AppOptions): express.Express 
   // Issue 13: a write with an Idempotency-Key runs once per user and key; a repeat gets the same answer (after
   // authentication: keys are the user's; after the body parser: the body is part of the request's fingerprint).
   api.use(idempotency(services, { source: 'api' }));
+  // The operations first: most requests are theirs (a phone's steps and checks), and each router mounted at '/'
+  // before them is entered and each of its routes tried (no route of those three begins /operations).
+  api.use('/operations', operationsApi(operations, services.clock));
   api.use('/', orgApi(org));
   api.use('/', adminApi(services.admin));
   api.use('/', oversightApi(services));
-  api.use('/operations', operationsApi(operations, services.clock));
   api.use('/notifications', notificationsApi(services.notifications));
   api.use('/incidents', incidentsApi(services.incidents));
   api.use('/figures', figuresApi(services));
