@@ -25,6 +25,7 @@ import type {
   WorkflowDefinition,
 } from '../../engine/workflow-definition';
 import { OperationSquad, Squad } from '../../persistence/entities';
+import { squadsOfBrigade } from '../org/org.queries';
 import {
   amendHoldingCheck,
   goodsCountBySquad,
@@ -69,11 +70,7 @@ export async function planFacts(
   plan: Pick<OperationPlan, 'groupId'>,
   config: Readonly<Config>,
 ): Promise<OperationFacts> {
-  const squads = await m.find(Squad, {
-    select: { id: true, groupId: true, active: true },
-    where: { brigadeId: actor.brigadeId },
-  });
-  return planFactsOf(squads, actor, plan, config);
+  return planFactsOf(await squadsOfBrigade(m, actor.brigadeId), actor, plan, config);
 }
 
 /** `planFacts` from the brigade's squads already read in the command's transaction (a create has them from its codes). */

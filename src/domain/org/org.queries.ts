@@ -1,6 +1,7 @@
 import type { EntityManager } from 'typeorm';
-import { User, UserRole } from '../../persistence/entities';
+import { Squad, User, UserRole } from '../../persistence/entities';
 import { stampOf } from '../../persistence/dialect';
+import { selectEntities } from '../../persistence/rows';
 import { sql, type Statement } from '../../persistence/sql';
 
 /** The organisation's SQL: each function takes the EntityManager (or transaction) and returns plain rows. */
@@ -115,4 +116,18 @@ export async function lastOutboxId(m: EntityManager): Promise<number> {
 /** Withdraws what the outbox received after `id` (never delivered: a demo past is not news). */
 export async function withdrawOutboxAfter(m: EntityManager, id: number): Promise<void> {
   await sql(m, 'DELETE FROM outbox WHERE id > ?', [id]);
+}
+
+/** The brigade's squads (each as a find gives it, without the query builder: selectEntities). */
+export function squadsOfBrigade(m: EntityManager, brigadeId: number): Promise<Squad[]> {
+  return selectEntities(m, Squad, 'brigade_id = ?', [brigadeId]);
+}
+
+/** The brigade's squads of these codes (none asked, none read). */
+export async function squadsByCodes(m: EntityManager, brigadeId: number, codes: readonly string[]): Promise<Squad[]> {
+  if (!codes.length) return [];
+  return selectEntities(m, Squad, `brigade_id = ? AND code IN (${codes.map(() => '?').join(', ')})`, [
+    brigadeId,
+    ...codes,
+  ]);
 }

@@ -10,7 +10,7 @@ import { asDatetimeColumn, readDate } from '../../persistence/sql';
 import { isUniqueViolation } from '../../persistence/dialect';
 import { ApiToken, Brigade, LinkageGroup, Squad, User, UserRole } from '../../persistence/entities';
 import { monthOf } from '../oversight/periods';
-import { type PrincipalRow, principalHolds, principalRow, tokenPrincipalRow } from './org.queries';
+import { type PrincipalRow, principalHolds, principalRow, squadsByCodes, tokenPrincipalRow } from './org.queries';
 import { noteTokenUsed } from '../auth/auth.queries';
 import { hashPassword, verifyPassword } from './password';
 import { REFERENCE_BRIGADE, REFERENCE_GROUPS, REFERENCE_UNGROUPED, demoUsers } from './reference-organisation';
@@ -206,7 +206,7 @@ export class OrgService {
     m: EntityManager = this.db.manager,
   ): Promise<Map<string, Squad>> {
     const unique = [...new Set(codes)];
-    const found = unique.length ? await m.find(Squad, { where: { brigadeId, code: In(unique) } }) : [];
+    const found = await squadsByCodes(m, brigadeId, unique);
     const byCode = new Map(found.map((s) => [s.code, s]));
     const unknown = unique.filter((c) => !byCode.has(c));
     if (unknown.length) {
