@@ -5,11 +5,13 @@ import {
   OperationSquad,
   Squad,
   User,
+  UserRole,
   WorkflowHistory,
   WorkflowInstance,
 } from '../../src/persistence/entities';
 import { selectEntities } from '../../src/persistence/rows';
-import { squadsByCodes, squadsOfBrigade } from '../../src/domain/org/org.queries';
+import { groupsOfBrigade, squadsByCodes, squadsOfBrigade } from '../../src/domain/org/org.queries';
+import { activeSquadLeaders } from '../../src/domain/operations/operations.queries';
 import { TEST_DB } from '../support/db';
 import { createOperation } from '../support/factories';
 import { startTestApp, type TestApp } from '../support/test-app';
@@ -85,5 +87,36 @@ describe(`selectEntities (${TEST_DB})`, () => {
     expect(await squadsByCodes(m(), 1, ['no-such-squad'])).toEqual([]);
     expect(await squadsByCodes(m(), 1, [])).toEqual([]);
     expect(await squadsByCodes(m(), 2, two)).toEqual([]);
+    expect((await groupsOfBrigade(m(), 1)).length).toBeGreaterThan(0);
+  });
+
+  it('a squad’s active squad leaders: those of the role, active, of the squad — as the join read them', async () => {
+    const joined = (squadId: number) =>
+      m()
+        .createQueryBuilder(User, 'u')
+        .innerJoin(UserRole, 'r', 'r.user_id = u.id AND r.role = :role', { role: 'squad_leader' })
+        .where('u.squad_id = :squad AND u.active = :active', { squad: squadId, active: true })
+        .getMany();
+    const ids = (us: User[]) => us.map((u) => u.id).sort((a, b) => a - b);
+    const squads = await squadsOfBrigade(m(), 1);
+    let leaders = 0;
+    for (const squad of squads) {
+      const read = await activeSquadLeaders(m(), squad.id);
+      expect(read).toEqual(expect.arrayContaining(await joined(squad.id)));
+      expect(ids(read)).toEqual(ids(await joined(squad.id)));
+      leaders += read.length;
+    }
+    expect(leaders).toBeGreaterThan(0);
+    // A leader disabled is no longer one; officers of the squad never were.
+    const [leader] = await activeSquadLeaders(m(), squads[0].id);
+    await m().update(User, { id: leader.id }, { active: false });
+    try {
+      expect(ids(await activeSquadLeaders(m(), squads[0].id))).not.toContain(leader.id);
+      expect(ids(await activeSquadLeaders(m(), squads[0].id))).toEqual(ids(await joined(squads[0].id)));
+    } finally {
+      await m().update(User, { id: leader.id }, { active: true });
+    }
+    const officers = await m().find(User, { where: { squadId: squads[0].id } });
+    expect(officers.length).toBeGreaterThan((await activeSquadLeaders(m(), squads[0].id)).length);
   });
 });

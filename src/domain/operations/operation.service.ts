@@ -1,4 +1,5 @@
 import { type EntityManager, In, IsNull } from 'typeorm';
+import { groupsOfBrigade, squadsByCodes, squadsOfBrigade } from '../org/org.queries';
 import type { Config } from '../../../config';
 import {
   type HoldingCoverage,
@@ -164,9 +165,8 @@ export class OperationService {
    * in the answer.
    */
   private async orgOf(m: EntityManager, actor: Principal, input: PlanInput): Promise<OrgInHand> {
-    const squads = await m.find(Squad, { where: { brigadeId: actor.brigadeId } });
-    const groups =
-      typeof input.group === 'string' ? await m.find(LinkageGroup, { where: { brigadeId: actor.brigadeId } }) : null;
+    const squads = await squadsOfBrigade(m, actor.brigadeId);
+    const groups = typeof input.group === 'string' ? await groupsOfBrigade(m, actor.brigadeId) : null;
     return { squads, groups };
   }
 
@@ -442,8 +442,8 @@ export class OperationService {
         opensNoDeadline
           ? none<WorkflowDeadline>()
           : m.find(WorkflowDeadline, { where: { instanceId: id }, order: { id: 'ASC' } }),
-        created?.squads ?? m.find(Squad, { where: { brigadeId: actor.brigadeId } }),
-        created?.groups ?? m.find(LinkageGroup, { where: { brigadeId: actor.brigadeId } }),
+        created?.squads ?? squadsOfBrigade(m, actor.brigadeId),
+        created?.groups ?? groupsOfBrigade(m, actor.brigadeId),
         this.commandersOf(m, ctx),
         withHistory ? this.engine.history(m, id) : Promise.resolve([]),
       ]);
@@ -567,8 +567,8 @@ export class OperationService {
     const m = this.db.manager;
     const limit = Math.min(Math.max(filters.limit ?? 50, 1), 200);
     const [squads, groups] = await Promise.all([
-      m.find(Squad, { where: { brigadeId: actor.brigadeId } }),
-      m.find(LinkageGroup, { where: { brigadeId: actor.brigadeId } }),
+      squadsOfBrigade(m, actor.brigadeId),
+      groupsOfBrigade(m, actor.brigadeId),
     ]);
     const query: OperationListQuery = {
       brigadeId: actor.brigadeId,
@@ -649,7 +649,7 @@ export class OperationService {
     const found = org
       ? org.squads.filter((s) => wanted.has(s.code))
       : codes.length
-        ? await m.find(Squad, { where: { brigadeId: actor.brigadeId, code: In([...wanted]) } })
+        ? await squadsByCodes(m, actor.brigadeId, [...wanted])
         : [];
     const byCode = new Map(found.map((s) => [s.code, s.id]));
     const unknown = [...new Set(codes)].filter((c) => !byCode.has(c));

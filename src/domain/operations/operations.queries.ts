@@ -1,6 +1,7 @@
 import type { EntityManager } from 'typeorm';
 import { Operation, User, UserRole } from '../../persistence/entities';
 import { sql, type Statement } from '../../persistence/sql';
+import { selectEntities } from '../../persistence/rows';
 
 /** The operations area's SQL: each function takes the EntityManager (or transaction) and returns plain rows. */
 
@@ -149,11 +150,12 @@ export async function isProblemOfOperation(m: EntityManager, operationId: number
 
 /** The active squad leaders of a squad. */
 export function activeSquadLeaders(m: EntityManager, squadId: number): Promise<User[]> {
-  return m
-    .createQueryBuilder(User, 'u')
-    .innerJoin(UserRole, 'r', 'r.user_id = u.id AND r.role = :role', { role: 'squad_leader' })
-    .where('u.squad_id = :squad AND u.active = :active', { squad: squadId, active: true })
-    .getMany();
+  return selectEntities(
+    m,
+    User,
+    "squad_id = ? AND active = ? AND id IN (SELECT user_id FROM user_roles WHERE role = 'squad_leader')",
+    [squadId, true],
+  );
 }
 
 /** What a list of operations is narrowed by, already resolved to ids and instants. */

@@ -1,5 +1,5 @@
 import type { EntityManager } from 'typeorm';
-import { Squad, User, UserRole } from '../../persistence/entities';
+import { LinkageGroup, Squad, User, UserRole } from '../../persistence/entities';
 import { stampOf } from '../../persistence/dialect';
 import { selectEntities } from '../../persistence/rows';
 import { sql, type Statement } from '../../persistence/sql';
@@ -121,6 +121,11 @@ export async function withdrawOutboxAfter(m: EntityManager, id: number): Promise
 /** The brigade's squads (each as a find gives it, without the query builder: selectEntities). */
 export function squadsOfBrigade(m: EntityManager, brigadeId: number): Promise<Squad[]> {
   return selectEntities(m, Squad, 'brigade_id = ?', [brigadeId]);
+}
+
+/** The brigade's linkage groups (each as a find gives it: selectEntities). */
+export function groupsOfBrigade(m: EntityManager, brigadeId: number): Promise<LinkageGroup[]> {
+  return selectEntities(m, LinkageGroup, 'brigade_id = ?', [brigadeId]);
 }
 
 /** The brigade's squads of these codes (none asked, none read). */
