@@ -130,3 +130,14 @@ export function createLogger(opts: LoggerOptions = {}): Logger {
     error: (m, d) => base.isLevelEnabled('error') && base.error(entry(d), scrub(m)),
   };
 }
+
+/**
+ * An error nobody caught stops the process as Node stops it (its stack on stderr, exit code 1), but is logged
+ * first: a JSON line an operator's tools read, its stack at the lines of `src/*.ts` (stack-sources.ts; Node's
+ * own print shows the bundle's).
+ */
+export function logUncaught(logger: Logger): void {
+  process.on('uncaughtExceptionMonitor', (err, origin) =>
+    logger.error('stopped by an error nobody caught', { err, origin }),
+  );
+}

@@ -7,6 +7,7 @@ import { parseDatabaseUrl } from './persistence/data-source';
 import { sessionSecret } from './persistence/session-secret';
 import { Scheduler } from './jobs/scheduler';
 import { inSources } from './stack-sources';
+import { logUncaught } from './logger';
 
 /**
  * How to sign in, as start-up says it: the demo users (and their published
@@ -51,6 +52,7 @@ async function main(): Promise<void> {
   const config = configOrExit();
   const configured = performance.now();
   const services = await boot(config);
+  logUncaught(services.logger);
   const booted = performance.now();
   let stopping = false;
   const app = buildApp(services, {

@@ -1,4 +1,4 @@
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -71,4 +71,43 @@ it('a logged error’s stack names the source’s lines', () => {
   const logged = JSON.parse(lines[0]) as { err: { stack: string } };
   expect(logged.err.stack).toContain(`${path.join(dir, 'src', 'boom.ts')}:4:9`);
   expect(logged.err.stack).not.toContain('mapped/boom.js');
+});
+
+it('an error nobody caught is logged, its stack at the source’s lines, and the process stops as Node stops it', () => {
+  // Built under the project (its packages found from there), from an entry that logs as the server does.
+  const outputs = path.join(__dirname, '..', '..', 'test-output');
+  fs.mkdirSync(outputs, { recursive: true });
+  const out = fs.mkdtempSync(path.join(outputs, 'uncaught-'));
+  try {
+    const entry = path.join(out, 'crash.ts');
+    const logger = path.resolve(__dirname, '..', '..', 'src', 'logger');
+    fs.writeFileSync(
+      entry,
+      `import { createLogger, logUncaught } from ${JSON.stringify(logger)};\nlogUncaught(createLogger());\nsetTimeout(() => {\n  throw new Error('nobody caught me');\n}, 1);\n`,
+    );
+    buildSync({
+      entryPoints: [entry],
+      bundle: true,
+      platform: 'node',
+      packages: 'external',
+      outfile: path.join(out, 'crash.js'),
+      sourcemap: true,
+      logLevel: 'silent',
+    });
+    const run = spawnSync(process.execPath, [path.join(out, 'crash.js')], { encoding: 'utf8' });
+    expect(run.status).toBe(1);
+    const line = run.stderr.split('\n').find((l) => l.includes('stopped by an error nobody caught'));
+    const logged = JSON.parse(line ?? '{}') as {
+      level: string;
+      origin: string;
+      err: { message: string; stack: string };
+    };
+    expect(logged).toMatchObject({ level: 'error', origin: 'uncaughtException', err: { message: 'nobody caught me' } });
+    expect(logged.err.stack).toContain(`${entry}:4:9`);
+    expect(logged.err.stack).not.toContain('crash.js');
+    // Node's own print follows, as before.
+    expect(run.stderr).toContain('Error: nobody caught me');
+  } finally {
+    fs.rmSync(out, { recursive: true, force: true });
+  }
 });
