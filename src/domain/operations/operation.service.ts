@@ -646,11 +646,10 @@ export class OperationService {
             ? 'squads'
             : 'forces';
     const wanted = new Set(codes);
+    // squadsByCodes reads nothing when no code is asked.
     const found = org
       ? org.squads.filter((s) => wanted.has(s.code))
-      : codes.length
-        ? await squadsByCodes(m, actor.brigadeId, [...wanted])
-        : [];
+      : await squadsByCodes(m, actor.brigadeId, [...wanted]);
     const byCode = new Map(found.map((s) => [s.code, s.id]));
     const unknown = [...new Set(codes)].filter((c) => !byCode.has(c));
     if (unknown.length) {
