@@ -240,7 +240,7 @@ async function benchOn(
  * The database's own ceiling: the statements our server sends for each of the
  * five events (as `SHOW GLOBAL STATUS` counts them on MariaDB: the caller's
  * token, load the instance, the conditional version bump, the closing of time
- * limits and the operation row — three single-table UPDATEs — history row,
+ * limits when the state left opened some, and the operation row — single-table UPDATEs — history row,
  * outbox row when the machine announces something, time limits opened when the
  * state changes, incident and result rows — on MariaDB these in one round
  * trip, one anonymous compound statement, as the engine sends them — and the
@@ -299,7 +299,7 @@ async function databaseCeiling(target: Target, ids: number[], clients: number): 
           ])) as Array<{ id: number }>)
         : [];
     const [row] = (await q(
-      'SELECT id, brigade_id, machine_version, version, snapshot, head_hash FROM workflow_instances WHERE id = ? AND workflow = ? AND brigade_id = ?',
+      'SELECT id, brigade_id, machine_version, version, snapshot, head_hash, open_deadlines FROM workflow_instances WHERE id = ? AND workflow = ? AND brigade_id = ?',
       [id, 'operation', 1],
     )) as Array<{ version: number }>;
     if (type === 'FILE') await q('SELECT id, group_id, active FROM squads WHERE brigade_id = ?', [1]);
@@ -309,14 +309,17 @@ async function databaseCeiling(target: Target, ids: number[], clients: number): 
         [id],
       );
     const hash = 'f'.repeat(64);
-    const closes = type !== 'LOG_INCIDENT';
-    const instance = [snapshot, 'x', row.version + 1, 1, now(), hash];
+    // A change of state closes the time limits the state left opened: filed's decision and in_progress's results
+    // (draft and approved open none, and LOG_INCIDENT stays); it says how many the next state opens.
+    const closes = type === 'APPROVE' || type === 'COMPLETE';
+    const opens = type === 'LOG_INCIDENT' ? [] : [type === 'APPROVE' ? 0 : 1];
+    const instance = [snapshot, 'x', row.version + 1, 1, now(), hash, ...opens];
     const close = "closed_at = ?, outcome = CASE WHEN due_at >= ? THEN 'met' ELSE 'late' END";
     // The step's writes, in the engine's order: on MariaDB one anonymous compound statement (writeTogether).
     // First the writes to rows that exist, three single-table UPDATEs, as the engine sends them.
     const writes: Array<[string, unknown[]]> = [
       [
-        'UPDATE workflow_instances SET snapshot = ?, state = ?, version = ?, machine_version = ?, updated_at = ?, head_hash = ? WHERE id = ? AND version = ?',
+        `UPDATE workflow_instances SET snapshot = ?, state = ?, version = ?, machine_version = ?, updated_at = ?, head_hash = ?${opens.length ? ', open_deadlines = ?' : ''} WHERE id = ? AND version = ?`,
         [...instance, id, row.version],
       ],
     ];

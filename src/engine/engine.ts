@@ -26,7 +26,7 @@ import { asDatetimeColumn, readJson, sql, type Statement } from '../persistence/
 import { GENESIS_HASH, stepHash } from './history-hash';
 import { RecentRecords, type RecentRecord } from './recent-records';
 import type { Permit } from '../../workflows/shared/actor';
-import type { CommandEvent, EngineActor, StepRecord, WorkflowDefinition } from './workflow-definition';
+import type { CommandEvent, DeadlineSpec, EngineActor, StepRecord, WorkflowDefinition } from './workflow-definition';
 import type { StoredSnapshot } from '../../workflows/shared/rules';
 
 /** The fields the engine adds to every event; they are not part of the stored payload. */
@@ -57,6 +57,8 @@ export interface InstanceRow {
   snapshot: unknown;
   /** The hash of the record's last history step (its chain head); null only for a record written outside the engine. */
   headHash: string | null;
+  /** How many time limits its state opened when entered (WorkflowInstance.openDeadlines); null: not known. */
+  openDeadlines: number | null;
 }
 
 export interface LoadedInstance<TContext = unknown> {
@@ -118,14 +120,15 @@ function copyOf(
   version: number,
   snapshot: string,
   headHash: string,
+  openDeadlines: number | null,
 ): RecentRecord {
-  return { workflow: def.name, brigadeId, machineVersion: def.version, version, snapshot, headHash };
+  return { workflow: def.name, brigadeId, machineVersion: def.version, version, snapshot, headHash, openDeadlines };
 }
 
 /** The row a read of record `id` would give, from its copy. */
 function rowOfCopy(id: number, copy: RecentRecord): InstanceRow {
-  const { brigadeId, machineVersion, version, headHash } = copy;
-  return { id, brigadeId, machineVersion, version, snapshot: JSON.parse(copy.snapshot), headHash };
+  const { brigadeId, machineVersion, version, headHash, openDeadlines } = copy;
+  return { id, brigadeId, machineVersion, version, snapshot: JSON.parse(copy.snapshot), headHash, openDeadlines };
 }
 
 function stateName(snapshot: AnyMachineSnapshot): string {
@@ -230,10 +233,11 @@ export class WorkflowEngine {
       const [snapshot, actions] = initialTransition(def.machine, def.input ? def.input(input) : input);
       const state = stateName(snapshot);
       const stored = JSON.stringify(def.machine.getPersistedSnapshot(snapshot));
+      const limits = def.deadlines(snapshot.context as TContext, state, at);
       // In a deferred transaction (MariaDB) this round trip opens it too.
       const id = await insertForId(m, {
-        text: 'INSERT INTO workflow_instances (brigade_id, workflow, machine_version, state, snapshot, version, created_at, updated_at) VALUES (?, ?, ?, ?, ?, 1, ?, ?)',
-        params: [actor.brigadeId, def.name, def.version, state, stored, at, at],
+        text: 'INSERT INTO workflow_instances (brigade_id, workflow, machine_version, state, snapshot, version, created_at, updated_at, open_deadlines) VALUES (?, ?, ?, ?, ?, 1, ?, ?, ?)',
+        params: [actor.brigadeId, def.name, def.version, state, stored, at, at, limits.length],
       });
       const event: CommandEvent = { type: 'CREATE' };
       const step = {
@@ -265,7 +269,7 @@ export class WorkflowEngine {
           // The record's id is known only now: the chain head is set after its first step (on create only).
           { text: 'UPDATE workflow_instances SET head_hash = ? WHERE id = ?', params: [hash, id] },
           ...outbox,
-          ...this.deadlineStatements(def, id, actor.brigadeId, snapshot.context as TContext, state, at),
+          ...this.deadlineStatements(def, id, actor.brigadeId, state, at, limits),
           ...(def.stepRows?.(step, m) ?? []),
         ],
         { last },
@@ -277,7 +281,7 @@ export class WorkflowEngine {
       }
       // The record as `load` would read it back: restored from the very text stored, not from the snapshot in
       // hand — when first asked for (most callers want the id only; the demo's past creates thousands).
-      const written = copyOf(def, actor.brigadeId, 1, stored, hash);
+      const written = copyOf(def, actor.brigadeId, 1, stored, hash, limits.length);
       let restored: LoadedInstance<TContext> | undefined;
       const restore = () => (restored ??= this.restored(def, rowOfCopy(id, written)));
       copy = written;
@@ -397,6 +401,11 @@ export class WorkflowEngine {
       const [next, actions] = transition(def.machine, snapshot, event);
       const nextState = stateName(next);
       const version = row.version + 1;
+      // A change of state closes the limits the state left opened (none to close when it opened none) and opens
+      // the next state's (`def.deadlines`), judged by when the step happened: a holding period ended at its due
+      // time, not when the job noticed.
+      const changed = nextState !== state;
+      const limits = changed ? def.deadlines(next.context as TContext, nextState, effectiveAt) : [];
       const step = {
         instanceId: id,
         brigadeId: row.brigadeId,
@@ -427,8 +436,8 @@ export class WorkflowEngine {
         // From a copy: the chain head and machine version too, so a row put back at the same version (a restored
         // backup) or stored by another machine version (an instance of an older release) is not taken for it.
         expectedHead: loaded.copy ? { hash: row.headHash, machineVersion: row.machineVersion } : null,
-        // Limits are judged by when the step happened (a holding period ended at its due time, not when the job noticed).
-        closeDeadlinesAt: nextState !== state ? effectiveAt : null,
+        closeDeadlinesAt: changed && row.openDeadlines !== 0 ? effectiveAt : null,
+        openDeadlines: changed ? limits.length : null,
       });
       const outbox = this.outboxStatements(def.name, step, actions);
       const payload = JSON.parse(payloadText) as Record<string, unknown>;
@@ -449,9 +458,7 @@ export class WorkflowEngine {
           ...follow,
           this.historyStatement(m, step, payloadText, prev, hash, attemptId),
           ...outbox,
-          ...(nextState !== state
-            ? this.deadlineStatements(def, id, row.brigadeId, next.context as TContext, nextState, effectiveAt)
-            : []),
+          ...this.deadlineStatements(def, id, row.brigadeId, nextState, effectiveAt, limits),
           ...(def.stepRows?.(step, m) ?? []),
         ],
         { last },
@@ -464,7 +471,7 @@ export class WorkflowEngine {
         );
       }
       wrote = outbox.length;
-      written = copyOf(def, row.brigadeId, version, stored, hash);
+      written = copyOf(def, row.brigadeId, version, stored, hash, changed ? limits.length : row.openDeadlines);
       // Only what acts is run: after a last write that committed, nothing else may write (or refuse).
       if (!last) {
         await def.project(m, step);
@@ -601,9 +608,13 @@ export class WorkflowEngine {
       /** The chain head and machine version the step was computed from, when it was not read (a copy: RecentRecords). */
       expectedHead: { hash: string | null; machineVersion: number } | null;
       closeDeadlinesAt: Date | null;
+      /** How many limits the state entered opens, on a change of state (null: the state is the same). */
+      openDeadlines: number | null;
     },
   ): { guard: Statement; follow: Statement[] } {
-    const instance = [w.snapshot, w.state, w.version, def.version, step.at, w.hash];
+    const opens = w.openDeadlines === null ? [] : [w.openDeadlines];
+    const instance = [w.snapshot, w.state, w.version, def.version, step.at, w.hash, ...opens];
+    const setOpens = (alias: string) => (opens.length ? `, ${alias}open_deadlines = ?` : '');
     const projection = def.projectionRow;
     const columns = projection ? projection.columns(step, m) : null;
     const close = w.closeDeadlinesAt;
@@ -624,7 +635,7 @@ export class WorkflowEngine {
       ];
       // Rows changed in all three tables: the instance's among them exactly when its version was bumped.
       const guard = {
-        text: `UPDATE workflow_instances i LEFT JOIN ${projection.table} p ON p.id = i.id${close ? ' LEFT JOIN workflow_deadlines d ON d.instance_id = i.id AND d.closed_at IS NULL' : ''} SET i.snapshot = ?, i.state = ?, i.version = ?, i.machine_version = ?, i.updated_at = ?, i.head_hash = ?, ${sets.join(', ')}${close ? ", d.closed_at = ?, d.outcome = CASE WHEN d.due_at >= ? THEN 'met' ELSE 'late' END" : ''} WHERE i.id = ? AND i.version = ?${also('i.')}`,
+        text: `UPDATE workflow_instances i LEFT JOIN ${projection.table} p ON p.id = i.id${close ? ' LEFT JOIN workflow_deadlines d ON d.instance_id = i.id AND d.closed_at IS NULL' : ''} SET i.snapshot = ?, i.state = ?, i.version = ?, i.machine_version = ?, i.updated_at = ?, i.head_hash = ?${setOpens('i.')}, ${sets.join(', ')}${close ? ", d.closed_at = ?, d.outcome = CASE WHEN d.due_at >= ? THEN 'met' ELSE 'late' END" : ''} WHERE i.id = ? AND i.version = ?${also('i.')}`,
         params: [
           ...instance,
           ...increments.flatMap((i) => i.params),
@@ -638,7 +649,7 @@ export class WorkflowEngine {
       return { guard, follow: [] };
     }
     const guard = {
-      text: `UPDATE workflow_instances SET snapshot = ?, state = ?, version = ?, machine_version = ?, updated_at = ?, head_hash = ? WHERE id = ? AND version = ?${also('')}`,
+      text: `UPDATE workflow_instances SET snapshot = ?, state = ?, version = ?, machine_version = ?, updated_at = ?, head_hash = ?${setOpens('')} WHERE id = ? AND version = ?${also('')}`,
       params: [...instance, step.instanceId, w.expectedVersion, ...alsoParams],
     };
     const follow: Statement[] = [];
@@ -670,9 +681,10 @@ export class WorkflowEngine {
           version: number;
           snapshot: unknown;
           head_hash: string | null;
+          open_deadlines: number | null;
         }>(
           m,
-          'SELECT id, brigade_id, machine_version, version, snapshot, head_hash FROM workflow_instances WHERE id = ? AND workflow = ? AND brigade_id = ?',
+          'SELECT id, brigade_id, machine_version, version, snapshot, head_hash, open_deadlines FROM workflow_instances WHERE id = ? AND workflow = ? AND brigade_id = ?',
           [id, def.name, actor.brigadeId],
         )
       : null;
@@ -685,6 +697,7 @@ export class WorkflowEngine {
       version: Number(r.version),
       snapshot: readJson(r.snapshot),
       headHash: r.head_hash ?? null,
+      openDeadlines: r.open_deadlines === null || r.open_deadlines === undefined ? null : Number(r.open_deadlines),
     });
   }
 
@@ -883,16 +896,16 @@ export class WorkflowEngine {
       }));
   }
 
-  /** The time limits of the state the record enters (`def.deadlines`). */
+  /** The time limits the state the record enters opens (`limits`: `def.deadlines`). */
   private deadlineStatements<TContext>(
     def: WorkflowDefinition<TContext>,
     instanceId: number,
     brigadeId: number,
-    context: TContext,
     state: string,
     at: Date,
+    limits: DeadlineSpec[],
   ): Statement[] {
-    return def.deadlines(context, state, at).map((d) => ({
+    return limits.map((d) => ({
       text: 'INSERT INTO workflow_deadlines (brigade_id, instance_id, workflow, kind, state, starts_at, due_at, event, closed_at, outcome) VALUES (?, ?, ?, ?, ?, ?, ?, ?, NULL, NULL)',
       params: [brigadeId, instanceId, def.name, d.kind, state, at, d.dueAt, d.event ?? null],
     }));

@@ -25,6 +25,8 @@ export interface RecentRecord {
   /** The snapshot as the row stores it (JSON text): restored exactly as a read of the row would be. */
   snapshot: string;
   headHash: string;
+  /** How many time limits its state opened (WorkflowInstance.openDeadlines), as the step wrote it. */
+  openDeadlines: number | null;
 }
 
 /** At most this many records are kept, the least recently stepped dropped first (a few KiB each). */

@@ -247,6 +247,80 @@ describe('one event is one transaction', () => {
   });
 });
 
+describe('a change of state closes the time limits its state opened, and sends nothing when it opened none', () => {
+  const wf = () => t.services.workflows.operation;
+  const instance = (id: number) => t.services.db.manager.findOneByOrFail(WorkflowInstance, { id });
+  const closes = (sent: string[]) => sent.filter((q) => q.includes('UPDATE workflow_deadlines')).length;
+
+  it('each state says how many limits it opened: none closed leaving draft or approved, the decision and results closed', async () => {
+    const { id } = await createOperation(t);
+    expect((await instance(id)).openDeadlines).toBe(0);
+    // draft opened none: filing closes nothing, and filed opens the decision's.
+    expect(closes(await statementsOf(() => send(t, id, 1, 'FILE')))).toBe(0);
+    expect((await instance(id)).openDeadlines).toBe(1);
+    expect(closes(await statementsOf(() => send(t, id, 2, 'APPROVE')))).toBe(1);
+    expect((await instance(id)).openDeadlines).toBe(0);
+    t.clock.advance(24 * HOUR);
+    expect(closes(await statementsOf(() => send(t, id, 3, 'START')))).toBe(0);
+    expect((await instance(id)).openDeadlines).toBe(1);
+    // A step that stays in its state leaves the count (and the limits) as they are.
+    expect(closes(await statementsOf(() => send(t, id, 4, 'LOG_INCIDENT')))).toBe(0);
+    expect((await instance(id)).openDeadlines).toBe(1);
+    t.clock.advance(5 * HOUR);
+    expect(closes(await statementsOf(() => send(t, id, 5, 'COMPLETE')))).toBe(1);
+    const limits = await t.services.db.manager.find(WorkflowDeadline, {
+      where: { instanceId: id },
+      order: { id: 'ASC' },
+    });
+    expect(limits.map((d) => [d.kind, d.outcome])).toEqual([
+      ['decision', 'met'],
+      ['results', 'met'],
+      ['holding_end', null],
+    ]);
+    expect((await instance(id)).openDeadlines).toBe(1);
+  });
+
+  /** A draft with a limit open that today's definition never opens in draft, its count as `count` says. */
+  const draftWithLimit = async (count: number | null) => {
+    const { id } = await createOperation(t);
+    const m = t.services.db.manager;
+    await m.insert(WorkflowDeadline, {
+      brigadeId: (await instance(id)).brigadeId,
+      instanceId: id,
+      workflow: 'operation',
+      kind: 'decision',
+      state: 'draft',
+      startsAt: t.clock.now(),
+      dueAt: new Date(t.clock.now().getTime() + HOUR),
+      event: null,
+      closedAt: null,
+      outcome: null,
+    });
+    await sql(m, 'UPDATE workflow_instances SET open_deadlines = ? WHERE id = ?', [count, id]);
+    // Another instance of the application: it reads the row (this one's copy says what it wrote).
+    await new WorkflowEngine(t.services.db, t.clock).send(
+      wf(),
+      id,
+      await principal('waitan.leader'),
+      { type: 'FILE' },
+      { expectedVersion: 1 },
+    );
+    return m.find(WorkflowDeadline, { where: { instanceId: id, state: 'draft' } });
+  };
+
+  it('a record written before the count was kept (null) closes its limits at its next change of state, as always', async () => {
+    const [limit] = await draftWithLimit(null);
+    expect(limit.closedAt).not.toBeNull();
+    expect(limit.outcome).toBe('met');
+  });
+
+  it('the count is what is trusted: a record that says its state opened none is not sent a closing', async () => {
+    // Only the engine opens limits, and it writes the count with them: this row is one no step could leave.
+    const [limit] = await draftWithLimit(0);
+    expect(limit.closedAt).toBeNull();
+  });
+});
+
 describe('a step starts from the record as this process last wrote it (RecentRecords)', () => {
   const wf = () => t.services.workflows.operation;
   /** A second instance of the application on the same database: its steps are news to ours. */

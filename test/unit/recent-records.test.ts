@@ -7,6 +7,7 @@ const record = (version: number, over: Partial<RecentRecord> = {}): RecentRecord
   version,
   snapshot: '{}',
   headHash: `h${version}`,
+  openDeadlines: 0,
   ...over,
 });
 

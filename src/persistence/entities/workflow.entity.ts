@@ -46,6 +46,16 @@ export class WorkflowInstance {
    */
   @Column({ type: 'varchar', length: 64, nullable: true })
   headHash!: string | null;
+
+  /**
+   * How many time limits the record's state opened when it was entered, written
+   * with the version bump on every change of state: a step leaving a state that
+   * opened none has none to close. Null for a row written before it was kept
+   * (its next change of state closes them as always). Limits closed otherwise
+   * (a problem's by kind) leave it as it is: it never says fewer than are open.
+   */
+  @Column({ type: 'integer', nullable: true })
+  openDeadlines!: number | null;
 }
 
 /** The append-only history of an instance: one row per accepted event (and one for its creation). */

@@ -24,6 +24,7 @@ import { EvidenceFiles1796691600000 } from './20261208T0100-evidence-files';
 import { IdempotencyKeys1796695200000 } from './20261208T0200-idempotency-keys';
 import { OperationDwell1796778000000 } from './20261209T0100-operation-dwell';
 import { HistoryAttempt1796864400000 } from './20261210T0100-history-attempt';
+import { InstanceOpenDeadlines1796950800000 } from './20261211T0100-instance-open-deadlines';
 
 /** Every migration, oldest first. Never edit one that has landed: add a new one. */
 export const MIGRATIONS = [
@@ -53,4 +54,5 @@ export const MIGRATIONS = [
   IdempotencyKeys1796695200000,
   OperationDwell1796778000000,
   HistoryAttempt1796864400000,
+  InstanceOpenDeadlines1796950800000,
 ];
