@@ -303,11 +303,7 @@ async function databaseCeiling(target: Target, ids: number[], clients: number): 
       [id, 'operation', 1],
     )) as Array<{ version: number }>;
     if (type === 'FILE') await q('SELECT id, group_id, active FROM squads WHERE brigade_id = ?', [1]);
-    if (type === 'COMPLETE')
-      await q(
-        'SELECT p.squad_id AS squad_id, COUNT(*) AS n FROM goods_items g JOIN goods_parties p ON p.id = g.party_id WHERE g.operation_id = ? GROUP BY p.squad_id',
-        [id],
-      );
+    // COMPLETE's lines say nothing of goods (they take the ledger's count as they are written): the ledger is not read.
     const hash = 'f'.repeat(64);
     // A change of state closes the time limits the state left opened: filed's decision and in_progress's results
     // (draft and approved open none, and LOG_INCIDENT stays); it says how many the next state opens.

@@ -1,4 +1,5 @@
-import { operationIn, rowCounts } from '../support/factories';
+import { operationIn, resultsBody, rowCounts } from '../support/factories';
+import { statementsSent } from '../support/statements';
 import { goodsBody, registerGoods, sendGoods } from '../support/goods';
 import { startTestApp, type TestApp } from '../support/test-app';
 
@@ -67,6 +68,51 @@ describe('registering detained goods (R13)', () => {
     const approved = (await operationIn(t, 'approved')).id;
     const res = await t.as('waitan.leader').post('/api/v1/goods', goodsBody(approved)).expect(422);
     expect(res.body.error.fields).toHaveProperty('operation');
+  });
+});
+
+describe('the results’ goods are the ledger’s (R13)', () => {
+  const complete = (id: number, results: unknown) =>
+    t.as('waitan.leader').post(`/api/v1/operations/${id}/events`, { type: 'COMPLETE', expectedVersion: 4, results });
+  const ledgerReads = (sent: string[]) => sent.filter((q) => /^SELECT p.squad_id AS squad_id, COUNT/.test(q)).length;
+
+  it('a line that says how many goods its squad detained is checked against the ledger, then kept', async () => {
+    const { id } = await operationIn(t, 'in_progress');
+    await registerGoods(t, id);
+    t.clock.advance(5 * 3_600_000);
+    const [waitan, ...others] = resultsBody();
+    const wrong = await complete(id, [{ ...waitan, goodsDetained: 1 }, ...others]);
+    expect(wrong.status).toBe(422);
+    expect(wrong.body.error.problems).toEqual([
+      expect.objectContaining({
+        code: 'goods_not_in_ledger',
+        field: 'results.0.goodsDetained',
+        rule: 'R13',
+        params: { registered: 2, reported: 1 },
+      }),
+    ]);
+    let res: Awaited<ReturnType<typeof complete>> | undefined;
+    const sent = await statementsSent(t.services.db, async () => {
+      res = await complete(id, [{ ...waitan, goodsDetained: 2 }, ...others]);
+    });
+    expect(res?.status).toBe(200);
+    expect(ledgerReads(sent)).toBe(1);
+    const { body } = await t.as('duty').get(`/api/v1/operations/${id}`).expect(200);
+    expect(body.results.map((r: { goodsDetained: number }) => r.goodsDetained)).toEqual([2, 0, 0]);
+  });
+
+  it('lines that say nothing of goods take the ledger’s count, and the ledger is not read to check them', async () => {
+    const { id } = await operationIn(t, 'in_progress');
+    await registerGoods(t, id);
+    t.clock.advance(5 * 3_600_000);
+    let res: Awaited<ReturnType<typeof complete>> | undefined;
+    const sent = await statementsSent(t.services.db, async () => {
+      res = await complete(id, resultsBody());
+    });
+    expect(res?.status).toBe(200);
+    expect(ledgerReads(sent)).toBe(0);
+    const { body } = await t.as('duty').get(`/api/v1/operations/${id}`).expect(200);
+    expect(body.results.map((r: { goodsDetained: number }) => r.goodsDetained)).toEqual([2, 0, 0]);
   });
 });
 

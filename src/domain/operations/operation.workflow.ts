@@ -124,7 +124,11 @@ export function operationWorkflow(config: Readonly<Config>): OperationWorkflow {
             ),
           };
         case 'COMPLETE':
-          return { ...base, goodsBySquad: await goodsBySquadOf(m, id) };
+          // R13: a line that says how many goods were detained is checked against the ledger; lines that do not
+          // say take the ledger's count as they are written (resultLinesStatements), and ask for no read of it.
+          return (command.results as Array<{ goodsDetained?: number }>).some((r) => r.goodsDetained !== undefined)
+            ? { ...base, goodsBySquad: await goodsBySquadOf(m, id) }
+            : base;
         default:
           return base;
       }
