@@ -392,6 +392,35 @@ describe('a step starts from the record as this process last wrote it (RecentRec
     });
   });
 
+  it('a COMPLETE names its squads by code: on MariaDB their ids are read once per process (a code never changes), on SQLite each time', async () => {
+    const squadReads = (sent: string[]) => sent.filter((q) => /FROM squads WHERE brigade_id = \S+ AND code IN/.test(q));
+    const complete = async () => {
+      const { id, version } = await operationIn(t, 'in_progress');
+      t.clock.advance(5 * HOUR);
+      return statementsOf(() => send(t, id, version, 'COMPLETE'));
+    };
+    await complete();
+    expect(squadReads(await complete())).toHaveLength(TEST_DB === 'mysql' ? 0 : 1);
+    // A code the process knows no squad of is still read, and still refused by name.
+    const { id, version } = await operationIn(t, 'in_progress');
+    t.clock.advance(5 * HOUR);
+    let refused: { status: number; body: { error: { fields: Record<string, string> } } } | undefined;
+    const sent = await statementsOf(async () => {
+      refused = await t.as('waitan.leader').post(`/api/v1/operations/${id}/events`, {
+        type: 'COMPLETE',
+        expectedVersion: version,
+        results: [...resultsBody(), ...resultsBody(['nosuch'])],
+      });
+    });
+    expect(refused?.status).toBe(400);
+    expect(refused?.body.error.fields).toEqual({ results: '代码不存在：nosuch' });
+    // (Read again with the command prepared afresh: a refusal of one prepared from the copy is checked on the row.)
+    const reads = squadReads(sent);
+    expect(reads.length).toBeGreaterThan(0);
+    for (const read of reads)
+      expect(read).toMatch(TEST_DB === 'mysql' ? /code IN \(\?\)$/ : /code IN \(\?, \?, \?, \?\)$/);
+  });
+
   it('a COMPLETE writes every squad’s result line in one statement, each to its own squad', async () => {
     const { id, version } = await operationIn(t, 'in_progress');
     t.clock.advance(5 * HOUR);

@@ -724,14 +724,13 @@ export class OperationService {
         if (!loaded) throw new Error('EDIT_PLAN: the operation was not loaded');
         return { type: 'EDIT_PLAN', plan: await this.toPlan(m, actor, input.plan, loaded.context.plan) };
       case 'COMPLETE': {
-        const squads = await this.org.resolveSquadCodes(
+        const squads = await this.org.squadIdsByCodes(
           actor.brigadeId,
           input.results.map((r) => r.squad),
           'results',
-          m,
         );
         const results: ResultLine[] = input.results.map(({ squad, ...r }) => ({
-          squadId: known(squads, squad, 'squad').id,
+          squadId: known(squads, squad, 'squad'),
           ...r,
         }));
         return {

@@ -153,6 +153,9 @@ function principalOf(r: PrincipalRow): Principal {
 
 /** The organisation (SPEC §2): brigades, groups, squads, users, roles, API tokens. */
 export class OrgService {
+  /** Squad ids by `brigadeId:code`, as read committed (`squadIdsByCodes`). */
+  private readonly squadIds = new Map<string, number>();
+
   constructor(
     private readonly db: Database,
     private readonly config: Readonly<Config>,
@@ -215,6 +218,36 @@ export class OrgService {
       });
     }
     return byCode;
+  }
+
+  /**
+   * The ids of the brigade's squads of these codes (ValidationError on `field` naming any unknown), for a command
+   * that names squads by code and needs nothing else of them (a COMPLETE's result lines). A squad's code never
+   * changes and squads are never deleted (admin.service.ts), so an id once read committed stays its code's: each
+   * is read once per process. Only where a read outside a transaction sees nothing uncommitted (MySQL/MariaDB);
+   * on SQLite the one connection would show a squad another command is inserting, which may yet roll back.
+   */
+  async squadIdsByCodes(brigadeId: number, codes: string[], field: string): Promise<Map<string, number>> {
+    const unique = [...new Set(codes)];
+    const keep = this.db.kind !== 'sqlite';
+    const key = (code: string) => `${brigadeId}:${code}`;
+    const ids = new Map<string, number>();
+    for (const code of unique) {
+      const id = keep ? this.squadIds.get(key(code)) : undefined;
+      if (id !== undefined) ids.set(code, id);
+    }
+    if (ids.size < unique.length) {
+      const found = await this.resolveSquadCodes(
+        brigadeId,
+        unique.filter((c) => !ids.has(c)),
+        field,
+      );
+      for (const [code, squad] of found) {
+        ids.set(code, squad.id);
+        if (keep) this.squadIds.set(key(code), squad.id);
+      }
+    }
+    return ids;
   }
 
   async resolveGroupCode(
