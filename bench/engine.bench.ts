@@ -284,20 +284,21 @@ async function databaseCeiling(target: Target, ids: number[], clients: number): 
     null,
     now(),
   ];
+  let resultSquads: Array<{ id: number }> | null = null;
   const event = async (q: Exec, id: number, type: (typeof EVENTS)[number]) => {
     // Who is calling: the bearer token's principal, read on every request.
     await q(
       'SELECT t.id, t.revoked_at, t.expires_at, t.last_used_at, u.id AS user_id, u.active FROM api_tokens t JOIN users u ON u.id = t.user_id WHERE t.token_hash = ?',
       ['0'.repeat(64)],
     );
-    const squads =
-      type === 'COMPLETE'
-        ? ((await q('SELECT id, code FROM squads WHERE brigade_id = ? AND code IN (?, ?)', [
-            1,
-            'waitan',
-            'nanjingdonglu',
-          ])) as Array<{ id: number }>)
-        : [];
+    // COMPLETE's squads by code: their ids are read once (a code never changes: OrgService.squadIdsByCodes).
+    if (type === 'COMPLETE')
+      resultSquads ??= (await q('SELECT id, code FROM squads WHERE brigade_id = ? AND code IN (?, ?)', [
+        1,
+        'waitan',
+        'nanjingdonglu',
+      ])) as Array<{ id: number }>;
+    const squads = type === 'COMPLETE' ? (resultSquads ?? []) : [];
     const [row] = (await q(
       'SELECT id, brigade_id, machine_version, version, snapshot, head_hash, open_deadlines FROM workflow_instances WHERE id = ? AND workflow = ? AND brigade_id = ?',
       [id, 'operation', 1],
