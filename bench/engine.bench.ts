@@ -1,5 +1,6 @@
 /**
- * `npm run bench -- engine [--operations 10000] [--clients 32] [--db sqlite,mariadb] [--pool N] [--profile]`
+ * `npm run bench -- engine [--operations 10000] [--clients 32] [--db sqlite,mariadb] [--pool N] [--profile]
+ *   [--db-delay MS | --socket [PATH]]` (`--socket`: MariaDB reached through its Unix socket, default /run/mysqld/mysqld.sock)
  * `npm run bench -- engine --cluster …`: on the Galera cluster (bench/engine-cluster.bench.ts)
  *
  * Seeds N operations through the API, then sends their events (FILE, APPROVE,
@@ -94,16 +95,26 @@ async function benchTarget(
   poolSize: number,
   profile: boolean,
   dbDelayMs = 0,
+  socket: string | null = null,
 ) {
   // `--db-delay`: the server, the ceiling and the minimal event reach MariaDB through a relay that delays each
   // packet, as a database on another machine would; the seed and the counts go straight to it.
   const relay = dbDelayMs > 0 && target.name === 'mariadb' ? await wireWithDelay(target, dbDelayMs) : null;
-  const wire = relay?.target ?? target;
+  // `--socket`: they reach it through its Unix socket instead (DATABASE_URL's ?socket=).
+  const wire = relay?.target ?? (socket && target.name === 'mariadb' ? wireThroughSocket(target, socket) : target);
   try {
     return await benchOn(target, wire, operations, clients, poolSize, profile);
   } finally {
     await relay?.close();
   }
+}
+
+function wireThroughSocket(target: Target, socket: string): Target {
+  const u = new URL(target.url);
+  u.hostname = 'localhost';
+  u.port = '';
+  u.searchParams.set('socket', socket);
+  return { ...target, url: u.toString() };
 }
 
 async function wireWithDelay(target: Target, ms: number) {
@@ -488,9 +499,11 @@ async function sendRaw(
   } else {
     const mysql = await import('mysql2/promise');
     const u = new URL(target.url);
+    const socketPath = u.searchParams.get('socket');
     const poolConn = mysql.createPool({
       host: u.hostname,
       port: Number(u.port || 3306),
+      ...(socketPath ? { socketPath } : {}),
       user: decodeURIComponent(u.username),
       password: decodeURIComponent(u.password),
       database: u.pathname.slice(1),
@@ -638,11 +651,20 @@ export async function run(args: string[]): Promise<Record<string, unknown>> {
   const profile = args.includes('--profile');
   // Each way, per packet, to MariaDB (a relay; at least 1 ms): round trips priced as across a network.
   const dbDelayMs = Number(arg(args, 'db-delay', '0'));
+  // A path: the server, the ceiling and the minimal event reach MariaDB through its Unix socket (not TCP).
+  const socketAt = args.indexOf('--socket');
+  const socket =
+    socketAt < 0
+      ? null
+      : args[socketAt + 1] && !args[socketAt + 1].startsWith('--')
+        ? args[socketAt + 1]
+        : '/run/mysqld/mysqld.sock';
   const report: Record<string, unknown> = {
     operations,
     clients,
     poolSize,
     dbDelayMs,
+    socket,
     cpus: os.cpus().length,
     node: process.version,
     at: new Date().toISOString(),
@@ -650,10 +672,10 @@ export async function run(args: string[]): Promise<Record<string, unknown>> {
   for (const name of dbs) {
     const target = await prepareTarget(name);
     process.stdout.write(
-      `\n[${name}] ${operations} operations, ${clients} clients${dbDelayMs && name === 'mariadb' ? `, ${dbDelayMs} ms each way to the database` : ''} …\n`,
+      `\n[${name}] ${operations} operations, ${clients} clients${dbDelayMs && name === 'mariadb' ? `, ${dbDelayMs} ms each way to the database` : ''}${socket && !dbDelayMs && name === 'mariadb' ? `, through the socket ${socket}` : ''} …\n`,
     );
     try {
-      const r = await benchTarget(target, operations, clients, poolSize, profile, dbDelayMs);
+      const r = await benchTarget(target, operations, clients, poolSize, profile, dbDelayMs, socket);
       report[name] = r;
       process.stdout.write(
         [

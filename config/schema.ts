@@ -22,7 +22,9 @@ export const configSchema = z.object({
     url: z
       .string()
       .regex(/^(sqlite:.+|mysql:\/\/.+|mariadb:\/\/.+)$/, 'must be sqlite:<file> or mysql://user:pass@host:port/db')
-      .describe('DATABASE_URL: sqlite:data/liandong.sqlite (embedded default) or mysql://user:pass@host:3306/db.'),
+      .describe(
+        'DATABASE_URL: sqlite:data/liandong.sqlite (embedded default) or mysql://user:pass@host:3306/db; a server on this machine through its Unix socket: mysql://user:pass@localhost/db?socket=/run/mysqld/mysqld.sock.',
+      ),
     logging: z.boolean().describe('Log every SQL statement (DATABASE_LOGGING=1).'),
     poolSize: z.number().int().min(1).max(200).describe('MySQL/MariaDB connection pool size (DATABASE_POOL_SIZE).'),
     hosts: z

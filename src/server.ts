@@ -97,7 +97,7 @@ async function main(): Promise<void> {
   const where =
     target.kind === 'sqlite'
       ? `SQLite ${target.file}`
-      : `${target.flavor ?? 'MySQL'} ${target.host}:${target.port}/${target.database}`;
+      : `${target.flavor ?? 'MySQL'} ${target.socketPath ? `${target.socketPath} (socket)` : `${target.host}:${target.port}`}/${target.database}`;
   const lines = [
     '',
     `  Liandong 联动 is running: ${url}`,

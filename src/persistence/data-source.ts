@@ -25,12 +25,18 @@ export interface DatabaseTarget {
   file?: string;
   host?: string;
   port?: number;
+  /** MySQL/MariaDB on this machine: its Unix socket (`?socket=` in the URL), in place of TCP to host:port. */
+  socketPath?: string;
   username?: string;
   password?: string;
   database?: string;
 }
 
-/** Reads `sqlite:<file>` or `mysql://user:pass@host:port/db` (mariadb:// too). */
+/**
+ * Reads `sqlite:<file>` or `mysql://user:pass@host:port/db` (mariadb:// too); `?socket=/path/to/mysqld.sock`
+ * reaches a server on this machine through its Unix socket instead of TCP (less of both processes' CPU per
+ * statement than the loopback's TCP: issue 14).
+ */
 export function parseDatabaseUrl(url: string): DatabaseTarget {
   if (url.startsWith('sqlite:')) {
     const file = url.slice('sqlite:'.length).replace(/^\/\//, '');
@@ -39,11 +45,13 @@ export function parseDatabaseUrl(url: string): DatabaseTarget {
   const u = new URL(url);
   if (u.protocol !== 'mysql:' && u.protocol !== 'mariadb:')
     throw new Error(`unsupported database URL scheme ${u.protocol}`);
+  const socket = u.searchParams.get('socket');
   return {
     kind: 'mysql',
     flavor: u.protocol === 'mariadb:' ? 'mariadb' : undefined,
     host: u.hostname,
     port: u.port ? Number(u.port) : 3306,
+    ...(socket ? { socketPath: socket } : {}),
     username: decodeURIComponent(u.username),
     password: decodeURIComponent(u.password),
     database: u.pathname.replace(/^\//, ''),
@@ -89,7 +97,10 @@ export function dataSourceOptions(
     ...common,
     type: target.flavor ?? 'mysql',
     driver: mysqlWithSessionSetup(
-      [{ host: target.host ?? '127.0.0.1', port: target.port ?? 3306 }, ...(opts.hosts ?? [])],
+      [
+        { host: target.host ?? '127.0.0.1', port: target.port ?? 3306, socketPath: target.socketPath },
+        ...(opts.hosts ?? []),
+      ],
       opts.handle ?? {},
     ),
     host: target.host,
@@ -181,7 +192,7 @@ function mysqlWithSessionSetup(hosts: DatabaseHost[], handle: PoolHandle) {
 function dedupe(hosts: DatabaseHost[]): DatabaseHost[] {
   const seen = new Set<string>();
   return hosts.filter((h) => {
-    const key = `${h.host}:${h.port}`;
+    const key = `${h.host}:${h.port}:${h.socketPath ?? ''}`;
     if (seen.has(key)) return false;
     seen.add(key);
     return true;
@@ -304,6 +315,7 @@ export async function detectFlavor(target: DatabaseTarget): Promise<'mysql' | 'm
   const conn = await mysql.createConnection({
     host: target.host,
     port: target.port,
+    ...(target.socketPath ? { socketPath: target.socketPath } : {}),
     user: target.username,
     password: target.password,
     connectTimeout: 5000,
@@ -319,7 +331,7 @@ export async function detectFlavor(target: DatabaseTarget): Promise<'mysql' | 'm
 /** The flavor, asked of the URL's server or else of the first of `hosts` that answers (a cluster's node may be down at start). */
 async function flavorOfAny(target: DatabaseTarget, hosts: DatabaseHost[]): Promise<'mysql' | 'mariadb'> {
   let first: unknown = null;
-  for (const h of [{ host: target.host, port: target.port }, ...hosts]) {
+  for (const h of [{ host: target.host, port: target.port, socketPath: target.socketPath }, ...hosts]) {
     try {
       return await detectFlavor({ ...target, ...h });
     } catch (e) {

@@ -16,10 +16,11 @@ function keepPromiseWrapper(conn: PoolConnection): void {
   });
 }
 
-/** A server of the database: `host:port`. */
+/** A server of the database: `host:port` (reached through `socketPath` when given: a server on this machine). */
 export interface DatabaseHost {
   host: string;
   port: number;
+  socketPath?: string;
 }
 
 /**
@@ -32,6 +33,11 @@ export function mysql2(): typeof import('mysql2') {
 }
 
 export const hostName = (h: DatabaseHost) => `${h.host}:${h.port}`;
+
+/** How mysql2 reaches `h`: its Unix socket when it has one, else TCP to host:port. */
+function where(h: DatabaseHost): { host: string; port: number; socketPath?: string } {
+  return h.socketPath ? { host: h.host, port: h.port, socketPath: h.socketPath } : { host: h.host, port: h.port };
+}
 
 /** Reads DATABASE_HOSTS (`h1:3306,h2:3306`); empty → none. */
 export function parseHosts(list: string): DatabaseHost[] {
@@ -189,7 +195,7 @@ export class FailoverPool {
   }
 
   private poolOn(h: DatabaseHost): Pool {
-    const pool = mysql2().createPool({ ...this.options, host: h.host, port: h.port });
+    const pool = mysql2().createPool({ ...this.options, ...where(h) });
     pool.on('connection', (conn) => {
       this.retryReads(conn);
       keepPromiseWrapper(conn);
@@ -243,8 +249,7 @@ export class FailoverPool {
   /** Whether `h` answers, and on Galera is Synced (a joining or non-primary node refuses statements). */
   private async probe(h: DatabaseHost): Promise<{ ok: boolean; error?: unknown }> {
     const conn = mysql2().createConnection({
-      host: h.host,
-      port: h.port,
+      ...where(h),
       user: this.options.user,
       password: this.options.password,
       connectTimeout: 3000,

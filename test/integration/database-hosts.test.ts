@@ -199,6 +199,41 @@ describe(`DATABASE_HOSTS (${TEST_DB})`, () => {
     }
   });
 
+  it('reaches a server on this machine through its Unix socket when the URL says ?socket=, and names a socket that is not there', async () => {
+    /** Where the server sees this connection from: `localhost` through its socket, `127.0.0.1:<port>` over TCP. */
+    const seenFrom = async (db: Database) =>
+      (
+        await sql<{ host: string; socket: string }>(
+          db.manager,
+          'SELECT HOST AS host, @@socket AS socket FROM information_schema.PROCESSLIST WHERE ID = CONNECTION_ID()',
+        )
+      ).rows[0];
+    const tcp = await openDatabase(testConfig(database.url));
+    const { host, socket } = await seenFrom(tcp);
+    await tcp.close();
+    expect(host).toMatch(/^127\.0\.0\.1:\d+$/);
+    const viaSocket = (path: string) => {
+      const u = real();
+      u.hostname = 'localhost';
+      u.port = '';
+      u.searchParams.set('socket', path);
+      return u.toString();
+    };
+    const url = viaSocket(socket);
+    const db = await openDatabase(testConfig(url, { database: { url } }));
+    try {
+      expect((await seenFrom(db)).host).toBe('localhost');
+      await db.migrate();
+      expect(await count(db)).toBe(0);
+    } finally {
+      await db.close();
+    }
+    const missing = viaSocket('/nonexistent/mysqld.sock');
+    await expect(openDatabase(testConfig(missing, { database: { url: missing } }))).rejects.toThrow(
+      /ENOENT \/nonexistent\/mysqld\.sock/,
+    );
+  });
+
   it('starts on the next host when the first does not answer', async () => {
     const url = through(1); // nothing listens on port 1
     const db = await openDatabase(testConfig(url, { database: { url, hosts: hostsOf() } }));
