@@ -311,23 +311,22 @@ async function databaseCeiling(target: Target, ids: number[], clients: number): 
       ])) as Array<{ id: number }>;
     const squads = type === 'COMPLETE' ? (resultSquads ?? []) : [];
     const [row] = (await q(
-      'SELECT id, brigade_id, machine_version, version, snapshot, head_hash, open_deadlines FROM workflow_instances WHERE id = ? AND workflow = ? AND brigade_id = ?',
+      'SELECT id, brigade_id, machine_version, version, snapshot, head_hash, open_deadlines, open_deadlines_version FROM workflow_instances WHERE id = ? AND workflow = ? AND brigade_id = ?',
       [id, 'operation', 1],
     )) as Array<{ version: number }>;
     if (type === 'FILE') await q('SELECT id, group_id, active FROM squads WHERE brigade_id = ?', [1]);
     // COMPLETE's lines say nothing of goods (they take the ledger's count as they are written): the ledger is not read.
     const hash = 'f'.repeat(64);
     // A change of state closes the time limits the state left opened: filed's decision and in_progress's results
-    // (draft and approved open none, and LOG_INCIDENT stays); it says how many the next state opens.
+    // (draft and approved open none, and LOG_INCIDENT stays); the version bump says how many its state opened.
     const closes = type === 'APPROVE' || type === 'COMPLETE';
-    const opens = type === 'LOG_INCIDENT' ? [] : [type === 'APPROVE' ? 0 : 1];
-    const instance = [snapshot, 'x', row.version + 1, 1, now(), hash, ...opens];
+    const instance = [snapshot, 'x', row.version + 1, 1, now(), hash, type === 'APPROVE' ? 0 : 1, row.version + 1];
     const close = "closed_at = ?, outcome = CASE WHEN due_at >= ? THEN 'met' ELSE 'late' END";
     // The step's writes, in the engine's order: on MariaDB one anonymous compound statement (writeTogether).
     // First the writes to rows that exist, three single-table UPDATEs, as the engine sends them.
     const writes: Array<[string, unknown[]]> = [
       [
-        `UPDATE workflow_instances SET snapshot = ?, state = ?, version = ?, machine_version = ?, updated_at = ?, head_hash = ?${opens.length ? ', open_deadlines = ?' : ''} WHERE id = ? AND version = ?`,
+        'UPDATE workflow_instances SET snapshot = ?, state = ?, version = ?, machine_version = ?, updated_at = ?, head_hash = ?, open_deadlines = ?, open_deadlines_version = ? WHERE id = ? AND version = ?',
         [...instance, id, row.version],
       ],
     ];

@@ -57,7 +57,10 @@ export interface InstanceRow {
   snapshot: unknown;
   /** The hash of the record's last history step (its chain head); null only for a record written outside the engine. */
   headHash: string | null;
-  /** How many time limits its state opened when entered (WorkflowInstance.openDeadlines); null: not known. */
+  /**
+   * How many time limits its state opened when entered (WorkflowInstance.openDeadlines); null when not known —
+   * never written, or written at another version than the row's (a step by an instance of an earlier release).
+   */
   openDeadlines: number | null;
 }
 
@@ -236,7 +239,7 @@ export class WorkflowEngine {
       const limits = def.deadlines(snapshot.context as TContext, state, at);
       // In a deferred transaction (MariaDB) this round trip opens it too.
       const id = await insertForId(m, {
-        text: 'INSERT INTO workflow_instances (brigade_id, workflow, machine_version, state, snapshot, version, created_at, updated_at, open_deadlines) VALUES (?, ?, ?, ?, ?, 1, ?, ?, ?)',
+        text: 'INSERT INTO workflow_instances (brigade_id, workflow, machine_version, state, snapshot, version, created_at, updated_at, open_deadlines, open_deadlines_version) VALUES (?, ?, ?, ?, ?, 1, ?, ?, ?, 1)',
         params: [actor.brigadeId, def.name, def.version, state, stored, at, at, limits.length],
       });
       const event: CommandEvent = { type: 'CREATE' };
@@ -437,7 +440,7 @@ export class WorkflowEngine {
         // backup) or stored by another machine version (an instance of an older release) is not taken for it.
         expectedHead: loaded.copy ? { hash: row.headHash, machineVersion: row.machineVersion } : null,
         closeDeadlinesAt: changed && row.openDeadlines !== 0 ? effectiveAt : null,
-        openDeadlines: changed ? limits.length : null,
+        openDeadlines: changed ? limits.length : row.openDeadlines,
       });
       const outbox = this.outboxStatements(def.name, step, actions);
       const payload = JSON.parse(payloadText) as Record<string, unknown>;
@@ -608,13 +611,11 @@ export class WorkflowEngine {
       /** The chain head and machine version the step was computed from, when it was not read (a copy: RecentRecords). */
       expectedHead: { hash: string | null; machineVersion: number } | null;
       closeDeadlinesAt: Date | null;
-      /** How many limits the state entered opens, on a change of state (null: the state is the same). */
+      /** How many limits the record's state opened, written with the version (null: not known). */
       openDeadlines: number | null;
     },
   ): { guard: Statement; follow: Statement[] } {
-    const opens = w.openDeadlines === null ? [] : [w.openDeadlines];
-    const instance = [w.snapshot, w.state, w.version, def.version, step.at, w.hash, ...opens];
-    const setOpens = (alias: string) => (opens.length ? `, ${alias}open_deadlines = ?` : '');
+    const instance = [w.snapshot, w.state, w.version, def.version, step.at, w.hash, w.openDeadlines, w.version];
     const projection = def.projectionRow;
     const columns = projection ? projection.columns(step, m) : null;
     const close = w.closeDeadlinesAt;
@@ -635,7 +636,7 @@ export class WorkflowEngine {
       ];
       // Rows changed in all three tables: the instance's among them exactly when its version was bumped.
       const guard = {
-        text: `UPDATE workflow_instances i LEFT JOIN ${projection.table} p ON p.id = i.id${close ? ' LEFT JOIN workflow_deadlines d ON d.instance_id = i.id AND d.closed_at IS NULL' : ''} SET i.snapshot = ?, i.state = ?, i.version = ?, i.machine_version = ?, i.updated_at = ?, i.head_hash = ?${setOpens('i.')}, ${sets.join(', ')}${close ? ", d.closed_at = ?, d.outcome = CASE WHEN d.due_at >= ? THEN 'met' ELSE 'late' END" : ''} WHERE i.id = ? AND i.version = ?${also('i.')}`,
+        text: `UPDATE workflow_instances i LEFT JOIN ${projection.table} p ON p.id = i.id${close ? ' LEFT JOIN workflow_deadlines d ON d.instance_id = i.id AND d.closed_at IS NULL' : ''} SET i.snapshot = ?, i.state = ?, i.version = ?, i.machine_version = ?, i.updated_at = ?, i.head_hash = ?, i.open_deadlines = ?, i.open_deadlines_version = ?, ${sets.join(', ')}${close ? ", d.closed_at = ?, d.outcome = CASE WHEN d.due_at >= ? THEN 'met' ELSE 'late' END" : ''} WHERE i.id = ? AND i.version = ?${also('i.')}`,
         params: [
           ...instance,
           ...increments.flatMap((i) => i.params),
@@ -649,7 +650,7 @@ export class WorkflowEngine {
       return { guard, follow: [] };
     }
     const guard = {
-      text: `UPDATE workflow_instances SET snapshot = ?, state = ?, version = ?, machine_version = ?, updated_at = ?, head_hash = ?${setOpens('')} WHERE id = ? AND version = ?${also('')}`,
+      text: `UPDATE workflow_instances SET snapshot = ?, state = ?, version = ?, machine_version = ?, updated_at = ?, head_hash = ?, open_deadlines = ?, open_deadlines_version = ? WHERE id = ? AND version = ?${also('')}`,
       params: [...instance, step.instanceId, w.expectedVersion, ...alsoParams],
     };
     const follow: Statement[] = [];
@@ -682,9 +683,10 @@ export class WorkflowEngine {
           snapshot: unknown;
           head_hash: string | null;
           open_deadlines: number | null;
+          open_deadlines_version: number | null;
         }>(
           m,
-          'SELECT id, brigade_id, machine_version, version, snapshot, head_hash, open_deadlines FROM workflow_instances WHERE id = ? AND workflow = ? AND brigade_id = ?',
+          'SELECT id, brigade_id, machine_version, version, snapshot, head_hash, open_deadlines, open_deadlines_version FROM workflow_instances WHERE id = ? AND workflow = ? AND brigade_id = ?',
           [id, def.name, actor.brigadeId],
         )
       : null;
@@ -697,7 +699,11 @@ export class WorkflowEngine {
       version: Number(r.version),
       snapshot: readJson(r.snapshot),
       headHash: r.head_hash ?? null,
-      openDeadlines: r.open_deadlines === null || r.open_deadlines === undefined ? null : Number(r.open_deadlines),
+      // Trusted at the version it was written at only (WorkflowInstance.openDeadlines).
+      openDeadlines:
+        r.open_deadlines === null || Number(r.open_deadlines_version) !== Number(r.version)
+          ? null
+          : Number(r.open_deadlines),
     });
   }
 

@@ -249,7 +249,12 @@ describe('one event is one transaction', () => {
 
 describe('a change of state closes the time limits its state opened, and sends nothing when it opened none', () => {
   const wf = () => t.services.workflows.operation;
-  const instance = (id: number) => t.services.db.manager.findOneByOrFail(WorkflowInstance, { id });
+  const instance = async (id: number) => {
+    const row = await t.services.db.manager.findOneByOrFail(WorkflowInstance, { id });
+    // Written with every version bump.
+    expect(row.openDeadlinesVersion).toBe(row.version);
+    return row;
+  };
   const closes = (sent: string[]) => sent.filter((q) => q.includes('UPDATE workflow_deadlines')).length;
 
   it('each state says how many limits it opened: none closed leaving draft or approved, the decision and results closed', async () => {
@@ -280,8 +285,12 @@ describe('a change of state closes the time limits its state opened, and sends n
     expect((await instance(id)).openDeadlines).toBe(1);
   });
 
-  /** A draft with a limit open that today's definition never opens in draft, its count as `count` says. */
-  const draftWithLimit = async (count: number | null) => {
+  /**
+   * A draft with a limit open that today's definition never opens in draft, its count as `count` says — written
+   * at the draft's version, or (`olderStep`) at the version before, as when an instance of an earlier release,
+   * which knows nothing of the count, took the record's last step.
+   */
+  const draftWithLimit = async (count: number | null, olderStep = false) => {
     const { id } = await createOperation(t);
     const m = t.services.db.manager;
     await m.insert(WorkflowDeadline, {
@@ -296,14 +305,18 @@ describe('a change of state closes the time limits its state opened, and sends n
       closedAt: null,
       outcome: null,
     });
-    await sql(m, 'UPDATE workflow_instances SET open_deadlines = ? WHERE id = ?', [count, id]);
+    await sql(
+      m,
+      'UPDATE workflow_instances SET open_deadlines = ?, open_deadlines_version = version, version = version + ? WHERE id = ?',
+      [count, olderStep ? 1 : 0, id],
+    );
     // Another instance of the application: it reads the row (this one's copy says what it wrote).
     await new WorkflowEngine(t.services.db, t.clock).send(
       wf(),
       id,
       await principal('waitan.leader'),
       { type: 'FILE' },
-      { expectedVersion: 1 },
+      { expectedVersion: olderStep ? 2 : 1 },
     );
     return m.find(WorkflowDeadline, { where: { instanceId: id, state: 'draft' } });
   };
@@ -318,6 +331,11 @@ describe('a change of state closes the time limits its state opened, and sends n
     // Only the engine opens limits, and it writes the count with them: this row is one no step could leave.
     const [limit] = await draftWithLimit(0);
     expect(limit.closedAt).toBeNull();
+  });
+
+  it('a count written at another version than the record’s (a step by an instance of an earlier release, in a rolling restart) is not trusted', async () => {
+    const [limit] = await draftWithLimit(0, true);
+    expect(limit.closedAt).not.toBeNull();
   });
 });
 

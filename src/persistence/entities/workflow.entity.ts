@@ -49,13 +49,20 @@ export class WorkflowInstance {
 
   /**
    * How many time limits the record's state opened when it was entered, written
-   * with the version bump on every change of state: a step leaving a state that
-   * opened none has none to close. Null for a row written before it was kept
-   * (its next change of state closes them as always). Limits closed otherwise
-   * (a problem's by kind) leave it as it is: it never says fewer than are open.
+   * with every version bump (carried over while the state stays): a step leaving a
+   * state that opened none has none to close. Trusted only when
+   * `openDeadlinesVersion` is the record's version: a step by an instance of an
+   * earlier release bumps the version and knows nothing of it. Null (unknown) on a
+   * row written before it was kept: its next change of state closes as always.
+   * Limits closed otherwise (a problem's, by kind) leave it as it is: it never
+   * says fewer than are open.
    */
   @Column({ type: 'integer', nullable: true })
   openDeadlines!: number | null;
+
+  /** The version `openDeadlines` was written at. */
+  @Column({ type: 'integer', nullable: true })
+  openDeadlinesVersion!: number | null;
 }
 
 /** The append-only history of an instance: one row per accepted event (and one for its creation). */
