@@ -315,7 +315,7 @@ export async function detectFlavor(target: DatabaseTarget): Promise<'mysql' | 'm
   const conn = await mysql.createConnection({
     host: target.host,
     port: target.port,
-    ...(target.socketPath ? { socketPath: target.socketPath } : {}),
+    socketPath: target.socketPath,
     user: target.username,
     password: target.password,
     connectTimeout: 5000,

@@ -34,9 +34,9 @@ export function mysql2(): typeof import('mysql2') {
 
 export const hostName = (h: DatabaseHost) => `${h.host}:${h.port}`;
 
-/** How mysql2 reaches `h`: its Unix socket when it has one, else TCP to host:port. */
+/** How mysql2 reaches `h`: its Unix socket when it has one (mysql2 then ignores host and port), else TCP. */
 function where(h: DatabaseHost): { host: string; port: number; socketPath?: string } {
-  return h.socketPath ? { host: h.host, port: h.port, socketPath: h.socketPath } : { host: h.host, port: h.port };
+  return { host: h.host, port: h.port, socketPath: h.socketPath };
 }
 
 /** Reads DATABASE_HOSTS (`h1:3306,h2:3306`); empty → none. */
