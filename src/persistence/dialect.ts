@@ -74,18 +74,6 @@ export function runsCompoundStatements(m: EntityManager): boolean {
   return m.connection.options.type === 'mariadb';
 }
 
-/**
- * A stamp of several values, computed by the database: equal values give equal stamps, and a change in any
- * one of them (NULL included) another. The values are written as one JSON array (no two lists of values
- * write alike); MySQL/MariaDB: its MD5 (compared byte for byte, whatever a column's collation); SQLite: the
- * array's text. What a row looked like when read, to check later in the same statement as a write (a
- * principal's stamp: org.queries.ts). JSON_ARRAY is the cheapest such text on MariaDB: 30–40 µs over the
- * bare read, where a CONCAT of each value's length and text cost about 110 µs (2026-12-07).
- */
-export function stampOf(m: EntityManager, parts: string[]): string {
-  return isSqlite(m) ? `json_array(${parts.join(', ')})` : `MD5(JSON_ARRAY(${parts.join(', ')}))`;
-}
-
 /** What MariaDB is told when a guard changed no row: the message `writeTogether` knows its own refusal by. */
 const GUARD_MISSED = 'liandong: guard changed no row';
 

@@ -1,7 +1,8 @@
 import { DataSource } from 'typeorm';
 import { dataSourceOptions, detectFlavor, parseDatabaseUrl } from '../../src/persistence/data-source';
 import { MIGRATIONS } from '../../src/persistence/migrations';
-import { createTestDatabase, type TestDatabase } from '../support/db';
+import { createTestDatabase, TEST_DB, type TestDatabase } from '../support/db';
+import { PrincipalVersion1797037200000 } from '../../src/persistence/migrations/20261212T0100-principal-version';
 
 let database: TestDatabase;
 let ds: DataSource;
@@ -62,6 +63,33 @@ describe('migrations', () => {
     expect(row.name).toBe('外滩中队 🚓');
   });
 });
+
+// MariaDB/MySQL commit each DDL statement, so a migration can stop half-way there (SQLite's roll back whole).
+if (TEST_DB === 'mysql')
+  describe('a migration stopped half-way on MariaDB/MySQL', () => {
+    const triggers = async () =>
+      (
+        (await ds.query(
+          "SELECT TRIGGER_NAME AS name FROM information_schema.TRIGGERS WHERE TRIGGER_SCHEMA = DATABASE() AND TRIGGER_NAME LIKE 'principal\\_%' ORDER BY 1",
+        )) as Array<{ name: string }>
+      ).map((t) => t.name);
+
+    it('the principal version’s (a CREATE TRIGGER refused: binary logging, no SUPER) runs again whole', async () => {
+      await ds.runMigrations();
+      const all = await triggers();
+      expect(all).toHaveLength(7);
+      // As if CREATE TRIGGER had been refused after the column and the first triggers were made.
+      for (const name of all.slice(2)) await ds.query(`DROP TRIGGER ${name}`);
+      await ds.query('DELETE FROM migrations WHERE name = ?', [new PrincipalVersion1797037200000().name]);
+      const again = await ds.runMigrations();
+      expect(again.map((m) => m.name)).toEqual([new PrincipalVersion1797037200000().name]);
+      expect(await triggers()).toEqual(all);
+      const columns = (await ds.query(
+        "SELECT COLUMN_NAME AS name FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = 'api_tokens' AND COLUMN_NAME = 'principal_version'",
+      )) as unknown[];
+      expect(columns).toHaveLength(1);
+    });
+  });
 
 describe('the database connection', () => {
   it('runs transactions at READ COMMITTED on MySQL/MariaDB (no gap-lock deadlocks between commands)', async () => {

@@ -65,6 +65,18 @@ onMysql('a migrated test database copied from the template', () => {
     expect(await checks(copied)).toEqual(await checks(migrated));
   });
 
+  it('has the triggers of a freshly migrated database (the tokens’ principal version)', async () => {
+    const triggers = (d: Database) =>
+      d.dataSource.query(
+        `SELECT TRIGGER_NAME AS name, EVENT_MANIPULATION AS event, EVENT_OBJECT_TABLE AS t, ACTION_TIMING AS timing,
+                ACTION_ORDER AS ord, ACTION_STATEMENT AS body
+           FROM information_schema.TRIGGERS WHERE TRIGGER_SCHEMA = DATABASE() ORDER BY TRIGGER_NAME`,
+      );
+    const want = await triggers(migrated);
+    expect(await triggers(copied)).toEqual(want);
+    expect(want.length).toBeGreaterThan(0);
+  });
+
   it('has the rows the migrations wrote, their bookkeeping first: nothing is left to migrate', async () => {
     const bookkeeping = (d: Database) => d.dataSource.query('SELECT id, timestamp, name FROM migrations ORDER BY id');
     const applied = await bookkeeping(copied);

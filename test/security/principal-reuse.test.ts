@@ -215,7 +215,7 @@ describe(`a principal's stamp (${TEST_DB})`, () => {
 
   /** Whether the stamp read for `token` still holds, asked as the version bump asks it. */
   async function holds(tokenId: number, stamp: string, on: EntityManager = m()): Promise<boolean> {
-    const condition = principalHolds(on, tokenId, stamp);
+    const condition = principalHolds(tokenId, Number(stamp));
     const { rows } = await sql<{ ok: number }>(
       on,
       `SELECT CASE WHEN ${condition.text} THEN 1 ELSE 0 END AS ok`,
@@ -252,6 +252,8 @@ describe(`a principal's stamp (${TEST_DB})`, () => {
     const changes: Array<[string, string, unknown[]]> = [
       ['display name', 'UPDATE users SET display_name = ? WHERE id = ?', ['印记二', user.id]],
       ['username', 'UPDATE users SET username = ? WHERE id = ?', ['stamp.user2', user.id]],
+      // Compared byte for byte, whatever the column's collation.
+      ['username, its case only', 'UPDATE users SET username = ? WHERE id = ?', ['Stamp.User', user.id]],
       ['active', 'UPDATE users SET active = ? WHERE id = ?', [false, user.id]],
       ['squad', 'UPDATE users SET squad_id = ? WHERE id = ?', [other, user.id]],
       ['no squad', 'UPDATE users SET squad_id = NULL WHERE id = ?', [user.id]],

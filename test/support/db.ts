@@ -85,8 +85,9 @@ export async function createTestDatabase(opts: { sqliteFile?: string } = {}): Pr
  *    the same server, of another branch, may be copying it now).
  * A copy recreates every table from the template's SHOW CREATE TABLE (foreign keys kept: `CREATE TABLE … LIKE`
  * drops them), with FOREIGN_KEY_CHECKS = 0 so the order does not matter, and copies the rows of every table
- * the migrations wrote to (their bookkeeping, seed rows) with INSERT … SELECT, all in one round trip. A view,
- * trigger, routine, event or sequence in the template is not copied: the template is refused then, loudly.
+ * the migrations wrote to (their bookkeeping, seed rows) with INSERT … SELECT, then creates the template's
+ * triggers (SHOW CREATE TRIGGER), all in one round trip. A view, routine, event or sequence in the template
+ * is not copied: the template is refused then, loudly.
  * template-db.test.ts checks that a copy has the schema and the rows of a freshly migrated database.
  */
 export async function createMigratedTestDatabase(opts: { sqliteFile?: string } = {}): Promise<TestDatabase> {
@@ -104,6 +105,7 @@ export async function createMigratedTestDatabase(opts: { sqliteFile?: string } =
         const columns = table.columns!.map((c) => `\`${c}\``).join(', ');
         return `INSERT INTO \`${table.name}\` (${columns}) SELECT ${columns} FROM \`${t.name}\`.\`${table.name}\``;
       }),
+    ...t.triggers,
   ];
   if (Date.now() - t.touched > TOUCH_EVERY_MS) {
     // Still in use: kept from the stale templates' clean-up of another run (dropStaleTemplates).
@@ -124,7 +126,7 @@ export async function createMigratedTestDatabase(opts: { sqliteFile?: string } =
 }
 
 /** Bump it when what a template holds, or how it is read, changes: the next run builds a new one. */
-const TEMPLATE_FORMAT = 1;
+const TEMPLATE_FORMAT = 2;
 /** The template's own table: its row says the template is complete. Not copied. */
 const TEMPLATE_MARKER = '_ld_template';
 /** A template of another fingerprint not copied for this long is dropped (a run copies every few seconds). */
@@ -138,6 +140,8 @@ interface Template {
   name: string;
   /** Every table: its CREATE TABLE, and the columns to copy when it has rows (null: empty). */
   tables: Array<{ name: string; create: string; columns: string[] | null }>;
+  /** Every trigger's CREATE TRIGGER, created after the rows are copied (none of them fires for the copy). */
+  triggers: string[];
   /** When this process last noted its use of the template (ms). */
   touched: number;
 }
@@ -284,10 +288,9 @@ async function readTemplate(c: Admin, name: string): Promise<Template> {
   const uncopied = await rows<{ what: string }>(
     c,
     `SELECT CONCAT(TABLE_TYPE, ' ', TABLE_NAME) AS what FROM information_schema.TABLES WHERE TABLE_SCHEMA = ? AND TABLE_TYPE <> 'BASE TABLE'
-     UNION ALL SELECT CONCAT('TRIGGER ', TRIGGER_NAME) FROM information_schema.TRIGGERS WHERE TRIGGER_SCHEMA = ?
      UNION ALL SELECT CONCAT(ROUTINE_TYPE, ' ', ROUTINE_NAME) FROM information_schema.ROUTINES WHERE ROUTINE_SCHEMA = ?
      UNION ALL SELECT CONCAT('EVENT ', EVENT_NAME) FROM information_schema.EVENTS WHERE EVENT_SCHEMA = ?`,
-    [name, name, name, name],
+    [name, name, name],
   );
   if (uncopied.length)
     throw new Error(
@@ -317,7 +320,23 @@ async function readTemplate(c: Admin, name: string): Promise<Template> {
         ).map((col) => col.name);
     tables.push({ name: table, create, columns });
   }
-  return { name, tables, touched: Date.now() };
+  // Each trigger as it was created (its definer left out: the copy's is whoever copies), for after the rows.
+  const triggers: string[] = [];
+  for (const { name: trigger } of await rows<{ name: string }>(
+    c,
+    'SELECT TRIGGER_NAME AS name FROM information_schema.TRIGGERS WHERE TRIGGER_SCHEMA = ? ORDER BY EVENT_OBJECT_TABLE, ACTION_ORDER',
+    [name],
+  )) {
+    const [shown] = await rows<{ 'SQL Original Statement': string }>(
+      c,
+      `SHOW CREATE TRIGGER \`${name}\`.\`${trigger}\``,
+    );
+    const create = shown['SQL Original Statement'].replace(/^CREATE\s+DEFINER\s*=\s*\S+\s+TRIGGER/i, 'CREATE TRIGGER');
+    if (create.includes(`\`${name}\``))
+      throw new Error(`template trigger ${trigger} names its own database: ${create}`);
+    triggers.push(create);
+  }
+  return { name, tables, triggers, touched: Date.now() };
 }
 
 /** Evidence files of a test run: a directory of the test process's own under the system's temporary directory. */

@@ -1,6 +1,5 @@
 import type { EntityManager } from 'typeorm';
 import { LinkageGroup, Squad, User, UserRole } from '../../persistence/entities';
-import { stampOf } from '../../persistence/dialect';
 import { selectEntities } from '../../persistence/rows';
 import { sql, type Statement } from '../../persistence/sql';
 
@@ -8,29 +7,6 @@ import { sql, type Statement } from '../../persistence/sql';
 
 /** A user's roles as one list (in the primary key's order: user, role). */
 const ROLES = '(SELECT GROUP_CONCAT(r.role) FROM user_roles r WHERE r.user_id = u.id)';
-
-/**
- * Everything a token's principal is made of (PRINCIPAL_COLUMNS but the ids it is looked up by), with the
- * token's revocation and expiry: its stamp (`stampOf`) changes with any of them.
- */
-const STAMPED = [
-  't.user_id',
-  't.revoked_at',
-  't.expires_at',
-  'u.username',
-  'u.display_name',
-  'u.active',
-  'u.squad_id',
-  'u.brigade_id',
-  'b.code',
-  'b.time_zone',
-  's.code',
-  's.name',
-  's.name_en',
-  's.group_id',
-  's.active',
-  ROLES,
-];
 
 /** What a principal is made of, read in one statement (users `u`, brigades `b`, squads `s`; the roles as one list). */
 const PRINCIPAL_COLUMNS = [
@@ -68,13 +44,20 @@ export async function principalRow(m: EntityManager, userId: number): Promise<Pr
   return rows[0];
 }
 
-/** The principal behind an API token (by its hash), with the token's state and its stamp (`principalHolds`). */
+/**
+ * The principal behind an API token (by its hash), with the token's state and its stamp (`principalHolds`):
+ * the token's principal version, which the database's triggers change with everything the principal is made
+ * of — the token's revocation, expiry and user, the user's names, active flag, squad, brigade and roles, their
+ * squad's code, names, group and active flag, their brigade's code and time zone (migration
+ * 20261212T0100-principal-version.ts).
+ */
 export interface TokenPrincipalRow extends PrincipalRow {
   token_id: number;
   revoked_at: unknown;
   expires_at: unknown;
   last_used_at: unknown;
-  stamp: string;
+  /** The token's principal version (a BIGINT: a string from mysql2, a number from SQLite). */
+  stamp: number | string;
 }
 
 const TOKEN_JOINS = `api_tokens t JOIN users u ON u.id = t.user_id ${PRINCIPAL_JOINS}`;
@@ -82,7 +65,7 @@ const TOKEN_JOINS = `api_tokens t JOIN users u ON u.id = t.user_id ${PRINCIPAL_J
 export async function tokenPrincipalRow(m: EntityManager, tokenHash: string): Promise<TokenPrincipalRow | undefined> {
   const { rows } = await sql<TokenPrincipalRow>(
     m,
-    `SELECT t.id AS token_id, t.revoked_at, t.expires_at, t.last_used_at, ${stampOf(m, STAMPED)} AS stamp, ${PRINCIPAL_COLUMNS} FROM ${TOKEN_JOINS} WHERE t.token_hash = ?`,
+    `SELECT t.id AS token_id, t.revoked_at, t.expires_at, t.last_used_at, t.principal_version AS stamp, ${PRINCIPAL_COLUMNS} FROM ${TOKEN_JOINS} WHERE t.token_hash = ?`,
     [tokenHash],
   );
   return rows[0];
@@ -90,12 +73,13 @@ export async function tokenPrincipalRow(m: EntityManager, tokenHash: string): Pr
 
 /**
  * A condition, in SQL, that holds while token `tokenId`'s principal is as it was when its stamp was read:
- * the token not revoked since, nor its expiry, user, roles, squad or brigade changed. Checked in the same
- * statement as a write (the engine's version bump: EngineActor.holds), it makes a principal kept in memory
- * as good as one read with the write.
+ * the token not revoked or deleted since, nor its expiry, user, roles, squad or brigade changed (its
+ * principal version moved). Checked in the same statement as a write (the engine's version bump:
+ * EngineActor.holds), it makes a principal kept in memory as good as one read with the write: one read of
+ * the token's row by its key.
  */
-export function principalHolds(m: EntityManager, tokenId: number, stamp: string): Statement {
-  return { text: `(SELECT ${stampOf(m, STAMPED)} FROM ${TOKEN_JOINS} WHERE t.id = ?) = ?`, params: [tokenId, stamp] };
+export function principalHolds(tokenId: number, stamp: number): Statement {
+  return { text: '(SELECT t.principal_version FROM api_tokens t WHERE t.id = ?) = ?', params: [tokenId, stamp] };
 }
 
 /** The active administrators of a brigade but one. */

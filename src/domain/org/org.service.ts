@@ -467,7 +467,7 @@ export class OrgService {
     const principal = principalOf(row);
     const stamp = String(row.stamp);
     this.kept.set(hash, {
-      principal: { ...principal, holds: principalHolds(this.db.manager, Number(row.token_id), stamp) },
+      principal: { ...principal, holds: principalHolds(Number(row.token_id), Number(row.stamp)) },
       expiresAt,
       usedAt,
       stamp,

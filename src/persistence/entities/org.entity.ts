@@ -199,4 +199,11 @@ export class ApiToken {
   /** Refused from this instant on; null: never expires. */
   @Column({ type: 'datetime', nullable: true })
   expiresAt!: Date | null;
+
+  /**
+   * Changes with everything the token's principal is made of, moved by the database's triggers only
+   * (migration 20261212T0100-principal-version.ts): never written by the application, nor read by an entity.
+   */
+  @Column({ type: 'bigint', default: 0, select: false, insert: false, update: false })
+  principalVersion?: string;
 }

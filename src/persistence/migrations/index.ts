@@ -25,6 +25,7 @@ import { IdempotencyKeys1796695200000 } from './20261208T0200-idempotency-keys';
 import { OperationDwell1796778000000 } from './20261209T0100-operation-dwell';
 import { HistoryAttempt1796864400000 } from './20261210T0100-history-attempt';
 import { InstanceOpenDeadlines1796950800000 } from './20261211T0100-instance-open-deadlines';
+import { PrincipalVersion1797037200000 } from './20261212T0100-principal-version';
 
 /** Every migration, oldest first. Never edit one that has landed: add a new one. */
 export const MIGRATIONS = [
@@ -55,4 +56,5 @@ export const MIGRATIONS = [
   OperationDwell1796778000000,
   HistoryAttempt1796864400000,
   InstanceOpenDeadlines1796950800000,
+  PrincipalVersion1797037200000,
 ];
