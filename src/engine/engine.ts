@@ -11,6 +11,7 @@ import type { EntityManager } from 'typeorm';
 import type { Clock } from '../clock';
 import {
   CommitOutcomeUnknownError,
+  ConflictError,
   EventNotAcceptedError,
   ForbiddenError,
   NotFoundError,
@@ -20,7 +21,13 @@ import {
 } from '../errors';
 import type { Database } from '../persistence/data-source';
 import { WorkflowHistory } from '../persistence/entities';
-import { insertForId, runsCompoundStatements, updatesJoinedTables, writeTogether } from '../persistence/dialect';
+import {
+  insertForId,
+  insertGuardedStatement,
+  runsCompoundStatements,
+  updatesJoinedTables,
+  writeTogether,
+} from '../persistence/dialect';
 import { updateRowStatement } from '../persistence/rows';
 import { asDatetimeColumn, readJson, sql, type Statement } from '../persistence/sql';
 import { GENESIS_HASH, stepHash } from './history-hash';
@@ -237,11 +244,28 @@ export class WorkflowEngine {
       const state = stateName(snapshot);
       const stored = JSON.stringify(def.machine.getPersistedSnapshot(snapshot));
       const limits = def.deadlines(snapshot.context as TContext, state, at);
+      const columns = ['brigade_id', 'workflow', 'machine_version', 'state', 'snapshot', 'version', 'created_at'];
+      columns.push('updated_at', 'open_deadlines', 'open_deadlines_version');
+      const values = [actor.brigadeId, def.name, def.version, state, stored, 1, at, at, limits.length, 1];
+      // The actor's authority, where it was not read for this command (EngineActor.holds): checked with the
+      // record's first row, which is then not written when it no longer holds — nor anything after it.
+      const holds = actor.holds;
       // In a deferred transaction (MariaDB) this round trip opens it too.
-      const id = await insertForId(m, {
-        text: 'INSERT INTO workflow_instances (brigade_id, workflow, machine_version, state, snapshot, version, created_at, updated_at, open_deadlines, open_deadlines_version) VALUES (?, ?, ?, ?, ?, 1, ?, ?, ?, 1)',
-        params: [actor.brigadeId, def.name, def.version, state, stored, at, at, limits.length],
-      });
+      const id = await insertForId(
+        m,
+        holds
+          ? insertGuardedStatement(m, 'workflow_instances', columns, values, holds)
+          : {
+              text: `INSERT INTO workflow_instances (${columns.join(', ')}) VALUES (${values.map(() => '?').join(', ')})`,
+              params: values,
+            },
+        { guarded: holds !== undefined },
+      );
+      if (id === null)
+        throw new ConflictError(
+          `Who is creating this ${def.name} changed while it was created: nothing was written`,
+          'principal_changed',
+        );
       const event: CommandEvent = { type: 'CREATE' };
       const step = {
         instanceId: id,

@@ -77,6 +77,15 @@ export function runsCompoundStatements(m: EntityManager): boolean {
 /** What MariaDB is told when a guard changed no row: the message `writeTogether` knows its own refusal by. */
 const GUARD_MISSED = 'liandong: guard changed no row';
 
+/** In a compound statement after a guarded write: the block stops there when it changed no row. */
+const MISSED_SIGNAL = `IF ROW_COUNT() = 0 THEN SIGNAL SQLSTATE '45000' SET MESSAGE_TEXT = '${GUARD_MISSED}'; END IF;`;
+
+/** ER_SIGNAL_EXCEPTION with our message: a guard missed (another message would be a real error). */
+function isGuardMissed(e: unknown): boolean {
+  const err = e as { driverError?: { errno?: number; sqlMessage?: string } };
+  return err.driverError?.errno === 1644 && err.driverError.sqlMessage === GUARD_MISSED;
+}
+
 /**
  * Writes whose answers nobody reads, in order, in the caller's transaction: when `guard` is given (an
  * UPDATE such as a conditional version bump) the rest are written only if it changed a row; whether it
@@ -102,24 +111,14 @@ export async function writeTogether(
     for (const s of rest) await sql(m, s.text, s.params);
     return true;
   }
-  const parts = [
-    ...(guard
-      ? [
-          `${guard.text};`,
-          `IF ROW_COUNT() = 0 THEN SIGNAL SQLSTATE '45000' SET MESSAGE_TEXT = '${GUARD_MISSED}'; END IF;`,
-        ]
-      : []),
-    ...rest.map((s) => `${s.text};`),
-  ];
+  const parts = [...(guard ? [`${guard.text};`, MISSED_SIGNAL] : []), ...rest.map((s) => `${s.text};`)];
   const params = [...(guard?.params ?? []), ...rest.flatMap((s) => s.params)];
   try {
     const body = parts.join(' ');
     await sql(m, deferred ? deferred.compound(body, opts.last === true) : `BEGIN NOT ATOMIC ${body} END`, params);
     return true;
   } catch (e) {
-    // ER_SIGNAL_EXCEPTION with our message: the guard missed (another message would be a real error).
-    const err = e as { driverError?: { errno?: number; sqlMessage?: string } };
-    if (err.driverError?.errno === 1644 && err.driverError.sqlMessage === GUARD_MISSED) return false;
+    if (isGuardMissed(e)) return false;
     throw e;
   }
 }
@@ -128,14 +127,53 @@ export async function writeTogether(
  * Inserts one row and answers the id it was given. As the first write of a deferred transaction on MariaDB
  * (deferred-transaction.ts) the INSERT opens the transaction in the same round trip: one compound statement
  * that starts it, inserts, and selects LAST_INSERT_ID() (a result set a block may return).
+ *
+ * `guarded`: an `INSERT … SELECT … WHERE` that may insert nothing (a condition checked with the write, such as
+ * a principal's stamp: `insertGuardedStatement`); then null, and nothing is written.
  */
-export async function insertForId(m: EntityManager, s: Statement): Promise<number> {
+export async function insertForId(
+  m: EntityManager,
+  s: Statement,
+  opts: { guarded?: boolean } = {},
+): Promise<number | null> {
   const deferred = deferredOf(m);
-  if (!deferred?.unopened) return (await sql(m, s.text, s.params)).insertId;
-  const { rows } = await sql(m, deferred.compound(`${s.text}; SELECT LAST_INSERT_ID() AS id;`, false), s.params);
-  // The block's answers: the SELECT's rows, then its own OK.
-  const selected = rows[0] as unknown as Array<{ id: number | string }>;
-  return Number(selected[0].id);
+  if (!deferred?.unopened) {
+    const { affected, insertId } = await sql(m, s.text, s.params);
+    return opts.guarded && affected === 0 ? null : insertId;
+  }
+  // LAST_INSERT_ID() after an INSERT that wrote nothing is the connection's last id: the block refuses first.
+  const guard = opts.guarded ? ` ${MISSED_SIGNAL}` : '';
+  try {
+    const { rows } = await sql(
+      m,
+      deferred.compound(`${s.text};${guard} SELECT LAST_INSERT_ID() AS id;`, false),
+      s.params,
+    );
+    // The block's answers: the SELECT's rows, then its own OK.
+    const selected = rows[0] as unknown as Array<{ id: number | string }>;
+    return Number(selected[0].id);
+  } catch (e) {
+    if (isGuardMissed(e)) return null;
+    throw e;
+  }
+}
+
+/**
+ * `INSERT INTO table (columns) VALUES (…)` written only where `condition` holds, as one statement
+ * (`INSERT … SELECT … WHERE`; MySQL/MariaDB select the values FROM DUAL): for `insertForId`'s `guarded`.
+ */
+export function insertGuardedStatement(
+  m: EntityManager,
+  table: string,
+  columns: string[],
+  values: unknown[],
+  condition: Statement,
+): Statement {
+  const marks = values.map(() => '?').join(', ');
+  return {
+    text: `INSERT INTO ${table} (${columns.join(', ')}) SELECT ${marks}${isSqlite(m) ? '' : ' FROM DUAL'} WHERE ${condition.text}`,
+    params: [...values, ...condition.params],
+  };
 }
 
 /**

@@ -207,6 +207,129 @@ describe(`a principal kept in memory for an operation's events (${TEST_DB})`, ()
   });
 });
 
+describe(`a principal kept in memory for a plan's create (${TEST_DB})`, () => {
+  const rows = async () =>
+    (
+      await sql<{ ops: number; instances: number }>(
+        a.services.db.manager,
+        'SELECT (SELECT COUNT(*) FROM operations) AS ops, (SELECT COUNT(*) FROM workflow_instances) AS instances',
+      )
+    ).rows.map((r) => ({ ops: Number(r.ops), instances: Number(r.instances) }))[0];
+
+  /** A leader of waitan (the plan's lead squad) with a token, their principal kept by instance B. */
+  async function keptLeader(username: string, roles = ['squad_leader']): Promise<string> {
+    await a
+      .bearer(admin)
+      .post('/api/v1/users', {
+        username,
+        displayName: `领导 ${username}`,
+        roles,
+        squad: 'waitan',
+        password: 'leader-pass-2026',
+      })
+      .expect(201);
+    const token = await a.services.org.issueToken(username, 'test');
+    await b.bearer(token).get('/api/v1/me').expect(200);
+    return token;
+  }
+
+  /** Sends a plan through B after `change` on A; what was answered, and whether anything was written. */
+  async function createAfter(token: string, change: () => Promise<unknown>) {
+    await change();
+    const before = await rows();
+    const res = await b.bearer(token).post('/api/v1/operations', planBody(clock.now()));
+    const after = await rows();
+    return { res, written: after.ops - before.ops + (after.instances - before.instances) };
+  }
+
+  it('answers a create without reading the token, and checks the principal in the INSERT of the record’s first row', async () => {
+    const token = await keptLeader('reuse.create');
+    const before = await reused('used');
+    let res: { status: number; body: { id?: number } } = { status: 0, body: {} };
+    const sent = await statementsOnB(async () => {
+      res = await b.bearer(token).post('/api/v1/operations', planBody(clock.now()));
+    });
+    expect(res.status).toBe(201);
+    expect(sent.filter((q) => /FROM api_tokens/.test(q) && !/^(UPDATE|BEGIN|INSERT)/.test(q))).toEqual([]);
+    expect(sent.filter((q) => /INSERT INTO workflow_instances .*api_tokens/s.test(q))).toHaveLength(1);
+    expect((await reused('used')) - before).toBe(1);
+    expect(await versionOf(Number(res.body.id))).toBe(1);
+  });
+
+  it('a role taken away on the other instance: the create is refused (403) and writes nothing', async () => {
+    const token = await keptLeader('reuse.create.demoted');
+    const { res, written } = await createAfter(token, () =>
+      a
+        .bearer(admin)
+        .patch('/api/v1/users/reuse.create.demoted', { roles: ['officer'] })
+        .expect(200),
+    );
+    expect(res.status).toBe(403);
+    expect(written).toBe(0);
+  });
+
+  it('a token revoked, or its user disabled, on the other instance: the create is 401 and writes nothing', async () => {
+    const revoked = await keptLeader('reuse.create.revoked');
+    const one = await createAfter(revoked, () => revokeOnA(revoked));
+    expect([one.res.status, one.written]).toEqual([401, 0]);
+    const disabled = await keptLeader('reuse.create.disabled');
+    const two = await createAfter(disabled, () =>
+      a.bearer(admin).patch('/api/v1/users/reuse.create.disabled', { active: false }).expect(200),
+    );
+    expect([two.res.status, two.written]).toEqual([401, 0]);
+  });
+
+  it('a user moved to another squad: the create is refused as for the squad they are in now', async () => {
+    const token = await keptLeader('reuse.create.moved');
+    const { res, written } = await createAfter(token, () =>
+      a.bearer(admin).patch('/api/v1/users/reuse.create.moved', { squad: 'yuyuan' }).expect(200),
+    );
+    expect(res.status).toBe(403);
+    expect(written).toBe(0);
+  });
+
+  it('a role given on the other instance: the create goes through (the refusal is run again as read)', async () => {
+    const token = await keptLeader('reuse.create.promoted', ['officer']);
+    const stale = await reused('stale');
+    const { res, written } = await createAfter(token, () =>
+      a
+        .bearer(admin)
+        .patch('/api/v1/users/reuse.create.promoted', { roles: ['squad_leader'] })
+        .expect(200),
+    );
+    expect(res.status).toBe(201);
+    expect(written).toBe(2);
+    expect((await reused('stale')) - stale).toBe(1);
+  });
+
+  it('a principal that changed after the create’s checks and before its write: nothing is written, and it is run again as read', async () => {
+    const token = await keptLeader('reuse.create.race');
+    // The role is taken away between the checks (done with the kept principal) and the INSERT that checks it.
+    // (On SQLite the write would fail on its transaction's older snapshot all the same; on MariaDB only the check stops it.)
+    const engine = b.services.engine;
+    const create = engine.create.bind(engine);
+    let once = true;
+    engine.create = (async (...args: Parameters<typeof create>) => {
+      if (once) {
+        once = false;
+        await a
+          .bearer(admin)
+          .patch('/api/v1/users/reuse.create.race', { roles: ['officer'] })
+          .expect(200);
+      }
+      return create(...args);
+    }) as typeof engine.create;
+    try {
+      const before = await rows();
+      const res = await b.bearer(token).post('/api/v1/operations', planBody(clock.now()));
+      expect(res.status).toBe(403);
+      expect(await rows()).toEqual(before);
+    } finally {
+      engine.create = create;
+    }
+  });
+});
+
 class RolledBack extends Error {}
 
 describe(`a principal's stamp (${TEST_DB})`, () => {

@@ -17,7 +17,8 @@ export function operationsApi(operations: OperationService, clock: Clock): Route
 
   r.post('/', async (req, res) => {
     const input = parseInput(createOperationSchema, req.body);
-    const record = await operations.createAndGet(signedIn(req), input);
+    // The token's principal as last read (api-auth.ts REUSED_ON): checked with the record's first row.
+    const record = await asSignedIn(req, (actor) => operations.createAndGet(actor, input));
     res
       .status(201)
       .location(`/api/v1/operations/${record.operation.id}`)

@@ -6,14 +6,17 @@ import { IDEMPOTENCY_HEADER } from './idempotency';
 
 /**
  * The requests answered with a token's principal as this process last read it (OrgService.authenticateToken's
- * `reuse`; issue 14: the read was a third of an event's round trips): commands whose every write is a workflow
- * step, each checking the principal in its version bump (EngineActor.holds), whose route runs them with
+ * `reuse`; issue 14: the read was a third of an event's round trips, and a sixth of a plan's create's, with a
+ * fifth of the database's CPU for it): commands whose every write is in one transaction opened by a workflow
+ * step or create, which checks the principal with its first write (EngineActor.holds: in the version bump, or
+ * in the INSERT of the record's first row), whose route runs them with
  * `asSignedIn` (signed-in.ts), which reads the principal afresh when they are refused or fail. A route added
  * here must be both (test/security/principal-reuse.test.ts). Not a request with an Idempotency-Key: its
  * repeat is answered from the key's record before any route runs (idempotency.ts), with no step to check.
  */
 const REUSED_ON: ReadonlyArray<{ method: string; path: RegExp }> = [
   { method: 'POST', path: /^\/operations\/\d+\/events$/ },
+  { method: 'POST', path: /^\/operations$/ },
 ];
 
 /** API callers authenticate with `Authorization: Bearer <token>` (SPEC §6). */
