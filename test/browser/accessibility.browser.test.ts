@@ -420,6 +420,9 @@ describe.each(Object.keys(DEVICES) as Device[])('a refused form, %s', (device) =
 /** The refused form's summary and fields, the focus, and axe. */
 async function checkRefused(page: Page, form: string): Promise<void> {
   const summary = page.locator(`${form} [data-error-summary]`);
+  // A step form is sent by the page's script, which puts the answer in place after it arrived: on a slow
+  // machine, some time after the response the submit waited for.
+  await summary.first().waitFor();
   expect(await summary.count()).toBe(1);
   const links = (await summary.locator('a').evaluateAll((as) => as.map((a) => a.getAttribute('href')))) as string[];
   expect(links.length).toBeGreaterThan(0);
