@@ -244,8 +244,18 @@ export class WorkflowEngine {
       const state = stateName(snapshot);
       const stored = JSON.stringify(def.machine.getPersistedSnapshot(snapshot));
       const limits = def.deadlines(snapshot.context as TContext, state, at);
-      const columns = ['brigade_id', 'workflow', 'machine_version', 'state', 'snapshot', 'version', 'created_at'];
-      columns.push('updated_at', 'open_deadlines', 'open_deadlines_version');
+      const columns = [
+        'brigade_id',
+        'workflow',
+        'machine_version',
+        'state',
+        'snapshot',
+        'version',
+        'created_at',
+        'updated_at',
+        'open_deadlines',
+        'open_deadlines_version',
+      ];
       const values = [actor.brigadeId, def.name, def.version, state, stored, 1, at, at, limits.length, 1];
       // The actor's authority, where it was not read for this command (EngineActor.holds): checked with the
       // record's first row, which is then not written when it no longer holds — nor anything after it.

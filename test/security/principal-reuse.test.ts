@@ -51,8 +51,11 @@ async function versionOf(id: number): Promise<number> {
   return Number(rows[0].version);
 }
 
-/** A user of their own (so a change to them touches no other test), with a token, and a draft plan of their squad. */
-async function leaderWithDraft(username: string, roles = ['squad_leader']) {
+/**
+ * A user of waitan of their own (so a change to them touches no other test), with a token whose principal
+ * instance B keeps: B reads the token once (any request does), and keeps the principal from then on.
+ */
+async function keptLeader(username: string, roles = ['squad_leader']): Promise<string> {
   await a
     .bearer(admin)
     .post('/api/v1/users', {
@@ -64,10 +67,15 @@ async function leaderWithDraft(username: string, roles = ['squad_leader']) {
     })
     .expect(201);
   const token = await a.services.org.issueToken(username, 'test');
+  await b.bearer(token).get('/api/v1/me').expect(200);
+  return token;
+}
+
+/** A kept leader (`keptLeader`), and a draft plan of their squad. */
+async function leaderWithDraft(username: string, roles = ['squad_leader']) {
+  const token = await keptLeader(username, roles);
   const lead = await a.services.org.issueToken('waitan.leader', 'test');
   const created = await a.bearer(lead).post('/api/v1/operations', planBody(clock.now())).expect(201);
-  // Instance B reads the token once (any request does): it keeps the principal from here on.
-  await b.bearer(token).get('/api/v1/me').expect(200);
   return { token, id: created.body.id as number };
 }
 
@@ -215,23 +223,6 @@ describe(`a principal kept in memory for a plan's create (${TEST_DB})`, () => {
         'SELECT (SELECT COUNT(*) FROM operations) AS ops, (SELECT COUNT(*) FROM workflow_instances) AS instances',
       )
     ).rows.map((r) => ({ ops: Number(r.ops), instances: Number(r.instances) }))[0];
-
-  /** A leader of waitan (the plan's lead squad) with a token, their principal kept by instance B. */
-  async function keptLeader(username: string, roles = ['squad_leader']): Promise<string> {
-    await a
-      .bearer(admin)
-      .post('/api/v1/users', {
-        username,
-        displayName: `领导 ${username}`,
-        roles,
-        squad: 'waitan',
-        password: 'leader-pass-2026',
-      })
-      .expect(201);
-    const token = await a.services.org.issueToken(username, 'test');
-    await b.bearer(token).get('/api/v1/me').expect(200);
-    return token;
-  }
 
   /** Sends a plan through B after `change` on A; what was answered, and whether anything was written. */
   async function createAfter(token: string, change: () => Promise<unknown>) {
